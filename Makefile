@@ -1,0 +1,44 @@
+# The two commands of README.md, and the steps they are made of.
+#   make run    install what is missing, build, start the server on a demo database
+#   make test   install what is missing, build (plain and sanitized), run every test
+#   make bench  compare npq's hottest read with nginx serving a file of the same size
+
+DB ?= npq.db
+LISTEN ?= 127.0.0.1:8080
+NODE_TEST = node --test --test-concurrency=1
+
+.PHONY: all deps build build-asan run test test-unit test-api test-browser bench format clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	@test -f build/build.ninja || meson setup build >/dev/null
+	@ninja -C build
+
+build-asan: deps
+	@test -f build-asan/build.ninja || meson setup build-asan --buildtype=debug \
+		-Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+	@ninja -C build-asan
+
+run: build
+	@scripts/run-demo.sh "$(DB)" "$(LISTEN)"
+
+test: build build-asan
+	@scripts/check-source.sh
+	meson test -C build --print-errorlogs
+	meson test -C build-asan --print-errorlogs
+	NPQ_BIN=build/npq $(NODE_TEST) tests/api/
+	NPQ_BIN=build-asan/npq $(NODE_TEST) tests/api/
+	NPQ_BIN=build/npq $(NODE_TEST) tests/browser/
+
+bench: build
+	@bench/run.sh
+
+format:
+	@clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf build build-asan

@@ -1,0 +1,17 @@
+/*
+ * GET /api/v1/health: whether this server can reach its database, for load balancers and people.
+ */
+#include "api/api.h"
+
+#include "http/reply.h"
+#include "http/worker.h"
+
+void api_health(struct request *request)
+{
+    int64_t revision;
+    if (store_catalogue_revision(request->worker->store, &revision) != STORE_OK) {
+        reply_error(request, 503, "unavailable", "The database cannot be reached.");
+        return;
+    }
+    reply_json(request, 200, json_pack("{s:s, s:I}", "status", "ok", "catalogue_revision", (json_int_t)revision));
+}

@@ -1,0 +1,119 @@
+/*
+ * GET /api/v1/openapi.json: the OpenAPI 3.1 document, generated from the route table so that it
+ * lists exactly the routes that exist. Schemas come from openapi-components.json, compiled in.
+ */
+#include "api/api.h"
+
+#include "http/reply.h"
+#include "lib/embedded.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct cached_response document;
+static pthread_once_t document_once = PTHREAD_ONCE_INIT;
+
+static json_t *path_parameters(const char *pattern)
+{
+    json_t *parameters = json_array();
+    for (const char *p = strchr(pattern, '{'); p != NULL; p = strchr(p + 1, '{')) {
+        const char *close = strchr(p, '}');
+        size_t len = (size_t)(close - p - 1);
+        if (len > 0 && p[len] == '*')
+            len--;
+        json_array_append_new(parameters, json_pack("{s:s%, s:s, s:b, s:{s:s}}", "name", p + 1, len, "in", "path",
+                                                    "required", 1, "schema", "type", "string"));
+    }
+    return parameters;
+}
+
+static json_t *responses_for(const struct route *route)
+{
+    json_t *ok = json_pack("{s:s}", "description", "Success");
+    if (route->response != NULL) {
+        char ref[128];
+        snprintf(ref, sizeof(ref), "#/components/schemas/%s", route->response);
+        json_object_set_new(ok, "content",
+                            json_pack("{s:{s:{s:s}}}", "application/json", "schema", "$ref", ref));
+    }
+    json_t *error = json_pack("{s:s, s:{s:{s:{s:s}}}}", "description", "Error", "content", "application/json",
+                              "schema", "$ref", "#/components/schemas/Error");
+    json_t *responses = json_pack("{s:o, s:O}", "200", ok, "default", error);
+    json_decref(error);
+    if (strchr(route->pattern, '{') != NULL || route->permission != PERM_PUBLIC)
+        json_object_set_new(responses, "404", json_pack("{s:s, s:{s:{s:{s:s}}}}", "description", "Not found", "content",
+                                                        "application/json", "schema", "$ref",
+                                                        "#/components/schemas/Error"));
+    return responses;
+}
+
+/* "GET /api/v1/qualifications/{code}" -> "getQualificationsCode"-style ids are unstable to read;
+ * the id is the method and the path's literal words: "get_qualifications_code". */
+static void operation_id(const struct route *route, char *out, size_t size)
+{
+    size_t n = 0;
+    for (const char *m = route->method; *m && n + 1 < size; m++)
+        out[n++] = (char)(*m | 0x20);
+    for (const char *p = route->pattern + strlen("/api/v1"); *p && n + 1 < size; p++) {
+        char ch = *p;
+        if (ch == '/' || ch == '-' || ch == '.')
+            ch = '_';
+        if (ch == '{' || ch == '}' || ch == '*')
+            continue;
+        if (ch == '_' && n > 0 && out[n - 1] == '_')
+            continue;
+        out[n++] = ch;
+    }
+    while (n > 0 && out[n - 1] == '_')
+        n--;
+    out[n] = '\0';
+}
+
+static void document_build(void)
+{
+    const struct embedded_file *file =
+        embedded_find(embedded_data, embedded_data_count, "openapi-components.json", strlen("openapi-components.json"));
+    json_error_t err;
+    json_t *components = file ? json_loadb((const char *)file->data, file->size, 0, &err) : NULL;
+    if (components == NULL)
+        components = json_object();
+
+    json_t *paths = json_object();
+    for (size_t i = 0; i < routes_count; i++) {
+        const struct route *route = &routes[i];
+        if (route->kind != ROUTE_API)
+            continue;
+        json_t *item = json_object_get(paths, route->pattern);
+        if (item == NULL) {
+            item = json_object();
+            json_object_set_new(paths, route->pattern, item);
+        }
+        char method[16], id[128];
+        size_t m = 0;
+        for (; route->method[m] && m + 1 < sizeof(method); m++)
+            method[m] = (char)(route->method[m] | 0x20);
+        method[m] = '\0';
+        operation_id(route, id, sizeof(id));
+        json_t *operation = json_pack("{s:s, s:s, s:o, s:o, s:s}", "operationId", id, "summary", route->summary,
+                                      "parameters", path_parameters(route->pattern), "responses", responses_for(route),
+                                      "x-permission", permission_name(route->permission));
+        json_object_set_new(item, method, operation);
+    }
+    json_t *doc = json_pack("{s:s, s:{s:s, s:s, s:s}, s:[{s:s}], s:o, s:o}", "openapi", "3.1.0", "info", "title",
+                            "npq API", "version", "1", "description",
+                            "Read and manage National Professional Qualification programmes.", "servers", "url", "/",
+                            "paths", paths, "components", components);
+    document.body = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    document.len = strlen(document.body);
+    document.content_type = "application/json; charset=utf-8";
+    document.cache_control = "public, max-age=0, must-revalidate";
+    cached_response_set_etag(&document);
+    json_decref(doc);
+}
+
+void api_openapi(struct request *request)
+{
+    pthread_once(&document_once, document_build);
+    reply_cached(request, &document);
+}

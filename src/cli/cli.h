@@ -1,0 +1,25 @@
+/*
+ * Subcommands of build/npq. Each takes its own arguments (after the subcommand's name) and returns
+ * the process exit status: 0 success, 1 failure, 2 bad usage.
+ */
+#ifndef NPQ_CLI_CLI_H
+#define NPQ_CLI_CLI_H
+
+#include <stddef.h>
+
+struct store;
+
+int cli_serve(int argc, char **argv);
+int cli_init(int argc, char **argv);
+int cli_catalogue(int argc, char **argv);
+
+/* The database location when --db is not given: $NPQ_DB, or "npq.db". */
+const char *cli_default_db(void);
+
+/* Reads a whole file (or standard input for "-"); the caller frees *data. Returns 0 or -1. */
+int cli_read_file(const char *path, char **data, size_t *len);
+
+/* Opens and migrates the store at location, printing why on failure. */
+struct store *cli_open_store(const char *location);
+
+#endif

@@ -1,0 +1,99 @@
+#include "http/access_log.h"
+
+#include "http/request.h"
+
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { ACCESS_LOG_FLUSH_BYTES = 32 * 1024, ACCESS_LOG_MAX = 1024 * 1024 };
+
+void access_log_init(struct access_log *log, int fd)
+{
+    log->fd = fd;
+    buf_init(&log->pending, ACCESS_LOG_MAX);
+    log->flushed_at_ms = 0;
+    log->time_second = 0;
+    log->time_text[0] = '\0';
+}
+
+/* Appends s as the inside of a JSON string: quotes, backslashes and control bytes escaped. */
+static void append_json_string(struct buf *b, struct str s)
+{
+    for (size_t i = 0; i < s.len; i++) {
+        unsigned char c = (unsigned char)s.ptr[i];
+        if (c == '"' || c == '\\') {
+            char esc[2] = {'\\', (char)c};
+            buf_append(b, esc, 2);
+        } else if (c < 0x20 || c == 0x7f) {
+            buf_appendf(b, "\\u%04x", c);
+        } else {
+            buf_append(b, &s.ptr[i], 1);
+        }
+    }
+}
+
+static uint64_t monotonic_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void access_log_write(struct access_log *log, const struct request *request, int status, size_t bytes)
+{
+    if (log->fd < 0)
+        return;
+    h2o_req_t *req = request->req;
+    uint64_t duration_us = (monotonic_ns() - request->started_ns) / 1000;
+    char client[NI_MAXHOST] = "";
+    struct sockaddr_storage ss;
+    socklen_t sslen;
+    if ((sslen = req->conn->callbacks->get_peername(req->conn, (void *)&ss)) != 0)
+        h2o_socket_getnumerichost((void *)&ss, sslen, client);
+    struct buf *b = &log->pending;
+    size_t mark = b->len;
+    time_t second = req->processed_at.at.tv_sec;
+    if (second != log->time_second) {
+        struct tm tm;
+        gmtime_r(&second, &tm);
+        strftime(log->time_text, sizeof(log->time_text), "%Y-%m-%dT%H:%M:%S", &tm);
+        log->time_second = second;
+    }
+    bool ok = buf_appendf(b, "{\"time\":\"%s.%03ldZ\",\"method\":\"", log->time_text,
+                          (long)(req->processed_at.at.tv_usec / 1000));
+    append_json_string(b, (struct str){req->method.base, req->method.len});
+    buf_append_str(b, "\",\"path\":\"");
+    append_json_string(b, (struct str){req->path.base, req->path.len});
+    ok = ok && buf_appendf(b, "\",\"status\":%d,\"bytes\":%zu,\"duration_us\":%llu,\"client\":\"%s\"}\n", status,
+                           bytes, (unsigned long long)duration_us, client);
+    if (!ok) /* the buffer is full: drop this line rather than grow without bound */
+        b->len = mark;
+    uint64_t now = h2o_now(req->conn->ctx->loop);
+    if (b->len >= ACCESS_LOG_FLUSH_BYTES || now - log->flushed_at_ms >= 1000) {
+        access_log_flush(log);
+        log->flushed_at_ms = now;
+    }
+}
+
+void access_log_flush(struct access_log *log)
+{
+    size_t off = 0;
+    while (log->fd >= 0 && off < log->pending.len) {
+        ssize_t n = write(log->fd, log->pending.data + off, log->pending.len - off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        off += (size_t)n;
+    }
+    buf_reset(&log->pending);
+}
+
+void access_log_dispose(struct access_log *log)
+{
+    access_log_flush(log);
+    buf_free(&log->pending);
+}

@@ -1,0 +1,44 @@
+/*
+ * Replies: every response npq sends goes through here, so every one carries the security headers
+ * and is written to the access log. Each handler calls exactly one reply function.
+ */
+#ifndef NPQ_HTTP_REPLY_H
+#define NPQ_HTTP_REPLY_H
+
+#include "http/request.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+
+/* A response body kept between requests (catalogue reads, assets), with its strong ETag. */
+struct cached_response {
+    const char *body;
+    size_t len;
+    const char *content_type;
+    const char *cache_control;
+    char etag[24]; /* "\"" + 16 hex digits + "\"" */
+};
+
+/* Fills etag from the body's contents. */
+void cached_response_set_etag(struct cached_response *cached);
+
+/* Sends a body, which is copied; content_type must live until the request ends. */
+void reply_body(struct request *request, int status, const char *content_type, const char *body, size_t len);
+
+/* Sends a cached response, or 304 Not Modified when If-None-Match names its ETag. */
+void reply_cached(struct request *request, const struct cached_response *cached);
+
+/* Sends a JSON document and releases the reference. */
+void reply_json(struct request *request, int status, json_t *document);
+
+/*
+ * Sends {"error":{"status":S,"code":C,"message":M}}. code is a stable machine name
+ * ("not_found", "method_not_allowed", ...); the message is for people.
+ */
+void reply_error(struct request *request, int status, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Adds a response header; name and value must outlive the request or be request memory. */
+void reply_header(struct request *request, const char *name, const char *value);
+
+#endif

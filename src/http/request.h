@@ -1,0 +1,38 @@
+/*
+ * A request as handlers see it: the h2o request, the worker thread serving it, the matched route
+ * and its parameters. Memory for the request comes from req->pool (request_alloc) and is released
+ * when h2o finishes the request, so handlers never free piece by piece.
+ */
+#ifndef NPQ_HTTP_REQUEST_H
+#define NPQ_HTTP_REQUEST_H
+
+#include "http/router.h"
+#include "lib/str.h"
+
+#include <h2o.h>
+#include <stdint.h>
+
+struct worker;
+
+struct request {
+    h2o_req_t *req;
+    struct worker *worker;
+    const struct route *route;
+    struct str params[ROUTE_MAX_PARAMS];
+    size_t param_count;
+    uint64_t started_ns; /* monotonic, for the access log */
+};
+
+/* Request-lifetime memory, zeroed. */
+void *request_alloc(struct request *request, size_t size);
+
+/* A request-lifetime NUL-terminated copy of a slice. */
+char *request_strndup(struct request *request, struct str s);
+
+/* The path without its query string. */
+struct str request_path(const struct request *request);
+
+/* The value of a request header, or an empty slice. */
+struct str request_header(const struct request *request, const h2o_token_t *token);
+
+#endif

@@ -1,0 +1,56 @@
+/*
+ * The route table and its matcher.
+ *
+ * Every route of npq is one row of data: method, path pattern, handler, the permission it needs
+ * and what it documents. The gate, the 405 Allow header, the OpenAPI document and the
+ * authorization tests all read this one table, so none of them can drift from the others.
+ * Matching is pure (no h2o types) so it is unit-tested on its own.
+ */
+#ifndef NPQ_HTTP_ROUTER_H
+#define NPQ_HTTP_ROUTER_H
+
+#include "http/policy.h"
+#include "lib/str.h"
+
+#include <stddef.h>
+
+enum { ROUTE_MAX_PARAMS = 4 };
+
+struct request;
+typedef void (*route_handler)(struct request *request);
+
+/* Where a route belongs: the JSON API (documented in OpenAPI) or the HTML pages. */
+enum route_kind { ROUTE_API, ROUTE_PAGE, ROUTE_ASSET };
+
+struct route {
+    const char *method;  /* "GET", "POST", ...; HEAD is served by GET routes */
+    const char *pattern; /* "/api/v1/qualifications/{code}": literal segments and {name} parameters */
+    route_handler handler;
+    enum permission permission;
+    enum route_kind kind;
+    const char *summary;  /* one line for the OpenAPI document */
+    const char *response; /* name of the response schema in the OpenAPI components, or NULL */
+};
+
+enum route_result { ROUTE_FOUND, ROUTE_METHOD_NOT_ALLOWED, ROUTE_NOT_FOUND };
+
+struct route_match {
+    const struct route *route;
+    struct str params[ROUTE_MAX_PARAMS];
+    size_t param_count;
+    /* For ROUTE_METHOD_NOT_ALLOWED: the methods the path does accept, e.g. "GET, HEAD". */
+    char allow[64];
+};
+
+/*
+ * Finds the route for method and path (path without its query string). A pattern ending in
+ * "{name*}" takes the rest of the path, slashes included.
+ */
+enum route_result router_match(const struct route *table, size_t count, struct str method, struct str path,
+                               struct route_match *match);
+
+/* The whole table of npq, defined in routes.c. */
+extern const struct route routes[];
+extern const size_t routes_count;
+
+#endif

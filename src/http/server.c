@@ -1,0 +1,281 @@
+/*
+ * Threads, sockets and signals. Request handling starts at gate_dispatch.
+ */
+#include "http/server.h"
+
+#include "http/gate.h"
+#include "http/worker.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+enum { SHUTDOWN_GRACE_MS = 10000, LOOP_WAKE_MS = 100, MAX_THREADS = 64 };
+
+static atomic_bool stopping;
+
+struct handler {
+    h2o_handler_t super;
+};
+
+static int on_request(h2o_handler_t *self, h2o_req_t *req)
+{
+    (void)self;
+    struct worker *worker = H2O_STRUCT_FROM_MEMBER(struct worker, ctx, req->conn->ctx);
+    gate_dispatch(worker, req);
+    return 0;
+}
+
+static void on_accept(h2o_socket_t *listener, const char *err)
+{
+    if (err != NULL)
+        return;
+    struct worker *worker = listener->data;
+    h2o_socket_t *sock = h2o_evloop_socket_accept(listener);
+    if (sock != NULL)
+        h2o_accept(&worker->accept_ctx, sock);
+}
+
+/* Splits "host:port" or "[v6]:port". */
+static int parse_listen(const char *listen, char *host, size_t host_size, char *port, size_t port_size)
+{
+    const char *colon = strrchr(listen, ':');
+    if (colon == NULL)
+        return -1;
+    const char *h = listen;
+    size_t hlen = (size_t)(colon - listen);
+    if (hlen >= 2 && h[0] == '[' && h[hlen - 1] == ']')
+        h++, hlen -= 2;
+    if (hlen >= host_size || strlen(colon + 1) >= port_size || colon[1] == '\0')
+        return -1;
+    memcpy(host, h, hlen);
+    host[hlen] = '\0';
+    snprintf(port, port_size, "%s", colon + 1);
+    return 0;
+}
+
+/* A listening socket on addr; SO_REUSEPORT so every worker can have its own on one port. */
+static int listen_on(const struct sockaddr *addr, socklen_t len)
+{
+    int fd = socket(addr->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    int on = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on));
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+    if (bind(fd, addr, len) != 0 || listen(fd, SOMAXCONN) != 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    return fd;
+}
+
+struct listener_plan {
+    struct sockaddr_storage addr;
+    socklen_t len;
+    int fds[MAX_THREADS];
+};
+
+/* Binds one socket per thread; the first fixes the port when port 0 was asked for. */
+static int open_listeners(const char *listen_address, int threads, struct listener_plan *plan)
+{
+    char host[256], port[16];
+    if (parse_listen(listen_address, host, sizeof(host), port, sizeof(port)) != 0) {
+        fprintf(stderr, "npq: --listen must be HOST:PORT, not \"%s\"\n", listen_address);
+        return -1;
+    }
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE};
+    struct addrinfo *res;
+    int rc = getaddrinfo(host[0] ? host : NULL, port, &hints, &res);
+    if (rc != 0) {
+        fprintf(stderr, "npq: cannot resolve %s: %s\n", listen_address, gai_strerror(rc));
+        return -1;
+    }
+    memcpy(&plan->addr, res->ai_addr, res->ai_addrlen);
+    plan->len = res->ai_addrlen;
+    freeaddrinfo(res);
+    for (int i = 0; i < threads; i++) {
+        plan->fds[i] = listen_on((struct sockaddr *)&plan->addr, plan->len);
+        if (plan->fds[i] < 0) {
+            fprintf(stderr, "npq: cannot listen on %s: %s\n", listen_address, strerror(errno));
+            while (i-- > 0)
+                close(plan->fds[i]);
+            return -1;
+        }
+        if (i == 0) /* later sockets bind the port the first one got */
+            getsockname(plan->fds[0], (struct sockaddr *)&plan->addr, &plan->len);
+    }
+    return 0;
+}
+
+static int bound_port(const struct listener_plan *plan)
+{
+    if (plan->addr.ss_family == AF_INET6)
+        return ntohs(((const struct sockaddr_in6 *)&plan->addr)->sin6_port);
+    return ntohs(((const struct sockaddr_in *)&plan->addr)->sin_port);
+}
+
+struct thread_args {
+    struct worker *worker;
+    h2o_globalconf_t *config;
+    int listen_fd;
+};
+
+static bool has_connections(struct worker *w)
+{
+    return !h2o_linklist_is_empty(&w->ctx.http1._conns) || !h2o_linklist_is_empty(&w->ctx.http2._conns);
+}
+
+static void *worker_main(void *arg)
+{
+    struct thread_args *args = arg;
+    struct worker *w = args->worker;
+    h2o_context_init(&w->ctx, h2o_evloop_create(), args->config);
+    w->accept_ctx.ctx = &w->ctx;
+    w->accept_ctx.hosts = args->config->hosts;
+    w->listener = h2o_evloop_socket_create(w->ctx.loop, args->listen_fd, H2O_SOCKET_FLAG_DONT_READ);
+    w->listener->data = w;
+    h2o_socket_read_start(w->listener, on_accept);
+    worker_catalogue(w); /* load before the first request rather than during it */
+
+    while (!atomic_load(&stopping))
+        h2o_evloop_run(w->ctx.loop, LOOP_WAKE_MS);
+
+    /* Stop accepting, then let connections finish what they are doing. */
+    h2o_socket_read_stop(w->listener);
+    h2o_socket_close(w->listener);
+    h2o_context_request_shutdown(&w->ctx);
+    uint64_t deadline = h2o_now(w->ctx.loop) + SHUTDOWN_GRACE_MS;
+    while (has_connections(w) && h2o_now(w->ctx.loop) < deadline)
+        h2o_evloop_run(w->ctx.loop, LOOP_WAKE_MS);
+    access_log_flush(&w->log);
+    return NULL;
+}
+
+static int open_access_log(const char *where)
+{
+    if (where == NULL || strcmp(where, "-") == 0)
+        return STDERR_FILENO;
+    if (strcmp(where, "off") == 0)
+        return -1;
+    int fd = open(where, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+    if (fd < 0)
+        fprintf(stderr, "npq: cannot open access log %s: %s\n", where, strerror(errno));
+    return fd;
+}
+
+int server_run(const struct server_options *options)
+{
+    int threads = options->threads > 0 ? options->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    if (threads < 1)
+        threads = 1;
+    if (threads > MAX_THREADS)
+        threads = MAX_THREADS;
+
+    int log_fd = open_access_log(options->access_log);
+    if (log_fd < 0 && strcmp(options->access_log ? options->access_log : "-", "off") != 0)
+        return 1;
+
+    /* Migrate once, before any worker reads. */
+    char err[512];
+    struct store *store = store_open(options->db, err, sizeof(err));
+    if (store == NULL) {
+        fprintf(stderr, "npq: %s\n", err);
+        return 1;
+    }
+    int version;
+    if (store_migrate(store, &version) != STORE_OK) {
+        fprintf(stderr, "npq: migration failed: %s\n", store_last_error(store));
+        store_close(store);
+        return 1;
+    }
+    store_close(store);
+
+    struct listener_plan plan;
+    if (open_listeners(options->listen, threads, &plan) != 0)
+        return 1;
+
+    /* Signals go to this thread alone, which waits for them while the workers serve. */
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &signals, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    h2o_globalconf_t config;
+    h2o_config_init(&config);
+    config.server_name = h2o_iovec_init(H2O_STRLIT("npq"));
+    h2o_hostconf_t *host = h2o_config_register_host(&config, h2o_iovec_init(H2O_STRLIT("default")), 65535);
+    h2o_pathconf_t *path = h2o_config_register_path(host, "/", 0);
+    struct handler *handler = (struct handler *)h2o_create_handler(path, sizeof(*handler));
+    handler->super.on_req = on_request;
+
+    struct worker *workers = calloc((size_t)threads, sizeof(*workers));
+    struct thread_args *args = calloc((size_t)threads, sizeof(*args));
+    pthread_t *ids = calloc((size_t)threads, sizeof(*ids));
+    if (workers == NULL || args == NULL || ids == NULL) {
+        fprintf(stderr, "npq: out of memory\n");
+        return 1;
+    }
+    int started = 0;
+    for (int i = 0; i < threads; i++) {
+        workers[i].store = store_open(options->db, err, sizeof(err));
+        if (workers[i].store == NULL) {
+            fprintf(stderr, "npq: %s\n", err);
+            break;
+        }
+        access_log_init(&workers[i].log, log_fd);
+        args[i] = (struct thread_args){&workers[i], &config, plan.fds[i]};
+        if (pthread_create(&ids[i], NULL, worker_main, &args[i]) != 0) {
+            store_close(workers[i].store);
+            break;
+        }
+        started++;
+    }
+    int status = started == threads ? 0 : 1;
+    if (status == 0) {
+        char host_text[NI_MAXHOST] = "";
+        h2o_socket_getnumerichost((struct sockaddr *)&plan.addr, plan.len, host_text);
+        const char *open_bracket = plan.addr.ss_family == AF_INET6 ? "[" : "";
+        const char *close_bracket = plan.addr.ss_family == AF_INET6 ? "]" : "";
+        printf("npq: listening on http://%s%s%s:%d/ with %d threads (database %s, schema version %d)\n",
+               open_bracket, host_text, close_bracket, bound_port(&plan), threads, options->db, version);
+        fflush(stdout);
+        int sig;
+        sigwait(&signals, &sig);
+        printf("npq: %s received, finishing requests in flight\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+        fflush(stdout);
+    }
+    atomic_store(&stopping, true);
+    for (int i = 0; i < started; i++) {
+        pthread_join(ids[i], NULL);
+        access_log_dispose(&workers[i].log);
+        response_cache_clear(&workers[i].cache);
+        catalogue_free(workers[i].catalogue);
+        store_close(workers[i].store);
+    }
+    for (int i = started; i < threads; i++)
+        close(plan.fds[i]);
+    if (log_fd > STDERR_FILENO)
+        close(log_fd);
+    free(workers);
+    free(args);
+    free(ids);
+    if (status == 0)
+        printf("npq: stopped\n");
+    return status;
+}

@@ -1,0 +1,34 @@
+/*
+ * Arena: a bump allocator whose memory is released all at once.
+ *
+ * Long-lived data built in one go (a loaded catalogue, a parsed import) lives in an arena so that
+ * its owner frees one thing. Allocation never fails: out of memory aborts, as there is nothing
+ * sensible a caller could do with NULL (the same choice Redis's zmalloc makes).
+ */
+#ifndef NPQ_LIB_ARENA_H
+#define NPQ_LIB_ARENA_H
+
+#include <stddef.h>
+
+struct arena_chunk;
+
+struct arena {
+    struct arena_chunk *head;
+};
+
+/* An empty arena; allocates nothing until first use. */
+#define ARENA_INIT {NULL}
+
+/* Returns zeroed memory aligned for any type, owned by the arena. */
+void *arena_alloc(struct arena *arena, size_t size);
+
+/* Copies n bytes of s and appends a NUL. */
+char *arena_strndup(struct arena *arena, const char *s, size_t n);
+
+/* Copies a NUL-terminated string; NULL stays NULL. */
+char *arena_strdup(struct arena *arena, const char *s);
+
+/* Releases every allocation; the arena may be used again afterwards. */
+void arena_release(struct arena *arena);
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * build/npq: one binary, a subcommand each for serving and for administration.
+ */
+#include "cli/cli.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} commands[] = {
+    {"serve", cli_serve, "run the web server and API"},
+    {"init", cli_init, "create the database and load the default catalogue"},
+    {"catalogue", cli_catalogue, "import, export or validate the catalogue"},
+};
+
+static int usage(FILE *out)
+{
+    fprintf(out, "usage: npq COMMAND [OPTIONS]\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\nRun npq COMMAND --help for a command's options.\n");
+    return out == stdout ? 0 : 2;
+}
+
+int main(int argc, char **argv)
+{
+    if (sodium_init() < 0) {
+        fprintf(stderr, "npq: libsodium failed to start\n");
+        return 1;
+    }
+    if (argc < 2)
+        return usage(stderr);
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0)
+        return usage(stdout);
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "npq: unknown command \"%s\"\n", argv[1]);
+    return usage(stderr);
+}

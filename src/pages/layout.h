@@ -1,0 +1,32 @@
+/*
+ * The page frame every HTML page shares: GOV.UK Design System template, header, navigation and
+ * footer, and the hand-off of the finished page to reply_body.
+ */
+#ifndef NPQ_PAGES_LAYOUT_H
+#define NPQ_PAGES_LAYOUT_H
+
+#include "http/request.h"
+#include "lib/buf.h"
+
+enum { PAGE_MAX_BYTES = 4 * 1024 * 1024 };
+
+/* Which navigation item is current. */
+enum page_section { SECTION_HOME, SECTION_QUALIFICATIONS, SECTION_FRAMEWORKS, SECTION_NONE };
+
+struct page {
+    const char *title;     /* the <title> and nothing else: headings are in the body */
+    enum page_section section;
+    const char *breadcrumbs; /* markup from page_breadcrumbs, or NULL */
+    struct buf body;        /* the main content, written with html_printf */
+};
+
+/* A page ready for content. */
+void page_begin(struct page *page, const char *title, enum page_section section);
+
+/* Wraps the body in the frame, sends it with status and frees the page. */
+void page_send(struct request *request, struct page *page, int status);
+
+/* An error page with a heading and one paragraph. */
+void page_error(struct request *request, int status, const char *heading, const char *message);
+
+#endif

@@ -1,0 +1,57 @@
+/*
+ * Storage: the one interface between npq and its database.
+ *
+ * Handlers and commands call these named operations; all SQL lives behind them. A store is a
+ * single connection with its prepared statements, used by one thread at a time: the server opens
+ * one per event-loop thread. SQLite is the backend today (store_sqlite.c); a PostgreSQL backend
+ * implements the same struct store_backend (store_backend.h) and is chosen by the location's
+ * scheme ("postgres://...").
+ */
+#ifndef NPQ_STORE_STORE_H
+#define NPQ_STORE_STORE_H
+
+#include "domain/catalogue.h"
+#include "lib/errors.h"
+
+#include <stdint.h>
+
+enum store_status {
+    STORE_OK = 0,
+    STORE_NOT_FOUND,
+    STORE_CONFLICT, /* the change would break a constraint, e.g. deleting a module in use */
+    STORE_ERROR,    /* the database failed; the message says how */
+};
+
+struct store;
+
+/*
+ * Opens the database at location (a file path for SQLite). Does not migrate. On failure returns
+ * NULL and writes a message into err.
+ */
+struct store *store_open(const char *location, char *err, size_t err_size);
+void store_close(struct store *store);
+
+/* The last error message of this connection, for logs; never NULL. */
+const char *store_last_error(const struct store *store);
+
+/*
+ * Applies every migration newer than the schema's version, each in its own transaction, and
+ * reports the version reached. Safe to call on every start and from several processes at once.
+ */
+enum store_status store_migrate(struct store *store, int *version);
+
+/*
+ * Replaces the catalogue with the given (validated) one, in one transaction: rows are updated in
+ * place by their codes, new ones added, missing ones removed. When a missing row is still
+ * referenced elsewhere nothing changes and STORE_CONFLICT is returned with the reason in errors.
+ */
+enum store_status store_catalogue_replace(struct store *store, const struct catalogue *catalogue,
+                                          struct errors *errors);
+
+/* Loads the whole catalogue; the caller frees *out with catalogue_free. */
+enum store_status store_catalogue_load(struct store *store, struct catalogue **out);
+
+/* A number that changes whenever the catalogue does, so caches know when to reload. */
+enum store_status store_catalogue_revision(struct store *store, int64_t *revision);
+
+#endif

@@ -1,0 +1,108 @@
+/*
+ * Route matching against a small table, and the real table's own consistency.
+ */
+#include "../test_support.h"
+
+#include "http/router.h"
+
+#include <stdio.h>
+
+static void handler(struct request *request)
+{
+    (void)request;
+}
+
+static const struct route table[] = {
+    {"GET", "/api/v1/things", handler, PERM_PUBLIC, ROUTE_API, "list", NULL},
+    {"POST", "/api/v1/things", handler, PERM_PUBLIC, ROUTE_API, "create", NULL},
+    {"GET", "/api/v1/things/{id}", handler, PERM_PUBLIC, ROUTE_API, "get", NULL},
+    {"POST", "/api/v1/things/{id}/{step}", handler, PERM_PUBLIC, ROUTE_API, "step", NULL},
+    {"GET", "/assets/{path*}", handler, PERM_PUBLIC, ROUTE_ASSET, "assets", NULL},
+};
+
+static enum route_result match(const char *method, const char *path, struct route_match *m)
+{
+    return router_match(table, sizeof(table) / sizeof(table[0]), str_of(method), str_of(path), m);
+}
+
+static void literal_and_parameter_routes_match(void **state)
+{
+    (void)state;
+    struct route_match m;
+    assert_int_equal(match("GET", "/api/v1/things", &m), ROUTE_FOUND);
+    assert_ptr_equal(m.route, &table[0]);
+    assert_int_equal(match("POST", "/api/v1/things", &m), ROUTE_FOUND);
+    assert_ptr_equal(m.route, &table[1]);
+    assert_int_equal(match("GET", "/api/v1/things/NPQSL", &m), ROUTE_FOUND);
+    assert_int_equal(m.param_count, 1);
+    assert_true(str_eq(m.params[0], STR_LIT("NPQSL")));
+    assert_int_equal(match("POST", "/api/v1/things/7/submit", &m), ROUTE_FOUND);
+    assert_int_equal(m.param_count, 2);
+    assert_true(str_eq(m.params[1], STR_LIT("submit")));
+}
+
+static void head_is_served_by_get(void **state)
+{
+    (void)state;
+    struct route_match m;
+    assert_int_equal(match("HEAD", "/api/v1/things/1", &m), ROUTE_FOUND);
+    assert_ptr_equal(m.route, &table[2]);
+}
+
+static void unknown_paths_are_not_found(void **state)
+{
+    (void)state;
+    struct route_match m;
+    assert_int_equal(match("GET", "/api/v1/thing", &m), ROUTE_NOT_FOUND);
+    assert_int_equal(match("GET", "/api/v1/things/", &m), ROUTE_NOT_FOUND);
+    assert_int_equal(match("GET", "/api/v1/things/1/2/3", &m), ROUTE_NOT_FOUND);
+    assert_int_equal(match("GET", "", &m), ROUTE_NOT_FOUND);
+    assert_int_equal(match("GET", "/assets/", &m), ROUTE_NOT_FOUND);
+}
+
+static void wrong_method_lists_what_is_allowed(void **state)
+{
+    (void)state;
+    struct route_match m;
+    assert_int_equal(match("DELETE", "/api/v1/things", &m), ROUTE_METHOD_NOT_ALLOWED);
+    assert_string_equal(m.allow, "GET, HEAD, POST");
+    assert_int_equal(match("PUT", "/api/v1/things/1", &m), ROUTE_METHOD_NOT_ALLOWED);
+    assert_string_equal(m.allow, "GET, HEAD");
+}
+
+static void rest_parameter_takes_slashes(void **state)
+{
+    (void)state;
+    struct route_match m;
+    assert_int_equal(match("GET", "/assets/fonts/bold.woff2", &m), ROUTE_FOUND);
+    assert_true(str_eq(m.params[0], STR_LIT("fonts/bold.woff2")));
+}
+
+/* Two rows with the same method and pattern would make the second unreachable. */
+static void real_table_has_no_duplicates_and_every_row_is_complete(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < routes_count; i++) {
+        assert_non_null(routes[i].handler);
+        assert_non_null(routes[i].summary);
+        assert_true(routes[i].pattern[0] == '/');
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(routes[i].method, routes[j].method) == 0 && strcmp(routes[i].pattern, routes[j].pattern) == 0)
+                fail_msg("route %s %s is listed twice", routes[i].method, routes[i].pattern);
+        if (routes[i].kind == ROUTE_API)
+            assert_true(strncmp(routes[i].pattern, "/api/v1/", 8) == 0);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(literal_and_parameter_routes_match),
+        cmocka_unit_test(head_is_served_by_get),
+        cmocka_unit_test(unknown_paths_are_not_found),
+        cmocka_unit_test(wrong_method_lists_what_is_allowed),
+        cmocka_unit_test(rest_parameter_takes_slashes),
+        cmocka_unit_test(real_table_has_no_duplicates_and_every_row_is_complete),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
