@@ -61,11 +61,10 @@ static json_t *build_detail(const struct catalogue *c, const void *arg)
     json_t *areas = json_array();
     for (size_t a = 0; a < f->area_count; a++) {
         const struct catalogue_area *area = &f->areas[a];
-        json_array_append_new(areas, json_pack("{s:i, s:s, s:o, s:o}", "number", area->number, "title", area->title,
-                                               "learn_that",
-                                               statements_json(area->learn_that, area->learn_that_count, false),
-                                               "learn_how_to",
-                                               statements_json(area->learn_how_to, area->learn_how_to_count, true)));
+        json_array_append_new(
+            areas, json_pack("{s:i, s:s, s:o, s:o}", "number", area->number, "title", area->title, "learn_that",
+                             statements_json(area->learn_that, area->learn_that_count, false), "learn_how_to",
+                             statements_json(area->learn_how_to, area->learn_how_to_count, true)));
     }
     return json_pack("{s:s, s:s, s:o, s:o}", "code", f->code, "title", f->title, "qualifications",
                      qualifications_using(c, f->code), "areas", areas);

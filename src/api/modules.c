@@ -40,8 +40,8 @@ static json_t *build_detail(const struct catalogue *c, const void *arg)
                                         role == MODULE_ROLE_ESSENTIAL ? "essential" : "elective", "href", href));
     }
     return json_pack("{s:s, s:s, s:{s:s, s:s}, s:o, s:i, s:o}", "code", m->code, "title", m->title, "strand", "code",
-                     m->strand, "title", strand ? strand->title : "", "level", api_level_json(c, m->level),
-                     "hours_cap", m->hours_cap, "qualifications", qualifications);
+                     m->strand, "title", strand ? strand->title : "", "level", api_level_json(c, m->level), "hours_cap",
+                     m->hours_cap, "qualifications", qualifications);
 }
 
 void api_module_get(struct request *request)

@@ -34,17 +34,16 @@ static json_t *responses_for(const struct route *route)
     if (route->response != NULL) {
         char ref[128];
         snprintf(ref, sizeof(ref), "#/components/schemas/%s", route->response);
-        json_object_set_new(ok, "content",
-                            json_pack("{s:{s:{s:s}}}", "application/json", "schema", "$ref", ref));
+        json_object_set_new(ok, "content", json_pack("{s:{s:{s:s}}}", "application/json", "schema", "$ref", ref));
     }
-    json_t *error = json_pack("{s:s, s:{s:{s:{s:s}}}}", "description", "Error", "content", "application/json",
-                              "schema", "$ref", "#/components/schemas/Error");
+    json_t *error = json_pack("{s:s, s:{s:{s:{s:s}}}}", "description", "Error", "content", "application/json", "schema",
+                              "$ref", "#/components/schemas/Error");
     json_t *responses = json_pack("{s:o, s:O}", "200", ok, "default", error);
     json_decref(error);
     if (strchr(route->pattern, '{') != NULL || route->permission != PERM_PUBLIC)
-        json_object_set_new(responses, "404", json_pack("{s:s, s:{s:{s:{s:s}}}}", "description", "Not found", "content",
-                                                        "application/json", "schema", "$ref",
-                                                        "#/components/schemas/Error"));
+        json_object_set_new(responses, "404",
+                            json_pack("{s:s, s:{s:{s:{s:s}}}}", "description", "Not found", "content",
+                                      "application/json", "schema", "$ref", "#/components/schemas/Error"));
     return responses;
 }
 
@@ -100,10 +99,10 @@ static void document_build(void)
                                       "x-permission", permission_name(route->permission));
         json_object_set_new(item, method, operation);
     }
-    json_t *doc = json_pack("{s:s, s:{s:s, s:s, s:s}, s:[{s:s}], s:o, s:o}", "openapi", "3.1.0", "info", "title",
-                            "npq API", "version", "1", "description",
-                            "Read and manage National Professional Qualification programmes.", "servers", "url", "/",
-                            "paths", paths, "components", components);
+    json_t *doc =
+        json_pack("{s:s, s:{s:s, s:s, s:s}, s:[{s:s}], s:o, s:o}", "openapi", "3.1.0", "info", "title", "npq API",
+                  "version", "1", "description", "Read and manage National Professional Qualification programmes.",
+                  "servers", "url", "/", "paths", paths, "components", components);
     document.body = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     document.len = strlen(document.body);
     document.content_type = "application/json; charset=utf-8";

@@ -113,8 +113,7 @@ static void validate_module_list(const struct catalogue *c, const char **codes, 
     }
 }
 
-static void validate_rule(const struct catalogue *c, size_t q, const struct catalogue_rule *rule,
-                          struct errors *errors)
+static void validate_rule(const struct catalogue *c, size_t q, const struct catalogue_rule *rule, struct errors *errors)
 {
     validate_module_list(c, rule->essential, rule->essential_count, "$.qualifications[%zu].rule.essential[%zu]", q,
                          errors);
@@ -143,7 +142,7 @@ static void validate_rule(const struct catalogue *c, size_t q, const struct cata
 }
 
 static void validate_statements(const struct catalogue_statement *statements, size_t count, size_t f, size_t a,
-                                 const char *list, struct errors *errors)
+                                const char *list, struct errors *errors)
 {
     for (size_t i = 0; i < count; i++) {
         path_t where;
@@ -170,8 +169,8 @@ bool catalogue_validate(const struct catalogue *c, struct errors *errors)
                        c->levels[i - 1].number);
     }
 
-    const char **codes = calloc(c->module_count + c->strand_count + c->qualification_count + c->framework_count + 1,
-                                sizeof(*codes));
+    const char **codes =
+        calloc(c->module_count + c->strand_count + c->qualification_count + c->framework_count + 1, sizeof(*codes));
     if (codes == NULL)
         die("out of memory");
     for (size_t i = 0; i < c->strand_count; i++)

@@ -50,7 +50,8 @@ static void check_keys(struct reader *r, const json_t *object, const char *path,
 {
     const char *key;
     json_t *value;
-    json_object_foreach((json_t *)object, key, value) {
+    json_object_foreach((json_t *)object, key, value)
+    {
         bool known = false;
         for (const char *const *a = allowed; *a != NULL; a++)
             if (strcmp(*a, key) == 0)
@@ -83,8 +84,7 @@ static json_t *member(struct reader *r, const json_t *object, const char *path, 
     return value;
 }
 
-static const char *read_string(struct reader *r, const json_t *object, const char *path, const char *key,
-                               bool nonempty)
+static const char *read_string(struct reader *r, const json_t *object, const char *path, const char *key, bool nonempty)
 {
     json_t *value = member(r, object, path, key, true);
     if (value == NULL)
@@ -168,8 +168,8 @@ static bool read_bool(struct reader *r, const json_t *object, const char *path, 
 }
 
 /* The array at key (or NULL), allocating count elements of size each in *out. */
-static const json_t *read_array(struct reader *r, const json_t *object, const char *path, const char *key,
-                                size_t size, void **out, size_t *count)
+static const json_t *read_array(struct reader *r, const json_t *object, const char *path, const char *key, size_t size,
+                                void **out, size_t *count)
 {
     *out = NULL;
     *count = 0;
@@ -187,8 +187,8 @@ static const json_t *read_array(struct reader *r, const json_t *object, const ch
     return value;
 }
 
-static void read_code_list(struct reader *r, const json_t *object, const char *path, const char *key,
-                           const char ***out, size_t *count)
+static void read_code_list(struct reader *r, const json_t *object, const char *path, const char *key, const char ***out,
+                           size_t *count)
 {
     const json_t *array = read_array(r, object, path, key, sizeof(**out), (void **)out, count);
     path_t list_path;
@@ -338,8 +338,8 @@ static void read_statements(struct reader *r, const json_t *area, const char *ar
         s->incomplete = read_bool(r, item, path, "incomplete", false);
         if (json_object_get(item, "practices") == NULL)
             continue;
-        const json_t *practices = read_array(r, item, path, "practices", sizeof(*s->practices),
-                                             (void **)&s->practices, &s->practice_count);
+        const json_t *practices =
+            read_array(r, item, path, "practices", sizeof(*s->practices), (void **)&s->practices, &s->practice_count);
         path_t practices_path;
         path_key(practices_path, path, "practices");
         if (!with_practices && s->practice_count > 0)
@@ -361,8 +361,8 @@ static void read_statements(struct reader *r, const json_t *area, const char *ar
 static void read_frameworks(struct reader *r, const json_t *root)
 {
     struct catalogue *c = r->catalogue;
-    const json_t *array = read_array(r, root, "$", "frameworks", sizeof(*c->frameworks), (void **)&c->frameworks,
-                                     &c->framework_count);
+    const json_t *array =
+        read_array(r, root, "$", "frameworks", sizeof(*c->frameworks), (void **)&c->frameworks, &c->framework_count);
     for (size_t i = 0; array != NULL && i < c->framework_count; i++) {
         path_t path;
         path_index(path, "$.frameworks", i);
@@ -387,7 +387,8 @@ static void read_frameworks(struct reader *r, const json_t *root)
             check_keys(r, area, apath, (const char *const[]){"number", "title", "learn_that", "learn_how_to", NULL});
             f->areas[a].number = read_int(r, area, apath, "number", true, 0, 1, 1000);
             f->areas[a].title = read_string(r, area, apath, "title", true);
-            read_statements(r, area, apath, "learn_that", false, &f->areas[a].learn_that, &f->areas[a].learn_that_count);
+            read_statements(r, area, apath, "learn_that", false, &f->areas[a].learn_that,
+                            &f->areas[a].learn_that_count);
             read_statements(r, area, apath, "learn_how_to", true, &f->areas[a].learn_how_to,
                             &f->areas[a].learn_how_to_count);
         }
@@ -406,9 +407,9 @@ struct catalogue *catalogue_json_parse(const char *text, size_t len, struct erro
     struct reader r = {catalogue, errors};
     size_t before = errors->count;
     if (expect_object(&r, root, "$")) {
-        check_keys(&r, root, "$",
-                   (const char *const[]){"format", "levels", "strands", "modules", "qualifications", "frameworks",
-                                         NULL});
+        check_keys(
+            &r, root, "$",
+            (const char *const[]){"format", "levels", "strands", "modules", "qualifications", "frameworks", NULL});
         const char *format = read_string(&r, root, "$", "format", true);
         if (*format != '\0' && strcmp(format, CATALOGUE_FORMAT) != 0)
             errors_add(errors, "$.format", "must be \"%s\", not \"%s\"", CATALOGUE_FORMAT, format);
@@ -458,7 +459,8 @@ json_t *catalogue_json_build(const struct catalogue *c)
 {
     json_t *levels = json_array();
     for (size_t i = 0; i < c->level_count; i++)
-        json_array_append_new(levels, json_pack("{s:i, s:s}", "number", c->levels[i].number, "title", c->levels[i].title));
+        json_array_append_new(levels,
+                              json_pack("{s:i, s:s}", "number", c->levels[i].number, "title", c->levels[i].title));
 
     json_t *strands = json_array();
     for (size_t i = 0; i < c->strand_count; i++)
@@ -478,9 +480,9 @@ json_t *catalogue_json_build(const struct catalogue *c)
         const struct catalogue_rule *rule = &q->rule;
         json_t *rule_json = json_pack(
             "{s:o, s:{s:i, s:o}, s:b, s:i, s:i}", "essential", code_list(rule->essential, rule->essential_count),
-            "electives", "count", rule->elective_count, "from", code_list(rule->elective_from, rule->elective_from_count),
-            "final_assessment", rule->final_assessment, "min_face_to_face_events", rule->min_face_to_face_events,
-            "min_virtual_events", rule->min_virtual_events);
+            "electives", "count", rule->elective_count, "from",
+            code_list(rule->elective_from, rule->elective_from_count), "final_assessment", rule->final_assessment,
+            "min_face_to_face_events", rule->min_face_to_face_events, "min_virtual_events", rule->min_virtual_events);
         json_array_append_new(qualifications,
                               json_pack("{s:s, s:s, s:i, s:s, s:s?, s:o}", "code", q->code, "title", q->title, "level",
                                         q->level, "summary", q->summary, "framework", q->framework, "rule", rule_json));
@@ -492,12 +494,13 @@ json_t *catalogue_json_build(const struct catalogue *c)
         json_t *areas = json_array();
         for (size_t a = 0; a < f->area_count; a++) {
             const struct catalogue_area *area = &f->areas[a];
-            json_array_append_new(areas, json_pack("{s:i, s:s, s:o, s:o}", "number", area->number, "title", area->title,
-                                                   "learn_that", statements_json(area->learn_that, area->learn_that_count),
-                                                   "learn_how_to",
-                                                   statements_json(area->learn_how_to, area->learn_how_to_count)));
+            json_array_append_new(
+                areas, json_pack("{s:i, s:s, s:o, s:o}", "number", area->number, "title", area->title, "learn_that",
+                                 statements_json(area->learn_that, area->learn_that_count), "learn_how_to",
+                                 statements_json(area->learn_how_to, area->learn_how_to_count)));
         }
-        json_array_append_new(frameworks, json_pack("{s:s, s:s, s:o}", "code", f->code, "title", f->title, "areas", areas));
+        json_array_append_new(frameworks,
+                              json_pack("{s:s, s:s, s:o}", "code", f->code, "title", f->title, "areas", areas));
     }
 
     return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o}", "format", CATALOGUE_FORMAT, "levels", levels, "strands", strands,

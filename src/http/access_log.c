@@ -67,8 +67,8 @@ void access_log_write(struct access_log *log, const struct request *request, int
     append_json_string(b, (struct str){req->method.base, req->method.len});
     buf_append_str(b, "\",\"path\":\"");
     append_json_string(b, (struct str){req->path.base, req->path.len});
-    ok = ok && buf_appendf(b, "\",\"status\":%d,\"bytes\":%zu,\"duration_us\":%llu,\"client\":\"%s\"}\n", status,
-                           bytes, (unsigned long long)duration_us, client);
+    ok = ok && buf_appendf(b, "\",\"status\":%d,\"bytes\":%zu,\"duration_us\":%llu,\"client\":\"%s\"}\n", status, bytes,
+                           (unsigned long long)duration_us, client);
     if (!ok) /* the buffer is full: drop this line rather than grow without bound */
         b->len = mark;
     uint64_t now = h2o_now(req->conn->ctx->loop);

@@ -50,8 +50,7 @@ void gate_dispatch(struct worker *worker, h2o_req_t *req)
         else
             page_error(request, 405, "Method not allowed", "This page cannot be used that way.");
         return;
-    case ROUTE_FOUND:
-        break;
+    case ROUTE_FOUND: break;
     }
     request->route = match.route;
     request->param_count = match.param_count;

@@ -9,7 +9,7 @@
 #define NPQ_HTTP_POLICY_H
 
 enum permission {
-    PERM_PUBLIC,         /* anyone, signed in or not: the catalogue, health, assets */
+    PERM_PUBLIC, /* anyone, signed in or not: the catalogue, health, assets */
 };
 
 /* The permission's name as documented (OpenAPI x-permission, the authorization tests). */

@@ -11,8 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#define CSP                                                                                                           \
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "                \
+#define CSP                                                                                                            \
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "                 \
     "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 void cached_response_set_etag(struct cached_response *cached)

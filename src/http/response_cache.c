@@ -51,8 +51,8 @@ const struct cached_response *response_cache_put(struct response_cache *cache, c
         die("out of memory");
     memcpy(copy, body, len);
     copy[len] = '\0';
-    e->response = (struct cached_response){.body = copy, .len = len, .content_type = content_type,
-                                           .cache_control = cache_control};
+    e->response = (struct cached_response){
+        .body = copy, .len = len, .content_type = content_type, .cache_control = cache_control};
     cached_response_set_etag(&e->response);
     return &e->response;
 }

@@ -252,8 +252,8 @@ int server_run(const struct server_options *options)
         h2o_socket_getnumerichost((struct sockaddr *)&plan.addr, plan.len, host_text);
         const char *open_bracket = plan.addr.ss_family == AF_INET6 ? "[" : "";
         const char *close_bracket = plan.addr.ss_family == AF_INET6 ? "]" : "";
-        printf("npq: listening on http://%s%s%s:%d/ with %d threads (database %s, schema version %d)\n",
-               open_bracket, host_text, close_bracket, bound_port(&plan), threads, options->db, version);
+        printf("npq: listening on http://%s%s%s:%d/ with %d threads (database %s, schema version %d)\n", open_bracket,
+               host_text, close_bracket, bound_port(&plan), threads, options->db, version);
         fflush(stdout);
         int sig;
         sigwait(&signals, &sig);

@@ -47,7 +47,8 @@ static void assets_load(void)
     crypto_generichash_init(&all, NULL, 0, 8);
     for (size_t i = 0; i < embedded_assets_count; i++) {
         const struct embedded_file *f = &embedded_assets[i];
-        assets[i] = (struct cached_response){.body = (const char *)f->data, .len = f->size,
+        assets[i] = (struct cached_response){.body = (const char *)f->data,
+                                             .len = f->size,
                                              .content_type = static_assets_mime_type(f->name),
                                              .cache_control = "public, max-age=31536000, immutable"};
         cached_response_set_etag(&assets[i]);

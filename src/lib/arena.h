@@ -17,7 +17,10 @@ struct arena {
 };
 
 /* An empty arena; allocates nothing until first use. */
-#define ARENA_INIT {NULL}
+#define ARENA_INIT                                                                                                     \
+    {                                                                                                                  \
+        NULL                                                                                                           \
+    }
 
 /* Returns zeroed memory aligned for any type, owned by the arena. */
 void *arena_alloc(struct arena *arena, size_t size);

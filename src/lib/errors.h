@@ -21,11 +21,13 @@ struct errors {
     size_t cap;
 };
 
-#define ERRORS_INIT {NULL, 0, 0}
+#define ERRORS_INIT                                                                                                    \
+    {                                                                                                                  \
+        NULL, 0, 0                                                                                                     \
+    }
 
 /* Records an error at a place; both strings are copied. At most ERRORS_MAX are kept. */
-void errors_add(struct errors *errors, const char *where, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+void errors_add(struct errors *errors, const char *where, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 void errors_free(struct errors *errors);
 

@@ -15,7 +15,8 @@ static const struct catalogue *catalogue_or_error(struct request *request)
 {
     const struct catalogue *c = worker_catalogue(request->worker);
     if (c == NULL)
-        page_error(request, 503, "Sorry, there is a problem", "The catalogue cannot be read right now. Try again later.");
+        page_error(request, 503, "Sorry, there is a problem",
+                   "The catalogue cannot be read right now. Try again later.");
     return c;
 }
 
@@ -29,12 +30,13 @@ static void breadcrumbs(struct page *page, struct request *request, const char *
 {
     struct buf b;
     buf_init(&b, 4096);
-    html_printf(&b,
-                "<nav class=\"govuk-breadcrumbs\" aria-label=\"Breadcrumb\"><ol class=\"govuk-breadcrumbs__list\">"
-                "<li class=\"govuk-breadcrumbs__list-item\"><a class=\"govuk-breadcrumbs__link\" href=\"/\">Home</a></li>"
-                "<li class=\"govuk-breadcrumbs__list-item\"><a class=\"govuk-breadcrumbs__link\" href=\"%s\">%s</a></li>"
-                "</ol></nav>",
-                parent_href, parent_label);
+    html_printf(
+        &b,
+        "<nav class=\"govuk-breadcrumbs\" aria-label=\"Breadcrumb\"><ol class=\"govuk-breadcrumbs__list\">"
+        "<li class=\"govuk-breadcrumbs__list-item\"><a class=\"govuk-breadcrumbs__link\" href=\"/\">Home</a></li>"
+        "<li class=\"govuk-breadcrumbs__list-item\"><a class=\"govuk-breadcrumbs__link\" href=\"%s\">%s</a></li>"
+        "</ol></nav>",
+        parent_href, parent_label);
     page->breadcrumbs = request_strndup(request, (struct str){b.data, b.len});
     buf_free(&b);
 }
@@ -47,19 +49,21 @@ void page_home(struct request *request)
     struct page page;
     page_begin(&page, "National Professional Qualifications", SECTION_HOME);
     struct buf *b = &page.body;
-    html_printf(b, "<h1 class=\"govuk-heading-xl\">National Professional Qualifications</h1>"
-                   "<p class=\"govuk-body-l\">Leadership qualifications for teachers and school leaders, built from "
-                   "modules that can be combined into a qualification or studied alone and counted later.</p>"
-                   "<h2 class=\"govuk-heading-l\">The modular curriculum</h2>"
-                   "<table class=\"govuk-table\"><caption class=\"govuk-table__caption govuk-table__caption--m\">"
-                   "Levels and qualifications</caption><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
-                   "<th scope=\"col\" class=\"govuk-table__header\">Level</th>"
-                   "<th scope=\"col\" class=\"govuk-table__header\">Qualification</th></tr></thead>"
-                   "<tbody class=\"govuk-table__body\">");
+    html_printf(b,
+                "<h1 class=\"govuk-heading-xl\">National Professional Qualifications</h1>"
+                "<p class=\"govuk-body-l\">Leadership qualifications for teachers and school leaders, built from "
+                "modules that can be combined into a qualification or studied alone and counted later.</p>"
+                "<h2 class=\"govuk-heading-l\">The modular curriculum</h2>"
+                "<table class=\"govuk-table\"><caption class=\"govuk-table__caption govuk-table__caption--m\">"
+                "Levels and qualifications</caption><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
+                "<th scope=\"col\" class=\"govuk-table__header\">Level</th>"
+                "<th scope=\"col\" class=\"govuk-table__header\">Qualification</th></tr></thead>"
+                "<tbody class=\"govuk-table__body\">");
     for (size_t i = c->level_count; i-- > 0;) {
         const struct catalogue_level *level = &c->levels[i];
-        html_printf(b, "<tr class=\"govuk-table__row\"><th scope=\"row\" class=\"govuk-table__header\">Level %d: %s</th>"
-                       "<td class=\"govuk-table__cell\">",
+        html_printf(b,
+                    "<tr class=\"govuk-table__row\"><th scope=\"row\" class=\"govuk-table__header\">Level %d: %s</th>"
+                    "<td class=\"govuk-table__cell\">",
                     level->number, level->title);
         bool any = false;
         for (size_t q = 0; q < c->qualification_count; q++) {
@@ -76,9 +80,10 @@ void page_home(struct request *request)
             html_printf(b, "Modules for this level are being developed.");
         html_printf(b, "</td></tr>");
     }
-    html_printf(b, "</tbody></table>"
-                   "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/qualifications\">See all qualifications</a> "
-                   "or <a class=\"govuk-link\" href=\"/frameworks\">the frameworks</a>.</p>");
+    html_printf(b,
+                "</tbody></table>"
+                "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/qualifications\">See all qualifications</a> "
+                "or <a class=\"govuk-link\" href=\"/frameworks\">the frameworks</a>.</p>");
     page_send(request, &page, 200);
 }
 
@@ -103,8 +108,8 @@ void page_qualifications(struct request *request)
     page_send(request, &page, 200);
 }
 
-static void module_list(struct buf *b, const struct catalogue *c, const char **codes, size_t count,
-                        const char *strand, const char *label)
+static void module_list(struct buf *b, const struct catalogue *c, const char **codes, size_t count, const char *strand,
+                        const char *label)
 {
     size_t shown = 0;
     for (size_t i = 0; i < count; i++) {
@@ -174,8 +179,9 @@ void page_qualification(struct request *request)
         module_list(b, c, rule->elective_from, rule->elective_from_count, s->code, "Elective");
         html_printf(b, "</section>");
     }
-    html_printf(b, "<p class=\"govuk-body\">Choose %d elective %s. Each module is up to 50 hours of blended learning "
-                   "and can be studied alone and counted later.</p>",
+    html_printf(b,
+                "<p class=\"govuk-body\">Choose %d elective %s. Each module is up to 50 hours of blended learning "
+                "and can be studied alone and counted later.</p>",
                 rule->elective_count, rule->elective_count == 1 ? "module" : "modules");
     page_send(request, &page, 200);
 }
@@ -235,8 +241,7 @@ void page_frameworks(struct request *request)
     page_send(request, &page, 200);
 }
 
-static void statement_list(struct buf *b, const struct catalogue_statement *statements, size_t count,
-                           bool numbered)
+static void statement_list(struct buf *b, const struct catalogue_statement *statements, size_t count, bool numbered)
 {
     if (count == 0) {
         html_printf(b, "<p class=\"govuk-body\">None in the source text.</p>");
@@ -280,8 +285,9 @@ void page_framework(struct request *request)
     page_begin(&page, f->title, SECTION_FRAMEWORKS);
     breadcrumbs(&page, request, "/frameworks", "Frameworks");
     struct buf *b = &page.body;
-    html_printf(b, "<h1 class=\"govuk-heading-xl\">%s</h1><h2 class=\"govuk-heading-m\">Areas</h2>"
-                   "<ol class=\"govuk-list govuk-list--number\">",
+    html_printf(b,
+                "<h1 class=\"govuk-heading-xl\">%s</h1><h2 class=\"govuk-heading-m\">Areas</h2>"
+                "<ol class=\"govuk-list govuk-list--number\">",
                 f->title);
     for (size_t a = 0; a < f->area_count; a++)
         html_printf(b, "<li><a class=\"govuk-link\" href=\"#area-%d\">%s</a></li>", f->areas[a].number,
@@ -289,8 +295,9 @@ void page_framework(struct request *request)
     html_printf(b, "</ol>");
     for (size_t a = 0; a < f->area_count; a++) {
         const struct catalogue_area *area = &f->areas[a];
-        html_printf(b, "<section class=\"npq-area\" id=\"area-%d\"><h2 class=\"govuk-heading-l\">%d. %s</h2>"
-                       "<h3 class=\"govuk-heading-m\">Learn that…</h3>",
+        html_printf(b,
+                    "<section class=\"npq-area\" id=\"area-%d\"><h2 class=\"govuk-heading-l\">%d. %s</h2>"
+                    "<h3 class=\"govuk-heading-m\">Learn that…</h3>",
                     area->number, area->number, area->title);
         statement_list(b, area->learn_that, area->learn_that_count, true);
         html_printf(b, "<h3 class=\"govuk-heading-m\">Learn how to…</h3>");

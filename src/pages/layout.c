@@ -38,41 +38,42 @@ void page_send(struct request *request, struct page *page, int status)
 
     struct buf out;
     buf_init(&out, PAGE_MAX_BYTES + 64 * 1024);
-    html_printf(&out,
-                "<!DOCTYPE html>\n<html lang=\"en\" class=\"govuk-template\">\n<head>\n"
-                "<meta charset=\"utf-8\">\n<title>%s – NPQ</title>\n"
-                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1, viewport-fit=cover\">\n"
-                "<meta name=\"theme-color\" content=\"#1d70b8\">\n"
-                "<link rel=\"icon\" sizes=\"48x48\" href=\"/assets/images/favicon.ico\">\n"
-                "<link rel=\"icon\" sizes=\"any\" href=\"/assets/images/favicon.svg\" type=\"image/svg+xml\">\n"
-                "<link rel=\"apple-touch-icon\" href=\"/assets/images/govuk-icon-180.png\">\n"
-                "<link rel=\"manifest\" href=\"/assets/manifest.json\">\n"
-                "<link rel=\"stylesheet\" href=\"/assets/govuk-frontend.min.css?v=%s\">\n"
-                "<link rel=\"stylesheet\" href=\"/assets/app.css?v=%s\">\n"
-                "</head>\n<body class=\"govuk-template__body\">\n"
-                "<a href=\"#main-content\" class=\"govuk-skip-link\" data-module=\"govuk-skip-link\">"
-                "Skip to main content</a>\n"
-                "<header class=\"govuk-template__header\">\n"
-                "<div class=\"govuk-generic-header\"><div class=\"govuk-generic-header__container "
-                "govuk-width-container\"><div class=\"govuk-generic-header__logo\">"
-                "<a href=\"/\" class=\"govuk-generic-header__homepage-link\">NPQ</a></div></div></div>\n"
-                "<section aria-label=\"Service information\" class=\"govuk-service-navigation\" "
-                "data-module=\"govuk-service-navigation\"><div class=\"govuk-width-container\">"
-                "<div class=\"govuk-service-navigation__container\">"
-                "<span class=\"govuk-service-navigation__service-name\">"
-                "<a href=\"/\" class=\"govuk-service-navigation__link\">National Professional Qualifications</a></span>"
-                "<nav aria-label=\"Menu\" class=\"govuk-service-navigation__wrapper\">"
-                "<button type=\"button\" class=\"govuk-service-navigation__toggle govuk-js-service-navigation-toggle\" "
-                "aria-controls=\"navigation\" hidden aria-hidden=\"true\">Menu</button>"
-                "<ul class=\"govuk-service-navigation__list\" id=\"navigation\">%R</ul></nav></div></div></section>\n"
-                "</header>\n<div class=\"govuk-width-container\">\n%R"
-                "<main class=\"govuk-main-wrapper\" id=\"main-content\">\n%R</main>\n</div>\n"
-                "<footer class=\"govuk-footer\"><div class=\"govuk-width-container\">"
-                "<div class=\"govuk-footer__meta\"><div class=\"govuk-footer__meta-item govuk-footer__meta-item--grow\">"
-                "<a class=\"govuk-footer__link\" href=\"/api/v1/openapi.json\">API</a></div></div></div></footer>\n"
-                "<script type=\"module\" src=\"/assets/app.js?v=%s\"></script>\n</body>\n</html>\n",
-                page->title, v, v, nav.data ? nav.data : "", page->breadcrumbs ? page->breadcrumbs : "",
-                page->body.data ? page->body.data : "", v);
+    html_printf(
+        &out,
+        "<!DOCTYPE html>\n<html lang=\"en\" class=\"govuk-template\">\n<head>\n"
+        "<meta charset=\"utf-8\">\n<title>%s – NPQ</title>\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1, viewport-fit=cover\">\n"
+        "<meta name=\"theme-color\" content=\"#1d70b8\">\n"
+        "<link rel=\"icon\" sizes=\"48x48\" href=\"/assets/images/favicon.ico\">\n"
+        "<link rel=\"icon\" sizes=\"any\" href=\"/assets/images/favicon.svg\" type=\"image/svg+xml\">\n"
+        "<link rel=\"apple-touch-icon\" href=\"/assets/images/govuk-icon-180.png\">\n"
+        "<link rel=\"manifest\" href=\"/assets/manifest.json\">\n"
+        "<link rel=\"stylesheet\" href=\"/assets/govuk-frontend.min.css?v=%s\">\n"
+        "<link rel=\"stylesheet\" href=\"/assets/app.css?v=%s\">\n"
+        "</head>\n<body class=\"govuk-template__body\">\n"
+        "<a href=\"#main-content\" class=\"govuk-skip-link\" data-module=\"govuk-skip-link\">"
+        "Skip to main content</a>\n"
+        "<header class=\"govuk-template__header\">\n"
+        "<div class=\"govuk-generic-header\"><div class=\"govuk-generic-header__container "
+        "govuk-width-container\"><div class=\"govuk-generic-header__logo\">"
+        "<a href=\"/\" class=\"govuk-generic-header__homepage-link\">NPQ</a></div></div></div>\n"
+        "<section aria-label=\"Service information\" class=\"govuk-service-navigation\" "
+        "data-module=\"govuk-service-navigation\"><div class=\"govuk-width-container\">"
+        "<div class=\"govuk-service-navigation__container\">"
+        "<span class=\"govuk-service-navigation__service-name\">"
+        "<a href=\"/\" class=\"govuk-service-navigation__link\">National Professional Qualifications</a></span>"
+        "<nav aria-label=\"Menu\" class=\"govuk-service-navigation__wrapper\">"
+        "<button type=\"button\" class=\"govuk-service-navigation__toggle govuk-js-service-navigation-toggle\" "
+        "aria-controls=\"navigation\" hidden aria-hidden=\"true\">Menu</button>"
+        "<ul class=\"govuk-service-navigation__list\" id=\"navigation\">%R</ul></nav></div></div></section>\n"
+        "</header>\n<div class=\"govuk-width-container\">\n%R"
+        "<main class=\"govuk-main-wrapper\" id=\"main-content\">\n%R</main>\n</div>\n"
+        "<footer class=\"govuk-footer\"><div class=\"govuk-width-container\">"
+        "<div class=\"govuk-footer__meta\"><div class=\"govuk-footer__meta-item govuk-footer__meta-item--grow\">"
+        "<a class=\"govuk-footer__link\" href=\"/api/v1/openapi.json\">API</a></div></div></div></footer>\n"
+        "<script type=\"module\" src=\"/assets/app.js?v=%s\"></script>\n</body>\n</html>\n",
+        page->title, v, v, nav.data ? nav.data : "", page->breadcrumbs ? page->breadcrumbs : "",
+        page->body.data ? page->body.data : "", v);
     buf_free(&nav);
     buf_free(&page->body);
     reply_body(request, status, "text/html; charset=utf-8", out.data, out.len); /* h2o copies the body */

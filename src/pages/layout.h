@@ -14,10 +14,10 @@ enum { PAGE_MAX_BYTES = 4 * 1024 * 1024 };
 enum page_section { SECTION_HOME, SECTION_QUALIFICATIONS, SECTION_FRAMEWORKS, SECTION_NONE };
 
 struct page {
-    const char *title;     /* the <title> and nothing else: headings are in the body */
+    const char *title; /* the <title> and nothing else: headings are in the body */
     enum page_section section;
     const char *breadcrumbs; /* markup from page_breadcrumbs, or NULL */
-    struct buf body;        /* the main content, written with html_printf */
+    struct buf body;         /* the main content, written with html_printf */
 };
 
 /* A page ready for content. */

@@ -33,8 +33,7 @@ enum store_status store_migrate(struct store *store, int *version)
     return store->backend->migrate(store, version);
 }
 
-enum store_status store_catalogue_replace(struct store *store, const struct catalogue *catalogue,
-                                          struct errors *errors)
+enum store_status store_catalogue_replace(struct store *store, const struct catalogue *catalogue, struct errors *errors)
 {
     return store->backend->catalogue_replace(store, catalogue, errors);
 }

@@ -171,12 +171,10 @@ fail:
 static const char SQL_REVISION[] = "SELECT revision FROM catalogue_meta WHERE id = 1";
 static const char SQL_REVISION_BUMP[] = "UPDATE catalogue_meta SET revision = revision + 1 WHERE id = 1";
 
-static const char SQL_LEVEL_PUT[] =
-    "INSERT INTO levels (number, title, position, generation) VALUES (?1, ?2, ?3, ?4)"
-    " ON CONFLICT (number) DO UPDATE SET title = ?2, position = ?3, generation = ?4";
-static const char SQL_STRAND_PUT[] =
-    "INSERT INTO strands (code, title, position, generation) VALUES (?1, ?2, ?3, ?4)"
-    " ON CONFLICT (code) DO UPDATE SET title = ?2, position = ?3, generation = ?4";
+static const char SQL_LEVEL_PUT[] = "INSERT INTO levels (number, title, position, generation) VALUES (?1, ?2, ?3, ?4)"
+                                    " ON CONFLICT (number) DO UPDATE SET title = ?2, position = ?3, generation = ?4";
+static const char SQL_STRAND_PUT[] = "INSERT INTO strands (code, title, position, generation) VALUES (?1, ?2, ?3, ?4)"
+                                     " ON CONFLICT (code) DO UPDATE SET title = ?2, position = ?3, generation = ?4";
 static const char SQL_MODULE_PUT[] =
     "INSERT INTO modules (code, title, strand, level, hours_cap, position, generation)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
@@ -453,8 +451,8 @@ static size_t count_rows(sqlite3_stmt *stmt)
     return n;
 }
 
-static bool load_rule_modules(struct sqlite_store *s, struct catalogue *c, const char *qualification,
-                              const char *role, const char ***out, size_t *count)
+static bool load_rule_modules(struct sqlite_store *s, struct catalogue *c, const char *qualification, const char *role,
+                              const char ***out, size_t *count)
 {
     sqlite3_stmt *stmt = prepare(s, SQL_RULE_MODULES);
     if (stmt == NULL)
@@ -587,7 +585,8 @@ static bool load_catalogue(struct sqlite_store *s, struct catalogue *c)
         sqlite3_reset(stmt);
         for (size_t a = 0; a < f->area_count; a++) {
             struct catalogue_area *area = &f->areas[a];
-            if (!load_statements(s, c, f->code, area->number, "learn_that", &area->learn_that, &area->learn_that_count) ||
+            if (!load_statements(s, c, f->code, area->number, "learn_that", &area->learn_that,
+                                 &area->learn_that_count) ||
                 !load_statements(s, c, f->code, area->number, "learn_how_to", &area->learn_how_to,
                                  &area->learn_how_to_count))
                 return false;

@@ -100,12 +100,14 @@ static void expect_error(const char *text, const char *where, const char *what)
     errors_free(&errors);
 }
 
-#define HEAD "{\"format\":\"npq-catalogue/1\",\"levels\":[{\"number\":1,\"title\":\"One\"}]," \
-             "\"strands\":[{\"code\":\"s\",\"title\":\"S\"}],"
-#define MODULES "\"modules\":[{\"code\":\"a\",\"title\":\"A\",\"strand\":\"s\",\"level\":1}," \
-                "{\"code\":\"b\",\"title\":\"B\",\"strand\":\"s\",\"level\":1}],"
-#define RULE(essential, from, count) \
-    "\"rule\":{\"essential\":" essential ",\"electives\":{\"count\":" count ",\"from\":" from "}," \
+#define HEAD                                                                                                           \
+    "{\"format\":\"npq-catalogue/1\",\"levels\":[{\"number\":1,\"title\":\"One\"}],"                                   \
+    "\"strands\":[{\"code\":\"s\",\"title\":\"S\"}],"
+#define MODULES                                                                                                        \
+    "\"modules\":[{\"code\":\"a\",\"title\":\"A\",\"strand\":\"s\",\"level\":1},"                                      \
+    "{\"code\":\"b\",\"title\":\"B\",\"strand\":\"s\",\"level\":1}],"
+#define RULE(essential, from, count)                                                                                   \
+    "\"rule\":{\"essential\":" essential ",\"electives\":{\"count\":" count ",\"from\":" from "},"                     \
     "\"final_assessment\":false,\"min_face_to_face_events\":0,\"min_virtual_events\":0}"
 #define QUAL(rule) "\"qualifications\":[{\"code\":\"Q\",\"title\":\"Q\",\"level\":1,\"framework\":null," rule "}],"
 #define NO_FRAMEWORKS "\"frameworks\":[]}"
@@ -130,20 +132,21 @@ static void errors_name_their_place(void **state)
     expect_error("[]", "$", "must be an object");
     expect_error("{\"format\":\"other/2\"}", "$.format", "must be \"npq-catalogue/1\"");
     expect_error(HEAD MODULES QUAL(RULE("[\"a\"]", "[\"b\"]", "1")) NO_FRAMEWORKS "x", "$", "not valid JSON");
-    expect_error(HEAD "\"modules\":[{\"code\":\"a\",\"title\":\"A\",\"strand\":\"nope\",\"level\":1}],"
-                      QUAL(RULE("[\"a\"]", "[]", "0")) NO_FRAMEWORKS,
+    expect_error(HEAD "\"modules\":[{\"code\":\"a\",\"title\":\"A\",\"strand\":\"nope\",\"level\":1}]," QUAL(
+                     RULE("[\"a\"]", "[]", "0")) NO_FRAMEWORKS,
                  "$.modules[0].strand", "unknown strand \"nope\"");
-    expect_error(HEAD "\"modules\":[{\"code\":\"a\",\"title\":\"A\",\"strand\":\"s\",\"level\":\"1\"}],"
-                      QUAL(RULE("[\"a\"]", "[]", "0")) NO_FRAMEWORKS,
+    expect_error(HEAD "\"modules\":[{\"code\":\"a\",\"title\":\"A\",\"strand\":\"s\",\"level\":\"1\"}]," QUAL(
+                     RULE("[\"a\"]", "[]", "0")) NO_FRAMEWORKS,
                  "$.modules[0].level", "must be an integer");
-    expect_error(HEAD "\"modules\":[{\"code\":\"Bad Code\",\"title\":\"A\",\"strand\":\"s\",\"level\":1}],"
-                      QUAL(RULE("[]", "[]", "0")) NO_FRAMEWORKS,
+    expect_error(HEAD "\"modules\":[{\"code\":\"Bad Code\",\"title\":\"A\",\"strand\":\"s\",\"level\":1}]," QUAL(
+                     RULE("[]", "[]", "0")) NO_FRAMEWORKS,
                  "$.modules[0].code", "lower-case");
-    expect_error(HEAD "\"modules\":[{\"code\":\"a\",\"title\":\"A\",\"strand\":\"s\",\"level\":1,\"hourz\":5}],"
-                      QUAL(RULE("[\"a\"]", "[]", "0")) NO_FRAMEWORKS,
+    expect_error(HEAD "\"modules\":[{\"code\":\"a\",\"title\":\"A\",\"strand\":\"s\",\"level\":1,\"hourz\":5}]," QUAL(
+                     RULE("[\"a\"]", "[]", "0")) NO_FRAMEWORKS,
                  "$.modules[0].hourz", "unknown field");
-    expect_error(HEAD "\"modules\":[{\"code\":\"a\",\"title\":\"A\",\"strand\":\"s\",\"level\":1,\"hours_cap\":0}],"
-                      QUAL(RULE("[\"a\"]", "[]", "0")) NO_FRAMEWORKS,
+    expect_error(HEAD
+                 "\"modules\":[{\"code\":\"a\",\"title\":\"A\",\"strand\":\"s\",\"level\":1,\"hours_cap\":0}]," QUAL(
+                     RULE("[\"a\"]", "[]", "0")) NO_FRAMEWORKS,
                  "$.modules[0].hours_cap", "between 1 and 500");
     expect_error(HEAD MODULES QUAL(RULE("[\"a\"]", "[\"zz\"]", "1")) NO_FRAMEWORKS,
                  "$.qualifications[0].rule.electives.from[0]", "unknown module \"zz\"");
@@ -158,14 +161,17 @@ static void errors_name_their_place(void **state)
                  "$.qualifications[0].framework", "unknown framework");
     expect_error(HEAD MODULES "\"qualifications\":[{\"code\":\"Q\",\"title\":\"Q\",\"level\":1}]," NO_FRAMEWORKS,
                  "$.qualifications[0].rule", "is required");
-    expect_error(HEAD MODULES QUAL(RULE("[]", "[]", "0"))
-                 "\"frameworks\":[{\"code\":\"f\",\"title\":\"F\",\"areas\":[{\"number\":1,\"title\":\"A\","
-                 "\"learn_that\":[{\"number\":2,\"text\":\"x\"},{\"number\":1,\"text\":\"y\"}],\"learn_how_to\":[]}]}]}",
+    expect_error(HEAD MODULES QUAL(RULE(
+                     "[]", "[]",
+                     "0")) "\"frameworks\":[{\"code\":\"f\",\"title\":\"F\",\"areas\":[{\"number\":1,\"title\":\"A\","
+                           "\"learn_that\":[{\"number\":2,\"text\":\"x\"},{\"number\":1,\"text\":\"y\"}],\"learn_how_"
+                           "to\":[]}]}]}",
                  "$.frameworks[0].areas[0].learn_that[1].number", "must ascend");
-    expect_error(HEAD MODULES QUAL(RULE("[]", "[]", "0"))
-                 "\"frameworks\":[{\"code\":\"f\",\"title\":\"F\",\"areas\":[{\"number\":1,\"title\":\"A\","
-                 "\"learn_that\":[{\"number\":1,\"text\":\"x\",\"practices\":[{\"text\":\"p\"}]}],"
-                 "\"learn_how_to\":[]}]}]}",
+    expect_error(HEAD MODULES QUAL(RULE(
+                     "[]", "[]",
+                     "0")) "\"frameworks\":[{\"code\":\"f\",\"title\":\"F\",\"areas\":[{\"number\":1,\"title\":\"A\","
+                           "\"learn_that\":[{\"number\":1,\"text\":\"x\",\"practices\":[{\"text\":\"p\"}]}],"
+                           "\"learn_how_to\":[]}]}]}",
                  "$.frameworks[0].areas[0].learn_that[0].practices", "only \"learn how to\"");
     expect_error("{\"format\":\"npq-catalogue/1\",\"format\":\"npq-catalogue/1\"}", "$", "duplicate");
 }
@@ -174,8 +180,8 @@ static void duplicate_codes_are_refused(void **state)
 {
     (void)state;
     expect_error(HEAD "\"modules\":[{\"code\":\"a\",\"title\":\"A\",\"strand\":\"s\",\"level\":1},"
-                      "{\"code\":\"a\",\"title\":\"A2\",\"strand\":\"s\",\"level\":1}],"
-                      QUAL(RULE("[]", "[]", "0")) NO_FRAMEWORKS,
+                      "{\"code\":\"a\",\"title\":\"A2\",\"strand\":\"s\",\"level\":1}]," QUAL(RULE("[]", "[]", "0"))
+                          NO_FRAMEWORKS,
                  "$.modules[1].code", "duplicate code \"a\"");
 }
 

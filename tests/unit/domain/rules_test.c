@@ -8,8 +8,11 @@
 static void describe(int essential, int electives, const char *expected)
 {
     static const char *codes[] = {"a", "b", "c", "d", "e"};
-    struct catalogue_rule rule = {.essential = codes, .essential_count = (size_t)essential,
-                                  .elective_from = codes, .elective_from_count = 5, .elective_count = electives};
+    struct catalogue_rule rule = {.essential = codes,
+                                  .essential_count = (size_t)essential,
+                                  .elective_from = codes,
+                                  .elective_from_count = 5,
+                                  .elective_count = electives};
     char out[128];
     rules_describe_modules(&rule, out, sizeof(out));
     assert_string_equal(out, expected);
@@ -49,8 +52,11 @@ static void descriptions_truncate_safely(void **state)
     (void)state;
     char out[8];
     static const char *codes[] = {"a", "b"};
-    struct catalogue_rule rule = {.essential = codes, .essential_count = 2, .elective_count = 1,
-                                  .elective_from = codes, .elective_from_count = 2};
+    struct catalogue_rule rule = {.essential = codes,
+                                  .essential_count = 2,
+                                  .elective_count = 1,
+                                  .elective_from = codes,
+                                  .elective_from_count = 2};
     rules_describe_modules(&rule, out, sizeof(out));
     assert_int_equal(strlen(out), 7);
 }
