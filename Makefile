@@ -6,6 +6,9 @@
 DB ?= npq.db
 LISTEN ?= 127.0.0.1:8080
 NODE_TEST = node --test --test-concurrency=1
+# Sanitized runs stop at the first error; h2o's per-loop memory, kept until exit, is not a leak.
+SANITIZE_ENV = ASAN_OPTIONS=abort_on_error=0:exitcode=86 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp
 
 .PHONY: all deps build build-asan run test test-unit test-api test-browser bench format clean
 
@@ -29,9 +32,9 @@ run: build
 test: build build-asan
 	@scripts/check-source.sh
 	meson test -C build --print-errorlogs
-	meson test -C build-asan --print-errorlogs
+	$(SANITIZE_ENV) meson test -C build-asan --print-errorlogs
 	NPQ_BIN=build/npq $(NODE_TEST) tests/api/
-	NPQ_BIN=build-asan/npq $(NODE_TEST) tests/api/
+	$(SANITIZE_ENV) NPQ_BIN=build-asan/npq $(NODE_TEST) tests/api/
 	NPQ_BIN=build/npq $(NODE_TEST) tests/browser/
 
 bench: build
