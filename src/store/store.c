@@ -1,49 +1,85 @@
 /*
- * Dispatch from the store interface to the backend that opened the connection.
+ * Opening a store and bringing its schema up to date.
  */
-#include "store/store.h"
+#include "store/store_internal.h"
 
-#include "store/store_backend.h"
+#include "lib/die.h"
+#include "lib/embedded.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct store *store_open(const char *location, char *err, size_t err_size)
 {
     if (strncmp(location, "postgres://", 11) == 0 || strncmp(location, "postgresql://", 13) == 0) {
-        snprintf(err, err_size, "the PostgreSQL backend is not built yet; use a file path for SQLite");
+        snprintf(err, err_size, "the PostgreSQL driver is not built yet; use a file path for SQLite");
         return NULL;
     }
-    return store_sqlite_backend.open(location, err, err_size);
+    struct db *db = db_open(location, err, err_size);
+    if (db == NULL)
+        return NULL;
+    struct store *store = calloc(1, sizeof(*store));
+    if (store == NULL)
+        die("out of memory");
+    store->db = db;
+    return store;
 }
 
 void store_close(struct store *store)
 {
-    if (store != NULL)
-        store->backend->close(store);
+    if (store == NULL)
+        return;
+    db_close(store->db);
+    free(store);
 }
 
 const char *store_last_error(const struct store *store)
 {
-    return store->backend->last_error(store);
+    return db_error(store->db);
 }
+
+static const char SQL_MIGRATIONS_TABLE[] = "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                                           " version INTEGER PRIMARY KEY,"
+                                           " name TEXT NOT NULL,"
+                                           " applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)";
+static const char SQL_MIGRATION_VERSION[] = "SELECT coalesce(max(version), 0) FROM schema_migrations";
+static const char SQL_MIGRATION_RECORD[] = "INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)";
 
 enum store_status store_migrate(struct store *store, int *version)
 {
-    return store->backend->migrate(store, version);
-}
-
-enum store_status store_catalogue_replace(struct store *store, const struct catalogue *catalogue, struct errors *errors)
-{
-    return store->backend->catalogue_replace(store, catalogue, errors);
-}
-
-enum store_status store_catalogue_load(struct store *store, struct catalogue **out)
-{
-    return store->backend->catalogue_load(store, out);
-}
-
-enum store_status store_catalogue_revision(struct store *store, int64_t *revision)
-{
-    return store->backend->catalogue_revision(store, revision);
+    struct db *db = store->db;
+    if (!db_exec_script(db, SQL_MIGRATIONS_TABLE))
+        return STORE_ERROR;
+    *version = 0;
+    for (size_t i = 0; i < embedded_migrations_sqlite_count; i++) {
+        const struct embedded_file *m = &embedded_migrations_sqlite[i];
+        int number = (int)strtol(m->name, NULL, 10); /* names start with their number: "001_catalogue.sql" */
+        /* The write lock first, so two processes starting together do not both apply it. */
+        if (!db_begin_write(db))
+            return STORE_ERROR;
+        struct db_stmt *stmt = db_prepare(db, SQL_MIGRATION_VERSION);
+        if (stmt == NULL || db_step(stmt) != DB_ROW)
+            goto fail;
+        int current = (int)db_column_int64(stmt, 0);
+        db_reset(stmt);
+        if (number > current) {
+            if (!db_exec_script(db, (const char *)m->data))
+                goto fail;
+            stmt = db_prepare(db, SQL_MIGRATION_RECORD);
+            if (stmt == NULL)
+                goto fail;
+            db_bind_int64(stmt, 1, number);
+            db_bind_text(stmt, 2, m->name);
+            if (db_exec_stmt(stmt) != DB_DONE)
+                goto fail;
+        }
+        if (!db_commit(db))
+            goto fail;
+        *version = number > current ? number : current;
+    }
+    return STORE_OK;
+fail:
+    db_rollback(db);
+    return STORE_ERROR;
 }

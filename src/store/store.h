@@ -1,11 +1,10 @@
 /*
  * Storage: the one interface between npq and its database.
  *
- * Handlers and commands call these named operations; all SQL lives behind them. A store is a
- * single connection with its prepared statements, used by one thread at a time: the server opens
- * one per event-loop thread. SQLite is the backend today (store_sqlite.c); a PostgreSQL backend
- * implements the same struct store_backend (store_backend.h) and is chosen by the location's
- * scheme ("postgres://...").
+ * Handlers and commands call these named operations; all SQL lives behind them, written once
+ * against the driver interface of db.h. A store is one connection with its prepared statements,
+ * used by one thread at a time: the server opens one per event-loop thread. SQLite is the driver
+ * today (db_sqlite.c); a PostgreSQL driver is chosen by the location's scheme ("postgres://...").
  */
 #ifndef NPQ_STORE_STORE_H
 #define NPQ_STORE_STORE_H

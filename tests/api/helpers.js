@@ -1,0 +1,283 @@
+'use strict';
+/*
+ * Shared helpers for the black-box API tests: run the real binary on a temporary database.
+ *
+ *   NPQ_BIN=build/npq      node --test --test-concurrency=1 tests/api/
+ *   NPQ_BIN=build-asan/npq node --test --test-concurrency=1 tests/api/
+ *
+ * NPQ_BIN is resolved against the repository root, so the suite can be started from anywhere.
+ */
+const assert = require('node:assert/strict');
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const fsp = require('node:fs/promises');
+const os = require('node:os');
+const path = require('node:path');
+
+const REPO = path.join(__dirname, '../..');
+const NPQ_BIN = path.resolve(REPO, process.env.NPQ_BIN || 'build/npq');
+const DEFAULT_CATALOGUE = path.join(REPO, 'catalogue/default.json');
+
+/*
+ * Sanitizer settings, as `make test` sets them, unless the caller set their own: stop at the first
+ * UBSan error, make ASan failures exit non-zero, and suppress only the memory libh2o keeps for its
+ * event loops until exit (tests/lsan.supp). Harmless for the plain build.
+ */
+const SANITIZER_ENV = {
+  ASAN_OPTIONS: 'abort_on_error=0:exitcode=86',
+  UBSAN_OPTIONS: 'halt_on_error=1:print_stacktrace=1',
+  LSAN_OPTIONS: `suppressions=${path.join(REPO, 'tests/lsan.supp')}`,
+};
+
+function npqEnv(extra) {
+  const env = { ...process.env };
+  for (const [k, v] of Object.entries(SANITIZER_ENV)) if (!env[k]) env[k] = v;
+  // The tests choose --db and --listen themselves unless they pass these on purpose.
+  delete env.NPQ_DB;
+  delete env.NPQ_LISTEN;
+  for (const [k, v] of Object.entries(extra || {})) {
+    if (v === undefined || v === null) delete env[k];
+    else env[k] = String(v);
+  }
+  return env;
+}
+
+/* Temporary directories and live servers, cleaned up when the test process exits whatever happens. */
+const tempDirs = new Set();
+const liveProcs = new Set();
+process.on('exit', () => {
+  for (const proc of liveProcs) {
+    try {
+      proc.kill('SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function makeTempDir() {
+  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'npq-api-'));
+  tempDirs.add(dir);
+  return dir;
+}
+
+/* Runs npq with args; resolves {code, signal, stdout, stderr}. Never rejects on a non-zero exit. */
+function runNpq(args, { input, env, cwd, timeoutMs = 20000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(NPQ_BIN, args, { env: npqEnv(env), cwd: cwd || REPO, stdio: ['pipe', 'pipe', 'pipe'] });
+    const out = [];
+    const err = [];
+    proc.stdout.on('data', (d) => out.push(d));
+    proc.stderr.on('data', (d) => err.push(d));
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      reject(new Error(`npq ${args.join(' ')} did not finish in ${timeoutMs} ms`));
+    }, timeoutMs);
+    proc.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    proc.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({
+        code,
+        signal,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      });
+    });
+    proc.stdin.on('error', () => {}); // the process may exit before reading all of it
+    if (input !== undefined) proc.stdin.end(input);
+    else proc.stdin.end();
+  });
+}
+
+/* npq init on a new database in dir; fails the test with npq's stderr when it does not work. */
+async function initDb(dbPath) {
+  const r = await runNpq(['init', '--db', dbPath]);
+  assert.equal(r.code, 0, `npq init --db ${dbPath} exited with ${r.code} (${r.signal})\nstderr:\n${r.stderr}`);
+  return r;
+}
+
+const LISTENING = /^npq: listening on (http:\/\/\S+?)\/ with (\d+) threads/m;
+
+/*
+ * Starts `npq serve` on a fresh, initialised database and a free port.
+ *   threads    --threads (default 2)
+ *   env        extra environment for serve, or a function ({dir, dbPath}) => environment
+ *   accessLog  FILE, '-' or 'off' (default 'off'); a relative FILE is taken inside the temp dir
+ *   passDb     pass --db (default true); false leaves it to NPQ_DB in env
+ *   passListen pass --listen 127.0.0.1:0 (default true); false leaves it to NPQ_LISTEN in env
+ * Resolves {url, port, threads, dbPath, dir, accessLogPath, proc, stdout(), stderr(), exited, stop()}.
+ */
+async function startServer({ threads = 2, env, accessLog = 'off', passDb = true, passListen = true } = {}) {
+  const dir = await makeTempDir();
+  const dbPath = path.join(dir, 'npq.db');
+  await initDb(dbPath);
+
+  let accessLogPath = null;
+  let accessLogArg = accessLog;
+  if (accessLog !== 'off' && accessLog !== '-') {
+    accessLogPath = path.isAbsolute(accessLog) ? accessLog : path.join(dir, accessLog);
+    accessLogArg = accessLogPath;
+  }
+  const args = ['serve'];
+  if (passDb) args.push('--db', dbPath);
+  if (passListen) args.push('--listen', '127.0.0.1:0');
+  args.push('--access-log', accessLogArg);
+  if (threads !== null && threads !== undefined) args.push('--threads', String(threads));
+
+  const serveEnv = typeof env === 'function' ? env({ dir, dbPath }) : env;
+  const proc = spawn(NPQ_BIN, args, { env: npqEnv(serveEnv), cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  liveProcs.add(proc);
+  let stdout = '';
+  let stderr = '';
+  proc.stdout.setEncoding('utf8');
+  proc.stderr.setEncoding('utf8');
+  proc.stdout.on('data', (d) => (stdout += d));
+  proc.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise((resolve) => {
+    proc.on('close', (code, signal) => {
+      liveProcs.delete(proc);
+      resolve({ code, signal });
+    });
+  });
+  // A test that forgets to stop its server must not keep the test file alive; stop() re-references.
+  const setRef = (on) => {
+    for (const h of [proc, proc.stdout, proc.stderr]) {
+      if (on) h.ref();
+      else h.unref();
+    }
+  };
+
+  const listening = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup();
+      proc.kill('SIGKILL');
+      reject(new Error(`npq ${args.join(' ')} did not print its listening line in 10 s\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+    }, 10000);
+    const onData = () => {
+      const m = LISTENING.exec(stdout);
+      if (m) {
+        cleanup();
+        resolve({ url: m[1], threads: Number(m[2]) });
+      }
+    };
+    const onExit = (code, signal) => {
+      cleanup();
+      reject(new Error(`npq ${args.join(' ')} exited with ${code} (${signal}) before listening\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+    };
+    function cleanup() {
+      clearTimeout(timer);
+      proc.stdout.off('data', onData);
+      proc.off('exit', onExit);
+    }
+    proc.stdout.on('data', onData);
+    proc.on('exit', onExit);
+  });
+  setRef(false);
+
+  let stopping = null;
+  const server = {
+    url: listening.url,
+    port: Number(new URL(listening.url).port),
+    threads: listening.threads,
+    dbPath,
+    dir,
+    accessLogPath,
+    proc,
+    exited,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    /* SIGTERM, wait for exit, assert it was clean. Resolves {code, signal, stdout, stderr}. */
+    stop({ signal = 'SIGTERM', timeoutMs = 20000 } = {}) {
+      if (stopping) return stopping;
+      stopping = (async () => {
+        setRef(true);
+        if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+        let timer;
+        const timeout = new Promise((resolve) => {
+          timer = setTimeout(() => resolve(null), timeoutMs);
+        });
+        const result = await Promise.race([exited, timeout]);
+        clearTimeout(timer);
+        if (result === null) {
+          proc.kill('SIGKILL');
+          await exited;
+          assert.fail(`npq serve did not exit within ${timeoutMs} ms of ${signal}\nstdout:\n${stdout}\nstderr:\n${stderr}`);
+        }
+        assert.equal(
+          result.code,
+          0,
+          `npq serve exited with code ${result.code} (signal ${result.signal}) after ${signal}\nstdout:\n${stdout}\nstderr:\n${stderr}`,
+        );
+        return { ...result, stdout, stderr };
+      })();
+      return stopping;
+    },
+  };
+  return server;
+}
+
+/*
+ * fetch with "Connection: close" so that no idle keep-alive connection outlives the test (an idle
+ * connection holds up the server's graceful shutdown; shutdown.test.js covers that on purpose).
+ * Resolves {status, headers, text, body (Buffer), json()}.
+ */
+async function request(base, pathname, { method = 'GET', headers = {}, body, keepAlive = false } = {}) {
+  const h = { ...headers };
+  if (!keepAlive) h.connection = 'close';
+  const res = await fetch(new URL(pathname, base), { method, headers: h, body, redirect: 'manual' });
+  const buf = Buffer.from(await res.arrayBuffer());
+  const text = buf.toString('utf8');
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: buf,
+    text,
+    json() {
+      try {
+        return JSON.parse(text);
+      } catch (e) {
+        throw new Error(`${method} ${pathname} (${res.status}) did not answer JSON: ${e.message}\n${text.slice(0, 500)}`);
+      }
+    },
+  };
+}
+
+/* GET pathname, assert 200 and a JSON content type, return the parsed body. */
+async function getJson(base, pathname, { status = 200 } = {}) {
+  const r = await request(base, pathname);
+  assert.equal(r.status, status, `GET ${pathname}: status ${r.status}, body ${r.text.slice(0, 500)}`);
+  assert.match(r.headers.get('content-type') || '', /^application\/json\b/, `GET ${pathname} content-type`);
+  return r.json();
+}
+
+/* Polls fn until it returns a truthy value or timeoutMs passes; returns the last value. */
+async function poll(fn, { timeoutMs = 3000, intervalMs = 100 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value || Date.now() >= deadline) return value;
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+function loadDefaultCatalogue() {
+  return JSON.parse(fs.readFileSync(DEFAULT_CATALOGUE, 'utf8'));
+}
+
+module.exports = {
+  REPO,
+  NPQ_BIN,
+  DEFAULT_CATALOGUE,
+  makeTempDir,
+  runNpq,
+  initDb,
+  startServer,
+  request,
+  getJson,
+  poll,
+  loadDefaultCatalogue,
+};
