@@ -10,6 +10,7 @@
 #define NPQ_STORE_STORE_H
 
 #include "domain/catalogue.h"
+#include "lib/arena.h"
 #include "lib/errors.h"
 
 #include <stdint.h>
@@ -52,5 +53,36 @@ enum store_status store_catalogue_load(struct store *store, struct catalogue **o
 
 /* A number that changes whenever the catalogue does, so caches know when to reload. */
 enum store_status store_catalogue_revision(struct store *store, int64_t *revision);
+
+/* Mail waiting to be sent (the outbox). Messages are queued in the same transaction as the change
+ * that causes them and sent by the server's mailer (src/mail). */
+struct mail_message {
+    int64_t id;
+    const char *recipient;
+    const char *subject;
+    const char *body;
+    int attempts;
+};
+
+/* Queues a message to send from now on. */
+enum store_status store_mail_enqueue(struct store *store, const char *recipient, const char *subject,
+                                     const char *body, int64_t now);
+
+/*
+ * Claims the oldest message that is due and not leased by another sender, leasing it for
+ * lease_seconds so no other server sends it meanwhile. STORE_NOT_FOUND when none is due.
+ * Strings are copied into arena.
+ */
+enum store_status store_mail_claim(struct store *store, int64_t now, int lease_seconds, struct arena *arena,
+                                   struct mail_message *out);
+
+/* Records that the SMTP server accepted the message; it is never sent again. */
+enum store_status store_mail_mark_sent(struct store *store, int64_t id, int64_t now);
+
+/* Records a failed attempt; the message is due again at retry_at. */
+enum store_status store_mail_mark_failed(struct store *store, int64_t id, int64_t retry_at, const char *error);
+
+/* Counts messages not yet sent (for health and tests). */
+enum store_status store_mail_pending(struct store *store, int64_t *count);
 
 #endif
