@@ -21,10 +21,7 @@ static bool is_api_path(struct str path)
 /* Decides the route's permission for the caller. Everything not granted is denied. */
 static bool gate_allows(const struct request *request)
 {
-    switch (request->route->permission) {
-    case PERM_PUBLIC: return true;
-    }
-    return false;
+    return policy_allows(request->route->permission, NULL, request->route->resource, NULL);
 }
 
 void gate_dispatch(struct worker *worker, h2o_req_t *req)

@@ -9,7 +9,7 @@
 #ifndef NPQ_HTTP_ROUTER_H
 #define NPQ_HTTP_ROUTER_H
 
-#include "http/policy.h"
+#include "domain/policy.h"
 #include "lib/str.h"
 
 #include <stddef.h>
@@ -27,6 +27,7 @@ struct route {
     const char *pattern; /* "/api/v1/qualifications/{code}": literal segments and {name} parameters */
     route_handler handler;
     enum permission permission;
+    enum resource resource; /* the record the first URL parameter names, checked against the caller */
     enum route_kind kind;
     const char *summary;  /* one line for the OpenAPI document */
     const char *response; /* name of the response schema in the OpenAPI components, or NULL */

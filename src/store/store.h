@@ -9,7 +9,9 @@
 #ifndef NPQ_STORE_STORE_H
 #define NPQ_STORE_STORE_H
 
+#include "domain/account.h"
 #include "domain/catalogue.h"
+#include "domain/policy.h"
 #include "lib/arena.h"
 #include "lib/errors.h"
 
@@ -53,6 +55,200 @@ enum store_status store_catalogue_load(struct store *store, struct catalogue **o
 
 /* A number that changes whenever the catalogue does, so caches know when to reload. */
 enum store_status store_catalogue_revision(struct store *store, int64_t *revision);
+
+/*
+ * Transactions spanning several operations (an invitation: the user, the role, the link, the
+ * mail). Operations called inside one join it instead of committing on their own; nesting is
+ * counted, and only the outermost commit or rollback ends it.
+ */
+enum store_status store_begin(struct store *store);
+enum store_status store_commit(struct store *store);
+void store_rollback(struct store *store);
+
+/* The server's secret key, made once when the schema is created and shared by every process. */
+enum store_status store_secret(struct store *store, unsigned char key[32]);
+
+/* Who makes a change, for the audit log. */
+struct actor {
+    int64_t user_id;   /* 0 for the command line or the system */
+    const char *label; /* their email, "command line" or "system" */
+    const char *client; /* their address, or "" */
+};
+
+/* People */
+
+/* Creates a user; STORE_CONFLICT when the email (in any case) is taken. */
+enum store_status store_user_create(struct store *store, const struct actor *actor, const char *email,
+                                    const char *name, int64_t organisation_id, int64_t now, int64_t *id);
+/* A user with their roles; strings in arena. */
+enum store_status store_user_get(struct store *store, int64_t id, struct arena *arena, struct user *out);
+/* A user by email (any case), with the password hash (NULL when none is set). */
+enum store_status store_user_find_by_email(struct store *store, const char *email, struct arena *arena,
+                                           struct user *out, const char **password_hash);
+enum store_status store_user_update(struct store *store, const struct actor *actor, int64_t id, const char *name,
+                                    int64_t organisation_id, int64_t now);
+/* Deactivating also ends every session and revokes every API token of the user. */
+enum store_status store_user_set_active(struct store *store, const struct actor *actor, int64_t id, bool active,
+                                        int64_t now);
+/* Sets a new password hash and ends every session of the user. */
+enum store_status store_user_set_password(struct store *store, const struct actor *actor, int64_t id,
+                                          const char *password_hash, int64_t now);
+
+struct user_filter {
+    const char *query;  /* part of a name or email, or NULL */
+    int role;           /* an enum role, or -1 for any */
+    bool include_inactive;
+    size_t limit;       /* at most 500 */
+    size_t offset;
+};
+/* The people the caller may see (everyone for an admin), newest first, with the total count. */
+enum store_status store_user_list(struct store *store, const struct caller *caller, const struct user_filter *filter,
+                                  struct arena *arena, struct user **out, size_t *count, size_t *total);
+
+/* Grants a role. STORE_CONFLICT when already held with that scope; STORE_NOT_FOUND when the user
+ * or organisation does not exist. Scope kinds are the caller's to check (role_scope_kind). */
+enum store_status store_role_grant(struct store *store, const struct actor *actor, int64_t user_id, enum role role,
+                                   int64_t organisation_id, int64_t now, int64_t *grant_id);
+enum store_status store_role_revoke(struct store *store, const struct actor *actor, int64_t user_id,
+                                    int64_t grant_id, int64_t now);
+
+struct assignment {
+    int64_t id;
+    enum role kind; /* ROLE_COACH or ROLE_MENTOR */
+    int64_t staff_id;
+    const char *staff_name;
+    int64_t participant_id;
+    const char *participant_name;
+};
+/* Names a coach or mentor for a participant. STORE_CONFLICT when already so. */
+enum store_status store_assignment_create(struct store *store, const struct actor *actor, enum role kind,
+                                          int64_t staff_id, int64_t participant_id, int64_t now, int64_t *id);
+enum store_status store_assignment_delete(struct store *store, const struct actor *actor, int64_t id, int64_t now);
+/* Assignments where the user is the staff member or the participant. */
+enum store_status store_assignment_list(struct store *store, int64_t user_id, struct arena *arena,
+                                        struct assignment **out, size_t *count);
+
+/* Facts about a record relative to the caller, for policy_allows. */
+enum store_status store_relation(struct store *store, const struct caller *caller, enum resource resource,
+                                 int64_t id, struct relation *out);
+
+/* Organisations */
+
+/* Creates an organisation; STORE_CONFLICT when its URN is taken. Sets o->id. */
+enum store_status store_organisation_create(struct store *store, const struct actor *actor, struct organisation *o,
+                                            int64_t now);
+enum store_status store_organisation_update(struct store *store, const struct actor *actor,
+                                            const struct organisation *o, int64_t now);
+enum store_status store_organisation_get(struct store *store, int64_t id, struct arena *arena,
+                                         struct organisation *out);
+/* Organisations of one kind (or all when kind is -1) whose name or URN contains query (or all). */
+enum store_status store_organisation_list(struct store *store, int kind, const char *query, struct arena *arena,
+                                          struct organisation **out, size_t *count);
+
+/* Sign-in sessions and API tokens */
+
+enum store_status store_session_create(struct store *store, int64_t user_id, const unsigned char token_hash[32],
+                                       int64_t now, int64_t expires_at, const char *client, int64_t *id);
+/*
+ * The caller a session cookie belongs to. STORE_NOT_FOUND when the session is unknown, revoked,
+ * past its absolute end, idle for longer than idle_seconds, or its user deactivated. Notes the
+ * activity (at most once a minute, so reads stay reads).
+ */
+enum store_status store_session_authenticate(struct store *store, const unsigned char token_hash[32], int64_t now,
+                                             int64_t idle_seconds, struct arena *arena, struct caller *caller,
+                                             int64_t *session_id);
+enum store_status store_session_revoke(struct store *store, int64_t session_id, int64_t now);
+/* Ends every session of a user ("sign out everywhere"). */
+enum store_status store_session_revoke_all(struct store *store, const struct actor *actor, int64_t user_id,
+                                           int64_t now);
+
+struct api_token {
+    int64_t id;
+    int64_t user_id;
+    const char *user_email;
+    const char *name;
+    const char *prefix;
+    int64_t created_at;
+    int64_t last_used_at; /* 0 when never */
+    int64_t revoked_at;   /* 0 when live */
+};
+enum store_status store_token_create(struct store *store, const struct actor *actor, int64_t user_id,
+                                     const char *name, const unsigned char token_hash[32], const char *prefix,
+                                     int64_t now, int64_t *id);
+/* The caller a bearer token belongs to; STORE_NOT_FOUND when unknown, revoked or its user inactive. */
+enum store_status store_token_authenticate(struct store *store, const unsigned char token_hash[32], int64_t now,
+                                           struct arena *arena, struct caller *caller);
+/* Tokens of one user, or of everyone when user_id is 0; newest first. */
+enum store_status store_token_list(struct store *store, int64_t user_id, struct arena *arena, struct api_token **out,
+                                   size_t *count);
+enum store_status store_token_revoke(struct store *store, const struct actor *actor, int64_t id, int64_t now);
+
+/* Password-reset and invitation links */
+
+enum one_time_purpose { ONE_TIME_RESET, ONE_TIME_INVITE };
+enum store_status store_one_time_create(struct store *store, int64_t user_id, enum one_time_purpose purpose,
+                                        const unsigned char token_hash[32], int64_t now, int64_t expires_at);
+/* The user a live link belongs to, without using it up; STORE_NOT_FOUND when used or expired. */
+enum store_status store_one_time_peek(struct store *store, const unsigned char token_hash[32],
+                                      enum one_time_purpose purpose, int64_t now, int64_t *user_id);
+/* Uses a link up (once only, atomically) and returns its user; STORE_NOT_FOUND when not live. */
+enum store_status store_one_time_consume(struct store *store, const unsigned char token_hash[32],
+                                         enum one_time_purpose purpose, int64_t now, int64_t *user_id);
+
+/* Sign-in throttling */
+
+enum store_status store_sign_in_record(struct store *store, const char *email, const char *client, int64_t now,
+                                       bool succeeded);
+/* Failed attempts since a time, for this email and from this client. */
+enum store_status store_sign_in_failures(struct store *store, const char *email, const char *client, int64_t since,
+                                         int64_t *by_email, int64_t *by_client);
+
+/* The audit log */
+
+/* Records an event inside the current transaction (store functions do this for their own
+ * writes; other layers use it for events with no write of their own, like signing in). */
+enum store_status store_audit(struct store *store, const struct actor *actor, const char *action, const char *entity,
+                              int64_t entity_id, const char *before, const char *after, int64_t now);
+
+struct audit_event {
+    int64_t id;
+    int64_t at;
+    int64_t actor_id;
+    const char *actor_label;
+    const char *action;
+    const char *entity;
+    const char *entity_id;
+    const char *before; /* JSON or NULL */
+    const char *after;  /* JSON or NULL */
+    const char *client;
+};
+struct audit_filter {
+    int64_t actor_id; /* 0 for anyone */
+    const char *action; /* prefix, e.g. "user." ; NULL for any */
+    const char *entity; /* NULL for any */
+    const char *entity_id;
+    int64_t since, until; /* 0 for open */
+    size_t limit, offset;
+};
+/* Events newest first, with the total that match. */
+enum store_status store_audit_list(struct store *store, const struct audit_filter *filter, struct arena *arena,
+                                   struct audit_event **out, size_t *count, size_t *total);
+
+struct roster; /* domain/roster.h */
+
+/* Bulk imports: all rows or none. Checks against the database (URNs taken, partners and schools
+ * that must exist) add errors at "row N, column C". With dry_run nothing is kept. */
+struct import_summary {
+    size_t created;  /* new schools or new people */
+    size_t updated;  /* existing people given another role */
+    int64_t *new_user_ids; /* for invitations: ids of the people created (arena memory) */
+};
+enum store_status store_import_schools(struct store *store, const struct actor *actor, const struct roster *roster,
+                                       bool dry_run, int64_t now, struct errors *errors,
+                                       struct import_summary *summary);
+enum store_status store_import_users(struct store *store, const struct actor *actor, const struct roster *roster,
+                                     bool dry_run, int64_t now, struct arena *arena, struct errors *errors,
+                                     struct import_summary *summary);
 
 /* Mail waiting to be sent (the outbox). Messages are queued in the same transaction as the change
  * that causes them and sent by the server's mailer (src/mail). */

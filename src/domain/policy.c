@@ -1,0 +1,59 @@
+#include "domain/policy.h"
+
+const char *permission_name(enum permission permission)
+{
+    switch (permission) {
+    case PERM_PUBLIC: return "public";
+    case PERM_SIGNED_IN: return "signed_in";
+    case PERM_USERS_READ: return "users.read";
+    case PERM_USERS_MANAGE: return "users.manage";
+    case PERM_ORGANISATIONS_READ: return "organisations.read";
+    case PERM_ORGANISATIONS_MANAGE: return "organisations.manage";
+    case PERM_AUDIT_READ: return "audit.read";
+    case PERM_COUNT: break;
+    }
+    return "unknown";
+}
+
+/* May the caller see this person? */
+static bool user_visible(const struct caller *caller, const struct relation *r)
+{
+    if (caller_has(caller, ROLE_ADMIN) || r->is_self)
+        return true;
+    return (r->coached && caller_has(caller, ROLE_COACH)) || (r->mentored && caller_has(caller, ROLE_MENTOR)) ||
+           (r->at_own_school && caller_has(caller, ROLE_HEADTEACHER)) ||
+           (r->in_own_partner && caller_has(caller, ROLE_PARTNER_LEAD));
+}
+
+static bool role_allows(enum permission permission, const struct caller *caller)
+{
+    switch (permission) {
+    case PERM_PUBLIC: return true;
+    case PERM_SIGNED_IN:
+    case PERM_USERS_READ: return caller != NULL;
+    case PERM_ORGANISATIONS_READ: return caller_has(caller, ROLE_ADMIN) || caller_has(caller, ROLE_PARTNER_LEAD);
+    case PERM_USERS_MANAGE:
+    case PERM_ORGANISATIONS_MANAGE:
+    case PERM_AUDIT_READ: return caller_has(caller, ROLE_ADMIN);
+    case PERM_COUNT: break;
+    }
+    return false;
+}
+
+bool policy_allows(enum permission permission, const struct caller *caller, enum resource resource,
+                   const struct relation *relation)
+{
+    if (!role_allows(permission, caller))
+        return false;
+    if (resource == RESOURCE_NONE)
+        return true;
+    if (relation == NULL || !relation->exists)
+        return false;
+    switch (resource) {
+    case RESOURCE_USER: return user_visible(caller, relation);
+    case RESOURCE_TOKEN: return relation->is_self || caller_has(caller, ROLE_ADMIN);
+    case RESOURCE_ORGANISATION: return true; /* role_allows already limited who reads organisations */
+    case RESOURCE_NONE: break;
+    }
+    return false;
+}

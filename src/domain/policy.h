@@ -1,0 +1,68 @@
+/*
+ * Who may do what: the one authorization policy of npq, denied by default.
+ *
+ * Every route names a permission (and, when it touches one record, the kind of record and which
+ * URL parameter holds its id). The gate asks policy_allows before the handler runs. The answer is
+ * a pure function of the caller (their roles and scopes) and of facts about the record relative
+ * to the caller, which the store looks up (store_relation_*). Lists are filtered by the same
+ * scopes in the store's queries.
+ */
+#ifndef NPQ_DOMAIN_POLICY_H
+#define NPQ_DOMAIN_POLICY_H
+
+#include "domain/account.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum permission {
+    PERM_PUBLIC,               /* anyone, signed in or not: catalogue, health, assets, sign-in */
+    PERM_SIGNED_IN,            /* any signed-in person: their own account, their own tokens */
+    PERM_USERS_READ,           /* people within the caller's scope (see policy_allows) */
+    PERM_USERS_MANAGE,         /* invite people, grant and revoke roles, deactivate: admins */
+    PERM_ORGANISATIONS_READ,   /* schools, trusts and partners: admins and partner leads */
+    PERM_ORGANISATIONS_MANAGE, /* create and change organisations, bulk imports: admins */
+    PERM_AUDIT_READ,           /* the audit log: admins */
+    PERM_COUNT
+};
+
+/* The kind of record a route touches, whose id is in one of its URL parameters. */
+enum resource { RESOURCE_NONE, RESOURCE_USER, RESOURCE_TOKEN, RESOURCE_ORGANISATION };
+
+/* The signed-in person making a request. */
+struct caller {
+    int64_t user_id;
+    const char *email;
+    const char *name;
+    unsigned roles; /* bit (1u << role) for each role held */
+    const struct role_grant *grants;
+    size_t grant_count;
+};
+
+/* What the store knows about a record relative to the caller. */
+struct relation {
+    bool exists;
+    bool is_self;       /* the record is the caller (or, for a token, the caller's own) */
+    bool coached;       /* the caller is the person's assigned coach */
+    bool mentored;      /* the caller is the person's named mentor */
+    bool at_own_school; /* the person works at a school where the caller is headteacher */
+    bool in_own_partner; /* the person holds a role in the caller's delivery partner */
+};
+
+static inline bool caller_has(const struct caller *caller, enum role role)
+{
+    return caller != NULL && (caller->roles & (1u << role)) != 0;
+}
+
+/* "public", "users.read"...: the names the OpenAPI document and the tests use. */
+const char *permission_name(enum permission permission);
+
+/*
+ * Whether caller (NULL when not signed in) may use a route needing permission. For routes that
+ * touch a record, relation describes it (NULL otherwise); a record outside the caller's scope is
+ * refused exactly like one that does not exist.
+ */
+bool policy_allows(enum permission permission, const struct caller *caller, enum resource resource,
+                   const struct relation *relation);
+
+#endif
