@@ -7,6 +7,7 @@
 #   bench/run.sh                       (make bench builds first, then runs this)
 #   BENCH_DURATION=5 bench/run.sh      seconds per wrk run (default 10)
 #   BENCH_WARMUP=1 bench/run.sh        seconds of warm-up per server (default 2)
+#   BENCH_CONNECTIONS=16 bench/run.sh  wrk connections (default 64), for exploring; the goal is set at 64
 #
 # Raw wrk outputs go to bench/results/ (gitignored). Targets 127.0.0.1 only.
 set -euo pipefail
@@ -18,7 +19,7 @@ NGINX=${NGINX_BIN:-/usr/sbin/nginx}
 DURATION=${BENCH_DURATION:-10}
 WARMUP=${BENCH_WARMUP:-2}
 THREADS=2     # npq threads = nginx workers = wrk threads: the machine's 2 cores
-CONNECTIONS=64
+CONNECTIONS=${BENCH_CONNECTIONS:-64}
 API_PATH=/api/v1/qualifications/NPQSL
 RESULTS=$ROOT/bench/results
 
@@ -26,6 +27,7 @@ for tool in "$NPQ" "$NGINX" "$(command -v wrk || echo wrk)" "$(command -v curl |
     [[ -x $tool ]] || { echo "bench: $tool is missing" >&2; exit 1; }
 done
 [[ $DURATION =~ ^[1-9][0-9]*$ && $WARMUP =~ ^[0-9]+$ ]] || { echo "bench: BENCH_DURATION/BENCH_WARMUP must be whole seconds" >&2; exit 1; }
+[[ $CONNECTIONS =~ ^[1-9][0-9]*$ ]] || { echo "bench: BENCH_CONNECTIONS must be a positive number" >&2; exit 1; }
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/npq-bench.XXXXXX")
 NPQ_PID=
@@ -47,6 +49,7 @@ stop_process() {
     wait "$pid" 2>/dev/null || true
 }
 
+# shellcheck disable=SC2317 # reached through the trap
 cleanup() {
     local status=$?
     trap - EXIT INT TERM
@@ -64,11 +67,12 @@ free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
-# Waits until URL answers 200, for up to 10 s.
+# Waits until URL answers 200, for up to 10 s, while process PID is alive.
 wait_for() {
-    local url=$1
+    local url=$1 pid=$2
     for _ in $(seq 100); do
         curl -fs -o /dev/null --max-time 1 "$url" && return 0
+        kill -0 "$pid" 2>/dev/null || break
         sleep 0.1
     done
     echo "bench: $url did not answer" >&2
@@ -76,7 +80,7 @@ wait_for() {
 }
 
 # --- npq ---
-"$NPQ" init --db "$WORK/npq.db" >"$WORK/init.log" 2>&1 || { cat "$WORK/init.log" >&2; exit 1; }
+"$NPQ" init --db "$WORK/npq.db" >"$WORK/init.log" 2>&1 || { echo "bench: $NPQ init failed" >&2; cat "$WORK/init.log" >&2; exit 1; }
 "$NPQ" serve --db "$WORK/npq.db" --listen 127.0.0.1:0 --access-log off --threads "$THREADS" \
     >"$WORK/npq.out" 2>"$WORK/npq.err" &
 NPQ_PID=$!
@@ -139,7 +143,7 @@ EOF
         >"$WORK/logs/nginx.out" 2>&1 &
     NGINX_PID=$!
     NGINX_URL=http://127.0.0.1:$NGINX_PORT/npqsl.json
-    if ! wait_for "$NGINX_URL"; then
+    if ! wait_for "$NGINX_URL" "$NGINX_PID"; then
         stop_process "$NGINX_PID" QUIT
         NGINX_PID=
         return 1
@@ -149,14 +153,14 @@ started=
 for _ in 1 2 3; do # the free port can be taken between the check and nginx's bind
     if start_nginx; then started=1; break; fi
 done
-[[ -n $started ]] || { echo "bench: nginx did not start" >&2; cat "$WORK/logs/error.log" >&2; exit 1; }
+[[ -n $started ]] || { echo "bench: nginx did not start" >&2; cat "$WORK/logs/error.log" >&2 2>/dev/null; exit 1; }
 NGINX_BYTES=$(curl -fsS --max-time 5 "$NGINX_URL" | wc -c)
 [[ $NGINX_BYTES -eq $BODY_BYTES ]] || { echo "bench: nginx serves $NGINX_BYTES bytes, npq $BODY_BYTES" >&2; exit 1; }
 
 # --- measure ---
 WRK=(wrk -t"$THREADS" -c"$CONNECTIONS")
 run_wrk() { # seconds url output-file
-    timeout $(($1 + 30)) "${WRK[@]}" -d"$1"s --latency "$2" >"$3" 2>&1
+    timeout --foreground $(($1 + 30)) "${WRK[@]}" -d"$1"s --latency "$2" >"$3" 2>&1
 }
 if ((WARMUP > 0)); then
     run_wrk "$WARMUP" "$NPQ_URL" /dev/null

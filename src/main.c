@@ -15,6 +15,12 @@ static const struct {
     {"serve", cli_serve, "run the web server and API"},
     {"init", cli_init, "create the database and load the default catalogue"},
     {"catalogue", cli_catalogue, "import, export or validate the catalogue"},
+    {"user", cli_user, "add people (the first administrator) and list them"},
+    {"token", cli_token, "create, list and revoke API tokens"},
+    {"organisation", cli_organisation, "add schools, trusts, delivery partners and the provider"},
+    {"import", cli_import, "import schools or people from CSV, all or nothing"},
+    {"demo", cli_demo, "add demonstration organisations and a person for every role"},
+    {"routes", cli_routes, "print the route table as JSON"},
 };
 
 static int usage(FILE *out)

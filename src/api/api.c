@@ -5,6 +5,8 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 const struct catalogue *api_catalogue(struct request *request)
 {
@@ -49,4 +51,166 @@ json_t *api_module_summary_json(const struct catalogue_module *module)
     snprintf(href, sizeof(href), "/api/v1/modules/%s", module->code);
     return json_pack("{s:s, s:s, s:s, s:i, s:i, s:s}", "code", module->code, "title", module->title, "strand",
                      module->strand, "level", module->level, "hours_cap", module->hours_cap, "href", href);
+}
+
+enum { API_MAX_BODY = 1024 * 1024 };
+
+json_t *api_read_object(struct request *request)
+{
+    h2o_req_t *req = request->req;
+    struct str type = request_header(request, H2O_TOKEN_CONTENT_TYPE);
+    if (!str_starts_with(type, STR_LIT("application/json"))) {
+        reply_error(request, 415, "unsupported_media_type", "Send the body as application/json.");
+        return NULL;
+    }
+    if (req->entity.len > API_MAX_BODY) {
+        reply_error(request, 413, "too_large", "The body must be 1 MiB or smaller.");
+        return NULL;
+    }
+    json_error_t err;
+    json_t *body = json_loadb(req->entity.base ? req->entity.base : "", req->entity.len, 0, &err);
+    if (body == NULL) {
+        reply_error(request, 400, "bad_json", "The body is not valid JSON: %s (line %d, column %d).", err.text,
+                    err.line, err.column);
+        return NULL;
+    }
+    if (!json_is_object(body)) {
+        json_decref(body);
+        reply_error(request, 400, "bad_json", "The body must be a JSON object.");
+        return NULL;
+    }
+    return body;
+}
+
+struct actor api_actor(struct request *request)
+{
+    struct actor actor = {0, "anonymous", request_client(request)};
+    if (request->caller != NULL) {
+        actor.user_id = request->caller->user_id;
+        actor.label = request->caller->email;
+    }
+    return actor;
+}
+
+int64_t api_now(void)
+{
+    return (int64_t)time(NULL);
+}
+
+json_t *api_time_json(int64_t seconds)
+{
+    if (seconds == 0)
+        return json_null();
+    time_t t = (time_t)seconds;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    char text[32];
+    strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return json_string(text);
+}
+
+void api_reply_invalid(struct request *request, const struct errors *errors)
+{
+    json_t *fields = json_array();
+    for (size_t i = 0; i < errors->count; i++)
+        json_array_append_new(
+            fields, json_pack("{s:s, s:s}", "field", errors->items[i].where, "message", errors->items[i].message));
+    const char *first = errors->count > 0 ? errors->items[0].message : "The request is not valid.";
+    reply_json(request, 422,
+               json_pack("{s:{s:i, s:s, s:s, s:o}}", "error", "status", 422, "code", "invalid", "message", first,
+                         "fields", fields));
+}
+
+void api_reply_store_status(struct request *request, enum store_status status, const char *what)
+{
+    switch (status) {
+    case STORE_NOT_FOUND: reply_error(request, 404, "not_found", "There is no such %s.", what); return;
+    case STORE_CONFLICT: reply_error(request, 409, "conflict", "That %s conflicts with one that exists.", what); return;
+    case STORE_OK:
+    case STORE_ERROR: break;
+    }
+    reply_error(request, 503, "unavailable", "The database could not complete this. Try again shortly.");
+}
+
+bool api_string_member(struct request *request, json_t *object, const char *key, const char **out)
+{
+    json_t *value = json_object_get(object, key);
+    *out = NULL;
+    if (value == NULL || json_is_null(value))
+        return true;
+    if (!json_is_string(value) || strlen(json_string_value(value)) != json_string_length(value)) {
+        struct errors errors = ERRORS_INIT;
+        errors_add(&errors, key, "Must be a string");
+        api_reply_invalid(request, &errors);
+        errors_free(&errors);
+        return false;
+    }
+    *out = json_string_value(value);
+    return true;
+}
+
+int64_t api_param_id(const struct request *request, size_t index)
+{
+    if (index >= request->param_count || request->params[index].len == 0 || request->params[index].len > 18)
+        return 0;
+    int64_t id = 0;
+    for (size_t i = 0; i < request->params[index].len; i++) {
+        char c = request->params[index].ptr[i];
+        if (c < '0' || c > '9')
+            return 0;
+        id = id * 10 + (c - '0');
+    }
+    return id;
+}
+
+int64_t api_query_int(struct form *query, const char *name, int64_t fallback)
+{
+    const char *value = form_get(query, name);
+    if (value == NULL || *value == '\0')
+        return fallback;
+    char *end;
+    long long n = strtoll(value, &end, 10);
+    return *end == '\0' && n >= 0 ? (int64_t)n : fallback;
+}
+
+static json_t *organisation_ref(int64_t id, const char *name)
+{
+    return id ? json_pack("{s:I, s:s}", "id", (json_int_t)id, "name", name ? name : "") : json_null();
+}
+
+json_t *api_user_json(const struct user *u)
+{
+    json_t *roles = json_array();
+    for (size_t i = 0; i < u->role_count; i++)
+        json_array_append_new(
+            roles, json_pack("{s:I, s:s, s:s, s:o}", "id", (json_int_t)u->roles[i].id, "role",
+                             role_name(u->roles[i].role), "title", role_title(u->roles[i].role), "organisation",
+                             organisation_ref(u->roles[i].organisation_id, u->roles[i].organisation_name)));
+    return json_pack("{s:I, s:s, s:s, s:b, s:b, s:o, s:o, s:o, s:o}", "id", (json_int_t)u->id, "email", u->email,
+                     "name", u->name, "active", u->active, "has_password", u->has_password, "organisation",
+                     organisation_ref(u->organisation_id, u->organisation_name), "roles", roles, "created_at",
+                     api_time_json(u->created_at), "updated_at", api_time_json(u->updated_at));
+}
+
+json_t *api_organisation_json(const struct organisation *o)
+{
+    json_t *regions = json_array();
+    const char *p = o->regions_served ? o->regions_served : "";
+    while (*p) {
+        const char *semi = strchr(p, ';');
+        size_t len = semi ? (size_t)(semi - p) : strlen(p);
+        while (len > 0 && p[len - 1] == ' ')
+            len--;
+        if (len > 0)
+            json_array_append_new(regions, json_stringn(p, len));
+        p = semi ? semi + 1 : p + strlen(p);
+        while (*p == ' ')
+            p++;
+    }
+    return json_pack("{s:I, s:s, s:s, s:s?, s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "id", (json_int_t)o->id, "kind",
+                     organisation_kind_name(o->kind), "name", o->name, "urn", o->urn, "local_authority",
+                     o->local_authority ? o->local_authority : "", "region", o->region ? o->region : "", "phase",
+                     o->phase ? o->phase : "", "regions_served", regions, "trust_id",
+                     o->trust_id ? json_integer(o->trust_id) : json_null(), "created_at", api_time_json(o->created_at),
+                     "updated_at", api_time_json(o->updated_at));
 }

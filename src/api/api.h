@@ -7,6 +7,7 @@
 
 #include "domain/catalogue.h"
 #include "http/request.h"
+#include "store/store.h"
 
 #include <jansson.h>
 
@@ -19,6 +20,63 @@ void api_modules_list(struct request *request);
 void api_module_get(struct request *request);
 void api_frameworks_list(struct request *request);
 void api_framework_get(struct request *request);
+
+/* People, organisations, tokens, audit (users.c, organisations.c, tokens.c, audit.c, imports.c) */
+void api_me(struct request *request);
+void api_users_list(struct request *request);
+void api_users_create(struct request *request);
+void api_user_get(struct request *request);
+void api_user_update(struct request *request);
+void api_user_roles_add(struct request *request);
+void api_user_roles_remove(struct request *request);
+void api_user_invitation(struct request *request);
+void api_user_assignments(struct request *request);
+void api_assignments_create(struct request *request);
+void api_assignments_delete(struct request *request);
+void api_organisations_list(struct request *request);
+void api_organisations_create(struct request *request);
+void api_organisation_get(struct request *request);
+void api_organisation_update(struct request *request);
+void api_tokens_list(struct request *request);
+void api_tokens_create(struct request *request);
+void api_tokens_revoke(struct request *request);
+void api_audit_list(struct request *request);
+void api_imports_schools(struct request *request);
+void api_imports_users(struct request *request);
+
+/* Shared by the handlers that change things. */
+
+/* The request body as a JSON object, or NULL after replying 400 or 415. */
+json_t *api_read_object(struct request *request);
+
+/* The actor for the audit log: the caller and their address. */
+struct actor api_actor(struct request *request);
+
+/* Seconds since the epoch. */
+int64_t api_now(void);
+
+/* A time as ISO 8601 UTC ("2026-11-23T11:00:00Z"), or null for 0. */
+json_t *api_time_json(int64_t seconds);
+
+/* 422 with {"error":{..., "code":"invalid", "fields":[{"field":F,"message":M}...]}}. */
+void api_reply_invalid(struct request *request, const struct errors *errors);
+
+/* The reply for a store failure that has no more specific meaning (404, 409 or 503). */
+void api_reply_store_status(struct request *request, enum store_status status, const char *what);
+
+/* Reads an optional string member; NULL when absent or null. Replies 422 and returns false when
+ * it is present with another type. */
+bool api_string_member(struct request *request, json_t *object, const char *key, const char **out);
+
+/* The id in URL parameter index, or 0. */
+int64_t api_param_id(const struct request *request, size_t index);
+
+/* The query parameter as a non-negative integer, or fallback. */
+int64_t api_query_int(struct form *query, const char *name, int64_t fallback);
+
+/* JSON for a user with roles, an organisation, an audit event. */
+json_t *api_user_json(const struct user *user);
+json_t *api_organisation_json(const struct organisation *organisation);
 
 /*
  * The worker's catalogue, or NULL after replying 503 when none can be loaded.

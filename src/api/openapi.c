@@ -31,6 +31,9 @@ static json_t *path_parameters(const char *pattern)
 static json_t *responses_for(const struct route *route)
 {
     json_t *ok = json_pack("{s:s}", "description", "Success");
+    const char *success = strcmp(route->method, "POST") == 0 && route->response != NULL ? "201" : "200";
+    if (strcmp(route->method, "DELETE") == 0)
+        success = "204";
     if (route->response != NULL) {
         char ref[128];
         snprintf(ref, sizeof(ref), "#/components/schemas/%s", route->response);
@@ -38,8 +41,13 @@ static json_t *responses_for(const struct route *route)
     }
     json_t *error = json_pack("{s:s, s:{s:{s:{s:s}}}}", "description", "Error", "content", "application/json", "schema",
                               "$ref", "#/components/schemas/Error");
-    json_t *responses = json_pack("{s:o, s:O}", "200", ok, "default", error);
+    json_t *responses = json_pack("{s:o, s:O}", success, ok, "default", error);
     json_decref(error);
+    if (route->permission != PERM_PUBLIC) {
+        json_object_set_new(responses, "401",
+                            json_pack("{s:s}", "description", "Not signed in, or the token is not valid"));
+        json_object_set_new(responses, "403", json_pack("{s:s}", "description", "Not permitted"));
+    }
     if (strchr(route->pattern, '{') != NULL || route->permission != PERM_PUBLIC)
         json_object_set_new(responses, "404",
                             json_pack("{s:s, s:{s:{s:{s:s}}}}", "description", "Not found", "content",
@@ -97,6 +105,19 @@ static void document_build(void)
         json_t *operation = json_pack("{s:s, s:s, s:o, s:o, s:s}", "operationId", id, "summary", route->summary,
                                       "parameters", path_parameters(route->pattern), "responses", responses_for(route),
                                       "x-permission", permission_name(route->permission));
+        if (route->body != NULL && strcmp(route->body, "csv") == 0) {
+            json_object_set_new(
+                operation, "requestBody",
+                json_pack("{s:b, s:{s:{s:{s:s}}}}", "required", 1, "content", "text/csv", "schema", "type", "string"));
+        } else if (route->body != NULL) {
+            char ref[128];
+            snprintf(ref, sizeof(ref), "#/components/schemas/%s", route->body);
+            json_object_set_new(operation, "requestBody",
+                                json_pack("{s:b, s:{s:{s:{s:s}}}}", "required", 1, "content", "application/json",
+                                          "schema", "$ref", ref));
+        }
+        if (route->permission != PERM_PUBLIC)
+            json_object_set_new(operation, "security", json_pack("[{s:[]}, {s:[]}]", "bearer", "session"));
         json_object_set_new(item, method, operation);
     }
     json_t *doc =

@@ -12,6 +12,12 @@ struct store;
 int cli_serve(int argc, char **argv);
 int cli_init(int argc, char **argv);
 int cli_catalogue(int argc, char **argv);
+int cli_user(int argc, char **argv);
+int cli_token(int argc, char **argv);
+int cli_organisation(int argc, char **argv);
+int cli_import(int argc, char **argv);
+int cli_routes(int argc, char **argv);
+int cli_demo(int argc, char **argv);
 
 /* The database location when --db is not given: $NPQ_DB, or "npq.db". */
 const char *cli_default_db(void);

@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 int cli_serve(int argc, char **argv)
 {
@@ -19,10 +20,25 @@ int cli_serve(int argc, char **argv)
         .access_log = "-",
     };
     static const struct option long_options[] = {
-        {"db", required_argument, NULL, 'd'},      {"listen", required_argument, NULL, 'l'},
-        {"threads", required_argument, NULL, 't'}, {"access-log", required_argument, NULL, 'a'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+        {"db", required_argument, NULL, 'd'},
+        {"listen", required_argument, NULL, 'l'},
+        {"threads", required_argument, NULL, 't'},
+        {"access-log", required_argument, NULL, 'a'},
+        {"session-idle", required_argument, NULL, 'i'},
+        {"session-max", required_argument, NULL, 'm'},
+        {"secure-cookies", no_argument, NULL, 's'},
+        {"base-url", required_argument, NULL, 'b'},
+        {"smtp-url", required_argument, NULL, 'u'},
+        {"mail-from", required_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
+    options.smtp_url = getenv("NPQ_SMTP_URL");
+    options.mail_from = getenv("NPQ_MAIL_FROM");
+    options.base_url = getenv("NPQ_BASE_URL");
+    options.smtp_username = getenv("NPQ_SMTP_USERNAME");
+    options.smtp_password = getenv("NPQ_SMTP_PASSWORD");
+    options.secure_cookies = getenv("NPQ_SECURE_COOKIES") != NULL && strcmp(getenv("NPQ_SECURE_COOKIES"), "1") == 0;
     int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
@@ -30,6 +46,24 @@ int cli_serve(int argc, char **argv)
         case 'd': options.db = optarg; break;
         case 'l': options.listen = optarg; break;
         case 'a': options.access_log = optarg; break;
+        case 'i':
+        case 'm': {
+            char *end;
+            long long n = strtoll(optarg, &end, 10);
+            if (*end != '\0' || n < 1 || n > 90LL * 86400) {
+                fprintf(stderr, "npq: --session-idle and --session-max take seconds, from 1 to 90 days\n");
+                return 2;
+            }
+            if (opt == 'i')
+                options.session_idle_seconds = n;
+            else
+                options.session_max_seconds = n;
+            break;
+        }
+        case 's': options.secure_cookies = true; break;
+        case 'b': options.base_url = optarg; break;
+        case 'u': options.smtp_url = optarg; break;
+        case 'f': options.mail_from = optarg; break;
         case 't': {
             char *end;
             long n = strtol(optarg, &end, 10);
@@ -46,7 +80,14 @@ int cli_serve(int argc, char **argv)
                     "  --db         database (default $NPQ_DB or npq.db)\n"
                     "  --listen     address (default $NPQ_LISTEN or 127.0.0.1:8080; port 0 picks one)\n"
                     "  --threads    event-loop threads (default: one per core)\n"
-                    "  --access-log where the JSON access log goes (default: standard error)\n");
+                    "  --access-log where the JSON access log goes (default: standard error)\n"
+                    "  --session-idle SECONDS   sign out after this long unused (default 1800)\n"
+                    "  --session-max SECONDS    and after this long in any case (default 43200)\n"
+                    "  --secure-cookies         the site is served over TLS ($NPQ_SECURE_COOKIES=1)\n"
+                    "  --base-url URL           start of links in emails ($NPQ_BASE_URL)\n"
+                    "  --smtp-url URL           smtp://host:port to send mail through ($NPQ_SMTP_URL);\n"
+                    "                           without it mail is printed to standard output\n"
+                    "  --mail-from ADDRESS      sender of mail ($NPQ_MAIL_FROM)\n");
             return opt == 'h' ? 0 : 2;
         }
     }

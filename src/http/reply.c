@@ -119,3 +119,10 @@ void reply_error(struct request *request, int status, const char *code, const ch
     reply_json(request, status,
                json_pack("{s:{s:i, s:s, s:s}}", "error", "status", status, "code", code, "message", message));
 }
+
+void reply_redirect(struct request *request, const char *location)
+{
+    h2o_req_t *req = request->req;
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_LOCATION, NULL, location, strlen(location));
+    reply_body(request, 303, "text/plain; charset=utf-8", "", 0);
+}

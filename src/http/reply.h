@@ -38,6 +38,9 @@ void reply_json(struct request *request, int status, json_t *document);
 void reply_error(struct request *request, int status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* 303 See Other to location (a path on this site). */
+void reply_redirect(struct request *request, const char *location);
+
 /* Adds a response header; name and value must outlive the request or be request memory. */
 void reply_header(struct request *request, const char *name, const char *value);
 

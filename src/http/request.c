@@ -1,5 +1,6 @@
 #include "http/request.h"
 
+#include <netdb.h>
 #include <string.h>
 
 void *request_alloc(struct request *request, size_t size)
@@ -30,4 +31,39 @@ struct str request_header(const struct request *request, const h2o_token_t *toke
         return (struct str){"", 0};
     h2o_iovec_t value = request->req->headers.entries[i].value;
     return (struct str){value.base, value.len};
+}
+
+static void arena_dispose(void *p)
+{
+    arena_release(p);
+}
+
+struct arena *request_arena(struct request *request)
+{
+    if (request->arena_ == NULL) {
+        request->arena_ = h2o_mem_alloc_shared(&request->req->pool, sizeof(struct arena), arena_dispose);
+        *request->arena_ = (struct arena)ARENA_INIT;
+    }
+    return request->arena_;
+}
+
+struct form *request_query(struct request *request)
+{
+    struct form *form = request_alloc(request, sizeof(*form));
+    h2o_req_t *req = request->req;
+    if (req->query_at != SIZE_MAX && req->query_at + 1 < req->path.len &&
+        !form_parse(req->path.base + req->query_at + 1, req->path.len - req->query_at - 1, request_arena(request),
+                    form))
+        form->count = 0;
+    return form;
+}
+
+const char *request_client(struct request *request)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = request->req->conn->callbacks->get_peername(request->req->conn, (void *)&ss);
+    char *host = request_alloc(request, NI_MAXHOST);
+    if (len == 0 || h2o_socket_getnumerichost((void *)&ss, len, host) == SIZE_MAX)
+        return "";
+    return host;
 }

@@ -6,7 +6,10 @@
 #ifndef NPQ_HTTP_REQUEST_H
 #define NPQ_HTTP_REQUEST_H
 
+#include "domain/policy.h"
 #include "http/router.h"
+#include "lib/arena.h"
+#include "lib/form.h"
 #include "lib/str.h"
 
 #include <h2o.h>
@@ -21,7 +24,27 @@ struct request {
     struct str params[ROUTE_MAX_PARAMS];
     size_t param_count;
     uint64_t started_ns; /* monotonic, for the access log */
+
+    /* Who is asking (auth.c). caller is NULL for anonymous requests. */
+    struct caller *caller;
+    int64_t session_id;        /* the signed-in session, 0 otherwise */
+    const char *session_token; /* the session cookie's value, for binding CSRF tokens */
+    const char *visitor_token; /* an anonymous visitor's cookie, for the same */
+    bool via_bearer_token;     /* authenticated by an API token: no cookies, so no CSRF */
+
+    /* A decoded form body (POST of a page), filled by the gate; NULL otherwise. */
+    struct form *form;
+    struct arena *arena_; /* see request_arena */
 };
+
+/* An arena released when the request ends, for results the store fills in. */
+struct arena *request_arena(struct request *request);
+
+/* The request's query string as a decoded form (empty when none). */
+struct form *request_query(struct request *request);
+
+/* The caller's network address, for the audit log and sign-in throttling. */
+const char *request_client(struct request *request);
 
 /* Request-lifetime memory, zeroed. */
 void *request_alloc(struct request *request, size_t size);

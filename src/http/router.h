@@ -31,6 +31,7 @@ struct route {
     enum route_kind kind;
     const char *summary;  /* one line for the OpenAPI document */
     const char *response; /* name of the response schema in the OpenAPI components, or NULL */
+    const char *body;     /* name of the request body's schema (JSON, or "csv" for text/csv), or NULL */
 };
 
 enum route_result { ROUTE_FOUND, ROUTE_METHOD_NOT_ALLOWED, ROUTE_NOT_FOUND };

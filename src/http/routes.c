@@ -7,32 +7,88 @@
 #include "http/static_assets.h"
 #include "pages/pages.h"
 
+/* One row each: method, pattern, handler, permission, the record its first parameter names,
+ * a summary, and for the API the schemas of its response and request body. */
+// clang-format off
+#define API(method, pattern, handler, permission, resource, summary, response, body) \
+    {method, pattern, handler, permission, resource, ROUTE_API, summary, response, body}
+#define PAGE(method, pattern, handler, permission, resource, summary) \
+    {method, pattern, handler, permission, resource, ROUTE_PAGE, summary, NULL, NULL}
+// clang-format on
+
 const struct route routes[] = {
     /* JSON API */
-    {"GET", "/api/v1/health", api_health, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "Whether the server can reach its database",
-     "Health"},
-    {"GET", "/api/v1/openapi.json", api_openapi, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "This OpenAPI document", NULL},
-    {"GET", "/api/v1/qualifications", api_qualifications_list, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "List qualifications",
-     "QualificationList"},
-    {"GET", "/api/v1/qualifications/{code}", api_qualification_get, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API,
-     "A qualification with its rule and its modules by strand (code is case-insensitive)", "Qualification"},
-    {"GET", "/api/v1/modules", api_modules_list, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "List modules", "ModuleList"},
-    {"GET", "/api/v1/modules/{code}", api_module_get, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API,
-     "A module and the qualifications it counts towards", "Module"},
-    {"GET", "/api/v1/frameworks", api_frameworks_list, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "List frameworks", "FrameworkList"},
-    {"GET", "/api/v1/frameworks/{code}", api_framework_get, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API,
-     "A framework with its areas and statements", "Framework"},
+    API("GET", "/api/v1/health", api_health, PERM_PUBLIC, RESOURCE_NONE, "Whether the server can reach its database",
+        "Health", NULL),
+    API("GET", "/api/v1/openapi.json", api_openapi, PERM_PUBLIC, RESOURCE_NONE, "This OpenAPI document", NULL, NULL),
+    API("GET", "/api/v1/qualifications", api_qualifications_list, PERM_PUBLIC, RESOURCE_NONE, "List qualifications",
+        "QualificationList", NULL),
+    API("GET", "/api/v1/qualifications/{code}", api_qualification_get, PERM_PUBLIC, RESOURCE_NONE,
+        "A qualification with its rule and its modules by strand (code is case-insensitive)", "Qualification", NULL),
+    API("GET", "/api/v1/modules", api_modules_list, PERM_PUBLIC, RESOURCE_NONE, "List modules", "ModuleList", NULL),
+    API("GET", "/api/v1/modules/{code}", api_module_get, PERM_PUBLIC, RESOURCE_NONE,
+        "A module and the qualifications it counts towards", "Module", NULL),
+    API("GET", "/api/v1/frameworks", api_frameworks_list, PERM_PUBLIC, RESOURCE_NONE, "List frameworks",
+        "FrameworkList", NULL),
+    API("GET", "/api/v1/frameworks/{code}", api_framework_get, PERM_PUBLIC, RESOURCE_NONE,
+        "A framework with its areas and statements", "Framework", NULL),
+
+    /* People and organisations */
+    API("GET", "/api/v1/me", api_me, PERM_SIGNED_IN, RESOURCE_NONE, "The caller and their roles", "User", NULL),
+    API("GET", "/api/v1/users", api_users_list, PERM_USERS_READ, RESOURCE_NONE,
+        "People the caller may see (q, role, include_inactive, limit, offset)", "UserList", NULL),
+    API("POST", "/api/v1/users", api_users_create, PERM_USERS_MANAGE, RESOURCE_NONE,
+        "Invite a person: creates the account with one role and emails a link to set a password", "User", "NewUser"),
+    API("GET", "/api/v1/users/{id}", api_user_get, PERM_USERS_READ, RESOURCE_USER, "A person", "User", NULL),
+    API("PATCH", "/api/v1/users/{id}", api_user_update, PERM_USERS_MANAGE, RESOURCE_USER,
+        "Change a person's name or organisation, or deactivate or reactivate them", "User", "UserChange"),
+    API("POST", "/api/v1/users/{id}/roles", api_user_roles_add, PERM_USERS_MANAGE, RESOURCE_USER,
+        "Grant a role, scoped to an organisation where the role needs one", "User", "RoleGrant"),
+    API("DELETE", "/api/v1/users/{id}/roles/{grant}", api_user_roles_remove, PERM_USERS_MANAGE, RESOURCE_USER,
+        "Revoke a role", "User", NULL),
+    API("POST", "/api/v1/users/{id}/invitation", api_user_invitation, PERM_USERS_MANAGE, RESOURCE_USER,
+        "Email a fresh invitation link", "Status", NULL),
+    API("GET", "/api/v1/users/{id}/assignments", api_user_assignments, PERM_USERS_READ, RESOURCE_USER,
+        "The coaches and mentors of a person, or the participants they look after", "AssignmentList", NULL),
+    API("POST", "/api/v1/assignments", api_assignments_create, PERM_USERS_MANAGE, RESOURCE_NONE,
+        "Name a coach or mentor for a participant", "Assignment", "NewAssignment"),
+    API("DELETE", "/api/v1/assignments/{id}", api_assignments_delete, PERM_USERS_MANAGE, RESOURCE_NONE,
+        "End an assignment", NULL, NULL),
+    API("GET", "/api/v1/organisations", api_organisations_list, PERM_ORGANISATIONS_READ, RESOURCE_NONE,
+        "Schools, trusts, delivery partners and the provider (kind, q)", "OrganisationList", NULL),
+    API("POST", "/api/v1/organisations", api_organisations_create, PERM_ORGANISATIONS_MANAGE, RESOURCE_NONE,
+        "Add an organisation", "Organisation", "NewOrganisation"),
+    API("GET", "/api/v1/organisations/{id}", api_organisation_get, PERM_ORGANISATIONS_READ, RESOURCE_ORGANISATION,
+        "An organisation", "Organisation", NULL),
+    API("PATCH", "/api/v1/organisations/{id}", api_organisation_update, PERM_ORGANISATIONS_MANAGE,
+        RESOURCE_ORGANISATION, "Change an organisation", "Organisation", "OrganisationChange"),
+    API("POST", "/api/v1/imports/schools", api_imports_schools, PERM_ORGANISATIONS_MANAGE, RESOURCE_NONE,
+        "Import schools from CSV, all or nothing (dry_run=true previews)", "ImportResult", "csv"),
+    API("POST", "/api/v1/imports/users", api_imports_users, PERM_USERS_MANAGE, RESOURCE_NONE,
+        "Import people and their roles from CSV, all or nothing (dry_run=true previews)", "ImportResult", "csv"),
+
+    /* API tokens and the audit log */
+    API("GET", "/api/v1/tokens", api_tokens_list, PERM_SIGNED_IN, RESOURCE_NONE,
+        "The caller's API tokens (administrators: user_id or all=1)", "TokenList", NULL),
+    API("POST", "/api/v1/tokens", api_tokens_create, PERM_SIGNED_IN, RESOURCE_NONE,
+        "Make an API token for the caller; its text is in this response only", "TokenCreated", "NewToken"),
+    API("DELETE", "/api/v1/tokens/{id}", api_tokens_revoke, PERM_SIGNED_IN, RESOURCE_TOKEN,
+        "Revoke a token (its owner or an administrator)", NULL, NULL),
+    API("GET", "/api/v1/audit-events", api_audit_list, PERM_AUDIT_READ, RESOURCE_NONE,
+        "The audit log, newest first (actor_id, action, entity, entity_id, since, until, limit, offset)",
+        "AuditEventList", NULL),
 
     /* Pages */
-    {"GET", "/", page_home, PERM_PUBLIC, RESOURCE_NONE, ROUTE_PAGE, "Home", NULL},
-    {"GET", "/qualifications", page_qualifications, PERM_PUBLIC, RESOURCE_NONE, ROUTE_PAGE, "Qualifications", NULL},
-    {"GET", "/qualifications/{code}", page_qualification, PERM_PUBLIC, RESOURCE_NONE, ROUTE_PAGE, "A qualification", NULL},
-    {"GET", "/modules/{code}", page_module, PERM_PUBLIC, RESOURCE_NONE, ROUTE_PAGE, "A module", NULL},
-    {"GET", "/frameworks", page_frameworks, PERM_PUBLIC, RESOURCE_NONE, ROUTE_PAGE, "Frameworks", NULL},
-    {"GET", "/frameworks/{code}", page_framework, PERM_PUBLIC, RESOURCE_NONE, ROUTE_PAGE, "A framework", NULL},
+    PAGE("GET", "/", page_home, PERM_PUBLIC, RESOURCE_NONE, "Home"),
+    PAGE("GET", "/qualifications", page_qualifications, PERM_PUBLIC, RESOURCE_NONE, "Qualifications"),
+    PAGE("GET", "/qualifications/{code}", page_qualification, PERM_PUBLIC, RESOURCE_NONE, "A qualification"),
+    PAGE("GET", "/modules/{code}", page_module, PERM_PUBLIC, RESOURCE_NONE, "A module"),
+    PAGE("GET", "/frameworks", page_frameworks, PERM_PUBLIC, RESOURCE_NONE, "Frameworks"),
+    PAGE("GET", "/frameworks/{code}", page_framework, PERM_PUBLIC, RESOURCE_NONE, "A framework"),
 
     /* Front-end assets */
-    {"GET", "/assets/{path*}", static_assets_serve, PERM_PUBLIC, RESOURCE_NONE, ROUTE_ASSET, "Front-end assets", NULL},
+    {"GET", "/assets/{path*}", static_assets_serve, PERM_PUBLIC, RESOURCE_NONE, ROUTE_ASSET, "Front-end assets", NULL,
+     NULL},
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

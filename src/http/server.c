@@ -5,6 +5,7 @@
 
 #include "http/gate.h"
 #include "http/worker.h"
+#include "mail/mailer.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,7 +21,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-enum { SHUTDOWN_GRACE_MS = 10000, LOOP_WAKE_MS = 100, MAX_THREADS = 64 };
+enum { SHUTDOWN_GRACE_MS = 10000, SHUTDOWN_IDLE_MS = 1000, LOOP_WAKE_MS = 100, MAX_THREADS = 64 };
 
 static atomic_bool stopping;
 
@@ -158,6 +159,11 @@ static void *worker_main(void *arg)
     h2o_socket_read_stop(w->listener);
     h2o_socket_close(w->listener);
     h2o_context_request_shutdown(&w->ctx);
+    /* h2o 2.2 closes idle HTTP/1.1 keep-alive connections only when their idle timer fires
+     * (normally after 10 s). Shortened to one second, idle connections close at once while a
+     * client half-way through sending a request still has a second to finish it. Connections
+     * writing a response are not on this timer and finish. */
+    w->ctx.http1.req_timeout.timeout = SHUTDOWN_IDLE_MS;
     uint64_t deadline = h2o_now(w->ctx.loop) + SHUTDOWN_GRACE_MS;
     while (has_connections(w) && h2o_now(w->ctx.loop) < deadline)
         h2o_evloop_run(w->ctx.loop, LOOP_WAKE_MS);
@@ -226,6 +232,26 @@ int server_run(const struct server_options *options)
     struct handler *handler = (struct handler *)h2o_create_handler(path, sizeof(*handler));
     handler->super.on_req = on_request;
 
+    char default_base_url[300];
+    snprintf(default_base_url, sizeof(default_base_url), "http://%s", options->listen);
+    struct site_settings settings = {
+        .session_idle_seconds = options->session_idle_seconds > 0 ? options->session_idle_seconds : 30 * 60,
+        .session_max_seconds = options->session_max_seconds > 0 ? options->session_max_seconds : 12 * 3600,
+        .secure_cookies = options->secure_cookies,
+        .base_url = options->base_url ? options->base_url : default_base_url,
+    };
+    /* Mail queued by any server or command is sent from here. */
+    struct mailer_options mail = {.db = options->db,
+                                  .smtp_url = options->smtp_url,
+                                  .from = options->mail_from,
+                                  .username = options->smtp_username,
+                                  .password = options->smtp_password};
+    struct mailer *mailer = mailer_start(&mail, err, sizeof(err));
+    if (mailer == NULL) {
+        fprintf(stderr, "npq: cannot start the mailer: %s\n", err);
+        return 1;
+    }
+
     struct worker *workers = calloc((size_t)threads, sizeof(*workers));
     struct thread_args *args = calloc((size_t)threads, sizeof(*args));
     pthread_t *ids = calloc((size_t)threads, sizeof(*ids));
@@ -240,6 +266,12 @@ int server_run(const struct server_options *options)
             fprintf(stderr, "npq: %s\n", err);
             break;
         }
+        if (store_secret(workers[i].store, workers[i].secret) != STORE_OK) {
+            fprintf(stderr, "npq: cannot read the server secret: %s\n", store_last_error(workers[i].store));
+            store_close(workers[i].store);
+            break;
+        }
+        workers[i].settings = &settings;
         access_log_init(&workers[i].log, log_fd);
         args[i] = (struct thread_args){&workers[i], &config, plan.fds[i]};
         if (pthread_create(&ids[i], NULL, worker_main, &args[i]) != 0) {
@@ -272,6 +304,7 @@ int server_run(const struct server_options *options)
     }
     for (int i = started; i < threads; i++)
         close(plan.fds[i]);
+    mailer_stop(mailer);
     if (log_fd > STDERR_FILENO)
         close(log_fd);
     free(workers);

@@ -6,11 +6,21 @@
 #ifndef NPQ_HTTP_SERVER_H
 #define NPQ_HTTP_SERVER_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 struct server_options {
-    const char *db;         /* store location */
-    const char *listen;     /* "HOST:PORT"; port 0 picks a free one */
-    int threads;            /* event-loop threads; 0 for one per core */
-    const char *access_log; /* file path, "-" for standard error, "off" for none */
+    const char *db;               /* store location */
+    const char *listen;           /* "HOST:PORT"; port 0 picks a free one */
+    int threads;                  /* event-loop threads; 0 for one per core */
+    const char *access_log;       /* file path, "-" for standard error, "off" for none */
+    int64_t session_idle_seconds; /* 0 for the default, 30 minutes */
+    int64_t session_max_seconds;  /* 0 for the default, 12 hours */
+    bool secure_cookies;
+    const char *base_url; /* for links in emails; NULL for http://LISTEN */
+    const char *smtp_url; /* NULL or "log" prints mail to standard output */
+    const char *mail_from;
+    const char *smtp_username, *smtp_password;
 };
 
 /* Runs until a stop signal; returns the process exit status. */

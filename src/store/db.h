@@ -68,6 +68,13 @@ bool db_begin_write(struct db *db);
 bool db_commit(struct db *db);
 void db_rollback(struct db *db);
 
+/*
+ * Checks that no statement of the connection is left mid-way (stepped but not run to the end or
+ * reset): such a statement holds a read snapshot open, and a later write on the connection then
+ * fails. Returns the SQL of the first one found (and resets them all), or NULL when all is well.
+ */
+const char *db_busy_statement(struct db *db);
+
 /* Runs a script of several statements with no parameters (migrations). */
 bool db_exec_script(struct db *db, const char *sql);
 

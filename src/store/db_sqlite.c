@@ -181,6 +181,18 @@ int64_t db_changes(struct db *db)
     return sqlite3_changes64(db->handle);
 }
 
+const char *db_busy_statement(struct db *db)
+{
+    const char *found = NULL;
+    for (sqlite3_stmt *s = sqlite3_next_stmt(db->handle, NULL); s != NULL; s = sqlite3_next_stmt(db->handle, s))
+        if (sqlite3_stmt_busy(s)) {
+            if (found == NULL)
+                found = sqlite3_sql(s);
+            sqlite3_reset(s);
+        }
+    return found;
+}
+
 bool db_exec_script(struct db *db, const char *sql)
 {
     if (sqlite3_exec(db->handle, sql, NULL, NULL, NULL) != SQLITE_OK) {

@@ -34,6 +34,11 @@ void store_close(struct store *store)
     free(store);
 }
 
+const char *store_unfinished_query(struct store *store)
+{
+    return db_busy_statement(store->db);
+}
+
 const char *store_last_error(const struct store *store)
 {
     return db_error(store->db);
@@ -82,4 +87,51 @@ enum store_status store_migrate(struct store *store, int *version)
 fail:
     db_rollback(db);
     return STORE_ERROR;
+}
+
+bool store_tx_begin(struct store *store)
+{
+    if (store->depth == 0 && !db_begin_write(store->db))
+        return false;
+    store->depth++;
+    return true;
+}
+
+bool store_tx_commit(struct store *store)
+{
+    if (store->depth == 0)
+        return false; /* rolled back by an inner failure */
+    if (--store->depth > 0)
+        return true;
+    if (db_commit(store->db))
+        return true;
+    db_rollback(store->db);
+    return false;
+}
+
+void store_tx_rollback(struct store *store)
+{
+    /* An inner failure dooms the whole transaction: roll back now and let the outer levels
+     * find nothing left to commit. */
+    if (store->depth > 0) {
+        db_rollback(store->db);
+        store->depth = 0;
+    }
+}
+
+enum store_status store_begin(struct store *store)
+{
+    return store_tx_begin(store) ? STORE_OK : STORE_ERROR;
+}
+
+enum store_status store_commit(struct store *store)
+{
+    if (store->depth == 0)
+        return STORE_ERROR; /* an inner operation already rolled the transaction back */
+    return store_tx_commit(store) ? STORE_OK : STORE_ERROR;
+}
+
+void store_rollback(struct store *store)
+{
+    store_tx_rollback(store);
 }

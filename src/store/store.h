@@ -33,6 +33,12 @@ struct store;
 struct store *store_open(const char *location, char *err, size_t err_size);
 void store_close(struct store *store);
 
+/*
+ * After each request: whether every query of the connection finished. Returns the SQL of one
+ * left open (a bug: it would make later writes fail), after closing them all; NULL when none.
+ */
+const char *store_unfinished_query(struct store *store);
+
 /* The last error message of this connection, for logs; never NULL. */
 const char *store_last_error(const struct store *store);
 
@@ -70,16 +76,16 @@ enum store_status store_secret(struct store *store, unsigned char key[32]);
 
 /* Who makes a change, for the audit log. */
 struct actor {
-    int64_t user_id;   /* 0 for the command line or the system */
-    const char *label; /* their email, "command line" or "system" */
+    int64_t user_id;    /* 0 for the command line or the system */
+    const char *label;  /* their email, "command line" or "system" */
     const char *client; /* their address, or "" */
 };
 
 /* People */
 
 /* Creates a user; STORE_CONFLICT when the email (in any case) is taken. */
-enum store_status store_user_create(struct store *store, const struct actor *actor, const char *email,
-                                    const char *name, int64_t organisation_id, int64_t now, int64_t *id);
+enum store_status store_user_create(struct store *store, const struct actor *actor, const char *email, const char *name,
+                                    int64_t organisation_id, int64_t now, int64_t *id);
 /* A user with their roles; strings in arena. */
 enum store_status store_user_get(struct store *store, int64_t id, struct arena *arena, struct user *out);
 /* A user by email (any case), with the password hash (NULL when none is set). */
@@ -95,10 +101,10 @@ enum store_status store_user_set_password(struct store *store, const struct acto
                                           const char *password_hash, int64_t now);
 
 struct user_filter {
-    const char *query;  /* part of a name or email, or NULL */
-    int role;           /* an enum role, or -1 for any */
+    const char *query; /* part of a name or email, or NULL */
+    int role;          /* an enum role, or -1 for any */
     bool include_inactive;
-    size_t limit;       /* at most 500 */
+    size_t limit; /* at most 500 */
     size_t offset;
 };
 /* The people the caller may see (everyone for an admin), newest first, with the total count. */
@@ -109,8 +115,8 @@ enum store_status store_user_list(struct store *store, const struct caller *call
  * or organisation does not exist. Scope kinds are the caller's to check (role_scope_kind). */
 enum store_status store_role_grant(struct store *store, const struct actor *actor, int64_t user_id, enum role role,
                                    int64_t organisation_id, int64_t now, int64_t *grant_id);
-enum store_status store_role_revoke(struct store *store, const struct actor *actor, int64_t user_id,
-                                    int64_t grant_id, int64_t now);
+enum store_status store_role_revoke(struct store *store, const struct actor *actor, int64_t user_id, int64_t grant_id,
+                                    int64_t now);
 
 struct assignment {
     int64_t id;
@@ -129,8 +135,8 @@ enum store_status store_assignment_list(struct store *store, int64_t user_id, st
                                         struct assignment **out, size_t *count);
 
 /* Facts about a record relative to the caller, for policy_allows. */
-enum store_status store_relation(struct store *store, const struct caller *caller, enum resource resource,
-                                 int64_t id, struct relation *out);
+enum store_status store_relation(struct store *store, const struct caller *caller, enum resource resource, int64_t id,
+                                 struct relation *out);
 
 /* Organisations */
 
@@ -172,9 +178,8 @@ struct api_token {
     int64_t last_used_at; /* 0 when never */
     int64_t revoked_at;   /* 0 when live */
 };
-enum store_status store_token_create(struct store *store, const struct actor *actor, int64_t user_id,
-                                     const char *name, const unsigned char token_hash[32], const char *prefix,
-                                     int64_t now, int64_t *id);
+enum store_status store_token_create(struct store *store, const struct actor *actor, int64_t user_id, const char *name,
+                                     const unsigned char token_hash[32], const char *prefix, int64_t now, int64_t *id);
 /* The caller a bearer token belongs to; STORE_NOT_FOUND when unknown, revoked or its user inactive. */
 enum store_status store_token_authenticate(struct store *store, const unsigned char token_hash[32], int64_t now,
                                            struct arena *arena, struct caller *caller);
@@ -223,7 +228,7 @@ struct audit_event {
     const char *client;
 };
 struct audit_filter {
-    int64_t actor_id; /* 0 for anyone */
+    int64_t actor_id;   /* 0 for anyone */
     const char *action; /* prefix, e.g. "user." ; NULL for any */
     const char *entity; /* NULL for any */
     const char *entity_id;
@@ -239,8 +244,8 @@ struct roster; /* domain/roster.h */
 /* Bulk imports: all rows or none. Checks against the database (URNs taken, partners and schools
  * that must exist) add errors at "row N, column C". With dry_run nothing is kept. */
 struct import_summary {
-    size_t created;  /* new schools or new people */
-    size_t updated;  /* existing people given another role */
+    size_t created;        /* new schools or new people */
+    size_t updated;        /* existing people given another role */
     int64_t *new_user_ids; /* for invitations: ids of the people created (arena memory) */
 };
 enum store_status store_import_schools(struct store *store, const struct actor *actor, const struct roster *roster,
@@ -261,8 +266,8 @@ struct mail_message {
 };
 
 /* Queues a message to send from now on. */
-enum store_status store_mail_enqueue(struct store *store, const char *recipient, const char *subject,
-                                     const char *body, int64_t now);
+enum store_status store_mail_enqueue(struct store *store, const char *recipient, const char *subject, const char *body,
+                                     int64_t now);
 
 /*
  * Claims the oldest message that is due and not leased by another sender, leasing it for

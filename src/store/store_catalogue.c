@@ -5,7 +5,6 @@
 
 #include <string.h>
 
-
 static const char SQL_REVISION[] = "SELECT revision FROM catalogue_meta WHERE id = 1";
 static const char SQL_REVISION_BUMP[] = "UPDATE catalogue_meta SET revision = revision + 1 WHERE id = 1";
 
@@ -199,17 +198,17 @@ static bool put_catalogue(struct db *db, const struct catalogue *c, int64_t g)
             return false;
         size_t position = 0;
         if (!put_rule_modules(db, q->code, q->rule.essential, q->rule.essential_count, "essential", &position, g) ||
-            !put_rule_modules(db, q->code, q->rule.elective_from, q->rule.elective_from_count, "elective", &position, g))
+            !put_rule_modules(db, q->code, q->rule.elective_from, q->rule.elective_from_count, "elective", &position,
+                              g))
             return false;
     }
     return true;
 }
 
-enum store_status store_catalogue_replace(struct store *store, const struct catalogue *catalogue,
-                                                  struct errors *errors)
+enum store_status store_catalogue_replace(struct store *store, const struct catalogue *catalogue, struct errors *errors)
 {
     struct db *db = store->db;
-    if (!db_begin_write(db))
+    if (!store_tx_begin(store))
         return STORE_ERROR;
     enum store_status status = STORE_ERROR;
     struct db_stmt *stmt = db_prepare(db, SQL_REVISION_BUMP);
@@ -236,13 +235,13 @@ enum store_status store_catalogue_replace(struct store *store, const struct cata
         if (rc != DB_DONE)
             goto fail;
     }
-    if (!db_commit(db))
+    if (!store_tx_commit(store))
         goto fail;
     return STORE_OK;
 fail:
     if (status == STORE_ERROR)
         errors_add(errors, "$", "the database refused the catalogue: %s", db_error(db));
-    db_rollback(db);
+    store_tx_rollback(store);
     return status;
 }
 
@@ -298,8 +297,8 @@ static bool load_rule_modules(struct db *db, struct catalogue *c, const char *qu
     return true;
 }
 
-static bool load_statements(struct db *db, struct catalogue *c, const char *framework, int area,
-                            const char *kind, struct catalogue_statement **out, size_t *count)
+static bool load_statements(struct db *db, struct catalogue *c, const char *framework, int area, const char *kind,
+                            struct catalogue_statement **out, size_t *count)
 {
     struct db_stmt *stmt = db_prepare(db, SQL_STATEMENTS);
     if (stmt == NULL)
@@ -358,12 +357,14 @@ static bool load_catalogue(struct db *db, struct catalogue *c)
         c->levels[i].number = (int)db_column_int64(stmt, 0);
         c->levels[i].title = column_text(c, stmt, 1);
     }
+    db_reset(stmt);
     if ((stmt = db_prepare(db, SQL_STRANDS)) == NULL)
         return false;
     for (size_t i = 0; i < c->strand_count && db_step(stmt) == DB_ROW; i++) {
         c->strands[i].code = column_text(c, stmt, 0);
         c->strands[i].title = column_text(c, stmt, 1);
     }
+    db_reset(stmt);
     if ((stmt = db_prepare(db, SQL_MODULES)) == NULL)
         return false;
     for (size_t i = 0; i < c->module_count && db_step(stmt) == DB_ROW; i++) {
@@ -374,6 +375,7 @@ static bool load_catalogue(struct db *db, struct catalogue *c)
         m->level = (int)db_column_int64(stmt, 3);
         m->hours_cap = (int)db_column_int64(stmt, 4);
     }
+    db_reset(stmt);
     if ((stmt = db_prepare(db, SQL_QUALIFICATIONS)) == NULL)
         return false;
     for (size_t i = 0; i < c->qualification_count && db_step(stmt) == DB_ROW; i++) {
@@ -456,4 +458,3 @@ enum store_status store_catalogue_revision(struct store *store, int64_t *revisio
     db_reset(stmt);
     return STORE_OK;
 }
-

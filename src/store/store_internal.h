@@ -9,6 +9,12 @@
 
 struct store {
     struct db *db;
+    int depth; /* open store_begin calls; only the outermost begins and ends the transaction */
 };
+
+/* Begin or join a write transaction; end it (commit or roll back) only at the outermost level. */
+bool store_tx_begin(struct store *store);
+bool store_tx_commit(struct store *store);
+void store_tx_rollback(struct store *store);
 
 #endif

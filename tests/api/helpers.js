@@ -29,6 +29,9 @@ const SANITIZER_ENV = {
   LSAN_OPTIONS: `suppressions=${path.join(REPO, 'tests/lsan.supp')}`,
 };
 
+/* What ASan, LSan and UBSan print when they find something. */
+const SANITIZER_REPORT = /ERROR: (Address|Leak|Undefined|Thread)Sanitizer|runtime error: |SUMMARY: \w+Sanitizer/;
+
 function npqEnv(extra) {
   const env = { ...process.env };
   for (const [k, v] of Object.entries(SANITIZER_ENV)) if (!env[k]) env[k] = v;
@@ -62,8 +65,13 @@ async function makeTempDir() {
   return dir;
 }
 
+function assertBinary() {
+  assert.ok(fs.existsSync(NPQ_BIN), `${NPQ_BIN} does not exist: build it (ninja -C build, or build-asan) or set NPQ_BIN`);
+}
+
 /* Runs npq with args; resolves {code, signal, stdout, stderr}. Never rejects on a non-zero exit. */
 function runNpq(args, { input, env, cwd, timeoutMs = 20000 } = {}) {
+  assertBinary();
   return new Promise((resolve, reject) => {
     const proc = spawn(NPQ_BIN, args, { env: npqEnv(env), cwd: cwd || REPO, stdio: ['pipe', 'pipe', 'pipe'] });
     const out = [];
@@ -80,12 +88,12 @@ function runNpq(args, { input, env, cwd, timeoutMs = 20000 } = {}) {
     });
     proc.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({
-        code,
-        signal,
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-      });
+      const stderr = Buffer.concat(err).toString('utf8');
+      if (SANITIZER_REPORT.test(stderr)) {
+        reject(new Error(`npq ${args.join(' ')} reported a sanitizer error (exit ${code}):\n${stderr}`));
+        return;
+      }
+      resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr });
     });
     proc.stdin.on('error', () => {}); // the process may exit before reading all of it
     if (input !== undefined) proc.stdin.end(input);
@@ -109,12 +117,14 @@ const LISTENING = /^npq: listening on (http:\/\/\S+?)\/ with (\d+) threads/m;
  *   accessLog  FILE, '-' or 'off' (default 'off'); a relative FILE is taken inside the temp dir
  *   passDb     pass --db (default true); false leaves it to NPQ_DB in env
  *   passListen pass --listen 127.0.0.1:0 (default true); false leaves it to NPQ_LISTEN in env
+ *   db         serve this existing database instead of a freshly initialised one
  * Resolves {url, port, threads, dbPath, dir, accessLogPath, proc, stdout(), stderr(), exited, stop()}.
  */
-async function startServer({ threads = 2, env, accessLog = 'off', passDb = true, passListen = true } = {}) {
+async function startServer({ threads = 2, env, accessLog = 'off', passDb = true, passListen = true, db } = {}) {
+  assertBinary();
   const dir = await makeTempDir();
-  const dbPath = path.join(dir, 'npq.db');
-  await initDb(dbPath);
+  const dbPath = db || path.join(dir, 'npq.db');
+  if (!db) await initDb(dbPath);
 
   let accessLogPath = null;
   let accessLogArg = accessLog;
@@ -207,6 +217,7 @@ async function startServer({ threads = 2, env, accessLog = 'off', passDb = true,
           await exited;
           assert.fail(`npq serve did not exit within ${timeoutMs} ms of ${signal}\nstdout:\n${stdout}\nstderr:\n${stderr}`);
         }
+        assert.doesNotMatch(stderr, SANITIZER_REPORT, `npq serve reported a sanitizer error\nstderr:\n${stderr}`);
         assert.equal(
           result.code,
           0,

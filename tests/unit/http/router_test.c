@@ -13,11 +13,11 @@ static void handler(struct request *request)
 }
 
 static const struct route table[] = {
-    {"GET", "/api/v1/things", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "list", NULL},
-    {"POST", "/api/v1/things", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "create", NULL},
-    {"GET", "/api/v1/things/{id}", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "get", NULL},
-    {"POST", "/api/v1/things/{id}/{step}", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "step", NULL},
-    {"GET", "/assets/{path*}", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_ASSET, "assets", NULL},
+    {"GET", "/api/v1/things", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "list", NULL, NULL},
+    {"POST", "/api/v1/things", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "create", NULL, NULL},
+    {"GET", "/api/v1/things/{id}", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "get", NULL, NULL},
+    {"POST", "/api/v1/things/{id}/{step}", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "step", NULL, NULL},
+    {"GET", "/assets/{path*}", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_ASSET, "assets", NULL, NULL},
 };
 
 static enum route_result match(const char *method, const char *path, struct route_match *m)

@@ -1,0 +1,56 @@
+/*
+ * Bulk imports: POST /api/v1/imports/schools and /api/v1/imports/users with a CSV body.
+ * ?dry_run=true checks every row and reports what would happen without keeping anything; without
+ * it the whole file is imported or, if any row has a problem, none of it.
+ */
+#include "api/api.h"
+
+#include "app/imports.h"
+#include "http/reply.h"
+#include "http/worker.h"
+
+#include <string.h>
+
+static void run(struct request *request, enum import_kind kind)
+{
+    struct str type = request_header(request, H2O_TOKEN_CONTENT_TYPE);
+    if (!str_starts_with(type, STR_LIT("text/csv"))) {
+        reply_error(request, 415, "unsupported_media_type", "Send the file as text/csv.");
+        return;
+    }
+    h2o_req_t *req = request->req;
+    bool dry_run = false;
+    const char *dry = form_get(request_query(request), "dry_run");
+    if (dry != NULL)
+        dry_run = strcmp(dry, "true") == 0 || strcmp(dry, "1") == 0;
+    struct actor actor = api_actor(request);
+    struct accounts_env env = {request->worker->store, &actor, request->worker->settings->base_url, api_now()};
+    struct import_report report;
+    imports_run(&env, kind, req->entity.base ? req->entity.base : "", req->entity.len, dry_run, request_arena(request),
+                &report);
+    if (report.status == STORE_ERROR) {
+        api_reply_store_status(request, STORE_ERROR, "import");
+        imports_report_free(&report);
+        return;
+    }
+    json_t *errors = json_array();
+    for (size_t i = 0; i < report.errors.count; i++)
+        json_array_append_new(errors, json_pack("{s:s, s:s}", "where", report.errors.items[i].where, "message",
+                                                report.errors.items[i].message));
+    bool ok = report.errors.count == 0;
+    reply_json(request, ok ? (dry_run ? 200 : 201) : 422,
+               json_pack("{s:b, s:b, s:I, s:I, s:I, s:o}", "dry_run", dry_run, "imported", ok && !dry_run, "rows",
+                         (json_int_t)report.rows, "created", (json_int_t)report.created, "updated",
+                         (json_int_t)report.updated, "errors", errors));
+    imports_report_free(&report);
+}
+
+void api_imports_schools(struct request *request)
+{
+    run(request, IMPORT_SCHOOLS);
+}
+
+void api_imports_users(struct request *request)
+{
+    run(request, IMPORT_USERS);
+}

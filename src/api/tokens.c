@@ -1,0 +1,81 @@
+/*
+ * API tokens: /api/v1/tokens. A token is shown once, when it is made; afterwards only its name and
+ * first characters are, so people can tell their tokens apart.
+ */
+#include "api/api.h"
+
+#include "app/accounts.h"
+#include "http/reply.h"
+#include "http/worker.h"
+
+#include <string.h>
+
+static json_t *token_json(const struct api_token *t)
+{
+    return json_pack("{s:I, s:s, s:s, s:I, s:s?, s:o, s:o, s:o}", "id", (json_int_t)t->id, "name", t->name, "prefix",
+                     t->prefix, "user_id", (json_int_t)t->user_id, "user_email", t->user_email, "created_at",
+                     api_time_json(t->created_at), "last_used_at", api_time_json(t->last_used_at), "revoked_at",
+                     api_time_json(t->revoked_at));
+}
+
+void api_tokens_list(struct request *request)
+{
+    /* Everyone sees their own; an administrator may ask for anyone's (user_id) or all (all=1). */
+    struct form *query = request_query(request);
+    int64_t user_id = request->caller->user_id;
+    if (caller_has(request->caller, ROLE_ADMIN)) {
+        if (api_query_int(query, "all", 0) == 1)
+            user_id = 0;
+        else
+            user_id = api_query_int(query, "user_id", user_id);
+    }
+    struct api_token *tokens;
+    size_t count;
+    enum store_status s = store_token_list(request->worker->store, user_id, request_arena(request), &tokens, &count);
+    if (s != STORE_OK) {
+        api_reply_store_status(request, s, "token");
+        return;
+    }
+    json_t *array = json_array();
+    for (size_t i = 0; i < count; i++)
+        json_array_append_new(array, token_json(&tokens[i]));
+    reply_json(request, 200, json_pack("{s:o}", "tokens", array));
+}
+
+void api_tokens_create(struct request *request)
+{
+    json_t *body = api_read_object(request);
+    if (body == NULL)
+        return;
+    const char *name = json_string_value(json_object_get(body, "name"));
+    if (name == NULL || *name == '\0' || strlen(name) > 100) {
+        struct errors errors = ERRORS_INIT;
+        errors_add(&errors, "name", "Give the token a name of 100 characters or fewer, saying what it is for");
+        api_reply_invalid(request, &errors);
+        errors_free(&errors);
+        json_decref(body);
+        return;
+    }
+    struct actor actor = api_actor(request);
+    char token[ACCOUNTS_TOKEN_TEXT];
+    int64_t id;
+    struct accounts_env env = {request->worker->store, &actor, request->worker->settings->base_url, api_now()};
+    enum store_status s = accounts_issue_token(&env, request->caller->user_id, name, token, &id);
+    if (s != STORE_OK)
+        api_reply_store_status(request, s, "token");
+    else
+        reply_json(request, 201,
+                   json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id, "name", name, "token", token, "note",
+                             "Copy the token now: it is not shown again."));
+    json_decref(body);
+}
+
+void api_tokens_revoke(struct request *request)
+{
+    struct actor actor = api_actor(request);
+    enum store_status s = store_token_revoke(request->worker->store, &actor, api_param_id(request, 0), api_now());
+    if (s != STORE_OK)
+        api_reply_store_status(request, s, "live token");
+    else
+        reply_body(request, 204, "text/plain; charset=utf-8", "", 0);
+}

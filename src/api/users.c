@@ -1,0 +1,331 @@
+/*
+ * People: /api/v1/me, /api/v1/users and a person's roles, invitation and assignments.
+ */
+#include "api/api.h"
+
+#include "app/accounts.h"
+#include "http/reply.h"
+#include "http/worker.h"
+
+#include <string.h>
+
+static struct accounts_env env_for(struct request *request, const struct actor *actor)
+{
+    return (struct accounts_env){request->worker->store, actor, request->worker->settings->base_url, api_now()};
+}
+
+/* Replies with the person as they are now (status 200 or 201). */
+static void reply_user(struct request *request, int status, int64_t id)
+{
+    struct user user;
+    enum store_status s = store_user_get(request->worker->store, id, request_arena(request), &user);
+    if (s != STORE_OK) {
+        api_reply_store_status(request, s, "person");
+        return;
+    }
+    reply_json(request, status, api_user_json(&user));
+}
+
+void api_me(struct request *request)
+{
+    reply_user(request, 200, request->caller->user_id);
+}
+
+void api_users_list(struct request *request)
+{
+    struct form *query = request_query(request);
+    struct user_filter filter = {
+        .query = form_get(query, "q"),
+        .role = -1,
+        .include_inactive = api_query_int(query, "include_inactive", 0) == 1,
+        .limit = (size_t)api_query_int(query, "limit", 100),
+        .offset = (size_t)api_query_int(query, "offset", 0),
+    };
+    const char *role_text = form_get(query, "role");
+    enum role role;
+    if (role_text != NULL && *role_text != '\0') {
+        if (!role_parse(role_text, &role)) {
+            reply_error(request, 400, "bad_request", "Unknown role \"%s\".", role_text);
+            return;
+        }
+        filter.role = (int)role;
+    }
+    struct user *users;
+    size_t count, total;
+    enum store_status s = store_user_list(request->worker->store, request->caller, &filter, request_arena(request),
+                                          &users, &count, &total);
+    if (s != STORE_OK) {
+        api_reply_store_status(request, s, "person");
+        return;
+    }
+    json_t *list = json_array();
+    for (size_t i = 0; i < count; i++)
+        json_array_append_new(list, api_user_json(&users[i]));
+    reply_json(request, 200, json_pack("{s:o, s:I}", "users", list, "total", (json_int_t)total));
+}
+
+/* Reads "role" (required) into *role, adding an error when missing or unknown. */
+static void read_role(json_t *body, enum role *role, struct errors *errors)
+{
+    const char *name = json_string_value(json_object_get(body, "role"));
+    if (name == NULL)
+        errors_add(errors, "role", "Choose a role");
+    else if (!role_parse(name, role))
+        errors_add(errors, "role",
+                   "Role must be one of admin, partner_lead, facilitator, coach, assessor, "
+                   "participant, mentor, headteacher");
+}
+
+/* Reads an optional positive integer id member. */
+static int64_t read_id(json_t *body, const char *key, struct errors *errors)
+{
+    json_t *value = json_object_get(body, key);
+    if (value == NULL || json_is_null(value))
+        return 0;
+    if (!json_is_integer(value) || json_integer_value(value) <= 0) {
+        errors_add(errors, key, "Must be the id of a record, a positive whole number");
+        return 0;
+    }
+    return json_integer_value(value);
+}
+
+void api_users_create(struct request *request)
+{
+    json_t *body = api_read_object(request);
+    if (body == NULL)
+        return;
+    struct errors errors = ERRORS_INIT;
+    const char *email = json_string_value(json_object_get(body, "email"));
+    const char *name = json_string_value(json_object_get(body, "name"));
+    enum role role = ROLE_PARTICIPANT;
+    read_role(body, &role, &errors);
+    int64_t organisation_id = read_id(body, "organisation_id", &errors);
+    int64_t role_organisation_id = read_id(body, "role_organisation_id", &errors);
+    int64_t id = 0;
+    if (errors.count == 0) {
+        struct actor actor = api_actor(request);
+        struct accounts_env env = env_for(request, &actor);
+        enum store_status s = accounts_invite(&env, email ? email : "", name ? name : "", organisation_id, role,
+                                              role_organisation_id, &id, &errors);
+        if (s == STORE_ERROR && errors.count == 0) {
+            api_reply_store_status(request, s, "person");
+            goto out;
+        }
+    }
+    if (errors.count > 0)
+        api_reply_invalid(request, &errors);
+    else
+        reply_user(request, 201, id);
+out:
+    errors_free(&errors);
+    json_decref(body);
+}
+
+void api_user_get(struct request *request)
+{
+    reply_user(request, 200, api_param_id(request, 0));
+}
+
+void api_user_update(struct request *request)
+{
+    json_t *body = api_read_object(request);
+    if (body == NULL)
+        return;
+    int64_t id = api_param_id(request, 0);
+    struct store *store = request->worker->store;
+    struct user current;
+    enum store_status s = store_user_get(store, id, request_arena(request), &current);
+    struct errors errors = ERRORS_INIT;
+    if (s != STORE_OK) {
+        api_reply_store_status(request, s, "person");
+        goto out;
+    }
+    const char *name = current.name;
+    if (!api_string_member(request, body, "name", &name))
+        goto out;
+    if (name == NULL)
+        name = current.name;
+    int64_t organisation_id = current.organisation_id;
+    if (json_object_get(body, "organisation_id") != NULL)
+        organisation_id = read_id(body, "organisation_id", &errors);
+    json_t *active = json_object_get(body, "active");
+    if (active != NULL && !json_is_boolean(active))
+        errors_add(&errors, "active", "Must be true or false");
+    account_user_validate(current.email, name, &errors);
+    if (active != NULL && json_is_false(active) && id == request->caller->user_id)
+        errors_add(&errors, "active", "You cannot deactivate your own account");
+    for (const char *const *key = (const char *const[]){"email", "roles", "password", NULL}; *key; key++)
+        if (json_object_get(body, *key) != NULL)
+            errors_add(&errors, *key, "Cannot be changed here");
+    if (errors.count > 0) {
+        api_reply_invalid(request, &errors);
+        goto out;
+    }
+    struct actor actor = api_actor(request);
+    int64_t now = api_now();
+    if (store_begin(store) != STORE_OK) {
+        api_reply_store_status(request, STORE_ERROR, "person");
+        goto out;
+    }
+    s = store_user_update(store, &actor, id, name, organisation_id, now);
+    if (s == STORE_OK && active != NULL && json_is_true(active) != current.active)
+        s = store_user_set_active(store, &actor, id, json_is_true(active), now);
+    if (s == STORE_OK)
+        s = store_commit(store);
+    else
+        store_rollback(store);
+    if (s != STORE_OK)
+        api_reply_store_status(request, s, "person or organisation");
+    else
+        reply_user(request, 200, id);
+out:
+    errors_free(&errors);
+    json_decref(body);
+}
+
+void api_user_roles_add(struct request *request)
+{
+    json_t *body = api_read_object(request);
+    if (body == NULL)
+        return;
+    struct errors errors = ERRORS_INIT;
+    enum role role = ROLE_PARTICIPANT;
+    read_role(body, &role, &errors);
+    int64_t organisation_id = read_id(body, "organisation_id", &errors);
+    int64_t id = api_param_id(request, 0), grant_id;
+    if (errors.count == 0) {
+        struct actor actor = api_actor(request);
+        struct accounts_env env = env_for(request, &actor);
+        enum store_status s = accounts_grant_role(&env, id, role, organisation_id, &grant_id, &errors);
+        if (s == STORE_ERROR) {
+            api_reply_store_status(request, s, "role");
+            goto out;
+        }
+        if (s == STORE_CONFLICT && errors.count == 1 && strcmp(errors.items[0].where, "role") == 0) {
+            reply_error(request, 409, "conflict", "%s", errors.items[0].message);
+            goto out;
+        }
+    }
+    if (errors.count > 0)
+        api_reply_invalid(request, &errors);
+    else
+        reply_user(request, 201, id);
+out:
+    errors_free(&errors);
+    json_decref(body);
+}
+
+void api_user_roles_remove(struct request *request)
+{
+    int64_t id = api_param_id(request, 0), grant_id = api_param_id(request, 1);
+    if (id == request->caller->user_id) {
+        /* An administrator removing their own last admin role could lock everyone out. */
+        struct user me;
+        if (store_user_get(request->worker->store, id, request_arena(request), &me) == STORE_OK)
+            for (size_t i = 0; i < me.role_count; i++)
+                if (me.roles[i].id == grant_id && me.roles[i].role == ROLE_ADMIN) {
+                    reply_error(request, 409, "conflict", "You cannot remove your own administrator role.");
+                    return;
+                }
+    }
+    struct actor actor = api_actor(request);
+    enum store_status s = store_role_revoke(request->worker->store, &actor, id, grant_id, api_now());
+    if (s != STORE_OK)
+        api_reply_store_status(request, s, "role");
+    else
+        reply_user(request, 200, id);
+}
+
+void api_user_invitation(struct request *request)
+{
+    int64_t id = api_param_id(request, 0);
+    struct user user;
+    enum store_status s = store_user_get(request->worker->store, id, request_arena(request), &user);
+    if (s == STORE_OK && !user.active) {
+        reply_error(request, 409, "conflict", "This account is deactivated; reactivate it first.");
+        return;
+    }
+    struct actor actor = api_actor(request);
+    struct accounts_env env = env_for(request, &actor);
+    if (s == STORE_OK)
+        s = accounts_send_invitation(&env, id);
+    if (s != STORE_OK)
+        api_reply_store_status(request, s, "person");
+    else
+        reply_json(request, 202, json_pack("{s:s}", "status", "sent"));
+}
+
+static json_t *assignment_json(const struct assignment *a)
+{
+    return json_pack("{s:I, s:s, s:{s:I, s:s}, s:{s:I, s:s}}", "id", (json_int_t)a->id, "kind", role_name(a->kind),
+                     "staff", "id", (json_int_t)a->staff_id, "name", a->staff_name, "participant", "id",
+                     (json_int_t)a->participant_id, "name", a->participant_name);
+}
+
+void api_user_assignments(struct request *request)
+{
+    struct assignment *list;
+    size_t count;
+    enum store_status s =
+        store_assignment_list(request->worker->store, api_param_id(request, 0), request_arena(request), &list, &count);
+    if (s != STORE_OK) {
+        api_reply_store_status(request, s, "assignment");
+        return;
+    }
+    json_t *array = json_array();
+    for (size_t i = 0; i < count; i++)
+        json_array_append_new(array, assignment_json(&list[i]));
+    reply_json(request, 200, json_pack("{s:o}", "assignments", array));
+}
+
+void api_assignments_create(struct request *request)
+{
+    json_t *body = api_read_object(request);
+    if (body == NULL)
+        return;
+    struct errors errors = ERRORS_INIT;
+    const char *kind_text = json_string_value(json_object_get(body, "kind"));
+    enum role kind = ROLE_COACH;
+    if (kind_text == NULL || !role_parse(kind_text, &kind) || (kind != ROLE_COACH && kind != ROLE_MENTOR))
+        errors_add(&errors, "kind", "Kind must be coach or mentor");
+    int64_t staff_id = read_id(body, "staff_id", &errors);
+    int64_t participant_id = read_id(body, "participant_id", &errors);
+    if (staff_id == 0)
+        errors_add(&errors, "staff_id", "Choose the coach or mentor");
+    if (participant_id == 0)
+        errors_add(&errors, "participant_id", "Choose the participant");
+    if (errors.count == 0 && staff_id == participant_id)
+        errors_add(&errors, "participant_id", "A person cannot be their own coach or mentor");
+    struct store *store = request->worker->store;
+    if (errors.count == 0) {
+        /* The staff member must hold the role they are assigned in. */
+        struct user staff;
+        if (store_user_get(store, staff_id, request_arena(request), &staff) == STORE_OK && !user_has_role(&staff, kind))
+            errors_add(&errors, "staff_id", "This person is not a %s", kind == ROLE_COACH ? "coach" : "mentor");
+    }
+    if (errors.count > 0) {
+        api_reply_invalid(request, &errors);
+    } else {
+        struct actor actor = api_actor(request);
+        int64_t id;
+        enum store_status s = store_assignment_create(store, &actor, kind, staff_id, participant_id, api_now(), &id);
+        if (s != STORE_OK)
+            api_reply_store_status(request, s, "assignment");
+        else
+            reply_json(request, 201,
+                       json_pack("{s:I, s:s, s:I, s:I}", "id", (json_int_t)id, "kind", role_name(kind), "staff_id",
+                                 (json_int_t)staff_id, "participant_id", (json_int_t)participant_id));
+    }
+    errors_free(&errors);
+    json_decref(body);
+}
+
+void api_assignments_delete(struct request *request)
+{
+    struct actor actor = api_actor(request);
+    enum store_status s = store_assignment_delete(request->worker->store, &actor, api_param_id(request, 0), api_now());
+    if (s != STORE_OK)
+        api_reply_store_status(request, s, "assignment");
+    else
+        reply_body(request, 204, "text/plain; charset=utf-8", "", 0);
+}

@@ -1,0 +1,88 @@
+/*
+ * Account use cases: inviting people, granting roles, signing in, resetting passwords.
+ *
+ * Each is a few store operations, domain checks and an email that must happen together; they live
+ * here so the API, the pages and the command line share one implementation. Errors are added
+ * with the form field they concern ("email", "password", "role", "organisation_id").
+ */
+#ifndef NPQ_APP_ACCOUNTS_H
+#define NPQ_APP_ACCOUNTS_H
+
+#include "store/store.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum {
+    ACCOUNTS_RESET_LIFETIME = 3600,        /* a password-reset link lasts an hour */
+    ACCOUNTS_INVITE_LIFETIME = 7 * 86400,  /* an invitation a week */
+    ACCOUNTS_THROTTLE_WINDOW = 15 * 60,    /* failed sign-ins are counted over 15 minutes */
+    ACCOUNTS_MAX_FAILURES_PER_EMAIL = 5,   /* then that account waits */
+    ACCOUNTS_MAX_FAILURES_PER_CLIENT = 50, /* and so does an address trying many accounts */
+    ACCOUNTS_TOKEN_TEXT = 48,              /* "npq_" + 43 characters + NUL */
+};
+
+/* What a use case needs from its surroundings. */
+struct accounts_env {
+    struct store *store;
+    const struct actor *actor;
+    const char *base_url; /* for links in emails, without a trailing slash */
+    int64_t now;
+};
+
+/*
+ * Creates an account with one role and emails an invitation to set a password. organisation_id
+ * is the person's school or partner (0 for none); role_organisation_id scopes the role (see
+ * role_scope_kind). On failure returns STORE_CONFLICT (email taken), STORE_NOT_FOUND or
+ * STORE_ERROR with errors naming the fields; nothing is kept.
+ */
+enum store_status accounts_invite(const struct accounts_env *env, const char *email, const char *name,
+                                  int64_t organisation_id, enum role role, int64_t role_organisation_id,
+                                  int64_t *user_id, struct errors *errors);
+
+/* Sends a fresh invitation link to an existing account. */
+enum store_status accounts_send_invitation(const struct accounts_env *env, int64_t user_id);
+
+/* Grants a role after checking its scope is the right kind of organisation. */
+enum store_status accounts_grant_role(const struct accounts_env *env, int64_t user_id, enum role role,
+                                      int64_t organisation_id, int64_t *grant_id, struct errors *errors);
+
+enum sign_in_result { SIGN_IN_OK, SIGN_IN_REFUSED, SIGN_IN_THROTTLED, SIGN_IN_ERROR };
+
+/*
+ * Checks an email and password. An unknown email and a wrong password are refused alike (and take
+ * as long). Too many recent failures for the email or from the client are refused before the
+ * password is looked at. Every attempt is recorded.
+ */
+enum sign_in_result accounts_sign_in(const struct accounts_env *env, const char *email, const char *password,
+                                     const char *client, int64_t *user_id);
+
+/* Emails a reset link when email belongs to an active account; otherwise does nothing, and the
+ * caller says the same either way. */
+enum store_status accounts_request_reset(const struct accounts_env *env, const char *email);
+
+/* Whether a reset or invitation link is live, and whose it is (for the form's greeting). */
+enum store_status accounts_link_user(const struct accounts_env *env, enum one_time_purpose purpose, const char *token,
+                                     struct arena *arena, struct user *user);
+
+/*
+ * Sets a password from a reset or invitation link: checks the password against the rules and its
+ * confirmation, uses the link up and signs the person out everywhere. STORE_NOT_FOUND when the
+ * link is not live; STORE_CONFLICT with errors when the password is not acceptable.
+ */
+enum store_status accounts_set_password_from_link(const struct accounts_env *env, enum one_time_purpose purpose,
+                                                  const char *token, const char *password, const char *confirmation,
+                                                  int64_t *user_id, struct errors *errors);
+
+/* Sets a password directly (the command line's first administrator), with the same rules. */
+enum store_status accounts_set_password(const struct accounts_env *env, int64_t user_id, const char *password,
+                                        struct errors *errors);
+
+/*
+ * Makes an API token for user_id named name and writes its text into token: the only time the
+ * text exists outside the client, since the store keeps only its hash.
+ */
+enum store_status accounts_issue_token(const struct accounts_env *env, int64_t user_id, const char *name,
+                                       char token[ACCOUNTS_TOKEN_TEXT], int64_t *id);
+
+#endif

@@ -1,0 +1,39 @@
+/*
+ * application/x-www-form-urlencoded bodies and query strings, decoded into name/value pairs.
+ */
+#ifndef NPQ_LIB_FORM_H
+#define NPQ_LIB_FORM_H
+
+#include "lib/arena.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct form_field {
+    const char *name;
+    const char *value;
+};
+
+struct form {
+    struct form_field *fields;
+    size_t count;
+};
+
+enum { FORM_MAX_FIELDS = 256 };
+
+/*
+ * Decodes text ("a=1&b=two+words&c=%C3%A9") into form, copies in arena. Returns false on
+ * malformed percent-escapes, NUL bytes or more than FORM_MAX_FIELDS fields.
+ */
+bool form_parse(const char *text, size_t len, struct arena *arena, struct form *form);
+
+/* The first value of name, or NULL. */
+const char *form_get(const struct form *form, const char *name);
+
+/* Every value of name, in order, into out (at most max); returns how many. */
+size_t form_get_all(const struct form *form, const char *name, const char **out, size_t max);
+
+/* Percent-encodes s for a URL query or path segment into out (at most size, NUL-terminated). */
+void form_encode(const char *s, char *out, size_t size);
+
+#endif

@@ -1,0 +1,352 @@
+/*
+ * Sign-in sessions, API tokens, one-time links and sign-in attempts in the database. Tokens are
+ * looked up by their SHA-256; the tokens themselves are never stored.
+ */
+#include "store/store_internal.h"
+
+#include <string.h>
+
+static const char *copy_text(struct arena *arena, struct db_stmt *stmt, int column)
+{
+    if (db_column_is_null(stmt, column))
+        return NULL;
+    return arena_strndup(arena, db_column_text(stmt, column), db_column_bytes(stmt, column));
+}
+
+/* Fills a caller from a user id: who they are and every role they hold. */
+static enum store_status caller_load(struct store *store, int64_t user_id, struct arena *arena, struct caller *caller)
+{
+    struct user user;
+    enum store_status status = store_user_get(store, user_id, arena, &user);
+    if (status != STORE_OK)
+        return status;
+    if (!user.active)
+        return STORE_NOT_FOUND;
+    memset(caller, 0, sizeof(*caller));
+    caller->user_id = user.id;
+    caller->email = user.email;
+    caller->name = user.name;
+    caller->grants = user.roles;
+    caller->grant_count = user.role_count;
+    for (size_t i = 0; i < user.role_count; i++)
+        caller->roles |= 1u << user.roles[i].role;
+    return STORE_OK;
+}
+
+/* Sessions */
+
+static const char SQL_SESSION_INSERT[] =
+    "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, client)"
+    " VALUES (?1, ?2, ?3, ?3, ?4, ?5)";
+static const char SQL_SESSION_FIND[] =
+    "SELECT id, user_id, last_seen_at FROM sessions"
+    " WHERE token_hash = ?1 AND revoked_at IS NULL AND expires_at > ?2 AND last_seen_at > ?2 - ?3";
+static const char SQL_SESSION_TOUCH[] = "UPDATE sessions SET last_seen_at = ?2 WHERE id = ?1";
+static const char SQL_SESSION_REVOKE[] = "UPDATE sessions SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL";
+static const char SQL_SESSION_REVOKE_ALL[] =
+    "UPDATE sessions SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL";
+
+enum store_status store_session_create(struct store *store, int64_t user_id, const unsigned char token_hash[32],
+                                       int64_t now, int64_t expires_at, const char *client, int64_t *id)
+{
+    struct db_stmt *stmt = db_prepare(store->db, SQL_SESSION_INSERT);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_blob(stmt, 1, token_hash, 32);
+    db_bind_int64(stmt, 2, user_id);
+    db_bind_int64(stmt, 3, now);
+    db_bind_int64(stmt, 4, expires_at);
+    db_bind_text(stmt, 5, client ? client : "");
+    if (db_exec_stmt(stmt) != DB_DONE)
+        return STORE_ERROR;
+    *id = db_last_insert_id(store->db);
+    return STORE_OK;
+}
+
+enum store_status store_session_authenticate(struct store *store, const unsigned char token_hash[32], int64_t now,
+                                             int64_t idle_seconds, struct arena *arena, struct caller *caller,
+                                             int64_t *session_id)
+{
+    struct db_stmt *stmt = db_prepare(store->db, SQL_SESSION_FIND);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_blob(stmt, 1, token_hash, 32);
+    db_bind_int64(stmt, 2, now);
+    db_bind_int64(stmt, 3, idle_seconds);
+    enum db_result r = db_step(stmt);
+    if (r == DB_DONE)
+        return STORE_NOT_FOUND;
+    if (r != DB_ROW)
+        return STORE_ERROR;
+    *session_id = db_column_int64(stmt, 0);
+    int64_t user_id = db_column_int64(stmt, 1);
+    int64_t last_seen = db_column_int64(stmt, 2);
+    db_reset(stmt);
+    /* Note activity at most every minute (or every quarter of the idle limit, if shorter), so a
+     * signed-in page view is usually a read. */
+    int64_t interval = idle_seconds / 4 < 60 ? idle_seconds / 4 : 60;
+    if (now - last_seen >= interval) {
+        stmt = db_prepare(store->db, SQL_SESSION_TOUCH);
+        if (stmt == NULL)
+            return STORE_ERROR;
+        db_bind_int64(stmt, 1, *session_id);
+        db_bind_int64(stmt, 2, now);
+        if (db_exec_stmt(stmt) != DB_DONE)
+            return STORE_ERROR;
+    }
+    return caller_load(store, user_id, arena, caller);
+}
+
+enum store_status store_session_revoke(struct store *store, int64_t session_id, int64_t now)
+{
+    struct db_stmt *stmt = db_prepare(store->db, SQL_SESSION_REVOKE);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_int64(stmt, 1, session_id);
+    db_bind_int64(stmt, 2, now);
+    return db_exec_stmt(stmt) == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
+enum store_status store_session_revoke_all(struct store *store, const struct actor *actor, int64_t user_id, int64_t now)
+{
+    if (!store_tx_begin(store))
+        return STORE_ERROR;
+    enum store_status status = STORE_ERROR;
+    struct db_stmt *stmt = db_prepare(store->db, SQL_SESSION_REVOKE_ALL);
+    if (stmt != NULL) {
+        db_bind_int64(stmt, 1, user_id);
+        db_bind_int64(stmt, 2, now);
+        if (db_exec_stmt(stmt) == DB_DONE)
+            status = store_audit(store, actor, "session.revoke_all", "user", user_id, NULL, NULL, now);
+    }
+    if (status != STORE_OK) {
+        store_tx_rollback(store);
+        return status;
+    }
+    return store_tx_commit(store) ? STORE_OK : STORE_ERROR;
+}
+
+/* API tokens */
+
+static const char SQL_TOKEN_INSERT[] = "INSERT INTO api_tokens (token_hash, user_id, name, prefix, created_at)"
+                                       " VALUES (?1, ?2, ?3, ?4, ?5)";
+static const char SQL_TOKEN_FIND[] =
+    "SELECT id, user_id, coalesce(last_used_at, 0) FROM api_tokens WHERE token_hash = ?1 AND revoked_at IS NULL";
+static const char SQL_TOKEN_TOUCH[] = "UPDATE api_tokens SET last_used_at = ?2 WHERE id = ?1";
+static const char SQL_TOKEN_LIST[] =
+    "SELECT t.id, t.user_id, u.email, t.name, t.prefix, t.created_at, coalesce(t.last_used_at, 0),"
+    " coalesce(t.revoked_at, 0) FROM api_tokens t JOIN users u ON u.id = t.user_id"
+    " WHERE ?1 = 0 OR t.user_id = ?1 ORDER BY t.id DESC LIMIT 1000";
+static const char SQL_TOKEN_REVOKE[] =
+    "UPDATE api_tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL RETURNING user_id";
+
+enum store_status store_token_create(struct store *store, const struct actor *actor, int64_t user_id, const char *name,
+                                     const unsigned char token_hash[32], const char *prefix, int64_t now, int64_t *id)
+{
+    if (!store_tx_begin(store))
+        return STORE_ERROR;
+    enum store_status status = STORE_ERROR;
+    struct db_stmt *stmt = db_prepare(store->db, SQL_TOKEN_INSERT);
+    if (stmt != NULL) {
+        db_bind_blob(stmt, 1, token_hash, 32);
+        db_bind_int64(stmt, 2, user_id);
+        db_bind_text(stmt, 3, name);
+        db_bind_text(stmt, 4, prefix);
+        db_bind_int64(stmt, 5, now);
+        enum db_result r = db_exec_stmt(stmt);
+        if (r == DB_CONSTRAINT)
+            status = STORE_NOT_FOUND; /* no such user */
+        else if (r == DB_DONE) {
+            *id = db_last_insert_id(store->db);
+            status = store_audit(store, actor, "token.create", "api_token", *id, NULL, NULL, now);
+        }
+    }
+    if (status != STORE_OK) {
+        store_tx_rollback(store);
+        return status;
+    }
+    return store_tx_commit(store) ? STORE_OK : STORE_ERROR;
+}
+
+enum store_status store_token_authenticate(struct store *store, const unsigned char token_hash[32], int64_t now,
+                                           struct arena *arena, struct caller *caller)
+{
+    struct db_stmt *stmt = db_prepare(store->db, SQL_TOKEN_FIND);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_blob(stmt, 1, token_hash, 32);
+    enum db_result r = db_step(stmt);
+    if (r == DB_DONE)
+        return STORE_NOT_FOUND;
+    if (r != DB_ROW)
+        return STORE_ERROR;
+    int64_t id = db_column_int64(stmt, 0), user_id = db_column_int64(stmt, 1), last_used = db_column_int64(stmt, 2);
+    db_reset(stmt);
+    if (now - last_used >= 60) { /* "last used" to the minute, without a write per request */
+        stmt = db_prepare(store->db, SQL_TOKEN_TOUCH);
+        if (stmt == NULL)
+            return STORE_ERROR;
+        db_bind_int64(stmt, 1, id);
+        db_bind_int64(stmt, 2, now);
+        if (db_exec_stmt(stmt) != DB_DONE)
+            return STORE_ERROR;
+    }
+    return caller_load(store, user_id, arena, caller);
+}
+
+enum store_status store_token_list(struct store *store, int64_t user_id, struct arena *arena, struct api_token **out,
+                                   size_t *count)
+{
+    struct db_stmt *stmt = db_prepare(store->db, SQL_TOKEN_LIST);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_int64(stmt, 1, user_id);
+    *out = arena_alloc(arena, sizeof(**out) * 1000);
+    *count = 0;
+    enum db_result r;
+    while ((r = db_step(stmt)) == DB_ROW) {
+        struct api_token *t = &(*out)[(*count)++];
+        t->id = db_column_int64(stmt, 0);
+        t->user_id = db_column_int64(stmt, 1);
+        t->user_email = copy_text(arena, stmt, 2);
+        t->name = copy_text(arena, stmt, 3);
+        t->prefix = copy_text(arena, stmt, 4);
+        t->created_at = db_column_int64(stmt, 5);
+        t->last_used_at = db_column_int64(stmt, 6);
+        t->revoked_at = db_column_int64(stmt, 7);
+    }
+    return r == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
+enum store_status store_token_revoke(struct store *store, const struct actor *actor, int64_t id, int64_t now)
+{
+    if (!store_tx_begin(store))
+        return STORE_ERROR;
+    enum store_status status = STORE_ERROR;
+    struct db_stmt *stmt = db_prepare(store->db, SQL_TOKEN_REVOKE);
+    if (stmt != NULL) {
+        db_bind_int64(stmt, 1, id);
+        db_bind_int64(stmt, 2, now);
+        enum db_result r = db_step(stmt);
+        if (r == DB_DONE)
+            status = STORE_NOT_FOUND; /* unknown or already revoked */
+        else if (r == DB_ROW) {
+            db_reset(stmt);
+            status = store_audit(store, actor, "token.revoke", "api_token", id, NULL, NULL, now);
+        }
+    }
+    if (status != STORE_OK) {
+        store_tx_rollback(store);
+        return status;
+    }
+    return store_tx_commit(store) ? STORE_OK : STORE_ERROR;
+}
+
+/* One-time links */
+
+static const char SQL_ONE_TIME_INSERT[] =
+    "INSERT INTO one_time_tokens (token_hash, user_id, purpose, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)";
+static const char SQL_ONE_TIME_PEEK[] =
+    "SELECT user_id FROM one_time_tokens"
+    " WHERE token_hash = ?1 AND purpose = ?2 AND used_at IS NULL AND expires_at > ?3";
+static const char SQL_ONE_TIME_CONSUME[] =
+    "UPDATE one_time_tokens SET used_at = ?3"
+    " WHERE token_hash = ?1 AND purpose = ?2 AND used_at IS NULL AND expires_at > ?3 RETURNING user_id";
+
+static const char *purpose_name(enum one_time_purpose purpose)
+{
+    return purpose == ONE_TIME_RESET ? "reset" : "invite";
+}
+
+enum store_status store_one_time_create(struct store *store, int64_t user_id, enum one_time_purpose purpose,
+                                        const unsigned char token_hash[32], int64_t now, int64_t expires_at)
+{
+    struct db_stmt *stmt = db_prepare(store->db, SQL_ONE_TIME_INSERT);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_blob(stmt, 1, token_hash, 32);
+    db_bind_int64(stmt, 2, user_id);
+    db_bind_text(stmt, 3, purpose_name(purpose));
+    db_bind_int64(stmt, 4, now);
+    db_bind_int64(stmt, 5, expires_at);
+    return db_exec_stmt(stmt) == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
+static enum store_status one_time_lookup(struct store *store, const char *sql, const unsigned char token_hash[32],
+                                         enum one_time_purpose purpose, int64_t now, int64_t *user_id)
+{
+    struct db_stmt *stmt = db_prepare(store->db, sql);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_blob(stmt, 1, token_hash, 32);
+    db_bind_text(stmt, 2, purpose_name(purpose));
+    db_bind_int64(stmt, 3, now);
+    enum db_result r = db_step(stmt);
+    if (r == DB_DONE)
+        return STORE_NOT_FOUND;
+    if (r != DB_ROW)
+        return STORE_ERROR;
+    *user_id = db_column_int64(stmt, 0);
+    db_reset(stmt);
+    return STORE_OK;
+}
+
+enum store_status store_one_time_peek(struct store *store, const unsigned char token_hash[32],
+                                      enum one_time_purpose purpose, int64_t now, int64_t *user_id)
+{
+    return one_time_lookup(store, SQL_ONE_TIME_PEEK, token_hash, purpose, now, user_id);
+}
+
+enum store_status store_one_time_consume(struct store *store, const unsigned char token_hash[32],
+                                         enum one_time_purpose purpose, int64_t now, int64_t *user_id)
+{
+    return one_time_lookup(store, SQL_ONE_TIME_CONSUME, token_hash, purpose, now, user_id);
+}
+
+/* Sign-in attempts */
+
+static const char SQL_ATTEMPT_INSERT[] =
+    "INSERT INTO sign_in_attempts (email, client, at, succeeded) VALUES (?1, ?2, ?3, ?4)";
+static const char SQL_ATTEMPT_FAILURES[] =
+    "SELECT (SELECT count(*) FROM sign_in_attempts WHERE email = ?1 COLLATE NOCASE AND at >= ?3 AND succeeded = 0"
+    "        AND at > coalesce((SELECT max(at) FROM sign_in_attempts WHERE email = ?1 COLLATE NOCASE"
+    "                           AND succeeded = 1), 0)),"
+    " (SELECT count(*) FROM sign_in_attempts WHERE client = ?2 AND at >= ?3 AND succeeded = 0)";
+static const char SQL_ATTEMPT_PRUNE[] = "DELETE FROM sign_in_attempts WHERE at < ?1";
+
+enum store_status store_sign_in_record(struct store *store, const char *email, const char *client, int64_t now,
+                                       bool succeeded)
+{
+    struct db_stmt *stmt = db_prepare(store->db, SQL_ATTEMPT_INSERT);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_text(stmt, 1, email);
+    db_bind_text(stmt, 2, client ? client : "");
+    db_bind_int64(stmt, 3, now);
+    db_bind_int64(stmt, 4, succeeded);
+    if (db_exec_stmt(stmt) != DB_DONE)
+        return STORE_ERROR;
+    /* Attempts older than a day no longer matter to any limit. */
+    stmt = db_prepare(store->db, SQL_ATTEMPT_PRUNE);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_int64(stmt, 1, now - 86400);
+    return db_exec_stmt(stmt) == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
+enum store_status store_sign_in_failures(struct store *store, const char *email, const char *client, int64_t since,
+                                         int64_t *by_email, int64_t *by_client)
+{
+    struct db_stmt *stmt = db_prepare(store->db, SQL_ATTEMPT_FAILURES);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_text(stmt, 1, email);
+    db_bind_text(stmt, 2, client ? client : "");
+    db_bind_int64(stmt, 3, since);
+    if (db_step(stmt) != DB_ROW)
+        return STORE_ERROR;
+    *by_email = db_column_int64(stmt, 0);
+    *by_client = db_column_int64(stmt, 1);
+    db_reset(stmt);
+    return STORE_OK;
+}
