@@ -99,13 +99,23 @@ static void check_unique_codes(const char *const *codes, size_t count, const cha
             }
 }
 
+/* Rules name modules by their exact code: the rest of npq compares codes exactly, so a rule
+ * spelling one in other letters would count it in some places and not in others. */
+static bool module_code_exists(const struct catalogue *c, const char *code)
+{
+    for (size_t i = 0; i < c->module_count; i++)
+        if (strcmp(c->modules[i].code, code) == 0)
+            return true;
+    return false;
+}
+
 static void validate_module_list(const struct catalogue *c, const char **codes, size_t count, const char *where_fmt,
                                  size_t qualification_index, struct errors *errors)
 {
     for (size_t i = 0; i < count; i++) {
         path_t where;
         snprintf(where, sizeof(where), where_fmt, qualification_index, i);
-        if (catalogue_module_find(c, codes[i], strlen(codes[i])) == NULL)
+        if (!module_code_exists(c, codes[i]))
             errors_add(errors, where, "unknown module \"%s\"", codes[i]);
         for (size_t j = 0; j < i; j++)
             if (strcmp(codes[i], codes[j]) == 0)

@@ -86,6 +86,24 @@ const struct route routes[] = {
     PAGE("GET", "/frameworks", page_frameworks, PERM_PUBLIC, RESOURCE_NONE, "Frameworks"),
     PAGE("GET", "/frameworks/{code}", page_framework, PERM_PUBLIC, RESOURCE_NONE, "A framework"),
 
+    /* Signing in and the signed-in person's account */
+    PAGE("GET", "/sign-in", page_sign_in, PERM_PUBLIC, RESOURCE_NONE, "Sign in"),
+    PAGE("POST", "/sign-in", page_sign_in_submit, PERM_PUBLIC, RESOURCE_NONE, "Sign in"),
+    PAGE("POST", "/sign-out", page_sign_out, PERM_SIGNED_IN, RESOURCE_NONE, "Sign out"),
+    PAGE("GET", "/password-reset", page_password_reset, PERM_PUBLIC, RESOURCE_NONE, "Ask for a reset link"),
+    PAGE("POST", "/password-reset", page_password_reset_submit, PERM_PUBLIC, RESOURCE_NONE, "Ask for a reset link"),
+    PAGE("GET", "/password-reset/{token}", page_reset_link, PERM_PUBLIC, RESOURCE_NONE, "Choose a new password"),
+    PAGE("POST", "/password-reset/{token}", page_reset_link_submit, PERM_PUBLIC, RESOURCE_NONE,
+         "Choose a new password"),
+    PAGE("GET", "/invitation/{token}", page_invitation, PERM_PUBLIC, RESOURCE_NONE, "Set a first password"),
+    PAGE("POST", "/invitation/{token}", page_invitation_submit, PERM_PUBLIC, RESOURCE_NONE, "Set a first password"),
+    PAGE("GET", "/account", page_account, PERM_SIGNED_IN, RESOURCE_NONE, "Your account"),
+    PAGE("POST", "/account/tokens", page_account_token_create, PERM_SIGNED_IN, RESOURCE_NONE, "Make an API token"),
+    PAGE("POST", "/account/tokens/{id}/revoke", page_account_token_revoke, PERM_SIGNED_IN, RESOURCE_TOKEN,
+         "Revoke an API token"),
+    PAGE("POST", "/account/sign-out-everywhere", page_sign_out_everywhere, PERM_SIGNED_IN, RESOURCE_NONE,
+         "Sign out everywhere"),
+
     /* Front-end assets */
     {"GET", "/assets/{path*}", static_assets_serve, PERM_PUBLIC, RESOURCE_NONE, ROUTE_ASSET, "Front-end assets", NULL,
      NULL},

@@ -2,6 +2,7 @@
 
 #include "http/reply.h"
 #include "http/static_assets.h"
+#include "pages/forms.h"
 #include "pages/html.h"
 
 void page_begin(struct page *page, const char *title, enum page_section section)
@@ -9,7 +10,27 @@ void page_begin(struct page *page, const char *title, enum page_section section)
     page->title = title;
     page->section = section;
     page->breadcrumbs = NULL;
+    page->notice = NULL;
+    buf_init(&page->notice_buf, 4096);
     buf_init(&page->body, PAGE_MAX_BYTES);
+}
+
+void page_notice(struct page *page, const char *kind, const char *message)
+{
+    struct buf b;
+    buf_init(&b, 4096);
+    bool success = kind != NULL && kind[0] == 's';
+    html_printf(&b,
+                "<div class=\"govuk-notification-banner%R\" role=\"%R\" aria-labelledby=\"notice-title\" "
+                "data-module=\"govuk-notification-banner\"><div class=\"govuk-notification-banner__header\">"
+                "<h2 class=\"govuk-notification-banner__title\" id=\"notice-title\">%s</h2></div>"
+                "<div class=\"govuk-notification-banner__content\"><p class=\"govuk-notification-banner__heading\">"
+                "%s</p></div></div>",
+                success ? " govuk-notification-banner--success" : "", success ? "alert" : "region",
+                success ? "Success" : "Important", message);
+    buf_free(&page->notice_buf);
+    page->notice_buf = b;
+    page->notice = page->notice_buf.data;
 }
 
 static void nav_item(struct buf *b, const char *href, const char *label, bool current)
@@ -35,6 +56,29 @@ void page_send(struct request *request, struct page *page, int status)
     nav_item(&nav, "/", "Home", page->section == SECTION_HOME);
     nav_item(&nav, "/qualifications", "Qualifications", page->section == SECTION_QUALIFICATIONS);
     nav_item(&nav, "/frameworks", "Frameworks", page->section == SECTION_FRAMEWORKS);
+    const struct caller *caller = request->caller;
+    if (caller != NULL) {
+        if (caller_has(caller, ROLE_ADMIN) || caller_has(caller, ROLE_PARTNER_LEAD) ||
+            caller_has(caller, ROLE_HEADTEACHER) || caller_has(caller, ROLE_COACH) || caller_has(caller, ROLE_MENTOR))
+            nav_item(&nav, "/admin/users", "People", page->section == SECTION_PEOPLE);
+        if (caller_has(caller, ROLE_ADMIN) || caller_has(caller, ROLE_PARTNER_LEAD))
+            nav_item(&nav, "/admin/organisations", "Organisations", page->section == SECTION_ORGANISATIONS);
+        if (caller_has(caller, ROLE_ADMIN))
+            nav_item(&nav, "/admin/audit", "Audit log", page->section == SECTION_AUDIT);
+        nav_item(&nav, "/account", "Your account", page->section == SECTION_ACCOUNT);
+    } else {
+        nav_item(&nav, "/sign-in", "Sign in", false);
+    }
+    struct buf account;
+    buf_init(&account, 16 * 1024);
+    if (caller != NULL) {
+        html_printf(&account,
+                    "<div class=\"govuk-width-container npq-signed-in\"><p class=\"govuk-body-s\">"
+                    "Signed in as <strong>%s</strong></p>",
+                    caller->name);
+        forms_action_button(&account, request, "/sign-out", "Sign out", "secondary");
+        html_printf(&account, "</div>");
+    }
 
     struct buf out;
     buf_init(&out, PAGE_MAX_BYTES + 64 * 1024);

@@ -11,19 +11,34 @@
 enum { PAGE_MAX_BYTES = 4 * 1024 * 1024 };
 
 /* Which navigation item is current. */
-enum page_section { SECTION_HOME, SECTION_QUALIFICATIONS, SECTION_FRAMEWORKS, SECTION_NONE };
+enum page_section {
+    SECTION_HOME,
+    SECTION_QUALIFICATIONS,
+    SECTION_FRAMEWORKS,
+    SECTION_PEOPLE,
+    SECTION_ORGANISATIONS,
+    SECTION_AUDIT,
+    SECTION_ACCOUNT,
+    SECTION_NONE
+};
 
 struct page {
     const char *title; /* the <title> and nothing else: headings are in the body */
     enum page_section section;
     const char *breadcrumbs; /* markup from page_breadcrumbs, or NULL */
-    struct buf body;         /* the main content, written with html_printf */
+    const char *notice;      /* markup from page_notice, or NULL */
+    struct buf notice_buf;
+    struct buf body; /* the main content, written with html_printf */
 };
 
 /* A page ready for content. */
 void page_begin(struct page *page, const char *title, enum page_section section);
 
-/* Wraps the body in the frame, sends it with status and frees the page. */
+/* Adds a notification banner above the content ("success" or "important"). */
+void page_notice(struct page *page, const char *kind, const char *message);
+
+/* Wraps the body in the frame, sends it with status and frees the page. The header shows the
+ * navigation the caller may use and, when signed in, their name and a sign-out button. */
 void page_send(struct request *request, struct page *page, int status);
 
 /* An error page with a heading and one paragraph. */

@@ -13,4 +13,19 @@ void page_module(struct request *request);
 void page_frameworks(struct request *request);
 void page_framework(struct request *request);
 
+/* account_pages.c */
+void page_sign_in(struct request *request);
+void page_sign_in_submit(struct request *request);
+void page_sign_out(struct request *request);
+void page_sign_out_everywhere(struct request *request);
+void page_password_reset(struct request *request);
+void page_password_reset_submit(struct request *request);
+void page_reset_link(struct request *request);
+void page_reset_link_submit(struct request *request);
+void page_invitation(struct request *request);
+void page_invitation_submit(struct request *request);
+void page_account(struct request *request);
+void page_account_token_create(struct request *request);
+void page_account_token_revoke(struct request *request);
+
 #endif

@@ -1,0 +1,400 @@
+/*
+ * Signing in and out, setting a password from an emailed link (reset or invitation), and the
+ * signed-in person's own account page with their API tokens.
+ */
+#include "app/accounts.h"
+#include "http/auth.h"
+#include "http/reply.h"
+#include "http/worker.h"
+#include "pages/forms.h"
+#include "pages/html.h"
+#include "pages/layout.h"
+#include "pages/pages.h"
+
+#include <string.h>
+#include <time.h>
+
+static struct accounts_env env_for(struct request *request, struct actor *actor)
+{
+    actor->user_id = request->caller ? request->caller->user_id : 0;
+    actor->label = request->caller ? request->caller->email : "anonymous";
+    actor->client = request_client(request);
+    return (struct accounts_env){request->worker->store, actor, request->worker->settings->base_url,
+                                 (int64_t)time(NULL)};
+}
+
+/* Only paths on this site, so a link cannot send someone elsewhere after signing in. */
+static const char *safe_next(const char *next)
+{
+    if (next == NULL || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strpbrk(next, "\r\n") != NULL)
+        return "/account";
+    return next;
+}
+
+static void sign_in_form(struct request *request, int status, const char *email, const char *next,
+                         const struct errors *errors, const char *notice)
+{
+    struct page page;
+    page_begin(&page, "Sign in", SECTION_NONE);
+    if (notice != NULL)
+        page_notice(&page, "success", notice);
+    struct buf *b = &page.body;
+    html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
+    forms_error_summary(b, errors);
+    html_printf(b, "<h1 class=\"govuk-heading-l\">Sign in</h1>");
+    forms_begin(b, request, "/sign-in");
+    html_printf(b, "<input type=\"hidden\" name=\"next\" value=\"%s\">", safe_next(next));
+    forms_input(b, "email", "Email address", "email", email, NULL, "username", errors);
+    forms_input(b, "password", "Password", "password", NULL, NULL, "current-password", errors);
+    forms_button(b, "Sign in", NULL);
+    forms_end(b);
+    html_printf(b, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/password-reset\">Forgotten your "
+                   "password?</a></p></div></div>");
+    page_send(request, &page, status);
+}
+
+void page_sign_in(struct request *request)
+{
+    struct form *query = request_query(request);
+    const char *notice = NULL;
+    const char *done = form_get(query, "done");
+    if (done != NULL && strcmp(done, "password") == 0)
+        notice = "Your password is set. Sign in with it now.";
+    else if (done != NULL && strcmp(done, "signed-out") == 0)
+        notice = "You have signed out.";
+    sign_in_form(request, 200, NULL, form_get(query, "next"), NULL, notice);
+}
+
+void page_sign_in_submit(struct request *request)
+{
+    const char *email = form_get(request->form, "email");
+    const char *password = form_get(request->form, "password");
+    const char *next = form_get(request->form, "next");
+    struct errors errors = ERRORS_INIT;
+    if (email == NULL || *email == '\0')
+        errors_add(&errors, "email", "Enter your email address");
+    if (password == NULL || *password == '\0')
+        errors_add(&errors, "password", "Enter your password");
+    int status = 422;
+    if (errors.count == 0) {
+        struct actor actor;
+        struct accounts_env env = env_for(request, &actor);
+        int64_t user_id;
+        switch (accounts_sign_in(&env, email, password, actor.client, &user_id)) {
+        case SIGN_IN_OK:
+            if (request->session_id != 0)
+                auth_sign_out(request); /* a fresh session, never one chosen before signing in */
+            if (auth_sign_in(request, user_id)) {
+                reply_redirect(request, safe_next(next));
+                errors_free(&errors);
+                return;
+            }
+            page_error(request, 503, "Sorry, there is a problem", "Try signing in again in a moment.");
+            errors_free(&errors);
+            return;
+        case SIGN_IN_REFUSED:
+            /* The same words whether or not the email has an account. */
+            errors_add(&errors, "email", "Enter a correct email address and password");
+            status = 401;
+            break;
+        case SIGN_IN_THROTTLED:
+            errors_add(&errors, "email",
+                       "There have been too many attempts to sign in. Wait 15 minutes and try "
+                       "again, or reset your password");
+            status = 429;
+            break;
+        case SIGN_IN_ERROR:
+            page_error(request, 503, "Sorry, there is a problem", "Try signing in again in a moment.");
+            errors_free(&errors);
+            return;
+        }
+    }
+    sign_in_form(request, status, email, next, &errors, NULL);
+    errors_free(&errors);
+}
+
+void page_sign_out(struct request *request)
+{
+    auth_sign_out(request);
+    reply_redirect(request, "/sign-in?done=signed-out");
+}
+
+void page_sign_out_everywhere(struct request *request)
+{
+    struct actor actor;
+    struct accounts_env env = env_for(request, &actor);
+    store_session_revoke_all(env.store, &actor, request->caller->user_id, env.now);
+    auth_sign_out(request);
+    reply_redirect(request, "/sign-in?done=signed-out");
+}
+
+static void reset_request_form(struct request *request, int status, const char *email, const struct errors *errors)
+{
+    struct page page;
+    page_begin(&page, "Reset your password", SECTION_NONE);
+    struct buf *b = &page.body;
+    html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
+    forms_error_summary(b, errors);
+    html_printf(b, "<h1 class=\"govuk-heading-l\">Reset your password</h1><p class=\"govuk-body\">Enter the email "
+                   "address you sign in with. We will send you a link to choose a new password.</p>");
+    forms_begin(b, request, "/password-reset");
+    forms_input(b, "email", "Email address", "email", email, NULL, "username", errors);
+    forms_button(b, "Send the link", NULL);
+    forms_end(b);
+    html_printf(b, "</div></div>");
+    page_send(request, &page, status);
+}
+
+void page_password_reset(struct request *request)
+{
+    reset_request_form(request, 200, NULL, NULL);
+}
+
+void page_password_reset_submit(struct request *request)
+{
+    const char *email = form_get(request->form, "email");
+    if (email == NULL || !account_email_valid(email)) {
+        struct errors errors = ERRORS_INIT;
+        errors_add(&errors, "email", "Enter an email address in the correct format, like name@example.com");
+        reset_request_form(request, 422, email, &errors);
+        errors_free(&errors);
+        return;
+    }
+    struct actor actor;
+    struct accounts_env env = env_for(request, &actor);
+    if (accounts_request_reset(&env, email) != STORE_OK) {
+        page_error(request, 503, "Sorry, there is a problem", "Try again in a moment.");
+        return;
+    }
+    struct page page;
+    page_begin(&page, "Check your email", SECTION_NONE);
+    /* The same answer whether or not the address has an account. */
+    html_printf(&page.body,
+                "<h1 class=\"govuk-heading-l\">Check your email</h1><p class=\"govuk-body\">If %s has an account, "
+                "we have sent it a link to reset the password. The link lasts 1 hour.</p>",
+                email);
+    page_send(request, &page, 200);
+}
+
+/* The form for choosing a password from a link; purpose decides the words and the address. */
+static void link_form(struct request *request, enum one_time_purpose purpose, int status, const struct user *user,
+                      const struct errors *errors)
+{
+    bool invite = purpose == ONE_TIME_INVITE;
+    struct page page;
+    page_begin(&page, invite ? "Set your password" : "Choose a new password", SECTION_NONE);
+    struct buf *b = &page.body;
+    html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
+    forms_error_summary(b, errors);
+    html_printf(b,
+                "<h1 class=\"govuk-heading-l\">%s</h1><p class=\"govuk-body\">%s, your email address for signing "
+                "in is <strong>%s</strong>.</p>",
+                invite ? "Set your password" : "Choose a new password", user->name, user->email);
+    char action[128];
+    snprintf(action, sizeof(action), "/%s/%.*s", invite ? "invitation" : "password-reset", (int)request->params[0].len,
+             request->params[0].ptr);
+    forms_begin(b, request, action);
+    forms_input(b, "password", "Password", "password", NULL,
+                "At least 12 characters. A good password is three or more random words.", "new-password", errors);
+    forms_input(b, "confirmation", "Confirm password", "password", NULL, NULL, "new-password", errors);
+    forms_button(b, invite ? "Set password" : "Change password", NULL);
+    forms_end(b);
+    html_printf(b, "</div></div>");
+    page_send(request, &page, status);
+}
+
+static void link_expired(struct request *request, enum one_time_purpose purpose)
+{
+    page_error(request, 404, "This link has expired or been used",
+               purpose == ONE_TIME_INVITE
+                   ? "Ask your provider's administrator to send you a new invitation."
+                   : "Links to reset a password last 1 hour and work once. Ask for a new one from the sign-in page.");
+}
+
+static void link_page(struct request *request, enum one_time_purpose purpose)
+{
+    struct actor actor;
+    struct accounts_env env = env_for(request, &actor);
+    struct user user;
+    const char *token = request_strndup(request, request->params[0]);
+    enum store_status s = accounts_link_user(&env, purpose, token, request_arena(request), &user);
+    if (s == STORE_NOT_FOUND)
+        link_expired(request, purpose);
+    else if (s != STORE_OK)
+        page_error(request, 503, "Sorry, there is a problem", "Try again in a moment.");
+    else
+        link_form(request, purpose, 200, &user, NULL);
+}
+
+static void link_submit(struct request *request, enum one_time_purpose purpose)
+{
+    struct actor actor;
+    struct accounts_env env = env_for(request, &actor);
+    const char *token = request_strndup(request, request->params[0]);
+    struct errors errors = ERRORS_INIT;
+    int64_t user_id;
+    enum store_status s = accounts_set_password_from_link(&env, purpose, token, form_get(request->form, "password"),
+                                                          form_get(request->form, "confirmation"), &user_id, &errors);
+    if (s == STORE_OK) {
+        reply_redirect(request, "/sign-in?done=password");
+    } else if (s == STORE_CONFLICT) {
+        struct user user;
+        if (accounts_link_user(&env, purpose, token, request_arena(request), &user) == STORE_OK)
+            link_form(request, purpose, 422, &user, &errors);
+        else
+            link_expired(request, purpose);
+    } else if (s == STORE_NOT_FOUND) {
+        link_expired(request, purpose);
+    } else {
+        page_error(request, 503, "Sorry, there is a problem", "Try again in a moment.");
+    }
+    errors_free(&errors);
+}
+
+void page_reset_link(struct request *request)
+{
+    link_page(request, ONE_TIME_RESET);
+}
+
+void page_reset_link_submit(struct request *request)
+{
+    link_submit(request, ONE_TIME_RESET);
+}
+
+void page_invitation(struct request *request)
+{
+    link_page(request, ONE_TIME_INVITE);
+}
+
+void page_invitation_submit(struct request *request)
+{
+    link_submit(request, ONE_TIME_INVITE);
+}
+
+static void format_time(int64_t seconds, char *out, size_t size)
+{
+    if (seconds == 0) {
+        snprintf(out, size, "never");
+        return;
+    }
+    time_t t = (time_t)seconds;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, size, "%d %b %Y %H:%M", &tm);
+}
+
+/* The account page; new_token is shown once, just after it is made. */
+static void account_page(struct request *request, int status, const char *new_token, const struct errors *errors,
+                         const char *notice)
+{
+    const struct caller *caller = request->caller;
+    struct page page;
+    page_begin(&page, "Your account", SECTION_ACCOUNT);
+    if (notice != NULL)
+        page_notice(&page, "success", notice);
+    struct buf *b = &page.body;
+    forms_error_summary(b, errors);
+    html_printf(b,
+                "<h1 class=\"govuk-heading-l\">Your account</h1><dl class=\"govuk-summary-list\">"
+                "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">Name</dt>"
+                "<dd class=\"govuk-summary-list__value\">%s</dd></div>"
+                "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">Email address</dt>"
+                "<dd class=\"govuk-summary-list__value\">%s</dd></div>"
+                "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">Roles</dt>"
+                "<dd class=\"govuk-summary-list__value\"><ul class=\"govuk-list\">",
+                caller->name, caller->email);
+    for (size_t i = 0; i < caller->grant_count; i++) {
+        const struct role_grant *g = &caller->grants[i];
+        if (g->organisation_name != NULL)
+            html_printf(b, "<li>%s, %s</li>", role_title(g->role), g->organisation_name);
+        else
+            html_printf(b, "<li>%s</li>", role_title(g->role));
+    }
+    html_printf(b, "</ul></dd></div></dl>");
+
+    html_printf(b, "<h2 class=\"govuk-heading-m\">API tokens</h2><p class=\"govuk-body\">A token lets a program use "
+                   "the API as you. Keep it secret, and revoke it when it is no longer needed.</p>");
+    if (new_token != NULL)
+        html_printf(b,
+                    "<div class=\"govuk-inset-text\"><p class=\"govuk-body\">Your new token. Copy it now: it will "
+                    "not be shown again.</p><p class=\"govuk-body npq-token\" data-testid=\"new-token\">%s</p></div>",
+                    new_token);
+    struct api_token *tokens;
+    size_t count = 0;
+    if (store_token_list(request->worker->store, caller->user_id, request_arena(request), &tokens, &count) ==
+            STORE_OK &&
+        count > 0) {
+        html_printf(b, "<table class=\"govuk-table\"><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
+                       "<th scope=\"col\" class=\"govuk-table__header\">Name</th>"
+                       "<th scope=\"col\" class=\"govuk-table__header\">Starts with</th>"
+                       "<th scope=\"col\" class=\"govuk-table__header\">Last used</th>"
+                       "<th scope=\"col\" class=\"govuk-table__header\"></th></tr></thead>"
+                       "<tbody class=\"govuk-table__body\">");
+        for (size_t i = 0; i < count; i++) {
+            char used[32];
+            format_time(tokens[i].last_used_at, used, sizeof(used));
+            html_printf(b,
+                        "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">%s</td>"
+                        "<td class=\"govuk-table__cell npq-token\">%s…</td><td class=\"govuk-table__cell\">%s</td>"
+                        "<td class=\"govuk-table__cell\">",
+                        tokens[i].name, tokens[i].prefix, tokens[i].revoked_at ? "revoked" : used);
+            if (tokens[i].revoked_at == 0) {
+                char action[64];
+                snprintf(action, sizeof(action), "/account/tokens/%lld/revoke", (long long)tokens[i].id);
+                forms_action_button(b, request, action, "Revoke", "warning");
+            }
+            html_printf(b, "</td></tr>");
+        }
+        html_printf(b, "</tbody></table>");
+    }
+    forms_begin(b, request, "/account/tokens");
+    forms_input(b, "name", "Name of a new token", "text", NULL, "Say what it is for, like \"Reporting script\"", NULL,
+                errors);
+    forms_button(b, "Make a token", "secondary");
+    forms_end(b);
+
+    html_printf(b, "<h2 class=\"govuk-heading-m\">Signing in</h2><p class=\"govuk-body\">Sign out on every device "
+                   "where you are signed in, for example after using a shared computer.</p>");
+    forms_action_button(b, request, "/account/sign-out-everywhere", "Sign out everywhere", "warning");
+    html_printf(b, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/password-reset\">Change your "
+                   "password</a></p>");
+    page_send(request, &page, status);
+}
+
+void page_account(struct request *request)
+{
+    const char *notice = form_get(request_query(request), "done");
+    account_page(request, 200, NULL, NULL,
+                 notice && strcmp(notice, "revoked") == 0 ? "The token is revoked and no longer works." : NULL);
+}
+
+void page_account_token_create(struct request *request)
+{
+    const char *name = form_get(request->form, "name");
+    struct errors errors = ERRORS_INIT;
+    if (name == NULL || *name == '\0' || strlen(name) > 100) {
+        errors_add(&errors, "name", "Give the token a name of 100 characters or fewer");
+        account_page(request, 422, NULL, &errors, NULL);
+        errors_free(&errors);
+        return;
+    }
+    struct actor actor;
+    struct accounts_env env = env_for(request, &actor);
+    char token[ACCOUNTS_TOKEN_TEXT];
+    int64_t id;
+    if (accounts_issue_token(&env, request->caller->user_id, name, token, &id) != STORE_OK)
+        page_error(request, 503, "Sorry, there is a problem", "The token could not be made. Try again in a moment.");
+    else
+        account_page(request, 201, token, NULL, NULL);
+}
+
+void page_account_token_revoke(struct request *request)
+{
+    struct actor actor;
+    struct accounts_env env = env_for(request, &actor);
+    int64_t id = 0;
+    for (size_t i = 0; i < request->params[0].len; i++)
+        id = id * 10 + (request->params[0].ptr[i] - '0'); /* the gate checked it is a number */
+    store_token_revoke(env.store, &actor, id, env.now);
+    reply_redirect(request, "/account?done=revoked");
+}

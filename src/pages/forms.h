@@ -1,0 +1,51 @@
+/*
+ * GOV.UK form patterns: the error summary at the top, each field with its label, hint and
+ * error message beside it, and the hidden CSRF field every form carries. Values are escaped.
+ */
+#ifndef NPQ_PAGES_FORMS_H
+#define NPQ_PAGES_FORMS_H
+
+#include "http/request.h"
+#include "lib/buf.h"
+#include "lib/errors.h"
+
+#include <stdbool.h>
+
+struct form_option {
+    const char *value;
+    const char *label;
+};
+
+/* <form method="post" action="..."> with its CSRF field; close with forms_end. */
+void forms_begin(struct buf *b, struct request *request, const char *action);
+void forms_end(struct buf *b);
+
+/* The hidden CSRF field alone (for forms built by hand). */
+void forms_csrf(struct buf *b, struct request *request);
+
+/* "There is a problem" with a link to each field in error; nothing when there are none. */
+void forms_error_summary(struct buf *b, const struct errors *errors);
+
+/* The first error for field, or NULL. */
+const char *forms_field_error(const struct errors *errors, const char *field);
+
+/* A text input (type "text", "email", "password", "number"...). hint and autocomplete may be NULL. */
+void forms_input(struct buf *b, const char *name, const char *label, const char *type, const char *value,
+                 const char *hint, const char *autocomplete, const struct errors *errors);
+
+/* A drop-down list; the option whose value equals selected is chosen. */
+void forms_select(struct buf *b, const char *name, const char *label, const struct form_option *options, size_t count,
+                  const char *selected, const char *hint, const struct errors *errors);
+
+/* A textarea. */
+void forms_textarea(struct buf *b, const char *name, const char *label, const char *value, const char *hint, int rows,
+                    const struct errors *errors);
+
+/* A submit button; secondary and warning are the GOV.UK variants. */
+void forms_button(struct buf *b, const char *text, const char *variant);
+
+/* A one-button form posting to action (sign out, revoke, deactivate). */
+void forms_action_button(struct buf *b, struct request *request, const char *action, const char *text,
+                         const char *variant);
+
+#endif
