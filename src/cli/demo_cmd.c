@@ -47,7 +47,9 @@ static int64_t person(const struct accounts_env *env, const char *email, const c
     if (id != 0)
         return id;
     struct errors errors = ERRORS_INIT;
-    if (accounts_invite(env, email, name, organisation_id, role, role_organisation_id, &id, &errors) != STORE_OK ||
+    int64_t grant_id;
+    if (store_user_create(env->store, env->actor, email, name, organisation_id, env->now, &id) != STORE_OK ||
+        accounts_grant_role(env, id, role, role_organisation_id, &grant_id, &errors) != STORE_OK ||
         accounts_set_password(env, id, DEMO_PASSWORD, &errors) != STORE_OK) {
         for (size_t i = 0; i < errors.count; i++)
             fprintf(stderr, "npq: %s: %s: %s\n", email, errors.items[i].where, errors.items[i].message);

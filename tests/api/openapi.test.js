@@ -47,7 +47,8 @@ const isPublicRead = (method, op) => method === 'GET' && op['x-permission'] === 
 function routeTableApiRoutes() {
   const source = fs.readFileSync(path.join(REPO, 'src/http/routes.c'), 'utf8');
   const found = [];
-  const re = /\{\s*"([A-Z]+)"\s*,\s*"(\/api\/[^"]*)"\s*,/g;
+  // Rows are API("METHOD", "/api/...", ...) (or a plain {"METHOD", "/api/...", ...} initialiser).
+  const re = /(?:API\(|\{)\s*"([A-Z]+)"\s*,\s*"(\/api\/[^"]*)"\s*,/g;
   for (let m; (m = re.exec(source)); ) found.push(`${m[1]} ${m[2]}`);
   return found;
 }
@@ -154,15 +155,20 @@ test('the documented operations are exactly the API routes of src/http/routes.c'
   for (const r of KNOWN_API_ROUTES) assert.ok(table.includes(r), `${r} is in routes.c`);
 });
 
-test('every operation is well-formed: id, summary, 200 response, x-permission, path parameters', () => {
+/* The success status an operation documents: 201 for POSTs that create, 204 for DELETE, else 200. */
+const successOf = (op) => ['200', '201', '204'].find((code) => op.responses && op.responses[code]);
+
+test('every operation is well-formed: id, summary, success response, x-permission, path parameters', () => {
   const ids = new Set();
   for (const { key, path: p, op } of operations(doc)) {
     assert.equal(typeof op.operationId, 'string', `${key}: operationId`);
     assert.ok(!ids.has(op.operationId), `${key}: operationId ${op.operationId} is unique`);
     ids.add(op.operationId);
     assert.ok(typeof op.summary === 'string' && op.summary.length > 0, `${key}: summary`);
-    assert.ok(op.responses && op.responses['200'], `${key}: has a 200 response`);
-    assert.equal(typeof op.responses['200'].description, 'string', `${key}: 200 has a description`);
+    const success = successOf(op);
+    assert.ok(success, `${key}: has a success response`);
+    assert.equal(typeof op.responses[success].description, 'string', `${key}: ${success} has a description`);
+    if (key.startsWith('GET ')) assert.equal(success, '200', `${key}: a read answers 200`);
     assert.ok(typeof op['x-permission'] === 'string' && op['x-permission'].length > 0, `${key}: x-permission`);
     const names = [...p.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
     const params = (op.parameters || []).filter((x) => x.in === 'path');
