@@ -44,6 +44,25 @@ void api_audit_list(struct request *request);
 void api_imports_schools(struct request *request);
 void api_imports_users(struct request *request);
 
+/* Applications, enrolments, cohorts, fees, reports (applications.c, enrolments.c) */
+void api_applications_list(struct request *request);
+void api_applications_create(struct request *request);
+void api_application_get(struct request *request);
+void api_application_update(struct request *request);
+void api_application_step(struct request *request);
+void api_enrolments_list(struct request *request);
+void api_enrolment_get(struct request *request);
+void api_enrolment_step(struct request *request);
+void api_participant_pathway(struct request *request);
+void api_participant_completion(struct request *request);
+void api_cohorts_list(struct request *request);
+void api_cohorts_create(struct request *request);
+void api_fees_list(struct request *request);
+void api_fees_set(struct request *request);
+void api_report_funding(struct request *request);
+void api_export_applications(struct request *request);
+void api_export_enrolments(struct request *request);
+
 /* Shared by the handlers that change things. */
 
 /* The request body as a JSON object, or NULL after replying 400 or 415. */

@@ -10,6 +10,11 @@ const char *permission_name(enum permission permission)
     case PERM_ORGANISATIONS_READ: return "organisations.read";
     case PERM_ORGANISATIONS_MANAGE: return "organisations.manage";
     case PERM_AUDIT_READ: return "audit.read";
+    case PERM_APPLICATIONS: return "applications";
+    case PERM_ENROLMENTS_READ: return "enrolments.read";
+    case PERM_ENROLMENTS_MANAGE: return "enrolments.manage";
+    case PERM_COHORTS_READ: return "cohorts.read";
+    case PERM_PROGRAMME_MANAGE: return "programme.manage";
     case PERM_COUNT: break;
     }
     return "unknown";
@@ -30,7 +35,12 @@ static bool role_allows(enum permission permission, const struct caller *caller)
     switch (permission) {
     case PERM_PUBLIC: return true;
     case PERM_SIGNED_IN:
-    case PERM_USERS_READ: return caller != NULL;
+    case PERM_USERS_READ:
+    case PERM_APPLICATIONS:
+    case PERM_ENROLMENTS_READ:
+    case PERM_COHORTS_READ: return caller != NULL;
+    case PERM_ENROLMENTS_MANAGE: return caller_has(caller, ROLE_ADMIN) || caller_has(caller, ROLE_PARTNER_LEAD);
+    case PERM_PROGRAMME_MANAGE: return caller_has(caller, ROLE_ADMIN);
     case PERM_ORGANISATIONS_READ: return caller_has(caller, ROLE_ADMIN) || caller_has(caller, ROLE_PARTNER_LEAD);
     case PERM_USERS_MANAGE:
     case PERM_ORGANISATIONS_MANAGE:
@@ -53,7 +63,32 @@ bool policy_allows(enum permission permission, const struct caller *caller, enum
     case RESOURCE_USER: return user_visible(caller, relation);
     case RESOURCE_TOKEN: return relation->is_self || caller_has(caller, ROLE_ADMIN);
     case RESOURCE_ORGANISATION: return true; /* role_allows already limited who reads organisations */
+    case RESOURCE_APPLICATION:
+        return user_visible(caller, relation) || (relation->sponsor) ||
+               (relation->partner_record && caller_has(caller, ROLE_PARTNER_LEAD));
+    case RESOURCE_ENROLMENT:
+        if (permission == PERM_ENROLMENTS_MANAGE)
+            return caller_has(caller, ROLE_ADMIN) ||
+                   (relation->partner_record && caller_has(caller, ROLE_PARTNER_LEAD));
+        return user_visible(caller, relation) || (relation->partner_record && caller_has(caller, ROLE_PARTNER_LEAD));
     case RESOURCE_NONE: break;
+    }
+    return false;
+}
+
+bool policy_application_step(enum application_step step, const struct caller *caller, const struct relation *relation)
+{
+    if (caller == NULL || relation == NULL || !relation->exists)
+        return false;
+    bool admin = caller_has(caller, ROLE_ADMIN);
+    switch (step) {
+    case STEP_SUBMIT: return relation->is_self || admin;
+    case STEP_APPROVE:
+    case STEP_DECLINE: return relation->sponsor || admin;
+    case STEP_ACCEPT:
+    case STEP_REJECT:
+    case STEP_ENROL: return admin;
+    case APPLICATION_STEP_COUNT: break;
     }
     return false;
 }

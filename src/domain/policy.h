@@ -11,6 +11,7 @@
 #define NPQ_DOMAIN_POLICY_H
 
 #include "domain/account.h"
+#include "domain/enrolment.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -23,11 +24,23 @@ enum permission {
     PERM_ORGANISATIONS_READ,   /* schools, trusts and partners: admins and partner leads */
     PERM_ORGANISATIONS_MANAGE, /* create and change organisations, bulk imports: admins */
     PERM_AUDIT_READ,           /* the audit log: admins */
+    PERM_APPLICATIONS,         /* applications the caller may see (their own, sponsored, scoped) */
+    PERM_ENROLMENTS_READ,      /* enrolments of people in the caller's scope */
+    PERM_ENROLMENTS_MANAGE,    /* defer, withdraw, resume, enrol, record completions: admins, partner leads */
+    PERM_COHORTS_READ,         /* cohorts: every signed-in person */
+    PERM_PROGRAMME_MANAGE,     /* cohorts, fees, reports: admins */
     PERM_COUNT
 };
 
 /* The kind of record a route touches, whose id is in one of its URL parameters. */
-enum resource { RESOURCE_NONE, RESOURCE_USER, RESOURCE_TOKEN, RESOURCE_ORGANISATION };
+enum resource {
+    RESOURCE_NONE,
+    RESOURCE_USER,
+    RESOURCE_TOKEN,
+    RESOURCE_ORGANISATION,
+    RESOURCE_APPLICATION,
+    RESOURCE_ENROLMENT
+};
 
 /* The signed-in person making a request. */
 struct caller {
@@ -42,11 +55,13 @@ struct caller {
 /* What the store knows about a record relative to the caller. */
 struct relation {
     bool exists;
-    bool is_self;       /* the record is the caller (or, for a token, the caller's own) */
-    bool coached;       /* the caller is the person's assigned coach */
-    bool mentored;      /* the caller is the person's named mentor */
-    bool at_own_school; /* the person works at a school where the caller is headteacher */
+    bool is_self;        /* the record is the caller (or, for a token, the caller's own) */
+    bool coached;        /* the caller is the person's assigned coach */
+    bool mentored;       /* the caller is the person's named mentor */
+    bool at_own_school;  /* the person works at a school where the caller is headteacher */
     bool in_own_partner; /* the person holds a role in the caller's delivery partner */
+    bool sponsor;        /* an application names the caller as its sponsor */
+    bool partner_record; /* an application prefers, or an enrolment's cohort belongs to, the caller's partner */
 };
 
 static inline bool caller_has(const struct caller *caller, enum role role)
@@ -64,5 +79,10 @@ const char *permission_name(enum permission permission);
  */
 bool policy_allows(enum permission permission, const struct caller *caller, enum resource resource,
                    const struct relation *relation);
+
+/* Steps of an application and who may take them: the applicant submits (or an administrator for
+ * them), the named sponsor approves or declines, the provider (an administrator) accepts, rejects
+ * and enrols. relation describes the application. */
+bool policy_application_step(enum application_step step, const struct caller *caller, const struct relation *relation);
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "domain/account.h"
 #include "domain/catalogue.h"
+#include "domain/enrolment.h"
 #include "domain/policy.h"
 #include "lib/arena.h"
 #include "lib/errors.h"
@@ -238,6 +239,185 @@ struct audit_filter {
 /* Events newest first, with the total that match. */
 enum store_status store_audit_list(struct store *store, const struct audit_filter *filter, struct arena *arena,
                                    struct audit_event **out, size_t *count, size_t *total);
+
+/* Cohorts */
+
+struct cohort {
+    int64_t id;
+    const char *code; /* "NPQSL-2027-NW-1" */
+    enum study_kind kind;
+    const char *target; /* qualification or module code */
+    int64_t delivery_partner_id;
+    const char *delivery_partner_name;
+    enum delivery_model delivery_model;
+    const char *starts_on; /* YYYY-MM-DD */
+    const char *ends_on;
+    int64_t participant_count; /* live enrolments */
+};
+/* Creates a cohort; STORE_CONFLICT when its code is taken, STORE_NOT_FOUND for an unknown partner. */
+enum store_status store_cohort_create(struct store *store, const struct actor *actor, struct cohort *cohort,
+                                      int64_t now);
+enum store_status store_cohort_get(struct store *store, int64_t id, struct arena *arena, struct cohort *out);
+/* Cohorts of one qualification or module (target NULL for all), soonest first. */
+enum store_status store_cohort_list(struct store *store, const char *target, struct arena *arena,
+                                    struct cohort **out, size_t *count);
+
+/* Applications */
+
+struct application {
+    int64_t id;
+    int64_t participant_id;
+    const char *participant_name;
+    const char *participant_email;
+    enum study_kind kind;
+    const char *target;
+    int64_t school_id;
+    const char *school_name;
+    const char *job_role;
+    int64_t sponsor_id;
+    const char *sponsor_name;
+    const char *sponsor_email;
+    enum delivery_model delivery_model;
+    const char *preferred_region;
+    int64_t preferred_partner_id;
+    const char *preferred_partner_name;
+    enum funding_route funding;
+    const char *scholarship_eligibility;
+    enum application_state state;
+    const char *decision_reason;
+    int64_t enrolment_id;
+    const char **electives;
+    size_t elective_count;
+    int64_t created_at;
+    int64_t updated_at;
+};
+
+struct history_event {
+    int64_t at;
+    const char *actor_label;
+    const char *step;
+    const char *from_state;
+    const char *to_state;
+    const char *reason;
+};
+
+/* Creates a draft (sets a->id); STORE_NOT_FOUND when a person or organisation named does not exist. */
+enum store_status store_application_create(struct store *store, const struct actor *actor, struct application *a,
+                                           int64_t now);
+/* Changes a draft's answers; STORE_CONFLICT when it is no longer a draft. */
+enum store_status store_application_update(struct store *store, const struct actor *actor,
+                                           const struct application *a, int64_t now);
+enum store_status store_application_get(struct store *store, int64_t id, struct arena *arena,
+                                        struct application *out);
+enum store_status store_application_history(struct store *store, int64_t id, struct arena *arena,
+                                            struct history_event **out, size_t *count);
+
+struct application_filter {
+    int state; /* an enum application_state, or -1 for any */
+    size_t limit, offset;
+};
+/* Applications the caller may see: their own, those they sponsor, their school's (headteachers),
+ * those preferring their partner (partner leads), every one (admins). Newest first. */
+enum store_status store_application_list(struct store *store, const struct caller *caller,
+                                         const struct application_filter *filter, struct arena *arena,
+                                         struct application **out, size_t *count, size_t *total);
+
+/*
+ * Moves an application from one state to the next, recording who, when and why. STORE_CONFLICT
+ * when it is no longer in state from (someone else moved it first).
+ */
+enum store_status store_application_transition(struct store *store, const struct actor *actor, int64_t id,
+                                               enum application_state from, enum application_state to,
+                                               const char *step, const char *reason, int64_t now);
+/* Notes the enrolment an application led to. */
+enum store_status store_application_set_enrolment(struct store *store, int64_t id, int64_t enrolment_id);
+
+/* Enrolments */
+
+struct enrolment {
+    int64_t id;
+    int64_t participant_id;
+    const char *participant_name;
+    int64_t application_id;
+    enum study_kind kind;
+    const char *target;
+    int64_t cohort_id;
+    const char *cohort_code;
+    int64_t cohort_partner_id;
+    enum delivery_model delivery_model;
+    enum funding_route funding;
+    const char *scholarship_eligibility;
+    int64_t school_id;
+    const char *school_name;
+    enum enrolment_state state;
+    const char *reason;
+    const char *expected_return; /* NULL unless deferred */
+    const char **electives;
+    size_t elective_count;
+    int64_t created_at;
+    int64_t updated_at;
+};
+
+/* Creates an active enrolment (sets e->id). STORE_CONFLICT when the participant already has a
+ * live one in the same qualification or module. */
+enum store_status store_enrolment_create(struct store *store, const struct actor *actor, struct enrolment *e,
+                                         int64_t now);
+enum store_status store_enrolment_get(struct store *store, int64_t id, struct arena *arena, struct enrolment *out);
+enum store_status store_enrolment_history(struct store *store, int64_t id, struct arena *arena,
+                                          struct history_event **out, size_t *count);
+/* A participant's enrolments, newest first. */
+enum store_status store_enrolment_list_for(struct store *store, int64_t participant_id, struct arena *arena,
+                                           struct enrolment **out, size_t *count);
+/* Enrolments the caller may see (admins: all; partner leads: their cohorts'; the rest: those of
+ * people in their scope). */
+enum store_status store_enrolment_list(struct store *store, const struct caller *caller, size_t limit, size_t offset,
+                                       struct arena *arena, struct enrolment **out, size_t *count, size_t *total);
+
+struct enrolment_change {
+    enum enrolment_state from, to;
+    const char *step;
+    const char *reason;
+    const char *expected_return; /* deferring */
+    int64_t cohort_id;           /* resuming: the later cohort; 0 keeps the cohort */
+};
+/* Moves an enrolment on; STORE_CONFLICT when it is no longer in state from. Progress (completed
+ * modules, electives) is untouched: it belongs to the participant, not the cohort. */
+enum store_status store_enrolment_transition(struct store *store, const struct actor *actor, int64_t id,
+                                             const struct enrolment_change *change, int64_t now);
+
+/* Completed modules */
+
+/* A participant's completed modules, oldest first (codes and dates in arena). */
+enum store_status store_completions(struct store *store, int64_t participant_id, struct arena *arena,
+                                    struct completed_module **out, size_t *count);
+/* Records a completed module; STORE_CONFLICT when it is already recorded. */
+enum store_status store_completion_record(struct store *store, const struct actor *actor, int64_t participant_id,
+                                          const char *module, const char *completed_on, int64_t enrolment_id,
+                                          const char *note, int64_t now);
+
+/* Fees */
+
+struct fee {
+    enum study_kind kind;
+    const char *code;
+    int64_t amount_pence; /* -1: to be confirmed */
+};
+/* Sets a fee; amount_pence -1 means "to be confirmed". */
+enum store_status store_fee_set(struct store *store, const struct actor *actor, enum study_kind kind,
+                                const char *code, int64_t amount_pence, int64_t now);
+enum store_status store_fee_list(struct store *store, struct arena *arena, struct fee **out, size_t *count);
+
+/* Reports */
+
+struct funding_row {
+    const char *funding_route;
+    int64_t school_id;
+    const char *school_name; /* "" when none */
+    int64_t enrolments;
+};
+/* Live and completed enrolments counted by funding route and school. */
+enum store_status store_report_funding(struct store *store, struct arena *arena, struct funding_row **out,
+                                       size_t *count);
 
 struct roster; /* domain/roster.h */
 

@@ -690,6 +690,8 @@ enum store_status store_relation(struct store *store, const struct caller *calle
     case RESOURCE_USER: sql = SQL_RELATION_USER; break;
     case RESOURCE_TOKEN: sql = SQL_RELATION_TOKEN; break;
     case RESOURCE_ORGANISATION: out->exists = row_exists(store, SQL_EXISTS_ORGANISATION, id); return STORE_OK;
+    case RESOURCE_APPLICATION:
+    case RESOURCE_ENROLMENT: return store_relation_record(store, caller, resource, id, out);
     }
     struct db_stmt *stmt = db_prepare(store->db, sql);
     if (stmt == NULL)

@@ -17,4 +17,9 @@ bool store_tx_begin(struct store *store);
 bool store_tx_commit(struct store *store);
 void store_tx_rollback(struct store *store);
 
+/* store_relation for applications and enrolments (store_enrolment.c): the facts about the
+ * participant they belong to, and the sponsor and partner facts of the record itself. */
+enum store_status store_relation_record(struct store *store, const struct caller *caller, enum resource resource,
+                                        int64_t id, struct relation *out);
+
 #endif

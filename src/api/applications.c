@@ -1,0 +1,299 @@
+/*
+ * Applications and their steps: /api/v1/applications, /api/v1/applications/{id} and
+ * POST /api/v1/applications/{id}/{step} (submit, approve, decline, accept, reject, enrol).
+ */
+#include "api/api.h"
+
+#include "app/applications.h"
+#include "http/reply.h"
+#include "http/worker.h"
+
+#include <string.h>
+
+static json_t *ref_json(int64_t id, const char *name)
+{
+    return id ? json_pack("{s:I, s:s}", "id", (json_int_t)id, "name", name ? name : "") : json_null();
+}
+
+static json_t *codes_json(const char **codes, size_t count)
+{
+    json_t *array = json_array();
+    for (size_t i = 0; i < count; i++)
+        json_array_append_new(array, json_string(codes[i]));
+    return array;
+}
+
+json_t *api_history_json(const struct history_event *events, size_t count)
+{
+    json_t *array = json_array();
+    for (size_t i = 0; i < count; i++)
+        json_array_append_new(array,
+                              json_pack("{s:o, s:s, s:s, s:s, s:s, s:s}", "at", api_time_json(events[i].at), "by",
+                                        events[i].actor_label, "step", events[i].step, "from", events[i].from_state,
+                                        "to", events[i].to_state, "reason", events[i].reason));
+    return array;
+}
+
+static json_t *application_json(const struct application *a)
+{
+    json_t *sponsor = a->sponsor_id ? json_pack("{s:I, s:s, s:s}", "id", (json_int_t)a->sponsor_id, "name",
+                                                a->sponsor_name ? a->sponsor_name : "", "email",
+                                                a->sponsor_email ? a->sponsor_email : "")
+                                    : json_null();
+    return json_pack(
+        "{s:I, s:{s:I, s:s, s:s}, s:s, s:s, s:o, s:o, s:s, s:o, s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}",
+        "id", (json_int_t)a->id, "participant", "id", (json_int_t)a->participant_id, "name", a->participant_name,
+        "email", a->participant_email, "kind", study_kind_name(a->kind), "target", a->target, "electives",
+        codes_json(a->electives, a->elective_count), "school", ref_json(a->school_id, a->school_name), "job_role",
+        a->job_role, "sponsor", sponsor, "delivery_model", delivery_model_name(a->delivery_model), "preferred_region",
+        a->preferred_region, "preferred_partner", ref_json(a->preferred_partner_id, a->preferred_partner_name),
+        "funding_route", funding_route_name(a->funding), "scholarship_eligibility", a->scholarship_eligibility, "state",
+        application_state_name(a->state), "state_title", application_state_title(a->state), "decision_reason",
+        a->decision_reason, "enrolment_id", a->enrolment_id ? json_integer(a->enrolment_id) : json_null(), "created_at",
+        api_time_json(a->created_at), "updated_at", api_time_json(a->updated_at));
+}
+
+static void reply_application(struct request *request, int status, int64_t id)
+{
+    struct arena *arena = request_arena(request);
+    struct application a;
+    struct history_event *history;
+    size_t count;
+    enum store_status s = store_application_get(request->worker->store, id, arena, &a);
+    if (s == STORE_OK)
+        s = store_application_history(request->worker->store, id, arena, &history, &count);
+    if (s != STORE_OK) {
+        api_reply_store_status(request, s, "application");
+        return;
+    }
+    json_t *doc = application_json(&a);
+    json_object_set_new(doc, "history", api_history_json(history, count));
+    reply_json(request, status, doc);
+}
+
+void api_applications_list(struct request *request)
+{
+    struct form *query = request_query(request);
+    struct application_filter filter = {.state = -1,
+                                        .limit = (size_t)api_query_int(query, "limit", 100),
+                                        .offset = (size_t)api_query_int(query, "offset", 0)};
+    const char *state = form_get(query, "state");
+    enum application_state parsed;
+    if (state != NULL && *state != '\0') {
+        if (!application_state_parse(state, &parsed)) {
+            reply_error(request, 400, "bad_request", "Unknown state \"%s\".", state);
+            return;
+        }
+        filter.state = (int)parsed;
+    }
+    struct application *list;
+    size_t count, total;
+    enum store_status s = store_application_list(request->worker->store, request->caller, &filter,
+                                                 request_arena(request), &list, &count, &total);
+    if (s != STORE_OK) {
+        api_reply_store_status(request, s, "application");
+        return;
+    }
+    json_t *array = json_array();
+    for (size_t i = 0; i < count; i++)
+        json_array_append_new(array, application_json(&list[i]));
+    reply_json(request, 200, json_pack("{s:o, s:I}", "applications", array, "total", (json_int_t)total));
+}
+
+/* Reads an id member (absent or null: 0). */
+static int64_t id_member(json_t *body, const char *key, struct errors *errors)
+{
+    json_t *v = json_object_get(body, key);
+    if (v == NULL || json_is_null(v))
+        return 0;
+    if (!json_is_integer(v) || json_integer_value(v) <= 0) {
+        errors_add(errors, key, "Must be the id of a record");
+        return 0;
+    }
+    return json_integer_value(v);
+}
+
+/* Reads a string member into *out when present (keeps *out otherwise). */
+static void string_member(json_t *body, const char *key, const char **out, struct errors *errors)
+{
+    json_t *v = json_object_get(body, key);
+    if (v == NULL)
+        return;
+    if (json_is_null(v))
+        *out = "";
+    else if (json_is_string(v))
+        *out = json_string_value(v);
+    else
+        errors_add(errors, key, "Must be a string");
+}
+
+/* Applies the answers in body to a (a new one or a draft). */
+static void read_answers(struct request *request, json_t *body, struct application *a, struct errors *errors)
+{
+    const char *text = study_kind_name(a->kind);
+    string_member(body, "kind", &text, errors);
+    if (!study_kind_parse(text, &a->kind))
+        errors_add(errors, "kind", "Kind must be qualification or module");
+    string_member(body, "target", &a->target, errors);
+    string_member(body, "job_role", &a->job_role, errors);
+    string_member(body, "preferred_region", &a->preferred_region, errors);
+    string_member(body, "scholarship_eligibility", &a->scholarship_eligibility, errors);
+    text = delivery_model_name(a->delivery_model);
+    string_member(body, "delivery_model", &text, errors);
+    if (!delivery_model_parse(text, &a->delivery_model))
+        errors_add(errors, "delivery_model", "Delivery must be blended or online");
+    text = funding_route_name(a->funding);
+    string_member(body, "funding_route", &text, errors);
+    if (!funding_route_parse(text, &a->funding))
+        errors_add(errors, "funding_route", "Funding must be school, self or scholarship");
+    if (json_object_get(body, "school_id") != NULL)
+        a->school_id = id_member(body, "school_id", errors);
+    if (json_object_get(body, "sponsor_id") != NULL)
+        a->sponsor_id = id_member(body, "sponsor_id", errors);
+    if (json_object_get(body, "preferred_partner_id") != NULL)
+        a->preferred_partner_id = id_member(body, "preferred_partner_id", errors);
+    json_t *electives = json_object_get(body, "electives");
+    if (electives != NULL) {
+        if (!json_is_array(electives) || json_array_size(electives) > 20) {
+            errors_add(errors, "electives", "Electives must be a list of module codes");
+        } else {
+            a->elective_count = json_array_size(electives);
+            a->electives = arena_alloc(request_arena(request), sizeof(char *) * (a->elective_count + 1));
+            for (size_t i = 0; i < a->elective_count; i++) {
+                const char *code = json_string_value(json_array_get(electives, i));
+                if (code == NULL)
+                    errors_add(errors, "electives", "Electives must be a list of module codes");
+                a->electives[i] = code ? code : "";
+            }
+        }
+    }
+}
+
+static void save(struct request *request, struct application *a, json_t *body, int success)
+{
+    struct errors errors = ERRORS_INIT;
+    read_answers(request, body, a, &errors);
+    const struct catalogue *catalogue = errors.count == 0 ? api_catalogue(request) : NULL;
+    if (errors.count == 0 && catalogue == NULL)
+        goto out; /* replied 503 */
+    if (errors.count == 0) {
+        struct actor actor = api_actor(request);
+        struct accounts_env env = {request->worker->store, &actor, request->worker->settings->base_url, api_now()};
+        enum store_status s = applications_save_draft(&env, catalogue, a, &errors);
+        if (s == STORE_OK) {
+            reply_application(request, success, a->id);
+            goto out;
+        }
+        if (s == STORE_ERROR) {
+            api_reply_store_status(request, s, "application");
+            goto out;
+        }
+        if (s == STORE_CONFLICT && errors.count == 1 && strcmp(errors.items[0].where, "state") == 0) {
+            reply_error(request, 409, "conflict", "%s", errors.items[0].message);
+            goto out;
+        }
+    }
+    api_reply_invalid(request, &errors);
+out:
+    errors_free(&errors);
+}
+
+void api_applications_create(struct request *request)
+{
+    json_t *body = api_read_object(request);
+    if (body == NULL)
+        return;
+    struct application a = {.kind = STUDY_QUALIFICATION,
+                            .target = "",
+                            .job_role = "",
+                            .preferred_region = "",
+                            .scholarship_eligibility = "",
+                            .participant_id = request->caller->user_id};
+    struct errors errors = ERRORS_INIT;
+    /* An administrator may apply on a participant's behalf; anyone else applies for themselves. */
+    int64_t participant = id_member(body, "participant_id", &errors);
+    if (participant != 0 && participant != request->caller->user_id) {
+        if (!caller_has(request->caller, ROLE_ADMIN)) {
+            reply_error(request, 403, "forbidden", "Only a provider administrator can apply for someone else.");
+            goto out;
+        }
+        a.participant_id = participant;
+    }
+    if (errors.count > 0) {
+        api_reply_invalid(request, &errors);
+        goto out;
+    }
+    save(request, &a, body, 201);
+out:
+    errors_free(&errors);
+    json_decref(body);
+}
+
+void api_application_get(struct request *request)
+{
+    reply_application(request, 200, api_param_id(request, 0));
+}
+
+void api_application_update(struct request *request)
+{
+    json_t *body = api_read_object(request);
+    if (body == NULL)
+        return;
+    struct application a;
+    int64_t id = api_param_id(request, 0);
+    enum store_status s = store_application_get(request->worker->store, id, request_arena(request), &a);
+    if (s != STORE_OK)
+        api_reply_store_status(request, s, "application");
+    else if (a.participant_id != request->caller->user_id && !caller_has(request->caller, ROLE_ADMIN))
+        reply_error(request, 403, "forbidden", "Only the applicant or a provider administrator can change it.");
+    else
+        save(request, &a, body, 200);
+    json_decref(body);
+}
+
+void api_application_step(struct request *request)
+{
+    char step_name[16];
+    snprintf(step_name, sizeof(step_name), "%.*s", (int)request->params[1].len, request->params[1].ptr);
+    enum application_step step;
+    if (!application_step_parse(step_name, &step)) {
+        reply_error(request, 404, "not_found",
+                    "There is no step \"%s\": use submit, approve, decline, accept, reject or enrol.", step_name);
+        return;
+    }
+    /* The body is optional: {"reason": "...", "cohort_id": N}. */
+    json_t *body = NULL;
+    if (request->req->entity.len > 0 && (body = api_read_object(request)) == NULL)
+        return;
+    struct errors errors = ERRORS_INIT;
+    const char *reason = NULL;
+    if (body != NULL)
+        string_member(body, "reason", &reason, &errors);
+    int64_t cohort_id = body ? id_member(body, "cohort_id", &errors) : 0;
+    if (errors.count > 0) {
+        api_reply_invalid(request, &errors);
+        goto out;
+    }
+    const struct catalogue *catalogue = api_catalogue(request);
+    if (catalogue == NULL)
+        goto out;
+    struct actor actor = api_actor(request);
+    struct accounts_env env = {request->worker->store, &actor, request->worker->settings->base_url, api_now()};
+    bool refused;
+    int64_t id = api_param_id(request, 0);
+    enum store_status s =
+        applications_step(&env, catalogue, request->caller, id, step, reason, cohort_id, &refused, &errors);
+    if (s == STORE_OK)
+        reply_application(request, 200, id);
+    else if (refused)
+        reply_error(request, 403, "forbidden", "%s", errors.items[0].message);
+    else if (s == STORE_CONFLICT && errors.count > 0 && strcmp(errors.items[0].where, "state") == 0)
+        reply_error(request, 409, "conflict", "%s", errors.items[0].message);
+    else if (s == STORE_CONFLICT)
+        api_reply_invalid(request, &errors);
+    else
+        api_reply_store_status(request, s, "application");
+out:
+    errors_free(&errors);
+    json_decref(body);
+}

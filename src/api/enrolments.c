@@ -1,0 +1,524 @@
+/*
+ * Enrolments and what surrounds them: /api/v1/enrolments (with defer, withdraw, resume,
+ * complete), a participant's pathway and completed modules, cohorts, fees, the funding report and
+ * CSV exports.
+ */
+#include "api/api.h"
+
+#include "app/applications.h"
+#include "http/reply.h"
+#include "http/worker.h"
+#include "lib/csv_write.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+json_t *api_history_json(const struct history_event *events, size_t count);
+
+static json_t *enrolment_json(const struct enrolment *e)
+{
+    json_t *electives = json_array();
+    for (size_t i = 0; i < e->elective_count; i++)
+        json_array_append_new(electives, json_string(e->electives[i]));
+    return json_pack(
+        "{s:I, s:{s:I, s:s}, s:o, s:s, s:s, s:o, s:o, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:o, s:o, s:o}", "id",
+        (json_int_t)e->id, "participant", "id", (json_int_t)e->participant_id, "name", e->participant_name,
+        "application_id", e->application_id ? json_integer(e->application_id) : json_null(), "kind",
+        study_kind_name(e->kind), "target", e->target, "electives", electives, "cohort",
+        e->cohort_id
+            ? json_pack("{s:I, s:s}", "id", (json_int_t)e->cohort_id, "code", e->cohort_code ? e->cohort_code : "")
+            : json_null(),
+        "delivery_model", delivery_model_name(e->delivery_model), "funding_route", funding_route_name(e->funding),
+        "scholarship_eligibility", e->scholarship_eligibility, "school",
+        e->school_id
+            ? json_pack("{s:I, s:s}", "id", (json_int_t)e->school_id, "name", e->school_name ? e->school_name : "")
+            : json_null(),
+        "state", enrolment_state_name(e->state), "state_title", enrolment_state_title(e->state), "reason", e->reason,
+        "expected_return", e->expected_return ? json_string(e->expected_return) : json_null(), "created_at",
+        api_time_json(e->created_at), "updated_at", api_time_json(e->updated_at));
+}
+
+static void reply_enrolment(struct request *request, int status, int64_t id)
+{
+    struct arena *arena = request_arena(request);
+    struct enrolment e;
+    struct history_event *history;
+    size_t count;
+    enum store_status s = store_enrolment_get(request->worker->store, id, arena, &e);
+    if (s == STORE_OK)
+        s = store_enrolment_history(request->worker->store, id, arena, &history, &count);
+    if (s != STORE_OK) {
+        api_reply_store_status(request, s, "enrolment");
+        return;
+    }
+    json_t *doc = enrolment_json(&e);
+    json_object_set_new(doc, "history", api_history_json(history, count));
+    reply_json(request, status, doc);
+}
+
+void api_enrolments_list(struct request *request)
+{
+    struct form *query = request_query(request);
+    struct enrolment *list;
+    size_t count, total;
+    enum store_status s =
+        store_enrolment_list(request->worker->store, request->caller, (size_t)api_query_int(query, "limit", 100),
+                             (size_t)api_query_int(query, "offset", 0), request_arena(request), &list, &count, &total);
+    if (s != STORE_OK) {
+        api_reply_store_status(request, s, "enrolment");
+        return;
+    }
+    json_t *array = json_array();
+    for (size_t i = 0; i < count; i++)
+        json_array_append_new(array, enrolment_json(&list[i]));
+    reply_json(request, 200, json_pack("{s:o, s:I}", "enrolments", array, "total", (json_int_t)total));
+}
+
+void api_enrolment_get(struct request *request)
+{
+    reply_enrolment(request, 200, api_param_id(request, 0));
+}
+
+void api_enrolment_step(struct request *request)
+{
+    char step_name[16];
+    snprintf(step_name, sizeof(step_name), "%.*s", (int)request->params[1].len, request->params[1].ptr);
+    enum enrolment_step step;
+    if (!enrolment_step_parse(step_name, &step)) {
+        reply_error(request, 404, "not_found", "There is no step \"%s\": use defer, resume, withdraw or complete.",
+                    step_name);
+        return;
+    }
+    json_t *body = NULL;
+    if (request->req->entity.len > 0 && (body = api_read_object(request)) == NULL)
+        return;
+    struct errors errors = ERRORS_INIT;
+    const char *reason = body ? json_string_value(json_object_get(body, "reason")) : NULL;
+    const char *expected_return = body ? json_string_value(json_object_get(body, "expected_return")) : NULL;
+    json_t *cohort = body ? json_object_get(body, "cohort_id") : NULL;
+    int64_t cohort_id = json_is_integer(cohort) && json_integer_value(cohort) > 0 ? json_integer_value(cohort) : 0;
+    struct actor actor = api_actor(request);
+    struct accounts_env env = {request->worker->store, &actor, request->worker->settings->base_url, api_now()};
+    int64_t id = api_param_id(request, 0);
+    enum store_status s = enrolments_step(&env, id, step, reason, expected_return, cohort_id, &errors);
+    if (s == STORE_OK)
+        reply_enrolment(request, 200, id);
+    else if (s == STORE_CONFLICT && errors.count > 0 && strcmp(errors.items[0].where, "state") == 0)
+        reply_error(request, 409, "conflict", "%s", errors.items[0].message);
+    else if (s == STORE_CONFLICT)
+        api_reply_invalid(request, &errors);
+    else
+        api_reply_store_status(request, s, "enrolment");
+    errors_free(&errors);
+    json_decref(body);
+}
+
+static json_t *titles_json(const struct catalogue *c, const char **codes, size_t count)
+{
+    json_t *array = json_array();
+    for (size_t i = 0; i < count; i++) {
+        const struct catalogue_module *m = catalogue_module_find(c, codes[i], strlen(codes[i]));
+        json_array_append_new(array, json_pack("{s:s, s:s}", "code", codes[i], "title", m ? m->title : codes[i]));
+    }
+    return array;
+}
+
+void api_participant_pathway(struct request *request)
+{
+    const struct catalogue *c = api_catalogue(request);
+    if (c == NULL)
+        return;
+    struct actor actor = api_actor(request);
+    struct accounts_env env = {request->worker->store, &actor, request->worker->settings->base_url, api_now()};
+    struct participant_pathway p;
+    int64_t id = api_param_id(request, 0);
+    enum store_status s = pathways_for(&env, c, id, request_arena(request), &p);
+    if (s != STORE_OK) {
+        api_reply_store_status(request, s, "participant");
+        return;
+    }
+    json_t *completed = json_array();
+    for (size_t i = 0; i < p.completed_count; i++) {
+        const struct catalogue_module *m = catalogue_module_find(c, p.completed[i].code, strlen(p.completed[i].code));
+        json_array_append_new(completed, json_pack("{s:s, s:s, s:s}", "code", p.completed[i].code, "title",
+                                                   m ? m->title : p.completed[i].code, "completed_on",
+                                                   p.completed[i].completed_on));
+    }
+    json_t *enrolments = json_array();
+    for (size_t i = 0; i < p.enrolment_count; i++)
+        json_array_append_new(enrolments, enrolment_json(&p.enrolments[i]));
+    json_t *qualifications = json_array();
+    for (size_t i = 0; i < p.pathway_count; i++) {
+        const struct pathway *w = &p.pathways[i];
+        char remaining[512];
+        pathway_describe_remaining(c, w, remaining, sizeof(remaining));
+        /* Counts towards it when at least one completed module is part of it. */
+        bool counts = w->essential_done_count > 0 || w->electives_done_count > 0;
+        bool enrolled = false;
+        for (size_t e = 0; e < p.enrolment_count; e++)
+            enrolled = enrolled ||
+                       (p.enrolments[e].kind == STUDY_QUALIFICATION &&
+                        strcasecmp(p.enrolments[e].target, w->qualification->code) == 0 &&
+                        (p.enrolments[e].state == ENROLMENT_ACTIVE || p.enrolments[e].state == ENROLMENT_DEFERRED));
+        json_array_append_new(
+            qualifications,
+            json_pack("{s:s, s:s, s:b, s:b, s:o, s:o, s:o, s:i, s:b, s:s}", "code", w->qualification->code, "title",
+                      w->qualification->title, "enrolled", enrolled, "completed_modules_count_towards_it", counts,
+                      "essential_done", titles_json(c, w->essential_done, w->essential_done_count),
+                      "essential_remaining", titles_json(c, w->essential_remaining, w->essential_remaining_count),
+                      "electives_done", titles_json(c, w->electives_done, w->electives_done_count), "electives_needed",
+                      w->electives_needed, "modules_complete", w->modules_complete, "remaining", remaining));
+    }
+    reply_json(request, 200,
+               json_pack("{s:I, s:o, s:o, s:o}", "participant_id", (json_int_t)id, "completed_modules", completed,
+                         "enrolments", enrolments, "qualifications", qualifications));
+}
+
+void api_participant_completion(struct request *request)
+{
+    json_t *body = api_read_object(request);
+    if (body == NULL)
+        return;
+    const struct catalogue *c = api_catalogue(request);
+    struct errors errors = ERRORS_INIT;
+    if (c == NULL)
+        goto out;
+    const char *module = json_string_value(json_object_get(body, "module"));
+    const char *on = json_string_value(json_object_get(body, "completed_on"));
+    const char *note = json_string_value(json_object_get(body, "note"));
+    json_t *enrolment = json_object_get(body, "enrolment_id");
+    const struct catalogue_module *m = module ? catalogue_module_find(c, module, strlen(module)) : NULL;
+    if (m == NULL)
+        errors_add(&errors, "module", "Choose a module from the catalogue");
+    int y, mo, d;
+    char extra;
+    if (on == NULL || strlen(on) != 10 || sscanf(on, "%4d-%2d-%2d%c", &y, &mo, &d, &extra) != 3 || mo < 1 || mo > 12 ||
+        d < 1 || d > 31)
+        errors_add(&errors, "completed_on", "Enter the date the module was completed as YYYY-MM-DD");
+    if (errors.count > 0) {
+        api_reply_invalid(request, &errors);
+        goto out;
+    }
+    struct actor actor = api_actor(request);
+    enum store_status s =
+        store_completion_record(request->worker->store, &actor, api_param_id(request, 0), m->code, on,
+                                json_is_integer(enrolment) ? json_integer_value(enrolment) : 0, note, api_now());
+    if (s == STORE_CONFLICT)
+        reply_error(request, 409, "conflict", "%s is already recorded as completed.", m->title);
+    else if (s != STORE_OK)
+        api_reply_store_status(request, s, "participant or enrolment");
+    else
+        reply_json(request, 201, json_pack("{s:s, s:s}", "module", m->code, "completed_on", on));
+out:
+    errors_free(&errors);
+    json_decref(body);
+}
+
+static json_t *cohort_json(const struct cohort *c)
+{
+    return json_pack("{s:I, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:I}", "id", (json_int_t)c->id, "code", c->code, "kind",
+                     study_kind_name(c->kind), "target", c->target, "delivery_partner",
+                     c->delivery_partner_id ? json_pack("{s:I, s:s}", "id", (json_int_t)c->delivery_partner_id, "name",
+                                                        c->delivery_partner_name ? c->delivery_partner_name : "")
+                                            : json_null(),
+                     "delivery_model", delivery_model_name(c->delivery_model), "starts_on", c->starts_on, "ends_on",
+                     c->ends_on, "participants", (json_int_t)c->participant_count);
+}
+
+void api_cohorts_list(struct request *request)
+{
+    struct cohort *list;
+    size_t count;
+    enum store_status s = store_cohort_list(request->worker->store, form_get(request_query(request), "target"),
+                                            request_arena(request), &list, &count);
+    if (s != STORE_OK) {
+        api_reply_store_status(request, s, "cohort");
+        return;
+    }
+    json_t *array = json_array();
+    for (size_t i = 0; i < count; i++)
+        json_array_append_new(array, cohort_json(&list[i]));
+    reply_json(request, 200, json_pack("{s:o}", "cohorts", array));
+}
+
+static bool date_ok(const char *s)
+{
+    int y, m, d;
+    char extra;
+    return s != NULL && strlen(s) == 10 && sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) == 3 && m >= 1 && m <= 12 &&
+           d >= 1 && d <= 31;
+}
+
+void api_cohorts_create(struct request *request)
+{
+    json_t *body = api_read_object(request);
+    if (body == NULL)
+        return;
+    const struct catalogue *cat = api_catalogue(request);
+    struct errors errors = ERRORS_INIT;
+    if (cat == NULL)
+        goto out;
+    struct cohort c = {.kind = STUDY_QUALIFICATION};
+    c.code = json_string_value(json_object_get(body, "code"));
+    c.target = json_string_value(json_object_get(body, "target"));
+    c.starts_on = json_string_value(json_object_get(body, "starts_on"));
+    c.ends_on = json_string_value(json_object_get(body, "ends_on"));
+    const char *kind = json_string_value(json_object_get(body, "kind"));
+    const char *model = json_string_value(json_object_get(body, "delivery_model"));
+    json_t *partner = json_object_get(body, "delivery_partner_id");
+    c.delivery_partner_id = json_is_integer(partner) ? json_integer_value(partner) : 0;
+    if (c.code == NULL || *c.code == '\0' || strlen(c.code) > 60)
+        errors_add(&errors, "code", "Give the cohort a code of 60 characters or fewer, like NPQSL-2027-NW-1");
+    if (kind != NULL && !study_kind_parse(kind, &c.kind))
+        errors_add(&errors, "kind", "Kind must be qualification or module");
+    const char *target = c.target ? c.target : "";
+    const struct catalogue_qualification *q = catalogue_qualification_find(cat, target, strlen(target));
+    const struct catalogue_module *m = catalogue_module_find(cat, target, strlen(target));
+    if (c.kind == STUDY_QUALIFICATION ? q == NULL : m == NULL)
+        errors_add(&errors, "target", "Choose a %s from the catalogue", study_kind_name(c.kind));
+    else
+        c.target = c.kind == STUDY_QUALIFICATION ? q->code : m->code;
+    if (model == NULL || !delivery_model_parse(model, &c.delivery_model))
+        errors_add(&errors, "delivery_model", "Delivery must be blended or online");
+    if (!date_ok(c.starts_on))
+        errors_add(&errors, "starts_on", "Enter the start date as YYYY-MM-DD");
+    if (!date_ok(c.ends_on))
+        errors_add(&errors, "ends_on", "Enter the end date as YYYY-MM-DD");
+    else if (date_ok(c.starts_on) && strcmp(c.ends_on, c.starts_on) < 0)
+        errors_add(&errors, "ends_on", "The end date must not be before the start date");
+    if (errors.count > 0) {
+        api_reply_invalid(request, &errors);
+        goto out;
+    }
+    struct actor actor = api_actor(request);
+    enum store_status s = store_cohort_create(request->worker->store, &actor, &c, api_now());
+    if (s == STORE_CONFLICT) {
+        errors_add(&errors, "code", "A cohort with this code already exists, or the delivery partner does not");
+        api_reply_invalid(request, &errors);
+    } else if (s != STORE_OK) {
+        api_reply_store_status(request, s, "cohort");
+    } else {
+        struct cohort created;
+        if (store_cohort_get(request->worker->store, c.id, request_arena(request), &created) == STORE_OK)
+            reply_json(request, 201, cohort_json(&created));
+        else
+            api_reply_store_status(request, STORE_ERROR, "cohort");
+    }
+out:
+    errors_free(&errors);
+    json_decref(body);
+}
+
+void api_fees_list(struct request *request)
+{
+    const struct catalogue *c = api_catalogue(request);
+    if (c == NULL)
+        return;
+    struct fee *fees;
+    size_t count;
+    if (store_fee_list(request->worker->store, request_arena(request), &fees, &count) != STORE_OK) {
+        api_reply_store_status(request, STORE_ERROR, "fee");
+        return;
+    }
+    /* Every qualification and module, "to be confirmed" unless a fee is set. */
+    json_t *array = json_array();
+    for (size_t i = 0; i < c->qualification_count + c->module_count; i++) {
+        bool is_q = i < c->qualification_count;
+        const char *code = is_q ? c->qualifications[i].code : c->modules[i - c->qualification_count].code;
+        int64_t amount = -1;
+        for (size_t f = 0; f < count; f++)
+            if ((fees[f].kind == STUDY_QUALIFICATION) == is_q && strcasecmp(fees[f].code, code) == 0)
+                amount = fees[f].amount_pence;
+        json_array_append_new(array,
+                              json_pack("{s:s, s:s, s:o, s:b}", "kind", is_q ? "qualification" : "module", "code", code,
+                                        "amount_pence", amount >= 0 ? json_integer(amount) : json_null(),
+                                        "to_be_confirmed", amount < 0));
+    }
+    reply_json(request, 200, json_pack("{s:o}", "fees", array));
+}
+
+void api_fees_set(struct request *request)
+{
+    json_t *body = api_read_object(request);
+    if (body == NULL)
+        return;
+    const struct catalogue *c = api_catalogue(request);
+    struct errors errors = ERRORS_INIT;
+    if (c == NULL)
+        goto out;
+    const char *kind_text = json_string_value(json_object_get(body, "kind"));
+    const char *code = json_string_value(json_object_get(body, "code"));
+    json_t *amount = json_object_get(body, "amount_pence");
+    enum study_kind kind = STUDY_QUALIFICATION;
+    if (kind_text == NULL || !study_kind_parse(kind_text, &kind))
+        errors_add(&errors, "kind", "Kind must be qualification or module");
+    const char *canonical = NULL;
+    if (code != NULL && kind == STUDY_QUALIFICATION) {
+        const struct catalogue_qualification *q = catalogue_qualification_find(c, code, strlen(code));
+        canonical = q ? q->code : NULL;
+    } else if (code != NULL) {
+        const struct catalogue_module *m = catalogue_module_find(c, code, strlen(code));
+        canonical = m ? m->code : NULL;
+    }
+    if (canonical == NULL)
+        errors_add(&errors, "code", "Choose a qualification or module from the catalogue");
+    if (amount == NULL || !(json_is_null(amount) || (json_is_integer(amount) && json_integer_value(amount) >= 0 &&
+                                                     json_integer_value(amount) <= 100000000)))
+        errors_add(&errors, "amount_pence", "Give the fee in pence, or null for to be confirmed");
+    if (errors.count > 0) {
+        api_reply_invalid(request, &errors);
+        goto out;
+    }
+    struct actor actor = api_actor(request);
+    enum store_status s = store_fee_set(request->worker->store, &actor, kind, canonical,
+                                        json_is_null(amount) ? -1 : json_integer_value(amount), api_now());
+    if (s != STORE_OK)
+        api_reply_store_status(request, s, "fee");
+    else
+        reply_json(
+            request, 200,
+            json_pack("{s:s, s:s, s:O}", "kind", study_kind_name(kind), "code", canonical, "amount_pence", amount));
+out:
+    errors_free(&errors);
+    json_decref(body);
+}
+
+static bool wants_csv(struct request *request)
+{
+    const char *format = form_get(request_query(request), "format");
+    return format != NULL && strcmp(format, "csv") == 0;
+}
+
+static void reply_csv(struct request *request, struct buf *b, const char *filename)
+{
+    char disposition[128];
+    snprintf(disposition, sizeof(disposition), "attachment; filename=\"%s\"", filename);
+    reply_header(request, "content-disposition", request_strndup(request, str_of(disposition)));
+    reply_body(request, 200, "text/csv; charset=utf-8", b->data ? b->data : "", b->len);
+    buf_free(b);
+}
+
+void api_report_funding(struct request *request)
+{
+    struct funding_row *rows;
+    size_t count;
+    if (store_report_funding(request->worker->store, request_arena(request), &rows, &count) != STORE_OK) {
+        api_reply_store_status(request, STORE_ERROR, "report");
+        return;
+    }
+    if (wants_csv(request)) {
+        struct buf b;
+        buf_init(&b, 16 * 1024 * 1024);
+        buf_append_str(&b, "funding_route,school_id,school,enrolments\r\n");
+        for (size_t i = 0; i < count; i++) {
+            csv_write_field(&b, rows[i].funding_route, 1);
+            csv_write_int(&b, rows[i].school_id, 0);
+            csv_write_field(&b, rows[i].school_name, 0);
+            csv_write_int(&b, rows[i].enrolments, 0);
+            csv_write_end(&b);
+        }
+        reply_csv(request, &b, "funding-report.csv");
+        return;
+    }
+    /* Totals by route, then the breakdown by school. */
+    json_t *by_route = json_object(), *by_school = json_array();
+    for (size_t i = 0; i < count; i++) {
+        json_int_t sum = json_integer_value(json_object_get(by_route, rows[i].funding_route)) + rows[i].enrolments;
+        json_object_set_new(by_route, rows[i].funding_route, json_integer(sum));
+        json_array_append_new(by_school,
+                              json_pack("{s:s, s:o, s:s, s:I}", "funding_route", rows[i].funding_route, "school_id",
+                                        rows[i].school_id ? json_integer(rows[i].school_id) : json_null(), "school",
+                                        rows[i].school_name, "enrolments", (json_int_t)rows[i].enrolments));
+    }
+    reply_json(request, 200, json_pack("{s:o, s:o}", "by_funding_route", by_route, "by_school", by_school));
+}
+
+void api_export_applications(struct request *request)
+{
+    struct application *list;
+    size_t count, total;
+    struct application_filter filter = {.state = -1, .limit = 500};
+    struct buf b;
+    buf_init(&b, 64 * 1024 * 1024);
+    buf_append_str(&b, "id,participant,email,kind,target,electives,school,sponsor,delivery_model,funding_route,"
+                       "scholarship_eligibility,state,decision_reason,updated_at\r\n");
+    /* Page through everything, so an export is never cut at the list limit. */
+    do {
+        if (store_application_list(request->worker->store, request->caller, &filter, request_arena(request), &list,
+                                   &count, &total) != STORE_OK) {
+            buf_free(&b);
+            api_reply_store_status(request, STORE_ERROR, "application");
+            return;
+        }
+        for (size_t i = 0; i < count; i++) {
+            const struct application *a = &list[i];
+            struct buf electives;
+            buf_init(&electives, 4096);
+            for (size_t e = 0; e < a->elective_count; e++)
+                buf_appendf(&electives, "%s%s", e ? "; " : "", a->electives[e]);
+            csv_write_int(&b, a->id, 1);
+            csv_write_field(&b, a->participant_name, 0);
+            csv_write_field(&b, a->participant_email, 0);
+            csv_write_field(&b, study_kind_name(a->kind), 0);
+            csv_write_field(&b, a->target, 0);
+            csv_write_field(&b, electives.data ? electives.data : "", 0);
+            csv_write_field(&b, a->school_name ? a->school_name : "", 0);
+            csv_write_field(&b, a->sponsor_name ? a->sponsor_name : "", 0);
+            csv_write_field(&b, delivery_model_name(a->delivery_model), 0);
+            csv_write_field(&b, funding_route_name(a->funding), 0);
+            csv_write_field(&b, a->scholarship_eligibility, 0);
+            csv_write_field(&b, application_state_name(a->state), 0);
+            csv_write_field(&b, a->decision_reason, 0);
+            json_t *t = api_time_json(a->updated_at);
+            csv_write_field(&b, json_string_value(t), 0);
+            json_decref(t);
+            csv_write_end(&b);
+            buf_free(&electives);
+        }
+        filter.offset += count;
+    } while (count > 0 && filter.offset < total);
+    reply_csv(request, &b, "applications.csv");
+}
+
+void api_export_enrolments(struct request *request)
+{
+    struct enrolment *list;
+    size_t count, total, offset = 0;
+    struct buf b;
+    buf_init(&b, 64 * 1024 * 1024);
+    buf_append_str(&b, "id,participant,kind,target,electives,cohort,school,delivery_model,funding_route,"
+                       "scholarship_eligibility,state,reason,expected_return\r\n");
+    do {
+        if (store_enrolment_list(request->worker->store, request->caller, 500, offset, request_arena(request), &list,
+                                 &count, &total) != STORE_OK) {
+            buf_free(&b);
+            api_reply_store_status(request, STORE_ERROR, "enrolment");
+            return;
+        }
+        for (size_t i = 0; i < count; i++) {
+            const struct enrolment *e = &list[i];
+            struct buf electives;
+            buf_init(&electives, 4096);
+            for (size_t k = 0; k < e->elective_count; k++)
+                buf_appendf(&electives, "%s%s", k ? "; " : "", e->electives[k]);
+            csv_write_int(&b, e->id, 1);
+            csv_write_field(&b, e->participant_name, 0);
+            csv_write_field(&b, study_kind_name(e->kind), 0);
+            csv_write_field(&b, e->target, 0);
+            csv_write_field(&b, electives.data ? electives.data : "", 0);
+            csv_write_field(&b, e->cohort_code ? e->cohort_code : "", 0);
+            csv_write_field(&b, e->school_name ? e->school_name : "", 0);
+            csv_write_field(&b, delivery_model_name(e->delivery_model), 0);
+            csv_write_field(&b, funding_route_name(e->funding), 0);
+            csv_write_field(&b, e->scholarship_eligibility, 0);
+            csv_write_field(&b, enrolment_state_name(e->state), 0);
+            csv_write_field(&b, e->reason, 0);
+            csv_write_field(&b, e->expected_return ? e->expected_return : "", 0);
+            csv_write_end(&b);
+            buf_free(&electives);
+        }
+        offset += count;
+    } while (count > 0 && offset < total);
+    reply_csv(request, &b, "enrolments.csv");
+}

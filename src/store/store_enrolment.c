@@ -1,0 +1,877 @@
+/*
+ * Applications, cohorts, enrolments, completed modules, fees and the funding report in the
+ * database. State changes are compare-and-set (UPDATE ... WHERE state = the state the rules saw),
+ * so two people acting at once cannot both move the same record, and each change is written to
+ * the record's history and to the audit log in the same transaction.
+ */
+#include "store/store_internal.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *text_or_empty(struct arena *arena, struct db_stmt *stmt, int column)
+{
+    if (db_column_is_null(stmt, column))
+        return "";
+    return arena_strndup(arena, db_column_text(stmt, column), db_column_bytes(stmt, column));
+}
+
+static const char *text_or_null(struct arena *arena, struct db_stmt *stmt, int column)
+{
+    return db_column_is_null(stmt, column) ? NULL : text_or_empty(arena, stmt, column);
+}
+
+static void bind_id_or_null(struct db_stmt *stmt, int index, int64_t id)
+{
+    if (id > 0)
+        db_bind_int64(stmt, index, id);
+    else
+        db_bind_null(stmt, index);
+}
+
+/* Ends a write: commit on success, roll back otherwise. */
+static enum store_status tx_end(struct store *store, enum store_status status)
+{
+    if (status != STORE_OK) {
+        store_tx_rollback(store);
+        return status;
+    }
+    return store_tx_commit(store) ? STORE_OK : STORE_ERROR;
+}
+
+static enum store_status audit_pack(struct store *store, const struct actor *actor, const char *action,
+                                    const char *entity, int64_t id, json_t *before, json_t *after, int64_t now)
+{
+    char *b = before ? json_dumps(before, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    char *a = after ? json_dumps(after, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    enum store_status status = store_audit(store, actor, action, entity, id, b, a, now);
+    free(b);
+    free(a);
+    json_decref(before);
+    json_decref(after);
+    return status;
+}
+
+/* Reads an ordered list of module codes (application or enrolment electives). */
+static enum store_status read_codes(struct store *store, const char *sql, int64_t id, struct arena *arena,
+                                    const char ***out, size_t *count)
+{
+    struct db_stmt *stmt = db_prepare(store->db, sql);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_int64(stmt, 1, id);
+    size_t cap = 8;
+    *out = arena_alloc(arena, sizeof(char *) * cap);
+    *count = 0;
+    enum db_result r;
+    while ((r = db_step(stmt)) == DB_ROW) {
+        if (*count + 1 == cap) {
+            const char **grown = arena_alloc(arena, sizeof(char *) * cap * 2);
+            memcpy(grown, *out, sizeof(char *) * cap);
+            *out = grown;
+            cap *= 2;
+        }
+        (*out)[(*count)++] = text_or_empty(arena, stmt, 0);
+    }
+    return r == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
+static enum store_status write_codes(struct store *store, const char *delete_sql, const char *insert_sql, int64_t id,
+                                     const char **codes, size_t count)
+{
+    struct db_stmt *stmt = db_prepare(store->db, delete_sql);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_int64(stmt, 1, id);
+    if (db_exec_stmt(stmt) != DB_DONE)
+        return STORE_ERROR;
+    for (size_t i = 0; i < count; i++) {
+        if ((stmt = db_prepare(store->db, insert_sql)) == NULL)
+            return STORE_ERROR;
+        db_bind_int64(stmt, 1, id);
+        db_bind_int64(stmt, 2, (int64_t)i);
+        db_bind_text(stmt, 3, codes[i]);
+        if (db_exec_stmt(stmt) != DB_DONE)
+            return STORE_ERROR;
+    }
+    return STORE_OK;
+}
+
+static enum store_status read_history(struct store *store, const char *sql, int64_t id, struct arena *arena,
+                                      struct history_event **out, size_t *count)
+{
+    struct db_stmt *stmt = db_prepare(store->db, sql);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_int64(stmt, 1, id);
+    size_t cap = 16;
+    *out = arena_alloc(arena, sizeof(**out) * cap);
+    *count = 0;
+    enum db_result r;
+    while ((r = db_step(stmt)) == DB_ROW) {
+        if (*count == cap) {
+            struct history_event *grown = arena_alloc(arena, sizeof(*grown) * cap * 2);
+            memcpy(grown, *out, sizeof(*grown) * cap);
+            *out = grown;
+            cap *= 2;
+        }
+        struct history_event *e = &(*out)[(*count)++];
+        e->at = db_column_int64(stmt, 0);
+        e->actor_label = text_or_empty(arena, stmt, 1);
+        e->step = text_or_empty(arena, stmt, 2);
+        e->from_state = text_or_empty(arena, stmt, 3);
+        e->to_state = text_or_empty(arena, stmt, 4);
+        e->reason = text_or_empty(arena, stmt, 5);
+    }
+    return r == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
+/* Cohorts */
+
+static const char SQL_COHORT_INSERT[] =
+    "INSERT INTO cohorts (code, kind, target, delivery_partner_id, delivery_model, starts_on, ends_on, created_at,"
+    " updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)";
+#define COHORT_COLUMNS                                                                                                 \
+    "c.id, c.code, c.kind, c.target, coalesce(c.delivery_partner_id, 0), o.name, c.delivery_model, c.starts_on,"       \
+    " c.ends_on, (SELECT count(*) FROM enrolments e WHERE e.cohort_id = c.id AND e.state IN ('active', 'deferred'))"
+static const char SQL_COHORT_GET[] = "SELECT " COHORT_COLUMNS " FROM cohorts c"
+                                     " LEFT JOIN organisations o ON o.id = c.delivery_partner_id WHERE c.id = ?1";
+static const char SQL_COHORT_LIST[] = "SELECT " COHORT_COLUMNS " FROM cohorts c"
+                                      " LEFT JOIN organisations o ON o.id = c.delivery_partner_id"
+                                      " WHERE ?1 IS NULL OR c.target = ?1 ORDER BY c.starts_on, c.id LIMIT 1000";
+
+static void read_cohort(struct db_stmt *stmt, struct arena *arena, struct cohort *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->id = db_column_int64(stmt, 0);
+    c->code = text_or_empty(arena, stmt, 1);
+    study_kind_parse(db_column_text(stmt, 2), &c->kind);
+    c->target = text_or_empty(arena, stmt, 3);
+    c->delivery_partner_id = db_column_int64(stmt, 4);
+    c->delivery_partner_name = text_or_null(arena, stmt, 5);
+    delivery_model_parse(db_column_text(stmt, 6), &c->delivery_model);
+    c->starts_on = text_or_empty(arena, stmt, 7);
+    c->ends_on = text_or_empty(arena, stmt, 8);
+    c->participant_count = db_column_int64(stmt, 9);
+}
+
+enum store_status store_cohort_create(struct store *store, const struct actor *actor, struct cohort *c, int64_t now)
+{
+    if (!store_tx_begin(store))
+        return STORE_ERROR;
+    enum store_status status = STORE_ERROR;
+    struct db_stmt *stmt = db_prepare(store->db, SQL_COHORT_INSERT);
+    if (stmt != NULL) {
+        db_bind_text(stmt, 1, c->code);
+        db_bind_text(stmt, 2, study_kind_name(c->kind));
+        db_bind_text(stmt, 3, c->target);
+        bind_id_or_null(stmt, 4, c->delivery_partner_id);
+        db_bind_text(stmt, 5, delivery_model_name(c->delivery_model));
+        db_bind_text(stmt, 6, c->starts_on);
+        db_bind_text(stmt, 7, c->ends_on);
+        db_bind_int64(stmt, 8, now);
+        enum db_result r = db_exec_stmt(stmt);
+        if (r == DB_CONSTRAINT)
+            status = STORE_CONFLICT;
+        else if (r == DB_DONE) {
+            c->id = db_last_insert_id(store->db);
+            status = audit_pack(store, actor, "cohort.create", "cohort", c->id, NULL,
+                                json_pack("{s:s, s:s, s:s, s:s, s:s}", "code", c->code, "target", c->target,
+                                          "delivery_model", delivery_model_name(c->delivery_model), "starts_on",
+                                          c->starts_on, "ends_on", c->ends_on),
+                                now);
+        }
+    }
+    return tx_end(store, status);
+}
+
+enum store_status store_cohort_get(struct store *store, int64_t id, struct arena *arena, struct cohort *out)
+{
+    struct db_stmt *stmt = db_prepare(store->db, SQL_COHORT_GET);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_int64(stmt, 1, id);
+    enum db_result r = db_step(stmt);
+    if (r == DB_DONE)
+        return STORE_NOT_FOUND;
+    if (r != DB_ROW)
+        return STORE_ERROR;
+    read_cohort(stmt, arena, out);
+    db_reset(stmt);
+    return STORE_OK;
+}
+
+enum store_status store_cohort_list(struct store *store, const char *target, struct arena *arena, struct cohort **out,
+                                    size_t *count)
+{
+    struct db_stmt *stmt = db_prepare(store->db, SQL_COHORT_LIST);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_text(stmt, 1, target);
+    *out = arena_alloc(arena, sizeof(**out) * 1000);
+    *count = 0;
+    enum db_result r;
+    while ((r = db_step(stmt)) == DB_ROW)
+        read_cohort(stmt, arena, &(*out)[(*count)++]);
+    return r == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
+/* Applications */
+
+static const char SQL_APPLICATION_INSERT[] =
+    "INSERT INTO applications (participant_id, kind, target, school_id, job_role, sponsor_id, delivery_model,"
+    " preferred_region, preferred_partner_id, funding_route, scholarship_eligibility, state, created_by, created_at,"
+    " updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'draft', ?12, ?13, ?13)";
+static const char SQL_APPLICATION_UPDATE[] =
+    "UPDATE applications SET kind = ?2, target = ?3, school_id = ?4, job_role = ?5, sponsor_id = ?6,"
+    " delivery_model = ?7, preferred_region = ?8, preferred_partner_id = ?9, funding_route = ?10,"
+    " scholarship_eligibility = ?11, updated_at = ?12 WHERE id = ?1 AND state = 'draft'";
+static const char SQL_APPLICATION_ELECTIVES_DELETE[] = "DELETE FROM application_electives WHERE application_id = ?1";
+static const char SQL_APPLICATION_ELECTIVES_INSERT[] =
+    "INSERT INTO application_electives (application_id, position, module) VALUES (?1, ?2, ?3)";
+static const char SQL_APPLICATION_ELECTIVES[] =
+    "SELECT module FROM application_electives WHERE application_id = ?1 ORDER BY position";
+#define APPLICATION_COLUMNS                                                                                            \
+    "a.id, a.participant_id, p.name, p.email, a.kind, a.target, coalesce(a.school_id, 0), school.name, a.job_role,"    \
+    " coalesce(a.sponsor_id, 0), sponsor.name, sponsor.email, a.delivery_model, a.preferred_region,"                   \
+    " coalesce(a.preferred_partner_id, 0), partner.name, a.funding_route, a.scholarship_eligibility, a.state,"         \
+    " a.decision_reason, coalesce(a.enrolment_id, 0), a.created_at, a.updated_at"
+#define APPLICATION_JOINS                                                                                              \
+    " FROM applications a JOIN users p ON p.id = a.participant_id"                                                     \
+    " LEFT JOIN organisations school ON school.id = a.school_id"                                                       \
+    " LEFT JOIN users sponsor ON sponsor.id = a.sponsor_id"                                                            \
+    " LEFT JOIN organisations partner ON partner.id = a.preferred_partner_id"
+static const char SQL_APPLICATION_GET[] = "SELECT " APPLICATION_COLUMNS APPLICATION_JOINS " WHERE a.id = ?1";
+static const char SQL_APPLICATION_LIST[] =
+    "SELECT " APPLICATION_COLUMNS ", count(*) OVER ()" APPLICATION_JOINS
+    " WHERE (?2 = 1 OR a.participant_id = ?1 OR a.sponsor_id = ?1"
+    " OR (?3 = 1 AND (a.school_id IN (SELECT organisation_id FROM user_roles WHERE user_id = ?1"
+    "     AND role = 'headteacher')))"
+    " OR (?4 = 1 AND a.preferred_partner_id IN (SELECT organisation_id FROM user_roles WHERE user_id = ?1"
+    "     AND role = 'partner_lead')))"
+    " AND (?5 = '' OR a.state = ?5) ORDER BY a.updated_at DESC, a.id DESC LIMIT ?6 OFFSET ?7";
+static const char SQL_APPLICATION_TRANSITION[] =
+    "UPDATE applications SET state = ?3, decision_reason = CASE WHEN ?4 = '' THEN decision_reason ELSE ?4 END,"
+    " updated_at = ?5 WHERE id = ?1 AND state = ?2";
+static const char SQL_APPLICATION_EVENT[] =
+    "INSERT INTO application_events (application_id, at, actor_id, actor_label, step, from_state, to_state, reason)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+static const char SQL_APPLICATION_HISTORY[] =
+    "SELECT at, actor_label, step, from_state, to_state, reason FROM application_events"
+    " WHERE application_id = ?1 ORDER BY id";
+static const char SQL_APPLICATION_SET_ENROLMENT[] = "UPDATE applications SET enrolment_id = ?2 WHERE id = ?1";
+
+static void bind_application(struct db_stmt *stmt, const struct application *a)
+{
+    db_bind_text(stmt, 2, study_kind_name(a->kind));
+    db_bind_text(stmt, 3, a->target);
+    bind_id_or_null(stmt, 4, a->school_id);
+    db_bind_text(stmt, 5, a->job_role ? a->job_role : "");
+    bind_id_or_null(stmt, 6, a->sponsor_id);
+    db_bind_text(stmt, 7, delivery_model_name(a->delivery_model));
+    db_bind_text(stmt, 8, a->preferred_region ? a->preferred_region : "");
+    bind_id_or_null(stmt, 9, a->preferred_partner_id);
+    db_bind_text(stmt, 10, funding_route_name(a->funding));
+    db_bind_text(stmt, 11, a->scholarship_eligibility ? a->scholarship_eligibility : "");
+}
+
+static json_t *application_summary(const struct application *a)
+{
+    json_t *electives = json_array();
+    for (size_t i = 0; i < a->elective_count; i++)
+        json_array_append_new(electives, json_string(a->electives[i]));
+    return json_pack("{s:s, s:s, s:o, s:s, s:s, s:I, s:I}", "kind", study_kind_name(a->kind), "target", a->target,
+                     "electives", electives, "delivery_model", delivery_model_name(a->delivery_model), "funding_route",
+                     funding_route_name(a->funding), "sponsor_id", (json_int_t)a->sponsor_id, "school_id",
+                     (json_int_t)a->school_id);
+}
+
+enum store_status store_application_create(struct store *store, const struct actor *actor, struct application *a,
+                                           int64_t now)
+{
+    if (!store_tx_begin(store))
+        return STORE_ERROR;
+    enum store_status status = STORE_ERROR;
+    struct db_stmt *stmt = db_prepare(store->db, SQL_APPLICATION_INSERT);
+    if (stmt != NULL) {
+        db_bind_int64(stmt, 1, a->participant_id);
+        bind_application(stmt, a);
+        bind_id_or_null(stmt, 12, actor->user_id);
+        db_bind_int64(stmt, 13, now);
+        enum db_result r = db_exec_stmt(stmt);
+        if (r == DB_CONSTRAINT)
+            status = STORE_NOT_FOUND; /* a person or organisation named does not exist */
+        else if (r == DB_DONE) {
+            a->id = db_last_insert_id(store->db);
+            status = write_codes(store, SQL_APPLICATION_ELECTIVES_DELETE, SQL_APPLICATION_ELECTIVES_INSERT, a->id,
+                                 a->electives, a->elective_count);
+            if (status == STORE_OK)
+                status = audit_pack(store, actor, "application.create", "application", a->id, NULL,
+                                    application_summary(a), now);
+        }
+    }
+    return tx_end(store, status);
+}
+
+enum store_status store_application_update(struct store *store, const struct actor *actor, const struct application *a,
+                                           int64_t now)
+{
+    if (!store_tx_begin(store))
+        return STORE_ERROR;
+    enum store_status status = STORE_ERROR;
+    struct db_stmt *stmt = db_prepare(store->db, SQL_APPLICATION_UPDATE);
+    if (stmt != NULL) {
+        db_bind_int64(stmt, 1, a->id);
+        bind_application(stmt, a);
+        db_bind_int64(stmt, 12, now);
+        enum db_result r = db_exec_stmt(stmt);
+        if (r == DB_CONSTRAINT)
+            status = STORE_NOT_FOUND;
+        else if (r == DB_DONE)
+            status = db_changes(store->db) > 0 ? STORE_OK : STORE_CONFLICT;
+        if (status == STORE_OK)
+            status = write_codes(store, SQL_APPLICATION_ELECTIVES_DELETE, SQL_APPLICATION_ELECTIVES_INSERT, a->id,
+                                 a->electives, a->elective_count);
+        if (status == STORE_OK)
+            status =
+                audit_pack(store, actor, "application.update", "application", a->id, NULL, application_summary(a), now);
+    }
+    return tx_end(store, status);
+}
+
+static void read_application(struct db_stmt *stmt, struct arena *arena, struct application *a)
+{
+    memset(a, 0, sizeof(*a));
+    a->id = db_column_int64(stmt, 0);
+    a->participant_id = db_column_int64(stmt, 1);
+    a->participant_name = text_or_empty(arena, stmt, 2);
+    a->participant_email = text_or_empty(arena, stmt, 3);
+    study_kind_parse(db_column_text(stmt, 4), &a->kind);
+    a->target = text_or_empty(arena, stmt, 5);
+    a->school_id = db_column_int64(stmt, 6);
+    a->school_name = text_or_null(arena, stmt, 7);
+    a->job_role = text_or_empty(arena, stmt, 8);
+    a->sponsor_id = db_column_int64(stmt, 9);
+    a->sponsor_name = text_or_null(arena, stmt, 10);
+    a->sponsor_email = text_or_null(arena, stmt, 11);
+    delivery_model_parse(db_column_text(stmt, 12), &a->delivery_model);
+    a->preferred_region = text_or_empty(arena, stmt, 13);
+    a->preferred_partner_id = db_column_int64(stmt, 14);
+    a->preferred_partner_name = text_or_null(arena, stmt, 15);
+    funding_route_parse(db_column_text(stmt, 16), &a->funding);
+    a->scholarship_eligibility = text_or_empty(arena, stmt, 17);
+    application_state_parse(db_column_text(stmt, 18), &a->state);
+    a->decision_reason = text_or_empty(arena, stmt, 19);
+    a->enrolment_id = db_column_int64(stmt, 20);
+    a->created_at = db_column_int64(stmt, 21);
+    a->updated_at = db_column_int64(stmt, 22);
+}
+
+enum store_status store_application_get(struct store *store, int64_t id, struct arena *arena, struct application *out)
+{
+    struct db_stmt *stmt = db_prepare(store->db, SQL_APPLICATION_GET);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_int64(stmt, 1, id);
+    enum db_result r = db_step(stmt);
+    if (r == DB_DONE)
+        return STORE_NOT_FOUND;
+    if (r != DB_ROW)
+        return STORE_ERROR;
+    read_application(stmt, arena, out);
+    db_reset(stmt);
+    return read_codes(store, SQL_APPLICATION_ELECTIVES, id, arena, &out->electives, &out->elective_count);
+}
+
+enum store_status store_application_history(struct store *store, int64_t id, struct arena *arena,
+                                            struct history_event **out, size_t *count)
+{
+    return read_history(store, SQL_APPLICATION_HISTORY, id, arena, out, count);
+}
+
+enum store_status store_application_list(struct store *store, const struct caller *caller,
+                                         const struct application_filter *filter, struct arena *arena,
+                                         struct application **out, size_t *count, size_t *total)
+{
+    struct db_stmt *stmt = db_prepare(store->db, SQL_APPLICATION_LIST);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    size_t limit = filter->limit == 0 || filter->limit > 500 ? 500 : filter->limit;
+    db_bind_int64(stmt, 1, caller ? caller->user_id : 0);
+    db_bind_int64(stmt, 2, caller_has(caller, ROLE_ADMIN));
+    db_bind_int64(stmt, 3, caller_has(caller, ROLE_HEADTEACHER));
+    db_bind_int64(stmt, 4, caller_has(caller, ROLE_PARTNER_LEAD));
+    db_bind_text(stmt, 5, filter->state >= 0 ? application_state_name((enum application_state)filter->state) : "");
+    db_bind_int64(stmt, 6, (int64_t)limit);
+    db_bind_int64(stmt, 7, (int64_t)filter->offset);
+    *out = arena_alloc(arena, sizeof(**out) * limit);
+    *count = 0;
+    *total = 0;
+    enum db_result r;
+    while ((r = db_step(stmt)) == DB_ROW) {
+        read_application(stmt, arena, &(*out)[*count]);
+        *total = (size_t)db_column_int64(stmt, 23);
+        (*count)++;
+    }
+    if (r != DB_DONE)
+        return STORE_ERROR;
+    for (size_t i = 0; i < *count; i++)
+        if (read_codes(store, SQL_APPLICATION_ELECTIVES, (*out)[i].id, arena, &(*out)[i].electives,
+                       &(*out)[i].elective_count) != STORE_OK)
+            return STORE_ERROR;
+    return STORE_OK;
+}
+
+/* Writes a history row for a state change (both kinds of record share the shape). */
+static enum store_status record_step(struct store *store, const char *sql, const struct actor *actor, int64_t id,
+                                     const char *step, const char *from, const char *to, const char *reason,
+                                     int64_t now, int64_t cohort_id, const char *expected_return)
+{
+    struct db_stmt *stmt = db_prepare(store->db, sql);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_int64(stmt, 1, id);
+    db_bind_int64(stmt, 2, now);
+    bind_id_or_null(stmt, 3, actor->user_id);
+    db_bind_text(stmt, 4, actor->label ? actor->label : "system");
+    db_bind_text(stmt, 5, step);
+    db_bind_text(stmt, 6, from);
+    db_bind_text(stmt, 7, to);
+    db_bind_text(stmt, 8, reason ? reason : "");
+    if (cohort_id >= 0) { /* enrolment events carry two more columns */
+        bind_id_or_null(stmt, 9, cohort_id);
+        db_bind_text(stmt, 10, expected_return);
+    }
+    return db_exec_stmt(stmt) == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
+enum store_status store_application_transition(struct store *store, const struct actor *actor, int64_t id,
+                                               enum application_state from, enum application_state to, const char *step,
+                                               const char *reason, int64_t now)
+{
+    if (!store_tx_begin(store))
+        return STORE_ERROR;
+    enum store_status status = STORE_ERROR;
+    struct db_stmt *stmt = db_prepare(store->db, SQL_APPLICATION_TRANSITION);
+    if (stmt != NULL) {
+        db_bind_int64(stmt, 1, id);
+        db_bind_text(stmt, 2, application_state_name(from));
+        db_bind_text(stmt, 3, application_state_name(to));
+        db_bind_text(stmt, 4, reason ? reason : "");
+        db_bind_int64(stmt, 5, now);
+        if (db_exec_stmt(stmt) == DB_DONE)
+            status = db_changes(store->db) > 0 ? STORE_OK : STORE_CONFLICT;
+    }
+    if (status == STORE_OK)
+        status = record_step(store, SQL_APPLICATION_EVENT, actor, id, step, application_state_name(from),
+                             application_state_name(to), reason, now, -1, NULL);
+    if (status == STORE_OK)
+        status = audit_pack(store, actor, "application.step", "application", id,
+                            json_pack("{s:s}", "state", application_state_name(from)),
+                            json_pack("{s:s, s:s, s:s}", "state", application_state_name(to), "step", step, "reason",
+                                      reason ? reason : ""),
+                            now);
+    return tx_end(store, status);
+}
+
+enum store_status store_application_set_enrolment(struct store *store, int64_t id, int64_t enrolment_id)
+{
+    struct db_stmt *stmt = db_prepare(store->db, SQL_APPLICATION_SET_ENROLMENT);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_int64(stmt, 1, id);
+    db_bind_int64(stmt, 2, enrolment_id);
+    return db_exec_stmt(stmt) == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
+/* Enrolments */
+
+static const char SQL_ENROLMENT_INSERT[] =
+    "INSERT INTO enrolments (participant_id, application_id, kind, target, cohort_id, delivery_model, funding_route,"
+    " scholarship_eligibility, school_id, state, created_at, updated_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'active', ?10, ?10)";
+static const char SQL_ENROLMENT_ELECTIVES_DELETE[] = "DELETE FROM enrolment_electives WHERE enrolment_id = ?1";
+static const char SQL_ENROLMENT_ELECTIVES_INSERT[] =
+    "INSERT INTO enrolment_electives (enrolment_id, position, module) VALUES (?1, ?2, ?3)";
+static const char SQL_ENROLMENT_ELECTIVES[] =
+    "SELECT module FROM enrolment_electives WHERE enrolment_id = ?1 ORDER BY position";
+#define ENROLMENT_COLUMNS                                                                                              \
+    "e.id, e.participant_id, p.name, coalesce(e.application_id, 0), e.kind, e.target, coalesce(e.cohort_id, 0),"       \
+    " c.code, coalesce(c.delivery_partner_id, 0), e.delivery_model, e.funding_route, e.scholarship_eligibility,"       \
+    " coalesce(e.school_id, 0), s.name, e.state, e.reason, e.expected_return, e.created_at, e.updated_at"
+#define ENROLMENT_JOINS                                                                                                \
+    " FROM enrolments e JOIN users p ON p.id = e.participant_id LEFT JOIN cohorts c ON c.id = e.cohort_id"             \
+    " LEFT JOIN organisations s ON s.id = e.school_id"
+static const char SQL_ENROLMENT_GET[] = "SELECT " ENROLMENT_COLUMNS ENROLMENT_JOINS " WHERE e.id = ?1";
+static const char SQL_ENROLMENT_FOR[] =
+    "SELECT " ENROLMENT_COLUMNS ENROLMENT_JOINS " WHERE e.participant_id = ?1 ORDER BY e.id DESC";
+static const char SQL_ENROLMENT_LIST[] =
+    "SELECT " ENROLMENT_COLUMNS ", count(*) OVER ()" ENROLMENT_JOINS " WHERE ?2 = 1 OR e.participant_id = ?1"
+    " OR (?3 = 1 AND c.delivery_partner_id IN (SELECT organisation_id FROM user_roles WHERE user_id = ?1"
+    "     AND role = 'partner_lead'))"
+    " OR (?4 = 1 AND e.school_id IN (SELECT organisation_id FROM user_roles WHERE user_id = ?1"
+    "     AND role = 'headteacher'))"
+    " OR EXISTS (SELECT 1 FROM assignments a WHERE a.staff_id = ?1 AND a.participant_id = e.participant_id"
+    "     AND ((a.kind = 'coach' AND ?5 = 1) OR (a.kind = 'mentor' AND ?6 = 1)))"
+    " ORDER BY e.id DESC LIMIT ?7 OFFSET ?8";
+static const char SQL_ENROLMENT_TRANSITION[] =
+    "UPDATE enrolments SET state = ?3, reason = ?4, expected_return = ?5,"
+    " cohort_id = CASE WHEN ?6 IS NULL THEN cohort_id ELSE ?6 END, updated_at = ?7 WHERE id = ?1 AND state = ?2";
+static const char SQL_ENROLMENT_EVENT[] =
+    "INSERT INTO enrolment_events (enrolment_id, at, actor_id, actor_label, step, from_state, to_state, reason,"
+    " cohort_id, expected_return) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+static const char SQL_ENROLMENT_HISTORY[] =
+    "SELECT at, actor_label, step, from_state, to_state, reason FROM enrolment_events"
+    " WHERE enrolment_id = ?1 ORDER BY id";
+
+static void read_enrolment(struct db_stmt *stmt, struct arena *arena, struct enrolment *e)
+{
+    memset(e, 0, sizeof(*e));
+    e->id = db_column_int64(stmt, 0);
+    e->participant_id = db_column_int64(stmt, 1);
+    e->participant_name = text_or_empty(arena, stmt, 2);
+    e->application_id = db_column_int64(stmt, 3);
+    study_kind_parse(db_column_text(stmt, 4), &e->kind);
+    e->target = text_or_empty(arena, stmt, 5);
+    e->cohort_id = db_column_int64(stmt, 6);
+    e->cohort_code = text_or_null(arena, stmt, 7);
+    e->cohort_partner_id = db_column_int64(stmt, 8);
+    delivery_model_parse(db_column_text(stmt, 9), &e->delivery_model);
+    funding_route_parse(db_column_text(stmt, 10), &e->funding);
+    e->scholarship_eligibility = text_or_empty(arena, stmt, 11);
+    e->school_id = db_column_int64(stmt, 12);
+    e->school_name = text_or_null(arena, stmt, 13);
+    enrolment_state_parse(db_column_text(stmt, 14), &e->state);
+    e->reason = text_or_empty(arena, stmt, 15);
+    e->expected_return = text_or_null(arena, stmt, 16);
+    e->created_at = db_column_int64(stmt, 17);
+    e->updated_at = db_column_int64(stmt, 18);
+}
+
+enum store_status store_enrolment_create(struct store *store, const struct actor *actor, struct enrolment *e,
+                                         int64_t now)
+{
+    if (!store_tx_begin(store))
+        return STORE_ERROR;
+    enum store_status status = STORE_ERROR;
+    struct db_stmt *stmt = db_prepare(store->db, SQL_ENROLMENT_INSERT);
+    if (stmt != NULL) {
+        db_bind_int64(stmt, 1, e->participant_id);
+        bind_id_or_null(stmt, 2, e->application_id);
+        db_bind_text(stmt, 3, study_kind_name(e->kind));
+        db_bind_text(stmt, 4, e->target);
+        bind_id_or_null(stmt, 5, e->cohort_id);
+        db_bind_text(stmt, 6, delivery_model_name(e->delivery_model));
+        db_bind_text(stmt, 7, funding_route_name(e->funding));
+        db_bind_text(stmt, 8, e->scholarship_eligibility ? e->scholarship_eligibility : "");
+        bind_id_or_null(stmt, 9, e->school_id);
+        db_bind_int64(stmt, 10, now);
+        enum db_result r = db_exec_stmt(stmt);
+        if (r == DB_CONSTRAINT)
+            status = STORE_CONFLICT;
+        else if (r == DB_DONE) {
+            e->id = db_last_insert_id(store->db);
+            status = write_codes(store, SQL_ENROLMENT_ELECTIVES_DELETE, SQL_ENROLMENT_ELECTIVES_INSERT, e->id,
+                                 e->electives, e->elective_count);
+            if (status == STORE_OK)
+                status = record_step(store, SQL_ENROLMENT_EVENT, actor, e->id, "enrol", "", "active", "", now,
+                                     e->cohort_id, NULL);
+            if (status == STORE_OK)
+                status =
+                    audit_pack(store, actor, "enrolment.create", "enrolment", e->id, NULL,
+                               json_pack("{s:I, s:s, s:s, s:I, s:s}", "participant_id", (json_int_t)e->participant_id,
+                                         "target", e->target, "funding_route", funding_route_name(e->funding),
+                                         "cohort_id", (json_int_t)e->cohort_id, "state", "active"),
+                               now);
+        }
+    }
+    return tx_end(store, status);
+}
+
+static enum store_status enrolment_fill(struct store *store, struct arena *arena, struct enrolment *e)
+{
+    return read_codes(store, SQL_ENROLMENT_ELECTIVES, e->id, arena, &e->electives, &e->elective_count);
+}
+
+enum store_status store_enrolment_get(struct store *store, int64_t id, struct arena *arena, struct enrolment *out)
+{
+    struct db_stmt *stmt = db_prepare(store->db, SQL_ENROLMENT_GET);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_int64(stmt, 1, id);
+    enum db_result r = db_step(stmt);
+    if (r == DB_DONE)
+        return STORE_NOT_FOUND;
+    if (r != DB_ROW)
+        return STORE_ERROR;
+    read_enrolment(stmt, arena, out);
+    db_reset(stmt);
+    return enrolment_fill(store, arena, out);
+}
+
+enum store_status store_enrolment_history(struct store *store, int64_t id, struct arena *arena,
+                                          struct history_event **out, size_t *count)
+{
+    return read_history(store, SQL_ENROLMENT_HISTORY, id, arena, out, count);
+}
+
+/* Runs an enrolment query whose rows are ENROLMENT_COLUMNS (and maybe a total after them). */
+static enum store_status enrolment_rows(struct store *store, struct db_stmt *stmt, size_t limit, bool with_total,
+                                        struct arena *arena, struct enrolment **out, size_t *count, size_t *total)
+{
+    *out = arena_alloc(arena, sizeof(**out) * limit);
+    *count = 0;
+    enum db_result r;
+    while (*count < limit && (r = db_step(stmt)) == DB_ROW) {
+        read_enrolment(stmt, arena, &(*out)[*count]);
+        if (with_total)
+            *total = (size_t)db_column_int64(stmt, 19);
+        (*count)++;
+    }
+    db_reset(stmt);
+    for (size_t i = 0; i < *count; i++)
+        if (enrolment_fill(store, arena, &(*out)[i]) != STORE_OK)
+            return STORE_ERROR;
+    return STORE_OK;
+}
+
+enum store_status store_enrolment_list_for(struct store *store, int64_t participant_id, struct arena *arena,
+                                           struct enrolment **out, size_t *count)
+{
+    struct db_stmt *stmt = db_prepare(store->db, SQL_ENROLMENT_FOR);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_int64(stmt, 1, participant_id);
+    size_t total;
+    return enrolment_rows(store, stmt, 1000, false, arena, out, count, &total);
+}
+
+enum store_status store_enrolment_list(struct store *store, const struct caller *caller, size_t limit, size_t offset,
+                                       struct arena *arena, struct enrolment **out, size_t *count, size_t *total)
+{
+    struct db_stmt *stmt = db_prepare(store->db, SQL_ENROLMENT_LIST);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    if (limit == 0 || limit > 500)
+        limit = 500;
+    db_bind_int64(stmt, 1, caller ? caller->user_id : 0);
+    db_bind_int64(stmt, 2, caller_has(caller, ROLE_ADMIN));
+    db_bind_int64(stmt, 3, caller_has(caller, ROLE_PARTNER_LEAD));
+    db_bind_int64(stmt, 4, caller_has(caller, ROLE_HEADTEACHER));
+    db_bind_int64(stmt, 5, caller_has(caller, ROLE_COACH));
+    db_bind_int64(stmt, 6, caller_has(caller, ROLE_MENTOR));
+    db_bind_int64(stmt, 7, (int64_t)limit);
+    db_bind_int64(stmt, 8, (int64_t)offset);
+    *total = 0;
+    return enrolment_rows(store, stmt, limit, true, arena, out, count, total);
+}
+
+enum store_status store_enrolment_transition(struct store *store, const struct actor *actor, int64_t id,
+                                             const struct enrolment_change *change, int64_t now)
+{
+    if (!store_tx_begin(store))
+        return STORE_ERROR;
+    enum store_status status = STORE_ERROR;
+    struct db_stmt *stmt = db_prepare(store->db, SQL_ENROLMENT_TRANSITION);
+    if (stmt != NULL) {
+        db_bind_int64(stmt, 1, id);
+        db_bind_text(stmt, 2, enrolment_state_name(change->from));
+        db_bind_text(stmt, 3, enrolment_state_name(change->to));
+        db_bind_text(stmt, 4, change->reason ? change->reason : "");
+        db_bind_text(stmt, 5, change->to == ENROLMENT_DEFERRED ? change->expected_return : NULL);
+        bind_id_or_null(stmt, 6, change->cohort_id);
+        db_bind_int64(stmt, 7, now);
+        enum db_result r = db_exec_stmt(stmt);
+        if (r == DB_CONSTRAINT)
+            status = STORE_NOT_FOUND; /* the cohort does not exist */
+        else if (r == DB_DONE)
+            status = db_changes(store->db) > 0 ? STORE_OK : STORE_CONFLICT;
+    }
+    if (status == STORE_OK)
+        status = record_step(store, SQL_ENROLMENT_EVENT, actor, id, change->step, enrolment_state_name(change->from),
+                             enrolment_state_name(change->to), change->reason, now, change->cohort_id,
+                             change->expected_return);
+    if (status == STORE_OK)
+        status = audit_pack(store, actor, "enrolment.step", "enrolment", id,
+                            json_pack("{s:s}", "state", enrolment_state_name(change->from)),
+                            json_pack("{s:s, s:s, s:s, s:I}", "state", enrolment_state_name(change->to), "step",
+                                      change->step, "reason", change->reason ? change->reason : "", "cohort_id",
+                                      (json_int_t)change->cohort_id),
+                            now);
+    return tx_end(store, status);
+}
+
+/* Completed modules */
+
+static const char SQL_COMPLETIONS[] =
+    "SELECT module, completed_on FROM module_completions WHERE participant_id = ?1 ORDER BY completed_on, id";
+static const char SQL_COMPLETION_INSERT[] =
+    "INSERT INTO module_completions (participant_id, module, completed_on, enrolment_id, note, recorded_by,"
+    " recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+
+enum store_status store_completions(struct store *store, int64_t participant_id, struct arena *arena,
+                                    struct completed_module **out, size_t *count)
+{
+    struct db_stmt *stmt = db_prepare(store->db, SQL_COMPLETIONS);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_int64(stmt, 1, participant_id);
+    size_t cap = 64;
+    *out = arena_alloc(arena, sizeof(**out) * cap);
+    *count = 0;
+    enum db_result r;
+    while ((r = db_step(stmt)) == DB_ROW && *count < cap) {
+        (*out)[*count].code = text_or_empty(arena, stmt, 0);
+        (*out)[*count].completed_on = text_or_empty(arena, stmt, 1);
+        (*count)++;
+    }
+    if (r == DB_ROW)
+        db_reset(stmt); /* more modules than any curriculum has: the rest cannot matter */
+    return r == DB_ERROR || r == DB_CONSTRAINT ? STORE_ERROR : STORE_OK;
+}
+
+enum store_status store_completion_record(struct store *store, const struct actor *actor, int64_t participant_id,
+                                          const char *module, const char *completed_on, int64_t enrolment_id,
+                                          const char *note, int64_t now)
+{
+    if (!store_tx_begin(store))
+        return STORE_ERROR;
+    enum store_status status = STORE_ERROR;
+    struct db_stmt *stmt = db_prepare(store->db, SQL_COMPLETION_INSERT);
+    if (stmt != NULL) {
+        db_bind_int64(stmt, 1, participant_id);
+        db_bind_text(stmt, 2, module);
+        db_bind_text(stmt, 3, completed_on);
+        bind_id_or_null(stmt, 4, enrolment_id);
+        db_bind_text(stmt, 5, note ? note : "");
+        bind_id_or_null(stmt, 6, actor->user_id);
+        db_bind_int64(stmt, 7, now);
+        enum db_result r = db_exec_stmt(stmt);
+        if (r == DB_CONSTRAINT)
+            status = STORE_CONFLICT;
+        else if (r == DB_DONE)
+            status = audit_pack(store, actor, "completion.record", "user", participant_id, NULL,
+                                json_pack("{s:s, s:s, s:I}", "module", module, "completed_on", completed_on,
+                                          "enrolment_id", (json_int_t)enrolment_id),
+                                now);
+    }
+    return tx_end(store, status);
+}
+
+/* Fees */
+
+static const char SQL_FEE_PUT[] =
+    "INSERT INTO fees (item_kind, item_code, amount_pence, updated_at) VALUES (?1, ?2, ?3, ?4)"
+    " ON CONFLICT (item_kind, item_code) DO UPDATE SET amount_pence = ?3, updated_at = ?4";
+static const char SQL_FEE_LIST[] =
+    "SELECT item_kind, item_code, coalesce(amount_pence, -1) FROM fees ORDER BY item_kind DESC, item_code";
+
+enum store_status store_fee_set(struct store *store, const struct actor *actor, enum study_kind kind, const char *code,
+                                int64_t amount_pence, int64_t now)
+{
+    if (!store_tx_begin(store))
+        return STORE_ERROR;
+    enum store_status status = STORE_ERROR;
+    struct db_stmt *stmt = db_prepare(store->db, SQL_FEE_PUT);
+    if (stmt != NULL) {
+        db_bind_text(stmt, 1, study_kind_name(kind));
+        db_bind_text(stmt, 2, code);
+        if (amount_pence >= 0)
+            db_bind_int64(stmt, 3, amount_pence);
+        else
+            db_bind_null(stmt, 3);
+        db_bind_int64(stmt, 4, now);
+        if (db_exec_stmt(stmt) == DB_DONE)
+            status = audit_pack(store, actor, "fee.set", "fee", 0, NULL,
+                                json_pack("{s:s, s:s, s:o}", "kind", study_kind_name(kind), "code", code,
+                                          "amount_pence", amount_pence >= 0 ? json_integer(amount_pence) : json_null()),
+                                now);
+    }
+    return tx_end(store, status);
+}
+
+enum store_status store_fee_list(struct store *store, struct arena *arena, struct fee **out, size_t *count)
+{
+    struct db_stmt *stmt = db_prepare(store->db, SQL_FEE_LIST);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    *out = arena_alloc(arena, sizeof(**out) * 1000);
+    *count = 0;
+    enum db_result r;
+    while (*count < 1000 && (r = db_step(stmt)) == DB_ROW) {
+        struct fee *f = &(*out)[(*count)++];
+        study_kind_parse(db_column_text(stmt, 0), &f->kind);
+        f->code = text_or_empty(arena, stmt, 1);
+        f->amount_pence = db_column_int64(stmt, 2);
+    }
+    db_reset(stmt);
+    return STORE_OK;
+}
+
+/* Reports */
+
+static const char SQL_REPORT_FUNDING[] =
+    "SELECT e.funding_route, coalesce(e.school_id, 0), coalesce(s.name, ''), count(*) FROM enrolments e"
+    " LEFT JOIN organisations s ON s.id = e.school_id WHERE e.state <> 'withdrawn'"
+    " GROUP BY e.funding_route, e.school_id ORDER BY e.funding_route, s.name";
+
+enum store_status store_report_funding(struct store *store, struct arena *arena, struct funding_row **out,
+                                       size_t *count)
+{
+    struct db_stmt *stmt = db_prepare(store->db, SQL_REPORT_FUNDING);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    size_t cap = 5000;
+    *out = arena_alloc(arena, sizeof(**out) * cap);
+    *count = 0;
+    enum db_result r;
+    while (*count < cap && (r = db_step(stmt)) == DB_ROW) {
+        struct funding_row *row = &(*out)[(*count)++];
+        row->funding_route = text_or_empty(arena, stmt, 0);
+        row->school_id = db_column_int64(stmt, 1);
+        row->school_name = text_or_empty(arena, stmt, 2);
+        row->enrolments = db_column_int64(stmt, 3);
+    }
+    db_reset(stmt);
+    return STORE_OK;
+}
+
+/* Relations for the policy */
+
+static const char SQL_RELATION_APPLICATION[] =
+    "SELECT a.participant_id, a.sponsor_id = ?1,"
+    " a.preferred_partner_id IN (SELECT organisation_id FROM user_roles WHERE user_id = ?1 AND role = 'partner_lead'),"
+    " a.school_id IN (SELECT organisation_id FROM user_roles WHERE user_id = ?1 AND role = 'headteacher')"
+    " FROM applications a WHERE a.id = ?2";
+static const char SQL_RELATION_ENROLMENT[] =
+    "SELECT e.participant_id, 0,"
+    " c.delivery_partner_id IN (SELECT organisation_id FROM user_roles WHERE user_id = ?1 AND role = 'partner_lead'),"
+    " e.school_id IN (SELECT organisation_id FROM user_roles WHERE user_id = ?1 AND role = 'headteacher')"
+    " FROM enrolments e LEFT JOIN cohorts c ON c.id = e.cohort_id WHERE e.id = ?2";
+
+enum store_status store_relation_record(struct store *store, const struct caller *caller, enum resource resource,
+                                        int64_t id, struct relation *out)
+{
+    struct db_stmt *stmt =
+        db_prepare(store->db, resource == RESOURCE_APPLICATION ? SQL_RELATION_APPLICATION : SQL_RELATION_ENROLMENT);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_int64(stmt, 1, caller ? caller->user_id : 0);
+    db_bind_int64(stmt, 2, id);
+    enum db_result r = db_step(stmt);
+    if (r == DB_DONE)
+        return STORE_OK; /* out->exists stays false */
+    if (r != DB_ROW)
+        return STORE_ERROR;
+    int64_t participant = db_column_int64(stmt, 0);
+    bool sponsor = db_column_int64(stmt, 1) != 0;
+    bool partner = db_column_int64(stmt, 2) != 0;
+    bool school = db_column_int64(stmt, 3) != 0;
+    db_reset(stmt);
+    enum store_status status = store_relation(store, caller, RESOURCE_USER, participant, out);
+    out->sponsor = sponsor;
+    out->partner_record = partner;
+    out->at_own_school = out->at_own_school || school;
+    return status;
+}
