@@ -5,6 +5,7 @@
 #include "lib/secret.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Makes a one-time link for user and queues the email carrying it. */
@@ -79,9 +80,10 @@ enum store_status accounts_grant_role(const struct accounts_env *env, int64_t us
     return status;
 }
 
-enum store_status accounts_invite(const struct accounts_env *env, const char *email, const char *name,
-                                  int64_t organisation_id, enum role role, int64_t role_organisation_id,
-                                  int64_t *user_id, struct errors *errors)
+/* Creates the person and grants the role; with invite, also queues the invitation. */
+static enum store_status create_person(const struct accounts_env *env, const char *email, const char *name,
+                                       int64_t organisation_id, enum role role, int64_t role_organisation_id,
+                                       bool invite, int64_t *user_id, struct errors *errors)
 {
     size_t before = errors->count;
     account_user_validate(email, name, errors);
@@ -98,13 +100,35 @@ enum store_status accounts_invite(const struct accounts_env *env, const char *em
     int64_t grant_id;
     if (status == STORE_OK)
         status = accounts_grant_role(env, *user_id, role, role_organisation_id, &grant_id, errors);
-    if (status == STORE_OK)
+    if (status == STORE_OK && invite)
         status = accounts_send_invitation(env, *user_id);
     if (status != STORE_OK) {
         store_rollback(env->store);
         return status;
     }
     return store_commit(env->store);
+}
+
+enum store_status accounts_create_person(const struct accounts_env *env, const char *email, const char *name,
+                                         int64_t organisation_id, enum role role, int64_t role_organisation_id,
+                                         int64_t *user_id, struct errors *errors)
+{
+    return create_person(env, email, name, organisation_id, role, role_organisation_id, false, user_id, errors);
+}
+
+enum store_status accounts_invite(const struct accounts_env *env, const char *email, const char *name,
+                                  int64_t organisation_id, enum role role, int64_t role_organisation_id,
+                                  int64_t *user_id, struct errors *errors)
+{
+    return create_person(env, email, name, organisation_id, role, role_organisation_id, true, user_id, errors);
+}
+
+void accounts_base_url(struct store *store, char *out, size_t size)
+{
+    const char *env_url = getenv("NPQ_BASE_URL");
+    if (store_setting_get(store, "base_url", out, size) == STORE_OK && *out != '\0')
+        return;
+    snprintf(out, size, "%s", env_url && *env_url ? env_url : "http://127.0.0.1:8080");
 }
 
 enum store_status accounts_send_invitation(const struct accounts_env *env, int64_t user_id)

@@ -31,6 +31,14 @@ struct accounts_env {
 };
 
 /*
+ * Creates an account with one role, without emailing anyone (the command line's first
+ * administrator, demonstration data). Same checks and results as accounts_invite.
+ */
+enum store_status accounts_create_person(const struct accounts_env *env, const char *email, const char *name,
+                                         int64_t organisation_id, enum role role, int64_t role_organisation_id,
+                                         int64_t *user_id, struct errors *errors);
+
+/*
  * Creates an account with one role and emails an invitation to set a password. organisation_id
  * is the person's school or partner (0 for none); role_organisation_id scopes the role (see
  * role_scope_kind). On failure returns STORE_CONFLICT (email taken), STORE_NOT_FOUND or
@@ -39,6 +47,10 @@ struct accounts_env {
 enum store_status accounts_invite(const struct accounts_env *env, const char *email, const char *name,
                                   int64_t organisation_id, enum role role, int64_t role_organisation_id,
                                   int64_t *user_id, struct errors *errors);
+
+/* The address links in emails start with: the one the server last started with, else
+ * $NPQ_BASE_URL, else http://127.0.0.1:8080. Copied into out. */
+void accounts_base_url(struct store *store, char *out, size_t size);
 
 /* Sends a fresh invitation link to an existing account. */
 enum store_status accounts_send_invitation(const struct accounts_env *env, int64_t user_id);

@@ -6,6 +6,7 @@
 
 #include "app/accounts.h"
 #include "app/imports.h"
+#include "domain/password.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -78,15 +79,23 @@ static int user_add(int argc, char **argv)
     /* The role's scope and the person's organisation are the same one from here. */
     enum organisation_kind kind;
     int64_t scope = role_scope_kind(role, &kind) ? organisation : 0;
-    enum store_status s = accounts_invite(&env, email, name, organisation, role, scope, &id, &errors);
-    if (s == STORE_OK && password_stdin) {
-        char password[512];
-        if (!read_line(password, sizeof(password))) {
-            fprintf(stderr, "npq: expected the password on standard input\n");
-            s = STORE_ERROR;
-        } else {
+    /* With a password given there is nobody to invite: the person can sign in at once. The
+     * password is read and checked before anything is created. */
+    char password[512] = "";
+    if (password_stdin && !read_line(password, sizeof(password))) {
+        fprintf(stderr, "npq: expected the password on standard input\n");
+        store_close(store);
+        return 1;
+    }
+    enum store_status s = STORE_ERROR;
+    if (password_stdin) {
+        password_check(password, email, name, &errors);
+        s = errors.count > 0 ? STORE_CONFLICT
+                             : accounts_create_person(&env, email, name, organisation, role, scope, &id, &errors);
+        if (s == STORE_OK)
             s = accounts_set_password(&env, id, password, &errors);
-        }
+    } else {
+        s = accounts_invite(&env, email, name, organisation, role, scope, &id, &errors);
     }
     int rc = 0;
     if (s != STORE_OK) {
@@ -315,9 +324,9 @@ int cli_import(int argc, char **argv)
         free(csv);
         return 1;
     }
-    struct accounts_env env = {store, &cli_actor,
-                               getenv("NPQ_BASE_URL") ? getenv("NPQ_BASE_URL") : "http://127.0.0.1:8080",
-                               (int64_t)time(NULL)};
+    char base_url[512];
+    accounts_base_url(store, base_url, sizeof(base_url));
+    struct accounts_env env = {store, &cli_actor, base_url, (int64_t)time(NULL)};
     struct arena arena = ARENA_INIT;
     struct import_report report;
     imports_run(&env, kind, csv, len, dry_run, &arena, &report);

@@ -47,9 +47,8 @@ static int64_t person(const struct accounts_env *env, const char *email, const c
     if (id != 0)
         return id;
     struct errors errors = ERRORS_INIT;
-    int64_t grant_id;
-    if (store_user_create(env->store, env->actor, email, name, organisation_id, env->now, &id) != STORE_OK ||
-        accounts_grant_role(env, id, role, role_organisation_id, &grant_id, &errors) != STORE_OK ||
+    if (accounts_create_person(env, email, name, organisation_id, role, role_organisation_id, &id, &errors) !=
+            STORE_OK ||
         accounts_set_password(env, id, DEMO_PASSWORD, &errors) != STORE_OK) {
         for (size_t i = 0; i < errors.count; i++)
             fprintf(stderr, "npq: %s: %s: %s\n", email, errors.items[i].where, errors.items[i].message);
@@ -70,7 +69,8 @@ int cli_demo(int argc, char **argv)
     if (store == NULL)
         return 1;
     int64_t now = (int64_t)time(NULL);
-    const char *base_url = getenv("NPQ_BASE_URL") ? getenv("NPQ_BASE_URL") : "http://127.0.0.1:8080";
+    char base_url[512];
+    accounts_base_url(store, base_url, sizeof(base_url));
     struct accounts_env env = {store, &demo_actor, base_url, now};
 
     organisation(store, (struct organisation){.kind = ORG_PROVIDER, .name = "Demo NPQ Provider"}, now);

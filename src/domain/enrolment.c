@@ -1,5 +1,7 @@
 #include "domain/enrolment.h"
 
+#include "lib/buf.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -113,109 +115,156 @@ bool application_step_next(enum application_state state, enum application_step s
 bool enrolment_check_electives(const struct catalogue *catalogue, const struct catalogue_qualification *q,
                                const char **chosen, size_t count, struct errors *errors)
 {
-    size_t before = errors->count;
+    /* ok, not the length of errors, decides: a full error list must still refuse. */
+    bool ok = true;
     const struct catalogue_rule *rule = &q->rule;
     for (size_t i = 0; i < count; i++) {
         const struct catalogue_module *m = catalogue_module_find(catalogue, chosen[i], strlen(chosen[i]));
         const char *title = m ? m->title : chosen[i];
         enum catalogue_module_role role = m ? catalogue_rule_module_role(rule, m->code) : MODULE_ROLE_NONE;
+        /* Codes are matched however they are typed, so duplicates are too. */
         bool repeated = false;
-        for (size_t j = 0; j < i; j++)
-            repeated = repeated || strcmp(chosen[i], chosen[j]) == 0;
+        for (size_t j = 0; j < i && !repeated; j++)
+            repeated = m != NULL ? catalogue_module_find(catalogue, chosen[j], strlen(chosen[j])) == m
+                                 : strcasecmp(chosen[i], chosen[j]) == 0;
         if (repeated)
-            errors_add(errors, "electives", "You chose %s twice. Choose %d different elective modules", title,
+            errors_add(errors, "electives", "You chose %s twice. Choose %d different elective modules.", title,
                        rule->elective_count);
         else if (m == NULL)
-            errors_add(errors, "electives", "There is no module called %s", chosen[i]);
+            errors_add(errors, "electives", "There is no module called %s.", chosen[i]);
         else if (role == MODULE_ROLE_ESSENTIAL)
             errors_add(errors, "electives",
                        "%s is an essential module of the %s, so it is already included. "
-                       "Choose a different elective",
+                       "Choose a different elective.",
                        title, q->code);
         else if (role == MODULE_ROLE_NONE)
-            errors_add(errors, "electives", "%s is not one of the elective modules of the %s", title, q->code);
+            errors_add(errors, "electives", "%s is not one of the elective modules of the %s.", title, q->code);
+        else
+            continue;
+        ok = false;
     }
-    if (errors->count == before && (int)count != rule->elective_count)
-        errors_add(errors, "electives", "Choose %d elective %s for the %s. You chose %zu", rule->elective_count,
+    if (ok && (int)count != rule->elective_count) {
+        errors_add(errors, "electives", "Choose %d elective %s for the %s. You chose %zu.", rule->elective_count,
                    rule->elective_count == 1 ? "module" : "modules", q->code, count);
-    return errors->count == before;
+        ok = false;
+    }
+    return ok;
 }
 
 bool application_check(const struct catalogue *catalogue, const struct application_choice *choice,
                        struct errors *errors)
 {
-    size_t before = errors->count;
+    bool ok = true;
     const char *target = choice->target ? choice->target : "";
     if (choice->kind == STUDY_QUALIFICATION) {
         const struct catalogue_qualification *q = catalogue_qualification_find(catalogue, target, strlen(target));
-        if (q == NULL)
-            errors_add(errors, "target", "Choose a qualification to apply for");
-        else
-            enrolment_check_electives(catalogue, q, choice->electives, choice->elective_count, errors);
+        if (q == NULL) {
+            errors_add(errors, "target", "Choose a qualification to apply for.");
+            ok = false;
+        } else if (!enrolment_check_electives(catalogue, q, choice->electives, choice->elective_count, errors)) {
+            ok = false;
+        }
     } else {
-        if (catalogue_module_find(catalogue, target, strlen(target)) == NULL)
-            errors_add(errors, "target", "Choose a module to study");
-        if (choice->elective_count > 0)
-            errors_add(errors, "electives", "A module studied alone has no electives");
+        if (catalogue_module_find(catalogue, target, strlen(target)) == NULL) {
+            errors_add(errors, "target", "Choose a module to study.");
+            ok = false;
+        }
+        if (choice->elective_count > 0) {
+            errors_add(errors, "electives", "A module studied alone has no electives.");
+            ok = false;
+        }
     }
-    if (!choice->has_sponsor)
-        errors_add(errors, "sponsor_id", "Name the headteacher or sponsor who must approve your application");
-    if (choice->funding == FUNDING_SCHOLARSHIP && !has_text(choice->scholarship_eligibility))
-        errors_add(errors, "scholarship_eligibility", "Say why you are eligible for a scholarship");
-    return errors->count == before;
+    if (!choice->has_sponsor) {
+        errors_add(errors, "sponsor_id", "Name the headteacher or sponsor who must approve your application.");
+        ok = false;
+    }
+    if (choice->funding == FUNDING_SCHOLARSHIP && !has_text(choice->scholarship_eligibility)) {
+        errors_add(errors, "scholarship_eligibility", "Say why you are eligible for a scholarship.");
+        ok = false;
+    }
+    return ok;
 }
 
-/* Dates as YYYY-MM-DD compare as strings; checks the shape and the ranges of month and day. */
+/* Dates are YYYY-MM-DD, so they compare as strings; a valid one is a day that exists. */
 static bool date_valid(const char *date)
 {
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (date == NULL || strlen(date) != 10 || date[4] != '-' || date[7] != '-')
+        return false;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (date[i] < '0' || date[i] > '9'))
+            return false; /* sscanf alone would take " 1" or "+1" for a number */
     int y, m, d;
     char extra;
-    return date != NULL && strlen(date) == 10 && sscanf(date, "%4d-%2d-%2d%c", &y, &m, &d, &extra) == 3 && y >= 2000 &&
-           y <= 2200 && m >= 1 && m <= 12 && d >= 1 && d <= 31;
+    if (sscanf(date, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3 || y < 2000 || y > 2200 || m < 1 || m > 12 || d < 1)
+        return false;
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return d <= days[m - 1] + (m == 2 && leap);
 }
 
 bool enrolment_step_next(enum enrolment_state state, enum enrolment_step step, const char *reason,
                          const char *expected_return, bool has_cohort, const char *today, enum enrolment_state *next,
                          struct errors *errors)
 {
-    size_t before = errors->count;
+    bool ok = true;
     switch (step) {
     case ENROLMENT_DEFER:
-        if (state != ENROLMENT_ACTIVE)
+        if (state != ENROLMENT_ACTIVE) {
             errors_add(errors, "state", "Only an active enrolment can be deferred. This one is %s.",
                        enrolment_state_name(state));
-        if (!has_text(reason))
-            errors_add(errors, "reason", "Give the reason for deferring");
-        if (!date_valid(expected_return))
-            errors_add(errors, "expected_return", "Enter the expected return date as YYYY-MM-DD, like 2027-09-01");
-        else if (today != NULL && strcmp(expected_return, today) < 0)
-            errors_add(errors, "expected_return", "The expected return date must be today or later");
-        *next = ENROLMENT_DEFERRED;
+            ok = false;
+        }
+        if (!has_text(reason)) {
+            errors_add(errors, "reason", "Give the reason for deferring.");
+            ok = false;
+        }
+        if (!date_valid(expected_return)) {
+            errors_add(errors, "expected_return", "Enter the expected return date as YYYY-MM-DD, like 2027-09-01.");
+            ok = false;
+        } else if (today != NULL && strcmp(expected_return, today) < 0) {
+            errors_add(errors, "expected_return", "The expected return date must be today or later.");
+            ok = false;
+        }
+        if (ok)
+            *next = ENROLMENT_DEFERRED;
         break;
     case ENROLMENT_RESUME:
-        if (state != ENROLMENT_DEFERRED)
+        if (state != ENROLMENT_DEFERRED) {
             errors_add(errors, "state", "Only a deferred enrolment can be resumed. This one is %s.",
                        enrolment_state_name(state));
-        if (!has_cohort)
-            errors_add(errors, "cohort_id", "Choose the cohort the participant rejoins");
-        *next = ENROLMENT_ACTIVE;
+            ok = false;
+        }
+        if (!has_cohort) {
+            errors_add(errors, "cohort_id", "Choose the cohort the participant rejoins.");
+            ok = false;
+        }
+        if (ok)
+            *next = ENROLMENT_ACTIVE;
         break;
     case ENROLMENT_WITHDRAW:
-        if (state != ENROLMENT_ACTIVE && state != ENROLMENT_DEFERRED)
+        if (state != ENROLMENT_ACTIVE && state != ENROLMENT_DEFERRED) {
             errors_add(errors, "state", "Only an active or deferred enrolment can be withdrawn. This one is %s.",
                        enrolment_state_name(state));
-        if (!has_text(reason))
-            errors_add(errors, "reason", "Give the reason for withdrawing");
-        *next = ENROLMENT_WITHDRAWN;
+            ok = false;
+        }
+        if (!has_text(reason)) {
+            errors_add(errors, "reason", "Give the reason for withdrawing.");
+            ok = false;
+        }
+        if (ok)
+            *next = ENROLMENT_WITHDRAWN;
         break;
     case ENROLMENT_COMPLETE:
-        if (state != ENROLMENT_ACTIVE)
+        if (state != ENROLMENT_ACTIVE) {
             errors_add(errors, "state", "Only an active enrolment can be completed. This one is %s.",
                        enrolment_state_name(state));
-        *next = ENROLMENT_COMPLETED;
+            ok = false;
+        }
+        if (ok)
+            *next = ENROLMENT_COMPLETED;
         break;
     }
-    return errors->count == before;
+    return ok;
 }
 
 bool enrolment_check_unique(const struct enrolment_summary *existing, size_t count, enum study_kind kind,
@@ -266,21 +315,26 @@ void pathway_compute(const struct catalogue *catalogue, const struct catalogue_q
 
 void pathway_describe_remaining(const struct catalogue *catalogue, const struct pathway *p, char *out, size_t size)
 {
+    if (size == 0)
+        return;
     if (p->modules_complete) {
         snprintf(out, size, "all modules complete");
         return;
     }
-    size_t n = 0;
-    n += (size_t)snprintf(out + n, n < size ? size - n : 0, "needs ");
+    /* Built whole, then cut to fit: a long list still reads from its start. */
+    struct buf b;
+    buf_init(&b, 4096);
+    buf_append_str(&b, "needs ");
     for (size_t i = 0; i < p->essential_remaining_count; i++) {
         const char *code = p->essential_remaining[i];
         const struct catalogue_module *m = catalogue_module_find(catalogue, code, strlen(code));
-        const char *sep = i == 0                                                                ? ""
-                          : (i + 1 == p->essential_remaining_count && p->electives_needed == 0) ? " and "
-                                                                                                : ", ";
-        n += (size_t)snprintf(out + n, n < size ? size - n : 0, "%s%s", sep, m ? m->title : code);
+        bool last = i + 1 == p->essential_remaining_count && p->electives_needed == 0;
+        buf_appendf(&b, "%s%s", i == 0 ? "" : last ? " and " : ", ", m ? m->title : code);
     }
+    /* "1 more elective" once some are done; "2 electives" when none are yet. */
     if (p->electives_needed > 0)
-        snprintf(out + n, n < size ? size - n : 0, "%s%d more elective%s", p->essential_remaining_count ? " and " : "",
-                 p->electives_needed, p->electives_needed == 1 ? "" : "s");
+        buf_appendf(&b, "%s%d %selective%s", p->essential_remaining_count ? " and " : "", p->electives_needed,
+                    p->electives_done_count > 0 ? "more " : "", p->electives_needed == 1 ? "" : "s");
+    snprintf(out, size, "%s", b.data ? b.data : "");
+    buf_free(&b);
 }

@@ -210,11 +210,11 @@ int server_run(const struct server_options *options)
         store_close(store);
         return 1;
     }
-    store_close(store);
-
     struct listener_plan plan;
-    if (open_listeners(options->listen, threads, &plan) != 0)
+    if (open_listeners(options->listen, threads, &plan) != 0) {
+        store_close(store);
         return 1;
+    }
 
     /* Signals go to this thread alone, which waits for them while the workers serve. */
     sigset_t signals;
@@ -232,14 +232,22 @@ int server_run(const struct server_options *options)
     struct handler *handler = (struct handler *)h2o_create_handler(path, sizeof(*handler));
     handler->super.on_req = on_request;
 
-    char default_base_url[300];
-    snprintf(default_base_url, sizeof(default_base_url), "http://%s", options->listen);
+    /* Without --base-url, links point at the address actually bound (port 0 picks one). */
+    char bound_host[NI_MAXHOST] = "";
+    h2o_socket_getnumerichost((struct sockaddr *)&plan.addr, plan.len, bound_host);
+    char default_base_url[NI_MAXHOST + 32];
+    bool v6 = plan.addr.ss_family == AF_INET6;
+    snprintf(default_base_url, sizeof(default_base_url), "http://%s%s%s:%d", v6 ? "[" : "", bound_host, v6 ? "]" : "",
+             bound_port(&plan));
     struct site_settings settings = {
         .session_idle_seconds = options->session_idle_seconds > 0 ? options->session_idle_seconds : 30 * 60,
         .session_max_seconds = options->session_max_seconds > 0 ? options->session_max_seconds : 12 * 3600,
         .secure_cookies = options->secure_cookies,
         .base_url = options->base_url ? options->base_url : default_base_url,
     };
+    /* Commands run beside the server (invitations, imports) make links to the same address. */
+    store_setting_set(store, "base_url", settings.base_url);
+    store_close(store);
     /* Mail queued by any server or command is sent from here. */
     struct mailer_options mail = {.db = options->db,
                                   .smtp_url = options->smtp_url,

@@ -53,6 +53,15 @@ char *arena_strdup(struct arena *arena, const char *s)
     return s == NULL ? NULL : arena_strndup(arena, s, strlen(s));
 }
 
+void *arena_grow(struct arena *arena, const void *old, size_t *cap, size_t size)
+{
+    void *grown = arena_alloc(arena, size * *cap * 2);
+    if (*cap > 0)
+        memcpy(grown, old, size * *cap);
+    *cap *= 2;
+    return grown;
+}
+
 void arena_release(struct arena *arena)
 {
     struct arena_chunk *chunk = arena->head;

@@ -31,6 +31,13 @@ char *arena_strndup(struct arena *arena, const char *s, size_t n);
 /* Copies a NUL-terminated string; NULL stays NULL. */
 char *arena_strdup(struct arena *arena, const char *s);
 
+/*
+ * Doubles an array that lives in the arena: returns a copy of the *cap elements of size bytes
+ * at old with room for twice as many, and updates *cap. For lists whose length a query learns
+ * only as it reads them.
+ */
+void *arena_grow(struct arena *arena, const void *old, size_t *cap, size_t size);
+
 /* Releases every allocation; the arena may be used again afterwards. */
 void arena_release(struct arena *arena);
 

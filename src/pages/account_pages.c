@@ -39,6 +39,7 @@ static void sign_in_form(struct request *request, int status, const char *email,
     if (notice != NULL)
         page_notice(&page, "success", notice);
     struct buf *b = &page.body;
+    page.has_errors = errors != NULL && errors->count > 0;
     html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
     forms_error_summary(b, errors);
     html_printf(b, "<h1 class=\"govuk-heading-l\">Sign in</h1>");
@@ -133,6 +134,7 @@ static void reset_request_form(struct request *request, int status, const char *
     struct page page;
     page_begin(&page, "Reset your password", SECTION_NONE);
     struct buf *b = &page.body;
+    page.has_errors = errors != NULL && errors->count > 0;
     html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
     forms_error_summary(b, errors);
     html_printf(b, "<h1 class=\"govuk-heading-l\">Reset your password</h1><p class=\"govuk-body\">Enter the email "
@@ -184,6 +186,7 @@ static void link_form(struct request *request, enum one_time_purpose purpose, in
     struct page page;
     page_begin(&page, invite ? "Set your password" : "Choose a new password", SECTION_NONE);
     struct buf *b = &page.body;
+    page.has_errors = errors != NULL && errors->count > 0;
     html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
     forms_error_summary(b, errors);
     html_printf(b,
@@ -293,6 +296,7 @@ static void account_page(struct request *request, int status, const char *new_to
     if (notice != NULL)
         page_notice(&page, "success", notice);
     struct buf *b = &page.body;
+    page.has_errors = errors != NULL && errors->count > 0;
     forms_error_summary(b, errors);
     html_printf(b,
                 "<h1 class=\"govuk-heading-l\">Your account</h1><dl class=\"govuk-summary-list\">"

@@ -11,6 +11,7 @@ void page_begin(struct page *page, const char *title, enum page_section section)
     page->section = section;
     page->breadcrumbs = NULL;
     page->notice = NULL;
+    page->has_errors = false;
     buf_init(&page->notice_buf, 4096);
     buf_init(&page->body, PAGE_MAX_BYTES);
 }
@@ -85,7 +86,7 @@ void page_send(struct request *request, struct page *page, int status)
     html_printf(
         &out,
         "<!DOCTYPE html>\n<html lang=\"en\" class=\"govuk-template\">\n<head>\n"
-        "<meta charset=\"utf-8\">\n<title>%s – NPQ</title>\n"
+        "<meta charset=\"utf-8\">\n<title>%R%s – NPQ</title>\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1, viewport-fit=cover\">\n"
         "<meta name=\"theme-color\" content=\"#1d70b8\">\n"
         "<link rel=\"icon\" sizes=\"48x48\" href=\"/assets/images/favicon.ico\">\n"
@@ -110,15 +111,18 @@ void page_send(struct request *request, struct page *page, int status)
         "<button type=\"button\" class=\"govuk-service-navigation__toggle govuk-js-service-navigation-toggle\" "
         "aria-controls=\"navigation\" hidden aria-hidden=\"true\">Menu</button>"
         "<ul class=\"govuk-service-navigation__list\" id=\"navigation\">%R</ul></nav></div></div></section>\n"
-        "</header>\n<div class=\"govuk-width-container\">\n%R"
-        "<main class=\"govuk-main-wrapper\" id=\"main-content\">\n%R</main>\n</div>\n"
+        "</header>\n%R<div class=\"govuk-width-container\">\n%R"
+        "<main class=\"govuk-main-wrapper\" id=\"main-content\">\n%R%R</main>\n</div>\n"
         "<footer class=\"govuk-footer\"><div class=\"govuk-width-container\">"
         "<div class=\"govuk-footer__meta\"><div class=\"govuk-footer__meta-item govuk-footer__meta-item--grow\">"
         "<a class=\"govuk-footer__link\" href=\"/api/v1/openapi.json\">API</a></div></div></div></footer>\n"
         "<script type=\"module\" src=\"/assets/app.js?v=%s\"></script>\n</body>\n</html>\n",
-        page->title, v, v, nav.data ? nav.data : "", page->breadcrumbs ? page->breadcrumbs : "",
+        page->has_errors ? "Error: " : "", page->title, v, v, nav.data ? nav.data : "",
+        account.data ? account.data : "", page->breadcrumbs ? page->breadcrumbs : "", page->notice ? page->notice : "",
         page->body.data ? page->body.data : "", v);
     buf_free(&nav);
+    buf_free(&account);
+    buf_free(&page->notice_buf);
     buf_free(&page->body);
     reply_body(request, status, "text/html; charset=utf-8", out.data, out.len); /* h2o copies the body */
     buf_free(&out);

@@ -8,6 +8,8 @@
 #include "http/request.h"
 #include "lib/buf.h"
 
+#include <stdbool.h>
+
 enum { PAGE_MAX_BYTES = 4 * 1024 * 1024 };
 
 /* Which navigation item is current. */
@@ -27,6 +29,7 @@ struct page {
     enum page_section section;
     const char *breadcrumbs; /* markup from page_breadcrumbs, or NULL */
     const char *notice;      /* markup from page_notice, or NULL */
+    bool has_errors;         /* the page shows form errors: its title starts "Error: ", as GOV.UK asks */
     struct buf notice_buf;
     struct buf body; /* the main content, written with html_printf */
 };

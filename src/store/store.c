@@ -4,6 +4,8 @@
 #include "store/store_internal.h"
 
 #include "lib/die.h"
+
+#include <jansson.h>
 #include "lib/embedded.h"
 
 #include <stdio.h>
@@ -134,4 +136,47 @@ enum store_status store_commit(struct store *store)
 void store_rollback(struct store *store)
 {
     store_tx_rollback(store);
+}
+
+const char *store_text(struct arena *arena, struct db_stmt *stmt, int column)
+{
+    if (db_column_is_null(stmt, column))
+        return NULL;
+    return arena_strndup(arena, db_column_text(stmt, column), db_column_bytes(stmt, column));
+}
+
+const char *store_text_or_empty(struct arena *arena, struct db_stmt *stmt, int column)
+{
+    const char *s = store_text(arena, stmt, column);
+    return s ? s : "";
+}
+
+void store_bind_id(struct db_stmt *stmt, int index, int64_t id)
+{
+    if (id > 0)
+        db_bind_int64(stmt, index, id);
+    else
+        db_bind_null(stmt, index);
+}
+
+enum store_status store_tx_end(struct store *store, enum store_status status)
+{
+    if (status != STORE_OK) {
+        store_tx_rollback(store);
+        return status;
+    }
+    return store_tx_commit(store) ? STORE_OK : STORE_ERROR;
+}
+
+enum store_status store_audit_json(struct store *store, const struct actor *actor, const char *action,
+                                   const char *entity, int64_t entity_id, json_t *before, json_t *after, int64_t now)
+{
+    char *b = before ? json_dumps(before, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    char *a = after ? json_dumps(after, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    enum store_status status = store_audit(store, actor, action, entity, entity_id, b, a, now);
+    free(b);
+    free(a);
+    json_decref(before);
+    json_decref(after);
+    return status;
 }

@@ -72,6 +72,11 @@ enum store_status store_begin(struct store *store);
 enum store_status store_commit(struct store *store);
 void store_rollback(struct store *store);
 
+/* Named settings shared by every process (e.g. "base_url", recorded by the server when it starts). */
+enum store_status store_setting_set(struct store *store, const char *name, const char *value);
+/* STORE_NOT_FOUND when unset; the value is copied into out, truncated to size. */
+enum store_status store_setting_get(struct store *store, const char *name, char *out, size_t size);
+
 /* The server's secret key, made once when the schema is created and shared by every process. */
 enum store_status store_secret(struct store *store, unsigned char key[32]);
 
@@ -259,8 +264,8 @@ enum store_status store_cohort_create(struct store *store, const struct actor *a
                                       int64_t now);
 enum store_status store_cohort_get(struct store *store, int64_t id, struct arena *arena, struct cohort *out);
 /* Cohorts of one qualification or module (target NULL for all), soonest first. */
-enum store_status store_cohort_list(struct store *store, const char *target, struct arena *arena,
-                                    struct cohort **out, size_t *count);
+enum store_status store_cohort_list(struct store *store, const char *target, struct arena *arena, struct cohort **out,
+                                    size_t *count);
 
 /* Applications */
 
@@ -305,10 +310,9 @@ struct history_event {
 enum store_status store_application_create(struct store *store, const struct actor *actor, struct application *a,
                                            int64_t now);
 /* Changes a draft's answers; STORE_CONFLICT when it is no longer a draft. */
-enum store_status store_application_update(struct store *store, const struct actor *actor,
-                                           const struct application *a, int64_t now);
-enum store_status store_application_get(struct store *store, int64_t id, struct arena *arena,
-                                        struct application *out);
+enum store_status store_application_update(struct store *store, const struct actor *actor, const struct application *a,
+                                           int64_t now);
+enum store_status store_application_get(struct store *store, int64_t id, struct arena *arena, struct application *out);
 enum store_status store_application_history(struct store *store, int64_t id, struct arena *arena,
                                             struct history_event **out, size_t *count);
 
@@ -327,8 +331,8 @@ enum store_status store_application_list(struct store *store, const struct calle
  * when it is no longer in state from (someone else moved it first).
  */
 enum store_status store_application_transition(struct store *store, const struct actor *actor, int64_t id,
-                                               enum application_state from, enum application_state to,
-                                               const char *step, const char *reason, int64_t now);
+                                               enum application_state from, enum application_state to, const char *step,
+                                               const char *reason, int64_t now);
 /* Notes the enrolment an application led to. */
 enum store_status store_application_set_enrolment(struct store *store, int64_t id, int64_t enrolment_id);
 
@@ -403,8 +407,8 @@ struct fee {
     int64_t amount_pence; /* -1: to be confirmed */
 };
 /* Sets a fee; amount_pence -1 means "to be confirmed". */
-enum store_status store_fee_set(struct store *store, const struct actor *actor, enum study_kind kind,
-                                const char *code, int64_t amount_pence, int64_t now);
+enum store_status store_fee_set(struct store *store, const struct actor *actor, enum study_kind kind, const char *code,
+                                int64_t amount_pence, int64_t now);
 enum store_status store_fee_list(struct store *store, struct arena *arena, struct fee **out, size_t *count);
 
 /* Reports */

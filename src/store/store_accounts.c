@@ -14,19 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *copy_text(struct arena *arena, struct db_stmt *stmt, int column)
-{
-    if (db_column_is_null(stmt, column))
-        return NULL;
-    return arena_strndup(arena, db_column_text(stmt, column), db_column_bytes(stmt, column));
-}
-
-static const char *copy_text_or_empty(struct arena *arena, struct db_stmt *stmt, int column)
-{
-    const char *s = copy_text(arena, stmt, column);
-    return s ? s : "";
-}
-
 /* The audit log */
 
 static const char SQL_AUDIT_INSERT[] =
@@ -52,20 +39,6 @@ enum store_status store_audit(struct store *store, const struct actor *actor, co
     db_bind_text(stmt, 8, after);
     db_bind_text(stmt, 9, actor->client ? actor->client : "");
     return db_exec_stmt(stmt) == DB_DONE ? STORE_OK : STORE_ERROR;
-}
-
-/* Records an event whose summaries are JSON values (either may be NULL); takes the references. */
-static bool audit_json(struct store *store, const struct actor *actor, const char *action, const char *entity,
-                       int64_t entity_id, json_t *before, json_t *after, int64_t now)
-{
-    char *b = before ? json_dumps(before, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-    char *a = after ? json_dumps(after, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-    enum store_status status = store_audit(store, actor, action, entity, entity_id, b, a, now);
-    free(b);
-    free(a);
-    json_decref(before);
-    json_decref(after);
-    return status == STORE_OK;
 }
 
 static const char SQL_AUDIT_LIST[] =
@@ -100,13 +73,13 @@ enum store_status store_audit_list(struct store *store, const struct audit_filte
         e->id = db_column_int64(stmt, 0);
         e->at = db_column_int64(stmt, 1);
         e->actor_id = db_column_int64(stmt, 2);
-        e->actor_label = copy_text_or_empty(arena, stmt, 3);
-        e->action = copy_text_or_empty(arena, stmt, 4);
-        e->entity = copy_text_or_empty(arena, stmt, 5);
-        e->entity_id = copy_text_or_empty(arena, stmt, 6);
-        e->before = copy_text(arena, stmt, 7);
-        e->after = copy_text(arena, stmt, 8);
-        e->client = copy_text_or_empty(arena, stmt, 9);
+        e->actor_label = store_text_or_empty(arena, stmt, 3);
+        e->action = store_text_or_empty(arena, stmt, 4);
+        e->entity = store_text_or_empty(arena, stmt, 5);
+        e->entity_id = store_text_or_empty(arena, stmt, 6);
+        e->before = store_text(arena, stmt, 7);
+        e->after = store_text(arena, stmt, 8);
+        e->client = store_text_or_empty(arena, stmt, 9);
         *total = (size_t)db_column_int64(stmt, 10);
     }
     if (r != DB_DONE)
@@ -136,6 +109,36 @@ enum store_status store_secret(struct store *store, unsigned char key[32])
     return STORE_OK;
 }
 
+static const char SQL_SETTING_PUT[] =
+    "INSERT INTO settings (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET value = ?2";
+static const char SQL_SETTING_GET[] = "SELECT value FROM settings WHERE name = ?1";
+
+enum store_status store_setting_set(struct store *store, const char *name, const char *value)
+{
+    struct db_stmt *stmt = db_prepare(store->db, SQL_SETTING_PUT);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_text(stmt, 1, name);
+    db_bind_text(stmt, 2, value);
+    return db_exec_stmt(stmt) == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
+enum store_status store_setting_get(struct store *store, const char *name, char *out, size_t size)
+{
+    struct db_stmt *stmt = db_prepare(store->db, SQL_SETTING_GET);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_text(stmt, 1, name);
+    enum db_result r = db_step(stmt);
+    if (r == DB_DONE)
+        return STORE_NOT_FOUND;
+    if (r != DB_ROW)
+        return STORE_ERROR;
+    snprintf(out, size, "%s", db_column_text(stmt, 0) ? db_column_text(stmt, 0) : "");
+    db_reset(stmt);
+    return STORE_OK;
+}
+
 /* People */
 
 static const char SQL_USER_INSERT[] =
@@ -156,6 +159,8 @@ static const char SQL_USER_SET_ACTIVE[] = "UPDATE users SET active = ?2, updated
 static const char SQL_USER_SET_PASSWORD[] = "UPDATE users SET password_hash = ?2, updated_at = ?3 WHERE id = ?1";
 static const char SQL_SESSIONS_REVOKE_USER[] =
     "UPDATE sessions SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL";
+static const char SQL_LINKS_RETIRE_USER[] =
+    "UPDATE one_time_tokens SET used_at = ?2 WHERE user_id = ?1 AND used_at IS NULL";
 static const char SQL_TOKENS_REVOKE_USER[] =
     "UPDATE api_tokens SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL";
 
@@ -189,17 +194,13 @@ static enum store_status load_roles(struct store *store, struct arena *arena, st
         enum role role;
         if (!role_parse(db_column_text(stmt, 1), &role))
             continue;
-        if (u->role_count == cap) {
-            struct role_grant *grown = arena_alloc(arena, sizeof(*grown) * cap * 2);
-            memcpy(grown, u->roles, sizeof(*grown) * cap);
-            u->roles = grown;
-            cap *= 2;
-        }
+        if (u->role_count == cap)
+            u->roles = arena_grow(arena, u->roles, &cap, sizeof(*u->roles));
         struct role_grant *g = &u->roles[u->role_count++];
         g->id = db_column_int64(stmt, 0);
         g->role = role;
         g->organisation_id = db_column_int64(stmt, 2);
-        g->organisation_name = copy_text(arena, stmt, 3);
+        g->organisation_name = store_text(arena, stmt, 3);
     }
     return r == DB_DONE ? STORE_OK : STORE_ERROR;
 }
@@ -209,12 +210,12 @@ static void read_user(struct db_stmt *stmt, struct arena *arena, struct user *u)
 {
     memset(u, 0, sizeof(*u));
     u->id = db_column_int64(stmt, 0);
-    u->email = copy_text_or_empty(arena, stmt, 1);
-    u->name = copy_text_or_empty(arena, stmt, 2);
+    u->email = store_text_or_empty(arena, stmt, 1);
+    u->name = store_text_or_empty(arena, stmt, 2);
     u->active = db_column_int64(stmt, 3) != 0;
     u->has_password = db_column_int64(stmt, 4) != 0;
     u->organisation_id = db_column_int64(stmt, 5);
-    u->organisation_name = copy_text(arena, stmt, 6);
+    u->organisation_name = store_text(arena, stmt, 6);
     u->created_at = db_column_int64(stmt, 7);
     u->updated_at = db_column_int64(stmt, 8);
 }
@@ -236,7 +237,7 @@ static enum store_status user_fetch(struct store *store, const char *sql, int64_
         return STORE_ERROR;
     read_user(stmt, arena, out);
     if (password_hash != NULL)
-        *password_hash = copy_text(arena, stmt, 9);
+        *password_hash = store_text(arena, stmt, 9);
     db_reset(stmt);
     return load_roles(store, arena, out);
 }
@@ -261,17 +262,6 @@ static enum store_status exec_changed(struct store *store, struct db_stmt *stmt)
     if (r != DB_DONE)
         return STORE_ERROR;
     return db_changes(store->db) > 0 ? STORE_OK : STORE_NOT_FOUND;
-}
-
-/* Ends a write: commits on success, rolls back otherwise; returns status (or an error if the
- * commit fails). */
-static enum store_status tx_end(struct store *store, enum store_status status)
-{
-    if (status != STORE_OK) {
-        store_tx_rollback(store);
-        return status;
-    }
-    return store_tx_commit(store) ? STORE_OK : STORE_ERROR;
 }
 
 enum store_status store_user_create(struct store *store, const struct actor *actor, const char *email, const char *name,
@@ -300,11 +290,10 @@ enum store_status store_user_create(struct store *store, const struct actor *act
             *id = db_last_insert_id(store->db);
             struct user u = {
                 .id = *id, .email = email, .name = name, .active = true, .organisation_id = organisation_id};
-            status = audit_json(store, actor, "user.create", "user", *id, NULL, user_summary(&u), now) ? STORE_OK
-                                                                                                       : STORE_ERROR;
+            status = store_audit_json(store, actor, "user.create", "user", *id, NULL, user_summary(&u), now);
         }
     }
-    return tx_end(store, status);
+    return store_tx_end(store, status);
 }
 
 /* Runs change (an update on the user) between summaries of the user before and after, audited. */
@@ -318,9 +307,8 @@ static enum store_status user_change(struct store *store, const struct actor *ac
         status = exec_changed(store, stmt);
     if (status == STORE_OK)
         status = store_user_get(store, id, &arena, &after);
-    if (status == STORE_OK &&
-        !audit_json(store, actor, action, "user", id, user_summary(&before), user_summary(&after), now))
-        status = STORE_ERROR;
+    if (status == STORE_OK)
+        status = store_audit_json(store, actor, action, "user", id, user_summary(&before), user_summary(&after), now);
     arena_release(&arena);
     return status;
 }
@@ -342,7 +330,7 @@ enum store_status store_user_update(struct store *store, const struct actor *act
         if (status == STORE_CONFLICT)
             status = STORE_NOT_FOUND; /* the organisation does not exist */
     }
-    return tx_end(store, status);
+    return store_tx_end(store, status);
 }
 
 enum store_status store_user_set_active(struct store *store, const struct actor *actor, int64_t id, bool active,
@@ -373,7 +361,7 @@ enum store_status store_user_set_active(struct store *store, const struct actor 
             }
         }
     }
-    return tx_end(store, status);
+    return store_tx_end(store, status);
 }
 
 enum store_status store_user_set_password(struct store *store, const struct actor *actor, int64_t id,
@@ -389,8 +377,11 @@ enum store_status store_user_set_password(struct store *store, const struct acto
         db_bind_int64(stmt, 3, now);
         status = exec_changed(store, stmt);
     }
-    if (status == STORE_OK) {
-        stmt = db_prepare(store->db, SQL_SESSIONS_REVOKE_USER);
+    /* A new password signs the person out everywhere and retires every reset or invitation link
+     * still outstanding, so an older email cannot change it again. */
+    const char *const follow_ups[] = {SQL_SESSIONS_REVOKE_USER, SQL_LINKS_RETIRE_USER};
+    for (size_t i = 0; i < 2 && status == STORE_OK; i++) {
+        stmt = db_prepare(store->db, follow_ups[i]);
         status = STORE_ERROR;
         if (stmt != NULL) {
             db_bind_int64(stmt, 1, id);
@@ -400,9 +391,9 @@ enum store_status store_user_set_password(struct store *store, const struct acto
         }
     }
     /* The hash itself never goes into the log. */
-    if (status == STORE_OK && store_audit(store, actor, "user.set_password", "user", id, NULL, NULL, now) != STORE_OK)
-        status = STORE_ERROR;
-    return tx_end(store, status);
+    if (status == STORE_OK)
+        status = store_audit(store, actor, "user.set_password", "user", id, NULL, NULL, now);
+    return store_tx_end(store, status);
 }
 
 /*
@@ -520,14 +511,12 @@ enum store_status store_role_grant(struct store *store, const struct actor *acto
                 status = STORE_CONFLICT;
             else if (r == DB_DONE) {
                 *grant_id = db_last_insert_id(store->db);
-                status = audit_json(store, actor, "role.grant", "user", user_id, NULL,
-                                    grant_summary(role, organisation_id), now)
-                             ? STORE_OK
-                             : STORE_ERROR;
+                status = store_audit_json(store, actor, "role.grant", "user", user_id, NULL,
+                                          grant_summary(role, organisation_id), now);
             }
         }
     }
-    return tx_end(store, status);
+    return store_tx_end(store, status);
 }
 
 enum store_status store_role_revoke(struct store *store, const struct actor *actor, int64_t user_id, int64_t grant_id,
@@ -553,13 +542,13 @@ enum store_status store_role_revoke(struct store *store, const struct actor *act
                 db_bind_int64(stmt, 1, grant_id);
                 db_bind_int64(stmt, 2, user_id);
                 status = exec_changed(store, stmt);
-                if (status == STORE_OK && !audit_json(store, actor, "role.revoke", "user", user_id,
-                                                      grant_summary(role, organisation_id), NULL, now))
-                    status = STORE_ERROR;
+                if (status == STORE_OK)
+                    status = store_audit_json(store, actor, "role.revoke", "user", user_id,
+                                              grant_summary(role, organisation_id), NULL, now);
             }
         }
     }
-    return tx_end(store, status);
+    return store_tx_end(store, status);
 }
 
 /* Assignments */
@@ -599,14 +588,12 @@ enum store_status store_assignment_create(struct store *store, const struct acto
                 status = STORE_CONFLICT;
             else if (r == DB_DONE) {
                 *id = db_last_insert_id(store->db);
-                status = audit_json(store, actor, "assignment.create", "user", participant_id, NULL,
-                                    assignment_summary(kind, staff_id, participant_id), now)
-                             ? STORE_OK
-                             : STORE_ERROR;
+                status = store_audit_json(store, actor, "assignment.create", "user", participant_id, NULL,
+                                          assignment_summary(kind, staff_id, participant_id), now);
             }
         }
     }
-    return tx_end(store, status);
+    return store_tx_end(store, status);
 }
 
 enum store_status store_assignment_delete(struct store *store, const struct actor *actor, int64_t id, int64_t now)
@@ -629,13 +616,13 @@ enum store_status store_assignment_delete(struct store *store, const struct acto
             if (stmt != NULL) {
                 db_bind_int64(stmt, 1, id);
                 status = exec_changed(store, stmt);
-                if (status == STORE_OK && !audit_json(store, actor, "assignment.delete", "user", participant_id,
-                                                      assignment_summary(kind, staff_id, participant_id), NULL, now))
-                    status = STORE_ERROR;
+                if (status == STORE_OK)
+                    status = store_audit_json(store, actor, "assignment.delete", "user", participant_id,
+                                              assignment_summary(kind, staff_id, participant_id), NULL, now);
             }
         }
     }
-    return tx_end(store, status);
+    return store_tx_end(store, status);
 }
 
 enum store_status store_assignment_list(struct store *store, int64_t user_id, struct arena *arena,
@@ -650,20 +637,16 @@ enum store_status store_assignment_list(struct store *store, int64_t user_id, st
     *count = 0;
     enum db_result r;
     while ((r = db_step(stmt)) == DB_ROW) {
-        if (*count == cap) {
-            struct assignment *grown = arena_alloc(arena, sizeof(*grown) * cap * 2);
-            memcpy(grown, *out, sizeof(*grown) * cap);
-            *out = grown;
-            cap *= 2;
-        }
+        if (*count == cap)
+            *out = arena_grow(arena, *out, &cap, sizeof(**out));
         struct assignment *a = &(*out)[(*count)++];
         a->id = db_column_int64(stmt, 0);
         a->kind = ROLE_COACH;
         role_parse(db_column_text(stmt, 1), &a->kind);
         a->staff_id = db_column_int64(stmt, 2);
-        a->staff_name = copy_text_or_empty(arena, stmt, 3);
+        a->staff_name = store_text_or_empty(arena, stmt, 3);
         a->participant_id = db_column_int64(stmt, 4);
-        a->participant_name = copy_text_or_empty(arena, stmt, 5);
+        a->participant_name = store_text_or_empty(arena, stmt, 5);
     }
     return r == DB_DONE ? STORE_OK : STORE_ERROR;
 }
@@ -767,12 +750,12 @@ static void read_organisation(struct db_stmt *stmt, struct arena *arena, struct 
     memset(o, 0, sizeof(*o));
     o->id = db_column_int64(stmt, 0);
     organisation_kind_parse(db_column_text(stmt, 1), &o->kind);
-    o->name = copy_text_or_empty(arena, stmt, 2);
-    o->urn = copy_text(arena, stmt, 3);
-    o->local_authority = copy_text_or_empty(arena, stmt, 4);
-    o->region = copy_text_or_empty(arena, stmt, 5);
-    o->phase = copy_text_or_empty(arena, stmt, 6);
-    o->regions_served = copy_text_or_empty(arena, stmt, 7);
+    o->name = store_text_or_empty(arena, stmt, 2);
+    o->urn = store_text(arena, stmt, 3);
+    o->local_authority = store_text_or_empty(arena, stmt, 4);
+    o->region = store_text_or_empty(arena, stmt, 5);
+    o->phase = store_text_or_empty(arena, stmt, 6);
+    o->regions_served = store_text_or_empty(arena, stmt, 7);
     o->trust_id = db_column_int64(stmt, 8);
     o->created_at = db_column_int64(stmt, 9);
     o->updated_at = db_column_int64(stmt, 10);
@@ -794,13 +777,11 @@ enum store_status store_organisation_create(struct store *store, const struct ac
             status = STORE_CONFLICT;
         else if (r == DB_DONE) {
             o->id = db_last_insert_id(store->db);
-            status = audit_json(store, actor, "organisation.create", "organisation", o->id, NULL,
-                                organisation_summary(o), now)
-                         ? STORE_OK
-                         : STORE_ERROR;
+            status = store_audit_json(store, actor, "organisation.create", "organisation", o->id, NULL,
+                                      organisation_summary(o), now);
         }
     }
-    return tx_end(store, status);
+    return store_tx_end(store, status);
 }
 
 enum store_status store_organisation_get(struct store *store, int64_t id, struct arena *arena, struct organisation *out)
@@ -838,12 +819,12 @@ enum store_status store_organisation_update(struct store *store, const struct ac
         }
         struct organisation after = *o;
         after.kind = before.kind;
-        if (status == STORE_OK && !audit_json(store, actor, "organisation.update", "organisation", o->id,
-                                              organisation_summary(&before), organisation_summary(&after), now))
-            status = STORE_ERROR;
+        if (status == STORE_OK)
+            status = store_audit_json(store, actor, "organisation.update", "organisation", o->id,
+                                      organisation_summary(&before), organisation_summary(&after), now);
     }
     arena_release(&arena);
-    return tx_end(store, status);
+    return store_tx_end(store, status);
 }
 
 enum store_status store_organisation_list(struct store *store, int kind, const char *query, struct arena *arena,

@@ -6,13 +6,6 @@
 
 #include <string.h>
 
-static const char *copy_text(struct arena *arena, struct db_stmt *stmt, int column)
-{
-    if (db_column_is_null(stmt, column))
-        return NULL;
-    return arena_strndup(arena, db_column_text(stmt, column), db_column_bytes(stmt, column));
-}
-
 /* Fills a caller from a user id: who they are and every role they hold. */
 static enum store_status caller_load(struct store *store, int64_t user_id, struct arena *arena, struct caller *caller)
 {
@@ -208,9 +201,9 @@ enum store_status store_token_list(struct store *store, int64_t user_id, struct 
         struct api_token *t = &(*out)[(*count)++];
         t->id = db_column_int64(stmt, 0);
         t->user_id = db_column_int64(stmt, 1);
-        t->user_email = copy_text(arena, stmt, 2);
-        t->name = copy_text(arena, stmt, 3);
-        t->prefix = copy_text(arena, stmt, 4);
+        t->user_email = store_text(arena, stmt, 2);
+        t->name = store_text(arena, stmt, 3);
+        t->prefix = store_text(arena, stmt, 4);
         t->created_at = db_column_int64(stmt, 5);
         t->last_used_at = db_column_int64(stmt, 6);
         t->revoked_at = db_column_int64(stmt, 7);

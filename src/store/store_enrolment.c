@@ -10,49 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *text_or_empty(struct arena *arena, struct db_stmt *stmt, int column)
-{
-    if (db_column_is_null(stmt, column))
-        return "";
-    return arena_strndup(arena, db_column_text(stmt, column), db_column_bytes(stmt, column));
-}
-
-static const char *text_or_null(struct arena *arena, struct db_stmt *stmt, int column)
-{
-    return db_column_is_null(stmt, column) ? NULL : text_or_empty(arena, stmt, column);
-}
-
-static void bind_id_or_null(struct db_stmt *stmt, int index, int64_t id)
-{
-    if (id > 0)
-        db_bind_int64(stmt, index, id);
-    else
-        db_bind_null(stmt, index);
-}
-
-/* Ends a write: commit on success, roll back otherwise. */
-static enum store_status tx_end(struct store *store, enum store_status status)
-{
-    if (status != STORE_OK) {
-        store_tx_rollback(store);
-        return status;
-    }
-    return store_tx_commit(store) ? STORE_OK : STORE_ERROR;
-}
-
-static enum store_status audit_pack(struct store *store, const struct actor *actor, const char *action,
-                                    const char *entity, int64_t id, json_t *before, json_t *after, int64_t now)
-{
-    char *b = before ? json_dumps(before, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-    char *a = after ? json_dumps(after, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-    enum store_status status = store_audit(store, actor, action, entity, id, b, a, now);
-    free(b);
-    free(a);
-    json_decref(before);
-    json_decref(after);
-    return status;
-}
-
 /* Reads an ordered list of module codes (application or enrolment electives). */
 static enum store_status read_codes(struct store *store, const char *sql, int64_t id, struct arena *arena,
                                     const char ***out, size_t *count)
@@ -72,7 +29,7 @@ static enum store_status read_codes(struct store *store, const char *sql, int64_
             *out = grown;
             cap *= 2;
         }
-        (*out)[(*count)++] = text_or_empty(arena, stmt, 0);
+        (*out)[(*count)++] = store_text_or_empty(arena, stmt, 0);
     }
     return r == DB_DONE ? STORE_OK : STORE_ERROR;
 }
@@ -110,19 +67,15 @@ static enum store_status read_history(struct store *store, const char *sql, int6
     *count = 0;
     enum db_result r;
     while ((r = db_step(stmt)) == DB_ROW) {
-        if (*count == cap) {
-            struct history_event *grown = arena_alloc(arena, sizeof(*grown) * cap * 2);
-            memcpy(grown, *out, sizeof(*grown) * cap);
-            *out = grown;
-            cap *= 2;
-        }
+        if (*count == cap)
+            *out = arena_grow(arena, *out, &cap, sizeof(**out));
         struct history_event *e = &(*out)[(*count)++];
         e->at = db_column_int64(stmt, 0);
-        e->actor_label = text_or_empty(arena, stmt, 1);
-        e->step = text_or_empty(arena, stmt, 2);
-        e->from_state = text_or_empty(arena, stmt, 3);
-        e->to_state = text_or_empty(arena, stmt, 4);
-        e->reason = text_or_empty(arena, stmt, 5);
+        e->actor_label = store_text_or_empty(arena, stmt, 1);
+        e->step = store_text_or_empty(arena, stmt, 2);
+        e->from_state = store_text_or_empty(arena, stmt, 3);
+        e->to_state = store_text_or_empty(arena, stmt, 4);
+        e->reason = store_text_or_empty(arena, stmt, 5);
     }
     return r == DB_DONE ? STORE_OK : STORE_ERROR;
 }
@@ -145,14 +98,14 @@ static void read_cohort(struct db_stmt *stmt, struct arena *arena, struct cohort
 {
     memset(c, 0, sizeof(*c));
     c->id = db_column_int64(stmt, 0);
-    c->code = text_or_empty(arena, stmt, 1);
+    c->code = store_text_or_empty(arena, stmt, 1);
     study_kind_parse(db_column_text(stmt, 2), &c->kind);
-    c->target = text_or_empty(arena, stmt, 3);
+    c->target = store_text_or_empty(arena, stmt, 3);
     c->delivery_partner_id = db_column_int64(stmt, 4);
-    c->delivery_partner_name = text_or_null(arena, stmt, 5);
+    c->delivery_partner_name = store_text(arena, stmt, 5);
     delivery_model_parse(db_column_text(stmt, 6), &c->delivery_model);
-    c->starts_on = text_or_empty(arena, stmt, 7);
-    c->ends_on = text_or_empty(arena, stmt, 8);
+    c->starts_on = store_text_or_empty(arena, stmt, 7);
+    c->ends_on = store_text_or_empty(arena, stmt, 8);
     c->participant_count = db_column_int64(stmt, 9);
 }
 
@@ -166,7 +119,7 @@ enum store_status store_cohort_create(struct store *store, const struct actor *a
         db_bind_text(stmt, 1, c->code);
         db_bind_text(stmt, 2, study_kind_name(c->kind));
         db_bind_text(stmt, 3, c->target);
-        bind_id_or_null(stmt, 4, c->delivery_partner_id);
+        store_bind_id(stmt, 4, c->delivery_partner_id);
         db_bind_text(stmt, 5, delivery_model_name(c->delivery_model));
         db_bind_text(stmt, 6, c->starts_on);
         db_bind_text(stmt, 7, c->ends_on);
@@ -176,14 +129,14 @@ enum store_status store_cohort_create(struct store *store, const struct actor *a
             status = STORE_CONFLICT;
         else if (r == DB_DONE) {
             c->id = db_last_insert_id(store->db);
-            status = audit_pack(store, actor, "cohort.create", "cohort", c->id, NULL,
-                                json_pack("{s:s, s:s, s:s, s:s, s:s}", "code", c->code, "target", c->target,
-                                          "delivery_model", delivery_model_name(c->delivery_model), "starts_on",
-                                          c->starts_on, "ends_on", c->ends_on),
-                                now);
+            status = store_audit_json(store, actor, "cohort.create", "cohort", c->id, NULL,
+                                      json_pack("{s:s, s:s, s:s, s:s, s:s}", "code", c->code, "target", c->target,
+                                                "delivery_model", delivery_model_name(c->delivery_model), "starts_on",
+                                                c->starts_on, "ends_on", c->ends_on),
+                                      now);
         }
     }
-    return tx_end(store, status);
+    return store_tx_end(store, status);
 }
 
 enum store_status store_cohort_get(struct store *store, int64_t id, struct arena *arena, struct cohort *out)
@@ -266,12 +219,12 @@ static void bind_application(struct db_stmt *stmt, const struct application *a)
 {
     db_bind_text(stmt, 2, study_kind_name(a->kind));
     db_bind_text(stmt, 3, a->target);
-    bind_id_or_null(stmt, 4, a->school_id);
+    store_bind_id(stmt, 4, a->school_id);
     db_bind_text(stmt, 5, a->job_role ? a->job_role : "");
-    bind_id_or_null(stmt, 6, a->sponsor_id);
+    store_bind_id(stmt, 6, a->sponsor_id);
     db_bind_text(stmt, 7, delivery_model_name(a->delivery_model));
     db_bind_text(stmt, 8, a->preferred_region ? a->preferred_region : "");
-    bind_id_or_null(stmt, 9, a->preferred_partner_id);
+    store_bind_id(stmt, 9, a->preferred_partner_id);
     db_bind_text(stmt, 10, funding_route_name(a->funding));
     db_bind_text(stmt, 11, a->scholarship_eligibility ? a->scholarship_eligibility : "");
 }
@@ -297,7 +250,7 @@ enum store_status store_application_create(struct store *store, const struct act
     if (stmt != NULL) {
         db_bind_int64(stmt, 1, a->participant_id);
         bind_application(stmt, a);
-        bind_id_or_null(stmt, 12, actor->user_id);
+        store_bind_id(stmt, 12, actor->user_id);
         db_bind_int64(stmt, 13, now);
         enum db_result r = db_exec_stmt(stmt);
         if (r == DB_CONSTRAINT)
@@ -307,11 +260,11 @@ enum store_status store_application_create(struct store *store, const struct act
             status = write_codes(store, SQL_APPLICATION_ELECTIVES_DELETE, SQL_APPLICATION_ELECTIVES_INSERT, a->id,
                                  a->electives, a->elective_count);
             if (status == STORE_OK)
-                status = audit_pack(store, actor, "application.create", "application", a->id, NULL,
-                                    application_summary(a), now);
+                status = store_audit_json(store, actor, "application.create", "application", a->id, NULL,
+                                          application_summary(a), now);
         }
     }
-    return tx_end(store, status);
+    return store_tx_end(store, status);
 }
 
 enum store_status store_application_update(struct store *store, const struct actor *actor, const struct application *a,
@@ -334,10 +287,10 @@ enum store_status store_application_update(struct store *store, const struct act
             status = write_codes(store, SQL_APPLICATION_ELECTIVES_DELETE, SQL_APPLICATION_ELECTIVES_INSERT, a->id,
                                  a->electives, a->elective_count);
         if (status == STORE_OK)
-            status =
-                audit_pack(store, actor, "application.update", "application", a->id, NULL, application_summary(a), now);
+            status = store_audit_json(store, actor, "application.update", "application", a->id, NULL,
+                                      application_summary(a), now);
     }
-    return tx_end(store, status);
+    return store_tx_end(store, status);
 }
 
 static void read_application(struct db_stmt *stmt, struct arena *arena, struct application *a)
@@ -345,24 +298,24 @@ static void read_application(struct db_stmt *stmt, struct arena *arena, struct a
     memset(a, 0, sizeof(*a));
     a->id = db_column_int64(stmt, 0);
     a->participant_id = db_column_int64(stmt, 1);
-    a->participant_name = text_or_empty(arena, stmt, 2);
-    a->participant_email = text_or_empty(arena, stmt, 3);
+    a->participant_name = store_text_or_empty(arena, stmt, 2);
+    a->participant_email = store_text_or_empty(arena, stmt, 3);
     study_kind_parse(db_column_text(stmt, 4), &a->kind);
-    a->target = text_or_empty(arena, stmt, 5);
+    a->target = store_text_or_empty(arena, stmt, 5);
     a->school_id = db_column_int64(stmt, 6);
-    a->school_name = text_or_null(arena, stmt, 7);
-    a->job_role = text_or_empty(arena, stmt, 8);
+    a->school_name = store_text(arena, stmt, 7);
+    a->job_role = store_text_or_empty(arena, stmt, 8);
     a->sponsor_id = db_column_int64(stmt, 9);
-    a->sponsor_name = text_or_null(arena, stmt, 10);
-    a->sponsor_email = text_or_null(arena, stmt, 11);
+    a->sponsor_name = store_text(arena, stmt, 10);
+    a->sponsor_email = store_text(arena, stmt, 11);
     delivery_model_parse(db_column_text(stmt, 12), &a->delivery_model);
-    a->preferred_region = text_or_empty(arena, stmt, 13);
+    a->preferred_region = store_text_or_empty(arena, stmt, 13);
     a->preferred_partner_id = db_column_int64(stmt, 14);
-    a->preferred_partner_name = text_or_null(arena, stmt, 15);
+    a->preferred_partner_name = store_text(arena, stmt, 15);
     funding_route_parse(db_column_text(stmt, 16), &a->funding);
-    a->scholarship_eligibility = text_or_empty(arena, stmt, 17);
+    a->scholarship_eligibility = store_text_or_empty(arena, stmt, 17);
     application_state_parse(db_column_text(stmt, 18), &a->state);
-    a->decision_reason = text_or_empty(arena, stmt, 19);
+    a->decision_reason = store_text_or_empty(arena, stmt, 19);
     a->enrolment_id = db_column_int64(stmt, 20);
     a->created_at = db_column_int64(stmt, 21);
     a->updated_at = db_column_int64(stmt, 22);
@@ -433,14 +386,14 @@ static enum store_status record_step(struct store *store, const char *sql, const
         return STORE_ERROR;
     db_bind_int64(stmt, 1, id);
     db_bind_int64(stmt, 2, now);
-    bind_id_or_null(stmt, 3, actor->user_id);
+    store_bind_id(stmt, 3, actor->user_id);
     db_bind_text(stmt, 4, actor->label ? actor->label : "system");
     db_bind_text(stmt, 5, step);
     db_bind_text(stmt, 6, from);
     db_bind_text(stmt, 7, to);
     db_bind_text(stmt, 8, reason ? reason : "");
     if (cohort_id >= 0) { /* enrolment events carry two more columns */
-        bind_id_or_null(stmt, 9, cohort_id);
+        store_bind_id(stmt, 9, cohort_id);
         db_bind_text(stmt, 10, expected_return);
     }
     return db_exec_stmt(stmt) == DB_DONE ? STORE_OK : STORE_ERROR;
@@ -467,12 +420,12 @@ enum store_status store_application_transition(struct store *store, const struct
         status = record_step(store, SQL_APPLICATION_EVENT, actor, id, step, application_state_name(from),
                              application_state_name(to), reason, now, -1, NULL);
     if (status == STORE_OK)
-        status = audit_pack(store, actor, "application.step", "application", id,
-                            json_pack("{s:s}", "state", application_state_name(from)),
-                            json_pack("{s:s, s:s, s:s}", "state", application_state_name(to), "step", step, "reason",
-                                      reason ? reason : ""),
-                            now);
-    return tx_end(store, status);
+        status = store_audit_json(store, actor, "application.step", "application", id,
+                                  json_pack("{s:s}", "state", application_state_name(from)),
+                                  json_pack("{s:s, s:s, s:s}", "state", application_state_name(to), "step", step,
+                                            "reason", reason ? reason : ""),
+                                  now);
+    return store_tx_end(store, status);
 }
 
 enum store_status store_application_set_enrolment(struct store *store, int64_t id, int64_t enrolment_id)
@@ -530,21 +483,21 @@ static void read_enrolment(struct db_stmt *stmt, struct arena *arena, struct enr
     memset(e, 0, sizeof(*e));
     e->id = db_column_int64(stmt, 0);
     e->participant_id = db_column_int64(stmt, 1);
-    e->participant_name = text_or_empty(arena, stmt, 2);
+    e->participant_name = store_text_or_empty(arena, stmt, 2);
     e->application_id = db_column_int64(stmt, 3);
     study_kind_parse(db_column_text(stmt, 4), &e->kind);
-    e->target = text_or_empty(arena, stmt, 5);
+    e->target = store_text_or_empty(arena, stmt, 5);
     e->cohort_id = db_column_int64(stmt, 6);
-    e->cohort_code = text_or_null(arena, stmt, 7);
+    e->cohort_code = store_text(arena, stmt, 7);
     e->cohort_partner_id = db_column_int64(stmt, 8);
     delivery_model_parse(db_column_text(stmt, 9), &e->delivery_model);
     funding_route_parse(db_column_text(stmt, 10), &e->funding);
-    e->scholarship_eligibility = text_or_empty(arena, stmt, 11);
+    e->scholarship_eligibility = store_text_or_empty(arena, stmt, 11);
     e->school_id = db_column_int64(stmt, 12);
-    e->school_name = text_or_null(arena, stmt, 13);
+    e->school_name = store_text(arena, stmt, 13);
     enrolment_state_parse(db_column_text(stmt, 14), &e->state);
-    e->reason = text_or_empty(arena, stmt, 15);
-    e->expected_return = text_or_null(arena, stmt, 16);
+    e->reason = store_text_or_empty(arena, stmt, 15);
+    e->expected_return = store_text(arena, stmt, 16);
     e->created_at = db_column_int64(stmt, 17);
     e->updated_at = db_column_int64(stmt, 18);
 }
@@ -558,14 +511,14 @@ enum store_status store_enrolment_create(struct store *store, const struct actor
     struct db_stmt *stmt = db_prepare(store->db, SQL_ENROLMENT_INSERT);
     if (stmt != NULL) {
         db_bind_int64(stmt, 1, e->participant_id);
-        bind_id_or_null(stmt, 2, e->application_id);
+        store_bind_id(stmt, 2, e->application_id);
         db_bind_text(stmt, 3, study_kind_name(e->kind));
         db_bind_text(stmt, 4, e->target);
-        bind_id_or_null(stmt, 5, e->cohort_id);
+        store_bind_id(stmt, 5, e->cohort_id);
         db_bind_text(stmt, 6, delivery_model_name(e->delivery_model));
         db_bind_text(stmt, 7, funding_route_name(e->funding));
         db_bind_text(stmt, 8, e->scholarship_eligibility ? e->scholarship_eligibility : "");
-        bind_id_or_null(stmt, 9, e->school_id);
+        store_bind_id(stmt, 9, e->school_id);
         db_bind_int64(stmt, 10, now);
         enum db_result r = db_exec_stmt(stmt);
         if (r == DB_CONSTRAINT)
@@ -578,15 +531,15 @@ enum store_status store_enrolment_create(struct store *store, const struct actor
                 status = record_step(store, SQL_ENROLMENT_EVENT, actor, e->id, "enrol", "", "active", "", now,
                                      e->cohort_id, NULL);
             if (status == STORE_OK)
-                status =
-                    audit_pack(store, actor, "enrolment.create", "enrolment", e->id, NULL,
-                               json_pack("{s:I, s:s, s:s, s:I, s:s}", "participant_id", (json_int_t)e->participant_id,
-                                         "target", e->target, "funding_route", funding_route_name(e->funding),
-                                         "cohort_id", (json_int_t)e->cohort_id, "state", "active"),
-                               now);
+                status = store_audit_json(store, actor, "enrolment.create", "enrolment", e->id, NULL,
+                                          json_pack("{s:I, s:s, s:s, s:I, s:s}", "participant_id",
+                                                    (json_int_t)e->participant_id, "target", e->target, "funding_route",
+                                                    funding_route_name(e->funding), "cohort_id",
+                                                    (json_int_t)e->cohort_id, "state", "active"),
+                                          now);
         }
     }
-    return tx_end(store, status);
+    return store_tx_end(store, status);
 }
 
 static enum store_status enrolment_fill(struct store *store, struct arena *arena, struct enrolment *e)
@@ -680,7 +633,7 @@ enum store_status store_enrolment_transition(struct store *store, const struct a
         db_bind_text(stmt, 3, enrolment_state_name(change->to));
         db_bind_text(stmt, 4, change->reason ? change->reason : "");
         db_bind_text(stmt, 5, change->to == ENROLMENT_DEFERRED ? change->expected_return : NULL);
-        bind_id_or_null(stmt, 6, change->cohort_id);
+        store_bind_id(stmt, 6, change->cohort_id);
         db_bind_int64(stmt, 7, now);
         enum db_result r = db_exec_stmt(stmt);
         if (r == DB_CONSTRAINT)
@@ -693,13 +646,13 @@ enum store_status store_enrolment_transition(struct store *store, const struct a
                              enrolment_state_name(change->to), change->reason, now, change->cohort_id,
                              change->expected_return);
     if (status == STORE_OK)
-        status = audit_pack(store, actor, "enrolment.step", "enrolment", id,
-                            json_pack("{s:s}", "state", enrolment_state_name(change->from)),
-                            json_pack("{s:s, s:s, s:s, s:I}", "state", enrolment_state_name(change->to), "step",
-                                      change->step, "reason", change->reason ? change->reason : "", "cohort_id",
-                                      (json_int_t)change->cohort_id),
-                            now);
-    return tx_end(store, status);
+        status = store_audit_json(store, actor, "enrolment.step", "enrolment", id,
+                                  json_pack("{s:s}", "state", enrolment_state_name(change->from)),
+                                  json_pack("{s:s, s:s, s:s, s:I}", "state", enrolment_state_name(change->to), "step",
+                                            change->step, "reason", change->reason ? change->reason : "", "cohort_id",
+                                            (json_int_t)change->cohort_id),
+                                  now);
+    return store_tx_end(store, status);
 }
 
 /* Completed modules */
@@ -722,8 +675,8 @@ enum store_status store_completions(struct store *store, int64_t participant_id,
     *count = 0;
     enum db_result r;
     while ((r = db_step(stmt)) == DB_ROW && *count < cap) {
-        (*out)[*count].code = text_or_empty(arena, stmt, 0);
-        (*out)[*count].completed_on = text_or_empty(arena, stmt, 1);
+        (*out)[*count].code = store_text_or_empty(arena, stmt, 0);
+        (*out)[*count].completed_on = store_text_or_empty(arena, stmt, 1);
         (*count)++;
     }
     if (r == DB_ROW)
@@ -743,20 +696,20 @@ enum store_status store_completion_record(struct store *store, const struct acto
         db_bind_int64(stmt, 1, participant_id);
         db_bind_text(stmt, 2, module);
         db_bind_text(stmt, 3, completed_on);
-        bind_id_or_null(stmt, 4, enrolment_id);
+        store_bind_id(stmt, 4, enrolment_id);
         db_bind_text(stmt, 5, note ? note : "");
-        bind_id_or_null(stmt, 6, actor->user_id);
+        store_bind_id(stmt, 6, actor->user_id);
         db_bind_int64(stmt, 7, now);
         enum db_result r = db_exec_stmt(stmt);
         if (r == DB_CONSTRAINT)
             status = STORE_CONFLICT;
         else if (r == DB_DONE)
-            status = audit_pack(store, actor, "completion.record", "user", participant_id, NULL,
-                                json_pack("{s:s, s:s, s:I}", "module", module, "completed_on", completed_on,
-                                          "enrolment_id", (json_int_t)enrolment_id),
-                                now);
+            status = store_audit_json(store, actor, "completion.record", "user", participant_id, NULL,
+                                      json_pack("{s:s, s:s, s:I}", "module", module, "completed_on", completed_on,
+                                                "enrolment_id", (json_int_t)enrolment_id),
+                                      now);
     }
-    return tx_end(store, status);
+    return store_tx_end(store, status);
 }
 
 /* Fees */
@@ -783,12 +736,13 @@ enum store_status store_fee_set(struct store *store, const struct actor *actor, 
             db_bind_null(stmt, 3);
         db_bind_int64(stmt, 4, now);
         if (db_exec_stmt(stmt) == DB_DONE)
-            status = audit_pack(store, actor, "fee.set", "fee", 0, NULL,
-                                json_pack("{s:s, s:s, s:o}", "kind", study_kind_name(kind), "code", code,
-                                          "amount_pence", amount_pence >= 0 ? json_integer(amount_pence) : json_null()),
-                                now);
+            status = store_audit_json(store, actor, "fee.set", "fee", 0, NULL,
+                                      json_pack("{s:s, s:s, s:o}", "kind", study_kind_name(kind), "code", code,
+                                                "amount_pence",
+                                                amount_pence >= 0 ? json_integer(amount_pence) : json_null()),
+                                      now);
     }
-    return tx_end(store, status);
+    return store_tx_end(store, status);
 }
 
 enum store_status store_fee_list(struct store *store, struct arena *arena, struct fee **out, size_t *count)
@@ -802,7 +756,7 @@ enum store_status store_fee_list(struct store *store, struct arena *arena, struc
     while (*count < 1000 && (r = db_step(stmt)) == DB_ROW) {
         struct fee *f = &(*out)[(*count)++];
         study_kind_parse(db_column_text(stmt, 0), &f->kind);
-        f->code = text_or_empty(arena, stmt, 1);
+        f->code = store_text_or_empty(arena, stmt, 1);
         f->amount_pence = db_column_int64(stmt, 2);
     }
     db_reset(stmt);
@@ -828,9 +782,9 @@ enum store_status store_report_funding(struct store *store, struct arena *arena,
     enum db_result r;
     while (*count < cap && (r = db_step(stmt)) == DB_ROW) {
         struct funding_row *row = &(*out)[(*count)++];
-        row->funding_route = text_or_empty(arena, stmt, 0);
+        row->funding_route = store_text_or_empty(arena, stmt, 0);
         row->school_id = db_column_int64(stmt, 1);
-        row->school_name = text_or_empty(arena, stmt, 2);
+        row->school_name = store_text_or_empty(arena, stmt, 2);
         row->enrolments = db_column_int64(stmt, 3);
     }
     db_reset(stmt);

@@ -14,8 +14,13 @@ function npqBin () {
   return path.resolve(process.env.NPQ_BIN || 'build/npq')
 }
 
-// Resolves to { url, stop, output } once npq prints its "listening on" line.
-async function startServer () {
+// Resolves to { url, stop, output, db, bin } once npq prints its "listening on" line.
+// options (all optional):
+//   port     listen on 127.0.0.1:port instead of a port npq picks (for a --base-url known in advance)
+//   args     more arguments for npq serve, e.g. ['--smtp-url', url, '--base-url', url]
+//   env      more environment for npq serve
+//   prepare  (db, bin) => void, run after npq init and before npq serve, e.g. to add people
+async function startServer (options = {}) {
   const bin = npqBin()
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'npq-browser-'))
   const db = path.join(dir, 'npq.db')
@@ -25,9 +30,20 @@ async function startServer () {
     fs.rmSync(dir, { recursive: true, force: true })
     throw new Error(`${bin} init failed: ${err.message}`)
   }
+  if (options.prepare) {
+    try {
+      await options.prepare(db, bin)
+    } catch (err) {
+      fs.rmSync(dir, { recursive: true, force: true })
+      throw err
+    }
+  }
 
-  const child = spawn(bin, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--access-log', path.join(dir, 'access.log'), '--threads', '2'], {
-    stdio: ['ignore', 'pipe', 'pipe']
+  const listen = `127.0.0.1:${options.port ?? 0}`
+  const child = spawn(bin, ['serve', '--db', db, '--listen', listen, '--access-log', path.join(dir, 'access.log'), '--threads', '2',
+    ...(options.args || [])], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: options.env ? { ...process.env, ...options.env } : process.env
   })
   const output = { stdout: '', stderr: '' }
   child.stdout.setEncoding('utf8')
@@ -78,7 +94,7 @@ async function startServer () {
     return stopped
   }
 
-  return { url: url.replace(/\/$/, ''), stop, output }
+  return { url: url.replace(/\/$/, ''), stop, output, db, bin }
 }
 
 module.exports = { startServer }
