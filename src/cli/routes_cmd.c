@@ -18,10 +18,18 @@ int cli_routes(int argc, char **argv)
         return 2;
     }
     static const char *const kinds[] = {[ROUTE_API] = "api", [ROUTE_PAGE] = "page", [ROUTE_ASSET] = "asset"};
-    static const char *const resources[] = {[RESOURCE_NONE] = "none",
-                                            [RESOURCE_USER] = "user",
-                                            [RESOURCE_TOKEN] = "token",
-                                            [RESOURCE_ORGANISATION] = "organisation"};
+    static const char *const resources[] = {
+        [RESOURCE_NONE] = "none",
+        [RESOURCE_USER] = "user",
+        [RESOURCE_TOKEN] = "token",
+        [RESOURCE_ORGANISATION] = "organisation",
+        [RESOURCE_APPLICATION] = "application",
+        [RESOURCE_ENROLMENT] = "enrolment",
+        [RESOURCE_VENUE] = "venue",
+        [RESOURCE_COHORT] = "cohort",
+        [RESOURCE_EVENT] = "event",
+        [RESOURCE_COACHING_SESSION] = "coaching_session",
+    };
     json_t *list = json_array();
     for (size_t i = 0; i < routes_count; i++)
         json_array_append_new(list,

@@ -15,6 +15,12 @@ const char *permission_name(enum permission permission)
     case PERM_ENROLMENTS_MANAGE: return "enrolments.manage";
     case PERM_COHORTS_READ: return "cohorts.read";
     case PERM_PROGRAMME_MANAGE: return "programme.manage";
+    case PERM_DELIVERY_READ: return "delivery.read";
+    case PERM_DELIVERY_MANAGE: return "delivery.manage";
+    case PERM_ATTENDANCE: return "attendance";
+    case PERM_BOOKING: return "booking";
+    case PERM_COACHING: return "coaching";
+    case PERM_ACTIVITIES: return "activities";
     case PERM_COUNT: break;
     }
     return "unknown";
@@ -38,7 +44,15 @@ static bool role_allows(enum permission permission, const struct caller *caller)
     case PERM_USERS_READ:
     case PERM_APPLICATIONS:
     case PERM_ENROLMENTS_READ:
-    case PERM_COHORTS_READ: return caller != NULL;
+    case PERM_COHORTS_READ:
+    case PERM_DELIVERY_READ:
+    case PERM_BOOKING:
+    case PERM_COACHING:
+    case PERM_ACTIVITIES: return caller != NULL;
+    case PERM_DELIVERY_MANAGE: return caller_has(caller, ROLE_ADMIN) || caller_has(caller, ROLE_PARTNER_LEAD);
+    case PERM_ATTENDANCE:
+        return caller_has(caller, ROLE_ADMIN) || caller_has(caller, ROLE_PARTNER_LEAD) ||
+               caller_has(caller, ROLE_FACILITATOR);
     case PERM_ENROLMENTS_MANAGE: return caller_has(caller, ROLE_ADMIN) || caller_has(caller, ROLE_PARTNER_LEAD);
     case PERM_PROGRAMME_MANAGE: return caller_has(caller, ROLE_ADMIN);
     case PERM_ORGANISATIONS_READ: return caller_has(caller, ROLE_ADMIN) || caller_has(caller, ROLE_PARTNER_LEAD);
@@ -48,6 +62,23 @@ static bool role_allows(enum permission permission, const struct caller *caller)
     case PERM_COUNT: break;
     }
     return false;
+}
+
+static bool admin_or_partner_lead_of(const struct caller *caller, const struct relation *r)
+{
+    return caller_has(caller, ROLE_ADMIN) || (r->partner_record && caller_has(caller, ROLE_PARTNER_LEAD));
+}
+
+/* Cohorts and their events: who sees them, who manages them, who takes the register, who books. */
+static bool delivery_record_allows(enum permission permission, const struct caller *caller, const struct relation *r)
+{
+    bool staff = admin_or_partner_lead_of(caller, r) || (r->facilitates && caller_has(caller, ROLE_FACILITATOR));
+    switch (permission) {
+    case PERM_DELIVERY_MANAGE: return admin_or_partner_lead_of(caller, r);
+    case PERM_ATTENDANCE: return staff;
+    case PERM_BOOKING: return caller_has(caller, ROLE_ADMIN) || r->in_cohort;
+    default: return staff || (r->cohort_coach && caller_has(caller, ROLE_COACH)) || r->in_cohort;
+    }
 }
 
 bool policy_allows(enum permission permission, const struct caller *caller, enum resource resource,
@@ -70,7 +101,18 @@ bool policy_allows(enum permission permission, const struct caller *caller, enum
         if (permission == PERM_ENROLMENTS_MANAGE)
             return caller_has(caller, ROLE_ADMIN) ||
                    (relation->partner_record && caller_has(caller, ROLE_PARTNER_LEAD));
+        if (permission == PERM_ACTIVITIES)
+            return user_visible(caller, relation) || relation->facilitates ||
+                   (relation->partner_record && caller_has(caller, ROLE_PARTNER_LEAD));
         return user_visible(caller, relation) || (relation->partner_record && caller_has(caller, ROLE_PARTNER_LEAD));
+    case RESOURCE_VENUE:
+        /* Where events happen is no secret; changing a venue is for its partner. */
+        return permission != PERM_DELIVERY_MANAGE || admin_or_partner_lead_of(caller, relation);
+    case RESOURCE_COHORT:
+    case RESOURCE_EVENT: return delivery_record_allows(permission, caller, relation);
+    case RESOURCE_COACHING_SESSION:
+        return caller_has(caller, ROLE_ADMIN) || relation->is_self ||
+               (relation->cohort_coach && caller_has(caller, ROLE_COACH));
     case RESOURCE_NONE: break;
     }
     return false;

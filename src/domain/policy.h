@@ -29,6 +29,12 @@ enum permission {
     PERM_ENROLMENTS_MANAGE,    /* defer, withdraw, resume, enrol, record completions: admins, partner leads */
     PERM_COHORTS_READ,         /* cohorts: every signed-in person */
     PERM_PROGRAMME_MANAGE,     /* cohorts, fees, reports: admins */
+    PERM_DELIVERY_READ,        /* venues, cohorts' plans and events: scoped to the caller's cohorts */
+    PERM_DELIVERY_MANAGE,      /* venues, cohort staff, events: admins; partner leads for their partner */
+    PERM_ATTENDANCE,           /* take or correct a register: the event's facilitator, partner lead, admins */
+    PERM_BOOKING,              /* book or cancel a place: participants of the cohort, admins */
+    PERM_COACHING,             /* coaching sessions, notes, actions: the coach and the participant, admins */
+    PERM_ACTIVITIES,           /* the learning-hours log: the participant, their coach, facilitators, admins */
     PERM_COUNT
 };
 
@@ -39,7 +45,11 @@ enum resource {
     RESOURCE_TOKEN,
     RESOURCE_ORGANISATION,
     RESOURCE_APPLICATION,
-    RESOURCE_ENROLMENT
+    RESOURCE_ENROLMENT,
+    RESOURCE_VENUE,
+    RESOURCE_COHORT,
+    RESOURCE_EVENT,
+    RESOURCE_COACHING_SESSION
 };
 
 /* The signed-in person making a request. */
@@ -62,6 +72,9 @@ struct relation {
     bool in_own_partner; /* the person holds a role in the caller's delivery partner */
     bool sponsor;        /* an application names the caller as its sponsor */
     bool partner_record; /* an application prefers, or an enrolment's cohort belongs to, the caller's partner */
+    bool facilitates;    /* the caller facilitates the event, or works with the cohort as a facilitator */
+    bool cohort_coach;   /* the caller is a coach of the cohort, or the coach of the coaching session */
+    bool in_cohort;      /* the caller is a participant of the cohort (an enrolment in it) */
 };
 
 static inline bool caller_has(const struct caller *caller, enum role role)

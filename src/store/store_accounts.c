@@ -675,6 +675,10 @@ enum store_status store_relation(struct store *store, const struct caller *calle
     case RESOURCE_ORGANISATION: out->exists = row_exists(store, SQL_EXISTS_ORGANISATION, id); return STORE_OK;
     case RESOURCE_APPLICATION:
     case RESOURCE_ENROLMENT: return store_relation_record(store, caller, resource, id, out);
+    case RESOURCE_VENUE:
+    case RESOURCE_COHORT:
+    case RESOURCE_EVENT:
+    case RESOURCE_COACHING_SESSION: return store_relation_delivery(store, caller, resource, id, out);
     }
     struct db_stmt *stmt = db_prepare(store->db, sql);
     if (stmt == NULL)

@@ -40,4 +40,8 @@ enum store_status store_audit_json(struct store *store, const struct actor *acto
 enum store_status store_relation_record(struct store *store, const struct caller *caller, enum resource resource,
                                         int64_t id, struct relation *out);
 
+/* store_relation for venues, cohorts, events and coaching sessions (store_delivery_scope.c). */
+enum store_status store_relation_delivery(struct store *store, const struct caller *caller, enum resource resource,
+                                          int64_t id, struct relation *out);
+
 #endif
