@@ -56,16 +56,25 @@ static void redirect_to_sign_in(struct request *request)
     reply_redirect(request, location);
 }
 
-/* Decodes a form body into request->form; false when it is not one or is malformed. */
+/*
+ * Decodes a form body into request->form (and, for multipart/form-data, its uploaded files into
+ * request->files); false when it is one but too large or malformed. Uploads are allowed a larger
+ * body than other forms; the handler that takes a file sets its own, smaller limit on it.
+ */
 static bool read_form(struct request *request)
 {
+    enum { MULTIPART_MAX_BYTES = 6 * 1024 * 1024 };
     h2o_req_t *req = request->req;
     struct str type = request_header(request, H2O_TOKEN_CONTENT_TYPE);
-    if (!str_starts_with(type, STR_LIT("application/x-www-form-urlencoded")))
+    bool multipart = multipart_is_form_data(type);
+    if (!multipart && !str_starts_with(type, STR_LIT("application/x-www-form-urlencoded")))
         return true; /* not a form: the handler reads the body itself */
-    if (req->entity.len > FORM_MAX_BYTES)
+    if (req->entity.len > (multipart ? MULTIPART_MAX_BYTES : FORM_MAX_BYTES))
         return false;
     request->form = request_alloc(request, sizeof(*request->form));
+    if (multipart)
+        return multipart_parse(type, req->entity.base, req->entity.len, request_arena(request), request->form,
+                               &request->files, &request->file_count);
     return form_parse(req->entity.base, req->entity.len, request_arena(request), request->form);
 }
 

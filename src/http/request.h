@@ -10,6 +10,7 @@
 #include "http/router.h"
 #include "lib/arena.h"
 #include "lib/form.h"
+#include "lib/multipart.h"
 #include "lib/str.h"
 
 #include <h2o.h>
@@ -32,8 +33,12 @@ struct request {
     const char *visitor_token; /* an anonymous visitor's cookie, for the same */
     bool via_bearer_token;     /* authenticated by an API token: no cookies, so no CSRF */
 
-    /* A decoded form body (POST of a page), filled by the gate; NULL otherwise. */
+    /* A decoded form body (POST of a page), filled by the gate; NULL otherwise. For a
+     * multipart/form-data body, form holds its text fields and files its uploads (data pointing
+     * into the request body); files is NULL and file_count 0 otherwise. */
     struct form *form;
+    struct multipart_file *files;
+    size_t file_count;
     struct arena *arena_; /* see request_arena */
 };
 

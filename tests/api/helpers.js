@@ -292,3 +292,83 @@ module.exports = {
   poll,
   loadDefaultCatalogue,
 };
+
+/*
+ * Signed-in page sessions for the black-box page tests, as a browser would hold them: cookies
+ * from Set-Cookie, and the CSRF token every form carries in its hidden csrf_token field.
+ */
+
+/* The value of the first hidden csrf_token input of a page. */
+function csrfFrom(html) {
+  const m = /name="csrf_token" value="([^"]+)"/.exec(html);
+  assert.ok(m, `no csrf_token field in the page:\n${html.slice(0, 500)}`);
+  return m[1];
+}
+
+/* name=value pairs of a response's Set-Cookie headers merged into jar (a Map); an empty value
+ * (a cleared cookie) removes the name. */
+function keepCookies(jar, headers) {
+  for (const line of headers.getSetCookie()) {
+    const [pair] = line.split(';');
+    const eq = pair.indexOf('=');
+    const name = pair.slice(0, eq).trim();
+    const value = pair.slice(eq + 1).trim();
+    if (value) jar.set(name, value);
+    else jar.delete(name);
+  }
+}
+
+function cookieHeader(jar) {
+  return [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+}
+
+/*
+ * Signs in through the real sign-in page. Resolves {cookie: the Cookie header to send, get(path),
+ * post(path, fields, {csrf}), postMultipart(path, FormData)}: post adds the csrf_token of the
+ * session unless csrf is false, and every reply is request()'s, without following redirects.
+ */
+async function signIn(base, email, password) {
+  const jar = new Map();
+  const page = await request(base, '/sign-in');
+  assert.equal(page.status, 200, `GET /sign-in: ${page.status}`);
+  keepCookies(jar, page.headers);
+  const body = new URLSearchParams({ email, password, csrf_token: csrfFrom(page.text), next: '/' });
+  const r = await request(base, '/sign-in', {
+    method: 'POST',
+    headers: { cookie: cookieHeader(jar), 'content-type': 'application/x-www-form-urlencoded' },
+    body: body.toString(),
+  });
+  assert.equal(r.status, 303, `POST /sign-in as ${email}: ${r.status}\n${r.text.slice(0, 500)}`);
+  keepCookies(jar, r.headers);
+  assert.ok(jar.has('npq_session'), `signing in as ${email} set no session cookie`);
+  let csrf = null;
+  const session = {
+    get cookie() {
+      return cookieHeader(jar);
+    },
+    get(pathname, options = {}) {
+      return request(base, pathname, { ...options, headers: { ...options.headers, cookie: cookieHeader(jar) } });
+    },
+    async csrf() {
+      if (!csrf) csrf = csrfFrom((await session.get('/account')).text);
+      return csrf;
+    },
+    async post(pathname, fields, { withCsrf = true } = {}) {
+      const form = new URLSearchParams(fields);
+      if (withCsrf) form.set('csrf_token', await session.csrf());
+      return request(base, pathname, {
+        method: 'POST',
+        headers: { cookie: cookieHeader(jar), 'content-type': 'application/x-www-form-urlencoded' },
+        body: form.toString(),
+      });
+    },
+    async postMultipart(pathname, formData, { withCsrf = true } = {}) {
+      if (withCsrf) formData.set('csrf_token', await session.csrf());
+      return request(base, pathname, { method: 'POST', headers: { cookie: cookieHeader(jar) }, body: formData });
+    },
+  };
+  return session;
+}
+
+module.exports.csrfFrom = csrfFrom;
+module.exports.signIn = signIn;
