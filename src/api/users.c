@@ -294,28 +294,23 @@ void api_assignments_create(struct request *request)
         errors_add(&errors, "staff_id", "Choose the coach or mentor");
     if (participant_id == 0)
         errors_add(&errors, "participant_id", "Choose the participant");
-    if (errors.count == 0 && staff_id == participant_id)
-        errors_add(&errors, "participant_id", "A person cannot be their own coach or mentor");
-    struct store *store = request->worker->store;
+    int64_t id = 0;
     if (errors.count == 0) {
-        /* The staff member must hold the role they are assigned in. */
-        struct user staff;
-        if (store_user_get(store, staff_id, request_arena(request), &staff) == STORE_OK && !user_has_role(&staff, kind))
-            errors_add(&errors, "staff_id", "This person is not a %s", kind == ROLE_COACH ? "coach" : "mentor");
-    }
-    if (errors.count > 0) {
-        api_reply_invalid(request, &errors);
-    } else {
         struct actor actor = api_actor(request);
-        int64_t id;
-        enum store_status s = store_assignment_create(store, &actor, kind, staff_id, participant_id, api_now(), &id);
-        if (s != STORE_OK)
+        struct accounts_env env = env_for(request, &actor);
+        enum store_status s = accounts_assign(&env, kind, staff_id, participant_id, &id, &errors);
+        if (s == STORE_ERROR) {
             api_reply_store_status(request, s, "assignment");
-        else
-            reply_json(request, 201,
-                       json_pack("{s:I, s:s, s:I, s:I}", "id", (json_int_t)id, "kind", role_name(kind), "staff_id",
-                                 (json_int_t)staff_id, "participant_id", (json_int_t)participant_id));
+            goto out;
+        }
     }
+    if (errors.count > 0)
+        api_reply_invalid(request, &errors);
+    else
+        reply_json(request, 201,
+                   json_pack("{s:I, s:s, s:I, s:I}", "id", (json_int_t)id, "kind", role_name(kind), "staff_id",
+                             (json_int_t)staff_id, "participant_id", (json_int_t)participant_id));
+out:
     errors_free(&errors);
     json_decref(body);
 }

@@ -293,3 +293,31 @@ enum store_status accounts_issue_token(const struct accounts_env *env, int64_t u
     snprintf(prefix, sizeof(prefix), "%s", token);
     return store_token_create(env->store, env->actor, user_id, name, hash, prefix, env->now, id);
 }
+
+enum store_status accounts_assign(const struct accounts_env *env, enum role kind, int64_t staff_id,
+                                  int64_t participant_id, int64_t *assignment_id, struct errors *errors)
+{
+    const char *what = kind == ROLE_COACH ? "coach" : "mentor";
+    if (staff_id == participant_id) {
+        errors_add(errors, "staff_id", "A person cannot be their own coach or mentor");
+        return STORE_CONFLICT;
+    }
+    struct arena arena = ARENA_INIT;
+    struct user staff;
+    enum store_status status = store_user_get(env->store, staff_id, &arena, &staff);
+    if (status == STORE_NOT_FOUND)
+        errors_add(errors, "staff_id", "Choose a person from the list");
+    else if (status == STORE_OK && !user_has_role(&staff, kind)) {
+        errors_add(errors, "staff_id", "This person is not a %s", what);
+        status = STORE_CONFLICT;
+    }
+    arena_release(&arena);
+    if (status != STORE_OK)
+        return status;
+    status = store_assignment_create(env->store, env->actor, kind, staff_id, participant_id, env->now, assignment_id);
+    if (status == STORE_CONFLICT)
+        errors_add(errors, "staff_id", "They are already this person's %s", what);
+    else if (status == STORE_NOT_FOUND)
+        errors_add(errors, "participant_id", "There is no such participant");
+    return status;
+}

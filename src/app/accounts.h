@@ -48,6 +48,13 @@ enum store_status accounts_invite(const struct accounts_env *env, const char *em
                                   int64_t organisation_id, enum role role, int64_t role_organisation_id,
                                   int64_t *user_id, struct errors *errors);
 
+/*
+ * Names a coach or mentor (kind) for a participant: the staff member must exist, hold that role
+ * and not be the participant. Errors at "staff_id"; STORE_CONFLICT when refused or already so.
+ */
+enum store_status accounts_assign(const struct accounts_env *env, enum role kind, int64_t staff_id,
+                                  int64_t participant_id, int64_t *assignment_id, struct errors *errors);
+
 /* The address links in emails start with: the one the server last started with, else
  * $NPQ_BASE_URL, else http://127.0.0.1:8080. Copied into out. */
 void accounts_base_url(struct store *store, char *out, size_t size);

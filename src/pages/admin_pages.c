@@ -951,45 +951,23 @@ out:
     errors_free(&errors);
 }
 
-/* The checks api_assignments_create makes, for the form: the staff member must exist and hold
- * the role they are assigned in, and cannot be the participant. */
-static void check_assignment(struct request *request, int64_t participant_id, const char *kind_text, int64_t staff_id,
-                             enum role *kind, struct errors *errors)
-{
-    if (!role_parse(kind_text, kind) || (*kind != ROLE_COACH && *kind != ROLE_MENTOR))
-        errors_add(errors, "kind", "Choose coach or mentor");
-    if (staff_id <= 0) {
-        errors_add(errors, "staff_id", "Choose the coach or mentor");
-        return;
-    }
-    if (staff_id == participant_id) {
-        errors_add(errors, "staff_id", "A person cannot be their own coach or mentor");
-        return;
-    }
-    struct user staff;
-    enum store_status s = store_user_get(request->worker->store, staff_id, request_arena(request), &staff);
-    if (s == STORE_NOT_FOUND)
-        errors_add(errors, "staff_id", "Choose a person from the list");
-    else if (s == STORE_OK && errors->count == 0 && !user_has_role(&staff, *kind))
-        errors_add(errors, "staff_id", "This person is not a %s", *kind == ROLE_COACH ? "coach" : "mentor");
-}
-
 void page_admin_user_assignment_add(struct request *request)
 {
     int64_t id = api_param_id(request, 0);
     int64_t staff_id = parse_id(field(request, "staff_id"));
     enum role kind = ROLE_COACH;
     struct errors errors = ERRORS_INIT;
-    check_assignment(request, id, field(request, "kind"), staff_id, &kind, &errors);
+    const char *kind_text = field(request, "kind");
+    if (!role_parse(kind_text, &kind) || (kind != ROLE_COACH && kind != ROLE_MENTOR))
+        errors_add(&errors, "kind", "Choose coach or mentor");
+    else if (staff_id <= 0)
+        errors_add(&errors, "staff_id", "Choose the coach or mentor");
     if (errors.count == 0) {
         struct actor actor = api_actor(request);
+        struct accounts_env env = {request->worker->store, &actor, request->worker->settings->base_url, api_now()};
         int64_t assignment_id;
-        enum store_status s =
-            store_assignment_create(request->worker->store, &actor, kind, staff_id, id, api_now(), &assignment_id);
-        if (s == STORE_CONFLICT)
-            errors_add(&errors, "staff_id", "They are already this person's %s",
-                       kind == ROLE_COACH ? "coach" : "mentor");
-        else if (s != STORE_OK) {
+        enum store_status s = accounts_assign(&env, kind, staff_id, id, &assignment_id, &errors);
+        if (s == STORE_ERROR) {
             store_failed(request, s);
             goto out;
         }
