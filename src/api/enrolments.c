@@ -9,6 +9,7 @@
 #include "http/reply.h"
 #include "http/worker.h"
 #include "lib/csv_write.h"
+#include "lib/date.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -191,11 +192,8 @@ void api_participant_completion(struct request *request)
     const struct catalogue_module *m = module ? catalogue_module_find(c, module, strlen(module)) : NULL;
     if (m == NULL)
         errors_add(&errors, "module", "Choose a module from the catalogue");
-    int y, mo, d;
-    char extra;
-    if (on == NULL || strlen(on) != 10 || sscanf(on, "%4d-%2d-%2d%c", &y, &mo, &d, &extra) != 3 || mo < 1 || mo > 12 ||
-        d < 1 || d > 31)
-        errors_add(&errors, "completed_on", "Enter the date the module was completed as YYYY-MM-DD");
+    if (!date_is_valid(on))
+        errors_add(&errors, "completed_on", "Enter the date the module was completed as YYYY-MM-DD, a day that exists");
     if (errors.count > 0) {
         api_reply_invalid(request, &errors);
         goto out;
@@ -242,14 +240,6 @@ void api_cohorts_list(struct request *request)
     reply_json(request, 200, json_pack("{s:o}", "cohorts", array));
 }
 
-static bool date_ok(const char *s)
-{
-    int y, m, d;
-    char extra;
-    return s != NULL && strlen(s) == 10 && sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) == 3 && m >= 1 && m <= 12 &&
-           d >= 1 && d <= 31;
-}
-
 void api_cohorts_create(struct request *request)
 {
     json_t *body = api_read_object(request);
@@ -281,11 +271,11 @@ void api_cohorts_create(struct request *request)
         c.target = c.kind == STUDY_QUALIFICATION ? q->code : m->code;
     if (model == NULL || !delivery_model_parse(model, &c.delivery_model))
         errors_add(&errors, "delivery_model", "Delivery must be blended or online");
-    if (!date_ok(c.starts_on))
+    if (!date_is_valid(c.starts_on))
         errors_add(&errors, "starts_on", "Enter the start date as YYYY-MM-DD");
-    if (!date_ok(c.ends_on))
+    if (!date_is_valid(c.ends_on))
         errors_add(&errors, "ends_on", "Enter the end date as YYYY-MM-DD");
-    else if (date_ok(c.starts_on) && strcmp(c.ends_on, c.starts_on) < 0)
+    else if (date_is_valid(c.starts_on) && strcmp(c.ends_on, c.starts_on) < 0)
         errors_add(&errors, "ends_on", "The end date must not be before the start date");
     if (errors.count > 0) {
         api_reply_invalid(request, &errors);

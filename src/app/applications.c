@@ -1,19 +1,12 @@
 #include "app/applications.h"
 
 #include "lib/buf.h"
+#include "lib/date.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
-
-void applications_today(int64_t now, char out[11])
-{
-    time_t t = (time_t)now;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 11, "%Y-%m-%d", &tm);
-}
 
 enum store_status applications_save_draft(const struct accounts_env *env, const struct catalogue *catalogue,
                                           struct application *a, struct errors *errors)
@@ -32,6 +25,12 @@ enum store_status applications_save_draft(const struct accounts_env *env, const 
             errors_add(errors, "target", "Choose a module to study");
         else
             a->target = m->code;
+    }
+    /* Electives are kept as the catalogue spells them, however they were typed. */
+    for (size_t i = 0; i < a->elective_count; i++) {
+        const struct catalogue_module *m = catalogue_module_find(catalogue, a->electives[i], strlen(a->electives[i]));
+        if (m != NULL)
+            a->electives[i] = m->code;
     }
     if (a->sponsor_id != 0 && a->sponsor_id == a->participant_id)
         errors_add(errors, "sponsor_id", "Your sponsor must be someone else, such as your headteacher");
@@ -183,6 +182,25 @@ enum store_status applications_step(const struct accounts_env *env, const struct
     return status;
 }
 
+/* A participant resumes in a later cohort of the same qualification or module. */
+static bool resume_cohort_ok(const struct accounts_env *env, const struct enrolment *e, const struct cohort *to,
+                             struct arena *arena, struct errors *errors)
+{
+    if (to->kind != e->kind || strcasecmp(to->target, e->target) != 0) {
+        errors_add(errors, "cohort_id", "Cohort %s is for %s, not %s.", to->code, to->target, e->target);
+        return false;
+    }
+    struct cohort from;
+    if (e->cohort_id > 0 && store_cohort_get(env->store, e->cohort_id, arena, &from) == STORE_OK &&
+        (to->id == from.id || strcmp(to->starts_on, from.starts_on) <= 0)) {
+        errors_add(errors, "cohort_id",
+                   "Choose a later cohort than the one the participant deferred from (%s, which began on %s).",
+                   from.code, from.starts_on);
+        return false;
+    }
+    return true;
+}
+
 enum store_status enrolments_step(const struct accounts_env *env, int64_t id, enum enrolment_step step,
                                   const char *reason, const char *expected_return, int64_t cohort_id,
                                   struct errors *errors)
@@ -190,22 +208,17 @@ enum store_status enrolments_step(const struct accounts_env *env, int64_t id, en
     struct arena arena = ARENA_INIT;
     struct enrolment e;
     enum store_status status = store_enrolment_get(env->store, id, &arena, &e);
-    char today[11];
-    applications_today(env->now, today);
+    char today[DATE_TEXT];
+    date_of(env->now, today);
     struct cohort cohort;
-    bool has_cohort = false;
-    if (status == STORE_OK && step == ENROLMENT_RESUME && cohort_id > 0) {
-        enum store_status found = store_cohort_get(env->store, cohort_id, &arena, &cohort);
-        if (found == STORE_OK && (cohort.kind != e.kind || strcasecmp(cohort.target, e.target) != 0))
-            errors_add(errors, "cohort_id", "Cohort %s is for %s, not %s", cohort.code, cohort.target, e.target);
-        else if (found == STORE_OK && e.cohort_id == cohort_id)
-            errors_add(errors, "cohort_id", "Choose a later cohort than the one the participant deferred from");
-        has_cohort = found == STORE_OK;
-    }
+    bool has_cohort = status == STORE_OK && step == ENROLMENT_RESUME && cohort_id > 0 &&
+                      store_cohort_get(env->store, cohort_id, &arena, &cohort) == STORE_OK;
+    /* The state first: resuming what is not deferred is out of order, whatever the cohort. */
     enum enrolment_state next;
     if (status == STORE_OK &&
-        (!enrolment_step_next(e.state, step, reason, expected_return, has_cohort, today, &next, errors) ||
-         errors->count > 0))
+        !enrolment_step_next(e.state, step, reason, expected_return, has_cohort, today, &next, errors))
+        status = STORE_CONFLICT;
+    if (status == STORE_OK && has_cohort && !resume_cohort_ok(env, &e, &cohort, &arena, errors))
         status = STORE_CONFLICT;
     if (status == STORE_OK) {
         struct enrolment_change change = {

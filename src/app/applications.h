@@ -47,7 +47,4 @@ struct participant_pathway {
 enum store_status pathways_for(const struct accounts_env *env, const struct catalogue *catalogue,
                                int64_t participant_id, struct arena *arena, struct participant_pathway *out);
 
-/* Today as YYYY-MM-DD (UTC). */
-void applications_today(int64_t now, char out[11]);
-
 #endif

@@ -5,6 +5,8 @@
  */
 #include "domain/delivery.h"
 
+#include "lib/date.h"
+
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -97,30 +99,6 @@ static bool https_url_valid(const char *url)
         if ((unsigned char)*p <= ' ' || *p == 0x7F)
             return false;
     return true;
-}
-
-/* YYYY-MM-DD with digits where digits belong (sscanf alone would accept " 1" and "+1"). */
-static bool date_shaped(const char *date)
-{
-    if (date == NULL || strlen(date) != 10)
-        return false;
-    for (int i = 0; i < 10; i++)
-        if (i == 4 || i == 7 ? date[i] != '-' : (date[i] < '0' || date[i] > '9'))
-            return false;
-    return true;
-}
-
-/* A date-shaped string that names a day on the calendar: no 31 April, 29 February in leap years only. */
-static bool date_real(const char *date)
-{
-    int y = (date[0] - '0') * 1000 + (date[1] - '0') * 100 + (date[2] - '0') * 10 + (date[3] - '0');
-    int m = (date[5] - '0') * 10 + (date[6] - '0');
-    int d = (date[8] - '0') * 10 + (date[9] - '0');
-    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (y < 1 || m < 1 || m > 12 || d < 1)
-        return false;
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return d <= days[m - 1] + (m == 2 && leap ? 1 : 0);
 }
 
 /* Start and end of something lasting at most 12 hours; noun is "event" or "session", a_noun "An event"... */
@@ -299,9 +277,9 @@ bool delivery_hours_check(double hours, const char *date, const char *today, dou
             hours_ok = true;
     }
 
-    if (!date_shaped(date))
+    if (!date_is_shaped(date))
         errors_add(errors, "date", "Enter the date you did the learning as YYYY-MM-DD, like 2025-03-14");
-    else if (!date_real(date))
+    else if (!date_is_valid(date))
         errors_add(errors, "date", "%s is not a real date. Check the day and the month", date);
     else if (today != NULL && strcmp(date, today) > 0)
         errors_add(errors, "date", "The date cannot be in the future. Log hours once you have done them");
@@ -365,7 +343,7 @@ bool delivery_action_check(const char *text, const char *due_on, struct errors *
     else if (characters(text) > DELIVERY_ACTION_MAX)
         errors_add(errors, "text", "An action must be %d characters or fewer. It has %zu", DELIVERY_ACTION_MAX,
                    characters(text));
-    if (due_on != NULL && *due_on != '\0' && (!date_shaped(due_on) || !date_real(due_on)))
+    if (due_on != NULL && *due_on != '\0' && (!date_is_shaped(due_on) || !date_is_valid(due_on)))
         errors_add(errors, "due_on", "Enter the due date as a real date in the form YYYY-MM-DD, or leave it empty");
     return errors->count == before;
 }

@@ -1,6 +1,7 @@
 #include "domain/enrolment.h"
 
 #include "lib/buf.h"
+#include "lib/date.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -73,9 +74,13 @@ const char *enrolment_state_title(enum enrolment_state state)
     return (int)state < 4 ? enrolment_state_table[state].title : "";
 }
 
+/* Some words, not just spaces. */
 static bool has_text(const char *s)
 {
-    return s != NULL && *s != '\0';
+    for (const char *p = s; p != NULL && *p; p++)
+        if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
+            return true;
+    return false;
 }
 
 bool application_step_next(enum application_state state, enum application_step step, const char *reason,
@@ -185,23 +190,6 @@ bool application_check(const struct catalogue *catalogue, const struct applicati
     return ok;
 }
 
-/* Dates are YYYY-MM-DD, so they compare as strings; a valid one is a day that exists. */
-static bool date_valid(const char *date)
-{
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (date == NULL || strlen(date) != 10 || date[4] != '-' || date[7] != '-')
-        return false;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (date[i] < '0' || date[i] > '9'))
-            return false; /* sscanf alone would take " 1" or "+1" for a number */
-    int y, m, d;
-    char extra;
-    if (sscanf(date, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3 || y < 2000 || y > 2200 || m < 1 || m > 12 || d < 1)
-        return false;
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return d <= days[m - 1] + (m == 2 && leap);
-}
-
 bool enrolment_step_next(enum enrolment_state state, enum enrolment_step step, const char *reason,
                          const char *expected_return, bool has_cohort, const char *today, enum enrolment_state *next,
                          struct errors *errors)
@@ -218,7 +206,7 @@ bool enrolment_step_next(enum enrolment_state state, enum enrolment_step step, c
             errors_add(errors, "reason", "Give the reason for deferring.");
             ok = false;
         }
-        if (!date_valid(expected_return)) {
+        if (!date_is_valid(expected_return)) {
             errors_add(errors, "expected_return", "Enter the expected return date as YYYY-MM-DD, like 2027-09-01.");
             ok = false;
         } else if (today != NULL && strcmp(expected_return, today) < 0) {
