@@ -16,13 +16,13 @@ enum store_status applications_save_draft(const struct accounts_env *env, const 
     if (a->kind == STUDY_QUALIFICATION) {
         const struct catalogue_qualification *q = catalogue_qualification_find(catalogue, target, strlen(target));
         if (q == NULL)
-            errors_add(errors, "target", "Choose a qualification to apply for");
+            errors_add(errors, "target", "Choose a qualification to apply for.");
         else
             a->target = q->code; /* stored as the catalogue spells it */
     } else {
         const struct catalogue_module *m = catalogue_module_find(catalogue, target, strlen(target));
         if (m == NULL)
-            errors_add(errors, "target", "Choose a module to study");
+            errors_add(errors, "target", "Choose a module to study.");
         else
             a->target = m->code;
     }
@@ -33,15 +33,15 @@ enum store_status applications_save_draft(const struct accounts_env *env, const 
             a->electives[i] = m->code;
     }
     if (a->sponsor_id != 0 && a->sponsor_id == a->participant_id)
-        errors_add(errors, "sponsor_id", "Your sponsor must be someone else, such as your headteacher");
+        errors_add(errors, "sponsor_id", "Your sponsor must be someone else, such as your headteacher.");
     if (errors->count != before)
         return STORE_CONFLICT;
     enum store_status status = a->id == 0 ? store_application_create(env->store, env->actor, a, env->now)
                                           : store_application_update(env->store, env->actor, a, env->now);
     if (status == STORE_NOT_FOUND)
-        errors_add(errors, "sponsor_id", "The sponsor, school or delivery partner named does not exist");
+        errors_add(errors, "sponsor_id", "The sponsor, school or delivery partner named does not exist.");
     else if (status == STORE_CONFLICT)
-        errors_add(errors, "state", "Only a draft application can be changed");
+        errors_add(errors, "state", "Only a draft application can be changed.");
     return status;
 }
 
@@ -104,13 +104,13 @@ static enum store_status enrol(const struct accounts_env *env, const struct appl
     enum store_status status =
         cohort_id > 0 ? store_cohort_get(env->store, cohort_id, arena, &cohort) : STORE_NOT_FOUND;
     if (status == STORE_NOT_FOUND) {
-        errors_add(errors, "cohort_id", "Choose the cohort to enrol the participant in");
+        errors_add(errors, "cohort_id", "Choose the cohort to enrol the participant in.");
         return STORE_CONFLICT;
     }
     if (status != STORE_OK)
         return status;
     if (cohort.kind != a->kind || strcasecmp(cohort.target, a->target) != 0) {
-        errors_add(errors, "cohort_id", "Cohort %s is for %s, not %s", cohort.code, cohort.target, a->target);
+        errors_add(errors, "cohort_id", "Cohort %s is for %s, not %s.", cohort.code, cohort.target, a->target);
         return STORE_CONFLICT;
     }
     struct enrolment e = {
@@ -128,7 +128,7 @@ static enum store_status enrol(const struct accounts_env *env, const struct appl
     };
     status = store_enrolment_create(env->store, env->actor, &e, env->now);
     if (status == STORE_CONFLICT)
-        errors_add(errors, "target", "%s is already enrolled on the %s. A qualification is studied once at a time",
+        errors_add(errors, "target", "%s is already enrolled on the %s. A qualification is studied once at a time.",
                    a->participant_name, a->target);
     if (status == STORE_OK)
         status = store_application_set_enrolment(env->store, a->id, e.id);
@@ -149,7 +149,7 @@ enum store_status applications_step(const struct accounts_env *env, const struct
         status = store_relation(env->store, caller, RESOURCE_APPLICATION, id, &relation);
     if (status == STORE_OK && !policy_application_step(step, caller, &relation)) {
         *refused_by_policy = true;
-        errors_add(errors, "step", "You cannot %s this application", application_step_name(step));
+        errors_add(errors, "step", "You cannot %s this application.", application_step_name(step));
         status = STORE_CONFLICT;
     }
     enum application_state next;
@@ -168,7 +168,7 @@ enum store_status applications_step(const struct accounts_env *env, const struct
                                               reason, env->now);
         if (status == STORE_CONFLICT)
             errors_add(errors, "state",
-                       "Someone else changed this application at the same time. Reload it and try "
+                       "Someone else changed this application at the same time. Reload it and try ."
                        "again");
         if (status == STORE_OK && step == STEP_SUBMIT && a.sponsor_email != NULL)
             status = email_sponsor(env, catalogue, &a);
@@ -232,7 +232,7 @@ enum store_status enrolments_step(const struct accounts_env *env, int64_t id, en
         status = store_enrolment_transition(env->store, env->actor, id, &change, env->now);
         if (status == STORE_CONFLICT)
             errors_add(errors, "state",
-                       "Someone else changed this enrolment at the same time. Reload it and try "
+                       "Someone else changed this enrolment at the same time. Reload it and try ."
                        "again");
     }
     arena_release(&arena);

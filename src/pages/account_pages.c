@@ -23,11 +23,16 @@ static struct accounts_env env_for(struct request *request, struct actor *actor)
                                  (int64_t)time(NULL)};
 }
 
-/* Only paths on this site, so a link cannot send someone elsewhere after signing in. */
+/* Only paths on this site, so a link cannot send someone elsewhere after signing in. Browsers
+ * drop tabs and newlines from addresses and read "\\" as "/", so any control character or
+ * backslash could turn "/\t/evil.example" into another site's address: refuse them all. */
 static const char *safe_next(const char *next)
 {
-    if (next == NULL || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strpbrk(next, "\r\n") != NULL)
+    if (next == NULL || next[0] != '/' || next[1] == '/')
         return "/account";
+    for (const unsigned char *p = (const unsigned char *)next; *p; p++)
+        if (*p < 0x21 || *p == 0x7f || *p == '\\')
+            return "/account";
     return next;
 }
 

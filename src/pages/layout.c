@@ -59,6 +59,7 @@ void page_send(struct request *request, struct page *page, int status)
     nav_item(&nav, "/frameworks", "Frameworks", page->section == SECTION_FRAMEWORKS);
     const struct caller *caller = request->caller;
     if (caller != NULL) {
+        nav_item(&nav, "/applications", "Applications", page->section == SECTION_APPLICATIONS);
         if (caller_has(caller, ROLE_ADMIN) || caller_has(caller, ROLE_PARTNER_LEAD) ||
             caller_has(caller, ROLE_HEADTEACHER) || caller_has(caller, ROLE_COACH) || caller_has(caller, ROLE_MENTOR))
             nav_item(&nav, "/admin/users", "People", page->section == SECTION_PEOPLE);

@@ -196,13 +196,21 @@ static const char SQL_APPLICATION_ELECTIVES[] =
     " LEFT JOIN users sponsor ON sponsor.id = a.sponsor_id"                                                            \
     " LEFT JOIN organisations partner ON partner.id = a.preferred_partner_id"
 static const char SQL_APPLICATION_GET[] = "SELECT " APPLICATION_COLUMNS APPLICATION_JOINS " WHERE a.id = ?1";
+/* The same scope as policy_allows for an application: the applicant, the sponsor, their coach or
+ * mentor, the headteacher of their school, the lead of a partner they work with or that the
+ * application prefers, and administrators. */
 static const char SQL_APPLICATION_LIST[] =
     "SELECT " APPLICATION_COLUMNS ", count(*) OVER ()" APPLICATION_JOINS
     " WHERE (?2 = 1 OR a.participant_id = ?1 OR a.sponsor_id = ?1"
+    " OR EXISTS (SELECT 1 FROM assignments x WHERE x.staff_id = ?1 AND x.participant_id = a.participant_id"
+    "     AND ((x.kind = 'coach' AND ?8 = 1) OR (x.kind = 'mentor' AND ?9 = 1)))"
     " OR (?3 = 1 AND (a.school_id IN (SELECT organisation_id FROM user_roles WHERE user_id = ?1"
-    "     AND role = 'headteacher')))"
-    " OR (?4 = 1 AND a.preferred_partner_id IN (SELECT organisation_id FROM user_roles WHERE user_id = ?1"
-    "     AND role = 'partner_lead')))"
+    "     AND role = 'headteacher') OR p.organisation_id IN (SELECT organisation_id FROM user_roles"
+    "     WHERE user_id = ?1 AND role = 'headteacher')))"
+    " OR (?4 = 1 AND (a.preferred_partner_id IN (SELECT organisation_id FROM user_roles WHERE user_id = ?1"
+    "     AND role = 'partner_lead') OR EXISTS (SELECT 1 FROM user_roles ur WHERE ur.user_id = a.participant_id"
+    "     AND ur.organisation_id IN (SELECT organisation_id FROM user_roles WHERE user_id = ?1"
+    "     AND role = 'partner_lead')))))"
     " AND (?5 = '' OR a.state = ?5) ORDER BY a.updated_at DESC, a.id DESC LIMIT ?6 OFFSET ?7";
 static const char SQL_APPLICATION_TRANSITION[] =
     "UPDATE applications SET state = ?3, decision_reason = CASE WHEN ?4 = '' THEN decision_reason ELSE ?4 END,"
@@ -358,6 +366,8 @@ enum store_status store_application_list(struct store *store, const struct calle
     db_bind_text(stmt, 5, filter->state >= 0 ? application_state_name((enum application_state)filter->state) : "");
     db_bind_int64(stmt, 6, (int64_t)limit);
     db_bind_int64(stmt, 7, (int64_t)filter->offset);
+    db_bind_int64(stmt, 8, caller_has(caller, ROLE_COACH));
+    db_bind_int64(stmt, 9, caller_has(caller, ROLE_MENTOR));
     *out = arena_alloc(arena, sizeof(**out) * limit);
     *count = 0;
     *total = 0;
@@ -796,12 +806,14 @@ enum store_status store_report_funding(struct store *store, struct arena *arena,
 static const char SQL_RELATION_APPLICATION[] =
     "SELECT a.participant_id, a.sponsor_id = ?1,"
     " a.preferred_partner_id IN (SELECT organisation_id FROM user_roles WHERE user_id = ?1 AND role = 'partner_lead'),"
-    " a.school_id IN (SELECT organisation_id FROM user_roles WHERE user_id = ?1 AND role = 'headteacher')"
+    " a.school_id IN (SELECT organisation_id FROM user_roles WHERE user_id = ?1 AND role = 'headteacher'), 0"
     " FROM applications a WHERE a.id = ?2";
 static const char SQL_RELATION_ENROLMENT[] =
     "SELECT e.participant_id, 0,"
     " c.delivery_partner_id IN (SELECT organisation_id FROM user_roles WHERE user_id = ?1 AND role = 'partner_lead'),"
-    " e.school_id IN (SELECT organisation_id FROM user_roles WHERE user_id = ?1 AND role = 'headteacher')"
+    " e.school_id IN (SELECT organisation_id FROM user_roles WHERE user_id = ?1 AND role = 'headteacher'),"
+    " EXISTS (SELECT 1 FROM cohort_staff s WHERE s.cohort_id = e.cohort_id AND s.user_id = ?1"
+    "         AND s.role = 'facilitator')"
     " FROM enrolments e LEFT JOIN cohorts c ON c.id = e.cohort_id WHERE e.id = ?2";
 
 enum store_status store_relation_record(struct store *store, const struct caller *caller, enum resource resource,
@@ -822,8 +834,10 @@ enum store_status store_relation_record(struct store *store, const struct caller
     bool sponsor = db_column_int64(stmt, 1) != 0;
     bool partner = db_column_int64(stmt, 2) != 0;
     bool school = db_column_int64(stmt, 3) != 0;
+    bool facilitates = db_column_int64(stmt, 4) != 0; /* a facilitator of the enrolment's cohort */
     db_reset(stmt);
     enum store_status status = store_relation(store, caller, RESOURCE_USER, participant, out);
+    out->facilitates = facilitates;
     out->sponsor = sponsor;
     out->partner_record = partner;
     out->at_own_school = out->at_own_school || school;

@@ -1,0 +1,1573 @@
+/*
+ * The programme pages (programme.h says what each route is): applying as a GOV.UK question-page
+ * journey, an application's page where the sponsor and the provider decide, an enrolment's page
+ * where it is deferred, resumed or withdrawn, and a participant's pathway. Kept apart from the
+ * account and administration pages because they follow one record through its states.
+ *
+ * No rule lives here. Drafts, steps and pathways go through app/applications.h, exactly as the
+ * JSON API does; which steps to offer is asked of policy_application_step and of the domain's
+ * state machines (application_step_next, enrolment_step_next), so a button is shown only when
+ * pressing it could succeed. What is here is reading forms, choosing what to show the caller and
+ * rendering with html_printf.
+ */
+#include "pages/programme.h"
+
+#include "api/api.h"
+#include "app/applications.h"
+#include "domain/rules.h"
+#include "http/reply.h"
+#include "http/worker.h"
+#include "lib/date.h"
+#include "pages/forms.h"
+#include "pages/html.h"
+#include "pages/layout.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+enum {
+    ELECTIVES_MAX = 32,       /* elective checkboxes read from one form */
+    APPLICATIONS_SHOWN = 100, /* rows of the applications list */
+    SPONSORS_MAX = 500,       /* headteachers offered as sponsors */
+    SCHOLARSHIP_ROWS = 5,
+};
+
+/* Helpers: text */
+
+/* Request-lifetime text from a printf format: addresses, numbers and dates, never markup. */
+static const char *text_printf(struct request *request, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static const char *text_printf(struct request *request, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    size_t size = (size_t)(n > 0 ? n : 0) + 1;
+    char *out = request_alloc(request, size);
+    va_start(ap, fmt);
+    vsnprintf(out, size, fmt, ap);
+    va_end(ap);
+    return out;
+}
+
+/* A record's id from a form value: 0 when empty, -1 when not a positive number. */
+static int64_t parse_id(const char *text)
+{
+    if (text == NULL || *text == '\0')
+        return 0;
+    if (strlen(text) > 18)
+        return -1;
+    int64_t id = 0;
+    for (const char *p = text; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return -1;
+        id = id * 10 + (*p - '0');
+    }
+    return id > 0 ? id : -1;
+}
+
+/* A field of the posted form without surrounding white space, or "" (never NULL). */
+static const char *field(struct request *request, const char *name)
+{
+    const char *s = request->form ? form_get(request->form, name) : NULL;
+    if (s == NULL)
+        return "";
+    while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
+        n--;
+    return request_strndup(request, (struct str){s, n});
+}
+
+static const char *const month_names[] = {"January", "February", "March",     "April",   "May",      "June",
+                                          "July",    "August",   "September", "October", "November", "December"};
+
+/* "23 November 2026 at 11:50" (UTC), or "" for 0. */
+static const char *time_text(struct request *request, int64_t seconds)
+{
+    time_t t = (time_t)seconds;
+    struct tm tm;
+    if (seconds <= 0 || gmtime_r(&t, &tm) == NULL)
+        return "";
+    return text_printf(request, "%d %s %d at %02d:%02d", tm.tm_mday, month_names[tm.tm_mon], tm.tm_year + 1900,
+                       tm.tm_hour, tm.tm_min);
+}
+
+/* "23 Nov 2026", for narrow table columns. */
+static const char *short_date_text(struct request *request, int64_t seconds)
+{
+    time_t t = (time_t)seconds;
+    struct tm tm;
+    if (seconds <= 0 || gmtime_r(&t, &tm) == NULL)
+        return "";
+    return text_printf(request, "%d %.3s %d", tm.tm_mday, month_names[tm.tm_mon], tm.tm_year + 1900);
+}
+
+/* "2027-09-01" as "1 September 2027"; anything else as it is. */
+static const char *iso_date_text(struct request *request, const char *date)
+{
+    int y, m, d;
+    char extra;
+    if (date == NULL)
+        return "";
+    if (sscanf(date, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3 || m < 1 || m > 12)
+        return date;
+    return text_printf(request, "%d %s %d", d, month_names[m - 1], y);
+}
+
+/* "£1,250" or "£1,250.50". */
+static const char *money_text(struct request *request, int64_t pence)
+{
+    char digits[24], grouped[40];
+    snprintf(digits, sizeof(digits), "%" PRId64, pence / 100);
+    size_t n = strlen(digits), o = 0;
+    for (size_t i = 0; i < n && o + 2 < sizeof(grouped); i++) {
+        if (i > 0 && (n - i) % 3 == 0)
+            grouped[o++] = ',';
+        grouped[o++] = digits[i];
+    }
+    grouped[o] = '\0';
+    int rest = (int)(pence % 100);
+    return rest ? text_printf(request, "£%s.%02d", grouped, rest) : text_printf(request, "£%s", grouped);
+}
+
+/* "submit" as "Submit": step names shown in a history. */
+static const char *capitalised(struct request *request, const char *s)
+{
+    char *out = request_strndup(request, str_of(s ? s : ""));
+    if (out[0] >= 'a' && out[0] <= 'z')
+        out[0] = (char)(out[0] - 'a' + 'A');
+    return out;
+}
+
+/* The title of what is applied for or enrolled on. */
+static const char *target_title(const struct catalogue *c, enum study_kind kind, const char *code)
+{
+    if (kind == STUDY_QUALIFICATION) {
+        const struct catalogue_qualification *q = catalogue_qualification_find(c, code, strlen(code));
+        return q ? q->title : code;
+    }
+    const struct catalogue_module *m = catalogue_module_find(c, code, strlen(code));
+    return m ? m->title : code;
+}
+
+/* "NPQSL" for a qualification, the title for a module: short enough for a table column. */
+static const char *target_short(const struct catalogue *c, enum study_kind kind, const char *code)
+{
+    return kind == STUDY_QUALIFICATION ? code : target_title(c, kind, code);
+}
+
+static const char *module_title(const struct catalogue *c, const char *code)
+{
+    const struct catalogue_module *m = catalogue_module_find(c, code, strlen(code));
+    return m ? m->title : code;
+}
+
+/* Helpers: page furniture */
+
+static void breadcrumbs(struct page *page, struct request *request, const char *href, const char *label)
+{
+    struct buf b;
+    buf_init(&b, 4096);
+    html_printf(
+        &b,
+        "<nav class=\"govuk-breadcrumbs\" aria-label=\"Breadcrumb\"><ol class=\"govuk-breadcrumbs__list\">"
+        "<li class=\"govuk-breadcrumbs__list-item\"><a class=\"govuk-breadcrumbs__link\" href=\"/\">Home</a></li>"
+        "<li class=\"govuk-breadcrumbs__list-item\"><a class=\"govuk-breadcrumbs__link\" href=\"%s\">%s</a></li>"
+        "</ol></nav>",
+        href, label);
+    page->breadcrumbs = request_strndup(request, (struct str){b.data, b.len});
+    buf_free(&b);
+}
+
+/* GOV.UK asks for "Error: " before the title of a page showing errors. */
+static const char *page_title(struct request *request, const char *title, const struct errors *errors)
+{
+    return errors && errors->count ? text_printf(request, "Error: %s", title) : title;
+}
+
+static void unavailable(struct request *request)
+{
+    page_error(request, 503, "Sorry, there is a problem",
+               "The database could not complete this. Try again in a moment.");
+}
+
+static void not_found(struct request *request)
+{
+    page_error(request, 404, "Page not found", "There is nothing here, or it is not yours to see.");
+}
+
+static void store_failed(struct request *request, enum store_status status)
+{
+    if (status == STORE_NOT_FOUND)
+        not_found(request);
+    else
+        unavailable(request);
+}
+
+/* The catalogue, or NULL after sending a 503 page. */
+static const struct catalogue *catalogue_or_error(struct request *request)
+{
+    const struct catalogue *c = worker_catalogue(request->worker);
+    if (c == NULL)
+        page_error(request, 503, "Sorry, there is a problem",
+                   "The catalogue cannot be read right now. Try again later.");
+    return c;
+}
+
+static struct accounts_env env_for(struct request *request, struct actor *actor)
+{
+    *actor = api_actor(request);
+    return (struct accounts_env){request->worker->store, actor, request->worker->settings->base_url, api_now()};
+}
+
+static void link_button(struct buf *b, const char *href, const char *text, const char *variant)
+{
+    html_printf(b,
+                "<a href=\"%s\" role=\"button\" draggable=\"false\" class=\"govuk-button%R%s\" "
+                "data-module=\"govuk-button\">%s</a>",
+                href, variant ? " govuk-button--" : "", variant ? variant : "", text);
+}
+
+/* A submit button sending its form to action (several buttons may share one form). */
+static void step_button(struct buf *b, const char *action, const char *text, const char *variant)
+{
+    html_printf(b,
+                "<button type=\"submit\" formaction=\"%s\" class=\"govuk-button%R%s\" "
+                "data-module=\"govuk-button\">%s</button>",
+                action, variant ? " govuk-button--" : "", variant ? variant : "", text);
+}
+
+/*
+ * A summary-list row. id (or NULL) is where the error summary links for this answer; value is
+ * markup made with html_printf; change (or NULL) is the address of the question. Rows of a list
+ * where some have a Change link and others not say so (no_actions), as GOV.UK asks.
+ */
+static void summary_row(struct buf *b, const char *id, const char *key, const char *value, const char *change,
+                        bool no_actions)
+{
+    html_printf(b, "<div class=\"govuk-summary-list__row%R\"",
+                no_actions ? " govuk-summary-list__row--no-actions" : "");
+    if (id != NULL)
+        html_printf(b, " id=\"%s\"", id);
+    html_printf(b,
+                "><dt class=\"govuk-summary-list__key\">%s</dt><dd class=\"govuk-summary-list__value "
+                "govuk-!-text-break-word\">%R</dd>",
+                key, value);
+    if (change != NULL)
+        html_printf(b,
+                    "<dd class=\"govuk-summary-list__actions\"><a class=\"govuk-link\" href=\"%s\">Change"
+                    "<span class=\"govuk-visually-hidden\"> %s</span></a></dd>",
+                    change, key);
+    html_printf(b, "</div>");
+}
+
+/* Text as summary-row markup; "Not given" when empty. */
+static const char *text_value(struct request *request, const char *text)
+{
+    struct buf b;
+    buf_init(&b, 64 * 1024);
+    html_printf(&b, "%s", text && *text ? text : "Not given");
+    const char *out = request_strndup(request, (struct str){b.data, b.len});
+    buf_free(&b);
+    return out;
+}
+
+/* Module titles as a bullet list, as summary-row markup. */
+static const char *modules_value(struct request *request, const struct catalogue *c, const char **codes, size_t count,
+                                 const char *none)
+{
+    struct buf b;
+    buf_init(&b, 64 * 1024);
+    if (count == 0)
+        html_printf(&b, "%s", none);
+    else {
+        html_printf(&b, "<ul class=\"govuk-list\">");
+        for (size_t i = 0; i < count; i++)
+            html_printf(&b, "<li>%s</li>", module_title(c, codes[i]));
+        html_printf(&b, "</ul>");
+    }
+    const char *out = request_strndup(request, (struct str){b.data, b.len});
+    buf_free(&b);
+    return out;
+}
+
+static const char *application_tag_colour(enum application_state state)
+{
+    switch (state) {
+    case APPLICATION_DRAFT: return " govuk-tag--grey";
+    case APPLICATION_SUBMITTED: return " govuk-tag--blue";
+    case APPLICATION_SPONSOR_APPROVED: return " govuk-tag--turquoise";
+    case APPLICATION_SPONSOR_DECLINED:
+    case APPLICATION_REJECTED: return " govuk-tag--red";
+    case APPLICATION_ACCEPTED:
+    case APPLICATION_ENROLLED: return " govuk-tag--green";
+    case APPLICATION_STATE_COUNT: break;
+    }
+    return "";
+}
+
+static const char *enrolment_tag_colour(enum enrolment_state state)
+{
+    switch (state) {
+    case ENROLMENT_ACTIVE: return " govuk-tag--green";
+    case ENROLMENT_DEFERRED: return " govuk-tag--yellow";
+    case ENROLMENT_WITHDRAWN: return " govuk-tag--red";
+    case ENROLMENT_COMPLETED: return " govuk-tag--blue";
+    }
+    return "";
+}
+
+/* Who did what and when, newest last, as the store keeps it. application says which states. */
+static void history_list(struct buf *b, struct request *request, const struct history_event *events, size_t count,
+                         bool application)
+{
+    html_printf(b, "<h2 class=\"govuk-heading-m\">History</h2>");
+    if (count == 0) {
+        html_printf(b, "<p class=\"govuk-body\">Nothing has happened to it yet.</p>");
+        return;
+    }
+    html_printf(b, "<ol class=\"govuk-list\" data-testid=\"history\">");
+    for (size_t i = 0; i < count; i++) {
+        const struct history_event *e = &events[i];
+        const char *to = e->to_state ? e->to_state : "";
+        if (application) {
+            enum application_state s;
+            if (application_state_parse(to, &s))
+                to = application_state_title(s);
+        } else {
+            enum enrolment_state s;
+            if (enrolment_state_parse(to, &s))
+                to = enrolment_state_title(s);
+        }
+        html_printf(b,
+                    "<li class=\"govuk-!-margin-bottom-4 govuk-!-text-break-word\"><strong>%s</strong>: %s"
+                    "<br><span class=\"govuk-hint govuk-!-font-size-16\">by %s, %s</span>",
+                    capitalised(request, e->step), to, e->actor_label, time_text(request, e->at));
+        if (e->reason && *e->reason)
+            html_printf(b, "<br>Reason: %s", e->reason);
+        html_printf(b, "</li>");
+    }
+    html_printf(b, "</ol>");
+}
+
+/*
+ * Radios in a fieldset whose legend is the question (the page's h1, or an h2). The first input's
+ * id is id, where the error summary links; the others add -2, -3... An item's conditional markup
+ * is revealed under it when it is chosen; without JavaScript it is simply always shown.
+ */
+struct radio_item {
+    const char *value;
+    const char *label;
+    const char *hint;        /* or NULL */
+    const char *conditional; /* markup made with html_printf, or NULL */
+};
+
+static void radios(struct buf *b, struct request *request, const char *name, const char *id, const char *legend,
+                   bool page_heading, const char *hint, const struct radio_item *items, size_t count,
+                   const char *selected, const struct errors *errors)
+{
+    const char *error = forms_field_error(errors, id);
+    html_printf(b, "<div class=\"govuk-form-group%R\"><fieldset class=\"govuk-fieldset\"",
+                error ? " govuk-form-group--error" : "");
+    if (hint != NULL || error != NULL) {
+        html_printf(b, " aria-describedby=\"");
+        if (hint != NULL)
+            html_printf(b, "%s-hint", id);
+        if (error != NULL)
+            html_printf(b, "%R%s-error", hint ? " " : "", id);
+        html_printf(b, "\"");
+    }
+    if (page_heading)
+        html_printf(b,
+                    "><legend class=\"govuk-fieldset__legend govuk-fieldset__legend--l\">"
+                    "<h1 class=\"govuk-fieldset__heading\">%s</h1></legend>",
+                    legend);
+    else
+        html_printf(b,
+                    "><legend class=\"govuk-fieldset__legend govuk-fieldset__legend--m\">"
+                    "<h2 class=\"govuk-fieldset__heading\">%s</h2></legend>",
+                    legend);
+    if (hint != NULL)
+        html_printf(b, "<div id=\"%s-hint\" class=\"govuk-hint\">%s</div>", id, hint);
+    if (error != NULL)
+        html_printf(b,
+                    "<p id=\"%s-error\" class=\"govuk-error-message\"><span class=\"govuk-visually-hidden\">"
+                    "Error:</span> %s</p>",
+                    id, error);
+    html_printf(b, "<div class=\"govuk-radios\" data-module=\"govuk-radios\">");
+    for (size_t i = 0; i < count; i++) {
+        const struct radio_item *item = &items[i];
+        const char *item_id = i == 0 ? id : text_printf(request, "%s-%zu", id, i + 1);
+        bool checked = selected != NULL && strcmp(selected, item->value) == 0;
+        html_printf(b,
+                    "<div class=\"govuk-radios__item\"><input class=\"govuk-radios__input\" id=\"%s\" name=\"%s\" "
+                    "type=\"radio\" value=\"%s\"%R",
+                    item_id, name, item->value, checked ? " checked" : "");
+        if (item->hint != NULL)
+            html_printf(b, " aria-describedby=\"%s-item-hint\"", item_id);
+        if (item->conditional != NULL)
+            html_printf(b, " data-aria-controls=\"conditional-%s\"", item_id);
+        html_printf(b, "><label class=\"govuk-label govuk-radios__label\" for=\"%s\">%s</label>", item_id, item->label);
+        if (item->hint != NULL)
+            html_printf(b, "<div id=\"%s-item-hint\" class=\"govuk-hint govuk-radios__hint\">%s</div>", item_id,
+                        item->hint);
+        html_printf(b, "</div>");
+        if (item->conditional != NULL)
+            html_printf(b, "<div class=\"govuk-radios__conditional%R\" id=\"conditional-%s\">%R</div>",
+                        checked ? "" : " govuk-radios__conditional--hidden", item_id, item->conditional);
+    }
+    html_printf(b, "</div></fieldset></div>");
+}
+
+/* A buffer's markup as request memory, freeing the buffer. */
+static const char *markup_of(struct request *request, struct buf *b)
+{
+    const char *out = request_strndup(request, (struct str){b->data ? b->data : "", b->len});
+    buf_free(b);
+    return out;
+}
+
+static const char *id_text(struct request *request, int64_t id)
+{
+    return id > 0 ? text_printf(request, "%" PRId64, id) : "";
+}
+
+/* Apply: the start page */
+
+/* "Fee: £1,250", or "Fees to be confirmed" until the provider sets one. */
+static const char *fee_text(struct request *request, const struct fee *fees, size_t count, enum study_kind kind,
+                            const char *code)
+{
+    for (size_t i = 0; i < count; i++)
+        if (fees[i].kind == kind && strcasecmp(fees[i].code, code) == 0 && fees[i].amount_pence >= 0)
+            return text_printf(request, "Fee: %s", money_text(request, fees[i].amount_pence));
+    return "Fees to be confirmed";
+}
+
+static void apply_page(struct request *request, const struct catalogue *c, const char *choice, const char *module,
+                       const struct errors *errors, int status)
+{
+    struct fee *fees;
+    size_t fee_count;
+    if (store_fee_list(request->worker->store, request_arena(request), &fees, &fee_count) != STORE_OK) {
+        unavailable(request);
+        return;
+    }
+    struct radio_item *items = request_alloc(request, sizeof(*items) * (c->qualification_count + 1));
+    size_t n = 0;
+    for (size_t i = 0; i < c->qualification_count; i++) {
+        const struct catalogue_qualification *q = &c->qualifications[i];
+        char modules[128];
+        rules_describe_modules(&q->rule, modules, sizeof(modules));
+        items[n++] = (struct radio_item){
+            q->code, text_printf(request, "%s (%s)", q->title, q->code),
+            text_printf(request, "%s. %s.", modules, fee_text(request, fees, fee_count, STUDY_QUALIFICATION, q->code)),
+            NULL};
+    }
+    struct form_option *options = request_alloc(request, sizeof(*options) * (c->module_count + 1));
+    options[0] = (struct form_option){"", "Choose a module"};
+    for (size_t i = 0; i < c->module_count; i++)
+        options[i + 1] = (struct form_option){c->modules[i].code, c->modules[i].title};
+    struct buf conditional;
+    buf_init(&conditional, 256 * 1024);
+    forms_select(&conditional, "module", "Which module?", options, c->module_count + 1, module,
+                 "It counts later towards any qualification that includes it.", errors);
+    items[n++] = (struct radio_item){"module", "A single module studied alone", NULL, markup_of(request, &conditional)};
+
+    struct page page;
+    page_begin(&page, page_title(request, "What do you want to apply for?", errors), SECTION_APPLICATIONS);
+    breadcrumbs(&page, request, "/applications", "Applications");
+    struct buf *b = &page.body;
+    html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
+    forms_error_summary(b, errors);
+    forms_begin(b, request, "/apply");
+    radios(b, request, "choice", "target", "What do you want to apply for?", true,
+           "A qualification is a set of essential and elective modules. A module studied alone can count later "
+           "towards a qualification.",
+           items, n, choice, errors);
+    forms_button(b, "Continue", NULL);
+    forms_end(b);
+    html_printf(b, "</div></div>");
+    page_send(request, &page, status);
+}
+
+void page_apply(struct request *request)
+{
+    const struct catalogue *c = catalogue_or_error(request);
+    if (c != NULL)
+        apply_page(request, c, NULL, NULL, NULL, 200);
+}
+
+void page_apply_start(struct request *request)
+{
+    const struct catalogue *c = catalogue_or_error(request);
+    if (c == NULL)
+        return;
+    const char *choice = field(request, "choice");
+    const char *module = field(request, "module");
+    struct application a = {.participant_id = request->caller->user_id,
+                            .kind = STUDY_QUALIFICATION,
+                            .target = choice,
+                            .job_role = "",
+                            .preferred_region = "",
+                            .scholarship_eligibility = "",
+                            .delivery_model = DELIVERY_BLENDED,
+                            .funding = FUNDING_SCHOOL};
+    if (strcmp(choice, "module") == 0) {
+        a.kind = STUDY_MODULE;
+        a.target = module;
+    }
+    /* The applicant's own school, when they have one, is the likely answer to "your school". */
+    struct user me;
+    struct organisation school;
+    struct arena *arena = request_arena(request);
+    if (store_user_get(request->worker->store, a.participant_id, arena, &me) == STORE_OK && me.organisation_id &&
+        store_organisation_get(request->worker->store, me.organisation_id, arena, &school) == STORE_OK &&
+        school.kind == ORG_SCHOOL)
+        a.school_id = school.id;
+
+    struct actor actor;
+    struct accounts_env env = env_for(request, &actor);
+    struct errors errors = ERRORS_INIT;
+    enum store_status s = applications_save_draft(&env, c, &a, &errors);
+    if (s == STORE_OK)
+        reply_redirect(request, text_printf(request, "/applications/%" PRId64 "/edit", a.id));
+    else if (s == STORE_ERROR)
+        unavailable(request);
+    else
+        apply_page(request, c, choice, module, &errors, 422);
+    errors_free(&errors);
+}
+
+/* The list */
+
+void page_applications(struct request *request)
+{
+    const struct catalogue *c = catalogue_or_error(request);
+    if (c == NULL)
+        return;
+    struct application_filter filter = {.state = -1, .limit = APPLICATIONS_SHOWN};
+    struct application *list;
+    size_t count, total;
+    if (store_application_list(request->worker->store, request->caller, &filter, request_arena(request), &list, &count,
+                               &total) != STORE_OK) {
+        unavailable(request);
+        return;
+    }
+    struct page page;
+    page_begin(&page, "Applications", SECTION_APPLICATIONS);
+    struct buf *b = &page.body;
+    html_printf(b, "<h1 class=\"govuk-heading-l\">Applications</h1>");
+    link_button(b, "/apply", "Start an application", NULL);
+    if (caller_has(request->caller, ROLE_PARTICIPANT))
+        html_printf(b,
+                    "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/participants/%s/pathway\">Your "
+                    "pathway</a>: the modules you have completed and what they count towards.</p>",
+                    id_text(request, request->caller->user_id));
+    if (count == 0) {
+        html_printf(b, "<p class=\"govuk-body\">There are no applications to show yet.</p>");
+        page_send(request, &page, 200);
+        return;
+    }
+    if (total > count)
+        html_printf(b, "<p class=\"govuk-body\">Showing the newest %zu of %zu applications.</p>", count, total);
+    html_printf(b, "<table class=\"govuk-table govuk-table--small-text-until-tablet\">"
+                   "<caption class=\"govuk-table__caption govuk-visually-hidden\">Applications you can see</caption>"
+                   "<thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
+                   "<th scope=\"col\" class=\"govuk-table__header\">Applicant</th>"
+                   "<th scope=\"col\" class=\"govuk-table__header\">Applying for</th>"
+                   "<th scope=\"col\" class=\"govuk-table__header\">Status</th>"
+                   "<th scope=\"col\" class=\"govuk-table__header\">Updated</th></tr></thead>"
+                   "<tbody class=\"govuk-table__body\">");
+    for (size_t i = 0; i < count; i++) {
+        const struct application *a = &list[i];
+        html_printf(b,
+                    "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">%s</td>"
+                    "<td class=\"govuk-table__cell\"><a class=\"govuk-link\" href=\"/applications/%s\">%s"
+                    "<span class=\"govuk-visually-hidden\"> application from %s</span></a></td>"
+                    "<td class=\"govuk-table__cell\"><strong class=\"govuk-tag%R\">%s</strong></td>"
+                    "<td class=\"govuk-table__cell\">%s</td></tr>",
+                    a->participant_name, id_text(request, a->id), target_short(c, a->kind, a->target),
+                    a->participant_name, application_tag_colour(a->state), application_state_title(a->state),
+                    short_date_text(request, a->updated_at));
+    }
+    html_printf(b, "</tbody></table>");
+    page_send(request, &page, 200);
+}
+
+/* An application's answers */
+
+static bool may_change(const struct request *request, const struct application *a)
+{
+    return a->participant_id == request->caller->user_id || caller_has(request->caller, ROLE_ADMIN);
+}
+
+static void refuse_change(struct request *request)
+{
+    page_error(request, 403, "You cannot change this application",
+               "Only the applicant or a provider administrator can change it.");
+}
+
+/*
+ * The answers as summary lists. On the check page (check) each answer has a Change link to its
+ * question, and each row's id is the field the domain names in a refusal, so the error summary
+ * links to the answer at fault.
+ */
+static void answers(struct buf *b, struct request *request, const struct catalogue *c, const struct application *a,
+                    bool check)
+{
+    bool own = a->participant_id == request->caller->user_id;
+    const char *edit = text_printf(request, "/applications/%" PRId64 "/edit", a->id);
+#define CHANGE(anchor) (check ? text_printf(request, "%s#%s", edit, anchor) : NULL)
+    const struct catalogue_qualification *q =
+        a->kind == STUDY_QUALIFICATION ? catalogue_qualification_find(c, a->target, strlen(a->target)) : NULL;
+    const char *what = q ? text_printf(request, "%s (%s)", q->title, q->code) : target_title(c, a->kind, a->target);
+
+    html_printf(b, "<h2 class=\"govuk-heading-m\">%s</h2><dl class=\"govuk-summary-list\">",
+                own ? "What you are applying for" : "What they are applying for");
+    summary_row(b, "target", a->kind == STUDY_QUALIFICATION ? "Qualification" : "Module studied alone",
+                text_value(request, what), NULL, check);
+    if (q != NULL) {
+        summary_row(b, "electives", "Elective modules",
+                    modules_value(request, c, a->electives, a->elective_count, "None chosen yet"), CHANGE("electives"),
+                    false);
+        summary_row(b, NULL, "Essential modules",
+                    modules_value(request, c, q->rule.essential, q->rule.essential_count, "None"), NULL, check);
+    }
+    html_printf(b, "</dl><h2 class=\"govuk-heading-m\">%s</h2><dl class=\"govuk-summary-list\">",
+                own ? "About you" : "About the applicant");
+    summary_row(b, "school_id", "School", text_value(request, a->school_name), CHANGE("school_id"), false);
+    summary_row(b, "job_role", "Job role", text_value(request, a->job_role), CHANGE("job_role"), false);
+    summary_row(b, "sponsor_id", "Sponsor", text_value(request, a->sponsor_name), CHANGE("sponsor_id"), false);
+    html_printf(b, "</dl><h2 class=\"govuk-heading-m\">How and where</h2><dl class=\"govuk-summary-list\">");
+    summary_row(b, "delivery_model", "Delivery model", text_value(request, delivery_model_title(a->delivery_model)),
+                CHANGE("delivery_model"), false);
+    summary_row(b, "preferred_region", "Preferred region",
+                text_value(request, *a->preferred_region ? a->preferred_region : "No preference"),
+                CHANGE("preferred_region"), false);
+    summary_row(b, "preferred_partner_id", "Delivery partner",
+                text_value(request, a->preferred_partner_name ? a->preferred_partner_name : "No preference"),
+                CHANGE("preferred_partner_id"), false);
+    html_printf(b, "</dl><h2 class=\"govuk-heading-m\">Funding</h2><dl class=\"govuk-summary-list\">");
+    summary_row(b, "funding_route", "Funding", text_value(request, funding_route_title(a->funding)),
+                CHANGE("funding_route"), false);
+    if (a->funding == FUNDING_SCHOLARSHIP)
+        summary_row(b, "scholarship_eligibility", "Why eligible for a scholarship",
+                    text_value(request, a->scholarship_eligibility), CHANGE("scholarship_eligibility"), false);
+    if (!check && a->decision_reason && *a->decision_reason)
+        summary_row(b, NULL, "Reason for the decision", text_value(request, a->decision_reason), NULL, false);
+    html_printf(b, "</dl>");
+#undef CHANGE
+}
+
+/* The application page */
+
+/* The fixed sentence for ?done=STEP; anything else shows none. */
+static const char *application_notice(struct request *request)
+{
+    static const char *const sentences[APPLICATION_STEP_COUNT] = {
+        [STEP_SUBMIT] = "The application is submitted. We have emailed the sponsor to ask them to approve it.",
+        [STEP_APPROVE] = "You have approved the application. The provider will now consider it.",
+        [STEP_DECLINE] = "You have declined the application. The applicant can see your reason.",
+        [STEP_ACCEPT] = "The application is accepted. Enrol the participant in a cohort next.",
+        [STEP_REJECT] = "The application is rejected. The applicant can see your reason.",
+        [STEP_ENROL] = "The participant is enrolled in the cohort.",
+    };
+    enum application_step step;
+    const char *done = form_get(request_query(request), "done");
+    return done != NULL && application_step_parse(done, &step) ? sentences[step] : NULL;
+}
+
+/* Whether the application's state lets step be taken now. The reason is a stand-in, so that
+ * declining and rejecting are judged on the state alone (the form asks for the real one). */
+static bool step_open(enum application_state state, enum application_step step)
+{
+    struct errors scratch = ERRORS_INIT;
+    enum application_state next;
+    bool open = application_step_next(state, step, "a reason", &next, &scratch);
+    errors_free(&scratch);
+    return open;
+}
+
+/* What the caller may do now: each step the policy lets them take and the state allows. */
+static void application_actions(struct buf *b, struct request *request, const struct application *a,
+                                const bool can[APPLICATION_STEP_COUNT], const struct errors *errors, const char *reason,
+                                int64_t cohort_id)
+{
+    const char *base = text_printf(request, "/applications/%" PRId64, a->id);
+    if (can[STEP_SUBMIT]) {
+        html_printf(b,
+                    "<p class=\"govuk-body\">This application is a draft. <a class=\"govuk-link\" "
+                    "href=\"%s/edit\">Change your answers</a>, or submit it.</p>",
+                    base);
+        forms_begin(b, request, text_printf(request, "%s/submit", base));
+        html_printf(b, "<div class=\"govuk-button-group\">");
+        forms_button(b, "Submit application", NULL);
+        html_printf(b, "<a class=\"govuk-link\" href=\"%s/check\">Check your answers first</a></div>", base);
+        forms_end(b);
+    }
+    /* Two decisions share one form and its reason: each button sends it to its own step. */
+    static const struct {
+        enum application_step yes, no;
+        const char *heading, *hint;
+    } decisions[] = {
+        {STEP_APPROVE, STEP_DECLINE, "Approve or decline",
+         "Needed if you decline, and shown to the applicant. You can add one when approving too."},
+        {STEP_ACCEPT, STEP_REJECT, "Accept or reject",
+         "Needed if you reject, and shown to the applicant. You can add one when accepting too."},
+    };
+    for (size_t i = 0; i < sizeof(decisions) / sizeof(decisions[0]); i++) {
+        enum application_step yes = decisions[i].yes, no = decisions[i].no;
+        if (!can[yes] && !can[no])
+            continue;
+        html_printf(b, "<h3 class=\"govuk-heading-s\">%s</h3>", decisions[i].heading);
+        forms_begin(b, request, text_printf(request, "%s/%s", base, application_step_name(can[yes] ? yes : no)));
+        forms_textarea(b, "reason", "Reason", reason, decisions[i].hint, 3, errors);
+        html_printf(b, "<div class=\"govuk-button-group\">");
+        if (can[yes])
+            step_button(b, text_printf(request, "%s/%s", base, application_step_name(yes)),
+                        capitalised(request, application_step_name(yes)), NULL);
+        if (can[no])
+            step_button(b, text_printf(request, "%s/%s", base, application_step_name(no)),
+                        capitalised(request, application_step_name(no)), "warning");
+        html_printf(b, "</div>");
+        forms_end(b);
+    }
+    if (can[STEP_ENROL]) {
+        struct cohort *cohorts;
+        size_t count = 0;
+        if (store_cohort_list(request->worker->store, a->target, request_arena(request), &cohorts, &count) != STORE_OK)
+            count = 0;
+        struct form_option *options = request_alloc(request, sizeof(*options) * (count + 1));
+        size_t n = 0;
+        options[n++] = (struct form_option){"", "Choose a cohort"};
+        for (size_t i = 0; i < count; i++)
+            if (cohorts[i].kind == a->kind)
+                options[n++] = (struct form_option){id_text(request, cohorts[i].id),
+                                                    text_printf(request, "%s, from %s (%s)", cohorts[i].code,
+                                                                iso_date_text(request, cohorts[i].starts_on),
+                                                                delivery_model_title(cohorts[i].delivery_model))};
+        html_printf(b, "<h3 class=\"govuk-heading-s\">Enrol in a cohort</h3>");
+        if (n == 1) {
+            html_printf(b,
+                        "<p class=\"govuk-body\" id=\"cohort_id\">There is no cohort for the %s yet. Add one, then "
+                        "enrol the participant in it.</p>",
+                        a->target);
+        } else {
+            forms_begin(b, request, text_printf(request, "%s/enrol", base));
+            forms_select(b, "cohort_id", "Cohort", options, n, id_text(request, cohort_id), NULL, errors);
+            forms_button(b, "Enrol", NULL);
+            forms_end(b);
+        }
+    }
+}
+
+static void application_page(struct request *request, const struct catalogue *c, int64_t id,
+                             const struct errors *errors, int status, const char *notice, const char *reason,
+                             int64_t cohort_id)
+{
+    struct arena *arena = request_arena(request);
+    struct store *store = request->worker->store;
+    struct application a;
+    struct history_event *events;
+    size_t event_count;
+    struct relation relation;
+    enum store_status s = store_application_get(store, id, arena, &a);
+    if (s == STORE_OK)
+        s = store_application_history(store, id, arena, &events, &event_count);
+    if (s == STORE_OK)
+        s = store_relation(store, request->caller, RESOURCE_APPLICATION, id, &relation);
+    if (s != STORE_OK) {
+        store_failed(request, s);
+        return;
+    }
+    bool can[APPLICATION_STEP_COUNT], any = false;
+    for (int i = 0; i < APPLICATION_STEP_COUNT; i++) {
+        enum application_step step = (enum application_step)i;
+        can[i] = policy_application_step(step, request->caller, &relation) && step_open(a.state, step);
+        any = any || can[i];
+    }
+    bool own = a.participant_id == request->caller->user_id;
+    const char *title = target_title(c, a.kind, a.target);
+
+    struct page page;
+    page_begin(&page, page_title(request, text_printf(request, "Application: %s", title), errors),
+               SECTION_APPLICATIONS);
+    if (notice != NULL)
+        page_notice(&page, "success", notice);
+    breadcrumbs(&page, request, "/applications", "Applications");
+    struct buf *b = &page.body;
+    html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
+    forms_error_summary(b, errors);
+    html_printf(b, "<span class=\"govuk-caption-l\">%s</span><h1 class=\"govuk-heading-l\">%s</h1>",
+                own ? "Your application" : text_printf(request, "Application from %s", a.participant_name), title);
+    html_printf(b,
+                "<p class=\"govuk-body\" id=\"state\"><span class=\"govuk-visually-hidden\">Status: </span><strong "
+                "class=\"govuk-tag%R\" "
+                "data-testid=\"state\">%s</strong></p>",
+                application_tag_colour(a.state), application_state_title(a.state));
+    if (a.state == APPLICATION_SUBMITTED && a.sponsor_name != NULL && !relation.sponsor)
+        html_printf(b, "<p class=\"govuk-body\">We have emailed %s, the sponsor, to ask them to approve it.</p>",
+                    a.sponsor_name);
+    if (a.enrolment_id != 0)
+        html_printf(b,
+                    "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/enrolments/%s\">See the "
+                    "enrolment</a></p>",
+                    id_text(request, a.enrolment_id));
+    answers(b, request, c, &a, false);
+    if (any || (errors != NULL && errors->count > 0)) {
+        html_printf(b, "<h2 class=\"govuk-heading-m\" id=\"step\">What you can do now</h2>");
+        if (!any)
+            html_printf(b, "<p class=\"govuk-body\">There is nothing for you to do on this application now.</p>");
+        application_actions(b, request, &a, can, errors, reason, cohort_id);
+    }
+    history_list(b, request, events, event_count, true);
+    html_printf(b, "</div></div>");
+    page_send(request, &page, status);
+}
+
+void page_application(struct request *request)
+{
+    const struct catalogue *c = catalogue_or_error(request);
+    if (c != NULL)
+        application_page(request, c, api_param_id(request, 0), NULL, 200, application_notice(request), NULL, 0);
+}
+
+/* The questions of a draft */
+
+static const struct form_option *organisation_options(struct request *request, enum organisation_kind kind,
+                                                      const char *blank, size_t *count)
+{
+    struct organisation *list;
+    size_t n;
+    if (store_organisation_list(request->worker->store, (int)kind, NULL, request_arena(request), &list, &n) != STORE_OK)
+        return NULL;
+    struct form_option *options = request_alloc(request, sizeof(*options) * (n + 1));
+    options[0] = (struct form_option){"", blank};
+    for (size_t i = 0; i < n; i++)
+        options[i + 1] = (struct form_option){id_text(request, list[i].id), list[i].name};
+    *count = n + 1;
+    return options;
+}
+
+/*
+ * The people who may be named as sponsor: those holding the headteacher role. store_user_list
+ * lists only people within the caller's scope, and a participant's scope is themselves, so the
+ * list is asked for as a caller holding only the administrator role, made here for this one
+ * lookup and never passed anywhere else. Only each person's id and name are shown, which is what
+ * an applicant needs to name their sponsor; no store operation is added that could hand a
+ * participant more.
+ */
+static const struct form_option *sponsor_options(struct request *request, const struct application *a, size_t *count)
+{
+    const struct caller lookup = {.roles = 1u << ROLE_ADMIN};
+    struct user_filter filter = {.role = ROLE_HEADTEACHER, .limit = SPONSORS_MAX};
+    struct user *people;
+    size_t n, total;
+    if (store_user_list(request->worker->store, &lookup, &filter, request_arena(request), &people, &n, &total) !=
+        STORE_OK)
+        return NULL;
+    struct form_option *options = request_alloc(request, sizeof(*options) * (n + 2));
+    size_t k = 0;
+    bool current_listed = a->sponsor_id == 0;
+    options[k++] = (struct form_option){"", "Choose your sponsor"};
+    for (size_t i = 0; i < n; i++) {
+        options[k++] = (struct form_option){id_text(request, people[i].id), people[i].name};
+        current_listed = current_listed || people[i].id == a->sponsor_id;
+    }
+    /* A sponsor named another way (through the API) stays a choice, so saving does not drop them. */
+    if (!current_listed)
+        options[k++] = (struct form_option){id_text(request, a->sponsor_id), a->sponsor_name ? a->sponsor_name : ""};
+    *count = k;
+    return options;
+}
+
+/* The qualification's elective modules as checkboxes grouped by strand, its essential ones listed
+ * as already included. */
+static void electives_fieldset(struct buf *b, struct request *request, const struct catalogue *c,
+                               const struct catalogue_qualification *q, const struct application *a,
+                               const struct errors *errors)
+{
+    const struct catalogue_rule *rule = &q->rule;
+    const char *error = forms_field_error(errors, "electives");
+    html_printf(b,
+                "<div class=\"govuk-form-group%R\"><fieldset class=\"govuk-fieldset\" "
+                "aria-describedby=\"electives-hint%R\"><legend class=\"govuk-fieldset__legend "
+                "govuk-fieldset__legend--m\"><h2 class=\"govuk-fieldset__heading\">Your elective modules</h2>"
+                "</legend>",
+                error ? " govuk-form-group--error" : "", error ? " electives-error" : "");
+    if (rule->essential_count > 0) {
+        html_printf(b,
+                    "<div class=\"govuk-inset-text\" data-testid=\"essential\">The %s includes these essential "
+                    "modules already:<ul class=\"govuk-list govuk-list--bullet govuk-!-margin-bottom-0\">",
+                    q->code);
+        for (size_t i = 0; i < rule->essential_count; i++)
+            html_printf(b, "<li>%s</li>", module_title(c, rule->essential[i]));
+        html_printf(b, "</ul></div>");
+    }
+    html_printf(b, "<div id=\"electives-hint\" class=\"govuk-hint\">Choose %d</div>", rule->elective_count);
+    if (error != NULL)
+        html_printf(b,
+                    "<p id=\"electives-error\" class=\"govuk-error-message\"><span class=\"govuk-visually-hidden\">"
+                    "Error:</span> %s</p>",
+                    error);
+    size_t shown = 0;
+    for (size_t s = 0; s < c->strand_count; s++) {
+        const struct catalogue_strand *strand = &c->strands[s];
+        size_t in_strand = 0;
+        for (size_t i = 0; i < rule->elective_from_count; i++) {
+            const struct catalogue_module *m =
+                catalogue_module_find(c, rule->elective_from[i], strlen(rule->elective_from[i]));
+            if (m == NULL || strcmp(m->strand, strand->code) != 0)
+                continue;
+            if (in_strand++ == 0)
+                html_printf(b,
+                            "<h3 class=\"govuk-heading-s govuk-!-margin-top-4 govuk-!-margin-bottom-2\">%s</h3>"
+                            "<div class=\"govuk-checkboxes\" data-module=\"govuk-checkboxes\">",
+                            strand->title);
+            bool checked = false;
+            for (size_t e = 0; e < a->elective_count; e++)
+                checked = checked || strcasecmp(a->electives[e], m->code) == 0;
+            const char *id = shown++ == 0 ? "electives" : text_printf(request, "electives-%zu", shown);
+            html_printf(b,
+                        "<div class=\"govuk-checkboxes__item\"><input class=\"govuk-checkboxes__input\" id=\"%s\" "
+                        "name=\"electives\" type=\"checkbox\" value=\"%s\"%R><label class=\"govuk-label "
+                        "govuk-checkboxes__label\" for=\"%s\">%s</label></div>",
+                        id, m->code, checked ? " checked" : "", id, m->title);
+        }
+        if (in_strand > 0)
+            html_printf(b, "</div>");
+    }
+    html_printf(b, "</fieldset></div>");
+}
+
+static void edit_page(struct request *request, const struct catalogue *c, const struct application *a,
+                      const struct errors *errors, int status)
+{
+    size_t school_count, partner_count, sponsor_count;
+    const struct form_option *schools = organisation_options(request, ORG_SCHOOL, "Choose your school", &school_count);
+    const struct form_option *partners =
+        organisation_options(request, ORG_DELIVERY_PARTNER, "No preference", &partner_count);
+    const struct form_option *sponsors = sponsor_options(request, a, &sponsor_count);
+    if (schools == NULL || partners == NULL || sponsors == NULL) {
+        unavailable(request);
+        return;
+    }
+    struct form_option *regions = request_alloc(request, sizeof(*regions) * (account_region_count + 1));
+    regions[0] = (struct form_option){"", "No preference"};
+    for (size_t i = 0; i < account_region_count; i++)
+        regions[i + 1] = (struct form_option){account_regions[i], account_regions[i]};
+
+    const struct catalogue_qualification *q =
+        a->kind == STUDY_QUALIFICATION ? catalogue_qualification_find(c, a->target, strlen(a->target)) : NULL;
+    int events = q ? q->rule.min_face_to_face_events : 0;
+    const struct radio_item delivery[] = {
+        {delivery_model_name(DELIVERY_BLENDED), delivery_model_title(DELIVERY_BLENDED),
+         events > 0 ? text_printf(request, "%d face-to-face events, webinars, online study and coaching", events)
+                    : "Face-to-face events, webinars, online study and coaching",
+         NULL},
+        {delivery_model_name(DELIVERY_ONLINE), delivery_model_title(DELIVERY_ONLINE),
+         "Virtual live events replace the face-to-face events", NULL},
+    };
+    struct buf eligibility;
+    buf_init(&eligibility, 256 * 1024);
+    forms_textarea(&eligibility, "scholarship_eligibility", "Why you are eligible", a->scholarship_eligibility,
+                   "For example, the kind of school you work in", SCHOLARSHIP_ROWS, errors);
+    const struct radio_item funding[] = {
+        {funding_route_name(FUNDING_SCHOOL), funding_route_title(FUNDING_SCHOOL), "Your school pays the fee", NULL},
+        {funding_route_name(FUNDING_SELF), funding_route_title(FUNDING_SELF), "You pay the fee yourself", NULL},
+        {funding_route_name(FUNDING_SCHOLARSHIP), funding_route_title(FUNDING_SCHOLARSHIP),
+         "A scholarship pays the fee, if you are eligible for one", markup_of(request, &eligibility)},
+    };
+
+    bool own = a->participant_id == request->caller->user_id;
+    struct page page;
+    page_begin(&page, page_title(request, "Your application", errors), SECTION_APPLICATIONS);
+    breadcrumbs(&page, request, "/applications", "Applications");
+    struct buf *b = &page.body;
+    html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
+    forms_error_summary(b, errors);
+    html_printf(b,
+                "<span class=\"govuk-caption-l\">%s</span><h1 class=\"govuk-heading-l\">%s</h1>"
+                "<p class=\"govuk-body\">Your answers are saved as a draft each time you continue. You can check "
+                "them before you submit.</p>",
+                q ? text_printf(request, "%s (%s)", q->title, q->code) : target_title(c, a->kind, a->target),
+                own ? "Your application" : text_printf(request, "Application from %s", a->participant_name));
+    forms_begin(b, request, text_printf(request, "/applications/%" PRId64 "/edit", a->id));
+    if (q != NULL)
+        electives_fieldset(b, request, c, q, a, errors);
+    html_printf(b, "<h2 class=\"govuk-heading-m\">Your school and job</h2>");
+    forms_select(b, "school_id", "School", schools, school_count, id_text(request, a->school_id), NULL, errors);
+    forms_input(b, "job_role", "Job role", "text", a->job_role, "For example, assistant headteacher",
+                "organization-title", errors);
+    html_printf(b, "<h2 class=\"govuk-heading-m\">Your sponsor</h2>");
+    forms_select(b, "sponsor_id", "Sponsor", sponsors, sponsor_count, id_text(request, a->sponsor_id),
+                 "The headteacher or sponsor who must approve your application. When you submit it, we email them "
+                 "a link to do so.",
+                 errors);
+    radios(b, request, "delivery_model", "delivery_model", "How do you want to study?", false, NULL, delivery, 2,
+           delivery_model_name(a->delivery_model), errors);
+    html_printf(b, "<h2 class=\"govuk-heading-m\">Where you would like to study</h2>");
+    forms_select(b, "preferred_region", "Preferred region", regions, account_region_count + 1, a->preferred_region,
+                 NULL, errors);
+    forms_select(b, "preferred_partner_id", "Delivery partner", partners, partner_count,
+                 id_text(request, a->preferred_partner_id), "The teaching school hub or partner that runs the events",
+                 errors);
+    radios(b, request, "funding_route", "funding_route", "How will your place be funded?", false, NULL, funding, 3,
+           funding_route_name(a->funding), errors);
+    forms_button(b, "Save and continue", NULL);
+    forms_end(b);
+    html_printf(b, "</div></div>");
+    page_send(request, &page, status);
+}
+
+/* Loads the application of the URL for a page about its answers; false after replying. */
+static bool load_draft(struct request *request, struct application *a)
+{
+    enum store_status s =
+        store_application_get(request->worker->store, api_param_id(request, 0), request_arena(request), a);
+    if (s != STORE_OK) {
+        store_failed(request, s);
+        return false;
+    }
+    if (!may_change(request, a)) {
+        refuse_change(request);
+        return false;
+    }
+    return true;
+}
+
+void page_application_edit(struct request *request)
+{
+    const struct catalogue *c = catalogue_or_error(request);
+    struct application a;
+    if (c == NULL || !load_draft(request, &a))
+        return;
+    if (a.state != APPLICATION_DRAFT)
+        reply_redirect(request, text_printf(request, "/applications/%" PRId64, a.id));
+    else
+        edit_page(request, c, &a, NULL, 200);
+}
+
+/* Reads the answers of the edit form into a; wrong shapes (an id that is not one) into errors. */
+static void read_answers(struct request *request, struct application *a, struct errors *errors)
+{
+    const char *chosen[ELECTIVES_MAX];
+    size_t n = request->form ? form_get_all(request->form, "electives", chosen, ELECTIVES_MAX) : 0;
+    a->electives = request_alloc(request, sizeof(char *) * (n + 1));
+    for (size_t i = 0; i < n; i++)
+        a->electives[i] = chosen[i];
+    a->elective_count = n;
+    const struct {
+        const char *name;
+        int64_t *id;
+    } ids[] = {{"school_id", &a->school_id},
+               {"sponsor_id", &a->sponsor_id},
+               {"preferred_partner_id", &a->preferred_partner_id}};
+    for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+        int64_t id = parse_id(field(request, ids[i].name));
+        if (id < 0)
+            errors_add(errors, ids[i].name, "Choose from the list");
+        else
+            *ids[i].id = id;
+    }
+    a->job_role = field(request, "job_role");
+    a->preferred_region = field(request, "preferred_region");
+    if (!delivery_model_parse(field(request, "delivery_model"), &a->delivery_model))
+        errors_add(errors, "delivery_model", "Choose blended or online only");
+    if (!funding_route_parse(field(request, "funding_route"), &a->funding))
+        errors_add(errors, "funding_route", "Choose how your place will be funded");
+    /* Without JavaScript the box is shown under every choice; it only means something for one. */
+    a->scholarship_eligibility = a->funding == FUNDING_SCHOLARSHIP ? field(request, "scholarship_eligibility") : "";
+}
+
+static bool first_error_is_state(const struct errors *errors)
+{
+    return errors->count > 0 && strcmp(errors->items[0].where, "state") == 0;
+}
+
+void page_application_save(struct request *request)
+{
+    const struct catalogue *c = catalogue_or_error(request);
+    struct application a;
+    if (c == NULL || !load_draft(request, &a))
+        return;
+    struct errors errors = ERRORS_INIT;
+    int status = 422;
+    read_answers(request, &a, &errors);
+    if (errors.count == 0) {
+        struct actor actor;
+        struct accounts_env env = env_for(request, &actor);
+        enum store_status s = applications_save_draft(&env, c, &a, &errors);
+        if (s == STORE_ERROR) {
+            unavailable(request);
+            goto out;
+        }
+        if (s == STORE_OK) {
+            /* Saved. The answers are then checked as submitting will check them, so a mistake
+             * shows here beside its question rather than after "Submit". */
+            struct application_choice choice = {
+                .kind = a.kind,
+                .target = a.target,
+                .electives = a.electives,
+                .elective_count = a.elective_count,
+                .funding = a.funding,
+                .scholarship_eligibility = a.scholarship_eligibility,
+                .has_sponsor = a.sponsor_id != 0,
+            };
+            if (application_check(c, &choice, &errors)) {
+                reply_redirect(request, text_printf(request, "/applications/%" PRId64 "/check", a.id));
+                goto out;
+            }
+        } else if (first_error_is_state(&errors)) {
+            status = 409;
+        }
+    }
+    edit_page(request, c, &a, &errors, status);
+out:
+    errors_free(&errors);
+}
+
+/* Check your answers */
+
+static void check_page(struct request *request, const struct catalogue *c, const struct application *a,
+                       const struct errors *errors, int status)
+{
+    struct page page;
+    page_begin(&page, page_title(request, "Check your answers", errors), SECTION_APPLICATIONS);
+    breadcrumbs(&page, request, "/applications", "Applications");
+    struct buf *b = &page.body;
+    html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
+    forms_error_summary(b, errors);
+    html_printf(b, "<span class=\"govuk-caption-l\">%s</span><h1 class=\"govuk-heading-l\">Check your answers</h1>",
+                target_title(c, a->kind, a->target));
+    answers(b, request, c, a, true);
+    html_printf(b, "<h2 class=\"govuk-heading-m\">Now submit your application</h2>");
+    if (a->sponsor_name != NULL)
+        html_printf(b,
+                    "<p class=\"govuk-body\">When you submit it, we will email %s, your sponsor, a link to approve "
+                    "or decline it.</p>",
+                    a->sponsor_name);
+    forms_begin(b, request, text_printf(request, "/applications/%" PRId64 "/submit", a->id));
+    forms_button(b, "Submit application", NULL);
+    forms_end(b);
+    html_printf(b, "</div></div>");
+    page_send(request, &page, status);
+}
+
+void page_application_check(struct request *request)
+{
+    const struct catalogue *c = catalogue_or_error(request);
+    struct application a;
+    if (c == NULL || !load_draft(request, &a))
+        return;
+    if (a.state != APPLICATION_DRAFT)
+        reply_redirect(request, text_printf(request, "/applications/%" PRId64, a.id));
+    else
+        check_page(request, c, &a, NULL, 200);
+}
+
+/* Steps */
+
+void page_application_step(struct request *request)
+{
+    char name[16];
+    snprintf(name, sizeof(name), "%.*s", (int)request->params[1].len, request->params[1].ptr);
+    enum application_step step;
+    if (!application_step_parse(name, &step)) {
+        not_found(request);
+        return;
+    }
+    const struct catalogue *c = catalogue_or_error(request);
+    if (c == NULL)
+        return;
+    int64_t id = api_param_id(request, 0);
+    const char *reason = field(request, "reason");
+    int64_t cohort_id = parse_id(field(request, "cohort_id"));
+    if (cohort_id < 0)
+        cohort_id = 0;
+    struct actor actor;
+    struct accounts_env env = env_for(request, &actor);
+    struct errors errors = ERRORS_INIT;
+    bool refused = false;
+    enum store_status s = applications_step(&env, c, request->caller, id, step, reason, cohort_id, &refused, &errors);
+    if (s == STORE_OK) {
+        reply_redirect(request, text_printf(request, "/applications/%" PRId64 "?done=%s", id, name));
+    } else if (s == STORE_CONFLICT || refused) {
+        int status = refused ? 403 : first_error_is_state(&errors) ? 409 : 422;
+        /* A submission refused by the rules is shown where its answers are: the check page. */
+        struct application a;
+        if (step == STEP_SUBMIT && !refused &&
+            store_application_get(request->worker->store, id, request_arena(request), &a) == STORE_OK &&
+            a.state == APPLICATION_DRAFT && may_change(request, &a))
+            check_page(request, c, &a, &errors, status);
+        else
+            application_page(request, c, id, &errors, status, NULL, reason, cohort_id);
+    } else {
+        store_failed(request, s);
+    }
+    errors_free(&errors);
+}
+
+/* Enrolments */
+
+static const char *enrolment_notice(struct request *request)
+{
+    const char *done = form_get(request_query(request), "done");
+    enum enrolment_step step;
+    if (done == NULL || !enrolment_step_parse(done, &step))
+        return NULL;
+    switch (step) {
+    case ENROLMENT_DEFER: return "The enrolment is deferred.";
+    case ENROLMENT_RESUME: return "The enrolment is resumed in the new cohort.";
+    case ENROLMENT_WITHDRAW: return "The participant is withdrawn.";
+    case ENROLMENT_COMPLETE: return "The enrolment is completed.";
+    }
+    return NULL;
+}
+
+/* Whether the enrolment's state lets step be taken now; the answers are stand-ins that the
+ * domain accepts, so only the state decides (the form asks for the real ones). */
+static bool enrolment_step_open(enum enrolment_state state, enum enrolment_step step, const char *today)
+{
+    struct errors scratch = ERRORS_INIT;
+    enum enrolment_state next;
+    bool open = enrolment_step_next(state, step, "a reason", today, true, today, &next, &scratch);
+    errors_free(&scratch);
+    return open;
+}
+
+/* What was typed into one of the enrolment's forms, shown again with its errors. */
+struct enrolment_answers {
+    enum enrolment_step step;
+    const char *reason;
+    const char *expected_return;
+    int64_t cohort_id;
+};
+
+/* The reason fields of the defer and withdraw forms have their own names, so both forms can be
+ * on one page; the domain calls each one "reason". */
+static const char *reason_field(enum enrolment_step step)
+{
+    return step == ENROLMENT_DEFER ? "defer_reason" : "withdraw_reason";
+}
+
+static void enrolment_forms(struct buf *b, struct request *request, const struct catalogue *c,
+                            const struct enrolment *e, const struct errors *errors,
+                            const struct enrolment_answers *entered)
+{
+    char today[DATE_TEXT];
+    date_of(api_now(), today);
+    bool defer = enrolment_step_open(e->state, ENROLMENT_DEFER, today);
+    bool resume = enrolment_step_open(e->state, ENROLMENT_RESUME, today);
+    bool withdraw = enrolment_step_open(e->state, ENROLMENT_WITHDRAW, today);
+    bool has_errors = errors != NULL && errors->count > 0;
+    if (!defer && !resume && !withdraw && !has_errors)
+        return;
+    html_printf(b, "<h2 class=\"govuk-heading-m\" id=\"step\">Change this enrolment</h2>");
+    if (!defer && !resume && !withdraw)
+        html_printf(b, "<p class=\"govuk-body\">An enrolment that is %s cannot be changed.</p>",
+                    enrolment_state_name(e->state));
+    const char *base = text_printf(request, "/enrolments/%" PRId64, e->id);
+#define ENTERED(s, member) (entered != NULL && entered->step == (s) ? entered->member : NULL)
+    if (defer) {
+        html_printf(b, "<h3 class=\"govuk-heading-s\">Defer</h3>");
+        forms_begin(b, request, text_printf(request, "%s/defer", base));
+        forms_textarea(b, reason_field(ENROLMENT_DEFER), "Why the participant is deferring",
+                       ENTERED(ENROLMENT_DEFER, reason), NULL, 3, errors);
+        forms_input(b, "expected_return", "Expected return date", "text", ENTERED(ENROLMENT_DEFER, expected_return),
+                    "As YYYY-MM-DD, for example 2027-09-01", NULL, errors);
+        forms_button(b, "Defer", "secondary");
+        forms_end(b);
+    }
+    if (resume) {
+        struct cohort *cohorts;
+        size_t count = 0;
+        if (store_cohort_list(request->worker->store, e->target, request_arena(request), &cohorts, &count) != STORE_OK)
+            count = 0;
+        /* Offered: the cohorts of the same qualification that start after the one left. */
+        const char *left_start = NULL;
+        for (size_t i = 0; i < count; i++)
+            if (cohorts[i].id == e->cohort_id)
+                left_start = cohorts[i].starts_on;
+        struct form_option *options = request_alloc(request, sizeof(*options) * (count + 1));
+        size_t n = 0;
+        options[n++] = (struct form_option){"", "Choose a cohort"};
+        for (size_t i = 0; i < count; i++)
+            if (cohorts[i].kind == e->kind && cohorts[i].id != e->cohort_id &&
+                (left_start == NULL || strcmp(cohorts[i].starts_on, left_start) > 0))
+                options[n++] = (struct form_option){
+                    id_text(request, cohorts[i].id),
+                    text_printf(request, "%s, from %s", cohorts[i].code, iso_date_text(request, cohorts[i].starts_on))};
+        html_printf(b, "<h3 class=\"govuk-heading-s\">Resume in a later cohort</h3>");
+        if (n == 1) {
+            html_printf(b,
+                        "<p class=\"govuk-body\" id=\"cohort_id\">There is no later cohort for the %s yet. Add one, "
+                        "then resume the enrolment in it.</p>",
+                        target_title(c, e->kind, e->target));
+        } else {
+            forms_begin(b, request, text_printf(request, "%s/resume", base));
+            int64_t chosen = entered != NULL && entered->step == ENROLMENT_RESUME ? entered->cohort_id : 0;
+            forms_select(b, "cohort_id", "Later cohort", options, n, id_text(request, chosen), NULL, errors);
+            forms_button(b, "Resume", "secondary");
+            forms_end(b);
+        }
+    }
+    if (withdraw) {
+        html_printf(b, "<h3 class=\"govuk-heading-s\">Withdraw</h3>");
+        forms_begin(b, request, text_printf(request, "%s/withdraw", base));
+        forms_textarea(b, reason_field(ENROLMENT_WITHDRAW), "Why the participant is withdrawing",
+                       ENTERED(ENROLMENT_WITHDRAW, reason), NULL, 3, errors);
+        forms_button(b, "Withdraw", "warning");
+        forms_end(b);
+    }
+#undef ENTERED
+}
+
+static void enrolment_page(struct request *request, const struct catalogue *c, int64_t id, const struct errors *errors,
+                           int status, const char *notice, const struct enrolment_answers *entered)
+{
+    struct arena *arena = request_arena(request);
+    struct store *store = request->worker->store;
+    struct enrolment e;
+    struct history_event *events;
+    size_t event_count;
+    struct relation relation, person;
+    enum store_status s = store_enrolment_get(store, id, arena, &e);
+    if (s == STORE_OK)
+        s = store_enrolment_history(store, id, arena, &events, &event_count);
+    if (s == STORE_OK)
+        s = store_relation(store, request->caller, RESOURCE_ENROLMENT, id, &relation);
+    if (s == STORE_OK)
+        s = store_relation(store, request->caller, RESOURCE_USER, e.participant_id, &person);
+    if (s != STORE_OK) {
+        store_failed(request, s);
+        return;
+    }
+    bool own = e.participant_id == request->caller->user_id;
+    const char *title = target_title(c, e.kind, e.target);
+    struct page page;
+    page_begin(&page, page_title(request, text_printf(request, "Enrolment: %s", title), errors), SECTION_APPLICATIONS);
+    if (notice != NULL)
+        page_notice(&page, "success", notice);
+    breadcrumbs(&page, request, "/applications", "Applications");
+    struct buf *b = &page.body;
+    html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
+    forms_error_summary(b, errors);
+    html_printf(b,
+                "<span class=\"govuk-caption-l\">%s</span><h1 class=\"govuk-heading-l\">%s</h1>"
+                "<p class=\"govuk-body\" id=\"state\"><span class=\"govuk-visually-hidden\">Status: </span><strong "
+                "class=\"govuk-tag%R\" "
+                "data-testid=\"state\">%s</strong></p><dl class=\"govuk-summary-list\">",
+                own ? "Your enrolment" : text_printf(request, "Enrolment of %s", e.participant_name), title,
+                enrolment_tag_colour(e.state), enrolment_state_title(e.state));
+    struct buf who;
+    buf_init(&who, 4096);
+    if (policy_allows(PERM_USERS_READ, request->caller, RESOURCE_USER, &person))
+        html_printf(&who, "<a class=\"govuk-link\" href=\"/participants/%s/pathway\">%s</a>",
+                    id_text(request, e.participant_id), e.participant_name);
+    else
+        html_printf(&who, "%s", e.participant_name);
+    summary_row(b, NULL, "Participant", markup_of(request, &who), NULL, false);
+    summary_row(
+        b, NULL, e.kind == STUDY_QUALIFICATION ? "Qualification" : "Module studied alone",
+        text_value(request, e.kind == STUDY_QUALIFICATION ? text_printf(request, "%s (%s)", title, e.target) : title),
+        NULL, false);
+    if (e.kind == STUDY_QUALIFICATION)
+        summary_row(b, NULL, "Elective modules", modules_value(request, c, e.electives, e.elective_count, "None"), NULL,
+                    false);
+    summary_row(b, NULL, "Cohort", text_value(request, e.cohort_code), NULL, false);
+    summary_row(b, NULL, "Delivery model", text_value(request, delivery_model_title(e.delivery_model)), NULL, false);
+    summary_row(b, NULL, "Funding", text_value(request, funding_route_title(e.funding)), NULL, false);
+    summary_row(b, NULL, "School", text_value(request, e.school_name), NULL, false);
+    if (e.reason && *e.reason)
+        summary_row(b, NULL, "Reason", text_value(request, e.reason), NULL, false);
+    if (e.expected_return)
+        summary_row(b, NULL, "Expected return", text_value(request, iso_date_text(request, e.expected_return)), NULL,
+                    false);
+    summary_row(b, NULL, "Enrolled on", text_value(request, time_text(request, e.created_at)), NULL, false);
+    html_printf(b, "</dl>");
+    if (e.application_id)
+        html_printf(b,
+                    "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/applications/%s\">See the "
+                    "application</a></p>",
+                    id_text(request, e.application_id));
+    if (policy_allows(PERM_ENROLMENTS_MANAGE, request->caller, RESOURCE_ENROLMENT, &relation))
+        enrolment_forms(b, request, c, &e, errors, entered);
+    history_list(b, request, events, event_count, false);
+    html_printf(b, "</div></div>");
+    page_send(request, &page, status);
+}
+
+void page_enrolment(struct request *request)
+{
+    const struct catalogue *c = catalogue_or_error(request);
+    if (c != NULL)
+        enrolment_page(request, c, api_param_id(request, 0), NULL, 200, enrolment_notice(request), NULL);
+}
+
+void page_enrolment_step(struct request *request)
+{
+    char name[16];
+    snprintf(name, sizeof(name), "%.*s", (int)request->params[1].len, request->params[1].ptr);
+    struct enrolment_answers entered = {0};
+    /* The pages offer these three; completing a module is recorded elsewhere. */
+    if (!enrolment_step_parse(name, &entered.step) || entered.step == ENROLMENT_COMPLETE) {
+        not_found(request);
+        return;
+    }
+    const struct catalogue *c = catalogue_or_error(request);
+    if (c == NULL)
+        return;
+    int64_t id = api_param_id(request, 0);
+    if (entered.step != ENROLMENT_RESUME)
+        entered.reason = field(request, reason_field(entered.step));
+    if (entered.step == ENROLMENT_DEFER)
+        entered.expected_return = field(request, "expected_return");
+    entered.cohort_id = parse_id(field(request, "cohort_id"));
+    if (entered.cohort_id < 0)
+        entered.cohort_id = 0;
+    struct actor actor;
+    struct accounts_env env = env_for(request, &actor);
+    struct errors errors = ERRORS_INIT, shown = ERRORS_INIT;
+    enum store_status s =
+        enrolments_step(&env, id, entered.step, entered.reason, entered.expected_return, entered.cohort_id, &errors);
+    if (s == STORE_OK) {
+        reply_redirect(request, text_printf(request, "/enrolments/%" PRId64 "?done=%s", id, name));
+    } else if (s == STORE_CONFLICT) {
+        for (size_t i = 0; i < errors.count; i++)
+            errors_add(&shown,
+                       strcmp(errors.items[i].where, "reason") == 0 ? reason_field(entered.step)
+                                                                    : errors.items[i].where,
+                       "%s", errors.items[i].message);
+        enrolment_page(request, c, id, &shown, first_error_is_state(&errors) ? 409 : 422, NULL, &entered);
+    } else {
+        store_failed(request, s);
+    }
+    errors_free(&errors);
+    errors_free(&shown);
+}
+
+/* Pathways */
+
+/* The participant's live enrolment in a qualification, as the domain counts one live (the rule
+ * that allows one at a time), or NULL. */
+static const struct enrolment *live_enrolment(const struct participant_pathway *p, const char *code)
+{
+    for (size_t i = 0; i < p->enrolment_count; i++) {
+        const struct enrolment *e = &p->enrolments[i];
+        struct enrolment_summary one = {e->kind, e->target, e->state};
+        struct errors scratch = ERRORS_INIT;
+        bool live = !enrolment_check_unique(&one, 1, STUDY_QUALIFICATION, code, &scratch);
+        errors_free(&scratch);
+        if (live)
+            return e;
+    }
+    return NULL;
+}
+
+static void pathway_card(struct buf *b, struct request *request, const struct catalogue *c, const struct pathway *w,
+                         const struct enrolment *live)
+{
+    const struct catalogue_qualification *q = w->qualification;
+    html_printf(b,
+                "<div class=\"govuk-summary-card\" data-qualification=\"%s\"><div "
+                "class=\"govuk-summary-card__title-wrapper\"><h3 class=\"govuk-summary-card__title\">%s (%s)</h3>",
+                q->code, q->title, q->code);
+    if (live != NULL)
+        html_printf(b,
+                    "<ul class=\"govuk-summary-card__actions\"><li class=\"govuk-summary-card__action\">"
+                    "<a class=\"govuk-link\" href=\"/enrolments/%s\">See the enrolment<span "
+                    "class=\"govuk-visually-hidden\"> in the %s</span></a></li></ul>",
+                    id_text(request, live->id), q->code);
+    html_printf(b, "</div><div class=\"govuk-summary-card__content\"><dl class=\"govuk-summary-list\">");
+    summary_row(b, NULL, "Enrolled",
+                text_value(request, live
+                                        ? text_printf(request, "Yes: %s, cohort %s", enrolment_state_title(live->state),
+                                                      live->cohort_code ? live->cohort_code : "not set")
+                                        : "No"),
+                NULL, false);
+    summary_row(b, NULL, "Essential modules done",
+                modules_value(request, c, w->essential_done, w->essential_done_count, "None yet"), NULL, false);
+    summary_row(b, NULL, "Essential modules to do",
+                modules_value(request, c, w->essential_remaining, w->essential_remaining_count, "None"), NULL, false);
+    summary_row(b, NULL, text_printf(request, "Electives done (%d needed)", q->rule.elective_count),
+                modules_value(request, c, w->electives_done, w->electives_done_count, "None yet"), NULL, false);
+    char remaining[512];
+    pathway_describe_remaining(c, w, remaining, sizeof(remaining));
+    summary_row(b, NULL, "Still to do", text_value(request, capitalised(request, remaining)), NULL, false);
+    html_printf(b, "</dl></div></div>");
+}
+
+void page_pathway(struct request *request)
+{
+    const struct catalogue *c = catalogue_or_error(request);
+    if (c == NULL)
+        return;
+    int64_t id = api_param_id(request, 0);
+    struct arena *arena = request_arena(request);
+    struct user person;
+    struct participant_pathway p;
+    struct actor actor;
+    struct accounts_env env = env_for(request, &actor);
+    enum store_status s = store_user_get(request->worker->store, id, arena, &person);
+    if (s == STORE_OK)
+        s = pathways_for(&env, c, id, arena, &p);
+    if (s != STORE_OK) {
+        store_failed(request, s);
+        return;
+    }
+    bool own = id == request->caller->user_id;
+    struct page page;
+    page_begin(&page, own ? "Your pathway" : text_printf(request, "Pathway: %s", person.name), SECTION_APPLICATIONS);
+    breadcrumbs(&page, request, "/applications", "Applications");
+    struct buf *b = &page.body;
+    html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
+    if (own)
+        html_printf(b, "<h1 class=\"govuk-heading-l\">Your pathway</h1>");
+    else
+        html_printf(b, "<span class=\"govuk-caption-l\">Pathway</span><h1 class=\"govuk-heading-l\">%s</h1>",
+                    person.name);
+    html_printf(b, "<p class=\"govuk-body\">A completed module counts towards every qualification that includes it, "
+                   "however it was studied.</p><h2 class=\"govuk-heading-m\">Completed modules</h2>");
+    if (p.completed_count == 0) {
+        html_printf(b, "<p class=\"govuk-body\">No modules are recorded as completed yet.</p>");
+    } else {
+        html_printf(b, "<dl class=\"govuk-summary-list\" data-testid=\"completed\">");
+        for (size_t i = 0; i < p.completed_count; i++)
+            summary_row(b, NULL, module_title(c, p.completed[i].code),
+                        text_value(request, text_printf(request, "Completed on %s",
+                                                        iso_date_text(request, p.completed[i].completed_on))),
+                        NULL, false);
+        html_printf(b, "</dl>");
+    }
+    /* Where the modules already count and the participant is not enrolled: a head start. */
+    struct buf counts;
+    buf_init(&counts, 64 * 1024);
+    size_t counted = 0;
+    for (size_t i = 0; i < p.pathway_count; i++) {
+        const struct pathway *w = &p.pathways[i];
+        if ((w->essential_done_count == 0 && w->electives_done_count == 0) ||
+            live_enrolment(&p, w->qualification->code) != NULL)
+            continue;
+        html_printf(&counts, "<li>%s (%s)</li>", w->qualification->title, w->qualification->code);
+        counted++;
+    }
+    if (counted > 0)
+        html_printf(b,
+                    "<div class=\"govuk-inset-text\" data-testid=\"counts-towards\">%s completed modules already "
+                    "count towards:<ul class=\"govuk-list govuk-list--bullet govuk-!-margin-bottom-0\">%R</ul></div>",
+                    own ? "Your" : "Their", counts.data);
+    buf_free(&counts);
+    html_printf(b, "<h2 class=\"govuk-heading-m\">Qualifications</h2>");
+    for (size_t i = 0; i < p.pathway_count; i++)
+        pathway_card(b, request, c, &p.pathways[i], live_enrolment(&p, p.pathways[i].qualification->code));
+    html_printf(b, "</div></div>");
+    page_send(request, &page, 200);
+}
