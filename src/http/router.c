@@ -1,6 +1,6 @@
 /*
- * Route matching: segment by segment against each pattern in table order. The table holds a few
- * dozen rows, so a linear scan costs less than a request's header parsing.
+ * Route matching: segment by segment against every pattern. The table holds a few dozen rows, so
+ * a linear scan costs less than a request's header parsing.
  */
 #include "http/router.h"
 
@@ -63,22 +63,29 @@ enum route_result router_match(const struct route *table, size_t count, struct s
     bool path_known = false;
     match->route = NULL;
     match->allow[0] = '\0';
-    struct route_match candidate;
+    struct route_match candidate, best;
+    best.route = NULL;
     for (size_t i = 0; i < count; i++) {
         if (!pattern_match(table[i].pattern, path, &candidate))
             continue;
         if (method_accepts(table[i].method, method)) {
-            *match = candidate;
-            match->route = &table[i];
-            match->allow[0] = '\0';
-            return ROUTE_FOUND;
+            /* The most specific pattern wins: fewer parameters, so "/enrolments/{id}/activities"
+             * is not taken by an earlier "/enrolments/{id}/{step}"; on a tie, the first row. */
+            if (best.route == NULL || candidate.param_count < best.param_count) {
+                best = candidate;
+                best.route = &table[i];
+            }
+            continue;
         }
-        if (!path_known)
-            match->allow[0] = '\0';
         path_known = true;
         allow_add(match->allow, sizeof(match->allow), table[i].method);
         if (strcmp(table[i].method, "GET") == 0)
             allow_add(match->allow, sizeof(match->allow), "HEAD");
+    }
+    if (best.route != NULL) {
+        *match = best;
+        match->allow[0] = '\0';
+        return ROUTE_FOUND;
     }
     return path_known ? ROUTE_METHOD_NOT_ALLOWED : ROUTE_NOT_FOUND;
 }

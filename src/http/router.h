@@ -46,7 +46,8 @@ struct route_match {
 
 /*
  * Finds the route for method and path (path without its query string). A pattern ending in
- * "{name*}" takes the rest of the path, slashes included.
+ * "{name*}" takes the rest of the path, slashes included. When several patterns match, the one
+ * with the fewest parameters wins (a literal segment beats a parameter); on a tie, the first row.
  */
 enum route_result router_match(const struct route *table, size_t count, struct str method, struct str path,
                                struct route_match *match);

@@ -17,6 +17,9 @@ static const struct route table[] = {
     {"POST", "/api/v1/things", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "create", NULL, NULL},
     {"GET", "/api/v1/things/{id}", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "get", NULL, NULL},
     {"POST", "/api/v1/things/{id}/{step}", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "step", NULL, NULL},
+    /* Listed after the row with a parameter in its place, and still reached. */
+    {"POST", "/api/v1/things/{id}/parts", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "parts", NULL, NULL},
+    {"GET", "/api/v1/things/{id}/parts", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "list parts", NULL, NULL},
     {"GET", "/assets/{path*}", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_ASSET, "assets", NULL, NULL},
 };
 
@@ -39,6 +42,22 @@ static void literal_and_parameter_routes_match(void **state)
     assert_int_equal(match("POST", "/api/v1/things/7/submit", &m), ROUTE_FOUND);
     assert_int_equal(m.param_count, 2);
     assert_true(str_eq(m.params[1], STR_LIT("submit")));
+}
+
+static void a_literal_segment_beats_a_parameter(void **state)
+{
+    (void)state;
+    struct route_match m;
+    assert_int_equal(match("POST", "/api/v1/things/7/parts", &m), ROUTE_FOUND);
+    assert_ptr_equal(m.route, &table[4]);
+    assert_int_equal(m.param_count, 1);
+    assert_true(str_eq(m.params[0], STR_LIT("7")));
+    assert_int_equal(match("POST", "/api/v1/things/7/submit", &m), ROUTE_FOUND);
+    assert_ptr_equal(m.route, &table[3]);
+    assert_int_equal(match("GET", "/api/v1/things/7/parts", &m), ROUTE_FOUND);
+    assert_ptr_equal(m.route, &table[5]);
+    assert_int_equal(match("DELETE", "/api/v1/things/7/parts", &m), ROUTE_METHOD_NOT_ALLOWED);
+    assert_string_equal(m.allow, "POST, GET, HEAD");
 }
 
 static void head_is_served_by_get(void **state)
@@ -98,6 +117,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(literal_and_parameter_routes_match),
+        cmocka_unit_test(a_literal_segment_beats_a_parameter),
         cmocka_unit_test(head_is_served_by_get),
         cmocka_unit_test(unknown_paths_are_not_found),
         cmocka_unit_test(wrong_method_lists_what_is_allowed),

@@ -1,0 +1,553 @@
+/*
+ * Coaching and the learning-hours log as use cases (see coaching.h). The hours of a module are
+ * read and the entry written inside one write transaction, which is what holds a cap when two
+ * entries arrive at once.
+ */
+#include "app/coaching.h"
+
+#include "lib/date.h"
+
+#include <string.h>
+#include <strings.h>
+
+/* Characters (not bytes) of UTF-8 text, so limits read as people count. */
+static size_t characters(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+static enum coaching_result from_store(enum store_status status)
+{
+    switch (status) {
+    case STORE_OK: return COACHING_OK;
+    case STORE_NOT_FOUND: return COACHING_NOT_FOUND;
+    case STORE_CONFLICT: return COACHING_CONFLICT;
+    case STORE_ERROR: break;
+    }
+    return COACHING_ERROR;
+}
+
+/* Copies the domain's errors into errors, renaming the fields the domain calls otherwise than the
+ * request does (pairs of names: from, to, ...; NULL ends them). */
+static void copy_errors(const struct errors *from, struct errors *to, const char *const *renames)
+{
+    for (size_t i = 0; i < from->count; i++) {
+        const char *where = from->items[i].where;
+        for (const char *const *r = renames; r[0] != NULL; r += 2)
+            if (strcmp(where, r[0]) == 0) {
+                where = r[1];
+                break;
+            }
+        errors_add(to, where, "%s", from->items[i].message);
+    }
+}
+
+/* delivery_coaching_check with its fields named as the API names them. */
+static bool check_session(int64_t starts_at, int64_t ends_at, enum delivery_coaching_mode mode, const char *place,
+                          struct errors *errors)
+{
+    static const char *const renames[] = {"joining_url", "place", "location", "place", NULL};
+    struct errors found = ERRORS_INIT;
+    bool ok = delivery_coaching_check(starts_at, ends_at, mode, place, &found);
+    copy_errors(&found, errors, renames);
+    errors_free(&found);
+    return ok;
+}
+
+bool coaching_may_read_private(const struct caller *caller, const struct coaching_session *session)
+{
+    if (caller == NULL || caller->user_id == session->participant_id)
+        return false;
+    return caller->user_id == session->coach_id || caller_has(caller, ROLE_ADMIN);
+}
+
+static bool is_session_coach(const struct caller *caller, const struct coaching_session *s)
+{
+    return caller != NULL && caller->user_id == s->coach_id;
+}
+
+/* Whether staff_id is a coach assigned to participant_id; *coaches counts the participant's
+ * coaches and *only_coach is the one when there is exactly one (else 0). */
+static enum store_status assigned_coach(struct store *store, int64_t participant_id, int64_t staff_id, bool *assigned,
+                                        size_t *coaches_out, int64_t *only_coach)
+{
+    struct arena arena = ARENA_INIT;
+    struct assignment *list;
+    size_t count, coaches = 0;
+    *assigned = false;
+    *only_coach = 0;
+    enum store_status status = store_assignment_list(store, participant_id, &arena, &list, &count);
+    for (size_t i = 0; status == STORE_OK && i < count; i++) {
+        if (list[i].kind != ROLE_COACH || list[i].participant_id != participant_id)
+            continue;
+        coaches++;
+        *only_coach = list[i].staff_id;
+        *assigned = *assigned || list[i].staff_id == staff_id;
+    }
+    if (coaches != 1)
+        *only_coach = 0;
+    *coaches_out = coaches;
+    arena_release(&arena);
+    return status;
+}
+
+enum coaching_result coaching_session_book(const struct accounts_env *env, const struct caller *caller,
+                                           struct coaching_session *s, struct errors *errors)
+{
+    if (s->participant_id <= 0) {
+        errors_add(errors, "participant_id", "Choose the participant the session is with");
+        return COACHING_INVALID;
+    }
+    bool admin = caller_has(caller, ROLE_ADMIN);
+    if (!admin) {
+        /* A coach books for the participants assigned to them, as themselves. Someone they do not
+         * coach, or who does not exist, is refused alike. */
+        struct relation relation;
+        enum store_status status = store_relation(env->store, caller, RESOURCE_USER, s->participant_id, &relation);
+        if (status != STORE_OK)
+            return COACHING_ERROR;
+        if (!relation.exists || !relation.coached || !caller_has(caller, ROLE_COACH) ||
+            (s->coach_id != 0 && s->coach_id != caller->user_id)) {
+            errors_add(errors, "participant_id", "You can book coaching only with participants you coach");
+            return COACHING_FORBIDDEN;
+        }
+        s->coach_id = caller->user_id;
+    } else {
+        struct arena arena = ARENA_INIT;
+        struct user participant;
+        enum store_status status = store_user_get(env->store, s->participant_id, &arena, &participant);
+        arena_release(&arena);
+        if (status == STORE_NOT_FOUND) {
+            errors_add(errors, "participant_id", "There is no participant with this id");
+            return COACHING_INVALID;
+        }
+        if (status != STORE_OK)
+            return COACHING_ERROR;
+        bool assigned;
+        size_t coaches;
+        int64_t only;
+        if (assigned_coach(env->store, s->participant_id, s->coach_id, &assigned, &coaches, &only) != STORE_OK)
+            return COACHING_ERROR;
+        if (s->coach_id == 0 && only != 0)
+            s->coach_id = only;
+        else if (s->coach_id == 0) {
+            errors_add(errors, "coach_id",
+                       coaches == 0 ? "The participant has no coach yet. Assign one first"
+                                    : "The participant has several coaches: name the coach with coach_id");
+            return COACHING_INVALID;
+        } else if (!assigned) {
+            errors_add(errors, "coach_id", "This coach is not assigned to the participant. Assign them first");
+            return COACHING_INVALID;
+        }
+    }
+    if (!check_session(s->starts_at, s->ends_at, s->mode, s->place, errors))
+        return COACHING_INVALID;
+    return from_store(store_coaching_session_create(env->store, env->actor, s, env->now));
+}
+
+/* Loads a session for a change by its coach or an administrator, refusing a cancelled one with
+ * the sentence cancelled. */
+static enum coaching_result session_for_change(const struct accounts_env *env, const struct caller *caller, int64_t id,
+                                               const char *cancelled, struct arena *arena, struct coaching_session *s,
+                                               struct errors *errors)
+{
+    enum store_status status = store_coaching_session_get(env->store, id, arena, s);
+    if (status != STORE_OK)
+        return from_store(status);
+    if (!is_session_coach(caller, s) && !caller_has(caller, ROLE_ADMIN)) {
+        errors_add(errors, "id", "Only the coach can change or cancel this session");
+        return COACHING_FORBIDDEN;
+    }
+    if (s->cancelled_at != 0) {
+        errors_add(errors, "state", "%s", cancelled);
+        return COACHING_CONFLICT;
+    }
+    return COACHING_OK;
+}
+
+enum coaching_result coaching_session_reschedule(const struct accounts_env *env, const struct caller *caller,
+                                                 int64_t id, const struct coaching_change *change,
+                                                 struct errors *errors)
+{
+    struct arena arena = ARENA_INIT;
+    struct coaching_session s;
+    enum coaching_result result = session_for_change(
+        env, caller, id, "This session is cancelled and cannot be moved. Book a new one instead", &arena, &s, errors);
+    if (result == COACHING_OK) {
+        if (change->starts_at != 0)
+            s.starts_at = change->starts_at;
+        if (change->ends_at != 0)
+            s.ends_at = change->ends_at;
+        if (change->mode >= 0)
+            s.mode = (enum delivery_coaching_mode)change->mode;
+        if (change->place != NULL)
+            s.place = change->place;
+        if (!check_session(s.starts_at, s.ends_at, s.mode, s.place, errors))
+            result = COACHING_INVALID;
+    }
+    if (result == COACHING_OK) {
+        result = from_store(store_coaching_session_reschedule(env->store, env->actor, &s, env->now));
+        if (result == COACHING_CONFLICT)
+            errors_add(errors, "state", "This session was cancelled meanwhile. Book a new one instead");
+    }
+    arena_release(&arena);
+    return result;
+}
+
+enum coaching_result coaching_session_cancel(const struct accounts_env *env, const struct caller *caller, int64_t id,
+                                             struct errors *errors)
+{
+    struct arena arena = ARENA_INIT;
+    struct coaching_session s;
+    enum coaching_result result =
+        session_for_change(env, caller, id, "This session is already cancelled", &arena, &s, errors);
+    if (result == COACHING_OK) {
+        result = from_store(store_coaching_session_cancel(env->store, env->actor, id, env->now));
+        if (result == COACHING_CONFLICT)
+            errors_add(errors, "state", "This session is already cancelled");
+    }
+    arena_release(&arena);
+    return result;
+}
+
+enum coaching_result coaching_note_add(const struct accounts_env *env, const struct caller *caller,
+                                       struct coaching_note *note, struct errors *errors)
+{
+    struct arena arena = ARENA_INIT;
+    struct coaching_session s;
+    enum coaching_result result = from_store(store_coaching_session_get(env->store, note->session_id, &arena, &s));
+    if (result == COACHING_OK && !is_session_coach(caller, &s)) {
+        errors_add(errors, "body", "Only the coach of this session can write its notes");
+        result = COACHING_FORBIDDEN;
+    }
+    if (result == COACHING_OK) {
+        if (note->body == NULL || note->body[strspn(note->body, " \t\r\n")] == '\0')
+            errors_add(errors, "body", "Write the note");
+        else if (characters(note->body) > COACHING_NOTE_MAX)
+            errors_add(errors, "body", "A note must be %d characters or fewer. It has %zu", COACHING_NOTE_MAX,
+                       characters(note->body));
+        if ((unsigned)note->visibility >= DELIVERY_NOTE_VISIBILITY_COUNT)
+            errors_add(errors, "visibility", "Choose private (coach only) or shared (with the participant)");
+        if (errors->count > 0)
+            result = COACHING_INVALID;
+    }
+    if (result == COACHING_OK) {
+        note->author_id = caller->user_id;
+        note->author_name = caller->name;
+        result = from_store(store_coaching_note_add(env->store, env->actor, note, env->now));
+    }
+    arena_release(&arena);
+    return result;
+}
+
+/* Loads a session for its two people: the participant and the coach. */
+static enum coaching_result session_for_pair(const struct accounts_env *env, const struct caller *caller, int64_t id,
+                                             struct arena *arena, struct coaching_session *s, const char *field,
+                                             struct errors *errors)
+{
+    enum store_status status = store_coaching_session_get(env->store, id, arena, s);
+    if (status != STORE_OK)
+        return from_store(status);
+    if (caller == NULL || (caller->user_id != s->participant_id && caller->user_id != s->coach_id)) {
+        errors_add(errors, field, "Only the coach and the participant of this session can record its actions");
+        return COACHING_FORBIDDEN;
+    }
+    return COACHING_OK;
+}
+
+enum coaching_result coaching_action_add(const struct accounts_env *env, const struct caller *caller,
+                                         struct coaching_action *action, struct errors *errors)
+{
+    struct arena arena = ARENA_INIT;
+    struct coaching_session s;
+    enum coaching_result result = session_for_pair(env, caller, action->session_id, &arena, &s, "text", errors);
+    if (result == COACHING_OK && !delivery_action_check(action->text, action->due_on, errors))
+        result = COACHING_INVALID;
+    if (result == COACHING_OK) {
+        action->created_by = caller->user_id;
+        result = from_store(store_coaching_action_add(env->store, env->actor, action, env->now));
+    }
+    arena_release(&arena);
+    return result;
+}
+
+enum coaching_result coaching_action_set_done(const struct accounts_env *env, const struct caller *caller,
+                                              int64_t session_id, int64_t action_id, bool done, struct errors *errors)
+{
+    struct arena arena = ARENA_INIT;
+    struct coaching_session s;
+    enum coaching_result result = session_for_pair(env, caller, session_id, &arena, &s, "action", errors);
+    if (result == COACHING_OK)
+        result =
+            from_store(store_coaching_action_set_done(env->store, env->actor, session_id, action_id, done, env->now));
+    arena_release(&arena);
+    return result;
+}
+
+/* The learning-hours log */
+
+size_t activities_modules(const struct catalogue *catalogue, const struct enrolment *enrolment,
+                          const struct catalogue_module **out, size_t max)
+{
+    size_t n = 0;
+    const char *target = enrolment->target ? enrolment->target : "";
+    if (enrolment->kind == STUDY_MODULE) {
+        const struct catalogue_module *m = catalogue_module_find(catalogue, target, strlen(target));
+        if (m != NULL && n < max)
+            out[n++] = m;
+        return n;
+    }
+    const struct catalogue_qualification *q = catalogue_qualification_find(catalogue, target, strlen(target));
+    if (q == NULL)
+        return 0;
+    for (size_t i = 0; i < q->rule.essential_count + enrolment->elective_count && n < max; i++) {
+        const char *code =
+            i < q->rule.essential_count ? q->rule.essential[i] : enrolment->electives[i - q->rule.essential_count];
+        const struct catalogue_module *m = catalogue_module_find(catalogue, code, strlen(code));
+        bool seen = false;
+        for (size_t k = 0; k < n && m != NULL; k++)
+            seen = seen || out[k] == m;
+        if (m != NULL && !seen)
+            out[n++] = m;
+    }
+    return n;
+}
+
+enum { MODULES_MAX = 64 };
+
+/* The module of the enrolment that code names (any case), or NULL. */
+static const struct catalogue_module *enrolment_module(const struct catalogue *catalogue, const struct enrolment *e,
+                                                       const char *code)
+{
+    const struct catalogue_module *modules[MODULES_MAX];
+    size_t n = activities_modules(catalogue, e, modules, MODULES_MAX);
+    for (size_t i = 0; code != NULL && i < n; i++)
+        if (strcasecmp(modules[i]->code, code) == 0)
+            return modules[i];
+    return NULL;
+}
+
+enum coaching_result activities_read(const struct accounts_env *env, const struct catalogue *catalogue,
+                                     int64_t enrolment_id, struct arena *arena, struct activity_log *out)
+{
+    memset(out, 0, sizeof(*out));
+    enum store_status status = store_enrolment_get(env->store, enrolment_id, arena, &out->enrolment);
+    if (status == STORE_OK)
+        status = store_activity_list(env->store, enrolment_id, arena, &out->entries, &out->count);
+    if (status != STORE_OK)
+        return from_store(status);
+    out->read_only = out->enrolment.state == ENROLMENT_WITHDRAWN;
+
+    const struct catalogue_module *modules[MODULES_MAX];
+    size_t n = activities_modules(catalogue, &out->enrolment, modules, MODULES_MAX);
+    /* Room for the enrolment's modules and for every entry's module, should electives change. */
+    out->modules = arena_alloc(arena, sizeof(*out->modules) * (n + out->count + 1));
+    for (size_t i = 0; i < n; i++)
+        out->modules[out->module_count++] = (struct activity_module_total){
+            .module = modules[i], .code = modules[i]->code, .hours_cap = modules[i]->hours_cap, .in_enrolment = true};
+    for (size_t i = 0; i < out->count; i++) {
+        const struct activity *a = &out->entries[i];
+        struct activity_module_total *t = NULL;
+        for (size_t k = 0; k < out->module_count && t == NULL; k++)
+            if (strcasecmp(out->modules[k].code, a->module) == 0)
+                t = &out->modules[k];
+        if (t == NULL) {
+            const struct catalogue_module *m = catalogue_module_find(catalogue, a->module, strlen(a->module));
+            t = &out->modules[out->module_count++];
+            *t = (struct activity_module_total){
+                .module = m, .code = m ? m->code : a->module, .hours_cap = m ? m->hours_cap : 0};
+        }
+        t->quarter_hours += a->quarter_hours;
+        if (a->verified_at != 0)
+            t->verified_quarter_hours += a->quarter_hours;
+        if ((unsigned)a->type < DELIVERY_ACTIVITY_COUNT)
+            out->by_type[a->type] += a->quarter_hours;
+        out->total_quarter_hours += a->quarter_hours;
+    }
+    for (size_t k = 0; k < out->module_count; k++)
+        if (out->modules[k].hours_cap <= 0)
+            out->modules[k].hours_cap = CATALOGUE_DEFAULT_HOURS_CAP;
+    return COACHING_OK;
+}
+
+/* The enrolment, read inside the write transaction, and whether caller may write its log. */
+static enum coaching_result enrolment_for_write(const struct accounts_env *env, const struct caller *caller,
+                                                int64_t enrolment_id, struct arena *arena, struct enrolment *e,
+                                                struct errors *errors)
+{
+    enum store_status status = store_enrolment_get(env->store, enrolment_id, arena, e);
+    if (status != STORE_OK)
+        return from_store(status);
+    if (caller == NULL || (caller->user_id != e->participant_id && !caller_has(caller, ROLE_ADMIN))) {
+        errors_add(errors, "id", "Only the participant can log or change their learning hours");
+        return COACHING_FORBIDDEN;
+    }
+    if (e->state == ENROLMENT_WITHDRAWN) {
+        errors_add(errors, "state", "This enrolment was withdrawn: its learning log can be read but not changed");
+        return COACHING_CONFLICT;
+    }
+    return COACHING_OK;
+}
+
+/*
+ * Checks an entry (input merged over *a, which holds the entry's current values or zeros) and
+ * fills *a with the checked values. Reads the hours already logged for the module, leaving out the
+ * entry itself; the caller has begun the transaction the entry will be written in.
+ */
+static enum coaching_result check_entry(const struct accounts_env *env, const struct catalogue *catalogue,
+                                        const struct enrolment *e, const struct activity_input *input,
+                                        struct arena *arena, struct activity *a, struct errors *errors)
+{
+    size_t before = errors->count;
+    const char *module_code = input->module ? input->module : a->module;
+    const struct catalogue_module *m = enrolment_module(catalogue, e, module_code);
+    if (m == NULL)
+        errors_add(errors, "module", "Choose one of the modules of this enrolment");
+    else
+        a->module = m->code;
+
+    if (input->type != NULL && !delivery_activity_parse(input->type, &a->type))
+        errors_add(errors, "type",
+                   "Choose the kind of learning, such as reading, peer_learning or "
+                   "workplace_learning");
+    else if (input->type == NULL && a->id == 0)
+        errors_add(errors, "type", "Choose the kind of learning");
+
+    if (input->reflection != NULL) {
+        if (characters(input->reflection) > ACTIVITY_REFLECTION_MAX)
+            errors_add(errors, "reflection", "A reflection must be %d characters or fewer. It has %zu",
+                       ACTIVITY_REFLECTION_MAX, characters(input->reflection));
+        a->reflection = arena_strdup(arena, input->reflection);
+    }
+    if (a->reflection == NULL)
+        a->reflection = "";
+
+    double hours = input->has_hours ? input->hours : (double)a->quarter_hours / 4;
+    if (input->done_on != NULL)
+        a->done_on = arena_strdup(arena, input->done_on);
+    int64_t logged = 0;
+    if (m != NULL && store_activity_logged(env->store, e->id, m->code, a->id, &logged) != STORE_OK)
+        return COACHING_ERROR;
+    char today[DATE_TEXT];
+    date_of(env->now, today);
+    static const char *const renames[] = {"date", "done_on", NULL};
+    struct errors found = ERRORS_INIT;
+    if (delivery_hours_check(hours, a->done_on, today, (double)logged / 4, m ? m->hours_cap : 0, m ? m->title : NULL,
+                             &found))
+        a->quarter_hours = (int)(hours * 4 + 0.5); /* checked: a whole number of quarters, 1 to 48 */
+    copy_errors(&found, errors, renames);
+    errors_free(&found);
+    return errors->count == before ? COACHING_OK : COACHING_INVALID;
+}
+
+/* Ends a use case's transaction: commits on success, rolls back otherwise. */
+static enum coaching_result finish(const struct accounts_env *env, enum coaching_result result)
+{
+    if (result == COACHING_OK && store_commit(env->store) != STORE_OK)
+        result = COACHING_ERROR;
+    store_rollback(env->store); /* nothing left to end after a commit */
+    return result;
+}
+
+enum coaching_result activities_add(const struct accounts_env *env, const struct catalogue *catalogue,
+                                    const struct caller *caller, int64_t enrolment_id,
+                                    const struct activity_input *input, struct arena *arena, struct activity *out,
+                                    struct errors *errors)
+{
+    /* The write lock first: the hours logged are read and the entry added while no one else can
+     * add one, so two entries sent together cannot both fit under a cap only one fits under. */
+    if (store_begin(env->store) != STORE_OK)
+        return COACHING_ERROR;
+    struct enrolment e;
+    enum coaching_result result = enrolment_for_write(env, caller, enrolment_id, arena, &e, errors);
+    memset(out, 0, sizeof(*out));
+    if (result == COACHING_OK)
+        result = check_entry(env, catalogue, &e, input, arena, out, errors);
+    if (result == COACHING_OK) {
+        out->enrolment_id = e.id;
+        out->participant_id = e.participant_id;
+        result = from_store(store_activity_create(env->store, env->actor, out, env->now));
+    }
+    return finish(env, result);
+}
+
+enum coaching_result activities_change(const struct accounts_env *env, const struct catalogue *catalogue,
+                                       const struct caller *caller, int64_t enrolment_id, int64_t activity_id,
+                                       const struct activity_input *input, struct arena *arena, struct activity *out,
+                                       struct errors *errors)
+{
+    if (store_begin(env->store) != STORE_OK)
+        return COACHING_ERROR;
+    struct enrolment e;
+    enum coaching_result result = enrolment_for_write(env, caller, enrolment_id, arena, &e, errors);
+    if (result == COACHING_OK)
+        result = from_store(store_activity_get(env->store, enrolment_id, activity_id, arena, out));
+    if (result == COACHING_OK && out->verified_at != 0) {
+        errors_add(errors, "state", "This entry has been verified and can no longer be changed");
+        result = COACHING_CONFLICT;
+    }
+    if (result == COACHING_OK)
+        result = check_entry(env, catalogue, &e, input, arena, out, errors);
+    if (result == COACHING_OK) {
+        result = from_store(store_activity_update(env->store, env->actor, out, env->now));
+        if (result == COACHING_CONFLICT)
+            errors_add(errors, "state", "This entry has been verified and can no longer be changed");
+    }
+    /* Read back for the answer: the verifier's name and the times as stored. */
+    if (result == COACHING_OK)
+        result = from_store(store_activity_get(env->store, enrolment_id, activity_id, arena, out));
+    return finish(env, result);
+}
+
+enum coaching_result activities_remove(const struct accounts_env *env, const struct caller *caller,
+                                       int64_t enrolment_id, int64_t activity_id, struct errors *errors)
+{
+    struct arena arena = ARENA_INIT;
+    if (store_begin(env->store) != STORE_OK)
+        return COACHING_ERROR;
+    struct enrolment e;
+    enum coaching_result result = enrolment_for_write(env, caller, enrolment_id, &arena, &e, errors);
+    if (result == COACHING_OK) {
+        result = from_store(store_activity_delete(env->store, env->actor, enrolment_id, activity_id, env->now));
+        if (result == COACHING_CONFLICT)
+            errors_add(errors, "state", "This entry has been verified and can no longer be removed");
+    }
+    arena_release(&arena);
+    return finish(env, result);
+}
+
+enum coaching_result activities_verify(const struct accounts_env *env, const struct caller *caller,
+                                       int64_t enrolment_id, int64_t activity_id, struct errors *errors)
+{
+    struct arena arena = ARENA_INIT;
+    struct enrolment e;
+    struct relation r;
+    enum coaching_result result = from_store(store_enrolment_get(env->store, enrolment_id, &arena, &e));
+    if (result == COACHING_OK)
+        result = from_store(store_relation(env->store, caller, RESOURCE_ENROLMENT, enrolment_id, &r));
+    if (result == COACHING_OK) {
+        bool responsible = caller_has(caller, ROLE_ADMIN) || (r.coached && caller_has(caller, ROLE_COACH)) ||
+                           r.facilitates || (r.partner_record && caller_has(caller, ROLE_PARTNER_LEAD));
+        if (caller == NULL || caller->user_id == e.participant_id || !responsible) {
+            errors_add(errors, "id",
+                       "Only the participant's coach, a facilitator of their cohort or the delivery partner can "
+                       "verify learning hours");
+            result = COACHING_FORBIDDEN;
+        }
+    }
+    if (result == COACHING_OK && e.state == ENROLMENT_WITHDRAWN) {
+        errors_add(errors, "state", "This enrolment was withdrawn: its learning log can be read but not changed");
+        result = COACHING_CONFLICT;
+    }
+    if (result == COACHING_OK) {
+        result = from_store(
+            store_activity_verify(env->store, env->actor, enrolment_id, activity_id, caller->user_id, env->now));
+        if (result == COACHING_CONFLICT)
+            errors_add(errors, "state", "This entry is already verified");
+    }
+    arena_release(&arena);
+    return result;
+}

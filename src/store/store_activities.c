@@ -1,0 +1,229 @@
+/*
+ * The learning-hours log in the database: a participant's entries per enrolment, in quarter hours
+ * so that totals are exact. Changing or removing an entry is compare-and-set on verified_at, so an
+ * entry verified meanwhile stays as it was verified. Caps are held by the caller, which reads
+ * store_activity_logged and writes inside one transaction (see app/coaching.c); every write is
+ * audited in its own transaction or the caller's.
+ */
+#include "store/store_internal.h"
+
+#include <jansson.h>
+#include <string.h>
+
+#define ACTIVITY_COLUMNS                                                                                               \
+    "a.id, a.enrolment_id, a.participant_id, a.module, a.type, a.done_on, a.quarter_hours, a.reflection,"              \
+    " coalesce(a.verified_by, 0), v.name, coalesce(a.verified_at, 0), a.created_at, a.updated_at"
+#define ACTIVITY_JOINS " FROM activities a LEFT JOIN users v ON v.id = a.verified_by"
+
+static const char SQL_ACTIVITY_LIST[] =
+    "SELECT " ACTIVITY_COLUMNS ACTIVITY_JOINS " WHERE a.enrolment_id = ?1 ORDER BY a.done_on DESC, a.id DESC";
+static const char SQL_ACTIVITY_GET[] =
+    "SELECT " ACTIVITY_COLUMNS ACTIVITY_JOINS " WHERE a.enrolment_id = ?1 AND a.id = ?2";
+static const char SQL_ACTIVITY_LOGGED[] = "SELECT coalesce(sum(quarter_hours), 0) FROM activities"
+                                          " WHERE enrolment_id = ?1 AND module = ?2 AND id <> ?3";
+static const char SQL_ACTIVITY_INSERT[] =
+    "INSERT INTO activities (enrolment_id, participant_id, module, type, done_on, quarter_hours, reflection,"
+    " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)";
+static const char SQL_ACTIVITY_UPDATE[] =
+    "UPDATE activities SET module = ?3, type = ?4, done_on = ?5, quarter_hours = ?6, reflection = ?7,"
+    " updated_at = ?8 WHERE enrolment_id = ?1 AND id = ?2 AND verified_at IS NULL";
+static const char SQL_ACTIVITY_DELETE[] =
+    "DELETE FROM activities WHERE enrolment_id = ?1 AND id = ?2 AND verified_at IS NULL";
+static const char SQL_ACTIVITY_VERIFY[] = "UPDATE activities SET verified_by = ?3, verified_at = ?4, updated_at = ?4"
+                                          " WHERE enrolment_id = ?1 AND id = ?2 AND verified_at IS NULL";
+
+static void read_activity(struct db_stmt *stmt, struct arena *arena, struct activity *a)
+{
+    memset(a, 0, sizeof(*a));
+    a->id = db_column_int64(stmt, 0);
+    a->enrolment_id = db_column_int64(stmt, 1);
+    a->participant_id = db_column_int64(stmt, 2);
+    a->module = store_text_or_empty(arena, stmt, 3);
+    delivery_activity_parse(db_column_text(stmt, 4), &a->type);
+    a->done_on = store_text_or_empty(arena, stmt, 5);
+    a->quarter_hours = (int)db_column_int64(stmt, 6);
+    a->reflection = store_text_or_empty(arena, stmt, 7);
+    a->verified_by = db_column_int64(stmt, 8);
+    a->verified_by_name = store_text(arena, stmt, 9);
+    a->verified_at = db_column_int64(stmt, 10);
+    a->created_at = db_column_int64(stmt, 11);
+    a->updated_at = db_column_int64(stmt, 12);
+}
+
+/* What the audit log keeps of an entry: everything but the reflection's text. */
+static json_t *activity_summary(const struct activity *a)
+{
+    return json_pack("{s:I, s:s, s:s, s:s, s:I, s:I}", "enrolment_id", (json_int_t)a->enrolment_id, "module", a->module,
+                     "type", delivery_activity_name(a->type), "done_on", a->done_on, "quarter_hours",
+                     (json_int_t)a->quarter_hours, "reflection_length",
+                     (json_int_t)strlen(a->reflection ? a->reflection : ""));
+}
+
+enum store_status store_activity_list(struct store *store, int64_t enrolment_id, struct arena *arena,
+                                      struct activity **out, size_t *count)
+{
+    struct db_stmt *stmt = db_prepare(store->db, SQL_ACTIVITY_LIST);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_int64(stmt, 1, enrolment_id);
+    size_t cap = 32;
+    *out = arena_alloc(arena, sizeof(**out) * cap);
+    *count = 0;
+    enum db_result r;
+    while ((r = db_step(stmt)) == DB_ROW) {
+        if (*count == cap)
+            *out = arena_grow(arena, *out, &cap, sizeof(**out));
+        read_activity(stmt, arena, &(*out)[(*count)++]);
+    }
+    return r == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
+enum store_status store_activity_get(struct store *store, int64_t enrolment_id, int64_t id, struct arena *arena,
+                                     struct activity *out)
+{
+    struct db_stmt *stmt = db_prepare(store->db, SQL_ACTIVITY_GET);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_int64(stmt, 1, enrolment_id);
+    db_bind_int64(stmt, 2, id);
+    enum db_result r = db_step(stmt);
+    if (r == DB_DONE)
+        return STORE_NOT_FOUND;
+    if (r != DB_ROW)
+        return STORE_ERROR;
+    read_activity(stmt, arena, out);
+    db_reset(stmt);
+    return STORE_OK;
+}
+
+enum store_status store_activity_logged(struct store *store, int64_t enrolment_id, const char *module,
+                                        int64_t except_id, int64_t *quarter_hours)
+{
+    struct db_stmt *stmt = db_prepare(store->db, SQL_ACTIVITY_LOGGED);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_int64(stmt, 1, enrolment_id);
+    db_bind_text(stmt, 2, module);
+    db_bind_int64(stmt, 3, except_id);
+    if (db_step(stmt) != DB_ROW)
+        return STORE_ERROR;
+    *quarter_hours = db_column_int64(stmt, 0);
+    db_reset(stmt);
+    return STORE_OK;
+}
+
+enum store_status store_activity_create(struct store *store, const struct actor *actor, struct activity *a, int64_t now)
+{
+    if (!store_tx_begin(store))
+        return STORE_ERROR;
+    enum store_status status = STORE_ERROR;
+    struct db_stmt *stmt = db_prepare(store->db, SQL_ACTIVITY_INSERT);
+    if (stmt != NULL) {
+        db_bind_int64(stmt, 1, a->enrolment_id);
+        db_bind_int64(stmt, 2, a->participant_id);
+        db_bind_text(stmt, 3, a->module);
+        db_bind_text(stmt, 4, delivery_activity_name(a->type));
+        db_bind_text(stmt, 5, a->done_on);
+        db_bind_int64(stmt, 6, a->quarter_hours);
+        db_bind_text(stmt, 7, a->reflection ? a->reflection : "");
+        db_bind_int64(stmt, 8, now);
+        enum db_result r = db_exec_stmt(stmt);
+        if (r == DB_CONSTRAINT)
+            status = STORE_NOT_FOUND; /* the enrolment or participant does not exist */
+        else if (r == DB_DONE) {
+            a->id = db_last_insert_id(store->db);
+            a->created_at = a->updated_at = now;
+            status =
+                store_audit_json(store, actor, "activity.create", "activity", a->id, NULL, activity_summary(a), now);
+        }
+    }
+    return store_tx_end(store, status);
+}
+
+/* After a guarded write changed nothing: STORE_CONFLICT when the entry exists (it is verified),
+ * else STORE_NOT_FOUND. */
+static enum store_status unchanged(struct store *store, int64_t enrolment_id, int64_t id)
+{
+    struct arena arena = ARENA_INIT;
+    struct activity a;
+    enum store_status status = store_activity_get(store, enrolment_id, id, &arena, &a);
+    arena_release(&arena);
+    return status == STORE_OK ? STORE_CONFLICT : status;
+}
+
+enum store_status store_activity_update(struct store *store, const struct actor *actor, const struct activity *a,
+                                        int64_t now)
+{
+    if (!store_tx_begin(store))
+        return STORE_ERROR;
+    struct arena arena = ARENA_INIT;
+    struct activity before;
+    enum store_status status = store_activity_get(store, a->enrolment_id, a->id, &arena, &before);
+    if (status == STORE_OK) {
+        struct db_stmt *stmt = db_prepare(store->db, SQL_ACTIVITY_UPDATE);
+        status = STORE_ERROR;
+        if (stmt != NULL) {
+            db_bind_int64(stmt, 1, a->enrolment_id);
+            db_bind_int64(stmt, 2, a->id);
+            db_bind_text(stmt, 3, a->module);
+            db_bind_text(stmt, 4, delivery_activity_name(a->type));
+            db_bind_text(stmt, 5, a->done_on);
+            db_bind_int64(stmt, 6, a->quarter_hours);
+            db_bind_text(stmt, 7, a->reflection ? a->reflection : "");
+            db_bind_int64(stmt, 8, now);
+            if (db_exec_stmt(stmt) == DB_DONE)
+                status = db_changes(store->db) > 0 ? STORE_OK : unchanged(store, a->enrolment_id, a->id);
+        }
+    }
+    if (status == STORE_OK)
+        status = store_audit_json(store, actor, "activity.update", "activity", a->id, activity_summary(&before),
+                                  activity_summary(a), now);
+    arena_release(&arena);
+    return store_tx_end(store, status);
+}
+
+enum store_status store_activity_delete(struct store *store, const struct actor *actor, int64_t enrolment_id,
+                                        int64_t id, int64_t now)
+{
+    if (!store_tx_begin(store))
+        return STORE_ERROR;
+    struct arena arena = ARENA_INIT;
+    struct activity before;
+    enum store_status status = store_activity_get(store, enrolment_id, id, &arena, &before);
+    if (status == STORE_OK) {
+        struct db_stmt *stmt = db_prepare(store->db, SQL_ACTIVITY_DELETE);
+        status = STORE_ERROR;
+        if (stmt != NULL) {
+            db_bind_int64(stmt, 1, enrolment_id);
+            db_bind_int64(stmt, 2, id);
+            if (db_exec_stmt(stmt) == DB_DONE)
+                status = db_changes(store->db) > 0 ? STORE_OK : unchanged(store, enrolment_id, id);
+        }
+    }
+    if (status == STORE_OK)
+        status =
+            store_audit_json(store, actor, "activity.delete", "activity", id, activity_summary(&before), NULL, now);
+    arena_release(&arena);
+    return store_tx_end(store, status);
+}
+
+enum store_status store_activity_verify(struct store *store, const struct actor *actor, int64_t enrolment_id,
+                                        int64_t id, int64_t verifier_id, int64_t now)
+{
+    if (!store_tx_begin(store))
+        return STORE_ERROR;
+    enum store_status status = STORE_ERROR;
+    struct db_stmt *stmt = db_prepare(store->db, SQL_ACTIVITY_VERIFY);
+    if (stmt != NULL) {
+        db_bind_int64(stmt, 1, enrolment_id);
+        db_bind_int64(stmt, 2, id);
+        store_bind_id(stmt, 3, verifier_id);
+        db_bind_int64(stmt, 4, now);
+        if (db_exec_stmt(stmt) == DB_DONE)
+            status = db_changes(store->db) > 0 ? STORE_OK : unchanged(store, enrolment_id, id);
+    }
+    if (status == STORE_OK)
+        status = store_audit_json(store, actor, "activity.verify", "activity", id, json_pack("{s:b}", "verified", 0),
+                                  json_pack("{s:b, s:I}", "verified", 1, "verified_by", (json_int_t)verifier_id), now);
+    return store_tx_end(store, status);
+}
