@@ -62,6 +62,19 @@ static size_t core_of(const char *lower, char *out, size_t size)
     return n;
 }
 
+/* A run along a keyboard row or the alphabet ("qwertyuiopasdf", "abcdefghijkl", "987654321098"):
+ * not in the common list, but the first thing a guesser tries. */
+static bool is_sequence(const char *lower)
+{
+    static const char *const runs[] = {"qwertyuiopasdfghjklzxcvbnm", "abcdefghijklmnopqrstuvwxyz",
+                                       "12345678901234567890", "mnbvcxzlkjhgfdsapoiuytrewq",
+                                       "zyxwvutsrqponmlkjihgfedcba", "09876543210987654321"};
+    for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++)
+        if (strstr(runs[i], lower) != NULL)
+            return true;
+    return false;
+}
+
 static bool contains_nocase(const char *haystack, const char *needle, size_t needle_len)
 {
     for (const char *p = haystack; *p; p++)
@@ -93,7 +106,7 @@ void password_check(const char *password, const char *email, const char *name, s
     bool repeated = true;
     for (size_t i = 1; i < len && repeated; i++)
         repeated = password[i] == password[0];
-    if (repeated || is_common(lower, len) || (core_len >= 4 && is_common(core, core_len))) {
+    if (repeated || is_sequence(lower) || is_common(lower, len) || (core_len >= 4 && is_common(core, core_len))) {
         errors_add(errors, "password", "This password is too common and easy to guess. Choose another, such as "
                                        "three random words");
         return;
