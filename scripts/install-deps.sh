@@ -11,7 +11,7 @@ packages=(
   libh2o-evloop-dev libssl-dev libsqlite3-dev libjansson-dev libsodium-dev libcmark-dev
   libcurl4-openssl-dev libcairo2-dev libcsv-dev libpq-dev
   # tests and benchmarks
-  libcmocka-dev nodejs npm chromium python3-aiosmtpd wrk nginx-light curl
+  libcmocka-dev nodejs npm chromium python3-aiosmtpd wrk nginx-light curl sqlite3
 )
 
 missing=()

@@ -63,6 +63,61 @@ void api_report_funding(struct request *request);
 void api_export_applications(struct request *request);
 void api_export_enrolments(struct request *request);
 
+/* Calendars: the private feed, its public address and one event as .ics (calendar.c) */
+void api_calendar_feed_create(struct request *request);
+void api_calendar_feed_get(struct request *request);
+void api_calendar_feed_revoke(struct request *request);
+void api_event_ics(struct request *request);
+void calendar_feed_serve(struct request *request); /* GET /calendar/TOKEN.ics, a page route */
+
+/* Coaching and the learning-hours log (coaching.c, activities.c) */
+void api_coaching_sessions_list(struct request *request);
+void api_coaching_sessions_create(struct request *request);
+void api_coaching_session_get(struct request *request);
+void api_coaching_session_update(struct request *request);
+void api_coaching_session_cancel(struct request *request);
+void api_coaching_notes_create(struct request *request);
+void api_coaching_actions_create(struct request *request);
+void api_coaching_action_done(struct request *request);
+void api_coaching_action_undone(struct request *request);
+void api_activities_list(struct request *request);
+void api_activities_create(struct request *request);
+void api_activity_update(struct request *request);
+void api_activity_delete(struct request *request);
+void api_activity_verify(struct request *request);
+
+/* Delivery: venues, delivery partners, cohorts' staff and plans, events, bookings, attendance
+ * (venues.c, events.c) */
+void api_venues_list(struct request *request);
+void api_venues_create(struct request *request);
+void api_venue_get(struct request *request);
+void api_venue_update(struct request *request);
+void api_delivery_partners_list(struct request *request);
+void api_cohort_get(struct request *request);
+void api_cohort_staff_add(struct request *request);
+void api_cohort_staff_remove(struct request *request);
+void api_events_list(struct request *request);
+void api_events_create(struct request *request);
+void api_event_get(struct request *request);
+void api_event_update(struct request *request);
+void api_event_cancel(struct request *request);
+void api_event_bookings_list(struct request *request);
+void api_event_bookings_create(struct request *request);
+void api_event_booking_cancel(struct request *request);
+void api_event_attendance_get(struct request *request);
+void api_event_attendance_put(struct request *request);
+
+/* A venue as the API shows it (venues.c). */
+json_t *api_venue_json(const struct venue *venue);
+
+/*
+ * Optional members of a JSON body, for handlers that report every problem at once (events.c).
+ * Each returns whether key is present; null counts as present and gives NULL or 0. A value of the
+ * wrong type (or a negative or huge number) adds an error at key and leaves NULL or 0.
+ */
+bool api_member_text(json_t *body, const char *key, const char **out, struct errors *errors);
+bool api_member_int(json_t *body, const char *key, int64_t *out, struct errors *errors);
+
 /* Shared by the handlers that change things. */
 
 /* The request body as a JSON object, or NULL after replying 400 or 415. */

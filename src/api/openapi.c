@@ -34,6 +34,11 @@ static json_t *responses_for(const struct route *route)
     const char *success = strcmp(route->method, "POST") == 0 && route->response != NULL ? "201" : "200";
     if (strcmp(route->method, "DELETE") == 0)
         success = "204";
+    char explicit_status[8];
+    if (route->status != 0) {
+        snprintf(explicit_status, sizeof(explicit_status), "%d", route->status);
+        success = explicit_status;
+    }
     if (route->response != NULL) {
         char ref[128];
         snprintf(ref, sizeof(ref), "#/components/schemas/%s", route->response);

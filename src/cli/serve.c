@@ -30,6 +30,8 @@ int cli_serve(int argc, char **argv)
         {"base-url", required_argument, NULL, 'b'},
         {"smtp-url", required_argument, NULL, 'u'},
         {"mail-from", required_argument, NULL, 'f'},
+        {"reminder-lead-seconds", required_argument, NULL, 'r'},
+        {"notify-interval-ms", required_argument, NULL, 'n'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -64,6 +66,21 @@ int cli_serve(int argc, char **argv)
         case 'b': options.base_url = optarg; break;
         case 'u': options.smtp_url = optarg; break;
         case 'f': options.mail_from = optarg; break;
+        case 'r':
+        case 'n': {
+            char *end;
+            long long n = strtoll(optarg, &end, 10);
+            if (*end != '\0' || n < 1 || n > (opt == 'r' ? 30LL * 86400 : 3600LL * 1000)) {
+                fprintf(stderr, "npq: --reminder-lead-seconds takes 1 to 2592000 seconds, --notify-interval-ms 1 "
+                                "to 3600000 milliseconds\n");
+                return 2;
+            }
+            if (opt == 'r')
+                options.reminder_lead_seconds = n;
+            else
+                options.notify_interval_ms = (int)n;
+            break;
+        }
         case 't': {
             char *end;
             long n = strtol(optarg, &end, 10);
@@ -87,7 +104,9 @@ int cli_serve(int argc, char **argv)
                     "  --base-url URL           start of links in emails ($NPQ_BASE_URL)\n"
                     "  --smtp-url URL           smtp://host:port to send mail through ($NPQ_SMTP_URL);\n"
                     "                           without it mail is printed to standard output\n"
-                    "  --mail-from ADDRESS      sender of mail ($NPQ_MAIL_FROM)\n");
+                    "  --mail-from ADDRESS      sender of mail ($NPQ_MAIL_FROM)\n"
+                    "  --reminder-lead-seconds N  email event reminders N seconds before the start (default 86400)\n"
+                    "  --notify-interval-ms N     look for notifications to send every N ms (default 30000)\n");
             return opt == 'h' ? 0 : 2;
         }
     }

@@ -32,6 +32,7 @@ struct route {
     const char *summary;  /* one line for the OpenAPI document */
     const char *response; /* name of the response schema in the OpenAPI components, or NULL */
     const char *body;     /* name of the request body's schema (JSON, or "csv" for text/csv), or NULL */
+    int status;           /* the success status when it is not the usual one (POST 201, DELETE 204, else 200) */
 };
 
 enum route_result { ROUTE_FOUND, ROUTE_METHOD_NOT_ALLOWED, ROUTE_NOT_FOUND };

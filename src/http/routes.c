@@ -5,15 +5,20 @@
 #include "api/api.h"
 #include "http/router.h"
 #include "http/static_assets.h"
+#include "pages/admin.h"
 #include "pages/pages.h"
+#include "pages/programme.h"
 
 /* One row each: method, pattern, handler, permission, the record its first parameter names,
  * a summary, and for the API the schemas of its response and request body. */
 // clang-format off
 #define API(method, pattern, handler, permission, resource, summary, response, body) \
-    {method, pattern, handler, permission, resource, ROUTE_API, summary, response, body}
+    {method, pattern, handler, permission, resource, ROUTE_API, summary, response, body, 0}
+/* A POST that takes a step on a record rather than creating one: it answers with status. */
+#define API_STEP(pattern, handler, permission, resource, summary, response, body, status) \
+    {"POST", pattern, handler, permission, resource, ROUTE_API, summary, response, body, status}
 #define PAGE(method, pattern, handler, permission, resource, summary) \
-    {method, pattern, handler, permission, resource, ROUTE_PAGE, summary, NULL, NULL}
+    {method, pattern, handler, permission, resource, ROUTE_PAGE, summary, NULL, NULL, 0}
 // clang-format on
 
 const struct route routes[] = {
@@ -46,8 +51,8 @@ const struct route routes[] = {
         "Grant a role, scoped to an organisation where the role needs one", "User", "RoleGrant"),
     API("DELETE", "/api/v1/users/{id}/roles/{grant}", api_user_roles_remove, PERM_USERS_MANAGE, RESOURCE_USER,
         "Revoke a role", "User", NULL),
-    API("POST", "/api/v1/users/{id}/invitation", api_user_invitation, PERM_USERS_MANAGE, RESOURCE_USER,
-        "Email a fresh invitation link", "Status", NULL),
+    API_STEP("/api/v1/users/{id}/invitation", api_user_invitation, PERM_USERS_MANAGE, RESOURCE_USER,
+             "Email a fresh invitation link", "Status", NULL, 202),
     API("GET", "/api/v1/users/{id}/assignments", api_user_assignments, PERM_USERS_READ, RESOURCE_USER,
         "The coaches and mentors of a person, or the participants they look after", "AssignmentList", NULL),
     API("POST", "/api/v1/assignments", api_assignments_create, PERM_USERS_MANAGE, RESOURCE_NONE,
@@ -77,16 +82,16 @@ const struct route routes[] = {
         "An application with its history", "Application", NULL),
     API("PATCH", "/api/v1/applications/{id}", api_application_update, PERM_APPLICATIONS, RESOURCE_APPLICATION,
         "Change a draft's answers", "Application", "ApplicationAnswers"),
-    API("POST", "/api/v1/applications/{id}/{step}", api_application_step, PERM_APPLICATIONS, RESOURCE_APPLICATION,
-        "Take a step: submit, approve, decline, accept, reject or enrol (409 when out of order)", "Application",
-        "StepRequest"),
+    API_STEP("/api/v1/applications/{id}/{step}", api_application_step, PERM_APPLICATIONS, RESOURCE_APPLICATION,
+             "Take a step: submit, approve, decline, accept, reject or enrol (409 when out of order)", "Application",
+             "StepRequest", 200),
     API("GET", "/api/v1/enrolments", api_enrolments_list, PERM_ENROLMENTS_READ, RESOURCE_NONE,
         "Enrolments of people in the caller's scope", "EnrolmentList", NULL),
     API("GET", "/api/v1/enrolments/{id}", api_enrolment_get, PERM_ENROLMENTS_READ, RESOURCE_ENROLMENT,
         "An enrolment with its history", "Enrolment", NULL),
-    API("POST", "/api/v1/enrolments/{id}/{step}", api_enrolment_step, PERM_ENROLMENTS_MANAGE, RESOURCE_ENROLMENT,
-        "Defer (reason, expected_return), resume (cohort_id), withdraw (reason) or complete", "Enrolment",
-        "EnrolmentStepRequest"),
+    API_STEP("/api/v1/enrolments/{id}/{step}", api_enrolment_step, PERM_ENROLMENTS_MANAGE, RESOURCE_ENROLMENT,
+             "Defer (reason, expected_return), resume (cohort_id), withdraw (reason) or complete", "Enrolment",
+             "EnrolmentStepRequest", 200),
     API("GET", "/api/v1/participants/{id}/pathway", api_participant_pathway, PERM_USERS_READ, RESOURCE_USER,
         "What a participant has done, what remains, and what their modules count towards", "Pathway", NULL),
     API("POST", "/api/v1/participants/{id}/completions", api_participant_completion, PERM_PROGRAMME_MANAGE,
@@ -105,6 +110,103 @@ const struct route routes[] = {
         "Every application as CSV", NULL, NULL),
     API("GET", "/api/v1/exports/enrolments.csv", api_export_enrolments, PERM_PROGRAMME_MANAGE, RESOURCE_NONE,
         "Every enrolment as CSV", NULL, NULL),
+
+    /* Calendars */
+    API("GET", "/api/v1/calendar-feed", api_calendar_feed_get, PERM_SIGNED_IN, RESOURCE_NONE,
+        "Whether the caller has a private calendar feed (its address is shown only when made)", "CalendarFeed", NULL),
+    API("POST", "/api/v1/calendar-feed", api_calendar_feed_create, PERM_SIGNED_IN, RESOURCE_NONE,
+        "Make the caller's private calendar feed, revoking any before it; its address is in this response only",
+        "CalendarFeedCreated", NULL),
+    API("DELETE", "/api/v1/calendar-feed", api_calendar_feed_revoke, PERM_SIGNED_IN, RESOURCE_NONE,
+        "Revoke the caller's calendar feed: its address stops working", NULL, NULL),
+    API("GET", "/api/v1/events/{id}/ics", api_event_ics, PERM_DELIVERY_READ, RESOURCE_EVENT,
+        "An event as an iCalendar (.ics) file to download", NULL, NULL),
+    PAGE("GET", "/calendar/{token}", calendar_feed_serve, PERM_PUBLIC, RESOURCE_NONE,
+         "A private calendar feed (text/calendar); the secret address is the credential"),
+
+    /* Coaching and the learning-hours log */
+    API("GET", "/api/v1/coaching-sessions", api_coaching_sessions_list, PERM_COACHING, RESOURCE_NONE,
+        "Coaching sessions the caller is part of, past and future, with action counts (administrators: all;"
+        " participant_id narrows to one participant's history)",
+        "CoachingSessionList", NULL),
+    API("POST", "/api/v1/coaching-sessions", api_coaching_sessions_create, PERM_COACHING, RESOURCE_NONE,
+        "Book a session: a coach for a participant assigned to them, or an administrator", "CoachingSession",
+        "NewCoachingSession"),
+    API("GET", "/api/v1/coaching-sessions/{id}", api_coaching_session_get, PERM_COACHING, RESOURCE_COACHING_SESSION,
+        "A session with its actions and the notes the caller may read (private notes: the coach and administrators)",
+        "CoachingSession", NULL),
+    API("PATCH", "/api/v1/coaching-sessions/{id}", api_coaching_session_update, PERM_COACHING,
+        RESOURCE_COACHING_SESSION, "Reschedule a session or change its place (the coach or an administrator)",
+        "CoachingSession", "CoachingSessionChange"),
+    API_STEP("/api/v1/coaching-sessions/{id}/cancel", api_coaching_session_cancel, PERM_COACHING,
+             RESOURCE_COACHING_SESSION, "Cancel a session (the coach or an administrator)", "CoachingSession", NULL,
+             200),
+    API("POST", "/api/v1/coaching-sessions/{id}/notes", api_coaching_notes_create, PERM_COACHING,
+        RESOURCE_COACHING_SESSION, "Write a note in Markdown, private or shared with the participant (the coach)",
+        "CoachingNote", "NewCoachingNote"),
+    API("POST", "/api/v1/coaching-sessions/{id}/actions", api_coaching_actions_create, PERM_COACHING,
+        RESOURCE_COACHING_SESSION, "Record an agreed action (the coach or the participant)", "CoachingAction",
+        "NewCoachingAction"),
+    API_STEP("/api/v1/coaching-sessions/{id}/actions/{action}/done", api_coaching_action_done, PERM_COACHING,
+             RESOURCE_COACHING_SESSION, "Tick an action off (the participant or the coach)", "CoachingAction", NULL,
+             200),
+    API_STEP("/api/v1/coaching-sessions/{id}/actions/{action}/undone", api_coaching_action_undone, PERM_COACHING,
+             RESOURCE_COACHING_SESSION, "Open a ticked-off action again (the participant or the coach)",
+             "CoachingAction", NULL, 200),
+    API("GET", "/api/v1/enrolments/{id}/activities", api_activities_list, PERM_ACTIVITIES, RESOURCE_ENROLMENT,
+        "The learning-hours log, with hours per module (against its cap) and per kind of learning", "ActivityLog",
+        NULL),
+    API("POST", "/api/v1/enrolments/{id}/activities", api_activities_create, PERM_ACTIVITIES, RESOURCE_ENROLMENT,
+        "Log learning hours against one of the enrolment's modules (the participant)", "Activity", "NewActivity"),
+    API("PATCH", "/api/v1/enrolments/{id}/activities/{activity}", api_activity_update, PERM_ACTIVITIES,
+        RESOURCE_ENROLMENT, "Change an unverified entry (the participant)", "Activity", "ActivityChange"),
+    API("DELETE", "/api/v1/enrolments/{id}/activities/{activity}", api_activity_delete, PERM_ACTIVITIES,
+        RESOURCE_ENROLMENT, "Remove an unverified entry (the participant)", NULL, NULL),
+    API_STEP(
+        "/api/v1/enrolments/{id}/activities/{activity}/verify", api_activity_verify, PERM_ACTIVITIES,
+        RESOURCE_ENROLMENT,
+        "Verify an entry: the participant's coach, a facilitator of the cohort, the partner lead or an administrator",
+        "Activity", NULL, 200),
+
+    /* Delivery: venues, cohorts' staff and plans, events, bookings, attendance */
+    API("GET", "/api/v1/venues", api_venues_list, PERM_DELIVERY_READ, RESOURCE_NONE, "Venues (partner_id)", "VenueList",
+        NULL),
+    API("POST", "/api/v1/venues", api_venues_create, PERM_DELIVERY_MANAGE, RESOURCE_NONE,
+        "Add a venue (partner leads: for the partner they lead)", "Venue", "NewVenue"),
+    API("GET", "/api/v1/venues/{id}", api_venue_get, PERM_DELIVERY_READ, RESOURCE_VENUE, "A venue", "Venue", NULL),
+    API("PATCH", "/api/v1/venues/{id}", api_venue_update, PERM_DELIVERY_MANAGE, RESOURCE_VENUE,
+        "Change a venue's name, address, postcode, capacity or accessibility notes", "Venue", "VenueChange"),
+    API("GET", "/api/v1/delivery-partners", api_delivery_partners_list, PERM_DELIVERY_READ, RESOURCE_NONE,
+        "Delivery partners with the regions they serve and their venues", "DeliveryPartnerList", NULL),
+    API("GET", "/api/v1/cohorts/{id}", api_cohort_get, PERM_DELIVERY_READ, RESOURCE_COHORT,
+        "A cohort with its staff, participants and events, and whether its plan meets its qualification's rule",
+        "CohortDelivery", NULL),
+    API("POST", "/api/v1/cohorts/{id}/staff", api_cohort_staff_add, PERM_DELIVERY_MANAGE, RESOURCE_COHORT,
+        "Add a facilitator or coach to a cohort (they must hold the role)", "CohortStaff", "NewCohortStaff"),
+    API("DELETE", "/api/v1/cohorts/{id}/staff/{user}/{role}", api_cohort_staff_remove, PERM_DELIVERY_MANAGE,
+        RESOURCE_COHORT, "Remove a facilitator or coach from a cohort", NULL, NULL),
+    API("GET", "/api/v1/events", api_events_list, PERM_DELIVERY_READ, RESOURCE_NONE,
+        "Events of the cohorts the caller works with or studies in (cohort_id, from, to)", "EventList", NULL),
+    API("POST", "/api/v1/events", api_events_create, PERM_DELIVERY_MANAGE, RESOURCE_NONE,
+        "Schedule an event for a cohort the caller manages", "Event", "NewEvent"),
+    API("GET", "/api/v1/events/{id}", api_event_get, PERM_DELIVERY_READ, RESOURCE_EVENT,
+        "An event with its places booked and left", "Event", NULL),
+    API("PATCH", "/api/v1/events/{id}", api_event_update, PERM_DELIVERY_MANAGE, RESOURCE_EVENT,
+        "Change an event; any change bumps its sequence (409 when cancelled)", "Event", "EventChange"),
+    API_STEP("/api/v1/events/{id}/cancel", api_event_cancel, PERM_DELIVERY_MANAGE, RESOURCE_EVENT,
+             "Cancel an event (answers 200; 409 when it is already cancelled)", "Event", NULL, 200),
+    API("GET", "/api/v1/events/{id}/bookings", api_event_bookings_list, PERM_ATTENDANCE, RESOURCE_EVENT,
+        "Who is booked on an event", "BookingList", NULL),
+    API("POST", "/api/v1/events/{id}/bookings", api_event_bookings_create, PERM_BOOKING, RESOURCE_EVENT,
+        "Book a place: participants for themselves, administrators for user_id (409 when full, already booked, "
+        "cancelled or started)",
+        "Booking", "NewBooking"),
+    API("DELETE", "/api/v1/events/{id}/bookings/{user}", api_event_booking_cancel, PERM_BOOKING, RESOURCE_EVENT,
+        "Give a place back: one's own before the start, or anyone's by an administrator", NULL, NULL),
+    API("GET", "/api/v1/events/{id}/attendance", api_event_attendance_get, PERM_ATTENDANCE, RESOURCE_EVENT,
+        "The register: every booked person and their mark", "Register", NULL),
+    API("PUT", "/api/v1/events/{id}/attendance", api_event_attendance_put, PERM_ATTENDANCE, RESOURCE_EVENT,
+        "Record or correct marks, all or none (a correction needs a reason)", "Register", "AttendanceMarks"),
 
     /* API tokens and the audit log */
     API("GET", "/api/v1/tokens", api_tokens_list, PERM_SIGNED_IN, RESOURCE_NONE,
@@ -143,9 +245,61 @@ const struct route routes[] = {
     PAGE("POST", "/account/sign-out-everywhere", page_sign_out_everywhere, PERM_SIGNED_IN, RESOURCE_NONE,
          "Sign out everywhere"),
 
+    /* Administration pages */
+    PAGE("GET", "/admin/users", page_admin_users, PERM_USERS_READ, RESOURCE_NONE, "People"),
+    PAGE("GET", "/admin/users/new", page_admin_user_new, PERM_USERS_MANAGE, RESOURCE_NONE, "Invite a person"),
+    PAGE("POST", "/admin/users/new", page_admin_user_create, PERM_USERS_MANAGE, RESOURCE_NONE, "Invite a person"),
+    PAGE("GET", "/admin/users/{id}", page_admin_user, PERM_USERS_READ, RESOURCE_USER, "A person"),
+    PAGE("POST", "/admin/users/{id}/roles", page_admin_user_role_grant, PERM_USERS_MANAGE, RESOURCE_USER,
+         "Grant a person a role"),
+    PAGE("POST", "/admin/users/{id}/roles/{grant}/revoke", page_admin_user_role_revoke, PERM_USERS_MANAGE,
+         RESOURCE_USER, "Revoke a person's role"),
+    PAGE("POST", "/admin/users/{id}/active", page_admin_user_active, PERM_USERS_MANAGE, RESOURCE_USER,
+         "Deactivate or reactivate a person"),
+    PAGE("POST", "/admin/users/{id}/invitation", page_admin_user_invitation, PERM_USERS_MANAGE, RESOURCE_USER,
+         "Send a person their invitation again"),
+    PAGE("POST", "/admin/users/{id}/assignments", page_admin_user_assignment_add, PERM_USERS_MANAGE, RESOURCE_USER,
+         "Add a coach or mentor for a participant"),
+    PAGE("POST", "/admin/users/{id}/assignments/{assignment}/delete", page_admin_user_assignment_remove,
+         PERM_USERS_MANAGE, RESOURCE_USER, "Remove a coach or mentor"),
+    PAGE("GET", "/admin/organisations", page_admin_organisations, PERM_ORGANISATIONS_READ, RESOURCE_NONE,
+         "Organisations"),
+    PAGE("GET", "/admin/organisations/new", page_admin_organisation_new, PERM_ORGANISATIONS_MANAGE, RESOURCE_NONE,
+         "Add an organisation"),
+    PAGE("POST", "/admin/organisations/new", page_admin_organisation_create, PERM_ORGANISATIONS_MANAGE, RESOURCE_NONE,
+         "Add an organisation"),
+    PAGE("GET", "/admin/organisations/{id}", page_admin_organisation, PERM_ORGANISATIONS_READ, RESOURCE_ORGANISATION,
+         "An organisation"),
+    PAGE("POST", "/admin/organisations/{id}", page_admin_organisation_update, PERM_ORGANISATIONS_MANAGE,
+         RESOURCE_ORGANISATION, "Change an organisation"),
+    PAGE("GET", "/admin/imports", page_admin_imports, PERM_USERS_MANAGE, RESOURCE_NONE, "Import from a file"),
+    PAGE("POST", "/admin/imports", page_admin_imports_run, PERM_USERS_MANAGE, RESOURCE_NONE,
+         "Check or import a CSV file of schools or people"),
+    PAGE("GET", "/admin/audit", page_admin_audit, PERM_AUDIT_READ, RESOURCE_NONE, "The audit log"),
+
+    /* Applications and enrolment pages */
+    PAGE("GET", "/apply", page_apply, PERM_APPLICATIONS, RESOURCE_NONE, "Choose what to apply for"),
+    PAGE("POST", "/apply", page_apply_start, PERM_APPLICATIONS, RESOURCE_NONE, "Start a draft application"),
+    PAGE("GET", "/applications", page_applications, PERM_APPLICATIONS, RESOURCE_NONE, "Applications"),
+    PAGE("GET", "/applications/{id}", page_application, PERM_APPLICATIONS, RESOURCE_APPLICATION,
+         "An application and the steps the caller may take"),
+    PAGE("GET", "/applications/{id}/edit", page_application_edit, PERM_APPLICATIONS, RESOURCE_APPLICATION,
+         "A draft application's questions"),
+    PAGE("POST", "/applications/{id}/edit", page_application_save, PERM_APPLICATIONS, RESOURCE_APPLICATION,
+         "Save a draft application's answers"),
+    PAGE("GET", "/applications/{id}/check", page_application_check, PERM_APPLICATIONS, RESOURCE_APPLICATION,
+         "Check a draft application's answers"),
+    /* After the literal /edit above, which the router would otherwise take for a step. */
+    PAGE("POST", "/applications/{id}/{step}", page_application_step, PERM_APPLICATIONS, RESOURCE_APPLICATION,
+         "Take a step: submit, approve, decline, accept, reject or enrol"),
+    PAGE("GET", "/enrolments/{id}", page_enrolment, PERM_ENROLMENTS_READ, RESOURCE_ENROLMENT, "An enrolment"),
+    PAGE("POST", "/enrolments/{id}/{step}", page_enrolment_step, PERM_ENROLMENTS_MANAGE, RESOURCE_ENROLMENT,
+         "Defer, resume or withdraw an enrolment"),
+    PAGE("GET", "/participants/{id}/pathway", page_pathway, PERM_USERS_READ, RESOURCE_USER, "A participant's pathway"),
+
     /* Front-end assets */
     {"GET", "/assets/{path*}", static_assets_serve, PERM_PUBLIC, RESOURCE_NONE, ROUTE_ASSET, "Front-end assets", NULL,
-     NULL},
+     NULL, 0},
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

@@ -6,6 +6,7 @@
 #include "http/gate.h"
 #include "http/worker.h"
 #include "mail/mailer.h"
+#include "mail/notifier.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -259,6 +260,17 @@ int server_run(const struct server_options *options)
         fprintf(stderr, "npq: cannot start the mailer: %s\n", err);
         return 1;
     }
+    /* Notifications about events, queued for the mailer. */
+    struct notifier_options notify = {.db = options->db,
+                                      .base_url = settings.base_url,
+                                      .interval_ms = options->notify_interval_ms,
+                                      .reminder_lead = options->reminder_lead_seconds};
+    struct notifier *notifier = notifier_start(&notify, err, sizeof(err));
+    if (notifier == NULL) {
+        fprintf(stderr, "npq: cannot start the notifier: %s\n", err);
+        mailer_stop(mailer);
+        return 1;
+    }
 
     struct worker *workers = calloc((size_t)threads, sizeof(*workers));
     struct thread_args *args = calloc((size_t)threads, sizeof(*args));
@@ -312,6 +324,7 @@ int server_run(const struct server_options *options)
     }
     for (int i = started; i < threads; i++)
         close(plan.fds[i]);
+    notifier_stop(notifier);
     mailer_stop(mailer);
     if (log_fd > STDERR_FILENO)
         close(log_fd);

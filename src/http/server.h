@@ -21,6 +21,8 @@ struct server_options {
     const char *smtp_url; /* NULL or "log" prints mail to standard output */
     const char *mail_from;
     const char *smtp_username, *smtp_password;
+    int64_t reminder_lead_seconds; /* how long before an event its reminder is sent; 0 for a day */
+    int notify_interval_ms;        /* how often notifications are looked for; 0 for 30 s */
 };
 
 /* Runs until a stop signal; returns the process exit status. */

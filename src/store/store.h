@@ -470,4 +470,386 @@ enum store_status store_mail_mark_failed(struct store *store, int64_t id, int64_
 /* Counts messages not yet sent (for health and tests). */
 enum store_status store_mail_pending(struct store *store, int64_t *count);
 
+/* Delivery: venues, cohort staff, events, bookings, attendance */
+
+#include "domain/delivery.h" /* event kinds and attendance marks */
+
+/* A place where face-to-face events happen, belonging to one delivery partner. */
+struct venue {
+    int64_t id;
+    int64_t delivery_partner_id;
+    const char *delivery_partner_name;
+    const char *name;
+    const char *address;
+    const char *postcode; /* normalised: "M1 1AE" */
+    int capacity;
+    const char *accessibility;
+    int64_t created_at;
+    int64_t updated_at;
+};
+/* Creates a venue (sets v->id); STORE_NOT_FOUND when the partner does not exist. */
+enum store_status store_venue_create(struct store *store, const struct actor *actor, struct venue *v, int64_t now);
+/* Changes a venue's name, address, postcode, capacity and accessibility (not its partner). */
+enum store_status store_venue_update(struct store *store, const struct actor *actor, const struct venue *v,
+                                     int64_t now);
+enum store_status store_venue_get(struct store *store, int64_t id, struct arena *arena, struct venue *out);
+/* Venues of one delivery partner (every venue when partner_id is 0), by partner and name. */
+enum store_status store_venue_list(struct store *store, int64_t partner_id, struct arena *arena, struct venue **out,
+                                   size_t *count);
+/* The most places offered by an event at the venue that is neither cancelled nor over by now
+ * (0 when none), so a venue is not made smaller than what it has promised. */
+enum store_status store_venue_largest_event(struct store *store, int64_t venue_id, int64_t now, int *capacity);
+
+/* A facilitator or coach working with a cohort. */
+struct cohort_staff {
+    int64_t user_id;
+    const char *name;
+    const char *email;
+    enum role role; /* ROLE_FACILITATOR or ROLE_COACH */
+    int64_t created_at;
+};
+/* The cohort's staff by role, then name. */
+enum store_status store_cohort_staff_list(struct store *store, int64_t cohort_id, struct arena *arena,
+                                          struct cohort_staff **out, size_t *count);
+/* STORE_CONFLICT when they already have that role in the cohort. role: ROLE_FACILITATOR or ROLE_COACH. */
+enum store_status store_cohort_staff_add(struct store *store, const struct actor *actor, int64_t cohort_id,
+                                         int64_t user_id, enum role role, int64_t now);
+/* STORE_NOT_FOUND when they do not have that role in the cohort. */
+enum store_status store_cohort_staff_remove(struct store *store, const struct actor *actor, int64_t cohort_id,
+                                            int64_t user_id, enum role role, int64_t now);
+
+/* A participant of a cohort: someone with a live (active or deferred) enrolment in it. */
+struct cohort_participant {
+    int64_t user_id;
+    const char *name;
+    int64_t enrolment_id;
+    enum enrolment_state state;
+};
+enum store_status store_cohort_participants(struct store *store, int64_t cohort_id, struct arena *arena,
+                                            struct cohort_participant **out, size_t *count);
+/* Whether user_id has an active enrolment in the cohort: who can be booked on its events. */
+enum store_status store_cohort_enrolled(struct store *store, int64_t cohort_id, int64_t user_id, bool *enrolled);
+
+/* An event of a cohort, with the number of places booked. */
+struct event {
+    int64_t id;
+    int64_t cohort_id;
+    const char *cohort_code;
+    int64_t cohort_partner_id; /* 0 when the cohort has no delivery partner */
+    enum delivery_event_kind kind;
+    const char *title;
+    const char *module;  /* a module code, or NULL */
+    int framework_area;  /* an area number, or 0 for none */
+    int64_t venue_id;    /* 0 for none */
+    const char *venue_name;
+    const char *venue_postcode;
+    const char *joining_url; /* NULL for none */
+    int64_t starts_at;       /* UTC seconds */
+    int64_t ends_at;
+    int capacity;
+    int64_t facilitator_id; /* 0 for none */
+    const char *facilitator_name;
+    int64_t sequence;     /* bumped on every change, for calendars */
+    int64_t cancelled_at; /* 0 while it goes ahead */
+    int64_t created_at;
+    int64_t updated_at;
+    int booked; /* live bookings */
+};
+/* Creates an event (sets e->id and e->sequence); STORE_NOT_FOUND when the cohort, venue or
+ * facilitator does not exist. */
+enum store_status store_event_create(struct store *store, const struct actor *actor, struct event *e, int64_t now);
+/*
+ * Replaces an event's details with changed's and bumps its sequence, compare-and-set on
+ * before->sequence: STORE_CONFLICT when someone changed or cancelled it meanwhile. The audit
+ * event holds both versions.
+ */
+enum store_status store_event_update(struct store *store, const struct actor *actor, const struct event *before,
+                                     const struct event *changed, int64_t now);
+/* Cancels an event and bumps its sequence; STORE_CONFLICT when it is already cancelled. */
+enum store_status store_event_cancel(struct store *store, const struct actor *actor, int64_t id, int64_t now);
+enum store_status store_event_get(struct store *store, int64_t id, struct arena *arena, struct event *out);
+
+struct event_filter {
+    int64_t cohort_id; /* 0 for any */
+    int64_t from, to;  /* starts_at in [from, to); 0 for open */
+};
+/* Events the caller may see (admins: all; partner leads: their partner's cohorts; facilitators
+ * and coaches: their cohorts and the events they facilitate; participants: their cohorts),
+ * soonest first, at most 1000. */
+enum store_status store_event_list(struct store *store, const struct caller *caller, const struct event_filter *filter,
+                                   struct arena *arena, struct event **out, size_t *count);
+/* Every event of one cohort, cancelled ones included, soonest first (for its plan). */
+enum store_status store_cohort_events(struct store *store, int64_t cohort_id, struct arena *arena, struct event **out,
+                                      size_t *count);
+
+/* A place taken on an event. */
+struct booking {
+    int64_t id;
+    int64_t event_id;
+    int64_t user_id;
+    const char *user_name;
+    const char *user_email;
+    int64_t created_at;
+};
+/* Live bookings of an event, oldest first. */
+enum store_status store_booking_list(struct store *store, int64_t event_id, struct arena *arena, struct booking **out,
+                                     size_t *count);
+enum store_status store_booking_exists(struct store *store, int64_t event_id, int64_t user_id, bool *booked);
+/*
+ * Books a place; STORE_CONFLICT when the person already holds one (the database's unique index
+ * decides, whatever the caller checked). Places are the caller's to count, inside the same
+ * transaction (store_begin), so that bookings made at once cannot pass the capacity.
+ */
+enum store_status store_booking_create(struct store *store, const struct actor *actor, int64_t event_id,
+                                       int64_t user_id, int64_t now, int64_t *id);
+/* Gives a place back; STORE_NOT_FOUND when the person holds none. */
+enum store_status store_booking_cancel(struct store *store, const struct actor *actor, int64_t event_id,
+                                       int64_t user_id, int64_t now);
+
+/* One line of an event's register: a booked person and their mark, if any. */
+struct attendance_line {
+    int64_t user_id;
+    const char *user_name;
+    bool marked;
+    enum delivery_attendance_mark mark;
+    const char *reason; /* why the mark was last corrected, or "" */
+    int64_t recorded_at;
+    int64_t recorded_by; /* 0 when unknown */
+    const char *recorded_by_name;
+};
+/* The register: every person with a live booking, by name, with their mark. */
+enum store_status store_attendance_register(struct store *store, int64_t event_id, struct arena *arena,
+                                            struct attendance_line **out, size_t *count);
+/*
+ * Records or corrects one person's mark. before is the mark it replaces (NULL when there was
+ * none): the audit event ("attendance.record" or "attendance.correct") holds both.
+ */
+enum store_status store_attendance_set(struct store *store, const struct actor *actor, int64_t event_id,
+                                       int64_t user_id, const enum delivery_attendance_mark *before,
+                                       enum delivery_attendance_mark mark, const char *reason, int64_t now);
+
+/* Coaching and the learning-hours log */
+
+#include "domain/delivery.h" /* coaching modes, note visibility, activity types */
+
+struct coaching_session {
+    int64_t id;
+    int64_t coach_id;
+    const char *coach_name;
+    int64_t participant_id;
+    const char *participant_name;
+    int64_t starts_at; /* UTC seconds */
+    int64_t ends_at;
+    enum delivery_coaching_mode mode;
+    const char *place;    /* the joining link (online) or the location (in person) */
+    int64_t sequence;     /* iCalendar SEQUENCE: bumped by every reschedule and by cancelling */
+    int64_t cancelled_at; /* 0 while the session stands */
+    int64_t created_at;
+    int64_t updated_at;
+    int64_t action_count; /* actions agreed in it, and how many of them are done (read only) */
+    int64_t actions_done;
+};
+
+/* Books a session (sets s->id); sequence starts at 0. STORE_NOT_FOUND when the coach or the
+ * participant does not exist. Who may book, and whether the times make sense, is the caller's. */
+enum store_status store_coaching_session_create(struct store *store, const struct actor *actor,
+                                                struct coaching_session *s, int64_t now);
+/* A session with its action counts; strings in arena. */
+enum store_status store_coaching_session_get(struct store *store, int64_t id, struct arena *arena,
+                                             struct coaching_session *out);
+
+struct coaching_filter {
+    int64_t user_id;        /* sessions where this person is the coach or the participant; 0: every one */
+    int64_t participant_id; /* only this participant's; 0: any */
+};
+/* Sessions matching filter, past and future, the latest start first (at most 1000), with their
+ * action counts. */
+enum store_status store_coaching_session_list(struct store *store, const struct coaching_filter *filter,
+                                              struct arena *arena, struct coaching_session **out, size_t *count);
+
+/* Moves a session to s's times, mode and place and bumps its sequence. STORE_CONFLICT when it is
+ * cancelled (or was cancelled meanwhile); STORE_NOT_FOUND when there is no session s->id. */
+enum store_status store_coaching_session_reschedule(struct store *store, const struct actor *actor,
+                                                    const struct coaching_session *s, int64_t now);
+/* Cancels a session: sets cancelled_at and bumps its sequence. STORE_CONFLICT when already cancelled. */
+enum store_status store_coaching_session_cancel(struct store *store, const struct actor *actor, int64_t id,
+                                                int64_t now);
+
+struct coaching_note {
+    int64_t id;
+    int64_t session_id;
+    int64_t author_id;
+    const char *author_name;
+    enum delivery_note_visibility visibility;
+    const char *body; /* Markdown, as written */
+    int64_t created_at;
+    int64_t updated_at;
+};
+/* Adds a note to a session (sets n->id). The audit log records its visibility and length, not the
+ * text: private notes are the coach's alone. */
+enum store_status store_coaching_note_add(struct store *store, const struct actor *actor, struct coaching_note *n,
+                                          int64_t now);
+/* A session's notes, oldest first; private ones only when with_private (the caller decides who
+ * may read them: policy, never the participant). */
+enum store_status store_coaching_notes(struct store *store, int64_t session_id, bool with_private, struct arena *arena,
+                                       struct coaching_note **out, size_t *count);
+
+struct coaching_action {
+    int64_t id;
+    int64_t session_id;
+    const char *text;
+    const char *due_on; /* YYYY-MM-DD, or NULL */
+    int64_t done_at;    /* 0 while open */
+    int64_t created_by;
+    int64_t created_at;
+};
+/* Records an agreed action (sets a->id). */
+enum store_status store_coaching_action_add(struct store *store, const struct actor *actor, struct coaching_action *a,
+                                            int64_t now);
+/* A session's actions in the order they were agreed. */
+enum store_status store_coaching_actions(struct store *store, int64_t session_id, struct arena *arena,
+                                         struct coaching_action **out, size_t *count);
+/* Ticks an action off (done) or opens it again. Ticking a done action keeps its first done_at.
+ * STORE_NOT_FOUND when action_id is not an action of session_id. */
+enum store_status store_coaching_action_set_done(struct store *store, const struct actor *actor, int64_t session_id,
+                                                 int64_t action_id, bool done, int64_t now);
+
+/* One entry of the learning-hours log. */
+struct activity {
+    int64_t id;
+    int64_t enrolment_id;
+    int64_t participant_id;
+    const char *module; /* a module code */
+    enum delivery_activity type;
+    const char *done_on;    /* YYYY-MM-DD */
+    int quarter_hours;      /* hours x 4: sums stay exact */
+    const char *reflection; /* Markdown, "" when none */
+    int64_t verified_by;    /* 0 while unverified */
+    const char *verified_by_name;
+    int64_t verified_at;
+    int64_t created_at;
+    int64_t updated_at;
+};
+/* An enrolment's log, latest date first. */
+enum store_status store_activity_list(struct store *store, int64_t enrolment_id, struct arena *arena,
+                                      struct activity **out, size_t *count);
+/* One entry; STORE_NOT_FOUND when there is no entry id in that enrolment's log. */
+enum store_status store_activity_get(struct store *store, int64_t enrolment_id, int64_t id, struct arena *arena,
+                                     struct activity *out);
+/* Quarter hours logged in an enrolment for a module, leaving out the entry except_id (0: none).
+ * To hold a cap, call it and the write that follows inside one store_begin/store_commit. */
+enum store_status store_activity_logged(struct store *store, int64_t enrolment_id, const char *module,
+                                        int64_t except_id, int64_t *quarter_hours);
+/* Adds an entry (sets a->id). */
+enum store_status store_activity_create(struct store *store, const struct actor *actor, struct activity *a,
+                                        int64_t now);
+/* Changes an unverified entry's module, type, date, hours and reflection. STORE_CONFLICT when it
+ * is verified; STORE_NOT_FOUND when it is not in the enrolment's log. */
+enum store_status store_activity_update(struct store *store, const struct actor *actor, const struct activity *a,
+                                        int64_t now);
+/* Removes an unverified entry; the same results as store_activity_update. */
+enum store_status store_activity_delete(struct store *store, const struct actor *actor, int64_t enrolment_id,
+                                        int64_t id, int64_t now);
+/* Marks an entry verified by verifier_id. STORE_CONFLICT when it is already verified. */
+enum store_status store_activity_verify(struct store *store, const struct actor *actor, int64_t enrolment_id,
+                                        int64_t id, int64_t verifier_id, int64_t now);
+
+/* Calendars and notifications */
+
+/* What a calendar entry is. */
+enum calendar_subject { CALENDAR_EVENT, CALENDAR_COACHING_SESSION };
+
+/*
+ * An event or a coaching session as calendars and emails show it (store_calendar.c reads the
+ * delivery tables itself, so calendars depend on no other delivery code). Strings are copied into
+ * the caller's arena and are never NULL: "" when there is none.
+ */
+struct calendar_entry {
+    enum calendar_subject subject;
+    int64_t id;
+    int64_t sequence;           /* iCalendar SEQUENCE, raised by every change */
+    int64_t starts_at, ends_at; /* UTC seconds */
+    int64_t updated_at;         /* when this version was made */
+    int64_t cancelled_at;       /* 0 unless cancelled */
+    const char *kind;           /* events: "face_to_face", "virtual_live", "webinar"; sessions: "online", "in_person" */
+    const char *title;          /* an event's title; "" for a session */
+    const char *cohort_code;    /* an event's cohort; "" for a session */
+    const char *module;         /* an event's module code, or "" */
+    const char *venue_name, *venue_address, *venue_postcode; /* an event's venue, "" when it has none */
+    const char *joining_url;    /* an event's joining link, or an online session's; "" when none */
+    const char *place;          /* an in-person session's location; "" otherwise */
+    int64_t lead_id;            /* the event's facilitator or the session's coach; 0 when none */
+    const char *lead_name, *lead_email;
+    int64_t participant_id; /* a session's participant; 0 for an event */
+    const char *participant_name;
+};
+
+/*
+ * A person's private calendar feed. Its address carries a secret token of which only the hash is
+ * stored; making a new feed revokes the one before, so one address works at a time.
+ */
+enum store_status store_calendar_feed_create(struct store *store, const struct actor *actor, int64_t user_id,
+                                             const unsigned char token_hash[32], int64_t now);
+/* STORE_NOT_FOUND when the person has no live feed. */
+enum store_status store_calendar_feed_revoke(struct store *store, const struct actor *actor, int64_t user_id,
+                                             int64_t now);
+/* When the person's live feed was made; STORE_NOT_FOUND when there is none. */
+enum store_status store_calendar_feed_get(struct store *store, int64_t user_id, int64_t *created_at);
+/* The active person whose live feed has this token hash; STORE_NOT_FOUND for any other hash. */
+enum store_status store_calendar_feed_owner(struct store *store, const unsigned char token_hash[32],
+                                            int64_t *user_id);
+
+/*
+ * A person's calendar, soonest first, at most limit entries ending after since: the events they
+ * facilitate, those of cohorts they are staff of, those they are booked on (and a cancelled event
+ * they were booked on when it was cancelled, so calendars learn it is off), and the coaching
+ * sessions they coach or are coached in. Cancelled entries are included.
+ */
+enum store_status store_calendar_entries(struct store *store, int64_t user_id, int64_t since, size_t limit,
+                                         struct arena *arena, struct calendar_entry **out, size_t *count);
+
+/* One event or coaching session; STORE_NOT_FOUND when there is none. */
+enum store_status store_calendar_entry_get(struct store *store, enum calendar_subject subject, int64_t id,
+                                           struct arena *arena, struct calendar_entry *out);
+
+/* What a notification says. Names are the stored form: "invitation", "change", ... */
+enum notification_kind {
+    NOTIFICATION_INVITATION,
+    NOTIFICATION_CHANGE,
+    NOTIFICATION_CANCELLATION,
+    NOTIFICATION_REMINDER,
+    NOTIFICATION_KIND_COUNT
+};
+const char *notification_kind_name(enum notification_kind kind);
+
+/* One notification to one person, identified as the notifications table's primary key is. */
+struct notification {
+    enum calendar_subject subject;
+    int64_t subject_id;
+    int64_t user_id;
+    enum notification_kind kind;
+    int64_t sequence;  /* the subject's SEQUENCE the notification tells of */
+    int64_t starts_at; /* the subject's start, for deciding whether a reminder is due */
+};
+
+/*
+ * Notifications about events that may be due at now and are not recorded yet, soonest event first
+ * and, for one event, in the order of enum notification_kind; at most limit. For every active
+ * person with a live booking on an event that has not started: an invitation when they have had
+ * none; a change when its SEQUENCE is above that of the last invitation or change they had; a
+ * reminder, when it starts at most reminder_lead seconds after now and they have had none
+ * (whether one is due is still the caller's decision: delivery_reminder_due). For a cancelled
+ * event that has not started, a cancellation to everyone whose booking was live when it was
+ * cancelled, unless they had one since their last invitation or change. Nothing is written.
+ */
+enum store_status store_notifications_due(struct store *store, int64_t now, int64_t reminder_lead, size_t limit,
+                                          struct arena *arena, struct notification **out, size_t *count);
+
+/*
+ * Records a notification as sent, inside the caller's transaction, with which the email it
+ * stands for must be queued. STORE_CONFLICT when it is recorded already (by this server or
+ * another): the caller must then queue nothing.
+ */
+enum store_status store_notification_record(struct store *store, const struct notification *n, int64_t now);
+
 #endif

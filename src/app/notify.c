@@ -1,0 +1,274 @@
+/*
+ * Composing and queueing notifications about events. The background thread that calls notify_run
+ * every so often is src/mail/notifier.c; which notifications are due is a query of the store
+ * (store_notifications_due); whether a reminder is due is the delivery rule.
+ */
+#include "app/notify.h"
+
+#include "domain/delivery.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ---- UK time ----
+ *
+ * Computed here from the rule rather than read from the system's time-zone database: the rule has
+ * been the same since 1996, the result must not depend on what tzdata the server has, and
+ * localtime_r would need TZ set for the whole process, which the other threads share. */
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = floor_div(y, 400);
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+struct civil {
+    int64_t year;
+    int month, day;   /* 1-12, 1-31 */
+    int weekday;      /* 0 Sunday to 6 Saturday */
+    int hour, minute; /* 0-23, 0-59 */
+};
+
+/* The date and time of t seconds since the epoch (no offset applied). */
+static struct civil civil_from_time(int64_t t)
+{
+    int64_t days = floor_div(t, 86400), secs = t - days * 86400;
+    int64_t z = days + 719468;
+    int64_t era = floor_div(z, 146097);
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    struct civil c;
+    c.day = (int)(doy - (153 * mp + 2) / 5 + 1);
+    c.month = (int)(mp < 10 ? mp + 3 : mp - 9);
+    c.year = yoe + era * 400 + (c.month <= 2);
+    c.weekday = (int)(days + 4 - floor_div(days + 4, 7) * 7); /* 1970-01-01 was a Thursday */
+    c.hour = (int)(secs / 3600);
+    c.minute = (int)(secs % 3600 / 60);
+    return c;
+}
+
+/* The day number of the last Sunday of a month that has 31 days (March, October). */
+static int64_t last_sunday(int64_t year, int month)
+{
+    int64_t last = days_from_civil(year, month, 31);
+    int64_t weekday = last + 4 - floor_div(last + 4, 7) * 7;
+    return last - weekday;
+}
+
+int notify_uk_offset(int64_t t)
+{
+    int64_t year = civil_from_time(t).year;
+    int64_t starts = last_sunday(year, 3) * 86400 + 3600, ends = last_sunday(year, 10) * 86400 + 3600;
+    return t >= starts && t < ends ? 3600 : 0;
+}
+
+static const char *const weekdays[7] = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
+static const char *const months[12] = {"January", "February", "March",     "April",   "May",      "June",
+                                       "July",    "August",   "September", "October", "November", "December"};
+
+static struct civil uk_time(int64_t t)
+{
+    return civil_from_time(t + notify_uk_offset(t));
+}
+
+/* "Monday 10 January 2027" */
+static bool append_date(struct buf *b, const struct civil *c)
+{
+    return buf_appendf(b, "%s %d %s %" PRId64, weekdays[c->weekday], c->day, months[c->month - 1], c->year);
+}
+
+/* "9:00am", "12:30pm" */
+static bool append_clock(struct buf *b, const struct civil *c)
+{
+    return buf_appendf(b, "%d:%02d%s", c->hour % 12 == 0 ? 12 : c->hour % 12, c->minute, c->hour < 12 ? "am" : "pm");
+}
+
+void notify_time_range(int64_t start, int64_t end, char *out, size_t size)
+{
+    if (size == 0)
+        return;
+    struct civil from = uk_time(start), to = uk_time(end);
+    struct buf b;
+    buf_init(&b, NOTIFY_TIME_TEXT);
+    append_date(&b, &from);
+    buf_append_str(&b, ", ");
+    append_clock(&b, &from);
+    buf_append_str(&b, " to ");
+    if (from.year != to.year || from.month != to.month || from.day != to.day) {
+        append_date(&b, &to);
+        buf_append_str(&b, ", ");
+    }
+    append_clock(&b, &to);
+    snprintf(out, size, "%s", b.data ? b.data : "");
+    buf_free(&b);
+}
+
+/* ---- Words shared with calendars ---- */
+
+const char *notify_location(const struct calendar_entry *e, struct arena *arena)
+{
+    if (e->subject == CALENDAR_COACHING_SESSION)
+        return e->place;
+    const char *parts[3] = {e->venue_name, e->venue_address, e->venue_postcode};
+    struct buf b;
+    buf_init(&b, 4096);
+    for (size_t i = 0; i < 3; i++)
+        if (parts[i][0] != '\0')
+            buf_appendf(&b, "%s%s", b.len > 0 ? ", " : "", parts[i]);
+    const char *location = arena_strdup(arena, b.data ? b.data : "");
+    buf_free(&b);
+    return location;
+}
+
+const char *notify_title(const struct calendar_entry *e, int64_t viewer_id, struct arena *arena)
+{
+    if (e->subject == CALENDAR_EVENT)
+        return e->title;
+    const char *other = viewer_id == e->participant_id ? e->lead_name : e->participant_name;
+    size_t size = strlen(other) + 32;
+    char *title = arena_alloc(arena, size);
+    snprintf(title, size, "Coaching session with %s", other);
+    return title;
+}
+
+/* ---- Emails ---- */
+
+static const char *kind_title(const struct calendar_entry *e)
+{
+    enum delivery_event_kind kind;
+    enum delivery_coaching_mode mode;
+    if (e->subject == CALENDAR_EVENT)
+        return delivery_event_kind_parse(e->kind, &kind) ? delivery_event_kind_title(kind) : "Event";
+    return delivery_coaching_mode_parse(e->kind, &mode) ? delivery_coaching_mode_title(mode) : "Coaching session";
+}
+
+bool notify_compose(enum notification_kind kind, const struct calendar_entry *e, const char *name, const char *base_url,
+                    struct buf *subject, struct buf *body)
+{
+    static const char *const subject_words[NOTIFICATION_KIND_COUNT] = {"Booked", "Changed", "Cancelled", "Reminder"};
+    static const char *const openings[NOTIFICATION_KIND_COUNT] = {
+        "You are booked on this event of your National Professional Qualification programme.",
+        "An event you are booked on has changed. This is how it is now.",
+        "An event you were booked on has been cancelled, so it will not take place. Please take it out of "
+        "your calendar.",
+        "This is a reminder of an event you are booked on.",
+    };
+    if ((unsigned)kind >= NOTIFICATION_KIND_COUNT)
+        return false;
+    struct civil day = uk_time(e->starts_at);
+    char when[NOTIFY_TIME_TEXT];
+    notify_time_range(e->starts_at, e->ends_at, when, sizeof(when));
+    struct arena arena = ARENA_INIT;
+    const char *where = notify_location(e, &arena);
+
+    bool ok = buf_appendf(subject, "%s: %s, ", subject_words[kind], e->title) && append_date(subject, &day);
+
+    ok = ok && buf_appendf(body, "Dear %s,\n\n%s\n\n%s\n\nWhen: %s (UK time)\n", name, openings[kind], e->title, when);
+    if (ok && where[0] != '\0')
+        ok = buf_appendf(body, "Where: %s\n", where);
+    if (ok && e->joining_url[0] != '\0')
+        ok = buf_appendf(body, "Join online: %s\n", e->joining_url);
+    else if (ok && where[0] == '\0')
+        ok = buf_append_str(body, "Where: online; the joining link will follow\n");
+    ok = ok && buf_appendf(body, "Type: %s\n", kind_title(e));
+    if (ok && e->cohort_code[0] != '\0')
+        ok = buf_appendf(body, "Cohort: %s\n", e->cohort_code);
+    if (ok && e->lead_name[0] != '\0')
+        ok = buf_appendf(body, "Facilitator: %s\n", e->lead_name);
+    if (ok)
+        ok =
+            buf_appendf(body,
+                        kind == NOTIFICATION_CANCELLATION
+                            ? "\nOpening this calendar file marks the event as cancelled in most calendars:\n%s/api/v1/"
+                              "events/%" PRId64 "/ics\n"
+                            : "\nAdd it to your calendar with this file:\n%s/api/v1/events/%" PRId64 "/ics\n",
+                        base_url, e->id);
+    ok = ok && buf_append_str(body, "\nYou are getting this email because you have a place on this event.\n");
+    arena_release(&arena);
+    return ok;
+}
+
+/* ---- Sending ---- */
+
+/* Whether n still stands now that the entry has been read again under the write lock: the
+ * candidates were found outside it, and the event may have changed in between. */
+static bool still_due(const struct notify_env *env, const struct notification *n, const struct calendar_entry *e,
+                      const struct user *person)
+{
+    if (!person->active || e->starts_at <= env->now)
+        return false;
+    if (n->kind == NOTIFICATION_CANCELLATION)
+        return e->cancelled_at != 0;
+    if (e->cancelled_at != 0 || e->sequence != n->sequence)
+        return false; /* the next pass sees the change and tells of it */
+    return n->kind != NOTIFICATION_REMINDER || delivery_reminder_due(e->starts_at, env->now, env->reminder_lead);
+}
+
+/* Records n and queues its email in one transaction. STORE_NOT_FOUND or STORE_CONFLICT when there
+ * is nothing to send after all (no longer due, or recorded by another server first). */
+static enum store_status send_one(const struct notify_env *env, const struct notification *n)
+{
+    if (store_begin(env->store) != STORE_OK)
+        return STORE_ERROR;
+    struct arena arena = ARENA_INIT;
+    struct buf subject, body;
+    buf_init(&subject, 1024);
+    buf_init(&body, 64 * 1024);
+    struct calendar_entry e;
+    struct user person;
+    enum store_status status = store_calendar_entry_get(env->store, n->subject, n->subject_id, &arena, &e);
+    if (status == STORE_OK)
+        status = store_user_get(env->store, n->user_id, &arena, &person);
+    if (status == STORE_OK && !still_due(env, n, &e, &person))
+        status = STORE_NOT_FOUND;
+    if (status == STORE_OK)
+        status = store_notification_record(env->store, n, env->now);
+    if (status == STORE_OK && !notify_compose(n->kind, &e, person.name, env->base_url, &subject, &body))
+        status = STORE_ERROR;
+    if (status == STORE_OK)
+        status = store_mail_enqueue(env->store, person.email, subject.data, body.data, env->now);
+    if (status == STORE_OK)
+        status = store_commit(env->store);
+    else
+        store_rollback(env->store);
+    buf_free(&subject);
+    buf_free(&body);
+    arena_release(&arena);
+    return status;
+}
+
+enum store_status notify_run(const struct notify_env *env, size_t *sent)
+{
+    *sent = 0;
+    struct arena arena = ARENA_INIT;
+    struct notification *due;
+    size_t count;
+    enum store_status status =
+        store_notifications_due(env->store, env->now, env->reminder_lead, NOTIFY_BATCH, &arena, &due, &count);
+    for (size_t i = 0; status == STORE_OK && i < count; i++) {
+        if (due[i].kind == NOTIFICATION_REMINDER &&
+            !delivery_reminder_due(due[i].starts_at, env->now, env->reminder_lead))
+            continue;
+        enum store_status one = send_one(env, &due[i]);
+        if (one == STORE_OK)
+            (*sent)++;
+        else if (one == STORE_ERROR)
+            status = STORE_ERROR;
+    }
+    arena_release(&arena);
+    return status;
+}

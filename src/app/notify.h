@@ -1,0 +1,82 @@
+/*
+ * Notifications by email about the events people are booked on, and the words calendars and
+ * emails share to describe an event or a coaching session.
+ *
+ * What is sent, and to whom:
+ *   - an invitation when a person is booked on an event (the booking, not the event's creation,
+ *     is what invites: a cohort's participants choose which events to book, and only those who
+ *     did want them in their diary);
+ *   - a change when the event's SEQUENCE rises after they were told of it;
+ *   - a cancellation when the event is cancelled, to everyone booked on it at that moment;
+ *   - a reminder once, when delivery_reminder_due says so (usually a day before the start).
+ * Only events that have not started are notified, and only active people. Coaching sessions are
+ * in calendars but not (yet) emailed: the coach and the participant arrange them together.
+ *
+ * Each notification is recorded in the same transaction as its email is queued in the outbox, and
+ * the record's primary key refuses a second one, so a notification is sent once however many
+ * servers run notify_run at the same time. Sending, and retrying, is the mailer's.
+ */
+#ifndef NPQ_APP_NOTIFY_H
+#define NPQ_APP_NOTIFY_H
+
+#include "lib/buf.h"
+#include "store/store.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum {
+    NOTIFY_BATCH = 200,     /* notifications looked at in one pass; the rest wait for the next */
+    NOTIFY_TIME_TEXT = 128, /* room for notify_time_range's longest sentence */
+};
+
+/* What a pass needs from its surroundings. */
+struct notify_env {
+    struct store *store;
+    const char *base_url;  /* for links in emails, without a trailing slash */
+    int64_t now;           /* UTC seconds */
+    int64_t reminder_lead; /* seconds before the start that reminders are due (DELIVERY_REMINDER_LEAD_SECONDS) */
+};
+
+/*
+ * Queues an email for every notification due at env->now (at most NOTIFY_BATCH), each in its own
+ * transaction with its record. *sent counts the emails queued. STORE_ERROR when the database
+ * failed; what was queued before the failure stays queued.
+ */
+enum store_status notify_run(const struct notify_env *env, size_t *sent);
+
+/*
+ * Writes the subject and body of notification kind about entry e to a person called name:
+ * the title, the time in UK time, the place or joining link, and a link to the .ics download
+ * (base_url + "/api/v1/events/ID/ics"). Pure: no clock, no I/O. Returns false when a buffer's
+ * maximum was reached.
+ */
+bool notify_compose(enum notification_kind kind, const struct calendar_entry *e, const char *name, const char *base_url,
+                    struct buf *subject, struct buf *body);
+
+/*
+ * A time span as people in England read it, in UK time (Europe/London: GMT, or BST from 1am GMT
+ * on the last Sunday of March to 1am GMT on the last Sunday of October): "Monday 10 January 2027,
+ * 9:00am to 4:00pm", or with both dates when it ends on another day ("Friday 30 October 2026,
+ * 11:00pm to Saturday 31 October 2026, 1:00am"). Always terminated when size > 0.
+ */
+void notify_time_range(int64_t start, int64_t end, char *out, size_t size);
+
+/* The offset of UK time from UTC at t: 3600 in British Summer Time, 0 otherwise. */
+int notify_uk_offset(int64_t t);
+
+/*
+ * Where an entry happens, for a calendar's LOCATION and an email: a venue's name, address and
+ * postcode joined by ", ", an in-person session's place, or "" (online). In arena.
+ */
+const char *notify_location(const struct calendar_entry *e, struct arena *arena);
+
+/*
+ * An entry's title for someone: an event's own title, or "Coaching session with NAME" naming the
+ * other person of a session (the coach for its participant, the participant for anyone else).
+ * In arena.
+ */
+const char *notify_title(const struct calendar_entry *e, int64_t viewer_id, struct arena *arena);
+
+#endif

@@ -1,0 +1,36 @@
+/*
+ * The notifier: a thread of the server that turns what happens to events into emails.
+ *
+ * Every interval (30 s unless told otherwise), and once as soon as it starts, it runs notify_run
+ * (app/notify.h) on its own database connection: invitations, changes, cancellations and
+ * reminders due are recorded and their emails queued in the outbox, which the mailer sends.
+ * Several servers may run a notifier on one database: each notification is recorded once, so it
+ * is queued once.
+ */
+#ifndef NPQ_MAIL_NOTIFIER_H
+#define NPQ_MAIL_NOTIFIER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum { NOTIFIER_DEFAULT_INTERVAL_MS = 30 * 1000 };
+
+struct notifier_options {
+    const char *db;        /* store location; the notifier opens its own connection */
+    const char *base_url;  /* start of links in emails, without a trailing slash */
+    int interval_ms;       /* how often to look for due notifications; 0 for the default */
+    int64_t reminder_lead; /* seconds before an event's start that its reminder is due; 0 for a day */
+};
+
+struct notifier;
+
+/*
+ * Opens a connection to options->db (which must already be migrated) and starts the thread.
+ * The options are copied. On failure returns NULL with a message in err.
+ */
+struct notifier *notifier_start(const struct notifier_options *options, char *err, size_t err_size);
+
+/* Lets the pass in hand finish, stops the thread and frees everything. NULL-safe. */
+void notifier_stop(struct notifier *notifier);
+
+#endif

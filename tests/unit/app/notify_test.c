@@ -1,0 +1,174 @@
+/*
+ * What notification emails say, without a database: UK time at the edges of British Summer Time
+ * (the last Sundays of March and October, 1am GMT), times that cross midnight, noon and midnight
+ * on the 12-hour clock, and the subject and body of each kind of notification.
+ */
+#include "../test_support.h"
+
+#include "app/notify.h"
+
+#include <time.h>
+
+/* UTC seconds of a date and time, by the C library rather than notify.c's own arithmetic. */
+static int64_t utc(int y, int mo, int d, int h, int mi)
+{
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h, .tm_min = mi};
+    return (int64_t)timegm(&tm);
+}
+
+static void assert_range(int64_t start, int64_t end, const char *expected)
+{
+    char out[NOTIFY_TIME_TEXT];
+    notify_time_range(start, end, out, sizeof(out));
+    assert_string_equal(out, expected);
+}
+
+static void winter_times_are_gmt(void **state)
+{
+    (void)state;
+    assert_range(utc(2027, 1, 11, 9, 0), utc(2027, 1, 11, 16, 0), "Monday 11 January 2027, 9:00am to 4:00pm");
+    assert_int_equal(notify_uk_offset(utc(2027, 1, 11, 9, 0)), 0);
+}
+
+static void summer_times_are_bst(void **state)
+{
+    (void)state;
+    assert_range(utc(2027, 6, 15, 15, 30), utc(2027, 6, 15, 17, 0), "Tuesday 15 June 2027, 4:30pm to 6:00pm");
+}
+
+static void bst_starts_at_1am_gmt_on_the_last_sunday_of_march(void **state)
+{
+    (void)state;
+    /* 2027: 28 March. */
+    assert_int_equal(notify_uk_offset(utc(2027, 3, 28, 0, 59) + 59), 0);
+    assert_int_equal(notify_uk_offset(utc(2027, 3, 28, 1, 0)), 3600);
+    assert_int_equal(notify_uk_offset(utc(2027, 3, 21, 12, 0)), 0);
+    /* 2026: 29 March. */
+    assert_int_equal(notify_uk_offset(utc(2026, 3, 29, 1, 0) - 1), 0);
+    assert_int_equal(notify_uk_offset(utc(2026, 3, 29, 1, 0)), 3600);
+}
+
+static void bst_ends_at_1am_gmt_on_the_last_sunday_of_october(void **state)
+{
+    (void)state;
+    /* 2026: 25 October. 00:59:59 GMT is 1:59:59 BST; 1:00 GMT is 1:00 GMT again. */
+    assert_int_equal(notify_uk_offset(utc(2026, 10, 25, 1, 0) - 1), 3600);
+    assert_int_equal(notify_uk_offset(utc(2026, 10, 25, 1, 0)), 0);
+    assert_range(utc(2026, 10, 25, 0, 30), utc(2026, 10, 25, 1, 30), "Sunday 25 October 2026, 1:30am to 1:30am");
+}
+
+static void a_span_over_midnight_names_both_days(void **state)
+{
+    (void)state;
+    assert_range(utc(2026, 12, 31, 23, 0), utc(2027, 1, 1, 1, 0),
+                 "Thursday 31 December 2026, 11:00pm to Friday 1 January 2027, 1:00am");
+    /* 23:30 UTC in summer is already the next day in the UK. */
+    assert_range(utc(2027, 7, 1, 23, 30), utc(2027, 7, 2, 0, 15), "Friday 2 July 2027, 12:30am to 1:15am");
+}
+
+static void noon_and_midnight_read_as_12(void **state)
+{
+    (void)state;
+    assert_range(utc(2027, 2, 1, 12, 0), utc(2027, 2, 1, 12, 5), "Monday 1 February 2027, 12:00pm to 12:05pm");
+    assert_range(utc(2027, 2, 1, 0, 0), utc(2027, 2, 1, 0, 45), "Monday 1 February 2027, 12:00am to 12:45am");
+}
+
+static struct calendar_entry sample_event(void)
+{
+    return (struct calendar_entry){
+        .subject = CALENDAR_EVENT,
+        .id = 42,
+        .sequence = 3,
+        .starts_at = utc(2027, 1, 11, 9, 0),
+        .ends_at = utc(2027, 1, 11, 16, 0),
+        .kind = "face_to_face",
+        .title = "Day 1: Leading with integrity",
+        .cohort_code = "NPQSL-2027-NW-1",
+        .module = "",
+        .venue_name = "Mersey Hub",
+        .venue_address = "1 Dock Road, Liverpool",
+        .venue_postcode = "L3 4AA",
+        .joining_url = "",
+        .place = "",
+        .lead_name = "Femi Facilitator",
+        .lead_email = "f@example.org",
+        .participant_name = "",
+    };
+}
+
+static void every_kind_names_the_event_its_time_place_and_calendar_file(void **state)
+{
+    (void)state;
+    struct calendar_entry e = sample_event();
+    static const char *const subjects[NOTIFICATION_KIND_COUNT] = {
+        "Booked: Day 1: Leading with integrity, Monday 11 January 2027",
+        "Changed: Day 1: Leading with integrity, Monday 11 January 2027",
+        "Cancelled: Day 1: Leading with integrity, Monday 11 January 2027",
+        "Reminder: Day 1: Leading with integrity, Monday 11 January 2027",
+    };
+    for (int kind = 0; kind < NOTIFICATION_KIND_COUNT; kind++) {
+        struct buf subject, body;
+        buf_init(&subject, 1024);
+        buf_init(&body, 8192);
+        assert_true(notify_compose((enum notification_kind)kind, &e, "Pat Participant", "https://npq.example.org",
+                                   &subject, &body));
+        assert_string_equal(subject.data, subjects[kind]);
+        assert_non_null(strstr(body.data, "Dear Pat Participant,\n"));
+        assert_non_null(strstr(body.data, "When: Monday 11 January 2027, 9:00am to 4:00pm (UK time)\n"));
+        assert_non_null(strstr(body.data, "Where: Mersey Hub, 1 Dock Road, Liverpool, L3 4AA\n"));
+        assert_non_null(strstr(body.data, "https://npq.example.org/api/v1/events/42/ics\n"));
+        assert_null(strstr(body.data, "Join online"));
+        buf_free(&subject);
+        buf_free(&body);
+    }
+}
+
+static void an_online_event_gives_its_link_instead_of_a_place(void **state)
+{
+    (void)state;
+    struct calendar_entry e = sample_event();
+    e.kind = "webinar";
+    e.venue_name = e.venue_address = e.venue_postcode = "";
+    e.joining_url = "https://meet.example.org/x";
+    struct buf subject, body;
+    buf_init(&subject, 1024);
+    buf_init(&body, 8192);
+    assert_true(notify_compose(NOTIFICATION_INVITATION, &e, "Pat", "https://npq.example.org", &subject, &body));
+    assert_non_null(strstr(body.data, "Join online: https://meet.example.org/x\n"));
+    assert_null(strstr(body.data, "Where:"));
+    assert_non_null(strstr(body.data, "Type: Webinar\n"));
+    buf_free(&subject);
+    buf_free(&body);
+}
+
+static void a_session_is_titled_by_the_other_person(void **state)
+{
+    (void)state;
+    struct arena arena = ARENA_INIT;
+    struct calendar_entry s = {.subject = CALENDAR_COACHING_SESSION,
+                               .lead_id = 4,
+                               .lead_name = "Carys Coach",
+                               .participant_id = 6,
+                               .participant_name = "Pat Participant",
+                               .place = "Library"};
+    assert_string_equal(notify_title(&s, 6, &arena), "Coaching session with Carys Coach");
+    assert_string_equal(notify_title(&s, 4, &arena), "Coaching session with Pat Participant");
+    assert_string_equal(notify_location(&s, &arena), "Library");
+    arena_release(&arena);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(winter_times_are_gmt),
+        cmocka_unit_test(summer_times_are_bst),
+        cmocka_unit_test(bst_starts_at_1am_gmt_on_the_last_sunday_of_march),
+        cmocka_unit_test(bst_ends_at_1am_gmt_on_the_last_sunday_of_october),
+        cmocka_unit_test(a_span_over_midnight_names_both_days),
+        cmocka_unit_test(noon_and_midnight_read_as_12),
+        cmocka_unit_test(every_kind_names_the_event_its_time_place_and_calendar_file),
+        cmocka_unit_test(an_online_event_gives_its_link_instead_of_a_place),
+        cmocka_unit_test(a_session_is_titled_by_the_other_person),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
