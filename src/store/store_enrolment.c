@@ -481,6 +481,12 @@ static const char SQL_ENROLMENT_LIST[] =
 static const char SQL_ENROLMENT_TRANSITION[] =
     "UPDATE enrolments SET state = ?3, reason = ?4, expected_return = ?5,"
     " cohort_id = CASE WHEN ?6 IS NULL THEN cohort_id ELSE ?6 END, updated_at = ?7 WHERE id = ?1 AND state = ?2";
+/* A participant who defers or withdraws gives up their places at the cohort's coming events. */
+static const char SQL_ENROLMENT_RELEASE_BOOKINGS[] =
+    "UPDATE bookings SET cancelled_at = ?2 WHERE cancelled_at IS NULL"
+    " AND user_id = (SELECT participant_id FROM enrolments WHERE id = ?1)"
+    " AND event_id IN (SELECT id FROM events WHERE starts_at > ?2"
+    "                  AND cohort_id = (SELECT cohort_id FROM enrolments WHERE id = ?1))";
 static const char SQL_ENROLMENT_EVENT[] =
     "INSERT INTO enrolment_events (enrolment_id, at, actor_id, actor_label, step, from_state, to_state, reason,"
     " cohort_id, expected_return) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
@@ -650,6 +656,16 @@ enum store_status store_enrolment_transition(struct store *store, const struct a
             status = STORE_NOT_FOUND; /* the cohort does not exist */
         else if (r == DB_DONE)
             status = db_changes(store->db) > 0 ? STORE_OK : STORE_CONFLICT;
+    }
+    if (status == STORE_OK && (change->to == ENROLMENT_DEFERRED || change->to == ENROLMENT_WITHDRAWN)) {
+        stmt = db_prepare(store->db, SQL_ENROLMENT_RELEASE_BOOKINGS);
+        status = STORE_ERROR;
+        if (stmt != NULL) {
+            db_bind_int64(stmt, 1, id);
+            db_bind_int64(stmt, 2, now);
+            if (db_exec_stmt(stmt) == DB_DONE)
+                status = STORE_OK;
+        }
     }
     if (status == STORE_OK)
         status = record_step(store, SQL_ENROLMENT_EVENT, actor, id, change->step, enrolment_state_name(change->from),

@@ -106,6 +106,15 @@ enum store_status store_venue_create(struct store *store, const struct actor *ac
     return store_tx_end(store, status);
 }
 
+/* A venue's new name or address is news to everyone going there: their calendars must update. */
+static const char SQL_EVENTS_AT_VENUE_BUMP[] = "UPDATE events SET sequence = sequence + 1, updated_at = ?2"
+                                               " WHERE venue_id = ?1 AND starts_at > ?2 AND cancelled_at IS NULL";
+
+static bool texts_equal(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
 enum store_status store_venue_update(struct store *store, const struct actor *actor, const struct venue *v, int64_t now)
 {
     if (!store_tx_begin(store))
@@ -121,6 +130,19 @@ enum store_status store_venue_update(struct store *store, const struct actor *ac
         bind_venue(stmt, v);
         db_bind_int64(stmt, 7, now);
         status = db_exec_stmt(stmt) == DB_DONE ? STORE_OK : STORE_ERROR;
+        bool moved =
+            status == STORE_OK && (!texts_equal(before.name, v->name) || !texts_equal(before.address, v->address) ||
+                                   !texts_equal(before.postcode, v->postcode));
+        if (moved) {
+            struct db_stmt *bump = db_prepare(store->db, SQL_EVENTS_AT_VENUE_BUMP);
+            status = STORE_ERROR;
+            if (bump != NULL) {
+                db_bind_int64(bump, 1, v->id);
+                db_bind_int64(bump, 2, now);
+                if (db_exec_stmt(bump) == DB_DONE)
+                    status = STORE_OK;
+            }
+        }
         if (status == STORE_OK) {
             struct venue after = *v;
             after.delivery_partner_id = before.delivery_partner_id;
@@ -318,7 +340,7 @@ static const char SQL_EVENT_INSERT[] =
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0, ?12, ?12)";
 static const char SQL_EVENT_UPDATE[] =
     "UPDATE events SET kind = ?3, title = ?4, module = ?5, framework_area = ?6, venue_id = ?7, joining_url = ?8,"
-    " starts_at = ?9, ends_at = ?10, capacity = ?11, facilitator_id = ?12, sequence = sequence + 1, updated_at = ?13"
+    " starts_at = ?9, ends_at = ?10, capacity = ?11, facilitator_id = ?12, sequence = sequence + ?14, updated_at = ?13"
     " WHERE id = ?1 AND sequence = ?2 AND cancelled_at IS NULL";
 static const char SQL_EVENT_CANCEL[] = "UPDATE events SET cancelled_at = ?2, sequence = sequence + 1, updated_at = ?2"
                                        " WHERE id = ?1 AND cancelled_at IS NULL";
@@ -416,18 +438,30 @@ enum store_status store_event_create(struct store *store, const struct actor *ac
     return store_tx_end(store, status);
 }
 
+/* Whether a change is one that attendees see (time, place, title...), which calendars must be
+ * told of with a higher SEQUENCE. The number of places is not: nobody's diary changes. */
+static bool attendees_see(const struct event *a, const struct event *b)
+{
+    return a->kind != b->kind || a->starts_at != b->starts_at || a->ends_at != b->ends_at ||
+           a->venue_id != b->venue_id || a->facilitator_id != b->facilitator_id ||
+           a->framework_area != b->framework_area || !texts_equal(a->title, b->title) ||
+           !texts_equal(a->module, b->module) || !texts_equal(a->joining_url, b->joining_url);
+}
+
 enum store_status store_event_update(struct store *store, const struct actor *actor, const struct event *before,
                                      const struct event *changed, int64_t now)
 {
     if (!store_tx_begin(store))
         return STORE_ERROR;
     enum store_status status = STORE_ERROR;
+    int bump = attendees_see(before, changed) ? 1 : 0;
     struct db_stmt *stmt = db_prepare(store->db, SQL_EVENT_UPDATE);
     if (stmt != NULL) {
         db_bind_int64(stmt, 1, before->id);
         db_bind_int64(stmt, 2, before->sequence);
         bind_event_details(stmt, 3, changed);
         db_bind_int64(stmt, 13, now);
+        db_bind_int64(stmt, 14, bump);
         enum db_result r = db_exec_stmt(stmt);
         if (r == DB_CONSTRAINT)
             status = STORE_NOT_FOUND;
@@ -436,7 +470,7 @@ enum store_status store_event_update(struct store *store, const struct actor *ac
     }
     if (status == STORE_OK) {
         json_t *after = event_summary(changed);
-        json_object_set_new(after, "sequence", json_integer(before->sequence + 1));
+        json_object_set_new(after, "sequence", json_integer(before->sequence + bump));
         status = store_audit_json(store, actor, "event.update", "event", before->id, event_summary(before), after, now);
     }
     return store_tx_end(store, status);
