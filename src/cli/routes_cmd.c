@@ -29,6 +29,7 @@ int cli_routes(int argc, char **argv)
         [RESOURCE_COHORT] = "cohort",
         [RESOURCE_EVENT] = "event",
         [RESOURCE_COACHING_SESSION] = "coaching_session",
+        [RESOURCE_SUBMISSION] = "submission",
     };
     json_t *list = json_array();
     for (size_t i = 0; i < routes_count; i++)

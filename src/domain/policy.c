@@ -21,6 +21,9 @@ const char *permission_name(enum permission permission)
     case PERM_BOOKING: return "booking";
     case PERM_COACHING: return "coaching";
     case PERM_ACTIVITIES: return "activities";
+    case PERM_SUBMISSIONS: return "submissions";
+    case PERM_MARKING: return "marking";
+    case PERM_ASSESSMENT_MANAGE: return "assessment.manage";
     case PERM_COUNT: break;
     }
     return "unknown";
@@ -48,7 +51,10 @@ static bool role_allows(enum permission permission, const struct caller *caller)
     case PERM_DELIVERY_READ:
     case PERM_BOOKING:
     case PERM_COACHING:
-    case PERM_ACTIVITIES: return caller != NULL;
+    case PERM_ACTIVITIES:
+    case PERM_SUBMISSIONS: return caller != NULL;
+    case PERM_MARKING: return caller_has(caller, ROLE_ADMIN) || caller_has(caller, ROLE_ASSESSOR);
+    case PERM_ASSESSMENT_MANAGE: return caller_has(caller, ROLE_ADMIN);
     case PERM_DELIVERY_MANAGE: return caller_has(caller, ROLE_ADMIN) || caller_has(caller, ROLE_PARTNER_LEAD);
     case PERM_ATTENDANCE:
         return caller_has(caller, ROLE_ADMIN) || caller_has(caller, ROLE_PARTNER_LEAD) ||
@@ -113,6 +119,10 @@ bool policy_allows(enum permission permission, const struct caller *caller, enum
     case RESOURCE_COACHING_SESSION:
         return caller_has(caller, ROLE_ADMIN) || relation->is_self ||
                (relation->cohort_coach && caller_has(caller, ROLE_COACH));
+    case RESOURCE_SUBMISSION:
+        /* The participant, their coach (formative feedback), assessors and administrators. */
+        return caller_has(caller, ROLE_ADMIN) || caller_has(caller, ROLE_ASSESSOR) || relation->is_self ||
+               (relation->coached && caller_has(caller, ROLE_COACH));
     case RESOURCE_NONE: break;
     }
     return false;

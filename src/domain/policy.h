@@ -35,6 +35,9 @@ enum permission {
     PERM_BOOKING,              /* book or cancel a place: participants of the cohort, admins */
     PERM_COACHING,             /* coaching sessions, notes, actions: the coach and the participant, admins */
     PERM_ACTIVITIES,           /* the learning-hours log: the participant, their coach, facilitators, admins */
+    PERM_SUBMISSIONS,          /* a participant's work: the participant, their coach, assessors, admins */
+    PERM_MARKING,              /* marking and moderating: assessors and admins */
+    PERM_ASSESSMENT_MANAGE,    /* tasks, releasing results, awards, credits: admins */
     PERM_COUNT
 };
 
@@ -49,7 +52,8 @@ enum resource {
     RESOURCE_VENUE,
     RESOURCE_COHORT,
     RESOURCE_EVENT,
-    RESOURCE_COACHING_SESSION
+    RESOURCE_COACHING_SESSION,
+    RESOURCE_SUBMISSION
 };
 
 /* The signed-in person making a request. */

@@ -678,7 +678,8 @@ enum store_status store_relation(struct store *store, const struct caller *calle
     case RESOURCE_VENUE:
     case RESOURCE_COHORT:
     case RESOURCE_EVENT:
-    case RESOURCE_COACHING_SESSION: return store_relation_delivery(store, caller, resource, id, out);
+    case RESOURCE_COACHING_SESSION:
+    case RESOURCE_SUBMISSION: return store_relation_delivery(store, caller, resource, id, out);
     }
     struct db_stmt *stmt = db_prepare(store->db, sql);
     if (stmt == NULL)

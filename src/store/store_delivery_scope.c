@@ -13,7 +13,7 @@
     "c.delivery_partner_id IN " PARTNER_LEAD_OF_CALLER ","                                                             \
     " EXISTS (SELECT 1 FROM cohort_staff s WHERE s.cohort_id = c.id AND s.user_id = ?1 AND s.role = 'facilitator'),"   \
     " EXISTS (SELECT 1 FROM cohort_staff s WHERE s.cohort_id = c.id AND s.user_id = ?1 AND s.role = 'coach'),"         \
-    " EXISTS (SELECT 1 FROM enrolments e WHERE e.cohort_id = c.id AND e.participant_id = ?1"                          \
+    " EXISTS (SELECT 1 FROM enrolments e WHERE e.cohort_id = c.id AND e.participant_id = ?1"                           \
     "         AND e.state IN ('active', 'deferred', 'completed'))"
 
 static const char SQL_VENUE[] =
@@ -21,13 +21,34 @@ static const char SQL_VENUE[] =
 static const char SQL_COHORT[] = "SELECT " COHORT_FACTS ", 0 FROM cohorts c WHERE c.id = ?2";
 static const char SQL_EVENT[] = "SELECT " COHORT_FACTS ", ev.facilitator_id = ?1"
                                 " FROM events ev JOIN cohorts c ON c.id = ev.cohort_id WHERE ev.id = ?2";
+static const char SQL_SUBMISSION[] = "SELECT participant_id FROM submissions WHERE id = ?1";
 static const char SQL_COACHING[] =
     "SELECT 0, 0, coach_id = ?1, 0, participant_id = ?1 FROM coaching_sessions WHERE id = ?2";
+
+/* A submission is its participant's: the facts are those about the person. */
+static enum store_status submission_relation(struct store *store, const struct caller *caller, int64_t id,
+                                             struct relation *out)
+{
+    struct db_stmt *stmt = db_prepare(store->db, SQL_SUBMISSION);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_int64(stmt, 1, id);
+    enum db_result r = db_step(stmt);
+    if (r == DB_DONE)
+        return STORE_OK;
+    if (r != DB_ROW)
+        return STORE_ERROR;
+    int64_t participant = db_column_int64(stmt, 0);
+    db_reset(stmt);
+    return store_relation(store, caller, RESOURCE_USER, participant, out);
+}
 
 enum store_status store_relation_delivery(struct store *store, const struct caller *caller, enum resource resource,
                                           int64_t id, struct relation *out)
 {
     memset(out, 0, sizeof(*out));
+    if (resource == RESOURCE_SUBMISSION)
+        return submission_relation(store, caller, id, out);
     const char *sql = resource == RESOURCE_VENUE    ? SQL_VENUE
                       : resource == RESOURCE_COHORT ? SQL_COHORT
                       : resource == RESOURCE_EVENT  ? SQL_EVENT
