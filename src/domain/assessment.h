@@ -109,13 +109,13 @@ struct award_facts {
 };
 
 /*
- * Whether the qualification may be awarded, and if not what remains, in words: "needs 1 more
- * elective, Closing the gap, a pass in the final assessment and 2 more face-to-face events".
+ * Whether the qualification may be awarded, and if not what remains, in words: "needs Closing the
+ * gap, 1 more elective, a pass in the final assessment and 2 more face-to-face events".
  * why is always written (on success: "all requirements met").
  */
 bool award_check(const struct catalogue *catalogue, const struct award_facts *facts, char *why, size_t size);
 
-/* Certificate numbers: "NPQSL-2027-000042-7", the last digit a check (Luhn) over the serial. */
+/* Certificate numbers: "NPQSL-2027-000042-3", the last digit a Luhn check over the year and serial. */
 void award_certificate_number(const char *qualification, int year, int64_t serial, char out[AWARD_NUMBER_TEXT]);
 bool award_certificate_number_valid(const char *number);
 
