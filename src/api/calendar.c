@@ -116,24 +116,15 @@ static bool write_calendar(struct buf *out, const char *name, const struct calen
 
 void api_calendar_feed_create(struct request *request)
 {
-    char token[SECRET_TOKEN_TEXT];
-    secret_token_new(token);
-    unsigned char hash[SECRET_HASH_BYTES];
-    secret_token_hash(token, hash);
     struct actor actor = api_actor(request);
     int64_t now = api_now();
-    enum store_status s =
-        store_calendar_feed_create(request->worker->store, &actor, request->caller->user_id, hash, now);
+    char url[1024];
+    enum store_status s = notify_calendar_feed_create(request->worker->store, &actor, request->caller->user_id,
+                                                      request->worker->settings->base_url, now, url, sizeof(url));
     if (s != STORE_OK) {
         api_reply_store_status(request, s, "person");
         return;
     }
-    const char *base = request->worker->settings->base_url;
-    size_t base_len = strlen(base);
-    while (base_len > 0 && base[base_len - 1] == '/')
-        base_len--;
-    char url[1024];
-    snprintf(url, sizeof(url), "%.*s/calendar/%s.ics", (int)base_len, base, token);
     reply_header(request, "cache-control", "no-store");
     reply_json(request, 201,
                json_pack("{s:s, s:o, s:s}", "url", url, "created_at", api_time_json(now), "note",

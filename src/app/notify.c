@@ -5,6 +5,8 @@
  */
 #include "app/notify.h"
 
+#include "lib/secret.h"
+
 #include "domain/delivery.h"
 
 #include <inttypes.h>
@@ -271,4 +273,21 @@ enum store_status notify_run(const struct notify_env *env, size_t *sent)
     }
     arena_release(&arena);
     return status;
+}
+
+enum store_status notify_calendar_feed_create(struct store *store, const struct actor *actor, int64_t user_id,
+                                              const char *base_url, int64_t now, char *url, size_t size)
+{
+    char token[SECRET_TOKEN_TEXT];
+    secret_token_new(token);
+    unsigned char hash[SECRET_HASH_BYTES];
+    secret_token_hash(token, hash);
+    enum store_status status = store_calendar_feed_create(store, actor, user_id, hash, now);
+    if (status != STORE_OK)
+        return status;
+    size_t base_len = strlen(base_url);
+    while (base_len > 0 && base_url[base_len - 1] == '/')
+        base_len--;
+    snprintf(url, size, "%.*s/calendar/%s.ics", (int)base_len, base_url, token);
+    return STORE_OK;
 }

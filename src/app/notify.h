@@ -79,4 +79,12 @@ const char *notify_location(const struct calendar_entry *e, struct arena *arena)
  */
 const char *notify_title(const struct calendar_entry *e, int64_t viewer_id, struct arena *arena);
 
+/*
+ * Makes a new private calendar address for user_id (revoking any older one) and writes it into
+ * url: base_url + "/calendar/TOKEN.ics". Only the token's hash is kept, so this is the one time the
+ * address exists in full.
+ */
+enum store_status notify_calendar_feed_create(struct store *store, const struct actor *actor, int64_t user_id,
+                                              const char *base_url, int64_t now, char *url, size_t size);
+
 #endif

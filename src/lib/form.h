@@ -19,7 +19,7 @@ struct form {
     size_t count;
 };
 
-enum { FORM_MAX_FIELDS = 256 };
+enum { FORM_MAX_FIELDS = 4096 }; /* a register of 1000 people sends two fields each */
 
 /*
  * Decodes text ("a=1&b=two+words&c=%C3%A9") into form, copies in arena. Returns false on

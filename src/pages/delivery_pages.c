@@ -1,0 +1,2086 @@
+/*
+ * The delivery pages (delivery.h says what each route is): cohorts and their plans, events with
+ * booking, the register, coaching sessions, the learning-hours log and the calendar address.
+ * Kept apart from the programme pages because they follow a cohort's running rather than a
+ * person's way into it.
+ *
+ * No rule lives here. Scheduling, booking, marking, notes, actions, hours and verifying go through
+ * app/delivery.h and app/coaching.h exactly as the JSON API does, and what a page offers the caller
+ * is asked of the policy (policy_allows with the store's facts about the record) or of the domain
+ * (delivery_booking_check says whether a place can be taken and, when not, in what words). What is
+ * here is reading forms, turning the UK times people type into UTC, choosing what to show and
+ * rendering with html_printf.
+ */
+#include "pages/delivery.h"
+
+#include "api/api.h"
+#include "app/coaching.h"
+#include "app/delivery.h"
+#include "app/notify.h"
+#include "http/reply.h"
+#include "http/worker.h"
+#include "lib/markdown.h"
+#include "lib/secret.h"
+#include "pages/forms.h"
+#include "pages/html.h"
+#include "pages/layout.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+enum {
+    COHORTS_SHOWN = 100, /* rows of the cohorts on /delivery */
+    EVENTS_SHOWN = 50,   /* coming events on /delivery */
+    MODULES_MAX = 64,    /* modules offered in one select */
+    FACILITATORS_MAX = 500,
+    URL_TEXT = 1024,
+};
+
+/* ---- Helpers: text ---- */
+
+/* Request-lifetime text from a printf format: ids, numbers and dates, never markup. */
+static const char *text_printf(struct request *request, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static const char *text_printf(struct request *request, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    size_t size = (size_t)(n > 0 ? n : 0) + 1;
+    char *out = request_alloc(request, size);
+    va_start(ap, fmt);
+    vsnprintf(out, size, fmt, ap);
+    va_end(ap);
+    return out;
+}
+
+static const char *id_text(struct request *request, int64_t id)
+{
+    return text_printf(request, "%" PRId64, id);
+}
+
+/* A record's id from a form value: 0 when empty, -1 when not a positive number. */
+static int64_t parse_id(const char *text)
+{
+    if (text == NULL || *text == '\0')
+        return 0;
+    if (strlen(text) > 18)
+        return -1;
+    int64_t id = 0;
+    for (const char *p = text; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return -1;
+        id = id * 10 + (*p - '0');
+    }
+    return id > 0 ? id : -1;
+}
+
+/* A field of the posted form without surrounding white space, or "" (never NULL). */
+static const char *field(struct request *request, const char *name)
+{
+    const char *s = request->form ? form_get(request->form, name) : NULL;
+    if (s == NULL)
+        return "";
+    while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
+        n--;
+    return request_strndup(request, (struct str){s, n});
+}
+
+/* A buffer's markup as request memory, freeing the buffer. */
+static const char *markup_of(struct request *request, struct buf *b)
+{
+    const char *out = request_strndup(request, (struct str){b->data ? b->data : "", b->len});
+    buf_free(b);
+    return out;
+}
+
+static const char *const month_names[] = {"January", "February", "March",     "April",   "May",      "June",
+                                          "July",    "August",   "September", "October", "November", "December"};
+
+/* "2027-09-01" as "1 September 2027"; anything else as it is. */
+static const char *iso_date_text(struct request *request, const char *date)
+{
+    int y, m, d;
+    char extra;
+    if (date == NULL)
+        return "";
+    if (sscanf(date, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3 || m < 1 || m > 12)
+        return date;
+    return text_printf(request, "%d %s %d", d, month_names[m - 1], y);
+}
+
+/* "2027-09-01" as "1 Sep 2027", for narrow table columns; anything else as it is. */
+static const char *short_date_text(struct request *request, const char *date)
+{
+    int y, m, d;
+    char extra;
+    if (date == NULL)
+        return "";
+    if (sscanf(date, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3 || m < 1 || m > 12)
+        return date;
+    return text_printf(request, "%d %.3s %d", d, month_names[m - 1], y);
+}
+
+/* "Wednesday 10 March 2027, 9:00am to 4:00pm" in UK time. */
+static const char *time_range(struct request *request, int64_t start, int64_t end)
+{
+    char *out = request_alloc(request, NOTIFY_TIME_TEXT);
+    notify_time_range(start, end, out, NOTIFY_TIME_TEXT);
+    return out;
+}
+
+/* "10 March 2027 at 8:30am" in UK time, or "" for 0. */
+static const char *uk_moment(struct request *request, int64_t seconds)
+{
+    time_t t = (time_t)(seconds + notify_uk_offset(seconds));
+    struct tm tm;
+    if (seconds <= 0 || gmtime_r(&t, &tm) == NULL)
+        return "";
+    return text_printf(request, "%d %s %d at %d:%02d%s", tm.tm_mday, month_names[tm.tm_mon], tm.tm_year + 1900,
+                       tm.tm_hour % 12 == 0 ? 12 : tm.tm_hour % 12, tm.tm_min, tm.tm_hour < 12 ? "am" : "pm");
+}
+
+/* Quarter hours as a number of hours for people: "12", "2.5", "0.75". */
+static const char *hours_number(struct request *request, int64_t quarter_hours)
+{
+    static const char *const parts[] = {"", ".25", ".5", ".75"};
+    int64_t q = quarter_hours < 0 ? 0 : quarter_hours;
+    return text_printf(request, "%" PRId64 "%s", q / 4, parts[q % 4]);
+}
+
+/* Quarter hours as "12 hours", "1 hour", "0.75 hours" (the domain's words). */
+static const char *hours_text(struct request *request, int64_t quarter_hours)
+{
+    char *out = request_alloc(request, 32);
+    delivery_hours_format((double)quarter_hours / 4, out, 32);
+    return out;
+}
+
+/* ---- Helpers: UK time in forms ---- */
+
+/*
+ * The UTC time of a wall-clock time in the UK (local: seconds since 1970 as if the wall clock were
+ * UTC), by app/notify.h's rule (notify_uk_offset), so what is typed and what is shown agree. In the
+ * hour the clocks skip in March there is no such time (false); of the hour repeated in October,
+ * the first (British Summer Time) is meant.
+ */
+static bool uk_local_to_utc(int64_t local, int64_t *out)
+{
+    if (notify_uk_offset(local - 3600) == 3600) {
+        *out = local - 3600;
+        return true;
+    }
+    if (notify_uk_offset(local) == 0) {
+        *out = local;
+        return true;
+    }
+    return false;
+}
+
+/* Digits only, 1 to max of them, as a number; -1 otherwise. */
+static int small_number(const char *text, size_t max)
+{
+    size_t n = strlen(text);
+    if (n == 0 || n > max)
+        return -1;
+    int value = 0;
+    for (const char *p = text; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return -1;
+        value = value * 10 + (*p - '0');
+    }
+    return value;
+}
+
+/* A date typed in the three boxes of the GOV.UK date input. */
+struct date_parts {
+    const char *day, *month, *year;
+};
+
+static struct date_parts date_fields(struct request *request, const char *prefix)
+{
+    return (struct date_parts){field(request, text_printf(request, "%s-day", prefix)),
+                               field(request, text_printf(request, "%s-month", prefix)),
+                               field(request, text_printf(request, "%s-year", prefix))};
+}
+
+static bool date_empty(const struct date_parts *d)
+{
+    return *d->day == '\0' && *d->month == '\0' && *d->year == '\0';
+}
+
+/* The date as numbers, false when a box is empty or holds anything but digits (a year of four). */
+static bool date_numbers(const struct date_parts *d, int *year, int *month, int *day)
+{
+    *day = small_number(d->day, 2);
+    *month = small_number(d->month, 2);
+    *year = small_number(d->year, 4);
+    return *day > 0 && *month > 0 && *year >= 1000;
+}
+
+/* Midnight of a real date, as local seconds; false for 31 April and the like. */
+static bool date_local(int year, int month, int day, int64_t *out)
+{
+    if (month < 1 || month > 12 || day < 1 || day > 31)
+        return false;
+    struct tm tm = {.tm_year = year - 1900, .tm_mon = month - 1, .tm_mday = day, .tm_hour = 12};
+    time_t t = timegm(&tm);
+    if (t == (time_t)-1 || tm.tm_mday != day || tm.tm_mon != month - 1)
+        return false;
+    *out = (int64_t)t - 12 * 3600;
+    return true;
+}
+
+/* "9:30", "09:30", "9.30", "9:30am", "9am", "2 pm", "14:00" as minutes after midnight; -1 otherwise. */
+static int parse_clock(const char *text)
+{
+    const char *p = text;
+    int hour = 0, minute = 0, digits = 0;
+    while (*p >= '0' && *p <= '9' && digits < 2) {
+        hour = hour * 10 + (*p - '0');
+        p++;
+        digits++;
+    }
+    if (digits == 0)
+        return -1;
+    if (*p == ':' || *p == '.') {
+        p++;
+        if (!(p[0] >= '0' && p[0] <= '9' && p[1] >= '0' && p[1] <= '9'))
+            return -1;
+        minute = (p[0] - '0') * 10 + (p[1] - '0');
+        p += 2;
+    }
+    while (*p == ' ')
+        p++;
+    if (strcasecmp(p, "am") == 0 || strcasecmp(p, "pm") == 0) {
+        if (hour < 1 || hour > 12)
+            return -1;
+        hour = hour % 12 + (tolower((unsigned char)*p) == 'p' ? 12 : 0);
+    } else if (*p != '\0') {
+        return -1;
+    }
+    if (hour > 23 || minute > 59)
+        return -1;
+    return hour * 60 + minute;
+}
+
+/* ---- Helpers: page furniture ---- */
+
+static void breadcrumbs(struct page *page, struct request *request, const char *href, const char *label,
+                        const char *href2, const char *label2)
+{
+    struct buf b;
+    buf_init(&b, 4096);
+    html_printf(&b,
+                "<nav class=\"govuk-breadcrumbs\" aria-label=\"Breadcrumb\"><ol class=\"govuk-breadcrumbs__list\">"
+                "<li class=\"govuk-breadcrumbs__list-item\"><a class=\"govuk-breadcrumbs__link\" href=\"/\">Home</a>"
+                "</li><li class=\"govuk-breadcrumbs__list-item\"><a class=\"govuk-breadcrumbs__link\" href=\"%s\">%s"
+                "</a></li>",
+                href, label);
+    if (href2 != NULL)
+        html_printf(&b,
+                    "<li class=\"govuk-breadcrumbs__list-item\"><a class=\"govuk-breadcrumbs__link\" href=\"%s\">%s"
+                    "</a></li>",
+                    href2, label2);
+    html_printf(&b, "</ol></nav>");
+    page->breadcrumbs = markup_of(request, &b);
+}
+
+static void unavailable(struct request *request)
+{
+    page_error(request, 503, "Sorry, there is a problem",
+               "The database could not complete this. Try again in a moment.");
+}
+
+static void not_found(struct request *request)
+{
+    page_error(request, 404, "Page not found", "There is nothing here, or it is not yours to see.");
+}
+
+static void store_failed(struct request *request, enum store_status status)
+{
+    if (status == STORE_NOT_FOUND)
+        not_found(request);
+    else
+        unavailable(request);
+}
+
+/* The catalogue, or NULL after sending a 503 page. */
+static const struct catalogue *catalogue_or_error(struct request *request)
+{
+    const struct catalogue *c = worker_catalogue(request->worker);
+    if (c == NULL)
+        page_error(request, 503, "Sorry, there is a problem",
+                   "The catalogue cannot be read right now. Try again later.");
+    return c;
+}
+
+static struct accounts_env env_for(struct request *request, struct actor *actor)
+{
+    *actor = api_actor(request);
+    return (struct accounts_env){request->worker->store, actor, request->worker->settings->base_url, api_now()};
+}
+
+/* Whether the policy lets the caller use permission on a record (resource id). */
+static bool may(struct request *request, enum permission permission, enum resource resource, int64_t id)
+{
+    struct relation relation;
+    if (store_relation(request->worker->store, request->caller, resource, id, &relation) != STORE_OK)
+        return false;
+    return policy_allows(permission, request->caller, resource, &relation);
+}
+
+/* The status a page answers a use case's refusal with. */
+static int delivery_http_status(enum delivery_status status)
+{
+    switch (status) {
+    case DELIVERY_INVALID: return 422;
+    case DELIVERY_CONFLICT: return 409;
+    case DELIVERY_FORBIDDEN: return 403;
+    case DELIVERY_NOT_FOUND: return 404;
+    case DELIVERY_DONE:
+    case DELIVERY_FAILED: break;
+    }
+    return 503;
+}
+
+static int coaching_http_status(enum coaching_result result)
+{
+    switch (result) {
+    case COACHING_INVALID: return 422;
+    case COACHING_CONFLICT: return 409;
+    case COACHING_FORBIDDEN: return 403;
+    case COACHING_NOT_FOUND: return 404;
+    case COACHING_OK:
+    case COACHING_ERROR: break;
+    }
+    return 503;
+}
+
+/* The fixed sentence for ?notice=NAME; NULL for a name this page never sends. */
+struct notice {
+    const char *name;
+    const char *message;
+};
+
+static const char *notice_for(struct request *request, const struct notice *notices, size_t count)
+{
+    const char *name = form_get(request_query(request), "notice");
+    for (size_t i = 0; name != NULL && i < count; i++)
+        if (strcmp(name, notices[i].name) == 0)
+            return notices[i].message;
+    return NULL;
+}
+
+/* Starts a page, with "Error: " before its title when errors are shown. */
+static void begin(struct page *page, const char *title, enum page_section section, const struct errors *errors)
+{
+    page_begin(page, title, section);
+    page->has_errors = errors != NULL && errors->count > 0;
+}
+
+/* Copies errors from one list to another, all at where (a place on the page the summary links to). */
+static void errors_at(struct errors *to, const struct errors *from, const char *where)
+{
+    for (size_t i = 0; i < from->count; i++)
+        errors_add(to, where, "%s", from->items[i].message);
+}
+
+/*
+ * Adds a use case's errors (from) to the form's own (to), leaving out those at a field the form
+ * already refused (its own reading says it better than a rule given a stand-in value) and, when
+ * times were a stand-in, what the rule says of the times.
+ */
+static void errors_merge(struct errors *to, const struct errors *from, bool times_stand_in)
+{
+    size_t mine = to->count;
+    for (size_t i = 0; i < from->count; i++) {
+        const char *where = from->items[i].where;
+        bool taken = times_stand_in && (strcmp(where, "starts_at") == 0 || strcmp(where, "ends_at") == 0);
+        for (size_t k = 0; k < mine && !taken; k++)
+            taken = strcmp(to->items[k].where, where) == 0;
+        if (!taken)
+            errors_add(to, where, "%s", from->items[i].message);
+    }
+}
+
+/* Markdown as safe HTML: lib/markdown.h drops raw HTML and unsafe links, so its output is the one
+ * markup written here that html_printf did not make. */
+static void markdown_block(struct buf *b, const char *md, bool small)
+{
+    char *html = markdown_to_html(md, md ? strlen(md) : 0);
+    html_printf(b, "<div class=\"%R npq-markdown\">", small ? "govuk-body-s" : "govuk-body");
+    buf_append_str(b, html);
+    html_printf(b, "</div>");
+    free(html);
+}
+
+static void summary_row(struct buf *b, const char *key, const char *value_markup)
+{
+    html_printf(b,
+                "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">%s</dt>"
+                "<dd class=\"govuk-summary-list__value govuk-!-text-break-word\">%R</dd></div>",
+                key, value_markup);
+}
+
+static const char *text_markup(struct request *request, const char *text)
+{
+    struct buf b;
+    buf_init(&b, 64 * 1024);
+    html_printf(&b, "%s", text ? text : "");
+    return markup_of(request, &b);
+}
+
+/* A link as markup; the address is escaped like any text. */
+static const char *link_markup(struct request *request, const char *href, const char *text)
+{
+    struct buf b;
+    buf_init(&b, 8 * 1024);
+    html_printf(&b, "<a class=\"govuk-link\" href=\"%s\">%s</a>", href, text);
+    return markup_of(request, &b);
+}
+
+/* An error message above a field (nothing when error is NULL). */
+static void error_message(struct buf *b, const char *id, const char *error)
+{
+    if (error != NULL)
+        html_printf(b,
+                    "<p id=\"%s-error\" class=\"govuk-error-message\"><span class=\"govuk-visually-hidden\">Error:"
+                    "</span> %s</p>",
+                    id, error);
+}
+
+/* aria-describedby naming a field's hint and error message, when it has them. */
+static void described_by(struct buf *b, const char *id, bool hint, bool error)
+{
+    if (!hint && !error)
+        return;
+    html_printf(b, " aria-describedby=\"");
+    if (hint)
+        html_printf(b, "%s-hint", id);
+    if (error)
+        html_printf(b, "%R%s-error", hint ? " " : "", id);
+    html_printf(b, "\"");
+}
+
+/* A text input whose id and name may differ, with a GOV.UK width class (or NULL). */
+struct input {
+    const char *id, *name, *label, *value, *hint, *width, *inputmode, *autocomplete;
+};
+
+static void text_input(struct buf *b, const struct input *in, const char *error)
+{
+    html_printf(b, "<div class=\"govuk-form-group%R\"><label class=\"govuk-label\" for=\"%s\">%s</label>",
+                error ? " govuk-form-group--error" : "", in->id, in->label);
+    if (in->hint != NULL)
+        html_printf(b, "<div id=\"%s-hint\" class=\"govuk-hint\">%s</div>", in->id, in->hint);
+    error_message(b, in->id, error);
+    html_printf(b, "<input class=\"govuk-input%R%R%R\" id=\"%s\" name=\"%s\" type=\"text\" value=\"%s\"",
+                in->width ? " " : "", in->width ? in->width : "", error ? " govuk-input--error" : "", in->id,
+                in->name ? in->name : in->id, in->value ? in->value : "");
+    if (in->inputmode != NULL)
+        html_printf(b, " inputmode=\"%s\"", in->inputmode);
+    if (in->autocomplete != NULL)
+        html_printf(b, " autocomplete=\"%s\"", in->autocomplete);
+    described_by(b, in->id, in->hint != NULL, error != NULL);
+    html_printf(b, "></div>");
+}
+
+/* Radios in a fieldset whose legend is the question. The first input's id is id (where the error
+ * summary links); the others add -2, -3... inline lays short answers side by side. */
+struct radio_item {
+    const char *value;
+    const char *label;
+};
+
+static void radios(struct buf *b, struct request *request, const char *name, const char *id, const char *legend,
+                   const char *legend_size, const char *hint, const struct radio_item *items, size_t count,
+                   const char *selected, const char *error, bool inline_items)
+{
+    html_printf(b, "<div class=\"govuk-form-group%R\"><fieldset class=\"govuk-fieldset\"",
+                error ? " govuk-form-group--error" : "");
+    described_by(b, id, hint != NULL, error != NULL);
+    html_printf(b, "><legend class=\"govuk-fieldset__legend govuk-fieldset__legend--%R\">%s</legend>", legend_size,
+                legend);
+    if (hint != NULL)
+        html_printf(b, "<div id=\"%s-hint\" class=\"govuk-hint\">%s</div>", id, hint);
+    error_message(b, id, error);
+    html_printf(b, "<div class=\"govuk-radios%R\" data-module=\"govuk-radios\">",
+                inline_items ? " govuk-radios--inline" : "");
+    for (size_t i = 0; i < count; i++) {
+        const char *item_id = i == 0 ? id : text_printf(request, "%s-%zu", id, i + 1);
+        bool checked = selected != NULL && strcmp(selected, items[i].value) == 0;
+        html_printf(b,
+                    "<div class=\"govuk-radios__item\"><input class=\"govuk-radios__input\" id=\"%s\" name=\"%s\" "
+                    "type=\"radio\" value=\"%s\"%R><label class=\"govuk-label govuk-radios__label\" for=\"%s\">%s"
+                    "</label></div>",
+                    item_id, name, items[i].value, checked ? " checked" : "", item_id, items[i].label);
+    }
+    html_printf(b, "</div></fieldset></div>");
+}
+
+/* The GOV.UK date input: three boxes named prefix-day, -month, -year; the first has id id. */
+static void date_input(struct buf *b, const char *id, const char *prefix, const char *legend, const char *hint,
+                       const struct date_parts *value, const char *error)
+{
+    html_printf(b,
+                "<div class=\"govuk-form-group%R\"><fieldset class=\"govuk-fieldset\" role=\"group\" "
+                "aria-describedby=\"%s-hint%R%s%R\"><legend class=\"govuk-fieldset__legend "
+                "govuk-fieldset__legend--s\">%s</legend><div id=\"%s-hint\" class=\"govuk-hint\">%s</div>",
+                error ? " govuk-form-group--error" : "", id, error ? " " : "", error ? id : "", error ? "-error" : "",
+                legend, id, hint);
+    error_message(b, id, error);
+    html_printf(b, "<div class=\"govuk-date-input\">");
+    const char *labels[] = {"Day", "Month", "Year"};
+    const char *parts[] = {"day", "month", "year"};
+    const char *values[] = {value ? value->day : "", value ? value->month : "", value ? value->year : ""};
+    for (int i = 0; i < 3; i++)
+        html_printf(b,
+                    "<div class=\"govuk-date-input__item\"><div class=\"govuk-form-group\"><label class=\"govuk-label "
+                    "govuk-date-input__label\" for=\"%s%R%R\">%s</label><input class=\"govuk-input "
+                    "govuk-date-input__input govuk-input--width-%R%R\" id=\"%s%R%R\" name=\"%s-%R\" type=\"text\" "
+                    "inputmode=\"numeric\" value=\"%s\"></div></div>",
+                    id, i ? "-" : "", i ? parts[i] : "", labels[i], i == 2 ? "4" : "2",
+                    error ? " govuk-input--error" : "", id, i ? "-" : "", i ? parts[i] : "", prefix, parts[i],
+                    values[i]);
+    html_printf(b, "</div></fieldset></div>");
+}
+
+/* A one-button form whose button says more to screen readers (hidden, or NULL). */
+static void post_button(struct buf *b, struct request *request, const char *action, const char *text,
+                        const char *hidden, const char *variant)
+{
+    html_printf(b, "<form method=\"post\" action=\"%s\" class=\"npq-inline-form\">", action);
+    forms_csrf(b, request);
+    html_printf(b, "<button type=\"submit\" class=\"govuk-button%R%R\" data-module=\"govuk-button\">%s",
+                variant ? " govuk-button--" : "", variant ? variant : "", text);
+    if (hidden != NULL)
+        html_printf(b, "<span class=\"govuk-visually-hidden\"> %s</span>", hidden);
+    html_printf(b, "</button></form>");
+}
+
+static void table_begin(struct buf *b, const char *caption, const char *const *headers, size_t count)
+{
+    html_printf(
+        b,
+        "<table class=\"govuk-table govuk-table--small-text-until-tablet\"><caption class=\"govuk-table__caption "
+        "govuk-visually-hidden\">%s</caption><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">",
+        caption);
+    for (size_t i = 0; i < count; i++)
+        html_printf(b, "<th scope=\"col\" class=\"govuk-table__header\">%s</th>", headers[i]);
+    html_printf(b, "</tr></thead><tbody class=\"govuk-table__body\">");
+}
+
+static void table_end(struct buf *b)
+{
+    html_printf(b, "</tbody></table>");
+}
+
+static const char *tag(struct request *request, const char *colour, const char *text)
+{
+    struct buf b;
+    buf_init(&b, 1024);
+    html_printf(&b, "<strong class=\"govuk-tag govuk-tag--%R\">%s</strong>", colour, text);
+    return markup_of(request, &b);
+}
+
+/* ---- Events: words shared by several pages ---- */
+
+/* Where an event happens: the venue and its postcode, or "Online". */
+static const char *event_place(struct request *request, const struct event *e)
+{
+    if (e->venue_id != 0)
+        return e->venue_postcode && *e->venue_postcode
+                   ? text_printf(request, "%s, %s", e->venue_name ? e->venue_name : "", e->venue_postcode)
+                   : (e->venue_name ? e->venue_name : "");
+    return "Online";
+}
+
+/* The rows of an events table: title, kind, when, where, places. */
+static void events_table(struct buf *b, struct request *request, const struct event *events, size_t count, size_t limit,
+                         bool show_cohort)
+{
+    static const char *const headers[] = {"Event", "When (UK time)", "Where", "Booked"};
+    table_begin(b, "Events", headers, 4);
+    for (size_t i = 0; i < count && i < limit; i++) {
+        const struct event *e = &events[i];
+        html_printf(b,
+                    "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\"><a class=\"govuk-link\" "
+                    "href=\"/events/%s\">%s</a><br><span class=\"govuk-hint govuk-!-font-size-16\">%s%R%s</span>",
+                    id_text(request, e->id), e->title, delivery_event_kind_title(e->kind), show_cohort ? ", " : "",
+                    show_cohort ? e->cohort_code : "");
+        if (e->cancelled_at != 0)
+            html_printf(b, "<br>%R", tag(request, "red", "Cancelled"));
+        html_printf(b,
+                    "</td><td class=\"govuk-table__cell\">%s</td><td class=\"govuk-table__cell "
+                    "govuk-!-text-break-word\">",
+                    time_range(request, e->starts_at, e->ends_at));
+        if (e->venue_id != 0)
+            html_printf(b, "%s", event_place(request, e));
+        else if (e->joining_url != NULL && *e->joining_url)
+            html_printf(b, "<a class=\"govuk-link\" href=\"%s\" rel=\"noopener noreferrer\">Joining link</a>",
+                        e->joining_url);
+        else
+            html_printf(b, "Online");
+        html_printf(b, "</td><td class=\"govuk-table__cell\">%d of %d</td></tr>", e->booked, e->capacity);
+    }
+    table_end(b);
+}
+
+/* ---- /delivery ---- */
+
+void page_delivery(struct request *request)
+{
+    const struct catalogue *c = catalogue_or_error(request);
+    if (c == NULL)
+        return;
+    struct store *store = request->worker->store;
+    struct arena *arena = request_arena(request);
+    struct cohort *cohorts;
+    size_t cohort_count;
+    struct event *events;
+    size_t event_count;
+    struct event_filter filter = {.from = api_now()};
+    enum store_status s = store_cohort_list(store, NULL, arena, &cohorts, &cohort_count);
+    if (s == STORE_OK)
+        s = store_event_list(store, request->caller, &filter, arena, &events, &event_count);
+    if (s != STORE_OK) {
+        unavailable(request);
+        return;
+    }
+    struct actor actor;
+    struct accounts_env env = env_for(request, &actor);
+
+    struct page page;
+    begin(&page, "Delivery", SECTION_DELIVERY, NULL);
+    struct buf *b = &page.body;
+    html_printf(b, "<h1 class=\"govuk-heading-l\">Delivery</h1><p class=\"govuk-body\">The cohorts you work with or "
+                   "study in, and their events coming up. <a class=\"govuk-link\" href=\"/account/calendar\">Get your "
+                   "calendar address</a> to see them in your own calendar.</p>"
+                   "<h2 class=\"govuk-heading-m\" id=\"cohorts\">Your cohorts</h2>");
+    size_t shown = 0;
+    for (size_t i = 0; i < cohort_count && shown < COHORTS_SHOWN; i++) {
+        const struct cohort *co = &cohorts[i];
+        /* The cohorts the caller may see are theirs: those they manage, work in or study in. */
+        if (!may(request, PERM_DELIVERY_READ, RESOURCE_COHORT, co->id))
+            continue;
+        struct cohort_delivery d;
+        if (cohort_delivery_get(&env, c, co->id, arena, &d) != DELIVERY_DONE)
+            continue;
+        if (shown++ == 0) {
+            static const char *const headers[] = {"Cohort", "Starts", "Plan"};
+            table_begin(b, "Your cohorts", headers, 3);
+        }
+        html_printf(b,
+                    "<tr class=\"govuk-table__row\" data-testid=\"cohort-row\"><td class=\"govuk-table__cell\">"
+                    "<a class=\"govuk-link\" href=\"/cohorts/%s\">%s</a><br><span class=\"govuk-hint "
+                    "govuk-!-font-size-16\">%s</span></td><td class=\"govuk-table__cell\">%s</td>"
+                    "<td class=\"govuk-table__cell\">%s",
+                    id_text(request, co->id), co->code, co->target, iso_date_text(request, co->starts_on),
+                    d.plan.sentence);
+        if (d.warning != NULL)
+            html_printf(b, "<br>%R", tag(request, "orange", "Short of events"));
+        html_printf(b, "</td></tr>");
+    }
+    if (shown > 0)
+        table_end(b);
+    else
+        html_printf(b, "<p class=\"govuk-body\">You do not work with or study in any cohort yet.</p>");
+
+    html_printf(b, "<h2 class=\"govuk-heading-m\" id=\"events\">Coming up</h2>");
+    if (event_count == 0)
+        html_printf(b, "<p class=\"govuk-body\">There are no events coming up.</p>");
+    else
+        events_table(b, request, events, event_count, EVENTS_SHOWN, true);
+    if (caller_has(request->caller, ROLE_COACH) || caller_has(request->caller, ROLE_PARTICIPANT))
+        html_printf(b, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/coaching\">Coaching sessions</a></p>");
+    page_send(request, &page, 200);
+}
+
+/* ---- /cohorts/{id} ---- */
+
+/* The add-an-event form as typed, to show again with its errors. */
+struct event_form {
+    const char *kind, *title, *module, *framework_area, *venue_id, *joining_url;
+    struct date_parts date;
+    const char *starts_at, *ends_at, *capacity, *facilitator_id;
+};
+
+static const char *target_title(const struct catalogue *c, enum study_kind kind, const char *code)
+{
+    if (kind == STUDY_QUALIFICATION) {
+        const struct catalogue_qualification *q = catalogue_qualification_find(c, code, strlen(code));
+        return q ? q->title : code;
+    }
+    const struct catalogue_module *m = catalogue_module_find(c, code, strlen(code));
+    return m ? m->title : code;
+}
+
+static const char *module_title(const struct catalogue *c, const char *code)
+{
+    const struct catalogue_module *m = catalogue_module_find(c, code, strlen(code));
+    return m ? m->title : code;
+}
+
+/* The modules an event of the cohort may be about: its qualification's essential and elective
+ * modules, or the one module it studies. */
+static size_t cohort_modules(const struct catalogue *c, const struct cohort *co, const struct catalogue_module **out,
+                             size_t max)
+{
+    size_t n = 0;
+    if (co->kind == STUDY_MODULE) {
+        const struct catalogue_module *m = catalogue_module_find(c, co->target, strlen(co->target));
+        if (m != NULL && n < max)
+            out[n++] = m;
+        return n;
+    }
+    const struct catalogue_qualification *q = catalogue_qualification_find(c, co->target, strlen(co->target));
+    if (q == NULL)
+        return 0;
+    size_t total = q->rule.essential_count + q->rule.elective_from_count;
+    for (size_t i = 0; i < total && n < max; i++) {
+        const char *code =
+            i < q->rule.essential_count ? q->rule.essential[i] : q->rule.elective_from[i - q->rule.essential_count];
+        const struct catalogue_module *m = catalogue_module_find(c, code, strlen(code));
+        if (m != NULL)
+            out[n++] = m;
+    }
+    return n;
+}
+
+/* Facilitators to choose from: the cohort's own first, then the others the caller may see. */
+static size_t facilitator_options(struct request *request, const struct cohort_delivery *d, struct form_option *options,
+                                  size_t max)
+{
+    size_t n = 0;
+    options[n++] = (struct form_option){"", "No facilitator yet"};
+    for (size_t i = 0; i < d->staff_count && n < max; i++)
+        if (d->staff[i].role == ROLE_FACILITATOR)
+            options[n++] = (struct form_option){id_text(request, d->staff[i].user_id), d->staff[i].name};
+    struct user_filter filter = {.role = ROLE_FACILITATOR, .limit = FACILITATORS_MAX};
+    struct user *people;
+    size_t count = 0, total = 0;
+    if (store_user_list(request->worker->store, request->caller, &filter, request_arena(request), &people, &count,
+                        &total) != STORE_OK)
+        return n;
+    for (size_t i = 0; i < count && n < max; i++) {
+        const char *id = id_text(request, people[i].id);
+        bool seen = false;
+        for (size_t k = 1; k < n && !seen; k++)
+            seen = strcmp(options[k].value, id) == 0;
+        if (!seen)
+            options[n++] = (struct form_option){id, people[i].name};
+    }
+    return n;
+}
+
+static void event_form_render(struct buf *b, struct request *request, const struct catalogue *c,
+                              const struct cohort_delivery *d, const struct event_form *f, const struct errors *errors)
+{
+    struct arena *arena = request_arena(request);
+    const struct cohort *co = &d->cohort;
+    html_printf(b, "<h2 class=\"govuk-heading-m\" id=\"add-event\">Schedule an event</h2><div class=\"govuk-grid-row\">"
+                   "<div class=\"govuk-grid-column-two-thirds\">");
+    forms_begin(b, request, text_printf(request, "/cohorts/%" PRId64 "/events", co->id));
+
+    struct radio_item kinds[DELIVERY_EVENT_KIND_COUNT];
+    for (int k = 0; k < DELIVERY_EVENT_KIND_COUNT; k++)
+        kinds[k] = (struct radio_item){delivery_event_kind_name((enum delivery_event_kind)k),
+                                       delivery_event_kind_title((enum delivery_event_kind)k)};
+    radios(b, request, "kind", "kind", "What kind of event?", "s",
+           co->delivery_model == DELIVERY_ONLINE ? "This cohort studies online: its plan counts virtual live events."
+                                                 : "This cohort's plan counts face-to-face events.",
+           kinds, DELIVERY_EVENT_KIND_COUNT, f ? f->kind : NULL, forms_field_error(errors, "kind"), false);
+    forms_input(b, "title", "Title", "text", f ? f->title : NULL, NULL, NULL, errors);
+
+    const struct catalogue_module *modules[MODULES_MAX];
+    size_t module_count = cohort_modules(c, co, modules, MODULES_MAX);
+    struct form_option *options = arena_alloc(arena, sizeof(*options) * (module_count + 1));
+    options[0] = (struct form_option){"", "No particular module"};
+    for (size_t i = 0; i < module_count; i++)
+        options[i + 1] = (struct form_option){modules[i]->code, modules[i]->title};
+    forms_select(b, "module", "Module", options, module_count + 1, f ? f->module : "", NULL, errors);
+
+    const struct catalogue_qualification *q =
+        co->kind == STUDY_QUALIFICATION ? catalogue_qualification_find(c, co->target, strlen(co->target)) : NULL;
+    const struct catalogue_framework *fw =
+        q && q->framework ? catalogue_framework_find(c, q->framework, strlen(q->framework)) : NULL;
+    if (fw != NULL) {
+        options = arena_alloc(arena, sizeof(*options) * (fw->area_count + 1));
+        options[0] = (struct form_option){"", "None"};
+        for (size_t i = 0; i < fw->area_count; i++)
+            options[i + 1] =
+                (struct form_option){text_printf(request, "%d", fw->areas[i].number),
+                                     text_printf(request, "%d. %s", fw->areas[i].number, fw->areas[i].title)};
+        forms_select(b, "framework_area", "Framework area", options, fw->area_count + 1, f ? f->framework_area : "",
+                     NULL, errors);
+    }
+
+    struct venue *venues = NULL;
+    size_t venue_count = 0;
+    if (store_venue_list(request->worker->store, co->delivery_partner_id, arena, &venues, &venue_count) != STORE_OK)
+        venue_count = 0;
+    options = arena_alloc(arena, sizeof(*options) * (venue_count + 1));
+    options[0] = (struct form_option){"", "No venue (online)"};
+    for (size_t i = 0; i < venue_count; i++)
+        options[i + 1] = (struct form_option){
+            id_text(request, venues[i].id),
+            text_printf(request, "%s, %s (%d places)", venues[i].name, venues[i].postcode, venues[i].capacity)};
+    forms_select(b, "venue_id", "Venue", options, venue_count + 1, f ? f->venue_id : "",
+                 "For a face-to-face event: one of the delivery partner's venues", errors);
+    text_input(b,
+               &(struct input){.id = "joining_url",
+                               .label = "Joining link",
+                               .value = f ? f->joining_url : NULL,
+                               .hint = "For a virtual live event or webinar, starting with https://",
+                               .inputmode = "url"},
+               forms_field_error(errors, "joining_url"));
+
+    date_input(b, "date", "date", "Date", "For example, 10 3 2027", f ? &f->date : NULL,
+               forms_field_error(errors, "date"));
+    text_input(b,
+               &(struct input){.id = "starts_at",
+                               .label = "Start time (UK time)",
+                               .value = f ? f->starts_at : NULL,
+                               .hint = "For example, 9:30am or 14:00",
+                               .width = "govuk-input--width-5"},
+               forms_field_error(errors, "starts_at"));
+    text_input(b,
+               &(struct input){.id = "ends_at",
+                               .label = "End time (UK time)",
+                               .value = f ? f->ends_at : NULL,
+                               .hint = "For example, 4pm or 16:00",
+                               .width = "govuk-input--width-5"},
+               forms_field_error(errors, "ends_at"));
+    text_input(b,
+               &(struct input){.id = "capacity",
+                               .label = "Places",
+                               .value = f ? f->capacity : NULL,
+                               .hint = "Leave empty at a venue to offer all its places",
+                               .width = "govuk-input--width-4",
+                               .inputmode = "numeric"},
+               forms_field_error(errors, "capacity"));
+
+    options = arena_alloc(arena, sizeof(*options) * (d->staff_count + FACILITATORS_MAX + 1));
+    size_t facilitators = facilitator_options(request, d, options, d->staff_count + FACILITATORS_MAX + 1);
+    forms_select(b, "facilitator_id", "Facilitator", options, facilitators, f ? f->facilitator_id : "",
+                 "They take the event's register", errors);
+    forms_button(b, "Schedule event", NULL);
+    forms_end(b);
+    html_printf(b, "</div></div>");
+}
+
+static void cohort_page(struct request *request, int64_t id, const struct event_form *form, const struct errors *errors,
+                        int status)
+{
+    const struct catalogue *c = catalogue_or_error(request);
+    if (c == NULL)
+        return;
+    struct actor actor;
+    struct accounts_env env = env_for(request, &actor);
+    struct cohort_delivery d;
+    enum delivery_status s = cohort_delivery_get(&env, c, id, request_arena(request), &d);
+    if (s != DELIVERY_DONE) {
+        if (s == DELIVERY_NOT_FOUND)
+            not_found(request);
+        else
+            unavailable(request);
+        return;
+    }
+    const struct cohort *co = &d.cohort;
+    bool manage = may(request, PERM_DELIVERY_MANAGE, RESOURCE_COHORT, id);
+
+    struct page page;
+    begin(&page, co->code, SECTION_DELIVERY, errors);
+    breadcrumbs(&page, request, "/delivery", "Delivery", NULL, NULL);
+    static const struct notice notices[] = {{"event_added", "Event scheduled"}};
+    const char *notice = errors && errors->count ? NULL : notice_for(request, notices, 1);
+    if (notice != NULL)
+        page_notice(&page, "success", notice);
+    struct buf *b = &page.body;
+    forms_error_summary(b, errors);
+    html_printf(b,
+                "<span class=\"govuk-caption-l\">Cohort</span><h1 class=\"govuk-heading-l\">%s</h1>"
+                "<dl class=\"govuk-summary-list\">",
+                co->code);
+    summary_row(
+        b, co->kind == STUDY_QUALIFICATION ? "Qualification" : "Module",
+        text_markup(request, text_printf(request, "%s (%s)", target_title(c, co->kind, co->target), co->target)));
+    summary_row(b, "Delivery partner",
+                text_markup(request, co->delivery_partner_name ? co->delivery_partner_name : "None"));
+    summary_row(b, "Delivery model", text_markup(request, delivery_model_title(co->delivery_model)));
+    summary_row(b, "Dates",
+                text_markup(request, text_printf(request, "%s to %s", iso_date_text(request, co->starts_on),
+                                                 iso_date_text(request, co->ends_on))));
+    summary_row(b, "Participants", text_markup(request, text_printf(request, "%zu", d.participant_count)));
+    html_printf(b, "</dl>");
+
+    html_printf(b,
+                "<h2 class=\"govuk-heading-m\" id=\"plan\">Plan</h2><p class=\"govuk-body\" "
+                "data-testid=\"plan\">%s</p>",
+                d.plan.sentence);
+    if (d.warning != NULL)
+        html_printf(b,
+                    "<div class=\"govuk-warning-text\" data-testid=\"plan-warning\"><span class=\"govuk-warning-text__"
+                    "icon\" aria-hidden=\"true\">!</span><strong class=\"govuk-warning-text__text\"><span "
+                    "class=\"govuk-visually-hidden\">Warning</span> %s</strong></div>",
+                    d.warning);
+
+    html_printf(b, "<h2 class=\"govuk-heading-m\" id=\"events\">Events</h2>");
+    if (d.event_count == 0)
+        html_printf(b, "<p class=\"govuk-body\">No events are scheduled yet.</p>");
+    else
+        events_table(b, request, d.events, d.event_count, d.event_count, false);
+
+    html_printf(b, "<h2 class=\"govuk-heading-m\">Staff</h2>");
+    if (d.staff_count == 0)
+        html_printf(b, "<p class=\"govuk-body\">No facilitators or coaches work with this cohort yet.</p>");
+    else {
+        html_printf(b, "<ul class=\"govuk-list\">");
+        for (size_t i = 0; i < d.staff_count; i++)
+            html_printf(b, "<li>%s, %s</li>", d.staff[i].name, role_title(d.staff[i].role));
+        html_printf(b, "</ul>");
+    }
+    html_printf(b, "<h2 class=\"govuk-heading-m\">Participants</h2>");
+    if (d.participant_count == 0)
+        html_printf(b, "<p class=\"govuk-body\">Nobody is enrolled in this cohort yet.</p>");
+    else {
+        html_printf(b, "<ul class=\"govuk-list\">");
+        for (size_t i = 0; i < d.participant_count; i++) {
+            const struct cohort_participant *p = &d.participants[i];
+            html_printf(b, "<li>%s", p->name);
+            if (p->state != ENROLMENT_ACTIVE)
+                html_printf(b, " (%s)", enrolment_state_title(p->state));
+            if (may(request, PERM_ACTIVITIES, RESOURCE_ENROLMENT, p->enrolment_id))
+                html_printf(b,
+                            " – <a class=\"govuk-link\" href=\"/enrolments/%s/hours\">learning hours<span "
+                            "class=\"govuk-visually-hidden\"> of %s</span></a>",
+                            id_text(request, p->enrolment_id), p->name);
+            html_printf(b, "</li>");
+        }
+        html_printf(b, "</ul>");
+    }
+    if (manage)
+        event_form_render(b, request, c, &d, form, errors);
+    page_send(request, &page, status);
+}
+
+void page_cohort(struct request *request)
+{
+    cohort_page(request, api_param_id(request, 0), NULL, NULL, 200);
+}
+
+/* The time of day in clock (as typed) on local_day, as UTC; errors at where. */
+static int64_t event_time(bool day_ok, int64_t local_day, const char *clock, const char *where, const char *what,
+                          struct errors *errors)
+{
+    if (*clock == '\0') {
+        errors_add(errors, where, "Enter the %s time, like 9:30am or 14:00", what);
+        return 0;
+    }
+    int minutes = parse_clock(clock);
+    if (minutes < 0) {
+        errors_add(errors, where, "Enter the %s time as a time of day, like 9:30am or 14:00", what);
+        return 0;
+    }
+    int64_t utc = 0;
+    if (day_ok && !uk_local_to_utc(local_day + (int64_t)minutes * 60, &utc))
+        errors_add(errors, where, "The clocks go forward at 1am on this day, so there is no %s. Choose a time from 2am",
+                   clock);
+    return utc;
+}
+
+void page_cohort_event_create(struct request *request)
+{
+    const struct catalogue *c = catalogue_or_error(request);
+    if (c == NULL)
+        return;
+    int64_t cohort_id = api_param_id(request, 0);
+    struct event_form f = {
+        .kind = field(request, "kind"),
+        .title = field(request, "title"),
+        .module = field(request, "module"),
+        .framework_area = field(request, "framework_area"),
+        .venue_id = field(request, "venue_id"),
+        .joining_url = field(request, "joining_url"),
+        .date = date_fields(request, "date"),
+        .starts_at = field(request, "starts_at"),
+        .ends_at = field(request, "ends_at"),
+        .capacity = field(request, "capacity"),
+        .facilitator_id = field(request, "facilitator_id"),
+    };
+    /* Reading the form: what cannot be a value at all is refused here, in the form's words. */
+    struct errors errors = ERRORS_INIT;
+    struct event e = {.cohort_id = cohort_id, .kind = DELIVERY_EVENT_KIND_COUNT, .title = f.title};
+    delivery_event_kind_parse(f.kind, &e.kind); /* unknown: the rule refuses KIND_COUNT in its words */
+    e.module = *f.module ? f.module : NULL;
+    e.joining_url = *f.joining_url ? f.joining_url : NULL;
+    e.venue_id = parse_id(f.venue_id);
+    if (e.venue_id < 0)
+        errors_add(&errors, "venue_id", "Choose a venue from the list");
+    int area = *f.framework_area ? small_number(f.framework_area, 3) : 0;
+    if (area < 0)
+        errors_add(&errors, "framework_area", "Choose a framework area from the list");
+    e.framework_area = area > 0 ? area : 0;
+    e.facilitator_id = parse_id(f.facilitator_id);
+    if (e.facilitator_id < 0)
+        errors_add(&errors, "facilitator_id", "Choose a facilitator from the list");
+    bool capacity_given = *f.capacity != '\0';
+    if (capacity_given) {
+        int places = small_number(f.capacity, 5);
+        if (places < 0)
+            errors_add(&errors, "capacity", "Enter the number of places as a whole number, like 30");
+        e.capacity = places;
+    }
+    int year, month, day;
+    int64_t local_day = 0;
+    bool day_ok = false;
+    if (date_empty(&f.date))
+        errors_add(&errors, "date", "Enter the date of the event");
+    else if (!date_numbers(&f.date, &year, &month, &day) || !(day_ok = date_local(year, month, day, &local_day)))
+        errors_add(&errors, "date", "Enter a real date, like 10 3 2027");
+    e.starts_at = event_time(day_ok, local_day, f.starts_at, "starts_at", "start", &errors);
+    e.ends_at = event_time(day_ok, local_day, f.ends_at, "ends_at", "end", &errors);
+
+    /*
+     * The use case still checks the rest, so every problem shows at once. When the form itself
+     * was wrong it is given no start or end, which the domain never lets through (an event needs
+     * both), so nothing is stored; what it then says of the times is left out.
+     */
+    bool stand_in = errors.count > 0;
+    if (stand_in)
+        e.starts_at = e.ends_at = 0;
+    if (e.venue_id < 0)
+        e.venue_id = 0;
+    if (e.facilitator_id < 0)
+        e.facilitator_id = 0;
+    struct errors found = ERRORS_INIT;
+    struct actor actor;
+    struct accounts_env env = env_for(request, &actor);
+    enum delivery_status s = events_create(&env, c, request->caller, &e, capacity_given && e.capacity >= 0, &found);
+    if (s == DELIVERY_DONE && !stand_in) {
+        reply_redirect(request, text_printf(request, "/cohorts/%" PRId64 "?notice=event_added#events", cohort_id));
+    } else if (s == DELIVERY_INVALID || (s == DELIVERY_DONE && stand_in)) {
+        errors_merge(&errors, &found, stand_in);
+        cohort_page(request, cohort_id, &f, &errors, 422);
+    } else if (s == DELIVERY_FORBIDDEN || s == DELIVERY_CONFLICT) {
+        errors_merge(&errors, &found, false);
+        cohort_page(request, cohort_id, &f, &errors, delivery_http_status(s));
+    } else if (s == DELIVERY_NOT_FOUND) {
+        not_found(request);
+    } else {
+        unavailable(request);
+    }
+    errors_free(&found);
+    errors_free(&errors);
+}
+
+/* ---- /events/{id} ---- */
+
+static void event_page(struct request *request, int64_t id, const struct errors *errors, int status)
+{
+    struct store *store = request->worker->store;
+    struct arena *arena = request_arena(request);
+    struct event e;
+    enum store_status s = store_event_get(store, id, arena, &e);
+    if (s != STORE_OK) {
+        store_failed(request, s);
+        return;
+    }
+    struct relation relation;
+    if (store_relation(store, request->caller, RESOURCE_EVENT, id, &relation) != STORE_OK) {
+        unavailable(request);
+        return;
+    }
+    const struct caller *caller = request->caller;
+    bool manage = policy_allows(PERM_DELIVERY_MANAGE, caller, RESOURCE_EVENT, &relation);
+    bool attendance = policy_allows(PERM_ATTENDANCE, caller, RESOURCE_EVENT, &relation);
+    bool booking = relation.in_cohort && policy_allows(PERM_BOOKING, caller, RESOURCE_EVENT, &relation);
+    bool cohort_visible = may(request, PERM_DELIVERY_READ, RESOURCE_COHORT, e.cohort_id);
+    int64_t now = api_now();
+    bool cancelled = e.cancelled_at != 0, started = now >= e.starts_at;
+    const char *self = text_printf(request, "/events/%" PRId64, id);
+
+    struct page page;
+    begin(&page, e.title, SECTION_DELIVERY, errors);
+    if (cohort_visible)
+        breadcrumbs(&page, request, "/delivery", "Delivery", text_printf(request, "/cohorts/%" PRId64, e.cohort_id),
+                    e.cohort_code);
+    else
+        breadcrumbs(&page, request, "/delivery", "Delivery", NULL, NULL);
+    static const struct notice notices[] = {
+        {"booked", "You have a place on this event. It is in your calendar address and we will email you."},
+        {"unbooked", "You have given your place back"},
+        {"cancelled", "The event is cancelled. Everyone booked on it will be told."},
+    };
+    const char *notice = errors && errors->count ? NULL : notice_for(request, notices, 3);
+    if (notice != NULL)
+        page_notice(&page, "success", notice);
+    struct buf *b = &page.body;
+    forms_error_summary(b, errors);
+    html_printf(b, "<span class=\"govuk-caption-l\">%s, cohort %s</span><h1 class=\"govuk-heading-l\">%s</h1>",
+                delivery_event_kind_title(e.kind), e.cohort_code, e.title);
+    if (cancelled)
+        html_printf(b,
+                    "<div class=\"govuk-warning-text\"><span class=\"govuk-warning-text__icon\" aria-hidden=\"true\">"
+                    "!</span><strong class=\"govuk-warning-text__text\"><span class=\"govuk-visually-hidden\">Warning"
+                    "</span> This event has been cancelled.</strong></div>");
+
+    html_printf(b, "<dl class=\"govuk-summary-list\">");
+    summary_row(b, "When", text_markup(request, time_range(request, e.starts_at, e.ends_at)));
+    summary_row(b, "Where", text_markup(request, event_place(request, &e)));
+    if (e.joining_url != NULL && *e.joining_url) {
+        struct buf link;
+        buf_init(&link, 8 * 1024);
+        html_printf(&link, "<a class=\"govuk-link\" href=\"%s\" rel=\"noopener noreferrer\">%s</a>", e.joining_url,
+                    e.joining_url);
+        summary_row(b, "Joining link", markup_of(request, &link));
+    }
+    if (e.module != NULL) {
+        const struct catalogue *c = worker_catalogue(request->worker);
+        summary_row(b, "Module", text_markup(request, c ? module_title(c, e.module) : e.module));
+    }
+    if (e.framework_area != 0)
+        summary_row(b, "Framework area", text_markup(request, text_printf(request, "Area %d", e.framework_area)));
+    summary_row(b, "Facilitator", text_markup(request, e.facilitator_id ? e.facilitator_name : "Not named yet"));
+    int left = cancelled || e.booked >= e.capacity ? 0 : e.capacity - e.booked;
+    summary_row(b, "Places",
+                text_markup(request, text_printf(request, "%d of %d booked, %d left", e.booked, e.capacity, left)));
+    html_printf(b,
+                "</dl><p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/api/v1/events/%s/ics\" download>"
+                "Add to calendar<span class=\"govuk-visually-hidden\"> (an .ics file)</span></a> or <a "
+                "class=\"govuk-link\" href=\"/account/calendar\">get your calendar address</a></p>",
+                id_text(request, id));
+
+    if (booking) {
+        bool booked = false;
+        if (store_booking_exists(store, id, caller->user_id, &booked) != STORE_OK) {
+            page_send(request, &page, 503);
+            return;
+        }
+        html_printf(b, "<h2 class=\"govuk-heading-m\" id=\"booking\">Your place</h2>");
+        if (booked) {
+            html_printf(b, "<p class=\"govuk-body\" data-testid=\"booking-state\">You have a place on this event.</p>");
+            if (!cancelled && !started)
+                post_button(b, request, text_printf(request, "%s/unbook", self), "Cancel my place", NULL, "secondary");
+        } else {
+            /* Whether a place can be taken, and if not why, in the domain's words. */
+            struct errors why = ERRORS_INIT;
+            if (delivery_booking_check(e.capacity, e.booked, false, cancelled, started, &why)) {
+                html_printf(b, "<p class=\"govuk-body\" data-testid=\"booking-state\">%d %s left.</p>", left,
+                            left == 1 ? "place" : "places");
+                post_button(b, request, text_printf(request, "%s/book", self), "Book a place", NULL, NULL);
+            } else {
+                html_printf(b, "<div class=\"govuk-inset-text\" data-testid=\"booking-state\">%s.</div>",
+                            why.items[0].message);
+            }
+            errors_free(&why);
+        }
+    }
+
+    if (attendance) {
+        html_printf(b, "<h2 class=\"govuk-heading-m\">The register</h2>");
+        struct booking *list;
+        size_t count = 0;
+        if (store_booking_list(store, id, arena, &list, &count) == STORE_OK && count > 0) {
+            html_printf(b, "<p class=\"govuk-body\">Booked:</p><ul class=\"govuk-list govuk-list--bullet\">");
+            for (size_t i = 0; i < count; i++)
+                html_printf(b, "<li>%s</li>", list[i].user_name);
+            html_printf(b, "</ul>");
+        } else {
+            html_printf(b, "<p class=\"govuk-body\">Nobody is booked yet.</p>");
+        }
+        if (!cancelled)
+            html_printf(b,
+                        "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"%s/register\">Take the register"
+                        "</a></p>",
+                        self);
+    }
+    if (manage && !cancelled) {
+        html_printf(b, "<h2 class=\"govuk-heading-m\">Cancel the event</h2><p class=\"govuk-body\">Everyone booked "
+                       "on it is told by email, and it is marked cancelled in their calendars.</p>");
+        post_button(b, request, text_printf(request, "%s/cancel", self), "Cancel this event", NULL, "warning");
+    }
+    page_send(request, &page, status);
+}
+
+void page_event(struct request *request)
+{
+    event_page(request, api_param_id(request, 0), NULL, 200);
+}
+
+/* The end of a POST to an event's page: back to it with a notice, or the page with the refusal. */
+static void event_step_done(struct request *request, int64_t id, enum delivery_status s, const struct errors *found,
+                            const char *notice)
+{
+    if (s == DELIVERY_DONE) {
+        reply_redirect(request, text_printf(request, "/events/%" PRId64 "?notice=%s", id, notice));
+        return;
+    }
+    if (s == DELIVERY_FAILED) {
+        unavailable(request);
+        return;
+    }
+    if (s == DELIVERY_NOT_FOUND && found->count == 0) {
+        not_found(request);
+        return;
+    }
+    struct errors errors = ERRORS_INIT;
+    errors_at(&errors, found, "booking");
+    if (errors.count == 0)
+        errors_add(&errors, "booking", "This cannot be done to the event as it is now");
+    /* The gate found the event: what is missing with a reason ("You have no place on this event")
+     * is the state of the record, not the page. */
+    event_page(request, id, &errors, s == DELIVERY_NOT_FOUND ? 409 : delivery_http_status(s));
+    errors_free(&errors);
+}
+
+void page_event_book(struct request *request)
+{
+    int64_t id = api_param_id(request, 0), booking_id = 0;
+    struct errors found = ERRORS_INIT;
+    struct actor actor;
+    struct accounts_env env = env_for(request, &actor);
+    enum delivery_status s = bookings_make(&env, request->caller, id, 0, &booking_id, &found);
+    event_step_done(request, id, s, &found, "booked");
+    errors_free(&found);
+}
+
+void page_event_unbook(struct request *request)
+{
+    int64_t id = api_param_id(request, 0);
+    struct errors found = ERRORS_INIT;
+    struct actor actor;
+    struct accounts_env env = env_for(request, &actor);
+    enum delivery_status s = bookings_cancel(&env, request->caller, id, request->caller->user_id, &found);
+    event_step_done(request, id, s, &found, "unbooked");
+    errors_free(&found);
+}
+
+void page_event_cancel(struct request *request)
+{
+    int64_t id = api_param_id(request, 0);
+    struct errors found = ERRORS_INIT;
+    struct actor actor;
+    struct accounts_env env = env_for(request, &actor);
+    enum delivery_status s = events_cancel(&env, id, &found);
+    event_step_done(request, id, s, &found, "cancelled");
+    errors_free(&found);
+}
+
+/* ---- /events/{id}/register ---- */
+
+/*
+ * The register as a form for a phone: one fieldset a person with four large radios side by side
+ * (Present, Late, Absent, Excused), the saved mark chosen, and for a person already marked a text
+ * box for the reason of a correction. posted (or NULL) holds what was sent, shown again with the
+ * errors; field_errors are at "mark-ID" and "reason-ID", summary the same with each person's name.
+ */
+static void register_page(struct request *request, int64_t id, const struct attendance_input *posted,
+                          size_t posted_count, const struct errors *field_errors, const struct errors *summary,
+                          int status)
+{
+    struct store *store = request->worker->store;
+    struct arena *arena = request_arena(request);
+    struct event e;
+    struct attendance_line *lines = NULL;
+    size_t count = 0;
+    enum store_status s = store_event_get(store, id, arena, &e);
+    if (s == STORE_OK)
+        s = store_attendance_register(store, id, arena, &lines, &count);
+    if (s != STORE_OK) {
+        store_failed(request, s);
+        return;
+    }
+    int64_t now = api_now(), opens = e.starts_at - DELIVERY_ATTENDANCE_EARLY_SECONDS;
+    const char *self = text_printf(request, "/events/%" PRId64, id);
+
+    struct page page;
+    begin(&page, text_printf(request, "Register: %s", e.title), SECTION_DELIVERY, summary);
+    breadcrumbs(&page, request, "/delivery", "Delivery", self, e.title);
+    static const struct notice notices[] = {{"saved", "Register saved"}};
+    const char *notice = summary && summary->count ? NULL : notice_for(request, notices, 1);
+    if (notice != NULL)
+        page_notice(&page, "success", notice);
+    struct buf *b = &page.body;
+    forms_error_summary(b, summary);
+    html_printf(b,
+                "<span class=\"govuk-caption-l\">Register</span><h1 class=\"govuk-heading-l\">%s</h1>"
+                "<p class=\"govuk-body\">%s<br>%s</p>",
+                e.title, time_range(request, e.starts_at, e.ends_at), event_place(request, &e));
+    if (e.cancelled_at != 0) {
+        html_printf(b, "<p class=\"govuk-body\">This event has been cancelled, so it has no register to take.</p>");
+        page_send(request, &page, status);
+        return;
+    }
+    if (count == 0) {
+        html_printf(b, "<p class=\"govuk-body\">Nobody is booked on this event.</p>");
+        page_send(request, &page, status);
+        return;
+    }
+    if (now < opens)
+        html_printf(b,
+                    "<div class=\"govuk-inset-text\">The register opens on %s, 30 minutes before the event "
+                    "starts.</div>",
+                    uk_moment(request, opens));
+    html_printf(b, "<p class=\"govuk-body\">Choose a mark for each person. To change a saved mark, say why.</p>");
+    html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
+    forms_begin(b, request, text_printf(request, "%s/register", self));
+    static const struct radio_item marks[DELIVERY_ATTENDANCE_MARK_COUNT] = {
+        {"present", "Present"}, {"late", "Late"}, {"absent", "Absent"}, {"excused", "Excused"}};
+    for (size_t i = 0; i < count; i++) {
+        const struct attendance_line *l = &lines[i];
+        const char *uid = id_text(request, l->user_id);
+        const char *mark_id = text_printf(request, "mark-%s", uid);
+        const char *reason_id = text_printf(request, "reason-%s", uid);
+        const char *selected = l->marked ? delivery_attendance_mark_name(l->mark) : NULL;
+        const char *reason = NULL;
+        for (size_t k = 0; k < posted_count; k++)
+            if (posted[k].user_id == l->user_id) {
+                selected = posted[k].mark;
+                reason = posted[k].reason;
+            }
+        const char *hint =
+            l->marked ? text_printf(request, "Saved: %s, by %s on %s%s%s", delivery_attendance_mark_title(l->mark),
+                                    l->recorded_by_name && *l->recorded_by_name ? l->recorded_by_name : "someone",
+                                    uk_moment(request, l->recorded_at), l->reason && *l->reason ? ". Reason: " : "",
+                                    l->reason ? l->reason : "")
+                      : NULL;
+        html_printf(b, "<div class=\"npq-register-person\" data-testid=\"register-person\">");
+        radios(b, request, mark_id, mark_id, l->user_name, "m", hint, marks, DELIVERY_ATTENDANCE_MARK_COUNT, selected,
+               forms_field_error(field_errors, mark_id), true);
+        if (l->marked)
+            text_input(b,
+                       &(struct input){.id = reason_id,
+                                       .label = "Reason for a correction",
+                                       .value = reason,
+                                       .hint = NULL,
+                                       .autocomplete = "off"},
+                       forms_field_error(field_errors, reason_id));
+        html_printf(b, "</div>");
+    }
+    forms_button(b, "Save register", NULL);
+    forms_end(b);
+    html_printf(b, "</div></div>");
+    page_send(request, &page, status);
+}
+
+void page_event_register(struct request *request)
+{
+    register_page(request, api_param_id(request, 0), NULL, 0, NULL, NULL, 200);
+}
+
+void page_event_register_save(struct request *request)
+{
+    int64_t id = api_param_id(request, 0);
+    struct store *store = request->worker->store;
+    struct attendance_line *lines = NULL;
+    size_t count = 0;
+    enum store_status st = store_attendance_register(store, id, request_arena(request), &lines, &count);
+    if (st != STORE_OK) {
+        store_failed(request, st);
+        return;
+    }
+    /* A mark for each person on the register whose radios were chosen. */
+    struct attendance_input *inputs = request_alloc(request, sizeof(*inputs) * (count ? count : 1));
+    const char **names = request_alloc(request, sizeof(*names) * (count ? count : 1));
+    size_t n = 0;
+    for (size_t i = 0; i < count; i++) {
+        const char *uid = id_text(request, lines[i].user_id);
+        const char *mark = field(request, text_printf(request, "mark-%s", uid));
+        const char *reason = field(request, text_printf(request, "reason-%s", uid));
+        if (*mark == '\0')
+            continue;
+        names[n] = lines[i].user_name;
+        inputs[n++] = (struct attendance_input){lines[i].user_id, mark, *reason ? reason : NULL};
+    }
+    struct errors found = ERRORS_INIT;
+    struct actor actor;
+    struct accounts_env env = env_for(request, &actor);
+    enum delivery_status s = attendance_record(&env, id, inputs, n, &found);
+    if (s == DELIVERY_DONE) {
+        reply_redirect(request, text_printf(request, "/events/%" PRId64 "/register?notice=saved", id));
+    } else if (s == DELIVERY_FAILED || s == DELIVERY_NOT_FOUND) {
+        if (s == DELIVERY_NOT_FOUND)
+            not_found(request);
+        else
+            unavailable(request);
+    } else {
+        /* "marks[3].reason" is the fourth mark sent: its person's reason box. */
+        struct errors fields = ERRORS_INIT, summary = ERRORS_INIT;
+        const char *first = count > 0 ? text_printf(request, "mark-%" PRId64, lines[0].user_id) : "main-content";
+        for (size_t i = 0; i < found.count; i++) {
+            const char *where = found.items[i].where, *message = found.items[i].message;
+            size_t index;
+            char part[32];
+            if (sscanf(where, "marks[%zu].%31s", &index, part) == 2 && index < n) {
+                const char *box = strcmp(part, "reason") == 0 ? "reason" : "mark";
+                const char *at = text_printf(request, "%s-%" PRId64, box, inputs[index].user_id);
+                errors_add(&fields, at, "%s", message);
+                errors_add(&summary, at, "%s: %s", names[index], message);
+            } else { /* about the whole register ("Give at least one mark"): at its first question */
+                errors_add(&fields, first, "%s", message);
+                errors_add(&summary, first, "%s", message);
+            }
+        }
+        if (summary.count == 0)
+            errors_add(&summary, first, "The register could not be saved as it is now");
+        register_page(request, id, inputs, n, &fields, &summary, delivery_http_status(s));
+        errors_free(&fields);
+        errors_free(&summary);
+    }
+    errors_free(&found);
+}
+
+/* ---- /coaching ---- */
+
+static const char *other_person(const struct request *request, const struct coaching_session *s)
+{
+    return request->caller->user_id == s->coach_id ? s->participant_name : s->coach_name;
+}
+
+static void sessions_table(struct buf *b, struct request *request, const struct coaching_session *list,
+                           const size_t *rows, size_t count, const char *caption)
+{
+    static const char *const headers[] = {"When (UK time)", "With", "How", "Actions done"};
+    table_begin(b, caption, headers, 4);
+    for (size_t r = 0; r < count; r++) {
+        const struct coaching_session *s = &list[rows[r]];
+        html_printf(b,
+                    "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\"><a class=\"govuk-link\" "
+                    "href=\"/coaching/%s\">%s</a>",
+                    id_text(request, s->id), time_range(request, s->starts_at, s->ends_at));
+        if (s->cancelled_at != 0)
+            html_printf(b, "<br>%R", tag(request, "red", "Cancelled"));
+        html_printf(b,
+                    "</td><td class=\"govuk-table__cell\">%s</td><td class=\"govuk-table__cell\">%s</td>"
+                    "<td class=\"govuk-table__cell\">%s of %s</td></tr>",
+                    other_person(request, s), delivery_coaching_mode_title(s->mode), id_text(request, s->actions_done),
+                    id_text(request, s->action_count));
+    }
+    table_end(b);
+}
+
+void page_coaching(struct request *request)
+{
+    const struct catalogue *c = catalogue_or_error(request);
+    if (c == NULL)
+        return;
+    struct store *store = request->worker->store;
+    struct arena *arena = request_arena(request);
+    const struct caller *caller = request->caller;
+    struct coaching_filter filter = {.user_id = caller->user_id};
+    struct coaching_session *list;
+    size_t count;
+    struct enrolment *enrolments = NULL;
+    size_t enrolment_count = 0;
+    enum store_status s = store_coaching_session_list(store, &filter, arena, &list, &count);
+    if (s == STORE_OK && caller_has(caller, ROLE_PARTICIPANT))
+        s = store_enrolment_list_for(store, caller->user_id, arena, &enrolments, &enrolment_count);
+    if (s != STORE_OK) {
+        unavailable(request);
+        return;
+    }
+    int64_t now = api_now();
+    /* The list comes latest first: coming sessions are shown soonest first, past ones latest first. */
+    size_t *upcoming = arena_alloc(arena, sizeof(size_t) * (count + 1));
+    size_t *past = arena_alloc(arena, sizeof(size_t) * (count + 1));
+    size_t up = 0, done = 0;
+    for (size_t i = count; i-- > 0;)
+        if (list[i].cancelled_at == 0 && list[i].ends_at > now)
+            upcoming[up++] = i;
+    for (size_t i = 0; i < count; i++)
+        if (!(list[i].cancelled_at == 0 && list[i].ends_at > now))
+            past[done++] = i;
+
+    struct page page;
+    begin(&page, "Coaching", SECTION_COACHING, NULL);
+    struct buf *b = &page.body;
+    html_printf(b, "<h1 class=\"govuk-heading-l\">Coaching</h1><ul class=\"govuk-list\">");
+    for (size_t i = 0; i < enrolment_count; i++)
+        if (enrolments[i].state != ENROLMENT_WITHDRAWN)
+            html_printf(b,
+                        "<li><a class=\"govuk-link\" href=\"/enrolments/%s/hours\">Your learning hours for %s</a>"
+                        "</li>",
+                        id_text(request, enrolments[i].id), target_title(c, enrolments[i].kind, enrolments[i].target));
+    if (enrolment_count > 0)
+        html_printf(b, "<li><a class=\"govuk-link\" href=\"/delivery\">Your cohort's events</a></li>");
+    html_printf(b, "<li><a class=\"govuk-link\" href=\"/account/calendar\">Get your calendar address</a> to see "
+                   "sessions and events in your own calendar</li></ul>");
+    html_printf(b, "<h2 class=\"govuk-heading-m\">Coming up</h2>");
+    if (up == 0)
+        html_printf(b, "<p class=\"govuk-body\">No coaching sessions are booked.</p>");
+    else
+        sessions_table(b, request, list, upcoming, up, "Coaching sessions coming up");
+    html_printf(b, "<h2 class=\"govuk-heading-m\">Past and cancelled</h2>");
+    if (done == 0)
+        html_printf(b, "<p class=\"govuk-body\">None yet.</p>");
+    else
+        sessions_table(b, request, list, past, done, "Past and cancelled coaching sessions");
+    page_send(request, &page, 200);
+}
+
+/* ---- /coaching/{id} ---- */
+
+/* The two forms of a session's page as typed, to show again with their errors. */
+struct session_forms {
+    const char *visibility, *body;
+    const char *text;
+    struct date_parts due;
+};
+
+static void session_page(struct request *request, int64_t id, const struct session_forms *f,
+                         const struct errors *errors, int status)
+{
+    struct store *store = request->worker->store;
+    struct arena *arena = request_arena(request);
+    const struct caller *caller = request->caller;
+    struct coaching_session s;
+    struct coaching_note *notes = NULL;
+    struct coaching_action *actions = NULL;
+    size_t note_count = 0, action_count = 0;
+    enum store_status st = store_coaching_session_get(store, id, arena, &s);
+    if (st == STORE_OK)
+        st = store_coaching_notes(store, id, coaching_may_read_private(caller, &s), arena, &notes, &note_count);
+    if (st == STORE_OK)
+        st = store_coaching_actions(store, id, arena, &actions, &action_count);
+    if (st != STORE_OK) {
+        store_failed(request, st);
+        return;
+    }
+    bool coach = caller->user_id == s.coach_id;
+    /* The coach and the participant record and tick off actions (app/coaching.c decides; this only
+     * chooses whom to show the buttons). */
+    bool pair = coach || caller->user_id == s.participant_id;
+    const char *self = text_printf(request, "/coaching/%" PRId64, id);
+    const char *title = pair ? text_printf(request, "Coaching session with %s", other_person(request, &s))
+                             : text_printf(request, "Coaching session: %s with %s", s.coach_name, s.participant_name);
+
+    struct page page;
+    begin(&page, title, SECTION_COACHING, errors);
+    breadcrumbs(&page, request, "/coaching", "Coaching", NULL, NULL);
+    static const struct notice notices[] = {{"note_added", "Note added"},
+                                            {"action_added", "Action added"},
+                                            {"action_done", "Action ticked off"},
+                                            {"action_undone", "Action opened again"}};
+    const char *notice = errors && errors->count ? NULL : notice_for(request, notices, 4);
+    if (notice != NULL)
+        page_notice(&page, "success", notice);
+    struct buf *b = &page.body;
+    forms_error_summary(b, errors);
+    html_printf(b, "<span class=\"govuk-caption-l\">Coaching session</span><h1 class=\"govuk-heading-l\">%s</h1>",
+                pair ? text_printf(request, "With %s", other_person(request, &s)) : title);
+    if (s.cancelled_at != 0)
+        html_printf(b, "<p class=\"govuk-body\">%R This session was cancelled.</p>", tag(request, "red", "Cancelled"));
+    html_printf(b, "<dl class=\"govuk-summary-list\">");
+    summary_row(b, "When", text_markup(request, time_range(request, s.starts_at, s.ends_at)));
+    summary_row(b, "How", text_markup(request, delivery_coaching_mode_title(s.mode)));
+    if (s.mode == DELIVERY_COACHING_ONLINE && s.place && strncasecmp(s.place, "https://", 8) == 0)
+        summary_row(b, "Joining link", link_markup(request, s.place, s.place));
+    else
+        summary_row(b, "Where", text_markup(request, s.place ? s.place : ""));
+    summary_row(b, "Coach", text_markup(request, s.coach_name));
+    summary_row(b, "Participant", text_markup(request, s.participant_name));
+    html_printf(b, "</dl>");
+
+    html_printf(b, "<h2 class=\"govuk-heading-m\" id=\"actions\">Agreed actions</h2>");
+    if (action_count == 0)
+        html_printf(b, "<p class=\"govuk-body\">No actions are recorded yet.</p>");
+    for (size_t i = 0; i < action_count; i++) {
+        const struct coaching_action *a = &actions[i];
+        html_printf(b,
+                    "<div class=\"govuk-summary-card\" data-testid=\"action\"><div class=\"govuk-summary-card__"
+                    "title-wrapper\"><h3 class=\"govuk-summary-card__title\">%s</h3>%R</div>"
+                    "<div class=\"govuk-summary-card__content\">",
+                    a->text, a->done_at ? tag(request, "green", "Done") : tag(request, "grey", "Open"));
+        if (a->due_on != NULL)
+            html_printf(b, "<p class=\"govuk-body\">Due by %s</p>", iso_date_text(request, a->due_on));
+        if (pair) {
+            const char *action =
+                text_printf(request, "%s/actions/%" PRId64 "/%s", self, a->id, a->done_at ? "undone" : "done");
+            post_button(b, request, action, a->done_at ? "Mark as not done" : "Mark as done", a->text, "secondary");
+        }
+        html_printf(b, "</div></div>");
+    }
+    if (pair) {
+        html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\"><h3 "
+                       "class=\"govuk-heading-s\">Add an action</h3>");
+        forms_begin(b, request, text_printf(request, "%s/actions", self));
+        forms_input(b, "text", "What was agreed", "text", f ? f->text : NULL, NULL, NULL, errors);
+        date_input(b, "due_on", "due", "Due by (optional)", "For example, 27 3 2027", f ? &f->due : NULL,
+                   forms_field_error(errors, "due_on"));
+        forms_button(b, "Add action", "secondary");
+        forms_end(b);
+        html_printf(b, "</div></div>");
+    }
+
+    html_printf(b, "<h2 class=\"govuk-heading-m\" id=\"notes\">Notes</h2>");
+    if (note_count == 0)
+        html_printf(b, "<p class=\"govuk-body\">No notes %s yet.</p>", coach ? "are written" : "are shared with you");
+    for (size_t i = 0; i < note_count; i++) {
+        const struct coaching_note *n = &notes[i];
+        html_printf(b,
+                    "<div class=\"govuk-summary-card\" data-testid=\"note\"><div class=\"govuk-summary-card__"
+                    "title-wrapper\"><h3 class=\"govuk-summary-card__title\">%s, %s</h3>%R</div>"
+                    "<div class=\"govuk-summary-card__content\">",
+                    n->author_name, uk_moment(request, n->created_at),
+                    n->visibility == DELIVERY_NOTE_PRIVATE ? tag(request, "grey", "Private")
+                                                           : tag(request, "blue", "Shared"));
+        markdown_block(b, n->body, false);
+        html_printf(b, "</div></div>");
+    }
+    if (coach) {
+        html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\"><h3 "
+                       "class=\"govuk-heading-s\">Write a note</h3>");
+        forms_begin(b, request, text_printf(request, "%s/notes", self));
+        struct radio_item items[DELIVERY_NOTE_VISIBILITY_COUNT];
+        for (int v = 0; v < DELIVERY_NOTE_VISIBILITY_COUNT; v++)
+            items[v] = (struct radio_item){delivery_note_visibility_name((enum delivery_note_visibility)v),
+                                           delivery_note_visibility_title((enum delivery_note_visibility)v)};
+        radios(b, request, "visibility", "visibility", "Who can read it?", "s", NULL, items,
+               DELIVERY_NOTE_VISIBILITY_COUNT, f && *f->visibility ? f->visibility : "private",
+               forms_field_error(errors, "visibility"), false);
+        forms_textarea(b, "body", "Note", f ? f->body : NULL,
+                       "You can use Markdown: **bold**, lists with - and links like [text](https://...)", 6, errors);
+        forms_button(b, "Add note", "secondary");
+        forms_end(b);
+        html_printf(b, "</div></div>");
+    }
+    page_send(request, &page, status);
+}
+
+void page_coaching_session(struct request *request)
+{
+    session_page(request, api_param_id(request, 0), NULL, NULL, 200);
+}
+
+/* The end of a POST to a session's page. */
+static void session_step_done(struct request *request, int64_t id, enum coaching_result r,
+                              const struct session_forms *f, struct errors *errors, const char *notice)
+{
+    if (r == COACHING_OK)
+        reply_redirect(request, text_printf(request, "/coaching/%" PRId64 "?notice=%s", id, notice));
+    else if (r == COACHING_NOT_FOUND)
+        not_found(request);
+    else if (r == COACHING_ERROR)
+        unavailable(request);
+    else {
+        if (errors->count == 0)
+            errors_add(errors, "actions", "This cannot be done to the session as it is now");
+        session_page(request, id, f, errors, coaching_http_status(r));
+    }
+}
+
+void page_coaching_note_add(struct request *request)
+{
+    int64_t id = api_param_id(request, 0);
+    struct session_forms f = {.visibility = field(request, "visibility"), .body = field(request, "body"), .text = ""};
+    struct coaching_note note = {.session_id = id, .body = f.body, .visibility = DELIVERY_NOTE_VISIBILITY_COUNT};
+    delivery_note_visibility_parse(f.visibility, &note.visibility); /* unknown: refused in the rule's words */
+    struct errors errors = ERRORS_INIT;
+    struct actor actor;
+    struct accounts_env env = env_for(request, &actor);
+    enum coaching_result r = coaching_note_add(&env, request->caller, &note, &errors);
+    session_step_done(request, id, r, &f, &errors, "note_added");
+    errors_free(&errors);
+}
+
+void page_coaching_action_add(struct request *request)
+{
+    int64_t id = api_param_id(request, 0);
+    struct session_forms f = {
+        .visibility = "", .body = "", .text = field(request, "text"), .due = date_fields(request, "due")};
+    /* The three boxes as YYYY-MM-DD for the rule to check; as typed when they are not numbers, so
+     * that it refuses them. */
+    const char *due = NULL;
+    int year, month, day;
+    if (!date_empty(&f.due))
+        due = date_numbers(&f.due, &year, &month, &day)
+                  ? text_printf(request, "%04d-%02d-%02d", year, month, day)
+                  : text_printf(request, "%s-%s-%s", f.due.year, f.due.month, f.due.day);
+    struct coaching_action action = {.session_id = id, .text = f.text, .due_on = due};
+    struct errors errors = ERRORS_INIT;
+    struct actor actor;
+    struct accounts_env env = env_for(request, &actor);
+    enum coaching_result r = coaching_action_add(&env, request->caller, &action, &errors);
+    session_step_done(request, id, r, &f, &errors, "action_added");
+    errors_free(&errors);
+}
+
+static void action_set_done(struct request *request, bool done)
+{
+    int64_t id = api_param_id(request, 0), action_id = api_param_id(request, 1);
+    struct errors found = ERRORS_INIT, errors = ERRORS_INIT;
+    struct actor actor;
+    struct accounts_env env = env_for(request, &actor);
+    enum coaching_result r = action_id > 0
+                                 ? coaching_action_set_done(&env, request->caller, id, action_id, done, &found)
+                                 : COACHING_NOT_FOUND;
+    errors_at(&errors, &found, "actions");
+    session_step_done(request, id, r, NULL, &errors, done ? "action_done" : "action_undone");
+    errors_free(&found);
+    errors_free(&errors);
+}
+
+void page_coaching_action_done(struct request *request)
+{
+    action_set_done(request, true);
+}
+
+void page_coaching_action_undone(struct request *request)
+{
+    action_set_done(request, false);
+}
+
+/* ---- /enrolments/{id}/hours ---- */
+
+/* The log-hours form as typed. */
+struct hours_form {
+    const char *module, *type, *hours, *reflection;
+    struct date_parts date;
+};
+
+static void hours_page(struct request *request, int64_t id, const struct hours_form *f, const struct errors *errors,
+                       int status)
+{
+    const struct catalogue *c = catalogue_or_error(request);
+    if (c == NULL)
+        return;
+    struct arena *arena = request_arena(request);
+    const struct caller *caller = request->caller;
+    struct actor actor;
+    struct accounts_env env = env_for(request, &actor);
+    struct activity_log log;
+    enum coaching_result r = activities_read(&env, c, id, arena, &log);
+    if (r != COACHING_OK) {
+        if (r == COACHING_NOT_FOUND)
+            not_found(request);
+        else
+            unavailable(request);
+        return;
+    }
+    const struct enrolment *en = &log.enrolment;
+    bool own = caller->user_id == en->participant_id;
+    bool admin = caller_has(caller, ROLE_ADMIN);
+    /* Who is offered the forms; app/coaching.c decides who may use them. */
+    bool may_log = (own || admin) && !log.read_only;
+    bool may_verify = !own && !log.read_only &&
+                      (admin || caller_has(caller, ROLE_COACH) || caller_has(caller, ROLE_FACILITATOR) ||
+                       caller_has(caller, ROLE_PARTNER_LEAD));
+    const char *self = text_printf(request, "/enrolments/%" PRId64 "/hours", id);
+
+    struct page page;
+    begin(&page, own ? "Your learning hours" : text_printf(request, "Learning hours: %s", en->participant_name),
+          own ? SECTION_COACHING : SECTION_DELIVERY, errors);
+    if (own)
+        breadcrumbs(&page, request, "/coaching", "Coaching", NULL, NULL);
+    else if (may(request, PERM_DELIVERY_READ, RESOURCE_COHORT, en->cohort_id) && en->cohort_id != 0)
+        breadcrumbs(&page, request, "/delivery", "Delivery", text_printf(request, "/cohorts/%" PRId64, en->cohort_id),
+                    en->cohort_code ? en->cohort_code : "Cohort");
+    else
+        breadcrumbs(&page, request, "/delivery", "Delivery", NULL, NULL);
+    static const struct notice notices[] = {{"logged", "Hours logged"}, {"verified", "Entry verified"}};
+    const char *notice = errors && errors->count ? NULL : notice_for(request, notices, 2);
+    if (notice != NULL)
+        page_notice(&page, "success", notice);
+    struct buf *b = &page.body;
+    forms_error_summary(b, errors);
+    html_printf(b, "<span class=\"govuk-caption-l\">%s, %s</span><h1 class=\"govuk-heading-l\">%s</h1>",
+                en->participant_name, target_title(c, en->kind, en->target),
+                own ? "Your learning hours" : "Learning hours");
+    html_printf(b, "<p class=\"govuk-body\">%s logged in all.</p>", hours_text(request, log.total_quarter_hours));
+    if (log.read_only)
+        html_printf(b, "<div class=\"govuk-inset-text\">This enrolment was withdrawn: its log can be read but not "
+                       "changed.</div>");
+
+    html_printf(b, "<h2 class=\"govuk-heading-m\" id=\"modules\">By module</h2>");
+    static const char *const module_headers[] = {"Module", "Logged", "Left"};
+    table_begin(b, "Hours by module", module_headers, 3);
+    for (size_t i = 0; i < log.module_count; i++) {
+        const struct activity_module_total *t = &log.modules[i];
+        int64_t cap_q = (int64_t)t->hours_cap * 4;
+        html_printf(b,
+                    "<tr class=\"govuk-table__row\" data-testid=\"module-total\"><td class=\"govuk-table__cell\">%s"
+                    "</td><td class=\"govuk-table__cell\">%s of %d hours",
+                    t->module ? t->module->title : t->code, hours_number(request, t->quarter_hours), t->hours_cap);
+        if (t->verified_quarter_hours > 0)
+            html_printf(b, "<br><span class=\"govuk-hint govuk-!-font-size-16\">%s verified</span>",
+                        hours_text(request, t->verified_quarter_hours));
+        html_printf(b, "</td><td class=\"govuk-table__cell\">%s left</td></tr>",
+                    hours_text(request, t->quarter_hours < cap_q ? cap_q - t->quarter_hours : 0));
+    }
+    table_end(b);
+
+    html_printf(b, "<h2 class=\"govuk-heading-m\">By kind of learning</h2>");
+    if (log.total_quarter_hours == 0)
+        html_printf(b, "<p class=\"govuk-body\">Nothing is logged yet.</p>");
+    else {
+        html_printf(b, "<dl class=\"govuk-summary-list\">");
+        for (int k = 0; k < DELIVERY_ACTIVITY_COUNT; k++)
+            if (log.by_type[k] > 0)
+                summary_row(b, delivery_activity_title((enum delivery_activity)k),
+                            text_markup(request, hours_text(request, log.by_type[k])));
+        html_printf(b, "</dl>");
+    }
+
+    html_printf(b, "<h2 class=\"govuk-heading-m\" id=\"entries\">Entries</h2>");
+    if (log.count == 0)
+        html_printf(b, "<p class=\"govuk-body\">No entries yet.</p>");
+    else {
+        /* Four columns, so that the table fits a phone: what was learned carries its kind and
+         * reflection under the module's title. */
+        static const char *const headers[] = {"Date", "Learning", "Hours", "Verified"};
+        table_begin(b, "Entries in the learning log", headers, 4);
+        for (size_t i = 0; i < log.count; i++) {
+            const struct activity *a = &log.entries[i];
+            html_printf(b,
+                        "<tr class=\"govuk-table__row\" data-testid=\"entry\"><td class=\"govuk-table__cell\">%s</td>"
+                        "<td class=\"govuk-table__cell govuk-!-text-break-word\">%s<br><span class=\"govuk-hint "
+                        "govuk-!-font-size-16\">%s</span>",
+                        short_date_text(request, a->done_on), module_title(c, a->module),
+                        delivery_activity_title(a->type));
+            if (a->reflection != NULL && *a->reflection)
+                markdown_block(b, a->reflection, true);
+            html_printf(b, "</td><td class=\"govuk-table__cell\">%s</td><td class=\"govuk-table__cell\">",
+                        hours_text(request, a->quarter_hours));
+            if (a->verified_at != 0)
+                html_printf(b, "%R<br><span class=\"govuk-hint govuk-!-font-size-16\">by %s</span>",
+                            tag(request, "green", "Verified"), a->verified_by_name ? a->verified_by_name : "");
+            else {
+                html_printf(b, "%R", tag(request, "grey", "Not verified"));
+                if (may_verify)
+                    post_button(b, request, text_printf(request, "%s/%" PRId64 "/verify", self, a->id), "Verify",
+                                text_printf(request, "%s of %s on %s", hours_text(request, a->quarter_hours),
+                                            delivery_activity_title(a->type), iso_date_text(request, a->done_on)),
+                                "secondary");
+            }
+            html_printf(b, "</td></tr>");
+        }
+        table_end(b);
+    }
+
+    if (may_log) {
+        html_printf(b, "<h2 class=\"govuk-heading-m\" id=\"log\">Log learning hours</h2><div class=\"govuk-grid-row\">"
+                       "<div class=\"govuk-grid-column-two-thirds\">");
+        forms_begin(b, request, self);
+        const struct catalogue_module *modules[MODULES_MAX];
+        size_t module_count = activities_modules(c, en, modules, MODULES_MAX);
+        struct form_option *options = arena_alloc(arena, sizeof(*options) * (module_count + 1));
+        options[0] = (struct form_option){"", "Choose a module"};
+        for (size_t i = 0; i < module_count; i++)
+            options[i + 1] = (struct form_option){modules[i]->code, modules[i]->title};
+        forms_select(b, "module", "Module", options, module_count + 1, f ? f->module : "", NULL, errors);
+        struct radio_item types[DELIVERY_ACTIVITY_COUNT];
+        for (int k = 0; k < DELIVERY_ACTIVITY_COUNT; k++)
+            types[k] = (struct radio_item){delivery_activity_name((enum delivery_activity)k),
+                                           delivery_activity_title((enum delivery_activity)k)};
+        radios(b, request, "type", "type", "What kind of learning?", "s", NULL, types, DELIVERY_ACTIVITY_COUNT,
+               f ? f->type : NULL, forms_field_error(errors, "type"), false);
+        date_input(b, "done_on", "date", "When did you do it?", "For example, 14 3 2027", f ? &f->date : NULL,
+                   forms_field_error(errors, "done_on"));
+        text_input(b,
+                   &(struct input){.id = "hours",
+                                   .label = "Hours",
+                                   .value = f ? f->hours : NULL,
+                                   .hint = "In quarter hours, like 1.5 or 0.75",
+                                   .width = "govuk-input--width-4",
+                                   .inputmode = "decimal"},
+                   forms_field_error(errors, "hours"));
+        forms_textarea(b, "reflection", "Reflection (optional)", f ? f->reflection : NULL,
+                       "What you did and what you learned. You can use Markdown", 5, errors);
+        forms_button(b, "Log hours", NULL);
+        forms_end(b);
+        html_printf(b, "</div></div>");
+    }
+    page_send(request, &page, status);
+}
+
+void page_hours(struct request *request)
+{
+    hours_page(request, api_param_id(request, 0), NULL, NULL, 200);
+}
+
+/* "1.5" as a number; false for anything else (the rule then judges 0, which it refuses). */
+static bool parse_hours(const char *text, double *out)
+{
+    char *end = NULL;
+    if (*text == '\0' || strlen(text) > 16)
+        return false;
+    double value = strtod(text, &end);
+    if (end == text || *end != '\0')
+        return false;
+    *out = value;
+    return true;
+}
+
+void page_hours_log(struct request *request)
+{
+    const struct catalogue *c = catalogue_or_error(request);
+    if (c == NULL)
+        return;
+    int64_t id = api_param_id(request, 0);
+    struct hours_form f = {.module = field(request, "module"),
+                           .type = field(request, "type"),
+                           .hours = field(request, "hours"),
+                           .reflection = field(request, "reflection"),
+                           .date = date_fields(request, "date")};
+    struct errors errors = ERRORS_INIT;
+    struct activity_input in = {
+        .module = f.module, .type = *f.type ? f.type : NULL, .has_hours = true, .reflection = f.reflection};
+    /* What cannot be a value at all is refused here; the rule is then given a stand-in it refuses
+     * too (no date, no hours), so nothing is logged, and the form's words are kept for the field. */
+    int year, month, day;
+    if (!date_numbers(&f.date, &year, &month, &day)) {
+        errors_add(&errors, "done_on", "Enter the date you did the learning, with a day, month and year");
+        in.done_on = "";
+    } else {
+        in.done_on = text_printf(request, "%04d-%02d-%02d", year, month, day);
+    }
+    if (*f.hours != '\0' && !parse_hours(f.hours, &in.hours)) {
+        errors_add(&errors, "hours", "Enter the hours as a number, like 1.5");
+        in.hours = 0;
+    }
+    struct errors found = ERRORS_INIT;
+    struct actor actor;
+    struct accounts_env env = env_for(request, &actor);
+    struct activity a;
+    enum coaching_result r = activities_add(&env, c, request->caller, id, &in, request_arena(request), &a, &found);
+    if (r == COACHING_OK && errors.count == 0) {
+        reply_redirect(request, text_printf(request, "/enrolments/%" PRId64 "/hours?notice=logged", id));
+    } else if (r == COACHING_NOT_FOUND) {
+        not_found(request);
+    } else if (r == COACHING_ERROR) {
+        unavailable(request);
+    } else {
+        errors_merge(&errors, &found, false);
+        /* The use case's "id" and "state" are about the whole log: the summary links to its entries. */
+        struct errors shown = ERRORS_INIT;
+        for (size_t i = 0; i < errors.count; i++) {
+            const char *where = errors.items[i].where;
+            bool whole = strcmp(where, "id") == 0 || strcmp(where, "state") == 0;
+            errors_add(&shown, whole ? "entries" : where, "%s", errors.items[i].message);
+        }
+        hours_page(request, id, &f, &shown, r == COACHING_OK ? 422 : coaching_http_status(r));
+        errors_free(&shown);
+    }
+    errors_free(&found);
+    errors_free(&errors);
+}
+
+void page_hours_verify(struct request *request)
+{
+    int64_t id = api_param_id(request, 0), activity_id = api_param_id(request, 1);
+    struct errors found = ERRORS_INIT, errors = ERRORS_INIT;
+    struct actor actor;
+    struct accounts_env env = env_for(request, &actor);
+    enum coaching_result r =
+        activity_id > 0 ? activities_verify(&env, request->caller, id, activity_id, &found) : COACHING_NOT_FOUND;
+    if (r == COACHING_OK)
+        reply_redirect(request, text_printf(request, "/enrolments/%" PRId64 "/hours?notice=verified", id));
+    else if (r == COACHING_NOT_FOUND)
+        not_found(request);
+    else if (r == COACHING_ERROR)
+        unavailable(request);
+    else {
+        errors_at(&errors, &found, "entries");
+        if (errors.count == 0)
+            errors_add(&errors, "entries", "This entry cannot be verified as it is now");
+        hours_page(request, id, NULL, &errors, coaching_http_status(r));
+    }
+    errors_free(&found);
+    errors_free(&errors);
+}
+
+/* ---- /account/calendar ---- */
+
+/* new_url: the address just made, shown this once; NULL otherwise. */
+static void calendar_page(struct request *request, const char *new_url, int status)
+{
+    int64_t created_at = 0;
+    enum store_status s = store_calendar_feed_get(request->worker->store, request->caller->user_id, &created_at);
+    if (s != STORE_OK && s != STORE_NOT_FOUND) {
+        unavailable(request);
+        return;
+    }
+    bool exists = s == STORE_OK;
+    struct page page;
+    begin(&page, "Your calendar", SECTION_ACCOUNT, NULL);
+    breadcrumbs(&page, request, "/account", "Your account", NULL, NULL);
+    static const struct notice notices[] = {
+        {"revoked", "Your calendar address is revoked: it no longer works."},
+        {"none", "You had no calendar address to revoke."},
+    };
+    const char *notice = new_url ? NULL : notice_for(request, notices, 2);
+    if (notice != NULL)
+        page_notice(&page, "success", notice);
+    struct buf *b = &page.body;
+    html_printf(b, "<h1 class=\"govuk-heading-l\">Your calendar</h1><p class=\"govuk-body\">Your calendar address "
+                   "lets Outlook, Google Calendar or Apple Calendar show the events you are booked on or run and your "
+                   "coaching sessions, and keep them up to date when they change or are cancelled.</p>"
+                   "<p class=\"govuk-body\">Anyone who has the address can read your calendar, so keep it to "
+                   "yourself. It is shown only once, when you make it.</p>");
+    if (new_url != NULL)
+        html_printf(b,
+                    "<div class=\"govuk-panel govuk-panel--confirmation govuk-!-text-align-left\"><h2 "
+                    "class=\"govuk-panel__title govuk-!-font-size-27\">Your calendar address</h2><div "
+                    "class=\"govuk-panel__body govuk-!-font-size-19\"><p class=\"npq-token\" "
+                    "data-testid=\"calendar-url\">%s</p><p>Copy it now and subscribe to it in your calendar: it will "
+                    "not be shown again.</p></div></div>",
+                    new_url);
+    else if (exists)
+        html_printf(b,
+                    "<p class=\"govuk-body\" data-testid=\"calendar-state\">You made a calendar address on %s. If "
+                    "you no longer have it, make a new one: the old one then stops working.</p>",
+                    uk_moment(request, created_at));
+    else
+        html_printf(b,
+                    "<p class=\"govuk-body\" data-testid=\"calendar-state\">You do not have a calendar address.</p>");
+    post_button(b, request, "/account/calendar",
+                exists || new_url ? "Make a new calendar address" : "Make a calendar address", NULL,
+                exists || new_url ? "secondary" : NULL);
+    if (exists || new_url)
+        post_button(b, request, "/account/calendar/revoke", "Stop my calendar address working", NULL, "warning");
+    html_printf(b, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/delivery\">Events</a> · <a "
+                   "class=\"govuk-link\" href=\"/coaching\">Coaching</a></p>");
+    page_send(request, &page, status);
+}
+
+void page_account_calendar(struct request *request)
+{
+    calendar_page(request, NULL, 200);
+}
+
+void page_account_calendar_create(struct request *request)
+{
+    struct actor actor = api_actor(request);
+    char url[1024];
+    if (notify_calendar_feed_create(request->worker->store, &actor, request->caller->user_id,
+                                    request->worker->settings->base_url, api_now(), url, sizeof(url)) != STORE_OK) {
+        unavailable(request);
+        return;
+    }
+    reply_header(request, "cache-control", "no-store");
+    calendar_page(request, request_strndup(request, str_of(url)), 201);
+}
+
+void page_account_calendar_revoke(struct request *request)
+{
+    struct actor actor = api_actor(request);
+    enum store_status s =
+        store_calendar_feed_revoke(request->worker->store, &actor, request->caller->user_id, api_now());
+    if (s == STORE_OK)
+        reply_redirect(request, "/account/calendar?notice=revoked");
+    else if (s == STORE_NOT_FOUND)
+        reply_redirect(request, "/account/calendar?notice=none");
+    else
+        unavailable(request);
+}
