@@ -107,6 +107,36 @@ void api_event_booking_cancel(struct request *request);
 void api_event_attendance_get(struct request *request);
 void api_event_attendance_put(struct request *request);
 
+/* Awards, verification, Master's credits and transcripts (awards.c) */
+void api_award_check(struct request *request);
+void api_awards_create(struct request *request);
+void api_awards_list(struct request *request);
+void api_award_get(struct request *request);
+void api_award_certificate(struct request *request);
+void api_verify(struct request *request);
+void api_module_credits_list(struct request *request);
+void api_module_credits_set(struct request *request);
+void api_participant_transcript(struct request *request);
+
+/* Assessment: tasks, submissions and their files, feedback, marks, release, the marking queue
+ * (assessment.c) */
+void api_assessment_tasks_list(struct request *request);
+void api_assessment_tasks_create(struct request *request);
+void api_assessment_task_get(struct request *request);
+void api_assessment_task_update(struct request *request);
+void api_submissions_list(struct request *request);
+void api_submissions_create(struct request *request);
+void api_submission_get(struct request *request);
+void api_submission_update(struct request *request);
+void api_submission_files_add(struct request *request);
+void api_submission_file_get(struct request *request);
+void api_submission_file_delete(struct request *request);
+void api_submission_submit(struct request *request);
+void api_submission_feedback_create(struct request *request);
+void api_submission_marks_create(struct request *request);
+void api_submission_release(struct request *request);
+void api_marking_queue(struct request *request);
+
 /* A venue as the API shows it (venues.c). */
 json_t *api_venue_json(const struct venue *venue);
 

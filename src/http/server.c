@@ -228,6 +228,9 @@ int server_run(const struct server_options *options)
     h2o_globalconf_t config;
     h2o_config_init(&config);
     config.server_name = h2o_iovec_init(H2O_STRLIT("npq"));
+    /* h2o buffers a request body whole before any handler sees it: refuse more than the largest
+     * upload (a 20 MiB file) rather than hold up to its default of 1 GiB in memory. */
+    config.max_request_entity_size = 24 * 1024 * 1024;
     h2o_hostconf_t *host = h2o_config_register_host(&config, h2o_iovec_init(H2O_STRLIT("default")), 65535);
     h2o_pathconf_t *path = h2o_config_register_path(host, "/", 0);
     struct handler *handler = (struct handler *)h2o_create_handler(path, sizeof(*handler));

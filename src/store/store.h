@@ -852,4 +852,300 @@ enum store_status store_notifications_due(struct store *store, int64_t now, int6
  */
 enum store_status store_notification_record(struct store *store, const struct notification *n, int64_t now);
 
+/* Awards, credits and transcripts */
+
+/* A qualification awarded: one per enrolment, with its certificate number and the secret code of
+ * its public verification address. */
+struct award {
+    int64_t id;
+    const char *certificate_number; /* "NPQSL-2027-000042-7" */
+    const char *verification_code;  /* the secret in /verify/CODE */
+    int64_t participant_id;
+    const char *participant_name;
+    const char *participant_email;
+    int64_t enrolment_id;
+    const char *qualification; /* its code */
+    const char *awarded_on;    /* YYYY-MM-DD */
+    int64_t awarded_by;        /* 0 when the command line or the system */
+    int64_t created_at;
+};
+
+/*
+ * What the database knows towards an award, beyond completed modules (store_completions), for
+ * award_check. The final assessment is passed when a released result of "pass" exists for a
+ * version the participant submitted to a final task of this qualification. Events attended are
+ * those marked present or late, not cancelled, of the enrolment's cohort and of every cohort it
+ * was in before (a deferral resumes in a later cohort), counted by kind.
+ */
+struct award_evidence {
+    bool final_assessment_passed;
+    int face_to_face_attended;
+    int virtual_attended;
+};
+enum store_status store_award_evidence(struct store *store, int64_t enrolment_id, int64_t participant_id,
+                                       const char *qualification, struct award_evidence *out);
+
+/*
+ * Records an award (sets a->id, and a->certificate_number in arena), inside the caller's
+ * transaction or its own. The number is award_certificate_number(qualification, year, id): its
+ * serial is the row's id, so no two awards ever share one. a->participant_id, enrolment_id,
+ * qualification, awarded_on and verification_code are the caller's. STORE_CONFLICT when the
+ * enrolment already has an award (or, never in practice, the code is taken).
+ */
+enum store_status store_award_create(struct store *store, const struct actor *actor, struct award *a, int year,
+                                     struct arena *arena, int64_t now);
+/* An award by id; strings in arena. */
+enum store_status store_award_get(struct store *store, int64_t id, struct arena *arena, struct award *out);
+/* The award of an enrolment; STORE_NOT_FOUND when it has none. */
+enum store_status store_award_for_enrolment(struct store *store, int64_t enrolment_id, struct arena *arena,
+                                            struct award *out);
+/* The award whose verification code is code (compared exactly); STORE_NOT_FOUND for any other. */
+enum store_status store_award_find_by_code(struct store *store, const char *code, struct arena *arena,
+                                           struct award *out);
+/* Awards newest first (of one participant when participant_id is not 0), at most limit (500),
+ * with the total that match. */
+enum store_status store_award_list(struct store *store, int64_t participant_id, size_t limit, size_t offset,
+                                   struct arena *arena, struct award **out, size_t *count, size_t *total);
+
+/* The Master's credit a completed module is worth, as agreed with a university. */
+struct module_credit {
+    const char *module; /* its code */
+    int credits;
+    const char *awarding_body; /* "" when not named */
+    int64_t updated_at;
+};
+/* Sets (or replaces) a module's credit; audited. */
+enum store_status store_module_credit_set(struct store *store, const struct actor *actor, const char *module,
+                                          int credits, const char *awarding_body, int64_t now);
+/* Every credit set, by module code. */
+enum store_status store_module_credit_list(struct store *store, struct arena *arena, struct module_credit **out,
+                                           size_t *count);
+
+/* Hours a participant logged against one module, over all their enrolments, in quarter hours. */
+struct module_hours {
+    const char *module;
+    int64_t verified_quarter_hours;
+    int64_t unverified_quarter_hours;
+};
+/* Logged hours per module for a participant, by module code. */
+enum store_status store_module_hours(struct store *store, int64_t participant_id, struct arena *arena,
+                                     struct module_hours **out, size_t *count);
+
+/* Assessment: tasks, submissions, marks, results */
+
+#include "domain/assessment.h" /* task kinds, outcomes, submission states */
+
+struct assessment_criterion {
+    const char *title;
+    const char *descriptor; /* what meeting it looks like; "" when none */
+};
+
+/* A piece of assessed work set for a module, or a qualification's final assessment. */
+struct assessment_task {
+    int64_t id;
+    enum task_kind kind;
+    const char *target; /* a module code, or a qualification code for a final assessment */
+    const char *title;
+    const char *brief; /* Markdown */
+    int64_t deadline;  /* UTC seconds */
+    int word_limit;    /* 0: none */
+    int max_resubmissions;
+    int moderation_percent;
+    struct assessment_criterion *criteria; /* in order: position i + 1 */
+    size_t criteria_count;
+    int64_t created_at;
+    int64_t updated_at;
+    int64_t versions_submitted; /* read only: versions submitted against the task so far */
+};
+
+/* Creates a task with its criteria (sets t->id). */
+enum store_status store_task_create(struct store *store, const struct actor *actor, struct assessment_task *t,
+                                    int64_t now);
+/* Replaces a task's title, brief, deadline, limits and moderation share, and with
+ * replace_criteria its criteria: STORE_CONFLICT then when a version was already submitted against
+ * it (work is marked against the criteria it was written to). STORE_NOT_FOUND when there is none. */
+enum store_status store_task_update(struct store *store, const struct actor *actor, const struct assessment_task *t,
+                                    bool replace_criteria, int64_t now);
+/* A task with its criteria; strings in arena. */
+enum store_status store_task_get(struct store *store, int64_t id, struct arena *arena, struct assessment_task *out);
+/* Tasks of one module or qualification (target NULL: every task), by deadline, with criteria. */
+enum store_status store_task_list(struct store *store, const char *target, struct arena *arena,
+                                  struct assessment_task **out, size_t *count);
+
+/* A participant's work on one task in one enrolment: the draft and what is known of its versions. */
+struct submission {
+    int64_t id;
+    int64_t task_id;
+    const char *task_title;
+    int64_t enrolment_id;
+    int64_t participant_id;
+    const char *participant_name;
+    const char *participant_email;
+    const char *activity;
+    const char *draft_text;
+    enum submission_state state;
+    int64_t created_at;
+    int64_t updated_at;
+    int versions;                /* read only: versions submitted */
+    int64_t latest_version_id;   /* read only: 0 when none */
+    int64_t latest_submitted_at; /* read only: 0 when none */
+};
+
+/* Starts a draft (sets s->id; task_id, enrolment_id and participant_id are the caller's).
+ * STORE_CONFLICT when the enrolment already has a submission for the task (its id in *existing),
+ * STORE_NOT_FOUND when the task or enrolment does not exist. */
+enum store_status store_submission_create(struct store *store, const struct actor *actor, struct submission *s,
+                                          int64_t now, int64_t *existing);
+enum store_status store_submission_get(struct store *store, int64_t id, struct arena *arena, struct submission *out);
+
+struct submission_filter {
+    int64_t task_id; /* 0: any */
+    bool all;        /* every participant's (assessors, administrators) */
+    int64_t user_id; /* otherwise: this person's own, and their coachees' when coach */
+    bool coach;
+};
+/* Submissions matching filter, the latest change first (at most 1000). */
+enum store_status store_submission_list(struct store *store, const struct submission_filter *filter,
+                                        struct arena *arena, struct submission **out, size_t *count);
+
+/* Saves the draft's activity and text (NULL keeps either). STORE_CONFLICT unless it is a draft. */
+enum store_status store_submission_save_draft(struct store *store, const struct actor *actor, int64_t id,
+                                              const char *activity, const char *text, int64_t now);
+
+/* A file attached to the draft (version_id 0) or submitted with a version. */
+struct submission_file {
+    int64_t id;
+    int64_t submission_id;
+    int64_t version_id;
+    const char *name;
+    const char *content_type;
+    int64_t size;
+    const char *sha256; /* hex */
+    int64_t created_at;
+};
+/* Attaches a file to the draft (sets f->id). STORE_CONFLICT unless the submission is a draft,
+ * STORE_NOT_FOUND when there is none. */
+enum store_status store_submission_file_add(struct store *store, const struct actor *actor, struct submission_file *f,
+                                            const void *data, int64_t now);
+/* Removes a draft's file. STORE_NOT_FOUND when it is not one of the draft's files; STORE_CONFLICT
+ * unless the submission is a draft. */
+enum store_status store_submission_file_delete(struct store *store, const struct actor *actor, int64_t submission_id,
+                                               int64_t file_id, int64_t now);
+/* Every file of a submission, the draft's and its versions', oldest first (without their bytes). */
+enum store_status store_submission_files(struct store *store, int64_t submission_id, struct arena *arena,
+                                         struct submission_file **out, size_t *count);
+/* One file with its bytes (*data in arena). */
+enum store_status store_submission_file_get(struct store *store, int64_t submission_id, int64_t file_id,
+                                            struct arena *arena, struct submission_file *out, const void **data);
+
+/* A submitted version, never changed once written, and its released result if any. */
+struct submission_version {
+    int64_t id;
+    int64_t submission_id;
+    int number;
+    const char *text;
+    const char *text_sha256;
+    int64_t word_count;
+    int64_t submitted_at;
+    bool late;
+    const char *receipt;
+    bool has_result; /* read only: the released result */
+    enum mark_outcome result;
+    int64_t released_at;
+};
+/*
+ * Writes version v (number, text, text_sha256, word_count, late, receipt; sets v->id), moves the
+ * draft's files to it and moves the submission from from_state to SUBMITTED, inside the caller's
+ * transaction or its own. STORE_CONFLICT when the submission is no longer in from_state or the
+ * number is taken (someone submitted meanwhile).
+ */
+enum store_status store_submission_submit(struct store *store, const struct actor *actor, struct submission_version *v,
+                                          enum submission_state from_state, int64_t now);
+/* A submission's versions, oldest first, with their results. */
+enum store_status store_submission_versions(struct store *store, int64_t submission_id, struct arena *arena,
+                                            struct submission_version **out, size_t *count);
+
+/* A coach's formative feedback, on the draft (version_id 0) or on a version. */
+struct submission_feedback {
+    int64_t id;
+    int64_t submission_id;
+    int64_t version_id;
+    int version_number; /* read only: 0 for the draft */
+    int64_t author_id;
+    const char *author_name;
+    const char *body; /* Markdown */
+    int64_t created_at;
+};
+/* Adds feedback (sets f->id). STORE_NOT_FOUND when the version is not one of the submission's. */
+enum store_status store_submission_feedback_add(struct store *store, const struct actor *actor,
+                                                struct submission_feedback *f, int64_t now);
+/* A submission's feedback, oldest first. */
+enum store_status store_submission_feedback_list(struct store *store, int64_t submission_id, struct arena *arena,
+                                                 struct submission_feedback **out, size_t *count);
+
+enum mark_role { MARK_ASSESSOR, MARK_MODERATOR };
+const char *mark_role_name(enum mark_role role); /* "assessor", "moderator" */
+
+struct mark_criterion {
+    bool met;
+    const char *comment; /* "" when none */
+};
+/* An assessor's or moderator's marking of one version. */
+struct mark {
+    int64_t id;
+    int64_t version_id;
+    int version_number; /* read only */
+    int64_t marker_id;
+    const char *marker_name;
+    enum mark_role role;
+    enum mark_outcome outcome;
+    const char *feedback;            /* Markdown, for the participant */
+    struct mark_criterion *criteria; /* by position */
+    size_t criteria_count;
+    int64_t created_at;
+};
+/*
+ * Records a mark with its criteria (sets m->id) and moves the submission from from_state to
+ * to_state, in one transaction (the caller's or its own). STORE_CONFLICT when the version already
+ * has a mark in that role or the submission is no longer in from_state.
+ */
+enum store_status store_mark_add(struct store *store, const struct actor *actor, int64_t submission_id, struct mark *m,
+                                 enum submission_state from_state, enum submission_state to_state, int64_t now);
+/* Every mark of a submission's versions, by version then role, with criteria. */
+enum store_status store_marks(struct store *store, int64_t submission_id, struct arena *arena, struct mark **out,
+                              size_t *count);
+
+/*
+ * Writes the released result of a version and moves its submission from from_state to to_state
+ * (RELEASED, or DRAFT for a referral that may be resubmitted), in one transaction (the caller's
+ * or its own). STORE_CONFLICT when the version already has a result or the submission moved on.
+ */
+enum store_status store_result_release(struct store *store, const struct actor *actor, int64_t submission_id,
+                                       int64_t version_id, enum mark_outcome outcome, enum submission_state from_state,
+                                       enum submission_state to_state, int64_t now);
+
+/* A version waiting for its assessor (SUBMITTED) or, once marked, perhaps for a moderator. */
+struct marking_item {
+    int64_t submission_id;
+    enum submission_state state; /* SUBMITTED or MARKED */
+    int64_t task_id;
+    const char *task_title;
+    enum task_kind task_kind;
+    const char *task_target;
+    int moderation_percent;
+    int64_t participant_id;
+    const char *participant_name;
+    int64_t version_id;
+    int version_number;
+    int64_t submitted_at;
+    bool late;
+    int64_t assessor_id; /* MARKED: who marked it, and how (for assessment_needs_moderation) */
+    const char *assessor_name;
+    enum mark_outcome assessor_outcome;
+};
+/* Every submission SUBMITTED or MARKED with its latest version, the oldest submitted first (at
+ * most 1000). Which marked ones need moderating is the caller's to decide. */
+enum store_status store_marking_queue(struct store *store, struct arena *arena, struct marking_item **out,
+                                      size_t *count);
+
 #endif
