@@ -10,8 +10,10 @@ packages=(
   # libraries
   libh2o-evloop-dev libssl-dev libsqlite3-dev libjansson-dev libsodium-dev libcmark-dev
   libcurl4-openssl-dev libcairo2-dev libcsv-dev libpq-dev
+  # the fonts certificates and transcripts are drawn in (src/pdf)
+  fonts-dejavu-core
   # tests and benchmarks
-  libcmocka-dev nodejs npm chromium python3-aiosmtpd wrk nginx-light curl sqlite3
+  libcmocka-dev nodejs npm chromium python3-aiosmtpd wrk nginx-light curl sqlite3 poppler-utils
 )
 
 missing=()

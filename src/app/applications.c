@@ -168,8 +168,7 @@ enum store_status applications_step(const struct accounts_env *env, const struct
                                               reason, env->now);
         if (status == STORE_CONFLICT)
             errors_add(errors, "state",
-                       "Someone else changed this application at the same time. Reload it and try ."
-                       "again");
+                       "Someone else changed this application at the same time. Reload it and try again.");
         if (status == STORE_OK && step == STEP_SUBMIT && a.sponsor_email != NULL)
             status = email_sponsor(env, catalogue, &a);
         if (status == STORE_OK && step == STEP_ENROL)
@@ -232,8 +231,7 @@ enum store_status enrolments_step(const struct accounts_env *env, int64_t id, en
         status = store_enrolment_transition(env->store, env->actor, id, &change, env->now);
         if (status == STORE_CONFLICT)
             errors_add(errors, "state",
-                       "Someone else changed this enrolment at the same time. Reload it and try ."
-                       "again");
+                       "Someone else changed this enrolment at the same time. Reload it and try again.");
     }
     arena_release(&arena);
     return status;

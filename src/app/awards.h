@@ -1,0 +1,121 @@
+/*
+ * Awards as use cases: whether an enrolment's qualification may be awarded (the facts gathered
+ * from completions, released results and registers, judged by award_check), making the award
+ * (the award with its certificate number and verification code, the enrolment completed, the
+ * audit and the participant's email, in one transaction), what a certificate and a transcript
+ * show. The API, the pages and the PDFs share these, so a certificate says the same wherever it
+ * is read.
+ */
+#ifndef NPQ_APP_AWARDS_H
+#define NPQ_APP_AWARDS_H
+
+#include "app/accounts.h"
+#include "domain/assessment.h"
+
+enum {
+    AWARDS_DATE_TEXT = 32,  /* "23 September 2026" */
+    AWARDS_WHY_TEXT = 1024, /* award_check's explanation */
+};
+
+/* "2026-11-23" as "23 November 2026"; anything else is copied as it is. */
+void awards_date_words(const char *date, char out[AWARDS_DATE_TEXT]);
+
+/* Hours from quarter hours as people write them: "12", "7.5", "0.25". */
+void awards_hours_text(int64_t quarter_hours, char out[AWARDS_DATE_TEXT]);
+
+/* The public verification address of a certificate: BASE_URL/verify/CODE, in arena. */
+const char *awards_verify_url(const char *base_url, const char *code, struct arena *arena);
+
+/* The provider's name as documents print it: the organisation of kind provider, else "NPQ provider". */
+const char *awards_provider_name(struct store *store, struct arena *arena);
+
+/* The award whose verification code is code; STORE_NOT_FOUND for anything else, including text
+ * that could not be a code (checked before the database is asked). */
+enum store_status awards_find_by_code(struct store *store, const char *code, struct arena *arena, struct award *out);
+
+/* Where an enrolment stands against its qualification's award rule. */
+struct award_status {
+    struct enrolment enrolment;
+    const struct catalogue_qualification *qualification; /* NULL for a module studied alone */
+    struct award_facts facts;
+    bool eligible;
+    char why[AWARDS_WHY_TEXT]; /* "needs 1 more elective, ...", or "all requirements met" */
+    bool awarded;              /* an award exists already: then award is it */
+    struct award award;
+};
+
+/* Gathers the facts of an enrolment and judges them (nothing is written). STORE_NOT_FOUND when
+ * there is no such enrolment. Strings in arena. */
+enum store_status awards_check(const struct accounts_env *env, const struct catalogue *catalogue, int64_t enrolment_id,
+                               struct arena *arena, struct award_status *out);
+
+/* Why awards_make refused. */
+enum award_refusal {
+    AWARD_REFUSED_NONE,
+    AWARD_REFUSED_ALREADY, /* the enrolment has its award (409) */
+    AWARD_REFUSED_STATE,   /* the enrolment is deferred or withdrawn (409) */
+    AWARD_REFUSED_RULES,   /* requirements are not met, or nothing to award (422) */
+};
+
+/*
+ * Awards the qualification of an enrolment when award_check allows it. In one transaction: the
+ * award (its certificate number made from the qualification, the year and its id; a random
+ * verification code), the enrolment moved to completed (unless it already is), the audit events
+ * and an email to the participant with the verification address. Facts are read inside the
+ * transaction, so two requests at once cannot both award.
+ * Returns STORE_OK with *out; STORE_CONFLICT with *refusal and the reason in why; STORE_NOT_FOUND
+ * when there is no such enrolment; STORE_ERROR. Strings in arena.
+ */
+enum store_status awards_make(const struct accounts_env *env, const struct catalogue *catalogue, int64_t enrolment_id,
+                              struct arena *arena, struct award *out, enum award_refusal *refusal,
+                              char why[AWARDS_WHY_TEXT]);
+
+/* What a certificate says (and what its public verification confirms): text only, in arena. */
+struct certificate {
+    const char *provider;
+    const char *name;
+    const char *qualification; /* the title */
+    const char *awarded_on;    /* "23 November 2026" */
+    const char *number;
+    const char *verify_url;
+};
+void awards_certificate(const struct accounts_env *env, const struct catalogue *catalogue, const struct award *award,
+                        struct arena *arena, struct certificate *out);
+
+/* A participant's record of study. */
+struct transcript_module {
+    const char *code;
+    const char *title;
+    const char *completed_on; /* YYYY-MM-DD */
+    int64_t verified_quarter_hours;
+    int64_t unverified_quarter_hours;
+    bool has_credit; /* a Master's credit equivalence is set for the module */
+    int credits;
+    const char *awarding_body; /* "" when not named */
+};
+struct transcript_award {
+    int64_t id;
+    const char *qualification_code;
+    const char *qualification_title;
+    const char *certificate_number;
+    const char *awarded_on; /* YYYY-MM-DD */
+    const char *verify_url;
+};
+struct transcript {
+    int64_t participant_id;
+    const char *name;
+    const char *provider;
+    const char *generated_on;          /* YYYY-MM-DD */
+    struct transcript_module *modules; /* completed modules, oldest first */
+    size_t module_count;
+    int total_credits;
+    struct transcript_award *awards; /* oldest first */
+    size_t award_count;
+};
+
+/* Completed modules with dates, hours logged against each (verified and not) and the credit each
+ * is worth, and awards. STORE_NOT_FOUND when there is no such person. Everything in arena. */
+enum store_status awards_transcript(const struct accounts_env *env, const struct catalogue *catalogue,
+                                    int64_t participant_id, struct arena *arena, struct transcript *out);
+
+#endif
