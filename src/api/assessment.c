@@ -10,6 +10,7 @@
 
 #include "app/assessment.h"
 #include "http/reply.h"
+#include "lib/date.h"
 #include "http/worker.h"
 #include "lib/markdown.h"
 
@@ -47,39 +48,13 @@ static struct accounts_env env_of(struct request *request, struct actor *actor)
 
 /* Reading bodies */
 
-/* "2027-01-10T09:00:00Z" as UTC seconds: exactly that shape, a real date and time. */
-static bool parse_utc(const char *text, int64_t *out)
-{
-    static const char shape[] = "9999-99-99T99:99:99Z";
-    if (text == NULL || strlen(text) != sizeof(shape) - 1)
-        return false;
-    for (size_t i = 0; shape[i]; i++)
-        if (shape[i] == '9' ? text[i] < '0' || text[i] > '9' : text[i] != shape[i])
-            return false;
-    int year = (text[0] - '0') * 1000 + (text[1] - '0') * 100 + (text[2] - '0') * 10 + (text[3] - '0');
-    struct tm tm = {.tm_year = year - 1900,
-                    .tm_mon = (text[5] - '0') * 10 + (text[6] - '0') - 1,
-                    .tm_mday = (text[8] - '0') * 10 + (text[9] - '0'),
-                    .tm_hour = (text[11] - '0') * 10 + (text[12] - '0'),
-                    .tm_min = (text[14] - '0') * 10 + (text[15] - '0'),
-                    .tm_sec = (text[17] - '0') * 10 + (text[18] - '0')};
-    struct tm check = tm;
-    time_t t = timegm(&check);
-    /* timegm rolls 31 April over into May: a real time comes back as it went in. */
-    if (t <= 0 || check.tm_mday != tm.tm_mday || check.tm_mon != tm.tm_mon || check.tm_hour != tm.tm_hour ||
-        check.tm_min != tm.tm_min || check.tm_sec != tm.tm_sec)
-        return false;
-    *out = (int64_t)t;
-    return true;
-}
-
 static void time_member(json_t *body, const char *key, int64_t *out, struct errors *errors)
 {
     const char *text = NULL;
     size_t before = errors->count;
     if (!api_member_text(body, key, &text, errors) || errors->count > before || text == NULL)
         return;
-    if (!parse_utc(text, out))
+    if (!date_parse_utc(text, false, out))
         errors_add(errors, key, "Give the time in UTC as YYYY-MM-DDTHH:MM:SSZ, like 2027-01-10T09:00:00Z");
 }
 

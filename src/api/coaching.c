@@ -9,6 +9,7 @@
 
 #include "app/coaching.h"
 #include "http/reply.h"
+#include "lib/date.h"
 #include "http/worker.h"
 #include "lib/markdown.h"
 
@@ -40,34 +41,6 @@ void api_reply_coaching(struct request *request, enum coaching_result result, co
     reply_error(request, 503, "unavailable", "The database could not complete this. Try again shortly.");
 }
 
-/* "2026-11-23T11:00:00Z" (seconds optional, "+00:00" for "Z" accepted) as UTC seconds; false when
- * it is not such a time. */
-static bool parse_utc(const char *text, int64_t *out)
-{
-    int y, mo, d, h, mi, s = 0, used = 0;
-    if (text == NULL || strlen(text) > 32)
-        return false;
-    if (sscanf(text, "%4d-%2d-%2dT%2d:%2d%n", &y, &mo, &d, &h, &mi, &used) != 5 || used != 16)
-        return false;
-    const char *rest = text + used;
-    if (rest[0] == ':') {
-        int more = 0;
-        if (sscanf(rest, ":%2d%n", &s, &more) != 1 || more != 3)
-            return false;
-        rest += more;
-    }
-    if (strcmp(rest, "Z") != 0 && strcmp(rest, "+00:00") != 0)
-        return false;
-    if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59)
-        return false;
-    struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h, .tm_min = mi, .tm_sec = s};
-    time_t t = timegm(&tm);
-    if (t == (time_t)-1 || tm.tm_mday != d) /* 31 April rolls over into May */
-        return false;
-    *out = (int64_t)t;
-    return true;
-}
-
 /* Reads an optional time member into *out (left alone when absent); adds an error when it is
  * there but not a UTC time. */
 static void time_member(json_t *body, const char *key, int64_t *out, struct errors *errors)
@@ -75,7 +48,7 @@ static void time_member(json_t *body, const char *key, int64_t *out, struct erro
     json_t *value = json_object_get(body, key);
     if (value == NULL || json_is_null(value))
         return;
-    if (!parse_utc(json_string_value(value), out))
+    if (!date_parse_utc(json_string_value(value), false, out))
         errors_add(errors, key, "Give the time in UTC as YYYY-MM-DDTHH:MM:SSZ, like 2026-11-23T11:00:00Z");
 }
 

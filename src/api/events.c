@@ -9,6 +9,7 @@
 
 #include "app/delivery.h"
 #include "http/reply.h"
+#include "lib/date.h"
 #include "http/worker.h"
 
 #include <stdio.h>
@@ -48,38 +49,6 @@ bool api_member_int(json_t *body, const char *key, int64_t *out, struct errors *
     return true;
 }
 
-/*
- * "2027-01-10T09:00:00Z" as seconds since 1970: exactly that shape, UTC, a real date and time.
- * With date_alone, "2027-01-10" (its midnight) is taken too.
- */
-static bool parse_time(const char *text, bool date_alone, int64_t *out)
-{
-    static const char shape[] = "9999-99-99T99:99:99Z";
-    size_t len = text ? strlen(text) : 0;
-    if (len != sizeof(shape) - 1 && !(date_alone && len == 10))
-        return false;
-    for (size_t i = 0; i < len; i++)
-        if (shape[i] == '9' ? text[i] < '0' || text[i] > '9' : text[i] != shape[i])
-            return false;
-    struct tm tm = {0};
-    tm.tm_year = (text[0] - '0') * 1000 + (text[1] - '0') * 100 + (text[2] - '0') * 10 + (text[3] - '0') - 1900;
-    tm.tm_mon = (text[5] - '0') * 10 + (text[6] - '0') - 1;
-    tm.tm_mday = (text[8] - '0') * 10 + (text[9] - '0');
-    if (len > 10) {
-        tm.tm_hour = (text[11] - '0') * 10 + (text[12] - '0');
-        tm.tm_min = (text[14] - '0') * 10 + (text[15] - '0');
-        tm.tm_sec = (text[17] - '0') * 10 + (text[18] - '0');
-    }
-    struct tm check = tm;
-    time_t t = timegm(&check);
-    /* timegm rolls 31 April over into May; a real date comes back as it went in. */
-    if (t <= 0 || check.tm_mday != tm.tm_mday || check.tm_mon != tm.tm_mon || check.tm_hour != tm.tm_hour ||
-        check.tm_min != tm.tm_min || check.tm_sec != tm.tm_sec)
-        return false;
-    *out = (int64_t)t;
-    return true;
-}
-
 static bool time_member(json_t *body, const char *key, int64_t *out, struct errors *errors)
 {
     const char *text;
@@ -87,7 +56,7 @@ static bool time_member(json_t *body, const char *key, int64_t *out, struct erro
     if (!api_member_text(body, key, &text, errors))
         return false;
     *out = 0;
-    if (errors->count == before && text != NULL && !parse_time(text, false, out))
+    if (errors->count == before && text != NULL && !date_parse_utc(text, false, out))
         errors_add(errors, key, "Enter the time in UTC as YYYY-MM-DDTHH:MM:SSZ, like 2027-01-10T09:00:00Z");
     return true;
 }
@@ -312,7 +281,7 @@ void api_events_list(struct request *request)
     int64_t *values[] = {&filter.from, &filter.to};
     for (size_t i = 0; i < 2; i++) {
         const char *text = form_get(query, names[i]);
-        if (text != NULL && *text != '\0' && !parse_time(text, true, values[i]))
+        if (text != NULL && *text != '\0' && !date_parse_utc(text, true, values[i]))
             errors_add(&errors, names[i], "Give a date (2027-01-10) or a UTC time (2027-01-10T09:00:00Z)");
     }
     if (errors.count > 0) {
