@@ -22,6 +22,7 @@ struct db_stmt {
 struct db {
     sqlite3 *handle;
     char error[256];
+    bool used; /* a statement was prepared since the last db_busy_statement: only then look */
     struct {
         const char *sql;
         struct db_stmt stmt;
@@ -76,6 +77,7 @@ const char *db_error(const struct db *db)
 
 struct db_stmt *db_prepare(struct db *db, const char *sql)
 {
+    db->used = true;
     for (size_t i = 0; i < db->cached; i++)
         if (db->cache[i].sql == sql) {
             sqlite3_reset(db->cache[i].stmt.stmt);
@@ -185,6 +187,10 @@ int64_t db_changes(struct db *db)
 
 const char *db_busy_statement(struct db *db)
 {
+    /* Cached catalogue reads touch no statement; they should not pay for a scan of them all. */
+    if (!db->used)
+        return NULL;
+    db->used = false;
     const char *found = NULL;
     for (sqlite3_stmt *s = sqlite3_next_stmt(db->handle, NULL); s != NULL; s = sqlite3_next_stmt(db->handle, s))
         if (sqlite3_stmt_busy(s)) {
