@@ -301,7 +301,9 @@ void api_participant_transcript(struct request *request)
     struct actor actor;
     struct accounts_env env = env_for(request, &actor);
     struct transcript t;
-    enum store_status s = awards_transcript(&env, c, api_param_id(request, 0), request_arena(request), &t);
+    int64_t participant = api_param_id(request, 0);
+    bool theirs = participant == request->caller->user_id || caller_has(request->caller, ROLE_ADMIN);
+    enum store_status s = awards_transcript(&env, c, participant, theirs, request_arena(request), &t);
     if (s != STORE_OK) {
         api_reply_store_status(request, s, "participant");
         return;
@@ -321,7 +323,7 @@ void api_participant_transcript(struct request *request)
     json_t *awards = json_array();
     for (size_t i = 0; i < t.award_count; i++) {
         const struct transcript_award *a = &t.awards[i];
-        json_array_append_new(awards, json_pack("{s:I, s:o, s:s, s:s, s:s}", "id", (json_int_t)a->id, "qualification",
+        json_array_append_new(awards, json_pack("{s:I, s:o, s:s, s:s, s:s?}", "id", (json_int_t)a->id, "qualification",
                                                 qualification_json(c, a->qualification_code), "certificate_number",
                                                 a->certificate_number, "awarded_on", a->awarded_on, "verification_url",
                                                 a->verify_url));

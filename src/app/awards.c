@@ -265,7 +265,8 @@ void awards_certificate(const struct accounts_env *env, const struct catalogue *
 }
 
 enum store_status awards_transcript(const struct accounts_env *env, const struct catalogue *catalogue,
-                                    int64_t participant_id, struct arena *arena, struct transcript *out)
+                                    int64_t participant_id, bool with_verification, struct arena *arena,
+                                    struct transcript *out)
 {
     memset(out, 0, sizeof(*out));
     struct user person;
@@ -327,7 +328,7 @@ enum store_status awards_transcript(const struct accounts_env *env, const struct
             .qualification_title = q ? q->title : a->qualification,
             .certificate_number = a->certificate_number,
             .awarded_on = a->awarded_on,
-            .verify_url = awards_verify_url(env->base_url, a->verification_code, arena),
+            .verify_url = with_verification ? awards_verify_url(env->base_url, a->verification_code, arena) : NULL,
         };
     }
     return STORE_OK;

@@ -114,8 +114,11 @@ struct transcript {
 };
 
 /* Completed modules with dates, hours logged against each (verified and not) and the credit each
- * is worth, and awards. STORE_NOT_FOUND when there is no such person. Everything in arena. */
+ * is worth, and awards. An award's verification address is filled only with_verification (for
+ * the participant and administrators: it is theirs to share, not their coach's or school's);
+ * NULL otherwise. STORE_NOT_FOUND when there is no such person. Everything in arena. */
 enum store_status awards_transcript(const struct accounts_env *env, const struct catalogue *catalogue,
-                                    int64_t participant_id, struct arena *arena, struct transcript *out);
+                                    int64_t participant_id, bool with_verification, struct arena *arena,
+                                    struct transcript *out);
 
 #endif

@@ -107,7 +107,9 @@ static bool load_transcript(struct request *request, const struct catalogue **c,
         return false;
     struct actor actor;
     struct accounts_env env = env_for(request, &actor);
-    enum store_status s = awards_transcript(&env, *c, api_param_id(request, 0), request_arena(request), t);
+    int64_t participant = api_param_id(request, 0);
+    bool theirs = participant == request->caller->user_id || caller_has(request->caller, ROLE_ADMIN);
+    enum store_status s = awards_transcript(&env, *c, participant, theirs, request_arena(request), t);
     if (s != STORE_OK)
         store_failed(request, s);
     return s == STORE_OK;
@@ -176,11 +178,13 @@ static void awards_list(struct buf *b, const struct transcript *t, bool may_down
                     a->qualification_title);
         summary_row(b, "Awarded on", on);
         summary_row(b, "Certificate number", a->certificate_number);
-        html_printf(b,
-                    "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">Verification "
-                    "address</dt><dd class=\"govuk-summary-list__value govuk-!-text-break-word\">"
-                    "<a class=\"govuk-link\" href=\"%s\">%s</a></dd></div></dl>",
-                    a->verify_url, a->verify_url);
+        if (a->verify_url != NULL)
+            html_printf(b,
+                        "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">Verification "
+                        "address</dt><dd class=\"govuk-summary-list__value govuk-!-text-break-word\">"
+                        "<a class=\"govuk-link\" href=\"%s\">%s</a></dd></div>",
+                        a->verify_url, a->verify_url);
+        html_printf(b, "</dl>");
         if (may_download)
             html_printf(b,
                         "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"%s\">Download the certificate "

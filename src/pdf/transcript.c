@@ -151,6 +151,10 @@ static void award_entry(struct layout *l, const struct transcript_award *a)
     paragraph(l, PDF_SANS_BOLD, 11, a->qualification_title);
     snprintf(text, sizeof(text), "Awarded on %s. Certificate number %s.", on, a->certificate_number);
     paragraph(l, PDF_SANS, 10, text);
+    if (a->verify_url == NULL) { /* not this reader's to share */
+        l->y += 10;
+        return;
+    }
     char verify[1024];
     snprintf(verify, sizeof(verify), "Verify at %s", a->verify_url);
     pdf_colour(&l->pdf, INK_QUIET);

@@ -18,12 +18,14 @@
  * API routes are called with the caller's API token, pages with their signed-in session (and its
  * CSRF token); anonymous has neither (on pages a visitor cookie, so public forms can be posted).
  *
- * Routes that touch one record (resource user, token, organisation, application, enrolment) are
- * asked twice per caller: with a record in the caller's scope ("mine") and one outside it
- * ("other"), chosen per caller in TARGETS. Unsafe requests carry bodies that are invalid or
- * harmless, so a row cannot disturb the next; the few that destroy something (revoking roles and
- * tokens, ending assignments, signing out everywhere) use records made for the purpose where they
- * can, and run last, with the administrator after everyone else.
+ * Routes that touch one record (resource user, token, organisation, application, enrolment,
+ * venue, cohort, event, coaching session, submission) are asked twice per caller: with a record in
+ * the caller's scope ("mine") and one outside it ("other"), chosen per caller in TARGETS. A few
+ * routes declare no resource but their handlers scope the record themselves (awards): their rows
+ * name it as `record` instead, and are asked the same way. Unsafe requests carry bodies that are
+ * invalid or harmless, so a row cannot disturb the next; the few that destroy something (revoking
+ * roles and tokens, ending assignments, signing out everywhere) use records made for the purpose
+ * where they can, and run last, with the administrator after everyone else.
  */
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -118,6 +120,32 @@ const TARGETS = {
     participant: { mine: 'cs1', other: 'cs2' },
     mentor: { mine: null, other: 'cs1' },
     headteacher: { mine: null, other: 'cs1' },
+  },
+  // s1: the demo participant's work (submitted, with a file f1), which the demo coach coaches;
+  // s2: someone else's (submitted, with a file f2). Assessors and administrators see all work.
+  submission: {
+    anonymous: { mine: 's1', other: 's2' },
+    admin: { mine: 's1', other: 's2' },
+    partner_lead: { mine: null, other: 's1' },
+    facilitator: { mine: null, other: 's1' },
+    coach: { mine: 's1', other: 's2' },
+    assessor: { mine: 's1', other: 's2' }, // both are theirs to see: "other" only names the second one
+    participant: { mine: 's1', other: 's2' },
+    mentor: { mine: null, other: 's1' }, // a mentor, or a headteacher, is not shown a mentee's work
+    headteacher: { mine: null, other: 's1' },
+  },
+  // Awards are scoped by their handlers (the routes declare no resource): aw1 is the demo
+  // participant's, aw2 someone else's. Only administrators and the person awarded open one.
+  award: {
+    anonymous: { mine: 'aw1', other: 'aw2' },
+    admin: { mine: 'aw1', other: 'aw2' },
+    partner_lead: { mine: null, other: 'aw1' },
+    facilitator: { mine: null, other: 'aw1' },
+    coach: { mine: null, other: 'aw1' }, // they see the person, not the award
+    assessor: { mine: null, other: 'aw1' },
+    participant: { mine: 'aw1', other: 'aw2' },
+    mentor: { mine: null, other: 'aw1' },
+    headteacher: { mine: null, other: 'aw1' },
   },
   // Organisations have no scope: who may read them is decided by role alone.
   organisation: Object.fromEntries(CALLERS.map((c) => [c, { mine: 'school', other: null }])),
@@ -526,6 +554,195 @@ const EXPECTED = {
     params: { activity: (ctx, key, caller) => ctx.spareActivities.verify[key][caller] },
     last: true,
   },
+
+  /* Delivery pages: what the API above allows, as pages (forms of {} are refused with 422). */
+  'GET /delivery': { perm: 'delivery.read', allow: SIGNED_IN },
+  'GET /cohorts/{id}': {
+    perm: 'delivery.read',
+    resource: 'cohort',
+    mine: ['admin', 'partner_lead', 'facilitator', 'coach', 'participant'],
+    other: ADMIN,
+  },
+  'POST /cohorts/{id}/events': { perm: 'delivery.manage', resource: 'cohort', mine: ADMIN_PL, other: ADMIN, form: {} },
+  'GET /events/{id}': {
+    perm: 'delivery.read',
+    resource: 'event',
+    mine: ['admin', 'partner_lead', 'facilitator', 'coach', 'participant'],
+    other: ADMIN,
+  },
+  // The participant has a place on ev1 already (409); an administrator is on no cohort (422).
+  'POST /events/{id}/book': { perm: 'booking', resource: 'event', mine: ['admin', 'participant'], other: ADMIN, targets: BOOKING_TARGETS },
+  // Gives the participant's own place back (or 409: none); administrators have none to give (409).
+  'POST /events/{id}/unbook': {
+    perm: 'booking',
+    resource: 'event',
+    mine: ['admin', 'participant'],
+    other: ADMIN,
+    targets: BOOKING_TARGETS,
+    last: true,
+  },
+  'POST /events/{id}/cancel': { perm: 'delivery.manage', resource: 'event', mine: ADMIN_PL, other: ADMIN, last: true },
+  'GET /events/{id}/register': { perm: 'attendance', resource: 'event', mine: ['admin', 'partner_lead', 'facilitator'], other: ADMIN },
+  'POST /events/{id}/register': {
+    perm: 'attendance',
+    resource: 'event',
+    mine: ['admin', 'partner_lead', 'facilitator'],
+    other: ADMIN,
+    form: {}, // no marks: 422
+  },
+  'GET /coaching': { perm: 'coaching', allow: SIGNED_IN },
+  'GET /coaching/{id}': { perm: 'coaching', resource: 'coaching_session', mine: ['admin', 'coach', 'participant'], other: ADMIN },
+  'POST /coaching/{id}/notes': { perm: 'coaching', resource: 'coaching_session', mine: ['coach'], other: NOBODY, form: {} },
+  'POST /coaching/{id}/actions': {
+    perm: 'coaching',
+    resource: 'coaching_session',
+    mine: ['coach', 'participant'],
+    other: NOBODY,
+    form: {},
+  },
+  'POST /coaching/{id}/actions/{action}/done': {
+    perm: 'coaching',
+    resource: 'coaching_session',
+    mine: ['coach', 'participant'],
+    other: NOBODY,
+    params: { action: (ctx, key) => ctx.actions[key] },
+  },
+  'POST /coaching/{id}/actions/{action}/undone': {
+    perm: 'coaching',
+    resource: 'coaching_session',
+    mine: ['coach', 'participant'],
+    other: NOBODY,
+    params: { action: (ctx, key) => ctx.actions[key] },
+  },
+  'GET /enrolments/{id}/hours': {
+    perm: 'activities',
+    resource: 'enrolment',
+    mine: ['admin', 'partner_lead', 'facilitator', 'coach', 'participant', 'mentor', 'headteacher'],
+    other: ADMIN,
+    targets: ACTIVITY_TARGETS,
+  },
+  'POST /enrolments/{id}/hours': {
+    perm: 'activities',
+    resource: 'enrolment',
+    mine: ['admin', 'participant'],
+    other: ADMIN,
+    targets: ACTIVITY_TARGETS,
+    form: {},
+  },
+  'POST /enrolments/{id}/hours/{activity}/verify': {
+    perm: 'activities',
+    resource: 'enrolment',
+    mine: ['admin', 'partner_lead', 'facilitator', 'coach'],
+    other: ADMIN,
+    targets: ACTIVITY_TARGETS,
+    params: { activity: (ctx, key, caller) => ctx.spareActivities.pageVerify[key][caller] },
+    last: true,
+  },
+  'GET /account/calendar': { perm: 'signed_in', allow: SIGNED_IN },
+  'POST /account/calendar': { perm: 'signed_in', allow: SIGNED_IN },
+  'POST /account/calendar/revoke': { perm: 'signed_in', allow: SIGNED_IN },
+
+  /* Assessment: tasks are set by administrators and read by everyone signed in. */
+  'GET /api/v1/assessment-tasks': { perm: 'submissions', allow: SIGNED_IN },
+  'POST /api/v1/assessment-tasks': { perm: 'assessment.manage', allow: ADMIN, body: {} },
+  'GET /api/v1/assessment-tasks/{id}': { perm: 'submissions', allow: SIGNED_IN, params: { id: (ctx) => ctx.task } },
+  'PATCH /api/v1/assessment-tasks/{id}': { perm: 'assessment.manage', allow: ADMIN, params: { id: (ctx) => ctx.task }, body: {} },
+  // Lists are filtered (checked below); starting work is in one's own enrolment: {} is 422 for all.
+  'GET /api/v1/submissions': { perm: 'submissions', allow: SIGNED_IN },
+  'POST /api/v1/submissions': { perm: 'submissions', allow: SIGNED_IN, body: {} },
+  // Work is seen by its participant, their coach, assessors and administrators.
+  'GET /api/v1/submissions/{id}': {
+    perm: 'submissions',
+    resource: 'submission',
+    mine: ['admin', 'coach', 'assessor', 'participant'],
+    other: ['admin', 'assessor'],
+  },
+  // Only the participant drafts, attaches, removes and submits; s1 is submitted, so they get 409 (or
+  // 422 for a file without a name), and nothing changes.
+  'PATCH /api/v1/submissions/{id}': { perm: 'submissions', resource: 'submission', mine: ['participant'], other: NOBODY, body: { text: 'Matrix' } },
+  'POST /api/v1/submissions/{id}/files': { perm: 'submissions', resource: 'submission', mine: ['participant'], other: NOBODY, body: {} },
+  // A submitted version's file: whoever sees the work.
+  'GET /api/v1/submissions/{id}/files/{file}': {
+    perm: 'submissions',
+    resource: 'submission',
+    mine: ['admin', 'coach', 'assessor', 'participant'],
+    other: ['admin', 'assessor'],
+    params: { file: (ctx, key) => ctx.files[key] },
+  },
+  'DELETE /api/v1/submissions/{id}/files/{file}': {
+    perm: 'submissions',
+    resource: 'submission',
+    mine: ['participant'],
+    other: NOBODY,
+    params: { file: (ctx, key) => ctx.files[key] },
+  },
+  'POST /api/v1/submissions/{id}/submit': { perm: 'submissions', resource: 'submission', mine: ['participant'], other: NOBODY },
+  // Formative feedback is the participant's coach's alone ({} is 422 for them).
+  'POST /api/v1/submissions/{id}/feedback': { perm: 'submissions', resource: 'submission', mine: ['coach'], other: NOBODY, body: {} },
+  'POST /api/v1/submissions/{id}/marks': {
+    perm: 'marking',
+    resource: 'submission',
+    mine: ['admin', 'assessor'],
+    other: ['admin', 'assessor'],
+    body: {}, // no outcome: 422
+  },
+  'POST /api/v1/submissions/{id}/release': { perm: 'assessment.manage', resource: 'submission', mine: ADMIN, other: ADMIN }, // not marked: 409
+  'GET /api/v1/marking-queue': { perm: 'marking', allow: ['admin', 'assessor'] },
+
+  /* Assessment pages: the same rules as the API above. */
+  'GET /assessment': { perm: 'submissions', allow: SIGNED_IN },
+  'POST /assessment/start': { perm: 'submissions', allow: SIGNED_IN, form: {} }, // no task: 422
+  'GET /submissions/{id}': {
+    perm: 'submissions',
+    resource: 'submission',
+    mine: ['admin', 'coach', 'assessor', 'participant'],
+    other: ['admin', 'assessor'],
+  },
+  'POST /submissions/{id}/save': { perm: 'submissions', resource: 'submission', mine: ['participant'], other: NOBODY, form: { text: 'Matrix' } },
+  // A real file, so that who may attach one is decided (s1 is submitted: 409 for its participant).
+  'POST /submissions/{id}/files': {
+    perm: 'submissions',
+    resource: 'submission',
+    mine: ['participant'],
+    other: NOBODY,
+    upload: { name: 'matrix.txt', type: 'text/plain', data: 'matrix upload' },
+  },
+  'POST /submissions/{id}/files/{file}/remove': {
+    perm: 'submissions',
+    resource: 'submission',
+    mine: ['participant'],
+    other: NOBODY,
+    params: { file: (ctx, key) => ctx.files[key] },
+  },
+  'POST /submissions/{id}/submit': { perm: 'submissions', resource: 'submission', mine: ['participant'], other: NOBODY },
+  'POST /submissions/{id}/feedback': { perm: 'submissions', resource: 'submission', mine: ['coach'], other: NOBODY, form: {} },
+  'GET /submissions/{id}/mark': { perm: 'marking', resource: 'submission', mine: ['admin', 'assessor'], other: ['admin', 'assessor'] },
+  'POST /submissions/{id}/mark': {
+    perm: 'marking',
+    resource: 'submission',
+    mine: ['admin', 'assessor'],
+    other: ['admin', 'assessor'],
+    form: {}, // no outcome: 422
+  },
+  'POST /submissions/{id}/release': { perm: 'assessment.manage', resource: 'submission', mine: ADMIN, other: ADMIN },
+  'GET /marking': { perm: 'marking', allow: ['admin', 'assessor'] },
+
+  /* Awards, verification and transcripts. */
+  'GET /api/v1/enrolments/{id}/award-check': { perm: 'enrolments.read', resource: 'enrolment', mine: SIGNED_IN, other: ADMIN },
+  'GET /api/v1/awards': { perm: 'assessment.manage', allow: ADMIN },
+  'POST /api/v1/awards': { perm: 'assessment.manage', allow: ADMIN, body: {} },
+  // Any signed-in person may ask; the handler shows an award only to its person and administrators.
+  'GET /api/v1/awards/{id}': { perm: 'signed_in', record: 'award', mine: ['admin', 'participant'], other: ADMIN },
+  'GET /api/v1/awards/{id}/certificate.pdf': { perm: 'signed_in', record: 'award', mine: ['admin', 'participant'], other: ADMIN },
+  // A real certificate's code: anyone holding it may check it.
+  'GET /api/v1/verify/{code}': { perm: 'public', allow: EVERYONE, params: { code: (ctx) => ctx.verificationCode } },
+  'GET /verify/{code}': { perm: 'public', allow: EVERYONE, params: { code: (ctx) => ctx.verificationCode } },
+  'GET /api/v1/module-credits': { perm: 'public', allow: EVERYONE },
+  'PUT /api/v1/module-credits': { perm: 'assessment.manage', allow: ADMIN, body: {} },
+  // A transcript is for whoever may see the person, as their pathway is.
+  'GET /api/v1/participants/{id}/transcript': { perm: 'users.read', resource: 'user', mine: SIGNED_IN, other: ADMIN },
+  'GET /participants/{id}/transcript': { perm: 'users.read', resource: 'user', mine: SIGNED_IN, other: ADMIN },
+  'GET /participants/{id}/transcript.pdf': { perm: 'users.read', resource: 'user', mine: SIGNED_IN, other: ADMIN },
 };
 
 const SANITIZER_REPORT = /ERROR: (Address|Leak|Undefined|Thread)Sanitizer|runtime error: |SUMMARY: \w+Sanitizer/;
@@ -569,6 +786,11 @@ function fillPattern(pattern, values) {
     assert.ok(values[name] !== undefined && values[name] !== null, `no value for {${name}} in ${pattern}`);
     return encodeURIComponent(String(values[name])).replace(/%2F/g, '/');
   });
+}
+
+/* The kind of record a row is asked about: the route's resource, or one its handler scopes. */
+function recordOf(row) {
+  return row.resource || row.record;
 }
 
 function valueOf(v, ctx, key, caller) {
@@ -720,12 +942,66 @@ describe('authorization matrix', () => {
     const logEntry = async (enrolmentKey) =>
       (await ok(logOf[enrolmentKey].post(`/api/v1/enrolments/${ctx.records.enrolment[enrolmentKey]}/activities`, { module: 'closing-the-gap', type: 'reading', done_on: ctx.today, hours: 0.25 }), `an entry in ${enrolmentKey}'s log`)).id;
     ctx.activities = { e1: await logEntry('e1'), e2: await logEntry('e2') };
-    ctx.spareActivities = { remove: { e1: {}, e2: {} }, verify: { e1: {}, e2: {} } };
-    for (const use of ['remove', 'verify'])
+    ctx.spareActivities = { remove: { e1: {}, e2: {} }, verify: { e1: {}, e2: {} }, pageVerify: { e1: {}, e2: {} } };
+    for (const use of Object.keys(ctx.spareActivities))
       for (const enrolmentKey of ['e1', 'e2'])
         for (const caller of CALLERS) ctx.spareActivities[use][enrolmentKey][caller] = await logEntry(enrolmentKey);
     const feed = await ok(as('elsewhere').post('/api/v1/calendar-feed', {}), 'a calendar feed');
     ctx.feedToken = feed.url.split('/').pop();
+
+    // Assessment: a task of a module both e1 and e2 study; s1 the demo participant's work in e1
+    // (which the demo coach coaches), s2 elsewhere's in e2, each submitted with a file.
+    ctx.task = (
+      await ok(
+        admin.post('/api/v1/assessment-tasks', {
+          kind: 'module',
+          target: 'closing-the-gap',
+          title: 'Matrix task',
+          deadline: '2030-01-01T00:00:00Z',
+          criteria: [{ title: 'Analyses the gap' }],
+        }),
+        'an assessment task',
+      )
+    ).id;
+    const work = async (who, enrolmentKey) => {
+      const author = as(who);
+      const { id } = await ok(author.post('/api/v1/submissions', { task_id: ctx.task, enrolment_id: ctx.records.enrolment[enrolmentKey] }), `${who} starts work`);
+      await ok(author.patch(`/api/v1/submissions/${id}`, { activity: 'A reading intervention', text: 'What we did and what we found.' }), `${who} writes`, 200);
+      const file = await ok(
+        author.request('POST', `/api/v1/submissions/${id}/files`, { body: Buffer.from('matrix evidence'), contentType: 'text/plain', headers: { 'x-file-name': 'evidence.txt' } }),
+        `${who} attaches a file`,
+      );
+      await ok(author.post(`/api/v1/submissions/${id}/submit`), `${who} submits`, 200);
+      return { id, file: file.id };
+    };
+    const s1 = await work('participant', 'e1');
+    const s2 = await work('elsewhere', 'e2');
+    ctx.records.submission = { s1: s1.id, s2: s2.id };
+    ctx.files = { s1: s1.file, s2: s2.file };
+
+    // Awards: NPQML (two essential modules and an elective, no final assessment, no events) for the
+    // demo participant (aw1) and for elsewhere (aw2), in a cohort of no partner's.
+    const cohortMl = (
+      await ok(
+        admin.post('/api/v1/cohorts', { code: 'NPQML-MATRIX', kind: 'qualification', target: 'NPQML', starts_on: '2027-01-11', ends_on: '2028-07-14', delivery_model: 'blended' }),
+        'an NPQML cohort',
+      )
+    ).id;
+    const ml = { kind: 'qualification', target: 'NPQML', electives: ['leading-an-effective-team'], funding_route: 'school', delivery_model: 'blended', job_role: 'Head of year' };
+    const awardOf = async (who, sponsor, extra) => {
+      const draft = await ok(as(who).post('/api/v1/applications', { ...ml, sponsor_id: ids[sponsor], ...extra }), `${who} applies for NPQML`);
+      await step(who, draft.id, 'submit');
+      await step(sponsor, draft.id, 'approve');
+      await step('admin', draft.id, 'accept');
+      const enrolmentId = (await step('admin', draft.id, 'enrol', { cohort_id: cohortMl })).enrolment_id;
+      for (const module of ['leading-teaching', 'managing-systems-and-processes', 'leading-an-effective-team'])
+        await ok(admin.post(`/api/v1/participants/${ids[who]}/completions`, { module, completed_on: ctx.today, enrolment_id: enrolmentId }), `${who} completes ${module}`);
+      return ok(admin.post('/api/v1/awards', { enrolment_id: enrolmentId }), `${who} is awarded NPQML`);
+    };
+    const aw1 = await awardOf('participant', 'headteacher', { school_id: school });
+    const aw2 = await awardOf('elsewhere', 'admin', {});
+    ctx.records.award = { aw1: aw1.id, aw2: aw2.id };
+    ctx.verificationCode = aw1.verification_code;
 
     // Tokens to revoke: for each token route and caller, one of their own and one of someone else's.
     ctx.records.token = {};
@@ -797,13 +1073,15 @@ describe('authorization matrix', () => {
 
   test('each row is self-consistent', () => {
     for (const [key, row] of Object.entries(EXPECTED)) {
-      const lists = row.resource ? [row.mine, row.other] : [row.allow];
+      const kind = recordOf(row);
+      const lists = kind ? [row.mine, row.other] : [row.allow];
       for (const list of lists) {
-        assert.ok(Array.isArray(list), `${key}: ${row.resource ? 'mine and other' : 'allow'} must be lists of callers`);
+        assert.ok(Array.isArray(list), `${key}: ${kind ? 'mine and other' : 'allow'} must be lists of callers`);
         for (const c of list) assert.ok(CALLERS.includes(c), `${key}: unknown caller ${c}`);
       }
-      if (row.resource) assert.ok(TARGETS[row.resource], `${key}: no TARGETS for ${row.resource}`);
-      assert.ok(!row.resource || !row.allow, `${key}: a row with a record says mine and other, not allow`);
+      if (kind) assert.ok(TARGETS[kind], `${key}: no TARGETS for ${kind}`);
+      assert.ok(!kind || !row.allow, `${key}: a row with a record says mine and other, not allow`);
+      assert.ok(!(row.resource && row.record), `${key}: a row names its record as resource (the gate's) or record (the handler's), not both`);
     }
   });
 
@@ -815,6 +1093,15 @@ describe('authorization matrix', () => {
       [`/api/v1/applications/${ctx.records.application.a2}`, '/api/v1/applications/999999'],
       [`/api/v1/enrolments/${ctx.records.enrolment.e2}`, '/api/v1/enrolments/999999'],
       [`/api/v1/participants/${ctx.ids.elsewhere}/pathway`, '/api/v1/participants/999999/pathway'],
+      [`/api/v1/participants/${ctx.ids.elsewhere}/transcript`, '/api/v1/participants/999999/transcript'],
+      [`/api/v1/cohorts/${ctx.records.cohort.c2}`, '/api/v1/cohorts/999999'],
+      [`/api/v1/events/${ctx.records.event.ev2}`, '/api/v1/events/999999'],
+      [`/api/v1/coaching-sessions/${ctx.records.coaching_session.cs2}`, '/api/v1/coaching-sessions/999999'],
+      [`/api/v1/submissions/${ctx.records.submission.s2}`, '/api/v1/submissions/999999'],
+      [`/api/v1/submissions/${ctx.records.submission.s2}/files/${ctx.files.s2}`, `/api/v1/submissions/999999/files/${ctx.files.s2}`],
+      // Scoped by the handler, not the gate: the same promise.
+      [`/api/v1/awards/${ctx.records.award.aw2}`, '/api/v1/awards/999999'],
+      [`/api/v1/awards/${ctx.records.award.aw2}/certificate.pdf`, '/api/v1/awards/999999/certificate.pdf'],
     ];
     for (const [outside, missing] of pairs) {
       const a = await participant.get(outside);
@@ -844,6 +1131,7 @@ describe('authorization matrix', () => {
       ['/api/v1/enrolments?limit=500', 'enrolments', (id) => `/api/v1/enrolments/${id}`],
       ['/api/v1/events', 'events', (id) => `/api/v1/events/${id}`],
       ['/api/v1/coaching-sessions', 'sessions', (id) => `/api/v1/coaching-sessions/${id}`],
+      ['/api/v1/submissions', 'submissions', (id) => `/api/v1/submissions/${id}`],
     ];
     const wrong = [];
     for (const [listPath, member, one] of lists) {
@@ -863,16 +1151,57 @@ describe('authorization matrix', () => {
     assert.deepEqual(wrong, [], wrong.join('\n'));
   });
 
+  /*
+   * The same of the pages that list records: /delivery shows the cohorts the caller works with or
+   * studies in and their events coming up, /coaching the sessions the caller is part of. (The API's
+   * cohort list is the public list of cohorts to apply to, so it is not one of these.) Administrators
+   * may open every session but /coaching lists only their own, so for them it is checked one way.
+   */
+  test('the delivery and coaching pages list exactly the cohorts, events and sessions each caller may open', async () => {
+    const admin = ctx.api.admin;
+    const now = Date.now();
+    const all = {
+      cohorts: (await admin.json('/api/v1/cohorts')).cohorts.map((c) => c.id),
+      events: (await admin.json('/api/v1/events')).events.filter((e) => Date.parse(e.starts_at) > now).map((e) => e.id),
+      coaching: (await admin.json('/api/v1/coaching-sessions')).sessions.map((x) => x.id),
+    };
+    for (const [kind, ids] of Object.entries(all)) assert.ok(ids.length >= 2, `there are ${kind} to list (${ids.length})`);
+    const pages = [
+      ['/delivery', 'cohorts', all.cohorts],
+      ['/delivery', 'events', all.events],
+      ['/coaching', 'coaching', all.coaching],
+    ];
+    const wrong = [];
+    for (const role of ROLES) {
+      const session = ctx.pages[role];
+      for (const [listPath, kind, everything] of pages) {
+        const page = await session.get(listPath);
+        assert.equal(page.status, 200, `${role}: GET ${listPath}`);
+        const listed = new Set([...page.text.matchAll(new RegExp(`href="/${kind}/(\\d+)"`, 'g'))].map((m) => Number(m[1])));
+        for (const id of everything) {
+          const r = await session.get(`/${kind}/${id}`);
+          const oneWay = role === 'admin' && kind === 'coaching'; // their own sessions only
+          if (r.status !== 200 && r.status !== 404) wrong.push(`${role}: /${kind}/${id} answers ${r.status}`);
+          else if ((r.status === 200) !== listed.has(id) && !(oneWay && r.status === 200))
+            wrong.push(`${role}: /${kind}/${id} answers ${r.status} but ${listPath} ${listed.has(id) ? 'lists' : 'leaves out'} it`);
+        }
+        for (const id of listed) if (!everything.includes(id)) wrong.push(`${role}: ${listPath} lists /${kind}/${id}, which the administrator does not see`);
+      }
+    }
+    assert.deepEqual(wrong, [], wrong.join('\n'));
+  });
+
   /* The requests of one row: [{caller, target ('mine', 'other' or undefined), expected}]. */
   function casesOf(row) {
     const cases = [];
     for (const caller of CALLERS) {
-      if (!row.resource) {
+      const kind = recordOf(row);
+      if (!kind) {
         cases.push({ caller, expected: row.allow.includes(caller) ? 'allow' : 'deny' });
         continue;
       }
       for (const target of ['mine', 'other']) {
-        const key = (row.targets?.[caller] ?? TARGETS[row.resource][caller])[target];
+        const key = (row.targets?.[caller] ?? TARGETS[kind][caller])[target];
         if (key === null || key === undefined) continue;
         cases.push({ caller, target, key, expected: row[target].includes(caller) ? 'allow' : 'deny' });
       }
@@ -884,12 +1213,13 @@ describe('authorization matrix', () => {
   async function ask(routeKey, route, row, c) {
     const values = {};
     for (const [name, v] of Object.entries(row.params || {})) values[name] = valueOf(v, ctx, c.key, c.caller);
-    if (row.resource) {
+    const kind = recordOf(row);
+    if (kind) {
       const first = route.pattern.match(/\{([a-z_]+)\}/)[1];
-      if (row.resource === 'user') values[first] = ctx.ids[c.key];
-      else if (row.resource === 'token') values[first] = ctx.records.token[routeKey][c.caller][c.key];
-      else values[first] = ctx.records[row.resource][c.key];
-      assert.ok(values[first], `${routeKey}: no ${row.resource} record "${c.key}"`);
+      if (kind === 'user') values[first] = ctx.ids[c.key];
+      else if (kind === 'token') values[first] = ctx.records.token[routeKey][c.caller][c.key];
+      else values[first] = ctx.records[kind][c.key];
+      assert.ok(values[first], `${routeKey}: no ${kind} record "${c.key}"`);
     }
     const url = fillPattern(route.pattern, values) + (row.query || '');
     const body = valueOf(row.body, ctx, c.key, c.caller);
@@ -901,6 +1231,19 @@ describe('authorization matrix', () => {
     let session = ctx.pages[c.caller];
     if (row.freshSession && c.caller !== 'anonymous') session = await signIn(ctx.server, demoEmail(c.caller));
     if (route.method === 'GET') return session.get(url);
+    if (row.upload) {
+      // multipart/form-data, as a browser sends a file, with the CSRF token as a field before it
+      const boundary = 'matrix-upload-boundary';
+      const part = (headers) => Buffer.from(`--${boundary}\r\n${headers}\r\n\r\n`);
+      const body = Buffer.concat([
+        part('Content-Disposition: form-data; name="csrf_token"'),
+        Buffer.from(`${await session.csrfToken()}\r\n`),
+        part(`Content-Disposition: form-data; name="file"; filename="${row.upload.name}"\r\nContent-Type: ${row.upload.type}`),
+        Buffer.from(row.upload.data),
+        Buffer.from(`\r\n--${boundary}--\r\n`),
+      ]);
+      return session.request('POST', url, { headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, body });
+    }
     return session.post(url, valueOf(row.form, ctx, c.key, c.caller) || {});
   }
 
