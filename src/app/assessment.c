@@ -749,7 +749,6 @@ static enum store_status complete_module(const struct accounts_env *env, const s
 enum assessment_result assessment_release(const struct accounts_env *env, const struct caller *caller, int64_t id,
                                           struct errors *errors)
 {
-    (void)caller; /* the gate let only those who may release through */
     struct arena arena = ARENA_INIT;
     if (store_begin(env->store) != STORE_OK)
         return ASSESSMENT_ERROR;
@@ -758,6 +757,15 @@ enum assessment_result assessment_release(const struct accounts_env *env, const 
     struct mark *marks = NULL, *assessor = NULL, *moderator = NULL;
     size_t mark_count = 0;
     enum assessment_result result = from_store(store_submission_get(env->store, id, &arena, &s));
+    /* Releasing shows the result: nobody may release what they may not see before release (an
+     * administrator who coaches the participant while coaches are kept apart from marking). */
+    struct submission_view view;
+    if (result == ASSESSMENT_OK)
+        result = from_store(view_of(env, caller, &s, &view));
+    if (result == ASSESSMENT_OK && !view.sees_unreleased) {
+        errors_add(errors, "state", "You coach this participant, so someone else must release their result.");
+        result = ASSESSMENT_FORBIDDEN;
+    }
     if (result == ASSESSMENT_OK)
         result = from_store(store_task_get(env->store, s.task_id, &arena, &t));
     if (result == ASSESSMENT_OK)

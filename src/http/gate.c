@@ -63,7 +63,8 @@ static void redirect_to_sign_in(struct request *request)
  */
 static bool read_form(struct request *request)
 {
-    enum { MULTIPART_MAX_BYTES = 6 * 1024 * 1024 };
+    /* Room for the largest file a submission takes (20 MiB) and the form around it. */
+    enum { MULTIPART_MAX_BYTES = 21 * 1024 * 1024 };
     h2o_req_t *req = request->req;
     struct str type = request_header(request, H2O_TOKEN_CONTENT_TYPE);
     bool multipart = multipart_is_form_data(type);

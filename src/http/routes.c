@@ -6,6 +6,7 @@
 #include "http/router.h"
 #include "http/static_assets.h"
 #include "pages/admin.h"
+#include "pages/assessment.h"
 #include "pages/awards.h"
 #include "pages/delivery.h"
 #include "pages/pages.h"
@@ -414,6 +415,32 @@ const struct route routes[] = {
          "A participant's transcript"),
     PAGE("GET", "/participants/{id}/transcript.pdf", page_transcript_pdf, PERM_USERS_READ, RESOURCE_USER,
          "A participant's transcript as a PDF"),
+
+    /* Assessment pages */
+    PAGE("GET", "/assessment", page_assessment, PERM_SUBMISSIONS, RESOURCE_NONE,
+         "The caller's tasks and work, their participants' work, the way to marking"),
+    PAGE("POST", "/assessment/start", page_assessment_start, PERM_SUBMISSIONS, RESOURCE_NONE,
+         "Start the draft of a task in one of the caller's enrolments"),
+    PAGE("GET", "/submissions/{id}", page_submission, PERM_SUBMISSIONS, RESOURCE_SUBMISSION,
+         "A piece of work: the task, the draft, versions with receipts, released results and feedback"),
+    PAGE("POST", "/submissions/{id}/save", page_submission_save, PERM_SUBMISSIONS, RESOURCE_SUBMISSION,
+         "Save the draft"),
+    PAGE("POST", "/submissions/{id}/files", page_submission_file_add, PERM_SUBMISSIONS, RESOURCE_SUBMISSION,
+         "Attach a file to the draft (multipart)"),
+    PAGE("POST", "/submissions/{id}/files/{file}/remove", page_submission_file_remove, PERM_SUBMISSIONS,
+         RESOURCE_SUBMISSION, "Remove a file from the draft"),
+    PAGE("POST", "/submissions/{id}/submit", page_submission_submit, PERM_SUBMISSIONS, RESOURCE_SUBMISSION,
+         "Submit the draft, with a receipt"),
+    PAGE("POST", "/submissions/{id}/feedback", page_submission_feedback, PERM_SUBMISSIONS, RESOURCE_SUBMISSION,
+         "A coach's formative feedback"),
+    PAGE("GET", "/submissions/{id}/mark", page_submission_mark, PERM_MARKING, RESOURCE_SUBMISSION,
+         "Mark or moderate the latest version"),
+    PAGE("POST", "/submissions/{id}/mark", page_submission_mark_save, PERM_MARKING, RESOURCE_SUBMISSION,
+         "Save a marking or moderation"),
+    PAGE("POST", "/submissions/{id}/release", page_submission_release, PERM_ASSESSMENT_MANAGE, RESOURCE_SUBMISSION,
+         "Release the result"),
+    PAGE("GET", "/marking", page_marking, PERM_MARKING, RESOURCE_NONE,
+         "Work waiting for an assessor or a moderator that the caller may mark"),
 
     /* Front-end assets */
     {"GET", "/assets/{path*}", static_assets_serve, PERM_PUBLIC, RESOURCE_NONE, ROUTE_ASSET, "Front-end assets", NULL,

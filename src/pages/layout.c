@@ -65,6 +65,9 @@ void page_send(struct request *request, struct page *page, int status)
             nav_item(&nav, "/delivery", "Delivery", page->section == SECTION_DELIVERY);
         if (caller_has(caller, ROLE_PARTICIPANT) || caller_has(caller, ROLE_COACH))
             nav_item(&nav, "/coaching", "Coaching", page->section == SECTION_COACHING);
+        if (caller_has(caller, ROLE_PARTICIPANT) || caller_has(caller, ROLE_COACH) ||
+            caller_has(caller, ROLE_ASSESSOR) || caller_has(caller, ROLE_ADMIN))
+            nav_item(&nav, "/assessment", "Assessment", page->section == SECTION_ASSESSMENT);
         if (caller_has(caller, ROLE_ADMIN) || caller_has(caller, ROLE_PARTNER_LEAD) ||
             caller_has(caller, ROLE_HEADTEACHER) || caller_has(caller, ROLE_COACH) || caller_has(caller, ROLE_MENTOR))
             nav_item(&nav, "/admin/users", "People", page->section == SECTION_PEOPLE);
