@@ -142,13 +142,13 @@ void account_organisation_validate(const struct organisation *o, struct errors *
 }
 
 const char *const account_regions[] = {
-    "East Midlands", "East of England", "London",        "North East",         "North West",
-    "South East",    "South West",      "West Midlands", "Yorkshire and the Humber",
+    "East Midlands", "East of England",          "London", "North East", "North West", "South East", "South West",
+    "West Midlands", "Yorkshire and the Humber",
 };
 const size_t account_region_count = sizeof(account_regions) / sizeof(account_regions[0]);
 
 const char *const account_phases[] = {
-    "Nursery", "Primary", "Middle deemed primary", "Middle deemed secondary", "Secondary", "16 plus", "All-through",
-    "Not applicable",
+    "Nursery",   "Primary", "Middle deemed primary", "Middle deemed secondary",
+    "Secondary", "16 plus", "All-through",           "Not applicable",
 };
 const size_t account_phase_count = sizeof(account_phases) / sizeof(account_phases[0]);

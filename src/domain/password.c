@@ -67,7 +67,7 @@ static size_t core_of(const char *lower, char *out, size_t size)
 static bool is_sequence(const char *lower)
 {
     static const char *const runs[] = {"qwertyuiopasdfghjklzxcvbnm", "abcdefghijklmnopqrstuvwxyz",
-                                       "12345678901234567890", "mnbvcxzlkjhgfdsapoiuytrewq",
+                                       "12345678901234567890",       "mnbvcxzlkjhgfdsapoiuytrewq",
                                        "zyxwvutsrqponmlkjihgfedcba", "09876543210987654321"};
     for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++)
         if (strstr(runs[i], lower) != NULL)
@@ -107,8 +107,9 @@ void password_check(const char *password, const char *email, const char *name, s
     for (size_t i = 1; i < len && repeated; i++)
         repeated = password[i] == password[0];
     if (repeated || is_sequence(lower) || is_common(lower, len) || (core_len >= 4 && is_common(core, core_len))) {
-        errors_add(errors, "password", "This password is too common and easy to guess. Choose another, such as "
-                                       "three random words");
+        errors_add(errors, "password",
+                   "This password is too common and easy to guess. Choose another, such as "
+                   "three random words");
         return;
     }
     if (email != NULL) {

@@ -1,6 +1,8 @@
 #include "http/request.h"
 
 #include <netdb.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 void *request_alloc(struct request *request, size_t size)
@@ -66,4 +68,18 @@ const char *request_client(struct request *request)
     if (len == 0 || h2o_socket_getnumerichost((void *)&ss, len, host) == SIZE_MAX)
         return "";
     return host;
+}
+
+const char *request_printf(struct request *request, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    size_t size = (size_t)(n > 0 ? n : 0) + 1;
+    char *out = request_alloc(request, size);
+    va_start(ap, fmt);
+    vsnprintf(out, size, fmt, ap);
+    va_end(ap);
+    return out;
 }

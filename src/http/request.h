@@ -54,6 +54,9 @@ const char *request_client(struct request *request);
 /* Request-lifetime memory, zeroed. */
 void *request_alloc(struct request *request, size_t size);
 
+/* Request-lifetime text from a printf format (numbers, dates, ids: never markup). */
+const char *request_printf(struct request *request, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* A request-lifetime NUL-terminated copy of a slice. */
 char *request_strndup(struct request *request, struct str s);
 

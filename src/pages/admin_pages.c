@@ -37,40 +37,9 @@ enum {
 
 /* Helpers: text, numbers, links */
 
-/* Request-lifetime text from a printf format: addresses and numbers, never markup. */
-static const char *text_printf(struct request *request, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static const char *text_printf(struct request *request, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    char *out = request_alloc(request, (size_t)(n > 0 ? n : 0) + 1);
-    va_start(ap, fmt);
-    vsnprintf(out, (size_t)(n > 0 ? n : 0) + 1, fmt, ap);
-    va_end(ap);
-    return out;
-}
-
 static const char *id_text(struct request *request, int64_t id)
 {
-    return text_printf(request, "%" PRId64, id);
-}
-
-/* A record's id from a form or query value: 0 when empty, -1 when not a positive number. */
-static int64_t parse_id(const char *text)
-{
-    if (text == NULL || *text == '\0')
-        return 0;
-    if (strlen(text) > 18)
-        return -1;
-    int64_t id = 0;
-    for (const char *p = text; *p; p++) {
-        if (*p < '0' || *p > '9')
-            return -1;
-        id = id * 10 + (*p - '0');
-    }
-    return id > 0 ? id : -1;
+    return request_printf(request, "%" PRId64, id);
 }
 
 /* "23 Nov 2026 11:50", in UTC; in a narrow column the date is kept on one line. */
@@ -83,15 +52,8 @@ static const char *time_text(struct request *request, int64_t seconds, bool unbr
     if (gmtime_r(&t, &tm) == NULL)
         return "";
     const char *space = unbroken_date ? "\u00a0" : " ";
-    return text_printf(request, "%d%s%s%s%d %02d:%02d", tm.tm_mday, space, months[tm.tm_mon], space, tm.tm_year + 1900,
-                       tm.tm_hour, tm.tm_min);
-}
-
-/* A field of the posted form, or "" (never NULL). */
-static const char *field(struct request *request, const char *name)
-{
-    const char *value = form_get(request->form, name);
-    return value ? value : "";
+    return request_printf(request, "%d%s%s%s%d %02d:%02d", tm.tm_mday, space, months[tm.tm_mon], space,
+                          tm.tm_year + 1900, tm.tm_hour, tm.tm_min);
 }
 
 /* A copy of s without surrounding white space, in request memory. */
@@ -108,7 +70,7 @@ static const char *trimmed(struct request *request, const char *s)
 /* An optional text field: trimmed, NULL when left empty. */
 static const char *optional_field(struct request *request, const char *name)
 {
-    const char *value = trimmed(request, field(request, name));
+    const char *value = trimmed(request, forms_value(request, name));
     return *value ? value : NULL;
 }
 
@@ -128,8 +90,8 @@ static const char *page_href(struct request *request, const char *path, const st
 {
     const char *q = query->data ? query->data : "";
     if (page <= 1)
-        return text_printf(request, "%s%s%s", path, *q ? "?" : "", q);
-    return text_printf(request, "%s?%s%spage=%zu", path, q, *q ? "&" : "", page);
+        return request_printf(request, "%s%s%s", path, *q ? "?" : "", q);
+    return request_printf(request, "%s?%s%spage=%zu", path, q, *q ? "&" : "", page);
 }
 
 /* The ?page= of a list, from 1. */
@@ -159,13 +121,7 @@ static void breadcrumbs(struct page *page, struct request *request, const char *
 /* GOV.UK asks for "Error: " before the title of a page showing errors. */
 static const char *page_title(struct request *request, const char *title, const struct errors *errors)
 {
-    return errors && errors->count ? text_printf(request, "Error: %s", title) : title;
-}
-
-static void unavailable(struct request *request)
-{
-    page_error(request, 503, "Sorry, there is a problem",
-               "The database could not complete this. Try again in a moment.");
+    return errors && errors->count ? request_printf(request, "Error: %s", title) : title;
 }
 
 static void not_found(struct request *request)
@@ -179,7 +135,7 @@ static void store_failed(struct request *request, enum store_status status)
     if (status == STORE_NOT_FOUND)
         not_found(request);
     else
-        unavailable(request);
+        page_unavailable(request);
 }
 
 static bool may(struct request *request, enum permission permission)
@@ -351,9 +307,9 @@ static bool add_organisations(struct request *request, enum organisation_kind ki
         const struct organisation *o = &list[i];
         const char *label = o->name;
         if (kind == ORG_SCHOOL && o->urn)
-            label = text_printf(request, "%s (school, URN %s)", o->name, o->urn);
+            label = request_printf(request, "%s (school, URN %s)", o->name, o->urn);
         else if (show_kind)
-            label = text_printf(request, "%s (%s)", o->name, kind == ORG_SCHOOL ? "school" : "delivery partner");
+            label = request_printf(request, "%s (%s)", o->name, kind == ORG_SCHOOL ? "school" : "delivery partner");
         options[(*n)++] = (struct form_option){id_text(request, o->id), label};
     }
     return true;
@@ -459,7 +415,7 @@ void page_admin_users(struct request *request)
     size_t count, total;
     if (store_user_list(request->worker->store, request->caller, &filter, request_arena(request), &users, &count,
                         &total) != STORE_OK) {
-        unavailable(request);
+        page_unavailable(request);
         return;
     }
     struct page page;
@@ -494,7 +450,7 @@ static void invite_page(struct request *request, const struct errors *errors, in
     const struct form_option *roles = role_options(request, "Choose a role", &role_count);
     const struct form_option *orgs = scope_options(request, &org_count);
     if (orgs == NULL) {
-        unavailable(request);
+        page_unavailable(request);
         return;
     }
     struct page page;
@@ -527,11 +483,11 @@ void page_admin_user_new(struct request *request)
 
 void page_admin_user_create(struct request *request)
 {
-    const char *email = trimmed(request, field(request, "email"));
-    const char *name = trimmed(request, field(request, "name"));
-    int64_t organisation_id = parse_id(field(request, "organisation_id"));
+    const char *email = trimmed(request, forms_value(request, "email"));
+    const char *name = trimmed(request, forms_value(request, "name"));
+    int64_t organisation_id = forms_id(forms_value(request, "organisation_id"));
     enum role role;
-    bool role_ok = role_parse(field(request, "role"), &role);
+    bool role_ok = role_parse(forms_value(request, "role"), &role);
     struct errors errors = ERRORS_INIT;
     if (!role_ok || organisation_id < 0) {
         /* accounts_invite needs a role; show the other fields' problems at the same time. */
@@ -547,11 +503,11 @@ void page_admin_user_create(struct request *request)
         enum store_status s =
             accounts_invite(&env, email, name, organisation_id, role, role_scope(role, organisation_id), &id, &errors);
         if (s == STORE_OK) {
-            reply_redirect(request, text_printf(request, "/admin/users/%" PRId64 "?notice=invited", id));
+            reply_redirect(request, request_printf(request, "/admin/users/%" PRId64 "?notice=invited", id));
             goto out;
         }
         if (errors.count == 0) {
-            unavailable(request);
+            page_unavailable(request);
             goto out;
         }
     }
@@ -569,7 +525,7 @@ static const char *user_notice(struct request *request, const struct user *u)
     if (notice == NULL)
         return NULL;
     if (strcmp(notice, "invited") == 0 || strcmp(notice, "invitation_sent") == 0)
-        return text_printf(request, "Invitation sent to %s", u->email);
+        return request_printf(request, "Invitation sent to %s", u->email);
     static const struct {
         const char *name, *message;
     } notices[] = {
@@ -608,19 +564,19 @@ static void user_summary(struct buf *b, struct request *request, const struct us
 /* Resend the invitation, deactivate or reactivate. */
 static void user_actions(struct buf *b, struct request *request, const struct user *u)
 {
-    const char *base = text_printf(request, "/admin/users/%" PRId64, u->id);
+    const char *base = request_printf(request, "/admin/users/%" PRId64, u->id);
     bool resend = u->active && !u->has_password, self = u->id == request->caller->user_id;
     if (!resend && self)
         return; /* nothing to offer: people cannot deactivate themselves */
     html_printf(b, "<div class=\"govuk-button-group\" id=\"active\">");
     if (resend)
-        action_form(b, request, text_printf(request, "%s/invitation", base), NULL, NULL, "Send the invitation again",
+        action_form(b, request, request_printf(request, "%s/invitation", base), NULL, NULL, "Send the invitation again",
                     "secondary");
     if (u->active && !self)
-        action_form(b, request, text_printf(request, "%s/active", base), "active", "0", "Deactivate account",
+        action_form(b, request, request_printf(request, "%s/active", base), "active", "0", "Deactivate account",
                     "warning");
     else if (!u->active)
-        action_form(b, request, text_printf(request, "%s/active", base), "active", "1", "Reactivate account",
+        action_form(b, request, request_printf(request, "%s/active", base), "active", "1", "Reactivate account",
                     "secondary");
     html_printf(b, "</div>");
 }
@@ -645,7 +601,7 @@ static void user_roles(struct buf *b, struct request *request, const struct user
             bool own_admin = u->id == request->caller->user_id && g->role == ROLE_ADMIN;
             if (!own_admin)
                 action_form(b, request,
-                            text_printf(request, "/admin/users/%" PRId64 "/roles/%" PRId64 "/revoke", u->id, g->id),
+                            request_printf(request, "/admin/users/%" PRId64 "/roles/%" PRId64 "/revoke", u->id, g->id),
                             NULL, NULL, "Remove", "warning");
             html_printf(b, "</td>");
         }
@@ -685,12 +641,12 @@ static const struct form_option *staff_options(struct request *request, const st
         if (coaches[i].id != u->id)
             options[n++] =
                 (struct form_option){id_text(request, coaches[i].id),
-                                     text_printf(request, "%s (coach%s)", coaches[i].name,
-                                                 user_has_role(&coaches[i], ROLE_MENTOR) ? " and mentor" : "")};
+                                     request_printf(request, "%s (coach%s)", coaches[i].name,
+                                                    user_has_role(&coaches[i], ROLE_MENTOR) ? " and mentor" : "")};
     for (size_t i = 0; i < mentor_count; i++)
         if (mentors[i].id != u->id && !user_has_role(&mentors[i], ROLE_COACH))
             options[n++] = (struct form_option){id_text(request, mentors[i].id),
-                                                text_printf(request, "%s (mentor)", mentors[i].name)};
+                                                request_printf(request, "%s (mentor)", mentors[i].name)};
     *count = n;
     return options;
 }
@@ -716,7 +672,7 @@ static void user_grant_form(struct buf *b, struct request *request, const struct
                             const struct errors *errors)
 {
     html_printf(b, "<h3 class=\"govuk-heading-m\">Grant a role</h3>");
-    forms_begin(b, request, text_printf(request, "/admin/users/%" PRId64 "/roles", v->user.id));
+    forms_begin(b, request, request_printf(request, "/admin/users/%" PRId64 "/roles", v->user.id));
     forms_select(b, "role", "Role", v->roles, v->role_count, form_get(request->form, "role"), NULL, errors);
     forms_select(
         b, "organisation_id", "Where it applies", v->scopes, v->scope_count, form_get(request->form, "organisation_id"),
@@ -746,7 +702,7 @@ static void assignment_table(struct buf *b, struct request *request, const struc
             html_printf(b, "<td class=\"govuk-table__cell\">");
             action_form(
                 b, request,
-                text_printf(request, "/admin/users/%" PRId64 "/assignments/%" PRId64 "/delete", v->user.id, a->id),
+                request_printf(request, "/admin/users/%" PRId64 "/assignments/%" PRId64 "/delete", v->user.id, a->id),
                 NULL, NULL, "Remove", "warning");
             html_printf(b, "</td>");
         }
@@ -761,7 +717,7 @@ static void user_assignment_form(struct buf *b, struct request *request, const s
 {
     static const struct form_option kinds[] = {{"coach", "Coach"}, {"mentor", "Mentor"}};
     html_printf(b, "<h3 class=\"govuk-heading-m\">Add a coach or mentor</h3>");
-    forms_begin(b, request, text_printf(request, "/admin/users/%" PRId64 "/assignments", v->user.id));
+    forms_begin(b, request, request_printf(request, "/admin/users/%" PRId64 "/assignments", v->user.id));
     forms_select(b, "kind", "As their", kinds, 2, form_get(request->form, "kind"), NULL, errors);
     forms_select(b, "staff_id", "Person", v->staff, v->staff_count, form_get(request->form, "staff_id"),
                  "People who hold the coach or mentor role", errors);
@@ -834,7 +790,7 @@ static void user_form_done(struct request *request, int64_t id, const struct err
     if (errors->count > 0)
         user_page(request, id, errors, 422);
     else
-        reply_redirect(request, text_printf(request, "/admin/users/%" PRId64 "?notice=%s", id, notice));
+        reply_redirect(request, request_printf(request, "/admin/users/%" PRId64 "?notice=%s", id, notice));
 }
 
 /* The person of the page, or false after replying 404 or 503. */
@@ -849,10 +805,10 @@ static bool load_user(struct request *request, int64_t id, struct user *u)
 void page_admin_user_role_grant(struct request *request)
 {
     int64_t id = api_param_id(request, 0);
-    int64_t organisation_id = parse_id(field(request, "organisation_id"));
+    int64_t organisation_id = forms_id(forms_value(request, "organisation_id"));
     enum role role;
     struct errors errors = ERRORS_INIT;
-    if (!role_parse(field(request, "role"), &role)) {
+    if (!role_parse(forms_value(request, "role"), &role)) {
         errors_add(&errors, "role", "Choose a role");
     } else if (organisation_id < 0) {
         errors_add(&errors, "organisation_id", "Choose an organisation from the list");
@@ -863,7 +819,7 @@ void page_admin_user_role_grant(struct request *request)
         enum store_status s =
             accounts_grant_role(&env, id, role, role_scope(role, organisation_id), &grant_id, &errors);
         if (s != STORE_OK && errors.count == 0) {
-            unavailable(request);
+            page_unavailable(request);
             goto out;
         }
     }
@@ -891,7 +847,7 @@ void page_admin_user_role_revoke(struct request *request)
         struct actor actor = api_actor(request);
         s = store_role_revoke(request->worker->store, &actor, id, grant_id, api_now());
         if (s == STORE_ERROR) {
-            unavailable(request);
+            page_unavailable(request);
             goto out;
         }
     }
@@ -908,7 +864,7 @@ void page_admin_user_active(struct request *request)
     struct user u;
     if (!load_user(request, id, &u))
         return;
-    const char *active = field(request, "active");
+    const char *active = forms_value(request, "active");
     bool want = strcmp(active, "1") == 0;
     struct errors errors = ERRORS_INIT;
     if (!want && strcmp(active, "0") != 0)
@@ -954,10 +910,10 @@ out:
 void page_admin_user_assignment_add(struct request *request)
 {
     int64_t id = api_param_id(request, 0);
-    int64_t staff_id = parse_id(field(request, "staff_id"));
+    int64_t staff_id = forms_id(forms_value(request, "staff_id"));
     enum role kind = ROLE_COACH;
     struct errors errors = ERRORS_INIT;
-    const char *kind_text = field(request, "kind");
+    const char *kind_text = forms_value(request, "kind");
     if (!role_parse(kind_text, &kind) || (kind != ROLE_COACH && kind != ROLE_MENTOR))
         errors_add(&errors, "kind", "Choose coach or mentor");
     else if (staff_id <= 0)
@@ -984,7 +940,7 @@ void page_admin_user_assignment_remove(struct request *request)
     struct assignment *list;
     size_t count;
     if (store_assignment_list(store, id, request_arena(request), &list, &count) != STORE_OK) {
-        unavailable(request);
+        page_unavailable(request);
         return;
     }
     /* Only an assignment of this person can be ended from their page. */
@@ -1000,7 +956,7 @@ void page_admin_user_assignment_remove(struct request *request)
     if (s == STORE_NOT_FOUND)
         errors_add(&errors, "assignments", "That coach or mentor has already been removed");
     if (s == STORE_ERROR || s == STORE_CONFLICT)
-        unavailable(request);
+        page_unavailable(request);
     else
         user_form_done(request, id, &errors, "assignment_removed");
     errors_free(&errors);
@@ -1048,7 +1004,7 @@ void page_admin_organisations(struct request *request)
     size_t total;
     if (store_organisation_list(request->worker->store, kind_filter, q, request_arena(request), &list, &total) !=
         STORE_OK) {
-        unavailable(request);
+        page_unavailable(request);
         return;
     }
     size_t offset = (page_no - 1) * ORGANISATIONS_PER_PAGE;
@@ -1115,14 +1071,14 @@ static void read_organisation(struct request *request, struct organisation *o, s
     const char *names[] = {"urn", "local_authority", "region", "phase"};
     const char **fields[] = {&o->urn, &o->local_authority, &o->region, &o->phase};
     if (form_get(request->form, "name") != NULL)
-        o->name = trimmed(request, field(request, "name"));
+        o->name = trimmed(request, forms_value(request, "name"));
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         if (form_get(request->form, names[i]) != NULL)
             *fields[i] = optional_field(request, names[i]);
     if (form_get(request->form, "regions_served") != NULL)
-        o->regions_served = regions_text(request, field(request, "regions_served"));
+        o->regions_served = regions_text(request, forms_value(request, "regions_served"));
     if (form_get(request->form, "trust_id") != NULL) {
-        int64_t trust = parse_id(field(request, "trust_id"));
+        int64_t trust = forms_id(forms_value(request, "trust_id"));
         if (trust < 0)
             errors_add(errors, "trust_id", "Choose a trust from the list");
         else if (trust > 0 && o->kind != ORG_SCHOOL)
@@ -1187,7 +1143,7 @@ static void organisation_new_page(struct request *request, const struct organisa
     size_t trust_count;
     const struct form_option *trusts = trust_options(request, &trust_count);
     if (trusts == NULL) {
-        unavailable(request);
+        page_unavailable(request);
         return;
     }
     struct page page;
@@ -1215,9 +1171,9 @@ void page_admin_organisation_create(struct request *request)
 {
     struct organisation o = {0};
     struct errors errors = ERRORS_INIT;
-    if (!organisation_kind_parse(field(request, "kind"), &o.kind)) {
+    if (!organisation_kind_parse(forms_value(request, "kind"), &o.kind)) {
         errors_add(&errors, "kind", "Choose the kind of organisation");
-        o.name = field(request, "name"); /* kept for the form shown again */
+        o.name = forms_value(request, "name"); /* kept for the form shown again */
     } else {
         read_organisation(request, &o, &errors);
     }
@@ -1227,10 +1183,10 @@ void page_admin_organisation_create(struct request *request)
         if (s == STORE_CONFLICT) {
             errors_add(&errors, "urn", "A school with this URN already exists");
         } else if (s != STORE_OK) {
-            unavailable(request);
+            page_unavailable(request);
             goto out;
         } else {
-            reply_redirect(request, text_printf(request, "/admin/organisations/%" PRId64 "?notice=created", o.id));
+            reply_redirect(request, request_printf(request, "/admin/organisations/%" PRId64 "?notice=created", o.id));
             goto out;
         }
     }
@@ -1274,7 +1230,7 @@ static void organisation_page(struct request *request, const struct organisation
     const struct form_option *trusts =
         manage && shown->kind == ORG_SCHOOL ? trust_options(request, &trust_count) : NULL;
     if (manage && shown->kind == ORG_SCHOOL && trusts == NULL) {
-        unavailable(request);
+        page_unavailable(request);
         return;
     }
     struct page page;
@@ -1293,7 +1249,7 @@ static void organisation_page(struct request *request, const struct organisation
     if (manage) {
         html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">"
                        "<h2 class=\"govuk-heading-l\">Change the details</h2>");
-        forms_begin(b, request, text_printf(request, "/admin/organisations/%" PRId64, shown->id));
+        forms_begin(b, request, request_printf(request, "/admin/organisations/%" PRId64, shown->id));
         organisation_fields(b, request, values, false, trusts, trust_count, errors);
         forms_button(b, "Save changes", NULL);
         forms_end(b);
@@ -1340,7 +1296,7 @@ void page_admin_organisation_update(struct request *request)
             store_failed(request, s);
             goto out;
         } else {
-            reply_redirect(request, text_printf(request, "/admin/organisations/%" PRId64 "?notice=updated", o.id));
+            reply_redirect(request, request_printf(request, "/admin/organisations/%" PRId64 "?notice=updated", o.id));
             goto out;
         }
     }
@@ -1395,14 +1351,14 @@ static void import_form(struct buf *b, struct request *request, const struct err
                "Columns <code>name</code> and <code>urn</code> (6 digits), and optionally "
                "<code>local_authority</code>, <code>region</code>, <code>phase</code> and <code>trust</code> "
                "(the trust's name). A URN already taken is refused.",
-               field(request, "kind"));
+               forms_value(request, "kind"));
     kind_radio(b, "kind-people", "people", "People and their roles",
                "Columns <code>email</code>, <code>name</code> and <code>role</code> (admin, partner_lead, "
                "facilitator, coach, assessor, participant, mentor or headteacher), and optionally "
                "<code>school_urn</code> (needed for headteachers) and <code>partner</code> (the delivery partner's "
                "name, needed for partner leads and facilitators). One row per role. New people are emailed an "
                "invitation.",
-               field(request, "kind"));
+               forms_value(request, "kind"));
     html_printf(b, "</div></fieldset></div>");
     html_printf(b,
                 "<div class=\"govuk-form-group%R\"><label class=\"govuk-label govuk-label--m\" for=\"file\">"
@@ -1462,7 +1418,7 @@ static void problems_table(struct buf *b, const struct errors *problems)
 static const char *count_text(struct request *request, size_t n, enum import_kind kind)
 {
     const char *noun = kind == IMPORT_SCHOOLS ? (n == 1 ? "school" : "schools") : (n == 1 ? "person" : "people");
-    return text_printf(request, "%zu %s", n, noun);
+    return request_printf(request, "%zu %s", n, noun);
 }
 
 /* How many bytes text takes once escaped into an attribute. */
@@ -1490,7 +1446,7 @@ static void commit_form(struct buf *b, struct request *request, enum import_kind
                 "<input type=\"hidden\" name=\"kind\" value=\"%s\"><input type=\"hidden\" name=\"csv\" value=\"%s\">"
                 "<div class=\"govuk-button-group\">",
                 kind == IMPORT_SCHOOLS ? "schools" : "people", csv);
-    forms_button(b, text_printf(request, "Import %zu %s", rows, rows == 1 ? "row" : "rows"), NULL);
+    forms_button(b, request_printf(request, "Import %zu %s", rows, rows == 1 ? "row" : "rows"), NULL);
     html_printf(b, "<a class=\"govuk-link\" href=\"/admin/imports\">Choose a different file</a></div></form>");
 }
 
@@ -1499,7 +1455,7 @@ static void import_outcome(struct buf *b, struct request *request, enum import_k
                            const struct import_report *report, bool dry_run)
 {
     html_printf(b, "<dl class=\"govuk-summary-list\">");
-    summary_row(b, "Rows read", text_printf(request, "%zu", report->rows));
+    summary_row(b, "Rows read", request_printf(request, "%zu", report->rows));
     if (kind == IMPORT_SCHOOLS) {
         summary_row(b, dry_run ? "Schools to add" : "Schools added", count_text(request, report->created, kind));
     } else {
@@ -1516,7 +1472,7 @@ static bool import_input(struct request *request, bool commit, const char **csv,
 {
     *name = "";
     if (commit) {
-        *csv = field(request, "csv");
+        *csv = forms_value(request, "csv");
         *len = strlen(*csv);
     } else {
         const struct multipart_file *file = NULL;
@@ -1549,7 +1505,7 @@ static void import_result_page(struct request *request, enum import_kind kind, c
     const char *title = !ok ? "Nothing was imported" : dry_run ? "Check the import" : "Import complete";
     imports_begin(&page, request, title, NULL);
     if (ok && !dry_run)
-        page_notice(&page, "success", text_printf(request, "Imported %zu rows", report->rows));
+        page_notice(&page, "success", request_printf(request, "Imported %zu rows", report->rows));
     struct buf *b = &page.body;
     html_printf(b, "<h1 class=\"govuk-heading-xl\">%s</h1>", title);
     if (*filename)
@@ -1577,11 +1533,11 @@ static void import_result_page(struct request *request, enum import_kind kind, c
 
 void page_admin_imports_run(struct request *request)
 {
-    const char *action = field(request, "action");
+    const char *action = forms_value(request, "action");
     bool commit = strcmp(action, "commit") == 0;
     struct errors errors = ERRORS_INIT;
     enum import_kind kind = IMPORT_SCHOOLS;
-    if (!import_kind_parse(field(request, "kind"), &kind))
+    if (!import_kind_parse(forms_value(request, "kind"), &kind))
         errors_add(&errors, "kind", "Choose what the file contains");
     const char *csv = "", *filename = "";
     size_t len = 0;
@@ -1600,7 +1556,7 @@ void page_admin_imports_run(struct request *request)
     struct import_report report;
     imports_run(&env, kind, csv, len, !commit, request_arena(request), &report);
     if (report.status == STORE_ERROR)
-        unavailable(request);
+        page_unavailable(request);
     else
         import_result_page(request, kind, &report, !commit, csv, len, filename);
     imports_report_free(&report);
@@ -1661,7 +1617,7 @@ static void audit_filters(struct buf *b, struct form *query, const struct errors
 /* "user 12" with a link when the record has a page here. */
 static void audit_record(struct buf *b, struct request *request, const struct audit_event *e)
 {
-    int64_t id = parse_id(e->entity_id);
+    int64_t id = forms_id(e->entity_id);
     if (id > 0 && strcmp(e->entity, "user") == 0)
         html_printf(b, "<a class=\"govuk-link\" href=\"/admin/users/%s\">%s %s</a>", id_text(request, id), e->entity,
                     e->entity_id);
@@ -1719,7 +1675,7 @@ void page_admin_audit(struct request *request)
 {
     struct form *query = request_query(request);
     struct errors errors = ERRORS_INIT;
-    int64_t actor_id = parse_id(form_get(query, "actor_id"));
+    int64_t actor_id = forms_id(form_get(query, "actor_id"));
     if (actor_id < 0)
         errors_add(&errors, "actor_id", "Enter the person's id, a whole number");
     size_t page_no = page_number(query);
@@ -1737,7 +1693,7 @@ void page_admin_audit(struct request *request)
     size_t count = 0, total = 0;
     if (errors.count == 0 && store_audit_list(request->worker->store, &filter, request_arena(request), &events, &count,
                                               &total) != STORE_OK) {
-        unavailable(request);
+        page_unavailable(request);
         errors_free(&errors);
         return;
     }

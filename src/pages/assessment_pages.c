@@ -41,60 +41,9 @@ enum {
 
 /* ---- Helpers: text ---- */
 
-/* Request-lifetime text from a printf format: ids, numbers and dates, never markup. */
-static const char *text_printf(struct request *request, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static const char *text_printf(struct request *request, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    size_t size = (size_t)(n > 0 ? n : 0) + 1;
-    char *out = request_alloc(request, size);
-    va_start(ap, fmt);
-    vsnprintf(out, size, fmt, ap);
-    va_end(ap);
-    return out;
-}
-
 static const char *id_text(struct request *request, int64_t id)
 {
-    return text_printf(request, "%" PRId64, id);
-}
-
-/* A record's id from a form value: 0 when empty, -1 when not a positive number. */
-static int64_t parse_id(const char *text)
-{
-    if (text == NULL || *text == '\0')
-        return 0;
-    if (strlen(text) > 18)
-        return -1;
-    int64_t id = 0;
-    for (const char *p = text; *p; p++) {
-        if (*p < '0' || *p > '9')
-            return -1;
-        id = id * 10 + (*p - '0');
-    }
-    return id > 0 ? id : -1;
-}
-
-/* A field of the posted form as sent, or "" (never NULL). */
-static const char *raw_field(struct request *request, const char *name)
-{
-    const char *s = request->form ? form_get(request->form, name) : NULL;
-    return s != NULL ? s : "";
-}
-
-/* A field of the posted form without surrounding white space, or "" (never NULL). */
-static const char *field(struct request *request, const char *name)
-{
-    const char *s = raw_field(request, name);
-    while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-        s++;
-    size_t n = strlen(s);
-    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
-        n--;
-    return request_strndup(request, (struct str){s, n});
+    return request_printf(request, "%" PRId64, id);
 }
 
 /* A buffer's markup as request memory, freeing the buffer. */
@@ -115,8 +64,8 @@ static const char *uk_moment(struct request *request, int64_t seconds)
     struct tm tm;
     if (seconds <= 0 || gmtime_r(&t, &tm) == NULL)
         return "";
-    return text_printf(request, "%d %s %d at %d:%02d%s", tm.tm_mday, month_names[tm.tm_mon], tm.tm_year + 1900,
-                       tm.tm_hour % 12 == 0 ? 12 : tm.tm_hour % 12, tm.tm_min, tm.tm_hour < 12 ? "am" : "pm");
+    return request_printf(request, "%d %s %d at %d:%02d%s", tm.tm_mday, month_names[tm.tm_mon], tm.tm_year + 1900,
+                          tm.tm_hour % 12 == 0 ? 12 : tm.tm_hour % 12, tm.tm_min, tm.tm_hour < 12 ? "am" : "pm");
 }
 
 /* 50009 as "50,009". */
@@ -136,19 +85,19 @@ static const char *with_commas(struct request *request, int64_t n)
 
 static const char *bytes_text(struct request *request, int64_t size)
 {
-    return text_printf(request, "%s byte%s", with_commas(request, size), size == 1 ? "" : "s");
+    return request_printf(request, "%s byte%s", with_commas(request, size), size == 1 ? "" : "s");
 }
 
 static const char *words_text(struct request *request, size_t words)
 {
-    return text_printf(request, "%s word%s", with_commas(request, (int64_t)words), words == 1 ? "" : "s");
+    return request_printf(request, "%s word%s", with_commas(request, (int64_t)words), words == 1 ? "" : "s");
 }
 
 /* What a task is for: "Closing the gap" (a module's task) or "NPQSL final assessment". */
 static const char *task_target_text(struct request *request, const struct catalogue *c, const struct assessment_task *t)
 {
     if (t->kind == TASK_FINAL)
-        return text_printf(request, "%s final assessment", t->target);
+        return request_printf(request, "%s final assessment", t->target);
     const struct catalogue_module *m = c ? catalogue_module_find(c, t->target, strlen(t->target)) : NULL;
     return m ? m->title : t->target;
 }
@@ -335,7 +284,7 @@ static void radios(struct buf *b, struct request *request, const char *name, con
     html_printf(b, "<div class=\"govuk-radios%R\" data-module=\"govuk-radios\">",
                 inline_items ? " govuk-radios--inline" : "");
     for (size_t i = 0; i < count; i++) {
-        const char *item_id = i == 0 ? id : text_printf(request, "%s-%zu", id, i + 1);
+        const char *item_id = i == 0 ? id : request_printf(request, "%s-%zu", id, i + 1);
         bool checked = selected != NULL && strcmp(selected, items[i].value) == 0;
         html_printf(b,
                     "<div class=\"govuk-radios__item\"><input class=\"govuk-radios__input\" id=\"%s\" name=\"%s\" "
@@ -392,12 +341,6 @@ static const char *notice_for(struct request *request, const struct notice *noti
         if (strcmp(name, notices[i].name) == 0)
             return notices[i].message;
     return NULL;
-}
-
-static void unavailable(struct request *request)
-{
-    page_error(request, 503, "Sorry, there is a problem",
-               "The database could not complete this. Try again in a moment.");
 }
 
 static void not_found(struct request *request)
@@ -464,7 +407,7 @@ static bool refused_plainly(struct request *request, enum assessment_result resu
         return true;
     }
     if (result == ASSESSMENT_ERROR) {
-        unavailable(request);
+        page_unavailable(request);
         return true;
     }
     return false;
@@ -538,7 +481,7 @@ static void own_tasks(struct buf *b, struct request *request, const struct catal
                 continue;
             if (shown++ == 0) {
                 static const char *const headers[] = {"Task", "Deadline (UK time)", "Status", ""};
-                table_begin(b, text_printf(request, "Tasks of %s", enrolment_title(c, en)), headers, 4);
+                table_begin(b, request_printf(request, "Tasks of %s", enrolment_title(c, en)), headers, 4);
             }
             const struct submission_summary *w = work_on(list, count, t->id, en->id);
             html_printf(b, "<tr class=\"govuk-table__row\" data-testid=\"task\"><td class=\"govuk-table__cell\">");
@@ -623,7 +566,7 @@ static void assessment_page(struct request *request, const struct errors *errors
     struct submission_summary *list;
     size_t count;
     if (assessment_submission_list(&env, caller, 0, request_arena(request), &list, &count) != ASSESSMENT_OK) {
-        unavailable(request);
+        page_unavailable(request);
         return;
     }
     struct page page;
@@ -655,7 +598,8 @@ void page_assessment_start(struct request *request)
     const struct catalogue *c = catalogue_or_error(request);
     if (c == NULL)
         return;
-    int64_t task_id = parse_id(field(request, "task_id")), enrolment_id = parse_id(field(request, "enrolment_id"));
+    int64_t task_id = forms_id(forms_text(request, "task_id")),
+            enrolment_id = forms_id(forms_text(request, "enrolment_id"));
     struct errors found = ERRORS_INIT, errors = ERRORS_INIT;
     struct actor actor;
     struct accounts_env env = env_for(request, &actor);
@@ -663,9 +607,9 @@ void page_assessment_start(struct request *request)
     enum assessment_result r = assessment_submission_start(&env, c, request->caller, task_id > 0 ? task_id : 0,
                                                            enrolment_id > 0 ? enrolment_id : 0, &id, &found);
     if (r == ASSESSMENT_OK)
-        reply_redirect(request, text_printf(request, "/submissions/%" PRId64 "?notice=started", id));
+        reply_redirect(request, request_printf(request, "/submissions/%" PRId64 "?notice=started", id));
     else if (r == ASSESSMENT_CONFLICT && id > 0)
-        reply_redirect(request, text_printf(request, "/submissions/%" PRId64, id)); /* started already: carry on */
+        reply_redirect(request, request_printf(request, "/submissions/%" PRId64, id)); /* started already: carry on */
     else if (!refused_plainly(request, r)) {
         errors_placed(&errors, &found, "tasks");
         if (errors.count == 0)
@@ -686,15 +630,17 @@ struct submission_forms {
 
 static void file_row(struct buf *b, struct request *request, const struct submission_file *f, bool removable)
 {
-    const char *href = text_printf(request, "/api/v1/submissions/%" PRId64 "/files/%" PRId64, f->submission_id, f->id);
+    const char *href =
+        request_printf(request, "/api/v1/submissions/%" PRId64 "/files/%" PRId64, f->submission_id, f->id);
     html_printf(b,
                 "<li data-testid=\"file\"><a class=\"govuk-link\" href=\"%s\" download>%s</a> "
                 "<span class=\"govuk-hint govuk-!-font-size-16\">%s, SHA-256 %R</span>",
                 href, f->name, bytes_text(request, f->size), hash_markup(request, f->sha256));
     if (removable)
-        post_button(b, request,
-                    text_printf(request, "/submissions/%" PRId64 "/files/%" PRId64 "/remove", f->submission_id, f->id),
-                    "Remove", f->name, "warning");
+        post_button(
+            b, request,
+            request_printf(request, "/submissions/%" PRId64 "/files/%" PRId64 "/remove", f->submission_id, f->id),
+            "Remove", f->name, "warning");
     html_printf(b, "</li>");
 }
 
@@ -725,7 +671,7 @@ static void mark_block(struct buf *b, struct request *request, const struct mark
                     tag(request, m->criteria[i].met ? "green" : "yellow", m->criteria[i].met ? "Met" : "Not met"));
         if (m->criteria[i].comment && *m->criteria[i].comment)
             html_printf(&v, "<br>%s", m->criteria[i].comment);
-        summary_row(b, i < t->criteria_count ? t->criteria[i].title : text_printf(request, "Criterion %zu", i + 1),
+        summary_row(b, i < t->criteria_count ? t->criteria[i].title : request_printf(request, "Criterion %zu", i + 1),
                     markup_of(request, &v));
     }
     html_printf(b, "</dl><h5 class=\"govuk-heading-s\">Feedback</h5>");
@@ -799,7 +745,7 @@ static void submitted_panel(struct buf *b, struct request *request, const struct
     summary_row(b, "Text SHA-256", hash_markup(request, v->text_sha256));
     for (size_t i = 0; i < d->file_count; i++)
         if (d->files[i].version_id == v->id)
-            summary_row(b, text_printf(request, "%s SHA-256", d->files[i].name),
+            summary_row(b, request_printf(request, "%s SHA-256", d->files[i].name),
                         hash_markup(request, d->files[i].sha256));
     html_printf(b, "</dl><p class=\"govuk-body\">The SHA-256 fingerprints show exactly what was received. The receipt "
                    "has been emailed to you too. You will be emailed when your result is ready.</p></div>");
@@ -810,7 +756,7 @@ static void draft_forms(struct buf *b, struct request *request, const struct sub
                         const struct submission_forms *f, const struct errors *errors)
 {
     const struct submission *s = &d->submission;
-    const char *self = text_printf(request, "/submissions/%" PRId64, s->id);
+    const char *self = request_printf(request, "/submissions/%" PRId64, s->id);
     size_t words = assessment_word_count(s->draft_text);
     html_printf(b, "<h2 class=\"govuk-heading-l\" id=\"work\">Your work</h2>");
     if (s->versions > 0)
@@ -818,14 +764,14 @@ static void draft_forms(struct buf *b, struct request *request, const struct sub
                     "<p class=\"govuk-body\">Revise your work using the feedback on version %d below, then "
                     "submit it again. You can resubmit %d more time%R.</p>",
                     s->versions, d->resubmissions_left, d->resubmissions_left == 1 ? "" : "s");
-    forms_begin(b, request, text_printf(request, "%s/save", self));
+    forms_begin(b, request, request_printf(request, "%s/save", self));
     forms_input(b, "activity", "The school-improvement activity this work is about", "text",
                 f && f->activity ? f->activity : s->activity, NULL, NULL, errors);
     const char *hint =
         d->task.word_limit > 0
-            ? text_printf(request, "Your saved draft has %s. The limit is %s.", words_text(request, words),
-                          words_text(request, (size_t)d->task.word_limit))
-            : text_printf(request, "Your saved draft has %s. There is no word limit.", words_text(request, words));
+            ? request_printf(request, "Your saved draft has %s. The limit is %s.", words_text(request, words),
+                             words_text(request, (size_t)d->task.word_limit))
+            : request_printf(request, "Your saved draft has %s. There is no word limit.", words_text(request, words));
     forms_textarea(b, "text", "Your work", f && f->text ? f->text : s->draft_text, hint, 20, errors);
     forms_button(b, "Save draft", "secondary");
     forms_end(b);
@@ -862,13 +808,13 @@ static void draft_forms(struct buf *b, struct request *request, const struct sub
     summary_row(b, "Activity", text_markup(request, *s->activity ? s->activity : "Not named yet"));
     summary_row(b, "Words",
                 text_markup(request, d->task.word_limit > 0
-                                         ? text_printf(request, "%s of %s", with_commas(request, (int64_t)words),
-                                                       with_commas(request, d->task.word_limit))
+                                         ? request_printf(request, "%s of %s", with_commas(request, (int64_t)words),
+                                                          with_commas(request, d->task.word_limit))
                                          : with_commas(request, (int64_t)words)));
     summary_row(b, "Files", text_markup(request, with_commas(request, (int64_t)draft_files)));
     html_printf(b, "</dl><p class=\"govuk-body\">What you have saved is what is submitted: save your draft first. "
                    "A submitted version cannot be changed.</p>");
-    post_button(b, request, text_printf(request, "%s/submit", self), "Submit", NULL, NULL);
+    post_button(b, request, request_printf(request, "%s/submit", self), "Submit", NULL, NULL);
 }
 
 /* The draft as the coach reads it. */
@@ -898,14 +844,14 @@ static void coach_feedback_form(struct buf *b, struct request *request, const st
                                 const struct submission_forms *f, const struct errors *errors)
 {
     html_printf(b, "<h2 class=\"govuk-heading-m\" id=\"feedback\">Give formative feedback</h2>");
-    forms_begin(b, request, text_printf(request, "/submissions/%" PRId64 "/feedback", d->submission.id));
+    forms_begin(b, request, request_printf(request, "/submissions/%" PRId64 "/feedback", d->submission.id));
     struct form_option *options = arena_alloc(request_arena(request), sizeof(*options) * (d->version_count + 1));
     size_t n = 0;
     if (d->submission.state == SUBMISSION_DRAFT)
         options[n++] = (struct form_option){"0", "The draft"};
     for (size_t i = d->version_count; i > 0; i--)
-        options[n++] = (struct form_option){text_printf(request, "%d", d->versions[i - 1].number),
-                                            text_printf(request, "Version %d", d->versions[i - 1].number)};
+        options[n++] = (struct form_option){request_printf(request, "%d", d->versions[i - 1].number),
+                                            request_printf(request, "Version %d", d->versions[i - 1].number)};
     if (n > 0)
         forms_select(b, "version", "On", options, n, f ? f->version : NULL, NULL, errors);
     forms_textarea(b, "body", "Feedback", f ? f->body : NULL,
@@ -945,7 +891,7 @@ static void release_section(struct buf *b, struct request *request, const struct
     }
     html_printf(b, "<p class=\"govuk-body\">The participant is emailed that a result is ready, and sees it with the "
                    "feedback when they sign in.</p>");
-    post_button(b, request, text_printf(request, "/submissions/%" PRId64 "/release", d->submission.id),
+    post_button(b, request, request_printf(request, "/submissions/%" PRId64 "/release", d->submission.id),
                 "Release result", NULL, NULL);
 }
 
@@ -993,10 +939,10 @@ static void submission_page(struct request *request, int64_t id, const struct su
     html_printf(b, "<dl class=\"govuk-summary-list\">");
     summary_row(b, "Status", state_tag(request, d.shown_state, s->versions));
     summary_row(b, "Deadline",
-                text_markup(request, text_printf(request, "%s (UK time)", uk_moment(request, t->deadline))));
+                text_markup(request, request_printf(request, "%s (UK time)", uk_moment(request, t->deadline))));
     summary_row(b, "Word limit",
                 text_markup(request, t->word_limit > 0 ? words_text(request, (size_t)t->word_limit) : "None"));
-    summary_row(b, "Resubmissions left", text_markup(request, text_printf(request, "%d", d.resubmissions_left)));
+    summary_row(b, "Resubmissions left", text_markup(request, request_printf(request, "%d", d.resubmissions_left)));
     html_printf(b, "</dl>");
 
     html_printf(b, "<h2 class=\"govuk-heading-m\">The task</h2>");
@@ -1060,7 +1006,7 @@ static void step_done(struct request *request, int64_t id, enum assessment_resul
                       const struct submission_forms *f, const char *notice, const char *whole)
 {
     if (r == ASSESSMENT_OK) {
-        reply_redirect(request, text_printf(request, "/submissions/%" PRId64 "?notice=%s#%s", id, notice, whole));
+        reply_redirect(request, request_printf(request, "/submissions/%" PRId64 "?notice=%s#%s", id, notice, whole));
         return;
     }
     if (refused_plainly(request, r))
@@ -1076,7 +1022,7 @@ static void step_done(struct request *request, int64_t id, enum assessment_resul
 void page_submission_save(struct request *request)
 {
     int64_t id = api_param_id(request, 0);
-    struct submission_forms f = {.activity = field(request, "activity"), .text = raw_field(request, "text")};
+    struct submission_forms f = {.activity = forms_text(request, "activity"), .text = forms_value(request, "text")};
     struct errors found = ERRORS_INIT;
     struct actor actor;
     struct accounts_env env = env_for(request, &actor);
@@ -1144,7 +1090,7 @@ void page_submission_submit(struct request *request)
     /* Answered only once the version is committed: the receipt on the next page is on disk. */
     enum assessment_result r = assessment_submit(&env, request->caller, id, request_arena(request), &v, &found);
     if (r == ASSESSMENT_OK)
-        reply_redirect(request, text_printf(request, "/submissions/%" PRId64 "?notice=submitted", id));
+        reply_redirect(request, request_printf(request, "/submissions/%" PRId64 "?notice=submitted", id));
     else
         step_done(request, id, r, &found, NULL, "", "work");
     errors_free(&found);
@@ -1153,13 +1099,13 @@ void page_submission_submit(struct request *request)
 void page_submission_feedback(struct request *request)
 {
     int64_t id = api_param_id(request, 0);
-    struct submission_forms f = {.body = raw_field(request, "body"), .version = field(request, "version")};
+    struct submission_forms f = {.body = forms_value(request, "body"), .version = forms_text(request, "version")};
     struct errors found = ERRORS_INIT;
     struct actor actor;
     struct accounts_env env = env_for(request, &actor);
     struct submission_feedback out;
     /* "" or "0" is the draft; a version by its number. */
-    int64_t version = strcmp(f.version, "0") == 0 ? 0 : parse_id(f.version);
+    int64_t version = strcmp(f.version, "0") == 0 ? 0 : forms_id(f.version);
     enum assessment_result r;
     if (version < 0 || version > 1000000) {
         errors_add(&found, "version", "Choose the draft or a version");
@@ -1198,7 +1144,7 @@ static void queue_table(struct buf *b, struct request *request, const struct mar
                     "%R%s</span></td><td class=\"govuk-table__cell\">%s%R</td><td class=\"govuk-table__cell\">",
                     it->participant_name, it->task_title, it->version_number, moderation ? ", marked by " : "",
                     moderation && it->assessor_name ? it->assessor_name : "", uk_moment(request, it->submitted_at),
-                    it->late ? text_printf(request, " %s", tag(request, "red", "Late")) : "");
+                    it->late ? request_printf(request, " %s", tag(request, "red", "Late")) : "");
         if (entries[i].may_mark)
             html_printf(b,
                         "<a class=\"govuk-link\" href=\"/submissions/%s/mark\">%R<span "
@@ -1218,7 +1164,7 @@ void page_marking(struct request *request)
     struct accounts_env env = env_for(request, &actor);
     struct marking_queue queue;
     if (assessment_marking_queue(&env, request->caller, request_arena(request), &queue) != ASSESSMENT_OK) {
-        unavailable(request);
+        page_unavailable(request);
         return;
     }
     struct page page;
@@ -1272,8 +1218,9 @@ static void mark_page(struct request *request, int64_t id, const struct mark_for
     bool moderating = d.shown_state == SUBMISSION_MARKED;
 
     struct page page;
-    begin(&page, text_printf(request, "%s: %s", moderating ? "Moderate" : "Mark", t->title), errors);
-    breadcrumbs(&page, request, "/marking", "Marking", text_printf(request, "/submissions/%" PRId64, s->id), t->title);
+    begin(&page, request_printf(request, "%s: %s", moderating ? "Moderate" : "Mark", t->title), errors);
+    breadcrumbs(&page, request, "/marking", "Marking", request_printf(request, "/submissions/%" PRId64, s->id),
+                t->title);
     struct buf *b = &page.body;
     forms_error_summary(b, errors);
     html_printf(b, "<span class=\"govuk-caption-l\">%s, %s</span><h1 class=\"govuk-heading-l\">%s</h1>",
@@ -1292,8 +1239,8 @@ static void mark_page(struct request *request, int64_t id, const struct mark_for
     summary_row(b, "Submitted", submitted_markup(request, v));
     summary_row(b, "Words",
                 text_markup(request, t->word_limit > 0
-                                         ? text_printf(request, "%s (limit %s)", with_commas(request, v->word_count),
-                                                       with_commas(request, t->word_limit))
+                                         ? request_printf(request, "%s (limit %s)", with_commas(request, v->word_count),
+                                                          with_commas(request, t->word_limit))
                                          : with_commas(request, v->word_count)));
     summary_row(b, "Text SHA-256", hash_markup(request, v->text_sha256));
     html_printf(b, "</dl>");
@@ -1322,19 +1269,19 @@ static void mark_page(struct request *request, int64_t id, const struct mark_for
 
     html_printf(b, "<h2 class=\"govuk-heading-m\" id=\"mark-form\">%s</h2>",
                 moderating ? "Your moderation" : "Your marking");
-    forms_begin(b, request, text_printf(request, "/submissions/%" PRId64 "/mark", s->id));
+    forms_begin(b, request, request_printf(request, "/submissions/%" PRId64 "/mark", s->id));
     html_printf(b, "<div id=\"criteria\">");
     const char *criteria_error = forms_field_error(errors, "criteria");
     error_message(b, "criteria", criteria_error);
     static const struct radio_item met_items[] = {{"met", "Met"}, {"not_met", "Not met"}};
     for (size_t i = 0; i < t->criteria_count; i++) {
-        const char *rid = text_printf(request, "criterion-%zu", i + 1);
-        radios(b, request, text_printf(request, "%s-met", rid), rid,
-               text_printf(request, "%zu. %s", i + 1, t->criteria[i].title),
+        const char *rid = request_printf(request, "criterion-%zu", i + 1);
+        radios(b, request, request_printf(request, "%s-met", rid), rid,
+               request_printf(request, "%zu. %s", i + 1, t->criteria[i].title),
                *t->criteria[i].descriptor ? t->criteria[i].descriptor : NULL, met_items, 2, f ? f->met[i] : NULL,
                forms_field_error(errors, rid), true);
-        forms_textarea(b, text_printf(request, "%s-comment", rid), "Comment (optional)", f ? f->comment[i] : NULL, NULL,
-                       2, errors);
+        forms_textarea(b, request_printf(request, "%s-comment", rid), "Comment (optional)", f ? f->comment[i] : NULL,
+                       NULL, 2, errors);
     }
     html_printf(b, "</div>");
     const struct radio_item outcomes[] = {{"pass", mark_outcome_title(OUTCOME_PASS)},
@@ -1371,17 +1318,18 @@ void page_submission_mark_save(struct request *request)
     /* Reading the form: every criterion judged, an outcome chosen; the rules judge the rest. */
     struct mark_form f = {.met = arena_alloc(arena, sizeof(*f.met) * (t.criteria_count + 1)),
                           .comment = arena_alloc(arena, sizeof(*f.comment) * (t.criteria_count + 1)),
-                          .outcome = field(request, "outcome"),
-                          .feedback = raw_field(request, "feedback")};
+                          .outcome = forms_text(request, "outcome"),
+                          .feedback = forms_value(request, "feedback")};
     struct errors found = ERRORS_INIT;
     struct mark m = {.outcome = OUTCOME_PASS, .feedback = f.feedback, .criteria_count = t.criteria_count};
     m.criteria = arena_alloc(arena, sizeof(*m.criteria) * (t.criteria_count + 1));
     for (size_t i = 0; i < t.criteria_count; i++) {
-        f.met[i] = field(request, text_printf(request, "criterion-%zu-met", i + 1));
-        f.comment[i] = field(request, text_printf(request, "criterion-%zu-comment", i + 1));
+        f.met[i] = forms_text(request, request_printf(request, "criterion-%zu-met", i + 1));
+        f.comment[i] = forms_text(request, request_printf(request, "criterion-%zu-comment", i + 1));
         bool met = strcmp(f.met[i], "met") == 0;
         if (!met && strcmp(f.met[i], "not_met") != 0)
-            errors_add(&found, text_printf(request, "criterion-%zu", i + 1), "Say whether criterion %zu is met", i + 1);
+            errors_add(&found, request_printf(request, "criterion-%zu", i + 1), "Say whether criterion %zu is met",
+                       i + 1);
         m.criteria[i] = (struct mark_criterion){met, f.comment[i]};
     }
     if (!mark_outcome_parse(f.outcome, &m.outcome))

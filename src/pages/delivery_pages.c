@@ -44,55 +44,9 @@ enum {
 
 /* ---- Helpers: text ---- */
 
-/* Request-lifetime text from a printf format: ids, numbers and dates, never markup. */
-static const char *text_printf(struct request *request, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static const char *text_printf(struct request *request, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    size_t size = (size_t)(n > 0 ? n : 0) + 1;
-    char *out = request_alloc(request, size);
-    va_start(ap, fmt);
-    vsnprintf(out, size, fmt, ap);
-    va_end(ap);
-    return out;
-}
-
 static const char *id_text(struct request *request, int64_t id)
 {
-    return text_printf(request, "%" PRId64, id);
-}
-
-/* A record's id from a form value: 0 when empty, -1 when not a positive number. */
-static int64_t parse_id(const char *text)
-{
-    if (text == NULL || *text == '\0')
-        return 0;
-    if (strlen(text) > 18)
-        return -1;
-    int64_t id = 0;
-    for (const char *p = text; *p; p++) {
-        if (*p < '0' || *p > '9')
-            return -1;
-        id = id * 10 + (*p - '0');
-    }
-    return id > 0 ? id : -1;
-}
-
-/* A field of the posted form without surrounding white space, or "" (never NULL). */
-static const char *field(struct request *request, const char *name)
-{
-    const char *s = request->form ? form_get(request->form, name) : NULL;
-    if (s == NULL)
-        return "";
-    while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-        s++;
-    size_t n = strlen(s);
-    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
-        n--;
-    return request_strndup(request, (struct str){s, n});
+    return request_printf(request, "%" PRId64, id);
 }
 
 /* A buffer's markup as request memory, freeing the buffer. */
@@ -115,7 +69,7 @@ static const char *iso_date_text(struct request *request, const char *date)
         return "";
     if (sscanf(date, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3 || m < 1 || m > 12)
         return date;
-    return text_printf(request, "%d %s %d", d, month_names[m - 1], y);
+    return request_printf(request, "%d %s %d", d, month_names[m - 1], y);
 }
 
 /* "2027-09-01" as "1 Sep 2027", for narrow table columns; anything else as it is. */
@@ -127,7 +81,7 @@ static const char *short_date_text(struct request *request, const char *date)
         return "";
     if (sscanf(date, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3 || m < 1 || m > 12)
         return date;
-    return text_printf(request, "%d %.3s %d", d, month_names[m - 1], y);
+    return request_printf(request, "%d %.3s %d", d, month_names[m - 1], y);
 }
 
 /* "Wednesday 10 March 2027, 9:00am to 4:00pm" in UK time. */
@@ -145,8 +99,8 @@ static const char *uk_moment(struct request *request, int64_t seconds)
     struct tm tm;
     if (seconds <= 0 || gmtime_r(&t, &tm) == NULL)
         return "";
-    return text_printf(request, "%d %s %d at %d:%02d%s", tm.tm_mday, month_names[tm.tm_mon], tm.tm_year + 1900,
-                       tm.tm_hour % 12 == 0 ? 12 : tm.tm_hour % 12, tm.tm_min, tm.tm_hour < 12 ? "am" : "pm");
+    return request_printf(request, "%d %s %d at %d:%02d%s", tm.tm_mday, month_names[tm.tm_mon], tm.tm_year + 1900,
+                          tm.tm_hour % 12 == 0 ? 12 : tm.tm_hour % 12, tm.tm_min, tm.tm_hour < 12 ? "am" : "pm");
 }
 
 /* Quarter hours as a number of hours for people: "12", "2.5", "0.75". */
@@ -154,7 +108,7 @@ static const char *hours_number(struct request *request, int64_t quarter_hours)
 {
     static const char *const parts[] = {"", ".25", ".5", ".75"};
     int64_t q = quarter_hours < 0 ? 0 : quarter_hours;
-    return text_printf(request, "%" PRId64 "%s", q / 4, parts[q % 4]);
+    return request_printf(request, "%" PRId64 "%s", q / 4, parts[q % 4]);
 }
 
 /* Quarter hours as "12 hours", "1 hour", "0.75 hours" (the domain's words). */
@@ -208,9 +162,9 @@ struct date_parts {
 
 static struct date_parts date_fields(struct request *request, const char *prefix)
 {
-    return (struct date_parts){field(request, text_printf(request, "%s-day", prefix)),
-                               field(request, text_printf(request, "%s-month", prefix)),
-                               field(request, text_printf(request, "%s-year", prefix))};
+    return (struct date_parts){forms_text(request, request_printf(request, "%s-day", prefix)),
+                               forms_text(request, request_printf(request, "%s-month", prefix)),
+                               forms_text(request, request_printf(request, "%s-year", prefix))};
 }
 
 static bool date_empty(const struct date_parts *d)
@@ -295,12 +249,6 @@ static void breadcrumbs(struct page *page, struct request *request, const char *
     page->breadcrumbs = markup_of(request, &b);
 }
 
-static void unavailable(struct request *request)
-{
-    page_error(request, 503, "Sorry, there is a problem",
-               "The database could not complete this. Try again in a moment.");
-}
-
 static void not_found(struct request *request)
 {
     page_error(request, 404, "Page not found", "There is nothing here, or it is not yours to see.");
@@ -311,7 +259,7 @@ static void store_failed(struct request *request, enum store_status status)
     if (status == STORE_NOT_FOUND)
         not_found(request);
     else
-        unavailable(request);
+        page_unavailable(request);
 }
 
 /* The catalogue, or NULL after sending a 503 page. */
@@ -517,7 +465,7 @@ static void radios(struct buf *b, struct request *request, const char *name, con
     html_printf(b, "<div class=\"govuk-radios%R\" data-module=\"govuk-radios\">",
                 inline_items ? " govuk-radios--inline" : "");
     for (size_t i = 0; i < count; i++) {
-        const char *item_id = i == 0 ? id : text_printf(request, "%s-%zu", id, i + 1);
+        const char *item_id = i == 0 ? id : request_printf(request, "%s-%zu", id, i + 1);
         bool checked = selected != NULL && strcmp(selected, items[i].value) == 0;
         html_printf(b,
                     "<div class=\"govuk-radios__item\"><input class=\"govuk-radios__input\" id=\"%s\" name=\"%s\" "
@@ -600,7 +548,7 @@ static const char *event_place(struct request *request, const struct event *e)
 {
     if (e->venue_id != 0)
         return e->venue_postcode && *e->venue_postcode
-                   ? text_printf(request, "%s, %s", e->venue_name ? e->venue_name : "", e->venue_postcode)
+                   ? request_printf(request, "%s, %s", e->venue_name ? e->venue_name : "", e->venue_postcode)
                    : (e->venue_name ? e->venue_name : "");
     return "Online";
 }
@@ -654,7 +602,7 @@ void page_delivery(struct request *request)
     if (s == STORE_OK)
         s = store_event_list(store, request->caller, &filter, arena, &events, &event_count);
     if (s != STORE_OK) {
-        unavailable(request);
+        page_unavailable(request);
         return;
     }
     struct actor actor;
@@ -790,7 +738,7 @@ static void event_form_render(struct buf *b, struct request *request, const stru
     const struct cohort *co = &d->cohort;
     html_printf(b, "<h2 class=\"govuk-heading-m\" id=\"add-event\">Schedule an event</h2><div class=\"govuk-grid-row\">"
                    "<div class=\"govuk-grid-column-two-thirds\">");
-    forms_begin(b, request, text_printf(request, "/cohorts/%" PRId64 "/events", co->id));
+    forms_begin(b, request, request_printf(request, "/cohorts/%" PRId64 "/events", co->id));
 
     struct radio_item kinds[DELIVERY_EVENT_KIND_COUNT];
     for (int k = 0; k < DELIVERY_EVENT_KIND_COUNT; k++)
@@ -819,8 +767,8 @@ static void event_form_render(struct buf *b, struct request *request, const stru
         options[0] = (struct form_option){"", "None"};
         for (size_t i = 0; i < fw->area_count; i++)
             options[i + 1] =
-                (struct form_option){text_printf(request, "%d", fw->areas[i].number),
-                                     text_printf(request, "%d. %s", fw->areas[i].number, fw->areas[i].title)};
+                (struct form_option){request_printf(request, "%d", fw->areas[i].number),
+                                     request_printf(request, "%d. %s", fw->areas[i].number, fw->areas[i].title)};
         forms_select(b, "framework_area", "Framework area", options, fw->area_count + 1, f ? f->framework_area : "",
                      NULL, errors);
     }
@@ -834,7 +782,7 @@ static void event_form_render(struct buf *b, struct request *request, const stru
     for (size_t i = 0; i < venue_count; i++)
         options[i + 1] = (struct form_option){
             id_text(request, venues[i].id),
-            text_printf(request, "%s, %s (%d places)", venues[i].name, venues[i].postcode, venues[i].capacity)};
+            request_printf(request, "%s, %s (%d places)", venues[i].name, venues[i].postcode, venues[i].capacity)};
     forms_select(b, "venue_id", "Venue", options, venue_count + 1, f ? f->venue_id : "",
                  "For a face-to-face event: one of the delivery partner's venues", errors);
     text_input(b,
@@ -893,7 +841,7 @@ static void cohort_page(struct request *request, int64_t id, const struct event_
         if (s == DELIVERY_NOT_FOUND)
             not_found(request);
         else
-            unavailable(request);
+            page_unavailable(request);
         return;
     }
     const struct cohort *co = &d.cohort;
@@ -914,14 +862,14 @@ static void cohort_page(struct request *request, int64_t id, const struct event_
                 co->code);
     summary_row(
         b, co->kind == STUDY_QUALIFICATION ? "Qualification" : "Module",
-        text_markup(request, text_printf(request, "%s (%s)", target_title(c, co->kind, co->target), co->target)));
+        text_markup(request, request_printf(request, "%s (%s)", target_title(c, co->kind, co->target), co->target)));
     summary_row(b, "Delivery partner",
                 text_markup(request, co->delivery_partner_name ? co->delivery_partner_name : "None"));
     summary_row(b, "Delivery model", text_markup(request, delivery_model_title(co->delivery_model)));
     summary_row(b, "Dates",
-                text_markup(request, text_printf(request, "%s to %s", iso_date_text(request, co->starts_on),
-                                                 iso_date_text(request, co->ends_on))));
-    summary_row(b, "Participants", text_markup(request, text_printf(request, "%zu", d.participant_count)));
+                text_markup(request, request_printf(request, "%s to %s", iso_date_text(request, co->starts_on),
+                                                    iso_date_text(request, co->ends_on))));
+    summary_row(b, "Participants", text_markup(request, request_printf(request, "%zu", d.participant_count)));
     html_printf(b, "</dl>");
 
     html_printf(b,
@@ -1006,17 +954,17 @@ void page_cohort_event_create(struct request *request)
         return;
     int64_t cohort_id = api_param_id(request, 0);
     struct event_form f = {
-        .kind = field(request, "kind"),
-        .title = field(request, "title"),
-        .module = field(request, "module"),
-        .framework_area = field(request, "framework_area"),
-        .venue_id = field(request, "venue_id"),
-        .joining_url = field(request, "joining_url"),
+        .kind = forms_text(request, "kind"),
+        .title = forms_text(request, "title"),
+        .module = forms_text(request, "module"),
+        .framework_area = forms_text(request, "framework_area"),
+        .venue_id = forms_text(request, "venue_id"),
+        .joining_url = forms_text(request, "joining_url"),
         .date = date_fields(request, "date"),
-        .starts_at = field(request, "starts_at"),
-        .ends_at = field(request, "ends_at"),
-        .capacity = field(request, "capacity"),
-        .facilitator_id = field(request, "facilitator_id"),
+        .starts_at = forms_text(request, "starts_at"),
+        .ends_at = forms_text(request, "ends_at"),
+        .capacity = forms_text(request, "capacity"),
+        .facilitator_id = forms_text(request, "facilitator_id"),
     };
     /* Reading the form: what cannot be a value at all is refused here, in the form's words. */
     struct errors errors = ERRORS_INIT;
@@ -1024,14 +972,14 @@ void page_cohort_event_create(struct request *request)
     delivery_event_kind_parse(f.kind, &e.kind); /* unknown: the rule refuses KIND_COUNT in its words */
     e.module = *f.module ? f.module : NULL;
     e.joining_url = *f.joining_url ? f.joining_url : NULL;
-    e.venue_id = parse_id(f.venue_id);
+    e.venue_id = forms_id(f.venue_id);
     if (e.venue_id < 0)
         errors_add(&errors, "venue_id", "Choose a venue from the list");
     int area = *f.framework_area ? small_number(f.framework_area, 3) : 0;
     if (area < 0)
         errors_add(&errors, "framework_area", "Choose a framework area from the list");
     e.framework_area = area > 0 ? area : 0;
-    e.facilitator_id = parse_id(f.facilitator_id);
+    e.facilitator_id = forms_id(f.facilitator_id);
     if (e.facilitator_id < 0)
         errors_add(&errors, "facilitator_id", "Choose a facilitator from the list");
     bool capacity_given = *f.capacity != '\0';
@@ -1068,7 +1016,7 @@ void page_cohort_event_create(struct request *request)
     struct accounts_env env = env_for(request, &actor);
     enum delivery_status s = events_create(&env, c, request->caller, &e, capacity_given && e.capacity >= 0, &found);
     if (s == DELIVERY_DONE && !stand_in) {
-        reply_redirect(request, text_printf(request, "/cohorts/%" PRId64 "?notice=event_added#events", cohort_id));
+        reply_redirect(request, request_printf(request, "/cohorts/%" PRId64 "?notice=event_added#events", cohort_id));
     } else if (s == DELIVERY_INVALID || (s == DELIVERY_DONE && stand_in)) {
         errors_merge(&errors, &found, stand_in);
         cohort_page(request, cohort_id, &f, &errors, 422);
@@ -1078,7 +1026,7 @@ void page_cohort_event_create(struct request *request)
     } else if (s == DELIVERY_NOT_FOUND) {
         not_found(request);
     } else {
-        unavailable(request);
+        page_unavailable(request);
     }
     errors_free(&found);
     errors_free(&errors);
@@ -1098,7 +1046,7 @@ static void event_page(struct request *request, int64_t id, const struct errors 
     }
     struct relation relation;
     if (store_relation(store, request->caller, RESOURCE_EVENT, id, &relation) != STORE_OK) {
-        unavailable(request);
+        page_unavailable(request);
         return;
     }
     const struct caller *caller = request->caller;
@@ -1108,12 +1056,12 @@ static void event_page(struct request *request, int64_t id, const struct errors 
     bool cohort_visible = may(request, PERM_DELIVERY_READ, RESOURCE_COHORT, e.cohort_id);
     int64_t now = api_now();
     bool cancelled = e.cancelled_at != 0, started = now >= e.starts_at;
-    const char *self = text_printf(request, "/events/%" PRId64, id);
+    const char *self = request_printf(request, "/events/%" PRId64, id);
 
     struct page page;
     begin(&page, e.title, SECTION_DELIVERY, errors);
     if (cohort_visible)
-        breadcrumbs(&page, request, "/delivery", "Delivery", text_printf(request, "/cohorts/%" PRId64, e.cohort_id),
+        breadcrumbs(&page, request, "/delivery", "Delivery", request_printf(request, "/cohorts/%" PRId64, e.cohort_id),
                     e.cohort_code);
     else
         breadcrumbs(&page, request, "/delivery", "Delivery", NULL, NULL);
@@ -1150,11 +1098,11 @@ static void event_page(struct request *request, int64_t id, const struct errors 
         summary_row(b, "Module", text_markup(request, c ? module_title(c, e.module) : e.module));
     }
     if (e.framework_area != 0)
-        summary_row(b, "Framework area", text_markup(request, text_printf(request, "Area %d", e.framework_area)));
+        summary_row(b, "Framework area", text_markup(request, request_printf(request, "Area %d", e.framework_area)));
     summary_row(b, "Facilitator", text_markup(request, e.facilitator_id ? e.facilitator_name : "Not named yet"));
     int left = cancelled || e.booked >= e.capacity ? 0 : e.capacity - e.booked;
     summary_row(b, "Places",
-                text_markup(request, text_printf(request, "%d of %d booked, %d left", e.booked, e.capacity, left)));
+                text_markup(request, request_printf(request, "%d of %d booked, %d left", e.booked, e.capacity, left)));
     html_printf(b,
                 "</dl><p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/api/v1/events/%s/ics\" download>"
                 "Add to calendar<span class=\"govuk-visually-hidden\"> (an .ics file)</span></a> or <a "
@@ -1171,14 +1119,15 @@ static void event_page(struct request *request, int64_t id, const struct errors 
         if (booked) {
             html_printf(b, "<p class=\"govuk-body\" data-testid=\"booking-state\">You have a place on this event.</p>");
             if (!cancelled && !started)
-                post_button(b, request, text_printf(request, "%s/unbook", self), "Cancel my place", NULL, "secondary");
+                post_button(b, request, request_printf(request, "%s/unbook", self), "Cancel my place", NULL,
+                            "secondary");
         } else {
             /* Whether a place can be taken, and if not why, in the domain's words. */
             struct errors why = ERRORS_INIT;
             if (delivery_booking_check(e.capacity, e.booked, false, cancelled, started, &why)) {
                 html_printf(b, "<p class=\"govuk-body\" data-testid=\"booking-state\">%d %s left.</p>", left,
                             left == 1 ? "place" : "places");
-                post_button(b, request, text_printf(request, "%s/book", self), "Book a place", NULL, NULL);
+                post_button(b, request, request_printf(request, "%s/book", self), "Book a place", NULL, NULL);
             } else {
                 html_printf(b, "<div class=\"govuk-inset-text\" data-testid=\"booking-state\">%s.</div>",
                             why.items[0].message);
@@ -1208,7 +1157,7 @@ static void event_page(struct request *request, int64_t id, const struct errors 
     if (manage && !cancelled) {
         html_printf(b, "<h2 class=\"govuk-heading-m\">Cancel the event</h2><p class=\"govuk-body\">Everyone booked "
                        "on it is told by email, and it is marked cancelled in their calendars.</p>");
-        post_button(b, request, text_printf(request, "%s/cancel", self), "Cancel this event", NULL, "warning");
+        post_button(b, request, request_printf(request, "%s/cancel", self), "Cancel this event", NULL, "warning");
     }
     page_send(request, &page, status);
 }
@@ -1223,11 +1172,11 @@ static void event_step_done(struct request *request, int64_t id, enum delivery_s
                             const char *notice)
 {
     if (s == DELIVERY_DONE) {
-        reply_redirect(request, text_printf(request, "/events/%" PRId64 "?notice=%s", id, notice));
+        reply_redirect(request, request_printf(request, "/events/%" PRId64 "?notice=%s", id, notice));
         return;
     }
     if (s == DELIVERY_FAILED) {
-        unavailable(request);
+        page_unavailable(request);
         return;
     }
     if (s == DELIVERY_NOT_FOUND && found->count == 0) {
@@ -1302,10 +1251,10 @@ static void register_page(struct request *request, int64_t id, const struct atte
         return;
     }
     int64_t now = api_now(), opens = e.starts_at - DELIVERY_ATTENDANCE_EARLY_SECONDS;
-    const char *self = text_printf(request, "/events/%" PRId64, id);
+    const char *self = request_printf(request, "/events/%" PRId64, id);
 
     struct page page;
-    begin(&page, text_printf(request, "Register: %s", e.title), SECTION_DELIVERY, summary);
+    begin(&page, request_printf(request, "Register: %s", e.title), SECTION_DELIVERY, summary);
     breadcrumbs(&page, request, "/delivery", "Delivery", self, e.title);
     static const struct notice notices[] = {{"saved", "Register saved"}};
     const char *notice = summary && summary->count ? NULL : notice_for(request, notices, 1);
@@ -1334,14 +1283,14 @@ static void register_page(struct request *request, int64_t id, const struct atte
                     uk_moment(request, opens));
     html_printf(b, "<p class=\"govuk-body\">Choose a mark for each person. To change a saved mark, say why.</p>");
     html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
-    forms_begin(b, request, text_printf(request, "%s/register", self));
+    forms_begin(b, request, request_printf(request, "%s/register", self));
     static const struct radio_item marks[DELIVERY_ATTENDANCE_MARK_COUNT] = {
         {"present", "Present"}, {"late", "Late"}, {"absent", "Absent"}, {"excused", "Excused"}};
     for (size_t i = 0; i < count; i++) {
         const struct attendance_line *l = &lines[i];
         const char *uid = id_text(request, l->user_id);
-        const char *mark_id = text_printf(request, "mark-%s", uid);
-        const char *reason_id = text_printf(request, "reason-%s", uid);
+        const char *mark_id = request_printf(request, "mark-%s", uid);
+        const char *reason_id = request_printf(request, "reason-%s", uid);
         const char *selected = l->marked ? delivery_attendance_mark_name(l->mark) : NULL;
         const char *reason = NULL;
         for (size_t k = 0; k < posted_count; k++)
@@ -1350,10 +1299,10 @@ static void register_page(struct request *request, int64_t id, const struct atte
                 reason = posted[k].reason;
             }
         const char *hint =
-            l->marked ? text_printf(request, "Saved: %s, by %s on %s%s%s", delivery_attendance_mark_title(l->mark),
-                                    l->recorded_by_name && *l->recorded_by_name ? l->recorded_by_name : "someone",
-                                    uk_moment(request, l->recorded_at), l->reason && *l->reason ? ". Reason: " : "",
-                                    l->reason ? l->reason : "")
+            l->marked ? request_printf(request, "Saved: %s, by %s on %s%s%s", delivery_attendance_mark_title(l->mark),
+                                       l->recorded_by_name && *l->recorded_by_name ? l->recorded_by_name : "someone",
+                                       uk_moment(request, l->recorded_at), l->reason && *l->reason ? ". Reason: " : "",
+                                       l->reason ? l->reason : "")
                       : NULL;
         html_printf(b, "<div class=\"npq-register-person\" data-testid=\"register-person\">");
         radios(b, request, mark_id, mark_id, l->user_name, "m", hint, marks, DELIVERY_ATTENDANCE_MARK_COUNT, selected,
@@ -1396,8 +1345,8 @@ void page_event_register_save(struct request *request)
     size_t n = 0;
     for (size_t i = 0; i < count; i++) {
         const char *uid = id_text(request, lines[i].user_id);
-        const char *mark = field(request, text_printf(request, "mark-%s", uid));
-        const char *reason = field(request, text_printf(request, "reason-%s", uid));
+        const char *mark = forms_text(request, request_printf(request, "mark-%s", uid));
+        const char *reason = forms_text(request, request_printf(request, "reason-%s", uid));
         if (*mark == '\0')
             continue;
         names[n] = lines[i].user_name;
@@ -1408,23 +1357,23 @@ void page_event_register_save(struct request *request)
     struct accounts_env env = env_for(request, &actor);
     enum delivery_status s = attendance_record(&env, id, inputs, n, &found);
     if (s == DELIVERY_DONE) {
-        reply_redirect(request, text_printf(request, "/events/%" PRId64 "/register?notice=saved", id));
+        reply_redirect(request, request_printf(request, "/events/%" PRId64 "/register?notice=saved", id));
     } else if (s == DELIVERY_FAILED || s == DELIVERY_NOT_FOUND) {
         if (s == DELIVERY_NOT_FOUND)
             not_found(request);
         else
-            unavailable(request);
+            page_unavailable(request);
     } else {
         /* "marks[3].reason" is the fourth mark sent: its person's reason box. */
         struct errors fields = ERRORS_INIT, summary = ERRORS_INIT;
-        const char *first = count > 0 ? text_printf(request, "mark-%" PRId64, lines[0].user_id) : "main-content";
+        const char *first = count > 0 ? request_printf(request, "mark-%" PRId64, lines[0].user_id) : "main-content";
         for (size_t i = 0; i < found.count; i++) {
             const char *where = found.items[i].where, *message = found.items[i].message;
             size_t index;
             char part[32];
             if (sscanf(where, "marks[%zu].%31s", &index, part) == 2 && index < n) {
                 const char *box = strcmp(part, "reason") == 0 ? "reason" : "mark";
-                const char *at = text_printf(request, "%s-%" PRId64, box, inputs[index].user_id);
+                const char *at = request_printf(request, "%s-%" PRId64, box, inputs[index].user_id);
                 errors_add(&fields, at, "%s", message);
                 errors_add(&summary, at, "%s: %s", names[index], message);
             } else { /* about the whole register ("Give at least one mark"): at its first question */
@@ -1487,7 +1436,7 @@ void page_coaching(struct request *request)
     if (s == STORE_OK && caller_has(caller, ROLE_PARTICIPANT))
         s = store_enrolment_list_for(store, caller->user_id, arena, &enrolments, &enrolment_count);
     if (s != STORE_OK) {
-        unavailable(request);
+        page_unavailable(request);
         return;
     }
     int64_t now = api_now();
@@ -1561,9 +1510,10 @@ static void session_page(struct request *request, int64_t id, const struct sessi
     /* The coach and the participant record and tick off actions (app/coaching.c decides; this only
      * chooses whom to show the buttons). */
     bool pair = coach || caller->user_id == s.participant_id;
-    const char *self = text_printf(request, "/coaching/%" PRId64, id);
-    const char *title = pair ? text_printf(request, "Coaching session with %s", other_person(request, &s))
-                             : text_printf(request, "Coaching session: %s with %s", s.coach_name, s.participant_name);
+    const char *self = request_printf(request, "/coaching/%" PRId64, id);
+    const char *title = pair
+                            ? request_printf(request, "Coaching session with %s", other_person(request, &s))
+                            : request_printf(request, "Coaching session: %s with %s", s.coach_name, s.participant_name);
 
     struct page page;
     begin(&page, title, SECTION_COACHING, errors);
@@ -1578,7 +1528,7 @@ static void session_page(struct request *request, int64_t id, const struct sessi
     struct buf *b = &page.body;
     forms_error_summary(b, errors);
     html_printf(b, "<span class=\"govuk-caption-l\">Coaching session</span><h1 class=\"govuk-heading-l\">%s</h1>",
-                pair ? text_printf(request, "With %s", other_person(request, &s)) : title);
+                pair ? request_printf(request, "With %s", other_person(request, &s)) : title);
     if (s.cancelled_at != 0)
         html_printf(b, "<p class=\"govuk-body\">%R This session was cancelled.</p>", tag(request, "red", "Cancelled"));
     html_printf(b, "<dl class=\"govuk-summary-list\">");
@@ -1606,7 +1556,7 @@ static void session_page(struct request *request, int64_t id, const struct sessi
             html_printf(b, "<p class=\"govuk-body\">Due by %s</p>", iso_date_text(request, a->due_on));
         if (pair) {
             const char *action =
-                text_printf(request, "%s/actions/%" PRId64 "/%s", self, a->id, a->done_at ? "undone" : "done");
+                request_printf(request, "%s/actions/%" PRId64 "/%s", self, a->id, a->done_at ? "undone" : "done");
             post_button(b, request, action, a->done_at ? "Mark as not done" : "Mark as done", a->text, "secondary");
         }
         html_printf(b, "</div></div>");
@@ -1614,7 +1564,7 @@ static void session_page(struct request *request, int64_t id, const struct sessi
     if (pair) {
         html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\"><h3 "
                        "class=\"govuk-heading-s\">Add an action</h3>");
-        forms_begin(b, request, text_printf(request, "%s/actions", self));
+        forms_begin(b, request, request_printf(request, "%s/actions", self));
         forms_input(b, "text", "What was agreed", "text", f ? f->text : NULL, NULL, NULL, errors);
         date_input(b, "due_on", "due", "Due by (optional)", "For example, 27 3 2027", f ? &f->due : NULL,
                    forms_field_error(errors, "due_on"));
@@ -1641,7 +1591,7 @@ static void session_page(struct request *request, int64_t id, const struct sessi
     if (coach) {
         html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\"><h3 "
                        "class=\"govuk-heading-s\">Write a note</h3>");
-        forms_begin(b, request, text_printf(request, "%s/notes", self));
+        forms_begin(b, request, request_printf(request, "%s/notes", self));
         struct radio_item items[DELIVERY_NOTE_VISIBILITY_COUNT];
         for (int v = 0; v < DELIVERY_NOTE_VISIBILITY_COUNT; v++)
             items[v] = (struct radio_item){delivery_note_visibility_name((enum delivery_note_visibility)v),
@@ -1668,11 +1618,11 @@ static void session_step_done(struct request *request, int64_t id, enum coaching
                               const struct session_forms *f, struct errors *errors, const char *notice)
 {
     if (r == COACHING_OK)
-        reply_redirect(request, text_printf(request, "/coaching/%" PRId64 "?notice=%s", id, notice));
+        reply_redirect(request, request_printf(request, "/coaching/%" PRId64 "?notice=%s", id, notice));
     else if (r == COACHING_NOT_FOUND)
         not_found(request);
     else if (r == COACHING_ERROR)
-        unavailable(request);
+        page_unavailable(request);
     else {
         if (errors->count == 0)
             errors_add(errors, "actions", "This cannot be done to the session as it is now");
@@ -1683,7 +1633,8 @@ static void session_step_done(struct request *request, int64_t id, enum coaching
 void page_coaching_note_add(struct request *request)
 {
     int64_t id = api_param_id(request, 0);
-    struct session_forms f = {.visibility = field(request, "visibility"), .body = field(request, "body"), .text = ""};
+    struct session_forms f = {
+        .visibility = forms_text(request, "visibility"), .body = forms_text(request, "body"), .text = ""};
     struct coaching_note note = {.session_id = id, .body = f.body, .visibility = DELIVERY_NOTE_VISIBILITY_COUNT};
     delivery_note_visibility_parse(f.visibility, &note.visibility); /* unknown: refused in the rule's words */
     struct errors errors = ERRORS_INIT;
@@ -1698,15 +1649,15 @@ void page_coaching_action_add(struct request *request)
 {
     int64_t id = api_param_id(request, 0);
     struct session_forms f = {
-        .visibility = "", .body = "", .text = field(request, "text"), .due = date_fields(request, "due")};
+        .visibility = "", .body = "", .text = forms_text(request, "text"), .due = date_fields(request, "due")};
     /* The three boxes as YYYY-MM-DD for the rule to check; as typed when they are not numbers, so
      * that it refuses them. */
     const char *due = NULL;
     int year, month, day;
     if (!date_empty(&f.due))
         due = date_numbers(&f.due, &year, &month, &day)
-                  ? text_printf(request, "%04d-%02d-%02d", year, month, day)
-                  : text_printf(request, "%s-%s-%s", f.due.year, f.due.month, f.due.day);
+                  ? request_printf(request, "%04d-%02d-%02d", year, month, day)
+                  : request_printf(request, "%s-%s-%s", f.due.year, f.due.month, f.due.day);
     struct coaching_action action = {.session_id = id, .text = f.text, .due_on = due};
     struct errors errors = ERRORS_INIT;
     struct actor actor;
@@ -1765,7 +1716,7 @@ static void hours_page(struct request *request, int64_t id, const struct hours_f
         if (r == COACHING_NOT_FOUND)
             not_found(request);
         else
-            unavailable(request);
+            page_unavailable(request);
         return;
     }
     const struct enrolment *en = &log.enrolment;
@@ -1776,15 +1727,16 @@ static void hours_page(struct request *request, int64_t id, const struct hours_f
     bool may_verify = !own && !log.read_only &&
                       (admin || caller_has(caller, ROLE_COACH) || caller_has(caller, ROLE_FACILITATOR) ||
                        caller_has(caller, ROLE_PARTNER_LEAD));
-    const char *self = text_printf(request, "/enrolments/%" PRId64 "/hours", id);
+    const char *self = request_printf(request, "/enrolments/%" PRId64 "/hours", id);
 
     struct page page;
-    begin(&page, own ? "Your learning hours" : text_printf(request, "Learning hours: %s", en->participant_name),
+    begin(&page, own ? "Your learning hours" : request_printf(request, "Learning hours: %s", en->participant_name),
           own ? SECTION_COACHING : SECTION_DELIVERY, errors);
     if (own)
         breadcrumbs(&page, request, "/coaching", "Coaching", NULL, NULL);
     else if (may(request, PERM_DELIVERY_READ, RESOURCE_COHORT, en->cohort_id) && en->cohort_id != 0)
-        breadcrumbs(&page, request, "/delivery", "Delivery", text_printf(request, "/cohorts/%" PRId64, en->cohort_id),
+        breadcrumbs(&page, request, "/delivery", "Delivery",
+                    request_printf(request, "/cohorts/%" PRId64, en->cohort_id),
                     en->cohort_code ? en->cohort_code : "Cohort");
     else
         breadcrumbs(&page, request, "/delivery", "Delivery", NULL, NULL);
@@ -1858,9 +1810,9 @@ static void hours_page(struct request *request, int64_t id, const struct hours_f
             else {
                 html_printf(b, "%R", tag(request, "grey", "Not verified"));
                 if (may_verify)
-                    post_button(b, request, text_printf(request, "%s/%" PRId64 "/verify", self, a->id), "Verify",
-                                text_printf(request, "%s of %s on %s", hours_text(request, a->quarter_hours),
-                                            delivery_activity_title(a->type), iso_date_text(request, a->done_on)),
+                    post_button(b, request, request_printf(request, "%s/%" PRId64 "/verify", self, a->id), "Verify",
+                                request_printf(request, "%s of %s on %s", hours_text(request, a->quarter_hours),
+                                               delivery_activity_title(a->type), iso_date_text(request, a->done_on)),
                                 "secondary");
             }
             html_printf(b, "</td></tr>");
@@ -1928,10 +1880,10 @@ void page_hours_log(struct request *request)
     if (c == NULL)
         return;
     int64_t id = api_param_id(request, 0);
-    struct hours_form f = {.module = field(request, "module"),
-                           .type = field(request, "type"),
-                           .hours = field(request, "hours"),
-                           .reflection = field(request, "reflection"),
+    struct hours_form f = {.module = forms_text(request, "module"),
+                           .type = forms_text(request, "type"),
+                           .hours = forms_text(request, "hours"),
+                           .reflection = forms_text(request, "reflection"),
                            .date = date_fields(request, "date")};
     struct errors errors = ERRORS_INIT;
     struct activity_input in = {
@@ -1943,7 +1895,7 @@ void page_hours_log(struct request *request)
         errors_add(&errors, "done_on", "Enter the date you did the learning, with a day, month and year");
         in.done_on = "";
     } else {
-        in.done_on = text_printf(request, "%04d-%02d-%02d", year, month, day);
+        in.done_on = request_printf(request, "%04d-%02d-%02d", year, month, day);
     }
     if (*f.hours != '\0' && !parse_hours(f.hours, &in.hours)) {
         errors_add(&errors, "hours", "Enter the hours as a number, like 1.5");
@@ -1955,11 +1907,11 @@ void page_hours_log(struct request *request)
     struct activity a;
     enum coaching_result r = activities_add(&env, c, request->caller, id, &in, request_arena(request), &a, &found);
     if (r == COACHING_OK && errors.count == 0) {
-        reply_redirect(request, text_printf(request, "/enrolments/%" PRId64 "/hours?notice=logged", id));
+        reply_redirect(request, request_printf(request, "/enrolments/%" PRId64 "/hours?notice=logged", id));
     } else if (r == COACHING_NOT_FOUND) {
         not_found(request);
     } else if (r == COACHING_ERROR) {
-        unavailable(request);
+        page_unavailable(request);
     } else {
         errors_merge(&errors, &found, false);
         /* The use case's "id" and "state" are about the whole log: the summary links to its entries. */
@@ -1985,11 +1937,11 @@ void page_hours_verify(struct request *request)
     enum coaching_result r =
         activity_id > 0 ? activities_verify(&env, request->caller, id, activity_id, &found) : COACHING_NOT_FOUND;
     if (r == COACHING_OK)
-        reply_redirect(request, text_printf(request, "/enrolments/%" PRId64 "/hours?notice=verified", id));
+        reply_redirect(request, request_printf(request, "/enrolments/%" PRId64 "/hours?notice=verified", id));
     else if (r == COACHING_NOT_FOUND)
         not_found(request);
     else if (r == COACHING_ERROR)
-        unavailable(request);
+        page_unavailable(request);
     else {
         errors_at(&errors, &found, "entries");
         if (errors.count == 0)
@@ -2008,7 +1960,7 @@ static void calendar_page(struct request *request, const char *new_url, int stat
     int64_t created_at = 0;
     enum store_status s = store_calendar_feed_get(request->worker->store, request->caller->user_id, &created_at);
     if (s != STORE_OK && s != STORE_NOT_FOUND) {
-        unavailable(request);
+        page_unavailable(request);
         return;
     }
     bool exists = s == STORE_OK;
@@ -2065,7 +2017,7 @@ void page_account_calendar_create(struct request *request)
     char url[1024];
     if (notify_calendar_feed_create(request->worker->store, &actor, request->caller->user_id,
                                     request->worker->settings->base_url, api_now(), url, sizeof(url)) != STORE_OK) {
-        unavailable(request);
+        page_unavailable(request);
         return;
     }
     reply_header(request, "cache-control", "no-store");
@@ -2082,5 +2034,5 @@ void page_account_calendar_revoke(struct request *request)
     else if (s == STORE_NOT_FOUND)
         reply_redirect(request, "/account/calendar?notice=none");
     else
-        unavailable(request);
+        page_unavailable(request);
 }

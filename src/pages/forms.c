@@ -124,3 +124,35 @@ void forms_action_button(struct buf *b, struct request *request, const char *act
     forms_button(b, text, variant);
     html_printf(b, "</form>");
 }
+
+const char *forms_value(struct request *request, const char *name)
+{
+    const char *s = request->form ? form_get(request->form, name) : NULL;
+    return s != NULL ? s : "";
+}
+
+const char *forms_text(struct request *request, const char *name)
+{
+    const char *s = forms_value(request, name);
+    while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
+        n--;
+    return request_strndup(request, (struct str){s, n});
+}
+
+int64_t forms_id(const char *text)
+{
+    if (text == NULL || *text == '\0')
+        return 0;
+    if (strlen(text) > 18)
+        return -1;
+    int64_t id = 0;
+    for (const char *p = text; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return -1;
+        id = id * 10 + (*p - '0');
+    }
+    return id > 0 ? id : -1;
+}

@@ -10,11 +10,21 @@
 #include "lib/errors.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct form_option {
     const char *value;
     const char *label;
 };
+
+/* Reading a posted form: a field as sent, or "" (never NULL). */
+const char *forms_value(struct request *request, const char *name);
+
+/* A field without surrounding white space, or "". */
+const char *forms_text(struct request *request, const char *name);
+
+/* A record's id from a form value: 0 when empty, -1 when not a positive number. */
+int64_t forms_id(const char *text);
 
 /* <form method="post" action="..."> with its CSRF field; close with forms_end. */
 void forms_begin(struct buf *b, struct request *request, const char *action);

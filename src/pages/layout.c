@@ -144,3 +144,9 @@ void page_error(struct request *request, int status, const char *heading, const 
     html_printf(&page.body, "<h1 class=\"govuk-heading-l\">%s</h1><p class=\"govuk-body\">%s</p>", heading, message);
     page_send(request, &page, status);
 }
+
+void page_unavailable(struct request *request)
+{
+    page_error(request, 503, "Sorry, there is a problem",
+               "The database could not complete this. Try again in a moment.");
+}

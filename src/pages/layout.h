@@ -48,6 +48,9 @@ void page_notice(struct page *page, const char *kind, const char *message);
  * navigation the caller may use and, when signed in, their name and a sign-out button. */
 void page_send(struct request *request, struct page *page, int status);
 
+/* The page for a database that could not complete a request (503). */
+void page_unavailable(struct request *request);
+
 /* An error page with a heading and one paragraph. */
 void page_error(struct request *request, int status, const char *heading, const char *message);
 

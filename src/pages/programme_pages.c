@@ -38,52 +38,6 @@ enum {
 
 /* Helpers: text */
 
-/* Request-lifetime text from a printf format: addresses, numbers and dates, never markup. */
-static const char *text_printf(struct request *request, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static const char *text_printf(struct request *request, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    size_t size = (size_t)(n > 0 ? n : 0) + 1;
-    char *out = request_alloc(request, size);
-    va_start(ap, fmt);
-    vsnprintf(out, size, fmt, ap);
-    va_end(ap);
-    return out;
-}
-
-/* A record's id from a form value: 0 when empty, -1 when not a positive number. */
-static int64_t parse_id(const char *text)
-{
-    if (text == NULL || *text == '\0')
-        return 0;
-    if (strlen(text) > 18)
-        return -1;
-    int64_t id = 0;
-    for (const char *p = text; *p; p++) {
-        if (*p < '0' || *p > '9')
-            return -1;
-        id = id * 10 + (*p - '0');
-    }
-    return id > 0 ? id : -1;
-}
-
-/* A field of the posted form without surrounding white space, or "" (never NULL). */
-static const char *field(struct request *request, const char *name)
-{
-    const char *s = request->form ? form_get(request->form, name) : NULL;
-    if (s == NULL)
-        return "";
-    while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-        s++;
-    size_t n = strlen(s);
-    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
-        n--;
-    return request_strndup(request, (struct str){s, n});
-}
-
 static const char *const month_names[] = {"January", "February", "March",     "April",   "May",      "June",
                                           "July",    "August",   "September", "October", "November", "December"};
 
@@ -94,8 +48,8 @@ static const char *time_text(struct request *request, int64_t seconds)
     struct tm tm;
     if (seconds <= 0 || gmtime_r(&t, &tm) == NULL)
         return "";
-    return text_printf(request, "%d %s %d at %02d:%02d", tm.tm_mday, month_names[tm.tm_mon], tm.tm_year + 1900,
-                       tm.tm_hour, tm.tm_min);
+    return request_printf(request, "%d %s %d at %02d:%02d", tm.tm_mday, month_names[tm.tm_mon], tm.tm_year + 1900,
+                          tm.tm_hour, tm.tm_min);
 }
 
 /* "23 Nov 2026", for narrow table columns. */
@@ -105,7 +59,7 @@ static const char *short_date_text(struct request *request, int64_t seconds)
     struct tm tm;
     if (seconds <= 0 || gmtime_r(&t, &tm) == NULL)
         return "";
-    return text_printf(request, "%d %.3s %d", tm.tm_mday, month_names[tm.tm_mon], tm.tm_year + 1900);
+    return request_printf(request, "%d %.3s %d", tm.tm_mday, month_names[tm.tm_mon], tm.tm_year + 1900);
 }
 
 /* "2027-09-01" as "1 September 2027"; anything else as it is. */
@@ -117,7 +71,7 @@ static const char *iso_date_text(struct request *request, const char *date)
         return "";
     if (sscanf(date, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3 || m < 1 || m > 12)
         return date;
-    return text_printf(request, "%d %s %d", d, month_names[m - 1], y);
+    return request_printf(request, "%d %s %d", d, month_names[m - 1], y);
 }
 
 /* "£1,250" or "£1,250.50". */
@@ -133,7 +87,7 @@ static const char *money_text(struct request *request, int64_t pence)
     }
     grouped[o] = '\0';
     int rest = (int)(pence % 100);
-    return rest ? text_printf(request, "£%s.%02d", grouped, rest) : text_printf(request, "£%s", grouped);
+    return rest ? request_printf(request, "£%s.%02d", grouped, rest) : request_printf(request, "£%s", grouped);
 }
 
 /* "submit" as "Submit": step names shown in a history. */
@@ -188,13 +142,7 @@ static void breadcrumbs(struct page *page, struct request *request, const char *
 /* GOV.UK asks for "Error: " before the title of a page showing errors. */
 static const char *page_title(struct request *request, const char *title, const struct errors *errors)
 {
-    return errors && errors->count ? text_printf(request, "Error: %s", title) : title;
-}
-
-static void unavailable(struct request *request)
-{
-    page_error(request, 503, "Sorry, there is a problem",
-               "The database could not complete this. Try again in a moment.");
+    return errors && errors->count ? request_printf(request, "Error: %s", title) : title;
 }
 
 static void not_found(struct request *request)
@@ -207,7 +155,7 @@ static void store_failed(struct request *request, enum store_status status)
     if (status == STORE_NOT_FOUND)
         not_found(request);
     else
-        unavailable(request);
+        page_unavailable(request);
 }
 
 /* The catalogue, or NULL after sending a 503 page. */
@@ -403,7 +351,7 @@ static void radios(struct buf *b, struct request *request, const char *name, con
     html_printf(b, "<div class=\"govuk-radios\" data-module=\"govuk-radios\">");
     for (size_t i = 0; i < count; i++) {
         const struct radio_item *item = &items[i];
-        const char *item_id = i == 0 ? id : text_printf(request, "%s-%zu", id, i + 1);
+        const char *item_id = i == 0 ? id : request_printf(request, "%s-%zu", id, i + 1);
         bool checked = selected != NULL && strcmp(selected, item->value) == 0;
         html_printf(b,
                     "<div class=\"govuk-radios__item\"><input class=\"govuk-radios__input\" id=\"%s\" name=\"%s\" "
@@ -435,7 +383,7 @@ static const char *markup_of(struct request *request, struct buf *b)
 
 static const char *id_text(struct request *request, int64_t id)
 {
-    return id > 0 ? text_printf(request, "%" PRId64, id) : "";
+    return id > 0 ? request_printf(request, "%" PRId64, id) : "";
 }
 
 /* Apply: the start page */
@@ -446,7 +394,7 @@ static const char *fee_text(struct request *request, const struct fee *fees, siz
 {
     for (size_t i = 0; i < count; i++)
         if (fees[i].kind == kind && strcasecmp(fees[i].code, code) == 0 && fees[i].amount_pence >= 0)
-            return text_printf(request, "Fee: %s", money_text(request, fees[i].amount_pence));
+            return request_printf(request, "Fee: %s", money_text(request, fees[i].amount_pence));
     return "Fees to be confirmed";
 }
 
@@ -456,7 +404,7 @@ static void apply_page(struct request *request, const struct catalogue *c, const
     struct fee *fees;
     size_t fee_count;
     if (store_fee_list(request->worker->store, request_arena(request), &fees, &fee_count) != STORE_OK) {
-        unavailable(request);
+        page_unavailable(request);
         return;
     }
     struct radio_item *items = request_alloc(request, sizeof(*items) * (c->qualification_count + 1));
@@ -465,10 +413,11 @@ static void apply_page(struct request *request, const struct catalogue *c, const
         const struct catalogue_qualification *q = &c->qualifications[i];
         char modules[128];
         rules_describe_modules(&q->rule, modules, sizeof(modules));
-        items[n++] = (struct radio_item){
-            q->code, text_printf(request, "%s (%s)", q->title, q->code),
-            text_printf(request, "%s. %s.", modules, fee_text(request, fees, fee_count, STUDY_QUALIFICATION, q->code)),
-            NULL};
+        items[n++] =
+            (struct radio_item){q->code, request_printf(request, "%s (%s)", q->title, q->code),
+                                request_printf(request, "%s. %s.", modules,
+                                               fee_text(request, fees, fee_count, STUDY_QUALIFICATION, q->code)),
+                                NULL};
     }
     struct form_option *options = request_alloc(request, sizeof(*options) * (c->module_count + 1));
     options[0] = (struct form_option){"", "Choose a module"};
@@ -509,8 +458,8 @@ void page_apply_start(struct request *request)
     const struct catalogue *c = catalogue_or_error(request);
     if (c == NULL)
         return;
-    const char *choice = field(request, "choice");
-    const char *module = field(request, "module");
+    const char *choice = forms_text(request, "choice");
+    const char *module = forms_text(request, "module");
     struct application a = {.participant_id = request->caller->user_id,
                             .kind = STUDY_QUALIFICATION,
                             .target = choice,
@@ -537,9 +486,9 @@ void page_apply_start(struct request *request)
     struct errors errors = ERRORS_INIT;
     enum store_status s = applications_save_draft(&env, c, &a, &errors);
     if (s == STORE_OK)
-        reply_redirect(request, text_printf(request, "/applications/%" PRId64 "/edit", a.id));
+        reply_redirect(request, request_printf(request, "/applications/%" PRId64 "/edit", a.id));
     else if (s == STORE_ERROR)
-        unavailable(request);
+        page_unavailable(request);
     else
         apply_page(request, c, choice, module, &errors, 422);
     errors_free(&errors);
@@ -557,7 +506,7 @@ void page_applications(struct request *request)
     size_t count, total;
     if (store_application_list(request->worker->store, request->caller, &filter, request_arena(request), &list, &count,
                                &total) != STORE_OK) {
-        unavailable(request);
+        page_unavailable(request);
         return;
     }
     struct page page;
@@ -623,11 +572,11 @@ static void answers(struct buf *b, struct request *request, const struct catalog
                     bool check)
 {
     bool own = a->participant_id == request->caller->user_id;
-    const char *edit = text_printf(request, "/applications/%" PRId64 "/edit", a->id);
-#define CHANGE(anchor) (check ? text_printf(request, "%s#%s", edit, anchor) : NULL)
+    const char *edit = request_printf(request, "/applications/%" PRId64 "/edit", a->id);
+#define CHANGE(anchor) (check ? request_printf(request, "%s#%s", edit, anchor) : NULL)
     const struct catalogue_qualification *q =
         a->kind == STUDY_QUALIFICATION ? catalogue_qualification_find(c, a->target, strlen(a->target)) : NULL;
-    const char *what = q ? text_printf(request, "%s (%s)", q->title, q->code) : target_title(c, a->kind, a->target);
+    const char *what = q ? request_printf(request, "%s (%s)", q->title, q->code) : target_title(c, a->kind, a->target);
 
     html_printf(b, "<h2 class=\"govuk-heading-m\">%s</h2><dl class=\"govuk-summary-list\">",
                 own ? "What you are applying for" : "What they are applying for");
@@ -700,13 +649,13 @@ static void application_actions(struct buf *b, struct request *request, const st
                                 const bool can[APPLICATION_STEP_COUNT], const struct errors *errors, const char *reason,
                                 int64_t cohort_id)
 {
-    const char *base = text_printf(request, "/applications/%" PRId64, a->id);
+    const char *base = request_printf(request, "/applications/%" PRId64, a->id);
     if (can[STEP_SUBMIT]) {
         html_printf(b,
                     "<p class=\"govuk-body\">This application is a draft. <a class=\"govuk-link\" "
                     "href=\"%s/edit\">Change your answers</a>, or submit it.</p>",
                     base);
-        forms_begin(b, request, text_printf(request, "%s/submit", base));
+        forms_begin(b, request, request_printf(request, "%s/submit", base));
         html_printf(b, "<div class=\"govuk-button-group\">");
         forms_button(b, "Submit application", NULL);
         html_printf(b, "<a class=\"govuk-link\" href=\"%s/check\">Check your answers first</a></div>", base);
@@ -727,14 +676,14 @@ static void application_actions(struct buf *b, struct request *request, const st
         if (!can[yes] && !can[no])
             continue;
         html_printf(b, "<h3 class=\"govuk-heading-s\">%s</h3>", decisions[i].heading);
-        forms_begin(b, request, text_printf(request, "%s/%s", base, application_step_name(can[yes] ? yes : no)));
+        forms_begin(b, request, request_printf(request, "%s/%s", base, application_step_name(can[yes] ? yes : no)));
         forms_textarea(b, "reason", "Reason", reason, decisions[i].hint, 3, errors);
         html_printf(b, "<div class=\"govuk-button-group\">");
         if (can[yes])
-            step_button(b, text_printf(request, "%s/%s", base, application_step_name(yes)),
+            step_button(b, request_printf(request, "%s/%s", base, application_step_name(yes)),
                         capitalised(request, application_step_name(yes)), NULL);
         if (can[no])
-            step_button(b, text_printf(request, "%s/%s", base, application_step_name(no)),
+            step_button(b, request_printf(request, "%s/%s", base, application_step_name(no)),
                         capitalised(request, application_step_name(no)), "warning");
         html_printf(b, "</div>");
         forms_end(b);
@@ -750,9 +699,9 @@ static void application_actions(struct buf *b, struct request *request, const st
         for (size_t i = 0; i < count; i++)
             if (cohorts[i].kind == a->kind)
                 options[n++] = (struct form_option){id_text(request, cohorts[i].id),
-                                                    text_printf(request, "%s, from %s (%s)", cohorts[i].code,
-                                                                iso_date_text(request, cohorts[i].starts_on),
-                                                                delivery_model_title(cohorts[i].delivery_model))};
+                                                    request_printf(request, "%s, from %s (%s)", cohorts[i].code,
+                                                                   iso_date_text(request, cohorts[i].starts_on),
+                                                                   delivery_model_title(cohorts[i].delivery_model))};
         html_printf(b, "<h3 class=\"govuk-heading-s\">Enrol in a cohort</h3>");
         if (n == 1) {
             html_printf(b,
@@ -760,7 +709,7 @@ static void application_actions(struct buf *b, struct request *request, const st
                         "enrol the participant in it.</p>",
                         a->target);
         } else {
-            forms_begin(b, request, text_printf(request, "%s/enrol", base));
+            forms_begin(b, request, request_printf(request, "%s/enrol", base));
             forms_select(b, "cohort_id", "Cohort", options, n, id_text(request, cohort_id), NULL, errors);
             forms_button(b, "Enrol", NULL);
             forms_end(b);
@@ -797,7 +746,7 @@ static void application_page(struct request *request, const struct catalogue *c,
     const char *title = target_title(c, a.kind, a.target);
 
     struct page page;
-    page_begin(&page, page_title(request, text_printf(request, "Application: %s", title), errors),
+    page_begin(&page, page_title(request, request_printf(request, "Application: %s", title), errors),
                SECTION_APPLICATIONS);
     if (notice != NULL)
         page_notice(&page, "success", notice);
@@ -806,7 +755,7 @@ static void application_page(struct request *request, const struct catalogue *c,
     html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
     forms_error_summary(b, errors);
     html_printf(b, "<span class=\"govuk-caption-l\">%s</span><h1 class=\"govuk-heading-l\">%s</h1>",
-                own ? "Your application" : text_printf(request, "Application from %s", a.participant_name), title);
+                own ? "Your application" : request_printf(request, "Application from %s", a.participant_name), title);
     html_printf(b,
                 "<p class=\"govuk-body\" id=\"state\"><span class=\"govuk-visually-hidden\">Status: </span><strong "
                 "class=\"govuk-tag%R\" "
@@ -934,7 +883,7 @@ static void electives_fieldset(struct buf *b, struct request *request, const str
             bool checked = false;
             for (size_t e = 0; e < a->elective_count; e++)
                 checked = checked || strcasecmp(a->electives[e], m->code) == 0;
-            const char *id = shown++ == 0 ? "electives" : text_printf(request, "electives-%zu", shown);
+            const char *id = shown++ == 0 ? "electives" : request_printf(request, "electives-%zu", shown);
             html_printf(b,
                         "<div class=\"govuk-checkboxes__item\"><input class=\"govuk-checkboxes__input\" id=\"%s\" "
                         "name=\"electives\" type=\"checkbox\" value=\"%s\"%R><label class=\"govuk-label "
@@ -956,7 +905,7 @@ static void edit_page(struct request *request, const struct catalogue *c, const 
         organisation_options(request, ORG_DELIVERY_PARTNER, "No preference", &partner_count);
     const struct form_option *sponsors = sponsor_options(request, a, &sponsor_count);
     if (schools == NULL || partners == NULL || sponsors == NULL) {
-        unavailable(request);
+        page_unavailable(request);
         return;
     }
     struct form_option *regions = request_alloc(request, sizeof(*regions) * (account_region_count + 1));
@@ -969,7 +918,7 @@ static void edit_page(struct request *request, const struct catalogue *c, const 
     int events = q ? q->rule.min_face_to_face_events : 0;
     const struct radio_item delivery[] = {
         {delivery_model_name(DELIVERY_BLENDED), delivery_model_title(DELIVERY_BLENDED),
-         events > 0 ? text_printf(request, "%d face-to-face events, webinars, online study and coaching", events)
+         events > 0 ? request_printf(request, "%d face-to-face events, webinars, online study and coaching", events)
                     : "Face-to-face events, webinars, online study and coaching",
          NULL},
         {delivery_model_name(DELIVERY_ONLINE), delivery_model_title(DELIVERY_ONLINE),
@@ -997,9 +946,9 @@ static void edit_page(struct request *request, const struct catalogue *c, const 
                 "<span class=\"govuk-caption-l\">%s</span><h1 class=\"govuk-heading-l\">%s</h1>"
                 "<p class=\"govuk-body\">Your answers are saved as a draft each time you continue. You can check "
                 "them before you submit.</p>",
-                q ? text_printf(request, "%s (%s)", q->title, q->code) : target_title(c, a->kind, a->target),
-                own ? "Your application" : text_printf(request, "Application from %s", a->participant_name));
-    forms_begin(b, request, text_printf(request, "/applications/%" PRId64 "/edit", a->id));
+                q ? request_printf(request, "%s (%s)", q->title, q->code) : target_title(c, a->kind, a->target),
+                own ? "Your application" : request_printf(request, "Application from %s", a->participant_name));
+    forms_begin(b, request, request_printf(request, "/applications/%" PRId64 "/edit", a->id));
     if (q != NULL)
         electives_fieldset(b, request, c, q, a, errors);
     html_printf(b, "<h2 class=\"govuk-heading-m\">Your school and job</h2>");
@@ -1050,7 +999,7 @@ void page_application_edit(struct request *request)
     if (c == NULL || !load_draft(request, &a))
         return;
     if (a.state != APPLICATION_DRAFT)
-        reply_redirect(request, text_printf(request, "/applications/%" PRId64, a.id));
+        reply_redirect(request, request_printf(request, "/applications/%" PRId64, a.id));
     else
         edit_page(request, c, &a, NULL, 200);
 }
@@ -1071,20 +1020,21 @@ static void read_answers(struct request *request, struct application *a, struct 
                {"sponsor_id", &a->sponsor_id},
                {"preferred_partner_id", &a->preferred_partner_id}};
     for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
-        int64_t id = parse_id(field(request, ids[i].name));
+        int64_t id = forms_id(forms_text(request, ids[i].name));
         if (id < 0)
             errors_add(errors, ids[i].name, "Choose from the list");
         else
             *ids[i].id = id;
     }
-    a->job_role = field(request, "job_role");
-    a->preferred_region = field(request, "preferred_region");
-    if (!delivery_model_parse(field(request, "delivery_model"), &a->delivery_model))
+    a->job_role = forms_text(request, "job_role");
+    a->preferred_region = forms_text(request, "preferred_region");
+    if (!delivery_model_parse(forms_text(request, "delivery_model"), &a->delivery_model))
         errors_add(errors, "delivery_model", "Choose blended or online only");
-    if (!funding_route_parse(field(request, "funding_route"), &a->funding))
+    if (!funding_route_parse(forms_text(request, "funding_route"), &a->funding))
         errors_add(errors, "funding_route", "Choose how your place will be funded");
     /* Without JavaScript the box is shown under every choice; it only means something for one. */
-    a->scholarship_eligibility = a->funding == FUNDING_SCHOLARSHIP ? field(request, "scholarship_eligibility") : "";
+    a->scholarship_eligibility =
+        a->funding == FUNDING_SCHOLARSHIP ? forms_text(request, "scholarship_eligibility") : "";
 }
 
 static bool first_error_is_state(const struct errors *errors)
@@ -1106,7 +1056,7 @@ void page_application_save(struct request *request)
         struct accounts_env env = env_for(request, &actor);
         enum store_status s = applications_save_draft(&env, c, &a, &errors);
         if (s == STORE_ERROR) {
-            unavailable(request);
+            page_unavailable(request);
             goto out;
         }
         if (s == STORE_OK) {
@@ -1122,7 +1072,7 @@ void page_application_save(struct request *request)
                 .has_sponsor = a.sponsor_id != 0,
             };
             if (application_check(c, &choice, &errors)) {
-                reply_redirect(request, text_printf(request, "/applications/%" PRId64 "/check", a.id));
+                reply_redirect(request, request_printf(request, "/applications/%" PRId64 "/check", a.id));
                 goto out;
             }
         } else if (first_error_is_state(&errors)) {
@@ -1154,7 +1104,7 @@ static void check_page(struct request *request, const struct catalogue *c, const
                     "<p class=\"govuk-body\">When you submit it, we will email %s, your sponsor, a link to approve "
                     "or decline it.</p>",
                     a->sponsor_name);
-    forms_begin(b, request, text_printf(request, "/applications/%" PRId64 "/submit", a->id));
+    forms_begin(b, request, request_printf(request, "/applications/%" PRId64 "/submit", a->id));
     forms_button(b, "Submit application", NULL);
     forms_end(b);
     html_printf(b, "</div></div>");
@@ -1168,7 +1118,7 @@ void page_application_check(struct request *request)
     if (c == NULL || !load_draft(request, &a))
         return;
     if (a.state != APPLICATION_DRAFT)
-        reply_redirect(request, text_printf(request, "/applications/%" PRId64, a.id));
+        reply_redirect(request, request_printf(request, "/applications/%" PRId64, a.id));
     else
         check_page(request, c, &a, NULL, 200);
 }
@@ -1188,8 +1138,8 @@ void page_application_step(struct request *request)
     if (c == NULL)
         return;
     int64_t id = api_param_id(request, 0);
-    const char *reason = field(request, "reason");
-    int64_t cohort_id = parse_id(field(request, "cohort_id"));
+    const char *reason = forms_text(request, "reason");
+    int64_t cohort_id = forms_id(forms_text(request, "cohort_id"));
     if (cohort_id < 0)
         cohort_id = 0;
     struct actor actor;
@@ -1198,7 +1148,7 @@ void page_application_step(struct request *request)
     bool refused = false;
     enum store_status s = applications_step(&env, c, request->caller, id, step, reason, cohort_id, &refused, &errors);
     if (s == STORE_OK) {
-        reply_redirect(request, text_printf(request, "/applications/%" PRId64 "?done=%s", id, name));
+        reply_redirect(request, request_printf(request, "/applications/%" PRId64 "?done=%s", id, name));
     } else if (s == STORE_CONFLICT || refused) {
         int status = refused ? 403 : first_error_is_state(&errors) ? 409 : 422;
         /* A submission refused by the rules is shown where its answers are: the check page. */
@@ -1274,11 +1224,11 @@ static void enrolment_forms(struct buf *b, struct request *request, const struct
     if (!defer && !resume && !withdraw)
         html_printf(b, "<p class=\"govuk-body\">An enrolment that is %s cannot be changed.</p>",
                     enrolment_state_name(e->state));
-    const char *base = text_printf(request, "/enrolments/%" PRId64, e->id);
+    const char *base = request_printf(request, "/enrolments/%" PRId64, e->id);
 #define ENTERED(s, member) (entered != NULL && entered->step == (s) ? entered->member : NULL)
     if (defer) {
         html_printf(b, "<h3 class=\"govuk-heading-s\">Defer</h3>");
-        forms_begin(b, request, text_printf(request, "%s/defer", base));
+        forms_begin(b, request, request_printf(request, "%s/defer", base));
         forms_textarea(b, reason_field(ENROLMENT_DEFER), "Why the participant is deferring",
                        ENTERED(ENROLMENT_DEFER, reason), NULL, 3, errors);
         forms_input(b, "expected_return", "Expected return date", "text", ENTERED(ENROLMENT_DEFER, expected_return),
@@ -1302,9 +1252,9 @@ static void enrolment_forms(struct buf *b, struct request *request, const struct
         for (size_t i = 0; i < count; i++)
             if (cohorts[i].kind == e->kind && cohorts[i].id != e->cohort_id &&
                 (left_start == NULL || strcmp(cohorts[i].starts_on, left_start) > 0))
-                options[n++] = (struct form_option){
-                    id_text(request, cohorts[i].id),
-                    text_printf(request, "%s, from %s", cohorts[i].code, iso_date_text(request, cohorts[i].starts_on))};
+                options[n++] = (struct form_option){id_text(request, cohorts[i].id),
+                                                    request_printf(request, "%s, from %s", cohorts[i].code,
+                                                                   iso_date_text(request, cohorts[i].starts_on))};
         html_printf(b, "<h3 class=\"govuk-heading-s\">Resume in a later cohort</h3>");
         if (n == 1) {
             html_printf(b,
@@ -1312,7 +1262,7 @@ static void enrolment_forms(struct buf *b, struct request *request, const struct
                         "then resume the enrolment in it.</p>",
                         target_title(c, e->kind, e->target));
         } else {
-            forms_begin(b, request, text_printf(request, "%s/resume", base));
+            forms_begin(b, request, request_printf(request, "%s/resume", base));
             int64_t chosen = entered != NULL && entered->step == ENROLMENT_RESUME ? entered->cohort_id : 0;
             forms_select(b, "cohort_id", "Later cohort", options, n, id_text(request, chosen), NULL, errors);
             forms_button(b, "Resume", "secondary");
@@ -1321,7 +1271,7 @@ static void enrolment_forms(struct buf *b, struct request *request, const struct
     }
     if (withdraw) {
         html_printf(b, "<h3 class=\"govuk-heading-s\">Withdraw</h3>");
-        forms_begin(b, request, text_printf(request, "%s/withdraw", base));
+        forms_begin(b, request, request_printf(request, "%s/withdraw", base));
         forms_textarea(b, reason_field(ENROLMENT_WITHDRAW), "Why the participant is withdrawing",
                        ENTERED(ENROLMENT_WITHDRAW, reason), NULL, 3, errors);
         forms_button(b, "Withdraw", "warning");
@@ -1353,7 +1303,8 @@ static void enrolment_page(struct request *request, const struct catalogue *c, i
     bool own = e.participant_id == request->caller->user_id;
     const char *title = target_title(c, e.kind, e.target);
     struct page page;
-    page_begin(&page, page_title(request, text_printf(request, "Enrolment: %s", title), errors), SECTION_APPLICATIONS);
+    page_begin(&page, page_title(request, request_printf(request, "Enrolment: %s", title), errors),
+               SECTION_APPLICATIONS);
     if (notice != NULL)
         page_notice(&page, "success", notice);
     breadcrumbs(&page, request, "/applications", "Applications");
@@ -1365,7 +1316,7 @@ static void enrolment_page(struct request *request, const struct catalogue *c, i
                 "<p class=\"govuk-body\" id=\"state\"><span class=\"govuk-visually-hidden\">Status: </span><strong "
                 "class=\"govuk-tag%R\" "
                 "data-testid=\"state\">%s</strong></p><dl class=\"govuk-summary-list\">",
-                own ? "Your enrolment" : text_printf(request, "Enrolment of %s", e.participant_name), title,
+                own ? "Your enrolment" : request_printf(request, "Enrolment of %s", e.participant_name), title,
                 enrolment_tag_colour(e.state), enrolment_state_title(e.state));
     struct buf who;
     buf_init(&who, 4096);
@@ -1375,10 +1326,10 @@ static void enrolment_page(struct request *request, const struct catalogue *c, i
     else
         html_printf(&who, "%s", e.participant_name);
     summary_row(b, NULL, "Participant", markup_of(request, &who), NULL, false);
-    summary_row(
-        b, NULL, e.kind == STUDY_QUALIFICATION ? "Qualification" : "Module studied alone",
-        text_value(request, e.kind == STUDY_QUALIFICATION ? text_printf(request, "%s (%s)", title, e.target) : title),
-        NULL, false);
+    summary_row(b, NULL, e.kind == STUDY_QUALIFICATION ? "Qualification" : "Module studied alone",
+                text_value(request,
+                           e.kind == STUDY_QUALIFICATION ? request_printf(request, "%s (%s)", title, e.target) : title),
+                NULL, false);
     if (e.kind == STUDY_QUALIFICATION)
         summary_row(b, NULL, "Elective modules", modules_value(request, c, e.electives, e.elective_count, "None"), NULL,
                     false);
@@ -1427,10 +1378,10 @@ void page_enrolment_step(struct request *request)
         return;
     int64_t id = api_param_id(request, 0);
     if (entered.step != ENROLMENT_RESUME)
-        entered.reason = field(request, reason_field(entered.step));
+        entered.reason = forms_text(request, reason_field(entered.step));
     if (entered.step == ENROLMENT_DEFER)
-        entered.expected_return = field(request, "expected_return");
-    entered.cohort_id = parse_id(field(request, "cohort_id"));
+        entered.expected_return = forms_text(request, "expected_return");
+    entered.cohort_id = forms_id(forms_text(request, "cohort_id"));
     if (entered.cohort_id < 0)
         entered.cohort_id = 0;
     struct actor actor;
@@ -1439,7 +1390,7 @@ void page_enrolment_step(struct request *request)
     enum store_status s =
         enrolments_step(&env, id, entered.step, entered.reason, entered.expected_return, entered.cohort_id, &errors);
     if (s == STORE_OK) {
-        reply_redirect(request, text_printf(request, "/enrolments/%" PRId64 "?done=%s", id, name));
+        reply_redirect(request, request_printf(request, "/enrolments/%" PRId64 "?done=%s", id, name));
     } else if (s == STORE_CONFLICT) {
         for (size_t i = 0; i < errors.count; i++)
             errors_add(&shown,
@@ -1487,17 +1438,17 @@ static void pathway_card(struct buf *b, struct request *request, const struct ca
                     "class=\"govuk-visually-hidden\"> in the %s</span></a></li></ul>",
                     id_text(request, live->id), q->code);
     html_printf(b, "</div><div class=\"govuk-summary-card__content\"><dl class=\"govuk-summary-list\">");
-    summary_row(b, NULL, "Enrolled",
-                text_value(request, live
-                                        ? text_printf(request, "Yes: %s, cohort %s", enrolment_state_title(live->state),
-                                                      live->cohort_code ? live->cohort_code : "not set")
-                                        : "No"),
-                NULL, false);
+    summary_row(
+        b, NULL, "Enrolled",
+        text_value(request, live ? request_printf(request, "Yes: %s, cohort %s", enrolment_state_title(live->state),
+                                                  live->cohort_code ? live->cohort_code : "not set")
+                                 : "No"),
+        NULL, false);
     summary_row(b, NULL, "Essential modules done",
                 modules_value(request, c, w->essential_done, w->essential_done_count, "None yet"), NULL, false);
     summary_row(b, NULL, "Essential modules to do",
                 modules_value(request, c, w->essential_remaining, w->essential_remaining_count, "None"), NULL, false);
-    summary_row(b, NULL, text_printf(request, "Electives done (%d needed)", q->rule.elective_count),
+    summary_row(b, NULL, request_printf(request, "Electives done (%d needed)", q->rule.elective_count),
                 modules_value(request, c, w->electives_done, w->electives_done_count, "None yet"), NULL, false);
     char remaining[512];
     pathway_describe_remaining(c, w, remaining, sizeof(remaining));
@@ -1525,7 +1476,7 @@ void page_pathway(struct request *request)
     }
     bool own = id == request->caller->user_id;
     struct page page;
-    page_begin(&page, own ? "Your pathway" : text_printf(request, "Pathway: %s", person.name), SECTION_APPLICATIONS);
+    page_begin(&page, own ? "Your pathway" : request_printf(request, "Pathway: %s", person.name), SECTION_APPLICATIONS);
     breadcrumbs(&page, request, "/applications", "Applications");
     struct buf *b = &page.body;
     html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
@@ -1542,8 +1493,8 @@ void page_pathway(struct request *request)
         html_printf(b, "<dl class=\"govuk-summary-list\" data-testid=\"completed\">");
         for (size_t i = 0; i < p.completed_count; i++)
             summary_row(b, NULL, module_title(c, p.completed[i].code),
-                        text_value(request, text_printf(request, "Completed on %s",
-                                                        iso_date_text(request, p.completed[i].completed_on))),
+                        text_value(request, request_printf(request, "Completed on %s",
+                                                           iso_date_text(request, p.completed[i].completed_on))),
                         NULL, false);
         html_printf(b, "</dl>");
     }

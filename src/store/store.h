@@ -538,9 +538,9 @@ struct event {
     int64_t cohort_partner_id; /* 0 when the cohort has no delivery partner */
     enum delivery_event_kind kind;
     const char *title;
-    const char *module;  /* a module code, or NULL */
-    int framework_area;  /* an area number, or 0 for none */
-    int64_t venue_id;    /* 0 for none */
+    const char *module; /* a module code, or NULL */
+    int framework_area; /* an area number, or 0 for none */
+    int64_t venue_id;   /* 0 for none */
     const char *venue_name;
     const char *venue_postcode;
     const char *joining_url; /* NULL for none */
@@ -776,9 +776,9 @@ struct calendar_entry {
     const char *cohort_code;    /* an event's cohort; "" for a session */
     const char *module;         /* an event's module code, or "" */
     const char *venue_name, *venue_address, *venue_postcode; /* an event's venue, "" when it has none */
-    const char *joining_url;    /* an event's joining link, or an online session's; "" when none */
-    const char *place;          /* an in-person session's location; "" otherwise */
-    int64_t lead_id;            /* the event's facilitator or the session's coach; 0 when none */
+    const char *joining_url; /* an event's joining link, or an online session's; "" when none */
+    const char *place;       /* an in-person session's location; "" otherwise */
+    int64_t lead_id;         /* the event's facilitator or the session's coach; 0 when none */
     const char *lead_name, *lead_email;
     int64_t participant_id; /* a session's participant; 0 for an event */
     const char *participant_name;
@@ -796,8 +796,7 @@ enum store_status store_calendar_feed_revoke(struct store *store, const struct a
 /* When the person's live feed was made; STORE_NOT_FOUND when there is none. */
 enum store_status store_calendar_feed_get(struct store *store, int64_t user_id, int64_t *created_at);
 /* The active person whose live feed has this token hash; STORE_NOT_FOUND for any other hash. */
-enum store_status store_calendar_feed_owner(struct store *store, const unsigned char token_hash[32],
-                                            int64_t *user_id);
+enum store_status store_calendar_feed_owner(struct store *store, const unsigned char token_hash[32], int64_t *user_id);
 
 /*
  * A person's calendar, soonest first, at most limit entries ending after since: the events they
