@@ -645,9 +645,17 @@ test('transcript: completed modules with dates, hours (verified and not), credit
     verification_url: shared.award.verification_url,
   });
 
-  /* The person's circle may read it; others may not. */
-  for (const role of ['admin', 'coach', 'headteacher', 'mentor'])
-    await as[role].json(`/api/v1/participants/${demo.ids.participant}/transcript`);
+  /* The person's circle may read it; others may not. The verification address is the
+     participant's to share: their coach, mentor and headteacher see the award without it. */
+  for (const role of ['admin', 'coach', 'headteacher', 'mentor']) {
+    const seen = await as[role].json(`/api/v1/participants/${demo.ids.participant}/transcript`);
+    assert.equal(seen.awards[0].certificate_number, shared.award.certificate_number, `${role} sees the award`);
+    if (role === 'admin') assert.equal(seen.awards[0].verification_url, shared.award.verification_url);
+    else {
+      assert.equal(seen.awards[0].verification_url, null, `${role} is not given the verification address`);
+      assert.ok(!JSON.stringify(seen).includes(shared.award.verification_url.split('/verify/')[1]), `${role}: no code`);
+    }
+  }
   expectError(await as.other.get(`/api/v1/participants/${demo.ids.participant}/transcript`), 404, 'not_found', 'another participant');
   assert.equal((await anon().get(`/api/v1/participants/${demo.ids.participant}/transcript`)).status, 401);
   const empty = await as.other.json(`/api/v1/participants/${demo.ids.other}/transcript`);
@@ -672,6 +680,7 @@ test('transcript: completed modules with dates, hours (verified and not), credit
   const coachPage = await as.coach.get(`/participants/${demo.ids.participant}/transcript`);
   assert.equal(coachPage.status, 200);
   assert.ok(!coachPage.text.includes(shared.award.certificate_url), 'the certificate download is offered only to whom may have it');
+  assert.ok(!coachPage.text.includes(shared.award.verification_url), 'nor the verification address');
   assert.equal((await as.other.get(`/participants/${demo.ids.participant}/transcript`)).status, 404);
 
   /* The PDF. */
