@@ -63,7 +63,12 @@ async function openPage (options) {
     if (msg.type() === 'error') problems.push(`console error: ${msg.text()} (${msg.location().url})`)
   })
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`))
-  page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`))
+  page.on('requestfailed', (req) => {
+    // A request the page itself abandoned by moving on (a favicon still loading when a form is
+    // sent) is not a failure of the server; refusals, resets and 4xx/5xx still count.
+    if (req.failure()?.errorText === 'net::ERR_ABORTED') return
+    problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`)
+  })
   page.on('response', (res) => {
     if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`)
   })
