@@ -49,19 +49,13 @@ static json_t *activity_json(const struct catalogue *catalogue, const struct act
     return j;
 }
 
-static struct accounts_env env_of(struct request *request, struct actor *actor)
-{
-    *actor = api_actor(request);
-    return (struct accounts_env){request->worker->store, actor, request->worker->settings->base_url, api_now()};
-}
-
 void api_activities_list(struct request *request)
 {
     const struct catalogue *catalogue = api_catalogue(request);
     if (catalogue == NULL)
         return;
     struct actor actor;
-    struct accounts_env env = env_of(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     struct activity_log log;
     enum coaching_result r = activities_read(&env, catalogue, api_param_id(request, 0), request_arena(request), &log);
     if (r != COACHING_OK) {
@@ -140,7 +134,7 @@ void api_activities_create(struct request *request)
     }
     struct errors errors = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = env_of(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     struct activity a;
     enum coaching_result r = activities_add(&env, catalogue, request->caller, api_param_id(request, 0), &in,
                                             request_arena(request), &a, &errors);
@@ -165,7 +159,7 @@ void api_activity_update(struct request *request)
     }
     struct errors errors = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = env_of(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     struct activity a;
     int64_t activity_id = api_param_id(request, 1);
     enum coaching_result r = activity_id > 0
@@ -184,7 +178,7 @@ void api_activity_delete(struct request *request)
 {
     struct errors errors = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = env_of(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     int64_t activity_id = api_param_id(request, 1);
     enum coaching_result r =
         activity_id > 0 ? activities_remove(&env, request->caller, api_param_id(request, 0), activity_id, &errors)
@@ -203,7 +197,7 @@ void api_activity_verify(struct request *request)
         return;
     struct errors errors = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = env_of(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     int64_t enrolment_id = api_param_id(request, 0), activity_id = api_param_id(request, 1);
     enum coaching_result r = activity_id > 0
                                  ? activities_verify(&env, request->caller, enrolment_id, activity_id, &errors)

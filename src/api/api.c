@@ -92,6 +92,12 @@ struct actor api_actor(struct request *request)
     return actor;
 }
 
+struct accounts_env api_env(struct request *request, struct actor *actor)
+{
+    *actor = api_actor(request);
+    return (struct accounts_env){request->worker->store, actor, request->worker->settings->base_url, api_now()};
+}
+
 int64_t api_now(void)
 {
     return (int64_t)time(NULL);

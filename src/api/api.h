@@ -5,6 +5,7 @@
 #ifndef NPQ_API_API_H
 #define NPQ_API_API_H
 
+#include "app/accounts.h"
 #include "domain/catalogue.h"
 #include "http/request.h"
 #include "store/store.h"
@@ -155,6 +156,10 @@ json_t *api_read_object(struct request *request);
 
 /* The actor for the audit log: the caller and their address. */
 struct actor api_actor(struct request *request);
+
+/* The surroundings app use cases need (store, actor, base URL, now), with actor filled as
+ * api_actor does. */
+struct accounts_env api_env(struct request *request, struct actor *actor);
 
 /* Seconds since the epoch. */
 int64_t api_now(void);

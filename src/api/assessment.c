@@ -40,12 +40,6 @@ static void reply_result(struct request *request, enum assessment_result result,
     reply_error(request, 503, "unavailable", "The database could not complete this. Try again shortly.");
 }
 
-static struct accounts_env env_of(struct request *request, struct actor *actor)
-{
-    *actor = api_actor(request);
-    return (struct accounts_env){request->worker->store, actor, request->worker->settings->base_url, api_now()};
-}
-
 /* Reading bodies */
 
 static void time_member(json_t *body, const char *key, int64_t *out, struct errors *errors)
@@ -217,7 +211,7 @@ static json_t *submission_json(const struct submission_detail *d)
 static void reply_submission(struct request *request, int status, int64_t id)
 {
     struct actor actor;
-    struct accounts_env env = env_of(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     struct submission_detail detail;
     struct errors errors = ERRORS_INIT;
     enum assessment_result r = assessment_submission_read(&env, request->caller, id, request_arena(request), &detail);
@@ -284,7 +278,7 @@ void api_assessment_tasks_create(struct request *request)
     if (t.brief == NULL)
         t.brief = "";
     struct actor actor;
-    struct accounts_env env = env_of(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     enum assessment_result r =
         errors.count > 0 ? ASSESSMENT_INVALID : assessment_task_set(&env, catalogue, &t, &errors);
     if (r == ASSESSMENT_OK)
@@ -323,7 +317,7 @@ void api_assessment_task_update(struct request *request)
     change.has_moderation_percent = int_member(body, "moderation_percent", &change.moderation_percent, &errors);
     change.criteria = criteria_member(body, request_arena(request), &change.criteria_count, &errors);
     struct actor actor;
-    struct accounts_env env = env_of(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     struct assessment_task t;
     enum assessment_result r = errors.count > 0 ? ASSESSMENT_INVALID
                                                 : assessment_task_change(&env, catalogue, api_param_id(request, 0),
@@ -341,7 +335,7 @@ void api_assessment_task_update(struct request *request)
 void api_submissions_list(struct request *request)
 {
     struct actor actor;
-    struct accounts_env env = env_of(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     struct submission_summary *list;
     size_t count;
     struct errors errors = ERRORS_INIT;
@@ -382,7 +376,7 @@ void api_submissions_create(struct request *request)
     api_member_int(body, "task_id", &task_id, &errors);
     api_member_int(body, "enrolment_id", &enrolment_id, &errors);
     struct actor actor;
-    struct accounts_env env = env_of(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     enum assessment_result r = errors.count > 0 ? ASSESSMENT_INVALID
                                                 : assessment_submission_start(&env, catalogue, request->caller, task_id,
                                                                               enrolment_id, &id, &errors);
@@ -417,7 +411,7 @@ void api_submission_update(struct request *request)
     api_member_text(body, "activity", &activity, &errors);
     api_member_text(body, "text", &text, &errors);
     struct actor actor;
-    struct accounts_env env = env_of(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     int64_t id = api_param_id(request, 0);
     enum assessment_result r = errors.count > 0
                                    ? ASSESSMENT_INVALID
@@ -486,7 +480,7 @@ void api_submission_files_add(struct request *request)
     f.content_type = type.len > 0 ? request_strndup(request, type) : "application/octet-stream";
     struct errors errors = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = env_of(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     int64_t id = api_param_id(request, 0);
     enum assessment_result r =
         assessment_file_add(&env, request->caller, id, &f, req->entity.base ? req->entity.base : "", req->entity.len,
@@ -501,7 +495,7 @@ void api_submission_files_add(struct request *request)
 void api_submission_file_get(struct request *request)
 {
     struct actor actor;
-    struct accounts_env env = env_of(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     struct submission_file f;
     const void *data;
     struct errors errors = ERRORS_INIT;
@@ -533,7 +527,7 @@ void api_submission_file_get(struct request *request)
 void api_submission_file_delete(struct request *request)
 {
     struct actor actor;
-    struct accounts_env env = env_of(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     struct errors errors = ERRORS_INIT;
     int64_t file_id = api_param_id(request, 1);
     enum assessment_result r =
@@ -551,7 +545,7 @@ void api_submission_file_delete(struct request *request)
 void api_submission_submit(struct request *request)
 {
     struct actor actor;
-    struct accounts_env env = env_of(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     struct errors errors = ERRORS_INIT;
     struct submission_version v;
     int64_t id = api_param_id(request, 0);
@@ -584,7 +578,7 @@ void api_submission_feedback_create(struct request *request)
     api_member_text(body, "body", &text, &errors);
     int_member(body, "version", &version, &errors);
     struct actor actor;
-    struct accounts_env env = env_of(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     struct submission_feedback f;
     enum assessment_result r = errors.count > 0
                                    ? ASSESSMENT_INVALID
@@ -630,7 +624,7 @@ void api_submission_marks_create(struct request *request)
         }
     }
     struct actor actor;
-    struct accounts_env env = env_of(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     enum assessment_result r = errors.count > 0
                                    ? ASSESSMENT_INVALID
                                    : assessment_mark(&env, request->caller, api_param_id(request, 0), &m, &errors);
@@ -653,7 +647,7 @@ void api_submission_marks_create(struct request *request)
 void api_submission_release(struct request *request)
 {
     struct actor actor;
-    struct accounts_env env = env_of(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     struct errors errors = ERRORS_INIT;
     int64_t id = api_param_id(request, 0);
     enum assessment_result r = assessment_release(&env, request->caller, id, &errors);
@@ -687,7 +681,7 @@ static json_t *queue_json(const struct marking_queue_entry *entries, size_t coun
 void api_marking_queue(struct request *request)
 {
     struct actor actor;
-    struct accounts_env env = env_of(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     struct marking_queue queue;
     struct errors errors = ERRORS_INIT;
     enum assessment_result r = assessment_marking_queue(&env, request->caller, request_arena(request), &queue);

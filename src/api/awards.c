@@ -18,12 +18,6 @@
 
 enum { AWARDING_BODY_MAX = 200 };
 
-static struct accounts_env env_for(struct request *request, struct actor *actor)
-{
-    *actor = api_actor(request);
-    return (struct accounts_env){request->worker->store, actor, request->worker->settings->base_url, api_now()};
-}
-
 static json_t *qualification_json(const struct catalogue *c, const char *code)
 {
     const struct catalogue_qualification *q = catalogue_qualification_find(c, code, strlen(code));
@@ -53,7 +47,7 @@ void api_award_check(struct request *request)
     if (c == NULL)
         return;
     struct actor actor;
-    struct accounts_env env = env_for(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     struct award_status st;
     enum store_status s = awards_check(&env, c, api_param_id(request, 0), request_arena(request), &st);
     if (s != STORE_OK) {
@@ -96,7 +90,7 @@ void api_awards_create(struct request *request)
         goto out;
     }
     struct actor actor;
-    struct accounts_env env = env_for(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     struct award award;
     enum award_refusal refusal;
     char why[AWARDS_WHY_TEXT];
@@ -172,7 +166,7 @@ void api_award_certificate(struct request *request)
     if (c == NULL || !visible_award(request, &award))
         return;
     struct actor actor;
-    struct accounts_env env = env_for(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     struct certificate certificate;
     awards_certificate(&env, c, &award, request_arena(request), &certificate);
     struct buf out;
@@ -299,7 +293,7 @@ void api_participant_transcript(struct request *request)
     if (c == NULL)
         return;
     struct actor actor;
-    struct accounts_env env = env_for(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     struct transcript t;
     int64_t participant = api_param_id(request, 0);
     bool theirs = participant == request->caller->user_id || caller_has(request->caller, ROLE_ADMIN);

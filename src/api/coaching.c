@@ -156,12 +156,6 @@ static void reply_session(struct request *request, int status, int64_t id)
     reply_json(request, status, doc);
 }
 
-static struct accounts_env env_of(struct request *request, struct actor *actor)
-{
-    *actor = api_actor(request);
-    return (struct accounts_env){request->worker->store, actor, request->worker->settings->base_url, api_now()};
-}
-
 void api_coaching_sessions_list(struct request *request)
 {
     const struct caller *caller = request->caller;
@@ -221,7 +215,7 @@ void api_coaching_sessions_create(struct request *request)
         goto out;
     }
     struct actor actor;
-    struct accounts_env env = env_of(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     enum coaching_result r = coaching_session_book(&env, request->caller, &s, &errors);
     if (r == COACHING_OK)
         reply_session(request, 201, s.id);
@@ -253,7 +247,7 @@ void api_coaching_session_update(struct request *request)
         goto out;
     }
     struct actor actor;
-    struct accounts_env env = env_of(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     int64_t id = api_param_id(request, 0);
     enum coaching_result r = coaching_session_reschedule(&env, request->caller, id, &change, &errors);
     if (r == COACHING_OK)
@@ -269,7 +263,7 @@ void api_coaching_session_cancel(struct request *request)
 {
     struct errors errors = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = env_of(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     int64_t id = api_param_id(request, 0);
     enum coaching_result r = coaching_session_cancel(&env, request->caller, id, &errors);
     if (r == COACHING_OK)
@@ -295,7 +289,7 @@ void api_coaching_notes_create(struct request *request)
         goto out;
     }
     struct actor actor;
-    struct accounts_env env = env_of(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     enum coaching_result r = coaching_note_add(&env, request->caller, &note, &errors);
     if (r == COACHING_OK)
         reply_json(request, 201, note_json(&note));
@@ -320,7 +314,7 @@ void api_coaching_actions_create(struct request *request)
         goto out;
     }
     struct actor actor;
-    struct accounts_env env = env_of(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     enum coaching_result r = coaching_action_add(&env, request->caller, &action, &errors);
     if (r == COACHING_OK)
         reply_json(request, 201, action_json(&action));
@@ -335,7 +329,7 @@ static void set_done(struct request *request, bool done)
 {
     struct errors errors = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = env_of(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     int64_t id = api_param_id(request, 0), action_id = api_param_id(request, 1);
     enum coaching_result r = action_id > 0
                                  ? coaching_action_set_done(&env, request->caller, id, action_id, done, &errors)

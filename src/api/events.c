@@ -88,12 +88,6 @@ static void reply_refusal(struct request *request, enum delivery_status status, 
     api_reply_store_status(request, STORE_ERROR, what);
 }
 
-static struct accounts_env env_of(struct request *request, struct actor *actor)
-{
-    *actor = api_actor(request);
-    return (struct accounts_env){request->worker->store, actor, request->worker->settings->base_url, api_now()};
-}
-
 static json_t *person_json(int64_t id, const char *name)
 {
     return id > 0 ? json_pack("{s:I, s:s}", "id", (json_int_t)id, "name", name ? name : "") : json_null();
@@ -159,7 +153,7 @@ void api_cohort_get(struct request *request)
     if (catalogue == NULL)
         return;
     struct actor actor;
-    struct accounts_env env = env_of(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     struct cohort_delivery d;
     enum delivery_status s = cohort_delivery_get(&env, catalogue, api_param_id(request, 0), request_arena(request), &d);
     if (s != DELIVERY_DONE) {
@@ -204,7 +198,7 @@ void api_cohort_staff_add(struct request *request)
         goto out;
     }
     struct actor actor;
-    struct accounts_env env = env_of(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     int64_t cohort_id = api_param_id(request, 0);
     enum delivery_status s = cohort_staff_add(&env, cohort_id, user_id, role, &errors);
     if (s != DELIVERY_DONE) {
@@ -237,7 +231,7 @@ void api_cohort_staff_remove(struct request *request)
     role_parse(role_text, &role);
     struct errors errors = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = env_of(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     enum delivery_status s =
         cohort_staff_remove(&env, api_param_id(request, 0), api_param_id(request, 1), role, &errors);
     if (s == DELIVERY_DONE)
@@ -334,7 +328,7 @@ void api_events_create(struct request *request)
         goto out;
     }
     struct actor actor;
-    struct accounts_env env = env_of(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     enum delivery_status s = events_create(&env, catalogue, request->caller, &e, capacity_given, &errors);
     if (s == DELIVERY_DONE)
         reply_event(request, 201, e.id);
@@ -377,7 +371,7 @@ void api_event_update(struct request *request)
         goto out;
     }
     struct actor actor;
-    struct accounts_env env = env_of(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     enum delivery_status s = events_update(&env, catalogue, &before, &changed, &errors);
     if (s == DELIVERY_DONE)
         reply_event(request, 200, before.id);
@@ -392,7 +386,7 @@ void api_event_cancel(struct request *request)
 {
     struct errors errors = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = env_of(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     int64_t id = api_param_id(request, 0);
     enum delivery_status s = events_cancel(&env, id, &errors);
     if (s == DELIVERY_DONE)
@@ -447,7 +441,7 @@ void api_event_bookings_create(struct request *request)
         goto out;
     }
     struct actor actor;
-    struct accounts_env env = env_of(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     int64_t event_id = api_param_id(request, 0), booking_id = 0;
     enum delivery_status s = bookings_make(&env, request->caller, event_id, user_id, &booking_id, &errors);
     if (s != DELIVERY_DONE) {
@@ -472,7 +466,7 @@ void api_event_booking_cancel(struct request *request)
 {
     struct errors errors = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = env_of(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     enum delivery_status s =
         bookings_cancel(&env, request->caller, api_param_id(request, 0), api_param_id(request, 1), &errors);
     if (s == DELIVERY_DONE)
@@ -557,7 +551,7 @@ void api_event_attendance_put(struct request *request)
         goto out;
     }
     struct actor actor;
-    struct accounts_env env = env_of(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     int64_t id = api_param_id(request, 0);
     enum delivery_status s = attendance_record(&env, id, inputs, count, &errors);
     if (s == DELIVERY_DONE)

@@ -10,6 +10,7 @@
 #include "app/coaching.h" /* activities_modules: the modules of an enrolment */
 #include "lib/buf.h"
 #include "lib/date.h"
+#include "lib/text.h"
 
 #include <inttypes.h>
 #include <sodium.h>
@@ -40,42 +41,11 @@ static enum assessment_result finish(const struct accounts_env *env, enum assess
     return result;
 }
 
-/* Characters (not bytes) of UTF-8 text, so limits read as people count. */
-static size_t characters(const char *s)
-{
-    size_t n = 0;
-    for (; s != NULL && *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
-static bool has_text(const char *s)
-{
-    for (; s != NULL && *s; s++)
-        if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
-            return true;
-    return false;
-}
-
 static void sha256_hex(const void *data, size_t len, char out[SHA256_HEX])
 {
     unsigned char hash[crypto_hash_sha256_BYTES];
     crypto_hash_sha256(hash, data, len);
     sodium_bin2hex(out, SHA256_HEX, hash, sizeof(hash));
-}
-
-/* 2150 as "2,150", as the receipt says it. */
-static void with_commas(uint64_t n, char out[32])
-{
-    char digits[24];
-    int len = snprintf(digits, sizeof(digits), "%" PRIu64, n);
-    size_t o = 0;
-    for (int i = 0; i < len; i++) {
-        if (i > 0 && (len - i) % 3 == 0)
-            out[o++] = ',';
-        out[o++] = digits[i];
-    }
-    out[o] = '\0';
 }
 
 static void utc_text(int64_t seconds, char out[TIME_TEXT])
@@ -136,7 +106,7 @@ static bool check_task(const struct catalogue *catalogue, struct assessment_task
     if (ok)
         t->target = in.target; /* the catalogue's spelling, which outlives the request */
     for (size_t i = 0; i < t->criteria_count; i++)
-        if (characters(t->criteria[i].descriptor) > CRITERION_DESCRIPTOR_MAX) {
+        if (text_characters(t->criteria[i].descriptor) > CRITERION_DESCRIPTOR_MAX) {
             errors_add(errors, "criteria", "The descriptor of criterion %zu must be %d characters or fewer.", i + 1,
                        CRITERION_DESCRIPTOR_MAX);
             ok = false;
@@ -326,7 +296,7 @@ enum assessment_result assessment_draft_save(const struct accounts_env *env, con
     struct arena arena = ARENA_INIT;
     struct submission s;
     enum assessment_result result = own_submission(env, caller, id, &arena, &s, "text", errors);
-    if (result == ASSESSMENT_OK && characters(activity) > SUBMISSION_ACTIVITY_MAX) {
+    if (result == ASSESSMENT_OK && text_characters(activity) > SUBMISSION_ACTIVITY_MAX) {
         errors_add(errors, "activity", "Describe the activity in %d characters or fewer", SUBMISSION_ACTIVITY_MAX);
         result = ASSESSMENT_INVALID;
     }
@@ -350,7 +320,7 @@ static bool file_name_ok(const char *name)
     for (const unsigned char *p = (const unsigned char *)name; *p; p++)
         if (*p < 0x20 || *p == 0x7F || *p == '/' || *p == '\\')
             return false;
-    return has_text(name);
+    return text_has_words(name);
 }
 
 /* A media type as sent in Content-Type: printable ASCII without spaces before its parameters. */
@@ -434,7 +404,7 @@ static bool write_receipt(struct buf *b, const struct assessment_task *t, const 
 {
     char at[TIME_TEXT], words[32];
     utc_text(v->submitted_at, at);
-    with_commas((uint64_t)v->word_count, words);
+    text_thousands((uint64_t)v->word_count, words);
     bool ok = buf_appendf(b, "Received at %s: version %d of '%s', %s word%s, text SHA-256 %s", at, v->number, t->title,
                           words, v->word_count == 1 ? "" : "s", v->text_sha256);
     size_t shown = 0;
@@ -442,7 +412,7 @@ static bool write_receipt(struct buf *b, const struct assessment_task *t, const 
         if (files[i].version_id != 0)
             continue;
         char size[32];
-        with_commas((uint64_t)files[i].size, size);
+        text_thousands((uint64_t)files[i].size, size);
         ok = ok && buf_appendf(b, "%s%s (%s byte%s, SHA-256 %s)", shown == 0 ? "; files: " : ", ", files[i].name, size,
                                files[i].size == 1 ? "" : "s", files[i].sha256);
         shown++;
@@ -567,9 +537,9 @@ enum assessment_result assessment_feedback_add(const struct accounts_env *env, c
         errors_add(errors, "body", "Only the participant's coach can give feedback on their work");
         return ASSESSMENT_FORBIDDEN;
     }
-    if (!has_text(body))
+    if (!text_has_words(body))
         errors_add(errors, "body", "Write the feedback");
-    else if (characters(body) > SUBMISSION_FEEDBACK_MAX)
+    else if (text_characters(body) > SUBMISSION_FEEDBACK_MAX)
         errors_add(errors, "body", "Feedback must be %d characters or fewer", SUBMISSION_FEEDBACK_MAX);
     memset(out, 0, sizeof(*out));
     if (version_number < 0)
@@ -681,11 +651,11 @@ enum assessment_result assessment_mark(const struct accounts_env *env, const str
     bool *met = arena_alloc(&arena, sizeof(*met) * (m->criteria_count + 1));
     for (size_t i = 0; i < m->criteria_count; i++) {
         met[i] = m->criteria[i].met;
-        if (characters(m->criteria[i].comment) > SUBMISSION_COMMENT_MAX)
+        if (text_characters(m->criteria[i].comment) > SUBMISSION_COMMENT_MAX)
             errors_add(errors, "criteria", "The comment on criterion %zu must be %d characters or fewer", i + 1,
                        SUBMISSION_COMMENT_MAX);
     }
-    if (characters(m->feedback) > SUBMISSION_FEEDBACK_MAX)
+    if (text_characters(m->feedback) > SUBMISSION_FEEDBACK_MAX)
         errors_add(errors, "feedback", "Feedback must be %d characters or fewer", SUBMISSION_FEEDBACK_MAX);
     bool fine = errors->count == 0;
     if (!assessment_mark_check(m->outcome, met, m->criteria_count, t.criteria_count, m->feedback, errors) || !fine) {

@@ -6,18 +6,10 @@
 #include "app/coaching.h"
 
 #include "lib/date.h"
+#include "lib/text.h"
 
 #include <string.h>
 #include <strings.h>
-
-/* Characters (not bytes) of UTF-8 text, so limits read as people count. */
-static size_t characters(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
 
 static enum coaching_result from_store(enum store_status status)
 {
@@ -226,9 +218,9 @@ enum coaching_result coaching_note_add(const struct accounts_env *env, const str
     if (result == COACHING_OK) {
         if (note->body == NULL || note->body[strspn(note->body, " \t\r\n")] == '\0')
             errors_add(errors, "body", "Write the note");
-        else if (characters(note->body) > COACHING_NOTE_MAX)
+        else if (text_characters(note->body) > COACHING_NOTE_MAX)
             errors_add(errors, "body", "A note must be %d characters or fewer. It has %zu", COACHING_NOTE_MAX,
-                       characters(note->body));
+                       text_characters(note->body));
         if ((unsigned)note->visibility >= DELIVERY_NOTE_VISIBILITY_COUNT)
             errors_add(errors, "visibility", "Choose private (coach only) or shared (with the participant)");
         if (errors->count > 0)
@@ -417,9 +409,9 @@ static enum coaching_result check_entry(const struct accounts_env *env, const st
         errors_add(errors, "type", "Choose the kind of learning");
 
     if (input->reflection != NULL) {
-        if (characters(input->reflection) > ACTIVITY_REFLECTION_MAX)
+        if (text_characters(input->reflection) > ACTIVITY_REFLECTION_MAX)
             errors_add(errors, "reflection", "A reflection must be %d characters or fewer. It has %zu",
-                       ACTIVITY_REFLECTION_MAX, characters(input->reflection));
+                       ACTIVITY_REFLECTION_MAX, text_characters(input->reflection));
         a->reflection = arena_strdup(arena, input->reflection);
     }
     if (a->reflection == NULL)

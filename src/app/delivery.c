@@ -4,31 +4,13 @@
  * is the person booked) and the order things happen in.
  */
 #include "app/delivery.h"
+#include "lib/text.h"
 
 #include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-
-/* Text counts as given when it has something other than spaces. */
-static bool has_text(const char *s)
-{
-    for (; s != NULL && *s != '\0'; s++)
-        if (!isspace((unsigned char)*s))
-            return true;
-    return false;
-}
-
-/* Characters as people count them: UTF-8 code points, not bytes. */
-static size_t characters(const char *s)
-{
-    size_t n = 0;
-    for (; s != NULL && *s != '\0'; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80)
-            n++;
-    return n;
-}
 
 static enum delivery_status from_store(enum store_status status)
 {
@@ -108,16 +90,16 @@ enum delivery_status venues_save(const struct accounts_env *env, const struct ca
     }
 
     size_t before = errors->count;
-    if (!has_text(v->name))
+    if (!text_has_words(v->name))
         errors_add(errors, "name", "Enter the name of the venue");
-    else if (characters(v->name) > VENUE_NAME_MAX)
+    else if (text_characters(v->name) > VENUE_NAME_MAX)
         errors_add(errors, "name", "The name must be %d characters or fewer. It has %zu", VENUE_NAME_MAX,
-                   characters(v->name));
-    if (characters(v->address) > VENUE_ADDRESS_MAX)
+                   text_characters(v->name));
+    if (text_characters(v->address) > VENUE_ADDRESS_MAX)
         errors_add(errors, "address", "The address must be %d characters or fewer. It has %zu", VENUE_ADDRESS_MAX,
-                   characters(v->address));
+                   text_characters(v->address));
     char postcode[9];
-    if (!has_text(v->postcode))
+    if (!text_has_words(v->postcode))
         errors_add(errors, "postcode", "Enter the venue's postcode, like M1 1AE");
     else if (!venues_postcode_normalise(v->postcode, postcode))
         errors_add(errors, "postcode", "Enter a UK postcode, like M1 1AE or SW1A 2AA");
@@ -125,9 +107,9 @@ enum delivery_status venues_save(const struct accounts_env *env, const struct ca
         v->postcode = arena_strdup(arena, postcode);
     if (v->capacity < 1 || v->capacity > DELIVERY_CAPACITY_MAX)
         errors_add(errors, "capacity", "Enter how many people the venue holds, from 1 to %d", DELIVERY_CAPACITY_MAX);
-    if (characters(v->accessibility) > VENUE_ACCESSIBILITY_MAX)
+    if (text_characters(v->accessibility) > VENUE_ACCESSIBILITY_MAX)
         errors_add(errors, "accessibility", "Accessibility notes must be %d characters or fewer. They have %zu",
-                   VENUE_ACCESSIBILITY_MAX, characters(v->accessibility));
+                   VENUE_ACCESSIBILITY_MAX, text_characters(v->accessibility));
 
     if (creating) {
         struct organisation partner;
@@ -281,9 +263,9 @@ static enum delivery_status event_check(const struct accounts_env *env, const st
                                         struct arena *arena, struct errors *errors)
 {
     size_t before = errors->count;
-    if (!has_text(e->joining_url))
+    if (!text_has_words(e->joining_url))
         e->joining_url = NULL;
-    if (!has_text(e->module))
+    if (!text_has_words(e->module))
         e->module = NULL;
 
     struct venue venue;

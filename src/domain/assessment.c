@@ -7,6 +7,7 @@
 #include "domain/assessment.h"
 
 #include "lib/buf.h"
+#include "lib/text.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -29,23 +30,9 @@ enum {
  * Names and titles of the small enumerations: one table each, read both ways. enrolment.c and
  * delivery.c have the same shape; it is file-local there, so this module keeps its own.
  */
-struct named {
-    const char *name;
-    const char *title;
-};
-
-static bool parse_named(const struct named *table, int count, const char *name, int *out)
-{
-    for (int i = 0; i < count && name != NULL; i++)
-        if (strcmp(table[i].name, name) == 0) {
-            *out = i;
-            return true;
-        }
-    return false;
-}
 
 #define ASSESSMENT_ENUM_TABLE(prefix, type, count, ...)                                                                \
-    static const struct named prefix##_table[count] = {__VA_ARGS__};                                                   \
+    static const struct text_name prefix##_table[count] = {__VA_ARGS__};                                               \
     const char *prefix##_name(type value)                                                                              \
     {                                                                                                                  \
         return (unsigned)value < (unsigned)(count) ? prefix##_table[value].name : "";                                  \
@@ -53,7 +40,7 @@ static bool parse_named(const struct named *table, int count, const char *name, 
     bool prefix##_parse(const char *name, type *value)                                                                 \
     {                                                                                                                  \
         int i;                                                                                                         \
-        if (!parse_named(prefix##_table, count, name, &i))                                                             \
+        if (!text_name_find(prefix##_table, count, name, &i))                                                          \
             return false;                                                                                              \
         *value = (type)i;                                                                                              \
         return true;                                                                                                   \
@@ -72,39 +59,6 @@ const char *mark_outcome_title(enum mark_outcome outcome)
     return (unsigned)outcome < MARK_OUTCOME_COUNT ? mark_outcome_table[outcome].title : "";
 }
 
-/* Text counts as given when it has something other than spaces. */
-static bool has_text(const char *s)
-{
-    for (; s != NULL && *s != '\0'; s++)
-        if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
-            return true;
-    return false;
-}
-
-/* Characters as people count them: UTF-8 code points, not bytes, so "â" is one. */
-static size_t characters(const char *s)
-{
-    size_t n = 0;
-    for (; s != NULL && *s != '\0'; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80)
-            n++;
-    return n;
-}
-
-/* 2150 as "2,150": numbers in sentences read the way people write them. */
-static void with_commas(uint64_t n, char out[32])
-{
-    char digits[24];
-    int len = snprintf(digits, sizeof(digits), "%" PRIu64, n);
-    size_t o = 0;
-    for (int i = 0; i < len; i++) {
-        if (i > 0 && (len - i) % 3 == 0)
-            out[o++] = ',';
-        out[o++] = digits[i];
-    }
-    out[o] = '\0';
-}
-
 /* Tasks */
 
 bool assessment_task_check(const struct catalogue *catalogue, struct task_input *task, struct errors *errors)
@@ -115,7 +69,7 @@ bool assessment_task_check(const struct catalogue *catalogue, struct task_input 
 
     if (task->kind == TASK_MODULE) {
         const struct catalogue_module *m = catalogue_module_find(catalogue, target, strlen(target));
-        if (!has_text(target)) {
+        if (!text_has_words(target)) {
             errors_add(errors, "target", "Choose the module this task assesses.");
             ok = false;
         } else if (m == NULL) {
@@ -126,7 +80,7 @@ bool assessment_task_check(const struct catalogue *catalogue, struct task_input 
         }
     } else if (task->kind == TASK_FINAL) {
         const struct catalogue_qualification *q = catalogue_qualification_find(catalogue, target, strlen(target));
-        if (!has_text(target)) {
+        if (!text_has_words(target)) {
             errors_add(errors, "target", "Choose the qualification whose final assessment this is.");
             ok = false;
         } else if (q == NULL) {
@@ -143,17 +97,17 @@ bool assessment_task_check(const struct catalogue *catalogue, struct task_input 
         ok = false;
     }
 
-    if (!has_text(task->title)) {
+    if (!text_has_words(task->title)) {
         errors_add(errors, "title", "Enter a title for the task.");
         ok = false;
-    } else if (characters(task->title) > TASK_TITLE_MAX) {
+    } else if (text_characters(task->title) > TASK_TITLE_MAX) {
         errors_add(errors, "title", "The title must be %d characters or fewer. It has %zu.", TASK_TITLE_MAX,
-                   characters(task->title));
+                   text_characters(task->title));
         ok = false;
     }
     if (task->brief != NULL && strlen(task->brief) > TASK_BRIEF_MAX) {
         char limit[32];
-        with_commas(TASK_BRIEF_MAX, limit);
+        text_thousands(TASK_BRIEF_MAX, limit);
         errors_add(errors, "brief", "The brief must be %s bytes or fewer. Shorten it, or link to a longer document.",
                    limit);
         ok = false;
@@ -164,7 +118,7 @@ bool assessment_task_check(const struct catalogue *catalogue, struct task_input 
     }
     if (task->word_limit < 0 || task->word_limit > ASSESSMENT_MAX_WORDS) {
         char limit[32];
-        with_commas(ASSESSMENT_MAX_WORDS, limit);
+        text_thousands(ASSESSMENT_MAX_WORDS, limit);
         errors_add(errors, "word_limit", "The word limit must be between 0 (no limit) and %s.", limit);
         ok = false;
     }
@@ -188,10 +142,10 @@ bool assessment_task_check(const struct catalogue *catalogue, struct task_input 
             ok = false;
         }
         for (size_t i = 0; i < task->criteria_count; i++) {
-            if (!has_text(task->criteria[i])) {
+            if (!text_has_words(task->criteria[i])) {
                 errors_add(errors, "criteria", "Criterion %zu needs a title.", i + 1);
                 ok = false;
-            } else if (characters(task->criteria[i]) > TASK_TITLE_MAX) {
+            } else if (text_characters(task->criteria[i]) > TASK_TITLE_MAX) {
                 errors_add(errors, "criteria", "The title of criterion %zu must be %d characters or fewer.", i + 1,
                            TASK_TITLE_MAX);
                 ok = false;
@@ -332,7 +286,7 @@ static bool submission_allowed(const struct submission_facts *f, struct errors *
 bool assessment_submit_check(const struct submission_facts *facts, bool *late, struct errors *errors)
 {
     bool ok = submission_allowed(facts, errors);
-    if (!has_text(facts->activity)) {
+    if (!text_has_words(facts->activity)) {
         errors_add(errors, "activity", "Name the school-improvement activity this work is about.");
         ok = false;
     }
@@ -341,8 +295,8 @@ bool assessment_submit_check(const struct submission_facts *facts, bool *late, s
         ok = false;
     } else if (facts->word_limit > 0 && facts->word_count > (size_t)facts->word_limit) {
         char words[32], limit[32];
-        with_commas(facts->word_count, words);
-        with_commas((uint64_t)facts->word_limit, limit);
+        text_thousands(facts->word_count, words);
+        text_thousands((uint64_t)facts->word_limit, limit);
         errors_add(errors, "text", "Your work is %s words; the limit is %s.", words, limit);
         ok = false;
     }
@@ -386,7 +340,7 @@ bool assessment_mark_check(enum mark_outcome outcome, const bool *met, size_t cr
             ok = false;
         }
     }
-    if (!has_text(feedback)) {
+    if (!text_has_words(feedback)) {
         errors_add(errors, "feedback", "Write feedback for the participant.");
         ok = false;
     }

@@ -6,6 +6,7 @@
 #include "domain/delivery.h"
 
 #include "lib/date.h"
+#include "lib/text.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -16,23 +17,9 @@
  * Names and titles of the small enumerations: one table each, read both ways. enrolment.c has the
  * same shape for its enums; it is file-local there, so this module keeps its own.
  */
-struct named {
-    const char *name;
-    const char *title;
-};
-
-static bool parse_named(const struct named *table, int count, const char *name, int *out)
-{
-    for (int i = 0; i < count && name != NULL; i++)
-        if (strcmp(table[i].name, name) == 0) {
-            *out = i;
-            return true;
-        }
-    return false;
-}
 
 #define DELIVERY_ENUM_TABLE(prefix, type, count, ...)                                                                  \
-    static const struct named prefix##_table[count] = {__VA_ARGS__};                                                   \
+    static const struct text_name prefix##_table[count] = {__VA_ARGS__};                                               \
     const char *prefix##_name(type value)                                                                              \
     {                                                                                                                  \
         return (unsigned)value < (unsigned)(count) ? prefix##_table[value].name : "";                                  \
@@ -44,7 +31,7 @@ static bool parse_named(const struct named *table, int count, const char *name, 
     bool prefix##_parse(const char *name, type *value)                                                                 \
     {                                                                                                                  \
         int i;                                                                                                         \
-        if (!parse_named(prefix##_table, count, name, &i))                                                             \
+        if (!text_name_find(prefix##_table, count, name, &i))                                                          \
             return false;                                                                                              \
         *value = (type)i;                                                                                              \
         return true;                                                                                                   \
@@ -65,25 +52,6 @@ DELIVERY_ENUM_TABLE(delivery_coaching_mode, enum delivery_coaching_mode, DELIVER
                     {"online", "Online"}, {"in_person", "In person"})
 DELIVERY_ENUM_TABLE(delivery_note_visibility, enum delivery_note_visibility, DELIVERY_NOTE_VISIBILITY_COUNT,
                     {"private", "Private (coach only)"}, {"shared", "Shared with the participant"})
-
-/* Text counts as given when it has something other than spaces. */
-static bool has_text(const char *s)
-{
-    for (; s != NULL && *s != '\0'; s++)
-        if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
-            return true;
-    return false;
-}
-
-/* Characters as people count them: UTF-8 code points, not bytes, so "Ō" is one. */
-static size_t characters(const char *s)
-{
-    size_t n = 0;
-    for (; *s != '\0'; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80)
-            n++;
-    return n;
-}
 
 /* A joining link: https:// then a host, no spaces or control characters, of a sane length. */
 static bool https_url_valid(const char *url)
@@ -128,11 +96,11 @@ bool delivery_event_check(const struct delivery_event_input *e, struct errors *e
 
     if ((unsigned)e->kind >= DELIVERY_EVENT_KIND_COUNT)
         errors_add(errors, "kind", "Choose whether the event is face-to-face, virtual live or a webinar");
-    if (!has_text(e->title))
+    if (!text_has_words(e->title))
         errors_add(errors, "title", "Enter a title for the event");
-    else if (characters(e->title) > DELIVERY_TITLE_MAX)
+    else if (text_characters(e->title) > DELIVERY_TITLE_MAX)
         errors_add(errors, "title", "The title must be %d characters or fewer. It has %zu", DELIVERY_TITLE_MAX,
-                   characters(e->title));
+                   text_characters(e->title));
     check_times(e->starts_at, e->ends_at, "event", "An event", errors);
     if (e->capacity < 1)
         errors_add(errors, "capacity", "An event needs at least 1 place");
@@ -143,7 +111,7 @@ bool delivery_event_check(const struct delivery_event_input *e, struct errors *e
         if (e->venue_id <= 0)
             errors_add(errors, "venue_id", "Choose the venue for a face-to-face event");
         /* A link is optional here (for a speaker joining remotely), but if given it must be safe. */
-        if (has_text(e->joining_url) && !https_url_valid(e->joining_url))
+        if (text_has_words(e->joining_url) && !https_url_valid(e->joining_url))
             errors_add(errors, "joining_url",
                        "The joining link must be a full web address starting with https://, or be left empty");
     } else if (online) {
@@ -152,7 +120,7 @@ bool delivery_event_check(const struct delivery_event_input *e, struct errors *e
                        "%s takes place online, so it has no venue. Remove the venue, or make it a face-to-face "
                        "event",
                        noun_start);
-        if (!has_text(e->joining_url))
+        if (!text_has_words(e->joining_url))
             errors_add(errors, "joining_url", "Enter the joining link for %s, starting with https://", noun);
         else if (!https_url_valid(e->joining_url))
             errors_add(errors, "joining_url",
@@ -222,7 +190,7 @@ bool delivery_attendance_check(enum delivery_attendance_mark mark, int64_t event
         errors_add(errors, "mark", "Attendance can be recorded from 30 minutes before the event starts");
     if (!booked)
         errors_add(errors, "person_id", "Only people booked on this event can have their attendance recorded");
-    if (correcting && !has_text(reason))
+    if (correcting && !text_has_words(reason))
         errors_add(errors, "reason", "Give a reason for changing the attendance mark, so the record shows why");
     return errors->count == before;
 }
@@ -289,7 +257,7 @@ bool delivery_hours_check(double hours, const char *date, const char *today, dou
         int cap = hours_cap > 0 ? hours_cap : CATALOGUE_DEFAULT_HOURS_CAP;
         double logged = logged_so_far > 0 && logged_so_far < 1e9 ? logged_so_far : 0;
         long long logged_q = quarters(logged), total_q = logged_q + quarters(hours), cap_q = (long long)cap * 4;
-        const char *module = has_text(module_title) ? module_title : "this module";
+        const char *module = text_has_words(module_title) ? module_title : "this module";
         if (total_q > cap_q) {
             if (logged_q >= cap_q)
                 errors_add(errors, "hours",
@@ -316,7 +284,7 @@ bool delivery_coaching_check(int64_t starts_at, int64_t ends_at, enum delivery_c
     check_times(starts_at, ends_at, "session", "A session", errors);
     switch (mode) {
     case DELIVERY_COACHING_ONLINE:
-        if (!has_text(place))
+        if (!text_has_words(place))
             errors_add(errors, "joining_url", "Enter the joining link for the online session, starting with https://");
         else if (!https_url_valid(place))
             errors_add(errors, "joining_url",
@@ -324,11 +292,11 @@ bool delivery_coaching_check(int64_t starts_at, int64_t ends_at, enum delivery_c
                        "https://meet.example.org/coaching");
         break;
     case DELIVERY_COACHING_IN_PERSON:
-        if (!has_text(place))
+        if (!text_has_words(place))
             errors_add(errors, "location", "Enter where the session takes place");
-        else if (characters(place) > DELIVERY_LOCATION_MAX)
+        else if (text_characters(place) > DELIVERY_LOCATION_MAX)
             errors_add(errors, "location", "The location must be %d characters or fewer. It has %zu",
-                       DELIVERY_LOCATION_MAX, characters(place));
+                       DELIVERY_LOCATION_MAX, text_characters(place));
         break;
     default: errors_add(errors, "mode", "Choose whether the session is online or in person");
     }
@@ -338,11 +306,11 @@ bool delivery_coaching_check(int64_t starts_at, int64_t ends_at, enum delivery_c
 bool delivery_action_check(const char *text, const char *due_on, struct errors *errors)
 {
     size_t before = errors->count;
-    if (!has_text(text))
+    if (!text_has_words(text))
         errors_add(errors, "text", "Enter the action you agreed");
-    else if (characters(text) > DELIVERY_ACTION_MAX)
+    else if (text_characters(text) > DELIVERY_ACTION_MAX)
         errors_add(errors, "text", "An action must be %d characters or fewer. It has %zu", DELIVERY_ACTION_MAX,
-                   characters(text));
+                   text_characters(text));
     if (due_on != NULL && *due_on != '\0' && (!date_is_shaped(due_on) || !date_is_valid(due_on)))
         errors_add(errors, "due_on", "Enter the due date as a real date in the form YYYY-MM-DD, or leave it empty");
     return errors->count == before;

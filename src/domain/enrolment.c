@@ -2,29 +2,14 @@
 
 #include "lib/buf.h"
 #include "lib/date.h"
+#include "lib/text.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
-/* Names and titles of the small enumerations: one table each, read both ways. */
-struct named {
-    const char *name;
-    const char *title;
-};
-
-static bool parse_named(const struct named *table, int count, const char *name, int *out)
-{
-    for (int i = 0; i < count && name != NULL; i++)
-        if (strcmp(table[i].name, name) == 0) {
-            *out = i;
-            return true;
-        }
-    return false;
-}
-
 #define ENUM_TABLE(prefix, type, count, ...)                                                                           \
-    static const struct named prefix##_table[count] = {__VA_ARGS__};                                                   \
+    static const struct text_name prefix##_table[count] = {__VA_ARGS__};                                               \
     const char *prefix##_name(type value)                                                                              \
     {                                                                                                                  \
         return (int)value < (count) ? prefix##_table[value].name : "";                                                 \
@@ -32,7 +17,7 @@ static bool parse_named(const struct named *table, int count, const char *name, 
     bool prefix##_parse(const char *name, type *value)                                                                 \
     {                                                                                                                  \
         int i;                                                                                                         \
-        if (!parse_named(prefix##_table, count, name, &i))                                                             \
+        if (!text_name_find(prefix##_table, count, name, &i))                                                          \
             return false;                                                                                              \
         *value = (type)i;                                                                                              \
         return true;                                                                                                   \
@@ -74,15 +59,6 @@ const char *enrolment_state_title(enum enrolment_state state)
     return (int)state < 4 ? enrolment_state_table[state].title : "";
 }
 
-/* Some words, not just spaces. */
-static bool has_text(const char *s)
-{
-    for (const char *p = s; p != NULL && *p; p++)
-        if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
-            return true;
-    return false;
-}
-
 bool application_step_next(enum application_state state, enum application_step step, const char *reason,
                            enum application_state *next, struct errors *errors)
 {
@@ -109,7 +85,7 @@ bool application_step_next(enum application_state state, enum application_step s
         errors_add(errors, "state", "%s. This application is %s.", steps[step].refusal, application_state_title(state));
         return false;
     }
-    if ((step == STEP_DECLINE || step == STEP_REJECT) && !has_text(reason)) {
+    if ((step == STEP_DECLINE || step == STEP_REJECT) && !text_has_words(reason)) {
         errors_add(errors, "reason", "Give a reason, so the applicant knows why");
         return false;
     }
@@ -183,7 +159,7 @@ bool application_check(const struct catalogue *catalogue, const struct applicati
         errors_add(errors, "sponsor_id", "Name the headteacher or sponsor who must approve your application.");
         ok = false;
     }
-    if (choice->funding == FUNDING_SCHOLARSHIP && !has_text(choice->scholarship_eligibility)) {
+    if (choice->funding == FUNDING_SCHOLARSHIP && !text_has_words(choice->scholarship_eligibility)) {
         errors_add(errors, "scholarship_eligibility", "Say why you are eligible for a scholarship.");
         ok = false;
     }
@@ -202,7 +178,7 @@ bool enrolment_step_next(enum enrolment_state state, enum enrolment_step step, c
                        enrolment_state_name(state));
             ok = false;
         }
-        if (!has_text(reason)) {
+        if (!text_has_words(reason)) {
             errors_add(errors, "reason", "Give the reason for deferring.");
             ok = false;
         }
@@ -235,7 +211,7 @@ bool enrolment_step_next(enum enrolment_state state, enum enrolment_step step, c
                        enrolment_state_name(state));
             ok = false;
         }
-        if (!has_text(reason)) {
+        if (!text_has_words(reason)) {
             errors_add(errors, "reason", "Give the reason for withdrawing.");
             ok = false;
         }

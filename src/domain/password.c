@@ -1,19 +1,11 @@
 #include "domain/password.h"
 
 #include "lib/embedded.h"
+#include "lib/text.h"
 
 #include <ctype.h>
 #include <stdbool.h>
 #include <string.h>
-
-static size_t utf8_characters(const char *s)
-{
-    size_t n = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        if ((*p & 0xc0) != 0x80)
-            n++;
-    return n;
-}
 
 /* Binary search in the embedded sorted list, one password a line. */
 static bool is_common(const char *lower, size_t len)
@@ -89,7 +81,7 @@ void password_check(const char *password, const char *email, const char *name, s
         errors_add(errors, "password", "Enter a password");
         return;
     }
-    if (utf8_characters(password) < PASSWORD_MIN_CHARACTERS) {
+    if (text_characters(password) < PASSWORD_MIN_CHARACTERS) {
         errors_add(errors, "password", "Password must be %d characters or more", PASSWORD_MIN_CHARACTERS);
         return;
     }

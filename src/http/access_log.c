@@ -35,19 +35,12 @@ static void append_json_string(struct buf *b, struct str s)
     }
 }
 
-static uint64_t monotonic_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 void access_log_write(struct access_log *log, const struct request *request, int status, size_t bytes)
 {
     if (log->fd < 0)
         return;
     h2o_req_t *req = request->req;
-    uint64_t duration_us = (monotonic_ns() - request->started_ns) / 1000;
+    uint64_t duration_us = (request_clock_ns() - request->started_ns) / 1000;
     char client[NI_MAXHOST] = "";
     struct sockaddr_storage ss;
     socklen_t sslen;

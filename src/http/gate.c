@@ -18,13 +18,6 @@
 
 enum { FORM_MAX_BYTES = 2 * 1024 * 1024 };
 
-static uint64_t monotonic_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static bool is_api_path(struct str path)
 {
     return str_starts_with(path, STR_LIT("/api/"));
@@ -97,7 +90,7 @@ static int64_t resource_id(const struct request *request)
 void gate_dispatch(struct worker *worker, h2o_req_t *req)
 {
     struct request *request = h2o_mem_alloc_pool(&req->pool, sizeof(*request));
-    *request = (struct request){.req = req, .worker = worker, .started_ns = monotonic_ns()};
+    *request = (struct request){.req = req, .worker = worker, .started_ns = request_clock_ns()};
     struct str path = request_path(request);
     bool api = is_api_path(path);
 

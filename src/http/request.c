@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 void *request_alloc(struct request *request, size_t size)
 {
@@ -82,4 +83,11 @@ const char *request_printf(struct request *request, const char *fmt, ...)
     vsnprintf(out, size, fmt, ap);
     va_end(ap);
     return out;
+}
+
+uint64_t request_clock_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }

@@ -51,6 +51,9 @@ struct form *request_query(struct request *request);
 /* The caller's network address, for the audit log and sign-in throttling. */
 const char *request_client(struct request *request);
 
+/* A monotonic clock in nanoseconds, for how long requests take. */
+uint64_t request_clock_ns(void);
+
 /* Request-lifetime memory, zeroed. */
 void *request_alloc(struct request *request, size_t size);
 

@@ -16,6 +16,7 @@
 #include "pages/forms.h"
 #include "pages/html.h"
 #include "pages/layout.h"
+#include "pages/widgets.h"
 
 #include <inttypes.h>
 #include <jansson.h>
@@ -103,39 +104,10 @@ static size_t page_number(struct form *query)
 
 /* Helpers: page furniture */
 
-static void breadcrumbs(struct page *page, struct request *request, const char *href, const char *label)
-{
-    struct buf b;
-    buf_init(&b, 4096);
-    html_printf(
-        &b,
-        "<nav class=\"govuk-breadcrumbs\" aria-label=\"Breadcrumb\"><ol class=\"govuk-breadcrumbs__list\">"
-        "<li class=\"govuk-breadcrumbs__list-item\"><a class=\"govuk-breadcrumbs__link\" href=\"/\">Home</a></li>"
-        "<li class=\"govuk-breadcrumbs__list-item\"><a class=\"govuk-breadcrumbs__link\" href=\"%s\">%s</a></li>"
-        "</ol></nav>",
-        href, label);
-    page->breadcrumbs = request_strndup(request, (struct str){b.data, b.len});
-    buf_free(&b);
-}
-
 /* GOV.UK asks for "Error: " before the title of a page showing errors. */
 static const char *page_title(struct request *request, const char *title, const struct errors *errors)
 {
     return errors && errors->count ? request_printf(request, "Error: %s", title) : title;
-}
-
-static void not_found(struct request *request)
-{
-    page_error(request, 404, "Page not found", "There is nothing here, or it is not yours to see.");
-}
-
-/* Replies for a store failure of a page: 404 or 503. */
-static void store_failed(struct request *request, enum store_status status)
-{
-    if (status == STORE_NOT_FOUND)
-        not_found(request);
-    else
-        page_unavailable(request);
 }
 
 static bool may(struct request *request, enum permission permission)
@@ -455,7 +427,7 @@ static void invite_page(struct request *request, const struct errors *errors, in
     }
     struct page page;
     page_begin(&page, page_title(request, "Invite a person", errors), SECTION_PEOPLE);
-    breadcrumbs(&page, request, "/admin/users", "People");
+    page_breadcrumbs(&page, request, "/admin/users", "People", NULL, NULL);
     struct buf *b = &page.body;
     html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
     forms_error_summary(b, errors);
@@ -753,13 +725,13 @@ static void user_page(struct request *request, int64_t id, const struct errors *
     struct user_view v;
     enum store_status s = user_view_load(request, id, &v);
     if (s != STORE_OK) {
-        store_failed(request, s);
+        page_store_failed(request, s);
         return;
     }
     const struct user *u = &v.user;
     struct page page;
     page_begin(&page, page_title(request, u->name, errors), SECTION_PEOPLE);
-    breadcrumbs(&page, request, "/admin/users", "People");
+    page_breadcrumbs(&page, request, "/admin/users", "People", NULL, NULL);
     const char *notice = errors && errors->count ? NULL : user_notice(request, u);
     if (notice != NULL)
         page_notice(&page, "success", notice);
@@ -798,7 +770,7 @@ static bool load_user(struct request *request, int64_t id, struct user *u)
 {
     enum store_status s = store_user_get(request->worker->store, id, request_arena(request), u);
     if (s != STORE_OK)
-        store_failed(request, s);
+        page_store_failed(request, s);
     return s == STORE_OK;
 }
 
@@ -875,7 +847,7 @@ void page_admin_user_active(struct request *request)
         struct actor actor = api_actor(request);
         enum store_status s = store_user_set_active(request->worker->store, &actor, id, want, api_now());
         if (s != STORE_OK) {
-            store_failed(request, s);
+            page_store_failed(request, s);
             goto out;
         }
     }
@@ -898,7 +870,7 @@ void page_admin_user_invitation(struct request *request)
         struct accounts_env env = env_for(request, &actor);
         enum store_status s = accounts_send_invitation(&env, id);
         if (s != STORE_OK) {
-            store_failed(request, s);
+            page_store_failed(request, s);
             goto out;
         }
     }
@@ -924,7 +896,7 @@ void page_admin_user_assignment_add(struct request *request)
         int64_t assignment_id;
         enum store_status s = accounts_assign(&env, kind, staff_id, id, &assignment_id, &errors);
         if (s == STORE_ERROR) {
-            store_failed(request, s);
+            page_store_failed(request, s);
             goto out;
         }
     }
@@ -1148,7 +1120,7 @@ static void organisation_new_page(struct request *request, const struct organisa
     }
     struct page page;
     page_begin(&page, page_title(request, "Add an organisation", errors), SECTION_ORGANISATIONS);
-    breadcrumbs(&page, request, "/admin/organisations", "Organisations");
+    page_breadcrumbs(&page, request, "/admin/organisations", "Organisations", NULL, NULL);
     struct buf *b = &page.body;
     html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
     forms_error_summary(b, errors);
@@ -1235,7 +1207,7 @@ static void organisation_page(struct request *request, const struct organisation
     }
     struct page page;
     page_begin(&page, page_title(request, shown->name, errors), SECTION_ORGANISATIONS);
-    breadcrumbs(&page, request, "/admin/organisations", "Organisations");
+    page_breadcrumbs(&page, request, "/admin/organisations", "Organisations", NULL, NULL);
     const char *notice = form_get(request_query(request), "notice");
     if (notice != NULL && strcmp(notice, "created") == 0)
         page_notice(&page, "success", "Organisation added");
@@ -1269,7 +1241,7 @@ void page_admin_organisation(struct request *request)
     enum store_status s =
         store_organisation_get(request->worker->store, api_param_id(request, 0), request_arena(request), &o);
     if (s != STORE_OK) {
-        store_failed(request, s);
+        page_store_failed(request, s);
         return;
     }
     organisation_page(request, &o, &o, NULL, 200);
@@ -1281,7 +1253,7 @@ void page_admin_organisation_update(struct request *request)
     enum store_status s =
         store_organisation_get(request->worker->store, api_param_id(request, 0), request_arena(request), &stored);
     if (s != STORE_OK) {
-        store_failed(request, s);
+        page_store_failed(request, s);
         return;
     }
     o = stored;
@@ -1293,7 +1265,7 @@ void page_admin_organisation_update(struct request *request)
         if (s == STORE_CONFLICT) {
             errors_add(&errors, "urn", "A school with this URN already exists");
         } else if (s != STORE_OK) {
-            store_failed(request, s);
+            page_store_failed(request, s);
             goto out;
         } else {
             reply_redirect(request, request_printf(request, "/admin/organisations/%" PRId64 "?notice=updated", o.id));
@@ -1382,7 +1354,7 @@ static void import_form(struct buf *b, struct request *request, const struct err
 static void imports_begin(struct page *page, struct request *request, const char *title, const struct errors *errors)
 {
     page_begin(page, page_title(request, title, errors), SECTION_PEOPLE);
-    breadcrumbs(page, request, "/admin/users", "People");
+    page_breadcrumbs(page, request, "/admin/users", "People", NULL, NULL);
     html_printf(&page->body, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-full\">");
     forms_error_summary(&page->body, errors);
 }

@@ -20,9 +20,11 @@
 #include "http/reply.h"
 #include "http/worker.h"
 #include "lib/markdown.h"
+#include "lib/text.h"
 #include "pages/forms.h"
 #include "pages/html.h"
 #include "pages/layout.h"
+#include "pages/widgets.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -46,40 +48,11 @@ static const char *id_text(struct request *request, int64_t id)
     return request_printf(request, "%" PRId64, id);
 }
 
-/* A buffer's markup as request memory, freeing the buffer. */
-static const char *markup_of(struct request *request, struct buf *b)
-{
-    const char *out = request_strndup(request, (struct str){b->data ? b->data : "", b->len});
-    buf_free(b);
-    return out;
-}
-
-static const char *const month_names[] = {"January", "February", "March",     "April",   "May",      "June",
-                                          "July",    "August",   "September", "October", "November", "December"};
-
-/* "10 March 2027 at 5:00pm" in UK time, or "" for 0. */
-static const char *uk_moment(struct request *request, int64_t seconds)
-{
-    time_t t = (time_t)(seconds + notify_uk_offset(seconds));
-    struct tm tm;
-    if (seconds <= 0 || gmtime_r(&t, &tm) == NULL)
-        return "";
-    return request_printf(request, "%d %s %d at %d:%02d%s", tm.tm_mday, month_names[tm.tm_mon], tm.tm_year + 1900,
-                          tm.tm_hour % 12 == 0 ? 12 : tm.tm_hour % 12, tm.tm_min, tm.tm_hour < 12 ? "am" : "pm");
-}
-
 /* 50009 as "50,009". */
 static const char *with_commas(struct request *request, int64_t n)
 {
-    char digits[24], grouped[40];
-    snprintf(digits, sizeof(digits), "%" PRId64, n < 0 ? 0 : n);
-    size_t len = strlen(digits), o = 0;
-    for (size_t i = 0; i < len && o + 2 < sizeof(grouped); i++) {
-        if (i > 0 && (len - i) % 3 == 0)
-            grouped[o++] = ',';
-        grouped[o++] = digits[i];
-    }
-    grouped[o] = '\0';
+    char grouped[32];
+    text_thousands(n < 0 ? 0 : (uint64_t)n, grouped);
     return request_strndup(request, str_of(grouped));
 }
 
@@ -115,17 +88,6 @@ static const char *enrolment_title(const struct catalogue *c, const struct enrol
 
 /* ---- Helpers: page furniture ---- */
 
-/* Markdown as safe HTML: lib/markdown.h drops raw HTML and unsafe links, so its output is the one
- * markup written here that html_printf did not make. */
-static void markdown_block(struct buf *b, const char *md, bool small)
-{
-    char *html = markdown_to_html(md, md ? strlen(md) : 0);
-    html_printf(b, "<div class=\"%R npq-markdown\">", small ? "govuk-body-s" : "govuk-body");
-    buf_append_str(b, html);
-    html_printf(b, "</div>");
-    free(html);
-}
-
 /* Plain text as people wrote it: paragraphs at blank lines, line breaks kept, all of it escaped. */
 static void text_block(struct buf *b, struct request *request, const char *text)
 {
@@ -160,40 +122,24 @@ static void summary_row(struct buf *b, const char *key, const char *value_markup
                 key, value_markup);
 }
 
-static const char *text_markup(struct request *request, const char *text)
-{
-    struct buf b;
-    buf_init(&b, 64 * 1024);
-    html_printf(&b, "%s", text ? text : "");
-    return markup_of(request, &b);
-}
-
 /* A SHA-256 in the monospace style of tokens, so it can be read and compared. */
 static const char *hash_markup(struct request *request, const char *hex)
 {
     struct buf b;
     buf_init(&b, 1024);
     html_printf(&b, "<span class=\"npq-token\" data-testid=\"sha256\">%s</span>", hex ? hex : "");
-    return markup_of(request, &b);
-}
-
-static const char *tag(struct request *request, const char *colour, const char *text)
-{
-    struct buf b;
-    buf_init(&b, 1024);
-    html_printf(&b, "<strong class=\"govuk-tag govuk-tag--%R\">%s</strong>", colour, text);
-    return markup_of(request, &b);
+    return page_markup(request, &b);
 }
 
 /* The state of work as its reader may see it (the use case's shown_state). */
 static const char *state_tag(struct request *request, enum submission_state state, int versions)
 {
     switch (state) {
-    case SUBMISSION_DRAFT: return tag(request, "grey", versions > 0 ? "Being revised" : "Draft");
-    case SUBMISSION_SUBMITTED: return tag(request, "blue", "Submitted");
-    case SUBMISSION_MARKED: return tag(request, "purple", "Marked");
-    case SUBMISSION_MODERATED: return tag(request, "purple", "Moderated");
-    case SUBMISSION_RELEASED: return tag(request, "green", "Result released");
+    case SUBMISSION_DRAFT: return page_tag(request, "grey", versions > 0 ? "Being revised" : "Draft");
+    case SUBMISSION_SUBMITTED: return page_tag(request, "blue", "Submitted");
+    case SUBMISSION_MARKED: return page_tag(request, "purple", "Marked");
+    case SUBMISSION_MODERATED: return page_tag(request, "purple", "Moderated");
+    case SUBMISSION_RELEASED: return page_tag(request, "green", "Result released");
     }
     return "";
 }
@@ -203,17 +149,17 @@ static const char *submitted_markup(struct request *request, const struct submis
 {
     struct buf b;
     buf_init(&b, 4096);
-    html_printf(&b, "%s", uk_moment(request, v->submitted_at));
+    html_printf(&b, "%s", page_uk_moment(request, v->submitted_at));
     if (v->late)
-        html_printf(&b, " %R", tag(request, "red", "Late"));
-    return markup_of(request, &b);
+        html_printf(&b, " %R", page_tag(request, "red", "Late"));
+    return page_markup(request, &b);
 }
 
 /* A released outcome in the domain's words. */
 static const char *outcome_tag(struct request *request, enum mark_outcome outcome)
 {
     const char *colour = outcome == OUTCOME_PASS ? "green" : outcome == OUTCOME_REFER ? "orange" : "red";
-    return tag(request, colour, mark_outcome_title(outcome));
+    return page_tag(request, colour, mark_outcome_title(outcome));
 }
 
 static void table_begin(struct buf *b, const char *caption, const char *const *headers, size_t count)
@@ -231,19 +177,6 @@ static void table_begin(struct buf *b, const char *caption, const char *const *h
 static void table_end(struct buf *b)
 {
     html_printf(b, "</tbody></table>");
-}
-
-/* A one-button form whose button says more to screen readers (hidden, or NULL). */
-static void post_button(struct buf *b, struct request *request, const char *action, const char *text,
-                        const char *hidden, const char *variant)
-{
-    html_printf(b, "<form method=\"post\" action=\"%s\" class=\"npq-inline-form\">", action);
-    forms_csrf(b, request);
-    html_printf(b, "<button type=\"submit\" class=\"govuk-button%R%R\" data-module=\"govuk-button\">%s",
-                variant ? " govuk-button--" : "", variant ? variant : "", text);
-    if (hidden != NULL)
-        html_printf(b, "<span class=\"govuk-visually-hidden\"> %s</span>", hidden);
-    html_printf(b, "</button></form>");
 }
 
 /* An error message above a field (nothing when error is NULL). */
@@ -295,26 +228,6 @@ static void radios(struct buf *b, struct request *request, const char *name, con
     html_printf(b, "</div></fieldset></div>");
 }
 
-static void breadcrumbs(struct page *page, struct request *request, const char *href, const char *label,
-                        const char *href2, const char *label2)
-{
-    struct buf b;
-    buf_init(&b, 4096);
-    html_printf(&b,
-                "<nav class=\"govuk-breadcrumbs\" aria-label=\"Breadcrumb\"><ol class=\"govuk-breadcrumbs__list\">"
-                "<li class=\"govuk-breadcrumbs__list-item\"><a class=\"govuk-breadcrumbs__link\" href=\"/\">Home</a>"
-                "</li><li class=\"govuk-breadcrumbs__list-item\"><a class=\"govuk-breadcrumbs__link\" href=\"%s\">%s"
-                "</a></li>",
-                href, label);
-    if (href2 != NULL)
-        html_printf(&b,
-                    "<li class=\"govuk-breadcrumbs__list-item\"><a class=\"govuk-breadcrumbs__link\" href=\"%s\">%s"
-                    "</a></li>",
-                    href2, label2);
-    html_printf(&b, "</ol></nav>");
-    page->breadcrumbs = markup_of(request, &b);
-}
-
 /* Starts a page, with "Error: " before its title when errors are shown. */
 static void begin(struct page *page, const char *title, const struct errors *errors)
 {
@@ -341,27 +254,6 @@ static const char *notice_for(struct request *request, const struct notice *noti
         if (strcmp(name, notices[i].name) == 0)
             return notices[i].message;
     return NULL;
-}
-
-static void not_found(struct request *request)
-{
-    page_error(request, 404, "Page not found", "There is nothing here, or it is not yours to see.");
-}
-
-/* The catalogue, or NULL after sending a 503 page. */
-static const struct catalogue *catalogue_or_error(struct request *request)
-{
-    const struct catalogue *c = worker_catalogue(request->worker);
-    if (c == NULL)
-        page_error(request, 503, "Sorry, there is a problem",
-                   "The catalogue cannot be read right now. Try again later.");
-    return c;
-}
-
-static struct accounts_env env_for(struct request *request, struct actor *actor)
-{
-    *actor = api_actor(request);
-    return (struct accounts_env){request->worker->store, actor, request->worker->settings->base_url, api_now()};
 }
 
 /* Whether the policy gives the caller a permission at all (the route's own check, for links). */
@@ -403,7 +295,7 @@ static void errors_placed(struct errors *to, const struct errors *from, const ch
 static bool refused_plainly(struct request *request, enum assessment_result result)
 {
     if (result == ASSESSMENT_NOT_FOUND) {
-        not_found(request);
+        page_not_found(request);
         return true;
     }
     if (result == ASSESSMENT_ERROR) {
@@ -493,7 +385,7 @@ static void own_tasks(struct buf *b, struct request *request, const struct catal
             html_printf(b,
                         "<br><span class=\"govuk-hint govuk-!-font-size-16\">%s</span></td>"
                         "<td class=\"govuk-table__cell\">%s</td><td class=\"govuk-table__cell\">",
-                        task_target_text(request, c, t), uk_moment(request, t->deadline));
+                        task_target_text(request, c, t), page_uk_moment(request, t->deadline));
             if (w != NULL) {
                 html_printf(b, "%R", state_tag(request, w->shown_state, w->submission.versions));
                 enum mark_outcome outcome;
@@ -501,7 +393,7 @@ static void own_tasks(struct buf *b, struct request *request, const struct catal
                     released_outcome(request, env, w->submission.id, &outcome))
                     html_printf(b, " %R", outcome_tag(request, outcome));
             } else {
-                html_printf(b, "%R", tag(request, "grey", "Not started"));
+                html_printf(b, "%R", page_tag(request, "grey", "Not started"));
             }
             html_printf(b, "</td><td class=\"govuk-table__cell\">");
             if (w == NULL) {
@@ -547,7 +439,8 @@ static void others_work(struct buf *b, struct request *request, const struct acc
         enum mark_outcome outcome;
         if (outcomes && s->versions > 0 && reads++ < OUTCOMES_READ && released_outcome(request, env, s->id, &outcome))
             html_printf(b, " %R", outcome_tag(request, outcome));
-        html_printf(b, "</td><td class=\"govuk-table__cell\">%s</td></tr>", uk_moment(request, s->latest_submitted_at));
+        html_printf(b, "</td><td class=\"govuk-table__cell\">%s</td></tr>",
+                    page_uk_moment(request, s->latest_submitted_at));
     }
     if (shown > 0)
         table_end(b);
@@ -557,12 +450,12 @@ static void others_work(struct buf *b, struct request *request, const struct acc
 
 static void assessment_page(struct request *request, const struct errors *errors, int status)
 {
-    const struct catalogue *c = catalogue_or_error(request);
+    const struct catalogue *c = page_catalogue(request);
     if (c == NULL)
         return;
     const struct caller *caller = request->caller;
     struct actor actor;
-    struct accounts_env env = env_for(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     struct submission_summary *list;
     size_t count;
     if (assessment_submission_list(&env, caller, 0, request_arena(request), &list, &count) != ASSESSMENT_OK) {
@@ -595,14 +488,14 @@ void page_assessment(struct request *request)
 
 void page_assessment_start(struct request *request)
 {
-    const struct catalogue *c = catalogue_or_error(request);
+    const struct catalogue *c = page_catalogue(request);
     if (c == NULL)
         return;
     int64_t task_id = forms_id(forms_text(request, "task_id")),
             enrolment_id = forms_id(forms_text(request, "enrolment_id"));
     struct errors found = ERRORS_INIT, errors = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = env_for(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     int64_t id = 0;
     enum assessment_result r = assessment_submission_start(&env, c, request->caller, task_id > 0 ? task_id : 0,
                                                            enrolment_id > 0 ? enrolment_id : 0, &id, &found);
@@ -637,7 +530,7 @@ static void file_row(struct buf *b, struct request *request, const struct submis
                 "<span class=\"govuk-hint govuk-!-font-size-16\">%s, SHA-256 %R</span>",
                 href, f->name, bytes_text(request, f->size), hash_markup(request, f->sha256));
     if (removable)
-        post_button(
+        page_post_button(
             b, request,
             request_printf(request, "/submissions/%" PRId64 "/files/%" PRId64 "/remove", f->submission_id, f->id),
             "Remove", f->name, "warning");
@@ -649,8 +542,8 @@ static void feedback_item(struct buf *b, struct request *request, const struct s
     html_printf(b,
                 "<div class=\"govuk-inset-text\" data-testid=\"coach-feedback\"><p class=\"govuk-body-s "
                 "govuk-!-margin-bottom-1\"><strong>%s</strong>, %s</p>",
-                f->author_name, uk_moment(request, f->created_at));
-    markdown_block(b, f->body, false);
+                f->author_name, page_uk_moment(request, f->created_at));
+    page_markdown(b, f->body, false);
     html_printf(b, "</div>");
 }
 
@@ -668,14 +561,14 @@ static void mark_block(struct buf *b, struct request *request, const struct mark
         struct buf v;
         buf_init(&v, 64 * 1024);
         html_printf(&v, "%R",
-                    tag(request, m->criteria[i].met ? "green" : "yellow", m->criteria[i].met ? "Met" : "Not met"));
+                    page_tag(request, m->criteria[i].met ? "green" : "yellow", m->criteria[i].met ? "Met" : "Not met"));
         if (m->criteria[i].comment && *m->criteria[i].comment)
             html_printf(&v, "<br>%s", m->criteria[i].comment);
         summary_row(b, i < t->criteria_count ? t->criteria[i].title : request_printf(request, "Criterion %zu", i + 1),
-                    markup_of(request, &v));
+                    page_markup(request, &v));
     }
     html_printf(b, "</dl><h5 class=\"govuk-heading-s\">Feedback</h5>");
-    markdown_block(b, m->feedback, false);
+    page_markdown(b, m->feedback, false);
     html_printf(b, "</div></div>");
 }
 
@@ -689,10 +582,10 @@ static void version_block(struct buf *b, struct request *request, const struct s
         html_printf(b,
                     "<p class=\"govuk-body\" data-testid=\"result\">Result: %R <span class=\"govuk-hint "
                     "govuk-!-font-size-16\">released %s</span></p>",
-                    outcome_tag(request, v->result), uk_moment(request, v->released_at));
+                    outcome_tag(request, v->result), page_uk_moment(request, v->released_at));
     html_printf(b, "<dl class=\"govuk-summary-list\">");
     summary_row(b, "Submitted", submitted_markup(request, v));
-    summary_row(b, "Words", text_markup(request, with_commas(request, v->word_count)));
+    summary_row(b, "Words", page_text_markup(request, with_commas(request, v->word_count)));
     summary_row(b, "Text SHA-256", hash_markup(request, v->text_sha256));
     struct buf files;
     buf_init(&files, 256 * 1024);
@@ -707,7 +600,7 @@ static void version_block(struct buf *b, struct request *request, const struct s
         html_printf(&files, "</ul>");
     else
         html_printf(&files, "None");
-    summary_row(b, "Files", markup_of(request, &files));
+    summary_row(b, "Files", page_markup(request, &files));
     html_printf(b, "</dl>");
     html_printf(b,
                 "<div class=\"govuk-inset-text\" data-testid=\"receipt\"><h4 class=\"govuk-heading-s\">Receipt</h4>"
@@ -737,7 +630,7 @@ static void submitted_panel(struct buf *b, struct request *request, const struct
                 "<div class=\"govuk-panel govuk-panel--confirmation\" data-testid=\"submitted\"><h2 "
                 "class=\"govuk-panel__title\">Work submitted</h2><div class=\"govuk-panel__body\">Version %d of "
                 "your work was received on %s</div></div>",
-                v->number, uk_moment(request, v->submitted_at));
+                v->number, page_uk_moment(request, v->submitted_at));
     html_printf(b,
                 "<div class=\"govuk-inset-text\" data-testid=\"latest-receipt\"><h2 class=\"govuk-heading-m\">Your "
                 "receipt</h2><p class=\"govuk-body govuk-!-text-break-word\">%s</p><dl class=\"govuk-summary-list\">",
@@ -805,16 +698,17 @@ static void draft_forms(struct buf *b, struct request *request, const struct sub
 
     html_printf(b,
                 "<h3 class=\"govuk-heading-m\" id=\"submit\">Check and submit</h3><dl class=\"govuk-summary-list\">");
-    summary_row(b, "Activity", text_markup(request, *s->activity ? s->activity : "Not named yet"));
-    summary_row(b, "Words",
-                text_markup(request, d->task.word_limit > 0
-                                         ? request_printf(request, "%s of %s", with_commas(request, (int64_t)words),
-                                                          with_commas(request, d->task.word_limit))
-                                         : with_commas(request, (int64_t)words)));
-    summary_row(b, "Files", text_markup(request, with_commas(request, (int64_t)draft_files)));
+    summary_row(b, "Activity", page_text_markup(request, *s->activity ? s->activity : "Not named yet"));
+    summary_row(
+        b, "Words",
+        page_text_markup(request, d->task.word_limit > 0
+                                      ? request_printf(request, "%s of %s", with_commas(request, (int64_t)words),
+                                                       with_commas(request, d->task.word_limit))
+                                      : with_commas(request, (int64_t)words)));
+    summary_row(b, "Files", page_text_markup(request, with_commas(request, (int64_t)draft_files)));
     html_printf(b, "</dl><p class=\"govuk-body\">What you have saved is what is submitted: save your draft first. "
                    "A submitted version cannot be changed.</p>");
-    post_button(b, request, request_printf(request, "%s/submit", self), "Submit", NULL, NULL);
+    page_post_button(b, request, request_printf(request, "%s/submit", self), "Submit", NULL, NULL);
 }
 
 /* The draft as the coach reads it. */
@@ -822,8 +716,8 @@ static void draft_read_only(struct buf *b, struct request *request, const struct
 {
     const struct submission *s = &d->submission;
     html_printf(b, "<h2 class=\"govuk-heading-l\" id=\"work\">The draft</h2><dl class=\"govuk-summary-list\">");
-    summary_row(b, "Activity", text_markup(request, *s->activity ? s->activity : "Not named yet"));
-    summary_row(b, "Words", text_markup(request, words_text(request, assessment_word_count(s->draft_text))));
+    summary_row(b, "Activity", page_text_markup(request, *s->activity ? s->activity : "Not named yet"));
+    summary_row(b, "Words", page_text_markup(request, words_text(request, assessment_word_count(s->draft_text))));
     html_printf(b, "</dl>");
     if (s->draft_text && *s->draft_text)
         text_block(b, request, s->draft_text);
@@ -891,23 +785,23 @@ static void release_section(struct buf *b, struct request *request, const struct
     }
     html_printf(b, "<p class=\"govuk-body\">The participant is emailed that a result is ready, and sees it with the "
                    "feedback when they sign in.</p>");
-    post_button(b, request, request_printf(request, "/submissions/%" PRId64 "/release", d->submission.id),
-                "Release result", NULL, NULL);
+    page_post_button(b, request, request_printf(request, "/submissions/%" PRId64 "/release", d->submission.id),
+                     "Release result", NULL, NULL);
 }
 
 static void submission_page(struct request *request, int64_t id, const struct submission_forms *f,
                             const struct errors *errors, int status)
 {
-    const struct catalogue *c = catalogue_or_error(request);
+    const struct catalogue *c = page_catalogue(request);
     if (c == NULL)
         return;
     struct actor actor;
-    struct accounts_env env = env_for(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     struct submission_detail d;
     enum assessment_result r = assessment_submission_read(&env, request->caller, id, request_arena(request), &d);
     if (r != ASSESSMENT_OK) {
         if (!refused_plainly(request, r))
-            not_found(request);
+            page_not_found(request);
         return;
     }
     const struct submission *s = &d.submission;
@@ -916,7 +810,7 @@ static void submission_page(struct request *request, int64_t id, const struct su
 
     struct page page;
     begin(&page, t->title, errors);
-    breadcrumbs(&page, request, "/assessment", "Assessment", NULL, NULL);
+    page_breadcrumbs(&page, request, "/assessment", "Assessment", NULL, NULL);
     static const struct notice notices[] = {
         {"started", "Your draft has been started"},
         {"saved", "Draft saved"},
@@ -938,15 +832,17 @@ static void submission_page(struct request *request, int64_t id, const struct su
                 task_target_text(request, c, t), t->title);
     html_printf(b, "<dl class=\"govuk-summary-list\">");
     summary_row(b, "Status", state_tag(request, d.shown_state, s->versions));
-    summary_row(b, "Deadline",
-                text_markup(request, request_printf(request, "%s (UK time)", uk_moment(request, t->deadline))));
+    summary_row(
+        b, "Deadline",
+        page_text_markup(request, request_printf(request, "%s (UK time)", page_uk_moment(request, t->deadline))));
     summary_row(b, "Word limit",
-                text_markup(request, t->word_limit > 0 ? words_text(request, (size_t)t->word_limit) : "None"));
-    summary_row(b, "Resubmissions left", text_markup(request, request_printf(request, "%d", d.resubmissions_left)));
+                page_text_markup(request, t->word_limit > 0 ? words_text(request, (size_t)t->word_limit) : "None"));
+    summary_row(b, "Resubmissions left",
+                page_text_markup(request, request_printf(request, "%d", d.resubmissions_left)));
     html_printf(b, "</dl>");
 
     html_printf(b, "<h2 class=\"govuk-heading-m\">The task</h2>");
-    markdown_block(b, t->brief, false);
+    page_markdown(b, t->brief, false);
     html_printf(b, "<h3 class=\"govuk-heading-s\">Criteria</h3><ol class=\"govuk-list govuk-list--number\">");
     for (size_t i = 0; i < t->criteria_count; i++) {
         html_printf(b, "<li><strong>%s</strong>", t->criteria[i].title);
@@ -1025,7 +921,7 @@ void page_submission_save(struct request *request)
     struct submission_forms f = {.activity = forms_text(request, "activity"), .text = forms_value(request, "text")};
     struct errors found = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = env_for(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     enum assessment_result r = assessment_draft_save(&env, request->caller, id, f.activity, f.text, &found);
     step_done(request, id, r, &found, &f, "saved", "work");
     errors_free(&found);
@@ -1056,7 +952,7 @@ void page_submission_file_add(struct request *request)
         r = ASSESSMENT_INVALID;
     } else {
         struct actor actor;
-        struct accounts_env env = env_for(request, &actor);
+        struct accounts_env env = api_env(request, &actor);
         struct submission_file file = {
             .name = upload_name(request, upload->filename),
             .content_type = *upload->content_type ? upload->content_type : "application/octet-stream",
@@ -1073,7 +969,7 @@ void page_submission_file_remove(struct request *request)
     int64_t id = api_param_id(request, 0), file_id = api_param_id(request, 1);
     struct errors found = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = env_for(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     enum assessment_result r =
         file_id > 0 ? assessment_file_remove(&env, request->caller, id, file_id, &found) : ASSESSMENT_NOT_FOUND;
     step_done(request, id, r, &found, NULL, "file_removed", "files");
@@ -1085,7 +981,7 @@ void page_submission_submit(struct request *request)
     int64_t id = api_param_id(request, 0);
     struct errors found = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = env_for(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     struct submission_version v;
     /* Answered only once the version is committed: the receipt on the next page is on disk. */
     enum assessment_result r = assessment_submit(&env, request->caller, id, request_arena(request), &v, &found);
@@ -1102,7 +998,7 @@ void page_submission_feedback(struct request *request)
     struct submission_forms f = {.body = forms_value(request, "body"), .version = forms_text(request, "version")};
     struct errors found = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = env_for(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     struct submission_feedback out;
     /* "" or "0" is the draft; a version by its number. */
     int64_t version = strcmp(f.version, "0") == 0 ? 0 : forms_id(f.version);
@@ -1123,7 +1019,7 @@ void page_submission_release(struct request *request)
     int64_t id = api_param_id(request, 0);
     struct errors found = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = env_for(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     enum assessment_result r = assessment_release(&env, request->caller, id, &found);
     step_done(request, id, r, &found, NULL, "released", "release");
     errors_free(&found);
@@ -1143,8 +1039,8 @@ static void queue_table(struct buf *b, struct request *request, const struct mar
                     "<td class=\"govuk-table__cell\">%s<br><span class=\"govuk-hint govuk-!-font-size-16\">Version %d"
                     "%R%s</span></td><td class=\"govuk-table__cell\">%s%R</td><td class=\"govuk-table__cell\">",
                     it->participant_name, it->task_title, it->version_number, moderation ? ", marked by " : "",
-                    moderation && it->assessor_name ? it->assessor_name : "", uk_moment(request, it->submitted_at),
-                    it->late ? request_printf(request, " %s", tag(request, "red", "Late")) : "");
+                    moderation && it->assessor_name ? it->assessor_name : "", page_uk_moment(request, it->submitted_at),
+                    it->late ? request_printf(request, " %s", page_tag(request, "red", "Late")) : "");
         if (entries[i].may_mark)
             html_printf(b,
                         "<a class=\"govuk-link\" href=\"/submissions/%s/mark\">%R<span "
@@ -1161,7 +1057,7 @@ static void queue_table(struct buf *b, struct request *request, const struct mar
 void page_marking(struct request *request)
 {
     struct actor actor;
-    struct accounts_env env = env_for(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     struct marking_queue queue;
     if (assessment_marking_queue(&env, request->caller, request_arena(request), &queue) != ASSESSMENT_OK) {
         page_unavailable(request);
@@ -1169,7 +1065,7 @@ void page_marking(struct request *request)
     }
     struct page page;
     begin(&page, "Marking", NULL);
-    breadcrumbs(&page, request, "/assessment", "Assessment", NULL, NULL);
+    page_breadcrumbs(&page, request, "/assessment", "Assessment", NULL, NULL);
     static const struct notice notices[] = {{"marked", "Marking saved"}};
     const char *notice = notice_for(request, notices, 1);
     if (notice != NULL)
@@ -1200,16 +1096,16 @@ struct mark_form {
 static void mark_page(struct request *request, int64_t id, const struct mark_form *f, const struct errors *errors,
                       int status)
 {
-    const struct catalogue *c = catalogue_or_error(request);
+    const struct catalogue *c = page_catalogue(request);
     if (c == NULL)
         return;
     struct actor actor;
-    struct accounts_env env = env_for(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     struct submission_detail d;
     enum assessment_result r = assessment_submission_read(&env, request->caller, id, request_arena(request), &d);
     if (r != ASSESSMENT_OK) {
         if (!refused_plainly(request, r))
-            not_found(request);
+            page_not_found(request);
         return;
     }
     const struct submission *s = &d.submission;
@@ -1219,8 +1115,8 @@ static void mark_page(struct request *request, int64_t id, const struct mark_for
 
     struct page page;
     begin(&page, request_printf(request, "%s: %s", moderating ? "Moderate" : "Mark", t->title), errors);
-    breadcrumbs(&page, request, "/marking", "Marking", request_printf(request, "/submissions/%" PRId64, s->id),
-                t->title);
+    page_breadcrumbs(&page, request, "/marking", "Marking", request_printf(request, "/submissions/%" PRId64, s->id),
+                     t->title);
     struct buf *b = &page.body;
     forms_error_summary(b, errors);
     html_printf(b, "<span class=\"govuk-caption-l\">%s, %s</span><h1 class=\"govuk-heading-l\">%s</h1>",
@@ -1235,13 +1131,13 @@ static void mark_page(struct request *request, int64_t id, const struct mark_for
                        "stands.</div>");
 
     html_printf(b, "<h2 class=\"govuk-heading-m\">Version %d</h2><dl class=\"govuk-summary-list\">", v->number);
-    summary_row(b, "Activity", text_markup(request, s->activity));
+    summary_row(b, "Activity", page_text_markup(request, s->activity));
     summary_row(b, "Submitted", submitted_markup(request, v));
     summary_row(b, "Words",
-                text_markup(request, t->word_limit > 0
-                                         ? request_printf(request, "%s (limit %s)", with_commas(request, v->word_count),
-                                                          with_commas(request, t->word_limit))
-                                         : with_commas(request, v->word_count)));
+                page_text_markup(request, t->word_limit > 0 ? request_printf(request, "%s (limit %s)",
+                                                                             with_commas(request, v->word_count),
+                                                                             with_commas(request, t->word_limit))
+                                                            : with_commas(request, v->word_count)));
     summary_row(b, "Text SHA-256", hash_markup(request, v->text_sha256));
     html_printf(b, "</dl>");
     text_block(b, request, v->text);
@@ -1257,7 +1153,7 @@ static void mark_page(struct request *request, int64_t id, const struct mark_for
     html_printf(b,
                 "<details class=\"govuk-details\"><summary class=\"govuk-details__summary\"><span "
                 "class=\"govuk-details__summary-text\">The brief</span></summary><div class=\"govuk-details__text\">");
-    markdown_block(b, t->brief, false);
+    page_markdown(b, t->brief, false);
     html_printf(b, "</div></details>");
     for (size_t i = 0; i < d.mark_count; i++)
         if (d.marks[i].version_id == v->id)
@@ -1306,12 +1202,12 @@ void page_submission_mark_save(struct request *request)
     int64_t id = api_param_id(request, 0);
     struct arena *arena = request_arena(request);
     struct actor actor;
-    struct accounts_env env = env_for(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     struct submission_detail d;
     enum assessment_result read = assessment_submission_read(&env, request->caller, id, arena, &d);
     if (read != ASSESSMENT_OK) {
         if (!refused_plainly(request, read))
-            not_found(request);
+            page_not_found(request);
         return;
     }
     const struct assessment_task t = d.task;

@@ -13,36 +13,13 @@
 #include "http/worker.h"
 #include "pages/html.h"
 #include "pages/layout.h"
+#include "pages/widgets.h"
 #include "pdf/pdf.h"
 #include "pdf/transcript.h"
 
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-
-static const struct catalogue *catalogue_or_error(struct request *request)
-{
-    const struct catalogue *c = worker_catalogue(request->worker);
-    if (c == NULL)
-        page_error(request, 503, "Sorry, there is a problem",
-                   "The catalogue cannot be read right now. Try again later.");
-    return c;
-}
-
-static void store_failed(struct request *request, enum store_status status)
-{
-    if (status == STORE_NOT_FOUND)
-        page_error(request, 404, "Page not found", "There is nothing here, or it is not yours to see.");
-    else
-        page_error(request, 503, "Sorry, there is a problem",
-                   "The database could not complete this. Try again in a moment.");
-}
-
-static struct accounts_env env_for(struct request *request, struct actor *actor)
-{
-    *actor = api_actor(request);
-    return (struct accounts_env){request->worker->store, actor, request->worker->settings->base_url, api_now()};
-}
 
 static void summary_row(struct buf *b, const char *key, const char *value)
 {
@@ -56,7 +33,7 @@ static void summary_row(struct buf *b, const char *key, const char *value)
 
 void page_verify(struct request *request)
 {
-    const struct catalogue *c = catalogue_or_error(request);
+    const struct catalogue *c = page_catalogue(request);
     if (c == NULL)
         return;
     struct arena *arena = request_arena(request);
@@ -73,11 +50,11 @@ void page_verify(struct request *request)
         return;
     }
     if (s != STORE_OK) {
-        store_failed(request, s);
+        page_store_failed(request, s);
         return;
     }
     struct actor actor;
-    struct accounts_env env = env_for(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     struct certificate certificate;
     awards_certificate(&env, c, &award, arena, &certificate);
     struct page page;
@@ -103,15 +80,15 @@ void page_verify(struct request *request)
 /* The transcript of the person in the URL, or false after sending an error page. */
 static bool load_transcript(struct request *request, const struct catalogue **c, struct transcript *t)
 {
-    if ((*c = catalogue_or_error(request)) == NULL)
+    if ((*c = page_catalogue(request)) == NULL)
         return false;
     struct actor actor;
-    struct accounts_env env = env_for(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     int64_t participant = api_param_id(request, 0);
     bool theirs = participant == request->caller->user_id || caller_has(request->caller, ROLE_ADMIN);
     enum store_status s = awards_transcript(&env, *c, participant, theirs, request_arena(request), t);
     if (s != STORE_OK)
-        store_failed(request, s);
+        page_store_failed(request, s);
     return s == STORE_OK;
 }
 

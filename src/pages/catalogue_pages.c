@@ -5,20 +5,11 @@
 #include "http/worker.h"
 #include "pages/html.h"
 #include "pages/layout.h"
+#include "pages/widgets.h"
 #include "pages/pages.h"
 
 #include <stdio.h>
 #include <string.h>
-
-/* The catalogue, or NULL after sending a 503 page. */
-static const struct catalogue *catalogue_or_error(struct request *request)
-{
-    const struct catalogue *c = worker_catalogue(request->worker);
-    if (c == NULL)
-        page_error(request, 503, "Sorry, there is a problem",
-                   "The catalogue cannot be read right now. Try again later.");
-    return c;
-}
 
 static const char *level_title(const struct catalogue *c, int number)
 {
@@ -26,24 +17,9 @@ static const char *level_title(const struct catalogue *c, int number)
     return level ? level->title : "";
 }
 
-static void breadcrumbs(struct page *page, struct request *request, const char *parent_href, const char *parent_label)
-{
-    struct buf b;
-    buf_init(&b, 4096);
-    html_printf(
-        &b,
-        "<nav class=\"govuk-breadcrumbs\" aria-label=\"Breadcrumb\"><ol class=\"govuk-breadcrumbs__list\">"
-        "<li class=\"govuk-breadcrumbs__list-item\"><a class=\"govuk-breadcrumbs__link\" href=\"/\">Home</a></li>"
-        "<li class=\"govuk-breadcrumbs__list-item\"><a class=\"govuk-breadcrumbs__link\" href=\"%s\">%s</a></li>"
-        "</ol></nav>",
-        parent_href, parent_label);
-    page->breadcrumbs = request_strndup(request, (struct str){b.data, b.len});
-    buf_free(&b);
-}
-
 void page_home(struct request *request)
 {
-    const struct catalogue *c = catalogue_or_error(request);
+    const struct catalogue *c = page_catalogue(request);
     if (c == NULL)
         return;
     struct page page;
@@ -89,7 +65,7 @@ void page_home(struct request *request)
 
 void page_qualifications(struct request *request)
 {
-    const struct catalogue *c = catalogue_or_error(request);
+    const struct catalogue *c = page_catalogue(request);
     if (c == NULL)
         return;
     struct page page;
@@ -126,7 +102,7 @@ static void module_list(struct buf *b, const struct catalogue *c, const char **c
 
 void page_qualification(struct request *request)
 {
-    const struct catalogue *c = catalogue_or_error(request);
+    const struct catalogue *c = page_catalogue(request);
     if (c == NULL)
         return;
     struct str code = request->params[0];
@@ -142,7 +118,7 @@ void page_qualification(struct request *request)
 
     struct page page;
     page_begin(&page, q->title, SECTION_QUALIFICATIONS);
-    breadcrumbs(&page, request, "/qualifications", "Qualifications");
+    page_breadcrumbs(&page, request, "/qualifications", "Qualifications", NULL, NULL);
     struct buf *b = &page.body;
     html_printf(b, "<span class=\"govuk-caption-l\">Level %d: %s</span><h1 class=\"govuk-heading-xl\">%s</h1>",
                 q->level, level_title(c, q->level), q->title);
@@ -188,7 +164,7 @@ void page_qualification(struct request *request)
 
 void page_module(struct request *request)
 {
-    const struct catalogue *c = catalogue_or_error(request);
+    const struct catalogue *c = page_catalogue(request);
     if (c == NULL)
         return;
     struct str code = request->params[0];
@@ -200,7 +176,7 @@ void page_module(struct request *request)
     const struct catalogue_strand *strand = catalogue_strand_find(c, m->strand);
     struct page page;
     page_begin(&page, m->title, SECTION_QUALIFICATIONS);
-    breadcrumbs(&page, request, "/qualifications", "Qualifications");
+    page_breadcrumbs(&page, request, "/qualifications", "Qualifications", NULL, NULL);
     struct buf *b = &page.body;
     html_printf(b,
                 "<span class=\"govuk-caption-l\">Module</span><h1 class=\"govuk-heading-xl\">%s</h1>"
@@ -227,7 +203,7 @@ void page_module(struct request *request)
 
 void page_frameworks(struct request *request)
 {
-    const struct catalogue *c = catalogue_or_error(request);
+    const struct catalogue *c = page_catalogue(request);
     if (c == NULL)
         return;
     struct page page;
@@ -272,7 +248,7 @@ static void statement_list(struct buf *b, const struct catalogue_statement *stat
 
 void page_framework(struct request *request)
 {
-    const struct catalogue *c = catalogue_or_error(request);
+    const struct catalogue *c = page_catalogue(request);
     if (c == NULL)
         return;
     struct str code = request->params[0];
@@ -283,7 +259,7 @@ void page_framework(struct request *request)
     }
     struct page page;
     page_begin(&page, f->title, SECTION_FRAMEWORKS);
-    breadcrumbs(&page, request, "/frameworks", "Frameworks");
+    page_breadcrumbs(&page, request, "/frameworks", "Frameworks", NULL, NULL);
     struct buf *b = &page.body;
     html_printf(b,
                 "<h1 class=\"govuk-heading-xl\">%s</h1><h2 class=\"govuk-heading-m\">Areas</h2>"

@@ -24,6 +24,7 @@
 #include "pages/forms.h"
 #include "pages/html.h"
 #include "pages/layout.h"
+#include "pages/widgets.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -49,29 +50,6 @@ static const char *id_text(struct request *request, int64_t id)
     return request_printf(request, "%" PRId64, id);
 }
 
-/* A buffer's markup as request memory, freeing the buffer. */
-static const char *markup_of(struct request *request, struct buf *b)
-{
-    const char *out = request_strndup(request, (struct str){b->data ? b->data : "", b->len});
-    buf_free(b);
-    return out;
-}
-
-static const char *const month_names[] = {"January", "February", "March",     "April",   "May",      "June",
-                                          "July",    "August",   "September", "October", "November", "December"};
-
-/* "2027-09-01" as "1 September 2027"; anything else as it is. */
-static const char *iso_date_text(struct request *request, const char *date)
-{
-    int y, m, d;
-    char extra;
-    if (date == NULL)
-        return "";
-    if (sscanf(date, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3 || m < 1 || m > 12)
-        return date;
-    return request_printf(request, "%d %s %d", d, month_names[m - 1], y);
-}
-
 /* "2027-09-01" as "1 Sep 2027", for narrow table columns; anything else as it is. */
 static const char *short_date_text(struct request *request, const char *date)
 {
@@ -81,7 +59,7 @@ static const char *short_date_text(struct request *request, const char *date)
         return "";
     if (sscanf(date, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3 || m < 1 || m > 12)
         return date;
-    return request_printf(request, "%d %.3s %d", d, month_names[m - 1], y);
+    return request_printf(request, "%d %.3s %d", d, page_months[m - 1], y);
 }
 
 /* "Wednesday 10 March 2027, 9:00am to 4:00pm" in UK time. */
@@ -90,17 +68,6 @@ static const char *time_range(struct request *request, int64_t start, int64_t en
     char *out = request_alloc(request, NOTIFY_TIME_TEXT);
     notify_time_range(start, end, out, NOTIFY_TIME_TEXT);
     return out;
-}
-
-/* "10 March 2027 at 8:30am" in UK time, or "" for 0. */
-static const char *uk_moment(struct request *request, int64_t seconds)
-{
-    time_t t = (time_t)(seconds + notify_uk_offset(seconds));
-    struct tm tm;
-    if (seconds <= 0 || gmtime_r(&t, &tm) == NULL)
-        return "";
-    return request_printf(request, "%d %s %d at %d:%02d%s", tm.tm_mday, month_names[tm.tm_mon], tm.tm_year + 1900,
-                          tm.tm_hour % 12 == 0 ? 12 : tm.tm_hour % 12, tm.tm_min, tm.tm_hour < 12 ? "am" : "pm");
 }
 
 /* Quarter hours as a number of hours for people: "12", "2.5", "0.75". */
@@ -229,55 +196,6 @@ static int parse_clock(const char *text)
 
 /* ---- Helpers: page furniture ---- */
 
-static void breadcrumbs(struct page *page, struct request *request, const char *href, const char *label,
-                        const char *href2, const char *label2)
-{
-    struct buf b;
-    buf_init(&b, 4096);
-    html_printf(&b,
-                "<nav class=\"govuk-breadcrumbs\" aria-label=\"Breadcrumb\"><ol class=\"govuk-breadcrumbs__list\">"
-                "<li class=\"govuk-breadcrumbs__list-item\"><a class=\"govuk-breadcrumbs__link\" href=\"/\">Home</a>"
-                "</li><li class=\"govuk-breadcrumbs__list-item\"><a class=\"govuk-breadcrumbs__link\" href=\"%s\">%s"
-                "</a></li>",
-                href, label);
-    if (href2 != NULL)
-        html_printf(&b,
-                    "<li class=\"govuk-breadcrumbs__list-item\"><a class=\"govuk-breadcrumbs__link\" href=\"%s\">%s"
-                    "</a></li>",
-                    href2, label2);
-    html_printf(&b, "</ol></nav>");
-    page->breadcrumbs = markup_of(request, &b);
-}
-
-static void not_found(struct request *request)
-{
-    page_error(request, 404, "Page not found", "There is nothing here, or it is not yours to see.");
-}
-
-static void store_failed(struct request *request, enum store_status status)
-{
-    if (status == STORE_NOT_FOUND)
-        not_found(request);
-    else
-        page_unavailable(request);
-}
-
-/* The catalogue, or NULL after sending a 503 page. */
-static const struct catalogue *catalogue_or_error(struct request *request)
-{
-    const struct catalogue *c = worker_catalogue(request->worker);
-    if (c == NULL)
-        page_error(request, 503, "Sorry, there is a problem",
-                   "The catalogue cannot be read right now. Try again later.");
-    return c;
-}
-
-static struct accounts_env env_for(struct request *request, struct actor *actor)
-{
-    *actor = api_actor(request);
-    return (struct accounts_env){request->worker->store, actor, request->worker->settings->base_url, api_now()};
-}
-
 /* Whether the policy lets the caller use permission on a record (resource id). */
 static bool may(struct request *request, enum permission permission, enum resource resource, int64_t id)
 {
@@ -361,17 +279,6 @@ static void errors_merge(struct errors *to, const struct errors *from, bool time
     }
 }
 
-/* Markdown as safe HTML: lib/markdown.h drops raw HTML and unsafe links, so its output is the one
- * markup written here that html_printf did not make. */
-static void markdown_block(struct buf *b, const char *md, bool small)
-{
-    char *html = markdown_to_html(md, md ? strlen(md) : 0);
-    html_printf(b, "<div class=\"%R npq-markdown\">", small ? "govuk-body-s" : "govuk-body");
-    buf_append_str(b, html);
-    html_printf(b, "</div>");
-    free(html);
-}
-
 static void summary_row(struct buf *b, const char *key, const char *value_markup)
 {
     html_printf(b,
@@ -380,21 +287,13 @@ static void summary_row(struct buf *b, const char *key, const char *value_markup
                 key, value_markup);
 }
 
-static const char *text_markup(struct request *request, const char *text)
-{
-    struct buf b;
-    buf_init(&b, 64 * 1024);
-    html_printf(&b, "%s", text ? text : "");
-    return markup_of(request, &b);
-}
-
 /* A link as markup; the address is escaped like any text. */
 static const char *link_markup(struct request *request, const char *href, const char *text)
 {
     struct buf b;
     buf_init(&b, 8 * 1024);
     html_printf(&b, "<a class=\"govuk-link\" href=\"%s\">%s</a>", href, text);
-    return markup_of(request, &b);
+    return page_markup(request, &b);
 }
 
 /* An error message above a field (nothing when error is NULL). */
@@ -503,19 +402,6 @@ static void date_input(struct buf *b, const char *id, const char *prefix, const 
     html_printf(b, "</div></fieldset></div>");
 }
 
-/* A one-button form whose button says more to screen readers (hidden, or NULL). */
-static void post_button(struct buf *b, struct request *request, const char *action, const char *text,
-                        const char *hidden, const char *variant)
-{
-    html_printf(b, "<form method=\"post\" action=\"%s\" class=\"npq-inline-form\">", action);
-    forms_csrf(b, request);
-    html_printf(b, "<button type=\"submit\" class=\"govuk-button%R%R\" data-module=\"govuk-button\">%s",
-                variant ? " govuk-button--" : "", variant ? variant : "", text);
-    if (hidden != NULL)
-        html_printf(b, "<span class=\"govuk-visually-hidden\"> %s</span>", hidden);
-    html_printf(b, "</button></form>");
-}
-
 static void table_begin(struct buf *b, const char *caption, const char *const *headers, size_t count)
 {
     html_printf(
@@ -531,14 +417,6 @@ static void table_begin(struct buf *b, const char *caption, const char *const *h
 static void table_end(struct buf *b)
 {
     html_printf(b, "</tbody></table>");
-}
-
-static const char *tag(struct request *request, const char *colour, const char *text)
-{
-    struct buf b;
-    buf_init(&b, 1024);
-    html_printf(&b, "<strong class=\"govuk-tag govuk-tag--%R\">%s</strong>", colour, text);
-    return markup_of(request, &b);
 }
 
 /* ---- Events: words shared by several pages ---- */
@@ -567,7 +445,7 @@ static void events_table(struct buf *b, struct request *request, const struct ev
                     id_text(request, e->id), e->title, delivery_event_kind_title(e->kind), show_cohort ? ", " : "",
                     show_cohort ? e->cohort_code : "");
         if (e->cancelled_at != 0)
-            html_printf(b, "<br>%R", tag(request, "red", "Cancelled"));
+            html_printf(b, "<br>%R", page_tag(request, "red", "Cancelled"));
         html_printf(b,
                     "</td><td class=\"govuk-table__cell\">%s</td><td class=\"govuk-table__cell "
                     "govuk-!-text-break-word\">",
@@ -588,7 +466,7 @@ static void events_table(struct buf *b, struct request *request, const struct ev
 
 void page_delivery(struct request *request)
 {
-    const struct catalogue *c = catalogue_or_error(request);
+    const struct catalogue *c = page_catalogue(request);
     if (c == NULL)
         return;
     struct store *store = request->worker->store;
@@ -606,7 +484,7 @@ void page_delivery(struct request *request)
         return;
     }
     struct actor actor;
-    struct accounts_env env = env_for(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
 
     struct page page;
     begin(&page, "Delivery", SECTION_DELIVERY, NULL);
@@ -633,10 +511,10 @@ void page_delivery(struct request *request)
                     "<a class=\"govuk-link\" href=\"/cohorts/%s\">%s</a><br><span class=\"govuk-hint "
                     "govuk-!-font-size-16\">%s</span></td><td class=\"govuk-table__cell\">%s</td>"
                     "<td class=\"govuk-table__cell\">%s",
-                    id_text(request, co->id), co->code, co->target, iso_date_text(request, co->starts_on),
+                    id_text(request, co->id), co->code, co->target, page_iso_date(request, co->starts_on),
                     d.plan.sentence);
         if (d.warning != NULL)
-            html_printf(b, "<br>%R", tag(request, "orange", "Short of events"));
+            html_printf(b, "<br>%R", page_tag(request, "orange", "Short of events"));
         html_printf(b, "</td></tr>");
     }
     if (shown > 0)
@@ -662,22 +540,6 @@ struct event_form {
     struct date_parts date;
     const char *starts_at, *ends_at, *capacity, *facilitator_id;
 };
-
-static const char *target_title(const struct catalogue *c, enum study_kind kind, const char *code)
-{
-    if (kind == STUDY_QUALIFICATION) {
-        const struct catalogue_qualification *q = catalogue_qualification_find(c, code, strlen(code));
-        return q ? q->title : code;
-    }
-    const struct catalogue_module *m = catalogue_module_find(c, code, strlen(code));
-    return m ? m->title : code;
-}
-
-static const char *module_title(const struct catalogue *c, const char *code)
-{
-    const struct catalogue_module *m = catalogue_module_find(c, code, strlen(code));
-    return m ? m->title : code;
-}
 
 /* The modules an event of the cohort may be about: its qualification's essential and elective
  * modules, or the one module it studies. */
@@ -830,16 +692,16 @@ static void event_form_render(struct buf *b, struct request *request, const stru
 static void cohort_page(struct request *request, int64_t id, const struct event_form *form, const struct errors *errors,
                         int status)
 {
-    const struct catalogue *c = catalogue_or_error(request);
+    const struct catalogue *c = page_catalogue(request);
     if (c == NULL)
         return;
     struct actor actor;
-    struct accounts_env env = env_for(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     struct cohort_delivery d;
     enum delivery_status s = cohort_delivery_get(&env, c, id, request_arena(request), &d);
     if (s != DELIVERY_DONE) {
         if (s == DELIVERY_NOT_FOUND)
-            not_found(request);
+            page_not_found(request);
         else
             page_unavailable(request);
         return;
@@ -849,7 +711,7 @@ static void cohort_page(struct request *request, int64_t id, const struct event_
 
     struct page page;
     begin(&page, co->code, SECTION_DELIVERY, errors);
-    breadcrumbs(&page, request, "/delivery", "Delivery", NULL, NULL);
+    page_breadcrumbs(&page, request, "/delivery", "Delivery", NULL, NULL);
     static const struct notice notices[] = {{"event_added", "Event scheduled"}};
     const char *notice = errors && errors->count ? NULL : notice_for(request, notices, 1);
     if (notice != NULL)
@@ -860,16 +722,16 @@ static void cohort_page(struct request *request, int64_t id, const struct event_
                 "<span class=\"govuk-caption-l\">Cohort</span><h1 class=\"govuk-heading-l\">%s</h1>"
                 "<dl class=\"govuk-summary-list\">",
                 co->code);
-    summary_row(
-        b, co->kind == STUDY_QUALIFICATION ? "Qualification" : "Module",
-        text_markup(request, request_printf(request, "%s (%s)", target_title(c, co->kind, co->target), co->target)));
+    summary_row(b, co->kind == STUDY_QUALIFICATION ? "Qualification" : "Module",
+                page_text_markup(request, request_printf(request, "%s (%s)", page_target_title(c, co->kind, co->target),
+                                                         co->target)));
     summary_row(b, "Delivery partner",
-                text_markup(request, co->delivery_partner_name ? co->delivery_partner_name : "None"));
-    summary_row(b, "Delivery model", text_markup(request, delivery_model_title(co->delivery_model)));
+                page_text_markup(request, co->delivery_partner_name ? co->delivery_partner_name : "None"));
+    summary_row(b, "Delivery model", page_text_markup(request, delivery_model_title(co->delivery_model)));
     summary_row(b, "Dates",
-                text_markup(request, request_printf(request, "%s to %s", iso_date_text(request, co->starts_on),
-                                                    iso_date_text(request, co->ends_on))));
-    summary_row(b, "Participants", text_markup(request, request_printf(request, "%zu", d.participant_count)));
+                page_text_markup(request, request_printf(request, "%s to %s", page_iso_date(request, co->starts_on),
+                                                         page_iso_date(request, co->ends_on))));
+    summary_row(b, "Participants", page_text_markup(request, request_printf(request, "%zu", d.participant_count)));
     html_printf(b, "</dl>");
 
     html_printf(b,
@@ -949,7 +811,7 @@ static int64_t event_time(bool day_ok, int64_t local_day, const char *clock, con
 
 void page_cohort_event_create(struct request *request)
 {
-    const struct catalogue *c = catalogue_or_error(request);
+    const struct catalogue *c = page_catalogue(request);
     if (c == NULL)
         return;
     int64_t cohort_id = api_param_id(request, 0);
@@ -1013,7 +875,7 @@ void page_cohort_event_create(struct request *request)
         e.facilitator_id = 0;
     struct errors found = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = env_for(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     enum delivery_status s = events_create(&env, c, request->caller, &e, capacity_given && e.capacity >= 0, &found);
     if (s == DELIVERY_DONE && !stand_in) {
         reply_redirect(request, request_printf(request, "/cohorts/%" PRId64 "?notice=event_added#events", cohort_id));
@@ -1024,7 +886,7 @@ void page_cohort_event_create(struct request *request)
         errors_merge(&errors, &found, false);
         cohort_page(request, cohort_id, &f, &errors, delivery_http_status(s));
     } else if (s == DELIVERY_NOT_FOUND) {
-        not_found(request);
+        page_not_found(request);
     } else {
         page_unavailable(request);
     }
@@ -1041,7 +903,7 @@ static void event_page(struct request *request, int64_t id, const struct errors 
     struct event e;
     enum store_status s = store_event_get(store, id, arena, &e);
     if (s != STORE_OK) {
-        store_failed(request, s);
+        page_store_failed(request, s);
         return;
     }
     struct relation relation;
@@ -1061,10 +923,10 @@ static void event_page(struct request *request, int64_t id, const struct errors 
     struct page page;
     begin(&page, e.title, SECTION_DELIVERY, errors);
     if (cohort_visible)
-        breadcrumbs(&page, request, "/delivery", "Delivery", request_printf(request, "/cohorts/%" PRId64, e.cohort_id),
-                    e.cohort_code);
+        page_breadcrumbs(&page, request, "/delivery", "Delivery",
+                         request_printf(request, "/cohorts/%" PRId64, e.cohort_id), e.cohort_code);
     else
-        breadcrumbs(&page, request, "/delivery", "Delivery", NULL, NULL);
+        page_breadcrumbs(&page, request, "/delivery", "Delivery", NULL, NULL);
     static const struct notice notices[] = {
         {"booked", "You have a place on this event. It is in your calendar address and we will email you."},
         {"unbooked", "You have given your place back"},
@@ -1084,25 +946,27 @@ static void event_page(struct request *request, int64_t id, const struct errors 
                     "</span> This event has been cancelled.</strong></div>");
 
     html_printf(b, "<dl class=\"govuk-summary-list\">");
-    summary_row(b, "When", text_markup(request, time_range(request, e.starts_at, e.ends_at)));
-    summary_row(b, "Where", text_markup(request, event_place(request, &e)));
+    summary_row(b, "When", page_text_markup(request, time_range(request, e.starts_at, e.ends_at)));
+    summary_row(b, "Where", page_text_markup(request, event_place(request, &e)));
     if (e.joining_url != NULL && *e.joining_url) {
         struct buf link;
         buf_init(&link, 8 * 1024);
         html_printf(&link, "<a class=\"govuk-link\" href=\"%s\" rel=\"noopener noreferrer\">%s</a>", e.joining_url,
                     e.joining_url);
-        summary_row(b, "Joining link", markup_of(request, &link));
+        summary_row(b, "Joining link", page_markup(request, &link));
     }
     if (e.module != NULL) {
         const struct catalogue *c = worker_catalogue(request->worker);
-        summary_row(b, "Module", text_markup(request, c ? module_title(c, e.module) : e.module));
+        summary_row(b, "Module", page_text_markup(request, c ? page_module_title(c, e.module) : e.module));
     }
     if (e.framework_area != 0)
-        summary_row(b, "Framework area", text_markup(request, request_printf(request, "Area %d", e.framework_area)));
-    summary_row(b, "Facilitator", text_markup(request, e.facilitator_id ? e.facilitator_name : "Not named yet"));
+        summary_row(b, "Framework area",
+                    page_text_markup(request, request_printf(request, "Area %d", e.framework_area)));
+    summary_row(b, "Facilitator", page_text_markup(request, e.facilitator_id ? e.facilitator_name : "Not named yet"));
     int left = cancelled || e.booked >= e.capacity ? 0 : e.capacity - e.booked;
-    summary_row(b, "Places",
-                text_markup(request, request_printf(request, "%d of %d booked, %d left", e.booked, e.capacity, left)));
+    summary_row(
+        b, "Places",
+        page_text_markup(request, request_printf(request, "%d of %d booked, %d left", e.booked, e.capacity, left)));
     html_printf(b,
                 "</dl><p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/api/v1/events/%s/ics\" download>"
                 "Add to calendar<span class=\"govuk-visually-hidden\"> (an .ics file)</span></a> or <a "
@@ -1119,15 +983,15 @@ static void event_page(struct request *request, int64_t id, const struct errors 
         if (booked) {
             html_printf(b, "<p class=\"govuk-body\" data-testid=\"booking-state\">You have a place on this event.</p>");
             if (!cancelled && !started)
-                post_button(b, request, request_printf(request, "%s/unbook", self), "Cancel my place", NULL,
-                            "secondary");
+                page_post_button(b, request, request_printf(request, "%s/unbook", self), "Cancel my place", NULL,
+                                 "secondary");
         } else {
             /* Whether a place can be taken, and if not why, in the domain's words. */
             struct errors why = ERRORS_INIT;
             if (delivery_booking_check(e.capacity, e.booked, false, cancelled, started, &why)) {
                 html_printf(b, "<p class=\"govuk-body\" data-testid=\"booking-state\">%d %s left.</p>", left,
                             left == 1 ? "place" : "places");
-                post_button(b, request, request_printf(request, "%s/book", self), "Book a place", NULL, NULL);
+                page_post_button(b, request, request_printf(request, "%s/book", self), "Book a place", NULL, NULL);
             } else {
                 html_printf(b, "<div class=\"govuk-inset-text\" data-testid=\"booking-state\">%s.</div>",
                             why.items[0].message);
@@ -1157,7 +1021,7 @@ static void event_page(struct request *request, int64_t id, const struct errors 
     if (manage && !cancelled) {
         html_printf(b, "<h2 class=\"govuk-heading-m\">Cancel the event</h2><p class=\"govuk-body\">Everyone booked "
                        "on it is told by email, and it is marked cancelled in their calendars.</p>");
-        post_button(b, request, request_printf(request, "%s/cancel", self), "Cancel this event", NULL, "warning");
+        page_post_button(b, request, request_printf(request, "%s/cancel", self), "Cancel this event", NULL, "warning");
     }
     page_send(request, &page, status);
 }
@@ -1180,7 +1044,7 @@ static void event_step_done(struct request *request, int64_t id, enum delivery_s
         return;
     }
     if (s == DELIVERY_NOT_FOUND && found->count == 0) {
-        not_found(request);
+        page_not_found(request);
         return;
     }
     struct errors errors = ERRORS_INIT;
@@ -1198,7 +1062,7 @@ void page_event_book(struct request *request)
     int64_t id = api_param_id(request, 0), booking_id = 0;
     struct errors found = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = env_for(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     enum delivery_status s = bookings_make(&env, request->caller, id, 0, &booking_id, &found);
     event_step_done(request, id, s, &found, "booked");
     errors_free(&found);
@@ -1209,7 +1073,7 @@ void page_event_unbook(struct request *request)
     int64_t id = api_param_id(request, 0);
     struct errors found = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = env_for(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     enum delivery_status s = bookings_cancel(&env, request->caller, id, request->caller->user_id, &found);
     event_step_done(request, id, s, &found, "unbooked");
     errors_free(&found);
@@ -1220,7 +1084,7 @@ void page_event_cancel(struct request *request)
     int64_t id = api_param_id(request, 0);
     struct errors found = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = env_for(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     enum delivery_status s = events_cancel(&env, id, &found);
     event_step_done(request, id, s, &found, "cancelled");
     errors_free(&found);
@@ -1247,7 +1111,7 @@ static void register_page(struct request *request, int64_t id, const struct atte
     if (s == STORE_OK)
         s = store_attendance_register(store, id, arena, &lines, &count);
     if (s != STORE_OK) {
-        store_failed(request, s);
+        page_store_failed(request, s);
         return;
     }
     int64_t now = api_now(), opens = e.starts_at - DELIVERY_ATTENDANCE_EARLY_SECONDS;
@@ -1255,7 +1119,7 @@ static void register_page(struct request *request, int64_t id, const struct atte
 
     struct page page;
     begin(&page, request_printf(request, "Register: %s", e.title), SECTION_DELIVERY, summary);
-    breadcrumbs(&page, request, "/delivery", "Delivery", self, e.title);
+    page_breadcrumbs(&page, request, "/delivery", "Delivery", self, e.title);
     static const struct notice notices[] = {{"saved", "Register saved"}};
     const char *notice = summary && summary->count ? NULL : notice_for(request, notices, 1);
     if (notice != NULL)
@@ -1280,7 +1144,7 @@ static void register_page(struct request *request, int64_t id, const struct atte
         html_printf(b,
                     "<div class=\"govuk-inset-text\">The register opens on %s, 30 minutes before the event "
                     "starts.</div>",
-                    uk_moment(request, opens));
+                    page_uk_moment(request, opens));
     html_printf(b, "<p class=\"govuk-body\">Choose a mark for each person. To change a saved mark, say why.</p>");
     html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
     forms_begin(b, request, request_printf(request, "%s/register", self));
@@ -1301,8 +1165,8 @@ static void register_page(struct request *request, int64_t id, const struct atte
         const char *hint =
             l->marked ? request_printf(request, "Saved: %s, by %s on %s%s%s", delivery_attendance_mark_title(l->mark),
                                        l->recorded_by_name && *l->recorded_by_name ? l->recorded_by_name : "someone",
-                                       uk_moment(request, l->recorded_at), l->reason && *l->reason ? ". Reason: " : "",
-                                       l->reason ? l->reason : "")
+                                       page_uk_moment(request, l->recorded_at),
+                                       l->reason && *l->reason ? ". Reason: " : "", l->reason ? l->reason : "")
                       : NULL;
         html_printf(b, "<div class=\"npq-register-person\" data-testid=\"register-person\">");
         radios(b, request, mark_id, mark_id, l->user_name, "m", hint, marks, DELIVERY_ATTENDANCE_MARK_COUNT, selected,
@@ -1336,7 +1200,7 @@ void page_event_register_save(struct request *request)
     size_t count = 0;
     enum store_status st = store_attendance_register(store, id, request_arena(request), &lines, &count);
     if (st != STORE_OK) {
-        store_failed(request, st);
+        page_store_failed(request, st);
         return;
     }
     /* A mark for each person on the register whose radios were chosen. */
@@ -1354,13 +1218,13 @@ void page_event_register_save(struct request *request)
     }
     struct errors found = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = env_for(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     enum delivery_status s = attendance_record(&env, id, inputs, n, &found);
     if (s == DELIVERY_DONE) {
         reply_redirect(request, request_printf(request, "/events/%" PRId64 "/register?notice=saved", id));
     } else if (s == DELIVERY_FAILED || s == DELIVERY_NOT_FOUND) {
         if (s == DELIVERY_NOT_FOUND)
-            not_found(request);
+            page_not_found(request);
         else
             page_unavailable(request);
     } else {
@@ -1409,7 +1273,7 @@ static void sessions_table(struct buf *b, struct request *request, const struct 
                     "href=\"/coaching/%s\">%s</a>",
                     id_text(request, s->id), time_range(request, s->starts_at, s->ends_at));
         if (s->cancelled_at != 0)
-            html_printf(b, "<br>%R", tag(request, "red", "Cancelled"));
+            html_printf(b, "<br>%R", page_tag(request, "red", "Cancelled"));
         html_printf(b,
                     "</td><td class=\"govuk-table__cell\">%s</td><td class=\"govuk-table__cell\">%s</td>"
                     "<td class=\"govuk-table__cell\">%s of %s</td></tr>",
@@ -1421,7 +1285,7 @@ static void sessions_table(struct buf *b, struct request *request, const struct 
 
 void page_coaching(struct request *request)
 {
-    const struct catalogue *c = catalogue_or_error(request);
+    const struct catalogue *c = page_catalogue(request);
     if (c == NULL)
         return;
     struct store *store = request->worker->store;
@@ -1460,7 +1324,8 @@ void page_coaching(struct request *request)
             html_printf(b,
                         "<li><a class=\"govuk-link\" href=\"/enrolments/%s/hours\">Your learning hours for %s</a>"
                         "</li>",
-                        id_text(request, enrolments[i].id), target_title(c, enrolments[i].kind, enrolments[i].target));
+                        id_text(request, enrolments[i].id),
+                        page_target_title(c, enrolments[i].kind, enrolments[i].target));
     if (enrolment_count > 0)
         html_printf(b, "<li><a class=\"govuk-link\" href=\"/delivery\">Your cohort's events</a></li>");
     html_printf(b, "<li><a class=\"govuk-link\" href=\"/account/calendar\">Get your calendar address</a> to see "
@@ -1503,7 +1368,7 @@ static void session_page(struct request *request, int64_t id, const struct sessi
     if (st == STORE_OK)
         st = store_coaching_actions(store, id, arena, &actions, &action_count);
     if (st != STORE_OK) {
-        store_failed(request, st);
+        page_store_failed(request, st);
         return;
     }
     bool coach = caller->user_id == s.coach_id;
@@ -1517,7 +1382,7 @@ static void session_page(struct request *request, int64_t id, const struct sessi
 
     struct page page;
     begin(&page, title, SECTION_COACHING, errors);
-    breadcrumbs(&page, request, "/coaching", "Coaching", NULL, NULL);
+    page_breadcrumbs(&page, request, "/coaching", "Coaching", NULL, NULL);
     static const struct notice notices[] = {{"note_added", "Note added"},
                                             {"action_added", "Action added"},
                                             {"action_done", "Action ticked off"},
@@ -1530,16 +1395,17 @@ static void session_page(struct request *request, int64_t id, const struct sessi
     html_printf(b, "<span class=\"govuk-caption-l\">Coaching session</span><h1 class=\"govuk-heading-l\">%s</h1>",
                 pair ? request_printf(request, "With %s", other_person(request, &s)) : title);
     if (s.cancelled_at != 0)
-        html_printf(b, "<p class=\"govuk-body\">%R This session was cancelled.</p>", tag(request, "red", "Cancelled"));
+        html_printf(b, "<p class=\"govuk-body\">%R This session was cancelled.</p>",
+                    page_tag(request, "red", "Cancelled"));
     html_printf(b, "<dl class=\"govuk-summary-list\">");
-    summary_row(b, "When", text_markup(request, time_range(request, s.starts_at, s.ends_at)));
-    summary_row(b, "How", text_markup(request, delivery_coaching_mode_title(s.mode)));
+    summary_row(b, "When", page_text_markup(request, time_range(request, s.starts_at, s.ends_at)));
+    summary_row(b, "How", page_text_markup(request, delivery_coaching_mode_title(s.mode)));
     if (s.mode == DELIVERY_COACHING_ONLINE && s.place && strncasecmp(s.place, "https://", 8) == 0)
         summary_row(b, "Joining link", link_markup(request, s.place, s.place));
     else
-        summary_row(b, "Where", text_markup(request, s.place ? s.place : ""));
-    summary_row(b, "Coach", text_markup(request, s.coach_name));
-    summary_row(b, "Participant", text_markup(request, s.participant_name));
+        summary_row(b, "Where", page_text_markup(request, s.place ? s.place : ""));
+    summary_row(b, "Coach", page_text_markup(request, s.coach_name));
+    summary_row(b, "Participant", page_text_markup(request, s.participant_name));
     html_printf(b, "</dl>");
 
     html_printf(b, "<h2 class=\"govuk-heading-m\" id=\"actions\">Agreed actions</h2>");
@@ -1551,13 +1417,14 @@ static void session_page(struct request *request, int64_t id, const struct sessi
                     "<div class=\"govuk-summary-card\" data-testid=\"action\"><div class=\"govuk-summary-card__"
                     "title-wrapper\"><h3 class=\"govuk-summary-card__title\">%s</h3>%R</div>"
                     "<div class=\"govuk-summary-card__content\">",
-                    a->text, a->done_at ? tag(request, "green", "Done") : tag(request, "grey", "Open"));
+                    a->text, a->done_at ? page_tag(request, "green", "Done") : page_tag(request, "grey", "Open"));
         if (a->due_on != NULL)
-            html_printf(b, "<p class=\"govuk-body\">Due by %s</p>", iso_date_text(request, a->due_on));
+            html_printf(b, "<p class=\"govuk-body\">Due by %s</p>", page_iso_date(request, a->due_on));
         if (pair) {
             const char *action =
                 request_printf(request, "%s/actions/%" PRId64 "/%s", self, a->id, a->done_at ? "undone" : "done");
-            post_button(b, request, action, a->done_at ? "Mark as not done" : "Mark as done", a->text, "secondary");
+            page_post_button(b, request, action, a->done_at ? "Mark as not done" : "Mark as done", a->text,
+                             "secondary");
         }
         html_printf(b, "</div></div>");
     }
@@ -1582,10 +1449,10 @@ static void session_page(struct request *request, int64_t id, const struct sessi
                     "<div class=\"govuk-summary-card\" data-testid=\"note\"><div class=\"govuk-summary-card__"
                     "title-wrapper\"><h3 class=\"govuk-summary-card__title\">%s, %s</h3>%R</div>"
                     "<div class=\"govuk-summary-card__content\">",
-                    n->author_name, uk_moment(request, n->created_at),
-                    n->visibility == DELIVERY_NOTE_PRIVATE ? tag(request, "grey", "Private")
-                                                           : tag(request, "blue", "Shared"));
-        markdown_block(b, n->body, false);
+                    n->author_name, page_uk_moment(request, n->created_at),
+                    n->visibility == DELIVERY_NOTE_PRIVATE ? page_tag(request, "grey", "Private")
+                                                           : page_tag(request, "blue", "Shared"));
+        page_markdown(b, n->body, false);
         html_printf(b, "</div></div>");
     }
     if (coach) {
@@ -1620,7 +1487,7 @@ static void session_step_done(struct request *request, int64_t id, enum coaching
     if (r == COACHING_OK)
         reply_redirect(request, request_printf(request, "/coaching/%" PRId64 "?notice=%s", id, notice));
     else if (r == COACHING_NOT_FOUND)
-        not_found(request);
+        page_not_found(request);
     else if (r == COACHING_ERROR)
         page_unavailable(request);
     else {
@@ -1639,7 +1506,7 @@ void page_coaching_note_add(struct request *request)
     delivery_note_visibility_parse(f.visibility, &note.visibility); /* unknown: refused in the rule's words */
     struct errors errors = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = env_for(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     enum coaching_result r = coaching_note_add(&env, request->caller, &note, &errors);
     session_step_done(request, id, r, &f, &errors, "note_added");
     errors_free(&errors);
@@ -1661,7 +1528,7 @@ void page_coaching_action_add(struct request *request)
     struct coaching_action action = {.session_id = id, .text = f.text, .due_on = due};
     struct errors errors = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = env_for(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     enum coaching_result r = coaching_action_add(&env, request->caller, &action, &errors);
     session_step_done(request, id, r, &f, &errors, "action_added");
     errors_free(&errors);
@@ -1672,7 +1539,7 @@ static void action_set_done(struct request *request, bool done)
     int64_t id = api_param_id(request, 0), action_id = api_param_id(request, 1);
     struct errors found = ERRORS_INIT, errors = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = env_for(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     enum coaching_result r = action_id > 0
                                  ? coaching_action_set_done(&env, request->caller, id, action_id, done, &found)
                                  : COACHING_NOT_FOUND;
@@ -1703,18 +1570,18 @@ struct hours_form {
 static void hours_page(struct request *request, int64_t id, const struct hours_form *f, const struct errors *errors,
                        int status)
 {
-    const struct catalogue *c = catalogue_or_error(request);
+    const struct catalogue *c = page_catalogue(request);
     if (c == NULL)
         return;
     struct arena *arena = request_arena(request);
     const struct caller *caller = request->caller;
     struct actor actor;
-    struct accounts_env env = env_for(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     struct activity_log log;
     enum coaching_result r = activities_read(&env, c, id, arena, &log);
     if (r != COACHING_OK) {
         if (r == COACHING_NOT_FOUND)
-            not_found(request);
+            page_not_found(request);
         else
             page_unavailable(request);
         return;
@@ -1733,13 +1600,13 @@ static void hours_page(struct request *request, int64_t id, const struct hours_f
     begin(&page, own ? "Your learning hours" : request_printf(request, "Learning hours: %s", en->participant_name),
           own ? SECTION_COACHING : SECTION_DELIVERY, errors);
     if (own)
-        breadcrumbs(&page, request, "/coaching", "Coaching", NULL, NULL);
+        page_breadcrumbs(&page, request, "/coaching", "Coaching", NULL, NULL);
     else if (may(request, PERM_DELIVERY_READ, RESOURCE_COHORT, en->cohort_id) && en->cohort_id != 0)
-        breadcrumbs(&page, request, "/delivery", "Delivery",
-                    request_printf(request, "/cohorts/%" PRId64, en->cohort_id),
-                    en->cohort_code ? en->cohort_code : "Cohort");
+        page_breadcrumbs(&page, request, "/delivery", "Delivery",
+                         request_printf(request, "/cohorts/%" PRId64, en->cohort_id),
+                         en->cohort_code ? en->cohort_code : "Cohort");
     else
-        breadcrumbs(&page, request, "/delivery", "Delivery", NULL, NULL);
+        page_breadcrumbs(&page, request, "/delivery", "Delivery", NULL, NULL);
     static const struct notice notices[] = {{"logged", "Hours logged"}, {"verified", "Entry verified"}};
     const char *notice = errors && errors->count ? NULL : notice_for(request, notices, 2);
     if (notice != NULL)
@@ -1747,7 +1614,7 @@ static void hours_page(struct request *request, int64_t id, const struct hours_f
     struct buf *b = &page.body;
     forms_error_summary(b, errors);
     html_printf(b, "<span class=\"govuk-caption-l\">%s, %s</span><h1 class=\"govuk-heading-l\">%s</h1>",
-                en->participant_name, target_title(c, en->kind, en->target),
+                en->participant_name, page_target_title(c, en->kind, en->target),
                 own ? "Your learning hours" : "Learning hours");
     html_printf(b, "<p class=\"govuk-body\">%s logged in all.</p>", hours_text(request, log.total_quarter_hours));
     if (log.read_only)
@@ -1780,7 +1647,7 @@ static void hours_page(struct request *request, int64_t id, const struct hours_f
         for (int k = 0; k < DELIVERY_ACTIVITY_COUNT; k++)
             if (log.by_type[k] > 0)
                 summary_row(b, delivery_activity_title((enum delivery_activity)k),
-                            text_markup(request, hours_text(request, log.by_type[k])));
+                            page_text_markup(request, hours_text(request, log.by_type[k])));
         html_printf(b, "</dl>");
     }
 
@@ -1798,22 +1665,23 @@ static void hours_page(struct request *request, int64_t id, const struct hours_f
                         "<tr class=\"govuk-table__row\" data-testid=\"entry\"><td class=\"govuk-table__cell\">%s</td>"
                         "<td class=\"govuk-table__cell govuk-!-text-break-word\">%s<br><span class=\"govuk-hint "
                         "govuk-!-font-size-16\">%s</span>",
-                        short_date_text(request, a->done_on), module_title(c, a->module),
+                        short_date_text(request, a->done_on), page_module_title(c, a->module),
                         delivery_activity_title(a->type));
             if (a->reflection != NULL && *a->reflection)
-                markdown_block(b, a->reflection, true);
+                page_markdown(b, a->reflection, true);
             html_printf(b, "</td><td class=\"govuk-table__cell\">%s</td><td class=\"govuk-table__cell\">",
                         hours_text(request, a->quarter_hours));
             if (a->verified_at != 0)
                 html_printf(b, "%R<br><span class=\"govuk-hint govuk-!-font-size-16\">by %s</span>",
-                            tag(request, "green", "Verified"), a->verified_by_name ? a->verified_by_name : "");
+                            page_tag(request, "green", "Verified"), a->verified_by_name ? a->verified_by_name : "");
             else {
-                html_printf(b, "%R", tag(request, "grey", "Not verified"));
+                html_printf(b, "%R", page_tag(request, "grey", "Not verified"));
                 if (may_verify)
-                    post_button(b, request, request_printf(request, "%s/%" PRId64 "/verify", self, a->id), "Verify",
-                                request_printf(request, "%s of %s on %s", hours_text(request, a->quarter_hours),
-                                               delivery_activity_title(a->type), iso_date_text(request, a->done_on)),
-                                "secondary");
+                    page_post_button(
+                        b, request, request_printf(request, "%s/%" PRId64 "/verify", self, a->id), "Verify",
+                        request_printf(request, "%s of %s on %s", hours_text(request, a->quarter_hours),
+                                       delivery_activity_title(a->type), page_iso_date(request, a->done_on)),
+                        "secondary");
             }
             html_printf(b, "</td></tr>");
         }
@@ -1876,7 +1744,7 @@ static bool parse_hours(const char *text, double *out)
 
 void page_hours_log(struct request *request)
 {
-    const struct catalogue *c = catalogue_or_error(request);
+    const struct catalogue *c = page_catalogue(request);
     if (c == NULL)
         return;
     int64_t id = api_param_id(request, 0);
@@ -1903,13 +1771,13 @@ void page_hours_log(struct request *request)
     }
     struct errors found = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = env_for(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     struct activity a;
     enum coaching_result r = activities_add(&env, c, request->caller, id, &in, request_arena(request), &a, &found);
     if (r == COACHING_OK && errors.count == 0) {
         reply_redirect(request, request_printf(request, "/enrolments/%" PRId64 "/hours?notice=logged", id));
     } else if (r == COACHING_NOT_FOUND) {
-        not_found(request);
+        page_not_found(request);
     } else if (r == COACHING_ERROR) {
         page_unavailable(request);
     } else {
@@ -1933,13 +1801,13 @@ void page_hours_verify(struct request *request)
     int64_t id = api_param_id(request, 0), activity_id = api_param_id(request, 1);
     struct errors found = ERRORS_INIT, errors = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = env_for(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     enum coaching_result r =
         activity_id > 0 ? activities_verify(&env, request->caller, id, activity_id, &found) : COACHING_NOT_FOUND;
     if (r == COACHING_OK)
         reply_redirect(request, request_printf(request, "/enrolments/%" PRId64 "/hours?notice=verified", id));
     else if (r == COACHING_NOT_FOUND)
-        not_found(request);
+        page_not_found(request);
     else if (r == COACHING_ERROR)
         page_unavailable(request);
     else {
@@ -1966,7 +1834,7 @@ static void calendar_page(struct request *request, const char *new_url, int stat
     bool exists = s == STORE_OK;
     struct page page;
     begin(&page, "Your calendar", SECTION_ACCOUNT, NULL);
-    breadcrumbs(&page, request, "/account", "Your account", NULL, NULL);
+    page_breadcrumbs(&page, request, "/account", "Your account", NULL, NULL);
     static const struct notice notices[] = {
         {"revoked", "Your calendar address is revoked: it no longer works."},
         {"none", "You had no calendar address to revoke."},
@@ -1992,15 +1860,15 @@ static void calendar_page(struct request *request, const char *new_url, int stat
         html_printf(b,
                     "<p class=\"govuk-body\" data-testid=\"calendar-state\">You made a calendar address on %s. If "
                     "you no longer have it, make a new one: the old one then stops working.</p>",
-                    uk_moment(request, created_at));
+                    page_uk_moment(request, created_at));
     else
         html_printf(b,
                     "<p class=\"govuk-body\" data-testid=\"calendar-state\">You do not have a calendar address.</p>");
-    post_button(b, request, "/account/calendar",
-                exists || new_url ? "Make a new calendar address" : "Make a calendar address", NULL,
-                exists || new_url ? "secondary" : NULL);
+    page_post_button(b, request, "/account/calendar",
+                     exists || new_url ? "Make a new calendar address" : "Make a calendar address", NULL,
+                     exists || new_url ? "secondary" : NULL);
     if (exists || new_url)
-        post_button(b, request, "/account/calendar/revoke", "Stop my calendar address working", NULL, "warning");
+        page_post_button(b, request, "/account/calendar/revoke", "Stop my calendar address working", NULL, "warning");
     html_printf(b, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/delivery\">Events</a> · <a "
                    "class=\"govuk-link\" href=\"/coaching\">Coaching</a></p>");
     page_send(request, &page, status);

@@ -21,6 +21,7 @@
 #include "pages/forms.h"
 #include "pages/html.h"
 #include "pages/layout.h"
+#include "pages/widgets.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -38,9 +39,6 @@ enum {
 
 /* Helpers: text */
 
-static const char *const month_names[] = {"January", "February", "March",     "April",   "May",      "June",
-                                          "July",    "August",   "September", "October", "November", "December"};
-
 /* "23 November 2026 at 11:50" (UTC), or "" for 0. */
 static const char *time_text(struct request *request, int64_t seconds)
 {
@@ -48,7 +46,7 @@ static const char *time_text(struct request *request, int64_t seconds)
     struct tm tm;
     if (seconds <= 0 || gmtime_r(&t, &tm) == NULL)
         return "";
-    return request_printf(request, "%d %s %d at %02d:%02d", tm.tm_mday, month_names[tm.tm_mon], tm.tm_year + 1900,
+    return request_printf(request, "%d %s %d at %02d:%02d", tm.tm_mday, page_months[tm.tm_mon], tm.tm_year + 1900,
                           tm.tm_hour, tm.tm_min);
 }
 
@@ -59,19 +57,7 @@ static const char *short_date_text(struct request *request, int64_t seconds)
     struct tm tm;
     if (seconds <= 0 || gmtime_r(&t, &tm) == NULL)
         return "";
-    return request_printf(request, "%d %.3s %d", tm.tm_mday, month_names[tm.tm_mon], tm.tm_year + 1900);
-}
-
-/* "2027-09-01" as "1 September 2027"; anything else as it is. */
-static const char *iso_date_text(struct request *request, const char *date)
-{
-    int y, m, d;
-    char extra;
-    if (date == NULL)
-        return "";
-    if (sscanf(date, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3 || m < 1 || m > 12)
-        return date;
-    return request_printf(request, "%d %s %d", d, month_names[m - 1], y);
+    return request_printf(request, "%d %.3s %d", tm.tm_mday, page_months[tm.tm_mon], tm.tm_year + 1900);
 }
 
 /* "£1,250" or "£1,250.50". */
@@ -99,79 +85,18 @@ static const char *capitalised(struct request *request, const char *s)
     return out;
 }
 
-/* The title of what is applied for or enrolled on. */
-static const char *target_title(const struct catalogue *c, enum study_kind kind, const char *code)
-{
-    if (kind == STUDY_QUALIFICATION) {
-        const struct catalogue_qualification *q = catalogue_qualification_find(c, code, strlen(code));
-        return q ? q->title : code;
-    }
-    const struct catalogue_module *m = catalogue_module_find(c, code, strlen(code));
-    return m ? m->title : code;
-}
-
 /* "NPQSL" for a qualification, the title for a module: short enough for a table column. */
 static const char *target_short(const struct catalogue *c, enum study_kind kind, const char *code)
 {
-    return kind == STUDY_QUALIFICATION ? code : target_title(c, kind, code);
-}
-
-static const char *module_title(const struct catalogue *c, const char *code)
-{
-    const struct catalogue_module *m = catalogue_module_find(c, code, strlen(code));
-    return m ? m->title : code;
+    return kind == STUDY_QUALIFICATION ? code : page_target_title(c, kind, code);
 }
 
 /* Helpers: page furniture */
-
-static void breadcrumbs(struct page *page, struct request *request, const char *href, const char *label)
-{
-    struct buf b;
-    buf_init(&b, 4096);
-    html_printf(
-        &b,
-        "<nav class=\"govuk-breadcrumbs\" aria-label=\"Breadcrumb\"><ol class=\"govuk-breadcrumbs__list\">"
-        "<li class=\"govuk-breadcrumbs__list-item\"><a class=\"govuk-breadcrumbs__link\" href=\"/\">Home</a></li>"
-        "<li class=\"govuk-breadcrumbs__list-item\"><a class=\"govuk-breadcrumbs__link\" href=\"%s\">%s</a></li>"
-        "</ol></nav>",
-        href, label);
-    page->breadcrumbs = request_strndup(request, (struct str){b.data, b.len});
-    buf_free(&b);
-}
 
 /* GOV.UK asks for "Error: " before the title of a page showing errors. */
 static const char *page_title(struct request *request, const char *title, const struct errors *errors)
 {
     return errors && errors->count ? request_printf(request, "Error: %s", title) : title;
-}
-
-static void not_found(struct request *request)
-{
-    page_error(request, 404, "Page not found", "There is nothing here, or it is not yours to see.");
-}
-
-static void store_failed(struct request *request, enum store_status status)
-{
-    if (status == STORE_NOT_FOUND)
-        not_found(request);
-    else
-        page_unavailable(request);
-}
-
-/* The catalogue, or NULL after sending a 503 page. */
-static const struct catalogue *catalogue_or_error(struct request *request)
-{
-    const struct catalogue *c = worker_catalogue(request->worker);
-    if (c == NULL)
-        page_error(request, 503, "Sorry, there is a problem",
-                   "The catalogue cannot be read right now. Try again later.");
-    return c;
-}
-
-static struct accounts_env env_for(struct request *request, struct actor *actor)
-{
-    *actor = api_actor(request);
-    return (struct accounts_env){request->worker->store, actor, request->worker->settings->base_url, api_now()};
 }
 
 static void link_button(struct buf *b, const char *href, const char *text, const char *variant)
@@ -237,7 +162,7 @@ static const char *modules_value(struct request *request, const struct catalogue
     else {
         html_printf(&b, "<ul class=\"govuk-list\">");
         for (size_t i = 0; i < count; i++)
-            html_printf(&b, "<li>%s</li>", module_title(c, codes[i]));
+            html_printf(&b, "<li>%s</li>", page_module_title(c, codes[i]));
         html_printf(&b, "</ul>");
     }
     const char *out = request_strndup(request, (struct str){b.data, b.len});
@@ -373,14 +298,6 @@ static void radios(struct buf *b, struct request *request, const char *name, con
     html_printf(b, "</div></fieldset></div>");
 }
 
-/* A buffer's markup as request memory, freeing the buffer. */
-static const char *markup_of(struct request *request, struct buf *b)
-{
-    const char *out = request_strndup(request, (struct str){b->data ? b->data : "", b->len});
-    buf_free(b);
-    return out;
-}
-
 static const char *id_text(struct request *request, int64_t id)
 {
     return id > 0 ? request_printf(request, "%" PRId64, id) : "";
@@ -427,11 +344,12 @@ static void apply_page(struct request *request, const struct catalogue *c, const
     buf_init(&conditional, 256 * 1024);
     forms_select(&conditional, "module", "Which module?", options, c->module_count + 1, module,
                  "It counts later towards any qualification that includes it.", errors);
-    items[n++] = (struct radio_item){"module", "A single module studied alone", NULL, markup_of(request, &conditional)};
+    items[n++] =
+        (struct radio_item){"module", "A single module studied alone", NULL, page_markup(request, &conditional)};
 
     struct page page;
     page_begin(&page, page_title(request, "What do you want to apply for?", errors), SECTION_APPLICATIONS);
-    breadcrumbs(&page, request, "/applications", "Applications");
+    page_breadcrumbs(&page, request, "/applications", "Applications", NULL, NULL);
     struct buf *b = &page.body;
     html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
     forms_error_summary(b, errors);
@@ -448,14 +366,14 @@ static void apply_page(struct request *request, const struct catalogue *c, const
 
 void page_apply(struct request *request)
 {
-    const struct catalogue *c = catalogue_or_error(request);
+    const struct catalogue *c = page_catalogue(request);
     if (c != NULL)
         apply_page(request, c, NULL, NULL, NULL, 200);
 }
 
 void page_apply_start(struct request *request)
 {
-    const struct catalogue *c = catalogue_or_error(request);
+    const struct catalogue *c = page_catalogue(request);
     if (c == NULL)
         return;
     const char *choice = forms_text(request, "choice");
@@ -482,7 +400,7 @@ void page_apply_start(struct request *request)
         a.school_id = school.id;
 
     struct actor actor;
-    struct accounts_env env = env_for(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     struct errors errors = ERRORS_INIT;
     enum store_status s = applications_save_draft(&env, c, &a, &errors);
     if (s == STORE_OK)
@@ -498,7 +416,7 @@ void page_apply_start(struct request *request)
 
 void page_applications(struct request *request)
 {
-    const struct catalogue *c = catalogue_or_error(request);
+    const struct catalogue *c = page_catalogue(request);
     if (c == NULL)
         return;
     struct application_filter filter = {.state = -1, .limit = APPLICATIONS_SHOWN};
@@ -576,7 +494,8 @@ static void answers(struct buf *b, struct request *request, const struct catalog
 #define CHANGE(anchor) (check ? request_printf(request, "%s#%s", edit, anchor) : NULL)
     const struct catalogue_qualification *q =
         a->kind == STUDY_QUALIFICATION ? catalogue_qualification_find(c, a->target, strlen(a->target)) : NULL;
-    const char *what = q ? request_printf(request, "%s (%s)", q->title, q->code) : target_title(c, a->kind, a->target);
+    const char *what =
+        q ? request_printf(request, "%s (%s)", q->title, q->code) : page_target_title(c, a->kind, a->target);
 
     html_printf(b, "<h2 class=\"govuk-heading-m\">%s</h2><dl class=\"govuk-summary-list\">",
                 own ? "What you are applying for" : "What they are applying for");
@@ -700,7 +619,7 @@ static void application_actions(struct buf *b, struct request *request, const st
             if (cohorts[i].kind == a->kind)
                 options[n++] = (struct form_option){id_text(request, cohorts[i].id),
                                                     request_printf(request, "%s, from %s (%s)", cohorts[i].code,
-                                                                   iso_date_text(request, cohorts[i].starts_on),
+                                                                   page_iso_date(request, cohorts[i].starts_on),
                                                                    delivery_model_title(cohorts[i].delivery_model))};
         html_printf(b, "<h3 class=\"govuk-heading-s\">Enrol in a cohort</h3>");
         if (n == 1) {
@@ -733,7 +652,7 @@ static void application_page(struct request *request, const struct catalogue *c,
     if (s == STORE_OK)
         s = store_relation(store, request->caller, RESOURCE_APPLICATION, id, &relation);
     if (s != STORE_OK) {
-        store_failed(request, s);
+        page_store_failed(request, s);
         return;
     }
     bool can[APPLICATION_STEP_COUNT], any = false;
@@ -743,14 +662,14 @@ static void application_page(struct request *request, const struct catalogue *c,
         any = any || can[i];
     }
     bool own = a.participant_id == request->caller->user_id;
-    const char *title = target_title(c, a.kind, a.target);
+    const char *title = page_target_title(c, a.kind, a.target);
 
     struct page page;
     page_begin(&page, page_title(request, request_printf(request, "Application: %s", title), errors),
                SECTION_APPLICATIONS);
     if (notice != NULL)
         page_notice(&page, "success", notice);
-    breadcrumbs(&page, request, "/applications", "Applications");
+    page_breadcrumbs(&page, request, "/applications", "Applications", NULL, NULL);
     struct buf *b = &page.body;
     html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
     forms_error_summary(b, errors);
@@ -783,7 +702,7 @@ static void application_page(struct request *request, const struct catalogue *c,
 
 void page_application(struct request *request)
 {
-    const struct catalogue *c = catalogue_or_error(request);
+    const struct catalogue *c = page_catalogue(request);
     if (c != NULL)
         application_page(request, c, api_param_id(request, 0), NULL, 200, application_notice(request), NULL, 0);
 }
@@ -857,7 +776,7 @@ static void electives_fieldset(struct buf *b, struct request *request, const str
                     "modules already:<ul class=\"govuk-list govuk-list--bullet govuk-!-margin-bottom-0\">",
                     q->code);
         for (size_t i = 0; i < rule->essential_count; i++)
-            html_printf(b, "<li>%s</li>", module_title(c, rule->essential[i]));
+            html_printf(b, "<li>%s</li>", page_module_title(c, rule->essential[i]));
         html_printf(b, "</ul></div>");
     }
     html_printf(b, "<div id=\"electives-hint\" class=\"govuk-hint\">Choose %d</div>", rule->elective_count);
@@ -932,13 +851,13 @@ static void edit_page(struct request *request, const struct catalogue *c, const 
         {funding_route_name(FUNDING_SCHOOL), funding_route_title(FUNDING_SCHOOL), "Your school pays the fee", NULL},
         {funding_route_name(FUNDING_SELF), funding_route_title(FUNDING_SELF), "You pay the fee yourself", NULL},
         {funding_route_name(FUNDING_SCHOLARSHIP), funding_route_title(FUNDING_SCHOLARSHIP),
-         "A scholarship pays the fee, if you are eligible for one", markup_of(request, &eligibility)},
+         "A scholarship pays the fee, if you are eligible for one", page_markup(request, &eligibility)},
     };
 
     bool own = a->participant_id == request->caller->user_id;
     struct page page;
     page_begin(&page, page_title(request, "Your application", errors), SECTION_APPLICATIONS);
-    breadcrumbs(&page, request, "/applications", "Applications");
+    page_breadcrumbs(&page, request, "/applications", "Applications", NULL, NULL);
     struct buf *b = &page.body;
     html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
     forms_error_summary(b, errors);
@@ -946,7 +865,7 @@ static void edit_page(struct request *request, const struct catalogue *c, const 
                 "<span class=\"govuk-caption-l\">%s</span><h1 class=\"govuk-heading-l\">%s</h1>"
                 "<p class=\"govuk-body\">Your answers are saved as a draft each time you continue. You can check "
                 "them before you submit.</p>",
-                q ? request_printf(request, "%s (%s)", q->title, q->code) : target_title(c, a->kind, a->target),
+                q ? request_printf(request, "%s (%s)", q->title, q->code) : page_target_title(c, a->kind, a->target),
                 own ? "Your application" : request_printf(request, "Application from %s", a->participant_name));
     forms_begin(b, request, request_printf(request, "/applications/%" PRId64 "/edit", a->id));
     if (q != NULL)
@@ -982,7 +901,7 @@ static bool load_draft(struct request *request, struct application *a)
     enum store_status s =
         store_application_get(request->worker->store, api_param_id(request, 0), request_arena(request), a);
     if (s != STORE_OK) {
-        store_failed(request, s);
+        page_store_failed(request, s);
         return false;
     }
     if (!may_change(request, a)) {
@@ -994,7 +913,7 @@ static bool load_draft(struct request *request, struct application *a)
 
 void page_application_edit(struct request *request)
 {
-    const struct catalogue *c = catalogue_or_error(request);
+    const struct catalogue *c = page_catalogue(request);
     struct application a;
     if (c == NULL || !load_draft(request, &a))
         return;
@@ -1044,7 +963,7 @@ static bool first_error_is_state(const struct errors *errors)
 
 void page_application_save(struct request *request)
 {
-    const struct catalogue *c = catalogue_or_error(request);
+    const struct catalogue *c = page_catalogue(request);
     struct application a;
     if (c == NULL || !load_draft(request, &a))
         return;
@@ -1053,7 +972,7 @@ void page_application_save(struct request *request)
     read_answers(request, &a, &errors);
     if (errors.count == 0) {
         struct actor actor;
-        struct accounts_env env = env_for(request, &actor);
+        struct accounts_env env = api_env(request, &actor);
         enum store_status s = applications_save_draft(&env, c, &a, &errors);
         if (s == STORE_ERROR) {
             page_unavailable(request);
@@ -1091,12 +1010,12 @@ static void check_page(struct request *request, const struct catalogue *c, const
 {
     struct page page;
     page_begin(&page, page_title(request, "Check your answers", errors), SECTION_APPLICATIONS);
-    breadcrumbs(&page, request, "/applications", "Applications");
+    page_breadcrumbs(&page, request, "/applications", "Applications", NULL, NULL);
     struct buf *b = &page.body;
     html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
     forms_error_summary(b, errors);
     html_printf(b, "<span class=\"govuk-caption-l\">%s</span><h1 class=\"govuk-heading-l\">Check your answers</h1>",
-                target_title(c, a->kind, a->target));
+                page_target_title(c, a->kind, a->target));
     answers(b, request, c, a, true);
     html_printf(b, "<h2 class=\"govuk-heading-m\">Now submit your application</h2>");
     if (a->sponsor_name != NULL)
@@ -1113,7 +1032,7 @@ static void check_page(struct request *request, const struct catalogue *c, const
 
 void page_application_check(struct request *request)
 {
-    const struct catalogue *c = catalogue_or_error(request);
+    const struct catalogue *c = page_catalogue(request);
     struct application a;
     if (c == NULL || !load_draft(request, &a))
         return;
@@ -1131,10 +1050,10 @@ void page_application_step(struct request *request)
     snprintf(name, sizeof(name), "%.*s", (int)request->params[1].len, request->params[1].ptr);
     enum application_step step;
     if (!application_step_parse(name, &step)) {
-        not_found(request);
+        page_not_found(request);
         return;
     }
-    const struct catalogue *c = catalogue_or_error(request);
+    const struct catalogue *c = page_catalogue(request);
     if (c == NULL)
         return;
     int64_t id = api_param_id(request, 0);
@@ -1143,7 +1062,7 @@ void page_application_step(struct request *request)
     if (cohort_id < 0)
         cohort_id = 0;
     struct actor actor;
-    struct accounts_env env = env_for(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     struct errors errors = ERRORS_INIT;
     bool refused = false;
     enum store_status s = applications_step(&env, c, request->caller, id, step, reason, cohort_id, &refused, &errors);
@@ -1160,7 +1079,7 @@ void page_application_step(struct request *request)
         else
             application_page(request, c, id, &errors, status, NULL, reason, cohort_id);
     } else {
-        store_failed(request, s);
+        page_store_failed(request, s);
     }
     errors_free(&errors);
 }
@@ -1254,13 +1173,13 @@ static void enrolment_forms(struct buf *b, struct request *request, const struct
                 (left_start == NULL || strcmp(cohorts[i].starts_on, left_start) > 0))
                 options[n++] = (struct form_option){id_text(request, cohorts[i].id),
                                                     request_printf(request, "%s, from %s", cohorts[i].code,
-                                                                   iso_date_text(request, cohorts[i].starts_on))};
+                                                                   page_iso_date(request, cohorts[i].starts_on))};
         html_printf(b, "<h3 class=\"govuk-heading-s\">Resume in a later cohort</h3>");
         if (n == 1) {
             html_printf(b,
                         "<p class=\"govuk-body\" id=\"cohort_id\">There is no later cohort for the %s yet. Add one, "
                         "then resume the enrolment in it.</p>",
-                        target_title(c, e->kind, e->target));
+                        page_target_title(c, e->kind, e->target));
         } else {
             forms_begin(b, request, request_printf(request, "%s/resume", base));
             int64_t chosen = entered != NULL && entered->step == ENROLMENT_RESUME ? entered->cohort_id : 0;
@@ -1297,17 +1216,17 @@ static void enrolment_page(struct request *request, const struct catalogue *c, i
     if (s == STORE_OK)
         s = store_relation(store, request->caller, RESOURCE_USER, e.participant_id, &person);
     if (s != STORE_OK) {
-        store_failed(request, s);
+        page_store_failed(request, s);
         return;
     }
     bool own = e.participant_id == request->caller->user_id;
-    const char *title = target_title(c, e.kind, e.target);
+    const char *title = page_target_title(c, e.kind, e.target);
     struct page page;
     page_begin(&page, page_title(request, request_printf(request, "Enrolment: %s", title), errors),
                SECTION_APPLICATIONS);
     if (notice != NULL)
         page_notice(&page, "success", notice);
-    breadcrumbs(&page, request, "/applications", "Applications");
+    page_breadcrumbs(&page, request, "/applications", "Applications", NULL, NULL);
     struct buf *b = &page.body;
     html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
     forms_error_summary(b, errors);
@@ -1325,7 +1244,7 @@ static void enrolment_page(struct request *request, const struct catalogue *c, i
                     id_text(request, e.participant_id), e.participant_name);
     else
         html_printf(&who, "%s", e.participant_name);
-    summary_row(b, NULL, "Participant", markup_of(request, &who), NULL, false);
+    summary_row(b, NULL, "Participant", page_markup(request, &who), NULL, false);
     summary_row(b, NULL, e.kind == STUDY_QUALIFICATION ? "Qualification" : "Module studied alone",
                 text_value(request,
                            e.kind == STUDY_QUALIFICATION ? request_printf(request, "%s (%s)", title, e.target) : title),
@@ -1340,7 +1259,7 @@ static void enrolment_page(struct request *request, const struct catalogue *c, i
     if (e.reason && *e.reason)
         summary_row(b, NULL, "Reason", text_value(request, e.reason), NULL, false);
     if (e.expected_return)
-        summary_row(b, NULL, "Expected return", text_value(request, iso_date_text(request, e.expected_return)), NULL,
+        summary_row(b, NULL, "Expected return", text_value(request, page_iso_date(request, e.expected_return)), NULL,
                     false);
     summary_row(b, NULL, "Enrolled on", text_value(request, time_text(request, e.created_at)), NULL, false);
     html_printf(b, "</dl>");
@@ -1358,7 +1277,7 @@ static void enrolment_page(struct request *request, const struct catalogue *c, i
 
 void page_enrolment(struct request *request)
 {
-    const struct catalogue *c = catalogue_or_error(request);
+    const struct catalogue *c = page_catalogue(request);
     if (c != NULL)
         enrolment_page(request, c, api_param_id(request, 0), NULL, 200, enrolment_notice(request), NULL);
 }
@@ -1370,10 +1289,10 @@ void page_enrolment_step(struct request *request)
     struct enrolment_answers entered = {0};
     /* The pages offer these three; completing a module is recorded elsewhere. */
     if (!enrolment_step_parse(name, &entered.step) || entered.step == ENROLMENT_COMPLETE) {
-        not_found(request);
+        page_not_found(request);
         return;
     }
-    const struct catalogue *c = catalogue_or_error(request);
+    const struct catalogue *c = page_catalogue(request);
     if (c == NULL)
         return;
     int64_t id = api_param_id(request, 0);
@@ -1385,7 +1304,7 @@ void page_enrolment_step(struct request *request)
     if (entered.cohort_id < 0)
         entered.cohort_id = 0;
     struct actor actor;
-    struct accounts_env env = env_for(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     struct errors errors = ERRORS_INIT, shown = ERRORS_INIT;
     enum store_status s =
         enrolments_step(&env, id, entered.step, entered.reason, entered.expected_return, entered.cohort_id, &errors);
@@ -1399,7 +1318,7 @@ void page_enrolment_step(struct request *request)
                        "%s", errors.items[i].message);
         enrolment_page(request, c, id, &shown, first_error_is_state(&errors) ? 409 : 422, NULL, &entered);
     } else {
-        store_failed(request, s);
+        page_store_failed(request, s);
     }
     errors_free(&errors);
     errors_free(&shown);
@@ -1458,7 +1377,7 @@ static void pathway_card(struct buf *b, struct request *request, const struct ca
 
 void page_pathway(struct request *request)
 {
-    const struct catalogue *c = catalogue_or_error(request);
+    const struct catalogue *c = page_catalogue(request);
     if (c == NULL)
         return;
     int64_t id = api_param_id(request, 0);
@@ -1466,18 +1385,18 @@ void page_pathway(struct request *request)
     struct user person;
     struct participant_pathway p;
     struct actor actor;
-    struct accounts_env env = env_for(request, &actor);
+    struct accounts_env env = api_env(request, &actor);
     enum store_status s = store_user_get(request->worker->store, id, arena, &person);
     if (s == STORE_OK)
         s = pathways_for(&env, c, id, arena, &p);
     if (s != STORE_OK) {
-        store_failed(request, s);
+        page_store_failed(request, s);
         return;
     }
     bool own = id == request->caller->user_id;
     struct page page;
     page_begin(&page, own ? "Your pathway" : request_printf(request, "Pathway: %s", person.name), SECTION_APPLICATIONS);
-    breadcrumbs(&page, request, "/applications", "Applications");
+    page_breadcrumbs(&page, request, "/applications", "Applications", NULL, NULL);
     struct buf *b = &page.body;
     html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
     if (own)
@@ -1492,9 +1411,9 @@ void page_pathway(struct request *request)
     } else {
         html_printf(b, "<dl class=\"govuk-summary-list\" data-testid=\"completed\">");
         for (size_t i = 0; i < p.completed_count; i++)
-            summary_row(b, NULL, module_title(c, p.completed[i].code),
+            summary_row(b, NULL, page_module_title(c, p.completed[i].code),
                         text_value(request, request_printf(request, "Completed on %s",
-                                                           iso_date_text(request, p.completed[i].completed_on))),
+                                                           page_iso_date(request, p.completed[i].completed_on))),
                         NULL, false);
         html_printf(b, "</dl>");
     }

@@ -1,0 +1,138 @@
+#include "pages/widgets.h"
+
+#include "app/notify.h"
+#include "http/worker.h"
+#include "lib/markdown.h"
+#include "pages/forms.h"
+#include "pages/html.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+const char *const page_months[12] = {"January", "February", "March",     "April",   "May",      "June",
+                                     "July",    "August",   "September", "October", "November", "December"};
+
+void page_not_found(struct request *request)
+{
+    page_error(request, 404, "Page not found", "There is nothing here, or it is not yours to see.");
+}
+
+void page_breadcrumbs(struct page *page, struct request *request, const char *href, const char *label,
+                      const char *href2, const char *label2)
+{
+    struct buf b;
+    buf_init(&b, 4096);
+    html_printf(&b,
+                "<nav class=\"govuk-breadcrumbs\" aria-label=\"Breadcrumb\"><ol class=\"govuk-breadcrumbs__list\">"
+                "<li class=\"govuk-breadcrumbs__list-item\"><a class=\"govuk-breadcrumbs__link\" href=\"/\">Home</a>"
+                "</li><li class=\"govuk-breadcrumbs__list-item\"><a class=\"govuk-breadcrumbs__link\" href=\"%s\">%s"
+                "</a></li>",
+                href, label);
+    if (href2 != NULL)
+        html_printf(&b,
+                    "<li class=\"govuk-breadcrumbs__list-item\"><a class=\"govuk-breadcrumbs__link\" href=\"%s\">%s"
+                    "</a></li>",
+                    href2, label2);
+    html_printf(&b, "</ol></nav>");
+    page->breadcrumbs = page_markup(request, &b);
+}
+
+const struct catalogue *page_catalogue(struct request *request)
+{
+    const struct catalogue *c = worker_catalogue(request->worker);
+    if (c == NULL)
+        page_error(request, 503, "Sorry, there is a problem",
+                   "The catalogue cannot be read right now. Try again later.");
+    return c;
+}
+
+const char *page_markup(struct request *request, struct buf *b)
+{
+    const char *out = request_strndup(request, (struct str){b->data ? b->data : "", b->len});
+    buf_free(b);
+    return out;
+}
+
+void page_markdown(struct buf *b, const char *md, bool small)
+{
+    char *html = markdown_to_html(md, md ? strlen(md) : 0);
+    html_printf(b, "<div class=\"%R npq-markdown\">", small ? "govuk-body-s" : "govuk-body");
+    buf_append_str(b, html);
+    html_printf(b, "</div>");
+    free(html);
+}
+
+void page_post_button(struct buf *b, struct request *request, const char *action, const char *text, const char *hidden,
+                      const char *variant)
+{
+    html_printf(b, "<form method=\"post\" action=\"%s\" class=\"npq-inline-form\">", action);
+    forms_csrf(b, request);
+    html_printf(b, "<button type=\"submit\" class=\"govuk-button%R%R\" data-module=\"govuk-button\">%s",
+                variant ? " govuk-button--" : "", variant ? variant : "", text);
+    if (hidden != NULL)
+        html_printf(b, "<span class=\"govuk-visually-hidden\"> %s</span>", hidden);
+    html_printf(b, "</button></form>");
+}
+
+const char *page_tag(struct request *request, const char *colour, const char *text)
+{
+    struct buf b;
+    buf_init(&b, 1024);
+    html_printf(&b, "<strong class=\"govuk-tag govuk-tag--%R\">%s</strong>", colour, text);
+    return page_markup(request, &b);
+}
+
+const char *page_text_markup(struct request *request, const char *text)
+{
+    struct buf b;
+    buf_init(&b, 64 * 1024);
+    html_printf(&b, "%s", text ? text : "");
+    return page_markup(request, &b);
+}
+
+const char *page_uk_moment(struct request *request, int64_t seconds)
+{
+    time_t t = (time_t)(seconds + notify_uk_offset(seconds));
+    struct tm tm;
+    if (seconds <= 0 || gmtime_r(&t, &tm) == NULL)
+        return "";
+    return request_printf(request, "%d %s %d at %d:%02d%s", tm.tm_mday, page_months[tm.tm_mon], tm.tm_year + 1900,
+                          tm.tm_hour % 12 == 0 ? 12 : tm.tm_hour % 12, tm.tm_min, tm.tm_hour < 12 ? "am" : "pm");
+}
+
+const char *page_iso_date(struct request *request, const char *date)
+{
+    int y, m, d;
+    char extra;
+    if (date == NULL)
+        return "";
+    if (sscanf(date, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3 || m < 1 || m > 12)
+        return date;
+    return request_printf(request, "%d %s %d", d, page_months[m - 1], y);
+}
+
+const char *page_module_title(const struct catalogue *c, const char *code)
+{
+    const struct catalogue_module *m = catalogue_module_find(c, code, strlen(code));
+    return m ? m->title : code;
+}
+
+const char *page_target_title(const struct catalogue *c, enum study_kind kind, const char *code)
+{
+    if (kind == STUDY_QUALIFICATION) {
+        const struct catalogue_qualification *q = catalogue_qualification_find(c, code, strlen(code));
+        return q ? q->title : code;
+    }
+    const struct catalogue_module *m = catalogue_module_find(c, code, strlen(code));
+    return m ? m->title : code;
+}
+
+void page_store_failed(struct request *request, enum store_status status)
+{
+    if (status == STORE_NOT_FOUND)
+        page_not_found(request);
+    else
+        page_unavailable(request);
+}

@@ -1,0 +1,62 @@
+/*
+ * Pieces of GOV.UK page furniture and wording that several areas' pages share: breadcrumbs,
+ * tags, one-button forms, safe Markdown, times and dates as people in England read them, titles
+ * from the catalogue, and the error pages for missing records and failed stores.
+ */
+#ifndef NPQ_PAGES_WIDGETS_H
+#define NPQ_PAGES_WIDGETS_H
+
+#include "domain/catalogue.h"
+#include "domain/enrolment.h"
+#include "http/request.h"
+#include "pages/layout.h"
+#include "store/store.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* "January" ... "December". */
+extern const char *const page_months[12];
+
+/* The 404 page for a record that is missing or not the caller's to see. */
+void page_not_found(struct request *request);
+
+/* Home > href:label (> href2:label2 when href2 is given), above the page. */
+void page_breadcrumbs(struct page *page, struct request *request, const char *href, const char *label,
+                      const char *href2, const char *label2);
+
+/* The worker's catalogue, or NULL after sending a 503 page. */
+const struct catalogue *page_catalogue(struct request *request);
+
+/* Request-lifetime copy of markup built in b (which is freed): for %R. */
+const char *page_markup(struct request *request, struct buf *b);
+
+/* Markdown rendered by cmark in safe mode: no raw HTML, no javascript: links. */
+void page_markdown(struct buf *b, const char *md, bool small);
+
+/* A one-button form posting to action; hidden is extra text for screen readers (may be NULL). */
+void page_post_button(struct buf *b, struct request *request, const char *action, const char *text, const char *hidden,
+                      const char *variant);
+
+/* A GOV.UK tag of a colour ("green", "grey"...), as markup for %R. */
+const char *page_tag(struct request *request, const char *colour, const char *text);
+
+/* Plain text escaped, as markup for %R. */
+const char *page_text_markup(struct request *request, const char *text);
+
+/* A time as people in England read it: "23 November 2026 at 11:50am", or "" for 0. */
+const char *page_uk_moment(struct request *request, int64_t seconds);
+
+/* "2027-09-01" as "1 September 2027"; anything else as it is. */
+const char *page_iso_date(struct request *request, const char *date);
+
+/* A module's title, or its code when the catalogue has no such module. */
+const char *page_module_title(const struct catalogue *c, const char *code);
+
+/* The title of a qualification or module studied alone. */
+const char *page_target_title(const struct catalogue *c, enum study_kind kind, const char *code);
+
+/* The page for a store failure: 404 for a missing record, else 503. */
+void page_store_failed(struct request *request, enum store_status status);
+
+#endif

@@ -1,0 +1,53 @@
+/*
+ * Text facts the rules share: words present, characters counted as people count them,
+ * thousands separators, name tables.
+ */
+#include "../test_support.h"
+
+#include "lib/text.h"
+
+static void words_and_characters(void **state)
+{
+    (void)state;
+    assert_false(text_has_words(NULL));
+    assert_false(text_has_words(" \t\r\n"));
+    assert_true(text_has_words("  a "));
+    assert_int_equal(text_characters(NULL), 0);
+    assert_int_equal(text_characters("Siân"), 4);
+    assert_int_equal(text_characters("Ō😀"), 2);
+}
+
+static void thousands(void **state)
+{
+    (void)state;
+    char out[32];
+    text_thousands(0, out);
+    assert_string_equal(out, "0");
+    text_thousands(999, out);
+    assert_string_equal(out, "999");
+    text_thousands(50009, out);
+    assert_string_equal(out, "50,009");
+    text_thousands(1234567, out);
+    assert_string_equal(out, "1,234,567");
+}
+
+static void names(void **state)
+{
+    (void)state;
+    static const struct text_name table[] = {{"pass", "Pass"}, {"refer", "Referred"}};
+    int index = -1;
+    assert_true(text_name_find(table, 2, "refer", &index));
+    assert_int_equal(index, 1);
+    assert_false(text_name_find(table, 2, "Refer", &index));
+    assert_false(text_name_find(table, 2, NULL, &index));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(words_and_characters),
+        cmocka_unit_test(thousands),
+        cmocka_unit_test(names),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
