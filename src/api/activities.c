@@ -8,7 +8,7 @@
 
 #include "app/coaching.h"
 #include "http/reply.h"
-#include "http/worker.h"
+#include "http/site.h"
 #include "lib/markdown.h"
 
 #include <stdlib.h>
@@ -204,8 +204,7 @@ void api_activity_verify(struct request *request)
                                  : COACHING_NOT_FOUND;
     struct activity a;
     if (r == COACHING_OK)
-        r = store_activity_get(request->worker->store, enrolment_id, activity_id, request_arena(request), &a) ==
-                    STORE_OK
+        r = store_activity_get(request->store, enrolment_id, activity_id, request_arena(request), &a) == STORE_OK
                 ? COACHING_OK
                 : COACHING_ERROR;
     if (r == COACHING_OK)

@@ -10,7 +10,7 @@
 
 const struct catalogue *api_catalogue(struct request *request)
 {
-    const struct catalogue *catalogue = worker_catalogue(request->worker);
+    const struct catalogue *catalogue = request_catalogue(request);
     if (catalogue == NULL)
         reply_error(request, 503, "unavailable", "The catalogue cannot be read right now. Try again shortly.");
     return catalogue;
@@ -57,18 +57,18 @@ enum { API_MAX_BODY = 1024 * 1024 };
 
 json_t *api_read_object(struct request *request)
 {
-    h2o_req_t *req = request->req;
     struct str type = request_header(request, H2O_TOKEN_CONTENT_TYPE);
+    struct str entity = request_body(request);
     if (!str_starts_with(type, STR_LIT("application/json"))) {
         reply_error(request, 415, "unsupported_media_type", "Send the body as application/json.");
         return NULL;
     }
-    if (req->entity.len > API_MAX_BODY) {
+    if (entity.len > API_MAX_BODY) {
         reply_error(request, 413, "too_large", "The body must be 1 MiB or smaller.");
         return NULL;
     }
     json_error_t err;
-    json_t *body = json_loadb(req->entity.base ? req->entity.base : "", req->entity.len, 0, &err);
+    json_t *body = json_loadb(entity.ptr, entity.len, 0, &err);
     if (body == NULL) {
         reply_error(request, 400, "bad_json", "The body is not valid JSON: %s (line %d, column %d).", err.text,
                     err.line, err.column);
@@ -95,7 +95,7 @@ struct actor api_actor(struct request *request)
 struct accounts_env api_env(struct request *request, struct actor *actor)
 {
     *actor = api_actor(request);
-    return (struct accounts_env){request->worker->store, actor, request->worker->settings->base_url, api_now()};
+    return (struct accounts_env){request->store, actor, request->settings->base_url, api_now()};
 }
 
 int64_t api_now(void)

@@ -6,7 +6,7 @@
 
 #include "app/applications.h"
 #include "http/reply.h"
-#include "http/worker.h"
+#include "http/site.h"
 
 #include <string.h>
 
@@ -59,9 +59,9 @@ static void reply_application(struct request *request, int status, int64_t id)
     struct application a;
     struct history_event *history;
     size_t count;
-    enum store_status s = store_application_get(request->worker->store, id, arena, &a);
+    enum store_status s = store_application_get(request->store, id, arena, &a);
     if (s == STORE_OK)
-        s = store_application_history(request->worker->store, id, arena, &history, &count);
+        s = store_application_history(request->store, id, arena, &history, &count);
     if (s != STORE_OK) {
         api_reply_store_status(request, s, "application");
         return;
@@ -88,8 +88,8 @@ void api_applications_list(struct request *request)
     }
     struct application *list;
     size_t count, total;
-    enum store_status s = store_application_list(request->worker->store, request->caller, &filter,
-                                                 request_arena(request), &list, &count, &total);
+    enum store_status s =
+        store_application_list(request->store, request->caller, &filter, request_arena(request), &list, &count, &total);
     if (s != STORE_OK) {
         api_reply_store_status(request, s, "application");
         return;
@@ -178,7 +178,7 @@ static void save(struct request *request, struct application *a, json_t *body, i
         goto out; /* replied 503 */
     if (errors.count == 0) {
         struct actor actor = api_actor(request);
-        struct accounts_env env = {request->worker->store, &actor, request->worker->settings->base_url, api_now()};
+        struct accounts_env env = {request->store, &actor, request->settings->base_url, api_now()};
         enum store_status s = applications_save_draft(&env, catalogue, a, &errors);
         if (s == STORE_OK) {
             reply_application(request, success, a->id);
@@ -241,7 +241,7 @@ void api_application_update(struct request *request)
         return;
     struct application a;
     int64_t id = api_param_id(request, 0);
-    enum store_status s = store_application_get(request->worker->store, id, request_arena(request), &a);
+    enum store_status s = store_application_get(request->store, id, request_arena(request), &a);
     if (s != STORE_OK)
         api_reply_store_status(request, s, "application");
     else if (a.participant_id != request->caller->user_id && !caller_has(request->caller, ROLE_ADMIN))
@@ -263,7 +263,7 @@ void api_application_step(struct request *request)
     }
     /* The body is optional: {"reason": "...", "cohort_id": N}. */
     json_t *body = NULL;
-    if (request->req->entity.len > 0 && (body = api_read_object(request)) == NULL)
+    if (request_body(request).len > 0 && (body = api_read_object(request)) == NULL)
         return;
     struct errors errors = ERRORS_INIT;
     const char *reason = NULL;
@@ -278,7 +278,7 @@ void api_application_step(struct request *request)
     if (catalogue == NULL)
         goto out;
     struct actor actor = api_actor(request);
-    struct accounts_env env = {request->worker->store, &actor, request->worker->settings->base_url, api_now()};
+    struct accounts_env env = {request->store, &actor, request->settings->base_url, api_now()};
     bool refused;
     int64_t id = api_param_id(request, 0);
     enum store_status s =

@@ -11,7 +11,7 @@
 #include "app/assessment.h"
 #include "http/reply.h"
 #include "lib/date.h"
-#include "http/worker.h"
+#include "http/site.h"
 #include "lib/markdown.h"
 
 #include <stdio.h>
@@ -229,8 +229,8 @@ void api_assessment_tasks_list(struct request *request)
     const char *target = form_get(request_query(request), "target");
     struct assessment_task *tasks;
     size_t count;
-    enum store_status s = store_task_list(request->worker->store, target && *target ? target : NULL,
-                                          request_arena(request), &tasks, &count);
+    enum store_status s =
+        store_task_list(request->store, target && *target ? target : NULL, request_arena(request), &tasks, &count);
     if (s != STORE_OK) {
         api_reply_store_status(request, s, "assessment task");
         return;
@@ -244,7 +244,7 @@ void api_assessment_tasks_list(struct request *request)
 static void reply_task(struct request *request, int status, int64_t id)
 {
     struct assessment_task t;
-    enum store_status s = store_task_get(request->worker->store, id, request_arena(request), &t);
+    enum store_status s = store_task_get(request->store, id, request_arena(request), &t);
     if (s == STORE_OK)
         reply_json(request, status, task_json(&t));
     else
@@ -438,21 +438,19 @@ static int hex_value(char c)
  * missing or is not UTF-8. */
 static const char *file_name_header(struct request *request)
 {
-    h2o_req_t *req = request->req;
-    ssize_t at = h2o_find_header_by_str(&req->headers, H2O_STRLIT("x-file-name"), -1);
-    if (at < 0)
+    struct str value = request_header_named(request, "x-file-name");
+    if (value.len == 0)
         return NULL;
-    h2o_iovec_t value = req->headers.entries[at].value;
     char *name = request_alloc(request, value.len + 1);
     size_t n = 0;
     for (size_t i = 0; i < value.len; i++) {
         int hi, lo;
-        if (value.base[i] == '%' && i + 2 < value.len && (hi = hex_value(value.base[i + 1])) >= 0 &&
-            (lo = hex_value(value.base[i + 2])) >= 0) {
+        if (value.ptr[i] == '%' && i + 2 < value.len && (hi = hex_value(value.ptr[i + 1])) >= 0 &&
+            (lo = hex_value(value.ptr[i + 2])) >= 0) {
             name[n++] = (char)(hi * 16 + lo);
             i += 2;
         } else {
-            name[n++] = value.base[i];
+            name[n++] = value.ptr[i];
         }
     }
     name[n] = '\0';
@@ -468,8 +466,8 @@ static const char *file_name_header(struct request *request)
 
 void api_submission_files_add(struct request *request)
 {
-    h2o_req_t *req = request->req;
-    if (req->entity.len > SUBMISSION_FILE_MAX_BYTES) {
+    struct str entity = request_body(request);
+    if (entity.len > SUBMISSION_FILE_MAX_BYTES) {
         reply_error(request, 413, "too_large", "A file must be %d MiB or smaller.",
                     SUBMISSION_FILE_MAX_BYTES / (1024 * 1024));
         return;
@@ -483,8 +481,7 @@ void api_submission_files_add(struct request *request)
     struct accounts_env env = api_env(request, &actor);
     int64_t id = api_param_id(request, 0);
     enum assessment_result r =
-        assessment_file_add(&env, request->caller, id, &f, req->entity.base ? req->entity.base : "", req->entity.len,
-                            request_arena(request), &errors);
+        assessment_file_add(&env, request->caller, id, &f, entity.ptr, entity.len, request_arena(request), &errors);
     if (r == ASSESSMENT_OK)
         reply_json(request, 201, file_json(&f, 0));
     else
@@ -559,7 +556,7 @@ void api_submission_submit(struct request *request)
     }
     struct submission_file *files = NULL;
     size_t count = 0;
-    if (store_submission_files(request->worker->store, id, arena, &files, &count) != STORE_OK)
+    if (store_submission_files(request->store, id, arena, &files, &count) != STORE_OK)
         count = 0; /* committed already: the receipt names the files in any case */
     reply_json(request, 200,
                json_pack("{s:I, s:s, s:o, s:s}", "submission_id", (json_int_t)id, "state", "submitted", "version",
@@ -631,7 +628,7 @@ void api_submission_marks_create(struct request *request)
     if (r == ASSESSMENT_OK) {
         struct assessment_task t;
         struct submission s;
-        struct store *store = request->worker->store;
+        struct store *store = request->store;
         if (store_submission_get(store, api_param_id(request, 0), arena, &s) == STORE_OK &&
             store_task_get(store, s.task_id, arena, &t) == STORE_OK)
             reply_json(request, 201, mark_json(&m, &t));

@@ -5,7 +5,7 @@
 #include "api/api.h"
 
 #include "http/reply.h"
-#include "http/worker.h"
+#include "http/site.h"
 
 #include <time.h>
 
@@ -44,8 +44,7 @@ void api_audit_list(struct request *request)
     };
     struct audit_event *events;
     size_t count, total;
-    enum store_status s =
-        store_audit_list(request->worker->store, &filter, request_arena(request), &events, &count, &total);
+    enum store_status s = store_audit_list(request->store, &filter, request_arena(request), &events, &count, &total);
     if (s != STORE_OK) {
         api_reply_store_status(request, s, "event");
         return;

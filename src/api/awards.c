@@ -8,7 +8,7 @@
 
 #include "app/awards.h"
 #include "http/reply.h"
-#include "http/worker.h"
+#include "http/site.h"
 #include "pdf/certificate.h"
 #include "pdf/pdf.h"
 
@@ -28,15 +28,15 @@ static json_t *award_json(struct request *request, const struct catalogue *c, co
 {
     char certificate[96];
     snprintf(certificate, sizeof(certificate), "/api/v1/awards/%" PRId64 "/certificate.pdf", a->id);
-    return json_pack(
-        "{s:I, s:s, s:{s:I, s:s}, s:I, s:o, s:s, s:s, s:s, s:s, s:o, s:o}", "id", (json_int_t)a->id,
-        "certificate_number", a->certificate_number, "participant", "id", (json_int_t)a->participant_id, "name",
-        a->participant_name, "enrolment_id", (json_int_t)a->enrolment_id, "qualification",
-        qualification_json(c, a->qualification), "awarded_on", a->awarded_on, "verification_code", a->verification_code,
-        "verification_url",
-        awards_verify_url(request->worker->settings->base_url, a->verification_code, request_arena(request)),
-        "certificate_url", certificate, "awarded_by", a->awarded_by ? json_integer(a->awarded_by) : json_null(),
-        "created_at", api_time_json(a->created_at));
+    return json_pack("{s:I, s:s, s:{s:I, s:s}, s:I, s:o, s:s, s:s, s:s, s:s, s:o, s:o}", "id", (json_int_t)a->id,
+                     "certificate_number", a->certificate_number, "participant", "id", (json_int_t)a->participant_id,
+                     "name", a->participant_name, "enrolment_id", (json_int_t)a->enrolment_id, "qualification",
+                     qualification_json(c, a->qualification), "awarded_on", a->awarded_on, "verification_code",
+                     a->verification_code, "verification_url",
+                     awards_verify_url(request->settings->base_url, a->verification_code, request_arena(request)),
+                     "certificate_url", certificate, "awarded_by",
+                     a->awarded_by ? json_integer(a->awarded_by) : json_null(), "created_at",
+                     api_time_json(a->created_at));
 }
 
 /* Award check */
@@ -126,7 +126,7 @@ void api_awards_list(struct request *request)
     struct award *list;
     size_t count, total;
     enum store_status s = store_award_list(
-        request->worker->store, api_query_int(query, "participant_id", 0), (size_t)api_query_int(query, "limit", 100),
+        request->store, api_query_int(query, "participant_id", 0), (size_t)api_query_int(query, "limit", 100),
         (size_t)api_query_int(query, "offset", 0), request_arena(request), &list, &count, &total);
     if (s != STORE_OK) {
         api_reply_store_status(request, s, "award");
@@ -142,8 +142,7 @@ void api_awards_list(struct request *request)
  * otherwise replies 404, as for an award that does not exist, and returns false. */
 static bool visible_award(struct request *request, struct award *out)
 {
-    enum store_status s =
-        store_award_get(request->worker->store, api_param_id(request, 0), request_arena(request), out);
+    enum store_status s = store_award_get(request->store, api_param_id(request, 0), request_arena(request), out);
     if (s == STORE_OK && !caller_has(request->caller, ROLE_ADMIN) && out->participant_id != request->caller->user_id)
         s = STORE_NOT_FOUND;
     if (s != STORE_OK)
@@ -192,7 +191,7 @@ void api_verify(struct request *request)
     if (c == NULL)
         return;
     struct award award;
-    enum store_status s = awards_find_by_code(request->worker->store, request_strndup(request, request->params[0]),
+    enum store_status s = awards_find_by_code(request->store, request_strndup(request, request->params[0]),
                                               request_arena(request), &award);
     reply_header(request, "cache-control", "no-store");
     if (s == STORE_NOT_FOUND) {
@@ -229,7 +228,7 @@ void api_module_credits_list(struct request *request)
         return;
     struct module_credit *list;
     size_t count;
-    enum store_status s = store_module_credit_list(request->worker->store, request_arena(request), &list, &count);
+    enum store_status s = store_module_credit_list(request->store, request_arena(request), &list, &count);
     if (s != STORE_OK) {
         api_reply_store_status(request, s, "module credit");
         return;
@@ -267,8 +266,8 @@ void api_module_credits_set(struct request *request)
     }
     struct actor actor = api_actor(request);
     int64_t now = api_now();
-    enum store_status s = store_module_credit_set(request->worker->store, &actor, m->code, (int)credits,
-                                                  awarding_body ? awarding_body : "", now);
+    enum store_status s =
+        store_module_credit_set(request->store, &actor, m->code, (int)credits, awarding_body ? awarding_body : "", now);
     if (s != STORE_OK) {
         api_reply_store_status(request, s, "module credit");
         goto out;

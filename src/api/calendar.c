@@ -10,7 +10,7 @@
 
 #include "app/notify.h"
 #include "http/reply.h"
-#include "http/worker.h"
+#include "http/site.h"
 #include "lib/ical.h"
 #include "lib/secret.h"
 
@@ -119,8 +119,8 @@ void api_calendar_feed_create(struct request *request)
     struct actor actor = api_actor(request);
     int64_t now = api_now();
     char url[1024];
-    enum store_status s = notify_calendar_feed_create(request->worker->store, &actor, request->caller->user_id,
-                                                      request->worker->settings->base_url, now, url, sizeof(url));
+    enum store_status s = notify_calendar_feed_create(request->store, &actor, request->caller->user_id,
+                                                      request->settings->base_url, now, url, sizeof(url));
     if (s != STORE_OK) {
         api_reply_store_status(request, s, "person");
         return;
@@ -135,7 +135,7 @@ void api_calendar_feed_create(struct request *request)
 void api_calendar_feed_get(struct request *request)
 {
     int64_t created_at = 0;
-    enum store_status s = store_calendar_feed_get(request->worker->store, request->caller->user_id, &created_at);
+    enum store_status s = store_calendar_feed_get(request->store, request->caller->user_id, &created_at);
     if (s != STORE_OK && s != STORE_NOT_FOUND) {
         api_reply_store_status(request, s, "calendar feed");
         return;
@@ -148,8 +148,7 @@ void api_calendar_feed_get(struct request *request)
 void api_calendar_feed_revoke(struct request *request)
 {
     struct actor actor = api_actor(request);
-    enum store_status s =
-        store_calendar_feed_revoke(request->worker->store, &actor, request->caller->user_id, api_now());
+    enum store_status s = store_calendar_feed_revoke(request->store, &actor, request->caller->user_id, api_now());
     if (s != STORE_OK)
         api_reply_store_status(request, s, "live calendar feed");
     else
@@ -173,7 +172,7 @@ static bool feed_token(const struct request *request, char token[SECRET_TOKEN_TE
 
 void calendar_feed_serve(struct request *request)
 {
-    struct store *store = request->worker->store;
+    struct store *store = request->store;
     char token[SECRET_TOKEN_TEXT];
     unsigned char hash[SECRET_HASH_BYTES];
     int64_t user_id = 0;
@@ -223,7 +222,7 @@ void api_event_ics(struct request *request)
     int64_t id = api_param_id(request, 0);
     struct arena *arena = request_arena(request);
     struct calendar_entry entry;
-    enum store_status s = store_calendar_entry_get(request->worker->store, CALENDAR_EVENT, id, arena, &entry);
+    enum store_status s = store_calendar_entry_get(request->store, CALENDAR_EVENT, id, arena, &entry);
     if (s != STORE_OK) {
         api_reply_store_status(request, s, "event");
         return;

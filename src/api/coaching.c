@@ -10,7 +10,7 @@
 #include "app/coaching.h"
 #include "http/reply.h"
 #include "lib/date.h"
-#include "http/worker.h"
+#include "http/site.h"
 #include "lib/markdown.h"
 
 #include <stdio.h>
@@ -129,7 +129,7 @@ static json_t *action_json(const struct coaching_action *a)
 /* Replies with a session, its notes as the caller may read them and its actions. */
 static void reply_session(struct request *request, int status, int64_t id)
 {
-    struct store *store = request->worker->store;
+    struct store *store = request->store;
     struct arena *arena = request_arena(request);
     struct coaching_session s;
     struct coaching_note *notes = NULL;
@@ -167,8 +167,7 @@ void api_coaching_sessions_list(struct request *request)
     };
     struct coaching_session *list;
     size_t count;
-    enum store_status s =
-        store_coaching_session_list(request->worker->store, &filter, request_arena(request), &list, &count);
+    enum store_status s = store_coaching_session_list(request->store, &filter, request_arena(request), &list, &count);
     if (s != STORE_OK) {
         api_reply_store_status(request, s, "coaching session");
         return;
@@ -337,7 +336,7 @@ static void set_done(struct request *request, bool done)
     struct coaching_action *actions;
     size_t count;
     if (r == COACHING_OK &&
-        store_coaching_actions(request->worker->store, id, request_arena(request), &actions, &count) == STORE_OK) {
+        store_coaching_actions(request->store, id, request_arena(request), &actions, &count) == STORE_OK) {
         for (size_t i = 0; i < count; i++)
             if (actions[i].id == action_id) {
                 reply_json(request, 200, action_json(&actions[i]));

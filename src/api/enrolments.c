@@ -7,7 +7,7 @@
 
 #include "app/applications.h"
 #include "http/reply.h"
-#include "http/worker.h"
+#include "http/site.h"
 #include "lib/csv_write.h"
 #include "lib/date.h"
 
@@ -46,9 +46,9 @@ static void reply_enrolment(struct request *request, int status, int64_t id)
     struct enrolment e;
     struct history_event *history;
     size_t count;
-    enum store_status s = store_enrolment_get(request->worker->store, id, arena, &e);
+    enum store_status s = store_enrolment_get(request->store, id, arena, &e);
     if (s == STORE_OK)
-        s = store_enrolment_history(request->worker->store, id, arena, &history, &count);
+        s = store_enrolment_history(request->store, id, arena, &history, &count);
     if (s != STORE_OK) {
         api_reply_store_status(request, s, "enrolment");
         return;
@@ -64,7 +64,7 @@ void api_enrolments_list(struct request *request)
     struct enrolment *list;
     size_t count, total;
     enum store_status s =
-        store_enrolment_list(request->worker->store, request->caller, (size_t)api_query_int(query, "limit", 100),
+        store_enrolment_list(request->store, request->caller, (size_t)api_query_int(query, "limit", 100),
                              (size_t)api_query_int(query, "offset", 0), request_arena(request), &list, &count, &total);
     if (s != STORE_OK) {
         api_reply_store_status(request, s, "enrolment");
@@ -92,7 +92,7 @@ void api_enrolment_step(struct request *request)
         return;
     }
     json_t *body = NULL;
-    if (request->req->entity.len > 0 && (body = api_read_object(request)) == NULL)
+    if (request_body(request).len > 0 && (body = api_read_object(request)) == NULL)
         return;
     struct errors errors = ERRORS_INIT;
     const char *reason = body ? json_string_value(json_object_get(body, "reason")) : NULL;
@@ -100,7 +100,7 @@ void api_enrolment_step(struct request *request)
     json_t *cohort = body ? json_object_get(body, "cohort_id") : NULL;
     int64_t cohort_id = json_is_integer(cohort) && json_integer_value(cohort) > 0 ? json_integer_value(cohort) : 0;
     struct actor actor = api_actor(request);
-    struct accounts_env env = {request->worker->store, &actor, request->worker->settings->base_url, api_now()};
+    struct accounts_env env = {request->store, &actor, request->settings->base_url, api_now()};
     int64_t id = api_param_id(request, 0);
     enum store_status s = enrolments_step(&env, id, step, reason, expected_return, cohort_id, &errors);
     if (s == STORE_OK)
@@ -131,7 +131,7 @@ void api_participant_pathway(struct request *request)
     if (c == NULL)
         return;
     struct actor actor = api_actor(request);
-    struct accounts_env env = {request->worker->store, &actor, request->worker->settings->base_url, api_now()};
+    struct accounts_env env = {request->store, &actor, request->settings->base_url, api_now()};
     struct participant_pathway p;
     int64_t id = api_param_id(request, 0);
     enum store_status s = pathways_for(&env, c, id, request_arena(request), &p);
@@ -200,7 +200,7 @@ void api_participant_completion(struct request *request)
     }
     struct actor actor = api_actor(request);
     enum store_status s =
-        store_completion_record(request->worker->store, &actor, api_param_id(request, 0), m->code, on,
+        store_completion_record(request->store, &actor, api_param_id(request, 0), m->code, on,
                                 json_is_integer(enrolment) ? json_integer_value(enrolment) : 0, note, api_now());
     if (s == STORE_CONFLICT)
         reply_error(request, 409, "conflict", "%s is already recorded as completed.", m->title);
@@ -228,7 +228,7 @@ void api_cohorts_list(struct request *request)
 {
     struct cohort *list;
     size_t count;
-    enum store_status s = store_cohort_list(request->worker->store, form_get(request_query(request), "target"),
+    enum store_status s = store_cohort_list(request->store, form_get(request_query(request), "target"),
                                             request_arena(request), &list, &count);
     if (s != STORE_OK) {
         api_reply_store_status(request, s, "cohort");
@@ -282,7 +282,7 @@ void api_cohorts_create(struct request *request)
         goto out;
     }
     struct actor actor = api_actor(request);
-    enum store_status s = store_cohort_create(request->worker->store, &actor, &c, api_now());
+    enum store_status s = store_cohort_create(request->store, &actor, &c, api_now());
     if (s == STORE_CONFLICT) {
         errors_add(&errors, "code", "A cohort with this code already exists, or the delivery partner does not");
         api_reply_invalid(request, &errors);
@@ -290,7 +290,7 @@ void api_cohorts_create(struct request *request)
         api_reply_store_status(request, s, "cohort");
     } else {
         struct cohort created;
-        if (store_cohort_get(request->worker->store, c.id, request_arena(request), &created) == STORE_OK)
+        if (store_cohort_get(request->store, c.id, request_arena(request), &created) == STORE_OK)
             reply_json(request, 201, cohort_json(&created));
         else
             api_reply_store_status(request, STORE_ERROR, "cohort");
@@ -307,7 +307,7 @@ void api_fees_list(struct request *request)
         return;
     struct fee *fees;
     size_t count;
-    if (store_fee_list(request->worker->store, request_arena(request), &fees, &count) != STORE_OK) {
+    if (store_fee_list(request->store, request_arena(request), &fees, &count) != STORE_OK) {
         api_reply_store_status(request, STORE_ERROR, "fee");
         return;
     }
@@ -361,7 +361,7 @@ void api_fees_set(struct request *request)
         goto out;
     }
     struct actor actor = api_actor(request);
-    enum store_status s = store_fee_set(request->worker->store, &actor, kind, canonical,
+    enum store_status s = store_fee_set(request->store, &actor, kind, canonical,
                                         json_is_null(amount) ? -1 : json_integer_value(amount), api_now());
     if (s != STORE_OK)
         api_reply_store_status(request, s, "fee");
@@ -393,7 +393,7 @@ void api_report_funding(struct request *request)
 {
     struct funding_row *rows;
     size_t count;
-    if (store_report_funding(request->worker->store, request_arena(request), &rows, &count) != STORE_OK) {
+    if (store_report_funding(request->store, request_arena(request), &rows, &count) != STORE_OK) {
         api_reply_store_status(request, STORE_ERROR, "report");
         return;
     }
@@ -435,8 +435,8 @@ void api_export_applications(struct request *request)
                        "scholarship_eligibility,state,decision_reason,updated_at\r\n");
     /* Page through everything, so an export is never cut at the list limit. */
     do {
-        if (store_application_list(request->worker->store, request->caller, &filter, request_arena(request), &list,
-                                   &count, &total) != STORE_OK) {
+        if (store_application_list(request->store, request->caller, &filter, request_arena(request), &list, &count,
+                                   &total) != STORE_OK) {
             buf_free(&b);
             api_reply_store_status(request, STORE_ERROR, "application");
             return;
@@ -480,8 +480,8 @@ void api_export_enrolments(struct request *request)
     buf_append_str(&b, "id,participant,kind,target,electives,cohort,school,delivery_model,funding_route,"
                        "scholarship_eligibility,state,reason,expected_return\r\n");
     do {
-        if (store_enrolment_list(request->worker->store, request->caller, 500, offset, request_arena(request), &list,
-                                 &count, &total) != STORE_OK) {
+        if (store_enrolment_list(request->store, request->caller, 500, offset, request_arena(request), &list, &count,
+                                 &total) != STORE_OK) {
             buf_free(&b);
             api_reply_store_status(request, STORE_ERROR, "enrolment");
             return;

@@ -10,7 +10,7 @@
 #include "app/delivery.h"
 #include "http/reply.h"
 #include "lib/date.h"
-#include "http/worker.h"
+#include "http/site.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -122,7 +122,7 @@ static json_t *event_json(const struct event *e)
 static void reply_event(struct request *request, int status, int64_t id)
 {
     struct event e;
-    enum store_status s = store_event_get(request->worker->store, id, request_arena(request), &e);
+    enum store_status s = store_event_get(request->store, id, request_arena(request), &e);
     if (s != STORE_OK)
         api_reply_store_status(request, s, "event");
     else
@@ -207,8 +207,7 @@ void api_cohort_staff_add(struct request *request)
     }
     struct cohort_staff *staff;
     size_t count;
-    if (store_cohort_staff_list(request->worker->store, cohort_id, request_arena(request), &staff, &count) !=
-        STORE_OK) {
+    if (store_cohort_staff_list(request->store, cohort_id, request_arena(request), &staff, &count) != STORE_OK) {
         api_reply_store_status(request, STORE_ERROR, "cohort");
         goto out;
     }
@@ -286,8 +285,7 @@ void api_events_list(struct request *request)
     if (filter.cohort_id > 0) {
         /* Asking for one cohort's events is asking to see that cohort. */
         struct relation relation;
-        if (store_relation(request->worker->store, request->caller, RESOURCE_COHORT, filter.cohort_id, &relation) !=
-            STORE_OK) {
+        if (store_relation(request->store, request->caller, RESOURCE_COHORT, filter.cohort_id, &relation) != STORE_OK) {
             api_reply_store_status(request, STORE_ERROR, "cohort");
             return;
         }
@@ -299,7 +297,7 @@ void api_events_list(struct request *request)
     struct event *list;
     size_t count;
     enum store_status s =
-        store_event_list(request->worker->store, request->caller, &filter, request_arena(request), &list, &count);
+        store_event_list(request->store, request->caller, &filter, request_arena(request), &list, &count);
     if (s != STORE_OK) {
         api_reply_store_status(request, s, "event");
         return;
@@ -355,7 +353,7 @@ void api_event_update(struct request *request)
         goto out;
     struct event before;
     enum store_status found =
-        store_event_get(request->worker->store, api_param_id(request, 0), request_arena(request), &before);
+        store_event_get(request->store, api_param_id(request, 0), request_arena(request), &before);
     if (found != STORE_OK) {
         api_reply_store_status(request, found, "event");
         goto out;
@@ -412,9 +410,9 @@ void api_event_bookings_list(struct request *request)
     struct event e;
     struct booking *list;
     size_t count;
-    enum store_status s = store_event_get(request->worker->store, id, arena, &e);
+    enum store_status s = store_event_get(request->store, id, arena, &e);
     if (s == STORE_OK)
-        s = store_booking_list(request->worker->store, id, arena, &list, &count);
+        s = store_booking_list(request->store, id, arena, &list, &count);
     if (s != STORE_OK) {
         api_reply_store_status(request, s, "event");
         return;
@@ -430,7 +428,7 @@ void api_event_bookings_list(struct request *request)
 void api_event_bookings_create(struct request *request)
 {
     json_t *body = NULL;
-    if (request->req->entity.len > 0 && (body = api_read_object(request)) == NULL)
+    if (request_body(request).len > 0 && (body = api_read_object(request)) == NULL)
         return;
     struct errors errors = ERRORS_INIT;
     int64_t user_id = 0;
@@ -450,7 +448,7 @@ void api_event_bookings_create(struct request *request)
     }
     struct booking *list;
     size_t count;
-    if (store_booking_list(request->worker->store, event_id, request_arena(request), &list, &count) == STORE_OK)
+    if (store_booking_list(request->store, event_id, request_arena(request), &list, &count) == STORE_OK)
         for (size_t i = 0; i < count; i++)
             if (list[i].id == booking_id) {
                 reply_json(request, 201, booking_json(&list[i]));
@@ -484,9 +482,9 @@ static void reply_register(struct request *request, int64_t id)
     struct event e;
     struct attendance_line *lines;
     size_t count;
-    enum store_status s = store_event_get(request->worker->store, id, arena, &e);
+    enum store_status s = store_event_get(request->store, id, arena, &e);
     if (s == STORE_OK)
-        s = store_attendance_register(request->worker->store, id, arena, &lines, &count);
+        s = store_attendance_register(request->store, id, arena, &lines, &count);
     if (s != STORE_OK) {
         api_reply_store_status(request, s, "event");
         return;

@@ -4,12 +4,12 @@
 #include "api/api.h"
 
 #include "http/reply.h"
-#include "http/worker.h"
+#include "http/site.h"
 
 void api_health(struct request *request)
 {
     int64_t revision;
-    if (store_catalogue_revision(request->worker->store, &revision) != STORE_OK) {
+    if (store_catalogue_revision(request->store, &revision) != STORE_OK) {
         reply_error(request, 503, "unavailable", "The database cannot be reached.");
         return;
     }

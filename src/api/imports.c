@@ -7,7 +7,7 @@
 
 #include "app/imports.h"
 #include "http/reply.h"
-#include "http/worker.h"
+#include "http/site.h"
 
 #include <string.h>
 
@@ -18,15 +18,14 @@ static void run(struct request *request, enum import_kind kind)
         reply_error(request, 415, "unsupported_media_type", "Send the file as text/csv.");
         return;
     }
-    h2o_req_t *req = request->req;
     bool dry_run = false;
     const char *dry = form_get(request_query(request), "dry_run");
     if (dry != NULL)
         dry_run = strcmp(dry, "true") == 0 || strcmp(dry, "1") == 0;
     struct actor actor = api_actor(request);
-    struct accounts_env env = {request->worker->store, &actor, request->worker->settings->base_url, api_now()};
+    struct accounts_env env = {request->store, &actor, request->settings->base_url, api_now()};
     struct import_report report;
-    imports_run(&env, kind, req->entity.base ? req->entity.base : "", req->entity.len, dry_run, request_arena(request),
+    imports_run(&env, kind, request_body(request).ptr, request_body(request).len, dry_run, request_arena(request),
                 &report);
     if (report.status == STORE_ERROR) {
         api_reply_store_status(request, STORE_ERROR, "import");

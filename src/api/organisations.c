@@ -4,14 +4,15 @@
 #include "api/api.h"
 
 #include "http/reply.h"
-#include "http/worker.h"
+#include "http/site.h"
+#include "lib/buf.h"
 
 #include <string.h>
 
 static void reply_organisation(struct request *request, int status, int64_t id)
 {
     struct organisation o;
-    enum store_status s = store_organisation_get(request->worker->store, id, request_arena(request), &o);
+    enum store_status s = store_organisation_get(request->store, id, request_arena(request), &o);
     if (s != STORE_OK)
         api_reply_store_status(request, s, "organisation");
     else
@@ -33,8 +34,8 @@ void api_organisations_list(struct request *request)
     }
     struct organisation *list;
     size_t count;
-    enum store_status s = store_organisation_list(request->worker->store, kind, form_get(query, "q"),
-                                                  request_arena(request), &list, &count);
+    enum store_status s =
+        store_organisation_list(request->store, kind, form_get(query, "q"), request_arena(request), &list, &count);
     if (s != STORE_OK) {
         api_reply_store_status(request, s, "organisation");
         return;
@@ -116,7 +117,7 @@ void api_organisations_create(struct request *request)
         errors_add(&errors, "kind", "Kind must be provider, delivery_partner, trust or school");
     if (errors.count == 0 && read_organisation(request, body, &o, &errors)) {
         struct actor actor = api_actor(request);
-        enum store_status s = store_organisation_create(request->worker->store, &actor, &o, api_now());
+        enum store_status s = store_organisation_create(request->store, &actor, &o, api_now());
         if (s == STORE_CONFLICT)
             errors_add(&errors, "urn", "A school with this URN already exists");
         else if (s != STORE_OK)
@@ -144,8 +145,7 @@ void api_organisation_update(struct request *request)
         return;
     struct errors errors = ERRORS_INIT;
     struct organisation o;
-    enum store_status s =
-        store_organisation_get(request->worker->store, api_param_id(request, 0), request_arena(request), &o);
+    enum store_status s = store_organisation_get(request->store, api_param_id(request, 0), request_arena(request), &o);
     if (s != STORE_OK) {
         api_reply_store_status(request, s, "organisation");
         goto out;
@@ -154,7 +154,7 @@ void api_organisation_update(struct request *request)
         errors_add(&errors, "kind", "The kind of an organisation cannot change");
     if (errors.count == 0 && read_organisation(request, body, &o, &errors)) {
         struct actor actor = api_actor(request);
-        s = store_organisation_update(request->worker->store, &actor, &o, api_now());
+        s = store_organisation_update(request->store, &actor, &o, api_now());
         if (s == STORE_CONFLICT)
             errors_add(&errors, "urn", "A school with this URN already exists");
         else if (s != STORE_OK)

@@ -5,20 +5,20 @@
 
 #include "app/accounts.h"
 #include "http/reply.h"
-#include "http/worker.h"
+#include "http/site.h"
 
 #include <string.h>
 
 static struct accounts_env env_for(struct request *request, const struct actor *actor)
 {
-    return (struct accounts_env){request->worker->store, actor, request->worker->settings->base_url, api_now()};
+    return (struct accounts_env){request->store, actor, request->settings->base_url, api_now()};
 }
 
 /* Replies with the person as they are now (status 200 or 201). */
 static void reply_user(struct request *request, int status, int64_t id)
 {
     struct user user;
-    enum store_status s = store_user_get(request->worker->store, id, request_arena(request), &user);
+    enum store_status s = store_user_get(request->store, id, request_arena(request), &user);
     if (s != STORE_OK) {
         api_reply_store_status(request, s, "person");
         return;
@@ -52,8 +52,8 @@ void api_users_list(struct request *request)
     }
     struct user *users;
     size_t count, total;
-    enum store_status s = store_user_list(request->worker->store, request->caller, &filter, request_arena(request),
-                                          &users, &count, &total);
+    enum store_status s =
+        store_user_list(request->store, request->caller, &filter, request_arena(request), &users, &count, &total);
     if (s != STORE_OK) {
         api_reply_store_status(request, s, "person");
         return;
@@ -132,7 +132,7 @@ void api_user_update(struct request *request)
     if (body == NULL)
         return;
     int64_t id = api_param_id(request, 0);
-    struct store *store = request->worker->store;
+    struct store *store = request->store;
     struct user current;
     enum store_status s = store_user_get(store, id, request_arena(request), &current);
     struct errors errors = ERRORS_INIT;
@@ -221,7 +221,7 @@ void api_user_roles_remove(struct request *request)
     if (id == request->caller->user_id) {
         /* An administrator removing their own last admin role could lock everyone out. */
         struct user me;
-        if (store_user_get(request->worker->store, id, request_arena(request), &me) == STORE_OK)
+        if (store_user_get(request->store, id, request_arena(request), &me) == STORE_OK)
             for (size_t i = 0; i < me.role_count; i++)
                 if (me.roles[i].id == grant_id && me.roles[i].role == ROLE_ADMIN) {
                     reply_error(request, 409, "conflict", "You cannot remove your own administrator role.");
@@ -229,7 +229,7 @@ void api_user_roles_remove(struct request *request)
                 }
     }
     struct actor actor = api_actor(request);
-    enum store_status s = store_role_revoke(request->worker->store, &actor, id, grant_id, api_now());
+    enum store_status s = store_role_revoke(request->store, &actor, id, grant_id, api_now());
     if (s != STORE_OK)
         api_reply_store_status(request, s, "role");
     else
@@ -240,7 +240,7 @@ void api_user_invitation(struct request *request)
 {
     int64_t id = api_param_id(request, 0);
     struct user user;
-    enum store_status s = store_user_get(request->worker->store, id, request_arena(request), &user);
+    enum store_status s = store_user_get(request->store, id, request_arena(request), &user);
     if (s == STORE_OK && !user.active) {
         reply_error(request, 409, "conflict", "This account is deactivated; reactivate it first.");
         return;
@@ -267,7 +267,7 @@ void api_user_assignments(struct request *request)
     struct assignment *list;
     size_t count;
     enum store_status s =
-        store_assignment_list(request->worker->store, api_param_id(request, 0), request_arena(request), &list, &count);
+        store_assignment_list(request->store, api_param_id(request, 0), request_arena(request), &list, &count);
     if (s != STORE_OK) {
         api_reply_store_status(request, s, "assignment");
         return;
@@ -318,7 +318,7 @@ out:
 void api_assignments_delete(struct request *request)
 {
     struct actor actor = api_actor(request);
-    enum store_status s = store_assignment_delete(request->worker->store, &actor, api_param_id(request, 0), api_now());
+    enum store_status s = store_assignment_delete(request->store, &actor, api_param_id(request, 0), api_now());
     if (s != STORE_OK)
         api_reply_store_status(request, s, "assignment");
     else

@@ -6,7 +6,7 @@
 
 #include "app/delivery.h"
 #include "http/reply.h"
-#include "http/worker.h"
+#include "http/site.h"
 
 #include <string.h>
 
@@ -23,7 +23,7 @@ json_t *api_venue_json(const struct venue *v)
 static void reply_venue(struct request *request, int status, int64_t id)
 {
     struct venue v;
-    enum store_status s = store_venue_get(request->worker->store, id, request_arena(request), &v);
+    enum store_status s = store_venue_get(request->store, id, request_arena(request), &v);
     if (s != STORE_OK)
         api_reply_store_status(request, s, "venue");
     else
@@ -35,7 +35,7 @@ void api_venues_list(struct request *request)
     struct venue *list;
     size_t count;
     int64_t partner = api_query_int(request_query(request), "partner_id", 0);
-    enum store_status s = store_venue_list(request->worker->store, partner, request_arena(request), &list, &count);
+    enum store_status s = store_venue_list(request->store, partner, request_arena(request), &list, &count);
     if (s != STORE_OK) {
         api_reply_store_status(request, s, "venue");
         return;
@@ -75,7 +75,7 @@ static void save_venue(struct request *request, struct venue *v, json_t *body)
         return;
     }
     struct actor actor = api_actor(request);
-    struct accounts_env env = {request->worker->store, &actor, request->worker->settings->base_url, api_now()};
+    struct accounts_env env = {request->store, &actor, request->settings->base_url, api_now()};
     enum delivery_status s = venues_save(&env, request->caller, v, request_arena(request), &errors);
     const char *first = errors.count > 0 ? errors.items[0].message : "";
     switch (s) {
@@ -110,7 +110,7 @@ void api_venue_update(struct request *request)
     if (body == NULL)
         return;
     struct venue v;
-    enum store_status s = store_venue_get(request->worker->store, api_param_id(request, 0), request_arena(request), &v);
+    enum store_status s = store_venue_get(request->store, api_param_id(request, 0), request_arena(request), &v);
     if (s != STORE_OK)
         api_reply_store_status(request, s, "venue");
     else
@@ -144,9 +144,9 @@ void api_delivery_partners_list(struct request *request)
     struct venue *venues;
     size_t partner_count, venue_count;
     enum store_status s =
-        store_organisation_list(request->worker->store, ORG_DELIVERY_PARTNER, NULL, arena, &partners, &partner_count);
+        store_organisation_list(request->store, ORG_DELIVERY_PARTNER, NULL, arena, &partners, &partner_count);
     if (s == STORE_OK)
-        s = store_venue_list(request->worker->store, 0, arena, &venues, &venue_count);
+        s = store_venue_list(request->store, 0, arena, &venues, &venue_count);
     if (s != STORE_OK) {
         api_reply_store_status(request, s, "delivery partner");
         return;

@@ -31,7 +31,7 @@ static const char *cookie_value(struct request *request, const char *name)
 
 static void set_cookie(struct request *request, const char *name, const char *value, int64_t max_age)
 {
-    const struct site_settings *settings = request->worker->settings;
+    const struct site_settings *settings = request->settings;
     char *header = request_alloc(request, 256);
     snprintf(header, 256, "%s=%s; Path=/; Max-Age=%lld; HttpOnly; SameSite=Lax%s", name, value, (long long)max_age,
              settings->secure_cookies ? "; Secure" : "");
@@ -101,7 +101,7 @@ const char *auth_csrf_token(struct request *request)
     char message[SECRET_TOKEN_TEXT + 8];
     snprintf(message, sizeof(message), "csrf:%s", binding);
     char *token = request_alloc(request, SECRET_TOKEN_TEXT);
-    secret_mac(request->worker->secret, message, token);
+    secret_mac(request->settings->secret, message, token);
     return token;
 }
 
@@ -147,7 +147,7 @@ bool auth_sign_in(struct request *request, int64_t user_id)
 void auth_sign_out(struct request *request)
 {
     if (request->session_id != 0)
-        store_session_revoke(request->worker->store, request->session_id, now_seconds());
+        store_session_revoke(request->store, request->session_id, now_seconds());
     set_cookie(request, AUTH_SESSION_COOKIE, "", 0);
     request->session_id = 0;
     request->session_token = NULL;

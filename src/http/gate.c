@@ -90,7 +90,11 @@ static int64_t resource_id(const struct request *request)
 void gate_dispatch(struct worker *worker, h2o_req_t *req)
 {
     struct request *request = h2o_mem_alloc_pool(&req->pool, sizeof(*request));
-    *request = (struct request){.req = req, .worker = worker, .started_ns = request_clock_ns()};
+    *request = (struct request){.req = req,
+                                .worker = worker,
+                                .store = worker->store,
+                                .settings = worker->settings,
+                                .started_ns = request_clock_ns()};
     struct str path = request_path(request);
     bool api = is_api_path(path);
 

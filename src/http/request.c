@@ -1,5 +1,7 @@
 #include "http/request.h"
 
+#include "http/worker.h"
+
 #include <netdb.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -34,6 +36,26 @@ struct str request_header(const struct request *request, const h2o_token_t *toke
         return (struct str){"", 0};
     h2o_iovec_t value = request->req->headers.entries[i].value;
     return (struct str){value.base, value.len};
+}
+
+struct str request_header_named(const struct request *request, const char *lowercase_name)
+{
+    ssize_t i = h2o_find_header_by_str(&request->req->headers, lowercase_name, strlen(lowercase_name), -1);
+    if (i < 0)
+        return (struct str){"", 0};
+    h2o_iovec_t value = request->req->headers.entries[i].value;
+    return (struct str){value.base, value.len};
+}
+
+struct str request_body(const struct request *request)
+{
+    const h2o_req_t *req = request->req;
+    return (struct str){req->entity.base ? req->entity.base : "", req->entity.len};
+}
+
+const struct catalogue *request_catalogue(struct request *request)
+{
+    return worker_catalogue(request->worker);
 }
 
 static void arena_dispose(void *p)

@@ -17,10 +17,15 @@
 #include <stdint.h>
 
 struct worker;
+struct store;
+struct site_settings;
+struct catalogue;
 
 struct request {
     h2o_req_t *req;
     struct worker *worker;
+    struct store *store;                  /* the database connection of the thread running the handler */
+    const struct site_settings *settings; /* the server's settings, the same for every request */
     const struct route *route;
     struct str params[ROUTE_MAX_PARAMS];
     size_t param_count;
@@ -68,5 +73,14 @@ struct str request_path(const struct request *request);
 
 /* The value of a request header, or an empty slice. */
 struct str request_header(const struct request *request, const h2o_token_t *token);
+
+/* The value of a request header that h2o has no token for ("x-file-name"), or an empty slice. */
+struct str request_header_named(const struct request *request, const char *lowercase_name);
+
+/* The request body (empty when none). */
+struct str request_body(const struct request *request);
+
+/* The current catalogue, or NULL when none can be loaded. */
+const struct catalogue *request_catalogue(struct request *request);
 
 #endif

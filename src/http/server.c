@@ -249,6 +249,11 @@ int server_run(const struct server_options *options)
         .secure_cookies = options->secure_cookies,
         .base_url = options->base_url ? options->base_url : default_base_url,
     };
+    if (store_secret(store, settings.secret) != STORE_OK) {
+        fprintf(stderr, "npq: cannot read the server secret: %s\n", store_last_error(store));
+        store_close(store);
+        return 1;
+    }
     /* Commands run beside the server (invitations, imports) make links to the same address. */
     store_setting_set(store, "base_url", settings.base_url);
     store_close(store);
@@ -287,11 +292,6 @@ int server_run(const struct server_options *options)
         workers[i].store = store_open(options->db, err, sizeof(err));
         if (workers[i].store == NULL) {
             fprintf(stderr, "npq: %s\n", err);
-            break;
-        }
-        if (store_secret(workers[i].store, workers[i].secret) != STORE_OK) {
-            fprintf(stderr, "npq: cannot read the server secret: %s\n", store_last_error(workers[i].store));
-            store_close(workers[i].store);
             break;
         }
         workers[i].settings = &settings;

@@ -8,23 +8,15 @@
 
 #include "http/access_log.h"
 #include "http/response_cache.h"
+#include "http/site.h"
 #include "store/store.h"
 
 #include <h2o.h>
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Settings every worker reads and none changes. */
-struct site_settings {
-    int64_t session_idle_seconds; /* a session unused this long ends */
-    int64_t session_max_seconds;  /* and none lasts longer than this */
-    bool secure_cookies;          /* the site is served over TLS (directly or behind a proxy) */
-    const char *base_url;         /* "https://npq.example.org": links in emails start with it */
-};
-
 struct worker {
     const struct site_settings *settings;
-    unsigned char secret[32]; /* store_secret: the key CSRF tokens are made with */
     h2o_context_t ctx;
     h2o_accept_ctx_t accept_ctx;
     h2o_socket_t *listener;

@@ -5,7 +5,7 @@
 #include "app/accounts.h"
 #include "http/auth.h"
 #include "http/reply.h"
-#include "http/worker.h"
+#include "http/site.h"
 #include "pages/forms.h"
 #include "pages/html.h"
 #include "pages/layout.h"
@@ -19,8 +19,7 @@ static struct accounts_env env_for(struct request *request, struct actor *actor)
     actor->user_id = request->caller ? request->caller->user_id : 0;
     actor->label = request->caller ? request->caller->email : "anonymous";
     actor->client = request_client(request);
-    return (struct accounts_env){request->worker->store, actor, request->worker->settings->base_url,
-                                 (int64_t)time(NULL)};
+    return (struct accounts_env){request->store, actor, request->settings->base_url, (int64_t)time(NULL)};
 }
 
 /* Only paths on this site, so a link cannot send someone elsewhere after signing in. Browsers
@@ -330,8 +329,7 @@ static void account_page(struct request *request, int status, const char *new_to
                     new_token);
     struct api_token *tokens;
     size_t count = 0;
-    if (store_token_list(request->worker->store, caller->user_id, request_arena(request), &tokens, &count) ==
-            STORE_OK &&
+    if (store_token_list(request->store, caller->user_id, request_arena(request), &tokens, &count) == STORE_OK &&
         count > 0) {
         html_printf(b, "<table class=\"govuk-table\"><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
                        "<th scope=\"col\" class=\"govuk-table__header\">Name</th>"

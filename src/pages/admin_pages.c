@@ -12,7 +12,7 @@
 #include "app/accounts.h"
 #include "app/imports.h"
 #include "http/reply.h"
-#include "http/worker.h"
+#include "http/site.h"
 #include "pages/forms.h"
 #include "pages/html.h"
 #include "pages/layout.h"
@@ -272,8 +272,7 @@ static bool add_organisations(struct request *request, enum organisation_kind ki
 {
     struct organisation *list;
     size_t count;
-    if (store_organisation_list(request->worker->store, (int)kind, NULL, request_arena(request), &list, &count) !=
-        STORE_OK)
+    if (store_organisation_list(request->store, (int)kind, NULL, request_arena(request), &list, &count) != STORE_OK)
         return false;
     for (size_t i = 0; i < count; i++) {
         const struct organisation *o = &list[i];
@@ -310,7 +309,7 @@ static int64_t role_scope(enum role role, int64_t organisation_id)
 
 static struct accounts_env env_for(struct request *request, const struct actor *actor)
 {
-    return (struct accounts_env){request->worker->store, actor, request->worker->settings->base_url, api_now()};
+    return (struct accounts_env){request->store, actor, request->settings->base_url, api_now()};
 }
 
 /* People: the list */
@@ -385,8 +384,8 @@ void page_admin_users(struct request *request)
     };
     struct user *users;
     size_t count, total;
-    if (store_user_list(request->worker->store, request->caller, &filter, request_arena(request), &users, &count,
-                        &total) != STORE_OK) {
+    if (store_user_list(request->store, request->caller, &filter, request_arena(request), &users, &count, &total) !=
+        STORE_OK) {
         page_unavailable(request);
         return;
     }
@@ -598,7 +597,7 @@ static const struct form_option *staff_options(struct request *request, const st
     struct user_filter filter = {.role = ROLE_COACH, .limit = STAFF_CHOICES_MAX};
     struct user *coaches, *mentors;
     size_t coach_count, mentor_count, total;
-    struct store *store = request->worker->store;
+    struct store *store = request->store;
     if (store_user_list(store, request->caller, &filter, request_arena(request), &coaches, &coach_count, &total) !=
         STORE_OK)
         return NULL;
@@ -625,7 +624,7 @@ static const struct form_option *staff_options(struct request *request, const st
 
 static enum store_status user_view_load(struct request *request, int64_t id, struct user_view *v)
 {
-    struct store *store = request->worker->store;
+    struct store *store = request->store;
     *v = (struct user_view){.manage = may(request, PERM_USERS_MANAGE)};
     enum store_status s = store_user_get(store, id, request_arena(request), &v->user);
     if (s == STORE_OK)
@@ -768,7 +767,7 @@ static void user_form_done(struct request *request, int64_t id, const struct err
 /* The person of the page, or false after replying 404 or 503. */
 static bool load_user(struct request *request, int64_t id, struct user *u)
 {
-    enum store_status s = store_user_get(request->worker->store, id, request_arena(request), u);
+    enum store_status s = store_user_get(request->store, id, request_arena(request), u);
     if (s != STORE_OK)
         page_store_failed(request, s);
     return s == STORE_OK;
@@ -817,7 +816,7 @@ void page_admin_user_role_revoke(struct request *request)
         errors_add(&errors, "roles", "You cannot remove your own administrator role");
     } else if (grant != NULL) {
         struct actor actor = api_actor(request);
-        s = store_role_revoke(request->worker->store, &actor, id, grant_id, api_now());
+        s = store_role_revoke(request->store, &actor, id, grant_id, api_now());
         if (s == STORE_ERROR) {
             page_unavailable(request);
             goto out;
@@ -845,7 +844,7 @@ void page_admin_user_active(struct request *request)
         errors_add(&errors, "active", "You cannot deactivate your own account");
     else if (want != u.active) {
         struct actor actor = api_actor(request);
-        enum store_status s = store_user_set_active(request->worker->store, &actor, id, want, api_now());
+        enum store_status s = store_user_set_active(request->store, &actor, id, want, api_now());
         if (s != STORE_OK) {
             page_store_failed(request, s);
             goto out;
@@ -892,7 +891,7 @@ void page_admin_user_assignment_add(struct request *request)
         errors_add(&errors, "staff_id", "Choose the coach or mentor");
     if (errors.count == 0) {
         struct actor actor = api_actor(request);
-        struct accounts_env env = {request->worker->store, &actor, request->worker->settings->base_url, api_now()};
+        struct accounts_env env = {request->store, &actor, request->settings->base_url, api_now()};
         int64_t assignment_id;
         enum store_status s = accounts_assign(&env, kind, staff_id, id, &assignment_id, &errors);
         if (s == STORE_ERROR) {
@@ -908,7 +907,7 @@ out:
 void page_admin_user_assignment_remove(struct request *request)
 {
     int64_t id = api_param_id(request, 0), assignment_id = api_param_id(request, 1);
-    struct store *store = request->worker->store;
+    struct store *store = request->store;
     struct assignment *list;
     size_t count;
     if (store_assignment_list(store, id, request_arena(request), &list, &count) != STORE_OK) {
@@ -974,8 +973,7 @@ void page_admin_organisations(struct request *request)
     size_t page_no = page_number(query);
     struct organisation *list;
     size_t total;
-    if (store_organisation_list(request->worker->store, kind_filter, q, request_arena(request), &list, &total) !=
-        STORE_OK) {
+    if (store_organisation_list(request->store, kind_filter, q, request_arena(request), &list, &total) != STORE_OK) {
         page_unavailable(request);
         return;
     }
@@ -1151,7 +1149,7 @@ void page_admin_organisation_create(struct request *request)
     }
     if (errors.count == 0) {
         struct actor actor = api_actor(request);
-        enum store_status s = store_organisation_create(request->worker->store, &actor, &o, api_now());
+        enum store_status s = store_organisation_create(request->store, &actor, &o, api_now());
         if (s == STORE_CONFLICT) {
             errors_add(&errors, "urn", "A school with this URN already exists");
         } else if (s != STORE_OK) {
@@ -1183,7 +1181,7 @@ static void organisation_summary(struct buf *b, struct request *request, const s
         summary_row(b, "Regions served", o->regions_served);
     struct organisation trust;
     if (o->kind == ORG_SCHOOL && o->trust_id &&
-        store_organisation_get(request->worker->store, o->trust_id, request_arena(request), &trust) == STORE_OK) {
+        store_organisation_get(request->store, o->trust_id, request_arena(request), &trust) == STORE_OK) {
         summary_row_begin(b, "Trust");
         html_printf(b, "<a class=\"govuk-link\" href=\"/admin/organisations/%s\">%s</a></dd></div>",
                     id_text(request, trust.id), trust.name);
@@ -1238,8 +1236,7 @@ static void organisation_page(struct request *request, const struct organisation
 void page_admin_organisation(struct request *request)
 {
     struct organisation o;
-    enum store_status s =
-        store_organisation_get(request->worker->store, api_param_id(request, 0), request_arena(request), &o);
+    enum store_status s = store_organisation_get(request->store, api_param_id(request, 0), request_arena(request), &o);
     if (s != STORE_OK) {
         page_store_failed(request, s);
         return;
@@ -1251,7 +1248,7 @@ void page_admin_organisation_update(struct request *request)
 {
     struct organisation stored, o;
     enum store_status s =
-        store_organisation_get(request->worker->store, api_param_id(request, 0), request_arena(request), &stored);
+        store_organisation_get(request->store, api_param_id(request, 0), request_arena(request), &stored);
     if (s != STORE_OK) {
         page_store_failed(request, s);
         return;
@@ -1261,7 +1258,7 @@ void page_admin_organisation_update(struct request *request)
     read_organisation(request, &o, &errors);
     if (errors.count == 0) {
         struct actor actor = api_actor(request);
-        s = store_organisation_update(request->worker->store, &actor, &o, api_now());
+        s = store_organisation_update(request->store, &actor, &o, api_now());
         if (s == STORE_CONFLICT) {
             errors_add(&errors, "urn", "A school with this URN already exists");
         } else if (s != STORE_OK) {
@@ -1663,8 +1660,8 @@ void page_admin_audit(struct request *request)
     };
     struct audit_event *events = NULL;
     size_t count = 0, total = 0;
-    if (errors.count == 0 && store_audit_list(request->worker->store, &filter, request_arena(request), &events, &count,
-                                              &total) != STORE_OK) {
+    if (errors.count == 0 &&
+        store_audit_list(request->store, &filter, request_arena(request), &events, &count, &total) != STORE_OK) {
         page_unavailable(request);
         errors_free(&errors);
         return;

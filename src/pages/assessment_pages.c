@@ -18,7 +18,7 @@
 #include "app/coaching.h" /* activities_modules: the modules of an enrolment */
 #include "app/notify.h"   /* notify_uk_offset: times in UK time */
 #include "http/reply.h"
-#include "http/worker.h"
+#include "http/site.h"
 #include "lib/markdown.h"
 #include "lib/text.h"
 #include "pages/forms.h"

@@ -10,7 +10,7 @@
 #include "api/api.h"
 #include "app/awards.h"
 #include "http/reply.h"
-#include "http/worker.h"
+#include "http/site.h"
 #include "pages/html.h"
 #include "pages/layout.h"
 #include "pages/widgets.h"
@@ -39,7 +39,7 @@ void page_verify(struct request *request)
     struct arena *arena = request_arena(request);
     struct award award;
     enum store_status s =
-        awards_find_by_code(request->worker->store, request_strndup(request, request->params[0]), arena, &award);
+        awards_find_by_code(request->store, request_strndup(request, request->params[0]), arena, &award);
     /* The address is a secret shared on purpose: not for search engines, nor for caches. */
     reply_header(request, "x-robots-tag", "noindex");
     reply_header(request, "cache-control", "no-store");

@@ -2,7 +2,7 @@
  * The catalogue in pages: home, qualifications, a qualification, a module, the frameworks.
  */
 #include "domain/rules.h"
-#include "http/worker.h"
+#include "http/site.h"
 #include "pages/html.h"
 #include "pages/layout.h"
 #include "pages/widgets.h"

@@ -18,7 +18,7 @@
 #include "app/delivery.h"
 #include "app/notify.h"
 #include "http/reply.h"
-#include "http/worker.h"
+#include "http/site.h"
 #include "lib/markdown.h"
 #include "lib/secret.h"
 #include "pages/forms.h"
@@ -200,7 +200,7 @@ static int parse_clock(const char *text)
 static bool may(struct request *request, enum permission permission, enum resource resource, int64_t id)
 {
     struct relation relation;
-    if (store_relation(request->worker->store, request->caller, resource, id, &relation) != STORE_OK)
+    if (store_relation(request->store, request->caller, resource, id, &relation) != STORE_OK)
         return false;
     return policy_allows(permission, request->caller, resource, &relation);
 }
@@ -469,7 +469,7 @@ void page_delivery(struct request *request)
     const struct catalogue *c = page_catalogue(request);
     if (c == NULL)
         return;
-    struct store *store = request->worker->store;
+    struct store *store = request->store;
     struct arena *arena = request_arena(request);
     struct cohort *cohorts;
     size_t cohort_count;
@@ -579,8 +579,8 @@ static size_t facilitator_options(struct request *request, const struct cohort_d
     struct user_filter filter = {.role = ROLE_FACILITATOR, .limit = FACILITATORS_MAX};
     struct user *people;
     size_t count = 0, total = 0;
-    if (store_user_list(request->worker->store, request->caller, &filter, request_arena(request), &people, &count,
-                        &total) != STORE_OK)
+    if (store_user_list(request->store, request->caller, &filter, request_arena(request), &people, &count, &total) !=
+        STORE_OK)
         return n;
     for (size_t i = 0; i < count && n < max; i++) {
         const char *id = id_text(request, people[i].id);
@@ -637,7 +637,7 @@ static void event_form_render(struct buf *b, struct request *request, const stru
 
     struct venue *venues = NULL;
     size_t venue_count = 0;
-    if (store_venue_list(request->worker->store, co->delivery_partner_id, arena, &venues, &venue_count) != STORE_OK)
+    if (store_venue_list(request->store, co->delivery_partner_id, arena, &venues, &venue_count) != STORE_OK)
         venue_count = 0;
     options = arena_alloc(arena, sizeof(*options) * (venue_count + 1));
     options[0] = (struct form_option){"", "No venue (online)"};
@@ -898,7 +898,7 @@ void page_cohort_event_create(struct request *request)
 
 static void event_page(struct request *request, int64_t id, const struct errors *errors, int status)
 {
-    struct store *store = request->worker->store;
+    struct store *store = request->store;
     struct arena *arena = request_arena(request);
     struct event e;
     enum store_status s = store_event_get(store, id, arena, &e);
@@ -956,7 +956,7 @@ static void event_page(struct request *request, int64_t id, const struct errors 
         summary_row(b, "Joining link", page_markup(request, &link));
     }
     if (e.module != NULL) {
-        const struct catalogue *c = worker_catalogue(request->worker);
+        const struct catalogue *c = request_catalogue(request);
         summary_row(b, "Module", page_text_markup(request, c ? page_module_title(c, e.module) : e.module));
     }
     if (e.framework_area != 0)
@@ -1102,7 +1102,7 @@ static void register_page(struct request *request, int64_t id, const struct atte
                           size_t posted_count, const struct errors *field_errors, const struct errors *summary,
                           int status)
 {
-    struct store *store = request->worker->store;
+    struct store *store = request->store;
     struct arena *arena = request_arena(request);
     struct event e;
     struct attendance_line *lines = NULL;
@@ -1195,7 +1195,7 @@ void page_event_register(struct request *request)
 void page_event_register_save(struct request *request)
 {
     int64_t id = api_param_id(request, 0);
-    struct store *store = request->worker->store;
+    struct store *store = request->store;
     struct attendance_line *lines = NULL;
     size_t count = 0;
     enum store_status st = store_attendance_register(store, id, request_arena(request), &lines, &count);
@@ -1288,7 +1288,7 @@ void page_coaching(struct request *request)
     const struct catalogue *c = page_catalogue(request);
     if (c == NULL)
         return;
-    struct store *store = request->worker->store;
+    struct store *store = request->store;
     struct arena *arena = request_arena(request);
     const struct caller *caller = request->caller;
     struct coaching_filter filter = {.user_id = caller->user_id};
@@ -1355,7 +1355,7 @@ struct session_forms {
 static void session_page(struct request *request, int64_t id, const struct session_forms *f,
                          const struct errors *errors, int status)
 {
-    struct store *store = request->worker->store;
+    struct store *store = request->store;
     struct arena *arena = request_arena(request);
     const struct caller *caller = request->caller;
     struct coaching_session s;
@@ -1826,7 +1826,7 @@ void page_hours_verify(struct request *request)
 static void calendar_page(struct request *request, const char *new_url, int status)
 {
     int64_t created_at = 0;
-    enum store_status s = store_calendar_feed_get(request->worker->store, request->caller->user_id, &created_at);
+    enum store_status s = store_calendar_feed_get(request->store, request->caller->user_id, &created_at);
     if (s != STORE_OK && s != STORE_NOT_FOUND) {
         page_unavailable(request);
         return;
@@ -1883,8 +1883,8 @@ void page_account_calendar_create(struct request *request)
 {
     struct actor actor = api_actor(request);
     char url[1024];
-    if (notify_calendar_feed_create(request->worker->store, &actor, request->caller->user_id,
-                                    request->worker->settings->base_url, api_now(), url, sizeof(url)) != STORE_OK) {
+    if (notify_calendar_feed_create(request->store, &actor, request->caller->user_id, request->settings->base_url,
+                                    api_now(), url, sizeof(url)) != STORE_OK) {
         page_unavailable(request);
         return;
     }
@@ -1895,8 +1895,7 @@ void page_account_calendar_create(struct request *request)
 void page_account_calendar_revoke(struct request *request)
 {
     struct actor actor = api_actor(request);
-    enum store_status s =
-        store_calendar_feed_revoke(request->worker->store, &actor, request->caller->user_id, api_now());
+    enum store_status s = store_calendar_feed_revoke(request->store, &actor, request->caller->user_id, api_now());
     if (s == STORE_OK)
         reply_redirect(request, "/account/calendar?notice=revoked");
     else if (s == STORE_NOT_FOUND)

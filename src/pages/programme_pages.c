@@ -16,7 +16,7 @@
 #include "app/applications.h"
 #include "domain/rules.h"
 #include "http/reply.h"
-#include "http/worker.h"
+#include "http/site.h"
 #include "lib/date.h"
 #include "pages/forms.h"
 #include "pages/html.h"
@@ -320,7 +320,7 @@ static void apply_page(struct request *request, const struct catalogue *c, const
 {
     struct fee *fees;
     size_t fee_count;
-    if (store_fee_list(request->worker->store, request_arena(request), &fees, &fee_count) != STORE_OK) {
+    if (store_fee_list(request->store, request_arena(request), &fees, &fee_count) != STORE_OK) {
         page_unavailable(request);
         return;
     }
@@ -394,8 +394,8 @@ void page_apply_start(struct request *request)
     struct user me;
     struct organisation school;
     struct arena *arena = request_arena(request);
-    if (store_user_get(request->worker->store, a.participant_id, arena, &me) == STORE_OK && me.organisation_id &&
-        store_organisation_get(request->worker->store, me.organisation_id, arena, &school) == STORE_OK &&
+    if (store_user_get(request->store, a.participant_id, arena, &me) == STORE_OK && me.organisation_id &&
+        store_organisation_get(request->store, me.organisation_id, arena, &school) == STORE_OK &&
         school.kind == ORG_SCHOOL)
         a.school_id = school.id;
 
@@ -422,7 +422,7 @@ void page_applications(struct request *request)
     struct application_filter filter = {.state = -1, .limit = APPLICATIONS_SHOWN};
     struct application *list;
     size_t count, total;
-    if (store_application_list(request->worker->store, request->caller, &filter, request_arena(request), &list, &count,
+    if (store_application_list(request->store, request->caller, &filter, request_arena(request), &list, &count,
                                &total) != STORE_OK) {
         page_unavailable(request);
         return;
@@ -610,7 +610,7 @@ static void application_actions(struct buf *b, struct request *request, const st
     if (can[STEP_ENROL]) {
         struct cohort *cohorts;
         size_t count = 0;
-        if (store_cohort_list(request->worker->store, a->target, request_arena(request), &cohorts, &count) != STORE_OK)
+        if (store_cohort_list(request->store, a->target, request_arena(request), &cohorts, &count) != STORE_OK)
             count = 0;
         struct form_option *options = request_alloc(request, sizeof(*options) * (count + 1));
         size_t n = 0;
@@ -641,7 +641,7 @@ static void application_page(struct request *request, const struct catalogue *c,
                              int64_t cohort_id)
 {
     struct arena *arena = request_arena(request);
-    struct store *store = request->worker->store;
+    struct store *store = request->store;
     struct application a;
     struct history_event *events;
     size_t event_count;
@@ -714,7 +714,7 @@ static const struct form_option *organisation_options(struct request *request, e
 {
     struct organisation *list;
     size_t n;
-    if (store_organisation_list(request->worker->store, (int)kind, NULL, request_arena(request), &list, &n) != STORE_OK)
+    if (store_organisation_list(request->store, (int)kind, NULL, request_arena(request), &list, &n) != STORE_OK)
         return NULL;
     struct form_option *options = request_alloc(request, sizeof(*options) * (n + 1));
     options[0] = (struct form_option){"", blank};
@@ -738,8 +738,7 @@ static const struct form_option *sponsor_options(struct request *request, const 
     struct user_filter filter = {.role = ROLE_HEADTEACHER, .limit = SPONSORS_MAX};
     struct user *people;
     size_t n, total;
-    if (store_user_list(request->worker->store, &lookup, &filter, request_arena(request), &people, &n, &total) !=
-        STORE_OK)
+    if (store_user_list(request->store, &lookup, &filter, request_arena(request), &people, &n, &total) != STORE_OK)
         return NULL;
     struct form_option *options = request_alloc(request, sizeof(*options) * (n + 2));
     size_t k = 0;
@@ -898,8 +897,7 @@ static void edit_page(struct request *request, const struct catalogue *c, const 
 /* Loads the application of the URL for a page about its answers; false after replying. */
 static bool load_draft(struct request *request, struct application *a)
 {
-    enum store_status s =
-        store_application_get(request->worker->store, api_param_id(request, 0), request_arena(request), a);
+    enum store_status s = store_application_get(request->store, api_param_id(request, 0), request_arena(request), a);
     if (s != STORE_OK) {
         page_store_failed(request, s);
         return false;
@@ -1073,7 +1071,7 @@ void page_application_step(struct request *request)
         /* A submission refused by the rules is shown where its answers are: the check page. */
         struct application a;
         if (step == STEP_SUBMIT && !refused &&
-            store_application_get(request->worker->store, id, request_arena(request), &a) == STORE_OK &&
+            store_application_get(request->store, id, request_arena(request), &a) == STORE_OK &&
             a.state == APPLICATION_DRAFT && may_change(request, &a))
             check_page(request, c, &a, &errors, status);
         else
@@ -1158,7 +1156,7 @@ static void enrolment_forms(struct buf *b, struct request *request, const struct
     if (resume) {
         struct cohort *cohorts;
         size_t count = 0;
-        if (store_cohort_list(request->worker->store, e->target, request_arena(request), &cohorts, &count) != STORE_OK)
+        if (store_cohort_list(request->store, e->target, request_arena(request), &cohorts, &count) != STORE_OK)
             count = 0;
         /* Offered: the cohorts of the same qualification that start after the one left. */
         const char *left_start = NULL;
@@ -1203,7 +1201,7 @@ static void enrolment_page(struct request *request, const struct catalogue *c, i
                            int status, const char *notice, const struct enrolment_answers *entered)
 {
     struct arena *arena = request_arena(request);
-    struct store *store = request->worker->store;
+    struct store *store = request->store;
     struct enrolment e;
     struct history_event *events;
     size_t event_count;
@@ -1386,7 +1384,7 @@ void page_pathway(struct request *request)
     struct participant_pathway p;
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
-    enum store_status s = store_user_get(request->worker->store, id, arena, &person);
+    enum store_status s = store_user_get(request->store, id, arena, &person);
     if (s == STORE_OK)
         s = pathways_for(&env, c, id, arena, &p);
     if (s != STORE_OK) {

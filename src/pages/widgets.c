@@ -1,7 +1,7 @@
 #include "pages/widgets.h"
 
 #include "app/notify.h"
-#include "http/worker.h"
+#include "http/site.h"
 #include "lib/markdown.h"
 #include "pages/forms.h"
 #include "pages/html.h"
@@ -41,7 +41,7 @@ void page_breadcrumbs(struct page *page, struct request *request, const char *hr
 
 const struct catalogue *page_catalogue(struct request *request)
 {
-    const struct catalogue *c = worker_catalogue(request->worker);
+    const struct catalogue *c = request_catalogue(request);
     if (c == NULL)
         page_error(request, 503, "Sorry, there is a problem",
                    "The catalogue cannot be read right now. Try again later.");
