@@ -1,7 +1,8 @@
 #include "api/api.h"
 
 #include "http/reply.h"
-#include "http/worker.h"
+#include "http/executor.h"
+#include "http/site.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +23,7 @@ void api_reply_catalogue(struct request *request, const char *key, api_builder b
     const struct catalogue *catalogue = api_catalogue(request);
     if (catalogue == NULL)
         return;
-    struct response_cache *cache = &request->worker->cache;
+    struct response_cache *cache = &request->executor->cache;
     const struct cached_response *cached = response_cache_get(cache, key);
     if (cached == NULL) {
         json_t *document = build(catalogue, arg);

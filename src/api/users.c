@@ -28,7 +28,8 @@ static void reply_user(struct request *request, int status, int64_t id)
 
 void api_me(struct request *request)
 {
-    reply_user(request, 200, request->caller->user_id);
+    /* From the caller as authentication found it: this read is answered without the database. */
+    reply_json(request, 200, api_user_json(request->caller->user));
 }
 
 void api_users_list(struct request *request)

@@ -64,6 +64,7 @@ struct caller {
     unsigned roles; /* bit (1u << role) for each role held */
     const struct role_grant *grants;
     size_t grant_count;
+    const struct user *user; /* the whole account, as GET /api/v1/me shows it */
 };
 
 /* What the store knows about a record relative to the caller. */

@@ -35,20 +35,17 @@ static void append_json_string(struct buf *b, struct str s)
     }
 }
 
-void access_log_write(struct access_log *log, const struct request *request, int status, size_t bytes)
+void access_log_write(struct access_log *log, const struct request *request, int status, size_t bytes, uint64_t now_ms)
 {
     if (log->fd < 0)
         return;
-    h2o_req_t *req = request->req;
     uint64_t duration_us = (request_clock_ns() - request->started_ns) / 1000;
     char client[NI_MAXHOST] = "";
-    struct sockaddr_storage ss;
-    socklen_t sslen;
-    if ((sslen = req->conn->callbacks->get_peername(req->conn, (void *)&ss)) != 0)
-        h2o_socket_getnumerichost((void *)&ss, sslen, client);
+    if (request->peer_len != 0)
+        h2o_socket_getnumerichost((void *)&request->peer, request->peer_len, client);
     struct buf *b = &log->pending;
     size_t mark = b->len;
-    time_t second = req->processed_at.at.tv_sec;
+    time_t second = request->arrived_at.tv_sec;
     if (second != log->time_second) {
         struct tm tm;
         gmtime_r(&second, &tm);
@@ -56,18 +53,17 @@ void access_log_write(struct access_log *log, const struct request *request, int
         log->time_second = second;
     }
     bool ok = buf_appendf(b, "{\"time\":\"%s.%03ldZ\",\"method\":\"", log->time_text,
-                          (long)(req->processed_at.at.tv_usec / 1000));
-    append_json_string(b, (struct str){req->method.base, req->method.len});
+                          (long)(request->arrived_at.tv_usec / 1000));
+    append_json_string(b, request->method);
     buf_append_str(b, "\",\"path\":\"");
-    append_json_string(b, (struct str){req->path.base, req->path.len});
+    append_json_string(b, request->target);
     ok = ok && buf_appendf(b, "\",\"status\":%d,\"bytes\":%zu,\"duration_us\":%llu,\"client\":\"%s\"}\n", status, bytes,
                            (unsigned long long)duration_us, client);
     if (!ok) /* the buffer is full: drop this line rather than grow without bound */
         b->len = mark;
-    uint64_t now = h2o_now(req->conn->ctx->loop);
-    if (b->len >= ACCESS_LOG_FLUSH_BYTES || now - log->flushed_at_ms >= 1000) {
+    if (b->len >= ACCESS_LOG_FLUSH_BYTES || now_ms - log->flushed_at_ms >= 1000) {
         access_log_flush(log);
-        log->flushed_at_ms = now;
+        log->flushed_at_ms = now_ms;
     }
 }
 

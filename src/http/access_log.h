@@ -27,8 +27,9 @@ struct access_log {
 
 void access_log_init(struct access_log *log, int fd);
 
-/* Appends a line for a finished request; writes the buffer out when it is due. */
-void access_log_write(struct access_log *log, const struct request *request, int status, size_t bytes);
+/* Appends a line for a finished request; writes the buffer out when it is due (now_ms: the loop's
+ * clock). */
+void access_log_write(struct access_log *log, const struct request *request, int status, size_t bytes, uint64_t now_ms);
 
 /* Writes out whatever is buffered. */
 void access_log_flush(struct access_log *log);

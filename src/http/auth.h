@@ -23,11 +23,24 @@ enum auth_result {
     AUTH_OK,            /* request->caller is set */
     AUTH_INVALID_TOKEN, /* a bearer token was sent and is not valid: answer 401 */
     AUTH_ERROR,         /* the database failed */
+    AUTH_UNKNOWN,       /* auth_authenticate_cached: not known without the database */
 };
 
-/* Authenticates the request from its bearer token or session cookie. An expired or unknown
- * session cookie leaves the request anonymous and clears the cookie. */
+struct caller_cache;
+
+/* Authenticates the request from its bearer token or session cookie, asking the database. An
+ * expired or unknown session cookie leaves the request anonymous and clears the cookie. What was
+ * found is left in request->credential_found for the loop's cache. */
 enum auth_result auth_authenticate(struct request *request);
+
+/*
+ * The same from the loop's cache: AUTH_OK for a caller it knows, AUTH_ANONYMOUS when there are no
+ * credentials, AUTH_UNKNOWN for anything the database must decide. A cached caller counts only
+ * while the access revision is the one it was found under: read from revisions, a connection that
+ * never waits (when it cannot answer at once, the database decides), so that a token revoked or a
+ * role removed by any process is refused from the next request on.
+ */
+enum auth_result auth_authenticate_cached(struct request *request, struct caller_cache *cache, struct store *revisions);
 
 /* The CSRF token forms of this request must carry; sets the visitor cookie if needed. */
 const char *auth_csrf_token(struct request *request);

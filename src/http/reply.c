@@ -4,6 +4,7 @@
 #include "http/reply.h"
 
 #include "http/access_log.h"
+#include "http/executor.h"
 #include "http/worker.h"
 
 #include <sodium.h>
@@ -48,65 +49,77 @@ static const char *status_reason(int status)
     return "Unknown";
 }
 
-static void add_header(h2o_req_t *req, const char *name, const char *value)
-{
-    h2o_add_header_by_str(&req->pool, &req->res.headers, name, strlen(name), 0, NULL, value, strlen(value));
-}
-
 void reply_header(struct request *request, const char *name, const char *value)
 {
-    add_header(request->req, name, value);
+    struct response_header *h = request_alloc(request, sizeof(*h));
+    h->name = arena_strdup(request_arena(request), name);
+    h->value = arena_strdup(request_arena(request), value);
+    *request->response.last_header = h;
+    request->response.last_header = &h->next;
 }
 
-static void add_security_headers(h2o_req_t *req)
+void reply_reset(struct request *request)
 {
-    add_header(req, "content-security-policy", CSP);
-    add_header(req, "x-content-type-options", "nosniff");
-    add_header(req, "x-frame-options", "DENY");
-    add_header(req, "referrer-policy", "same-origin");
+    request->response = (struct response){.last_header = &request->response.headers};
+}
+
+/* Records the answer; false (and a log line) when the handler already replied. */
+static bool set_response(struct request *request, int status, const char *content_type, const char *body, size_t len)
+{
+    struct response *r = &request->response;
+    if (r->status != 0) {
+        fprintf(stderr, "npq: BUG: %.*s %.*s replied twice (%d, then %d)\n", (int)request->method.len,
+                request->method.ptr, (int)request->path.len, request->path.ptr, r->status, status);
+        return false;
+    }
+    r->status = status;
+    r->content_type = content_type;
+    r->body = body;
+    r->len = len;
+    return true;
 }
 
 void reply_body(struct request *request, int status, const char *content_type, const char *body, size_t len)
 {
-    h2o_req_t *req = request->req;
-    req->res.status = status;
-    req->res.reason = status_reason(status);
-    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, content_type, strlen(content_type));
-    add_security_headers(req);
-    /* h2o_send_inline copies the body but leaves the length unset, which would make HTTP/1.1 chunk it. */
-    req->res.content_length = len;
-    access_log_write(&request->worker->log, request, status, len);
-    h2o_send_inline(req, body, len);
+    char *copy = request_alloc(request, len + 1);
+    if (len > 0)
+        memcpy(copy, body, len);
+    set_response(request, status, content_type, copy, len);
 }
 
 void reply_cached(struct request *request, const struct cached_response *cached)
 {
-    h2o_req_t *req = request->req;
-    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_ETAG, NULL, cached->etag, strlen(cached->etag));
+    reply_header(request, "etag", cached->etag);
     if (cached->cache_control != NULL)
-        h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL, cached->cache_control,
-                       strlen(cached->cache_control));
+        reply_header(request, "cache-control", cached->cache_control);
     struct str if_none_match = request_header(request, H2O_TOKEN_IF_NONE_MATCH);
     if (if_none_match.len > 0 &&
         (memmem(if_none_match.ptr, if_none_match.len, cached->etag, strlen(cached->etag)) != NULL ||
          str_eq(if_none_match, STR_LIT("*")))) {
-        req->res.status = 304;
-        req->res.reason = "Not Modified";
-        add_security_headers(req);
-        access_log_write(&request->worker->log, request, 304, 0);
-        h2o_send_inline(req, "", 0);
+        set_response(request, 304, NULL, "", 0);
         return;
     }
-    reply_body(request, 200, cached->content_type, cached->body, cached->len);
+    /* On a loop the cached body outlives the request (the loop sends it before its cache can
+     * change); a pool thread's cache may change before the loop sends, so it is copied. */
+    if (request->executor != NULL && request->executor->on_loop)
+        set_response(request, 200, cached->content_type, cached->body, cached->len);
+    else
+        reply_body(request, 200, cached->content_type, cached->body, cached->len);
 }
 
 void reply_json(struct request *request, int status, json_t *document)
 {
+    if (document == NULL) {
+        fprintf(stderr, "npq: BUG: %.*s %.*s could not build its JSON reply\n", (int)request->method.len,
+                request->method.ptr, (int)request->path.len, request->path.ptr);
+        reply_error(request, 500, "internal_error", "Sorry, there is a problem with the service. Try again later.");
+        return;
+    }
     size_t len = json_dumpb(document, NULL, 0, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    char *body = h2o_mem_alloc_pool(&request->req->pool, len + 1);
+    char *body = request_alloc(request, len + 1);
     json_dumpb(document, body, len, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(document);
-    reply_body(request, status, "application/json; charset=utf-8", body, len);
+    set_response(request, status, "application/json; charset=utf-8", body, len);
 }
 
 void reply_error(struct request *request, int status, const char *code, const char *fmt, ...)
@@ -116,13 +129,47 @@ void reply_error(struct request *request, int status, const char *code, const ch
     va_start(ap, fmt);
     vsnprintf(message, sizeof(message), fmt, ap);
     va_end(ap);
-    reply_json(request, status,
-               json_pack("{s:{s:i, s:s, s:s}}", "error", "status", status, "code", code, "message", message));
+    json_t *document = json_pack("{s:{s:i, s:s, s:s}}", "error", "status", status, "code", code, "message", message);
+    if (document == NULL) /* a message that is not UTF-8: say no more than the status */
+        document = json_pack("{s:{s:i, s:s, s:s}}", "error", "status", status, "code", code, "message", "");
+    reply_json(request, status, document);
 }
 
 void reply_redirect(struct request *request, const char *location)
 {
-    h2o_req_t *req = request->req;
-    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_LOCATION, NULL, location, strlen(location));
+    reply_header(request, "location", location);
     reply_body(request, 303, "text/plain; charset=utf-8", "", 0);
+}
+
+static void add_header(h2o_req_t *req, const char *name, size_t name_len, const char *value, size_t value_len)
+{
+    h2o_add_header_by_str(&req->pool, &req->res.headers, name, name_len, 1, NULL, value, value_len);
+}
+
+#define ADD_STATIC(req, name, value) add_header(req, name, sizeof(name) - 1, value, sizeof(value) - 1)
+
+void reply_send(struct request *request)
+{
+    h2o_req_t *req = request->req;
+    struct response *r = &request->response;
+    req->res.status = r->status;
+    req->res.reason = status_reason(r->status);
+    if (r->content_type != NULL)
+        h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, r->content_type,
+                       strlen(r->content_type));
+    /* h2o keeps header values until the response is written, which is after this request's own
+     * memory has gone: they are copied into h2o's. */
+    for (const struct response_header *h = r->headers; h != NULL; h = h->next) {
+        h2o_iovec_t name = h2o_strdup(&req->pool, h->name, SIZE_MAX);
+        h2o_iovec_t value = h2o_strdup(&req->pool, h->value, SIZE_MAX);
+        add_header(req, name.base, name.len, value.base, value.len);
+    }
+    ADD_STATIC(req, "content-security-policy", CSP);
+    ADD_STATIC(req, "x-content-type-options", "nosniff");
+    ADD_STATIC(req, "x-frame-options", "DENY");
+    ADD_STATIC(req, "referrer-policy", "same-origin");
+    /* h2o_send_inline copies the body but leaves the length unset, which would make HTTP/1.1 chunk it. */
+    req->res.content_length = r->len;
+    access_log_write(&request->worker->log, request, r->status, r->len, h2o_now(req->conn->ctx->loop));
+    h2o_send_inline(req, r->body ? r->body : "", r->len);
 }

@@ -1,6 +1,7 @@
 /*
  * Replies: every response npq sends goes through here, so every one carries the security headers
- * and is written to the access log. Each handler calls exactly one reply function.
+ * and is written to the access log. Each handler calls exactly one reply function, which fills in
+ * request->response on whatever thread the handler runs; reply_send, on the loop, sends it.
  */
 #ifndef NPQ_HTTP_REPLY_H
 #define NPQ_HTTP_REPLY_H
@@ -22,13 +23,15 @@ struct cached_response {
 /* Fills etag from the body's contents. */
 void cached_response_set_etag(struct cached_response *cached);
 
-/* Sends a body, which is copied; content_type must live until the request ends. */
+/* Sends a body, which is copied; content_type must live until the request ends. A second reply
+ * to one request is a bug: it is logged and the first stands. */
 void reply_body(struct request *request, int status, const char *content_type, const char *body, size_t len);
 
 /* Sends a cached response, or 304 Not Modified when If-None-Match names its ETag. */
 void reply_cached(struct request *request, const struct cached_response *cached);
 
-/* Sends a JSON document and releases the reference. */
+/* Sends a JSON document and releases the reference. A NULL document (jansson could not build it)
+ * is a failure: 500, logged. */
 void reply_json(struct request *request, int status, json_t *document);
 
 /*
@@ -41,7 +44,14 @@ void reply_error(struct request *request, int status, const char *code, const ch
 /* 303 See Other to location (a path on this site). */
 void reply_redirect(struct request *request, const char *location);
 
-/* Adds a response header; name and value must outlive the request or be request memory. */
+/* Adds a response header; name and value are copied. */
 void reply_header(struct request *request, const char *name, const char *value);
+
+/* Forgets the answer built so far (status, headers, body), so that a failure found after the
+ * handler replied (an invariant broken, a query left open) can answer instead. */
+void reply_reset(struct request *request);
+
+/* Sends request->response through h2o and writes the access log: on the loop, once. */
+void reply_send(struct request *request);
 
 #endif

@@ -1,94 +1,80 @@
+/*
+ * Capturing a request from h2o, moving it off the loop, and the accessors handlers use.
+ */
 #include "http/request.h"
 
+#include "http/executor.h"
+#include "http/reply.h"
 #include "http/worker.h"
+#include "lib/die.h"
 
 #include <netdb.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 void *request_alloc(struct request *request, size_t size)
 {
-    void *p = h2o_mem_alloc_pool(&request->req->pool, size);
-    memset(p, 0, size);
-    return p;
+    return arena_alloc(&request->arena, size);
 }
 
 char *request_strndup(struct request *request, struct str s)
 {
-    char *copy = h2o_mem_alloc_pool(&request->req->pool, s.len + 1);
-    memcpy(copy, s.ptr, s.len);
-    copy[s.len] = '\0';
-    return copy;
-}
-
-struct str request_path(const struct request *request)
-{
-    const h2o_req_t *req = request->req;
-    return (struct str){req->path_normalized.base, req->path_normalized.len};
-}
-
-struct str request_header(const struct request *request, const h2o_token_t *token)
-{
-    ssize_t i = h2o_find_header(&request->req->headers, token, -1);
-    if (i < 0)
-        return (struct str){"", 0};
-    h2o_iovec_t value = request->req->headers.entries[i].value;
-    return (struct str){value.base, value.len};
-}
-
-struct str request_header_named(const struct request *request, const char *lowercase_name)
-{
-    ssize_t i = h2o_find_header_by_str(&request->req->headers, lowercase_name, strlen(lowercase_name), -1);
-    if (i < 0)
-        return (struct str){"", 0};
-    h2o_iovec_t value = request->req->headers.entries[i].value;
-    return (struct str){value.base, value.len};
-}
-
-struct str request_body(const struct request *request)
-{
-    const h2o_req_t *req = request->req;
-    return (struct str){req->entity.base ? req->entity.base : "", req->entity.len};
-}
-
-const struct catalogue *request_catalogue(struct request *request)
-{
-    return worker_catalogue(request->worker);
-}
-
-static void arena_dispose(void *p)
-{
-    arena_release(p);
+    return arena_strndup(&request->arena, s.ptr ? s.ptr : "", s.len);
 }
 
 struct arena *request_arena(struct request *request)
 {
-    if (request->arena_ == NULL) {
-        request->arena_ = h2o_mem_alloc_shared(&request->req->pool, sizeof(struct arena), arena_dispose);
-        *request->arena_ = (struct arena)ARENA_INIT;
-    }
-    return request->arena_;
+    return &request->arena;
+}
+
+struct str request_path(const struct request *request)
+{
+    return request->path;
+}
+
+struct str request_header(const struct request *request, const h2o_token_t *token)
+{
+    for (size_t i = 0; i < request->header_count; i++)
+        if (request->headers[i].token == token)
+            return request->headers[i].value;
+    return (struct str){"", 0};
+}
+
+struct str request_header_named(const struct request *request, const char *lowercase_name)
+{
+    struct str name = str_of(lowercase_name);
+    for (size_t i = 0; i < request->header_count; i++)
+        if (str_eq_nocase(request->headers[i].name, name))
+            return request->headers[i].value;
+    return (struct str){"", 0};
+}
+
+struct str request_body(const struct request *request)
+{
+    return request->body;
+}
+
+const struct catalogue *request_catalogue(struct request *request)
+{
+    return executor_catalogue(request->executor);
 }
 
 struct form *request_query(struct request *request)
 {
     struct form *form = request_alloc(request, sizeof(*form));
-    h2o_req_t *req = request->req;
-    if (req->query_at != SIZE_MAX && req->query_at + 1 < req->path.len &&
-        !form_parse(req->path.base + req->query_at + 1, req->path.len - req->query_at - 1, request_arena(request),
-                    form))
+    if (request->query.len > 0 && !form_parse(request->query.ptr, request->query.len, &request->arena, form))
         form->count = 0;
     return form;
 }
 
 const char *request_client(struct request *request)
 {
-    struct sockaddr_storage ss;
-    socklen_t len = request->req->conn->callbacks->get_peername(request->req->conn, (void *)&ss);
     char *host = request_alloc(request, NI_MAXHOST);
-    if (len == 0 || h2o_socket_getnumerichost((void *)&ss, len, host) == SIZE_MAX)
+    if (request->peer_len == 0 ||
+        h2o_socket_getnumerichost((void *)&request->peer, request->peer_len, host) == SIZE_MAX)
         return "";
     return host;
 }
@@ -112,4 +98,90 @@ uint64_t request_clock_ns(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+struct request *request_new(struct worker *worker, h2o_req_t *req)
+{
+    struct request *r = calloc(1, sizeof(*r));
+    if (r == NULL)
+        die("out of memory");
+    r->req = req;
+    r->worker = worker;
+    r->site = worker->site;
+    r->settings = site_settings(worker->site);
+    r->response.last_header = &r->response.headers;
+    r->method = (struct str){req->method.base, req->method.len};
+    r->path = (struct str){req->path_normalized.base, req->path_normalized.len};
+    r->target = (struct str){req->path.base, req->path.len};
+    if (req->query_at != SIZE_MAX && req->query_at + 1 < req->path.len)
+        r->query = (struct str){req->path.base + req->query_at + 1, req->path.len - req->query_at - 1};
+    r->header_count = req->headers.size;
+    r->headers = arena_alloc(&r->arena, sizeof(*r->headers) * (r->header_count ? r->header_count : 1));
+    for (size_t i = 0; i < req->headers.size; i++) {
+        const h2o_header_t *h = &req->headers.entries[i];
+        r->headers[i] = (struct request_header){
+            .token = h2o_iovec_is_token(h->name) ? (const h2o_token_t *)h->name : NULL,
+            .name = {h->name->base, h->name->len},
+            .value = {h->value.base, h->value.len},
+        };
+    }
+    r->body = (struct str){req->entity.base ? req->entity.base : "", req->entity.len};
+    r->peer_len = req->conn->callbacks->get_peername(req->conn, (void *)&r->peer);
+    r->arrived_at = req->processed_at.at;
+    r->now = (int64_t)r->arrived_at.tv_sec;
+    r->started_ns = request_clock_ns();
+    return r;
+}
+
+static struct str copy_str(struct request *r, struct str s)
+{
+    return (struct str){request_strndup(r, s), s.len};
+}
+
+/* h2o frees its request (and, for HTTP/1, its connection) when the client goes away, whatever a
+ * thread is still doing with it; this runs then, on the loop, and tells the request. */
+struct request_guard {
+    struct request *request;
+};
+
+static void on_h2o_dispose(void *p)
+{
+    struct request_guard *guard = p;
+    if (guard->request != NULL)
+        guard->request->req = NULL;
+}
+
+void request_detach(struct request *r)
+{
+    r->method = copy_str(r, r->method);
+    r->path = copy_str(r, r->path);
+    r->target = copy_str(r, r->target);
+    r->query = copy_str(r, r->query);
+    for (size_t i = 0; i < r->header_count; i++) {
+        r->headers[i].name = copy_str(r, r->headers[i].name);
+        r->headers[i].value = copy_str(r, r->headers[i].value);
+    }
+    r->body = copy_str(r, r->body);
+    for (size_t i = 0; i < r->param_count; i++)
+        r->params[i] = copy_str(r, r->params[i]);
+    if (r->caller != NULL)
+        r->caller = caller_clone(&r->arena, r->caller);
+    if (r->session_token != NULL)
+        r->session_token = arena_strdup(&r->arena, r->session_token);
+    if (r->visitor_token != NULL)
+        r->visitor_token = arena_strdup(&r->arena, r->visitor_token);
+    struct request_guard *guard = h2o_mem_alloc_shared(&r->req->pool, sizeof(*guard), on_h2o_dispose);
+    guard->request = r;
+    r->guard = guard;
+}
+
+void request_finish(struct request *r)
+{
+    if (r->req != NULL) {
+        if (r->guard != NULL)
+            ((struct request_guard *)r->guard)->request = NULL; /* h2o's memory outlives ours from here */
+        reply_send(r);
+    }
+    arena_release(&r->arena);
+    free(r);
 }

@@ -1,7 +1,13 @@
 /*
- * A request as handlers see it: the h2o request, the worker thread serving it, the matched route
- * and its parameters. Memory for the request comes from req->pool (request_alloc) and is released
- * when h2o finishes the request, so handlers never free piece by piece.
+ * A request as handlers see it: what arrived, who is asking, the matched route, and the answer
+ * being built.
+ *
+ * A request may be handled on its event loop or on a thread of the server's pools, so a handler
+ * never touches h2o: what arrived is captured from h2o when the request comes in (and copied into
+ * the request's own memory before it leaves the loop), and the reply functions (reply.h) only
+ * fill in request->response, which the loop sends once the handler has returned. Memory for the
+ * request comes from its arena (request_alloc) and is released when the answer has been sent, so
+ * handlers never free piece by piece.
  */
 #ifndef NPQ_HTTP_REQUEST_H
 #define NPQ_HTTP_REQUEST_H
@@ -11,25 +17,70 @@
 #include "lib/arena.h"
 #include "lib/form.h"
 #include "lib/multipart.h"
+#include "lib/pool.h"
 #include "lib/str.h"
+#include "store/store.h"
 
 #include <h2o.h>
 #include <stdint.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 
 struct worker;
-struct store;
+struct executor;
+struct site;
 struct site_settings;
 struct catalogue;
 
+struct request_header {
+    const h2o_token_t *token; /* h2o's token for a well-known name, or NULL */
+    struct str name;          /* lower case */
+    struct str value;
+};
+
+struct response_header {
+    struct response_header *next;
+    const char *name;
+    const char *value;
+};
+
+/* The answer, filled by the reply functions and sent by the loop. */
+struct response {
+    int status; /* 0 until a reply function has run */
+    const char *content_type;
+    const char *body; /* request memory, or a cached response the loop sends before it can change */
+    size_t len;
+    struct response_header *headers, **last_header;
+};
+
+/* What authentication looked up in the database, for the loop's cache of callers. */
+struct credential_found {
+    bool found;
+    bool session;
+    unsigned char key[32];   /* the token's or session cookie's hash */
+    int64_t access_revision; /* store_revisions().access before the lookup */
+    struct credential credential;
+};
+
 struct request {
-    h2o_req_t *req;
-    struct worker *worker;
-    struct store *store;                  /* the database connection of the thread running the handler */
-    const struct site_settings *settings; /* the server's settings, the same for every request */
+    /* What arrived. */
+    struct str method;
+    struct str path;   /* normalised, without the query string */
+    struct str target; /* as sent: path and query */
+    struct str query;  /* after "?", or empty */
+    struct request_header *headers;
+    size_t header_count;
+    struct str body;
+    struct sockaddr_storage peer; /* the client's address */
+    socklen_t peer_len;
+    struct timeval arrived_at; /* wall clock, for the access log */
+    uint64_t started_ns;       /* monotonic, for how long requests take */
+    int64_t now;               /* seconds since the epoch when the request arrived */
+
+    /* The route the gate matched. */
     const struct route *route;
     struct str params[ROUTE_MAX_PARAMS];
     size_t param_count;
-    uint64_t started_ns; /* monotonic, for the access log */
 
     /* Who is asking (auth.c). caller is NULL for anonymous requests. */
     struct caller *caller;
@@ -37,6 +88,8 @@ struct request {
     const char *session_token; /* the session cookie's value, for binding CSRF tokens */
     const char *visitor_token; /* an anonymous visitor's cookie, for the same */
     bool via_bearer_token;     /* authenticated by an API token: no cookies, so no CSRF */
+    bool authenticated;        /* authentication has run (on the loop, from its cache) */
+    struct credential_found credential_found;
 
     /* A decoded form body (POST of a page), filled by the gate; NULL otherwise. For a
      * multipart/form-data body, form holds its text fields and files its uploads (data pointing
@@ -44,10 +97,27 @@ struct request {
     struct form *form;
     struct multipart_file *files;
     size_t file_count;
-    struct arena *arena_; /* see request_arena */
+
+    /* Where the handler runs: the store of that thread (NULL on an event loop, where nothing may
+     * wait for the database), its caches, and what every thread shares. */
+    struct executor *executor;
+    struct store *store;
+    const struct site_settings *settings;
+    struct site *site;
+
+    struct response response;
+    struct arena arena;
+
+    /* The loop's side, touched only on the loop's thread: the h2o request while h2o keeps it
+     * (NULL once the client has gone), and the worker that sends the answer. */
+    h2o_req_t *req;
+    struct worker *worker;
+    void *guard;
+    struct pool_job job;
+    h2o_multithread_message_t done;
 };
 
-/* An arena released when the request ends, for results the store fills in. */
+/* The request's arena, released when the request ends, for results the store fills in. */
 struct arena *request_arena(struct request *request);
 
 /* The request's query string as a decoded form (empty when none). */
@@ -82,5 +152,18 @@ struct str request_body(const struct request *request);
 
 /* The current catalogue, or NULL when none can be loaded. */
 const struct catalogue *request_catalogue(struct request *request);
+
+/*
+ * For the loop (gate.c and worker.c).
+ *
+ * request_new captures an h2o request: its strings still point into h2o's memory, which is good
+ * for as long as the loop handles it. request_detach copies them into the request's arena before
+ * the request goes to another thread, and arranges to hear if h2o lets the request go meanwhile
+ * (request->req becomes NULL). request_finish sends the answer, if the client is still there,
+ * and frees the request.
+ */
+struct request *request_new(struct worker *worker, h2o_req_t *req);
+void request_detach(struct request *request);
+void request_finish(struct request *request);
 
 #endif

@@ -16,33 +16,41 @@
  * a summary, and for the API the schemas of its response and request body. */
 // clang-format off
 #define API(method, pattern, handler, permission, resource, summary, response, body) \
-    {method, pattern, handler, permission, resource, ROUTE_API, summary, response, body, 0}
+    {method, pattern, handler, permission, resource, ROUTE_API, summary, response, body, 0, false}
+/* A read the event loop may answer itself: its handler never touches the database. */
+#define API_LOOP(method, pattern, handler, permission, resource, summary, response, body) \
+    {method, pattern, handler, permission, resource, ROUTE_API, summary, response, body, 0, true}
 /* A POST that takes a step on a record rather than creating one: it answers with status. */
 #define API_STEP(pattern, handler, permission, resource, summary, response, body, status) \
-    {"POST", pattern, handler, permission, resource, ROUTE_API, summary, response, body, status}
+    {"POST", pattern, handler, permission, resource, ROUTE_API, summary, response, body, status, false}
 #define PAGE(method, pattern, handler, permission, resource, summary) \
-    {method, pattern, handler, permission, resource, ROUTE_PAGE, summary, NULL, NULL, 0}
+    {method, pattern, handler, permission, resource, ROUTE_PAGE, summary, NULL, NULL, 0, false}
+#define PAGE_LOOP(method, pattern, handler, permission, resource, summary) \
+    {method, pattern, handler, permission, resource, ROUTE_PAGE, summary, NULL, NULL, 0, true}
 // clang-format on
 
 const struct route routes[] = {
     /* JSON API */
     API("GET", "/api/v1/health", api_health, PERM_PUBLIC, RESOURCE_NONE, "Whether the server can reach its database",
         "Health", NULL),
-    API("GET", "/api/v1/openapi.json", api_openapi, PERM_PUBLIC, RESOURCE_NONE, "This OpenAPI document", NULL, NULL),
-    API("GET", "/api/v1/qualifications", api_qualifications_list, PERM_PUBLIC, RESOURCE_NONE, "List qualifications",
-        "QualificationList", NULL),
-    API("GET", "/api/v1/qualifications/{code}", api_qualification_get, PERM_PUBLIC, RESOURCE_NONE,
-        "A qualification with its rule and its modules by strand (code is case-insensitive)", "Qualification", NULL),
-    API("GET", "/api/v1/modules", api_modules_list, PERM_PUBLIC, RESOURCE_NONE, "List modules", "ModuleList", NULL),
-    API("GET", "/api/v1/modules/{code}", api_module_get, PERM_PUBLIC, RESOURCE_NONE,
-        "A module and the qualifications it counts towards", "Module", NULL),
-    API("GET", "/api/v1/frameworks", api_frameworks_list, PERM_PUBLIC, RESOURCE_NONE, "List frameworks",
-        "FrameworkList", NULL),
-    API("GET", "/api/v1/frameworks/{code}", api_framework_get, PERM_PUBLIC, RESOURCE_NONE,
-        "A framework with its areas and statements", "Framework", NULL),
+    API_LOOP("GET", "/api/v1/openapi.json", api_openapi, PERM_PUBLIC, RESOURCE_NONE, "This OpenAPI document", NULL,
+             NULL),
+    API_LOOP("GET", "/api/v1/qualifications", api_qualifications_list, PERM_PUBLIC, RESOURCE_NONE,
+             "List qualifications", "QualificationList", NULL),
+    API_LOOP("GET", "/api/v1/qualifications/{code}", api_qualification_get, PERM_PUBLIC, RESOURCE_NONE,
+             "A qualification with its rule and its modules by strand (code is case-insensitive)", "Qualification",
+             NULL),
+    API_LOOP("GET", "/api/v1/modules", api_modules_list, PERM_PUBLIC, RESOURCE_NONE, "List modules", "ModuleList",
+             NULL),
+    API_LOOP("GET", "/api/v1/modules/{code}", api_module_get, PERM_PUBLIC, RESOURCE_NONE,
+             "A module and the qualifications it counts towards", "Module", NULL),
+    API_LOOP("GET", "/api/v1/frameworks", api_frameworks_list, PERM_PUBLIC, RESOURCE_NONE, "List frameworks",
+             "FrameworkList", NULL),
+    API_LOOP("GET", "/api/v1/frameworks/{code}", api_framework_get, PERM_PUBLIC, RESOURCE_NONE,
+             "A framework with its areas and statements", "Framework", NULL),
 
     /* People and organisations */
-    API("GET", "/api/v1/me", api_me, PERM_SIGNED_IN, RESOURCE_NONE, "The caller and their roles", "User", NULL),
+    API_LOOP("GET", "/api/v1/me", api_me, PERM_SIGNED_IN, RESOURCE_NONE, "The caller and their roles", "User", NULL),
     API("GET", "/api/v1/users", api_users_list, PERM_USERS_READ, RESOURCE_NONE,
         "People the caller may see (q, role, include_inactive, limit, offset)", "UserList", NULL),
     API("POST", "/api/v1/users", api_users_create, PERM_USERS_MANAGE, RESOURCE_NONE,
@@ -296,11 +304,11 @@ const struct route routes[] = {
 
     /* Pages */
     PAGE("GET", "/", page_home, PERM_PUBLIC, RESOURCE_NONE, "Home"),
-    PAGE("GET", "/qualifications", page_qualifications, PERM_PUBLIC, RESOURCE_NONE, "Qualifications"),
-    PAGE("GET", "/qualifications/{code}", page_qualification, PERM_PUBLIC, RESOURCE_NONE, "A qualification"),
-    PAGE("GET", "/modules/{code}", page_module, PERM_PUBLIC, RESOURCE_NONE, "A module"),
-    PAGE("GET", "/frameworks", page_frameworks, PERM_PUBLIC, RESOURCE_NONE, "Frameworks"),
-    PAGE("GET", "/frameworks/{code}", page_framework, PERM_PUBLIC, RESOURCE_NONE, "A framework"),
+    PAGE_LOOP("GET", "/qualifications", page_qualifications, PERM_PUBLIC, RESOURCE_NONE, "Qualifications"),
+    PAGE_LOOP("GET", "/qualifications/{code}", page_qualification, PERM_PUBLIC, RESOURCE_NONE, "A qualification"),
+    PAGE_LOOP("GET", "/modules/{code}", page_module, PERM_PUBLIC, RESOURCE_NONE, "A module"),
+    PAGE_LOOP("GET", "/frameworks", page_frameworks, PERM_PUBLIC, RESOURCE_NONE, "Frameworks"),
+    PAGE_LOOP("GET", "/frameworks/{code}", page_framework, PERM_PUBLIC, RESOURCE_NONE, "A framework"),
 
     /* Signing in and the signed-in person's account */
     PAGE("GET", "/sign-in", page_sign_in, PERM_PUBLIC, RESOURCE_NONE, "Sign in"),
@@ -444,7 +452,7 @@ const struct route routes[] = {
 
     /* Front-end assets */
     {"GET", "/assets/{path*}", static_assets_serve, PERM_PUBLIC, RESOURCE_NONE, ROUTE_ASSET, "Front-end assets", NULL,
-     NULL, 0},
+     NULL, 0, true},
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

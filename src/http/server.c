@@ -146,12 +146,13 @@ static void *worker_main(void *arg)
     struct thread_args *args = arg;
     struct worker *w = args->worker;
     h2o_context_init(&w->ctx, h2o_evloop_create(), args->config);
+    if (!worker_open(w))
+        exit(1); /* before serving anything: nothing to finish */
     w->accept_ctx.ctx = &w->ctx;
     w->accept_ctx.hosts = args->config->hosts;
     w->listener = h2o_evloop_socket_create(w->ctx.loop, args->listen_fd, H2O_SOCKET_FLAG_DONT_READ);
     w->listener->data = w;
     h2o_socket_read_start(w->listener, on_accept);
-    worker_catalogue(w); /* load before the first request rather than during it */
 
     while (!atomic_load(&stopping))
         h2o_evloop_run(w->ctx.loop, LOOP_WAKE_MS);
@@ -166,9 +167,13 @@ static void *worker_main(void *arg)
      * writing a response are not on this timer and finish. */
     w->ctx.http1.req_timeout.timeout = SHUTDOWN_IDLE_MS;
     uint64_t deadline = h2o_now(w->ctx.loop) + SHUTDOWN_GRACE_MS;
-    while (has_connections(w) && h2o_now(w->ctx.loop) < deadline)
+    while ((has_connections(w) || w->in_pools > 0) && h2o_now(w->ctx.loop) < deadline)
+        h2o_evloop_run(w->ctx.loop, LOOP_WAKE_MS);
+    /* Requests still in the pools come back here; nothing may be left to arrive on the queue. */
+    while (w->in_pools > 0)
         h2o_evloop_run(w->ctx.loop, LOOP_WAKE_MS);
     access_log_flush(&w->log);
+    worker_close(w);
     /* The context and loop are not disposed: h2o 2.2 asserts when the shutdown timer it armed is
      * still linked, and the process is about to exit. tests/lsan.supp names these allocations. */
     return NULL;
@@ -186,6 +191,29 @@ static int open_access_log(const char *where)
     return fd;
 }
 
+/* Migrates, records the base URL and reads the secret: what must be done once, before serving. */
+static bool prepare_database(struct store_engine *engine, struct site_settings *settings, int *version)
+{
+    char err[512];
+    struct store *store = store_connect(engine, err, sizeof(err));
+    if (store == NULL) {
+        fprintf(stderr, "npq: %s\n", err);
+        return false;
+    }
+    bool ok = false;
+    if (store_migrate(store, version) != STORE_OK)
+        fprintf(stderr, "npq: migration failed: %s\n", store_last_error(store));
+    else if (store_secret(store, settings->secret) != STORE_OK)
+        fprintf(stderr, "npq: cannot read the server secret: %s\n", store_last_error(store));
+    /* Commands run beside the server (invitations, imports) make links to the same address. */
+    else if (store_setting_set(store, "base_url", settings->base_url) != STORE_OK)
+        fprintf(stderr, "npq: cannot record the base URL: %s\n", store_last_error(store));
+    else
+        ok = true;
+    store_close(store);
+    return ok;
+}
+
 int server_run(const struct server_options *options)
 {
     int threads = options->threads > 0 ? options->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
@@ -198,22 +226,15 @@ int server_run(const struct server_options *options)
     if (log_fd < 0 && strcmp(options->access_log ? options->access_log : "-", "off") != 0)
         return 1;
 
-    /* Migrate once, before any worker reads. */
     char err[512];
-    struct store *store = store_open(options->db, err, sizeof(err));
-    if (store == NULL) {
+    struct store_engine *engine = store_engine_open(options->db, err, sizeof(err));
+    if (engine == NULL) {
         fprintf(stderr, "npq: %s\n", err);
-        return 1;
-    }
-    int version;
-    if (store_migrate(store, &version) != STORE_OK) {
-        fprintf(stderr, "npq: migration failed: %s\n", store_last_error(store));
-        store_close(store);
         return 1;
     }
     struct listener_plan plan;
     if (open_listeners(options->listen, threads, &plan) != 0) {
-        store_close(store);
+        store_engine_close(engine);
         return 1;
     }
 
@@ -249,37 +270,10 @@ int server_run(const struct server_options *options)
         .secure_cookies = options->secure_cookies,
         .base_url = options->base_url ? options->base_url : default_base_url,
     };
-    if (store_secret(store, settings.secret) != STORE_OK) {
-        fprintf(stderr, "npq: cannot read the server secret: %s\n", store_last_error(store));
-        store_close(store);
-        return 1;
-    }
-    /* Commands run beside the server (invitations, imports) make links to the same address. */
-    store_setting_set(store, "base_url", settings.base_url);
-    store_close(store);
-    /* Mail queued by any server or command is sent from here. */
-    struct mailer_options mail = {.db = options->db,
-                                  .smtp_url = options->smtp_url,
-                                  .from = options->mail_from,
-                                  .username = options->smtp_username,
-                                  .password = options->smtp_password};
-    struct mailer *mailer = mailer_start(&mail, err, sizeof(err));
-    if (mailer == NULL) {
-        fprintf(stderr, "npq: cannot start the mailer: %s\n", err);
-        return 1;
-    }
-    /* Notifications about events, queued for the mailer. */
-    struct notifier_options notify = {.db = options->db,
-                                      .base_url = settings.base_url,
-                                      .interval_ms = options->notify_interval_ms,
-                                      .reminder_lead = options->reminder_lead_seconds};
-    struct notifier *notifier = notifier_start(&notify, err, sizeof(err));
-    if (notifier == NULL) {
-        fprintf(stderr, "npq: cannot start the notifier: %s\n", err);
-        mailer_stop(mailer);
-        return 1;
-    }
-
+    int version = 0;
+    struct site *site = NULL;
+    struct mailer *mailer = NULL;
+    struct notifier *notifier = NULL;
     struct worker *workers = calloc((size_t)threads, sizeof(*workers));
     struct thread_args *args = calloc((size_t)threads, sizeof(*args));
     pthread_t *ids = calloc((size_t)threads, sizeof(*ids));
@@ -287,24 +281,53 @@ int server_run(const struct server_options *options)
         fprintf(stderr, "npq: out of memory\n");
         return 1;
     }
-    int started = 0;
+    int started = 0, status = 1;
+    if (!prepare_database(engine, &settings, &version))
+        goto stop;
+    /* Requests that only read wait for nothing but their own queries: a few threads per core
+     * keep the cores busy. Requests that write wait for their commit, and a group commit is only
+     * as large as the number of writers waiting, so those get many more. */
+    struct site_options site_options = {
+        .read_threads = (unsigned)(threads * 4 < 8 ? 8 : threads * 4),
+        .write_threads = 64,
+    };
+    site = site_start(&settings, engine, &site_options, err, sizeof(err));
+    if (site == NULL) {
+        fprintf(stderr, "npq: %s\n", err);
+        goto stop;
+    }
+    /* Mail queued by any server or command is sent from here. */
+    struct mailer_options mail = {.engine = engine,
+                                  .smtp_url = options->smtp_url,
+                                  .from = options->mail_from,
+                                  .username = options->smtp_username,
+                                  .password = options->smtp_password};
+    mailer = mailer_start(&mail, err, sizeof(err));
+    if (mailer == NULL) {
+        fprintf(stderr, "npq: cannot start the mailer: %s\n", err);
+        goto stop;
+    }
+    /* Notifications about events, queued for the mailer. */
+    struct notifier_options notify = {.engine = engine,
+                                      .base_url = settings.base_url,
+                                      .interval_ms = options->notify_interval_ms,
+                                      .reminder_lead = options->reminder_lead_seconds};
+    notifier = notifier_start(&notify, err, sizeof(err));
+    if (notifier == NULL) {
+        fprintf(stderr, "npq: cannot start the notifier: %s\n", err);
+        goto stop;
+    }
+
     for (int i = 0; i < threads; i++) {
-        workers[i].store = store_open(options->db, err, sizeof(err));
-        if (workers[i].store == NULL) {
-            fprintf(stderr, "npq: %s\n", err);
-            break;
-        }
-        workers[i].settings = &settings;
+        workers[i].site = site;
         access_log_init(&workers[i].log, log_fd);
         args[i] = (struct thread_args){&workers[i], &config, plan.fds[i]};
-        if (pthread_create(&ids[i], NULL, worker_main, &args[i]) != 0) {
-            store_close(workers[i].store);
+        if (pthread_create(&ids[i], NULL, worker_main, &args[i]) != 0)
             break;
-        }
         started++;
     }
-    int status = started == threads ? 0 : 1;
-    if (status == 0) {
+    if (started == threads) {
+        status = 0;
         char host_text[NI_MAXHOST] = "";
         h2o_socket_getnumerichost((struct sockaddr *)&plan.addr, plan.len, host_text);
         const char *open_bracket = plan.addr.ss_family == AF_INET6 ? "[" : "";
@@ -317,18 +340,18 @@ int server_run(const struct server_options *options)
         printf("npq: %s received, finishing requests in flight\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
         fflush(stdout);
     }
+stop:
     atomic_store(&stopping, true);
     for (int i = 0; i < started; i++) {
         pthread_join(ids[i], NULL);
         access_log_dispose(&workers[i].log);
-        response_cache_clear(&workers[i].cache);
-        catalogue_free(workers[i].catalogue);
-        store_close(workers[i].store);
     }
     for (int i = started; i < threads; i++)
         close(plan.fds[i]);
     notifier_stop(notifier);
     mailer_stop(mailer);
+    site_stop(site);
+    store_engine_close(engine);
     if (log_fd > STDERR_FILENO)
         close(log_fd);
     free(workers);

@@ -1,30 +1,63 @@
 #include "http/worker.h"
 
+#include "http/gate.h"
+#include "http/request.h"
+
 #include <stdio.h>
 
-enum { CATALOGUE_CHECK_INTERVAL_MS = 1000 };
-
-const struct catalogue *worker_catalogue(struct worker *w)
+static void on_handled(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages)
 {
-    uint64_t now = h2o_now(w->ctx.loop);
-    if (w->catalogue != NULL && now - w->catalogue_checked_at < CATALOGUE_CHECK_INTERVAL_MS)
-        return w->catalogue;
-    w->catalogue_checked_at = now;
-    int64_t revision;
-    if (store_catalogue_revision(w->store, &revision) != STORE_OK) {
-        fprintf(stderr, "npq: catalogue revision: %s\n", store_last_error(w->store));
-        return w->catalogue;
+    struct worker *w = H2O_STRUCT_FROM_MEMBER(struct worker, handled, receiver);
+    while (!h2o_linklist_is_empty(messages)) {
+        h2o_multithread_message_t *message = H2O_STRUCT_FROM_MEMBER(h2o_multithread_message_t, link, messages->next);
+        h2o_linklist_unlink(&message->link);
+        struct request *r = H2O_STRUCT_FROM_MEMBER(struct request, done, message);
+        w->in_pools--;
+        const struct credential_found *found = &r->credential_found;
+        if (found->found && r->caller != NULL)
+            caller_cache_put(&w->callers, found->key, found->session, found->access_revision, &found->credential,
+                             r->caller);
+        request_finish(r);
     }
-    if (w->catalogue != NULL && revision == w->catalogue_revision)
-        return w->catalogue;
-    struct catalogue *fresh;
-    if (store_catalogue_load(w->store, &fresh) != STORE_OK) {
-        fprintf(stderr, "npq: catalogue load: %s\n", store_last_error(w->store));
-        return w->catalogue;
+}
+
+static void run_in_pool(struct pool_job *job, void *thread_state)
+{
+    struct request *r = H2O_STRUCT_FROM_MEMBER(struct request, job, job);
+    gate_run(r, thread_state);
+    h2o_multithread_send_message(&r->worker->handled, &r->done);
+}
+
+bool worker_open(struct worker *w)
+{
+    char err[256];
+    w->revisions = store_connect(site_engine(w->site), err, sizeof(err));
+    if (w->revisions == NULL) {
+        fprintf(stderr, "npq: %s\n", err);
+        return false;
     }
-    catalogue_free(w->catalogue);
-    w->catalogue = fresh;
-    w->catalogue_revision = revision;
-    response_cache_clear(&w->cache);
-    return w->catalogue;
+    store_never_wait(w->revisions);
+    executor_init(&w->executor, w->site, NULL);
+    caller_cache_init(&w->callers);
+    w->queue = h2o_multithread_create_queue(w->ctx.loop);
+    h2o_multithread_register_receiver(w->queue, &w->handled, on_handled);
+    return true;
+}
+
+void worker_close(struct worker *w)
+{
+    h2o_multithread_unregister_receiver(w->queue, &w->handled);
+    h2o_multithread_destroy_queue(w->queue);
+    caller_cache_dispose(&w->callers);
+    executor_dispose(&w->executor);
+    store_close(w->revisions);
+}
+
+void worker_send_to_pool(struct worker *w, struct request *r)
+{
+    request_detach(r);
+    r->job.run = run_in_pool;
+    w->in_pools++;
+    bool writes = !str_eq(r->method, STR_LIT("GET")) && !str_eq(r->method, STR_LIT("HEAD"));
+    pool_submit(site_pool(w->site, writes), &r->job);
 }

@@ -461,7 +461,7 @@ struct mailer *mailer_start(const struct mailer_options *options, char *err, siz
     m->username = copy(options->username);
     m->password = copy(options->password);
     m->poll_ms = options->poll_ms > 0 ? options->poll_ms : DEFAULT_POLL_MS;
-    m->store = store_open(options->db, err, err_size);
+    m->store = store_connect(options->engine, err, err_size);
     if (m->store == NULL) {
         mailer_free(m);
         return NULL;

@@ -13,6 +13,8 @@
 
 #include "lib/buf.h"
 
+struct store_engine;
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -27,7 +29,7 @@ enum {
 #define MAILER_NEVER INT64_C(253402300799)
 
 struct mailer_options {
-    const char *db;                  /* store location; the mailer opens its own connection */
+    struct store_engine *engine;     /* the database; the mailer opens its own connection to it */
     const char *smtp_url;            /* "smtp://host:port" or "smtps://host:port"; NULL or "log" writes each message
                                         to standard output instead of sending it */
     const char *from;                /* envelope and From: address, default "npq@localhost" */
@@ -38,7 +40,7 @@ struct mailer_options {
 struct mailer;
 
 /*
- * Opens a connection to options->db (which must already be migrated) and starts the sending
+ * Opens a connection to options->engine (which must already be migrated) and starts the sending
  * thread. The options are copied. On failure returns NULL with a message in err.
  */
 struct mailer *mailer_start(const struct mailer_options *options, char *err, size_t err_size);

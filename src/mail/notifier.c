@@ -101,7 +101,7 @@ struct notifier *notifier_start(const struct notifier_options *options, char *er
         n->base_url[--len] = '\0';
     n->interval_ms = options->interval_ms > 0 ? options->interval_ms : NOTIFIER_DEFAULT_INTERVAL_MS;
     n->reminder_lead = options->reminder_lead > 0 ? options->reminder_lead : DELIVERY_REMINDER_LEAD_SECONDS;
-    n->store = store_open(options->db, err, err_size);
+    n->store = store_connect(options->engine, err, err_size);
     if (n->store == NULL) {
         notifier_free(n);
         return NULL;

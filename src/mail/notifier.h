@@ -15,17 +15,19 @@
 
 enum { NOTIFIER_DEFAULT_INTERVAL_MS = 30 * 1000 };
 
+struct store_engine;
+
 struct notifier_options {
-    const char *db;        /* store location; the notifier opens its own connection */
-    const char *base_url;  /* start of links in emails, without a trailing slash */
-    int interval_ms;       /* how often to look for due notifications; 0 for the default */
-    int64_t reminder_lead; /* seconds before an event's start that its reminder is due; 0 for a day */
+    struct store_engine *engine; /* the database; the notifier opens its own connection to it */
+    const char *base_url;        /* start of links in emails, without a trailing slash */
+    int interval_ms;             /* how often to look for due notifications; 0 for the default */
+    int64_t reminder_lead;       /* seconds before an event's start that its reminder is due; 0 for a day */
 };
 
 struct notifier;
 
 /*
- * Opens a connection to options->db (which must already be migrated) and starts the thread.
+ * Opens a connection to options->engine (which must already be migrated) and starts the thread.
  * The options are copied. On failure returns NULL with a message in err.
  */
 struct notifier *notifier_start(const struct notifier_options *options, char *err, size_t err_size);

@@ -1,59 +1,190 @@
 /*
- * The SQLite driver: WAL journal (readers never wait for the writer), durable commits, foreign keys on, a busy
- * timeout so several processes (servers and command-line imports) share one file, and a
- * per-connection cache of prepared statements.
+ * The SQLite driver.
+ *
+ * One writer connection per database, taken in turn by the handles that write, and one read
+ * connection per handle. WAL journal, so readers never wait for the writer; synchronous = FULL,
+ * so a commit is on the disk before it returns; foreign keys on; a busy timeout, so other
+ * processes (command-line imports, a second server) share the file.
+ *
+ * Group commit: a handle that has finished its transaction (a SAVEPOINT released inside the group
+ * transaction) hands the writer to the next handle waiting for it and sleeps; the handle that
+ * finds nobody waiting commits the group, once, and wakes every member with the outcome. While a
+ * COMMIT is on its way to the disk, the next group gathers behind it, so under load one fsync
+ * covers many requests, and an idle server commits each transaction at once.
  */
 #include "store/db.h"
 
 #include "lib/die.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { STATEMENT_CACHE_SIZE = 1024 };
+enum {
+    STATEMENT_SLOTS = 2048, /* per connection; a power of two, well above the number of queries */
+    GROUP_MAX = 128,        /* transactions one COMMIT may hold, so a busy writer still commits often */
+    BUSY_TIMEOUT_MS = 5000,
+};
 
 struct db_stmt {
     sqlite3_stmt *stmt;
-    struct db *db;
+    struct db *db; /* the handle using it now, for errors */
 };
 
-struct db {
+/* A connection with its prepared statements, found by the address of their SQL. */
+struct connection {
     sqlite3 *handle;
-    char error[256];
-    bool used; /* a statement was prepared since the last db_busy_statement: only then look */
     struct {
         const char *sql;
         struct db_stmt stmt;
-    } cache[STATEMENT_CACHE_SIZE];
-    size_t cached;
+    } slots[STATEMENT_SLOTS];
+    size_t used;
 };
 
-static void record_error(struct db *db, const char *what)
+/* A transaction released into the open group, waiting for its COMMIT. */
+struct group_member {
+    struct group_member *next;
+    bool done;      /* the group has ended */
+    bool committed; /* and its COMMIT returned success */
+};
+
+struct db_engine {
+    struct connection writer;
+    char *location;
+    db_commit_hook hook;
+    void *hook_arg;
+
+    pthread_mutex_t lock; /* guards what follows */
+    pthread_cond_t writer_free;
+    pthread_cond_t group_done;
+    bool writer_busy; /* a handle holds the writer connection */
+    unsigned waiting; /* handles waiting for it */
+    bool group_open;  /* BEGIN issued on the writer, COMMIT not yet */
+    struct group_member *members;
+    unsigned member_count;
+};
+
+struct db {
+    struct db_engine *engine;
+    struct connection reader;
+    bool writing; /* holds the writer, inside a write transaction */
+    bool reading; /* inside a read transaction on the reader */
+    bool used;    /* a statement was prepared since the last db_busy_statement: only then look */
+    char error[256];
+};
+
+static void record_error(struct db *db, sqlite3 *handle, const char *what)
 {
-    snprintf(db->error, sizeof(db->error), "%s: %s", what, sqlite3_errmsg(db->handle));
+    snprintf(db->error, sizeof(db->error), "%s: %s", what, sqlite3_errmsg(handle));
 }
 
-struct db *db_open(const char *location, char *err, size_t err_size)
+static struct connection *current(struct db *db)
+{
+    return db->writing ? &db->engine->writer : &db->reader;
+}
+
+static bool exec_on(struct db *db, sqlite3 *handle, const char *sql)
+{
+    if (sqlite3_exec(handle, sql, NULL, NULL, NULL) != SQLITE_OK) {
+        record_error(db, handle, "exec");
+        return false;
+    }
+    return true;
+}
+
+/* Opens a connection with the settings every connection has; the writer also sets the journal. */
+static bool connection_open(struct connection *c, const char *location, bool writer, char *err, size_t err_size)
+{
+    memset(c, 0, sizeof(*c));
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(location, &c->handle, flags, NULL) != SQLITE_OK) {
+        snprintf(err, err_size, "cannot open %s: %s", location, sqlite3_errmsg(c->handle));
+        sqlite3_close(c->handle);
+        c->handle = NULL;
+        return false;
+    }
+    sqlite3_busy_timeout(c->handle, BUSY_TIMEOUT_MS);
+    sqlite3_extended_result_codes(c->handle, 1);
+    /* synchronous = FULL: a commit reaches the disk before it returns, so what a 2xx (a
+     * submission's receipt) promised survives power loss too, not only a killed process.
+     * Readers are query_only: a write that strays onto one fails instead of taking a lock. */
+    const char *setup = writer ? "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
+                               : "PRAGMA foreign_keys = ON; PRAGMA query_only = ON;";
+    if (sqlite3_exec(c->handle, setup, NULL, NULL, NULL) != SQLITE_OK) {
+        snprintf(err, err_size, "cannot set up %s: %s", location, sqlite3_errmsg(c->handle));
+        sqlite3_close(c->handle);
+        c->handle = NULL;
+        return false;
+    }
+    return true;
+}
+
+static void connection_close(struct connection *c)
+{
+    for (size_t i = 0; i < STATEMENT_SLOTS; i++)
+        if (c->slots[i].sql != NULL)
+            sqlite3_finalize(c->slots[i].stmt.stmt);
+    sqlite3_close(c->handle);
+}
+
+/* Resets statements left mid-way; returns the SQL of the first, or NULL. */
+static const char *reset_busy(sqlite3 *handle)
+{
+    const char *found = NULL;
+    for (sqlite3_stmt *s = sqlite3_next_stmt(handle, NULL); s != NULL; s = sqlite3_next_stmt(handle, s))
+        if (sqlite3_stmt_busy(s)) {
+            if (found == NULL)
+                found = sqlite3_sql(s);
+            sqlite3_reset(s);
+        }
+    return found;
+}
+
+struct db_engine *db_engine_open(const char *location, char *err, size_t err_size)
+{
+    struct db_engine *e = calloc(1, sizeof(*e));
+    if (e == NULL)
+        die("out of memory");
+    if (!connection_open(&e->writer, location, true, err, err_size)) {
+        free(e);
+        return NULL;
+    }
+    e->location = strdup(location);
+    if (e->location == NULL)
+        die("out of memory");
+    pthread_mutex_init(&e->lock, NULL);
+    pthread_cond_init(&e->writer_free, NULL);
+    pthread_cond_init(&e->group_done, NULL);
+    return e;
+}
+
+void db_engine_close(struct db_engine *e)
+{
+    if (e == NULL)
+        return;
+    connection_close(&e->writer);
+    pthread_mutex_destroy(&e->lock);
+    pthread_cond_destroy(&e->writer_free);
+    pthread_cond_destroy(&e->group_done);
+    free(e->location);
+    free(e);
+}
+
+void db_engine_set_commit_hook(struct db_engine *e, db_commit_hook hook, void *arg)
+{
+    e->hook = hook;
+    e->hook_arg = arg;
+}
+
+struct db *db_connect(struct db_engine *engine, char *err, size_t err_size)
 {
     struct db *db = calloc(1, sizeof(*db));
     if (db == NULL)
         die("out of memory");
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-    if (sqlite3_open_v2(location, &db->handle, flags, NULL) != SQLITE_OK) {
-        snprintf(err, err_size, "cannot open %s: %s", location, sqlite3_errmsg(db->handle));
-        sqlite3_close(db->handle);
-        free(db);
-        return NULL;
-    }
-    sqlite3_busy_timeout(db->handle, 5000);
-    sqlite3_extended_result_codes(db->handle, 1);
-    /* synchronous = FULL: a commit reaches the disk before it returns, so what a 2xx (a
-     * submission's receipt) promised survives power loss too, not only a killed process. */
-    if (!db_exec_script(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")) {
-        snprintf(err, err_size, "cannot set up %s: %s", location, db->error);
-        sqlite3_close(db->handle);
+    db->engine = engine;
+    if (!connection_open(&db->reader, engine->location, false, err, err_size)) {
         free(db);
         return NULL;
     }
@@ -64,10 +195,15 @@ void db_close(struct db *db)
 {
     if (db == NULL)
         return;
-    for (size_t i = 0; i < db->cached; i++)
-        sqlite3_finalize(db->cache[i].stmt.stmt);
-    sqlite3_close(db->handle);
+    if (db->writing || db->reading)
+        db_rollback(db);
+    connection_close(&db->reader);
     free(db);
+}
+
+void db_never_wait(struct db *db)
+{
+    sqlite3_busy_timeout(db->reader.handle, 0);
 }
 
 const char *db_error(const struct db *db)
@@ -75,27 +211,45 @@ const char *db_error(const struct db *db)
     return db->error;
 }
 
+static size_t slot_of(const char *sql)
+{
+    uintptr_t p = (uintptr_t)sql;
+    return (size_t)((p >> 3) * UINT64_C(0x9E3779B97F4A7C15) >> 40) & (STATEMENT_SLOTS - 1);
+}
+
 struct db_stmt *db_prepare(struct db *db, const char *sql)
 {
     db->used = true;
-    for (size_t i = 0; i < db->cached; i++)
-        if (db->cache[i].sql == sql) {
-            sqlite3_reset(db->cache[i].stmt.stmt);
-            sqlite3_clear_bindings(db->cache[i].stmt.stmt);
-            return &db->cache[i].stmt;
-        }
-    if (db->cached == STATEMENT_CACHE_SIZE)
-        die("statement cache full: raise STATEMENT_CACHE_SIZE");
+    struct connection *c = current(db);
+    size_t i = slot_of(sql);
+    while (c->slots[i].sql != NULL && c->slots[i].sql != sql)
+        i = (i + 1) & (STATEMENT_SLOTS - 1);
+    if (c->slots[i].sql == sql) {
+        struct db_stmt *s = &c->slots[i].stmt;
+        sqlite3_reset(s->stmt);
+        sqlite3_clear_bindings(s->stmt);
+        s->db = db;
+        return s;
+    }
+    if (c->used >= STATEMENT_SLOTS / 2)
+        die("statement cache full: raise STATEMENT_SLOTS");
     sqlite3_stmt *stmt;
     /* "?1" is SQLite's own numbered-parameter syntax, so the text needs no rewriting. */
-    if (sqlite3_prepare_v3(db->handle, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK) {
-        record_error(db, "prepare");
+    if (sqlite3_prepare_v3(c->handle, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK) {
+        record_error(db, c->handle, "prepare");
         fprintf(stderr, "npq: %s\n  in: %s\n", db->error, sql);
         return NULL;
     }
-    db->cache[db->cached].sql = sql;
-    db->cache[db->cached].stmt = (struct db_stmt){stmt, db};
-    return &db->cache[db->cached++].stmt;
+    if (c == &db->reader && !sqlite3_stmt_readonly(stmt)) {
+        sqlite3_finalize(stmt);
+        snprintf(db->error, sizeof(db->error), "a write outside a write transaction");
+        fprintf(stderr, "npq: BUG: %s\n  in: %s\n", db->error, sql);
+        return NULL;
+    }
+    c->slots[i].sql = sql;
+    c->slots[i].stmt = (struct db_stmt){stmt, db};
+    c->used++;
+    return &c->slots[i].stmt;
 }
 
 void db_bind_int64(struct db_stmt *s, int index, int64_t value)
@@ -130,7 +284,7 @@ enum db_result db_step(struct db_stmt *s)
         sqlite3_reset(s->stmt);
         return DB_DONE;
     }
-    record_error(s->db, "step");
+    record_error(s->db, sqlite3_db_handle(s->stmt), "step");
     sqlite3_reset(s->stmt);
     return (rc & 0xff) == SQLITE_CONSTRAINT ? DB_CONSTRAINT : DB_ERROR;
 }
@@ -177,12 +331,12 @@ bool db_column_is_null(struct db_stmt *s, int column)
 
 int64_t db_last_insert_id(struct db *db)
 {
-    return sqlite3_last_insert_rowid(db->handle);
+    return sqlite3_last_insert_rowid(current(db)->handle);
 }
 
 int64_t db_changes(struct db *db)
 {
-    return sqlite3_changes64(db->handle);
+    return sqlite3_changes64(current(db)->handle);
 }
 
 const char *db_busy_statement(struct db *db)
@@ -191,43 +345,167 @@ const char *db_busy_statement(struct db *db)
     if (!db->used)
         return NULL;
     db->used = false;
-    const char *found = NULL;
-    for (sqlite3_stmt *s = sqlite3_next_stmt(db->handle, NULL); s != NULL; s = sqlite3_next_stmt(db->handle, s))
-        if (sqlite3_stmt_busy(s)) {
-            if (found == NULL)
-                found = sqlite3_sql(s);
-            sqlite3_reset(s);
-        }
-    return found;
+    return reset_busy(db->reader.handle);
 }
 
 bool db_exec_script(struct db *db, const char *sql)
 {
-    if (sqlite3_exec(db->handle, sql, NULL, NULL, NULL) != SQLITE_OK) {
-        record_error(db, "exec");
+    return exec_on(db, current(db)->handle, sql);
+}
+
+/*
+ * Gives up the writer after a transaction, released into the group (member) or rolled back
+ * (NULL). Hands the writer on while others wait and the group has room; otherwise ends the group:
+ * COMMIT when it holds anything, ROLLBACK when it is empty (so other processes may write). Returns
+ * whether member's work was committed.
+ */
+static bool writer_finish(struct db *db, struct group_member *member)
+{
+    struct db_engine *e = db->engine;
+    sqlite3 *w = e->writer.handle;
+    const char *left = reset_busy(w);
+    if (left != NULL)
+        fprintf(stderr, "npq: BUG: a transaction left a query unfinished: %s\n", left);
+
+    pthread_mutex_lock(&e->lock);
+    /* Some errors (a full disk, an I/O error) make SQLite roll back the whole transaction:
+     * the group's earlier members are lost with it and must hear so. */
+    bool lost = e->group_open && sqlite3_get_autocommit(w);
+    if (lost)
+        fprintf(stderr, "npq: the database rolled back a group of %u transactions: %s\n", e->member_count,
+                sqlite3_errmsg(w));
+    if (member != NULL && e->group_open && !lost) {
+        member->next = e->members;
+        e->members = member;
+        e->member_count++;
+    }
+    if (e->group_open && !lost && e->waiting > 0 && e->member_count < GROUP_MAX) {
+        e->writer_busy = false;
+        db->writing = false;
+        pthread_cond_signal(&e->writer_free);
+        while (member != NULL && !member->done)
+            pthread_cond_wait(&e->group_done, &e->lock);
+        pthread_mutex_unlock(&e->lock);
+        return member != NULL && member->committed;
+    }
+    bool open = e->group_open && !lost, any = e->member_count > 0;
+    pthread_mutex_unlock(&e->lock);
+
+    /* This handle ends the group; it still holds the writer, so nobody else touches it. */
+    bool committed = false;
+    if (open && any) {
+        committed = exec_on(db, w, "COMMIT");
+        if (!committed) {
+            fprintf(stderr, "npq: a group commit failed: %s\n", db->error);
+            sqlite3_exec(w, "ROLLBACK", NULL, NULL, NULL);
+        } else if (e->hook != NULL) {
+            e->hook(db, e->hook_arg);
+        }
+    } else if (!sqlite3_get_autocommit(w)) {
+        sqlite3_exec(w, "ROLLBACK", NULL, NULL, NULL);
+    }
+
+    pthread_mutex_lock(&e->lock);
+    for (struct group_member *m = e->members; m != NULL; m = m->next) {
+        m->committed = committed;
+        m->done = true;
+    }
+    e->members = NULL;
+    e->member_count = 0;
+    e->group_open = false;
+    e->writer_busy = false;
+    db->writing = false;
+    pthread_cond_broadcast(&e->group_done);
+    pthread_cond_signal(&e->writer_free);
+    pthread_mutex_unlock(&e->lock);
+    return member != NULL && member->committed;
+}
+
+bool db_begin_read(struct db *db)
+{
+    if (db->writing || db->reading) {
+        snprintf(db->error, sizeof(db->error), "a transaction is already open on this handle");
+        return false;
+    }
+    if (!exec_on(db, db->reader.handle, "BEGIN DEFERRED"))
+        return false;
+    db->reading = true;
+    return true;
+}
+
+bool db_begin_write(struct db *db)
+{
+    if (db->writing || db->reading) {
+        snprintf(db->error, sizeof(db->error), "a transaction is already open on this handle");
+        return false;
+    }
+    struct db_engine *e = db->engine;
+    pthread_mutex_lock(&e->lock);
+    e->waiting++;
+    while (e->writer_busy)
+        pthread_cond_wait(&e->writer_free, &e->lock);
+    e->waiting--;
+    e->writer_busy = true;
+    bool begin = !e->group_open;
+    pthread_mutex_unlock(&e->lock);
+    db->writing = true;
+
+    sqlite3 *w = e->writer.handle;
+    if (begin) {
+        /* IMMEDIATE takes SQLite's write lock now: waiting for another process happens here,
+         * on this thread, and no statement of the group can fail for want of the lock later. */
+        if (!exec_on(db, w, "BEGIN IMMEDIATE")) {
+            writer_finish(db, NULL);
+            return false;
+        }
+        pthread_mutex_lock(&e->lock);
+        e->group_open = true;
+        pthread_mutex_unlock(&e->lock);
+    }
+    if (!exec_on(db, w, "SAVEPOINT tx")) {
+        writer_finish(db, NULL);
         return false;
     }
     return true;
 }
 
-bool db_begin_read(struct db *db)
-{
-    return db_exec_script(db, "BEGIN DEFERRED");
-}
-
-bool db_begin_write(struct db *db)
-{
-    return db_exec_script(db, "BEGIN IMMEDIATE");
-}
-
 bool db_commit(struct db *db)
 {
-    return db_exec_script(db, "COMMIT");
+    if (db->reading) {
+        db->reading = false;
+        if (exec_on(db, db->reader.handle, "COMMIT"))
+            return true;
+        sqlite3_exec(db->reader.handle, "ROLLBACK", NULL, NULL, NULL);
+        return false;
+    }
+    if (!db->writing) {
+        snprintf(db->error, sizeof(db->error), "commit without a transaction");
+        return false;
+    }
+    sqlite3 *w = db->engine->writer.handle;
+    if (!exec_on(db, w, "RELEASE tx")) {
+        sqlite3_exec(w, "ROLLBACK TO tx; RELEASE tx", NULL, NULL, NULL);
+        writer_finish(db, NULL);
+        return false;
+    }
+    struct group_member member = {0};
+    if (writer_finish(db, &member))
+        return true;
+    snprintf(db->error, sizeof(db->error), "the transaction could not be committed");
+    return false;
 }
 
 void db_rollback(struct db *db)
 {
-    sqlite3_exec(db->handle, "ROLLBACK", NULL, NULL, NULL);
+    if (db->reading) {
+        db->reading = false;
+        sqlite3_exec(db->reader.handle, "ROLLBACK", NULL, NULL, NULL);
+        return;
+    }
+    if (!db->writing)
+        return;
+    sqlite3_exec(db->engine->writer.handle, "ROLLBACK TO tx; RELEASE tx", NULL, NULL, NULL);
+    writer_finish(db, NULL);
 }
 
 const char *db_dialect(const struct db *db)

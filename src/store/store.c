@@ -12,13 +12,82 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct store *store_open(const char *location, char *err, size_t err_size)
+struct store_engine *store_engine_open(const char *location, char *err, size_t err_size)
 {
     if (strncmp(location, "postgres://", 11) == 0 || strncmp(location, "postgresql://", 13) == 0) {
         snprintf(err, err_size, "the PostgreSQL driver is not built yet; use a file path for SQLite");
         return NULL;
     }
-    struct db *db = db_open(location, err, err_size);
+    struct db_engine *db = db_engine_open(location, err, err_size);
+    if (db == NULL)
+        return NULL;
+    struct store_engine *engine = calloc(1, sizeof(*engine));
+    if (engine == NULL)
+        die("out of memory");
+    engine->db = db;
+    return engine;
+}
+
+void store_engine_close(struct store_engine *engine)
+{
+    if (engine == NULL)
+        return;
+    db_engine_close(engine->db);
+    free(engine);
+}
+
+static const char SQL_REVISIONS[] = "SELECT (SELECT revision FROM catalogue_meta WHERE id = 1),"
+                                    " (SELECT revision FROM access_meta WHERE id = 1)";
+
+enum store_status store_revisions(struct store *store, struct store_revisions *out)
+{
+    struct db_stmt *stmt = db_prepare(store->db, SQL_REVISIONS);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    if (db_step(stmt) != DB_ROW)
+        return STORE_ERROR;
+    out->catalogue = db_column_int64(stmt, 0);
+    out->access = db_column_int64(stmt, 1);
+    db_reset(stmt);
+    return STORE_OK;
+}
+
+static const char SQL_ACCESS_REVISION[] = "SELECT revision FROM access_meta WHERE id = 1";
+
+enum store_status store_access_revision(struct store *store, int64_t *revision)
+{
+    struct db_stmt *stmt = db_prepare(store->db, SQL_ACCESS_REVISION);
+    if (stmt == NULL || db_step(stmt) != DB_ROW)
+        return STORE_ERROR;
+    *revision = db_column_int64(stmt, 0);
+    db_reset(stmt);
+    return STORE_OK;
+}
+
+void store_never_wait(struct store *store)
+{
+    db_never_wait(store->db);
+}
+
+static void after_commit(struct db *writer, void *arg)
+{
+    struct store_engine *engine = arg;
+    struct store on_writer = {.db = writer};
+    struct store_revisions revisions;
+    if (store_revisions(&on_writer, &revisions) == STORE_OK)
+        engine->listener(&revisions, engine->listener_arg);
+}
+
+void store_engine_watch(struct store_engine *engine, store_revisions_listener listener, void *arg)
+{
+    engine->listener = listener;
+    engine->listener_arg = arg;
+    db_engine_set_commit_hook(engine->db, listener ? after_commit : NULL, engine);
+}
+
+struct store *store_connect(struct store_engine *engine, char *err, size_t err_size)
+{
+    struct db *db = db_connect(engine->db, err, err_size);
     if (db == NULL)
         return NULL;
     struct store *store = calloc(1, sizeof(*store));
@@ -28,11 +97,26 @@ struct store *store_open(const char *location, char *err, size_t err_size)
     return store;
 }
 
+struct store *store_open(const char *location, char *err, size_t err_size)
+{
+    struct store_engine *engine = store_engine_open(location, err, err_size);
+    if (engine == NULL)
+        return NULL;
+    struct store *store = store_connect(engine, err, err_size);
+    if (store == NULL) {
+        store_engine_close(engine);
+        return NULL;
+    }
+    store->owned = engine;
+    return store;
+}
+
 void store_close(struct store *store)
 {
     if (store == NULL)
         return;
     db_close(store->db);
+    store_engine_close(store->owned);
     free(store);
 }
 
@@ -56,13 +140,20 @@ static const char SQL_MIGRATION_RECORD[] = "INSERT INTO schema_migrations (versi
 enum store_status store_migrate(struct store *store, int *version)
 {
     struct db *db = store->db;
-    if (!db_exec_script(db, SQL_MIGRATIONS_TABLE))
+    if (!db_begin_write(db))
+        return STORE_ERROR;
+    if (!db_exec_script(db, SQL_MIGRATIONS_TABLE)) {
+        db_rollback(db);
+        return STORE_ERROR;
+    }
+    if (!db_commit(db))
         return STORE_ERROR;
     *version = 0;
     for (size_t i = 0; i < embedded_migrations_sqlite_count; i++) {
         const struct embedded_file *m = &embedded_migrations_sqlite[i];
         int number = (int)strtol(m->name, NULL, 10); /* names start with their number: "001_catalogue.sql" */
-        /* The write lock first, so two processes starting together do not both apply it. */
+        /* The write lock first, so two processes starting together do not both apply it: the
+         * version is read inside the transaction that applies the migration. */
         if (!db_begin_write(db))
             return STORE_ERROR;
         struct db_stmt *stmt = db_prepare(db, SQL_MIGRATION_VERSION);

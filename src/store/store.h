@@ -26,13 +26,47 @@ enum store_status {
 };
 
 struct store;
+struct store_engine;
 
 /*
- * Opens the database at location (a file path for SQLite). Does not migrate. On failure returns
- * NULL and writes a message into err.
+ * A database shared by the threads of one process (store_engine: for SQLite, the writer that
+ * commits their transactions in groups), and one thread's connection to it (store). A store is
+ * used by one thread at a time.
+ */
+struct store_engine *store_engine_open(const char *location, char *err, size_t err_size);
+void store_engine_close(struct store_engine *engine);
+/* A connection of one thread to engine; NULL with a message in err on failure. */
+struct store *store_connect(struct store_engine *engine, char *err, size_t err_size);
+
+/*
+ * Opens the database at location (a file path for SQLite) for a single thread: an engine of its
+ * own and one connection, closed together by store_close (the command line). Does not migrate.
+ * On failure returns NULL and writes a message into err.
  */
 struct store *store_open(const char *location, char *err, size_t err_size);
 void store_close(struct store *store);
+
+/*
+ * Numbers that change whenever the catalogue, or who anyone is and what they may do (accounts,
+ * roles, sessions, tokens, organisations), changes: caches of either compare them to know they
+ * are stale. Changed by the writes themselves (triggers), whichever process makes them.
+ */
+struct store_revisions {
+    int64_t catalogue;
+    int64_t access;
+};
+enum store_status store_revisions(struct store *store, struct store_revisions *out);
+/* The access revision alone: one row, for checking a cached caller on every request. */
+enum store_status store_access_revision(struct store *store, int64_t *revision);
+
+/* From now on a query on this connection that would have to wait for a lock fails at once
+ * (STORE_ERROR): for an event loop, which must never wait. */
+void store_never_wait(struct store *store);
+
+/* Called after every commit this process makes, on the committing thread, with the revisions
+ * the commit left. Set once, before any connection writes; listener must be quick. */
+typedef void (*store_revisions_listener)(const struct store_revisions *revisions, void *arg);
+void store_engine_watch(struct store_engine *engine, store_revisions_listener listener, void *arg);
 
 /*
  * After each request: whether every query of the connection finished. Returns the SQL of one
@@ -161,14 +195,30 @@ enum store_status store_organisation_list(struct store *store, int kind, const c
 
 enum store_status store_session_create(struct store *store, int64_t user_id, const unsigned char token_hash[32],
                                        int64_t now, int64_t expires_at, const char *client, int64_t *id);
+/* A session or API token found by store_session_authenticate or store_token_authenticate. */
+struct credential {
+    int64_t id;           /* the session's or the token's */
+    int64_t last_used_at; /* the last use noted (store_credential_uses_record) */
+    int64_t expires_at;   /* a session's absolute end; 0 for a token */
+};
+
 /*
  * The caller a session cookie belongs to. STORE_NOT_FOUND when the session is unknown, revoked,
- * past its absolute end, idle for longer than idle_seconds, or its user deactivated. Notes the
- * activity (at most once a minute, so reads stay reads).
+ * past its absolute end, idle for longer than idle_seconds, or its user deactivated. A read: the
+ * use is noted later, with store_credential_uses_record.
  */
 enum store_status store_session_authenticate(struct store *store, const unsigned char token_hash[32], int64_t now,
                                              int64_t idle_seconds, struct arena *arena, struct caller *caller,
-                                             int64_t *session_id);
+                                             struct credential *session);
+
+/* A use of a session or token to note: its last_used_at becomes at (never earlier than it was). */
+struct credential_use {
+    bool session; /* a session; otherwise an API token */
+    int64_t id;
+    int64_t at;
+};
+/* Notes many uses in one transaction, so keeping idle sessions alive costs no write per request. */
+enum store_status store_credential_uses_record(struct store *store, const struct credential_use *uses, size_t count);
 enum store_status store_session_revoke(struct store *store, int64_t session_id, int64_t now);
 /* Ends every session of a user ("sign out everywhere"). */
 enum store_status store_session_revoke_all(struct store *store, const struct actor *actor, int64_t user_id,
@@ -186,9 +236,10 @@ struct api_token {
 };
 enum store_status store_token_create(struct store *store, const struct actor *actor, int64_t user_id, const char *name,
                                      const unsigned char token_hash[32], const char *prefix, int64_t now, int64_t *id);
-/* The caller a bearer token belongs to; STORE_NOT_FOUND when unknown, revoked or its user inactive. */
-enum store_status store_token_authenticate(struct store *store, const unsigned char token_hash[32], int64_t now,
-                                           struct arena *arena, struct caller *caller);
+/* The caller a bearer token belongs to; STORE_NOT_FOUND when unknown, revoked or its user inactive. A
+ * read, like store_session_authenticate. */
+enum store_status store_token_authenticate(struct store *store, const unsigned char token_hash[32], struct arena *arena,
+                                           struct caller *caller, struct credential *token);
 /* Tokens of one user, or of everyone when user_id is 0; newest first. */
 enum store_status store_token_list(struct store *store, int64_t user_id, struct arena *arena, struct api_token **out,
                                    size_t *count);

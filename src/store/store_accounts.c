@@ -20,8 +20,8 @@ static const char SQL_AUDIT_INSERT[] =
     "INSERT INTO audit_events (at, actor_id, actor_label, action, entity, entity_id, before, after, client)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 
-enum store_status store_audit(struct store *store, const struct actor *actor, const char *action, const char *entity,
-                              int64_t entity_id, const char *before, const char *after, int64_t now)
+static enum store_status audit(struct store *store, const struct actor *actor, const char *action, const char *entity,
+                               int64_t entity_id, const char *before, const char *after, int64_t now)
 {
     struct db_stmt *stmt = db_prepare(store->db, SQL_AUDIT_INSERT);
     if (stmt == NULL)
@@ -39,6 +39,14 @@ enum store_status store_audit(struct store *store, const struct actor *actor, co
     db_bind_text(stmt, 8, after);
     db_bind_text(stmt, 9, actor->client ? actor->client : "");
     return db_exec_stmt(stmt) == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
+enum store_status store_audit(struct store *store, const struct actor *actor, const char *action, const char *entity,
+                              int64_t entity_id, const char *before, const char *after, int64_t now)
+{
+    if (!store_tx_begin(store))
+        return STORE_ERROR;
+    return store_tx_end(store, audit(store, actor, action, entity, entity_id, before, after, now));
 }
 
 static const char SQL_AUDIT_LIST[] =
@@ -113,7 +121,7 @@ static const char SQL_SETTING_PUT[] =
     "INSERT INTO settings (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET value = ?2";
 static const char SQL_SETTING_GET[] = "SELECT value FROM settings WHERE name = ?1";
 
-enum store_status store_setting_set(struct store *store, const char *name, const char *value)
+static enum store_status setting_set(struct store *store, const char *name, const char *value)
 {
     struct db_stmt *stmt = db_prepare(store->db, SQL_SETTING_PUT);
     if (stmt == NULL)
@@ -121,6 +129,13 @@ enum store_status store_setting_set(struct store *store, const char *name, const
     db_bind_text(stmt, 1, name);
     db_bind_text(stmt, 2, value);
     return db_exec_stmt(stmt) == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
+enum store_status store_setting_set(struct store *store, const char *name, const char *value)
+{
+    if (!store_tx_begin(store))
+        return STORE_ERROR;
+    return store_tx_end(store, setting_set(store, name, value));
 }
 
 enum store_status store_setting_get(struct store *store, const char *name, char *out, size_t size)

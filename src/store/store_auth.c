@@ -9,20 +9,21 @@
 /* Fills a caller from a user id: who they are and every role they hold. */
 static enum store_status caller_load(struct store *store, int64_t user_id, struct arena *arena, struct caller *caller)
 {
-    struct user user;
-    enum store_status status = store_user_get(store, user_id, arena, &user);
+    struct user *user = arena_alloc(arena, sizeof(*user));
+    enum store_status status = store_user_get(store, user_id, arena, user);
     if (status != STORE_OK)
         return status;
-    if (!user.active)
+    if (!user->active)
         return STORE_NOT_FOUND;
     memset(caller, 0, sizeof(*caller));
-    caller->user_id = user.id;
-    caller->email = user.email;
-    caller->name = user.name;
-    caller->grants = user.roles;
-    caller->grant_count = user.role_count;
-    for (size_t i = 0; i < user.role_count; i++)
-        caller->roles |= 1u << user.roles[i].role;
+    caller->user_id = user->id;
+    caller->email = user->email;
+    caller->name = user->name;
+    caller->grants = user->roles;
+    caller->grant_count = user->role_count;
+    caller->user = user;
+    for (size_t i = 0; i < user->role_count; i++)
+        caller->roles |= 1u << user->roles[i].role;
     return STORE_OK;
 }
 
@@ -32,9 +33,9 @@ static const char SQL_SESSION_INSERT[] =
     "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, client)"
     " VALUES (?1, ?2, ?3, ?3, ?4, ?5)";
 static const char SQL_SESSION_FIND[] =
-    "SELECT id, user_id, last_seen_at FROM sessions"
+    "SELECT id, user_id, last_seen_at, expires_at FROM sessions"
     " WHERE token_hash = ?1 AND revoked_at IS NULL AND expires_at > ?2 AND last_seen_at > ?2 - ?3";
-static const char SQL_SESSION_TOUCH[] = "UPDATE sessions SET last_seen_at = ?2 WHERE id = ?1";
+static const char SQL_SESSION_TOUCH[] = "UPDATE sessions SET last_seen_at = max(last_seen_at, ?2) WHERE id = ?1";
 static const char SQL_SESSION_REVOKE[] = "UPDATE sessions SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL";
 static const char SQL_SESSION_REVOKE_ALL[] =
     "UPDATE sessions SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL";
@@ -42,23 +43,27 @@ static const char SQL_SESSION_REVOKE_ALL[] =
 enum store_status store_session_create(struct store *store, int64_t user_id, const unsigned char token_hash[32],
                                        int64_t now, int64_t expires_at, const char *client, int64_t *id)
 {
+    if (!store_tx_begin(store))
+        return STORE_ERROR;
+    enum store_status status = STORE_ERROR;
     struct db_stmt *stmt = db_prepare(store->db, SQL_SESSION_INSERT);
-    if (stmt == NULL)
-        return STORE_ERROR;
-    db_bind_blob(stmt, 1, token_hash, 32);
-    db_bind_int64(stmt, 2, user_id);
-    db_bind_int64(stmt, 3, now);
-    db_bind_int64(stmt, 4, expires_at);
-    db_bind_text(stmt, 5, client ? client : "");
-    if (db_exec_stmt(stmt) != DB_DONE)
-        return STORE_ERROR;
-    *id = db_last_insert_id(store->db);
-    return STORE_OK;
+    if (stmt != NULL) {
+        db_bind_blob(stmt, 1, token_hash, 32);
+        db_bind_int64(stmt, 2, user_id);
+        db_bind_int64(stmt, 3, now);
+        db_bind_int64(stmt, 4, expires_at);
+        db_bind_text(stmt, 5, client ? client : "");
+        if (db_exec_stmt(stmt) == DB_DONE) {
+            *id = db_last_insert_id(store->db);
+            status = STORE_OK;
+        }
+    }
+    return store_tx_end(store, status);
 }
 
 enum store_status store_session_authenticate(struct store *store, const unsigned char token_hash[32], int64_t now,
                                              int64_t idle_seconds, struct arena *arena, struct caller *caller,
-                                             int64_t *session_id)
+                                             struct credential *session)
 {
     struct db_stmt *stmt = db_prepare(store->db, SQL_SESSION_FIND);
     if (stmt == NULL)
@@ -71,33 +76,27 @@ enum store_status store_session_authenticate(struct store *store, const unsigned
         return STORE_NOT_FOUND;
     if (r != DB_ROW)
         return STORE_ERROR;
-    *session_id = db_column_int64(stmt, 0);
     int64_t user_id = db_column_int64(stmt, 1);
-    int64_t last_seen = db_column_int64(stmt, 2);
+    *session = (struct credential){.id = db_column_int64(stmt, 0),
+                                   .last_used_at = db_column_int64(stmt, 2),
+                                   .expires_at = db_column_int64(stmt, 3)};
     db_reset(stmt);
-    /* Note activity at most every minute (or every quarter of the idle limit, if shorter), so a
-     * signed-in page view is usually a read. */
-    int64_t interval = idle_seconds / 4 < 60 ? idle_seconds / 4 : 60;
-    if (now - last_seen >= interval) {
-        stmt = db_prepare(store->db, SQL_SESSION_TOUCH);
-        if (stmt == NULL)
-            return STORE_ERROR;
-        db_bind_int64(stmt, 1, *session_id);
-        db_bind_int64(stmt, 2, now);
-        if (db_exec_stmt(stmt) != DB_DONE)
-            return STORE_ERROR;
-    }
     return caller_load(store, user_id, arena, caller);
 }
 
 enum store_status store_session_revoke(struct store *store, int64_t session_id, int64_t now)
 {
-    struct db_stmt *stmt = db_prepare(store->db, SQL_SESSION_REVOKE);
-    if (stmt == NULL)
+    if (!store_tx_begin(store))
         return STORE_ERROR;
-    db_bind_int64(stmt, 1, session_id);
-    db_bind_int64(stmt, 2, now);
-    return db_exec_stmt(stmt) == DB_DONE ? STORE_OK : STORE_ERROR;
+    struct db_stmt *stmt = db_prepare(store->db, SQL_SESSION_REVOKE);
+    enum store_status status = STORE_ERROR;
+    if (stmt != NULL) {
+        db_bind_int64(stmt, 1, session_id);
+        db_bind_int64(stmt, 2, now);
+        if (db_exec_stmt(stmt) == DB_DONE)
+            status = STORE_OK;
+    }
+    return store_tx_end(store, status);
 }
 
 enum store_status store_session_revoke_all(struct store *store, const struct actor *actor, int64_t user_id, int64_t now)
@@ -125,7 +124,8 @@ static const char SQL_TOKEN_INSERT[] = "INSERT INTO api_tokens (token_hash, user
                                        " VALUES (?1, ?2, ?3, ?4, ?5)";
 static const char SQL_TOKEN_FIND[] =
     "SELECT id, user_id, coalesce(last_used_at, 0) FROM api_tokens WHERE token_hash = ?1 AND revoked_at IS NULL";
-static const char SQL_TOKEN_TOUCH[] = "UPDATE api_tokens SET last_used_at = ?2 WHERE id = ?1";
+static const char SQL_TOKEN_TOUCH[] =
+    "UPDATE api_tokens SET last_used_at = max(coalesce(last_used_at, 0), ?2) WHERE id = ?1";
 static const char SQL_TOKEN_LIST[] =
     "SELECT t.id, t.user_id, u.email, t.name, t.prefix, t.created_at, coalesce(t.last_used_at, 0),"
     " coalesce(t.revoked_at, 0) FROM api_tokens t JOIN users u ON u.id = t.user_id"
@@ -161,8 +161,8 @@ enum store_status store_token_create(struct store *store, const struct actor *ac
     return store_tx_commit(store) ? STORE_OK : STORE_ERROR;
 }
 
-enum store_status store_token_authenticate(struct store *store, const unsigned char token_hash[32], int64_t now,
-                                           struct arena *arena, struct caller *caller)
+enum store_status store_token_authenticate(struct store *store, const unsigned char token_hash[32], struct arena *arena,
+                                           struct caller *caller, struct credential *token)
 {
     struct db_stmt *stmt = db_prepare(store->db, SQL_TOKEN_FIND);
     if (stmt == NULL)
@@ -173,18 +173,31 @@ enum store_status store_token_authenticate(struct store *store, const unsigned c
         return STORE_NOT_FOUND;
     if (r != DB_ROW)
         return STORE_ERROR;
-    int64_t id = db_column_int64(stmt, 0), user_id = db_column_int64(stmt, 1), last_used = db_column_int64(stmt, 2);
+    int64_t user_id = db_column_int64(stmt, 1);
+    *token = (struct credential){.id = db_column_int64(stmt, 0), .last_used_at = db_column_int64(stmt, 2)};
     db_reset(stmt);
-    if (now - last_used >= 60) { /* "last used" to the minute, without a write per request */
-        stmt = db_prepare(store->db, SQL_TOKEN_TOUCH);
-        if (stmt == NULL)
-            return STORE_ERROR;
-        db_bind_int64(stmt, 1, id);
-        db_bind_int64(stmt, 2, now);
-        if (db_exec_stmt(stmt) != DB_DONE)
-            return STORE_ERROR;
-    }
     return caller_load(store, user_id, arena, caller);
+}
+
+enum store_status store_credential_uses_record(struct store *store, const struct credential_use *uses, size_t count)
+{
+    if (count == 0)
+        return STORE_OK;
+    if (!store_tx_begin(store))
+        return STORE_ERROR;
+    enum store_status status = STORE_OK;
+    for (size_t i = 0; i < count && status == STORE_OK; i++) {
+        struct db_stmt *stmt = db_prepare(store->db, uses[i].session ? SQL_SESSION_TOUCH : SQL_TOKEN_TOUCH);
+        if (stmt == NULL) {
+            status = STORE_ERROR;
+            break;
+        }
+        db_bind_int64(stmt, 1, uses[i].id);
+        db_bind_int64(stmt, 2, uses[i].at);
+        if (db_exec_stmt(stmt) != DB_DONE)
+            status = STORE_ERROR;
+    }
+    return store_tx_end(store, status);
 }
 
 enum store_status store_token_list(struct store *store, int64_t user_id, struct arena *arena, struct api_token **out,
@@ -251,8 +264,8 @@ static const char *purpose_name(enum one_time_purpose purpose)
     return purpose == ONE_TIME_RESET ? "reset" : "invite";
 }
 
-enum store_status store_one_time_create(struct store *store, int64_t user_id, enum one_time_purpose purpose,
-                                        const unsigned char token_hash[32], int64_t now, int64_t expires_at)
+static enum store_status one_time_create(struct store *store, int64_t user_id, enum one_time_purpose purpose,
+                                         const unsigned char token_hash[32], int64_t now, int64_t expires_at)
 {
     struct db_stmt *stmt = db_prepare(store->db, SQL_ONE_TIME_INSERT);
     if (stmt == NULL)
@@ -263,6 +276,14 @@ enum store_status store_one_time_create(struct store *store, int64_t user_id, en
     db_bind_int64(stmt, 4, now);
     db_bind_int64(stmt, 5, expires_at);
     return db_exec_stmt(stmt) == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
+enum store_status store_one_time_create(struct store *store, int64_t user_id, enum one_time_purpose purpose,
+                                        const unsigned char token_hash[32], int64_t now, int64_t expires_at)
+{
+    if (!store_tx_begin(store))
+        return STORE_ERROR;
+    return store_tx_end(store, one_time_create(store, user_id, purpose, token_hash, now, expires_at));
 }
 
 static enum store_status one_time_lookup(struct store *store, const char *sql, const unsigned char token_hash[32],
@@ -307,8 +328,8 @@ static const char SQL_ATTEMPT_FAILURES[] =
     " (SELECT count(*) FROM sign_in_attempts WHERE client = ?2 AND at >= ?3 AND succeeded = 0)";
 static const char SQL_ATTEMPT_PRUNE[] = "DELETE FROM sign_in_attempts WHERE at < ?1";
 
-enum store_status store_sign_in_record(struct store *store, const char *email, const char *client, int64_t now,
-                                       bool succeeded)
+static enum store_status sign_in_record(struct store *store, const char *email, const char *client, int64_t now,
+                                        bool succeeded)
 {
     struct db_stmt *stmt = db_prepare(store->db, SQL_ATTEMPT_INSERT);
     if (stmt == NULL)
@@ -325,6 +346,14 @@ enum store_status store_sign_in_record(struct store *store, const char *email, c
         return STORE_ERROR;
     db_bind_int64(stmt, 1, now - 86400);
     return db_exec_stmt(stmt) == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
+enum store_status store_sign_in_record(struct store *store, const char *email, const char *client, int64_t now,
+                                       bool succeeded)
+{
+    if (!store_tx_begin(store))
+        return STORE_ERROR;
+    return store_tx_end(store, sign_in_record(store, email, client, now, succeeded));
 }
 
 enum store_status store_sign_in_failures(struct store *store, const char *email, const char *client, int64_t since,

@@ -270,7 +270,7 @@ enum store_status store_notifications_due(struct store *store, int64_t now, int6
 static const char SQL_RECORD[] = "INSERT INTO notifications (subject, subject_id, user_id, kind, sequence, sent_at)"
                                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING";
 
-enum store_status store_notification_record(struct store *store, const struct notification *n, int64_t now)
+static enum store_status notification_record(struct store *store, const struct notification *n, int64_t now)
 {
     struct db_stmt *stmt = db_prepare(store->db, SQL_RECORD);
     if (stmt == NULL)
@@ -286,4 +286,11 @@ enum store_status store_notification_record(struct store *store, const struct no
     case DB_CONSTRAINT: return STORE_CONFLICT; /* a kind or subject the table refuses: never send it */
     default: return STORE_ERROR;
     }
+}
+
+enum store_status store_notification_record(struct store *store, const struct notification *n, int64_t now)
+{
+    if (!store_tx_begin(store))
+        return STORE_ERROR;
+    return store_tx_end(store, notification_record(store, n, now));
 }

@@ -438,7 +438,7 @@ enum store_status store_application_transition(struct store *store, const struct
     return store_tx_end(store, status);
 }
 
-enum store_status store_application_set_enrolment(struct store *store, int64_t id, int64_t enrolment_id)
+static enum store_status application_set_enrolment(struct store *store, int64_t id, int64_t enrolment_id)
 {
     struct db_stmt *stmt = db_prepare(store->db, SQL_APPLICATION_SET_ENROLMENT);
     if (stmt == NULL)
@@ -446,6 +446,13 @@ enum store_status store_application_set_enrolment(struct store *store, int64_t i
     db_bind_int64(stmt, 1, id);
     db_bind_int64(stmt, 2, enrolment_id);
     return db_exec_stmt(stmt) == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
+enum store_status store_application_set_enrolment(struct store *store, int64_t id, int64_t enrolment_id)
+{
+    if (!store_tx_begin(store))
+        return STORE_ERROR;
+    return store_tx_end(store, application_set_enrolment(store, id, enrolment_id));
 }
 
 /* Enrolments */

@@ -9,7 +9,14 @@
 
 struct store {
     struct db *db;
-    int depth; /* open store_begin calls; only the outermost begins and ends the transaction */
+    int depth;                  /* open store_begin calls; only the outermost begins and ends the transaction */
+    struct store_engine *owned; /* the engine store_open made for this store alone, closed with it */
+};
+
+struct store_engine {
+    struct db_engine *db;
+    store_revisions_listener listener;
+    void *listener_arg;
 };
 
 /* Begin or join a write transaction; end it (commit or roll back) only at the outermost level. */

@@ -20,8 +20,8 @@ static const char SQL_MAIL_FAILED[] =
     "UPDATE mail_outbox SET not_before = ?2, claimed_until = NULL, last_error = ?3 WHERE id = ?1";
 static const char SQL_MAIL_PENDING[] = "SELECT count(*) FROM mail_outbox WHERE sent_at IS NULL";
 
-enum store_status store_mail_enqueue(struct store *store, const char *recipient, const char *subject, const char *body,
-                                     int64_t now)
+static enum store_status mail_enqueue(struct store *store, const char *recipient, const char *subject, const char *body,
+                                      int64_t now)
 {
     /* No transaction of its own: the message must commit or roll back with the caller's change. */
     struct db_stmt *stmt = db_prepare(store->db, SQL_MAIL_ENQUEUE);
@@ -36,6 +36,14 @@ enum store_status store_mail_enqueue(struct store *store, const char *recipient,
     case DB_CONSTRAINT: return STORE_CONFLICT;
     default: return STORE_ERROR;
     }
+}
+
+enum store_status store_mail_enqueue(struct store *store, const char *recipient, const char *subject, const char *body,
+                                     int64_t now)
+{
+    if (!store_tx_begin(store))
+        return STORE_ERROR;
+    return store_tx_end(store, mail_enqueue(store, recipient, subject, body, now));
 }
 
 static const char *column_text(struct arena *arena, struct db_stmt *stmt, int column)
@@ -102,7 +110,7 @@ static enum store_status run_update(struct store *store, struct db_stmt *stmt)
     return db_changes(store->db) == 1 ? STORE_OK : STORE_NOT_FOUND;
 }
 
-enum store_status store_mail_mark_sent(struct store *store, int64_t id, int64_t now)
+static enum store_status mail_mark_sent(struct store *store, int64_t id, int64_t now)
 {
     struct db_stmt *stmt = db_prepare(store->db, SQL_MAIL_SENT);
     if (stmt == NULL)
@@ -112,7 +120,14 @@ enum store_status store_mail_mark_sent(struct store *store, int64_t id, int64_t 
     return run_update(store, stmt);
 }
 
-enum store_status store_mail_mark_failed(struct store *store, int64_t id, int64_t retry_at, const char *error)
+enum store_status store_mail_mark_sent(struct store *store, int64_t id, int64_t now)
+{
+    if (!store_tx_begin(store))
+        return STORE_ERROR;
+    return store_tx_end(store, mail_mark_sent(store, id, now));
+}
+
+static enum store_status mail_mark_failed(struct store *store, int64_t id, int64_t retry_at, const char *error)
 {
     struct db_stmt *stmt = db_prepare(store->db, SQL_MAIL_FAILED);
     if (stmt == NULL)
@@ -121,6 +136,13 @@ enum store_status store_mail_mark_failed(struct store *store, int64_t id, int64_
     db_bind_int64(stmt, 2, retry_at);
     db_bind_text(stmt, 3, error);
     return run_update(store, stmt);
+}
+
+enum store_status store_mail_mark_failed(struct store *store, int64_t id, int64_t retry_at, const char *error)
+{
+    if (!store_tx_begin(store))
+        return STORE_ERROR;
+    return store_tx_end(store, mail_mark_failed(store, id, retry_at, error));
 }
 
 enum store_status store_mail_pending(struct store *store, int64_t *count)

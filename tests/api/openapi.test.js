@@ -51,8 +51,8 @@ const isPublicRead = (method, op, p) =>
 function routeTableApiRoutes() {
   const source = fs.readFileSync(path.join(REPO, 'src/http/routes.c'), 'utf8');
   const found = [];
-  // Rows are API("METHOD", "/api/...", ...) (or a plain {"METHOD", "/api/...", ...} initialiser).
-  const re = /(?:API\(|\{)\s*"([A-Z]+)"\s*,\s*"(\/api\/[^"]*)"\s*,/g;
+  // Rows are API("METHOD", "/api/...", ...) or API_LOOP(...) (or a plain {"METHOD", "/api/...", ...} initialiser).
+  const re = /(?:API(?:_LOOP)?\(|\{)\s*"([A-Z]+)"\s*,\s*"(\/api\/[^"]*)"\s*,/g;
   for (let m; (m = re.exec(source)); ) found.push(`${m[1]} ${m[2]}`);
   // API_STEP("/api/...", ...) rows are POSTs that take a step on a record.
   const steps = /API_STEP\(\s*"(\/api\/[^"]*)"\s*,/g;

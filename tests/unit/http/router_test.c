@@ -13,14 +13,17 @@ static void handler(struct request *request)
 }
 
 static const struct route table[] = {
-    {"GET", "/api/v1/things", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "list", NULL, NULL, 0},
-    {"POST", "/api/v1/things", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "create", NULL, NULL, 0},
-    {"GET", "/api/v1/things/{id}", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "get", NULL, NULL, 0},
-    {"POST", "/api/v1/things/{id}/{step}", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "step", NULL, NULL, 0},
+    {"GET", "/api/v1/things", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "list", NULL, NULL, 0, false},
+    {"POST", "/api/v1/things", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "create", NULL, NULL, 0, false},
+    {"GET", "/api/v1/things/{id}", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "get", NULL, NULL, 0, false},
+    {"POST", "/api/v1/things/{id}/{step}", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "step", NULL, NULL, 0,
+     false},
     /* Listed after the row with a parameter in its place, and still reached. */
-    {"POST", "/api/v1/things/{id}/parts", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "parts", NULL, NULL, 0},
-    {"GET", "/api/v1/things/{id}/parts", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "list parts", NULL, NULL, 0},
-    {"GET", "/assets/{path*}", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_ASSET, "assets", NULL, NULL, 0},
+    {"POST", "/api/v1/things/{id}/parts", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "parts", NULL, NULL, 0,
+     false},
+    {"GET", "/api/v1/things/{id}/parts", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "list parts", NULL, NULL, 0,
+     false},
+    {"GET", "/assets/{path*}", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_ASSET, "assets", NULL, NULL, 0, true},
 };
 
 static enum route_result match(const char *method, const char *path, struct route_match *m)

@@ -31,6 +31,7 @@ struct fixture {
     char dir[64];
     char db[96];
     char maildir[96];
+    struct store_engine *engine;
     struct store *store;
     struct mailer *mailer; /* stopped by teardown when a test fails with it running */
     pid_t sink;            /* the SMTP server, killed by teardown */
@@ -226,7 +227,9 @@ static int setup(void **state)
     snprintf(f->db, sizeof(f->db), "%s/npq.db", f->dir);
     snprintf(f->maildir, sizeof(f->maildir), "%s/maildir", f->dir);
     char err[256];
-    f->store = store_open(f->db, err, sizeof(err));
+    f->engine = store_engine_open(f->db, err, sizeof(err));
+    assert_non_null(f->engine);
+    f->store = store_connect(f->engine, err, sizeof(err));
     assert_non_null(f->store);
     int version = 0;
     assert_int_equal(store_migrate(f->store, &version), STORE_OK);
@@ -259,6 +262,7 @@ static int teardown(void **state)
     mailer_stop(f->mailer);
     sink_stop(f);
     store_close(f->store);
+    store_engine_close(f->engine);
     nftw(f->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
     free(f);
     return 0;
@@ -266,7 +270,8 @@ static int teardown(void **state)
 
 static void start_mailer(struct fixture *f, const char *smtp_url)
 {
-    struct mailer_options options = {.db = f->db, .smtp_url = smtp_url, .from = "npq@example.org", .poll_ms = 50};
+    struct mailer_options options = {
+        .engine = f->engine, .smtp_url = smtp_url, .from = "npq@example.org", .poll_ms = 50};
     char err[256] = "";
     f->mailer = mailer_start(&options, err, sizeof(err));
     if (f->mailer == NULL)
@@ -624,10 +629,10 @@ static void mailer_refuses_options_it_cannot_use(void **state)
 {
     struct fixture *f = *state;
     char err[256] = "";
-    struct mailer_options options = {.db = f->db, .smtp_url = "http://example.org/"};
+    struct mailer_options options = {.engine = f->engine, .smtp_url = "http://example.org/"};
     assert_null(mailer_start(&options, err, sizeof(err)));
     assert_non_null(strstr(err, "smtp://"));
-    options = (struct mailer_options){.db = f->db, .from = "npq@example.org\r\nBcc: eve@example.org"};
+    options = (struct mailer_options){.engine = f->engine, .from = "npq@example.org\r\nBcc: eve@example.org"};
     assert_null(mailer_start(&options, err, sizeof(err)));
     mailer_stop(NULL);
 }
