@@ -32,9 +32,11 @@ static enum store_status caller_load(struct store *store, int64_t user_id, struc
 static const char SQL_SESSION_INSERT[] =
     "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, client)"
     " VALUES (?1, ?2, ?3, ?3, ?4, ?5)";
+/* Times are whole seconds: uses at 10.9 s and 12.1 s are 2 apart on the clock but only 1.2 s in
+ * fact, so a session ends only when more than idle whole seconds have passed. */
 static const char SQL_SESSION_FIND[] =
     "SELECT id, user_id, last_seen_at, expires_at FROM sessions"
-    " WHERE token_hash = ?1 AND revoked_at IS NULL AND expires_at > ?2 AND last_seen_at > ?2 - ?3";
+    " WHERE token_hash = ?1 AND revoked_at IS NULL AND expires_at > ?2 AND last_seen_at >= ?2 - ?3";
 static const char SQL_SESSION_TOUCH[] = "UPDATE sessions SET last_seen_at = max(last_seen_at, ?2) WHERE id = ?1";
 static const char SQL_SESSION_REVOKE[] = "UPDATE sessions SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL";
 static const char SQL_SESSION_REVOKE_ALL[] =
