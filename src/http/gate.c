@@ -150,6 +150,7 @@ void gate_run(struct request *request, struct executor *executor)
         return;
     }
     route->handler(request);
+    struct reply_stream *stream = request->response.stream;
     const char *broken = NULL;
     const char *unfinished = request->store ? store_unfinished_query(request->store) : NULL;
     if (request->response.status == 0)
@@ -160,9 +161,15 @@ void gate_run(struct request *request, struct executor *executor)
     if (broken != NULL) {
         /* A bug: logged, and answered as a failure rather than stopping the server. */
         fprintf(stderr, "npq: BUG: %s %s %s\n", route->method, route->pattern, broken);
-        reply_reset(request);
-        refuse(request, 500, "internal_error", "Sorry, there is a problem with the service", "Try again later.");
+        if (stream != NULL) {
+            reply_stream_fail(request); /* its status has gone: the client sees it cut short */
+        } else {
+            reply_reset(request);
+            refuse(request, 500, "internal_error", "Sorry, there is a problem with the service", "Try again later.");
+        }
     }
+    if (stream != NULL)
+        reply_stream_fail(request); /* left open by the handler; nothing once it has ended */
 }
 
 /* Whether the loop can run the whole request itself: a route that needs no database, and a

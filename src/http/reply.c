@@ -7,6 +7,7 @@
 #include "http/executor.h"
 #include "http/worker.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -148,7 +149,8 @@ static void add_header(h2o_req_t *req, const char *name, size_t name_len, const 
 
 #define ADD_STATIC(req, name, value) add_header(req, name, sizeof(name) - 1, value, sizeof(value) - 1)
 
-void reply_send(struct request *request)
+/* Status and headers of request->response onto the h2o request. */
+static void put_head(struct request *request)
 {
     h2o_req_t *req = request->req;
     struct response *r = &request->response;
@@ -168,8 +170,177 @@ void reply_send(struct request *request)
     ADD_STATIC(req, "x-content-type-options", "nosniff");
     ADD_STATIC(req, "x-frame-options", "DENY");
     ADD_STATIC(req, "referrer-policy", "same-origin");
+}
+
+/* Streaming */
+
+enum { STREAM_PIECE_BYTES = 64 * 1024 };
+
+struct reply_stream {
+    pthread_mutex_t lock;
+    pthread_cond_t taken;
+    bool with_loop; /* the piece in buf is the loop's until it has been written */
+    bool gone;      /* the client went away, or h2o stopped the answer */
+    /* The writer's side */
+    struct buf buf;
+    size_t total;
+    bool ended;
+    h2o_send_state_t state; /* of the piece handed over */
+    /* The loop's side */
+    struct stream_generator *generator;
+};
+
+/* Lives in h2o's request memory, as long as h2o may call it. */
+struct stream_generator {
+    h2o_generator_t super;
+    struct reply_stream *stream; /* NULL once the last piece is sent */
+};
+
+static void stream_release(struct reply_stream *s, bool gone)
+{
+    pthread_mutex_lock(&s->lock);
+    s->with_loop = false;
+    s->gone = s->gone || gone;
+    pthread_cond_signal(&s->taken);
+    pthread_mutex_unlock(&s->lock);
+}
+
+static void on_stream_proceed(h2o_generator_t *self, h2o_req_t *req)
+{
+    (void)req;
+    struct stream_generator *g = (struct stream_generator *)self;
+    if (g->stream != NULL)
+        stream_release(g->stream, false);
+}
+
+static void on_stream_stop(h2o_generator_t *self, h2o_req_t *req)
+{
+    (void)req;
+    struct stream_generator *g = (struct stream_generator *)self;
+    if (g->stream != NULL)
+        stream_release(g->stream, true);
+    g->stream = NULL;
+}
+
+void reply_stream_begin(struct request *request, int status, const char *content_type)
+{
+    if (request->executor == NULL || request->executor->on_loop) { /* it would wait for itself */
+        fprintf(stderr, "npq: BUG: %.*s streams its answer on an event loop\n", (int)request->path.len,
+                request->path.ptr);
+        reply_error(request, 500, "internal_error", "Sorry, there is a problem with the service. Try again later.");
+        return;
+    }
+    if (!set_response(request, status, content_type, NULL, 0))
+        return;
+    struct reply_stream *s = request_alloc(request, sizeof(*s));
+    pthread_mutex_init(&s->lock, NULL);
+    pthread_cond_init(&s->taken, NULL);
+    buf_init(&s->buf, STREAM_PIECE_BYTES);
+    request->response.stream = s;
+    request->piece.request = request;
+    request->piece.piece = true;
+}
+
+/* Hands the gathered piece to the loop and waits until it has been written (or the client has
+ * gone). */
+static bool hand_over(struct request *request, h2o_send_state_t state)
+{
+    struct reply_stream *s = request->response.stream;
+    s->state = state;
+    pthread_mutex_lock(&s->lock);
+    s->with_loop = true;
+    pthread_mutex_unlock(&s->lock);
+    h2o_multithread_send_message(&request->worker->handled, &request->piece.super);
+    pthread_mutex_lock(&s->lock);
+    while (s->with_loop)
+        pthread_cond_wait(&s->taken, &s->lock);
+    bool gone = s->gone;
+    pthread_mutex_unlock(&s->lock);
+    s->total += s->buf.len;
+    buf_reset(&s->buf);
+    return !gone;
+}
+
+bool reply_stream_write(struct request *request, const void *data, size_t len)
+{
+    struct reply_stream *s = request->response.stream;
+    if (s == NULL || s->ended || s->gone)
+        return false;
+    const char *p = data;
+    while (len > 0) {
+        size_t room = STREAM_PIECE_BYTES - s->buf.len, n = len < room ? len : room;
+        buf_append(&s->buf, p, n);
+        p += n, len -= n;
+        if (s->buf.len == STREAM_PIECE_BYTES && !hand_over(request, H2O_SEND_STATE_IN_PROGRESS))
+            return false;
+    }
+    return true;
+}
+
+static void stream_finish(struct request *request, h2o_send_state_t state)
+{
+    struct reply_stream *s = request->response.stream;
+    if (s == NULL || s->ended)
+        return;
+    s->ended = true;
+    if (!s->gone)
+        hand_over(request, state);
+    buf_free(&s->buf);
+}
+
+void reply_stream_end(struct request *request)
+{
+    stream_finish(request, H2O_SEND_STATE_FINAL);
+}
+
+void reply_stream_fail(struct request *request)
+{
+    stream_finish(request, H2O_SEND_STATE_ERROR);
+}
+
+void reply_stream_send_piece(struct request *request)
+{
+    struct reply_stream *s = request->response.stream;
+    h2o_req_t *req = request->req;
+    if (req == NULL) { /* the client has gone */
+        stream_release(s, true);
+        return;
+    }
+    if (s->generator == NULL) {
+        put_head(request);
+        req->res.content_length = SIZE_MAX; /* not known yet: chunked, or HTTP/2 frames */
+        s->generator = h2o_mem_alloc_pool(&req->pool, sizeof(*s->generator));
+        *s->generator = (struct stream_generator){{on_stream_proceed, on_stream_stop}, s};
+        h2o_start_response(req, &s->generator->super);
+    }
+    if (s->state == H2O_SEND_STATE_IN_PROGRESS) {
+        h2o_iovec_t piece = {s->buf.data, s->buf.len};
+        h2o_send(req, &piece, 1, H2O_SEND_STATE_IN_PROGRESS); /* on_stream_proceed hands the buffer back */
+        return;
+    }
+    /* The last piece: h2o may still be writing it after this request is gone, so it is copied
+     * into h2o's memory, and the writer is released at once. */
+    h2o_iovec_t last = h2o_strdup(&req->pool, s->buf.data ? s->buf.data : "", s->buf.len);
+    s->generator->stream = NULL;
+    stream_release(s, false);
+    h2o_send(req, &last, last.len > 0 ? 1 : 0, s->state);
+}
+
+void reply_send(struct request *request)
+{
+    h2o_req_t *req = request->req;
+    struct response *r = &request->response;
+    uint64_t now_ms = h2o_now(req->conn->ctx->loop);
+    if (r->stream != NULL) {
+        /* Sent already, piece by piece; a piece h2o still holds no longer has a writer. */
+        if (r->stream->generator != NULL)
+            r->stream->generator->stream = NULL;
+        access_log_write(&request->worker->log, request, r->status, r->stream->total, now_ms);
+        return;
+    }
+    put_head(request);
     /* h2o_send_inline copies the body but leaves the length unset, which would make HTTP/1.1 chunk it. */
     req->res.content_length = r->len;
-    access_log_write(&request->worker->log, request, r->status, r->len, h2o_now(req->conn->ctx->loop));
+    access_log_write(&request->worker->log, request, r->status, r->len, now_ms);
     h2o_send_inline(req, r->body ? r->body : "", r->len);
 }

@@ -51,7 +51,24 @@ void reply_header(struct request *request, const char *name, const char *value);
  * handler replied (an invariant broken, a query left open) can answer instead. */
 void reply_reset(struct request *request);
 
-/* Sends request->response through h2o and writes the access log: on the loop, once. */
+/*
+ * Streaming, for answers too large to hold whole (exports): begin with the status and type, write
+ * the body in as many pieces as it takes, then end. Pieces are gathered into 64 KiB and handed to
+ * the loop one at a time; the writer waits while the client reads, so memory stays bounded
+ * whatever the size. reply_stream_write returns false once the client has gone: stop making the
+ * rest. reply_stream_fail ends the answer as broken (the client sees it cut short), for a failure
+ * after the status has gone. On a pool thread only; a stream a handler leaves open is failed.
+ */
+void reply_stream_begin(struct request *request, int status, const char *content_type);
+bool reply_stream_write(struct request *request, const void *data, size_t len);
+void reply_stream_end(struct request *request);
+void reply_stream_fail(struct request *request);
+
+/* Sends request->response through h2o and writes the access log: on the loop, once. For a
+ * streamed answer, only the log. */
 void reply_send(struct request *request);
+
+/* On the loop: sends the piece of request's stream that is ready. */
+void reply_stream_send_piece(struct request *request);
 
 #endif

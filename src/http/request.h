@@ -28,6 +28,7 @@
 
 struct worker;
 struct executor;
+struct reply_stream;
 struct site;
 struct site_settings;
 struct catalogue;
@@ -51,6 +52,15 @@ struct response {
     const char *body; /* request memory, or a cached response the loop sends before it can change */
     size_t len;
     struct response_header *headers, **last_header;
+    struct reply_stream *stream; /* a body sent in pieces as it is made (reply_stream_begin), or NULL */
+};
+
+/* A message from a pool thread to the request's loop: the request is answered, or a piece of a
+ * streamed answer is ready. */
+struct request_message {
+    h2o_multithread_message_t super;
+    struct request *request;
+    bool piece;
 };
 
 /* What authentication looked up in the database, for the loop's cache of callers. */
@@ -114,7 +124,7 @@ struct request {
     struct worker *worker;
     void *guard;
     struct pool_job job;
-    h2o_multithread_message_t done;
+    struct request_message done, piece;
 };
 
 /* The request's arena, released when the request ends, for results the store fills in. */

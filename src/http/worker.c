@@ -1,6 +1,7 @@
 #include "http/worker.h"
 
 #include "http/gate.h"
+#include "http/reply.h"
 #include "http/request.h"
 
 #include <stdio.h>
@@ -9,9 +10,13 @@ static void on_handled(h2o_multithread_receiver_t *receiver, h2o_linklist_t *mes
 {
     struct worker *w = H2O_STRUCT_FROM_MEMBER(struct worker, handled, receiver);
     while (!h2o_linklist_is_empty(messages)) {
-        h2o_multithread_message_t *message = H2O_STRUCT_FROM_MEMBER(h2o_multithread_message_t, link, messages->next);
-        h2o_linklist_unlink(&message->link);
-        struct request *r = H2O_STRUCT_FROM_MEMBER(struct request, done, message);
+        struct request_message *message = H2O_STRUCT_FROM_MEMBER(struct request_message, super.link, messages->next);
+        h2o_linklist_unlink(&message->super.link);
+        struct request *r = message->request;
+        if (message->piece) {
+            reply_stream_send_piece(r);
+            continue;
+        }
         w->in_pools--;
         const struct credential_found *found = &r->credential_found;
         if (found->found && r->caller != NULL)
@@ -25,7 +30,7 @@ static void run_in_pool(struct pool_job *job, void *thread_state)
 {
     struct request *r = H2O_STRUCT_FROM_MEMBER(struct request, job, job);
     gate_run(r, thread_state);
-    h2o_multithread_send_message(&r->worker->handled, &r->done);
+    h2o_multithread_send_message(&r->worker->handled, &r->done.super);
 }
 
 bool worker_open(struct worker *w)
@@ -57,6 +62,7 @@ void worker_send_to_pool(struct worker *w, struct request *r)
 {
     request_detach(r);
     r->job.run = run_in_pool;
+    r->done.request = r;
     w->in_pools++;
     bool writes = !str_eq(r->method, STR_LIT("GET")) && !str_eq(r->method, STR_LIT("HEAD"));
     pool_submit(site_pool(w->site, writes), &r->job);
