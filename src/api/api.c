@@ -1,6 +1,7 @@
 #include "api/api.h"
 
 #include "http/reply.h"
+#include "lib/date.h"
 #include "http/executor.h"
 #include "http/site.h"
 
@@ -108,11 +109,8 @@ json_t *api_time_json(int64_t seconds)
 {
     if (seconds == 0)
         return json_null();
-    time_t t = (time_t)seconds;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    char text[32];
-    strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    char text[DATE_UTC_TEXT];
+    date_format_utc(seconds, text);
     return json_string(text);
 }
 

@@ -19,7 +19,7 @@
 #include <strings.h>
 #include <time.h>
 
-enum { SHA256_HEX = crypto_hash_sha256_BYTES * 2 + 1, TIME_TEXT = 32, CRITERION_DESCRIPTOR_MAX = 2000 };
+enum { SHA256_HEX = crypto_hash_sha256_BYTES * 2 + 1, TIME_TEXT = DATE_UTC_TEXT, CRITERION_DESCRIPTOR_MAX = 2000 };
 
 static enum assessment_result from_store(enum store_status status)
 {
@@ -50,10 +50,7 @@ static void sha256_hex(const void *data, size_t len, char out[SHA256_HEX])
 
 static void utc_text(int64_t seconds, char out[TIME_TEXT])
 {
-    time_t t = (time_t)seconds;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, TIME_TEXT, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    date_format_utc(seconds, out);
 }
 
 /* Whether the rule's errors refuse the state of the work (409) rather than what was sent (422). */

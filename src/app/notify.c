@@ -5,6 +5,8 @@
  */
 #include "app/notify.h"
 
+#include "lib/date.h"
+
 #include "lib/secret.h"
 
 #include "domain/delivery.h"
@@ -12,112 +14,6 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-
-/* ---- UK time ----
- *
- * Computed here from the rule rather than read from the system's time-zone database: the rule has
- * been the same since 1996, the result must not depend on what tzdata the server has, and
- * localtime_r would need TZ set for the whole process, which the other threads share. */
-
-static int64_t floor_div(int64_t a, int64_t b)
-{
-    int64_t q = a / b;
-    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = floor_div(y, 400);
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-struct civil {
-    int64_t year;
-    int month, day;   /* 1-12, 1-31 */
-    int weekday;      /* 0 Sunday to 6 Saturday */
-    int hour, minute; /* 0-23, 0-59 */
-};
-
-/* The date and time of t seconds since the epoch (no offset applied). */
-static struct civil civil_from_time(int64_t t)
-{
-    int64_t days = floor_div(t, 86400), secs = t - days * 86400;
-    int64_t z = days + 719468;
-    int64_t era = floor_div(z, 146097);
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    struct civil c;
-    c.day = (int)(doy - (153 * mp + 2) / 5 + 1);
-    c.month = (int)(mp < 10 ? mp + 3 : mp - 9);
-    c.year = yoe + era * 400 + (c.month <= 2);
-    c.weekday = (int)(days + 4 - floor_div(days + 4, 7) * 7); /* 1970-01-01 was a Thursday */
-    c.hour = (int)(secs / 3600);
-    c.minute = (int)(secs % 3600 / 60);
-    return c;
-}
-
-/* The day number of the last Sunday of a month that has 31 days (March, October). */
-static int64_t last_sunday(int64_t year, int month)
-{
-    int64_t last = days_from_civil(year, month, 31);
-    int64_t weekday = last + 4 - floor_div(last + 4, 7) * 7;
-    return last - weekday;
-}
-
-int notify_uk_offset(int64_t t)
-{
-    int64_t year = civil_from_time(t).year;
-    int64_t starts = last_sunday(year, 3) * 86400 + 3600, ends = last_sunday(year, 10) * 86400 + 3600;
-    return t >= starts && t < ends ? 3600 : 0;
-}
-
-static const char *const weekdays[7] = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
-static const char *const months[12] = {"January", "February", "March",     "April",   "May",      "June",
-                                       "July",    "August",   "September", "October", "November", "December"};
-
-static struct civil uk_time(int64_t t)
-{
-    return civil_from_time(t + notify_uk_offset(t));
-}
-
-/* "Monday 10 January 2027" */
-static bool append_date(struct buf *b, const struct civil *c)
-{
-    return buf_appendf(b, "%s %d %s %" PRId64, weekdays[c->weekday], c->day, months[c->month - 1], c->year);
-}
-
-/* "9:00am", "12:30pm" */
-static bool append_clock(struct buf *b, const struct civil *c)
-{
-    return buf_appendf(b, "%d:%02d%s", c->hour % 12 == 0 ? 12 : c->hour % 12, c->minute, c->hour < 12 ? "am" : "pm");
-}
-
-void notify_time_range(int64_t start, int64_t end, char *out, size_t size)
-{
-    if (size == 0)
-        return;
-    struct civil from = uk_time(start), to = uk_time(end);
-    struct buf b;
-    buf_init(&b, NOTIFY_TIME_TEXT);
-    append_date(&b, &from);
-    buf_append_str(&b, ", ");
-    append_clock(&b, &from);
-    buf_append_str(&b, " to ");
-    if (from.year != to.year || from.month != to.month || from.day != to.day) {
-        append_date(&b, &to);
-        buf_append_str(&b, ", ");
-    }
-    append_clock(&b, &to);
-    snprintf(out, size, "%s", b.data ? b.data : "");
-    buf_free(&b);
-}
 
 /* ---- Words shared with calendars ---- */
 
@@ -171,13 +67,13 @@ bool notify_compose(enum notification_kind kind, const struct calendar_entry *e,
     };
     if ((unsigned)kind >= NOTIFICATION_KIND_COUNT)
         return false;
-    struct civil day = uk_time(e->starts_at);
-    char when[NOTIFY_TIME_TEXT];
-    notify_time_range(e->starts_at, e->ends_at, when, sizeof(when));
+    char day[DATE_HUMAN_TEXT], when[DATE_HUMAN_TEXT];
+    date_format_uk(e->starts_at, DATE_WEEKDAY, day, sizeof(day));
+    date_format_uk_range(e->starts_at, e->ends_at, when, sizeof(when));
     struct arena arena = ARENA_INIT;
     const char *where = notify_location(e, &arena);
 
-    bool ok = buf_appendf(subject, "%s: %s, ", subject_words[kind], e->title) && append_date(subject, &day);
+    bool ok = buf_appendf(subject, "%s: %s, %s", subject_words[kind], e->title, day);
 
     ok = ok && buf_appendf(body, "Dear %s,\n\n%s\n\n%s\n\nWhen: %s (UK time)\n", name, openings[kind], e->title, when);
     if (ok && where[0] != '\0')

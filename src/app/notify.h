@@ -27,8 +27,7 @@
 #include <stdint.h>
 
 enum {
-    NOTIFY_BATCH = 200,     /* notifications looked at in one pass; the rest wait for the next */
-    NOTIFY_TIME_TEXT = 128, /* room for notify_time_range's longest sentence */
+    NOTIFY_BATCH = 200, /* notifications looked at in one pass; the rest wait for the next */
 };
 
 /* What a pass needs from its surroundings. */
@@ -54,17 +53,6 @@ enum store_status notify_run(const struct notify_env *env, size_t *sent);
  */
 bool notify_compose(enum notification_kind kind, const struct calendar_entry *e, const char *name, const char *base_url,
                     struct buf *subject, struct buf *body);
-
-/*
- * A time span as people in England read it, in UK time (Europe/London: GMT, or BST from 1am GMT
- * on the last Sunday of March to 1am GMT on the last Sunday of October): "Monday 10 January 2027,
- * 9:00am to 4:00pm", or with both dates when it ends on another day ("Friday 30 October 2026,
- * 11:00pm to Saturday 31 October 2026, 1:00am"). Always terminated when size > 0.
- */
-void notify_time_range(int64_t start, int64_t end, char *out, size_t size);
-
-/* The offset of UK time from UTC at t: 3600 in British Summer Time, 0 otherwise. */
-int notify_uk_offset(int64_t t);
 
 /*
  * Where an entry happens, for a calendar's LOCATION and an email: a venue's name, address and

@@ -9,6 +9,7 @@
 #include "pages/forms.h"
 #include "pages/html.h"
 #include "pages/layout.h"
+#include "pages/widgets.h"
 #include "pages/pages.h"
 
 #include <string.h>
@@ -278,18 +279,6 @@ void page_invitation_submit(struct request *request)
     link_submit(request, ONE_TIME_INVITE);
 }
 
-static void format_time(int64_t seconds, char *out, size_t size)
-{
-    if (seconds == 0) {
-        snprintf(out, size, "never");
-        return;
-    }
-    time_t t = (time_t)seconds;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, size, "%d %b %Y %H:%M", &tm);
-}
-
 /* The account page; new_token is shown once, just after it is made. */
 static void account_page(struct request *request, int status, const char *new_token, const struct errors *errors,
                          const char *notice)
@@ -338,8 +327,8 @@ static void account_page(struct request *request, int status, const char *new_to
                        "<th scope=\"col\" class=\"govuk-table__header\"></th></tr></thead>"
                        "<tbody class=\"govuk-table__body\">");
         for (size_t i = 0; i < count; i++) {
-            char used[32];
-            format_time(tokens[i].last_used_at, used, sizeof(used));
+            const char *used =
+                tokens[i].last_used_at ? page_time(request, tokens[i].last_used_at, DATE_SHORT) : "never";
             html_printf(b,
                         "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">%s</td>"
                         "<td class=\"govuk-table__cell npq-token\">%s…</td><td class=\"govuk-table__cell\">%s</td>"

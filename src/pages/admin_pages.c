@@ -43,20 +43,6 @@ static const char *id_text(struct request *request, int64_t id)
     return request_printf(request, "%" PRId64, id);
 }
 
-/* "23 Nov 2026 11:50", in UTC; in a narrow column the date is kept on one line. */
-static const char *time_text(struct request *request, int64_t seconds, bool unbroken_date)
-{
-    static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    time_t t = (time_t)seconds;
-    struct tm tm;
-    if (gmtime_r(&t, &tm) == NULL)
-        return "";
-    const char *space = unbroken_date ? "\u00a0" : " ";
-    return request_printf(request, "%d%s%s%s%d %02d:%02d", tm.tm_mday, space, months[tm.tm_mon], space,
-                          tm.tm_year + 1900, tm.tm_hour, tm.tm_min);
-}
-
 /* A copy of s without surrounding white space, in request memory. */
 static const char *trimmed(struct request *request, const char *s)
 {
@@ -528,7 +514,7 @@ static void user_summary(struct buf *b, struct request *request, const struct us
     status_tag(b, u);
     html_printf(b, "</dd></div>");
     summary_row(b, "Password", u->has_password ? "Set" : "Not set yet: invitation pending");
-    summary_row(b, "Added", time_text(request, u->created_at, false));
+    summary_row(b, "Added", page_time(request, u->created_at, DATE_SHORT));
     html_printf(b, "</dl>");
 }
 
@@ -1623,7 +1609,7 @@ static void audit_table(struct buf *b, struct request *request, const struct aud
         html_printf(b,
                     "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">%s</td>"
                     "<td class=\"govuk-table__cell\">",
-                    time_text(request, e->at, true));
+                    page_time(request, e->at, DATE_SHORT));
         if (e->actor_id > 0)
             html_printf(b, "<a class=\"govuk-link\" href=\"/admin/users/%s\">%s</a>", id_text(request, e->actor_id),
                         e->actor_label);

@@ -16,7 +16,6 @@
 #include "api/api.h"
 #include "app/assessment.h"
 #include "app/coaching.h" /* activities_modules: the modules of an enrolment */
-#include "app/notify.h"   /* notify_uk_offset: times in UK time */
 #include "http/reply.h"
 #include "http/site.h"
 #include "lib/markdown.h"
@@ -149,7 +148,7 @@ static const char *submitted_markup(struct request *request, const struct submis
 {
     struct buf b;
     buf_init(&b, 4096);
-    html_printf(&b, "%s", page_uk_moment(request, v->submitted_at));
+    html_printf(&b, "%s", page_time(request, v->submitted_at, DATE_MOMENT));
     if (v->late)
         html_printf(&b, " %R", page_tag(request, "red", "Late"));
     return page_markup(request, &b);
@@ -385,7 +384,7 @@ static void own_tasks(struct buf *b, struct request *request, const struct catal
             html_printf(b,
                         "<br><span class=\"govuk-hint govuk-!-font-size-16\">%s</span></td>"
                         "<td class=\"govuk-table__cell\">%s</td><td class=\"govuk-table__cell\">",
-                        task_target_text(request, c, t), page_uk_moment(request, t->deadline));
+                        task_target_text(request, c, t), page_time(request, t->deadline, DATE_MOMENT));
             if (w != NULL) {
                 html_printf(b, "%R", state_tag(request, w->shown_state, w->submission.versions));
                 enum mark_outcome outcome;
@@ -440,7 +439,7 @@ static void others_work(struct buf *b, struct request *request, const struct acc
         if (outcomes && s->versions > 0 && reads++ < OUTCOMES_READ && released_outcome(request, env, s->id, &outcome))
             html_printf(b, " %R", outcome_tag(request, outcome));
         html_printf(b, "</td><td class=\"govuk-table__cell\">%s</td></tr>",
-                    page_uk_moment(request, s->latest_submitted_at));
+                    page_time(request, s->latest_submitted_at, DATE_MOMENT));
     }
     if (shown > 0)
         table_end(b);
@@ -542,7 +541,7 @@ static void feedback_item(struct buf *b, struct request *request, const struct s
     html_printf(b,
                 "<div class=\"govuk-inset-text\" data-testid=\"coach-feedback\"><p class=\"govuk-body-s "
                 "govuk-!-margin-bottom-1\"><strong>%s</strong>, %s</p>",
-                f->author_name, page_uk_moment(request, f->created_at));
+                f->author_name, page_time(request, f->created_at, DATE_MOMENT));
     page_markdown(b, f->body, false);
     html_printf(b, "</div>");
 }
@@ -582,7 +581,7 @@ static void version_block(struct buf *b, struct request *request, const struct s
         html_printf(b,
                     "<p class=\"govuk-body\" data-testid=\"result\">Result: %R <span class=\"govuk-hint "
                     "govuk-!-font-size-16\">released %s</span></p>",
-                    outcome_tag(request, v->result), page_uk_moment(request, v->released_at));
+                    outcome_tag(request, v->result), page_time(request, v->released_at, DATE_MOMENT));
     html_printf(b, "<dl class=\"govuk-summary-list\">");
     summary_row(b, "Submitted", submitted_markup(request, v));
     summary_row(b, "Words", page_text_markup(request, with_commas(request, v->word_count)));
@@ -630,7 +629,7 @@ static void submitted_panel(struct buf *b, struct request *request, const struct
                 "<div class=\"govuk-panel govuk-panel--confirmation\" data-testid=\"submitted\"><h2 "
                 "class=\"govuk-panel__title\">Work submitted</h2><div class=\"govuk-panel__body\">Version %d of "
                 "your work was received on %s</div></div>",
-                v->number, page_uk_moment(request, v->submitted_at));
+                v->number, page_time(request, v->submitted_at, DATE_MOMENT));
     html_printf(b,
                 "<div class=\"govuk-inset-text\" data-testid=\"latest-receipt\"><h2 class=\"govuk-heading-m\">Your "
                 "receipt</h2><p class=\"govuk-body govuk-!-text-break-word\">%s</p><dl class=\"govuk-summary-list\">",
@@ -832,9 +831,9 @@ static void submission_page(struct request *request, int64_t id, const struct su
                 task_target_text(request, c, t), t->title);
     html_printf(b, "<dl class=\"govuk-summary-list\">");
     summary_row(b, "Status", state_tag(request, d.shown_state, s->versions));
-    summary_row(
-        b, "Deadline",
-        page_text_markup(request, request_printf(request, "%s (UK time)", page_uk_moment(request, t->deadline))));
+    summary_row(b, "Deadline",
+                page_text_markup(
+                    request, request_printf(request, "%s (UK time)", page_time(request, t->deadline, DATE_MOMENT))));
     summary_row(b, "Word limit",
                 page_text_markup(request, t->word_limit > 0 ? words_text(request, (size_t)t->word_limit) : "None"));
     summary_row(b, "Resubmissions left",
@@ -1039,7 +1038,8 @@ static void queue_table(struct buf *b, struct request *request, const struct mar
                     "<td class=\"govuk-table__cell\">%s<br><span class=\"govuk-hint govuk-!-font-size-16\">Version %d"
                     "%R%s</span></td><td class=\"govuk-table__cell\">%s%R</td><td class=\"govuk-table__cell\">",
                     it->participant_name, it->task_title, it->version_number, moderation ? ", marked by " : "",
-                    moderation && it->assessor_name ? it->assessor_name : "", page_uk_moment(request, it->submitted_at),
+                    moderation && it->assessor_name ? it->assessor_name : "",
+                    page_time(request, it->submitted_at, DATE_MOMENT),
                     it->late ? request_printf(request, " %s", page_tag(request, "red", "Late")) : "");
         if (entries[i].may_mark)
             html_printf(b,

@@ -50,26 +50,6 @@ static const char *id_text(struct request *request, int64_t id)
     return request_printf(request, "%" PRId64, id);
 }
 
-/* "2027-09-01" as "1 Sep 2027", for narrow table columns; anything else as it is. */
-static const char *short_date_text(struct request *request, const char *date)
-{
-    int y, m, d;
-    char extra;
-    if (date == NULL)
-        return "";
-    if (sscanf(date, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3 || m < 1 || m > 12)
-        return date;
-    return request_printf(request, "%d %.3s %d", d, page_months[m - 1], y);
-}
-
-/* "Wednesday 10 March 2027, 9:00am to 4:00pm" in UK time. */
-static const char *time_range(struct request *request, int64_t start, int64_t end)
-{
-    char *out = request_alloc(request, NOTIFY_TIME_TEXT);
-    notify_time_range(start, end, out, NOTIFY_TIME_TEXT);
-    return out;
-}
-
 /* Quarter hours as a number of hours for people: "12", "2.5", "0.75". */
 static const char *hours_number(struct request *request, int64_t quarter_hours)
 {
@@ -87,25 +67,6 @@ static const char *hours_text(struct request *request, int64_t quarter_hours)
 }
 
 /* ---- Helpers: UK time in forms ---- */
-
-/*
- * The UTC time of a wall-clock time in the UK (local: seconds since 1970 as if the wall clock were
- * UTC), by app/notify.h's rule (notify_uk_offset), so what is typed and what is shown agree. In the
- * hour the clocks skip in March there is no such time (false); of the hour repeated in October,
- * the first (British Summer Time) is meant.
- */
-static bool uk_local_to_utc(int64_t local, int64_t *out)
-{
-    if (notify_uk_offset(local - 3600) == 3600) {
-        *out = local - 3600;
-        return true;
-    }
-    if (notify_uk_offset(local) == 0) {
-        *out = local;
-        return true;
-    }
-    return false;
-}
 
 /* Digits only, 1 to max of them, as a number; -1 otherwise. */
 static int small_number(const char *text, size_t max)
@@ -449,7 +410,7 @@ static void events_table(struct buf *b, struct request *request, const struct ev
         html_printf(b,
                     "</td><td class=\"govuk-table__cell\">%s</td><td class=\"govuk-table__cell "
                     "govuk-!-text-break-word\">",
-                    time_range(request, e->starts_at, e->ends_at));
+                    page_time_range(request, e->starts_at, e->ends_at));
         if (e->venue_id != 0)
             html_printf(b, "%s", event_place(request, e));
         else if (e->joining_url != NULL && *e->joining_url)
@@ -511,7 +472,7 @@ void page_delivery(struct request *request)
                     "<a class=\"govuk-link\" href=\"/cohorts/%s\">%s</a><br><span class=\"govuk-hint "
                     "govuk-!-font-size-16\">%s</span></td><td class=\"govuk-table__cell\">%s</td>"
                     "<td class=\"govuk-table__cell\">%s",
-                    id_text(request, co->id), co->code, co->target, page_iso_date(request, co->starts_on),
+                    id_text(request, co->id), co->code, co->target, page_date(request, co->starts_on, false),
                     d.plan.sentence);
         if (d.warning != NULL)
             html_printf(b, "<br>%R", page_tag(request, "orange", "Short of events"));
@@ -729,8 +690,8 @@ static void cohort_page(struct request *request, int64_t id, const struct event_
                 page_text_markup(request, co->delivery_partner_name ? co->delivery_partner_name : "None"));
     summary_row(b, "Delivery model", page_text_markup(request, delivery_model_title(co->delivery_model)));
     summary_row(b, "Dates",
-                page_text_markup(request, request_printf(request, "%s to %s", page_iso_date(request, co->starts_on),
-                                                         page_iso_date(request, co->ends_on))));
+                page_text_markup(request, request_printf(request, "%s to %s", page_date(request, co->starts_on, false),
+                                                         page_date(request, co->ends_on, false))));
     summary_row(b, "Participants", page_text_markup(request, request_printf(request, "%zu", d.participant_count)));
     html_printf(b, "</dl>");
 
@@ -803,7 +764,7 @@ static int64_t event_time(bool day_ok, int64_t local_day, const char *clock, con
         return 0;
     }
     int64_t utc = 0;
-    if (day_ok && !uk_local_to_utc(local_day + (int64_t)minutes * 60, &utc))
+    if (day_ok && !date_uk_to_utc(local_day + (int64_t)minutes * 60, &utc))
         errors_add(errors, where, "The clocks go forward at 1am on this day, so there is no %s. Choose a time from 2am",
                    clock);
     return utc;
@@ -946,7 +907,7 @@ static void event_page(struct request *request, int64_t id, const struct errors 
                     "</span> This event has been cancelled.</strong></div>");
 
     html_printf(b, "<dl class=\"govuk-summary-list\">");
-    summary_row(b, "When", page_text_markup(request, time_range(request, e.starts_at, e.ends_at)));
+    summary_row(b, "When", page_text_markup(request, page_time_range(request, e.starts_at, e.ends_at)));
     summary_row(b, "Where", page_text_markup(request, event_place(request, &e)));
     if (e.joining_url != NULL && *e.joining_url) {
         struct buf link;
@@ -1129,7 +1090,7 @@ static void register_page(struct request *request, int64_t id, const struct atte
     html_printf(b,
                 "<span class=\"govuk-caption-l\">Register</span><h1 class=\"govuk-heading-l\">%s</h1>"
                 "<p class=\"govuk-body\">%s<br>%s</p>",
-                e.title, time_range(request, e.starts_at, e.ends_at), event_place(request, &e));
+                e.title, page_time_range(request, e.starts_at, e.ends_at), event_place(request, &e));
     if (e.cancelled_at != 0) {
         html_printf(b, "<p class=\"govuk-body\">This event has been cancelled, so it has no register to take.</p>");
         page_send(request, &page, status);
@@ -1144,7 +1105,7 @@ static void register_page(struct request *request, int64_t id, const struct atte
         html_printf(b,
                     "<div class=\"govuk-inset-text\">The register opens on %s, 30 minutes before the event "
                     "starts.</div>",
-                    page_uk_moment(request, opens));
+                    page_time(request, opens, DATE_MOMENT));
     html_printf(b, "<p class=\"govuk-body\">Choose a mark for each person. To change a saved mark, say why.</p>");
     html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
     forms_begin(b, request, request_printf(request, "%s/register", self));
@@ -1165,7 +1126,7 @@ static void register_page(struct request *request, int64_t id, const struct atte
         const char *hint =
             l->marked ? request_printf(request, "Saved: %s, by %s on %s%s%s", delivery_attendance_mark_title(l->mark),
                                        l->recorded_by_name && *l->recorded_by_name ? l->recorded_by_name : "someone",
-                                       page_uk_moment(request, l->recorded_at),
+                                       page_time(request, l->recorded_at, DATE_MOMENT),
                                        l->reason && *l->reason ? ". Reason: " : "", l->reason ? l->reason : "")
                       : NULL;
         html_printf(b, "<div class=\"npq-register-person\" data-testid=\"register-person\">");
@@ -1271,7 +1232,7 @@ static void sessions_table(struct buf *b, struct request *request, const struct 
         html_printf(b,
                     "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\"><a class=\"govuk-link\" "
                     "href=\"/coaching/%s\">%s</a>",
-                    id_text(request, s->id), time_range(request, s->starts_at, s->ends_at));
+                    id_text(request, s->id), page_time_range(request, s->starts_at, s->ends_at));
         if (s->cancelled_at != 0)
             html_printf(b, "<br>%R", page_tag(request, "red", "Cancelled"));
         html_printf(b,
@@ -1398,7 +1359,7 @@ static void session_page(struct request *request, int64_t id, const struct sessi
         html_printf(b, "<p class=\"govuk-body\">%R This session was cancelled.</p>",
                     page_tag(request, "red", "Cancelled"));
     html_printf(b, "<dl class=\"govuk-summary-list\">");
-    summary_row(b, "When", page_text_markup(request, time_range(request, s.starts_at, s.ends_at)));
+    summary_row(b, "When", page_text_markup(request, page_time_range(request, s.starts_at, s.ends_at)));
     summary_row(b, "How", page_text_markup(request, delivery_coaching_mode_title(s.mode)));
     if (s.mode == DELIVERY_COACHING_ONLINE && s.place && strncasecmp(s.place, "https://", 8) == 0)
         summary_row(b, "Joining link", link_markup(request, s.place, s.place));
@@ -1419,7 +1380,7 @@ static void session_page(struct request *request, int64_t id, const struct sessi
                     "<div class=\"govuk-summary-card__content\">",
                     a->text, a->done_at ? page_tag(request, "green", "Done") : page_tag(request, "grey", "Open"));
         if (a->due_on != NULL)
-            html_printf(b, "<p class=\"govuk-body\">Due by %s</p>", page_iso_date(request, a->due_on));
+            html_printf(b, "<p class=\"govuk-body\">Due by %s</p>", page_date(request, a->due_on, false));
         if (pair) {
             const char *action =
                 request_printf(request, "%s/actions/%" PRId64 "/%s", self, a->id, a->done_at ? "undone" : "done");
@@ -1449,7 +1410,7 @@ static void session_page(struct request *request, int64_t id, const struct sessi
                     "<div class=\"govuk-summary-card\" data-testid=\"note\"><div class=\"govuk-summary-card__"
                     "title-wrapper\"><h3 class=\"govuk-summary-card__title\">%s, %s</h3>%R</div>"
                     "<div class=\"govuk-summary-card__content\">",
-                    n->author_name, page_uk_moment(request, n->created_at),
+                    n->author_name, page_time(request, n->created_at, DATE_MOMENT),
                     n->visibility == DELIVERY_NOTE_PRIVATE ? page_tag(request, "grey", "Private")
                                                            : page_tag(request, "blue", "Shared"));
         page_markdown(b, n->body, false);
@@ -1665,7 +1626,7 @@ static void hours_page(struct request *request, int64_t id, const struct hours_f
                         "<tr class=\"govuk-table__row\" data-testid=\"entry\"><td class=\"govuk-table__cell\">%s</td>"
                         "<td class=\"govuk-table__cell govuk-!-text-break-word\">%s<br><span class=\"govuk-hint "
                         "govuk-!-font-size-16\">%s</span>",
-                        short_date_text(request, a->done_on), page_module_title(c, a->module),
+                        page_date(request, a->done_on, true), page_module_title(c, a->module),
                         delivery_activity_title(a->type));
             if (a->reflection != NULL && *a->reflection)
                 page_markdown(b, a->reflection, true);
@@ -1680,7 +1641,7 @@ static void hours_page(struct request *request, int64_t id, const struct hours_f
                     page_post_button(
                         b, request, request_printf(request, "%s/%" PRId64 "/verify", self, a->id), "Verify",
                         request_printf(request, "%s of %s on %s", hours_text(request, a->quarter_hours),
-                                       delivery_activity_title(a->type), page_iso_date(request, a->done_on)),
+                                       delivery_activity_title(a->type), page_date(request, a->done_on, false)),
                         "secondary");
             }
             html_printf(b, "</td></tr>");
@@ -1860,7 +1821,7 @@ static void calendar_page(struct request *request, const char *new_url, int stat
         html_printf(b,
                     "<p class=\"govuk-body\" data-testid=\"calendar-state\">You made a calendar address on %s. If "
                     "you no longer have it, make a new one: the old one then stops working.</p>",
-                    page_uk_moment(request, created_at));
+                    page_time(request, created_at, DATE_MOMENT));
     else
         html_printf(b,
                     "<p class=\"govuk-body\" data-testid=\"calendar-state\">You do not have a calendar address.</p>");

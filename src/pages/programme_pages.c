@@ -39,27 +39,6 @@ enum {
 
 /* Helpers: text */
 
-/* "23 November 2026 at 11:50" (UTC), or "" for 0. */
-static const char *time_text(struct request *request, int64_t seconds)
-{
-    time_t t = (time_t)seconds;
-    struct tm tm;
-    if (seconds <= 0 || gmtime_r(&t, &tm) == NULL)
-        return "";
-    return request_printf(request, "%d %s %d at %02d:%02d", tm.tm_mday, page_months[tm.tm_mon], tm.tm_year + 1900,
-                          tm.tm_hour, tm.tm_min);
-}
-
-/* "23 Nov 2026", for narrow table columns. */
-static const char *short_date_text(struct request *request, int64_t seconds)
-{
-    time_t t = (time_t)seconds;
-    struct tm tm;
-    if (seconds <= 0 || gmtime_r(&t, &tm) == NULL)
-        return "";
-    return request_printf(request, "%d %.3s %d", tm.tm_mday, page_months[tm.tm_mon], tm.tm_year + 1900);
-}
-
 /* "£1,250" or "£1,250.50". */
 static const char *money_text(struct request *request, int64_t pence)
 {
@@ -221,7 +200,7 @@ static void history_list(struct buf *b, struct request *request, const struct hi
         html_printf(b,
                     "<li class=\"govuk-!-margin-bottom-4 govuk-!-text-break-word\"><strong>%s</strong>: %s"
                     "<br><span class=\"govuk-hint govuk-!-font-size-16\">by %s, %s</span>",
-                    capitalised(request, e->step), to, e->actor_label, time_text(request, e->at));
+                    capitalised(request, e->step), to, e->actor_label, page_time(request, e->at, DATE_MOMENT));
         if (e->reason && *e->reason)
             html_printf(b, "<br>Reason: %s", e->reason);
         html_printf(b, "</li>");
@@ -462,7 +441,7 @@ void page_applications(struct request *request)
                     "<td class=\"govuk-table__cell\">%s</td></tr>",
                     a->participant_name, id_text(request, a->id), target_short(c, a->kind, a->target),
                     a->participant_name, application_tag_colour(a->state), application_state_title(a->state),
-                    short_date_text(request, a->updated_at));
+                    page_time(request, a->updated_at, DATE_SHORT_DAY));
     }
     html_printf(b, "</tbody></table>");
     page_send(request, &page, 200);
@@ -619,7 +598,7 @@ static void application_actions(struct buf *b, struct request *request, const st
             if (cohorts[i].kind == a->kind)
                 options[n++] = (struct form_option){id_text(request, cohorts[i].id),
                                                     request_printf(request, "%s, from %s (%s)", cohorts[i].code,
-                                                                   page_iso_date(request, cohorts[i].starts_on),
+                                                                   page_date(request, cohorts[i].starts_on, false),
                                                                    delivery_model_title(cohorts[i].delivery_model))};
         html_printf(b, "<h3 class=\"govuk-heading-s\">Enrol in a cohort</h3>");
         if (n == 1) {
@@ -1171,7 +1150,7 @@ static void enrolment_forms(struct buf *b, struct request *request, const struct
                 (left_start == NULL || strcmp(cohorts[i].starts_on, left_start) > 0))
                 options[n++] = (struct form_option){id_text(request, cohorts[i].id),
                                                     request_printf(request, "%s, from %s", cohorts[i].code,
-                                                                   page_iso_date(request, cohorts[i].starts_on))};
+                                                                   page_date(request, cohorts[i].starts_on, false))};
         html_printf(b, "<h3 class=\"govuk-heading-s\">Resume in a later cohort</h3>");
         if (n == 1) {
             html_printf(b,
@@ -1257,9 +1236,10 @@ static void enrolment_page(struct request *request, const struct catalogue *c, i
     if (e.reason && *e.reason)
         summary_row(b, NULL, "Reason", text_value(request, e.reason), NULL, false);
     if (e.expected_return)
-        summary_row(b, NULL, "Expected return", text_value(request, page_iso_date(request, e.expected_return)), NULL,
+        summary_row(b, NULL, "Expected return", text_value(request, page_date(request, e.expected_return, false)), NULL,
                     false);
-    summary_row(b, NULL, "Enrolled on", text_value(request, time_text(request, e.created_at)), NULL, false);
+    summary_row(b, NULL, "Enrolled on", text_value(request, page_time(request, e.created_at, DATE_MOMENT)), NULL,
+                false);
     html_printf(b, "</dl>");
     if (e.application_id)
         html_printf(b,
@@ -1411,7 +1391,7 @@ void page_pathway(struct request *request)
         for (size_t i = 0; i < p.completed_count; i++)
             summary_row(b, NULL, page_module_title(c, p.completed[i].code),
                         text_value(request, request_printf(request, "Completed on %s",
-                                                           page_iso_date(request, p.completed[i].completed_on))),
+                                                           page_date(request, p.completed[i].completed_on, false))),
                         NULL, false);
         html_printf(b, "</dl>");
     }

@@ -11,9 +11,6 @@
 #include <string.h>
 #include <time.h>
 
-const char *const page_months[12] = {"January", "February", "March",     "April",   "May",      "June",
-                                     "July",    "August",   "September", "October", "November", "December"};
-
 void page_not_found(struct request *request)
 {
     page_error(request, 404, "Page not found", "There is nothing here, or it is not yours to see.");
@@ -92,25 +89,25 @@ const char *page_text_markup(struct request *request, const char *text)
     return page_markup(request, &b);
 }
 
-const char *page_uk_moment(struct request *request, int64_t seconds)
+const char *page_time(struct request *request, int64_t seconds, enum date_style style)
 {
-    time_t t = (time_t)(seconds + notify_uk_offset(seconds));
-    struct tm tm;
-    if (seconds <= 0 || gmtime_r(&t, &tm) == NULL)
-        return "";
-    return request_printf(request, "%d %s %d at %d:%02d%s", tm.tm_mday, page_months[tm.tm_mon], tm.tm_year + 1900,
-                          tm.tm_hour % 12 == 0 ? 12 : tm.tm_hour % 12, tm.tm_min, tm.tm_hour < 12 ? "am" : "pm");
+    char *out = request_alloc(request, DATE_HUMAN_TEXT);
+    date_format_uk(seconds, style, out, DATE_HUMAN_TEXT);
+    return out;
 }
 
-const char *page_iso_date(struct request *request, const char *date)
+const char *page_time_range(struct request *request, int64_t start, int64_t end)
 {
-    int y, m, d;
-    char extra;
-    if (date == NULL)
-        return "";
-    if (sscanf(date, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3 || m < 1 || m > 12)
-        return date;
-    return request_printf(request, "%d %s %d", d, page_months[m - 1], y);
+    char *out = request_alloc(request, DATE_HUMAN_TEXT);
+    date_format_uk_range(start, end, out, DATE_HUMAN_TEXT);
+    return out;
+}
+
+const char *page_date(struct request *request, const char *date, bool short_month)
+{
+    char *out = request_alloc(request, DATE_HUMAN_TEXT);
+    date_format_day(date, short_month, out, DATE_HUMAN_TEXT);
+    return out;
 }
 
 const char *page_module_title(const struct catalogue *c, const char *code)

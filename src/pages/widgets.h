@@ -9,6 +9,7 @@
 #include "domain/catalogue.h"
 #include "domain/enrolment.h"
 #include "http/request.h"
+#include "lib/date.h"
 #include "pages/layout.h"
 #include "store/store.h"
 
@@ -16,7 +17,6 @@
 #include <stdint.h>
 
 /* "January" ... "December". */
-extern const char *const page_months[12];
 
 /* The 404 page for a record that is missing or not the caller's to see. */
 void page_not_found(struct request *request);
@@ -44,11 +44,16 @@ const char *page_tag(struct request *request, const char *colour, const char *te
 /* Plain text escaped, as markup for %R. */
 const char *page_text_markup(struct request *request, const char *text);
 
-/* A time as people in England read it: "23 November 2026 at 11:50am", or "" for 0. */
-const char *page_uk_moment(struct request *request, int64_t seconds);
+/* A moment as people in England read it, in UK time (lib/date's styles): "23 November 2026 at
+ * 11:50am", or "" for 0. Every page writes times through this. */
+const char *page_time(struct request *request, int64_t seconds, enum date_style style);
 
-/* "2027-09-01" as "1 September 2027"; anything else as it is. */
-const char *page_iso_date(struct request *request, const char *date);
+/* A time span in UK time: "Wednesday 10 March 2027, 9:00am to 4:00pm". */
+const char *page_time_range(struct request *request, int64_t start, int64_t end);
+
+/* A stored date ("2027-09-01") as "1 September 2027", or with short_month "1 Sep 2027"; anything
+ * else as it is. */
+const char *page_date(struct request *request, const char *date, bool short_month);
 
 /* A module's title, or its code when the catalogue has no such module. */
 const char *page_module_title(const struct catalogue *c, const char *code);

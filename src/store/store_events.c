@@ -10,6 +10,8 @@
  */
 #include "store/store_internal.h"
 
+#include "lib/date.h"
+
 #include <jansson.h>
 #include <string.h>
 #include <time.h>
@@ -19,11 +21,8 @@ static json_t *time_json(int64_t seconds)
 {
     if (seconds <= 0)
         return json_null();
-    time_t t = (time_t)seconds;
-    struct tm tm;
-    char text[32];
-    if (gmtime_r(&t, &tm) == NULL || strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-        return json_integer(seconds);
+    char text[DATE_UTC_TEXT];
+    date_format_utc(seconds, text);
     return json_string(text);
 }
 

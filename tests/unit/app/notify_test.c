@@ -1,7 +1,6 @@
 /*
- * What notification emails say, without a database: UK time at the edges of British Summer Time
- * (the last Sundays of March and October, 1am GMT), times that cross midnight, noon and midnight
- * on the 12-hour clock, and the subject and body of each kind of notification.
+ * What notification emails say, without a database: the subject and body of each kind of
+ * notification (UK time itself is tested with lib/date).
  */
 #include "../test_support.h"
 
@@ -9,68 +8,11 @@
 
 #include <time.h>
 
-/* UTC seconds of a date and time, by the C library rather than notify.c's own arithmetic. */
+/* UTC seconds of a date and time, by the C library. */
 static int64_t utc(int y, int mo, int d, int h, int mi)
 {
     struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h, .tm_min = mi};
     return (int64_t)timegm(&tm);
-}
-
-static void assert_range(int64_t start, int64_t end, const char *expected)
-{
-    char out[NOTIFY_TIME_TEXT];
-    notify_time_range(start, end, out, sizeof(out));
-    assert_string_equal(out, expected);
-}
-
-static void winter_times_are_gmt(void **state)
-{
-    (void)state;
-    assert_range(utc(2027, 1, 11, 9, 0), utc(2027, 1, 11, 16, 0), "Monday 11 January 2027, 9:00am to 4:00pm");
-    assert_int_equal(notify_uk_offset(utc(2027, 1, 11, 9, 0)), 0);
-}
-
-static void summer_times_are_bst(void **state)
-{
-    (void)state;
-    assert_range(utc(2027, 6, 15, 15, 30), utc(2027, 6, 15, 17, 0), "Tuesday 15 June 2027, 4:30pm to 6:00pm");
-}
-
-static void bst_starts_at_1am_gmt_on_the_last_sunday_of_march(void **state)
-{
-    (void)state;
-    /* 2027: 28 March. */
-    assert_int_equal(notify_uk_offset(utc(2027, 3, 28, 0, 59) + 59), 0);
-    assert_int_equal(notify_uk_offset(utc(2027, 3, 28, 1, 0)), 3600);
-    assert_int_equal(notify_uk_offset(utc(2027, 3, 21, 12, 0)), 0);
-    /* 2026: 29 March. */
-    assert_int_equal(notify_uk_offset(utc(2026, 3, 29, 1, 0) - 1), 0);
-    assert_int_equal(notify_uk_offset(utc(2026, 3, 29, 1, 0)), 3600);
-}
-
-static void bst_ends_at_1am_gmt_on_the_last_sunday_of_october(void **state)
-{
-    (void)state;
-    /* 2026: 25 October. 00:59:59 GMT is 1:59:59 BST; 1:00 GMT is 1:00 GMT again. */
-    assert_int_equal(notify_uk_offset(utc(2026, 10, 25, 1, 0) - 1), 3600);
-    assert_int_equal(notify_uk_offset(utc(2026, 10, 25, 1, 0)), 0);
-    assert_range(utc(2026, 10, 25, 0, 30), utc(2026, 10, 25, 1, 30), "Sunday 25 October 2026, 1:30am to 1:30am");
-}
-
-static void a_span_over_midnight_names_both_days(void **state)
-{
-    (void)state;
-    assert_range(utc(2026, 12, 31, 23, 0), utc(2027, 1, 1, 1, 0),
-                 "Thursday 31 December 2026, 11:00pm to Friday 1 January 2027, 1:00am");
-    /* 23:30 UTC in summer is already the next day in the UK. */
-    assert_range(utc(2027, 7, 1, 23, 30), utc(2027, 7, 2, 0, 15), "Friday 2 July 2027, 12:30am to 1:15am");
-}
-
-static void noon_and_midnight_read_as_12(void **state)
-{
-    (void)state;
-    assert_range(utc(2027, 2, 1, 12, 0), utc(2027, 2, 1, 12, 5), "Monday 1 February 2027, 12:00pm to 12:05pm");
-    assert_range(utc(2027, 2, 1, 0, 0), utc(2027, 2, 1, 0, 45), "Monday 1 February 2027, 12:00am to 12:45am");
 }
 
 static struct calendar_entry sample_event(void)
@@ -160,12 +102,6 @@ static void a_session_is_titled_by_the_other_person(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(winter_times_are_gmt),
-        cmocka_unit_test(summer_times_are_bst),
-        cmocka_unit_test(bst_starts_at_1am_gmt_on_the_last_sunday_of_march),
-        cmocka_unit_test(bst_ends_at_1am_gmt_on_the_last_sunday_of_october),
-        cmocka_unit_test(a_span_over_midnight_names_both_days),
-        cmocka_unit_test(noon_and_midnight_read_as_12),
         cmocka_unit_test(every_kind_names_the_event_its_time_place_and_calendar_file),
         cmocka_unit_test(an_online_event_gives_its_link_instead_of_a_place),
         cmocka_unit_test(a_session_is_titled_by_the_other_person),
