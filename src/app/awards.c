@@ -13,34 +13,6 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const month_names[] = {"January", "February", "March",     "April",   "May",      "June",
-                                          "July",    "August",   "September", "October", "November", "December"};
-
-void awards_date_words(const char *date, char out[AWARDS_DATE_TEXT])
-{
-    if (date == NULL) {
-        out[0] = '\0';
-        return;
-    }
-    if (!date_is_valid(date)) {
-        snprintf(out, AWARDS_DATE_TEXT, "%s", date);
-        return;
-    }
-    /* Shaped YYYY-MM-DD: the parts are digits, so strtol cannot fail. */
-    int year = (int)strtol(date, NULL, 10);
-    int month = (int)strtol(date + 5, NULL, 10);
-    int day = (int)strtol(date + 8, NULL, 10);
-    snprintf(out, AWARDS_DATE_TEXT, "%d %s %d", day, month_names[month - 1], year);
-}
-
-void awards_hours_text(int64_t quarter_hours, char out[AWARDS_DATE_TEXT])
-{
-    static const char *const fractions[] = {"", ".25", ".5", ".75"};
-    if (quarter_hours < 0)
-        quarter_hours = 0;
-    snprintf(out, AWARDS_DATE_TEXT, "%lld%s", (long long)(quarter_hours / 4), fractions[quarter_hours % 4]);
-}
-
 const char *awards_verify_url(const char *base_url, const char *code, struct arena *arena)
 {
     struct buf b;
@@ -142,8 +114,8 @@ static enum store_status email_participant(const struct accounts_env *env, const
                                            const struct catalogue_qualification *q, const struct award *a,
                                            struct arena *arena)
 {
-    char on[AWARDS_DATE_TEXT];
-    awards_date_words(a->awarded_on, on);
+    char on[DATE_HUMAN_TEXT];
+    date_format_day(a->awarded_on, false, on, sizeof(on));
     struct buf body;
     buf_init(&body, 16 * 1024);
     buf_appendf(&body,
@@ -252,8 +224,8 @@ void awards_certificate(const struct accounts_env *env, const struct catalogue *
 {
     const struct catalogue_qualification *q =
         catalogue_qualification_find(catalogue, award->qualification, strlen(award->qualification));
-    char on[AWARDS_DATE_TEXT];
-    awards_date_words(award->awarded_on, on);
+    char on[DATE_HUMAN_TEXT];
+    date_format_day(award->awarded_on, false, on, sizeof(on));
     *out = (struct certificate){
         .provider = awards_provider_name(env->store, arena),
         .name = award->participant_name,

@@ -11,17 +11,11 @@
 
 #include "app/accounts.h"
 #include "domain/assessment.h"
+#include "domain/transcript.h"
 
 enum {
-    AWARDS_DATE_TEXT = 32,  /* "23 September 2026" */
     AWARDS_WHY_TEXT = 1024, /* award_check's explanation */
 };
-
-/* "2026-11-23" as "23 November 2026"; anything else is copied as it is. */
-void awards_date_words(const char *date, char out[AWARDS_DATE_TEXT]);
-
-/* Hours from quarter hours as people write them: "12", "7.5", "0.25". */
-void awards_hours_text(int64_t quarter_hours, char out[AWARDS_DATE_TEXT]);
 
 /* The public verification address of a certificate: BASE_URL/verify/CODE, in arena. */
 const char *awards_verify_url(const char *base_url, const char *code, struct arena *arena);
@@ -70,48 +64,8 @@ enum store_status awards_make(const struct accounts_env *env, const struct catal
                               struct arena *arena, struct award *out, enum award_refusal *refusal,
                               char why[AWARDS_WHY_TEXT]);
 
-/* What a certificate says (and what its public verification confirms): text only, in arena. */
-struct certificate {
-    const char *provider;
-    const char *name;
-    const char *qualification; /* the title */
-    const char *awarded_on;    /* "23 November 2026" */
-    const char *number;
-    const char *verify_url;
-};
 void awards_certificate(const struct accounts_env *env, const struct catalogue *catalogue, const struct award *award,
                         struct arena *arena, struct certificate *out);
-
-/* A participant's record of study. */
-struct transcript_module {
-    const char *code;
-    const char *title;
-    const char *completed_on; /* YYYY-MM-DD */
-    int64_t verified_quarter_hours;
-    int64_t unverified_quarter_hours;
-    bool has_credit; /* a Master's credit equivalence is set for the module */
-    int credits;
-    const char *awarding_body; /* "" when not named */
-};
-struct transcript_award {
-    int64_t id;
-    const char *qualification_code;
-    const char *qualification_title;
-    const char *certificate_number;
-    const char *awarded_on; /* YYYY-MM-DD */
-    const char *verify_url;
-};
-struct transcript {
-    int64_t participant_id;
-    const char *name;
-    const char *provider;
-    const char *generated_on;          /* YYYY-MM-DD */
-    struct transcript_module *modules; /* completed modules, oldest first */
-    size_t module_count;
-    int total_credits;
-    struct transcript_award *awards; /* oldest first */
-    size_t award_count;
-};
 
 /* Completed modules with dates, hours logged against each (verified and not) and the credit each
  * is worth, and awards. An award's verification address is filled only with_verification (for

@@ -214,6 +214,14 @@ static void format_number(double value, char *out, size_t size)
         snprintf(out, size, "%s%lld.%02lld", sign, whole, part);
 }
 
+void delivery_hours_number(int64_t quarter_hours, char out[DELIVERY_HOURS_TEXT])
+{
+    static const char *const fractions[] = {"", ".25", ".5", ".75"};
+    if (quarter_hours < 0)
+        quarter_hours = 0;
+    snprintf(out, DELIVERY_HOURS_TEXT, "%lld%s", (long long)(quarter_hours / 4), fractions[quarter_hours % 4]);
+}
+
 void delivery_hours_format(double hours, char *out, size_t size)
 {
     char number[32];

@@ -160,6 +160,12 @@ bool delivery_hours_check(double hours, const char *date, const char *today, dou
  * nearest hundredth, without trailing zeros. out is always terminated when size > 0. */
 void delivery_hours_format(double hours, char *out, size_t size);
 
+enum { DELIVERY_HOURS_TEXT = 32 };
+
+/* Quarter hours as a bare number of hours, for tables and documents: "12", "2.5", "0.75"; a
+ * negative count as "0". */
+void delivery_hours_number(int64_t quarter_hours, char out[DELIVERY_HOURS_TEXT]);
+
 /* Coaching */
 
 enum delivery_coaching_mode { DELIVERY_COACHING_ONLINE, DELIVERY_COACHING_IN_PERSON, DELIVERY_COACHING_MODE_COUNT };

@@ -6,6 +6,8 @@
  * and administrators, who alone may download it.
  */
 #include "pages/awards.h"
+#include "domain/delivery.h"
+#include "lib/date.h"
 
 #include "api/api.h"
 #include "app/awards.h"
@@ -107,11 +109,11 @@ static void modules_table(struct buf *b, const struct transcript *t)
                    "<tbody class=\"govuk-table__body\">");
     for (size_t i = 0; i < t->module_count; i++) {
         const struct transcript_module *m = &t->modules[i];
-        char on[AWARDS_DATE_TEXT], total[AWARDS_DATE_TEXT], verified[AWARDS_DATE_TEXT], credits[16];
-        awards_date_words(m->completed_on, on);
+        char on[DATE_HUMAN_TEXT], total[DATE_HUMAN_TEXT], verified[DATE_HUMAN_TEXT], credits[16];
+        date_format_day(m->completed_on, false, on, sizeof(on));
         int64_t all = m->verified_quarter_hours + m->unverified_quarter_hours;
-        awards_hours_text(all, total);
-        awards_hours_text(m->verified_quarter_hours, verified);
+        delivery_hours_number(all, total);
+        delivery_hours_number(m->verified_quarter_hours, verified);
         snprintf(credits, sizeof(credits), "%d", m->credits);
         html_printf(b,
                     "<tr class=\"govuk-table__row\"><th scope=\"row\" class=\"govuk-table__header\">%s</th>"
@@ -145,8 +147,8 @@ static void awards_list(struct buf *b, const struct transcript *t, bool may_down
     }
     for (size_t i = 0; i < t->award_count; i++) {
         const struct transcript_award *a = &t->awards[i];
-        char on[AWARDS_DATE_TEXT], certificate[96];
-        awards_date_words(a->awarded_on, on);
+        char on[DATE_HUMAN_TEXT], certificate[96];
+        date_format_day(a->awarded_on, false, on, sizeof(on));
         snprintf(certificate, sizeof(certificate), "/api/v1/awards/%" PRId64 "/certificate.pdf", a->id);
         html_printf(b,
                     "<div class=\"govuk-summary-card\" data-testid=\"award\"><div class=\"govuk-summary-card__title-"
@@ -196,8 +198,8 @@ void page_transcript(struct request *request)
     buf_free(&crumbs);
 
     struct buf *b = &page.body;
-    char issued[AWARDS_DATE_TEXT];
-    awards_date_words(t.generated_on, issued);
+    char issued[DATE_HUMAN_TEXT];
+    date_format_day(t.generated_on, false, issued, sizeof(issued));
     html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-full\">"
                    "<span class=\"govuk-caption-l\">Transcript</span>");
     html_printf(b, "<h1 class=\"govuk-heading-l\">%s</h1>", t.name);

@@ -53,9 +53,9 @@ static const char *id_text(struct request *request, int64_t id)
 /* Quarter hours as a number of hours for people: "12", "2.5", "0.75". */
 static const char *hours_number(struct request *request, int64_t quarter_hours)
 {
-    static const char *const parts[] = {"", ".25", ".5", ".75"};
-    int64_t q = quarter_hours < 0 ? 0 : quarter_hours;
-    return request_printf(request, "%" PRId64 "%s", q / 4, parts[q % 4]);
+    char *out = request_alloc(request, DELIVERY_HOURS_TEXT);
+    delivery_hours_number(quarter_hours, out);
+    return out;
 }
 
 /* Quarter hours as "12 hours", "1 hour", "0.75 hours" (the domain's words). */

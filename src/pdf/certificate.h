@@ -6,7 +6,7 @@
 #ifndef NPQ_PDF_CERTIFICATE_H
 #define NPQ_PDF_CERTIFICATE_H
 
-#include "app/awards.h"
+#include "domain/transcript.h"
 #include "lib/buf.h"
 
 #include <stdbool.h>

@@ -1,4 +1,6 @@
 #include "pdf/transcript.h"
+#include "domain/delivery.h"
+#include "lib/date.h"
 
 #include "pdf/pdf.h"
 
@@ -35,8 +37,8 @@ struct layout {
 
 static void footer(struct layout *l)
 {
-    char issued[AWARDS_DATE_TEXT], text[512];
-    awards_date_words(l->t->generated_on, issued);
+    char issued[DATE_HUMAN_TEXT], text[512];
+    date_format_day(l->t->generated_on, false, issued, sizeof(issued));
     snprintf(text, sizeof(text), "%s, transcript issued %s by %s. Page %d.", l->t->name, issued, l->t->provider,
              l->pdf.page);
     pdf_colour(&l->pdf, INK_QUIET);
@@ -90,12 +92,12 @@ static void paragraph(struct layout *l, enum pdf_face face, double size, const c
 static void module_row(struct layout *l, const struct transcript_module *m)
 {
     char cells[COLUMNS][2][PDF_LINE_BYTES / 2]; /* each cell: a main text and a quieter second one */
-    char total[AWARDS_DATE_TEXT], verified[AWARDS_DATE_TEXT];
-    awards_hours_text(m->verified_quarter_hours + m->unverified_quarter_hours, total);
-    awards_hours_text(m->verified_quarter_hours, verified);
+    char total[DELIVERY_HOURS_TEXT], verified[DELIVERY_HOURS_TEXT];
+    delivery_hours_number(m->verified_quarter_hours + m->unverified_quarter_hours, total);
+    delivery_hours_number(m->verified_quarter_hours, verified);
     snprintf(cells[0][0], sizeof(cells[0][0]), "%s", m->title);
     snprintf(cells[0][1], sizeof(cells[0][1]), "%s", m->code);
-    awards_date_words(m->completed_on, cells[1][0]);
+    date_format_day(m->completed_on, false, cells[1][0], sizeof(cells[1][0]));
     cells[1][1][0] = '\0';
     if (m->verified_quarter_hours + m->unverified_quarter_hours == 0) {
         snprintf(cells[2][0], sizeof(cells[2][0]), "None logged");
@@ -145,8 +147,8 @@ static void module_row(struct layout *l, const struct transcript_module *m)
 
 static void award_entry(struct layout *l, const struct transcript_award *a)
 {
-    char on[AWARDS_DATE_TEXT], text[512];
-    awards_date_words(a->awarded_on, on);
+    char on[DATE_HUMAN_TEXT], text[512];
+    date_format_day(a->awarded_on, false, on, sizeof(on));
     room_for(l, 4 * LEADING + 10);
     paragraph(l, PDF_SANS_BOLD, 11, a->qualification_title);
     snprintf(text, sizeof(text), "Awarded on %s. Certificate number %s.", on, a->certificate_number);
@@ -184,8 +186,8 @@ bool pdf_transcript(const struct transcript *t, struct buf *out)
     l.y += 30;
     paragraph(&l, PDF_SANS_BOLD, 15, t->name);
     l.y += 4;
-    char issued[AWARDS_DATE_TEXT], text[256];
-    awards_date_words(t->generated_on, issued);
+    char issued[DATE_HUMAN_TEXT], text[256];
+    date_format_day(t->generated_on, false, issued, sizeof(issued));
     snprintf(text, sizeof(text),
              "Issued on %s. Hours are those logged in the learning-hours log; verified hours "
              "have been confirmed by a coach, facilitator or the provider.",

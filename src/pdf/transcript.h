@@ -7,7 +7,7 @@
 #ifndef NPQ_PDF_TRANSCRIPT_H
 #define NPQ_PDF_TRANSCRIPT_H
 
-#include "app/awards.h"
+#include "domain/transcript.h"
 #include "lib/buf.h"
 
 #include <stdbool.h>

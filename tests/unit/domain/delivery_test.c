@@ -752,9 +752,24 @@ static void unknown_names_are_refused(void **state)
     assert_string_equal(delivery_note_visibility_name(DELIVERY_NOTE_VISIBILITY_COUNT), "");
 }
 
+static void quarter_hours_read_as_numbers(void **state)
+{
+    (void)state;
+    char text[DELIVERY_HOURS_TEXT];
+    const struct {
+        int64_t quarters;
+        const char *expected;
+    } cases[] = {{0, "0"}, {1, "0.25"}, {10, "2.5"}, {15, "3.75"}, {48, "12"}, {-3, "0"}};
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        delivery_hours_number(cases[i].quarters, text);
+        assert_string_equal(text, cases[i].expected);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(quarter_hours_read_as_numbers),
         cmocka_unit_test(each_kind_of_event_is_accepted_when_complete),
         cmocka_unit_test(an_event_title_is_1_to_200_characters),
         cmocka_unit_test(an_event_ends_after_it_starts_within_12_hours),

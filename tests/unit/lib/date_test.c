@@ -169,8 +169,12 @@ static void stored_dates_read_as_words(void **state)
     assert_string_equal(out, "10 January 2027");
     date_format_day("2027-01-10", true, out, sizeof(out));
     assert_string_equal(out, "10 Jan 2027");
-    date_format_day("2027-02-30", false, out, sizeof(out));
+    date_format_day("2027-01-05", false, out, sizeof(out));
+    assert_string_equal(out, "5 January 2027");
+    date_format_day("2027-02-30", false, out, sizeof(out)); /* not a day: as it is */
     assert_string_equal(out, "2027-02-30");
+    date_format_day(NULL, false, out, sizeof(out));
+    assert_string_equal(out, "");
 }
 
 int main(void)

@@ -136,30 +136,6 @@ static void documents_are_whole_pdfs(void **state)
     buf_free(&out);
 }
 
-static void dates_and_hours_in_words(void **state)
-{
-    (void)state;
-    char text[AWARDS_DATE_TEXT];
-    awards_date_words("2026-11-23", text);
-    assert_string_equal(text, "23 November 2026");
-    awards_date_words("2027-01-05", text);
-    assert_string_equal(text, "5 January 2027");
-    awards_date_words("2027-02-30", text); /* not a day: as it is */
-    assert_string_equal(text, "2027-02-30");
-    awards_date_words(NULL, text);
-    assert_string_equal(text, "");
-    awards_hours_text(0, text);
-    assert_string_equal(text, "0");
-    awards_hours_text(1, text);
-    assert_string_equal(text, "0.25");
-    awards_hours_text(10, text);
-    assert_string_equal(text, "2.5");
-    awards_hours_text(15, text);
-    assert_string_equal(text, "3.75");
-    awards_hours_text(48, text);
-    assert_string_equal(text, "12");
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -167,7 +143,6 @@ int main(void)
         cmocka_unit_test(a_long_word_is_cut_between_characters),
         cmocka_unit_test(the_last_line_allowed_takes_the_rest),
         cmocka_unit_test(documents_are_whole_pdfs),
-        cmocka_unit_test(dates_and_hours_in_words),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
