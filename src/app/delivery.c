@@ -399,15 +399,26 @@ enum delivery_status events_update(const struct accounts_env *env, const struct 
         changed->cohort_id = current.cohort_id;
         result = event_check(env, catalogue, &cohort, changed, true, current.booked, &arena, errors);
     }
+    bool refused = false;
     if (result == DELIVERY_DONE && !same_event(&current, changed)) {
         enum store_status s = store_event_update(env->store, env->actor, &current, changed, env->now);
-        if (s == STORE_CONFLICT)
-            errors_add(errors, "event_id", "Someone else changed this event at the same time. Reload it and try again");
+        refused = s == STORE_CONFLICT;
         result = from_store(s);
     }
     if (result == DELIVERY_DONE && store_commit(env->store) != STORE_OK)
         result = DELIVERY_FAILED;
     store_rollback(env->store); /* ends the transaction after any failure above */
+    /* Refused by the write itself: the event changed, or places were booked past the new capacity,
+     * after the checks above had passed. */
+    if (refused) {
+        struct event now_is;
+        if (store_event_get(env->store, before->id, &arena, &now_is) == STORE_OK &&
+            now_is.sequence == current.sequence && now_is.cancelled_at == 0 && now_is.booked > changed->capacity)
+            errors_add(errors, "capacity", "%d places are already booked, so the event needs at least %d",
+                       now_is.booked, now_is.booked);
+        else
+            errors_add(errors, "event_id", "Someone else changed this event at the same time. Reload it and try again");
+    }
     arena_release(&arena);
     return result;
 }
@@ -422,6 +433,21 @@ enum delivery_status events_cancel(const struct accounts_env *env, int64_t event
 
 /* Bookings */
 
+/* Why the store refused a booking whose checks had passed: someone else took the last place,
+ * booked the same person, or cancelled the event in between. Read after the transaction ended. */
+static void explain_refused_booking(const struct accounts_env *env, int64_t event_id, int64_t user_id,
+                                    struct arena *arena, struct errors *errors)
+{
+    size_t before = errors->count;
+    struct event e;
+    bool booked = false;
+    if (store_event_get(env->store, event_id, arena, &e) == STORE_OK &&
+        store_booking_exists(env->store, event_id, user_id, &booked) == STORE_OK)
+        delivery_booking_check(e.capacity, e.booked, booked, e.cancelled_at != 0, env->now >= e.starts_at, errors);
+    if (errors->count == before)
+        errors_add(errors, "event_id", "The places on this event changed while you were booking. Try again");
+}
+
 enum delivery_status bookings_make(const struct accounts_env *env, const struct caller *caller, int64_t event_id,
                                    int64_t user_id, int64_t *booking_id, struct errors *errors)
 {
@@ -433,9 +459,9 @@ enum delivery_status bookings_make(const struct accounts_env *env, const struct 
         return DELIVERY_FORBIDDEN;
     }
     /*
-     * Counting the places and taking one happen in one write transaction: store_begin takes
-     * SQLite's write lock before the count, so a booking made at the same moment waits for this
-     * one to commit and then counts it.
+     * The checks below are for the messages: whether a place is taken is decided by
+     * store_booking_create's own write, so a booking made at the same moment can win the last
+     * place after these checks passed. Then the refusal is explained from what is true after it.
      */
     if (store_begin(env->store) != STORE_OK)
         return DELIVERY_FAILED;
@@ -459,15 +485,17 @@ enum delivery_status bookings_make(const struct accounts_env *env, const struct 
     if (result == DELIVERY_DONE &&
         !delivery_booking_check(e.capacity, e.booked, booked, e.cancelled_at != 0, env->now >= e.starts_at, errors))
         result = DELIVERY_CONFLICT;
+    bool refused = false;
     if (result == DELIVERY_DONE) {
         enum store_status s = store_booking_create(env->store, env->actor, event_id, user_id, env->now, booking_id);
-        if (s == STORE_CONFLICT) /* the unique index: booked by a request this one could not see */
-            delivery_booking_check(e.capacity, e.booked, true, false, false, errors);
+        refused = s == STORE_CONFLICT;
         result = from_store(s);
     }
     if (result == DELIVERY_DONE && store_commit(env->store) != STORE_OK)
         result = DELIVERY_FAILED;
     store_rollback(env->store);
+    if (refused)
+        explain_refused_booking(env, event_id, user_id, &arena, errors);
     arena_release(&arena);
     return result;
 }

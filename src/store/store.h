@@ -611,8 +611,8 @@ struct event {
 enum store_status store_event_create(struct store *store, const struct actor *actor, struct event *e, int64_t now);
 /*
  * Replaces an event's details with changed's and bumps its sequence, compare-and-set on
- * before->sequence: STORE_CONFLICT when someone changed or cancelled it meanwhile. The audit
- * event holds both versions.
+ * before->sequence: STORE_CONFLICT when someone changed or cancelled it meanwhile, or when
+ * changed->capacity is below the places booked by then. The audit event holds both versions.
  */
 enum store_status store_event_update(struct store *store, const struct actor *actor, const struct event *before,
                                      const struct event *changed, int64_t now);
@@ -647,13 +647,15 @@ enum store_status store_booking_list(struct store *store, int64_t event_id, stru
                                      size_t *count);
 enum store_status store_booking_exists(struct store *store, int64_t event_id, int64_t user_id, bool *booked);
 /*
- * Books a place; STORE_CONFLICT when the person already holds one (the database's unique index
- * decides, whatever the caller checked). Places are the caller's to count, inside the same
- * transaction (store_begin), so that bookings made at once cannot pass the capacity.
+ * Books a place. STORE_CONFLICT when the person already holds one, when every place is taken, or
+ * when the event is cancelled or has started by now; each is decided by the write itself, not by
+ * what the caller read before, so bookings made at once never pass the capacity, on any engine.
+ * STORE_NOT_FOUND when there is no such event or person. The caller's own checks are for its
+ * messages.
  */
 enum store_status store_booking_create(struct store *store, const struct actor *actor, int64_t event_id,
                                        int64_t user_id, int64_t now, int64_t *id);
-/* Gives a place back; STORE_NOT_FOUND when the person holds none. */
+/* Gives a place back (the event has one more free); STORE_NOT_FOUND when the person holds none. */
 enum store_status store_booking_cancel(struct store *store, const struct actor *actor, int64_t event_id,
                                        int64_t user_id, int64_t now);
 

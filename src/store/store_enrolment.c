@@ -488,12 +488,15 @@ static const char SQL_ENROLMENT_LIST[] =
 static const char SQL_ENROLMENT_TRANSITION[] =
     "UPDATE enrolments SET state = ?3, reason = ?4, expected_return = ?5,"
     " cohort_id = CASE WHEN ?6 IS NULL THEN cohort_id ELSE ?6 END, updated_at = ?7 WHERE id = ?1 AND state = ?2";
-/* A participant who defers or withdraws gives up their places at the cohort's coming events. */
+/* A participant who defers or withdraws gives up their places at the cohort's coming events:
+ * each booking this statement releases gives its event's place back (events.booked). */
 static const char SQL_ENROLMENT_RELEASE_BOOKINGS[] =
     "UPDATE bookings SET cancelled_at = ?2 WHERE cancelled_at IS NULL"
     " AND user_id = (SELECT participant_id FROM enrolments WHERE id = ?1)"
     " AND event_id IN (SELECT id FROM events WHERE starts_at > ?2"
-    "                  AND cohort_id = (SELECT cohort_id FROM enrolments WHERE id = ?1))";
+    "                  AND cohort_id = (SELECT cohort_id FROM enrolments WHERE id = ?1))"
+    " RETURNING event_id";
+static const char SQL_ENROLMENT_GIVE_BACK_PLACE[] = "UPDATE events SET booked = booked - 1 WHERE id = ?1";
 static const char SQL_ENROLMENT_EVENT[] =
     "INSERT INTO enrolment_events (enrolment_id, at, actor_id, actor_label, step, from_state, to_state, reason,"
     " cohort_id, expected_return) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
@@ -643,6 +646,39 @@ enum store_status store_enrolment_list(struct store *store, const struct caller 
     return enrolment_rows(store, stmt, limit, true, arena, out, count, total);
 }
 
+/* Cancels the participant's bookings at the cohort's coming events and gives their places back:
+ * exactly the bookings the UPDATE released, as it returned them, so a booking cancelled by
+ * someone else meanwhile is not given back twice. */
+static enum store_status release_bookings(struct store *store, int64_t enrolment_id, int64_t now)
+{
+    struct db_stmt *stmt = db_prepare(store->db, SQL_ENROLMENT_RELEASE_BOOKINGS);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_int64(stmt, 1, enrolment_id);
+    db_bind_int64(stmt, 2, now);
+    /* Read to the end before the next statement runs. */
+    struct arena arena = ARENA_INIT;
+    size_t cap = 16, count = 0;
+    int64_t *events = arena_alloc(&arena, sizeof(*events) * cap);
+    enum db_result r;
+    while ((r = db_step(stmt)) == DB_ROW) {
+        if (count == cap)
+            events = arena_grow(&arena, events, &cap, sizeof(*events));
+        events[count++] = db_column_int64(stmt, 0);
+    }
+    enum store_status status = r == DB_DONE ? STORE_OK : STORE_ERROR;
+    for (size_t i = 0; status == STORE_OK && i < count; i++) {
+        status = STORE_ERROR;
+        if ((stmt = db_prepare(store->db, SQL_ENROLMENT_GIVE_BACK_PLACE)) != NULL) {
+            db_bind_int64(stmt, 1, events[i]);
+            if (db_exec_stmt(stmt) == DB_DONE)
+                status = STORE_OK;
+        }
+    }
+    arena_release(&arena);
+    return status;
+}
+
 enum store_status store_enrolment_transition(struct store *store, const struct actor *actor, int64_t id,
                                              const struct enrolment_change *change, int64_t now)
 {
@@ -664,16 +700,8 @@ enum store_status store_enrolment_transition(struct store *store, const struct a
         else if (r == DB_DONE)
             status = db_changes(store->db) > 0 ? STORE_OK : STORE_CONFLICT;
     }
-    if (status == STORE_OK && (change->to == ENROLMENT_DEFERRED || change->to == ENROLMENT_WITHDRAWN)) {
-        stmt = db_prepare(store->db, SQL_ENROLMENT_RELEASE_BOOKINGS);
-        status = STORE_ERROR;
-        if (stmt != NULL) {
-            db_bind_int64(stmt, 1, id);
-            db_bind_int64(stmt, 2, now);
-            if (db_exec_stmt(stmt) == DB_DONE)
-                status = STORE_OK;
-        }
-    }
+    if (status == STORE_OK && (change->to == ENROLMENT_DEFERRED || change->to == ENROLMENT_WITHDRAWN))
+        status = release_bookings(store, id, now);
     if (status == STORE_OK)
         status = record_step(store, SQL_ENROLMENT_EVENT, actor, id, change->step, enrolment_state_name(change->from),
                              enrolment_state_name(change->to), change->reason, now, change->cohort_id,

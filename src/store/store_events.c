@@ -3,10 +3,14 @@
  *
  * Kept apart from store_delivery_scope.c, which answers only "who stands where" for the gate,
  * and from the coaching and calendar queries, which concern other records. Every write records an
- * audit event in its own transaction. Bookings are counted by the caller inside a write
- * transaction it opened (store_begin takes SQLite's write lock first), so a capacity check and
- * the insert that follows it cannot interleave with another booking; the unique index on live
- * bookings refuses a second place for the same person whatever happens above it.
+ * audit event in its own transaction.
+ *
+ * Places are counted on the event's row (events.booked, checked against capacity by the table):
+ * a booking takes one with "UPDATE events SET booked = booked + 1 WHERE booked < capacity ...",
+ * whose changed-row count decides, and a cancellation gives back only a place its own UPDATE of
+ * the booking released. So the capacity holds with any number of writers on any engine, without
+ * relying on what the caller counted earlier; the unique index on live bookings refuses a second
+ * place for the same person.
  */
 #include "store/store_internal.h"
 
@@ -330,7 +334,7 @@ enum store_status store_cohort_enrolled(struct store *store, int64_t cohort_id, 
     " coalesce(ev.framework_area, 0), coalesce(ev.venue_id, 0), v.name, v.postcode, ev.joining_url, ev.starts_at,"     \
     " ev.ends_at, ev.capacity, coalesce(ev.facilitator_id, 0), f.name, ev.sequence, coalesce(ev.cancelled_at, 0),"     \
     " ev.created_at, ev.updated_at,"                                                                                   \
-    " (SELECT count(*) FROM bookings b WHERE b.event_id = ev.id AND b.cancelled_at IS NULL)"                           \
+    " ev.booked"                                                                                                       \
     " FROM events ev JOIN cohorts c ON c.id = ev.cohort_id LEFT JOIN venues v ON v.id = ev.venue_id"                   \
     " LEFT JOIN users f ON f.id = ev.facilitator_id"
 static const char SQL_EVENT_INSERT[] =
@@ -340,7 +344,7 @@ static const char SQL_EVENT_INSERT[] =
 static const char SQL_EVENT_UPDATE[] =
     "UPDATE events SET kind = ?3, title = ?4, module = ?5, framework_area = ?6, venue_id = ?7, joining_url = ?8,"
     " starts_at = ?9, ends_at = ?10, capacity = ?11, facilitator_id = ?12, sequence = sequence + ?14, updated_at = ?13"
-    " WHERE id = ?1 AND sequence = ?2 AND cancelled_at IS NULL";
+    " WHERE id = ?1 AND sequence = ?2 AND cancelled_at IS NULL AND booked <= ?11";
 static const char SQL_EVENT_CANCEL[] = "UPDATE events SET cancelled_at = ?2, sequence = sequence + 1, updated_at = ?2"
                                        " WHERE id = ?1 AND cancelled_at IS NULL";
 static const char SQL_EVENT_GET[] = "SELECT " EVENT_COLUMNS " WHERE ev.id = ?1";
@@ -557,8 +561,17 @@ static const char SQL_BOOKING_LIST[] =
 static const char SQL_BOOKING_EXISTS[] =
     "SELECT EXISTS (SELECT 1 FROM bookings WHERE event_id = ?1 AND user_id = ?2 AND cancelled_at IS NULL)";
 static const char SQL_BOOKING_INSERT[] = "INSERT INTO bookings (event_id, user_id, created_at) VALUES (?1, ?2, ?3)";
+/* Takes a place: the row is locked and the condition checked against it as it is now. */
+static const char SQL_BOOKING_TAKE_PLACE[] = "UPDATE events SET booked = booked + 1"
+                                             " WHERE id = ?1 AND booked < capacity AND cancelled_at IS NULL"
+                                             " AND starts_at > ?2";
 static const char SQL_BOOKING_CANCEL[] =
     "UPDATE bookings SET cancelled_at = ?3 WHERE event_id = ?1 AND user_id = ?2 AND cancelled_at IS NULL";
+static const char SQL_BOOKING_GIVE_BACK[] = "UPDATE events SET booked = booked - 1 WHERE id = ?1";
+static const char SQL_EVENT_EXISTS[] = "SELECT 1 FROM events WHERE id = ?1";
+/* Events and people are never deleted, so what this finds stays true for the insert after it. */
+static const char SQL_BOOKING_BOTH_EXIST[] =
+    "SELECT EXISTS (SELECT 1 FROM events WHERE id = ?1) AND EXISTS (SELECT 1 FROM users WHERE id = ?2)";
 
 enum store_status store_booking_list(struct store *store, int64_t event_id, struct arena *arena, struct booking **out,
                                      size_t *count)
@@ -599,27 +612,68 @@ enum store_status store_booking_exists(struct store *store, int64_t event_id, in
     return STORE_OK;
 }
 
+/* After a write to an event changed nothing: STORE_CONFLICT when the event exists, else
+ * STORE_NOT_FOUND. */
+static enum store_status event_unchanged(struct store *store, int64_t event_id)
+{
+    struct db_stmt *stmt = db_prepare(store->db, SQL_EVENT_EXISTS);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_int64(stmt, 1, event_id);
+    enum db_result r = db_step(stmt);
+    if (r == DB_ROW) {
+        db_reset(stmt);
+        return STORE_CONFLICT;
+    }
+    return r == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+}
+
 enum store_status store_booking_create(struct store *store, const struct actor *actor, int64_t event_id,
                                        int64_t user_id, int64_t now, int64_t *id)
 {
     if (!store_tx_begin(store))
         return STORE_ERROR;
+    /* The booking first, then the place: every writer locks a booking before its event's row
+     * (cancelling does the same), so two of them never wait for each other in a circle. The
+     * event and the person are looked for first, so that a refused insert means "booked". */
     enum store_status status = STORE_ERROR;
-    struct db_stmt *stmt = db_prepare(store->db, SQL_BOOKING_INSERT);
+    struct db_stmt *stmt = db_prepare(store->db, SQL_BOOKING_BOTH_EXIST);
+    if (stmt != NULL) {
+        db_bind_int64(stmt, 1, event_id);
+        db_bind_int64(stmt, 2, user_id);
+        if (db_step(stmt) == DB_ROW) {
+            status = db_column_int64(stmt, 0) ? STORE_OK : STORE_NOT_FOUND;
+            db_reset(stmt);
+        }
+    }
+    stmt = status == STORE_OK ? db_prepare(store->db, SQL_BOOKING_INSERT) : NULL;
+    if (status == STORE_OK)
+        status = STORE_ERROR;
     if (stmt != NULL) {
         db_bind_int64(stmt, 1, event_id);
         db_bind_int64(stmt, 2, user_id);
         db_bind_int64(stmt, 3, now);
         enum db_result r = db_exec_stmt(stmt);
         if (r == DB_CONSTRAINT)
-            status = STORE_CONFLICT;
+            status = STORE_CONFLICT; /* booked already */
         else if (r == DB_DONE) {
             *id = db_last_insert_id(store->db);
-            status = store_audit_json(
-                store, actor, "booking.create", "event", event_id, NULL,
-                json_pack("{s:I, s:I}", "booking_id", (json_int_t)*id, "user_id", (json_int_t)user_id), now);
+            status = STORE_OK;
         }
     }
+    if (status == STORE_OK) {
+        status = STORE_ERROR;
+        if ((stmt = db_prepare(store->db, SQL_BOOKING_TAKE_PLACE)) != NULL) {
+            db_bind_int64(stmt, 1, event_id);
+            db_bind_int64(stmt, 2, now);
+            if (db_exec_stmt(stmt) == DB_DONE)
+                status = db_changes(store->db) > 0 ? STORE_OK : event_unchanged(store, event_id);
+        }
+    }
+    if (status == STORE_OK)
+        status = store_audit_json(
+            store, actor, "booking.create", "event", event_id, NULL,
+            json_pack("{s:I, s:I}", "booking_id", (json_int_t)*id, "user_id", (json_int_t)user_id), now);
     return store_tx_end(store, status);
 }
 
@@ -636,6 +690,15 @@ enum store_status store_booking_cancel(struct store *store, const struct actor *
         db_bind_int64(stmt, 3, now);
         if (db_exec_stmt(stmt) == DB_DONE)
             status = db_changes(store->db) > 0 ? STORE_OK : STORE_NOT_FOUND;
+    }
+    /* Only the cancellation that released the booking gives its place back. */
+    if (status == STORE_OK) {
+        status = STORE_ERROR;
+        if ((stmt = db_prepare(store->db, SQL_BOOKING_GIVE_BACK)) != NULL) {
+            db_bind_int64(stmt, 1, event_id);
+            if (db_exec_stmt(stmt) == DB_DONE)
+                status = STORE_OK;
+        }
     }
     if (status == STORE_OK)
         status = store_audit_json(store, actor, "booking.cancel", "event", event_id,
