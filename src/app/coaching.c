@@ -1,7 +1,8 @@
 /*
- * Coaching and the learning-hours log as use cases (see coaching.h). The hours of a module are
- * read and the entry written inside one write transaction, which is what holds a cap when two
- * entries arrive at once.
+ * Coaching and the learning-hours log as use cases (see coaching.h). A module's cap is held by the
+ * store's write (store_activity_create and _update refuse hours past it, whatever was read
+ * before); the hours read here beforehand are for the messages, so that a refusal says how much
+ * more fits.
  */
 #include "app/coaching.h"
 
@@ -435,6 +436,39 @@ static enum coaching_result check_entry(const struct accounts_env *env, const st
     return errors->count == before ? COACHING_OK : COACHING_INVALID;
 }
 
+/* The cap of an enrolment's module in quarter hours, as delivery_hours_check counts it. */
+static int64_t cap_quarter_hours(const struct catalogue *catalogue, const struct enrolment *e, const char *module)
+{
+    const struct catalogue_module *m = enrolment_module(catalogue, e, module);
+    int cap = m != NULL && m->hours_cap > 0 ? m->hours_cap : CATALOGUE_DEFAULT_HOURS_CAP;
+    return (int64_t)cap * 4;
+}
+
+/*
+ * Why the store refused an entry whose checks had passed: hours logged for the module at the same
+ * time left no room. Read after the transaction ended, from what is true then.
+ */
+static void explain_over_cap(const struct accounts_env *env, const struct catalogue *catalogue,
+                             const struct enrolment *e, const struct activity *a, int64_t except_id,
+                             struct errors *errors)
+{
+    size_t before = errors->count;
+    const struct catalogue_module *m = enrolment_module(catalogue, e, a->module);
+    int64_t logged = 0;
+    if (m != NULL && store_activity_logged(env->store, e->id, m->code, except_id, &logged) == STORE_OK) {
+        struct errors found = ERRORS_INIT;
+        delivery_hours_check((double)a->quarter_hours / 4, a->done_on, NULL, (double)logged / 4, m->hours_cap, m->title,
+                             &found);
+        for (size_t i = 0; i < found.count; i++)
+            if (strcmp(found.items[i].where, "hours") == 0)
+                errors_add(errors, "hours", "%s", found.items[i].message);
+        errors_free(&found);
+    }
+    if (errors->count == before)
+        errors_add(errors, "hours",
+                   "Hours for this module were logged at the same time. Check the total and try again");
+}
+
 /* Ends a use case's transaction: commits on success, rolls back otherwise. */
 static enum coaching_result finish(const struct accounts_env *env, enum coaching_result result)
 {
@@ -449,8 +483,6 @@ enum coaching_result activities_add(const struct accounts_env *env, const struct
                                     const struct activity_input *input, struct arena *arena, struct activity *out,
                                     struct errors *errors)
 {
-    /* The write lock first: the hours logged are read and the entry added while no one else can
-     * add one, so two entries sent together cannot both fit under a cap only one fits under. */
     if (store_begin(env->store) != STORE_OK)
         return COACHING_ERROR;
     struct enrolment e;
@@ -458,12 +490,21 @@ enum coaching_result activities_add(const struct accounts_env *env, const struct
     memset(out, 0, sizeof(*out));
     if (result == COACHING_OK)
         result = check_entry(env, catalogue, &e, input, arena, out, errors);
+    bool refused = false;
     if (result == COACHING_OK) {
         out->enrolment_id = e.id;
         out->participant_id = e.participant_id;
-        result = from_store(store_activity_create(env->store, env->actor, out, env->now));
+        enum store_status s =
+            store_activity_create(env->store, env->actor, out, cap_quarter_hours(catalogue, &e, out->module), env->now);
+        refused = s == STORE_CONFLICT;
+        result = from_store(s);
     }
-    return finish(env, result);
+    result = finish(env, result);
+    if (refused) {
+        explain_over_cap(env, catalogue, &e, out, 0, errors);
+        result = COACHING_INVALID;
+    }
+    return result;
 }
 
 enum coaching_result activities_change(const struct accounts_env *env, const struct catalogue *catalogue,
@@ -481,17 +522,36 @@ enum coaching_result activities_change(const struct accounts_env *env, const str
         errors_add(errors, "state", "This entry has been verified and can no longer be changed");
         result = COACHING_CONFLICT;
     }
+    struct activity was = {0}; /* as read: what a refusal is compared with */
+    if (result == COACHING_OK)
+        was = *out;
     if (result == COACHING_OK)
         result = check_entry(env, catalogue, &e, input, arena, out, errors);
+    bool refused = false;
     if (result == COACHING_OK) {
-        result = from_store(store_activity_update(env->store, env->actor, out, env->now));
-        if (result == COACHING_CONFLICT)
-            errors_add(errors, "state", "This entry has been verified and can no longer be changed");
+        enum store_status s =
+            store_activity_update(env->store, env->actor, out, cap_quarter_hours(catalogue, &e, out->module), env->now);
+        refused = s == STORE_CONFLICT;
+        result = from_store(s);
     }
     /* Read back for the answer: the verifier's name and the times as stored. */
     if (result == COACHING_OK)
         result = from_store(store_activity_get(env->store, enrolment_id, activity_id, arena, out));
-    return finish(env, result);
+    result = finish(env, result);
+    if (refused) {
+        /* Verified, changed, or over the cap meanwhile: say which, from the entry as it is now. */
+        struct activity now_is;
+        enum store_status s = store_activity_get(env->store, enrolment_id, activity_id, arena, &now_is);
+        if (s == STORE_OK && now_is.verified_at != 0)
+            errors_add(errors, "state", "This entry has been verified and can no longer be changed");
+        else if (s == STORE_OK && now_is.quarter_hours == was.quarter_hours &&
+                 strcasecmp(now_is.module, was.module) == 0) {
+            explain_over_cap(env, catalogue, &e, out, activity_id, errors);
+            result = COACHING_INVALID;
+        } else
+            errors_add(errors, "state", "This entry was changed at the same time. Reload it and try again");
+    }
+    return result;
 }
 
 enum coaching_result activities_remove(const struct accounts_env *env, const struct caller *caller,

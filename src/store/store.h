@@ -789,18 +789,27 @@ enum store_status store_activity_list(struct store *store, int64_t enrolment_id,
 /* One entry; STORE_NOT_FOUND when there is no entry id in that enrolment's log. */
 enum store_status store_activity_get(struct store *store, int64_t enrolment_id, int64_t id, struct arena *arena,
                                      struct activity *out);
-/* Quarter hours logged in an enrolment for a module, leaving out the entry except_id (0: none).
- * To hold a cap, call it and the write that follows inside one store_begin/store_commit. */
+/* Quarter hours logged in an enrolment for a module, leaving out the entry except_id (0: none),
+ * for telling someone how much more fits. It holds no cap: the writes below do. */
 enum store_status store_activity_logged(struct store *store, int64_t enrolment_id, const char *module,
                                         int64_t except_id, int64_t *quarter_hours);
-/* Adds an entry (sets a->id). */
+/*
+ * Adds an entry (sets a->id). STORE_CONFLICT when it would take the hours logged in the enrolment
+ * for its module past cap_quarter_hours: decided by the write, so entries added at once never
+ * pass a cap together. STORE_NOT_FOUND when the enrolment or participant does not exist.
+ */
 enum store_status store_activity_create(struct store *store, const struct actor *actor, struct activity *a,
-                                        int64_t now);
-/* Changes an unverified entry's module, type, date, hours and reflection. STORE_CONFLICT when it
- * is verified; STORE_NOT_FOUND when it is not in the enrolment's log. */
+                                        int64_t cap_quarter_hours, int64_t now);
+/*
+ * Changes an unverified entry's module, type, date, hours and reflection. STORE_CONFLICT when it
+ * is verified, when its module or hours were changed meanwhile (read it again), or when more
+ * hours would take its module past cap_quarter_hours (fewer hours always fit); STORE_NOT_FOUND
+ * when it is not in the enrolment's log.
+ */
 enum store_status store_activity_update(struct store *store, const struct actor *actor, const struct activity *a,
-                                        int64_t now);
-/* Removes an unverified entry; the same results as store_activity_update. */
+                                        int64_t cap_quarter_hours, int64_t now);
+/* Removes an unverified entry: STORE_CONFLICT when it is verified, STORE_NOT_FOUND when it is not
+ * in the enrolment's log. */
 enum store_status store_activity_delete(struct store *store, const struct actor *actor, int64_t enrolment_id,
                                         int64_t id, int64_t now);
 /* Marks an entry verified by verifier_id. STORE_CONFLICT when it is already verified. */

@@ -1,14 +1,21 @@
 /*
  * The learning-hours log in the database: a participant's entries per enrolment, in quarter hours
  * so that totals are exact. Changing or removing an entry is compare-and-set on verified_at, so an
- * entry verified meanwhile stays as it was verified. Caps are held by the caller, which reads
- * store_activity_logged and writes inside one transaction (see app/coaching.c); every write is
- * audited in its own transaction or the caller's.
+ * entry verified meanwhile stays as it was verified; every write is audited in its own
+ * transaction or the caller's.
+ *
+ * A module's cap is held here, by the write: every change to the log changes the module's total
+ * in activity_totals in the same transaction, and hours are added only by
+ * "UPDATE activity_totals SET quarter_hours = quarter_hours + n WHERE ... quarter_hours + n <= cap",
+ * whose changed-row count decides. Two entries sent at once therefore cannot both fit under a cap
+ * only one fits under, whatever either read before and on any engine: the second update waits for
+ * the first's row and sees its total. store_activity_logged is for explaining a refusal.
  */
 #include "store/store_internal.h"
 
 #include <jansson.h>
 #include <string.h>
+#include <strings.h>
 
 #define ACTIVITY_COLUMNS                                                                                               \
     "a.id, a.enrolment_id, a.participant_id, a.module, a.type, a.done_on, a.quarter_hours, a.reflection,"              \
@@ -24,11 +31,21 @@ static const char SQL_ACTIVITY_LOGGED[] = "SELECT coalesce(sum(quarter_hours), 0
 static const char SQL_ACTIVITY_INSERT[] =
     "INSERT INTO activities (enrolment_id, participant_id, module, type, done_on, quarter_hours, reflection,"
     " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)";
+/* Compare-and-set on the module and hours the change was computed from (?9, ?10), so the totals
+ * move by exactly what the entry's hours did. */
 static const char SQL_ACTIVITY_UPDATE[] =
     "UPDATE activities SET module = ?3, type = ?4, done_on = ?5, quarter_hours = ?6, reflection = ?7,"
-    " updated_at = ?8 WHERE enrolment_id = ?1 AND id = ?2 AND verified_at IS NULL";
+    " updated_at = ?8 WHERE enrolment_id = ?1 AND id = ?2 AND verified_at IS NULL AND module = ?9"
+    " AND quarter_hours = ?10";
 static const char SQL_ACTIVITY_DELETE[] =
-    "DELETE FROM activities WHERE enrolment_id = ?1 AND id = ?2 AND verified_at IS NULL";
+    "DELETE FROM activities WHERE enrolment_id = ?1 AND id = ?2 AND verified_at IS NULL"
+    " RETURNING module, quarter_hours";
+static const char SQL_TOTAL_ENSURE[] = "INSERT INTO activity_totals (enrolment_id, module, quarter_hours)"
+                                       " VALUES (?1, ?2, 0) ON CONFLICT DO NOTHING";
+/* ?3 quarter hours to add (negative: to take away), ?4 the cap; taking away always succeeds. */
+static const char SQL_TOTAL_ADD[] =
+    "UPDATE activity_totals SET quarter_hours = quarter_hours + ?3"
+    " WHERE enrolment_id = ?1 AND module = ?2 AND (?3 <= 0 OR quarter_hours + ?3 <= ?4)";
 static const char SQL_ACTIVITY_VERIFY[] = "UPDATE activities SET verified_by = ?3, verified_at = ?4, updated_at = ?4"
                                           " WHERE enrolment_id = ?1 AND id = ?2 AND verified_at IS NULL";
 
@@ -112,7 +129,35 @@ enum store_status store_activity_logged(struct store *store, int64_t enrolment_i
     return STORE_OK;
 }
 
-enum store_status store_activity_create(struct store *store, const struct actor *actor, struct activity *a, int64_t now)
+/*
+ * Adds quarter_hours (negative: takes them away) to an enrolment's total for a module, refusing
+ * with STORE_CONFLICT an addition that would pass cap. The total's row is made first when
+ * missing; INSERT ... ON CONFLICT DO NOTHING lets two writers do that at once.
+ */
+static enum store_status total_add(struct store *store, int64_t enrolment_id, const char *module, int64_t quarter_hours,
+                                   int64_t cap)
+{
+    struct db_stmt *stmt = db_prepare(store->db, SQL_TOTAL_ENSURE);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_int64(stmt, 1, enrolment_id);
+    db_bind_text(stmt, 2, module);
+    enum db_result r = db_exec_stmt(stmt);
+    if (r == DB_CONSTRAINT)
+        return STORE_NOT_FOUND; /* no such enrolment */
+    if (r != DB_DONE || (stmt = db_prepare(store->db, SQL_TOTAL_ADD)) == NULL)
+        return STORE_ERROR;
+    db_bind_int64(stmt, 1, enrolment_id);
+    db_bind_text(stmt, 2, module);
+    db_bind_int64(stmt, 3, quarter_hours);
+    db_bind_int64(stmt, 4, cap);
+    if (db_exec_stmt(stmt) != DB_DONE)
+        return STORE_ERROR;
+    return db_changes(store->db) > 0 ? STORE_OK : STORE_CONFLICT;
+}
+
+enum store_status store_activity_create(struct store *store, const struct actor *actor, struct activity *a,
+                                        int64_t cap_quarter_hours, int64_t now)
 {
     if (!store_tx_begin(store))
         return STORE_ERROR;
@@ -133,10 +178,11 @@ enum store_status store_activity_create(struct store *store, const struct actor 
         else if (r == DB_DONE) {
             a->id = db_last_insert_id(store->db);
             a->created_at = a->updated_at = now;
-            status =
-                store_audit_json(store, actor, "activity.create", "activity", a->id, NULL, activity_summary(a), now);
+            status = total_add(store, a->enrolment_id, a->module, a->quarter_hours, cap_quarter_hours);
         }
     }
+    if (status == STORE_OK)
+        status = store_audit_json(store, actor, "activity.create", "activity", a->id, NULL, activity_summary(a), now);
     return store_tx_end(store, status);
 }
 
@@ -151,8 +197,26 @@ static enum store_status unchanged(struct store *store, int64_t enrolment_id, in
     return status == STORE_OK ? STORE_CONFLICT : status;
 }
 
+/* Moves an entry's hours from (old_module, old_hours) to (module, hours) in the totals: what is
+ * taken away never fails, what is added must fit under cap. Two totals are changed in the order of
+ * their module codes, so two changes moving hours in opposite directions never wait for each
+ * other in a circle. */
+static enum store_status totals_move(struct store *store, int64_t enrolment_id, const char *old_module,
+                                     int64_t old_hours, const char *module, int64_t hours, int64_t cap)
+{
+    if (strcasecmp(old_module, module) == 0)
+        return total_add(store, enrolment_id, module, hours - old_hours, cap);
+    bool old_first = strcasecmp(old_module, module) < 0;
+    enum store_status status = old_first ? total_add(store, enrolment_id, old_module, -old_hours, cap)
+                                         : total_add(store, enrolment_id, module, hours, cap);
+    if (status == STORE_OK)
+        status = old_first ? total_add(store, enrolment_id, module, hours, cap)
+                           : total_add(store, enrolment_id, old_module, -old_hours, cap);
+    return status;
+}
+
 enum store_status store_activity_update(struct store *store, const struct actor *actor, const struct activity *a,
-                                        int64_t now)
+                                        int64_t cap_quarter_hours, int64_t now)
 {
     if (!store_tx_begin(store))
         return STORE_ERROR;
@@ -171,10 +235,15 @@ enum store_status store_activity_update(struct store *store, const struct actor 
             db_bind_int64(stmt, 6, a->quarter_hours);
             db_bind_text(stmt, 7, a->reflection ? a->reflection : "");
             db_bind_int64(stmt, 8, now);
+            db_bind_text(stmt, 9, before.module);
+            db_bind_int64(stmt, 10, before.quarter_hours);
             if (db_exec_stmt(stmt) == DB_DONE)
                 status = db_changes(store->db) > 0 ? STORE_OK : unchanged(store, a->enrolment_id, a->id);
         }
     }
+    if (status == STORE_OK)
+        status = totals_move(store, a->enrolment_id, before.module, before.quarter_hours, a->module, a->quarter_hours,
+                             cap_quarter_hours);
     if (status == STORE_OK)
         status = store_audit_json(store, actor, "activity.update", "activity", a->id, activity_summary(&before),
                                   activity_summary(a), now);
@@ -196,8 +265,16 @@ enum store_status store_activity_delete(struct store *store, const struct actor 
         if (stmt != NULL) {
             db_bind_int64(stmt, 1, enrolment_id);
             db_bind_int64(stmt, 2, id);
-            if (db_exec_stmt(stmt) == DB_DONE)
-                status = db_changes(store->db) > 0 ? STORE_OK : unchanged(store, enrolment_id, id);
+            enum db_result r = db_step(stmt);
+            if (r == DB_ROW) {
+                /* The hours the delete removed, as they were when it ran. */
+                const char *module = store_text_or_empty(&arena, stmt, 0);
+                int64_t hours = db_column_int64(stmt, 1);
+                db_reset(stmt);
+                status = total_add(store, enrolment_id, module, -hours, 0);
+            } else if (r == DB_DONE) {
+                status = unchanged(store, enrolment_id, id);
+            }
         }
     }
     if (status == STORE_OK)
