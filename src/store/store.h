@@ -1053,8 +1053,8 @@ struct submission {
 };
 
 /* Starts a draft (sets s->id; task_id, enrolment_id and participant_id are the caller's).
- * STORE_CONFLICT when the enrolment already has a submission for the task (its id in *existing),
- * STORE_NOT_FOUND when the task or enrolment does not exist. */
+ * STORE_CONFLICT when the enrolment already has a submission for the task, even one started at the
+ * same moment (its id in *existing); STORE_NOT_FOUND when the task or enrolment does not exist. */
 enum store_status store_submission_create(struct store *store, const struct actor *actor, struct submission *s,
                                           int64_t now, int64_t *existing);
 enum store_status store_submission_get(struct store *store, int64_t id, struct arena *arena, struct submission *out);
@@ -1117,8 +1117,9 @@ struct submission_version {
 /*
  * Writes version v (number, text, text_sha256, word_count, late, receipt; sets v->id), moves the
  * draft's files to it and moves the submission from from_state to SUBMITTED, inside the caller's
- * transaction or its own. STORE_CONFLICT when the submission is no longer in from_state or the
- * number is taken (someone submitted meanwhile).
+ * transaction or its own. STORE_CONFLICT when the submission is no longer in from_state (someone
+ * submitted meanwhile: of two at once, one wins) or v->number is not one more than the highest
+ * version's, so numbers run 1..n with no gap and no duplicate.
  */
 enum store_status store_submission_submit(struct store *store, const struct actor *actor, struct submission_version *v,
                                           enum submission_state from_state, int64_t now);

@@ -5,6 +5,12 @@
  * every change of state here is compare-and-set on the state it leaves, so two people acting at
  * once cannot both move it, and every write is audited in the same transaction. The audit log
  * keeps hashes, counts and lengths of a participant's work, never the work itself.
+ *
+ * Submitting holds its rules in its writes: the state's compare-and-set lets one of two
+ * submitters through; the version is written only if its number is one more than the highest
+ * (and the unique (submission_id, number) refuses a duplicate), so numbers run 1..n without gaps;
+ * and it raises the task's versions_submitted, on the row that replacing the criteria updates
+ * only while that count is 0, so a submission and a replacement at once cannot both win.
  */
 #include "store/store_internal.h"
 
@@ -15,16 +21,17 @@
 
 #define TASK_COLUMNS                                                                                                   \
     "t.id, t.kind, t.target, t.title, t.brief, t.deadline, t.word_limit, t.max_resubmissions,"                         \
-    " t.moderation_percent, t.created_at, t.updated_at,"                                                               \
-    " (SELECT count(*) FROM submission_versions v JOIN submissions s ON s.id = v.submission_id"                        \
-    "  WHERE s.task_id = t.id)"
+    " t.moderation_percent, t.created_at, t.updated_at, t.versions_submitted"
 
 static const char SQL_TASK_INSERT[] =
     "INSERT INTO assessment_tasks (kind, target, title, brief, deadline, word_limit, max_resubmissions,"
     " moderation_percent, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)";
+/* ?9 = 1 when the criteria are being replaced: only while nothing was submitted against them. */
 static const char SQL_TASK_UPDATE[] =
     "UPDATE assessment_tasks SET title = ?2, brief = ?3, deadline = ?4, word_limit = ?5, max_resubmissions = ?6,"
-    " moderation_percent = ?7, updated_at = ?8 WHERE id = ?1";
+    " moderation_percent = ?7, updated_at = ?8 WHERE id = ?1 AND (?9 = 0 OR versions_submitted = 0)";
+static const char SQL_TASK_COUNT_VERSION[] = "UPDATE assessment_tasks SET versions_submitted = versions_submitted + 1"
+                                             " WHERE id = (SELECT task_id FROM submissions WHERE id = ?1)";
 static const char SQL_TASK_GET[] = "SELECT " TASK_COLUMNS " FROM assessment_tasks t WHERE t.id = ?1";
 static const char SQL_TASK_LIST[] = "SELECT " TASK_COLUMNS " FROM assessment_tasks t"
                                     " WHERE ?1 IS NULL OR t.target = ?1 ORDER BY t.deadline, t.id LIMIT 1000";
@@ -132,8 +139,6 @@ enum store_status store_task_update(struct store *store, const struct actor *act
     struct arena arena = ARENA_INIT;
     struct assessment_task before;
     enum store_status status = store_task_get(store, t->id, &arena, &before);
-    if (status == STORE_OK && replace_criteria && before.versions_submitted > 0)
-        status = STORE_CONFLICT;
     if (status == STORE_OK) {
         struct db_stmt *stmt = db_prepare(store->db, SQL_TASK_UPDATE);
         status = STORE_ERROR;
@@ -146,8 +151,9 @@ enum store_status store_task_update(struct store *store, const struct actor *act
             db_bind_int64(stmt, 6, t->max_resubmissions);
             db_bind_int64(stmt, 7, t->moderation_percent);
             db_bind_int64(stmt, 8, now);
-            if (db_exec_stmt(stmt) == DB_DONE)
-                status = STORE_OK;
+            db_bind_int64(stmt, 9, replace_criteria ? 1 : 0);
+            if (db_exec_stmt(stmt) == DB_DONE) /* unchanged: the task exists, so work was submitted */
+                status = db_changes(store->db) > 0 ? STORE_OK : STORE_CONFLICT;
         }
     }
     if (status == STORE_OK && replace_criteria) {
@@ -224,9 +230,11 @@ enum store_status store_task_list(struct store *store, const char *target, struc
 #define SUBMISSION_JOINS                                                                                               \
     " FROM submissions s JOIN assessment_tasks t ON t.id = s.task_id JOIN users u ON u.id = s.participant_id"
 
+/* Nothing is inserted when the enrolment has one for the task already, even one made at this
+ * moment by another writer: the unique (task_id, enrolment_id) decides. */
 static const char SQL_SUBMISSION_INSERT[] =
     "INSERT INTO submissions (task_id, enrolment_id, participant_id, state, created_at, updated_at)"
-    " VALUES (?1, ?2, ?3, 'draft', ?4, ?4)";
+    " VALUES (?1, ?2, ?3, 'draft', ?4, ?4) ON CONFLICT (task_id, enrolment_id) DO NOTHING";
 static const char SQL_SUBMISSION_FIND[] = "SELECT id FROM submissions WHERE task_id = ?1 AND enrolment_id = ?2";
 static const char SQL_SUBMISSION_GET[] = "SELECT " SUBMISSION_COLUMNS SUBMISSION_JOINS " WHERE s.id = ?1";
 static const char SQL_SUBMISSION_LIST[] =
@@ -301,6 +309,24 @@ static json_t *state_before(enum submission_state from)
     return json_pack("{s:s}", "state", submission_state_name(from));
 }
 
+/* The submission an enrolment has for a task: its id in *id, STORE_NOT_FOUND when none. */
+static enum store_status submission_find(struct store *store, int64_t task_id, int64_t enrolment_id, int64_t *id)
+{
+    struct db_stmt *stmt = db_prepare(store->db, SQL_SUBMISSION_FIND);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_int64(stmt, 1, task_id);
+    db_bind_int64(stmt, 2, enrolment_id);
+    enum db_result r = db_step(stmt);
+    if (r == DB_DONE)
+        return STORE_NOT_FOUND;
+    if (r != DB_ROW)
+        return STORE_ERROR;
+    *id = db_column_int64(stmt, 0);
+    db_reset(stmt);
+    return STORE_OK;
+}
+
 enum store_status store_submission_create(struct store *store, const struct actor *actor, struct submission *s,
                                           int64_t now, int64_t *existing)
 {
@@ -308,36 +334,23 @@ enum store_status store_submission_create(struct store *store, const struct acto
     if (!store_tx_begin(store))
         return STORE_ERROR;
     enum store_status status = STORE_ERROR;
-    struct db_stmt *stmt = db_prepare(store->db, SQL_SUBMISSION_FIND);
+    struct db_stmt *stmt = db_prepare(store->db, SQL_SUBMISSION_INSERT);
     if (stmt != NULL) {
         db_bind_int64(stmt, 1, s->task_id);
         db_bind_int64(stmt, 2, s->enrolment_id);
-        enum db_result r = db_step(stmt);
-        if (r == DB_ROW) {
-            *existing = db_column_int64(stmt, 0);
-            db_reset(stmt);
-            status = STORE_CONFLICT;
+        db_bind_int64(stmt, 3, s->participant_id);
+        db_bind_int64(stmt, 4, now);
+        enum db_result r = db_exec_stmt(stmt);
+        if (r == DB_CONSTRAINT)
+            status = STORE_NOT_FOUND; /* the task, enrolment or participant does not exist */
+        else if (r == DB_DONE && db_changes(store->db) == 0) {
+            status = submission_find(store, s->task_id, s->enrolment_id, existing);
+            status = status == STORE_OK ? STORE_CONFLICT : STORE_ERROR;
         } else if (r == DB_DONE) {
+            s->id = db_last_insert_id(store->db);
+            s->state = SUBMISSION_DRAFT;
+            s->created_at = s->updated_at = now;
             status = STORE_OK;
-        }
-    }
-    if (status == STORE_OK) {
-        stmt = db_prepare(store->db, SQL_SUBMISSION_INSERT);
-        status = STORE_ERROR;
-        if (stmt != NULL) {
-            db_bind_int64(stmt, 1, s->task_id);
-            db_bind_int64(stmt, 2, s->enrolment_id);
-            db_bind_int64(stmt, 3, s->participant_id);
-            db_bind_int64(stmt, 4, now);
-            enum db_result r = db_exec_stmt(stmt);
-            if (r == DB_CONSTRAINT)
-                status = STORE_NOT_FOUND;
-            else if (r == DB_DONE) {
-                s->id = db_last_insert_id(store->db);
-                s->state = SUBMISSION_DRAFT;
-                s->created_at = s->updated_at = now;
-                status = STORE_OK;
-            }
         }
     }
     if (status == STORE_OK)
@@ -566,9 +579,11 @@ enum store_status store_submission_file_get(struct store *store, int64_t submiss
 
 /* Versions */
 
+/* Written only as the next number: nothing is inserted when ?2 is not one more than the highest. */
 static const char SQL_VERSION_INSERT[] =
     "INSERT INTO submission_versions (submission_id, number, text, text_sha256, word_count, submitted_at, late,"
-    " receipt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+    " receipt) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8"
+    " WHERE ?2 = (SELECT coalesce(max(number), 0) + 1 FROM submission_versions WHERE submission_id = ?1)";
 static const char SQL_VERSIONS[] =
     "SELECT v.id, v.submission_id, v.number, v.text, v.text_sha256, v.word_count, v.submitted_at, v.late,"
     " v.receipt, r.outcome, coalesce(r.released_at, 0)"
@@ -595,13 +610,22 @@ enum store_status store_submission_submit(struct store *store, const struct acto
             db_bind_int64(stmt, 7, v->late ? 1 : 0);
             db_bind_text(stmt, 8, v->receipt);
             enum db_result r = db_exec_stmt(stmt);
-            if (r == DB_CONSTRAINT)
-                status = STORE_CONFLICT;
+            if (r == DB_CONSTRAINT || (r == DB_DONE && db_changes(store->db) == 0))
+                status = STORE_CONFLICT; /* not the next number */
             else if (r == DB_DONE) {
                 v->id = db_last_insert_id(store->db);
                 v->submitted_at = now;
                 status = STORE_OK;
             }
+        }
+    }
+    if (status == STORE_OK) {
+        struct db_stmt *stmt = db_prepare(store->db, SQL_TASK_COUNT_VERSION);
+        status = STORE_ERROR;
+        if (stmt != NULL) {
+            db_bind_int64(stmt, 1, v->submission_id);
+            if (db_exec_stmt(stmt) == DB_DONE && db_changes(store->db) == 1)
+                status = STORE_OK;
         }
     }
     int64_t files = 0;
