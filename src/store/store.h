@@ -909,7 +909,10 @@ enum store_status store_notifications_due(struct store *store, int64_t now, int6
 /*
  * Records a notification as sent, inside the caller's transaction, with which the email it
  * stands for must be queued. STORE_CONFLICT when it is recorded already (by this server or
- * another): the caller must then queue nothing.
+ * another, at this moment or before): the caller must then queue nothing. What counts as the same
+ * notification is held by unique keys, so two servers recording at once cannot both win: a change
+ * per SEQUENCE, a cancellation per SEQUENCE, an invitation and a reminder once per person and
+ * event whatever the SEQUENCE.
  */
 enum store_status store_notification_record(struct store *store, const struct notification *n, int64_t now);
 

@@ -4,8 +4,10 @@
  *
  * These queries read the delivery tables (events, bookings, cohort_staff, venues,
  * coaching_sessions) directly rather than through the event and coaching operations, so that
- * calendars need nothing from them but the schema. The notifications table's primary key is what
- * makes each notification go out once, however many servers look for due ones at the same time.
+ * calendars need nothing from them but the schema. The notifications table's unique keys (its
+ * primary key, and notifications_once for invitations and reminders) are what make each
+ * notification go out once, however many servers look for due ones at the same time: recording is
+ * one INSERT ... ON CONFLICT DO NOTHING whose changed-row count says who won.
  */
 #include "store/store_internal.h"
 
