@@ -848,7 +848,9 @@ struct calendar_entry {
 
 /*
  * A person's private calendar feed. Its address carries a secret token of which only the hash is
- * stored; making a new feed revokes the one before, so one address works at a time.
+ * stored; making a new feed revokes the one before, so one address works at a time (a unique
+ * index holds it). STORE_NOT_FOUND when there is no such person; STORE_CONFLICT when another feed
+ * of theirs was made at the same moment and won (making one again replaces it).
  */
 enum store_status store_calendar_feed_create(struct store *store, const struct actor *actor, int64_t user_id,
                                              const unsigned char token_hash[32], int64_t now);

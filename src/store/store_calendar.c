@@ -19,6 +19,7 @@ static const char SQL_FEED_REVOKE[] =
     "UPDATE calendar_feeds SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL";
 static const char SQL_FEED_INSERT[] =
     "INSERT INTO calendar_feeds (user_id, token_hash, created_at) VALUES (?1, ?2, ?3)";
+static const char SQL_FEED_USER[] = "SELECT 1 FROM users WHERE id = ?1";
 static const char SQL_FEED_GET[] =
     "SELECT created_at FROM calendar_feeds WHERE user_id = ?1 AND revoked_at IS NULL ORDER BY id DESC LIMIT 1";
 static const char SQL_FEED_OWNER[] = "SELECT f.user_id FROM calendar_feeds f JOIN users u ON u.id = f.user_id"
@@ -30,8 +31,18 @@ enum store_status store_calendar_feed_create(struct store *store, const struct a
     if (!store_tx_begin(store))
         return STORE_ERROR;
     enum store_status status = STORE_ERROR;
-    struct db_stmt *stmt = db_prepare(store->db, SQL_FEED_REVOKE);
+    /* The person first, so that a refused insert below can only mean a feed made meanwhile. */
+    struct db_stmt *stmt = db_prepare(store->db, SQL_FEED_USER);
     if (stmt == NULL)
+        goto out;
+    db_bind_int64(stmt, 1, user_id);
+    enum db_result found = db_step(stmt);
+    if (found != DB_ROW) {
+        status = found == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+        goto out;
+    }
+    db_reset(stmt);
+    if ((stmt = db_prepare(store->db, SQL_FEED_REVOKE)) == NULL)
         goto out;
     db_bind_int64(stmt, 1, user_id);
     db_bind_int64(stmt, 2, now);
@@ -45,7 +56,7 @@ enum store_status store_calendar_feed_create(struct store *store, const struct a
     db_bind_int64(stmt, 3, now);
     enum db_result r = db_exec_stmt(stmt);
     if (r != DB_DONE) {
-        status = r == DB_CONSTRAINT ? STORE_NOT_FOUND : STORE_ERROR; /* no such user */
+        status = r == DB_CONSTRAINT ? STORE_CONFLICT : STORE_ERROR; /* another live feed of theirs */
         goto out;
     }
     status = store_audit(store, actor, replaced ? "calendar_feed.replace" : "calendar_feed.create", "user", user_id,
