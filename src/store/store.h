@@ -506,7 +506,9 @@ enum store_status store_mail_enqueue(struct store *store, const char *recipient,
 
 /*
  * Claims the oldest message that is due and not leased by another sender, leasing it for
- * lease_seconds so no other server sends it meanwhile. STORE_NOT_FOUND when none is due.
+ * lease_seconds so no other server sends it meanwhile: of senders claiming at once, each message
+ * goes to one. STORE_NOT_FOUND when none is due (or others leased each one it tried: poll again).
+ * Not for calling inside a transaction of the caller's: the lease is committed before it returns.
  * Strings are copied into arena.
  */
 enum store_status store_mail_claim(struct store *store, int64_t now, int lease_seconds, struct arena *arena,

@@ -2,6 +2,11 @@
  * The outbox in the database: messages are queued by the change that causes them and handed out
  * to mailers one at a time under a lease, so that several servers sharing one database send each
  * message once. The sending itself (SMTP, retries) lives in src/mail; only the bookkeeping is here.
+ *
+ * A claim is one statement, "UPDATE ... SET claimed_until = ... WHERE id = (the oldest due) AND
+ * it is still due RETURNING ...": the row is locked and the condition checked again as the row
+ * is when the update reaches it, so of two senders choosing the same message only one gets a row
+ * back, on any engine. The other simply tries the next.
  */
 #include "store/store_internal.h"
 
@@ -12,9 +17,14 @@ static const char SQL_MAIL_ENQUEUE[] =
  * peek, so that an idle mailer polling every half second does not take the write lock each time. */
 #define MAIL_DUE " WHERE sent_at IS NULL AND not_before <= ?1 AND (claimed_until IS NULL OR claimed_until < ?1)"
 static const char SQL_MAIL_PEEK[] = "SELECT 1 FROM mail_outbox" MAIL_DUE " LIMIT 1";
-static const char SQL_MAIL_NEXT[] =
-    "SELECT id, recipient, subject, body, attempts FROM mail_outbox" MAIL_DUE " ORDER BY id LIMIT 1";
-static const char SQL_MAIL_LEASE[] = "UPDATE mail_outbox SET claimed_until = ?2, attempts = attempts + 1 WHERE id = ?1";
+static const char SQL_MAIL_CLAIM[] =
+    "UPDATE mail_outbox SET claimed_until = ?2, attempts = attempts + 1"
+    " WHERE id = (SELECT id FROM mail_outbox" MAIL_DUE " ORDER BY id LIMIT 1)"
+    " AND sent_at IS NULL AND not_before <= ?1 AND (claimed_until IS NULL OR claimed_until < ?1)"
+    " RETURNING id, recipient, subject, body, attempts";
+/* How often a claimer that lost the race for the oldest message tries the next before giving up
+ * until its next poll. */
+enum { MAIL_CLAIM_TRIES = 8 };
 static const char SQL_MAIL_SENT[] = "UPDATE mail_outbox SET sent_at = ?2, claimed_until = NULL WHERE id = ?1";
 static const char SQL_MAIL_FAILED[] =
     "UPDATE mail_outbox SET not_before = ?2, claimed_until = NULL, last_error = ?3 WHERE id = ?1";
@@ -53,54 +63,56 @@ static const char *column_text(struct arena *arena, struct db_stmt *stmt, int co
     return arena_strndup(arena, db_column_text(stmt, column), db_column_bytes(stmt, column));
 }
 
-/* out->attempts counts this claim too: it is the number of the attempt about to be made. */
-enum store_status store_mail_claim(struct store *store, int64_t now, int lease_seconds, struct arena *arena,
-                                   struct mail_message *out)
+/* One try at the claim, inside a write transaction: STORE_NOT_FOUND when another sender leased
+ * the message it chose first. */
+static enum store_status claim_once(struct store *store, int64_t now, int lease_seconds, struct arena *arena,
+                                    struct mail_message *out)
 {
-    struct db *db = store->db;
-    struct db_stmt *stmt = db_prepare(db, SQL_MAIL_PEEK);
+    struct db_stmt *stmt = db_prepare(store->db, SQL_MAIL_CLAIM);
     if (stmt == NULL)
         return STORE_ERROR;
     db_bind_int64(stmt, 1, now);
-    enum db_result peek = db_step(stmt);
-    if (peek == DB_ROW)
-        db_reset(stmt);
-    else
-        return peek == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
-
-    /* The peek saw something; the real choice is made again under the write lock, which is what
-     * makes the claim atomic between connections and processes. */
-    if (!db_begin_write(db))
-        return STORE_ERROR;
-    enum store_status status = STORE_ERROR;
-    if ((stmt = db_prepare(db, SQL_MAIL_NEXT)) == NULL)
-        goto fail;
-    db_bind_int64(stmt, 1, now);
+    db_bind_int64(stmt, 2, now + lease_seconds);
     enum db_result rc = db_step(stmt);
-    if (rc != DB_ROW) {
-        if (rc == DB_DONE)
-            status = STORE_NOT_FOUND; /* another sender took it between the peek and the lock */
-        goto fail;
-    }
-    struct mail_message message = {
+    if (rc != DB_ROW)
+        return rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+    *out = (struct mail_message){
         .id = db_column_int64(stmt, 0),
         .recipient = column_text(arena, stmt, 1),
         .subject = column_text(arena, stmt, 2),
         .body = column_text(arena, stmt, 3),
-        .attempts = (int)db_column_int64(stmt, 4) + 1,
+        .attempts = (int)db_column_int64(stmt, 4),
     };
     db_reset(stmt);
-    if ((stmt = db_prepare(db, SQL_MAIL_LEASE)) == NULL)
-        goto fail;
-    db_bind_int64(stmt, 1, message.id);
-    db_bind_int64(stmt, 2, now + lease_seconds);
-    if (db_exec_stmt(stmt) != DB_DONE || !db_commit(db))
-        goto fail;
-    *out = message;
     return STORE_OK;
-fail:
-    db_rollback(db);
-    return status;
+}
+
+/* out->attempts counts this claim too: it is the number of the attempt about to be made. */
+enum store_status store_mail_claim(struct store *store, int64_t now, int lease_seconds, struct arena *arena,
+                                   struct mail_message *out)
+{
+    for (int attempt = 0; attempt < MAIL_CLAIM_TRIES; attempt++) {
+        /* A read first, so that an idle mailer polling every half second writes nothing. */
+        struct db_stmt *stmt = db_prepare(store->db, SQL_MAIL_PEEK);
+        if (stmt == NULL)
+            return STORE_ERROR;
+        db_bind_int64(stmt, 1, now);
+        enum db_result peek = db_step(stmt);
+        if (peek != DB_ROW)
+            return peek == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+        db_reset(stmt);
+
+        if (!store_tx_begin(store))
+            return STORE_ERROR;
+        struct mail_message message;
+        enum store_status status = store_tx_end(store, claim_once(store, now, lease_seconds, arena, &message));
+        if (status == STORE_NOT_FOUND)
+            continue; /* another sender leased it first */
+        if (status == STORE_OK)
+            *out = message; /* only once the lease is committed */
+        return status;
+    }
+    return STORE_NOT_FOUND;
 }
 
 static enum store_status run_update(struct store *store, struct db_stmt *stmt)
