@@ -156,8 +156,9 @@ enum store_status store_setting_get(struct store *store, const char *name, char 
 
 /* People */
 
-static const char SQL_USER_INSERT[] =
-    "INSERT INTO users (email, name, organisation_id, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)";
+/* A taken email (in any case) inserts nothing; an unknown organisation fails its foreign key. */
+static const char SQL_USER_INSERT[] = "INSERT INTO users (email, name, organisation_id, created_at, updated_at)"
+                                      " VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT DO NOTHING";
 static const char SQL_USER_BY_ID[] =
     "SELECT u.id, u.email, u.name, u.active, u.password_hash IS NOT NULL, coalesce(u.organisation_id, 0),"
     " o.name, u.created_at, u.updated_at, u.password_hash"
@@ -292,16 +293,14 @@ enum store_status store_user_create(struct store *store, const struct actor *act
         if (organisation_id > 0)
             db_bind_int64(stmt, 3, organisation_id);
         db_bind_int64(stmt, 4, now);
+        /* Told apart by the statement itself, so nothing runs after a failed one: on some engines
+         * that ends the transaction. */
         enum db_result r = db_exec_stmt(stmt);
-        /* A taken email is a conflict; an unknown organisation fails its foreign key too, so
-         * tell the two apart by looking. */
-        if (r == DB_CONSTRAINT) {
-            struct arena scratch = ARENA_INIT;
-            struct user existing;
-            status = store_user_find_by_email(store, email, &scratch, &existing, NULL) == STORE_OK ? STORE_CONFLICT
-                                                                                                   : STORE_NOT_FOUND;
-            arena_release(&scratch);
-        } else if (r == DB_DONE) {
+        if (r == DB_CONSTRAINT)
+            status = STORE_NOT_FOUND;
+        else if (r == DB_DONE && db_changes(store->db) == 0)
+            status = STORE_CONFLICT;
+        else if (r == DB_DONE) {
             *id = db_last_insert_id(store->db);
             struct user u = {
                 .id = *id, .email = email, .name = name, .active = true, .organisation_id = organisation_id};
