@@ -316,7 +316,10 @@ enum store_status store_one_time_peek(struct store *store, const unsigned char t
 enum store_status store_one_time_consume(struct store *store, const unsigned char token_hash[32],
                                          enum one_time_purpose purpose, int64_t now, int64_t *user_id)
 {
-    return one_time_lookup(store, SQL_ONE_TIME_CONSUME, token_hash, purpose, now, user_id);
+    /* A write: in the caller's transaction or one of its own, like every other. */
+    if (!store_tx_begin(store))
+        return STORE_ERROR;
+    return store_tx_end(store, one_time_lookup(store, SQL_ONE_TIME_CONSUME, token_hash, purpose, now, user_id));
 }
 
 /* Sign-in attempts */
