@@ -2,6 +2,11 @@
  * Bulk imports of schools and people: every row checked against the database, then all kept or
  * none. Rows were already checked on their own (domain/roster.c); here are the checks that need
  * the database, reported at the row and column they concern.
+ *
+ * A store operation that refuses inside the import's transaction rolls all of it back (an inner
+ * failure dooms the transaction), after which nothing may go on in it: later rows would each be
+ * committed on their own. So every refusal a row can meet is checked before the write, and a
+ * write refused anyway (a race with another import) ends the import.
  */
 #include "store/store_internal.h"
 
@@ -92,14 +97,21 @@ enum store_status store_import_schools(struct store *store, const struct actor *
                                       .trust_id = trust_id};
         if (status == STORE_OK)
             status = store_organisation_create(store, actor, &school, now);
-        if (status == STORE_CONFLICT) { /* the same URN twice cannot happen: the roster checked */
+        if (status == STORE_CONFLICT) /* registered meanwhile: the transaction is gone */
             row_error(errors, row->row, "urn", "A school with this URN is already registered");
-            status = STORE_OK;
-        } else if (status == STORE_OK) {
+        else if (status == STORE_OK)
             summary->created++;
-        }
     }
     return finish(store, dry_run, before, errors, status);
+}
+
+/* Whether a person already holds role with this scope (0 for none). */
+static bool holds(const struct user *u, enum role role, int64_t scope)
+{
+    for (size_t i = 0; i < u->role_count; i++)
+        if (u->roles[i].role == role && u->roles[i].organisation_id == scope)
+            return true;
+    return false;
 }
 
 enum store_status store_import_users(struct store *store, const struct actor *actor, const struct roster *roster,
@@ -153,12 +165,14 @@ enum store_status store_import_users(struct store *store, const struct actor *ac
         int64_t scope = 0;
         if (role_scope_kind(row->role, &scope_kind))
             scope = scope_kind == ORG_SCHOOL ? school_id : partner_id;
+        if (found == STORE_OK && holds(&existing, row->role, scope)) {
+            row_error(errors, row->row, "role", "This person already has this role");
+            continue;
+        }
         int64_t grant_id;
         status = store_role_grant(store, actor, user_id, row->role, scope, now, &grant_id);
-        if (status == STORE_CONFLICT) {
+        if (status == STORE_CONFLICT) /* granted meanwhile, or earlier in this file: the transaction is gone */
             row_error(errors, row->row, "role", "This person already has this role");
-            status = STORE_OK;
-        }
     }
     arena_release(&scratch);
     return finish(store, dry_run, before, errors, status);
