@@ -284,7 +284,11 @@ void api_cohorts_create(struct request *request)
     struct actor actor = api_actor(request);
     enum store_status s = store_cohort_create(request->store, &actor, &c, api_now());
     if (s == STORE_CONFLICT) {
-        errors_add(&errors, "code", "A cohort with this code already exists, or the delivery partner does not");
+        errors_add(&errors, "code", "A cohort with this code already exists");
+        api_reply_invalid(request, &errors);
+    } else if (s == STORE_NOT_FOUND) {
+        errors_add(&errors, "delivery_partner_id", "There is no delivery partner %lld",
+                   (long long)c.delivery_partner_id);
         api_reply_invalid(request, &errors);
     } else if (s != STORE_OK) {
         api_reply_store_status(request, s, "cohort");

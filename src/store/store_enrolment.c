@@ -82,9 +82,10 @@ static enum store_status read_history(struct store *store, const char *sql, int6
 
 /* Cohorts */
 
+/* A taken code (in any case) inserts nothing; an unknown partner fails its foreign key. */
 static const char SQL_COHORT_INSERT[] =
     "INSERT INTO cohorts (code, kind, target, delivery_partner_id, delivery_model, starts_on, ends_on, created_at,"
-    " updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)";
+    " updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8) ON CONFLICT (code) DO NOTHING";
 #define COHORT_COLUMNS                                                                                                 \
     "c.id, c.code, c.kind, c.target, coalesce(c.delivery_partner_id, 0), o.name, c.delivery_model, c.starts_on,"       \
     " c.ends_on, (SELECT count(*) FROM enrolments e WHERE e.cohort_id = c.id AND e.state IN ('active', 'deferred'))"
@@ -126,6 +127,8 @@ enum store_status store_cohort_create(struct store *store, const struct actor *a
         db_bind_int64(stmt, 8, now);
         enum db_result r = db_exec_stmt(stmt);
         if (r == DB_CONSTRAINT)
+            status = STORE_NOT_FOUND;
+        else if (r == DB_DONE && db_changes(store->db) == 0)
             status = STORE_CONFLICT;
         else if (r == DB_DONE) {
             c->id = db_last_insert_id(store->db);
