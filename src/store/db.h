@@ -99,21 +99,55 @@ int64_t db_last_insert_id(struct db *db);
 int64_t db_changes(struct db *db);
 
 /*
- * Transactions.
+ * Transactions: what every driver guarantees, and what the store relies on (no more).
  *
- * db_begin_read starts a read transaction on the handle's read connection: every statement until
- * db_commit sees one snapshot. Reads outside a transaction each see the latest committed state.
+ *   - Atomic: after db_commit returns true every change of the transaction is kept; after
+ *     db_rollback, or a commit that returns false, none is (db_rollback undoes all of it and only
+ *     it; a false commit means the group it was in failed to commit, a full disk or an I/O error:
+ *     report it, do not assume it happened). Every write belongs to a write transaction: outside
+ *     one, db_prepare refuses a statement that would write.
+ *   - Durable when db_commit returns true: the changes survive the process being killed and the
+ *     machine losing power (SQLite: WAL with synchronous = FULL, one fsync per group commit).
+ *   - Isolated at least as READ COMMITTED: a statement sees only committed changes and the
+ *     transaction's own, and a row changed by a transaction that has not ended cannot be changed
+ *     by another until it ends; the second writer waits for the row, then its UPDATE or DELETE
+ *     decides on the row as it is by then. So db_changes after a conditional write says whether
+ *     this transaction won. SQLite gives more (db_begin_write waits for the database's one
+ *     writer, blocking only this thread, so write transactions run one after another), but
+ *     nothing may depend on that.
+ *   - db_begin_read starts a transaction that only reads (on the handle's read connection) and
+ *     whose statements all see one snapshot (PostgreSQL: REPEATABLE READ, READ ONLY). Reads
+ *     outside a transaction each see the latest committed state.
  *
- * db_begin_write waits for the writer (blocking only this thread) and starts a write
- * transaction: atomic (db_rollback undoes all of it and only it) and isolated from every other
- * writer (transactions on one database run one after another), durable once db_commit returns
- * true. db_commit returning false means nothing of the transaction was kept (the group it was in
- * failed to commit: a full disk, an I/O error): report it, do not assume it happened.
+ * So a value read earlier in a transaction may be stale by the time the transaction writes, and
+ * the store never writes what it decided from such a read. Each rule that writers at the same
+ * moment could break is decided by the writing statement itself or by a constraint:
+ *   - places on an event: UPDATE events SET booked = booked + 1 WHERE booked < capacity ...,
+ *     with CHECK (booked BETWEEN 0 AND capacity); a capacity is lowered by the same row's UPDATE;
+ *   - a module's hours cap: UPDATE activity_totals ... WHERE quarter_hours + n <= cap;
+ *   - submissions: the state's compare-and-set (UPDATE ... WHERE state = ?), a version inserted
+ *     only as max(number) + 1, UNIQUE (submission_id, number), and the task's versions_submitted
+ *     guarding a change of its criteria; a draft started by INSERT ... ON CONFLICT DO NOTHING;
+ *   - the outbox: a claim is one UPDATE ... WHERE id = (oldest due) AND still due RETURNING;
+ *   - notifications: INSERT ... ON CONFLICT DO NOTHING under the primary key and the unique
+ *     index of invitations and reminders; one live calendar feed by a partial unique index;
+ *   - every state change (applications, enrolments, events, coaching sessions, links, tokens):
+ *     compare-and-set on the state the caller saw; one live booking, enrolment, email, code or
+ *     URN: unique indexes.
+ * The one exception is store_migrate (store.c), which relies on db_begin_write excluding a second
+ * migrator; a driver without a database-wide write lock must take one there (PostgreSQL:
+ * pg_advisory_xact_lock) before reading the schema version.
  *
- * Rules that must hold however many servers write at once (the last place of an event, an hours
- * cap, version numbers, claiming a message) are still written as single conditional statements
- * or constraints, not as a read followed by a write, so that they hold on an engine that runs
- * writers side by side (PostgreSQL at READ COMMITTED).
+ * What a caller must do:
+ *   - After any statement in a transaction returns DB_CONSTRAINT or DB_ERROR, run no other: roll
+ *     back (PostgreSQL ends the transaction at its first failed statement; SQLite keeps it, but
+ *     the store treats both alike, and an inner operation's failure rolls back the outer one).
+ *   - A transaction that fails for want of a lock or because the engine chose it as a deadlock
+ *     or serialization victim (SQLite: busy past the timeout; PostgreSQL: 40P01, 40001) is
+ *     reported like any failure: db_begin_write or db_commit returns false, or a statement
+ *     DB_ERROR. It may be retried, whole, from db_begin_write, reading again everything it
+ *     decides on; never by re-running only the failed statement. No rule above needs a retry to
+ *     hold, so retrying is for availability, never for correctness.
  */
 bool db_begin_read(struct db *db);
 bool db_begin_write(struct db *db);
