@@ -57,16 +57,15 @@ before(async () => {
   server = await serve(db.dbPath);
   for (const key of Object.keys(db.tokens)) people[key] = caller(server, db.tokens[key]);
   p = await programme(server, db);
-  p.enrol(db.ids.participant);
-  p.enrol(db.ids.other);
-  p.addStaff(db.ids.coach, 'coach');
+  await p.enrol(db.ids.participant, db.ids.other);
+  await p.addStaff(db.ids.coach, 'coach');
   ids.dayOne = await p.createEvent({ title: 'Day 1: Leading with integrity', venue: true, facilitator_id: db.ids.facilitator, ...DAY_ONE });
   ids.webinar = await p.createEvent({ title: 'Webinar: Data, “evidence” & you; part 1', kind: 'webinar', joining_url: JOINING_URL, ...WEBINAR });
   ids.othersOnly = await p.createEvent({ title: 'Day 2 (the other group)', venue: true, starts_at: DAY_ONE.starts_at + 86400, ends_at: DAY_ONE.ends_at + 86400 });
   await p.book(ids.dayOne, [db.ids.participant, db.ids.other]);
   await p.book(ids.webinar, [db.ids.participant]);
   await p.book(ids.othersOnly, [db.ids.other]);
-  ids.session = p.createSession({ coach_id: db.ids.coach, participant_id: db.ids.participant, mode: 'in_person', place: 'Riverside Primary, the library', ...SESSION });
+  ids.session = await p.createSession({ coach_id: db.ids.coach, participant_id: db.ids.participant, mode: 'in_person', place: 'Riverside Primary, the library', ...SESSION });
 });
 
 after(async () => {

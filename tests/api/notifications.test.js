@@ -88,8 +88,7 @@ before(async () => {
   db = await prepareDb({ second: 'Sam Second-Participant' });
   server = await serve(db.dbPath, ['--smtp-url', sink.url, ...SERVE_ARGS]);
   p = await programme(server, db, { code: 'NOTIFY-2027-NW-1' });
-  p.enrol(db.ids.participant);
-  p.enrol(db.ids.second);
+  await p.enrol(db.ids.participant, db.ids.second);
 });
 
 after(async () => {
