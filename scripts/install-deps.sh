@@ -13,7 +13,7 @@ packages=(
   # the fonts certificates and transcripts are drawn in (src/pdf)
   fonts-dejavu-core
   # tests and benchmarks
-  libcmocka-dev nodejs npm chromium python3-aiosmtpd wrk nginx-light curl sqlite3 poppler-utils
+  libcmocka-dev nodejs npm chromium python3-aiosmtpd wrk nginx-light curl poppler-utils
 )
 
 missing=()
