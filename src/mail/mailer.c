@@ -7,6 +7,7 @@
 
 #include "lib/arena.h"
 #include "lib/die.h"
+#include "lib/process.h"
 #include "store/store.h"
 
 #include <curl/curl.h>
@@ -30,6 +31,7 @@ enum {
     CONNECT_TIMEOUT_S = 10,
     TRANSFER_TIMEOUT_S = 30,
     MARK_SENT_TRIES = 10, /* a busy database must not turn a delivered message into a second one */
+    ORPHANS_EVERY_S = 30, /* how often to look for leases that dead senders left */
 };
 
 struct mailer {
@@ -41,7 +43,9 @@ struct mailer {
     char *smtp_url;      /* NULL: log mode */
     char *from, *username, *password;
     int poll_ms;
-    bool store_failing; /* so a broken database is reported once, not every poll */
+    bool store_failing;                  /* so a broken database is reported once, not every poll */
+    char claimer[PROCESS_IDENTITY_TEXT]; /* this process, as the leases it takes name it */
+    time_t orphans_checked_at;
 };
 
 /* ---- Formatting ---- */
@@ -318,7 +322,8 @@ enum pass {
 static enum pass send_next(struct mailer *m, struct arena *arena)
 {
     struct mail_message message;
-    enum store_status status = store_mail_claim(m->store, (int64_t)time(NULL), MAILER_LEASE_SECONDS, arena, &message);
+    enum store_status status =
+        store_mail_claim(m->store, m->claimer, (int64_t)time(NULL), MAILER_LEASE_SECONDS, arena, &message);
     if (status == STORE_NOT_FOUND || status == STORE_ERROR) {
         if (status == STORE_ERROR && !m->store_failing)
             report_store(m, "cannot claim mail");
@@ -392,11 +397,33 @@ static void sleep_unless_stopped(struct mailer *m)
     pthread_mutex_unlock(&m->lock);
 }
 
+/*
+ * Takes back the leases of senders on this machine that have died holding them (a server killed
+ * while sending): their messages are due again at once rather than when the lease runs out, so
+ * the mail of a change acknowledged just before a crash still goes out promptly.
+ */
+static void release_orphans(struct mailer *m, struct arena *arena)
+{
+    time_t now = time(NULL);
+    if (m->orphans_checked_at != 0 && now - m->orphans_checked_at < ORPHANS_EVERY_S)
+        return;
+    m->orphans_checked_at = now;
+    const char **claimers;
+    size_t count;
+    if (store_mail_claimers(m->store, (int64_t)now, arena, &claimers, &count) != STORE_OK)
+        return; /* reported by the next claim if the database is failing */
+    for (size_t i = 0; i < count; i++)
+        if (strcmp(claimers[i], m->claimer) != 0 && process_identity_gone(claimers[i]) &&
+            store_mail_release(m->store, claimers[i]) == STORE_OK)
+            fprintf(stderr, "npq: mailer: took back the mail leased by %s, which has stopped\n", claimers[i]);
+}
+
 static void *mailer_main(void *arg)
 {
     struct mailer *m = arg;
     struct arena arena = ARENA_INIT;
     while (!stopping(m)) {
+        release_orphans(m, &arena);
         enum pass pass = send_next(m, &arena);
         arena_release(&arena);
         if (pass != PASS_DONE)
@@ -461,6 +488,7 @@ struct mailer *mailer_start(const struct mailer_options *options, char *err, siz
     m->username = copy(options->username);
     m->password = copy(options->password);
     m->poll_ms = options->poll_ms > 0 ? options->poll_ms : DEFAULT_POLL_MS;
+    process_identity(m->claimer);
     m->store = store_connect(options->engine, err, err_size);
     if (m->store == NULL) {
         mailer_free(m);

@@ -505,14 +505,22 @@ enum store_status store_mail_enqueue(struct store *store, const char *recipient,
                                      int64_t now);
 
 /*
- * Claims the oldest message that is due and not leased by another sender, leasing it for
- * lease_seconds so no other server sends it meanwhile: of senders claiming at once, each message
- * goes to one. STORE_NOT_FOUND when none is due (or others leased each one it tried: poll again).
- * Not for calling inside a transaction of the caller's: the lease is committed before it returns.
- * Strings are copied into arena.
+ * Claims the oldest message that is due and not leased by another sender, leasing it to claimer
+ * (a name for the sender, or NULL) for lease_seconds so no other server sends it meanwhile: of
+ * senders claiming at once, each message goes to one. STORE_NOT_FOUND when none is due (or others
+ * leased each one it tried: poll again). Not for calling inside a transaction of the caller's:
+ * the lease is committed before it returns. Strings are copied into arena.
  */
-enum store_status store_mail_claim(struct store *store, int64_t now, int lease_seconds, struct arena *arena,
-                                   struct mail_message *out);
+enum store_status store_mail_claim(struct store *store, const char *claimer, int64_t now, int lease_seconds,
+                                   struct arena *arena, struct mail_message *out);
+
+/* The senders that hold leases on unsent messages at now (strings in arena). */
+enum store_status store_mail_claimers(struct store *store, int64_t now, struct arena *arena, const char ***out,
+                                      size_t *count);
+
+/* Ends every lease claimer holds on unsent messages, so they are due again at once: for a sender
+ * known to have died with them. */
+enum store_status store_mail_release(struct store *store, const char *claimer);
 
 /* Records that the SMTP server accepted the message; it is never sent again. */
 enum store_status store_mail_mark_sent(struct store *store, int64_t id, int64_t now);

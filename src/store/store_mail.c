@@ -18,7 +18,7 @@ static const char SQL_MAIL_ENQUEUE[] =
 #define MAIL_DUE " WHERE sent_at IS NULL AND not_before <= ?1 AND (claimed_until IS NULL OR claimed_until < ?1)"
 static const char SQL_MAIL_PEEK[] = "SELECT 1 FROM mail_outbox" MAIL_DUE " LIMIT 1";
 static const char SQL_MAIL_CLAIM[] =
-    "UPDATE mail_outbox SET claimed_until = ?2, attempts = attempts + 1"
+    "UPDATE mail_outbox SET claimed_until = ?2, claimed_by = ?3, attempts = attempts + 1"
     " WHERE id = (SELECT id FROM mail_outbox" MAIL_DUE " ORDER BY id LIMIT 1)"
     " AND sent_at IS NULL AND not_before <= ?1 AND (claimed_until IS NULL OR claimed_until < ?1)"
     " RETURNING id, recipient, subject, body, attempts";
@@ -29,6 +29,10 @@ static const char SQL_MAIL_SENT[] = "UPDATE mail_outbox SET sent_at = ?2, claime
 static const char SQL_MAIL_FAILED[] =
     "UPDATE mail_outbox SET not_before = ?2, claimed_until = NULL, last_error = ?3 WHERE id = ?1";
 static const char SQL_MAIL_PENDING[] = "SELECT count(*) FROM mail_outbox WHERE sent_at IS NULL";
+static const char SQL_MAIL_CLAIMERS[] = "SELECT DISTINCT claimed_by FROM mail_outbox"
+                                        " WHERE sent_at IS NULL AND claimed_until >= ?1 AND claimed_by IS NOT NULL";
+static const char SQL_MAIL_RELEASE[] =
+    "UPDATE mail_outbox SET claimed_until = NULL WHERE claimed_by = ?1 AND sent_at IS NULL";
 
 static enum store_status mail_enqueue(struct store *store, const char *recipient, const char *subject, const char *body,
                                       int64_t now)
@@ -65,14 +69,15 @@ static const char *column_text(struct arena *arena, struct db_stmt *stmt, int co
 
 /* One try at the claim, inside a write transaction: STORE_NOT_FOUND when another sender leased
  * the message it chose first. */
-static enum store_status claim_once(struct store *store, int64_t now, int lease_seconds, struct arena *arena,
-                                    struct mail_message *out)
+static enum store_status claim_once(struct store *store, const char *claimer, int64_t now, int lease_seconds,
+                                    struct arena *arena, struct mail_message *out)
 {
     struct db_stmt *stmt = db_prepare(store->db, SQL_MAIL_CLAIM);
     if (stmt == NULL)
         return STORE_ERROR;
     db_bind_int64(stmt, 1, now);
     db_bind_int64(stmt, 2, now + lease_seconds);
+    db_bind_text(stmt, 3, claimer);
     enum db_result rc = db_step(stmt);
     if (rc != DB_ROW)
         return rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
@@ -88,8 +93,8 @@ static enum store_status claim_once(struct store *store, int64_t now, int lease_
 }
 
 /* out->attempts counts this claim too: it is the number of the attempt about to be made. */
-enum store_status store_mail_claim(struct store *store, int64_t now, int lease_seconds, struct arena *arena,
-                                   struct mail_message *out)
+enum store_status store_mail_claim(struct store *store, const char *claimer, int64_t now, int lease_seconds,
+                                   struct arena *arena, struct mail_message *out)
 {
     for (int attempt = 0; attempt < MAIL_CLAIM_TRIES; attempt++) {
         /* A read first, so that an idle mailer polling every half second writes nothing. */
@@ -105,7 +110,7 @@ enum store_status store_mail_claim(struct store *store, int64_t now, int lease_s
         if (!store_tx_begin(store))
             return STORE_ERROR;
         struct mail_message message;
-        enum store_status status = store_tx_end(store, claim_once(store, now, lease_seconds, arena, &message));
+        enum store_status status = store_tx_end(store, claim_once(store, claimer, now, lease_seconds, arena, &message));
         if (status == STORE_NOT_FOUND)
             continue; /* another sender leased it first */
         if (status == STORE_OK)
@@ -165,4 +170,39 @@ enum store_status store_mail_pending(struct store *store, int64_t *count)
     *count = db_column_int64(stmt, 0);
     db_reset(stmt);
     return STORE_OK;
+}
+
+enum store_status store_mail_claimers(struct store *store, int64_t now, struct arena *arena, const char ***out,
+                                      size_t *count)
+{
+    struct db_stmt *stmt = db_prepare(store->db, SQL_MAIL_CLAIMERS);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_int64(stmt, 1, now);
+    size_t cap = 8;
+    *out = arena_alloc(arena, cap * sizeof(**out));
+    *count = 0;
+    enum db_result r;
+    while ((r = db_step(stmt)) == DB_ROW) {
+        if (*count == cap)
+            *out = arena_grow(arena, *out, &cap, sizeof(**out));
+        (*out)[(*count)++] = column_text(arena, stmt, 0);
+    }
+    return r == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
+static enum store_status mail_release(struct store *store, const char *claimer)
+{
+    struct db_stmt *stmt = db_prepare(store->db, SQL_MAIL_RELEASE);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_text(stmt, 1, claimer);
+    return db_exec_stmt(stmt) == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
+enum store_status store_mail_release(struct store *store, const char *claimer)
+{
+    if (!store_tx_begin(store))
+        return STORE_ERROR;
+    return store_tx_end(store, mail_release(store, claimer));
 }

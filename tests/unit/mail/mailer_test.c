@@ -422,14 +422,14 @@ static void retries_back_off_to_an_hour_then_give_up(void **state)
 
 static void claim(struct fixture *f, int64_t now, struct arena *arena, struct mail_message *m)
 {
-    assert_int_equal(store_mail_claim(f->store, now, 120, arena, m), STORE_OK);
+    assert_int_equal(store_mail_claim(f->store, NULL, now, 120, arena, m), STORE_OK);
 }
 
 static void assert_none_due(struct fixture *f, int64_t now)
 {
     struct arena arena = ARENA_INIT;
     struct mail_message m;
-    assert_int_equal(store_mail_claim(f->store, now, 120, &arena, &m), STORE_NOT_FOUND);
+    assert_int_equal(store_mail_claim(f->store, NULL, now, 120, &arena, &m), STORE_NOT_FOUND);
     arena_release(&arena);
 }
 
@@ -497,7 +497,7 @@ static void *race(void *arg)
     struct arena arena = ARENA_INIT;
     for (;;) {
         struct mail_message m;
-        enum store_status status = store_mail_claim(store, 5000, 120, &arena, &m);
+        enum store_status status = store_mail_claim(store, NULL, 5000, 120, &arena, &m);
         if (status == STORE_NOT_FOUND)
             break;
         if (status != STORE_OK || r->count == RACE_MESSAGES) {

@@ -406,7 +406,7 @@ static void drain_outbox(struct racer *r)
     /* Not found can also mean that others won every message tried: stop after a few in a row. */
     for (int misses = 0; misses < 3;) {
         struct mail_message m;
-        enum store_status status = store_mail_claim(r->store, f->now, 300, &arena, &m);
+        enum store_status status = store_mail_claim(r->store, NULL, f->now, 300, &arena, &m);
         if (status == STORE_NOT_FOUND) {
             misses++;
             continue;
@@ -449,7 +449,7 @@ static void claiming_the_same_outbox_messages_gives_each_to_one_sender(void **st
         assert_int_equal(total, OUTBOX_MESSAGES);
         /* Every message is leased: nothing is due again until the leases pass. */
         struct mail_message m;
-        assert_int_equal(store_mail_claim(f->store, f->now, 300, &arena, &m), STORE_NOT_FOUND);
+        assert_int_equal(store_mail_claim(f->store, NULL, f->now, 300, &arena, &m), STORE_NOT_FOUND);
         for (int64_t id = 1; id <= (int64_t)(OUTBOX_MESSAGES * (round + 1)); id++)
             if (seen[id])
                 assert_int_equal(store_mail_mark_sent(f->store, id, f->now), STORE_OK);
