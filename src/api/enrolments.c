@@ -384,8 +384,16 @@ static bool wants_csv(struct request *request)
     return format != NULL && strcmp(format, "csv") == 0;
 }
 
+/* Sends the CSV in b (and frees it); a file that reached the buffer's maximum is never sent cut
+ * short: the request fails with a 500 instead. */
 static void reply_csv(struct request *request, struct buf *b, const char *filename)
 {
+    if (buf_failed(b)) {
+        fprintf(stderr, "npq: %s is larger than its %zu MiB buffer; answered 500\n", filename, b->max / (1024 * 1024));
+        buf_free(b);
+        reply_error(request, 500, "too_large", "The export is larger than the server can build at once.");
+        return;
+    }
     char disposition[128];
     snprintf(disposition, sizeof(disposition), "attachment; filename=\"%s\"", filename);
     reply_header(request, "content-disposition", request_strndup(request, str_of(disposition)));
@@ -468,6 +476,8 @@ void api_export_applications(struct request *request)
             csv_write_field(&b, json_string_value(t), 0);
             json_decref(t);
             csv_write_end(&b);
+            if (buf_failed(&electives))
+                buf_fail(&b); /* a row with its electives cut short is not sent either */
             buf_free(&electives);
         }
         filter.offset += count;
@@ -510,6 +520,8 @@ void api_export_enrolments(struct request *request)
             csv_write_field(&b, e->reason, 0);
             csv_write_field(&b, e->expected_return ? e->expected_return : "", 0);
             csv_write_end(&b);
+            if (buf_failed(&electives))
+                buf_fail(&b); /* a row with its electives cut short is not sent either */
             buf_free(&electives);
         }
         offset += count;

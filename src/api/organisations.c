@@ -68,6 +68,8 @@ static const char *regions_text(struct request *request, json_t *regions, struct
         }
         buf_appendf(&b, "%s%s", i ? "; " : "", name);
     }
+    if (buf_failed(&b)) /* far over what account_organisation_validate allows: never saved cut short */
+        errors_add(errors, "regions_served", "Must be 1000 characters or fewer");
     const char *text = request_strndup(request, (struct str){b.data ? b.data : "", b.len});
     buf_free(&b);
     return text;

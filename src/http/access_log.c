@@ -60,7 +60,7 @@ void access_log_write(struct access_log *log, const struct request *request, int
     ok = ok && buf_appendf(b, "\",\"status\":%d,\"bytes\":%zu,\"duration_us\":%llu,\"client\":\"%s\"}\n", status, bytes,
                            (unsigned long long)duration_us, client);
     if (!ok) /* the buffer is full: drop this line rather than grow without bound */
-        b->len = mark;
+        buf_truncate(b, mark);
     if (b->len >= ACCESS_LOG_FLUSH_BYTES || now_ms - log->flushed_at_ms >= 1000) {
         access_log_flush(log);
         log->flushed_at_ms = now_ms;

@@ -12,6 +12,7 @@ void buf_init(struct buf *b, size_t max)
     b->len = 0;
     b->cap = 0;
     b->max = max;
+    b->failed = false;
 }
 
 void buf_free(struct buf *b)
@@ -22,15 +23,29 @@ void buf_free(struct buf *b)
 
 void buf_reset(struct buf *b)
 {
-    b->len = 0;
+    buf_truncate(b, 0);
+}
+
+void buf_truncate(struct buf *b, size_t len)
+{
+    if (len < b->len)
+        b->len = len;
     if (b->data != NULL)
-        b->data[0] = '\0';
+        b->data[b->len] = '\0';
+    b->failed = false;
+}
+
+void buf_fail(struct buf *b)
+{
+    b->failed = true;
 }
 
 static bool buf_reserve(struct buf *b, size_t extra)
 {
-    if (extra > b->max || b->len > b->max - extra)
+    if (extra > b->max || b->len > b->max - extra) {
+        b->failed = true;
         return false;
+    }
     size_t need = b->len + extra + 1;
     if (need <= b->cap)
         return true;
@@ -67,7 +82,11 @@ bool buf_vappendf(struct buf *b, const char *fmt, va_list ap)
     va_copy(copy, ap);
     int n = vsnprintf(NULL, 0, fmt, copy);
     va_end(copy);
-    if (n < 0 || !buf_reserve(b, (size_t)n))
+    if (n < 0) {
+        b->failed = true;
+        return false;
+    }
+    if (!buf_reserve(b, (size_t)n))
         return false;
     vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
     b->len += (size_t)n;

@@ -319,11 +319,7 @@ bool ical_write_calendar(struct buf *out, const char *name, const struct ical_ev
     for (size_t i = 0; i < count && w.ok; i++)
         write_event(&w, &events[i]);
     line_ascii(&w, "END:VCALENDAR");
-    if (!w.ok) {
-        /* buf has no truncate; cutting back to the old length keeps its invariants (NUL-terminated). */
-        out->len = start;
-        if (out->data != NULL)
-            out->data[start] = '\0';
-    }
+    if (!w.ok)
+        buf_truncate(out, start); /* what was written is taken back, and out may be written again */
     return w.ok;
 }

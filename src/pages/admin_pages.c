@@ -161,6 +161,8 @@ static void table_end(struct buf *b)
 static void pagination(struct buf *b, struct request *request, const char *path, const struct buf *query, size_t page,
                        bool has_next)
 {
+    if (buf_failed(query))
+        buf_fail(b); /* links to other pages without their filters would show other records */
     if (page <= 1 && !has_next)
         return;
     html_printf(b, "<nav class=\"govuk-pagination govuk-pagination--block\" aria-label=\"Pagination\">");
@@ -390,7 +392,7 @@ void page_admin_users(struct request *request)
     if (count > 0)
         users_table(b, request, users, count);
     struct buf filters;
-    buf_init(&filters, 4096);
+    buf_init(&filters, 64 * 1024); /* a query string, already bounded by h2o */
     query_add(request, &filters, "q", q);
     query_add(request, &filters, "role", filter.role >= 0 ? role_text : NULL);
     query_add(request, &filters, "include_inactive", inactive ? "1" : NULL);
@@ -991,7 +993,7 @@ void page_admin_organisations(struct request *request)
     if (count > 0)
         organisations_table(b, request, list + offset, count);
     struct buf filters;
-    buf_init(&filters, 4096);
+    buf_init(&filters, 64 * 1024); /* a query string, already bounded by h2o */
     query_add(request, &filters, "q", q);
     query_add(request, &filters, "kind", kind_filter >= 0 ? kind_text : NULL);
     pagination(b, request, "/admin/organisations", &filters, page_no, offset + count < total);
@@ -1002,7 +1004,7 @@ void page_admin_organisations(struct request *request)
 /* Organisations: the form for adding and changing one */
 
 /* "North West ; ;Merseyside" as "North West; Merseyside"; NULL when it names no region. */
-static const char *regions_text(struct request *request, const char *text)
+static const char *regions_text(struct request *request, const char *text, struct errors *errors)
 {
     struct buf b;
     buf_init(&b, 4096);
@@ -1015,6 +1017,8 @@ static const char *regions_text(struct request *request, const char *text)
             buf_appendf(&b, "%s%s", b.len ? "; " : "", region);
         p += n + (semi ? 1 : 0);
     }
+    if (buf_failed(&b)) /* far over what account_organisation_validate allows: never saved cut short */
+        errors_add(errors, "regions_served", "Must be 1000 characters or fewer");
     const char *out = b.len ? request_strndup(request, (struct str){b.data, b.len}) : NULL;
     buf_free(&b);
     return out;
@@ -1032,7 +1036,7 @@ static void read_organisation(struct request *request, struct organisation *o, s
         if (form_get(request->form, names[i]) != NULL)
             *fields[i] = optional_field(request, names[i]);
     if (form_get(request->form, "regions_served") != NULL)
-        o->regions_served = regions_text(request, forms_value(request, "regions_served"));
+        o->regions_served = regions_text(request, forms_value(request, "regions_served"), errors);
     if (form_get(request->form, "trust_id") != NULL) {
         int64_t trust = forms_id(forms_value(request, "trust_id"));
         if (trust < 0)
@@ -1664,7 +1668,7 @@ void page_admin_audit(struct request *request)
         if (count > 0)
             audit_table(b, request, events, count);
         struct buf filters;
-        buf_init(&filters, 4096);
+        buf_init(&filters, 64 * 1024); /* a query string, already bounded by h2o */
         static const char *const names[] = {"actor_id", "action", "entity", "entity_id", "since", "until"};
         for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
             query_add(request, &filters, names[i], form_get(query, names[i]));

@@ -194,8 +194,7 @@ void page_transcript(struct request *request)
                 "</li><li class=\"govuk-breadcrumbs__list-item\"><a class=\"govuk-breadcrumbs__link\" href=\"%s\">"
                 "Pathway</a></li></ol></nav>",
                 pathway);
-    page.breadcrumbs = request_strndup(request, (struct str){crumbs.data, crumbs.len});
-    buf_free(&crumbs);
+    page.breadcrumbs = page_markup(request, &crumbs);
 
     struct buf *b = &page.body;
     char issued[DATE_HUMAN_TEXT];

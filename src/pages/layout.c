@@ -1,9 +1,16 @@
+/*
+ * The page frame (see layout.h) and the one place a page is handed to reply: a page whose
+ * buffers reached their maximum anywhere while it was built is never sent truncated; it is logged
+ * and answered with a 500 page instead.
+ */
 #include "pages/layout.h"
 
 #include "http/reply.h"
 #include "http/static_assets.h"
 #include "pages/forms.h"
 #include "pages/html.h"
+
+#include <stdio.h>
 
 void page_begin(struct page *page, const char *title, enum page_section section)
 {
@@ -49,7 +56,37 @@ static void nav_item(struct buf *b, const char *href, const char *label, bool cu
                     href, label);
 }
 
+/* The last resort when even the 500 page could not be built: a page that needs no buffer. */
+static const char broken_page[] =
+    "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>Sorry, there is a problem – NPQ"
+    "</title></head>\n<body><h1>Sorry, there is a problem</h1><p>This page could not be shown. Try again later.</p>"
+    "</body>\n</html>\n";
+
+static void send_page(struct request *request, struct page *page, int status, bool fallback);
+
+/* A page that could not be built whole: say so in the log, and answer 500 with a page that says so. */
+static void send_broken(struct request *request, bool fallback)
+{
+    struct str path = request_path(request);
+    fprintf(stderr, "npq: BUG: the page for %.*s outgrew its buffer or was written wrongly; answered 500\n",
+            (int)path.len, path.ptr);
+    if (fallback) {
+        reply_body(request, 500, "text/html; charset=utf-8", broken_page, sizeof(broken_page) - 1);
+        return;
+    }
+    struct page page;
+    page_begin(&page, "Sorry, there is a problem", SECTION_NONE);
+    html_printf(&page.body, "<h1 class=\"govuk-heading-l\">Sorry, there is a problem</h1>"
+                            "<p class=\"govuk-body\">This page could not be shown. Try again later.</p>");
+    send_page(request, &page, 500, true);
+}
+
 void page_send(struct request *request, struct page *page, int status)
+{
+    send_page(request, page, status, false);
+}
+
+static void send_page(struct request *request, struct page *page, int status, bool fallback)
 {
     const char *v = static_assets_version();
     struct buf nav;
@@ -129,11 +166,16 @@ void page_send(struct request *request, struct page *page, int status)
         page->has_errors ? "Error: " : "", page->title, v, v, nav.data ? nav.data : "",
         account.data ? account.data : "", page->breadcrumbs ? page->breadcrumbs : "", page->notice ? page->notice : "",
         page->body.data ? page->body.data : "", v);
+    bool failed = buf_failed(&nav) || buf_failed(&account) || buf_failed(&page->notice_buf) ||
+                  buf_failed(&page->body) || buf_failed(&out);
     buf_free(&nav);
     buf_free(&account);
     buf_free(&page->notice_buf);
     buf_free(&page->body);
-    reply_body(request, status, "text/html; charset=utf-8", out.data, out.len); /* h2o copies the body */
+    if (failed)
+        send_broken(request, fallback);
+    else
+        reply_body(request, status, "text/html; charset=utf-8", out.data, out.len); /* h2o copies the body */
     buf_free(&out);
 }
 

@@ -125,9 +125,7 @@ static const char *text_value(struct request *request, const char *text)
     struct buf b;
     buf_init(&b, 64 * 1024);
     html_printf(&b, "%s", text && *text ? text : "Not given");
-    const char *out = request_strndup(request, (struct str){b.data, b.len});
-    buf_free(&b);
-    return out;
+    return page_markup(request, &b);
 }
 
 /* Module titles as a bullet list, as summary-row markup. */
@@ -144,9 +142,7 @@ static const char *modules_value(struct request *request, const struct catalogue
             html_printf(&b, "<li>%s</li>", page_module_title(c, codes[i]));
         html_printf(&b, "</ul>");
     }
-    const char *out = request_strndup(request, (struct str){b.data, b.len});
-    buf_free(&b);
-    return out;
+    return page_markup(request, &b);
 }
 
 static const char *application_tag_colour(enum application_state state)
@@ -1407,12 +1403,12 @@ void page_pathway(struct request *request)
         html_printf(&counts, "<li>%s (%s)</li>", w->qualification->title, w->qualification->code);
         counted++;
     }
+    const char *counts_markup = page_markup(request, &counts);
     if (counted > 0)
         html_printf(b,
                     "<div class=\"govuk-inset-text\" data-testid=\"counts-towards\">%s completed modules already "
                     "count towards:<ul class=\"govuk-list govuk-list--bullet govuk-!-margin-bottom-0\">%R</ul></div>",
-                    own ? "Your" : "Their", counts.data);
-    buf_free(&counts);
+                    own ? "Your" : "Their", counts_markup);
     html_printf(b, "<h2 class=\"govuk-heading-m\">Qualifications</h2>");
     for (size_t i = 0; i < p.pathway_count; i++)
         pathway_card(b, request, c, &p.pathways[i], live_enrolment(&p, p.pathways[i].qualification->code));

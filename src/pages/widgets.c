@@ -47,7 +47,9 @@ const struct catalogue *page_catalogue(struct request *request)
 
 const char *page_markup(struct request *request, struct buf *b)
 {
-    const char *out = request_strndup(request, (struct str){b->data ? b->data : "", b->len});
+    /* Incomplete markup is never inserted: the page it goes into fails instead (html_broken). */
+    const char *out =
+        buf_failed(b) ? html_broken : request_strndup(request, (struct str){b->data ? b->data : "", b->len});
     buf_free(b);
     return out;
 }

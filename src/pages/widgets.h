@@ -28,7 +28,8 @@ void page_breadcrumbs(struct page *page, struct request *request, const char *hr
 /* The worker's catalogue, or NULL after sending a 503 page. */
 const struct catalogue *page_catalogue(struct request *request);
 
-/* Request-lifetime copy of markup built in b (which is freed): for %R. */
+/* Request-lifetime copy of markup built in b (which is freed): for %R. When b reached its maximum,
+ * html_broken, which makes the page it is put into fail (a 500, not a truncated page). */
 const char *page_markup(struct request *request, struct buf *b);
 
 /* Markdown rendered by cmark in safe mode: no raw HTML, no javascript: links. */
