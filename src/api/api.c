@@ -1,9 +1,10 @@
 #include "api/api.h"
 
 #include "http/reply.h"
-#include "lib/date.h"
 #include "http/executor.h"
 #include "http/site.h"
+#include "lib/clock.h"
+#include "lib/date.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,12 +98,7 @@ struct actor api_actor(struct request *request)
 struct accounts_env api_env(struct request *request, struct actor *actor)
 {
     *actor = api_actor(request);
-    return (struct accounts_env){request->store, actor, request->settings->base_url, api_now()};
-}
-
-int64_t api_now(void)
-{
-    return (int64_t)time(NULL);
+    return (struct accounts_env){request->store, actor, request->settings->base_url, clock_now()};
 }
 
 json_t *api_time_json(int64_t seconds)

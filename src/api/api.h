@@ -157,12 +157,9 @@ json_t *api_read_object(struct request *request);
 /* The actor for the audit log: the caller and their address. */
 struct actor api_actor(struct request *request);
 
-/* The surroundings app use cases need (store, actor, base URL, now), with actor filled as
- * api_actor does. */
+/* The surroundings app use cases need (store, actor, base URL, now from clock_now), with actor
+ * filled as api_actor does. */
 struct accounts_env api_env(struct request *request, struct actor *actor);
-
-/* Seconds since the epoch. */
-int64_t api_now(void);
 
 /* A time as ISO 8601 UTC ("2026-11-23T11:00:00Z"), or null for 0. */
 json_t *api_time_json(int64_t seconds);

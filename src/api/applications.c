@@ -7,6 +7,7 @@
 #include "app/applications.h"
 #include "http/reply.h"
 #include "http/site.h"
+#include "lib/clock.h"
 
 #include <string.h>
 
@@ -178,7 +179,7 @@ static void save(struct request *request, struct application *a, json_t *body, i
         goto out; /* replied 503 */
     if (errors.count == 0) {
         struct actor actor = api_actor(request);
-        struct accounts_env env = {request->store, &actor, request->settings->base_url, api_now()};
+        struct accounts_env env = {request->store, &actor, request->settings->base_url, clock_now()};
         enum store_status s = applications_save_draft(&env, catalogue, a, &errors);
         if (s == STORE_OK) {
             reply_application(request, success, a->id);
@@ -278,7 +279,7 @@ void api_application_step(struct request *request)
     if (catalogue == NULL)
         goto out;
     struct actor actor = api_actor(request);
-    struct accounts_env env = {request->store, &actor, request->settings->base_url, api_now()};
+    struct accounts_env env = {request->store, &actor, request->settings->base_url, clock_now()};
     bool refused;
     int64_t id = api_param_id(request, 0);
     enum store_status s =

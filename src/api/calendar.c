@@ -11,6 +11,7 @@
 #include "app/notify.h"
 #include "http/reply.h"
 #include "http/site.h"
+#include "lib/clock.h"
 #include "lib/ical.h"
 #include "lib/secret.h"
 
@@ -117,7 +118,7 @@ static bool write_calendar(struct buf *out, const char *name, const struct calen
 void api_calendar_feed_create(struct request *request)
 {
     struct actor actor = api_actor(request);
-    int64_t now = api_now();
+    int64_t now = clock_now();
     char url[1024];
     enum store_status s = notify_calendar_feed_create(request->store, &actor, request->caller->user_id,
                                                       request->settings->base_url, now, url, sizeof(url));
@@ -148,7 +149,7 @@ void api_calendar_feed_get(struct request *request)
 void api_calendar_feed_revoke(struct request *request)
 {
     struct actor actor = api_actor(request);
-    enum store_status s = store_calendar_feed_revoke(request->store, &actor, request->caller->user_id, api_now());
+    enum store_status s = store_calendar_feed_revoke(request->store, &actor, request->caller->user_id, clock_now());
     if (s != STORE_OK)
         api_reply_store_status(request, s, "live calendar feed");
     else
@@ -191,7 +192,7 @@ void calendar_feed_serve(struct request *request)
     struct user person;
     struct calendar_entry *entries = NULL;
     size_t count = 0;
-    int64_t now = api_now();
+    int64_t now = clock_now();
     if (s == STORE_OK)
         s = store_user_get(store, user_id, arena, &person);
     if (s == STORE_OK)

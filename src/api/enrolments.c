@@ -8,6 +8,7 @@
 #include "app/applications.h"
 #include "http/reply.h"
 #include "http/site.h"
+#include "lib/clock.h"
 #include "lib/csv_write.h"
 #include "lib/date.h"
 
@@ -100,7 +101,7 @@ void api_enrolment_step(struct request *request)
     json_t *cohort = body ? json_object_get(body, "cohort_id") : NULL;
     int64_t cohort_id = json_is_integer(cohort) && json_integer_value(cohort) > 0 ? json_integer_value(cohort) : 0;
     struct actor actor = api_actor(request);
-    struct accounts_env env = {request->store, &actor, request->settings->base_url, api_now()};
+    struct accounts_env env = {request->store, &actor, request->settings->base_url, clock_now()};
     int64_t id = api_param_id(request, 0);
     enum store_status s = enrolments_step(&env, id, step, reason, expected_return, cohort_id, &errors);
     if (s == STORE_OK)
@@ -131,7 +132,7 @@ void api_participant_pathway(struct request *request)
     if (c == NULL)
         return;
     struct actor actor = api_actor(request);
-    struct accounts_env env = {request->store, &actor, request->settings->base_url, api_now()};
+    struct accounts_env env = {request->store, &actor, request->settings->base_url, clock_now()};
     struct participant_pathway p;
     int64_t id = api_param_id(request, 0);
     enum store_status s = pathways_for(&env, c, id, request_arena(request), &p);
@@ -201,7 +202,7 @@ void api_participant_completion(struct request *request)
     struct actor actor = api_actor(request);
     enum store_status s =
         store_completion_record(request->store, &actor, api_param_id(request, 0), m->code, on,
-                                json_is_integer(enrolment) ? json_integer_value(enrolment) : 0, note, api_now());
+                                json_is_integer(enrolment) ? json_integer_value(enrolment) : 0, note, clock_now());
     if (s == STORE_CONFLICT)
         reply_error(request, 409, "conflict", "%s is already recorded as completed.", m->title);
     else if (s != STORE_OK)
@@ -282,7 +283,7 @@ void api_cohorts_create(struct request *request)
         goto out;
     }
     struct actor actor = api_actor(request);
-    enum store_status s = store_cohort_create(request->store, &actor, &c, api_now());
+    enum store_status s = store_cohort_create(request->store, &actor, &c, clock_now());
     if (s == STORE_CONFLICT) {
         errors_add(&errors, "code", "A cohort with this code already exists");
         api_reply_invalid(request, &errors);
@@ -366,7 +367,7 @@ void api_fees_set(struct request *request)
     }
     struct actor actor = api_actor(request);
     enum store_status s = store_fee_set(request->store, &actor, kind, canonical,
-                                        json_is_null(amount) ? -1 : json_integer_value(amount), api_now());
+                                        json_is_null(amount) ? -1 : json_integer_value(amount), clock_now());
     if (s != STORE_OK)
         api_reply_store_status(request, s, "fee");
     else

@@ -8,6 +8,7 @@
 #include "app/imports.h"
 #include "http/reply.h"
 #include "http/site.h"
+#include "lib/clock.h"
 
 #include <string.h>
 
@@ -23,7 +24,7 @@ static void run(struct request *request, enum import_kind kind)
     if (dry != NULL)
         dry_run = strcmp(dry, "true") == 0 || strcmp(dry, "1") == 0;
     struct actor actor = api_actor(request);
-    struct accounts_env env = {request->store, &actor, request->settings->base_url, api_now()};
+    struct accounts_env env = {request->store, &actor, request->settings->base_url, clock_now()};
     struct import_report report;
     imports_run(&env, kind, request_body(request).ptr, request_body(request).len, dry_run, request_arena(request),
                 &report);

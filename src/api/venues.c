@@ -7,6 +7,7 @@
 #include "app/delivery.h"
 #include "http/reply.h"
 #include "http/site.h"
+#include "lib/clock.h"
 
 #include <string.h>
 
@@ -75,7 +76,7 @@ static void save_venue(struct request *request, struct venue *v, json_t *body)
         return;
     }
     struct actor actor = api_actor(request);
-    struct accounts_env env = {request->store, &actor, request->settings->base_url, api_now()};
+    struct accounts_env env = {request->store, &actor, request->settings->base_url, clock_now()};
     enum delivery_status s = venues_save(&env, request->caller, v, request_arena(request), &errors);
     const char *first = errors.count > 0 ? errors.items[0].message : "";
     switch (s) {

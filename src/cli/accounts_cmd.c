@@ -7,6 +7,7 @@
 #include "app/accounts.h"
 #include "app/imports.h"
 #include "domain/password.h"
+#include "lib/clock.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -73,8 +74,7 @@ static int user_add(int argc, char **argv)
         return 1;
     struct errors errors = ERRORS_INIT;
     struct accounts_env env = {store, &cli_actor,
-                               getenv("NPQ_BASE_URL") ? getenv("NPQ_BASE_URL") : "http://127.0.0.1:8080",
-                               (int64_t)time(NULL)};
+                               getenv("NPQ_BASE_URL") ? getenv("NPQ_BASE_URL") : "http://127.0.0.1:8080", clock_now()};
     int64_t id = 0;
     /* The role's scope and the person's organisation are the same one from here. */
     enum organisation_kind kind;
@@ -202,7 +202,7 @@ int cli_token(int argc, char **argv)
             return 1;
         int64_t user_id = user_by_email(store, email), id;
         char token[ACCOUNTS_TOKEN_TEXT];
-        struct accounts_env env = {store, &cli_actor, "", (int64_t)time(NULL)};
+        struct accounts_env env = {store, &cli_actor, "", clock_now()};
         if (user_id > 0 && accounts_issue_token(&env, user_id, name, token, &id) == STORE_OK) {
             printf("%s\n", token); /* alone on standard output, so scripts can capture it */
             fprintf(stderr, "npq: token %lld \"%s\" made for %s; it is not shown again\n", (long long)id, name, email);
@@ -225,7 +225,7 @@ int cli_token(int argc, char **argv)
     } else if (strcmp(action, "revoke") == 0 && optind == argc - 2 && parse_id(argv[argc - 1]) > 0) {
         if ((store = cli_open_store(db)) == NULL)
             return 1;
-        enum store_status s = store_token_revoke(store, &cli_actor, parse_id(argv[argc - 1]), (int64_t)time(NULL));
+        enum store_status s = store_token_revoke(store, &cli_actor, parse_id(argv[argc - 1]), clock_now());
         if (s == STORE_OK)
             rc = 0;
         else
@@ -277,7 +277,7 @@ int cli_organisation(int argc, char **argv)
     struct store *store = cli_open_store(db);
     if (store == NULL)
         return 1;
-    enum store_status s = store_organisation_create(store, &cli_actor, &o, (int64_t)time(NULL));
+    enum store_status s = store_organisation_create(store, &cli_actor, &o, clock_now());
     if (s == STORE_OK)
         printf("%lld\n", (long long)o.id);
     else
@@ -326,7 +326,7 @@ int cli_import(int argc, char **argv)
     }
     char base_url[512];
     accounts_base_url(store, base_url, sizeof(base_url));
-    struct accounts_env env = {store, &cli_actor, base_url, (int64_t)time(NULL)};
+    struct accounts_env env = {store, &cli_actor, base_url, clock_now()};
     struct arena arena = ARENA_INIT;
     struct import_report report;
     imports_run(&env, kind, csv, len, dry_run, &arena, &report);

@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 
 #include "app/accounts.h"
+#include "lib/clock.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -68,7 +69,7 @@ int cli_demo(int argc, char **argv)
     struct store *store = cli_open_store(db);
     if (store == NULL)
         return 1;
-    int64_t now = (int64_t)time(NULL);
+    int64_t now = clock_now();
     char base_url[512];
     accounts_base_url(store, base_url, sizeof(base_url));
     struct accounts_env env = {store, &demo_actor, base_url, now};

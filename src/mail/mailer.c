@@ -6,6 +6,7 @@
 #include "mail/mailer.h"
 
 #include "lib/arena.h"
+#include "lib/clock.h"
 #include "lib/die.h"
 #include "lib/process.h"
 #include "store/store.h"
@@ -323,7 +324,7 @@ static enum pass send_next(struct mailer *m, struct arena *arena)
 {
     struct mail_message message;
     enum store_status status =
-        store_mail_claim(m->store, m->claimer, (int64_t)time(NULL), MAILER_LEASE_SECONDS, arena, &message);
+        store_mail_claim(m->store, m->claimer, clock_now(), MAILER_LEASE_SECONDS, arena, &message);
     if (status == STORE_NOT_FOUND || status == STORE_ERROR) {
         if (status == STORE_ERROR && !m->store_failing)
             report_store(m, "cannot claim mail");
@@ -336,8 +337,8 @@ static enum pass send_next(struct mailer *m, struct arena *arena)
     make_message_id(m->from, message.id, message_id, sizeof(message_id));
     struct buf text;
     buf_init(&text, MESSAGE_MAX);
-    bool formatted = mailer_format(&text, m->from, message.recipient, message.subject, message.body,
-                                   (int64_t)time(NULL), message_id);
+    bool formatted =
+        mailer_format(&text, m->from, message.recipient, message.subject, message.body, clock_now(), message_id);
     bool sent = false;
     if (!formatted)
         snprintf(error, sizeof(error), "cannot be sent: the recipient is not a plain address or it is too long");
@@ -352,7 +353,7 @@ static enum pass send_next(struct mailer *m, struct arena *arena)
     if (sent) {
         /* Delivered: retry the bookkeeping rather than let the lease lapse and send it again. */
         for (int i = 0; i < MARK_SENT_TRIES; i++) {
-            status = store_mail_mark_sent(m->store, message.id, (int64_t)time(NULL));
+            status = store_mail_mark_sent(m->store, message.id, clock_now());
             if (status != STORE_ERROR)
                 break;
             report_store(m, "cannot mark mail sent");
@@ -360,7 +361,7 @@ static enum pass send_next(struct mailer *m, struct arena *arena)
         }
         return PASS_DONE;
     }
-    int64_t retry_at = formatted ? mailer_retry_at(message.attempts, (int64_t)time(NULL)) : MAILER_NEVER;
+    int64_t retry_at = formatted ? mailer_retry_at(message.attempts, clock_now()) : MAILER_NEVER;
     char last_error[sizeof(error) + 64];
     if (retry_at == MAILER_NEVER && formatted)
         snprintf(last_error, sizeof(last_error), "gave up after %d attempts: %s", message.attempts, error);

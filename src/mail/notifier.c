@@ -8,6 +8,7 @@
 
 #include "app/notify.h"
 #include "domain/delivery.h"
+#include "lib/clock.h"
 #include "lib/die.h"
 #include "store/store.h"
 
@@ -60,7 +61,7 @@ static void *notifier_main(void *arg)
 {
     struct notifier *n = arg;
     while (!stopping(n)) {
-        struct notify_env env = {n->store, n->base_url, (int64_t)time(NULL), n->reminder_lead};
+        struct notify_env env = {n->store, n->base_url, clock_now(), n->reminder_lead};
         size_t sent = 0;
         enum store_status status = notify_run(&env, &sent);
         if (status == STORE_ERROR && !n->store_failing)

@@ -13,6 +13,7 @@
 #include "app/imports.h"
 #include "http/reply.h"
 #include "http/site.h"
+#include "lib/clock.h"
 #include "pages/forms.h"
 #include "pages/html.h"
 #include "pages/layout.h"
@@ -297,7 +298,7 @@ static int64_t role_scope(enum role role, int64_t organisation_id)
 
 static struct accounts_env env_for(struct request *request, const struct actor *actor)
 {
-    return (struct accounts_env){request->store, actor, request->settings->base_url, api_now()};
+    return (struct accounts_env){request->store, actor, request->settings->base_url, clock_now()};
 }
 
 /* People: the list */
@@ -804,7 +805,7 @@ void page_admin_user_role_revoke(struct request *request)
         errors_add(&errors, "roles", "You cannot remove your own administrator role");
     } else if (grant != NULL) {
         struct actor actor = api_actor(request);
-        s = store_role_revoke(request->store, &actor, id, grant_id, api_now());
+        s = store_role_revoke(request->store, &actor, id, grant_id, clock_now());
         if (s == STORE_ERROR) {
             page_unavailable(request);
             goto out;
@@ -832,7 +833,7 @@ void page_admin_user_active(struct request *request)
         errors_add(&errors, "active", "You cannot deactivate your own account");
     else if (want != u.active) {
         struct actor actor = api_actor(request);
-        enum store_status s = store_user_set_active(request->store, &actor, id, want, api_now());
+        enum store_status s = store_user_set_active(request->store, &actor, id, want, clock_now());
         if (s != STORE_OK) {
             page_store_failed(request, s);
             goto out;
@@ -879,7 +880,7 @@ void page_admin_user_assignment_add(struct request *request)
         errors_add(&errors, "staff_id", "Choose the coach or mentor");
     if (errors.count == 0) {
         struct actor actor = api_actor(request);
-        struct accounts_env env = {request->store, &actor, request->settings->base_url, api_now()};
+        struct accounts_env env = {request->store, &actor, request->settings->base_url, clock_now()};
         int64_t assignment_id;
         enum store_status s = accounts_assign(&env, kind, staff_id, id, &assignment_id, &errors);
         if (s == STORE_ERROR) {
@@ -910,7 +911,7 @@ void page_admin_user_assignment_remove(struct request *request)
     enum store_status s = STORE_NOT_FOUND;
     if (theirs) {
         struct actor actor = api_actor(request);
-        s = store_assignment_delete(store, &actor, assignment_id, api_now());
+        s = store_assignment_delete(store, &actor, assignment_id, clock_now());
     }
     if (s == STORE_NOT_FOUND)
         errors_add(&errors, "assignments", "That coach or mentor has already been removed");
@@ -1139,7 +1140,7 @@ void page_admin_organisation_create(struct request *request)
     }
     if (errors.count == 0) {
         struct actor actor = api_actor(request);
-        enum store_status s = store_organisation_create(request->store, &actor, &o, api_now());
+        enum store_status s = store_organisation_create(request->store, &actor, &o, clock_now());
         if (s == STORE_CONFLICT) {
             errors_add(&errors, "urn", "A school with this URN already exists");
         } else if (s != STORE_OK) {
@@ -1248,7 +1249,7 @@ void page_admin_organisation_update(struct request *request)
     read_organisation(request, &o, &errors);
     if (errors.count == 0) {
         struct actor actor = api_actor(request);
-        s = store_organisation_update(request->store, &actor, &o, api_now());
+        s = store_organisation_update(request->store, &actor, &o, clock_now());
         if (s == STORE_CONFLICT) {
             errors_add(&errors, "urn", "A school with this URN already exists");
         } else if (s != STORE_OK) {

@@ -17,6 +17,7 @@
 #include "domain/rules.h"
 #include "http/reply.h"
 #include "http/site.h"
+#include "lib/clock.h"
 #include "lib/date.h"
 #include "pages/forms.h"
 #include "pages/html.h"
@@ -1105,7 +1106,7 @@ static void enrolment_forms(struct buf *b, struct request *request, const struct
                             const struct enrolment_answers *entered)
 {
     char today[DATE_TEXT];
-    date_of(api_now(), today);
+    date_of(clock_now(), today);
     bool defer = enrolment_step_open(e->state, ENROLMENT_DEFER, today);
     bool resume = enrolment_step_open(e->state, ENROLMENT_RESUME, today);
     bool withdraw = enrolment_step_open(e->state, ENROLMENT_WITHDRAW, today);
