@@ -14,10 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Defined in coaching.c: the answer for a use case's result. */
-void api_reply_coaching(struct request *request, enum coaching_result result, const struct errors *errors,
-                        const char *what);
-
 static json_t *hours_json(int64_t quarter_hours)
 {
     return json_real((double)quarter_hours / 4);
@@ -57,10 +53,10 @@ void api_activities_list(struct request *request)
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
     struct activity_log log;
-    enum coaching_result r = activities_read(&env, catalogue, api_param_id(request, 0), request_arena(request), &log);
-    if (r != COACHING_OK) {
+    enum app_result r = activities_read(&env, catalogue, api_param_id(request, 0), request_arena(request), &log);
+    if (r != APP_OK) {
         struct errors none = ERRORS_INIT;
-        api_reply_coaching(request, r, &none, "enrolment");
+        api_reply_result(request, r, &none, "enrolment");
         return;
     }
     json_t *entries = json_array(), *modules = json_array(), *types = json_array();
@@ -136,12 +132,12 @@ void api_activities_create(struct request *request)
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
     struct activity a;
-    enum coaching_result r = activities_add(&env, catalogue, request->caller, api_param_id(request, 0), &in,
-                                            request_arena(request), &a, &errors);
-    if (r == COACHING_OK)
+    enum app_result r = activities_add(&env, catalogue, request->caller, api_param_id(request, 0), &in,
+                                       request_arena(request), &a, &errors);
+    if (r == APP_OK)
         reply_json(request, 201, activity_json(catalogue, &a));
     else
-        api_reply_coaching(request, r, &errors, "enrolment");
+        api_reply_result(request, r, &errors, "enrolment");
     errors_free(&errors);
     json_decref(body);
 }
@@ -162,14 +158,13 @@ void api_activity_update(struct request *request)
     struct accounts_env env = api_env(request, &actor);
     struct activity a;
     int64_t activity_id = api_param_id(request, 1);
-    enum coaching_result r = activity_id > 0
-                                 ? activities_change(&env, catalogue, request->caller, api_param_id(request, 0),
-                                                     activity_id, &in, request_arena(request), &a, &errors)
-                                 : COACHING_NOT_FOUND;
-    if (r == COACHING_OK)
+    enum app_result r = activity_id > 0 ? activities_change(&env, catalogue, request->caller, api_param_id(request, 0),
+                                                            activity_id, &in, request_arena(request), &a, &errors)
+                                        : APP_NOT_FOUND;
+    if (r == APP_OK)
         reply_json(request, 200, activity_json(catalogue, &a));
     else
-        api_reply_coaching(request, r, &errors, "entry in this learning log");
+        api_reply_result(request, r, &errors, "entry in this learning log");
     errors_free(&errors);
     json_decref(body);
 }
@@ -180,13 +175,13 @@ void api_activity_delete(struct request *request)
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
     int64_t activity_id = api_param_id(request, 1);
-    enum coaching_result r =
-        activity_id > 0 ? activities_remove(&env, request->caller, api_param_id(request, 0), activity_id, &errors)
-                        : COACHING_NOT_FOUND;
-    if (r == COACHING_OK)
+    enum app_result r = activity_id > 0
+                            ? activities_remove(&env, request->caller, api_param_id(request, 0), activity_id, &errors)
+                            : APP_NOT_FOUND;
+    if (r == APP_OK)
         reply_body(request, 204, "text/plain; charset=utf-8", "", 0);
     else
-        api_reply_coaching(request, r, &errors, "entry in this learning log");
+        api_reply_result(request, r, &errors, "entry in this learning log");
     errors_free(&errors);
 }
 
@@ -199,17 +194,16 @@ void api_activity_verify(struct request *request)
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
     int64_t enrolment_id = api_param_id(request, 0), activity_id = api_param_id(request, 1);
-    enum coaching_result r = activity_id > 0
-                                 ? activities_verify(&env, request->caller, enrolment_id, activity_id, &errors)
-                                 : COACHING_NOT_FOUND;
+    enum app_result r =
+        activity_id > 0 ? activities_verify(&env, request->caller, enrolment_id, activity_id, &errors) : APP_NOT_FOUND;
     struct activity a;
-    if (r == COACHING_OK)
+    if (r == APP_OK)
         r = store_activity_get(request->store, enrolment_id, activity_id, request_arena(request), &a) == STORE_OK
-                ? COACHING_OK
-                : COACHING_ERROR;
-    if (r == COACHING_OK)
+                ? APP_OK
+                : APP_UNAVAILABLE;
+    if (r == APP_OK)
         reply_json(request, 200, activity_json(catalogue, &a));
     else
-        api_reply_coaching(request, r, &errors, "entry in this learning log");
+        api_reply_result(request, r, &errors, "entry in this learning log");
     errors_free(&errors);
 }

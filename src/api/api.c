@@ -110,27 +110,92 @@ json_t *api_time_json(int64_t seconds)
     return json_string(text);
 }
 
+/* The one JSON error envelope: {"error":{"status":S,"code":C,"message":M,"fields":[...]}}, with
+ * fields (each {"field","message"}) when given. */
+static void reply_envelope(struct request *request, int status, const char *code, const char *message,
+                           const struct errors *fields)
+{
+    json_t *error = json_pack("{s:i, s:s, s:s}", "status", status, "code", code, "message", message);
+    if (error != NULL && fields != NULL) {
+        json_t *list = json_array();
+        for (size_t i = 0; i < fields->count; i++)
+            json_array_append_new(
+                list, json_pack("{s:s, s:s}", "field", fields->items[i].where, "message", fields->items[i].message));
+        json_object_set_new(error, "fields", list);
+    }
+    reply_json(request, status, error != NULL ? json_pack("{s:o}", "error", error) : NULL);
+}
+
+/* A reason as a sentence: the use cases' reasons mostly leave off the full stop. */
+static const char *sentence(struct request *request, const char *text)
+{
+    size_t len = strlen(text);
+    if (len == 0 || strchr(".?!", text[len - 1]) != NULL)
+        return text;
+    return request_printf(request, "%s.", text);
+}
+
+void api_reply_result(struct request *request, enum app_result result, const struct errors *errors, const char *what)
+{
+    const char *first = errors != NULL && errors->count > 0 ? errors->items[0].message : NULL;
+    const char *thing = what != NULL ? what : "record";
+    int status = 500;
+    const char *message = NULL;
+    const struct errors *fields = NULL;
+    switch (result) {
+    case APP_INVALID:
+        status = 422;
+        message = first ? first : "The request is not valid.";
+        fields = errors;
+        break;
+    case APP_BAD_REQUEST:
+        status = 400;
+        message = first ? first : "The request is not well formed.";
+        fields = errors;
+        break;
+    case APP_UNAUTHENTICATED:
+        status = 401;
+        message = first ? sentence(request, first) : "Sign in, or send an API token, to use this.";
+        break;
+    case APP_FORBIDDEN:
+        status = 403;
+        message = first ? sentence(request, first) : "You do not have permission to do this.";
+        break;
+    case APP_NOT_FOUND:
+        status = 404;
+        message = first ? sentence(request, first) : request_printf(request, "There is no such %s.", thing);
+        break;
+    case APP_CONFLICT:
+        status = 409;
+        message = first ? sentence(request, first)
+                        : request_printf(request, "That conflicts with the %s as it is now.", thing);
+        break;
+    case APP_TOO_MANY:
+        status = 429;
+        message = first ? sentence(request, first) : "There have been too many attempts. Wait a while and try again.";
+        break;
+    case APP_UNAVAILABLE:
+        status = 503;
+        message = "The database could not complete this. Try again shortly.";
+        break;
+    case APP_OK: /* a handler that replies with an error for a success is itself the bug */
+        app_broken("a successful result was answered as an error");
+        /* fall through */
+    case APP_BROKEN: break;
+    }
+    if (message == NULL)
+        message = "Something went wrong on the server. Try again later.";
+    reply_envelope(request, status, app_result_code(status == 500 ? APP_BROKEN : result), message, fields);
+}
+
 void api_reply_invalid(struct request *request, const struct errors *errors)
 {
-    json_t *fields = json_array();
-    for (size_t i = 0; i < errors->count; i++)
-        json_array_append_new(
-            fields, json_pack("{s:s, s:s}", "field", errors->items[i].where, "message", errors->items[i].message));
-    const char *first = errors->count > 0 ? errors->items[0].message : "The request is not valid.";
-    reply_json(request, 422,
-               json_pack("{s:{s:i, s:s, s:s, s:o}}", "error", "status", 422, "code", "invalid", "message", first,
-                         "fields", fields));
+    api_reply_result(request, APP_INVALID, errors, NULL);
 }
 
 void api_reply_store_status(struct request *request, enum store_status status, const char *what)
 {
-    switch (status) {
-    case STORE_NOT_FOUND: reply_error(request, 404, "not_found", "There is no such %s.", what); return;
-    case STORE_CONFLICT: reply_error(request, 409, "conflict", "That %s conflicts with one that exists.", what); return;
-    case STORE_OK:
-    case STORE_ERROR: break;
-    }
-    reply_error(request, 503, "unavailable", "The database could not complete this. Try again shortly.");
+    api_reply_result(request, app_result_of_store(status), NULL, what);
 }
 
 bool api_string_member(struct request *request, json_t *object, const char *key, const char **out)

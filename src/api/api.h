@@ -6,6 +6,7 @@
 #define NPQ_API_API_H
 
 #include "app/accounts.h"
+#include "app/result.h"
 #include "domain/catalogue.h"
 #include "http/request.h"
 #include "store/store.h"
@@ -164,10 +165,20 @@ struct accounts_env api_env(struct request *request, struct actor *actor);
 /* A time as ISO 8601 UTC ("2026-11-23T11:00:00Z"), or null for 0. */
 json_t *api_time_json(int64_t seconds);
 
-/* 422 with {"error":{..., "code":"invalid", "fields":[{"field":F,"message":M}...]}}. */
+/*
+ * The API's one mapping of a use case's result to HTTP, in the one error envelope
+ * {"error":{"status":S,"code":C,"message":M,"fields":[{"field":F,"message":M}...]}}:
+ * APP_INVALID 422 and APP_BAD_REQUEST 400 (with fields: every error, the first as the message),
+ * APP_UNAUTHENTICATED 401, APP_FORBIDDEN 403, APP_NOT_FOUND 404, APP_CONFLICT 409 and
+ * APP_TOO_MANY 429 (the first error as the message, else a sentence about what: "enrolment"),
+ * APP_UNAVAILABLE 503 and APP_BROKEN 500. code is app_result_code's. errors may be NULL.
+ */
+void api_reply_result(struct request *request, enum app_result result, const struct errors *errors, const char *what);
+
+/* api_reply_result of APP_INVALID: 422 with every error as a field. */
 void api_reply_invalid(struct request *request, const struct errors *errors);
 
-/* The reply for a store failure that has no more specific meaning (404, 409 or 503). */
+/* api_reply_result of a store status, for handlers that read the store directly (404, 409, 503). */
 void api_reply_store_status(struct request *request, enum store_status status, const char *what);
 
 /* Reads an optional string member; NULL when absent or null. Replies 422 and returns false when

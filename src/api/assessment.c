@@ -19,27 +19,6 @@
 #include <string.h>
 #include <time.h>
 
-/* Replies */
-
-static void reply_result(struct request *request, enum assessment_result result, const struct errors *errors,
-                         const char *what)
-{
-    const char *message = errors->count > 0 ? errors->items[0].message : NULL;
-    switch (result) {
-    case ASSESSMENT_INVALID: api_reply_invalid(request, errors); return;
-    case ASSESSMENT_FORBIDDEN:
-        reply_error(request, 403, "forbidden", "%s.", message ? message : "You cannot do this");
-        return;
-    case ASSESSMENT_CONFLICT:
-        reply_error(request, 409, "conflict", "%s.", message ? message : "This conflicts with the work's state");
-        return;
-    case ASSESSMENT_NOT_FOUND: reply_error(request, 404, "not_found", "There is no such %s.", what); return;
-    case ASSESSMENT_OK:
-    case ASSESSMENT_ERROR: break;
-    }
-    reply_error(request, 503, "unavailable", "The database could not complete this. Try again shortly.");
-}
-
 /* Reading bodies */
 
 static void time_member(json_t *body, const char *key, int64_t *out, struct errors *errors)
@@ -214,11 +193,11 @@ static void reply_submission(struct request *request, int status, int64_t id)
     struct accounts_env env = api_env(request, &actor);
     struct submission_detail detail;
     struct errors errors = ERRORS_INIT;
-    enum assessment_result r = assessment_submission_read(&env, request->caller, id, request_arena(request), &detail);
-    if (r == ASSESSMENT_OK)
+    enum app_result r = assessment_submission_read(&env, request->caller, id, request_arena(request), &detail);
+    if (r == APP_OK)
         reply_json(request, status, submission_json(&detail));
     else
-        reply_result(request, r, &errors, "submission");
+        api_reply_result(request, r, &errors, "submission");
     errors_free(&errors);
 }
 
@@ -279,12 +258,11 @@ void api_assessment_tasks_create(struct request *request)
         t.brief = "";
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
-    enum assessment_result r =
-        errors.count > 0 ? ASSESSMENT_INVALID : assessment_task_set(&env, catalogue, &t, &errors);
-    if (r == ASSESSMENT_OK)
+    enum app_result r = errors.count > 0 ? APP_INVALID : assessment_task_set(&env, catalogue, &t, &errors);
+    if (r == APP_OK)
         reply_task(request, 201, t.id);
     else
-        reply_result(request, r, &errors, "assessment task");
+        api_reply_result(request, r, &errors, "assessment task");
     errors_free(&errors);
     json_decref(body);
 }
@@ -319,13 +297,13 @@ void api_assessment_task_update(struct request *request)
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
     struct assessment_task t;
-    enum assessment_result r = errors.count > 0 ? ASSESSMENT_INVALID
-                                                : assessment_task_change(&env, catalogue, api_param_id(request, 0),
-                                                                         &change, request_arena(request), &t, &errors);
-    if (r == ASSESSMENT_OK)
+    enum app_result r = errors.count > 0 ? APP_INVALID
+                                         : assessment_task_change(&env, catalogue, api_param_id(request, 0), &change,
+                                                                  request_arena(request), &t, &errors);
+    if (r == APP_OK)
         reply_json(request, 200, task_json(&t));
     else
-        reply_result(request, r, &errors, "assessment task");
+        api_reply_result(request, r, &errors, "assessment task");
     errors_free(&errors);
     json_decref(body);
 }
@@ -339,11 +317,11 @@ void api_submissions_list(struct request *request)
     struct submission_summary *list;
     size_t count;
     struct errors errors = ERRORS_INIT;
-    enum assessment_result r =
+    enum app_result r =
         assessment_submission_list(&env, request->caller, api_query_int(request_query(request), "task_id", 0),
                                    request_arena(request), &list, &count);
-    if (r != ASSESSMENT_OK) {
-        reply_result(request, r, &errors, "submission");
+    if (r != APP_OK) {
+        api_reply_result(request, r, &errors, "submission");
         errors_free(&errors);
         return;
     }
@@ -377,12 +355,12 @@ void api_submissions_create(struct request *request)
     api_member_int(body, "enrolment_id", &enrolment_id, &errors);
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
-    enum assessment_result r = errors.count > 0 ? ASSESSMENT_INVALID
-                                                : assessment_submission_start(&env, catalogue, request->caller, task_id,
-                                                                              enrolment_id, &id, &errors);
-    if (r == ASSESSMENT_OK)
+    enum app_result r = errors.count > 0 ? APP_INVALID
+                                         : assessment_submission_start(&env, catalogue, request->caller, task_id,
+                                                                       enrolment_id, &id, &errors);
+    if (r == APP_OK)
         reply_submission(request, 201, id);
-    else if (r == ASSESSMENT_CONFLICT && id > 0) {
+    else if (r == APP_CONFLICT && id > 0) {
         /* The work already started: say where it is, so a client can carry on with it. */
         char message[256];
         snprintf(message, sizeof(message), "%s.",
@@ -391,7 +369,7 @@ void api_submissions_create(struct request *request)
                    json_pack("{s:{s:i, s:s, s:s, s:I}}", "error", "status", 409, "code", "conflict", "message", message,
                              "id", (json_int_t)id));
     } else
-        reply_result(request, r, &errors, "submission");
+        api_reply_result(request, r, &errors, "submission");
     errors_free(&errors);
     json_decref(body);
 }
@@ -413,13 +391,12 @@ void api_submission_update(struct request *request)
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
     int64_t id = api_param_id(request, 0);
-    enum assessment_result r = errors.count > 0
-                                   ? ASSESSMENT_INVALID
-                                   : assessment_draft_save(&env, request->caller, id, activity, text, &errors);
-    if (r == ASSESSMENT_OK)
+    enum app_result r =
+        errors.count > 0 ? APP_INVALID : assessment_draft_save(&env, request->caller, id, activity, text, &errors);
+    if (r == APP_OK)
         reply_submission(request, 200, id);
     else
-        reply_result(request, r, &errors, "submission");
+        api_reply_result(request, r, &errors, "submission");
     errors_free(&errors);
     json_decref(body);
 }
@@ -480,12 +457,12 @@ void api_submission_files_add(struct request *request)
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
     int64_t id = api_param_id(request, 0);
-    enum assessment_result r =
+    enum app_result r =
         assessment_file_add(&env, request->caller, id, &f, entity.ptr, entity.len, request_arena(request), &errors);
-    if (r == ASSESSMENT_OK)
+    if (r == APP_OK)
         reply_json(request, 201, file_json(&f, 0));
     else
-        reply_result(request, r, &errors, "submission");
+        api_reply_result(request, r, &errors, "submission");
     errors_free(&errors);
 }
 
@@ -497,11 +474,11 @@ void api_submission_file_get(struct request *request)
     const void *data;
     struct errors errors = ERRORS_INIT;
     int64_t file_id = api_param_id(request, 1);
-    enum assessment_result r = file_id > 0 ? assessment_file_read(&env, request->caller, api_param_id(request, 0),
-                                                                  file_id, request_arena(request), &f, &data)
-                                           : ASSESSMENT_NOT_FOUND;
-    if (r != ASSESSMENT_OK) {
-        reply_result(request, r, &errors, "file in this submission");
+    enum app_result r = file_id > 0 ? assessment_file_read(&env, request->caller, api_param_id(request, 0), file_id,
+                                                           request_arena(request), &f, &data)
+                                    : APP_NOT_FOUND;
+    if (r != APP_OK) {
+        api_reply_result(request, r, &errors, "file in this submission");
         errors_free(&errors);
         return;
     }
@@ -527,13 +504,13 @@ void api_submission_file_delete(struct request *request)
     struct accounts_env env = api_env(request, &actor);
     struct errors errors = ERRORS_INIT;
     int64_t file_id = api_param_id(request, 1);
-    enum assessment_result r =
-        file_id > 0 ? assessment_file_remove(&env, request->caller, api_param_id(request, 0), file_id, &errors)
-                    : ASSESSMENT_NOT_FOUND;
-    if (r == ASSESSMENT_OK)
+    enum app_result r = file_id > 0
+                            ? assessment_file_remove(&env, request->caller, api_param_id(request, 0), file_id, &errors)
+                            : APP_NOT_FOUND;
+    if (r == APP_OK)
         reply_body(request, 204, "text/plain; charset=utf-8", "", 0);
     else
-        reply_result(request, r, &errors, "file in this draft");
+        api_reply_result(request, r, &errors, "file in this draft");
     errors_free(&errors);
 }
 
@@ -548,9 +525,9 @@ void api_submission_submit(struct request *request)
     int64_t id = api_param_id(request, 0);
     struct arena *arena = request_arena(request);
     /* assessment_submit returns only after COMMIT: a 200 means the version is on disk. */
-    enum assessment_result r = assessment_submit(&env, request->caller, id, arena, &v, &errors);
-    if (r != ASSESSMENT_OK) {
-        reply_result(request, r, &errors, "submission");
+    enum app_result r = assessment_submit(&env, request->caller, id, arena, &v, &errors);
+    if (r != APP_OK) {
+        api_reply_result(request, r, &errors, "submission");
         errors_free(&errors);
         return;
     }
@@ -577,14 +554,13 @@ void api_submission_feedback_create(struct request *request)
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
     struct submission_feedback f;
-    enum assessment_result r = errors.count > 0
-                                   ? ASSESSMENT_INVALID
-                                   : assessment_feedback_add(&env, request->caller, api_param_id(request, 0), version,
-                                                             text, request_arena(request), &f, &errors);
-    if (r == ASSESSMENT_OK)
+    enum app_result r = errors.count > 0 ? APP_INVALID
+                                         : assessment_feedback_add(&env, request->caller, api_param_id(request, 0),
+                                                                   version, text, request_arena(request), &f, &errors);
+    if (r == APP_OK)
         reply_json(request, 201, feedback_json(&f));
     else
-        reply_result(request, r, &errors, "submission");
+        api_reply_result(request, r, &errors, "submission");
     errors_free(&errors);
     json_decref(body);
 }
@@ -622,10 +598,9 @@ void api_submission_marks_create(struct request *request)
     }
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
-    enum assessment_result r = errors.count > 0
-                                   ? ASSESSMENT_INVALID
-                                   : assessment_mark(&env, request->caller, api_param_id(request, 0), &m, &errors);
-    if (r == ASSESSMENT_OK) {
+    enum app_result r =
+        errors.count > 0 ? APP_INVALID : assessment_mark(&env, request->caller, api_param_id(request, 0), &m, &errors);
+    if (r == APP_OK) {
         struct assessment_task t;
         struct submission s;
         struct store *store = request->store;
@@ -633,9 +608,9 @@ void api_submission_marks_create(struct request *request)
             store_task_get(store, s.task_id, arena, &t) == STORE_OK)
             reply_json(request, 201, mark_json(&m, &t));
         else
-            reply_result(request, ASSESSMENT_ERROR, &errors, "submission");
+            api_reply_result(request, APP_UNAVAILABLE, &errors, "submission");
     } else {
-        reply_result(request, r, &errors, "submission");
+        api_reply_result(request, r, &errors, "submission");
     }
     errors_free(&errors);
     json_decref(body);
@@ -647,11 +622,11 @@ void api_submission_release(struct request *request)
     struct accounts_env env = api_env(request, &actor);
     struct errors errors = ERRORS_INIT;
     int64_t id = api_param_id(request, 0);
-    enum assessment_result r = assessment_release(&env, request->caller, id, &errors);
-    if (r == ASSESSMENT_OK)
+    enum app_result r = assessment_release(&env, request->caller, id, &errors);
+    if (r == APP_OK)
         reply_submission(request, 200, id);
     else
-        reply_result(request, r, &errors, "submission");
+        api_reply_result(request, r, &errors, "submission");
     errors_free(&errors);
 }
 
@@ -681,13 +656,13 @@ void api_marking_queue(struct request *request)
     struct accounts_env env = api_env(request, &actor);
     struct marking_queue queue;
     struct errors errors = ERRORS_INIT;
-    enum assessment_result r = assessment_marking_queue(&env, request->caller, request_arena(request), &queue);
-    if (r == ASSESSMENT_OK)
+    enum app_result r = assessment_marking_queue(&env, request->caller, request_arena(request), &queue);
+    if (r == APP_OK)
         reply_json(request, 200,
                    json_pack("{s:o, s:o}", "awaiting_assessor",
                              queue_json(queue.awaiting_assessor, queue.assessor_count), "awaiting_moderation",
                              queue_json(queue.awaiting_moderation, queue.moderation_count)));
     else
-        reply_result(request, r, &errors, "marking queue");
+        api_reply_result(request, r, &errors, "marking queue");
     errors_free(&errors);
 }

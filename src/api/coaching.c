@@ -19,29 +19,6 @@
 #include <string.h>
 #include <time.h>
 
-/* Shared with activities.c: the answer for a use case's result. */
-void api_reply_coaching(struct request *request, enum coaching_result result, const struct errors *errors,
-                        const char *what);
-
-void api_reply_coaching(struct request *request, enum coaching_result result, const struct errors *errors,
-                        const char *what)
-{
-    const char *message = errors->count > 0 ? errors->items[0].message : NULL;
-    switch (result) {
-    case COACHING_INVALID: api_reply_invalid(request, errors); return;
-    case COACHING_FORBIDDEN:
-        reply_error(request, 403, "forbidden", "%s.", message ? message : "You cannot do this");
-        return;
-    case COACHING_CONFLICT:
-        reply_error(request, 409, "conflict", "%s.", message ? message : "This conflicts with the record's state");
-        return;
-    case COACHING_NOT_FOUND: reply_error(request, 404, "not_found", "There is no such %s.", what); return;
-    case COACHING_OK:
-    case COACHING_ERROR: break;
-    }
-    reply_error(request, 503, "unavailable", "The database could not complete this. Try again shortly.");
-}
-
 /* Reads an optional time member into *out (left alone when absent); adds an error when it is
  * there but not a UTC time. */
 static void time_member(json_t *body, const char *key, int64_t *out, struct errors *errors)
@@ -216,11 +193,11 @@ void api_coaching_sessions_create(struct request *request)
     }
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
-    enum coaching_result r = coaching_session_book(&env, request->caller, &s, &errors);
-    if (r == COACHING_OK)
+    enum app_result r = coaching_session_book(&env, request->caller, &s, &errors);
+    if (r == APP_OK)
         reply_session(request, 201, s.id);
     else
-        api_reply_coaching(request, r, &errors, "participant");
+        api_reply_result(request, r, &errors, "participant");
 out:
     errors_free(&errors);
     json_decref(body);
@@ -249,11 +226,11 @@ void api_coaching_session_update(struct request *request)
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
     int64_t id = api_param_id(request, 0);
-    enum coaching_result r = coaching_session_reschedule(&env, request->caller, id, &change, &errors);
-    if (r == COACHING_OK)
+    enum app_result r = coaching_session_reschedule(&env, request->caller, id, &change, &errors);
+    if (r == APP_OK)
         reply_session(request, 200, id);
     else
-        api_reply_coaching(request, r, &errors, "coaching session");
+        api_reply_result(request, r, &errors, "coaching session");
 out:
     errors_free(&errors);
     json_decref(body);
@@ -265,11 +242,11 @@ void api_coaching_session_cancel(struct request *request)
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
     int64_t id = api_param_id(request, 0);
-    enum coaching_result r = coaching_session_cancel(&env, request->caller, id, &errors);
-    if (r == COACHING_OK)
+    enum app_result r = coaching_session_cancel(&env, request->caller, id, &errors);
+    if (r == APP_OK)
         reply_session(request, 200, id);
     else
-        api_reply_coaching(request, r, &errors, "coaching session");
+        api_reply_result(request, r, &errors, "coaching session");
     errors_free(&errors);
 }
 
@@ -290,11 +267,11 @@ void api_coaching_notes_create(struct request *request)
     }
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
-    enum coaching_result r = coaching_note_add(&env, request->caller, &note, &errors);
-    if (r == COACHING_OK)
+    enum app_result r = coaching_note_add(&env, request->caller, &note, &errors);
+    if (r == APP_OK)
         reply_json(request, 201, note_json(&note));
     else
-        api_reply_coaching(request, r, &errors, "coaching session");
+        api_reply_result(request, r, &errors, "coaching session");
 out:
     errors_free(&errors);
     json_decref(body);
@@ -315,11 +292,11 @@ void api_coaching_actions_create(struct request *request)
     }
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
-    enum coaching_result r = coaching_action_add(&env, request->caller, &action, &errors);
-    if (r == COACHING_OK)
+    enum app_result r = coaching_action_add(&env, request->caller, &action, &errors);
+    if (r == APP_OK)
         reply_json(request, 201, action_json(&action));
     else
-        api_reply_coaching(request, r, &errors, "coaching session");
+        api_reply_result(request, r, &errors, "coaching session");
 out:
     errors_free(&errors);
     json_decref(body);
@@ -331,12 +308,11 @@ static void set_done(struct request *request, bool done)
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
     int64_t id = api_param_id(request, 0), action_id = api_param_id(request, 1);
-    enum coaching_result r = action_id > 0
-                                 ? coaching_action_set_done(&env, request->caller, id, action_id, done, &errors)
-                                 : COACHING_NOT_FOUND;
+    enum app_result r =
+        action_id > 0 ? coaching_action_set_done(&env, request->caller, id, action_id, done, &errors) : APP_NOT_FOUND;
     struct coaching_action *actions;
     size_t count;
-    if (r == COACHING_OK &&
+    if (r == APP_OK &&
         store_coaching_actions(request->store, id, request_arena(request), &actions, &count) == STORE_OK) {
         for (size_t i = 0; i < count; i++)
             if (actions[i].id == action_id) {
@@ -344,7 +320,7 @@ static void set_done(struct request *request, bool done)
                 goto out;
             }
     }
-    api_reply_coaching(request, r == COACHING_OK ? COACHING_ERROR : r, &errors, "action in this session");
+    api_reply_result(request, r == APP_OK ? APP_UNAVAILABLE : r, &errors, "action in this session");
 out:
     errors_free(&errors);
 }

@@ -63,31 +63,6 @@ static bool time_member(json_t *body, const char *key, int64_t *out, struct erro
 
 /* Replies */
 
-/* The answer for a use case that did not succeed, from its status and first error. */
-static void reply_refusal(struct request *request, enum delivery_status status, const struct errors *errors,
-                          const char *what)
-{
-    const char *first = errors->count > 0 ? errors->items[0].message : NULL;
-    switch (status) {
-    case DELIVERY_INVALID: api_reply_invalid(request, errors); return;
-    case DELIVERY_CONFLICT:
-        reply_error(request, 409, "conflict", "%s.", first ? first : "That conflicts with the record as it is now");
-        return;
-    case DELIVERY_FORBIDDEN:
-        reply_error(request, 403, "forbidden", "%s.", first ? first : "You do not have permission to do this");
-        return;
-    case DELIVERY_NOT_FOUND:
-        if (first)
-            reply_error(request, 404, "not_found", "%s.", first);
-        else
-            api_reply_store_status(request, STORE_NOT_FOUND, what);
-        return;
-    case DELIVERY_DONE:
-    case DELIVERY_FAILED: break;
-    }
-    api_reply_store_status(request, STORE_ERROR, what);
-}
-
 static json_t *person_json(int64_t id, const char *name)
 {
     return id > 0 ? json_pack("{s:I, s:s}", "id", (json_int_t)id, "name", name ? name : "") : json_null();
@@ -155,10 +130,10 @@ void api_cohort_get(struct request *request)
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
     struct cohort_delivery d;
-    enum delivery_status s = cohort_delivery_get(&env, catalogue, api_param_id(request, 0), request_arena(request), &d);
-    if (s != DELIVERY_DONE) {
+    enum app_result s = cohort_delivery_get(&env, catalogue, api_param_id(request, 0), request_arena(request), &d);
+    if (s != APP_OK) {
         struct errors none = ERRORS_INIT;
-        reply_refusal(request, s, &none, "cohort");
+        api_reply_result(request, s, &none, "cohort");
         return;
     }
     json_t *staff = json_array(), *participants = json_array(), *events = json_array();
@@ -200,9 +175,9 @@ void api_cohort_staff_add(struct request *request)
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
     int64_t cohort_id = api_param_id(request, 0);
-    enum delivery_status s = cohort_staff_add(&env, cohort_id, user_id, role, &errors);
-    if (s != DELIVERY_DONE) {
-        reply_refusal(request, s, &errors, "cohort");
+    enum app_result s = cohort_staff_add(&env, cohort_id, user_id, role, &errors);
+    if (s != APP_OK) {
+        api_reply_result(request, s, &errors, "cohort");
         goto out;
     }
     struct cohort_staff *staff;
@@ -231,12 +206,11 @@ void api_cohort_staff_remove(struct request *request)
     struct errors errors = ERRORS_INIT;
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
-    enum delivery_status s =
-        cohort_staff_remove(&env, api_param_id(request, 0), api_param_id(request, 1), role, &errors);
-    if (s == DELIVERY_DONE)
+    enum app_result s = cohort_staff_remove(&env, api_param_id(request, 0), api_param_id(request, 1), role, &errors);
+    if (s == APP_OK)
         reply_body(request, 204, "text/plain; charset=utf-8", "", 0);
     else
-        reply_refusal(request, s, &errors, "member of staff");
+        api_reply_result(request, s, &errors, "member of staff");
     errors_free(&errors);
 }
 
@@ -327,11 +301,11 @@ void api_events_create(struct request *request)
     }
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
-    enum delivery_status s = events_create(&env, catalogue, request->caller, &e, capacity_given, &errors);
-    if (s == DELIVERY_DONE)
+    enum app_result s = events_create(&env, catalogue, request->caller, &e, capacity_given, &errors);
+    if (s == APP_OK)
         reply_event(request, 201, e.id);
     else
-        reply_refusal(request, s, &errors, "cohort");
+        api_reply_result(request, s, &errors, "cohort");
 out:
     errors_free(&errors);
     json_decref(body);
@@ -370,11 +344,11 @@ void api_event_update(struct request *request)
     }
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
-    enum delivery_status s = events_update(&env, catalogue, &before, &changed, &errors);
-    if (s == DELIVERY_DONE)
+    enum app_result s = events_update(&env, catalogue, &before, &changed, &errors);
+    if (s == APP_OK)
         reply_event(request, 200, before.id);
     else
-        reply_refusal(request, s, &errors, "event");
+        api_reply_result(request, s, &errors, "event");
 out:
     errors_free(&errors);
     json_decref(body);
@@ -386,11 +360,11 @@ void api_event_cancel(struct request *request)
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
     int64_t id = api_param_id(request, 0);
-    enum delivery_status s = events_cancel(&env, id, &errors);
-    if (s == DELIVERY_DONE)
+    enum app_result s = events_cancel(&env, id, &errors);
+    if (s == APP_OK)
         reply_event(request, 200, id);
     else
-        reply_refusal(request, s, &errors, "event");
+        api_reply_result(request, s, &errors, "event");
     errors_free(&errors);
 }
 
@@ -441,9 +415,9 @@ void api_event_bookings_create(struct request *request)
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
     int64_t event_id = api_param_id(request, 0), booking_id = 0;
-    enum delivery_status s = bookings_make(&env, request->caller, event_id, user_id, &booking_id, &errors);
-    if (s != DELIVERY_DONE) {
-        reply_refusal(request, s, &errors, "event");
+    enum app_result s = bookings_make(&env, request->caller, event_id, user_id, &booking_id, &errors);
+    if (s != APP_OK) {
+        api_reply_result(request, s, &errors, "event");
         goto out;
     }
     struct booking *list;
@@ -465,12 +439,12 @@ void api_event_booking_cancel(struct request *request)
     struct errors errors = ERRORS_INIT;
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
-    enum delivery_status s =
+    enum app_result s =
         bookings_cancel(&env, request->caller, api_param_id(request, 0), api_param_id(request, 1), &errors);
-    if (s == DELIVERY_DONE)
+    if (s == APP_OK)
         reply_body(request, 204, "text/plain; charset=utf-8", "", 0);
     else
-        reply_refusal(request, s, &errors, "booking");
+        api_reply_result(request, s, &errors, "booking");
     errors_free(&errors);
 }
 
@@ -551,11 +525,11 @@ void api_event_attendance_put(struct request *request)
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
     int64_t id = api_param_id(request, 0);
-    enum delivery_status s = attendance_record(&env, id, inputs, count, &errors);
-    if (s == DELIVERY_DONE)
+    enum app_result s = attendance_record(&env, id, inputs, count, &errors);
+    if (s == APP_OK)
         reply_register(request, id);
     else
-        reply_refusal(request, s, &errors, "event");
+        api_reply_result(request, s, &errors, "event");
 out:
     errors_free(&errors);
     json_decref(body);

@@ -77,16 +77,11 @@ static void save_venue(struct request *request, struct venue *v, json_t *body)
     }
     struct actor actor = api_actor(request);
     struct accounts_env env = {request->store, &actor, request->settings->base_url, clock_now()};
-    enum delivery_status s = venues_save(&env, request->caller, v, request_arena(request), &errors);
-    const char *first = errors.count > 0 ? errors.items[0].message : "";
-    switch (s) {
-    case DELIVERY_DONE: reply_venue(request, creating ? 201 : 200, v->id); break;
-    case DELIVERY_INVALID: api_reply_invalid(request, &errors); break;
-    case DELIVERY_FORBIDDEN: reply_error(request, 403, "forbidden", "%s.", first); break;
-    case DELIVERY_CONFLICT: reply_error(request, 409, "conflict", "%s.", first); break;
-    case DELIVERY_NOT_FOUND: api_reply_store_status(request, STORE_NOT_FOUND, "venue"); break;
-    case DELIVERY_FAILED: api_reply_store_status(request, STORE_ERROR, "venue"); break;
-    }
+    enum app_result s = venues_save(&env, request->caller, v, request_arena(request), &errors);
+    if (s == APP_OK)
+        reply_venue(request, creating ? 201 : 200, v->id);
+    else
+        api_reply_result(request, s, &errors, "venue");
     errors_free(&errors);
 }
 

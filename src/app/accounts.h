@@ -8,6 +8,7 @@
 #ifndef NPQ_APP_ACCOUNTS_H
 #define NPQ_APP_ACCOUNTS_H
 
+#include "app/result.h"
 #include "store/store.h"
 
 #include <stdbool.h>

@@ -21,22 +21,11 @@
 
 enum { SHA256_HEX = crypto_hash_sha256_BYTES * 2 + 1, TIME_TEXT = DATE_UTC_TEXT, CRITERION_DESCRIPTOR_MAX = 2000 };
 
-static enum assessment_result from_store(enum store_status status)
-{
-    switch (status) {
-    case STORE_OK: return ASSESSMENT_OK;
-    case STORE_NOT_FOUND: return ASSESSMENT_NOT_FOUND;
-    case STORE_CONFLICT: return ASSESSMENT_CONFLICT;
-    case STORE_ERROR: break;
-    }
-    return ASSESSMENT_ERROR;
-}
-
 /* Ends a use case's transaction: commits on success, rolls back otherwise. */
-static enum assessment_result finish(const struct accounts_env *env, enum assessment_result result)
+static enum app_result finish(const struct accounts_env *env, enum app_result result)
 {
-    if (result == ASSESSMENT_OK && store_commit(env->store) != STORE_OK)
-        result = ASSESSMENT_ERROR;
+    if (result == APP_OK && store_commit(env->store) != STORE_OK)
+        result = APP_UNAVAILABLE;
     store_rollback(env->store); /* nothing left to end after a commit */
     return result;
 }
@@ -112,21 +101,21 @@ static bool check_task(const struct catalogue *catalogue, struct assessment_task
     return ok;
 }
 
-enum assessment_result assessment_task_set(const struct accounts_env *env, const struct catalogue *catalogue,
-                                           struct assessment_task *t, struct errors *errors)
+enum app_result assessment_task_set(const struct accounts_env *env, const struct catalogue *catalogue,
+                                    struct assessment_task *t, struct errors *errors)
 {
     if (!check_task(catalogue, t, errors))
-        return ASSESSMENT_INVALID;
-    return from_store(store_task_create(env->store, env->actor, t, env->now));
+        return APP_INVALID;
+    return app_result_of_store(store_task_create(env->store, env->actor, t, env->now));
 }
 
-enum assessment_result assessment_task_change(const struct accounts_env *env, const struct catalogue *catalogue,
-                                              int64_t id, const struct task_change *change, struct arena *arena,
-                                              struct assessment_task *out, struct errors *errors)
+enum app_result assessment_task_change(const struct accounts_env *env, const struct catalogue *catalogue, int64_t id,
+                                       const struct task_change *change, struct arena *arena,
+                                       struct assessment_task *out, struct errors *errors)
 {
     struct assessment_task t;
-    enum assessment_result result = from_store(store_task_get(env->store, id, arena, &t));
-    if (result != ASSESSMENT_OK)
+    enum app_result result = app_result_of_store(store_task_get(env->store, id, arena, &t));
+    if (result != APP_OK)
         return result;
     if (change->title != NULL)
         t.title = change->title;
@@ -145,13 +134,13 @@ enum assessment_result assessment_task_change(const struct accounts_env *env, co
         t.criteria_count = change->criteria_count;
     }
     if (!check_task(catalogue, &t, errors))
-        return ASSESSMENT_INVALID;
-    result = from_store(store_task_update(env->store, env->actor, &t, change->criteria != NULL, env->now));
-    if (result == ASSESSMENT_CONFLICT)
+        return APP_INVALID;
+    result = app_result_of_store(store_task_update(env->store, env->actor, &t, change->criteria != NULL, env->now));
+    if (result == APP_CONFLICT)
         errors_add(errors, "criteria",
                    "Work has been submitted against this task, so its criteria can no longer change");
-    if (result == ASSESSMENT_OK)
-        result = from_store(store_task_get(env->store, id, arena, out));
+    if (result == APP_OK)
+        result = app_result_of_store(store_task_get(env->store, id, arena, out));
     return result;
 }
 
@@ -185,30 +174,30 @@ static enum submission_state shown_state(enum submission_state state, bool sees_
 }
 
 /* Loads a submission for a step its participant takes, refusing anyone else. */
-static enum assessment_result own_submission(const struct accounts_env *env, const struct caller *caller, int64_t id,
-                                             struct arena *arena, struct submission *s, const char *field,
-                                             struct errors *errors)
+static enum app_result own_submission(const struct accounts_env *env, const struct caller *caller, int64_t id,
+                                      struct arena *arena, struct submission *s, const char *field,
+                                      struct errors *errors)
 {
-    enum assessment_result result = from_store(store_submission_get(env->store, id, arena, s));
-    if (result != ASSESSMENT_OK)
+    enum app_result result = app_result_of_store(store_submission_get(env->store, id, arena, s));
+    if (result != APP_OK)
         return result;
     if (caller == NULL || caller->user_id != s->participant_id) {
         errors_add(errors, field, "Only the participant can change or submit their own work");
-        return ASSESSMENT_FORBIDDEN;
+        return APP_FORBIDDEN;
     }
-    return ASSESSMENT_OK;
+    return APP_OK;
 }
 
-static enum assessment_result not_a_draft(enum submission_state state, struct errors *errors)
+static enum app_result not_a_draft(enum submission_state state, struct errors *errors)
 {
     if (state == SUBMISSION_DRAFT)
-        return ASSESSMENT_OK;
+        return APP_OK;
     errors_add(errors, "state",
                state == SUBMISSION_RELEASED
                    ? "The result of this work has been released; it can no longer change"
                    : "This work has been submitted and is waiting for its result: a submitted version cannot be "
                      "changed");
-    return ASSESSMENT_CONFLICT;
+    return APP_CONFLICT;
 }
 
 /* Starting, drafting and files */
@@ -228,9 +217,9 @@ static bool task_in_enrolment(const struct catalogue *catalogue, const struct as
     return false;
 }
 
-enum assessment_result assessment_submission_start(const struct accounts_env *env, const struct catalogue *catalogue,
-                                                   const struct caller *caller, int64_t task_id, int64_t enrolment_id,
-                                                   int64_t *id, struct errors *errors)
+enum app_result assessment_submission_start(const struct accounts_env *env, const struct catalogue *catalogue,
+                                            const struct caller *caller, int64_t task_id, int64_t enrolment_id,
+                                            int64_t *id, struct errors *errors)
 {
     *id = 0;
     if (task_id <= 0)
@@ -238,47 +227,47 @@ enum assessment_result assessment_submission_start(const struct accounts_env *en
     if (enrolment_id <= 0)
         errors_add(errors, "enrolment_id", "Choose the enrolment the work is part of");
     if (errors->count > 0)
-        return ASSESSMENT_INVALID;
+        return APP_INVALID;
     struct arena arena = ARENA_INIT;
     struct assessment_task t;
     struct enrolment e;
-    enum assessment_result result = ASSESSMENT_OK;
+    enum app_result result = APP_OK;
     enum store_status status = store_task_get(env->store, task_id, &arena, &t);
     if (status == STORE_NOT_FOUND) {
         errors_add(errors, "task_id", "There is no assessment task with this id");
-        result = ASSESSMENT_INVALID;
+        result = APP_INVALID;
     } else if (status != STORE_OK) {
-        result = ASSESSMENT_ERROR;
+        result = APP_UNAVAILABLE;
     }
-    if (result == ASSESSMENT_OK) {
+    if (result == APP_OK) {
         status = store_enrolment_get(env->store, enrolment_id, &arena, &e);
         /* Someone else's enrolment is refused exactly like one that does not exist. */
         if (status == STORE_NOT_FOUND ||
             (status == STORE_OK && (caller == NULL || e.participant_id != caller->user_id))) {
             errors_add(errors, "enrolment_id", "Choose one of your own enrolments");
-            result = ASSESSMENT_INVALID;
+            result = APP_INVALID;
         } else if (status != STORE_OK) {
-            result = ASSESSMENT_ERROR;
+            result = APP_UNAVAILABLE;
         }
     }
-    if (result == ASSESSMENT_OK && e.state != ENROLMENT_ACTIVE && e.state != ENROLMENT_DEFERRED) {
+    if (result == APP_OK && e.state != ENROLMENT_ACTIVE && e.state != ENROLMENT_DEFERRED) {
         errors_add(errors, "enrolment_id", "This enrolment is %s: no new work can be started in it",
                    e.state == ENROLMENT_WITHDRAWN ? "withdrawn" : "completed");
-        result = ASSESSMENT_CONFLICT;
+        result = APP_CONFLICT;
     }
-    if (result == ASSESSMENT_OK && !task_in_enrolment(catalogue, &t, &e)) {
+    if (result == APP_OK && !task_in_enrolment(catalogue, &t, &e)) {
         errors_add(errors, "task_id",
                    t.kind == TASK_FINAL ? "This is the final assessment of another qualification than this enrolment's"
                                         : "This task assesses a module that is not part of this enrolment");
-        result = ASSESSMENT_INVALID;
+        result = APP_INVALID;
     }
-    if (result == ASSESSMENT_OK) {
+    if (result == APP_OK) {
         struct submission s = {.task_id = task_id, .enrolment_id = enrolment_id, .participant_id = e.participant_id};
         int64_t existing = 0;
-        result = from_store(store_submission_create(env->store, env->actor, &s, env->now, &existing));
-        if (result == ASSESSMENT_OK)
+        result = app_result_of_store(store_submission_create(env->store, env->actor, &s, env->now, &existing));
+        if (result == APP_OK)
             *id = s.id;
-        else if (result == ASSESSMENT_CONFLICT) {
+        else if (result == APP_CONFLICT) {
             *id = existing;
             errors_add(errors, "task_id", "You have already started work on this task in this enrolment");
         }
@@ -287,21 +276,21 @@ enum assessment_result assessment_submission_start(const struct accounts_env *en
     return result;
 }
 
-enum assessment_result assessment_draft_save(const struct accounts_env *env, const struct caller *caller, int64_t id,
-                                             const char *activity, const char *text, struct errors *errors)
+enum app_result assessment_draft_save(const struct accounts_env *env, const struct caller *caller, int64_t id,
+                                      const char *activity, const char *text, struct errors *errors)
 {
     struct arena arena = ARENA_INIT;
     struct submission s;
-    enum assessment_result result = own_submission(env, caller, id, &arena, &s, "text", errors);
-    if (result == ASSESSMENT_OK && text_characters(activity) > SUBMISSION_ACTIVITY_MAX) {
+    enum app_result result = own_submission(env, caller, id, &arena, &s, "text", errors);
+    if (result == APP_OK && text_characters(activity) > SUBMISSION_ACTIVITY_MAX) {
         errors_add(errors, "activity", "Describe the activity in %d characters or fewer", SUBMISSION_ACTIVITY_MAX);
-        result = ASSESSMENT_INVALID;
+        result = APP_INVALID;
     }
-    if (result == ASSESSMENT_OK)
+    if (result == APP_OK)
         result = not_a_draft(s.state, errors);
-    if (result == ASSESSMENT_OK) {
-        result = from_store(store_submission_save_draft(env->store, env->actor, id, activity, text, env->now));
-        if (result == ASSESSMENT_CONFLICT)
+    if (result == APP_OK) {
+        result = app_result_of_store(store_submission_save_draft(env->store, env->actor, id, activity, text, env->now));
+        if (result == APP_CONFLICT)
             not_a_draft(SUBMISSION_SUBMITTED, errors); /* submitted meanwhile */
     }
     arena_release(&arena);
@@ -332,15 +321,15 @@ static bool content_type_ok(const char *type)
     return true;
 }
 
-enum assessment_result assessment_file_add(const struct accounts_env *env, const struct caller *caller, int64_t id,
-                                           struct submission_file *f, const void *data, size_t len, struct arena *arena,
-                                           struct errors *errors)
+enum app_result assessment_file_add(const struct accounts_env *env, const struct caller *caller, int64_t id,
+                                    struct submission_file *f, const void *data, size_t len, struct arena *arena,
+                                    struct errors *errors)
 {
     if (store_begin(env->store) != STORE_OK)
-        return ASSESSMENT_ERROR;
+        return APP_UNAVAILABLE;
     struct submission s;
-    enum assessment_result result = own_submission(env, caller, id, arena, &s, "file", errors);
-    if (result == ASSESSMENT_OK) {
+    enum app_result result = own_submission(env, caller, id, arena, &s, "file", errors);
+    if (result == APP_OK) {
         if (!file_name_ok(f->name))
             errors_add(errors, "name",
                        "Name the file in the X-File-Name header: %d bytes or fewer, without slashes or control "
@@ -350,43 +339,43 @@ enum assessment_result assessment_file_add(const struct accounts_env *env, const
             errors_add(errors, "content_type", "Send the file with its media type as Content-Type");
         if (len > SUBMISSION_FILE_MAX_BYTES)
             errors_add(errors, "file", "A file must be %d MiB or smaller", SUBMISSION_FILE_MAX_BYTES / (1024 * 1024));
-        result = errors->count > 0 ? ASSESSMENT_INVALID : ASSESSMENT_OK;
+        result = errors->count > 0 ? APP_INVALID : APP_OK;
     }
-    if (result == ASSESSMENT_OK)
+    if (result == APP_OK)
         result = not_a_draft(s.state, errors);
-    if (result == ASSESSMENT_OK) {
+    if (result == APP_OK) {
         struct submission_file *files;
         size_t count, drafts = 0;
-        result = from_store(store_submission_files(env->store, id, arena, &files, &count));
-        for (size_t i = 0; result == ASSESSMENT_OK && i < count; i++)
+        result = app_result_of_store(store_submission_files(env->store, id, arena, &files, &count));
+        for (size_t i = 0; result == APP_OK && i < count; i++)
             drafts += files[i].version_id == 0;
-        if (result == ASSESSMENT_OK && drafts >= SUBMISSION_FILES_MAX) {
+        if (result == APP_OK && drafts >= SUBMISSION_FILES_MAX) {
             errors_add(errors, "file", "A draft can have at most %d files. Remove one first", SUBMISSION_FILES_MAX);
-            result = ASSESSMENT_INVALID;
+            result = APP_INVALID;
         }
     }
-    if (result == ASSESSMENT_OK) {
+    if (result == APP_OK) {
         char hex[SHA256_HEX];
         sha256_hex(data, len, hex);
         f->submission_id = id;
         f->size = (int64_t)len;
         f->sha256 = arena_strdup(arena, hex);
-        result = from_store(store_submission_file_add(env->store, env->actor, f, data, env->now));
+        result = app_result_of_store(store_submission_file_add(env->store, env->actor, f, data, env->now));
     }
     return finish(env, result);
 }
 
-enum assessment_result assessment_file_remove(const struct accounts_env *env, const struct caller *caller, int64_t id,
-                                              int64_t file_id, struct errors *errors)
+enum app_result assessment_file_remove(const struct accounts_env *env, const struct caller *caller, int64_t id,
+                                       int64_t file_id, struct errors *errors)
 {
     struct arena arena = ARENA_INIT;
     struct submission s;
-    enum assessment_result result = own_submission(env, caller, id, &arena, &s, "file", errors);
-    if (result == ASSESSMENT_OK)
+    enum app_result result = own_submission(env, caller, id, &arena, &s, "file", errors);
+    if (result == APP_OK)
         result = not_a_draft(s.state, errors);
-    if (result == ASSESSMENT_OK) {
-        result = from_store(store_submission_file_delete(env->store, env->actor, id, file_id, env->now));
-        if (result == ASSESSMENT_CONFLICT)
+    if (result == APP_OK) {
+        result = app_result_of_store(store_submission_file_delete(env->store, env->actor, id, file_id, env->now));
+        if (result == APP_CONFLICT)
             not_a_draft(SUBMISSION_SUBMITTED, errors);
     }
     arena_release(&arena);
@@ -438,34 +427,34 @@ static enum store_status email_receipt(const struct accounts_env *env, const str
     return status;
 }
 
-enum assessment_result assessment_submit(const struct accounts_env *env, const struct caller *caller, int64_t id,
-                                         struct arena *arena, struct submission_version *out, struct errors *errors)
+enum app_result assessment_submit(const struct accounts_env *env, const struct caller *caller, int64_t id,
+                                  struct arena *arena, struct submission_version *out, struct errors *errors)
 {
     memset(out, 0, sizeof(*out));
     /* The write lock first: the facts read below are the ones the version is written on. */
     if (store_begin(env->store) != STORE_OK)
-        return ASSESSMENT_ERROR;
+        return APP_UNAVAILABLE;
     struct submission s;
     struct assessment_task t;
     struct submission_version *versions = NULL;
     struct submission_file *files = NULL;
     size_t version_count = 0, file_count = 0, draft_files = 0;
-    enum assessment_result result = own_submission(env, caller, id, arena, &s, "state", errors);
-    if (result == ASSESSMENT_OK)
-        result = from_store(store_task_get(env->store, s.task_id, arena, &t));
-    if (result == ASSESSMENT_OK)
-        result = from_store(store_submission_versions(env->store, id, arena, &versions, &version_count));
-    if (result == ASSESSMENT_OK)
-        result = from_store(store_submission_files(env->store, id, arena, &files, &file_count));
+    enum app_result result = own_submission(env, caller, id, arena, &s, "state", errors);
+    if (result == APP_OK)
+        result = app_result_of_store(store_task_get(env->store, s.task_id, arena, &t));
+    if (result == APP_OK)
+        result = app_result_of_store(store_submission_versions(env->store, id, arena, &versions, &version_count));
+    if (result == APP_OK)
+        result = app_result_of_store(store_submission_files(env->store, id, arena, &files, &file_count));
     struct enrolment e;
-    if (result == ASSESSMENT_OK)
-        result = from_store(store_enrolment_get(env->store, s.enrolment_id, arena, &e));
-    if (result == ASSESSMENT_OK && e.state != ENROLMENT_ACTIVE && e.state != ENROLMENT_DEFERRED) {
+    if (result == APP_OK)
+        result = app_result_of_store(store_enrolment_get(env->store, s.enrolment_id, arena, &e));
+    if (result == APP_OK && e.state != ENROLMENT_ACTIVE && e.state != ENROLMENT_DEFERRED) {
         errors_add(errors, "enrolment_id", "This enrolment is %s: no more work can be submitted in it",
                    e.state == ENROLMENT_WITHDRAWN ? "withdrawn" : "completed");
-        result = ASSESSMENT_CONFLICT;
+        result = APP_CONFLICT;
     }
-    if (result != ASSESSMENT_OK)
+    if (result != APP_OK)
         return finish(env, result);
 
     for (size_t i = 0; i < file_count; i++)
@@ -486,7 +475,7 @@ enum assessment_result assessment_submit(const struct accounts_env *env, const s
     };
     bool late = false;
     if (!assessment_submit_check(&facts, &late, errors))
-        return finish(env, about_state(errors) ? ASSESSMENT_CONFLICT : ASSESSMENT_INVALID);
+        return finish(env, about_state(errors) ? APP_CONFLICT : APP_INVALID);
 
     char hex[SHA256_HEX];
     sha256_hex(s.draft_text, strlen(s.draft_text), hex);
@@ -504,35 +493,35 @@ enum assessment_result assessment_submit(const struct accounts_env *env, const s
     if (!write_receipt(&receipt, &t, out, files, file_count)) {
         buf_free(&receipt);
         errors_add(errors, "file", "The receipt would be too long: use fewer files or shorter names");
-        return finish(env, ASSESSMENT_INVALID);
+        return finish(env, APP_INVALID);
     }
     out->receipt = arena_strdup(arena, receipt.data);
     buf_free(&receipt);
-    result = from_store(store_submission_submit(env->store, env->actor, out, s.state, env->now));
-    if (result == ASSESSMENT_CONFLICT)
+    result = app_result_of_store(store_submission_submit(env->store, env->actor, out, s.state, env->now));
+    if (result == APP_CONFLICT)
         errors_add(errors, "state", "This work was submitted meanwhile");
-    if (result == ASSESSMENT_OK)
-        result = from_store(email_receipt(env, &s, out->receipt));
+    if (result == APP_OK)
+        result = app_result_of_store(email_receipt(env, &s, out->receipt));
     /* The version exists for the caller only once it is committed: the answer waits for that. */
     return finish(env, result);
 }
 
 /* Feedback */
 
-enum assessment_result assessment_feedback_add(const struct accounts_env *env, const struct caller *caller, int64_t id,
-                                               int version_number, const char *body, struct arena *arena,
-                                               struct submission_feedback *out, struct errors *errors)
+enum app_result assessment_feedback_add(const struct accounts_env *env, const struct caller *caller, int64_t id,
+                                        int version_number, const char *body, struct arena *arena,
+                                        struct submission_feedback *out, struct errors *errors)
 {
     struct submission s;
     struct submission_view view;
-    enum assessment_result result = from_store(store_submission_get(env->store, id, arena, &s));
-    if (result == ASSESSMENT_OK)
-        result = from_store(view_of(env, caller, &s, &view));
-    if (result != ASSESSMENT_OK)
+    enum app_result result = app_result_of_store(store_submission_get(env->store, id, arena, &s));
+    if (result == APP_OK)
+        result = app_result_of_store(view_of(env, caller, &s, &view));
+    if (result != APP_OK)
         return result;
     if (!view.coach || view.participant) {
         errors_add(errors, "body", "Only the participant's coach can give feedback on their work");
-        return ASSESSMENT_FORBIDDEN;
+        return APP_FORBIDDEN;
     }
     if (!text_has_words(body))
         errors_add(errors, "body", "Write the feedback");
@@ -544,8 +533,8 @@ enum assessment_result assessment_feedback_add(const struct accounts_env *env, c
     else if (version_number > 0) {
         struct submission_version *versions;
         size_t count;
-        result = from_store(store_submission_versions(env->store, id, arena, &versions, &count));
-        if (result != ASSESSMENT_OK)
+        result = app_result_of_store(store_submission_versions(env->store, id, arena, &versions, &count));
+        if (result != APP_OK)
             return result;
         for (size_t i = 0; i < count; i++)
             if (versions[i].number == version_number)
@@ -554,13 +543,13 @@ enum assessment_result assessment_feedback_add(const struct accounts_env *env, c
             errors_add(errors, "version", "This work has no version %d", version_number);
     }
     if (errors->count > 0)
-        return ASSESSMENT_INVALID;
+        return APP_INVALID;
     out->submission_id = id;
     out->version_number = version_number;
     out->author_id = caller->user_id;
     out->author_name = caller->name;
     out->body = body;
-    return from_store(store_submission_feedback_add(env->store, env->actor, out, env->now));
+    return app_result_of_store(store_submission_feedback_add(env->store, env->actor, out, env->now));
 }
 
 /* Marking */
@@ -593,34 +582,34 @@ static const char *waiting_for(enum submission_state state)
     return "This work cannot be marked now";
 }
 
-enum assessment_result assessment_mark(const struct accounts_env *env, const struct caller *caller, int64_t id,
-                                       struct mark *m, struct errors *errors)
+enum app_result assessment_mark(const struct accounts_env *env, const struct caller *caller, int64_t id, struct mark *m,
+                                struct errors *errors)
 {
     struct arena arena = ARENA_INIT;
     if (store_begin(env->store) != STORE_OK)
-        return ASSESSMENT_ERROR;
+        return APP_UNAVAILABLE;
     struct submission s;
     struct assessment_task t;
     struct relation r;
     struct mark *marks = NULL, *assessor, *moderator;
     size_t mark_count = 0;
     bool apart = true;
-    enum assessment_result result = from_store(store_submission_get(env->store, id, &arena, &s));
-    if (result == ASSESSMENT_OK)
-        result = from_store(store_task_get(env->store, s.task_id, &arena, &t));
-    if (result == ASSESSMENT_OK)
-        result = from_store(store_marks(env->store, id, &arena, &marks, &mark_count));
-    if (result == ASSESSMENT_OK)
-        result = from_store(store_relation(env->store, caller, RESOURCE_USER, s.participant_id, &r));
-    if (result == ASSESSMENT_OK)
-        result = from_store(assessment_keeps_coaches_apart(env->store, &apart));
-    if (result != ASSESSMENT_OK)
+    enum app_result result = app_result_of_store(store_submission_get(env->store, id, &arena, &s));
+    if (result == APP_OK)
+        result = app_result_of_store(store_task_get(env->store, s.task_id, &arena, &t));
+    if (result == APP_OK)
+        result = app_result_of_store(store_marks(env->store, id, &arena, &marks, &mark_count));
+    if (result == APP_OK)
+        result = app_result_of_store(store_relation(env->store, caller, RESOURCE_USER, s.participant_id, &r));
+    if (result == APP_OK)
+        result = app_result_of_store(assessment_keeps_coaches_apart(env->store, &apart));
+    if (result != APP_OK)
         goto out;
     latest_marks(&s, marks, mark_count, &assessor, &moderator);
 
     if (r.is_self) {
         errors_add(errors, "marker", "You cannot mark your own work");
-        result = ASSESSMENT_FORBIDDEN;
+        result = APP_FORBIDDEN;
         goto out;
     }
     bool moderating = false;
@@ -628,20 +617,20 @@ enum assessment_result assessment_mark(const struct accounts_env *env, const str
         if (!assessment_needs_moderation(s.latest_version_id, t.moderation_percent, assessor->outcome)) {
             errors_add(errors, "state",
                        "This work has been marked and needs no moderation: its result can be released");
-            result = ASSESSMENT_CONFLICT;
+            result = APP_CONFLICT;
             goto out;
         }
         moderating = true;
     } else if (s.state != SUBMISSION_SUBMITTED) {
         errors_add(errors, "state", "%s", waiting_for(s.state));
-        result = ASSESSMENT_CONFLICT;
+        result = APP_CONFLICT;
         goto out;
     }
     bool is_the_assessor = moderating && assessor->marker_id == caller->user_id;
     if (!assessment_marker_check(moderating, r.coached, apart, is_the_assessor, errors)) {
         /* Coaching the participant is who the caller is (403); a second look by the same eyes is a
          * request the rules refuse (422). */
-        result = r.coached && apart ? ASSESSMENT_FORBIDDEN : ASSESSMENT_INVALID;
+        result = r.coached && apart ? APP_FORBIDDEN : APP_INVALID;
         goto out;
     }
 
@@ -656,7 +645,7 @@ enum assessment_result assessment_mark(const struct accounts_env *env, const str
         errors_add(errors, "feedback", "Feedback must be %d characters or fewer", SUBMISSION_FEEDBACK_MAX);
     bool fine = errors->count == 0;
     if (!assessment_mark_check(m->outcome, met, m->criteria_count, t.criteria_count, m->feedback, errors) || !fine) {
-        result = ASSESSMENT_INVALID;
+        result = APP_INVALID;
         goto out;
     }
 
@@ -665,9 +654,9 @@ enum assessment_result assessment_mark(const struct accounts_env *env, const str
     m->marker_id = caller->user_id;
     m->marker_name = caller->name;
     m->role = moderating ? MARK_MODERATOR : MARK_ASSESSOR;
-    result = from_store(store_mark_add(env->store, env->actor, id, m, s.state,
-                                       moderating ? SUBMISSION_MODERATED : SUBMISSION_MARKED, env->now));
-    if (result == ASSESSMENT_CONFLICT)
+    result = app_result_of_store(store_mark_add(env->store, env->actor, id, m, s.state,
+                                                moderating ? SUBMISSION_MODERATED : SUBMISSION_MARKED, env->now));
+    if (result == APP_CONFLICT)
         errors_add(errors, "state", "Someone else marked this work meanwhile");
 out:
     arena_release(&arena);
@@ -713,31 +702,31 @@ static enum store_status complete_module(const struct accounts_env *env, const s
                                    env->now);
 }
 
-enum assessment_result assessment_release(const struct accounts_env *env, const struct caller *caller, int64_t id,
-                                          struct errors *errors)
+enum app_result assessment_release(const struct accounts_env *env, const struct caller *caller, int64_t id,
+                                   struct errors *errors)
 {
     struct arena arena = ARENA_INIT;
     if (store_begin(env->store) != STORE_OK)
-        return ASSESSMENT_ERROR;
+        return APP_UNAVAILABLE;
     struct submission s;
     struct assessment_task t;
     struct mark *marks = NULL, *assessor = NULL, *moderator = NULL;
     size_t mark_count = 0;
-    enum assessment_result result = from_store(store_submission_get(env->store, id, &arena, &s));
+    enum app_result result = app_result_of_store(store_submission_get(env->store, id, &arena, &s));
     /* Releasing shows the result: nobody may release what they may not see before release (an
      * administrator who coaches the participant while coaches are kept apart from marking). */
     struct submission_view view;
-    if (result == ASSESSMENT_OK)
-        result = from_store(view_of(env, caller, &s, &view));
-    if (result == ASSESSMENT_OK && !view.sees_unreleased) {
+    if (result == APP_OK)
+        result = app_result_of_store(view_of(env, caller, &s, &view));
+    if (result == APP_OK && !view.sees_unreleased) {
         errors_add(errors, "state", "You coach this participant, so someone else must release their result.");
-        result = ASSESSMENT_FORBIDDEN;
+        result = APP_FORBIDDEN;
     }
-    if (result == ASSESSMENT_OK)
-        result = from_store(store_task_get(env->store, s.task_id, &arena, &t));
-    if (result == ASSESSMENT_OK)
-        result = from_store(store_marks(env->store, id, &arena, &marks, &mark_count));
-    if (result != ASSESSMENT_OK)
+    if (result == APP_OK)
+        result = app_result_of_store(store_task_get(env->store, s.task_id, &arena, &t));
+    if (result == APP_OK)
+        result = app_result_of_store(store_marks(env->store, id, &arena, &marks, &mark_count));
+    if (result != APP_OK)
         goto out;
     latest_marks(&s, marks, mark_count, &assessor, &moderator);
 
@@ -762,7 +751,7 @@ enum assessment_result assessment_release(const struct accounts_env *env, const 
             errors_add(errors, "state", "The result of this work has already been released");
             break;
         }
-        result = ASSESSMENT_CONFLICT;
+        result = APP_CONFLICT;
         goto out;
     }
     enum mark_outcome outcome = assessment_released_outcome(assessor->outcome, moderator != NULL,
@@ -770,14 +759,14 @@ enum assessment_result assessment_release(const struct accounts_env *env, const 
     /* A referral goes back to its participant while resubmissions remain (the first version is
      * no resubmission); any other result is final. */
     bool again = outcome == OUTCOME_REFER && s.versions - 1 < t.max_resubmissions;
-    result = from_store(store_result_release(env->store, env->actor, id, s.latest_version_id, outcome, s.state,
-                                             again ? SUBMISSION_DRAFT : SUBMISSION_RELEASED, env->now));
-    if (result == ASSESSMENT_CONFLICT)
+    result = app_result_of_store(store_result_release(env->store, env->actor, id, s.latest_version_id, outcome, s.state,
+                                                      again ? SUBMISSION_DRAFT : SUBMISSION_RELEASED, env->now));
+    if (result == APP_CONFLICT)
         errors_add(errors, "state", "The result of this work was released meanwhile");
-    if (result == ASSESSMENT_OK)
-        result = from_store(email_result_ready(env, &s, &t));
-    if (result == ASSESSMENT_OK && outcome == OUTCOME_PASS && t.kind == TASK_MODULE)
-        result = from_store(complete_module(env, &s, &t, &arena));
+    if (result == APP_OK)
+        result = app_result_of_store(email_result_ready(env, &s, &t));
+    if (result == APP_OK && outcome == OUTCOME_PASS && t.kind == TASK_MODULE)
+        result = app_result_of_store(complete_module(env, &s, &t, &arena));
 out:
     arena_release(&arena);
     return finish(env, result);
@@ -785,8 +774,8 @@ out:
 
 /* Reading */
 
-enum assessment_result assessment_submission_read(const struct accounts_env *env, const struct caller *caller,
-                                                  int64_t id, struct arena *arena, struct submission_detail *out)
+enum app_result assessment_submission_read(const struct accounts_env *env, const struct caller *caller, int64_t id,
+                                           struct arena *arena, struct submission_detail *out)
 {
     memset(out, 0, sizeof(*out));
     struct submission_file *files;
@@ -806,7 +795,7 @@ enum assessment_result assessment_submission_read(const struct accounts_env *env
     if (status == STORE_OK)
         status = store_marks(env->store, id, arena, &marks, &mark_count);
     if (status != STORE_OK)
-        return from_store(status);
+        return app_result_of_store(status);
 
     const struct submission_view *v = &out->view;
     struct submission *s = &out->submission;
@@ -839,7 +828,7 @@ enum assessment_result assessment_submission_read(const struct accounts_env *env
     }
     int used = s->versions > 1 ? s->versions - 1 : 0;
     out->resubmissions_left = out->task.max_resubmissions > used ? out->task.max_resubmissions - used : 0;
-    return ASSESSMENT_OK;
+    return APP_OK;
 }
 
 /* The participants caller coaches, for lists that must not show them what they may not mark. */
@@ -857,9 +846,8 @@ static bool coaches(const struct caller *caller, const struct assignment *list, 
     return false;
 }
 
-enum assessment_result assessment_submission_list(const struct accounts_env *env, const struct caller *caller,
-                                                  int64_t task_id, struct arena *arena, struct submission_summary **out,
-                                                  size_t *count)
+enum app_result assessment_submission_list(const struct accounts_env *env, const struct caller *caller, int64_t task_id,
+                                           struct arena *arena, struct submission_summary **out, size_t *count)
 {
     bool marker = caller_has(caller, ROLE_ADMIN) || caller_has(caller, ROLE_ASSESSOR);
     struct submission_filter filter = {
@@ -874,7 +862,7 @@ enum assessment_result assessment_submission_list(const struct accounts_env *env
     if (status == STORE_OK)
         status = assessment_keeps_coaches_apart(env->store, &apart);
     if (status != STORE_OK)
-        return from_store(status);
+        return app_result_of_store(status);
     *out = arena_alloc(arena, sizeof(**out) * (n + 1));
     for (size_t i = 0; i < n; i++) {
         bool sees = marker && list[i].participant_id != caller->user_id &&
@@ -883,12 +871,12 @@ enum assessment_result assessment_submission_list(const struct accounts_env *env
         (*out)[i].submission.draft_text = NULL; /* lists never carry the work itself */
     }
     *count = n;
-    return ASSESSMENT_OK;
+    return APP_OK;
 }
 
-enum assessment_result assessment_file_read(const struct accounts_env *env, const struct caller *caller, int64_t id,
-                                            int64_t file_id, struct arena *arena, struct submission_file *out,
-                                            const void **data)
+enum app_result assessment_file_read(const struct accounts_env *env, const struct caller *caller, int64_t id,
+                                     int64_t file_id, struct arena *arena, struct submission_file *out,
+                                     const void **data)
 {
     struct submission s;
     struct submission_view view;
@@ -899,11 +887,11 @@ enum assessment_result assessment_file_read(const struct accounts_env *env, cons
         status = store_submission_file_get(env->store, id, file_id, arena, out, data);
     if (status == STORE_OK && out->version_id == 0 && !view.sees_draft)
         status = STORE_NOT_FOUND; /* a draft's file is the participant's and their coach's */
-    return from_store(status);
+    return app_result_of_store(status);
 }
 
-enum assessment_result assessment_marking_queue(const struct accounts_env *env, const struct caller *caller,
-                                                struct arena *arena, struct marking_queue *out)
+enum app_result assessment_marking_queue(const struct accounts_env *env, const struct caller *caller,
+                                         struct arena *arena, struct marking_queue *out)
 {
     memset(out, 0, sizeof(*out));
     struct marking_item *items;
@@ -916,7 +904,7 @@ enum assessment_result assessment_marking_queue(const struct accounts_env *env, 
     if (status == STORE_OK)
         status = assessment_keeps_coaches_apart(env->store, &apart);
     if (status != STORE_OK)
-        return from_store(status);
+        return app_result_of_store(status);
     out->awaiting_assessor = arena_alloc(arena, sizeof(*out->awaiting_assessor) * (n + 1));
     out->awaiting_moderation = arena_alloc(arena, sizeof(*out->awaiting_moderation) * (n + 1));
     for (size_t i = 0; i < n; i++) {
@@ -931,5 +919,5 @@ enum assessment_result assessment_marking_queue(const struct accounts_env *env, 
             out->awaiting_moderation[out->moderation_count++] =
                 (struct marking_queue_entry){*it, it->assessor_id != caller->user_id};
     }
-    return ASSESSMENT_OK;
+    return APP_OK;
 }

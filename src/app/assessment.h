@@ -19,16 +19,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* How a use case ended, and what the API answers. */
-enum assessment_result {
-    ASSESSMENT_OK,
-    ASSESSMENT_INVALID,   /* 422: errors name the fields */
-    ASSESSMENT_FORBIDDEN, /* 403: the caller may see the work but not take this step */
-    ASSESSMENT_CONFLICT,  /* 409: the work's state forbids it; errors say why */
-    ASSESSMENT_NOT_FOUND, /* 404 */
-    ASSESSMENT_ERROR,     /* 503: the database failed */
-};
-
 enum {
     SUBMISSION_FILE_MAX_BYTES = 20 * 1024 * 1024, /* one file */
     SUBMISSION_FILES_MAX = 20,                    /* files on one draft */
@@ -49,8 +39,8 @@ enum {
  * Sets a task (an administrator): t holds kind, target, title, brief, deadline, limits and
  * criteria. Checked with assessment_task_check; t->target takes the catalogue's spelling. Sets t->id.
  */
-enum assessment_result assessment_task_set(const struct accounts_env *env, const struct catalogue *catalogue,
-                                           struct assessment_task *t, struct errors *errors);
+enum app_result assessment_task_set(const struct accounts_env *env, const struct catalogue *catalogue,
+                                    struct assessment_task *t, struct errors *errors);
 
 /* A change to a task: NULL, -1 or has_* false keeps a value. Kind and target never change. */
 struct task_change {
@@ -63,10 +53,10 @@ struct task_change {
     size_t criteria_count;
 };
 /* Changes a task, with the same checks; criteria only until work is submitted against it
- * (ASSESSMENT_CONFLICT after). Fills *out with the task as stored. */
-enum assessment_result assessment_task_change(const struct accounts_env *env, const struct catalogue *catalogue,
-                                              int64_t id, const struct task_change *change, struct arena *arena,
-                                              struct assessment_task *out, struct errors *errors);
+ * (APP_CONFLICT after). Fills *out with the task as stored. */
+enum app_result assessment_task_change(const struct accounts_env *env, const struct catalogue *catalogue, int64_t id,
+                                       const struct task_change *change, struct arena *arena,
+                                       struct assessment_task *out, struct errors *errors);
 
 /* Submissions */
 
@@ -83,25 +73,25 @@ struct submission_view {
  * Starts the caller's draft for a task in one of their own live enrolments: a module task needs an
  * enrolment whose qualification (essential modules and the enrolment's electives) or module
  * includes the task's module; a final task an enrolment in its qualification. Sets *id. When the
- * enrolment already has a submission for the task, ASSESSMENT_CONFLICT with its id in *id.
+ * enrolment already has a submission for the task, APP_CONFLICT with its id in *id.
  */
-enum assessment_result assessment_submission_start(const struct accounts_env *env, const struct catalogue *catalogue,
-                                                   const struct caller *caller, int64_t task_id, int64_t enrolment_id,
-                                                   int64_t *id, struct errors *errors);
+enum app_result assessment_submission_start(const struct accounts_env *env, const struct catalogue *catalogue,
+                                            const struct caller *caller, int64_t task_id, int64_t enrolment_id,
+                                            int64_t *id, struct errors *errors);
 
 /* Saves the draft's activity and text (NULL keeps either): the participant, while it is a draft. */
-enum assessment_result assessment_draft_save(const struct accounts_env *env, const struct caller *caller, int64_t id,
-                                             const char *activity, const char *text, struct errors *errors);
+enum app_result assessment_draft_save(const struct accounts_env *env, const struct caller *caller, int64_t id,
+                                      const char *activity, const char *text, struct errors *errors);
 
 /* Attaches a file to the draft (the participant, while drafting): f holds name and content_type;
  * its size and SHA-256 are worked out here. Sets f->id. */
-enum assessment_result assessment_file_add(const struct accounts_env *env, const struct caller *caller, int64_t id,
-                                           struct submission_file *f, const void *data, size_t len, struct arena *arena,
-                                           struct errors *errors);
+enum app_result assessment_file_add(const struct accounts_env *env, const struct caller *caller, int64_t id,
+                                    struct submission_file *f, const void *data, size_t len, struct arena *arena,
+                                    struct errors *errors);
 
 /* Removes a file from the draft (the participant, while drafting). */
-enum assessment_result assessment_file_remove(const struct accounts_env *env, const struct caller *caller, int64_t id,
-                                              int64_t file_id, struct errors *errors);
+enum app_result assessment_file_remove(const struct accounts_env *env, const struct caller *caller, int64_t id,
+                                       int64_t file_id, struct errors *errors);
 
 /*
  * Submits the draft (the participant): assessment_submit_check, then in one transaction the new
@@ -109,14 +99,14 @@ enum assessment_result assessment_file_remove(const struct accounts_env *env, co
  * the state SUBMITTED, the receipt emailed to the participant and the audit event. Fills *out
  * (receipt included, strings in arena) only once all of it is committed.
  */
-enum assessment_result assessment_submit(const struct accounts_env *env, const struct caller *caller, int64_t id,
-                                         struct arena *arena, struct submission_version *out, struct errors *errors);
+enum app_result assessment_submit(const struct accounts_env *env, const struct caller *caller, int64_t id,
+                                  struct arena *arena, struct submission_version *out, struct errors *errors);
 
 /* Adds a coach's formative feedback (the participant's coach) on the draft (version 0) or on a
  * version by its number. Fills *out. */
-enum assessment_result assessment_feedback_add(const struct accounts_env *env, const struct caller *caller, int64_t id,
-                                               int version_number, const char *body, struct arena *arena,
-                                               struct submission_feedback *out, struct errors *errors);
+enum app_result assessment_feedback_add(const struct accounts_env *env, const struct caller *caller, int64_t id,
+                                        int version_number, const char *body, struct arena *arena,
+                                        struct submission_feedback *out, struct errors *errors);
 
 /*
  * Marks the latest version (an assessor or administrator): the first mark of a SUBMITTED version
@@ -124,8 +114,8 @@ enum assessment_result assessment_feedback_add(const struct accounts_env *env, c
  * else is the moderator's (MODERATED). m holds outcome, feedback and the criteria judged;
  * assessment_marker_check and assessment_mark_check decide. Sets m->id, version, role and marker.
  */
-enum assessment_result assessment_mark(const struct accounts_env *env, const struct caller *caller, int64_t id,
-                                       struct mark *m, struct errors *errors);
+enum app_result assessment_mark(const struct accounts_env *env, const struct caller *caller, int64_t id, struct mark *m,
+                                struct errors *errors);
 
 /*
  * Releases the result of the latest version (an administrator): only when MARKED and not needing
@@ -134,8 +124,8 @@ enum assessment_result assessment_mark(const struct accounts_env *env, const str
  * sends the work back to DRAFT; a pass of a module task records the module's completion, dated
  * the day the version was submitted (once: a module already completed stays as it is).
  */
-enum assessment_result assessment_release(const struct accounts_env *env, const struct caller *caller, int64_t id,
-                                          struct errors *errors);
+enum app_result assessment_release(const struct accounts_env *env, const struct caller *caller, int64_t id,
+                                   struct errors *errors);
 
 /* A submission as the caller may see it. Arrays in arena. */
 struct submission_detail {
@@ -155,8 +145,8 @@ struct submission_detail {
     bool awaiting_moderation; /* only ever true when view.sees_unreleased */
     int resubmissions_left;
 };
-enum assessment_result assessment_submission_read(const struct accounts_env *env, const struct caller *caller,
-                                                  int64_t id, struct arena *arena, struct submission_detail *out);
+enum app_result assessment_submission_read(const struct accounts_env *env, const struct caller *caller, int64_t id,
+                                           struct arena *arena, struct submission_detail *out);
 
 /* One submission of a list, as the caller may see it. */
 struct submission_summary {
@@ -165,14 +155,13 @@ struct submission_summary {
 };
 /* The submissions the caller may see (their own, their coachees', every one for assessors and
  * administrators), of one task when task_id is not 0. */
-enum assessment_result assessment_submission_list(const struct accounts_env *env, const struct caller *caller,
-                                                  int64_t task_id, struct arena *arena, struct submission_summary **out,
-                                                  size_t *count);
+enum app_result assessment_submission_list(const struct accounts_env *env, const struct caller *caller, int64_t task_id,
+                                           struct arena *arena, struct submission_summary **out, size_t *count);
 
 /* A file's bytes, as the caller may see it (a draft's only for the participant and their coach). */
-enum assessment_result assessment_file_read(const struct accounts_env *env, const struct caller *caller, int64_t id,
-                                            int64_t file_id, struct arena *arena, struct submission_file *out,
-                                            const void **data);
+enum app_result assessment_file_read(const struct accounts_env *env, const struct caller *caller, int64_t id,
+                                     int64_t file_id, struct arena *arena, struct submission_file *out,
+                                     const void **data);
 
 /* The marking queue: versions waiting for an assessor, and those waiting for a moderator; work
  * of the caller's own, and of participants they coach while coaches are kept apart, is left out.
@@ -187,8 +176,8 @@ struct marking_queue {
     struct marking_queue_entry *awaiting_moderation;
     size_t moderation_count;
 };
-enum assessment_result assessment_marking_queue(const struct accounts_env *env, const struct caller *caller,
-                                                struct arena *arena, struct marking_queue *out);
+enum app_result assessment_marking_queue(const struct accounts_env *env, const struct caller *caller,
+                                         struct arena *arena, struct marking_queue *out);
 
 /* Whether the provider keeps assessors from marking their coachees (true unless the setting
  * ASSESSMENT_SETTING_MARK_COACHEES is "1"). */

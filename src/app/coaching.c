@@ -12,17 +12,6 @@
 #include <string.h>
 #include <strings.h>
 
-static enum coaching_result from_store(enum store_status status)
-{
-    switch (status) {
-    case STORE_OK: return COACHING_OK;
-    case STORE_NOT_FOUND: return COACHING_NOT_FOUND;
-    case STORE_CONFLICT: return COACHING_CONFLICT;
-    case STORE_ERROR: break;
-    }
-    return COACHING_ERROR;
-}
-
 /* Copies the domain's errors into errors, renaming the fields the domain calls otherwise than the
  * request does (pairs of names: from, to, ...; NULL ends them). */
 static void copy_errors(const struct errors *from, struct errors *to, const char *const *renames)
@@ -87,12 +76,12 @@ static enum store_status assigned_coach(struct store *store, int64_t participant
     return status;
 }
 
-enum coaching_result coaching_session_book(const struct accounts_env *env, const struct caller *caller,
-                                           struct coaching_session *s, struct errors *errors)
+enum app_result coaching_session_book(const struct accounts_env *env, const struct caller *caller,
+                                      struct coaching_session *s, struct errors *errors)
 {
     if (s->participant_id <= 0) {
         errors_add(errors, "participant_id", "Choose the participant the session is with");
-        return COACHING_INVALID;
+        return APP_INVALID;
     }
     bool admin = caller_has(caller, ROLE_ADMIN);
     if (!admin) {
@@ -101,11 +90,11 @@ enum coaching_result coaching_session_book(const struct accounts_env *env, const
         struct relation relation;
         enum store_status status = store_relation(env->store, caller, RESOURCE_USER, s->participant_id, &relation);
         if (status != STORE_OK)
-            return COACHING_ERROR;
+            return APP_UNAVAILABLE;
         if (!relation.exists || !relation.coached || !caller_has(caller, ROLE_COACH) ||
             (s->coach_id != 0 && s->coach_id != caller->user_id)) {
             errors_add(errors, "participant_id", "You can book coaching only with participants you coach");
-            return COACHING_FORBIDDEN;
+            return APP_FORBIDDEN;
         }
         s->coach_id = caller->user_id;
     } else {
@@ -115,61 +104,60 @@ enum coaching_result coaching_session_book(const struct accounts_env *env, const
         arena_release(&arena);
         if (status == STORE_NOT_FOUND) {
             errors_add(errors, "participant_id", "There is no participant with this id");
-            return COACHING_INVALID;
+            return APP_INVALID;
         }
         if (status != STORE_OK)
-            return COACHING_ERROR;
+            return APP_UNAVAILABLE;
         bool assigned;
         size_t coaches;
         int64_t only;
         if (assigned_coach(env->store, s->participant_id, s->coach_id, &assigned, &coaches, &only) != STORE_OK)
-            return COACHING_ERROR;
+            return APP_UNAVAILABLE;
         if (s->coach_id == 0 && only != 0)
             s->coach_id = only;
         else if (s->coach_id == 0) {
             errors_add(errors, "coach_id",
                        coaches == 0 ? "The participant has no coach yet. Assign one first"
                                     : "The participant has several coaches: name the coach with coach_id");
-            return COACHING_INVALID;
+            return APP_INVALID;
         } else if (!assigned) {
             errors_add(errors, "coach_id", "This coach is not assigned to the participant. Assign them first");
-            return COACHING_INVALID;
+            return APP_INVALID;
         }
     }
     if (!check_session(s->starts_at, s->ends_at, s->mode, s->place, errors))
-        return COACHING_INVALID;
-    return from_store(store_coaching_session_create(env->store, env->actor, s, env->now));
+        return APP_INVALID;
+    return app_result_of_store(store_coaching_session_create(env->store, env->actor, s, env->now));
 }
 
 /* Loads a session for a change by its coach or an administrator, refusing a cancelled one with
  * the sentence cancelled. */
-static enum coaching_result session_for_change(const struct accounts_env *env, const struct caller *caller, int64_t id,
-                                               const char *cancelled, struct arena *arena, struct coaching_session *s,
-                                               struct errors *errors)
+static enum app_result session_for_change(const struct accounts_env *env, const struct caller *caller, int64_t id,
+                                          const char *cancelled, struct arena *arena, struct coaching_session *s,
+                                          struct errors *errors)
 {
     enum store_status status = store_coaching_session_get(env->store, id, arena, s);
     if (status != STORE_OK)
-        return from_store(status);
+        return app_result_of_store(status);
     if (!is_session_coach(caller, s) && !caller_has(caller, ROLE_ADMIN)) {
         errors_add(errors, "id", "Only the coach can change or cancel this session");
-        return COACHING_FORBIDDEN;
+        return APP_FORBIDDEN;
     }
     if (s->cancelled_at != 0) {
         errors_add(errors, "state", "%s", cancelled);
-        return COACHING_CONFLICT;
+        return APP_CONFLICT;
     }
-    return COACHING_OK;
+    return APP_OK;
 }
 
-enum coaching_result coaching_session_reschedule(const struct accounts_env *env, const struct caller *caller,
-                                                 int64_t id, const struct coaching_change *change,
-                                                 struct errors *errors)
+enum app_result coaching_session_reschedule(const struct accounts_env *env, const struct caller *caller, int64_t id,
+                                            const struct coaching_change *change, struct errors *errors)
 {
     struct arena arena = ARENA_INIT;
     struct coaching_session s;
-    enum coaching_result result = session_for_change(
+    enum app_result result = session_for_change(
         env, caller, id, "This session is cancelled and cannot be moved. Book a new one instead", &arena, &s, errors);
-    if (result == COACHING_OK) {
+    if (result == APP_OK) {
         if (change->starts_at != 0)
             s.starts_at = change->starts_at;
         if (change->ends_at != 0)
@@ -179,44 +167,44 @@ enum coaching_result coaching_session_reschedule(const struct accounts_env *env,
         if (change->place != NULL)
             s.place = change->place;
         if (!check_session(s.starts_at, s.ends_at, s.mode, s.place, errors))
-            result = COACHING_INVALID;
+            result = APP_INVALID;
     }
-    if (result == COACHING_OK) {
-        result = from_store(store_coaching_session_reschedule(env->store, env->actor, &s, env->now));
-        if (result == COACHING_CONFLICT)
+    if (result == APP_OK) {
+        result = app_result_of_store(store_coaching_session_reschedule(env->store, env->actor, &s, env->now));
+        if (result == APP_CONFLICT)
             errors_add(errors, "state", "This session was cancelled meanwhile. Book a new one instead");
     }
     arena_release(&arena);
     return result;
 }
 
-enum coaching_result coaching_session_cancel(const struct accounts_env *env, const struct caller *caller, int64_t id,
-                                             struct errors *errors)
+enum app_result coaching_session_cancel(const struct accounts_env *env, const struct caller *caller, int64_t id,
+                                        struct errors *errors)
 {
     struct arena arena = ARENA_INIT;
     struct coaching_session s;
-    enum coaching_result result =
+    enum app_result result =
         session_for_change(env, caller, id, "This session is already cancelled", &arena, &s, errors);
-    if (result == COACHING_OK) {
-        result = from_store(store_coaching_session_cancel(env->store, env->actor, id, env->now));
-        if (result == COACHING_CONFLICT)
+    if (result == APP_OK) {
+        result = app_result_of_store(store_coaching_session_cancel(env->store, env->actor, id, env->now));
+        if (result == APP_CONFLICT)
             errors_add(errors, "state", "This session is already cancelled");
     }
     arena_release(&arena);
     return result;
 }
 
-enum coaching_result coaching_note_add(const struct accounts_env *env, const struct caller *caller,
-                                       struct coaching_note *note, struct errors *errors)
+enum app_result coaching_note_add(const struct accounts_env *env, const struct caller *caller,
+                                  struct coaching_note *note, struct errors *errors)
 {
     struct arena arena = ARENA_INIT;
     struct coaching_session s;
-    enum coaching_result result = from_store(store_coaching_session_get(env->store, note->session_id, &arena, &s));
-    if (result == COACHING_OK && !is_session_coach(caller, &s)) {
+    enum app_result result = app_result_of_store(store_coaching_session_get(env->store, note->session_id, &arena, &s));
+    if (result == APP_OK && !is_session_coach(caller, &s)) {
         errors_add(errors, "body", "Only the coach of this session can write its notes");
-        result = COACHING_FORBIDDEN;
+        result = APP_FORBIDDEN;
     }
-    if (result == COACHING_OK) {
+    if (result == APP_OK) {
         if (note->body == NULL || note->body[strspn(note->body, " \t\r\n")] == '\0')
             errors_add(errors, "body", "Write the note");
         else if (text_characters(note->body) > COACHING_NOTE_MAX)
@@ -225,57 +213,57 @@ enum coaching_result coaching_note_add(const struct accounts_env *env, const str
         if ((unsigned)note->visibility >= DELIVERY_NOTE_VISIBILITY_COUNT)
             errors_add(errors, "visibility", "Choose private (coach only) or shared (with the participant)");
         if (errors->count > 0)
-            result = COACHING_INVALID;
+            result = APP_INVALID;
     }
-    if (result == COACHING_OK) {
+    if (result == APP_OK) {
         note->author_id = caller->user_id;
         note->author_name = caller->name;
-        result = from_store(store_coaching_note_add(env->store, env->actor, note, env->now));
+        result = app_result_of_store(store_coaching_note_add(env->store, env->actor, note, env->now));
     }
     arena_release(&arena);
     return result;
 }
 
 /* Loads a session for its two people: the participant and the coach. */
-static enum coaching_result session_for_pair(const struct accounts_env *env, const struct caller *caller, int64_t id,
-                                             struct arena *arena, struct coaching_session *s, const char *field,
-                                             struct errors *errors)
+static enum app_result session_for_pair(const struct accounts_env *env, const struct caller *caller, int64_t id,
+                                        struct arena *arena, struct coaching_session *s, const char *field,
+                                        struct errors *errors)
 {
     enum store_status status = store_coaching_session_get(env->store, id, arena, s);
     if (status != STORE_OK)
-        return from_store(status);
+        return app_result_of_store(status);
     if (caller == NULL || (caller->user_id != s->participant_id && caller->user_id != s->coach_id)) {
         errors_add(errors, field, "Only the coach and the participant of this session can record its actions");
-        return COACHING_FORBIDDEN;
+        return APP_FORBIDDEN;
     }
-    return COACHING_OK;
+    return APP_OK;
 }
 
-enum coaching_result coaching_action_add(const struct accounts_env *env, const struct caller *caller,
-                                         struct coaching_action *action, struct errors *errors)
+enum app_result coaching_action_add(const struct accounts_env *env, const struct caller *caller,
+                                    struct coaching_action *action, struct errors *errors)
 {
     struct arena arena = ARENA_INIT;
     struct coaching_session s;
-    enum coaching_result result = session_for_pair(env, caller, action->session_id, &arena, &s, "text", errors);
-    if (result == COACHING_OK && !delivery_action_check(action->text, action->due_on, errors))
-        result = COACHING_INVALID;
-    if (result == COACHING_OK) {
+    enum app_result result = session_for_pair(env, caller, action->session_id, &arena, &s, "text", errors);
+    if (result == APP_OK && !delivery_action_check(action->text, action->due_on, errors))
+        result = APP_INVALID;
+    if (result == APP_OK) {
         action->created_by = caller->user_id;
-        result = from_store(store_coaching_action_add(env->store, env->actor, action, env->now));
+        result = app_result_of_store(store_coaching_action_add(env->store, env->actor, action, env->now));
     }
     arena_release(&arena);
     return result;
 }
 
-enum coaching_result coaching_action_set_done(const struct accounts_env *env, const struct caller *caller,
-                                              int64_t session_id, int64_t action_id, bool done, struct errors *errors)
+enum app_result coaching_action_set_done(const struct accounts_env *env, const struct caller *caller,
+                                         int64_t session_id, int64_t action_id, bool done, struct errors *errors)
 {
     struct arena arena = ARENA_INIT;
     struct coaching_session s;
-    enum coaching_result result = session_for_pair(env, caller, session_id, &arena, &s, "action", errors);
-    if (result == COACHING_OK)
-        result =
-            from_store(store_coaching_action_set_done(env->store, env->actor, session_id, action_id, done, env->now));
+    enum app_result result = session_for_pair(env, caller, session_id, &arena, &s, "action", errors);
+    if (result == APP_OK)
+        result = app_result_of_store(
+            store_coaching_action_set_done(env->store, env->actor, session_id, action_id, done, env->now));
     arena_release(&arena);
     return result;
 }
@@ -323,15 +311,15 @@ static const struct catalogue_module *enrolment_module(const struct catalogue *c
     return NULL;
 }
 
-enum coaching_result activities_read(const struct accounts_env *env, const struct catalogue *catalogue,
-                                     int64_t enrolment_id, struct arena *arena, struct activity_log *out)
+enum app_result activities_read(const struct accounts_env *env, const struct catalogue *catalogue, int64_t enrolment_id,
+                                struct arena *arena, struct activity_log *out)
 {
     memset(out, 0, sizeof(*out));
     enum store_status status = store_enrolment_get(env->store, enrolment_id, arena, &out->enrolment);
     if (status == STORE_OK)
         status = store_activity_list(env->store, enrolment_id, arena, &out->entries, &out->count);
     if (status != STORE_OK)
-        return from_store(status);
+        return app_result_of_store(status);
     out->read_only = out->enrolment.state == ENROLMENT_WITHDRAWN;
 
     const struct catalogue_module *modules[MODULES_MAX];
@@ -363,26 +351,26 @@ enum coaching_result activities_read(const struct accounts_env *env, const struc
     for (size_t k = 0; k < out->module_count; k++)
         if (out->modules[k].hours_cap <= 0)
             out->modules[k].hours_cap = CATALOGUE_DEFAULT_HOURS_CAP;
-    return COACHING_OK;
+    return APP_OK;
 }
 
 /* The enrolment, read inside the write transaction, and whether caller may write its log. */
-static enum coaching_result enrolment_for_write(const struct accounts_env *env, const struct caller *caller,
-                                                int64_t enrolment_id, struct arena *arena, struct enrolment *e,
-                                                struct errors *errors)
+static enum app_result enrolment_for_write(const struct accounts_env *env, const struct caller *caller,
+                                           int64_t enrolment_id, struct arena *arena, struct enrolment *e,
+                                           struct errors *errors)
 {
     enum store_status status = store_enrolment_get(env->store, enrolment_id, arena, e);
     if (status != STORE_OK)
-        return from_store(status);
+        return app_result_of_store(status);
     if (caller == NULL || (caller->user_id != e->participant_id && !caller_has(caller, ROLE_ADMIN))) {
         errors_add(errors, "id", "Only the participant can log or change their learning hours");
-        return COACHING_FORBIDDEN;
+        return APP_FORBIDDEN;
     }
     if (e->state == ENROLMENT_WITHDRAWN) {
         errors_add(errors, "state", "This enrolment was withdrawn: its learning log can be read but not changed");
-        return COACHING_CONFLICT;
+        return APP_CONFLICT;
     }
-    return COACHING_OK;
+    return APP_OK;
 }
 
 /*
@@ -390,9 +378,9 @@ static enum coaching_result enrolment_for_write(const struct accounts_env *env, 
  * fills *a with the checked values. Reads the hours already logged for the module, leaving out the
  * entry itself; the caller has begun the transaction the entry will be written in.
  */
-static enum coaching_result check_entry(const struct accounts_env *env, const struct catalogue *catalogue,
-                                        const struct enrolment *e, const struct activity_input *input,
-                                        struct arena *arena, struct activity *a, struct errors *errors)
+static enum app_result check_entry(const struct accounts_env *env, const struct catalogue *catalogue,
+                                   const struct enrolment *e, const struct activity_input *input, struct arena *arena,
+                                   struct activity *a, struct errors *errors)
 {
     size_t before = errors->count;
     const char *module_code = input->module ? input->module : a->module;
@@ -423,7 +411,7 @@ static enum coaching_result check_entry(const struct accounts_env *env, const st
         a->done_on = arena_strdup(arena, input->done_on);
     int64_t logged = 0;
     if (m != NULL && store_activity_logged(env->store, e->id, m->code, a->id, &logged) != STORE_OK)
-        return COACHING_ERROR;
+        return APP_UNAVAILABLE;
     char today[DATE_TEXT];
     date_of(env->now, today);
     static const char *const renames[] = {"date", "done_on", NULL};
@@ -433,7 +421,7 @@ static enum coaching_result check_entry(const struct accounts_env *env, const st
         a->quarter_hours = (int)(hours * 4 + 0.5); /* checked: a whole number of quarters, 1 to 48 */
     copy_errors(&found, errors, renames);
     errors_free(&found);
-    return errors->count == before ? COACHING_OK : COACHING_INVALID;
+    return errors->count == before ? APP_OK : APP_INVALID;
 }
 
 /* The cap of an enrolment's module in quarter hours, as delivery_hours_check counts it. */
@@ -470,73 +458,72 @@ static void explain_over_cap(const struct accounts_env *env, const struct catalo
 }
 
 /* Ends a use case's transaction: commits on success, rolls back otherwise. */
-static enum coaching_result finish(const struct accounts_env *env, enum coaching_result result)
+static enum app_result finish(const struct accounts_env *env, enum app_result result)
 {
-    if (result == COACHING_OK && store_commit(env->store) != STORE_OK)
-        result = COACHING_ERROR;
+    if (result == APP_OK && store_commit(env->store) != STORE_OK)
+        result = APP_UNAVAILABLE;
     store_rollback(env->store); /* nothing left to end after a commit */
     return result;
 }
 
-enum coaching_result activities_add(const struct accounts_env *env, const struct catalogue *catalogue,
-                                    const struct caller *caller, int64_t enrolment_id,
-                                    const struct activity_input *input, struct arena *arena, struct activity *out,
-                                    struct errors *errors)
+enum app_result activities_add(const struct accounts_env *env, const struct catalogue *catalogue,
+                               const struct caller *caller, int64_t enrolment_id, const struct activity_input *input,
+                               struct arena *arena, struct activity *out, struct errors *errors)
 {
     if (store_begin(env->store) != STORE_OK)
-        return COACHING_ERROR;
+        return APP_UNAVAILABLE;
     struct enrolment e;
-    enum coaching_result result = enrolment_for_write(env, caller, enrolment_id, arena, &e, errors);
+    enum app_result result = enrolment_for_write(env, caller, enrolment_id, arena, &e, errors);
     memset(out, 0, sizeof(*out));
-    if (result == COACHING_OK)
+    if (result == APP_OK)
         result = check_entry(env, catalogue, &e, input, arena, out, errors);
     bool refused = false;
-    if (result == COACHING_OK) {
+    if (result == APP_OK) {
         out->enrolment_id = e.id;
         out->participant_id = e.participant_id;
         enum store_status s =
             store_activity_create(env->store, env->actor, out, cap_quarter_hours(catalogue, &e, out->module), env->now);
         refused = s == STORE_CONFLICT;
-        result = from_store(s);
+        result = app_result_of_store(s);
     }
     result = finish(env, result);
     if (refused) {
         explain_over_cap(env, catalogue, &e, out, 0, errors);
-        result = COACHING_INVALID;
+        result = APP_INVALID;
     }
     return result;
 }
 
-enum coaching_result activities_change(const struct accounts_env *env, const struct catalogue *catalogue,
-                                       const struct caller *caller, int64_t enrolment_id, int64_t activity_id,
-                                       const struct activity_input *input, struct arena *arena, struct activity *out,
-                                       struct errors *errors)
+enum app_result activities_change(const struct accounts_env *env, const struct catalogue *catalogue,
+                                  const struct caller *caller, int64_t enrolment_id, int64_t activity_id,
+                                  const struct activity_input *input, struct arena *arena, struct activity *out,
+                                  struct errors *errors)
 {
     if (store_begin(env->store) != STORE_OK)
-        return COACHING_ERROR;
+        return APP_UNAVAILABLE;
     struct enrolment e;
-    enum coaching_result result = enrolment_for_write(env, caller, enrolment_id, arena, &e, errors);
-    if (result == COACHING_OK)
-        result = from_store(store_activity_get(env->store, enrolment_id, activity_id, arena, out));
-    if (result == COACHING_OK && out->verified_at != 0) {
+    enum app_result result = enrolment_for_write(env, caller, enrolment_id, arena, &e, errors);
+    if (result == APP_OK)
+        result = app_result_of_store(store_activity_get(env->store, enrolment_id, activity_id, arena, out));
+    if (result == APP_OK && out->verified_at != 0) {
         errors_add(errors, "state", "This entry has been verified and can no longer be changed");
-        result = COACHING_CONFLICT;
+        result = APP_CONFLICT;
     }
     struct activity was = {0}; /* as read: what a refusal is compared with */
-    if (result == COACHING_OK)
+    if (result == APP_OK)
         was = *out;
-    if (result == COACHING_OK)
+    if (result == APP_OK)
         result = check_entry(env, catalogue, &e, input, arena, out, errors);
     bool refused = false;
-    if (result == COACHING_OK) {
+    if (result == APP_OK) {
         enum store_status s =
             store_activity_update(env->store, env->actor, out, cap_quarter_hours(catalogue, &e, out->module), env->now);
         refused = s == STORE_CONFLICT;
-        result = from_store(s);
+        result = app_result_of_store(s);
     }
     /* Read back for the answer: the verifier's name and the times as stored. */
-    if (result == COACHING_OK)
-        result = from_store(store_activity_get(env->store, enrolment_id, activity_id, arena, out));
+    if (result == APP_OK)
+        result = app_result_of_store(store_activity_get(env->store, enrolment_id, activity_id, arena, out));
     result = finish(env, result);
     if (refused) {
         /* Verified, changed, or over the cap meanwhile: say which, from the entry as it is now. */
@@ -547,57 +534,58 @@ enum coaching_result activities_change(const struct accounts_env *env, const str
         else if (s == STORE_OK && now_is.quarter_hours == was.quarter_hours &&
                  strcasecmp(now_is.module, was.module) == 0) {
             explain_over_cap(env, catalogue, &e, out, activity_id, errors);
-            result = COACHING_INVALID;
+            result = APP_INVALID;
         } else
             errors_add(errors, "state", "This entry was changed at the same time. Reload it and try again");
     }
     return result;
 }
 
-enum coaching_result activities_remove(const struct accounts_env *env, const struct caller *caller,
-                                       int64_t enrolment_id, int64_t activity_id, struct errors *errors)
+enum app_result activities_remove(const struct accounts_env *env, const struct caller *caller, int64_t enrolment_id,
+                                  int64_t activity_id, struct errors *errors)
 {
     struct arena arena = ARENA_INIT;
     if (store_begin(env->store) != STORE_OK)
-        return COACHING_ERROR;
+        return APP_UNAVAILABLE;
     struct enrolment e;
-    enum coaching_result result = enrolment_for_write(env, caller, enrolment_id, &arena, &e, errors);
-    if (result == COACHING_OK) {
-        result = from_store(store_activity_delete(env->store, env->actor, enrolment_id, activity_id, env->now));
-        if (result == COACHING_CONFLICT)
+    enum app_result result = enrolment_for_write(env, caller, enrolment_id, &arena, &e, errors);
+    if (result == APP_OK) {
+        result =
+            app_result_of_store(store_activity_delete(env->store, env->actor, enrolment_id, activity_id, env->now));
+        if (result == APP_CONFLICT)
             errors_add(errors, "state", "This entry has been verified and can no longer be removed");
     }
     arena_release(&arena);
     return finish(env, result);
 }
 
-enum coaching_result activities_verify(const struct accounts_env *env, const struct caller *caller,
-                                       int64_t enrolment_id, int64_t activity_id, struct errors *errors)
+enum app_result activities_verify(const struct accounts_env *env, const struct caller *caller, int64_t enrolment_id,
+                                  int64_t activity_id, struct errors *errors)
 {
     struct arena arena = ARENA_INIT;
     struct enrolment e;
     struct relation r;
-    enum coaching_result result = from_store(store_enrolment_get(env->store, enrolment_id, &arena, &e));
-    if (result == COACHING_OK)
-        result = from_store(store_relation(env->store, caller, RESOURCE_ENROLMENT, enrolment_id, &r));
-    if (result == COACHING_OK) {
+    enum app_result result = app_result_of_store(store_enrolment_get(env->store, enrolment_id, &arena, &e));
+    if (result == APP_OK)
+        result = app_result_of_store(store_relation(env->store, caller, RESOURCE_ENROLMENT, enrolment_id, &r));
+    if (result == APP_OK) {
         bool responsible = caller_has(caller, ROLE_ADMIN) || (r.coached && caller_has(caller, ROLE_COACH)) ||
                            r.facilitates || (r.partner_record && caller_has(caller, ROLE_PARTNER_LEAD));
         if (caller == NULL || caller->user_id == e.participant_id || !responsible) {
             errors_add(errors, "id",
                        "Only the participant's coach, a facilitator of their cohort or the delivery partner can "
                        "verify learning hours");
-            result = COACHING_FORBIDDEN;
+            result = APP_FORBIDDEN;
         }
     }
-    if (result == COACHING_OK && e.state == ENROLMENT_WITHDRAWN) {
+    if (result == APP_OK && e.state == ENROLMENT_WITHDRAWN) {
         errors_add(errors, "state", "This enrolment was withdrawn: its learning log can be read but not changed");
-        result = COACHING_CONFLICT;
+        result = APP_CONFLICT;
     }
-    if (result == COACHING_OK) {
-        result = from_store(
+    if (result == APP_OK) {
+        result = app_result_of_store(
             store_activity_verify(env->store, env->actor, enrolment_id, activity_id, caller->user_id, env->now));
-        if (result == COACHING_CONFLICT)
+        if (result == APP_CONFLICT)
             errors_add(errors, "state", "This entry is already verified");
     }
     arena_release(&arena);

@@ -17,16 +17,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* How a use case ended, and what the API answers. */
-enum coaching_result {
-    COACHING_OK,
-    COACHING_INVALID,   /* 422: errors name the fields */
-    COACHING_FORBIDDEN, /* 403: the caller may see the record but not take this step */
-    COACHING_CONFLICT,  /* 409: the record's state forbids it (cancelled, verified, withdrawn); errors say why */
-    COACHING_NOT_FOUND, /* 404 */
-    COACHING_ERROR,     /* 503: the database failed */
-};
-
 enum { COACHING_NOTE_MAX = 20000, ACTIVITY_REFLECTION_MAX = 10000 }; /* characters */
 
 /* Coaching sessions */
@@ -42,8 +32,8 @@ bool coaching_may_read_private(const struct caller *caller, const struct coachin
  * one. Checks the session with delivery_coaching_check; errors name the request's fields
  * ("place" for the joining link or location). Sets s->id.
  */
-enum coaching_result coaching_session_book(const struct accounts_env *env, const struct caller *caller,
-                                           struct coaching_session *s, struct errors *errors);
+enum app_result coaching_session_book(const struct accounts_env *env, const struct caller *caller,
+                                      struct coaching_session *s, struct errors *errors);
 
 /* A change of time or place: fields left 0, -1 or NULL keep their value. */
 struct coaching_change {
@@ -54,28 +44,27 @@ struct coaching_change {
 };
 
 /* Reschedules a session (its coach or an administrator), bumping its sequence. A cancelled session
- * cannot be moved (COACHING_CONFLICT). */
-enum coaching_result coaching_session_reschedule(const struct accounts_env *env, const struct caller *caller,
-                                                 int64_t id, const struct coaching_change *change,
-                                                 struct errors *errors);
+ * cannot be moved (APP_CONFLICT). */
+enum app_result coaching_session_reschedule(const struct accounts_env *env, const struct caller *caller, int64_t id,
+                                            const struct coaching_change *change, struct errors *errors);
 
-/* Cancels a session (its coach or an administrator); COACHING_CONFLICT when already cancelled. */
-enum coaching_result coaching_session_cancel(const struct accounts_env *env, const struct caller *caller, int64_t id,
-                                             struct errors *errors);
+/* Cancels a session (its coach or an administrator); APP_CONFLICT when already cancelled. */
+enum app_result coaching_session_cancel(const struct accounts_env *env, const struct caller *caller, int64_t id,
+                                        struct errors *errors);
 
 /* Adds a note written by the session's coach: body is Markdown of 1 to COACHING_NOTE_MAX
  * characters ("body"). Sets note->id. */
-enum coaching_result coaching_note_add(const struct accounts_env *env, const struct caller *caller,
-                                       struct coaching_note *note, struct errors *errors);
+enum app_result coaching_note_add(const struct accounts_env *env, const struct caller *caller,
+                                  struct coaching_note *note, struct errors *errors);
 
 /* Records an action agreed in a session, by its coach or its participant (delivery_action_check).
  * Sets action->id. */
-enum coaching_result coaching_action_add(const struct accounts_env *env, const struct caller *caller,
-                                         struct coaching_action *action, struct errors *errors);
+enum app_result coaching_action_add(const struct accounts_env *env, const struct caller *caller,
+                                    struct coaching_action *action, struct errors *errors);
 
 /* Ticks an action off, or opens it again, as the session's participant or coach. */
-enum coaching_result coaching_action_set_done(const struct accounts_env *env, const struct caller *caller,
-                                              int64_t session_id, int64_t action_id, bool done, struct errors *errors);
+enum app_result coaching_action_set_done(const struct accounts_env *env, const struct caller *caller,
+                                         int64_t session_id, int64_t action_id, bool done, struct errors *errors);
 
 /* The learning-hours log */
 
@@ -121,8 +110,8 @@ size_t activities_modules(const struct catalogue *catalogue, const struct enrolm
                           const struct catalogue_module **out, size_t max);
 
 /* Reads an enrolment's log and adds it up. */
-enum coaching_result activities_read(const struct accounts_env *env, const struct catalogue *catalogue,
-                                     int64_t enrolment_id, struct arena *arena, struct activity_log *out);
+enum app_result activities_read(const struct accounts_env *env, const struct catalogue *catalogue, int64_t enrolment_id,
+                                struct arena *arena, struct activity_log *out);
 
 /*
  * Logs hours as caller (the participant, or an administrator) in an enrolment that is not
@@ -130,24 +119,23 @@ enum coaching_result activities_read(const struct accounts_env *env, const struc
  * the date and the module's cap; the hours already logged are read in the same write transaction
  * as the entry is added, so two entries at once cannot together pass the cap. Fills *out.
  */
-enum coaching_result activities_add(const struct accounts_env *env, const struct catalogue *catalogue,
-                                    const struct caller *caller, int64_t enrolment_id,
-                                    const struct activity_input *input, struct arena *arena, struct activity *out,
-                                    struct errors *errors);
+enum app_result activities_add(const struct accounts_env *env, const struct catalogue *catalogue,
+                               const struct caller *caller, int64_t enrolment_id, const struct activity_input *input,
+                               struct arena *arena, struct activity *out, struct errors *errors);
 
 /* Changes an unverified entry (the participant or an administrator), with the same checks. */
-enum coaching_result activities_change(const struct accounts_env *env, const struct catalogue *catalogue,
-                                       const struct caller *caller, int64_t enrolment_id, int64_t activity_id,
-                                       const struct activity_input *input, struct arena *arena, struct activity *out,
-                                       struct errors *errors);
+enum app_result activities_change(const struct accounts_env *env, const struct catalogue *catalogue,
+                                  const struct caller *caller, int64_t enrolment_id, int64_t activity_id,
+                                  const struct activity_input *input, struct arena *arena, struct activity *out,
+                                  struct errors *errors);
 
 /* Removes an unverified entry (the participant or an administrator). */
-enum coaching_result activities_remove(const struct accounts_env *env, const struct caller *caller,
-                                       int64_t enrolment_id, int64_t activity_id, struct errors *errors);
+enum app_result activities_remove(const struct accounts_env *env, const struct caller *caller, int64_t enrolment_id,
+                                  int64_t activity_id, struct errors *errors);
 
 /* Verifies an entry: the participant's coach, a facilitator of their cohort, the partner lead of
  * the cohort's partner or an administrator; never the participant. */
-enum coaching_result activities_verify(const struct accounts_env *env, const struct caller *caller,
-                                       int64_t enrolment_id, int64_t activity_id, struct errors *errors);
+enum app_result activities_verify(const struct accounts_env *env, const struct caller *caller, int64_t enrolment_id,
+                                  int64_t activity_id, struct errors *errors);
 
 #endif

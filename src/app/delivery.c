@@ -12,17 +12,6 @@
 #include <string.h>
 #include <strings.h>
 
-static enum delivery_status from_store(enum store_status status)
-{
-    switch (status) {
-    case STORE_OK: return DELIVERY_DONE;
-    case STORE_NOT_FOUND: return DELIVERY_NOT_FOUND;
-    case STORE_CONFLICT: return DELIVERY_CONFLICT;
-    case STORE_ERROR: break;
-    }
-    return DELIVERY_FAILED;
-}
-
 static bool leads_partner(const struct caller *caller, int64_t partner_id)
 {
     for (size_t i = 0; caller != NULL && i < caller->grant_count; i++)
@@ -68,8 +57,8 @@ bool venues_postcode_normalise(const char *postcode, char out[9])
     return true;
 }
 
-enum delivery_status venues_save(const struct accounts_env *env, const struct caller *caller, struct venue *v,
-                                 struct arena *arena, struct errors *errors)
+enum app_result venues_save(const struct accounts_env *env, const struct caller *caller, struct venue *v,
+                            struct arena *arena, struct errors *errors)
 {
     bool creating = v->id == 0;
     bool admin = caller_has(caller, ROLE_ADMIN);
@@ -86,7 +75,7 @@ enum delivery_status venues_save(const struct accounts_env *env, const struct ca
     }
     if (creating && v->delivery_partner_id != 0 && !admin && !leads_partner(caller, v->delivery_partner_id)) {
         errors_add(errors, "delivery_partner_id", "You can add venues only for the delivery partner you lead");
-        return DELIVERY_FORBIDDEN;
+        return APP_FORBIDDEN;
     }
 
     size_t before = errors->count;
@@ -117,7 +106,7 @@ enum delivery_status venues_save(const struct accounts_env *env, const struct ca
                                   ? store_organisation_get(env->store, v->delivery_partner_id, arena, &partner)
                                   : STORE_NOT_FOUND;
         if (s == STORE_ERROR)
-            return DELIVERY_FAILED;
+            return APP_UNAVAILABLE;
         if (v->delivery_partner_id == 0)
             errors_add(errors, "delivery_partner_id", "Choose the delivery partner the venue belongs to");
         else if (s == STORE_NOT_FOUND || partner.kind != ORG_DELIVERY_PARTNER)
@@ -126,7 +115,7 @@ enum delivery_status venues_save(const struct accounts_env *env, const struct ca
     } else if (v->capacity >= 1) {
         int largest = 0;
         if (store_venue_largest_event(env->store, v->id, env->now, &largest) != STORE_OK)
-            return DELIVERY_FAILED;
+            return APP_UNAVAILABLE;
         if (v->capacity < largest)
             errors_add(errors, "capacity",
                        "An upcoming event at this venue offers %d places. Reduce that event's places first, or keep "
@@ -134,15 +123,15 @@ enum delivery_status venues_save(const struct accounts_env *env, const struct ca
                        largest, largest);
     }
     if (errors->count != before)
-        return DELIVERY_INVALID;
+        return APP_INVALID;
 
     enum store_status s = creating ? store_venue_create(env->store, env->actor, v, env->now)
                                    : store_venue_update(env->store, env->actor, v, env->now);
     if (s == STORE_NOT_FOUND && creating) {
         errors_add(errors, "delivery_partner_id", "Choose the delivery partner the venue belongs to");
-        return DELIVERY_INVALID;
+        return APP_INVALID;
     }
-    return from_store(s);
+    return app_result_of_store(s);
 }
 
 /* Cohorts: staff and plan */
@@ -152,8 +141,8 @@ static bool staff_role(enum role role)
     return role == ROLE_FACILITATOR || role == ROLE_COACH;
 }
 
-enum delivery_status cohort_staff_add(const struct accounts_env *env, int64_t cohort_id, int64_t user_id,
-                                      enum role role, struct errors *errors)
+enum app_result cohort_staff_add(const struct accounts_env *env, int64_t cohort_id, int64_t user_id, enum role role,
+                                 struct errors *errors)
 {
     size_t before = errors->count;
     if (!staff_role(role))
@@ -161,29 +150,29 @@ enum delivery_status cohort_staff_add(const struct accounts_env *env, int64_t co
     struct arena arena = ARENA_INIT;
     struct user user;
     enum store_status s = user_id > 0 ? store_user_get(env->store, user_id, &arena, &user) : STORE_NOT_FOUND;
-    enum delivery_status result = DELIVERY_DONE;
+    enum app_result result = APP_OK;
     if (s == STORE_ERROR)
-        result = DELIVERY_FAILED;
+        result = APP_UNAVAILABLE;
     else if (s == STORE_NOT_FOUND)
         errors_add(errors, "user_id", "Choose the person to add to the cohort");
     else if (!user.active)
         errors_add(errors, "user_id", "%s's account has been deactivated", user.name);
     else if (staff_role(role) && !user_has_role(&user, role))
         errors_add(errors, "user_id", "%s is not a %s. Grant them the role first", user.name, role_name(role));
-    if (result == DELIVERY_DONE && errors->count != before)
-        result = DELIVERY_INVALID;
-    if (result == DELIVERY_DONE) {
+    if (result == APP_OK && errors->count != before)
+        result = APP_INVALID;
+    if (result == APP_OK) {
         s = store_cohort_staff_add(env->store, env->actor, cohort_id, user_id, role, env->now);
         if (s == STORE_CONFLICT)
             errors_add(errors, "user_id", "%s is already a %s of this cohort", user.name, role_name(role));
-        result = from_store(s);
+        result = app_result_of_store(s);
     }
     arena_release(&arena);
     return result;
 }
 
-enum delivery_status cohort_staff_remove(const struct accounts_env *env, int64_t cohort_id, int64_t user_id,
-                                         enum role role, struct errors *errors)
+enum app_result cohort_staff_remove(const struct accounts_env *env, int64_t cohort_id, int64_t user_id, enum role role,
+                                    struct errors *errors)
 {
     enum store_status s = staff_role(role) && user_id > 0
                               ? store_cohort_staff_remove(env->store, env->actor, cohort_id, user_id, role, env->now)
@@ -191,11 +180,11 @@ enum delivery_status cohort_staff_remove(const struct accounts_env *env, int64_t
     if (s == STORE_NOT_FOUND)
         errors_add(errors, "user_id", "That person is not a %s of this cohort",
                    staff_role(role) ? role_name(role) : "facilitator or coach");
-    return from_store(s);
+    return app_result_of_store(s);
 }
 
-enum delivery_status cohort_delivery_get(const struct accounts_env *env, const struct catalogue *catalogue,
-                                         int64_t cohort_id, struct arena *arena, struct cohort_delivery *out)
+enum app_result cohort_delivery_get(const struct accounts_env *env, const struct catalogue *catalogue,
+                                    int64_t cohort_id, struct arena *arena, struct cohort_delivery *out)
 {
     memset(out, 0, sizeof(*out));
     enum store_status s = store_cohort_get(env->store, cohort_id, arena, &out->cohort);
@@ -206,7 +195,7 @@ enum delivery_status cohort_delivery_get(const struct accounts_env *env, const s
     if (s == STORE_OK)
         s = store_cohort_events(env->store, cohort_id, arena, &out->events, &out->event_count);
     if (s != STORE_OK)
-        return from_store(s);
+        return app_result_of_store(s);
 
     size_t face_to_face = 0, virtual_live = 0;
     for (size_t i = 0; i < out->event_count; i++) {
@@ -232,7 +221,7 @@ enum delivery_status cohort_delivery_get(const struct accounts_env *env, const s
                  out->plan.short_by);
         out->warning = warning;
     }
-    return DELIVERY_DONE;
+    return APP_OK;
 }
 
 /* Events */
@@ -258,9 +247,9 @@ static bool same_event(const struct event *a, const struct event *b)
  * Fills the capacity from the venue when not given, and spells the module as the catalogue does.
  * booked is how many places are taken already (0 for a new event).
  */
-static enum delivery_status event_check(const struct accounts_env *env, const struct catalogue *catalogue,
-                                        const struct cohort *cohort, struct event *e, bool capacity_given, int booked,
-                                        struct arena *arena, struct errors *errors)
+static enum app_result event_check(const struct accounts_env *env, const struct catalogue *catalogue,
+                                   const struct cohort *cohort, struct event *e, bool capacity_given, int booked,
+                                   struct arena *arena, struct errors *errors)
 {
     size_t before = errors->count;
     if (!text_has_words(e->joining_url))
@@ -273,7 +262,7 @@ static enum delivery_status event_check(const struct accounts_env *env, const st
     if (e->venue_id > 0) {
         enum store_status s = store_venue_get(env->store, e->venue_id, arena, &venue);
         if (s == STORE_ERROR)
-            return DELIVERY_FAILED;
+            return APP_UNAVAILABLE;
         if (s == STORE_NOT_FOUND)
             errors_add(errors, "venue_id", "There is no venue %" PRId64 ". Choose one of the delivery partner's venues",
                        e->venue_id);
@@ -336,77 +325,76 @@ static enum delivery_status event_check(const struct accounts_env *env, const st
         struct user f;
         enum store_status s = store_user_get(env->store, e->facilitator_id, arena, &f);
         if (s == STORE_ERROR)
-            return DELIVERY_FAILED;
+            return APP_UNAVAILABLE;
         if (s == STORE_NOT_FOUND)
             errors_add(errors, "facilitator_id", "There is no such person");
         else if (!f.active || !user_has_role(&f, ROLE_FACILITATOR))
             errors_add(errors, "facilitator_id", "%s is not an active facilitator", f.name);
     }
-    return errors->count == before ? DELIVERY_DONE : DELIVERY_INVALID;
+    return errors->count == before ? APP_OK : APP_INVALID;
 }
 
-enum delivery_status events_create(const struct accounts_env *env, const struct catalogue *catalogue,
-                                   const struct caller *caller, struct event *e, bool capacity_given,
-                                   struct errors *errors)
+enum app_result events_create(const struct accounts_env *env, const struct catalogue *catalogue,
+                              const struct caller *caller, struct event *e, bool capacity_given, struct errors *errors)
 {
     if (e->cohort_id <= 0) {
         errors_add(errors, "cohort_id", "Choose the cohort the event is for");
-        return DELIVERY_INVALID;
+        return APP_INVALID;
     }
     struct relation relation;
     if (store_relation(env->store, caller, RESOURCE_COHORT, e->cohort_id, &relation) != STORE_OK)
-        return DELIVERY_FAILED;
+        return APP_UNAVAILABLE;
     if (!policy_allows(PERM_DELIVERY_READ, caller, RESOURCE_COHORT, &relation)) {
         errors_add(errors, "cohort_id", "There is no such cohort, or it is not yours to see");
-        return DELIVERY_NOT_FOUND;
+        return APP_NOT_FOUND;
     }
     if (!policy_allows(PERM_DELIVERY_MANAGE, caller, RESOURCE_COHORT, &relation)) {
         errors_add(errors, "cohort_id", "You can schedule events only for cohorts of the delivery partner you lead");
-        return DELIVERY_FORBIDDEN;
+        return APP_FORBIDDEN;
     }
     struct arena arena = ARENA_INIT;
     struct cohort cohort;
-    enum delivery_status result = from_store(store_cohort_get(env->store, e->cohort_id, &arena, &cohort));
-    if (result == DELIVERY_DONE)
+    enum app_result result = app_result_of_store(store_cohort_get(env->store, e->cohort_id, &arena, &cohort));
+    if (result == APP_OK)
         result = event_check(env, catalogue, &cohort, e, capacity_given, 0, &arena, errors);
-    if (result == DELIVERY_DONE)
-        result = from_store(store_event_create(env->store, env->actor, e, env->now));
+    if (result == APP_OK)
+        result = app_result_of_store(store_event_create(env->store, env->actor, e, env->now));
     arena_release(&arena);
     return result;
 }
 
-enum delivery_status events_update(const struct accounts_env *env, const struct catalogue *catalogue,
-                                   const struct event *before, struct event *changed, struct errors *errors)
+enum app_result events_update(const struct accounts_env *env, const struct catalogue *catalogue,
+                              const struct event *before, struct event *changed, struct errors *errors)
 {
     /* In a write transaction, so the places booked cannot grow between counting and changing. */
     if (store_begin(env->store) != STORE_OK)
-        return DELIVERY_FAILED;
+        return APP_UNAVAILABLE;
     struct arena arena = ARENA_INIT;
     struct event current;
     struct cohort cohort;
-    enum delivery_status result = from_store(store_event_get(env->store, before->id, &arena, &current));
-    if (result == DELIVERY_DONE && current.cancelled_at != 0) {
+    enum app_result result = app_result_of_store(store_event_get(env->store, before->id, &arena, &current));
+    if (result == APP_OK && current.cancelled_at != 0) {
         errors_add(errors, "event_id", "This event has been cancelled, so it can no longer be changed");
-        result = DELIVERY_CONFLICT;
-    } else if (result == DELIVERY_DONE && current.sequence != before->sequence) {
+        result = APP_CONFLICT;
+    } else if (result == APP_OK && current.sequence != before->sequence) {
         errors_add(errors, "event_id", "Someone else changed this event at the same time. Reload it and try again");
-        result = DELIVERY_CONFLICT;
+        result = APP_CONFLICT;
     }
-    if (result == DELIVERY_DONE)
-        result = from_store(store_cohort_get(env->store, current.cohort_id, &arena, &cohort));
-    if (result == DELIVERY_DONE) {
+    if (result == APP_OK)
+        result = app_result_of_store(store_cohort_get(env->store, current.cohort_id, &arena, &cohort));
+    if (result == APP_OK) {
         changed->id = current.id;
         changed->cohort_id = current.cohort_id;
         result = event_check(env, catalogue, &cohort, changed, true, current.booked, &arena, errors);
     }
     bool refused = false;
-    if (result == DELIVERY_DONE && !same_event(&current, changed)) {
+    if (result == APP_OK && !same_event(&current, changed)) {
         enum store_status s = store_event_update(env->store, env->actor, &current, changed, env->now);
         refused = s == STORE_CONFLICT;
-        result = from_store(s);
+        result = app_result_of_store(s);
     }
-    if (result == DELIVERY_DONE && store_commit(env->store) != STORE_OK)
-        result = DELIVERY_FAILED;
+    if (result == APP_OK && store_commit(env->store) != STORE_OK)
+        result = APP_UNAVAILABLE;
     store_rollback(env->store); /* ends the transaction after any failure above */
     /* Refused by the write itself: the event changed, or places were booked past the new capacity,
      * after the checks above had passed. */
@@ -423,12 +411,12 @@ enum delivery_status events_update(const struct accounts_env *env, const struct 
     return result;
 }
 
-enum delivery_status events_cancel(const struct accounts_env *env, int64_t event_id, struct errors *errors)
+enum app_result events_cancel(const struct accounts_env *env, int64_t event_id, struct errors *errors)
 {
     enum store_status s = store_event_cancel(env->store, env->actor, event_id, env->now);
     if (s == STORE_CONFLICT)
         errors_add(errors, "event_id", "This event is already cancelled");
-    return from_store(s);
+    return app_result_of_store(s);
 }
 
 /* Bookings */
@@ -448,15 +436,15 @@ static void explain_refused_booking(const struct accounts_env *env, int64_t even
         errors_add(errors, "event_id", "The places on this event changed while you were booking. Try again");
 }
 
-enum delivery_status bookings_make(const struct accounts_env *env, const struct caller *caller, int64_t event_id,
-                                   int64_t user_id, int64_t *booking_id, struct errors *errors)
+enum app_result bookings_make(const struct accounts_env *env, const struct caller *caller, int64_t event_id,
+                              int64_t user_id, int64_t *booking_id, struct errors *errors)
 {
     bool self = user_id == 0 || user_id == caller->user_id;
     if (user_id == 0)
         user_id = caller->user_id;
     if (!self && !caller_has(caller, ROLE_ADMIN)) {
         errors_add(errors, "user_id", "You can book a place for yourself only");
-        return DELIVERY_FORBIDDEN;
+        return APP_FORBIDDEN;
     }
     /*
      * The checks below are for the messages: whether a place is taken is decided by
@@ -464,35 +452,35 @@ enum delivery_status bookings_make(const struct accounts_env *env, const struct 
      * place after these checks passed. Then the refusal is explained from what is true after it.
      */
     if (store_begin(env->store) != STORE_OK)
-        return DELIVERY_FAILED;
+        return APP_UNAVAILABLE;
     struct arena arena = ARENA_INIT;
     struct event e;
     bool enrolled = false, booked = false;
-    enum delivery_status result = from_store(store_event_get(env->store, event_id, &arena, &e));
-    if (result == DELIVERY_DONE)
-        result = from_store(store_cohort_enrolled(env->store, e.cohort_id, user_id, &enrolled));
-    if (result == DELIVERY_DONE && !enrolled) {
+    enum app_result result = app_result_of_store(store_event_get(env->store, event_id, &arena, &e));
+    if (result == APP_OK)
+        result = app_result_of_store(store_cohort_enrolled(env->store, e.cohort_id, user_id, &enrolled));
+    if (result == APP_OK && !enrolled) {
         if (self)
             errors_add(errors, "user_id", "You are not enrolled in cohort %s, so you cannot book its events",
                        e.cohort_code);
         else
             errors_add(errors, "user_id", "Only participants enrolled in cohort %s can be booked on its events",
                        e.cohort_code);
-        result = DELIVERY_INVALID;
+        result = APP_INVALID;
     }
-    if (result == DELIVERY_DONE)
-        result = from_store(store_booking_exists(env->store, event_id, user_id, &booked));
-    if (result == DELIVERY_DONE &&
+    if (result == APP_OK)
+        result = app_result_of_store(store_booking_exists(env->store, event_id, user_id, &booked));
+    if (result == APP_OK &&
         !delivery_booking_check(e.capacity, e.booked, booked, e.cancelled_at != 0, env->now >= e.starts_at, errors))
-        result = DELIVERY_CONFLICT;
+        result = APP_CONFLICT;
     bool refused = false;
-    if (result == DELIVERY_DONE) {
+    if (result == APP_OK) {
         enum store_status s = store_booking_create(env->store, env->actor, event_id, user_id, env->now, booking_id);
         refused = s == STORE_CONFLICT;
-        result = from_store(s);
+        result = app_result_of_store(s);
     }
-    if (result == DELIVERY_DONE && store_commit(env->store) != STORE_OK)
-        result = DELIVERY_FAILED;
+    if (result == APP_OK && store_commit(env->store) != STORE_OK)
+        result = APP_UNAVAILABLE;
     store_rollback(env->store);
     if (refused)
         explain_refused_booking(env, event_id, user_id, &arena, errors);
@@ -500,27 +488,27 @@ enum delivery_status bookings_make(const struct accounts_env *env, const struct 
     return result;
 }
 
-enum delivery_status bookings_cancel(const struct accounts_env *env, const struct caller *caller, int64_t event_id,
-                                     int64_t user_id, struct errors *errors)
+enum app_result bookings_cancel(const struct accounts_env *env, const struct caller *caller, int64_t event_id,
+                                int64_t user_id, struct errors *errors)
 {
     bool admin = caller_has(caller, ROLE_ADMIN);
     if (user_id != caller->user_id && !admin) {
         errors_add(errors, "user_id", "You can give back your own place only");
-        return DELIVERY_FORBIDDEN;
+        return APP_FORBIDDEN;
     }
     struct arena arena = ARENA_INIT;
     struct event e;
-    enum delivery_status result = from_store(store_event_get(env->store, event_id, &arena, &e));
-    if (result == DELIVERY_DONE && !admin && e.cancelled_at == 0 && env->now >= e.starts_at) {
+    enum app_result result = app_result_of_store(store_event_get(env->store, event_id, &arena, &e));
+    if (result == APP_OK && !admin && e.cancelled_at == 0 && env->now >= e.starts_at) {
         errors_add(errors, "event_id", "This event has already started, so its places can no longer be given back");
-        result = DELIVERY_CONFLICT;
+        result = APP_CONFLICT;
     }
-    if (result == DELIVERY_DONE) {
+    if (result == APP_OK) {
         enum store_status s = store_booking_cancel(env->store, env->actor, event_id, user_id, env->now);
         if (s == STORE_NOT_FOUND)
             errors_add(errors, "user_id", "%s no place on this event",
                        user_id == caller->user_id ? "You have" : "They have");
-        result = from_store(s);
+        result = app_result_of_store(s);
     }
     arena_release(&arena);
     return result;
@@ -540,33 +528,33 @@ static void add_mark_errors(struct errors *errors, size_t index, const struct er
     }
 }
 
-enum delivery_status attendance_record(const struct accounts_env *env, int64_t event_id,
-                                       const struct attendance_input *marks, size_t count, struct errors *errors)
+enum app_result attendance_record(const struct accounts_env *env, int64_t event_id,
+                                  const struct attendance_input *marks, size_t count, struct errors *errors)
 {
     if (count == 0) {
         errors_add(errors, "marks", "Give at least one mark");
-        return DELIVERY_INVALID;
+        return APP_INVALID;
     }
     /* One transaction: every mark is checked against the same register, then all are written. */
     if (store_begin(env->store) != STORE_OK)
-        return DELIVERY_FAILED;
+        return APP_UNAVAILABLE;
     struct arena arena = ARENA_INIT;
     struct event e;
     struct attendance_line *lines = NULL;
     size_t line_count = 0;
-    enum delivery_status result = from_store(store_event_get(env->store, event_id, &arena, &e));
-    if (result == DELIVERY_DONE && e.cancelled_at != 0) {
+    enum app_result result = app_result_of_store(store_event_get(env->store, event_id, &arena, &e));
+    if (result == APP_OK && e.cancelled_at != 0) {
         errors_add(errors, "event_id", "This event has been cancelled, so it has no register to take");
-        result = DELIVERY_CONFLICT;
+        result = APP_CONFLICT;
     }
-    if (result == DELIVERY_DONE)
-        result = from_store(store_attendance_register(env->store, event_id, &arena, &lines, &line_count));
+    if (result == APP_OK)
+        result = app_result_of_store(store_attendance_register(env->store, event_id, &arena, &lines, &line_count));
 
     /* For each mark: its line on the register (NULL when not booked) and its parsed value. */
     const struct attendance_line **line_of = arena_alloc(&arena, sizeof(*line_of) * count);
     enum delivery_attendance_mark *value = arena_alloc(&arena, sizeof(*value) * count);
     size_t before = errors->count;
-    for (size_t i = 0; result == DELIVERY_DONE && i < count; i++) {
+    for (size_t i = 0; result == APP_OK && i < count; i++) {
         line_of[i] = NULL;
         for (size_t k = 0; k < line_count && line_of[i] == NULL; k++)
             if (lines[k].user_id == marks[i].user_id)
@@ -585,18 +573,18 @@ enum delivery_status attendance_record(const struct accounts_env *env, int64_t e
         add_mark_errors(errors, i, &found);
         errors_free(&found);
     }
-    if (result == DELIVERY_DONE && errors->count != before)
-        result = DELIVERY_INVALID;
-    for (size_t i = 0; result == DELIVERY_DONE && i < count; i++) {
+    if (result == APP_OK && errors->count != before)
+        result = APP_INVALID;
+    for (size_t i = 0; result == APP_OK && i < count; i++) {
         const struct attendance_line *line = line_of[i];
         if (line->marked && line->mark == value[i])
             continue; /* nothing to record */
-        result =
-            from_store(store_attendance_set(env->store, env->actor, event_id, marks[i].user_id,
-                                            line->marked ? &line->mark : NULL, value[i], marks[i].reason, env->now));
+        result = app_result_of_store(store_attendance_set(env->store, env->actor, event_id, marks[i].user_id,
+                                                          line->marked ? &line->mark : NULL, value[i], marks[i].reason,
+                                                          env->now));
     }
-    if (result == DELIVERY_DONE && store_commit(env->store) != STORE_OK)
-        result = DELIVERY_FAILED;
+    if (result == APP_OK && store_commit(env->store) != STORE_OK)
+        result = APP_UNAVAILABLE;
     store_rollback(env->store);
     arena_release(&arena);
     return result;

@@ -261,20 +261,6 @@ static bool may(struct request *request, enum permission permission)
     return policy_allows(permission, request->caller, RESOURCE_NONE, NULL);
 }
 
-/* The status a page answers a use case's refusal with. */
-static int http_status(enum assessment_result result)
-{
-    switch (result) {
-    case ASSESSMENT_INVALID: return 422;
-    case ASSESSMENT_FORBIDDEN: return 403;
-    case ASSESSMENT_CONFLICT: return 409;
-    case ASSESSMENT_NOT_FOUND: return 404;
-    case ASSESSMENT_OK:
-    case ASSESSMENT_ERROR: break;
-    }
-    return 503;
-}
-
 /* A use case's errors at the places of this page the summary can link to: fields keep their
  * names; what is about the file goes to the upload; what is about the whole work to its anchor. */
 static void errors_placed(struct errors *to, const struct errors *from, const char *whole)
@@ -290,20 +276,6 @@ static void errors_placed(struct errors *to, const struct errors *from, const ch
     }
 }
 
-/* Ends a POST that ran a use case: 404 and 503 as pages, other refusals by show (the page again). */
-static bool refused_plainly(struct request *request, enum assessment_result result)
-{
-    if (result == ASSESSMENT_NOT_FOUND) {
-        page_not_found(request);
-        return true;
-    }
-    if (result == ASSESSMENT_ERROR) {
-        page_unavailable(request);
-        return true;
-    }
-    return false;
-}
-
 /* ---- /assessment ---- */
 
 /* The released result of a submission's latest version, read as the caller may see it; false when
@@ -312,7 +284,7 @@ static bool released_outcome(struct request *request, const struct accounts_env 
                              enum mark_outcome *outcome)
 {
     struct submission_detail d;
-    if (assessment_submission_read(env, request->caller, id, request_arena(request), &d) != ASSESSMENT_OK ||
+    if (assessment_submission_read(env, request->caller, id, request_arena(request), &d) != APP_OK ||
         d.version_count == 0 || !d.versions[d.version_count - 1].has_result)
         return false;
     *outcome = d.versions[d.version_count - 1].result;
@@ -457,7 +429,7 @@ static void assessment_page(struct request *request, const struct errors *errors
     struct accounts_env env = api_env(request, &actor);
     struct submission_summary *list;
     size_t count;
-    if (assessment_submission_list(&env, caller, 0, request_arena(request), &list, &count) != ASSESSMENT_OK) {
+    if (assessment_submission_list(&env, caller, 0, request_arena(request), &list, &count) != APP_OK) {
         page_unavailable(request);
         return;
     }
@@ -496,17 +468,17 @@ void page_assessment_start(struct request *request)
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
     int64_t id = 0;
-    enum assessment_result r = assessment_submission_start(&env, c, request->caller, task_id > 0 ? task_id : 0,
-                                                           enrolment_id > 0 ? enrolment_id : 0, &id, &found);
-    if (r == ASSESSMENT_OK)
+    enum app_result r = assessment_submission_start(&env, c, request->caller, task_id > 0 ? task_id : 0,
+                                                    enrolment_id > 0 ? enrolment_id : 0, &id, &found);
+    if (r == APP_OK)
         reply_redirect(request, request_printf(request, "/submissions/%" PRId64 "?notice=started", id));
-    else if (r == ASSESSMENT_CONFLICT && id > 0)
+    else if (r == APP_CONFLICT && id > 0)
         reply_redirect(request, request_printf(request, "/submissions/%" PRId64, id)); /* started already: carry on */
-    else if (!refused_plainly(request, r)) {
+    else if (!page_refused(request, r, NULL)) {
         errors_placed(&errors, &found, "tasks");
         if (errors.count == 0)
             errors_add(&errors, "tasks", "This work cannot be started");
-        assessment_page(request, &errors, http_status(r));
+        assessment_page(request, &errors, page_status(r));
     }
     errors_free(&found);
     errors_free(&errors);
@@ -797,9 +769,9 @@ static void submission_page(struct request *request, int64_t id, const struct su
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
     struct submission_detail d;
-    enum assessment_result r = assessment_submission_read(&env, request->caller, id, request_arena(request), &d);
-    if (r != ASSESSMENT_OK) {
-        if (!refused_plainly(request, r))
+    enum app_result r = assessment_submission_read(&env, request->caller, id, request_arena(request), &d);
+    if (r != APP_OK) {
+        if (!page_refused(request, r, NULL))
             page_not_found(request);
         return;
     }
@@ -897,20 +869,20 @@ void page_submission(struct request *request)
 }
 
 /* The end of a step on the submission page: back to it with a notice, or the page with the refusal. */
-static void step_done(struct request *request, int64_t id, enum assessment_result r, const struct errors *found,
+static void step_done(struct request *request, int64_t id, enum app_result r, const struct errors *found,
                       const struct submission_forms *f, const char *notice, const char *whole)
 {
-    if (r == ASSESSMENT_OK) {
+    if (r == APP_OK) {
         reply_redirect(request, request_printf(request, "/submissions/%" PRId64 "?notice=%s#%s", id, notice, whole));
         return;
     }
-    if (refused_plainly(request, r))
+    if (page_refused(request, r, NULL))
         return;
     struct errors errors = ERRORS_INIT;
     errors_placed(&errors, found, whole);
     if (errors.count == 0)
         errors_add(&errors, whole, "This cannot be done to the work as it is now");
-    submission_page(request, id, f, &errors, http_status(r));
+    submission_page(request, id, f, &errors, page_status(r));
     errors_free(&errors);
 }
 
@@ -921,7 +893,7 @@ void page_submission_save(struct request *request)
     struct errors found = ERRORS_INIT;
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
-    enum assessment_result r = assessment_draft_save(&env, request->caller, id, f.activity, f.text, &found);
+    enum app_result r = assessment_draft_save(&env, request->caller, id, f.activity, f.text, &found);
     step_done(request, id, r, &found, &f, "saved", "work");
     errors_free(&found);
 }
@@ -945,10 +917,10 @@ void page_submission_file_add(struct request *request)
         if (strcmp(request->files[i].field, "file") == 0 && *request->files[i].filename)
             upload = &request->files[i];
     struct errors found = ERRORS_INIT;
-    enum assessment_result r;
+    enum app_result r;
     if (upload == NULL) {
         errors_add(&found, "file", "Choose a file to attach");
-        r = ASSESSMENT_INVALID;
+        r = APP_INVALID;
     } else {
         struct actor actor;
         struct accounts_env env = api_env(request, &actor);
@@ -969,8 +941,8 @@ void page_submission_file_remove(struct request *request)
     struct errors found = ERRORS_INIT;
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
-    enum assessment_result r =
-        file_id > 0 ? assessment_file_remove(&env, request->caller, id, file_id, &found) : ASSESSMENT_NOT_FOUND;
+    enum app_result r =
+        file_id > 0 ? assessment_file_remove(&env, request->caller, id, file_id, &found) : APP_NOT_FOUND;
     step_done(request, id, r, &found, NULL, "file_removed", "files");
     errors_free(&found);
 }
@@ -983,8 +955,8 @@ void page_submission_submit(struct request *request)
     struct accounts_env env = api_env(request, &actor);
     struct submission_version v;
     /* Answered only once the version is committed: the receipt on the next page is on disk. */
-    enum assessment_result r = assessment_submit(&env, request->caller, id, request_arena(request), &v, &found);
-    if (r == ASSESSMENT_OK)
+    enum app_result r = assessment_submit(&env, request->caller, id, request_arena(request), &v, &found);
+    if (r == APP_OK)
         reply_redirect(request, request_printf(request, "/submissions/%" PRId64 "?notice=submitted", id));
     else
         step_done(request, id, r, &found, NULL, "", "work");
@@ -1001,10 +973,10 @@ void page_submission_feedback(struct request *request)
     struct submission_feedback out;
     /* "" or "0" is the draft; a version by its number. */
     int64_t version = strcmp(f.version, "0") == 0 ? 0 : forms_id(f.version);
-    enum assessment_result r;
+    enum app_result r;
     if (version < 0 || version > 1000000) {
         errors_add(&found, "version", "Choose the draft or a version");
-        r = ASSESSMENT_INVALID;
+        r = APP_INVALID;
     } else {
         r = assessment_feedback_add(&env, request->caller, id, (int)version, f.body, request_arena(request), &out,
                                     &found);
@@ -1019,7 +991,7 @@ void page_submission_release(struct request *request)
     struct errors found = ERRORS_INIT;
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
-    enum assessment_result r = assessment_release(&env, request->caller, id, &found);
+    enum app_result r = assessment_release(&env, request->caller, id, &found);
     step_done(request, id, r, &found, NULL, "released", "release");
     errors_free(&found);
 }
@@ -1059,7 +1031,7 @@ void page_marking(struct request *request)
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
     struct marking_queue queue;
-    if (assessment_marking_queue(&env, request->caller, request_arena(request), &queue) != ASSESSMENT_OK) {
+    if (assessment_marking_queue(&env, request->caller, request_arena(request), &queue) != APP_OK) {
         page_unavailable(request);
         return;
     }
@@ -1102,9 +1074,9 @@ static void mark_page(struct request *request, int64_t id, const struct mark_for
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
     struct submission_detail d;
-    enum assessment_result r = assessment_submission_read(&env, request->caller, id, request_arena(request), &d);
-    if (r != ASSESSMENT_OK) {
-        if (!refused_plainly(request, r))
+    enum app_result r = assessment_submission_read(&env, request->caller, id, request_arena(request), &d);
+    if (r != APP_OK) {
+        if (!page_refused(request, r, NULL))
             page_not_found(request);
         return;
     }
@@ -1204,9 +1176,9 @@ void page_submission_mark_save(struct request *request)
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
     struct submission_detail d;
-    enum assessment_result read = assessment_submission_read(&env, request->caller, id, arena, &d);
-    if (read != ASSESSMENT_OK) {
-        if (!refused_plainly(request, read))
+    enum app_result read = assessment_submission_read(&env, request->caller, id, arena, &d);
+    if (read != APP_OK) {
+        if (!page_refused(request, read, NULL))
             page_not_found(request);
         return;
     }
@@ -1230,18 +1202,17 @@ void page_submission_mark_save(struct request *request)
     }
     if (!mark_outcome_parse(f.outcome, &m.outcome))
         errors_add(&found, "outcome", "Choose the outcome");
-    enum assessment_result r =
-        found.count > 0 ? ASSESSMENT_INVALID : assessment_mark(&env, request->caller, id, &m, &found);
-    if (r == ASSESSMENT_OK) {
+    enum app_result r = found.count > 0 ? APP_INVALID : assessment_mark(&env, request->caller, id, &m, &found);
+    if (r == APP_OK) {
         reply_redirect(request, "/marking?notice=marked");
-    } else if (!refused_plainly(request, r)) {
+    } else if (!page_refused(request, r, NULL)) {
         struct errors errors = ERRORS_INIT;
         for (size_t i = 0; i < found.count; i++) {
             const char *where = found.items[i].where;
             bool whole = strcmp(where, "state") == 0 || strcmp(where, "marker") == 0;
             errors_add(&errors, whole ? "mark-form" : where, "%s", found.items[i].message);
         }
-        mark_page(request, id, &f, &errors, http_status(r));
+        mark_page(request, id, &f, &errors, page_status(r));
         errors_free(&errors);
     }
     errors_free(&found);

@@ -167,33 +167,6 @@ static bool may(struct request *request, enum permission permission, enum resour
     return policy_allows(permission, request->caller, resource, &relation);
 }
 
-/* The status a page answers a use case's refusal with. */
-static int delivery_http_status(enum delivery_status status)
-{
-    switch (status) {
-    case DELIVERY_INVALID: return 422;
-    case DELIVERY_CONFLICT: return 409;
-    case DELIVERY_FORBIDDEN: return 403;
-    case DELIVERY_NOT_FOUND: return 404;
-    case DELIVERY_DONE:
-    case DELIVERY_FAILED: break;
-    }
-    return 503;
-}
-
-static int coaching_http_status(enum coaching_result result)
-{
-    switch (result) {
-    case COACHING_INVALID: return 422;
-    case COACHING_CONFLICT: return 409;
-    case COACHING_FORBIDDEN: return 403;
-    case COACHING_NOT_FOUND: return 404;
-    case COACHING_OK:
-    case COACHING_ERROR: break;
-    }
-    return 503;
-}
-
 /* The fixed sentence for ?notice=NAME; NULL for a name this page never sends. */
 struct notice {
     const char *name;
@@ -462,7 +435,7 @@ void page_delivery(struct request *request)
         if (!may(request, PERM_DELIVERY_READ, RESOURCE_COHORT, co->id))
             continue;
         struct cohort_delivery d;
-        if (cohort_delivery_get(&env, c, co->id, arena, &d) != DELIVERY_DONE)
+        if (cohort_delivery_get(&env, c, co->id, arena, &d) != APP_OK)
             continue;
         if (shown++ == 0) {
             static const char *const headers[] = {"Cohort", "Starts", "Plan"};
@@ -660,12 +633,9 @@ static void cohort_page(struct request *request, int64_t id, const struct event_
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
     struct cohort_delivery d;
-    enum delivery_status s = cohort_delivery_get(&env, c, id, request_arena(request), &d);
-    if (s != DELIVERY_DONE) {
-        if (s == DELIVERY_NOT_FOUND)
-            page_not_found(request);
-        else
-            page_unavailable(request);
+    enum app_result s = cohort_delivery_get(&env, c, id, request_arena(request), &d);
+    if (s != APP_OK) {
+        page_refusal(request, s, NULL);
         return;
     }
     const struct cohort *co = &d.cohort;
@@ -838,19 +808,15 @@ void page_cohort_event_create(struct request *request)
     struct errors found = ERRORS_INIT;
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
-    enum delivery_status s = events_create(&env, c, request->caller, &e, capacity_given && e.capacity >= 0, &found);
-    if (s == DELIVERY_DONE && !stand_in) {
+    enum app_result s = events_create(&env, c, request->caller, &e, capacity_given && e.capacity >= 0, &found);
+    if (s == APP_OK && !stand_in) {
         reply_redirect(request, request_printf(request, "/cohorts/%" PRId64 "?notice=event_added#events", cohort_id));
-    } else if (s == DELIVERY_INVALID || (s == DELIVERY_DONE && stand_in)) {
+    } else if (s == APP_INVALID || (s == APP_OK && stand_in)) {
         errors_merge(&errors, &found, stand_in);
         cohort_page(request, cohort_id, &f, &errors, 422);
-    } else if (s == DELIVERY_FORBIDDEN || s == DELIVERY_CONFLICT) {
+    } else if (!page_refused(request, s, &found)) {
         errors_merge(&errors, &found, false);
-        cohort_page(request, cohort_id, &f, &errors, delivery_http_status(s));
-    } else if (s == DELIVERY_NOT_FOUND) {
-        page_not_found(request);
-    } else {
-        page_unavailable(request);
+        cohort_page(request, cohort_id, &f, &errors, page_status(s));
     }
     errors_free(&found);
     errors_free(&errors);
@@ -994,28 +960,22 @@ void page_event(struct request *request)
 }
 
 /* The end of a POST to an event's page: back to it with a notice, or the page with the refusal. */
-static void event_step_done(struct request *request, int64_t id, enum delivery_status s, const struct errors *found,
+static void event_step_done(struct request *request, int64_t id, enum app_result s, const struct errors *found,
                             const char *notice)
 {
-    if (s == DELIVERY_DONE) {
+    if (s == APP_OK) {
         reply_redirect(request, request_printf(request, "/events/%" PRId64 "?notice=%s", id, notice));
         return;
     }
-    if (s == DELIVERY_FAILED) {
-        page_unavailable(request);
+    if ((s != APP_NOT_FOUND || found->count == 0) && page_refused(request, s, found))
         return;
-    }
-    if (s == DELIVERY_NOT_FOUND && found->count == 0) {
-        page_not_found(request);
-        return;
-    }
     struct errors errors = ERRORS_INIT;
     errors_at(&errors, found, "booking");
     if (errors.count == 0)
         errors_add(&errors, "booking", "This cannot be done to the event as it is now");
     /* The gate found the event: what is missing with a reason ("You have no place on this event")
      * is the state of the record, not the page. */
-    event_page(request, id, &errors, s == DELIVERY_NOT_FOUND ? 409 : delivery_http_status(s));
+    event_page(request, id, &errors, s == APP_NOT_FOUND ? 409 : page_status(s));
     errors_free(&errors);
 }
 
@@ -1025,7 +985,7 @@ void page_event_book(struct request *request)
     struct errors found = ERRORS_INIT;
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
-    enum delivery_status s = bookings_make(&env, request->caller, id, 0, &booking_id, &found);
+    enum app_result s = bookings_make(&env, request->caller, id, 0, &booking_id, &found);
     event_step_done(request, id, s, &found, "booked");
     errors_free(&found);
 }
@@ -1036,7 +996,7 @@ void page_event_unbook(struct request *request)
     struct errors found = ERRORS_INIT;
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
-    enum delivery_status s = bookings_cancel(&env, request->caller, id, request->caller->user_id, &found);
+    enum app_result s = bookings_cancel(&env, request->caller, id, request->caller->user_id, &found);
     event_step_done(request, id, s, &found, "unbooked");
     errors_free(&found);
 }
@@ -1047,7 +1007,7 @@ void page_event_cancel(struct request *request)
     struct errors found = ERRORS_INIT;
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
-    enum delivery_status s = events_cancel(&env, id, &found);
+    enum app_result s = events_cancel(&env, id, &found);
     event_step_done(request, id, s, &found, "cancelled");
     errors_free(&found);
 }
@@ -1181,15 +1141,10 @@ void page_event_register_save(struct request *request)
     struct errors found = ERRORS_INIT;
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
-    enum delivery_status s = attendance_record(&env, id, inputs, n, &found);
-    if (s == DELIVERY_DONE) {
+    enum app_result s = attendance_record(&env, id, inputs, n, &found);
+    if (s == APP_OK) {
         reply_redirect(request, request_printf(request, "/events/%" PRId64 "/register?notice=saved", id));
-    } else if (s == DELIVERY_FAILED || s == DELIVERY_NOT_FOUND) {
-        if (s == DELIVERY_NOT_FOUND)
-            page_not_found(request);
-        else
-            page_unavailable(request);
-    } else {
+    } else if (!page_refused(request, s, NULL)) {
         /* "marks[3].reason" is the fourth mark sent: its person's reason box. */
         struct errors fields = ERRORS_INIT, summary = ERRORS_INIT;
         const char *first = count > 0 ? request_printf(request, "mark-%" PRId64, lines[0].user_id) : "main-content";
@@ -1209,7 +1164,7 @@ void page_event_register_save(struct request *request)
         }
         if (summary.count == 0)
             errors_add(&summary, first, "The register could not be saved as it is now");
-        register_page(request, id, inputs, n, &fields, &summary, delivery_http_status(s));
+        register_page(request, id, inputs, n, &fields, &summary, page_status(s));
         errors_free(&fields);
         errors_free(&summary);
     }
@@ -1443,19 +1398,15 @@ void page_coaching_session(struct request *request)
 }
 
 /* The end of a POST to a session's page. */
-static void session_step_done(struct request *request, int64_t id, enum coaching_result r,
-                              const struct session_forms *f, struct errors *errors, const char *notice)
+static void session_step_done(struct request *request, int64_t id, enum app_result r, const struct session_forms *f,
+                              struct errors *errors, const char *notice)
 {
-    if (r == COACHING_OK)
+    if (r == APP_OK)
         reply_redirect(request, request_printf(request, "/coaching/%" PRId64 "?notice=%s", id, notice));
-    else if (r == COACHING_NOT_FOUND)
-        page_not_found(request);
-    else if (r == COACHING_ERROR)
-        page_unavailable(request);
-    else {
+    else if (!page_refused(request, r, NULL)) {
         if (errors->count == 0)
             errors_add(errors, "actions", "This cannot be done to the session as it is now");
-        session_page(request, id, f, errors, coaching_http_status(r));
+        session_page(request, id, f, errors, page_status(r));
     }
 }
 
@@ -1469,7 +1420,7 @@ void page_coaching_note_add(struct request *request)
     struct errors errors = ERRORS_INIT;
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
-    enum coaching_result r = coaching_note_add(&env, request->caller, &note, &errors);
+    enum app_result r = coaching_note_add(&env, request->caller, &note, &errors);
     session_step_done(request, id, r, &f, &errors, "note_added");
     errors_free(&errors);
 }
@@ -1491,7 +1442,7 @@ void page_coaching_action_add(struct request *request)
     struct errors errors = ERRORS_INIT;
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
-    enum coaching_result r = coaching_action_add(&env, request->caller, &action, &errors);
+    enum app_result r = coaching_action_add(&env, request->caller, &action, &errors);
     session_step_done(request, id, r, &f, &errors, "action_added");
     errors_free(&errors);
 }
@@ -1502,9 +1453,8 @@ static void action_set_done(struct request *request, bool done)
     struct errors found = ERRORS_INIT, errors = ERRORS_INIT;
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
-    enum coaching_result r = action_id > 0
-                                 ? coaching_action_set_done(&env, request->caller, id, action_id, done, &found)
-                                 : COACHING_NOT_FOUND;
+    enum app_result r =
+        action_id > 0 ? coaching_action_set_done(&env, request->caller, id, action_id, done, &found) : APP_NOT_FOUND;
     errors_at(&errors, &found, "actions");
     session_step_done(request, id, r, NULL, &errors, done ? "action_done" : "action_undone");
     errors_free(&found);
@@ -1540,12 +1490,9 @@ static void hours_page(struct request *request, int64_t id, const struct hours_f
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
     struct activity_log log;
-    enum coaching_result r = activities_read(&env, c, id, arena, &log);
-    if (r != COACHING_OK) {
-        if (r == COACHING_NOT_FOUND)
-            page_not_found(request);
-        else
-            page_unavailable(request);
+    enum app_result r = activities_read(&env, c, id, arena, &log);
+    if (r != APP_OK) {
+        page_refusal(request, r, NULL);
         return;
     }
     const struct enrolment *en = &log.enrolment;
@@ -1735,14 +1682,10 @@ void page_hours_log(struct request *request)
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
     struct activity a;
-    enum coaching_result r = activities_add(&env, c, request->caller, id, &in, request_arena(request), &a, &found);
-    if (r == COACHING_OK && errors.count == 0) {
+    enum app_result r = activities_add(&env, c, request->caller, id, &in, request_arena(request), &a, &found);
+    if (r == APP_OK && errors.count == 0) {
         reply_redirect(request, request_printf(request, "/enrolments/%" PRId64 "/hours?notice=logged", id));
-    } else if (r == COACHING_NOT_FOUND) {
-        page_not_found(request);
-    } else if (r == COACHING_ERROR) {
-        page_unavailable(request);
-    } else {
+    } else if (!page_refused(request, r, NULL)) {
         errors_merge(&errors, &found, false);
         /* The use case's "id" and "state" are about the whole log: the summary links to its entries. */
         struct errors shown = ERRORS_INIT;
@@ -1751,7 +1694,7 @@ void page_hours_log(struct request *request)
             bool whole = strcmp(where, "id") == 0 || strcmp(where, "state") == 0;
             errors_add(&shown, whole ? "entries" : where, "%s", errors.items[i].message);
         }
-        hours_page(request, id, &f, &shown, r == COACHING_OK ? 422 : coaching_http_status(r));
+        hours_page(request, id, &f, &shown, r == APP_OK ? 422 : page_status(r));
         errors_free(&shown);
     }
     errors_free(&found);
@@ -1764,19 +1707,15 @@ void page_hours_verify(struct request *request)
     struct errors found = ERRORS_INIT, errors = ERRORS_INIT;
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
-    enum coaching_result r =
-        activity_id > 0 ? activities_verify(&env, request->caller, id, activity_id, &found) : COACHING_NOT_FOUND;
-    if (r == COACHING_OK)
+    enum app_result r =
+        activity_id > 0 ? activities_verify(&env, request->caller, id, activity_id, &found) : APP_NOT_FOUND;
+    if (r == APP_OK)
         reply_redirect(request, request_printf(request, "/enrolments/%" PRId64 "/hours?notice=verified", id));
-    else if (r == COACHING_NOT_FOUND)
-        page_not_found(request);
-    else if (r == COACHING_ERROR)
-        page_unavailable(request);
-    else {
+    else if (!page_refused(request, r, NULL)) {
         errors_at(&errors, &found, "entries");
         if (errors.count == 0)
             errors_add(&errors, "entries", "This entry cannot be verified as it is now");
-        hours_page(request, id, NULL, &errors, coaching_http_status(r));
+        hours_page(request, id, NULL, &errors, page_status(r));
     }
     errors_free(&found);
     errors_free(&errors);

@@ -128,10 +128,81 @@ const char *page_target_title(const struct catalogue *c, enum study_kind kind, c
     return m ? m->title : code;
 }
 
+int page_status(enum app_result result)
+{
+    switch (result) {
+    case APP_OK: return 200;
+    case APP_INVALID: return 422;
+    case APP_BAD_REQUEST: return 400;
+    case APP_UNAUTHENTICATED: return 401;
+    case APP_FORBIDDEN: return 403;
+    case APP_NOT_FOUND: return 404;
+    case APP_CONFLICT: return 409;
+    case APP_TOO_MANY: return 429;
+    case APP_UNAVAILABLE: return 503;
+    case APP_BROKEN: break;
+    }
+    return 500;
+}
+
+void page_bad_request(struct request *request, const struct errors *errors)
+{
+    struct page page;
+    page_begin(&page, "There is a problem with this address", SECTION_NONE);
+    html_printf(&page.body, "<h1 class=\"govuk-heading-l\">There is a problem with this address</h1>"
+                            "<ul class=\"govuk-list govuk-list--bullet\" data-testid=\"bad-request\">");
+    for (size_t i = 0; errors != NULL && i < errors->count; i++)
+        html_printf(&page.body, "<li>%s</li>", errors->items[i].message);
+    html_printf(&page.body, "</ul><p class=\"govuk-body\">Check the address, or go back and use the page's links and "
+                            "forms.</p>");
+    page_send(request, &page, 400);
+}
+
+bool page_refused(struct request *request, enum app_result result, const struct errors *errors)
+{
+    switch (result) {
+    case APP_NOT_FOUND: page_not_found(request); return true;
+    case APP_BAD_REQUEST: page_bad_request(request, errors); return true;
+    case APP_UNAVAILABLE: page_unavailable(request); return true;
+    case APP_BROKEN:
+        page_error(request, 500, "Sorry, there is a problem", "This could not be done. Try again later.");
+        return true;
+    case APP_OK: /* answering a success as a refusal is itself the bug */
+        app_broken("a page answered a successful result as a refusal");
+        page_error(request, 500, "Sorry, there is a problem", "This could not be done. Try again later.");
+        return true;
+    case APP_INVALID:
+    case APP_UNAUTHENTICATED:
+    case APP_FORBIDDEN:
+    case APP_CONFLICT:
+    case APP_TOO_MANY: break;
+    }
+    return false;
+}
+
+void page_refusal(struct request *request, enum app_result result, const struct errors *errors)
+{
+    if (page_refused(request, result, errors))
+        return;
+    const char *why = errors != NULL && errors->count > 0 ? errors->items[0].message : NULL;
+    switch (result) {
+    case APP_FORBIDDEN:
+        page_error(request, 403, "You cannot do this", why ? why : "You do not have permission to do this.");
+        return;
+    case APP_CONFLICT:
+        page_error(request, 409, "This cannot be done now",
+                   why ? why : "It may have changed since you opened the page. Go back, reload it and try again.");
+        return;
+    case APP_TOO_MANY:
+        page_error(request, 429, "Too many attempts", why ? why : "Wait a while, then try again.");
+        return;
+    default:
+        page_error(request, page_status(result), "There is a problem", why ? why : "Check what you entered.");
+        return;
+    }
+}
+
 void page_store_failed(struct request *request, enum store_status status)
 {
-    if (status == STORE_NOT_FOUND)
-        page_not_found(request);
-    else
-        page_unavailable(request);
+    page_refusal(request, app_result_of_store(status), NULL);
 }

@@ -6,6 +6,7 @@
 #ifndef NPQ_PAGES_WIDGETS_H
 #define NPQ_PAGES_WIDGETS_H
 
+#include "app/result.h"
 #include "domain/catalogue.h"
 #include "domain/enrolment.h"
 #include "http/request.h"
@@ -62,7 +63,27 @@ const char *page_module_title(const struct catalogue *c, const char *code);
 /* The title of a qualification or module studied alone. */
 const char *page_target_title(const struct catalogue *c, enum study_kind kind, const char *code);
 
-/* The page for a store failure: 404 for a missing record, else 503. */
+/*
+ * The pages' one mapping of a use case's result to HTTP. page_status gives the status a page
+ * answers with (APP_INVALID 422, APP_BAD_REQUEST 400, APP_UNAUTHENTICATED 401, APP_FORBIDDEN 403,
+ * APP_NOT_FOUND 404, APP_CONFLICT 409, APP_TOO_MANY 429, APP_UNAVAILABLE 503, APP_BROKEN 500).
+ * page_refused sends the page for a result no form can put right (the 404 page, the 400 page
+ * listing errors, the 503 and 500 pages) and returns true; for the others (invalid, refused,
+ * conflicting, throttled) it sends nothing and returns false: the handler shows its form again
+ * with the errors in its summary, answered with page_status(result).
+ */
+int page_status(enum app_result result);
+bool page_refused(struct request *request, enum app_result result, const struct errors *errors);
+
+/* 400: the address's query parameters are malformed; the page lists each problem. */
+void page_bad_request(struct request *request, const struct errors *errors);
+
+/* Always sends a page: page_refused's, or for the other refusals an error page with
+ * page_status(result) saying why (the first error). For handlers with no form to show again. */
+void page_refusal(struct request *request, enum app_result result, const struct errors *errors);
+
+/* page_refusal of a store status: 404 for a missing record, 409 for a conflict, 503 for a failed
+ * database. */
 void page_store_failed(struct request *request, enum store_status status);
 
 #endif

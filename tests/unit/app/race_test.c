@@ -105,11 +105,11 @@ static void people_booking_the_last_places_at_once_are_told_it_is_full(void **st
         run_racers(racers, RACERS, book_self);
         int booked = 0;
         for (int i = 0; i < RACERS; i++) {
-            if (racers[i].result == DELIVERY_DONE) {
+            if (racers[i].result == APP_OK) {
                 booked++;
                 continue;
             }
-            assert_int_equal(racers[i].result, DELIVERY_CONFLICT);
+            assert_int_equal(racers[i].result, APP_CONFLICT);
             assert_non_null(strstr(racers[i].message, "This event is full"));
         }
         assert_int_equal(booked, capacity);
@@ -172,11 +172,11 @@ static void entries_logged_at_once_keep_the_cap_and_say_what_is_left(void **stat
         run_racers(racers, RACERS, log_hours);
         int logged = 0;
         for (int i = 0; i < RACERS; i++) {
-            if (racers[i].result == COACHING_OK) {
+            if (racers[i].result == APP_OK) {
                 logged++;
                 continue;
             }
-            assert_int_equal(racers[i].result, COACHING_INVALID);
+            assert_int_equal(racers[i].result, APP_INVALID);
             assert_non_null(strstr(racers[i].message, "50-hour limit"));
         }
         assert_int_equal(logged, 2);
@@ -224,10 +224,10 @@ static void work_submitted_twice_at_once_makes_one_version_and_one_receipt(void 
         for (int i = 0; i < 2; i++)
             racers[i] = (struct racer){.f = f, .who = pat, .what = submission};
         run_racers(racers, 2, submit_work);
-        int ok = (racers[0].result == ASSESSMENT_OK) + (racers[1].result == ASSESSMENT_OK);
+        int ok = (racers[0].result == APP_OK) + (racers[1].result == APP_OK);
         assert_int_equal(ok, 1);
-        struct racer *loser = racers[0].result == ASSESSMENT_OK ? &racers[1] : &racers[0];
-        assert_int_equal(loser->result, ASSESSMENT_CONFLICT);
+        struct racer *loser = racers[0].result == APP_OK ? &racers[1] : &racers[0];
+        assert_int_equal(loser->result, APP_CONFLICT);
         struct submission_version *versions;
         size_t count;
         assert_int_equal(store_submission_versions(f->store, submission, &f->arena, &versions, &count), STORE_OK);
