@@ -111,9 +111,9 @@ json_t *api_time_json(int64_t seconds)
 }
 
 /* The one JSON error envelope: {"error":{"status":S,"code":C,"message":M,"fields":[...]}}, with
- * fields (each {"field","message"}) when given. */
+ * fields (each {"field","message"}) when given and detail's members (stolen) after them. */
 static void reply_envelope(struct request *request, int status, const char *code, const char *message,
-                           const struct errors *fields)
+                           const struct errors *fields, json_t *detail)
 {
     json_t *error = json_pack("{s:i, s:s, s:s}", "status", status, "code", code, "message", message);
     if (error != NULL && fields != NULL) {
@@ -123,6 +123,9 @@ static void reply_envelope(struct request *request, int status, const char *code
                 list, json_pack("{s:s, s:s}", "field", fields->items[i].where, "message", fields->items[i].message));
         json_object_set_new(error, "fields", list);
     }
+    if (error != NULL && json_is_object(detail))
+        json_object_update(error, detail);
+    json_decref(detail);
     reply_json(request, status, error != NULL ? json_pack("{s:o}", "error", error) : NULL);
 }
 
@@ -136,6 +139,12 @@ static const char *sentence(struct request *request, const char *text)
 }
 
 void api_reply_result(struct request *request, enum app_result result, const struct errors *errors, const char *what)
+{
+    api_reply_result_detail(request, result, errors, what, NULL);
+}
+
+void api_reply_result_detail(struct request *request, enum app_result result, const struct errors *errors,
+                             const char *what, json_t *detail)
 {
     const char *first = errors != NULL && errors->count > 0 ? errors->items[0].message : NULL;
     const char *thing = what != NULL ? what : "record";
@@ -185,7 +194,7 @@ void api_reply_result(struct request *request, enum app_result result, const str
     }
     if (message == NULL)
         message = "Something went wrong on the server. Try again later.";
-    reply_envelope(request, status, app_result_code(status == 500 ? APP_BROKEN : result), message, fields);
+    reply_envelope(request, status, app_result_code(status == 500 ? APP_BROKEN : result), message, fields, detail);
 }
 
 void api_reply_invalid(struct request *request, const struct errors *errors)

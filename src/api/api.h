@@ -175,6 +175,11 @@ json_t *api_time_json(int64_t seconds);
  */
 void api_reply_result(struct request *request, enum app_result result, const struct errors *errors, const char *what);
 
+/* api_reply_result with more members of the envelope's error object (detail, stolen; NULL for
+ * none): the record that exists already ("id"), what an award still needs ("why"). */
+void api_reply_result_detail(struct request *request, enum app_result result, const struct errors *errors,
+                             const char *what, json_t *detail);
+
 /* api_reply_result of APP_INVALID: 422 with every error as a field. */
 void api_reply_invalid(struct request *request, const struct errors *errors);
 

@@ -180,19 +180,12 @@ static void save(struct request *request, struct application *a, json_t *body, i
     if (errors.count == 0) {
         struct actor actor = api_actor(request);
         struct accounts_env env = {request->store, &actor, request->settings->base_url, clock_now()};
-        enum store_status s = applications_save_draft(&env, catalogue, a, &errors);
-        if (s == STORE_OK) {
+        enum app_result r = applications_save_draft(&env, catalogue, a, &errors);
+        if (r == APP_OK)
             reply_application(request, success, a->id);
-            goto out;
-        }
-        if (s == STORE_ERROR) {
-            api_reply_store_status(request, s, "application");
-            goto out;
-        }
-        if (s == STORE_CONFLICT && errors.count == 1 && strcmp(errors.items[0].where, "state") == 0) {
-            reply_error(request, 409, "conflict", "%s", errors.items[0].message);
-            goto out;
-        }
+        else
+            api_reply_result(request, r, &errors, "application");
+        goto out;
     }
     api_reply_invalid(request, &errors);
 out:
@@ -280,20 +273,12 @@ void api_application_step(struct request *request)
         goto out;
     struct actor actor = api_actor(request);
     struct accounts_env env = {request->store, &actor, request->settings->base_url, clock_now()};
-    bool refused;
     int64_t id = api_param_id(request, 0);
-    enum store_status s =
-        applications_step(&env, catalogue, request->caller, id, step, reason, cohort_id, &refused, &errors);
-    if (s == STORE_OK)
+    enum app_result r = applications_step(&env, catalogue, request->caller, id, step, reason, cohort_id, &errors);
+    if (r == APP_OK)
         reply_application(request, 200, id);
-    else if (refused)
-        reply_error(request, 403, "forbidden", "%s", errors.items[0].message);
-    else if (s == STORE_CONFLICT && errors.count > 0 && strcmp(errors.items[0].where, "state") == 0)
-        reply_error(request, 409, "conflict", "%s", errors.items[0].message);
-    else if (s == STORE_CONFLICT)
-        api_reply_invalid(request, &errors);
     else
-        api_reply_store_status(request, s, "application");
+        api_reply_result(request, r, &errors, "application");
 out:
     errors_free(&errors);
     json_decref(body);

@@ -360,15 +360,9 @@ void api_submissions_create(struct request *request)
                                                                        enrolment_id, &id, &errors);
     if (r == APP_OK)
         reply_submission(request, 201, id);
-    else if (r == APP_CONFLICT && id > 0) {
-        /* The work already started: say where it is, so a client can carry on with it. */
-        char message[256];
-        snprintf(message, sizeof(message), "%s.",
-                 errors.count > 0 ? errors.items[0].message : "This work has already been started");
-        reply_json(request, 409,
-                   json_pack("{s:{s:i, s:s, s:s, s:I}}", "error", "status", 409, "code", "conflict", "message", message,
-                             "id", (json_int_t)id));
-    } else
+    else if (r == APP_CONFLICT && id > 0) /* the work already started: where it is, to carry on with it */
+        api_reply_result_detail(request, r, &errors, "submission", json_pack("{s:I}", "id", (json_int_t)id));
+    else
         api_reply_result(request, r, &errors, "submission");
     errors_free(&errors);
     json_decref(body);

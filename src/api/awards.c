@@ -50,9 +50,9 @@ void api_award_check(struct request *request)
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
     struct award_status st;
-    enum store_status s = awards_check(&env, c, api_param_id(request, 0), request_arena(request), &st);
-    if (s != STORE_OK) {
-        api_reply_store_status(request, s, "enrolment");
+    enum app_result r = awards_check(&env, c, api_param_id(request, 0), request_arena(request), &st);
+    if (r != APP_OK) {
+        api_reply_result(request, r, NULL, "enrolment");
         return;
     }
     json_t *modules = json_array();
@@ -93,25 +93,18 @@ void api_awards_create(struct request *request)
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
     struct award award;
-    enum award_refusal refusal;
     char why[AWARDS_WHY_TEXT];
-    enum store_status s = awards_make(&env, c, enrolment_id, request_arena(request), &award, &refusal, why);
-    if (s == STORE_OK) {
+    enum app_result r = awards_make(&env, c, enrolment_id, request_arena(request), &award, &errors, why);
+    if (r == APP_OK) {
         char *location = request_alloc(request, 48);
         snprintf(location, 48, "/api/v1/awards/%" PRId64, award.id);
         reply_header(request, "location", location);
         reply_json(request, 201, award_json(request, c, &award));
-    } else if (s == STORE_CONFLICT && refusal == AWARD_REFUSED_RULES) {
+    } else if (r == APP_INVALID) {
         /* The usual 422, with the rule's explanation whole in why. */
-        char message[AWARDS_WHY_TEXT + 64];
-        snprintf(message, sizeof(message), "This enrolment cannot be awarded: %s.", why);
-        reply_json(request, 422,
-                   json_pack("{s:{s:i, s:s, s:s, s:s, s:[{s:s, s:s}]}}", "error", "status", 422, "code", "invalid",
-                             "message", message, "why", why, "fields", "field", "enrolment_id", "message", message));
-    } else if (s == STORE_CONFLICT) {
-        reply_error(request, 409, "conflict", "%s", why);
+        api_reply_result_detail(request, r, &errors, "enrolment", json_pack("{s:s}", "why", why));
     } else {
-        api_reply_store_status(request, s, "enrolment");
+        api_reply_result(request, r, &errors, "enrolment");
     }
 out:
     errors_free(&errors);
@@ -192,15 +185,15 @@ void api_verify(struct request *request)
     if (c == NULL)
         return;
     struct award award;
-    enum store_status s = awards_find_by_code(request->store, request_strndup(request, request->params[0]),
-                                              request_arena(request), &award);
+    enum app_result r = awards_find_by_code(request->store, request_strndup(request, request->params[0]),
+                                            request_arena(request), &award);
     reply_header(request, "cache-control", "no-store");
-    if (s == STORE_NOT_FOUND) {
-        reply_error(request, 404, "not_found", "No certificate matches this code.");
-        return;
-    }
-    if (s != STORE_OK) {
-        api_reply_store_status(request, s, "certificate");
+    if (r != APP_OK) {
+        struct errors errors = ERRORS_INIT;
+        if (r == APP_NOT_FOUND)
+            errors_add(&errors, "code", "No certificate matches this code.");
+        api_reply_result(request, r, &errors, "certificate");
+        errors_free(&errors);
         return;
     }
     /* Only what the certificate itself says: nothing else about the person. */
@@ -297,9 +290,9 @@ void api_participant_transcript(struct request *request)
     struct transcript t;
     int64_t participant = api_param_id(request, 0);
     bool theirs = participant == request->caller->user_id || caller_has(request->caller, ROLE_ADMIN);
-    enum store_status s = awards_transcript(&env, c, participant, theirs, request_arena(request), &t);
-    if (s != STORE_OK) {
-        api_reply_store_status(request, s, "participant");
+    enum app_result r = awards_transcript(&env, c, participant, theirs, request_arena(request), &t);
+    if (r != APP_OK) {
+        api_reply_result(request, r, NULL, "participant");
         return;
     }
     json_t *modules = json_array();

@@ -120,10 +120,10 @@ void api_calendar_feed_create(struct request *request)
     struct actor actor = api_actor(request);
     int64_t now = clock_now();
     char url[1024];
-    enum store_status s = notify_calendar_feed_create(request->store, &actor, request->caller->user_id,
-                                                      request->settings->base_url, now, url, sizeof(url));
-    if (s != STORE_OK) {
-        api_reply_store_status(request, s, "person");
+    enum app_result r = notify_calendar_feed_create(request->store, &actor, request->caller->user_id,
+                                                    request->settings->base_url, now, url, sizeof(url));
+    if (r != APP_OK) {
+        api_reply_result(request, r, NULL, "person");
         return;
     }
     reply_header(request, "cache-control", "no-store");

@@ -103,15 +103,11 @@ void api_enrolment_step(struct request *request)
     struct actor actor = api_actor(request);
     struct accounts_env env = {request->store, &actor, request->settings->base_url, clock_now()};
     int64_t id = api_param_id(request, 0);
-    enum store_status s = enrolments_step(&env, id, step, reason, expected_return, cohort_id, &errors);
-    if (s == STORE_OK)
+    enum app_result r = enrolments_step(&env, id, step, reason, expected_return, cohort_id, &errors);
+    if (r == APP_OK)
         reply_enrolment(request, 200, id);
-    else if (s == STORE_CONFLICT && errors.count > 0 && strcmp(errors.items[0].where, "state") == 0)
-        reply_error(request, 409, "conflict", "%s", errors.items[0].message);
-    else if (s == STORE_CONFLICT)
-        api_reply_invalid(request, &errors);
     else
-        api_reply_store_status(request, s, "enrolment");
+        api_reply_result(request, r, &errors, "enrolment");
     errors_free(&errors);
     json_decref(body);
 }
@@ -135,9 +131,9 @@ void api_participant_pathway(struct request *request)
     struct accounts_env env = {request->store, &actor, request->settings->base_url, clock_now()};
     struct participant_pathway p;
     int64_t id = api_param_id(request, 0);
-    enum store_status s = pathways_for(&env, c, id, request_arena(request), &p);
-    if (s != STORE_OK) {
-        api_reply_store_status(request, s, "participant");
+    enum app_result r = pathways_for(&env, c, id, request_arena(request), &p);
+    if (r != APP_OK) {
+        api_reply_result(request, r, NULL, "participant");
         return;
     }
     json_t *completed = json_array();

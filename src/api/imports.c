@@ -28,8 +28,10 @@ static void run(struct request *request, enum import_kind kind)
     struct import_report report;
     imports_run(&env, kind, request_body(request).ptr, request_body(request).len, dry_run, request_arena(request),
                 &report);
-    if (report.status == STORE_ERROR) {
-        api_reply_store_status(request, STORE_ERROR, "import");
+    /* A file with problems is answered with its report (422, every row's errors); anything else
+     * that stopped it is answered like any other failure. */
+    if (report.result != APP_OK && report.result != APP_INVALID) {
+        api_reply_result(request, report.result, NULL, "import");
         imports_report_free(&report);
         return;
     }

@@ -61,9 +61,9 @@ void api_tokens_create(struct request *request)
     char token[ACCOUNTS_TOKEN_TEXT];
     int64_t id;
     struct accounts_env env = {request->store, &actor, request->settings->base_url, clock_now()};
-    enum store_status s = accounts_issue_token(&env, request->caller->user_id, name, token, &id);
-    if (s != STORE_OK)
-        api_reply_store_status(request, s, "token");
+    enum app_result r = accounts_issue_token(&env, request->caller->user_id, name, token, &id);
+    if (r != APP_OK)
+        api_reply_result(request, r, NULL, "token");
     else
         reply_json(request, 201,
                    json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id, "name", name, "token", token, "note",

@@ -107,10 +107,10 @@ void api_users_create(struct request *request)
     if (errors.count == 0) {
         struct actor actor = api_actor(request);
         struct accounts_env env = env_for(request, &actor);
-        enum store_status s = accounts_invite(&env, email ? email : "", name ? name : "", organisation_id, role,
-                                              role_organisation_id, &id, &errors);
-        if (s == STORE_ERROR && errors.count == 0) {
-            api_reply_store_status(request, s, "person");
+        enum app_result r = accounts_invite(&env, email ? email : "", name ? name : "", organisation_id, role,
+                                            role_organisation_id, &id, &errors);
+        if (r != APP_OK) {
+            api_reply_result(request, r, &errors, "person");
             goto out;
         }
     }
@@ -198,13 +198,9 @@ void api_user_roles_add(struct request *request)
     if (errors.count == 0) {
         struct actor actor = api_actor(request);
         struct accounts_env env = env_for(request, &actor);
-        enum store_status s = accounts_grant_role(&env, id, role, organisation_id, &grant_id, &errors);
-        if (s == STORE_ERROR) {
-            api_reply_store_status(request, s, "role");
-            goto out;
-        }
-        if (s == STORE_CONFLICT && errors.count == 1 && strcmp(errors.items[0].where, "role") == 0) {
-            reply_error(request, 409, "conflict", "%s", errors.items[0].message);
+        enum app_result r = accounts_grant_role(&env, id, role, organisation_id, &grant_id, &errors);
+        if (r != APP_OK) {
+            api_reply_result(request, r, &errors, "person");
             goto out;
         }
     }
@@ -247,12 +243,15 @@ void api_user_invitation(struct request *request)
         reply_error(request, 409, "conflict", "This account is deactivated; reactivate it first.");
         return;
     }
+    if (s != STORE_OK) {
+        api_reply_store_status(request, s, "person");
+        return;
+    }
     struct actor actor = api_actor(request);
     struct accounts_env env = env_for(request, &actor);
-    if (s == STORE_OK)
-        s = accounts_send_invitation(&env, id);
-    if (s != STORE_OK)
-        api_reply_store_status(request, s, "person");
+    enum app_result r = accounts_send_invitation(&env, id);
+    if (r != APP_OK)
+        api_reply_result(request, r, NULL, "person");
     else
         reply_json(request, 202, json_pack("{s:s}", "status", "sent"));
 }
@@ -300,9 +299,9 @@ void api_assignments_create(struct request *request)
     if (errors.count == 0) {
         struct actor actor = api_actor(request);
         struct accounts_env env = env_for(request, &actor);
-        enum store_status s = accounts_assign(&env, kind, staff_id, participant_id, &id, &errors);
-        if (s == STORE_ERROR) {
-            api_reply_store_status(request, s, "assignment");
+        enum app_result r = accounts_assign(&env, kind, staff_id, participant_id, &id, &errors);
+        if (r != APP_OK) {
+            api_reply_result(request, r, &errors, "assignment");
             goto out;
         }
     }

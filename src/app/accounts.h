@@ -2,8 +2,9 @@
  * Account use cases: inviting people, granting roles, signing in, resetting passwords.
  *
  * Each is a few store operations, domain checks and an email that must happen together; they live
- * here so the API, the pages and the command line share one implementation. Errors are added
- * with the form field they concern ("email", "password", "role", "organisation_id").
+ * here so the API, the pages and the command line share one implementation. Each returns an
+ * enum app_result (app/result.h); errors are added with the form field they concern ("email",
+ * "password", "role", "organisation_id").
  */
 #ifndef NPQ_APP_ACCOUNTS_H
 #define NPQ_APP_ACCOUNTS_H
@@ -35,74 +36,76 @@ struct accounts_env {
  * Creates an account with one role, without emailing anyone (the command line's first
  * administrator, demonstration data). Same checks and results as accounts_invite.
  */
-enum store_status accounts_create_person(const struct accounts_env *env, const char *email, const char *name,
-                                         int64_t organisation_id, enum role role, int64_t role_organisation_id,
-                                         int64_t *user_id, struct errors *errors);
+enum app_result accounts_create_person(const struct accounts_env *env, const char *email, const char *name,
+                                       int64_t organisation_id, enum role role, int64_t role_organisation_id,
+                                       int64_t *user_id, struct errors *errors);
 
 /*
  * Creates an account with one role and emails an invitation to set a password. organisation_id
  * is the person's school or partner (0 for none); role_organisation_id scopes the role (see
- * role_scope_kind). On failure returns STORE_CONFLICT (email taken), STORE_NOT_FOUND or
- * STORE_ERROR with errors naming the fields; nothing is kept.
+ * role_scope_kind). APP_INVALID with errors naming the fields (a taken email among them);
+ * APP_UNAVAILABLE. Nothing is kept on failure.
  */
-enum store_status accounts_invite(const struct accounts_env *env, const char *email, const char *name,
-                                  int64_t organisation_id, enum role role, int64_t role_organisation_id,
-                                  int64_t *user_id, struct errors *errors);
+enum app_result accounts_invite(const struct accounts_env *env, const char *email, const char *name,
+                                int64_t organisation_id, enum role role, int64_t role_organisation_id, int64_t *user_id,
+                                struct errors *errors);
 
 /*
- * Names a coach or mentor (kind) for a participant: the staff member must exist, hold that role
- * and not be the participant. Errors at "staff_id"; STORE_CONFLICT when refused or already so.
+ * Names a coach or mentor (kind) for a participant: the staff member must exist, hold that role,
+ * not be the participant and not be theirs already; APP_INVALID with errors at "staff_id" (or
+ * "participant_id") otherwise.
  */
-enum store_status accounts_assign(const struct accounts_env *env, enum role kind, int64_t staff_id,
-                                  int64_t participant_id, int64_t *assignment_id, struct errors *errors);
+enum app_result accounts_assign(const struct accounts_env *env, enum role kind, int64_t staff_id,
+                                int64_t participant_id, int64_t *assignment_id, struct errors *errors);
 
 /* The address links in emails start with: the one the server last started with, else
  * $NPQ_BASE_URL, else http://127.0.0.1:8080. Copied into out. */
 void accounts_base_url(struct store *store, char *out, size_t size);
 
-/* Sends a fresh invitation link to an existing account. */
-enum store_status accounts_send_invitation(const struct accounts_env *env, int64_t user_id);
+/* Sends a fresh invitation link to an existing account (APP_NOT_FOUND when there is none). */
+enum app_result accounts_send_invitation(const struct accounts_env *env, int64_t user_id);
 
-/* Grants a role after checking its scope is the right kind of organisation. */
-enum store_status accounts_grant_role(const struct accounts_env *env, int64_t user_id, enum role role,
-                                      int64_t organisation_id, int64_t *grant_id, struct errors *errors);
-
-enum sign_in_result { SIGN_IN_OK, SIGN_IN_REFUSED, SIGN_IN_THROTTLED, SIGN_IN_ERROR };
+/* Grants a role after checking its scope is the right kind of organisation: APP_INVALID at
+ * "organisation_id" when it is not, APP_CONFLICT at "role" when they hold the role already. */
+enum app_result accounts_grant_role(const struct accounts_env *env, int64_t user_id, enum role role,
+                                    int64_t organisation_id, int64_t *grant_id, struct errors *errors);
 
 /*
  * Checks an email and password. An unknown email and a wrong password are refused alike (and take
- * as long). Too many recent failures for the email or from the client are refused before the
- * password is looked at. Every attempt is recorded.
+ * as long): APP_UNAUTHENTICATED. Too many recent failures for the email or from the client are
+ * refused before the password is looked at: APP_TOO_MANY. Either way errors say so at "email".
+ * Every attempt is recorded.
  */
-enum sign_in_result accounts_sign_in(const struct accounts_env *env, const char *email, const char *password,
-                                     const char *client, int64_t *user_id);
+enum app_result accounts_sign_in(const struct accounts_env *env, const char *email, const char *password,
+                                 const char *client, int64_t *user_id, struct errors *errors);
 
 /* Emails a reset link when email belongs to an active account; otherwise does nothing, and the
- * caller says the same either way. */
-enum store_status accounts_request_reset(const struct accounts_env *env, const char *email);
+ * caller says the same either way (APP_OK). */
+enum app_result accounts_request_reset(const struct accounts_env *env, const char *email);
 
-/* Whether a reset or invitation link is live, and whose it is (for the form's greeting). */
-enum store_status accounts_link_user(const struct accounts_env *env, enum one_time_purpose purpose, const char *token,
-                                     struct arena *arena, struct user *user);
+/* Whether a reset or invitation link is live at env->now, and whose it is (for the form's
+ * greeting): APP_NOT_FOUND when it is not. */
+enum app_result accounts_link_user(const struct accounts_env *env, enum one_time_purpose purpose, const char *token,
+                                   struct arena *arena, struct user *user);
 
 /*
  * Sets a password from a reset or invitation link: checks the password against the rules and its
- * confirmation, uses the link up and signs the person out everywhere. STORE_NOT_FOUND when the
- * link is not live; STORE_CONFLICT with errors when the password is not acceptable.
+ * confirmation, uses the link up and signs the person out everywhere. APP_NOT_FOUND when the
+ * link is not live; APP_INVALID with errors when the password is not acceptable.
  */
-enum store_status accounts_set_password_from_link(const struct accounts_env *env, enum one_time_purpose purpose,
-                                                  const char *token, const char *password, const char *confirmation,
-                                                  int64_t *user_id, struct errors *errors);
+enum app_result accounts_set_password_from_link(const struct accounts_env *env, enum one_time_purpose purpose,
+                                                const char *token, const char *password, const char *confirmation,
+                                                int64_t *user_id, struct errors *errors);
 
 /* Sets a password directly (the command line's first administrator), with the same rules. */
-enum store_status accounts_set_password(const struct accounts_env *env, int64_t user_id, const char *password,
-                                        struct errors *errors);
+enum app_result accounts_set_password(const struct accounts_env *env, int64_t user_id, const char *password,
+                                      struct errors *errors);
 
 /*
  * Makes an API token for user_id named name and writes its text into token: the only time the
  * text exists outside the client, since the store keeps only its hash.
  */
-enum store_status accounts_issue_token(const struct accounts_env *env, int64_t user_id, const char *name,
-                                       char token[ACCOUNTS_TOKEN_TEXT], int64_t *id);
+enum app_result accounts_issue_token(const struct accounts_env *env, int64_t user_id, const char *name,
+                                     char token[ACCOUNTS_TOKEN_TEXT], int64_t *id);
 
 #endif

@@ -8,8 +8,8 @@
 #include <strings.h>
 #include <time.h>
 
-enum store_status applications_save_draft(const struct accounts_env *env, const struct catalogue *catalogue,
-                                          struct application *a, struct errors *errors)
+enum app_result applications_save_draft(const struct accounts_env *env, const struct catalogue *catalogue,
+                                        struct application *a, struct errors *errors)
 {
     size_t before = errors->count;
     const char *target = a->target ? a->target : "";
@@ -35,19 +35,21 @@ enum store_status applications_save_draft(const struct accounts_env *env, const 
     if (a->sponsor_id != 0 && a->sponsor_id == a->participant_id)
         errors_add(errors, "sponsor_id", "Your sponsor must be someone else, such as your headteacher.");
     if (errors->count != before)
-        return STORE_CONFLICT;
+        return APP_INVALID;
     enum store_status status = a->id == 0 ? store_application_create(env->store, env->actor, a, env->now)
                                           : store_application_update(env->store, env->actor, a, env->now);
-    if (status == STORE_NOT_FOUND)
+    if (status == STORE_NOT_FOUND) {
         errors_add(errors, "sponsor_id", "The sponsor, school or delivery partner named does not exist.");
-    else if (status == STORE_CONFLICT)
+        return APP_INVALID;
+    }
+    if (status == STORE_CONFLICT)
         errors_add(errors, "state", "Only a draft application can be changed.");
-    return status;
+    return app_result_of_store(status);
 }
 
 /* Queues the email asking the sponsor to decide. */
-static enum store_status email_sponsor(const struct accounts_env *env, const struct catalogue *catalogue,
-                                       const struct application *a)
+static enum app_result email_sponsor(const struct accounts_env *env, const struct catalogue *catalogue,
+                                     const struct application *a)
 {
     const char *what = a->target;
     if (a->kind == STUDY_QUALIFICATION) {
@@ -65,16 +67,21 @@ static enum store_status email_sponsor(const struct accounts_env *env, const str
                 "will be asked to sign in):\n\n%s/applications/%lld\n",
                 a->sponsor_name ? a->sponsor_name : "", a->participant_name, what, funding_route_title(a->funding),
                 delivery_model_title(a->delivery_model), env->base_url, (long long)a->id);
-    enum store_status status =
-        store_mail_enqueue(env->store, a->sponsor_email, "An NPQ application needs your approval", body.data, env->now);
+    enum app_result result =
+        buf_failed(&body)
+            ? app_broken("the sponsor's email outgrew its buffer")
+            : app_result_of_store(store_mail_enqueue(env->store, a->sponsor_email,
+                                                     "An NPQ application needs your approval", body.data, env->now));
     buf_free(&body);
-    return status;
+    return result;
 }
 
-/* The rules a submission must meet, beyond the state machine. */
-static void check_submission(const struct accounts_env *env, const struct catalogue *catalogue,
-                             const struct application *a, struct arena *arena, struct errors *errors)
+/* The rules a submission must meet, beyond the state machine: APP_INVALID with errors when it
+ * does not meet them. */
+static enum app_result check_submission(const struct accounts_env *env, const struct catalogue *catalogue,
+                                        const struct application *a, struct arena *arena, struct errors *errors)
 {
+    size_t before = errors->count;
     struct application_choice choice = {
         .kind = a->kind,
         .target = a->target,
@@ -87,31 +94,33 @@ static void check_submission(const struct accounts_env *env, const struct catalo
     application_check(catalogue, &choice, errors);
     struct enrolment *existing;
     size_t count;
-    if (store_enrolment_list_for(env->store, a->participant_id, arena, &existing, &count) == STORE_OK) {
-        struct enrolment_summary summaries[64];
-        size_t n = 0;
-        for (size_t i = 0; i < count && n < 64; i++)
-            summaries[n++] = (struct enrolment_summary){existing[i].kind, existing[i].target, existing[i].state};
-        enrolment_check_unique(summaries, n, a->kind, a->target, errors);
-    }
+    /* Without the participant's enrolments the one-at-a-time rule cannot be checked: no submission. */
+    if (store_enrolment_list_for(env->store, a->participant_id, arena, &existing, &count) != STORE_OK)
+        return APP_UNAVAILABLE;
+    struct enrolment_summary *summaries = arena_alloc(arena, sizeof(*summaries) * (count + 1));
+    for (size_t i = 0; i < count; i++)
+        summaries[i] = (struct enrolment_summary){existing[i].kind, existing[i].target, existing[i].state};
+    enrolment_check_unique(summaries, count, a->kind, a->target, errors);
+    return errors->count != before ? APP_INVALID : APP_OK;
 }
 
-/* Creates the enrolment an accepted application leads to. */
-static enum store_status enrol(const struct accounts_env *env, const struct application *a, int64_t cohort_id,
-                               struct arena *arena, struct errors *errors)
+/* Creates the enrolment an accepted application leads to: APP_INVALID when the cohort named does
+ * not fit or the participant is enrolled already. */
+static enum app_result enrol(const struct accounts_env *env, const struct application *a, int64_t cohort_id,
+                             struct arena *arena, struct errors *errors)
 {
     struct cohort cohort;
     enum store_status status =
         cohort_id > 0 ? store_cohort_get(env->store, cohort_id, arena, &cohort) : STORE_NOT_FOUND;
     if (status == STORE_NOT_FOUND) {
         errors_add(errors, "cohort_id", "Choose the cohort to enrol the participant in.");
-        return STORE_CONFLICT;
+        return APP_INVALID;
     }
     if (status != STORE_OK)
-        return status;
+        return app_result_of_store(status);
     if (cohort.kind != a->kind || strcasecmp(cohort.target, a->target) != 0) {
         errors_add(errors, "cohort_id", "Cohort %s is for %s, not %s.", cohort.code, cohort.target, a->target);
-        return STORE_CONFLICT;
+        return APP_INVALID;
     }
     struct enrolment e = {
         .participant_id = a->participant_id,
@@ -127,58 +136,56 @@ static enum store_status enrol(const struct accounts_env *env, const struct appl
         .elective_count = a->elective_count,
     };
     status = store_enrolment_create(env->store, env->actor, &e, env->now);
-    if (status == STORE_CONFLICT)
+    if (status == STORE_CONFLICT) {
         errors_add(errors, "target", "%s is already enrolled on the %s. A qualification is studied once at a time.",
                    a->participant_name, a->target);
+        return APP_INVALID;
+    }
     if (status == STORE_OK)
         status = store_application_set_enrolment(env->store, a->id, e.id);
-    return status;
+    return app_result_of_store(status);
 }
 
-enum store_status applications_step(const struct accounts_env *env, const struct catalogue *catalogue,
-                                    const struct caller *caller, int64_t id, enum application_step step,
-                                    const char *reason, int64_t cohort_id, bool *refused_by_policy,
-                                    struct errors *errors)
+enum app_result applications_step(const struct accounts_env *env, const struct catalogue *catalogue,
+                                  const struct caller *caller, int64_t id, enum application_step step,
+                                  const char *reason, int64_t cohort_id, struct errors *errors)
 {
-    *refused_by_policy = false;
     struct arena arena = ARENA_INIT;
     struct application a;
-    enum store_status status = store_application_get(env->store, id, &arena, &a);
+    enum app_result result = app_result_of_store(store_application_get(env->store, id, &arena, &a));
     struct relation relation;
-    if (status == STORE_OK)
-        status = store_relation(env->store, caller, RESOURCE_APPLICATION, id, &relation);
-    if (status == STORE_OK && !policy_application_step(step, caller, &relation)) {
-        *refused_by_policy = true;
+    if (result == APP_OK)
+        result = app_result_of_store(store_relation(env->store, caller, RESOURCE_APPLICATION, id, &relation));
+    if (result == APP_OK && !policy_application_step(step, caller, &relation)) {
         errors_add(errors, "step", "You cannot %s this application.", application_step_name(step));
-        status = STORE_CONFLICT;
+        result = APP_FORBIDDEN;
     }
+    /* Out of order is the application's state refusing (409); a missing reason is the request's (422). */
+    if (result == APP_OK && !application_step_allowed(a.state, step, errors))
+        result = APP_CONFLICT;
     enum application_state next;
-    if (status == STORE_OK && !application_step_next(a.state, step, reason, &next, errors))
-        status = STORE_CONFLICT;
-    size_t before = errors->count;
-    if (status == STORE_OK && step == STEP_SUBMIT) {
-        check_submission(env, catalogue, &a, &arena, errors);
-        if (errors->count != before)
-            status = STORE_CONFLICT;
-    }
-    if (status == STORE_OK)
-        status = store_begin(env->store);
-    if (status == STORE_OK) {
-        status = store_application_transition(env->store, env->actor, id, a.state, next, application_step_name(step),
-                                              reason, env->now);
-        if (status == STORE_CONFLICT)
+    if (result == APP_OK && !application_step_next(a.state, step, reason, &next, errors))
+        result = APP_INVALID;
+    if (result == APP_OK && step == STEP_SUBMIT)
+        result = check_submission(env, catalogue, &a, &arena, errors);
+    if (result == APP_OK)
+        result = app_result_of_store(store_begin(env->store));
+    if (result == APP_OK) {
+        result = app_result_of_store(store_application_transition(env->store, env->actor, id, a.state, next,
+                                                                  application_step_name(step), reason, env->now));
+        if (result == APP_CONFLICT)
             errors_add(errors, "state",
                        "Someone else changed this application at the same time. Reload it and try again.");
-        if (status == STORE_OK && step == STEP_SUBMIT && a.sponsor_email != NULL)
-            status = email_sponsor(env, catalogue, &a);
-        if (status == STORE_OK && step == STEP_ENROL)
-            status = enrol(env, &a, cohort_id, &arena, errors);
-        if (status == STORE_OK)
-            status = store_commit(env->store);
+        if (result == APP_OK && step == STEP_SUBMIT && a.sponsor_email != NULL)
+            result = email_sponsor(env, catalogue, &a);
+        if (result == APP_OK && step == STEP_ENROL)
+            result = enrol(env, &a, cohort_id, &arena, errors);
+        if (result == APP_OK)
+            result = app_result_of_store(store_commit(env->store));
         store_rollback(env->store); /* ends the transaction after any failure above */
     }
     arena_release(&arena);
-    return status;
+    return result;
 }
 
 /* A participant resumes in a later cohort of the same qualification or module. */
@@ -200,26 +207,34 @@ static bool resume_cohort_ok(const struct accounts_env *env, const struct enrolm
     return true;
 }
 
-enum store_status enrolments_step(const struct accounts_env *env, int64_t id, enum enrolment_step step,
-                                  const char *reason, const char *expected_return, int64_t cohort_id,
-                                  struct errors *errors)
+enum app_result enrolments_step(const struct accounts_env *env, int64_t id, enum enrolment_step step,
+                                const char *reason, const char *expected_return, int64_t cohort_id,
+                                struct errors *errors)
 {
     struct arena arena = ARENA_INIT;
     struct enrolment e;
     enum store_status status = store_enrolment_get(env->store, id, &arena, &e);
+    enum app_result result = app_result_of_store(status);
     char today[DATE_TEXT];
     date_of(env->now, today);
     struct cohort cohort;
-    bool has_cohort = status == STORE_OK && step == ENROLMENT_RESUME && cohort_id > 0 &&
-                      store_cohort_get(env->store, cohort_id, &arena, &cohort) == STORE_OK;
-    /* The state first: resuming what is not deferred is out of order, whatever the cohort. */
+    bool has_cohort = false;
+    if (result == APP_OK && step == ENROLMENT_RESUME && cohort_id > 0) {
+        status = store_cohort_get(env->store, cohort_id, &arena, &cohort);
+        has_cohort = status == STORE_OK;
+        if (status == STORE_ERROR)
+            result = APP_UNAVAILABLE;
+    }
+    /* The state first: resuming what is not deferred is out of order (409), whatever the cohort. */
+    if (result == APP_OK && !enrolment_step_allowed(e.state, step, errors))
+        result = APP_CONFLICT;
     enum enrolment_state next;
-    if (status == STORE_OK &&
+    if (result == APP_OK &&
         !enrolment_step_next(e.state, step, reason, expected_return, has_cohort, today, &next, errors))
-        status = STORE_CONFLICT;
-    if (status == STORE_OK && has_cohort && !resume_cohort_ok(env, &e, &cohort, &arena, errors))
-        status = STORE_CONFLICT;
-    if (status == STORE_OK) {
+        result = APP_INVALID;
+    if (result == APP_OK && has_cohort && !resume_cohort_ok(env, &e, &cohort, &arena, errors))
+        result = APP_INVALID;
+    if (result == APP_OK) {
         struct enrolment_change change = {
             .from = e.state,
             .to = next,
@@ -228,17 +243,17 @@ enum store_status enrolments_step(const struct accounts_env *env, int64_t id, en
             .expected_return = expected_return,
             .cohort_id = step == ENROLMENT_RESUME ? cohort_id : 0,
         };
-        status = store_enrolment_transition(env->store, env->actor, id, &change, env->now);
-        if (status == STORE_CONFLICT)
+        result = app_result_of_store(store_enrolment_transition(env->store, env->actor, id, &change, env->now));
+        if (result == APP_CONFLICT)
             errors_add(errors, "state",
                        "Someone else changed this enrolment at the same time. Reload it and try again.");
     }
     arena_release(&arena);
-    return status;
+    return result;
 }
 
-enum store_status pathways_for(const struct accounts_env *env, const struct catalogue *catalogue,
-                               int64_t participant_id, struct arena *arena, struct participant_pathway *out)
+enum app_result pathways_for(const struct accounts_env *env, const struct catalogue *catalogue, int64_t participant_id,
+                             struct arena *arena, struct participant_pathway *out)
 {
     memset(out, 0, sizeof(*out));
     enum store_status status =
@@ -246,10 +261,10 @@ enum store_status pathways_for(const struct accounts_env *env, const struct cata
     if (status == STORE_OK)
         status = store_enrolment_list_for(env->store, participant_id, arena, &out->enrolments, &out->enrolment_count);
     if (status != STORE_OK)
-        return status;
+        return app_result_of_store(status);
     out->pathways = arena_alloc(arena, sizeof(*out->pathways) * (catalogue->qualification_count + 1));
     for (size_t i = 0; i < catalogue->qualification_count; i++)
         pathway_compute(catalogue, &catalogue->qualifications[i], out->completed, out->completed_count, arena,
                         &out->pathways[out->pathway_count++]);
-    return STORE_OK;
+    return APP_OK;
 }

@@ -42,16 +42,9 @@ static void utc_text(int64_t seconds, char out[TIME_TEXT])
     date_format_utc(seconds, out);
 }
 
-/* Whether the rule's errors refuse the state of the work (409) rather than what was sent (422). */
-static bool about_state(const struct errors *errors)
-{
-    for (size_t i = 0; i < errors->count; i++)
-        if (strcmp(errors->items[i].where, "state") == 0)
-            return true;
-    return false;
-}
-
-enum store_status assessment_keeps_coaches_apart(struct store *store, bool *apart)
+/* Whether the provider keeps assessors from marking their coachees (true unless the setting
+ * ASSESSMENT_SETTING_MARK_COACHEES is "1"). */
+static enum store_status keeps_coaches_apart(struct store *store, bool *apart)
 {
     char value[8];
     enum store_status status = store_setting_get(store, ASSESSMENT_SETTING_MARK_COACHEES, value, sizeof(value));
@@ -154,7 +147,7 @@ static enum store_status view_of(const struct accounts_env *env, const struct ca
     bool apart;
     enum store_status status = store_relation(env->store, caller, RESOURCE_USER, s->participant_id, &r);
     if (status == STORE_OK)
-        status = assessment_keeps_coaches_apart(env->store, &apart);
+        status = keeps_coaches_apart(env->store, &apart);
     if (status != STORE_OK)
         return status;
     v->participant = caller != NULL && caller->user_id == s->participant_id;
@@ -474,8 +467,11 @@ enum app_result assessment_submit(const struct accounts_env *env, const struct c
         .deadline = t.deadline,
     };
     bool late = false;
+    /* The work's state refusing is a conflict (409); what was written breaking a rule is not (422). */
+    if (!assessment_submit_allowed(&facts, errors))
+        return finish(env, APP_CONFLICT);
     if (!assessment_submit_check(&facts, &late, errors))
-        return finish(env, about_state(errors) ? APP_CONFLICT : APP_INVALID);
+        return finish(env, APP_INVALID);
 
     char hex[SHA256_HEX];
     sha256_hex(s.draft_text, strlen(s.draft_text), hex);
@@ -602,7 +598,7 @@ enum app_result assessment_mark(const struct accounts_env *env, const struct cal
     if (result == APP_OK)
         result = app_result_of_store(store_relation(env->store, caller, RESOURCE_USER, s.participant_id, &r));
     if (result == APP_OK)
-        result = app_result_of_store(assessment_keeps_coaches_apart(env->store, &apart));
+        result = app_result_of_store(keeps_coaches_apart(env->store, &apart));
     if (result != APP_OK)
         goto out;
     latest_marks(&s, marks, mark_count, &assessor, &moderator);
@@ -860,7 +856,7 @@ enum app_result assessment_submission_list(const struct accounts_env *env, const
     if (status == STORE_OK)
         status = coachees_of(env, caller, arena, &assignments, &assignment_count);
     if (status == STORE_OK)
-        status = assessment_keeps_coaches_apart(env->store, &apart);
+        status = keeps_coaches_apart(env->store, &apart);
     if (status != STORE_OK)
         return app_result_of_store(status);
     *out = arena_alloc(arena, sizeof(**out) * (n + 1));
@@ -902,7 +898,7 @@ enum app_result assessment_marking_queue(const struct accounts_env *env, const s
     if (status == STORE_OK)
         status = coachees_of(env, caller, arena, &assignments, &assignment_count);
     if (status == STORE_OK)
-        status = assessment_keeps_coaches_apart(env->store, &apart);
+        status = keeps_coaches_apart(env->store, &apart);
     if (status != STORE_OK)
         return app_result_of_store(status);
     out->awaiting_assessor = arena_alloc(arena, sizeof(*out->awaiting_assessor) * (n + 1));

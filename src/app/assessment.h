@@ -179,8 +179,4 @@ struct marking_queue {
 enum app_result assessment_marking_queue(const struct accounts_env *env, const struct caller *caller,
                                          struct arena *arena, struct marking_queue *out);
 
-/* Whether the provider keeps assessors from marking their coachees (true unless the setting
- * ASSESSMENT_SETTING_MARK_COACHEES is "1"). */
-enum store_status assessment_keeps_coaches_apart(struct store *store, bool *apart);
-
 #endif

@@ -33,19 +33,19 @@ const char *awards_provider_name(struct store *store, struct arena *arena)
     return "NPQ provider";
 }
 
-enum store_status awards_find_by_code(struct store *store, const char *code, struct arena *arena, struct award *out)
+enum app_result awards_find_by_code(struct store *store, const char *code, struct arena *arena, struct award *out)
 {
     /* Codes are secret_token_new's: base64url, SECRET_TOKEN_TEXT - 1 characters. */
     size_t len = code ? strlen(code) : 0;
     if (len == 0 || len >= SECRET_TOKEN_TEXT)
-        return STORE_NOT_FOUND;
+        return APP_NOT_FOUND;
     for (size_t i = 0; i < len; i++) {
         char ch = code[i];
         if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' ||
               ch == '_'))
-            return STORE_NOT_FOUND;
+            return APP_NOT_FOUND;
     }
-    return store_award_find_by_code(store, code, arena, out);
+    return app_result_of_store(store_award_find_by_code(store, code, arena, out));
 }
 
 /* The facts award_check judges, read from the store (inside the caller's transaction if any). */
@@ -103,16 +103,16 @@ static enum store_status load_status(const struct accounts_env *env, const struc
     return gather(env, catalogue, out, arena);
 }
 
-enum store_status awards_check(const struct accounts_env *env, const struct catalogue *catalogue, int64_t enrolment_id,
-                               struct arena *arena, struct award_status *out)
+enum app_result awards_check(const struct accounts_env *env, const struct catalogue *catalogue, int64_t enrolment_id,
+                             struct arena *arena, struct award_status *out)
 {
-    return load_status(env, catalogue, enrolment_id, arena, out);
+    return app_result_of_store(load_status(env, catalogue, enrolment_id, arena, out));
 }
 
 /* Queues the participant's email: what was awarded and where anyone can check it. */
-static enum store_status email_participant(const struct accounts_env *env, const struct user *participant,
-                                           const struct catalogue_qualification *q, const struct award *a,
-                                           struct arena *arena)
+static enum app_result email_participant(const struct accounts_env *env, const struct user *participant,
+                                         const struct catalogue_qualification *q, const struct award *a,
+                                         struct arena *arena)
 {
     char on[DATE_HUMAN_TEXT];
     date_format_day(a->awarded_on, false, on, sizeof(on));
@@ -128,42 +128,44 @@ static enum store_status email_participant(const struct accounts_env *env, const
                 (long long)participant->id);
     char subject[256];
     snprintf(subject, sizeof(subject), "You have been awarded the %s", q->title);
-    enum store_status status = store_mail_enqueue(env->store, participant->email, subject, body.data, env->now);
+    enum app_result result =
+        buf_failed(&body)
+            ? app_broken("the award email outgrew its buffer")
+            : app_result_of_store(store_mail_enqueue(env->store, participant->email, subject, body.data, env->now));
     buf_free(&body);
-    return status;
+    return result;
 }
 
-/* The steps of awards_make once the transaction is open; *refusal set when a rule refuses. */
-static enum store_status award_in_transaction(const struct accounts_env *env, const struct catalogue *catalogue,
-                                              int64_t enrolment_id, struct arena *arena, struct award *out,
-                                              enum award_refusal *refusal, char why[AWARDS_WHY_TEXT])
+/* The steps of awards_make once the transaction is open. */
+static enum app_result award_in_transaction(const struct accounts_env *env, const struct catalogue *catalogue,
+                                            int64_t enrolment_id, struct arena *arena, struct award *out,
+                                            struct errors *errors, char why[AWARDS_WHY_TEXT])
 {
     struct award_status st;
     enum store_status status = load_status(env, catalogue, enrolment_id, arena, &st);
     if (status != STORE_OK)
-        return status;
+        return app_result_of_store(status);
     const struct enrolment *e = &st.enrolment;
     if (st.awarded) {
-        *refusal = AWARD_REFUSED_ALREADY;
-        snprintf(why, AWARDS_WHY_TEXT, "This enrolment has been awarded already: certificate %s, on %s.",
-                 st.award.certificate_number, st.award.awarded_on);
-        return STORE_CONFLICT;
+        errors_add(errors, "enrolment_id", "This enrolment has been awarded already: certificate %s, on %s.",
+                   st.award.certificate_number, st.award.awarded_on);
+        return APP_CONFLICT;
     }
     /* An enrolment someone completed by hand may still be awarded; a paused or ended one may not. */
     if (e->state == ENROLMENT_DEFERRED || e->state == ENROLMENT_WITHDRAWN) {
-        *refusal = AWARD_REFUSED_STATE;
-        snprintf(why, AWARDS_WHY_TEXT, "Only an active enrolment can be awarded. This one is %s.",
-                 enrolment_state_name(e->state));
-        return STORE_CONFLICT;
+        errors_add(errors, "state", "Only an active enrolment can be awarded. This one is %s.",
+                   enrolment_state_name(e->state));
+        return APP_CONFLICT;
     }
     if (!st.eligible) {
-        *refusal = AWARD_REFUSED_RULES;
         snprintf(why, AWARDS_WHY_TEXT, "%s", st.why);
-        return STORE_CONFLICT;
+        errors_add(errors, "enrolment_id", "This enrolment cannot be awarded: %s.", st.why);
+        return APP_INVALID;
     }
     struct user participant;
     if ((status = store_user_get(env->store, e->participant_id, arena, &participant)) != STORE_OK)
-        return status == STORE_NOT_FOUND ? STORE_ERROR : status;
+        return status == STORE_NOT_FOUND ? app_broken("an enrolment's participant does not exist")
+                                         : app_result_of_store(status);
 
     char code[SECRET_TOKEN_TEXT], today[DATE_TEXT];
     secret_token_new(code);
@@ -179,9 +181,8 @@ static enum store_status award_in_transaction(const struct accounts_env *env, co
     };
     status = store_award_create(env->store, env->actor, out, (int)strtol(today, NULL, 10), arena, env->now);
     if (status == STORE_CONFLICT) {
-        *refusal = AWARD_REFUSED_ALREADY;
-        snprintf(why, AWARDS_WHY_TEXT, "This enrolment has been awarded already.");
-        return status;
+        errors_add(errors, "enrolment_id", "This enrolment has been awarded already.");
+        return APP_CONFLICT;
     }
     if (status == STORE_OK && e->state == ENROLMENT_ACTIVE) {
         char reason[256];
@@ -193,30 +194,26 @@ static enum store_status award_in_transaction(const struct accounts_env *env, co
             .reason = reason,
         };
         status = store_enrolment_transition(env->store, env->actor, e->id, &change, env->now);
-        if (status == STORE_CONFLICT) {
-            *refusal = AWARD_REFUSED_STATE;
-            snprintf(why, AWARDS_WHY_TEXT, "Someone else changed this enrolment at the same time. Try again.");
-        }
+        if (status == STORE_CONFLICT)
+            errors_add(errors, "state", "Someone else changed this enrolment at the same time. Try again.");
     }
-    if (status == STORE_OK)
-        status = email_participant(env, &participant, st.qualification, out, arena);
-    return status;
+    if (status != STORE_OK)
+        return app_result_of_store(status);
+    return email_participant(env, &participant, st.qualification, out, arena);
 }
 
-enum store_status awards_make(const struct accounts_env *env, const struct catalogue *catalogue, int64_t enrolment_id,
-                              struct arena *arena, struct award *out, enum award_refusal *refusal,
-                              char why[AWARDS_WHY_TEXT])
+enum app_result awards_make(const struct accounts_env *env, const struct catalogue *catalogue, int64_t enrolment_id,
+                            struct arena *arena, struct award *out, struct errors *errors, char why[AWARDS_WHY_TEXT])
 {
-    *refusal = AWARD_REFUSED_NONE;
     why[0] = '\0';
-    enum store_status status = store_begin(env->store);
-    if (status != STORE_OK)
-        return status;
-    status = award_in_transaction(env, catalogue, enrolment_id, arena, out, refusal, why);
-    if (status == STORE_OK)
-        status = store_commit(env->store);
+    enum app_result result = app_result_of_store(store_begin(env->store));
+    if (result != APP_OK)
+        return result;
+    result = award_in_transaction(env, catalogue, enrolment_id, arena, out, errors, why);
+    if (result == APP_OK)
+        result = app_result_of_store(store_commit(env->store));
     store_rollback(env->store); /* ends the transaction after any failure above; nothing after a commit */
-    return status;
+    return result;
 }
 
 void awards_certificate(const struct accounts_env *env, const struct catalogue *catalogue, const struct award *award,
@@ -236,9 +233,9 @@ void awards_certificate(const struct accounts_env *env, const struct catalogue *
     };
 }
 
-enum store_status awards_transcript(const struct accounts_env *env, const struct catalogue *catalogue,
-                                    int64_t participant_id, bool with_verification, struct arena *arena,
-                                    struct transcript *out)
+enum app_result awards_transcript(const struct accounts_env *env, const struct catalogue *catalogue,
+                                  int64_t participant_id, bool with_verification, struct arena *arena,
+                                  struct transcript *out)
 {
     memset(out, 0, sizeof(*out));
     struct user person;
@@ -257,7 +254,7 @@ enum store_status awards_transcript(const struct accounts_env *env, const struct
     if (status == STORE_OK)
         status = store_award_list(env->store, participant_id, 500, 0, arena, &awards, &award_count, &award_total);
     if (status != STORE_OK)
-        return status;
+        return app_result_of_store(status);
 
     char today[DATE_TEXT];
     date_of(env->now, today);
@@ -303,5 +300,5 @@ enum store_status awards_transcript(const struct accounts_env *env, const struct
             .verify_url = with_verification ? awards_verify_url(env->base_url, a->verification_code, arena) : NULL,
         };
     }
-    return STORE_OK;
+    return APP_OK;
 }

@@ -23,9 +23,9 @@ const char *awards_verify_url(const char *base_url, const char *code, struct are
 /* The provider's name as documents print it: the organisation of kind provider, else "NPQ provider". */
 const char *awards_provider_name(struct store *store, struct arena *arena);
 
-/* The award whose verification code is code; STORE_NOT_FOUND for anything else, including text
+/* The award whose verification code is code; APP_NOT_FOUND for anything else, including text
  * that could not be a code (checked before the database is asked). */
-enum store_status awards_find_by_code(struct store *store, const char *code, struct arena *arena, struct award *out);
+enum app_result awards_find_by_code(struct store *store, const char *code, struct arena *arena, struct award *out);
 
 /* Where an enrolment stands against its qualification's award rule. */
 struct award_status {
@@ -38,18 +38,10 @@ struct award_status {
     struct award award;
 };
 
-/* Gathers the facts of an enrolment and judges them (nothing is written). STORE_NOT_FOUND when
+/* Gathers the facts of an enrolment and judges them (nothing is written). APP_NOT_FOUND when
  * there is no such enrolment. Strings in arena. */
-enum store_status awards_check(const struct accounts_env *env, const struct catalogue *catalogue, int64_t enrolment_id,
-                               struct arena *arena, struct award_status *out);
-
-/* Why awards_make refused. */
-enum award_refusal {
-    AWARD_REFUSED_NONE,
-    AWARD_REFUSED_ALREADY, /* the enrolment has its award (409) */
-    AWARD_REFUSED_STATE,   /* the enrolment is deferred or withdrawn (409) */
-    AWARD_REFUSED_RULES,   /* requirements are not met, or nothing to award (422) */
-};
+enum app_result awards_check(const struct accounts_env *env, const struct catalogue *catalogue, int64_t enrolment_id,
+                             struct arena *arena, struct award_status *out);
 
 /*
  * Awards the qualification of an enrolment when award_check allows it. In one transaction: the
@@ -57,12 +49,13 @@ enum award_refusal {
  * verification code), the enrolment moved to completed (unless it already is), the audit events
  * and an email to the participant with the verification address. Facts are read inside the
  * transaction, so two requests at once cannot both award.
- * Returns STORE_OK with *out; STORE_CONFLICT with *refusal and the reason in why; STORE_NOT_FOUND
- * when there is no such enrolment; STORE_ERROR. Strings in arena.
+ * Returns APP_OK with *out. APP_INVALID (at "enrolment_id") when requirements are not met, or there
+ * is nothing to award: why then holds award_check's words for what remains. APP_CONFLICT when the
+ * enrolment has its award already (at "enrolment_id") or is deferred or withdrawn (at "state");
+ * APP_NOT_FOUND when there is no such enrolment; APP_UNAVAILABLE. Strings in arena.
  */
-enum store_status awards_make(const struct accounts_env *env, const struct catalogue *catalogue, int64_t enrolment_id,
-                              struct arena *arena, struct award *out, enum award_refusal *refusal,
-                              char why[AWARDS_WHY_TEXT]);
+enum app_result awards_make(const struct accounts_env *env, const struct catalogue *catalogue, int64_t enrolment_id,
+                            struct arena *arena, struct award *out, struct errors *errors, char why[AWARDS_WHY_TEXT]);
 
 void awards_certificate(const struct accounts_env *env, const struct catalogue *catalogue, const struct award *award,
                         struct arena *arena, struct certificate *out);
@@ -70,9 +63,9 @@ void awards_certificate(const struct accounts_env *env, const struct catalogue *
 /* Completed modules with dates, hours logged against each (verified and not) and the credit each
  * is worth, and awards. An award's verification address is filled only with_verification (for
  * the participant and administrators: it is theirs to share, not their coach's or school's);
- * NULL otherwise. STORE_NOT_FOUND when there is no such person. Everything in arena. */
-enum store_status awards_transcript(const struct accounts_env *env, const struct catalogue *catalogue,
-                                    int64_t participant_id, bool with_verification, struct arena *arena,
-                                    struct transcript *out);
+ * NULL otherwise. APP_NOT_FOUND when there is no such person. Everything in arena. */
+enum app_result awards_transcript(const struct accounts_env *env, const struct catalogue *catalogue,
+                                  int64_t participant_id, bool with_verification, struct arena *arena,
+                                  struct transcript *out);
 
 #endif

@@ -12,7 +12,7 @@ void imports_run(const struct accounts_env *env, enum import_kind kind, const ch
     struct roster *roster = kind == IMPORT_SCHOOLS ? roster_parse_schools(csv, len, &report->errors)
                                                    : roster_parse_users(csv, len, &report->errors);
     if (roster == NULL) {
-        report->status = STORE_CONFLICT;
+        report->result = APP_INVALID;
         return;
     }
     report->rows = kind == IMPORT_SCHOOLS ? roster->school_count : roster->user_count;
@@ -25,14 +25,16 @@ void imports_run(const struct accounts_env *env, enum import_kind kind, const ch
                                                                &report->errors, &summary)
                                         : store_import_users(env->store, env->actor, roster, dry_run, env->now, arena,
                                                              &report->errors, &summary);
-    if (status == STORE_OK && !dry_run) {
-        for (size_t i = 0; status == STORE_OK && kind == IMPORT_USERS && i < summary.created; i++)
-            status = accounts_send_invitation(env, summary.new_user_ids[i]);
-        if (status == STORE_OK)
-            status = store_commit(env->store);
+    /* A conflict is the store's checks against the database refusing rows: errors say which. */
+    enum app_result result = status == STORE_CONFLICT ? APP_INVALID : app_result_of_store(status);
+    if (result == APP_OK && !dry_run) {
+        for (size_t i = 0; result == APP_OK && kind == IMPORT_USERS && i < summary.created; i++)
+            result = accounts_send_invitation(env, summary.new_user_ids[i]);
+        if (result == APP_OK)
+            result = app_result_of_store(store_commit(env->store));
     }
     store_rollback(env->store); /* ends whatever is still open after a failure */
-    report->status = status;
+    report->result = result;
     report->created = summary.created;
     report->updated = summary.updated;
     roster_free(roster);

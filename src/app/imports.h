@@ -11,8 +11,8 @@
 enum import_kind { IMPORT_SCHOOLS, IMPORT_USERS };
 
 struct import_report {
-    enum store_status status; /* STORE_OK, STORE_CONFLICT (errors say why) or STORE_ERROR */
-    size_t rows;              /* data rows in the file */
+    enum app_result result; /* APP_OK, APP_INVALID (errors say where) or APP_UNAVAILABLE */
+    size_t rows;            /* data rows in the file */
     size_t created;
     size_t updated;
     struct errors errors; /* "row N, column C": message */

@@ -116,12 +116,12 @@ static bool still_due(const struct notify_env *env, const struct notification *n
     return n->kind != NOTIFICATION_REMINDER || delivery_reminder_due(e->starts_at, env->now, env->reminder_lead);
 }
 
-/* Records n and queues its email in one transaction. STORE_NOT_FOUND or STORE_CONFLICT when there
- * is nothing to send after all (no longer due, or recorded by another server first). */
-static enum store_status send_one(const struct notify_env *env, const struct notification *n)
+/* Records n and queues its email in one transaction. APP_NOT_FOUND or APP_CONFLICT when there is
+ * nothing to send after all (no longer due, or recorded by another server first). */
+static enum app_result send_one(const struct notify_env *env, const struct notification *n)
 {
     if (store_begin(env->store) != STORE_OK)
-        return STORE_ERROR;
+        return APP_UNAVAILABLE;
     struct arena arena = ARENA_INIT;
     struct buf subject, body;
     buf_init(&subject, 1024);
@@ -135,44 +135,48 @@ static enum store_status send_one(const struct notify_env *env, const struct not
         status = STORE_NOT_FOUND;
     if (status == STORE_OK)
         status = store_notification_record(env->store, n, env->now);
-    if (status == STORE_OK && !notify_compose(n->kind, &e, person.name, env->base_url, &subject, &body))
-        status = STORE_ERROR;
-    if (status == STORE_OK)
-        status = store_mail_enqueue(env->store, person.email, subject.data, body.data, env->now);
-    if (status == STORE_OK)
-        status = store_commit(env->store);
+    enum app_result result = app_result_of_store(status);
+    if (result == APP_OK && !notify_compose(n->kind, &e, person.name, env->base_url, &subject, &body))
+        result = app_broken("a notification email outgrew its buffer");
+    if (result == APP_OK)
+        result = app_result_of_store(store_mail_enqueue(env->store, person.email, subject.data, body.data, env->now));
+    if (result == APP_OK)
+        result = app_result_of_store(store_commit(env->store));
     else
         store_rollback(env->store);
     buf_free(&subject);
     buf_free(&body);
     arena_release(&arena);
-    return status;
+    return result;
 }
 
-enum store_status notify_run(const struct notify_env *env, size_t *sent)
+enum app_result notify_run(const struct notify_env *env, size_t *sent)
 {
     *sent = 0;
     struct arena arena = ARENA_INIT;
     struct notification *due;
     size_t count;
-    enum store_status status =
-        store_notifications_due(env->store, env->now, env->reminder_lead, NOTIFY_BATCH, &arena, &due, &count);
-    for (size_t i = 0; status == STORE_OK && i < count; i++) {
+    enum app_result result = app_result_of_store(
+        store_notifications_due(env->store, env->now, env->reminder_lead, NOTIFY_BATCH, &arena, &due, &count));
+    bool broken = false;
+    for (size_t i = 0; result == APP_OK && i < count; i++) {
         if (due[i].kind == NOTIFICATION_REMINDER &&
             !delivery_reminder_due(due[i].starts_at, env->now, env->reminder_lead))
             continue;
-        enum store_status one = send_one(env, &due[i]);
-        if (one == STORE_OK)
+        enum app_result one = send_one(env, &due[i]);
+        if (one == APP_OK)
             (*sent)++;
-        else if (one == STORE_ERROR)
-            status = STORE_ERROR;
+        else if (one == APP_UNAVAILABLE)
+            result = APP_UNAVAILABLE;
+        else if (one == APP_BROKEN)
+            broken = true; /* logged; the others are still sent */
     }
     arena_release(&arena);
-    return status;
+    return result == APP_OK && broken ? APP_BROKEN : result;
 }
 
-enum store_status notify_calendar_feed_create(struct store *store, const struct actor *actor, int64_t user_id,
-                                              const char *base_url, int64_t now, char *url, size_t size)
+enum app_result notify_calendar_feed_create(struct store *store, const struct actor *actor, int64_t user_id,
+                                            const char *base_url, int64_t now, char *url, size_t size)
 {
     char token[SECRET_TOKEN_TEXT];
     secret_token_new(token);
@@ -180,10 +184,10 @@ enum store_status notify_calendar_feed_create(struct store *store, const struct 
     secret_token_hash(token, hash);
     enum store_status status = store_calendar_feed_create(store, actor, user_id, hash, now);
     if (status != STORE_OK)
-        return status;
+        return app_result_of_store(status);
     size_t base_len = strlen(base_url);
     while (base_len > 0 && base_url[base_len - 1] == '/')
         base_len--;
     snprintf(url, size, "%.*s/calendar/%s.ics", (int)base_len, base_url, token);
-    return STORE_OK;
+    return APP_OK;
 }

@@ -19,6 +19,7 @@
 #ifndef NPQ_APP_NOTIFY_H
 #define NPQ_APP_NOTIFY_H
 
+#include "app/result.h"
 #include "lib/buf.h"
 #include "store/store.h"
 
@@ -40,10 +41,11 @@ struct notify_env {
 
 /*
  * Queues an email for every notification due at env->now (at most NOTIFY_BATCH), each in its own
- * transaction with its record. *sent counts the emails queued. STORE_ERROR when the database
- * failed; what was queued before the failure stays queued.
+ * transaction with its record. *sent counts the emails queued. APP_UNAVAILABLE when the database
+ * failed; what was queued before the failure stays queued. APP_BROKEN when an email could not be
+ * written (logged; the others are sent).
  */
-enum store_status notify_run(const struct notify_env *env, size_t *sent);
+enum app_result notify_run(const struct notify_env *env, size_t *sent);
 
 /*
  * Writes the subject and body of notification kind about entry e to a person called name:
@@ -72,7 +74,7 @@ const char *notify_title(const struct calendar_entry *e, int64_t viewer_id, stru
  * url: base_url + "/calendar/TOKEN.ics". Only the token's hash is kept, so this is the one time the
  * address exists in full.
  */
-enum store_status notify_calendar_feed_create(struct store *store, const struct actor *actor, int64_t user_id,
-                                              const char *base_url, int64_t now, char *url, size_t size);
+enum app_result notify_calendar_feed_create(struct store *store, const struct actor *actor, int64_t user_id,
+                                            const char *base_url, int64_t now, char *url, size_t size);
 
 #endif

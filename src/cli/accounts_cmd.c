@@ -87,18 +87,18 @@ static int user_add(int argc, char **argv)
         store_close(store);
         return 1;
     }
-    enum store_status s = STORE_ERROR;
+    enum app_result r = APP_UNAVAILABLE;
     if (password_stdin) {
         password_check(password, email, name, &errors);
-        s = errors.count > 0 ? STORE_CONFLICT
+        r = errors.count > 0 ? APP_INVALID
                              : accounts_create_person(&env, email, name, organisation, role, scope, &id, &errors);
-        if (s == STORE_OK)
-            s = accounts_set_password(&env, id, password, &errors);
+        if (r == APP_OK)
+            r = accounts_set_password(&env, id, password, &errors);
     } else {
-        s = accounts_invite(&env, email, name, organisation, role, scope, &id, &errors);
+        r = accounts_invite(&env, email, name, organisation, role, scope, &id, &errors);
     }
     int rc = 0;
-    if (s != STORE_OK) {
+    if (r != APP_OK) {
         if (errors.count > 0)
             print_errors(&errors);
         else
@@ -203,7 +203,7 @@ int cli_token(int argc, char **argv)
         int64_t user_id = user_by_email(store, email), id;
         char token[ACCOUNTS_TOKEN_TEXT];
         struct accounts_env env = {store, &cli_actor, "", clock_now()};
-        if (user_id > 0 && accounts_issue_token(&env, user_id, name, token, &id) == STORE_OK) {
+        if (user_id > 0 && accounts_issue_token(&env, user_id, name, token, &id) == APP_OK) {
             printf("%s\n", token); /* alone on standard output, so scripts can capture it */
             fprintf(stderr, "npq: token %lld \"%s\" made for %s; it is not shown again\n", (long long)id, name, email);
             rc = 0;
@@ -332,12 +332,12 @@ int cli_import(int argc, char **argv)
     imports_run(&env, kind, csv, len, dry_run, &arena, &report);
     for (size_t i = 0; i < report.errors.count; i++)
         fprintf(stderr, "%s: %s: %s\n", argv[argc - 1], report.errors.items[i].where, report.errors.items[i].message);
-    if (report.status == STORE_OK)
+    if (report.result == APP_OK)
         fprintf(stderr, "npq: %s %zu rows: %zu created, %zu updated\n", dry_run ? "checked" : "imported", report.rows,
                 report.created, report.updated);
     else
         fprintf(stderr, "npq: nothing was imported\n");
-    int rc = report.status == STORE_OK ? 0 : 1;
+    int rc = report.result == APP_OK ? 0 : 1;
     imports_report_free(&report);
     arena_release(&arena);
     store_close(store);

@@ -48,9 +48,8 @@ static int64_t person(const struct accounts_env *env, const char *email, const c
     if (id != 0)
         return id;
     struct errors errors = ERRORS_INIT;
-    if (accounts_create_person(env, email, name, organisation_id, role, role_organisation_id, &id, &errors) !=
-            STORE_OK ||
-        accounts_set_password(env, id, DEMO_PASSWORD, &errors) != STORE_OK) {
+    if (accounts_create_person(env, email, name, organisation_id, role, role_organisation_id, &id, &errors) != APP_OK ||
+        accounts_set_password(env, id, DEMO_PASSWORD, &errors) != APP_OK) {
         for (size_t i = 0; i < errors.count; i++)
             fprintf(stderr, "npq: %s: %s: %s\n", email, errors.items[i].where, errors.items[i].message);
         id = 0;

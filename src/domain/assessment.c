@@ -237,8 +237,7 @@ size_t assessment_word_count(const char *text)
 
 /* Submitting */
 
-/* Whether the state and history allow a submission now; if not, why, at "state". */
-static bool submission_allowed(const struct submission_facts *f, struct errors *errors)
+bool assessment_submit_allowed(const struct submission_facts *f, struct errors *errors)
 {
     switch (f->state) {
     case SUBMISSION_DRAFT:
@@ -285,7 +284,7 @@ static bool submission_allowed(const struct submission_facts *f, struct errors *
 
 bool assessment_submit_check(const struct submission_facts *facts, bool *late, struct errors *errors)
 {
-    bool ok = submission_allowed(facts, errors);
+    bool ok = assessment_submit_allowed(facts, errors);
     if (!text_has_words(facts->activity)) {
         errors_add(errors, "activity", "Name the school-improvement activity this work is about.");
         ok = false;

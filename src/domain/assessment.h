@@ -79,6 +79,11 @@ struct submission_facts {
  */
 bool assessment_submit_check(const struct submission_facts *facts, bool *late, struct errors *errors);
 
+/* The first half of assessment_submit_check: whether the state and history of the work allow a
+ * submission now (a draft never submitted, or a released referral with resubmissions left). When
+ * not, the work's state is what refuses, and why is added at "state". */
+bool assessment_submit_allowed(const struct submission_facts *facts, struct errors *errors);
+
 /* A marking: a judgement on every criterion, feedback for the participant, and an outcome that
  * agrees with the criteria (a pass needs every criterion met). */
 bool assessment_mark_check(enum mark_outcome outcome, const bool *met, size_t criteria_count, size_t expected,

@@ -59,37 +59,46 @@ const char *enrolment_state_title(enum enrolment_state state)
     return (int)state < 4 ? enrolment_state_table[state].title : "";
 }
 
+/* From each step, the one state it may be taken from and the state it leads to. */
+static const struct {
+    enum application_state from, to;
+    const char *refusal; /* why not, when the application is elsewhere */
+} application_steps[APPLICATION_STEP_COUNT] = {
+    [STEP_SUBMIT] = {APPLICATION_DRAFT, APPLICATION_SUBMITTED, "Only a draft application can be submitted"},
+    [STEP_APPROVE] = {APPLICATION_SUBMITTED, APPLICATION_SPONSOR_APPROVED,
+                      "The sponsor can only approve an application that has been submitted and not yet decided"},
+    [STEP_DECLINE] = {APPLICATION_SUBMITTED, APPLICATION_SPONSOR_DECLINED,
+                      "The sponsor can only decline an application that has been submitted and not yet decided"},
+    [STEP_ACCEPT] = {APPLICATION_SPONSOR_APPROVED, APPLICATION_ACCEPTED,
+                     "The provider can only accept an application its sponsor has approved"},
+    [STEP_REJECT] = {APPLICATION_SPONSOR_APPROVED, APPLICATION_REJECTED,
+                     "The provider can only reject an application its sponsor has approved"},
+    [STEP_ENROL] = {APPLICATION_ACCEPTED, APPLICATION_ENROLLED,
+                    "Only an accepted application can be enrolled in a cohort"},
+};
+
+bool application_step_allowed(enum application_state state, enum application_step step, struct errors *errors)
+{
+    if ((int)step >= APPLICATION_STEP_COUNT)
+        return false;
+    if (state != application_steps[step].from) {
+        errors_add(errors, "state", "%s. This application is %s.", application_steps[step].refusal,
+                   application_state_title(state));
+        return false;
+    }
+    return true;
+}
+
 bool application_step_next(enum application_state state, enum application_step step, const char *reason,
                            enum application_state *next, struct errors *errors)
 {
-    /* From each step, the one state it may be taken from and the state it leads to. */
-    static const struct {
-        enum application_state from, to;
-        const char *refusal; /* why not, when the application is elsewhere */
-    } steps[APPLICATION_STEP_COUNT] = {
-        [STEP_SUBMIT] = {APPLICATION_DRAFT, APPLICATION_SUBMITTED, "Only a draft application can be submitted"},
-        [STEP_APPROVE] = {APPLICATION_SUBMITTED, APPLICATION_SPONSOR_APPROVED,
-                          "The sponsor can only approve an application that has been submitted and not yet decided"},
-        [STEP_DECLINE] = {APPLICATION_SUBMITTED, APPLICATION_SPONSOR_DECLINED,
-                          "The sponsor can only decline an application that has been submitted and not yet decided"},
-        [STEP_ACCEPT] = {APPLICATION_SPONSOR_APPROVED, APPLICATION_ACCEPTED,
-                         "The provider can only accept an application its sponsor has approved"},
-        [STEP_REJECT] = {APPLICATION_SPONSOR_APPROVED, APPLICATION_REJECTED,
-                         "The provider can only reject an application its sponsor has approved"},
-        [STEP_ENROL] = {APPLICATION_ACCEPTED, APPLICATION_ENROLLED,
-                        "Only an accepted application can be enrolled in a cohort"},
-    };
-    if ((int)step >= APPLICATION_STEP_COUNT)
+    if (!application_step_allowed(state, step, errors))
         return false;
-    if (state != steps[step].from) {
-        errors_add(errors, "state", "%s. This application is %s.", steps[step].refusal, application_state_title(state));
-        return false;
-    }
     if ((step == STEP_DECLINE || step == STEP_REJECT) && !text_has_words(reason)) {
         errors_add(errors, "reason", "Give a reason, so the applicant knows why");
         return false;
     }
-    *next = steps[step].to;
+    *next = application_steps[step].to;
     return true;
 }
 
@@ -166,18 +175,40 @@ bool application_check(const struct catalogue *catalogue, const struct applicati
     return ok;
 }
 
+bool enrolment_step_allowed(enum enrolment_state state, enum enrolment_step step, struct errors *errors)
+{
+    const char *only = NULL; /* what the step may be taken from, when state is not it */
+    switch (step) {
+    case ENROLMENT_DEFER:
+        if (state != ENROLMENT_ACTIVE)
+            only = "Only an active enrolment can be deferred";
+        break;
+    case ENROLMENT_RESUME:
+        if (state != ENROLMENT_DEFERRED)
+            only = "Only a deferred enrolment can be resumed";
+        break;
+    case ENROLMENT_WITHDRAW:
+        if (state != ENROLMENT_ACTIVE && state != ENROLMENT_DEFERRED)
+            only = "Only an active or deferred enrolment can be withdrawn";
+        break;
+    case ENROLMENT_COMPLETE:
+        if (state != ENROLMENT_ACTIVE)
+            only = "Only an active enrolment can be completed";
+        break;
+    default: return false;
+    }
+    if (only != NULL)
+        errors_add(errors, "state", "%s. This one is %s.", only, enrolment_state_name(state));
+    return only == NULL;
+}
+
 bool enrolment_step_next(enum enrolment_state state, enum enrolment_step step, const char *reason,
                          const char *expected_return, bool has_cohort, const char *today, enum enrolment_state *next,
                          struct errors *errors)
 {
-    bool ok = true;
+    bool ok = enrolment_step_allowed(state, step, errors);
     switch (step) {
     case ENROLMENT_DEFER:
-        if (state != ENROLMENT_ACTIVE) {
-            errors_add(errors, "state", "Only an active enrolment can be deferred. This one is %s.",
-                       enrolment_state_name(state));
-            ok = false;
-        }
         if (!text_has_words(reason)) {
             errors_add(errors, "reason", "Give the reason for deferring.");
             ok = false;
@@ -193,11 +224,6 @@ bool enrolment_step_next(enum enrolment_state state, enum enrolment_step step, c
             *next = ENROLMENT_DEFERRED;
         break;
     case ENROLMENT_RESUME:
-        if (state != ENROLMENT_DEFERRED) {
-            errors_add(errors, "state", "Only a deferred enrolment can be resumed. This one is %s.",
-                       enrolment_state_name(state));
-            ok = false;
-        }
         if (!has_cohort) {
             errors_add(errors, "cohort_id", "Choose the cohort the participant rejoins.");
             ok = false;
@@ -206,11 +232,6 @@ bool enrolment_step_next(enum enrolment_state state, enum enrolment_step step, c
             *next = ENROLMENT_ACTIVE;
         break;
     case ENROLMENT_WITHDRAW:
-        if (state != ENROLMENT_ACTIVE && state != ENROLMENT_DEFERRED) {
-            errors_add(errors, "state", "Only an active or deferred enrolment can be withdrawn. This one is %s.",
-                       enrolment_state_name(state));
-            ok = false;
-        }
         if (!text_has_words(reason)) {
             errors_add(errors, "reason", "Give the reason for withdrawing.");
             ok = false;
@@ -219,14 +240,10 @@ bool enrolment_step_next(enum enrolment_state state, enum enrolment_step step, c
             *next = ENROLMENT_WITHDRAWN;
         break;
     case ENROLMENT_COMPLETE:
-        if (state != ENROLMENT_ACTIVE) {
-            errors_add(errors, "state", "Only an active enrolment can be completed. This one is %s.",
-                       enrolment_state_name(state));
-            ok = false;
-        }
         if (ok)
             *next = ENROLMENT_COMPLETED;
         break;
+    default: return false;
     }
     return ok;
 }

@@ -66,6 +66,10 @@ bool application_step_parse(const char *name, enum application_step *step);
 bool application_step_next(enum application_state state, enum application_step step, const char *reason,
                            enum application_state *next, struct errors *errors);
 
+/* The state half of application_step_next: whether step may be taken from state at all. When not,
+ * the application's state is what refuses, and why is added at "state". */
+bool application_step_allowed(enum application_state state, enum application_step step, struct errors *errors);
+
 /* What an application asks for, as far as the rules are concerned. */
 struct application_choice {
     enum study_kind kind;
@@ -109,6 +113,10 @@ bool enrolment_step_parse(const char *name, enum enrolment_step *step);
 bool enrolment_step_next(enum enrolment_state state, enum enrolment_step step, const char *reason,
                          const char *expected_return, bool has_cohort, const char *today, enum enrolment_state *next,
                          struct errors *errors);
+
+/* The state half of enrolment_step_next: whether step may be taken from state at all. When not,
+ * the enrolment's state is what refuses, and why is added at "state". */
+bool enrolment_step_allowed(enum enrolment_state state, enum enrolment_step step, struct errors *errors);
 
 /* An enrolment a participant already has, for the one-at-a-time rule. */
 struct enrolment_summary {

@@ -63,12 +63,12 @@ static void *notifier_main(void *arg)
     while (!stopping(n)) {
         struct notify_env env = {n->store, n->base_url, clock_now(), n->reminder_lead};
         size_t sent = 0;
-        enum store_status status = notify_run(&env, &sent);
-        if (status == STORE_ERROR && !n->store_failing)
+        enum app_result result = notify_run(&env, &sent);
+        if (result == APP_UNAVAILABLE && !n->store_failing)
             fprintf(stderr, "npq: notifier: %s\n", store_last_error(n->store));
-        n->store_failing = status == STORE_ERROR;
+        n->store_failing = result == APP_UNAVAILABLE;
         /* A full batch may have left more behind: look again at once rather than an interval later. */
-        if (status != STORE_OK || sent < NOTIFY_BATCH)
+        if (result != APP_OK || sent < NOTIFY_BATCH)
             sleep_unless_stopped(n);
     }
     return NULL;

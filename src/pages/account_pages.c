@@ -12,6 +12,7 @@
 #include "pages/layout.h"
 #include "pages/widgets.h"
 #include "pages/pages.h"
+#include "pages/widgets.h"
 
 #include <string.h>
 #include <time.h>
@@ -87,34 +88,22 @@ void page_sign_in_submit(struct request *request)
         struct actor actor;
         struct accounts_env env = env_for(request, &actor);
         int64_t user_id;
-        switch (accounts_sign_in(&env, email, password, actor.client, &user_id)) {
-        case SIGN_IN_OK:
+        enum app_result r = accounts_sign_in(&env, email, password, actor.client, &user_id, &errors);
+        if (r == APP_OK) {
             if (request->session_id != 0)
                 auth_sign_out(request); /* a fresh session, never one chosen before signing in */
-            if (auth_sign_in(request, user_id)) {
+            if (auth_sign_in(request, user_id))
                 reply_redirect(request, safe_next(next));
-                errors_free(&errors);
-                return;
-            }
-            page_error(request, 503, "Sorry, there is a problem", "Try signing in again in a moment.");
-            errors_free(&errors);
-            return;
-        case SIGN_IN_REFUSED:
-            /* The same words whether or not the email has an account. */
-            errors_add(&errors, "email", "Enter a correct email address and password");
-            status = 401;
-            break;
-        case SIGN_IN_THROTTLED:
-            errors_add(&errors, "email",
-                       "There have been too many attempts to sign in. Wait 15 minutes and try "
-                       "again, or reset your password");
-            status = 429;
-            break;
-        case SIGN_IN_ERROR:
-            page_error(request, 503, "Sorry, there is a problem", "Try signing in again in a moment.");
+            else
+                page_error(request, 503, "Sorry, there is a problem", "Try signing in again in a moment.");
             errors_free(&errors);
             return;
         }
+        if (page_refused(request, r, &errors)) {
+            errors_free(&errors);
+            return;
+        }
+        status = page_status(r); /* 401 for a wrong password, 429 when throttled: the form again */
     }
     sign_in_form(request, status, email, next, &errors, NULL);
     errors_free(&errors);
@@ -170,8 +159,9 @@ void page_password_reset_submit(struct request *request)
     }
     struct actor actor;
     struct accounts_env env = env_for(request, &actor);
-    if (accounts_request_reset(&env, email) != STORE_OK) {
-        page_error(request, 503, "Sorry, there is a problem", "Try again in a moment.");
+    enum app_result r = accounts_request_reset(&env, email);
+    if (r != APP_OK) {
+        page_refusal(request, r, NULL);
         return;
     }
     struct page page;
@@ -226,11 +216,11 @@ static void link_page(struct request *request, enum one_time_purpose purpose)
     struct accounts_env env = env_for(request, &actor);
     struct user user;
     const char *token = request_strndup(request, request->params[0]);
-    enum store_status s = accounts_link_user(&env, purpose, token, request_arena(request), &user);
-    if (s == STORE_NOT_FOUND)
+    enum app_result r = accounts_link_user(&env, purpose, token, request_arena(request), &user);
+    if (r == APP_NOT_FOUND)
         link_expired(request, purpose);
-    else if (s != STORE_OK)
-        page_error(request, 503, "Sorry, there is a problem", "Try again in a moment.");
+    else if (r != APP_OK)
+        page_refusal(request, r, NULL);
     else
         link_form(request, purpose, 200, &user, NULL);
 }
@@ -242,20 +232,20 @@ static void link_submit(struct request *request, enum one_time_purpose purpose)
     const char *token = request_strndup(request, request->params[0]);
     struct errors errors = ERRORS_INIT;
     int64_t user_id;
-    enum store_status s = accounts_set_password_from_link(&env, purpose, token, form_get(request->form, "password"),
-                                                          form_get(request->form, "confirmation"), &user_id, &errors);
-    if (s == STORE_OK) {
+    enum app_result r = accounts_set_password_from_link(&env, purpose, token, form_get(request->form, "password"),
+                                                        form_get(request->form, "confirmation"), &user_id, &errors);
+    if (r == APP_OK) {
         reply_redirect(request, "/sign-in?done=password");
-    } else if (s == STORE_CONFLICT) {
+    } else if (r == APP_INVALID) {
         struct user user;
-        if (accounts_link_user(&env, purpose, token, request_arena(request), &user) == STORE_OK)
-            link_form(request, purpose, 422, &user, &errors);
+        if (accounts_link_user(&env, purpose, token, request_arena(request), &user) == APP_OK)
+            link_form(request, purpose, page_status(r), &user, &errors);
         else
             link_expired(request, purpose);
-    } else if (s == STORE_NOT_FOUND) {
+    } else if (r == APP_NOT_FOUND) {
         link_expired(request, purpose);
     } else {
-        page_error(request, 503, "Sorry, there is a problem", "Try again in a moment.");
+        page_refusal(request, r, NULL);
     }
     errors_free(&errors);
 }
@@ -379,8 +369,9 @@ void page_account_token_create(struct request *request)
     struct accounts_env env = env_for(request, &actor);
     char token[ACCOUNTS_TOKEN_TEXT];
     int64_t id;
-    if (accounts_issue_token(&env, request->caller->user_id, name, token, &id) != STORE_OK)
-        page_error(request, 503, "Sorry, there is a problem", "The token could not be made. Try again in a moment.");
+    enum app_result r = accounts_issue_token(&env, request->caller->user_id, name, token, &id);
+    if (r != APP_OK)
+        page_refusal(request, r, NULL);
     else
         account_page(request, 201, token, NULL, NULL);
 }

@@ -301,6 +301,22 @@ static struct accounts_env env_for(struct request *request, const struct actor *
     return (struct accounts_env){request->store, actor, request->settings->base_url, clock_now()};
 }
 
+/*
+ * Whether a use case's refusal was answered with a page of its own (page_refused: missing,
+ * malformed, failed). Otherwise its errors are the form's to show again; the administration
+ * forms answer every refusal they show with 422, the form being what the person corrects.
+ */
+static bool refused_with_page(struct request *request, enum app_result result, struct errors *errors, const char *where)
+{
+    if (result == APP_OK)
+        return false;
+    if (page_refused(request, result, errors))
+        return true;
+    if (errors->count == 0)
+        errors_add(errors, where, "This could not be done. Reload the page and try again");
+    return false;
+}
+
 /* People: the list */
 
 static void status_tag(struct buf *b, const struct user *u)
@@ -460,16 +476,14 @@ void page_admin_user_create(struct request *request)
         struct actor actor = api_actor(request);
         struct accounts_env env = env_for(request, &actor);
         int64_t id = 0;
-        enum store_status s =
+        enum app_result r =
             accounts_invite(&env, email, name, organisation_id, role, role_scope(role, organisation_id), &id, &errors);
-        if (s == STORE_OK) {
+        if (r == APP_OK) {
             reply_redirect(request, request_printf(request, "/admin/users/%" PRId64 "?notice=invited", id));
             goto out;
         }
-        if (errors.count == 0) {
-            page_unavailable(request);
+        if (refused_with_page(request, r, &errors, "email"))
             goto out;
-        }
     }
     invite_page(request, &errors, 422);
 out:
@@ -776,12 +790,9 @@ void page_admin_user_role_grant(struct request *request)
         struct actor actor = api_actor(request);
         struct accounts_env env = env_for(request, &actor);
         int64_t grant_id;
-        enum store_status s =
-            accounts_grant_role(&env, id, role, role_scope(role, organisation_id), &grant_id, &errors);
-        if (s != STORE_OK && errors.count == 0) {
-            page_unavailable(request);
+        enum app_result r = accounts_grant_role(&env, id, role, role_scope(role, organisation_id), &grant_id, &errors);
+        if (refused_with_page(request, r, &errors, "role"))
             goto out;
-        }
     }
     user_form_done(request, id, &errors, "role_granted");
 out:
@@ -856,9 +867,9 @@ void page_admin_user_invitation(struct request *request)
     } else {
         struct actor actor = api_actor(request);
         struct accounts_env env = env_for(request, &actor);
-        enum store_status s = accounts_send_invitation(&env, id);
-        if (s != STORE_OK) {
-            page_store_failed(request, s);
+        enum app_result r = accounts_send_invitation(&env, id);
+        if (r != APP_OK) {
+            page_refusal(request, r, NULL);
             goto out;
         }
     }
@@ -882,11 +893,9 @@ void page_admin_user_assignment_add(struct request *request)
         struct actor actor = api_actor(request);
         struct accounts_env env = {request->store, &actor, request->settings->base_url, clock_now()};
         int64_t assignment_id;
-        enum store_status s = accounts_assign(&env, kind, staff_id, id, &assignment_id, &errors);
-        if (s == STORE_ERROR) {
-            page_store_failed(request, s);
+        enum app_result r = accounts_assign(&env, kind, staff_id, id, &assignment_id, &errors);
+        if (refused_with_page(request, r, &errors, "staff_id"))
             goto out;
-        }
     }
     user_form_done(request, id, &errors, "assignment_added");
 out:
@@ -1515,8 +1524,8 @@ void page_admin_imports_run(struct request *request)
     struct accounts_env env = env_for(request, &actor);
     struct import_report report;
     imports_run(&env, kind, csv, len, !commit, request_arena(request), &report);
-    if (report.status == STORE_ERROR)
-        page_unavailable(request);
+    if (report.result != APP_OK && report.result != APP_INVALID)
+        page_refusal(request, report.result, NULL);
     else
         import_result_page(request, kind, &report, !commit, csv, len, filename);
     imports_report_free(&report);

@@ -40,19 +40,19 @@ void page_verify(struct request *request)
         return;
     struct arena *arena = request_arena(request);
     struct award award;
-    enum store_status s =
+    enum app_result r =
         awards_find_by_code(request->store, request_strndup(request, request->params[0]), arena, &award);
     /* The address is a secret shared on purpose: not for search engines, nor for caches. */
     reply_header(request, "x-robots-tag", "noindex");
     reply_header(request, "cache-control", "no-store");
-    if (s == STORE_NOT_FOUND) {
+    if (r == APP_NOT_FOUND) {
         page_error(request, 404, "No certificate matches this address",
                    "Check that the address was copied in full, exactly as it appears on the certificate. If it "
                    "still does not match, the certificate was not issued here.");
         return;
     }
-    if (s != STORE_OK) {
-        page_store_failed(request, s);
+    if (r != APP_OK) {
+        page_refusal(request, r, NULL);
         return;
     }
     struct actor actor;
@@ -88,10 +88,10 @@ static bool load_transcript(struct request *request, const struct catalogue **c,
     struct accounts_env env = api_env(request, &actor);
     int64_t participant = api_param_id(request, 0);
     bool theirs = participant == request->caller->user_id || caller_has(request->caller, ROLE_ADMIN);
-    enum store_status s = awards_transcript(&env, *c, participant, theirs, request_arena(request), t);
-    if (s != STORE_OK)
-        page_store_failed(request, s);
-    return s == STORE_OK;
+    enum app_result r = awards_transcript(&env, *c, participant, theirs, request_arena(request), t);
+    if (r != APP_OK)
+        page_refusal(request, r, NULL);
+    return r == APP_OK;
 }
 
 static void modules_table(struct buf *b, const struct transcript *t)

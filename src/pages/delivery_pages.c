@@ -1784,9 +1784,10 @@ void page_account_calendar_create(struct request *request)
 {
     struct actor actor = api_actor(request);
     char url[1024];
-    if (notify_calendar_feed_create(request->store, &actor, request->caller->user_id, request->settings->base_url,
-                                    clock_now(), url, sizeof(url)) != STORE_OK) {
-        page_unavailable(request);
+    enum app_result r = notify_calendar_feed_create(request->store, &actor, request->caller->user_id,
+                                                    request->settings->base_url, clock_now(), url, sizeof(url));
+    if (r != APP_OK) {
+        page_refusal(request, r, NULL);
         return;
     }
     reply_header(request, "cache-control", "no-store");

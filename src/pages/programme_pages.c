@@ -378,13 +378,11 @@ void page_apply_start(struct request *request)
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
     struct errors errors = ERRORS_INIT;
-    enum store_status s = applications_save_draft(&env, c, &a, &errors);
-    if (s == STORE_OK)
+    enum app_result r = applications_save_draft(&env, c, &a, &errors);
+    if (r == APP_OK)
         reply_redirect(request, request_printf(request, "/applications/%" PRId64 "/edit", a.id));
-    else if (s == STORE_ERROR)
-        page_unavailable(request);
-    else
-        apply_page(request, c, choice, module, &errors, 422);
+    else if (!page_refused(request, r, &errors))
+        apply_page(request, c, choice, module, &errors, page_status(r));
     errors_free(&errors);
 }
 
@@ -930,11 +928,6 @@ static void read_answers(struct request *request, struct application *a, struct 
         a->funding == FUNDING_SCHOLARSHIP ? forms_text(request, "scholarship_eligibility") : "";
 }
 
-static bool first_error_is_state(const struct errors *errors)
-{
-    return errors->count > 0 && strcmp(errors->items[0].where, "state") == 0;
-}
-
 void page_application_save(struct request *request)
 {
     const struct catalogue *c = page_catalogue(request);
@@ -947,12 +940,10 @@ void page_application_save(struct request *request)
     if (errors.count == 0) {
         struct actor actor;
         struct accounts_env env = api_env(request, &actor);
-        enum store_status s = applications_save_draft(&env, c, &a, &errors);
-        if (s == STORE_ERROR) {
-            page_unavailable(request);
+        enum app_result r = applications_save_draft(&env, c, &a, &errors);
+        if (r != APP_OK && page_refused(request, r, &errors))
             goto out;
-        }
-        if (s == STORE_OK) {
+        if (r == APP_OK) {
             /* Saved. The answers are then checked as submitting will check them, so a mistake
              * shows here beside its question rather than after "Submit". */
             struct application_choice choice = {
@@ -968,8 +959,8 @@ void page_application_save(struct request *request)
                 reply_redirect(request, request_printf(request, "/applications/%" PRId64 "/check", a.id));
                 goto out;
             }
-        } else if (first_error_is_state(&errors)) {
-            status = 409;
+        } else {
+            status = page_status(r); /* 409 when it is no longer a draft */
         }
     }
     edit_page(request, c, &a, &errors, status);
@@ -1038,22 +1029,18 @@ void page_application_step(struct request *request)
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
     struct errors errors = ERRORS_INIT;
-    bool refused = false;
-    enum store_status s = applications_step(&env, c, request->caller, id, step, reason, cohort_id, &refused, &errors);
-    if (s == STORE_OK) {
+    enum app_result r = applications_step(&env, c, request->caller, id, step, reason, cohort_id, &errors);
+    if (r == APP_OK) {
         reply_redirect(request, request_printf(request, "/applications/%" PRId64 "?done=%s", id, name));
-    } else if (s == STORE_CONFLICT || refused) {
-        int status = refused ? 403 : first_error_is_state(&errors) ? 409 : 422;
+    } else if (!page_refused(request, r, &errors)) {
         /* A submission refused by the rules is shown where its answers are: the check page. */
         struct application a;
-        if (step == STEP_SUBMIT && !refused &&
+        if (step == STEP_SUBMIT && r == APP_INVALID &&
             store_application_get(request->store, id, request_arena(request), &a) == STORE_OK &&
             a.state == APPLICATION_DRAFT && may_change(request, &a))
-            check_page(request, c, &a, &errors, status);
+            check_page(request, c, &a, &errors, page_status(r));
         else
-            application_page(request, c, id, &errors, status, NULL, reason, cohort_id);
-    } else {
-        page_store_failed(request, s);
+            application_page(request, c, id, &errors, page_status(r), NULL, reason, cohort_id);
     }
     errors_free(&errors);
 }
@@ -1281,19 +1268,17 @@ void page_enrolment_step(struct request *request)
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
     struct errors errors = ERRORS_INIT, shown = ERRORS_INIT;
-    enum store_status s =
+    enum app_result r =
         enrolments_step(&env, id, entered.step, entered.reason, entered.expected_return, entered.cohort_id, &errors);
-    if (s == STORE_OK) {
+    if (r == APP_OK) {
         reply_redirect(request, request_printf(request, "/enrolments/%" PRId64 "?done=%s", id, name));
-    } else if (s == STORE_CONFLICT) {
+    } else if (!page_refused(request, r, &errors)) {
         for (size_t i = 0; i < errors.count; i++)
             errors_add(&shown,
                        strcmp(errors.items[i].where, "reason") == 0 ? reason_field(entered.step)
                                                                     : errors.items[i].where,
                        "%s", errors.items[i].message);
-        enrolment_page(request, c, id, &shown, first_error_is_state(&errors) ? 409 : 422, NULL, &entered);
-    } else {
-        page_store_failed(request, s);
+        enrolment_page(request, c, id, &shown, page_status(r), NULL, &entered);
     }
     errors_free(&errors);
     errors_free(&shown);
@@ -1361,11 +1346,11 @@ void page_pathway(struct request *request)
     struct participant_pathway p;
     struct actor actor;
     struct accounts_env env = api_env(request, &actor);
-    enum store_status s = store_user_get(request->store, id, arena, &person);
-    if (s == STORE_OK)
-        s = pathways_for(&env, c, id, arena, &p);
-    if (s != STORE_OK) {
-        page_store_failed(request, s);
+    enum app_result r = app_result_of_store(store_user_get(request->store, id, arena, &person));
+    if (r == APP_OK)
+        r = pathways_for(&env, c, id, arena, &p);
+    if (r != APP_OK) {
+        page_refusal(request, r, NULL);
         return;
     }
     bool own = id == request->caller->user_id;

@@ -275,7 +275,7 @@ static void notifiers_running_at_once_send_each_notification_once(void **state)
             run_racers(racers, RACERS, notify);
             size_t sent = 0;
             for (int i = 0; i < RACERS; i++) {
-                assert_int_equal(racers[i].result, STORE_OK);
+                assert_int_equal(racers[i].result, APP_OK);
                 sent += racers[i].sent;
             }
             expected += 6;

@@ -747,6 +747,42 @@ static void every_submission_problem_is_reported_at_once(void **state)
     errors_free(&errors);
 }
 
+/* Whether the work may be submitted at all is told apart from what was written: the first is the
+ * work's state (a conflict), the second the participant's to fix. */
+static void the_state_alone_decides_whether_work_may_be_submitted(void **state)
+{
+    (void)state;
+    struct errors errors = ERRORS_INIT;
+    struct submission_facts f = first_submission();
+    f.activity = NULL;
+    f.word_count = 0; /* nothing written: assessment_submit_check refuses it, the state does not */
+    assert_true(assessment_submit_allowed(&f, &errors));
+    expect_error_count(&errors, 0);
+    assert_true(assessment_submit_allowed(&(struct submission_facts){.state = SUBMISSION_RELEASED,
+                                                                     .versions = 1,
+                                                                     .has_result = true,
+                                                                     .last_outcome = OUTCOME_REFER,
+                                                                     .max_resubmissions = 1},
+                                          &errors));
+    expect_error_count(&errors, 0);
+
+    struct submission_facts refused[] = {
+        {.state = SUBMISSION_SUBMITTED, .versions = 1},
+        {.state = SUBMISSION_MARKED, .versions = 1},
+        {.state = SUBMISSION_MODERATED, .versions = 1},
+        after_release(OUTCOME_PASS, 1, 1),
+        after_release(OUTCOME_FAIL, 1, 1),
+        after_release(OUTCOME_REFER, 2, 1), /* no resubmission left */
+    };
+    for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+        assert_false(assessment_submit_allowed(&refused[i], &errors));
+        assert_int_equal(errors.count, 1);
+        assert_string_equal(errors.items[0].where, "state");
+        expect_sentences(&errors);
+        errors_free(&errors);
+    }
+}
+
 /* Marking */
 
 static bool mark(enum mark_outcome outcome, const bool *met, size_t count, size_t expected, const char *feedback,
@@ -1327,6 +1363,7 @@ int main(void)
         cmocka_unit_test(submitted_or_marked_work_waits),
         cmocka_unit_test(a_referral_may_be_resubmitted_while_resubmissions_remain),
         cmocka_unit_test(passed_or_failed_work_is_not_resubmitted),
+        cmocka_unit_test(the_state_alone_decides_whether_work_may_be_submitted),
         cmocka_unit_test(late_work_is_accepted_and_flagged),
         cmocka_unit_test(work_names_its_activity),
         cmocka_unit_test(work_has_text_or_a_file),

@@ -608,6 +608,38 @@ static void every_enrolment_step_from_every_state(void **state)
     assert_int_equal(allowed, 5);
 }
 
+/* The state half of each step agrees with the whole, and says nothing of the rest of what was
+ * sent: a missing reason is never a refusal by the state. */
+static void whether_a_step_may_be_taken_depends_on_the_state_alone(void **state)
+{
+    (void)state;
+    for (int s = 0; s < APPLICATION_STATE_COUNT; s++)
+        for (int t = 0; t < APPLICATION_STEP_COUNT; t++) {
+            struct errors errors = ERRORS_INIT;
+            bool ok = application_step_allowed((enum application_state)s, (enum application_step)t, &errors);
+            assert_int_equal(ok, application_moves[s][t] != NO);
+            expect_error_count(&errors, ok ? 0 : 1);
+            if (!ok)
+                expect_error_at(&errors, "state", application_state_title((enum application_state)s), NULL);
+            errors_free(&errors);
+        }
+    for (int s = 0; s < 4; s++)
+        for (int t = 0; t < 4; t++) {
+            struct errors errors = ERRORS_INIT;
+            bool ok = enrolment_step_allowed((enum enrolment_state)s, (enum enrolment_step)t, &errors);
+            assert_int_equal(ok, enrolment_moves[s][t] != NO);
+            expect_error_count(&errors, ok ? 0 : 1);
+            if (!ok)
+                expect_error_at(&errors, "state", "Only", enrolment_state_name((enum enrolment_state)s));
+            errors_free(&errors);
+        }
+    struct errors errors = ERRORS_INIT;
+    assert_true(application_step_allowed(APPLICATION_SUBMITTED, STEP_DECLINE, &errors)); /* no reason needed yet */
+    assert_true(enrolment_step_allowed(ENROLMENT_ACTIVE, ENROLMENT_DEFER, &errors));
+    expect_error_count(&errors, 0);
+    assert_false(application_step_allowed(APPLICATION_DRAFT, APPLICATION_STEP_COUNT, &errors));
+}
+
 static void refused_enrolment_steps_say_why(void **state)
 {
     (void)state;
@@ -1224,6 +1256,7 @@ int main(void)
         cmocka_unit_test(an_unknown_step_is_refused),
         cmocka_unit_test(every_enrolment_step_from_every_state),
         cmocka_unit_test(refused_enrolment_steps_say_why),
+        cmocka_unit_test(whether_a_step_may_be_taken_depends_on_the_state_alone),
         cmocka_unit_test(deferring_needs_a_reason_and_a_return_date_from_today),
         cmocka_unit_test(deferring_refuses_dates_that_do_not_exist),
         cmocka_unit_test(deferring_refuses_dates_not_in_the_yyyy_mm_dd_shape),
