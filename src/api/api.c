@@ -238,6 +238,15 @@ int64_t api_param_id(const struct request *request, size_t index)
     return id;
 }
 
+bool api_query_refused(struct request *request, struct errors *errors)
+{
+    if (errors->count == 0)
+        return false;
+    api_reply_result(request, APP_BAD_REQUEST, errors, NULL);
+    errors_free(errors);
+    return true;
+}
+
 int64_t api_query_int(struct form *query, const char *name, int64_t fallback)
 {
     const char *value = form_get(query, name);

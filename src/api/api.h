@@ -193,7 +193,16 @@ bool api_string_member(struct request *request, json_t *object, const char *key,
 /* The id in URL parameter index, or 0. */
 int64_t api_param_id(const struct request *request, size_t index);
 
-/* The query parameter as a non-negative integer, or fallback. */
+/*
+ * Query parameters are read with lib/form.h's checked readers (form_read_id, form_read_flag,
+ * form_read_int), each adding an error naming a malformed parameter to one list; then
+ * api_query_refused answers 400 {"error":{"code":"bad_request", "fields":[...]}} with every one of
+ * them and returns true (freeing errors), or returns false when there are none.
+ */
+bool api_query_refused(struct request *request, struct errors *errors);
+
+/* The query parameter as a non-negative integer, or fallback: only for the lists' limit and
+ * offset, which key-set pagination (api_page_params) replaces. Nothing else may use it. */
 int64_t api_query_int(struct form *query, const char *name, int64_t fallback);
 
 /* JSON for a user with roles, an organisation, an audit event. */

@@ -80,13 +80,18 @@ void api_applications_list(struct request *request)
                                         .offset = (size_t)api_query_int(query, "offset", 0)};
     const char *state = form_get(query, "state");
     enum application_state parsed;
+    struct errors errors = ERRORS_INIT;
     if (state != NULL && *state != '\0') {
-        if (!application_state_parse(state, &parsed)) {
-            reply_error(request, 400, "bad_request", "Unknown state \"%s\".", state);
-            return;
-        }
-        filter.state = (int)parsed;
+        if (application_state_parse(state, &parsed))
+            filter.state = (int)parsed;
+        else
+            errors_add(&errors, "state",
+                       "state must be one of draft, submitted, sponsor_approved, sponsor_declined, accepted, "
+                       "rejected or enrolled, not \"%s\"",
+                       state);
     }
+    if (api_query_refused(request, &errors))
+        return;
     struct application *list;
     size_t count, total;
     enum store_status s =

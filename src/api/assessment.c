@@ -317,9 +317,12 @@ void api_submissions_list(struct request *request)
     struct submission_summary *list;
     size_t count;
     struct errors errors = ERRORS_INIT;
+    int64_t task_id = 0;
+    form_read_id(request_query(request), "task_id", &task_id, &errors);
+    if (api_query_refused(request, &errors))
+        return;
     enum app_result r =
-        assessment_submission_list(&env, request->caller, api_query_int(request_query(request), "task_id", 0),
-                                   request_arena(request), &list, &count);
+        assessment_submission_list(&env, request->caller, task_id, request_arena(request), &list, &count);
     if (r != APP_OK) {
         api_reply_result(request, r, &errors, "submission");
         errors_free(&errors);

@@ -6,6 +6,7 @@
 
 #include "http/reply.h"
 #include "http/site.h"
+#include "lib/date.h"
 
 #include <time.h>
 
@@ -16,32 +17,41 @@ static json_t *summary_json(const char *text)
     return value ? value : json_null();
 }
 
-/* Dates may be given as seconds or as YYYY-MM-DD (start of that day, UTC). */
-static int64_t query_time(struct form *query, const char *name)
+/* Times may be given as YYYY-MM-DD (the start of that day, UTC), as a UTC time or as seconds;
+ * anything else is an error naming the parameter. */
+static void query_time(struct form *query, const char *name, int64_t *out, struct errors *errors)
 {
     const char *value = form_get(query, name);
     if (value == NULL || *value == '\0')
-        return 0;
-    struct tm tm = {0};
-    const char *end = strptime(value, "%Y-%m-%d", &tm);
-    if (end != NULL && *end == '\0')
-        return (int64_t)timegm(&tm);
-    return api_query_int(query, name, 0);
+        return;
+    int64_t at;
+    if (date_parse_utc(value, true, &at)) {
+        *out = at;
+        return;
+    }
+    struct errors ignored = ERRORS_INIT;
+    bool seconds = form_read_int(query, name, 0, INT64_MAX, out, &ignored);
+    errors_free(&ignored);
+    if (!seconds)
+        errors_add(errors, name, "%s must be a date (2026-11-23), a UTC time (2026-11-23T09:00:00Z) or seconds", name);
 }
 
 void api_audit_list(struct request *request)
 {
     struct form *query = request_query(request);
     struct audit_filter filter = {
-        .actor_id = api_query_int(query, "actor_id", 0),
         .action = form_get(query, "action"),
         .entity = form_get(query, "entity"),
         .entity_id = form_get(query, "entity_id"),
-        .since = query_time(query, "since"),
-        .until = query_time(query, "until"),
         .limit = (size_t)api_query_int(query, "limit", 100),
         .offset = (size_t)api_query_int(query, "offset", 0),
     };
+    struct errors errors = ERRORS_INIT;
+    form_read_id(query, "actor_id", &filter.actor_id, &errors);
+    query_time(query, "since", &filter.since, &errors);
+    query_time(query, "until", &filter.until, &errors);
+    if (api_query_refused(request, &errors))
+        return;
     struct audit_event *events;
     size_t count, total;
     enum store_status s = store_audit_list(request->store, &filter, request_arena(request), &events, &count, &total);

@@ -119,9 +119,14 @@ void api_awards_list(struct request *request)
     struct form *query = request_query(request);
     struct award *list;
     size_t count, total;
-    enum store_status s = store_award_list(
-        request->store, api_query_int(query, "participant_id", 0), (size_t)api_query_int(query, "limit", 100),
-        (size_t)api_query_int(query, "offset", 0), request_arena(request), &list, &count, &total);
+    int64_t participant_id = 0;
+    struct errors errors = ERRORS_INIT;
+    form_read_id(query, "participant_id", &participant_id, &errors);
+    if (api_query_refused(request, &errors))
+        return;
+    enum store_status s =
+        store_award_list(request->store, participant_id, (size_t)api_query_int(query, "limit", 100),
+                         (size_t)api_query_int(query, "offset", 0), request_arena(request), &list, &count, &total);
     if (s != STORE_OK) {
         api_reply_store_status(request, s, "award");
         return;

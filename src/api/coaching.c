@@ -139,10 +139,11 @@ void api_coaching_sessions_list(struct request *request)
     const struct caller *caller = request->caller;
     /* Everyone sees the sessions they are part of; administrators see every one. The filter only
      * narrows that, so naming someone else's participant finds nothing. */
-    struct coaching_filter filter = {
-        .user_id = caller_has(caller, ROLE_ADMIN) ? 0 : caller->user_id,
-        .participant_id = api_query_int(request_query(request), "participant_id", 0),
-    };
+    struct coaching_filter filter = {.user_id = caller_has(caller, ROLE_ADMIN) ? 0 : caller->user_id};
+    struct errors errors = ERRORS_INIT;
+    form_read_id(request_query(request), "participant_id", &filter.participant_id, &errors);
+    if (api_query_refused(request, &errors))
+        return;
     struct coaching_session *list;
     size_t count;
     enum store_status s = store_coaching_session_list(request->store, &filter, request_arena(request), &list, &count);

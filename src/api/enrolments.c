@@ -375,10 +375,18 @@ out:
     json_decref(body);
 }
 
-static bool wants_csv(struct request *request)
+/* Whether ?format= asks for CSV (json, or none, is the JSON document); false after answering 400
+ * for anything else. */
+static bool read_format(struct request *request, bool *csv)
 {
     const char *format = form_get(request_query(request), "format");
-    return format != NULL && strcmp(format, "csv") == 0;
+    *csv = format != NULL && strcmp(format, "csv") == 0;
+    if (format == NULL || *format == '\0' || *csv || strcmp(format, "json") == 0)
+        return true;
+    struct errors errors = ERRORS_INIT;
+    errors_add(&errors, "format", "format must be csv or json");
+    api_query_refused(request, &errors);
+    return false;
 }
 
 /* Sends the CSV in b (and frees it); a file that reached the buffer's maximum is never sent cut
@@ -400,13 +408,16 @@ static void reply_csv(struct request *request, struct buf *b, const char *filena
 
 void api_report_funding(struct request *request)
 {
+    bool csv;
+    if (!read_format(request, &csv))
+        return;
     struct funding_row *rows;
     size_t count;
     if (store_report_funding(request->store, request_arena(request), &rows, &count) != STORE_OK) {
         api_reply_store_status(request, STORE_ERROR, "report");
         return;
     }
-    if (wants_csv(request)) {
+    if (csv) {
         struct buf b;
         buf_init(&b, 16 * 1024 * 1024);
         buf_append_str(&b, "funding_route,school_id,school,enrolments\r\n");

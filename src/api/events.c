@@ -242,8 +242,12 @@ static void read_event(json_t *body, struct event *e, bool *capacity_given, stru
 void api_events_list(struct request *request)
 {
     struct form *query = request_query(request);
-    struct event_filter filter = {.cohort_id = api_query_int(query, "cohort_id", 0)};
+    struct event_filter filter = {0};
     struct errors errors = ERRORS_INIT;
+    form_read_id(query, "cohort_id", &filter.cohort_id, &errors);
+    if (api_query_refused(request, &errors))
+        return;
+    /* The times of the window have been answered 422 since they were added; kept so for clients. */
     const char *names[] = {"from", "to"};
     int64_t *values[] = {&filter.from, &filter.to};
     for (size_t i = 0; i < 2; i++) {

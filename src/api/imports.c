@@ -20,9 +20,10 @@ static void run(struct request *request, enum import_kind kind)
         return;
     }
     bool dry_run = false;
-    const char *dry = form_get(request_query(request), "dry_run");
-    if (dry != NULL)
-        dry_run = strcmp(dry, "true") == 0 || strcmp(dry, "1") == 0;
+    struct errors malformed = ERRORS_INIT;
+    form_read_flag(request_query(request), "dry_run", &dry_run, &malformed);
+    if (api_query_refused(request, &malformed))
+        return; /* a preview misread as the real thing would keep what was only to be checked */
     struct actor actor = api_actor(request);
     struct accounts_env env = {request->store, &actor, request->settings->base_url, clock_now()};
     struct import_report report;

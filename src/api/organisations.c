@@ -28,7 +28,9 @@ void api_organisations_list(struct request *request)
     if (kind_text != NULL && *kind_text) {
         enum organisation_kind k;
         if (!organisation_kind_parse(kind_text, &k)) {
-            reply_error(request, 400, "bad_request", "Kind must be provider, delivery_partner, trust or school.");
+            struct errors errors = ERRORS_INIT;
+            errors_add(&errors, "kind", "kind must be provider, delivery_partner, trust or school");
+            api_query_refused(request, &errors);
             return;
         }
         kind = (int)k;

@@ -23,13 +23,15 @@ void api_tokens_list(struct request *request)
 {
     /* Everyone sees their own; an administrator may ask for anyone's (user_id) or all (all=1). */
     struct form *query = request_query(request);
-    int64_t user_id = request->caller->user_id;
-    if (caller_has(request->caller, ROLE_ADMIN)) {
-        if (api_query_int(query, "all", 0) == 1)
-            user_id = 0;
-        else
-            user_id = api_query_int(query, "user_id", user_id);
-    }
+    int64_t user_id = request->caller->user_id, asked = 0;
+    bool all = false;
+    struct errors errors = ERRORS_INIT;
+    form_read_flag(query, "all", &all, &errors);
+    form_read_id(query, "user_id", &asked, &errors);
+    if (api_query_refused(request, &errors))
+        return;
+    if (caller_has(request->caller, ROLE_ADMIN))
+        user_id = all ? 0 : asked > 0 ? asked : user_id;
     struct api_token *tokens;
     size_t count;
     enum store_status s = store_token_list(request->store, user_id, request_arena(request), &tokens, &count);

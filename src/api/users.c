@@ -39,19 +39,24 @@ void api_users_list(struct request *request)
     struct user_filter filter = {
         .query = form_get(query, "q"),
         .role = -1,
-        .include_inactive = api_query_int(query, "include_inactive", 0) == 1,
         .limit = (size_t)api_query_int(query, "limit", 100),
         .offset = (size_t)api_query_int(query, "offset", 0),
     };
+    struct errors errors = ERRORS_INIT;
+    form_read_flag(query, "include_inactive", &filter.include_inactive, &errors);
     const char *role_text = form_get(query, "role");
     enum role role;
     if (role_text != NULL && *role_text != '\0') {
-        if (!role_parse(role_text, &role)) {
-            reply_error(request, 400, "bad_request", "Unknown role \"%s\".", role_text);
-            return;
-        }
-        filter.role = (int)role;
+        if (role_parse(role_text, &role))
+            filter.role = (int)role;
+        else
+            errors_add(&errors, "role",
+                       "role must be one of admin, partner_lead, facilitator, coach, assessor, "
+                       "participant, mentor or headteacher, not \"%s\"",
+                       role_text);
     }
+    if (api_query_refused(request, &errors))
+        return;
     struct user *users;
     size_t count, total;
     enum store_status s =

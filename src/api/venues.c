@@ -35,7 +35,11 @@ void api_venues_list(struct request *request)
 {
     struct venue *list;
     size_t count;
-    int64_t partner = api_query_int(request_query(request), "partner_id", 0);
+    int64_t partner = 0;
+    struct errors errors = ERRORS_INIT;
+    form_read_id(request_query(request), "partner_id", &partner, &errors);
+    if (api_query_refused(request, &errors))
+        return;
     enum store_status s = store_venue_list(request->store, partner, request_arena(request), &list, &count);
     if (s != STORE_OK) {
         api_reply_store_status(request, s, "venue");

@@ -1,5 +1,9 @@
+/*
+ * Form and query string decoding (see form.h), and the checked readers of one field.
+ */
 #include "lib/form.h"
 
+#include <inttypes.h>
 #include <string.h>
 
 static int hex_value(char c)
@@ -100,4 +104,66 @@ void form_encode(const char *s, char *out, size_t size)
     }
     if (size > 0)
         out[n] = '\0';
+}
+
+/* Parses text as decimal digits with an optional leading minus; false on anything else or overflow. */
+static bool parse_whole(const char *text, int64_t *out)
+{
+    const char *p = text;
+    bool negative = *p == '-';
+    if (negative)
+        p++;
+    if (*p == '\0')
+        return false;
+    uint64_t n = 0, limit = negative ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+    for (; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return false;
+        unsigned digit = (unsigned)(*p - '0');
+        if (n > (limit - digit) / 10)
+            return false;
+        n = n * 10 + digit;
+    }
+    *out = negative ? (n == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)n) : (int64_t)n;
+    return true;
+}
+
+bool form_read_int(const struct form *form, const char *name, int64_t min, int64_t max, int64_t *out,
+                   struct errors *errors)
+{
+    const char *value = form_get(form, name);
+    if (value == NULL || *value == '\0')
+        return true;
+    int64_t n;
+    if (parse_whole(value, &n) && n >= min && n <= max && (min < 0 || value[0] != '-')) {
+        *out = n;
+        return true;
+    }
+    if (max == INT64_MAX)
+        errors_add(errors, name, "%s must be a whole number, %" PRId64 " or more", name, min);
+    else
+        errors_add(errors, name, "%s must be a whole number from %" PRId64 " to %" PRId64, name, min, max);
+    return false;
+}
+
+bool form_read_id(const struct form *form, const char *name, int64_t *out, struct errors *errors)
+{
+    return form_read_int(form, name, 1, INT64_MAX, out, errors);
+}
+
+bool form_read_flag(const struct form *form, const char *name, bool *out, struct errors *errors)
+{
+    const char *value = form_get(form, name);
+    if (value == NULL || *value == '\0')
+        return true;
+    if (strcmp(value, "true") == 0 || strcmp(value, "1") == 0) {
+        *out = true;
+        return true;
+    }
+    if (strcmp(value, "false") == 0 || strcmp(value, "0") == 0) {
+        *out = false;
+        return true;
+    }
+    errors_add(errors, name, "%s must be true or false", name);
+    return false;
 }

@@ -377,12 +377,19 @@ void page_admin_users(struct request *request)
 {
     struct form *query = request_query(request);
     const char *q = form_get(query, "q"), *role_text = form_get(query, "role");
-    bool inactive = api_query_int(query, "include_inactive", 0) == 1;
-    size_t page_no = page_number(query);
+    bool inactive = false;
+    struct errors malformed = ERRORS_INIT;
+    form_read_flag(query, "include_inactive", &inactive, &malformed);
     enum role role;
+    bool role_given = role_text != NULL && *role_text != '\0';
+    if (role_given && !role_parse(role_text, &role))
+        errors_add(&malformed, "role", "There is no role called \"%s\"", role_text);
+    if (page_query_refused(request, &malformed))
+        return;
+    size_t page_no = page_number(query);
     struct user_filter filter = {
         .query = q,
-        .role = role_parse(role_text, &role) ? (int)role : -1,
+        .role = role_given ? (int)role : -1,
         .include_inactive = inactive,
         .limit = USERS_PER_PAGE,
         .offset = (page_no - 1) * USERS_PER_PAGE,
@@ -967,7 +974,16 @@ void page_admin_organisations(struct request *request)
     struct form *query = request_query(request);
     const char *q = form_get(query, "q"), *kind_text = form_get(query, "kind");
     enum organisation_kind kind;
-    int kind_filter = organisation_kind_parse(kind_text, &kind) ? (int)kind : -1;
+    int kind_filter = -1;
+    if (kind_text != NULL && *kind_text != '\0') {
+        struct errors malformed = ERRORS_INIT;
+        if (organisation_kind_parse(kind_text, &kind))
+            kind_filter = (int)kind;
+        else
+            errors_add(&malformed, "kind", "There is no kind of organisation called \"%s\"", kind_text);
+        if (page_query_refused(request, &malformed))
+            return;
+    }
     size_t page_no = page_number(query);
     struct organisation *list;
     size_t total;

@@ -158,6 +158,15 @@ void page_bad_request(struct request *request, const struct errors *errors)
     page_send(request, &page, 400);
 }
 
+bool page_query_refused(struct request *request, struct errors *errors)
+{
+    if (errors->count == 0)
+        return false;
+    page_bad_request(request, errors);
+    errors_free(errors);
+    return true;
+}
+
 bool page_refused(struct request *request, enum app_result result, const struct errors *errors)
 {
     switch (result) {

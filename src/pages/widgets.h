@@ -78,6 +78,10 @@ bool page_refused(struct request *request, enum app_result result, const struct 
 /* 400: the address's query parameters are malformed; the page lists each problem. */
 void page_bad_request(struct request *request, const struct errors *errors);
 
+/* For pages reading their query with lib/form.h's checked readers: true after sending the 400
+ * page listing every malformed parameter (errors are freed), false when there were none. */
+bool page_query_refused(struct request *request, struct errors *errors);
+
 /* Always sends a page: page_refused's, or for the other refusals an error page with
  * page_status(result) saying why (the first error). For handlers with no form to show again. */
 void page_refusal(struct request *request, enum app_result result, const struct errors *errors);
