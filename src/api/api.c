@@ -6,6 +6,7 @@
 #include "lib/clock.h"
 #include "lib/date.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,7 @@ const struct catalogue *api_catalogue(struct request *request)
 {
     const struct catalogue *catalogue = request_catalogue(request);
     if (catalogue == NULL)
-        reply_error(request, 503, "unavailable", "The catalogue cannot be read right now. Try again shortly.");
+        api_reply_reason(request, APP_UNAVAILABLE, "The catalogue cannot be read right now. Try again shortly.");
     return catalogue;
 }
 
@@ -30,7 +31,7 @@ void api_reply_catalogue(struct request *request, const char *key, api_builder b
     if (cached == NULL) {
         json_t *document = build(catalogue, arg);
         if (document == NULL) {
-            reply_error(request, 404, "not_found", "%s", not_found);
+            api_reply_reason(request, APP_NOT_FOUND, "%s", not_found);
             return;
         }
         char *body = json_dumps(document, JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -185,16 +186,29 @@ void api_reply_result_detail(struct request *request, enum app_result result, co
         break;
     case APP_UNAVAILABLE:
         status = 503;
-        message = "The database could not complete this. Try again shortly.";
+        message = first ? sentence(request, first) : "The database could not complete this. Try again shortly.";
         break;
     case APP_OK: /* a handler that replies with an error for a success is itself the bug */
         app_broken("a successful result was answered as an error");
-        /* fall through */
-    case APP_BROKEN: break;
+        break;
+    case APP_BROKEN: message = first ? sentence(request, first) : NULL; break;
     }
     if (message == NULL)
         message = "Something went wrong on the server. Try again later.";
     reply_envelope(request, status, app_result_code(status == 500 ? APP_BROKEN : result), message, fields, detail);
+}
+
+void api_reply_reason(struct request *request, enum app_result result, const char *fmt, ...)
+{
+    char message[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof(message), fmt, ap);
+    va_end(ap);
+    struct errors errors = ERRORS_INIT;
+    errors_add(&errors, "request", "%s", message);
+    api_reply_result(request, result, &errors, NULL);
+    errors_free(&errors);
 }
 
 void api_reply_invalid(struct request *request, const struct errors *errors)

@@ -180,6 +180,11 @@ void api_reply_result(struct request *request, enum app_result result, const str
 void api_reply_result_detail(struct request *request, enum app_result result, const struct errors *errors,
                              const char *what, json_t *detail);
 
+/* api_reply_result with one reason (a sentence, printf-style) for a refusal a handler decides
+ * itself: APP_FORBIDDEN, APP_NOT_FOUND, APP_CONFLICT, APP_UNAVAILABLE. */
+void api_reply_reason(struct request *request, enum app_result result, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* api_reply_result of APP_INVALID: 422 with every error as a field. */
 void api_reply_invalid(struct request *request, const struct errors *errors);
 

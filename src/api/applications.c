@@ -213,7 +213,7 @@ void api_applications_create(struct request *request)
     int64_t participant = id_member(body, "participant_id", &errors);
     if (participant != 0 && participant != request->caller->user_id) {
         if (!caller_has(request->caller, ROLE_ADMIN)) {
-            reply_error(request, 403, "forbidden", "Only a provider administrator can apply for someone else.");
+            api_reply_reason(request, APP_FORBIDDEN, "Only a provider administrator can apply for someone else.");
             goto out;
         }
         a.participant_id = participant;
@@ -244,7 +244,7 @@ void api_application_update(struct request *request)
     if (s != STORE_OK)
         api_reply_store_status(request, s, "application");
     else if (a.participant_id != request->caller->user_id && !caller_has(request->caller, ROLE_ADMIN))
-        reply_error(request, 403, "forbidden", "Only the applicant or a provider administrator can change it.");
+        api_reply_reason(request, APP_FORBIDDEN, "Only the applicant or a provider administrator can change it.");
     else
         save(request, &a, body, 200);
     json_decref(body);
@@ -256,8 +256,8 @@ void api_application_step(struct request *request)
     snprintf(step_name, sizeof(step_name), "%.*s", (int)request->params[1].len, request->params[1].ptr);
     enum application_step step;
     if (!application_step_parse(step_name, &step)) {
-        reply_error(request, 404, "not_found",
-                    "There is no step \"%s\": use submit, approve, decline, accept, reject or enrol.", step_name);
+        api_reply_reason(request, APP_NOT_FOUND,
+                         "There is no step \"%s\": use submit, approve, decline, accept, reject or enrol.", step_name);
         return;
     }
     /* The body is optional: {"reason": "...", "cohort_id": N}. */

@@ -171,7 +171,7 @@ void api_award_certificate(struct request *request)
     buf_init(&out, PDF_MAX_BYTES);
     if (!pdf_certificate(&certificate, &out)) {
         buf_free(&out);
-        reply_error(request, 503, "unavailable", "The certificate could not be drawn. Try again shortly.");
+        api_reply_reason(request, APP_UNAVAILABLE, "The certificate could not be drawn. Try again shortly.");
         return;
     }
     char *disposition = request_alloc(request, 128);

@@ -233,7 +233,7 @@ void api_event_ics(struct request *request)
     buf_init(&out, CALENDAR_MAX_BYTES);
     if (!ical_write_calendar(&out, NULL, &event, 1)) {
         buf_free(&out);
-        reply_error(request, 503, "unavailable", "This event cannot be written as a calendar file.");
+        api_reply_reason(request, APP_UNAVAILABLE, "This event cannot be written as a calendar file.");
         return;
     }
     char *disposition = request_alloc(request, 64);

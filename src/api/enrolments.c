@@ -88,8 +88,8 @@ void api_enrolment_step(struct request *request)
     snprintf(step_name, sizeof(step_name), "%.*s", (int)request->params[1].len, request->params[1].ptr);
     enum enrolment_step step;
     if (!enrolment_step_parse(step_name, &step)) {
-        reply_error(request, 404, "not_found", "There is no step \"%s\": use defer, resume, withdraw or complete.",
-                    step_name);
+        api_reply_reason(request, APP_NOT_FOUND, "There is no step \"%s\": use defer, resume, withdraw or complete.",
+                         step_name);
         return;
     }
     json_t *body = NULL;
@@ -200,7 +200,7 @@ void api_participant_completion(struct request *request)
         store_completion_record(request->store, &actor, api_param_id(request, 0), m->code, on,
                                 json_is_integer(enrolment) ? json_integer_value(enrolment) : 0, note, clock_now());
     if (s == STORE_CONFLICT)
-        reply_error(request, 409, "conflict", "%s is already recorded as completed.", m->title);
+        api_reply_reason(request, APP_CONFLICT, "%s is already recorded as completed.", m->title);
     else if (s != STORE_OK)
         api_reply_store_status(request, s, "participant or enrolment");
     else
@@ -396,7 +396,7 @@ static void reply_csv(struct request *request, struct buf *b, const char *filena
     if (buf_failed(b)) {
         fprintf(stderr, "npq: %s is larger than its %zu MiB buffer; answered 500\n", filename, b->max / (1024 * 1024));
         buf_free(b);
-        reply_error(request, 500, "too_large", "The export is larger than the server can build at once.");
+        api_reply_reason(request, APP_BROKEN, "The export is larger than the server can build at once.");
         return;
     }
     char disposition[128];

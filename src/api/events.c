@@ -268,7 +268,7 @@ void api_events_list(struct request *request)
             return;
         }
         if (!policy_allows(PERM_DELIVERY_READ, request->caller, RESOURCE_COHORT, &relation)) {
-            reply_error(request, 404, "not_found", "There is no such cohort, or it is not yours to see.");
+            api_reply_reason(request, APP_NOT_FOUND, "There is no such cohort, or it is not yours to see.");
             return;
         }
     }

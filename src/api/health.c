@@ -10,7 +10,7 @@ void api_health(struct request *request)
 {
     int64_t revision;
     if (store_catalogue_revision(request->store, &revision) != STORE_OK) {
-        reply_error(request, 503, "unavailable", "The database cannot be reached.");
+        api_reply_reason(request, APP_UNAVAILABLE, "The database cannot be reached.");
         return;
     }
     reply_json(request, 200, json_pack("{s:s, s:I}", "status", "ok", "catalogue_revision", (json_int_t)revision));

@@ -227,7 +227,7 @@ void api_user_roles_remove(struct request *request)
         if (store_user_get(request->store, id, request_arena(request), &me) == STORE_OK)
             for (size_t i = 0; i < me.role_count; i++)
                 if (me.roles[i].id == grant_id && me.roles[i].role == ROLE_ADMIN) {
-                    reply_error(request, 409, "conflict", "You cannot remove your own administrator role.");
+                    api_reply_reason(request, APP_CONFLICT, "You cannot remove your own administrator role.");
                     return;
                 }
     }
@@ -245,7 +245,7 @@ void api_user_invitation(struct request *request)
     struct user user;
     enum store_status s = store_user_get(request->store, id, request_arena(request), &user);
     if (s == STORE_OK && !user.active) {
-        reply_error(request, 409, "conflict", "This account is deactivated; reactivate it first.");
+        api_reply_reason(request, APP_CONFLICT, "This account is deactivated; reactivate it first.");
         return;
     }
     if (s != STORE_OK) {
