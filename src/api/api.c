@@ -3,7 +3,6 @@
 #include "http/reply.h"
 #include "http/executor.h"
 #include "http/site.h"
-#include "lib/clock.h"
 #include "lib/date.h"
 
 #include <stdarg.h>
@@ -99,7 +98,7 @@ struct actor api_actor(struct request *request)
 struct accounts_env api_env(struct request *request, struct actor *actor)
 {
     *actor = api_actor(request);
-    return (struct accounts_env){request->store, actor, request->settings->base_url, clock_now()};
+    return (struct accounts_env){request->store, actor, request->settings->base_url, request->now};
 }
 
 json_t *api_time_json(int64_t seconds)
@@ -194,7 +193,7 @@ void api_reply_result_detail(struct request *request, enum app_result result, co
     case APP_BROKEN: message = first ? sentence(request, first) : NULL; break;
     }
     if (message == NULL)
-        message = "Something went wrong on the server. Try again later.";
+        message = "Sorry, there is a problem with the service. Try again later.";
     reply_envelope(request, status, app_result_code(status == 500 ? APP_BROKEN : result), message, fields, detail);
 }
 

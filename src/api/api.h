@@ -158,7 +158,7 @@ json_t *api_read_object(struct request *request);
 /* The actor for the audit log: the caller and their address. */
 struct actor api_actor(struct request *request);
 
-/* The surroundings app use cases need (store, actor, base URL, now from clock_now), with actor
+/* The surroundings app use cases need (store, actor, base URL, the request's now), with actor
  * filled as api_actor does. */
 struct accounts_env api_env(struct request *request, struct actor *actor);
 

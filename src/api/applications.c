@@ -7,7 +7,6 @@
 #include "app/applications.h"
 #include "http/reply.h"
 #include "http/site.h"
-#include "lib/clock.h"
 
 #include <string.h>
 
@@ -184,7 +183,7 @@ static void save(struct request *request, struct application *a, json_t *body, i
         goto out; /* replied 503 */
     if (errors.count == 0) {
         struct actor actor = api_actor(request);
-        struct accounts_env env = {request->store, &actor, request->settings->base_url, clock_now()};
+        struct accounts_env env = {request->store, &actor, request->settings->base_url, request->now};
         enum app_result r = applications_save_draft(&env, catalogue, a, &errors);
         if (r == APP_OK)
             reply_application(request, success, a->id);
@@ -277,7 +276,7 @@ void api_application_step(struct request *request)
     if (catalogue == NULL)
         goto out;
     struct actor actor = api_actor(request);
-    struct accounts_env env = {request->store, &actor, request->settings->base_url, clock_now()};
+    struct accounts_env env = {request->store, &actor, request->settings->base_url, request->now};
     int64_t id = api_param_id(request, 0);
     enum app_result r = applications_step(&env, catalogue, request->caller, id, step, reason, cohort_id, &errors);
     if (r == APP_OK)

@@ -9,7 +9,6 @@
 #include "app/awards.h"
 #include "http/reply.h"
 #include "http/site.h"
-#include "lib/clock.h"
 #include "pdf/certificate.h"
 #include "pdf/pdf.h"
 
@@ -264,7 +263,7 @@ void api_module_credits_set(struct request *request)
         goto out;
     }
     struct actor actor = api_actor(request);
-    int64_t now = clock_now();
+    int64_t now = request->now;
     enum store_status s =
         store_module_credit_set(request->store, &actor, m->code, (int)credits, awarding_body ? awarding_body : "", now);
     if (s != STORE_OK) {

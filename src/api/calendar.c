@@ -11,7 +11,6 @@
 #include "app/notify.h"
 #include "http/reply.h"
 #include "http/site.h"
-#include "lib/clock.h"
 #include "lib/ical.h"
 #include "lib/secret.h"
 
@@ -118,7 +117,7 @@ static bool write_calendar(struct buf *out, const char *name, const struct calen
 void api_calendar_feed_create(struct request *request)
 {
     struct actor actor = api_actor(request);
-    int64_t now = clock_now();
+    int64_t now = request->now;
     char url[1024];
     enum app_result r = notify_calendar_feed_create(request->store, &actor, request->caller->user_id,
                                                     request->settings->base_url, now, url, sizeof(url));
@@ -149,7 +148,7 @@ void api_calendar_feed_get(struct request *request)
 void api_calendar_feed_revoke(struct request *request)
 {
     struct actor actor = api_actor(request);
-    enum store_status s = store_calendar_feed_revoke(request->store, &actor, request->caller->user_id, clock_now());
+    enum store_status s = store_calendar_feed_revoke(request->store, &actor, request->caller->user_id, request->now);
     if (s != STORE_OK)
         api_reply_store_status(request, s, "live calendar feed");
     else
@@ -192,7 +191,7 @@ void calendar_feed_serve(struct request *request)
     struct user person;
     struct calendar_entry *entries = NULL;
     size_t count = 0;
-    int64_t now = clock_now();
+    int64_t now = request->now;
     if (s == STORE_OK)
         s = store_user_get(store, user_id, arena, &person);
     if (s == STORE_OK)

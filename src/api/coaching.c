@@ -9,7 +9,6 @@
 
 #include "app/coaching.h"
 #include "http/reply.h"
-#include "lib/clock.h"
 #include "lib/date.h"
 #include "http/site.h"
 #include "lib/markdown.h"
@@ -123,7 +122,7 @@ static void reply_session(struct request *request, int status, int64_t id)
         api_reply_store_status(request, st, "coaching session");
         return;
     }
-    json_t *doc = session_json(&s, clock_now());
+    json_t *doc = session_json(&s, request->now);
     json_t *notes_json = json_array(), *actions_json = json_array();
     for (size_t i = 0; i < note_count; i++)
         json_array_append_new(notes_json, note_json(&notes[i]));
@@ -151,7 +150,7 @@ void api_coaching_sessions_list(struct request *request)
         api_reply_store_status(request, s, "coaching session");
         return;
     }
-    int64_t now = clock_now();
+    int64_t now = request->now;
     json_t *array = json_array();
     for (size_t i = 0; i < count; i++)
         json_array_append_new(array, session_json(&list[i], now));

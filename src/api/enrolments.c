@@ -8,7 +8,6 @@
 #include "app/applications.h"
 #include "http/reply.h"
 #include "http/site.h"
-#include "lib/clock.h"
 #include "lib/csv_write.h"
 #include "lib/date.h"
 
@@ -101,7 +100,7 @@ void api_enrolment_step(struct request *request)
     json_t *cohort = body ? json_object_get(body, "cohort_id") : NULL;
     int64_t cohort_id = json_is_integer(cohort) && json_integer_value(cohort) > 0 ? json_integer_value(cohort) : 0;
     struct actor actor = api_actor(request);
-    struct accounts_env env = {request->store, &actor, request->settings->base_url, clock_now()};
+    struct accounts_env env = {request->store, &actor, request->settings->base_url, request->now};
     int64_t id = api_param_id(request, 0);
     enum app_result r = enrolments_step(&env, id, step, reason, expected_return, cohort_id, &errors);
     if (r == APP_OK)
@@ -128,7 +127,7 @@ void api_participant_pathway(struct request *request)
     if (c == NULL)
         return;
     struct actor actor = api_actor(request);
-    struct accounts_env env = {request->store, &actor, request->settings->base_url, clock_now()};
+    struct accounts_env env = {request->store, &actor, request->settings->base_url, request->now};
     struct participant_pathway p;
     int64_t id = api_param_id(request, 0);
     enum app_result r = pathways_for(&env, c, id, request_arena(request), &p);
@@ -198,7 +197,7 @@ void api_participant_completion(struct request *request)
     struct actor actor = api_actor(request);
     enum store_status s =
         store_completion_record(request->store, &actor, api_param_id(request, 0), m->code, on,
-                                json_is_integer(enrolment) ? json_integer_value(enrolment) : 0, note, clock_now());
+                                json_is_integer(enrolment) ? json_integer_value(enrolment) : 0, note, request->now);
     if (s == STORE_CONFLICT)
         api_reply_reason(request, APP_CONFLICT, "%s is already recorded as completed.", m->title);
     else if (s != STORE_OK)
@@ -279,7 +278,7 @@ void api_cohorts_create(struct request *request)
         goto out;
     }
     struct actor actor = api_actor(request);
-    enum store_status s = store_cohort_create(request->store, &actor, &c, clock_now());
+    enum store_status s = store_cohort_create(request->store, &actor, &c, request->now);
     if (s == STORE_CONFLICT) {
         errors_add(&errors, "code", "A cohort with this code already exists");
         api_reply_invalid(request, &errors);
@@ -363,7 +362,7 @@ void api_fees_set(struct request *request)
     }
     struct actor actor = api_actor(request);
     enum store_status s = store_fee_set(request->store, &actor, kind, canonical,
-                                        json_is_null(amount) ? -1 : json_integer_value(amount), clock_now());
+                                        json_is_null(amount) ? -1 : json_integer_value(amount), request->now);
     if (s != STORE_OK)
         api_reply_store_status(request, s, "fee");
     else

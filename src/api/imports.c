@@ -8,7 +8,6 @@
 #include "app/imports.h"
 #include "http/reply.h"
 #include "http/site.h"
-#include "lib/clock.h"
 
 #include <string.h>
 
@@ -25,7 +24,7 @@ static void run(struct request *request, enum import_kind kind)
     if (api_query_refused(request, &malformed))
         return; /* a preview misread as the real thing would keep what was only to be checked */
     struct actor actor = api_actor(request);
-    struct accounts_env env = {request->store, &actor, request->settings->base_url, clock_now()};
+    struct accounts_env env = {request->store, &actor, request->settings->base_url, request->now};
     struct import_report report;
     imports_run(&env, kind, request_body(request).ptr, request_body(request).len, dry_run, request_arena(request),
                 &report);

@@ -6,7 +6,6 @@
 #include "http/reply.h"
 #include "http/site.h"
 #include "lib/buf.h"
-#include "lib/clock.h"
 
 #include <string.h>
 
@@ -122,7 +121,7 @@ void api_organisations_create(struct request *request)
         errors_add(&errors, "kind", "Kind must be provider, delivery_partner, trust or school");
     if (errors.count == 0 && read_organisation(request, body, &o, &errors)) {
         struct actor actor = api_actor(request);
-        enum store_status s = store_organisation_create(request->store, &actor, &o, clock_now());
+        enum store_status s = store_organisation_create(request->store, &actor, &o, request->now);
         if (s == STORE_CONFLICT)
             errors_add(&errors, "urn", "A school with this URN already exists");
         else if (s != STORE_OK)
@@ -159,7 +158,7 @@ void api_organisation_update(struct request *request)
         errors_add(&errors, "kind", "The kind of an organisation cannot change");
     if (errors.count == 0 && read_organisation(request, body, &o, &errors)) {
         struct actor actor = api_actor(request);
-        s = store_organisation_update(request->store, &actor, &o, clock_now());
+        s = store_organisation_update(request->store, &actor, &o, request->now);
         if (s == STORE_CONFLICT)
             errors_add(&errors, "urn", "A school with this URN already exists");
         else if (s != STORE_OK)

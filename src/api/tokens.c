@@ -7,7 +7,6 @@
 #include "app/accounts.h"
 #include "http/reply.h"
 #include "http/site.h"
-#include "lib/clock.h"
 
 #include <string.h>
 
@@ -62,7 +61,7 @@ void api_tokens_create(struct request *request)
     struct actor actor = api_actor(request);
     char token[ACCOUNTS_TOKEN_TEXT];
     int64_t id;
-    struct accounts_env env = {request->store, &actor, request->settings->base_url, clock_now()};
+    struct accounts_env env = {request->store, &actor, request->settings->base_url, request->now};
     enum app_result r = accounts_issue_token(&env, request->caller->user_id, name, token, &id);
     if (r != APP_OK)
         api_reply_result(request, r, NULL, "token");
@@ -76,7 +75,7 @@ void api_tokens_create(struct request *request)
 void api_tokens_revoke(struct request *request)
 {
     struct actor actor = api_actor(request);
-    enum store_status s = store_token_revoke(request->store, &actor, api_param_id(request, 0), clock_now());
+    enum store_status s = store_token_revoke(request->store, &actor, api_param_id(request, 0), request->now);
     if (s != STORE_OK)
         api_reply_store_status(request, s, "live token");
     else

@@ -6,13 +6,12 @@
 #include "app/accounts.h"
 #include "http/reply.h"
 #include "http/site.h"
-#include "lib/clock.h"
 
 #include <string.h>
 
 static struct accounts_env env_for(struct request *request, const struct actor *actor)
 {
-    return (struct accounts_env){request->store, actor, request->settings->base_url, clock_now()};
+    return (struct accounts_env){request->store, actor, request->settings->base_url, request->now};
 }
 
 /* Replies with the person as they are now (status 200 or 201). */
@@ -169,7 +168,7 @@ void api_user_update(struct request *request)
         goto out;
     }
     struct actor actor = api_actor(request);
-    int64_t now = clock_now();
+    int64_t now = request->now;
     if (store_begin(store) != STORE_OK) {
         api_reply_store_status(request, STORE_ERROR, "person");
         goto out;
@@ -232,7 +231,7 @@ void api_user_roles_remove(struct request *request)
                 }
     }
     struct actor actor = api_actor(request);
-    enum store_status s = store_role_revoke(request->store, &actor, id, grant_id, clock_now());
+    enum store_status s = store_role_revoke(request->store, &actor, id, grant_id, request->now);
     if (s != STORE_OK)
         api_reply_store_status(request, s, "role");
     else
@@ -324,7 +323,7 @@ out:
 void api_assignments_delete(struct request *request)
 {
     struct actor actor = api_actor(request);
-    enum store_status s = store_assignment_delete(request->store, &actor, api_param_id(request, 0), clock_now());
+    enum store_status s = store_assignment_delete(request->store, &actor, api_param_id(request, 0), request->now);
     if (s != STORE_OK)
         api_reply_store_status(request, s, "assignment");
     else

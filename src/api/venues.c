@@ -7,7 +7,6 @@
 #include "app/delivery.h"
 #include "http/reply.h"
 #include "http/site.h"
-#include "lib/clock.h"
 
 #include <string.h>
 
@@ -80,7 +79,7 @@ static void save_venue(struct request *request, struct venue *v, json_t *body)
         return;
     }
     struct actor actor = api_actor(request);
-    struct accounts_env env = {request->store, &actor, request->settings->base_url, clock_now()};
+    struct accounts_env env = {request->store, &actor, request->settings->base_url, request->now};
     enum app_result s = venues_save(&env, request->caller, v, request_arena(request), &errors);
     if (s == APP_OK)
         reply_venue(request, creating ? 201 : 200, v->id);

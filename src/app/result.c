@@ -31,7 +31,7 @@ const char *app_result_code(enum app_result result)
     case APP_UNAVAILABLE: return "unavailable";
     case APP_BROKEN: break;
     }
-    return "internal";
+    return "internal_error";
 }
 
 enum app_result app_broken(const char *what)

@@ -33,7 +33,7 @@ enum app_result {
 enum app_result app_result_of_store(enum store_status status);
 
 /* The stable machine name of a result ("ok", "invalid", "bad_request", "unauthenticated",
- * "forbidden", "not_found", "conflict", "too_many_requests", "unavailable", "internal"), the
+ * "forbidden", "not_found", "conflict", "too_many_requests", "unavailable", "internal_error"), the
  * code of the API's error envelope. */
 const char *app_result_code(enum app_result result);
 

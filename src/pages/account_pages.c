@@ -6,7 +6,6 @@
 #include "http/auth.h"
 #include "http/reply.h"
 #include "http/site.h"
-#include "lib/clock.h"
 #include "pages/forms.h"
 #include "pages/html.h"
 #include "pages/layout.h"
@@ -22,7 +21,7 @@ static struct accounts_env env_for(struct request *request, struct actor *actor)
     actor->user_id = request->caller ? request->caller->user_id : 0;
     actor->label = request->caller ? request->caller->email : "anonymous";
     actor->client = request_client(request);
-    return (struct accounts_env){request->store, actor, request->settings->base_url, clock_now()};
+    return (struct accounts_env){request->store, actor, request->settings->base_url, request->now};
 }
 
 /* Only paths on this site, so a link cannot send someone elsewhere after signing in. Browsers

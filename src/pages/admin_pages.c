@@ -13,7 +13,6 @@
 #include "app/imports.h"
 #include "http/reply.h"
 #include "http/site.h"
-#include "lib/clock.h"
 #include "pages/forms.h"
 #include "pages/html.h"
 #include "pages/layout.h"
@@ -298,7 +297,7 @@ static int64_t role_scope(enum role role, int64_t organisation_id)
 
 static struct accounts_env env_for(struct request *request, const struct actor *actor)
 {
-    return (struct accounts_env){request->store, actor, request->settings->base_url, clock_now()};
+    return (struct accounts_env){request->store, actor, request->settings->base_url, request->now};
 }
 
 /*
@@ -823,7 +822,7 @@ void page_admin_user_role_revoke(struct request *request)
         errors_add(&errors, "roles", "You cannot remove your own administrator role");
     } else if (grant != NULL) {
         struct actor actor = api_actor(request);
-        s = store_role_revoke(request->store, &actor, id, grant_id, clock_now());
+        s = store_role_revoke(request->store, &actor, id, grant_id, request->now);
         if (s == STORE_ERROR) {
             page_unavailable(request);
             goto out;
@@ -851,7 +850,7 @@ void page_admin_user_active(struct request *request)
         errors_add(&errors, "active", "You cannot deactivate your own account");
     else if (want != u.active) {
         struct actor actor = api_actor(request);
-        enum store_status s = store_user_set_active(request->store, &actor, id, want, clock_now());
+        enum store_status s = store_user_set_active(request->store, &actor, id, want, request->now);
         if (s != STORE_OK) {
             page_store_failed(request, s);
             goto out;
@@ -898,7 +897,7 @@ void page_admin_user_assignment_add(struct request *request)
         errors_add(&errors, "staff_id", "Choose the coach or mentor");
     if (errors.count == 0) {
         struct actor actor = api_actor(request);
-        struct accounts_env env = {request->store, &actor, request->settings->base_url, clock_now()};
+        struct accounts_env env = {request->store, &actor, request->settings->base_url, request->now};
         int64_t assignment_id;
         enum app_result r = accounts_assign(&env, kind, staff_id, id, &assignment_id, &errors);
         if (refused_with_page(request, r, &errors, "staff_id"))
@@ -927,7 +926,7 @@ void page_admin_user_assignment_remove(struct request *request)
     enum store_status s = STORE_NOT_FOUND;
     if (theirs) {
         struct actor actor = api_actor(request);
-        s = store_assignment_delete(store, &actor, assignment_id, clock_now());
+        s = store_assignment_delete(store, &actor, assignment_id, request->now);
     }
     if (s == STORE_NOT_FOUND)
         errors_add(&errors, "assignments", "That coach or mentor has already been removed");
@@ -1165,7 +1164,7 @@ void page_admin_organisation_create(struct request *request)
     }
     if (errors.count == 0) {
         struct actor actor = api_actor(request);
-        enum store_status s = store_organisation_create(request->store, &actor, &o, clock_now());
+        enum store_status s = store_organisation_create(request->store, &actor, &o, request->now);
         if (s == STORE_CONFLICT) {
             errors_add(&errors, "urn", "A school with this URN already exists");
         } else if (s != STORE_OK) {
@@ -1274,7 +1273,7 @@ void page_admin_organisation_update(struct request *request)
     read_organisation(request, &o, &errors);
     if (errors.count == 0) {
         struct actor actor = api_actor(request);
-        s = store_organisation_update(request->store, &actor, &o, clock_now());
+        s = store_organisation_update(request->store, &actor, &o, request->now);
         if (s == STORE_CONFLICT) {
             errors_add(&errors, "urn", "A school with this URN already exists");
         } else if (s != STORE_OK) {

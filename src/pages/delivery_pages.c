@@ -19,7 +19,6 @@
 #include "app/notify.h"
 #include "http/reply.h"
 #include "http/site.h"
-#include "lib/clock.h"
 #include "lib/markdown.h"
 #include "lib/secret.h"
 #include "pages/forms.h"
@@ -410,7 +409,7 @@ void page_delivery(struct request *request)
     size_t cohort_count;
     struct event *events;
     size_t event_count;
-    struct event_filter filter = {.from = clock_now()};
+    struct event_filter filter = {.from = request->now};
     enum store_status s = store_cohort_list(store, NULL, arena, &cohorts, &cohort_count);
     if (s == STORE_OK)
         s = store_event_list(store, request->caller, &filter, arena, &events, &event_count);
@@ -844,7 +843,7 @@ static void event_page(struct request *request, int64_t id, const struct errors 
     bool attendance = policy_allows(PERM_ATTENDANCE, caller, RESOURCE_EVENT, &relation);
     bool booking = relation.in_cohort && policy_allows(PERM_BOOKING, caller, RESOURCE_EVENT, &relation);
     bool cohort_visible = may(request, PERM_DELIVERY_READ, RESOURCE_COHORT, e.cohort_id);
-    int64_t now = clock_now();
+    int64_t now = request->now;
     bool cancelled = e.cancelled_at != 0, started = now >= e.starts_at;
     const char *self = request_printf(request, "/events/%" PRId64, id);
 
@@ -1036,7 +1035,7 @@ static void register_page(struct request *request, int64_t id, const struct atte
         page_store_failed(request, s);
         return;
     }
-    int64_t now = clock_now(), opens = e.starts_at - DELIVERY_ATTENDANCE_EARLY_SECONDS;
+    int64_t now = request->now, opens = e.starts_at - DELIVERY_ATTENDANCE_EARLY_SECONDS;
     const char *self = request_printf(request, "/events/%" PRId64, id);
 
     struct page page;
@@ -1220,7 +1219,7 @@ void page_coaching(struct request *request)
         page_unavailable(request);
         return;
     }
-    int64_t now = clock_now();
+    int64_t now = request->now;
     /* The list comes latest first: coming sessions are shown soonest first, past ones latest first. */
     size_t *upcoming = arena_alloc(arena, sizeof(size_t) * (count + 1));
     size_t *past = arena_alloc(arena, sizeof(size_t) * (count + 1));
@@ -1785,7 +1784,7 @@ void page_account_calendar_create(struct request *request)
     struct actor actor = api_actor(request);
     char url[1024];
     enum app_result r = notify_calendar_feed_create(request->store, &actor, request->caller->user_id,
-                                                    request->settings->base_url, clock_now(), url, sizeof(url));
+                                                    request->settings->base_url, request->now, url, sizeof(url));
     if (r != APP_OK) {
         page_refusal(request, r, NULL);
         return;
@@ -1797,7 +1796,7 @@ void page_account_calendar_create(struct request *request)
 void page_account_calendar_revoke(struct request *request)
 {
     struct actor actor = api_actor(request);
-    enum store_status s = store_calendar_feed_revoke(request->store, &actor, request->caller->user_id, clock_now());
+    enum store_status s = store_calendar_feed_revoke(request->store, &actor, request->caller->user_id, request->now);
     if (s == STORE_OK)
         reply_redirect(request, "/account/calendar?notice=revoked");
     else if (s == STORE_NOT_FOUND)

@@ -17,7 +17,6 @@
 #include "domain/rules.h"
 #include "http/reply.h"
 #include "http/site.h"
-#include "lib/clock.h"
 #include "lib/date.h"
 #include "pages/forms.h"
 #include "pages/html.h"
@@ -1093,7 +1092,7 @@ static void enrolment_forms(struct buf *b, struct request *request, const struct
                             const struct enrolment_answers *entered)
 {
     char today[DATE_TEXT];
-    date_of(clock_now(), today);
+    date_of(request->now, today);
     bool defer = enrolment_step_open(e->state, ENROLMENT_DEFER, today);
     bool resume = enrolment_step_open(e->state, ENROLMENT_RESUME, today);
     bool withdraw = enrolment_step_open(e->state, ENROLMENT_WITHDRAW, today);
