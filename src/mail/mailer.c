@@ -405,7 +405,7 @@ static void sleep_unless_stopped(struct mailer *m)
  */
 static void release_orphans(struct mailer *m, struct arena *arena)
 {
-    time_t now = time(NULL);
+    time_t now = (time_t)clock_now();
     if (m->orphans_checked_at != 0 && now - m->orphans_checked_at < ORPHANS_EVERY_S)
         return;
     m->orphans_checked_at = now;
