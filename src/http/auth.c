@@ -3,6 +3,7 @@
 #include "http/reply.h"
 #include "http/caller_cache.h"
 #include "http/site.h"
+#include "lib/clock.h"
 #include "lib/secret.h"
 
 #include <stdio.h>
@@ -194,7 +195,7 @@ bool auth_sign_in(struct request *request, int64_t user_id)
     secret_token_hash(token, hash);
     /* Now, not when the request arrived: checking the password took a while, and under load a
      * while can be a good part of the idle limit. */
-    int64_t now = (int64_t)time(NULL), id;
+    int64_t now = clock_now(), id;
     int64_t max_age = request->settings->session_max_seconds;
     if (store_session_create(request->store, user_id, hash, now, now + max_age, request_client(request), &id) !=
         STORE_OK)

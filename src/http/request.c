@@ -6,6 +6,7 @@
 #include "http/executor.h"
 #include "http/reply.h"
 #include "http/worker.h"
+#include "lib/clock.h"
 #include "lib/die.h"
 
 #include <netdb.h>
@@ -128,7 +129,7 @@ struct request *request_new(struct worker *worker, h2o_req_t *req)
     r->body = (struct str){req->entity.base ? req->entity.base : "", req->entity.len};
     r->peer_len = req->conn->callbacks->get_peername(req->conn, (void *)&r->peer);
     r->arrived_at = req->processed_at.at;
-    r->now = (int64_t)r->arrived_at.tv_sec;
+    r->now = clock_now();
     r->started_ns = request_clock_ns();
     return r;
 }
