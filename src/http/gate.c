@@ -98,6 +98,10 @@ void gate_run(struct request *request, struct executor *executor)
     request->store = executor->store;
     const struct route *route = request->route;
 
+    if (!request_query_read(request)) {
+        refuse(request, 400, "bad_request", "There is a problem", "The address's query string could not be read.");
+        return;
+    }
     if (!request->authenticated && needs_caller(request)) {
         switch (auth_authenticate(request)) {
         case AUTH_INVALID_TOKEN:

@@ -63,12 +63,22 @@ const struct catalogue *request_catalogue(struct request *request)
     return executor_catalogue(request->executor);
 }
 
+bool request_query_read(struct request *request)
+{
+    if (request->query_form != NULL)
+        return true;
+    struct form *form = request_alloc(request, sizeof(*form));
+    bool ok = request->query.len == 0 || form_parse(request->query.ptr, request->query.len, &request->arena, form);
+    if (!ok)
+        form->count = 0;
+    request->query_form = form;
+    return ok;
+}
+
 struct form *request_query(struct request *request)
 {
-    struct form *form = request_alloc(request, sizeof(*form));
-    if (request->query.len > 0 && !form_parse(request->query.ptr, request->query.len, &request->arena, form))
-        form->count = 0;
-    return form;
+    request_query_read(request);
+    return request->query_form;
 }
 
 const char *request_client(struct request *request)

@@ -75,9 +75,10 @@ struct credential_found {
 struct request {
     /* What arrived. */
     struct str method;
-    struct str path;   /* normalised, without the query string */
-    struct str target; /* as sent: path and query */
-    struct str query;  /* after "?", or empty */
+    struct str path;         /* normalised, without the query string */
+    struct str target;       /* as sent: path and query */
+    struct str query;        /* after "?", or empty */
+    struct form *query_form; /* query decoded (request_query), once */
     struct request_header *headers;
     size_t header_count;
     struct str body;
@@ -130,8 +131,12 @@ struct request {
 /* The request's arena, released when the request ends, for results the store fills in. */
 struct arena *request_arena(struct request *request);
 
-/* The request's query string as a decoded form (empty when none). */
+/* The request's query string as a decoded form (empty when none). The gate refuses a query that
+ * cannot be decoded (a bad %-escape) with 400 before any handler runs. */
 struct form *request_query(struct request *request);
+
+/* Decodes the query string once; false when it is malformed. */
+bool request_query_read(struct request *request);
 
 /* The caller's network address, for the audit log and sign-in throttling. */
 const char *request_client(struct request *request);

@@ -121,3 +121,14 @@ test('a page with a malformed address says what is wrong with it', async () => {
   const fine = await admin.get('/admin/users?include_inactive=1&role=coach');
   assert.equal(fine.status, 200, 'a well-formed address still shows the list');
 });
+
+test('a query string that cannot be decoded is refused before any handler reads it', async () => {
+  for (const url of ['/api/v1/users?q=%zz', '/api/v1/qualifications?x=%4', '/api/v1/events?cohort_id=%']) {
+    const r = await as.admin.get(url);
+    assert.equal(r.status, 400, `GET ${url}: ${show(r)}`);
+    assert.equal(r.json().error.code, 'bad_request', `GET ${url}: the error envelope`);
+  }
+  const page = await as.admin.get('/admin/users?q=%zz');
+  assert.equal(page.status, 400, `a page with a broken query: ${show(page)}`);
+  assert.match(page.text, /query string could not be read/);
+});
