@@ -51,9 +51,9 @@ void api_activities_list(struct request *request)
     if (catalogue == NULL)
         return;
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     struct activity_log log;
-    enum app_result r = activities_read(&env, catalogue, api_param_id(request, 0), request_arena(request), &log);
+    enum app_result r = activities_read(&env, catalogue, request_param_id(request, 0), request_arena(request), &log);
     if (r != APP_OK) {
         struct errors none = ERRORS_INIT;
         api_reply_result(request, r, &none, "enrolment");
@@ -130,9 +130,9 @@ void api_activities_create(struct request *request)
     }
     struct errors errors = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     struct activity a;
-    enum app_result r = activities_add(&env, catalogue, request->caller, api_param_id(request, 0), &in,
+    enum app_result r = activities_add(&env, catalogue, request->caller, request_param_id(request, 0), &in,
                                        request_arena(request), &a, &errors);
     if (r == APP_OK)
         reply_json(request, 201, activity_json(catalogue, &a));
@@ -155,12 +155,13 @@ void api_activity_update(struct request *request)
     }
     struct errors errors = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     struct activity a;
-    int64_t activity_id = api_param_id(request, 1);
-    enum app_result r = activity_id > 0 ? activities_change(&env, catalogue, request->caller, api_param_id(request, 0),
-                                                            activity_id, &in, request_arena(request), &a, &errors)
-                                        : APP_NOT_FOUND;
+    int64_t activity_id = request_param_id(request, 1);
+    enum app_result r = activity_id > 0
+                            ? activities_change(&env, catalogue, request->caller, request_param_id(request, 0),
+                                                activity_id, &in, request_arena(request), &a, &errors)
+                            : APP_NOT_FOUND;
     if (r == APP_OK)
         reply_json(request, 200, activity_json(catalogue, &a));
     else
@@ -173,11 +174,11 @@ void api_activity_delete(struct request *request)
 {
     struct errors errors = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
-    int64_t activity_id = api_param_id(request, 1);
-    enum app_result r = activity_id > 0
-                            ? activities_remove(&env, request->caller, api_param_id(request, 0), activity_id, &errors)
-                            : APP_NOT_FOUND;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    int64_t activity_id = request_param_id(request, 1);
+    enum app_result r =
+        activity_id > 0 ? activities_remove(&env, request->caller, request_param_id(request, 0), activity_id, &errors)
+                        : APP_NOT_FOUND;
     if (r == APP_OK)
         reply_body(request, 204, "text/plain; charset=utf-8", "", 0);
     else
@@ -192,8 +193,8 @@ void api_activity_verify(struct request *request)
         return;
     struct errors errors = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
-    int64_t enrolment_id = api_param_id(request, 0), activity_id = api_param_id(request, 1);
+    struct accounts_env env = request_accounts_env(request, &actor);
+    int64_t enrolment_id = request_param_id(request, 0), activity_id = request_param_id(request, 1);
     enum app_result r =
         activity_id > 0 ? activities_verify(&env, request->caller, enrolment_id, activity_id, &errors) : APP_NOT_FOUND;
     struct activity a;

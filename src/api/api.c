@@ -85,22 +85,6 @@ json_t *api_read_object(struct request *request)
     return body;
 }
 
-struct actor api_actor(struct request *request)
-{
-    struct actor actor = {0, "anonymous", request_client(request)};
-    if (request->caller != NULL) {
-        actor.user_id = request->caller->user_id;
-        actor.label = request->caller->email;
-    }
-    return actor;
-}
-
-struct accounts_env api_env(struct request *request, struct actor *actor)
-{
-    *actor = api_actor(request);
-    return (struct accounts_env){request->store, actor, request->settings->base_url, request->now};
-}
-
 json_t *api_time_json(int64_t seconds)
 {
     if (seconds == 0)
@@ -235,20 +219,6 @@ bool api_string_member(struct request *request, json_t *object, const char *key,
     }
     *out = json_string_value(value);
     return true;
-}
-
-int64_t api_param_id(const struct request *request, size_t index)
-{
-    if (index >= request->param_count || request->params[index].len == 0 || request->params[index].len > 18)
-        return 0;
-    int64_t id = 0;
-    for (size_t i = 0; i < request->params[index].len; i++) {
-        char c = request->params[index].ptr[i];
-        if (c < '0' || c > '9')
-            return 0;
-        id = id * 10 + (c - '0');
-    }
-    return id;
 }
 
 bool api_query_refused(struct request *request, struct errors *errors)

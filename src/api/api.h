@@ -155,13 +155,6 @@ bool api_member_int(json_t *body, const char *key, int64_t *out, struct errors *
 /* The request body as a JSON object, or NULL after replying 400 or 415. */
 json_t *api_read_object(struct request *request);
 
-/* The actor for the audit log: the caller and their address. */
-struct actor api_actor(struct request *request);
-
-/* The surroundings app use cases need (store, actor, base URL, the request's now), with actor
- * filled as api_actor does. */
-struct accounts_env api_env(struct request *request, struct actor *actor);
-
 /* A time as ISO 8601 UTC ("2026-11-23T11:00:00Z"), or null for 0. */
 json_t *api_time_json(int64_t seconds);
 
@@ -194,9 +187,6 @@ void api_reply_store_status(struct request *request, enum store_status status, c
 /* Reads an optional string member; NULL when absent or null. Replies 422 and returns false when
  * it is present with another type. */
 bool api_string_member(struct request *request, json_t *object, const char *key, const char **out);
-
-/* The id in URL parameter index, or 0. */
-int64_t api_param_id(const struct request *request, size_t index);
 
 /*
  * Query parameters are read with lib/form.h's checked readers (form_read_id, form_read_flag,

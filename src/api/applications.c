@@ -182,7 +182,7 @@ static void save(struct request *request, struct application *a, json_t *body, i
     if (errors.count == 0 && catalogue == NULL)
         goto out; /* replied 503 */
     if (errors.count == 0) {
-        struct actor actor = api_actor(request);
+        struct actor actor = request_actor(request);
         struct accounts_env env = {request->store, &actor, request->settings->base_url, request->now};
         enum app_result r = applications_save_draft(&env, catalogue, a, &errors);
         if (r == APP_OK)
@@ -229,7 +229,7 @@ out:
 
 void api_application_get(struct request *request)
 {
-    reply_application(request, 200, api_param_id(request, 0));
+    reply_application(request, 200, request_param_id(request, 0));
 }
 
 void api_application_update(struct request *request)
@@ -238,7 +238,7 @@ void api_application_update(struct request *request)
     if (body == NULL)
         return;
     struct application a;
-    int64_t id = api_param_id(request, 0);
+    int64_t id = request_param_id(request, 0);
     enum store_status s = store_application_get(request->store, id, request_arena(request), &a);
     if (s != STORE_OK)
         api_reply_store_status(request, s, "application");
@@ -275,9 +275,9 @@ void api_application_step(struct request *request)
     const struct catalogue *catalogue = api_catalogue(request);
     if (catalogue == NULL)
         goto out;
-    struct actor actor = api_actor(request);
+    struct actor actor = request_actor(request);
     struct accounts_env env = {request->store, &actor, request->settings->base_url, request->now};
-    int64_t id = api_param_id(request, 0);
+    int64_t id = request_param_id(request, 0);
     enum app_result r = applications_step(&env, catalogue, request->caller, id, step, reason, cohort_id, &errors);
     if (r == APP_OK)
         reply_application(request, 200, id);

@@ -190,7 +190,7 @@ static json_t *submission_json(const struct submission_detail *d)
 static void reply_submission(struct request *request, int status, int64_t id)
 {
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     struct submission_detail detail;
     struct errors errors = ERRORS_INIT;
     enum app_result r = assessment_submission_read(&env, request->caller, id, request_arena(request), &detail);
@@ -257,7 +257,7 @@ void api_assessment_tasks_create(struct request *request)
     if (t.brief == NULL)
         t.brief = "";
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     enum app_result r = errors.count > 0 ? APP_INVALID : assessment_task_set(&env, catalogue, &t, &errors);
     if (r == APP_OK)
         reply_task(request, 201, t.id);
@@ -269,7 +269,7 @@ void api_assessment_tasks_create(struct request *request)
 
 void api_assessment_task_get(struct request *request)
 {
-    reply_task(request, 200, api_param_id(request, 0));
+    reply_task(request, 200, request_param_id(request, 0));
 }
 
 void api_assessment_task_update(struct request *request)
@@ -295,11 +295,11 @@ void api_assessment_task_update(struct request *request)
     change.has_moderation_percent = int_member(body, "moderation_percent", &change.moderation_percent, &errors);
     change.criteria = criteria_member(body, request_arena(request), &change.criteria_count, &errors);
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     struct assessment_task t;
     enum app_result r = errors.count > 0 ? APP_INVALID
-                                         : assessment_task_change(&env, catalogue, api_param_id(request, 0), &change,
-                                                                  request_arena(request), &t, &errors);
+                                         : assessment_task_change(&env, catalogue, request_param_id(request, 0),
+                                                                  &change, request_arena(request), &t, &errors);
     if (r == APP_OK)
         reply_json(request, 200, task_json(&t));
     else
@@ -313,7 +313,7 @@ void api_assessment_task_update(struct request *request)
 void api_submissions_list(struct request *request)
 {
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     struct submission_summary *list;
     size_t count;
     struct errors errors = ERRORS_INIT;
@@ -357,7 +357,7 @@ void api_submissions_create(struct request *request)
     api_member_int(body, "task_id", &task_id, &errors);
     api_member_int(body, "enrolment_id", &enrolment_id, &errors);
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     enum app_result r = errors.count > 0 ? APP_INVALID
                                          : assessment_submission_start(&env, catalogue, request->caller, task_id,
                                                                        enrolment_id, &id, &errors);
@@ -373,7 +373,7 @@ void api_submissions_create(struct request *request)
 
 void api_submission_get(struct request *request)
 {
-    reply_submission(request, 200, api_param_id(request, 0));
+    reply_submission(request, 200, request_param_id(request, 0));
 }
 
 void api_submission_update(struct request *request)
@@ -386,8 +386,8 @@ void api_submission_update(struct request *request)
     api_member_text(body, "activity", &activity, &errors);
     api_member_text(body, "text", &text, &errors);
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
-    int64_t id = api_param_id(request, 0);
+    struct accounts_env env = request_accounts_env(request, &actor);
+    int64_t id = request_param_id(request, 0);
     enum app_result r =
         errors.count > 0 ? APP_INVALID : assessment_draft_save(&env, request->caller, id, activity, text, &errors);
     if (r == APP_OK)
@@ -452,8 +452,8 @@ void api_submission_files_add(struct request *request)
     f.content_type = type.len > 0 ? request_strndup(request, type) : "application/octet-stream";
     struct errors errors = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
-    int64_t id = api_param_id(request, 0);
+    struct accounts_env env = request_accounts_env(request, &actor);
+    int64_t id = request_param_id(request, 0);
     enum app_result r =
         assessment_file_add(&env, request->caller, id, &f, entity.ptr, entity.len, request_arena(request), &errors);
     if (r == APP_OK)
@@ -466,12 +466,12 @@ void api_submission_files_add(struct request *request)
 void api_submission_file_get(struct request *request)
 {
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     struct submission_file f;
     const void *data;
     struct errors errors = ERRORS_INIT;
-    int64_t file_id = api_param_id(request, 1);
-    enum app_result r = file_id > 0 ? assessment_file_read(&env, request->caller, api_param_id(request, 0), file_id,
+    int64_t file_id = request_param_id(request, 1);
+    enum app_result r = file_id > 0 ? assessment_file_read(&env, request->caller, request_param_id(request, 0), file_id,
                                                            request_arena(request), &f, &data)
                                     : APP_NOT_FOUND;
     if (r != APP_OK) {
@@ -498,12 +498,12 @@ void api_submission_file_get(struct request *request)
 void api_submission_file_delete(struct request *request)
 {
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     struct errors errors = ERRORS_INIT;
-    int64_t file_id = api_param_id(request, 1);
-    enum app_result r = file_id > 0
-                            ? assessment_file_remove(&env, request->caller, api_param_id(request, 0), file_id, &errors)
-                            : APP_NOT_FOUND;
+    int64_t file_id = request_param_id(request, 1);
+    enum app_result r =
+        file_id > 0 ? assessment_file_remove(&env, request->caller, request_param_id(request, 0), file_id, &errors)
+                    : APP_NOT_FOUND;
     if (r == APP_OK)
         reply_body(request, 204, "text/plain; charset=utf-8", "", 0);
     else
@@ -516,10 +516,10 @@ void api_submission_file_delete(struct request *request)
 void api_submission_submit(struct request *request)
 {
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     struct errors errors = ERRORS_INIT;
     struct submission_version v;
-    int64_t id = api_param_id(request, 0);
+    int64_t id = request_param_id(request, 0);
     struct arena *arena = request_arena(request);
     /* assessment_submit returns only after COMMIT: a 200 means the version is on disk. */
     enum app_result r = assessment_submit(&env, request->caller, id, arena, &v, &errors);
@@ -549,10 +549,10 @@ void api_submission_feedback_create(struct request *request)
     api_member_text(body, "body", &text, &errors);
     int_member(body, "version", &version, &errors);
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     struct submission_feedback f;
     enum app_result r = errors.count > 0 ? APP_INVALID
-                                         : assessment_feedback_add(&env, request->caller, api_param_id(request, 0),
+                                         : assessment_feedback_add(&env, request->caller, request_param_id(request, 0),
                                                                    version, text, request_arena(request), &f, &errors);
     if (r == APP_OK)
         reply_json(request, 201, feedback_json(&f));
@@ -594,14 +594,15 @@ void api_submission_marks_create(struct request *request)
         }
     }
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
-    enum app_result r =
-        errors.count > 0 ? APP_INVALID : assessment_mark(&env, request->caller, api_param_id(request, 0), &m, &errors);
+    struct accounts_env env = request_accounts_env(request, &actor);
+    enum app_result r = errors.count > 0
+                            ? APP_INVALID
+                            : assessment_mark(&env, request->caller, request_param_id(request, 0), &m, &errors);
     if (r == APP_OK) {
         struct assessment_task t;
         struct submission s;
         struct store *store = request->store;
-        if (store_submission_get(store, api_param_id(request, 0), arena, &s) == STORE_OK &&
+        if (store_submission_get(store, request_param_id(request, 0), arena, &s) == STORE_OK &&
             store_task_get(store, s.task_id, arena, &t) == STORE_OK)
             reply_json(request, 201, mark_json(&m, &t));
         else
@@ -616,9 +617,9 @@ void api_submission_marks_create(struct request *request)
 void api_submission_release(struct request *request)
 {
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     struct errors errors = ERRORS_INIT;
-    int64_t id = api_param_id(request, 0);
+    int64_t id = request_param_id(request, 0);
     enum app_result r = assessment_release(&env, request->caller, id, &errors);
     if (r == APP_OK)
         reply_submission(request, 200, id);
@@ -650,7 +651,7 @@ static json_t *queue_json(const struct marking_queue_entry *entries, size_t coun
 void api_marking_queue(struct request *request)
 {
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     struct marking_queue queue;
     struct errors errors = ERRORS_INIT;
     enum app_result r = assessment_marking_queue(&env, request->caller, request_arena(request), &queue);

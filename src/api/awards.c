@@ -47,9 +47,9 @@ void api_award_check(struct request *request)
     if (c == NULL)
         return;
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     struct award_status st;
-    enum app_result r = awards_check(&env, c, api_param_id(request, 0), request_arena(request), &st);
+    enum app_result r = awards_check(&env, c, request_param_id(request, 0), request_arena(request), &st);
     if (r != APP_OK) {
         api_reply_result(request, r, NULL, "enrolment");
         return;
@@ -90,7 +90,7 @@ void api_awards_create(struct request *request)
         goto out;
     }
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     struct award award;
     char why[AWARDS_WHY_TEXT];
     enum app_result r = awards_make(&env, c, enrolment_id, request_arena(request), &award, &errors, why);
@@ -140,7 +140,7 @@ void api_awards_list(struct request *request)
  * otherwise replies 404, as for an award that does not exist, and returns false. */
 static bool visible_award(struct request *request, struct award *out)
 {
-    enum store_status s = store_award_get(request->store, api_param_id(request, 0), request_arena(request), out);
+    enum store_status s = store_award_get(request->store, request_param_id(request, 0), request_arena(request), out);
     if (s == STORE_OK && !caller_has(request->caller, ROLE_ADMIN) && out->participant_id != request->caller->user_id)
         s = STORE_NOT_FOUND;
     if (s != STORE_OK)
@@ -163,7 +163,7 @@ void api_award_certificate(struct request *request)
     if (c == NULL || !visible_award(request, &award))
         return;
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     struct certificate certificate;
     awards_certificate(&env, c, &award, request_arena(request), &certificate);
     struct buf out;
@@ -262,7 +262,7 @@ void api_module_credits_set(struct request *request)
         api_reply_invalid(request, &errors);
         goto out;
     }
-    struct actor actor = api_actor(request);
+    struct actor actor = request_actor(request);
     int64_t now = request->now;
     enum store_status s =
         store_module_credit_set(request->store, &actor, m->code, (int)credits, awarding_body ? awarding_body : "", now);
@@ -290,9 +290,9 @@ void api_participant_transcript(struct request *request)
     if (c == NULL)
         return;
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     struct transcript t;
-    int64_t participant = api_param_id(request, 0);
+    int64_t participant = request_param_id(request, 0);
     bool theirs = participant == request->caller->user_id || caller_has(request->caller, ROLE_ADMIN);
     enum app_result r = awards_transcript(&env, c, participant, theirs, request_arena(request), &t);
     if (r != APP_OK) {

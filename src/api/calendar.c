@@ -116,7 +116,7 @@ static bool write_calendar(struct buf *out, const char *name, const struct calen
 
 void api_calendar_feed_create(struct request *request)
 {
-    struct actor actor = api_actor(request);
+    struct actor actor = request_actor(request);
     int64_t now = request->now;
     char url[1024];
     enum app_result r = notify_calendar_feed_create(request->store, &actor, request->caller->user_id,
@@ -147,7 +147,7 @@ void api_calendar_feed_get(struct request *request)
 
 void api_calendar_feed_revoke(struct request *request)
 {
-    struct actor actor = api_actor(request);
+    struct actor actor = request_actor(request);
     enum store_status s = store_calendar_feed_revoke(request->store, &actor, request->caller->user_id, request->now);
     if (s != STORE_OK)
         api_reply_store_status(request, s, "live calendar feed");
@@ -219,7 +219,7 @@ void calendar_feed_serve(struct request *request)
 
 void api_event_ics(struct request *request)
 {
-    int64_t id = api_param_id(request, 0);
+    int64_t id = request_param_id(request, 0);
     struct arena *arena = request_arena(request);
     struct calendar_entry entry;
     enum store_status s = store_calendar_entry_get(request->store, CALENDAR_EVENT, id, arena, &entry);

@@ -192,7 +192,7 @@ void api_coaching_sessions_create(struct request *request)
         goto out;
     }
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     enum app_result r = coaching_session_book(&env, request->caller, &s, &errors);
     if (r == APP_OK)
         reply_session(request, 201, s.id);
@@ -205,7 +205,7 @@ out:
 
 void api_coaching_session_get(struct request *request)
 {
-    reply_session(request, 200, api_param_id(request, 0));
+    reply_session(request, 200, request_param_id(request, 0));
 }
 
 void api_coaching_session_update(struct request *request)
@@ -224,8 +224,8 @@ void api_coaching_session_update(struct request *request)
         goto out;
     }
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
-    int64_t id = api_param_id(request, 0);
+    struct accounts_env env = request_accounts_env(request, &actor);
+    int64_t id = request_param_id(request, 0);
     enum app_result r = coaching_session_reschedule(&env, request->caller, id, &change, &errors);
     if (r == APP_OK)
         reply_session(request, 200, id);
@@ -240,8 +240,8 @@ void api_coaching_session_cancel(struct request *request)
 {
     struct errors errors = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
-    int64_t id = api_param_id(request, 0);
+    struct accounts_env env = request_accounts_env(request, &actor);
+    int64_t id = request_param_id(request, 0);
     enum app_result r = coaching_session_cancel(&env, request->caller, id, &errors);
     if (r == APP_OK)
         reply_session(request, 200, id);
@@ -256,7 +256,7 @@ void api_coaching_notes_create(struct request *request)
     if (body == NULL)
         return;
     struct errors errors = ERRORS_INIT;
-    struct coaching_note note = {.session_id = api_param_id(request, 0)};
+    struct coaching_note note = {.session_id = request_param_id(request, 0)};
     note.body = string_member(body, "body", &errors);
     const char *visibility = string_member(body, "visibility", &errors);
     if (visibility == NULL || !delivery_note_visibility_parse(visibility, &note.visibility))
@@ -266,7 +266,7 @@ void api_coaching_notes_create(struct request *request)
         goto out;
     }
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     enum app_result r = coaching_note_add(&env, request->caller, &note, &errors);
     if (r == APP_OK)
         reply_json(request, 201, note_json(&note));
@@ -283,7 +283,7 @@ void api_coaching_actions_create(struct request *request)
     if (body == NULL)
         return;
     struct errors errors = ERRORS_INIT;
-    struct coaching_action action = {.session_id = api_param_id(request, 0)};
+    struct coaching_action action = {.session_id = request_param_id(request, 0)};
     action.text = string_member(body, "text", &errors);
     action.due_on = string_member(body, "due_on", &errors);
     if (errors.count > 0) {
@@ -291,7 +291,7 @@ void api_coaching_actions_create(struct request *request)
         goto out;
     }
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     enum app_result r = coaching_action_add(&env, request->caller, &action, &errors);
     if (r == APP_OK)
         reply_json(request, 201, action_json(&action));
@@ -306,8 +306,8 @@ static void set_done(struct request *request, bool done)
 {
     struct errors errors = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
-    int64_t id = api_param_id(request, 0), action_id = api_param_id(request, 1);
+    struct accounts_env env = request_accounts_env(request, &actor);
+    int64_t id = request_param_id(request, 0), action_id = request_param_id(request, 1);
     enum app_result r =
         action_id > 0 ? coaching_action_set_done(&env, request->caller, id, action_id, done, &errors) : APP_NOT_FOUND;
     struct coaching_action *actions;

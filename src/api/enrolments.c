@@ -78,7 +78,7 @@ void api_enrolments_list(struct request *request)
 
 void api_enrolment_get(struct request *request)
 {
-    reply_enrolment(request, 200, api_param_id(request, 0));
+    reply_enrolment(request, 200, request_param_id(request, 0));
 }
 
 void api_enrolment_step(struct request *request)
@@ -99,9 +99,9 @@ void api_enrolment_step(struct request *request)
     const char *expected_return = body ? json_string_value(json_object_get(body, "expected_return")) : NULL;
     json_t *cohort = body ? json_object_get(body, "cohort_id") : NULL;
     int64_t cohort_id = json_is_integer(cohort) && json_integer_value(cohort) > 0 ? json_integer_value(cohort) : 0;
-    struct actor actor = api_actor(request);
+    struct actor actor = request_actor(request);
     struct accounts_env env = {request->store, &actor, request->settings->base_url, request->now};
-    int64_t id = api_param_id(request, 0);
+    int64_t id = request_param_id(request, 0);
     enum app_result r = enrolments_step(&env, id, step, reason, expected_return, cohort_id, &errors);
     if (r == APP_OK)
         reply_enrolment(request, 200, id);
@@ -126,10 +126,10 @@ void api_participant_pathway(struct request *request)
     const struct catalogue *c = api_catalogue(request);
     if (c == NULL)
         return;
-    struct actor actor = api_actor(request);
+    struct actor actor = request_actor(request);
     struct accounts_env env = {request->store, &actor, request->settings->base_url, request->now};
     struct participant_pathway p;
-    int64_t id = api_param_id(request, 0);
+    int64_t id = request_param_id(request, 0);
     enum app_result r = pathways_for(&env, c, id, request_arena(request), &p);
     if (r != APP_OK) {
         api_reply_result(request, r, NULL, "participant");
@@ -194,9 +194,9 @@ void api_participant_completion(struct request *request)
         api_reply_invalid(request, &errors);
         goto out;
     }
-    struct actor actor = api_actor(request);
+    struct actor actor = request_actor(request);
     enum store_status s =
-        store_completion_record(request->store, &actor, api_param_id(request, 0), m->code, on,
+        store_completion_record(request->store, &actor, request_param_id(request, 0), m->code, on,
                                 json_is_integer(enrolment) ? json_integer_value(enrolment) : 0, note, request->now);
     if (s == STORE_CONFLICT)
         api_reply_reason(request, APP_CONFLICT, "%s is already recorded as completed.", m->title);
@@ -277,7 +277,7 @@ void api_cohorts_create(struct request *request)
         api_reply_invalid(request, &errors);
         goto out;
     }
-    struct actor actor = api_actor(request);
+    struct actor actor = request_actor(request);
     enum store_status s = store_cohort_create(request->store, &actor, &c, request->now);
     if (s == STORE_CONFLICT) {
         errors_add(&errors, "code", "A cohort with this code already exists");
@@ -360,7 +360,7 @@ void api_fees_set(struct request *request)
         api_reply_invalid(request, &errors);
         goto out;
     }
-    struct actor actor = api_actor(request);
+    struct actor actor = request_actor(request);
     enum store_status s = store_fee_set(request->store, &actor, kind, canonical,
                                         json_is_null(amount) ? -1 : json_integer_value(amount), request->now);
     if (s != STORE_OK)

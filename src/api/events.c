@@ -128,9 +128,9 @@ void api_cohort_get(struct request *request)
     if (catalogue == NULL)
         return;
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     struct cohort_delivery d;
-    enum app_result s = cohort_delivery_get(&env, catalogue, api_param_id(request, 0), request_arena(request), &d);
+    enum app_result s = cohort_delivery_get(&env, catalogue, request_param_id(request, 0), request_arena(request), &d);
     if (s != APP_OK) {
         struct errors none = ERRORS_INIT;
         api_reply_result(request, s, &none, "cohort");
@@ -173,8 +173,8 @@ void api_cohort_staff_add(struct request *request)
         goto out;
     }
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
-    int64_t cohort_id = api_param_id(request, 0);
+    struct accounts_env env = request_accounts_env(request, &actor);
+    int64_t cohort_id = request_param_id(request, 0);
     enum app_result s = cohort_staff_add(&env, cohort_id, user_id, role, &errors);
     if (s != APP_OK) {
         api_reply_result(request, s, &errors, "cohort");
@@ -205,8 +205,9 @@ void api_cohort_staff_remove(struct request *request)
     role_parse(role_text, &role);
     struct errors errors = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
-    enum app_result s = cohort_staff_remove(&env, api_param_id(request, 0), api_param_id(request, 1), role, &errors);
+    struct accounts_env env = request_accounts_env(request, &actor);
+    enum app_result s =
+        cohort_staff_remove(&env, request_param_id(request, 0), request_param_id(request, 1), role, &errors);
     if (s == APP_OK)
         reply_body(request, 204, "text/plain; charset=utf-8", "", 0);
     else
@@ -304,7 +305,7 @@ void api_events_create(struct request *request)
         goto out;
     }
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     enum app_result s = events_create(&env, catalogue, request->caller, &e, capacity_given, &errors);
     if (s == APP_OK)
         reply_event(request, 201, e.id);
@@ -317,7 +318,7 @@ out:
 
 void api_event_get(struct request *request)
 {
-    reply_event(request, 200, api_param_id(request, 0));
+    reply_event(request, 200, request_param_id(request, 0));
 }
 
 void api_event_update(struct request *request)
@@ -331,7 +332,7 @@ void api_event_update(struct request *request)
         goto out;
     struct event before;
     enum store_status found =
-        store_event_get(request->store, api_param_id(request, 0), request_arena(request), &before);
+        store_event_get(request->store, request_param_id(request, 0), request_arena(request), &before);
     if (found != STORE_OK) {
         api_reply_store_status(request, found, "event");
         goto out;
@@ -347,7 +348,7 @@ void api_event_update(struct request *request)
         goto out;
     }
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     enum app_result s = events_update(&env, catalogue, &before, &changed, &errors);
     if (s == APP_OK)
         reply_event(request, 200, before.id);
@@ -362,8 +363,8 @@ void api_event_cancel(struct request *request)
 {
     struct errors errors = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
-    int64_t id = api_param_id(request, 0);
+    struct accounts_env env = request_accounts_env(request, &actor);
+    int64_t id = request_param_id(request, 0);
     enum app_result s = events_cancel(&env, id, &errors);
     if (s == APP_OK)
         reply_event(request, 200, id);
@@ -384,7 +385,7 @@ static json_t *booking_json(const struct booking *b)
 void api_event_bookings_list(struct request *request)
 {
     struct arena *arena = request_arena(request);
-    int64_t id = api_param_id(request, 0);
+    int64_t id = request_param_id(request, 0);
     struct event e;
     struct booking *list;
     size_t count;
@@ -417,8 +418,8 @@ void api_event_bookings_create(struct request *request)
         goto out;
     }
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
-    int64_t event_id = api_param_id(request, 0), booking_id = 0;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    int64_t event_id = request_param_id(request, 0), booking_id = 0;
     enum app_result s = bookings_make(&env, request->caller, event_id, user_id, &booking_id, &errors);
     if (s != APP_OK) {
         api_reply_result(request, s, &errors, "event");
@@ -442,9 +443,9 @@ void api_event_booking_cancel(struct request *request)
 {
     struct errors errors = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     enum app_result s =
-        bookings_cancel(&env, request->caller, api_param_id(request, 0), api_param_id(request, 1), &errors);
+        bookings_cancel(&env, request->caller, request_param_id(request, 0), request_param_id(request, 1), &errors);
     if (s == APP_OK)
         reply_body(request, 204, "text/plain; charset=utf-8", "", 0);
     else
@@ -487,7 +488,7 @@ static void reply_register(struct request *request, int64_t id)
 
 void api_event_attendance_get(struct request *request)
 {
-    reply_register(request, api_param_id(request, 0));
+    reply_register(request, request_param_id(request, 0));
 }
 
 void api_event_attendance_put(struct request *request)
@@ -527,8 +528,8 @@ void api_event_attendance_put(struct request *request)
         goto out;
     }
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
-    int64_t id = api_param_id(request, 0);
+    struct accounts_env env = request_accounts_env(request, &actor);
+    int64_t id = request_param_id(request, 0);
     enum app_result s = attendance_record(&env, id, inputs, count, &errors);
     if (s == APP_OK)
         reply_register(request, id);

@@ -120,7 +120,7 @@ void api_organisations_create(struct request *request)
     if (kind == NULL || !organisation_kind_parse(kind, &o.kind))
         errors_add(&errors, "kind", "Kind must be provider, delivery_partner, trust or school");
     if (errors.count == 0 && read_organisation(request, body, &o, &errors)) {
-        struct actor actor = api_actor(request);
+        struct actor actor = request_actor(request);
         enum store_status s = store_organisation_create(request->store, &actor, &o, request->now);
         if (s == STORE_CONFLICT)
             errors_add(&errors, "urn", "A school with this URN already exists");
@@ -139,7 +139,7 @@ out:
 
 void api_organisation_get(struct request *request)
 {
-    reply_organisation(request, 200, api_param_id(request, 0));
+    reply_organisation(request, 200, request_param_id(request, 0));
 }
 
 void api_organisation_update(struct request *request)
@@ -149,7 +149,8 @@ void api_organisation_update(struct request *request)
         return;
     struct errors errors = ERRORS_INIT;
     struct organisation o;
-    enum store_status s = store_organisation_get(request->store, api_param_id(request, 0), request_arena(request), &o);
+    enum store_status s =
+        store_organisation_get(request->store, request_param_id(request, 0), request_arena(request), &o);
     if (s != STORE_OK) {
         api_reply_store_status(request, s, "organisation");
         goto out;
@@ -157,7 +158,7 @@ void api_organisation_update(struct request *request)
     if (json_object_get(body, "kind") != NULL)
         errors_add(&errors, "kind", "The kind of an organisation cannot change");
     if (errors.count == 0 && read_organisation(request, body, &o, &errors)) {
-        struct actor actor = api_actor(request);
+        struct actor actor = request_actor(request);
         s = store_organisation_update(request->store, &actor, &o, request->now);
         if (s == STORE_CONFLICT)
             errors_add(&errors, "urn", "A school with this URN already exists");

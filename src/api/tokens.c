@@ -58,7 +58,7 @@ void api_tokens_create(struct request *request)
         json_decref(body);
         return;
     }
-    struct actor actor = api_actor(request);
+    struct actor actor = request_actor(request);
     char token[ACCOUNTS_TOKEN_TEXT];
     int64_t id;
     struct accounts_env env = {request->store, &actor, request->settings->base_url, request->now};
@@ -74,8 +74,8 @@ void api_tokens_create(struct request *request)
 
 void api_tokens_revoke(struct request *request)
 {
-    struct actor actor = api_actor(request);
-    enum store_status s = store_token_revoke(request->store, &actor, api_param_id(request, 0), request->now);
+    struct actor actor = request_actor(request);
+    enum store_status s = store_token_revoke(request->store, &actor, request_param_id(request, 0), request->now);
     if (s != STORE_OK)
         api_reply_store_status(request, s, "live token");
     else

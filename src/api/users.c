@@ -109,7 +109,7 @@ void api_users_create(struct request *request)
     int64_t role_organisation_id = read_id(body, "role_organisation_id", &errors);
     int64_t id = 0;
     if (errors.count == 0) {
-        struct actor actor = api_actor(request);
+        struct actor actor = request_actor(request);
         struct accounts_env env = env_for(request, &actor);
         enum app_result r = accounts_invite(&env, email ? email : "", name ? name : "", organisation_id, role,
                                             role_organisation_id, &id, &errors);
@@ -129,7 +129,7 @@ out:
 
 void api_user_get(struct request *request)
 {
-    reply_user(request, 200, api_param_id(request, 0));
+    reply_user(request, 200, request_param_id(request, 0));
 }
 
 void api_user_update(struct request *request)
@@ -137,7 +137,7 @@ void api_user_update(struct request *request)
     json_t *body = api_read_object(request);
     if (body == NULL)
         return;
-    int64_t id = api_param_id(request, 0);
+    int64_t id = request_param_id(request, 0);
     struct store *store = request->store;
     struct user current;
     enum store_status s = store_user_get(store, id, request_arena(request), &current);
@@ -167,7 +167,7 @@ void api_user_update(struct request *request)
         api_reply_invalid(request, &errors);
         goto out;
     }
-    struct actor actor = api_actor(request);
+    struct actor actor = request_actor(request);
     int64_t now = request->now;
     if (store_begin(store) != STORE_OK) {
         api_reply_store_status(request, STORE_ERROR, "person");
@@ -198,9 +198,9 @@ void api_user_roles_add(struct request *request)
     enum role role = ROLE_PARTICIPANT;
     read_role(body, &role, &errors);
     int64_t organisation_id = read_id(body, "organisation_id", &errors);
-    int64_t id = api_param_id(request, 0), grant_id;
+    int64_t id = request_param_id(request, 0), grant_id;
     if (errors.count == 0) {
-        struct actor actor = api_actor(request);
+        struct actor actor = request_actor(request);
         struct accounts_env env = env_for(request, &actor);
         enum app_result r = accounts_grant_role(&env, id, role, organisation_id, &grant_id, &errors);
         if (r != APP_OK) {
@@ -219,7 +219,7 @@ out:
 
 void api_user_roles_remove(struct request *request)
 {
-    int64_t id = api_param_id(request, 0), grant_id = api_param_id(request, 1);
+    int64_t id = request_param_id(request, 0), grant_id = request_param_id(request, 1);
     if (id == request->caller->user_id) {
         /* An administrator removing their own last admin role could lock everyone out. */
         struct user me;
@@ -230,7 +230,7 @@ void api_user_roles_remove(struct request *request)
                     return;
                 }
     }
-    struct actor actor = api_actor(request);
+    struct actor actor = request_actor(request);
     enum store_status s = store_role_revoke(request->store, &actor, id, grant_id, request->now);
     if (s != STORE_OK)
         api_reply_store_status(request, s, "role");
@@ -240,7 +240,7 @@ void api_user_roles_remove(struct request *request)
 
 void api_user_invitation(struct request *request)
 {
-    int64_t id = api_param_id(request, 0);
+    int64_t id = request_param_id(request, 0);
     struct user user;
     enum store_status s = store_user_get(request->store, id, request_arena(request), &user);
     if (s == STORE_OK && !user.active) {
@@ -251,7 +251,7 @@ void api_user_invitation(struct request *request)
         api_reply_store_status(request, s, "person");
         return;
     }
-    struct actor actor = api_actor(request);
+    struct actor actor = request_actor(request);
     struct accounts_env env = env_for(request, &actor);
     enum app_result r = accounts_send_invitation(&env, id);
     if (r != APP_OK)
@@ -272,7 +272,7 @@ void api_user_assignments(struct request *request)
     struct assignment *list;
     size_t count;
     enum store_status s =
-        store_assignment_list(request->store, api_param_id(request, 0), request_arena(request), &list, &count);
+        store_assignment_list(request->store, request_param_id(request, 0), request_arena(request), &list, &count);
     if (s != STORE_OK) {
         api_reply_store_status(request, s, "assignment");
         return;
@@ -301,7 +301,7 @@ void api_assignments_create(struct request *request)
         errors_add(&errors, "participant_id", "Choose the participant");
     int64_t id = 0;
     if (errors.count == 0) {
-        struct actor actor = api_actor(request);
+        struct actor actor = request_actor(request);
         struct accounts_env env = env_for(request, &actor);
         enum app_result r = accounts_assign(&env, kind, staff_id, participant_id, &id, &errors);
         if (r != APP_OK) {
@@ -322,8 +322,8 @@ out:
 
 void api_assignments_delete(struct request *request)
 {
-    struct actor actor = api_actor(request);
-    enum store_status s = store_assignment_delete(request->store, &actor, api_param_id(request, 0), request->now);
+    struct actor actor = request_actor(request);
+    enum store_status s = store_assignment_delete(request->store, &actor, request_param_id(request, 0), request->now);
     if (s != STORE_OK)
         api_reply_store_status(request, s, "assignment");
     else

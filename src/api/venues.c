@@ -78,7 +78,7 @@ static void save_venue(struct request *request, struct venue *v, json_t *body)
         errors_free(&errors);
         return;
     }
-    struct actor actor = api_actor(request);
+    struct actor actor = request_actor(request);
     struct accounts_env env = {request->store, &actor, request->settings->base_url, request->now};
     enum app_result s = venues_save(&env, request->caller, v, request_arena(request), &errors);
     if (s == APP_OK)
@@ -100,7 +100,7 @@ void api_venues_create(struct request *request)
 
 void api_venue_get(struct request *request)
 {
-    reply_venue(request, 200, api_param_id(request, 0));
+    reply_venue(request, 200, request_param_id(request, 0));
 }
 
 void api_venue_update(struct request *request)
@@ -109,7 +109,7 @@ void api_venue_update(struct request *request)
     if (body == NULL)
         return;
     struct venue v;
-    enum store_status s = store_venue_get(request->store, api_param_id(request, 0), request_arena(request), &v);
+    enum store_status s = store_venue_get(request->store, request_param_id(request, 0), request_arena(request), &v);
     if (s != STORE_OK)
         api_reply_store_status(request, s, "venue");
     else

@@ -90,6 +90,36 @@ const char *request_client(struct request *request)
     return host;
 }
 
+struct actor request_actor(struct request *request)
+{
+    struct actor actor = {0, "anonymous", request_client(request)};
+    if (request->caller != NULL) {
+        actor.user_id = request->caller->user_id;
+        actor.label = request->caller->email;
+    }
+    return actor;
+}
+
+struct accounts_env request_accounts_env(struct request *request, struct actor *actor)
+{
+    *actor = request_actor(request);
+    return (struct accounts_env){request->store, actor, request->settings->base_url, request->now};
+}
+
+int64_t request_param_id(const struct request *request, size_t index)
+{
+    if (index >= request->param_count || request->params[index].len == 0 || request->params[index].len > 18)
+        return 0;
+    int64_t id = 0;
+    for (size_t i = 0; i < request->params[index].len; i++) {
+        char c = request->params[index].ptr[i];
+        if (c < '0' || c > '9')
+            return 0;
+        id = id * 10 + (c - '0');
+    }
+    return id;
+}
+
 const char *request_printf(struct request *request, const char *fmt, ...)
 {
     va_list ap;

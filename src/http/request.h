@@ -12,6 +12,7 @@
 #ifndef NPQ_HTTP_REQUEST_H
 #define NPQ_HTTP_REQUEST_H
 
+#include "app/accounts.h"
 #include "domain/policy.h"
 #include "http/router.h"
 #include "lib/arena.h"
@@ -140,6 +141,16 @@ bool request_query_read(struct request *request);
 
 /* The caller's network address, for the audit log and sign-in throttling. */
 const char *request_client(struct request *request);
+
+/* The actor for the audit log: the caller (or "anonymous") and their address. */
+struct actor request_actor(struct request *request);
+
+/* The surroundings app use cases need (store, actor, base URL, the request's now), with actor
+ * filled as request_actor does. */
+struct accounts_env request_accounts_env(struct request *request, struct actor *actor);
+
+/* The id in URL parameter index (digits only, 1 or more), or 0. */
+int64_t request_param_id(const struct request *request, size_t index);
 
 /* A monotonic clock in nanoseconds, for how long requests take. */
 uint64_t request_clock_ns(void);

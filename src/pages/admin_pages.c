@@ -8,7 +8,6 @@
  */
 #include "pages/admin.h"
 
-#include "api/api.h"
 #include "app/accounts.h"
 #include "app/imports.h"
 #include "http/reply.h"
@@ -81,11 +80,12 @@ static const char *page_href(struct request *request, const char *path, const st
     return request_printf(request, "%s?%s%spage=%zu", path, q, *q ? "&" : "", page);
 }
 
-/* The ?page= of a list, from 1. */
-static size_t page_number(struct form *query)
+/* The ?page= of a list, from 1; a malformed one is added to errors. */
+static size_t page_number(struct form *query, struct errors *errors)
 {
-    int64_t n = api_query_int(query, "page", 1);
-    return n < 1 ? 1 : n > PAGE_NUMBER_MAX ? PAGE_NUMBER_MAX : (size_t)n;
+    int64_t n = 1;
+    form_read_int(query, "page", 1, PAGE_NUMBER_MAX, &n, errors);
+    return (size_t)n;
 }
 
 /* Helpers: page furniture */
@@ -379,13 +379,13 @@ void page_admin_users(struct request *request)
     bool inactive = false;
     struct errors malformed = ERRORS_INIT;
     form_read_flag(query, "include_inactive", &inactive, &malformed);
+    size_t page_no = page_number(query, &malformed);
     enum role role;
     bool role_given = role_text != NULL && *role_text != '\0';
     if (role_given && !role_parse(role_text, &role))
         errors_add(&malformed, "role", "There is no role called \"%s\"", role_text);
     if (page_query_refused(request, &malformed))
         return;
-    size_t page_no = page_number(query);
     struct user_filter filter = {
         .query = q,
         .role = role_given ? (int)role : -1,
@@ -479,7 +479,7 @@ void page_admin_user_create(struct request *request)
         if (organisation_id < 0)
             errors_add(&errors, "organisation_id", "Choose an organisation from the list");
     } else {
-        struct actor actor = api_actor(request);
+        struct actor actor = request_actor(request);
         struct accounts_env env = env_for(request, &actor);
         int64_t id = 0;
         enum app_result r =
@@ -760,7 +760,7 @@ static void user_page(struct request *request, int64_t id, const struct errors *
 
 void page_admin_user(struct request *request)
 {
-    user_page(request, api_param_id(request, 0), NULL, 200);
+    user_page(request, request_param_id(request, 0), NULL, 200);
 }
 
 /* The end of every form posted to a person's page: back to it with a notice, or the page again
@@ -784,7 +784,7 @@ static bool load_user(struct request *request, int64_t id, struct user *u)
 
 void page_admin_user_role_grant(struct request *request)
 {
-    int64_t id = api_param_id(request, 0);
+    int64_t id = request_param_id(request, 0);
     int64_t organisation_id = forms_id(forms_value(request, "organisation_id"));
     enum role role;
     struct errors errors = ERRORS_INIT;
@@ -793,7 +793,7 @@ void page_admin_user_role_grant(struct request *request)
     } else if (organisation_id < 0) {
         errors_add(&errors, "organisation_id", "Choose an organisation from the list");
     } else {
-        struct actor actor = api_actor(request);
+        struct actor actor = request_actor(request);
         struct accounts_env env = env_for(request, &actor);
         int64_t grant_id;
         enum app_result r = accounts_grant_role(&env, id, role, role_scope(role, organisation_id), &grant_id, &errors);
@@ -807,7 +807,7 @@ out:
 
 void page_admin_user_role_revoke(struct request *request)
 {
-    int64_t id = api_param_id(request, 0), grant_id = api_param_id(request, 1);
+    int64_t id = request_param_id(request, 0), grant_id = request_param_id(request, 1);
     struct user u;
     if (!load_user(request, id, &u))
         return;
@@ -821,7 +821,7 @@ void page_admin_user_role_revoke(struct request *request)
         /* As in the API: an administrator removing their own role could lock everyone out. */
         errors_add(&errors, "roles", "You cannot remove your own administrator role");
     } else if (grant != NULL) {
-        struct actor actor = api_actor(request);
+        struct actor actor = request_actor(request);
         s = store_role_revoke(request->store, &actor, id, grant_id, request->now);
         if (s == STORE_ERROR) {
             page_unavailable(request);
@@ -837,7 +837,7 @@ out:
 
 void page_admin_user_active(struct request *request)
 {
-    int64_t id = api_param_id(request, 0);
+    int64_t id = request_param_id(request, 0);
     struct user u;
     if (!load_user(request, id, &u))
         return;
@@ -849,7 +849,7 @@ void page_admin_user_active(struct request *request)
     else if (!want && id == request->caller->user_id)
         errors_add(&errors, "active", "You cannot deactivate your own account");
     else if (want != u.active) {
-        struct actor actor = api_actor(request);
+        struct actor actor = request_actor(request);
         enum store_status s = store_user_set_active(request->store, &actor, id, want, request->now);
         if (s != STORE_OK) {
             page_store_failed(request, s);
@@ -863,7 +863,7 @@ out:
 
 void page_admin_user_invitation(struct request *request)
 {
-    int64_t id = api_param_id(request, 0);
+    int64_t id = request_param_id(request, 0);
     struct user u;
     if (!load_user(request, id, &u))
         return;
@@ -871,7 +871,7 @@ void page_admin_user_invitation(struct request *request)
     if (!u.active) {
         errors_add(&errors, "active", "This account is deactivated; reactivate it first");
     } else {
-        struct actor actor = api_actor(request);
+        struct actor actor = request_actor(request);
         struct accounts_env env = env_for(request, &actor);
         enum app_result r = accounts_send_invitation(&env, id);
         if (r != APP_OK) {
@@ -886,7 +886,7 @@ out:
 
 void page_admin_user_assignment_add(struct request *request)
 {
-    int64_t id = api_param_id(request, 0);
+    int64_t id = request_param_id(request, 0);
     int64_t staff_id = forms_id(forms_value(request, "staff_id"));
     enum role kind = ROLE_COACH;
     struct errors errors = ERRORS_INIT;
@@ -896,7 +896,7 @@ void page_admin_user_assignment_add(struct request *request)
     else if (staff_id <= 0)
         errors_add(&errors, "staff_id", "Choose the coach or mentor");
     if (errors.count == 0) {
-        struct actor actor = api_actor(request);
+        struct actor actor = request_actor(request);
         struct accounts_env env = {request->store, &actor, request->settings->base_url, request->now};
         int64_t assignment_id;
         enum app_result r = accounts_assign(&env, kind, staff_id, id, &assignment_id, &errors);
@@ -910,7 +910,7 @@ out:
 
 void page_admin_user_assignment_remove(struct request *request)
 {
-    int64_t id = api_param_id(request, 0), assignment_id = api_param_id(request, 1);
+    int64_t id = request_param_id(request, 0), assignment_id = request_param_id(request, 1);
     struct store *store = request->store;
     struct assignment *list;
     size_t count;
@@ -925,7 +925,7 @@ void page_admin_user_assignment_remove(struct request *request)
     struct errors errors = ERRORS_INIT;
     enum store_status s = STORE_NOT_FOUND;
     if (theirs) {
-        struct actor actor = api_actor(request);
+        struct actor actor = request_actor(request);
         s = store_assignment_delete(store, &actor, assignment_id, request->now);
     }
     if (s == STORE_NOT_FOUND)
@@ -974,16 +974,16 @@ void page_admin_organisations(struct request *request)
     const char *q = form_get(query, "q"), *kind_text = form_get(query, "kind");
     enum organisation_kind kind;
     int kind_filter = -1;
+    struct errors malformed = ERRORS_INIT;
     if (kind_text != NULL && *kind_text != '\0') {
-        struct errors malformed = ERRORS_INIT;
         if (organisation_kind_parse(kind_text, &kind))
             kind_filter = (int)kind;
         else
             errors_add(&malformed, "kind", "There is no kind of organisation called \"%s\"", kind_text);
-        if (page_query_refused(request, &malformed))
-            return;
     }
-    size_t page_no = page_number(query);
+    size_t page_no = page_number(query, &malformed);
+    if (page_query_refused(request, &malformed))
+        return;
     struct organisation *list;
     size_t total;
     if (store_organisation_list(request->store, kind_filter, q, request_arena(request), &list, &total) != STORE_OK) {
@@ -1163,7 +1163,7 @@ void page_admin_organisation_create(struct request *request)
         read_organisation(request, &o, &errors);
     }
     if (errors.count == 0) {
-        struct actor actor = api_actor(request);
+        struct actor actor = request_actor(request);
         enum store_status s = store_organisation_create(request->store, &actor, &o, request->now);
         if (s == STORE_CONFLICT) {
             errors_add(&errors, "urn", "A school with this URN already exists");
@@ -1251,7 +1251,8 @@ static void organisation_page(struct request *request, const struct organisation
 void page_admin_organisation(struct request *request)
 {
     struct organisation o;
-    enum store_status s = store_organisation_get(request->store, api_param_id(request, 0), request_arena(request), &o);
+    enum store_status s =
+        store_organisation_get(request->store, request_param_id(request, 0), request_arena(request), &o);
     if (s != STORE_OK) {
         page_store_failed(request, s);
         return;
@@ -1263,7 +1264,7 @@ void page_admin_organisation_update(struct request *request)
 {
     struct organisation stored, o;
     enum store_status s =
-        store_organisation_get(request->store, api_param_id(request, 0), request_arena(request), &stored);
+        store_organisation_get(request->store, request_param_id(request, 0), request_arena(request), &stored);
     if (s != STORE_OK) {
         page_store_failed(request, s);
         return;
@@ -1272,7 +1273,7 @@ void page_admin_organisation_update(struct request *request)
     struct errors errors = ERRORS_INIT;
     read_organisation(request, &o, &errors);
     if (errors.count == 0) {
-        struct actor actor = api_actor(request);
+        struct actor actor = request_actor(request);
         s = store_organisation_update(request->store, &actor, &o, request->now);
         if (s == STORE_CONFLICT) {
             errors_add(&errors, "urn", "A school with this URN already exists");
@@ -1535,7 +1536,7 @@ void page_admin_imports_run(struct request *request)
         return;
     }
     errors_free(&errors);
-    struct actor actor = api_actor(request);
+    struct actor actor = request_actor(request);
     struct accounts_env env = env_for(request, &actor);
     struct import_report report;
     imports_run(&env, kind, csv, len, !commit, request_arena(request), &report);
@@ -1662,7 +1663,7 @@ void page_admin_audit(struct request *request)
     int64_t actor_id = forms_id(form_get(query, "actor_id"));
     if (actor_id < 0)
         errors_add(&errors, "actor_id", "Enter the person's id, a whole number");
-    size_t page_no = page_number(query);
+    size_t page_no = page_number(query, &errors);
     struct audit_filter filter = {
         .actor_id = actor_id > 0 ? actor_id : 0,
         .action = form_get(query, "action"),

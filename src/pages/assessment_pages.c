@@ -13,7 +13,6 @@
  */
 #include "pages/assessment.h"
 
-#include "api/api.h"
 #include "app/assessment.h"
 #include "app/coaching.h" /* activities_modules: the modules of an enrolment */
 #include "http/reply.h"
@@ -426,7 +425,7 @@ static void assessment_page(struct request *request, const struct errors *errors
         return;
     const struct caller *caller = request->caller;
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     struct submission_summary *list;
     size_t count;
     if (assessment_submission_list(&env, caller, 0, request_arena(request), &list, &count) != APP_OK) {
@@ -466,7 +465,7 @@ void page_assessment_start(struct request *request)
             enrolment_id = forms_id(forms_text(request, "enrolment_id"));
     struct errors found = ERRORS_INIT, errors = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     int64_t id = 0;
     enum app_result r = assessment_submission_start(&env, c, request->caller, task_id > 0 ? task_id : 0,
                                                     enrolment_id > 0 ? enrolment_id : 0, &id, &found);
@@ -767,7 +766,7 @@ static void submission_page(struct request *request, int64_t id, const struct su
     if (c == NULL)
         return;
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     struct submission_detail d;
     enum app_result r = assessment_submission_read(&env, request->caller, id, request_arena(request), &d);
     if (r != APP_OK) {
@@ -865,7 +864,7 @@ static void submission_page(struct request *request, int64_t id, const struct su
 
 void page_submission(struct request *request)
 {
-    submission_page(request, api_param_id(request, 0), NULL, NULL, 200);
+    submission_page(request, request_param_id(request, 0), NULL, NULL, 200);
 }
 
 /* The end of a step on the submission page: back to it with a notice, or the page with the refusal. */
@@ -888,11 +887,11 @@ static void step_done(struct request *request, int64_t id, enum app_result r, co
 
 void page_submission_save(struct request *request)
 {
-    int64_t id = api_param_id(request, 0);
+    int64_t id = request_param_id(request, 0);
     struct submission_forms f = {.activity = forms_text(request, "activity"), .text = forms_value(request, "text")};
     struct errors found = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     enum app_result r = assessment_draft_save(&env, request->caller, id, f.activity, f.text, &found);
     step_done(request, id, r, &found, &f, "saved", "work");
     errors_free(&found);
@@ -911,7 +910,7 @@ static const char *upload_name(struct request *request, const char *name)
 
 void page_submission_file_add(struct request *request)
 {
-    int64_t id = api_param_id(request, 0);
+    int64_t id = request_param_id(request, 0);
     const struct multipart_file *upload = NULL;
     for (size_t i = 0; i < request->file_count; i++)
         if (strcmp(request->files[i].field, "file") == 0 && *request->files[i].filename)
@@ -923,7 +922,7 @@ void page_submission_file_add(struct request *request)
         r = APP_INVALID;
     } else {
         struct actor actor;
-        struct accounts_env env = api_env(request, &actor);
+        struct accounts_env env = request_accounts_env(request, &actor);
         struct submission_file file = {
             .name = upload_name(request, upload->filename),
             .content_type = *upload->content_type ? upload->content_type : "application/octet-stream",
@@ -937,10 +936,10 @@ void page_submission_file_add(struct request *request)
 
 void page_submission_file_remove(struct request *request)
 {
-    int64_t id = api_param_id(request, 0), file_id = api_param_id(request, 1);
+    int64_t id = request_param_id(request, 0), file_id = request_param_id(request, 1);
     struct errors found = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     enum app_result r =
         file_id > 0 ? assessment_file_remove(&env, request->caller, id, file_id, &found) : APP_NOT_FOUND;
     step_done(request, id, r, &found, NULL, "file_removed", "files");
@@ -949,10 +948,10 @@ void page_submission_file_remove(struct request *request)
 
 void page_submission_submit(struct request *request)
 {
-    int64_t id = api_param_id(request, 0);
+    int64_t id = request_param_id(request, 0);
     struct errors found = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     struct submission_version v;
     /* Answered only once the version is committed: the receipt on the next page is on disk. */
     enum app_result r = assessment_submit(&env, request->caller, id, request_arena(request), &v, &found);
@@ -965,11 +964,11 @@ void page_submission_submit(struct request *request)
 
 void page_submission_feedback(struct request *request)
 {
-    int64_t id = api_param_id(request, 0);
+    int64_t id = request_param_id(request, 0);
     struct submission_forms f = {.body = forms_value(request, "body"), .version = forms_text(request, "version")};
     struct errors found = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     struct submission_feedback out;
     /* "" or "0" is the draft; a version by its number. */
     int64_t version = strcmp(f.version, "0") == 0 ? 0 : forms_id(f.version);
@@ -987,10 +986,10 @@ void page_submission_feedback(struct request *request)
 
 void page_submission_release(struct request *request)
 {
-    int64_t id = api_param_id(request, 0);
+    int64_t id = request_param_id(request, 0);
     struct errors found = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     enum app_result r = assessment_release(&env, request->caller, id, &found);
     step_done(request, id, r, &found, NULL, "released", "release");
     errors_free(&found);
@@ -1029,7 +1028,7 @@ static void queue_table(struct buf *b, struct request *request, const struct mar
 void page_marking(struct request *request)
 {
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     struct marking_queue queue;
     if (assessment_marking_queue(&env, request->caller, request_arena(request), &queue) != APP_OK) {
         page_unavailable(request);
@@ -1072,7 +1071,7 @@ static void mark_page(struct request *request, int64_t id, const struct mark_for
     if (c == NULL)
         return;
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     struct submission_detail d;
     enum app_result r = assessment_submission_read(&env, request->caller, id, request_arena(request), &d);
     if (r != APP_OK) {
@@ -1166,15 +1165,15 @@ static void mark_page(struct request *request, int64_t id, const struct mark_for
 
 void page_submission_mark(struct request *request)
 {
-    mark_page(request, api_param_id(request, 0), NULL, NULL, 200);
+    mark_page(request, request_param_id(request, 0), NULL, NULL, 200);
 }
 
 void page_submission_mark_save(struct request *request)
 {
-    int64_t id = api_param_id(request, 0);
+    int64_t id = request_param_id(request, 0);
     struct arena *arena = request_arena(request);
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     struct submission_detail d;
     enum app_result read = assessment_submission_read(&env, request->caller, id, arena, &d);
     if (read != APP_OK) {

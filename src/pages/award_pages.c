@@ -9,7 +9,6 @@
 #include "domain/delivery.h"
 #include "lib/date.h"
 
-#include "api/api.h"
 #include "app/awards.h"
 #include "http/reply.h"
 #include "http/site.h"
@@ -56,7 +55,7 @@ void page_verify(struct request *request)
         return;
     }
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     struct certificate certificate;
     awards_certificate(&env, c, &award, arena, &certificate);
     struct page page;
@@ -85,8 +84,8 @@ static bool load_transcript(struct request *request, const struct catalogue **c,
     if ((*c = page_catalogue(request)) == NULL)
         return false;
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
-    int64_t participant = api_param_id(request, 0);
+    struct accounts_env env = request_accounts_env(request, &actor);
+    int64_t participant = request_param_id(request, 0);
     bool theirs = participant == request->caller->user_id || caller_has(request->caller, ROLE_ADMIN);
     enum app_result r = awards_transcript(&env, *c, participant, theirs, request_arena(request), t);
     if (r != APP_OK)

@@ -13,7 +13,6 @@
  */
 #include "pages/delivery.h"
 
-#include "api/api.h"
 #include "app/coaching.h"
 #include "app/delivery.h"
 #include "app/notify.h"
@@ -418,7 +417,7 @@ void page_delivery(struct request *request)
         return;
     }
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
 
     struct page page;
     begin(&page, "Delivery", SECTION_DELIVERY, NULL);
@@ -630,7 +629,7 @@ static void cohort_page(struct request *request, int64_t id, const struct event_
     if (c == NULL)
         return;
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     struct cohort_delivery d;
     enum app_result s = cohort_delivery_get(&env, c, id, request_arena(request), &d);
     if (s != APP_OK) {
@@ -717,7 +716,7 @@ static void cohort_page(struct request *request, int64_t id, const struct event_
 
 void page_cohort(struct request *request)
 {
-    cohort_page(request, api_param_id(request, 0), NULL, NULL, 200);
+    cohort_page(request, request_param_id(request, 0), NULL, NULL, 200);
 }
 
 /* The time of day in clock (as typed) on local_day, as UTC; errors at where. */
@@ -745,7 +744,7 @@ void page_cohort_event_create(struct request *request)
     const struct catalogue *c = page_catalogue(request);
     if (c == NULL)
         return;
-    int64_t cohort_id = api_param_id(request, 0);
+    int64_t cohort_id = request_param_id(request, 0);
     struct event_form f = {
         .kind = forms_text(request, "kind"),
         .title = forms_text(request, "title"),
@@ -806,7 +805,7 @@ void page_cohort_event_create(struct request *request)
         e.facilitator_id = 0;
     struct errors found = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     enum app_result s = events_create(&env, c, request->caller, &e, capacity_given && e.capacity >= 0, &found);
     if (s == APP_OK && !stand_in) {
         reply_redirect(request, request_printf(request, "/cohorts/%" PRId64 "?notice=event_added#events", cohort_id));
@@ -955,7 +954,7 @@ static void event_page(struct request *request, int64_t id, const struct errors 
 
 void page_event(struct request *request)
 {
-    event_page(request, api_param_id(request, 0), NULL, 200);
+    event_page(request, request_param_id(request, 0), NULL, 200);
 }
 
 /* The end of a POST to an event's page: back to it with a notice, or the page with the refusal. */
@@ -980,10 +979,10 @@ static void event_step_done(struct request *request, int64_t id, enum app_result
 
 void page_event_book(struct request *request)
 {
-    int64_t id = api_param_id(request, 0), booking_id = 0;
+    int64_t id = request_param_id(request, 0), booking_id = 0;
     struct errors found = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     enum app_result s = bookings_make(&env, request->caller, id, 0, &booking_id, &found);
     event_step_done(request, id, s, &found, "booked");
     errors_free(&found);
@@ -991,10 +990,10 @@ void page_event_book(struct request *request)
 
 void page_event_unbook(struct request *request)
 {
-    int64_t id = api_param_id(request, 0);
+    int64_t id = request_param_id(request, 0);
     struct errors found = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     enum app_result s = bookings_cancel(&env, request->caller, id, request->caller->user_id, &found);
     event_step_done(request, id, s, &found, "unbooked");
     errors_free(&found);
@@ -1002,10 +1001,10 @@ void page_event_unbook(struct request *request)
 
 void page_event_cancel(struct request *request)
 {
-    int64_t id = api_param_id(request, 0);
+    int64_t id = request_param_id(request, 0);
     struct errors found = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     enum app_result s = events_cancel(&env, id, &found);
     event_step_done(request, id, s, &found, "cancelled");
     errors_free(&found);
@@ -1110,12 +1109,12 @@ static void register_page(struct request *request, int64_t id, const struct atte
 
 void page_event_register(struct request *request)
 {
-    register_page(request, api_param_id(request, 0), NULL, 0, NULL, NULL, 200);
+    register_page(request, request_param_id(request, 0), NULL, 0, NULL, NULL, 200);
 }
 
 void page_event_register_save(struct request *request)
 {
-    int64_t id = api_param_id(request, 0);
+    int64_t id = request_param_id(request, 0);
     struct store *store = request->store;
     struct attendance_line *lines = NULL;
     size_t count = 0;
@@ -1139,7 +1138,7 @@ void page_event_register_save(struct request *request)
     }
     struct errors found = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     enum app_result s = attendance_record(&env, id, inputs, n, &found);
     if (s == APP_OK) {
         reply_redirect(request, request_printf(request, "/events/%" PRId64 "/register?notice=saved", id));
@@ -1393,7 +1392,7 @@ static void session_page(struct request *request, int64_t id, const struct sessi
 
 void page_coaching_session(struct request *request)
 {
-    session_page(request, api_param_id(request, 0), NULL, NULL, 200);
+    session_page(request, request_param_id(request, 0), NULL, NULL, 200);
 }
 
 /* The end of a POST to a session's page. */
@@ -1411,14 +1410,14 @@ static void session_step_done(struct request *request, int64_t id, enum app_resu
 
 void page_coaching_note_add(struct request *request)
 {
-    int64_t id = api_param_id(request, 0);
+    int64_t id = request_param_id(request, 0);
     struct session_forms f = {
         .visibility = forms_text(request, "visibility"), .body = forms_text(request, "body"), .text = ""};
     struct coaching_note note = {.session_id = id, .body = f.body, .visibility = DELIVERY_NOTE_VISIBILITY_COUNT};
     delivery_note_visibility_parse(f.visibility, &note.visibility); /* unknown: refused in the rule's words */
     struct errors errors = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     enum app_result r = coaching_note_add(&env, request->caller, &note, &errors);
     session_step_done(request, id, r, &f, &errors, "note_added");
     errors_free(&errors);
@@ -1426,7 +1425,7 @@ void page_coaching_note_add(struct request *request)
 
 void page_coaching_action_add(struct request *request)
 {
-    int64_t id = api_param_id(request, 0);
+    int64_t id = request_param_id(request, 0);
     struct session_forms f = {
         .visibility = "", .body = "", .text = forms_text(request, "text"), .due = date_fields(request, "due")};
     /* The three boxes as YYYY-MM-DD for the rule to check; as typed when they are not numbers, so
@@ -1440,7 +1439,7 @@ void page_coaching_action_add(struct request *request)
     struct coaching_action action = {.session_id = id, .text = f.text, .due_on = due};
     struct errors errors = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     enum app_result r = coaching_action_add(&env, request->caller, &action, &errors);
     session_step_done(request, id, r, &f, &errors, "action_added");
     errors_free(&errors);
@@ -1448,10 +1447,10 @@ void page_coaching_action_add(struct request *request)
 
 static void action_set_done(struct request *request, bool done)
 {
-    int64_t id = api_param_id(request, 0), action_id = api_param_id(request, 1);
+    int64_t id = request_param_id(request, 0), action_id = request_param_id(request, 1);
     struct errors found = ERRORS_INIT, errors = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     enum app_result r =
         action_id > 0 ? coaching_action_set_done(&env, request->caller, id, action_id, done, &found) : APP_NOT_FOUND;
     errors_at(&errors, &found, "actions");
@@ -1487,7 +1486,7 @@ static void hours_page(struct request *request, int64_t id, const struct hours_f
     struct arena *arena = request_arena(request);
     const struct caller *caller = request->caller;
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     struct activity_log log;
     enum app_result r = activities_read(&env, c, id, arena, &log);
     if (r != APP_OK) {
@@ -1634,7 +1633,7 @@ static void hours_page(struct request *request, int64_t id, const struct hours_f
 
 void page_hours(struct request *request)
 {
-    hours_page(request, api_param_id(request, 0), NULL, NULL, 200);
+    hours_page(request, request_param_id(request, 0), NULL, NULL, 200);
 }
 
 /* "1.5" as a number; false for anything else (the rule then judges 0, which it refuses). */
@@ -1655,7 +1654,7 @@ void page_hours_log(struct request *request)
     const struct catalogue *c = page_catalogue(request);
     if (c == NULL)
         return;
-    int64_t id = api_param_id(request, 0);
+    int64_t id = request_param_id(request, 0);
     struct hours_form f = {.module = forms_text(request, "module"),
                            .type = forms_text(request, "type"),
                            .hours = forms_text(request, "hours"),
@@ -1679,7 +1678,7 @@ void page_hours_log(struct request *request)
     }
     struct errors found = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     struct activity a;
     enum app_result r = activities_add(&env, c, request->caller, id, &in, request_arena(request), &a, &found);
     if (r == APP_OK && errors.count == 0) {
@@ -1702,10 +1701,10 @@ void page_hours_log(struct request *request)
 
 void page_hours_verify(struct request *request)
 {
-    int64_t id = api_param_id(request, 0), activity_id = api_param_id(request, 1);
+    int64_t id = request_param_id(request, 0), activity_id = request_param_id(request, 1);
     struct errors found = ERRORS_INIT, errors = ERRORS_INIT;
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     enum app_result r =
         activity_id > 0 ? activities_verify(&env, request->caller, id, activity_id, &found) : APP_NOT_FOUND;
     if (r == APP_OK)
@@ -1781,7 +1780,7 @@ void page_account_calendar(struct request *request)
 
 void page_account_calendar_create(struct request *request)
 {
-    struct actor actor = api_actor(request);
+    struct actor actor = request_actor(request);
     char url[1024];
     enum app_result r = notify_calendar_feed_create(request->store, &actor, request->caller->user_id,
                                                     request->settings->base_url, request->now, url, sizeof(url));
@@ -1795,7 +1794,7 @@ void page_account_calendar_create(struct request *request)
 
 void page_account_calendar_revoke(struct request *request)
 {
-    struct actor actor = api_actor(request);
+    struct actor actor = request_actor(request);
     enum store_status s = store_calendar_feed_revoke(request->store, &actor, request->caller->user_id, request->now);
     if (s == STORE_OK)
         reply_redirect(request, "/account/calendar?notice=revoked");

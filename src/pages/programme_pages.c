@@ -12,7 +12,6 @@
  */
 #include "pages/programme.h"
 
-#include "api/api.h"
 #include "app/applications.h"
 #include "domain/rules.h"
 #include "http/reply.h"
@@ -375,7 +374,7 @@ void page_apply_start(struct request *request)
         a.school_id = school.id;
 
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     struct errors errors = ERRORS_INIT;
     enum app_result r = applications_save_draft(&env, c, &a, &errors);
     if (r == APP_OK)
@@ -677,7 +676,7 @@ void page_application(struct request *request)
 {
     const struct catalogue *c = page_catalogue(request);
     if (c != NULL)
-        application_page(request, c, api_param_id(request, 0), NULL, 200, application_notice(request), NULL, 0);
+        application_page(request, c, request_param_id(request, 0), NULL, 200, application_notice(request), NULL, 0);
 }
 
 /* The questions of a draft */
@@ -870,7 +869,8 @@ static void edit_page(struct request *request, const struct catalogue *c, const 
 /* Loads the application of the URL for a page about its answers; false after replying. */
 static bool load_draft(struct request *request, struct application *a)
 {
-    enum store_status s = store_application_get(request->store, api_param_id(request, 0), request_arena(request), a);
+    enum store_status s =
+        store_application_get(request->store, request_param_id(request, 0), request_arena(request), a);
     if (s != STORE_OK) {
         page_store_failed(request, s);
         return false;
@@ -938,7 +938,7 @@ void page_application_save(struct request *request)
     read_answers(request, &a, &errors);
     if (errors.count == 0) {
         struct actor actor;
-        struct accounts_env env = api_env(request, &actor);
+        struct accounts_env env = request_accounts_env(request, &actor);
         enum app_result r = applications_save_draft(&env, c, &a, &errors);
         if (r != APP_OK && page_refused(request, r, &errors))
             goto out;
@@ -1020,13 +1020,13 @@ void page_application_step(struct request *request)
     const struct catalogue *c = page_catalogue(request);
     if (c == NULL)
         return;
-    int64_t id = api_param_id(request, 0);
+    int64_t id = request_param_id(request, 0);
     const char *reason = forms_text(request, "reason");
     int64_t cohort_id = forms_id(forms_text(request, "cohort_id"));
     if (cohort_id < 0)
         cohort_id = 0;
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     struct errors errors = ERRORS_INIT;
     enum app_result r = applications_step(&env, c, request->caller, id, step, reason, cohort_id, &errors);
     if (r == APP_OK) {
@@ -1240,7 +1240,7 @@ void page_enrolment(struct request *request)
 {
     const struct catalogue *c = page_catalogue(request);
     if (c != NULL)
-        enrolment_page(request, c, api_param_id(request, 0), NULL, 200, enrolment_notice(request), NULL);
+        enrolment_page(request, c, request_param_id(request, 0), NULL, 200, enrolment_notice(request), NULL);
 }
 
 void page_enrolment_step(struct request *request)
@@ -1256,7 +1256,7 @@ void page_enrolment_step(struct request *request)
     const struct catalogue *c = page_catalogue(request);
     if (c == NULL)
         return;
-    int64_t id = api_param_id(request, 0);
+    int64_t id = request_param_id(request, 0);
     if (entered.step != ENROLMENT_RESUME)
         entered.reason = forms_text(request, reason_field(entered.step));
     if (entered.step == ENROLMENT_DEFER)
@@ -1265,7 +1265,7 @@ void page_enrolment_step(struct request *request)
     if (entered.cohort_id < 0)
         entered.cohort_id = 0;
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     struct errors errors = ERRORS_INIT, shown = ERRORS_INIT;
     enum app_result r =
         enrolments_step(&env, id, entered.step, entered.reason, entered.expected_return, entered.cohort_id, &errors);
@@ -1339,12 +1339,12 @@ void page_pathway(struct request *request)
     const struct catalogue *c = page_catalogue(request);
     if (c == NULL)
         return;
-    int64_t id = api_param_id(request, 0);
+    int64_t id = request_param_id(request, 0);
     struct arena *arena = request_arena(request);
     struct user person;
     struct participant_pathway p;
     struct actor actor;
-    struct accounts_env env = api_env(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     enum app_result r = app_result_of_store(store_user_get(request->store, id, arena, &person));
     if (r == APP_OK)
         r = pathways_for(&env, c, id, arena, &p);
