@@ -158,8 +158,6 @@ void api_user_update(struct request *request)
     if (active != NULL && !json_is_boolean(active))
         errors_add(&errors, "active", "Must be true or false");
     account_user_validate(current.email, name, &errors);
-    if (active != NULL && json_is_false(active) && id == request->caller->user_id)
-        errors_add(&errors, "active", "You cannot deactivate your own account");
     for (const char *const *key = (const char *const[]){"email", "roles", "password", NULL}; *key; key++)
         if (json_object_get(body, *key) != NULL)
             errors_add(&errors, *key, "Cannot be changed here");
@@ -167,21 +165,19 @@ void api_user_update(struct request *request)
         api_reply_invalid(request, &errors);
         goto out;
     }
-    struct actor actor = request_actor(request);
-    int64_t now = request->now;
-    if (store_begin(store) != STORE_OK) {
-        api_reply_store_status(request, STORE_ERROR, "person");
-        goto out;
-    }
-    s = store_user_update(store, &actor, id, name, organisation_id, now);
-    if (s == STORE_OK && active != NULL && json_is_true(active) != current.active)
-        s = store_user_set_active(store, &actor, id, json_is_true(active), now);
-    if (s == STORE_OK)
-        s = store_commit(store);
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    enum app_result result = app_result_of_store(store_begin(store));
+    if (result == APP_OK)
+        result = app_result_of_store(store_user_update(store, &actor, id, name, organisation_id, env.now));
+    if (result == APP_OK && active != NULL && json_is_true(active) != current.active)
+        result = accounts_set_active(&env, id, json_is_true(active), &errors);
+    if (result == APP_OK)
+        result = app_result_of_store(store_commit(store));
     else
         store_rollback(store);
-    if (s != STORE_OK)
-        api_reply_store_status(request, s, "person or organisation");
+    if (result != APP_OK)
+        api_reply_result(request, result, &errors, "person or organisation");
     else
         reply_user(request, 200, id);
 out:

@@ -306,6 +306,26 @@ enum app_result accounts_set_password(const struct accounts_env *env, int64_t us
     return result;
 }
 
+enum app_result accounts_set_active(const struct accounts_env *env, int64_t user_id, bool active, struct errors *errors)
+{
+    if (!active && user_id == env->actor->user_id) {
+        errors_add(errors, "active", "You cannot deactivate your own account");
+        return APP_INVALID;
+    }
+    if (store_begin(env->store) != STORE_OK)
+        return APP_UNAVAILABLE;
+    enum store_status status = store_user_set_active(env->store, env->actor, user_id, active, env->now);
+    if (status == STORE_OK && !active)
+        status = store_session_revoke_all(env->store, env->actor, user_id, env->now);
+    if (status == STORE_OK && !active)
+        status = store_token_revoke_all(env->store, env->actor, user_id, env->now);
+    if (status == STORE_OK)
+        status = store_commit(env->store);
+    else
+        store_rollback(env->store);
+    return app_result_of_store(status);
+}
+
 enum app_result accounts_issue_token(const struct accounts_env *env, int64_t user_id, const char *name,
                                      char token[ACCOUNTS_TOKEN_TEXT], int64_t *id)
 {

@@ -102,6 +102,14 @@ enum app_result accounts_set_password(const struct accounts_env *env, int64_t us
                                       struct errors *errors);
 
 /*
+ * Activates or deactivates an account. A deactivated person is signed out everywhere and their
+ * API tokens stop working, in the same transaction (reactivating brings neither back). Nobody
+ * deactivates their own account (APP_INVALID, at "active"). Joins the caller's transaction.
+ */
+enum app_result accounts_set_active(const struct accounts_env *env, int64_t user_id, bool active,
+                                    struct errors *errors);
+
+/*
  * Makes an API token for user_id named name and writes its text into token: the only time the
  * text exists outside the client, since the store keeps only its hash.
  */

@@ -243,7 +243,15 @@ enum app_result enrolments_step(const struct accounts_env *env, int64_t id, enum
             .expected_return = expected_return,
             .cohort_id = step == ENROLMENT_RESUME ? cohort_id : 0,
         };
-        result = app_result_of_store(store_enrolment_transition(env->store, env->actor, id, &change, env->now));
+        result = app_result_of_store(store_begin(env->store));
+        if (result == APP_OK)
+            result = app_result_of_store(store_enrolment_transition(env->store, env->actor, id, &change, env->now));
+        if (result == APP_OK && enrolment_state_gives_up_places(next))
+            result = app_result_of_store(store_enrolment_bookings_release(env->store, id, env->now));
+        if (result == APP_OK)
+            result = app_result_of_store(store_commit(env->store));
+        else
+            store_rollback(env->store);
         if (result == APP_CONFLICT)
             errors_add(errors, "state",
                        "Someone else changed this enrolment at the same time. Reload it and try again.");

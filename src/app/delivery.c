@@ -57,6 +57,41 @@ bool venues_postcode_normalise(const char *postcode, char out[9])
     return true;
 }
 
+/* Whether two optional strings say the same: NULL and "" alike. */
+static bool same_text(const char *a, const char *b, bool ignore_case)
+{
+    a = a ? a : "";
+    b = b ? b : "";
+    return ignore_case ? strcasecmp(a, b) == 0 : strcmp(a, b) == 0;
+}
+
+/* A venue's new name or address is news to everyone going there: their calendars must update.
+ * Its capacity or accessibility notes change nobody's diary. */
+static bool venue_moves_attendees(const struct venue *before, const struct venue *after)
+{
+    return !same_text(before->name, after->name, false) || !same_text(before->address, after->address, false) ||
+           !same_text(before->postcode, after->postcode, false);
+}
+
+static enum store_status venue_update(const struct accounts_env *env, const struct venue *v)
+{
+    if (store_begin(env->store) != STORE_OK)
+        return STORE_ERROR;
+    struct arena arena = ARENA_INIT;
+    struct venue before;
+    enum store_status s = store_venue_get(env->store, v->id, &arena, &before);
+    if (s == STORE_OK)
+        s = store_venue_update(env->store, env->actor, v, env->now);
+    if (s == STORE_OK && venue_moves_attendees(&before, v))
+        s = store_venue_events_resequence(env->store, v->id, env->now);
+    if (s == STORE_OK)
+        s = store_commit(env->store);
+    else
+        store_rollback(env->store);
+    arena_release(&arena);
+    return s;
+}
+
 enum app_result venues_save(const struct accounts_env *env, const struct caller *caller, struct venue *v,
                             struct arena *arena, struct errors *errors)
 {
@@ -125,8 +160,7 @@ enum app_result venues_save(const struct accounts_env *env, const struct caller 
     if (errors->count != before)
         return APP_INVALID;
 
-    enum store_status s = creating ? store_venue_create(env->store, env->actor, v, env->now)
-                                   : store_venue_update(env->store, env->actor, v, env->now);
+    enum store_status s = creating ? store_venue_create(env->store, env->actor, v, env->now) : venue_update(env, v);
     if (s == STORE_NOT_FOUND && creating) {
         errors_add(errors, "delivery_partner_id", "Choose the delivery partner the venue belongs to");
         return APP_INVALID;
@@ -225,14 +259,6 @@ enum app_result cohort_delivery_get(const struct accounts_env *env, const struct
 }
 
 /* Events */
-
-/* Whether two optional strings say the same: NULL and "" alike. */
-static bool same_text(const char *a, const char *b, bool ignore_case)
-{
-    a = a ? a : "";
-    b = b ? b : "";
-    return ignore_case ? strcasecmp(a, b) == 0 : strcmp(a, b) == 0;
-}
 
 static bool same_event(const struct event *a, const struct event *b)
 {

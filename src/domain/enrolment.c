@@ -175,6 +175,11 @@ bool application_check(const struct catalogue *catalogue, const struct applicati
     return ok;
 }
 
+bool enrolment_state_gives_up_places(enum enrolment_state state)
+{
+    return state == ENROLMENT_DEFERRED || state == ENROLMENT_WITHDRAWN;
+}
+
 bool enrolment_step_allowed(enum enrolment_state state, enum enrolment_step step, struct errors *errors)
 {
     const char *only = NULL; /* what the step may be taken from, when state is not it */

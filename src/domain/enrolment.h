@@ -118,6 +118,10 @@ bool enrolment_step_next(enum enrolment_state state, enum enrolment_step step, c
  * the enrolment's state is what refuses, and why is added at "state". */
 bool enrolment_step_allowed(enum enrolment_state state, enum enrolment_step step, struct errors *errors);
 
+/* Whether a participant moving to state gives up their places at their cohort's coming events:
+ * deferring and withdrawing do, so others can have them; finishing does not. */
+bool enrolment_state_gives_up_places(enum enrolment_state state);
+
 /* An enrolment a participant already has, for the one-at-a-time rule. */
 struct enrolment_summary {
     enum study_kind kind;

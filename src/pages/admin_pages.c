@@ -846,13 +846,12 @@ void page_admin_user_active(struct request *request)
     struct errors errors = ERRORS_INIT;
     if (!want && strcmp(active, "0") != 0)
         errors_add(&errors, "active", "Choose whether to deactivate or reactivate the account");
-    else if (!want && id == request->caller->user_id)
-        errors_add(&errors, "active", "You cannot deactivate your own account");
     else if (want != u.active) {
-        struct actor actor = request_actor(request);
-        enum store_status s = store_user_set_active(request->store, &actor, id, want, request->now);
-        if (s != STORE_OK) {
-            page_store_failed(request, s);
+        struct actor actor;
+        struct accounts_env env = request_accounts_env(request, &actor);
+        enum app_result result = accounts_set_active(&env, id, want, &errors);
+        if (result != APP_OK && result != APP_INVALID) {
+            page_refusal(request, result, &errors);
             goto out;
         }
     }

@@ -133,7 +133,7 @@ enum store_status store_user_find_by_email(struct store *store, const char *emai
                                            struct user *out, const char **password_hash);
 enum store_status store_user_update(struct store *store, const struct actor *actor, int64_t id, const char *name,
                                     int64_t organisation_id, int64_t now);
-/* Deactivating also ends every session and revokes every API token of the user. */
+/* Marks the account active or not; signing out is accounts_set_active's (app/accounts.h). */
 enum store_status store_user_set_active(struct store *store, const struct actor *actor, int64_t id, bool active,
                                         int64_t now);
 /* Sets a new password hash and ends every session of the user. */
@@ -244,6 +244,9 @@ enum store_status store_token_authenticate(struct store *store, const unsigned c
 enum store_status store_token_list(struct store *store, int64_t user_id, struct arena *arena, struct api_token **out,
                                    size_t *count);
 enum store_status store_token_revoke(struct store *store, const struct actor *actor, int64_t id, int64_t now);
+/* Revokes every live token of a user. */
+enum store_status store_token_revoke_all(struct store *store, const struct actor *actor, int64_t user_id,
+                                         int64_t now);
 
 /* Password-reset and invitation links */
 
@@ -439,6 +442,10 @@ struct enrolment_change {
  * modules, electives) is untouched: it belongs to the participant, not the cohort. */
 enum store_status store_enrolment_transition(struct store *store, const struct actor *actor, int64_t id,
                                              const struct enrolment_change *change, int64_t now);
+/* Cancels the participant's bookings at their cohort's coming events and gives the places back
+ * (only those this call cancelled, so a place is never given back twice). Joins the caller's
+ * transaction (store_begin); a write outside one is refused. */
+enum store_status store_enrolment_bookings_release(struct store *store, int64_t enrolment_id, int64_t now);
 
 /* Completed modules */
 
@@ -553,6 +560,8 @@ enum store_status store_venue_create(struct store *store, const struct actor *ac
 /* Changes a venue's name, address, postcode, capacity and accessibility (not its partner). */
 enum store_status store_venue_update(struct store *store, const struct actor *actor, const struct venue *v,
                                      int64_t now);
+/* Raises the sequence of the venue's coming, live events, so calendars take their new details. */
+enum store_status store_venue_events_resequence(struct store *store, int64_t venue_id, int64_t now);
 enum store_status store_venue_get(struct store *store, int64_t id, struct arena *arena, struct venue *out);
 /* Venues of one delivery partner (every venue when partner_id is 0), by partner and name. */
 enum store_status store_venue_list(struct store *store, int64_t partner_id, struct arena *arena, struct venue **out,

@@ -177,8 +177,6 @@ static const char SQL_SESSIONS_REVOKE_USER[] =
     "UPDATE sessions SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL";
 static const char SQL_LINKS_RETIRE_USER[] =
     "UPDATE one_time_tokens SET used_at = ?2 WHERE user_id = ?1 AND used_at IS NULL";
-static const char SQL_TOKENS_REVOKE_USER[] =
-    "UPDATE api_tokens SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL";
 
 static json_t *user_summary(const struct user *u)
 {
@@ -359,21 +357,6 @@ enum store_status store_user_set_active(struct store *store, const struct actor 
         db_bind_int64(stmt, 2, active);
         db_bind_int64(stmt, 3, now);
         status = user_change(store, actor, id, active ? "user.reactivate" : "user.deactivate", stmt, now);
-    }
-    /* A deactivated person is signed out everywhere and their tokens stop working. */
-    if (status == STORE_OK && !active) {
-        const char *revokes[] = {SQL_SESSIONS_REVOKE_USER, SQL_TOKENS_REVOKE_USER};
-        for (size_t i = 0; i < 2 && status == STORE_OK; i++) {
-            stmt = db_prepare(store->db, revokes[i]);
-            if (stmt == NULL)
-                status = STORE_ERROR;
-            else {
-                db_bind_int64(stmt, 1, id);
-                db_bind_int64(stmt, 2, now);
-                if (db_exec_stmt(stmt) != DB_DONE)
-                    status = STORE_ERROR;
-            }
-        }
     }
     return store_tx_end(store, status);
 }

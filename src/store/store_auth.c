@@ -226,6 +226,24 @@ enum store_status store_token_list(struct store *store, int64_t user_id, struct 
     return r == DB_DONE ? STORE_OK : STORE_ERROR;
 }
 
+static const char SQL_TOKEN_REVOKE_ALL[] =
+    "UPDATE api_tokens SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL";
+
+enum store_status store_token_revoke_all(struct store *store, const struct actor *actor, int64_t user_id, int64_t now)
+{
+    if (!store_tx_begin(store))
+        return STORE_ERROR;
+    enum store_status status = STORE_ERROR;
+    struct db_stmt *stmt = db_prepare(store->db, SQL_TOKEN_REVOKE_ALL);
+    if (stmt != NULL) {
+        db_bind_int64(stmt, 1, user_id);
+        db_bind_int64(stmt, 2, now);
+        if (db_exec_stmt(stmt) == DB_DONE)
+            status = store_audit(store, actor, "token.revoke_all", "user", user_id, NULL, NULL, now);
+    }
+    return store_tx_end(store, status);
+}
+
 enum store_status store_token_revoke(struct store *store, const struct actor *actor, int64_t id, int64_t now)
 {
     if (!store_tx_begin(store))

@@ -652,7 +652,7 @@ enum store_status store_enrolment_list(struct store *store, const struct caller 
 /* Cancels the participant's bookings at the cohort's coming events and gives their places back:
  * exactly the bookings the UPDATE released, as it returned them, so a booking cancelled by
  * someone else meanwhile is not given back twice. */
-static enum store_status release_bookings(struct store *store, int64_t enrolment_id, int64_t now)
+enum store_status store_enrolment_bookings_release(struct store *store, int64_t enrolment_id, int64_t now)
 {
     struct db_stmt *stmt = db_prepare(store->db, SQL_ENROLMENT_RELEASE_BOOKINGS);
     if (stmt == NULL)
@@ -703,8 +703,6 @@ enum store_status store_enrolment_transition(struct store *store, const struct a
         else if (r == DB_DONE)
             status = db_changes(store->db) > 0 ? STORE_OK : STORE_CONFLICT;
     }
-    if (status == STORE_OK && (change->to == ENROLMENT_DEFERRED || change->to == ENROLMENT_WITHDRAWN))
-        status = release_bookings(store, id, now);
     if (status == STORE_OK)
         status = record_step(store, SQL_ENROLMENT_EVENT, actor, id, change->step, enrolment_state_name(change->from),
                              enrolment_state_name(change->to), change->reason, now, change->cohort_id,

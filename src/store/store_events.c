@@ -109,14 +109,13 @@ enum store_status store_venue_create(struct store *store, const struct actor *ac
     return store_tx_end(store, status);
 }
 
-/* A venue's new name or address is news to everyone going there: their calendars must update. */
-static const char SQL_EVENTS_AT_VENUE_BUMP[] = "UPDATE events SET sequence = sequence + 1, updated_at = ?2"
-                                               " WHERE venue_id = ?1 AND starts_at > ?2 AND cancelled_at IS NULL";
-
 static bool texts_equal(const char *a, const char *b)
 {
     return strcmp(a ? a : "", b ? b : "") == 0;
 }
+
+static const char SQL_EVENTS_AT_VENUE_BUMP[] = "UPDATE events SET sequence = sequence + 1, updated_at = ?2"
+                                               " WHERE venue_id = ?1 AND starts_at > ?2 AND cancelled_at IS NULL";
 
 enum store_status store_venue_update(struct store *store, const struct actor *actor, const struct venue *v, int64_t now)
 {
@@ -133,19 +132,6 @@ enum store_status store_venue_update(struct store *store, const struct actor *ac
         bind_venue(stmt, v);
         db_bind_int64(stmt, 7, now);
         status = db_exec_stmt(stmt) == DB_DONE ? STORE_OK : STORE_ERROR;
-        bool moved =
-            status == STORE_OK && (!texts_equal(before.name, v->name) || !texts_equal(before.address, v->address) ||
-                                   !texts_equal(before.postcode, v->postcode));
-        if (moved) {
-            struct db_stmt *bump = db_prepare(store->db, SQL_EVENTS_AT_VENUE_BUMP);
-            status = STORE_ERROR;
-            if (bump != NULL) {
-                db_bind_int64(bump, 1, v->id);
-                db_bind_int64(bump, 2, now);
-                if (db_exec_stmt(bump) == DB_DONE)
-                    status = STORE_OK;
-            }
-        }
         if (status == STORE_OK) {
             struct venue after = *v;
             after.delivery_partner_id = before.delivery_partner_id;
@@ -155,6 +141,16 @@ enum store_status store_venue_update(struct store *store, const struct actor *ac
     }
     arena_release(&arena);
     return store_tx_end(store, status);
+}
+
+enum store_status store_venue_events_resequence(struct store *store, int64_t venue_id, int64_t now)
+{
+    struct db_stmt *stmt = db_prepare(store->db, SQL_EVENTS_AT_VENUE_BUMP);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_int64(stmt, 1, venue_id);
+    db_bind_int64(stmt, 2, now);
+    return db_exec_stmt(stmt) == DB_DONE ? STORE_OK : STORE_ERROR;
 }
 
 enum store_status store_venue_get(struct store *store, int64_t id, struct arena *arena, struct venue *out)

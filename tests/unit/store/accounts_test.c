@@ -238,7 +238,9 @@ static void a_person_is_updated_and_the_change_audited(void **state)
     assert_int_equal(u.organisation_id, school); /* the refused change kept nothing */
 }
 
-static void deactivating_ends_sessions_and_tokens_and_reactivating_allows_new_ones(void **state)
+/* Deactivating refuses the person's credentials at once; revoking them (accounts_set_active does
+ * both in one transaction) keeps them ended when the account comes back. */
+static void deactivating_refuses_credentials_and_revoking_them_ends_them_for_good(void **state)
 {
     struct fixture *f = *state;
     int64_t id = fx_person(f, "Pat Smith", ROLE_PARTICIPANT, 0, 0);
@@ -261,6 +263,9 @@ static void deactivating_ends_sessions_and_tokens_and_reactivating_allows_new_on
                      STORE_NOT_FOUND);
     assert_int_equal(store_token_authenticate(f->store, token_hash, &f->arena, &c, &sid), STORE_NOT_FOUND);
     assert_int_equal(fx_audited(f, "user.deactivate", "user", id), 1);
+    assert_int_equal(store_session_revoke_all(f->store, &f->admin, id, f->now + 11), STORE_OK);
+    assert_int_equal(store_token_revoke_all(f->store, &f->admin, id, f->now + 11), STORE_OK);
+    assert_int_equal(fx_audited(f, "token.revoke_all", "user", id), 1);
 
     /* Back again, the old session and token stay ended. */
     assert_int_equal(store_user_set_active(f->store, &f->admin, id, true, f->now + 30), STORE_OK);
@@ -743,7 +748,7 @@ int main(void)
         TEST(a_person_is_created_and_found_by_id_and_any_case_of_email),
         TEST(a_person_is_refused_for_a_taken_email_or_an_unknown_organisation),
         TEST(a_person_is_updated_and_the_change_audited),
-        TEST(deactivating_ends_sessions_and_tokens_and_reactivating_allows_new_ones),
+        TEST(deactivating_refuses_credentials_and_revoking_them_ends_them_for_good),
         TEST(a_new_password_signs_out_everywhere_and_retires_links),
         TEST(lists_of_people_keep_to_the_callers_scope),
         TEST(roles_are_granted_once_per_scope_and_revoked_by_their_owner),

@@ -345,7 +345,10 @@ static void an_enrolment_moves_only_from_its_state_and_deferring_gives_up_its_pl
                                      .step = "defer",
                                      .reason = "Illness",
                                      .expected_return = "2027-09-01"};
+    assert_int_equal(store_begin(f->store), STORE_OK);
     assert_int_equal(store_enrolment_transition(f->store, &f->admin, id, &defer, f->now + 10), STORE_OK);
+    assert_int_equal(store_enrolment_bookings_release(f->store, id, f->now + 10), STORE_OK);
+    assert_int_equal(store_commit(f->store), STORE_OK);
     assert_int_equal(store_enrolment_transition(f->store, &f->admin, id, &defer, f->now + 11), STORE_CONFLICT);
 
     struct enrolment got;

@@ -1,0 +1,153 @@
+/*
+ * Rules that follow from a change, decided by the use case rather than by the store's SQL: a
+ * deactivated person is signed out everywhere, a venue's new address reaches the calendars of its
+ * coming events, and a participant who defers or withdraws gives their places back. Each runs the
+ * use case on a real database (the store contract tests' fixture) and checks what it left.
+ */
+#include "../store/fixture.h"
+
+#include "app/accounts.h"
+#include "app/applications.h"
+#include "app/delivery.h"
+
+#include <string.h>
+
+static struct accounts_env env_of(struct fixture *f, const struct actor *actor)
+{
+    return (struct accounts_env){f->store, actor, "https://npq.example.org", f->now};
+}
+
+static void deactivating_signs_the_person_out_everywhere_for_good(void **state)
+{
+    struct fixture *f = *state;
+    int64_t pat = fx_person(f, "Pat Smith", ROLE_PARTICIPANT, 0, 0);
+    unsigned char session_hash[32], token_hash[32];
+    fx_hash(session_hash, 1);
+    fx_hash(token_hash, 2);
+    int64_t session = 0, token = 0;
+    assert_int_equal(store_session_create(f->store, pat, session_hash, f->now, f->now + 86400, "192.0.2.7", &session),
+                     STORE_OK);
+    assert_int_equal(store_token_create(f->store, &f->actor, pat, "laptop", token_hash, "npq_ab", f->now, &token),
+                     STORE_OK);
+
+    struct accounts_env env = env_of(f, &f->admin);
+    struct errors errors = ERRORS_INIT;
+    assert_int_equal(accounts_set_active(&env, pat, false, &errors), APP_OK);
+    assert_int_equal(accounts_set_active(&env, pat, true, &errors), APP_OK);
+    assert_int_equal(errors.count, 0);
+
+    /* Back again, yet the old session and token stay ended: they were revoked, not just refused. */
+    struct caller c;
+    struct credential found;
+    assert_int_equal(store_session_authenticate(f->store, session_hash, f->now + 20, 3600, &f->arena, &c, &found),
+                     STORE_NOT_FOUND);
+    assert_int_equal(store_token_authenticate(f->store, token_hash, &f->arena, &c, &found), STORE_NOT_FOUND);
+    assert_int_equal(fx_audited(f, "user.deactivate", "user", pat), 1);
+    assert_int_equal(fx_audited(f, "token.revoke_all", "user", pat), 1);
+}
+
+static void nobody_deactivates_their_own_account(void **state)
+{
+    struct fixture *f = *state;
+    struct accounts_env env = env_of(f, &f->admin);
+    struct errors errors = ERRORS_INIT;
+    assert_int_equal(accounts_set_active(&env, f->admin_id, false, &errors), APP_INVALID);
+    assert_int_equal(errors.count, 1);
+    assert_string_equal(errors.items[0].where, "active");
+    errors_free(&errors);
+    struct user u;
+    assert_int_equal(store_user_get(f->store, f->admin_id, &f->arena, &u), STORE_OK);
+    assert_true(u.active);
+}
+
+static void a_venues_new_address_reaches_the_calendars_and_its_capacity_does_not(void **state)
+{
+    struct fixture *f = *state;
+    int64_t partner = fx_organisation(f, ORG_DELIVERY_PARTNER, "North Partner");
+    struct caller admin = fx_caller(f, f->admin_id);
+    struct accounts_env env = env_of(f, &f->admin);
+    struct errors errors = ERRORS_INIT;
+    struct venue v = {.delivery_partner_id = partner,
+                      .name = "Mill Centre",
+                      .address = "1 Mill St",
+                      .postcode = "M1 1AE",
+                      .capacity = 40};
+    assert_int_equal(venues_save(&env, &admin, &v, &f->arena, &errors), APP_OK);
+    struct event e = {.cohort_id = fx_cohort(f, partner),
+                      .kind = DELIVERY_EVENT_FACE_TO_FACE,
+                      .title = "Day one",
+                      .venue_id = v.id,
+                      .starts_at = f->now + 86400,
+                      .ends_at = f->now + 90000,
+                      .capacity = 30};
+    assert_int_equal(store_event_create(f->store, &f->admin, &e, f->now), STORE_OK);
+
+    const struct {
+        const char *field;
+        const char *value;
+        int sequence; /* the event's, after the change */
+    } changes[] = {
+        {"capacity", NULL, 0},     {"accessibility", "Step-free", 0}, {"address", "2 New Rd", 1},
+        {"postcode", "M2 2BB", 2}, {"name", "Mill House", 3},         {"name", "Mill House", 3},
+    };
+    for (size_t i = 0; i < sizeof(changes) / sizeof(changes[0]); i++) {
+        struct venue next = v;
+        if (strcmp(changes[i].field, "capacity") == 0)
+            next.capacity = 50;
+        else if (strcmp(changes[i].field, "accessibility") == 0)
+            next.accessibility = changes[i].value;
+        else if (strcmp(changes[i].field, "address") == 0)
+            next.address = changes[i].value;
+        else if (strcmp(changes[i].field, "postcode") == 0)
+            next.postcode = changes[i].value;
+        else
+            next.name = changes[i].value;
+        assert_int_equal(venues_save(&env, &admin, &next, &f->arena, &errors), APP_OK);
+        assert_int_equal(errors.count, 0);
+        v = next;
+        struct event got;
+        assert_int_equal(store_event_get(f->store, e.id, &f->arena, &got), STORE_OK);
+        assert_int_equal(got.sequence, changes[i].sequence);
+    }
+}
+
+static void deferring_and_withdrawing_give_places_back(void **state)
+{
+    struct fixture *f = *state;
+    int64_t cohort = fx_cohort(f, 0);
+    int64_t pat = fx_person(f, "Pat Participant", ROLE_PARTICIPANT, 0, 0);
+    int64_t kim = fx_person(f, "Kim Participant", ROLE_PARTICIPANT, 0, 0);
+    int64_t pat_enrolment = fx_enrolment(f, pat, cohort), kim_enrolment = fx_enrolment(f, kim, cohort);
+    int64_t event = fx_event(f, cohort, 2), booking = 0;
+    assert_int_equal(store_booking_create(f->store, &f->actor, event, pat, f->now, &booking), STORE_OK);
+    assert_int_equal(store_booking_create(f->store, &f->actor, event, kim, f->now, &booking), STORE_OK);
+
+    struct accounts_env env = env_of(f, &f->admin);
+    struct errors errors = ERRORS_INIT;
+    assert_int_equal(enrolments_step(&env, pat_enrolment, ENROLMENT_DEFER, "Illness", "2027-09-01", 0, &errors),
+                     APP_OK);
+    struct event e;
+    assert_int_equal(store_event_get(f->store, event, &f->arena, &e), STORE_OK);
+    assert_int_equal(e.booked, 1);
+    assert_int_equal(enrolments_step(&env, kim_enrolment, ENROLMENT_WITHDRAW, "Moved school", NULL, 0, &errors),
+                     APP_OK);
+    assert_int_equal(errors.count, 0);
+    assert_int_equal(store_event_get(f->store, event, &f->arena, &e), STORE_OK);
+    assert_int_equal(e.booked, 0);
+    bool booked = true;
+    assert_int_equal(store_booking_exists(f->store, event, kim, &booked), STORE_OK);
+    assert_false(booked);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(deactivating_signs_the_person_out_everywhere_for_good, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(nobody_deactivates_their_own_account, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(a_venues_new_address_reaches_the_calendars_and_its_capacity_does_not,
+                                        fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(deferring_and_withdrawing_give_places_back, fixture_setup, fixture_teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
