@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #define CSP                                                                                                            \
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "                 \
@@ -26,28 +27,45 @@ void cached_response_set_etag(struct cached_response *cached)
     snprintf(cached->etag, sizeof(cached->etag), "\"%s\"", hex);
 }
 
+/* Every status npq or h2o may send, so none goes out as "Unknown". */
 static const char *status_reason(int status)
 {
     switch (status) {
     case 200: return "OK";
     case 201: return "Created";
+    case 202: return "Accepted";
     case 204: return "No Content";
+    case 206: return "Partial Content";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
     case 303: return "See Other";
     case 304: return "Not Modified";
+    case 307: return "Temporary Redirect";
+    case 308: return "Permanent Redirect";
     case 400: return "Bad Request";
     case 401: return "Unauthorized";
     case 403: return "Forbidden";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
+    case 406: return "Not Acceptable";
+    case 408: return "Request Timeout";
     case 409: return "Conflict";
-    case 413: return "Payload Too Large";
+    case 410: return "Gone";
+    case 411: return "Length Required";
+    case 412: return "Precondition Failed";
+    case 413: return "Content Too Large";
     case 415: return "Unsupported Media Type";
+    case 416: return "Range Not Satisfiable";
     case 422: return "Unprocessable Content";
     case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
     case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 502: return "Bad Gateway";
     case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
     }
-    return "Unknown";
+    return status >= 500 ? "Server Error" : status >= 400 ? "Client Error" : "Other";
 }
 
 void reply_header(struct request *request, const char *name, const char *value)
@@ -149,6 +167,14 @@ static void add_header(h2o_req_t *req, const char *name, size_t name_len, const 
 
 #define ADD_STATIC(req, name, value) add_header(req, name, sizeof(name) - 1, value, sizeof(value) - 1)
 
+static bool has_cache_policy(const struct response *r)
+{
+    for (const struct response_header *h = r->headers; h != NULL; h = h->next)
+        if (strcasecmp(h->name, "cache-control") == 0)
+            return true;
+    return false;
+}
+
 /* Status and headers of request->response onto the h2o request. */
 static void put_head(struct request *request)
 {
@@ -166,6 +192,10 @@ static void put_head(struct request *request)
         h2o_iovec_t value = h2o_strdup(&req->pool, h->value, SIZE_MAX);
         add_header(req, name.base, name.len, value.base, value.len);
     }
+    /* What a signed-in person was shown is theirs: no shared cache or back button after sign-out
+     * may show it again. A handler that set its own policy keeps it. */
+    if (request->caller != NULL && !has_cache_policy(r))
+        ADD_STATIC(req, "cache-control", "no-store");
     ADD_STATIC(req, "content-security-policy", CSP);
     ADD_STATIC(req, "x-content-type-options", "nosniff");
     ADD_STATIC(req, "x-frame-options", "DENY");
