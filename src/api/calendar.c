@@ -21,6 +21,7 @@
 enum {
     FEED_PAST_SECONDS = 366 * 86400, /* a feed keeps a year of past entries */
     FEED_MAX_ENTRIES = 2000,
+    FEED_REFRESH_MINUTES = 60, /* changes reach a subscriber within the hour */
     CALENDAR_MAX_BYTES = 16 * 1024 * 1024,
 };
 
@@ -66,15 +67,29 @@ static const char *describe(const struct calendar_entry *e, struct arena *arena)
     return text;
 }
 
-static struct ical_event to_ical(const struct calendar_entry *e, int64_t viewer_id, struct arena *arena)
+/* The host of the site's address ("npq.example.org" of "https://npq.example.org:8443/"), which makes
+ * UIDs unique to this site as RFC 5545 asks; "localhost" when the address has none. */
+static const char *site_host(const char *base_url, struct arena *arena)
 {
-    char *uid = arena_alloc(arena, 48);
-    snprintf(uid, 48, "%s-%" PRId64 "@npq", e->subject == CALENDAR_EVENT ? "event" : "coaching", e->id);
+    const char *start = strstr(base_url ? base_url : "", "://");
+    start = start != NULL ? start + 3 : "";
+    size_t len = strcspn(start, ":/?#");
+    return len > 0 ? arena_strndup(arena, start, len) : "localhost";
+}
+
+static struct ical_event to_ical(const struct request *request, const struct calendar_entry *e, int64_t viewer_id,
+                                 struct arena *arena)
+{
+    const char *host = site_host(request->settings->base_url, arena);
+    size_t uid_size = strlen(host) + 40;
+    char *uid = arena_alloc(arena, uid_size);
+    snprintf(uid, uid_size, "%s-%" PRId64 "@%s", e->subject == CALENDAR_EVENT ? "event" : "coaching", e->id, host);
     const char *location = notify_location(e, arena);
     return (struct ical_event){
         .uid = uid,
         .sequence = e->sequence,
-        .stamp = e->updated_at,
+        .stamp = request->now,
+        .modified = e->updated_at,
         .start = e->starts_at,
         .end = e->ends_at,
         .summary = notify_title(e, viewer_id, arena),
@@ -90,26 +105,27 @@ static struct ical_event to_ical(const struct calendar_entry *e, int64_t viewer_
  * of its range) is left out rather than losing the whole calendar. False when even that fails
  * (the calendar is too large).
  */
-static bool write_calendar(struct buf *out, const char *name, const struct calendar_entry *entries, size_t count,
-                           int64_t viewer_id, struct arena *arena)
+static bool write_calendar(const struct request *request, struct buf *out, const char *name,
+                           const struct calendar_entry *entries, size_t count, int64_t viewer_id, struct arena *arena)
 {
     struct ical_event *events = arena_alloc(arena, (count ? count : 1) * sizeof(*events));
     for (size_t i = 0; i < count; i++)
-        events[i] = to_ical(&entries[i], viewer_id, arena);
-    if (ical_write_calendar(out, name, events, count))
+        events[i] = to_ical(request, &entries[i], viewer_id, arena);
+    const struct ical_calendar feed = {.name = name, .refresh_minutes = FEED_REFRESH_MINUTES};
+    if (ical_write_calendar(out, &feed, events, count))
         return true;
     size_t kept = 0;
     struct buf scratch;
     buf_init(&scratch, CALENDAR_MAX_BYTES);
     for (size_t i = 0; i < count; i++) {
         buf_reset(&scratch);
-        if (ical_write_calendar(&scratch, NULL, &events[i], 1))
+        if (ical_write_calendar(&scratch, &feed, &events[i], 1))
             events[kept++] = events[i];
         else
             fprintf(stderr, "npq: calendar: %s cannot be written as iCalendar; left out\n", events[i].uid);
     }
     buf_free(&scratch);
-    return ical_write_calendar(out, name, events, kept);
+    return ical_write_calendar(out, &feed, events, kept);
 }
 
 /* ---- The feed ---- */
@@ -206,7 +222,7 @@ void calendar_feed_serve(struct request *request)
     snprintf(name, name_size, "NPQ: %s", person.name);
     struct buf out;
     buf_init(&out, CALENDAR_MAX_BYTES);
-    if (write_calendar(&out, name, entries, count, user_id, arena))
+    if (write_calendar(request, &out, name, entries, count, user_id, arena))
         reply_body(request, 200, CALENDAR_TYPE, out.data, out.len);
     else {
         static const char large[] = "The calendar is too large to send.\n";
@@ -227,10 +243,11 @@ void api_event_ics(struct request *request)
         api_reply_store_status(request, s, "event");
         return;
     }
-    struct ical_event event = to_ical(&entry, request->caller->user_id, arena);
+    struct ical_event event = to_ical(request, &entry, request->caller->user_id, arena);
+    const struct ical_calendar file = {.cancel = event.cancelled};
     struct buf out;
     buf_init(&out, CALENDAR_MAX_BYTES);
-    if (!ical_write_calendar(&out, NULL, &event, 1)) {
+    if (!ical_write_calendar(&out, &file, &event, 1)) {
         buf_free(&out);
         api_reply_reason(request, APP_UNAVAILABLE, "This event cannot be written as a calendar file.");
         return;

@@ -9,8 +9,9 @@ void csv_write_field(struct buf *b, const char *value, int first)
         buf_append(b, ",", 1);
     if (value == NULL)
         return;
-    /* A leading quote mark makes a would-be formula plain text in spreadsheets. */
-    bool formula = value[0] == '=' || value[0] == '+' || value[0] == '-' || value[0] == '@';
+    /* A leading quote mark makes a would-be formula plain text in spreadsheets: OWASP's list of
+     * the characters that start one, tab and carriage return included. */
+    bool formula = value[0] != '\0' && strchr("=+-@\t\r", value[0]) != NULL;
     bool quote = formula || strpbrk(value, ",\"\r\n") != NULL;
     if (!quote) {
         buf_append_str(b, value);

@@ -1,6 +1,7 @@
 /*
  * Writing CSV (RFC 4180) for exports that open in spreadsheets: fields quoted when they must be,
- * and cells that a spreadsheet would run as a formula (=, +, -, @ at the start) made plain text.
+ * and cells that a spreadsheet would run as a formula (=, +, -, @, tab or CR at the start) made
+ * plain text.
  *
  * The writers return nothing: a field that does not fit marks the buffer failed (buf_failed),
  * which the caller checks once before the file is sent, so an export is never cut short.

@@ -86,6 +86,8 @@ static bool event_valid(const struct ical_event *e)
     if (e->stamp < ICAL_TIME_MIN || e->stamp > ICAL_TIME_MAX || e->start < ICAL_TIME_MIN || e->end > ICAL_TIME_MAX ||
         e->end < e->start)
         return false;
+    if (e->modified != 0 && (e->modified < ICAL_TIME_MIN || e->modified > ICAL_TIME_MAX))
+        return false;
     if (is_present(e->url) && !is_clean(e->url, false))
         return false;
     if (is_present(e->organizer_email) && !is_clean(e->organizer_email, false))
@@ -270,6 +272,8 @@ static void write_event(struct writer *w, const struct ical_event *e)
     line_ascii(w, "BEGIN:VEVENT");
     line_time(w, "DTSTAMP", e->stamp);
     line_text(w, "UID", e->uid);
+    if (e->modified > 0)
+        line_time(w, "LAST-MODIFIED", e->modified);
     char sequence[24];
     snprintf(sequence, sizeof(sequence), "SEQUENCE:%" PRId64, e->sequence);
     line_ascii(w, sequence);
@@ -301,7 +305,8 @@ static void write_event(struct writer *w, const struct ical_event *e)
     line_ascii(w, "END:VEVENT");
 }
 
-bool ical_write_calendar(struct buf *out, const char *name, const struct ical_event *events, size_t count)
+bool ical_write_calendar(struct buf *out, const struct ical_calendar *calendar, const struct ical_event *events,
+                         size_t count)
 {
     for (size_t i = 0; i < count; i++)
         if (!event_valid(&events[i]))
@@ -313,9 +318,17 @@ bool ical_write_calendar(struct buf *out, const char *name, const struct ical_ev
     line_ascii(&w, "PRODID:-//npq//NPQ programmes//EN");
     line_ascii(&w, "VERSION:2.0");
     line_ascii(&w, "CALSCALE:GREGORIAN");
-    line_ascii(&w, "METHOD:PUBLISH");
-    if (is_present(name))
-        line_text(&w, "X-WR-CALNAME", name);
+    line_ascii(&w, calendar->cancel ? "METHOD:CANCEL" : "METHOD:PUBLISH");
+    if (is_present(calendar->name))
+        line_text(&w, "X-WR-CALNAME", calendar->name);
+    if (calendar->refresh_minutes > 0) {
+        /* RFC 7986's property, and the older one that Outlook and others still read. */
+        char refresh[48];
+        snprintf(refresh, sizeof(refresh), "REFRESH-INTERVAL;VALUE=DURATION:PT%dM", calendar->refresh_minutes);
+        line_ascii(&w, refresh);
+        snprintf(refresh, sizeof(refresh), "X-PUBLISHED-TTL:PT%dM", calendar->refresh_minutes);
+        line_ascii(&w, refresh);
+    }
     for (size_t i = 0; i < count && w.ok; i++)
         write_event(&w, &events[i]);
     line_ascii(&w, "END:VCALENDAR");

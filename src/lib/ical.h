@@ -21,9 +21,10 @@
  * An optional string that is NULL or empty is left out.
  */
 struct ical_event {
-    const char *uid;         /* stable, globally unique, e.g. "event-42@npq"; no control characters */
+    const char *uid;         /* stable, globally unique: "event-42@npq.example.org"; no control characters */
     int64_t sequence;        /* bumped on every change; 0 to 2^31-1 */
-    int64_t stamp;           /* DTSTAMP, seconds since the epoch (UTC): when this version was made */
+    int64_t stamp;           /* DTSTAMP, seconds since the epoch (UTC): when the file was made */
+    int64_t modified;        /* LAST-MODIFIED: when the event last changed; 0 leaves it out */
     int64_t start, end;      /* UTC seconds, years 0001 to 9999; end >= start */
     const char *summary;     /* required, may be empty */
     const char *description; /* may be NULL */
@@ -33,10 +34,17 @@ struct ical_event {
     const char *organizer_name, *organizer_email; /* may be NULL; no ORGANIZER without an email */
 };
 
+/* What a calendar says about itself. */
+struct ical_calendar {
+    const char *name;    /* X-WR-CALNAME; NULL for none */
+    bool cancel;         /* METHOD:CANCEL, for a cancelled event's own file; otherwise METHOD:PUBLISH */
+    int refresh_minutes; /* a feed: how often to fetch it again (REFRESH-INTERVAL, X-PUBLISHED-TTL); 0 for a file */
+};
+
 /*
  * Appends "BEGIN:VCALENDAR ... END:VCALENDAR" to out: PRODID "-//npq//NPQ programmes//EN",
- * VERSION 2.0, CALSCALE GREGORIAN, METHOD PUBLISH, X-WR-CALNAME name (when name is non-NULL) and
- * one VEVENT per event, in order.
+ * VERSION 2.0, CALSCALE GREGORIAN, the METHOD, name and refresh interval of calendar, and one
+ * VEVENT per event, in order.
  *
  * Returns false, leaving out as it was, when the buffer's maximum is reached or an event is
  * invalid: no uid or summary, a uid with control characters or bytes that are not UTF-8, a url or
@@ -44,6 +52,7 @@ struct ical_event {
  * years 0001 to 9999, or a sequence out of range. TEXT values are never refused: control
  * characters other than tab and newline are dropped and bytes that are not UTF-8 become U+FFFD.
  */
-bool ical_write_calendar(struct buf *out, const char *name, const struct ical_event *events, size_t count);
+bool ical_write_calendar(struct buf *out, const struct ical_calendar *calendar, const struct ical_event *events,
+                         size_t count);
 
 #endif

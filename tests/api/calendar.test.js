@@ -100,6 +100,9 @@ test('the feed address is shown once, when it is made, and only its existence af
   assert.equal(anonymous.status, 401, 'only a signed-in person has a feed');
 });
 
+/* UIDs name the site's host (RFC 5545's advice), so they are unique beyond this server. */
+const uidHost = () => new URL(server.url).hostname;
+
 test('the feed is served to anyone with the address, with the person’s events and coaching sessions', async () => {
   const url = await feedOf('participant');
   const r = await fetchFeed(url);
@@ -110,48 +113,53 @@ test('the feed is served to anyone with the address, with the person’s events 
 
   const { calendar, events } = parseCalendar(r.text);
   assert.equal(calendar.getFirstPropertyValue('method'), 'PUBLISH');
+  assert.equal(calendar.getFirstPropertyValue('refresh-interval')?.toString(), 'PT60M', 'a feed says how often to fetch it');
+  assert.match(r.text, /\r\nX-PUBLISHED-TTL:PT60M\r\n/);
 
-  const dayOne = events.get(`event-${ids.dayOne}@npq`);
+  const dayOne = events.get(`event-${ids.dayOne}@${uidHost()}`);
   assert.ok(dayOne, `the event they are booked on is in the feed: ${[...events.keys()]}`);
   assert.equal(dayOne.event.summary, 'Day 1: Leading with integrity');
   assert.equal(utc(dayOne.event.startDate), iso(DAY_ONE.starts_at));
   assert.equal(utc(dayOne.event.endDate), iso(DAY_ONE.ends_at));
   assert.equal(dayOne.event.sequence, 0);
+  const stamp = dayOne.vevent.getFirstPropertyValue('dtstamp').toJSDate().getTime();
+  assert.ok(Math.abs(stamp - Date.now()) < 120000, `DTSTAMP is when the feed was made: ${new Date(stamp).toISOString()}`);
+  assert.ok(dayOne.vevent.getFirstPropertyValue('last-modified'), 'LAST-MODIFIED says when the event changed');
   assert.equal(dayOne.vevent.getFirstPropertyValue('status'), 'CONFIRMED');
   assert.equal(dayOne.event.location, 'Mersey Hub, Room 2, 1 Dock Road, Liverpool, L3 4AA');
   assert.match(dayOne.event.description, /Femi Facilitator/);
 
-  const webinar = events.get(`event-${ids.webinar}@npq`);
+  const webinar = events.get(`event-${ids.webinar}@${uidHost()}`);
   assert.ok(webinar, 'the webinar is in the feed');
   assert.equal(webinar.event.summary, 'Webinar: Data, “evidence” & you; part 1');
   assert.equal(webinar.vevent.getFirstPropertyValue('url'), JOINING_URL);
   assert.equal(utc(webinar.event.startDate), iso(WEBINAR.starts_at));
   assert.equal(webinar.event.location, null, 'an online event has no LOCATION');
 
-  const session = events.get(`coaching-${ids.session}@npq`);
+  const session = events.get(`coaching-${ids.session}@${uidHost()}`);
   assert.ok(session, 'the coaching session is in the feed');
   assert.equal(session.event.summary, 'Coaching session with Carys Coach');
   assert.equal(utc(session.event.startDate), iso(SESSION.starts_at));
   assert.equal(utc(session.event.endDate), iso(SESSION.ends_at));
   assert.equal(session.event.location, 'Riverside Primary, the library');
 
-  assert.ok(!events.has(`event-${ids.othersOnly}@npq`), 'an event only another person is booked on is not in the feed');
+  assert.ok(!events.has(`event-${ids.othersOnly}@${uidHost()}`), 'an event only another person is booked on is not in the feed');
   assert.equal(events.size, 3, `exactly the person’s entries: ${[...events.keys()]}`);
 });
 
 test('another person’s feed has their events and not this person’s', async () => {
   const { events } = parseCalendar((await fetchFeed(await feedOf('other'))).text);
-  assert.deepEqual([...events.keys()].sort(), [`event-${ids.dayOne}@npq`, `event-${ids.othersOnly}@npq`].sort());
+  assert.deepEqual([...events.keys()].sort(), [`event-${ids.dayOne}@${uidHost()}`, `event-${ids.othersOnly}@${uidHost()}`].sort());
 });
 
 test('staff see the events they facilitate, of cohorts they work with, and the sessions they coach', async () => {
   const facilitator = parseCalendar((await fetchFeed(await feedOf('facilitator'))).text).events;
-  assert.deepEqual([...facilitator.keys()], [`event-${ids.dayOne}@npq`], 'the facilitator of one event');
+  assert.deepEqual([...facilitator.keys()], [`event-${ids.dayOne}@${uidHost()}`], 'the facilitator of one event');
 
   const coach = parseCalendar((await fetchFeed(await feedOf('coach'))).text).events;
-  for (const uid of [`event-${ids.dayOne}@npq`, `event-${ids.webinar}@npq`, `event-${ids.othersOnly}@npq`, `coaching-${ids.session}@npq`])
+  for (const uid of [`event-${ids.dayOne}@${uidHost()}`, `event-${ids.webinar}@${uidHost()}`, `event-${ids.othersOnly}@${uidHost()}`, `coaching-${ids.session}@${uidHost()}`])
     assert.ok(coach.has(uid), `the cohort's coach sees ${uid}`);
-  assert.equal(coach.get(`coaching-${ids.session}@npq`).event.summary, 'Coaching session with Pat Participant');
+  assert.equal(coach.get(`coaching-${ids.session}@${uidHost()}`).event.summary, 'Coaching session with Pat Participant');
 });
 
 test('a changed event comes back with a higher SEQUENCE, a cancelled one with STATUS:CANCELLED', async () => {
@@ -161,16 +169,22 @@ test('a changed event comes back with a higher SEQUENCE, a cancelled one with ST
   await p.cancelEvent(ids.webinar);
 
   const { events } = parseCalendar((await fetchFeed(url)).text);
-  const dayOne = events.get(`event-${ids.dayOne}@npq`);
+  const dayOne = events.get(`event-${ids.dayOne}@${uidHost()}`);
   assert.equal(dayOne.event.sequence, 1, 'SEQUENCE went up with the change');
   assert.equal(dayOne.event.summary, 'Day 1: Leading with integrity (moved)');
   assert.equal(utc(dayOne.event.startDate), iso(moved.starts_at));
   assert.equal(dayOne.vevent.getFirstPropertyValue('status'), 'CONFIRMED');
 
-  const webinar = events.get(`event-${ids.webinar}@npq`);
+  const webinar = events.get(`event-${ids.webinar}@${uidHost()}`);
   assert.ok(webinar, 'a cancelled event stays in the feed, so clients remove it');
   assert.equal(webinar.vevent.getFirstPropertyValue('status'), 'CANCELLED');
   assert.equal(webinar.event.sequence, 1);
+
+  const own = await people.participant('GET', `/api/v1/events/${ids.webinar}/ics`);
+  assert.equal(own.status, 200, own.text);
+  assert.equal(parseCalendar(own.text).calendar.getFirstPropertyValue('method'), 'CANCEL', 'a cancelled event’s own file cancels it');
+  const live = await people.participant('GET', `/api/v1/events/${ids.dayOne}/ics`);
+  assert.equal(parseCalendar(live.text).calendar.getFirstPropertyValue('method'), 'PUBLISH');
 });
 
 test('one event downloads as an .ics file that parses', async () => {
@@ -179,8 +193,8 @@ test('one event downloads as an .ics file that parses', async () => {
   assert.equal(r.headers.get('content-type'), 'text/calendar; charset=utf-8');
   assert.equal(r.headers.get('content-disposition'), `attachment; filename="event-${ids.dayOne}.ics"`);
   const { events } = parseCalendar(r.text);
-  assert.deepEqual([...events.keys()], [`event-${ids.dayOne}@npq`]);
-  assert.equal(events.get(`event-${ids.dayOne}@npq`).event.location, 'Mersey Hub, Room 2, 1 Dock Road, Liverpool, L3 4AA');
+  assert.deepEqual([...events.keys()], [`event-${ids.dayOne}@${uidHost()}`]);
+  assert.equal(events.get(`event-${ids.dayOne}@${uidHost()}`).event.location, 'Mersey Hub, Room 2, 1 Dock Road, Liverpool, L3 4AA');
 
   const anonymous = await request(server.url, `/api/v1/events/${ids.dayOne}/ics`);
   assert.equal(anonymous.status, 401);

@@ -53,7 +53,9 @@ int main(void)
     };
     struct buf out;
     buf_init(&out, 1 << 20);
-    if (!ical_write_calendar(&out, "NPQ sample, events; sessions", events, sizeof(events) / sizeof(events[0]))) {
+    if (!ical_write_calendar(
+            &out, &(const struct ical_calendar){.name = "NPQ sample, events; sessions", .refresh_minutes = 60}, events,
+            sizeof(events) / sizeof(events[0]))) {
         fputs("ical_sample: the calendar was refused\n", stderr);
         buf_free(&out);
         return 1;

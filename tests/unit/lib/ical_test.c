@@ -35,7 +35,8 @@ static struct ical_event basic_event(void)
 static const char *render(struct buf *b, const char *name, const struct ical_event *events, size_t count)
 {
     buf_init(b, BIG);
-    assert_true(ical_write_calendar(b, name, events, count));
+    const struct ical_calendar calendar = {.name = name};
+    assert_true(ical_write_calendar(b, &calendar, events, count));
     assert_non_null(b->data);
     return b->data;
 }
@@ -408,7 +409,7 @@ static void buffer_maximum_reached(void **state)
 
     /* Exactly enough room succeeds with the same text. */
     buf_init(&b, needed);
-    assert_true(ical_write_calendar(&b, "Feed", &e, 1));
+    assert_true(ical_write_calendar(&b, &(const struct ical_calendar){.name = "Feed"}, &e, 1));
     assert_string_equal(b.data, expected);
     buf_free(&b);
 
@@ -417,7 +418,7 @@ static void buffer_maximum_reached(void **state)
     for (size_t max = 5; max < 5 + needed; max++) {
         buf_init(&b, max);
         assert_true(buf_append_str(&b, "kept:"));
-        assert_false(ical_write_calendar(&b, "Feed", &e, 1));
+        assert_false(ical_write_calendar(&b, &(const struct ical_calendar){.name = "Feed"}, &e, 1));
         assert_int_equal(b.len, 5);
         assert_string_equal(b.data, "kept:");
         buf_free(&b);
@@ -459,7 +460,7 @@ static void invalid_inputs_refused(void **state)
         assert_true(buf_append_str(&b, "kept:"));
         /* a bad event anywhere refuses the whole calendar, before anything is written */
         struct ical_event pair[2] = {basic_event(), cases[i]};
-        if (ical_write_calendar(&b, "Feed", pair, 2))
+        if (ical_write_calendar(&b, &(const struct ical_calendar){.name = "Feed"}, pair, 2))
             fail_msg("case %zu was accepted", i);
         assert_string_equal(b.data, "kept:");
         buf_free(&b);
