@@ -114,6 +114,10 @@ static void document_build(void)
             json_object_set_new(
                 operation, "requestBody",
                 json_pack("{s:b, s:{s:{s:{s:s}}}}", "required", 1, "content", "text/csv", "schema", "type", "string"));
+        } else if (route->body != NULL && strcmp(route->body, "file") == 0) {
+            json_object_set_new(operation, "requestBody",
+                                json_pack("{s:b, s:{s:{s:{s:s, s:s}}}}", "required", 1, "content", "*/*", "schema",
+                                          "type", "string", "contentMediaType", "application/octet-stream"));
         } else if (route->body != NULL) {
             char ref[128];
             snprintf(ref, sizeof(ref), "#/components/schemas/%s", route->body);

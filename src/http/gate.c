@@ -28,6 +28,30 @@ static bool is_unsafe(const struct request *request)
     return !str_eq(m, STR_LIT("GET")) && !str_eq(m, STR_LIT("HEAD")) && !str_eq(m, STR_LIT("OPTIONS"));
 }
 
+/* Whether the body says nothing: empty, blank, or an empty JSON object. An API route that takes
+ * no body refuses any other, so a client's mistake is never quietly ignored. */
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static bool body_says_nothing(struct str body)
+{
+    size_t i = 0, n = body.len;
+    while (i < n && is_blank(body.ptr[i]))
+        i++;
+    while (n > i && is_blank(body.ptr[n - 1]))
+        n--;
+    if (i == n)
+        return true;
+    if (body.ptr[i] != '{' || body.ptr[n - 1] != '}')
+        return false;
+    for (i++; i < n - 1; i++)
+        if (!is_blank(body.ptr[i]))
+            return false;
+    return true;
+}
+
 static void refuse(struct request *request, int status, const char *code, const char *heading, const char *message)
 {
     if (is_api_path(request->path))
@@ -123,6 +147,10 @@ void gate_run(struct request *request, struct executor *executor)
         } else {
             redirect_to_sign_in(request);
         }
+        return;
+    }
+    if (route->kind == ROUTE_API && route->body == NULL && !body_says_nothing(request->body)) {
+        refuse(request, 400, "bad_request", "There is a problem", "This takes no request body: send none, or {}.");
         return;
     }
     if (is_unsafe(request)) {

@@ -32,10 +32,11 @@ struct route {
     enum route_kind kind;
     const char *summary;  /* one line for the OpenAPI document */
     const char *response; /* name of the response schema in the OpenAPI components, or NULL */
-    const char *body;     /* name of the request body's schema (JSON, or "csv" for text/csv), or NULL */
-    int status;           /* the success status when it is not the usual one (POST 201, DELETE 204, else 200) */
-    bool on_loop;         /* the handler needs no database (catalogue, assets, the caller's own account), so
-                             the event loop may answer it itself when it knows the caller */
+    const char
+        *body;    /* the request body: a JSON schema's name, "csv" for text/csv, "file" for raw bytes; NULL for none */
+    int status;   /* the success status when it is not the usual one (POST 201, DELETE 204, else 200) */
+    bool on_loop; /* the handler needs no database (catalogue, assets, the caller's own account), so
+                     the event loop may answer it itself when it knows the caller */
 };
 
 enum route_result { ROUTE_FOUND, ROUTE_METHOD_NOT_ALLOWED, ROUTE_NOT_FOUND };
