@@ -11,6 +11,7 @@
 #include "app/assessment.h"
 #include "http/reply.h"
 #include "lib/date.h"
+#include "lib/file_type.h"
 #include "http/site.h"
 #include "lib/markdown.h"
 
@@ -446,10 +447,8 @@ void api_submission_files_add(struct request *request)
                     SUBMISSION_FILE_MAX_BYTES / (1024 * 1024));
         return;
     }
-    struct str type = request_header(request, H2O_TOKEN_CONTENT_TYPE);
     struct submission_file f = {0};
     f.name = file_name_header(request);
-    f.content_type = type.len > 0 ? request_strndup(request, type) : "application/octet-stream";
     struct errors errors = ERRORS_INIT;
     struct actor actor;
     struct accounts_env env = request_accounts_env(request, &actor);
@@ -492,7 +491,10 @@ void api_submission_file_get(struct request *request)
     disposition[n] = '\0';
     reply_header(request, "content-disposition", disposition);
     reply_header(request, "cache-control", "private, no-store");
-    reply_body(request, 200, f.content_type, data, (size_t)f.size);
+    /* Served as what the bytes are (files kept before types were checked included), never as
+     * the type the uploader claimed. */
+    const struct file_type *type = file_type_detect(data, (size_t)f.size, f.name);
+    reply_body(request, 200, type ? type->media_type : "application/octet-stream", data, (size_t)f.size);
 }
 
 void api_submission_file_delete(struct request *request)

@@ -10,6 +10,7 @@
 #include "app/coaching.h" /* activities_modules: the modules of an enrolment */
 #include "lib/buf.h"
 #include "lib/date.h"
+#include "lib/file_type.h"
 #include "lib/text.h"
 
 #include <inttypes.h>
@@ -302,18 +303,6 @@ static bool file_name_ok(const char *name)
     return text_has_words(name);
 }
 
-/* A media type as sent in Content-Type: printable ASCII without spaces before its parameters. */
-static bool content_type_ok(const char *type)
-{
-    size_t len = type ? strlen(type) : 0;
-    if (len == 0 || len > 200 || strchr(type, '/') == NULL)
-        return false;
-    for (const unsigned char *p = (const unsigned char *)type; *p; p++)
-        if (*p < 0x20 || *p >= 0x7F)
-            return false;
-    return true;
-}
-
 enum app_result assessment_file_add(const struct accounts_env *env, const struct caller *caller, int64_t id,
                                     struct submission_file *f, const void *data, size_t len, struct arena *arena,
                                     struct errors *errors)
@@ -328,10 +317,18 @@ enum app_result assessment_file_add(const struct accounts_env *env, const struct
                        "Name the file in the X-File-Name header: %d bytes or fewer, without slashes or control "
                        "characters",
                        SUBMISSION_FILE_NAME_MAX);
-        if (!content_type_ok(f->content_type))
-            errors_add(errors, "content_type", "Send the file with its media type as Content-Type");
+        /* What the file is comes from its bytes, never from the sender's claim: an assessor must be
+         * able to open it, and it is served as what it is. */
+        const struct file_type *type = file_type_detect(data, len, f->name);
         if (len > SUBMISSION_FILE_MAX_BYTES)
             errors_add(errors, "file", "A file must be %d MiB or smaller", SUBMISSION_FILE_MAX_BYTES / (1024 * 1024));
+        else if (len == 0)
+            errors_add(errors, "file", "The file is empty");
+        else if (type == NULL)
+            errors_add(errors, "file", "%s is not a file an assessor can open. Send %s",
+                       file_name_ok(f->name) ? f->name : "This", file_type_known_list());
+        else
+            f->content_type = type->media_type;
         result = errors->count > 0 ? APP_INVALID : APP_OK;
     }
     if (result == APP_OK)

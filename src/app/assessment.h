@@ -83,8 +83,9 @@ enum app_result assessment_submission_start(const struct accounts_env *env, cons
 enum app_result assessment_draft_save(const struct accounts_env *env, const struct caller *caller, int64_t id,
                                       const char *activity, const char *text, struct errors *errors);
 
-/* Attaches a file to the draft (the participant, while drafting): f holds name and content_type;
- * its size and SHA-256 are worked out here. Sets f->id. */
+/* Attaches a file to the draft (the participant, while drafting): f holds its name; its type
+ * (from its content, lib/file_type.h: anything else is refused at "file"), size and SHA-256 are
+ * worked out here. Sets f->id. */
 enum app_result assessment_file_add(const struct accounts_env *env, const struct caller *caller, int64_t id,
                                     struct submission_file *f, const void *data, size_t len, struct arena *arena,
                                     struct errors *errors);

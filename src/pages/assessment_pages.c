@@ -17,6 +17,7 @@
 #include "app/coaching.h" /* activities_modules: the modules of an enrolment */
 #include "http/reply.h"
 #include "http/site.h"
+#include "lib/file_type.h"
 #include "lib/markdown.h"
 #include "lib/text.h"
 #include "pages/forms.h"
@@ -656,13 +657,14 @@ static void draft_forms(struct buf *b, struct request *request, const struct sub
     forms_csrf(b, request);
     html_printf(b,
                 "<div class=\"govuk-form-group%R\"><label class=\"govuk-label\" for=\"file\">Attach a file</label>"
-                "<div id=\"file-hint\" class=\"govuk-hint\">Up to 20 MB a file</div>",
-                error ? " govuk-form-group--error" : "");
+                "<div id=\"file-hint\" class=\"govuk-hint\">Up to %d MiB a file: %s</div>",
+                error ? " govuk-form-group--error" : "", SUBMISSION_FILE_MAX_BYTES / (1024 * 1024),
+                file_type_known_list());
     error_message(b, "file", error);
     html_printf(b,
                 "<input class=\"govuk-file-upload%R\" id=\"file\" name=\"file\" type=\"file\" aria-describedby="
-                "\"file-hint%R\"></div>",
-                error ? " govuk-file-upload--error" : "", error ? " file-error" : "");
+                "\"file-hint%R\" accept=\"%s\"></div>",
+                error ? " govuk-file-upload--error" : "", error ? " file-error" : "", file_type_accept_list());
     forms_button(b, "Upload file", "secondary");
     forms_end(b);
 
@@ -923,10 +925,7 @@ void page_submission_file_add(struct request *request)
     } else {
         struct actor actor;
         struct accounts_env env = request_accounts_env(request, &actor);
-        struct submission_file file = {
-            .name = upload_name(request, upload->filename),
-            .content_type = *upload->content_type ? upload->content_type : "application/octet-stream",
-        };
+        struct submission_file file = {.name = upload_name(request, upload->filename)};
         r = assessment_file_add(&env, request->caller, id, &file, upload->data, upload->len, request_arena(request),
                                 &found);
     }

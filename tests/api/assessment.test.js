@@ -668,3 +668,28 @@ test('files: up to 20 MiB each, names beyond ASCII kept as sent', async () => {
   assert.deepEqual(got.body.draft.files.map((f) => f.name).sort(), ['evidence.bin', name].sort());
   for (const f of got.body.draft.files) expectStatus(await as.participant.delete(`${url}/${f.id}`), 204, `remove ${f.name}`);
 });
+
+test('files: the type is what the bytes are, and only files an assessor can open are taken', async () => {
+  const url = `${submissionUrl(shared.final)}/files`;
+  for (const [what, name, data] of [
+    ['a program named as a PDF', 'plan.pdf', Buffer.concat([Buffer.from('MZ\x90\x00\x03'), crypto.randomBytes(512)])],
+    ['random bytes', 'evidence.bin', crypto.randomBytes(4096)],
+    ['a ZIP that is no document', 'plan.docx', Buffer.from('PK\x03\x04\x14\x00\x00\x00payload.exe')],
+    ['an empty file', 'empty.txt', Buffer.alloc(0)],
+  ]) {
+    const r = await as.participant.request('POST', url, { body: data, contentType: 'application/pdf', headers: { 'x-file-name': name } });
+    expect422(r, 'file', what === 'an empty file' ? /empty/ : /not a file an assessor can open/, what);
+  }
+  /* A claim of script, and a PDF called HTML: each is kept and served as what it is, to download. */
+  const script = expectStatus((await upload(as.participant, shared.final, 'notes.js', 'text/javascript', Buffer.from('alert(document.cookie)'))).r, 201, 'text sent as script');
+  const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), crypto.randomBytes(1024)]);
+  const paper = expectStatus((await upload(as.participant, shared.final, 'paper.html', 'text/html', pdf)).r, 201, 'a PDF sent as HTML');
+  for (const [file, type] of [[script, 'text/plain; charset=utf-8'], [paper, 'application/pdf']]) {
+    const download = await as.participant.get(`${url}/${file.id}`);
+    assert.equal(download.status, 200);
+    assert.equal(download.headers.get('content-type'), type, `${file.name} is served as ${type}`);
+    assert.match(download.headers.get('content-disposition'), /^attachment;/, `${file.name} downloads`);
+    assert.equal(download.headers.get('x-content-type-options'), 'nosniff');
+    expectStatus(await as.participant.delete(`${url}/${file.id}`), 204, `remove ${file.name}`);
+  }
+});

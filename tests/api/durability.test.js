@@ -115,12 +115,12 @@ test(`${ROUNDS} times: a submission answered 2xx survives SIGKILL straight after
     const s = ok(await participant.post('/api/v1/submissions', { task_id: taskIds[round], enrolment_id: enrolmentId }), 201, `${label}: start`);
     const text = `Round ${round + 1}: ${crypto.randomBytes(24).toString('hex')} — the work as written, with “quotes”.`;
     ok(await participant.patch(`/api/v1/submissions/${s.id}`, { activity: `Activity ${round + 1}`, text }), 200, `${label}: write`);
-    const fileData = crypto.randomBytes(256 * 1024 + round);
+    const fileData = Buffer.concat([Buffer.from('%PDF-1.7\n'), crypto.randomBytes(256 * 1024 + round)]);
     const file = ok(
       await participant.request('POST', `/api/v1/submissions/${s.id}/files`, {
         body: fileData,
         contentType: 'application/octet-stream',
-        headers: { 'x-file-name': `evidence-${round + 1}.bin` },
+        headers: { 'x-file-name': `evidence-${round + 1}.pdf` },
       }),
       201,
       `${label}: upload`,
@@ -153,7 +153,7 @@ test(`${ROUNDS} times: a submission answered 2xx survives SIGKILL straight after
     const v = got.versions[0];
     assert.equal(v.text, text, `${label}: its text`);
     assert.equal(v.text_sha256, sha256(Buffer.from(text, 'utf8')), `${label}: its text's SHA-256`);
-    assert.match(v.receipt, new RegExp(`^Received at .*version 1 of 'Durable work: .*text SHA-256 ${v.text_sha256}; files: evidence-${round + 1}\\.bin`), `${label}: its receipt`);
+    assert.match(v.receipt, new RegExp(`^Received at .*version 1 of 'Durable work: .*text SHA-256 ${v.text_sha256}; files: evidence-${round + 1}\\.pdf`), `${label}: its receipt`);
     if (answered) assert.equal(v.receipt, answered.receipt, `${label}: the receipt answered is the one kept`);
     assert.deepEqual(v.files.map((f) => [f.id, f.size, f.sha256]), [[file.id, fileData.length, sha256(fileData)]], `${label}: its file`);
     const dl = await as('participant').get(v.files[0].href);
