@@ -205,27 +205,49 @@ enum app_result accounts_sign_in(const struct accounts_env *env, const char *ema
     return result;
 }
 
-enum app_result accounts_request_reset(const struct accounts_env *env, const char *email)
+/* Counts this request with the others in the window (whether or not the address has an
+ * account, so the limit tells nothing about who has one); false when over either limit. */
+static enum app_result reset_allowed(const struct accounts_env *env, const char *email, struct errors *errors)
+{
+    const char *client = env->actor ? env->actor->client : "";
+    int64_t by_email, by_client;
+    if (store_reset_request_record(env->store, email, client, env->now) != STORE_OK ||
+        store_reset_requests(env->store, email, client, env->now - ACCOUNTS_THROTTLE_WINDOW, &by_email, &by_client) !=
+            STORE_OK)
+        return APP_UNAVAILABLE;
+    if (by_email <= ACCOUNTS_MAX_RESETS_PER_EMAIL && by_client <= ACCOUNTS_MAX_RESETS_PER_CLIENT)
+        return APP_OK;
+    errors_add(errors, "email",
+               "There have been too many requests to reset a password. Wait 15 minutes, then check your email "
+               "for the links already sent");
+    return APP_TOO_MANY;
+}
+
+enum app_result accounts_request_reset(const struct accounts_env *env, const char *email, struct errors *errors)
 {
     struct arena arena = ARENA_INIT;
+    enum app_result result = app_result_of_store(store_begin(env->store));
+    if (result == APP_OK)
+        result = reset_allowed(env, email, errors);
     struct user user;
-    enum store_status status = store_user_find_by_email(env->store, email, &arena, &user, NULL);
-    enum app_result result = APP_OK; /* nothing to send to an unknown or inactive account, and nothing to tell */
-    if (status == STORE_ERROR) {
+    enum store_status status =
+        result == APP_OK ? store_user_find_by_email(env->store, email, &arena, &user, NULL) : STORE_NOT_FOUND;
+    if (status == STORE_ERROR)
         result = APP_UNAVAILABLE;
-    } else if (status == STORE_OK && user.active) {
-        result = app_result_of_store(store_begin(env->store));
+    /* Nothing to send to an unknown or inactive account, and nothing to tell. */
+    if (result == APP_OK && status == STORE_OK && user.active) {
         struct actor actor = {user.id, user.email, env->actor ? env->actor->client : ""};
-        if (result == APP_OK) {
-            result = send_link(env, &user, ONE_TIME_RESET);
-            if (result == APP_OK)
-                result = app_result_of_store(
-                    store_audit(env->store, &actor, "user.reset_requested", "user", user.id, NULL, NULL, env->now));
-            if (result == APP_OK)
-                result = app_result_of_store(store_commit(env->store));
-            else
-                store_rollback(env->store);
-        }
+        result = send_link(env, &user, ONE_TIME_RESET);
+        if (result == APP_OK)
+            result = app_result_of_store(
+                store_audit(env->store, &actor, "user.reset_requested", "user", user.id, NULL, NULL, env->now));
+    }
+    /* A refusal is kept too: hammering the form keeps the limit in force. */
+    if (result == APP_OK || result == APP_TOO_MANY) {
+        if (store_commit(env->store) != STORE_OK)
+            result = APP_UNAVAILABLE;
+    } else {
+        store_rollback(env->store);
     }
     arena_release(&arena);
     return result;
@@ -279,6 +301,9 @@ enum app_result accounts_set_password_from_link(const struct accounts_env *env, 
         struct actor actor = {user.id, user.email, env->actor ? env->actor->client : ""};
         if (result == APP_OK)
             result = app_result_of_store(store_user_set_password(env->store, &actor, user.id, hash, env->now));
+        /* Proving control of the mailbox ends a lock-out by failed sign-ins. */
+        if (result == APP_OK)
+            result = app_result_of_store(store_sign_in_record(env->store, user.email, actor.client, env->now, true));
         if (result == APP_OK)
             result = app_result_of_store(store_commit(env->store));
         else

@@ -21,6 +21,8 @@ enum {
     ACCOUNTS_THROTTLE_WINDOW = 15 * 60,    /* failed sign-ins are counted over 15 minutes */
     ACCOUNTS_MAX_FAILURES_PER_EMAIL = 5,   /* then that account waits */
     ACCOUNTS_MAX_FAILURES_PER_CLIENT = 50, /* and so does an address trying many accounts */
+    ACCOUNTS_MAX_RESETS_PER_EMAIL = 3,     /* reset emails to one address in the throttling window */
+    ACCOUNTS_MAX_RESETS_PER_CLIENT = 20,   /* reset requests from one client in the window */
     ACCOUNTS_TOKEN_TEXT = 48,              /* "npq_" + 43 characters + NUL */
 };
 
@@ -80,8 +82,10 @@ enum app_result accounts_sign_in(const struct accounts_env *env, const char *ema
                                  const char *client, int64_t *user_id, struct errors *errors);
 
 /* Emails a reset link when email belongs to an active account; otherwise does nothing, and the
- * caller says the same either way (APP_OK). */
-enum app_result accounts_request_reset(const struct accounts_env *env, const char *email);
+ * caller says the same either way (APP_OK). More than ACCOUNTS_MAX_RESETS_PER_EMAIL requests for
+ * one address, or ACCOUNTS_MAX_RESETS_PER_CLIENT from one client, in the throttling window are
+ * APP_TOO_MANY (at "email"), whether or not the address has an account. */
+enum app_result accounts_request_reset(const struct accounts_env *env, const char *email, struct errors *errors);
 
 /* Whether a reset or invitation link is live at env->now, and whose it is (for the form's
  * greeting): APP_NOT_FOUND when it is not. */

@@ -158,11 +158,15 @@ void page_password_reset_submit(struct request *request)
     }
     struct actor actor;
     struct accounts_env env = env_for(request, &actor);
-    enum app_result r = accounts_request_reset(&env, email);
-    if (r != APP_OK) {
-        page_refusal(request, r, NULL);
+    struct errors errors = ERRORS_INIT;
+    enum app_result r = accounts_request_reset(&env, email, &errors);
+    if (r == APP_TOO_MANY)
+        reset_request_form(request, page_status(r), email, &errors);
+    else if (r != APP_OK)
+        page_refusal(request, r, &errors);
+    errors_free(&errors);
+    if (r != APP_OK)
         return;
-    }
     struct page page;
     page_begin(&page, "Check your email", SECTION_NONE);
     /* The same answer whether or not the address has an account. */

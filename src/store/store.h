@@ -245,8 +245,7 @@ enum store_status store_token_list(struct store *store, int64_t user_id, struct 
                                    size_t *count);
 enum store_status store_token_revoke(struct store *store, const struct actor *actor, int64_t id, int64_t now);
 /* Revokes every live token of a user. */
-enum store_status store_token_revoke_all(struct store *store, const struct actor *actor, int64_t user_id,
-                                         int64_t now);
+enum store_status store_token_revoke_all(struct store *store, const struct actor *actor, int64_t user_id, int64_t now);
 
 /* Password-reset and invitation links */
 
@@ -267,6 +266,12 @@ enum store_status store_sign_in_record(struct store *store, const char *email, c
 /* Failed attempts since a time, for this email and from this client. */
 enum store_status store_sign_in_failures(struct store *store, const char *email, const char *client, int64_t since,
                                          int64_t *by_email, int64_t *by_client);
+
+/* Password-reset requests: recorded whether or not the address has an account, inside the
+ * caller's transaction; counted since a time, for this email and from this client. */
+enum store_status store_reset_request_record(struct store *store, const char *email, const char *client, int64_t now);
+enum store_status store_reset_requests(struct store *store, const char *email, const char *client, int64_t since,
+                                       int64_t *by_email, int64_t *by_client);
 
 /* The audit log */
 

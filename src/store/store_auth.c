@@ -379,6 +379,48 @@ enum store_status store_sign_in_record(struct store *store, const char *email, c
     return store_tx_end(store, sign_in_record(store, email, client, now, succeeded));
 }
 
+static const char SQL_RESET_INSERT[] = "INSERT INTO password_reset_requests (email, client, at) VALUES (?1, ?2, ?3)";
+static const char SQL_RESET_COUNT[] =
+    "SELECT (SELECT count(*) FROM password_reset_requests WHERE email = ?1 COLLATE NOCASE AND at >= ?3),"
+    " (SELECT count(*) FROM password_reset_requests WHERE client = ?2 AND at >= ?3)";
+static const char SQL_RESET_PRUNE[] = "DELETE FROM password_reset_requests WHERE at < ?1";
+
+enum store_status store_reset_request_record(struct store *store, const char *email, const char *client, int64_t now)
+{
+    if (!store_tx_begin(store))
+        return STORE_ERROR;
+    enum store_status status = STORE_ERROR;
+    struct db_stmt *stmt = db_prepare(store->db, SQL_RESET_INSERT);
+    if (stmt != NULL) {
+        db_bind_text(stmt, 1, email);
+        db_bind_text(stmt, 2, client ? client : "");
+        db_bind_int64(stmt, 3, now);
+        if (db_exec_stmt(stmt) == DB_DONE && (stmt = db_prepare(store->db, SQL_RESET_PRUNE)) != NULL) {
+            db_bind_int64(stmt, 1, now - 86400); /* a day on, no limit counts them */
+            if (db_exec_stmt(stmt) == DB_DONE)
+                status = STORE_OK;
+        }
+    }
+    return store_tx_end(store, status);
+}
+
+enum store_status store_reset_requests(struct store *store, const char *email, const char *client, int64_t since,
+                                       int64_t *by_email, int64_t *by_client)
+{
+    struct db_stmt *stmt = db_prepare(store->db, SQL_RESET_COUNT);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_text(stmt, 1, email);
+    db_bind_text(stmt, 2, client ? client : "");
+    db_bind_int64(stmt, 3, since);
+    if (db_step(stmt) != DB_ROW)
+        return STORE_ERROR;
+    *by_email = db_column_int64(stmt, 0);
+    *by_client = db_column_int64(stmt, 1);
+    db_reset(stmt);
+    return STORE_OK;
+}
+
 enum store_status store_sign_in_failures(struct store *store, const char *email, const char *client, int64_t since,
                                          int64_t *by_email, int64_t *by_client)
 {

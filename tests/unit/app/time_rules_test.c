@@ -160,7 +160,9 @@ static void a_reset_link_lasts_an_hour(void **state)
     struct fixture *f = *state;
     person(f, "reset@example.org", ROLE_PARTICIPANT, true);
     struct accounts_env env = env_now(f);
-    assert_int_equal(accounts_request_reset(&env, "reset@example.org"), APP_OK);
+    struct errors none = ERRORS_INIT;
+    assert_int_equal(accounts_request_reset(&env, "reset@example.org", &none), APP_OK);
+    assert_int_equal(none.count, 0);
     struct arena arena = ARENA_INIT;
     const char *token = link_token(f, &arena, "/password-reset/");
     struct user user;
@@ -262,6 +264,86 @@ static void an_address_trying_many_accounts_waits_too(void **state)
     assert_int_equal(sign_in(f, "real@example.org", password, "10.9.9.9"), APP_OK);
 }
 
+/* Password resets: how many may be asked for */
+
+static enum app_result request_reset(struct fixture *f, const char *email, const char *client)
+{
+    struct actor from = {0, "anonymous", client};
+    struct accounts_env env = {f->store, &from, "https://npq.example.org", clock_now()};
+    struct errors errors = ERRORS_INIT;
+    enum app_result r = accounts_request_reset(&env, email, &errors);
+    if (r == APP_TOO_MANY) {
+        assert_int_equal(errors.count, 1);
+        assert_string_equal(errors.items[0].where, "email");
+    }
+    errors_free(&errors);
+    return r;
+}
+
+static size_t emails_queued(struct fixture *f)
+{
+    struct arena arena = ARENA_INIT;
+    struct mail_message m;
+    size_t n = 0;
+    while (store_mail_claim(f->store, "time rules test", clock_now(), 3600, &arena, &m) == STORE_OK)
+        n++;
+    arena_release(&arena);
+    return n;
+}
+
+static void reset_emails_to_one_address_are_limited_for_fifteen_minutes(void **state)
+{
+    struct fixture *f = *state;
+    person(f, "forgot@example.org", ROLE_PARTICIPANT, true);
+    for (int i = 0; i < ACCOUNTS_MAX_RESETS_PER_EMAIL; i++)
+        assert_int_equal(request_reset(f, "forgot@example.org", "10.0.0.1"), APP_OK);
+    assert_int_equal(emails_queued(f), ACCOUNTS_MAX_RESETS_PER_EMAIL);
+    /* From anywhere, and for an address with no account alike, so the limit tells nothing. */
+    assert_int_equal(request_reset(f, "FORGOT@example.org", "10.0.0.2"), APP_TOO_MANY);
+    for (int i = 0; i < ACCOUNTS_MAX_RESETS_PER_EMAIL; i++)
+        assert_int_equal(request_reset(f, "nobody@example.org", "10.0.0.3"), APP_OK);
+    assert_int_equal(request_reset(f, "nobody@example.org", "10.0.0.3"), APP_TOO_MANY);
+    assert_int_equal(emails_queued(f), 0);
+    clock_advance(ACCOUNTS_THROTTLE_WINDOW + 1);
+    assert_int_equal(request_reset(f, "forgot@example.org", "10.0.0.1"), APP_OK);
+    assert_int_equal(emails_queued(f), 1);
+}
+
+static void one_client_asking_for_many_resets_waits(void **state)
+{
+    struct fixture *f = *state;
+    for (int i = 0; i < ACCOUNTS_MAX_RESETS_PER_CLIENT; i++) {
+        char email[64];
+        snprintf(email, sizeof(email), "someone%d@example.org", i);
+        assert_int_equal(request_reset(f, email, "10.7.7.7"), APP_OK);
+    }
+    person(f, "real@example.org", ROLE_PARTICIPANT, true);
+    assert_int_equal(request_reset(f, "real@example.org", "10.7.7.7"), APP_TOO_MANY);
+    assert_int_equal(request_reset(f, "real@example.org", "10.1.1.1"), APP_OK); /* another client is not held */
+}
+
+static void a_password_reset_ends_a_sign_in_lock_out(void **state)
+{
+    struct fixture *f = *state;
+    person(f, "locked@example.org", ROLE_PARTICIPANT, true);
+    for (int i = 0; i < ACCOUNTS_MAX_FAILURES_PER_EMAIL; i++)
+        assert_int_equal(sign_in(f, "locked@example.org", "wrong password, try again", "10.0.0.1"),
+                         APP_UNAUTHENTICATED);
+    assert_int_equal(sign_in(f, "locked@example.org", password, "10.0.0.1"), APP_TOO_MANY);
+
+    assert_int_equal(request_reset(f, "locked@example.org", "10.0.0.1"), APP_OK);
+    struct arena arena = ARENA_INIT;
+    const char *token = link_token(f, &arena, "/password-reset/");
+    struct accounts_env env = env_now(f);
+    struct errors errors = ERRORS_INIT;
+    int64_t id = 0;
+    static const char fresh[] = "a fresh and rather long passphrase";
+    assert_int_equal(accounts_set_password_from_link(&env, ONE_TIME_RESET, token, fresh, fresh, &id, &errors), APP_OK);
+    assert_int_equal(sign_in(f, "locked@example.org", fresh, "10.0.0.1"), APP_OK);
+    errors_free(&errors);
+    arena_release(&arena);
+}
+
 /* Event reminders */
 
 /* Subjects of the emails queued since the last call, joined by "|". */
@@ -352,6 +434,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(an_invitation_lasts_a_week_and_works_once, setup, teardown),
         cmocka_unit_test_setup_teardown(failed_sign_ins_are_counted_over_fifteen_minutes, setup, teardown),
         cmocka_unit_test_setup_teardown(an_address_trying_many_accounts_waits_too, setup, teardown),
+        cmocka_unit_test_setup_teardown(reset_emails_to_one_address_are_limited_for_fifteen_minutes, setup, teardown),
+        cmocka_unit_test_setup_teardown(one_client_asking_for_many_resets_waits, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_password_reset_ends_a_sign_in_lock_out, setup, teardown),
         cmocka_unit_test_setup_teardown(a_reminder_is_sent_once_within_the_lead_and_never_after_the_start, setup,
                                         teardown),
     };
