@@ -2,13 +2,14 @@
 /*
  * What browsers, proxies and HTTP clients expect of every answer: nothing a signed-in person was
  * shown may be kept by a shared cache or a back button, and every status carries its reason
- * phrase (a 202 read "Unknown" once).
+ * phrase (a 202 read "Unknown" once), and text travels compressed to clients that accept it.
  *
  *   NPQ_BIN=build/npq node --test --test-concurrency=1 tests/api/conventions.test.js
  */
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const http = require('node:http');
+const zlib = require('node:zlib');
 
 const { startServer, request } = require('./helpers');
 const { prepareDemoDb, apiAs, signIn, demoEmail } = require('./auth_helpers');
@@ -81,4 +82,33 @@ test('every status carries its reason phrase', async () => {
     const got = await statusLine(method, pathname, auth);
     assert.deepEqual(got, { status, reason }, `${method} ${pathname}`);
   }
+});
+
+/* The raw answer, without fetch's own decompression. */
+function rawGet(pathname, headers = {}) {
+  return new Promise((resolve, reject) => {
+    http
+      .get(new URL(pathname, server.url), { headers: { connection: 'close', ...headers } }, (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+      })
+      .on('error', reject);
+  });
+}
+
+test('text over 1 KiB is gzipped for clients that accept it, and only for them', async () => {
+  const plain = await rawGet('/api/v1/openapi.json');
+  assert.equal(plain.headers['content-encoding'], undefined, 'no encoding unless asked');
+  const zipped = await rawGet('/api/v1/openapi.json', { 'accept-encoding': 'gzip, br' });
+  assert.equal(zipped.headers['content-encoding'], 'gzip');
+  assert.match(zipped.headers.vary ?? '', /accept-encoding/i, 'caches keep the two apart');
+  assert.ok(zipped.body.length * 5 < plain.body.length, `much smaller: ${zipped.body.length} of ${plain.body.length}`);
+  assert.ok(zlib.gunzipSync(zipped.body).equals(plain.body), 'the same document once unzipped');
+  const page = await rawGet('/sign-in', { 'accept-encoding': 'gzip' });
+  assert.equal(page.headers['content-encoding'], 'gzip', 'pages too');
+  const image = await rawGet('/assets/images/govuk-icon-180.png', { 'accept-encoding': 'gzip' });
+  assert.equal(image.headers['content-encoding'], undefined, 'an image is sent as it is');
+  const tiny = await rawGet('/api/v1/health', { 'accept-encoding': 'gzip' });
+  assert.equal(tiny.headers['content-encoding'], undefined, 'a small answer is not worth it');
 });
