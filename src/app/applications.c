@@ -47,18 +47,94 @@ enum app_result applications_save_draft(const struct accounts_env *env, const st
     return app_result_of_store(status);
 }
 
+/* The title of what is studied: "National Professional Qualification for Senior Leadership". */
+static const char *study_title(const struct catalogue *catalogue, enum study_kind kind, const char *target)
+{
+    if (kind == STUDY_QUALIFICATION) {
+        const struct catalogue_qualification *q = catalogue_qualification_find(catalogue, target, strlen(target));
+        return q ? q->title : target;
+    }
+    const struct catalogue_module *m = catalogue_module_find(catalogue, target, strlen(target));
+    return m ? m->title : target;
+}
+
+/* Queues one email, refusing to send one cut short. */
+static enum app_result email(const struct accounts_env *env, const char *to, const char *subject, struct buf *body)
+{
+    enum app_result result =
+        buf_failed(body) ? app_broken("an email outgrew its buffer")
+                         : app_result_of_store(store_mail_enqueue(env->store, to, subject, body->data, env->now));
+    buf_free(body);
+    return result;
+}
+
+/* Tells the applicant what a step by someone else did to their application, and what comes next. */
+static enum app_result email_applicant(const struct accounts_env *env, const struct catalogue *catalogue,
+                                       const struct application *a, enum application_step step, const char *reason,
+                                       const struct cohort *cohort)
+{
+    if (a->participant_email == NULL || (env->actor != NULL && env->actor->user_id == a->participant_id))
+        return APP_OK; /* nobody to tell, or they did it themselves */
+    const char *what = study_title(catalogue, a->kind, a->target);
+    const char *subject = NULL;
+    struct buf body;
+    buf_init(&body, 16 * 1024);
+    buf_appendf(&body, "Dear %s,\n\n", a->participant_name ? a->participant_name : "");
+    switch (step) {
+    case STEP_SUBMIT:
+        subject = "Your NPQ application has been sent";
+        buf_appendf(&body, "Your application for the %s has been sent%s%s for approval.\n", what,
+                    a->sponsor_name ? " to " : "", a->sponsor_name ? a->sponsor_name : "");
+        break;
+    case STEP_APPROVE:
+        subject = "Your NPQ application has been approved by your sponsor";
+        buf_appendf(&body,
+                    "%s has approved your application for the %s. The provider will now decide on it, and we will "
+                    "email you when they have.\n",
+                    a->sponsor_name ? a->sponsor_name : "Your sponsor", what);
+        break;
+    case STEP_DECLINE:
+        subject = "Your NPQ application was not approved by your sponsor";
+        buf_appendf(&body, "%s did not approve your application for the %s.\n\nTheir reason: %s\n",
+                    a->sponsor_name ? a->sponsor_name : "Your sponsor", what, reason ? reason : "");
+        break;
+    case STEP_ACCEPT:
+        subject = "Your NPQ application has been accepted";
+        buf_appendf(&body,
+                    "Your application for the %s has been accepted. We will email you again when you have a place "
+                    "in a cohort.\n",
+                    what);
+        break;
+    case STEP_REJECT:
+        subject = "Your NPQ application was not accepted";
+        buf_appendf(&body, "Your application for the %s was not accepted.\n\nThe reason: %s\n", what,
+                    reason ? reason : "");
+        break;
+    case STEP_ENROL:
+        subject = "You have a place on your NPQ";
+        buf_appendf(&body, "You are enrolled on the %s in cohort %s", what, cohort ? cohort->code : "");
+        if (cohort != NULL && cohort->delivery_partner_name != NULL)
+            buf_appendf(&body, ", run by %s", cohort->delivery_partner_name);
+        if (cohort != NULL && cohort->starts_on != NULL) {
+            char day[DATE_HUMAN_TEXT];
+            date_format_day(cohort->starts_on, false, day, sizeof(day));
+            buf_appendf(&body, ", starting on %s", day);
+        }
+        buf_appendf(&body, ".\n\nYour events, hours and work are on your home page:\n\n%s/\n", env->base_url);
+        break;
+    case APPLICATION_STEP_COUNT: break;
+    }
+    if (step != STEP_ENROL)
+        buf_appendf(&body, "\nSee your application (you will be asked to sign in):\n\n%s/applications/%lld\n",
+                    env->base_url, (long long)a->id);
+    return email(env, a->participant_email, subject, &body);
+}
+
 /* Queues the email asking the sponsor to decide. */
 static enum app_result email_sponsor(const struct accounts_env *env, const struct catalogue *catalogue,
                                      const struct application *a)
 {
-    const char *what = a->target;
-    if (a->kind == STUDY_QUALIFICATION) {
-        const struct catalogue_qualification *q = catalogue_qualification_find(catalogue, a->target, strlen(a->target));
-        what = q ? q->title : a->target;
-    } else {
-        const struct catalogue_module *m = catalogue_module_find(catalogue, a->target, strlen(a->target));
-        what = m ? m->title : a->target;
-    }
+    const char *what = study_title(catalogue, a->kind, a->target);
     struct buf body;
     buf_init(&body, 16 * 1024);
     buf_appendf(&body,
@@ -67,13 +143,7 @@ static enum app_result email_sponsor(const struct accounts_env *env, const struc
                 "will be asked to sign in):\n\n%s/applications/%lld\n",
                 a->sponsor_name ? a->sponsor_name : "", a->participant_name, what, funding_route_title(a->funding),
                 delivery_model_title(a->delivery_model), env->base_url, (long long)a->id);
-    enum app_result result =
-        buf_failed(&body)
-            ? app_broken("the sponsor's email outgrew its buffer")
-            : app_result_of_store(store_mail_enqueue(env->store, a->sponsor_email,
-                                                     "An NPQ application needs your approval", body.data, env->now));
-    buf_free(&body);
-    return result;
+    return email(env, a->sponsor_email, "An NPQ application needs your approval", &body);
 }
 
 /* The rules a submission must meet, beyond the state machine: APP_INVALID with errors when it
@@ -107,11 +177,12 @@ static enum app_result check_submission(const struct accounts_env *env, const st
 /* Creates the enrolment an accepted application leads to: APP_INVALID when the cohort named does
  * not fit or the participant is enrolled already. */
 static enum app_result enrol(const struct accounts_env *env, const struct application *a, int64_t cohort_id,
-                             struct arena *arena, struct errors *errors)
+                             struct arena *arena, struct cohort *out, struct errors *errors)
 {
     struct cohort cohort;
     enum store_status status =
         cohort_id > 0 ? store_cohort_get(env->store, cohort_id, arena, &cohort) : STORE_NOT_FOUND;
+    *out = cohort;
     if (status == STORE_NOT_FOUND) {
         errors_add(errors, "cohort_id", "Choose the cohort to enrol the participant in.");
         return APP_INVALID;
@@ -178,14 +249,56 @@ enum app_result applications_step(const struct accounts_env *env, const struct c
                        "Someone else changed this application at the same time. Reload it and try again.");
         if (result == APP_OK && step == STEP_SUBMIT && a.sponsor_email != NULL)
             result = email_sponsor(env, catalogue, &a);
+        struct cohort cohort = {0};
         if (result == APP_OK && step == STEP_ENROL)
-            result = enrol(env, &a, cohort_id, &arena, errors);
+            result = enrol(env, &a, cohort_id, &arena, &cohort, errors);
+        if (result == APP_OK)
+            result = email_applicant(env, catalogue, &a, step, reason, step == STEP_ENROL ? &cohort : NULL);
         if (result == APP_OK)
             result = app_result_of_store(store_commit(env->store));
         store_rollback(env->store); /* ends the transaction after any failure above */
     }
     arena_release(&arena);
     return result;
+}
+
+/* Tells the participant that someone else deferred, resumed or withdrew their enrolment. */
+static enum app_result email_enrolment_step(const struct accounts_env *env, const struct enrolment *e,
+                                            enum enrolment_step step, const char *reason, const char *expected_return,
+                                            const struct cohort *cohort, struct arena *arena)
+{
+    if (step == ENROLMENT_COMPLETE || (env->actor != NULL && env->actor->user_id == e->participant_id))
+        return APP_OK; /* completion has its own email with the award */
+    struct user person;
+    enum app_result result = app_result_of_store(store_user_get(env->store, e->participant_id, arena, &person));
+    if (result != APP_OK)
+        return result;
+    const char *subject = "Your NPQ enrolment has changed";
+    struct buf body;
+    buf_init(&body, 16 * 1024);
+    buf_appendf(&body, "Dear %s,\n\n", person.name);
+    if (step == ENROLMENT_DEFER) {
+        char day[DATE_HUMAN_TEXT];
+        date_format_day(expected_return ? expected_return : "", false, day, sizeof(day));
+        subject = "Your NPQ has been deferred";
+        buf_appendf(&body,
+                    "Your %s enrolment has been deferred: you are expected back on %s. Your places at coming events "
+                    "have been given up, and your completed modules and hours are kept.\n\nThe reason: %s\n",
+                    e->target, day, reason ? reason : "");
+    } else if (step == ENROLMENT_WITHDRAW) {
+        subject = "You have been withdrawn from your NPQ";
+        buf_appendf(&body,
+                    "Your %s enrolment has been withdrawn. Your completed modules are kept and count if you study "
+                    "again.\n\nThe reason: %s\n",
+                    e->target, reason ? reason : "");
+    } else {
+        subject = "Your NPQ has resumed";
+        buf_appendf(&body, "Your %s enrolment has resumed%s%s.\n", e->target, cohort ? " in cohort " : "",
+                    cohort ? cohort->code : "");
+    }
+    buf_appendf(&body, "\nSee your enrolment (you will be asked to sign in):\n\n%s/enrolments/%lld\n", env->base_url,
+                (long long)e->id);
+    return email(env, person.email, subject, &body);
 }
 
 /* A participant resumes in a later cohort of the same qualification or module. */
@@ -248,6 +361,8 @@ enum app_result enrolments_step(const struct accounts_env *env, int64_t id, enum
             result = app_result_of_store(store_enrolment_transition(env->store, env->actor, id, &change, env->now));
         if (result == APP_OK && enrolment_state_gives_up_places(next))
             result = app_result_of_store(store_enrolment_bookings_release(env->store, id, env->now));
+        if (result == APP_OK)
+            result = email_enrolment_step(env, &e, step, reason, expected_return, has_cohort ? &cohort : NULL, &arena);
         if (result == APP_OK)
             result = app_result_of_store(store_commit(env->store));
         else

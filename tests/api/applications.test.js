@@ -810,6 +810,25 @@ test('the link in the sponsor\'s email leads to the application (after signing i
 
 /* ---------------------------------------------------------------- one live enrolment */
 
+test('the applicant hears of each decision others make, with a link; nobody is emailed their own step', async () => {
+  const mine = (to) => sink.messages().filter((m) => m.to === to);
+  const find = (to, subject) =>
+    sink.waitFor((m) => m.to === to && m.subject === subject, { timeoutMs: 10000, what: `"${subject}" to ${to}` });
+  const main = shared.mainApplication;
+  const approved = await find(demo.emails.participant, 'Your NPQ application has been approved by your sponsor');
+  assert.match(approved.text, /Hana Headteacher has approved your application for the National Professional Qualification for Senior Leadership/);
+  assert.ok(approved.text.includes(`/applications/${main}`), 'a link to the application');
+  await find(demo.emails.participant, 'Your NPQ application has been accepted');
+  const place = await find(demo.emails.participant, 'You have a place on your NPQ');
+  assert.match(place.text, /in cohort NPQSL-NW-1/);
+  const declined = await find(demo.emails.other, 'Your NPQ application was not approved by your sponsor');
+  assert.match(declined.text, /Their reason: Not this year: the budget is spent/);
+  const rejected = sink.messages().find((m) => m.subject === 'Your NPQ application was not accepted');
+  assert.ok(rejected, 'a rejection is told');
+  assert.match(rejected.text, /The reason: The cohort is full/);
+  assert.ok(!mine(demo.emails.participant).some((m) => m.subject === 'Your NPQ application has been sent'), 'the applicant who submitted is not told they did');
+});
+
 test('a second live enrolment in the same qualification is refused on submit and on enrol; allowed after withdrawal', async () => {
   const q = await addParticipant('Quinn Second', 'quinn@demo.npq.test', org.school);
   const answers = { participant_id: q, ...qualificationAnswers('NPQSL', SL_ELECTIVES) };
@@ -931,6 +950,17 @@ test('enrolment steps: defer with a reason and a date, resume into a later cohor
     audit.filter((e) => e.action === 'enrolment.step').map((e) => e.after.step).reverse(),
     ['defer', 'resume'],
   );
+});
+
+test('a participant is told when their enrolment is deferred or resumed, with the reason and the date', async () => {
+  const deferred = await sink.waitFor((m) => m.to === demo.emails.participant && m.subject === 'Your NPQ has been deferred', {
+    timeoutMs: 10000,
+    what: 'the deferral email',
+  });
+  assert.match(deferred.text.replace(/\r\n/g, '\n'), /expected back on \d{1,2} [A-Z][a-z]+ \d{4}/);
+  assert.match(deferred.text, /places at coming events\s+have been given up|places at coming events have been given up/);
+  assert.ok(deferred.text.includes(`/enrolments/${shared.mainEnrolment}`), 'a link to the enrolment');
+  await sink.waitFor((m) => m.to === demo.emails.participant && m.subject === 'Your NPQ has resumed', { timeoutMs: 10000, what: 'the resume email' });
 });
 
 test('resuming into a cohort that started before the one deferred from is refused', async () => {
