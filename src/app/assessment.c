@@ -409,8 +409,8 @@ static enum store_status email_receipt(const struct accounts_env *env, const str
     buf_appendf(&body,
                 "Dear %s,\n\nYour work has been received. This is your receipt:\n\n%s\n\nThe SHA-256 fingerprints "
                 "show exactly what you submitted; keep this email. You will be emailed again when your result is "
-                "ready.\n\n%s/\n",
-                s->participant_name, receipt, env->base_url);
+                "ready.\n\nYour work (you will be asked to sign in):\n\n%s/submissions/%lld\n",
+                s->participant_name, receipt, env->base_url, (long long)s->id);
     enum store_status status = store_mail_enqueue(env->store, s->participant_email, "Your NPQ work has been received",
                                                   body.data ? body.data : "", env->now);
     buf_free(&body);
@@ -665,9 +665,9 @@ static enum store_status email_result_ready(const struct accounts_env *env, cons
     struct buf body;
     buf_init(&body, 8192);
     buf_appendf(&body,
-                "Dear %s,\n\nThe result of your work for '%s' is ready, with your assessor's feedback.\n\nSign in to "
-                "read it:\n\n%s/\n",
-                s->participant_name, t->title, env->base_url);
+                "Dear %s,\n\nThe result of your work for '%s' is ready, with your assessor's feedback.\n\nRead it "
+                "here (you will be asked to sign in):\n\n%s/submissions/%lld\n",
+                s->participant_name, t->title, env->base_url, (long long)s->id);
     enum store_status status = store_mail_enqueue(
         env->store, s->participant_email, "A result is ready for your NPQ work", body.data ? body.data : "", env->now);
     buf_free(&body);

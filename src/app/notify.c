@@ -88,13 +88,14 @@ bool notify_compose(enum notification_kind kind, const struct calendar_entry *e,
     if (ok && e->lead_name[0] != '\0')
         ok = buf_appendf(body, "Facilitator: %s\n", e->lead_name);
     if (ok)
-        ok =
-            buf_appendf(body,
-                        kind == NOTIFICATION_CANCELLATION
-                            ? "\nOpening this calendar file marks the event as cancelled in most calendars:\n%s/api/v1/"
-                              "events/%" PRId64 "/ics\n"
-                            : "\nAdd it to your calendar with this file:\n%s/api/v1/events/%" PRId64 "/ics\n",
-                        base_url, e->id);
+        ok = buf_appendf(body,
+                         /* A page, not the calendar file itself: a mail reader has no sign-in to fetch it. */
+                         kind == NOTIFICATION_CANCELLATION
+                             ? "\nSee the event, and remove it from your calendar from there (you will be asked to "
+                               "sign in):\n%s/events/%" PRId64 "\n"
+                             : "\nSee the event, and add it to your calendar from there (you will be asked to sign "
+                               "in):\n%s/events/%" PRId64 "\n",
+                         base_url, e->id);
     ok = ok && buf_append_str(body, "\nYou are getting this email because you have a place on this event.\n");
     arena_release(&arena);
     return ok;

@@ -421,6 +421,7 @@ test('submitting writes version 1 with a receipt carrying the SHA-256 of the tex
 
   const mail = await poll(() => mailsTo(demo.emails.participant).slice(before).find((m) => m.body.includes(receipt.receipt)), { timeoutMs: 5000 });
   assert.ok(mail, `the receipt is emailed to the participant\n${server.stdout().slice(-3000)}`);
+  assert.ok(mail.body.includes(`/submissions/${shared.sub}\n`), 'the receipt links to the work');
 
   const got = await getSubmission(as.participant, shared.sub);
   assert.equal(got.body.state, 'submitted');
@@ -505,6 +506,7 @@ test('releasing a referral shows it to the participant, emails that a result is 
   );
   assert.ok(mail, 'the participant is emailed that a result is ready');
   assert.doesNotMatch(`${mail.subject}\n${mail.body}`, /refer|pass|fail/i, 'the email does not say what the result is');
+  assert.ok(mail.body.includes(`/submissions/${shared.sub}\n`), `the email links to the work and its result:\n${mail.body}`);
 
   const got = await getSubmission(as.participant, shared.sub);
   assert.equal(got.body.state, 'draft');

@@ -113,7 +113,8 @@ test('booking sends an invitation with the title, UK time, place and .ics link; 
   assert.ok(text.includes(event.title), text);
   assert.ok(text.includes(`When: ${ukRange(event.starts_at, event.ends_at)} (UK time)`), `the time in UK time:\n${text}`);
   assert.ok(text.includes(`Where: ${VENUE}`), text);
-  assert.ok(text.includes(`${server.url}/api/v1/events/${id}/ics`), `the .ics link:\n${text}`);
+  assert.ok(text.includes(`${server.url}/events/${id}\n`), `a link to the event's page:\n${text}`);
+  assert.ok(!text.includes('/api/v1/'), 'no link a mail reader cannot open signed out');
   assert.equal(invitation.header('Content-Type'), 'text/plain; charset=utf-8', 'nothing attached');
 
   await p.changeEvent(id, { title: 'Day 1: Leading with integrity (new room)', starts_at: starts + 3600, ends_at: starts + 8 * 3600 });
@@ -160,7 +161,7 @@ test('an event starting in 4 s sends one reminder to each booked person, once', 
   await sleep(1000);
   for (const address of [db.emails.participant, db.emails.second])
     assert.equal(received(address, 'Reminder: ').length, 1, `one reminder to ${address}: ${JSON.stringify(inventory())}`);
-  const reminders = sink.messages().filter((m) => m.subject.startsWith('Reminder: ') && m.body.includes(`/api/v1/events/${id}/ics`));
+  const reminders = sink.messages().filter((m) => m.subject.startsWith('Reminder: ') && m.body.includes(`/events/${id}\n`));
   assert.deepEqual(
     reminders.map((m) => m.header('To')).sort(),
     [db.emails.participant, db.emails.second].sort(),
