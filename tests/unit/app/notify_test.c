@@ -38,7 +38,7 @@ static struct calendar_entry sample_event(void)
     };
 }
 
-static void every_kind_names_the_event_its_time_place_and_calendar_file(void **state)
+static void every_kind_names_the_event_its_time_place_and_page(void **state)
 {
     (void)state;
     struct calendar_entry e = sample_event();
@@ -58,7 +58,8 @@ static void every_kind_names_the_event_its_time_place_and_calendar_file(void **s
         assert_non_null(strstr(body.data, "Dear Pat Participant,\n"));
         assert_non_null(strstr(body.data, "When: Monday 11 January 2027, 9:00am to 4:00pm (UK time)\n"));
         assert_non_null(strstr(body.data, "Where: Mersey Hub, 1 Dock Road, Liverpool, L3 4AA\n"));
-        assert_non_null(strstr(body.data, "https://npq.example.org/api/v1/events/42/ics\n"));
+        assert_non_null(strstr(body.data, "https://npq.example.org/events/42\n"));
+        assert_null(strstr(body.data, "/api/v1/"));
         assert_null(strstr(body.data, "Join online"));
         buf_free(&subject);
         buf_free(&body);
@@ -102,7 +103,7 @@ static void a_session_is_titled_by_the_other_person(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(every_kind_names_the_event_its_time_place_and_calendar_file),
+        cmocka_unit_test(every_kind_names_the_event_its_time_place_and_page),
         cmocka_unit_test(an_online_event_gives_its_link_instead_of_a_place),
         cmocka_unit_test(a_session_is_titled_by_the_other_person),
     };
