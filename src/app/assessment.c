@@ -291,16 +291,14 @@ enum app_result assessment_draft_save(const struct accounts_env *env, const stru
     return result;
 }
 
-/* A file name as it may be kept and shown: no path, no control characters. */
+/* A file name as it may be kept and shown: no path, one line, and no character that reverses
+ * how the rest reads. */
 static bool file_name_ok(const char *name)
 {
     size_t len = name ? strlen(name) : 0;
     if (len == 0 || len > SUBMISSION_FILE_NAME_MAX || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
         return false;
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-        if (*p < 0x20 || *p == 0x7F || *p == '/' || *p == '\\')
-            return false;
-    return text_has_words(name);
+    return strpbrk(name, "/\\") == NULL && text_is_one_line(name) && text_has_words(name);
 }
 
 enum app_result assessment_file_add(const struct accounts_env *env, const struct caller *caller, int64_t id,
@@ -314,8 +312,8 @@ enum app_result assessment_file_add(const struct accounts_env *env, const struct
     if (result == APP_OK) {
         if (!file_name_ok(f->name))
             errors_add(errors, "name",
-                       "Name the file in the X-File-Name header: %d bytes or fewer, without slashes or control "
-                       "characters",
+                       "Name the file in the X-File-Name header: %d bytes or fewer, without slashes, control "
+                       "characters or marks that change the direction of text",
                        SUBMISSION_FILE_NAME_MAX);
         /* What the file is comes from its bytes, never from the sender's claim: an assessor must be
          * able to open it, and it is served as what it is. */

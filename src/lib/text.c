@@ -21,6 +21,21 @@ size_t text_characters(const char *s)
     return n;
 }
 
+bool text_is_one_line(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; p != NULL && *p; p++) {
+        if (*p < 0x20 || *p == 0x7f)
+            return false;
+        if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) /* U+0080 to U+009F */
+            return false;
+        if (p[0] == 0xe2 && p[1] == 0x80 && p[2] >= 0xa8 && p[2] <= 0xae) /* U+2028 to U+202E */
+            return false;
+        if (p[0] == 0xe2 && p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9) /* U+2066 to U+2069 */
+            return false;
+    }
+    return true;
+}
+
 void text_thousands(uint64_t n, char out[32])
 {
     char digits[24];

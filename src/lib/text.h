@@ -16,6 +16,13 @@ bool text_has_words(const char *s);
 /* Characters (UTF-8 code points, not bytes), so limits read as people count; 0 for NULL. */
 size_t text_characters(const char *s);
 
+/*
+ * Whether s may stand as one line wherever it is shown (a name, a title, a file name): no control
+ * characters (C0, DEL, C1), no line or paragraph separators, and none of Unicode's bidirectional
+ * overrides and isolates, which can make "plan\u202Efdp.exe" read as "planexe.pdf". True for NULL.
+ */
+bool text_is_one_line(const char *s);
+
 /* 50009 as "50,009". */
 void text_thousands(uint64_t n, char out[32]);
 

@@ -666,6 +666,12 @@ test('files: up to 20 MiB each, names beyond ASCII kept as sent', async () => {
     /slashes/,
     'a name with a path',
   );
+  expect422(
+    await as.participant.request('POST', url, { body: Buffer.from('x'), contentType: 'text/plain', headers: { 'x-file-name': encodeURIComponent('plan\u202Efdp.exe') } }),
+    'name',
+    /direction of text/,
+    'a name that reads backwards',
+  );
   const got = await getSubmission(as.participant, shared.final);
   assert.deepEqual(got.body.draft.files.map((f) => f.name).sort(), ['evidence.bin', name].sort());
   for (const f of got.body.draft.files) expectStatus(await as.participant.delete(`${url}/${f.id}`), 204, `remove ${f.name}`);

@@ -31,6 +31,22 @@ static void thousands(void **state)
     assert_string_equal(out, "1,234,567");
 }
 
+static void one_line(void **state)
+{
+    (void)state;
+    assert_true(text_is_one_line(NULL));
+    assert_true(text_is_one_line("Plan – “naïve” readers, 2027.pdf"));
+    assert_true(text_is_one_line("شرح الخطة.pdf")); /* right-to-left text itself is fine */
+    assert_false(text_is_one_line("two\nlines"));
+    assert_false(text_is_one_line("tab\there"));
+    assert_false(text_is_one_line("del\x7f"));
+    assert_false(text_is_one_line("c1 \xc2\x85 next line"));
+    assert_false(text_is_one_line("plan\xe2\x80\xae" "fdp.exe")); /* U+202E RIGHT-TO-LEFT OVERRIDE */
+    assert_false(text_is_one_line("isolate \xe2\x81\xa6x\xe2\x81\xa9"));
+    assert_false(text_is_one_line("line\xe2\x80\xa8separator"));
+    assert_true(text_is_one_line("dash \xe2\x80\x94" " and ellipsis \xe2\x80\xa6"));
+}
+
 static void names(void **state)
 {
     (void)state;
@@ -48,6 +64,7 @@ int main(void)
         cmocka_unit_test(words_and_characters),
         cmocka_unit_test(thousands),
         cmocka_unit_test(names),
+        cmocka_unit_test(one_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
