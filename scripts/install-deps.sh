@@ -9,9 +9,10 @@ packages=(
   gcc meson ninja-build pkg-config python3
   # libraries
   libh2o-evloop-dev libssl-dev libsqlite3-dev libjansson-dev libsodium-dev libcmark-dev
-  libcurl4-openssl-dev libcairo2-dev libcsv-dev libpq-dev
-  # the fonts certificates and transcripts are drawn in (src/pdf)
-  fonts-dejavu-core
+  libcurl4-openssl-dev libcairo2-dev libpango1.0-dev libcsv-dev libpq-dev
+  # the fonts certificates and transcripts are drawn in (src/pdf): DejaVu, and Noto for every
+  # script DejaVu lacks (Chinese, Japanese and Korean names need the CJK set)
+  fonts-dejavu-core fonts-noto-core fonts-noto-cjk
   # tests and benchmarks
   libcmocka-dev nodejs npm chromium python3-aiosmtpd wrk nginx-light curl poppler-utils
 )

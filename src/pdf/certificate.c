@@ -68,7 +68,10 @@ bool pdf_certificate(const struct certificate *c, struct buf *out)
     char verify[1024];
     snprintf(verify, sizeof(verify), "Verify this certificate at %s", c->verify_url ? c->verify_url : "");
     /* The address must stay on one line to be copied whole: it shrinks rather than wraps. */
+    bool linked = pdf_link_begin(&pdf, c->verify_url);
     pdf_text_centred_fit(&pdf, PDF_SANS, 10, 5, w - 2 * 50, h - 72, verify);
+    if (linked)
+        pdf_link_end(&pdf);
 
     return pdf_end(&pdf);
 }

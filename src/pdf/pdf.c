@@ -1,6 +1,7 @@
 #include "pdf/pdf.h"
 
 #include <cairo-pdf.h>
+#include <pango/pangocairo.h>
 #include <string.h>
 
 /* cairo writes the document in pieces as it goes. A piece that would pass the buffer's maximum is
@@ -21,6 +22,8 @@ void pdf_begin(struct pdf *pdf, struct buf *out, double width, double height, co
     cairo_pdf_surface_set_metadata(pdf->surface, CAIRO_PDF_METADATA_TITLE, title);
     cairo_pdf_surface_set_metadata(pdf->surface, CAIRO_PDF_METADATA_CREATOR, "npq");
     pdf->cr = cairo_create(pdf->surface);
+    pdf->layout = pango_cairo_create_layout(pdf->cr);
+    pdf->font = pango_font_description_new();
     pdf->width = width;
     pdf->height = height;
     pdf->page = 1;
@@ -37,6 +40,10 @@ void pdf_next_page(struct pdf *pdf)
 bool pdf_end(struct pdf *pdf)
 {
     cairo_status_t drawn = cairo_status(pdf->cr);
+    g_object_unref(pdf->layout);
+    pango_font_description_free(pdf->font);
+    pdf->layout = NULL;
+    pdf->font = NULL;
     cairo_destroy(pdf->cr);
     cairo_surface_finish(pdf->surface);
     cairo_status_t written = cairo_surface_status(pdf->surface);
@@ -50,9 +57,12 @@ void pdf_font(struct pdf *pdf, enum pdf_face face, double size)
 {
     bool serif = face == PDF_SERIF || face == PDF_SERIF_BOLD;
     bool bold = face == PDF_SANS_BOLD || face == PDF_SERIF_BOLD;
-    cairo_select_font_face(pdf->cr, serif ? "DejaVu Serif" : "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
-                           bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
-    cairo_set_font_size(pdf->cr, size);
+    /* DejaVu first; fontconfig finds another font (Noto) for any script DejaVu lacks. */
+    pango_font_description_set_family(pdf->font, serif ? "DejaVu Serif,Noto Serif,Noto Serif CJK SC,serif"
+                                                       : "DejaVu Sans,Noto Sans,Noto Sans CJK SC,sans-serif");
+    pango_font_description_set_weight(pdf->font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+    pango_font_description_set_absolute_size(pdf->font, size * PANGO_SCALE);
+    pango_layout_set_font_description(pdf->layout, pdf->font);
 }
 
 void pdf_colour(struct pdf *pdf, double red, double green, double blue)
@@ -62,15 +72,35 @@ void pdf_colour(struct pdf *pdf, double red, double green, double blue)
 
 double pdf_text_width(struct pdf *pdf, const char *text)
 {
-    cairo_text_extents_t extents;
-    cairo_text_extents(pdf->cr, text ? text : "", &extents);
-    return extents.x_advance;
+    pango_layout_set_text(pdf->layout, text ? text : "", -1);
+    int width, height;
+    pango_layout_get_size(pdf->layout, &width, &height);
+    return (double)width / PANGO_SCALE;
 }
 
 void pdf_text_at(struct pdf *pdf, double x, double y, const char *text)
 {
-    cairo_move_to(pdf->cr, x, y);
-    cairo_show_text(pdf->cr, text ? text : "");
+    pango_layout_set_text(pdf->layout, text ? text : "", -1);
+    /* Pango draws from the layout's top; y is where the baseline goes. */
+    double baseline = (double)pango_layout_get_baseline(pdf->layout) / PANGO_SCALE;
+    cairo_move_to(pdf->cr, x, y - baseline);
+    pango_cairo_show_layout(pdf->cr, pdf->layout);
+}
+
+bool pdf_link_begin(struct pdf *pdf, const char *uri)
+{
+    /* The address goes inside cairo's quoted attribute, so it may hold no quote or backslash. */
+    char attributes[1200];
+    if (uri == NULL || strpbrk(uri, "'\\") != NULL ||
+        (size_t)snprintf(attributes, sizeof(attributes), "uri='%s'", uri) >= sizeof(attributes))
+        return false;
+    cairo_tag_begin(pdf->cr, CAIRO_TAG_LINK, attributes);
+    return true;
+}
+
+void pdf_link_end(struct pdf *pdf)
+{
+    cairo_tag_end(pdf->cr, CAIRO_TAG_LINK);
 }
 
 void pdf_text_centred(struct pdf *pdf, double y, const char *text)

@@ -3,9 +3,10 @@
  * (centred, shrunk to fit, wrapped at word boundaries). Shared by the certificate and the
  * transcript, which hold only their own layout.
  *
- * Text is UTF-8. Fonts are DejaVu (Debian's fonts-dejavu-core) through cairo's simple font API:
- * enough for names in any Latin, Greek or Cyrillic script; cairo embeds the glyphs it uses, so
- * documents look the same everywhere and their text can be copied and searched.
+ * Text is UTF-8, laid out by Pango: DejaVu (fonts-dejavu-core) first, and through fontconfig's
+ * fallback Noto for the scripts DejaVu lacks (fonts-noto-core; fonts-noto-cjk for Chinese,
+ * Japanese and Korean names), so every name prints. cairo embeds the glyphs it uses, so documents
+ * look the same everywhere and their text can be copied and searched.
  */
 #ifndef NPQ_PDF_PDF_H
 #define NPQ_PDF_PDF_H
@@ -13,6 +14,7 @@
 #include "lib/buf.h"
 
 #include <cairo.h>
+#include <pango/pango.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -30,6 +32,8 @@ enum pdf_face { PDF_SANS, PDF_SANS_BOLD, PDF_SERIF, PDF_SERIF_BOLD };
 struct pdf {
     cairo_surface_t *surface;
     cairo_t *cr;
+    PangoLayout *layout;        /* one line of text at a time */
+    PangoFontDescription *font; /* as pdf_font chose */
     struct buf *out;
     bool write_failed; /* out refused a piece: cairo does not report it in its own status */
     double width, height;
@@ -59,6 +63,11 @@ double pdf_text_width(struct pdf *pdf, const char *text);
 void pdf_text_at(struct pdf *pdf, double x, double y, const char *text);
 void pdf_text_centred(struct pdf *pdf, double y, const char *text);
 void pdf_text_right(struct pdf *pdf, double right, double y, const char *text);
+
+/* What is drawn between the two is a link to uri. pdf_link_begin is false, and nothing is a link
+ * (call no pdf_link_end), when uri is NULL, too long, or holds a quote mark or backslash. */
+bool pdf_link_begin(struct pdf *pdf, const char *uri);
+void pdf_link_end(struct pdf *pdf);
 
 /* Draws text centred on one line, in face at size or smaller (down to min_size) so that it fits
  * within max_width; below min_size it is drawn at min_size and may overflow. */

@@ -165,7 +165,10 @@ static void award_entry(struct layout *l, const struct transcript_award *a)
     double width = pdf_text_width(&l->pdf, verify), room = l->pdf.width - 2 * MARGIN;
     if (width > room)
         pdf_font(&l->pdf, PDF_SANS, 9 * room / width < 5 ? 5 : 9 * room / width);
+    bool linked = pdf_link_begin(&l->pdf, a->verify_url);
     pdf_text_at(&l->pdf, MARGIN, l->y, verify);
+    if (linked)
+        pdf_link_end(&l->pdf);
     l->y += LEADING + 10;
 }
 

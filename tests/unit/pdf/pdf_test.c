@@ -10,7 +10,9 @@
 #include "pdf/pdf.h"
 #include "pdf/transcript.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 /* A one-page document to measure text in; pdf_end releases it. */
 static void begin(struct pdf *pdf, struct buf *out)
@@ -136,6 +138,59 @@ static void documents_are_whole_pdfs(void **state)
     buf_free(&out);
 }
 
+/* The text of a PDF as poppler's pdftotext reads it, which is how a reader copies or searches it. */
+static char *text_of(const struct buf *pdf, char *text, size_t size)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "/tmp/npq-pdf-test-%d.pdf", (int)getpid());
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(pdf->data, 1, pdf->len, f), pdf->len);
+    fclose(f);
+    char command[128];
+    snprintf(command, sizeof(command), "pdftotext -enc UTF-8 %s -", path);
+    FILE *p = popen(command, "r");
+    assert_non_null(p);
+    size_t n = fread(text, 1, size - 1, p);
+    text[n] = '\0';
+    assert_int_equal(pclose(p), 0);
+    unlink(path);
+    return text;
+}
+
+static void every_script_prints_and_the_verification_address_is_a_link(void **state)
+{
+    (void)state;
+    /* Each name, and what of it pdftotext must give back: it reads Arabic's lam-alef ligature
+     * in visual order, so only the first word is compared there. */
+    static const char *const names[][2] = {
+        {"王秀英", "王秀英"},
+        {"山田 花子", "山田 花子"},
+        {"김민준", "김민준"},
+        {"محمد الأمين", "محمد"},
+        {"Ελένη Παπαδοπούλου", "Ελένη Παπαδοπούλου"},
+        {"Дмитрий Иванов", "Дмитрий Иванов"},
+        {"अनीता शर्मा", "अनीता"},
+    };
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        struct certificate c = {"Demo NPQ Provider",
+                                names[i][0],
+                                "National Professional Qualification for Headship",
+                                "23 November 2026",
+                                "NPQH-2026-000042-7",
+                                "https://npq.example.org/verify/abc"};
+        struct buf out;
+        buf_init(&out, PDF_MAX_BYTES);
+        assert_true(pdf_certificate(&c, &out));
+        char text[8192];
+        if (strstr(text_of(&out, text, sizeof(text)), names[i][1]) == NULL)
+            fail_msg("%s does not print: the PDF's text is\n%s", names[i][0], text);
+        /* A link annotation to the address, so a reader can follow it. */
+        assert_non_null(memmem(out.data, out.len, "/URI (https://npq.example.org/verify/abc)", 41));
+        buf_free(&out);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -143,6 +198,7 @@ int main(void)
         cmocka_unit_test(a_long_word_is_cut_between_characters),
         cmocka_unit_test(the_last_line_allowed_takes_the_rest),
         cmocka_unit_test(documents_are_whole_pdfs),
+        cmocka_unit_test(every_script_prints_and_the_verification_address_is_a_link),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
