@@ -12,10 +12,10 @@
 
 static json_t *token_json(const struct api_token *t)
 {
-    return json_pack("{s:I, s:s, s:s, s:I, s:s?, s:o, s:o, s:o}", "id", (json_int_t)t->id, "name", t->name, "prefix",
-                     t->prefix, "user_id", (json_int_t)t->user_id, "user_email", t->user_email, "created_at",
+    return json_pack("{s:I, s:s, s:s, s:I, s:s?, s:o, s:o, s:o, s:o}", "id", (json_int_t)t->id, "name", t->name,
+                     "prefix", t->prefix, "user_id", (json_int_t)t->user_id, "user_email", t->user_email, "created_at",
                      api_time_json(t->created_at), "last_used_at", api_time_json(t->last_used_at), "revoked_at",
-                     api_time_json(t->revoked_at));
+                     api_time_json(t->revoked_at), "expires_at", api_time_json(t->expires_at));
 }
 
 void api_tokens_list(struct request *request)
@@ -49,26 +49,26 @@ void api_tokens_create(struct request *request)
     json_t *body = api_read_object(request);
     if (body == NULL)
         return;
-    const char *name = json_string_value(json_object_get(body, "name"));
-    if (name == NULL || *name == '\0' || strlen(name) > 100) {
-        struct errors errors = ERRORS_INIT;
-        errors_add(&errors, "name", "Give the token a name of 100 characters or fewer, saying what it is for");
-        api_reply_invalid(request, &errors);
-        errors_free(&errors);
-        json_decref(body);
-        return;
-    }
-    struct actor actor = request_actor(request);
+    struct errors errors = ERRORS_INIT;
+    const char *name = NULL;
+    int64_t days = 0;
+    api_member_text(body, "name", &name, &errors);
+    api_member_int(body, "expires_in_days", &days, &errors);
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
     char token[ACCOUNTS_TOKEN_TEXT];
     int64_t id;
-    struct accounts_env env = {request->store, &actor, request->settings->base_url, request->now};
-    enum app_result r = accounts_issue_token(&env, request->caller->user_id, name, token, &id);
+    enum app_result r = errors.count > 0
+                            ? APP_INVALID
+                            : accounts_issue_token(&env, request->caller->user_id, name, days, token, &id, &errors);
     if (r != APP_OK)
-        api_reply_result(request, r, NULL, "token");
+        api_reply_result(request, r, &errors, "token");
     else
         reply_json(request, 201,
-                   json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id, "name", name, "token", token, "note",
+                   json_pack("{s:I, s:s, s:s, s:o, s:s}", "id", (json_int_t)id, "name", name, "token", token,
+                             "expires_at", api_time_json(days > 0 ? env.now + days * 86400 : 0), "note",
                              "Copy the token now: it is not shown again."));
+    errors_free(&errors);
     json_decref(body);
 }
 

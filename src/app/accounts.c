@@ -3,6 +3,7 @@
 #include "domain/password.h"
 #include "lib/buf.h"
 #include "lib/secret.h"
+#include "lib/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -331,18 +332,12 @@ enum app_result accounts_set_password(const struct accounts_env *env, int64_t us
     return result;
 }
 
-enum app_result accounts_set_active(const struct accounts_env *env, int64_t user_id, bool active, struct errors *errors)
+enum app_result accounts_sign_out_everywhere(const struct accounts_env *env, int64_t user_id, bool tokens)
 {
-    if (!active && user_id == env->actor->user_id) {
-        errors_add(errors, "active", "You cannot deactivate your own account");
-        return APP_INVALID;
-    }
     if (store_begin(env->store) != STORE_OK)
         return APP_UNAVAILABLE;
-    enum store_status status = store_user_set_active(env->store, env->actor, user_id, active, env->now);
-    if (status == STORE_OK && !active)
-        status = store_session_revoke_all(env->store, env->actor, user_id, env->now);
-    if (status == STORE_OK && !active)
+    enum store_status status = store_session_revoke_all(env->store, env->actor, user_id, env->now);
+    if (status == STORE_OK && tokens)
         status = store_token_revoke_all(env->store, env->actor, user_id, env->now);
     if (status == STORE_OK)
         status = store_commit(env->store);
@@ -351,9 +346,36 @@ enum app_result accounts_set_active(const struct accounts_env *env, int64_t user
     return app_result_of_store(status);
 }
 
-enum app_result accounts_issue_token(const struct accounts_env *env, int64_t user_id, const char *name,
-                                     char token[ACCOUNTS_TOKEN_TEXT], int64_t *id)
+enum app_result accounts_set_active(const struct accounts_env *env, int64_t user_id, bool active, struct errors *errors)
 {
+    if (!active && user_id == env->actor->user_id) {
+        errors_add(errors, "active", "You cannot deactivate your own account");
+        return APP_INVALID;
+    }
+    if (store_begin(env->store) != STORE_OK)
+        return APP_UNAVAILABLE;
+    enum app_result result =
+        app_result_of_store(store_user_set_active(env->store, env->actor, user_id, active, env->now));
+    if (result == APP_OK && !active)
+        result = accounts_sign_out_everywhere(env, user_id, true);
+    if (result == APP_OK)
+        result = app_result_of_store(store_commit(env->store));
+    else
+        store_rollback(env->store);
+    return result;
+}
+
+enum app_result accounts_issue_token(const struct accounts_env *env, int64_t user_id, const char *name, int64_t days,
+                                     char token[ACCOUNTS_TOKEN_TEXT], int64_t *id, struct errors *errors)
+{
+    size_t before = errors->count;
+    if (name == NULL || !text_has_words(name) || text_characters(name) > 100 || !text_is_one_line(name))
+        errors_add(errors, "name", "Give the token a name of 100 characters or fewer, saying what it is for");
+    if (days < 0 || days > ACCOUNTS_TOKEN_DAYS_MAX)
+        errors_add(errors, "expires_in_days", "A token can last from 1 to %d days, or until it is revoked",
+                   ACCOUNTS_TOKEN_DAYS_MAX);
+    if (errors->count != before)
+        return APP_INVALID;
     /* "npq_" marks the text as ours, so people and secret scanners recognise a leaked one. */
     char random[SECRET_TOKEN_TEXT];
     secret_token_new(random);
@@ -362,7 +384,9 @@ enum app_result accounts_issue_token(const struct accounts_env *env, int64_t use
     secret_token_hash(token, hash);
     char prefix[13];
     snprintf(prefix, sizeof(prefix), "%s", token);
-    return app_result_of_store(store_token_create(env->store, env->actor, user_id, name, hash, prefix, env->now, id));
+    int64_t expires_at = days > 0 ? env->now + days * 86400 : 0;
+    return app_result_of_store(
+        store_token_create(env->store, env->actor, user_id, name, hash, prefix, expires_at, env->now, id));
 }
 
 enum app_result accounts_assign(const struct accounts_env *env, enum role kind, int64_t staff_id,

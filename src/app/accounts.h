@@ -24,6 +24,7 @@ enum {
     ACCOUNTS_MAX_RESETS_PER_EMAIL = 3,     /* reset emails to one address in the throttling window */
     ACCOUNTS_MAX_RESETS_PER_CLIENT = 20,   /* reset requests from one client in the window */
     ACCOUNTS_TOKEN_TEXT = 48,              /* "npq_" + 43 characters + NUL */
+    ACCOUNTS_TOKEN_DAYS_MAX = 730,         /* the longest a token may be given: two years */
 };
 
 /* What a use case needs from its surroundings. */
@@ -105,6 +106,10 @@ enum app_result accounts_set_password_from_link(const struct accounts_env *env, 
 enum app_result accounts_set_password(const struct accounts_env *env, int64_t user_id, const char *password,
                                       struct errors *errors);
 
+/* Ends every session of user_id and, when tokens, revokes their API tokens too, in one
+ * transaction. */
+enum app_result accounts_sign_out_everywhere(const struct accounts_env *env, int64_t user_id, bool tokens);
+
 /*
  * Activates or deactivates an account. A deactivated person is signed out everywhere and their
  * API tokens stop working, in the same transaction (reactivating brings neither back). Nobody
@@ -114,10 +119,12 @@ enum app_result accounts_set_active(const struct accounts_env *env, int64_t user
                                     struct errors *errors);
 
 /*
- * Makes an API token for user_id named name and writes its text into token: the only time the
- * text exists outside the client, since the store keeps only its hash.
+ * Makes an API token for user_id named name (up to 100 characters, one line) that works for
+ * days days (1 to ACCOUNTS_TOKEN_DAYS_MAX; 0 until revoked), and writes its text into token: the
+ * only time the text exists outside the client, since the store keeps only its hash. APP_INVALID
+ * at "name" or "expires_in_days".
  */
-enum app_result accounts_issue_token(const struct accounts_env *env, int64_t user_id, const char *name,
-                                     char token[ACCOUNTS_TOKEN_TEXT], int64_t *id);
+enum app_result accounts_issue_token(const struct accounts_env *env, int64_t user_id, const char *name, int64_t days,
+                                     char token[ACCOUNTS_TOKEN_TEXT], int64_t *id, struct errors *errors);
 
 #endif

@@ -203,11 +203,15 @@ int cli_token(int argc, char **argv)
         int64_t user_id = user_by_email(store, email), id;
         char token[ACCOUNTS_TOKEN_TEXT];
         struct accounts_env env = {store, &cli_actor, "", clock_now()};
-        if (user_id > 0 && accounts_issue_token(&env, user_id, name, token, &id) == APP_OK) {
+        struct errors errors = ERRORS_INIT;
+        if (user_id > 0 && accounts_issue_token(&env, user_id, name, 0, token, &id, &errors) == APP_OK) {
             printf("%s\n", token); /* alone on standard output, so scripts can capture it */
             fprintf(stderr, "npq: token %lld \"%s\" made for %s; it is not shown again\n", (long long)id, name, email);
             rc = 0;
         }
+        for (size_t i = 0; i < errors.count; i++)
+            fprintf(stderr, "npq: %s: %s\n", errors.items[i].where, errors.items[i].message);
+        errors_free(&errors);
     } else if (strcmp(action, "list") == 0 && optind == argc - 1) {
         if ((store = cli_open_store(db)) == NULL)
             return 1;

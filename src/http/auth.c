@@ -128,12 +128,12 @@ enum auth_result auth_authenticate(struct request *request)
         return AUTH_ERROR;
     }
     struct caller *caller = request_alloc(request, sizeof(*caller));
-    enum store_status status =
-        p.bearer
-            ? store_token_authenticate(request->store, found->key, request_arena(request), caller, &found->credential)
-            : store_session_authenticate(request->store, found->key, request->now,
-                                         request->settings->session_idle_seconds, request_arena(request), caller,
-                                         &found->credential);
+    enum store_status status = p.bearer
+                                   ? store_token_authenticate(request->store, found->key, request->now,
+                                                              request_arena(request), caller, &found->credential)
+                                   : store_session_authenticate(request->store, found->key, request->now,
+                                                                request->settings->session_idle_seconds,
+                                                                request_arena(request), caller, &found->credential);
     if (status == STORE_NOT_FOUND) {
         if (p.bearer)
             return AUTH_INVALID_TOKEN;

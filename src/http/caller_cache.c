@@ -59,7 +59,10 @@ struct caller_cache_entry *caller_cache_find(struct caller_cache *cache, const u
     struct caller_cache_entry *e = lookup(cache, key, session);
     if (e == NULL || !e->used || e->access_revision != access_revision)
         return NULL;
-    if (session && (now >= e->credential.expires_at || now - e->credential.last_used_at > idle_seconds))
+    /* A session always ends, and is also let go when idle; a token ends only when it was given an end. */
+    if ((session || e->credential.expires_at != 0) && now >= e->credential.expires_at)
+        return NULL;
+    if (session && now - e->credential.last_used_at > idle_seconds)
         return NULL;
     return e;
 }

@@ -118,7 +118,12 @@ void page_sign_out_everywhere(struct request *request)
 {
     struct actor actor;
     struct accounts_env env = env_for(request, &actor);
-    store_session_revoke_all(env.store, &actor, request->caller->user_id, env.now);
+    bool tokens = strcmp(forms_value(request, "revoke_tokens"), "1") == 0;
+    enum app_result r = accounts_sign_out_everywhere(&env, request->caller->user_id, tokens);
+    if (r != APP_OK) {
+        page_refusal(request, r, NULL);
+        return;
+    }
     auth_sign_out(request);
     reply_redirect(request, "/sign-in?done=signed-out");
 }
@@ -274,6 +279,15 @@ void page_invitation_submit(struct request *request)
 }
 
 /* The account page; new_token is shown once, just after it is made. */
+/* How long a new token lasts; a script's token should end by itself unless there is a reason. */
+static void token_lifetime_choice(struct buf *b, const struct errors *errors)
+{
+    static const struct form_option lifetimes[] = {
+        {"30", "30 days"}, {"90", "90 days"}, {"365", "1 year"}, {"0", "Until I revoke it"}};
+    forms_select(b, "expires_in_days", "How long it works", lifetimes, sizeof(lifetimes) / sizeof(lifetimes[0]), "90",
+                 "It stops working by itself after this", errors);
+}
+
 static void account_page(struct request *request, int status, const char *new_token, const struct errors *errors,
                          const char *notice)
 {
@@ -323,6 +337,11 @@ static void account_page(struct request *request, int status, const char *new_to
         for (size_t i = 0; i < count; i++) {
             const char *used =
                 tokens[i].last_used_at ? page_time(request, tokens[i].last_used_at, DATE_SHORT) : "never";
+            if (tokens[i].expires_at != 0 && tokens[i].expires_at <= request->now)
+                used = request_printf(request, "%s (expired)", used);
+            else if (tokens[i].expires_at != 0)
+                used = request_printf(request, "%s (works until %s)", used,
+                                      page_time(request, tokens[i].expires_at, DATE_SHORT_DAY));
             html_printf(b,
                         "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">%s</td>"
                         "<td class=\"govuk-table__cell npq-token\">%s…</td><td class=\"govuk-table__cell\">%s</td>"
@@ -340,12 +359,16 @@ static void account_page(struct request *request, int status, const char *new_to
     forms_begin(b, request, "/account/tokens");
     forms_input(b, "name", "Name of a new token", "text", NULL, "Say what it is for, like \"Reporting script\"", NULL,
                 errors);
+    token_lifetime_choice(b, errors);
     forms_button(b, "Make a token", "secondary");
     forms_end(b);
 
     html_printf(b, "<h2 class=\"govuk-heading-m\">Signing in</h2><p class=\"govuk-body\">Sign out on every device "
                    "where you are signed in, for example after using a shared computer.</p>");
-    forms_action_button(b, request, "/account/sign-out-everywhere", "Sign out everywhere", "warning");
+    forms_begin(b, request, "/account/sign-out-everywhere");
+    forms_checkbox(b, "revoke_tokens", "Also revoke my API tokens (programs using them stop working)", false);
+    forms_button(b, "Sign out everywhere", "warning");
+    forms_end(b);
     html_printf(b, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/password-reset\">Change your "
                    "password</a></p>");
     page_send(request, &page, status);
@@ -362,21 +385,20 @@ void page_account_token_create(struct request *request)
 {
     const char *name = form_get(request->form, "name");
     struct errors errors = ERRORS_INIT;
-    if (name == NULL || *name == '\0' || strlen(name) > 100) {
-        errors_add(&errors, "name", "Give the token a name of 100 characters or fewer");
-        account_page(request, 422, NULL, &errors, NULL);
-        errors_free(&errors);
-        return;
-    }
+    int64_t days = 90;
+    form_read_int(request->form, "expires_in_days", 0, ACCOUNTS_TOKEN_DAYS_MAX, &days, &errors);
     struct actor actor;
     struct accounts_env env = env_for(request, &actor);
     char token[ACCOUNTS_TOKEN_TEXT];
     int64_t id;
-    enum app_result r = accounts_issue_token(&env, request->caller->user_id, name, token, &id);
-    if (r != APP_OK)
-        page_refusal(request, r, NULL);
-    else
+    enum app_result r = errors.count > 0
+                            ? APP_INVALID
+                            : accounts_issue_token(&env, request->caller->user_id, name, days, token, &id, &errors);
+    if (r == APP_OK)
         account_page(request, 201, token, NULL, NULL);
+    else if (!page_refused(request, r, &errors))
+        account_page(request, page_status(r), NULL, &errors, NULL);
+    errors_free(&errors);
 }
 
 void page_account_token_revoke(struct request *request)

@@ -205,17 +205,6 @@ static void action_form(struct buf *b, struct request *request, const char *acti
     html_printf(b, "</form>");
 }
 
-/* A small checkbox whose value is 1. */
-static void checkbox(struct buf *b, const char *name, const char *label, bool checked)
-{
-    html_printf(b,
-                "<div class=\"govuk-form-group\"><div class=\"govuk-checkboxes govuk-checkboxes--small\" "
-                "data-module=\"govuk-checkboxes\"><div class=\"govuk-checkboxes__item\">"
-                "<input class=\"govuk-checkboxes__input\" id=\"%s\" name=\"%s\" type=\"checkbox\" value=\"1\"%R>"
-                "<label class=\"govuk-label govuk-checkboxes__label\" for=\"%s\">%s</label></div></div></div>",
-                name, name, checked ? " checked" : "", name, label);
-}
-
 /* Helpers: choices for selects */
 
 static struct form_option *options_new(struct request *request, size_t max)
@@ -348,7 +337,7 @@ static void users_filters(struct buf *b, struct request *request, const char *q,
     html_printf(b, "</div><div class=\"govuk-grid-column-one-half\">");
     forms_select(b, "role", "Role", roles, role_count, role, NULL, NULL);
     html_printf(b, "</div></div>");
-    checkbox(b, "include_inactive", "Include deactivated people", inactive);
+    forms_checkbox(b, "include_inactive", "Include deactivated people", inactive);
     forms_button(b, "Search", "secondary");
     html_printf(b, "</form>");
 }

@@ -116,6 +116,16 @@ void forms_button(struct buf *b, const char *text, const char *variant)
                 variant ? " govuk-button--" : "", variant ? variant : "", text);
 }
 
+void forms_checkbox(struct buf *b, const char *name, const char *label, bool checked)
+{
+    html_printf(b,
+                "<div class=\"govuk-form-group\"><div class=\"govuk-checkboxes govuk-checkboxes--small\" "
+                "data-module=\"govuk-checkboxes\"><div class=\"govuk-checkboxes__item\">"
+                "<input class=\"govuk-checkboxes__input\" id=\"%s\" name=\"%s\" type=\"checkbox\" value=\"1\"%R>"
+                "<label class=\"govuk-label govuk-checkboxes__label\" for=\"%s\">%s</label></div></div></div>",
+                name, name, checked ? " checked" : "", name, label);
+}
+
 void forms_action_button(struct buf *b, struct request *request, const char *action, const char *text,
                          const char *variant)
 {

@@ -54,6 +54,9 @@ void forms_textarea(struct buf *b, const char *name, const char *label, const ch
 /* A submit button; secondary and warning are the GOV.UK variants. */
 void forms_button(struct buf *b, const char *text, const char *variant);
 
+/* One small checkbox whose value, when ticked, is "1". */
+void forms_checkbox(struct buf *b, const char *name, const char *label, bool checked);
+
 /* A one-button form posting to action (sign out, revoke, deactivate). */
 void forms_action_button(struct buf *b, struct request *request, const char *action, const char *text,
                          const char *variant);

@@ -199,7 +199,7 @@ enum store_status store_session_create(struct store *store, int64_t user_id, con
 struct credential {
     int64_t id;           /* the session's or the token's */
     int64_t last_used_at; /* the last use noted (store_credential_uses_record) */
-    int64_t expires_at;   /* a session's absolute end; 0 for a token */
+    int64_t expires_at;   /* a session's absolute end, a token's end; 0 for a token without one */
 };
 
 /*
@@ -233,13 +233,16 @@ struct api_token {
     int64_t created_at;
     int64_t last_used_at; /* 0 when never */
     int64_t revoked_at;   /* 0 when live */
+    int64_t expires_at;   /* 0 when it lasts until revoked */
 };
+/* Makes a token that works until expires_at (0: until revoked). */
 enum store_status store_token_create(struct store *store, const struct actor *actor, int64_t user_id, const char *name,
-                                     const unsigned char token_hash[32], const char *prefix, int64_t now, int64_t *id);
-/* The caller a bearer token belongs to; STORE_NOT_FOUND when unknown, revoked or its user inactive. A
- * read, like store_session_authenticate. */
-enum store_status store_token_authenticate(struct store *store, const unsigned char token_hash[32], struct arena *arena,
-                                           struct caller *caller, struct credential *token);
+                                     const unsigned char token_hash[32], const char *prefix, int64_t expires_at,
+                                     int64_t now, int64_t *id);
+/* The caller a bearer token belongs to; STORE_NOT_FOUND when unknown, revoked, expired by now or its
+ * user inactive. A read, like store_session_authenticate. */
+enum store_status store_token_authenticate(struct store *store, const unsigned char token_hash[32], int64_t now,
+                                           struct arena *arena, struct caller *caller, struct credential *token);
 /* Tokens of one user, or of everyone when user_id is 0; newest first. */
 enum store_status store_token_list(struct store *store, int64_t user_id, struct arena *arena, struct api_token **out,
                                    size_t *count);

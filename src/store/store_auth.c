@@ -122,21 +122,25 @@ enum store_status store_session_revoke_all(struct store *store, const struct act
 
 /* API tokens */
 
-static const char SQL_TOKEN_INSERT[] = "INSERT INTO api_tokens (token_hash, user_id, name, prefix, created_at)"
-                                       " VALUES (?1, ?2, ?3, ?4, ?5)";
+static const char SQL_TOKEN_INSERT[] =
+    "INSERT INTO api_tokens (token_hash, user_id, name, prefix, created_at, expires_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 static const char SQL_TOKEN_FIND[] =
-    "SELECT id, user_id, coalesce(last_used_at, 0) FROM api_tokens WHERE token_hash = ?1 AND revoked_at IS NULL";
+    "SELECT id, user_id, coalesce(last_used_at, 0), coalesce(expires_at, 0) FROM api_tokens"
+    " WHERE token_hash = ?1 AND revoked_at IS NULL"
+    " AND (expires_at IS NULL OR expires_at > ?2)";
 static const char SQL_TOKEN_TOUCH[] =
     "UPDATE api_tokens SET last_used_at = max(coalesce(last_used_at, 0), ?2) WHERE id = ?1";
 static const char SQL_TOKEN_LIST[] =
     "SELECT t.id, t.user_id, u.email, t.name, t.prefix, t.created_at, coalesce(t.last_used_at, 0),"
-    " coalesce(t.revoked_at, 0) FROM api_tokens t JOIN users u ON u.id = t.user_id"
+    " coalesce(t.revoked_at, 0), coalesce(t.expires_at, 0) FROM api_tokens t JOIN users u ON u.id = t.user_id"
     " WHERE ?1 = 0 OR t.user_id = ?1 ORDER BY t.id DESC LIMIT 1000";
 static const char SQL_TOKEN_REVOKE[] =
     "UPDATE api_tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL RETURNING user_id";
 
 enum store_status store_token_create(struct store *store, const struct actor *actor, int64_t user_id, const char *name,
-                                     const unsigned char token_hash[32], const char *prefix, int64_t now, int64_t *id)
+                                     const unsigned char token_hash[32], const char *prefix, int64_t expires_at,
+                                     int64_t now, int64_t *id)
 {
     if (!store_tx_begin(store))
         return STORE_ERROR;
@@ -148,6 +152,7 @@ enum store_status store_token_create(struct store *store, const struct actor *ac
         db_bind_text(stmt, 3, name);
         db_bind_text(stmt, 4, prefix);
         db_bind_int64(stmt, 5, now);
+        store_bind_id(stmt, 6, expires_at); /* NULL for none */
         enum db_result r = db_exec_stmt(stmt);
         if (r == DB_CONSTRAINT)
             status = STORE_NOT_FOUND; /* no such user */
@@ -163,20 +168,23 @@ enum store_status store_token_create(struct store *store, const struct actor *ac
     return store_tx_commit(store) ? STORE_OK : STORE_ERROR;
 }
 
-enum store_status store_token_authenticate(struct store *store, const unsigned char token_hash[32], struct arena *arena,
-                                           struct caller *caller, struct credential *token)
+enum store_status store_token_authenticate(struct store *store, const unsigned char token_hash[32], int64_t now,
+                                           struct arena *arena, struct caller *caller, struct credential *token)
 {
     struct db_stmt *stmt = db_prepare(store->db, SQL_TOKEN_FIND);
     if (stmt == NULL)
         return STORE_ERROR;
     db_bind_blob(stmt, 1, token_hash, 32);
+    db_bind_int64(stmt, 2, now);
     enum db_result r = db_step(stmt);
     if (r == DB_DONE)
         return STORE_NOT_FOUND;
     if (r != DB_ROW)
         return STORE_ERROR;
     int64_t user_id = db_column_int64(stmt, 1);
-    *token = (struct credential){.id = db_column_int64(stmt, 0), .last_used_at = db_column_int64(stmt, 2)};
+    *token = (struct credential){.id = db_column_int64(stmt, 0),
+                                 .last_used_at = db_column_int64(stmt, 2),
+                                 .expires_at = db_column_int64(stmt, 3)};
     db_reset(stmt);
     return caller_load(store, user_id, arena, caller);
 }
@@ -222,6 +230,7 @@ enum store_status store_token_list(struct store *store, int64_t user_id, struct 
         t->created_at = db_column_int64(stmt, 5);
         t->last_used_at = db_column_int64(stmt, 6);
         t->revoked_at = db_column_int64(stmt, 7);
+        t->expires_at = db_column_int64(stmt, 8);
     }
     return r == DB_DONE ? STORE_OK : STORE_ERROR;
 }

@@ -102,6 +102,7 @@ describe('accounts and sign-in', { concurrency: true }, () => {
           leaver: { email: 'leaver@example.test', name: 'Lee Leaver', role: 'coach' },
           twice: { email: 'twice@example.test', name: 'Tam Twice', role: 'assessor' },
           promoted: { email: 'promoted@example.test', name: 'Pru Promoted', role: 'participant' },
+          revoker: { email: 'revoker@example.test', name: 'Rex Revoker', role: 'participant' },
         },
       }));
       admin = apiAs(server, tokens.admin, 'admin');
@@ -248,6 +249,20 @@ describe('accounts and sign-in', { concurrency: true }, () => {
       await assertSignedInAs(await signIn(server, demoEmail('facilitator')), demoEmail('facilitator'), 'a new session');
     });
 
+    test('"sign out everywhere" can revoke the person\'s API tokens too, and only theirs', async () => {
+      const s = await signIn(server, 'revoker@example.test');
+      const page = await s.get('/account');
+      assert.match(page.text, /name="revoke_tokens"/, 'the choice is offered');
+      const own = apiAs(server, tokens.revoker, 'revoker');
+      const made = (await own.post('/api/v1/tokens', { name: 'second script' })).json();
+      const r = await s.post('/account/sign-out-everywhere', { revoke_tokens: '1' });
+      assert.equal(r.status, 303);
+      await assertSignedOut(s, 'the session');
+      assert.equal((await own.get('/api/v1/me')).status, 401, 'the token the demo made');
+      assert.equal((await apiAs(server, made.token).get('/api/v1/me')).status, 401, 'and the one made just now');
+      assert.equal((await apiAs(server, tokens.bystander).get('/api/v1/me')).status, 200, "someone else's token works");
+    });
+
     describe('CSRF', SEQUENTIAL, () => {
       test('a form POST without csrf_token is 403', async () => {
         const anon = await visitor(server);
@@ -304,6 +319,33 @@ describe('accounts and sign-in', { concurrency: true }, () => {
     });
 
     describe('API tokens', SEQUENTIAL, () => {
+      test('a token can be given an end of 1 to 730 days, shown when made and listed', async () => {
+        const owner = apiAs(server, tokens.elsewhere, 'elsewhere');
+        const before = Date.now();
+        const made = await owner.post('/api/v1/tokens', { name: 'nightly export', expires_in_days: 30 });
+        assert.equal(made.status, 201, made.text);
+        const ends = Date.parse(made.json().expires_at);
+        assert.ok(Math.abs(ends - (before + 30 * 86400 * 1000)) < 120000, `it ends in 30 days: ${made.json().expires_at}`);
+        const row = (await owner.get('/api/v1/tokens')).json().tokens.find((t) => t.id === made.json().id);
+        assert.equal(row.expires_at, made.json().expires_at);
+        assert.equal((await apiAs(server, made.json().token).get('/api/v1/me')).status, 200, 'it works until then');
+        for (const [body, field] of [
+          [{ name: 'x', expires_in_days: 731 }, 'expires_in_days'],
+          [{ name: 'x', expires_in_days: -1 }, 'expires_in_days'],
+          [{ name: 'x', expires_in_days: 'soon' }, 'expires_in_days'],
+          [{ name: 'two\nlines' }, 'name'],
+          [{}, 'name'],
+        ]) {
+          const r = await owner.post('/api/v1/tokens', body);
+          assert.equal(r.status, 422, `${JSON.stringify(body)} → ${r.status} ${r.text}`);
+          assert.ok(r.json().error.fields.some((f) => f.field === field), `${JSON.stringify(body)} names ${field}: ${r.text}`);
+        }
+        const s = await signIn(server, 'pip.elsewhere@example.test');
+        const page = await s.get('/account');
+        assert.match(page.text, /works until \d/, 'the account page says when a token ends');
+        assert.match(page.text, /name="expires_in_days"/, 'and offers an end for a new one');
+      });
+
       test('a token is shown once, works, and stops working when revoked (204, then 401)', async () => {
         const owner = apiAs(server, tokens.participant, 'participant');
         const made = await owner.post('/api/v1/tokens', { name: 'my script' });
@@ -328,6 +370,7 @@ describe('accounts and sign-in', { concurrency: true }, () => {
         const after = await fresh.get('/api/v1/me');
         assert.equal(after.status, 401);
         assert.equal(after.headers.get('www-authenticate'), 'Bearer');
+        assert.equal(row.expires_at, null, 'a token made without an end lasts until revoked');
         const listed = (await owner.json('/api/v1/tokens')).tokens.find((t) => t.id === id);
         assert.notEqual(listed.revoked_at, null, 'the list shows it revoked');
       });

@@ -27,7 +27,7 @@ static void deactivating_signs_the_person_out_everywhere_for_good(void **state)
     int64_t session = 0, token = 0;
     assert_int_equal(store_session_create(f->store, pat, session_hash, f->now, f->now + 86400, "192.0.2.7", &session),
                      STORE_OK);
-    assert_int_equal(store_token_create(f->store, &f->actor, pat, "laptop", token_hash, "npq_ab", f->now, &token),
+    assert_int_equal(store_token_create(f->store, &f->actor, pat, "laptop", token_hash, "npq_ab", 0, f->now, &token),
                      STORE_OK);
 
     struct accounts_env env = env_of(f, &f->admin);
@@ -41,7 +41,7 @@ static void deactivating_signs_the_person_out_everywhere_for_good(void **state)
     struct credential found;
     assert_int_equal(store_session_authenticate(f->store, session_hash, f->now + 20, 3600, &f->arena, &c, &found),
                      STORE_NOT_FOUND);
-    assert_int_equal(store_token_authenticate(f->store, token_hash, &f->arena, &c, &found), STORE_NOT_FOUND);
+    assert_int_equal(store_token_authenticate(f->store, token_hash, f->now, &f->arena, &c, &found), STORE_NOT_FOUND);
     assert_int_equal(fx_audited(f, "user.deactivate", "user", pat), 1);
     assert_int_equal(fx_audited(f, "token.revoke_all", "user", pat), 1);
 }

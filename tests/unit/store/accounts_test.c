@@ -250,7 +250,7 @@ static void deactivating_refuses_credentials_and_revoking_them_ends_them_for_goo
     int64_t session = 0, token = 0;
     assert_int_equal(store_session_create(f->store, id, session_hash, f->now, f->now + 86400, "192.0.2.7", &session),
                      STORE_OK);
-    assert_int_equal(store_token_create(f->store, &f->actor, id, "laptop", token_hash, "npq_ab", f->now, &token),
+    assert_int_equal(store_token_create(f->store, &f->actor, id, "laptop", token_hash, "npq_ab", 0, f->now, &token),
                      STORE_OK);
 
     assert_int_equal(store_user_set_active(f->store, &f->admin, id, false, f->now + 10), STORE_OK);
@@ -261,7 +261,7 @@ static void deactivating_refuses_credentials_and_revoking_them_ends_them_for_goo
     struct credential sid;
     assert_int_equal(store_session_authenticate(f->store, session_hash, f->now + 20, 3600, &f->arena, &c, &sid),
                      STORE_NOT_FOUND);
-    assert_int_equal(store_token_authenticate(f->store, token_hash, &f->arena, &c, &sid), STORE_NOT_FOUND);
+    assert_int_equal(store_token_authenticate(f->store, token_hash, f->now, &f->arena, &c, &sid), STORE_NOT_FOUND);
     assert_int_equal(fx_audited(f, "user.deactivate", "user", id), 1);
     assert_int_equal(store_session_revoke_all(f->store, &f->admin, id, f->now + 11), STORE_OK);
     assert_int_equal(store_token_revoke_all(f->store, &f->admin, id, f->now + 11), STORE_OK);
@@ -271,7 +271,7 @@ static void deactivating_refuses_credentials_and_revoking_them_ends_them_for_goo
     assert_int_equal(store_user_set_active(f->store, &f->admin, id, true, f->now + 30), STORE_OK);
     assert_int_equal(store_session_authenticate(f->store, session_hash, f->now + 40, 3600, &f->arena, &c, &sid),
                      STORE_NOT_FOUND);
-    assert_int_equal(store_token_authenticate(f->store, token_hash, &f->arena, &c, &sid), STORE_NOT_FOUND);
+    assert_int_equal(store_token_authenticate(f->store, token_hash, f->now, &f->arena, &c, &sid), STORE_NOT_FOUND);
     assert_int_equal(fx_audited(f, "user.reactivate", "user", id), 1);
     assert_int_equal(store_user_set_active(f->store, &f->admin, 999999, false, f->now), STORE_NOT_FOUND);
 }
@@ -480,7 +480,8 @@ static void relations_tell_the_policy_how_a_record_stands_to_the_caller(void **s
     unsigned char hash[32];
     fx_hash(hash, 3);
     int64_t token = 0;
-    assert_int_equal(store_token_create(f->store, &f->actor, pat, "laptop", hash, "npq_ab", f->now, &token), STORE_OK);
+    assert_int_equal(store_token_create(f->store, &f->actor, pat, "laptop", hash, "npq_ab", 0, f->now, &token),
+                     STORE_OK);
     assert_int_equal(store_relation(f->store, &as_pat, RESOURCE_TOKEN, token, &r), STORE_OK);
     assert_true(r.exists && r.is_self);
     assert_int_equal(store_relation(f->store, &as_head, RESOURCE_TOKEN, token, &r), STORE_OK);
@@ -630,24 +631,25 @@ static void a_token_authenticates_until_revoked_and_notes_its_use(void **state)
     fx_hash(first, 1);
     fx_hash(second, 2);
     int64_t a = 0, b = 0;
-    assert_int_equal(store_token_create(f->store, &f->admin, pat, "laptop", first, "npq_aa", f->now, &a), STORE_OK);
-    assert_int_equal(store_token_create(f->store, &f->admin, pat, "phone", second, "npq_bb", f->now + 1, &b), STORE_OK);
+    assert_int_equal(store_token_create(f->store, &f->admin, pat, "laptop", first, "npq_aa", 0, f->now, &a), STORE_OK);
+    assert_int_equal(store_token_create(f->store, &f->admin, pat, "phone", second, "npq_bb", 0, f->now + 1, &b),
+                     STORE_OK);
     int64_t c = 0;
     unsigned char third[32];
     fx_hash(third, 3);
-    assert_int_equal(store_token_create(f->store, &f->admin, 999999, "nobody", third, "npq_cc", f->now, &c),
+    assert_int_equal(store_token_create(f->store, &f->admin, 999999, "nobody", third, "npq_cc", 0, f->now, &c),
                      STORE_NOT_FOUND);
     assert_int_equal(fx_audited(f, "token.create", "api_token", a), 1);
 
     struct caller caller;
     struct credential used;
-    assert_int_equal(store_token_authenticate(f->store, first, &f->arena, &caller, &used), STORE_OK);
+    assert_int_equal(store_token_authenticate(f->store, first, f->now, &f->arena, &caller, &used), STORE_OK);
     assert_int_equal(caller.user_id, pat);
     assert_int_equal(used.id, a);
     assert_int_equal(used.last_used_at, 0);
     assert_int_equal(used.expires_at, 0);
     assert_true(caller_has(&caller, ROLE_PARTICIPANT));
-    assert_int_equal(store_token_authenticate(f->store, third, &f->arena, &caller, &used), STORE_NOT_FOUND);
+    assert_int_equal(store_token_authenticate(f->store, third, f->now, &f->arena, &caller, &used), STORE_NOT_FOUND);
     struct credential_use use = {.session = false, .id = a, .at = f->now + 100};
     assert_int_equal(store_credential_uses_record(f->store, &use, 1), STORE_OK);
 
@@ -671,10 +673,31 @@ static void a_token_authenticates_until_revoked_and_notes_its_use(void **state)
     assert_int_equal(store_token_revoke(f->store, &f->admin, a, f->now + 200), STORE_OK);
     assert_int_equal(store_token_revoke(f->store, &f->admin, a, f->now + 201), STORE_NOT_FOUND);
     assert_int_equal(store_token_revoke(f->store, &f->admin, 999999, f->now), STORE_NOT_FOUND);
-    assert_int_equal(store_token_authenticate(f->store, first, &f->arena, &caller, &used), STORE_NOT_FOUND);
+    assert_int_equal(store_token_authenticate(f->store, first, f->now, &f->arena, &caller, &used), STORE_NOT_FOUND);
     assert_int_equal(store_token_list(f->store, pat, &f->arena, &tokens, &count), STORE_OK);
     assert_int_equal(tokens[1].revoked_at, f->now + 200);
     assert_int_equal(fx_audited(f, "token.revoke", "api_token", a), 1);
+}
+
+static void a_token_given_an_end_stops_working_then(void **state)
+{
+    struct fixture *f = *state;
+    int64_t pat = fx_person(f, "Pat Participant", ROLE_PARTICIPANT, 0, 0);
+    unsigned char hash[32];
+    fx_hash(hash, 9);
+    int64_t id = 0, ends = f->now + 30 * 86400;
+    assert_int_equal(store_token_create(f->store, &f->admin, pat, "script", hash, "npq_dd", ends, f->now, &id),
+                     STORE_OK);
+    struct caller caller;
+    struct credential used;
+    assert_int_equal(store_token_authenticate(f->store, hash, ends - 1, &f->arena, &caller, &used), STORE_OK);
+    assert_int_equal(used.expires_at, ends); /* so a cached copy ends on time too */
+    assert_int_equal(store_token_authenticate(f->store, hash, ends, &f->arena, &caller, &used), STORE_NOT_FOUND);
+    struct api_token *tokens;
+    size_t count;
+    assert_int_equal(store_token_list(f->store, pat, &f->arena, &tokens, &count), STORE_OK);
+    assert_int_equal(count, 1);
+    assert_int_equal(tokens[0].expires_at, ends);
 }
 
 /* ---- One-time links ---- */
@@ -757,6 +780,7 @@ int main(void)
         TEST(organisations_are_created_updated_and_found),
         TEST(a_session_authenticates_until_revoked_idle_or_past_its_end),
         TEST(a_token_authenticates_until_revoked_and_notes_its_use),
+        TEST(a_token_given_an_end_stops_working_then),
         TEST(a_link_is_used_once_for_its_purpose_before_it_expires),
         TEST(failed_sign_ins_are_counted_by_email_and_by_client),
     };
