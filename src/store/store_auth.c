@@ -413,10 +413,12 @@ enum store_status store_reset_request_record(struct store *store, const char *em
     return store_tx_end(store, status);
 }
 
-enum store_status store_reset_requests(struct store *store, const char *email, const char *client, int64_t since,
-                                       int64_t *by_email, int64_t *by_client)
+/* Runs a query counting recent rows for an email and for a client (?1 email, ?2 client, ?3 since). */
+static enum store_status count_by_email_and_client(struct store *store, const char *sql, const char *email,
+                                                   const char *client, int64_t since, int64_t *by_email,
+                                                   int64_t *by_client)
 {
-    struct db_stmt *stmt = db_prepare(store->db, SQL_RESET_COUNT);
+    struct db_stmt *stmt = db_prepare(store->db, sql);
     if (stmt == NULL)
         return STORE_ERROR;
     db_bind_text(stmt, 1, email);
@@ -430,19 +432,14 @@ enum store_status store_reset_requests(struct store *store, const char *email, c
     return STORE_OK;
 }
 
+enum store_status store_reset_requests(struct store *store, const char *email, const char *client, int64_t since,
+                                       int64_t *by_email, int64_t *by_client)
+{
+    return count_by_email_and_client(store, SQL_RESET_COUNT, email, client, since, by_email, by_client);
+}
+
 enum store_status store_sign_in_failures(struct store *store, const char *email, const char *client, int64_t since,
                                          int64_t *by_email, int64_t *by_client)
 {
-    struct db_stmt *stmt = db_prepare(store->db, SQL_ATTEMPT_FAILURES);
-    if (stmt == NULL)
-        return STORE_ERROR;
-    db_bind_text(stmt, 1, email);
-    db_bind_text(stmt, 2, client ? client : "");
-    db_bind_int64(stmt, 3, since);
-    if (db_step(stmt) != DB_ROW)
-        return STORE_ERROR;
-    *by_email = db_column_int64(stmt, 0);
-    *by_client = db_column_int64(stmt, 1);
-    db_reset(stmt);
-    return STORE_OK;
+    return count_by_email_and_client(store, SQL_ATTEMPT_FAILURES, email, client, since, by_email, by_client);
 }
