@@ -626,8 +626,10 @@ enum app_result assessment_mark(const struct accounts_env *env, const struct cal
     }
 
     bool *met = arena_alloc(&arena, sizeof(*met) * (m->criteria_count + 1));
+    const char **titles = arena_alloc(&arena, sizeof(*titles) * (m->criteria_count + 1));
     for (size_t i = 0; i < m->criteria_count; i++) {
         met[i] = m->criteria[i].met;
+        titles[i] = i < t.criteria_count ? t.criteria[i].title : NULL;
         if (text_characters(m->criteria[i].comment) > SUBMISSION_COMMENT_MAX)
             errors_add(errors, "criteria", "The comment on criterion %zu must be %d characters or fewer", i + 1,
                        SUBMISSION_COMMENT_MAX);
@@ -635,7 +637,8 @@ enum app_result assessment_mark(const struct accounts_env *env, const struct cal
     if (text_characters(m->feedback) > SUBMISSION_FEEDBACK_MAX)
         errors_add(errors, "feedback", "Feedback must be %d characters or fewer", SUBMISSION_FEEDBACK_MAX);
     bool fine = errors->count == 0;
-    if (!assessment_mark_check(m->outcome, met, m->criteria_count, t.criteria_count, m->feedback, errors) || !fine) {
+    if (!assessment_mark_check(m->outcome, met, m->criteria_count, t.criteria_count, titles, m->feedback, errors) ||
+        !fine) {
         result = APP_INVALID;
         goto out;
     }

@@ -307,8 +307,25 @@ bool assessment_submit_check(const struct submission_facts *facts, bool *late, s
 
 /* Marking */
 
+/* "criterion 2 (Plans the change) is", "criteria 1 (Reads the evidence) and 2 (Plans the change) are". */
+static void unmet_criteria(struct buf *b, const bool *met, size_t count, size_t unmet, const char *const *titles)
+{
+    buf_append_str(b, unmet == 1 ? "criterion " : "criteria ");
+    for (size_t i = 0, named = 0; i < count; i++) {
+        if (met[i])
+            continue;
+        named++;
+        if (named > 1)
+            buf_append_str(b, named == unmet ? " and " : ", ");
+        buf_appendf(b, "%zu", i + 1);
+        if (titles != NULL && titles[i] != NULL && *titles[i] != '\0')
+            buf_appendf(b, " (%s)", titles[i]);
+    }
+    buf_append_str(b, unmet == 1 ? " is" : " are");
+}
+
 bool assessment_mark_check(enum mark_outcome outcome, const bool *met, size_t criteria_count, size_t expected,
-                           const char *feedback, struct errors *errors)
+                           const char *const *titles, const char *feedback, struct errors *errors)
 {
     bool ok = true;
     bool known = (unsigned)outcome < MARK_OUTCOME_COUNT;
@@ -328,8 +345,13 @@ bool assessment_mark_check(enum mark_outcome outcome, const bool *met, size_t cr
             if (!met[i])
                 unmet++;
         if (outcome == OUTCOME_PASS && unmet > 0) {
-            errors_add(errors, "outcome", "A pass needs every criterion met: %zu %s not.", unmet,
-                       unmet == 1 ? "is" : "are");
+            struct buf which;
+            buf_init(&which, 4096);
+            unmet_criteria(&which, met, judged, unmet, titles);
+            errors_add(errors, "outcome",
+                       "A pass needs every criterion met, and %s not. Mark %s met, or refer the work.",
+                       which.data ? which.data : "some", unmet == 1 ? "it" : "them");
+            buf_free(&which);
             ok = false;
         } else if (outcome != OUTCOME_PASS && unmet == 0) {
             errors_add(errors, "outcome",

@@ -85,9 +85,10 @@ bool assessment_submit_check(const struct submission_facts *facts, bool *late, s
 bool assessment_submit_allowed(const struct submission_facts *facts, struct errors *errors);
 
 /* A marking: a judgement on every criterion, feedback for the participant, and an outcome that
- * agrees with the criteria (a pass needs every criterion met). */
+ * agrees with the criteria (a pass needs every criterion met; a refusal names the ones that are
+ * not, by number and by titles[i] when titles is given). */
 bool assessment_mark_check(enum mark_outcome outcome, const bool *met, size_t criteria_count, size_t expected,
-                           const char *feedback, struct errors *errors);
+                           const char *const *titles, const char *feedback, struct errors *errors);
 
 /* Who may mark: nobody marks work of a participant they coach (when the provider keeps assessors
  * from their coachees), and a moderator is never the assessor of the same version. */

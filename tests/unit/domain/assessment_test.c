@@ -788,7 +788,8 @@ static void the_state_alone_decides_whether_work_may_be_submitted(void **state)
 static bool mark(enum mark_outcome outcome, const bool *met, size_t count, size_t expected, const char *feedback,
                  struct errors *errors)
 {
-    bool ok = assessment_mark_check(outcome, met, count, expected, feedback, errors);
+    static const char *const titles[] = {"Reads the evidence", "Plans the change", "Leads the team"};
+    bool ok = assessment_mark_check(outcome, met, count, expected, count <= 3 ? titles : NULL, feedback, errors);
     expect_sentences(errors);
     if (ok)
         expect_error_count(errors, 0);
@@ -807,12 +808,16 @@ static void a_pass_needs_every_criterion_met(void **state)
     assert_true(mark(OUTCOME_PASS, all, 3, 3, "Well argued.", &errors));
 
     assert_false(mark(OUTCOME_PASS, one_unmet, 3, 3, "Well argued.", &errors));
-    expect_error_at(&errors, "outcome", "A pass needs every criterion met: 1 is not.");
+    expect_error_at(&errors, "outcome",
+                    "A pass needs every criterion met, and criterion 2 (Plans the change) is not. Mark it met, or "
+                    "refer the work.");
     expect_error_count(&errors, 1);
     errors_free(&errors);
 
     assert_false(mark(OUTCOME_PASS, two_unmet, 3, 3, "Well argued.", &errors));
-    expect_error_at(&errors, "outcome", "A pass needs every criterion met: 2 are not.");
+    expect_error_at(&errors, "outcome",
+                    "A pass needs every criterion met, and criteria 1 (Reads the evidence) and 2 (Plans the change) "
+                    "are not. Mark them met, or refer the work.");
     errors_free(&errors);
 }
 
@@ -878,7 +883,7 @@ static void a_marking_has_feedback(void **state)
     expect_error_count(&errors, 2);
     errors_free(&errors);
     fill_errors(&errors);
-    assert_false(assessment_mark_check(OUTCOME_PASS, unmet, 1, 1, "Fine.", &errors));
+    assert_false(assessment_mark_check(OUTCOME_PASS, unmet, 1, 1, NULL, "Fine.", &errors));
     errors_free(&errors);
 }
 
