@@ -8,6 +8,22 @@
 #include <strings.h>
 #include <time.h>
 
+/* The one-at-a-time rule: nobody applies for what they are already enrolled on (active or
+ * deferred). Without their enrolments the rule cannot be checked, so nothing goes ahead. */
+static enum app_result check_not_enrolled(const struct accounts_env *env, const struct application *a,
+                                          struct arena *arena, struct errors *errors)
+{
+    struct enrolment *existing;
+    size_t count;
+    if (store_enrolment_list_for(env->store, a->participant_id, arena, &existing, &count) != STORE_OK)
+        return APP_UNAVAILABLE;
+    struct enrolment_summary *summaries = arena_alloc(arena, sizeof(*summaries) * (count + 1));
+    for (size_t i = 0; i < count; i++)
+        summaries[i] = (struct enrolment_summary){existing[i].kind, existing[i].target, existing[i].state};
+    enrolment_check_unique(summaries, count, a->kind, a->target, errors);
+    return APP_OK;
+}
+
 enum app_result applications_save_draft(const struct accounts_env *env, const struct catalogue *catalogue,
                                         struct application *a, struct errors *errors)
 {
@@ -34,6 +50,13 @@ enum app_result applications_save_draft(const struct accounts_env *env, const st
     }
     if (a->sponsor_id != 0 && a->sponsor_id == a->participant_id)
         errors_add(errors, "sponsor_id", "Your sponsor must be someone else, such as your headteacher.");
+    if (a->id == 0 && errors->count == before) { /* a new draft for what they study already is a dead end */
+        struct arena arena = ARENA_INIT;
+        enum app_result result = check_not_enrolled(env, a, &arena, errors);
+        arena_release(&arena);
+        if (result != APP_OK)
+            return result;
+    }
     if (errors->count != before)
         return APP_INVALID;
     enum store_status status = a->id == 0 ? store_application_create(env->store, env->actor, a, env->now)
@@ -162,16 +185,8 @@ static enum app_result check_submission(const struct accounts_env *env, const st
         .has_sponsor = a->sponsor_id != 0,
     };
     application_check(catalogue, &choice, errors);
-    struct enrolment *existing;
-    size_t count;
-    /* Without the participant's enrolments the one-at-a-time rule cannot be checked: no submission. */
-    if (store_enrolment_list_for(env->store, a->participant_id, arena, &existing, &count) != STORE_OK)
-        return APP_UNAVAILABLE;
-    struct enrolment_summary *summaries = arena_alloc(arena, sizeof(*summaries) * (count + 1));
-    for (size_t i = 0; i < count; i++)
-        summaries[i] = (struct enrolment_summary){existing[i].kind, existing[i].target, existing[i].state};
-    enrolment_check_unique(summaries, count, a->kind, a->target, errors);
-    return errors->count != before ? APP_INVALID : APP_OK;
+    enum app_result result = check_not_enrolled(env, a, arena, errors);
+    return result != APP_OK ? result : errors->count != before ? APP_INVALID : APP_OK;
 }
 
 /* Creates the enrolment an accepted application leads to: APP_INVALID when the cohort named does

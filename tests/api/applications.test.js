@@ -835,6 +835,7 @@ test('a second live enrolment in the same qualification is refused on submit and
   // Two applications go through side by side; the first to be enrolled wins.
   const x1 = await createDraft(as.admin, answers);
   const x2 = await createDraft(as.admin, answers);
+  const x3 = await createDraft(as.admin, answers); // kept as a draft until after the enrolment
   for (const x of [x1, x2]) {
     await stepOk(as.admin, x.id, 'submit', undefined, 'submitted');
     await stepOk(as.headteacher, x.id, 'approve', undefined, 'sponsor_approved');
@@ -853,8 +854,8 @@ test('a second live enrolment in the same qualification is refused on submit and
   const live = (await as.admin.json('/api/v1/enrolments?limit=500')).enrolments.filter((e) => e.participant.id === q);
   assert.equal(live.length, 1, 'one enrolment only');
 
-  // A new application is refused on submit while the enrolment is active, and while it is deferred.
-  const x3 = await createDraft(as.admin, answers);
+  // A new draft is refused while the enrolment is active, and one made before is refused on submit.
+  expect422(await as.admin.post('/api/v1/applications', answers), 'target', /already enrolled on the NPQSL \(active\)/, 'a new draft while enrolled');
   expect422(await step(as.admin, x3.id, 'submit'), 'target', /already enrolled on the NPQSL \(active\)/, 'submit while enrolled');
   // Another qualification is fine.
   const other = await createDraft(as.admin, { participant_id: q, ...qualificationAnswers('NPQH', ['curriculum-development', 'closing-the-gap']) });
@@ -862,6 +863,7 @@ test('a second live enrolment in the same qualification is refused on submit and
 
   await enrolmentStepOk(as.admin, first.enrolment_id, 'defer', { reason: 'Maternity leave', expected_return: FUTURE_DATE }, 'deferred');
   expect422(await step(as.admin, x3.id, 'submit'), 'target', /already enrolled on the NPQSL \(deferred\)/, 'submit while deferred');
+  expect422(await as.admin.post('/api/v1/applications', answers), 'target', /already enrolled on the NPQSL \(deferred\)/, 'a new draft while deferred');
   await enrolmentStepOk(as.admin, first.enrolment_id, 'withdraw', { reason: 'Left teaching' }, 'withdrawn');
 
   // After withdrawal: a new application and a new enrolment.
