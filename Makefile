@@ -1,7 +1,7 @@
 # The two commands of README.md, and the steps they are made of.
 #   make run    install what is missing, build, start the server on a demo database
 #   make test   install what is missing, build (plain and sanitized), run every test
-#   make bench  compare npq's hottest read with nginx serving a file of the same size
+#   make bench  measure reads, durable writes and reads under a held lock against their goals
 
 DB ?= npq.db
 LISTEN ?= 127.0.0.1:8080
