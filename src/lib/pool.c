@@ -103,8 +103,10 @@ void pool_submit(struct pool *pool, struct pool_job *job)
         pool->head = job;
     pool->tail = job;
     pool->pending++;
-    pthread_cond_signal(&pool->wake);
     pthread_mutex_unlock(&pool->lock);
+    /* After the unlock: a thread woken while the lock is still held would only wake to wait for
+     * it. Every waiter checks the queue under the lock, so no job is missed. */
+    pthread_cond_signal(&pool->wake);
 }
 
 size_t pool_pending(struct pool *pool)
