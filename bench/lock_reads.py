@@ -7,9 +7,13 @@ that must wait for the lock, and READS reads spread over the hold, alternating G
 GET /api/v1/users?limit=50, one at a time, timing each. Then releases the lock (ROLLBACK: nothing
 was written) and waits for the writes, which must all succeed after the release.
 
+First, for comparison, the same reads at the same pace with no lock held: on a loaded machine
+the slowest read is set by the scheduler, and this says how much of it the lock adds.
+
 Prints one line per read and per write, then the summary lines the benchmark reads:
     slowest_read_ms MS        reads_ok N          reads_in_hold N
     writes_ok N               writes_waited N     writes_after_release_ms MIN MAX
+    slowest_read_unlocked_ms MS
 
     bench/lock_reads.py DB BASE_URL TOKEN [HOLD_SECONDS WRITERS READS]
 
@@ -49,33 +53,11 @@ def write(base, token, number, nonce, results):
     conn.close()
 
 
-def main():
-    if len(sys.argv) not in (4, 7):
-        sys.exit("usage: lock_reads.py DB BASE_URL TOKEN [HOLD_SECONDS WRITERS READS]")
-    db, base, token = sys.argv[1:4]
-    hold, writers, reads = (float(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])) if len(sys.argv) == 7 else (3.0, 8, 20)
-    nonce = str(time.time_ns())
-
-    readers = {path: connect(base) for path in READ_PATHS}
-    for path, conn in readers.items():  # open the connections and warm the caller cache first
-        conn.request("GET", path, headers={"Authorization": "Bearer " + token})
-        conn.getresponse().read()
-
-    lock = sqlite3.connect(db, timeout=10, isolation_level=None)
-    lock.execute("BEGIN IMMEDIATE")
-    locked_at = time.monotonic()
-    print("lock held from this process for %.1f s" % hold)
-
-    write_results = {}
-    threads = [threading.Thread(target=write, args=(base, token, n, nonce, write_results)) for n in range(writers)]
-    for t in threads:
-        t.start()
-
-    # The reads start once the writes have had time to reach the server and queue for the lock,
-    # and end well before the lock is released.
-    first, last = locked_at + 0.3, locked_at + hold - 0.2
+def read_at_pace(readers, token, reads, first, last):
+    """Sends the reads one at a time, spread from monotonic time first to last; returns
+    (path, status, start, end) for each."""
     step = (last - first) / max(reads - 1, 1)
-    read_results = []
+    results = []
     for n in range(reads):
         delay = first + n * step - time.monotonic()
         if delay > 0:
@@ -90,8 +72,42 @@ def main():
             status = response.status
         except OSError as e:
             status = "error: %s" % e
-        end = time.monotonic()
-        read_results.append((path, status, start, end))
+        results.append((path, status, start, time.monotonic()))
+    return results
+
+
+def slowest_ms(results):
+    return max((end - start) * 1000 for _, _, start, end in results)
+
+
+def main():
+    if len(sys.argv) not in (4, 7):
+        sys.exit("usage: lock_reads.py DB BASE_URL TOKEN [HOLD_SECONDS WRITERS READS]")
+    db, base, token = sys.argv[1:4]
+    hold, writers, reads = (float(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])) if len(sys.argv) == 7 else (3.0, 8, 20)
+    nonce = str(time.time_ns())
+
+    readers = {path: connect(base) for path in READ_PATHS}
+    for path, conn in readers.items():  # open the connections and warm the caller cache first
+        conn.request("GET", path, headers={"Authorization": "Bearer " + token})
+        conn.getresponse().read()
+
+    now = time.monotonic()
+    unlocked = read_at_pace(readers, token, reads, now + 0.3, now + hold - 0.2)
+
+    lock = sqlite3.connect(db, timeout=10, isolation_level=None)
+    lock.execute("BEGIN IMMEDIATE")
+    locked_at = time.monotonic()
+    print("lock held from this process for %.1f s" % hold)
+
+    write_results = {}
+    threads = [threading.Thread(target=write, args=(base, token, n, nonce, write_results)) for n in range(writers)]
+    for t in threads:
+        t.start()
+
+    # The reads start once the writes have had time to reach the server and queue for the lock,
+    # and end well before the lock is released.
+    read_results = read_at_pace(readers, token, reads, locked_at + 0.3, locked_at + hold - 0.2)
 
     delay = locked_at + hold - time.monotonic()
     if delay > 0:
@@ -112,14 +128,16 @@ def main():
         if status == 201:
             after.append((end - released_at) * 1000)
 
-    slowest = max((end - start) * 1000 for _, _, start, end in read_results)
-    print("slowest_read_ms %.2f" % slowest)
+    for n, (path, status, start, end) in enumerate(unlocked):
+        print("unlocked read %2d %-24s %s %8.2f ms" % (n + 1, path, status, (end - start) * 1000))
+    print("slowest_read_ms %.2f" % slowest_ms(read_results))
     print("reads_ok %d" % sum(1 for r in read_results if r[1] == 200))
     print("reads_in_hold %d" % sum(1 for r in read_results if r[3] < released_at))
     print("writes_ok %d" % len(after))
     print("writes_waited %d" % sum(1 for a in after if a >= 0))
     if after:
         print("writes_after_release_ms %.1f %.1f" % (min(after), max(after)))
+    print("slowest_read_unlocked_ms %.2f" % slowest_ms(unlocked))
 
 
 if __name__ == "__main__":
