@@ -269,7 +269,8 @@ const struct route routes[] = {
     API("PATCH", "/api/v1/submissions/{id}", api_submission_update, PERM_SUBMISSIONS, RESOURCE_SUBMISSION,
         "Save the draft's activity and text (the participant; 409 once submitted)", "Submission", "SubmissionDraft"),
     API("POST", "/api/v1/submissions/{id}/files", api_submission_files_add, PERM_SUBMISSIONS, RESOURCE_SUBMISSION,
-        "Attach a file to the draft: the raw body (a document, text, image, audio or video, told by its content), its name in X-File-Name (up to 20 MiB)",
+        "Attach a file to the draft: the raw body (a document, text, image, audio or video, told by its content), its "
+        "name in X-File-Name (up to 20 MiB)",
         "SubmissionFile", "file"),
     API("GET", "/api/v1/submissions/{id}/files/{file}", api_submission_file_get, PERM_SUBMISSIONS, RESOURCE_SUBMISSION,
         "Download a file (a draft's: the participant and their coach)", NULL, NULL),

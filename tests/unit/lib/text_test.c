@@ -41,10 +41,13 @@ static void one_line(void **state)
     assert_false(text_is_one_line("tab\there"));
     assert_false(text_is_one_line("del\x7f"));
     assert_false(text_is_one_line("c1 \xc2\x85 next line"));
-    assert_false(text_is_one_line("plan\xe2\x80\xae" "fdp.exe")); /* U+202E RIGHT-TO-LEFT OVERRIDE */
+    /* U+202E RIGHT-TO-LEFT OVERRIDE, split from "fdp" so it is not read as one hex escape */
+    assert_false(text_is_one_line("plan\xe2\x80\xae"
+                                  "fdp.exe"));
     assert_false(text_is_one_line("isolate \xe2\x81\xa6x\xe2\x81\xa9"));
     assert_false(text_is_one_line("line\xe2\x80\xa8separator"));
-    assert_true(text_is_one_line("dash \xe2\x80\x94" " and ellipsis \xe2\x80\xa6"));
+    assert_true(text_is_one_line("dash \xe2\x80\x94"
+                                 " and ellipsis \xe2\x80\xa6"));
 }
 
 static void names(void **state)

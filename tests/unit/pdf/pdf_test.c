@@ -173,12 +173,9 @@ static void every_script_prints_and_the_verification_address_is_a_link(void **st
         {"अनीता शर्मा", "अनीता"},
     };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-        struct certificate c = {"Demo NPQ Provider",
-                                names[i][0],
-                                "National Professional Qualification for Headship",
-                                "23 November 2026",
-                                "NPQH-2026-000042-7",
-                                "https://npq.example.org/verify/abc"};
+        struct certificate c = {
+            "Demo NPQ Provider", names[i][0],          "National Professional Qualification for Headship",
+            "23 November 2026",  "NPQH-2026-000042-7", "https://npq.example.org/verify/abc"};
         struct buf out;
         buf_init(&out, PDF_MAX_BYTES);
         assert_true(pdf_certificate(&c, &out));
