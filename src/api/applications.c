@@ -182,8 +182,8 @@ static void save(struct request *request, struct application *a, json_t *body, i
     if (errors.count == 0 && catalogue == NULL)
         goto out; /* replied 503 */
     if (errors.count == 0) {
-        struct actor actor = request_actor(request);
-        struct accounts_env env = {request->store, &actor, request->settings->base_url, request->now};
+        struct actor actor;
+        struct accounts_env env = request_accounts_env(request, &actor);
         enum app_result r = applications_save_draft(&env, catalogue, a, &errors);
         if (r == APP_OK)
             reply_application(request, success, a->id);
@@ -275,8 +275,8 @@ void api_application_step(struct request *request)
     const struct catalogue *catalogue = api_catalogue(request);
     if (catalogue == NULL)
         goto out;
-    struct actor actor = request_actor(request);
-    struct accounts_env env = {request->store, &actor, request->settings->base_url, request->now};
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
     int64_t id = request_param_id(request, 0);
     enum app_result r = applications_step(&env, catalogue, request->caller, id, step, reason, cohort_id, &errors);
     if (r == APP_OK)

@@ -99,8 +99,8 @@ void api_enrolment_step(struct request *request)
     const char *expected_return = body ? json_string_value(json_object_get(body, "expected_return")) : NULL;
     json_t *cohort = body ? json_object_get(body, "cohort_id") : NULL;
     int64_t cohort_id = json_is_integer(cohort) && json_integer_value(cohort) > 0 ? json_integer_value(cohort) : 0;
-    struct actor actor = request_actor(request);
-    struct accounts_env env = {request->store, &actor, request->settings->base_url, request->now};
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
     int64_t id = request_param_id(request, 0);
     enum app_result r = enrolments_step(&env, id, step, reason, expected_return, cohort_id, &errors);
     if (r == APP_OK)
@@ -126,8 +126,8 @@ void api_participant_pathway(struct request *request)
     const struct catalogue *c = api_catalogue(request);
     if (c == NULL)
         return;
-    struct actor actor = request_actor(request);
-    struct accounts_env env = {request->store, &actor, request->settings->base_url, request->now};
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
     struct participant_pathway p;
     int64_t id = request_param_id(request, 0);
     enum app_result r = pathways_for(&env, c, id, request_arena(request), &p);

@@ -23,8 +23,8 @@ static void run(struct request *request, enum import_kind kind)
     form_read_flag(request_query(request), "dry_run", &dry_run, &malformed);
     if (api_query_refused(request, &malformed))
         return; /* a preview misread as the real thing would keep what was only to be checked */
-    struct actor actor = request_actor(request);
-    struct accounts_env env = {request->store, &actor, request->settings->base_url, request->now};
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
     struct import_report report;
     imports_run(&env, kind, request_body(request).ptr, request_body(request).len, dry_run, request_arena(request),
                 &report);

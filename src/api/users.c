@@ -9,11 +9,6 @@
 
 #include <string.h>
 
-static struct accounts_env env_for(struct request *request, const struct actor *actor)
-{
-    return (struct accounts_env){request->store, actor, request->settings->base_url, request->now};
-}
-
 /* Replies with the person as they are now (status 200 or 201). */
 static void reply_user(struct request *request, int status, int64_t id)
 {
@@ -109,8 +104,8 @@ void api_users_create(struct request *request)
     int64_t role_organisation_id = read_id(body, "role_organisation_id", &errors);
     int64_t id = 0;
     if (errors.count == 0) {
-        struct actor actor = request_actor(request);
-        struct accounts_env env = env_for(request, &actor);
+        struct actor actor;
+        struct accounts_env env = request_accounts_env(request, &actor);
         enum app_result r = accounts_invite(&env, email ? email : "", name ? name : "", organisation_id, role,
                                             role_organisation_id, &id, &errors);
         if (r != APP_OK) {
@@ -196,8 +191,8 @@ void api_user_roles_add(struct request *request)
     int64_t organisation_id = read_id(body, "organisation_id", &errors);
     int64_t id = request_param_id(request, 0), grant_id;
     if (errors.count == 0) {
-        struct actor actor = request_actor(request);
-        struct accounts_env env = env_for(request, &actor);
+        struct actor actor;
+        struct accounts_env env = request_accounts_env(request, &actor);
         enum app_result r = accounts_grant_role(&env, id, role, organisation_id, &grant_id, &errors);
         if (r != APP_OK) {
             api_reply_result(request, r, &errors, "person");
@@ -247,8 +242,8 @@ void api_user_invitation(struct request *request)
         api_reply_store_status(request, s, "person");
         return;
     }
-    struct actor actor = request_actor(request);
-    struct accounts_env env = env_for(request, &actor);
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
     enum app_result r = accounts_send_invitation(&env, id);
     if (r != APP_OK)
         api_reply_result(request, r, NULL, "person");
@@ -297,8 +292,8 @@ void api_assignments_create(struct request *request)
         errors_add(&errors, "participant_id", "Choose the participant");
     int64_t id = 0;
     if (errors.count == 0) {
-        struct actor actor = request_actor(request);
-        struct accounts_env env = env_for(request, &actor);
+        struct actor actor;
+        struct accounts_env env = request_accounts_env(request, &actor);
         enum app_result r = accounts_assign(&env, kind, staff_id, participant_id, &id, &errors);
         if (r != APP_OK) {
             api_reply_result(request, r, &errors, "assignment");

@@ -78,8 +78,8 @@ static void save_venue(struct request *request, struct venue *v, json_t *body)
         errors_free(&errors);
         return;
     }
-    struct actor actor = request_actor(request);
-    struct accounts_env env = {request->store, &actor, request->settings->base_url, request->now};
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
     enum app_result s = venues_save(&env, request->caller, v, request_arena(request), &errors);
     if (s == APP_OK)
         reply_venue(request, creating ? 201 : 200, v->id);

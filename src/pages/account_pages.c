@@ -16,14 +16,6 @@
 #include <string.h>
 #include <time.h>
 
-static struct accounts_env env_for(struct request *request, struct actor *actor)
-{
-    actor->user_id = request->caller ? request->caller->user_id : 0;
-    actor->label = request->caller ? request->caller->email : "anonymous";
-    actor->client = request_client(request);
-    return (struct accounts_env){request->store, actor, request->settings->base_url, request->now};
-}
-
 /* Only paths on this site, so a link cannot send someone elsewhere after signing in. Browsers
  * drop tabs and newlines from addresses and read "\\" as "/", so any control character or
  * backslash could turn "/\t/evil.example" into another site's address: refuse them all. */
@@ -85,7 +77,7 @@ void page_sign_in_submit(struct request *request)
     int status = 422;
     if (errors.count == 0) {
         struct actor actor;
-        struct accounts_env env = env_for(request, &actor);
+        struct accounts_env env = request_accounts_env(request, &actor);
         int64_t user_id;
         enum app_result r = accounts_sign_in(&env, email, password, actor.client, &user_id, &errors);
         if (r == APP_OK) {
@@ -117,7 +109,7 @@ void page_sign_out(struct request *request)
 void page_sign_out_everywhere(struct request *request)
 {
     struct actor actor;
-    struct accounts_env env = env_for(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     bool tokens = strcmp(forms_value(request, "revoke_tokens"), "1") == 0;
     enum app_result r = accounts_sign_out_everywhere(&env, request->caller->user_id, tokens);
     if (r != APP_OK) {
@@ -162,7 +154,7 @@ void page_password_reset_submit(struct request *request)
         return;
     }
     struct actor actor;
-    struct accounts_env env = env_for(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     struct errors errors = ERRORS_INIT;
     enum app_result r = accounts_request_reset(&env, email, &errors);
     if (r == APP_TOO_MANY)
@@ -221,7 +213,7 @@ static void link_expired(struct request *request, enum one_time_purpose purpose)
 static void link_page(struct request *request, enum one_time_purpose purpose)
 {
     struct actor actor;
-    struct accounts_env env = env_for(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     struct user user;
     const char *token = request_strndup(request, request->params[0]);
     enum app_result r = accounts_link_user(&env, purpose, token, request_arena(request), &user);
@@ -236,7 +228,7 @@ static void link_page(struct request *request, enum one_time_purpose purpose)
 static void link_submit(struct request *request, enum one_time_purpose purpose)
 {
     struct actor actor;
-    struct accounts_env env = env_for(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     const char *token = request_strndup(request, request->params[0]);
     struct errors errors = ERRORS_INIT;
     int64_t user_id;
@@ -388,7 +380,7 @@ void page_account_token_create(struct request *request)
     int64_t days = 90;
     form_read_int(request->form, "expires_in_days", 0, ACCOUNTS_TOKEN_DAYS_MAX, &days, &errors);
     struct actor actor;
-    struct accounts_env env = env_for(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     char token[ACCOUNTS_TOKEN_TEXT];
     int64_t id;
     enum app_result r = errors.count > 0
@@ -404,7 +396,7 @@ void page_account_token_create(struct request *request)
 void page_account_token_revoke(struct request *request)
 {
     struct actor actor;
-    struct accounts_env env = env_for(request, &actor);
+    struct accounts_env env = request_accounts_env(request, &actor);
     int64_t id = 0;
     for (size_t i = 0; i < request->params[0].len; i++)
         id = id * 10 + (request->params[0].ptr[i] - '0'); /* the gate checked it is a number */

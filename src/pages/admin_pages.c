@@ -284,11 +284,6 @@ static int64_t role_scope(enum role role, int64_t organisation_id)
     return role_scope_kind(role, &kind) ? organisation_id : 0;
 }
 
-static struct accounts_env env_for(struct request *request, const struct actor *actor)
-{
-    return (struct accounts_env){request->store, actor, request->settings->base_url, request->now};
-}
-
 /*
  * Whether a use case's refusal was answered with a page of its own (page_refused: missing,
  * malformed, failed). Otherwise its errors are the form's to show again; the administration
@@ -468,8 +463,8 @@ void page_admin_user_create(struct request *request)
         if (organisation_id < 0)
             errors_add(&errors, "organisation_id", "Choose an organisation from the list");
     } else {
-        struct actor actor = request_actor(request);
-        struct accounts_env env = env_for(request, &actor);
+        struct actor actor;
+        struct accounts_env env = request_accounts_env(request, &actor);
         int64_t id = 0;
         enum app_result r =
             accounts_invite(&env, email, name, organisation_id, role, role_scope(role, organisation_id), &id, &errors);
@@ -782,8 +777,8 @@ void page_admin_user_role_grant(struct request *request)
     } else if (organisation_id < 0) {
         errors_add(&errors, "organisation_id", "Choose an organisation from the list");
     } else {
-        struct actor actor = request_actor(request);
-        struct accounts_env env = env_for(request, &actor);
+        struct actor actor;
+        struct accounts_env env = request_accounts_env(request, &actor);
         int64_t grant_id;
         enum app_result r = accounts_grant_role(&env, id, role, role_scope(role, organisation_id), &grant_id, &errors);
         if (refused_with_page(request, r, &errors, "role"))
@@ -859,8 +854,8 @@ void page_admin_user_invitation(struct request *request)
     if (!u.active) {
         errors_add(&errors, "active", "This account is deactivated; reactivate it first");
     } else {
-        struct actor actor = request_actor(request);
-        struct accounts_env env = env_for(request, &actor);
+        struct actor actor;
+        struct accounts_env env = request_accounts_env(request, &actor);
         enum app_result r = accounts_send_invitation(&env, id);
         if (r != APP_OK) {
             page_refusal(request, r, NULL);
@@ -884,8 +879,8 @@ void page_admin_user_assignment_add(struct request *request)
     else if (staff_id <= 0)
         errors_add(&errors, "staff_id", "Choose the coach or mentor");
     if (errors.count == 0) {
-        struct actor actor = request_actor(request);
-        struct accounts_env env = {request->store, &actor, request->settings->base_url, request->now};
+        struct actor actor;
+        struct accounts_env env = request_accounts_env(request, &actor);
         int64_t assignment_id;
         enum app_result r = accounts_assign(&env, kind, staff_id, id, &assignment_id, &errors);
         if (refused_with_page(request, r, &errors, "staff_id"))
@@ -1524,8 +1519,8 @@ void page_admin_imports_run(struct request *request)
         return;
     }
     errors_free(&errors);
-    struct actor actor = request_actor(request);
-    struct accounts_env env = env_for(request, &actor);
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
     struct import_report report;
     imports_run(&env, kind, csv, len, !commit, request_arena(request), &report);
     if (report.result != APP_OK && report.result != APP_INVALID)
