@@ -70,17 +70,6 @@ enum app_result applications_save_draft(const struct accounts_env *env, const st
     return app_result_of_store(status);
 }
 
-/* The title of what is studied: "National Professional Qualification for Senior Leadership". */
-static const char *study_title(const struct catalogue *catalogue, enum study_kind kind, const char *target)
-{
-    if (kind == STUDY_QUALIFICATION) {
-        const struct catalogue_qualification *q = catalogue_qualification_find(catalogue, target, strlen(target));
-        return q ? q->title : target;
-    }
-    const struct catalogue_module *m = catalogue_module_find(catalogue, target, strlen(target));
-    return m ? m->title : target;
-}
-
 /* Queues one email, refusing to send one cut short. */
 static enum app_result email(const struct accounts_env *env, const char *to, const char *subject, struct buf *body)
 {
@@ -189,23 +178,20 @@ static enum app_result check_submission(const struct accounts_env *env, const st
     return result != APP_OK ? result : errors->count != before ? APP_INVALID : APP_OK;
 }
 
-/* Creates the enrolment an accepted application leads to: APP_INVALID when the cohort named does
- * not fit or the participant is enrolled already. */
+/* Creates the enrolment an accepted application leads to, in the cohort named (read into cohort):
+ * APP_INVALID when it does not fit or the participant is enrolled already. */
 static enum app_result enrol(const struct accounts_env *env, const struct application *a, int64_t cohort_id,
-                             struct arena *arena, struct cohort *out, struct errors *errors)
+                             struct arena *arena, struct cohort *cohort, struct errors *errors)
 {
-    struct cohort cohort;
-    enum store_status status =
-        cohort_id > 0 ? store_cohort_get(env->store, cohort_id, arena, &cohort) : STORE_NOT_FOUND;
-    *out = cohort;
+    enum store_status status = cohort_id > 0 ? store_cohort_get(env->store, cohort_id, arena, cohort) : STORE_NOT_FOUND;
     if (status == STORE_NOT_FOUND) {
         errors_add(errors, "cohort_id", "Choose the cohort to enrol the participant in.");
         return APP_INVALID;
     }
     if (status != STORE_OK)
         return app_result_of_store(status);
-    if (cohort.kind != a->kind || strcasecmp(cohort.target, a->target) != 0) {
-        errors_add(errors, "cohort_id", "Cohort %s is for %s, not %s.", cohort.code, cohort.target, a->target);
+    if (cohort->kind != a->kind || strcasecmp(cohort->target, a->target) != 0) {
+        errors_add(errors, "cohort_id", "Cohort %s is for %s, not %s.", cohort->code, cohort->target, a->target);
         return APP_INVALID;
     }
     struct enrolment e = {

@@ -24,6 +24,16 @@
     }
 
 ENUM_TABLE(study_kind, enum study_kind, 2, {"qualification", "Qualification"}, {"module", "Module studied alone"})
+
+const char *study_title(const struct catalogue *catalogue, enum study_kind kind, const char *code)
+{
+    if (kind == STUDY_QUALIFICATION) {
+        const struct catalogue_qualification *q = catalogue_qualification_find(catalogue, code, strlen(code));
+        return q ? q->title : code;
+    }
+    const struct catalogue_module *m = catalogue_module_find(catalogue, code, strlen(code));
+    return m ? m->title : code;
+}
 ENUM_TABLE(delivery_model, enum delivery_model, 2, {"blended", "Blended"}, {"online", "Online only"})
 ENUM_TABLE(funding_route, enum funding_route, 3, {"school", "School-funded"}, {"self", "Self-funded"},
            {"scholarship", "Scholarship"})

@@ -21,6 +21,10 @@ enum delivery_model { DELIVERY_BLENDED, DELIVERY_ONLINE };
 enum funding_route { FUNDING_SCHOOL, FUNDING_SELF, FUNDING_SCHOLARSHIP };
 
 const char *study_kind_name(enum study_kind kind); /* "qualification", "module" */
+
+/* The title of a qualification or module studied alone, as the catalogue has it; the code itself
+ * when the catalogue has no such one. */
+const char *study_title(const struct catalogue *catalogue, enum study_kind kind, const char *code);
 bool study_kind_parse(const char *name, enum study_kind *kind);
 const char *delivery_model_name(enum delivery_model model);  /* "blended", "online" */
 const char *delivery_model_title(enum delivery_model model); /* "Blended", "Online only" */

@@ -653,8 +653,8 @@ static void cohort_page(struct request *request, int64_t id, const struct event_
                 "<dl class=\"govuk-summary-list\">",
                 co->code);
     summary_row(b, co->kind == STUDY_QUALIFICATION ? "Qualification" : "Module",
-                page_text_markup(request, request_printf(request, "%s (%s)", page_target_title(c, co->kind, co->target),
-                                                         co->target)));
+                page_text_markup(request,
+                                 request_printf(request, "%s (%s)", study_title(c, co->kind, co->target), co->target)));
     summary_row(b, "Delivery partner",
                 page_text_markup(request, co->delivery_partner_name ? co->delivery_partner_name : "None"));
     summary_row(b, "Delivery model", page_text_markup(request, delivery_model_title(co->delivery_model)));
@@ -1239,8 +1239,7 @@ void page_coaching(struct request *request)
             html_printf(b,
                         "<li><a class=\"govuk-link\" href=\"/enrolments/%s/hours\">Your learning hours for %s</a>"
                         "</li>",
-                        id_text(request, enrolments[i].id),
-                        page_target_title(c, enrolments[i].kind, enrolments[i].target));
+                        id_text(request, enrolments[i].id), study_title(c, enrolments[i].kind, enrolments[i].target));
     if (enrolment_count > 0)
         html_printf(b, "<li><a class=\"govuk-link\" href=\"/delivery\">Your cohort's events</a></li>");
     html_printf(b, "<li><a class=\"govuk-link\" href=\"/account/calendar\">Get your calendar address</a> to see "
@@ -1521,7 +1520,7 @@ static void hours_page(struct request *request, int64_t id, const struct hours_f
     struct buf *b = &page.body;
     forms_error_summary(b, errors);
     html_printf(b, "<span class=\"govuk-caption-l\">%s, %s</span><h1 class=\"govuk-heading-l\">%s</h1>",
-                en->participant_name, page_target_title(c, en->kind, en->target),
+                en->participant_name, study_title(c, en->kind, en->target),
                 own ? "Your learning hours" : "Learning hours");
     html_printf(b, "<p class=\"govuk-body\">%s logged in all.</p>", hours_text(request, log.total_quarter_hours));
     if (log.read_only)

@@ -66,7 +66,7 @@ static const char *capitalised(struct request *request, const char *s)
 /* "NPQSL" for a qualification, the title for a module: short enough for a table column. */
 static const char *target_short(const struct catalogue *c, enum study_kind kind, const char *code)
 {
-    return kind == STUDY_QUALIFICATION ? code : page_target_title(c, kind, code);
+    return kind == STUDY_QUALIFICATION ? code : study_title(c, kind, code);
 }
 
 /* Helpers: page furniture */
@@ -466,8 +466,7 @@ static void answers(struct buf *b, struct request *request, const struct catalog
 #define CHANGE(anchor) (check ? request_printf(request, "%s#%s", edit, anchor) : NULL)
     const struct catalogue_qualification *q =
         a->kind == STUDY_QUALIFICATION ? catalogue_qualification_find(c, a->target, strlen(a->target)) : NULL;
-    const char *what =
-        q ? request_printf(request, "%s (%s)", q->title, q->code) : page_target_title(c, a->kind, a->target);
+    const char *what = q ? request_printf(request, "%s (%s)", q->title, q->code) : study_title(c, a->kind, a->target);
 
     html_printf(b, "<h2 class=\"govuk-heading-m\">%s</h2><dl class=\"govuk-summary-list\">",
                 own ? "What you are applying for" : "What they are applying for");
@@ -634,7 +633,7 @@ static void application_page(struct request *request, const struct catalogue *c,
         any = any || can[i];
     }
     bool own = a.participant_id == request->caller->user_id;
-    const char *title = page_target_title(c, a.kind, a.target);
+    const char *title = study_title(c, a.kind, a.target);
 
     struct page page;
     page_begin(&page, page_title(request, request_printf(request, "Application: %s", title), errors),
@@ -836,7 +835,7 @@ static void edit_page(struct request *request, const struct catalogue *c, const 
                 "<span class=\"govuk-caption-l\">%s</span><h1 class=\"govuk-heading-l\">%s</h1>"
                 "<p class=\"govuk-body\">Your answers are saved as a draft each time you continue. You can check "
                 "them before you submit.</p>",
-                q ? request_printf(request, "%s (%s)", q->title, q->code) : page_target_title(c, a->kind, a->target),
+                q ? request_printf(request, "%s (%s)", q->title, q->code) : study_title(c, a->kind, a->target),
                 own ? "Your application" : request_printf(request, "Application from %s", a->participant_name));
     forms_begin(b, request, request_printf(request, "/applications/%" PRId64 "/edit", a->id));
     if (q != NULL)
@@ -979,7 +978,7 @@ static void check_page(struct request *request, const struct catalogue *c, const
     html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
     forms_error_summary(b, errors);
     html_printf(b, "<span class=\"govuk-caption-l\">%s</span><h1 class=\"govuk-heading-l\">Check your answers</h1>",
-                page_target_title(c, a->kind, a->target));
+                study_title(c, a->kind, a->target));
     answers(b, request, c, a, true);
     html_printf(b, "<h2 class=\"govuk-heading-m\">Now submit your application</h2>");
     if (a->sponsor_name != NULL)
@@ -1139,7 +1138,7 @@ static void enrolment_forms(struct buf *b, struct request *request, const struct
             html_printf(b,
                         "<p class=\"govuk-body\" id=\"cohort_id\">There is no later cohort for the %s yet. Add one, "
                         "then resume the enrolment in it.</p>",
-                        page_target_title(c, e->kind, e->target));
+                        study_title(c, e->kind, e->target));
         } else {
             forms_begin(b, request, request_printf(request, "%s/resume", base));
             int64_t chosen = entered != NULL && entered->step == ENROLMENT_RESUME ? entered->cohort_id : 0;
@@ -1180,7 +1179,7 @@ static void enrolment_page(struct request *request, const struct catalogue *c, i
         return;
     }
     bool own = e.participant_id == request->caller->user_id;
-    const char *title = page_target_title(c, e.kind, e.target);
+    const char *title = study_title(c, e.kind, e.target);
     struct page page;
     page_begin(&page, page_title(request, request_printf(request, "Enrolment: %s", title), errors),
                SECTION_APPLICATIONS);

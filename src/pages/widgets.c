@@ -118,16 +118,6 @@ const char *page_module_title(const struct catalogue *c, const char *code)
     return m ? m->title : code;
 }
 
-const char *page_target_title(const struct catalogue *c, enum study_kind kind, const char *code)
-{
-    if (kind == STUDY_QUALIFICATION) {
-        const struct catalogue_qualification *q = catalogue_qualification_find(c, code, strlen(code));
-        return q ? q->title : code;
-    }
-    const struct catalogue_module *m = catalogue_module_find(c, code, strlen(code));
-    return m ? m->title : code;
-}
-
 int page_status(enum app_result result)
 {
     switch (result) {

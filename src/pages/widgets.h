@@ -60,9 +60,6 @@ const char *page_date(struct request *request, const char *date, bool short_mont
 /* A module's title, or its code when the catalogue has no such module. */
 const char *page_module_title(const struct catalogue *c, const char *code);
 
-/* The title of a qualification or module studied alone. */
-const char *page_target_title(const struct catalogue *c, enum study_kind kind, const char *code);
-
 /*
  * The pages' one mapping of a use case's result to HTTP. page_status gives the status a page
  * answers with (APP_INVALID 422, APP_BAD_REQUEST 400, APP_UNAUTHENTICATED 401, APP_FORBIDDEN 403,
