@@ -206,15 +206,14 @@ enum app_result accounts_sign_in(const struct accounts_env *env, const char *ema
     return result;
 }
 
-/* Counts this request with the others in the window (whether or not the address has an
- * account, so the limit tells nothing about who has one); false when over either limit. */
+/* Counts this request in its address's and its client's window (whether or not the address has
+ * an account, so the limit tells nothing about who has one); APP_TOO_MANY when over either. */
 static enum app_result reset_allowed(const struct accounts_env *env, const char *email, struct errors *errors)
 {
     const char *client = env->actor ? env->actor->client : "";
     int64_t by_email, by_client;
-    if (store_reset_request_record(env->store, email, client, env->now) != STORE_OK ||
-        store_reset_requests(env->store, email, client, env->now - ACCOUNTS_THROTTLE_WINDOW, &by_email, &by_client) !=
-            STORE_OK)
+    if (store_reset_request_count(env->store, email, client, env->now, ACCOUNTS_THROTTLE_WINDOW, &by_email,
+                                  &by_client) != STORE_OK)
         return APP_UNAVAILABLE;
     if (by_email <= ACCOUNTS_MAX_RESETS_PER_EMAIL && by_client <= ACCOUNTS_MAX_RESETS_PER_CLIENT)
         return APP_OK;
@@ -243,7 +242,7 @@ enum app_result accounts_request_reset(const struct accounts_env *env, const cha
             result = app_result_of_store(
                 store_audit(env->store, &actor, "user.reset_requested", "user", user.id, NULL, NULL, env->now));
     }
-    /* A refusal is kept too: hammering the form keeps the limit in force. */
+    /* A refusal is counted too, so it is not undone by a rollback. */
     if (result == APP_OK || result == APP_TOO_MANY) {
         if (store_commit(env->store) != STORE_OK)
             result = APP_UNAVAILABLE;

@@ -270,11 +270,12 @@ enum store_status store_sign_in_record(struct store *store, const char *email, c
 enum store_status store_sign_in_failures(struct store *store, const char *email, const char *client, int64_t since,
                                          int64_t *by_email, int64_t *by_client);
 
-/* Password-reset requests: recorded whether or not the address has an account, inside the
- * caller's transaction; counted since a time, for this email and from this client. */
-enum store_status store_reset_request_record(struct store *store, const char *email, const char *client, int64_t now);
-enum store_status store_reset_requests(struct store *store, const char *email, const char *client, int64_t since,
-                                       int64_t *by_email, int64_t *by_client);
+/* Counts a password-reset request for this email and for this client, whether or not the
+ * address has an account, and gives each one's requests in its current window of window seconds
+ * (this one included). The count is raised by the statement that returns it, so concurrent
+ * requests are each counted once. Joins the caller's transaction. */
+enum store_status store_reset_request_count(struct store *store, const char *email, const char *client, int64_t now,
+                                            int64_t window, int64_t *by_email, int64_t *by_client);
 
 /* The audit log */
 

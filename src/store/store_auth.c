@@ -4,6 +4,7 @@
  */
 #include "store/store_internal.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* Fills a caller from a user id: who they are and every role they hold. */
@@ -388,37 +389,57 @@ enum store_status store_sign_in_record(struct store *store, const char *email, c
     return store_tx_end(store, sign_in_record(store, email, client, now, succeeded));
 }
 
-static const char SQL_RESET_INSERT[] = "INSERT INTO password_reset_requests (email, client, at) VALUES (?1, ?2, ?3)";
+/* A request in key's window: a window older than ?3 starts again at this one. */
 static const char SQL_RESET_COUNT[] =
-    "SELECT (SELECT count(*) FROM password_reset_requests WHERE email = ?1 COLLATE NOCASE AND at >= ?3),"
-    " (SELECT count(*) FROM password_reset_requests WHERE client = ?2 AND at >= ?3)";
-static const char SQL_RESET_PRUNE[] = "DELETE FROM password_reset_requests WHERE at < ?1";
+    "INSERT INTO password_reset_limits (key, window_start, requests) VALUES (?1, ?2, 1)"
+    " ON CONFLICT (key) DO UPDATE SET"
+    " requests = CASE WHEN password_reset_limits.window_start <= ?3 THEN 1 ELSE password_reset_limits.requests + 1 END,"
+    " window_start = CASE WHEN password_reset_limits.window_start <= ?3 THEN ?2"
+    " ELSE password_reset_limits.window_start END"
+    " RETURNING requests";
+static const char SQL_RESET_PRUNE[] = "DELETE FROM password_reset_limits WHERE window_start < ?1";
 
-enum store_status store_reset_request_record(struct store *store, const char *email, const char *client, int64_t now)
+static enum store_status reset_count(struct store *store, const char *kind, const char *who, int64_t now,
+                                     int64_t window, int64_t *requests)
+{
+    struct db_stmt *stmt = db_prepare(store->db, SQL_RESET_COUNT);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    char key[600];
+    snprintf(key, sizeof(key), "%s:%s", kind, who ? who : "");
+    db_bind_text(stmt, 1, key);
+    db_bind_int64(stmt, 2, now);
+    db_bind_int64(stmt, 3, now - window);
+    if (db_step(stmt) != DB_ROW)
+        return STORE_ERROR;
+    *requests = db_column_int64(stmt, 0);
+    return db_step(stmt) == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
+enum store_status store_reset_request_count(struct store *store, const char *email, const char *client, int64_t now,
+                                            int64_t window, int64_t *by_email, int64_t *by_client)
 {
     if (!store_tx_begin(store))
         return STORE_ERROR;
-    enum store_status status = STORE_ERROR;
-    struct db_stmt *stmt = db_prepare(store->db, SQL_RESET_INSERT);
+    enum store_status status = reset_count(store, "email", email, now, window, by_email);
+    if (status == STORE_OK)
+        status = reset_count(store, "client", client, now, window, by_client);
+    /* Windows a day old count for nothing: their rows go. */
+    struct db_stmt *stmt = status == STORE_OK ? db_prepare(store->db, SQL_RESET_PRUNE) : NULL;
     if (stmt != NULL) {
-        db_bind_text(stmt, 1, email);
-        db_bind_text(stmt, 2, client ? client : "");
-        db_bind_int64(stmt, 3, now);
-        if (db_exec_stmt(stmt) == DB_DONE && (stmt = db_prepare(store->db, SQL_RESET_PRUNE)) != NULL) {
-            db_bind_int64(stmt, 1, now - 86400); /* a day on, no limit counts them */
-            if (db_exec_stmt(stmt) == DB_DONE)
-                status = STORE_OK;
-        }
+        db_bind_int64(stmt, 1, now - 86400);
+        if (db_exec_stmt(stmt) != DB_DONE)
+            status = STORE_ERROR;
+    } else if (status == STORE_OK) {
+        status = STORE_ERROR;
     }
     return store_tx_end(store, status);
 }
 
-/* Runs a query counting recent rows for an email and for a client (?1 email, ?2 client, ?3 since). */
-static enum store_status count_by_email_and_client(struct store *store, const char *sql, const char *email,
-                                                   const char *client, int64_t since, int64_t *by_email,
-                                                   int64_t *by_client)
+enum store_status store_sign_in_failures(struct store *store, const char *email, const char *client, int64_t since,
+                                         int64_t *by_email, int64_t *by_client)
 {
-    struct db_stmt *stmt = db_prepare(store->db, sql);
+    struct db_stmt *stmt = db_prepare(store->db, SQL_ATTEMPT_FAILURES);
     if (stmt == NULL)
         return STORE_ERROR;
     db_bind_text(stmt, 1, email);
@@ -430,16 +451,4 @@ static enum store_status count_by_email_and_client(struct store *store, const ch
     *by_client = db_column_int64(stmt, 1);
     db_reset(stmt);
     return STORE_OK;
-}
-
-enum store_status store_reset_requests(struct store *store, const char *email, const char *client, int64_t since,
-                                       int64_t *by_email, int64_t *by_client)
-{
-    return count_by_email_and_client(store, SQL_RESET_COUNT, email, client, since, by_email, by_client);
-}
-
-enum store_status store_sign_in_failures(struct store *store, const char *email, const char *client, int64_t since,
-                                         int64_t *by_email, int64_t *by_client)
-{
-    return count_by_email_and_client(store, SQL_ATTEMPT_FAILURES, email, client, since, by_email, by_client);
 }

@@ -8,6 +8,7 @@
  */
 #include "../store/fixture.h"
 
+#include "app/accounts.h"
 #include "app/assessment.h"
 #include "app/coaching.h"
 #include "app/delivery.h"
@@ -287,6 +288,41 @@ static void notifiers_running_at_once_send_each_notification_once(void **state)
     assert_int_equal(pending, expected);
 }
 
+/* ---- Asking for password resets at once ---- */
+
+static void *request_reset(void *arg)
+{
+    struct racer *r = arg;
+    struct store *store = fixture_connect(r->f);
+    struct actor actor = {.user_id = 0, .label = "anonymous", .client = "198.51.100.7"};
+    struct accounts_env env = {.store = store, .actor = &actor, .base_url = "http://npq.test", .now = r->f->now};
+    struct errors errors = ERRORS_INIT;
+    pthread_barrier_wait(r->barrier);
+    r->result = accounts_request_reset(&env, "racing.reset@example.org", &errors);
+    keep_first_message(r, &errors);
+    errors_free(&errors);
+    store_close(store);
+    return NULL;
+}
+
+static void reset_requests_at_once_are_each_counted_against_the_limit(void **state)
+{
+    struct fixture *f = *state;
+    enum { ASKING = ACCOUNTS_MAX_RESETS_PER_EMAIL + 1 };
+    _Static_assert((int)ASKING <= (int)RACERS, "one more request than the limit allows, at once");
+    struct racer racers[RACERS];
+    for (int i = 0; i < ASKING; i++)
+        racers[i] = (struct racer){.f = f};
+    run_racers(racers, ASKING, request_reset);
+    int sent = 0, refused = 0;
+    for (int i = 0; i < ASKING; i++) {
+        sent += racers[i].result == APP_OK;
+        refused += racers[i].result == APP_TOO_MANY;
+    }
+    assert_int_equal(sent, ACCOUNTS_MAX_RESETS_PER_EMAIL);
+    assert_int_equal(refused, 1);
+}
+
 int main(void)
 {
 #define TEST(name) cmocka_unit_test_setup_teardown(name, fixture_setup, fixture_teardown)
@@ -295,6 +331,7 @@ int main(void)
         TEST(entries_logged_at_once_keep_the_cap_and_say_what_is_left),
         TEST(work_submitted_twice_at_once_makes_one_version_and_one_receipt),
         TEST(notifiers_running_at_once_send_each_notification_once),
+        TEST(reset_requests_at_once_are_each_counted_against_the_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

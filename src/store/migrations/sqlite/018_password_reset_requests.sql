@@ -1,10 +1,9 @@
--- Password-reset requests, counted per address and per client so that nobody can make npq send
--- a stream of reset emails (to one person, or to many from one place).
-CREATE TABLE password_reset_requests (
-    id INTEGER PRIMARY KEY,
-    email TEXT NOT NULL COLLATE NOCASE,
-    client TEXT NOT NULL,
-    at INTEGER NOT NULL
+-- Password-reset requests, counted per address and per client so that nobody can make npq send a
+-- stream of reset emails (to one person, or to many from one place). One row per key counts the
+-- requests of its current window; the count is raised by the statement that reads it, so two
+-- requests at once are counted one after the other on any engine.
+CREATE TABLE password_reset_limits (
+    key TEXT PRIMARY KEY COLLATE NOCASE, -- "email:<address>" or "client:<address>"
+    window_start INTEGER NOT NULL,
+    requests INTEGER NOT NULL
 );
-CREATE INDEX password_reset_requests_by_email ON password_reset_requests (email, at);
-CREATE INDEX password_reset_requests_by_client ON password_reset_requests (client, at);
