@@ -116,11 +116,7 @@ static enum app_result create_person(const struct accounts_env *env, const char 
         result = accounts_grant_role(env, *user_id, role, role_organisation_id, &grant_id, errors);
     if (result == APP_OK && invite)
         result = accounts_send_invitation(env, *user_id);
-    if (result != APP_OK) {
-        store_rollback(env->store);
-        return result;
-    }
-    return app_result_of_store(store_commit(env->store));
+    return app_transaction_end(env->store, result);
 }
 
 enum app_result accounts_create_person(const struct accounts_env *env, const char *email, const char *name,
@@ -157,10 +153,7 @@ enum app_result accounts_send_invitation(const struct accounts_env *env, int64_t
         if (result == APP_OK)
             result = app_result_of_store(
                 store_audit(env->store, env->actor, "user.invite", "user", user_id, NULL, NULL, env->now));
-        if (result == APP_OK)
-            result = app_result_of_store(store_commit(env->store));
-        else
-            store_rollback(env->store);
+        result = app_transaction_end(env->store, result);
     }
     arena_release(&arena);
     return result;
@@ -242,13 +235,10 @@ enum app_result accounts_request_reset(const struct accounts_env *env, const cha
             result = app_result_of_store(
                 store_audit(env->store, &actor, "user.reset_requested", "user", user.id, NULL, NULL, env->now));
     }
-    /* A refusal is counted too, so it is not undone by a rollback. */
-    if (result == APP_OK || result == APP_TOO_MANY) {
-        if (store_commit(env->store) != STORE_OK)
-            result = APP_UNAVAILABLE;
-    } else {
-        store_rollback(env->store);
-    }
+    /* A refusal is counted too, so it is committed like a request. */
+    enum app_result ended = app_transaction_end(env->store, result == APP_TOO_MANY ? APP_OK : result);
+    if (ended != APP_OK)
+        result = ended;
     arena_release(&arena);
     return result;
 }
@@ -304,10 +294,7 @@ enum app_result accounts_set_password_from_link(const struct accounts_env *env, 
         /* Proving control of the mailbox ends a lock-out by failed sign-ins. */
         if (result == APP_OK)
             result = app_result_of_store(store_sign_in_record(env->store, user.email, actor.client, env->now, true));
-        if (result == APP_OK)
-            result = app_result_of_store(store_commit(env->store));
-        else
-            store_rollback(env->store);
+        result = app_transaction_end(env->store, result);
         *user_id = user.id;
     }
     arena_release(&arena);
@@ -338,11 +325,7 @@ enum app_result accounts_sign_out_everywhere(const struct accounts_env *env, int
     enum store_status status = store_session_revoke_all(env->store, env->actor, user_id, env->now);
     if (status == STORE_OK && tokens)
         status = store_token_revoke_all(env->store, env->actor, user_id, env->now);
-    if (status == STORE_OK)
-        status = store_commit(env->store);
-    else
-        store_rollback(env->store);
-    return app_result_of_store(status);
+    return app_transaction_end(env->store, app_result_of_store(status));
 }
 
 enum app_result accounts_set_active(const struct accounts_env *env, int64_t user_id, bool active, struct errors *errors)
@@ -357,10 +340,7 @@ enum app_result accounts_set_active(const struct accounts_env *env, int64_t user
         app_result_of_store(store_user_set_active(env->store, env->actor, user_id, active, env->now));
     if (result == APP_OK && !active)
         result = accounts_sign_out_everywhere(env, user_id, true);
-    if (result == APP_OK)
-        result = app_result_of_store(store_commit(env->store));
-    else
-        store_rollback(env->store);
+    result = app_transaction_end(env->store, result);
     return result;
 }
 

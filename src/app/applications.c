@@ -255,9 +255,7 @@ enum app_result applications_step(const struct accounts_env *env, const struct c
             result = enrol(env, &a, cohort_id, &arena, &cohort, errors);
         if (result == APP_OK)
             result = email_applicant(env, catalogue, &a, step, reason, step == STEP_ENROL ? &cohort : NULL);
-        if (result == APP_OK)
-            result = app_result_of_store(store_commit(env->store));
-        store_rollback(env->store); /* ends the transaction after any failure above */
+        result = app_transaction_end(env->store, result);
     }
     arena_release(&arena);
     return result;
@@ -364,10 +362,7 @@ enum app_result enrolments_step(const struct accounts_env *env, int64_t id, enum
             result = app_result_of_store(store_enrolment_bookings_release(env->store, id, env->now));
         if (result == APP_OK)
             result = email_enrolment_step(env, &e, step, reason, expected_return, has_cohort ? &cohort : NULL, &arena);
-        if (result == APP_OK)
-            result = app_result_of_store(store_commit(env->store));
-        else
-            store_rollback(env->store);
+        result = app_transaction_end(env->store, result);
         if (result == APP_CONFLICT)
             errors_add(errors, "state",
                        "Someone else changed this enrolment at the same time. Reload it and try again.");

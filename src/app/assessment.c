@@ -22,15 +22,6 @@
 
 enum { SHA256_HEX = crypto_hash_sha256_BYTES * 2 + 1, TIME_TEXT = DATE_UTC_TEXT, CRITERION_DESCRIPTOR_MAX = 2000 };
 
-/* Ends a use case's transaction: commits on success, rolls back otherwise. */
-static enum app_result finish(const struct accounts_env *env, enum app_result result)
-{
-    if (result == APP_OK && store_commit(env->store) != STORE_OK)
-        result = APP_UNAVAILABLE;
-    store_rollback(env->store); /* nothing left to end after a commit */
-    return result;
-}
-
 static void sha256_hex(const void *data, size_t len, char out[SHA256_HEX])
 {
     unsigned char hash[crypto_hash_sha256_BYTES];
@@ -350,7 +341,7 @@ enum app_result assessment_file_add(const struct accounts_env *env, const struct
         f->sha256 = arena_strdup(arena, hex);
         result = app_result_of_store(store_submission_file_add(env->store, env->actor, f, data, env->now));
     }
-    return finish(env, result);
+    return app_transaction_end(env->store, result);
 }
 
 enum app_result assessment_file_remove(const struct accounts_env *env, const struct caller *caller, int64_t id,
@@ -443,7 +434,7 @@ enum app_result assessment_submit(const struct accounts_env *env, const struct c
         result = APP_CONFLICT;
     }
     if (result != APP_OK)
-        return finish(env, result);
+        return app_transaction_end(env->store, result);
 
     for (size_t i = 0; i < file_count; i++)
         draft_files += files[i].version_id == 0;
@@ -464,9 +455,9 @@ enum app_result assessment_submit(const struct accounts_env *env, const struct c
     bool late = false;
     /* The work's state refusing is a conflict (409); what was written breaking a rule is not (422). */
     if (!assessment_submit_allowed(&facts, errors))
-        return finish(env, APP_CONFLICT);
+        return app_transaction_end(env->store, APP_CONFLICT);
     if (!assessment_submit_check(&facts, &late, errors))
-        return finish(env, APP_INVALID);
+        return app_transaction_end(env->store, APP_INVALID);
 
     char hex[SHA256_HEX];
     sha256_hex(s.draft_text, strlen(s.draft_text), hex);
@@ -484,7 +475,7 @@ enum app_result assessment_submit(const struct accounts_env *env, const struct c
     if (!write_receipt(&receipt, &t, out, files, file_count)) {
         buf_free(&receipt);
         errors_add(errors, "file", "The receipt would be too long: use fewer files or shorter names");
-        return finish(env, APP_INVALID);
+        return app_transaction_end(env->store, APP_INVALID);
     }
     out->receipt = arena_strdup(arena, receipt.data);
     buf_free(&receipt);
@@ -494,7 +485,7 @@ enum app_result assessment_submit(const struct accounts_env *env, const struct c
     if (result == APP_OK)
         result = app_result_of_store(email_receipt(env, &s, out->receipt));
     /* The version exists for the caller only once it is committed: the answer waits for that. */
-    return finish(env, result);
+    return app_transaction_end(env->store, result);
 }
 
 /* Feedback */
@@ -654,7 +645,7 @@ enum app_result assessment_mark(const struct accounts_env *env, const struct cal
         errors_add(errors, "state", "Someone else marked this work meanwhile");
 out:
     arena_release(&arena);
-    return finish(env, result);
+    return app_transaction_end(env->store, result);
 }
 
 /* Releasing */
@@ -763,7 +754,7 @@ enum app_result assessment_release(const struct accounts_env *env, const struct 
         result = app_result_of_store(complete_module(env, &s, &t, &arena));
 out:
     arena_release(&arena);
-    return finish(env, result);
+    return app_transaction_end(env->store, result);
 }
 
 /* Reading */

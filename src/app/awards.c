@@ -210,10 +210,7 @@ enum app_result awards_make(const struct accounts_env *env, const struct catalog
     if (result != APP_OK)
         return result;
     result = award_in_transaction(env, catalogue, enrolment_id, arena, out, errors, why);
-    if (result == APP_OK)
-        result = app_result_of_store(store_commit(env->store));
-    store_rollback(env->store); /* ends the transaction after any failure above; nothing after a commit */
-    return result;
+    return app_transaction_end(env->store, result);
 }
 
 void awards_certificate(const struct accounts_env *env, const struct catalogue *catalogue, const struct award *award,

@@ -457,15 +457,6 @@ static void explain_over_cap(const struct accounts_env *env, const struct catalo
                    "Hours for this module were logged at the same time. Check the total and try again");
 }
 
-/* Ends a use case's transaction: commits on success, rolls back otherwise. */
-static enum app_result finish(const struct accounts_env *env, enum app_result result)
-{
-    if (result == APP_OK && store_commit(env->store) != STORE_OK)
-        result = APP_UNAVAILABLE;
-    store_rollback(env->store); /* nothing left to end after a commit */
-    return result;
-}
-
 enum app_result activities_add(const struct accounts_env *env, const struct catalogue *catalogue,
                                const struct caller *caller, int64_t enrolment_id, const struct activity_input *input,
                                struct arena *arena, struct activity *out, struct errors *errors)
@@ -486,7 +477,7 @@ enum app_result activities_add(const struct accounts_env *env, const struct cata
         refused = s == STORE_CONFLICT;
         result = app_result_of_store(s);
     }
-    result = finish(env, result);
+    result = app_transaction_end(env->store, result);
     if (refused) {
         explain_over_cap(env, catalogue, &e, out, 0, errors);
         result = APP_INVALID;
@@ -524,7 +515,7 @@ enum app_result activities_change(const struct accounts_env *env, const struct c
     /* Read back for the answer: the verifier's name and the times as stored. */
     if (result == APP_OK)
         result = app_result_of_store(store_activity_get(env->store, enrolment_id, activity_id, arena, out));
-    result = finish(env, result);
+    result = app_transaction_end(env->store, result);
     if (refused) {
         /* Verified, changed, or over the cap meanwhile: say which, from the entry as it is now. */
         struct activity now_is;
@@ -556,7 +547,7 @@ enum app_result activities_remove(const struct accounts_env *env, const struct c
             errors_add(errors, "state", "This entry has been verified and can no longer be removed");
     }
     arena_release(&arena);
-    return finish(env, result);
+    return app_transaction_end(env->store, result);
 }
 
 enum app_result activities_verify(const struct accounts_env *env, const struct caller *caller, int64_t enrolment_id,

@@ -419,9 +419,7 @@ enum app_result events_update(const struct accounts_env *env, const struct catal
         refused = s == STORE_CONFLICT;
         result = app_result_of_store(s);
     }
-    if (result == APP_OK && store_commit(env->store) != STORE_OK)
-        result = APP_UNAVAILABLE;
-    store_rollback(env->store); /* ends the transaction after any failure above */
+    result = app_transaction_end(env->store, result);
     /* Refused by the write itself: the event changed, or places were booked past the new capacity,
      * after the checks above had passed. */
     if (refused) {
@@ -505,9 +503,7 @@ enum app_result bookings_make(const struct accounts_env *env, const struct calle
         refused = s == STORE_CONFLICT;
         result = app_result_of_store(s);
     }
-    if (result == APP_OK && store_commit(env->store) != STORE_OK)
-        result = APP_UNAVAILABLE;
-    store_rollback(env->store);
+    result = app_transaction_end(env->store, result);
     if (refused)
         explain_refused_booking(env, event_id, user_id, &arena, errors);
     arena_release(&arena);
@@ -609,9 +605,7 @@ enum app_result attendance_record(const struct accounts_env *env, int64_t event_
                                                           line->marked ? &line->mark : NULL, value[i], marks[i].reason,
                                                           env->now));
     }
-    if (result == APP_OK && store_commit(env->store) != STORE_OK)
-        result = APP_UNAVAILABLE;
-    store_rollback(env->store);
+    result = app_transaction_end(env->store, result);
     arena_release(&arena);
     return result;
 }

@@ -141,10 +141,7 @@ static enum app_result send_one(const struct notify_env *env, const struct notif
         result = app_broken("a notification email outgrew its buffer");
     if (result == APP_OK)
         result = app_result_of_store(store_mail_enqueue(env->store, person.email, subject.data, body.data, env->now));
-    if (result == APP_OK)
-        result = app_result_of_store(store_commit(env->store));
-    else
-        store_rollback(env->store);
+    result = app_transaction_end(env->store, result);
     buf_free(&subject);
     buf_free(&body);
     arena_release(&arena);

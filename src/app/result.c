@@ -6,6 +6,15 @@
 
 #include <stdio.h>
 
+enum app_result app_transaction_end(struct store *store, enum app_result result)
+{
+    if (result != APP_OK) {
+        store_rollback(store);
+        return result;
+    }
+    return store_commit(store) == STORE_OK ? APP_OK : APP_UNAVAILABLE;
+}
+
 enum app_result app_result_of_store(enum store_status status)
 {
     switch (status) {

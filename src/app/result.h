@@ -32,6 +32,11 @@ enum app_result {
  * APP_CONFLICT and APP_UNAVAILABLE. */
 enum app_result app_result_of_store(enum store_status status);
 
+/* Ends a transaction begun with store_begin: commits when result is APP_OK (APP_UNAVAILABLE when
+ * the commit fails), otherwise rolls back and returns result. Inside a caller's transaction the
+ * commit only closes this level, so a use case may run inside another's. */
+enum app_result app_transaction_end(struct store *store, enum app_result result);
+
 /* The stable machine name of a result ("ok", "invalid", "bad_request", "unauthenticated",
  * "forbidden", "not_found", "conflict", "too_many_requests", "unavailable", "internal_error"), the
  * code of the API's error envelope. */

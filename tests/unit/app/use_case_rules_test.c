@@ -139,6 +139,25 @@ static void deferring_and_withdrawing_give_places_back(void **state)
     assert_false(booked);
 }
 
+/* A use case that commits inside a caller's transaction closes only its own level: what the caller
+ * wrote before and after it is kept or undone with the caller's own end. */
+static void a_use_case_inside_another_ends_only_its_own_level(void **state)
+{
+    struct fixture *f = *state;
+    for (int keep = 0; keep < 2; keep++) {
+        char value[32];
+        assert_int_equal(store_begin(f->store), STORE_OK);
+        assert_int_equal(store_setting_set(f->store, "before", keep ? "kept" : "undone"), STORE_OK);
+        assert_int_equal(store_begin(f->store), STORE_OK);
+        assert_int_equal(store_setting_set(f->store, "inner", "written"), STORE_OK);
+        assert_int_equal(app_transaction_end(f->store, APP_OK), APP_OK);
+        assert_int_equal(store_setting_set(f->store, "after", "written"), STORE_OK);
+        assert_int_equal(app_transaction_end(f->store, keep ? APP_OK : APP_CONFLICT), keep ? APP_OK : APP_CONFLICT);
+        assert_int_equal(store_setting_get(f->store, "inner", value, sizeof(value)), keep ? STORE_OK : STORE_NOT_FOUND);
+        assert_int_equal(store_setting_get(f->store, "after", value, sizeof(value)), keep ? STORE_OK : STORE_NOT_FOUND);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -148,6 +167,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_venues_new_address_reaches_the_calendars_and_its_capacity_does_not,
                                         fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(deferring_and_withdrawing_give_places_back, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(a_use_case_inside_another_ends_only_its_own_level, fixture_setup,
+                                        fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
