@@ -2,6 +2,7 @@
 #   make run    install what is missing, build, start the server on a demo database
 #   make test   install what is missing, build (plain and sanitized), run every test
 #   make bench  measure reads, durable writes and reads under a held lock against their goals
+#   make fuzz   run every fuzz target for FUZZ_SECONDS (default 60) each, from its kept corpus
 
 DB ?= npq.db
 LISTEN ?= 127.0.0.1:8080
@@ -10,7 +11,7 @@ NODE_TEST = node --test --test-concurrency=1
 SANITIZE_ENV = ASAN_OPTIONS=abort_on_error=0:exitcode=86 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp
 
-.PHONY: all deps build build-asan run test test-unit test-api test-browser bench format clean
+.PHONY: all deps build build-asan run test test-unit test-api test-browser bench fuzz format clean
 
 all: build
 
@@ -40,8 +41,11 @@ test: build build-asan
 bench: build
 	@bench/run.sh
 
+fuzz: deps
+	@scripts/fuzz.sh
+
 format:
 	@clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz

@@ -14,7 +14,7 @@ packages=(
   # script DejaVu lacks (Chinese, Japanese and Korean names need the CJK set)
   fonts-dejavu-core fonts-noto-core fonts-noto-cjk
   # tests and benchmarks
-  libcmocka-dev nodejs npm chromium python3-aiosmtpd wrk nginx-light curl poppler-utils
+  libcmocka-dev clang libclang-rt-14-dev nodejs npm chromium python3-aiosmtpd wrk nginx-light curl poppler-utils
 )
 
 missing=()

@@ -61,8 +61,8 @@ bool notify_compose(enum notification_kind kind, const struct calendar_entry *e,
     static const char *const openings[NOTIFICATION_KIND_COUNT] = {
         "You are booked on this event of your National Professional Qualification programme.",
         "An event you are booked on has changed. This is how it is now.",
-        "An event you were booked on has been cancelled, so it will not take place. Please take it out of "
-        "your calendar.",
+        ("An event you were booked on has been cancelled, so it will not take place. Please take it out of "
+         "your calendar."),
         "This is a reminder of an event you are booked on.",
     };
     if ((unsigned)kind >= NOTIFICATION_KIND_COUNT)

@@ -4,6 +4,7 @@
 #include "http/caller_cache.h"
 #include "http/site.h"
 #include "lib/clock.h"
+#include "lib/cookie.h"
 #include "lib/secret.h"
 
 #include <stdio.h>
@@ -13,21 +14,10 @@
 /* The value of cookie name in the Cookie header(s), or NULL. */
 static const char *cookie_value(struct request *request, const char *name)
 {
-    size_t name_len = strlen(name);
     for (size_t i = 0; i < request->header_count; i++) {
-        if (request->headers[i].token != H2O_TOKEN_COOKIE)
-            continue;
-        struct str v = request->headers[i].value;
-        const char *p = v.ptr, *end = v.ptr + v.len;
-        while (p < end) {
-            while (p < end && (*p == ' ' || *p == ';'))
-                p++;
-            const char *semi = memchr(p, ';', (size_t)(end - p));
-            const char *item_end = semi ? semi : end;
-            if ((size_t)(item_end - p) > name_len && memcmp(p, name, name_len) == 0 && p[name_len] == '=')
-                return request_strndup(request, (struct str){p + name_len + 1, (size_t)(item_end - p - name_len - 1)});
-            p = item_end;
-        }
+        struct str value;
+        if (request->headers[i].token == H2O_TOKEN_COOKIE && cookie_find(request->headers[i].value, name, &value))
+            return request_strndup(request, value);
     }
     return NULL;
 }

@@ -773,9 +773,11 @@ describe('accounts and sign-in', { concurrency: true }, () => {
       }
       const early = results.filter((x) => x.sent < 4500);
       const late = results.filter((x) => x.sent > signedIn + 6200);
-      /* A slow sign-in (a busy machine) leaves fewer early uses; the rule is tested without
-       * waiting in tests/unit/app/time_rules_test.c. */
-      assert.ok(early.length >= (signedIn < 1000 ? 8 : 1) && late.length >= 1, JSON.stringify(results));
+      /* A busy machine leaves fewer uses in each window; what matters is one use past the idle
+       * limit (2 s) that still worked, and one past the maximum that did not. The rule is tested
+       * without waiting in tests/unit/app/time_rules_test.c. */
+      const pastIdle = early.filter((x) => x.sent > signedIn + 2000);
+      assert.ok(pastIdle.length >= 1 && late.length >= 1, JSON.stringify(results));
       assert.ok(early.every((x) => x.status === 200), `kept working for 4.5 s: ${JSON.stringify(results)}`);
       assert.ok(late.every((x) => x.status === 401), `stopped after 6 s: ${JSON.stringify(results)}`);
       await assertSignedOut(s, 'after --session-max');
