@@ -32,6 +32,8 @@ int cli_serve(int argc, char **argv)
         {"mail-from", required_argument, NULL, 'f'},
         {"reminder-lead-seconds", required_argument, NULL, 'r'},
         {"notify-interval-ms", required_argument, NULL, 'n'},
+        {"max-connections", required_argument, NULL, 'c'},
+        {"max-connections-per-client", required_argument, NULL, 'p'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -81,6 +83,20 @@ int cli_serve(int argc, char **argv)
                 options.notify_interval_ms = (int)n;
             break;
         }
+        case 'c':
+        case 'p': {
+            char *end;
+            long n = strtol(optarg, &end, 10);
+            if (*end != '\0' || n < 1 || n > 1000000) {
+                fprintf(stderr, "npq: --max-connections and --max-connections-per-client take 1 to 1000000\n");
+                return 2;
+            }
+            if (opt == 'c')
+                options.max_connections = (int)n;
+            else
+                options.max_connections_per_client = (int)n;
+            break;
+        }
         case 't': {
             char *end;
             long n = strtol(optarg, &end, 10);
@@ -106,7 +122,9 @@ int cli_serve(int argc, char **argv)
                     "                           without it mail is printed to standard output\n"
                     "  --mail-from ADDRESS      sender of mail ($NPQ_MAIL_FROM)\n"
                     "  --reminder-lead-seconds N  email event reminders N seconds before the start (default 86400)\n"
-                    "  --notify-interval-ms N     look for notifications to send every N ms (default 30000)\n");
+                    "  --notify-interval-ms N     look for notifications to send every N ms (default 30000)\n"
+                    "  --max-connections N        connections open at once (default 4096); more are refused\n"
+                    "  --max-connections-per-client N  from one address or IPv6 /64 (default 256)\n");
             return opt == 'h' ? 0 : 2;
         }
     }

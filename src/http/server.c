@@ -3,6 +3,7 @@
  */
 #include "http/server.h"
 
+#include "http/connection_limit.h"
 #include "http/gate.h"
 #include "http/worker.h"
 #include "mail/mailer.h"
@@ -19,12 +20,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 enum { SHUTDOWN_GRACE_MS = 10000, SHUTDOWN_IDLE_MS = 1000, LOOP_WAKE_MS = 100, MAX_THREADS = 64 };
 
 static atomic_bool stopping;
+static struct connection_limit *connections;
 
 struct handler {
     h2o_handler_t super;
@@ -38,14 +41,49 @@ static int on_request(h2o_handler_t *self, h2o_req_t *req)
     return 0;
 }
 
+/* The client a connection counts against rides in its close callback's data: 64 bits of key in
+ * a pointer, so that nothing is allocated per connection. */
+_Static_assert(sizeof(uintptr_t) >= sizeof(uint64_t), "a client key fits in a pointer");
+
+static void on_connection_close(void *data)
+{
+    connection_limit_leave(connections, (uint64_t)(uintptr_t)data);
+}
+
+/* Over a cap, the client hears why before the connection closes: one write into an empty socket
+ * buffer, never waited for. */
+static void refuse_connection(h2o_socket_t *sock)
+{
+    static const char body[] = "{\"error\":{\"status\":503,\"code\":\"too_many_connections\",\"message\":\"Too many "
+                               "connections are open from your address. Try again soon.\"}}";
+    char answer[512];
+    int len = snprintf(answer, sizeof(answer),
+                       "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 5\r\n"
+                       "Connection: close\r\nContent-Length: %zu\r\n\r\n%s",
+                       sizeof(body) - 1, body);
+    ssize_t sent = send(h2o_socket_get_fd(sock), answer, (size_t)len, MSG_DONTWAIT | MSG_NOSIGNAL);
+    (void)sent;
+    h2o_socket_close(sock);
+}
+
 static void on_accept(h2o_socket_t *listener, const char *err)
 {
     if (err != NULL)
         return;
     struct worker *worker = listener->data;
     h2o_socket_t *sock = h2o_evloop_socket_accept(listener);
-    if (sock != NULL)
-        h2o_accept(&worker->accept_ctx, sock);
+    if (sock == NULL)
+        return;
+    struct sockaddr_storage peer;
+    socklen_t peer_len = h2o_socket_getpeername(sock, (struct sockaddr *)&peer);
+    uint64_t client = connection_limit_client((struct sockaddr *)&peer, peer_len);
+    if (!connection_limit_enter(connections, client)) {
+        refuse_connection(sock);
+        return;
+    }
+    sock->on_close.cb = on_connection_close;
+    sock->on_close.data = (void *)(uintptr_t)client;
+    h2o_accept(&worker->accept_ctx, sock);
 }
 
 /* Splits "host:port" or "[v6]:port". */
@@ -222,6 +260,22 @@ int server_run(const struct server_options *options)
     if (threads > MAX_THREADS)
         threads = MAX_THREADS;
 
+    /* Every connection is a descriptor: take all the process may have (the soft limit is often
+     * 1024, below the connection cap). */
+    struct rlimit files;
+    if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+        files.rlim_cur = files.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &files);
+    }
+    connections =
+        connection_limit_new(options->max_connections > 0 ? options->max_connections : CONNECTION_LIMIT_DEFAULT_TOTAL,
+                             options->max_connections_per_client > 0 ? options->max_connections_per_client
+                                                                     : CONNECTION_LIMIT_DEFAULT_PER_CLIENT);
+    if (connections == NULL) {
+        fprintf(stderr, "npq: out of memory\n");
+        return 1;
+    }
+
     int log_fd = open_access_log(options->access_log);
     if (log_fd < 0 && strcmp(options->access_log ? options->access_log : "-", "off") != 0)
         return 1;
@@ -256,6 +310,10 @@ int server_run(const struct server_options *options)
     /* h2o buffers a request body whole before any handler sees it: refuse more than the largest
      * upload (a 20 MiB file) rather than hold up to its default of 1 GiB in memory. */
     config.max_request_entity_size = 24 * 1024 * 1024;
+    /* HTTP/2 in clear text (h2c) stays off: Debian's h2o 2.2.5 has no defence against rapid
+     * reset (CVE-2023-44487), and browsers speak HTTP/2 only over TLS, which the proxy in front
+     * of npq ends. */
+    config.http1.upgrade_to_http2 = 0;
     h2o_hostconf_t *host = h2o_config_register_host(&config, h2o_iovec_init(H2O_STRLIT("default")), 65535);
     h2o_pathconf_t *path = h2o_config_register_path(host, "/", 0);
     struct handler *handler = (struct handler *)h2o_create_handler(path, sizeof(*handler));

@@ -21,8 +21,10 @@ struct server_options {
     const char *smtp_url; /* NULL or "log" prints mail to standard output */
     const char *mail_from;
     const char *smtp_username, *smtp_password;
-    int64_t reminder_lead_seconds; /* how long before an event its reminder is sent; 0 for a day */
-    int notify_interval_ms;        /* how often notifications are looked for; 0 for 30 s */
+    int64_t reminder_lead_seconds;  /* how long before an event its reminder is sent; 0 for a day */
+    int notify_interval_ms;         /* how often notifications are looked for; 0 for 30 s */
+    int max_connections;            /* open at once in all; 0 for CONNECTION_LIMIT_DEFAULT_TOTAL */
+    int max_connections_per_client; /* from one address (an IPv6 /64); 0 for the default */
 };
 
 /* Runs until a stop signal; returns the process exit status. */
