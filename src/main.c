@@ -21,6 +21,8 @@ static const struct {
     {"import", cli_import, "import schools or people from CSV, all or nothing"},
     {"demo", cli_demo, "add demonstration organisations and a person for every role"},
     {"routes", cli_routes, "print the route table as JSON"},
+    {"backup", cli_backup, "copy the database, files included, while the server runs"},
+    {"restore", cli_restore, "check a backup and put it in place of the database"},
 };
 
 static int usage(FILE *out)

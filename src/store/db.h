@@ -53,6 +53,18 @@ void db_engine_close(struct db_engine *engine);
 typedef void (*db_commit_hook)(struct db *writer, void *arg);
 void db_engine_set_commit_hook(struct db_engine *engine, db_commit_hook hook, void *arg);
 
+/*
+ * Backups. db_backup copies the whole database db reads, as it is at one moment, into a new
+ * database at to, while others go on reading and writing: the copy is written beside to and
+ * renamed into place only once complete and on disk, so a backup cut short leaves nothing at to.
+ * It refuses a to that exists. db_restore first checks the database at from (that it is one,
+ * whole by SQLite's integrity check, and has the table named by required_table), then replaces everything at location
+ * with it in one transaction; no server may be using location meanwhile. Both return false with a message in err on
+ * failure, leaving to (or location) as it was.
+ */
+bool db_backup(struct db *db, const char *to, char *err, size_t err_size);
+bool db_restore(const char *location, const char *from, const char *required_table, char *err, size_t err_size);
+
 /* A handle for one thread; NULL with a message in err on failure. */
 struct db *db_connect(struct db_engine *engine, char *err, size_t err_size);
 void db_close(struct db *db);

@@ -24,6 +24,7 @@
 #include "lib/die.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <sqlite3.h>
@@ -31,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 enum {
     STATEMENT_SLOTS = 2048, /* per connection; a power of two, well above the number of queries */
@@ -274,6 +276,139 @@ void db_close(struct db *db)
         db_rollback(db);
     connection_close(&db->reader);
     free(db);
+}
+
+/* Copies the main database of source into destination with SQLite's backup API, in one step
+ * (one read transaction on source, so the copy is of one moment). */
+static bool copy_database(sqlite3 *destination, sqlite3 *source, const char *what, char *err, size_t err_size)
+{
+    sqlite3_backup *backup = sqlite3_backup_init(destination, "main", source, "main");
+    if (backup == NULL) {
+        snprintf(err, err_size, "%s: %s", what, sqlite3_errmsg(destination));
+        return false;
+    }
+    int rc = sqlite3_backup_step(backup, -1);
+    sqlite3_backup_finish(backup);
+    if (rc != SQLITE_DONE) {
+        snprintf(err, err_size, "%s: %s", what,
+                 rc == SQLITE_BUSY || rc == SQLITE_LOCKED ? "the database is in use" : sqlite3_errstr(rc));
+        return false;
+    }
+    return true;
+}
+
+/* Makes a file's contents and its name durable. */
+static bool sync_file_and_folder(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    bool ok = fd >= 0 && fsync(fd) == 0;
+    if (fd >= 0)
+        close(fd);
+    char folder[4096];
+    snprintf(folder, sizeof(folder), "%s", path);
+    char *slash = strrchr(folder, '/');
+    if (slash == NULL)
+        snprintf(folder, sizeof(folder), ".");
+    else if (slash == folder)
+        folder[1] = '\0';
+    else
+        *slash = '\0';
+    int dir = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    ok = ok && dir >= 0 && fsync(dir) == 0;
+    if (dir >= 0)
+        close(dir);
+    return ok;
+}
+
+bool db_backup(struct db *db, const char *to, char *err, size_t err_size)
+{
+    if (access(to, F_OK) == 0) {
+        snprintf(err, err_size, "%s exists already; choose a new file for the backup", to);
+        return false;
+    }
+    char partial[4096];
+    snprintf(partial, sizeof(partial), "%s.partial", to);
+    unlink(partial);
+    sqlite3 *copy = NULL;
+    bool ok = sqlite3_open_v2(partial, &copy, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) == SQLITE_OK;
+    if (!ok)
+        snprintf(err, err_size, "cannot create %s: %s", partial, sqlite3_errmsg(copy));
+    ok = ok && copy_database(copy, db->reader.handle, "cannot copy the database", err, err_size);
+    /* The copy keeps WAL mode from its source; folding it into one file makes the backup a single
+     * self-contained file. */
+    if (ok && sqlite3_exec(copy, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL) != SQLITE_OK) {
+        snprintf(err, err_size, "cannot finish %s: %s", partial, sqlite3_errmsg(copy));
+        ok = false;
+    }
+    sqlite3_close(copy);
+    if (ok && !sync_file_and_folder(partial)) {
+        snprintf(err, err_size, "cannot write %s to disk: %s", partial, strerror(errno));
+        ok = false;
+    }
+    if (ok && rename(partial, to) != 0) {
+        snprintf(err, err_size, "cannot rename %s to %s: %s", partial, to, strerror(errno));
+        ok = false;
+    }
+    if (ok)
+        ok = sync_file_and_folder(to);
+    else
+        unlink(partial);
+    return ok;
+}
+
+/* Whether the file at path is a whole SQLite database with the table required_table, opened
+ * read-only so it is not changed. */
+static bool database_whole(const char *path, const char *required_table, char *err, size_t err_size)
+{
+    sqlite3 *handle = NULL;
+    char uri[4200];
+    snprintf(uri, sizeof(uri), "file:%s?mode=ro", path);
+    if (sqlite3_open_v2(uri, &handle, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK) {
+        snprintf(err, err_size, "cannot open %s: %s", path, sqlite3_errmsg(handle));
+        sqlite3_close(handle);
+        return false;
+    }
+    sqlite3_stmt *check = NULL;
+    bool whole = false;
+    int rc = sqlite3_prepare_v2(handle, "PRAGMA integrity_check", -1, &check, NULL);
+    if (rc == SQLITE_OK && sqlite3_step(check) == SQLITE_ROW) {
+        const char *verdict = (const char *)sqlite3_column_text(check, 0);
+        whole = verdict != NULL && strcmp(verdict, "ok") == 0;
+        if (!whole)
+            snprintf(err, err_size, "%s is damaged: %s", path, verdict ? verdict : "no verdict");
+    } else {
+        snprintf(err, err_size, "%s is not a database: %s", path, sqlite3_errmsg(handle));
+    }
+    sqlite3_finalize(check);
+    if (whole && sqlite3_table_column_metadata(handle, "main", required_table, NULL, NULL, NULL, NULL, NULL, NULL) !=
+                     SQLITE_OK) {
+        snprintf(err, err_size, "%s is a database, but not one of npq's (it has no %s table)", path, required_table);
+        whole = false;
+    }
+    sqlite3_close(handle);
+    return whole;
+}
+
+bool db_restore(const char *location, const char *from, const char *required_table, char *err, size_t err_size)
+{
+    if (!database_whole(from, required_table, err, err_size))
+        return false;
+    sqlite3 *source = NULL, *destination = NULL;
+    char uri[4200];
+    snprintf(uri, sizeof(uri), "file:%s?mode=ro", from);
+    bool ok = sqlite3_open_v2(uri, &source, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) == SQLITE_OK &&
+              sqlite3_open_v2(location, &destination, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) == SQLITE_OK;
+    if (!ok)
+        snprintf(err, err_size, "cannot open %s or %s", from, location);
+    /* The copy goes through the destination's own journal, so it is one transaction there. */
+    ok = ok && copy_database(destination, source, "cannot restore", err, err_size);
+    if (ok && sqlite3_exec(destination, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK) {
+        snprintf(err, err_size, "cannot set up %s: %s", location, sqlite3_errmsg(destination));
+        ok = false;
+    }
+    sqlite3_close(source);
+    sqlite3_close(destination);
+    return ok;
 }
 
 void db_never_wait(struct db *db)

@@ -111,6 +111,17 @@ struct store *store_open(const char *location, char *err, size_t err_size)
     return store;
 }
 
+bool store_backup(struct store *store, const char *to, char *err, size_t err_size)
+{
+    return db_backup(store->db, to, err, err_size);
+}
+
+bool store_restore(const char *location, const char *from, char *err, size_t err_size)
+{
+    /* every database npq made records its migrations */
+    return db_restore(location, from, "schema_migrations", err, err_size);
+}
+
 void store_close(struct store *store)
 {
     if (store == NULL)

@@ -46,6 +46,11 @@ struct store *store_connect(struct store_engine *engine, char *err, size_t err_s
 struct store *store_open(const char *location, char *err, size_t err_size);
 void store_close(struct store *store);
 
+/* An online backup of everything npq keeps (files included: they are in the database) into a new
+ * file at to, and putting one back at location; see db_backup and db_restore. */
+bool store_backup(struct store *store, const char *to, char *err, size_t err_size);
+bool store_restore(const char *location, const char *from, char *err, size_t err_size);
+
 /*
  * Numbers that change whenever the catalogue, or who anyone is and what they may do (accounts,
  * roles, sessions, tokens, organisations), changes: caches of either compare them to know they
