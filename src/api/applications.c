@@ -211,7 +211,7 @@ void api_applications_create(struct request *request)
     /* An administrator may apply on a participant's behalf; anyone else applies for themselves. */
     int64_t participant = id_member(body, "participant_id", &errors);
     if (participant != 0 && participant != request->caller->user_id) {
-        if (!caller_has(request->caller, ROLE_ADMIN)) {
+        if (!policy_acts_for_others(request->caller)) {
             api_reply_reason(request, APP_FORBIDDEN, "Only a provider administrator can apply for someone else.");
             goto out;
         }
@@ -242,7 +242,7 @@ void api_application_update(struct request *request)
     enum store_status s = store_application_get(request->store, id, request_arena(request), &a);
     if (s != STORE_OK)
         api_reply_store_status(request, s, "application");
-    else if (a.participant_id != request->caller->user_id && !caller_has(request->caller, ROLE_ADMIN))
+    else if (!policy_may_change_application(request->caller, &request->relation))
         api_reply_reason(request, APP_FORBIDDEN, "Only the applicant or a provider administrator can change it.");
     else
         save(request, &a, body, 200);

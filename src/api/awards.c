@@ -136,13 +136,11 @@ void api_awards_list(struct request *request)
     reply_json(request, 200, json_pack("{s:o, s:I}", "awards", array, "total", (json_int_t)total));
 }
 
-/* The award in the URL when the caller may see it (an administrator, or the person awarded);
- * otherwise replies 404, as for an award that does not exist, and returns false. */
+/* The award in the URL, which the gate has let the caller see (policy_sees_awards); otherwise
+ * replies as the store answered and returns false. */
 static bool visible_award(struct request *request, struct award *out)
 {
     enum store_status s = store_award_get(request->store, request_param_id(request, 0), request_arena(request), out);
-    if (s == STORE_OK && !caller_has(request->caller, ROLE_ADMIN) && out->participant_id != request->caller->user_id)
-        s = STORE_NOT_FOUND;
     if (s != STORE_OK)
         api_reply_store_status(request, s, "award");
     return s == STORE_OK;
@@ -293,8 +291,8 @@ void api_participant_transcript(struct request *request)
     struct accounts_env env = request_accounts_env(request, &actor);
     struct transcript t;
     int64_t participant = request_param_id(request, 0);
-    bool theirs = participant == request->caller->user_id || caller_has(request->caller, ROLE_ADMIN);
-    enum app_result r = awards_transcript(&env, c, participant, theirs, request_arena(request), &t);
+    enum app_result r = awards_transcript(&env, c, participant, policy_sees_awards(request->caller, &request->relation),
+                                          request_arena(request), &t);
     if (r != APP_OK) {
         api_reply_result(request, r, NULL, "participant");
         return;

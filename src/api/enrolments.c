@@ -102,7 +102,7 @@ void api_enrolment_step(struct request *request)
     struct actor actor;
     struct accounts_env env = request_accounts_env(request, &actor);
     int64_t id = request_param_id(request, 0);
-    enum app_result r = enrolments_step(&env, id, step, reason, expected_return, cohort_id, &errors);
+    enum app_result r = enrolments_step(&env, request->caller, id, step, reason, expected_return, cohort_id, &errors);
     if (r == APP_OK)
         reply_enrolment(request, 200, id);
     else

@@ -175,7 +175,7 @@ void api_cohort_staff_add(struct request *request)
     struct actor actor;
     struct accounts_env env = request_accounts_env(request, &actor);
     int64_t cohort_id = request_param_id(request, 0);
-    enum app_result s = cohort_staff_add(&env, cohort_id, user_id, role, &errors);
+    enum app_result s = cohort_staff_add(&env, request->caller, cohort_id, user_id, role, &errors);
     if (s != APP_OK) {
         api_reply_result(request, s, &errors, "cohort");
         goto out;
@@ -349,7 +349,7 @@ void api_event_update(struct request *request)
     }
     struct actor actor;
     struct accounts_env env = request_accounts_env(request, &actor);
-    enum app_result s = events_update(&env, catalogue, &before, &changed, &errors);
+    enum app_result s = events_update(&env, catalogue, request->caller, &before, &changed, &errors);
     if (s == APP_OK)
         reply_event(request, 200, before.id);
     else

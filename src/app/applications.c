@@ -48,8 +48,22 @@ enum app_result applications_save_draft(const struct accounts_env *env, const st
         if (m != NULL)
             a->electives[i] = m->code;
     }
-    if (a->sponsor_id != 0 && a->sponsor_id == a->participant_id)
+    if (a->sponsor_id != 0 && a->sponsor_id == a->participant_id) {
         errors_add(errors, "sponsor_id", "Your sponsor must be someone else, such as your headteacher.");
+    } else if (a->sponsor_id != 0) {
+        /* Anyone else is refused as if they did not exist: a sponsor's id is no way to learn who
+         * has an account, and being named gives nobody the approval. */
+        struct arena arena = ARENA_INIT;
+        struct user sponsor;
+        enum store_status status = store_user_get(env->store, a->sponsor_id, &arena, &sponsor);
+        bool eligible = status == STORE_OK && policy_may_sponsor(&sponsor);
+        arena_release(&arena);
+        if (status == STORE_ERROR)
+            return APP_UNAVAILABLE;
+        if (!eligible)
+            errors_add(errors, "sponsor_id",
+                       "The sponsor named does not exist, or is not a headteacher or provider administrator.");
+    }
     if (a->id == 0 && errors->count == before) { /* a new draft for what they study already is a dead end */
         struct arena arena = ARENA_INIT;
         enum app_result result = check_not_enrolled(env, a, &arena, errors);
@@ -319,9 +333,9 @@ static bool resume_cohort_ok(const struct accounts_env *env, const struct enrolm
     return true;
 }
 
-enum app_result enrolments_step(const struct accounts_env *env, int64_t id, enum enrolment_step step,
-                                const char *reason, const char *expected_return, int64_t cohort_id,
-                                struct errors *errors)
+enum app_result enrolments_step(const struct accounts_env *env, const struct caller *caller, int64_t id,
+                                enum enrolment_step step, const char *reason, const char *expected_return,
+                                int64_t cohort_id, struct errors *errors)
 {
     struct arena arena = ARENA_INIT;
     struct enrolment e;
@@ -332,8 +346,14 @@ enum app_result enrolments_step(const struct accounts_env *env, int64_t id, enum
     struct cohort cohort;
     bool has_cohort = false;
     if (result == APP_OK && step == ENROLMENT_RESUME && cohort_id > 0) {
-        status = store_cohort_get(env->store, cohort_id, &arena, &cohort);
-        has_cohort = status == STORE_OK;
+        /* A cohort the caller may not enrol people in is no cohort to them (a partner lead
+         * resumes their participant only into their own partner's cohorts). */
+        struct relation to;
+        status = store_relation(env->store, caller, RESOURCE_COHORT, cohort_id, &to);
+        if (status == STORE_OK && policy_allows(PERM_ENROLMENTS_MANAGE, caller, RESOURCE_COHORT, &to)) {
+            status = store_cohort_get(env->store, cohort_id, &arena, &cohort);
+            has_cohort = status == STORE_OK;
+        }
         if (status == STORE_ERROR)
             result = APP_UNAVAILABLE;
     }

@@ -30,10 +30,11 @@ enum app_result applications_step(const struct accounts_env *env, const struct c
                                   const struct caller *caller, int64_t id, enum application_step step,
                                   const char *reason, int64_t cohort_id, struct errors *errors);
 
-/* Defers, resumes (into cohort_id) or withdraws an enrolment. */
-enum app_result enrolments_step(const struct accounts_env *env, int64_t id, enum enrolment_step step,
-                                const char *reason, const char *expected_return, int64_t cohort_id,
-                                struct errors *errors);
+/* Defers, resumes (into cohort_id, which must be a cohort the caller may enrol people in: another
+ * is refused as if it did not exist) or withdraws an enrolment. */
+enum app_result enrolments_step(const struct accounts_env *env, const struct caller *caller, int64_t id,
+                                enum enrolment_step step, const char *reason, const char *expected_return,
+                                int64_t cohort_id, struct errors *errors);
 
 /* A participant's pathway: for each qualification, what is done and what remains, built from
  * their completed modules. Arrays in arena, one pathway per qualification of the catalogue. */

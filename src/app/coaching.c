@@ -83,7 +83,7 @@ enum app_result coaching_session_book(const struct accounts_env *env, const stru
         errors_add(errors, "participant_id", "Choose the participant the session is with");
         return APP_INVALID;
     }
-    bool admin = caller_has(caller, ROLE_ADMIN);
+    bool admin = policy_is_admin(caller);
     if (!admin) {
         /* A coach books for the participants assigned to them, as themselves. Someone they do not
          * coach, or who does not exist, is refused alike. */
@@ -91,7 +91,7 @@ enum app_result coaching_session_book(const struct accounts_env *env, const stru
         enum store_status status = store_relation(env->store, caller, RESOURCE_USER, s->participant_id, &relation);
         if (status != STORE_OK)
             return APP_UNAVAILABLE;
-        if (!relation.exists || !relation.coached || !caller_has(caller, ROLE_COACH) ||
+        if (!relation.exists || !policy_is_coach_of(caller, &relation) ||
             (s->coach_id != 0 && s->coach_id != caller->user_id)) {
             errors_add(errors, "participant_id", "You can book coaching only with participants you coach");
             return APP_FORBIDDEN;
@@ -560,9 +560,7 @@ enum app_result activities_verify(const struct accounts_env *env, const struct c
     if (result == APP_OK)
         result = app_result_of_store(store_relation(env->store, caller, RESOURCE_ENROLMENT, enrolment_id, &r));
     if (result == APP_OK) {
-        bool responsible = caller_has(caller, ROLE_ADMIN) || (r.coached && caller_has(caller, ROLE_COACH)) ||
-                           r.facilitates || (r.partner_record && caller_has(caller, ROLE_PARTNER_LEAD));
-        if (caller == NULL || caller->user_id == e.participant_id || !responsible) {
+        if (!policy_may_verify_hours(caller, &r)) {
             errors_add(errors, "id",
                        "Only the participant's coach, a facilitator of their cohort or the delivery partner can "
                        "verify learning hours");

@@ -175,20 +175,44 @@ static bool staff_role(enum role role)
     return role == ROLE_FACILITATOR || role == ROLE_COACH;
 }
 
-enum app_result cohort_staff_add(const struct accounts_env *env, int64_t cohort_id, int64_t user_id, enum role role,
-                                 struct errors *errors)
+/*
+ * Whether the caller may name person_id in role (cohort staff, an event's facilitator): *user is
+ * the person when found. Someone the caller may not name is STORE_NOT_FOUND, as if there were no
+ * such person, and so is anyone who is not an active holder of the role unless the caller is an
+ * administrator (who sees everyone, and is told why): nobody learns a name from a refusal.
+ */
+static enum store_status nameable_person(const struct accounts_env *env, const struct caller *caller, int64_t person_id,
+                                         enum role role, struct arena *arena, struct user *user)
+{
+    if (person_id <= 0)
+        return STORE_NOT_FOUND;
+    struct relation person;
+    enum store_status s = store_relation(env->store, caller, RESOURCE_USER, person_id, &person);
+    if (s != STORE_OK)
+        return s;
+    if (!person.exists || !policy_may_name_staff(caller, &person, role))
+        return STORE_NOT_FOUND;
+    s = store_user_get(env->store, person_id, arena, user);
+    if (s == STORE_OK && !policy_is_admin(caller) && (!user->active || !user_has_role(user, role)))
+        return STORE_NOT_FOUND;
+    return s;
+}
+
+enum app_result cohort_staff_add(const struct accounts_env *env, const struct caller *caller, int64_t cohort_id,
+                                 int64_t user_id, enum role role, struct errors *errors)
 {
     size_t before = errors->count;
     if (!staff_role(role))
         errors_add(errors, "role", "Choose facilitator or coach");
     struct arena arena = ARENA_INIT;
     struct user user;
-    enum store_status s = user_id > 0 ? store_user_get(env->store, user_id, &arena, &user) : STORE_NOT_FOUND;
+    enum store_status s = nameable_person(env, caller, user_id, staff_role(role) ? role : ROLE_COACH, &arena, &user);
     enum app_result result = APP_OK;
     if (s == STORE_ERROR)
         result = APP_UNAVAILABLE;
     else if (s == STORE_NOT_FOUND)
-        errors_add(errors, "user_id", "Choose the person to add to the cohort");
+        errors_add(errors, "user_id", "The person chosen is not a %s of the cohort's delivery partner",
+                   staff_role(role) ? role_name(role) : "facilitator or coach");
     else if (!user.active)
         errors_add(errors, "user_id", "%s's account has been deactivated", user.name);
     else if (staff_role(role) && !user_has_role(&user, role))
@@ -274,8 +298,8 @@ static bool same_event(const struct event *a, const struct event *b)
  * booked is how many places are taken already (0 for a new event).
  */
 static enum app_result event_check(const struct accounts_env *env, const struct catalogue *catalogue,
-                                   const struct cohort *cohort, struct event *e, bool capacity_given, int booked,
-                                   struct arena *arena, struct errors *errors)
+                                   const struct caller *caller, const struct cohort *cohort, struct event *e,
+                                   bool capacity_given, int booked, struct arena *arena, struct errors *errors)
 {
     size_t before = errors->count;
     if (!text_has_words(e->joining_url))
@@ -349,11 +373,12 @@ static enum app_result event_check(const struct accounts_env *env, const struct 
     }
     if (e->facilitator_id > 0) {
         struct user f;
-        enum store_status s = store_user_get(env->store, e->facilitator_id, arena, &f);
+        enum store_status s = nameable_person(env, caller, e->facilitator_id, ROLE_FACILITATOR, arena, &f);
         if (s == STORE_ERROR)
             return APP_UNAVAILABLE;
         if (s == STORE_NOT_FOUND)
-            errors_add(errors, "facilitator_id", "There is no such person");
+            errors_add(errors, "facilitator_id",
+                       "The person chosen is not an active facilitator of the cohort's delivery partner");
         else if (!f.active || !user_has_role(&f, ROLE_FACILITATOR))
             errors_add(errors, "facilitator_id", "%s is not an active facilitator", f.name);
     }
@@ -382,7 +407,7 @@ enum app_result events_create(const struct accounts_env *env, const struct catal
     struct cohort cohort;
     enum app_result result = app_result_of_store(store_cohort_get(env->store, e->cohort_id, &arena, &cohort));
     if (result == APP_OK)
-        result = event_check(env, catalogue, &cohort, e, capacity_given, 0, &arena, errors);
+        result = event_check(env, catalogue, caller, &cohort, e, capacity_given, 0, &arena, errors);
     if (result == APP_OK)
         result = app_result_of_store(store_event_create(env->store, env->actor, e, env->now));
     arena_release(&arena);
@@ -390,7 +415,8 @@ enum app_result events_create(const struct accounts_env *env, const struct catal
 }
 
 enum app_result events_update(const struct accounts_env *env, const struct catalogue *catalogue,
-                              const struct event *before, struct event *changed, struct errors *errors)
+                              const struct caller *caller, const struct event *before, struct event *changed,
+                              struct errors *errors)
 {
     /* In a write transaction, so the places booked cannot grow between counting and changing. */
     if (store_begin(env->store) != STORE_OK)
@@ -411,7 +437,7 @@ enum app_result events_update(const struct accounts_env *env, const struct catal
     if (result == APP_OK) {
         changed->id = current.id;
         changed->cohort_id = current.cohort_id;
-        result = event_check(env, catalogue, &cohort, changed, true, current.booked, &arena, errors);
+        result = event_check(env, catalogue, caller, &cohort, changed, true, current.booked, &arena, errors);
     }
     bool refused = false;
     if (result == APP_OK && !same_event(&current, changed)) {

@@ -42,10 +42,11 @@ enum app_result venues_save(const struct accounts_env *env, const struct caller 
 
 /* Cohorts: staff and plan */
 
-/* Adds a facilitator or coach (role) to a cohort; the person must hold that role. Already there
- * is APP_CONFLICT. */
-enum app_result cohort_staff_add(const struct accounts_env *env, int64_t cohort_id, int64_t user_id, enum role role,
-                                 struct errors *errors);
+/* Adds a facilitator or coach (role) to a cohort; the person must hold that role and be one the
+ * caller may name (policy_may_name_staff: a partner lead names their own partner's facilitators).
+ * Anyone else is refused as if they did not exist. Already there is APP_CONFLICT. */
+enum app_result cohort_staff_add(const struct accounts_env *env, const struct caller *caller, int64_t cohort_id,
+                                 int64_t user_id, enum role role, struct errors *errors);
 enum app_result cohort_staff_remove(const struct accounts_env *env, int64_t cohort_id, int64_t user_id, enum role role,
                                     struct errors *errors);
 
@@ -83,7 +84,8 @@ enum app_result events_create(const struct accounts_env *env, const struct catal
  * APP_CONFLICT when the event is cancelled or someone changed it since before was read.
  */
 enum app_result events_update(const struct accounts_env *env, const struct catalogue *catalogue,
-                              const struct event *before, struct event *changed, struct errors *errors);
+                              const struct caller *caller, const struct event *before, struct event *changed,
+                              struct errors *errors);
 
 /* Cancels an event; APP_CONFLICT when it already is. */
 enum app_result events_cancel(const struct accounts_env *env, int64_t event_id, struct errors *errors);

@@ -29,14 +29,136 @@ const char *permission_name(enum permission permission)
     return "unknown";
 }
 
-/* May the caller see this person? */
-static bool user_visible(const struct caller *caller, const struct relation *r)
+const char *resource_name(enum resource resource)
 {
-    if (caller_has(caller, ROLE_ADMIN) || r->is_self)
+    switch (resource) {
+    case RESOURCE_NONE: return "none";
+    case RESOURCE_USER: return "user";
+    case RESOURCE_TOKEN: return "token";
+    case RESOURCE_ORGANISATION: return "organisation";
+    case RESOURCE_APPLICATION: return "application";
+    case RESOURCE_ENROLMENT: return "enrolment";
+    case RESOURCE_VENUE: return "venue";
+    case RESOURCE_COHORT: return "cohort";
+    case RESOURCE_EVENT: return "event";
+    case RESOURCE_COACHING_SESSION: return "coaching_session";
+    case RESOURCE_SUBMISSION: return "submission";
+    case RESOURCE_ASSIGNMENT: return "assignment";
+    case RESOURCE_TASK: return "task";
+    case RESOURCE_AWARD: return "award";
+    case RESOURCE_COUNT: break;
+    }
+    return "unknown";
+}
+
+/* Who the caller is to a record. Every fact about a relation counts only with the role it is a
+ * relation of: staff rows and assignments outlive a revoked role, the role does not. */
+
+bool policy_is_admin(const struct caller *caller)
+{
+    return caller_has(caller, ROLE_ADMIN);
+}
+
+bool policy_is_assessor(const struct caller *caller)
+{
+    return caller_has(caller, ROLE_ASSESSOR);
+}
+
+bool policy_is_self(const struct caller *caller, const struct relation *r)
+{
+    return caller != NULL && r != NULL && r->is_self;
+}
+
+bool policy_is_coach_of(const struct caller *caller, const struct relation *r)
+{
+    return r != NULL && r->coached && caller_has(caller, ROLE_COACH);
+}
+
+bool policy_is_mentor_of(const struct caller *caller, const struct relation *r)
+{
+    return r != NULL && r->mentored && caller_has(caller, ROLE_MENTOR);
+}
+
+bool policy_is_headteacher_of(const struct caller *caller, const struct relation *r)
+{
+    return r != NULL && r->at_own_school && caller_has(caller, ROLE_HEADTEACHER);
+}
+
+bool policy_is_partner_lead_of(const struct caller *caller, const struct relation *r)
+{
+    return r != NULL && r->partner_record && caller_has(caller, ROLE_PARTNER_LEAD);
+}
+
+bool policy_leads_partner_of_person(const struct caller *caller, const struct relation *r)
+{
+    return r != NULL && r->in_own_partner && caller_has(caller, ROLE_PARTNER_LEAD);
+}
+
+bool policy_is_facilitator_of(const struct caller *caller, const struct relation *r)
+{
+    return r != NULL && r->facilitates && caller_has(caller, ROLE_FACILITATOR);
+}
+
+bool policy_is_cohort_coach_of(const struct caller *caller, const struct relation *r)
+{
+    return r != NULL && r->cohort_coach && caller_has(caller, ROLE_COACH);
+}
+
+bool policy_is_participant_of(const struct caller *caller, const struct relation *r)
+{
+    return caller != NULL && r != NULL && r->in_cohort;
+}
+
+bool policy_is_sponsor_of(const struct caller *caller, const struct relation *r)
+{
+    return r != NULL && r->sponsor && (policy_is_admin(caller) || caller_has(caller, ROLE_HEADTEACHER));
+}
+
+bool policy_may_sponsor(const struct user *person)
+{
+    return person != NULL && person->active &&
+           (user_has_role(person, ROLE_HEADTEACHER) || user_has_role(person, ROLE_ADMIN));
+}
+
+/* Decisions built of them. */
+
+bool policy_sees_person(const struct caller *caller, const struct relation *r)
+{
+    return policy_is_admin(caller) || policy_is_self(caller, r) || policy_is_coach_of(caller, r) ||
+           policy_is_mentor_of(caller, r) || policy_is_headteacher_of(caller, r) ||
+           policy_leads_partner_of_person(caller, r);
+}
+
+bool policy_sees_awards(const struct caller *caller, const struct relation *r)
+{
+    return policy_is_admin(caller) || policy_is_self(caller, r);
+}
+
+bool policy_may_change_application(const struct caller *caller, const struct relation *r)
+{
+    return policy_is_admin(caller) || policy_is_self(caller, r);
+}
+
+bool policy_acts_for_others(const struct caller *caller)
+{
+    return policy_is_admin(caller);
+}
+
+bool policy_may_verify_hours(const struct caller *caller, const struct relation *r)
+{
+    if (caller == NULL || r == NULL || r->is_self)
+        return false;
+    return policy_is_admin(caller) || policy_is_coach_of(caller, r) || policy_is_facilitator_of(caller, r) ||
+           policy_is_partner_lead_of(caller, r);
+}
+
+bool policy_may_name_staff(const struct caller *caller, const struct relation *person, enum role role)
+{
+    if (policy_is_admin(caller))
         return true;
-    return (r->coached && caller_has(caller, ROLE_COACH)) || (r->mentored && caller_has(caller, ROLE_MENTOR)) ||
-           (r->at_own_school && caller_has(caller, ROLE_HEADTEACHER)) ||
-           (r->in_own_partner && caller_has(caller, ROLE_PARTNER_LEAD));
+    /* Coaches belong to no partner; a facilitator is the partner's own, named only by its lead. */
+    return caller_has(caller, ROLE_PARTNER_LEAD) &&
+           (role != ROLE_FACILITATOR || policy_leads_partner_of_person(caller, person));
 }
 
 static bool role_allows(enum permission permission, const struct caller *caller)
@@ -70,21 +192,33 @@ static bool role_allows(enum permission permission, const struct caller *caller)
     return false;
 }
 
-static bool admin_or_partner_lead_of(const struct caller *caller, const struct relation *r)
-{
-    return caller_has(caller, ROLE_ADMIN) || (r->partner_record && caller_has(caller, ROLE_PARTNER_LEAD));
-}
-
 /* Cohorts and their events: who sees them, who manages them, who takes the register, who books. */
 static bool delivery_record_allows(enum permission permission, const struct caller *caller, const struct relation *r)
 {
-    bool staff = admin_or_partner_lead_of(caller, r) || (r->facilitates && caller_has(caller, ROLE_FACILITATOR));
+    bool manager = policy_is_admin(caller) || policy_is_partner_lead_of(caller, r);
+    bool staff = manager || policy_is_facilitator_of(caller, r);
     switch (permission) {
-    case PERM_DELIVERY_MANAGE: return admin_or_partner_lead_of(caller, r);
+    case PERM_DELIVERY_MANAGE:
+    case PERM_ENROLMENTS_MANAGE: return manager;
     case PERM_ATTENDANCE: return staff;
-    case PERM_BOOKING: return caller_has(caller, ROLE_ADMIN) || r->in_cohort;
-    default: return staff || (r->cohort_coach && caller_has(caller, ROLE_COACH)) || r->in_cohort;
+    case PERM_BOOKING: return policy_is_admin(caller) || policy_is_participant_of(caller, r);
+    default: return staff || policy_is_cohort_coach_of(caller, r) || policy_is_participant_of(caller, r);
     }
+}
+
+/* The participant's records (applications, enrolments and their logs): the person's circle, and
+ * for what a partner runs, its lead. */
+static bool record_allows(enum permission permission, enum resource resource, const struct caller *caller,
+                          const struct relation *r)
+{
+    bool lead = policy_is_partner_lead_of(caller, r);
+    if (resource == RESOURCE_APPLICATION)
+        return policy_sees_person(caller, r) || r->sponsor || lead;
+    if (permission == PERM_ENROLMENTS_MANAGE)
+        return policy_is_admin(caller) || lead;
+    if (permission == PERM_ACTIVITIES)
+        return policy_sees_person(caller, r) || policy_is_facilitator_of(caller, r) || lead;
+    return policy_sees_person(caller, r) || lead;
 }
 
 bool policy_allows(enum permission permission, const struct caller *caller, enum resource resource,
@@ -96,34 +230,29 @@ bool policy_allows(enum permission permission, const struct caller *caller, enum
         return true;
     if (relation == NULL || !relation->exists)
         return false;
+    const struct relation *r = relation;
     switch (resource) {
-    case RESOURCE_USER: return user_visible(caller, relation);
-    case RESOURCE_TOKEN: return relation->is_self || caller_has(caller, ROLE_ADMIN);
+    case RESOURCE_USER: return policy_sees_person(caller, r);
+    case RESOURCE_TOKEN: return policy_is_self(caller, r) || policy_is_admin(caller);
     case RESOURCE_ORGANISATION: return true; /* role_allows already limited who reads organisations */
     case RESOURCE_APPLICATION:
-        return user_visible(caller, relation) || (relation->sponsor) ||
-               (relation->partner_record && caller_has(caller, ROLE_PARTNER_LEAD));
-    case RESOURCE_ENROLMENT:
-        if (permission == PERM_ENROLMENTS_MANAGE)
-            return caller_has(caller, ROLE_ADMIN) ||
-                   (relation->partner_record && caller_has(caller, ROLE_PARTNER_LEAD));
-        if (permission == PERM_ACTIVITIES)
-            return user_visible(caller, relation) || relation->facilitates ||
-                   (relation->partner_record && caller_has(caller, ROLE_PARTNER_LEAD));
-        return user_visible(caller, relation) || (relation->partner_record && caller_has(caller, ROLE_PARTNER_LEAD));
+    case RESOURCE_ENROLMENT: return record_allows(permission, resource, caller, r);
     case RESOURCE_VENUE:
         /* Where events happen is no secret; changing a venue is for its partner. */
-        return permission != PERM_DELIVERY_MANAGE || admin_or_partner_lead_of(caller, relation);
+        return permission != PERM_DELIVERY_MANAGE || policy_is_admin(caller) || policy_is_partner_lead_of(caller, r);
     case RESOURCE_COHORT:
-    case RESOURCE_EVENT: return delivery_record_allows(permission, caller, relation);
+    case RESOURCE_EVENT: return delivery_record_allows(permission, caller, r);
     case RESOURCE_COACHING_SESSION:
-        return caller_has(caller, ROLE_ADMIN) || relation->is_self ||
-               (relation->cohort_coach && caller_has(caller, ROLE_COACH));
+        return policy_is_admin(caller) || policy_is_self(caller, r) || policy_is_cohort_coach_of(caller, r);
     case RESOURCE_SUBMISSION:
         /* The participant, their coach (formative feedback), assessors and administrators. */
-        return caller_has(caller, ROLE_ADMIN) || caller_has(caller, ROLE_ASSESSOR) || relation->is_self ||
-               (relation->coached && caller_has(caller, ROLE_COACH));
-    case RESOURCE_NONE: break;
+        return policy_is_admin(caller) || policy_is_assessor(caller) || policy_is_self(caller, r) ||
+               policy_is_coach_of(caller, r);
+    case RESOURCE_ASSIGNMENT:
+    case RESOURCE_TASK: return true; /* role_allows decided: assignments are administrators', tasks everyone's */
+    case RESOURCE_AWARD: return policy_sees_awards(caller, r);
+    case RESOURCE_NONE:
+    case RESOURCE_COUNT: break;
     }
     return false;
 }
@@ -132,14 +261,13 @@ bool policy_application_step(enum application_step step, const struct caller *ca
 {
     if (caller == NULL || relation == NULL || !relation->exists)
         return false;
-    bool admin = caller_has(caller, ROLE_ADMIN);
     switch (step) {
-    case STEP_SUBMIT: return relation->is_self || admin;
+    case STEP_SUBMIT: return policy_may_change_application(caller, relation);
     case STEP_APPROVE:
-    case STEP_DECLINE: return relation->sponsor || admin;
+    case STEP_DECLINE: return policy_is_sponsor_of(caller, relation) || policy_is_admin(caller);
     case STEP_ACCEPT:
     case STEP_REJECT:
-    case STEP_ENROL: return admin;
+    case STEP_ENROL: return policy_is_admin(caller);
     case APPLICATION_STEP_COUNT: break;
     }
     return false;

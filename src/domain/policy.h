@@ -1,11 +1,14 @@
 /*
  * Who may do what: the one authorization policy of npq, denied by default.
  *
- * Every route names a permission (and, when it touches one record, the kind of record and which
- * URL parameter holds its id). The gate asks policy_allows before the handler runs. The answer is
- * a pure function of the caller (their roles and scopes) and of facts about the record relative
- * to the caller, which the store looks up (store_relation_*). Lists are filtered by the same
- * scopes in the store's queries.
+ * Every route names a permission and, when its first URL parameter is a record's id, the kind of
+ * record it is. The gate asks the store once for the facts about that record relative to the
+ * caller (store_relation: is it theirs, their coachee's, in a cohort they facilitate...), asks
+ * policy_allows, and leaves the facts in request->relation for the handler. Each answer is a pure
+ * function of the caller's roles and of those facts, written as the named predicates below
+ * (policy_is_coach_of...), which use cases, pages and forms ask too: nothing else in the code
+ * compares a caller's id or roles to decide who may. Lists are filtered by the same scopes in the
+ * store's queries.
  */
 #ifndef NPQ_DOMAIN_POLICY_H
 #define NPQ_DOMAIN_POLICY_H
@@ -53,7 +56,11 @@ enum resource {
     RESOURCE_COHORT,
     RESOURCE_EVENT,
     RESOURCE_COACHING_SESSION,
-    RESOURCE_SUBMISSION
+    RESOURCE_SUBMISSION,
+    RESOURCE_ASSIGNMENT, /* a coach or mentor named for a participant */
+    RESOURCE_TASK,       /* an assessment task */
+    RESOURCE_AWARD,      /* an award: the facts are those of the person awarded */
+    RESOURCE_COUNT
 };
 
 /* The signed-in person making a request. */
@@ -67,10 +74,12 @@ struct caller {
     const struct user *user; /* the whole account, as GET /api/v1/me shows it */
 };
 
-/* What the store knows about a record relative to the caller. */
+/* What the store knows about a record relative to the caller. Facts only, never a decision: a
+ * fact holds whatever roles the caller has now (a facilitator whose role was revoked may still be
+ * on a cohort's staff), and the predicates below weigh it against the role it needs. */
 struct relation {
     bool exists;
-    bool is_self;        /* the record is the caller (or, for a token, the caller's own) */
+    bool is_self;        /* the record is the caller, or the caller's own (token, work, award, session) */
     bool coached;        /* the caller is the person's assigned coach */
     bool mentored;       /* the caller is the person's named mentor */
     bool at_own_school;  /* the person works at a school where the caller is headteacher */
@@ -89,6 +98,52 @@ static inline bool caller_has(const struct caller *caller, enum role role)
 
 /* "public", "users.read"...: the names the OpenAPI document and the tests use. */
 const char *permission_name(enum permission permission);
+
+/* "none", "user", "coaching_session"...: the names `npq routes` and the tests use. */
+const char *resource_name(enum resource resource);
+
+/*
+ * Who the caller is to a record, each fact weighed against the role it needs. r describes the
+ * record (or, for a person's records, the person); a NULL caller or r is nobody to anything.
+ */
+bool policy_is_admin(const struct caller *caller);
+/* Assessors mark any participant's work. */
+bool policy_is_assessor(const struct caller *caller);
+/* The record is the caller, or the caller's own. */
+bool policy_is_self(const struct caller *caller, const struct relation *r);
+/* The person's assigned coach, mentor, or headteacher of their school, holding that role. */
+bool policy_is_coach_of(const struct caller *caller, const struct relation *r);
+bool policy_is_mentor_of(const struct caller *caller, const struct relation *r);
+bool policy_is_headteacher_of(const struct caller *caller, const struct relation *r);
+/* The record (application, enrolment, cohort, event, venue) belongs to a partner the caller leads. */
+bool policy_is_partner_lead_of(const struct caller *caller, const struct relation *r);
+/* The person holds a role in a partner the caller leads (one of the partner's own people). */
+bool policy_leads_partner_of_person(const struct caller *caller, const struct relation *r);
+/* A facilitator of the cohort or event (or of the cohort of an enrolment), holding the role. */
+bool policy_is_facilitator_of(const struct caller *caller, const struct relation *r);
+/* A coach on the cohort's staff, or the coach of the coaching session, holding the role. */
+bool policy_is_cohort_coach_of(const struct caller *caller, const struct relation *r);
+/* A participant of the cohort (or of the event's cohort): an enrolment in it. */
+bool policy_is_participant_of(const struct caller *caller, const struct relation *r);
+/* Named as the application's sponsor, and still one who may sponsor: a headteacher or an
+ * administrator (being named gives nobody else anything). */
+bool policy_is_sponsor_of(const struct caller *caller, const struct relation *r);
+/* Whether a person may be named an application's sponsor: an active headteacher or administrator. */
+bool policy_may_sponsor(const struct user *person);
+
+/* Whether the caller may see the person r describes (the records of people: users, pathways). */
+bool policy_sees_person(const struct caller *caller, const struct relation *r);
+/* Whether the caller may see the person's awards and the addresses that verify them. */
+bool policy_sees_awards(const struct caller *caller, const struct relation *r);
+/* Whether the caller may change an application's answers: the applicant, or an administrator. */
+bool policy_may_change_application(const struct caller *caller, const struct relation *r);
+/* Whether the caller may act for another person where one acts for oneself (apply, book). */
+bool policy_acts_for_others(const struct caller *caller);
+/* Whether the caller may verify entries of an enrolment's learning log (never their own). */
+bool policy_may_verify_hours(const struct caller *caller, const struct relation *r);
+/* Whether the caller may name a person as a cohort's staff (or an event's facilitator) in role,
+ * once the cohort is theirs to manage: person describes that person relative to the caller. */
+bool policy_may_name_staff(const struct caller *caller, const struct relation *person, enum role role);
 
 /*
  * Whether caller (NULL when not signed in) may use a route needing permission. For routes that

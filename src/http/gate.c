@@ -163,16 +163,16 @@ void gate_run(struct request *request, struct executor *executor)
             return;
         }
     }
-    struct relation relation = {0};
     if (route->resource != RESOURCE_NONE) {
         int64_t id = resource_id(request);
-        if (id > 0 && store_relation(request->store, request->caller, route->resource, id, &relation) != STORE_OK) {
+        if (id > 0 &&
+            store_relation(request->store, request->caller, route->resource, id, &request->relation) != STORE_OK) {
             refuse(request, 503, "unavailable", "Sorry, there is a problem", "Try again in a moment.");
             return;
         }
     }
     if (!policy_allows(route->permission, request->caller, route->resource,
-                       route->resource != RESOURCE_NONE ? &relation : NULL)) {
+                       route->resource != RESOURCE_NONE ? &request->relation : NULL)) {
         /* A record outside the caller's scope looks exactly like one that does not exist. */
         if (route->resource != RESOURCE_NONE && policy_allows(route->permission, request->caller, RESOURCE_NONE, NULL))
             refuse(request, 404, "not_found", "Page not found", "There is nothing here, or it is not yours to see.");

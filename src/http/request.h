@@ -103,6 +103,11 @@ struct request {
     bool authenticated;        /* authentication has run (on the loop, from its cache) */
     struct credential_found credential_found;
 
+    /* What the store knows about the record the route's first parameter names, relative to the
+     * caller (the gate loads it once, before the policy decides; all false for a route with no
+     * record). Handlers read it rather than asking again who the caller is to the record. */
+    struct relation relation;
+
     /* A decoded form body (POST of a page), filled by the gate; NULL otherwise. For a
      * multipart/form-data body, form holds its text fields and files its uploads (data pointing
      * into the request body); files is NULL and file_count 0 otherwise. */

@@ -86,8 +86,8 @@ static bool load_transcript(struct request *request, const struct catalogue **c,
     struct actor actor;
     struct accounts_env env = request_accounts_env(request, &actor);
     int64_t participant = request_param_id(request, 0);
-    bool theirs = participant == request->caller->user_id || caller_has(request->caller, ROLE_ADMIN);
-    enum app_result r = awards_transcript(&env, *c, participant, theirs, request_arena(request), t);
+    enum app_result r = awards_transcript(
+        &env, *c, participant, policy_sees_awards(request->caller, &request->relation), request_arena(request), t);
     if (r != APP_OK)
         page_refusal(request, r, NULL);
     return r == APP_OK;
@@ -178,7 +178,7 @@ void page_transcript(struct request *request)
     struct transcript t;
     if (!load_transcript(request, &c, &t))
         return;
-    bool own = t.participant_id == request->caller->user_id;
+    bool own = policy_is_self(request->caller, &request->relation);
     char pathway[64], pdf[64];
     snprintf(pathway, sizeof(pathway), "/participants/%" PRId64 "/pathway", t.participant_id);
     snprintf(pdf, sizeof(pdf), "/participants/%" PRId64 "/transcript.pdf", t.participant_id);
@@ -209,7 +209,7 @@ void page_transcript(struct request *request)
                 t.provider, issued, pdf);
     modules_table(b, &t);
     html_printf(b, "<h2 class=\"govuk-heading-m\">Qualifications awarded</h2>");
-    awards_list(b, &t, own || caller_has(request->caller, ROLE_ADMIN));
+    awards_list(b, &t, policy_sees_awards(request->caller, &request->relation));
     html_printf(b, "</div></div>");
     page_send(request, &page, 200);
 }

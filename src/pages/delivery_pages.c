@@ -832,15 +832,12 @@ static void event_page(struct request *request, int64_t id, const struct errors 
         page_store_failed(request, s);
         return;
     }
-    struct relation relation;
-    if (store_relation(store, request->caller, RESOURCE_EVENT, id, &relation) != STORE_OK) {
-        page_unavailable(request);
-        return;
-    }
+    const struct relation *relation = &request->relation; /* the event in the URL, id */
     const struct caller *caller = request->caller;
-    bool manage = policy_allows(PERM_DELIVERY_MANAGE, caller, RESOURCE_EVENT, &relation);
-    bool attendance = policy_allows(PERM_ATTENDANCE, caller, RESOURCE_EVENT, &relation);
-    bool booking = relation.in_cohort && policy_allows(PERM_BOOKING, caller, RESOURCE_EVENT, &relation);
+    bool manage = policy_allows(PERM_DELIVERY_MANAGE, caller, RESOURCE_EVENT, relation);
+    bool attendance = policy_allows(PERM_ATTENDANCE, caller, RESOURCE_EVENT, relation);
+    bool booking =
+        policy_is_participant_of(caller, relation) && policy_allows(PERM_BOOKING, caller, RESOURCE_EVENT, relation);
     bool cohort_visible = may(request, PERM_DELIVERY_READ, RESOURCE_COHORT, e.cohort_id);
     int64_t now = request->now;
     bool cancelled = e.cancelled_at != 0, started = now >= e.starts_at;
@@ -1493,13 +1490,11 @@ static void hours_page(struct request *request, int64_t id, const struct hours_f
         return;
     }
     const struct enrolment *en = &log.enrolment;
-    bool own = caller->user_id == en->participant_id;
-    bool admin = caller_has(caller, ROLE_ADMIN);
-    /* Who is offered the forms; app/coaching.c decides who may use them. */
-    bool may_log = (own || admin) && !log.read_only;
-    bool may_verify = !own && !log.read_only &&
-                      (admin || caller_has(caller, ROLE_COACH) || caller_has(caller, ROLE_FACILITATOR) ||
-                       caller_has(caller, ROLE_PARTNER_LEAD));
+    const struct relation *relation = &request->relation; /* the enrolment in the URL, id */
+    bool own = policy_is_self(caller, relation);
+    /* Who is offered the forms: the same predicates app/coaching.c asks when they are used. */
+    bool may_log = (own || policy_is_admin(caller)) && !log.read_only;
+    bool may_verify = !log.read_only && policy_may_verify_hours(caller, relation);
     const char *self = request_printf(request, "/enrolments/%" PRId64 "/hours", id);
 
     struct page page;

@@ -442,9 +442,10 @@ void page_applications(struct request *request)
 
 /* An application's answers */
 
-static bool may_change(const struct request *request, const struct application *a)
+/* The application in the URL, whose relation the gate loaded. */
+static bool may_change(const struct request *request)
 {
-    return a->participant_id == request->caller->user_id || caller_has(request->caller, ROLE_ADMIN);
+    return policy_may_change_application(request->caller, &request->relation);
 }
 
 static void refuse_change(struct request *request)
@@ -616,12 +617,10 @@ static void application_page(struct request *request, const struct catalogue *c,
     struct application a;
     struct history_event *events;
     size_t event_count;
-    struct relation relation;
+    const struct relation *relation = &request->relation; /* the application in the URL, id */
     enum store_status s = store_application_get(store, id, arena, &a);
     if (s == STORE_OK)
         s = store_application_history(store, id, arena, &events, &event_count);
-    if (s == STORE_OK)
-        s = store_relation(store, request->caller, RESOURCE_APPLICATION, id, &relation);
     if (s != STORE_OK) {
         page_store_failed(request, s);
         return;
@@ -629,7 +628,7 @@ static void application_page(struct request *request, const struct catalogue *c,
     bool can[APPLICATION_STEP_COUNT], any = false;
     for (int i = 0; i < APPLICATION_STEP_COUNT; i++) {
         enum application_step step = (enum application_step)i;
-        can[i] = policy_application_step(step, request->caller, &relation) && step_open(a.state, step);
+        can[i] = policy_application_step(step, request->caller, relation) && step_open(a.state, step);
         any = any || can[i];
     }
     bool own = a.participant_id == request->caller->user_id;
@@ -651,7 +650,7 @@ static void application_page(struct request *request, const struct catalogue *c,
                 "class=\"govuk-tag%R\" "
                 "data-testid=\"state\">%s</strong></p>",
                 application_tag_colour(a.state), application_state_title(a.state));
-    if (a.state == APPLICATION_SUBMITTED && a.sponsor_name != NULL && !relation.sponsor)
+    if (a.state == APPLICATION_SUBMITTED && a.sponsor_name != NULL && !relation->sponsor)
         html_printf(b, "<p class=\"govuk-body\">We have emailed %s, the sponsor, to ask them to approve it.</p>",
                     a.sponsor_name);
     if (a.enrolment_id != 0)
@@ -874,7 +873,7 @@ static bool load_draft(struct request *request, struct application *a)
         page_store_failed(request, s);
         return false;
     }
-    if (!may_change(request, a)) {
+    if (!may_change(request)) {
         refuse_change(request);
         return false;
     }
@@ -1035,7 +1034,7 @@ void page_application_step(struct request *request)
         struct application a;
         if (step == STEP_SUBMIT && r == APP_INVALID &&
             store_application_get(request->store, id, request_arena(request), &a) == STORE_OK &&
-            a.state == APPLICATION_DRAFT && may_change(request, &a))
+            a.state == APPLICATION_DRAFT && may_change(request))
             check_page(request, c, &a, &errors, page_status(r));
         else
             application_page(request, c, id, &errors, page_status(r), NULL, reason, cohort_id);
@@ -1166,19 +1165,17 @@ static void enrolment_page(struct request *request, const struct catalogue *c, i
     struct enrolment e;
     struct history_event *events;
     size_t event_count;
-    struct relation relation, person;
+    struct relation person; /* the participant; request->relation is the enrolment in the URL, id */
     enum store_status s = store_enrolment_get(store, id, arena, &e);
     if (s == STORE_OK)
         s = store_enrolment_history(store, id, arena, &events, &event_count);
-    if (s == STORE_OK)
-        s = store_relation(store, request->caller, RESOURCE_ENROLMENT, id, &relation);
     if (s == STORE_OK)
         s = store_relation(store, request->caller, RESOURCE_USER, e.participant_id, &person);
     if (s != STORE_OK) {
         page_store_failed(request, s);
         return;
     }
-    bool own = e.participant_id == request->caller->user_id;
+    bool own = policy_is_self(request->caller, &person);
     const char *title = study_title(c, e.kind, e.target);
     struct page page;
     page_begin(&page, page_title(request, request_printf(request, "Enrolment: %s", title), errors),
@@ -1228,7 +1225,7 @@ static void enrolment_page(struct request *request, const struct catalogue *c, i
                     "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/applications/%s\">See the "
                     "application</a></p>",
                     id_text(request, e.application_id));
-    if (policy_allows(PERM_ENROLMENTS_MANAGE, request->caller, RESOURCE_ENROLMENT, &relation))
+    if (policy_allows(PERM_ENROLMENTS_MANAGE, request->caller, RESOURCE_ENROLMENT, &request->relation))
         enrolment_forms(b, request, c, &e, errors, entered);
     history_list(b, request, events, event_count, false);
     html_printf(b, "</div></div>");
@@ -1266,8 +1263,8 @@ void page_enrolment_step(struct request *request)
     struct actor actor;
     struct accounts_env env = request_accounts_env(request, &actor);
     struct errors errors = ERRORS_INIT, shown = ERRORS_INIT;
-    enum app_result r =
-        enrolments_step(&env, id, entered.step, entered.reason, entered.expected_return, entered.cohort_id, &errors);
+    enum app_result r = enrolments_step(&env, request->caller, id, entered.step, entered.reason,
+                                        entered.expected_return, entered.cohort_id, &errors);
     if (r == APP_OK) {
         reply_redirect(request, request_printf(request, "/enrolments/%" PRId64 "?done=%s", id, name));
     } else if (!page_refused(request, r, &errors)) {

@@ -659,6 +659,8 @@ static const char SQL_RELATION_USER[] =
     "   (SELECT organisation_id FROM user_roles WHERE user_id = ?1 AND role = 'partner_lead'))"
     " FROM users u WHERE u.id = ?2";
 static const char SQL_RELATION_TOKEN[] = "SELECT user_id = ?1 FROM api_tokens WHERE id = ?2";
+static const char SQL_RELATION_ASSIGNMENT[] = "SELECT ?1 IN (staff_id, participant_id) FROM assignments WHERE id = ?2";
+static const char SQL_RELATION_TASK[] = "SELECT 0 * ?1 FROM assessment_tasks WHERE id = ?2";
 
 enum store_status store_relation(struct store *store, const struct caller *caller, enum resource resource, int64_t id,
                                  struct relation *out)
@@ -669,6 +671,8 @@ enum store_status store_relation(struct store *store, const struct caller *calle
     case RESOURCE_NONE: return STORE_OK;
     case RESOURCE_USER: sql = SQL_RELATION_USER; break;
     case RESOURCE_TOKEN: sql = SQL_RELATION_TOKEN; break;
+    case RESOURCE_ASSIGNMENT: sql = SQL_RELATION_ASSIGNMENT; break;
+    case RESOURCE_TASK: sql = SQL_RELATION_TASK; break;
     case RESOURCE_ORGANISATION: out->exists = row_exists(store, SQL_EXISTS_ORGANISATION, id); return STORE_OK;
     case RESOURCE_APPLICATION:
     case RESOURCE_ENROLMENT: return store_relation_record(store, caller, resource, id, out);
@@ -676,7 +680,9 @@ enum store_status store_relation(struct store *store, const struct caller *calle
     case RESOURCE_COHORT:
     case RESOURCE_EVENT:
     case RESOURCE_COACHING_SESSION:
-    case RESOURCE_SUBMISSION: return store_relation_delivery(store, caller, resource, id, out);
+    case RESOURCE_SUBMISSION:
+    case RESOURCE_AWARD: return store_relation_delivery(store, caller, resource, id, out);
+    case RESOURCE_COUNT: return STORE_OK;
     }
     struct db_stmt *stmt = db_prepare(store->db, sql);
     if (stmt == NULL)

@@ -1,7 +1,8 @@
 /*
- * Who stands where in delivery: facts about a venue, cohort, event or coaching session relative
- * to the caller, for the policy (domain/policy.c) to decide on. Kept apart from the delivery
- * queries themselves because every delivery route's gate check comes through here.
+ * Who stands where in delivery: facts about a venue, cohort, event or coaching session (and a
+ * person's work and awards) relative to the caller, for the policy (domain/policy.c) to decide
+ * on. Kept apart from the delivery queries themselves because every delivery route's gate check
+ * comes through here.
  */
 #include "store/store_internal.h"
 
@@ -22,14 +23,15 @@ static const char SQL_COHORT[] = "SELECT " COHORT_FACTS ", 0 FROM cohorts c WHER
 static const char SQL_EVENT[] = "SELECT " COHORT_FACTS ", ev.facilitator_id = ?1"
                                 " FROM events ev JOIN cohorts c ON c.id = ev.cohort_id WHERE ev.id = ?2";
 static const char SQL_SUBMISSION[] = "SELECT participant_id FROM submissions WHERE id = ?1";
+static const char SQL_AWARD[] = "SELECT participant_id FROM awards WHERE id = ?1";
 static const char SQL_COACHING[] =
     "SELECT 0, 0, coach_id = ?1, 0, participant_id = ?1 FROM coaching_sessions WHERE id = ?2";
 
-/* A submission is its participant's: the facts are those about the person. */
-static enum store_status submission_relation(struct store *store, const struct caller *caller, int64_t id,
-                                             struct relation *out)
+/* A submission or an award is its participant's: the facts are those about the person. */
+static enum store_status person_record_relation(struct store *store, const struct caller *caller, const char *sql,
+                                                int64_t id, struct relation *out)
 {
-    struct db_stmt *stmt = db_prepare(store->db, SQL_SUBMISSION);
+    struct db_stmt *stmt = db_prepare(store->db, sql);
     if (stmt == NULL)
         return STORE_ERROR;
     db_bind_int64(stmt, 1, id);
@@ -47,8 +49,9 @@ enum store_status store_relation_delivery(struct store *store, const struct call
                                           int64_t id, struct relation *out)
 {
     memset(out, 0, sizeof(*out));
-    if (resource == RESOURCE_SUBMISSION)
-        return submission_relation(store, caller, id, out);
+    if (resource == RESOURCE_SUBMISSION || resource == RESOURCE_AWARD)
+        return person_record_relation(store, caller, resource == RESOURCE_SUBMISSION ? SQL_SUBMISSION : SQL_AWARD, id,
+                                      out);
     const char *sql = resource == RESOURCE_VENUE    ? SQL_VENUE
                       : resource == RESOURCE_COHORT ? SQL_COHORT
                       : resource == RESOURCE_EVENT  ? SQL_EVENT

@@ -19,10 +19,10 @@
  * CSRF token); anonymous has neither (on pages a visitor cookie, so public forms can be posted).
  *
  * Routes that touch one record (resource user, token, organisation, application, enrolment,
- * venue, cohort, event, coaching session, submission) are asked twice per caller: with a record in
- * the caller's scope ("mine") and one outside it ("other"), chosen per caller in TARGETS. A few
- * routes declare no resource but their handlers scope the record themselves (awards): their rows
- * name it as `record` instead, and are asked the same way. Unsafe requests carry bodies that are
+ * venue, cohort, event, coaching session, submission, assignment, task, award) are asked twice
+ * per caller: with a record in the caller's scope ("mine") and one outside it ("other"), chosen
+ * per caller in TARGETS. Every route with an {id} names its kind of record, so the gate decides
+ * (a row could name a handler-scoped one as `record`; none does today). Unsafe requests carry bodies that are
  * invalid or harmless, so a row cannot disturb the next; the few that destroy something (revoking
  * roles and tokens, ending assignments, signing out everywhere) use records made for the purpose
  * where they can, and run last, with the administrator after everyone else.
@@ -134,8 +134,8 @@ const TARGETS = {
     mentor: { mine: null, other: 's1' }, // a mentor, or a headteacher, is not shown a mentee's work
     headteacher: { mine: null, other: 's1' },
   },
-  // Awards are scoped by their handlers (the routes declare no resource): aw1 is the demo
-  // participant's, aw2 someone else's. Only administrators and the person awarded open one.
+  // Awards: aw1 is the demo participant's, aw2 someone else's. Only administrators and the
+  // person awarded open one.
   award: {
     anonymous: { mine: 'aw1', other: 'aw2' },
     admin: { mine: 'aw1', other: 'aw2' },
@@ -147,6 +147,9 @@ const TARGETS = {
     mentor: { mine: null, other: 'aw1' },
     headteacher: { mine: null, other: 'aw1' },
   },
+  // Assignments and tasks have no scope: who may use them is decided by role alone.
+  assignment: Object.fromEntries(CALLERS.map((c) => [c, { mine: 'as1', other: null }])),
+  task: Object.fromEntries(CALLERS.map((c) => [c, { mine: 't1', other: null }])),
   // Organisations have no scope: who may read them is decided by role alone.
   organisation: Object.fromEntries(CALLERS.map((c) => [c, { mine: 'school', other: null }])),
   // A token of the caller's own ("mine") and one of someone else's, made per route in before().
@@ -205,7 +208,7 @@ const EXPECTED = {
   'POST /api/v1/users/{id}/invitation': { perm: 'users.manage', resource: 'user', mine: ADMIN, other: ADMIN, targets: ADMIN_ON_SPARES },
   'GET /api/v1/users/{id}/assignments': { perm: 'users.read', resource: 'user', mine: SIGNED_IN, other: ADMIN },
   'POST /api/v1/assignments': { perm: 'users.manage', allow: ADMIN, body: { kind: 'coach' } },
-  'DELETE /api/v1/assignments/{id}': { perm: 'users.manage', allow: ADMIN, params: { id: (ctx) => ctx.assignment }, last: true },
+  'DELETE /api/v1/assignments/{id}': { perm: 'users.manage', resource: 'assignment', mine: ADMIN, other: ADMIN, last: true },
 
   /* Organisations and imports. */
   'GET /api/v1/organisations': { perm: 'organisations.read', allow: ADMIN_PL },
@@ -645,8 +648,8 @@ const EXPECTED = {
   /* Assessment: tasks are set by administrators and read by everyone signed in. */
   'GET /api/v1/assessment-tasks': { perm: 'submissions', allow: SIGNED_IN },
   'POST /api/v1/assessment-tasks': { perm: 'assessment.manage', allow: ADMIN, body: {} },
-  'GET /api/v1/assessment-tasks/{id}': { perm: 'submissions', allow: SIGNED_IN, params: { id: (ctx) => ctx.task } },
-  'PATCH /api/v1/assessment-tasks/{id}': { perm: 'assessment.manage', allow: ADMIN, params: { id: (ctx) => ctx.task }, body: {} },
+  'GET /api/v1/assessment-tasks/{id}': { perm: 'submissions', resource: 'task', mine: SIGNED_IN, other: NOBODY },
+  'PATCH /api/v1/assessment-tasks/{id}': { perm: 'assessment.manage', resource: 'task', mine: ADMIN, other: NOBODY, body: {} },
   // Lists are filtered (checked below); starting work is in one's own enrolment: {} is 422 for all.
   'GET /api/v1/submissions': { perm: 'submissions', allow: SIGNED_IN },
   'POST /api/v1/submissions': { perm: 'submissions', allow: SIGNED_IN, body: {} },
@@ -731,9 +734,9 @@ const EXPECTED = {
   'GET /api/v1/enrolments/{id}/award-check': { perm: 'enrolments.read', resource: 'enrolment', mine: SIGNED_IN, other: ADMIN },
   'GET /api/v1/awards': { perm: 'assessment.manage', allow: ADMIN },
   'POST /api/v1/awards': { perm: 'assessment.manage', allow: ADMIN, body: {} },
-  // Any signed-in person may ask; the handler shows an award only to its person and administrators.
-  'GET /api/v1/awards/{id}': { perm: 'signed_in', record: 'award', mine: ['admin', 'participant'], other: ADMIN },
-  'GET /api/v1/awards/{id}/certificate.pdf': { perm: 'signed_in', record: 'award', mine: ['admin', 'participant'], other: ADMIN },
+  // Any signed-in person may ask; the policy shows an award only to its person and administrators.
+  'GET /api/v1/awards/{id}': { perm: 'signed_in', resource: 'award', mine: ['admin', 'participant'], other: ADMIN },
+  'GET /api/v1/awards/{id}/certificate.pdf': { perm: 'signed_in', resource: 'award', mine: ['admin', 'participant'], other: ADMIN },
   // A real certificate's code: anyone holding it may check it.
   'GET /api/v1/verify/{code}': { perm: 'public', allow: EVERYONE, params: { code: (ctx) => ctx.verificationCode } },
   'GET /verify/{code}': { perm: 'public', allow: EVERYONE, params: { code: (ctx) => ctx.verificationCode } },
@@ -856,6 +859,7 @@ describe('authorization matrix', () => {
     const assignment = await admin.post('/api/v1/assignments', { kind: 'coach', staff_id: ids.coach, participant_id: ids.spare1 });
     assert.equal(assignment.status, 201, assignment.text);
     ctx.assignment = assignment.json().id;
+    ctx.records.assignment = { as1: ctx.assignment };
 
     // Applications and enrolments: a1/e1 the demo participant's (school, sponsor headteacher, the
     // demo partner's cohort), a2/e2 someone elsewhere's, af and aa drafts of a facilitator and an assessor.
@@ -977,6 +981,7 @@ describe('authorization matrix', () => {
     const s1 = await work('participant', 'e1');
     const s2 = await work('elsewhere', 'e2');
     ctx.records.submission = { s1: s1.id, s2: s2.id };
+    ctx.records.task = { t1: ctx.task };
     ctx.files = { s1: s1.file, s2: s2.file };
 
     // Awards: NPQML (two essential modules and an elective, no final assessment, no events) for the
@@ -1099,7 +1104,6 @@ describe('authorization matrix', () => {
       [`/api/v1/coaching-sessions/${ctx.records.coaching_session.cs2}`, '/api/v1/coaching-sessions/999999'],
       [`/api/v1/submissions/${ctx.records.submission.s2}`, '/api/v1/submissions/999999'],
       [`/api/v1/submissions/${ctx.records.submission.s2}/files/${ctx.files.s2}`, `/api/v1/submissions/999999/files/${ctx.files.s2}`],
-      // Scoped by the handler, not the gate: the same promise.
       [`/api/v1/awards/${ctx.records.award.aw2}`, '/api/v1/awards/999999'],
       [`/api/v1/awards/${ctx.records.award.aw2}/certificate.pdf`, '/api/v1/awards/999999/certificate.pdf'],
     ];
