@@ -25,6 +25,8 @@ void api_framework_get(struct request *request);
 
 /* People, organisations, tokens, audit (users.c, organisations.c, tokens.c, audit.c, imports.c) */
 void api_me(struct request *request);
+/* home.c */
+void api_me_home(struct request *request);
 void api_users_list(struct request *request);
 void api_users_create(struct request *request);
 void api_user_get(struct request *request);

@@ -51,6 +51,8 @@ const struct route routes[] = {
 
     /* People and organisations */
     API_LOOP("GET", "/api/v1/me", api_me, PERM_SIGNED_IN, RESOURCE_NONE, "The caller and their roles", "User", NULL),
+    API("GET", "/api/v1/me/home", api_me_home, PERM_SIGNED_IN, RESOURCE_NONE,
+        "What waits for the caller next, a part per role they hold: the same as the page at /", "Home", NULL),
     API("GET", "/api/v1/users", api_users_list, PERM_USERS_READ, RESOURCE_NONE,
         "People the caller may see (q, role, include_inactive, limit, offset)", "UserList", NULL),
     API("POST", "/api/v1/users", api_users_create, PERM_USERS_MANAGE, RESOURCE_NONE,
@@ -304,7 +306,8 @@ const struct route routes[] = {
         "AuditEventList", NULL),
 
     /* Pages */
-    PAGE("GET", "/", page_home, PERM_PUBLIC, RESOURCE_NONE, "Home"),
+    PAGE("GET", "/", page_home, PERM_PUBLIC, RESOURCE_NONE,
+         "Home: for each of the caller's roles what waits for them next; the catalogue when signed out"),
     PAGE_LOOP("GET", "/qualifications", page_qualifications, PERM_PUBLIC, RESOURCE_NONE, "Qualifications"),
     PAGE_LOOP("GET", "/qualifications/{code}", page_qualification, PERM_PUBLIC, RESOURCE_NONE, "A qualification"),
     PAGE_LOOP("GET", "/modules/{code}", page_module, PERM_PUBLIC, RESOURCE_NONE, "A module"),
@@ -406,6 +409,8 @@ const struct route routes[] = {
          RESOURCE_COACHING_SESSION, "Tick an action off"),
     PAGE("POST", "/coaching/{id}/actions/{action}/undone", page_coaching_action_undone, PERM_COACHING,
          RESOURCE_COACHING_SESSION, "Open an action again"),
+    PAGE("GET", "/hours", page_hours_home, PERM_SIGNED_IN, RESOURCE_NONE,
+         "The caller's learning-hours log (the one enrolment's, or a choice of them)"),
     PAGE("GET", "/enrolments/{id}/hours", page_hours, PERM_ACTIVITIES, RESOURCE_ENROLMENT, "The learning-hours log"),
     PAGE("POST", "/enrolments/{id}/hours", page_hours_log, PERM_ACTIVITIES, RESOURCE_ENROLMENT, "Log learning hours"),
     PAGE("POST", "/enrolments/{id}/hours/{activity}/verify", page_hours_verify, PERM_ACTIVITIES, RESOURCE_ENROLMENT,

@@ -22,10 +22,10 @@
 static const char *safe_next(const char *next)
 {
     if (next == NULL || next[0] != '/' || next[1] == '/')
-        return "/account";
+        return "/";
     for (const unsigned char *p = (const unsigned char *)next; *p; p++)
         if (*p < 0x21 || *p == 0x7f || *p == '\\')
-            return "/account";
+            return "/";
     return next;
 }
 

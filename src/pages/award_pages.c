@@ -184,7 +184,7 @@ void page_transcript(struct request *request)
     snprintf(pdf, sizeof(pdf), "/participants/%" PRId64 "/transcript.pdf", t.participant_id);
 
     struct page page;
-    page_begin(&page, own ? "Your transcript" : "Transcript", SECTION_APPLICATIONS);
+    page_begin(&page, own ? "Your transcript" : "Transcript", own ? SECTION_TRANSCRIPT : SECTION_APPLICATIONS);
     struct buf crumbs;
     buf_init(&crumbs, 4096);
     html_printf(&crumbs,

@@ -1,5 +1,5 @@
 /*
- * The catalogue in pages: home, qualifications, a qualification, a module, the frameworks.
+ * The catalogue in pages: the home of people not signed in, qualifications, a qualification, a module, the frameworks.
  */
 #include "domain/rules.h"
 #include "http/site.h"
@@ -17,7 +17,7 @@ static const char *level_title(const struct catalogue *c, int number)
     return level ? level->title : "";
 }
 
-void page_home(struct request *request)
+void page_catalogue_home(struct request *request)
 {
     const struct catalogue *c = page_catalogue(request);
     if (c == NULL)

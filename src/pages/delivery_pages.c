@@ -1499,7 +1499,7 @@ static void hours_page(struct request *request, int64_t id, const struct hours_f
 
     struct page page;
     begin(&page, own ? "Your learning hours" : request_printf(request, "Learning hours: %s", en->participant_name),
-          own ? SECTION_COACHING : SECTION_DELIVERY, errors);
+          own ? SECTION_HOURS : SECTION_DELIVERY, errors);
     if (own)
         page_breadcrumbs(&page, request, "/coaching", "Coaching", NULL, NULL);
     else if (may(request, PERM_DELIVERY_READ, RESOURCE_COHORT, en->cohort_id) && en->cohort_id != 0)

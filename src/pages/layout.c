@@ -97,9 +97,21 @@ static void send_page(struct request *request, struct page *page, int status, bo
     const struct caller *caller = request->caller;
     if (caller != NULL) {
         nav_item(&nav, "/applications", "Applications", page->section == SECTION_APPLICATIONS);
-        if (caller_has(caller, ROLE_ADMIN) || caller_has(caller, ROLE_PARTNER_LEAD) ||
-            caller_has(caller, ROLE_FACILITATOR) || caller_has(caller, ROLE_COACH))
+        bool staff = caller_has(caller, ROLE_ADMIN) || caller_has(caller, ROLE_PARTNER_LEAD) ||
+                     caller_has(caller, ROLE_FACILITATOR) || caller_has(caller, ROLE_COACH);
+        if (staff)
             nav_item(&nav, "/delivery", "Delivery", page->section == SECTION_DELIVERY);
+        /* A participant's own menu: their events, hours, pathway and transcript. */
+        if (caller_has(caller, ROLE_PARTICIPANT)) {
+            if (!staff)
+                nav_item(&nav, "/delivery", "Events", page->section == SECTION_DELIVERY);
+            nav_item(&nav, "/hours", "Hours", page->section == SECTION_HOURS);
+            char href[96];
+            snprintf(href, sizeof(href), "/participants/%lld/pathway", (long long)caller->user_id);
+            nav_item(&nav, href, "Pathway", page->section == SECTION_PATHWAY);
+            snprintf(href, sizeof(href), "/participants/%lld/transcript", (long long)caller->user_id);
+            nav_item(&nav, href, "Transcript", page->section == SECTION_TRANSCRIPT);
+        }
         if (caller_has(caller, ROLE_PARTICIPANT) || caller_has(caller, ROLE_COACH))
             nav_item(&nav, "/coaching", "Coaching", page->section == SECTION_COACHING);
         if (caller_has(caller, ROLE_PARTICIPANT) || caller_has(caller, ROLE_COACH) ||

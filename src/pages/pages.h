@@ -6,7 +6,12 @@
 
 #include "http/request.h"
 
+/* home_pages.c: the home of each role at /, and /hours */
 void page_home(struct request *request);
+void page_hours_home(struct request *request);
+
+/* catalogue_pages.c; page_catalogue_home is the home of people not signed in */
+void page_catalogue_home(struct request *request);
 void page_qualifications(struct request *request);
 void page_qualification(struct request *request);
 void page_module(struct request *request);

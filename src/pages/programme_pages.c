@@ -1350,7 +1350,8 @@ void page_pathway(struct request *request)
     }
     bool own = id == request->caller->user_id;
     struct page page;
-    page_begin(&page, own ? "Your pathway" : request_printf(request, "Pathway: %s", person.name), SECTION_APPLICATIONS);
+    page_begin(&page, own ? "Your pathway" : request_printf(request, "Pathway: %s", person.name),
+               own ? SECTION_PATHWAY : SECTION_APPLICATIONS);
     page_breadcrumbs(&page, request, "/applications", "Applications", NULL, NULL);
     struct buf *b = &page.body;
     html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");

@@ -1248,4 +1248,55 @@ struct marking_item {
 enum store_status store_marking_queue(struct store *store, struct arena *arena, struct marking_item **out,
                                       size_t *count);
 
+/* The home page: what waits for one person in each of their roles (store_home.c) */
+
+/* Which question a home row answers. subject is the person asked about (the caller, or for
+ * HOME_ENROLMENT_WORK an enrolment). */
+enum home_query {
+    HOME_PARTICIPANT_EVENTS,     /* coming events of the cohorts they study in; n0 booked, n1 places left */
+    HOME_PARTICIPANT_TASKS,      /* tasks not yet submitted, deadline to come; ref the enrolment, n0 the
+                                    submission (0: not started); kind "module" or "final", code the target */
+    HOME_PARTICIPANT_FEEDBACK,   /* coaches' feedback on drafts and results released, newest first */
+    HOME_PARTICIPANT_COACHING,   /* coaching sessions to come */
+    HOME_PARTICIPANT_ACTIONS,    /* agreed actions not yet done; id the session, date the due date */
+    HOME_FACILITATOR_EVENTS,     /* events they facilitate, from those under way or ended in the last
+                                    12 hours on; n0 booked, n1 places, n2 ends_at, n3 marks taken */
+    HOME_FACILITATOR_COHORTS,    /* cohorts they facilitate in; n0 participants */
+    HOME_COACH_COACHEES,         /* the people they coach; at their next session, n0 sessions held */
+    HOME_COACH_SESSIONS,         /* coaching sessions to come */
+    HOME_COACH_DRAFTS,           /* coachees' drafts changed since their last feedback; ref the person */
+    HOME_COACH_HOURS,            /* coachees' enrolments with hours not verified; n0 entries, n1 quarter hours */
+    HOME_ASSESSOR_DEADLINES,     /* tasks whose deadline is in the last 14 days or to come; n0 waiting marking */
+    HOME_LEAD_COHORTS,           /* cohorts of the partners they lead; n0 participants, n1 attended marks,
+                                    n2 marks taken */
+    HOME_LEAD_UNPLACED,          /* people in those cohorts with no place on any of its coming events;
+                                    id the person, ref the cohort */
+    HOME_ADMIN_APPLICATIONS,     /* applications waiting for the provider: approved by the sponsor, or
+                                    accepted and not yet enrolled */
+    HOME_ADMIN_RELEASE,          /* marked or moderated work whose result is not released */
+    HOME_ADMIN_AWARD_CANDIDATES, /* live qualification enrolments with a passed final assessment and no award */
+    HOME_ADMIN_COHORTS,          /* cohorts not yet ended, for their plans */
+    HOME_MENTOR_PEOPLE,          /* enrolments of the people they mentor; ref the person, at the next event,
+                                    n0 attended, n1 marks, n2 quarter hours logged, n3 next deadline */
+    HOME_HEADTEACHER_PEOPLE,     /* the same, for enrolments at their schools */
+    HOME_ENROLMENT_WORK,         /* the work of one enrolment: state only ("released" gives the outcome in detail) */
+};
+
+/* One answer: what each column holds depends on the query (above). */
+struct home_row {
+    int64_t id;
+    int64_t ref;
+    const char *title;  /* "" when none */
+    const char *detail; /* "" when none */
+    int64_t at;         /* UTC seconds, 0 when none */
+    const char *kind;   /* "" when none */
+    const char *code;   /* a qualification or module code, "" when none */
+    const char *date;   /* YYYY-MM-DD, "" when none */
+    int64_t n[4];
+};
+
+/* The rows answering query about subject at now, at most limit of them; strings in arena. */
+enum store_status store_home_rows(struct store *store, enum home_query query, int64_t subject, int64_t now,
+                                  size_t limit, struct arena *arena, struct home_row **out, size_t *count);
+
 #endif

@@ -185,6 +185,7 @@ const EXPECTED = {
 
   /* People. */
   'GET /api/v1/me': { perm: 'signed_in', allow: SIGNED_IN },
+  'GET /api/v1/me/home': { perm: 'signed_in', allow: SIGNED_IN },
   'GET /api/v1/users': { perm: 'users.read', allow: SIGNED_IN },
   'POST /api/v1/users': { perm: 'users.manage', allow: ADMIN, body: { email: 'not-an-email', name: '', role: 'participant' } },
   'GET /api/v1/users/{id}': { perm: 'users.read', resource: 'user', mine: SIGNED_IN, other: ADMIN },
@@ -312,6 +313,7 @@ const EXPECTED = {
     form: { password: 'short', confirmation: 'short' },
   },
   'GET /account': { perm: 'signed_in', allow: SIGNED_IN },
+  'GET /hours': { perm: 'signed_in', allow: SIGNED_IN },
   'POST /account/tokens': { perm: 'signed_in', allow: SIGNED_IN, form: { name: 'matrix page' } },
   'POST /account/tokens/{id}/revoke': { perm: 'signed_in', resource: 'token', mine: SIGNED_IN, other: ADMIN, last: true },
   // Ends every session of the caller, the matrix's own included: the very last row.

@@ -188,14 +188,19 @@ after(async () => {
 
 /* ---------------------------------------------------------------- navigation and scope */
 
-test('the navigation offers Delivery to staff and Coaching to participants and coaches', async () => {
+test('the navigation offers Delivery to staff, their events, hours, pathway and transcript to participants, and Coaching to participants and coaches', async () => {
   const nav = async (key) => {
     const html = expectPage(await pages[key].get('/account'), 200, `${key}: /account`);
     const list = /<ul class="govuk-service-navigation__list"[\s\S]*?<\/ul>/.exec(html)[0];
     return [...list.matchAll(/href="([^"]+)"/g)].map((m) => m[1]);
   };
   for (const key of ['admin', 'partner_lead', 'facilitator', 'coach']) assert.ok((await nav(key)).includes('/delivery'), `${key} has Delivery`);
-  for (const key of ['participant', 'assessor']) assert.ok(!(await nav(key)).includes('/delivery'), `${key} has no Delivery`);
+  assert.ok(!(await nav('assessor')).includes('/delivery'), 'assessor has no Delivery');
+  const participantNav = await nav('participant');
+  for (const href of ['/delivery', '/hours', `/participants/${demo.ids.participant}/pathway`, `/participants/${demo.ids.participant}/transcript`])
+    assert.ok(participantNav.includes(href), `participant's menu reaches ${href}: ${participantNav.join(' ')}`);
+  assert.match(expectPage(await pages.participant.get('/account'), 200, 'participant: /account'), /href="\/delivery">Events</, 'a participant\'s /delivery is called Events');
+  for (const key of ['admin', 'facilitator', 'coach', 'assessor']) assert.ok(!(await nav(key)).includes('/hours'), `${key} has no Hours`);
   for (const key of ['participant', 'coach']) assert.ok((await nav(key)).includes('/coaching'), `${key} has Coaching`);
   for (const key of ['admin', 'facilitator']) assert.ok(!(await nav(key)).includes('/coaching'), `${key} has no Coaching`);
 

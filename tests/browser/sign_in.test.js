@@ -266,6 +266,20 @@ async function signIn (tools, email, password) {
   return submit(tools, page.locator('main').getByRole('button', { name: 'Sign in' }))
 }
 
+// The home page where a sign-in without a destination lands: what to do next, a part for the
+// person's role, the navigation marking Home, and nothing wider than a phone.
+async function checkHomePage (tools, person, role) {
+  const { page } = tools
+  assert.equal(await page.title(), 'Home – NPQ')
+  assert.equal(await text(page.locator('h1')), 'What to do next')
+  assert.equal(await text(page.locator('main .govuk-caption-l')), person.name)
+  assert.deepEqual(await page.locator('main [data-home-part]').evaluateAll((ps) => ps.map((p) => p.dataset.homePart)),
+    [role], 'one part, for their role')
+  assert.ok(await page.locator('main [data-home-list] h3').count() > 0, 'the part has its lists')
+  const current = page.locator('.govuk-service-navigation__link[aria-current=page]')
+  assert.equal(await text(current), 'Home', 'the navigation marks the home page')
+}
+
 async function checkAccountPage (tools, person, roleTitle) {
   const { page } = tools
   assert.equal(await page.title(), 'Your account – NPQ')
@@ -382,13 +396,20 @@ describe('signing in and out (phone, 360 px)', () => {
       assert.deepEqual(await submit(tools, signOut), [`POST 303 ${signOutPath}`, 'GET 200 /sign-in'])
       assert.deepEqual(here(page), { path: '/sign-in', query: { done: 'signed-out' } })
       await checkNotice(tools, 'You have signed out.')
-      await checkSignInForm(page, '/account')
+      await checkSignInForm(page, '/')
       assert.equal((await page.context().cookies()).find((c) => c.name === 'npq_session'), undefined, 'the session cookie is gone')
       await shoot(page, 'signed-out-phone-360.png')
 
       // Signed out for real: the account page sends them to sign in again.
       assert.deepEqual(await visit(tools, '/account'), ['GET 303 /account', 'GET 200 /sign-in'])
       assert.deepEqual(here(page), { path: '/sign-in', query: { next: '/account' } })
+
+      // Signing in with nowhere in particular to go lands on the home page, which fits a phone.
+      assert.deepEqual(await visit(tools, '/sign-in'), ['GET 200 /sign-in'])
+      assert.deepEqual(await signIn(tools, ADMIN.email, ADMIN.password), ['POST 303 /sign-in', 'GET 200 /'])
+      await checkHomePage(tools, ADMIN, 'admin')
+      await noHorizontalScroll(page, 360)
+      await shoot(page, 'home-phone-360.png')
     })
   })
 })
@@ -458,7 +479,9 @@ describe('resetting a forgotten password by email (desktop)', () => {
       allow(401, 'POST', '/sign-in')
       assert.deepEqual(await signIn(tools, RESETTER.email, RESETTER.password), ['POST 401 /sign-in'])
       await checkErrors(page, 'email', REFUSED)
-      assert.deepEqual(await signIn(tools, RESETTER.email, RESETTER.newPassword), ['POST 303 /sign-in', 'GET 200 /account'])
+      assert.deepEqual(await signIn(tools, RESETTER.email, RESETTER.newPassword), ['POST 303 /sign-in', 'GET 200 /'])
+      await checkHomePage(tools, RESETTER, 'admin')
+      assert.deepEqual(await visit(tools, '/account'), ['GET 200 /account'])
       await checkAccountPage(tools, RESETTER, 'Provider administrator')
 
       // The link worked once.
@@ -493,7 +516,10 @@ describe('accepting an invitation (desktop)', () => {
         [`POST 303 ${link.pathname}`, 'GET 200 /sign-in'])
       await checkNotice(tools, 'Your password is set. Sign in with it now.')
 
-      assert.deepEqual(await signIn(tools, INVITED.email, INVITED.password), ['POST 303 /sign-in', 'GET 200 /account'])
+      assert.deepEqual(await signIn(tools, INVITED.email, INVITED.password), ['POST 303 /sign-in', 'GET 200 /'])
+      await checkHomePage(tools, INVITED, 'participant')
+      await noHorizontalScroll(page, 1280)
+      assert.deepEqual(await visit(tools, '/account'), ['GET 200 /account'])
       await checkAccountPage(tools, INVITED, 'Participant')
       await frontendStarted(page)
       await shoot(page, 'account-invited-desktop-1280.png')
