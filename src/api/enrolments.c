@@ -186,25 +186,22 @@ void api_participant_completion(struct request *request)
     const char *on = json_string_value(json_object_get(body, "completed_on"));
     const char *note = json_string_value(json_object_get(body, "note"));
     json_t *enrolment = json_object_get(body, "enrolment_id");
-    const struct catalogue_module *m = module ? catalogue_module_find(c, module, strlen(module)) : NULL;
-    if (m == NULL)
-        errors_add(&errors, "module", "Choose a module from the catalogue");
-    if (!date_is_valid(on))
-        errors_add(&errors, "completed_on", "Enter the date the module was completed as YYYY-MM-DD, a day that exists");
-    if (errors.count > 0) {
-        api_reply_invalid(request, &errors);
-        goto out;
-    }
-    struct actor actor = request_actor(request);
-    enum store_status s =
-        store_completion_record(request->store, &actor, request_param_id(request, 0), m->code, on,
-                                json_is_integer(enrolment) ? json_integer_value(enrolment) : 0, note, request->now);
-    if (s == STORE_CONFLICT)
-        api_reply_reason(request, APP_CONFLICT, "%s is already recorded as completed.", m->title);
-    else if (s != STORE_OK)
-        api_reply_store_status(request, s, "participant or enrolment");
-    else
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    const char *title = NULL;
+    enum app_result s =
+        completions_record(&env, c, request_param_id(request, 0), module, on,
+                           json_is_integer(enrolment) ? json_integer_value(enrolment) : 0, note, &title, &errors);
+    if (s == APP_OK) {
+        const struct catalogue_module *m = catalogue_module_find(c, module, strlen(module));
         reply_json(request, 201, json_pack("{s:s, s:s}", "module", m->code, "completed_on", on));
+    } else if (s == APP_CONFLICT) {
+        api_reply_reason(request, APP_CONFLICT, "%s", errors.items[errors.count - 1].message);
+    } else if (s == APP_NOT_FOUND) {
+        api_reply_store_status(request, STORE_NOT_FOUND, "participant or enrolment");
+    } else {
+        api_reply_result(request, s, &errors, "participant");
+    }
 out:
     errors_free(&errors);
     json_decref(body);
@@ -346,38 +343,22 @@ void api_fees_set(struct request *request)
     struct errors errors = ERRORS_INIT;
     if (c == NULL)
         goto out;
-    const char *kind_text = json_string_value(json_object_get(body, "kind"));
-    const char *code = json_string_value(json_object_get(body, "code"));
     json_t *amount = json_object_get(body, "amount_pence");
-    enum study_kind kind = STUDY_QUALIFICATION;
-    if (kind_text == NULL || !study_kind_parse(kind_text, &kind))
-        errors_add(&errors, "kind", "Kind must be qualification or module");
+    int64_t pence = -1;
+    if (amount == NULL || !(json_is_null(amount) || json_is_integer(amount)))
+        pence = -2; /* refused by fees_set, in its words */
+    else if (json_is_integer(amount))
+        pence = json_integer_value(amount) < 0 ? -2 : json_integer_value(amount);
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    const char *kind = json_string_value(json_object_get(body, "kind"));
     const char *canonical = NULL;
-    if (code != NULL && kind == STUDY_QUALIFICATION) {
-        const struct catalogue_qualification *q = catalogue_qualification_find(c, code, strlen(code));
-        canonical = q ? q->code : NULL;
-    } else if (code != NULL) {
-        const struct catalogue_module *m = catalogue_module_find(c, code, strlen(code));
-        canonical = m ? m->code : NULL;
-    }
-    if (canonical == NULL)
-        errors_add(&errors, "code", "Choose a qualification or module from the catalogue");
-    if (amount == NULL || !(json_is_null(amount) || (json_is_integer(amount) && json_integer_value(amount) >= 0 &&
-                                                     json_integer_value(amount) <= 100000000)))
-        errors_add(&errors, "amount_pence", "Give the fee in pence, or null for to be confirmed");
-    if (errors.count > 0) {
-        api_reply_invalid(request, &errors);
-        goto out;
-    }
-    struct actor actor = request_actor(request);
-    enum store_status s = store_fee_set(request->store, &actor, kind, canonical,
-                                        json_is_null(amount) ? -1 : json_integer_value(amount), request->now);
-    if (s != STORE_OK)
-        api_reply_store_status(request, s, "fee");
+    enum app_result s =
+        fees_set(&env, c, kind, json_string_value(json_object_get(body, "code")), pence, &canonical, &errors);
+    if (s == APP_OK)
+        reply_json(request, 200, json_pack("{s:s, s:s, s:O}", "kind", kind, "code", canonical, "amount_pence", amount));
     else
-        reply_json(
-            request, 200,
-            json_pack("{s:s, s:s, s:O}", "kind", study_kind_name(kind), "code", canonical, "amount_pence", amount));
+        api_reply_result(request, s, &errors, "fee");
 out:
     errors_free(&errors);
     json_decref(body);

@@ -11,6 +11,7 @@
 #include "pages/delivery.h"
 #include "pages/pages.h"
 #include "pages/programme.h"
+#include "pages/provider.h"
 
 /* One row each: method, pattern, handler, permission, the record its first parameter names,
  * a summary, and for the API the schemas of its response and request body. */
@@ -380,9 +381,22 @@ const struct route routes[] = {
     PAGE("POST", "/applications/{id}/{step}", page_application_step, PERM_APPLICATIONS, RESOURCE_APPLICATION,
          "Take a step: submit, approve, decline, accept, reject or enrol"),
     PAGE("GET", "/enrolments/{id}", page_enrolment, PERM_ENROLMENTS_READ, RESOURCE_ENROLMENT, "An enrolment"),
+    PAGE("GET", "/enrolments/{id}/award", page_award, PERM_ASSESSMENT_MANAGE, RESOURCE_ENROLMENT,
+         "Whether an enrolment's qualification may be awarded, in words, and the award"),
+    /* Before the step below, which would otherwise take "award" for a step. */
+    PAGE("POST", "/enrolments/{id}/award", page_award_make, PERM_ASSESSMENT_MANAGE, RESOURCE_ENROLMENT,
+         "Award an enrolment's qualification"),
     PAGE("POST", "/enrolments/{id}/{step}", page_enrolment_step, PERM_ENROLMENTS_MANAGE, RESOURCE_ENROLMENT,
          "Defer, resume or withdraw an enrolment"),
     PAGE("GET", "/participants/{id}/pathway", page_pathway, PERM_USERS_READ, RESOURCE_USER, "A participant's pathway"),
+    PAGE("GET", "/participants/{id}/completions", page_completion_new, PERM_PROGRAMME_MANAGE, RESOURCE_USER,
+         "Record a completed module"),
+    PAGE("POST", "/participants/{id}/completions", page_completion_record, PERM_PROGRAMME_MANAGE, RESOURCE_USER,
+         "Record a completed module"),
+    PAGE("GET", "/programme/fees", page_fees, PERM_PROGRAMME_MANAGE, RESOURCE_NONE, "Fees"),
+    PAGE("POST", "/programme/fees", page_fees_set, PERM_PROGRAMME_MANAGE, RESOURCE_NONE, "Set a fee"),
+    PAGE("GET", "/programme/reports", page_reports, PERM_PROGRAMME_MANAGE, RESOURCE_NONE,
+         "The funding report and the CSV exports"),
 
     /* Delivery pages */
     PAGE("GET", "/delivery", page_delivery, PERM_DELIVERY_READ, RESOURCE_NONE,

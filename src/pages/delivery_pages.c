@@ -219,22 +219,6 @@ static void errors_merge(struct errors *to, const struct errors *from, bool time
     }
 }
 
-/* Errors reordered to follow the fields of a form (order), those at other places last. */
-static void errors_in_order(struct errors *errors, const char *const *order, size_t count)
-{
-    struct errors sorted = ERRORS_INIT;
-    for (size_t k = 0; k <= count; k++)
-        for (size_t i = 0; i < errors->count; i++) {
-            bool known = false;
-            for (size_t j = 0; j < count && !known; j++)
-                known = strcmp(errors->items[i].where, order[j]) == 0;
-            if (k < count ? strcmp(errors->items[i].where, order[k]) == 0 : !known)
-                errors_add(&sorted, errors->items[i].where, "%s", errors->items[i].message);
-        }
-    errors_free(errors);
-    *errors = sorted;
-}
-
 static void summary_row(struct buf *b, const char *key, const char *value_markup)
 {
     html_printf(b,
@@ -452,7 +436,8 @@ void page_delivery(struct request *request)
     if (programme_manager(request) || may(request, PERM_DELIVERY_MANAGE, RESOURCE_NONE, 0)) {
         html_printf(b, "<ul class=\"govuk-list\">");
         if (programme_manager(request))
-            html_printf(b, "<li><a class=\"govuk-link\" href=\"/cohorts/new\">Add a cohort</a></li>");
+            html_printf(b, "<li><a class=\"govuk-link\" href=\"/cohorts/new\">Add a cohort</a></li><li><a "
+                           "class=\"govuk-link\" href=\"/programme/reports\">Fees, reports and exports</a></li>");
         html_printf(b, "<li><a class=\"govuk-link\" href=\"/venues\">Venues</a></li></ul>");
     }
     size_t shown = 0;
@@ -901,11 +886,11 @@ void page_cohort_event_create(struct request *request)
         reply_redirect(request, request_printf(request, "/cohorts/%" PRId64 "?notice=event_added#events", cohort_id));
     } else if (s == APP_INVALID || (s == APP_OK && stand_in)) {
         errors_merge(&errors, &found, stand_in);
-        errors_in_order(&errors, event_fields, EVENT_FIELDS);
+        forms_errors_in_order(&errors, event_fields, EVENT_FIELDS);
         cohort_page(request, cohort_id, &f, &errors, 422);
     } else if (!page_refused(request, s, &found)) {
         errors_merge(&errors, &found, false);
-        errors_in_order(&errors, event_fields, EVENT_FIELDS);
+        forms_errors_in_order(&errors, event_fields, EVENT_FIELDS);
         cohort_page(request, cohort_id, &f, &errors, page_status(s));
     }
     errors_free(&found);
@@ -914,37 +899,10 @@ void page_cohort_event_create(struct request *request)
 
 /* ---- /cohorts/new, /cohorts/{id}/edit and the cohort's staff ---- */
 
-/* "2027-09-01" as the three boxes of a date input; empty boxes for anything else. */
-static struct date_parts date_parts_of(struct request *request, const char *iso)
-{
-    if (!date_is_valid(iso))
-        return (struct date_parts){"", "", ""};
-    return (struct date_parts){request_printf(request, "%d", small_number(request_printf(request, "%.2s", iso + 8), 2)),
-                               request_printf(request, "%d", small_number(request_printf(request, "%.2s", iso + 5), 2)),
-                               request_printf(request, "%.4s", iso)};
-}
-
-/* A date typed in three boxes as "YYYY-MM-DD", or NULL with an error at where (what: "start"). */
-static const char *date_typed(struct request *request, const struct date_parts *d, const char *where, const char *what,
-                              struct errors *errors)
-{
-    int year, month, day;
-    int64_t local;
-    if (date_empty(d)) {
-        errors_add(errors, where, "Enter the %s date", what);
-        return NULL;
-    }
-    if (!date_numbers(d, &year, &month, &day) || !date_local(year, month, day, &local)) {
-        errors_add(errors, where, "Enter a real %s date, like 1 9 2027", what);
-        return NULL;
-    }
-    return request_printf(request, "%04d-%02d-%02d", year, month, day);
-}
-
 /* The cohort form as typed. study is "qualification:CODE" or "module:CODE". */
 struct cohort_form {
     const char *code, *study, *delivery_partner_id, *delivery_model;
-    struct date_parts starts_on, ends_on;
+    struct forms_date starts_on, ends_on;
 };
 
 static const char *const cohort_fields[] = {"code",      "target",  "delivery_model",
@@ -1011,10 +969,8 @@ static void cohort_form_page(struct request *request, const struct cohort *exist
     radios(b, request, "delivery_model", "delivery_model", "How is it delivered?", "s",
            "Its plan counts face-to-face events when blended, virtual live events when online", models, 2,
            f->delivery_model, forms_field_error(errors, "delivery_model"), false);
-    date_input(b, "starts_on", "starts_on", "Start date", "For example, 1 9 2027", &f->starts_on,
-               forms_field_error(errors, "starts_on"));
-    date_input(b, "ends_on", "ends_on", "End date", "For example, 31 7 2028", &f->ends_on,
-               forms_field_error(errors, "ends_on"));
+    forms_date_input(b, "starts_on", "Start date", "For example, 1 9 2027", &f->starts_on, errors);
+    forms_date_input(b, "ends_on", "End date", "For example, 31 7 2028", &f->ends_on, errors);
     struct form_option *options = arena_alloc(arena, sizeof(*options) * (partner_count + 1));
     options[0] = (struct form_option){"", "None yet"};
     for (size_t i = 0; i < partner_count; i++)
@@ -1032,7 +988,7 @@ void page_cohort_new(struct request *request)
     struct cohort_form f = {.code = "", .study = form_get(request_query(request), "target"), .delivery_model = ""};
     if (f.study != NULL && strchr(f.study, ':') == NULL)
         f.study = request_printf(request, "qualification:%s", f.study); /* ?target=NPQSL from a dead end */
-    f.starts_on = f.ends_on = (struct date_parts){"", "", ""};
+    f.starts_on = f.ends_on = (struct forms_date){"", "", ""};
     f.delivery_partner_id = "";
     cohort_form_page(request, NULL, &f, NULL, 200);
 }
@@ -1049,8 +1005,8 @@ void page_cohort_edit(struct request *request)
                             .delivery_model = delivery_model_name(co.delivery_model),
                             .delivery_partner_id =
                                 co.delivery_partner_id ? id_text(request, co.delivery_partner_id) : "",
-                            .starts_on = date_parts_of(request, co.starts_on),
-                            .ends_on = date_parts_of(request, co.ends_on)};
+                            .starts_on = forms_date_of(request, co.starts_on),
+                            .ends_on = forms_date_of(request, co.ends_on)};
     cohort_form_page(request, &co, &f, NULL, 200);
 }
 
@@ -1064,8 +1020,8 @@ static void cohort_save(struct request *request, const struct cohort *existing)
                             .study = forms_text(request, "target"),
                             .delivery_partner_id = forms_text(request, "delivery_partner_id"),
                             .delivery_model = forms_text(request, "delivery_model"),
-                            .starts_on = date_fields(request, "starts_on"),
-                            .ends_on = date_fields(request, "ends_on")};
+                            .starts_on = forms_date_posted(request, "starts_on"),
+                            .ends_on = forms_date_posted(request, "ends_on")};
     struct errors errors = ERRORS_INIT;
     struct cohort_input in = {.code = f.code, .delivery_model = *f.delivery_model ? f.delivery_model : NULL};
     if (existing == NULL) {
@@ -1080,8 +1036,8 @@ static void cohort_save(struct request *request, const struct cohort *existing)
     in.delivery_partner_id = forms_id(f.delivery_partner_id);
     if (in.delivery_partner_id < 0)
         errors_add(&errors, "delivery_partner_id", "Choose a delivery partner from the list");
-    in.starts_on = date_typed(request, &f.starts_on, "starts_on", "start", &errors);
-    in.ends_on = date_typed(request, &f.ends_on, "ends_on", "end", &errors);
+    in.starts_on = forms_date_iso(request, &f.starts_on, "starts_on", "start", &errors);
+    in.ends_on = forms_date_iso(request, &f.ends_on, "ends_on", "end", &errors);
     if (in.delivery_model == NULL)
         errors_add(&errors, "delivery_model", "Choose how the cohort is delivered");
 
@@ -1096,7 +1052,7 @@ static void cohort_save(struct request *request, const struct cohort *existing)
                                                existing ? "cohort_changed" : "cohort_added"));
     } else if (s == APP_OK || s == APP_INVALID || !page_refused(request, s, &found)) {
         errors_merge(&errors, &found, false);
-        errors_in_order(&errors, cohort_fields, sizeof(cohort_fields) / sizeof(cohort_fields[0]));
+        forms_errors_in_order(&errors, cohort_fields, sizeof(cohort_fields) / sizeof(cohort_fields[0]));
         cohort_form_page(request, existing, &f, &errors, s == APP_OK ? 422 : page_status(s));
     }
     errors_free(&found);
@@ -1362,7 +1318,7 @@ static void venue_save(struct request *request, struct venue *existing)
                        request_printf(request, "/venues?notice=%s", existing ? "venue_changed" : "venue_added"));
     } else if (s == APP_OK || s == APP_INVALID || !page_refused(request, s, &found)) {
         errors_merge(&errors, &found, false);
-        errors_in_order(&errors, venue_fields, sizeof(venue_fields) / sizeof(venue_fields[0]));
+        forms_errors_in_order(&errors, venue_fields, sizeof(venue_fields) / sizeof(venue_fields[0]));
         venue_form_page(request, existing, &f, &errors, s == APP_OK ? 422 : page_status(s));
     }
     errors_free(&found);
@@ -1688,7 +1644,7 @@ void page_event_update(struct request *request)
         reply_redirect(request, request_printf(request, "/events/%" PRId64 "?notice=changed", before.id));
     } else if (s == APP_OK || s == APP_INVALID || !page_refused(request, s, &found)) {
         errors_merge(&errors, &found, stand_in);
-        errors_in_order(&errors, event_fields, EVENT_FIELDS);
+        forms_errors_in_order(&errors, event_fields, EVENT_FIELDS);
         event_edit_page(request, &shown, &f, &errors, s == APP_OK ? 422 : page_status(s));
     }
     errors_free(&found);

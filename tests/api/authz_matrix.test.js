@@ -389,6 +389,14 @@ const EXPECTED = {
     params: { step: 'resume' },
   },
   'GET /participants/{id}/pathway': { perm: 'users.read', resource: 'user', mine: SIGNED_IN, other: ADMIN },
+  'GET /participants/{id}/completions': { perm: 'programme.manage', resource: 'user', mine: ADMIN, other: ADMIN },
+  'POST /participants/{id}/completions': { perm: 'programme.manage', resource: 'user', mine: ADMIN, other: ADMIN, form: {} },
+  'GET /programme/fees': { perm: 'programme.manage', allow: ADMIN },
+  'POST /programme/fees': { perm: 'programme.manage', allow: ADMIN, form: {} },
+  'GET /programme/reports': { perm: 'programme.manage', allow: ADMIN },
+  'GET /enrolments/{id}/award': { perm: 'assessment.manage', resource: 'enrolment', mine: ADMIN, other: ADMIN },
+  // Not ready to award: 422, nothing made.
+  'POST /enrolments/{id}/award': { perm: 'assessment.manage', resource: 'enrolment', mine: ADMIN, other: ADMIN, form: {} },
 
   /* Delivery: venues, cohorts and their staff, events, bookings and attendance. */
   'GET /api/v1/venues': { perm: 'delivery.read', allow: SIGNED_IN },

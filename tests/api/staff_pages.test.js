@@ -289,3 +289,93 @@ test('cancelling an event asks first, then cancels', async () => {
   expectPage(await pages.partner_lead.get(`${url}/cancel`), 409, 'cancelled already');
   expectPage(await pages.partner_lead.get(`${url}/edit`), 409, 'a cancelled event cannot be changed');
 });
+
+/* ---------------------------------------------------------------- fees, reports, completions, awards */
+
+test('fees are set on a page in pounds and read through the API in pence', async () => {
+  expectPage(await pages.partner_lead.get('/programme/fees'), 403, 'partner leads do not set fees');
+  const form = textOf(expectPage(await pages.admin.get('/programme/fees'), 200, 'the fees'));
+  assert.match(form, /National Professional Qualification for Senior Leadership \(NPQSL\) To be confirmed/);
+  const bad = expectPage(await pages.admin.post('/programme/fees', { code: '', amount_pence: 'lots' }), 422, 'a wrong fee');
+  assert.deepEqual(errorFields(bad), ['code', 'amount_pence']);
+  assert.equal(inputValue(bad, 'amount_pence'), 'lots', 'what was typed is kept');
+  expectRedirect(await pages.admin.post('/programme/fees', { code: 'qualification:NPQSL', amount_pence: '£1,250.50' }), '/programme/fees?notice=fee_set', 'set');
+  const fee = (await as.admin.json('/api/v1/fees')).fees.find((f) => f.kind === 'qualification' && f.code === 'NPQSL');
+  assert.equal(fee.amount_pence, 125050);
+  assert.match(textOf(expectPage(await pages.admin.get('/programme/fees?notice=fee_set'), 200, 'the fees')), /Fee saved .*Senior Leadership \(NPQSL\) £1,250\.50/);
+  expectRedirect(await pages.admin.post('/programme/fees', { code: 'qualification:NPQSL', amount_pence: '' }), '/programme/fees?notice=fee_set', 'back to to be confirmed');
+  assert.equal((await as.admin.json('/api/v1/fees')).fees.find((f) => f.code === 'NPQSL').amount_pence, null);
+});
+
+test('the funding report is a page, and its CSV links work from the signed-in session', async () => {
+  // The demo participant enrolled in the cohort added above, for this test and the ones after.
+  const draft = expectStatus(
+    await as.admin.post('/api/v1/applications', {
+      participant_id: demo.ids.participant,
+      kind: 'qualification',
+      target: 'NPQSL',
+      electives: ['improving-the-quality-of-teaching', 'school-self-evaluation'],
+      school_id: org.school,
+      sponsor_id: demo.ids.headteacher,
+      job_role: 'Assistant head',
+      delivery_model: 'blended',
+      funding_route: 'school',
+    }),
+    201,
+    'a draft',
+  );
+  for (const [caller, step, body] of [[as.admin, 'submit'], [as.headteacher, 'approve'], [as.admin, 'accept'], [as.admin, 'enrol', { cohort_id: made.cohort }]])
+    expectStatus(await caller.post(`/api/v1/applications/${draft.id}/${step}`, body), 200, step);
+
+  expectPage(await pages.partner_lead.get('/programme/reports'), 403, 'partner leads do not see the report');
+  const html = expectPage(await pages.admin.get('/programme/reports'), 200, 'the report');
+  const report = await as.admin.json('/api/v1/reports/funding');
+  const schoolTotal = report.by_funding_route.school ?? 0;
+  assert.ok(schoolTotal >= 1, JSON.stringify(report));
+  assert.match(textOf(html), new RegExp(`School-funded ${schoolTotal} enrolments? `), 'the totals are those of the API');
+  const links = [...html.matchAll(/href="(\/api\/v1\/[^"]+)" download/g)].map((m) => m[1].replace(/&amp;/g, '&'));
+  assert.deepEqual(links, ['/api/v1/reports/funding?format=csv', '/api/v1/exports/applications.csv', '/api/v1/exports/enrolments.csv']);
+  for (const link of links) {
+    const r = await pages.admin.get(link);
+    assert.equal(r.status, 200, `${link}: ${r.status}`);
+    assert.match(r.headers.get('content-type'), /^text\/csv/, link);
+  }
+});
+
+test('a completed module is recorded on a page; the pathway says so', async () => {
+  const id = demo.ids.participant;
+  const url = `/participants/${id}/completions`;
+  assert.match(expectPage(await pages.admin.get(`/participants/${id}/pathway`), 200, 'the pathway'), new RegExp(`href="${url}"`), 'a link to the form');
+  assert.doesNotMatch(expectPage(await pages.coach.get(`/participants/${id}/pathway`), 200, 'the coach sees the pathway'), new RegExp(`href="${url}"`), 'but no link');
+  expectPage(await pages.admin.get(url), 200, 'the form');
+  expectPage(await pages.coach.get(url), 403, 'a coach may not record completions');
+  const bad = expectPage(await pages.admin.post(url, { module: '', 'completed_on-day': '31', 'completed_on-month': '2', 'completed_on-year': '2026', note: 'Seen' }), 422, 'a wrong completion');
+  assert.deepEqual(errorFields(bad), ['module', 'completed_on']);
+  assert.equal(inputValue(bad, 'completed_on-day'), '31');
+  assert.match(bad, /<textarea[^>]*name="note"[^>]*>Seen<\/textarea>/, 'the note is kept');
+  const fields = { module: 'closing-the-gap', 'completed_on-day': '20', 'completed_on-month': '3', 'completed_on-year': '2026', note: '' };
+  expectRedirect(await pages.admin.post(url, fields), `/participants/${id}/pathway?notice=completed`, 'recorded');
+  const pathway = await as.admin.json(`/api/v1/participants/${id}/pathway`);
+  assert.ok(pathway.completed_modules.some((m) => (m.module ?? m.code) === 'closing-the-gap' && m.completed_on === '2026-03-20'), JSON.stringify(pathway.completed_modules));
+  const again = expectPage(await pages.admin.post(url, fields), 409, 'recorded already');
+  assert.match(textOf(again), /Closing the gap is already recorded as completed/);
+});
+
+test('the award decision says in words what remains, and refuses to award before it is met', async () => {
+  // Relies on: the demo participant's NPQSL enrolment, with one module completed above.
+  const enrolments = (await as.admin.json('/api/v1/enrolments')).enrolments;
+  const enrolment = enrolments.find((e) => (e.participant?.id ?? e.participant_id) === demo.ids.participant && e.target === 'NPQSL');
+  assert.ok(enrolment, JSON.stringify(enrolments).slice(0, 500));
+  const check = await as.admin.json(`/api/v1/enrolments/${enrolment.id}/award-check`);
+  assert.equal(check.eligible, false);
+  const url = `/enrolments/${enrolment.id}/award`;
+  assert.match(expectPage(await pages.admin.get(`/enrolments/${enrolment.id}`), 200, 'the enrolment'), new RegExp(`href="${url}"`), 'a link to the decision');
+  const html = expectPage(await pages.admin.get(url), 200, 'the decision');
+  assert.match(textOf(html), new RegExp(`Not ready to award: Pat Participant ${check.why.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.`), 'the API\'s words');
+  assert.match(check.why, /needs .*more/, 'words like "needs 1 more elective"');
+  assert.doesNotMatch(html, /Award the NPQSL to/, 'no button while not met');
+  const refused = expectPage(await pages.admin.post(url), 422, 'awarding too soon');
+  assert.deepEqual(errorFields(refused), ['award']);
+  assert.equal((await as.admin.json(`/api/v1/enrolments/${enrolment.id}/award-check`)).award, null, 'nothing awarded');
+  expectPage(await pages.participant.get(url), 403, 'the participant does not decide');
+});
