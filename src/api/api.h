@@ -61,6 +61,7 @@ void api_participant_pathway(struct request *request);
 void api_participant_completion(struct request *request);
 void api_cohorts_list(struct request *request);
 void api_cohorts_create(struct request *request);
+void api_cohort_update(struct request *request);
 void api_fees_list(struct request *request);
 void api_fees_set(struct request *request);
 void api_report_funding(struct request *request);

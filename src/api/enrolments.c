@@ -6,6 +6,7 @@
 #include "api/api.h"
 
 #include "app/applications.h"
+#include "app/delivery.h"
 #include "http/reply.h"
 #include "http/site.h"
 #include "lib/csv_write.h"
@@ -185,25 +186,22 @@ void api_participant_completion(struct request *request)
     const char *on = json_string_value(json_object_get(body, "completed_on"));
     const char *note = json_string_value(json_object_get(body, "note"));
     json_t *enrolment = json_object_get(body, "enrolment_id");
-    const struct catalogue_module *m = module ? catalogue_module_find(c, module, strlen(module)) : NULL;
-    if (m == NULL)
-        errors_add(&errors, "module", "Choose a module from the catalogue");
-    if (!date_is_valid(on))
-        errors_add(&errors, "completed_on", "Enter the date the module was completed as YYYY-MM-DD, a day that exists");
-    if (errors.count > 0) {
-        api_reply_invalid(request, &errors);
-        goto out;
-    }
-    struct actor actor = request_actor(request);
-    enum store_status s =
-        store_completion_record(request->store, &actor, request_param_id(request, 0), m->code, on,
-                                json_is_integer(enrolment) ? json_integer_value(enrolment) : 0, note, request->now);
-    if (s == STORE_CONFLICT)
-        api_reply_reason(request, APP_CONFLICT, "%s is already recorded as completed.", m->title);
-    else if (s != STORE_OK)
-        api_reply_store_status(request, s, "participant or enrolment");
-    else
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    const char *title = NULL;
+    enum app_result s =
+        completions_record(&env, c, request_param_id(request, 0), module, on,
+                           json_is_integer(enrolment) ? json_integer_value(enrolment) : 0, note, &title, &errors);
+    if (s == APP_OK) {
+        const struct catalogue_module *m = catalogue_module_find(c, module, strlen(module));
         reply_json(request, 201, json_pack("{s:s, s:s}", "module", m->code, "completed_on", on));
+    } else if (s == APP_CONFLICT) {
+        api_reply_reason(request, APP_CONFLICT, "%s", errors.items[errors.count - 1].message);
+    } else if (s == APP_NOT_FOUND) {
+        api_reply_store_status(request, STORE_NOT_FOUND, "participant or enrolment");
+    } else {
+        api_reply_result(request, s, &errors, "participant");
+    }
 out:
     errors_free(&errors);
     json_decref(body);
@@ -236,67 +234,75 @@ void api_cohorts_list(struct request *request)
     reply_json(request, 200, json_pack("{s:o}", "cohorts", array));
 }
 
+/* Saves the cohort id (0: a new one) from body and answers with it. */
+static void save_cohort(struct request *request, json_t *body, int64_t id, const struct cohort *before)
+{
+    const struct catalogue *cat = api_catalogue(request);
+    if (cat == NULL)
+        return;
+    struct errors errors = ERRORS_INIT;
+    struct cohort_input in = {0};
+    if (before != NULL) {
+        in = (struct cohort_input){.code = before->code,
+                                   .delivery_partner_id = before->delivery_partner_id,
+                                   .delivery_model = delivery_model_name(before->delivery_model),
+                                   .starts_on = before->starts_on,
+                                   .ends_on = before->ends_on};
+        /* What a cohort studies is fixed: sending the same is fine, anything else is refused. */
+        const char *kind = json_string_value(json_object_get(body, "kind"));
+        const char *target = json_string_value(json_object_get(body, "target"));
+        if ((json_object_get(body, "kind") != NULL && (kind == NULL || strcmp(kind, study_kind_name(before->kind)))) ||
+            (json_object_get(body, "target") != NULL && (target == NULL || strcasecmp(target, before->target))))
+            errors_add(&errors, "target", "A cohort cannot change what it studies: its enrolments count towards it");
+    }
+    api_member_text(body, "code", &in.code, &errors);
+    if (before == NULL) {
+        api_member_text(body, "kind", &in.kind, &errors);
+        api_member_text(body, "target", &in.target, &errors);
+    }
+    api_member_int(body, "delivery_partner_id", &in.delivery_partner_id, &errors);
+    api_member_text(body, "delivery_model", &in.delivery_model, &errors);
+    api_member_text(body, "starts_on", &in.starts_on, &errors);
+    api_member_text(body, "ends_on", &in.ends_on, &errors);
+    if (errors.count > 0) {
+        api_reply_invalid(request, &errors);
+        errors_free(&errors);
+        return;
+    }
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    enum app_result s = cohorts_save(&env, cat, &in, &id, &errors);
+    struct cohort saved;
+    if (s == APP_OK && store_cohort_get(request->store, id, request_arena(request), &saved) != STORE_OK)
+        s = APP_UNAVAILABLE;
+    if (s == APP_OK)
+        reply_json(request, before == NULL ? 201 : 200, cohort_json(&saved));
+    else
+        api_reply_result(request, s, &errors, "cohort");
+    errors_free(&errors);
+}
+
 void api_cohorts_create(struct request *request)
 {
     json_t *body = api_read_object(request);
     if (body == NULL)
         return;
-    const struct catalogue *cat = api_catalogue(request);
-    struct errors errors = ERRORS_INIT;
-    if (cat == NULL)
-        goto out;
-    struct cohort c = {.kind = STUDY_QUALIFICATION};
-    c.code = json_string_value(json_object_get(body, "code"));
-    c.target = json_string_value(json_object_get(body, "target"));
-    c.starts_on = json_string_value(json_object_get(body, "starts_on"));
-    c.ends_on = json_string_value(json_object_get(body, "ends_on"));
-    const char *kind = json_string_value(json_object_get(body, "kind"));
-    const char *model = json_string_value(json_object_get(body, "delivery_model"));
-    json_t *partner = json_object_get(body, "delivery_partner_id");
-    c.delivery_partner_id = json_is_integer(partner) ? json_integer_value(partner) : 0;
-    if (c.code == NULL || *c.code == '\0' || strlen(c.code) > 60)
-        errors_add(&errors, "code", "Give the cohort a code of 60 characters or fewer, like NPQSL-2027-NW-1");
-    if (kind != NULL && !study_kind_parse(kind, &c.kind))
-        errors_add(&errors, "kind", "Kind must be qualification or module");
-    const char *target = c.target ? c.target : "";
-    const struct catalogue_qualification *q = catalogue_qualification_find(cat, target, strlen(target));
-    const struct catalogue_module *m = catalogue_module_find(cat, target, strlen(target));
-    if (c.kind == STUDY_QUALIFICATION ? q == NULL : m == NULL)
-        errors_add(&errors, "target", "Choose a %s from the catalogue", study_kind_name(c.kind));
-    else
-        c.target = c.kind == STUDY_QUALIFICATION ? q->code : m->code;
-    if (model == NULL || !delivery_model_parse(model, &c.delivery_model))
-        errors_add(&errors, "delivery_model", "Delivery must be blended or online");
-    if (!date_is_valid(c.starts_on))
-        errors_add(&errors, "starts_on", "Enter the start date as YYYY-MM-DD");
-    if (!date_is_valid(c.ends_on))
-        errors_add(&errors, "ends_on", "Enter the end date as YYYY-MM-DD");
-    else if (date_is_valid(c.starts_on) && strcmp(c.ends_on, c.starts_on) < 0)
-        errors_add(&errors, "ends_on", "The end date must not be before the start date");
-    if (errors.count > 0) {
-        api_reply_invalid(request, &errors);
-        goto out;
-    }
-    struct actor actor = request_actor(request);
-    enum store_status s = store_cohort_create(request->store, &actor, &c, request->now);
-    if (s == STORE_CONFLICT) {
-        errors_add(&errors, "code", "A cohort with this code already exists");
-        api_reply_invalid(request, &errors);
-    } else if (s == STORE_NOT_FOUND) {
-        errors_add(&errors, "delivery_partner_id", "There is no delivery partner %lld",
-                   (long long)c.delivery_partner_id);
-        api_reply_invalid(request, &errors);
-    } else if (s != STORE_OK) {
+    save_cohort(request, body, 0, NULL);
+    json_decref(body);
+}
+
+void api_cohort_update(struct request *request)
+{
+    json_t *body = api_read_object(request);
+    if (body == NULL)
+        return;
+    struct cohort before;
+    int64_t id = request_param_id(request, 0);
+    enum store_status s = store_cohort_get(request->store, id, request_arena(request), &before);
+    if (s != STORE_OK)
         api_reply_store_status(request, s, "cohort");
-    } else {
-        struct cohort created;
-        if (store_cohort_get(request->store, c.id, request_arena(request), &created) == STORE_OK)
-            reply_json(request, 201, cohort_json(&created));
-        else
-            api_reply_store_status(request, STORE_ERROR, "cohort");
-    }
-out:
-    errors_free(&errors);
+    else
+        save_cohort(request, body, id, &before);
     json_decref(body);
 }
 
@@ -337,38 +343,22 @@ void api_fees_set(struct request *request)
     struct errors errors = ERRORS_INIT;
     if (c == NULL)
         goto out;
-    const char *kind_text = json_string_value(json_object_get(body, "kind"));
-    const char *code = json_string_value(json_object_get(body, "code"));
     json_t *amount = json_object_get(body, "amount_pence");
-    enum study_kind kind = STUDY_QUALIFICATION;
-    if (kind_text == NULL || !study_kind_parse(kind_text, &kind))
-        errors_add(&errors, "kind", "Kind must be qualification or module");
+    int64_t pence = -1;
+    if (amount == NULL || !(json_is_null(amount) || json_is_integer(amount)))
+        pence = -2; /* refused by fees_set, in its words */
+    else if (json_is_integer(amount))
+        pence = json_integer_value(amount) < 0 ? -2 : json_integer_value(amount);
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    const char *kind = json_string_value(json_object_get(body, "kind"));
     const char *canonical = NULL;
-    if (code != NULL && kind == STUDY_QUALIFICATION) {
-        const struct catalogue_qualification *q = catalogue_qualification_find(c, code, strlen(code));
-        canonical = q ? q->code : NULL;
-    } else if (code != NULL) {
-        const struct catalogue_module *m = catalogue_module_find(c, code, strlen(code));
-        canonical = m ? m->code : NULL;
-    }
-    if (canonical == NULL)
-        errors_add(&errors, "code", "Choose a qualification or module from the catalogue");
-    if (amount == NULL || !(json_is_null(amount) || (json_is_integer(amount) && json_integer_value(amount) >= 0 &&
-                                                     json_integer_value(amount) <= 100000000)))
-        errors_add(&errors, "amount_pence", "Give the fee in pence, or null for to be confirmed");
-    if (errors.count > 0) {
-        api_reply_invalid(request, &errors);
-        goto out;
-    }
-    struct actor actor = request_actor(request);
-    enum store_status s = store_fee_set(request->store, &actor, kind, canonical,
-                                        json_is_null(amount) ? -1 : json_integer_value(amount), request->now);
-    if (s != STORE_OK)
-        api_reply_store_status(request, s, "fee");
+    enum app_result s =
+        fees_set(&env, c, kind, json_string_value(json_object_get(body, "code")), pence, &canonical, &errors);
+    if (s == APP_OK)
+        reply_json(request, 200, json_pack("{s:s, s:s, s:O}", "kind", kind, "code", canonical, "amount_pence", amount));
     else
-        reply_json(
-            request, 200,
-            json_pack("{s:s, s:s, s:O}", "kind", study_kind_name(kind), "code", canonical, "amount_pence", amount));
+        api_reply_result(request, s, &errors, "fee");
 out:
     errors_free(&errors);
     json_decref(body);

@@ -407,3 +407,51 @@ enum app_result pathways_for(const struct accounts_env *env, const struct catalo
                         &out->pathways[out->pathway_count++]);
     return APP_OK;
 }
+
+/* The programme's running */
+
+enum app_result completions_record(const struct accounts_env *env, const struct catalogue *catalogue,
+                                   int64_t participant_id, const char *module, const char *completed_on,
+                                   int64_t enrolment_id, const char *note, const char **title, struct errors *errors)
+{
+    const struct catalogue_module *m = module ? catalogue_module_find(catalogue, module, strlen(module)) : NULL;
+    size_t before = errors->count;
+    if (m == NULL)
+        errors_add(errors, "module", "Choose a module from the catalogue");
+    if (!date_is_valid(completed_on))
+        errors_add(errors, "completed_on", "Enter the date the module was completed as YYYY-MM-DD, a day that exists");
+    if (errors->count != before)
+        return APP_INVALID;
+    *title = m->title;
+    enum store_status s = store_completion_record(env->store, env->actor, participant_id, m->code, completed_on,
+                                                  enrolment_id, note, env->now);
+    if (s == STORE_CONFLICT)
+        errors_add(errors, "module", "%s is already recorded as completed.", m->title);
+    return app_result_of_store(s);
+}
+
+enum app_result fees_set(const struct accounts_env *env, const struct catalogue *catalogue, const char *kind_text,
+                         const char *code, int64_t amount_pence, const char **code_out, struct errors *errors)
+{
+    size_t before = errors->count;
+    enum study_kind kind = STUDY_QUALIFICATION;
+    if (kind_text == NULL || !study_kind_parse(kind_text, &kind))
+        errors_add(errors, "kind", "Kind must be qualification or module");
+    const char *canonical = NULL;
+    if (code != NULL && kind == STUDY_QUALIFICATION) {
+        const struct catalogue_qualification *q = catalogue_qualification_find(catalogue, code, strlen(code));
+        canonical = q ? q->code : NULL;
+    } else if (code != NULL) {
+        const struct catalogue_module *m = catalogue_module_find(catalogue, code, strlen(code));
+        canonical = m ? m->code : NULL;
+    }
+    if (canonical == NULL)
+        errors_add(errors, "code", "Choose a qualification or module from the catalogue");
+    if (amount_pence < -1 || amount_pence > FEE_MAX_PENCE)
+        errors_add(errors, "amount_pence", "Give the fee in pence, from 0 to %d, or none for to be confirmed",
+                   FEE_MAX_PENCE);
+    if (errors->count != before)
+        return APP_INVALID;
+    *code_out = canonical;
+    return app_result_of_store(store_fee_set(env->store, env->actor, kind, canonical, amount_pence, env->now));
+}

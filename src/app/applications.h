@@ -49,4 +49,28 @@ struct participant_pathway {
 enum app_result pathways_for(const struct accounts_env *env, const struct catalogue *catalogue, int64_t participant_id,
                              struct arena *arena, struct participant_pathway *out);
 
+/* The programme's running: completed modules and fees. */
+
+enum {
+    FEE_MAX_PENCE = 100000000, /* £1,000,000 */
+};
+
+/*
+ * Records that participant_id completed module (a catalogue code, in any case) on completed_on
+ * (YYYY-MM-DD), also one studied alone or elsewhere; enrolment_id (0 for none) and note are kept
+ * with it. Sets *title to the module's title. APP_INVALID at "module" or "completed_on";
+ * APP_CONFLICT when it is recorded already; APP_NOT_FOUND for no such person or enrolment.
+ */
+enum app_result completions_record(const struct accounts_env *env, const struct catalogue *catalogue,
+                                   int64_t participant_id, const char *module, const char *completed_on,
+                                   int64_t enrolment_id, const char *note, const char **title, struct errors *errors);
+
+/*
+ * Sets the fee of a qualification or module (kind "qualification" or "module"; code in any case,
+ * *code_out its catalogue spelling) to amount_pence, 0 to FEE_MAX_PENCE, or -1 for to be
+ * confirmed. APP_INVALID at "kind", "code" or "amount_pence".
+ */
+enum app_result fees_set(const struct accounts_env *env, const struct catalogue *catalogue, const char *kind,
+                         const char *code, int64_t amount_pence, const char **code_out, struct errors *errors);
+
 #endif

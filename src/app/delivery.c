@@ -4,6 +4,7 @@
  * is the person booked) and the order things happen in.
  */
 #include "app/delivery.h"
+#include "lib/date.h"
 #include "lib/text.h"
 
 #include <ctype.h>
@@ -165,6 +166,82 @@ enum app_result venues_save(const struct accounts_env *env, const struct caller 
         errors_add(errors, "delivery_partner_id", "Choose the delivery partner the venue belongs to");
         return APP_INVALID;
     }
+    return app_result_of_store(s);
+}
+
+/* Cohorts */
+
+enum app_result cohorts_save(const struct accounts_env *env, const struct catalogue *catalogue,
+                             const struct cohort_input *in, int64_t *id, struct errors *errors)
+{
+    bool creating = *id == 0;
+    size_t before = errors->count;
+    struct cohort c = {.id = *id,
+                       .code = in->code,
+                       .kind = STUDY_QUALIFICATION,
+                       .delivery_partner_id = in->delivery_partner_id,
+                       .starts_on = in->starts_on,
+                       .ends_on = in->ends_on};
+    if (!text_has_words(c.code) || text_characters(c.code) > COHORT_CODE_MAX)
+        errors_add(errors, "code", "Give the cohort a code of %d characters or fewer, like NPQSL-2027-NW-1",
+                   COHORT_CODE_MAX);
+    if (creating) {
+        if (in->kind != NULL && !study_kind_parse(in->kind, &c.kind))
+            errors_add(errors, "kind", "Kind must be qualification or module");
+        const char *target = in->target ? in->target : "";
+        const struct catalogue_qualification *q = catalogue_qualification_find(catalogue, target, strlen(target));
+        const struct catalogue_module *m = catalogue_module_find(catalogue, target, strlen(target));
+        if (c.kind == STUDY_QUALIFICATION ? q == NULL : m == NULL)
+            errors_add(errors, "target", "Choose a %s from the catalogue", study_kind_name(c.kind));
+        else
+            c.target = c.kind == STUDY_QUALIFICATION ? q->code : m->code;
+    }
+    if (in->delivery_model == NULL || !delivery_model_parse(in->delivery_model, &c.delivery_model))
+        errors_add(errors, "delivery_model", "Delivery must be blended or online");
+    bool starts_ok = date_is_valid(c.starts_on);
+    if (!starts_ok)
+        errors_add(errors, "starts_on", "Enter the start date as YYYY-MM-DD, like 2027-09-01");
+    if (!date_is_valid(c.ends_on))
+        errors_add(errors, "ends_on", "Enter the end date as YYYY-MM-DD, like 2028-07-31");
+    else if (starts_ok && strcmp(c.ends_on, c.starts_on) < 0)
+        errors_add(errors, "ends_on", "The end date must not be before the start date");
+    if (c.delivery_partner_id != 0) {
+        struct arena arena = ARENA_INIT;
+        struct organisation partner;
+        enum store_status s = c.delivery_partner_id > 0
+                                  ? store_organisation_get(env->store, c.delivery_partner_id, &arena, &partner)
+                                  : STORE_NOT_FOUND;
+        bool is_partner = s == STORE_OK && partner.kind == ORG_DELIVERY_PARTNER;
+        arena_release(&arena);
+        if (s == STORE_ERROR)
+            return APP_UNAVAILABLE;
+        if (!is_partner)
+            errors_add(errors, "delivery_partner_id", "There is no delivery partner %" PRId64, c.delivery_partner_id);
+    }
+    if (errors->count != before)
+        return APP_INVALID;
+
+    enum store_status s = creating ? store_cohort_create(env->store, env->actor, &c, env->now)
+                                   : store_cohort_update(env->store, env->actor, &c, env->now);
+    if (s == STORE_CONFLICT && !creating) {
+        /* Gone, or its code taken: which one decides the answer. */
+        struct arena arena = ARENA_INIT;
+        struct cohort now;
+        enum store_status found = store_cohort_get(env->store, c.id, &arena, &now);
+        arena_release(&arena);
+        if (found != STORE_OK)
+            return app_result_of_store(found);
+    }
+    if (s == STORE_CONFLICT) {
+        errors_add(errors, "code", "A cohort with this code already exists");
+        return APP_INVALID;
+    }
+    if (s == STORE_NOT_FOUND) {
+        errors_add(errors, "delivery_partner_id", "There is no delivery partner %" PRId64, c.delivery_partner_id);
+        return APP_INVALID;
+    }
+    if (s == STORE_OK)
+        *id = c.id;
     return app_result_of_store(s);
 }
 

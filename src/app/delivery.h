@@ -42,6 +42,31 @@ enum app_result venues_save(const struct accounts_env *env, const struct caller 
 
 /* Cohorts: staff and plan */
 
+enum {
+    COHORT_CODE_MAX = 60, /* characters */
+};
+
+/* A cohort as typed or sent: text, parsed by cohorts_save. NULL is an answer left out. */
+struct cohort_input {
+    const char *code;            /* "NPQSL-2027-NW-1" */
+    const char *kind;            /* "qualification" (NULL too) or "module"; a new cohort's only */
+    const char *target;          /* the qualification or module code; a new cohort's only */
+    int64_t delivery_partner_id; /* 0 for none */
+    const char *delivery_model;  /* "blended" or "online" */
+    const char *starts_on;       /* YYYY-MM-DD */
+    const char *ends_on;
+};
+
+/*
+ * Adds a cohort (*id 0; sets it) or changes cohort *id. A new cohort studies a qualification or
+ * module of the catalogue; a cohort's code, delivery partner, delivery model and dates (the end
+ * not before the start) may change, what it studies never: its enrolments count towards it.
+ * APP_INVALID with errors at "code", "kind", "target", "delivery_partner_id", "delivery_model",
+ * "starts_on" or "ends_on", all at once; APP_NOT_FOUND when the cohort to change is gone.
+ */
+enum app_result cohorts_save(const struct accounts_env *env, const struct catalogue *catalogue,
+                             const struct cohort_input *in, int64_t *id, struct errors *errors);
+
 /* Adds a facilitator or coach (role) to a cohort; the person must hold that role and be one the
  * caller may name (policy_may_name_staff: a partner lead names their own partner's facilitators).
  * Anyone else is refused as if they did not exist. Already there is APP_CONFLICT. */

@@ -28,12 +28,32 @@ void page_delivery(struct request *request);
 void page_cohort(struct request *request);
 void page_cohort_event_create(struct request *request);
 
+/* /cohorts/new and /cohorts/{id}/edit: a cohort's code, what it studies (new ones only), partner,
+ * delivery model and dates, saved by cohorts_save as the API does; its staff added from the people
+ * holding the role, or removed, on its page. */
+void page_cohort_new(struct request *request);
+void page_cohort_create(struct request *request);
+void page_cohort_edit(struct request *request);
+void page_cohort_update(struct request *request);
+void page_cohort_staff_add(struct request *request);
+void page_cohort_staff_remove(struct request *request);
+/* /venues: every venue as a summary card; /venues/new and /venues/{id}/edit save by venues_save. */
+void page_venues(struct request *request);
+void page_venue_new(struct request *request);
+void page_venue_create(struct request *request);
+void page_venue_edit(struct request *request);
+void page_venue_update(struct request *request);
 /* /events/{id}: an event, its .ics download, booking for the cohort's participants and
  * cancelling for those who manage it. */
 void page_event(struct request *request);
 void page_event_book(struct request *request);
 void page_event_unbook(struct request *request);
 void page_event_cancel(struct request *request);
+/* /events/{id}/edit: the scheduling form filled in, saved by events_update against the version it
+ * showed; GET /events/{id}/cancel asks before the POST cancels. */
+void page_event_edit(struct request *request);
+void page_event_update(struct request *request);
+void page_event_cancel_confirm(struct request *request);
 
 /* /events/{id}/register: every booked person with four marks, saved all or none. */
 void page_event_register(struct request *request);

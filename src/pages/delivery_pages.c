@@ -18,6 +18,7 @@
 #include "app/notify.h"
 #include "http/reply.h"
 #include "http/site.h"
+#include "lib/date.h"
 #include "lib/markdown.h"
 #include "lib/secret.h"
 #include "pages/forms.h"
@@ -163,6 +164,12 @@ static bool may(struct request *request, enum permission permission, enum resour
     if (store_relation(request->store, request->caller, resource, id, &relation) != STORE_OK)
         return false;
     return policy_allows(permission, request->caller, resource, &relation);
+}
+
+/* Whether the caller runs the programme (cohorts, fees, reports). */
+static bool programme_manager(struct request *request)
+{
+    return may(request, PERM_PROGRAMME_MANAGE, RESOURCE_NONE, 0);
 }
 
 /* The fixed sentence for ?notice=NAME; NULL for a name this page never sends. */
@@ -426,6 +433,13 @@ void page_delivery(struct request *request)
                    "study in, and their events coming up. <a class=\"govuk-link\" href=\"/account/calendar\">Get your "
                    "calendar address</a> to see them in your own calendar.</p>"
                    "<h2 class=\"govuk-heading-m\" id=\"cohorts\">Your cohorts</h2>");
+    if (programme_manager(request) || may(request, PERM_DELIVERY_MANAGE, RESOURCE_NONE, 0)) {
+        html_printf(b, "<ul class=\"govuk-list\">");
+        if (programme_manager(request))
+            html_printf(b, "<li><a class=\"govuk-link\" href=\"/cohorts/new\">Add a cohort</a></li><li><a "
+                           "class=\"govuk-link\" href=\"/programme/reports\">Fees, reports and exports</a></li>");
+        html_printf(b, "<li><a class=\"govuk-link\" href=\"/venues\">Venues</a></li></ul>");
+    }
     size_t shown = 0;
     for (size_t i = 0; i < cohort_count && shown < COHORTS_SHOWN; i++) {
         const struct cohort *co = &cohorts[i];
@@ -472,6 +486,7 @@ struct event_form {
     const char *kind, *title, *module, *framework_area, *venue_id, *joining_url;
     struct date_parts date;
     const char *starts_at, *ends_at, *capacity, *facilitator_id;
+    const char *sequence; /* changing: the version the form was made from */
 };
 
 /* The modules an event of the cohort may be about: its qualification's essential and elective
@@ -526,14 +541,24 @@ static size_t facilitator_options(struct request *request, const struct cohort_d
     return n;
 }
 
+/* The event form: scheduling one for the cohort, or changing editing (NULL when adding). */
 static void event_form_render(struct buf *b, struct request *request, const struct catalogue *c,
-                              const struct cohort_delivery *d, const struct event_form *f, const struct errors *errors)
+                              const struct cohort_delivery *d, const struct event_form *f, const struct errors *errors,
+                              const struct event *editing)
 {
     struct arena *arena = request_arena(request);
     const struct cohort *co = &d->cohort;
-    html_printf(b, "<h2 class=\"govuk-heading-m\" id=\"add-event\">Schedule an event</h2><div class=\"govuk-grid-row\">"
-                   "<div class=\"govuk-grid-column-two-thirds\">");
-    forms_begin(b, request, request_printf(request, "/cohorts/%" PRId64 "/events", co->id));
+    if (editing == NULL) {
+        html_printf(b, "<h2 class=\"govuk-heading-m\" id=\"add-event\">Schedule an event</h2><div "
+                       "class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
+        forms_begin(b, request, request_printf(request, "/cohorts/%" PRId64 "/events", co->id));
+    } else {
+        html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
+        forms_begin(b, request, request_printf(request, "/events/%" PRId64 "/edit", editing->id));
+        /* The version the form was made from: a change made meanwhile by someone else is refused. */
+        html_printf(b, "<input type=\"hidden\" name=\"sequence\" value=\"%s\">",
+                    f && f->sequence ? f->sequence : id_text(request, editing->sequence));
+    }
 
     struct radio_item kinds[DELIVERY_EVENT_KIND_COUNT];
     for (int k = 0; k < DELIVERY_EVENT_KIND_COUNT; k++)
@@ -617,10 +642,12 @@ static void event_form_render(struct buf *b, struct request *request, const stru
     size_t facilitators = facilitator_options(request, d, options, d->staff_count + FACILITATORS_MAX + 1);
     forms_select(b, "facilitator_id", "Facilitator", options, facilitators, f ? f->facilitator_id : "",
                  "They take the event's register", errors);
-    forms_button(b, "Schedule event", NULL);
+    forms_button(b, editing ? "Save changes" : "Schedule event", NULL);
     forms_end(b);
     html_printf(b, "</div></div>");
 }
+
+static size_t staff_options(struct request *request, struct form_option *options, size_t max);
 
 static void cohort_page(struct request *request, int64_t id, const struct event_form *form, const struct errors *errors,
                         int status)
@@ -642,8 +669,12 @@ static void cohort_page(struct request *request, int64_t id, const struct event_
     struct page page;
     begin(&page, co->code, SECTION_DELIVERY, errors);
     page_breadcrumbs(&page, request, "/delivery", "Delivery", NULL, NULL);
-    static const struct notice notices[] = {{"event_added", "Event scheduled"}};
-    const char *notice = errors && errors->count ? NULL : notice_for(request, notices, 1);
+    static const struct notice notices[] = {{"event_added", "Event scheduled"},
+                                            {"cohort_added", "Cohort added. Schedule its events and add its staff."},
+                                            {"cohort_changed", "Cohort changed"},
+                                            {"staff_added", "Added to the cohort's staff"},
+                                            {"staff_removed", "Removed from the cohort's staff"}};
+    const char *notice = errors && errors->count ? NULL : notice_for(request, notices, 5);
     if (notice != NULL)
         page_notice(&page, "success", notice);
     struct buf *b = &page.body;
@@ -663,6 +694,11 @@ static void cohort_page(struct request *request, int64_t id, const struct event_
                                                          page_date(request, co->ends_on, false))));
     summary_row(b, "Participants", page_text_markup(request, request_printf(request, "%zu", d.participant_count)));
     html_printf(b, "</dl>");
+    if (programme_manager(request))
+        html_printf(b,
+                    "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/cohorts/%s/edit\">Change the cohort's "
+                    "code, partner, delivery or dates</a></p>",
+                    id_text(request, id));
 
     html_printf(b,
                 "<h2 class=\"govuk-heading-m\" id=\"plan\">Plan</h2><p class=\"govuk-body\" "
@@ -681,14 +717,32 @@ static void cohort_page(struct request *request, int64_t id, const struct event_
     else
         events_table(b, request, d.events, d.event_count, d.event_count, false);
 
-    html_printf(b, "<h2 class=\"govuk-heading-m\">Staff</h2>");
+    html_printf(b, "<h2 class=\"govuk-heading-m\" id=\"staff\">Staff</h2>");
     if (d.staff_count == 0)
         html_printf(b, "<p class=\"govuk-body\">No facilitators or coaches work with this cohort yet.</p>");
     else {
         html_printf(b, "<ul class=\"govuk-list\">");
-        for (size_t i = 0; i < d.staff_count; i++)
-            html_printf(b, "<li>%s, %s</li>", d.staff[i].name, role_title(d.staff[i].role));
+        for (size_t i = 0; i < d.staff_count; i++) {
+            html_printf(b, "<li data-testid=\"staff\">%s, %s", d.staff[i].name, role_title(d.staff[i].role));
+            if (manage)
+                page_post_button(b, request,
+                                 request_printf(request, "/cohorts/%" PRId64 "/staff/%" PRId64 "/%s/remove", id,
+                                                d.staff[i].user_id, role_name(d.staff[i].role)),
+                                 "Remove", request_printf(request, " %s from the cohort", d.staff[i].name),
+                                 "secondary");
+            html_printf(b, "</li>");
+        }
         html_printf(b, "</ul>");
+    }
+    if (manage) {
+        struct form_option *options =
+            arena_alloc(request_arena(request), sizeof(*options) * (2 * FACILITATORS_MAX + 1));
+        size_t n = staff_options(request, options, 2 * FACILITATORS_MAX + 1);
+        forms_begin(b, request, request_printf(request, "/cohorts/%" PRId64 "/staff", id));
+        forms_select(b, "staff", "Add a facilitator or coach", options, n, forms_value(request, "staff"),
+                     "They must hold the role already: grant it on their page under People", errors);
+        forms_button(b, "Add to staff", "secondary");
+        forms_end(b);
     }
     html_printf(b, "<h2 class=\"govuk-heading-m\">Participants</h2>");
     if (d.participant_count == 0)
@@ -710,7 +764,7 @@ static void cohort_page(struct request *request, int64_t id, const struct event_
         html_printf(b, "</ul>");
     }
     if (manage)
-        event_form_render(b, request, c, &d, form, errors);
+        event_form_render(b, request, c, &d, form, errors, NULL);
     page_send(request, &page, status);
 }
 
@@ -739,13 +793,22 @@ static int64_t event_time(bool day_ok, int64_t local_day, const char *clock, con
     return utc;
 }
 
-void page_cohort_event_create(struct request *request)
+static const char *const event_fields[] = {"kind",     "title",       "module",        "framework_area",
+                                           "venue_id", "joining_url", "date",          "starts_at",
+                                           "ends_at",  "capacity",    "facilitator_id"};
+enum { EVENT_FIELDS = sizeof(event_fields) / sizeof(event_fields[0]) };
+
+/*
+ * Reads the event form into f (as typed) and e (the values; e's id, cohort and sequence are
+ * kept), with the form's own errors. What cannot be a value at all is refused here, in the form's
+ * words. Returns whether the times are a stand-in: when the form itself was wrong, e has no start
+ * or end, which the domain never lets through (an event needs both), so nothing is stored, and
+ * what the rule then says of the times is left out.
+ */
+static bool event_form_read(struct request *request, struct event_form *f, struct event *e, bool *capacity_given,
+                            struct errors *errors)
 {
-    const struct catalogue *c = page_catalogue(request);
-    if (c == NULL)
-        return;
-    int64_t cohort_id = request_param_id(request, 0);
-    struct event_form f = {
+    *f = (struct event_form){
         .kind = forms_text(request, "kind"),
         .title = forms_text(request, "title"),
         .module = forms_text(request, "module"),
@@ -757,67 +820,524 @@ void page_cohort_event_create(struct request *request)
         .ends_at = forms_text(request, "ends_at"),
         .capacity = forms_text(request, "capacity"),
         .facilitator_id = forms_text(request, "facilitator_id"),
+        .sequence = forms_text(request, "sequence"),
     };
-    /* Reading the form: what cannot be a value at all is refused here, in the form's words. */
-    struct errors errors = ERRORS_INIT;
-    struct event e = {.cohort_id = cohort_id, .kind = DELIVERY_EVENT_KIND_COUNT, .title = f.title};
-    delivery_event_kind_parse(f.kind, &e.kind); /* unknown: the rule refuses KIND_COUNT in its words */
-    e.module = *f.module ? f.module : NULL;
-    e.joining_url = *f.joining_url ? f.joining_url : NULL;
-    e.venue_id = forms_id(f.venue_id);
-    if (e.venue_id < 0)
-        errors_add(&errors, "venue_id", "Choose a venue from the list");
-    int area = *f.framework_area ? small_number(f.framework_area, 3) : 0;
+    e->kind = DELIVERY_EVENT_KIND_COUNT;
+    e->title = f->title;
+    delivery_event_kind_parse(f->kind, &e->kind); /* unknown: the rule refuses KIND_COUNT in its words */
+    e->module = *f->module ? f->module : NULL;
+    e->joining_url = *f->joining_url ? f->joining_url : NULL;
+    e->venue_id = forms_id(f->venue_id);
+    if (e->venue_id < 0)
+        errors_add(errors, "venue_id", "Choose a venue from the list");
+    int area = *f->framework_area ? small_number(f->framework_area, 3) : 0;
     if (area < 0)
-        errors_add(&errors, "framework_area", "Choose a framework area from the list");
-    e.framework_area = area > 0 ? area : 0;
-    e.facilitator_id = forms_id(f.facilitator_id);
-    if (e.facilitator_id < 0)
-        errors_add(&errors, "facilitator_id", "Choose a facilitator from the list");
-    bool capacity_given = *f.capacity != '\0';
-    if (capacity_given) {
-        int places = small_number(f.capacity, 5);
+        errors_add(errors, "framework_area", "Choose a framework area from the list");
+    e->framework_area = area > 0 ? area : 0;
+    e->facilitator_id = forms_id(f->facilitator_id);
+    if (e->facilitator_id < 0)
+        errors_add(errors, "facilitator_id", "Choose a facilitator from the list");
+    *capacity_given = *f->capacity != '\0';
+    if (*capacity_given) {
+        int places = small_number(f->capacity, 5);
         if (places < 0)
-            errors_add(&errors, "capacity", "Enter the number of places as a whole number, like 30");
-        e.capacity = places;
+            errors_add(errors, "capacity", "Enter the number of places as a whole number, like 30");
+        e->capacity = places;
     }
     int year, month, day;
     int64_t local_day = 0;
     bool day_ok = false;
-    if (date_empty(&f.date))
-        errors_add(&errors, "date", "Enter the date of the event");
-    else if (!date_numbers(&f.date, &year, &month, &day) || !(day_ok = date_local(year, month, day, &local_day)))
-        errors_add(&errors, "date", "Enter a real date, like 10 3 2027");
-    e.starts_at = event_time(day_ok, local_day, f.starts_at, "starts_at", "start", &errors);
-    e.ends_at = event_time(day_ok, local_day, f.ends_at, "ends_at", "end", &errors);
+    if (date_empty(&f->date))
+        errors_add(errors, "date", "Enter the date of the event");
+    else if (!date_numbers(&f->date, &year, &month, &day) || !(day_ok = date_local(year, month, day, &local_day)))
+        errors_add(errors, "date", "Enter a real date, like 10 3 2027");
+    e->starts_at = event_time(day_ok, local_day, f->starts_at, "starts_at", "start", errors);
+    e->ends_at = event_time(day_ok, local_day, f->ends_at, "ends_at", "end", errors);
 
-    /*
-     * The use case still checks the rest, so every problem shows at once. When the form itself
-     * was wrong it is given no start or end, which the domain never lets through (an event needs
-     * both), so nothing is stored; what it then says of the times is left out.
-     */
-    bool stand_in = errors.count > 0;
+    bool stand_in = errors->count > 0;
     if (stand_in)
-        e.starts_at = e.ends_at = 0;
-    if (e.venue_id < 0)
-        e.venue_id = 0;
-    if (e.facilitator_id < 0)
-        e.facilitator_id = 0;
+        e->starts_at = e->ends_at = 0;
+    if (e->venue_id < 0)
+        e->venue_id = 0;
+    if (e->facilitator_id < 0)
+        e->facilitator_id = 0;
+    *capacity_given = *capacity_given && e->capacity >= 0;
+    return stand_in;
+}
+
+void page_cohort_event_create(struct request *request)
+{
+    const struct catalogue *c = page_catalogue(request);
+    if (c == NULL)
+        return;
+    int64_t cohort_id = request_param_id(request, 0);
+    struct event_form f;
+    struct errors errors = ERRORS_INIT;
+    struct event e = {.cohort_id = cohort_id};
+    bool capacity_given;
+    bool stand_in = event_form_read(request, &f, &e, &capacity_given, &errors);
+
+    /* The use case still checks the rest, so every problem shows at once. */
     struct errors found = ERRORS_INIT;
     struct actor actor;
     struct accounts_env env = request_accounts_env(request, &actor);
-    enum app_result s = events_create(&env, c, request->caller, &e, capacity_given && e.capacity >= 0, &found);
+    enum app_result s = events_create(&env, c, request->caller, &e, capacity_given, &found);
     if (s == APP_OK && !stand_in) {
         reply_redirect(request, request_printf(request, "/cohorts/%" PRId64 "?notice=event_added#events", cohort_id));
     } else if (s == APP_INVALID || (s == APP_OK && stand_in)) {
         errors_merge(&errors, &found, stand_in);
+        forms_errors_in_order(&errors, event_fields, EVENT_FIELDS);
         cohort_page(request, cohort_id, &f, &errors, 422);
     } else if (!page_refused(request, s, &found)) {
         errors_merge(&errors, &found, false);
+        forms_errors_in_order(&errors, event_fields, EVENT_FIELDS);
         cohort_page(request, cohort_id, &f, &errors, page_status(s));
     }
     errors_free(&found);
     errors_free(&errors);
+}
+
+/* ---- /cohorts/new, /cohorts/{id}/edit and the cohort's staff ---- */
+
+/* The cohort form as typed. study is "qualification:CODE" or "module:CODE". */
+struct cohort_form {
+    const char *code, *study, *delivery_partner_id, *delivery_model;
+    struct forms_date starts_on, ends_on;
+};
+
+static const char *const cohort_fields[] = {"code",      "target",  "delivery_model",
+                                            "starts_on", "ends_on", "delivery_partner_id"};
+
+static void cohort_form_page(struct request *request, const struct cohort *existing, const struct cohort_form *f,
+                             const struct errors *errors, int status)
+{
+    const struct catalogue *c = page_catalogue(request);
+    if (c == NULL)
+        return;
+    struct arena *arena = request_arena(request);
+    struct organisation *partners;
+    size_t partner_count = 0;
+    if (store_organisation_list(request->store, ORG_DELIVERY_PARTNER, NULL, arena, &partners, &partner_count) !=
+        STORE_OK) {
+        page_unavailable(request);
+        return;
+    }
+    struct page page;
+    begin(&page, existing ? "Change the cohort" : "Add a cohort", SECTION_DELIVERY, errors);
+    if (existing)
+        page_breadcrumbs(&page, request, "/delivery", "Delivery",
+                         request_printf(request, "/cohorts/%" PRId64, existing->id), existing->code);
+    else
+        page_breadcrumbs(&page, request, "/delivery", "Delivery", NULL, NULL);
+    struct buf *b = &page.body;
+    html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
+    forms_error_summary(b, errors);
+    html_printf(b, "<h1 class=\"govuk-heading-l\">%s</h1>", existing ? "Change the cohort" : "Add a cohort");
+    forms_begin(b, request,
+                existing ? request_printf(request, "/cohorts/%" PRId64 "/edit", existing->id) : "/cohorts/new");
+    text_input(b,
+               &(struct input){.id = "code",
+                               .label = "Code",
+                               .value = f->code,
+                               .hint = "How staff and participants tell it apart, like NPQSL-2027-NW-1",
+                               .width = "govuk-input--width-20"},
+               forms_field_error(errors, "code"));
+    if (existing) {
+        html_printf(b, "<dl class=\"govuk-summary-list\">");
+        summary_row(b, "Studies",
+                    page_text_markup(request, request_printf(request, "%s (%s)",
+                                                             study_title(c, existing->kind, existing->target),
+                                                             existing->target)));
+        html_printf(b, "</dl><p class=\"govuk-body\">What a cohort studies cannot change: its enrolments count "
+                       "towards it.</p>");
+    } else {
+        size_t n = c->qualification_count + c->module_count + 1;
+        struct form_option *options = arena_alloc(arena, sizeof(*options) * n);
+        options[0] = (struct form_option){"", "Choose a qualification or module"};
+        for (size_t i = 0; i < c->qualification_count; i++)
+            options[i + 1] = (struct form_option){
+                request_printf(request, "qualification:%s", c->qualifications[i].code),
+                request_printf(request, "%s: %s", c->qualifications[i].code, c->qualifications[i].title)};
+        for (size_t i = 0; i < c->module_count; i++)
+            options[c->qualification_count + i + 1] =
+                (struct form_option){request_printf(request, "module:%s", c->modules[i].code),
+                                     request_printf(request, "Module on its own: %s", c->modules[i].title)};
+        forms_select(b, "target", "What it studies", options, n, f->study, NULL, errors);
+    }
+    static const struct radio_item models[] = {{"blended", "Blended: face-to-face and online"},
+                                               {"online", "Online only"}};
+    radios(b, request, "delivery_model", "delivery_model", "How is it delivered?", "s",
+           "Its plan counts face-to-face events when blended, virtual live events when online", models, 2,
+           f->delivery_model, forms_field_error(errors, "delivery_model"), false);
+    forms_date_input(b, "starts_on", "Start date", "For example, 1 9 2027", &f->starts_on, errors);
+    forms_date_input(b, "ends_on", "End date", "For example, 31 7 2028", &f->ends_on, errors);
+    struct form_option *options = arena_alloc(arena, sizeof(*options) * (partner_count + 1));
+    options[0] = (struct form_option){"", "None yet"};
+    for (size_t i = 0; i < partner_count; i++)
+        options[i + 1] = (struct form_option){id_text(request, partners[i].id), partners[i].name};
+    forms_select(b, "delivery_partner_id", "Delivery partner", options, partner_count + 1, f->delivery_partner_id,
+                 "Its venues hold the cohort's face-to-face events, and its lead manages them", errors);
+    forms_button(b, existing ? "Save changes" : "Add cohort", NULL);
+    forms_end(b);
+    html_printf(b, "</div></div>");
+    page_send(request, &page, status);
+}
+
+void page_cohort_new(struct request *request)
+{
+    struct cohort_form f = {.code = "", .study = form_get(request_query(request), "target"), .delivery_model = ""};
+    if (f.study != NULL && strchr(f.study, ':') == NULL)
+        f.study = request_printf(request, "qualification:%s", f.study); /* ?target=NPQSL from a dead end */
+    f.starts_on = f.ends_on = (struct forms_date){"", "", ""};
+    f.delivery_partner_id = "";
+    cohort_form_page(request, NULL, &f, NULL, 200);
+}
+
+void page_cohort_edit(struct request *request)
+{
+    struct cohort co;
+    enum store_status s = store_cohort_get(request->store, request_param_id(request, 0), request_arena(request), &co);
+    if (s != STORE_OK) {
+        page_store_failed(request, s);
+        return;
+    }
+    struct cohort_form f = {.code = co.code,
+                            .delivery_model = delivery_model_name(co.delivery_model),
+                            .delivery_partner_id =
+                                co.delivery_partner_id ? id_text(request, co.delivery_partner_id) : "",
+                            .starts_on = forms_date_of(request, co.starts_on),
+                            .ends_on = forms_date_of(request, co.ends_on)};
+    cohort_form_page(request, &co, &f, NULL, 200);
+}
+
+/* POST /cohorts/new and /cohorts/{id}/edit: the form read, then cohorts_save as the API calls it. */
+static void cohort_save(struct request *request, const struct cohort *existing)
+{
+    const struct catalogue *c = page_catalogue(request);
+    if (c == NULL)
+        return;
+    struct cohort_form f = {.code = forms_text(request, "code"),
+                            .study = forms_text(request, "target"),
+                            .delivery_partner_id = forms_text(request, "delivery_partner_id"),
+                            .delivery_model = forms_text(request, "delivery_model"),
+                            .starts_on = forms_date_posted(request, "starts_on"),
+                            .ends_on = forms_date_posted(request, "ends_on")};
+    struct errors errors = ERRORS_INIT;
+    struct cohort_input in = {.code = f.code, .delivery_model = *f.delivery_model ? f.delivery_model : NULL};
+    if (existing == NULL) {
+        const char *colon = strchr(f.study, ':');
+        if (colon == NULL)
+            errors_add(&errors, "target", "Choose what the cohort studies");
+        else {
+            in.kind = request_printf(request, "%.*s", (int)(colon - f.study), f.study);
+            in.target = colon + 1;
+        }
+    }
+    in.delivery_partner_id = forms_id(f.delivery_partner_id);
+    if (in.delivery_partner_id < 0)
+        errors_add(&errors, "delivery_partner_id", "Choose a delivery partner from the list");
+    in.starts_on = forms_date_iso(request, &f.starts_on, "starts_on", "start", &errors);
+    in.ends_on = forms_date_iso(request, &f.ends_on, "ends_on", "end", &errors);
+    if (in.delivery_model == NULL)
+        errors_add(&errors, "delivery_model", "Choose how the cohort is delivered");
+
+    /* A field the form refused reaches the use case empty, which it refuses too: nothing is saved. */
+    struct errors found = ERRORS_INIT;
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    int64_t id = existing ? existing->id : 0;
+    enum app_result s = cohorts_save(&env, c, &in, &id, &found);
+    if (s == APP_OK && errors.count == 0) {
+        reply_redirect(request, request_printf(request, "/cohorts/%" PRId64 "?notice=%s", id,
+                                               existing ? "cohort_changed" : "cohort_added"));
+    } else if (s == APP_OK || s == APP_INVALID || !page_refused(request, s, &found)) {
+        errors_merge(&errors, &found, false);
+        forms_errors_in_order(&errors, cohort_fields, sizeof(cohort_fields) / sizeof(cohort_fields[0]));
+        cohort_form_page(request, existing, &f, &errors, s == APP_OK ? 422 : page_status(s));
+    }
+    errors_free(&found);
+    errors_free(&errors);
+}
+
+void page_cohort_create(struct request *request)
+{
+    cohort_save(request, NULL);
+}
+
+void page_cohort_update(struct request *request)
+{
+    struct cohort co;
+    enum store_status s = store_cohort_get(request->store, request_param_id(request, 0), request_arena(request), &co);
+    if (s != STORE_OK)
+        page_store_failed(request, s);
+    else
+        cohort_save(request, &co);
+}
+
+/* People who may join a cohort's staff: "facilitator:ID" and "coach:ID" for each holder of the role. */
+static size_t staff_options(struct request *request, struct form_option *options, size_t max)
+{
+    size_t n = 0;
+    options[n++] = (struct form_option){"", "Choose a person"};
+    static const enum role roles[] = {ROLE_FACILITATOR, ROLE_COACH};
+    for (size_t r = 0; r < 2; r++) {
+        struct user_filter filter = {.role = roles[r], .limit = FACILITATORS_MAX};
+        struct user *people;
+        size_t count = 0, total = 0;
+        if (store_user_list(request->store, request->caller, &filter, request_arena(request), &people, &count,
+                            &total) != STORE_OK)
+            continue;
+        for (size_t i = 0; i < count && n < max; i++)
+            options[n++] =
+                (struct form_option){request_printf(request, "%s:%" PRId64, role_name(roles[r]), people[i].id),
+                                     request_printf(request, "%s, %s", people[i].name, role_title(roles[r]))};
+    }
+    return n;
+}
+
+void page_cohort_staff_add(struct request *request)
+{
+    int64_t id = request_param_id(request, 0);
+    const char *chosen = forms_text(request, "staff");
+    const char *colon = strchr(chosen, ':');
+    struct errors found = ERRORS_INIT;
+    enum app_result s = APP_INVALID;
+    enum role role = ROLE_COUNT;
+    int64_t user_id = colon ? forms_id(colon + 1) : 0;
+    if (colon == NULL || user_id <= 0 ||
+        !role_parse(request_printf(request, "%.*s", (int)(colon - chosen), chosen), &role))
+        errors_add(&found, "staff", "Choose the person to add to the cohort");
+    else {
+        struct actor actor;
+        struct accounts_env env = request_accounts_env(request, &actor);
+        s = cohort_staff_add(&env, request->caller, id, user_id, role, &found);
+    }
+    if (s == APP_OK) {
+        reply_redirect(request, request_printf(request, "/cohorts/%" PRId64 "?notice=staff_added#staff", id));
+    } else if (!page_refused(request, s, &found)) {
+        struct errors errors = ERRORS_INIT;
+        errors_at(&errors, &found, "staff");
+        cohort_page(request, id, NULL, &errors, page_status(s));
+        errors_free(&errors);
+    }
+    errors_free(&found);
+}
+
+void page_cohort_staff_remove(struct request *request)
+{
+    int64_t id = request_param_id(request, 0);
+    int64_t user_id = request_param_id(request, 1);
+    enum role role = ROLE_COUNT;
+    struct errors found = ERRORS_INIT;
+    enum app_result s = APP_NOT_FOUND;
+    if (role_parse(request_printf(request, "%.*s", (int)request->params[2].len, request->params[2].ptr), &role)) {
+        struct actor actor;
+        struct accounts_env env = request_accounts_env(request, &actor);
+        s = cohort_staff_remove(&env, id, user_id, role, &found);
+    }
+    if (s == APP_OK) {
+        reply_redirect(request, request_printf(request, "/cohorts/%" PRId64 "?notice=staff_removed#staff", id));
+    } else if ((s == APP_NOT_FOUND && found.count > 0) || !page_refused(request, s, &found)) {
+        /* The gate found the cohort: a person not on its staff is its state, not a missing page. */
+        struct errors errors = ERRORS_INIT;
+        errors_at(&errors, &found, "staff");
+        cohort_page(request, id, NULL, &errors, s == APP_NOT_FOUND ? 409 : page_status(s));
+        errors_free(&errors);
+    }
+    errors_free(&found);
+}
+
+/* ---- /venues ---- */
+
+void page_venues(struct request *request)
+{
+    struct venue *venues;
+    size_t count = 0;
+    if (store_venue_list(request->store, 0, request_arena(request), &venues, &count) != STORE_OK) {
+        page_unavailable(request);
+        return;
+    }
+    struct page page;
+    begin(&page, "Venues", SECTION_DELIVERY, NULL);
+    page_breadcrumbs(&page, request, "/delivery", "Delivery", NULL, NULL);
+    static const struct notice notices[] = {{"venue_added", "Venue added"}, {"venue_changed", "Venue changed"}};
+    const char *notice = notice_for(request, notices, 2);
+    if (notice != NULL)
+        page_notice(&page, "success", notice);
+    struct buf *b = &page.body;
+    html_printf(b, "<h1 class=\"govuk-heading-l\">Venues</h1><p class=\"govuk-body\">Where the delivery partners hold "
+                   "face-to-face events.</p>");
+    if (may(request, PERM_DELIVERY_MANAGE, RESOURCE_NONE, 0))
+        html_printf(b, "<p class=\"govuk-body\"><a class=\"govuk-button\" href=\"/venues/new\">Add a venue</a></p>");
+    if (count == 0) {
+        html_printf(b, "<p class=\"govuk-body\">There are no venues yet.</p>");
+    } else {
+        for (size_t i = 0; i < count; i++) {
+            const struct venue *v = &venues[i];
+            html_printf(b,
+                        "<div class=\"govuk-summary-card\" data-testid=\"venue\"><div class=\"govuk-summary-card__"
+                        "title-wrapper\"><h2 class=\"govuk-summary-card__title\">%s</h2>",
+                        v->name);
+            if (may(request, PERM_DELIVERY_MANAGE, RESOURCE_VENUE, v->id))
+                html_printf(b,
+                            "<ul class=\"govuk-summary-card__actions\"><li class=\"govuk-summary-card__action\"><a "
+                            "class=\"govuk-link\" href=\"/venues/%s/edit\">Change<span class=\"govuk-visually-"
+                            "hidden\"> %s</span></a></li></ul>",
+                            id_text(request, v->id), v->name);
+            html_printf(b, "</div><div class=\"govuk-summary-card__content\"><dl class=\"govuk-summary-list\">");
+            summary_row(b, "Delivery partner",
+                        page_text_markup(request, v->delivery_partner_name ? v->delivery_partner_name : ""));
+            summary_row(b, "Address",
+                        page_text_markup(request, request_printf(request, "%s%s%s", v->address ? v->address : "",
+                                                                 v->address && *v->address ? ", " : "", v->postcode)));
+            summary_row(b, "Places", page_text_markup(request, request_printf(request, "%d", v->capacity)));
+            if (v->accessibility && *v->accessibility)
+                summary_row(b, "Accessibility", page_text_markup(request, v->accessibility));
+            html_printf(b, "</dl></div></div>");
+        }
+    }
+    page_send(request, &page, 200);
+}
+
+struct venue_form {
+    const char *delivery_partner_id, *name, *address, *postcode, *capacity, *accessibility;
+};
+
+static const char *const venue_fields[] = {"delivery_partner_id", "name", "address", "postcode", "capacity",
+                                           "accessibility"};
+
+static void venue_form_page(struct request *request, const struct venue *existing, const struct venue_form *f,
+                            const struct errors *errors, int status)
+{
+    struct arena *arena = request_arena(request);
+    struct page page;
+    begin(&page, existing ? "Change the venue" : "Add a venue", SECTION_DELIVERY, errors);
+    page_breadcrumbs(&page, request, "/delivery", "Delivery", "/venues", "Venues");
+    struct buf *b = &page.body;
+    html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
+    forms_error_summary(b, errors);
+    html_printf(b, "<h1 class=\"govuk-heading-l\">%s</h1>", existing ? "Change the venue" : "Add a venue");
+    forms_begin(b, request,
+                existing ? request_printf(request, "/venues/%" PRId64 "/edit", existing->id) : "/venues/new");
+    if (existing == NULL) {
+        struct organisation *partners;
+        size_t partner_count = 0;
+        if (store_organisation_list(request->store, ORG_DELIVERY_PARTNER, NULL, arena, &partners, &partner_count) !=
+            STORE_OK)
+            partner_count = 0;
+        struct form_option *options = arena_alloc(arena, sizeof(*options) * (partner_count + 1));
+        options[0] = (struct form_option){"", "Choose a delivery partner"};
+        for (size_t i = 0; i < partner_count; i++)
+            options[i + 1] = (struct form_option){id_text(request, partners[i].id), partners[i].name};
+        forms_select(b, "delivery_partner_id", "Delivery partner", options, partner_count + 1, f->delivery_partner_id,
+                     "A partner lead adds venues for the partner they lead", errors);
+    } else {
+        html_printf(b, "<p class=\"govuk-body\">Delivery partner: %s</p>",
+                    existing->delivery_partner_name ? existing->delivery_partner_name : "");
+    }
+    forms_input(b, "name", "Name", "text", f->name, NULL, NULL, errors);
+    forms_textarea(b, "address", "Address", f->address, NULL, 3, errors);
+    text_input(b,
+               &(struct input){.id = "postcode",
+                               .label = "Postcode",
+                               .value = f->postcode,
+                               .width = "govuk-input--width-10",
+                               .autocomplete = "postal-code"},
+               forms_field_error(errors, "postcode"));
+    text_input(b,
+               &(struct input){.id = "capacity",
+                               .label = "Places",
+                               .value = f->capacity,
+                               .hint = "How many people the venue holds",
+                               .width = "govuk-input--width-4",
+                               .inputmode = "numeric"},
+               forms_field_error(errors, "capacity"));
+    forms_textarea(b, "accessibility", "Accessibility", f->accessibility,
+                   "Step-free access, parking, hearing loops: what participants need to know", 4, errors);
+    forms_button(b, existing ? "Save changes" : "Add venue", NULL);
+    forms_end(b);
+    html_printf(b, "</div></div>");
+    page_send(request, &page, status);
+}
+
+void page_venue_new(struct request *request)
+{
+    struct venue_form f = {"", "", "", "", "", ""};
+    venue_form_page(request, NULL, &f, NULL, 200);
+}
+
+void page_venue_edit(struct request *request)
+{
+    struct venue v;
+    enum store_status s = store_venue_get(request->store, request_param_id(request, 0), request_arena(request), &v);
+    if (s != STORE_OK) {
+        page_store_failed(request, s);
+        return;
+    }
+    struct venue_form f = {"", v.name, v.address, v.postcode, id_text(request, v.capacity), v.accessibility};
+    venue_form_page(request, &v, &f, NULL, 200);
+}
+
+/* POST /venues/new and /venues/{id}/edit: venues_save as the API calls it. */
+static void venue_save(struct request *request, struct venue *existing)
+{
+    struct venue_form f = {forms_text(request, "delivery_partner_id"),
+                           forms_text(request, "name"),
+                           forms_text(request, "address"),
+                           forms_text(request, "postcode"),
+                           forms_text(request, "capacity"),
+                           forms_text(request, "accessibility")};
+    struct errors errors = ERRORS_INIT;
+    struct venue v = existing ? *existing : (struct venue){0};
+    if (existing == NULL) {
+        v.delivery_partner_id = forms_id(f.delivery_partner_id);
+        if (v.delivery_partner_id < 0) {
+            errors_add(&errors, "delivery_partner_id", "Choose a delivery partner from the list");
+            v.delivery_partner_id = 0;
+        }
+    }
+    v.name = f.name;
+    v.address = f.address;
+    v.postcode = f.postcode;
+    v.accessibility = f.accessibility;
+    v.capacity = 0; /* refused by the use case when not a number from 1 */
+    if (*f.capacity != '\0') {
+        int places = small_number(f.capacity, 5);
+        if (places < 0)
+            errors_add(&errors, "capacity", "Enter the number of places as a whole number, like 30");
+        else
+            v.capacity = places;
+    }
+    struct errors found = ERRORS_INIT;
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    /* What the form refused reaches the use case as nothing it accepts (no places, no partner). */
+    enum app_result s = venues_save(&env, request->caller, &v, request_arena(request), &found);
+    if (s == APP_OK && errors.count == 0) {
+        reply_redirect(request,
+                       request_printf(request, "/venues?notice=%s", existing ? "venue_changed" : "venue_added"));
+    } else if (s == APP_OK || s == APP_INVALID || !page_refused(request, s, &found)) {
+        errors_merge(&errors, &found, false);
+        forms_errors_in_order(&errors, venue_fields, sizeof(venue_fields) / sizeof(venue_fields[0]));
+        venue_form_page(request, existing, &f, &errors, s == APP_OK ? 422 : page_status(s));
+    }
+    errors_free(&found);
+    errors_free(&errors);
+}
+
+void page_venue_create(struct request *request)
+{
+    venue_save(request, NULL);
+}
+
+void page_venue_update(struct request *request)
+{
+    struct venue v;
+    enum store_status s = store_venue_get(request->store, request_param_id(request, 0), request_arena(request), &v);
+    if (s != STORE_OK)
+        page_store_failed(request, s);
+    else
+        venue_save(request, &v);
 }
 
 /* ---- /events/{id} ---- */
@@ -854,8 +1374,9 @@ static void event_page(struct request *request, int64_t id, const struct errors 
         {"booked", "You have a place on this event. It is in your calendar address and we will email you."},
         {"unbooked", "You have given your place back"},
         {"cancelled", "The event is cancelled. Everyone booked on it will be told."},
+        {"changed", "Event changed. Everyone booked on it will be told."},
     };
-    const char *notice = errors && errors->count ? NULL : notice_for(request, notices, 3);
+    const char *notice = errors && errors->count ? NULL : notice_for(request, notices, 4);
     if (notice != NULL)
         page_notice(&page, "success", notice);
     struct buf *b = &page.body;
@@ -942,9 +1463,12 @@ static void event_page(struct request *request, int64_t id, const struct errors 
                         self);
     }
     if (manage && !cancelled) {
-        html_printf(b, "<h2 class=\"govuk-heading-m\">Cancel the event</h2><p class=\"govuk-body\">Everyone booked "
-                       "on it is told by email, and it is marked cancelled in their calendars.</p>");
-        page_post_button(b, request, request_printf(request, "%s/cancel", self), "Cancel this event", NULL, "warning");
+        html_printf(b,
+                    "<h2 class=\"govuk-heading-m\">Change or cancel</h2><p class=\"govuk-body\"><a "
+                    "class=\"govuk-link\" href=\"%s/edit\">Change the event</a></p><p class=\"govuk-body\">Everyone "
+                    "booked on it is told by email of a change or a cancellation, and their calendars take it.</p>"
+                    "<a class=\"govuk-button govuk-button--warning\" href=\"%s/cancel\">Cancel this event</a>",
+                    self, self);
     }
     page_send(request, &page, status);
 }
@@ -1005,6 +1529,167 @@ void page_event_cancel(struct request *request)
     enum app_result s = events_cancel(&env, id, &found);
     event_step_done(request, id, s, &found, "cancelled");
     errors_free(&found);
+}
+
+/* ---- /events/{id}/edit and the confirmation before cancelling ---- */
+
+/* The event as its form shows it: UK dates and times, ids as text. */
+static struct event_form event_form_of(struct request *request, const struct event *e)
+{
+    int64_t local = e->starts_at + date_uk_offset(e->starts_at);
+    int64_t local_end = e->ends_at + date_uk_offset(e->ends_at);
+    time_t t = (time_t)local, t_end = (time_t)local_end;
+    struct tm tm, tm_end;
+    gmtime_r(&t, &tm);
+    gmtime_r(&t_end, &tm_end);
+    return (struct event_form){
+        .kind = delivery_event_kind_name(e->kind),
+        .title = e->title,
+        .module = e->module ? e->module : "",
+        .framework_area = e->framework_area ? request_printf(request, "%d", e->framework_area) : "",
+        .venue_id = e->venue_id ? id_text(request, e->venue_id) : "",
+        .joining_url = e->joining_url ? e->joining_url : "",
+        .date = {request_printf(request, "%d", tm.tm_mday), request_printf(request, "%d", tm.tm_mon + 1),
+                 request_printf(request, "%d", tm.tm_year + 1900)},
+        .starts_at = request_printf(request, "%d:%02d", tm.tm_hour, tm.tm_min),
+        .ends_at = request_printf(request, "%d:%02d", tm_end.tm_hour, tm_end.tm_min),
+        .capacity = request_printf(request, "%d", e->capacity),
+        .facilitator_id = e->facilitator_id ? id_text(request, e->facilitator_id) : "",
+        .sequence = id_text(request, e->sequence),
+    };
+}
+
+static void event_edit_page(struct request *request, const struct event *e, const struct event_form *f,
+                            const struct errors *errors, int status)
+{
+    const struct catalogue *c = page_catalogue(request);
+    if (c == NULL)
+        return;
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    struct cohort_delivery d;
+    enum app_result s = cohort_delivery_get(&env, c, e->cohort_id, request_arena(request), &d);
+    if (s != APP_OK) {
+        page_refusal(request, s, NULL);
+        return;
+    }
+    struct page page;
+    begin(&page, "Change the event", SECTION_DELIVERY, errors);
+    page_breadcrumbs(&page, request, request_printf(request, "/cohorts/%" PRId64, e->cohort_id), e->cohort_code,
+                     request_printf(request, "/events/%" PRId64, e->id), e->title);
+    struct buf *b = &page.body;
+    forms_error_summary(b, errors);
+    html_printf(b,
+                "<span class=\"govuk-caption-l\">%s</span><h1 class=\"govuk-heading-l\" id=\"event_id\">Change the "
+                "event</h1><p class=\"govuk-body\">Everyone booked is told of a new time or place, and calendars "
+                "take the change.</p>",
+                e->title);
+    if (e->cancelled_at != 0)
+        html_printf(b, "<p class=\"govuk-body\">This event has been cancelled, so it can no longer be changed.</p>");
+    else
+        event_form_render(b, request, c, &d, f, errors, e);
+    page_send(request, &page, e->cancelled_at != 0 && status == 200 ? 409 : status);
+}
+
+void page_event_edit(struct request *request)
+{
+    struct event e;
+    enum store_status s = store_event_get(request->store, request_param_id(request, 0), request_arena(request), &e);
+    if (s != STORE_OK) {
+        page_store_failed(request, s);
+        return;
+    }
+    struct event_form f = event_form_of(request, &e);
+    event_edit_page(request, &e, &f, NULL, 200);
+}
+
+void page_event_update(struct request *request)
+{
+    const struct catalogue *c = page_catalogue(request);
+    if (c == NULL)
+        return;
+    struct event before;
+    enum store_status found_event =
+        store_event_get(request->store, request_param_id(request, 0), request_arena(request), &before);
+    if (found_event != STORE_OK) {
+        page_store_failed(request, found_event);
+        return;
+    }
+    struct event shown = before;
+    struct event_form f;
+    struct errors errors = ERRORS_INIT;
+    struct event changed = before;
+    bool capacity_given;
+    bool stand_in = event_form_read(request, &f, &changed, &capacity_given, &errors);
+    /* The version the form showed: if someone changed the event since, the use case refuses. */
+    int sequence = small_number(f.sequence, 9);
+    if (sequence >= 0)
+        before.sequence = sequence;
+    if (!capacity_given) {
+        /* Empty at a venue: all its places; elsewhere the places stay as they were. */
+        struct venue v;
+        changed.capacity = shown.capacity;
+        if (changed.venue_id > 0 &&
+            store_venue_get(request->store, changed.venue_id, request_arena(request), &v) == STORE_OK)
+            changed.capacity = v.capacity;
+    }
+    struct errors found = ERRORS_INIT;
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    enum app_result s = events_update(&env, c, request->caller, &before, &changed, &found);
+    if (s == APP_OK && !stand_in) {
+        reply_redirect(request, request_printf(request, "/events/%" PRId64 "?notice=changed", before.id));
+    } else if (s == APP_OK || s == APP_INVALID || !page_refused(request, s, &found)) {
+        errors_merge(&errors, &found, stand_in);
+        forms_errors_in_order(&errors, event_fields, EVENT_FIELDS);
+        event_edit_page(request, &shown, &f, &errors, s == APP_OK ? 422 : page_status(s));
+    }
+    errors_free(&found);
+    errors_free(&errors);
+}
+
+/* GET /events/{id}/cancel: what cancelling does, and the one button that does it. */
+void page_event_cancel_confirm(struct request *request)
+{
+    int64_t id = request_param_id(request, 0);
+    struct event e;
+    enum store_status s = store_event_get(request->store, id, request_arena(request), &e);
+    if (s != STORE_OK) {
+        page_store_failed(request, s);
+        return;
+    }
+    const char *self = request_printf(request, "/events/%" PRId64, id);
+    struct page page;
+    begin(&page, "Cancel the event", SECTION_DELIVERY, NULL);
+    page_breadcrumbs(&page, request, request_printf(request, "/cohorts/%" PRId64, e.cohort_id), e.cohort_code, self,
+                     e.title);
+    struct buf *b = &page.body;
+    html_printf(b,
+                "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\"><span "
+                "class=\"govuk-caption-l\">%s</span><h1 class=\"govuk-heading-l\">Are you sure you want to cancel this "
+                "event?</h1><p class=\"govuk-body\">%s, %s.</p>",
+                e.title, page_time_range(request, e.starts_at, e.ends_at), event_place(request, &e));
+    if (e.cancelled_at != 0) {
+        html_printf(b,
+                    "<p class=\"govuk-body\">It has been cancelled already.</p><p class=\"govuk-body\"><a "
+                    "class=\"govuk-link\" href=\"%s\">Back to the event</a></p></div></div>",
+                    self);
+        page_send(request, &page, 409);
+        return;
+    }
+    html_printf(b,
+                "<div class=\"govuk-warning-text\"><span class=\"govuk-warning-text__icon\" aria-hidden=\"true\">!"
+                "</span><strong class=\"govuk-warning-text__text\"><span class=\"govuk-visually-hidden\">Warning"
+                "</span> %s booked on it will be emailed, and it is marked cancelled in calendars. This cannot be "
+                "undone.</strong></div>",
+                e.booked == 1 ? "The 1 person" : request_printf(request, "All %d people", e.booked));
+    forms_begin(b, request, request_printf(request, "%s/cancel", self));
+    html_printf(b, "<div class=\"govuk-button-group\">");
+    forms_button(b, "Yes, cancel the event", "warning");
+    html_printf(b, "<a class=\"govuk-link\" href=\"%s\">No, keep it</a></div>", self);
+    forms_end(b);
+    html_printf(b, "</div></div>");
+    page_send(request, &page, 200);
 }
 
 /* ---- /events/{id}/register ---- */

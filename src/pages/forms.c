@@ -3,7 +3,9 @@
 #include "http/auth.h"
 #include "pages/html.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 void forms_csrf(struct buf *b, struct request *request)
 {
@@ -165,4 +167,103 @@ int64_t forms_id(const char *text)
         id = id * 10 + (*p - '0');
     }
     return id > 0 ? id : -1;
+}
+
+struct forms_date forms_date_posted(struct request *request, const char *name)
+{
+    return (struct forms_date){forms_text(request, request_printf(request, "%s-day", name)),
+                               forms_text(request, request_printf(request, "%s-month", name)),
+                               forms_text(request, request_printf(request, "%s-year", name))};
+}
+
+/* Digits only, 1 to max of them, as a number; -1 otherwise. */
+static int digits(const char *text, size_t max)
+{
+    size_t n = strlen(text);
+    if (n == 0 || n > max)
+        return -1;
+    int value = 0;
+    for (const char *p = text; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return -1;
+        value = value * 10 + (*p - '0');
+    }
+    return value;
+}
+
+struct forms_date forms_date_of(struct request *request, const char *iso)
+{
+    int y, m, d;
+    if (iso == NULL || strlen(iso) != 10 || sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3)
+        return (struct forms_date){"", "", ""};
+    return (struct forms_date){request_printf(request, "%d", d), request_printf(request, "%d", m),
+                               request_printf(request, "%04d", y)};
+}
+
+const char *forms_date_iso(struct request *request, const struct forms_date *date, const char *name, const char *what,
+                           struct errors *errors)
+{
+    if (*date->day == '\0' && *date->month == '\0' && *date->year == '\0') {
+        errors_add(errors, name, "Enter the %s date", what);
+        return NULL;
+    }
+    int day = digits(date->day, 2), month = digits(date->month, 2), year = digits(date->year, 4);
+    /* A real day: one that timegm does not move into the next month. */
+    struct tm tm = {.tm_year = year - 1900, .tm_mon = month - 1, .tm_mday = day, .tm_hour = 12};
+    bool real = day >= 1 && day <= 31 && month >= 1 && month <= 12 && year >= 1000 && timegm(&tm) != (time_t)-1 &&
+                tm.tm_mday == day && tm.tm_mon == month - 1;
+    if (!real) {
+        errors_add(errors, name, "Enter a real %s date, like 1 9 2027", what);
+        return NULL;
+    }
+    return request_printf(request, "%04d-%02d-%02d", year, month, day);
+}
+
+void forms_date_input(struct buf *b, const char *name, const char *legend, const char *hint,
+                      const struct forms_date *value, const struct errors *errors)
+{
+    const char *error = forms_field_error(errors, name);
+    html_printf(b, "<div class=\"govuk-form-group%R\"><fieldset class=\"govuk-fieldset\" role=\"group\"",
+                error ? " govuk-form-group--error" : "");
+    described_by(b, name, hint, error);
+    html_printf(b, "><legend class=\"govuk-fieldset__legend govuk-fieldset__legend--s\">%s</legend>", legend);
+    if (hint != NULL)
+        html_printf(b, "<div id=\"%s-hint\" class=\"govuk-hint\">%s</div>", name, hint);
+    if (error != NULL)
+        html_printf(b,
+                    "<p id=\"%s-error\" class=\"govuk-error-message\"><span class=\"govuk-visually-hidden\">"
+                    "Error:</span> %s</p>",
+                    name, error);
+    html_printf(b, "<div class=\"govuk-date-input\">");
+    static const char *const labels[] = {"Day", "Month", "Year"};
+    static const char *const parts[] = {"day", "month", "year"};
+    const char *values[] = {value ? value->day : "", value ? value->month : "", value ? value->year : ""};
+    for (int i = 0; i < 3; i++) {
+        /* The first box carries the field's own id, so the summary's link lands in it. */
+        const char *id = i == 0 ? name : NULL;
+        html_printf(b,
+                    "<div class=\"govuk-date-input__item\"><div class=\"govuk-form-group\"><label class=\"govuk-label "
+                    "govuk-date-input__label\" for=\"%s%R%R\">%s</label><input class=\"govuk-input "
+                    "govuk-date-input__input govuk-input--width-%R%R\" id=\"%s%R%R\" name=\"%s-%R\" type=\"text\" "
+                    "inputmode=\"numeric\" value=\"%s\"></div></div>",
+                    name, id ? "" : "-", id ? "" : parts[i], labels[i], i == 2 ? "4" : "2",
+                    error ? " govuk-input--error" : "", name, id ? "" : "-", id ? "" : parts[i], name, parts[i],
+                    values[i]);
+    }
+    html_printf(b, "</div></fieldset></div>");
+}
+
+void forms_errors_in_order(struct errors *errors, const char *const *fields, size_t count)
+{
+    struct errors sorted = ERRORS_INIT;
+    for (size_t k = 0; k <= count; k++)
+        for (size_t i = 0; i < errors->count; i++) {
+            bool known = false;
+            for (size_t j = 0; j < count && !known; j++)
+                known = strcmp(errors->items[i].where, fields[j]) == 0;
+            if (k < count ? strcmp(errors->items[i].where, fields[k]) == 0 : !known)
+                errors_add(&sorted, errors->items[i].where, "%s", errors->items[i].message);
+        }
+    errors_free(errors);
+    *errors = sorted;
 }

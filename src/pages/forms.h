@@ -51,6 +51,26 @@ void forms_select(struct buf *b, const char *name, const char *label, const stru
 void forms_textarea(struct buf *b, const char *name, const char *label, const char *value, const char *hint, int rows,
                     const struct errors *errors);
 
+/* A date as typed in the three boxes of the GOV.UK date input (never NULL: "" when empty). */
+struct forms_date {
+    const char *day, *month, *year;
+};
+/* The boxes name-day, name-month and name-year as posted. */
+struct forms_date forms_date_posted(struct request *request, const char *name);
+/* A stored date ("2027-09-01") in the boxes: "1", "9", "2027"; empty boxes for anything else. */
+struct forms_date forms_date_of(struct request *request, const char *iso);
+/* The date typed as "YYYY-MM-DD" (request memory), or NULL after adding an error at name: "Enter
+ * the WHAT date" when empty, "Enter a real WHAT date, like 1 9 2027" otherwise. */
+const char *forms_date_iso(struct request *request, const struct forms_date *date, const char *name, const char *what,
+                           struct errors *errors);
+/* The date input: a fieldset whose legend is the question, its first box with id name (where the
+ * error summary links). */
+void forms_date_input(struct buf *b, const char *name, const char *legend, const char *hint,
+                      const struct forms_date *value, const struct errors *errors);
+/* Reorders errors to follow a form's fields (those at other places last), so the summary reads in
+ * the order of the form whichever check found each. */
+void forms_errors_in_order(struct errors *errors, const char *const *fields, size_t count);
+
 /* A submit button; secondary and warning are the GOV.UK variants. */
 void forms_button(struct buf *b, const char *text, const char *variant);
 

@@ -1225,6 +1225,12 @@ static void enrolment_page(struct request *request, const struct catalogue *c, i
                     "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/applications/%s\">See the "
                     "application</a></p>",
                     id_text(request, e.application_id));
+    if (e.kind == STUDY_QUALIFICATION &&
+        policy_allows(PERM_ASSESSMENT_MANAGE, request->caller, RESOURCE_ENROLMENT, &request->relation))
+        html_printf(b,
+                    "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/enrolments/%s/award\">The award "
+                    "decision: what remains, and awarding</a></p>",
+                    id_text(request, id));
     if (policy_allows(PERM_ENROLMENTS_MANAGE, request->caller, RESOURCE_ENROLMENT, &request->relation))
         enrolment_forms(b, request, c, &e, errors, entered);
     history_list(b, request, events, event_count, false);
@@ -1352,6 +1358,9 @@ void page_pathway(struct request *request)
     struct page page;
     page_begin(&page, own ? "Your pathway" : request_printf(request, "Pathway: %s", person.name),
                own ? SECTION_PATHWAY : SECTION_APPLICATIONS);
+    const char *notice = form_get(request_query(request), "notice");
+    if (notice != NULL && strcmp(notice, "completed") == 0)
+        page_notice(&page, "success", "Completed module recorded");
     page_breadcrumbs(&page, request, "/applications", "Applications", NULL, NULL);
     struct buf *b = &page.body;
     html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
@@ -1362,6 +1371,13 @@ void page_pathway(struct request *request)
                     person.name);
     html_printf(b, "<p class=\"govuk-body\">A completed module counts towards every qualification that includes it, "
                    "however it was studied.</p><h2 class=\"govuk-heading-m\">Completed modules</h2>");
+    struct relation relation;
+    if (store_relation(request->store, request->caller, RESOURCE_USER, id, &relation) == STORE_OK &&
+        policy_allows(PERM_PROGRAMME_MANAGE, request->caller, RESOURCE_USER, &relation))
+        html_printf(b,
+                    "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/participants/%s/completions\">Record a "
+                    "completed module</a></p>",
+                    id_text(request, id));
     if (p.completed_count == 0) {
         html_printf(b, "<p class=\"govuk-body\">No modules are recorded as completed yet.</p>");
     } else {

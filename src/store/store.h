@@ -330,6 +330,11 @@ struct cohort {
 /* Creates a cohort; STORE_CONFLICT when its code is taken, STORE_NOT_FOUND for an unknown partner. */
 enum store_status store_cohort_create(struct store *store, const struct actor *actor, struct cohort *cohort,
                                       int64_t now);
+/* Changes a cohort's code, partner, delivery model and dates (never what it studies): STORE_CONFLICT
+ * when another cohort has the code (or there is no such cohort), STORE_NOT_FOUND for an unknown
+ * partner. */
+enum store_status store_cohort_update(struct store *store, const struct actor *actor, const struct cohort *cohort,
+                                      int64_t now);
 enum store_status store_cohort_get(struct store *store, int64_t id, struct arena *arena, struct cohort *out);
 /* Cohorts of one qualification or module (target NULL for all), soonest first. */
 enum store_status store_cohort_list(struct store *store, const char *target, struct arena *arena, struct cohort **out,

@@ -91,6 +91,10 @@ static const char SQL_COHORT_INSERT[] =
     " c.ends_on, (SELECT count(*) FROM enrolments e WHERE e.cohort_id = c.id AND e.state IN ('active', 'deferred'))"
 static const char SQL_COHORT_GET[] = "SELECT " COHORT_COLUMNS " FROM cohorts c"
                                      " LEFT JOIN organisations o ON o.id = c.delivery_partner_id WHERE c.id = ?1";
+/* A code taken by another cohort changes nothing; an unknown partner fails its foreign key. */
+static const char SQL_COHORT_UPDATE[] =
+    "UPDATE cohorts SET code = ?2, delivery_partner_id = ?3, delivery_model = ?4, starts_on = ?5, ends_on = ?6,"
+    " updated_at = ?7 WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM cohorts o WHERE o.code = ?2 AND o.id <> ?1)";
 static const char SQL_COHORT_LIST[] = "SELECT " COHORT_COLUMNS " FROM cohorts c"
                                       " LEFT JOIN organisations o ON o.id = c.delivery_partner_id"
                                       " WHERE ?1 IS NULL OR c.target = ?1 ORDER BY c.starts_on, c.id LIMIT 1000";
@@ -138,6 +142,36 @@ enum store_status store_cohort_create(struct store *store, const struct actor *a
                                                 c->starts_on, "ends_on", c->ends_on),
                                       now);
         }
+    }
+    return store_tx_end(store, status);
+}
+
+enum store_status store_cohort_update(struct store *store, const struct actor *actor, const struct cohort *c,
+                                      int64_t now)
+{
+    if (!store_tx_begin(store))
+        return STORE_ERROR;
+    enum store_status status = STORE_ERROR;
+    struct db_stmt *stmt = db_prepare(store->db, SQL_COHORT_UPDATE);
+    if (stmt != NULL) {
+        db_bind_int64(stmt, 1, c->id);
+        db_bind_text(stmt, 2, c->code);
+        store_bind_id(stmt, 3, c->delivery_partner_id);
+        db_bind_text(stmt, 4, delivery_model_name(c->delivery_model));
+        db_bind_text(stmt, 5, c->starts_on);
+        db_bind_text(stmt, 6, c->ends_on);
+        db_bind_int64(stmt, 7, now);
+        enum db_result r = db_exec_stmt(stmt);
+        if (r == DB_CONSTRAINT)
+            status = STORE_NOT_FOUND;
+        else if (r == DB_DONE && db_changes(store->db) == 0)
+            status = STORE_CONFLICT;
+        else if (r == DB_DONE)
+            status = store_audit_json(store, actor, "cohort.update", "cohort", c->id, NULL,
+                                      json_pack("{s:s, s:s, s:s, s:s}", "code", c->code, "delivery_model",
+                                                delivery_model_name(c->delivery_model), "starts_on", c->starts_on,
+                                                "ends_on", c->ends_on),
+                                      now);
     }
     return store_tx_end(store, status);
 }

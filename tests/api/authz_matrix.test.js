@@ -394,6 +394,14 @@ const EXPECTED = {
     params: { step: 'resume' },
   },
   'GET /participants/{id}/pathway': { perm: 'users.read', resource: 'user', mine: SIGNED_IN, other: ADMIN },
+  'GET /participants/{id}/completions': { perm: 'programme.manage', resource: 'user', mine: ADMIN, other: ADMIN },
+  'POST /participants/{id}/completions': { perm: 'programme.manage', resource: 'user', mine: ADMIN, other: ADMIN, form: {} },
+  'GET /programme/fees': { perm: 'programme.manage', allow: ADMIN },
+  'POST /programme/fees': { perm: 'programme.manage', allow: ADMIN, form: {} },
+  'GET /programme/reports': { perm: 'programme.manage', allow: ADMIN },
+  'GET /enrolments/{id}/award': { perm: 'assessment.manage', resource: 'enrolment', mine: ADMIN, other: ADMIN },
+  // Not ready to award: 422, nothing made.
+  'POST /enrolments/{id}/award': { perm: 'assessment.manage', resource: 'enrolment', mine: ADMIN, other: ADMIN, form: {} },
 
   /* Delivery: venues, cohorts and their staff, events, bookings and attendance. */
   'GET /api/v1/venues': { perm: 'delivery.read', allow: SIGNED_IN },
@@ -417,6 +425,8 @@ const EXPECTED = {
     params: { user: (ctx, key, caller) => ctx.removableStaff[key][caller] ?? ctx.removableStaff[key].admin, role: 'coach' },
     last: true,
   },
+  // An empty change changes nothing.
+  'PATCH /api/v1/cohorts/{id}': { perm: 'programme.manage', resource: 'cohort', mine: ADMIN, other: ADMIN, body: {} },
   'GET /api/v1/events': { perm: 'delivery.read', allow: SIGNED_IN },
   'POST /api/v1/events': { perm: 'delivery.manage', allow: ADMIN_PL, body: {} },
   'GET /api/v1/events/{id}': {
@@ -569,6 +579,24 @@ const EXPECTED = {
     other: ADMIN,
   },
   'POST /cohorts/{id}/events': { perm: 'delivery.manage', resource: 'cohort', mine: ADMIN_PL, other: ADMIN, form: {} },
+  'GET /cohorts/new': { perm: 'programme.manage', allow: ADMIN },
+  'POST /cohorts/new': { perm: 'programme.manage', allow: ADMIN, form: {} },
+  'GET /cohorts/{id}/edit': { perm: 'programme.manage', resource: 'cohort', mine: ADMIN, other: ADMIN },
+  'POST /cohorts/{id}/edit': { perm: 'programme.manage', resource: 'cohort', mine: ADMIN, other: ADMIN, form: {} },
+  'POST /cohorts/{id}/staff': { perm: 'delivery.manage', resource: 'cohort', mine: ADMIN_PL, other: ADMIN, form: {} },
+  // Somebody who is not on the staff: 409, nothing removed.
+  'POST /cohorts/{id}/staff/{user}/{role}/remove': {
+    perm: 'delivery.manage',
+    resource: 'cohort',
+    mine: ADMIN_PL,
+    other: ADMIN,
+    params: { user: (ctx) => ctx.ids.participant, role: 'coach' },
+  },
+  'GET /venues': { perm: 'delivery.read', allow: SIGNED_IN },
+  'GET /venues/new': { perm: 'delivery.manage', allow: ADMIN_PL },
+  'POST /venues/new': { perm: 'delivery.manage', allow: ADMIN_PL, form: {} },
+  'GET /venues/{id}/edit': { perm: 'delivery.manage', resource: 'venue', mine: ADMIN_PL, other: ADMIN },
+  'POST /venues/{id}/edit': { perm: 'delivery.manage', resource: 'venue', mine: ADMIN_PL, other: ADMIN, form: {} },
   'GET /events/{id}': {
     perm: 'delivery.read',
     resource: 'event',
@@ -586,6 +614,9 @@ const EXPECTED = {
     targets: BOOKING_TARGETS,
     last: true,
   },
+  'GET /events/{id}/edit': { perm: 'delivery.manage', resource: 'event', mine: ADMIN_PL, other: ADMIN },
+  'POST /events/{id}/edit': { perm: 'delivery.manage', resource: 'event', mine: ADMIN_PL, other: ADMIN, form: {} },
+  'GET /events/{id}/cancel': { perm: 'delivery.manage', resource: 'event', mine: ADMIN_PL, other: ADMIN },
   'POST /events/{id}/cancel': { perm: 'delivery.manage', resource: 'event', mine: ADMIN_PL, other: ADMIN, last: true },
   'GET /events/{id}/register': { perm: 'attendance', resource: 'event', mine: ['admin', 'partner_lead', 'facilitator'], other: ADMIN },
   'POST /events/{id}/register': {

@@ -1,0 +1,446 @@
+/*
+ * The provider's pages (provider.h says what each route is). Kept apart from the application and
+ * delivery pages because they are the administrator's view across the programme, not one
+ * person's way into it or one cohort's running. No rule lives here: forms are read into what the
+ * use cases take, and what they say is shown.
+ */
+#include "pages/provider.h"
+
+#include "app/applications.h"
+#include "app/awards.h"
+#include "http/reply.h"
+#include "http/site.h"
+#include "pages/forms.h"
+#include "pages/html.h"
+#include "pages/layout.h"
+#include "pages/widgets.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+/* ---- Helpers ---- */
+
+static const char *id_text(struct request *request, int64_t id)
+{
+    return request_printf(request, "%" PRId64, id);
+}
+
+static void begin(struct page *page, const char *title, enum page_section section, const struct errors *errors)
+{
+    page_begin(page, title, section);
+    page->has_errors = errors != NULL && errors->count > 0;
+}
+
+static void summary_row(struct buf *b, const char *key, const char *value_markup)
+{
+    html_printf(b,
+                "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">%s</dt>"
+                "<dd class=\"govuk-summary-list__value govuk-!-text-break-word\">%R</dd></div>",
+                key, value_markup);
+}
+
+/* The success banner for ?notice=NAME when it is name. */
+static void notice_if(struct page *page, struct request *request, const char *name, const char *message)
+{
+    const char *sent = form_get(request_query(request), "notice");
+    if (sent != NULL && strcmp(sent, name) == 0)
+        page_notice(page, "success", message);
+}
+
+/* Pence as "£1,250.00"; -1 as "To be confirmed". */
+static const char *money(struct request *request, int64_t pence)
+{
+    if (pence < 0)
+        return "To be confirmed";
+    int64_t pounds = pence / 100;
+    char digits[32], grouped[48];
+    snprintf(digits, sizeof(digits), "%" PRId64, pounds);
+    size_t n = strlen(digits), k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && (n - i) % 3 == 0)
+            grouped[k++] = ',';
+        grouped[k++] = digits[i];
+    }
+    grouped[k] = '\0';
+    return request_printf(request, "£%s.%02d", grouped, (int)(pence % 100));
+}
+
+/* "1250", "1,250.50", "£99.5" as pence; -1 for "" (to be confirmed); -2 for anything else. */
+static int64_t pence_of(const char *text)
+{
+    const char *p = text;
+    if (strncmp(p, "£", strlen("£")) == 0)
+        p += strlen("£");
+    if (*p == '\0')
+        return *text == '\0' ? -1 : -2;
+    int64_t pounds = 0;
+    int digits = 0;
+    for (; (*p >= '0' && *p <= '9') || *p == ','; p++) {
+        if (*p == ',')
+            continue;
+        if (++digits > 9)
+            return -2;
+        pounds = pounds * 10 + (*p - '0');
+    }
+    if (digits == 0)
+        return -2;
+    int64_t pence = 0;
+    if (*p == '.') {
+        p++;
+        int places = 0;
+        for (; *p >= '0' && *p <= '9'; p++) {
+            if (++places > 2)
+                return -2;
+            pence = pence * 10 + (*p - '0');
+        }
+        if (places == 0)
+            return -2;
+        if (places == 1)
+            pence *= 10;
+    }
+    return *p == '\0' ? pounds * 100 + pence : -2;
+}
+
+/* ---- /programme/fees ---- */
+
+static void fees_page(struct request *request, const char *item, const char *amount, const struct errors *errors,
+                      int status)
+{
+    const struct catalogue *c = page_catalogue(request);
+    if (c == NULL)
+        return;
+    struct fee *fees;
+    size_t count = 0;
+    if (store_fee_list(request->store, request_arena(request), &fees, &count) != STORE_OK) {
+        page_unavailable(request);
+        return;
+    }
+    struct page page;
+    begin(&page, "Fees", SECTION_NONE, errors);
+    page_breadcrumbs(&page, request, "/programme/reports", "Reports and exports", NULL, NULL);
+    notice_if(&page, request, "fee_set", "Fee saved");
+    struct buf *b = &page.body;
+    html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
+    forms_error_summary(b, errors);
+    html_printf(b, "<h1 class=\"govuk-heading-l\">Fees</h1><p class=\"govuk-body\">What each qualification and module "
+                   "costs. Applicants see \"to be confirmed\" until a fee is set.</p>");
+
+    size_t n = c->qualification_count + c->module_count;
+    struct form_option *options = arena_alloc(request_arena(request), sizeof(*options) * (n + 1));
+    options[0] = (struct form_option){"", "Choose a qualification or module"};
+    html_printf(b, "<dl class=\"govuk-summary-list\" data-testid=\"fees\">");
+    for (size_t i = 0; i < n; i++) {
+        bool is_q = i < c->qualification_count;
+        const char *code = is_q ? c->qualifications[i].code : c->modules[i - c->qualification_count].code;
+        const char *title = is_q ? c->qualifications[i].title : c->modules[i - c->qualification_count].title;
+        int64_t amount_pence = -1;
+        for (size_t f = 0; f < count; f++)
+            if ((fees[f].kind == STUDY_QUALIFICATION) == is_q && strcasecmp(fees[f].code, code) == 0)
+                amount_pence = fees[f].amount_pence;
+        const char *label =
+            is_q ? request_printf(request, "%s (%s)", title, code) : request_printf(request, "Module: %s", title);
+        summary_row(b, label, page_text_markup(request, money(request, amount_pence)));
+        options[i + 1] =
+            (struct form_option){request_printf(request, "%s:%s", is_q ? "qualification" : "module", code), label};
+    }
+    html_printf(b, "</dl><h2 class=\"govuk-heading-m\" id=\"set\">Set a fee</h2>");
+    forms_begin(b, request, "/programme/fees");
+    forms_select(b, "code", "Qualification or module", options, n + 1, item, NULL, errors);
+    forms_input(b, "amount_pence", "Fee in pounds", "text", amount,
+                "For example, 1250 or 1,250.00. Leave empty for to be confirmed", NULL, errors);
+    forms_button(b, "Save fee", NULL);
+    forms_end(b);
+    html_printf(b, "</div></div>");
+    page_send(request, &page, status);
+}
+
+void page_fees(struct request *request)
+{
+    fees_page(request, "", "", NULL, 200);
+}
+
+void page_fees_set(struct request *request)
+{
+    const struct catalogue *c = page_catalogue(request);
+    if (c == NULL)
+        return;
+    const char *item = forms_text(request, "code");
+    const char *amount = forms_text(request, "amount_pence");
+    const char *colon = strchr(item, ':');
+    struct errors errors = ERRORS_INIT;
+    int64_t pence = pence_of(amount);
+    if (pence == -2)
+        errors_add(&errors, "amount_pence", "Enter the fee in pounds, like 1250 or 1,250.00, or leave it empty");
+    if (colon == NULL)
+        errors_add(&errors, "code", "Choose a qualification or module");
+    struct errors found = ERRORS_INIT;
+    enum app_result s = APP_INVALID;
+    if (errors.count == 0) {
+        struct actor actor;
+        struct accounts_env env = request_accounts_env(request, &actor);
+        const char *saved;
+        s = fees_set(&env, c, request_printf(request, "%.*s", (int)(colon - item), item), colon + 1, pence, &saved,
+                     &found);
+    }
+    if (s == APP_OK) {
+        reply_redirect(request, "/programme/fees?notice=fee_set");
+    } else if (s == APP_INVALID || !page_refused(request, s, &found)) {
+        for (size_t i = 0; i < found.count; i++)
+            errors_add(&errors, strcmp(found.items[i].where, "kind") == 0 ? "code" : found.items[i].where, "%s",
+                       found.items[i].message);
+        static const char *const fields[] = {"code", "amount_pence"};
+        forms_errors_in_order(&errors, fields, 2);
+        fees_page(request, item, amount, &errors, page_status(s));
+    }
+    errors_free(&found);
+    errors_free(&errors);
+}
+
+/* ---- /programme/reports ---- */
+
+void page_reports(struct request *request)
+{
+    struct funding_row *rows;
+    size_t count = 0;
+    if (store_report_funding(request->store, request_arena(request), &rows, &count) != STORE_OK) {
+        page_unavailable(request);
+        return;
+    }
+    struct page page;
+    begin(&page, "Reports and exports", SECTION_NONE, NULL);
+    struct buf *b = &page.body;
+    html_printf(b, "<h1 class=\"govuk-heading-l\">Reports and exports</h1><ul class=\"govuk-list\">"
+                   "<li><a class=\"govuk-link\" href=\"/programme/fees\">Fees</a></li>"
+                   "<li><a class=\"govuk-link\" href=\"/api/v1/reports/funding?format=csv\" download>Funding report "
+                   "(CSV)</a></li>"
+                   "<li><a class=\"govuk-link\" href=\"/api/v1/exports/applications.csv\" download>Every application "
+                   "(CSV)</a></li>"
+                   "<li><a class=\"govuk-link\" href=\"/api/v1/exports/enrolments.csv\" download>Every enrolment "
+                   "(CSV)</a></li></ul><h2 class=\"govuk-heading-m\">Funding</h2>");
+    if (count == 0) {
+        html_printf(b, "<p class=\"govuk-body\">Nobody is enrolled yet.</p>");
+        page_send(request, &page, 200);
+        return;
+    }
+    /* Totals by route first: what a funder asks; then each school. */
+    static const char *const routes[] = {"school", "self", "scholarship"};
+    html_printf(b, "<dl class=\"govuk-summary-list\" data-testid=\"funding-totals\">");
+    for (size_t r = 0; r < 3; r++) {
+        int64_t total = 0;
+        for (size_t i = 0; i < count; i++)
+            if (strcmp(rows[i].funding_route, routes[r]) == 0)
+                total += rows[i].enrolments;
+        enum funding_route route;
+        funding_route_parse(routes[r], &route);
+        summary_row(b, funding_route_title(route),
+                    page_text_markup(request,
+                                     request_printf(request, "%" PRId64 " enrolment%s", total, total == 1 ? "" : "s")));
+    }
+    html_printf(b, "</dl><h2 class=\"govuk-heading-m\">By school</h2><table class=\"govuk-table "
+                   "govuk-table--small-text-until-tablet\" data-testid=\"funding-schools\"><caption "
+                   "class=\"govuk-table__caption govuk-visually-hidden\">Enrolments by school and funding</caption>"
+                   "<thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\"><th scope=\"col\" "
+                   "class=\"govuk-table__header\">School</th><th scope=\"col\" class=\"govuk-table__header\">Funding"
+                   "</th><th scope=\"col\" class=\"govuk-table__header govuk-table__header--numeric\">Enrolments</th>"
+                   "</tr></thead><tbody class=\"govuk-table__body\">");
+    for (size_t i = 0; i < count; i++) {
+        enum funding_route route = FUNDING_SCHOOL;
+        bool known = funding_route_parse(rows[i].funding_route, &route);
+        html_printf(b,
+                    "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell govuk-!-text-break-word\">%s</td>"
+                    "<td class=\"govuk-table__cell\">%s</td><td class=\"govuk-table__cell "
+                    "govuk-table__cell--numeric\">%s</td></tr>",
+                    *rows[i].school_name ? rows[i].school_name : "No school",
+                    known ? funding_route_title(route) : rows[i].funding_route,
+                    request_printf(request, "%" PRId64, rows[i].enrolments));
+    }
+    html_printf(b, "</tbody></table>");
+    page_send(request, &page, 200);
+}
+
+/* ---- /participants/{id}/completions ---- */
+
+struct completion_form {
+    const char *module, *note, *enrolment_id;
+    struct forms_date completed_on;
+};
+
+static void completion_page(struct request *request, const struct completion_form *f, const struct errors *errors,
+                            int status)
+{
+    const struct catalogue *c = page_catalogue(request);
+    if (c == NULL)
+        return;
+    int64_t id = request_param_id(request, 0);
+    struct user person;
+    enum store_status s = store_user_get(request->store, id, request_arena(request), &person);
+    if (s != STORE_OK) {
+        page_store_failed(request, s);
+        return;
+    }
+    const char *pathway = request_printf(request, "/participants/%" PRId64 "/pathway", id);
+    struct page page;
+    begin(&page, "Record a completed module", SECTION_PEOPLE, errors);
+    page_breadcrumbs(&page, request, request_printf(request, "/admin/users/%" PRId64, id), person.name, pathway,
+                     "Pathway");
+    struct buf *b = &page.body;
+    html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
+    forms_error_summary(b, errors);
+    html_printf(b,
+                "<span class=\"govuk-caption-l\">%s</span><h1 class=\"govuk-heading-l\">Record a completed module</h1>"
+                "<p class=\"govuk-body\">A completed module counts towards every qualification that includes it, "
+                "however it was studied: in a cohort, alone or elsewhere.</p>",
+                person.name);
+    forms_begin(b, request, request_printf(request, "/participants/%" PRId64 "/completions", id));
+    struct form_option *options = arena_alloc(request_arena(request), sizeof(*options) * (c->module_count + 1));
+    options[0] = (struct form_option){"", "Choose a module"};
+    for (size_t i = 0; i < c->module_count; i++)
+        options[i + 1] = (struct form_option){c->modules[i].code, c->modules[i].title};
+    forms_select(b, "module", "Module", options, c->module_count + 1, f->module, NULL, errors);
+    forms_date_input(b, "completed_on", "Date completed", "For example, 20 3 2026", &f->completed_on, errors);
+    forms_textarea(b, "note", "Note (optional)", f->note, "Where it was studied, or the evidence seen", 3, errors);
+    forms_button(b, "Record completion", NULL);
+    forms_end(b);
+    html_printf(b,
+                "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"%s\">Back to the pathway</a></p></div></div>",
+                pathway);
+    page_send(request, &page, status);
+}
+
+void page_completion_new(struct request *request)
+{
+    struct completion_form f = {.module = "", .note = "", .completed_on = {"", "", ""}};
+    completion_page(request, &f, NULL, 200);
+}
+
+void page_completion_record(struct request *request)
+{
+    const struct catalogue *c = page_catalogue(request);
+    if (c == NULL)
+        return;
+    int64_t id = request_param_id(request, 0);
+    struct completion_form f = {.module = forms_text(request, "module"),
+                                .note = forms_text(request, "note"),
+                                .completed_on = forms_date_posted(request, "completed_on")};
+    struct errors errors = ERRORS_INIT, found = ERRORS_INIT;
+    const char *on = forms_date_iso(request, &f.completed_on, "completed_on", "completion", &errors);
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    const char *title = NULL;
+    /* A date the form refused reaches the use case as none, which it refuses too. */
+    enum app_result s =
+        completions_record(&env, c, id, f.module, errors.count ? NULL : on, 0, *f.note ? f.note : NULL, &title, &found);
+    if (s == APP_OK) {
+        reply_redirect(request, request_printf(request, "/participants/%" PRId64 "/pathway?notice=completed", id));
+    } else if (s == APP_INVALID || s == APP_CONFLICT || !page_refused(request, s, &found)) {
+        for (size_t i = 0; i < found.count; i++)
+            if (forms_field_error(&errors, found.items[i].where) == NULL)
+                errors_add(&errors, found.items[i].where, "%s", found.items[i].message);
+        static const char *const fields[] = {"module", "completed_on", "note"};
+        forms_errors_in_order(&errors, fields, 3);
+        completion_page(request, &f, &errors, page_status(s));
+    }
+    errors_free(&found);
+    errors_free(&errors);
+}
+
+/* ---- /enrolments/{id}/award ---- */
+
+static void award_page(struct request *request, const struct errors *errors, int status)
+{
+    const struct catalogue *c = page_catalogue(request);
+    if (c == NULL)
+        return;
+    int64_t id = request_param_id(request, 0);
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    struct award_status st;
+    enum app_result r = awards_check(&env, c, id, request_arena(request), &st);
+    if (r != APP_OK) {
+        page_refusal(request, r, NULL);
+        return;
+    }
+    const struct enrolment *e = &st.enrolment;
+    const char *title = study_title(c, e->kind, e->target);
+    struct page page;
+    begin(&page, request_printf(request, "Award: %s", e->participant_name), SECTION_APPLICATIONS, errors);
+    page_breadcrumbs(&page, request, request_printf(request, "/admin/users/%" PRId64, e->participant_id),
+                     e->participant_name, request_printf(request, "/enrolments/%" PRId64, id), "Enrolment");
+    notice_if(&page, request, "awarded", "Awarded. The participant has been emailed their certificate's address.");
+    struct buf *b = &page.body;
+    html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
+    forms_error_summary(b, errors);
+    html_printf(b,
+                "<span class=\"govuk-caption-l\">%s</span><h1 class=\"govuk-heading-l\" id=\"award\">Award the %s</h1>",
+                e->participant_name, e->target);
+    html_printf(b, "<dl class=\"govuk-summary-list\">");
+    summary_row(b, "Studies", page_text_markup(request, request_printf(request, "%s (%s)", title, e->target)));
+    summary_row(b, "Enrolment", page_text_markup(request, enrolment_state_title(e->state)));
+    struct buf done;
+    buf_init(&done, 16 * 1024);
+    if (st.facts.modules_completed_count == 0)
+        html_printf(&done, "None yet");
+    for (size_t i = 0; i < st.facts.modules_completed_count; i++)
+        html_printf(&done, "%R%s", i ? "<br>" : "", page_module_title(c, st.facts.modules_completed[i]));
+    summary_row(b, "Modules completed", page_markup(request, &done));
+    summary_row(b, "Final assessment",
+                page_text_markup(request, st.facts.final_assessment_passed ? "Passed" : "Not passed yet"));
+    summary_row(b, "Events attended",
+                page_text_markup(request, request_printf(request, "%d face-to-face, %d virtual live",
+                                                         st.facts.face_to_face_attended, st.facts.virtual_attended)));
+    html_printf(b, "</dl>");
+    if (st.awarded) {
+        html_printf(b,
+                    "<div class=\"govuk-panel govuk-panel--confirmation\"><h2 class=\"govuk-panel__title\">Awarded"
+                    "</h2><div class=\"govuk-panel__body\">Certificate %s<br>on %s</div></div>"
+                    "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/api/v1/awards/%s/certificate.pdf\" "
+                    "download>Download the certificate (PDF)</a></p>",
+                    st.award.certificate_number, page_date(request, st.award.awarded_on, false),
+                    id_text(request, st.award.id));
+    } else if (st.eligible) {
+        html_printf(b,
+                    "<p class=\"govuk-body\" data-testid=\"award-check\">Every requirement of the %s is met.</p>"
+                    "<p class=\"govuk-body\">Awarding completes the enrolment, makes the certificate and emails %s "
+                    "its address. It cannot be undone.</p>",
+                    e->target, e->participant_name);
+        forms_begin(b, request, request_printf(request, "/enrolments/%" PRId64 "/award", id));
+        forms_button(b, request_printf(request, "Award the %s to %s", e->target, e->participant_name), NULL);
+        forms_end(b);
+    } else {
+        html_printf(b, "<div class=\"govuk-inset-text\" data-testid=\"award-check\">Not ready to award: %s %s.</div>",
+                    e->participant_name, st.why);
+    }
+    html_printf(b, "</div></div>");
+    page_send(request, &page, status);
+}
+
+void page_award(struct request *request)
+{
+    award_page(request, NULL, 200);
+}
+
+void page_award_make(struct request *request)
+{
+    const struct catalogue *c = page_catalogue(request);
+    if (c == NULL)
+        return;
+    int64_t id = request_param_id(request, 0);
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    struct award award;
+    struct errors found = ERRORS_INIT;
+    char why[AWARDS_WHY_TEXT];
+    enum app_result r = awards_make(&env, c, id, request_arena(request), &award, &found, why);
+    if (r == APP_OK) {
+        reply_redirect(request, request_printf(request, "/enrolments/%" PRId64 "/award?notice=awarded", id));
+    } else if (r == APP_INVALID || r == APP_CONFLICT || !page_refused(request, r, &found)) {
+        struct errors errors = ERRORS_INIT;
+        for (size_t i = 0; i < found.count; i++)
+            errors_add(&errors, "award", "%s", found.items[i].message);
+        award_page(request, &errors, page_status(r));
+        errors_free(&errors);
+    }
+    errors_free(&found);
+}
