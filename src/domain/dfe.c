@@ -5,6 +5,8 @@
  */
 #include "domain/dfe.h"
 
+#include "lib/date.h"
+
 #include <string.h>
 
 #define CODES(array)                                                                                                   \
@@ -225,6 +227,81 @@ bool dfe_schedule_change_allowed(const char *course_group, const char *to_group,
                        "The %s declaration already made, dated %s, falls outside that schedule's window (%s to %s)",
                        made[i].declaration_type, made[i].declaration_date, m->start_date,
                        m->milestone_date ? m->milestone_date : "open");
+    }
+    return errors->count == before;
+}
+
+static bool given(const char *s)
+{
+    return s != NULL && *s != '\0';
+}
+
+bool dfe_reason_code_check(const struct dfe_codes *codes, const char *code, bool required, struct errors *errors)
+{
+    if (given(code) && dfe_code_find(codes, code) == NULL) {
+        errors_add(errors, "reason_code", "Choose a reason from the DfE's list");
+        return false;
+    }
+    if (required && !given(code)) {
+        errors_add(errors, "reason_code", "Choose the DfE's reason");
+        return false;
+    }
+    return true;
+}
+
+static void check_code(const struct dfe_codes *codes, const char *value, const char *field, const char *what,
+                       struct errors *errors)
+{
+    if (given(value) && dfe_code_find(codes, value) == NULL)
+        errors_add(errors, field, "Choose %s from the DfE's list", what);
+}
+
+bool dfe_application_check(const struct dfe_application *a, const struct dfe_course *course, bool complete,
+                           const char *today, struct errors *errors)
+{
+    size_t before = errors->count;
+    if (given(a->trn) && !dfe_trn_valid(a->trn))
+        errors_add(errors, "trn", "Enter a teacher reference number (TRN) of 7 digits, like 1234567");
+    if (given(a->school_urn) && !dfe_urn_valid(a->school_urn))
+        errors_add(errors, "school_urn", "Enter a URN of 6 digits, like 106286, or EY and 6 digits for a nursery");
+    if (given(a->school_ukprn) && !dfe_ukprn_valid(a->school_ukprn))
+        errors_add(errors, "school_ukprn", "Enter a UKPRN of 8 digits beginning with 1, like 10079319");
+    check_code(&dfe_employment_types, a->employment_type, "employment_type", "an employment type", errors);
+    check_code(&dfe_headteacher_statuses, a->headteacher_status, "headteacher_status", "a headteacher status", errors);
+    check_code(&dfe_funding_choices, a->funding_choice, "funding_choice", "how the course is paid for", errors);
+    check_code(&dfe_ineligibility_reasons, a->ineligibility_reason, "ineligibility_reason",
+               "why funding is not available", errors);
+    if (given(a->ineligibility_reason) && a->eligible_for_funding != DFE_NO)
+        errors_add(errors, "ineligibility_reason", "Give a reason only when the applicant is not eligible for funding");
+    if (a->funded_place == DFE_YES && a->eligible_for_funding != DFE_YES)
+        errors_add(errors, "funded_place", "A funded place needs the applicant to be eligible for funding");
+    if (given(a->senco_start_date)) {
+        if (a->works_as_senco != DFE_YES)
+            errors_add(errors, "senco_start_date", "Give a start date only for a SENCO");
+        else if (!date_is_valid(a->senco_start_date))
+            errors_add(errors, "senco_start_date", "Enter the date they started as SENCO, like 2021-09-01");
+        else if (today != NULL && strcmp(a->senco_start_date, today) > 0)
+            errors_add(errors, "senco_start_date", "The date they started as SENCO must not be in the future");
+    }
+    if (!complete || course == NULL)
+        return errors->count == before;
+    if (!given(a->trn))
+        errors_add(errors, "trn", "Enter the applicant's teacher reference number (TRN)");
+    if (!given(a->employment_type))
+        errors_add(errors, "employment_type", "Choose where the applicant works");
+    else if (strcmp(a->employment_type, "in_school") == 0 && !given(a->school_urn) && !given(a->school_ukprn))
+        errors_add(errors, "school_urn", "Enter the school's URN, or its UKPRN where it has no URN");
+    else if (strcmp(a->employment_type, "in_school") != 0 && !given(a->employer_name))
+        errors_add(errors, "employer_name", "Enter the name of the applicant's employer");
+    if (!given(a->headteacher_status))
+        errors_add(errors, "headteacher_status", "Choose whether the applicant is or will be a headteacher");
+    if (!given(a->funding_choice))
+        errors_add(errors, "funding_choice", "Choose how the course is paid for");
+    if (course->needs_senco_details) {
+        if (a->works_as_senco == DFE_UNKNOWN)
+            errors_add(errors, "works_as_senco", "Say whether the applicant works as a SENCO");
+        else if (a->works_as_senco == DFE_YES && !given(a->senco_start_date))
+            errors_add(errors, "senco_start_date", "Enter the date they started as SENCO");
     }
     return errors->count == before;
 }

@@ -90,4 +90,41 @@ bool dfe_schedule_change_allowed(const char *course_group, const char *to_group,
                                  const struct dfe_milestone *to_milestones, size_t to_milestone_count,
                                  const struct dfe_declaration_made *made, size_t made_count, struct errors *errors);
 
+/* Checks the DfE reason code given with a step (field "reason_code"): one of codes when given,
+ * and given when required (the step is for a DfE course). */
+bool dfe_reason_code_check(const struct dfe_codes *codes, const char *code, bool required, struct errors *errors);
+
+/* A flag the DfE may leave undecided; a zeroed one is undecided. */
+enum dfe_flag { DFE_UNKNOWN, DFE_NO, DFE_YES };
+
+/* An application in the DfE's terms. Text is "" or NULL when not given; codes are from the lists
+ * above. A zeroed one says nothing. */
+struct dfe_application {
+    const char *trn;
+    const char *school_urn;   /* a school's or a private childcare provider's URN */
+    const char *school_ukprn; /* where there is no URN */
+    const char *employment_type;
+    const char *employer_name; /* for those not employed by a school */
+    const char *headteacher_status;
+    enum dfe_flag works_as_senco;
+    const char *senco_start_date; /* YYYY-MM-DD or "" */
+    const char *funding_choice;
+    enum dfe_flag eligible_for_funding;
+    enum dfe_flag funded_place;
+    const char *ineligibility_reason;
+    const char *decision_reason_code; /* the DfE's code for a rejection */
+};
+
+/*
+ * Checks what an application says in the DfE's terms, each error at the field's own name: every
+ * format and code given is right (whatever the course), and the answers agree with each other
+ * (an ineligibility reason only when not eligible, a funded place only when eligible, a SENCO
+ * start date only for one who works as a SENCO). When complete is true (on submission) and
+ * course is a DfE course, the answers the DfE needs are there too: the TRN, the school's URN or
+ * UKPRN for one employed by a school, the employment type, the headteacher status, the funding
+ * choice, and for the SENCO course whether they work as one and since when. today is YYYY-MM-DD.
+ */
+bool dfe_application_check(const struct dfe_application *a, const struct dfe_course *course, bool complete,
+                           const char *today, struct errors *errors);
+
 #endif
