@@ -44,6 +44,9 @@ void api_reply_catalogue(struct request *request, const char *key, api_builder b
 
 json_t *api_level_json(const struct catalogue *catalogue, int number)
 {
+    /* A qualification outside the 2012 levels has none. */
+    if (number == 0)
+        return json_null();
     const struct catalogue_level *level = catalogue_level_find(catalogue, number);
     return json_pack("{s:i, s:s}", "number", number, "title", level ? level->title : "");
 }

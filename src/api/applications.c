@@ -23,15 +23,40 @@ static json_t *codes_json(const char **codes, size_t count)
     return array;
 }
 
+static json_t *flag_json(enum dfe_flag flag)
+{
+    return flag == DFE_UNKNOWN ? json_null() : json_boolean(flag == DFE_YES);
+}
+
+static json_t *text_or_null(const char *text)
+{
+    return text != NULL && *text != '\0' ? json_string(text) : json_null();
+}
+
 json_t *api_history_json(const struct history_event *events, size_t count)
 {
     json_t *array = json_array();
     for (size_t i = 0; i < count; i++)
-        json_array_append_new(array,
-                              json_pack("{s:o, s:s, s:s, s:s, s:s, s:s}", "at", api_time_json(events[i].at), "by",
-                                        events[i].actor_label, "step", events[i].step, "from", events[i].from_state,
-                                        "to", events[i].to_state, "reason", events[i].reason));
+        json_array_append_new(array, json_pack("{s:o, s:s, s:s, s:s, s:s, s:s, s:o}", "at", api_time_json(events[i].at),
+                                               "by", events[i].actor_label, "step", events[i].step, "from",
+                                               events[i].from_state, "to", events[i].to_state, "reason",
+                                               events[i].reason, "reason_code", text_or_null(events[i].reason_code)));
     return array;
+}
+
+/* The application in the DfE's terms, as the lead-provider API names each answer, added to doc. */
+static void dfe_json(json_t *doc, const struct dfe_application *d)
+{
+    json_t *terms = json_pack(
+        "{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "trn", text_or_null(d->trn), "school_urn",
+        text_or_null(d->school_urn), "school_ukprn", text_or_null(d->school_ukprn), "employment_type",
+        text_or_null(d->employment_type), "employer_name", text_or_null(d->employer_name), "headteacher_status",
+        text_or_null(d->headteacher_status), "works_as_senco", flag_json(d->works_as_senco), "senco_start_date",
+        text_or_null(d->senco_start_date), "funding_choice", text_or_null(d->funding_choice), "eligible_for_funding",
+        flag_json(d->eligible_for_funding), "funded_place", flag_json(d->funded_place), "ineligibility_reason",
+        text_or_null(d->ineligibility_reason), "rejection_reason_code", text_or_null(d->decision_reason_code));
+    json_object_update(doc, terms);
+    json_decref(terms);
 }
 
 static json_t *application_json(const struct application *a)
@@ -40,7 +65,7 @@ static json_t *application_json(const struct application *a)
                                                 a->sponsor_name ? a->sponsor_name : "", "email",
                                                 a->sponsor_email ? a->sponsor_email : "")
                                     : json_null();
-    return json_pack(
+    json_t *doc = json_pack(
         "{s:I, s:{s:I, s:s, s:s}, s:s, s:s, s:o, s:o, s:s, s:o, s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}",
         "id", (json_int_t)a->id, "participant", "id", (json_int_t)a->participant_id, "name", a->participant_name,
         "email", a->participant_email, "kind", study_kind_name(a->kind), "target", a->target, "electives",
@@ -51,6 +76,8 @@ static json_t *application_json(const struct application *a)
         application_state_name(a->state), "state_title", application_state_title(a->state), "decision_reason",
         a->decision_reason, "enrolment_id", a->enrolment_id ? json_integer(a->enrolment_id) : json_null(), "created_at",
         api_time_json(a->created_at), "updated_at", api_time_json(a->updated_at));
+    dfe_json(doc, &a->dfe);
+    return doc;
 }
 
 static void reply_application(struct request *request, int status, int64_t id)
@@ -132,6 +159,40 @@ static void string_member(json_t *body, const char *key, const char **out, struc
         errors_add(errors, key, "Must be a string");
 }
 
+/* Reads a true/false/null member into *out when present. */
+static void flag_member(json_t *object, const char *key, enum dfe_flag *out, struct errors *errors)
+{
+    json_t *v = json_object_get(object, key);
+    if (v == NULL)
+        return;
+    if (json_is_null(v))
+        *out = DFE_UNKNOWN;
+    else if (json_is_boolean(v))
+        *out = json_is_true(v) ? DFE_YES : DFE_NO;
+    else
+        errors_add(errors, key, "Must be true, false or null");
+}
+
+/* Applies the DfE's terms in body, each member named as the lead-provider API names it; members
+ * left out keep their values. */
+static void read_dfe(json_t *body, struct dfe_application *d, struct errors *errors)
+{
+    string_member(body, "trn", &d->trn, errors);
+    string_member(body, "school_urn", &d->school_urn, errors);
+    string_member(body, "school_ukprn", &d->school_ukprn, errors);
+    string_member(body, "employment_type", &d->employment_type, errors);
+    string_member(body, "employer_name", &d->employer_name, errors);
+    string_member(body, "headteacher_status", &d->headteacher_status, errors);
+    flag_member(body, "works_as_senco", &d->works_as_senco, errors);
+    string_member(body, "senco_start_date", &d->senco_start_date, errors);
+    string_member(body, "funding_choice", &d->funding_choice, errors);
+    flag_member(body, "eligible_for_funding", &d->eligible_for_funding, errors);
+    flag_member(body, "funded_place", &d->funded_place, errors);
+    string_member(body, "ineligibility_reason", &d->ineligibility_reason, errors);
+    if (json_object_get(body, "rejection_reason_code") != NULL)
+        errors_add(errors, "rejection_reason_code", "Is given as reason_code with the reject step");
+}
+
 /* Applies the answers in body to a (a new one or a draft). */
 static void read_answers(struct request *request, json_t *body, struct application *a, struct errors *errors)
 {
@@ -157,6 +218,7 @@ static void read_answers(struct request *request, json_t *body, struct applicati
         a->sponsor_id = id_member(body, "sponsor_id", errors);
     if (json_object_get(body, "preferred_partner_id") != NULL)
         a->preferred_partner_id = id_member(body, "preferred_partner_id", errors);
+    read_dfe(body, &a->dfe, errors);
     json_t *electives = json_object_get(body, "electives");
     if (electives != NULL) {
         if (!json_is_array(electives) || json_array_size(electives) > 20) {
@@ -264,9 +326,11 @@ void api_application_step(struct request *request)
     if (request_body(request).len > 0 && (body = api_read_object(request)) == NULL)
         return;
     struct errors errors = ERRORS_INIT;
-    const char *reason = NULL;
-    if (body != NULL)
+    const char *reason = NULL, *reason_code = NULL;
+    if (body != NULL) {
         string_member(body, "reason", &reason, &errors);
+        string_member(body, "reason_code", &reason_code, &errors);
+    }
     int64_t cohort_id = body ? id_member(body, "cohort_id", &errors) : 0;
     if (errors.count > 0) {
         api_reply_invalid(request, &errors);
@@ -278,7 +342,8 @@ void api_application_step(struct request *request)
     struct actor actor;
     struct accounts_env env = request_accounts_env(request, &actor);
     int64_t id = request_param_id(request, 0);
-    enum app_result r = applications_step(&env, catalogue, request->caller, id, step, reason, cohort_id, &errors);
+    enum app_result r =
+        applications_step(&env, catalogue, request->caller, id, step, reason, reason_code, cohort_id, &errors);
     if (r == APP_OK)
         reply_application(request, 200, id);
     else

@@ -23,7 +23,7 @@ static json_t *enrolment_json(const struct enrolment *e)
     json_t *electives = json_array();
     for (size_t i = 0; i < e->elective_count; i++)
         json_array_append_new(electives, json_string(e->electives[i]));
-    return json_pack(
+    json_t *doc = json_pack(
         "{s:I, s:{s:I, s:s}, s:o, s:s, s:s, s:o, s:o, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:o, s:o, s:o}", "id",
         (json_int_t)e->id, "participant", "id", (json_int_t)e->participant_id, "name", e->participant_name,
         "application_id", e->application_id ? json_integer(e->application_id) : json_null(), "kind",
@@ -39,6 +39,13 @@ static json_t *enrolment_json(const struct enrolment *e)
         "state", enrolment_state_name(e->state), "state_title", enrolment_state_title(e->state), "reason", e->reason,
         "expected_return", e->expected_return ? json_string(e->expected_return) : json_null(), "created_at",
         api_time_json(e->created_at), "updated_at", api_time_json(e->updated_at));
+    /* The participant in the DfE's terms: the coded reason beside the note, and the schedule. */
+    json_object_set_new(doc, "reason_code", *e->reason_code ? json_string(e->reason_code) : json_null());
+    json_object_set_new(doc, "schedule",
+                        e->schedule_identifier ? json_pack("{s:s, s:i}", "identifier", e->schedule_identifier, "cohort",
+                                                           e->schedule_cohort)
+                                               : json_null());
+    return doc;
 }
 
 static void reply_enrolment(struct request *request, int status, int64_t id)
@@ -97,13 +104,20 @@ void api_enrolment_step(struct request *request)
         return;
     struct errors errors = ERRORS_INIT;
     const char *reason = body ? json_string_value(json_object_get(body, "reason")) : NULL;
+    const char *reason_code = body ? json_string_value(json_object_get(body, "reason_code")) : NULL;
     const char *expected_return = body ? json_string_value(json_object_get(body, "expected_return")) : NULL;
     json_t *cohort = body ? json_object_get(body, "cohort_id") : NULL;
     int64_t cohort_id = json_is_integer(cohort) && json_integer_value(cohort) > 0 ? json_integer_value(cohort) : 0;
+    const struct catalogue *catalogue = api_catalogue(request);
+    if (catalogue == NULL) { /* replied 503 */
+        json_decref(body);
+        return;
+    }
     struct actor actor;
     struct accounts_env env = request_accounts_env(request, &actor);
     int64_t id = request_param_id(request, 0);
-    enum app_result r = enrolments_step(&env, request->caller, id, step, reason, expected_return, cohort_id, &errors);
+    enum app_result r = enrolments_step(&env, catalogue, request->caller, id, step, reason, reason_code,
+                                        expected_return, cohort_id, &errors);
     if (r == APP_OK)
         reply_enrolment(request, 200, id);
     else

@@ -13,8 +13,9 @@ static json_t *qualification_summary_json(const struct catalogue *c, const struc
     char modules[128], href[128];
     rules_describe_modules(&q->rule, modules, sizeof(modules));
     snprintf(href, sizeof(href), "/api/v1/qualifications/%s", q->code);
-    return json_pack("{s:s, s:s, s:o, s:s, s:s?, s:s}", "code", q->code, "title", q->title, "level",
-                     api_level_json(c, q->level), "requirement", modules, "framework", q->framework, "href", href);
+    return json_pack("{s:s, s:s, s:o, s:s, s:s?, s:s?, s:s?, s:s}", "code", q->code, "title", q->title, "level",
+                     api_level_json(c, q->level), "requirement", modules, "framework", q->framework, "dfe_course",
+                     q->dfe_course, "course_group", q->course_group, "href", href);
 }
 
 static json_t *build_list(const struct catalogue *c, const void *arg)
@@ -73,9 +74,9 @@ static json_t *build_detail(const struct catalogue *c, const void *arg)
                                         strand_modules(c, rule->essential, rule->essential_count, s->code), "elective",
                                         strand_modules(c, rule->elective_from, rule->elective_from_count, s->code)));
     }
-    return json_pack("{s:s, s:s, s:o, s:s, s:s?, s:o, s:o}", "code", q->code, "title", q->title, "level",
-                     api_level_json(c, q->level), "summary", q->summary, "framework", q->framework, "rule", rule_json,
-                     "strands", strands);
+    return json_pack("{s:s, s:s, s:o, s:s, s:s?, s:s?, s:s?, s:o, s:o}", "code", q->code, "title", q->title, "level",
+                     api_level_json(c, q->level), "summary", q->summary, "framework", q->framework, "dfe_course",
+                     q->dfe_course, "course_group", q->course_group, "rule", rule_json, "strands", strands);
 }
 
 void api_qualification_get(struct request *request)

@@ -64,6 +64,11 @@ enum app_result applications_save_draft(const struct accounts_env *env, const st
             errors_add(errors, "sponsor_id",
                        "The sponsor named does not exist, or is not a headteacher or provider administrator.");
     }
+    /* What is given in the DfE's terms must be right from the first draft; what is missing is
+     * for submission to refuse. */
+    char today[DATE_TEXT];
+    date_of(env->now, today);
+    dfe_application_check(&a->dfe, NULL, false, today, errors);
     if (a->id == 0 && errors->count == before) { /* a new draft for what they study already is a dead end */
         struct arena arena = ARENA_INIT;
         enum app_result result = check_not_enrolled(env, a, &arena, errors);
@@ -172,6 +177,15 @@ static enum app_result email_sponsor(const struct accounts_env *env, const struc
     return email(env, a->sponsor_email, "An NPQ application needs your approval", &body);
 }
 
+/* The DfE course an application is for, or NULL when the DfE does not fund it. */
+static const struct dfe_course *application_dfe_course(const struct catalogue *catalogue, const struct application *a)
+{
+    if (a->kind != STUDY_QUALIFICATION)
+        return NULL;
+    const struct catalogue_qualification *q = catalogue_qualification_find(catalogue, a->target, strlen(a->target));
+    return q != NULL ? dfe_course_find(q->dfe_course) : NULL;
+}
+
 /* The rules a submission must meet, beyond the state machine: APP_INVALID with errors when it
  * does not meet them. */
 static enum app_result check_submission(const struct accounts_env *env, const struct catalogue *catalogue,
@@ -188,6 +202,9 @@ static enum app_result check_submission(const struct accounts_env *env, const st
         .has_sponsor = a->sponsor_id != 0,
     };
     application_check(catalogue, &choice, errors);
+    char today[DATE_TEXT];
+    date_of(env->now, today);
+    dfe_application_check(&a->dfe, application_dfe_course(catalogue, a), true, today, errors);
     enum app_result result = check_not_enrolled(env, a, arena, errors);
     return result != APP_OK ? result : errors->count != before ? APP_INVALID : APP_OK;
 }
@@ -234,7 +251,7 @@ static enum app_result enrol(const struct accounts_env *env, const struct applic
 
 enum app_result applications_step(const struct accounts_env *env, const struct catalogue *catalogue,
                                   const struct caller *caller, int64_t id, enum application_step step,
-                                  const char *reason, int64_t cohort_id, struct errors *errors)
+                                  const char *reason, const char *reason_code, int64_t cohort_id, struct errors *errors)
 {
     struct arena arena = ARENA_INIT;
     struct application a;
@@ -252,13 +269,22 @@ enum app_result applications_step(const struct accounts_env *env, const struct c
     enum application_state next;
     if (result == APP_OK && !application_step_next(a.state, step, reason, &next, errors))
         result = APP_INVALID;
+    /* A rejection of a DfE course carries the DfE's code beside the note; no other step has one. */
+    if (result == APP_OK && step == STEP_REJECT &&
+        !dfe_reason_code_check(&dfe_rejection_reasons, reason_code, application_dfe_course(catalogue, &a) != NULL,
+                               errors))
+        result = APP_INVALID;
+    if (result == APP_OK && step != STEP_REJECT && reason_code != NULL && *reason_code != '\0') {
+        errors_add(errors, "reason_code", "Only a rejection takes a DfE reason code.");
+        result = APP_INVALID;
+    }
     if (result == APP_OK && step == STEP_SUBMIT)
         result = check_submission(env, catalogue, &a, &arena, errors);
     if (result == APP_OK)
         result = app_result_of_store(store_begin(env->store));
     if (result == APP_OK) {
-        result = app_result_of_store(store_application_transition(env->store, env->actor, id, a.state, next,
-                                                                  application_step_name(step), reason, env->now));
+        result = app_result_of_store(store_application_transition(
+            env->store, env->actor, id, a.state, next, application_step_name(step), reason, reason_code, env->now));
         if (result == APP_CONFLICT)
             errors_add(errors, "state",
                        "Someone else changed this application at the same time. Reload it and try again.");
@@ -333,9 +359,34 @@ static bool resume_cohort_ok(const struct accounts_env *env, const struct enrolm
     return true;
 }
 
-enum app_result enrolments_step(const struct accounts_env *env, const struct caller *caller, int64_t id,
-                                enum enrolment_step step, const char *reason, const char *expected_return,
-                                int64_t cohort_id, struct errors *errors)
+/* The DfE course an enrolment is on, or NULL. */
+static const struct dfe_course *enrolment_dfe_course(const struct catalogue *catalogue, const struct enrolment *e)
+{
+    if (catalogue == NULL || e->kind != STUDY_QUALIFICATION)
+        return NULL;
+    const struct catalogue_qualification *q = catalogue_qualification_find(catalogue, e->target, strlen(e->target));
+    return q != NULL ? dfe_course_find(q->dfe_course) : NULL;
+}
+
+/* The DfE's reasons for a step of an enrolment: deferring and withdrawing have lists, nothing
+ * else takes a code. */
+static bool enrolment_reason_code_ok(enum enrolment_step step, const char *code, bool dfe, struct errors *errors)
+{
+    if (step == ENROLMENT_DEFER)
+        return dfe_reason_code_check(&dfe_deferral_reasons, code, dfe, errors);
+    if (step == ENROLMENT_WITHDRAW)
+        return dfe_reason_code_check(&dfe_withdrawal_reasons, code, dfe, errors);
+    if (code != NULL && *code != '\0') {
+        errors_add(errors, "reason_code", "Only deferring and withdrawing take a DfE reason code.");
+        return false;
+    }
+    return true;
+}
+
+enum app_result enrolments_step(const struct accounts_env *env, const struct catalogue *catalogue,
+                                const struct caller *caller, int64_t id, enum enrolment_step step, const char *reason,
+                                const char *reason_code, const char *expected_return, int64_t cohort_id,
+                                struct errors *errors)
 {
     struct arena arena = ARENA_INIT;
     struct enrolment e;
@@ -366,12 +417,16 @@ enum app_result enrolments_step(const struct accounts_env *env, const struct cal
         result = APP_INVALID;
     if (result == APP_OK && has_cohort && !resume_cohort_ok(env, &e, &cohort, &arena, errors))
         result = APP_INVALID;
+    if (result == APP_OK &&
+        !enrolment_reason_code_ok(step, reason_code, enrolment_dfe_course(catalogue, &e) != NULL, errors))
+        result = APP_INVALID;
     if (result == APP_OK) {
         struct enrolment_change change = {
             .from = e.state,
             .to = next,
             .step = enrolment_step_name(step),
             .reason = reason,
+            .reason_code = reason_code,
             .expected_return = expected_return,
             .cohort_id = step == ENROLMENT_RESUME ? cohort_id : 0,
         };
@@ -402,9 +457,14 @@ enum app_result pathways_for(const struct accounts_env *env, const struct catalo
     if (status != STORE_OK)
         return app_result_of_store(status);
     out->pathways = arena_alloc(arena, sizeof(*out->pathways) * (catalogue->qualification_count + 1));
-    for (size_t i = 0; i < catalogue->qualification_count; i++)
-        pathway_compute(catalogue, &catalogue->qualifications[i], out->completed, out->completed_count, arena,
-                        &out->pathways[out->pathway_count++]);
+    /* A pathway is of modules: a qualification with none (the DfE's 2021 suite) has no pathway to
+     * walk, and "all modules complete" would say nothing true of it. */
+    for (size_t i = 0; i < catalogue->qualification_count; i++) {
+        const struct catalogue_rule *rule = &catalogue->qualifications[i].rule;
+        if (rule->essential_count + rule->elective_from_count > 0)
+            pathway_compute(catalogue, &catalogue->qualifications[i], out->completed, out->completed_count, arena,
+                            &out->pathways[out->pathway_count++]);
+    }
     return APP_OK;
 }
 

@@ -15,35 +15,42 @@
 #include "app/accounts.h"
 
 /* Saves a draft (new when a->id is 0) after checking what can be checked of a draft: the
- * participant, sponsor and organisations exist, the target is in the catalogue. */
+ * participant, sponsor and organisations exist, the target is in the catalogue, and what it says
+ * in the DfE's terms is well formed (dfe_application_check). */
 enum app_result applications_save_draft(const struct accounts_env *env, const struct catalogue *catalogue,
                                         struct application *a, struct errors *errors);
 
 /*
  * Takes a step of an application as the caller: checks who may (policy_application_step),
  * whether the step may follow the current state, and for submit every rule of the application
- * (electives, sponsor, scholarship, no second live enrolment). Submitting emails the sponsor a link;
+ * (electives, sponsor, scholarship, no second live enrolment, and for a DfE course the answers
+ * the DfE needs). A rejection of a DfE course needs the DfE's reason_code (dfe_rejection_reasons)
+ * beside the reason; no other step takes one. Submitting emails the sponsor a link;
  * enrolling needs a cohort (cohort_id) of the same qualification and creates the enrolment.
  * APP_FORBIDDEN (at "step") when the caller may not take the step.
  */
 enum app_result applications_step(const struct accounts_env *env, const struct catalogue *catalogue,
                                   const struct caller *caller, int64_t id, enum application_step step,
-                                  const char *reason, int64_t cohort_id, struct errors *errors);
+                                  const char *reason, const char *reason_code, int64_t cohort_id,
+                                  struct errors *errors);
 
 /* Defers, resumes (into cohort_id, which must be a cohort the caller may enrol people in: another
- * is refused as if it did not exist) or withdraws an enrolment. */
-enum app_result enrolments_step(const struct accounts_env *env, const struct caller *caller, int64_t id,
-                                enum enrolment_step step, const char *reason, const char *expected_return,
-                                int64_t cohort_id, struct errors *errors);
+ * is refused as if it did not exist) or withdraws an enrolment. Deferring and withdrawing take the
+ * DfE's reason code beside the reason (dfe_deferral_reasons, dfe_withdrawal_reasons), required
+ * when the enrolment is on a DfE course of catalogue; no other step takes one. */
+enum app_result enrolments_step(const struct accounts_env *env, const struct catalogue *catalogue,
+                                const struct caller *caller, int64_t id, enum enrolment_step step, const char *reason,
+                                const char *reason_code, const char *expected_return, int64_t cohort_id,
+                                struct errors *errors);
 
-/* A participant's pathway: for each qualification, what is done and what remains, built from
- * their completed modules. Arrays in arena, one pathway per qualification of the catalogue. */
+/* A participant's pathway: for each qualification made of modules, what is done and what remains,
+ * built from their completed modules. Arrays in arena, one pathway per such qualification. */
 struct participant_pathway {
     struct completed_module *completed;
     size_t completed_count;
     struct enrolment *enrolments;
     size_t enrolment_count;
-    struct pathway *pathways; /* one per catalogue qualification */
+    struct pathway *pathways; /* one per catalogue qualification made of modules */
     size_t pathway_count;
 };
 enum app_result pathways_for(const struct accounts_env *env, const struct catalogue *catalogue, int64_t participant_id,

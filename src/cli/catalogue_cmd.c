@@ -36,8 +36,9 @@ static int import_text(struct store *store, const char *source, const char *text
         print_errors(source, &errors);
         fprintf(stderr, "npq: %s was not imported; nothing was changed\n", source);
     } else {
-        fprintf(stderr, "npq: imported %zu qualifications, %zu modules and %zu frameworks from %s\n",
-                catalogue->qualification_count, catalogue->module_count, catalogue->framework_count, source);
+        fprintf(stderr, "npq: imported %zu qualifications, %zu modules, %zu frameworks and %zu schedules from %s\n",
+                catalogue->qualification_count, catalogue->module_count, catalogue->framework_count,
+                catalogue->schedule_count, source);
     }
     errors_free(&errors);
     catalogue_free(catalogue);

@@ -3,6 +3,8 @@
  */
 #include "domain/catalogue.h"
 
+#include "domain/dfe.h"
+#include "lib/date.h"
 #include "lib/die.h"
 
 #include <stdio.h>
@@ -69,6 +71,22 @@ const struct catalogue_framework *catalogue_framework_find(const struct catalogu
     for (size_t i = 0; i < c->framework_count; i++)
         if (code_equals(c->frameworks[i].code, code, len))
             return &c->frameworks[i];
+    return NULL;
+}
+
+const struct catalogue_schedule *catalogue_schedule_find(const struct catalogue *c, const char *identifier, int cohort)
+{
+    for (size_t i = 0; identifier != NULL && i < c->schedule_count; i++)
+        if (c->schedules[i].cohort == cohort && strcmp(c->schedules[i].identifier, identifier) == 0)
+            return &c->schedules[i];
+    return NULL;
+}
+
+const struct catalogue_qualification *catalogue_dfe_course_find(const struct catalogue *c, const char *identifier)
+{
+    for (size_t i = 0; identifier != NULL && i < c->qualification_count; i++)
+        if (c->qualifications[i].dfe_course != NULL && strcmp(c->qualifications[i].dfe_course, identifier) == 0)
+            return &c->qualifications[i];
     return NULL;
 }
 
@@ -165,6 +183,76 @@ static void validate_statements(const struct catalogue_statement *statements, si
     }
 }
 
+/* A DfE course names a course identifier the DfE has, in the group the DfE puts it in, once. */
+static void validate_dfe_course(const struct catalogue *c, size_t i, struct errors *errors)
+{
+    const struct catalogue_qualification *q = &c->qualifications[i];
+    path_t where;
+    if (q->dfe_course == NULL) {
+        if (q->course_group != NULL) {
+            snprintf(where, sizeof(where), "$.qualifications[%zu].course_group", i);
+            errors_add(errors, where, "only a DfE course has a course group");
+        }
+        return;
+    }
+    const struct dfe_course *course = dfe_course_find(q->dfe_course);
+    snprintf(where, sizeof(where), "$.qualifications[%zu].dfe_course", i);
+    if (course == NULL) {
+        errors_add(errors, where, "\"%s\" is not one of the DfE's course identifiers", q->dfe_course);
+        return;
+    }
+    for (size_t j = 0; j < i; j++)
+        if (c->qualifications[j].dfe_course != NULL && strcmp(c->qualifications[j].dfe_course, q->dfe_course) == 0)
+            errors_add(errors, where, "course \"%s\" is also $.qualifications[%zu]", q->dfe_course, j);
+    snprintf(where, sizeof(where), "$.qualifications[%zu].course_group", i);
+    if (q->course_group == NULL)
+        errors_add(errors, where, "is required for a DfE course (\"%s\")", course->course_group);
+    else if (strcmp(q->course_group, course->course_group) != 0)
+        errors_add(errors, where, "must be \"%s\" for %s", course->course_group, q->dfe_course);
+}
+
+/* A schedule is one the DfE has, in its course group, once per cohort, with each milestone a
+ * declaration type its group allows, once, its window a real range of dates. */
+static void validate_schedules(const struct catalogue *c, struct errors *errors)
+{
+    path_t where;
+    for (size_t i = 0; i < c->schedule_count; i++) {
+        const struct catalogue_schedule *s = &c->schedules[i];
+        const char *group = dfe_schedule_course_group(s->identifier);
+        snprintf(where, sizeof(where), "$.schedules[%zu].identifier", i);
+        if (group == NULL)
+            errors_add(errors, where, "\"%s\" is not one of the DfE's schedule identifiers", s->identifier);
+        for (size_t j = 0; j < i; j++)
+            if (c->schedules[j].cohort == s->cohort && strcmp(c->schedules[j].identifier, s->identifier) == 0)
+                errors_add(errors, where, "schedule \"%s\" for cohort %d is also $.schedules[%zu]", s->identifier,
+                           s->cohort, j);
+        snprintf(where, sizeof(where), "$.schedules[%zu].course_group", i);
+        if (group != NULL && strcmp(group, s->course_group) != 0)
+            errors_add(errors, where, "must be \"%s\" for %s", group, s->identifier);
+        snprintf(where, sizeof(where), "$.schedules[%zu].cohort", i);
+        if (s->cohort < 2021 || s->cohort > 2100)
+            errors_add(errors, where, "must be a year from 2021");
+        for (size_t m = 0; m < s->milestone_count; m++) {
+            const struct catalogue_milestone *ms = &s->milestones[m];
+            snprintf(where, sizeof(where), "$.schedules[%zu].milestones[%zu].declaration_type", i, m);
+            if (!dfe_declaration_type_allowed(s->course_group, ms->declaration_type))
+                errors_add(errors, where, "\"%s\" is not a declaration type of %s courses", ms->declaration_type,
+                           s->course_group);
+            for (size_t k = 0; k < m; k++)
+                if (strcmp(s->milestones[k].declaration_type, ms->declaration_type) == 0)
+                    errors_add(errors, where, "\"%s\" is listed twice", ms->declaration_type);
+            snprintf(where, sizeof(where), "$.schedules[%zu].milestones[%zu].start_date", i, m);
+            if (!date_is_valid(ms->start_date))
+                errors_add(errors, where, "must be a date, YYYY-MM-DD");
+            snprintf(where, sizeof(where), "$.schedules[%zu].milestones[%zu].milestone_date", i, m);
+            if (ms->milestone_date != NULL && !date_is_valid(ms->milestone_date))
+                errors_add(errors, where, "must be a date, YYYY-MM-DD, or null");
+            else if (ms->milestone_date != NULL && strcmp(ms->milestone_date, ms->start_date) < 0)
+                errors_add(errors, where, "must not be before the start date %s", ms->start_date);
+        }
+    }
+}
+
 bool catalogue_validate(const struct catalogue *c, struct errors *errors)
 {
     size_t before = errors->count;
@@ -215,10 +303,11 @@ bool catalogue_validate(const struct catalogue *c, struct errors *errors)
 
     for (size_t i = 0; i < c->qualification_count; i++) {
         const struct catalogue_qualification *q = &c->qualifications[i];
-        if (catalogue_level_find(c, q->level) == NULL) {
+        if (q->level != 0 && catalogue_level_find(c, q->level) == NULL) {
             snprintf(where, sizeof(where), "$.qualifications[%zu].level", i);
             errors_add(errors, where, "unknown level %d", q->level);
         }
+        validate_dfe_course(c, i, errors);
         if (q->framework != NULL && catalogue_framework_find(c, q->framework, strlen(q->framework)) == NULL) {
             snprintf(where, sizeof(where), "$.qualifications[%zu].framework", i);
             errors_add(errors, where, "unknown framework \"%s\"", q->framework);
@@ -240,5 +329,6 @@ bool catalogue_validate(const struct catalogue *c, struct errors *errors)
                                 errors);
         }
     }
+    validate_schedules(c, errors);
     return errors->count == before;
 }

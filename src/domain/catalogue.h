@@ -51,10 +51,31 @@ struct catalogue_rule {
 struct catalogue_qualification {
     const char *code;
     const char *title;
-    int level;
+    int level; /* a level number; 0 for a qualification outside the 2012 levels */
     const char *summary;
-    const char *framework; /* a framework code, or NULL */
+    const char *framework;    /* a framework code, or NULL */
+    const char *dfe_course;   /* the DfE's course identifier ("npq-headship"), or NULL */
+    const char *course_group; /* its DfE course group (domain/dfe.h), NULL exactly when dfe_course is */
     struct catalogue_rule rule;
+};
+
+/* One milestone of a DfE schedule: when a declaration of its type may be dated (YYYY-MM-DD;
+ * milestone_date NULL leaves the window open). */
+struct catalogue_milestone {
+    const char *declaration_type;
+    const char *start_date;
+    const char *milestone_date;
+};
+
+/* A DfE schedule for one cohort (the year of the DfE's call-off contract). Known by
+ * (identifier, cohort). */
+struct catalogue_schedule {
+    const char *identifier; /* "npq-leadership-autumn" */
+    int cohort;
+    const char *course_group;
+    const char *title;
+    struct catalogue_milestone *milestones;
+    size_t milestone_count;
 };
 
 struct catalogue_practice {
@@ -98,6 +119,8 @@ struct catalogue {
     size_t qualification_count;
     struct catalogue_framework *frameworks;
     size_t framework_count;
+    struct catalogue_schedule *schedules;
+    size_t schedule_count;
 };
 
 /* A new empty catalogue; the caller owns it and releases it with catalogue_free. */
@@ -119,6 +142,9 @@ const struct catalogue_module *catalogue_module_find(const struct catalogue *c, 
 const struct catalogue_qualification *catalogue_qualification_find(const struct catalogue *c, const char *code,
                                                                    size_t len);
 const struct catalogue_framework *catalogue_framework_find(const struct catalogue *c, const char *code, size_t len);
+const struct catalogue_schedule *catalogue_schedule_find(const struct catalogue *c, const char *identifier, int cohort);
+/* The qualification that is the DfE course with this identifier. */
+const struct catalogue_qualification *catalogue_dfe_course_find(const struct catalogue *c, const char *identifier);
 
 /* How a module takes part in a qualification's rule. */
 enum catalogue_module_role { MODULE_ROLE_NONE, MODULE_ROLE_ESSENTIAL, MODULE_ROLE_ELECTIVE };

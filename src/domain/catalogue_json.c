@@ -133,6 +133,15 @@ static const char *read_slug(struct reader *r, const json_t *object, const char 
     return s;
 }
 
+/* A slug that may be absent or null (NULL then). */
+static const char *read_optional_slug(struct reader *r, const json_t *object, const char *path, const char *key)
+{
+    json_t *value = json_object_get(object, key);
+    if (value == NULL || json_is_null(value))
+        return NULL;
+    return read_slug(r, object, path, key);
+}
+
 static int read_int(struct reader *r, const json_t *object, const char *path, const char *key, bool required,
                     int fallback, int min, int max)
 {
@@ -274,9 +283,10 @@ static void read_rule(struct reader *r, const json_t *object, const char *parent
                (const char *const[]){"essential", "electives", "final_assessment", "min_face_to_face_events",
                                      "min_virtual_events", NULL});
     read_code_list(r, value, path, "essential", &rule->essential, &rule->essential_count);
+    /* A qualification with no modules (the 2021 suite) may leave electives out. */
     path_t electives_path;
     path_key(electives_path, path, "electives");
-    json_t *electives = member(r, value, path, "electives", true);
+    json_t *electives = member(r, value, path, "electives", false);
     if (electives != NULL && expect_object(r, electives, electives_path)) {
         check_keys(r, electives, electives_path, (const char *const[]){"count", "from", NULL});
         rule->elective_count = read_int(r, electives, electives_path, "count", true, 0, 0, 100);
@@ -301,7 +311,8 @@ static void read_qualifications(struct reader *r, const json_t *root)
         if (!expect_object(r, item, path))
             continue;
         check_keys(r, item, path,
-                   (const char *const[]){"code", "title", "level", "summary", "framework", "rule", NULL});
+                   (const char *const[]){"code", "title", "level", "summary", "framework", "dfe_course", "course_group",
+                                         "rule", NULL});
         q->code = read_string(r, item, path, "code", true);
         if (*q->code != '\0' && !is_qualification_code(q->code)) {
             path_t where;
@@ -309,11 +320,14 @@ static void read_qualifications(struct reader *r, const json_t *root)
             errors_add(r->errors, where, "\"%s\" must be upper-case letters and digits", q->code);
         }
         q->title = read_string(r, item, path, "title", true);
-        q->level = read_int(r, item, path, "level", true, 0, 1, 9);
+        /* A qualification outside the 2012 levels says "level": null. */
+        json_t *level = member(r, item, path, "level", true);
+        if (level != NULL && !json_is_null(level))
+            q->level = read_int(r, item, path, "level", true, 0, 1, 9);
         q->summary = json_object_get(item, "summary") ? read_string(r, item, path, "summary", false) : "";
-        json_t *framework = json_object_get(item, "framework");
-        if (framework != NULL && !json_is_null(framework))
-            q->framework = read_slug(r, item, path, "framework");
+        q->framework = read_optional_slug(r, item, path, "framework");
+        q->dfe_course = read_optional_slug(r, item, path, "dfe_course");
+        q->course_group = read_optional_slug(r, item, path, "course_group");
         read_rule(r, item, path, &q->rule);
     }
 }
@@ -395,6 +409,50 @@ static void read_frameworks(struct reader *r, const json_t *root)
     }
 }
 
+static void read_schedules(struct reader *r, const json_t *root)
+{
+    struct catalogue *c = r->catalogue;
+    /* Optional, so that a catalogue of the 2012 suite alone needs no schedules. */
+    if (json_object_get(root, "schedules") == NULL)
+        return;
+    const json_t *array =
+        read_array(r, root, "$", "schedules", sizeof(*c->schedules), (void **)&c->schedules, &c->schedule_count);
+    for (size_t i = 0; array != NULL && i < c->schedule_count; i++) {
+        path_t path;
+        path_index(path, "$.schedules", i);
+        json_t *item = json_array_get(array, i);
+        struct catalogue_schedule *s = &c->schedules[i];
+        s->identifier = s->course_group = s->title = "";
+        if (!expect_object(r, item, path))
+            continue;
+        check_keys(r, item, path,
+                   (const char *const[]){"identifier", "cohort", "course_group", "title", "milestones", NULL});
+        s->identifier = read_slug(r, item, path, "identifier");
+        s->cohort = read_int(r, item, path, "cohort", true, 0, 2021, 2100);
+        s->course_group = read_slug(r, item, path, "course_group");
+        s->title = read_string(r, item, path, "title", true);
+        const json_t *milestones = read_array(r, item, path, "milestones", sizeof(*s->milestones),
+                                              (void **)&s->milestones, &s->milestone_count);
+        path_t milestones_path;
+        path_key(milestones_path, path, "milestones");
+        for (size_t m = 0; milestones != NULL && m < s->milestone_count; m++) {
+            path_t mpath;
+            path_index(mpath, milestones_path, m);
+            json_t *ms = json_array_get(milestones, m);
+            struct catalogue_milestone *milestone = &s->milestones[m];
+            milestone->declaration_type = milestone->start_date = "";
+            if (!expect_object(r, ms, mpath))
+                continue;
+            check_keys(r, ms, mpath, (const char *const[]){"declaration_type", "start_date", "milestone_date", NULL});
+            milestone->declaration_type = read_slug(r, ms, mpath, "declaration_type");
+            milestone->start_date = read_string(r, ms, mpath, "start_date", true);
+            json_t *until = member(r, ms, mpath, "milestone_date", true);
+            if (until != NULL && !json_is_null(until))
+                milestone->milestone_date = read_string(r, ms, mpath, "milestone_date", true);
+        }
+    }
+}
+
 struct catalogue *catalogue_json_parse(const char *text, size_t len, struct errors *errors)
 {
     json_error_t jerr;
@@ -407,9 +465,9 @@ struct catalogue *catalogue_json_parse(const char *text, size_t len, struct erro
     struct reader r = {catalogue, errors};
     size_t before = errors->count;
     if (expect_object(&r, root, "$")) {
-        check_keys(
-            &r, root, "$",
-            (const char *const[]){"format", "levels", "strands", "modules", "qualifications", "frameworks", NULL});
+        check_keys(&r, root, "$",
+                   (const char *const[]){"format", "levels", "strands", "modules", "qualifications", "frameworks",
+                                         "schedules", NULL});
         const char *format = read_string(&r, root, "$", "format", true);
         if (*format != '\0' && strcmp(format, CATALOGUE_FORMAT) != 0)
             errors_add(errors, "$.format", "must be \"%s\", not \"%s\"", CATALOGUE_FORMAT, format);
@@ -418,6 +476,7 @@ struct catalogue *catalogue_json_parse(const char *text, size_t len, struct erro
         read_modules(&r, root);
         read_qualifications(&r, root);
         read_frameworks(&r, root);
+        read_schedules(&r, root);
     }
     json_decref(root);
     /* Reference checks only make sense on a document whose shape is right. */
@@ -484,8 +543,10 @@ json_t *catalogue_json_build(const struct catalogue *c)
             code_list(rule->elective_from, rule->elective_from_count), "final_assessment", rule->final_assessment,
             "min_face_to_face_events", rule->min_face_to_face_events, "min_virtual_events", rule->min_virtual_events);
         json_array_append_new(qualifications,
-                              json_pack("{s:s, s:s, s:i, s:s, s:s?, s:o}", "code", q->code, "title", q->title, "level",
-                                        q->level, "summary", q->summary, "framework", q->framework, "rule", rule_json));
+                              json_pack("{s:s, s:s, s:o, s:s, s:s?, s:s?, s:s?, s:o}", "code", q->code, "title",
+                                        q->title, "level", q->level ? json_integer(q->level) : json_null(), "summary",
+                                        q->summary, "framework", q->framework, "dfe_course", q->dfe_course,
+                                        "course_group", q->course_group, "rule", rule_json));
     }
 
     json_t *frameworks = json_array();
@@ -503,8 +564,24 @@ json_t *catalogue_json_build(const struct catalogue *c)
                               json_pack("{s:s, s:s, s:o}", "code", f->code, "title", f->title, "areas", areas));
     }
 
-    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o}", "format", CATALOGUE_FORMAT, "levels", levels, "strands", strands,
-                     "modules", modules, "qualifications", qualifications, "frameworks", frameworks);
+    json_t *schedules = json_array();
+    for (size_t i = 0; i < c->schedule_count; i++) {
+        const struct catalogue_schedule *s = &c->schedules[i];
+        json_t *milestones = json_array();
+        for (size_t m = 0; m < s->milestone_count; m++) {
+            const struct catalogue_milestone *ms = &s->milestones[m];
+            json_array_append_new(milestones,
+                                  json_pack("{s:s, s:s, s:s?}", "declaration_type", ms->declaration_type, "start_date",
+                                            ms->start_date, "milestone_date", ms->milestone_date));
+        }
+        json_array_append_new(schedules,
+                              json_pack("{s:s, s:i, s:s, s:s, s:o}", "identifier", s->identifier, "cohort", s->cohort,
+                                        "course_group", s->course_group, "title", s->title, "milestones", milestones));
+    }
+
+    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "format", CATALOGUE_FORMAT, "levels", levels, "strands",
+                     strands, "modules", modules, "qualifications", qualifications, "frameworks", frameworks,
+                     "schedules", schedules);
 }
 
 char *catalogue_json_dump(const struct catalogue *catalogue)

@@ -1,6 +1,7 @@
 /*
  * The catalogue in pages: the home of people not signed in, qualifications, a qualification, a module, the frameworks.
  */
+#include "domain/dfe.h"
 #include "domain/rules.h"
 #include "http/site.h"
 #include "pages/html.h"
@@ -15,6 +16,19 @@ static const char *level_title(const struct catalogue *c, int number)
 {
     const struct catalogue_level *level = catalogue_level_find(c, number);
     return level ? level->title : "";
+}
+
+/* Where a qualification sits: its 2012 level, or the DfE course it is. */
+static void qualification_placing(const struct catalogue *c, const struct catalogue_qualification *q, char *out,
+                                  size_t size)
+{
+    const struct dfe_code *group = dfe_code_find(&dfe_course_groups, q->course_group);
+    if (q->level != 0)
+        snprintf(out, size, "Level %d: %s", q->level, level_title(c, q->level));
+    else if (group != NULL)
+        snprintf(out, size, "%s course, DfE course %s", group->title, q->dfe_course);
+    else
+        snprintf(out, size, "Qualification");
 }
 
 void page_catalogue_home(struct request *request)
@@ -74,12 +88,13 @@ void page_qualifications(struct request *request)
     html_printf(b, "<h1 class=\"govuk-heading-xl\">Qualifications</h1>");
     for (size_t i = 0; i < c->qualification_count; i++) {
         const struct catalogue_qualification *q = &c->qualifications[i];
-        char modules[128];
+        char modules[128], placing[192];
         rules_describe_modules(&q->rule, modules, sizeof(modules));
+        qualification_placing(c, q, placing, sizeof(placing));
         html_printf(b,
                     "<h2 class=\"govuk-heading-m\"><a class=\"govuk-link\" href=\"/qualifications/%s\">%s (%s)</a></h2>"
-                    "<p class=\"govuk-body\">Level %d: %s. %s.</p>",
-                    q->code, q->title, q->code, q->level, level_title(c, q->level), modules);
+                    "<p class=\"govuk-body\">%s. %s.</p>",
+                    q->code, q->title, q->code, placing, modules);
     }
     page_send(request, &page, 200);
 }
@@ -120,8 +135,10 @@ void page_qualification(struct request *request)
     page_begin(&page, q->title, SECTION_QUALIFICATIONS);
     page_breadcrumbs(&page, request, "/qualifications", "Qualifications", NULL, NULL);
     struct buf *b = &page.body;
-    html_printf(b, "<span class=\"govuk-caption-l\">Level %d: %s</span><h1 class=\"govuk-heading-xl\">%s</h1>",
-                q->level, level_title(c, q->level), q->title);
+    char placing[192];
+    qualification_placing(c, q, placing, sizeof(placing));
+    html_printf(b, "<span class=\"govuk-caption-l\">%s</span><h1 class=\"govuk-heading-xl\">%s</h1>", placing,
+                q->title);
     if (*q->summary)
         html_printf(b, "<p class=\"govuk-body-l\">%s</p>", q->summary);
     html_printf(b,

@@ -304,6 +304,14 @@ static void apply_page(struct request *request, const struct catalogue *c, const
         const struct catalogue_qualification *q = &c->qualifications[i];
         char modules[128];
         rules_describe_modules(&q->rule, modules, sizeof(modules));
+        /* A course of the DfE's 2021 suite has no modules to describe: say who funds it and how it ends. */
+        const struct dfe_code *group = dfe_code_find(&dfe_course_groups, q->course_group);
+        bool npq = group != NULL && (strcmp(group->code, "leadership") == 0 || strcmp(group->code, "specialist") == 0);
+        if (group != NULL)
+            snprintf(modules, sizeof(modules), "%s%s funded by the DfE, %s", npq ? "A " : "",
+                     npq ? (strcmp(group->code, "leadership") == 0 ? "leadership NPQ" : "specialist NPQ")
+                         : group->title,
+                     q->rule.final_assessment ? "with a final assessment" : "with no final assessment");
         items[n++] =
             (struct radio_item){q->code, request_printf(request, "%s (%s)", q->title, q->code),
                                 request_printf(request, "%s. %s.", modules,
@@ -1020,13 +1028,14 @@ void page_application_step(struct request *request)
         return;
     int64_t id = request_param_id(request, 0);
     const char *reason = forms_text(request, "reason");
+    const char *reason_code = forms_text(request, "reason_code");
     int64_t cohort_id = forms_id(forms_text(request, "cohort_id"));
     if (cohort_id < 0)
         cohort_id = 0;
     struct actor actor;
     struct accounts_env env = request_accounts_env(request, &actor);
     struct errors errors = ERRORS_INIT;
-    enum app_result r = applications_step(&env, c, request->caller, id, step, reason, cohort_id, &errors);
+    enum app_result r = applications_step(&env, c, request->caller, id, step, reason, reason_code, cohort_id, &errors);
     if (r == APP_OK) {
         reply_redirect(request, request_printf(request, "/applications/%" PRId64 "?done=%s", id, name));
     } else if (!page_refused(request, r, &errors)) {
@@ -1074,6 +1083,7 @@ static bool enrolment_step_open(enum enrolment_state state, enum enrolment_step 
 struct enrolment_answers {
     enum enrolment_step step;
     const char *reason;
+    const char *reason_code;
     const char *expected_return;
     int64_t cohort_id;
 };
@@ -1083,6 +1093,40 @@ struct enrolment_answers {
 static const char *reason_field(enum enrolment_step step)
 {
     return step == ENROLMENT_DEFER ? "defer_reason" : "withdraw_reason";
+}
+
+static const char *reason_code_field(enum enrolment_step step)
+{
+    return step == ENROLMENT_DEFER ? "defer_reason_code" : "withdraw_reason_code";
+}
+
+/* A DfE code list as the options of a select, after a first option that chooses none. */
+static struct form_option *dfe_options(struct request *request, const struct dfe_codes *codes, const char *none,
+                                       size_t *count)
+{
+    struct form_option *options = request_alloc(request, sizeof(*options) * (codes->count + 1));
+    options[0] = (struct form_option){"", none};
+    for (size_t i = 0; i < codes->count; i++)
+        options[i + 1] = (struct form_option){codes->items[i].code, codes->items[i].title};
+    *count = codes->count + 1;
+    return options;
+}
+
+/* The select of the DfE's reasons for a step, on a DfE course only. */
+static void dfe_reason_select(struct buf *b, struct request *request, const char *name, const struct dfe_codes *codes,
+                              const char *chosen, const struct errors *errors)
+{
+    size_t n;
+    struct form_option *options = dfe_options(request, codes, "Choose the DfE's reason", &n);
+    forms_select(b, name, "The DfE's reason", options, n, chosen ? chosen : "",
+                 "The lead-provider API takes one of these; say more in the box below", errors);
+}
+
+static bool enrolment_is_dfe(const struct catalogue *c, const struct enrolment *e)
+{
+    const struct catalogue_qualification *q =
+        e->kind == STUDY_QUALIFICATION ? catalogue_qualification_find(c, e->target, strlen(e->target)) : NULL;
+    return q != NULL && q->dfe_course != NULL;
 }
 
 static void enrolment_forms(struct buf *b, struct request *request, const struct catalogue *c,
@@ -1106,6 +1150,9 @@ static void enrolment_forms(struct buf *b, struct request *request, const struct
     if (defer) {
         html_printf(b, "<h3 class=\"govuk-heading-s\">Defer</h3>");
         forms_begin(b, request, request_printf(request, "%s/defer", base));
+        if (enrolment_is_dfe(c, e))
+            dfe_reason_select(b, request, reason_code_field(ENROLMENT_DEFER), &dfe_deferral_reasons,
+                              ENTERED(ENROLMENT_DEFER, reason_code), errors);
         forms_textarea(b, reason_field(ENROLMENT_DEFER), "Why the participant is deferring",
                        ENTERED(ENROLMENT_DEFER, reason), NULL, 3, errors);
         forms_input(b, "expected_return", "Expected return date", "text", ENTERED(ENROLMENT_DEFER, expected_return),
@@ -1149,6 +1196,9 @@ static void enrolment_forms(struct buf *b, struct request *request, const struct
     if (withdraw) {
         html_printf(b, "<h3 class=\"govuk-heading-s\">Withdraw</h3>");
         forms_begin(b, request, request_printf(request, "%s/withdraw", base));
+        if (enrolment_is_dfe(c, e))
+            dfe_reason_select(b, request, reason_code_field(ENROLMENT_WITHDRAW), &dfe_withdrawal_reasons,
+                              ENTERED(ENROLMENT_WITHDRAW, reason_code), errors);
         forms_textarea(b, reason_field(ENROLMENT_WITHDRAW), "Why the participant is withdrawing",
                        ENTERED(ENROLMENT_WITHDRAW, reason), NULL, 3, errors);
         forms_button(b, "Withdraw", "warning");
@@ -1263,22 +1313,27 @@ void page_enrolment_step(struct request *request)
         entered.reason = forms_text(request, reason_field(entered.step));
     if (entered.step == ENROLMENT_DEFER)
         entered.expected_return = forms_text(request, "expected_return");
+    if (entered.step != ENROLMENT_RESUME)
+        entered.reason_code = forms_text(request, reason_code_field(entered.step));
     entered.cohort_id = forms_id(forms_text(request, "cohort_id"));
     if (entered.cohort_id < 0)
         entered.cohort_id = 0;
     struct actor actor;
     struct accounts_env env = request_accounts_env(request, &actor);
     struct errors errors = ERRORS_INIT, shown = ERRORS_INIT;
-    enum app_result r = enrolments_step(&env, request->caller, id, entered.step, entered.reason,
+    enum app_result r = enrolments_step(&env, c, request->caller, id, entered.step, entered.reason, entered.reason_code,
                                         entered.expected_return, entered.cohort_id, &errors);
     if (r == APP_OK) {
         reply_redirect(request, request_printf(request, "/enrolments/%" PRId64 "?done=%s", id, name));
     } else if (!page_refused(request, r, &errors)) {
-        for (size_t i = 0; i < errors.count; i++)
-            errors_add(&shown,
-                       strcmp(errors.items[i].where, "reason") == 0 ? reason_field(entered.step)
-                                                                    : errors.items[i].where,
-                       "%s", errors.items[i].message);
+        for (size_t i = 0; i < errors.count; i++) {
+            const char *where = errors.items[i].where;
+            if (strcmp(where, "reason") == 0)
+                where = reason_field(entered.step);
+            else if (strcmp(where, "reason_code") == 0)
+                where = reason_code_field(entered.step);
+            errors_add(&shown, where, "%s", errors.items[i].message);
+        }
         enrolment_page(request, c, id, &shown, page_status(r), NULL, &entered);
     }
     errors_free(&errors);

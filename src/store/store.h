@@ -11,6 +11,7 @@
 
 #include "domain/account.h"
 #include "domain/catalogue.h"
+#include "domain/dfe.h"
 #include "domain/enrolment.h"
 #include "domain/policy.h"
 #include "lib/arena.h"
@@ -366,6 +367,7 @@ struct application {
     int64_t enrolment_id;
     const char **electives;
     size_t elective_count;
+    struct dfe_application dfe; /* the application in the DfE's terms */
     int64_t created_at;
     int64_t updated_at;
 };
@@ -377,6 +379,7 @@ struct history_event {
     const char *from_state;
     const char *to_state;
     const char *reason;
+    const char *reason_code; /* the DfE's code beside the reason, or "" */
 };
 
 /* Creates a draft (sets a->id); STORE_NOT_FOUND when a person or organisation named does not exist. */
@@ -400,12 +403,13 @@ enum store_status store_application_list(struct store *store, const struct calle
                                          struct application **out, size_t *count, size_t *total);
 
 /*
- * Moves an application from one state to the next, recording who, when and why. STORE_CONFLICT
- * when it is no longer in state from (someone else moved it first).
+ * Moves an application from one state to the next, recording who, when and why (the note, and the
+ * DfE's reason code when there is one; NULL or "" for none). STORE_CONFLICT when it is no longer in
+ * state from (someone else moved it first).
  */
 enum store_status store_application_transition(struct store *store, const struct actor *actor, int64_t id,
                                                enum application_state from, enum application_state to, const char *step,
-                                               const char *reason, int64_t now);
+                                               const char *reason, const char *reason_code, int64_t now);
 /* Notes the enrolment an application led to. */
 enum store_status store_application_set_enrolment(struct store *store, int64_t id, int64_t enrolment_id);
 
@@ -428,7 +432,10 @@ struct enrolment {
     const char *school_name;
     enum enrolment_state state;
     const char *reason;
-    const char *expected_return; /* NULL unless deferred */
+    const char *reason_code;         /* the DfE's code for the last deferral or withdrawal, or "" */
+    const char *expected_return;     /* NULL unless deferred */
+    const char *schedule_identifier; /* the DfE schedule followed, or NULL */
+    int schedule_cohort;             /* its cohort; 0 with no schedule */
     const char **electives;
     size_t elective_count;
     int64_t created_at;
@@ -454,6 +461,7 @@ struct enrolment_change {
     enum enrolment_state from, to;
     const char *step;
     const char *reason;
+    const char *reason_code;     /* the DfE's code beside the reason, or NULL */
     const char *expected_return; /* deferring */
     int64_t cohort_id;           /* resuming: the later cohort; 0 keeps the cohort */
 };

@@ -22,11 +22,23 @@ static const char SQL_FRAMEWORK_PUT[] =
     " ON CONFLICT (code) DO UPDATE SET code = ?1, title = ?2, position = ?3, generation = ?4";
 static const char SQL_QUALIFICATION_PUT[] =
     "INSERT INTO qualifications (code, title, level, summary, framework, elective_count, final_assessment,"
-    " min_face_to_face_events, min_virtual_events, position, generation)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+    " min_face_to_face_events, min_virtual_events, position, generation, dfe_course, course_group)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
     " ON CONFLICT (code) DO UPDATE SET code = ?1, title = ?2, level = ?3, summary = ?4, framework = ?5,"
     " elective_count = ?6, final_assessment = ?7, min_face_to_face_events = ?8, min_virtual_events = ?9,"
-    " position = ?10, generation = ?11";
+    " position = ?10, generation = ?11, dfe_course = ?12, course_group = ?13";
+/* A qualification that gives its DfE course to another in the same import would meet the unique
+ * course identifier before the other is written, so every identifier is cleared first. */
+static const char SQL_QUALIFICATION_DFE_CLEAR[] = "UPDATE qualifications SET dfe_course = NULL, course_group = NULL";
+static const char SQL_SCHEDULE_PUT[] =
+    "INSERT INTO schedules (identifier, cohort, course_group, title, position, generation)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+    " ON CONFLICT (identifier, cohort) DO UPDATE SET course_group = ?3, title = ?4, position = ?5, generation = ?6";
+static const char SQL_MILESTONE_PUT[] =
+    "INSERT INTO schedule_milestones (identifier, cohort, declaration_type, start_date, milestone_date, position,"
+    " generation) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+    " ON CONFLICT (identifier, cohort, declaration_type) DO UPDATE SET start_date = ?4, milestone_date = ?5,"
+    " position = ?6, generation = ?7";
 static const char SQL_QUALIFICATION_MODULE_PUT[] =
     "INSERT INTO qualification_modules (qualification, module, role, position, generation)"
     " VALUES (?1, ?2, ?3, ?4, ?5)"
@@ -46,6 +58,8 @@ static const char SQL_PRACTICE_PUT[] =
 
 /* Rows an import no longer mentions, removed children first. */
 static const char *const SQL_SWEEP[] = {
+    "DELETE FROM schedule_milestones WHERE generation <> ?1",
+    "DELETE FROM schedules WHERE generation <> ?1",
     "DELETE FROM framework_practices WHERE generation <> ?1",
     "DELETE FROM framework_statements WHERE generation <> ?1",
     "DELETE FROM framework_areas WHERE generation <> ?1",
@@ -116,9 +130,44 @@ static bool put_rule_modules(struct db *db, const char *qualification, const cha
     return true;
 }
 
+static bool put_schedules(struct db *db, const struct catalogue *c, int64_t g)
+{
+    struct db_stmt *stmt;
+    for (size_t i = 0; i < c->schedule_count; i++) {
+        const struct catalogue_schedule *s = &c->schedules[i];
+        if ((stmt = db_prepare(db, SQL_SCHEDULE_PUT)) == NULL)
+            return false;
+        bind_text(stmt, 1, s->identifier);
+        db_bind_int64(stmt, 2, s->cohort);
+        bind_text(stmt, 3, s->course_group);
+        bind_text(stmt, 4, s->title);
+        db_bind_int64(stmt, 5, (int64_t)i);
+        db_bind_int64(stmt, 6, g);
+        if (db_exec_stmt(stmt) != DB_DONE)
+            return false;
+        for (size_t m = 0; m < s->milestone_count; m++) {
+            const struct catalogue_milestone *ms = &s->milestones[m];
+            if ((stmt = db_prepare(db, SQL_MILESTONE_PUT)) == NULL)
+                return false;
+            bind_text(stmt, 1, s->identifier);
+            db_bind_int64(stmt, 2, s->cohort);
+            bind_text(stmt, 3, ms->declaration_type);
+            bind_text(stmt, 4, ms->start_date);
+            bind_text(stmt, 5, ms->milestone_date);
+            db_bind_int64(stmt, 6, (int64_t)m);
+            db_bind_int64(stmt, 7, g);
+            if (db_exec_stmt(stmt) != DB_DONE)
+                return false;
+        }
+    }
+    return true;
+}
+
 static bool put_catalogue(struct db *db, const struct catalogue *c, int64_t g)
 {
     struct db_stmt *stmt;
+    if ((stmt = db_prepare(db, SQL_QUALIFICATION_DFE_CLEAR)) == NULL || db_exec_stmt(stmt) != DB_DONE)
+        return false;
     for (size_t i = 0; i < c->level_count; i++) {
         if ((stmt = db_prepare(db, SQL_LEVEL_PUT)) == NULL)
             return false;
@@ -185,7 +234,10 @@ static bool put_catalogue(struct db *db, const struct catalogue *c, int64_t g)
             return false;
         bind_text(stmt, 1, q->code);
         bind_text(stmt, 2, q->title);
-        db_bind_int64(stmt, 3, q->level);
+        if (q->level != 0)
+            db_bind_int64(stmt, 3, q->level);
+        else
+            db_bind_null(stmt, 3);
         bind_text(stmt, 4, q->summary);
         bind_text(stmt, 5, q->framework);
         db_bind_int64(stmt, 6, q->rule.elective_count);
@@ -194,6 +246,8 @@ static bool put_catalogue(struct db *db, const struct catalogue *c, int64_t g)
         db_bind_int64(stmt, 9, q->rule.min_virtual_events);
         db_bind_int64(stmt, 10, (int64_t)i);
         db_bind_int64(stmt, 11, g);
+        bind_text(stmt, 12, q->dfe_course);
+        bind_text(stmt, 13, q->course_group);
         if (db_exec_stmt(stmt) != DB_DONE)
             return false;
         size_t position = 0;
@@ -202,7 +256,7 @@ static bool put_catalogue(struct db *db, const struct catalogue *c, int64_t g)
                               g))
             return false;
     }
-    return true;
+    return put_schedules(db, c, g);
 }
 
 enum store_status store_catalogue_replace(struct store *store, const struct catalogue *catalogue, struct errors *errors)
@@ -250,7 +304,10 @@ static const char SQL_STRANDS[] = "SELECT code, title FROM strands ORDER BY posi
 static const char SQL_MODULES[] = "SELECT code, title, strand, level, hours_cap FROM modules ORDER BY position";
 static const char SQL_QUALIFICATIONS[] =
     "SELECT code, title, level, summary, framework, elective_count, final_assessment, min_face_to_face_events,"
-    " min_virtual_events FROM qualifications ORDER BY position";
+    " min_virtual_events, dfe_course, course_group FROM qualifications ORDER BY position";
+static const char SQL_SCHEDULES[] = "SELECT identifier, cohort, course_group, title FROM schedules ORDER BY position";
+static const char SQL_MILESTONES[] = "SELECT declaration_type, start_date, milestone_date FROM schedule_milestones"
+                                     " WHERE identifier = ?1 AND cohort = ?2 ORDER BY position";
 static const char SQL_RULE_MODULES[] =
     "SELECT module FROM qualification_modules WHERE qualification = ?1 AND role = ?2 ORDER BY position";
 static const char SQL_FRAMEWORKS[] = "SELECT code, title FROM frameworks ORDER BY position";
@@ -262,7 +319,7 @@ static const char SQL_PRACTICES[] = "SELECT text, incomplete FROM framework_prac
                                     " ORDER BY position";
 static const char SQL_COUNT[] = "SELECT (SELECT count(*) FROM levels), (SELECT count(*) FROM strands),"
                                 " (SELECT count(*) FROM modules), (SELECT count(*) FROM qualifications),"
-                                " (SELECT count(*) FROM frameworks)";
+                                " (SELECT count(*) FROM frameworks), (SELECT count(*) FROM schedules)";
 
 static const char *column_text(struct catalogue *c, struct db_stmt *stmt, int column)
 {
@@ -334,6 +391,37 @@ static bool load_statements(struct db *db, struct catalogue *c, const char *fram
     return true;
 }
 
+static bool load_schedules(struct db *db, struct catalogue *c)
+{
+    struct db_stmt *stmt = db_prepare(db, SQL_SCHEDULES);
+    if (stmt == NULL)
+        return false;
+    for (size_t i = 0; i < c->schedule_count && db_step(stmt) == DB_ROW; i++) {
+        struct catalogue_schedule *s = &c->schedules[i];
+        s->identifier = column_text(c, stmt, 0);
+        s->cohort = (int)db_column_int64(stmt, 1);
+        s->course_group = column_text(c, stmt, 2);
+        s->title = column_text(c, stmt, 3);
+    }
+    db_reset(stmt);
+    for (size_t i = 0; i < c->schedule_count; i++) {
+        struct catalogue_schedule *s = &c->schedules[i];
+        if ((stmt = db_prepare(db, SQL_MILESTONES)) == NULL)
+            return false;
+        bind_text(stmt, 1, s->identifier);
+        db_bind_int64(stmt, 2, s->cohort);
+        s->milestone_count = count_rows(stmt);
+        s->milestones = arena_alloc(&c->arena, sizeof(*s->milestones) * (s->milestone_count + 1));
+        for (size_t m = 0; m < s->milestone_count && db_step(stmt) == DB_ROW; m++) {
+            s->milestones[m].declaration_type = column_text(c, stmt, 0);
+            s->milestones[m].start_date = column_text(c, stmt, 1);
+            s->milestones[m].milestone_date = column_text(c, stmt, 2);
+        }
+        db_reset(stmt);
+    }
+    return true;
+}
+
 static bool load_catalogue(struct db *db, struct catalogue *c)
 {
     struct db_stmt *stmt = db_prepare(db, SQL_COUNT);
@@ -344,7 +432,9 @@ static bool load_catalogue(struct db *db, struct catalogue *c)
     c->module_count = (size_t)db_column_int64(stmt, 2);
     c->qualification_count = (size_t)db_column_int64(stmt, 3);
     c->framework_count = (size_t)db_column_int64(stmt, 4);
+    c->schedule_count = (size_t)db_column_int64(stmt, 5);
     db_reset(stmt);
+    c->schedules = arena_alloc(&c->arena, sizeof(*c->schedules) * (c->schedule_count + 1));
     c->levels = arena_alloc(&c->arena, sizeof(*c->levels) * (c->level_count + 1));
     c->strands = arena_alloc(&c->arena, sizeof(*c->strands) * (c->strand_count + 1));
     c->modules = arena_alloc(&c->arena, sizeof(*c->modules) * (c->module_count + 1));
@@ -382,13 +472,15 @@ static bool load_catalogue(struct db *db, struct catalogue *c)
         struct catalogue_qualification *q = &c->qualifications[i];
         q->code = column_text(c, stmt, 0);
         q->title = column_text(c, stmt, 1);
-        q->level = (int)db_column_int64(stmt, 2);
+        q->level = db_column_is_null(stmt, 2) ? 0 : (int)db_column_int64(stmt, 2);
         q->summary = column_text(c, stmt, 3);
         q->framework = column_text(c, stmt, 4);
         q->rule.elective_count = (int)db_column_int64(stmt, 5);
         q->rule.final_assessment = (int)db_column_int64(stmt, 6) != 0;
         q->rule.min_face_to_face_events = (int)db_column_int64(stmt, 7);
         q->rule.min_virtual_events = (int)db_column_int64(stmt, 8);
+        q->dfe_course = column_text(c, stmt, 9);
+        q->course_group = column_text(c, stmt, 10);
     }
     db_reset(stmt);
     for (size_t i = 0; i < c->qualification_count; i++) {
@@ -425,7 +517,7 @@ static bool load_catalogue(struct db *db, struct catalogue *c)
                 return false;
         }
     }
-    return true;
+    return load_schedules(db, c);
 }
 
 enum store_status store_catalogue_load(struct store *store, struct catalogue **out)

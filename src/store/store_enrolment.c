@@ -76,6 +76,7 @@ static enum store_status read_history(struct store *store, const char *sql, int6
         e->from_state = store_text_or_empty(arena, stmt, 3);
         e->to_state = store_text_or_empty(arena, stmt, 4);
         e->reason = store_text_or_empty(arena, stmt, 5);
+        e->reason_code = store_text_or_empty(arena, stmt, 6);
     }
     return r == DB_DONE ? STORE_OK : STORE_ERROR;
 }
@@ -209,14 +210,22 @@ enum store_status store_cohort_list(struct store *store, const char *target, str
 
 /* Applications */
 
+/* The application in the DfE's terms, bound from ?14 on in inserts and updates alike. */
+#define DFE_COLUMNS                                                                                                    \
+    "trn, school_urn, school_ukprn, employment_type, employer_name, headteacher_status, works_as_senco,"               \
+    " senco_start_date, funding_choice, eligible_for_funding, funded_place, ineligibility_reason"
 static const char SQL_APPLICATION_INSERT[] =
     "INSERT INTO applications (participant_id, kind, target, school_id, job_role, sponsor_id, delivery_model,"
     " preferred_region, preferred_partner_id, funding_route, scholarship_eligibility, state, created_by, created_at,"
-    " updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'draft', ?12, ?13, ?13)";
+    " updated_at, " DFE_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'draft', ?12, ?13, ?13,"
+    " ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)";
 static const char SQL_APPLICATION_UPDATE[] =
     "UPDATE applications SET kind = ?2, target = ?3, school_id = ?4, job_role = ?5, sponsor_id = ?6,"
     " delivery_model = ?7, preferred_region = ?8, preferred_partner_id = ?9, funding_route = ?10,"
-    " scholarship_eligibility = ?11, updated_at = ?12 WHERE id = ?1 AND state = 'draft'";
+    " scholarship_eligibility = ?11, updated_at = ?12, trn = ?14, school_urn = ?15, school_ukprn = ?16,"
+    " employment_type = ?17, employer_name = ?18, headteacher_status = ?19, works_as_senco = ?20,"
+    " senco_start_date = ?21, funding_choice = ?22, eligible_for_funding = ?23, funded_place = ?24,"
+    " ineligibility_reason = ?25 WHERE id = ?1 AND state = 'draft'";
 static const char SQL_APPLICATION_ELECTIVES_DELETE[] = "DELETE FROM application_electives WHERE application_id = ?1";
 static const char SQL_APPLICATION_ELECTIVES_INSERT[] =
     "INSERT INTO application_electives (application_id, position, module) VALUES (?1, ?2, ?3)";
@@ -226,7 +235,10 @@ static const char SQL_APPLICATION_ELECTIVES[] =
     "a.id, a.participant_id, p.name, p.email, a.kind, a.target, coalesce(a.school_id, 0), school.name, a.job_role,"    \
     " coalesce(a.sponsor_id, 0), sponsor.name, sponsor.email, a.delivery_model, a.preferred_region,"                   \
     " coalesce(a.preferred_partner_id, 0), partner.name, a.funding_route, a.scholarship_eligibility, a.state,"         \
-    " a.decision_reason, coalesce(a.enrolment_id, 0), a.created_at, a.updated_at"
+    " a.decision_reason, coalesce(a.enrolment_id, 0), a.created_at, a.updated_at, a.trn, a.school_urn,"                \
+    " a.school_ukprn, a.employment_type, a.employer_name, a.headteacher_status, a.works_as_senco,"                     \
+    " a.senco_start_date, a.funding_choice, a.eligible_for_funding, a.funded_place, a.ineligibility_reason,"           \
+    " a.decision_reason_code"
 #define APPLICATION_JOINS                                                                                              \
     " FROM applications a JOIN users p ON p.id = a.participant_id"                                                     \
     " LEFT JOIN organisations school ON school.id = a.school_id"                                                       \
@@ -251,14 +263,30 @@ static const char SQL_APPLICATION_LIST[] =
     " AND (?5 = '' OR a.state = ?5) ORDER BY a.updated_at DESC, a.id DESC LIMIT ?6 OFFSET ?7";
 static const char SQL_APPLICATION_TRANSITION[] =
     "UPDATE applications SET state = ?3, decision_reason = CASE WHEN ?4 = '' THEN decision_reason ELSE ?4 END,"
+    " decision_reason_code = CASE WHEN ?6 = '' THEN decision_reason_code ELSE ?6 END,"
     " updated_at = ?5 WHERE id = ?1 AND state = ?2";
 static const char SQL_APPLICATION_EVENT[] =
-    "INSERT INTO application_events (application_id, at, actor_id, actor_label, step, from_state, to_state, reason)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+    "INSERT INTO application_events (application_id, at, actor_id, actor_label, step, from_state, to_state, reason,"
+    " reason_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?11)";
 static const char SQL_APPLICATION_HISTORY[] =
-    "SELECT at, actor_label, step, from_state, to_state, reason FROM application_events"
+    "SELECT at, actor_label, step, from_state, to_state, reason, reason_code FROM application_events"
     " WHERE application_id = ?1 ORDER BY id";
 static const char SQL_APPLICATION_SET_ENROLMENT[] = "UPDATE applications SET enrolment_id = ?2 WHERE id = ?1";
+
+static void bind_flag(struct db_stmt *stmt, int index, enum dfe_flag flag)
+{
+    if (flag == DFE_UNKNOWN)
+        db_bind_null(stmt, index);
+    else
+        db_bind_int64(stmt, index, flag == DFE_YES);
+}
+
+static enum dfe_flag column_flag(struct db_stmt *stmt, int column)
+{
+    if (db_column_is_null(stmt, column))
+        return DFE_UNKNOWN;
+    return db_column_int64(stmt, column) ? DFE_YES : DFE_NO;
+}
 
 static void bind_application(struct db_stmt *stmt, const struct application *a)
 {
@@ -272,6 +300,17 @@ static void bind_application(struct db_stmt *stmt, const struct application *a)
     store_bind_id(stmt, 9, a->preferred_partner_id);
     db_bind_text(stmt, 10, funding_route_name(a->funding));
     db_bind_text(stmt, 11, a->scholarship_eligibility ? a->scholarship_eligibility : "");
+    const struct dfe_application *d = &a->dfe;
+    const char *texts[] = {d->trn,           d->school_urn,        d->school_ukprn, d->employment_type,
+                           d->employer_name, d->headteacher_status};
+    for (int i = 0; i < 6; i++)
+        db_bind_text(stmt, 14 + i, texts[i] ? texts[i] : "");
+    bind_flag(stmt, 20, d->works_as_senco);
+    db_bind_text(stmt, 21, d->senco_start_date && *d->senco_start_date ? d->senco_start_date : NULL);
+    db_bind_text(stmt, 22, d->funding_choice ? d->funding_choice : "");
+    bind_flag(stmt, 23, d->eligible_for_funding);
+    bind_flag(stmt, 24, d->funded_place);
+    db_bind_text(stmt, 25, d->ineligibility_reason ? d->ineligibility_reason : "");
 }
 
 static json_t *application_summary(const struct application *a)
@@ -364,6 +403,20 @@ static void read_application(struct db_stmt *stmt, struct arena *arena, struct a
     a->enrolment_id = db_column_int64(stmt, 20);
     a->created_at = db_column_int64(stmt, 21);
     a->updated_at = db_column_int64(stmt, 22);
+    struct dfe_application *d = &a->dfe;
+    d->trn = store_text_or_empty(arena, stmt, 23);
+    d->school_urn = store_text_or_empty(arena, stmt, 24);
+    d->school_ukprn = store_text_or_empty(arena, stmt, 25);
+    d->employment_type = store_text_or_empty(arena, stmt, 26);
+    d->employer_name = store_text_or_empty(arena, stmt, 27);
+    d->headteacher_status = store_text_or_empty(arena, stmt, 28);
+    d->works_as_senco = column_flag(stmt, 29);
+    d->senco_start_date = store_text_or_empty(arena, stmt, 30);
+    d->funding_choice = store_text_or_empty(arena, stmt, 31);
+    d->eligible_for_funding = column_flag(stmt, 32);
+    d->funded_place = column_flag(stmt, 33);
+    d->ineligibility_reason = store_text_or_empty(arena, stmt, 34);
+    d->decision_reason_code = store_text_or_empty(arena, stmt, 35);
 }
 
 enum store_status store_application_get(struct store *store, int64_t id, struct arena *arena, struct application *out)
@@ -411,7 +464,7 @@ enum store_status store_application_list(struct store *store, const struct calle
     enum db_result r;
     while ((r = db_step(stmt)) == DB_ROW) {
         read_application(stmt, arena, &(*out)[*count]);
-        *total = (size_t)db_column_int64(stmt, 23);
+        *total = (size_t)db_column_int64(stmt, 36);
         (*count)++;
     }
     if (r != DB_DONE)
@@ -426,7 +479,8 @@ enum store_status store_application_list(struct store *store, const struct calle
 /* Writes a history row for a state change (both kinds of record share the shape). */
 static enum store_status record_step(struct store *store, const char *sql, const struct actor *actor, int64_t id,
                                      const char *step, const char *from, const char *to, const char *reason,
-                                     int64_t now, int64_t cohort_id, const char *expected_return)
+                                     const char *reason_code, int64_t now, int64_t cohort_id,
+                                     const char *expected_return)
 {
     struct db_stmt *stmt = db_prepare(store->db, sql);
     if (stmt == NULL)
@@ -439,7 +493,8 @@ static enum store_status record_step(struct store *store, const char *sql, const
     db_bind_text(stmt, 6, from);
     db_bind_text(stmt, 7, to);
     db_bind_text(stmt, 8, reason ? reason : "");
-    if (cohort_id >= 0) { /* enrolment events carry two more columns */
+    db_bind_text(stmt, 11, reason_code ? reason_code : ""); /* ?11 in both kinds of event */
+    if (cohort_id >= 0) {                                   /* enrolment events carry two more columns */
         store_bind_id(stmt, 9, cohort_id);
         db_bind_text(stmt, 10, expected_return);
     }
@@ -448,7 +503,7 @@ static enum store_status record_step(struct store *store, const char *sql, const
 
 enum store_status store_application_transition(struct store *store, const struct actor *actor, int64_t id,
                                                enum application_state from, enum application_state to, const char *step,
-                                               const char *reason, int64_t now)
+                                               const char *reason, const char *reason_code, int64_t now)
 {
     if (!store_tx_begin(store))
         return STORE_ERROR;
@@ -460,18 +515,20 @@ enum store_status store_application_transition(struct store *store, const struct
         db_bind_text(stmt, 3, application_state_name(to));
         db_bind_text(stmt, 4, reason ? reason : "");
         db_bind_int64(stmt, 5, now);
+        db_bind_text(stmt, 6, reason_code ? reason_code : "");
         if (db_exec_stmt(stmt) == DB_DONE)
             status = db_changes(store->db) > 0 ? STORE_OK : STORE_CONFLICT;
     }
     if (status == STORE_OK)
         status = record_step(store, SQL_APPLICATION_EVENT, actor, id, step, application_state_name(from),
-                             application_state_name(to), reason, now, -1, NULL);
+                             application_state_name(to), reason, reason_code, now, -1, NULL);
     if (status == STORE_OK)
-        status = store_audit_json(store, actor, "application.step", "application", id,
-                                  json_pack("{s:s}", "state", application_state_name(from)),
-                                  json_pack("{s:s, s:s, s:s}", "state", application_state_name(to), "step", step,
-                                            "reason", reason ? reason : ""),
-                                  now);
+        status =
+            store_audit_json(store, actor, "application.step", "application", id,
+                             json_pack("{s:s}", "state", application_state_name(from)),
+                             json_pack("{s:s, s:s, s:s, s:s}", "state", application_state_name(to), "step", step,
+                                       "reason", reason ? reason : "", "reason_code", reason_code ? reason_code : ""),
+                             now);
     return store_tx_end(store, status);
 }
 
@@ -506,7 +563,8 @@ static const char SQL_ENROLMENT_ELECTIVES[] =
 #define ENROLMENT_COLUMNS                                                                                              \
     "e.id, e.participant_id, p.name, coalesce(e.application_id, 0), e.kind, e.target, coalesce(e.cohort_id, 0),"       \
     " c.code, coalesce(c.delivery_partner_id, 0), e.delivery_model, e.funding_route, e.scholarship_eligibility,"       \
-    " coalesce(e.school_id, 0), s.name, e.state, e.reason, e.expected_return, e.created_at, e.updated_at"
+    " coalesce(e.school_id, 0), s.name, e.state, e.reason, e.expected_return, e.created_at, e.updated_at,"             \
+    " e.reason_code, e.schedule_identifier, e.schedule_cohort"
 #define ENROLMENT_JOINS                                                                                                \
     " FROM enrolments e JOIN users p ON p.id = e.participant_id LEFT JOIN cohorts c ON c.id = e.cohort_id"             \
     " LEFT JOIN organisations s ON s.id = e.school_id"
@@ -524,7 +582,8 @@ static const char SQL_ENROLMENT_LIST[] =
     " ORDER BY e.id DESC LIMIT ?7 OFFSET ?8";
 static const char SQL_ENROLMENT_TRANSITION[] =
     "UPDATE enrolments SET state = ?3, reason = ?4, expected_return = ?5,"
-    " cohort_id = CASE WHEN ?6 IS NULL THEN cohort_id ELSE ?6 END, updated_at = ?7 WHERE id = ?1 AND state = ?2";
+    " cohort_id = CASE WHEN ?6 IS NULL THEN cohort_id ELSE ?6 END, updated_at = ?7, reason_code = ?8"
+    " WHERE id = ?1 AND state = ?2";
 /* A participant who defers or withdraws gives up their places at the cohort's coming events:
  * each booking this statement releases gives its event's place back (events.booked). */
 static const char SQL_ENROLMENT_RELEASE_BOOKINGS[] =
@@ -536,9 +595,9 @@ static const char SQL_ENROLMENT_RELEASE_BOOKINGS[] =
 static const char SQL_ENROLMENT_GIVE_BACK_PLACE[] = "UPDATE events SET booked = booked - 1 WHERE id = ?1";
 static const char SQL_ENROLMENT_EVENT[] =
     "INSERT INTO enrolment_events (enrolment_id, at, actor_id, actor_label, step, from_state, to_state, reason,"
-    " cohort_id, expected_return) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+    " cohort_id, expected_return, reason_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 static const char SQL_ENROLMENT_HISTORY[] =
-    "SELECT at, actor_label, step, from_state, to_state, reason FROM enrolment_events"
+    "SELECT at, actor_label, step, from_state, to_state, reason, reason_code FROM enrolment_events"
     " WHERE enrolment_id = ?1 ORDER BY id";
 
 static void read_enrolment(struct db_stmt *stmt, struct arena *arena, struct enrolment *e)
@@ -563,6 +622,9 @@ static void read_enrolment(struct db_stmt *stmt, struct arena *arena, struct enr
     e->expected_return = store_text(arena, stmt, 16);
     e->created_at = db_column_int64(stmt, 17);
     e->updated_at = db_column_int64(stmt, 18);
+    e->reason_code = store_text_or_empty(arena, stmt, 19);
+    e->schedule_identifier = store_text(arena, stmt, 20);
+    e->schedule_cohort = (int)db_column_int64(stmt, 21);
 }
 
 enum store_status store_enrolment_create(struct store *store, const struct actor *actor, struct enrolment *e,
@@ -591,7 +653,7 @@ enum store_status store_enrolment_create(struct store *store, const struct actor
             status = write_codes(store, SQL_ENROLMENT_ELECTIVES_DELETE, SQL_ENROLMENT_ELECTIVES_INSERT, e->id,
                                  e->electives, e->elective_count);
             if (status == STORE_OK)
-                status = record_step(store, SQL_ENROLMENT_EVENT, actor, e->id, "enrol", "", "active", "", now,
+                status = record_step(store, SQL_ENROLMENT_EVENT, actor, e->id, "enrol", "", "active", "", "", now,
                                      e->cohort_id, NULL);
             if (status == STORE_OK)
                 status = store_audit_json(store, actor, "enrolment.create", "enrolment", e->id, NULL,
@@ -642,7 +704,7 @@ static enum store_status enrolment_rows(struct store *store, struct db_stmt *stm
     while (*count < limit && (r = db_step(stmt)) == DB_ROW) {
         read_enrolment(stmt, arena, &(*out)[*count]);
         if (with_total)
-            *total = (size_t)db_column_int64(stmt, 19);
+            *total = (size_t)db_column_int64(stmt, 22);
         (*count)++;
     }
     db_reset(stmt);
@@ -731,6 +793,7 @@ enum store_status store_enrolment_transition(struct store *store, const struct a
         db_bind_text(stmt, 5, change->to == ENROLMENT_DEFERRED ? change->expected_return : NULL);
         store_bind_id(stmt, 6, change->cohort_id);
         db_bind_int64(stmt, 7, now);
+        db_bind_text(stmt, 8, change->reason_code ? change->reason_code : "");
         enum db_result r = db_exec_stmt(stmt);
         if (r == DB_CONSTRAINT)
             status = STORE_NOT_FOUND; /* the cohort does not exist */
@@ -739,13 +802,14 @@ enum store_status store_enrolment_transition(struct store *store, const struct a
     }
     if (status == STORE_OK)
         status = record_step(store, SQL_ENROLMENT_EVENT, actor, id, change->step, enrolment_state_name(change->from),
-                             enrolment_state_name(change->to), change->reason, now, change->cohort_id,
-                             change->expected_return);
+                             enrolment_state_name(change->to), change->reason, change->reason_code, now,
+                             change->cohort_id, change->expected_return);
     if (status == STORE_OK)
         status = store_audit_json(store, actor, "enrolment.step", "enrolment", id,
                                   json_pack("{s:s}", "state", enrolment_state_name(change->from)),
-                                  json_pack("{s:s, s:s, s:s, s:I}", "state", enrolment_state_name(change->to), "step",
-                                            change->step, "reason", change->reason ? change->reason : "", "cohort_id",
+                                  json_pack("{s:s, s:s, s:s, s:s, s:I}", "state", enrolment_state_name(change->to),
+                                            "step", change->step, "reason", change->reason ? change->reason : "",
+                                            "reason_code", change->reason_code ? change->reason_code : "", "cohort_id",
                                             (json_int_t)change->cohort_id),
                                   now);
     return store_tx_end(store, status);

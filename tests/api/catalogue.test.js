@@ -122,11 +122,14 @@ const RULE_DESCRIPTIONS = {
   NPQML: '2 essential and 1 elective module',
   NPQH: '3 essential and 2 elective modules',
 };
+/* The DfE's 2021 suite: no modules, so the rule in words says so. */
+for (const q of catalogue.qualifications) if (q.dfe_course) RULE_DESCRIPTIONS[q.code] = 'no modules';
 
 /* The seed capitalises "Closing the Gap" once and "Closing the gap" once: one module. */
 const sameTitle = (a, b) => a.toLowerCase() === b.toLowerCase();
 
 const levelTitle = (n) => catalogue.levels.find((l) => l.number === n).title;
+const levelJson = (n) => (n === null ? null : { number: n, title: levelTitle(n) });
 const moduleByCode = (code) => catalogue.modules.find((m) => m.code === code);
 const strandTitle = (code) => catalogue.strands.find((s) => s.code === code).title;
 
@@ -157,9 +160,11 @@ test('the qualification list is catalogue/default.json in order', async () => {
       qualifications: catalogue.qualifications.map((q) => ({
         code: q.code,
         title: q.title,
-        level: { number: q.level, title: levelTitle(q.level) },
+        level: levelJson(q.level),
         requirement: RULE_DESCRIPTIONS[q.code],
         framework: q.framework,
+        dfe_course: q.dfe_course,
+        course_group: q.course_group,
         href: `/api/v1/qualifications/${q.code}`,
       })),
     },
@@ -172,9 +177,11 @@ test('every qualification is served exactly as catalogue/default.json has it', a
     const body = await getJson(server.url, `/api/v1/qualifications/${q.code}`);
     assert.equal(body.code, q.code);
     assert.equal(body.title, q.title);
-    assert.deepEqual(body.level, { number: q.level, title: levelTitle(q.level) });
+    assert.deepEqual(body.level, levelJson(q.level));
     assert.equal(body.summary, q.summary);
     assert.equal(body.framework, q.framework);
+    assert.equal(body.dfe_course, q.dfe_course);
+    assert.equal(body.course_group, q.course_group);
 
     const { description, events_description: events, ...rule } = body.rule;
     assert.deepEqual(rule, q.rule, `${q.code} rule`);
@@ -202,7 +209,7 @@ test('every qualification is served exactly as catalogue/default.json has it', a
 
 test('rule descriptions and counts match the seed', async () => {
   const byCode = {};
-  for (const code of Object.keys(RULE_DESCRIPTIONS))
+  for (const code of ['NPQSL', 'NPQML', 'NPQH'])
     byCode[code] = await getJson(server.url, `/api/v1/qualifications/${code}`);
   assert.equal(byCode.NPQSL.rule.description, '2 essential and 2 elective modules');
   assert.equal(byCode.NPQML.rule.description, '2 essential and 1 elective module');
@@ -387,7 +394,8 @@ test('the NPQSL framework has the seed\'s ten areas in order, with incomplete st
   const f = await getJson(server.url, '/api/v1/frameworks/npqsl');
   assert.equal(f.code, 'npqsl');
   assert.equal(f.title, 'National Professional Qualification (NPQ): Senior Leadership Framework');
-  assert.deepEqual(f.qualifications, ['NPQSL']);
+  // The 2012 NPQSL has always linked it; the 2021 NPQSL is the qualification it was written for.
+  assert.deepEqual(f.qualifications, ['NPQSL', 'NPQSL21']);
   assert.equal(f.areas.length, 10);
   assert.deepEqual(
     f.areas.map((a) => a.title),

@@ -58,7 +58,7 @@ test('import of an export, then export, gives the same bytes (from a file and fr
   const file = writeJson(dir, 'export.json', first);
   const imported = await runNpq(['catalogue', 'import', '--db', dbPath, file]);
   assert.equal(imported.code, 0, imported.stderr);
-  assert.match(imported.stderr, /imported 3 qualifications, 26 modules and 1 frameworks/);
+  assert.match(imported.stderr, /imported 15 qualifications, 26 modules, 1 frameworks and 24 schedules/);
   assert.equal(await exportDb(dbPath), first);
 
   const fromStdin = await runNpq(['catalogue', 'import', '--db', dbPath, '-'], { input: first });

@@ -125,13 +125,15 @@ static void deferring_and_withdrawing_give_places_back(void **state)
     struct accounts_env env = env_of(f, &f->admin);
     struct caller admin = fx_caller(f, f->admin_id);
     struct errors errors = ERRORS_INIT;
-    assert_int_equal(enrolments_step(&env, &admin, pat_enrolment, ENROLMENT_DEFER, "Illness", "2027-09-01", 0, &errors),
-                     APP_OK);
+    assert_int_equal(
+        enrolments_step(&env, NULL, &admin, pat_enrolment, ENROLMENT_DEFER, "Illness", NULL, "2027-09-01", 0, &errors),
+        APP_OK);
     struct event e;
     assert_int_equal(store_event_get(f->store, event, &f->arena, &e), STORE_OK);
     assert_int_equal(e.booked, 1);
-    assert_int_equal(enrolments_step(&env, &admin, kim_enrolment, ENROLMENT_WITHDRAW, "Moved school", NULL, 0, &errors),
-                     APP_OK);
+    assert_int_equal(
+        enrolments_step(&env, NULL, &admin, kim_enrolment, ENROLMENT_WITHDRAW, "Moved school", NULL, NULL, 0, &errors),
+        APP_OK);
     assert_int_equal(errors.count, 0);
     assert_int_equal(store_event_get(f->store, event, &f->arena, &e), STORE_OK);
     assert_int_equal(e.booked, 0);

@@ -5,6 +5,7 @@
 #include "../test_support.h"
 
 #include "domain/catalogue_json.h"
+#include "domain/dfe.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +29,7 @@ static void default_catalogue_holds_the_seed_structure(void **state)
     struct catalogue *c = parse_default();
     assert_int_equal(c->level_count, 5);
     assert_int_equal(c->strand_count, 3);
-    assert_int_equal(c->qualification_count, 3);
+    assert_int_equal(c->qualification_count, 15);
 
     const struct catalogue_qualification *sl = catalogue_qualification_find(c, "npqsl", 5);
     assert_non_null(sl);
@@ -176,6 +177,88 @@ static void errors_name_their_place(void **state)
     expect_error("{\"format\":\"npq-catalogue/1\",\"format\":\"npq-catalogue/1\"}", "$", "duplicate");
 }
 
+static void the_dfe_suite_is_in_the_default_catalogue(void **state)
+{
+    (void)state;
+    struct catalogue *c = parse_default();
+    /* Every course the DfE funds, once, as a qualification with no modules and no level. */
+    for (size_t i = 0; i < dfe_course_count; i++) {
+        const struct catalogue_qualification *q = catalogue_dfe_course_find(c, dfe_courses[i].identifier);
+        assert_non_null(q);
+        assert_string_equal(q->course_group, dfe_courses[i].course_group);
+        assert_int_equal(q->level, 0);
+        assert_int_equal(q->rule.essential_count + q->rule.elective_from_count, 0);
+    }
+    const struct catalogue_qualification *sl = catalogue_dfe_course_find(c, "npq-senior-leadership");
+    assert_string_equal(sl->code, "NPQSL21");
+    assert_true(sl->rule.final_assessment);
+    assert_string_equal(sl->framework, "npqsl");
+    assert_false(catalogue_dfe_course_find(c, "npq-early-headship-coaching-offer")->rule.final_assessment);
+    /* The 2012 NPQSL stays as it was. */
+    assert_int_equal(catalogue_qualification_find(c, "NPQSL", 5)->level, 2);
+    /* Schedules: specialist ones have no retained-2. */
+    const struct catalogue_schedule *s = catalogue_schedule_find(c, "npq-specialist-spring", 2026);
+    assert_non_null(s);
+    assert_int_equal(s->milestone_count, 3);
+    for (size_t i = 0; i < s->milestone_count; i++)
+        assert_string_not_equal(s->milestones[i].declaration_type, "retained-2");
+    assert_null(catalogue_schedule_find(c, "npq-specialist-spring", 2019));
+    catalogue_free(c);
+}
+
+#define DFE_QUAL(course, group)                                                                                        \
+    "\"qualifications\":[{\"code\":\"Q\",\"title\":\"Q\",\"level\":null,\"framework\":null,\"dfe_course\":" course     \
+    ",\"course_group\":" group ",\"rule\":{\"essential\":[],\"final_assessment\":true,"                                \
+    "\"min_face_to_face_events\":0,\"min_virtual_events\":0}}],"
+#define SCHEDULE(identifier, group, milestones)                                                                        \
+    "\"frameworks\":[],\"schedules\":[{\"identifier\":\"" identifier "\",\"cohort\":2025,\"course_group\":\"" group    \
+    "\",\"title\":\"T\",\"milestones\":[" milestones "]}]}"
+
+static void dfe_courses_and_schedules_are_checked(void **state)
+{
+    (void)state;
+    /* A qualification with no modules, no level and a final assessment is a whole qualification. */
+    const char *ok = HEAD "\"modules\":[]," DFE_QUAL("\"npq-senco\"", "\"specialist\"")
+        SCHEDULE("npq-specialist-spring", "specialist",
+                 "{\"declaration_type\":\"started\",\"start_date\":\"2026-01-01\",\"milestone_date\":\"2026-04-30\"}");
+    struct errors errors = ERRORS_INIT;
+    struct catalogue *c = catalogue_json_parse(ok, strlen(ok), &errors);
+    for (size_t i = 0; i < errors.count; i++)
+        fprintf(stderr, "%s: %s\n", errors.items[i].where, errors.items[i].message);
+    assert_non_null(c);
+    assert_int_equal(c->qualifications[0].rule.elective_count, 0);
+    catalogue_free(c);
+    errors_free(&errors);
+
+    expect_error(HEAD "\"modules\":[]," DFE_QUAL("\"npq-middle-leadership\"", "\"leadership\"") "\"frameworks\":[]}",
+                 "$.qualifications[0].dfe_course", "not one of the DfE's course identifiers");
+    expect_error(HEAD "\"modules\":[]," DFE_QUAL("\"npq-senco\"", "\"leadership\"") "\"frameworks\":[]}",
+                 "$.qualifications[0].course_group", "must be \"specialist\"");
+    expect_error(HEAD "\"modules\":[]," DFE_QUAL("\"npq-senco\"", "null") "\"frameworks\":[]}",
+                 "$.qualifications[0].course_group", "is required");
+    expect_error(HEAD "\"modules\":[]," DFE_QUAL("null", "\"specialist\"") "\"frameworks\":[]}",
+                 "$.qualifications[0].course_group", "only a DfE course");
+    expect_error(HEAD "\"modules\":[]," DFE_QUAL("null", "null") SCHEDULE("npq-leadership-summer", "leadership", ""),
+                 "$.schedules[0].identifier", "not one of the DfE's schedule identifiers");
+    expect_error(HEAD "\"modules\":[]," DFE_QUAL("null", "null") SCHEDULE("npq-leadership-autumn", "specialist", ""),
+                 "$.schedules[0].course_group", "must be \"leadership\"");
+    expect_error(HEAD "\"modules\":[]," DFE_QUAL("null", "null")
+                     SCHEDULE("npq-specialist-autumn", "specialist",
+                              "{\"declaration_type\":\"retained-2\",\"start_date\":\"2026-01-01\","
+                              "\"milestone_date\":null}"),
+                 "$.schedules[0].milestones[0].declaration_type", "not a declaration type of specialist");
+    expect_error(HEAD "\"modules\":[]," DFE_QUAL("null", "null")
+                     SCHEDULE("npq-specialist-autumn", "specialist",
+                              "{\"declaration_type\":\"started\",\"start_date\":\"2026-02-01\","
+                              "\"milestone_date\":\"2026-01-31\"}"),
+                 "$.schedules[0].milestones[0].milestone_date", "must not be before");
+    expect_error(HEAD "\"modules\":[]," DFE_QUAL("null", "null")
+                     SCHEDULE("npq-specialist-autumn", "specialist",
+                              "{\"declaration_type\":\"started\",\"start_date\":\"2026-02-30\","
+                              "\"milestone_date\":null}"),
+                 "$.schedules[0].milestones[0].start_date", "must be a date");
+}
+
 static void duplicate_codes_are_refused(void **state)
 {
     (void)state;
@@ -193,6 +276,8 @@ int main(void)
         cmocka_unit_test(a_minimal_catalogue_parses_with_defaults),
         cmocka_unit_test(errors_name_their_place),
         cmocka_unit_test(duplicate_codes_are_refused),
+        cmocka_unit_test(the_dfe_suite_is_in_the_default_catalogue),
+        cmocka_unit_test(dfe_courses_and_schedules_are_checked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

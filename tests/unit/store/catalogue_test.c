@@ -58,7 +58,25 @@ static void each_replacement_moves_the_revision_on_and_is_seen_by_other_connecti
     struct catalogue *loaded = NULL;
     assert_int_equal(store_catalogue_load(other, &loaded), STORE_OK);
     assert_int_equal(loaded->module_count, 26);
-    assert_int_equal(loaded->qualification_count, 3);
+    assert_int_equal(loaded->qualification_count, 15);
+    /* The 2021 suite comes back without a level, with its DfE course, and the schedules whole. */
+    const struct catalogue_qualification *senco = catalogue_qualification_find(loaded, "NPQSENCO", 8);
+    assert_non_null(senco);
+    assert_int_equal(senco->level, 0);
+    assert_string_equal(senco->dfe_course, "npq-senco");
+    assert_string_equal(senco->course_group, "specialist");
+    assert_null(catalogue_qualification_find(loaded, "NPQH", 4)->dfe_course);
+    assert_int_equal(loaded->schedule_count, 24);
+    const struct catalogue_schedule *autumn = catalogue_schedule_find(loaded, "npq-leadership-autumn", 2025);
+    assert_non_null(autumn);
+    assert_int_equal(autumn->milestone_count, 4);
+    assert_string_equal(autumn->milestones[0].declaration_type, "started");
+    assert_null(autumn->milestones[3].milestone_date);
+    const struct embedded_file *file = test_default_catalogue();
+    char *dumped = catalogue_json_dump(loaded);
+    assert_int_equal(strlen(dumped), file->size);
+    assert_memory_equal(dumped, file->data, file->size);
+    free(dumped);
     const struct catalogue_module *m = catalogue_module_find(loaded, "leading-teaching", strlen("leading-teaching"));
     assert_non_null(m);
     assert_int_equal(m->hours_cap, 50);

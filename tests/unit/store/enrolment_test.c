@@ -139,7 +139,7 @@ static void an_application_is_drafted_changed_while_a_draft_and_found(void **sta
 
     /* Once submitted, the answers are no longer the applicant's to change. */
     assert_int_equal(store_application_transition(f->store, &f->admin, a.id, APPLICATION_DRAFT, APPLICATION_SUBMITTED,
-                                                  "submit", NULL, f->now + 2),
+                                                  "submit", NULL, NULL, f->now + 2),
                      STORE_OK);
     changed.job_role = "Late change";
     assert_int_equal(store_application_update(f->store, &f->admin, &changed, f->now + 3), STORE_CONFLICT);
@@ -185,17 +185,18 @@ static void an_application_moves_only_from_the_state_it_is_in_and_keeps_its_hist
     struct application a = draft_for(pat, 0, 0, 0);
     assert_int_equal(store_application_create(f->store, &f->admin, &a, f->now), STORE_OK);
     assert_int_equal(store_application_transition(f->store, &f->admin, a.id, APPLICATION_DRAFT, APPLICATION_SUBMITTED,
-                                                  "submit", "", f->now + 1),
+                                                  "submit", "", NULL, f->now + 1),
                      STORE_OK);
     /* Someone else moved it first: a second "submit" from draft is refused. */
     assert_int_equal(store_application_transition(f->store, &f->admin, a.id, APPLICATION_DRAFT, APPLICATION_SUBMITTED,
-                                                  "submit", "", f->now + 2),
+                                                  "submit", "", NULL, f->now + 2),
                      STORE_CONFLICT);
     assert_int_equal(store_application_transition(f->store, &f->admin, a.id, APPLICATION_SUBMITTED,
-                                                  APPLICATION_REJECTED, "reject", "No funding this year", f->now + 3),
+                                                  APPLICATION_REJECTED, "reject", "No funding this year", NULL,
+                                                  f->now + 3),
                      STORE_OK);
     assert_int_equal(store_application_transition(f->store, &f->admin, 999999, APPLICATION_DRAFT, APPLICATION_SUBMITTED,
-                                                  "submit", "", f->now),
+                                                  "submit", "", NULL, f->now),
                      STORE_CONFLICT);
 
     struct application got;
@@ -234,7 +235,7 @@ static void lists_of_applications_keep_to_the_callers_scope(void **state)
     assert_int_equal(store_application_create(f->store, &f->admin, &pa, f->now), STORE_OK);
     assert_int_equal(store_application_create(f->store, &f->admin, &sa, f->now + 1), STORE_OK);
     assert_int_equal(store_application_transition(f->store, &f->admin, sa.id, APPLICATION_DRAFT, APPLICATION_SUBMITTED,
-                                                  "submit", "", f->now + 2),
+                                                  "submit", "", NULL, f->now + 2),
                      STORE_OK);
 
     struct application_filter all = {.state = -1, .limit = 10};

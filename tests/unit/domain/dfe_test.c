@@ -1,0 +1,158 @@
+/*
+ * The DfE's terms: formats of TRN, URN and UKPRN at their edges, the codes the DfE defines, which
+ * declaration types each course group has, and when a participant may change schedule.
+ */
+#include "../test_support.h"
+
+#include "domain/dfe.h"
+
+static void a_trn_is_seven_digits(void **state)
+{
+    (void)state;
+    assert_true(dfe_trn_valid("1234567"));
+    assert_true(dfe_trn_valid("0000001"));
+    assert_false(dfe_trn_valid("123456"));
+    assert_false(dfe_trn_valid("12345678"));
+    assert_false(dfe_trn_valid("12345a7"));
+    assert_false(dfe_trn_valid(" 1234567"));
+    assert_false(dfe_trn_valid(""));
+    assert_false(dfe_trn_valid(NULL));
+}
+
+static void a_urn_is_six_digits_or_an_early_years_urn(void **state)
+{
+    (void)state;
+    assert_true(dfe_urn_valid("106286"));
+    assert_true(dfe_urn_valid("EY944860"));
+    assert_false(dfe_urn_valid("10628"));
+    assert_false(dfe_urn_valid("1062860"));
+    assert_false(dfe_urn_valid("EY94486"));
+    assert_false(dfe_urn_valid("ey944860"));
+    assert_false(dfe_urn_valid("XY944860"));
+    assert_false(dfe_urn_valid(""));
+}
+
+static void a_ukprn_is_eight_digits_beginning_with_one(void **state)
+{
+    (void)state;
+    assert_true(dfe_ukprn_valid("10079319"));
+    assert_false(dfe_ukprn_valid("20079319"));
+    assert_false(dfe_ukprn_valid("1007931"));
+    assert_false(dfe_ukprn_valid("100793190"));
+    assert_false(dfe_ukprn_valid("1007931x"));
+}
+
+static void every_course_the_dfe_funds_has_its_group(void **state)
+{
+    (void)state;
+    assert_int_equal(dfe_course_count, 12);
+    assert_string_equal(dfe_course_find("npq-senior-leadership")->course_group, "leadership");
+    assert_string_equal(dfe_course_find("npq-early-years-leadership")->course_group, "leadership");
+    assert_string_equal(dfe_course_find("npq-leading-primary-mathematics")->course_group, "specialist");
+    assert_string_equal(dfe_course_find("npq-early-headship-coaching-offer")->course_group, "ehco");
+    assert_string_equal(dfe_course_find("npq-additional-support-offer")->course_group, "support");
+    assert_true(dfe_course_find("npq-senco")->needs_senco_details);
+    assert_false(dfe_course_find("npq-headship")->needs_senco_details);
+    assert_null(dfe_course_find("npq-middle-leadership"));
+    assert_null(dfe_course_find("NPQ-HEADSHIP"));
+    for (size_t i = 0; i < dfe_course_count; i++)
+        assert_non_null(dfe_code_find(&dfe_course_groups, dfe_courses[i].course_group));
+}
+
+static void schedules_belong_to_one_course_group(void **state)
+{
+    (void)state;
+    assert_string_equal(dfe_schedule_course_group("npq-leadership-autumn"), "leadership");
+    assert_string_equal(dfe_schedule_course_group("npq-specialist-spring"), "specialist");
+    assert_string_equal(dfe_schedule_course_group("npq-ehco-december"), "ehco");
+    assert_string_equal(dfe_schedule_course_group("npq-aso-march"), "support");
+    assert_null(dfe_schedule_course_group("npq-leadership-summer"));
+    assert_null(dfe_schedule_course_group(NULL));
+}
+
+static void retained_two_is_not_a_specialist_declaration(void **state)
+{
+    (void)state;
+    assert_true(dfe_declaration_type_allowed("leadership", "retained-2"));
+    assert_true(dfe_declaration_type_allowed("ehco", "retained-2"));
+    assert_false(dfe_declaration_type_allowed("specialist", "retained-2"));
+    assert_true(dfe_declaration_type_allowed("specialist", "retained-1"));
+    assert_true(dfe_declaration_type_allowed("specialist", "completed"));
+    assert_false(dfe_declaration_type_allowed("specialist", "retained-3"));
+    assert_false(dfe_declaration_type_allowed("middle", "started"));
+}
+
+static void reason_codes_are_the_dfes(void **state)
+{
+    (void)state;
+    assert_non_null(dfe_code_find(&dfe_deferral_reasons, "parental-leave"));
+    assert_null(dfe_code_find(&dfe_deferral_reasons, "parental_leave"));
+    assert_non_null(dfe_code_find(&dfe_withdrawal_reasons, "personal-reason-moving-school"));
+    /* The DfE's own spelling, full stop and all. */
+    assert_non_null(dfe_code_find(&dfe_withdrawal_reasons, "quality-of-programme-structure-not-suitable."));
+    assert_null(dfe_code_find(&dfe_withdrawal_reasons, "quality-of-programme-structure-not-suitable"));
+    assert_non_null(dfe_code_find(&dfe_rejection_reasons, "rejected_by_provider"));
+    assert_non_null(dfe_code_find(&dfe_funding_choices, "employer"));
+    assert_null(dfe_code_find(&dfe_funding_choices, "scholarship"));
+    assert_non_null(dfe_code_find(&dfe_headteacher_statuses, "no"));
+    assert_non_null(dfe_code_find(&dfe_ineligibility_reasons, "previously-funded"));
+    assert_null(dfe_code_find(&dfe_employment_types, NULL));
+}
+
+static const struct dfe_milestone spring[] = {
+    {"started", "2026-01-01", "2026-04-30"},
+    {"retained-1", "2026-05-01", "2026-10-31"},
+    {"completed", "2026-11-01", NULL},
+};
+
+static bool change_to_spring(const char *group, const struct dfe_declaration_made *made, size_t count,
+                             const char *expect)
+{
+    struct errors errors = ERRORS_INIT;
+    bool ok = dfe_schedule_change_allowed(group, "specialist", spring, 3, made, count, &errors);
+    if (expect != NULL) {
+        assert_int_equal(errors.count, 1);
+        assert_string_equal(errors.items[0].where, "schedule_identifier");
+        assert_non_null(strstr(errors.items[0].message, expect));
+    } else {
+        assert_int_equal(errors.count, 0);
+    }
+    errors_free(&errors);
+    return ok;
+}
+
+static void a_schedule_change_keeps_every_declaration_made_valid(void **state)
+{
+    (void)state;
+    /* Nothing declared yet: any schedule of the course's group. */
+    assert_true(change_to_spring("specialist", NULL, 0, NULL));
+    /* Not a schedule of another group. */
+    assert_false(change_to_spring("leadership", NULL, 0, "Leadership"));
+    /* A started declaration dated on the window's first and last days fits; a day either side does not. */
+    assert_true(change_to_spring("specialist", &(struct dfe_declaration_made){"started", "2026-01-01"}, 1, NULL));
+    assert_true(change_to_spring("specialist", &(struct dfe_declaration_made){"started", "2026-04-30"}, 1, NULL));
+    assert_false(change_to_spring("specialist", &(struct dfe_declaration_made){"started", "2025-12-31"}, 1,
+                                  "outside that schedule's window"));
+    assert_false(change_to_spring("specialist", &(struct dfe_declaration_made){"started", "2026-05-01"}, 1,
+                                  "outside that schedule's window"));
+    /* An open milestone has no end. */
+    assert_true(change_to_spring("specialist", &(struct dfe_declaration_made){"completed", "2030-01-01"}, 1, NULL));
+    /* A type the schedule has no milestone for. */
+    assert_false(
+        change_to_spring("specialist", &(struct dfe_declaration_made){"retained-2", "2026-06-01"}, 1, "no milestone"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(a_trn_is_seven_digits),
+        cmocka_unit_test(a_urn_is_six_digits_or_an_early_years_urn),
+        cmocka_unit_test(a_ukprn_is_eight_digits_beginning_with_one),
+        cmocka_unit_test(every_course_the_dfe_funds_has_its_group),
+        cmocka_unit_test(schedules_belong_to_one_course_group),
+        cmocka_unit_test(retained_two_is_not_a_specialist_declaration),
+        cmocka_unit_test(reason_codes_are_the_dfes),
+        cmocka_unit_test(a_schedule_change_keeps_every_declaration_made_valid),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
