@@ -2,6 +2,7 @@
 #   make run    install what is missing, build, start the server on a demo database
 #   make test   install what is missing, build (plain and sanitized), run every test
 #   make bench  measure reads, durable writes and reads under a held lock against their goals
+#   make faults kill the server 200 times during writes and check nothing answered is lost
 #   make fuzz   run every fuzz target for FUZZ_SECONDS (default 60) each, from its kept corpus
 
 DB ?= npq.db
@@ -11,7 +12,7 @@ NODE_TEST = node --test --test-concurrency=1
 SANITIZE_ENV = ASAN_OPTIONS=abort_on_error=0:exitcode=86 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp
 
-.PHONY: all deps build build-asan run test test-unit test-api test-browser bench fuzz format clean
+.PHONY: all deps build build-asan run test test-unit test-api test-browser bench faults fuzz format clean
 
 all: build
 
@@ -37,9 +38,13 @@ test: build build-asan
 	NPQ_BIN=build/npq $(NODE_TEST) tests/api/
 	$(SANITIZE_ENV) NPQ_BIN=build-asan/npq $(NODE_TEST) tests/api/
 	NPQ_BIN=build/npq $(NODE_TEST) tests/browser/
+	KILLS=30 NPQ_BIN=build/npq $(NODE_TEST) tests/faults/
 
 bench: build
 	@bench/run.sh
+
+faults: build
+	KILLS=200 NPQ_BIN=build/npq $(NODE_TEST) tests/faults/
 
 fuzz: deps
 	@scripts/fuzz.sh
