@@ -112,10 +112,16 @@ static void reply_session(struct request *request, int status, int64_t id)
     struct coaching_note *notes = NULL;
     struct coaching_action *actions = NULL;
     size_t note_count = 0, action_count = 0;
+    /* The facts the gate loaded are about the session in the URL; one just booked has none yet. */
+    struct relation made, *relation = &request->relation;
     enum store_status st = store_coaching_session_get(store, id, arena, &s);
+    if (st == STORE_OK && id != request_param_id(request, 0)) {
+        st = store_relation(store, request->caller, RESOURCE_COACHING_SESSION, id, &made);
+        relation = &made;
+    }
     if (st == STORE_OK)
-        st =
-            store_coaching_notes(store, id, coaching_may_read_private(request->caller, &s), arena, &notes, &note_count);
+        st = store_coaching_notes(store, id, policy_reads_private_notes(request->caller, relation), arena, &notes,
+                                  &note_count);
     if (st == STORE_OK)
         st = store_coaching_actions(store, id, arena, &actions, &action_count);
     if (st != STORE_OK) {
@@ -138,7 +144,7 @@ void api_coaching_sessions_list(struct request *request)
     const struct caller *caller = request->caller;
     /* Everyone sees the sessions they are part of; administrators see every one. The filter only
      * narrows that, so naming someone else's participant finds nothing. */
-    struct coaching_filter filter = {.user_id = caller_has(caller, ROLE_ADMIN) ? 0 : caller->user_id};
+    struct coaching_filter filter = {.user_id = policy_is_admin(caller) ? 0 : caller->user_id};
     struct errors errors = ERRORS_INIT;
     form_read_id(request_query(request), "participant_id", &filter.participant_id, &errors);
     if (api_query_refused(request, &errors))

@@ -29,7 +29,7 @@ void api_tokens_list(struct request *request)
     form_read_id(query, "user_id", &asked, &errors);
     if (api_query_refused(request, &errors))
         return;
-    if (caller_has(request->caller, ROLE_ADMIN))
+    if (policy_acts_for_others(request->caller))
         user_id = all ? 0 : asked > 0 ? asked : user_id;
     struct api_token *tokens;
     size_t count;

@@ -142,11 +142,11 @@ static enum store_status view_of(const struct accounts_env *env, const struct ca
         status = keeps_coaches_apart(env->store, &apart);
     if (status != STORE_OK)
         return status;
-    v->participant = caller != NULL && caller->user_id == s->participant_id;
-    v->coach = r.coached && caller_has(caller, ROLE_COACH);
+    v->participant = policy_is_self(caller, &r);
+    v->coach = policy_is_coach_of(caller, &r);
     v->sees_draft = v->participant || v->coach;
     /* An assessor's own work, or a coachee's they may not mark, is as closed to them as to anyone. */
-    bool marker = caller_has(caller, ROLE_ADMIN) || caller_has(caller, ROLE_ASSESSOR);
+    bool marker = policy_is_admin(caller) || policy_is_assessor(caller);
     v->sees_unreleased = marker && !v->participant && !(r.coached && apart);
     return STORE_OK;
 }
@@ -163,10 +163,13 @@ static enum app_result own_submission(const struct accounts_env *env, const stru
                                       struct arena *arena, struct submission *s, const char *field,
                                       struct errors *errors)
 {
-    enum app_result result = app_result_of_store(store_submission_get(env->store, id, arena, s));
-    if (result != APP_OK)
-        return result;
-    if (caller == NULL || caller->user_id != s->participant_id) {
+    struct relation r;
+    enum store_status status = store_submission_get(env->store, id, arena, s);
+    if (status == STORE_OK)
+        status = store_relation(env->store, caller, RESOURCE_SUBMISSION, id, &r);
+    if (status != STORE_OK)
+        return app_result_of_store(status);
+    if (!policy_is_self(caller, &r)) {
         errors_add(errors, field, "Only the participant can change or submit their own work");
         return APP_FORBIDDEN;
     }
@@ -834,7 +837,7 @@ static bool coaches(const struct caller *caller, const struct assignment *list, 
 enum app_result assessment_submission_list(const struct accounts_env *env, const struct caller *caller, int64_t task_id,
                                            struct arena *arena, struct submission_summary **out, size_t *count)
 {
-    bool marker = caller_has(caller, ROLE_ADMIN) || caller_has(caller, ROLE_ASSESSOR);
+    bool marker = policy_is_admin(caller) || policy_is_assessor(caller);
     struct submission_filter filter = {
         .task_id = task_id, .all = marker, .user_id = caller->user_id, .coach = caller_has(caller, ROLE_COACH)};
     struct submission *list;

@@ -39,16 +39,14 @@ static bool check_session(int64_t starts_at, int64_t ends_at, enum delivery_coac
     return ok;
 }
 
-bool coaching_may_read_private(const struct caller *caller, const struct coaching_session *session)
+/* A session and the store's facts about it relative to the caller, for the policy to decide on. */
+static enum app_result session_with_relation(const struct accounts_env *env, const struct caller *caller, int64_t id,
+                                             struct arena *arena, struct coaching_session *s, struct relation *r)
 {
-    if (caller == NULL || caller->user_id == session->participant_id)
-        return false;
-    return caller->user_id == session->coach_id || caller_has(caller, ROLE_ADMIN);
-}
-
-static bool is_session_coach(const struct caller *caller, const struct coaching_session *s)
-{
-    return caller != NULL && caller->user_id == s->coach_id;
+    enum store_status status = store_coaching_session_get(env->store, id, arena, s);
+    if (status == STORE_OK)
+        status = store_relation(env->store, caller, RESOURCE_COACHING_SESSION, id, r);
+    return app_result_of_store(status);
 }
 
 /* Whether staff_id is a coach assigned to participant_id; *coaches counts the participant's
@@ -136,10 +134,11 @@ static enum app_result session_for_change(const struct accounts_env *env, const 
                                           const char *cancelled, struct arena *arena, struct coaching_session *s,
                                           struct errors *errors)
 {
-    enum store_status status = store_coaching_session_get(env->store, id, arena, s);
-    if (status != STORE_OK)
-        return app_result_of_store(status);
-    if (!is_session_coach(caller, s) && !caller_has(caller, ROLE_ADMIN)) {
+    struct relation r;
+    enum app_result result = session_with_relation(env, caller, id, arena, s, &r);
+    if (result != APP_OK)
+        return result;
+    if (!policy_may_change_session(caller, &r)) {
         errors_add(errors, "id", "Only the coach can change or cancel this session");
         return APP_FORBIDDEN;
     }
@@ -199,8 +198,9 @@ enum app_result coaching_note_add(const struct accounts_env *env, const struct c
 {
     struct arena arena = ARENA_INIT;
     struct coaching_session s;
-    enum app_result result = app_result_of_store(store_coaching_session_get(env->store, note->session_id, &arena, &s));
-    if (result == APP_OK && !is_session_coach(caller, &s)) {
+    struct relation r;
+    enum app_result result = session_with_relation(env, caller, note->session_id, &arena, &s, &r);
+    if (result == APP_OK && !policy_is_cohort_coach_of(caller, &r)) {
         errors_add(errors, "body", "Only the coach of this session can write its notes");
         result = APP_FORBIDDEN;
     }
@@ -229,10 +229,11 @@ static enum app_result session_for_pair(const struct accounts_env *env, const st
                                         struct arena *arena, struct coaching_session *s, const char *field,
                                         struct errors *errors)
 {
-    enum store_status status = store_coaching_session_get(env->store, id, arena, s);
-    if (status != STORE_OK)
-        return app_result_of_store(status);
-    if (caller == NULL || (caller->user_id != s->participant_id && caller->user_id != s->coach_id)) {
+    struct relation r;
+    enum app_result result = session_with_relation(env, caller, id, arena, s, &r);
+    if (result != APP_OK)
+        return result;
+    if (!policy_is_session_pair(caller, &r)) {
         errors_add(errors, field, "Only the coach and the participant of this session can record its actions");
         return APP_FORBIDDEN;
     }
@@ -359,10 +360,13 @@ static enum app_result enrolment_for_write(const struct accounts_env *env, const
                                            int64_t enrolment_id, struct arena *arena, struct enrolment *e,
                                            struct errors *errors)
 {
+    struct relation r;
     enum store_status status = store_enrolment_get(env->store, enrolment_id, arena, e);
+    if (status == STORE_OK)
+        status = store_relation(env->store, caller, RESOURCE_ENROLMENT, enrolment_id, &r);
     if (status != STORE_OK)
         return app_result_of_store(status);
-    if (caller == NULL || (caller->user_id != e->participant_id && !caller_has(caller, ROLE_ADMIN))) {
+    if (!policy_may_log_hours(caller, &r)) {
         errors_add(errors, "id", "Only the participant can log or change their learning hours");
         return APP_FORBIDDEN;
     }

@@ -21,10 +21,6 @@ enum { COACHING_NOTE_MAX = 20000, ACTIVITY_REFLECTION_MAX = 10000 }; /* characte
 
 /* Coaching sessions */
 
-/* Whether caller may read the private notes of session: its coach, or an administrator who is not
- * the participant. A participant never sees them. */
-bool coaching_may_read_private(const struct caller *caller, const struct coaching_session *session);
-
 /*
  * Books s (participant_id, starts_at, ends_at, mode, place; coach_id may be 0) as caller: a coach
  * for a participant assigned to them (coach_id is then the caller), or an administrator, for whom

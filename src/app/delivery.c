@@ -13,14 +13,6 @@
 #include <string.h>
 #include <strings.h>
 
-static bool leads_partner(const struct caller *caller, int64_t partner_id)
-{
-    for (size_t i = 0; caller != NULL && i < caller->grant_count; i++)
-        if (caller->grants[i].role == ROLE_PARTNER_LEAD && caller->grants[i].organisation_id == partner_id)
-            return true;
-    return false;
-}
-
 /* Venues */
 
 bool venues_postcode_normalise(const char *postcode, char out[9])
@@ -97,7 +89,7 @@ enum app_result venues_save(const struct accounts_env *env, const struct caller 
                             struct arena *arena, struct errors *errors)
 {
     bool creating = v->id == 0;
-    bool admin = caller_has(caller, ROLE_ADMIN);
+    bool admin = policy_is_admin(caller);
     if (creating && v->delivery_partner_id == 0 && !admin) {
         /* A partner lead of exactly one partner need not say which. */
         size_t led = 0;
@@ -109,7 +101,7 @@ enum app_result venues_save(const struct accounts_env *env, const struct caller 
         if (led != 1)
             v->delivery_partner_id = 0;
     }
-    if (creating && v->delivery_partner_id != 0 && !admin && !leads_partner(caller, v->delivery_partner_id)) {
+    if (creating && v->delivery_partner_id != 0 && !admin && !policy_leads_partner(caller, v->delivery_partner_id)) {
         errors_add(errors, "delivery_partner_id", "You can add venues only for the delivery partner you lead");
         return APP_FORBIDDEN;
     }
@@ -569,7 +561,7 @@ enum app_result bookings_make(const struct accounts_env *env, const struct calle
     bool self = user_id == 0 || user_id == caller->user_id;
     if (user_id == 0)
         user_id = caller->user_id;
-    if (!self && !caller_has(caller, ROLE_ADMIN)) {
+    if (!self && !policy_acts_for_others(caller)) {
         errors_add(errors, "user_id", "You can book a place for yourself only");
         return APP_FORBIDDEN;
     }
@@ -616,15 +608,14 @@ enum app_result bookings_make(const struct accounts_env *env, const struct calle
 enum app_result bookings_cancel(const struct accounts_env *env, const struct caller *caller, int64_t event_id,
                                 int64_t user_id, struct errors *errors)
 {
-    bool admin = caller_has(caller, ROLE_ADMIN);
-    if (user_id != caller->user_id && !admin) {
+    if (user_id != caller->user_id && !policy_acts_for_others(caller)) {
         errors_add(errors, "user_id", "You can give back your own place only");
         return APP_FORBIDDEN;
     }
     struct arena arena = ARENA_INIT;
     struct event e;
     enum app_result result = app_result_of_store(store_event_get(env->store, event_id, &arena, &e));
-    if (result == APP_OK && !admin && e.cancelled_at == 0 && env->now >= e.starts_at) {
+    if (result == APP_OK && !policy_is_admin(caller) && e.cancelled_at == 0 && env->now >= e.starts_at) {
         errors_add(errors, "event_id", "This event has already started, so its places can no longer be given back");
         result = APP_CONFLICT;
     }

@@ -94,6 +94,14 @@ bool policy_leads_partner_of_person(const struct caller *caller, const struct re
     return r != NULL && r->in_own_partner && caller_has(caller, ROLE_PARTNER_LEAD);
 }
 
+bool policy_leads_partner(const struct caller *caller, int64_t partner_id)
+{
+    for (size_t i = 0; caller != NULL && i < caller->grant_count; i++)
+        if (caller->grants[i].role == ROLE_PARTNER_LEAD && caller->grants[i].organisation_id == partner_id)
+            return true;
+    return false;
+}
+
 bool policy_is_facilitator_of(const struct caller *caller, const struct relation *r)
 {
     return r != NULL && r->facilitates && caller_has(caller, ROLE_FACILITATOR);
@@ -150,6 +158,41 @@ bool policy_may_verify_hours(const struct caller *caller, const struct relation 
         return false;
     return policy_is_admin(caller) || policy_is_coach_of(caller, r) || policy_is_facilitator_of(caller, r) ||
            policy_is_partner_lead_of(caller, r);
+}
+
+bool policy_may_change_session(const struct caller *caller, const struct relation *r)
+{
+    return policy_is_admin(caller) || policy_is_cohort_coach_of(caller, r);
+}
+
+bool policy_is_session_pair(const struct caller *caller, const struct relation *r)
+{
+    return policy_is_self(caller, r) || policy_is_cohort_coach_of(caller, r);
+}
+
+bool policy_reads_private_notes(const struct caller *caller, const struct relation *r)
+{
+    return !policy_is_self(caller, r) && (policy_is_admin(caller) || policy_is_cohort_coach_of(caller, r));
+}
+
+bool policy_may_log_hours(const struct caller *caller, const struct relation *r)
+{
+    return policy_is_self(caller, r) || policy_is_admin(caller);
+}
+
+bool policy_works_in(const struct caller *caller, enum policy_area area)
+{
+    bool admin = policy_is_admin(caller), coach = caller_has(caller, ROLE_COACH);
+    switch (area) {
+    case AREA_DELIVERY:
+        return admin || caller_has(caller, ROLE_PARTNER_LEAD) || caller_has(caller, ROLE_FACILITATOR) || coach;
+    case AREA_COACHING: return caller_has(caller, ROLE_PARTICIPANT) || coach;
+    case AREA_ASSESSMENT: return caller_has(caller, ROLE_PARTICIPANT) || coach || policy_is_assessor(caller) || admin;
+    case AREA_PEOPLE:
+        return admin || caller_has(caller, ROLE_PARTNER_LEAD) || caller_has(caller, ROLE_HEADTEACHER) || coach ||
+               caller_has(caller, ROLE_MENTOR);
+    }
+    return false;
 }
 
 bool policy_may_name_staff(const struct caller *caller, const struct relation *person, enum role role)

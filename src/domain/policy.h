@@ -119,6 +119,8 @@ bool policy_is_headteacher_of(const struct caller *caller, const struct relation
 bool policy_is_partner_lead_of(const struct caller *caller, const struct relation *r);
 /* The person holds a role in a partner the caller leads (one of the partner's own people). */
 bool policy_leads_partner_of_person(const struct caller *caller, const struct relation *r);
+/* The caller leads the delivery partner partner_id (for a record not yet made, such as a venue). */
+bool policy_leads_partner(const struct caller *caller, int64_t partner_id);
 /* A facilitator of the cohort or event (or of the cohort of an enrolment), holding the role. */
 bool policy_is_facilitator_of(const struct caller *caller, const struct relation *r);
 /* A coach on the cohort's staff, or the coach of the coaching session, holding the role. */
@@ -141,6 +143,20 @@ bool policy_may_change_application(const struct caller *caller, const struct rel
 bool policy_acts_for_others(const struct caller *caller);
 /* Whether the caller may verify entries of an enrolment's learning log (never their own). */
 bool policy_may_verify_hours(const struct caller *caller, const struct relation *r);
+/* A coaching session (r as the gate loads it for one): its coach or an administrator changes or
+ * cancels it, the coach alone writes its notes, the coach and the participant record its
+ * actions, and private notes are read by the coach and administrators, never by the participant. */
+bool policy_may_change_session(const struct caller *caller, const struct relation *r);
+bool policy_is_session_pair(const struct caller *caller, const struct relation *r);
+bool policy_reads_private_notes(const struct caller *caller, const struct relation *r);
+/* Whether the caller may write an enrolment's learning log: the participant, or an administrator. */
+bool policy_may_log_hours(const struct caller *caller, const struct relation *r);
+
+/* The areas of the service a person has work in, for the navigation: who is shown the way there
+ * (anyone signed in may look; what they see is scoped). */
+enum policy_area { AREA_DELIVERY, AREA_COACHING, AREA_ASSESSMENT, AREA_PEOPLE };
+bool policy_works_in(const struct caller *caller, enum policy_area area);
+
 /* Whether the caller may name a person as a cohort's staff (or an event's facilitator) in role,
  * once the cohort is theirs to manage: person describes that person relative to the caller. */
 bool policy_may_name_staff(const struct caller *caller, const struct relation *person, enum role role);

@@ -1960,17 +1960,19 @@ static void session_page(struct request *request, int64_t id, const struct sessi
     size_t note_count = 0, action_count = 0;
     enum store_status st = store_coaching_session_get(store, id, arena, &s);
     if (st == STORE_OK)
-        st = store_coaching_notes(store, id, coaching_may_read_private(caller, &s), arena, &notes, &note_count);
+        st = store_coaching_notes(store, id, policy_reads_private_notes(caller, &request->relation), arena, &notes,
+                                  &note_count);
     if (st == STORE_OK)
         st = store_coaching_actions(store, id, arena, &actions, &action_count);
     if (st != STORE_OK) {
         page_store_failed(request, st);
         return;
     }
-    bool coach = caller->user_id == s.coach_id;
-    /* The coach and the participant record and tick off actions (app/coaching.c decides; this only
-     * chooses whom to show the buttons). */
-    bool pair = coach || caller->user_id == s.participant_id;
+    const struct relation *relation = &request->relation; /* the session in the URL, id */
+    bool coach = policy_is_cohort_coach_of(caller, relation);
+    /* The coach and the participant record and tick off actions: app/coaching.c asks the same
+     * predicates when they are used; this only chooses whom to show the buttons. */
+    bool pair = policy_is_session_pair(caller, relation);
     const char *self = request_printf(request, "/coaching/%" PRId64, id);
     const char *title = pair
                             ? request_printf(request, "Coaching session with %s", other_person(request, &s))

@@ -97,8 +97,7 @@ static void send_page(struct request *request, struct page *page, int status, bo
     const struct caller *caller = request->caller;
     if (caller != NULL) {
         nav_item(&nav, "/applications", "Applications", page->section == SECTION_APPLICATIONS);
-        bool staff = caller_has(caller, ROLE_ADMIN) || caller_has(caller, ROLE_PARTNER_LEAD) ||
-                     caller_has(caller, ROLE_FACILITATOR) || caller_has(caller, ROLE_COACH);
+        bool staff = policy_works_in(caller, AREA_DELIVERY);
         if (staff)
             nav_item(&nav, "/delivery", "Delivery", page->section == SECTION_DELIVERY);
         /* A participant's own menu: their events, hours, pathway and transcript. */
@@ -112,17 +111,15 @@ static void send_page(struct request *request, struct page *page, int status, bo
             snprintf(href, sizeof(href), "/participants/%lld/transcript", (long long)caller->user_id);
             nav_item(&nav, href, "Transcript", page->section == SECTION_TRANSCRIPT);
         }
-        if (caller_has(caller, ROLE_PARTICIPANT) || caller_has(caller, ROLE_COACH))
+        if (policy_works_in(caller, AREA_COACHING))
             nav_item(&nav, "/coaching", "Coaching", page->section == SECTION_COACHING);
-        if (caller_has(caller, ROLE_PARTICIPANT) || caller_has(caller, ROLE_COACH) ||
-            caller_has(caller, ROLE_ASSESSOR) || caller_has(caller, ROLE_ADMIN))
+        if (policy_works_in(caller, AREA_ASSESSMENT))
             nav_item(&nav, "/assessment", "Assessment", page->section == SECTION_ASSESSMENT);
-        if (caller_has(caller, ROLE_ADMIN) || caller_has(caller, ROLE_PARTNER_LEAD) ||
-            caller_has(caller, ROLE_HEADTEACHER) || caller_has(caller, ROLE_COACH) || caller_has(caller, ROLE_MENTOR))
+        if (policy_works_in(caller, AREA_PEOPLE))
             nav_item(&nav, "/admin/users", "People", page->section == SECTION_PEOPLE);
-        if (caller_has(caller, ROLE_ADMIN) || caller_has(caller, ROLE_PARTNER_LEAD))
+        if (policy_allows(PERM_ORGANISATIONS_READ, caller, RESOURCE_NONE, NULL))
             nav_item(&nav, "/admin/organisations", "Organisations", page->section == SECTION_ORGANISATIONS);
-        if (caller_has(caller, ROLE_ADMIN))
+        if (policy_allows(PERM_AUDIT_READ, caller, RESOURCE_NONE, NULL))
             nav_item(&nav, "/admin/audit", "Audit log", page->section == SECTION_AUDIT);
         nav_item(&nav, "/account", "Your account", page->section == SECTION_ACCOUNT);
     } else {

@@ -639,7 +639,7 @@ static void application_page(struct request *request, const struct catalogue *c,
         can[i] = policy_application_step(step, request->caller, relation) && step_open(a.state, step);
         any = any || can[i];
     }
-    bool own = a.participant_id == request->caller->user_id;
+    bool own = policy_is_self(request->caller, relation);
     const char *title = study_title(c, a.kind, a.target);
 
     struct page page;

@@ -276,6 +276,14 @@ static void a_partner_lead_names_only_their_own_partners_facilitators(void **sta
     assert_true(policy_may_name_staff(&lead, &elsewhere, ROLE_COACH)); /* coaches belong to no partner */
     assert_true(policy_may_name_staff(&admin, &elsewhere, ROLE_FACILITATOR));
     assert_false(policy_may_name_staff(&facilitator, &theirs, ROLE_FACILITATOR));
+    /* A record not made yet (a venue) names its partner by id. */
+    struct role_grant grant = {.role = ROLE_PARTNER_LEAD, .organisation_id = 5};
+    lead.grants = &grant;
+    lead.grant_count = 1;
+    assert_true(policy_leads_partner(&lead, 5));
+    assert_false(policy_leads_partner(&lead, 6));
+    grant.role = ROLE_FACILITATOR;
+    assert_false(policy_leads_partner(&lead, 5));
 }
 
 static void awards_and_changes_are_for_the_person_and_administrators(void **state)
@@ -292,6 +300,44 @@ static void awards_and_changes_are_for_the_person_and_administrators(void **stat
     assert_false(policy_acts_for_others(&coach));
     assert_true(policy_acts_for_others(&admin));
     assert_false(policy_is_self(NULL, &self));
+}
+
+/* A coaching session: the coach (while a coach) changes it and writes notes; the pair record
+ * actions; private notes are never the participant's, even an administrator's own session's. */
+static void a_coaching_session_belongs_to_its_coach_and_participant(void **state)
+{
+    (void)state;
+    struct caller coach = caller_with(ROLE_COACH), participant = caller_with(ROLE_PARTICIPANT),
+                  admin = caller_with(ROLE_ADMIN), former = caller_with(ROLE_ASSESSOR);
+    struct relation coaches = {.exists = true, COHORT_COACH}, own = {.exists = true, SELF}, none = {.exists = true};
+    assert_true(policy_may_change_session(&coach, &coaches));
+    assert_false(policy_may_change_session(&participant, &own));
+    assert_false(policy_may_change_session(&former, &coaches)); /* their coach role revoked */
+    assert_true(policy_may_change_session(&admin, &none));
+    assert_true(policy_is_session_pair(&coach, &coaches));
+    assert_true(policy_is_session_pair(&participant, &own));
+    assert_false(policy_is_session_pair(&admin, &none));
+    assert_true(policy_reads_private_notes(&coach, &coaches));
+    assert_true(policy_reads_private_notes(&admin, &none));
+    assert_false(policy_reads_private_notes(&participant, &own));
+    admin.roles |= 1u << ROLE_PARTICIPANT;
+    assert_false(policy_reads_private_notes(&admin, &own));
+    assert_true(policy_may_log_hours(&participant, &own));
+    assert_false(policy_may_log_hours(&coach, &(struct relation){.exists = true, COACHED}));
+}
+
+static void the_navigation_shows_each_role_its_areas(void **state)
+{
+    (void)state;
+    struct caller mentor = caller_with(ROLE_MENTOR), assessor = caller_with(ROLE_ASSESSOR),
+                  facilitator = caller_with(ROLE_FACILITATOR);
+    assert_true(policy_works_in(&mentor, AREA_PEOPLE));
+    assert_false(policy_works_in(&mentor, AREA_DELIVERY));
+    assert_true(policy_works_in(&assessor, AREA_ASSESSMENT));
+    assert_false(policy_works_in(&assessor, AREA_COACHING));
+    assert_true(policy_works_in(&facilitator, AREA_DELIVERY));
+    assert_false(policy_works_in(&facilitator, AREA_PEOPLE));
+    assert_false(policy_works_in(NULL, AREA_ASSESSMENT));
 }
 
 static void only_headteachers_and_administrators_may_be_named_sponsor(void **state)
@@ -317,6 +363,8 @@ int main(void)
         cmocka_unit_test(a_partner_lead_names_only_their_own_partners_facilitators),
         cmocka_unit_test(awards_and_changes_are_for_the_person_and_administrators),
         cmocka_unit_test(only_headteachers_and_administrators_may_be_named_sponsor),
+        cmocka_unit_test(a_coaching_session_belongs_to_its_coach_and_participant),
+        cmocka_unit_test(the_navigation_shows_each_role_its_areas),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
