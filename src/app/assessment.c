@@ -228,10 +228,12 @@ enum app_result assessment_submission_start(const struct accounts_env *env, cons
         result = APP_UNAVAILABLE;
     }
     if (result == APP_OK) {
+        struct relation r;
         status = store_enrolment_get(env->store, enrolment_id, &arena, &e);
+        if (status == STORE_OK)
+            status = store_relation(env->store, caller, RESOURCE_ENROLMENT, enrolment_id, &r);
         /* Someone else's enrolment is refused exactly like one that does not exist. */
-        if (status == STORE_NOT_FOUND ||
-            (status == STORE_OK && (caller == NULL || e.participant_id != caller->user_id))) {
+        if (status == STORE_NOT_FOUND || (status == STORE_OK && !policy_is_self(caller, &r))) {
             errors_add(errors, "enrolment_id", "Choose one of your own enrolments");
             result = APP_INVALID;
         } else if (status != STORE_OK) {
