@@ -8,7 +8,8 @@
  * an online NPQML cohort part-way through, past events with registers taken, one under way and
  * coming ones with bookings, coaching sessions with notes and actions, hours logged, a draft
  * waiting for feedback, work waiting for marking, second marking and release, a referral, a
- * deferral, an award with its certificate and an application waiting. It is built once: when its
+ * deferral, an award with its certificate, a participant ready for award, a cohort starting next
+ * month with no events yet and an application waiting. It is built once: when its
  * cohort exists, it is left as it is. The tests build on the bare demo, which stays the same.
  */
 #include "cli/cli.h"
@@ -72,14 +73,14 @@ static int64_t person(const struct accounts_env *env, const char *email, const c
 
 /* What each demo sign-in finds once the programme is built. */
 static const char *const finds[ROLE_COUNT] = {
-    [ROLE_ADMIN] = "an application to decide and marked work to release",
+    [ROLE_ADMIN] = "an application to decide, work to release, a person ready for award, a cohort short of events",
     [ROLE_PARTNER_LEAD] = "two cohorts with attendance, plan warnings, a person without a place",
     [ROLE_FACILITATOR] = "an event under way now with its register, and the coming ones",
     [ROLE_COACH] = "four coachees, sessions this week, drafts to read, hours to verify",
     [ROLE_ASSESSOR] = "work to mark, second marking owed, deadlines",
     [ROLE_PARTICIPANT] = "places booked, a draft to finish, coaching, hours against caps",
     [ROLE_MENTOR] = "two participants with attendance, hours and the state of their work",
-    [ROLE_HEADTEACHER] = "six participants at the school, one deferred, one awarded",
+    [ROLE_HEADTEACHER] = "seven participants at the school, one deferred, one awarded",
 };
 
 struct demo {
@@ -362,7 +363,8 @@ static int programme(struct demo *d, bool *built)
     int64_t ava = person(d->env, "ava.adams@demo.npq.test", "Ava Adams", ROLE_PARTICIPANT, d->school, 0);
     int64_t ola = person(d->env, "ola.okafor@demo.npq.test", "Ola Okafor", ROLE_PARTICIPANT, d->school, 0);
     int64_t wes = person(d->env, "wes.ward@demo.npq.test", "Wes Ward", ROLE_PARTICIPANT, d->school, 0);
-    if (!sam || !rosa || !dev || !ava || !ola || !wes) {
+    int64_t ben = person(d->env, "ben.baker@demo.npq.test", "Ben Baker", ROLE_PARTICIPANT, d->school, 0);
+    if (!sam || !rosa || !dev || !ava || !ola || !wes || !ben) {
         arena_release(&arena);
         return 1;
     }
@@ -380,6 +382,14 @@ static int programme(struct demo *d, bool *built)
                              .delivery_model = DELIVERY_BLENDED,
                              .starts_on = day_from_now(d, &arena, -90),
                              .ends_on = day_from_now(d, &arena, 270)};
+    /* Starting next month with nothing planned yet: a cohort short of events. */
+    struct cohort next = {.code = "NPQSL-DEMO-NEXT",
+                          .kind = STUDY_QUALIFICATION,
+                          .target = "NPQSL",
+                          .delivery_partner_id = d->partner,
+                          .delivery_model = DELIVERY_ONLINE,
+                          .starts_on = day_from_now(d, &arena, 30),
+                          .ends_on = day_from_now(d, &arena, 400)};
     struct cohort online = {.code = "NPQML-DEMO-ONLINE",
                             .kind = STUDY_QUALIFICATION,
                             .target = "NPQML",
@@ -393,6 +403,7 @@ static int programme(struct demo *d, bool *built)
         return 1;
     }
     *built = true;
+    step_ok(d, store_cohort_create(store, actor, &next, d->now) == STORE_OK, "the next cohort", NULL);
     store_cohort_staff_add(store, actor, blended.id, d->ids[ROLE_FACILITATOR], ROLE_FACILITATOR, d->now);
     store_cohort_staff_add(store, actor, online.id, d->ids[ROLE_FACILITATOR], ROLE_FACILITATOR, d->now);
 
@@ -402,6 +413,7 @@ static int programme(struct demo *d, bool *built)
     int64_t e_rosa = enrol(d, rosa, "NPQSL", sl_electives, 2, DELIVERY_BLENDED, blended.id, APPLICATION_STATE_COUNT);
     int64_t e_dev = enrol(d, dev, "NPQSL", sl_electives, 2, DELIVERY_BLENDED, blended.id, APPLICATION_STATE_COUNT);
     int64_t e_ava = enrol(d, ava, "NPQSL", sl_electives, 2, DELIVERY_BLENDED, blended.id, APPLICATION_STATE_COUNT);
+    int64_t e_ben = enrol(d, ben, "NPQSL", sl_electives, 2, DELIVERY_BLENDED, blended.id, APPLICATION_STATE_COUNT);
     int64_t e_ola = enrol(d, ola, "NPQML", NULL, 0, DELIVERY_ONLINE, online.id, APPLICATION_STATE_COUNT);
     /* Waiting: Wes's application is approved by the headteacher, for the provider to decide. */
     enrol(d, wes, "NPQSL", sl_electives, 2, DELIVERY_BLENDED, 0, APPLICATION_SPONSOR_APPROVED);
@@ -416,19 +428,32 @@ static int programme(struct demo *d, bool *built)
     step_ok(d, store_venue_create(store, actor, &venue, d->now) == STORE_OK, "the venue", NULL);
     int64_t today9 = d->now - d->now % DEMO_DAY + 9 * DEMO_HOUR;
     int64_t hour_ago = d->now - d->now % DEMO_HOUR - DEMO_HOUR;
-    const int64_t group[] = {pat, sam, rosa, ava};
+    const int64_t group[] = {pat, sam, rosa, ava, ben};
     static const enum delivery_attendance_mark day1[] = {DELIVERY_ATTENDANCE_PRESENT, DELIVERY_ATTENDANCE_PRESENT,
-                                                         DELIVERY_ATTENDANCE_LATE, DELIVERY_ATTENDANCE_PRESENT};
+                                                         DELIVERY_ATTENDANCE_LATE, DELIVERY_ATTENDANCE_PRESENT,
+                                                         DELIVERY_ATTENDANCE_PRESENT};
     static const enum delivery_attendance_mark day2[] = {DELIVERY_ATTENDANCE_PRESENT, DELIVERY_ATTENDANCE_ABSENT,
-                                                         DELIVERY_ATTENDANCE_PRESENT, DELIVERY_ATTENDANCE_PRESENT};
+                                                         DELIVERY_ATTENDANCE_PRESENT, DELIVERY_ATTENDANCE_PRESENT,
+                                                         DELIVERY_ATTENDANCE_PRESENT};
+    /* Ben came to two extra days run for those who started early: four in all, as NPQSL needs. */
+    const int64_t early[] = {ben};
+    static const enum delivery_attendance_mark present_early[] = {DELIVERY_ATTENDANCE_PRESENT};
+    attend(d,
+           event(d, blended.id, DELIVERY_EVENT_FACE_TO_FACE, "Early day A: the senior leader's role",
+                 "succeeding-in-senior-leadership", venue.id, today9 - 80 * DEMO_DAY, 6),
+           early, 1, present_early);
+    attend(d,
+           event(d, blended.id, DELIVERY_EVENT_FACE_TO_FACE, "Early day B: evaluating a school",
+                 "school-self-evaluation", venue.id, today9 - 40 * DEMO_DAY, 6),
+           early, 1, present_early);
     attend(d,
            event(d, blended.id, DELIVERY_EVENT_FACE_TO_FACE, "Day 1: leading with evidence", "closing-the-gap",
                  venue.id, today9 - 60 * DEMO_DAY, 6),
-           group, 4, day1);
+           group, 5, day1);
     attend(d,
            event(d, blended.id, DELIVERY_EVENT_FACE_TO_FACE, "Day 2: closing the gap", "closing-the-gap", venue.id,
                  today9 - 20 * DEMO_DAY, 6),
-           group, 4, day2);
+           group, 5, day2);
     attend(d,
            event(d, blended.id, DELIVERY_EVENT_FACE_TO_FACE, "Day 3: self-evaluation in practice",
                  "school-self-evaluation", venue.id, hour_ago, 5),
@@ -471,8 +496,33 @@ static int programme(struct demo *d, bool *built)
         task(d, TASK_MODULE, "improving-the-quality-of-teaching", "Quality of teaching: a study", 10, 0);
     int64_t t_review = task(d, TASK_MODULE, "school-self-evaluation", "Self-evaluation: a review", -3, 100);
     task(d, TASK_FINAL, "NPQSL", "NPQSL final assessment: leading a change", 150, 20);
-    if (e_pat && t_gap)
-        work(d, &arena, pat, e_pat, t_gap, WORK_DRAFT, 0, OUTCOME_PASS);
+    int64_t t_final_early = task(d, TASK_FINAL, "NPQSL", "NPQSL final assessment (early entry)", -7, 0);
+    if (e_pat && t_gap) {
+        int64_t draft = work(d, &arena, pat, e_pat, t_gap, WORK_DRAFT, 0, OUTCOME_PASS);
+        struct caller coach = demo_caller(d, d->ids[ROLE_COACH], ROLE_COACH);
+        struct submission_feedback fb;
+        struct errors errors = ERRORS_INIT;
+        if (draft)
+            step_ok(d,
+                    assessment_feedback_add(d->env, &coach, draft, 0,
+                                            "A clear start. Say which pupils the plan is for and how you will "
+                                            "know it worked.",
+                                            &arena, &fb, &errors) == APP_OK,
+                    "feedback on a draft", &errors);
+        errors_free(&errors);
+    }
+    /* Ben has every module and the final assessment: ready for the award decision. */
+    if (e_ben) {
+        static const char *const ben_modules[] = {"closing-the-gap", "succeeding-in-senior-leadership",
+                                                  "improving-the-quality-of-teaching", "school-self-evaluation"};
+        for (size_t i = 0; i < 4; i++)
+            step_ok(d,
+                    store_completion_record(store, actor, ben, ben_modules[i], day_from_now(d, &arena, -15), e_ben,
+                                            "Passed", d->now) == STORE_OK,
+                    "a completed module", NULL);
+        if (t_final_early)
+            work(d, &arena, ben, e_ben, t_final_early, WORK_RELEASED, d->ids[ROLE_ASSESSOR], OUTCOME_PASS);
+    }
     if (e_pat && t_quality)
         work(d, &arena, pat, e_pat, t_quality, WORK_MARKED, d->ids[ROLE_ASSESSOR], OUTCOME_PASS);
     if (e_sam && t_gap)

@@ -88,8 +88,12 @@ test('what each role is promised is there', async () => {
   const admin = lists(await as('admin@demo.npq.test'));
   assert.ok(admin['admin.applications'].length > 0, 'an application waits for a decision');
   assert.ok(admin['admin.release'].length > 0, 'marked work waits for release');
+  assert.deepEqual(admin['admin.awards'].map((a) => a.title), ['Ben Baker'], 'one participant is ready for award');
+  assert.deepEqual(admin['admin.cohorts'].map((c) => c.title), ['NPQSL-DEMO-NEXT'], 'the cohort starting next month is short of events');
   const lead = lists(await as('partner.lead@demo.npq.test'));
-  assert.equal(lead['partner_lead.cohorts'].length, 2, 'two cohorts, one blended and one online');
+  assert.deepEqual(lead['partner_lead.cohorts'].map((c) => c.title).sort(), ['NPQML-DEMO-ONLINE', 'NPQSL-DEMO-BLENDED', 'NPQSL-DEMO-NEXT']);
+  assert.match(lead['partner_lead.cohorts'].find((c) => c.title === 'NPQSL-DEMO-NEXT').note, /^Plan: /, 'with its plan warning');
+  assert.ok(participant['participant.feedback'].some((f) => /Feedback from Carys Coach/.test(f.detail)), 'feedback waits for the participant');
   assert.ok(lead['partner_lead.unplaced'].length > 0, 'someone has no place on a coming event');
   const head = lists(await as('headteacher@demo.npq.test'));
   const states = head['headteacher.participants'].map((p) => p.detail);
