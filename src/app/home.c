@@ -311,7 +311,6 @@ static void facilitator_part(struct home_build *h, struct home *out)
         it->title = r[i].title;
         it->detail = text(arena, "%s, %" PRId64 " %s", study(h, r[i].kind, r[i].code), r[i].n[0],
                           plural(r[i].n[0], "participant", "participants"));
-        it->date = r[i].date;
         it->href = text(arena, "/cohorts/%" PRId64, r[i].id);
     }
     link_add(p, "Delivery", "/delivery");
@@ -460,7 +459,6 @@ static void lead_part(struct home_build *h, struct home *out)
                                       plural(r[i].n[0], "participant", "participants"));
         const char *warning = plan_warning(h, r[i].id);
         it->note = warning ? text(arena, "Plan: %s", warning) : NULL;
-        it->date = r[i].date;
         it->href = text(arena, "/cohorts/%" PRId64, r[i].id);
     }
     l = list_add(h, p, "unplaced", "People without a place", "Everyone holds a place on their cohort's coming events.");
@@ -530,7 +528,6 @@ static void admin_part(struct home_build *h, struct home *out)
         it->id = r[i].id;
         it->title = r[i].title;
         it->detail = warning;
-        it->date = r[i].date;
         it->href = text(arena, "/cohorts/%" PRId64, r[i].id);
     }
     link_add(p, "Applications", "/applications");
