@@ -89,6 +89,7 @@ test('what each role is promised is there', async () => {
   assert.ok(admin['admin.applications'].length > 0, 'an application waits for a decision');
   assert.ok(admin['admin.release'].length > 0, 'marked work waits for release');
   assert.deepEqual(admin['admin.awards'].map((a) => a.title), ['Ben Baker'], 'one participant is ready for award');
+  assert.match(admin['admin.awards'][0].action.href, /^\/enrolments\/\d+\/award$/, 'the award decision is a tap away');
   assert.deepEqual(admin['admin.cohorts'].map((c) => c.title), ['NPQSL-DEMO-NEXT'], 'the cohort starting next month is short of events');
   const lead = lists(await as('partner.lead@demo.npq.test'));
   assert.deepEqual(lead['partner_lead.cohorts'].map((c) => c.title).sort(), ['NPQML-DEMO-ONLINE', 'NPQSL-DEMO-BLENDED', 'NPQSL-DEMO-NEXT']);
