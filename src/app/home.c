@@ -311,7 +311,6 @@ static void facilitator_part(struct home_build *h, struct home *out)
         it->title = r[i].title;
         it->detail = text(arena, "%s, %" PRId64 " %s", study(h, r[i].kind, r[i].code), r[i].n[0],
                           plural(r[i].n[0], "participant", "participants"));
-        it->date = r[i].date;
         it->href = text(arena, "/cohorts/%" PRId64, r[i].id);
     }
     link_add(p, "Delivery", "/delivery");
@@ -460,7 +459,6 @@ static void lead_part(struct home_build *h, struct home *out)
                                       plural(r[i].n[0], "participant", "participants"));
         const char *warning = plan_warning(h, r[i].id);
         it->note = warning ? text(arena, "Plan: %s", warning) : NULL;
-        it->date = r[i].date;
         it->href = text(arena, "/cohorts/%" PRId64, r[i].id);
     }
     l = list_add(h, p, "unplaced", "People without a place", "Everyone holds a place on their cohort's coming events.");
@@ -507,6 +505,10 @@ static void admin_part(struct home_build *h, struct home *out)
                           strcmp(r[i].kind, "moderated") == 0 ? "moderated, ready to release" : "marked");
         it->at = r[i].at;
         it->href = text(arena, "/submissions/%" PRId64, r[i].id);
+        if (strcmp(r[i].kind, "moderated") == 0 || strcmp(r[i].kind, "marked") == 0) {
+            it->action = "Release";
+            it->action_href = it->href;
+        }
     }
     l = list_add(h, p, "awards", "Ready for award", "Nobody is ready for an award.");
     n = rows(h, HOME_ADMIN_AWARD_CANDIDATES, me, 50, &r);
@@ -519,6 +521,8 @@ static void admin_part(struct home_build *h, struct home *out)
         it->title = r[i].title;
         it->detail = text(arena, "%s: all requirements met", study(h, r[i].kind, r[i].code));
         it->href = text(arena, "/enrolments/%" PRId64, r[i].id);
+        it->action = "Decide the award";
+        it->action_href = text(arena, "/enrolments/%" PRId64 "/award", r[i].id);
     }
     l = list_add(h, p, "cohorts", "Cohorts short of events", "Every cohort has the events its plan needs.");
     n = rows(h, HOME_ADMIN_COHORTS, me, 100, &r);
@@ -530,11 +534,11 @@ static void admin_part(struct home_build *h, struct home *out)
         it->id = r[i].id;
         it->title = r[i].title;
         it->detail = warning;
-        it->date = r[i].date;
         it->href = text(arena, "/cohorts/%" PRId64, r[i].id);
     }
     link_add(p, "Applications", "/applications");
     link_add(p, "Delivery", "/delivery");
+    link_add(p, "Add a cohort", "/cohorts/new");
     link_add(p, "People", "/admin/users");
 }
 

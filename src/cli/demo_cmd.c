@@ -2,11 +2,24 @@
  * npq demo: a provider, a delivery partner, a trust, a school and one person for every role, all
  * sharing one password, so a new installation can be explored signed in as anyone. Safe to run
  * twice: people who exist already are left as they are.
+ *
+ * npq demo --programme (what make run uses) also builds a programme in motion around them, dated
+ * from the day it runs, so that every role has something to do today: a blended NPQSL cohort and
+ * an online NPQML cohort part-way through, past events with registers taken, one under way and
+ * coming ones with bookings, coaching sessions with notes and actions, hours logged, a draft
+ * waiting for feedback, work waiting for marking, second marking and release, a referral, a
+ * deferral, an award with its certificate, a participant ready for award, a cohort starting next
+ * month with no events yet and an application waiting. It is built once: when its
+ * cohort exists, it is left as it is. The tests build on the bare demo, which stays the same.
  */
 #include "cli/cli.h"
 
 #include "app/accounts.h"
+#include "app/assessment.h"
+#include "app/coaching.h"
 #include "lib/clock.h"
+#include "lib/date.h"
+#include "lib/secret.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -58,12 +71,519 @@ static int64_t person(const struct accounts_env *env, const char *email, const c
     return id;
 }
 
+/* What each demo sign-in finds once the programme is built. */
+static const char *const finds[ROLE_COUNT] = {
+    [ROLE_ADMIN] = "an application to decide, work to release, a person ready for award, a cohort short of events",
+    [ROLE_PARTNER_LEAD] = "two cohorts with attendance, plan warnings, a person without a place",
+    [ROLE_FACILITATOR] = "an event under way now with its register, and the coming ones",
+    [ROLE_COACH] = "four coachees, sessions this week, drafts to read, hours to verify",
+    [ROLE_ASSESSOR] = "work to mark, second marking owed, deadlines",
+    [ROLE_PARTICIPANT] = "places booked, a draft to finish, coaching, hours against caps",
+    [ROLE_MENTOR] = "two participants with attendance, hours and the state of their work",
+    [ROLE_HEADTEACHER] = "seven participants at the school, one deferred, one awarded",
+};
+
+struct demo {
+    const struct accounts_env *env;
+    struct catalogue *catalogue;
+    int64_t now;
+    int failures;
+    int64_t school, partner;
+    int64_t ids[ROLE_COUNT]; /* the demo person of each role */
+};
+
+enum { DEMO_DAY = 24 * 3600, DEMO_HOUR = 3600 };
+
+/* Notes a step that did not work, and goes on: the rest of the programme is still worth having. */
+static bool step_ok(struct demo *d, bool ok, const char *what, const struct errors *errors)
+{
+    if (ok)
+        return true;
+    d->failures++;
+    fprintf(stderr, "npq: demo: %s did not work", what);
+    for (size_t i = 0; errors != NULL && i < errors->count; i++)
+        fprintf(stderr, "%s%s: %s", i ? "; " : ": ", errors->items[i].where, errors->items[i].message);
+    fprintf(stderr, "\n");
+    return false;
+}
+
+static struct caller demo_caller(const struct demo *d, int64_t id, enum role role)
+{
+    (void)d;
+    return (struct caller){.user_id = id, .email = "", .name = "", .roles = 1u << role};
+}
+
+/* The day that is days from now, as YYYY-MM-DD. */
+static const char *day_from_now(struct demo *d, struct arena *arena, int days)
+{
+    char date[DATE_TEXT];
+    date_of(d->now + (int64_t)days * DEMO_DAY, date);
+    return arena_strdup(arena, date);
+}
+
+/* An application made, submitted, approved and accepted, then (with cohort) enrolled: the steps of
+ * the state machine as the store records them, the command line acting for each person. */
+static int64_t enrol(struct demo *d, int64_t participant, const char *target, const char **electives,
+                     size_t elective_count, enum delivery_model model, int64_t cohort, enum application_state stop)
+{
+    const struct actor *actor = d->env->actor;
+    struct application a = {
+        .participant_id = participant,
+        .kind = STUDY_QUALIFICATION,
+        .target = target,
+        .school_id = d->school,
+        .job_role = "Assistant headteacher",
+        .sponsor_id = d->ids[ROLE_HEADTEACHER],
+        .delivery_model = model,
+        .preferred_region = "North West",
+        .preferred_partner_id = d->partner,
+        .funding = FUNDING_SCHOOL,
+        .scholarship_eligibility = "",
+        .electives = electives,
+        .elective_count = elective_count,
+    };
+    if (!step_ok(d, store_application_create(d->env->store, actor, &a, d->now) == STORE_OK, "an application", NULL))
+        return 0;
+    static const struct {
+        enum application_state from, to;
+        const char *step;
+    } steps[] = {
+        {APPLICATION_DRAFT, APPLICATION_SUBMITTED, "submit"},
+        {APPLICATION_SUBMITTED, APPLICATION_SPONSOR_APPROVED, "approve"},
+        {APPLICATION_SPONSOR_APPROVED, APPLICATION_ACCEPTED, "accept"},
+        {APPLICATION_ACCEPTED, APPLICATION_ENROLLED, "enrol"},
+    };
+    for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]) && steps[i].from != stop; i++) {
+        if (!step_ok(d,
+                     store_application_transition(d->env->store, actor, a.id, steps[i].from, steps[i].to, steps[i].step,
+                                                  "", NULL, d->now) == STORE_OK,
+                     steps[i].step, NULL))
+            return 0;
+        if (steps[i].to != APPLICATION_ENROLLED)
+            continue;
+        struct enrolment e = {
+            .participant_id = participant,
+            .application_id = a.id,
+            .kind = STUDY_QUALIFICATION,
+            .target = target,
+            .cohort_id = cohort,
+            .delivery_model = model,
+            .funding = FUNDING_SCHOOL,
+            .scholarship_eligibility = "",
+            .school_id = d->school,
+            .electives = electives,
+            .elective_count = elective_count,
+        };
+        if (!step_ok(d, store_enrolment_create(d->env->store, actor, &e, d->now) == STORE_OK, "an enrolment", NULL))
+            return 0;
+        store_application_set_enrolment(d->env->store, a.id, e.id);
+        return e.id;
+    }
+    return a.id;
+}
+
+static int64_t event(struct demo *d, int64_t cohort, enum delivery_event_kind kind, const char *title,
+                     const char *module, int64_t venue, int64_t starts_at, int hours)
+{
+    struct event e = {
+        .cohort_id = cohort,
+        .kind = kind,
+        .title = title,
+        .module = module,
+        .venue_id = kind == DELIVERY_EVENT_FACE_TO_FACE ? venue : 0,
+        .joining_url = kind == DELIVERY_EVENT_FACE_TO_FACE ? NULL : "https://meet.example.com/npq-demo",
+        .starts_at = starts_at,
+        .ends_at = starts_at + (int64_t)hours * DEMO_HOUR,
+        .capacity = 30,
+        .facilitator_id = d->ids[ROLE_FACILITATOR],
+    };
+    if (!step_ok(d, store_event_create(d->env->store, d->env->actor, &e, d->now) == STORE_OK, title, NULL))
+        return 0;
+    return e.id;
+}
+
+/* Books each person on an event and, with marks, takes its register. */
+static void attend(struct demo *d, int64_t event_id, const int64_t *people, size_t count,
+                   const enum delivery_attendance_mark *marks)
+{
+    struct arena arena = ARENA_INIT;
+    struct event e;
+    if (event_id == 0 ||
+        !step_ok(d, store_event_get(d->env->store, event_id, &arena, &e) == STORE_OK, "an event", NULL))
+        count = 0;
+    /* Places on past events were booked a week before they began. */
+    int64_t booked_at = count && e.starts_at - 7 * DEMO_DAY < d->now ? e.starts_at - 7 * DEMO_DAY : d->now;
+    arena_release(&arena);
+    for (size_t i = 0; i < count; i++) {
+        int64_t booking;
+        step_ok(
+            d, store_booking_create(d->env->store, d->env->actor, event_id, people[i], booked_at, &booking) == STORE_OK,
+            "a booking", NULL);
+        if (marks != NULL)
+            step_ok(d,
+                    store_attendance_set(d->env->store, d->env->actor, event_id, people[i], NULL, marks[i], "",
+                                         d->now) == STORE_OK,
+                    "a register mark", NULL);
+    }
+}
+
+static int64_t coaching(struct demo *d, int64_t participant, int64_t starts_at, const char *note, const char *action,
+                        int action_due_days, struct arena *arena)
+{
+    struct coaching_session s = {
+        .coach_id = d->ids[ROLE_COACH],
+        .participant_id = participant,
+        .starts_at = starts_at,
+        .ends_at = starts_at + DEMO_HOUR,
+        .mode = DELIVERY_COACHING_ONLINE,
+        .place = "https://meet.example.com/npq-coaching",
+    };
+    if (!step_ok(d, store_coaching_session_create(d->env->store, d->env->actor, &s, d->now) == STORE_OK,
+                 "a coaching session", NULL))
+        return 0;
+    if (note != NULL) {
+        struct coaching_note n = {
+            .session_id = s.id, .author_id = d->ids[ROLE_COACH], .visibility = DELIVERY_NOTE_SHARED, .body = note};
+        step_ok(d, store_coaching_note_add(d->env->store, d->env->actor, &n, d->now) == STORE_OK, "a note", NULL);
+    }
+    if (action != NULL) {
+        struct coaching_action a = {.session_id = s.id,
+                                    .text = action,
+                                    .due_on = day_from_now(d, arena, action_due_days),
+                                    .created_by = d->ids[ROLE_COACH]};
+        step_ok(d, store_coaching_action_add(d->env->store, d->env->actor, &a, d->now) == STORE_OK, "an action", NULL);
+    }
+    return s.id;
+}
+
+static void hours(struct demo *d, struct arena *arena, int64_t participant, int64_t enrolment, const char *module,
+                  const char *type, int days_ago, double logged)
+{
+    struct caller who = demo_caller(d, participant, ROLE_PARTICIPANT);
+    struct activity_input in = {.module = module,
+                                .type = type,
+                                .done_on = day_from_now(d, arena, -days_ago),
+                                .hours = logged,
+                                .has_hours = true,
+                                .reflection = ""};
+    struct activity out;
+    struct errors errors = ERRORS_INIT;
+    step_ok(d, activities_add(d->env, d->catalogue, &who, enrolment, &in, arena, &out, &errors) == APP_OK,
+            "logging hours", &errors);
+    errors_free(&errors);
+}
+
+static int64_t task(struct demo *d, enum task_kind kind, const char *target, const char *title, int deadline_days,
+                    int moderation_percent)
+{
+    static struct assessment_criterion criteria[] = {
+        {"Uses the evidence", "Draws on the evidence statements of the framework"},
+        {"Evaluates the impact", "Says what changed for pupils and how it is known"},
+    };
+    struct assessment_task t = {
+        .kind = kind,
+        .target = target,
+        .title = title,
+        .brief = "Plan, lead and evaluate an improvement in your school, drawing on the module's evidence.",
+        .deadline = d->now + (int64_t)deadline_days * DEMO_DAY,
+        .word_limit = 2500,
+        .max_resubmissions = 1,
+        .moderation_percent = moderation_percent,
+        .criteria = criteria,
+        .criteria_count = 2,
+    };
+    if (!step_ok(d, store_task_create(d->env->store, d->env->actor, &t, d->now) == STORE_OK, title, NULL))
+        return 0;
+    return t.id;
+}
+
+/* A piece of work taken as far as its story needs: a draft, submitted, marked by marker with outcome,
+ * and released. */
+enum work_stage { WORK_DRAFT, WORK_SUBMITTED, WORK_MARKED, WORK_RELEASED };
+
+static int64_t work(struct demo *d, struct arena *arena, int64_t participant, int64_t enrolment, int64_t task_id,
+                    enum work_stage stage, int64_t marker, enum mark_outcome outcome)
+{
+    struct caller who = demo_caller(d, participant, ROLE_PARTICIPANT);
+    struct errors errors = ERRORS_INIT;
+    int64_t id = 0;
+    bool ok =
+        step_ok(d, assessment_submission_start(d->env, d->catalogue, &who, task_id, enrolment, &id, &errors) == APP_OK,
+                "starting work", &errors) &&
+        step_ok(d,
+                assessment_draft_save(d->env, &who, id, "Raising attendance in Year 9",
+                                      "We looked at attendance week by week, chose two strategies from the "
+                                      "evidence and agreed with staff how we would know they worked.",
+                                      &errors) == APP_OK,
+                "writing a draft", &errors);
+    struct submission_version version;
+    if (ok && stage >= WORK_SUBMITTED)
+        ok = step_ok(d, assessment_submit(d->env, &who, id, arena, &version, &errors) == APP_OK, "submitting", &errors);
+    if (ok && stage >= WORK_MARKED) {
+        struct caller assessor = demo_caller(d, marker, marker == d->ids[ROLE_ADMIN] ? ROLE_ADMIN : ROLE_ASSESSOR);
+        struct mark_criterion met[2] = {{true, "Clear use of the evidence"},
+                                        {outcome == OUTCOME_PASS, outcome == OUTCOME_PASS ? "Well evaluated"
+                                                                                          : "Say "
+                                                                                            "what changed"}};
+        struct mark m = {.outcome = outcome,
+                         .feedback = outcome == OUTCOME_PASS ? "A well evidenced piece of work."
+                                                             : "Evaluate the impact on pupils, then resubmit.",
+                         .criteria = met,
+                         .criteria_count = 2};
+        ok = step_ok(d, assessment_mark(d->env, &assessor, id, &m, &errors) == APP_OK, "marking", &errors);
+    }
+    if (ok && stage >= WORK_RELEASED) {
+        struct caller admin = demo_caller(d, d->ids[ROLE_ADMIN], ROLE_ADMIN);
+        step_ok(d, assessment_release(d->env, &admin, id, &errors) == APP_OK, "releasing a result", &errors);
+    }
+    errors_free(&errors);
+    return id;
+}
+
+static int programme(struct demo *d, bool *built)
+{
+    struct store *store = d->env->store;
+    const struct actor *actor = d->env->actor;
+    struct arena arena = ARENA_INIT;
+    *built = false;
+    struct cohort *cohorts;
+    size_t count;
+    if (store_cohort_list(store, "NPQSL", &arena, &cohorts, &count) == STORE_OK)
+        for (size_t i = 0; i < count; i++)
+            if (strcmp(cohorts[i].code, "NPQSL-DEMO-BLENDED") == 0) {
+                arena_release(&arena);
+                return 0;
+            }
+
+    /* The programme's other people, all at the demo school. */
+    int64_t pat = d->ids[ROLE_PARTICIPANT];
+    int64_t sam = person(d->env, "sam.singh@demo.npq.test", "Sam Singh", ROLE_PARTICIPANT, d->school, 0);
+    int64_t rosa = person(d->env, "rosa.reyes@demo.npq.test", "Rosa Reyes", ROLE_PARTICIPANT, d->school, 0);
+    int64_t dev = person(d->env, "dev.doyle@demo.npq.test", "Dev Doyle", ROLE_PARTICIPANT, d->school, 0);
+    int64_t ava = person(d->env, "ava.adams@demo.npq.test", "Ava Adams", ROLE_PARTICIPANT, d->school, 0);
+    int64_t ola = person(d->env, "ola.okafor@demo.npq.test", "Ola Okafor", ROLE_PARTICIPANT, d->school, 0);
+    int64_t wes = person(d->env, "wes.ward@demo.npq.test", "Wes Ward", ROLE_PARTICIPANT, d->school, 0);
+    int64_t ben = person(d->env, "ben.baker@demo.npq.test", "Ben Baker", ROLE_PARTICIPANT, d->school, 0);
+    if (!sam || !rosa || !dev || !ava || !ola || !wes || !ben) {
+        arena_release(&arena);
+        return 1;
+    }
+    int64_t id;
+    const int64_t coachees[] = {sam, rosa, ola};
+    for (size_t i = 0; i < 3; i++)
+        store_assignment_create(store, actor, ROLE_COACH, d->ids[ROLE_COACH], coachees[i], d->now, &id);
+    store_assignment_create(store, actor, ROLE_MENTOR, d->ids[ROLE_MENTOR], sam, d->now, &id);
+
+    /* Two cohorts part-way through. */
+    struct cohort blended = {.code = "NPQSL-DEMO-BLENDED",
+                             .kind = STUDY_QUALIFICATION,
+                             .target = "NPQSL",
+                             .delivery_partner_id = d->partner,
+                             .delivery_model = DELIVERY_BLENDED,
+                             .starts_on = day_from_now(d, &arena, -90),
+                             .ends_on = day_from_now(d, &arena, 270)};
+    /* Starting next month with nothing planned yet: a cohort short of events. */
+    struct cohort next = {.code = "NPQSL-DEMO-NEXT",
+                          .kind = STUDY_QUALIFICATION,
+                          .target = "NPQSL",
+                          .delivery_partner_id = d->partner,
+                          .delivery_model = DELIVERY_ONLINE,
+                          .starts_on = day_from_now(d, &arena, 30),
+                          .ends_on = day_from_now(d, &arena, 400)};
+    struct cohort online = {.code = "NPQML-DEMO-ONLINE",
+                            .kind = STUDY_QUALIFICATION,
+                            .target = "NPQML",
+                            .delivery_partner_id = d->partner,
+                            .delivery_model = DELIVERY_ONLINE,
+                            .starts_on = day_from_now(d, &arena, -60),
+                            .ends_on = day_from_now(d, &arena, 300)};
+    if (!step_ok(d, store_cohort_create(store, actor, &blended, d->now) == STORE_OK, "the blended cohort", NULL) ||
+        !step_ok(d, store_cohort_create(store, actor, &online, d->now) == STORE_OK, "the online cohort", NULL)) {
+        arena_release(&arena);
+        return 1;
+    }
+    *built = true;
+    step_ok(d, store_cohort_create(store, actor, &next, d->now) == STORE_OK, "the next cohort", NULL);
+    store_cohort_staff_add(store, actor, blended.id, d->ids[ROLE_FACILITATOR], ROLE_FACILITATOR, d->now);
+    store_cohort_staff_add(store, actor, online.id, d->ids[ROLE_FACILITATOR], ROLE_FACILITATOR, d->now);
+
+    static const char *sl_electives[] = {"improving-the-quality-of-teaching", "school-self-evaluation"};
+    int64_t e_pat = enrol(d, pat, "NPQSL", sl_electives, 2, DELIVERY_BLENDED, blended.id, APPLICATION_STATE_COUNT);
+    int64_t e_sam = enrol(d, sam, "NPQSL", sl_electives, 2, DELIVERY_BLENDED, blended.id, APPLICATION_STATE_COUNT);
+    int64_t e_rosa = enrol(d, rosa, "NPQSL", sl_electives, 2, DELIVERY_BLENDED, blended.id, APPLICATION_STATE_COUNT);
+    int64_t e_dev = enrol(d, dev, "NPQSL", sl_electives, 2, DELIVERY_BLENDED, blended.id, APPLICATION_STATE_COUNT);
+    int64_t e_ava = enrol(d, ava, "NPQSL", sl_electives, 2, DELIVERY_BLENDED, blended.id, APPLICATION_STATE_COUNT);
+    int64_t e_ben = enrol(d, ben, "NPQSL", sl_electives, 2, DELIVERY_BLENDED, blended.id, APPLICATION_STATE_COUNT);
+    int64_t e_ola = enrol(d, ola, "NPQML", NULL, 0, DELIVERY_ONLINE, online.id, APPLICATION_STATE_COUNT);
+    /* Waiting: Wes's application is approved by the headteacher, for the provider to decide. */
+    enrol(d, wes, "NPQSL", sl_electives, 2, DELIVERY_BLENDED, 0, APPLICATION_SPONSOR_APPROVED);
+
+    /* Events: two days held with registers taken, one under way now, coming ones with bookings. */
+    struct venue venue = {.delivery_partner_id = d->partner,
+                          .name = "Riverside Teaching Hub",
+                          .address = "1 River Street, Liverpool",
+                          .postcode = "L1 8JQ",
+                          .capacity = 40,
+                          .accessibility = "Step-free access and a hearing loop"};
+    step_ok(d, store_venue_create(store, actor, &venue, d->now) == STORE_OK, "the venue", NULL);
+    int64_t today9 = d->now - d->now % DEMO_DAY + 9 * DEMO_HOUR;
+    int64_t hour_ago = d->now - d->now % DEMO_HOUR - DEMO_HOUR;
+    const int64_t group[] = {pat, sam, rosa, ava, ben};
+    static const enum delivery_attendance_mark day1[] = {DELIVERY_ATTENDANCE_PRESENT, DELIVERY_ATTENDANCE_PRESENT,
+                                                         DELIVERY_ATTENDANCE_LATE, DELIVERY_ATTENDANCE_PRESENT,
+                                                         DELIVERY_ATTENDANCE_PRESENT};
+    static const enum delivery_attendance_mark day2[] = {DELIVERY_ATTENDANCE_PRESENT, DELIVERY_ATTENDANCE_ABSENT,
+                                                         DELIVERY_ATTENDANCE_PRESENT, DELIVERY_ATTENDANCE_PRESENT,
+                                                         DELIVERY_ATTENDANCE_PRESENT};
+    /* Ben came to two extra days run for those who started early: four in all, as NPQSL needs. */
+    const int64_t early[] = {ben};
+    static const enum delivery_attendance_mark present_early[] = {DELIVERY_ATTENDANCE_PRESENT};
+    attend(d,
+           event(d, blended.id, DELIVERY_EVENT_FACE_TO_FACE, "Early day A: the senior leader's role",
+                 "succeeding-in-senior-leadership", venue.id, today9 - 80 * DEMO_DAY, 6),
+           early, 1, present_early);
+    attend(d,
+           event(d, blended.id, DELIVERY_EVENT_FACE_TO_FACE, "Early day B: evaluating a school",
+                 "school-self-evaluation", venue.id, today9 - 40 * DEMO_DAY, 6),
+           early, 1, present_early);
+    attend(d,
+           event(d, blended.id, DELIVERY_EVENT_FACE_TO_FACE, "Day 1: leading with evidence", "closing-the-gap",
+                 venue.id, today9 - 60 * DEMO_DAY, 6),
+           group, 5, day1);
+    attend(d,
+           event(d, blended.id, DELIVERY_EVENT_FACE_TO_FACE, "Day 2: closing the gap", "closing-the-gap", venue.id,
+                 today9 - 20 * DEMO_DAY, 6),
+           group, 5, day2);
+    attend(d,
+           event(d, blended.id, DELIVERY_EVENT_FACE_TO_FACE, "Day 3: self-evaluation in practice",
+                 "school-self-evaluation", venue.id, hour_ago, 5),
+           group, 3, NULL);
+    const int64_t booked[] = {pat, sam};
+    attend(d,
+           event(d, blended.id, DELIVERY_EVENT_FACE_TO_FACE, "Day 4: leading the quality of teaching",
+                 "improving-the-quality-of-teaching", venue.id, today9 + 21 * DEMO_DAY, 6),
+           booked, 2, NULL);
+    const int64_t online_group[] = {ola};
+    static const enum delivery_attendance_mark present[] = {DELIVERY_ATTENDANCE_PRESENT};
+    attend(d,
+           event(d, online.id, DELIVERY_EVENT_VIRTUAL_LIVE, "Live session 1: leading a team", NULL, 0,
+                 today9 - 14 * DEMO_DAY + 7 * DEMO_HOUR, 2),
+           online_group, 1, present);
+    attend(d,
+           event(d, online.id, DELIVERY_EVENT_VIRTUAL_LIVE, "Live session 2: difficult conversations", NULL, 0,
+                 today9 + 7 * DEMO_DAY + 7 * DEMO_HOUR, 2),
+           online_group, 1, NULL);
+
+    /* Coaching: a session held with a shared note and an action, sessions this week. */
+    coaching(d, pat, today9 - 10 * DEMO_DAY + 6 * DEMO_HOUR,
+             "We looked at the attendance data together and chose two strategies to try.",
+             "Share the attendance plan with the pastoral team", 5, &arena);
+    coaching(d, pat, today9 + 3 * DEMO_DAY + 6 * DEMO_HOUR, NULL, NULL, 0, &arena);
+    coaching(d, sam, today9 + 1 * DEMO_DAY + 7 * DEMO_HOUR, NULL, NULL, 0, &arena);
+
+    /* Hours logged, not yet verified. */
+    if (e_pat) {
+        hours(d, &arena, pat, e_pat, "closing-the-gap", "reading", 5, 6);
+        hours(d, &arena, pat, e_pat, "closing-the-gap", "workplace_learning", 2, 3);
+        hours(d, &arena, pat, e_pat, "school-self-evaluation", "peer_learning", 8, 2.5);
+    }
+    if (e_sam)
+        hours(d, &arena, sam, e_sam, "closing-the-gap", "reading", 3, 2);
+
+    /* Assessed work at every stage. */
+    int64_t t_gap = task(d, TASK_MODULE, "closing-the-gap", "Closing the gap: an improvement plan", 30, 0);
+    int64_t t_quality =
+        task(d, TASK_MODULE, "improving-the-quality-of-teaching", "Quality of teaching: a study", 10, 0);
+    int64_t t_review = task(d, TASK_MODULE, "school-self-evaluation", "Self-evaluation: a review", -3, 100);
+    task(d, TASK_FINAL, "NPQSL", "NPQSL final assessment: leading a change", 150, 20);
+    int64_t t_final_early = task(d, TASK_FINAL, "NPQSL", "NPQSL final assessment (early entry)", -7, 0);
+    if (e_pat && t_gap) {
+        int64_t draft = work(d, &arena, pat, e_pat, t_gap, WORK_DRAFT, 0, OUTCOME_PASS);
+        struct caller coach = demo_caller(d, d->ids[ROLE_COACH], ROLE_COACH);
+        struct submission_feedback fb;
+        struct errors errors = ERRORS_INIT;
+        if (draft)
+            step_ok(d,
+                    assessment_feedback_add(d->env, &coach, draft, 0,
+                                            "A clear start. Say which pupils the plan is for and how you will "
+                                            "know it worked.",
+                                            &arena, &fb, &errors) == APP_OK,
+                    "feedback on a draft", &errors);
+        errors_free(&errors);
+    }
+    /* Ben has every module and the final assessment: ready for the award decision. */
+    if (e_ben) {
+        static const char *const ben_modules[] = {"closing-the-gap", "succeeding-in-senior-leadership",
+                                                  "improving-the-quality-of-teaching", "school-self-evaluation"};
+        for (size_t i = 0; i < 4; i++)
+            step_ok(d,
+                    store_completion_record(store, actor, ben, ben_modules[i], day_from_now(d, &arena, -15), e_ben,
+                                            "Passed", d->now) == STORE_OK,
+                    "a completed module", NULL);
+        if (t_final_early)
+            work(d, &arena, ben, e_ben, t_final_early, WORK_RELEASED, d->ids[ROLE_ASSESSOR], OUTCOME_PASS);
+    }
+    if (e_pat && t_quality)
+        work(d, &arena, pat, e_pat, t_quality, WORK_MARKED, d->ids[ROLE_ASSESSOR], OUTCOME_PASS);
+    if (e_sam && t_gap)
+        work(d, &arena, sam, e_sam, t_gap, WORK_SUBMITTED, 0, OUTCOME_PASS);
+    if (e_sam && t_review)
+        work(d, &arena, sam, e_sam, t_review, WORK_MARKED, d->ids[ROLE_ADMIN], OUTCOME_PASS);
+    if (e_rosa && t_quality)
+        work(d, &arena, rosa, e_rosa, t_quality, WORK_RELEASED, d->ids[ROLE_ASSESSOR], OUTCOME_REFER);
+    if (e_rosa && t_review)
+        work(d, &arena, rosa, e_rosa, t_review, WORK_SUBMITTED, 0, OUTCOME_PASS);
+    (void)e_ola;
+
+    /* Dev defers until next term; Ava has finished, and holds her certificate. */
+    if (e_dev) {
+        struct enrolment_change defer = {.from = ENROLMENT_ACTIVE,
+                                         .to = ENROLMENT_DEFERRED,
+                                         .step = "defer",
+                                         .reason = "Maternity leave",
+                                         .expected_return = day_from_now(d, &arena, 120)};
+        step_ok(d, store_enrolment_transition(store, actor, e_dev, &defer, d->now) == STORE_OK, "the deferral", NULL);
+    }
+    if (e_ava) {
+        static const char *const modules[] = {"closing-the-gap", "succeeding-in-senior-leadership",
+                                              "improving-the-quality-of-teaching", "school-self-evaluation"};
+        for (size_t i = 0; i < 4; i++)
+            step_ok(d,
+                    store_completion_record(store, actor, ava, modules[i], day_from_now(d, &arena, -10), e_ava,
+                                            "Passed", d->now) == STORE_OK,
+                    "a completed module", NULL);
+        char code[SECRET_TOKEN_TEXT];
+        secret_token_new(code);
+        struct award award = {.participant_id = ava,
+                              .enrolment_id = e_ava,
+                              .qualification = "NPQSL",
+                              .awarded_on = day_from_now(d, &arena, -2),
+                              .verification_code = code};
+        char year[DATE_TEXT];
+        date_of(d->now, year);
+        step_ok(d, store_award_create(store, actor, &award, (int)strtol(year, NULL, 10), &arena, d->now) == STORE_OK,
+                "the award", NULL);
+        struct enrolment_change done = {
+            .from = ENROLMENT_ACTIVE, .to = ENROLMENT_COMPLETED, .step = "complete", .reason = "Awarded"};
+        step_ok(d, store_enrolment_transition(store, actor, e_ava, &done, d->now) == STORE_OK, "completing", NULL);
+    }
+    arena_release(&arena);
+    return d->failures ? 1 : 0;
+}
+
 int cli_demo(int argc, char **argv)
 {
-    const char *db = argc == 3 && strcmp(argv[1], "--db") == 0 ? argv[2] : cli_default_db();
-    if (argc != 1 && argc != 3) {
-        fprintf(stderr, "usage: npq demo [--db PATH]\n");
-        return 2;
+    const char *db = cli_default_db();
+    bool with_programme = false;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+            db = argv[++i];
+        else if (strcmp(argv[i], "--programme") == 0)
+            with_programme = true;
+        else {
+            fprintf(stderr, "usage: npq demo [--db PATH] [--programme]\n");
+            return 2;
+        }
     }
     struct store *store = cli_open_store(db);
     if (store == NULL)
@@ -119,11 +639,30 @@ int cli_demo(int argc, char **argv)
         store_assignment_create(store, &demo_actor, ROLE_COACH, ids[3], ids[5], now, &id);
     if (ids[6] && ids[5])
         store_assignment_create(store, &demo_actor, ROLE_MENTOR, ids[6], ids[5], now, &id);
+    struct demo demo = {&env, NULL, now, 0, school, partner, {0}};
+    for (size_t i = 0; i < sizeof(people) / sizeof(people[0]); i++)
+        demo.ids[people[i].role] = ids[i];
+    bool built = false;
+    if (rc == 0 && with_programme) {
+        if (store_catalogue_load(store, &demo.catalogue) != STORE_OK || demo.catalogue == NULL) {
+            fprintf(stderr, "npq: demo: the catalogue could not be read; run npq init first\n");
+            rc = 1;
+        } else {
+            rc = programme(&demo, &built);
+            catalogue_free(demo.catalogue);
+        }
+    }
     store_close(store);
     if (rc == 0) {
         printf("Demo sign-ins (password for all: %s)\n", DEMO_PASSWORD);
         for (size_t i = 0; i < sizeof(people) / sizeof(people[0]); i++)
-            printf("  %-24s %s\n", role_title(people[i].role), people[i].email);
+            if (with_programme)
+                printf("  %-24s %-28s %s\n", role_title(people[i].role), people[i].email, finds[people[i].role]);
+            else
+                printf("  %-24s %s\n", role_title(people[i].role), people[i].email);
+        if (with_programme)
+            printf("%s\n", built ? "The demo programme is built, dated from today."
+                                 : "The demo programme was built before and is left as it is.");
     }
     return rc;
 }

@@ -30,7 +30,8 @@ static void item_row(struct buf *b, struct request *request, const struct home_i
         html_printf(b, "<p class=\"govuk-body-s govuk-!-margin-bottom-1\">Due %s</p>",
                     page_time(request, it->due, DATE_MOMENT));
     if (it->date)
-        html_printf(b, "<p class=\"govuk-body-s govuk-!-margin-bottom-1\">%s</p>", page_date(request, it->date, false));
+        html_printf(b, "<p class=\"govuk-body-s govuk-!-margin-bottom-1\">Due %s</p>",
+                    page_date(request, it->date, false));
     if (it->note)
         html_printf(b, "<p class=\"govuk-body-s govuk-!-margin-bottom-0 npq-secondary\">%s</p>", it->note);
     html_printf(b, "</dd>");

@@ -314,3 +314,14 @@ test('/hours takes a participant with one enrolment to its log', async () => {
   assert.equal(none.status, 200);
   assert.match(none.text, /once you are enrolled/);
 });
+
+test('a person with several roles sees a part for each, in one order, on the page and in the JSON', async () => {
+  ok(await as.admin.post(`/api/v1/users/${ctx.ids.coach2}/roles`, { role: 'assessor' }), 201, 'grant the second coach the assessor role');
+  const home = await as.coach2.json('/api/v1/me/home');
+  assert.deepEqual(home.parts.map((p) => p.role), ['coach', 'assessor']);
+  assert.deepEqual(items(home, 'assessor', 'marking').map((m) => m.id), [made.work.id], 'their marking as an assessor');
+  assert.deepEqual(items(home, 'coach', 'coachees'), [], 'and no coachees as a coach');
+  const s = await signIn(ctx.server, 'cleo@home.test');
+  const page = await s.get('/');
+  assert.deepEqual([...page.text.matchAll(/data-home-part="([a-z_]+)"/g)].map((m) => m[1]), ['coach', 'assessor']);
+});
