@@ -122,39 +122,6 @@ static bool date_local(int year, int month, int day, int64_t *out)
     return true;
 }
 
-/* "9:30", "09:30", "9.30", "9:30am", "9am", "2 pm", "14:00" as minutes after midnight; -1 otherwise. */
-static int parse_clock(const char *text)
-{
-    const char *p = text;
-    int hour = 0, minute = 0, digits = 0;
-    while (*p >= '0' && *p <= '9' && digits < 2) {
-        hour = hour * 10 + (*p - '0');
-        p++;
-        digits++;
-    }
-    if (digits == 0)
-        return -1;
-    if (*p == ':' || *p == '.') {
-        p++;
-        if (!(p[0] >= '0' && p[0] <= '9' && p[1] >= '0' && p[1] <= '9'))
-            return -1;
-        minute = (p[0] - '0') * 10 + (p[1] - '0');
-        p += 2;
-    }
-    while (*p == ' ')
-        p++;
-    if (strcasecmp(p, "am") == 0 || strcasecmp(p, "pm") == 0) {
-        if (hour < 1 || hour > 12)
-            return -1;
-        hour = hour % 12 + (tolower((unsigned char)*p) == 'p' ? 12 : 0);
-    } else if (*p != '\0') {
-        return -1;
-    }
-    if (hour > 23 || minute > 59)
-        return -1;
-    return hour * 60 + minute;
-}
-
 /* ---- Helpers: page furniture ---- */
 
 /* Whether the policy lets the caller use permission on a record (resource id). */
@@ -781,7 +748,7 @@ static int64_t event_time(bool day_ok, int64_t local_day, const char *clock, con
         errors_add(errors, where, "Enter the %s time, like 9:30am or 14:00", what);
         return 0;
     }
-    int minutes = parse_clock(clock);
+    int minutes = forms_clock_minutes(clock);
     if (minutes < 0) {
         errors_add(errors, where, "Enter the %s time as a time of day, like 9:30am or 14:00", what);
         return 0;

@@ -761,6 +761,12 @@ const EXPECTED = {
     form: {}, // no outcome: 422
   },
   'POST /submissions/{id}/release': { perm: 'assessment.manage', resource: 'submission', mine: ADMIN, other: ADMIN },
+  'GET /assessment/tasks': { perm: 'assessment.manage', allow: ADMIN },
+  'GET /assessment/tasks/new': { perm: 'assessment.manage', allow: ADMIN },
+  'POST /assessment/tasks/new': { perm: 'assessment.manage', allow: ADMIN, form: {} },
+  'GET /assessment/tasks/{id}/edit': { perm: 'assessment.manage', allow: ADMIN, params: { id: (ctx) => ctx.task } },
+  'POST /assessment/tasks/{id}/edit': { perm: 'assessment.manage', allow: ADMIN, params: { id: (ctx) => ctx.task }, form: {} },
+  'GET /assessment/release': { perm: 'assessment.manage', allow: ADMIN },
   'GET /marking': { perm: 'marking', allow: ['admin', 'assessor'] },
 
   /* Awards, verification and transcripts. */

@@ -379,3 +379,67 @@ test('the award decision says in words what remains, and refuses to award before
   assert.equal((await as.admin.json(`/api/v1/enrolments/${enrolment.id}/award-check`)).award, null, 'nothing awarded');
   expectPage(await pages.participant.get(url), 403, 'the participant does not decide');
 });
+
+/* ---------------------------------------------------------------- assessment tasks and release */
+
+test('a task with its brief and criteria is set and changed on pages; the API reads what was typed', async () => {
+  expectPage(await pages.assessor.get('/assessment/tasks/new'), 403, 'assessors do not set tasks');
+  assert.match(expectPage(await pages.admin.get('/assessment'), 200, 'assessment'), /href="\/assessment\/tasks"/);
+  expectPage(await pages.admin.get('/assessment/tasks/new'), 200, 'the form');
+  const fields = {
+    target: 'module:closing-the-gap',
+    title: 'Closing the gap: a case study',
+    brief: '# The task\r\n\r\nWrite about **one** intervention.',
+    'deadline-day': '30',
+    'deadline-month': '4',
+    'deadline-year': String(YEAR),
+    deadline_time: '5pm',
+    word_limit: '2500',
+    max_resubmissions: '1',
+    moderation_percent: '0',
+    criteria: 'Evidence: uses data on attainment\r\n\r\nPlanning: sets out the change and its measures\r\n',
+  };
+  const bad = expectPage(await pages.admin.post('/assessment/tasks/new', { ...fields, title: '', deadline_time: 'teatime', word_limit: 'many', criteria: '' }), 422, 'a wrong task');
+  assert.deepEqual(errorFields(bad), ['title', 'deadline_time', 'word_limit', 'criteria'], 'every problem at once, in form order');
+  assert.equal(inputValue(bad, 'deadline_time'), 'teatime');
+  assert.match(bad, /<textarea[^>]*name="brief"[^>]*># The task/, 'the brief is kept');
+  expectRedirect(await pages.admin.post('/assessment/tasks/new', fields), '/assessment/tasks?notice=task_set', 'set');
+  const task = (await as.admin.json('/api/v1/assessment-tasks?target=closing-the-gap')).tasks.find((t) => t.title === fields.title);
+  assert.ok(task, 'the API lists it');
+  assert.equal(task.deadline, `${YEAR}-04-30T16:00:00Z`, '5pm in British Summer Time');
+  assert.equal(task.word_limit, 2500);
+  assert.deepEqual(task.criteria.map((c) => [c.title, c.descriptor]), [['Evidence', 'uses data on attainment'], ['Planning', 'sets out the change and its measures']]);
+  assert.match(task.brief, /Write about \*\*one\*\* intervention/);
+  made.task = task.id;
+
+  const url = `/assessment/tasks/${task.id}/edit`;
+  const form = expectPage(await pages.admin.get(url), 200, 'the edit form');
+  assert.equal(inputValue(form, 'deadline_time'), '17:00');
+  assert.match(form, /<textarea[^>]*name="criteria"[^>]*>Evidence: uses data on attainment\nPlanning: sets out/);
+  const badEdit = expectPage(await pages.admin.post(url, { ...fields, moderation_percent: '120' }), 422, 'too much moderation');
+  assert.deepEqual(errorFields(badEdit), ['moderation_percent']);
+  expectRedirect(await pages.admin.post(url, { ...fields, title: 'Closing the gap: case study', moderation_percent: '0' }), '/assessment/tasks?notice=task_changed', 'changed');
+  assert.equal((await as.admin.json(`/api/v1/assessment-tasks/${task.id}`)).title, 'Closing the gap: case study');
+});
+
+test('the release queue lists marked work ready for release, and only that', async () => {
+  // Relies on: the task above (no moderation) and the demo participant's enrolment in the cohort.
+  const empty = expectPage(await pages.admin.get('/assessment/release'), 200, 'the queue');
+  assert.match(textOf(empty), /No results are waiting for release/);
+  expectPage(await pages.assessor.get('/assessment/release'), 403, 'assessors do not release');
+  const enrolment = (await as.admin.json('/api/v1/enrolments')).enrolments.find((e) => (e.participant?.id ?? e.participant_id) === demo.ids.participant);
+  const sub = expectStatus(await as.participant.post('/api/v1/submissions', { task_id: made.task, enrolment_id: enrolment.id }), 201, 'a draft');
+  expectStatus(await as.participant.patch(`/api/v1/submissions/${sub.id}`, { activity: 'Reading in Year 7', text: 'What we did and what changed.' }), 200, 'saved');
+  expectStatus(await as.participant.post(`/api/v1/submissions/${sub.id}/submit`), 200, 'submitted');
+  assert.match(textOf(expectPage(await pages.admin.get('/assessment/release'), 200, 'the queue')), /No results are waiting/, 'not before it is marked');
+  expectStatus(
+    await as.assessor.post(`/api/v1/submissions/${sub.id}/marks`, { outcome: 'pass', criteria: [{ met: true, comment: 'Yes' }, { met: true, comment: 'Yes' }], feedback: 'Clear.' }),
+    201,
+    'marked',
+  );
+  const queue = expectPage(await pages.admin.get('/assessment/release'), 200, 'the queue');
+  assert.match(textOf(queue), /Pat Participant: Closing the gap: case study/);
+  assert.match(queue, new RegExp(`href="/submissions/${sub.id}">Check and release`));
+  expectRedirect(await pages.admin.post(`/submissions/${sub.id}/release`), new RegExp(`^/submissions/${sub.id}`), 'released');
+  assert.match(textOf(expectPage(await pages.admin.get('/assessment/release'), 200, 'the queue')), /No results are waiting/, 'gone once released');
+});
