@@ -443,3 +443,60 @@ test('the release queue lists marked work ready for release, and only that', asy
   expectRedirect(await pages.admin.post(`/submissions/${sub.id}/release`), new RegExp(`^/submissions/${sub.id}`), 'released');
   assert.match(textOf(expectPage(await pages.admin.get('/assessment/release'), 200, 'the queue')), /No results are waiting/, 'gone once released');
 });
+
+/* ---------------------------------------------------------------- coaching */
+
+test('a coach or a participant books a coaching session on a page; a wrong form keeps what was typed', async () => {
+  // Relies on: the demo's coach assigned to the demo participant.
+  const pair = `${demo.ids.coach}:${demo.ids.participant}`;
+  assert.match(expectPage(await pages.coach.get('/coaching'), 200, 'coaching'), /href="\/coaching\/new"/);
+  const coachForm = expectPage(await pages.coach.get('/coaching/new'), 200, 'the coach\'s form');
+  assert.match(coachForm, new RegExp(`<option value="${pair}">Pat Participant</option>`));
+  const own = expectPage(await pages.participant.get('/coaching/new'), 200, 'the participant\'s form');
+  assert.match(own, new RegExp(`<option value="${pair}">[^<]*, your coach</option>`));
+
+  const fields = { pair, 'date-day': '12', 'date-month': '5', 'date-year': String(YEAR), starts_at: '4pm', ends_at: '5pm', mode: 'online', place: 'https://meet.example.test/pat' };
+  const bad = expectPage(await pages.coach.post('/coaching/new', { ...fields, pair: '', 'date-day': '32', mode: '' }), 422, 'a wrong booking');
+  assert.deepEqual(errorFields(bad), ['pair', 'date', 'mode']);
+  assert.equal(inputValue(bad, 'place'), fields.place, 'the link is kept');
+  const early = expectPage(await pages.coach.post('/coaching/new', { ...fields, ends_at: '3pm' }), 422, 'an end before the start');
+  assert.deepEqual(errorFields(early), ['ends_at']);
+
+  const location = expectRedirect(await pages.coach.post('/coaching/new', fields), /^\/coaching\/\d+\?notice=booked$/, 'the coach books');
+  const id = Number(/\/coaching\/(\d+)/.exec(location)[1]);
+  const session = await as.admin.json(`/api/v1/coaching-sessions/${id}`);
+  assert.equal(session.starts_at, `${YEAR}-05-12T15:00:00Z`, '4pm in British Summer Time');
+  assert.match(textOf(expectPage(await pages.coach.get(location), 200, 'the session')), /Session booked/);
+
+  const mine = expectRedirect(await pages.participant.post('/coaching/new', { ...fields, 'date-day': '19' }), /^\/coaching\/\d+\?notice=booked$/, 'the participant books');
+  const theirs = await as.admin.json(`/api/v1/coaching-sessions/${/\/coaching\/(\d+)/.exec(mine)[1]}`);
+  assert.equal(theirs.coach?.id ?? theirs.coach_id, demo.ids.coach, 'with their coach');
+  const other = expectPage(await pages.participant.post('/coaching/new', { ...fields, pair: `${demo.ids.coach}:${demo.ids.mentor}` }), 403, 'for someone else');
+  assert.deepEqual(errorFields(other), ['pair']);
+});
+
+/* ---------------------------------------------------------------- a person's page */
+
+test("a participant's page links to each page about their programme", async () => {
+  // Relies on: the demo participant's application, enrolment and submission made above.
+  const id = demo.ids.participant;
+  const html = expectPage(await pages.admin.get(`/admin/users/${id}`), 200, 'their page');
+  const programme = /<h2 class="govuk-heading-l" id="programme">[\s\S]*?(?=<h2 class="govuk-heading-l">History|$)/.exec(html)?.[0] ?? '';
+  const links = [...programme.matchAll(/href="([^"]+)"/g)].map((m) => m[1]);
+  const enrolment = (await as.admin.json('/api/v1/enrolments')).enrolments.find((e) => (e.participant?.id ?? e.participant_id) === id);
+  const application = (await as.admin.json('/api/v1/applications')).applications.find((a) => (a.participant?.id ?? a.participant_id) === id);
+  const submission = (await as.admin.json('/api/v1/submissions')).submissions.find((s) => (s.participant?.id ?? s.participant_id) === id);
+  for (const href of [
+    `/participants/${id}/pathway`,
+    `/participants/${id}/transcript`,
+    `/applications/${application.id}`,
+    `/enrolments/${enrolment.id}`,
+    `/enrolments/${enrolment.id}/hours`,
+    `/enrolments/${enrolment.id}/award`,
+    `/submissions/${submission.id}`,
+  ])
+    assert.ok(links.includes(href), `links to ${href}: ${links.join(' ')}`);
+  for (const href of links) expectPage(await pages.admin.get(href), 200, `the administrator opens ${href}`);
+  const coachView = expectPage(await pages.coach.get(`/admin/users/${id}`), 200, 'their coach sees the page');
+  assert.doesNotMatch(coachView, /\/award"/, 'but not the award decision');
+});
