@@ -81,21 +81,25 @@ enum app_result coaching_session_book(const struct accounts_env *env, const stru
         errors_add(errors, "participant_id", "Choose the participant the session is with");
         return APP_INVALID;
     }
-    bool admin = policy_is_admin(caller);
+    bool admin = policy_is_admin(caller), self = false;
     if (!admin) {
-        /* A coach books for the participants assigned to them, as themselves. Someone they do not
-         * coach, or who does not exist, is refused alike. */
         struct relation relation;
         enum store_status status = store_relation(env->store, caller, RESOURCE_USER, s->participant_id, &relation);
         if (status != STORE_OK)
             return APP_UNAVAILABLE;
-        if (!relation.exists || !policy_is_coach_of(caller, &relation) ||
-            (s->coach_id != 0 && s->coach_id != caller->user_id)) {
+        /* A participant books with one of their own coaches, as an administrator would for them. */
+        self = relation.exists && policy_is_self(caller, &relation);
+        /* A coach books for the participants assigned to them, as themselves. Someone they do not
+         * coach, or who does not exist, is refused alike. */
+        if (!self && (!relation.exists || !policy_is_coach_of(caller, &relation) ||
+                      (s->coach_id != 0 && s->coach_id != caller->user_id))) {
             errors_add(errors, "participant_id", "You can book coaching only with participants you coach");
             return APP_FORBIDDEN;
         }
-        s->coach_id = caller->user_id;
-    } else {
+        if (!self)
+            s->coach_id = caller->user_id;
+    }
+    if (admin || self) {
         struct arena arena = ARENA_INIT;
         struct user participant;
         enum store_status status = store_user_get(env->store, s->participant_id, &arena, &participant);

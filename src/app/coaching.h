@@ -23,9 +23,9 @@ enum { COACHING_NOTE_MAX = 20000, ACTIVITY_REFLECTION_MAX = 10000 }; /* characte
 
 /*
  * Books s (participant_id, starts_at, ends_at, mode, place; coach_id may be 0) as caller: a coach
- * for a participant assigned to them (coach_id is then the caller), or an administrator, for whom
- * coach_id must name a coach assigned to the participant and may be left 0 when there is exactly
- * one. Checks the session with delivery_coaching_check; errors name the request's fields
+ * for a participant assigned to them (coach_id is then the caller), the participant themselves or
+ * an administrator, for whom coach_id must name a coach assigned to the participant and may be
+ * left 0 when there is exactly one. Checks the session with delivery_coaching_check; errors name the request's fields
  * ("place" for the joining link or location). Sets s->id.
  */
 enum app_result coaching_session_book(const struct accounts_env *env, const struct caller *caller,

@@ -9,6 +9,7 @@
 #include "pages/admin.h"
 
 #include "app/accounts.h"
+#include "app/assessment.h"
 #include "app/imports.h"
 #include "http/reply.h"
 #include "http/site.h"
@@ -711,6 +712,125 @@ static void user_history_links(struct buf *b, struct request *request, int64_t i
                 id_text(request, id), id_text(request, id));
 }
 
+/* Whether the caller may use permission on one record (resource id), as the gate would ask. */
+static bool may_on(struct request *request, enum permission permission, enum resource resource, int64_t id)
+{
+    struct relation relation;
+    return store_relation(request->store, request->caller, resource, id, &relation) == STORE_OK &&
+           policy_allows(permission, request->caller, resource, &relation);
+}
+
+/* Where a piece of work stands, in words, as its reader may see it. */
+static const char *work_state(enum submission_state state)
+{
+    switch (state) {
+    case SUBMISSION_DRAFT: return "Draft";
+    case SUBMISSION_SUBMITTED: return "Submitted";
+    case SUBMISSION_MARKED: return "Marked";
+    case SUBMISSION_MODERATED: return "Moderated";
+    case SUBMISSION_RELEASED: return "Result released";
+    }
+    return "";
+}
+
+/* A participant's programme: each page about them the caller may open, from their applications
+ * to their awards, so that nobody needs the API to follow one person. */
+static void user_programme(struct buf *b, struct request *request, const struct user *u)
+{
+    struct arena *arena = request_arena(request);
+    const struct catalogue *c = request_catalogue(request);
+    const char *id = id_text(request, u->id);
+    html_printf(b, "<h2 class=\"govuk-heading-l\" id=\"programme\">Their programme</h2><ul class=\"govuk-list\" "
+                   "data-testid=\"programme\">");
+    html_printf(b,
+                "<li><a class=\"govuk-link\" href=\"/participants/%s/pathway\">Pathway</a>: what they have done "
+                "and what remains</li>",
+                id);
+    html_printf(b, "<li><a class=\"govuk-link\" href=\"/participants/%s/transcript\">Transcript</a></li>", id);
+    html_printf(b, "</ul>");
+
+    struct application *applications;
+    size_t count = 0, total = 0;
+    struct application_filter filter = {.state = -1, .limit = 1000};
+    if (store_application_list(request->store, request->caller, &filter, arena, &applications, &count, &total) ==
+        STORE_OK) {
+        size_t shown = 0;
+        for (size_t i = 0; i < count; i++) {
+            const struct application *a = &applications[i];
+            if (a->participant_id != u->id)
+                continue;
+            if (shown++ == 0)
+                html_printf(b, "<h3 class=\"govuk-heading-m\">Applications</h3><ul class=\"govuk-list\">");
+            html_printf(b, "<li><a class=\"govuk-link\" href=\"/applications/%s\">%s</a>: %s</li>",
+                        id_text(request, a->id), c ? study_title(c, a->kind, a->target) : a->target,
+                        application_state_title(a->state));
+        }
+        if (shown > 0)
+            html_printf(b, "</ul>");
+    }
+
+    struct enrolment *enrolments;
+    size_t enrolment_count = 0;
+    if (store_enrolment_list_for(request->store, u->id, arena, &enrolments, &enrolment_count) == STORE_OK &&
+        enrolment_count > 0) {
+        html_printf(b, "<h3 class=\"govuk-heading-m\">Enrolments</h3><ul class=\"govuk-list\">");
+        for (size_t i = 0; i < enrolment_count; i++) {
+            const struct enrolment *e = &enrolments[i];
+            const char *eid = id_text(request, e->id);
+            if (!may_on(request, PERM_ENROLMENTS_READ, RESOURCE_ENROLMENT, e->id))
+                continue;
+            html_printf(b, "<li><a class=\"govuk-link\" href=\"/enrolments/%s\">%s</a>: %s", eid,
+                        c ? study_title(c, e->kind, e->target) : e->target, enrolment_state_title(e->state));
+            if (may_on(request, PERM_ACTIVITIES, RESOURCE_ENROLMENT, e->id))
+                html_printf(b,
+                            " – <a class=\"govuk-link\" href=\"/enrolments/%s/hours\">learning hours<span "
+                            "class=\"govuk-visually-hidden\"> for %s</span></a>",
+                            eid, e->target);
+            if (e->kind == STUDY_QUALIFICATION && may_on(request, PERM_ASSESSMENT_MANAGE, RESOURCE_ENROLMENT, e->id))
+                html_printf(b,
+                            " – <a class=\"govuk-link\" href=\"/enrolments/%s/award\">award decision<span "
+                            "class=\"govuk-visually-hidden\"> for %s</span></a>",
+                            eid, e->target);
+            html_printf(b, "</li>");
+        }
+        html_printf(b, "</ul>");
+    }
+
+    struct submission_summary *work;
+    size_t work_count = 0;
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    if (assessment_submission_list(&env, request->caller, 0, arena, &work, &work_count) == APP_OK) {
+        size_t shown = 0;
+        for (size_t i = 0; i < work_count; i++) {
+            const struct submission *sub = &work[i].submission;
+            if (sub->participant_id != u->id)
+                continue;
+            if (shown++ == 0)
+                html_printf(b, "<h3 class=\"govuk-heading-m\">Submissions</h3><ul class=\"govuk-list\">");
+            html_printf(b, "<li><a class=\"govuk-link\" href=\"/submissions/%s\">%s</a>: %s</li>",
+                        id_text(request, sub->id), sub->task_title, work_state(work[i].shown_state));
+        }
+        if (shown > 0)
+            html_printf(b, "</ul>");
+    }
+
+    struct award *awards;
+    size_t award_count = 0, award_total = 0;
+    if (may(request, PERM_ASSESSMENT_MANAGE) &&
+        store_award_list(request->store, u->id, 100, 0, arena, &awards, &award_count, &award_total) == STORE_OK &&
+        award_count > 0) {
+        html_printf(b, "<h3 class=\"govuk-heading-m\">Awards</h3><ul class=\"govuk-list\">");
+        for (size_t i = 0; i < award_count; i++)
+            html_printf(b,
+                        "<li>%s, certificate %s – <a class=\"govuk-link\" href=\"/api/v1/awards/%s/certificate.pdf\" "
+                        "download>certificate (PDF)<span class=\"govuk-visually-hidden\"> %s</span></a></li>",
+                        awards[i].qualification, awards[i].certificate_number, id_text(request, awards[i].id),
+                        awards[i].certificate_number);
+        html_printf(b, "</ul>");
+    }
+}
+
 /* The page of one person; errors (or NULL) from a form posted to it. */
 static void user_page(struct request *request, int64_t id, const struct errors *errors, int status)
 {
@@ -737,6 +857,8 @@ static void user_page(struct request *request, int64_t id, const struct errors *
     if (v.manage)
         user_grant_form(b, request, &v, errors);
     user_assignments(b, request, &v, errors);
+    if (user_has_role(u, ROLE_PARTICIPANT))
+        user_programme(b, request, u);
     if (may(request, PERM_AUDIT_READ))
         user_history_links(b, request, u->id);
     page_send(request, &page, status);

@@ -443,6 +443,10 @@ static void assessment_page(struct request *request, const struct errors *errors
         html_printf(b, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/marking\">The marking queue</a>: work "
                        "waiting for an assessor, and marked work waiting for a moderator.</p>");
     }
+    if (may(request, PERM_ASSESSMENT_MANAGE))
+        html_printf(b, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/assessment/tasks\">Assessment "
+                       "tasks</a>: set and change tasks, their briefs and criteria. <a class=\"govuk-link\" "
+                       "href=\"/assessment/release\">Results waiting for release</a>.</p>");
     if (caller_has(caller, ROLE_PARTICIPANT))
         own_tasks(b, request, c, &env, list, count);
     if (marker)

@@ -62,6 +62,9 @@ void page_event_register_save(struct request *request);
 /* /coaching and /coaching/{id}: sessions, notes (private ones for the coach only), actions. */
 void page_coaching(struct request *request);
 void page_coaching_session(struct request *request);
+/* /coaching/new: a coach books with a coachee, a participant with their coach (coaching_session_book). */
+void page_coaching_new(struct request *request);
+void page_coaching_book(struct request *request);
 void page_coaching_note_add(struct request *request);
 void page_coaching_action_add(struct request *request);
 void page_coaching_action_done(struct request *request);

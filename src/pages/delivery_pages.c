@@ -122,39 +122,6 @@ static bool date_local(int year, int month, int day, int64_t *out)
     return true;
 }
 
-/* "9:30", "09:30", "9.30", "9:30am", "9am", "2 pm", "14:00" as minutes after midnight; -1 otherwise. */
-static int parse_clock(const char *text)
-{
-    const char *p = text;
-    int hour = 0, minute = 0, digits = 0;
-    while (*p >= '0' && *p <= '9' && digits < 2) {
-        hour = hour * 10 + (*p - '0');
-        p++;
-        digits++;
-    }
-    if (digits == 0)
-        return -1;
-    if (*p == ':' || *p == '.') {
-        p++;
-        if (!(p[0] >= '0' && p[0] <= '9' && p[1] >= '0' && p[1] <= '9'))
-            return -1;
-        minute = (p[0] - '0') * 10 + (p[1] - '0');
-        p += 2;
-    }
-    while (*p == ' ')
-        p++;
-    if (strcasecmp(p, "am") == 0 || strcasecmp(p, "pm") == 0) {
-        if (hour < 1 || hour > 12)
-            return -1;
-        hour = hour % 12 + (tolower((unsigned char)*p) == 'p' ? 12 : 0);
-    } else if (*p != '\0') {
-        return -1;
-    }
-    if (hour > 23 || minute > 59)
-        return -1;
-    return hour * 60 + minute;
-}
-
 /* ---- Helpers: page furniture ---- */
 
 /* Whether the policy lets the caller use permission on a record (resource id). */
@@ -781,7 +748,7 @@ static int64_t event_time(bool day_ok, int64_t local_day, const char *clock, con
         errors_add(errors, where, "Enter the %s time, like 9:30am or 14:00", what);
         return 0;
     }
-    int minutes = parse_clock(clock);
+    int minutes = forms_clock_minutes(clock);
     if (minutes < 0) {
         errors_add(errors, where, "Enter the %s time as a time of day, like 9:30am or 14:00", what);
         return 0;
@@ -1916,6 +1883,8 @@ void page_coaching(struct request *request)
     begin(&page, "Coaching", SECTION_COACHING, NULL);
     struct buf *b = &page.body;
     html_printf(b, "<h1 class=\"govuk-heading-l\">Coaching</h1><ul class=\"govuk-list\">");
+    if (caller_has(caller, ROLE_COACH) || caller_has(caller, ROLE_PARTICIPANT))
+        html_printf(b, "<li><a class=\"govuk-link\" href=\"/coaching/new\">Book a coaching session</a></li>");
     for (size_t i = 0; i < enrolment_count; i++)
         if (enrolments[i].state != ENROLMENT_WITHDRAWN)
             html_printf(b,
@@ -1937,6 +1906,143 @@ void page_coaching(struct request *request)
     else
         sessions_table(b, request, list, past, done, "Past and cancelled coaching sessions");
     page_send(request, &page, 200);
+}
+
+/* ---- /coaching/new ---- */
+
+/* The booking form as typed. pair is "COACH_ID:PARTICIPANT_ID". */
+struct booking_form {
+    const char *pair, *starts_at, *ends_at, *mode, *place;
+    struct forms_date date;
+};
+
+static const char *const booking_fields[] = {"pair", "date", "starts_at", "ends_at", "mode", "place"};
+enum { BOOKING_FIELDS = sizeof(booking_fields) / sizeof(booking_fields[0]) };
+
+static void booking_page(struct request *request, const struct booking_form *f, const struct errors *errors, int status)
+{
+    struct assignment *list;
+    size_t count = 0;
+    if (store_assignment_list(request->store, request->caller->user_id, request_arena(request), &list, &count) !=
+        STORE_OK) {
+        page_unavailable(request);
+        return;
+    }
+    /* Whom the caller may book with: their coachees when they coach, their coaches when they study. */
+    struct form_option *options = arena_alloc(request_arena(request), sizeof(*options) * (count + 1));
+    size_t n = 0;
+    options[n++] = (struct form_option){"", "Choose who the session is with"};
+    for (size_t i = 0; i < count; i++) {
+        if (list[i].kind != ROLE_COACH)
+            continue;
+        bool coaching = list[i].staff_id == request->caller->user_id;
+        options[n++] = (struct form_option){
+            request_printf(request, "%" PRId64 ":%" PRId64, list[i].staff_id, list[i].participant_id),
+            coaching ? list[i].participant_name : request_printf(request, "%s, your coach", list[i].staff_name)};
+    }
+    struct page page;
+    begin(&page, "Book a coaching session", SECTION_COACHING, errors);
+    page_breadcrumbs(&page, request, "/coaching", "Coaching", NULL, NULL);
+    struct buf *b = &page.body;
+    html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
+    forms_error_summary(b, errors);
+    html_printf(b, "<h1 class=\"govuk-heading-l\">Book a coaching session</h1>");
+    if (n == 1) {
+        html_printf(b, "<p class=\"govuk-body\" data-testid=\"no-pairs\">You have nobody to book coaching with: a "
+                       "provider administrator names a participant's coach.</p></div></div>");
+        page_send(request, &page, status);
+        return;
+    }
+    html_printf(b, "<p class=\"govuk-body\">Both of you are emailed, and the session is in your calendars.</p>");
+    forms_begin(b, request, "/coaching/new");
+    forms_select(b, "pair", "With", options, n, f->pair, NULL, errors);
+    forms_date_input(b, "date", "Date", "For example, 12 5 2027", &f->date, errors);
+    text_input(b,
+               &(struct input){.id = "starts_at",
+                               .label = "Start time (UK time)",
+                               .value = f->starts_at,
+                               .hint = "For example, 4pm or 16:00",
+                               .width = "govuk-input--width-5"},
+               forms_field_error(errors, "starts_at"));
+    text_input(b,
+               &(struct input){.id = "ends_at",
+                               .label = "End time (UK time)",
+                               .value = f->ends_at,
+                               .hint = "For example, 5pm or 17:00",
+                               .width = "govuk-input--width-5"},
+               forms_field_error(errors, "ends_at"));
+    static const struct radio_item modes[] = {{"online", "Online"}, {"in_person", "In person"}};
+    radios(b, request, "mode", "mode", "How will you meet?", "s", NULL, modes, 2, f->mode,
+           forms_field_error(errors, "mode"), true);
+    text_input(b,
+               &(struct input){.id = "place",
+                               .label = "Joining link or place",
+                               .value = f->place,
+                               .hint = "Online: a link starting with https://. In person: where to meet"},
+               forms_field_error(errors, "place"));
+    forms_button(b, "Book session", NULL);
+    forms_end(b);
+    html_printf(b, "</div></div>");
+    page_send(request, &page, status);
+}
+
+void page_coaching_new(struct request *request)
+{
+    struct booking_form f = {.pair = form_get(request_query(request), "pair"), .date = {"", "", ""}};
+    booking_page(request, &f, NULL, 200);
+}
+
+void page_coaching_book(struct request *request)
+{
+    struct booking_form f = {.pair = forms_text(request, "pair"),
+                             .starts_at = forms_text(request, "starts_at"),
+                             .ends_at = forms_text(request, "ends_at"),
+                             .mode = forms_text(request, "mode"),
+                             .place = forms_text(request, "place"),
+                             .date = forms_date_posted(request, "date")};
+    struct errors errors = ERRORS_INIT;
+    struct coaching_session s = {.mode = DELIVERY_COACHING_ONLINE, .place = f.place};
+    const char *colon = strchr(f.pair, ':');
+    s.coach_id = colon ? forms_id(request_printf(request, "%.*s", (int)(colon - f.pair), f.pair)) : -1;
+    s.participant_id = colon ? forms_id(colon + 1) : -1;
+    if (s.coach_id <= 0 || s.participant_id <= 0) {
+        errors_add(&errors, "pair", "Choose who the session is with");
+        s.coach_id = s.participant_id = 0;
+    }
+    if (!delivery_coaching_mode_parse(f.mode, &s.mode))
+        errors_add(&errors, "mode", "Choose whether you meet online or in person");
+    const char *day = forms_date_iso(request, &f.date, "date", "session's", &errors);
+    int64_t local_day = 0;
+    int year, month, dom;
+    bool day_ok =
+        day != NULL && sscanf(day, "%4d-%2d-%2d", &year, &month, &dom) == 3 && date_local(year, month, dom, &local_day);
+    s.starts_at = event_time(day_ok, local_day, f.starts_at, "starts_at", "start", &errors);
+    s.ends_at = event_time(day_ok, local_day, f.ends_at, "ends_at", "end", &errors);
+    /* What the form refused reaches the use case with no times, which it always refuses; what it
+     * says of the times is then left out. */
+    bool stand_in = errors.count > 0;
+    if (stand_in)
+        s.starts_at = s.ends_at = 0;
+    struct errors found = ERRORS_INIT;
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    enum app_result r = coaching_session_book(&env, request->caller, &s, &found);
+    if (r == APP_OK && !stand_in) {
+        reply_redirect(request, request_printf(request, "/coaching/%" PRId64 "?notice=booked", s.id));
+    } else if (r == APP_OK || r == APP_INVALID || r == APP_FORBIDDEN || !page_refused(request, r, &found)) {
+        for (size_t i = 0; i < found.count; i++) {
+            const char *where = found.items[i].where;
+            if (strcmp(where, "participant_id") == 0 || strcmp(where, "coach_id") == 0)
+                where = "pair";
+            if (forms_field_error(&errors, where) == NULL &&
+                !(stand_in && (strcmp(where, "starts_at") == 0 || strcmp(where, "ends_at") == 0)))
+                errors_add(&errors, where, "%s", found.items[i].message);
+        }
+        forms_errors_in_order(&errors, booking_fields, BOOKING_FIELDS);
+        booking_page(request, &f, &errors, r == APP_OK ? 422 : page_status(r));
+    }
+    errors_free(&found);
+    errors_free(&errors);
 }
 
 /* ---- /coaching/{id} ---- */
@@ -1984,8 +2090,9 @@ static void session_page(struct request *request, int64_t id, const struct sessi
     static const struct notice notices[] = {{"note_added", "Note added"},
                                             {"action_added", "Action added"},
                                             {"action_done", "Action ticked off"},
-                                            {"action_undone", "Action opened again"}};
-    const char *notice = errors && errors->count ? NULL : notice_for(request, notices, 4);
+                                            {"action_undone", "Action opened again"},
+                                            {"booked", "Session booked. You are both emailed."}};
+    const char *notice = errors && errors->count ? NULL : notice_for(request, notices, 5);
     if (notice != NULL)
         page_notice(&page, "success", notice);
     struct buf *b = &page.body;

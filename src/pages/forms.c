@@ -3,8 +3,10 @@
 #include "http/auth.h"
 #include "pages/html.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 void forms_csrf(struct buf *b, struct request *request)
@@ -266,4 +268,36 @@ void forms_errors_in_order(struct errors *errors, const char *const *fields, siz
         }
     errors_free(errors);
     *errors = sorted;
+}
+
+int forms_clock_minutes(const char *text)
+{
+    const char *p = text;
+    int hour = 0, minute = 0, digits = 0;
+    while (*p >= '0' && *p <= '9' && digits < 2) {
+        hour = hour * 10 + (*p - '0');
+        p++;
+        digits++;
+    }
+    if (digits == 0)
+        return -1;
+    if (*p == ':' || *p == '.') {
+        p++;
+        if (!(p[0] >= '0' && p[0] <= '9' && p[1] >= '0' && p[1] <= '9'))
+            return -1;
+        minute = (p[0] - '0') * 10 + (p[1] - '0');
+        p += 2;
+    }
+    while (*p == ' ')
+        p++;
+    if (strcasecmp(p, "am") == 0 || strcasecmp(p, "pm") == 0) {
+        if (hour < 1 || hour > 12)
+            return -1;
+        hour = hour % 12 + (tolower((unsigned char)*p) == 'p' ? 12 : 0);
+    } else if (*p != '\0') {
+        return -1;
+    }
+    if (hour > 23 || minute > 59)
+        return -1;
+    return hour * 60 + minute;
 }

@@ -67,6 +67,9 @@ const char *forms_date_iso(struct request *request, const struct forms_date *dat
  * error summary links). */
 void forms_date_input(struct buf *b, const char *name, const char *legend, const char *hint,
                       const struct forms_date *value, const struct errors *errors);
+/* A time of day as people type it ("9:30", "09:30", "9.30", "9:30am", "9am", "2 pm", "14:00") in
+ * minutes after midnight; -1 for anything else. */
+int forms_clock_minutes(const char *text);
 /* Reorders errors to follow a form's fields (those at other places last), so the summary reads in
  * the order of the form whichever check found each. */
 void forms_errors_in_order(struct errors *errors, const char *const *fields, size_t count);

@@ -7,9 +7,11 @@
 #include "pages/provider.h"
 
 #include "app/applications.h"
+#include "app/assessment.h"
 #include "app/awards.h"
 #include "http/reply.h"
 #include "http/site.h"
+#include "lib/date.h"
 #include "pages/forms.h"
 #include "pages/html.h"
 #include "pages/layout.h"
@@ -19,6 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 /* ---- Helpers ---- */
 
@@ -443,4 +446,413 @@ void page_award_make(struct request *request)
         errors_free(&errors);
     }
     errors_free(&found);
+}
+
+/* ---- /assessment/tasks ---- */
+
+void page_tasks(struct request *request)
+{
+    const struct catalogue *c = page_catalogue(request);
+    if (c == NULL)
+        return;
+    struct assessment_task *tasks;
+    size_t count = 0;
+    if (store_task_list(request->store, NULL, request_arena(request), &tasks, &count) != STORE_OK) {
+        page_unavailable(request);
+        return;
+    }
+    struct page page;
+    begin(&page, "Assessment tasks", SECTION_ASSESSMENT, NULL);
+    page_breadcrumbs(&page, request, "/assessment", "Assessment", NULL, NULL);
+    notice_if(&page, request, "task_set", "Task set. Participants studying it can start their work.");
+    notice_if(&page, request, "task_changed", "Task changed");
+    struct buf *b = &page.body;
+    html_printf(b, "<h1 class=\"govuk-heading-l\">Assessment tasks</h1><p class=\"govuk-body\"><a "
+                   "class=\"govuk-button\" href=\"/assessment/tasks/new\">Set a task</a> <a class=\"govuk-link\" "
+                   "href=\"/assessment/release\">Results waiting for release</a></p>");
+    if (count == 0)
+        html_printf(b, "<p class=\"govuk-body\">No tasks are set yet.</p>");
+    for (size_t i = 0; i < count; i++) {
+        const struct assessment_task *t = &tasks[i];
+        html_printf(b,
+                    "<div class=\"govuk-summary-card\" data-testid=\"task\"><div class=\"govuk-summary-card__title-"
+                    "wrapper\"><h2 class=\"govuk-summary-card__title\">%s</h2><ul class=\"govuk-summary-card__"
+                    "actions\"><li class=\"govuk-summary-card__action\"><a class=\"govuk-link\" href=\"/assessment/"
+                    "tasks/%s/edit\">Change<span class=\"govuk-visually-hidden\"> %s</span></a></li></ul></div><div "
+                    "class=\"govuk-summary-card__content\"><dl class=\"govuk-summary-list\">",
+                    t->title, id_text(request, t->id), t->title);
+        summary_row(b, t->kind == TASK_FINAL ? "Final assessment of" : "Module",
+                    page_text_markup(request, t->kind == TASK_FINAL ? study_title(c, STUDY_QUALIFICATION, t->target)
+                                                                    : page_module_title(c, t->target)));
+        summary_row(b, "Deadline", page_text_markup(request, page_time(request, t->deadline, DATE_MOMENT)));
+        summary_row(b, "Criteria", page_text_markup(request, request_printf(request, "%zu", t->criteria_count)));
+        summary_row(b, "Versions submitted",
+                    page_text_markup(request, request_printf(request, "%" PRId64, t->versions_submitted)));
+        html_printf(b, "</dl></div></div>");
+    }
+    page_send(request, &page, 200);
+}
+
+/* The task form as typed. study is "module:CODE" or "final:CODE" (a new task's only). */
+struct task_form {
+    const char *study, *title, *brief, *deadline_time, *word_limit, *max_resubmissions, *moderation_percent, *criteria;
+    struct forms_date deadline;
+};
+
+static const char *const task_fields[] = {
+    "target",  "title", "brief", "deadline", "deadline_time", "word_limit", "max_resubmissions", "moderation_percent",
+    "criteria"};
+enum { TASK_FIELDS = sizeof(task_fields) / sizeof(task_fields[0]) };
+
+/* Criteria as the textarea shows them: one a line, "Title: what meeting it looks like". */
+static const char *criteria_text(struct request *request, const struct assessment_task *t)
+{
+    struct buf b;
+    buf_init(&b, 64 * 1024);
+    for (size_t i = 0; i < t->criteria_count; i++)
+        buf_appendf(&b, "%s%s%s%s", i ? "\n" : "", t->criteria[i].title,
+                    t->criteria[i].descriptor && *t->criteria[i].descriptor ? ": " : "",
+                    t->criteria[i].descriptor ? t->criteria[i].descriptor : "");
+    const char *out = request_strndup(request, (struct str){b.data ? b.data : "", b.len});
+    buf_free(&b);
+    return out;
+}
+
+/* The textarea's lines as criteria (empty lines skipped); the first ": " parts title and descriptor. */
+static struct assessment_criterion *criteria_of(struct request *request, const char *text, size_t *count)
+{
+    size_t lines = 1;
+    for (const char *p = text; *p; p++)
+        lines += *p == '\n';
+    struct assessment_criterion *out = arena_alloc(request_arena(request), sizeof(*out) * lines);
+    *count = 0;
+    const char *p = text;
+    while (*p != '\0') {
+        const char *end = strchr(p, '\n');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        const char *line = request_strndup(request, (struct str){p, len});
+        char *cr = strchr(line, '\r');
+        if (cr != NULL)
+            *cr = '\0';
+        while (*line == ' ' || *line == '\t')
+            line++;
+        if (*line != '\0') {
+            const char *colon = strstr(line, ": ");
+            if (colon == NULL && line[strlen(line) - 1] == ':')
+                colon = line + strlen(line) - 1;
+            out[*count].title = colon ? request_strndup(request, (struct str){line, (size_t)(colon - line)}) : line;
+            out[*count].descriptor = colon ? colon + (colon[1] ? 2 : 1) : "";
+            (*count)++;
+        }
+        p += len + (end ? 1 : 0);
+    }
+    return out;
+}
+
+static void task_form_page(struct request *request, const struct assessment_task *existing, const struct task_form *f,
+                           const struct errors *errors, int status)
+{
+    const struct catalogue *c = page_catalogue(request);
+    if (c == NULL)
+        return;
+    struct page page;
+    const char *heading = existing ? "Change the task" : "Set a task";
+    begin(&page, heading, SECTION_ASSESSMENT, errors);
+    page_breadcrumbs(&page, request, "/assessment", "Assessment", "/assessment/tasks", "Tasks");
+    struct buf *b = &page.body;
+    html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
+    forms_error_summary(b, errors);
+    html_printf(b, "<h1 class=\"govuk-heading-l\">%s</h1>", heading);
+    forms_begin(b, request,
+                existing ? request_printf(request, "/assessment/tasks/%" PRId64 "/edit", existing->id)
+                         : "/assessment/tasks/new");
+    if (existing == NULL) {
+        size_t n = c->module_count + c->qualification_count + 1;
+        struct form_option *options = arena_alloc(request_arena(request), sizeof(*options) * n);
+        options[0] = (struct form_option){"", "Choose a module or a qualification's final assessment"};
+        for (size_t i = 0; i < c->qualification_count; i++)
+            options[i + 1] =
+                (struct form_option){request_printf(request, "final:%s", c->qualifications[i].code),
+                                     request_printf(request, "Final assessment: %s (%s)", c->qualifications[i].title,
+                                                    c->qualifications[i].code)};
+        for (size_t i = 0; i < c->module_count; i++)
+            options[c->qualification_count + i + 1] =
+                (struct form_option){request_printf(request, "module:%s", c->modules[i].code),
+                                     request_printf(request, "Module: %s", c->modules[i].title)};
+        forms_select(b, "target", "What it assesses", options, n, f->study, NULL, errors);
+    } else {
+        html_printf(b, "<p class=\"govuk-body\">What a task assesses cannot change: set a new task instead.</p>");
+    }
+    forms_input(b, "title", "Title", "text", f->title, NULL, NULL, errors);
+    forms_textarea(b, "brief", "Brief", f->brief,
+                   "What participants are asked to do. Markdown: # a heading, * a list item, **bold**", 8, errors);
+    forms_date_input(b, "deadline", "Deadline", "For example, 30 4 2027", &f->deadline, errors);
+    forms_input(b, "deadline_time", "Deadline time (UK time)", "text", f->deadline_time, "For example, 5pm or 23:59",
+                NULL, errors);
+    forms_input(b, "word_limit", "Word limit", "text", f->word_limit, "Leave empty for no limit", NULL, errors);
+    forms_input(b, "max_resubmissions", "Resubmissions allowed after a referral", "text", f->max_resubmissions, NULL,
+                NULL, errors);
+    forms_input(b, "moderation_percent", "Share of marked work moderated (%)", "text", f->moderation_percent,
+                "From 0 to 100", NULL, errors);
+    forms_textarea(b, "criteria", "Criteria", f->criteria,
+                   existing && existing->versions_submitted > 0
+                       ? "Work has been submitted against these criteria, so they can no longer change"
+                       : "One a line: a title, then a colon and what meeting it looks like",
+                   6, errors);
+    forms_button(b, existing ? "Save changes" : "Set task", NULL);
+    forms_end(b);
+    html_printf(b, "</div></div>");
+    page_send(request, &page, status);
+}
+
+void page_task_new(struct request *request)
+{
+    struct task_form f = {"", "", "", "5pm", "", "1", "20", "", {"", "", ""}};
+    task_form_page(request, NULL, &f, NULL, 200);
+}
+
+/* A task as its form shows it: the deadline in UK time. */
+static struct task_form task_form_of(struct request *request, const struct assessment_task *t)
+{
+    int64_t local = t->deadline + date_uk_offset(t->deadline);
+    time_t seconds = (time_t)local;
+    struct tm tm;
+    gmtime_r(&seconds, &tm);
+    return (struct task_form){
+        .title = t->title,
+        .brief = t->brief,
+        .deadline = {request_printf(request, "%d", tm.tm_mday), request_printf(request, "%d", tm.tm_mon + 1),
+                     request_printf(request, "%d", tm.tm_year + 1900)},
+        .deadline_time = request_printf(request, "%d:%02d", tm.tm_hour, tm.tm_min),
+        .word_limit = t->word_limit ? request_printf(request, "%d", t->word_limit) : "",
+        .max_resubmissions = request_printf(request, "%d", t->max_resubmissions),
+        .moderation_percent = request_printf(request, "%d", t->moderation_percent),
+        .criteria = criteria_text(request, t),
+    };
+}
+
+void page_task_edit(struct request *request)
+{
+    struct assessment_task t;
+    enum store_status s = store_task_get(request->store, request_param_id(request, 0), request_arena(request), &t);
+    if (s != STORE_OK) {
+        page_store_failed(request, s);
+        return;
+    }
+    struct task_form f = task_form_of(request, &t);
+    task_form_page(request, &t, &f, NULL, 200);
+}
+
+/* A whole number of at most 6 digits, or -1 (errors at name when not empty and not one). */
+static int form_number(const char *text, const char *name, const char *what, struct errors *errors)
+{
+    if (*text == '\0')
+        return -1;
+    int value = 0;
+    size_t n = 0;
+    for (const char *p = text; *p; p++, n++) {
+        if (*p < '0' || *p > '9' || n >= 6) {
+            errors_add(errors, name, "Enter %s as a whole number, like %s", what,
+                       strcmp(name, "word_limit") == 0 ? "2500" : "1");
+            return -1;
+        }
+        value = value * 10 + (*p - '0');
+    }
+    return value;
+}
+
+/* Reads the task form into f and, the values, into t or change; returns whether the form itself
+ * refused something (its errors in errors). */
+static bool task_form_read(struct request *request, struct task_form *f, int64_t *deadline, int *word_limit,
+                           int *max_resubmissions, int *moderation_percent, struct assessment_criterion **criteria,
+                           size_t *criteria_count, struct errors *errors)
+{
+    *f = (struct task_form){.study = forms_text(request, "target"),
+                            .title = forms_text(request, "title"),
+                            .brief = forms_value(request, "brief"),
+                            .deadline_time = forms_text(request, "deadline_time"),
+                            .word_limit = forms_text(request, "word_limit"),
+                            .max_resubmissions = forms_text(request, "max_resubmissions"),
+                            .moderation_percent = forms_text(request, "moderation_percent"),
+                            .criteria = forms_value(request, "criteria"),
+                            .deadline = forms_date_posted(request, "deadline")};
+    size_t before = errors->count;
+    const char *day = forms_date_iso(request, &f->deadline, "deadline", "deadline", errors);
+    int minutes = forms_clock_minutes(f->deadline_time);
+    if (minutes < 0)
+        errors_add(errors, "deadline_time", "Enter the time of the deadline, like 5pm or 23:59");
+    *deadline = 0;
+    if (day != NULL && minutes >= 0) {
+        int y, m, d;
+        sscanf(day, "%4d-%2d-%2d", &y, &m, &d);
+        struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d};
+        int64_t local = (int64_t)timegm(&tm) + (int64_t)minutes * 60;
+        if (!date_uk_to_utc(local, deadline))
+            errors_add(errors, "deadline_time", "The clocks go forward at 1am on this day: choose a time from 2am");
+    }
+    int n = form_number(f->word_limit, "word_limit", "the word limit", errors);
+    *word_limit = n < 0 ? 0 : n;
+    n = form_number(f->max_resubmissions, "max_resubmissions", "the resubmissions allowed", errors);
+    if (n < 0 && *f->max_resubmissions == '\0')
+        errors_add(errors, "max_resubmissions", "Enter how many resubmissions are allowed, like 1");
+    *max_resubmissions = n < 0 ? 0 : n;
+    n = form_number(f->moderation_percent, "moderation_percent", "the share moderated", errors);
+    if (n < 0 && *f->moderation_percent == '\0')
+        errors_add(errors, "moderation_percent", "Enter the share of marked work moderated, from 0 to 100");
+    *moderation_percent = n < 0 ? 0 : n;
+    *criteria = criteria_of(request, f->criteria, criteria_count);
+    return errors->count != before;
+}
+
+void page_task_create(struct request *request)
+{
+    const struct catalogue *c = page_catalogue(request);
+    if (c == NULL)
+        return;
+    struct task_form f;
+    struct errors errors = ERRORS_INIT;
+    struct assessment_task t = {0};
+    bool refused = task_form_read(request, &f, &t.deadline, &t.word_limit, &t.max_resubmissions, &t.moderation_percent,
+                                  &t.criteria, &t.criteria_count, &errors);
+    const char *colon = strchr(f.study, ':');
+    if (colon == NULL || !task_kind_parse(request_printf(request, "%.*s", (int)(colon - f.study), f.study), &t.kind)) {
+        errors_add(&errors, "target", "Choose what the task assesses");
+        refused = true;
+    }
+    t.target = colon ? colon + 1 : "";
+    t.title = f.title;
+    t.brief = f.brief;
+    /* When the form refused something, the use case still checks the rest, given no deadline,
+     * which it always refuses: nothing is stored, and what it says of the deadline is left out. */
+    if (refused)
+        t.deadline = 0;
+    struct errors found = ERRORS_INIT;
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    enum app_result s = assessment_task_set(&env, c, &t, &found);
+    if (s == APP_OK && !refused) {
+        reply_redirect(request, "/assessment/tasks?notice=task_set");
+    } else if (s == APP_OK || s == APP_INVALID || !page_refused(request, s, &found)) {
+        for (size_t i = 0; i < found.count; i++) {
+            const char *where = strcmp(found.items[i].where, "kind") == 0 ? "target" : found.items[i].where;
+            if (forms_field_error(&errors, where) == NULL && !(refused && strcmp(where, "deadline") == 0))
+                errors_add(&errors, where, "%s", found.items[i].message);
+        }
+        forms_errors_in_order(&errors, task_fields, TASK_FIELDS);
+        task_form_page(request, NULL, &f, &errors, s == APP_OK ? 422 : page_status(s));
+    }
+    errors_free(&found);
+    errors_free(&errors);
+}
+
+void page_task_update(struct request *request)
+{
+    const struct catalogue *c = page_catalogue(request);
+    if (c == NULL)
+        return;
+    int64_t id = request_param_id(request, 0);
+    struct assessment_task existing;
+    enum store_status got = store_task_get(request->store, id, request_arena(request), &existing);
+    if (got != STORE_OK) {
+        page_store_failed(request, got);
+        return;
+    }
+    struct task_form f;
+    struct errors errors = ERRORS_INIT;
+    struct task_change change = {.has_word_limit = true, .has_max_resubmissions = true, .has_moderation_percent = true};
+    bool refused = task_form_read(request, &f, &change.deadline, &change.word_limit, &change.max_resubmissions,
+                                  &change.moderation_percent, &change.criteria, &change.criteria_count, &errors);
+    change.title = f.title;
+    change.brief = f.brief;
+    /* Criteria as they were are kept, not replaced: after work is submitted they cannot change. */
+    bool same = change.criteria_count == existing.criteria_count;
+    for (size_t i = 0; same && i < existing.criteria_count; i++)
+        same = strcmp(change.criteria[i].title, existing.criteria[i].title) == 0 &&
+               strcmp(change.criteria[i].descriptor,
+                      existing.criteria[i].descriptor ? existing.criteria[i].descriptor : "") == 0;
+    if (same)
+        change.criteria = NULL;
+    else if (change.criteria_count == 0)
+        change.criteria = arena_alloc(request_arena(request), sizeof(*change.criteria)); /* none: refused */
+    struct errors found = ERRORS_INIT;
+    enum app_result s = APP_INVALID;
+    /* A change is a replacement in which 0 or NULL keeps a value, so a form that refused
+     * something is not passed on: its own errors are shown. */
+    if (!refused) {
+        struct actor actor;
+        struct accounts_env env = request_accounts_env(request, &actor);
+        struct assessment_task saved;
+        s = assessment_task_change(&env, c, id, &change, request_arena(request), &saved, &found);
+    }
+    if (s == APP_OK) {
+        reply_redirect(request, "/assessment/tasks?notice=task_changed");
+    } else if (s == APP_INVALID || s == APP_CONFLICT || !page_refused(request, s, &found)) {
+        for (size_t i = 0; i < found.count; i++)
+            errors_add(&errors, found.items[i].where, "%s", found.items[i].message);
+        forms_errors_in_order(&errors, task_fields, TASK_FIELDS);
+        task_form_page(request, &existing, &f, &errors, page_status(s));
+    }
+    errors_free(&found);
+    errors_free(&errors);
+}
+
+/* ---- /assessment/release ---- */
+
+void page_release_queue(struct request *request)
+{
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    struct submission_summary *list;
+    size_t count = 0;
+    enum app_result r = assessment_submission_list(&env, request->caller, 0, request_arena(request), &list, &count);
+    if (r != APP_OK) {
+        page_refusal(request, r, NULL);
+        return;
+    }
+    struct page page;
+    begin(&page, "Results waiting for release", SECTION_ASSESSMENT, NULL);
+    page_breadcrumbs(&page, request, "/assessment", "Assessment", NULL, NULL);
+    struct buf *b = &page.body;
+    html_printf(b, "<h1 class=\"govuk-heading-l\">Results waiting for release</h1><p class=\"govuk-body\">Marked work, "
+                   "moderated where it was sampled. A participant sees their result once it is released.</p>");
+    size_t ready = 0, moderating = 0;
+    struct buf rows;
+    buf_init(&rows, PAGE_MAX_BYTES);
+    for (size_t i = 0; i < count; i++) {
+        const struct submission *s = &list[i].submission;
+        if (s->state != SUBMISSION_MARKED && s->state != SUBMISSION_MODERATED)
+            continue;
+        struct submission_detail d;
+        if (assessment_submission_read(&env, request->caller, s->id, request_arena(request), &d) != APP_OK)
+            continue;
+        if (d.awaiting_moderation) {
+            moderating++;
+            continue;
+        }
+        ready++;
+        html_printf(&rows,
+                    "<div class=\"govuk-summary-card\" data-testid=\"release\"><div class=\"govuk-summary-card__"
+                    "title-wrapper\"><h2 class=\"govuk-summary-card__title\">%s: %s</h2><ul class=\"govuk-summary-"
+                    "card__actions\"><li class=\"govuk-summary-card__action\"><a class=\"govuk-link\" href=\"/"
+                    "submissions/%s\">Check and release<span class=\"govuk-visually-hidden\"> %s's result</span></a>"
+                    "</li></ul></div><div class=\"govuk-summary-card__content\"><dl class=\"govuk-summary-list\">",
+                    s->participant_name, s->task_title, id_text(request, s->id), s->participant_name);
+        summary_row(&rows, "Version", page_text_markup(request, request_printf(request, "%d", s->versions)));
+        summary_row(&rows, "State",
+                    page_text_markup(request, s->state == SUBMISSION_MODERATED ? "Moderated" : "Marked"));
+        summary_row(&rows, "Submitted",
+                    page_text_markup(request, page_time(request, s->latest_submitted_at, DATE_MOMENT)));
+        html_printf(&rows, "</dl></div></div>");
+    }
+    const char *cards = page_markup(request, &rows);
+    if (ready == 0)
+        html_printf(b, "<p class=\"govuk-body\" data-testid=\"release-empty\">No results are waiting for release.</p>");
+    else
+        html_printf(b, "%R", cards);
+    if (moderating > 0)
+        html_printf(b,
+                    "<p class=\"govuk-body\">%s waiting for a moderator first: <a class=\"govuk-link\" "
+                    "href=\"/marking\">the marking queue</a>.</p>",
+                    moderating == 1 ? "1 more is" : request_printf(request, "%zu more are", moderating));
+    page_send(request, &page, 200);
 }

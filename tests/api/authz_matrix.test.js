@@ -482,7 +482,7 @@ const EXPECTED = {
   'GET /api/v1/coaching-sessions': { perm: 'coaching', allow: SIGNED_IN },
   'POST /api/v1/coaching-sessions': {
     perm: 'coaching',
-    allow: ['admin', 'coach'], // a coach books with the participants they coach
+    allow: ['admin', 'coach', 'participant'], // a coach with the participants they coach; a participant with their coach
     body: (ctx) => ({ participant_id: ctx.ids.participant, ...FUTURE, mode: 'online', place: 'https://meet.example.test/matrix' }),
   },
   'GET /api/v1/coaching-sessions/{id}': { perm: 'coaching', resource: 'coaching_session', mine: ['admin', 'coach', 'participant'], other: ADMIN },
@@ -627,6 +627,8 @@ const EXPECTED = {
     form: {}, // no marks: 422
   },
   'GET /coaching': { perm: 'coaching', allow: SIGNED_IN },
+  'GET /coaching/new': { perm: 'coaching', allow: SIGNED_IN },
+  'POST /coaching/new': { perm: 'coaching', allow: SIGNED_IN, form: {} }, // nobody chosen: 422
   'GET /coaching/{id}': { perm: 'coaching', resource: 'coaching_session', mine: ['admin', 'coach', 'participant'], other: ADMIN },
   'POST /coaching/{id}/notes': { perm: 'coaching', resource: 'coaching_session', mine: ['coach'], other: NOBODY, form: {} },
   'POST /coaching/{id}/actions': {
@@ -761,6 +763,12 @@ const EXPECTED = {
     form: {}, // no outcome: 422
   },
   'POST /submissions/{id}/release': { perm: 'assessment.manage', resource: 'submission', mine: ADMIN, other: ADMIN },
+  'GET /assessment/tasks': { perm: 'assessment.manage', allow: ADMIN },
+  'GET /assessment/tasks/new': { perm: 'assessment.manage', allow: ADMIN },
+  'POST /assessment/tasks/new': { perm: 'assessment.manage', allow: ADMIN, form: {} },
+  'GET /assessment/tasks/{id}/edit': { perm: 'assessment.manage', allow: ADMIN, params: { id: (ctx) => ctx.task } },
+  'POST /assessment/tasks/{id}/edit': { perm: 'assessment.manage', allow: ADMIN, params: { id: (ctx) => ctx.task }, form: {} },
+  'GET /assessment/release': { perm: 'assessment.manage', allow: ADMIN },
   'GET /marking': { perm: 'marking', allow: ['admin', 'assessor'] },
 
   /* Awards, verification and transcripts. */

@@ -251,11 +251,11 @@ test('booking is checked: times, mode and place, named by field', async () => {
   expect422(await as.admin.post(sessionsUrl, { ...b, participant_id: undefined }), 'participant_id', /participant/, 'no participant');
 });
 
-test('a coach cannot book for a participant they do not coach; nor can the participant', async () => {
+test('a coach cannot book for a participant they do not coach; a participant books only with their own coach', async () => {
   expectError(await as.coach2.post(sessionsUrl, booking()), 403, 'forbidden', 'an unassigned coach');
   expectError(await as.coach.post(sessionsUrl, booking({ participant_id: demo.ids.other })), 403, 'forbidden', 'the coach, for a participant not theirs');
   expectError(await as.coach.post(sessionsUrl, booking({ coach_id: demo.ids.coach2 })), 403, 'forbidden', 'the coach, naming another coach');
-  expectError(await as.participant.post(sessionsUrl, booking()), 403, 'forbidden', 'the participant');
+  expectError(await as.participant.post(sessionsUrl, booking({ participant_id: demo.ids.other })), 403, 'forbidden', 'the participant, for someone else');
   expectError(await as.mentor.post(sessionsUrl, booking()), 403, 'forbidden', 'the mentor');
 
   // An administrator books with the assigned coach, but not with a coach who is not assigned.
@@ -263,6 +263,11 @@ test('a coach cannot book for a participant they do not coach; nor can the parti
   assert.equal(s.coach.id, demo.ids.coach, 'the participant\'s one coach');
   expect422(await as.admin.post(sessionsUrl, booking({ coach_id: demo.ids.coach2 })), 'coach_id', /not assigned/, 'admin names an unassigned coach');
   expect422(await as.admin.post(sessionsUrl, booking({ participant_id: demo.ids.other })), 'coach_id', /no coach/, 'admin books for someone with no coach');
+
+  // The participant books with their own coach, as an administrator would for them.
+  const own = expectStatus(await as.participant.post(sessionsUrl, booking()), 201, 'the participant books');
+  assert.deepEqual([own.coach.id, own.participant.id], [demo.ids.coach, demo.ids.participant]);
+  expect422(await as.participant.post(sessionsUrl, booking({ coach_id: demo.ids.coach2 })), 'coach_id', /not assigned/, 'the participant names a coach not theirs');
 });
 
 test('a private note is the coach\'s alone; a shared note reaches the participant, rendered safely', async () => {

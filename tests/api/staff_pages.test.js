@@ -379,3 +379,124 @@ test('the award decision says in words what remains, and refuses to award before
   assert.equal((await as.admin.json(`/api/v1/enrolments/${enrolment.id}/award-check`)).award, null, 'nothing awarded');
   expectPage(await pages.participant.get(url), 403, 'the participant does not decide');
 });
+
+/* ---------------------------------------------------------------- assessment tasks and release */
+
+test('a task with its brief and criteria is set and changed on pages; the API reads what was typed', async () => {
+  expectPage(await pages.assessor.get('/assessment/tasks/new'), 403, 'assessors do not set tasks');
+  assert.match(expectPage(await pages.admin.get('/assessment'), 200, 'assessment'), /href="\/assessment\/tasks"/);
+  expectPage(await pages.admin.get('/assessment/tasks/new'), 200, 'the form');
+  const fields = {
+    target: 'module:closing-the-gap',
+    title: 'Closing the gap: a case study',
+    brief: '# The task\r\n\r\nWrite about **one** intervention.',
+    'deadline-day': '30',
+    'deadline-month': '4',
+    'deadline-year': String(YEAR),
+    deadline_time: '5pm',
+    word_limit: '2500',
+    max_resubmissions: '1',
+    moderation_percent: '0',
+    criteria: 'Evidence: uses data on attainment\r\n\r\nPlanning: sets out the change and its measures\r\n',
+  };
+  const bad = expectPage(await pages.admin.post('/assessment/tasks/new', { ...fields, title: '', deadline_time: 'teatime', word_limit: 'many', criteria: '' }), 422, 'a wrong task');
+  assert.deepEqual(errorFields(bad), ['title', 'deadline_time', 'word_limit', 'criteria'], 'every problem at once, in form order');
+  assert.equal(inputValue(bad, 'deadline_time'), 'teatime');
+  assert.match(bad, /<textarea[^>]*name="brief"[^>]*># The task/, 'the brief is kept');
+  expectRedirect(await pages.admin.post('/assessment/tasks/new', fields), '/assessment/tasks?notice=task_set', 'set');
+  const task = (await as.admin.json('/api/v1/assessment-tasks?target=closing-the-gap')).tasks.find((t) => t.title === fields.title);
+  assert.ok(task, 'the API lists it');
+  assert.equal(task.deadline, `${YEAR}-04-30T16:00:00Z`, '5pm in British Summer Time');
+  assert.equal(task.word_limit, 2500);
+  assert.deepEqual(task.criteria.map((c) => [c.title, c.descriptor]), [['Evidence', 'uses data on attainment'], ['Planning', 'sets out the change and its measures']]);
+  assert.match(task.brief, /Write about \*\*one\*\* intervention/);
+  made.task = task.id;
+
+  const url = `/assessment/tasks/${task.id}/edit`;
+  const form = expectPage(await pages.admin.get(url), 200, 'the edit form');
+  assert.equal(inputValue(form, 'deadline_time'), '17:00');
+  assert.match(form, /<textarea[^>]*name="criteria"[^>]*>Evidence: uses data on attainment\nPlanning: sets out/);
+  const badEdit = expectPage(await pages.admin.post(url, { ...fields, moderation_percent: '120' }), 422, 'too much moderation');
+  assert.deepEqual(errorFields(badEdit), ['moderation_percent']);
+  expectRedirect(await pages.admin.post(url, { ...fields, title: 'Closing the gap: case study', moderation_percent: '0' }), '/assessment/tasks?notice=task_changed', 'changed');
+  assert.equal((await as.admin.json(`/api/v1/assessment-tasks/${task.id}`)).title, 'Closing the gap: case study');
+});
+
+test('the release queue lists marked work ready for release, and only that', async () => {
+  // Relies on: the task above (no moderation) and the demo participant's enrolment in the cohort.
+  const empty = expectPage(await pages.admin.get('/assessment/release'), 200, 'the queue');
+  assert.match(textOf(empty), /No results are waiting for release/);
+  expectPage(await pages.assessor.get('/assessment/release'), 403, 'assessors do not release');
+  const enrolment = (await as.admin.json('/api/v1/enrolments')).enrolments.find((e) => (e.participant?.id ?? e.participant_id) === demo.ids.participant);
+  const sub = expectStatus(await as.participant.post('/api/v1/submissions', { task_id: made.task, enrolment_id: enrolment.id }), 201, 'a draft');
+  expectStatus(await as.participant.patch(`/api/v1/submissions/${sub.id}`, { activity: 'Reading in Year 7', text: 'What we did and what changed.' }), 200, 'saved');
+  expectStatus(await as.participant.post(`/api/v1/submissions/${sub.id}/submit`), 200, 'submitted');
+  assert.match(textOf(expectPage(await pages.admin.get('/assessment/release'), 200, 'the queue')), /No results are waiting/, 'not before it is marked');
+  expectStatus(
+    await as.assessor.post(`/api/v1/submissions/${sub.id}/marks`, { outcome: 'pass', criteria: [{ met: true, comment: 'Yes' }, { met: true, comment: 'Yes' }], feedback: 'Clear.' }),
+    201,
+    'marked',
+  );
+  const queue = expectPage(await pages.admin.get('/assessment/release'), 200, 'the queue');
+  assert.match(textOf(queue), /Pat Participant: Closing the gap: case study/);
+  assert.match(queue, new RegExp(`href="/submissions/${sub.id}">Check and release`));
+  expectRedirect(await pages.admin.post(`/submissions/${sub.id}/release`), new RegExp(`^/submissions/${sub.id}`), 'released');
+  assert.match(textOf(expectPage(await pages.admin.get('/assessment/release'), 200, 'the queue')), /No results are waiting/, 'gone once released');
+});
+
+/* ---------------------------------------------------------------- coaching */
+
+test('a coach or a participant books a coaching session on a page; a wrong form keeps what was typed', async () => {
+  // Relies on: the demo's coach assigned to the demo participant.
+  const pair = `${demo.ids.coach}:${demo.ids.participant}`;
+  assert.match(expectPage(await pages.coach.get('/coaching'), 200, 'coaching'), /href="\/coaching\/new"/);
+  const coachForm = expectPage(await pages.coach.get('/coaching/new'), 200, 'the coach\'s form');
+  assert.match(coachForm, new RegExp(`<option value="${pair}">Pat Participant</option>`));
+  const own = expectPage(await pages.participant.get('/coaching/new'), 200, 'the participant\'s form');
+  assert.match(own, new RegExp(`<option value="${pair}">[^<]*, your coach</option>`));
+
+  const fields = { pair, 'date-day': '12', 'date-month': '5', 'date-year': String(YEAR), starts_at: '4pm', ends_at: '5pm', mode: 'online', place: 'https://meet.example.test/pat' };
+  const bad = expectPage(await pages.coach.post('/coaching/new', { ...fields, pair: '', 'date-day': '32', mode: '' }), 422, 'a wrong booking');
+  assert.deepEqual(errorFields(bad), ['pair', 'date', 'mode']);
+  assert.equal(inputValue(bad, 'place'), fields.place, 'the link is kept');
+  const early = expectPage(await pages.coach.post('/coaching/new', { ...fields, ends_at: '3pm' }), 422, 'an end before the start');
+  assert.deepEqual(errorFields(early), ['ends_at']);
+
+  const location = expectRedirect(await pages.coach.post('/coaching/new', fields), /^\/coaching\/\d+\?notice=booked$/, 'the coach books');
+  const id = Number(/\/coaching\/(\d+)/.exec(location)[1]);
+  const session = await as.admin.json(`/api/v1/coaching-sessions/${id}`);
+  assert.equal(session.starts_at, `${YEAR}-05-12T15:00:00Z`, '4pm in British Summer Time');
+  assert.match(textOf(expectPage(await pages.coach.get(location), 200, 'the session')), /Session booked/);
+
+  const mine = expectRedirect(await pages.participant.post('/coaching/new', { ...fields, 'date-day': '19' }), /^\/coaching\/\d+\?notice=booked$/, 'the participant books');
+  const theirs = await as.admin.json(`/api/v1/coaching-sessions/${/\/coaching\/(\d+)/.exec(mine)[1]}`);
+  assert.equal(theirs.coach?.id ?? theirs.coach_id, demo.ids.coach, 'with their coach');
+  const other = expectPage(await pages.participant.post('/coaching/new', { ...fields, pair: `${demo.ids.coach}:${demo.ids.mentor}` }), 403, 'for someone else');
+  assert.deepEqual(errorFields(other), ['pair']);
+});
+
+/* ---------------------------------------------------------------- a person's page */
+
+test("a participant's page links to each page about their programme", async () => {
+  // Relies on: the demo participant's application, enrolment and submission made above.
+  const id = demo.ids.participant;
+  const html = expectPage(await pages.admin.get(`/admin/users/${id}`), 200, 'their page');
+  const programme = /<h2 class="govuk-heading-l" id="programme">[\s\S]*?(?=<h2 class="govuk-heading-l">History|$)/.exec(html)?.[0] ?? '';
+  const links = [...programme.matchAll(/href="([^"]+)"/g)].map((m) => m[1]);
+  const enrolment = (await as.admin.json('/api/v1/enrolments')).enrolments.find((e) => (e.participant?.id ?? e.participant_id) === id);
+  const application = (await as.admin.json('/api/v1/applications')).applications.find((a) => (a.participant?.id ?? a.participant_id) === id);
+  const submission = (await as.admin.json('/api/v1/submissions')).submissions.find((s) => (s.participant?.id ?? s.participant_id) === id);
+  for (const href of [
+    `/participants/${id}/pathway`,
+    `/participants/${id}/transcript`,
+    `/applications/${application.id}`,
+    `/enrolments/${enrolment.id}`,
+    `/enrolments/${enrolment.id}/hours`,
+    `/enrolments/${enrolment.id}/award`,
+    `/submissions/${submission.id}`,
+  ])
+    assert.ok(links.includes(href), `links to ${href}: ${links.join(' ')}`);
+  for (const href of links) expectPage(await pages.admin.get(href), 200, `the administrator opens ${href}`);
+  const coachView = expectPage(await pages.coach.get(`/admin/users/${id}`), 200, 'their coach sees the page');
+  assert.doesNotMatch(coachView, /\/award"/, 'but not the award decision');
+});
