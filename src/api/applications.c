@@ -238,6 +238,13 @@ static void read_answers(struct request *request, json_t *body, struct applicati
 
 static void save(struct request *request, struct application *a, json_t *body, int success)
 {
+    /* Eligibility is the provider's decision, never the applicant's own answer. */
+    if (!caller_has(request->caller, ROLE_ADMIN) &&
+        (json_object_get(body, "eligible_for_funding") != NULL || json_object_get(body, "funded_place") != NULL ||
+         json_object_get(body, "ineligibility_reason") != NULL)) {
+        api_reply_reason(request, APP_FORBIDDEN, "Only a provider administrator decides funding eligibility.");
+        return;
+    }
     struct errors errors = ERRORS_INIT;
     read_answers(request, body, a, &errors);
     const struct catalogue *catalogue = errors.count == 0 ? api_catalogue(request) : NULL;

@@ -467,6 +467,165 @@ static void refuse_change(struct request *request)
  * question, and each row's id is the field the domain names in a refusal, so the error summary
  * links to the answer at fault.
  */
+/* The application in the DfE's terms, for a course the DfE funds. */
+
+static const struct catalogue_qualification *dfe_qualification(const struct catalogue *c, const struct application *a)
+{
+    const struct catalogue_qualification *q =
+        a->kind == STUDY_QUALIFICATION ? catalogue_qualification_find(c, a->target, strlen(a->target)) : NULL;
+    return q != NULL && q->dfe_course != NULL ? q : NULL;
+}
+
+static const char *flag_name(enum dfe_flag flag)
+{
+    return flag == DFE_YES ? "yes" : flag == DFE_NO ? "no" : "";
+}
+
+static enum dfe_flag flag_parse(const char *text)
+{
+    return strcmp(text, "yes") == 0 ? DFE_YES : strcmp(text, "no") == 0 ? DFE_NO : DFE_UNKNOWN;
+}
+
+static const char *flag_title(enum dfe_flag flag)
+{
+    return flag == DFE_YES ? "Yes" : flag == DFE_NO ? "No" : "Not answered";
+}
+
+static const char *code_title(const struct dfe_codes *codes, const char *code)
+{
+    const struct dfe_code *found = dfe_code_find(codes, code);
+    return found ? found->title : "Not answered";
+}
+
+static const char *given_or(const char *text, const char *otherwise)
+{
+    return text != NULL && *text ? text : otherwise;
+}
+
+/* Who decides funding: the provider, never the applicant. */
+static bool decides_funding(const struct request *request)
+{
+    return caller_has(request->caller, ROLE_ADMIN);
+}
+
+static void dfe_answers(struct buf *b, struct request *request, const struct application *a, bool senco, bool check,
+                        const char *edit)
+{
+    const struct dfe_application *d = &a->dfe;
+#define DFE_CHANGE(anchor) (check ? request_printf(request, "%s#%s", edit, anchor) : NULL)
+    html_printf(b,
+                "<h2 class=\"govuk-heading-m\">For the Department for Education</h2><dl class=\"govuk-summary-list\">");
+    summary_row(b, "trn", "Teacher reference number (TRN)", text_value(request, given_or(d->trn, "Not answered")),
+                DFE_CHANGE("trn"), false);
+    summary_row(b, "employment_type", "Where they work",
+                text_value(request, code_title(&dfe_employment_types, d->employment_type)),
+                DFE_CHANGE("employment_type"), false);
+    summary_row(b, "school_urn", "School URN", text_value(request, given_or(d->school_urn, "Not given")),
+                DFE_CHANGE("school_urn"), false);
+    summary_row(b, "school_ukprn", "School UKPRN", text_value(request, given_or(d->school_ukprn, "Not given")),
+                DFE_CHANGE("school_ukprn"), false);
+    if (*given_or(d->employer_name, ""))
+        summary_row(b, "employer_name", "Employer", text_value(request, d->employer_name), DFE_CHANGE("employer_name"),
+                    false);
+    summary_row(b, "headteacher_status", "Headteacher",
+                text_value(request, code_title(&dfe_headteacher_statuses, d->headteacher_status)),
+                DFE_CHANGE("headteacher_status"), false);
+    if (senco) {
+        summary_row(b, "works_as_senco", "Works as a SENCO", text_value(request, flag_title(d->works_as_senco)),
+                    DFE_CHANGE("works_as_senco"), false);
+        summary_row(b, "senco_start_date", "SENCO since",
+                    text_value(request, given_or(d->senco_start_date, "Not given")), DFE_CHANGE("senco_start_date"),
+                    false);
+    }
+    summary_row(b, "funding_choice", "Paid for by",
+                text_value(request, code_title(&dfe_funding_choices, d->funding_choice)), DFE_CHANGE("funding_choice"),
+                false);
+    summary_row(b, "eligible_for_funding", "Eligible for DfE funding",
+                text_value(request, flag_title(d->eligible_for_funding)), NULL, false);
+    summary_row(b, "funded_place", "Funded place", text_value(request, flag_title(d->funded_place)), NULL, false);
+    if (*given_or(d->ineligibility_reason, ""))
+        summary_row(b, "ineligibility_reason", "Why not eligible",
+                    text_value(request, code_title(&dfe_ineligibility_reasons, d->ineligibility_reason)), NULL, false);
+    if (*given_or(d->decision_reason_code, ""))
+        summary_row(b, "rejection_reason_code", "The DfE's reason for the rejection",
+                    text_value(request, code_title(&dfe_rejection_reasons, d->decision_reason_code)), NULL, false);
+    html_printf(b, "</dl>");
+#undef DFE_CHANGE
+}
+
+static void flag_select(struct buf *b, const char *name, const char *label, enum dfe_flag flag, const char *hint,
+                        const struct errors *errors)
+{
+    static const struct form_option options[] = {{"", "Not answered"}, {"yes", "Yes"}, {"no", "No"}};
+    forms_select(b, name, label, options, 3, flag_name(flag), hint, errors);
+}
+
+static struct form_option *dfe_options(struct request *request, const struct dfe_codes *codes, const char *none,
+                                       size_t *count);
+static void dfe_reason_select(struct buf *b, struct request *request, const char *name, const struct dfe_codes *codes,
+                              const char *chosen, const struct errors *errors);
+
+static void dfe_questions(struct buf *b, struct request *request, const struct application *a, bool senco,
+                          const struct errors *errors)
+{
+    const struct dfe_application *d = &a->dfe;
+    size_t n;
+    html_printf(b, "<h2 class=\"govuk-heading-m\">For the Department for Education</h2>"
+                   "<p class=\"govuk-body\">The DfE funds this course and asks the provider for these answers.</p>");
+    forms_input(b, "trn", "Teacher reference number (TRN)", "text", d->trn, "7 digits, for example 1234567", NULL,
+                errors);
+    struct form_option *options = dfe_options(request, &dfe_employment_types, "Choose where you work", &n);
+    forms_select(b, "employment_type", "Where do you work?", options, n, given_or(d->employment_type, ""), NULL,
+                 errors);
+    forms_input(b, "school_urn", "School URN", "text", d->school_urn,
+                "6 digits, for example 106286, or EY and 6 digits for a nursery", NULL, errors);
+    forms_input(b, "school_ukprn", "School UKPRN", "text", d->school_ukprn,
+                "Only where the school has no URN: 8 digits beginning with 1", NULL, errors);
+    forms_input(b, "employer_name", "Employer", "text", d->employer_name, "If you are not employed by a school",
+                "organization", errors);
+    options = dfe_options(request, &dfe_headteacher_statuses, "Choose one", &n);
+    forms_select(b, "headteacher_status", "Are you, or will you be, a headteacher?", options, n,
+                 given_or(d->headteacher_status, ""), NULL, errors);
+    if (senco) {
+        flag_select(b, "works_as_senco", "Do you work as a SENCO?", d->works_as_senco, NULL, errors);
+        forms_input(b, "senco_start_date", "When did you start as SENCO?", "text", d->senco_start_date,
+                    "As YYYY-MM-DD, for example 2021-09-01", NULL, errors);
+    }
+    options = dfe_options(request, &dfe_funding_choices, "Choose who pays", &n);
+    forms_select(b, "funding_choice", "If the DfE does not fund your place, who pays?", options, n,
+                 given_or(d->funding_choice, ""), NULL, errors);
+    if (decides_funding(request)) {
+        html_printf(b, "<h3 class=\"govuk-heading-s\">The provider's decision on funding</h3>");
+        flag_select(b, "eligible_for_funding", "Eligible for DfE funding", d->eligible_for_funding, NULL, errors);
+        flag_select(b, "funded_place", "Funded place", d->funded_place, "Only for an applicant eligible for funding",
+                    errors);
+        options = dfe_options(request, &dfe_ineligibility_reasons, "None", &n);
+        forms_select(b, "ineligibility_reason", "Why not eligible", options, n, given_or(d->ineligibility_reason, ""),
+                     "Only for an applicant not eligible for funding", errors);
+    }
+}
+
+/* Reads the DfE questions of the edit form, shown for a DfE course only. */
+static void read_dfe_answers(struct request *request, struct application *a)
+{
+    struct dfe_application *d = &a->dfe;
+    d->trn = forms_text(request, "trn");
+    d->employment_type = forms_text(request, "employment_type");
+    d->school_urn = forms_text(request, "school_urn");
+    d->school_ukprn = forms_text(request, "school_ukprn");
+    d->employer_name = forms_text(request, "employer_name");
+    d->headteacher_status = forms_text(request, "headteacher_status");
+    /* Asked of the SENCO course only; elsewhere they stay unanswered. */
+    d->works_as_senco = flag_parse(forms_text(request, "works_as_senco"));
+    d->senco_start_date = forms_text(request, "senco_start_date");
+    d->funding_choice = forms_text(request, "funding_choice");
+    if (decides_funding(request)) {
+        d->eligible_for_funding = flag_parse(forms_text(request, "eligible_for_funding"));
+        d->funded_place = flag_parse(forms_text(request, "funded_place"));
+        d->ineligibility_reason = forms_text(request, "ineligibility_reason");
+    }
+}
+
 static void answers(struct buf *b, struct request *request, const struct catalogue *c, const struct application *a,
                     bool check)
 {
@@ -511,6 +670,9 @@ static void answers(struct buf *b, struct request *request, const struct catalog
     if (!check && a->decision_reason && *a->decision_reason)
         summary_row(b, NULL, "Reason for the decision", text_value(request, a->decision_reason), NULL, false);
     html_printf(b, "</dl>");
+    const struct catalogue_qualification *dfe = dfe_qualification(c, a);
+    if (dfe != NULL)
+        dfe_answers(b, request, a, dfe_course_find(dfe->dfe_course)->needs_senco_details, check, edit);
 #undef CHANGE
 }
 
@@ -544,7 +706,7 @@ static bool step_open(enum application_state state, enum application_step step)
 }
 
 /* What the caller may do now: each step the policy lets them take and the state allows. */
-static void application_actions(struct buf *b, struct request *request, const struct application *a,
+static void application_actions(struct buf *b, struct request *request, const struct application *a, bool dfe,
                                 const bool can[APPLICATION_STEP_COUNT], const struct errors *errors, const char *reason,
                                 int64_t cohort_id)
 {
@@ -576,6 +738,10 @@ static void application_actions(struct buf *b, struct request *request, const st
             continue;
         html_printf(b, "<h3 class=\"govuk-heading-s\">%s</h3>", decisions[i].heading);
         forms_begin(b, request, request_printf(request, "%s/%s", base, application_step_name(can[yes] ? yes : no)));
+        /* A rejection of a DfE course carries the DfE's code beside the note. */
+        if (dfe && can[STEP_REJECT] && no == STEP_REJECT)
+            dfe_reason_select(b, request, "reason_code", &dfe_rejection_reasons, forms_text(request, "reason_code"),
+                              errors);
         forms_textarea(b, "reason", "Reason", reason, decisions[i].hint, 3, errors);
         html_printf(b, "<div class=\"govuk-button-group\">");
         if (can[yes])
@@ -671,7 +837,7 @@ static void application_page(struct request *request, const struct catalogue *c,
         html_printf(b, "<h2 class=\"govuk-heading-m\" id=\"step\">What you can do now</h2>");
         if (!any)
             html_printf(b, "<p class=\"govuk-body\">There is nothing for you to do on this application now.</p>");
-        application_actions(b, request, &a, can, errors, reason, cohort_id);
+        application_actions(b, request, &a, dfe_qualification(c, &a) != NULL, can, errors, reason, cohort_id);
     }
     history_list(b, request, events, event_count, true);
     html_printf(b, "</div></div>");
@@ -866,6 +1032,9 @@ static void edit_page(struct request *request, const struct catalogue *c, const 
                  errors);
     radios(b, request, "funding_route", "funding_route", "How will your place be funded?", false, NULL, funding, 3,
            funding_route_name(a->funding), errors);
+    const struct catalogue_qualification *dfe = dfe_qualification(c, a);
+    if (dfe != NULL)
+        dfe_questions(b, request, a, dfe_course_find(dfe->dfe_course)->needs_senco_details, errors);
     forms_button(b, "Save and continue", NULL);
     forms_end(b);
     html_printf(b, "</div></div>");
@@ -942,6 +1111,9 @@ void page_application_save(struct request *request)
     struct errors errors = ERRORS_INIT;
     int status = 422;
     read_answers(request, &a, &errors);
+    const struct catalogue_qualification *dfe = dfe_qualification(c, &a);
+    if (dfe != NULL)
+        read_dfe_answers(request, &a);
     if (errors.count == 0) {
         struct actor actor;
         struct accounts_env env = request_accounts_env(request, &actor);
@@ -960,7 +1132,13 @@ void page_application_save(struct request *request)
                 .scholarship_eligibility = a.scholarship_eligibility,
                 .has_sponsor = a.sponsor_id != 0,
             };
-            if (application_check(c, &choice, &errors)) {
+            char today[DATE_TEXT];
+            date_of(request->now, today);
+            bool complete = application_check(c, &choice, &errors);
+            if (dfe != NULL)
+                complete =
+                    dfe_application_check(&a.dfe, dfe_course_find(dfe->dfe_course), true, today, &errors) && complete;
+            if (complete) {
                 reply_redirect(request, request_printf(request, "/applications/%" PRId64 "/check", a.id));
                 goto out;
             }
@@ -1028,7 +1206,8 @@ void page_application_step(struct request *request)
         return;
     int64_t id = request_param_id(request, 0);
     const char *reason = forms_text(request, "reason");
-    const char *reason_code = forms_text(request, "reason_code");
+    /* Accepting and rejecting share a form: its DfE code belongs to the rejection alone. */
+    const char *reason_code = step == STEP_REJECT ? forms_text(request, "reason_code") : "";
     int64_t cohort_id = forms_id(forms_text(request, "cohort_id"));
     if (cohort_id < 0)
         cohort_id = 0;

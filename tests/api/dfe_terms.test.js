@@ -13,7 +13,7 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 
-const { prepareDemoDb, startServerWithArgs, apiAs } = require('./auth_helpers');
+const { prepareDemoDb, startServerWithArgs, apiAs, signIn } = require('./auth_helpers');
 const { startSmtpSink, freePort } = require('./smtp_sink');
 
 let sink;
@@ -22,6 +22,7 @@ let demo;
 let as;
 const org = {};
 const cohort = {};
+const shared = {};
 
 function show(r) {
   return `${r.status} ${r.text.slice(0, 1500)}`;
@@ -74,6 +75,31 @@ const SENCO_TERMS = {
   eligible_for_funding: true,
   funded_place: true,
 };
+
+/* A signed-in person on the pages: GET and form POST answer {status, location, text}. */
+async function visitor(email) {
+  const session = await signIn(server, email);
+  const answer = (r) => ({ status: r.status, location: r.headers.get('location'), text: r.text });
+  return {
+    get: async (pathname) => answer(await session.get(pathname)),
+    async post(pathname, form = {}) {
+      const params = new URLSearchParams(Object.entries(form));
+      params.append('csrf_token', await session.csrfToken());
+      return answer(
+        await session.request('POST', pathname, {
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: params.toString(),
+        }),
+      );
+    },
+  };
+}
+
+/* The fields the GOV.UK error summary links to, in order. */
+function errorFields(html) {
+  const summary = /<div class="govuk-error-summary"[\s\S]*?<\/ul>/.exec(html);
+  return summary ? [...summary[0].matchAll(/<li><a href="#([^"]*)">/g)].map((m) => m[1]) : [];
+}
 
 const step = (id, name, body) => as.admin.post(`/api/v1/applications/${id}/${name}`, body);
 
@@ -313,4 +339,88 @@ test('deferring and withdrawing a DfE participant take the DfE\'s codes; resumin
   );
   assert.equal(withdrawn.state, 'withdrawn');
   assert.equal(withdrawn.reason_code, 'quality-of-programme-structure-not-suitable.');
+});
+
+test('the applicant is not the one to decide their own funding', async () => {
+  const own = apiAs(server, demo.tokens.participant, 'participant');
+  const r = await own.post('/api/v1/applications', { ...answers('NPQLL'), participant_id: undefined, funded_place: true });
+  assert.equal(r.status, 403, show(r));
+  assert.match(r.json().error.message, /administrator decides funding/);
+  const draft = expectStatus(await own.post('/api/v1/applications', { ...answers('NPQLL'), participant_id: undefined, trn: '7654321' }), 201, 'own draft');
+  assert.equal(draft.trn, '7654321');
+  assert.equal(draft.eligible_for_funding, null);
+  shared.ownDraft = draft.id;
+});
+
+test('the application pages ask the DfE questions, with the same rules and errors as the API', async () => {
+  const pat = await visitor('participant@demo.npq.test');
+  const edit = await pat.get(`/applications/${shared.ownDraft}/edit`);
+  assert.equal(edit.status, 200);
+  assert.match(edit.text, /For the Department for Education/);
+  for (const name of ['trn', 'employment_type', 'school_urn', 'school_ukprn', 'headteacher_status', 'funding_choice'])
+    assert.match(edit.text, new RegExp(`name="${name}"`), `the form asks ${name}`);
+  // Not a SENCO course: no SENCO questions; not an administrator: no funding decision.
+  assert.doesNotMatch(edit.text, /name="works_as_senco"/);
+  assert.doesNotMatch(edit.text, /name="funded_place"/);
+  const form = {
+    school_id: String(org.school),
+    sponsor_id: String(demo.ids.headteacher),
+    job_role: 'Literacy lead',
+    delivery_model: 'online',
+    funding_route: 'school',
+    trn: '12345',
+    employment_type: 'in_school',
+    school_urn: '',
+    headteacher_status: 'no',
+    funding_choice: 'school',
+  };
+  const bad = await pat.post(`/applications/${shared.ownDraft}/edit`, form);
+  assert.equal(bad.status, 422);
+  assert.deepEqual(errorFields(bad.text), ['trn']);
+  assert.match(bad.text, /7 digits, like 1234567/);
+  // Saved, then checked as submission will: the school's URN is wanted beside its question.
+  const missing = await pat.post(`/applications/${shared.ownDraft}/edit`, { ...form, trn: '1234567' });
+  assert.equal(missing.status, 422);
+  assert.deepEqual(errorFields(missing.text), ['school_urn']);
+  const saved = await pat.post(`/applications/${shared.ownDraft}/edit`, { ...form, trn: '1234567', school_urn: '106286' });
+  assert.equal(saved.status, 303, saved.text.slice(0, 300));
+  const check = await pat.get(saved.location);
+  assert.match(check.text, /Teacher reference number \(TRN\)[\s\S]*?1234567/);
+  assert.match(check.text, /A headteacher|Not a headteacher/);
+  const got = await as.admin.json(`/api/v1/applications/${shared.ownDraft}`);
+  assert.equal(got.trn, '1234567');
+  assert.equal(got.school_urn, '106286');
+  assert.equal(got.employment_type, 'in_school');
+
+  // The administrator's form has the funding decision, checked as the API checks it.
+  const admin = await visitor('admin@demo.npq.test');
+  const adminEdit = await admin.get(`/applications/${shared.ownDraft}/edit`);
+  assert.match(adminEdit.text, /name="funded_place"/);
+  const decided = await admin.post(`/applications/${shared.ownDraft}/edit`, {
+    ...form,
+    trn: '1234567',
+    school_urn: '106286',
+    eligible_for_funding: 'no',
+    funded_place: 'yes',
+  });
+  assert.equal(decided.status, 422);
+  assert.deepEqual(errorFields(decided.text), ['funded_place']);
+});
+
+test('a rejection on the page offers the DfE\'s reasons and keeps the one chosen', async () => {
+  const id = shared.ownDraft;
+  expectStatus(await step(id, 'submit'), 200, 'submit');
+  expectStatus(await as.headteacher.post(`/api/v1/applications/${id}/approve`), 200, 'approve');
+  const admin = await visitor('admin@demo.npq.test');
+  const page = await admin.get(`/applications/${id}`);
+  assert.match(page.text, /<select[^>]*name="reason_code"/);
+  assert.match(page.text, /value="other_application_in_this_cohort_accepted"/);
+  const none = await admin.post(`/applications/${id}/reject`, { reason: 'No places left' });
+  assert.equal(none.status, 422);
+  assert.deepEqual(errorFields(none.text), ['reason_code']);
+  const done = await admin.post(`/applications/${id}/reject`, { reason: 'No places left', reason_code: 'registration_expired' });
+  assert.equal(done.status, 303);
+  const shown = await admin.get(done.location);
+  assert.match(shown.text, /The DfE&#39;s reason for the rejection[\s\S]*?The registration expired/);
+  assert.equal((await as.admin.json(`/api/v1/applications/${id}`)).rejection_reason_code, 'registration_expired');
 });
