@@ -445,6 +445,7 @@ void page_applications(struct request *request)
                     page_time(request, a->updated_at, DATE_SHORT_DAY));
     }
     html_printf(b, "</tbody></table>");
+    page_table_stack(b);
     page_send(request, &page, 200);
 }
 
