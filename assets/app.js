@@ -7,3 +7,17 @@ if ('noModule' in HTMLScriptElement.prototype) {
   const version = new URL(import.meta.url).search
   import('./govuk-frontend.min.js' + version).then(({ initAll }) => initAll())
 }
+
+// A question revealed under a radio (GOV.UK's conditional reveal) is shown and hidden here, not by
+// GOV.UK Frontend, which marks the radios aria-expanded: an attribute a radio may not carry, so
+// assistive technology is told nothing true by it. The server marks the unchosen ones hidden;
+// without this script GOV.UK's styles show them all.
+function syncReveals () {
+  for (const input of document.querySelectorAll('input[type="radio"][data-reveals]')) {
+    document.getElementById(input.dataset.reveals)?.classList.toggle('govuk-radios__conditional--hidden', !input.checked)
+  }
+}
+document.addEventListener('change', (event) => {
+  if (event.target instanceof HTMLInputElement && event.target.type === 'radio') syncReveals()
+})
+syncReveals()

@@ -324,7 +324,8 @@ static void account_page(struct request *request, int status, const char *new_to
                        "<th scope=\"col\" class=\"govuk-table__header\">Name</th>"
                        "<th scope=\"col\" class=\"govuk-table__header\">Starts with</th>"
                        "<th scope=\"col\" class=\"govuk-table__header\">Last used</th>"
-                       "<th scope=\"col\" class=\"govuk-table__header\"></th></tr></thead>"
+                       "<th scope=\"col\" class=\"govuk-table__header\"><span class=\"govuk-visually-hidden\">"
+                       "Actions</span></th></tr></thead>"
                        "<tbody class=\"govuk-table__body\">");
         for (size_t i = 0; i < count; i++) {
             const char *used =
@@ -347,6 +348,7 @@ static void account_page(struct request *request, int status, const char *new_to
             html_printf(b, "</td></tr>");
         }
         html_printf(b, "</tbody></table>");
+        page_table_stack(b);
     }
     forms_begin(b, request, "/account/tokens");
     forms_input(b, "name", "Name of a new token", "text", NULL, "Say what it is for, like \"Reporting script\"", NULL,

@@ -141,9 +141,11 @@ static void table_begin(struct buf *b, const char *classes, const char *caption,
     html_printf(b, "</tr></thead><tbody class=\"govuk-table__body\">");
 }
 
+/* Closes the table; on narrow screens its rows stack. */
 static void table_end(struct buf *b)
 {
     html_printf(b, "</tbody></table>");
+    page_table_stack(b);
 }
 
 #define ARROW_PREV                                                                                                     \

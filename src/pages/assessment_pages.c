@@ -169,13 +169,19 @@ static void table_begin(struct buf *b, const char *caption, const char *const *h
         "govuk-visually-hidden\">%s</caption><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">",
         caption);
     for (size_t i = 0; i < count; i++)
-        html_printf(b, "<th scope=\"col\" class=\"govuk-table__header\">%s</th>", headers[i]);
+        if (*headers[i])
+            html_printf(b, "<th scope=\"col\" class=\"govuk-table__header\">%s</th>", headers[i]);
+        else /* the column of buttons */
+            html_printf(b, "<th scope=\"col\" class=\"govuk-table__header\"><span class=\"govuk-visually-hidden\">"
+                           "Actions</span></th>");
     html_printf(b, "</tr></thead><tbody class=\"govuk-table__body\">");
 }
 
+/* Closes the table; on narrow screens its rows stack. */
 static void table_end(struct buf *b)
 {
     html_printf(b, "</tbody></table>");
+    page_table_stack(b);
 }
 
 /* An error message above a field (nothing when error is NULL). */

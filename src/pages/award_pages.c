@@ -134,6 +134,7 @@ static void modules_table(struct buf *b, const struct transcript *t)
         html_printf(b, "</td></tr>");
     }
     html_printf(b, "</tbody></table>");
+    page_table_stack(b);
     if (t->total_credits > 0)
         html_printf(b, "<p class=\"govuk-body\">Master's credits in total: <strong>%d</strong>.</p>", t->total_credits);
 }

@@ -125,6 +125,7 @@ static void send_page(struct request *request, struct page *page, int status, bo
     } else {
         nav_item(&nav, "/sign-in", "Sign in", false);
     }
+    /* Who is signed in goes inside the header, so it belongs to the page's banner landmark. */
     struct buf account;
     buf_init(&account, 16 * 1024);
     if (caller != NULL) {
@@ -166,7 +167,7 @@ static void send_page(struct request *request, struct page *page, int status, bo
         "<button type=\"button\" class=\"govuk-service-navigation__toggle govuk-js-service-navigation-toggle\" "
         "aria-controls=\"navigation\" hidden aria-hidden=\"true\">Menu</button>"
         "<ul class=\"govuk-service-navigation__list\" id=\"navigation\">%R</ul></nav></div></div></section>\n"
-        "</header>\n%R<div class=\"govuk-width-container\">\n%R"
+        "%R</header>\n<div class=\"govuk-width-container\">\n%R"
         "<main class=\"govuk-main-wrapper\" id=\"main-content\">\n%R%R</main>\n</div>\n"
         "<footer class=\"govuk-footer\"><div class=\"govuk-width-container\">"
         "<div class=\"govuk-footer__meta\"><div class=\"govuk-footer__meta-item govuk-footer__meta-item--grow\">"

@@ -259,7 +259,7 @@ static void radios(struct buf *b, struct request *request, const char *name, con
         if (item->hint != NULL)
             html_printf(b, " aria-describedby=\"%s-item-hint\"", item_id);
         if (item->conditional != NULL)
-            html_printf(b, " data-aria-controls=\"conditional-%s\"", item_id);
+            html_printf(b, " data-reveals=\"conditional-%s\"", item_id); /* shown by app.js */
         html_printf(b, "><label class=\"govuk-label govuk-radios__label\" for=\"%s\">%s</label>", item_id, item->label);
         if (item->hint != NULL)
             html_printf(b, "<div id=\"%s-item-hint\" class=\"govuk-hint govuk-radios__hint\">%s</div>", item_id,
@@ -445,6 +445,7 @@ void page_applications(struct request *request)
                     page_time(request, a->updated_at, DATE_SHORT_DAY));
     }
     html_printf(b, "</tbody></table>");
+    page_table_stack(b);
     page_send(request, &page, 200);
 }
 

@@ -36,6 +36,89 @@ void page_breadcrumbs(struct page *page, struct request *request, const char *hr
     page->breadcrumbs = page_markup(request, &b);
 }
 
+/* Whether p starts a cell's tag: "<td" or "<th" then a space or ">" (not "<thead"). */
+static bool cell_tag(const char *p)
+{
+    return p[0] == '<' && p[1] == 't' && (p[2] == 'd' || p[2] == 'h') && (p[3] == ' ' || p[3] == '>');
+}
+
+#define STACK_COLUMNS 16
+
+static const char hidden_span[] = "<span class=\"govuk-visually-hidden\"";
+
+void page_table_stack(struct buf *b)
+{
+    if (buf_failed(b))
+        return;
+    const char *table = NULL;
+    for (const char *p = b->data ? strstr(b->data, "<table class=\"") : NULL; p; p = strstr(p + 1, "<table class=\""))
+        table = p;
+    if (table == NULL) {
+        buf_fail(b);
+        return;
+    }
+    size_t start = (size_t)(table - b->data);
+    const char *head = strstr(table, "<thead");
+    const char *head_end = head ? strstr(head, "</thead>") : NULL;
+    if (head_end == NULL) {
+        buf_fail(b); /* not a table of ours: a page that calls this wrongly fails rather than misleads */
+        return;
+    }
+    /* The headings' text, without their markup; markup built by html_printf, so it is escaped. */
+    struct buf labels[STACK_COLUMNS];
+    size_t columns = 0;
+    for (const char *p = head; p < head_end && columns < STACK_COLUMNS; p++) {
+        if (!cell_tag(p))
+            continue;
+        const char *end = strstr(p, "</th>");
+        const char *open = strchr(p, '>');
+        if (end == NULL || open == NULL || open > end)
+            break;
+        buf_init(&labels[columns], 1024);
+        bool hidden = false;
+        for (const char *q = open + 1; q < end; q++) {
+            if (*q == '<') {
+                hidden = hidden || strncmp(q, hidden_span, sizeof(hidden_span) - 1) == 0;
+                while (q < end && *q != '>')
+                    q++;
+            } else if (*q != '"') {
+                buf_append(&labels[columns], q, 1);
+            }
+        }
+        if (hidden)
+            buf_reset(&labels[columns]);
+        columns++;
+        p = end;
+    }
+    struct buf out;
+    buf_init(&out, b->max);
+    buf_append(&out, table, 14);
+    buf_append_str(&out, "npq-table-stacked ");
+    buf_append(&out, table + 14, (size_t)(head_end - table) - 14);
+    size_t column = 0;
+    for (const char *p = head_end; *p; p++) {
+        if (strncmp(p, "<tr", 3) == 0 && (p[3] == ' ' || p[3] == '>'))
+            column = 0;
+        if (cell_tag(p)) {
+            buf_append(&out, p, 3);
+            if (column < columns && labels[column].len > 0)
+                buf_appendf(&out, " data-label=\"%s\"", labels[column].data);
+            column++;
+            p += 2;
+            continue;
+        }
+        buf_append(&out, p, 1);
+    }
+    for (size_t i = 0; i < columns; i++)
+        buf_free(&labels[i]);
+    buf_truncate(b, start);
+    if (buf_failed(&out))
+        buf_fail(b);
+    else
+        buf_append(b, out.data, out.len);
+    buf_free(&out);
+}
+
 const struct catalogue *page_catalogue(struct request *request)
 {
     const struct catalogue *c = request_catalogue(request);

@@ -40,6 +40,16 @@ void page_markdown(struct buf *b, const char *md, bool small);
 void page_post_button(struct buf *b, struct request *request, const char *action, const char *text, const char *hidden,
                       const char *variant);
 
+/*
+ * Makes the last table written to b (from its "<table class=\"...", to the end of b) stack on
+ * narrow screens: the table gets the class npq-table-stacked, and each body cell the text of its
+ * column's heading as data-label, which app.css shows above the cell when the screen is too narrow
+ * for the columns (each row then reads as a short list). Headings only for screen readers (the
+ * column of buttons) label nothing. Call it after the table's closing tag; b fails when it holds
+ * no table.
+ */
+void page_table_stack(struct buf *b);
+
 /* A GOV.UK tag of a colour ("green", "grey"...), as markup for %R. */
 const char *page_tag(struct request *request, const char *colour, const char *text);
 
