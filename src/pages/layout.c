@@ -97,6 +97,7 @@ static void send_page(struct request *request, struct page *page, int status, bo
     const struct caller *caller = request->caller;
     if (caller != NULL) {
         nav_item(&nav, "/applications", "Applications", page->section == SECTION_APPLICATIONS);
+        nav_item(&nav, "/content", "Learning", page->section == SECTION_LEARNING);
         if (caller_has(caller, ROLE_ADMIN) || caller_has(caller, ROLE_PARTNER_LEAD) ||
             caller_has(caller, ROLE_FACILITATOR) || caller_has(caller, ROLE_COACH))
             nav_item(&nav, "/delivery", "Delivery", page->section == SECTION_DELIVERY);
