@@ -142,6 +142,19 @@ void api_submission_marks_create(struct request *request);
 void api_submission_release(struct request *request);
 void api_marking_queue(struct request *request);
 
+/* The content library, courses and learning records (content.c) */
+void api_content_list(struct request *request);
+void api_content_create(struct request *request);
+void api_content_get(struct request *request);
+void api_content_update(struct request *request);
+void api_content_variant_get(struct request *request);
+void api_content_variant_put(struct request *request);
+void api_content_units_create(struct request *request);
+void api_course_get(struct request *request);
+void api_course_item_get(struct request *request);
+void api_course_item_done(struct request *request);
+void api_learning_records(struct request *request);
+
 /* A venue as the API shows it (venues.c). */
 json_t *api_venue_json(const struct venue *venue);
 

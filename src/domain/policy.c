@@ -24,6 +24,8 @@ const char *permission_name(enum permission permission)
     case PERM_SUBMISSIONS: return "submissions";
     case PERM_MARKING: return "marking";
     case PERM_ASSESSMENT_MANAGE: return "assessment.manage";
+    case PERM_CONTENT_READ: return "content.read";
+    case PERM_CONTENT_MANAGE: return "content.manage";
     case PERM_COUNT: break;
     }
     return "unknown";
@@ -46,6 +48,7 @@ const char *resource_name(enum resource resource)
     case RESOURCE_ASSIGNMENT: return "assignment";
     case RESOURCE_TASK: return "task";
     case RESOURCE_AWARD: return "award";
+    case RESOURCE_CONTENT_ITEM: return "content_item";
     case RESOURCE_COUNT: break;
     }
     return "unknown";
@@ -217,10 +220,12 @@ static bool role_allows(enum permission permission, const struct caller *caller)
     case PERM_BOOKING:
     case PERM_COACHING:
     case PERM_ACTIVITIES:
+    case PERM_CONTENT_READ:
     case PERM_SUBMISSIONS: return caller != NULL;
     case PERM_MARKING: return caller_has(caller, ROLE_ADMIN) || caller_has(caller, ROLE_ASSESSOR);
     case PERM_ASSESSMENT_MANAGE: return caller_has(caller, ROLE_ADMIN);
-    case PERM_DELIVERY_MANAGE: return caller_has(caller, ROLE_ADMIN) || caller_has(caller, ROLE_PARTNER_LEAD);
+    case PERM_DELIVERY_MANAGE:
+    case PERM_CONTENT_MANAGE: return caller_has(caller, ROLE_ADMIN) || caller_has(caller, ROLE_PARTNER_LEAD);
     case PERM_ATTENDANCE:
         return caller_has(caller, ROLE_ADMIN) || caller_has(caller, ROLE_PARTNER_LEAD) ||
                caller_has(caller, ROLE_FACILITATOR);
@@ -292,7 +297,9 @@ bool policy_allows(enum permission permission, const struct caller *caller, enum
         return policy_is_admin(caller) || policy_is_assessor(caller) || policy_is_self(caller, r) ||
                policy_is_coach_of(caller, r);
     case RESOURCE_ASSIGNMENT:
-    case RESOURCE_TASK: return true; /* role_allows decided: assignments are administrators', tasks everyone's */
+    case RESOURCE_TASK:
+    case RESOURCE_CONTENT_ITEM:
+        return true; /* role_allows decided: assignments are administrators', tasks and content everyone's */
     case RESOURCE_AWARD: return policy_sees_awards(caller, r);
     case RESOURCE_NONE:
     case RESOURCE_COUNT: break;

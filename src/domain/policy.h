@@ -41,6 +41,8 @@ enum permission {
     PERM_SUBMISSIONS,          /* a participant's work: the participant, their coach, assessors, admins */
     PERM_MARKING,              /* marking and moderating: assessors and admins */
     PERM_ASSESSMENT_MANAGE,    /* tasks, releasing results, awards, credits: admins */
+    PERM_CONTENT_READ,         /* the content library: every signed-in person (variants scoped by app/content.c) */
+    PERM_CONTENT_MANAGE,       /* items and units: admins; local variants: partner leads for their partner */
     PERM_COUNT
 };
 
@@ -57,9 +59,10 @@ enum resource {
     RESOURCE_EVENT,
     RESOURCE_COACHING_SESSION,
     RESOURCE_SUBMISSION,
-    RESOURCE_ASSIGNMENT, /* a coach or mentor named for a participant */
-    RESOURCE_TASK,       /* an assessment task */
-    RESOURCE_AWARD,      /* an award: the facts are those of the person awarded */
+    RESOURCE_ASSIGNMENT,   /* a coach or mentor named for a participant */
+    RESOURCE_TASK,         /* an assessment task */
+    RESOURCE_AWARD,        /* an award: the facts are those of the person awarded */
+    RESOURCE_CONTENT_ITEM, /* an item of the content library: whose variant is shown is app/content.c's */
     RESOURCE_COUNT
 };
 

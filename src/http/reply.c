@@ -16,6 +16,7 @@
 
 #define CSP                                                                                                            \
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "                 \
+    "media-src 'self' https:; "                                                                                        \
     "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 void cached_response_set_etag(struct cached_response *cached)

@@ -8,6 +8,7 @@
 #include "pages/admin.h"
 #include "pages/assessment.h"
 #include "pages/awards.h"
+#include "pages/content.h"
 #include "pages/delivery.h"
 #include "pages/pages.h"
 #include "pages/programme.h"
@@ -182,6 +183,42 @@ const struct route routes[] = {
         RESOURCE_ENROLMENT,
         "Verify an entry: the participant's coach, a facilitator of the cohort, the partner lead or an administrator",
         "Activity", NULL, 200),
+
+    /* The content library and the course view */
+    API("GET", "/api/v1/content", api_content_list, PERM_CONTENT_READ, RESOURCE_NONE,
+        "Items of the content library, newest change first (tag: a written tag, q: words of the title)", "ContentList",
+        NULL),
+    API("POST", "/api/v1/content", api_content_create, PERM_CONTENT_MANAGE, RESOURCE_NONE,
+        "Add an item with tags to modules, framework areas and statements (administrators)", "ContentItem",
+        "NewContentItem"),
+    API("GET", "/api/v1/content/{id}", api_content_get, PERM_CONTENT_READ, RESOURCE_CONTENT_ITEM,
+        "An item's current version with its change notes and the caller's partner's local variant", "ContentItemView",
+        NULL),
+    API("PATCH", "/api/v1/content/{id}", api_content_update, PERM_CONTENT_MANAGE, RESOURCE_CONTENT_ITEM,
+        "Make a new version of an item, saying what changed (administrators)", "ContentItem", "ContentItemChange"),
+    API("GET", "/api/v1/content/{id}/variants/{partner}", api_content_variant_get, PERM_CONTENT_READ,
+        RESOURCE_CONTENT_ITEM, "A delivery partner's local variant (its people, its participants and administrators)",
+        "ContentVariant", NULL),
+    API("PUT", "/api/v1/content/{id}/variants/{partner}", api_content_variant_put, PERM_CONTENT_MANAGE,
+        RESOURCE_CONTENT_ITEM,
+        "Write a partner's local variant, a change saying what changed (its lead or an administrator)",
+        "ContentVariant", "ContentVariantText"),
+    API("POST", "/api/v1/content-units", api_content_units_create, PERM_CONTENT_MANAGE, RESOURCE_NONE,
+        "Add a unit of ordered items at the end of a module's course (administrators)", "ContentUnit",
+        "NewContentUnit"),
+    API("GET", "/api/v1/enrolments/{id}/course", api_course_get, PERM_ENROLMENTS_READ, RESOURCE_ENROLMENT,
+        "The course: modules, units and items with what is done, changed since and next, and hours logged", "Course",
+        NULL),
+    API("GET", "/api/v1/enrolments/{id}/course/{item}", api_course_item_get, PERM_ENROLMENTS_READ, RESOURCE_ENROLMENT,
+        "An item of the course as its participant sees it (opening it as the participant is recorded)", "CourseItem",
+        NULL),
+    API_STEP("/api/v1/enrolments/{id}/course/{item}/done", api_course_item_done, PERM_ENROLMENTS_READ,
+             RESOURCE_ENROLMENT,
+             "Mark an item done (the participant), with the learning-hours entry it suggests for .../activities",
+             "CourseCompletion", NULL, 200),
+    API("GET", "/api/v1/enrolments/{id}/learning-records", api_learning_records, PERM_ENROLMENTS_READ,
+        RESOURCE_ENROLMENT, "Learning activity as xAPI statements, oldest first (after: the last id read)",
+        "LearningRecordList", NULL),
 
     /* Delivery: venues, cohorts' staff and plans, events, bookings, attendance */
     API("GET", "/api/v1/venues", api_venues_list, PERM_DELIVERY_READ, RESOURCE_NONE, "Venues (partner_id)", "VenueList",
@@ -458,6 +495,28 @@ const struct route routes[] = {
          "Make a calendar address, revoking any before it"),
     PAGE("POST", "/account/calendar/revoke", page_account_calendar_revoke, PERM_SIGNED_IN, RESOURCE_NONE,
          "Revoke the calendar address"),
+
+    /* Learning pages: the content library and the course view */
+    PAGE("GET", "/content", page_content_library, PERM_CONTENT_READ, RESOURCE_NONE,
+         "The content library, with the caller's courses"),
+    PAGE("GET", "/content/new", page_content_new, PERM_CONTENT_MANAGE, RESOURCE_NONE, "Add an item"),
+    PAGE("POST", "/content/new", page_content_create, PERM_CONTENT_MANAGE, RESOURCE_NONE, "Add an item"),
+    PAGE("GET", "/content/{id}", page_content_item, PERM_CONTENT_READ, RESOURCE_CONTENT_ITEM,
+         "An item, with the caller's partner's local variant"),
+    PAGE("GET", "/content/{id}/edit", page_content_edit, PERM_CONTENT_MANAGE, RESOURCE_CONTENT_ITEM,
+         "Make a new version of an item"),
+    PAGE("POST", "/content/{id}/edit", page_content_revise, PERM_CONTENT_MANAGE, RESOURCE_CONTENT_ITEM,
+         "Save a new version of an item"),
+    PAGE("GET", "/content/{id}/variants/{partner}", page_content_variant, PERM_CONTENT_MANAGE, RESOURCE_CONTENT_ITEM,
+         "A partner's local variant of an item"),
+    PAGE("POST", "/content/{id}/variants/{partner}", page_content_variant_save, PERM_CONTENT_MANAGE,
+         RESOURCE_CONTENT_ITEM, "Save a partner's local variant"),
+    PAGE("GET", "/enrolments/{id}/course", page_course, PERM_ENROLMENTS_READ, RESOURCE_ENROLMENT,
+         "The course: modules, units, items and what is next"),
+    PAGE("GET", "/enrolments/{id}/course/{item}", page_course_item, PERM_ENROLMENTS_READ, RESOURCE_ENROLMENT,
+         "An item of the course, marked as done by its participant"),
+    PAGE("POST", "/enrolments/{id}/course/{item}/done", page_course_item_done, PERM_ENROLMENTS_READ, RESOURCE_ENROLMENT,
+         "Mark an item of the course as done"),
 
     /* Award pages */
     PAGE("GET", "/verify/{code}", page_verify, PERM_PUBLIC, RESOURCE_NONE,

@@ -97,6 +97,7 @@ static void send_page(struct request *request, struct page *page, int status, bo
     const struct caller *caller = request->caller;
     if (caller != NULL) {
         nav_item(&nav, "/applications", "Applications", page->section == SECTION_APPLICATIONS);
+        nav_item(&nav, "/content", "Learning", page->section == SECTION_LEARNING);
         bool staff = policy_works_in(caller, AREA_DELIVERY);
         if (staff)
             nav_item(&nav, "/delivery", "Delivery", page->section == SECTION_DELIVERY);

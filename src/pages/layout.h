@@ -29,6 +29,7 @@ enum page_section {
     SECTION_HOURS,
     SECTION_PATHWAY,
     SECTION_TRANSCRIPT,
+    SECTION_LEARNING,
     SECTION_NONE
 };
 

@@ -1312,4 +1312,164 @@ struct home_row {
 enum store_status store_home_rows(struct store *store, enum home_query query, int64_t subject, int64_t now,
                                   size_t limit, struct arena *arena, struct home_row **out, size_t *count);
 
+/* The content library (store_content.c) */
+
+#include "domain/content.h" /* kinds of item and what a version holds */
+
+/* One version of an item as written; strings in arena. */
+struct content_version {
+    int version;
+    const char *title;
+    const char *body; /* Markdown */
+    const char *media_url;
+    const char *captions_url;
+    const char *transcript;
+    int minutes;
+    const char *change_note;
+    const char *author_name; /* "" when the author is gone or was the command line */
+    int64_t created_at;
+};
+
+/* An item with its current version and tags (tags in their written form, sorted). */
+struct content_item {
+    int64_t id;
+    enum content_kind kind;
+    struct content_version current;
+    const char **tags;
+    size_t tag_count;
+    int64_t created_at;
+    int64_t updated_at;
+};
+
+/* A delivery partner's local variant of an item. */
+struct content_variant {
+    int64_t item_id;
+    int64_t partner_id;
+    const char *partner_name;
+    int version;
+    const char *title;
+    const char *body;
+    const char *change_note;
+    int64_t updated_at;
+};
+
+/* Makes an item at version 1 with its tags (written forms, already checked). Sets *id. */
+enum store_status store_content_create(struct store *store, const struct actor *actor, const struct content_input *in,
+                                       const char *const *tags, size_t tag_count, int64_t now, int64_t *id);
+
+/* Makes the next version of an item, the number chosen by the write itself, and replaces its kind
+ * and tags (tags NULL keeps them). Sets *version. STORE_NOT_FOUND for no such item. */
+enum store_status store_content_revise(struct store *store, const struct actor *actor, int64_t id,
+                                       const struct content_input *in, const char *const *tags, size_t tag_count,
+                                       int64_t now, int *version);
+
+/* An item with its current version and tags. */
+enum store_status store_content_get(struct store *store, int64_t id, struct arena *arena, struct content_item *out);
+
+/* Every version of an item, newest first. */
+enum store_status store_content_versions(struct store *store, int64_t id, struct arena *arena,
+                                         struct content_version **out, size_t *count);
+
+/* Items, newest change first (at most 500), with tag_count 0: all, or those with tag (its written
+ * form, any case), or whose current title contains query (NULL or "" for any). */
+enum store_status store_content_list(struct store *store, const char *tag, const char *query, struct arena *arena,
+                                     struct content_item **out, size_t *count);
+
+/* The variant of an item for a partner; STORE_NOT_FOUND when the partner has none. */
+enum store_status store_content_variant_get(struct store *store, int64_t item_id, int64_t partner_id,
+                                            struct arena *arena, struct content_variant *out);
+
+/* An item's variants, for every partner (partner_id 0) or one. */
+enum store_status store_content_variants(struct store *store, int64_t item_id, int64_t partner_id, struct arena *arena,
+                                         struct content_variant **out, size_t *count);
+
+/* Makes or changes a partner's variant, its version moved by the write. Sets *version.
+ * STORE_NOT_FOUND for no such item or partner. */
+enum store_status store_content_variant_save(struct store *store, const struct actor *actor, int64_t item_id,
+                                             int64_t partner_id, const char *title, const char *body,
+                                             const char *change_note, int64_t now, int *version);
+
+/* The delivery partner whose variants a person sees outside a course: the partner of a role they
+ * hold, else of the cohort of their newest enrolment; 0 for none. */
+enum store_status store_content_person_partner(struct store *store, int64_t user_id, int64_t *partner_id);
+
+/* Whether id is a delivery partner. */
+enum store_status store_content_is_partner(struct store *store, int64_t id, bool *is_partner);
+
+/* Courses: a module's ordered units of ordered items */
+
+/* One item in a unit, as a participant of a partner sees it (its variant's title when there is one). */
+struct course_item {
+    int64_t item_id;
+    enum content_kind kind;
+    const char *title;
+    int minutes;
+    int version;         /* the item's current version */
+    int variant_version; /* the partner's variant's, 0 for none */
+};
+
+struct course_unit {
+    int64_t id;
+    const char *module; /* the catalogue's code */
+    int position;
+    const char *title;
+    struct course_item *items;
+    size_t item_count;
+};
+
+/* Adds a unit at the end of a module's course with items in the order given. Sets *id.
+ * STORE_NOT_FOUND when an item does not exist; STORE_CONFLICT for an item named twice. */
+enum store_status store_content_unit_create(struct store *store, const struct actor *actor, const char *module,
+                                            const char *title, const int64_t *items, size_t item_count, int64_t now,
+                                            int64_t *id);
+
+/* The units of the modules given (any case), in module order then position, each with its items in
+ * order as seen by partner_id's participants (0: no partner). */
+enum store_status store_course_units(struct store *store, const char *const *modules, size_t module_count,
+                                     int64_t partner_id, struct arena *arena, struct course_unit **out, size_t *count);
+
+/* An item a participant marked as done in an enrolment. */
+struct content_completion {
+    int64_t item_id;
+    int item_version;
+    int variant_version;
+    int64_t completed_at;
+};
+
+enum store_status store_content_completions(struct store *store, int64_t enrolment_id, struct arena *arena,
+                                            struct content_completion **out, size_t *count);
+
+/* Learning activity in the shape of xAPI (see 022_content.sql). */
+enum learning_verb { LEARNING_EXPERIENCED, LEARNING_COMPLETED };
+struct learning_record {
+    int64_t id;
+    int64_t actor_id;
+    const char *actor_email; /* read only */
+    const char *actor_name;  /* read only */
+    enum learning_verb verb;
+    int64_t object_id;
+    int object_version;
+    const char *object_title; /* read only: the version's title */
+    int64_t enrolment_id;
+    const char *module; /* NULL when the item is in none of the enrolment's units */
+    int64_t timestamp;
+    int result_completion;       /* -1 for none */
+    int result_duration_seconds; /* -1 for none */
+};
+
+/* The verb's IRI: "http://adlnet.gov/expapi/verbs/completed". */
+const char *learning_verb_iri(enum learning_verb verb);
+
+/* Records one statement (sets r->id); inside the caller's transaction. */
+enum store_status store_learning_record_add(struct store *store, struct learning_record *r);
+
+/* Marks an item done in an enrolment at the versions seen (again: the versions move on), and
+ * records the completion as learning activity, in one transaction. */
+enum store_status store_content_complete(struct store *store, const struct actor *actor, int64_t enrolment_id,
+                                         const struct content_completion *c, struct learning_record *record);
+
+/* An enrolment's learning records, oldest first (at most 1000 from after_id). */
+enum store_status store_learning_records(struct store *store, int64_t enrolment_id, int64_t after_id,
+                                         struct arena *arena, struct learning_record **out, size_t *count);
+
 #endif

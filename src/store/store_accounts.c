@@ -661,6 +661,7 @@ static const char SQL_RELATION_USER[] =
 static const char SQL_RELATION_TOKEN[] = "SELECT user_id = ?1 FROM api_tokens WHERE id = ?2";
 static const char SQL_RELATION_ASSIGNMENT[] = "SELECT ?1 IN (staff_id, participant_id) FROM assignments WHERE id = ?2";
 static const char SQL_RELATION_TASK[] = "SELECT 0 * ?1 FROM assessment_tasks WHERE id = ?2";
+static const char SQL_RELATION_CONTENT_ITEM[] = "SELECT 0 * ?1 FROM content_items WHERE id = ?2";
 
 enum store_status store_relation(struct store *store, const struct caller *caller, enum resource resource, int64_t id,
                                  struct relation *out)
@@ -673,6 +674,7 @@ enum store_status store_relation(struct store *store, const struct caller *calle
     case RESOURCE_TOKEN: sql = SQL_RELATION_TOKEN; break;
     case RESOURCE_ASSIGNMENT: sql = SQL_RELATION_ASSIGNMENT; break;
     case RESOURCE_TASK: sql = SQL_RELATION_TASK; break;
+    case RESOURCE_CONTENT_ITEM: sql = SQL_RELATION_CONTENT_ITEM; break;
     case RESOURCE_ORGANISATION: out->exists = row_exists(store, SQL_EXISTS_ORGANISATION, id); return STORE_OK;
     case RESOURCE_APPLICATION:
     case RESOURCE_ENROLMENT: return store_relation_record(store, caller, resource, id, out);

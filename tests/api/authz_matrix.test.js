@@ -150,10 +150,29 @@ const TARGETS = {
   // Assignments and tasks have no scope: who may use them is decided by role alone.
   assignment: Object.fromEntries(CALLERS.map((c) => [c, { mine: 'as1', other: null }])),
   task: Object.fromEntries(CALLERS.map((c) => [c, { mine: 't1', other: null }])),
+  // Content items are everyone's to read: who may change one is decided by role alone.
+  content_item: Object.fromEntries(CALLERS.map((c) => [c, { mine: 'ci1', other: null }])),
   // Organisations have no scope: who may read them is decided by role alone.
   organisation: Object.fromEntries(CALLERS.map((c) => [c, { mine: 'school', other: null }])),
   // A token of the caller's own ("mine") and one of someone else's, made per route in before().
   token: Object.fromEntries(CALLERS.map((c) => [c, { mine: 'mine', other: 'other' }])),
+};
+
+/*
+ * A partner's local variant is scoped by its handler: vMine is an item with a variant for the demo
+ * partner (whose people and cohort participants read it), vOther another item with one for the
+ * other partner.
+ */
+const VARIANT_TARGETS = {
+  anonymous: { mine: 'vMine', other: 'vOther' },
+  admin: { mine: 'vMine', other: 'vOther' },
+  partner_lead: { mine: 'vMine', other: 'vOther' },
+  facilitator: { mine: 'vMine', other: 'vOther' },
+  coach: { mine: null, other: 'vMine' }, // cohort staff, but no role at the partner
+  assessor: { mine: null, other: 'vMine' },
+  participant: { mine: 'vMine', other: 'vOther' },
+  mentor: { mine: null, other: 'vMine' },
+  headteacher: { mine: null, other: 'vMine' },
 };
 
 /* Targets of the administrator for rows that change the person: people made to be changed. */
@@ -570,6 +589,84 @@ const EXPECTED = {
     last: true,
   },
 
+  /* The content library: read by everyone signed in, written by administrators; a partner's local
+   * variant by its lead, and read by its people and its cohorts' participants. Courses are read by
+   * whoever sees the enrolment, and only the participant marks an item done. */
+  'GET /api/v1/content': { perm: 'content.read', allow: SIGNED_IN },
+  'POST /api/v1/content': { perm: 'content.manage', allow: ADMIN, body: {} },
+  'GET /api/v1/content/{id}': { perm: 'content.read', resource: 'content_item', mine: SIGNED_IN, other: NOBODY },
+  'PATCH /api/v1/content/{id}': { perm: 'content.manage', resource: 'content_item', mine: ADMIN, other: NOBODY, body: {} },
+  'GET /api/v1/content/{id}/variants/{partner}': {
+    perm: 'content.read',
+    resource: 'content_item',
+    targets: VARIANT_TARGETS,
+    mine: ['admin', 'partner_lead', 'facilitator', 'participant'],
+    other: ADMIN,
+    params: { partner: (ctx, key) => ctx.content.partnerOf[key] },
+  },
+  'PUT /api/v1/content/{id}/variants/{partner}': {
+    perm: 'content.manage',
+    resource: 'content_item',
+    mine: ADMIN_PL,
+    other: NOBODY,
+    params: { partner: (ctx) => ctx.content.partner },
+    body: {},
+  },
+  'POST /api/v1/content-units': { perm: 'content.manage', allow: ADMIN, body: {} },
+  'GET /api/v1/enrolments/{id}/course': { perm: 'enrolments.read', resource: 'enrolment', mine: SIGNED_IN, other: ADMIN },
+  'GET /api/v1/enrolments/{id}/course/{item}': {
+    perm: 'enrolments.read',
+    resource: 'enrolment',
+    mine: SIGNED_IN,
+    other: ADMIN,
+    params: { item: (ctx) => ctx.content.item },
+  },
+  'POST /api/v1/enrolments/{id}/course/{item}/done': {
+    perm: 'enrolments.read',
+    resource: 'enrolment',
+    mine: ['participant'],
+    other: NOBODY,
+    params: { item: (ctx) => ctx.content.item },
+  },
+  'GET /api/v1/enrolments/{id}/learning-records': { perm: 'enrolments.read', resource: 'enrolment', mine: SIGNED_IN, other: ADMIN },
+  'GET /content': { perm: 'content.read', allow: SIGNED_IN },
+  'GET /content/new': { perm: 'content.manage', allow: ADMIN },
+  'POST /content/new': { perm: 'content.manage', allow: ADMIN, form: {} },
+  'GET /content/{id}': { perm: 'content.read', resource: 'content_item', mine: SIGNED_IN, other: NOBODY },
+  'GET /content/{id}/edit': { perm: 'content.manage', resource: 'content_item', mine: ADMIN, other: NOBODY },
+  'POST /content/{id}/edit': { perm: 'content.manage', resource: 'content_item', mine: ADMIN, other: NOBODY, form: {} },
+  'GET /content/{id}/variants/{partner}': {
+    perm: 'content.manage',
+    resource: 'content_item',
+    mine: ADMIN_PL,
+    other: NOBODY,
+    params: { partner: (ctx) => ctx.content.partner },
+  },
+  'POST /content/{id}/variants/{partner}': {
+    perm: 'content.manage',
+    resource: 'content_item',
+    mine: ADMIN_PL,
+    other: NOBODY,
+    params: { partner: (ctx) => ctx.content.partner },
+    form: {},
+  },
+  'GET /enrolments/{id}/course': { perm: 'enrolments.read', resource: 'enrolment', mine: SIGNED_IN, other: ADMIN },
+  'GET /enrolments/{id}/course/{item}': {
+    perm: 'enrolments.read',
+    resource: 'enrolment',
+    mine: SIGNED_IN,
+    other: ADMIN,
+    params: { item: (ctx) => ctx.content.item },
+  },
+  'POST /enrolments/{id}/course/{item}/done': {
+    perm: 'enrolments.read',
+    resource: 'enrolment',
+    mine: ['participant'],
+    other: NOBODY,
+    params: { item: (ctx) => ctx.content.item },
+    form: {},
+  },
+
   /* Delivery pages: what the API above allows, as pages (forms of {} are refused with 422). */
   'GET /delivery': { perm: 'delivery.read', allow: SIGNED_IN },
   'GET /cohorts/{id}': {
@@ -946,6 +1043,19 @@ describe('authorization matrix', () => {
     const aa = await apply('assessor', {});
     ctx.records.application = { a1, a2, af, aa };
     ctx.records.enrolment = { e1, e2 };
+    // A content item in a unit of an essential module of both enrolments, with the demo partner's variant.
+    const contentItem = await admin.post('/api/v1/content', { kind: 'reading', title: 'Closing the gap: a reading', minutes: 10, tags: ['module:closing-the-gap'] });
+    assert.equal(contentItem.status, 201, contentItem.text);
+    const contentUnit = await admin.post('/api/v1/content-units', { module: 'closing-the-gap', title: 'Start here', items: [contentItem.json().id] });
+    assert.equal(contentUnit.status, 201, contentUnit.text);
+    const contentVariant = await as('partner_lead').put(`/api/v1/content/${contentItem.json().id}/variants/${partner}`, { title: 'Closing the gap locally', body: 'Local contacts.' });
+    assert.equal(contentVariant.status, 200, contentVariant.text);
+    const otherItem = await admin.post('/api/v1/content', { kind: 'reading', title: 'Another reading', minutes: 5 });
+    assert.equal(otherItem.status, 201, otherItem.text);
+    const otherVariant = await admin.put(`/api/v1/content/${otherItem.json().id}/variants/${otherPartner.json().id}`, { title: 'Thames only', body: 'Local.' });
+    assert.equal(otherVariant.status, 200, otherVariant.text);
+    ctx.content = { item: contentItem.json().id, partner, partnerOf: { vMine: partner, vOther: otherPartner.json().id } };
+    ctx.records.content_item = { ci1: contentItem.json().id, vMine: contentItem.json().id, vOther: otherItem.json().id };
     ctx.records.cohort = { c1: cohortPartner, c2: cohortOther };
 
     // Delivery: staff on both cohorts, a venue and an event each, bookings, coaching sessions with

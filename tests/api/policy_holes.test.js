@@ -35,6 +35,8 @@ const OPEN = {
   'GET /admin/organisations/{id}': ['leadB'],
   'GET /api/v1/venues/{id}': STRANGERS, // where events happen is no secret
   'GET /api/v1/assessment-tasks/{id}': STRANGERS, // tasks are set for everyone
+  'GET /api/v1/content/{id}': STRANGERS, // the content library is for everyone signed in
+  'GET /content/{id}': STRANGERS,
 };
 
 const UNSAFE = (method) => !['GET', 'HEAD', 'OPTIONS'].includes(method);
@@ -139,6 +141,8 @@ describe('policy holes', () => {
       await ok(admin.post(`/api/v1/participants/${ids.participant}/completions`, { module, completed_on: today, enrolment_id: mlEnrolment }), `completes ${module}`);
     const award = await ok(admin.post('/api/v1/awards', { enrolment_id: mlEnrolment }), 'an award');
     const token = await ok(as('participant').post('/api/v1/tokens', { name: 'the participant\'s own' }), 'a token');
+    const contentItem = await ok(admin.post('/api/v1/content', { kind: 'reading', title: 'Holes reading', minutes: 10, tags: ['module:closing-the-gap'] }), 'a content item');
+    await ok(pl.put(`/api/v1/content/${contentItem.id}/variants/${partner}`, { title: 'Local reading', body: 'Local contacts.' }), 'its local variant', 200);
 
     // Now the facilitator's role goes; their row on the cohort's staff stays.
     const rex = await admin.json(`/api/v1/users/${ids.revoked}`);
@@ -172,6 +176,7 @@ describe('policy holes', () => {
         task: task.id,
         award: award.id,
         token: token.id,
+        content_item: contentItem.id,
       },
       params: {
         grant: participant.roles[0].id,
@@ -181,6 +186,8 @@ describe('policy holes', () => {
         file: file.id,
         user: ids.participant,
         role: 'facilitator',
+        partner,
+        item: contentItem.id,
       },
       pages: {},
     };
