@@ -2,6 +2,7 @@
 #   make run    install what is missing, build, start the server on a demo database
 #   make test   install what is missing, build (plain and sanitized), run every test
 #   make bench  measure reads, durable writes and reads under a held lock against their goals
+#   make check  clang-tidy, cppcheck and the unit tests under valgrind, each finding nothing
 #   make faults kill the server 200 times during writes and check nothing answered is lost
 #   make fuzz   run every fuzz target for FUZZ_SECONDS (default 60) each, from its kept corpus
 
@@ -12,7 +13,7 @@ NODE_TEST = node --test --test-concurrency=1
 SANITIZE_ENV = ASAN_OPTIONS=abort_on_error=0:exitcode=86 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp
 
-.PHONY: all deps build build-asan run test test-unit test-api test-browser bench faults fuzz format clean
+.PHONY: all deps build build-asan run test test-unit test-api test-browser bench check faults fuzz format clean
 
 all: build
 
@@ -42,6 +43,9 @@ test: build build-asan
 
 bench: build
 	@bench/run.sh
+
+check: build
+	@scripts/check.sh
 
 faults: build
 	KILLS=200 NPQ_BIN=build/npq $(NODE_TEST) tests/faults/

@@ -218,7 +218,7 @@ enum app_result assessment_submission_start(const struct accounts_env *env, cons
         return APP_INVALID;
     struct arena arena = ARENA_INIT;
     struct assessment_task t;
-    struct enrolment e;
+    struct enrolment e = {0};
     enum app_result result = APP_OK;
     enum store_status status = store_task_get(env->store, task_id, &arena, &t);
     if (status == STORE_NOT_FOUND) {
@@ -430,7 +430,7 @@ enum app_result assessment_submit(const struct accounts_env *env, const struct c
         result = app_result_of_store(store_submission_versions(env->store, id, arena, &versions, &version_count));
     if (result == APP_OK)
         result = app_result_of_store(store_submission_files(env->store, id, arena, &files, &file_count));
-    struct enrolment e;
+    struct enrolment e = {0};
     if (result == APP_OK)
         result = app_result_of_store(store_enrolment_get(env->store, s.enrolment_id, arena, &e));
     if (result == APP_OK && e.state != ENROLMENT_ACTIVE && e.state != ENROLMENT_DEFERRED) {
@@ -869,7 +869,7 @@ enum app_result assessment_file_read(const struct accounts_env *env, const struc
                                      const void **data)
 {
     struct submission s;
-    struct submission_view view;
+    struct submission_view view = {0};
     enum store_status status = store_submission_get(env->store, id, arena, &s);
     if (status == STORE_OK)
         status = view_of(env, caller, &s, &view);

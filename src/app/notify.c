@@ -128,7 +128,7 @@ static enum app_result send_one(const struct notify_env *env, const struct notif
     buf_init(&subject, 1024);
     buf_init(&body, 64 * 1024);
     struct calendar_entry e;
-    struct user person;
+    struct user person = {0};
     enum store_status status = store_calendar_entry_get(env->store, n->subject, n->subject_id, &arena, &e);
     if (status == STORE_OK)
         status = store_user_get(env->store, n->user_id, &arena, &person);
