@@ -461,7 +461,8 @@ static void lead_part(struct home_build *h, struct home *out)
         it->note = warning ? text(arena, "Plan: %s", warning) : NULL;
         it->href = text(arena, "/cohorts/%" PRId64, r[i].id);
     }
-    l = list_add(h, p, "unplaced", "People without a place", "Everyone holds a place on their cohort's coming events.");
+    l = list_add(h, p, "unplaced", "People without a place",
+                 "Everyone accepted is in a cohort and holds a place on its coming events.");
     n = rows(h, HOME_LEAD_UNPLACED, me, HOME_LIST_LIMIT, &r);
     for (size_t i = 0; i < n; i++) {
         struct home_item *it = item_add(l);
@@ -469,6 +470,17 @@ static void lead_part(struct home_build *h, struct home *out)
         it->title = r[i].title;
         it->detail = text(arena, "No place on a coming event of %s", r[i].detail);
         it->href = text(arena, "/cohorts/%" PRId64, r[i].ref);
+    }
+    n = rows(h, HOME_LEAD_UNASSIGNED, me, HOME_LIST_LIMIT, &r);
+    for (size_t i = 0; i < n; i++) {
+        struct home_item *it = item_add(l);
+        if (it == NULL)
+            break;
+        it->id = r[i].id;
+        it->title = r[i].title;
+        it->detail = text(arena, "Accepted for %s, not yet in a cohort", study(h, r[i].kind, r[i].code));
+        it->at = r[i].at;
+        it->href = text(arena, "/applications/%" PRId64, r[i].ref);
     }
     link_add(p, "Delivery", "/delivery");
     link_add(p, "People", "/admin/users");

@@ -1284,6 +1284,8 @@ enum home_query {
                                     n2 marks taken */
     HOME_LEAD_UNPLACED,          /* people in those cohorts with no place on any of its coming events;
                                     id the person, ref the cohort */
+    HOME_LEAD_UNASSIGNED,        /* people accepted who prefer those partners, not yet in a cohort; id the
+                                    person, ref the application */
     HOME_ADMIN_APPLICATIONS,     /* applications waiting for the provider: approved by the sponsor, or
                                     accepted and not yet enrolled */
     HOME_ADMIN_RELEASE,          /* marked or moderated work whose result is not released */

@@ -123,6 +123,11 @@ static const char SQL_LEAD_UNPLACED[] =
     " AND b.cancelled_at IS NULL AND ev.cohort_id = c.id AND ev.cancelled_at IS NULL AND ev.starts_at > ?2)"
     " ORDER BY c.code, u.name, u.id LIMIT ?3";
 
+static const char SQL_LEAD_UNASSIGNED[] =
+    "SELECT u.id, a.id, u.name, '', a.updated_at, a.kind, a.target, '', 0, 0, 0, 0"
+    " FROM applications a JOIN users u ON u.id = a.participant_id"
+    " WHERE a.state = 'accepted' AND a.preferred_partner_id IN " LEAD_PARTNERS " ORDER BY a.updated_at, a.id LIMIT ?3";
+
 static const char SQL_ADMIN_APPLICATIONS[] =
     "SELECT a.id, a.participant_id, u.name, a.state, a.updated_at, a.kind, a.target, '', 0, 0, 0, 0"
     " FROM applications a JOIN users u ON u.id = a.participant_id"
@@ -193,6 +198,7 @@ static const char *const queries[] = {
     [HOME_ASSESSOR_DEADLINES] = SQL_ASSESSOR_DEADLINES,
     [HOME_LEAD_COHORTS] = SQL_LEAD_COHORTS,
     [HOME_LEAD_UNPLACED] = SQL_LEAD_UNPLACED,
+    [HOME_LEAD_UNASSIGNED] = SQL_LEAD_UNASSIGNED,
     [HOME_ADMIN_APPLICATIONS] = SQL_ADMIN_APPLICATIONS,
     [HOME_ADMIN_RELEASE] = SQL_ADMIN_RELEASE,
     [HOME_ADMIN_AWARD_CANDIDATES] = SQL_ADMIN_AWARD_CANDIDATES,

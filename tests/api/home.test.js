@@ -95,6 +95,7 @@ before(async () => {
       sponsor_id: ctx.ids.headteacher,
       job_role: 'Deputy head',
       delivery_model: 'online',
+      preferred_partner_id: partner,
       funding_route: 'self',
     }),
     201,
@@ -324,4 +325,15 @@ test('a person with several roles sees a part for each, in one order, on the pag
   const s = await signIn(ctx.server, 'cleo@home.test');
   const page = await s.get('/');
   assert.deepEqual([...page.text.matchAll(/data-home-part="([a-z_]+)"/g)].map((m) => m[1]), ['coach', 'assessor']);
+});
+
+test("once accepted, a person with no cohort yet is among a partner lead's people without a place", async () => {
+  ok(await as.admin.post(`/api/v1/applications/${made.waiting.id}/accept`), 200, 'accept the second application');
+  const lead = await as.partner_lead.json('/api/v1/me/home');
+  const unplaced = items(lead, 'partner_lead', 'unplaced');
+  assert.deepEqual(unplaced.map((u) => u.title), ['Quinn Other']);
+  assert.match(unplaced[0].detail, /^Accepted for .*Senior Leadership, not yet in a cohort$/);
+  assert.equal(unplaced[0].href, `/applications/${made.waiting.id}`);
+  const admin = await as.admin.json('/api/v1/me/home');
+  assert.match(items(admin, 'admin', 'applications')[0].detail, /accepted, waiting for enrolment$/);
 });
