@@ -500,3 +500,29 @@ test("a participant's page links to each page about their programme", async () =
   const coachView = expectPage(await pages.coach.get(`/admin/users/${id}`), 200, 'their coach sees the page');
   assert.doesNotMatch(coachView, /\/award"/, 'but not the award decision');
 });
+
+test('accepting an application with no cohort for it links an administrator to adding one', async () => {
+  const npqh = await as.admin.json('/api/v1/qualifications/NPQH');
+  const draft = expectStatus(
+    await as.admin.post('/api/v1/applications', {
+      participant_id: demo.ids.participant,
+      kind: 'qualification',
+      target: 'NPQH',
+      electives: npqh.rule.electives.from.slice(0, npqh.rule.electives.count),
+      school_id: org.school,
+      sponsor_id: demo.ids.headteacher,
+      job_role: 'Deputy head',
+      delivery_model: 'online',
+      funding_route: 'school',
+    }),
+    201,
+    'an NPQH draft',
+  );
+  for (const [caller, step] of [[as.admin, 'submit'], [as.headteacher, 'approve'], [as.admin, 'accept']])
+    expectStatus(await caller.post(`/api/v1/applications/${draft.id}/${step}`), 200, step);
+  const html = expectPage(await pages.admin.get(`/applications/${draft.id}`), 200, 'the accepted application');
+  assert.match(textOf(html), /There is no cohort for the NPQH yet\. Add a cohort ?, then enrol the participant in it/);
+  const link = /<a class="govuk-link" href="(\/cohorts\/new\?target=[^"]+)">Add a cohort<\/a>/.exec(html)?.[1];
+  assert.equal(link, '/cohorts/new?target=qualification:NPQH');
+  assert.equal(selected(expectPage(await pages.admin.get(link), 200, 'the form it leads to'), 'target'), 'qualification:NPQH');
+});
