@@ -427,7 +427,8 @@ void page_delivery(struct request *request)
             table_begin(b, "Your cohorts", headers, 3);
         }
         html_printf(b,
-                    "<tr class=\"govuk-table__row\" data-testid=\"cohort-row\"><td class=\"govuk-table__cell\">"
+                    "<tr class=\"govuk-table__row\" data-testid=\"cohort-row\"><td class=\"govuk-table__cell "
+                    "govuk-!-text-break-word\">"
                     "<a class=\"govuk-link\" href=\"/cohorts/%s\">%s</a><br><span class=\"govuk-hint "
                     "govuk-!-font-size-16\">%s</span></td><td class=\"govuk-table__cell\">%s</td>"
                     "<td class=\"govuk-table__cell\">%s",

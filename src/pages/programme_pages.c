@@ -770,10 +770,17 @@ static void application_actions(struct buf *b, struct request *request, const st
                                                                    delivery_model_title(cohorts[i].delivery_model))};
         html_printf(b, "<h3 class=\"govuk-heading-s\">Enrol in a cohort</h3>");
         if (n == 1) {
-            html_printf(b,
-                        "<p class=\"govuk-body\" id=\"cohort_id\">There is no cohort for the %s yet. Add one, then "
-                        "enrol the participant in it.</p>",
-                        a->target);
+            if (policy_allows(PERM_PROGRAMME_MANAGE, request->caller, RESOURCE_NONE, NULL))
+                html_printf(b,
+                            "<p class=\"govuk-body\" id=\"cohort_id\">There is no cohort for the %s yet. <a "
+                            "class=\"govuk-link\" href=\"/cohorts/new?target=%s:%s\">Add a cohort</a>, then enrol the "
+                            "participant in it.</p>",
+                            a->target, study_kind_name(a->kind), a->target);
+            else
+                html_printf(b,
+                            "<p class=\"govuk-body\" id=\"cohort_id\">There is no cohort for the %s yet. A provider "
+                            "administrator adds one; then enrol the participant in it.</p>",
+                            a->target);
         } else {
             forms_begin(b, request, request_printf(request, "%s/enrol", base));
             forms_select(b, "cohort_id", "Cohort", options, n, id_text(request, cohort_id), NULL, errors);
@@ -1361,10 +1368,17 @@ static void enrolment_forms(struct buf *b, struct request *request, const struct
                                                                    page_date(request, cohorts[i].starts_on, false))};
         html_printf(b, "<h3 class=\"govuk-heading-s\">Resume in a later cohort</h3>");
         if (n == 1) {
-            html_printf(b,
-                        "<p class=\"govuk-body\" id=\"cohort_id\">There is no later cohort for the %s yet. Add one, "
-                        "then resume the enrolment in it.</p>",
-                        study_title(c, e->kind, e->target));
+            if (policy_allows(PERM_PROGRAMME_MANAGE, request->caller, RESOURCE_NONE, NULL))
+                html_printf(b,
+                            "<p class=\"govuk-body\" id=\"cohort_id\">There is no later cohort for the %s yet. <a "
+                            "class=\"govuk-link\" href=\"/cohorts/new?target=%s:%s\">Add a cohort</a>, then resume "
+                            "the enrolment in it.</p>",
+                            study_title(c, e->kind, e->target), study_kind_name(e->kind), e->target);
+            else
+                html_printf(b,
+                            "<p class=\"govuk-body\" id=\"cohort_id\">There is no later cohort for the %s yet. A "
+                            "provider administrator adds one; then resume the enrolment in it.</p>",
+                            study_title(c, e->kind, e->target));
         } else {
             forms_begin(b, request, request_printf(request, "%s/resume", base));
             int64_t chosen = entered != NULL && entered->step == ENROLMENT_RESUME ? entered->cohort_id : 0;

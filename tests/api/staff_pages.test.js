@@ -500,3 +500,80 @@ test("a participant's page links to each page about their programme", async () =
   const coachView = expectPage(await pages.coach.get(`/admin/users/${id}`), 200, 'their coach sees the page');
   assert.doesNotMatch(coachView, /\/award"/, 'but not the award decision');
 });
+
+test('accepting an application with no cohort for it links an administrator to adding one', async () => {
+  const npqh = await as.admin.json('/api/v1/qualifications/NPQH');
+  const draft = expectStatus(
+    await as.admin.post('/api/v1/applications', {
+      participant_id: demo.ids.participant,
+      kind: 'qualification',
+      target: 'NPQH',
+      electives: npqh.rule.electives.from.slice(0, npqh.rule.electives.count),
+      school_id: org.school,
+      sponsor_id: demo.ids.headteacher,
+      job_role: 'Deputy head',
+      delivery_model: 'online',
+      funding_route: 'school',
+    }),
+    201,
+    'an NPQH draft',
+  );
+  for (const [caller, step] of [[as.admin, 'submit'], [as.headteacher, 'approve'], [as.admin, 'accept']])
+    expectStatus(await caller.post(`/api/v1/applications/${draft.id}/${step}`), 200, step);
+  const html = expectPage(await pages.admin.get(`/applications/${draft.id}`), 200, 'the accepted application');
+  assert.match(textOf(html), /There is no cohort for the NPQH yet\. Add a cohort ?, then enrol the participant in it/);
+  const link = /<a class="govuk-link" href="(\/cohorts\/new\?target=[^"]+)">Add a cohort<\/a>/.exec(html)?.[1];
+  assert.equal(link, '/cohorts/new?target=qualification:NPQH');
+  assert.equal(selected(expectPage(await pages.admin.get(link), 200, 'the form it leads to'), 'target'), 'qualification:NPQH');
+});
+
+test('once every requirement is met, the award decision page awards, once', async () => {
+  // Relies on: the demo participant's NPQSL enrolment in the cohort, Closing the gap completed.
+  const id = demo.ids.participant;
+  const enrolment = (await as.admin.json('/api/v1/enrolments')).enrolments.find((e) => (e.participant?.id ?? e.participant_id) === id && e.target === 'NPQSL');
+  const iso = (ms) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  for (const module of ['succeeding-in-senior-leadership', 'improving-the-quality-of-teaching', 'school-self-evaluation'])
+    expectStatus(await as.admin.post(`/api/v1/participants/${id}/completions`, { module, completed_on: '2026-03-21', enrolment_id: enrolment.id }), 201, module);
+  const rule = (await as.admin.json('/api/v1/qualifications/NPQSL')).rule;
+  for (let n = 1; n <= rule.min_face_to_face_events; n++) {
+    const start = Date.now() + 10 * 60 * 1000;
+    const event = expectStatus(
+      await as.admin.post('/api/v1/events', { cohort_id: made.cohort, kind: 'face_to_face', title: `Day ${n}`, venue_id: made.venue, starts_at: iso(start), ends_at: iso(start + 3600 * 1000) }),
+      201,
+      `event ${n}`,
+    );
+    expectStatus(await as.admin.post(`/api/v1/events/${event.id}/bookings`, { user_id: id }), 201, `book ${n}`);
+    expectStatus(await as.admin.put(`/api/v1/events/${event.id}/attendance`, { marks: [{ user_id: id, mark: 'present' }] }), 200, `attend ${n}`);
+  }
+  const final = expectStatus(
+    await as.admin.post('/api/v1/assessment-tasks', {
+      kind: 'final',
+      target: 'NPQSL',
+      title: 'Final assessment',
+      brief: 'Lead an improvement.',
+      deadline: iso(Date.now() + 30 * 24 * 3600 * 1000),
+      moderation_percent: 0,
+      criteria: [{ title: 'Leads an improvement', descriptor: '' }],
+    }),
+    201,
+    'the final assessment',
+  );
+  const sub = expectStatus(await as.participant.post('/api/v1/submissions', { task_id: final.id, enrolment_id: enrolment.id }), 201, 'a draft');
+  expectStatus(await as.participant.patch(`/api/v1/submissions/${sub.id}`, { activity: 'Attendance', text: 'What I led.' }), 200, 'saved');
+  expectStatus(await as.participant.post(`/api/v1/submissions/${sub.id}/submit`), 200, 'submitted');
+  expectStatus(await as.assessor.post(`/api/v1/submissions/${sub.id}/marks`, { outcome: 'pass', criteria: [{ met: true, comment: 'Yes' }], feedback: 'Well led.' }), 201, 'marked');
+  expectStatus(await as.admin.post(`/api/v1/submissions/${sub.id}/release`), 200, 'released');
+
+  const url = `/enrolments/${enrolment.id}/award`;
+  const ready = expectPage(await pages.admin.get(url), 200, 'the decision');
+  assert.match(textOf(ready), /Every requirement of the NPQSL is met/);
+  assert.match(ready, /Award the NPQSL to Pat Participant<\/button>/);
+  expectRedirect(await pages.admin.post(url), `${url}?notice=awarded`, 'awarded');
+  const check = await as.admin.json(`/api/v1/enrolments/${enrolment.id}/award-check`);
+  assert.ok(check.award?.certificate_number, 'the API sees the award');
+  const done = expectPage(await pages.admin.get(`${url}?notice=awarded`), 200, 'the award');
+  assert.match(textOf(done), new RegExp(`Awarded Certificate ${check.award.certificate_number}`));
+  assert.match(done, new RegExp(`href="/api/v1/awards/${check.award.id}/certificate.pdf"`));
+  const again = expectPage(await pages.admin.post(url), 409, 'awarding twice');
+  assert.deepEqual(errorFields(again), ['award']);
+});
