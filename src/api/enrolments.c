@@ -126,6 +126,39 @@ void api_enrolment_step(struct request *request)
     json_decref(body);
 }
 
+void api_enrolment_schedule(struct request *request)
+{
+    json_t *body = api_read_object(request);
+    if (body == NULL)
+        return;
+    struct errors errors = ERRORS_INIT;
+    json_t *identifier = json_object_get(body, "schedule_identifier");
+    json_t *cohort = json_object_get(body, "cohort");
+    if (!json_is_string(identifier))
+        errors_add(&errors, "schedule_identifier", "Give the DfE's schedule identifier, like npq-leadership-spring");
+    if (!json_is_integer(cohort) || json_integer_value(cohort) < 2021 || json_integer_value(cohort) > 2100)
+        errors_add(&errors, "cohort", "Give the cohort as a year from 2021, like 2025");
+    if (errors.count > 0) {
+        api_reply_invalid(request, &errors);
+        goto out;
+    }
+    const struct catalogue *catalogue = api_catalogue(request);
+    if (catalogue == NULL)
+        goto out; /* replied 503 */
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    int64_t id = request_param_id(request, 0);
+    enum app_result r = enrolments_change_schedule(&env, catalogue, id, json_string_value(identifier),
+                                                   (int)json_integer_value(cohort), &errors);
+    if (r == APP_OK)
+        reply_enrolment(request, 200, id);
+    else
+        api_reply_result(request, r, &errors, "enrolment");
+out:
+    errors_free(&errors);
+    json_decref(body);
+}
+
 static json_t *titles_json(const struct catalogue *c, const char **codes, size_t count)
 {
     json_t *array = json_array();

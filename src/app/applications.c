@@ -446,6 +446,56 @@ enum app_result enrolments_step(const struct accounts_env *env, const struct cat
     return result;
 }
 
+enum app_result enrolments_change_schedule(const struct accounts_env *env, const struct catalogue *catalogue,
+                                           int64_t id, const char *identifier, int cohort, struct errors *errors)
+{
+    struct arena arena = ARENA_INIT;
+    struct enrolment e;
+    enum app_result result = app_result_of_store(store_enrolment_get(env->store, id, &arena, &e));
+    const struct dfe_course *course = result == APP_OK ? enrolment_dfe_course(catalogue, &e) : NULL;
+    if (result == APP_OK && course == NULL) {
+        errors_add(errors, "schedule_identifier", "Only a course the DfE funds follows a DfE schedule.");
+        result = APP_INVALID;
+    }
+    if (result == APP_OK && e.state != ENROLMENT_ACTIVE && e.state != ENROLMENT_DEFERRED) {
+        errors_add(errors, "state", "A %s enrolment keeps the schedule it had.", enrolment_state_name(e.state));
+        result = APP_CONFLICT;
+    }
+    const struct catalogue_schedule *to =
+        result == APP_OK ? catalogue_schedule_find(catalogue, identifier ? identifier : "", cohort) : NULL;
+    if (result == APP_OK && to == NULL) {
+        errors_add(errors, "schedule_identifier", "Choose a schedule the catalogue has for that cohort.");
+        result = APP_INVALID;
+    }
+    /* The declarations are read and the schedule written in one transaction, so a declaration
+     * made meanwhile is either seen by the check or made after the change. */
+    if (result == APP_OK) {
+        result = app_result_of_store(store_begin(env->store));
+        struct dfe_declaration_made *made = NULL;
+        size_t made_count = 0;
+        if (result == APP_OK)
+            result = app_result_of_store(store_declarations_standing(env->store, id, &arena, &made, &made_count));
+        if (result == APP_OK) {
+            struct dfe_milestone *milestones = arena_alloc(&arena, sizeof(*milestones) * (to->milestone_count + 1));
+            for (size_t i = 0; i < to->milestone_count; i++)
+                milestones[i] = (struct dfe_milestone){to->milestones[i].declaration_type, to->milestones[i].start_date,
+                                                       to->milestones[i].milestone_date};
+            if (!dfe_schedule_change_allowed(course->course_group, to->course_group, milestones, to->milestone_count,
+                                             made, made_count, errors))
+                result = APP_INVALID;
+        }
+        if (result == APP_OK)
+            result = app_result_of_store(
+                store_enrolment_set_schedule(env->store, env->actor, id, to->identifier, to->cohort, env->now));
+        result = app_transaction_end(env->store, result);
+        if (result == APP_CONFLICT)
+            errors_add(errors, "state",
+                       "Someone else changed this enrolment at the same time. Reload it and try again.");
+    }
+    arena_release(&arena);
+    return result;
+}
+
 enum app_result pathways_for(const struct accounts_env *env, const struct catalogue *catalogue, int64_t participant_id,
                              struct arena *arena, struct participant_pathway *out)
 {

@@ -43,6 +43,16 @@ enum app_result enrolments_step(const struct accounts_env *env, const struct cat
                                 const char *reason_code, const char *expected_return, int64_t cohort_id,
                                 struct errors *errors);
 
+/*
+ * Puts a participant on another DfE schedule (identifier and cohort, from catalogue). Refused at
+ * "schedule_identifier" (APP_INVALID) when the enrolment is not on a DfE course, the schedule does
+ * not exist, is for another course group, or would leave a declaration already made invalid (of a
+ * type it has no milestone for, or dated outside that milestone's window); APP_CONFLICT at
+ * "state" when the enrolment is withdrawn or completed.
+ */
+enum app_result enrolments_change_schedule(const struct accounts_env *env, const struct catalogue *catalogue,
+                                           int64_t id, const char *identifier, int cohort, struct errors *errors);
+
 /* A participant's pathway: for each qualification made of modules, what is done and what remains,
  * built from their completed modules. Arrays in arena, one pathway per such qualification. */
 struct participant_pathway {

@@ -104,6 +104,10 @@ const struct route routes[] = {
         "Enrolments of people in the caller's scope", "EnrolmentList", NULL),
     API("GET", "/api/v1/enrolments/{id}", api_enrolment_get, PERM_ENROLMENTS_READ, RESOURCE_ENROLMENT,
         "An enrolment with its history", "Enrolment", NULL),
+    /* Before the step below, which would otherwise take "schedule" for a step. */
+    API_STEP("/api/v1/enrolments/{id}/schedule", api_enrolment_schedule, PERM_ENROLMENTS_MANAGE, RESOURCE_ENROLMENT,
+             "Change the participant's DfE schedule (422 when a declaration already made would not fit it)",
+             "Enrolment", "ScheduleChange", 200),
     API_STEP("/api/v1/enrolments/{id}/{step}", api_enrolment_step, PERM_ENROLMENTS_MANAGE, RESOURCE_ENROLMENT,
              "Defer (reason, expected_return), resume (cohort_id), withdraw (reason) or complete", "Enrolment",
              "EnrolmentStepRequest", 200),
@@ -427,6 +431,8 @@ const struct route routes[] = {
     /* Before the step below, which would otherwise take "award" for a step. */
     PAGE("POST", "/enrolments/{id}/award", page_award_make, PERM_ASSESSMENT_MANAGE, RESOURCE_ENROLMENT,
          "Award an enrolment's qualification"),
+    PAGE("POST", "/enrolments/{id}/schedule", page_enrolment_schedule, PERM_ENROLMENTS_MANAGE, RESOURCE_ENROLMENT,
+         "Change a participant's DfE schedule"),
     PAGE("POST", "/enrolments/{id}/{step}", page_enrolment_step, PERM_ENROLMENTS_MANAGE, RESOURCE_ENROLMENT,
          "Defer, resume or withdraw an enrolment"),
     PAGE("GET", "/participants/{id}/pathway", page_pathway, PERM_USERS_READ, RESOURCE_USER, "A participant's pathway"),

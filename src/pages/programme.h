@@ -42,6 +42,7 @@ void page_application_step(struct request *request);
 /* /enrolments/{id}: details and history; defer, resume and withdraw for those who manage it. */
 void page_enrolment(struct request *request);
 void page_enrolment_step(struct request *request);
+void page_enrolment_schedule(struct request *request);
 
 /* /participants/{id}/pathway: completed modules and where they stand for each qualification. */
 void page_pathway(struct request *request);

@@ -22,6 +22,7 @@
 #include "pages/layout.h"
 #include "pages/widgets.h"
 
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -1244,6 +1245,8 @@ static const char *enrolment_notice(struct request *request)
 {
     const char *done = form_get(request_query(request), "done");
     enum enrolment_step step;
+    if (done != NULL && strcmp(done, "schedule") == 0)
+        return "The participant's DfE schedule is changed.";
     if (done == NULL || !enrolment_step_parse(done, &step))
         return NULL;
     switch (step) {
@@ -1269,6 +1272,7 @@ static bool enrolment_step_open(enum enrolment_state state, enum enrolment_step 
 /* What was typed into one of the enrolment's forms, shown again with its errors. */
 struct enrolment_answers {
     enum enrolment_step step;
+    const char *schedule; /* "identifier/cohort" as the schedule form sent it, or NULL */
     const char *reason;
     const char *reason_code;
     const char *expected_return;
@@ -1314,6 +1318,64 @@ static bool enrolment_is_dfe(const struct catalogue *c, const struct enrolment *
     const struct catalogue_qualification *q =
         e->kind == STUDY_QUALIFICATION ? catalogue_qualification_find(c, e->target, strlen(e->target)) : NULL;
     return q != NULL && q->dfe_course != NULL;
+}
+
+/* A participant's DfE schedule, its milestones, and (for those who manage the enrolment, while it
+ * is live) the form to change it to another of the course group's. */
+static void enrolment_schedule(struct buf *b, struct request *request, const struct catalogue *c,
+                               const struct enrolment *e, bool manage, const struct errors *errors,
+                               const struct enrolment_answers *entered)
+{
+    const struct catalogue_qualification *q =
+        e->kind == STUDY_QUALIFICATION ? catalogue_qualification_find(c, e->target, strlen(e->target)) : NULL;
+    if (q == NULL || q->course_group == NULL)
+        return;
+    html_printf(b, "<h2 class=\"govuk-heading-m\" id=\"schedule\">DfE schedule</h2>");
+    const struct catalogue_schedule *now =
+        e->schedule_identifier ? catalogue_schedule_find(c, e->schedule_identifier, e->schedule_cohort) : NULL;
+    if (e->schedule_identifier == NULL) {
+        html_printf(b, "<p class=\"govuk-body\">Not on a DfE schedule yet.</p>");
+    } else {
+        html_printf(b, "<p class=\"govuk-body\" data-testid=\"schedule\">%s (%s, cohort %d)</p>",
+                    now ? now->title : "A schedule the catalogue no longer has", e->schedule_identifier,
+                    e->schedule_cohort);
+    }
+    if (now != NULL && now->milestone_count > 0) {
+        html_printf(b, "<table class=\"govuk-table\"><caption class=\"govuk-table__caption govuk-table__caption--s\">"
+                       "Milestones: when each declaration may be dated</caption><thead class=\"govuk-table__head\">"
+                       "<tr class=\"govuk-table__row\"><th scope=\"col\" class=\"govuk-table__header\">Declaration</th>"
+                       "<th scope=\"col\" class=\"govuk-table__header\">From</th><th scope=\"col\" "
+                       "class=\"govuk-table__header\">Until</th></tr></thead><tbody class=\"govuk-table__body\">");
+        for (size_t i = 0; i < now->milestone_count; i++) {
+            const struct catalogue_milestone *m = &now->milestones[i];
+            html_printf(b,
+                        "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">%s</td>"
+                        "<td class=\"govuk-table__cell\">%s</td><td class=\"govuk-table__cell\">%s</td></tr>",
+                        code_title(&dfe_declaration_types, m->declaration_type),
+                        page_date(request, m->start_date, false),
+                        m->milestone_date ? page_date(request, m->milestone_date, false) : "No end");
+        }
+        html_printf(b, "</tbody></table>");
+    }
+    if (!manage || (e->state != ENROLMENT_ACTIVE && e->state != ENROLMENT_DEFERRED))
+        return;
+    struct form_option *options = request_alloc(request, sizeof(*options) * (c->schedule_count + 1));
+    size_t n = 0;
+    options[n++] = (struct form_option){"", "Choose a schedule"};
+    for (size_t i = 0; i < c->schedule_count; i++)
+        if (strcmp(c->schedules[i].course_group, q->course_group) == 0)
+            options[n++] = (struct form_option){
+                request_printf(request, "%s/%d", c->schedules[i].identifier, c->schedules[i].cohort),
+                request_printf(request, "%s, cohort %d", c->schedules[i].title, c->schedules[i].cohort)};
+    const char *chosen = entered != NULL && entered->schedule != NULL ? entered->schedule
+                         : e->schedule_identifier != NULL
+                             ? request_printf(request, "%s/%d", e->schedule_identifier, e->schedule_cohort)
+                             : "";
+    forms_begin(b, request, request_printf(request, "/enrolments/%" PRId64 "/schedule", e->id));
+    forms_select(b, "schedule_identifier", e->schedule_identifier ? "Change the schedule" : "Put on a schedule",
+                 options, n, chosen, "A declaration already made must still fit the schedule chosen", errors);
+    forms_button(b, "Save schedule", "secondary");
+    forms_end(b);
 }
 
 static void enrolment_forms(struct buf *b, struct request *request, const struct catalogue *c,
@@ -1475,7 +1537,9 @@ static void enrolment_page(struct request *request, const struct catalogue *c, i
                     "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/enrolments/%s/award\">The award "
                     "decision: what remains, and awarding</a></p>",
                     id_text(request, id));
-    if (policy_allows(PERM_ENROLMENTS_MANAGE, request->caller, RESOURCE_ENROLMENT, &request->relation))
+    bool manage = policy_allows(PERM_ENROLMENTS_MANAGE, request->caller, RESOURCE_ENROLMENT, &request->relation);
+    enrolment_schedule(b, request, c, &e, manage, errors, entered);
+    if (manage)
         enrolment_forms(b, request, c, &e, errors, entered);
     history_list(b, request, events, event_count, false);
     html_printf(b, "</div></div>");
@@ -1532,6 +1596,33 @@ void page_enrolment_step(struct request *request)
     }
     errors_free(&errors);
     errors_free(&shown);
+}
+
+void page_enrolment_schedule(struct request *request)
+{
+    const struct catalogue *c = page_catalogue(request);
+    if (c == NULL)
+        return;
+    int64_t id = request_param_id(request, 0);
+    struct enrolment_answers entered = {.step = ENROLMENT_COMPLETE, /* no step's form shows it again */
+                                        .schedule = forms_text(request, "schedule_identifier")};
+    /* The choice is "identifier/cohort"; anything else names no schedule. */
+    const char *slash = strchr(entered.schedule, '/');
+    const char *identifier =
+        slash ? request_printf(request, "%.*s", (int)(slash - entered.schedule), entered.schedule) : entered.schedule;
+    int cohort = 0;
+    if (slash != NULL && strlen(slash + 1) == 4 && isdigit((unsigned char)slash[1]) &&
+        isdigit((unsigned char)slash[2]) && isdigit((unsigned char)slash[3]) && isdigit((unsigned char)slash[4]))
+        cohort = (slash[1] - '0') * 1000 + (slash[2] - '0') * 100 + (slash[3] - '0') * 10 + (slash[4] - '0');
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    struct errors errors = ERRORS_INIT;
+    enum app_result r = enrolments_change_schedule(&env, c, id, identifier, cohort, &errors);
+    if (r == APP_OK)
+        reply_redirect(request, request_printf(request, "/enrolments/%" PRId64 "?done=schedule", id));
+    else if (!page_refused(request, r, &errors))
+        enrolment_page(request, c, id, &errors, page_status(r), NULL, &entered);
+    errors_free(&errors);
 }
 
 /* Pathways */

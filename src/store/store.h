@@ -473,6 +473,14 @@ enum store_status store_enrolment_transition(struct store *store, const struct a
  * (only those this call cancelled, so a place is never given back twice). Joins the caller's
  * transaction (store_begin); a write outside one is refused. */
 enum store_status store_enrolment_bookings_release(struct store *store, int64_t enrolment_id, int64_t now);
+/* Puts a live (active or deferred) enrolment on a DfE schedule, recording the change in its
+ * history. STORE_CONFLICT when the enrolment is no longer live. */
+enum store_status store_enrolment_set_schedule(struct store *store, const struct actor *actor, int64_t id,
+                                               const char *identifier, int cohort, int64_t now);
+/* The declarations that stand for an enrolment (not voided, ineligible or clawed back), oldest
+ * first; strings in arena. */
+enum store_status store_declarations_standing(struct store *store, int64_t enrolment_id, struct arena *arena,
+                                              struct dfe_declaration_made **out, size_t *count);
 
 /* Completed modules */
 

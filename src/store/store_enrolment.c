@@ -7,6 +7,7 @@
 #include "store/store_internal.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -813,6 +814,81 @@ enum store_status store_enrolment_transition(struct store *store, const struct a
                                             (json_int_t)change->cohort_id),
                                   now);
     return store_tx_end(store, status);
+}
+
+static const char SQL_ENROLMENT_SET_SCHEDULE[] =
+    "UPDATE enrolments SET schedule_identifier = ?2, schedule_cohort = ?3, updated_at = ?4"
+    " WHERE id = ?1 AND state IN ('active', 'deferred') RETURNING state";
+static const char SQL_ENROLMENT_SCHEDULE_EVENT[] =
+    "INSERT INTO enrolment_events (enrolment_id, at, actor_id, actor_label, step, from_state, to_state, reason,"
+    " schedule_identifier, schedule_cohort) VALUES (?1, ?2, ?3, ?4, 'change_schedule', ?5, ?5, ?6, ?7, ?8)";
+static const char SQL_DECLARATIONS_STANDING[] =
+    "SELECT declaration_type, declaration_date FROM declarations WHERE enrolment_id = ?1"
+    " AND state NOT IN ('voided', 'ineligible', 'clawed_back') ORDER BY declaration_date, id";
+
+enum store_status store_enrolment_set_schedule(struct store *store, const struct actor *actor, int64_t id,
+                                               const char *identifier, int cohort, int64_t now)
+{
+    if (!store_tx_begin(store))
+        return STORE_ERROR;
+    enum store_status status = STORE_ERROR;
+    char state[16] = "";
+    struct db_stmt *stmt = db_prepare(store->db, SQL_ENROLMENT_SET_SCHEDULE);
+    if (stmt != NULL) {
+        db_bind_int64(stmt, 1, id);
+        db_bind_text(stmt, 2, identifier);
+        db_bind_int64(stmt, 3, cohort);
+        db_bind_int64(stmt, 4, now);
+        enum db_result r = db_step(stmt);
+        if (r == DB_ROW) {
+            snprintf(state, sizeof(state), "%s", db_column_text(stmt, 0));
+            status = STORE_OK;
+        } else if (r == DB_DONE) {
+            status = STORE_CONFLICT;
+        }
+        db_reset(stmt);
+    }
+    char reason[160];
+    snprintf(reason, sizeof(reason), "%s, cohort %d", identifier, cohort);
+    if (status == STORE_OK && (stmt = db_prepare(store->db, SQL_ENROLMENT_SCHEDULE_EVENT)) != NULL) {
+        db_bind_int64(stmt, 1, id);
+        db_bind_int64(stmt, 2, now);
+        store_bind_id(stmt, 3, actor->user_id);
+        db_bind_text(stmt, 4, actor->label ? actor->label : "system");
+        db_bind_text(stmt, 5, state);
+        db_bind_text(stmt, 6, reason);
+        db_bind_text(stmt, 7, identifier);
+        db_bind_int64(stmt, 8, cohort);
+        status = db_exec_stmt(stmt) == DB_DONE ? STORE_OK : STORE_ERROR;
+    } else if (status == STORE_OK) {
+        status = STORE_ERROR;
+    }
+    if (status == STORE_OK)
+        status = store_audit_json(store, actor, "enrolment.schedule", "enrolment", id, NULL,
+                                  json_pack("{s:s, s:i}", "schedule_identifier", identifier, "cohort", cohort), now);
+    return store_tx_end(store, status);
+}
+
+enum store_status store_declarations_standing(struct store *store, int64_t enrolment_id, struct arena *arena,
+                                              struct dfe_declaration_made **out, size_t *count)
+{
+    struct db_stmt *stmt = db_prepare(store->db, SQL_DECLARATIONS_STANDING);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_int64(stmt, 1, enrolment_id);
+    size_t cap = 4;
+    *out = arena_alloc(arena, sizeof(**out) * cap);
+    *count = 0;
+    enum db_result r;
+    while ((r = db_step(stmt)) == DB_ROW) {
+        if (*count == cap)
+            *out = arena_grow(arena, *out, &cap, sizeof(**out));
+        (*out)[*count].declaration_type = store_text_or_empty(arena, stmt, 0);
+        (*out)[*count].declaration_date = store_text_or_empty(arena, stmt, 1);
+        (*count)++;
+    }
+    db_reset(stmt);
+    return r == DB_DONE ? STORE_OK : STORE_ERROR;
 }
 
 /* Completed modules */

@@ -272,6 +272,13 @@ const EXPECTED = {
   },
   'GET /api/v1/enrolments': { perm: 'enrolments.read', allow: SIGNED_IN },
   'GET /api/v1/enrolments/{id}': { perm: 'enrolments.read', resource: 'enrolment', mine: SIGNED_IN, other: ADMIN },
+  'POST /api/v1/enrolments/{id}/schedule': {
+    perm: 'enrolments.manage',
+    resource: 'enrolment',
+    mine: ADMIN_PL,
+    other: ADMIN,
+    body: {}, // no schedule named: 422 for whoever may try
+  },
   'POST /api/v1/enrolments/{id}/{step}': {
     perm: 'enrolments.manage',
     resource: 'enrolment',
@@ -405,6 +412,13 @@ const EXPECTED = {
     params: { step: 'approve' },
   },
   'GET /enrolments/{id}': { perm: 'enrolments.read', resource: 'enrolment', mine: SIGNED_IN, other: ADMIN },
+  'POST /enrolments/{id}/schedule': {
+    perm: 'enrolments.manage',
+    resource: 'enrolment',
+    mine: ADMIN_PL,
+    other: ADMIN,
+    form: {},
+  },
   'POST /enrolments/{id}/{step}': {
     perm: 'enrolments.manage',
     resource: 'enrolment',

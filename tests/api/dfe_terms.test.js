@@ -424,3 +424,77 @@ test('a rejection on the page offers the DfE\'s reasons and keeps the one chosen
   assert.match(shown.text, /The DfE&#39;s reason for the rejection[\s\S]*?The registration expired/);
   assert.equal((await as.admin.json(`/api/v1/applications/${id}`)).rejection_reason_code, 'registration_expired');
 });
+
+test('a participant changes DfE schedule only to one of their course group that the catalogue has', async () => {
+  const draft = expectStatus(
+    await as.admin.post('/api/v1/applications', answers('NPQSENCO', { ...SENCO_TERMS, participant_id: demo.ids.mentor })),
+    201,
+    'a SENCO draft',
+  );
+  expectStatus(await step(draft.id, 'submit'), 200, 'submit');
+  expectStatus(await as.headteacher.post(`/api/v1/applications/${draft.id}/approve`), 200, 'approve');
+  expectStatus(await step(draft.id, 'accept'), 200, 'accept');
+  const id = expectStatus(await step(draft.id, 'enrol', { cohort_id: cohort.senco.id }), 200, 'enrol').enrolment_id;
+  shared.sencoEnrolment = id;
+  assert.equal((await as.admin.json(`/api/v1/enrolments/${id}`)).schedule, null, 'no schedule until one is chosen');
+  const change = (body) => as.admin.post(`/api/v1/enrolments/${id}/schedule`, body);
+
+  expect422(await change({ schedule_identifier: 'npq-leadership-autumn', cohort: 2025 }), { schedule_identifier: /Specialist courses/ }, 'another group');
+  expect422(await change({ schedule_identifier: 'npq-specialist-summer', cohort: 2025 }), { schedule_identifier: /catalogue has/ }, 'no such schedule');
+  expect422(await change({ schedule_identifier: 'npq-specialist-spring', cohort: 2030 }), { schedule_identifier: /catalogue has/ }, 'no such cohort');
+  expect422(await change({ schedule_identifier: 'npq-specialist-spring' }), { cohort: /year from 2021/ }, 'no cohort');
+  // Those who manage enrolments change it; the participant does not choose their own.
+  const own = apiAs(server, demo.tokens.mentor, 'mentor');
+  assert.equal((await own.post(`/api/v1/enrolments/${id}/schedule`, { schedule_identifier: 'npq-specialist-spring', cohort: 2025 })).status, 403);
+
+  const moved = expectStatus(await change({ schedule_identifier: 'npq-specialist-spring', cohort: 2025 }), 200, 'change');
+  assert.deepEqual(moved.schedule, { identifier: 'npq-specialist-spring', cohort: 2025 });
+  const last = moved.history.at(-1);
+  assert.equal(last.step, 'change_schedule');
+  assert.match(last.reason, /npq-specialist-spring, cohort 2025/);
+  const again = expectStatus(await change({ schedule_identifier: 'npq-specialist-autumn', cohort: 2026 }), 200, 'change again');
+  assert.deepEqual(again.schedule, { identifier: 'npq-specialist-autumn', cohort: 2026 });
+
+  // A 2012 qualification has no DfE schedule.
+  const ml = expectStatus(
+    await as.admin.post('/api/v1/applications', { ...answers('NPQML'), participant_id: demo.ids.coach, electives: ['leading-and-developing-staff'] }),
+    201,
+    'an NPQML draft',
+  );
+  expectStatus(await step(ml.id, 'submit'), 200, 'submit');
+  expectStatus(await as.headteacher.post(`/api/v1/applications/${ml.id}/approve`), 200, 'approve');
+  expectStatus(await step(ml.id, 'accept'), 200, 'accept');
+  const mlCohort = expectStatus(
+    await as.admin.post('/api/v1/cohorts', { code: 'NPQML-DFE-TEST', kind: 'qualification', target: 'NPQML', delivery_model: 'online', starts_on: '2026-09-01', ends_on: '2027-07-31' }),
+    201,
+    'an NPQML cohort',
+  );
+  const mlId = expectStatus(await step(ml.id, 'enrol', { cohort_id: mlCohort.id }), 200, 'enrol').enrolment_id;
+  expect422(
+    await as.admin.post(`/api/v1/enrolments/${mlId}/schedule`, { schedule_identifier: 'npq-leadership-autumn', cohort: 2025 }),
+    { schedule_identifier: /Only a course the DfE funds/ },
+    'a 2012 qualification',
+  );
+});
+
+test('the enrolment page shows the schedule and its milestones, and changes it with the same rules', async () => {
+  const id = shared.sencoEnrolment;
+  const admin = await visitor('admin@demo.npq.test');
+  const page = await admin.get(`/enrolments/${id}`);
+  assert.equal(page.status, 200);
+  assert.match(page.text, /Specialist courses starting in the autumn \(npq-specialist-autumn, cohort 2026\)/);
+  assert.match(page.text, /Milestones: when each declaration may be dated/);
+  assert.match(page.text, /<td class="govuk-table__cell">Retained 1<\/td>/);
+  assert.doesNotMatch(page.text, /<td class="govuk-table__cell">Retained 2<\/td>/, 'a specialist schedule has no retained-2');
+  assert.match(page.text, /<option value="npq-specialist-spring\/2025"/);
+  assert.doesNotMatch(page.text, /<option value="npq-leadership-autumn\//, 'only schedules of the course group are offered');
+  const wrong = await admin.post(`/enrolments/${id}/schedule`, { schedule_identifier: 'npq-leadership-autumn/2025' });
+  assert.equal(wrong.status, 422);
+  assert.deepEqual(errorFields(wrong.text), ['schedule_identifier']);
+  const done = await admin.post(`/enrolments/${id}/schedule`, { schedule_identifier: 'npq-specialist-spring/2026' });
+  assert.equal(done.status, 303);
+  const after = await admin.get(done.location);
+  assert.match(after.text, /The participant&#39;s DfE schedule is changed|The participant's DfE schedule is changed/);
+  assert.match(after.text, /npq-specialist-spring, cohort 2026/);
+  assert.deepEqual((await as.admin.json(`/api/v1/enrolments/${id}`)).schedule, { identifier: 'npq-specialist-spring', cohort: 2026 });
+});
