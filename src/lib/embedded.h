@@ -19,6 +19,8 @@ const struct embedded_file *embedded_find(const struct embedded_file *files, siz
 
 extern const struct embedded_file embedded_migrations_sqlite[];
 extern const size_t embedded_migrations_sqlite_count;
+extern const struct embedded_file embedded_migrations_postgres[];
+extern const size_t embedded_migrations_postgres_count;
 extern const struct embedded_file embedded_data[];
 extern const size_t embedded_data_count;
 extern const struct embedded_file embedded_assets[];

@@ -2,15 +2,17 @@
  * The database driver: the few operations the store needs from a SQL engine.
  *
  * Every query of npq is written once, in the store, against this interface; a driver maps it
- * onto one engine (db_sqlite.c today, PostgreSQL next). Queries use numbered parameters written
- * "?1", "?2"... which each driver rewrites into its own form. Statements are prepared on first
+ * onto one engine (db_sqlite.c, db_postgres.c), chosen by the location (db.c). Queries use
+ * numbered parameters written "?1", "?2"... which each driver rewrites into its own form, and SQL
+ * both engines read alike (no SQLite-only functions, LIKE on lower() on both sides, no COLLATE in
+ * queries: a column's case-insensitivity is the schema's, NOCASE or citext). Statements are prepared on first
  * use and cached for the life of the connection, keyed by the address of their SQL text, so
  * queries must be string constants.
  *
  * Two objects:
  *   - a database (struct db_engine) is opened once per process and location and shared by every
  *     thread: it owns what the threads share (for SQLite, the one writer connection and the
- *     commit queue; for PostgreSQL, later, the pool of connections);
+ *     commit queue; for PostgreSQL, the server's address);
  *   - a handle (struct db) belongs to one thread at a time and is what queries run on.
  *
  * How SQLite is driven: each handle has its own read connection (WAL readers never wait for the
@@ -39,8 +41,9 @@ enum db_result {
     DB_ERROR,      /* anything else; db_error says what */
 };
 
-/* Opens the database at location (for SQLite a file path, created when missing); NULL with a
- * message in err on failure. Thread-safe once opened. */
+/* Opens the database at location: a file path for SQLite, created when missing, or a
+ * postgres:// (postgresql://) address for PostgreSQL, whose database is created when missing;
+ * NULL with a message in err on failure. Thread-safe once opened. */
 struct db_engine *db_engine_open(const char *location, char *err, size_t err_size);
 /* Closes it; every handle must have been closed first. */
 void db_engine_close(struct db_engine *engine);
@@ -146,9 +149,9 @@ int64_t db_changes(struct db *db);
  *   - every state change (applications, enrolments, events, coaching sessions, links, tokens):
  *     compare-and-set on the state the caller saw; one live booking, enrolment, email, code or
  *     URN: unique indexes.
- * The one exception is store_migrate (store.c), which relies on db_begin_write excluding a second
- * migrator; a driver without a database-wide write lock must take one there (PostgreSQL:
- * pg_advisory_xact_lock) before reading the schema version.
+ * The one exception is store_migrate (store.c), which must exclude a second migrator: it calls
+ * db_lock_schema at the start of each migration's transaction, before reading the schema version
+ * (SQLite: the writer already excludes; PostgreSQL: pg_advisory_xact_lock).
  *
  * What a caller must do:
  *   - After any statement in a transaction returns DB_CONSTRAINT or DB_ERROR, run no other: roll
@@ -166,6 +169,10 @@ bool db_begin_write(struct db *db);
 bool db_commit(struct db *db);
 void db_rollback(struct db *db);
 
+/* Inside a write transaction: waits until no other transaction, in any process, holds the schema
+ * lock, and holds it until this one ends. For migrations. */
+bool db_lock_schema(struct db *db);
+
 /*
  * Checks that no statement of the handle is left mid-way (stepped but not run to the end or
  * reset): such a statement holds a read snapshot open, and a later write on the connection then
@@ -177,7 +184,7 @@ const char *db_busy_statement(struct db *db);
  * transaction. */
 bool db_exec_script(struct db *db, const char *sql);
 
-/* Which migrations folder this driver's schema lives in: "sqlite", later "postgres". */
+/* Which migrations folder this driver's schema lives in: "sqlite" or "postgres". */
 const char *db_dialect(const struct db *db);
 
 #endif

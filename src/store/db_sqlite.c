@@ -19,7 +19,7 @@
  * woken thread has to fight the others for a lock (a broadcast to a group of 30 woke 30 threads
  * to take the same mutex in turn).
  */
-#include "store/db.h"
+#include "store/db_driver.h"
 
 #include "lib/die.h"
 
@@ -40,9 +40,10 @@ enum {
     BUSY_TIMEOUT_MS = 5000, /* how long a connection waits for another process's lock */
 };
 
-struct db_stmt {
+struct sqlite_stmt {
+    struct db_stmt base;
     sqlite3_stmt *stmt;
-    struct db *db; /* the handle using it now, for errors */
+    struct sqlite_db *db; /* the handle using it now, for errors */
 };
 
 /* A connection with its prepared statements, found by the address of their SQL. */
@@ -50,7 +51,7 @@ struct connection {
     sqlite3 *handle;
     struct {
         const char *sql;
-        struct db_stmt stmt;
+        struct sqlite_stmt stmt;
     } slots[STATEMENT_SLOTS];
     size_t used;
     int64_t busy_since_ms; /* when the present wait for another process's lock began */
@@ -87,7 +88,8 @@ static const char *const control_sql[CONTROL_COUNT] = {
     [CONTROL_ROLLBACK_TO] = "ROLLBACK TO tx", [CONTROL_COMMIT] = "COMMIT",          [CONTROL_ROLLBACK] = "ROLLBACK",
 };
 
-struct db_engine {
+struct sqlite_engine {
+    struct db_engine base;
     struct connection writer;
     sqlite3_stmt *control[CONTROL_COUNT];
     char *location;
@@ -104,8 +106,9 @@ struct db_engine {
     struct writer_waiter *queue_head, *queue_tail;
 };
 
-struct db {
-    struct db_engine *engine;
+struct sqlite_db {
+    struct db base;
+    struct sqlite_engine *engine;
     struct connection reader;
     bool writing; /* holds the writer, inside a write transaction */
     bool reading; /* inside a read transaction on the reader */
@@ -113,17 +116,19 @@ struct db {
     char error[256];
 };
 
-static void record_error(struct db *db, sqlite3 *handle, const char *what)
+static void record_error(struct sqlite_db *db, sqlite3 *handle, const char *what)
 {
     snprintf(db->error, sizeof(db->error), "%s: %s", what, sqlite3_errmsg(handle));
 }
 
-static struct connection *current(struct db *db)
+static void sq_rollback(struct sqlite_db *db);
+
+static struct connection *current(struct sqlite_db *db)
 {
     return db->writing ? &db->engine->writer : &db->reader;
 }
 
-static bool exec_on(struct db *db, sqlite3 *handle, const char *sql)
+static bool exec_on(struct sqlite_db *db, sqlite3 *handle, const char *sql)
 {
     if (sqlite3_exec(handle, sql, NULL, NULL, NULL) != SQLITE_OK) {
         record_error(db, handle, "exec");
@@ -205,7 +210,7 @@ static const char *reset_busy(sqlite3 *handle)
     return found;
 }
 
-static void control_finalize(struct db_engine *e)
+static void control_finalize(struct sqlite_engine *e)
 {
     for (int i = 0; i < CONTROL_COUNT; i++) {
         sqlite3_finalize(e->control[i]);
@@ -213,11 +218,12 @@ static void control_finalize(struct db_engine *e)
     }
 }
 
-struct db_engine *db_engine_open(const char *location, char *err, size_t err_size)
+static struct sqlite_engine *sq_engine_open(const char *location, char *err, size_t err_size)
 {
-    struct db_engine *e = calloc(1, sizeof(*e));
+    struct sqlite_engine *e = calloc(1, sizeof(*e));
     if (e == NULL)
         die("out of memory");
+    e->base.driver = &db_sqlite_driver;
     if (!connection_open(&e->writer, location, true, err, err_size)) {
         free(e);
         return NULL;
@@ -238,10 +244,8 @@ struct db_engine *db_engine_open(const char *location, char *err, size_t err_siz
     return e;
 }
 
-void db_engine_close(struct db_engine *e)
+static void sq_engine_close(struct sqlite_engine *e)
 {
-    if (e == NULL)
-        return;
     control_finalize(e);
     connection_close(&e->writer);
     pthread_mutex_destroy(&e->lock);
@@ -249,17 +253,18 @@ void db_engine_close(struct db_engine *e)
     free(e);
 }
 
-void db_engine_set_commit_hook(struct db_engine *e, db_commit_hook hook, void *arg)
+static void sq_engine_set_commit_hook(struct sqlite_engine *e, db_commit_hook hook, void *arg)
 {
     e->hook = hook;
     e->hook_arg = arg;
 }
 
-struct db *db_connect(struct db_engine *engine, char *err, size_t err_size)
+static struct sqlite_db *sq_connect(struct sqlite_engine *engine, char *err, size_t err_size)
 {
-    struct db *db = calloc(1, sizeof(*db));
+    struct sqlite_db *db = calloc(1, sizeof(*db));
     if (db == NULL)
         die("out of memory");
+    db->base.driver = &db_sqlite_driver;
     db->engine = engine;
     if (!connection_open(&db->reader, engine->location, false, err, err_size)) {
         free(db);
@@ -268,12 +273,12 @@ struct db *db_connect(struct db_engine *engine, char *err, size_t err_size)
     return db;
 }
 
-void db_close(struct db *db)
+static void sq_close(struct sqlite_db *db)
 {
     if (db == NULL)
         return;
     if (db->writing || db->reading)
-        db_rollback(db);
+        sq_rollback(db);
     connection_close(&db->reader);
     free(db);
 }
@@ -320,7 +325,7 @@ static bool sync_file_and_folder(const char *path)
     return ok;
 }
 
-bool db_backup(struct db *db, const char *to, char *err, size_t err_size)
+static bool sq_backup(struct sqlite_db *db, const char *to, char *err, size_t err_size)
 {
     if (access(to, F_OK) == 0) {
         snprintf(err, err_size, "%s exists already; choose a new file for the backup", to);
@@ -389,7 +394,7 @@ static bool database_whole(const char *path, const char *required_table, char *e
     return whole;
 }
 
-bool db_restore(const char *location, const char *from, const char *required_table, char *err, size_t err_size)
+static bool sq_restore(const char *location, const char *from, const char *required_table, char *err, size_t err_size)
 {
     if (!database_whole(from, required_table, err, err_size))
         return false;
@@ -411,12 +416,12 @@ bool db_restore(const char *location, const char *from, const char *required_tab
     return ok;
 }
 
-void db_never_wait(struct db *db)
+static void sq_never_wait(struct sqlite_db *db)
 {
     sqlite3_busy_timeout(db->reader.handle, 0);
 }
 
-const char *db_error(const struct db *db)
+static const char *sq_error(const struct sqlite_db *db)
 {
     return db->error;
 }
@@ -427,7 +432,7 @@ static size_t slot_of(const char *sql)
     return (size_t)((p >> 3) * UINT64_C(0x9E3779B97F4A7C15) >> 40) & (STATEMENT_SLOTS - 1);
 }
 
-struct db_stmt *db_prepare(struct db *db, const char *sql)
+static struct sqlite_stmt *sq_prepare(struct sqlite_db *db, const char *sql)
 {
     db->used = true;
     struct connection *c = current(db);
@@ -435,7 +440,7 @@ struct db_stmt *db_prepare(struct db *db, const char *sql)
     while (c->slots[i].sql != NULL && c->slots[i].sql != sql)
         i = (i + 1) & (STATEMENT_SLOTS - 1);
     if (c->slots[i].sql == sql) {
-        struct db_stmt *s = &c->slots[i].stmt;
+        struct sqlite_stmt *s = &c->slots[i].stmt;
         sqlite3_reset(s->stmt);
         sqlite3_clear_bindings(s->stmt);
         s->db = db;
@@ -457,17 +462,17 @@ struct db_stmt *db_prepare(struct db *db, const char *sql)
         return NULL;
     }
     c->slots[i].sql = sql;
-    c->slots[i].stmt = (struct db_stmt){stmt, db};
+    c->slots[i].stmt = (struct sqlite_stmt){{&db_sqlite_driver}, stmt, db};
     c->used++;
     return &c->slots[i].stmt;
 }
 
-void db_bind_int64(struct db_stmt *s, int index, int64_t value)
+static void sq_bind_int64(struct sqlite_stmt *s, int index, int64_t value)
 {
     sqlite3_bind_int64(s->stmt, index, value);
 }
 
-void db_bind_text(struct db_stmt *s, int index, const char *text)
+static void sq_bind_text(struct sqlite_stmt *s, int index, const char *text)
 {
     if (text == NULL)
         sqlite3_bind_null(s->stmt, index);
@@ -475,17 +480,17 @@ void db_bind_text(struct db_stmt *s, int index, const char *text)
         sqlite3_bind_text(s->stmt, index, text, -1, SQLITE_TRANSIENT);
 }
 
-void db_bind_blob(struct db_stmt *s, int index, const void *data, size_t len)
+static void sq_bind_blob(struct sqlite_stmt *s, int index, const void *data, size_t len)
 {
     sqlite3_bind_blob(s->stmt, index, data, (int)len, SQLITE_TRANSIENT);
 }
 
-void db_bind_null(struct db_stmt *s, int index)
+static void sq_bind_null(struct sqlite_stmt *s, int index)
 {
     sqlite3_bind_null(s->stmt, index);
 }
 
-enum db_result db_step(struct db_stmt *s)
+static enum db_result sq_step(struct sqlite_stmt *s)
 {
     int rc = sqlite3_step(s->stmt);
     if (rc == SQLITE_ROW)
@@ -499,57 +504,47 @@ enum db_result db_step(struct db_stmt *s)
     return (rc & 0xff) == SQLITE_CONSTRAINT ? DB_CONSTRAINT : DB_ERROR;
 }
 
-enum db_result db_exec_stmt(struct db_stmt *s)
-{
-    enum db_result r = db_step(s);
-    if (r == DB_ROW) {
-        db_reset(s);
-        return DB_DONE;
-    }
-    return r;
-}
-
-void db_reset(struct db_stmt *s)
+static void sq_reset(struct sqlite_stmt *s)
 {
     sqlite3_reset(s->stmt);
 }
 
-int64_t db_column_int64(struct db_stmt *s, int column)
+static int64_t sq_column_int64(struct sqlite_stmt *s, int column)
 {
     return sqlite3_column_int64(s->stmt, column);
 }
 
-const char *db_column_text(struct db_stmt *s, int column)
+static const char *sq_column_text(struct sqlite_stmt *s, int column)
 {
     return (const char *)sqlite3_column_text(s->stmt, column);
 }
 
-size_t db_column_bytes(struct db_stmt *s, int column)
+static size_t sq_column_bytes(struct sqlite_stmt *s, int column)
 {
     return (size_t)sqlite3_column_bytes(s->stmt, column);
 }
 
-const void *db_column_blob(struct db_stmt *s, int column)
+static const void *sq_column_blob(struct sqlite_stmt *s, int column)
 {
     return sqlite3_column_blob(s->stmt, column);
 }
 
-bool db_column_is_null(struct db_stmt *s, int column)
+static bool sq_column_is_null(struct sqlite_stmt *s, int column)
 {
     return sqlite3_column_type(s->stmt, column) == SQLITE_NULL;
 }
 
-int64_t db_last_insert_id(struct db *db)
+static int64_t sq_last_insert_id(struct sqlite_db *db)
 {
     return sqlite3_last_insert_rowid(current(db)->handle);
 }
 
-int64_t db_changes(struct db *db)
+static int64_t sq_changes(struct sqlite_db *db)
 {
     return sqlite3_changes64(current(db)->handle);
 }
 
-const char *db_busy_statement(struct db *db)
+static const char *sq_busy_statement(struct sqlite_db *db)
 {
     /* Cached catalogue reads touch no statement; they should not pay for a scan of them all. */
     if (!db->used)
@@ -558,15 +553,15 @@ const char *db_busy_statement(struct db *db)
     return reset_busy(db->reader.handle);
 }
 
-bool db_exec_script(struct db *db, const char *sql)
+static bool sq_exec_script(struct sqlite_db *db, const char *sql)
 {
     return exec_on(db, current(db)->handle, sql);
 }
 
 /* Runs one of the writer's transaction statements; on failure db_error says why. */
-static bool control_run(struct db *db, enum control which)
+static bool control_run(struct sqlite_db *db, enum control which)
 {
-    struct db_engine *e = db->engine;
+    struct sqlite_engine *e = db->engine;
     int rc = sqlite3_step(e->control[which]);
     if (rc != SQLITE_DONE)
         record_error(db, e->writer.handle, control_sql[which]);
@@ -576,7 +571,7 @@ static bool control_run(struct db *db, enum control which)
 
 /* The same for a clean-up after a failure, whose own failure changes nothing and must not hide
  * the first error. */
-static void control_try(struct db_engine *e, enum control which)
+static void control_try(struct sqlite_engine *e, enum control which)
 {
     sqlite3_step(e->control[which]);
     sqlite3_reset(e->control[which]);
@@ -590,7 +585,7 @@ static void wait_posted(sem_t *sem)
 }
 
 /* The first handle waiting for the writer, taken off the queue; NULL when none. Lock held. */
-static struct writer_waiter *queue_take(struct db_engine *e)
+static struct writer_waiter *queue_take(struct sqlite_engine *e)
 {
     struct writer_waiter *next = e->queue_head;
     if (next != NULL) {
@@ -607,9 +602,9 @@ static struct writer_waiter *queue_take(struct db_engine *e)
  * COMMIT when it holds anything, ROLLBACK when it is empty (so other processes may write). Returns
  * whether member's work was committed.
  */
-static bool writer_finish(struct db *db, struct group_member *member)
+static bool writer_finish(struct sqlite_db *db, struct group_member *member)
 {
-    struct db_engine *e = db->engine;
+    struct sqlite_engine *e = db->engine;
     sqlite3 *w = e->writer.handle;
     const char *left = reset_busy(w);
     if (left != NULL)
@@ -650,7 +645,7 @@ static bool writer_finish(struct db *db, struct group_member *member)
             fprintf(stderr, "npq: a group commit failed: %s\n", db->error);
             control_try(e, CONTROL_ROLLBACK);
         } else if (e->hook != NULL) {
-            e->hook(db, e->hook_arg);
+            e->hook(&db->base, e->hook_arg);
         }
     } else if (!sqlite3_get_autocommit(w)) {
         control_try(e, CONTROL_ROLLBACK);
@@ -683,7 +678,7 @@ static bool writer_finish(struct db *db, struct group_member *member)
     return mine;
 }
 
-bool db_begin_read(struct db *db)
+static bool sq_begin_read(struct sqlite_db *db)
 {
     if (db->writing || db->reading) {
         snprintf(db->error, sizeof(db->error), "a transaction is already open on this handle");
@@ -695,13 +690,13 @@ bool db_begin_read(struct db *db)
     return true;
 }
 
-bool db_begin_write(struct db *db)
+static bool sq_begin_write(struct sqlite_db *db)
 {
     if (db->writing || db->reading) {
         snprintf(db->error, sizeof(db->error), "a transaction is already open on this handle");
         return false;
     }
-    struct db_engine *e = db->engine;
+    struct sqlite_engine *e = db->engine;
     pthread_mutex_lock(&e->lock);
     if (!e->writer_busy) {
         e->writer_busy = true;
@@ -734,7 +729,7 @@ bool db_begin_write(struct db *db)
     return true;
 }
 
-bool db_commit(struct db *db)
+static bool sq_commit(struct sqlite_db *db)
 {
     if (db->reading) {
         db->reading = false;
@@ -747,7 +742,7 @@ bool db_commit(struct db *db)
         snprintf(db->error, sizeof(db->error), "commit without a transaction");
         return false;
     }
-    struct db_engine *e = db->engine;
+    struct sqlite_engine *e = db->engine;
     if (!control_run(db, CONTROL_RELEASE)) {
         control_try(e, CONTROL_ROLLBACK_TO);
         control_try(e, CONTROL_RELEASE);
@@ -764,7 +759,7 @@ bool db_commit(struct db *db)
     return false;
 }
 
-void db_rollback(struct db *db)
+static void sq_rollback(struct sqlite_db *db)
 {
     if (db->reading) {
         db->reading = false;
@@ -778,8 +773,169 @@ void db_rollback(struct db *db)
     writer_finish(db, NULL);
 }
 
-const char *db_dialect(const struct db *db)
+/* Locking the schema needs nothing more: a migration's write transaction holds the database's one
+ * writer, which no other connection, in this process or another, can have at the same time. */
+static bool sq_lock_schema(struct sqlite_db *db)
 {
     (void)db;
-    return "sqlite";
+    return true;
 }
+
+/* db.h's operations on this driver's objects, for db.c. */
+#define ENGINE(x) ((struct sqlite_engine *)(x))
+#define HANDLE(x) ((struct sqlite_db *)(x))
+#define STMT(x) ((struct sqlite_stmt *)(x))
+
+static struct db_engine *op_engine_open(const char *location, char *err, size_t err_size)
+{
+    struct sqlite_engine *e = sq_engine_open(location, err, err_size);
+    return e ? &e->base : NULL;
+}
+static void op_engine_close(struct db_engine *e)
+{
+    sq_engine_close(ENGINE(e));
+}
+static void op_engine_set_commit_hook(struct db_engine *e, db_commit_hook hook, void *arg)
+{
+    sq_engine_set_commit_hook(ENGINE(e), hook, arg);
+}
+static struct db *op_connect(struct db_engine *e, char *err, size_t err_size)
+{
+    struct sqlite_db *db = sq_connect(ENGINE(e), err, err_size);
+    return db ? &db->base : NULL;
+}
+static void op_close(struct db *db)
+{
+    sq_close(HANDLE(db));
+}
+static void op_never_wait(struct db *db)
+{
+    sq_never_wait(HANDLE(db));
+}
+static const char *op_error(const struct db *db)
+{
+    return sq_error((const struct sqlite_db *)db);
+}
+static struct db_stmt *op_prepare(struct db *db, const char *sql)
+{
+    struct sqlite_stmt *s = sq_prepare(HANDLE(db), sql);
+    return s ? &s->base : NULL;
+}
+static void op_bind_int64(struct db_stmt *s, int index, int64_t value)
+{
+    sq_bind_int64(STMT(s), index, value);
+}
+static void op_bind_text(struct db_stmt *s, int index, const char *text)
+{
+    sq_bind_text(STMT(s), index, text);
+}
+static void op_bind_blob(struct db_stmt *s, int index, const void *data, size_t len)
+{
+    sq_bind_blob(STMT(s), index, data, len);
+}
+static void op_bind_null(struct db_stmt *s, int index)
+{
+    sq_bind_null(STMT(s), index);
+}
+static enum db_result op_step(struct db_stmt *s)
+{
+    return sq_step(STMT(s));
+}
+static void op_reset(struct db_stmt *s)
+{
+    sq_reset(STMT(s));
+}
+static int64_t op_column_int64(struct db_stmt *s, int column)
+{
+    return sq_column_int64(STMT(s), column);
+}
+static const char *op_column_text(struct db_stmt *s, int column)
+{
+    return sq_column_text(STMT(s), column);
+}
+static size_t op_column_bytes(struct db_stmt *s, int column)
+{
+    return sq_column_bytes(STMT(s), column);
+}
+static const void *op_column_blob(struct db_stmt *s, int column)
+{
+    return sq_column_blob(STMT(s), column);
+}
+static bool op_column_is_null(struct db_stmt *s, int column)
+{
+    return sq_column_is_null(STMT(s), column);
+}
+static int64_t op_last_insert_id(struct db *db)
+{
+    return sq_last_insert_id(HANDLE(db));
+}
+static int64_t op_changes(struct db *db)
+{
+    return sq_changes(HANDLE(db));
+}
+static bool op_begin_read(struct db *db)
+{
+    return sq_begin_read(HANDLE(db));
+}
+static bool op_begin_write(struct db *db)
+{
+    return sq_begin_write(HANDLE(db));
+}
+static bool op_commit(struct db *db)
+{
+    return sq_commit(HANDLE(db));
+}
+static void op_rollback(struct db *db)
+{
+    sq_rollback(HANDLE(db));
+}
+static bool op_lock_schema(struct db *db)
+{
+    return sq_lock_schema(HANDLE(db));
+}
+static const char *op_busy_statement(struct db *db)
+{
+    return sq_busy_statement(HANDLE(db));
+}
+static bool op_backup(struct db *db, const char *to, char *err, size_t err_size)
+{
+    return sq_backup(HANDLE(db), to, err, err_size);
+}
+static bool op_exec_script(struct db *db, const char *sql)
+{
+    return sq_exec_script(HANDLE(db), sql);
+}
+
+const struct db_driver db_sqlite_driver = {
+    .engine_open = op_engine_open,
+    .engine_close = op_engine_close,
+    .engine_set_commit_hook = op_engine_set_commit_hook,
+    .connect = op_connect,
+    .close = op_close,
+    .never_wait = op_never_wait,
+    .error = op_error,
+    .prepare = op_prepare,
+    .bind_int64 = op_bind_int64,
+    .bind_text = op_bind_text,
+    .bind_blob = op_bind_blob,
+    .bind_null = op_bind_null,
+    .step = op_step,
+    .reset = op_reset,
+    .column_int64 = op_column_int64,
+    .column_text = op_column_text,
+    .column_bytes = op_column_bytes,
+    .column_blob = op_column_blob,
+    .column_is_null = op_column_is_null,
+    .last_insert_id = op_last_insert_id,
+    .changes = op_changes,
+    .begin_read = op_begin_read,
+    .begin_write = op_begin_write,
+    .commit = op_commit,
+    .rollback = op_rollback,
+    .lock_schema = op_lock_schema,
+    .busy_statement = op_busy_statement,
+    .exec_script = op_exec_script,
+    .backup = op_backup,
+    .restore = sq_restore,
+    .dialect = "sqlite",
+};

@@ -14,10 +14,6 @@
 
 struct store_engine *store_engine_open(const char *location, char *err, size_t err_size)
 {
-    if (strncmp(location, "postgres://", 11) == 0 || strncmp(location, "postgresql://", 13) == 0) {
-        snprintf(err, err_size, "the PostgreSQL driver is not built yet; use a file path for SQLite");
-        return NULL;
-    }
     struct db_engine *db = db_engine_open(location, err, err_size);
     if (db == NULL)
         return NULL;
@@ -153,20 +149,25 @@ enum store_status store_migrate(struct store *store, int *version)
     struct db *db = store->db;
     if (!db_begin_write(db))
         return STORE_ERROR;
-    if (!db_exec_script(db, SQL_MIGRATIONS_TABLE)) {
+    if (!db_lock_schema(db) || !db_exec_script(db, SQL_MIGRATIONS_TABLE)) {
         db_rollback(db);
         return STORE_ERROR;
     }
     if (!db_commit(db))
         return STORE_ERROR;
     *version = 0;
-    for (size_t i = 0; i < embedded_migrations_sqlite_count; i++) {
-        const struct embedded_file *m = &embedded_migrations_sqlite[i];
+    bool postgres = strcmp(db_dialect(db), "postgres") == 0;
+    const struct embedded_file *migrations = postgres ? embedded_migrations_postgres : embedded_migrations_sqlite;
+    size_t count = postgres ? embedded_migrations_postgres_count : embedded_migrations_sqlite_count;
+    for (size_t i = 0; i < count; i++) {
+        const struct embedded_file *m = &migrations[i];
         int number = (int)strtol(m->name, NULL, 10); /* names start with their number: "001_catalogue.sql" */
-        /* The write lock first, so two processes starting together do not both apply it: the
+        /* The schema lock first, so two processes starting together do not both apply it: the
          * version is read inside the transaction that applies the migration. */
         if (!db_begin_write(db))
             return STORE_ERROR;
+        if (!db_lock_schema(db))
+            goto fail;
         struct db_stmt *stmt = db_prepare(db, SQL_MIGRATION_VERSION);
         if (stmt == NULL || db_step(stmt) != DB_ROW)
             goto fail;

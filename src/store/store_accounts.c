@@ -166,7 +166,7 @@ static const char SQL_USER_BY_ID[] =
 static const char SQL_USER_BY_EMAIL[] =
     "SELECT u.id, u.email, u.name, u.active, u.password_hash IS NOT NULL, coalesce(u.organisation_id, 0),"
     " o.name, u.created_at, u.updated_at, u.password_hash"
-    " FROM users u LEFT JOIN organisations o ON o.id = u.organisation_id WHERE u.email = ?1 COLLATE NOCASE";
+    " FROM users u LEFT JOIN organisations o ON o.id = u.organisation_id WHERE u.email = ?1";
 static const char SQL_USER_ROLES[] =
     "SELECT r.id, r.role, coalesce(r.organisation_id, 0), o.name FROM user_roles r"
     " LEFT JOIN organisations o ON o.id = r.organisation_id WHERE r.user_id = ?1 ORDER BY r.id";
@@ -412,10 +412,11 @@ static const char SQL_USER_LIST[] =
     "SELECT u.id, u.email, u.name, u.active, u.password_hash IS NOT NULL, coalesce(u.organisation_id, 0),"
     " o.name, u.created_at, u.updated_at, count(*) OVER ()"
     " FROM users u LEFT JOIN organisations o ON o.id = u.organisation_id"
-    " WHERE" USER_SCOPE " AND (?7 IS NULL OR u.name LIKE '%' || ?7 || '%' OR u.email LIKE '%' || ?7 || '%')"
+    " WHERE" USER_SCOPE
+    " AND (?7 IS NULL OR lower(u.name) LIKE '%' || lower(?7) || '%' OR lower(u.email) LIKE '%' || lower(?7) || '%')"
     " AND (?8 = '' OR EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = ?8))"
     " AND (?9 = 1 OR u.active = 1)"
-    " ORDER BY u.name COLLATE NOCASE, u.id LIMIT ?10 OFFSET ?11";
+    " ORDER BY lower(u.name), u.id LIMIT ?10 OFFSET ?11";
 
 static void bind_scope(struct db_stmt *stmt, const struct caller *caller)
 {
@@ -722,8 +723,8 @@ static const char SQL_ORGANISATION_GET[] =
 static const char SQL_ORGANISATION_LIST[] =
     "SELECT id, kind, name, urn, local_authority, region, phase, regions_served, coalesce(trust_id, 0),"
     " created_at, updated_at FROM organisations"
-    " WHERE (?1 = '' OR kind = ?1) AND (?2 IS NULL OR name LIKE '%' || ?2 || '%' OR urn = ?2)"
-    " ORDER BY name COLLATE NOCASE, id LIMIT 1000";
+    " WHERE (?1 = '' OR kind = ?1) AND (?2 IS NULL OR lower(name) LIKE '%' || lower(?2) || '%' OR urn = ?2)"
+    " ORDER BY lower(name), id LIMIT 1000";
 
 static json_t *organisation_summary(const struct organisation *o)
 {

@@ -38,7 +38,8 @@ static const char SQL_SESSION_INSERT[] =
 static const char SQL_SESSION_FIND[] =
     "SELECT id, user_id, last_seen_at, expires_at FROM sessions"
     " WHERE token_hash = ?1 AND revoked_at IS NULL AND expires_at > ?2 AND last_seen_at >= ?2 - ?3";
-static const char SQL_SESSION_TOUCH[] = "UPDATE sessions SET last_seen_at = max(last_seen_at, ?2) WHERE id = ?1";
+static const char SQL_SESSION_TOUCH[] =
+    "UPDATE sessions SET last_seen_at = CASE WHEN last_seen_at > ?2 THEN last_seen_at ELSE ?2 END WHERE id = ?1";
 static const char SQL_SESSION_REVOKE[] = "UPDATE sessions SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL";
 static const char SQL_SESSION_REVOKE_ALL[] =
     "UPDATE sessions SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL";
@@ -131,7 +132,7 @@ static const char SQL_TOKEN_FIND[] =
     " WHERE token_hash = ?1 AND revoked_at IS NULL"
     " AND (expires_at IS NULL OR expires_at > ?2)";
 static const char SQL_TOKEN_TOUCH[] =
-    "UPDATE api_tokens SET last_used_at = max(coalesce(last_used_at, 0), ?2) WHERE id = ?1";
+    "UPDATE api_tokens SET last_used_at = CASE WHEN last_used_at > ?2 THEN last_used_at ELSE ?2 END WHERE id = ?1";
 static const char SQL_TOKEN_LIST[] =
     "SELECT t.id, t.user_id, u.email, t.name, t.prefix, t.created_at, coalesce(t.last_used_at, 0),"
     " coalesce(t.revoked_at, 0), coalesce(t.expires_at, 0) FROM api_tokens t JOIN users u ON u.id = t.user_id"
@@ -355,8 +356,8 @@ enum store_status store_one_time_consume(struct store *store, const unsigned cha
 static const char SQL_ATTEMPT_INSERT[] =
     "INSERT INTO sign_in_attempts (email, client, at, succeeded) VALUES (?1, ?2, ?3, ?4)";
 static const char SQL_ATTEMPT_FAILURES[] =
-    "SELECT (SELECT count(*) FROM sign_in_attempts WHERE email = ?1 COLLATE NOCASE AND at >= ?3 AND succeeded = 0"
-    "        AND at > coalesce((SELECT max(at) FROM sign_in_attempts WHERE email = ?1 COLLATE NOCASE"
+    "SELECT (SELECT count(*) FROM sign_in_attempts WHERE email = ?1 AND at >= ?3 AND succeeded = 0"
+    "        AND at > coalesce((SELECT max(at) FROM sign_in_attempts WHERE email = ?1"
     "                           AND succeeded = 1), 0)),"
     " (SELECT count(*) FROM sign_in_attempts WHERE client = ?2 AND at >= ?3 AND succeeded = 0)";
 static const char SQL_ATTEMPT_PRUNE[] = "DELETE FROM sign_in_attempts WHERE at < ?1";

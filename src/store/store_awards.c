@@ -25,7 +25,7 @@ static const char SQL_FINAL_PASSED[] =
     " WHERE s.participant_id = ?1 AND t.kind = 'final' AND t.target = ?2 AND r.outcome = 'pass')";
 /* Events attended, by kind, in the enrolment's cohort and the cohorts it left by deferring. */
 static const char SQL_ATTENDED[] =
-    "SELECT coalesce(sum(ev.kind = 'face_to_face'), 0), coalesce(sum(ev.kind = 'virtual_live'), 0)"
+    "SELECT count(*) FILTER (WHERE ev.kind = 'face_to_face'), count(*) FILTER (WHERE ev.kind = 'virtual_live')"
     " FROM attendance a JOIN events ev ON ev.id = a.event_id"
     " WHERE a.user_id = ?2 AND a.mark IN ('present', 'late') AND ev.cancelled_at IS NULL"
     " AND ev.cohort_id IN (SELECT cohort_id FROM enrolments WHERE id = ?1 AND cohort_id IS NOT NULL"

@@ -141,7 +141,7 @@ static const char SQL_ENTRIES[] =
     "   OR EXISTS (SELECT 1 FROM cohort_staff cs WHERE cs.cohort_id = ev.cohort_id AND cs.user_id = ?1)"
     "   OR EXISTS (SELECT 1 FROM bookings b WHERE b.event_id = ev.id AND b.user_id = ?1"
     "              AND " BOOKING_COUNTS("b", "ev") "))"
-    " UNION ALL SELECT " SESSION_COLUMNS " WHERE s.ends_at > ?2 AND (s.coach_id = ?1 OR s.participant_id = ?1))"
+    " UNION ALL SELECT " SESSION_COLUMNS " WHERE s.ends_at > ?2 AND (s.coach_id = ?1 OR s.participant_id = ?1)) AS entries"
     " ORDER BY 4, 1, 2 LIMIT ?3";
 // clang-format on
 static const char SQL_EVENT_GET[] = "SELECT " EVENT_COLUMNS " WHERE ev.id = ?1";
@@ -245,7 +245,7 @@ static const char SQL_DUE[] =
     "   WHERE ev.starts_at > ?1 AND ev.cancelled_at IS NOT NULL"
     "   AND NOT EXISTS (" SENT("'cancellation'") " AND n.sequence >= coalesce(" LAST_TOLD ", 0))"
     " UNION ALL SELECT ev.id, u.id, 3, ev.sequence, ev.starts_at" BOOKED_ON_LIVE_EVENT " AND ev.starts_at <= ?2"
-    "   AND NOT EXISTS (" SENT("'reminder'") "))"
+    "   AND NOT EXISTS (" SENT("'reminder'") ")) AS due"
     " ORDER BY 5, 1, 3, 2 LIMIT ?3";
 // clang-format on
 

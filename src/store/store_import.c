@@ -16,7 +16,7 @@
 #include <string.h>
 
 static const char SQL_ORGANISATION_BY_NAME[] =
-    "SELECT id FROM organisations WHERE kind = ?1 AND name = ?2 COLLATE NOCASE ORDER BY id LIMIT 1";
+    "SELECT id FROM organisations WHERE kind = ?1 AND lower(name) = lower(?2) ORDER BY id LIMIT 1";
 static const char SQL_ORGANISATION_BY_URN[] = "SELECT id FROM organisations WHERE urn = ?1";
 
 static int64_t find_id(struct store *store, const char *sql, const char *a, const char *b)
