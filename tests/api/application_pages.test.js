@@ -175,7 +175,7 @@ test('a participant starts an application on the start page', async () => {
   const noModule = await pat.post('/apply', { choice: 'module', module: '' });
   assert.equal(noModule.status, 422);
   assert.deepEqual(errorMessages(noModule.text), ['target: Choose a module to study']);
-  const open = /value="module" checked data-aria-controls="(conditional-target-\d+)"/.exec(noModule.text);
+  const open = /value="module" checked data-reveals="(conditional-target-\d+)"/.exec(noModule.text);
   assert.ok(open, 'the module choice stays chosen');
   assert.match(noModule.text, new RegExp(`class="govuk-radios__conditional" id="${open[1]}"`), 'the module list stays open');
   const alone = await pat.post('/apply', { choice: 'module', module: 'closing-the-gap' });
