@@ -877,8 +877,8 @@ const EXPECTED = {
   'GET /assessment/tasks': { perm: 'assessment.manage', allow: ADMIN },
   'GET /assessment/tasks/new': { perm: 'assessment.manage', allow: ADMIN },
   'POST /assessment/tasks/new': { perm: 'assessment.manage', allow: ADMIN, form: {} },
-  'GET /assessment/tasks/{id}/edit': { perm: 'assessment.manage', allow: ADMIN, params: { id: (ctx) => ctx.task } },
-  'POST /assessment/tasks/{id}/edit': { perm: 'assessment.manage', allow: ADMIN, params: { id: (ctx) => ctx.task }, form: {} },
+  'GET /assessment/tasks/{id}/edit': { perm: 'assessment.manage', resource: 'task', mine: ADMIN, other: NOBODY },
+  'POST /assessment/tasks/{id}/edit': { perm: 'assessment.manage', resource: 'task', mine: ADMIN, other: NOBODY, form: {} },
   'GET /assessment/release': { perm: 'assessment.manage', allow: ADMIN },
   'GET /marking': { perm: 'marking', allow: ['admin', 'assessor'] },
 
