@@ -16,8 +16,6 @@
 #include <stdio.h>
 #include <string.h>
 
-enum { AWARDING_BODY_MAX = 200 };
-
 static json_t *qualification_json(const struct catalogue *c, const char *code)
 {
     const struct catalogue_qualification *q = catalogue_qualification_find(c, code, strlen(code));
@@ -249,26 +247,19 @@ void api_module_credits_set(struct request *request)
     api_member_text(body, "awarding_body", &awarding_body, &errors);
     json_t *given = json_object_get(body, "credits");
     int64_t credits = json_is_integer(given) ? json_integer_value(given) : -1;
-    const struct catalogue_module *m = code ? catalogue_module_find(c, code, strlen(code)) : NULL;
-    if (m == NULL)
-        errors_add(&errors, "module", "Choose a module from the catalogue");
-    if (credits < 0 || credits > 180)
-        errors_add(&errors, "credits", "Give the Master's credits as a whole number from 0 to 180");
-    if (awarding_body != NULL && strlen(awarding_body) > AWARDING_BODY_MAX)
-        errors_add(&errors, "awarding_body", "Name the awarding body in %d characters or fewer", AWARDING_BODY_MAX);
     if (errors.count > 0) {
         api_reply_invalid(request, &errors);
         goto out;
     }
-    struct actor actor = request_actor(request);
-    int64_t now = request->now;
-    enum store_status s =
-        store_module_credit_set(request->store, &actor, m->code, (int)credits, awarding_body ? awarding_body : "", now);
-    if (s != STORE_OK) {
-        api_reply_store_status(request, s, "module credit");
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    const char *canonical = NULL;
+    enum app_result r = awards_credit_set(&env, c, code, credits, awarding_body, &canonical, &errors);
+    if (r != APP_OK) {
+        api_reply_result(request, r, &errors, "module credit");
         goto out;
     }
-    struct module_credit set = {m->code, (int)credits, awarding_body ? awarding_body : "", now};
+    struct module_credit set = {canonical, (int)credits, awarding_body ? awarding_body : "", request->now};
     reply_json(request, 200, credit_json(c, &set));
 out:
     errors_free(&errors);

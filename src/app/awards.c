@@ -299,3 +299,22 @@ enum app_result awards_transcript(const struct accounts_env *env, const struct c
     }
     return APP_OK;
 }
+
+enum app_result awards_credit_set(const struct accounts_env *env, const struct catalogue *catalogue, const char *module,
+                                  int64_t credits, const char *awarding_body, const char **code_out,
+                                  struct errors *errors)
+{
+    size_t before = errors->count;
+    const struct catalogue_module *m = module ? catalogue_module_find(catalogue, module, strlen(module)) : NULL;
+    if (m == NULL)
+        errors_add(errors, "module", "Choose a module from the catalogue");
+    if (credits < 0 || credits > MODULE_CREDITS_MAX)
+        errors_add(errors, "credits", "Give the Master's credits as a whole number from 0 to %d", MODULE_CREDITS_MAX);
+    if (awarding_body != NULL && strlen(awarding_body) > AWARDING_BODY_MAX)
+        errors_add(errors, "awarding_body", "Name the awarding body in %d characters or fewer", AWARDING_BODY_MAX);
+    if (errors->count != before)
+        return APP_INVALID;
+    *code_out = m->code;
+    return app_result_of_store(store_module_credit_set(env->store, env->actor, m->code, (int)credits,
+                                                       awarding_body ? awarding_body : "", env->now));
+}

@@ -14,7 +14,9 @@
 #include "domain/transcript.h"
 
 enum {
-    AWARDS_WHY_TEXT = 1024, /* award_check's explanation */
+    AWARDS_WHY_TEXT = 1024,  /* award_check's explanation */
+    AWARDING_BODY_MAX = 200, /* bytes of an awarding body's name */
+    MODULE_CREDITS_MAX = 180,
 };
 
 /* The public verification address of a certificate: BASE_URL/verify/CODE, in arena. */
@@ -67,5 +69,14 @@ void awards_certificate(const struct accounts_env *env, const struct catalogue *
 enum app_result awards_transcript(const struct accounts_env *env, const struct catalogue *catalogue,
                                   int64_t participant_id, bool with_verification, struct arena *arena,
                                   struct transcript *out);
+
+/*
+ * Sets the Master's credits a module (a catalogue code, in any case; *code_out its catalogue
+ * spelling) is worth, 0 to MODULE_CREDITS_MAX (-1: not given), and the awarding body (NULL or ""
+ * for none). APP_INVALID at "module", "credits" or "awarding_body".
+ */
+enum app_result awards_credit_set(const struct accounts_env *env, const struct catalogue *catalogue, const char *module,
+                                  int64_t credits, const char *awarding_body, const char **code_out,
+                                  struct errors *errors);
 
 #endif

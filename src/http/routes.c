@@ -442,6 +442,9 @@ const struct route routes[] = {
          "Record a completed module"),
     PAGE("GET", "/programme/fees", page_fees, PERM_PROGRAMME_MANAGE, RESOURCE_NONE, "Fees"),
     PAGE("POST", "/programme/fees", page_fees_set, PERM_PROGRAMME_MANAGE, RESOURCE_NONE, "Set a fee"),
+    PAGE("GET", "/programme/credits", page_credits, PERM_ASSESSMENT_MANAGE, RESOURCE_NONE, "Master's credits"),
+    PAGE("POST", "/programme/credits", page_credits_set, PERM_ASSESSMENT_MANAGE, RESOURCE_NONE,
+         "Set the Master's credits of a module"),
     PAGE("GET", "/programme/reports", page_reports, PERM_PROGRAMME_MANAGE, RESOURCE_NONE,
          "The funding report and the CSV exports"),
 

@@ -18,6 +18,10 @@
 void page_fees(struct request *request);
 void page_fees_set(struct request *request);
 
+/* /programme/credits: the Master's credits each module is worth, set through awards_credit_set. */
+void page_credits(struct request *request);
+void page_credits_set(struct request *request);
+
 /* /programme/reports: enrolments by funding route and school, with links to the CSV files. */
 void page_reports(struct request *request);
 

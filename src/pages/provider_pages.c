@@ -216,6 +216,7 @@ void page_reports(struct request *request)
     struct buf *b = &page.body;
     html_printf(b, "<h1 class=\"govuk-heading-l\">Reports and exports</h1><ul class=\"govuk-list\">"
                    "<li><a class=\"govuk-link\" href=\"/programme/fees\">Fees</a></li>"
+                   "<li><a class=\"govuk-link\" href=\"/programme/credits\">Master's credits</a></li>"
                    "<li><a class=\"govuk-link\" href=\"/api/v1/reports/funding?format=csv\" download>Funding report "
                    "(CSV)</a></li>"
                    "<li><a class=\"govuk-link\" href=\"/api/v1/exports/applications.csv\" download>Every application "
@@ -855,4 +856,89 @@ void page_release_queue(struct request *request)
                     "href=\"/marking\">the marking queue</a>.</p>",
                     moderating == 1 ? "1 more is" : request_printf(request, "%zu more are", moderating));
     page_send(request, &page, 200);
+}
+
+/* ---- /programme/credits ---- */
+
+static void credits_page(struct request *request, const char *module, const char *credits, const char *body,
+                         const struct errors *errors, int status)
+{
+    const struct catalogue *c = page_catalogue(request);
+    if (c == NULL)
+        return;
+    struct module_credit *list;
+    size_t count = 0;
+    if (store_module_credit_list(request->store, request_arena(request), &list, &count) != STORE_OK) {
+        page_unavailable(request);
+        return;
+    }
+    struct page page;
+    begin(&page, "Master's credits", SECTION_NONE, errors);
+    page_breadcrumbs(&page, request, "/programme/reports", "Reports and exports", NULL, NULL);
+    notice_if(&page, request, "credits_set", "Credits saved. Transcripts show them from now on.");
+    struct buf *b = &page.body;
+    html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
+    forms_error_summary(b, errors);
+    html_printf(b, "<h1 class=\"govuk-heading-l\">Master's credits</h1><p class=\"govuk-body\">What a completed "
+                   "module is worth towards a Master's degree, as agreed with a university. Transcripts show it.</p>"
+                   "<dl class=\"govuk-summary-list\" data-testid=\"credits\">");
+    struct form_option *options = arena_alloc(request_arena(request), sizeof(*options) * (c->module_count + 1));
+    options[0] = (struct form_option){"", "Choose a module"};
+    for (size_t i = 0; i < c->module_count; i++) {
+        const struct module_credit *set = NULL;
+        for (size_t k = 0; k < count && set == NULL; k++)
+            if (strcasecmp(list[k].module, c->modules[i].code) == 0)
+                set = &list[k];
+        summary_row(
+            b, c->modules[i].title,
+            page_text_markup(request, set == NULL ? "Not set"
+                                      : *set->awarding_body
+                                          ? request_printf(request, "%d credits, %s", set->credits, set->awarding_body)
+                                          : request_printf(request, "%d credits", set->credits)));
+        options[i + 1] = (struct form_option){c->modules[i].code, c->modules[i].title};
+    }
+    html_printf(b, "</dl><h2 class=\"govuk-heading-m\">Set a module's credits</h2>");
+    forms_begin(b, request, "/programme/credits");
+    forms_select(b, "module", "Module", options, c->module_count + 1, module, NULL, errors);
+    forms_input(b, "credits", "Credits", "text", credits, "A whole number from 0 to 180", NULL, errors);
+    forms_input(b, "awarding_body", "Awarding body (optional)", "text", body, "The university that awards them", NULL,
+                errors);
+    forms_button(b, "Save credits", NULL);
+    forms_end(b);
+    html_printf(b, "</div></div>");
+    page_send(request, &page, status);
+}
+
+void page_credits(struct request *request)
+{
+    credits_page(request, "", "", "", NULL, 200);
+}
+
+void page_credits_set(struct request *request)
+{
+    const struct catalogue *c = page_catalogue(request);
+    if (c == NULL)
+        return;
+    const char *module = forms_text(request, "module"), *credits = forms_text(request, "credits"),
+               *body = forms_text(request, "awarding_body");
+    struct errors errors = ERRORS_INIT;
+    int64_t number = -1;
+    if (*credits != '\0') {
+        number = 0;
+        for (const char *p = credits; *p && number >= 0; p++)
+            number = *p >= '0' && *p <= '9' && number < 100000 ? number * 10 + (*p - '0') : -1;
+    }
+    /* A number the form could not read reaches the use case as none, which it refuses in its words. */
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    const char *saved;
+    enum app_result s = awards_credit_set(&env, c, module, number, body, &saved, &errors);
+    if (s == APP_OK) {
+        reply_redirect(request, "/programme/credits?notice=credits_set");
+    } else if (s == APP_INVALID || !page_refused(request, s, &errors)) {
+        static const char *const fields[] = {"module", "credits", "awarding_body"};
+        forms_errors_in_order(&errors, fields, 3);
+        credits_page(request, module, credits, body, &errors, page_status(s));
+    }
+    errors_free(&errors);
 }

@@ -432,6 +432,8 @@ const EXPECTED = {
   'GET /programme/fees': { perm: 'programme.manage', allow: ADMIN },
   'POST /programme/fees': { perm: 'programme.manage', allow: ADMIN, form: {} },
   'GET /programme/reports': { perm: 'programme.manage', allow: ADMIN },
+  'GET /programme/credits': { perm: 'assessment.manage', allow: ADMIN },
+  'POST /programme/credits': { perm: 'assessment.manage', allow: ADMIN, form: {} },
   'GET /enrolments/{id}/award': { perm: 'assessment.manage', resource: 'enrolment', mine: ADMIN, other: ADMIN },
   // Not ready to award: 422, nothing made.
   'POST /enrolments/{id}/award': { perm: 'assessment.manage', resource: 'enrolment', mine: ADMIN, other: ADMIN, form: {} },

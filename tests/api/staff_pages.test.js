@@ -577,3 +577,15 @@ test('once every requirement is met, the award decision page awards, once', asyn
   const again = expectPage(await pages.admin.post(url), 409, 'awarding twice');
   assert.deepEqual(errorFields(again), ['award']);
 });
+
+test("a module's Master's credits are set on a page, as the API sets them", async () => {
+  expectPage(await pages.partner_lead.get('/programme/credits'), 403, 'partner leads do not set credits');
+  assert.match(expectPage(await pages.admin.get('/programme/reports'), 200, 'reports'), /href="\/programme\/credits"/);
+  const bad = expectPage(await pages.admin.post('/programme/credits', { module: '', credits: '200', awarding_body: 'Northern University' }), 422, 'wrong credits');
+  assert.deepEqual(errorFields(bad), ['module', 'credits']);
+  assert.equal(inputValue(bad, 'awarding_body'), 'Northern University', 'what was typed is kept');
+  expectRedirect(await pages.admin.post('/programme/credits', { module: 'closing-the-gap', credits: '30', awarding_body: 'Northern University' }), '/programme/credits?notice=credits_set', 'set');
+  const credit = (await as.admin.json('/api/v1/module-credits')).module_credits.find((c) => c.module === 'closing-the-gap');
+  assert.deepEqual([credit.credits, credit.awarding_body], [30, 'Northern University']);
+  assert.match(textOf(expectPage(await pages.admin.get('/programme/credits'), 200, 'credits')), /Closing the gap 30 credits, Northern University/);
+});

@@ -116,7 +116,7 @@ async function fits (page, width, what) {
 const pathsToVisit = () => [
   '/cohorts/new', `/cohorts/${made.cohort}/edit`, '/venues', '/venues/new',
   `/venues/${made.venue}/edit`, `/events/${made.event}`, `/events/${made.event}/edit`, `/events/${made.event}/cancel`,
-  '/programme/fees', '/programme/reports', `/participants/${made.participant}/completions`, `/enrolments/${made.enrolment}/award`,
+  '/programme/fees', '/programme/credits', '/programme/reports', `/participants/${made.participant}/completions`, `/enrolments/${made.enrolment}/award`,
   '/assessment/tasks', '/assessment/tasks/new', `/assessment/tasks/${made.task}/edit`, '/assessment/release', '/coaching/new',
   `/admin/users/${made.participant}`
 ]
