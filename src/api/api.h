@@ -58,6 +58,7 @@ void api_enrolments_list(struct request *request);
 void api_enrolment_get(struct request *request);
 void api_enrolment_step(struct request *request);
 void api_enrolment_schedule(struct request *request);
+void api_enrolment_declarations(struct request *request);
 void api_participant_pathway(struct request *request);
 void api_participant_completion(struct request *request);
 void api_cohorts_list(struct request *request);

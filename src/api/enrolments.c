@@ -159,6 +159,36 @@ out:
     json_decref(body);
 }
 
+void api_enrolment_declarations(struct request *request)
+{
+    const struct catalogue *catalogue = api_catalogue(request);
+    if (catalogue == NULL)
+        return; /* replied 503 */
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    struct participant_declarations d;
+    enum app_result r = declarations_for(&env, catalogue, request_param_id(request, 0), request_arena(request), &d);
+    if (r != APP_OK) {
+        struct errors errors = ERRORS_INIT;
+        api_reply_result(request, r, &errors, "enrolment");
+        errors_free(&errors);
+        return;
+    }
+    json_t *due = json_array();
+    for (size_t i = 0; i < d.due_count; i++)
+        json_array_append_new(due,
+                              json_pack("{s:s, s:s, s:s}", "declaration_type", d.due[i].declaration_type,
+                                        "declaration_date", d.due[i].declaration_date, "evidence", d.due[i].evidence));
+    json_t *made = json_array();
+    for (size_t i = 0; i < d.made_count; i++)
+        json_array_append_new(made, json_pack("{s:s, s:s}", "declaration_type", d.made[i].declaration_type,
+                                              "declaration_date", d.made[i].declaration_date));
+    json_t *schedule = d.schedule ? json_pack("{s:s, s:i, s:s}", "identifier", d.schedule->identifier, "cohort",
+                                              d.schedule->cohort, "title", d.schedule->title)
+                                  : json_null();
+    reply_json(request, 200, json_pack("{s:o, s:o, s:o}", "schedule", schedule, "due", due, "made", made));
+}
+
 static json_t *titles_json(const struct catalogue *c, const char **codes, size_t count)
 {
     json_t *array = json_array();

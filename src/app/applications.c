@@ -496,6 +496,41 @@ enum app_result enrolments_change_schedule(const struct accounts_env *env, const
     return result;
 }
 
+enum app_result declarations_for(const struct accounts_env *env, const struct catalogue *catalogue, int64_t id,
+                                 struct arena *arena, struct participant_declarations *out)
+{
+    memset(out, 0, sizeof(*out));
+    struct enrolment e;
+    enum app_result result = app_result_of_store(store_enrolment_get(env->store, id, arena, &e));
+    if (result == APP_OK)
+        result = app_result_of_store(store_declarations_standing(env->store, id, arena, &out->made, &out->made_count));
+    if (result != APP_OK || e.schedule_identifier == NULL)
+        return result;
+    out->schedule = catalogue_schedule_find(catalogue, e.schedule_identifier, e.schedule_cohort);
+    if (out->schedule == NULL)
+        return APP_OK;
+    struct dfe_evidence *attended;
+    size_t attended_count;
+    result = app_result_of_store(store_declaration_evidence(env->store, id, arena, &attended, &attended_count));
+    if (result != APP_OK)
+        return result;
+    const struct catalogue_schedule *s = out->schedule;
+    struct dfe_milestone *milestones = arena_alloc(arena, sizeof(*milestones) * (s->milestone_count + 1));
+    for (size_t i = 0; i < s->milestone_count; i++)
+        milestones[i] = (struct dfe_milestone){s->milestones[i].declaration_type, s->milestones[i].start_date,
+                                               s->milestones[i].milestone_date};
+    char today[DATE_TEXT], *completed_on = NULL;
+    date_of(env->now, today);
+    if (e.state == ENROLMENT_COMPLETED) {
+        completed_on = arena_alloc(arena, DATE_TEXT);
+        date_of(e.updated_at, completed_on);
+    }
+    out->due = arena_alloc(arena, sizeof(*out->due) * (s->milestone_count + 1));
+    out->due_count = dfe_declarations_due(milestones, s->milestone_count, attended, attended_count, completed_on,
+                                          "Awarded", today, out->due);
+    return APP_OK;
+}
+
 enum app_result pathways_for(const struct accounts_env *env, const struct catalogue *catalogue, int64_t participant_id,
                              struct arena *arena, struct participant_pathway *out)
 {

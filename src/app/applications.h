@@ -53,6 +53,18 @@ enum app_result enrolments_step(const struct accounts_env *env, const struct cat
 enum app_result enrolments_change_schedule(const struct accounts_env *env, const struct catalogue *catalogue,
                                            int64_t id, const char *identifier, int cohort, struct errors *errors);
 
+/* The DfE declarations a participant is due from what npq knows (attendance at their cohort's
+ * events, the award), and those already made. None are due off a schedule. Arrays in arena. */
+struct participant_declarations {
+    const struct catalogue_schedule *schedule; /* NULL when not on one */
+    struct dfe_declaration_due *due;
+    size_t due_count;
+    struct dfe_declaration_made *made;
+    size_t made_count;
+};
+enum app_result declarations_for(const struct accounts_env *env, const struct catalogue *catalogue, int64_t id,
+                                 struct arena *arena, struct participant_declarations *out);
+
 /* A participant's pathway: for each qualification made of modules, what is done and what remains,
  * built from their completed modules. Arrays in arena, one pathway per such qualification. */
 struct participant_pathway {

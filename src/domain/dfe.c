@@ -305,3 +305,35 @@ bool dfe_application_check(const struct dfe_application *a, const struct dfe_cou
     }
     return errors->count == before;
 }
+
+static bool in_window(const char *date, const struct dfe_milestone *m)
+{
+    return strcmp(date, m->start_date) >= 0 && (m->milestone_date == NULL || strcmp(date, m->milestone_date) <= 0);
+}
+
+size_t dfe_declarations_due(const struct dfe_milestone *milestones, size_t milestone_count,
+                            const struct dfe_evidence *attended, size_t attended_count, const char *completed_on,
+                            const char *completed_evidence, const char *today, struct dfe_declaration_due *out)
+{
+    size_t n = 0;
+    bool chain = true; /* every earlier attendance milestone is due */
+    for (size_t i = 0; i < milestone_count; i++) {
+        const struct dfe_milestone *m = &milestones[i];
+        if (strcmp(m->declaration_type, "completed") == 0) {
+            if (completed_on != NULL && in_window(completed_on, m))
+                out[n++] = (struct dfe_declaration_due){m->declaration_type, completed_on,
+                                                        completed_evidence ? completed_evidence : "Awarded"};
+            continue;
+        }
+        const struct dfe_evidence *first = NULL;
+        for (size_t j = 0; chain && first == NULL && j < attended_count; j++)
+            if (in_window(attended[j].date, m) && strcmp(attended[j].date, today) <= 0)
+                first = &attended[j];
+        if (first == NULL || strcmp(m->start_date, today) > 0) {
+            chain = false;
+            continue;
+        }
+        out[n++] = (struct dfe_declaration_due){m->declaration_type, first->date, first->what};
+    }
+    return n;
+}

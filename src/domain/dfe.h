@@ -90,6 +90,33 @@ bool dfe_schedule_change_allowed(const char *course_group, const char *to_group,
                                  const struct dfe_milestone *to_milestones, size_t to_milestone_count,
                                  const struct dfe_declaration_made *made, size_t made_count, struct errors *errors);
 
+/* Something npq knows a participant did, as evidence for a declaration: an event of their cohort
+ * they attended (present or late). */
+struct dfe_evidence {
+    const char *date; /* YYYY-MM-DD */
+    const char *what; /* in words: "Attended Face-to-face day 1" */
+};
+
+/* A declaration the evidence shows to be due. */
+struct dfe_declaration_due {
+    const char *declaration_type;
+    const char *declaration_date; /* YYYY-MM-DD, the evidence's date */
+    const char *evidence;         /* what it rests on, in words */
+};
+
+/*
+ * The declarations a participant on a schedule is due, from what npq knows, in the schedule's
+ * order; writes at most milestone_count into out and returns how many. started, retained-1 and
+ * retained-2 are each due once a milestone's window has opened (start_date on or before today)
+ * and the participant attended an event dated inside it (up to today), dated by the first such
+ * event; a retained declaration needs every earlier one due as well, as the DfE pays retention
+ * only of someone started. completed is due when the qualification was awarded (completed_on,
+ * NULL when not) inside its window. attended is in date order.
+ */
+size_t dfe_declarations_due(const struct dfe_milestone *milestones, size_t milestone_count,
+                            const struct dfe_evidence *attended, size_t attended_count, const char *completed_on,
+                            const char *completed_evidence, const char *today, struct dfe_declaration_due *out);
+
 /* Checks the DfE reason code given with a step (field "reason_code"): one of codes when given,
  * and given when required (the step is for a DfE course). */
 bool dfe_reason_code_check(const struct dfe_codes *codes, const char *code, bool required, struct errors *errors);

@@ -104,6 +104,10 @@ const struct route routes[] = {
         "Enrolments of people in the caller's scope", "EnrolmentList", NULL),
     API("GET", "/api/v1/enrolments/{id}", api_enrolment_get, PERM_ENROLMENTS_READ, RESOURCE_ENROLMENT,
         "An enrolment with its history", "Enrolment", NULL),
+    API("GET", "/api/v1/enrolments/{id}/declarations", api_enrolment_declarations, PERM_ENROLMENTS_MANAGE,
+        RESOURCE_ENROLMENT,
+        "The DfE declarations the participant is due from what npq knows, each with its evidence, and those made",
+        "EnrolmentDeclarations", NULL),
     /* Before the step below, which would otherwise take "schedule" for a step. */
     API_STEP("/api/v1/enrolments/{id}/schedule", api_enrolment_schedule, PERM_ENROLMENTS_MANAGE, RESOURCE_ENROLMENT,
              "Change the participant's DfE schedule (422 when a declaration already made would not fit it)",

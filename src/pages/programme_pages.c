@@ -1357,7 +1357,25 @@ static void enrolment_schedule(struct buf *b, struct request *request, const str
         }
         html_printf(b, "</tbody></table>");
     }
-    if (!manage || (e->state != ENROLMENT_ACTIVE && e->state != ENROLMENT_DEFERRED))
+    if (!manage)
+        return;
+    /* What the evidence shows the participant is due, for the provider to declare. */
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    struct participant_declarations d;
+    if (now != NULL && declarations_for(&env, c, e->id, request_arena(request), &d) == APP_OK) {
+        html_printf(b, "<h3 class=\"govuk-heading-s\">Declarations due</h3>");
+        if (d.due_count == 0)
+            html_printf(b, "<p class=\"govuk-body\">None yet: nothing npq knows shows a milestone reached.</p>");
+        else
+            html_printf(b, "<ul class=\"govuk-list govuk-list--bullet\" data-testid=\"declarations-due\">");
+        for (size_t i = 0; i < d.due_count; i++)
+            html_printf(b, "<li>%s, dated %s: %s</li>", code_title(&dfe_declaration_types, d.due[i].declaration_type),
+                        page_date(request, d.due[i].declaration_date, false), d.due[i].evidence);
+        if (d.due_count > 0)
+            html_printf(b, "</ul>");
+    }
+    if (e->state != ENROLMENT_ACTIVE && e->state != ENROLMENT_DEFERRED)
         return;
     struct form_option *options = request_alloc(request, sizeof(*options) * (c->schedule_count + 1));
     size_t n = 0;

@@ -479,6 +479,10 @@ enum store_status store_enrolment_set_schedule(struct store *store, const struct
                                                const char *identifier, int cohort, int64_t now);
 /* The declarations that stand for an enrolment (not voided, ineligible or clawed back), oldest
  * first; strings in arena. */
+/* The events of the enrolment's cohort its participant attended (present or late, not cancelled),
+ * oldest first, each as its UTC date and "Attended <title>"; strings in arena. */
+enum store_status store_declaration_evidence(struct store *store, int64_t enrolment_id, struct arena *arena,
+                                             struct dfe_evidence **out, size_t *count);
 enum store_status store_declarations_standing(struct store *store, int64_t enrolment_id, struct arena *arena,
                                               struct dfe_declaration_made **out, size_t *count);
 

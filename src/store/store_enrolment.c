@@ -869,6 +869,34 @@ enum store_status store_enrolment_set_schedule(struct store *store, const struct
     return store_tx_end(store, status);
 }
 
+static const char SQL_DECLARATION_EVIDENCE[] =
+    "SELECT date(e.starts_at, 'unixepoch'), 'Attended ' || e.title FROM enrolments n"
+    " JOIN events e ON e.cohort_id = n.cohort_id AND e.cancelled_at IS NULL"
+    " JOIN attendance a ON a.event_id = e.id AND a.user_id = n.participant_id AND a.mark IN ('present', 'late')"
+    " WHERE n.id = ?1 ORDER BY e.starts_at, e.id";
+
+enum store_status store_declaration_evidence(struct store *store, int64_t enrolment_id, struct arena *arena,
+                                             struct dfe_evidence **out, size_t *count)
+{
+    struct db_stmt *stmt = db_prepare(store->db, SQL_DECLARATION_EVIDENCE);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_int64(stmt, 1, enrolment_id);
+    size_t cap = 8;
+    *out = arena_alloc(arena, sizeof(**out) * cap);
+    *count = 0;
+    enum db_result r;
+    while ((r = db_step(stmt)) == DB_ROW) {
+        if (*count == cap)
+            *out = arena_grow(arena, *out, &cap, sizeof(**out));
+        (*out)[*count].date = store_text_or_empty(arena, stmt, 0);
+        (*out)[*count].what = store_text_or_empty(arena, stmt, 1);
+        (*count)++;
+    }
+    db_reset(stmt);
+    return r == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
 enum store_status store_declarations_standing(struct store *store, int64_t enrolment_id, struct arena *arena,
                                               struct dfe_declaration_made **out, size_t *count)
 {

@@ -272,6 +272,12 @@ const EXPECTED = {
   },
   'GET /api/v1/enrolments': { perm: 'enrolments.read', allow: SIGNED_IN },
   'GET /api/v1/enrolments/{id}': { perm: 'enrolments.read', resource: 'enrolment', mine: SIGNED_IN, other: ADMIN },
+  'GET /api/v1/enrolments/{id}/declarations': {
+    perm: 'enrolments.manage',
+    resource: 'enrolment',
+    mine: ADMIN_PL,
+    other: ADMIN,
+  },
   'POST /api/v1/enrolments/{id}/schedule': {
     perm: 'enrolments.manage',
     resource: 'enrolment',

@@ -498,3 +498,53 @@ test('the enrolment page shows the schedule and its milestones, and changes it w
   assert.match(after.text, /npq-specialist-spring, cohort 2026/);
   assert.deepEqual((await as.admin.json(`/api/v1/enrolments/${id}`)).schedule, { identifier: 'npq-specialist-spring', cohort: 2026 });
 });
+
+test('declarations are due from attendance at the cohort\'s events, each with its evidence', async (t) => {
+  const id = shared.sencoEnrolment;
+  // A specialist schedule whose started window is open today, from the catalogue itself.
+  const catalogue = JSON.parse(require('node:fs').readFileSync(require('node:path').join(__dirname, '../../catalogue/default.json'), 'utf8'));
+  const when = new Date(Date.now() + 10 * 60 * 1000);
+  const day = when.toISOString().slice(0, 10);
+  const open = catalogue.schedules.find(
+    (s) => s.course_group === 'specialist' && s.milestones.some((m) => m.declaration_type === 'started' && m.start_date <= day && (!m.milestone_date || day <= m.milestone_date)),
+  );
+  if (!open) return t.skip(`the default catalogue has no specialist schedule open on ${day}: add the next cohort's`);
+  expectStatus(await as.admin.post(`/api/v1/enrolments/${id}/schedule`, { schedule_identifier: open.identifier, cohort: open.cohort }), 200, 'schedule');
+
+  const before = expectStatus(await as.admin.get(`/api/v1/enrolments/${id}/declarations`), 200, 'declarations');
+  assert.deepEqual(before.schedule, { identifier: open.identifier, cohort: open.cohort, title: open.title });
+  assert.deepEqual(before.due, [], 'nothing attended, nothing due');
+  assert.deepEqual(before.made, []);
+
+  const event = expectStatus(
+    await as.admin.post('/api/v1/events', {
+      cohort_id: cohort.senco.id,
+      kind: 'virtual_live',
+      title: 'SENCO session 1',
+      venue_id: null,
+      joining_url: 'https://meet.example.org/senco',
+      capacity: 20,
+      starts_at: when.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      ends_at: new Date(when.getTime() + 2 * 3600 * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    }),
+    201,
+    'an event',
+  );
+  expectStatus(await apiAs(server, demo.tokens.mentor, 'mentor').post(`/api/v1/events/${event.id}/bookings`), 201, 'book');
+  // Booked is not attended: still nothing due.
+  assert.deepEqual((await as.admin.json(`/api/v1/enrolments/${id}/declarations`)).due, []);
+  const absent = await as.admin.put(`/api/v1/events/${event.id}/attendance`, { marks: [{ user_id: demo.ids.mentor, mark: 'absent' }] });
+  assert.equal(absent.status, 200, show(absent));
+  assert.deepEqual((await as.admin.json(`/api/v1/enrolments/${id}/declarations`)).due, [], 'absent is no evidence');
+  const present = await as.admin.put(`/api/v1/events/${event.id}/attendance`, {
+    marks: [{ user_id: demo.ids.mentor, mark: 'present', reason: 'Joined after the register was first taken' }],
+  });
+  assert.equal(present.status, 200, show(present));
+  const after = await as.admin.json(`/api/v1/enrolments/${id}/declarations`);
+  assert.deepEqual(after.due, [{ declaration_type: 'started', declaration_date: day, evidence: 'Attended SENCO session 1' }]);
+  const admin = await visitor('admin@demo.npq.test');
+  const page = await admin.get(`/enrolments/${id}`);
+  assert.match(page.text, /<ul class="govuk-list govuk-list--bullet" data-testid="declarations-due"><li>Started, dated [^<]*: Attended SENCO session 1<\/li><\/ul>/);
+  // A participant does not read what the provider is paid for.
+  assert.equal((await apiAs(server, demo.tokens.mentor, 'mentor').get(`/api/v1/enrolments/${id}/declarations`)).status, 403);
+});

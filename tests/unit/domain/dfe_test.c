@@ -142,6 +142,46 @@ static void a_schedule_change_keeps_every_declaration_made_valid(void **state)
         change_to_spring("specialist", &(struct dfe_declaration_made){"retained-2", "2026-06-01"}, 1, "no milestone"));
 }
 
+static const struct dfe_milestone leadership[] = {
+    {"started", "2026-09-01", "2026-12-31"},
+    {"retained-1", "2027-01-01", "2027-06-30"},
+    {"retained-2", "2027-07-01", "2027-12-31"},
+    {"completed", "2028-01-01", NULL},
+};
+
+static void declarations_are_due_from_attendance_inside_each_window(void **state)
+{
+    (void)state;
+    struct dfe_declaration_due due[4];
+    /* Nothing attended: nothing due. */
+    assert_int_equal(dfe_declarations_due(leadership, 4, NULL, 0, NULL, NULL, "2027-12-31", due), 0);
+    /* An event the day before the window opens is not evidence; the first inside it dates started. */
+    const struct dfe_evidence attended[] = {
+        {"2026-08-31", "Attended Induction"},
+        {"2026-09-01", "Attended Day 1"},
+        {"2026-10-01", "Attended Day 2"},
+        {"2027-06-30", "Attended Day 3"},
+    };
+    size_t n = dfe_declarations_due(leadership, 4, attended, 4, NULL, NULL, "2027-12-31", due);
+    assert_int_equal(n, 2);
+    assert_string_equal(due[0].declaration_type, "started");
+    assert_string_equal(due[0].declaration_date, "2026-09-01");
+    assert_string_equal(due[0].evidence, "Attended Day 1");
+    /* The last day of retained-1's window counts; retained-2 has no event in its window. */
+    assert_string_equal(due[1].declaration_type, "retained-1");
+    assert_string_equal(due[1].declaration_date, "2027-06-30");
+    /* Evidence after today does not count yet. */
+    assert_int_equal(dfe_declarations_due(leadership, 4, attended, 4, NULL, NULL, "2027-06-29", due), 1);
+    /* Retention without a start is not due: an event in retained-1's window alone. */
+    assert_int_equal(dfe_declarations_due(leadership, 4, &attended[3], 1, NULL, NULL, "2027-12-31", due), 0);
+    /* Completed: the award, inside its window, whatever else. */
+    n = dfe_declarations_due(leadership, 4, NULL, 0, "2028-01-01", "Awarded NPQH21", "2028-02-01", due);
+    assert_int_equal(n, 1);
+    assert_string_equal(due[0].declaration_type, "completed");
+    assert_string_equal(due[0].evidence, "Awarded NPQH21");
+    assert_int_equal(dfe_declarations_due(leadership, 4, NULL, 0, "2027-12-31", NULL, "2028-02-01", due), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -153,6 +193,7 @@ int main(void)
         cmocka_unit_test(retained_two_is_not_a_specialist_declaration),
         cmocka_unit_test(reason_codes_are_the_dfes),
         cmocka_unit_test(a_schedule_change_keeps_every_declaration_made_valid),
+        cmocka_unit_test(declarations_are_due_from_attendance_inside_each_window),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
