@@ -10,7 +10,6 @@
 #include "store/store_internal.h"
 
 #include <jansson.h>
-#include <stdlib.h>
 #include <string.h>
 
 enum { CONTENT_LIST_MAX = 500, LEARNING_RECORDS_MAX = 1000 };
@@ -27,7 +26,8 @@ static const char SQL_VERSION_INSERT[] =
     "INSERT INTO content_versions (item_id, version, title, body, media_url, captions_url, transcript, minutes,"
     " change_note, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 static const char SQL_TAGS_DELETE[] = "DELETE FROM content_tags WHERE item_id = ?1";
-static const char SQL_TAG_INSERT[] = "INSERT OR IGNORE INTO content_tags (item_id, tag) VALUES (?1, ?2)";
+static const char SQL_TAG_INSERT[] =
+    "INSERT INTO content_tags (item_id, tag) VALUES (?1, ?2) ON CONFLICT (item_id, tag) DO NOTHING";
 static const char SQL_ITEM_GET[] = "SELECT i.id, i.kind, i.created_at, i.updated_at, " VERSION_COLUMNS
                                    " FROM content_items i JOIN content_versions v ON v.item_id = i.id"
                                    " AND v.version = i.version LEFT JOIN users u ON u.id = v.created_by"
@@ -40,7 +40,7 @@ static const char SQL_ITEM_LIST[] =
     " FROM content_items i JOIN content_versions v ON v.item_id = i.id AND v.version = i.version"
     " LEFT JOIN users u ON u.id = v.created_by"
     " WHERE (?1 IS NULL OR EXISTS (SELECT 1 FROM content_tags t WHERE t.item_id = i.id AND t.tag = ?1))"
-    " AND (?2 IS NULL OR v.title LIKE '%' || ?2 || '%') ORDER BY i.updated_at DESC, i.id DESC LIMIT 500";
+    " AND (?2 IS NULL OR lower(v.title) LIKE '%' || lower(?2) || '%') ORDER BY i.updated_at DESC, i.id DESC LIMIT 500";
 
 #define VARIANT_COLUMNS                                                                                                \
     "cv.item_id, cv.partner_id, o.name, cv.version, cv.title, cv.body, cv.change_note, cv.updated_at"
@@ -53,7 +53,8 @@ static const char SQL_VARIANT_SAVE[] =
     "INSERT INTO content_variants (item_id, partner_id, version, title, body, change_note, updated_by, created_at,"
     " updated_at) SELECT ?1, o.id, 1, ?3, ?4, ?5, ?6, ?7, ?7 FROM organisations o"
     " WHERE o.id = ?2 AND o.kind = 'delivery_partner' AND EXISTS (SELECT 1 FROM content_items WHERE id = ?1)"
-    " ON CONFLICT (item_id, partner_id) DO UPDATE SET version = version + 1, title = excluded.title,"
+    " ON CONFLICT (item_id, partner_id) DO UPDATE SET version = content_variants.version + 1,"
+    " title = excluded.title,"
     " body = excluded.body, change_note = excluded.change_note, updated_by = excluded.updated_by,"
     " updated_at = excluded.updated_at RETURNING version";
 static const char SQL_IS_PARTNER[] = "SELECT count(*) FROM organisations WHERE id = ?1 AND kind = 'delivery_partner'";
@@ -61,7 +62,7 @@ static const char SQL_PERSON_PARTNER[] =
     "SELECT p FROM (SELECT r.organisation_id AS p, 0 AS o, r.id AS k FROM user_roles r JOIN organisations g"
     " ON g.id = r.organisation_id AND g.kind = 'delivery_partner' WHERE r.user_id = ?1"
     " UNION ALL SELECT c.delivery_partner_id, 1, e.id FROM enrolments e JOIN cohorts c ON c.id = e.cohort_id"
-    " WHERE e.participant_id = ?1 AND c.delivery_partner_id IS NOT NULL) ORDER BY o, k DESC LIMIT 1";
+    " WHERE e.participant_id = ?1 AND c.delivery_partner_id IS NOT NULL) AS found ORDER BY o, k DESC LIMIT 1";
 
 static const char SQL_UNIT_INSERT[] =
     "INSERT INTO content_units (module, position, title, created_at) SELECT ?1, coalesce(max(position), 0) + 1, ?2, ?3"
@@ -69,14 +70,15 @@ static const char SQL_UNIT_INSERT[] =
 static const char SQL_UNIT_ITEM_INSERT[] =
     "INSERT INTO content_unit_items (unit_id, item_id, position) VALUES (?1, ?2, ?3)";
 static const char SQL_ITEM_EXISTS[] = "SELECT count(*) FROM content_items WHERE id = ?1";
-/* ?1 the modules as a JSON array, ?2 the partner. */
+/* One module's units (?1) with their items as partner ?2's participants see them; asked once per
+ * module, in the course's order, in SQL both engines read alike. */
 static const char SQL_COURSE[] =
     "SELECT u.id, u.module, u.position, u.title, i.id, i.kind, coalesce(cv.title, v.title), v.minutes, i.version,"
-    " coalesce(cv.version, 0), m.key FROM json_each(?1) m JOIN content_units u ON u.module = m.value"
+    " coalesce(cv.version, 0) FROM content_units u"
     " LEFT JOIN content_unit_items ui ON ui.unit_id = u.id LEFT JOIN content_items i ON i.id = ui.item_id"
     " LEFT JOIN content_versions v ON v.item_id = i.id AND v.version = i.version"
     " LEFT JOIN content_variants cv ON cv.item_id = i.id AND cv.partner_id = ?2"
-    " ORDER BY m.key, u.position, ui.position";
+    " WHERE u.module = ?1 ORDER BY u.position, ui.position";
 static const char SQL_COMPLETIONS[] = "SELECT item_id, item_version, variant_version, completed_at"
                                       " FROM content_completions WHERE enrolment_id = ?1";
 static const char SQL_COMPLETE[] =
@@ -476,59 +478,52 @@ enum store_status store_content_unit_create(struct store *store, const struct ac
 enum store_status store_course_units(struct store *store, const char *const *modules, size_t module_count,
                                      int64_t partner_id, struct arena *arena, struct course_unit **out, size_t *count)
 {
-    *out = NULL;
-    *count = 0;
-    json_t *list = json_array();
-    for (size_t i = 0; i < module_count; i++)
-        json_array_append_new(list, json_string(modules[i]));
-    char *text = json_dumps(list, JSON_COMPACT);
-    json_decref(list);
-    if (text == NULL)
-        return STORE_ERROR;
-    struct db_stmt *stmt = db_prepare(store->db, SQL_COURSE);
-    if (stmt == NULL) {
-        free(text);
-        return STORE_ERROR;
-    }
-    db_bind_text(stmt, 1, text);
-    db_bind_int64(stmt, 2, partner_id);
-    size_t cap = 16, item_cap = 0;
+    size_t cap = 16;
     *out = arena_alloc(arena, sizeof(**out) * cap);
-    enum db_result r;
-    while ((r = db_step(stmt)) == DB_ROW) {
-        int64_t unit_id = db_column_int64(stmt, 0);
-        struct course_unit *u = *count > 0 ? &(*out)[*count - 1] : NULL;
-        if (u == NULL || u->id != unit_id) {
-            if (*count == cap)
-                *out = arena_grow(arena, *out, &cap, sizeof(**out));
-            u = &(*out)[(*count)++];
-            memset(u, 0, sizeof(*u));
-            u->id = unit_id;
-            /* The catalogue's spelling, as given, rather than the unit's. */
-            u->module = modules[db_column_int64(stmt, 10)];
-            u->position = (int)db_column_int64(stmt, 2);
-            u->title = store_text_or_empty(arena, stmt, 3);
-            item_cap = 0;
+    *count = 0;
+    for (size_t m = 0; m < module_count; m++) {
+        struct db_stmt *stmt = db_prepare(store->db, SQL_COURSE);
+        if (stmt == NULL)
+            return STORE_ERROR;
+        db_bind_text(stmt, 1, modules[m]);
+        db_bind_int64(stmt, 2, partner_id);
+        size_t item_cap = 0;
+        struct course_unit *u = NULL;
+        enum db_result r;
+        while ((r = db_step(stmt)) == DB_ROW) {
+            int64_t unit_id = db_column_int64(stmt, 0);
+            if (u == NULL || u->id != unit_id) {
+                if (*count == cap)
+                    *out = arena_grow(arena, *out, &cap, sizeof(**out));
+                u = &(*out)[(*count)++];
+                memset(u, 0, sizeof(*u));
+                u->id = unit_id;
+                u->module = modules[m]; /* the catalogue's spelling, as given, rather than the unit's */
+                u->position = (int)db_column_int64(stmt, 2);
+                u->title = store_text_or_empty(arena, stmt, 3);
+                item_cap = 0;
+            }
+            if (db_column_is_null(stmt, 4))
+                continue; /* a unit with no items yet */
+            if (u->item_count == item_cap) {
+                if (item_cap == 0) {
+                    item_cap = 8;
+                    u->items = arena_alloc(arena, sizeof(*u->items) * item_cap);
+                } else
+                    u->items = arena_grow(arena, u->items, &item_cap, sizeof(*u->items));
+            }
+            struct course_item *it = &u->items[u->item_count++];
+            it->item_id = db_column_int64(stmt, 4);
+            content_kind_parse(db_column_text(stmt, 5), &it->kind);
+            it->title = store_text_or_empty(arena, stmt, 6);
+            it->minutes = (int)db_column_int64(stmt, 7);
+            it->version = (int)db_column_int64(stmt, 8);
+            it->variant_version = (int)db_column_int64(stmt, 9);
         }
-        if (db_column_is_null(stmt, 4))
-            continue; /* a unit with no items yet */
-        if (u->item_count == item_cap) {
-            if (item_cap == 0) {
-                item_cap = 8;
-                u->items = arena_alloc(arena, sizeof(*u->items) * item_cap);
-            } else
-                u->items = arena_grow(arena, u->items, &item_cap, sizeof(*u->items));
-        }
-        struct course_item *it = &u->items[u->item_count++];
-        it->item_id = db_column_int64(stmt, 4);
-        content_kind_parse(db_column_text(stmt, 5), &it->kind);
-        it->title = store_text_or_empty(arena, stmt, 6);
-        it->minutes = (int)db_column_int64(stmt, 7);
-        it->version = (int)db_column_int64(stmt, 8);
-        it->variant_version = (int)db_column_int64(stmt, 9);
+        if (r != DB_DONE)
+            return STORE_ERROR;
     }
-    free(text);
-    return r == DB_DONE ? STORE_OK : STORE_ERROR;
+    return STORE_OK;
 }
 
 enum store_status store_content_completions(struct store *store, int64_t enrolment_id, struct arena *arena,
