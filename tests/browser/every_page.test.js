@@ -267,6 +267,7 @@ async function prepareRecords () {
   named['calendar/{token}'] = [(await ok('participant', 'POST', '/api/v1/calendar-feed', {})).url.split('/').pop()]
   await ok('admin', 'POST', '/api/v1/users', { email: INVITEE.email, name: INVITEE.name, role: INVITEE.role })
   named['invitation/{token}'] = [await mailedToken(INVITEE.email, 'invitation')]
+  named['tasks/{id}'] = [task.id]
 }
 
 // Asks for a password-reset link through the page's form, as a visitor would, and reads it from the mail.
