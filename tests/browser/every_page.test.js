@@ -184,6 +184,30 @@ async function prepareRecords () {
   records.application = [pat.application, samDraft.id]
   records.enrolment = [pat.enrolment, sam.enrolment]
 
+  // A course the DfE funds, in the DfE's terms: the second participant enrolled on a schedule (the
+  // enrolment page shows it, its milestones and the declarations due), and a draft of the
+  // participant's (its questions page asks the DfE's questions).
+  const sencoCohort = await ok('admin', 'POST', '/api/v1/cohorts', {
+    code: 'NPQSENCO-EVERY-PAGE', kind: 'qualification', target: 'NPQSENCO', delivery_model: 'online',
+    starts_on: isoDate(now - 30 * DAY), ends_on: isoDate(now + 500 * DAY)
+  })
+  const dfeTerms = {
+    kind: 'qualification', school_id: school, sponsor_id: ids.headteacher, job_role: 'SENCO', delivery_model: 'online',
+    funding_route: 'school', trn: '1234567', school_urn: '106286', employment_type: 'in_school', headteacher_status: 'no',
+    funding_choice: 'school'
+  }
+  const senco = await ok('second', 'POST', '/api/v1/applications', {
+    ...dfeTerms, target: 'NPQSENCO', works_as_senco: true, senco_start_date: '2021-09-01'
+  })
+  await ok('second', 'POST', `/api/v1/applications/${senco.id}/submit`)
+  await ok('headteacher', 'POST', `/api/v1/applications/${senco.id}/approve`)
+  await ok('admin', 'POST', `/api/v1/applications/${senco.id}/accept`)
+  const sencoEnrolment = (await ok('admin', 'POST', `/api/v1/applications/${senco.id}/enrol`, { cohort_id: sencoCohort.id })).enrolment_id
+  await ok('admin', 'POST', `/api/v1/enrolments/${sencoEnrolment}/schedule`, { schedule_identifier: 'npq-specialist-autumn', cohort: 2026 })
+  const dfeDraft = await ok('participant', 'POST', '/api/v1/applications', { ...dfeTerms, target: 'NPQLL' })
+  records.application.push(senco.id, dfeDraft.id)
+  records.enrolment.push(sencoEnrolment)
+
   // Delivery.
   const venue = await ok('admin', 'POST', '/api/v1/venues', {
     delivery_partner_id: partner, name: 'Hub Conference Centre', address: '1 Oxford Road, Manchester', postcode: 'M1 1AE', capacity: 30
