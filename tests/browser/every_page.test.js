@@ -279,11 +279,22 @@ async function prepareRecords () {
     await ok('admin', 'POST', `/api/v1/participants/${ids.participant}/completions`, { module, completed_on: today, enrolment_id: mlEnrolment })
   const award = await ok('admin', 'POST', '/api/v1/awards', { enrolment_id: mlEnrolment })
 
+  // Course content: a reading in a unit of a module Pat studies, with the demo partner's own version.
+  const reading = await ok('admin', 'POST', '/api/v1/content', {
+    kind: 'reading', title: 'Closing the gap: a reading', minutes: 10, tags: ['module:closing-the-gap']
+  })
+  await ok('admin', 'POST', '/api/v1/content-units', { module: 'closing-the-gap', title: 'Start here', items: [reading.id] })
+  await ok('partner_lead', 'PUT', `/api/v1/content/${reading.id}/variants/${partner}`, { title: 'Closing the gap locally', body: 'Local contacts.' })
+  records.content_item = [reading.id]
+  named['variants/{partner}'] = [partner]
+  named['course/{item}'] = [reading.id]
+
   records.user = [ids.participant, ids.coach]
   records.token = [(await ok('participant', 'POST', '/api/v1/tokens', { name: 'A spreadsheet' })).id]
 
   // Parameters that are not a route's resource, by the segment before them.
   const codes = async (list, key) => (await ok('admin', 'GET', `/api/v1/${list}`))[key].slice(0, 1).map((x) => x.code)
+  named['tasks/{id}'] = [task.id] // assessment tasks are no resource kind of the policy's
   named['qualifications/{code}'] = ['NPQSL']
   named['modules/{code}'] = ['closing-the-gap']
   named['frameworks/{code}'] = await codes('frameworks', 'frameworks')
