@@ -13,7 +13,7 @@ NODE_TEST = node --test --test-concurrency=1
 SANITIZE_ENV = ASAN_OPTIONS=abort_on_error=0:exitcode=86 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp
 
-.PHONY: all deps build build-asan run test test-unit test-api test-browser bench check faults fuzz format clean
+.PHONY: all deps build build-asan run test test-postgres test-unit test-api test-browser bench check faults fuzz format clean
 
 all: build
 
@@ -40,6 +40,12 @@ test: build build-asan
 	$(SANITIZE_ENV) NPQ_BIN=build-asan/npq $(NODE_TEST) tests/api/
 	NPQ_BIN=build/npq $(NODE_TEST) tests/browser/
 	KILLS=30 NPQ_BIN=build/npq $(NODE_TEST) tests/faults/
+
+# The store's contract tests against a throwaway PostgreSQL server (scripts/with-postgres.sh).
+STORE_CONTRACT_TESTS = store_accounts store_assessment store_audit store_awards store_calendar store_catalogue \
+	store_coaching store_delivery store_enrolment store_imports store_mail store_race app_race app_use_case_rules
+test-postgres: build
+	scripts/with-postgres.sh meson test -C build --print-errorlogs --timeout-multiplier 4 $(STORE_CONTRACT_TESTS)
 
 bench: build
 	@bench/run.sh

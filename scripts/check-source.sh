@@ -48,4 +48,13 @@ if grep -nE "$sql" $(git ls-files 'tests/api/*.js' 'tests/browser/*.js' 2>/dev/n
   echo "check-source: tests set up and check state through the API or npq commands, not the database" >&2
   exit 1
 fi
+# Every SQLite migration has a PostgreSQL mirror under the same name (a warning for now; an error
+# once every driver test runs in make test).
+missing=()
+for m in src/store/migrations/sqlite/*.sql; do
+  [[ -f src/store/migrations/postgres/$(basename "$m") ]] || missing+=("$(basename "$m")")
+done
+if ((${#missing[@]} > 0)); then
+  echo "check-source: warning: no PostgreSQL mirror in src/store/migrations/postgres/ for: ${missing[*]}" >&2
+fi
 echo "check-source: ok"

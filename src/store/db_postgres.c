@@ -94,7 +94,8 @@ struct pg_db {
     unsigned prepared; /* statements prepared, for their names */
     bool writing, reading;
     bool never_wait;
-    bool stepped; /* a statement was stepped since the last db_busy_statement */
+    bool stepped;           /* a statement was stepped since the last db_busy_statement */
+    unsigned int text_type; /* the Oid open text parameters are given (citext), 0 until looked up */
     int64_t changes;
     char error[512];
 };
@@ -467,10 +468,27 @@ static int undetermined_parameter(const PGresult *r)
 }
 
 /*
+ * The type an open text parameter is given: citext, which compares without regard to case with
+ * a citext column (as the NOCASE column it mirrors does on SQLite) and as text with a text
+ * column; text where the schema has no citext yet.
+ */
+static unsigned int text_type(struct pg_db *db)
+{
+    if (db->text_type == 0) {
+        PGresult *r = PQexec(db->conn, "SELECT coalesce((SELECT oid FROM pg_type WHERE typname = 'citext'), 25)");
+        db->text_type = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1
+                            ? (unsigned int)strtoul(PQgetvalue(r, 0, 0), NULL, 10)
+                            : OID_TEXT;
+        PQclear(r);
+    }
+    return db->text_type;
+}
+
+/*
  * Prepares the statement under name. A parameter whose type the query leaves open (only ever
- * "?1 IS NULL", or text joined with ||) is given one: text when text was bound, else first int8
- * and, if the query refuses that, text. A failed prepare inside a transaction would end it, so
- * there each attempt runs under a savepoint.
+ * "?1 IS NULL", or text joined with ||) is given one: citext or text when text was bound, else
+ * first int8 and, if the query refuses that, text. A failed prepare inside a transaction would
+ * end it, so there each attempt runs under a savepoint.
  */
 static bool prepare_named(struct pg_stmt *s, const char *name, const unsigned int *bound)
 {
@@ -495,11 +513,11 @@ static bool prepare_named(struct pg_stmt *s, const char *name, const unsigned in
             return false;
         if (open >= 1 && open <= s->params && types[open - 1] == 0) {
             bool text = s->bound[open - 1].value != NULL;
-            types[open - 1] = text ? OID_TEXT : OID_INT8;
+            types[open - 1] = text ? text_type(db) : OID_INT8;
             if (!text)
                 guessed = open;
         } else if (guessed > 0) {
-            types[guessed - 1] = OID_TEXT;
+            types[guessed - 1] = text_type(db);
             guessed = 0;
         } else {
             break;

@@ -1032,7 +1032,7 @@ enum store_status store_fee_list(struct store *store, struct arena *arena, struc
 static const char SQL_REPORT_FUNDING[] =
     "SELECT e.funding_route, coalesce(e.school_id, 0), coalesce(s.name, ''), count(*) FROM enrolments e"
     " LEFT JOIN organisations s ON s.id = e.school_id WHERE e.state <> 'withdrawn'"
-    " GROUP BY e.funding_route, e.school_id ORDER BY e.funding_route, s.name";
+    " GROUP BY e.funding_route, e.school_id, s.name ORDER BY e.funding_route, s.name";
 
 enum store_status store_report_funding(struct store *store, struct arena *arena, struct funding_row **out,
                                        size_t *count)
