@@ -1509,7 +1509,10 @@ struct progress_module_row {
 struct progress_facts_row {
     int64_t enrolment_id;
     int64_t participant_id;
-    const char *state; /* the enrolment's */
+    const char *participant_name;
+    const char *kind;   /* "qualification" or "module" */
+    const char *target; /* its code */
+    const char *state;  /* the enrolment's */
     int coaching_held;
     bool has_task;
     int64_t deadline;         /* the final (or module) assessment's, UTC seconds */

@@ -13,8 +13,9 @@ static const char SQL_PROGRESS_ENROLMENT[] =
     "  AND cs.cancelled_at IS NULL AND cs.ends_at <= ?2),"
     " coalesce(t.id, 0), coalesce(t.deadline, 0), coalesce(s.state, ''),"
     " coalesce((SELECT r.outcome FROM results r JOIN submission_versions v ON v.id = r.version_id"
-    "  WHERE v.submission_id = s.id ORDER BY r.released_at DESC, r.version_id DESC LIMIT 1), '')"
-    " FROM enrolments e"
+    "  WHERE v.submission_id = s.id ORDER BY r.released_at DESC, r.version_id DESC LIMIT 1), ''),"
+    " u.name, e.target, e.kind"
+    " FROM enrolments e JOIN users u ON u.id = e.participant_id"
     " LEFT JOIN assessment_tasks t ON t.target = e.target"
     "  AND t.kind = CASE e.kind WHEN 'qualification' THEN 'final' ELSE 'module' END"
     " LEFT JOIN submissions s ON s.task_id = t.id AND s.enrolment_id = e.id"
@@ -76,6 +77,9 @@ enum store_status store_progress_facts(struct store *store, int64_t id, int64_t 
     out->deadline = db_column_int64(stmt, 4);
     out->submission = store_text_or_empty(arena, stmt, 5);
     out->outcome = store_text_or_empty(arena, stmt, 6);
+    out->participant_name = store_text_or_empty(arena, stmt, 7);
+    out->target = store_text_or_empty(arena, stmt, 8);
+    out->kind = store_text_or_empty(arena, stmt, 9);
     db_reset(stmt);
     if ((stmt = db_prepare(store->db, SQL_PROGRESS_MODULES)) == NULL)
         goto out;

@@ -674,6 +674,7 @@ const EXPECTED = {
     form: {},
   },
   'GET /enrolments/{id}/course': { perm: 'enrolments.read', resource: 'enrolment', mine: SIGNED_IN, other: ADMIN },
+  'GET /enrolments/{id}/progress': { perm: 'enrolments.read', resource: 'enrolment', mine: SIGNED_IN, other: ADMIN },
   'GET /enrolments/{id}/course/{item}': {
     perm: 'enrolments.read',
     resource: 'enrolment',

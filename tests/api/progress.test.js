@@ -13,7 +13,7 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 
-const { startDemoServer, apiAs } = require('./auth_helpers');
+const { startDemoServer, apiAs, signIn } = require('./auth_helpers');
 
 const DAY = 24 * 3600 * 1000;
 const iso = (ms) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -181,6 +181,29 @@ test('a final assessment due in 9 days with no draft is a risk; a draft changes 
   assert.equal(p.status, 'on_track', JSON.stringify(p));
   assert.equal(p.assessment.submission, 'submitted');
   assert.ok(!p.reasons.some((r) => /final assessment/.test(r)), 'a submitted assessment is no longer a risk');
+});
+
+test('the page says the same as the API to the participant and to their mentor, linked from the enrolment page', async () => {
+  const p = await progress('participant');
+  for (const role of ['participant', 'mentor', 'headteacher']) {
+    const s = await signIn(ctx.server, ctx.emails[role]);
+    const page = await s.get(`/enrolments/${made.enrolment}/progress`);
+    assert.equal(page.status, 200, `${role}: ${show(page)}`);
+    assert.match(page.text, new RegExp(`<strong class="govuk-tag [^"]+">${p.status_title}</strong>`), `${role} sees the status`);
+    for (const reason of p.reasons) assert.ok(page.text.includes(reason), `${role} sees "${reason}"`);
+    assert.equal((page.text.match(/data-testid="module"/g) || []).length, p.modules.length, `${role}: a card per module`);
+    assert.match(page.text, /Closing the gap/);
+    assert.ok(!page.text.includes(DRAFT_TEXT), `${role} never sees the draft's text`);
+    assert.match(page.text, role === 'participant' ? /<h1 class="govuk-heading-l">Your progress<\/h1>/ : /<h1 class="govuk-heading-l">Progress<\/h1>/);
+  }
+  const s = await signIn(ctx.server, ctx.emails.participant);
+  const enrolment = await s.get(`/enrolments/${made.enrolment}`);
+  assert.equal(enrolment.status, 200, show(enrolment));
+  assert.ok(enrolment.text.includes(`href="/enrolments/${made.enrolment}/progress"`), 'the enrolment page links to its progress');
+  const other = await signIn(ctx.server, 'quinn@progress.test');
+  const refused = await other.get(`/enrolments/${made.enrolment}/progress`);
+  assert.ok([403, 404].includes(refused.status), `another participant's page: ${refused.status}`);
+  assert.ok(!refused.text.includes('Closing the gap'));
 });
 
 test('someone who is not the participant, nor looks after them, is refused', async () => {
