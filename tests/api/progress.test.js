@@ -206,6 +206,17 @@ test('the page says the same as the API to the participant and to their mentor, 
   assert.ok(!refused.text.includes('Closing the gap'));
 });
 
+test("a mentor's and a headteacher's home lead to each participant's progress", async () => {
+  for (const role of ['mentor', 'headteacher']) {
+    const home = await as[role].json('/api/v1/me/home');
+    const part = home.parts.find((p) => p.role === role);
+    const people = part.lists.find((l) => l.key === 'participants').items;
+    const pat = people.find((p) => p.id === ctx.ids.participant);
+    assert.ok(pat, `${role}: Pat in ${JSON.stringify(people)}`);
+    assert.deepEqual(pat.action, { text: 'Progress', href: `/enrolments/${made.enrolment}/progress` }, `${role}'s link`);
+  }
+});
+
 test('someone who is not the participant, nor looks after them, is refused', async () => {
   const r = await as.participant2.get(`/api/v1/enrolments/${made.enrolment}/progress`);
   assert.ok([403, 404].includes(r.status), `another participant: ${show(r)}`);
