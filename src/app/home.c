@@ -573,6 +573,8 @@ static void people_list(struct home_build *h, struct home_list *l, enum home_que
         it->at = r[i].at;
         it->due = r[i].n[3];
         it->href = text(arena, "/admin/users/%" PRId64, r[i].ref);
+        it->action = "Progress";
+        it->action_href = text(arena, "/enrolments/%" PRId64 "/progress", r[i].id);
         struct home_row *work;
         size_t w = rows(h, HOME_ENROLMENT_WORK, r[i].id, 20, &work);
         char line[1024] = "";

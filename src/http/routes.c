@@ -12,6 +12,7 @@
 #include "pages/delivery.h"
 #include "pages/pages.h"
 #include "pages/programme.h"
+#include "pages/progress.h"
 #include "pages/provider.h"
 
 /* One row each: method, pattern, handler, permission, the record its first parameter names,
@@ -216,6 +217,9 @@ const struct route routes[] = {
         "NewContentUnit"),
     API("GET", "/api/v1/enrolments/{id}/course", api_course_get, PERM_ENROLMENTS_READ, RESOURCE_ENROLMENT,
         "The course: modules, units and items with what is done, changed since and next, and hours logged", "Course",
+        NULL),
+    API("GET", "/api/v1/enrolments/{id}/progress", api_progress_get, PERM_ENROLMENTS_READ, RESOURCE_ENROLMENT,
+        "Progress: a status (complete, on track, at risk, behind) with its reasons, per module and overall", "Progress",
         NULL),
     API("GET", "/api/v1/enrolments/{id}/course/{item}", api_course_item_get, PERM_ENROLMENTS_READ, RESOURCE_ENROLMENT,
         "An item of the course as its participant sees it (opening it as the participant is recorded)", "CourseItem",
@@ -524,6 +528,8 @@ const struct route routes[] = {
          "A partner's local variant of an item"),
     PAGE("POST", "/content/{id}/variants/{partner}", page_content_variant_save, PERM_CONTENT_MANAGE,
          RESOURCE_CONTENT_ITEM, "Save a partner's local variant"),
+    PAGE("GET", "/enrolments/{id}/progress", page_progress, PERM_ENROLMENTS_READ, RESOURCE_ENROLMENT,
+         "An enrolment's progress and why"),
     PAGE("GET", "/enrolments/{id}/course", page_course, PERM_ENROLMENTS_READ, RESOURCE_ENROLMENT,
          "The course: modules, units, items and what is next"),
     PAGE("GET", "/enrolments/{id}/course/{item}", page_course_item, PERM_ENROLMENTS_READ, RESOURCE_ENROLMENT,

@@ -1549,6 +1549,10 @@ static void enrolment_page(struct request *request, const struct catalogue *c, i
                     "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/applications/%s\">See the "
                     "application</a></p>",
                     id_text(request, e.application_id));
+    html_printf(b,
+                "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/enrolments/%s/progress\">Progress: on "
+                "track or not, and why</a></p>",
+                id_text(request, id));
     if (e.kind == STUDY_QUALIFICATION &&
         policy_allows(PERM_ASSESSMENT_MANAGE, request->caller, RESOURCE_ENROLMENT, &request->relation))
         html_printf(b,

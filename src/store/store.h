@@ -1486,4 +1486,45 @@ enum store_status store_content_complete(struct store *store, const struct actor
 enum store_status store_learning_records(struct store *store, int64_t enrolment_id, int64_t after_id,
                                          struct arena *arena, struct learning_record **out, size_t *count);
 
+/* Progress (store_progress.c) */
+
+/* One module of an enrolment as it stands: the cohort's events for it, the participant's marks,
+ * hours logged (in quarter hours) against its cap (in hours), and whether it is completed. */
+struct progress_module_row {
+    const char *code;
+    const char *title;
+    int hours_cap;
+    int events_total; /* not cancelled */
+    int events_ended; /* of those, ended by now */
+    int events_held;  /* of those, ended by now or with the participant's mark recorded */
+    int events_attended;
+    int events_missed; /* marked absent; an excused absence is not missed */
+    int quarter_hours;
+    bool completed;
+};
+
+/* Everything progress is judged on for one enrolment, read in one transaction. Results are only
+ * ever released ones (a result row is written on release), so what this holds may be shown to
+ * anyone who may read the enrolment. */
+struct progress_facts_row {
+    int64_t enrolment_id;
+    int64_t participant_id;
+    const char *participant_name;
+    const char *kind;   /* "qualification" or "module" */
+    const char *target; /* its code */
+    const char *state;  /* the enrolment's */
+    int coaching_held;
+    bool has_task;
+    int64_t deadline;         /* the final (or module) assessment's, UTC seconds */
+    const char *submission;   /* its state, "" when nothing is started */
+    const char *outcome;      /* the latest released outcome, "" when none */
+    struct progress_module_row *modules;
+    size_t module_count;
+};
+
+/* The facts of enrolment id at now, strings and modules in arena; STORE_NOT_FOUND when no such
+ * enrolment. */
+enum store_status store_progress_facts(struct store *store, int64_t id, int64_t now, struct arena *arena,
+                                       struct progress_facts_row *out);
+
 #endif

@@ -636,6 +636,7 @@ const EXPECTED = {
   },
   'POST /api/v1/content-units': { perm: 'content.manage', allow: ADMIN, body: {} },
   'GET /api/v1/enrolments/{id}/course': { perm: 'enrolments.read', resource: 'enrolment', mine: SIGNED_IN, other: ADMIN },
+  'GET /api/v1/enrolments/{id}/progress': { perm: 'enrolments.read', resource: 'enrolment', mine: SIGNED_IN, other: ADMIN },
   'GET /api/v1/enrolments/{id}/course/{item}': {
     perm: 'enrolments.read',
     resource: 'enrolment',
@@ -673,6 +674,7 @@ const EXPECTED = {
     form: {},
   },
   'GET /enrolments/{id}/course': { perm: 'enrolments.read', resource: 'enrolment', mine: SIGNED_IN, other: ADMIN },
+  'GET /enrolments/{id}/progress': { perm: 'enrolments.read', resource: 'enrolment', mine: SIGNED_IN, other: ADMIN },
   'GET /enrolments/{id}/course/{item}': {
     perm: 'enrolments.read',
     resource: 'enrolment',

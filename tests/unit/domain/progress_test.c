@@ -1,0 +1,172 @@
+/*
+ * The progress rules at their boundaries, as a table: each row is the facts of one enrolment, the
+ * status the whole should have and a phrase its reasons must hold, so a right status with a wrong
+ * or missing reason fails too. Then one module's rules alone, and the names both ways.
+ */
+#include "../test_support.h"
+
+#include "domain/progress.h"
+
+#include <stdio.h>
+
+static const struct progress_module_facts fresh = {.code = "LT1", .title = "Leading teaching", .hours_cap = 600};
+
+static struct progress_module_facts module_with(int held, int attended, int missed)
+{
+    struct progress_module_facts m = fresh;
+    m.events_held = held;
+    m.events_attended = attended;
+    m.events_missed = missed;
+    return m;
+}
+
+static struct progress_module_facts all_held_with_minutes(int minutes)
+{
+    struct progress_module_facts m = module_with(2, 2, 0);
+    m.events_all_held = true;
+    m.hours_logged = minutes;
+    return m;
+}
+
+struct row {
+    const char *name;
+    struct progress_module_facts module;
+    struct progress_facts facts; /* modules filled in from `module` */
+    enum progress_status status;
+    const char *phrase;
+};
+
+static bool reasons_hold(const struct progress_reasons *reasons, const char *phrase)
+{
+    for (size_t i = 0; i < reasons->count; i++)
+        if (strstr(reasons->text[i], phrase) != NULL)
+            return true;
+    return false;
+}
+
+static void the_whole_follows_its_facts(void **state)
+{
+    (void)state;
+    const struct row rows[] = {
+        {"nothing held yet", fresh, {.modules_required = 1}, PROGRESS_ON_TRACK, "0 of 1 module completed"},
+        {"all attended", module_with(3, 3, 0), {.modules_required = 1}, PROGRESS_ON_TRACK, "0 of 1 module"},
+        {"one missed", module_with(3, 2, 1), {0}, PROGRESS_AT_RISK, "missed 1 of 3 face-to-face events"},
+        {"two missed", module_with(3, 1, 2), {0}, PROGRESS_BEHIND, "missed 2 of 3 face-to-face events"},
+        {"due in 15 days, nothing", fresh, {.has_deadline = true, .days_to_deadline = 15}, PROGRESS_ON_TRACK, NULL},
+        {"due in 14 days, nothing",
+         fresh,
+         {.has_deadline = true, .days_to_deadline = 14},
+         PROGRESS_AT_RISK,
+         "final assessment due in 14 days, no draft yet"},
+        {"due in 9 days, nothing",
+         fresh,
+         {.has_deadline = true, .days_to_deadline = 9},
+         PROGRESS_AT_RISK,
+         "final assessment due in 9 days, no draft yet"},
+        {"due in 4 days, nothing", fresh, {.has_deadline = true, .days_to_deadline = 4}, PROGRESS_AT_RISK, "4 days"},
+        {"due in 3 days, nothing",
+         fresh,
+         {.has_deadline = true, .days_to_deadline = 3},
+         PROGRESS_BEHIND,
+         "due in 3 days, no draft yet"},
+        {"due in 3 days, a draft",
+         fresh,
+         {.has_deadline = true, .days_to_deadline = 3, .draft_started = true},
+         PROGRESS_AT_RISK,
+         "draft not yet submitted"},
+        {"due tomorrow", fresh, {.has_deadline = true, .days_to_deadline = 1}, PROGRESS_BEHIND, "due in 1 day,"},
+        {"overdue",
+         fresh,
+         {.has_deadline = true, .days_to_deadline = -2, .draft_started = true},
+         PROGRESS_BEHIND,
+         "was due 2 days ago"},
+        {"submitted before the deadline",
+         fresh,
+         {.has_deadline = true, .days_to_deadline = 1, .submitted = true},
+         PROGRESS_ON_TRACK,
+         NULL},
+        {"referred", fresh, {.submitted = true, .result = PROGRESS_RESULT_REFERRED}, PROGRESS_AT_RISK, "referred"},
+        {"failed", fresh, {.submitted = true, .result = PROGRESS_RESULT_FAIL}, PROGRESS_BEHIND, "not passed"},
+        {"passed despite a missed event",
+         module_with(3, 2, 1),
+         {.submitted = true, .result = PROGRESS_RESULT_PASS},
+         PROGRESS_COMPLETE,
+         "final assessment passed"},
+        {"missed and overdue",
+         module_with(2, 1, 1),
+         {.has_deadline = true, .days_to_deadline = -1},
+         PROGRESS_BEHIND,
+         "missed 1 of 2"},
+        {"too few hours once every event is held",
+         all_held_with_minutes(120),
+         {0},
+         PROGRESS_AT_RISK,
+         "Leading teaching: 2 of 10 learning hours logged"},
+        {"enough hours", all_held_with_minutes(300), {0}, PROGRESS_ON_TRACK, NULL},
+        {"coaching counted", fresh, {.coaching_held = 2}, PROGRESS_ON_TRACK, "2 coaching sessions held"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        struct progress_facts facts = rows[i].facts;
+        facts.modules = &rows[i].module;
+        facts.module_count = 1;
+        struct progress_thresholds thresholds = progress_thresholds_default();
+        struct progress_module module;
+        struct progress p = progress_assess(&facts, &thresholds, &module);
+        if (p.status != rows[i].status || (rows[i].phrase != NULL && !reasons_hold(&p.reasons, rows[i].phrase))) {
+            fprintf(stderr, "%s: got %s\n", rows[i].name, progress_status_name(p.status));
+            for (size_t r = 0; r < p.reasons.count; r++)
+                fprintf(stderr, "  %s\n", p.reasons.text[r]);
+            fail();
+        }
+        assert_true(p.reasons.count > 0 || p.status == PROGRESS_ON_TRACK);
+    }
+}
+
+static void a_module_is_judged_on_its_own(void **state)
+{
+    (void)state;
+    struct progress_thresholds thresholds = progress_thresholds_default();
+    struct progress_module_facts m = module_with(4, 4, 0);
+    m.events_all_held = true;
+    m.hours_logged = 299; /* minutes: just under half of 600 */
+    struct progress_module out = progress_module_assess(&m, &thresholds);
+    assert_int_equal(out.status, PROGRESS_AT_RISK);
+    assert_true(reasons_hold(&out.reasons, "4 of 10 learning hours logged"));
+    m.hours_logged = 300;
+    assert_int_equal(progress_module_assess(&m, &thresholds).status, PROGRESS_ON_TRACK);
+    /* Hours are not judged while events are still to come. */
+    m.hours_logged = 0;
+    m.events_all_held = false;
+    assert_int_equal(progress_module_assess(&m, &thresholds).status, PROGRESS_ON_TRACK);
+    m.completed = true;
+    m.events_missed = 3;
+    out = progress_module_assess(&m, &thresholds);
+    assert_int_equal(out.status, PROGRESS_COMPLETE);
+    assert_true(reasons_hold(&out.reasons, "Leading teaching completed"));
+    /* Thresholds move the boundaries. */
+    thresholds.missed_events_at_risk = 2;
+    thresholds.missed_events_behind = 3;
+    struct progress_module_facts one = module_with(3, 2, 1);
+    assert_int_equal(progress_module_assess(&one, &thresholds).status, PROGRESS_ON_TRACK);
+    struct progress_module_facts two = module_with(3, 1, 2);
+    assert_int_equal(progress_module_assess(&two, &thresholds).status, PROGRESS_AT_RISK);
+}
+
+static void names_and_titles(void **state)
+{
+    (void)state;
+    assert_string_equal(progress_status_name(PROGRESS_AT_RISK), "at_risk");
+    assert_string_equal(progress_status_title(PROGRESS_BEHIND), "Behind");
+    assert_string_equal(progress_status_name(PROGRESS_COMPLETE), "complete");
+    assert_string_equal(progress_status_title(PROGRESS_ON_TRACK), "On track");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(the_whole_follows_its_facts),
+        cmocka_unit_test(a_module_is_judged_on_its_own),
+        cmocka_unit_test(names_and_titles),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
