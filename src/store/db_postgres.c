@@ -554,10 +554,13 @@ static const char *variant_for(struct pg_stmt *s)
 static enum db_result failed(struct pg_stmt *s, PGresult *r)
 {
     record_error(s->db, "step", r);
+    /* The state lives in the result: read it before the result is freed. Class 23 is a
+     * constraint the change broke. */
     const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+    bool constraint = state != NULL && strncmp(state, "23", 2) == 0;
     PQclear(r);
     clear_result(s);
-    return state != NULL && strncmp(state, "23", 2) == 0 ? DB_CONSTRAINT : DB_ERROR;
+    return constraint ? DB_CONSTRAINT : DB_ERROR;
 }
 
 static enum db_result pg_step(struct db_stmt *base)
