@@ -1515,9 +1515,9 @@ struct progress_facts_row {
     const char *state;  /* the enrolment's */
     int coaching_held;
     bool has_task;
-    int64_t deadline;         /* the final (or module) assessment's, UTC seconds */
-    const char *submission;   /* its state, "" when nothing is started */
-    const char *outcome;      /* the latest released outcome, "" when none */
+    int64_t deadline;       /* the final (or module) assessment's, UTC seconds */
+    const char *submission; /* its state, "" when nothing is started */
+    const char *outcome;    /* the latest released outcome, "" when none */
     struct progress_module_row *modules;
     size_t module_count;
 };
