@@ -1021,13 +1021,14 @@ static void cohort_save(struct request *request, const struct cohort *existing)
     struct accounts_env env = request_accounts_env(request, &actor);
     int64_t id = existing ? existing->id : 0;
     enum app_result s = cohorts_save(&env, c, &in, &id, &found);
+    int again; /* the status to show the form again with */
     if (s == APP_OK && errors.count == 0) {
         reply_redirect(request, request_printf(request, "/cohorts/%" PRId64 "?notice=%s", id,
                                                existing ? "cohort_changed" : "cohort_added"));
-    } else if (s == APP_OK || s == APP_INVALID || !page_refused(request, s, &found)) {
+    } else if ((again = page_form_again(request, s, &found)) != 0) {
         errors_merge(&errors, &found, false);
         forms_errors_in_order(&errors, cohort_fields, sizeof(cohort_fields) / sizeof(cohort_fields[0]));
-        cohort_form_page(request, existing, &f, &errors, s == APP_OK ? 422 : page_status(s));
+        cohort_form_page(request, existing, &f, &errors, again);
     }
     errors_free(&found);
     errors_free(&errors);
@@ -1287,13 +1288,14 @@ static void venue_save(struct request *request, struct venue *existing)
     struct accounts_env env = request_accounts_env(request, &actor);
     /* What the form refused reaches the use case as nothing it accepts (no places, no partner). */
     enum app_result s = venues_save(&env, request->caller, &v, request_arena(request), &found);
+    int again; /* the status to show the form again with */
     if (s == APP_OK && errors.count == 0) {
         reply_redirect(request,
                        request_printf(request, "/venues?notice=%s", existing ? "venue_changed" : "venue_added"));
-    } else if (s == APP_OK || s == APP_INVALID || !page_refused(request, s, &found)) {
+    } else if ((again = page_form_again(request, s, &found)) != 0) {
         errors_merge(&errors, &found, false);
         forms_errors_in_order(&errors, venue_fields, sizeof(venue_fields) / sizeof(venue_fields[0]));
-        venue_form_page(request, existing, &f, &errors, s == APP_OK ? 422 : page_status(s));
+        venue_form_page(request, existing, &f, &errors, again);
     }
     errors_free(&found);
     errors_free(&errors);
@@ -1611,12 +1613,13 @@ void page_event_update(struct request *request)
     struct actor actor;
     struct accounts_env env = request_accounts_env(request, &actor);
     enum app_result s = events_update(&env, c, request->caller, &before, &changed, &found);
+    int again; /* the status to show the form again with */
     if (s == APP_OK && !stand_in) {
         reply_redirect(request, request_printf(request, "/events/%" PRId64 "?notice=changed", before.id));
-    } else if (s == APP_OK || s == APP_INVALID || !page_refused(request, s, &found)) {
+    } else if ((again = page_form_again(request, s, &found)) != 0) {
         errors_merge(&errors, &found, stand_in);
         forms_errors_in_order(&errors, event_fields, EVENT_FIELDS);
-        event_edit_page(request, &shown, &f, &errors, s == APP_OK ? 422 : page_status(s));
+        event_edit_page(request, &shown, &f, &errors, again);
     }
     errors_free(&found);
     errors_free(&errors);

@@ -731,16 +731,17 @@ void page_task_create(struct request *request)
     struct actor actor;
     struct accounts_env env = request_accounts_env(request, &actor);
     enum app_result s = assessment_task_set(&env, c, &t, &found);
+    int again; /* the status to show the form again with */
     if (s == APP_OK && !refused) {
         reply_redirect(request, "/assessment/tasks?notice=task_set");
-    } else if (s == APP_OK || s == APP_INVALID || !page_refused(request, s, &found)) {
+    } else if ((again = page_form_again(request, s, &found)) != 0) {
         for (size_t i = 0; i < found.count; i++) {
             const char *where = strcmp(found.items[i].where, "kind") == 0 ? "target" : found.items[i].where;
             if (forms_field_error(&errors, where) == NULL && !(refused && strcmp(where, "deadline") == 0))
                 errors_add(&errors, where, "%s", found.items[i].message);
         }
         forms_errors_in_order(&errors, task_fields, TASK_FIELDS);
-        task_form_page(request, NULL, &f, &errors, s == APP_OK ? 422 : page_status(s));
+        task_form_page(request, NULL, &f, &errors, again);
     }
     errors_free(&found);
     errors_free(&errors);

@@ -262,6 +262,15 @@ bool page_refused(struct request *request, enum app_result result, const struct 
     return false;
 }
 
+int page_form_again(struct request *request, enum app_result result, const struct errors *errors)
+{
+    if (result == APP_OK)
+        return 422;
+    if (result != APP_INVALID && page_refused(request, result, errors))
+        return 0;
+    return page_status(result);
+}
+
 void page_refusal(struct request *request, enum app_result result, const struct errors *errors)
 {
     if (page_refused(request, result, errors))

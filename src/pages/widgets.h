@@ -82,6 +82,11 @@ const char *page_module_title(const struct catalogue *c, const char *code);
 int page_status(enum app_result result);
 bool page_refused(struct request *request, enum app_result result, const struct errors *errors);
 
+/* After a form's use case, when the form is not done with: the status to show it again with (422
+ * when the use case accepted what the form itself refused, else page_status(result)), or 0 when
+ * the result is one no form can put right and page_refused has sent its page. */
+int page_form_again(struct request *request, enum app_result result, const struct errors *errors);
+
 /* 400: the address's query parameters are malformed; the page lists each problem. */
 void page_bad_request(struct request *request, const struct errors *errors);
 
