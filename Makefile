@@ -36,7 +36,9 @@ test: build build-asan
 	@scripts/check-source.sh
 	meson test -C build --print-errorlogs
 	$(SANITIZE_ENV) meson test -C build-asan --print-errorlogs
-	NPQ_BIN=build/npq $(NODE_TEST) tests/api/
+	rm -f build/api-answers.jsonl
+	NPQ_RECORD_RESPONSES=build/api-answers.jsonl NPQ_BIN=build/npq $(NODE_TEST) tests/api/
+	NPQ_RECORD_RESPONSES=build/api-answers.jsonl NPQ_BIN=build/npq $(NODE_TEST) tests/conformance/
 	$(SANITIZE_ENV) NPQ_BIN=build-asan/npq $(NODE_TEST) tests/api/
 	NPQ_BIN=build/npq $(NODE_TEST) tests/browser/
 	KILLS=30 NPQ_BIN=build/npq $(NODE_TEST) tests/faults/

@@ -28,35 +28,64 @@ static json_t *path_parameters(const char *pattern)
     return parameters;
 }
 
+static json_t *error_response(const char *description)
+{
+    return json_pack("{s:s, s:{s:{s:{s:s}}}}", "description", description, "content", "application/json", "schema",
+                     "$ref", "#/components/schemas/Error");
+}
+
+/* A route's response is a schema's name, or a media type ("text/csv") for an answer that is not JSON. */
+static json_t *success_content(const char *response)
+{
+    if (strcmp(response, "application/json") == 0)
+        return json_pack("{s:{s:{s:s}}}", response, "schema", "type", "object");
+    if (strchr(response, '/') != NULL)
+        return json_pack("{s:{s:{s:s, s:s}}}", response, "schema", "type", "string", "contentMediaType", response);
+    char ref[128];
+    snprintf(ref, sizeof(ref), "#/components/schemas/%s", response);
+    return json_pack("{s:{s:{s:s}}}", "application/json", "schema", "$ref", ref);
+}
+
+/* Every error the gate, the body reader and the use cases can answer with, each with the Error
+ * schema: 400 malformed, 401/403 for signed-in routes, 404 for a record that is not there or not
+ * the caller's to see, 409/422 for writes refused by a rule or a clash. */
 static json_t *responses_for(const struct route *route)
 {
     json_t *ok = json_pack("{s:s}", "description", "Success");
     const char *success = strcmp(route->method, "POST") == 0 && route->response != NULL ? "201" : "200";
     if (strcmp(route->method, "DELETE") == 0)
-        success = "204";
+        success = route->response != NULL ? "200" : "204"; /* the record as it is now, or nothing */
     char explicit_status[8];
     if (route->status != 0) {
         snprintf(explicit_status, sizeof(explicit_status), "%d", route->status);
         success = explicit_status;
     }
-    if (route->response != NULL) {
-        char ref[128];
-        snprintf(ref, sizeof(ref), "#/components/schemas/%s", route->response);
-        json_object_set_new(ok, "content", json_pack("{s:{s:{s:s}}}", "application/json", "schema", "$ref", ref));
-    }
-    json_t *error = json_pack("{s:s, s:{s:{s:{s:s}}}}", "description", "Error", "content", "application/json", "schema",
-                              "$ref", "#/components/schemas/Error");
-    json_t *responses = json_pack("{s:o, s:O}", success, ok, "default", error);
-    json_decref(error);
+    if (route->response != NULL)
+        json_object_set_new(ok, "content", success_content(route->response));
+    json_t *responses = json_pack("{s:o}", success, ok);
+    bool is_write = strcmp(route->method, "GET") != 0;
+    json_object_set_new(responses, "400", error_response("The request is malformed: its body or a query parameter"));
     if (route->permission != PERM_PUBLIC) {
-        json_object_set_new(responses, "401",
-                            json_pack("{s:s}", "description", "Not signed in, or the token is not valid"));
-        json_object_set_new(responses, "403", json_pack("{s:s}", "description", "Not permitted"));
+        json_object_set_new(responses, "401", error_response("Not signed in, or the token is not valid"));
+        json_object_set_new(responses, "403", error_response("Not permitted"));
     }
     if (strchr(route->pattern, '{') != NULL || route->permission != PERM_PUBLIC)
-        json_object_set_new(responses, "404",
-                            json_pack("{s:s, s:{s:{s:{s:s}}}}", "description", "Not found", "content",
-                                      "application/json", "schema", "$ref", "#/components/schemas/Error"));
+        json_object_set_new(responses, "404", error_response("Not found"));
+    if (is_write) {
+        json_object_set_new(responses, "409", error_response("Refused: it clashes with what is stored"));
+        json_object_set_new(responses, "422", error_response("Refused: a field or a rule says no, named in fields"));
+    }
+    /* A CSV import answers with its report whatever happens: 201 imported, 200 checked only
+     * (dry_run), 422 refused with every row's problems. */
+    if (route->body != NULL && strcmp(route->body, "csv") == 0 && route->response != NULL) {
+        json_object_set_new(responses, "200",
+                            json_pack("{s:s, s:o}", "description", "Checked only (dry_run): nothing stored", "content",
+                                      success_content(route->response)));
+        json_object_set_new(responses, "422",
+                            json_pack("{s:s, s:o}", "description", "Refused: the report names each row's problems",
+                                      "content", success_content(route->response)));
+    }
+    json_object_set_new(responses, "default", error_response("Error"));
     return responses;
 }
 
@@ -125,14 +154,18 @@ static void document_build(void)
                                 json_pack("{s:b, s:{s:{s:{s:s}}}}", "required", 1, "content", "application/json",
                                           "schema", "$ref", ref));
         }
-        if (route->permission != PERM_PUBLIC)
-            json_object_set_new(operation, "security", json_pack("[{s:[]}, {s:[]}]", "bearer", "session"));
+        /* a public operation says so with an empty list, rather than leaving it unsaid */
+        json_object_set_new(operation, "security",
+                            route->permission == PERM_PUBLIC ? json_array()
+                                                             : json_pack("[{s:[]}, {s:[]}]", "bearer", "session"));
         json_object_set_new(item, method, operation);
     }
-    json_t *doc =
-        json_pack("{s:s, s:{s:s, s:s, s:s}, s:[{s:s}], s:o, s:o}", "openapi", "3.1.0", "info", "title", "npq API",
-                  "version", "1", "description", "Read and manage National Professional Qualification programmes.",
-                  "servers", "url", "/", "paths", paths, "components", components);
+    /* npq is not open source (package.json says UNLICENSED): SPDX's form for a licence of one's own */
+    json_t *doc = json_pack("{s:s, s:{s:s, s:s, s:s, s:{s:s, s:s}}, s:[{s:s}], s:o, s:o}", "openapi", "3.1.0", "info",
+                            "title", "npq API", "version", "1", "description",
+                            "Read and manage National Professional Qualification programmes.", "license", "name",
+                            "Proprietary: all rights reserved", "identifier", "LicenseRef-npq-proprietary", "servers",
+                            "url", "/", "paths", paths, "components", components);
     document.body = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     document.len = strlen(document.body);
     document.content_type = "application/json; charset=utf-8";

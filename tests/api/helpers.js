@@ -45,6 +45,32 @@ function npqEnv(extra) {
   return env;
 }
 
+/*
+ * NPQ_RECORD_RESPONSES=FILE appends every JSON answer from /api/v1 that this process receives
+ * (method, path, status, body) to FILE, one line each, for tests/conformance/ to check against the
+ * OpenAPI document. The copy is read beside the test's own reading and never delays it.
+ */
+if (process.env.NPQ_RECORD_RESPONSES) {
+  const record = process.env.NPQ_RECORD_RESPONSES;
+  const plainFetch = globalThis.fetch;
+  globalThis.fetch = async (resource, init) => {
+    const res = await plainFetch(resource, init);
+    const url = new URL(resource instanceof Request ? resource.url : String(resource));
+    const method = (init?.method || (resource instanceof Request ? resource.method : 'GET')).toUpperCase();
+    if (url.pathname.startsWith('/api/v1/') && /^application\/json\b/.test(res.headers.get('content-type') || '')) {
+      res
+        .clone()
+        .text()
+        .then((text) => {
+          const line = JSON.stringify({ method, path: url.pathname, status: res.status, body: JSON.parse(text) });
+          fs.appendFileSync(record, line + '\n');
+        })
+        .catch(() => {}); // a body cut short or not JSON: the test itself reports that
+    }
+    return res;
+  };
+}
+
 /* Temporary directories and live servers, cleaned up when the test process exits whatever happens. */
 const tempDirs = new Set();
 const liveProcs = new Set();

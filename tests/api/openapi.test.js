@@ -184,6 +184,29 @@ test('every operation is well-formed: id, summary, success response, x-permissio
   }
 });
 
+test('every operation documents the errors it can answer, each with the Error schema, and who may call it', () => {
+  assert.equal(typeof doc.info.license?.name, 'string', 'info.license names the licence');
+  for (const { key, method, path: p, op } of operations(doc)) {
+    const expected = ['400'];
+    if (op['x-permission'] !== 'public') expected.push('401', '403', '404');
+    else if (p.includes('{')) expected.push('404');
+    if (method !== 'GET') expected.push('409', '422');
+    // a CSV import answers 422 with its report of every row's problems; everything else with Error
+    const report = op.requestBody?.content?.['text/csv'] ? op.responses['201'].content['application/json'].schema.$ref : null;
+    for (const code of expected) {
+      const ref = code === '422' && report ? report : '#/components/schemas/Error';
+      assert.equal(op.responses[code]?.content?.['application/json']?.schema?.$ref, ref, `${key}: documents ${code} with ${ref}`);
+    }
+    assert.ok(Array.isArray(op.security), `${key}: says who may call it`);
+    if (op['x-permission'] === 'public') assert.deepEqual(op.security, [], `${key}: public, so security is []`);
+    else assert.ok(op.security.length > 0, `${key}: names its security schemes`);
+    const success = successOf(op);
+    if (success !== '204' && op.responses[success].content)
+      for (const [type, media] of Object.entries(op.responses[success].content))
+        assert.ok(media.schema, `${key}: ${type} answer has a schema`);
+  }
+});
+
 test('every $ref resolves inside the document', () => {
   const refs = collectRefs(doc, '$', []);
   assert.ok(refs.length > 0);
