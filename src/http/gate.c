@@ -11,6 +11,7 @@
 #include "lib/form.h"
 #include "pages/layout.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,14 +218,28 @@ static bool runs_on_loop(struct worker *worker, struct request *request)
     return request->authenticated; /* otherwise the database decides */
 }
 
+/* The route table's index, made once for every loop; the table never changes while serving. */
+static struct router *route_index;
+static pthread_once_t route_index_once = PTHREAD_ONCE_INIT;
+
+static void route_index_make(void)
+{
+    route_index = router_new(routes, routes_count);
+    if (route_index == NULL) {
+        fprintf(stderr, "npq: out of memory indexing the routes\n");
+        abort();
+    }
+}
+
 void gate_dispatch(struct worker *worker, h2o_req_t *req)
 {
+    pthread_once(&route_index_once, route_index_make);
     struct request *request = request_new(worker, req);
     request->executor = &worker->executor;
     bool api = is_api_path(request->path);
 
     struct route_match match;
-    switch (router_match(routes, routes_count, request->method, request->path, &match)) {
+    switch (router_find(route_index, request->method, request->path, &match)) {
     case ROUTE_NOT_FOUND:
         if (api)
             reply_error(request, 404, "not_found", "There is no API resource at this address.");

@@ -135,9 +135,15 @@ void reply_json(struct request *request, int status, json_t *document)
         reply_error(request, 500, "internal_error", "Sorry, there is a problem with the service. Try again later.");
         return;
     }
-    size_t len = json_dumpb(document, NULL, 0, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    char *body = request_alloc(request, len + 1);
-    json_dumpb(document, body, len, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    /* One pass for the usual answer, which fits a first guess; a longer one is written again into
+     * a buffer of the size the first pass reported (jansson's dump costs more than the guess). */
+    enum { FIRST_GUESS = 8192 };
+    char *body = request_alloc(request, FIRST_GUESS);
+    size_t len = json_dumpb(document, body, FIRST_GUESS, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    if (len > FIRST_GUESS) {
+        body = request_alloc(request, len);
+        json_dumpb(document, body, len, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    }
     json_decref(document);
     set_response(request, status, "application/json; charset=utf-8", body, len);
 }

@@ -57,6 +57,14 @@ struct route_match {
 enum route_result router_match(const struct route *table, size_t count, struct str method, struct str path,
                                struct route_match *match);
 
+/* An index of a table for router_find, which answers exactly as router_match does over the same
+ * table (tests/fuzz/router.c checks that on every input). NULL when out of memory. */
+struct router;
+struct router *router_new(const struct route *table, size_t count);
+void router_free(struct router *router);
+enum route_result router_find(const struct router *router, struct str method, struct str path,
+                              struct route_match *match);
+
 /* The whole table of npq, defined in routes.c. */
 extern const struct route routes[];
 extern const size_t routes_count;

@@ -6,6 +6,7 @@
 #include "http/router.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static void handler(struct request *request)
 {
@@ -116,6 +117,91 @@ static void real_table_has_no_duplicates_and_every_row_is_complete(void **state)
     }
 }
 
+/* Both answers alike, route, parameters and Allow header. */
+static void assert_same_answer(const struct route *t, size_t count, const struct router *index, const char *method,
+                               const char *path)
+{
+    struct route_match scanned, found;
+    enum route_result a = router_match(t, count, str_of(method), str_of(path), &scanned);
+    enum route_result b = router_find(index, str_of(method), str_of(path), &found);
+    if (a != b || scanned.route != found.route || strcmp(scanned.allow, found.allow) != 0)
+        fail_msg("%s %s: the index answers %d (%s) where the scan answers %d (%s)", method, path, b, found.allow, a,
+                 scanned.allow);
+    if (a == ROUTE_FOUND) {
+        assert_int_equal(scanned.param_count, found.param_count);
+        for (size_t i = 0; i < scanned.param_count; i++)
+            assert_true(str_eq(scanned.params[i], found.params[i]));
+    }
+}
+
+/* Every row's pattern made into a path ({id} as 7, {rest*} as a/b), with a segment more and one
+ * fewer, under every method: the index finds what the full scan finds. */
+static void the_index_answers_as_the_full_scan(void **state)
+{
+    (void)state;
+    static const char *const methods[] = {"GET", "HEAD", "POST", "PATCH", "PUT", "DELETE"};
+    static const char *const odd[] = {"",
+                                      "/",
+                                      "//",
+                                      "/api",
+                                      "/api/",
+                                      "/api/v1",
+                                      "/api/v1/",
+                                      "/api/v1//",
+                                      "x",
+                                      "/assets",
+                                      "/assets/",
+                                      "/api/v1/me/home/",
+                                      "/api/v1/users/7/roles/7/x"};
+    /* rows of one path under different keys, so the merge must put them back in table order */
+    static const struct route mixed[] = {
+        {"PUT", "/api/v1/{kind}", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "put", NULL, NULL, 0, false},
+        {"GET", "/api/v1/things", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "list", NULL, NULL, 0, false},
+        {"POST", "/api/{v}/things", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "post", NULL, NULL, 0, false},
+        {"PATCH", "/api/v1/{kind}", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "patch", NULL, NULL, 0, false},
+    };
+    struct {
+        const struct route *table;
+        size_t count;
+    } tables[] = {
+        {table, sizeof(table) / sizeof(table[0])}, {mixed, sizeof(mixed) / sizeof(mixed[0])}, {routes, routes_count}};
+    for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
+        struct router *index = router_new(tables[t].table, tables[t].count);
+        assert_non_null(index);
+        for (size_t r = 0; r < tables[t].count; r++) {
+            char path[512];
+            size_t n = 0;
+            for (const char *p = tables[t].table[r].pattern; *p && n + 8 < sizeof(path); p++) {
+                if (*p != '{') {
+                    path[n++] = *p;
+                    continue;
+                }
+                const char *close = strchr(p, '}');
+                const char *value = close[-1] == '*' ? "a/b" : "7";
+                memcpy(path + n, value, strlen(value));
+                n += strlen(value);
+                p = close;
+            }
+            path[n] = '\0';
+            char longer[600], shorter[512];
+            snprintf(longer, sizeof(longer), "%s/more", path);
+            snprintf(shorter, sizeof(shorter), "%s", path);
+            char *cut = strrchr(shorter, '/');
+            if (cut != NULL)
+                *cut = '\0';
+            for (size_t m = 0; m < sizeof(methods) / sizeof(methods[0]); m++) {
+                assert_same_answer(tables[t].table, tables[t].count, index, methods[m], path);
+                assert_same_answer(tables[t].table, tables[t].count, index, methods[m], longer);
+                assert_same_answer(tables[t].table, tables[t].count, index, methods[m], shorter);
+            }
+        }
+        for (size_t o = 0; o < sizeof(odd) / sizeof(odd[0]); o++)
+            for (size_t m = 0; m < sizeof(methods) / sizeof(methods[0]); m++)
+                assert_same_answer(tables[t].table, tables[t].count, index, methods[m], odd[o]);
+        router_free(index);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -126,6 +212,7 @@ int main(void)
         cmocka_unit_test(wrong_method_lists_what_is_allowed),
         cmocka_unit_test(rest_parameter_takes_slashes),
         cmocka_unit_test(real_table_has_no_duplicates_and_every_row_is_complete),
+        cmocka_unit_test(the_index_answers_as_the_full_scan),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
