@@ -138,10 +138,10 @@ void reply_json(struct request *request, int status, json_t *document)
     /* One pass for the usual answer, which fits a first guess; a longer one is written again into
      * a buffer of the size the first pass reported (jansson's dump costs more than the guess). */
     enum { FIRST_GUESS = 8192 };
-    char *body = request_alloc(request, FIRST_GUESS);
+    char *body = arena_alloc_bytes(request_arena(request), FIRST_GUESS);
     size_t len = json_dumpb(document, body, FIRST_GUESS, JSON_COMPACT | JSON_PRESERVE_ORDER);
     if (len > FIRST_GUESS) {
-        body = request_alloc(request, len);
+        body = arena_alloc_bytes(request_arena(request), len);
         json_dumpb(document, body, len, JSON_COMPACT | JSON_PRESERVE_ORDER);
     }
     json_decref(document);

@@ -19,7 +19,7 @@ struct arena_chunk {
     alignas(max_align_t) unsigned char data[];
 };
 
-void *arena_alloc(struct arena *arena, size_t size)
+void *arena_alloc_bytes(struct arena *arena, size_t size)
 {
     size_t align = alignof(max_align_t);
     size = (size + align - 1) & ~(align - 1);
@@ -36,13 +36,17 @@ void *arena_alloc(struct arena *arena, size_t size)
     }
     void *p = chunk->data + chunk->used;
     chunk->used += size;
-    memset(p, 0, size);
     return p;
+}
+
+void *arena_alloc(struct arena *arena, size_t size)
+{
+    return memset(arena_alloc_bytes(arena, size), 0, size);
 }
 
 char *arena_strndup(struct arena *arena, const char *s, size_t n)
 {
-    char *copy = arena_alloc(arena, n + 1);
+    char *copy = arena_alloc_bytes(arena, n + 1);
     memcpy(copy, s, n);
     copy[n] = '\0';
     return copy;

@@ -25,6 +25,9 @@ struct arena {
 /* Returns zeroed memory aligned for any type, owned by the arena. */
 void *arena_alloc(struct arena *arena, size_t size);
 
+/* The same, not zeroed: for a buffer written in full before it is read (an answer's body). */
+void *arena_alloc_bytes(struct arena *arena, size_t size);
+
 /* Copies n bytes of s and appends a NUL. */
 char *arena_strndup(struct arena *arena, const char *s, size_t n);
 
