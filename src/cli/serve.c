@@ -34,6 +34,8 @@ int cli_serve(int argc, char **argv)
         {"notify-interval-ms", required_argument, NULL, 'n'},
         {"max-connections", required_argument, NULL, 'c'},
         {"max-connections-per-client", required_argument, NULL, 'p'},
+        {"rate-limit", required_argument, NULL, 'R'},
+        {"rate-limit-exempt", required_argument, NULL, 'E'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -97,6 +99,20 @@ int cli_serve(int argc, char **argv)
                 options.max_connections_per_client = (int)n;
             break;
         }
+        case 'R': {
+            char *end;
+            long n = strtol(optarg, &end, 10);
+            if (strcmp(optarg, "off") == 0) {
+                options.rate_limit = -1;
+            } else if (*end != '\0' || n < 1 || n > 1000000) {
+                fprintf(stderr, "npq: --rate-limit takes requests a second from 1 to 1000000, or off\n");
+                return 2;
+            } else {
+                options.rate_limit = (int)n;
+            }
+            break;
+        }
+        case 'E': options.rate_limit_exempt = optarg; break;
         case 't': {
             char *end;
             long n = strtol(optarg, &end, 10);
@@ -124,7 +140,10 @@ int cli_serve(int argc, char **argv)
                     "  --reminder-lead-seconds N  email event reminders N seconds before the start (default 86400)\n"
                     "  --notify-interval-ms N     look for notifications to send every N ms (default 30000)\n"
                     "  --max-connections N        connections open at once (default 4096); more are refused\n"
-                    "  --max-connections-per-client N  from one address or IPv6 /64 (default 256)\n");
+                    "  --max-connections-per-client N  from one address or IPv6 /64 (default 256)\n"
+                    "  --rate-limit N|off         requests a second from one address or IPv6 /64 (default 50,\n"
+                    "                             in bursts of up to ten seconds' worth); more are answered 429\n"
+                    "  --rate-limit-exempt LIST   CIDR blocks never limited (default 127.0.0.0/8,::1/128), or none\n");
             return opt == 'h' ? 0 : 2;
         }
     }

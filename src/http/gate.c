@@ -238,6 +238,16 @@ void gate_dispatch(struct worker *worker, h2o_req_t *req)
     request->executor = &worker->executor;
     bool api = is_api_path(request->path);
 
+    uint32_t retry_after;
+    if (worker->rate != NULL && !request_rate_allow(worker->rate, (struct sockaddr *)&request->peer, request->peer_len,
+                                                    (int64_t)h2o_now(worker->ctx.loop), &retry_after)) {
+        reply_header(request, "retry-after", request_printf(request, "%u", retry_after));
+        refuse(request, 429, "too_many_requests", "Too many requests",
+               "Too many requests have come from your address. Wait a few seconds and try again.");
+        request_finish(request);
+        return;
+    }
+
     struct route_match match;
     switch (router_find(route_index, request->method, request->path, &match)) {
     case ROUTE_NOT_FOUND:

@@ -4,6 +4,7 @@
 #include "http/server.h"
 
 #include "http/connection_limit.h"
+#include "http/request_rate.h"
 #include "http/gate.h"
 #include "http/worker.h"
 #include "mail/mailer.h"
@@ -28,6 +29,7 @@ enum { SHUTDOWN_GRACE_MS = 10000, SHUTDOWN_IDLE_MS = 1000, LOOP_WAKE_MS = 100, M
 
 static atomic_bool stopping;
 static struct connection_limit *connections;
+static struct request_rate *request_rates; /* NULL for no limit; like connections, lives until exit */
 
 struct handler {
     h2o_handler_t super;
@@ -276,6 +278,17 @@ int server_run(const struct server_options *options)
         return 1;
     }
 
+    if (options->rate_limit >= 0) {
+        const char *problem;
+        request_rates = request_rate_new(
+            options->rate_limit > 0 ? (uint32_t)options->rate_limit : REQUEST_RATE_DEFAULT_PER_SECOND,
+            options->rate_limit_exempt ? options->rate_limit_exempt : REQUEST_RATE_DEFAULT_EXEMPT, &problem);
+        if (request_rates == NULL) {
+            fprintf(stderr, "npq: --rate-limit-exempt: %s\n", problem);
+            return 2;
+        }
+    }
+
     int log_fd = open_access_log(options->access_log);
     if (log_fd < 0 && strcmp(options->access_log ? options->access_log : "-", "off") != 0)
         return 1;
@@ -388,6 +401,7 @@ int server_run(const struct server_options *options)
 
     for (int i = 0; i < threads; i++) {
         workers[i].site = site;
+        workers[i].rate = request_rates;
         access_log_init(&workers[i].log, log_fd);
         args[i] = (struct thread_args){&workers[i], &config, plan.fds[i]};
         if (pthread_create(&ids[i], NULL, worker_main, &args[i]) != 0)

@@ -25,6 +25,8 @@ struct server_options {
     int notify_interval_ms;         /* how often notifications are looked for; 0 for 30 s */
     int max_connections;            /* open at once in all; 0 for CONNECTION_LIMIT_DEFAULT_TOTAL */
     int max_connections_per_client; /* from one address (an IPv6 /64); 0 for the default */
+    int rate_limit;                 /* requests a second from one client; 0 for the default, -1 for none */
+    const char *rate_limit_exempt;  /* CIDR blocks never limited; NULL for REQUEST_RATE_DEFAULT_EXEMPT */
 };
 
 /* Runs until a stop signal; returns the process exit status. */

@@ -10,6 +10,7 @@
 #include "http/access_log.h"
 #include "http/caller_cache.h"
 #include "http/executor.h"
+#include "http/request_rate.h"
 #include "http/site.h"
 
 #include <h2o.h>
@@ -28,6 +29,7 @@ struct worker {
     struct caller_cache callers;
     struct store *revisions; /* never waits: for checking cached callers (auth_authenticate_cached) */
     struct access_log log;
+    struct request_rate *rate; /* shared by every worker; NULL for no limit */
     h2o_multithread_queue_t *queue;
     h2o_multithread_receiver_t handled; /* requests the pools have answered */
     size_t in_pools;                    /* requests handed to the pools and not yet back */
