@@ -13,7 +13,7 @@ NODE_TEST = node --test --test-concurrency=1
 SANITIZE_ENV = ASAN_OPTIONS=abort_on_error=0:exitcode=86 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp
 
-.PHONY: all deps build build-asan run test test-postgres test-unit test-api test-browser bench check faults fuzz format clean
+.PHONY: all deps build build-asan run test test-postgres test-unit test-api test-browser bench check faults soak fuzz format clean
 
 all: build
 
@@ -42,6 +42,7 @@ test: build build-asan
 	$(SANITIZE_ENV) NPQ_BIN=build-asan/npq $(NODE_TEST) tests/api/
 	NPQ_BIN=build/npq $(NODE_TEST) tests/browser/
 	KILLS=30 NPQ_BIN=build/npq $(NODE_TEST) tests/faults/
+	SOAK_SECONDS=10 NPQ_BIN=build/npq node bench/soak.js
 
 # The store's contract tests against a throwaway PostgreSQL server (scripts/with-postgres.sh).
 STORE_CONTRACT_TESTS = store_accounts store_assessment store_audit store_awards store_calendar store_catalogue \
@@ -57,6 +58,10 @@ check: build
 
 faults: build
 	KILLS=200 NPQ_BIN=build/npq $(NODE_TEST) tests/faults/
+
+# A mixed load at 256 connections for SOAK_SECONDS (default 60): zero errors, figures printed.
+soak: build
+	NPQ_BIN=build/npq node bench/soak.js
 
 fuzz: deps
 	@scripts/fuzz.sh

@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -261,6 +262,11 @@ int server_run(const struct server_options *options)
         threads = 1;
     if (threads > MAX_THREADS)
         threads = MAX_THREADS;
+
+    /* Blocks of 1 MiB or more (a password hash's 19 MiB, an upload) are mapped, and given back to
+     * the system when freed. Left to itself glibc raises this threshold after the first such
+     * block is freed, and every later one then stays in its thread's heap for good. */
+    mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
 
     /* Every connection is a descriptor: take all the process may have (the soft limit is often
      * 1024, below the connection cap). */
