@@ -56,13 +56,15 @@ enum app_result applications_save_draft(const struct accounts_env *env, const st
         struct arena arena = ARENA_INIT;
         struct user sponsor;
         enum store_status status = store_user_get(env->store, a->sponsor_id, &arena, &sponsor);
-        bool eligible = status == STORE_OK && policy_may_sponsor(&sponsor);
+        bool eligible = status == STORE_OK && policy_may_sponsor(&sponsor, a->school_id);
         arena_release(&arena);
         if (status == STORE_ERROR)
             return APP_UNAVAILABLE;
         if (!eligible)
             errors_add(errors, "sponsor_id",
-                       "The sponsor named does not exist, or is not a headteacher or provider administrator.");
+                       a->school_id == 0 ? "Give your school first: your sponsor is its headteacher."
+                                         : "The sponsor named does not exist, or is not the headteacher of your "
+                                           "school or a provider administrator.");
     }
     /* What is given in the DfE's terms must be right from the first draft; what is missing is
      * for submission to refuse. */

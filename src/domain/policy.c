@@ -125,10 +125,17 @@ bool policy_is_sponsor_of(const struct caller *caller, const struct relation *r)
     return r != NULL && r->sponsor && (policy_is_admin(caller) || caller_has(caller, ROLE_HEADTEACHER));
 }
 
-bool policy_may_sponsor(const struct user *person)
+bool policy_may_sponsor(const struct user *person, int64_t school_id)
 {
-    return person != NULL && person->active &&
-           (user_has_role(person, ROLE_HEADTEACHER) || user_has_role(person, ROLE_ADMIN));
+    if (person == NULL || !person->active)
+        return false;
+    if (user_has_role(person, ROLE_ADMIN))
+        return true;
+    for (size_t i = 0; i < person->role_count; i++)
+        if (person->roles[i].role == ROLE_HEADTEACHER && school_id != 0 &&
+            person->roles[i].organisation_id == school_id)
+            return true;
+    return false;
 }
 
 /* Decisions built of them. */

@@ -133,8 +133,10 @@ bool policy_is_participant_of(const struct caller *caller, const struct relation
 /* Named as the application's sponsor, and still one who may sponsor: a headteacher or an
  * administrator (being named gives nobody else anything). */
 bool policy_is_sponsor_of(const struct caller *caller, const struct relation *r);
-/* Whether a person may be named an application's sponsor: an active headteacher or administrator. */
-bool policy_may_sponsor(const struct user *person);
+/* Whether a person may be named the sponsor of an application from school (0 when none is given
+ * yet): an active administrator, or an active headteacher of that school (the role held with the
+ * school as its scope). A headteacher of another school may not. */
+bool policy_may_sponsor(const struct user *person, int64_t school_id);
 
 /* Whether the caller may see the person r describes (the records of people: users, pathways). */
 bool policy_sees_person(const struct caller *caller, const struct relation *r);

@@ -878,25 +878,21 @@ static const struct form_option *organisation_options(struct request *request, e
 }
 
 /*
- * The people who may be named as sponsor: those holding the headteacher role. store_user_list
- * lists only people within the caller's scope, and a participant's scope is themselves, so the
- * list is asked for as a caller holding only the administrator role, made here for this one
- * lookup and never passed anywhere else. Only each person's id and name are shown, which is what
- * an applicant needs to name their sponsor; no store operation is added that could hand a
- * participant more.
+ * The people who may be named as sponsor: the headteachers of the applicant's school (only their
+ * ids and names, which is what an applicant needs). Until a school is saved there are none to
+ * offer, and the form says to give the school first.
  */
 static const struct form_option *sponsor_options(struct request *request, const struct application *a, size_t *count)
 {
-    const struct caller lookup = {.roles = 1u << ROLE_ADMIN};
-    struct user_filter filter = {.role = ROLE_HEADTEACHER, .limit = SPONSORS_MAX};
-    struct user *people;
-    size_t n, total;
-    if (store_user_list(request->store, &lookup, &filter, request_arena(request), &people, &n, &total) != STORE_OK)
+    struct user *people = NULL;
+    size_t n = 0;
+    if (a->school_id != 0 && store_school_headteachers(request->store, a->school_id, SPONSORS_MAX,
+                                                       request_arena(request), &people, &n) != STORE_OK)
         return NULL;
     struct form_option *options = request_alloc(request, sizeof(*options) * (n + 2));
     size_t k = 0;
     bool current_listed = a->sponsor_id == 0;
-    options[k++] = (struct form_option){"", "Choose your sponsor"};
+    options[k++] = (struct form_option){"", a->school_id ? "Choose your sponsor" : "Save your school first"};
     for (size_t i = 0; i < n; i++) {
         options[k++] = (struct form_option){id_text(request, people[i].id), people[i].name};
         current_listed = current_listed || people[i].id == a->sponsor_id;
@@ -1028,7 +1024,7 @@ static void edit_page(struct request *request, const struct catalogue *c, const 
                 "organization-title", errors);
     html_printf(b, "<h2 class=\"govuk-heading-m\">Your sponsor</h2>");
     forms_select(b, "sponsor_id", "Sponsor", sponsors, sponsor_count, id_text(request, a->sponsor_id),
-                 "The headteacher or sponsor who must approve your application. When you submit it, we email them "
+                 "The headteacher of your school, who must approve your application. When you submit it, we email them "
                  "a link to do so.",
                  errors);
     radios(b, request, "delivery_model", "delivery_model", "How do you want to study?", false, NULL, delivery, 2,

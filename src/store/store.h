@@ -157,6 +157,11 @@ struct user_filter {
 enum store_status store_user_list(struct store *store, const struct caller *caller, const struct user_filter *filter,
                                   struct arena *arena, struct user **out, size_t *count, size_t *total);
 
+/* The active people holding the headteacher role at school (the role's scope), by name, at most
+ * limit: whom an applicant from that school may name as sponsor. Only id and name are filled. */
+enum store_status store_school_headteachers(struct store *store, int64_t school_id, size_t limit, struct arena *arena,
+                                            struct user **out, size_t *count);
+
 /* Grants a role. STORE_CONFLICT when already held with that scope; STORE_NOT_FOUND when the user
  * or organisation does not exist. Scope kinds are the caller's to check (role_scope_kind). */
 enum store_status store_role_grant(struct store *store, const struct actor *actor, int64_t user_id, enum role role,

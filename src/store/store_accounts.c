@@ -458,6 +458,29 @@ enum store_status store_user_list(struct store *store, const struct caller *call
     return STORE_OK;
 }
 
+static const char SQL_SCHOOL_HEADTEACHERS[] =
+    "SELECT u.id, u.name FROM users u JOIN user_roles r ON r.user_id = u.id "
+    "WHERE r.role = 'headteacher' AND r.organisation_id = ?1 AND u.active = 1 ORDER BY u.name, u.id LIMIT ?2";
+
+enum store_status store_school_headteachers(struct store *store, int64_t school_id, size_t limit, struct arena *arena,
+                                            struct user **out, size_t *count)
+{
+    struct db_stmt *stmt = db_prepare(store->db, SQL_SCHOOL_HEADTEACHERS);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_int64(stmt, 1, school_id);
+    db_bind_int64(stmt, 2, (int64_t)limit);
+    *out = arena_alloc(arena, sizeof(**out) * (limit ? limit : 1));
+    *count = 0;
+    enum db_result r;
+    while ((r = db_step(stmt)) == DB_ROW) {
+        (*out)[*count] = (struct user){
+            .id = db_column_int64(stmt, 0), .name = arena_strdup(arena, db_column_text(stmt, 1)), .active = true};
+        (*count)++;
+    }
+    return r == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
 /* Roles */
 
 static const char SQL_ROLE_INSERT[] =

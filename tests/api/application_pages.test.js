@@ -203,7 +203,7 @@ test('the questions refuse wrong electives in the domain words, then save and co
   for (const strand of ['Educational excellence', 'Operational management', 'Strategic leadership']) assert.match(body, new RegExp(`<h3[^>]*>${strand}</h3>`));
   assert.match(body, /4 face-to-face events, webinars, online study and coaching/);
   assert.match(body, /Virtual live events replace the face-to-face events/);
-  assert.match(body, /The headteacher or sponsor who must approve/);
+  assert.match(body, /The headteacher of your school, who must approve/);
   schoolId = optionValue(edit.text, 'school_id', 'Riverside Primary School');
   sponsorId = optionValue(edit.text, 'sponsor_id', 'Hana Headteacher');
   partnerId = optionValue(edit.text, 'preferred_partner_id', 'North West Teaching School Hub');

@@ -127,7 +127,8 @@ function qualificationAnswers(target, electives, extra = {}) {
 async function enrolThrough(participantId, answers, cohortKey) {
   const draft = await createDraft(as.admin, { participant_id: participantId, ...answers });
   await stepOk(as.admin, draft.id, 'submit', undefined, 'submitted');
-  await stepOk(as.headteacher, draft.id, 'approve', undefined, 'sponsor_approved');
+  const sponsor = answers.sponsor_id === demo.ids.admin ? as.admin : as.headteacher;
+  await stepOk(sponsor, draft.id, 'approve', undefined, 'sponsor_approved');
   await stepOk(as.admin, draft.id, 'accept', undefined, 'accepted');
   const application = await stepOk(as.admin, draft.id, 'enrol', { cohort_id: cohort[cohortKey].id }, 'enrolled');
   assert.ok(application.enrolment_id, `application ${draft.id} names its enrolment: ${JSON.stringify(application)}`);
@@ -382,6 +383,18 @@ test('a draft must name a known qualification or module and a real sponsor', asy
     'a sponsor who does not exist',
   );
   expect422(
+    await as.participant.post('/api/v1/applications', qualificationAnswers('NPQSL', SL_ELECTIVES, { school_id: org.hillside })),
+    'sponsor_id',
+    /does not exist, or is not the headteacher of your school/,
+    'the headteacher of another school',
+  );
+  expect422(
+    await as.participant.post('/api/v1/applications', qualificationAnswers('NPQSL', SL_ELECTIVES, { school_id: null })),
+    'sponsor_id',
+    /Give your school first/,
+    'a headteacher named before any school',
+  );
+  expect422(
     await as.participant.post('/api/v1/applications', qualificationAnswers('NPQSL', SL_ELECTIVES, { kind: 'course' })),
     'kind',
     /qualification or module/,
@@ -623,7 +636,7 @@ test('the workflow: who may take each step, 409 out of order, enrolment with ele
 });
 
 test('decline: the sponsor with a reason; nothing can follow it', async () => {
-  const draft = await createDraft(as.other, qualificationAnswers('NPQH', ['curriculum-development', 'closing-the-gap'], { school_id: null }));
+  const draft = await createDraft(as.other, qualificationAnswers('NPQH', ['curriculum-development', 'closing-the-gap'], {}));
   const id = draft.id;
   await stepOk(as.other, id, 'submit', undefined, 'submitted');
   expect403(await step(as.other, id, 'decline', { reason: 'no' }), 'the applicant declines');
@@ -653,7 +666,7 @@ test('decline: the sponsor with a reason; nothing can follow it', async () => {
 test('an administrator may submit and approve for others, and reject with a reason', async () => {
   const draft = await createDraft(as.admin, {
     participant_id: demo.ids.other,
-    ...qualificationAnswers('NPQML', ['leading-an-effective-team'], { school_id: null, funding_route: 'self' }),
+    ...qualificationAnswers('NPQML', ['leading-an-effective-team'], { funding_route: 'self' }),
   });
   assert.equal(draft.participant.id, demo.ids.other, 'the draft is the participant\'s');
   assert.equal((await as.other.json(`/api/v1/applications/${draft.id}`)).id, draft.id, 'the participant sees it');
@@ -1044,7 +1057,7 @@ test('pathway credits: a module completed alone counts towards every qualificati
   // The module studied alone, from application to completion.
   const { enrolment } = await enrolThrough(
     r,
-    { kind: 'module', target: 'leading-change-for-improvement', electives: [], sponsor_id: demo.ids.headteacher, funding_route: 'self', delivery_model: 'online' },
+    { kind: 'module', target: 'leading-change-for-improvement', electives: [], sponsor_id: demo.ids.admin, funding_route: 'self', delivery_model: 'online' },
     'lcfi',
   );
   assert.equal(enrolment.kind, 'module');
@@ -1130,12 +1143,12 @@ test('funding report by route and school, as JSON and CSV; exports as CSV with f
   const eligibility = '=HYPERLINK("http://evil.example","click")';
   const scholar = await enrolThrough(
     uma,
-    qualificationAnswers('NPQH', ['curriculum-development', 'leading-in-diverse-contexts'], { school_id: org.hillside, funding_route: 'scholarship', scholarship_eligibility: eligibility }),
+    qualificationAnswers('NPQH', ['curriculum-development', 'leading-in-diverse-contexts'], { school_id: org.hillside, sponsor_id: demo.ids.admin, funding_route: 'scholarship', scholarship_eligibility: eligibility }),
     'h',
   );
   assert.equal(scholar.enrolment.funding_route, 'scholarship', 'the enrolment keeps the funding route');
   assert.equal(scholar.enrolment.scholarship_eligibility, eligibility, 'and the reason for the scholarship');
-  await enrolThrough(vic, qualificationAnswers('NPQML', ['leading-and-developing-staff'], { school_id: org.hillside }), 'ml');
+  await enrolThrough(vic, qualificationAnswers('NPQML', ['leading-and-developing-staff'], { school_id: org.hillside, sponsor_id: demo.ids.admin }), 'ml');
 
   // The report is the enrolments that are not withdrawn, counted by route and by school.
   const all = (await as.admin.json('/api/v1/enrolments?limit=500')).enrolments;

@@ -340,16 +340,22 @@ static void the_navigation_shows_each_role_its_areas(void **state)
     assert_false(policy_works_in(NULL, AREA_ASSESSMENT));
 }
 
-static void only_headteachers_and_administrators_may_be_named_sponsor(void **state)
+static void only_the_schools_headteacher_or_an_administrator_may_be_named_sponsor(void **state)
 {
     (void)state;
-    struct role_grant head = {.role = ROLE_HEADTEACHER}, admin = {.role = ROLE_ADMIN},
+    enum { SCHOOL = 7, OTHER_SCHOOL = 8 };
+    struct role_grant head = {.role = ROLE_HEADTEACHER, .organisation_id = SCHOOL}, admin = {.role = ROLE_ADMIN},
                       participant = {.role = ROLE_PARTICIPANT};
-    assert_true(policy_may_sponsor(&(struct user){.active = true, .roles = &head, .role_count = 1}));
-    assert_true(policy_may_sponsor(&(struct user){.active = true, .roles = &admin, .role_count = 1}));
-    assert_false(policy_may_sponsor(&(struct user){.active = true, .roles = &participant, .role_count = 1}));
-    assert_false(policy_may_sponsor(&(struct user){.active = false, .roles = &head, .role_count = 1}));
-    assert_false(policy_may_sponsor(NULL));
+    struct role_grant two[] = {{.role = ROLE_PARTICIPANT}, {.role = ROLE_HEADTEACHER, .organisation_id = SCHOOL}};
+    assert_true(policy_may_sponsor(&(struct user){.active = true, .roles = &head, .role_count = 1}, SCHOOL));
+    assert_true(policy_may_sponsor(&(struct user){.active = true, .roles = two, .role_count = 2}, SCHOOL));
+    assert_false(policy_may_sponsor(&(struct user){.active = true, .roles = &head, .role_count = 1}, OTHER_SCHOOL));
+    assert_false(policy_may_sponsor(&(struct user){.active = true, .roles = &head, .role_count = 1}, 0));
+    assert_true(policy_may_sponsor(&(struct user){.active = true, .roles = &admin, .role_count = 1}, SCHOOL));
+    assert_true(policy_may_sponsor(&(struct user){.active = true, .roles = &admin, .role_count = 1}, 0));
+    assert_false(policy_may_sponsor(&(struct user){.active = true, .roles = &participant, .role_count = 1}, SCHOOL));
+    assert_false(policy_may_sponsor(&(struct user){.active = false, .roles = &head, .role_count = 1}, SCHOOL));
+    assert_false(policy_may_sponsor(NULL, SCHOOL));
 }
 
 int main(void)
@@ -362,7 +368,7 @@ int main(void)
         cmocka_unit_test(verifying_hours_is_for_the_people_responsible_never_oneself),
         cmocka_unit_test(a_partner_lead_names_only_their_own_partners_facilitators),
         cmocka_unit_test(awards_and_changes_are_for_the_person_and_administrators),
-        cmocka_unit_test(only_headteachers_and_administrators_may_be_named_sponsor),
+        cmocka_unit_test(only_the_schools_headteacher_or_an_administrator_may_be_named_sponsor),
         cmocka_unit_test(a_coaching_session_belongs_to_its_coach_and_participant),
         cmocka_unit_test(the_navigation_shows_each_role_its_areas),
     };
