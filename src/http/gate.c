@@ -5,6 +5,7 @@
 #include "http/gate.h"
 
 #include "http/auth.h"
+#include "http/caller_cache.h"
 #include "http/executor.h"
 #include "http/reply.h"
 #include "http/worker.h"
@@ -218,6 +219,19 @@ static bool runs_on_loop(struct worker *worker, struct request *request)
     return request->authenticated; /* otherwise the database decides */
 }
 
+/* A request for the pools whose caller the loop already knows is sent with its caller, so the
+ * pool thread need not ask the database who it is. The copy is the request's own: the cache's
+ * entry may be replaced while the pool works. */
+static void authenticate_from_cache(struct worker *worker, struct request *request)
+{
+    if (request->route->on_loop || !needs_caller(request))
+        return; /* runs_on_loop has looked already, or there is nobody to look up */
+    if (auth_authenticate_cached(request, &worker->callers, worker->revisions) != AUTH_OK)
+        return;
+    request->caller = caller_clone(request_arena(request), request->caller);
+    request->authenticated = true;
+}
+
 /* The route table's index, made once for every loop; the table never changes while serving. */
 static struct router *route_index;
 static pthread_once_t route_index_once = PTHREAD_ONCE_INIT;
@@ -277,5 +291,6 @@ void gate_dispatch(struct worker *worker, h2o_req_t *req)
         request_finish(request);
         return;
     }
+    authenticate_from_cache(worker, request);
     worker_send_to_pool(worker, request);
 }
