@@ -69,6 +69,12 @@ void page_coaching_note_add(struct request *request);
 void page_coaching_action_add(struct request *request);
 void page_coaching_action_done(struct request *request);
 void page_coaching_action_undone(struct request *request);
+/* /coaching/{id}/edit and /coaching/{id}/cancel: the coach or an administrator moves a session, or
+ * cancels it after a question (coaching_session_reschedule, _cancel); both of the pair are emailed. */
+void page_coaching_edit(struct request *request);
+void page_coaching_reschedule(struct request *request);
+void page_coaching_cancel_confirm(struct request *request);
+void page_coaching_cancel(struct request *request);
 
 /* /enrolments/{id}/hours: the learning-hours log, logging hours and verifying an entry. */
 void page_hours(struct request *request);

@@ -1929,6 +1929,81 @@ struct booking_form {
 static const char *const booking_fields[] = {"pair", "date", "starts_at", "ends_at", "mode", "place"};
 enum { BOOKING_FIELDS = sizeof(booking_fields) / sizeof(booking_fields[0]) };
 
+/* When, how and where a session is: the part of the form that booking and rescheduling share. */
+static void session_time_inputs(struct buf *b, struct request *request, const struct booking_form *f,
+                                const struct errors *errors)
+{
+    forms_date_input(b, "date", "Date", "For example, 12 5 2027", &f->date, errors);
+    text_input(b,
+               &(struct input){.id = "starts_at",
+                               .label = "Start time (UK time)",
+                               .value = f->starts_at,
+                               .hint = "For example, 4pm or 16:00",
+                               .width = "govuk-input--width-5"},
+               forms_field_error(errors, "starts_at"));
+    text_input(b,
+               &(struct input){.id = "ends_at",
+                               .label = "End time (UK time)",
+                               .value = f->ends_at,
+                               .hint = "For example, 5pm or 17:00",
+                               .width = "govuk-input--width-5"},
+               forms_field_error(errors, "ends_at"));
+    static const struct radio_item modes[] = {{"online", "Online"}, {"in_person", "In person"}};
+    radios(b, request, "mode", "mode", "How will you meet?", "s", NULL, modes, 2, f->mode,
+           forms_field_error(errors, "mode"), true);
+    text_input(b,
+               &(struct input){.id = "place",
+                               .label = "Joining link or place",
+                               .value = f->place,
+                               .hint = "Online: a link starting with https://. In person: where to meet"},
+               forms_field_error(errors, "place"));
+}
+
+/* The posted form (all but who the session is with) into f as typed and s as values, with the
+ * form's own errors. Returns whether the times are a stand-in: when the form itself was wrong, s
+ * has no times, which the use case always refuses, so nothing is stored. */
+static bool session_form_read(struct request *request, struct booking_form *f, struct coaching_session *s,
+                              struct errors *errors)
+{
+    f->starts_at = forms_text(request, "starts_at");
+    f->ends_at = forms_text(request, "ends_at");
+    f->mode = forms_text(request, "mode");
+    f->place = forms_text(request, "place");
+    f->date = forms_date_posted(request, "date");
+    s->place = f->place;
+    if (!delivery_coaching_mode_parse(f->mode, &s->mode))
+        errors_add(errors, "mode", "Choose whether you meet online or in person");
+    const char *day = forms_date_iso(request, &f->date, "date", "session's", errors);
+    int64_t local_day = 0;
+    int year, month, dom;
+    bool day_ok =
+        day != NULL && sscanf(day, "%4d-%2d-%2d", &year, &month, &dom) == 3 && date_local(year, month, dom, &local_day);
+    s->starts_at = event_time(day_ok, local_day, f->starts_at, "starts_at", "start", errors);
+    s->ends_at = event_time(day_ok, local_day, f->ends_at, "ends_at", "end", errors);
+    bool stand_in = errors->count > 0;
+    if (stand_in)
+        s->starts_at = s->ends_at = 0;
+    return stand_in;
+}
+
+/* Adds what the use case said to errors, unless the form already said it of that field or (with
+ * stand-in times) it is about the times. Who the session is with is the form's "pair"; a refusal
+ * of the session's state is shown at its first field. */
+static void session_errors_merge(struct errors *errors, const struct errors *found, bool stand_in)
+{
+    for (size_t i = 0; i < found->count; i++) {
+        const char *where = found->items[i].where;
+        if (strcmp(where, "participant_id") == 0 || strcmp(where, "coach_id") == 0)
+            where = "pair";
+        else if (strcmp(where, "state") == 0)
+            where = "date"; /* the session was cancelled meanwhile: said at the top of the form */
+        if (forms_field_error(errors, where) == NULL &&
+            !(stand_in && (strcmp(where, "starts_at") == 0 || strcmp(where, "ends_at") == 0)))
+            errors_add(errors, where, "%s", found->items[i].message);
+    }
+    forms_errors_in_order(errors, booking_fields, BOOKING_FIELDS);
+}
+
 static void booking_page(struct request *request, const struct booking_form *f, const struct errors *errors, int status)
 {
     struct assignment *list;
@@ -1966,30 +2041,7 @@ static void booking_page(struct request *request, const struct booking_form *f, 
     html_printf(b, "<p class=\"govuk-body\">Both of you are emailed, and the session is in your calendars.</p>");
     forms_begin(b, request, "/coaching/new");
     forms_select(b, "pair", "With", options, n, f->pair, NULL, errors);
-    forms_date_input(b, "date", "Date", "For example, 12 5 2027", &f->date, errors);
-    text_input(b,
-               &(struct input){.id = "starts_at",
-                               .label = "Start time (UK time)",
-                               .value = f->starts_at,
-                               .hint = "For example, 4pm or 16:00",
-                               .width = "govuk-input--width-5"},
-               forms_field_error(errors, "starts_at"));
-    text_input(b,
-               &(struct input){.id = "ends_at",
-                               .label = "End time (UK time)",
-                               .value = f->ends_at,
-                               .hint = "For example, 5pm or 17:00",
-                               .width = "govuk-input--width-5"},
-               forms_field_error(errors, "ends_at"));
-    static const struct radio_item modes[] = {{"online", "Online"}, {"in_person", "In person"}};
-    radios(b, request, "mode", "mode", "How will you meet?", "s", NULL, modes, 2, f->mode,
-           forms_field_error(errors, "mode"), true);
-    text_input(b,
-               &(struct input){.id = "place",
-                               .label = "Joining link or place",
-                               .value = f->place,
-                               .hint = "Online: a link starting with https://. In person: where to meet"},
-               forms_field_error(errors, "place"));
+    session_time_inputs(b, request, f, errors);
     forms_button(b, "Book session", NULL);
     forms_end(b);
     html_printf(b, "</div></div>");
@@ -2004,14 +2056,9 @@ void page_coaching_new(struct request *request)
 
 void page_coaching_book(struct request *request)
 {
-    struct booking_form f = {.pair = forms_text(request, "pair"),
-                             .starts_at = forms_text(request, "starts_at"),
-                             .ends_at = forms_text(request, "ends_at"),
-                             .mode = forms_text(request, "mode"),
-                             .place = forms_text(request, "place"),
-                             .date = forms_date_posted(request, "date")};
+    struct booking_form f = {.pair = forms_text(request, "pair")};
     struct errors errors = ERRORS_INIT;
-    struct coaching_session s = {.mode = DELIVERY_COACHING_ONLINE, .place = f.place};
+    struct coaching_session s = {.mode = DELIVERY_COACHING_ONLINE};
     const char *colon = strchr(f.pair, ':');
     s.coach_id = colon ? forms_id(request_printf(request, "%.*s", (int)(colon - f.pair), f.pair)) : -1;
     s.participant_id = colon ? forms_id(colon + 1) : -1;
@@ -2019,20 +2066,7 @@ void page_coaching_book(struct request *request)
         errors_add(&errors, "pair", "Choose who the session is with");
         s.coach_id = s.participant_id = 0;
     }
-    if (!delivery_coaching_mode_parse(f.mode, &s.mode))
-        errors_add(&errors, "mode", "Choose whether you meet online or in person");
-    const char *day = forms_date_iso(request, &f.date, "date", "session's", &errors);
-    int64_t local_day = 0;
-    int year, month, dom;
-    bool day_ok =
-        day != NULL && sscanf(day, "%4d-%2d-%2d", &year, &month, &dom) == 3 && date_local(year, month, dom, &local_day);
-    s.starts_at = event_time(day_ok, local_day, f.starts_at, "starts_at", "start", &errors);
-    s.ends_at = event_time(day_ok, local_day, f.ends_at, "ends_at", "end", &errors);
-    /* What the form refused reaches the use case with no times, which it always refuses; what it
-     * says of the times is then left out. */
-    bool stand_in = errors.count > 0;
-    if (stand_in)
-        s.starts_at = s.ends_at = 0;
+    bool stand_in = session_form_read(request, &f, &s, &errors);
     struct errors found = ERRORS_INIT;
     struct actor actor;
     struct accounts_env env = request_accounts_env(request, &actor);
@@ -2040,19 +2074,160 @@ void page_coaching_book(struct request *request)
     if (r == APP_OK && !stand_in) {
         reply_redirect(request, request_printf(request, "/coaching/%" PRId64 "?notice=booked", s.id));
     } else if (r == APP_OK || r == APP_INVALID || r == APP_FORBIDDEN || !page_refused(request, r, &found)) {
-        for (size_t i = 0; i < found.count; i++) {
-            const char *where = found.items[i].where;
-            if (strcmp(where, "participant_id") == 0 || strcmp(where, "coach_id") == 0)
-                where = "pair";
-            if (forms_field_error(&errors, where) == NULL &&
-                !(stand_in && (strcmp(where, "starts_at") == 0 || strcmp(where, "ends_at") == 0)))
-                errors_add(&errors, where, "%s", found.items[i].message);
-        }
-        forms_errors_in_order(&errors, booking_fields, BOOKING_FIELDS);
+        session_errors_merge(&errors, &found, stand_in);
         booking_page(request, &f, &errors, r == APP_OK ? 422 : page_status(r));
     }
     errors_free(&found);
     errors_free(&errors);
+}
+
+/* ---- /coaching/{id}/edit and the confirmation before cancelling ---- */
+
+/* The session's page for a change, loaded for the coach or an administrator (the gate has let the
+ * caller see it; the policy says whether they change it). False when a page was sent instead. */
+static bool session_for_page(struct request *request, int64_t id, struct coaching_session *s)
+{
+    enum store_status st = store_coaching_session_get(request->store, id, request_arena(request), s);
+    if (st != STORE_OK) {
+        page_store_failed(request, st);
+        return false;
+    }
+    if (!policy_may_change_session(request->caller, &request->relation)) {
+        struct errors errors = ERRORS_INIT;
+        errors_add(&errors, "id", "Only the coach can change or cancel this session");
+        page_refusal(request, APP_FORBIDDEN, &errors);
+        errors_free(&errors);
+        return false;
+    }
+    return true;
+}
+
+/* A refusal of a cancelled session's change: what happened and the way back. */
+static void session_cancelled_page(struct request *request, const struct coaching_session *s, const char *title)
+{
+    const char *self = request_printf(request, "/coaching/%" PRId64, s->id);
+    struct page page;
+    begin(&page, title, SECTION_COACHING, NULL);
+    page_breadcrumbs(&page, request, "/coaching", "Coaching", self, "Session");
+    html_printf(&page.body,
+                "<h1 class=\"govuk-heading-l\">%s</h1><p class=\"govuk-body\">This session has been cancelled "
+                "already. Book a new one instead.</p><p class=\"govuk-body\"><a class=\"govuk-link\" href=\"%s\">Back "
+                "to the session</a></p>",
+                title, self);
+    page_send(request, &page, 409);
+}
+
+static void reschedule_page(struct request *request, const struct coaching_session *s, const struct booking_form *f,
+                            const struct errors *errors, int status)
+{
+    const char *self = request_printf(request, "/coaching/%" PRId64, s->id);
+    struct page page;
+    begin(&page, "Change the session", SECTION_COACHING, errors);
+    page_breadcrumbs(&page, request, "/coaching", "Coaching", self, "Session");
+    struct buf *b = &page.body;
+    html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
+    forms_error_summary(b, errors);
+    html_printf(b,
+                "<span class=\"govuk-caption-l\">%s with %s</span><h1 class=\"govuk-heading-l\">Change the "
+                "session</h1><p class=\"govuk-body\">Both of you are emailed the new time and place, and calendars "
+                "show the change.</p>",
+                s->coach_name, s->participant_name);
+    forms_begin(b, request, request_printf(request, "%s/edit", self));
+    session_time_inputs(b, request, f, errors);
+    html_printf(b, "<div class=\"govuk-button-group\">");
+    forms_button(b, "Save changes", NULL);
+    html_printf(b, "<a class=\"govuk-link\" href=\"%s\">Keep it as it is</a></div>", self);
+    forms_end(b);
+    html_printf(b, "</div></div>");
+    page_send(request, &page, status);
+}
+
+void page_coaching_edit(struct request *request)
+{
+    struct coaching_session s;
+    if (!session_for_page(request, request_param_id(request, 0), &s))
+        return;
+    if (s.cancelled_at != 0) {
+        session_cancelled_page(request, &s, "Change the session");
+        return;
+    }
+    int64_t local = s.starts_at + date_uk_offset(s.starts_at), local_end = s.ends_at + date_uk_offset(s.ends_at);
+    time_t t = (time_t)local, t_end = (time_t)local_end;
+    struct tm tm, tm_end;
+    gmtime_r(&t, &tm);
+    gmtime_r(&t_end, &tm_end);
+    struct booking_form f = {
+        .pair = "",
+        .starts_at = request_printf(request, "%d:%02d", tm.tm_hour, tm.tm_min),
+        .ends_at = request_printf(request, "%d:%02d", tm_end.tm_hour, tm_end.tm_min),
+        .mode = delivery_coaching_mode_name(s.mode),
+        .place = s.place ? s.place : "",
+        .date = {request_printf(request, "%d", tm.tm_mday), request_printf(request, "%d", tm.tm_mon + 1),
+                 request_printf(request, "%d", tm.tm_year + 1900)},
+    };
+    reschedule_page(request, &s, &f, NULL, 200);
+}
+
+void page_coaching_reschedule(struct request *request)
+{
+    int64_t id = request_param_id(request, 0);
+    struct coaching_session s;
+    if (!session_for_page(request, id, &s))
+        return;
+    struct booking_form f = {.pair = ""};
+    struct coaching_session posted = {.mode = DELIVERY_COACHING_ONLINE};
+    struct errors errors = ERRORS_INIT, found = ERRORS_INIT;
+    bool stand_in = session_form_read(request, &f, &posted, &errors);
+    /* Stand-in times are 0, which the change reads as "keep": refuse them here instead. */
+    enum app_result r = APP_INVALID;
+    if (!stand_in) {
+        struct coaching_change change = {
+            .starts_at = posted.starts_at, .ends_at = posted.ends_at, .mode = (int)posted.mode, .place = posted.place};
+        struct actor actor;
+        struct accounts_env env = request_accounts_env(request, &actor);
+        r = coaching_session_reschedule(&env, request->caller, id, &change, &found);
+    }
+    if (r == APP_OK)
+        reply_redirect(request, request_printf(request, "/coaching/%" PRId64 "?notice=moved", id));
+    else if (r == APP_INVALID || r == APP_CONFLICT || !page_refused(request, r, &found)) {
+        session_errors_merge(&errors, &found, stand_in);
+        reschedule_page(request, &s, &f, &errors, r == APP_INVALID ? 422 : page_status(r));
+    }
+    errors_free(&found);
+    errors_free(&errors);
+}
+
+/* GET /coaching/{id}/cancel: what cancelling does, and the one button that does it. */
+void page_coaching_cancel_confirm(struct request *request)
+{
+    struct coaching_session s;
+    if (!session_for_page(request, request_param_id(request, 0), &s))
+        return;
+    if (s.cancelled_at != 0) {
+        session_cancelled_page(request, &s, "Cancel the session");
+        return;
+    }
+    const char *self = request_printf(request, "/coaching/%" PRId64, s.id);
+    struct page page;
+    begin(&page, "Cancel the session", SECTION_COACHING, NULL);
+    page_breadcrumbs(&page, request, "/coaching", "Coaching", self, "Session");
+    struct buf *b = &page.body;
+    html_printf(b,
+                "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\"><span "
+                "class=\"govuk-caption-l\">%s with %s</span><h1 class=\"govuk-heading-l\">Are you sure you want to "
+                "cancel this session?</h1><p class=\"govuk-body\">%s.</p>",
+                s.coach_name, s.participant_name, page_time_range(request, s.starts_at, s.ends_at));
+    html_printf(b, "<div class=\"govuk-warning-text\"><span class=\"govuk-warning-text__icon\" aria-hidden=\"true\">!"
+                   "</span><strong class=\"govuk-warning-text__text\"><span class=\"govuk-visually-hidden\">Warning"
+                   "</span> The coach and the participant are emailed, and it is marked cancelled in calendars. "
+                   "This cannot be undone: to meet after all, book a new session.</strong></div>");
+    forms_begin(b, request, request_printf(request, "%s/cancel", self));
+    html_printf(b, "<div class=\"govuk-button-group\">");
+    forms_button(b, "Yes, cancel the session", "warning");
+    html_printf(b, "<a class=\"govuk-link\" href=\"%s\">No, keep it</a></div>", self);
+    forms_end(b);
+    html_printf(b, "</div></div>");
+    page_send(request, &page, 200);
 }
 
 /* ---- /coaching/{id} ---- */
@@ -2101,8 +2276,10 @@ static void session_page(struct request *request, int64_t id, const struct sessi
                                             {"action_added", "Action added"},
                                             {"action_done", "Action ticked off"},
                                             {"action_undone", "Action opened again"},
-                                            {"booked", "Session booked. You are both emailed."}};
-    const char *notice = errors && errors->count ? NULL : notice_for(request, notices, 5);
+                                            {"booked", "Session booked. You are both emailed."},
+                                            {"moved", "Session changed. You are both emailed."},
+                                            {"cancelled", "Session cancelled. You are both emailed."}};
+    const char *notice = errors && errors->count ? NULL : notice_for(request, notices, 7);
     if (notice != NULL)
         page_notice(&page, "success", notice);
     struct buf *b = &page.body;
@@ -2122,6 +2299,12 @@ static void session_page(struct request *request, int64_t id, const struct sessi
     summary_row(b, "Coach", page_text_markup(request, s.coach_name));
     summary_row(b, "Participant", page_text_markup(request, s.participant_name));
     html_printf(b, "</dl>");
+    if (s.cancelled_at == 0 && policy_may_change_session(caller, relation))
+        html_printf(b,
+                    "<div class=\"govuk-button-group\"><a class=\"govuk-button govuk-button--secondary\" "
+                    "data-module=\"govuk-button\" href=\"%s/edit\">Change time or place</a><a class=\"govuk-button "
+                    "govuk-button--warning\" data-module=\"govuk-button\" href=\"%s/cancel\">Cancel session</a></div>",
+                    self, self);
 
     html_printf(b, "<h2 class=\"govuk-heading-m\" id=\"actions\">Agreed actions</h2>");
     if (action_count == 0)
@@ -2206,6 +2389,20 @@ static void session_step_done(struct request *request, int64_t id, enum app_resu
             errors_add(errors, "actions", "This cannot be done to the session as it is now");
         session_page(request, id, f, errors, page_status(r));
     }
+}
+
+void page_coaching_cancel(struct request *request)
+{
+    int64_t id = request_param_id(request, 0);
+    struct errors errors = ERRORS_INIT;
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    enum app_result r = coaching_session_cancel(&env, request->caller, id, &errors);
+    if (r == APP_OK)
+        reply_redirect(request, request_printf(request, "/coaching/%" PRId64 "?notice=cancelled", id));
+    else
+        page_refusal(request, r, &errors);
+    errors_free(&errors);
 }
 
 void page_coaching_note_add(struct request *request)

@@ -751,6 +751,10 @@ const EXPECTED = {
   'GET /coaching/new': { perm: 'coaching', allow: SIGNED_IN },
   'POST /coaching/new': { perm: 'coaching', allow: SIGNED_IN, form: {} }, // nobody chosen: 422
   'GET /coaching/{id}': { perm: 'coaching', resource: 'coaching_session', mine: ['admin', 'coach', 'participant'], other: ADMIN },
+  'GET /coaching/{id}/edit': { perm: 'coaching', resource: 'coaching_session', mine: ['admin', 'coach'], other: ADMIN },
+  'POST /coaching/{id}/edit': { perm: 'coaching', resource: 'coaching_session', mine: ['admin', 'coach'], other: ADMIN, form: {} },
+  'GET /coaching/{id}/cancel': { perm: 'coaching', resource: 'coaching_session', mine: ['admin', 'coach'], other: ADMIN },
+  'POST /coaching/{id}/cancel': { perm: 'coaching', resource: 'coaching_session', mine: ['admin', 'coach'], other: ADMIN, last: true },
   'POST /coaching/{id}/notes': { perm: 'coaching', resource: 'coaching_session', mine: ['coach'], other: NOBODY, form: {} },
   'POST /coaching/{id}/actions': {
     perm: 'coaching',
