@@ -54,6 +54,9 @@ void page_event_cancel(struct request *request);
 void page_event_edit(struct request *request);
 void page_event_update(struct request *request);
 void page_event_cancel_confirm(struct request *request);
+/* /events/{id}/places: an administrator books a participant of the cohort, or gives their place back. */
+void page_event_place_add(struct request *request);
+void page_event_place_remove(struct request *request);
 
 /* /events/{id}/register: every booked person with four marks, saved all or none. */
 void page_event_register(struct request *request);

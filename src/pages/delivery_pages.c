@@ -1318,6 +1318,36 @@ void page_venue_update(struct request *request)
 
 /* ---- /events/{id} ---- */
 
+/* The form an administrator books a participant of the event's cohort with: those enrolled and not
+ * booked yet. False when the store failed. */
+static bool place_form(struct buf *b, struct request *request, const struct event *e, const struct booking *booked,
+                       size_t booked_count)
+{
+    struct cohort_participant *people;
+    size_t count = 0;
+    if (store_cohort_participants(request->store, e->cohort_id, request_arena(request), &people, &count) != STORE_OK)
+        return false;
+    struct form_option *options = arena_alloc(request_arena(request), sizeof(*options) * (count + 1));
+    size_t n = 0;
+    options[n++] = (struct form_option){"", "Choose a participant"};
+    for (size_t i = 0; i < count; i++) {
+        bool has_place = false;
+        for (size_t k = 0; k < booked_count && !has_place; k++)
+            has_place = booked[k].user_id == people[i].user_id;
+        if (!has_place && people[i].state == ENROLMENT_ACTIVE)
+            options[n++] = (struct form_option){id_text(request, people[i].user_id), people[i].name};
+    }
+    if (n == 1) {
+        html_printf(b, "<p class=\"govuk-body\">Everyone enrolled in cohort %s has a place.</p>", e->cohort_code);
+        return true;
+    }
+    forms_begin(b, request, request_printf(request, "/events/%" PRId64 "/places", e->id));
+    forms_select(b, "user_id", "Book a participant of the cohort", options, n, "", NULL, NULL);
+    forms_button(b, "Book a place", "secondary");
+    forms_end(b);
+    return true;
+}
+
 static void event_page(struct request *request, int64_t id, const struct errors *errors, int status)
 {
     struct store *store = request->store;
@@ -1351,8 +1381,10 @@ static void event_page(struct request *request, int64_t id, const struct errors 
         {"unbooked", "You have given your place back"},
         {"cancelled", "The event is cancelled. Everyone booked on it will be told."},
         {"changed", "Event changed. Everyone booked on it will be told."},
+        {"place_added", "Place booked. The participant will be emailed."},
+        {"place_removed", "Place given back."},
     };
-    const char *notice = errors && errors->count ? NULL : notice_for(request, notices, 4);
+    const char *notice = errors && errors->count ? NULL : notice_for(request, notices, 6);
     if (notice != NULL)
         page_notice(&page, "success", notice);
     struct buf *b = &page.body;
@@ -1420,11 +1452,33 @@ static void event_page(struct request *request, int64_t id, const struct errors 
         }
     }
 
-    if (attendance) {
-        html_printf(b, "<h2 class=\"govuk-heading-m\">The register</h2>");
+    /* An administrator books participants of the cohort and gives their places back
+     * (bookings_make and bookings_cancel ask the same predicate). */
+    bool for_others = policy_acts_for_others(caller);
+    if (attendance || for_others) {
+        html_printf(b, "<h2 class=\"govuk-heading-m\" id=\"places\">%s</h2>", attendance ? "The register" : "Places");
         struct booking *list;
         size_t count = 0;
-        if (store_booking_list(store, id, arena, &list, &count) == STORE_OK && count > 0) {
+        s = store_booking_list(store, id, arena, &list, &count);
+        if (s != STORE_OK) {
+            page_send(request, &page, 503);
+            return;
+        }
+        if (count > 0 && for_others) {
+            html_printf(b, "<dl class=\"govuk-summary-list\" data-testid=\"booked\">");
+            for (size_t i = 0; i < count; i++) {
+                html_printf(b,
+                            "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">%s</dt>"
+                            "<dd class=\"govuk-summary-list__actions\">",
+                            list[i].user_name);
+                if (!cancelled && !started)
+                    page_post_button(b, request,
+                                     request_printf(request, "%s/places/%" PRId64 "/remove", self, list[i].user_id),
+                                     "Remove", list[i].user_name, "secondary");
+                html_printf(b, "</dd></div>");
+            }
+            html_printf(b, "</dl>");
+        } else if (count > 0) {
             html_printf(b, "<p class=\"govuk-body\">Booked:</p><ul class=\"govuk-list govuk-list--bullet\">");
             for (size_t i = 0; i < count; i++)
                 html_printf(b, "<li>%s</li>", list[i].user_name);
@@ -1432,6 +1486,12 @@ static void event_page(struct request *request, int64_t id, const struct errors 
         } else {
             html_printf(b, "<p class=\"govuk-body\">Nobody is booked yet.</p>");
         }
+        if (for_others && !cancelled && !started && !place_form(b, request, &e, list, count)) {
+            page_send(request, &page, 503);
+            return;
+        }
+    }
+    if (attendance) {
         if (!cancelled)
             html_printf(b,
                         "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"%s/register\">Take the register"
@@ -1456,7 +1516,7 @@ void page_event(struct request *request)
 
 /* The end of a POST to an event's page: back to it with a notice, or the page with the refusal. */
 static void event_step_done(struct request *request, int64_t id, enum app_result s, const struct errors *found,
-                            const char *notice)
+                            const char *where, const char *notice)
 {
     if (s == APP_OK) {
         reply_redirect(request, request_printf(request, "/events/%" PRId64 "?notice=%s", id, notice));
@@ -1465,7 +1525,7 @@ static void event_step_done(struct request *request, int64_t id, enum app_result
     if ((s != APP_NOT_FOUND || found->count == 0) && page_refused(request, s, found))
         return;
     struct errors errors = ERRORS_INIT;
-    errors_at(&errors, found, "booking");
+    errors_at(&errors, found, where);
     if (errors.count == 0)
         errors_add(&errors, "booking", "This cannot be done to the event as it is now");
     /* The gate found the event: what is missing with a reason ("You have no place on this event")
@@ -1481,7 +1541,7 @@ void page_event_book(struct request *request)
     struct actor actor;
     struct accounts_env env = request_accounts_env(request, &actor);
     enum app_result s = bookings_make(&env, request->caller, id, 0, &booking_id, &found);
-    event_step_done(request, id, s, &found, "booked");
+    event_step_done(request, id, s, &found, "booking", "booked");
     errors_free(&found);
 }
 
@@ -1492,7 +1552,36 @@ void page_event_unbook(struct request *request)
     struct actor actor;
     struct accounts_env env = request_accounts_env(request, &actor);
     enum app_result s = bookings_cancel(&env, request->caller, id, request->caller->user_id, &found);
-    event_step_done(request, id, s, &found, "unbooked");
+    event_step_done(request, id, s, &found, "booking", "unbooked");
+    errors_free(&found);
+}
+
+void page_event_place_add(struct request *request)
+{
+    int64_t id = request_param_id(request, 0), booking_id = 0;
+    int64_t user_id = forms_id(forms_text(request, "user_id"));
+    struct errors found = ERRORS_INIT;
+    enum app_result s;
+    if (user_id <= 0) {
+        errors_add(&found, "user_id", "Choose the participant to book");
+        s = APP_INVALID;
+    } else {
+        struct actor actor;
+        struct accounts_env env = request_accounts_env(request, &actor);
+        s = bookings_make(&env, request->caller, id, user_id, &booking_id, &found);
+    }
+    event_step_done(request, id, s, &found, "places", "place_added");
+    errors_free(&found);
+}
+
+void page_event_place_remove(struct request *request)
+{
+    int64_t id = request_param_id(request, 0), user_id = request_param_id(request, 1);
+    struct errors found = ERRORS_INIT;
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    enum app_result s = user_id > 0 ? bookings_cancel(&env, request->caller, id, user_id, &found) : APP_NOT_FOUND;
+    event_step_done(request, id, s, &found, "places", "place_removed");
     errors_free(&found);
 }
 
@@ -1503,7 +1592,7 @@ void page_event_cancel(struct request *request)
     struct actor actor;
     struct accounts_env env = request_accounts_env(request, &actor);
     enum app_result s = events_cancel(&env, id, &found);
-    event_step_done(request, id, s, &found, "cancelled");
+    event_step_done(request, id, s, &found, "booking", "cancelled");
     errors_free(&found);
 }
 

@@ -735,6 +735,17 @@ const EXPECTED = {
     targets: BOOKING_TARGETS,
     last: true,
   },
+  // Nobody chosen: 422 from the form for anyone the gate lets in (the use case refuses a participant).
+  'POST /events/{id}/places': { perm: 'booking', resource: 'event', mine: ['admin', 'participant'], other: ADMIN, targets: BOOKING_TARGETS, form: {} },
+  'POST /events/{id}/places/{user}/remove': {
+    perm: 'booking',
+    resource: 'event',
+    mine: ['admin', 'participant'],
+    other: ADMIN,
+    params: { user: (ctx, key) => ctx.booked[key] },
+    targets: { ...BOOKING_TARGETS, admin: { mine: 'ev2', other: null } },
+    last: true,
+  },
   'GET /events/{id}/edit': { perm: 'delivery.manage', resource: 'event', mine: ADMIN_PL, other: ADMIN },
   'POST /events/{id}/edit': { perm: 'delivery.manage', resource: 'event', mine: ADMIN_PL, other: ADMIN, form: {} },
   'GET /events/{id}/cancel': { perm: 'delivery.manage', resource: 'event', mine: ADMIN_PL, other: ADMIN },
