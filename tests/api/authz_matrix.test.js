@@ -425,6 +425,7 @@ const EXPECTED = {
     other: ADMIN,
     form: {},
   },
+  'GET /enrolments/{id}/complete': { perm: 'enrolments.manage', resource: 'enrolment', mine: ADMIN_PL, other: ADMIN },
   'POST /enrolments/{id}/{step}': {
     perm: 'enrolments.manage',
     resource: 'enrolment',
