@@ -280,7 +280,9 @@ const struct route routes[] = {
         "Whether the enrolment's qualification may be awarded, and if not what remains (why), with the facts",
         "AwardCheck", NULL),
     API("GET", "/api/v1/awards", api_awards_list, PERM_ASSESSMENT_MANAGE, RESOURCE_NONE,
-        "Awards, newest first (participant_id, limit, offset)", "AwardList", NULL),
+        "Awards, newest first (participant_id, qualification, awarded_from and awarded_to as YYYY-MM-DD, limit up "
+        "to 500, offset)",
+        "AwardList", NULL),
     API("POST", "/api/v1/awards", api_awards_create, PERM_ASSESSMENT_MANAGE, RESOURCE_NONE,
         "Award an enrolment's qualification: completes the enrolment and emails the participant (422 with why "
         "when requirements are not met, 409 when already awarded)",
@@ -417,6 +419,8 @@ const struct route routes[] = {
     PAGE("POST", "/admin/imports", page_admin_imports_run, PERM_USERS_MANAGE, RESOURCE_NONE,
          "Check or import a CSV file of schools or people"),
     PAGE("GET", "/admin/audit", page_admin_audit, PERM_AUDIT_READ, RESOURCE_NONE, "The audit log"),
+    PAGE("GET", "/admin/awards", page_admin_awards, PERM_ASSESSMENT_MANAGE, RESOURCE_NONE,
+         "Awards, filtered by qualification and date, with their certificates"),
 
     /* Applications and enrolment pages */
     PAGE("GET", "/apply", page_apply, PERM_APPLICATIONS, RESOURCE_NONE, "Choose what to apply for"),

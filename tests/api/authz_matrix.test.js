@@ -384,6 +384,7 @@ const EXPECTED = {
   'GET /admin/imports': { perm: 'users.manage', allow: ADMIN },
   'POST /admin/imports': { perm: 'users.manage', allow: ADMIN, form: { action: '' } },
   'GET /admin/audit': { perm: 'audit.read', allow: ADMIN },
+  'GET /admin/awards': { perm: 'assessment.manage', allow: ADMIN },
 
   /* Applications, enrolments and pathways as pages. */
   'GET /apply': { perm: 'applications', allow: SIGNED_IN },
