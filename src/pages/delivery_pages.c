@@ -871,6 +871,72 @@ void page_cohort_event_create(struct request *request)
     errors_free(&errors);
 }
 
+/* ---- Forms that add or change a record: cohorts and venues ---- */
+
+/* The delivery partners as choices, after one that chooses none (labelled first). False when the
+ * store failed. */
+static bool partner_options(struct request *request, const char *first, struct form_option **out, size_t *count)
+{
+    struct organisation *partners;
+    size_t n = 0;
+    if (store_organisation_list(request->store, ORG_DELIVERY_PARTNER, NULL, request_arena(request), &partners, &n) !=
+        STORE_OK)
+        return false;
+    *out = arena_alloc(request_arena(request), sizeof(**out) * (n + 1));
+    (*out)[0] = (struct form_option){"", first};
+    for (size_t i = 0; i < n; i++)
+        (*out)[i + 1] = (struct form_option){id_text(request, partners[i].id), partners[i].name};
+    *count = n + 1;
+    return true;
+}
+
+/* Opens the page of a record's form, titled title, under Delivery and parent (parent_href NULL for
+ * none), with its error summary and the form posting to action. Returns the body to write into. */
+static struct buf *record_form_begin(struct page *page, struct request *request, const char *title,
+                                     const char *parent_href, const char *parent_text, const struct errors *errors,
+                                     const char *action)
+{
+    begin(page, title, SECTION_DELIVERY, errors);
+    page_breadcrumbs(page, request, "/delivery", "Delivery", parent_href, parent_text);
+    struct buf *b = &page->body;
+    html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
+    forms_error_summary(b, errors);
+    html_printf(b, "<h1 class=\"govuk-heading-l\">%s</h1>", title);
+    forms_begin(b, request, action);
+    return b;
+}
+
+/* Ends a record's form with its one button and sends the page. */
+static void record_form_end(struct page *page, struct request *request, const char *button, int status)
+{
+    forms_button(&page->body, button, NULL);
+    forms_end(&page->body);
+    html_printf(&page->body, "</div></div>");
+    page_send(request, page, status);
+}
+
+/*
+ * The end of a record form's POST, once the use case has answered s (its errors in found, the
+ * form's own in errors): 303 to done when it saved and the form refused nothing, and 0; otherwise
+ * the status to show the form again with, errors then holding both in the order of fields; 0 too
+ * when the result is one no form can put right and its page was sent.
+ */
+static int record_form_outcome(struct request *request, enum app_result s, struct errors *errors,
+                               const struct errors *found, const char *const *fields, size_t field_count,
+                               const char *done)
+{
+    if (s == APP_OK && errors->count == 0) {
+        reply_redirect(request, done);
+        return 0;
+    }
+    int again = page_form_again(request, s, found);
+    if (again != 0) {
+        errors_merge(errors, found, false);
+        forms_errors_in_order(errors, fields, field_count);
+    }
+    return again;
+}
+
 /* ---- /cohorts/new, /cohorts/{id}/edit and the cohort's staff ---- */
 
 /* The cohort form as typed. study is "qualification:CODE" or "module:CODE". */
@@ -889,26 +955,17 @@ static void cohort_form_page(struct request *request, const struct cohort *exist
     if (c == NULL)
         return;
     struct arena *arena = request_arena(request);
-    struct organisation *partners;
-    size_t partner_count = 0;
-    if (store_organisation_list(request->store, ORG_DELIVERY_PARTNER, NULL, arena, &partners, &partner_count) !=
-        STORE_OK) {
+    struct form_option *partners;
+    size_t partner_count;
+    if (!partner_options(request, "None yet", &partners, &partner_count)) {
         page_unavailable(request);
         return;
     }
+    const char *self = existing ? request_printf(request, "/cohorts/%" PRId64, existing->id) : NULL;
     struct page page;
-    begin(&page, existing ? "Change the cohort" : "Add a cohort", SECTION_DELIVERY, errors);
-    if (existing)
-        page_breadcrumbs(&page, request, "/delivery", "Delivery",
-                         request_printf(request, "/cohorts/%" PRId64, existing->id), existing->code);
-    else
-        page_breadcrumbs(&page, request, "/delivery", "Delivery", NULL, NULL);
-    struct buf *b = &page.body;
-    html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
-    forms_error_summary(b, errors);
-    html_printf(b, "<h1 class=\"govuk-heading-l\">%s</h1>", existing ? "Change the cohort" : "Add a cohort");
-    forms_begin(b, request,
-                existing ? request_printf(request, "/cohorts/%" PRId64 "/edit", existing->id) : "/cohorts/new");
+    struct buf *b = record_form_begin(&page, request, existing ? "Change the cohort" : "Add a cohort", self,
+                                      existing ? existing->code : NULL, errors,
+                                      existing ? request_printf(request, "%s/edit", self) : "/cohorts/new");
     text_input(b,
                &(struct input){.id = "code",
                                .label = "Code",
@@ -945,16 +1002,9 @@ static void cohort_form_page(struct request *request, const struct cohort *exist
            f->delivery_model, forms_field_error(errors, "delivery_model"), false);
     forms_date_input(b, "starts_on", "Start date", "For example, 1 9 2027", &f->starts_on, errors);
     forms_date_input(b, "ends_on", "End date", "For example, 31 7 2028", &f->ends_on, errors);
-    struct form_option *options = arena_alloc(arena, sizeof(*options) * (partner_count + 1));
-    options[0] = (struct form_option){"", "None yet"};
-    for (size_t i = 0; i < partner_count; i++)
-        options[i + 1] = (struct form_option){id_text(request, partners[i].id), partners[i].name};
-    forms_select(b, "delivery_partner_id", "Delivery partner", options, partner_count + 1, f->delivery_partner_id,
+    forms_select(b, "delivery_partner_id", "Delivery partner", partners, partner_count, f->delivery_partner_id,
                  "Its venues hold the cohort's face-to-face events, and its lead manages them", errors);
-    forms_button(b, existing ? "Save changes" : "Add cohort", NULL);
-    forms_end(b);
-    html_printf(b, "</div></div>");
-    page_send(request, &page, status);
+    record_form_end(&page, request, existing ? "Save changes" : "Add cohort", status);
 }
 
 void page_cohort_new(struct request *request)
@@ -1021,15 +1071,11 @@ static void cohort_save(struct request *request, const struct cohort *existing)
     struct accounts_env env = request_accounts_env(request, &actor);
     int64_t id = existing ? existing->id : 0;
     enum app_result s = cohorts_save(&env, c, &in, &id, &found);
-    int again; /* the status to show the form again with */
-    if (s == APP_OK && errors.count == 0) {
-        reply_redirect(request, request_printf(request, "/cohorts/%" PRId64 "?notice=%s", id,
-                                               existing ? "cohort_changed" : "cohort_added"));
-    } else if ((again = page_form_again(request, s, &found)) != 0) {
-        errors_merge(&errors, &found, false);
-        forms_errors_in_order(&errors, cohort_fields, sizeof(cohort_fields) / sizeof(cohort_fields[0]));
+    int again = record_form_outcome(
+        request, s, &errors, &found, cohort_fields, sizeof(cohort_fields) / sizeof(cohort_fields[0]),
+        request_printf(request, "/cohorts/%" PRId64 "?notice=%s", id, existing ? "cohort_changed" : "cohort_added"));
+    if (again != 0)
         cohort_form_page(request, existing, &f, &errors, again);
-    }
     errors_free(&found);
     errors_free(&errors);
 }
@@ -1184,27 +1230,18 @@ static const char *const venue_fields[] = {"delivery_partner_id", "name", "addre
 static void venue_form_page(struct request *request, const struct venue *existing, const struct venue_form *f,
                             const struct errors *errors, int status)
 {
-    struct arena *arena = request_arena(request);
+    struct form_option *partners = NULL;
+    size_t partner_count = 0;
+    if (existing == NULL && !partner_options(request, "Choose a delivery partner", &partners, &partner_count)) {
+        page_unavailable(request);
+        return;
+    }
     struct page page;
-    begin(&page, existing ? "Change the venue" : "Add a venue", SECTION_DELIVERY, errors);
-    page_breadcrumbs(&page, request, "/delivery", "Delivery", "/venues", "Venues");
-    struct buf *b = &page.body;
-    html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
-    forms_error_summary(b, errors);
-    html_printf(b, "<h1 class=\"govuk-heading-l\">%s</h1>", existing ? "Change the venue" : "Add a venue");
-    forms_begin(b, request,
-                existing ? request_printf(request, "/venues/%" PRId64 "/edit", existing->id) : "/venues/new");
+    struct buf *b =
+        record_form_begin(&page, request, existing ? "Change the venue" : "Add a venue", "/venues", "Venues", errors,
+                          existing ? request_printf(request, "/venues/%" PRId64 "/edit", existing->id) : "/venues/new");
     if (existing == NULL) {
-        struct organisation *partners;
-        size_t partner_count = 0;
-        if (store_organisation_list(request->store, ORG_DELIVERY_PARTNER, NULL, arena, &partners, &partner_count) !=
-            STORE_OK)
-            partner_count = 0;
-        struct form_option *options = arena_alloc(arena, sizeof(*options) * (partner_count + 1));
-        options[0] = (struct form_option){"", "Choose a delivery partner"};
-        for (size_t i = 0; i < partner_count; i++)
-            options[i + 1] = (struct form_option){id_text(request, partners[i].id), partners[i].name};
-        forms_select(b, "delivery_partner_id", "Delivery partner", options, partner_count + 1, f->delivery_partner_id,
+        forms_select(b, "delivery_partner_id", "Delivery partner", partners, partner_count, f->delivery_partner_id,
                      "A partner lead adds venues for the partner they lead", errors);
     } else {
         html_printf(b, "<p class=\"govuk-body\">Delivery partner: %s</p>",
@@ -1229,10 +1266,7 @@ static void venue_form_page(struct request *request, const struct venue *existin
                forms_field_error(errors, "capacity"));
     forms_textarea(b, "accessibility", "Accessibility", f->accessibility,
                    "Step-free access, parking, hearing loops: what participants need to know", 4, errors);
-    forms_button(b, existing ? "Save changes" : "Add venue", NULL);
-    forms_end(b);
-    html_printf(b, "</div></div>");
-    page_send(request, &page, status);
+    record_form_end(&page, request, existing ? "Save changes" : "Add venue", status);
 }
 
 void page_venue_new(struct request *request)
@@ -1288,15 +1322,11 @@ static void venue_save(struct request *request, struct venue *existing)
     struct accounts_env env = request_accounts_env(request, &actor);
     /* What the form refused reaches the use case as nothing it accepts (no places, no partner). */
     enum app_result s = venues_save(&env, request->caller, &v, request_arena(request), &found);
-    int again; /* the status to show the form again with */
-    if (s == APP_OK && errors.count == 0) {
-        reply_redirect(request,
-                       request_printf(request, "/venues?notice=%s", existing ? "venue_changed" : "venue_added"));
-    } else if ((again = page_form_again(request, s, &found)) != 0) {
-        errors_merge(&errors, &found, false);
-        forms_errors_in_order(&errors, venue_fields, sizeof(venue_fields) / sizeof(venue_fields[0]));
+    int again =
+        record_form_outcome(request, s, &errors, &found, venue_fields, sizeof(venue_fields) / sizeof(venue_fields[0]),
+                            request_printf(request, "/venues?notice=%s", existing ? "venue_changed" : "venue_added"));
+    if (again != 0)
         venue_form_page(request, existing, &f, &errors, again);
-    }
     errors_free(&found);
     errors_free(&errors);
 }
