@@ -197,18 +197,19 @@ enum app_result coaching_session_book(const struct accounts_env *env, const stru
     return app_transaction_end(env->store, result);
 }
 
-/* Loads a session for a change by its coach or an administrator, refusing a cancelled one with
- * the sentence cancelled. */
+/* Loads a session for a change that the policy's may allows the caller (refused with the sentence
+ * refused), refusing a cancelled one with the sentence cancelled. */
 static enum app_result session_for_change(const struct accounts_env *env, const struct caller *caller, int64_t id,
-                                          const char *cancelled, struct arena *arena, struct coaching_session *s,
-                                          struct errors *errors)
+                                          bool (*may)(const struct caller *, const struct relation *),
+                                          const char *refused, const char *cancelled, struct arena *arena,
+                                          struct coaching_session *s, struct errors *errors)
 {
     struct relation r;
     enum app_result result = session_with_relation(env, caller, id, arena, s, &r);
     if (result != APP_OK)
         return result;
-    if (!policy_may_change_session(caller, &r)) {
-        errors_add(errors, "id", "Only the coach can change or cancel this session");
+    if (!may(caller, &r)) {
+        errors_add(errors, "id", "%s", refused);
         return APP_FORBIDDEN;
     }
     if (s->cancelled_at != 0) {
@@ -223,8 +224,9 @@ enum app_result coaching_session_reschedule(const struct accounts_env *env, cons
 {
     struct arena arena = ARENA_INIT;
     struct coaching_session s;
-    enum app_result result = session_for_change(
-        env, caller, id, "This session is cancelled and cannot be moved. Book a new one instead", &arena, &s, errors);
+    enum app_result result =
+        session_for_change(env, caller, id, policy_may_change_session, "Only the coach can change this session",
+                           "This session is cancelled and cannot be moved. Book a new one instead", &arena, &s, errors);
     if (result == APP_OK) {
         if (change->starts_at != 0)
             s.starts_at = change->starts_at;
@@ -256,8 +258,10 @@ enum app_result coaching_session_cancel(const struct accounts_env *env, const st
 {
     struct arena arena = ARENA_INIT;
     struct coaching_session s;
-    enum app_result result =
-        session_for_change(env, caller, id, "This session is already cancelled", &arena, &s, errors);
+    enum app_result result = session_for_change(env, caller, id, policy_may_cancel_session,
+                                                "Only the coach or the participant can cancel "
+                                                "this session",
+                                                "This session is already cancelled", &arena, &s, errors);
     if (result == APP_OK && store_begin(env->store) != STORE_OK)
         result = APP_UNAVAILABLE;
     else if (result == APP_OK) {

@@ -45,7 +45,8 @@ struct coaching_change {
 enum app_result coaching_session_reschedule(const struct accounts_env *env, const struct caller *caller, int64_t id,
                                             const struct coaching_change *change, struct errors *errors);
 
-/* Cancels a session (its coach or an administrator); APP_CONFLICT when already cancelled. */
+/* Cancels a session (its coach, its participant or an administrator); APP_CONFLICT when already
+ * cancelled. */
 enum app_result coaching_session_cancel(const struct accounts_env *env, const struct caller *caller, int64_t id,
                                         struct errors *errors);
 

@@ -2202,18 +2202,21 @@ void page_coaching_book(struct request *request)
 
 /* ---- /coaching/{id}/edit and the confirmation before cancelling ---- */
 
-/* The session's page for a change, loaded for the coach or an administrator (the gate has let the
- * caller see it; the policy says whether they change it). False when a page was sent instead. */
-static bool session_for_page(struct request *request, int64_t id, struct coaching_session *s)
+/* The session for a page that changes its time or place (the coach or an administrator) or
+ * cancels it (they or the participant): the gate has let the caller see it; the policy says
+ * whether they may do this. False when a page was sent instead. */
+static bool session_for_page(struct request *request, int64_t id, bool cancel, struct coaching_session *s)
 {
     enum store_status st = store_coaching_session_get(request->store, id, request_arena(request), s);
     if (st != STORE_OK) {
         page_store_failed(request, st);
         return false;
     }
-    if (!policy_may_change_session(request->caller, &request->relation)) {
+    if (!(cancel ? policy_may_cancel_session : policy_may_change_session)(request->caller, &request->relation)) {
         struct errors errors = ERRORS_INIT;
-        errors_add(&errors, "id", "Only the coach can change or cancel this session");
+        errors_add(&errors, "id",
+                   cancel ? "Only the coach or the participant can cancel this session"
+                          : "Only the coach can change this session");
         page_refusal(request, APP_FORBIDDEN, &errors);
         errors_free(&errors);
         return false;
@@ -2264,7 +2267,7 @@ static void reschedule_page(struct request *request, const struct coaching_sessi
 void page_coaching_edit(struct request *request)
 {
     struct coaching_session s;
-    if (!session_for_page(request, request_param_id(request, 0), &s))
+    if (!session_for_page(request, request_param_id(request, 0), false, &s))
         return;
     if (s.cancelled_at != 0) {
         session_cancelled_page(request, &s, "Change the session");
@@ -2291,7 +2294,7 @@ void page_coaching_reschedule(struct request *request)
 {
     int64_t id = request_param_id(request, 0);
     struct coaching_session s;
-    if (!session_for_page(request, id, &s))
+    if (!session_for_page(request, id, false, &s))
         return;
     struct booking_form f = {.pair = ""};
     struct coaching_session posted = {.mode = DELIVERY_COACHING_ONLINE};
@@ -2320,7 +2323,7 @@ void page_coaching_reschedule(struct request *request)
 void page_coaching_cancel_confirm(struct request *request)
 {
     struct coaching_session s;
-    if (!session_for_page(request, request_param_id(request, 0), &s))
+    if (!session_for_page(request, request_param_id(request, 0), true, &s))
         return;
     if (s.cancelled_at != 0) {
         session_cancelled_page(request, &s, "Cancel the session");
@@ -2418,12 +2421,18 @@ static void session_page(struct request *request, int64_t id, const struct sessi
     summary_row(b, "Coach", page_text_markup(request, s.coach_name));
     summary_row(b, "Participant", page_text_markup(request, s.participant_name));
     html_printf(b, "</dl>");
-    if (s.cancelled_at == 0 && policy_may_change_session(caller, relation))
+    if (s.cancelled_at == 0 && policy_may_cancel_session(caller, relation)) {
+        html_printf(b, "<div class=\"govuk-button-group\">");
+        if (policy_may_change_session(caller, relation))
+            html_printf(b,
+                        "<a class=\"govuk-button govuk-button--secondary\" data-module=\"govuk-button\" "
+                        "href=\"%s/edit\">Change time or place</a>",
+                        self);
         html_printf(b,
-                    "<div class=\"govuk-button-group\"><a class=\"govuk-button govuk-button--secondary\" "
-                    "data-module=\"govuk-button\" href=\"%s/edit\">Change time or place</a><a class=\"govuk-button "
-                    "govuk-button--warning\" data-module=\"govuk-button\" href=\"%s/cancel\">Cancel session</a></div>",
-                    self, self);
+                    "<a class=\"govuk-button govuk-button--warning\" data-module=\"govuk-button\" "
+                    "href=\"%s/cancel\">Cancel session</a></div>",
+                    self);
+    }
 
     html_printf(b, "<h2 class=\"govuk-heading-m\" id=\"actions\">Agreed actions</h2>");
     if (action_count == 0)

@@ -533,7 +533,7 @@ const EXPECTED = {
   'POST /api/v1/coaching-sessions/{id}/cancel': {
     perm: 'coaching',
     resource: 'coaching_session',
-    mine: ['admin', 'coach'],
+    mine: ['admin', 'coach', 'participant'],
     other: ADMIN,
     last: true,
   },
@@ -766,8 +766,8 @@ const EXPECTED = {
   'GET /coaching/{id}': { perm: 'coaching', resource: 'coaching_session', mine: ['admin', 'coach', 'participant'], other: ADMIN },
   'GET /coaching/{id}/edit': { perm: 'coaching', resource: 'coaching_session', mine: ['admin', 'coach'], other: ADMIN },
   'POST /coaching/{id}/edit': { perm: 'coaching', resource: 'coaching_session', mine: ['admin', 'coach'], other: ADMIN, form: {} },
-  'GET /coaching/{id}/cancel': { perm: 'coaching', resource: 'coaching_session', mine: ['admin', 'coach'], other: ADMIN },
-  'POST /coaching/{id}/cancel': { perm: 'coaching', resource: 'coaching_session', mine: ['admin', 'coach'], other: ADMIN, last: true },
+  'GET /coaching/{id}/cancel': { perm: 'coaching', resource: 'coaching_session', mine: ['admin', 'coach', 'participant'], other: ADMIN },
+  'POST /coaching/{id}/cancel': { perm: 'coaching', resource: 'coaching_session', mine: ['admin', 'coach', 'participant'], other: ADMIN, last: true },
   'POST /coaching/{id}/notes': { perm: 'coaching', resource: 'coaching_session', mine: ['coach'], other: NOBODY, form: {} },
   'POST /coaching/{id}/actions': {
     perm: 'coaching',
