@@ -188,6 +188,18 @@ static void pagination(struct buf *b, struct request *request, const char *path,
     html_printf(b, "</nav>");
 }
 
+/* pagination for a list filtered by the query parameters names, which its links keep. */
+static void filtered_pagination(struct buf *b, struct request *request, const char *path, struct form *query,
+                                const char *const *names, size_t name_count, size_t page, bool has_next)
+{
+    struct buf filters;
+    buf_init(&filters, 64 * 1024); /* a query string, already bounded by h2o */
+    for (size_t i = 0; i < name_count; i++)
+        query_add(request, &filters, names[i], form_get(query, names[i]));
+    pagination(b, request, path, &filters, page, has_next);
+    buf_free(&filters);
+}
+
 /* "Showing 51 to 100 of 120 people". */
 static void showing(struct buf *b, size_t offset, size_t count, size_t total, const char *noun)
 {
@@ -1802,13 +1814,9 @@ void page_admin_audit(struct request *request)
         showing(b, filter.offset, count, total, "events");
         if (count > 0)
             audit_table(b, request, events, count);
-        struct buf filters;
-        buf_init(&filters, 64 * 1024); /* a query string, already bounded by h2o */
         static const char *const names[] = {"actor_id", "action", "entity", "entity_id", "since", "until"};
-        for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-            query_add(request, &filters, names[i], form_get(query, names[i]));
-        pagination(b, request, "/admin/audit", &filters, page_no, filter.offset + count < total);
-        buf_free(&filters);
+        filtered_pagination(b, request, "/admin/audit", query, names, sizeof(names) / sizeof(names[0]), page_no,
+                            filter.offset + count < total);
     }
     page_send(request, &page, errors.count ? 422 : 200);
     errors_free(&errors);
@@ -1893,13 +1901,9 @@ void page_admin_awards(struct request *request)
         showing(b, offset, count, total, "awards");
         if (count > 0)
             awards_table(b, request, c, awards, count);
-        struct buf filters;
-        buf_init(&filters, 64 * 1024); /* a query string, already bounded by h2o */
         static const char *const names[] = {"qualification", "awarded_from", "awarded_to"};
-        for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-            query_add(request, &filters, names[i], form_get(query, names[i]));
-        pagination(b, request, "/admin/awards", &filters, page_no, offset + count < total);
-        buf_free(&filters);
+        filtered_pagination(b, request, "/admin/awards", query, names, sizeof(names) / sizeof(names[0]), page_no,
+                            offset + count < total);
     }
     page_send(request, &page, errors.count ? 422 : 200);
     errors_free(&errors);
