@@ -113,17 +113,15 @@ void api_awards_list(struct request *request)
     const struct catalogue *c = api_catalogue(request);
     if (c == NULL)
         return;
-    struct form *query = request_query(request);
     struct award *list;
     size_t count, total;
-    int64_t participant_id = 0;
+    struct awards_query q;
     struct errors errors = ERRORS_INIT;
-    form_read_id(query, "participant_id", &participant_id, &errors);
+    awards_query_read(request_query(request), c, &q, &errors);
     if (api_query_refused(request, &errors))
         return;
-    enum store_status s =
-        store_award_list(request->store, participant_id, (size_t)api_query_int(query, "limit", 100),
-                         (size_t)api_query_int(query, "offset", 0), request_arena(request), &list, &count, &total);
+    enum store_status s = store_award_search(request->store, &q.filter, (size_t)q.limit, (size_t)q.offset,
+                                             request_arena(request), &list, &count, &total);
     if (s != STORE_OK) {
         api_reply_store_status(request, s, "award");
         return;

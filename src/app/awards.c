@@ -8,6 +8,7 @@
 #include "lib/date.h"
 #include "lib/secret.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -317,4 +318,45 @@ enum app_result awards_credit_set(const struct accounts_env *env, const struct c
     *code_out = m->code;
     return app_result_of_store(store_module_credit_set(env->store, env->actor, m->code, (int)credits,
                                                        awarding_body ? awarding_body : "", env->now));
+}
+
+/* ---- The list of awards ---- */
+
+/* An optional date parameter: absent or empty leaves *out NULL. */
+static bool read_day(const struct form *query, const char *name, const char **out, struct errors *errors)
+{
+    const char *text = form_get(query, name);
+    *out = NULL;
+    if (text == NULL || *text == '\0')
+        return true;
+    if (!date_is_valid(text)) {
+        errors_add(errors, name, "%s must be a date as YYYY-MM-DD, like 2027-07-31", name);
+        return false;
+    }
+    *out = text;
+    return true;
+}
+
+bool awards_query_read(const struct form *query, const struct catalogue *catalogue, struct awards_query *out,
+                       struct errors *errors)
+{
+    *out = (struct awards_query){.limit = AWARDS_LIST_DEFAULT};
+    size_t before = errors->count;
+    form_read_id(query, "participant_id", &out->filter.participant_id, errors);
+    form_read_int(query, "limit", 1, AWARDS_LIST_MAX, &out->limit, errors);
+    form_read_int(query, "offset", 0, INT32_MAX, &out->offset, errors);
+    const char *code = form_get(query, "qualification");
+    if (code != NULL && *code != '\0') {
+        const struct catalogue_qualification *q = catalogue_qualification_find(catalogue, code, strlen(code));
+        if (q == NULL)
+            errors_add(errors, "qualification", "qualification must be the code of a qualification, like NPQSL");
+        else
+            out->filter.qualification = q->code;
+    }
+    bool dates = read_day(query, "awarded_from", &out->filter.awarded_from, errors);
+    dates = read_day(query, "awarded_to", &out->filter.awarded_to, errors) && dates;
+    if (dates && out->filter.awarded_from && out->filter.awarded_to &&
+        strcmp(out->filter.awarded_from, out->filter.awarded_to) > 0)
+        errors_add(errors, "awarded_to", "awarded_to must not be before awarded_from");
+    return errors->count == before;
 }

@@ -6,8 +6,12 @@
  */
 #include "app/coaching.h"
 
+#include "lib/buf.h"
 #include "lib/date.h"
 #include "lib/text.h"
+
+#include <inttypes.h>
+#include <stdio.h>
 
 #include <string.h>
 #include <strings.h>
@@ -74,6 +78,62 @@ static enum store_status assigned_coach(struct store *store, int64_t participant
     return status;
 }
 
+/* What happened to a session, for the emails to its coach and participant. */
+enum session_news { SESSION_BOOKED, SESSION_MOVED, SESSION_CANCELLED };
+
+/* Queues the email about session id to one of its pair (person), naming the other (other_name).
+ * Inside the caller's transaction, so that the email goes exactly when the change is kept. */
+static enum app_result email_one(const struct accounts_env *env, const struct coaching_session *s,
+                                 enum session_news news, const struct user *person, const char *other_name)
+{
+    static const char *const subjects[] = {"Coaching session booked", "Coaching session moved",
+                                           "Coaching session cancelled"};
+    static const char *const openings[] = {
+        "A coaching session of your National Professional Qualification programme is booked.",
+        "A coaching session you have has changed. This is how it is now.",
+        "A coaching session you had has been cancelled, so it will not take place. Please take it out of your "
+        "calendar."};
+    char day[DATE_HUMAN_TEXT], when[DATE_HUMAN_TEXT];
+    date_format_uk(s->starts_at, DATE_WEEKDAY, day, sizeof(day));
+    date_format_uk_range(s->starts_at, s->ends_at, when, sizeof(when));
+    char subject[DATE_HUMAN_TEXT + 64];
+    snprintf(subject, sizeof(subject), "%s: %s", subjects[news], day);
+    struct buf body;
+    buf_init(&body, 16 * 1024);
+    buf_appendf(&body, "Dear %s,\n\n%s\n\nCoaching session with %s\n\nWhen: %s (UK time)\nHow: %s\n", person->name,
+                openings[news], other_name, when, delivery_coaching_mode_title(s->mode));
+    if (s->place != NULL && s->place[0] != '\0')
+        buf_appendf(&body, "%s: %s\n", s->mode == DELIVERY_COACHING_ONLINE ? "Join online" : "Where", s->place);
+    buf_appendf(&body, "\nSee the session (you will be asked to sign in):\n%s/coaching/%" PRId64 "\n", env->base_url,
+                s->id);
+    enum app_result result =
+        buf_failed(&body)
+            ? app_broken("a coaching session's email outgrew its buffer")
+            : app_result_of_store(store_mail_enqueue(env->store, person->email, subject, body.data, env->now));
+    buf_free(&body);
+    return result;
+}
+
+/* Emails the session's coach and participant about what happened to it, as it is now. */
+static enum app_result email_pair(const struct accounts_env *env, int64_t id, enum session_news news)
+{
+    struct arena arena = ARENA_INIT;
+    struct coaching_session s;
+    struct user coach, participant;
+    enum store_status status = store_coaching_session_get(env->store, id, &arena, &s);
+    if (status == STORE_OK)
+        status = store_user_get(env->store, s.coach_id, &arena, &coach);
+    if (status == STORE_OK)
+        status = store_user_get(env->store, s.participant_id, &arena, &participant);
+    enum app_result result = app_result_of_store(status);
+    if (result == APP_OK && participant.active)
+        result = email_one(env, &s, news, &participant, coach.name);
+    if (result == APP_OK && coach.active)
+        result = email_one(env, &s, news, &coach, participant.name);
+    arena_release(&arena);
+    return result;
+}
+
 enum app_result coaching_session_book(const struct accounts_env *env, const struct caller *caller,
                                       struct coaching_session *s, struct errors *errors)
 {
@@ -129,21 +189,27 @@ enum app_result coaching_session_book(const struct accounts_env *env, const stru
     }
     if (!check_session(s->starts_at, s->ends_at, s->mode, s->place, errors))
         return APP_INVALID;
-    return app_result_of_store(store_coaching_session_create(env->store, env->actor, s, env->now));
+    if (store_begin(env->store) != STORE_OK)
+        return APP_UNAVAILABLE;
+    enum app_result result = app_result_of_store(store_coaching_session_create(env->store, env->actor, s, env->now));
+    if (result == APP_OK)
+        result = email_pair(env, s->id, SESSION_BOOKED);
+    return app_transaction_end(env->store, result);
 }
 
-/* Loads a session for a change by its coach or an administrator, refusing a cancelled one with
- * the sentence cancelled. */
+/* Loads a session for a change that the policy's may allows the caller (refused with the sentence
+ * refused), refusing a cancelled one with the sentence cancelled. */
 static enum app_result session_for_change(const struct accounts_env *env, const struct caller *caller, int64_t id,
-                                          const char *cancelled, struct arena *arena, struct coaching_session *s,
-                                          struct errors *errors)
+                                          bool (*may)(const struct caller *, const struct relation *),
+                                          const char *refused, const char *cancelled, struct arena *arena,
+                                          struct coaching_session *s, struct errors *errors)
 {
     struct relation r;
     enum app_result result = session_with_relation(env, caller, id, arena, s, &r);
     if (result != APP_OK)
         return result;
-    if (!policy_may_change_session(caller, &r)) {
-        errors_add(errors, "id", "Only the coach can change or cancel this session");
+    if (!may(caller, &r)) {
+        errors_add(errors, "id", "%s", refused);
         return APP_FORBIDDEN;
     }
     if (s->cancelled_at != 0) {
@@ -158,8 +224,9 @@ enum app_result coaching_session_reschedule(const struct accounts_env *env, cons
 {
     struct arena arena = ARENA_INIT;
     struct coaching_session s;
-    enum app_result result = session_for_change(
-        env, caller, id, "This session is cancelled and cannot be moved. Book a new one instead", &arena, &s, errors);
+    enum app_result result =
+        session_for_change(env, caller, id, policy_may_change_session, "Only the coach can change this session",
+                           "This session is cancelled and cannot be moved. Book a new one instead", &arena, &s, errors);
     if (result == APP_OK) {
         if (change->starts_at != 0)
             s.starts_at = change->starts_at;
@@ -172,10 +239,15 @@ enum app_result coaching_session_reschedule(const struct accounts_env *env, cons
         if (!check_session(s.starts_at, s.ends_at, s.mode, s.place, errors))
             result = APP_INVALID;
     }
-    if (result == APP_OK) {
+    if (result == APP_OK && store_begin(env->store) != STORE_OK)
+        result = APP_UNAVAILABLE;
+    else if (result == APP_OK) {
         result = app_result_of_store(store_coaching_session_reschedule(env->store, env->actor, &s, env->now));
         if (result == APP_CONFLICT)
             errors_add(errors, "state", "This session was cancelled meanwhile. Book a new one instead");
+        if (result == APP_OK)
+            result = email_pair(env, id, SESSION_MOVED);
+        result = app_transaction_end(env->store, result);
     }
     arena_release(&arena);
     return result;
@@ -186,12 +258,19 @@ enum app_result coaching_session_cancel(const struct accounts_env *env, const st
 {
     struct arena arena = ARENA_INIT;
     struct coaching_session s;
-    enum app_result result =
-        session_for_change(env, caller, id, "This session is already cancelled", &arena, &s, errors);
-    if (result == APP_OK) {
+    enum app_result result = session_for_change(env, caller, id, policy_may_cancel_session,
+                                                "Only the coach or the participant can cancel "
+                                                "this session",
+                                                "This session is already cancelled", &arena, &s, errors);
+    if (result == APP_OK && store_begin(env->store) != STORE_OK)
+        result = APP_UNAVAILABLE;
+    else if (result == APP_OK) {
         result = app_result_of_store(store_coaching_session_cancel(env->store, env->actor, id, env->now));
         if (result == APP_CONFLICT)
             errors_add(errors, "state", "This session is already cancelled");
+        if (result == APP_OK)
+            result = email_pair(env, id, SESSION_CANCELLED);
+        result = app_transaction_end(env->store, result);
     }
     arena_release(&arena);
     return result;

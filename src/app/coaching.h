@@ -26,7 +26,8 @@ enum { COACHING_NOTE_MAX = 20000, ACTIVITY_REFLECTION_MAX = 10000 }; /* characte
  * for a participant assigned to them (coach_id is then the caller), the participant themselves or
  * an administrator, for whom coach_id must name a coach assigned to the participant and may be
  * left 0 when there is exactly one. Checks the session with delivery_coaching_check; errors name the request's fields
- * ("place" for the joining link or location). Sets s->id.
+ * ("place" for the joining link or location). Sets s->id. The coach and the participant are emailed
+ * (in the same transaction), as they are when it is rescheduled or cancelled.
  */
 enum app_result coaching_session_book(const struct accounts_env *env, const struct caller *caller,
                                       struct coaching_session *s, struct errors *errors);
@@ -44,7 +45,8 @@ struct coaching_change {
 enum app_result coaching_session_reschedule(const struct accounts_env *env, const struct caller *caller, int64_t id,
                                             const struct coaching_change *change, struct errors *errors);
 
-/* Cancels a session (its coach or an administrator); APP_CONFLICT when already cancelled. */
+/* Cancels a session (its coach, its participant or an administrator); APP_CONFLICT when already
+ * cancelled. */
 enum app_result coaching_session_cancel(const struct accounts_env *env, const struct caller *caller, int64_t id,
                                         struct errors *errors);
 

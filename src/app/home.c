@@ -552,6 +552,7 @@ static void admin_part(struct home_build *h, struct home *out)
     link_add(p, "Delivery", "/delivery");
     link_add(p, "Add a cohort", "/cohorts/new");
     link_add(p, "People", "/admin/users");
+    link_add(p, "Awards", "/admin/awards");
 }
 
 /* Mentor and headteacher: the people they follow, each with progress and milestones. */

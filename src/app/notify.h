@@ -9,8 +9,9 @@
  *   - a change when the event's SEQUENCE rises after they were told of it;
  *   - a cancellation when the event is cancelled, to everyone booked on it at that moment;
  *   - a reminder once, when delivery_reminder_due says so (usually a day before the start).
- * Only events that have not started are notified, and only active people. Coaching sessions are
- * in calendars but not (yet) emailed: the coach and the participant arrange them together.
+ * Only events that have not started are notified, and only active people. A coaching session's
+ * coach and participant are emailed by the use case that books, moves or cancels it
+ * (app/coaching.c), in the same transaction as the change.
  *
  * Each notification is recorded in the same transaction as its email is queued in the outbox, and
  * the record's primary key refuses a second one, so a notification is sent once however many

@@ -175,6 +175,11 @@ bool policy_may_change_session(const struct caller *caller, const struct relatio
     return policy_is_admin(caller) || policy_is_cohort_coach_of(caller, r);
 }
 
+bool policy_may_cancel_session(const struct caller *caller, const struct relation *r)
+{
+    return policy_may_change_session(caller, r) || policy_is_self(caller, r);
+}
+
 bool policy_is_session_pair(const struct caller *caller, const struct relation *r)
 {
     return policy_is_self(caller, r) || policy_is_cohort_coach_of(caller, r);

@@ -148,10 +148,12 @@ bool policy_may_change_application(const struct caller *caller, const struct rel
 bool policy_acts_for_others(const struct caller *caller);
 /* Whether the caller may verify entries of an enrolment's learning log (never their own). */
 bool policy_may_verify_hours(const struct caller *caller, const struct relation *r);
-/* A coaching session (r as the gate loads it for one): its coach or an administrator changes or
- * cancels it, the coach alone writes its notes, the coach and the participant record its
- * actions, and private notes are read by the coach and administrators, never by the participant. */
+/* A coaching session (r as the gate loads it for one): its coach or an administrator changes its
+ * time or place; they or its participant (who may book one with their coach) cancel it; the coach
+ * alone writes its notes, the coach and the participant record its actions, and private notes are
+ * read by the coach and administrators, never by the participant. */
 bool policy_may_change_session(const struct caller *caller, const struct relation *r);
+bool policy_may_cancel_session(const struct caller *caller, const struct relation *r);
 bool policy_is_session_pair(const struct caller *caller, const struct relation *r);
 bool policy_reads_private_notes(const struct caller *caller, const struct relation *r);
 /* Whether the caller may write an enrolment's learning log: the participant, or an administrator. */

@@ -41,4 +41,7 @@ void page_admin_imports_run(struct request *request);
 /* The audit log, read-only: /admin/audit. */
 void page_admin_audit(struct request *request);
 
+/* Every award, filtered by qualification and date, each with its person and certificate: /admin/awards. */
+void page_admin_awards(struct request *request);
+
 #endif

@@ -10,6 +10,7 @@
 
 #include "app/accounts.h"
 #include "app/assessment.h"
+#include "app/awards.h"
 #include "app/imports.h"
 #include "http/reply.h"
 #include "http/site.h"
@@ -30,6 +31,7 @@ enum {
     USERS_PER_PAGE = 50,
     ORGANISATIONS_PER_PAGE = 100,
     EVENTS_PER_PAGE = 100,
+    AWARDS_PER_PAGE = 100,
     PAGE_NUMBER_MAX = 100000,
     STAFF_CHOICES_MAX = 500,            /* coaches or mentors offered in a list */
     IMPORT_MAX_BYTES = 5 * 1024 * 1024, /* an uploaded file */
@@ -184,6 +186,18 @@ static void pagination(struct buf *b, struct request *request, const char *path,
                     "</span></span></a></div>",
                     page_href(request, path, query, page + 1));
     html_printf(b, "</nav>");
+}
+
+/* pagination for a list filtered by the query parameters names, which its links keep. */
+static void filtered_pagination(struct buf *b, struct request *request, const char *path, struct form *query,
+                                const char *const *names, size_t name_count, size_t page, bool has_next)
+{
+    struct buf filters;
+    buf_init(&filters, 64 * 1024); /* a query string, already bounded by h2o */
+    for (size_t i = 0; i < name_count; i++)
+        query_add(request, &filters, names[i], form_get(query, names[i]));
+    pagination(b, request, path, &filters, page, has_next);
+    buf_free(&filters);
 }
 
 /* "Showing 51 to 100 of 120 people". */
@@ -1800,13 +1814,96 @@ void page_admin_audit(struct request *request)
         showing(b, filter.offset, count, total, "events");
         if (count > 0)
             audit_table(b, request, events, count);
-        struct buf filters;
-        buf_init(&filters, 64 * 1024); /* a query string, already bounded by h2o */
         static const char *const names[] = {"actor_id", "action", "entity", "entity_id", "since", "until"};
-        for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-            query_add(request, &filters, names[i], form_get(query, names[i]));
-        pagination(b, request, "/admin/audit", &filters, page_no, filter.offset + count < total);
-        buf_free(&filters);
+        filtered_pagination(b, request, "/admin/audit", query, names, sizeof(names) / sizeof(names[0]), page_no,
+                            filter.offset + count < total);
+    }
+    page_send(request, &page, errors.count ? 422 : 200);
+    errors_free(&errors);
+}
+
+/* Awards */
+
+static void awards_filters(struct buf *b, struct request *request, const struct catalogue *c, struct form *query,
+                           const struct errors *errors)
+{
+    struct form_option *options = request_alloc(request, sizeof(*options) * (c->qualification_count + 1));
+    size_t n = 0;
+    options[n++] = (struct form_option){"", "Any qualification"};
+    for (size_t i = 0; i < c->qualification_count; i++)
+        options[n++] = (struct form_option){
+            c->qualifications[i].code,
+            request_printf(request, "%s (%s)", c->qualifications[i].title, c->qualifications[i].code)};
+    const char *chosen = form_get(query, "qualification");
+    html_printf(b, "<form method=\"get\" action=\"/admin/awards\" novalidate><div class=\"govuk-grid-row\">"
+                   "<div class=\"govuk-grid-column-one-half\">");
+    forms_select(b, "qualification", "Qualification", options, n, chosen ? chosen : "", NULL, errors);
+    html_printf(b, "</div><div class=\"govuk-grid-column-one-quarter\">");
+    forms_input(b, "awarded_from", "Awarded from", "text", form_get(query, "awarded_from"), "For example, 2027-07-01",
+                "off", errors);
+    html_printf(b, "</div><div class=\"govuk-grid-column-one-quarter\">");
+    forms_input(b, "awarded_to", "Awarded to", "text", form_get(query, "awarded_to"), "For example, 2027-07-31", "off",
+                errors);
+    html_printf(b, "</div></div>");
+    forms_button(b, "Filter", "secondary");
+    html_printf(b, "</form>");
+}
+
+static void awards_table(struct buf *b, struct request *request, const struct catalogue *c, const struct award *awards,
+                         size_t count)
+{
+    static const char *const headings[] = {"Person", "Qualification", "Awarded on", "Certificate"};
+    table_begin(b, NULL, NULL, headings, 4);
+    for (size_t i = 0; i < count; i++) {
+        const struct award *a = &awards[i];
+        html_printf(b,
+                    "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\"><a class=\"govuk-link\" "
+                    "href=\"/admin/users/%s\">%s</a><br><a class=\"govuk-link govuk-!-font-size-16\" "
+                    "href=\"/participants/%s/transcript\">Transcript<span class=\"govuk-visually-hidden\"> of %s</span>"
+                    "</a></td><td class=\"govuk-table__cell\">%s</td><td class=\"govuk-table__cell\">%s</td>"
+                    "<td class=\"govuk-table__cell govuk-!-text-break-word\"><a class=\"govuk-link\" "
+                    "href=\"/api/v1/awards/%s/certificate.pdf\" download>%s<span class=\"govuk-visually-hidden\"> "
+                    "(PDF)</span></a></td></tr>",
+                    id_text(request, a->participant_id), a->participant_name, id_text(request, a->participant_id),
+                    a->participant_name, study_title(c, STUDY_QUALIFICATION, a->qualification),
+                    page_date(request, a->awarded_on, false), id_text(request, a->id), a->certificate_number);
+    }
+    table_end(b);
+}
+
+void page_admin_awards(struct request *request)
+{
+    const struct catalogue *c = page_catalogue(request);
+    if (c == NULL)
+        return;
+    struct form *query = request_query(request);
+    struct errors errors = ERRORS_INIT;
+    struct awards_query q;
+    awards_query_read(query, c, &q, &errors);
+    size_t page_no = page_number(query, &errors);
+    struct award *awards = NULL;
+    size_t count = 0, total = 0, offset = (page_no - 1) * AWARDS_PER_PAGE;
+    if (errors.count == 0 && store_award_search(request->store, &q.filter, AWARDS_PER_PAGE, offset,
+                                                request_arena(request), &awards, &count, &total) != STORE_OK) {
+        page_unavailable(request);
+        errors_free(&errors);
+        return;
+    }
+    struct page page;
+    page_begin(&page, page_title(request, "Awards", &errors), SECTION_PEOPLE);
+    struct buf *b = &page.body;
+    forms_error_summary(b, &errors);
+    html_printf(b, "<h1 class=\"govuk-heading-xl\">Awards</h1><p class=\"govuk-body\">Every qualification "
+                   "awarded, newest first, with its certificate. Who is ready for an award is on your <a "
+                   "class=\"govuk-link\" href=\"/\">home page</a>.</p>");
+    awards_filters(b, request, c, query, &errors);
+    if (errors.count == 0) {
+        showing(b, offset, count, total, "awards");
+        if (count > 0)
+            awards_table(b, request, c, awards, count);
+        static const char *const names[] = {"qualification", "awarded_from", "awarded_to"};
+        filtered_pagination(b, request, "/admin/awards", query, names, sizeof(names) / sizeof(names[0]), page_no,
+                            offset + count < total);
     }
     page_send(request, &page, errors.count ? 422 : 200);
     errors_free(&errors);

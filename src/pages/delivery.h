@@ -54,6 +54,9 @@ void page_event_cancel(struct request *request);
 void page_event_edit(struct request *request);
 void page_event_update(struct request *request);
 void page_event_cancel_confirm(struct request *request);
+/* /events/{id}/places: an administrator books a participant of the cohort, or gives their place back. */
+void page_event_place_add(struct request *request);
+void page_event_place_remove(struct request *request);
 
 /* /events/{id}/register: every booked person with four marks, saved all or none. */
 void page_event_register(struct request *request);
@@ -69,6 +72,12 @@ void page_coaching_note_add(struct request *request);
 void page_coaching_action_add(struct request *request);
 void page_coaching_action_done(struct request *request);
 void page_coaching_action_undone(struct request *request);
+/* /coaching/{id}/edit and /coaching/{id}/cancel: the coach or an administrator moves a session, or
+ * cancels it after a question (coaching_session_reschedule, _cancel); both of the pair are emailed. */
+void page_coaching_edit(struct request *request);
+void page_coaching_reschedule(struct request *request);
+void page_coaching_cancel_confirm(struct request *request);
+void page_coaching_cancel(struct request *request);
 
 /* /enrolments/{id}/hours: the learning-hours log, logging hours and verifying an entry. */
 void page_hours(struct request *request);

@@ -871,6 +871,72 @@ void page_cohort_event_create(struct request *request)
     errors_free(&errors);
 }
 
+/* ---- Forms that add or change a record: cohorts and venues ---- */
+
+/* The delivery partners as choices, after one that chooses none (labelled first). False when the
+ * store failed. */
+static bool partner_options(struct request *request, const char *first, struct form_option **out, size_t *count)
+{
+    struct organisation *partners;
+    size_t n = 0;
+    if (store_organisation_list(request->store, ORG_DELIVERY_PARTNER, NULL, request_arena(request), &partners, &n) !=
+        STORE_OK)
+        return false;
+    *out = arena_alloc(request_arena(request), sizeof(**out) * (n + 1));
+    (*out)[0] = (struct form_option){"", first};
+    for (size_t i = 0; i < n; i++)
+        (*out)[i + 1] = (struct form_option){id_text(request, partners[i].id), partners[i].name};
+    *count = n + 1;
+    return true;
+}
+
+/* Opens the page of a record's form, titled title, under Delivery and parent (parent_href NULL for
+ * none), with its error summary and the form posting to action. Returns the body to write into. */
+static struct buf *record_form_begin(struct page *page, struct request *request, const char *title,
+                                     const char *parent_href, const char *parent_text, const struct errors *errors,
+                                     const char *action)
+{
+    begin(page, title, SECTION_DELIVERY, errors);
+    page_breadcrumbs(page, request, "/delivery", "Delivery", parent_href, parent_text);
+    struct buf *b = &page->body;
+    html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
+    forms_error_summary(b, errors);
+    html_printf(b, "<h1 class=\"govuk-heading-l\">%s</h1>", title);
+    forms_begin(b, request, action);
+    return b;
+}
+
+/* Ends a record's form with its one button and sends the page. */
+static void record_form_end(struct page *page, struct request *request, const char *button, int status)
+{
+    forms_button(&page->body, button, NULL);
+    forms_end(&page->body);
+    html_printf(&page->body, "</div></div>");
+    page_send(request, page, status);
+}
+
+/*
+ * The end of a record form's POST, once the use case has answered s (its errors in found, the
+ * form's own in errors): 303 to done when it saved and the form refused nothing, and 0; otherwise
+ * the status to show the form again with, errors then holding both in the order of fields; 0 too
+ * when the result is one no form can put right and its page was sent.
+ */
+static int record_form_outcome(struct request *request, enum app_result s, struct errors *errors,
+                               const struct errors *found, const char *const *fields, size_t field_count,
+                               const char *done)
+{
+    if (s == APP_OK && errors->count == 0) {
+        reply_redirect(request, done);
+        return 0;
+    }
+    int again = page_form_again(request, s, found);
+    if (again != 0) {
+        errors_merge(errors, found, false);
+        forms_errors_in_order(errors, fields, field_count);
+    }
+    return again;
+}
+
 /* ---- /cohorts/new, /cohorts/{id}/edit and the cohort's staff ---- */
 
 /* The cohort form as typed. study is "qualification:CODE" or "module:CODE". */
@@ -889,26 +955,17 @@ static void cohort_form_page(struct request *request, const struct cohort *exist
     if (c == NULL)
         return;
     struct arena *arena = request_arena(request);
-    struct organisation *partners;
-    size_t partner_count = 0;
-    if (store_organisation_list(request->store, ORG_DELIVERY_PARTNER, NULL, arena, &partners, &partner_count) !=
-        STORE_OK) {
+    struct form_option *partners;
+    size_t partner_count;
+    if (!partner_options(request, "None yet", &partners, &partner_count)) {
         page_unavailable(request);
         return;
     }
+    const char *self = existing ? request_printf(request, "/cohorts/%" PRId64, existing->id) : NULL;
     struct page page;
-    begin(&page, existing ? "Change the cohort" : "Add a cohort", SECTION_DELIVERY, errors);
-    if (existing)
-        page_breadcrumbs(&page, request, "/delivery", "Delivery",
-                         request_printf(request, "/cohorts/%" PRId64, existing->id), existing->code);
-    else
-        page_breadcrumbs(&page, request, "/delivery", "Delivery", NULL, NULL);
-    struct buf *b = &page.body;
-    html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
-    forms_error_summary(b, errors);
-    html_printf(b, "<h1 class=\"govuk-heading-l\">%s</h1>", existing ? "Change the cohort" : "Add a cohort");
-    forms_begin(b, request,
-                existing ? request_printf(request, "/cohorts/%" PRId64 "/edit", existing->id) : "/cohorts/new");
+    struct buf *b = record_form_begin(&page, request, existing ? "Change the cohort" : "Add a cohort", self,
+                                      existing ? existing->code : NULL, errors,
+                                      existing ? request_printf(request, "%s/edit", self) : "/cohorts/new");
     text_input(b,
                &(struct input){.id = "code",
                                .label = "Code",
@@ -945,16 +1002,9 @@ static void cohort_form_page(struct request *request, const struct cohort *exist
            f->delivery_model, forms_field_error(errors, "delivery_model"), false);
     forms_date_input(b, "starts_on", "Start date", "For example, 1 9 2027", &f->starts_on, errors);
     forms_date_input(b, "ends_on", "End date", "For example, 31 7 2028", &f->ends_on, errors);
-    struct form_option *options = arena_alloc(arena, sizeof(*options) * (partner_count + 1));
-    options[0] = (struct form_option){"", "None yet"};
-    for (size_t i = 0; i < partner_count; i++)
-        options[i + 1] = (struct form_option){id_text(request, partners[i].id), partners[i].name};
-    forms_select(b, "delivery_partner_id", "Delivery partner", options, partner_count + 1, f->delivery_partner_id,
+    forms_select(b, "delivery_partner_id", "Delivery partner", partners, partner_count, f->delivery_partner_id,
                  "Its venues hold the cohort's face-to-face events, and its lead manages them", errors);
-    forms_button(b, existing ? "Save changes" : "Add cohort", NULL);
-    forms_end(b);
-    html_printf(b, "</div></div>");
-    page_send(request, &page, status);
+    record_form_end(&page, request, existing ? "Save changes" : "Add cohort", status);
 }
 
 void page_cohort_new(struct request *request)
@@ -1021,15 +1071,11 @@ static void cohort_save(struct request *request, const struct cohort *existing)
     struct accounts_env env = request_accounts_env(request, &actor);
     int64_t id = existing ? existing->id : 0;
     enum app_result s = cohorts_save(&env, c, &in, &id, &found);
-    int again; /* the status to show the form again with */
-    if (s == APP_OK && errors.count == 0) {
-        reply_redirect(request, request_printf(request, "/cohorts/%" PRId64 "?notice=%s", id,
-                                               existing ? "cohort_changed" : "cohort_added"));
-    } else if ((again = page_form_again(request, s, &found)) != 0) {
-        errors_merge(&errors, &found, false);
-        forms_errors_in_order(&errors, cohort_fields, sizeof(cohort_fields) / sizeof(cohort_fields[0]));
+    int again = record_form_outcome(
+        request, s, &errors, &found, cohort_fields, sizeof(cohort_fields) / sizeof(cohort_fields[0]),
+        request_printf(request, "/cohorts/%" PRId64 "?notice=%s", id, existing ? "cohort_changed" : "cohort_added"));
+    if (again != 0)
         cohort_form_page(request, existing, &f, &errors, again);
-    }
     errors_free(&found);
     errors_free(&errors);
 }
@@ -1184,27 +1230,18 @@ static const char *const venue_fields[] = {"delivery_partner_id", "name", "addre
 static void venue_form_page(struct request *request, const struct venue *existing, const struct venue_form *f,
                             const struct errors *errors, int status)
 {
-    struct arena *arena = request_arena(request);
+    struct form_option *partners = NULL;
+    size_t partner_count = 0;
+    if (existing == NULL && !partner_options(request, "Choose a delivery partner", &partners, &partner_count)) {
+        page_unavailable(request);
+        return;
+    }
     struct page page;
-    begin(&page, existing ? "Change the venue" : "Add a venue", SECTION_DELIVERY, errors);
-    page_breadcrumbs(&page, request, "/delivery", "Delivery", "/venues", "Venues");
-    struct buf *b = &page.body;
-    html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
-    forms_error_summary(b, errors);
-    html_printf(b, "<h1 class=\"govuk-heading-l\">%s</h1>", existing ? "Change the venue" : "Add a venue");
-    forms_begin(b, request,
-                existing ? request_printf(request, "/venues/%" PRId64 "/edit", existing->id) : "/venues/new");
+    struct buf *b =
+        record_form_begin(&page, request, existing ? "Change the venue" : "Add a venue", "/venues", "Venues", errors,
+                          existing ? request_printf(request, "/venues/%" PRId64 "/edit", existing->id) : "/venues/new");
     if (existing == NULL) {
-        struct organisation *partners;
-        size_t partner_count = 0;
-        if (store_organisation_list(request->store, ORG_DELIVERY_PARTNER, NULL, arena, &partners, &partner_count) !=
-            STORE_OK)
-            partner_count = 0;
-        struct form_option *options = arena_alloc(arena, sizeof(*options) * (partner_count + 1));
-        options[0] = (struct form_option){"", "Choose a delivery partner"};
-        for (size_t i = 0; i < partner_count; i++)
-            options[i + 1] = (struct form_option){id_text(request, partners[i].id), partners[i].name};
-        forms_select(b, "delivery_partner_id", "Delivery partner", options, partner_count + 1, f->delivery_partner_id,
+        forms_select(b, "delivery_partner_id", "Delivery partner", partners, partner_count, f->delivery_partner_id,
                      "A partner lead adds venues for the partner they lead", errors);
     } else {
         html_printf(b, "<p class=\"govuk-body\">Delivery partner: %s</p>",
@@ -1229,10 +1266,7 @@ static void venue_form_page(struct request *request, const struct venue *existin
                forms_field_error(errors, "capacity"));
     forms_textarea(b, "accessibility", "Accessibility", f->accessibility,
                    "Step-free access, parking, hearing loops: what participants need to know", 4, errors);
-    forms_button(b, existing ? "Save changes" : "Add venue", NULL);
-    forms_end(b);
-    html_printf(b, "</div></div>");
-    page_send(request, &page, status);
+    record_form_end(&page, request, existing ? "Save changes" : "Add venue", status);
 }
 
 void page_venue_new(struct request *request)
@@ -1288,15 +1322,11 @@ static void venue_save(struct request *request, struct venue *existing)
     struct accounts_env env = request_accounts_env(request, &actor);
     /* What the form refused reaches the use case as nothing it accepts (no places, no partner). */
     enum app_result s = venues_save(&env, request->caller, &v, request_arena(request), &found);
-    int again; /* the status to show the form again with */
-    if (s == APP_OK && errors.count == 0) {
-        reply_redirect(request,
-                       request_printf(request, "/venues?notice=%s", existing ? "venue_changed" : "venue_added"));
-    } else if ((again = page_form_again(request, s, &found)) != 0) {
-        errors_merge(&errors, &found, false);
-        forms_errors_in_order(&errors, venue_fields, sizeof(venue_fields) / sizeof(venue_fields[0]));
+    int again =
+        record_form_outcome(request, s, &errors, &found, venue_fields, sizeof(venue_fields) / sizeof(venue_fields[0]),
+                            request_printf(request, "/venues?notice=%s", existing ? "venue_changed" : "venue_added"));
+    if (again != 0)
         venue_form_page(request, existing, &f, &errors, again);
-    }
     errors_free(&found);
     errors_free(&errors);
 }
@@ -1317,6 +1347,36 @@ void page_venue_update(struct request *request)
 }
 
 /* ---- /events/{id} ---- */
+
+/* The form an administrator books a participant of the event's cohort with: those enrolled and not
+ * booked yet. False when the store failed. */
+static bool place_form(struct buf *b, struct request *request, const struct event *e, const struct booking *booked,
+                       size_t booked_count)
+{
+    struct cohort_participant *people;
+    size_t count = 0;
+    if (store_cohort_participants(request->store, e->cohort_id, request_arena(request), &people, &count) != STORE_OK)
+        return false;
+    struct form_option *options = arena_alloc(request_arena(request), sizeof(*options) * (count + 1));
+    size_t n = 0;
+    options[n++] = (struct form_option){"", "Choose a participant"};
+    for (size_t i = 0; i < count; i++) {
+        bool has_place = false;
+        for (size_t k = 0; k < booked_count && !has_place; k++)
+            has_place = booked[k].user_id == people[i].user_id;
+        if (!has_place && people[i].state == ENROLMENT_ACTIVE)
+            options[n++] = (struct form_option){id_text(request, people[i].user_id), people[i].name};
+    }
+    if (n == 1) {
+        html_printf(b, "<p class=\"govuk-body\">Everyone enrolled in cohort %s has a place.</p>", e->cohort_code);
+        return true;
+    }
+    forms_begin(b, request, request_printf(request, "/events/%" PRId64 "/places", e->id));
+    forms_select(b, "user_id", "Book a participant of the cohort", options, n, "", NULL, NULL);
+    forms_button(b, "Book a place", "secondary");
+    forms_end(b);
+    return true;
+}
 
 static void event_page(struct request *request, int64_t id, const struct errors *errors, int status)
 {
@@ -1351,8 +1411,10 @@ static void event_page(struct request *request, int64_t id, const struct errors 
         {"unbooked", "You have given your place back"},
         {"cancelled", "The event is cancelled. Everyone booked on it will be told."},
         {"changed", "Event changed. Everyone booked on it will be told."},
+        {"place_added", "Place booked. The participant will be emailed."},
+        {"place_removed", "Place given back."},
     };
-    const char *notice = errors && errors->count ? NULL : notice_for(request, notices, 4);
+    const char *notice = errors && errors->count ? NULL : notice_for(request, notices, 6);
     if (notice != NULL)
         page_notice(&page, "success", notice);
     struct buf *b = &page.body;
@@ -1420,11 +1482,33 @@ static void event_page(struct request *request, int64_t id, const struct errors 
         }
     }
 
-    if (attendance) {
-        html_printf(b, "<h2 class=\"govuk-heading-m\">The register</h2>");
+    /* An administrator books participants of the cohort and gives their places back
+     * (bookings_make and bookings_cancel ask the same predicate). */
+    bool for_others = policy_acts_for_others(caller);
+    if (attendance || for_others) {
+        html_printf(b, "<h2 class=\"govuk-heading-m\" id=\"places\">%s</h2>", attendance ? "The register" : "Places");
         struct booking *list;
         size_t count = 0;
-        if (store_booking_list(store, id, arena, &list, &count) == STORE_OK && count > 0) {
+        s = store_booking_list(store, id, arena, &list, &count);
+        if (s != STORE_OK) {
+            page_send(request, &page, 503);
+            return;
+        }
+        if (count > 0 && for_others) {
+            html_printf(b, "<dl class=\"govuk-summary-list\" data-testid=\"booked\">");
+            for (size_t i = 0; i < count; i++) {
+                html_printf(b,
+                            "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">%s</dt>"
+                            "<dd class=\"govuk-summary-list__actions\">",
+                            list[i].user_name);
+                if (!cancelled && !started)
+                    page_post_button(b, request,
+                                     request_printf(request, "%s/places/%" PRId64 "/remove", self, list[i].user_id),
+                                     "Remove", list[i].user_name, "secondary");
+                html_printf(b, "</dd></div>");
+            }
+            html_printf(b, "</dl>");
+        } else if (count > 0) {
             html_printf(b, "<p class=\"govuk-body\">Booked:</p><ul class=\"govuk-list govuk-list--bullet\">");
             for (size_t i = 0; i < count; i++)
                 html_printf(b, "<li>%s</li>", list[i].user_name);
@@ -1432,6 +1516,12 @@ static void event_page(struct request *request, int64_t id, const struct errors 
         } else {
             html_printf(b, "<p class=\"govuk-body\">Nobody is booked yet.</p>");
         }
+        if (for_others && !cancelled && !started && !place_form(b, request, &e, list, count)) {
+            page_send(request, &page, 503);
+            return;
+        }
+    }
+    if (attendance) {
         if (!cancelled)
             html_printf(b,
                         "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"%s/register\">Take the register"
@@ -1456,7 +1546,7 @@ void page_event(struct request *request)
 
 /* The end of a POST to an event's page: back to it with a notice, or the page with the refusal. */
 static void event_step_done(struct request *request, int64_t id, enum app_result s, const struct errors *found,
-                            const char *notice)
+                            const char *where, const char *notice)
 {
     if (s == APP_OK) {
         reply_redirect(request, request_printf(request, "/events/%" PRId64 "?notice=%s", id, notice));
@@ -1465,7 +1555,7 @@ static void event_step_done(struct request *request, int64_t id, enum app_result
     if ((s != APP_NOT_FOUND || found->count == 0) && page_refused(request, s, found))
         return;
     struct errors errors = ERRORS_INIT;
-    errors_at(&errors, found, "booking");
+    errors_at(&errors, found, where);
     if (errors.count == 0)
         errors_add(&errors, "booking", "This cannot be done to the event as it is now");
     /* The gate found the event: what is missing with a reason ("You have no place on this event")
@@ -1481,7 +1571,7 @@ void page_event_book(struct request *request)
     struct actor actor;
     struct accounts_env env = request_accounts_env(request, &actor);
     enum app_result s = bookings_make(&env, request->caller, id, 0, &booking_id, &found);
-    event_step_done(request, id, s, &found, "booked");
+    event_step_done(request, id, s, &found, "booking", "booked");
     errors_free(&found);
 }
 
@@ -1492,7 +1582,36 @@ void page_event_unbook(struct request *request)
     struct actor actor;
     struct accounts_env env = request_accounts_env(request, &actor);
     enum app_result s = bookings_cancel(&env, request->caller, id, request->caller->user_id, &found);
-    event_step_done(request, id, s, &found, "unbooked");
+    event_step_done(request, id, s, &found, "booking", "unbooked");
+    errors_free(&found);
+}
+
+void page_event_place_add(struct request *request)
+{
+    int64_t id = request_param_id(request, 0), booking_id = 0;
+    int64_t user_id = forms_id(forms_text(request, "user_id"));
+    struct errors found = ERRORS_INIT;
+    enum app_result s;
+    if (user_id <= 0) {
+        errors_add(&found, "user_id", "Choose the participant to book");
+        s = APP_INVALID;
+    } else {
+        struct actor actor;
+        struct accounts_env env = request_accounts_env(request, &actor);
+        s = bookings_make(&env, request->caller, id, user_id, &booking_id, &found);
+    }
+    event_step_done(request, id, s, &found, "places", "place_added");
+    errors_free(&found);
+}
+
+void page_event_place_remove(struct request *request)
+{
+    int64_t id = request_param_id(request, 0), user_id = request_param_id(request, 1);
+    struct errors found = ERRORS_INIT;
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    enum app_result s = user_id > 0 ? bookings_cancel(&env, request->caller, id, user_id, &found) : APP_NOT_FOUND;
+    event_step_done(request, id, s, &found, "places", "place_removed");
     errors_free(&found);
 }
 
@@ -1503,7 +1622,7 @@ void page_event_cancel(struct request *request)
     struct actor actor;
     struct accounts_env env = request_accounts_env(request, &actor);
     enum app_result s = events_cancel(&env, id, &found);
-    event_step_done(request, id, s, &found, "cancelled");
+    event_step_done(request, id, s, &found, "booking", "cancelled");
     errors_free(&found);
 }
 
@@ -1929,6 +2048,81 @@ struct booking_form {
 static const char *const booking_fields[] = {"pair", "date", "starts_at", "ends_at", "mode", "place"};
 enum { BOOKING_FIELDS = sizeof(booking_fields) / sizeof(booking_fields[0]) };
 
+/* When, how and where a session is: the part of the form that booking and rescheduling share. */
+static void session_time_inputs(struct buf *b, struct request *request, const struct booking_form *f,
+                                const struct errors *errors)
+{
+    forms_date_input(b, "date", "Date", "For example, 12 5 2027", &f->date, errors);
+    text_input(b,
+               &(struct input){.id = "starts_at",
+                               .label = "Start time (UK time)",
+                               .value = f->starts_at,
+                               .hint = "For example, 4pm or 16:00",
+                               .width = "govuk-input--width-5"},
+               forms_field_error(errors, "starts_at"));
+    text_input(b,
+               &(struct input){.id = "ends_at",
+                               .label = "End time (UK time)",
+                               .value = f->ends_at,
+                               .hint = "For example, 5pm or 17:00",
+                               .width = "govuk-input--width-5"},
+               forms_field_error(errors, "ends_at"));
+    static const struct radio_item modes[] = {{"online", "Online"}, {"in_person", "In person"}};
+    radios(b, request, "mode", "mode", "How will you meet?", "s", NULL, modes, 2, f->mode,
+           forms_field_error(errors, "mode"), true);
+    text_input(b,
+               &(struct input){.id = "place",
+                               .label = "Joining link or place",
+                               .value = f->place,
+                               .hint = "Online: a link starting with https://. In person: where to meet"},
+               forms_field_error(errors, "place"));
+}
+
+/* The posted form (all but who the session is with) into f as typed and s as values, with the
+ * form's own errors. Returns whether the times are a stand-in: when the form itself was wrong, s
+ * has no times, which the use case always refuses, so nothing is stored. */
+static bool session_form_read(struct request *request, struct booking_form *f, struct coaching_session *s,
+                              struct errors *errors)
+{
+    f->starts_at = forms_text(request, "starts_at");
+    f->ends_at = forms_text(request, "ends_at");
+    f->mode = forms_text(request, "mode");
+    f->place = forms_text(request, "place");
+    f->date = forms_date_posted(request, "date");
+    s->place = f->place;
+    if (!delivery_coaching_mode_parse(f->mode, &s->mode))
+        errors_add(errors, "mode", "Choose whether you meet online or in person");
+    const char *day = forms_date_iso(request, &f->date, "date", "session's", errors);
+    int64_t local_day = 0;
+    int year, month, dom;
+    bool day_ok =
+        day != NULL && sscanf(day, "%4d-%2d-%2d", &year, &month, &dom) == 3 && date_local(year, month, dom, &local_day);
+    s->starts_at = event_time(day_ok, local_day, f->starts_at, "starts_at", "start", errors);
+    s->ends_at = event_time(day_ok, local_day, f->ends_at, "ends_at", "end", errors);
+    bool stand_in = errors->count > 0;
+    if (stand_in)
+        s->starts_at = s->ends_at = 0;
+    return stand_in;
+}
+
+/* Adds what the use case said to errors, unless the form already said it of that field or (with
+ * stand-in times) it is about the times. Who the session is with is the form's "pair"; a refusal
+ * of the session's state is shown at its first field. */
+static void session_errors_merge(struct errors *errors, const struct errors *found, bool stand_in)
+{
+    for (size_t i = 0; i < found->count; i++) {
+        const char *where = found->items[i].where;
+        if (strcmp(where, "participant_id") == 0 || strcmp(where, "coach_id") == 0)
+            where = "pair";
+        else if (strcmp(where, "state") == 0)
+            where = "date"; /* the session was cancelled meanwhile: said at the top of the form */
+        if (forms_field_error(errors, where) == NULL &&
+            !(stand_in && (strcmp(where, "starts_at") == 0 || strcmp(where, "ends_at") == 0)))
+            errors_add(errors, where, "%s", found->items[i].message);
+    }
+    forms_errors_in_order(errors, booking_fields, BOOKING_FIELDS);
+}
+
 static void booking_page(struct request *request, const struct booking_form *f, const struct errors *errors, int status)
 {
     struct assignment *list;
@@ -1966,30 +2160,7 @@ static void booking_page(struct request *request, const struct booking_form *f, 
     html_printf(b, "<p class=\"govuk-body\">Both of you are emailed, and the session is in your calendars.</p>");
     forms_begin(b, request, "/coaching/new");
     forms_select(b, "pair", "With", options, n, f->pair, NULL, errors);
-    forms_date_input(b, "date", "Date", "For example, 12 5 2027", &f->date, errors);
-    text_input(b,
-               &(struct input){.id = "starts_at",
-                               .label = "Start time (UK time)",
-                               .value = f->starts_at,
-                               .hint = "For example, 4pm or 16:00",
-                               .width = "govuk-input--width-5"},
-               forms_field_error(errors, "starts_at"));
-    text_input(b,
-               &(struct input){.id = "ends_at",
-                               .label = "End time (UK time)",
-                               .value = f->ends_at,
-                               .hint = "For example, 5pm or 17:00",
-                               .width = "govuk-input--width-5"},
-               forms_field_error(errors, "ends_at"));
-    static const struct radio_item modes[] = {{"online", "Online"}, {"in_person", "In person"}};
-    radios(b, request, "mode", "mode", "How will you meet?", "s", NULL, modes, 2, f->mode,
-           forms_field_error(errors, "mode"), true);
-    text_input(b,
-               &(struct input){.id = "place",
-                               .label = "Joining link or place",
-                               .value = f->place,
-                               .hint = "Online: a link starting with https://. In person: where to meet"},
-               forms_field_error(errors, "place"));
+    session_time_inputs(b, request, f, errors);
     forms_button(b, "Book session", NULL);
     forms_end(b);
     html_printf(b, "</div></div>");
@@ -2004,14 +2175,9 @@ void page_coaching_new(struct request *request)
 
 void page_coaching_book(struct request *request)
 {
-    struct booking_form f = {.pair = forms_text(request, "pair"),
-                             .starts_at = forms_text(request, "starts_at"),
-                             .ends_at = forms_text(request, "ends_at"),
-                             .mode = forms_text(request, "mode"),
-                             .place = forms_text(request, "place"),
-                             .date = forms_date_posted(request, "date")};
+    struct booking_form f = {.pair = forms_text(request, "pair")};
     struct errors errors = ERRORS_INIT;
-    struct coaching_session s = {.mode = DELIVERY_COACHING_ONLINE, .place = f.place};
+    struct coaching_session s = {.mode = DELIVERY_COACHING_ONLINE};
     const char *colon = strchr(f.pair, ':');
     s.coach_id = colon ? forms_id(request_printf(request, "%.*s", (int)(colon - f.pair), f.pair)) : -1;
     s.participant_id = colon ? forms_id(colon + 1) : -1;
@@ -2019,20 +2185,7 @@ void page_coaching_book(struct request *request)
         errors_add(&errors, "pair", "Choose who the session is with");
         s.coach_id = s.participant_id = 0;
     }
-    if (!delivery_coaching_mode_parse(f.mode, &s.mode))
-        errors_add(&errors, "mode", "Choose whether you meet online or in person");
-    const char *day = forms_date_iso(request, &f.date, "date", "session's", &errors);
-    int64_t local_day = 0;
-    int year, month, dom;
-    bool day_ok =
-        day != NULL && sscanf(day, "%4d-%2d-%2d", &year, &month, &dom) == 3 && date_local(year, month, dom, &local_day);
-    s.starts_at = event_time(day_ok, local_day, f.starts_at, "starts_at", "start", &errors);
-    s.ends_at = event_time(day_ok, local_day, f.ends_at, "ends_at", "end", &errors);
-    /* What the form refused reaches the use case with no times, which it always refuses; what it
-     * says of the times is then left out. */
-    bool stand_in = errors.count > 0;
-    if (stand_in)
-        s.starts_at = s.ends_at = 0;
+    bool stand_in = session_form_read(request, &f, &s, &errors);
     struct errors found = ERRORS_INIT;
     struct actor actor;
     struct accounts_env env = request_accounts_env(request, &actor);
@@ -2040,19 +2193,163 @@ void page_coaching_book(struct request *request)
     if (r == APP_OK && !stand_in) {
         reply_redirect(request, request_printf(request, "/coaching/%" PRId64 "?notice=booked", s.id));
     } else if (r == APP_OK || r == APP_INVALID || r == APP_FORBIDDEN || !page_refused(request, r, &found)) {
-        for (size_t i = 0; i < found.count; i++) {
-            const char *where = found.items[i].where;
-            if (strcmp(where, "participant_id") == 0 || strcmp(where, "coach_id") == 0)
-                where = "pair";
-            if (forms_field_error(&errors, where) == NULL &&
-                !(stand_in && (strcmp(where, "starts_at") == 0 || strcmp(where, "ends_at") == 0)))
-                errors_add(&errors, where, "%s", found.items[i].message);
-        }
-        forms_errors_in_order(&errors, booking_fields, BOOKING_FIELDS);
+        session_errors_merge(&errors, &found, stand_in);
         booking_page(request, &f, &errors, r == APP_OK ? 422 : page_status(r));
     }
     errors_free(&found);
     errors_free(&errors);
+}
+
+/* ---- /coaching/{id}/edit and the confirmation before cancelling ---- */
+
+/* The session for a page that changes its time or place (the coach or an administrator) or
+ * cancels it (they or the participant): the gate has let the caller see it; the policy says
+ * whether they may do this. False when a page was sent instead. */
+static bool session_for_page(struct request *request, int64_t id, bool cancel, struct coaching_session *s)
+{
+    enum store_status st = store_coaching_session_get(request->store, id, request_arena(request), s);
+    if (st != STORE_OK) {
+        page_store_failed(request, st);
+        return false;
+    }
+    if (!(cancel ? policy_may_cancel_session : policy_may_change_session)(request->caller, &request->relation)) {
+        struct errors errors = ERRORS_INIT;
+        errors_add(&errors, "id",
+                   cancel ? "Only the coach or the participant can cancel this session"
+                          : "Only the coach can change this session");
+        page_refusal(request, APP_FORBIDDEN, &errors);
+        errors_free(&errors);
+        return false;
+    }
+    return true;
+}
+
+/* A refusal of a cancelled session's change: what happened and the way back. */
+static void session_cancelled_page(struct request *request, const struct coaching_session *s, const char *title)
+{
+    const char *self = request_printf(request, "/coaching/%" PRId64, s->id);
+    struct page page;
+    begin(&page, title, SECTION_COACHING, NULL);
+    page_breadcrumbs(&page, request, "/coaching", "Coaching", self, "Session");
+    html_printf(&page.body,
+                "<h1 class=\"govuk-heading-l\">%s</h1><p class=\"govuk-body\">This session has been cancelled "
+                "already. Book a new one instead.</p><p class=\"govuk-body\"><a class=\"govuk-link\" href=\"%s\">Back "
+                "to the session</a></p>",
+                title, self);
+    page_send(request, &page, 409);
+}
+
+static void reschedule_page(struct request *request, const struct coaching_session *s, const struct booking_form *f,
+                            const struct errors *errors, int status)
+{
+    const char *self = request_printf(request, "/coaching/%" PRId64, s->id);
+    struct page page;
+    begin(&page, "Change the session", SECTION_COACHING, errors);
+    page_breadcrumbs(&page, request, "/coaching", "Coaching", self, "Session");
+    struct buf *b = &page.body;
+    html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
+    forms_error_summary(b, errors);
+    html_printf(b,
+                "<span class=\"govuk-caption-l\">%s with %s</span><h1 class=\"govuk-heading-l\">Change the "
+                "session</h1><p class=\"govuk-body\">Both of you are emailed the new time and place, and calendars "
+                "show the change.</p>",
+                s->coach_name, s->participant_name);
+    forms_begin(b, request, request_printf(request, "%s/edit", self));
+    session_time_inputs(b, request, f, errors);
+    html_printf(b, "<div class=\"govuk-button-group\">");
+    forms_button(b, "Save changes", NULL);
+    html_printf(b, "<a class=\"govuk-link\" href=\"%s\">Keep it as it is</a></div>", self);
+    forms_end(b);
+    html_printf(b, "</div></div>");
+    page_send(request, &page, status);
+}
+
+void page_coaching_edit(struct request *request)
+{
+    struct coaching_session s;
+    if (!session_for_page(request, request_param_id(request, 0), false, &s))
+        return;
+    if (s.cancelled_at != 0) {
+        session_cancelled_page(request, &s, "Change the session");
+        return;
+    }
+    int64_t local = s.starts_at + date_uk_offset(s.starts_at), local_end = s.ends_at + date_uk_offset(s.ends_at);
+    time_t t = (time_t)local, t_end = (time_t)local_end;
+    struct tm tm, tm_end;
+    gmtime_r(&t, &tm);
+    gmtime_r(&t_end, &tm_end);
+    struct booking_form f = {
+        .pair = "",
+        .starts_at = request_printf(request, "%d:%02d", tm.tm_hour, tm.tm_min),
+        .ends_at = request_printf(request, "%d:%02d", tm_end.tm_hour, tm_end.tm_min),
+        .mode = delivery_coaching_mode_name(s.mode),
+        .place = s.place ? s.place : "",
+        .date = {request_printf(request, "%d", tm.tm_mday), request_printf(request, "%d", tm.tm_mon + 1),
+                 request_printf(request, "%d", tm.tm_year + 1900)},
+    };
+    reschedule_page(request, &s, &f, NULL, 200);
+}
+
+void page_coaching_reschedule(struct request *request)
+{
+    int64_t id = request_param_id(request, 0);
+    struct coaching_session s;
+    if (!session_for_page(request, id, false, &s))
+        return;
+    struct booking_form f = {.pair = ""};
+    struct coaching_session posted = {.mode = DELIVERY_COACHING_ONLINE};
+    struct errors errors = ERRORS_INIT, found = ERRORS_INIT;
+    bool stand_in = session_form_read(request, &f, &posted, &errors);
+    /* Stand-in times are 0, which the change reads as "keep": refuse them here instead. */
+    enum app_result r = APP_INVALID;
+    if (!stand_in) {
+        struct coaching_change change = {
+            .starts_at = posted.starts_at, .ends_at = posted.ends_at, .mode = (int)posted.mode, .place = posted.place};
+        struct actor actor;
+        struct accounts_env env = request_accounts_env(request, &actor);
+        r = coaching_session_reschedule(&env, request->caller, id, &change, &found);
+    }
+    if (r == APP_OK)
+        reply_redirect(request, request_printf(request, "/coaching/%" PRId64 "?notice=moved", id));
+    else if (r == APP_INVALID || r == APP_CONFLICT || !page_refused(request, r, &found)) {
+        session_errors_merge(&errors, &found, stand_in);
+        reschedule_page(request, &s, &f, &errors, r == APP_INVALID ? 422 : page_status(r));
+    }
+    errors_free(&found);
+    errors_free(&errors);
+}
+
+/* GET /coaching/{id}/cancel: what cancelling does, and the one button that does it. */
+void page_coaching_cancel_confirm(struct request *request)
+{
+    struct coaching_session s;
+    if (!session_for_page(request, request_param_id(request, 0), true, &s))
+        return;
+    if (s.cancelled_at != 0) {
+        session_cancelled_page(request, &s, "Cancel the session");
+        return;
+    }
+    const char *self = request_printf(request, "/coaching/%" PRId64, s.id);
+    struct page page;
+    begin(&page, "Cancel the session", SECTION_COACHING, NULL);
+    page_breadcrumbs(&page, request, "/coaching", "Coaching", self, "Session");
+    struct buf *b = &page.body;
+    html_printf(b,
+                "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\"><span "
+                "class=\"govuk-caption-l\">%s with %s</span><h1 class=\"govuk-heading-l\">Are you sure you want to "
+                "cancel this session?</h1><p class=\"govuk-body\">%s.</p>",
+                s.coach_name, s.participant_name, page_time_range(request, s.starts_at, s.ends_at));
+    html_printf(b, "<div class=\"govuk-warning-text\"><span class=\"govuk-warning-text__icon\" aria-hidden=\"true\">!"
+                   "</span><strong class=\"govuk-warning-text__text\"><span class=\"govuk-visually-hidden\">Warning"
+                   "</span> The coach and the participant are emailed, and it is marked cancelled in calendars. "
+                   "This cannot be undone: to meet after all, book a new session.</strong></div>");
+    forms_begin(b, request, request_printf(request, "%s/cancel", self));
+    html_printf(b, "<div class=\"govuk-button-group\">");
+    forms_button(b, "Yes, cancel the session", "warning");
+    html_printf(b, "<a class=\"govuk-link\" href=\"%s\">No, keep it</a></div>", self);
+    forms_end(b);
+    html_printf(b, "</div></div>");
+    page_send(request, &page, 200);
 }
 
 /* ---- /coaching/{id} ---- */
@@ -2101,8 +2398,10 @@ static void session_page(struct request *request, int64_t id, const struct sessi
                                             {"action_added", "Action added"},
                                             {"action_done", "Action ticked off"},
                                             {"action_undone", "Action opened again"},
-                                            {"booked", "Session booked. You are both emailed."}};
-    const char *notice = errors && errors->count ? NULL : notice_for(request, notices, 5);
+                                            {"booked", "Session booked. You are both emailed."},
+                                            {"moved", "Session changed. You are both emailed."},
+                                            {"cancelled", "Session cancelled. You are both emailed."}};
+    const char *notice = errors && errors->count ? NULL : notice_for(request, notices, 7);
     if (notice != NULL)
         page_notice(&page, "success", notice);
     struct buf *b = &page.body;
@@ -2122,6 +2421,18 @@ static void session_page(struct request *request, int64_t id, const struct sessi
     summary_row(b, "Coach", page_text_markup(request, s.coach_name));
     summary_row(b, "Participant", page_text_markup(request, s.participant_name));
     html_printf(b, "</dl>");
+    if (s.cancelled_at == 0 && policy_may_cancel_session(caller, relation)) {
+        html_printf(b, "<div class=\"govuk-button-group\">");
+        if (policy_may_change_session(caller, relation))
+            html_printf(b,
+                        "<a class=\"govuk-button govuk-button--secondary\" data-module=\"govuk-button\" "
+                        "href=\"%s/edit\">Change time or place</a>",
+                        self);
+        html_printf(b,
+                    "<a class=\"govuk-button govuk-button--warning\" data-module=\"govuk-button\" "
+                    "href=\"%s/cancel\">Cancel session</a></div>",
+                    self);
+    }
 
     html_printf(b, "<h2 class=\"govuk-heading-m\" id=\"actions\">Agreed actions</h2>");
     if (action_count == 0)
@@ -2206,6 +2517,20 @@ static void session_step_done(struct request *request, int64_t id, enum app_resu
             errors_add(errors, "actions", "This cannot be done to the session as it is now");
         session_page(request, id, f, errors, page_status(r));
     }
+}
+
+void page_coaching_cancel(struct request *request)
+{
+    int64_t id = request_param_id(request, 0);
+    struct errors errors = ERRORS_INIT;
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    enum app_result r = coaching_session_cancel(&env, request->caller, id, &errors);
+    if (r == APP_OK)
+        reply_redirect(request, request_printf(request, "/coaching/%" PRId64 "?notice=cancelled", id));
+    else
+        page_refusal(request, r, &errors);
+    errors_free(&errors);
 }
 
 void page_coaching_note_add(struct request *request)

@@ -39,9 +39,11 @@ void page_application_check(struct request *request);
 /* POST /applications/{id}/{step}: submit, approve, decline, accept, reject or enrol. */
 void page_application_step(struct request *request);
 
-/* /enrolments/{id}: details and history; defer, resume and withdraw for those who manage it. */
+/* /enrolments/{id}: details and history; defer, resume, withdraw and (after a question on
+ * /enrolments/{id}/complete) complete for those who manage it. */
 void page_enrolment(struct request *request);
 void page_enrolment_step(struct request *request);
+void page_enrolment_complete_confirm(struct request *request);
 void page_enrolment_schedule(struct request *request);
 
 /* /participants/{id}/pathway: completed modules and where they stand for each qualification. */

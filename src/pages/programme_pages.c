@@ -1401,11 +1401,12 @@ static void enrolment_forms(struct buf *b, struct request *request, const struct
     bool defer = enrolment_step_open(e->state, ENROLMENT_DEFER, today);
     bool resume = enrolment_step_open(e->state, ENROLMENT_RESUME, today);
     bool withdraw = enrolment_step_open(e->state, ENROLMENT_WITHDRAW, today);
+    bool complete = enrolment_step_open(e->state, ENROLMENT_COMPLETE, today);
     bool has_errors = errors != NULL && errors->count > 0;
-    if (!defer && !resume && !withdraw && !has_errors)
+    if (!defer && !resume && !withdraw && !complete && !has_errors)
         return;
     html_printf(b, "<h2 class=\"govuk-heading-m\" id=\"step\">Change this enrolment</h2>");
-    if (!defer && !resume && !withdraw)
+    if (!defer && !resume && !withdraw && !complete)
         html_printf(b, "<p class=\"govuk-body\">An enrolment that is %s cannot be changed.</p>",
                     enrolment_state_name(e->state));
     const char *base = request_printf(request, "/enrolments/%" PRId64, e->id);
@@ -1474,6 +1475,12 @@ static void enrolment_forms(struct buf *b, struct request *request, const struct
         forms_button(b, "Withdraw", "warning");
         forms_end(b);
     }
+    if (complete)
+        html_printf(b,
+                    "<h3 class=\"govuk-heading-s\">Complete</h3><p class=\"govuk-body\">When the participant has "
+                    "finished the programme.</p><a class=\"govuk-button govuk-button--secondary\" "
+                    "data-module=\"govuk-button\" href=\"%s/complete\">Complete the enrolment</a>",
+                    base);
 #undef ENTERED
 }
 
@@ -1576,8 +1583,7 @@ void page_enrolment_step(struct request *request)
     char name[16];
     snprintf(name, sizeof(name), "%.*s", (int)request->params[1].len, request->params[1].ptr);
     struct enrolment_answers entered = {0};
-    /* The pages offer these three; completing a module is recorded elsewhere. */
-    if (!enrolment_step_parse(name, &entered.step) || entered.step == ENROLMENT_COMPLETE) {
+    if (!enrolment_step_parse(name, &entered.step)) {
         page_not_found(request);
         return;
     }
@@ -1614,6 +1620,54 @@ void page_enrolment_step(struct request *request)
     }
     errors_free(&errors);
     errors_free(&shown);
+}
+
+/* GET /enrolments/{id}/complete: what completing does, and the one button that does it. */
+void page_enrolment_complete_confirm(struct request *request)
+{
+    const struct catalogue *c = page_catalogue(request);
+    if (c == NULL)
+        return;
+    int64_t id = request_param_id(request, 0);
+    struct enrolment e;
+    enum store_status s = store_enrolment_get(request->store, id, request_arena(request), &e);
+    if (s != STORE_OK) {
+        page_store_failed(request, s);
+        return;
+    }
+    const char *self = request_printf(request, "/enrolments/%" PRId64, id);
+    struct page page;
+    page_begin(&page, "Complete the enrolment", SECTION_APPLICATIONS);
+    page_breadcrumbs(&page, request, "/applications", "Applications", self, "Enrolment");
+    struct buf *b = &page.body;
+    html_printf(b,
+                "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\"><span "
+                "class=\"govuk-caption-l\">%s, cohort %s</span>",
+                e.participant_name, e.cohort_code);
+    struct errors why = ERRORS_INIT;
+    if (!enrolment_step_allowed(e.state, ENROLMENT_COMPLETE, &why)) {
+        html_printf(b,
+                    "<h1 class=\"govuk-heading-l\">This enrolment cannot be completed</h1><p class=\"govuk-body\">%s."
+                    "</p><p class=\"govuk-body\"><a class=\"govuk-link\" href=\"%s\">Back to the enrolment</a></p>"
+                    "</div></div>",
+                    why.items[0].message, self);
+        errors_free(&why);
+        page_send(request, &page, 409);
+        return;
+    }
+    html_printf(b,
+                "<h1 class=\"govuk-heading-l\">Are you sure the participant has finished the %s?</h1><div "
+                "class=\"govuk-warning-text\"><span class=\"govuk-warning-text__icon\" aria-hidden=\"true\">!"
+                "</span><strong class=\"govuk-warning-text__text\"><span class=\"govuk-visually-hidden\">Warning"
+                "</span> A completed enrolment cannot be deferred, withdrawn or resumed again.</strong></div>",
+                study_title(c, e.kind, e.target));
+    forms_begin(b, request, request_printf(request, "%s/complete", self));
+    html_printf(b, "<div class=\"govuk-button-group\">");
+    forms_button(b, "Yes, complete the enrolment", NULL);
+    html_printf(b, "<a class=\"govuk-link\" href=\"%s\">No, go back</a></div>", self);
+    forms_end(b);
+    html_printf(b, "</div></div>");
+    page_send(request, &page, 200);
 }
 
 void page_enrolment_schedule(struct request *request)

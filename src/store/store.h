@@ -1035,6 +1035,17 @@ enum store_status store_award_find_by_code(struct store *store, const char *code
  * with the total that match. */
 enum store_status store_award_list(struct store *store, int64_t participant_id, size_t limit, size_t offset,
                                    struct arena *arena, struct award **out, size_t *count, size_t *total);
+/* Which awards store_award_search finds: a field left 0 or NULL does not narrow the list. */
+struct award_filter {
+    int64_t participant_id;
+    const char *qualification; /* a qualification's code, exactly */
+    const char *awarded_from;  /* YYYY-MM-DD, the first day included */
+    const char *awarded_to;    /* YYYY-MM-DD, the last day included */
+};
+/* Awards that match filter, newest first, at most limit (500), with the total that match. */
+enum store_status store_award_search(struct store *store, const struct award_filter *filter, size_t limit,
+                                     size_t offset, struct arena *arena, struct award **out, size_t *count,
+                                     size_t *total);
 
 /* The Master's credit a completed module is worth, as agreed with a university. */
 struct module_credit {

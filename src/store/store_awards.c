@@ -72,8 +72,10 @@ static const char SQL_AWARD_GET[] = "SELECT " AWARD_COLUMNS AWARD_JOINS " WHERE 
 static const char SQL_AWARD_FOR_ENROLMENT[] = "SELECT " AWARD_COLUMNS AWARD_JOINS " WHERE a.enrolment_id = ?1";
 /* The code column is case-sensitive (no COLLATE), as a secret must be. */
 static const char SQL_AWARD_BY_CODE[] = "SELECT " AWARD_COLUMNS AWARD_JOINS " WHERE a.verification_code = ?1";
-static const char SQL_AWARD_LIST[] = "SELECT " AWARD_COLUMNS ", count(*) OVER ()" AWARD_JOINS
-                                     " WHERE ?1 = 0 OR a.participant_id = ?1 ORDER BY a.id DESC LIMIT ?2 OFFSET ?3";
+static const char SQL_AWARD_LIST[] =
+    "SELECT " AWARD_COLUMNS ", count(*) OVER ()" AWARD_JOINS
+    " WHERE (?1 = 0 OR a.participant_id = ?1) AND (?4 = '' OR a.qualification = ?4)"
+    " AND (?5 = '' OR a.awarded_on >= ?5) AND (?6 = '' OR a.awarded_on <= ?6) ORDER BY a.id DESC LIMIT ?2 OFFSET ?3";
 
 static void read_award(struct db_stmt *stmt, struct arena *arena, struct award *a)
 {
@@ -181,14 +183,25 @@ enum store_status store_award_find_by_code(struct store *store, const char *code
 enum store_status store_award_list(struct store *store, int64_t participant_id, size_t limit, size_t offset,
                                    struct arena *arena, struct award **out, size_t *count, size_t *total)
 {
+    struct award_filter filter = {.participant_id = participant_id};
+    return store_award_search(store, &filter, limit, offset, arena, out, count, total);
+}
+
+enum store_status store_award_search(struct store *store, const struct award_filter *filter, size_t limit,
+                                     size_t offset, struct arena *arena, struct award **out, size_t *count,
+                                     size_t *total)
+{
     struct db_stmt *stmt = db_prepare(store->db, SQL_AWARD_LIST);
     if (stmt == NULL)
         return STORE_ERROR;
     if (limit == 0 || limit > 500)
         limit = 500;
-    db_bind_int64(stmt, 1, participant_id);
+    db_bind_int64(stmt, 1, filter->participant_id);
     db_bind_int64(stmt, 2, (int64_t)limit);
     db_bind_int64(stmt, 3, (int64_t)offset);
+    db_bind_text(stmt, 4, filter->qualification ? filter->qualification : "");
+    db_bind_text(stmt, 5, filter->awarded_from ? filter->awarded_from : "");
+    db_bind_text(stmt, 6, filter->awarded_to ? filter->awarded_to : "");
     *out = arena_alloc(arena, sizeof(**out) * limit);
     *count = 0;
     *total = 0;

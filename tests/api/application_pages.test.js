@@ -410,6 +410,7 @@ test('the enrolment page: the provider defers it, the participant only reads it'
     [`/enrolments/${enrolmentId}/defer`, 'Defer'],
     [`/enrolments/${enrolmentId}/withdraw`, 'Withdraw'],
   ]);
+  assert.match(main(page.text), new RegExp(`href="/enrolments/${enrolmentId}/complete">Complete the enrolment<`), 'completing is offered');
   const bad = await admin.post(`/enrolments/${enrolmentId}/defer`, { defer_reason: '', expected_return: 'next year' });
   assert.equal(bad.status, 422);
   assert.deepEqual(errorMessages(bad.text), [
@@ -460,4 +461,35 @@ test('the pathway shows completed modules and where they already count', async (
   assert.equal(theirs.status, 200);
   assert.match(theirs.text, /<h1 class="govuk-heading-l">Pat Participant<\/h1>/);
   assert.match(theirs.text, /Their completed modules already count towards:/);
+});
+
+test('completing an enrolment: not while deferred; asked first, then done once', async () => {
+  const admin = await visitor(ADMIN);
+  const deferred = await admin.get(`/enrolments/${enrolmentId}`);
+  assert.doesNotMatch(main(deferred.text), /Complete the enrolment/, 'a deferred enrolment is not offered it');
+  const early = await admin.get(`/enrolments/${enrolmentId}/complete`);
+  assert.equal(early.status, 409);
+  assert.match(main(early.text), /Only an active enrolment can be completed/);
+  const later = options(deferred.text, 'cohort_id').find(([, l]) => /NPQSL-2028-NW-1/.test(l))[0];
+  assert.equal((await admin.post(`/enrolments/${enrolmentId}/resume`, { cohort_id: later })).status, 303);
+
+  const pat = await visitor(PARTICIPANT);
+  assert.equal((await pat.get(`/enrolments/${enrolmentId}/complete`)).status, 403, 'not the participant\'s to ask');
+  assert.equal((await pat.post(`/enrolments/${enrolmentId}/complete`)).status, 403, 'nor to do');
+
+  const question = await admin.get(`/enrolments/${enrolmentId}/complete`);
+  assert.equal(question.status, 200);
+  assert.match(main(question.text), /Are you sure the participant has finished the National Professional Qualification for Senior Leadership/);
+  assert.deepEqual(buttons(question.text), [[`/enrolments/${enrolmentId}/complete`, 'Yes, complete the enrolment']]);
+  const done = await admin.post(`/enrolments/${enrolmentId}/complete`);
+  assert.equal(done.status, 303);
+  assert.equal(done.location, `/enrolments/${enrolmentId}?done=complete`);
+  const after = await admin.get(done.location);
+  assert.equal(stateTag(after.text), 'Completed');
+  assert.match(after.text, /The enrolment is completed\./);
+  assert.deepEqual(buttons(after.text), [], 'nothing more to change');
+  assert.equal((await admin.post(`/enrolments/${enrolmentId}/complete`)).status, 409, 'twice');
+  const record = await admin.get(`/api/v1/enrolments/${enrolmentId}`);
+  assert.equal(record.status, 200);
+  assert.equal(JSON.parse(record.text).state, 'completed', 'the API says the same');
 });

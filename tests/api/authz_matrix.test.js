@@ -384,6 +384,7 @@ const EXPECTED = {
   'GET /admin/imports': { perm: 'users.manage', allow: ADMIN },
   'POST /admin/imports': { perm: 'users.manage', allow: ADMIN, form: { action: '' } },
   'GET /admin/audit': { perm: 'audit.read', allow: ADMIN },
+  'GET /admin/awards': { perm: 'assessment.manage', allow: ADMIN },
 
   /* Applications, enrolments and pathways as pages. */
   'GET /apply': { perm: 'applications', allow: SIGNED_IN },
@@ -425,6 +426,7 @@ const EXPECTED = {
     other: ADMIN,
     form: {},
   },
+  'GET /enrolments/{id}/complete': { perm: 'enrolments.manage', resource: 'enrolment', mine: ADMIN_PL, other: ADMIN },
   'POST /enrolments/{id}/{step}': {
     perm: 'enrolments.manage',
     resource: 'enrolment',
@@ -531,7 +533,7 @@ const EXPECTED = {
   'POST /api/v1/coaching-sessions/{id}/cancel': {
     perm: 'coaching',
     resource: 'coaching_session',
-    mine: ['admin', 'coach'],
+    mine: ['admin', 'coach', 'participant'],
     other: ADMIN,
     last: true,
   },
@@ -735,6 +737,17 @@ const EXPECTED = {
     targets: BOOKING_TARGETS,
     last: true,
   },
+  // Nobody chosen: 422 from the form for anyone the gate lets in (the use case refuses a participant).
+  'POST /events/{id}/places': { perm: 'booking', resource: 'event', mine: ['admin', 'participant'], other: ADMIN, targets: BOOKING_TARGETS, form: {} },
+  'POST /events/{id}/places/{user}/remove': {
+    perm: 'booking',
+    resource: 'event',
+    mine: ['admin', 'participant'],
+    other: ADMIN,
+    params: { user: (ctx, key) => ctx.booked[key] },
+    targets: { ...BOOKING_TARGETS, admin: { mine: 'ev2', other: null } },
+    last: true,
+  },
   'GET /events/{id}/edit': { perm: 'delivery.manage', resource: 'event', mine: ADMIN_PL, other: ADMIN },
   'POST /events/{id}/edit': { perm: 'delivery.manage', resource: 'event', mine: ADMIN_PL, other: ADMIN, form: {} },
   'GET /events/{id}/cancel': { perm: 'delivery.manage', resource: 'event', mine: ADMIN_PL, other: ADMIN },
@@ -751,6 +764,10 @@ const EXPECTED = {
   'GET /coaching/new': { perm: 'coaching', allow: SIGNED_IN },
   'POST /coaching/new': { perm: 'coaching', allow: SIGNED_IN, form: {} }, // nobody chosen: 422
   'GET /coaching/{id}': { perm: 'coaching', resource: 'coaching_session', mine: ['admin', 'coach', 'participant'], other: ADMIN },
+  'GET /coaching/{id}/edit': { perm: 'coaching', resource: 'coaching_session', mine: ['admin', 'coach'], other: ADMIN },
+  'POST /coaching/{id}/edit': { perm: 'coaching', resource: 'coaching_session', mine: ['admin', 'coach'], other: ADMIN, form: {} },
+  'GET /coaching/{id}/cancel': { perm: 'coaching', resource: 'coaching_session', mine: ['admin', 'coach', 'participant'], other: ADMIN },
+  'POST /coaching/{id}/cancel': { perm: 'coaching', resource: 'coaching_session', mine: ['admin', 'coach', 'participant'], other: ADMIN, last: true },
   'POST /coaching/{id}/notes': { perm: 'coaching', resource: 'coaching_session', mine: ['coach'], other: NOBODY, form: {} },
   'POST /coaching/{id}/actions': {
     perm: 'coaching',

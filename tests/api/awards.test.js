@@ -18,7 +18,7 @@ const { execFile } = require('node:child_process');
 const fs = require('node:fs/promises');
 const path = require('node:path');
 
-const { prepareDemoDb, startServerWithArgs, apiAs, printedMails } = require('./auth_helpers');
+const { prepareDemoDb, startServerWithArgs, apiAs, printedMails, signIn } = require('./auth_helpers');
 const { freePort } = require('./smtp_sink');
 const { request, poll } = require('./helpers');
 
@@ -686,4 +686,82 @@ test('transcript PDF: a long record runs over several pages and keeps every modu
   const info = await run('pdfinfo', [path.join(demo.dir, 'long.pdf')]);
   assert.ok(Number(/Pages:\s+(\d+)/.exec(info)[1]) >= 2, `more than one page:\n${info}`);
   assert.match(text, /Page 2\./);
+});
+
+/* ---------------------------------------------------------------- the list of awards */
+
+test('the list of awards: narrowed by qualification and date, paged with limit, refused in words; the same on /admin/awards', async () => {
+  /* A second award, of the NPQML, for the other participant: from module completions alone. */
+  const mlCohort = expectStatus(
+    await as.admin.post('/api/v1/cohorts', {
+      code: 'NPQML-AWARDS-1', kind: 'qualification', target: 'NPQML', delivery_model: 'blended',
+      starts_on: isoDate(Date.now() - 300 * DAY), ends_on: isoDate(Date.now() + 300 * DAY),
+    }),
+    201,
+    'an NPQML cohort',
+  );
+  const draft = expectStatus(
+    await as.admin.post('/api/v1/applications', {
+      participant_id: demo.ids.other, kind: 'qualification', target: 'NPQML', electives: ['leading-an-effective-team'],
+      school_id: org.school, sponsor_id: demo.ids.headteacher, job_role: 'Head of year', delivery_model: 'blended', funding_route: 'school',
+    }),
+    201,
+    'an NPQML application',
+  );
+  let application;
+  for (const [caller, step, body] of [[as.admin, 'submit'], [as.headteacher, 'approve'], [as.admin, 'accept'], [as.admin, 'enrol', { cohort_id: mlCohort.id }]])
+    application = expectStatus(await caller.post(`/api/v1/applications/${draft.id}/${step}`, body), 200, `${step} the NPQML application`);
+  for (const module of ['leading-teaching', 'managing-systems-and-processes', 'leading-an-effective-team']) {
+    const r = await as.admin.post(`/api/v1/participants/${demo.ids.other}/completions`, { module, completed_on: isoDate(Date.now() - DAY), enrolment_id: application.enrolment_id });
+    assert.ok(r.status === 201 || r.status === 409, `complete ${module}: ${show(r)}`);
+  }
+  const ml = expectStatus(await as.admin.post('/api/v1/awards', { enrolment_id: application.enrolment_id }), 201, 'award the NPQML');
+  const sl = shared.award;
+  const today = isoDate(Date.now());
+  const ids = async (query) => {
+    const list = await as.admin.json(`/api/v1/awards${query}`);
+    matchesSchema('GET', '/api/v1/awards', 200, list);
+    return [list.awards.map((a) => a.id), list.total];
+  };
+  assert.deepEqual(await ids(''), [[ml.id, sl.id], 2], 'newest first');
+  assert.deepEqual(await ids('?qualification=NPQML'), [[ml.id], 1]);
+  assert.deepEqual(await ids('?qualification=npqsl'), [[sl.id], 1], 'a code in any case');
+  assert.deepEqual(await ids(`?awarded_from=${today}&awarded_to=${today}`), [[ml.id, sl.id], 2], 'both days included');
+  assert.deepEqual(await ids(`?awarded_from=${isoDate(Date.now() + DAY)}`), [[], 0]);
+  assert.deepEqual(await ids(`?awarded_to=${isoDate(Date.now() - DAY)}`), [[], 0]);
+  assert.deepEqual(await ids(`?qualification=NPQML&participant_id=${demo.ids.participant}`), [[], 0], 'filters combine');
+  assert.deepEqual(await ids('?limit=1'), [[ml.id], 2], 'a page of one, with the total');
+  assert.deepEqual(await ids('?limit=1&offset=1'), [[sl.id], 2]);
+  for (const [query, field] of [
+    ['?qualification=NPQXYZ', 'qualification'],
+    ['?awarded_from=2027-02-30', 'awarded_from'],
+    ['?awarded_to=next+week', 'awarded_to'],
+    ['?awarded_from=2027-08-01&awarded_to=2027-07-01', 'awarded_to'],
+    ['?limit=0', 'limit'],
+    ['?limit=501', 'limit'],
+  ]) {
+    const body = expectError(await as.admin.get(`/api/v1/awards${query}`), 400, 'bad_request', query);
+    assert.ok(body.error.fields.some((f) => f.field === field && f.message.includes(field)), `${query}: names ${field}: ${JSON.stringify(body.error.fields)}`);
+  }
+
+  /* The page: the same list, each row linking the person and the certificate. */
+  const admin = await signIn(server, demo.emails.admin);
+  const page = await admin.get('/admin/awards');
+  assert.equal(page.status, 200);
+  for (const a of [ml, sl]) {
+    assert.match(page.text, new RegExp(`href="/admin/users/${a.participant.id}">${a.participant.name}</a>`), `${a.participant.name}'s page`);
+    assert.match(page.text, new RegExp(`href="/api/v1/awards/${a.id}/certificate.pdf" download>${a.certificate_number}<`), `${a.certificate_number}`);
+  }
+  assert.match(page.text, /Showing 1 to 2 of 2 awards/);
+  const narrowed = await admin.get('/admin/awards?qualification=NPQML');
+  assert.match(narrowed.text, /Showing 1 to 1 of 1 awards/);
+  assert.match(narrowed.text, /<option value="NPQML" selected>/, 'the filter is kept');
+  assert.doesNotMatch(narrowed.text, /Pat Participant/);
+  const wrong = await admin.get('/admin/awards?awarded_from=yesterday');
+  assert.equal(wrong.status, 422);
+  assert.match(wrong.text, /<div class="govuk-error-summary"[\s\S]*href="#awarded_from"/);
+  assert.match(wrong.text, /id="awarded_from" name="awarded_from" type="text" value="yesterday"/, 'what was typed is kept');
+  assert.match((await admin.get('/')).text, /href="\/admin\/awards"/, 'the home page links it');
+  const pat = await signIn(server, demo.emails.participant);
+  assert.equal((await pat.get('/admin/awards')).status, 403);
 });

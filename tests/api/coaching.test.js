@@ -381,13 +381,22 @@ test('rescheduling and cancelling bump the sequence; a cancelled session stays c
   const inPerson = expectStatus(await as.admin.patch(url, { mode: 'in_person', place: 'Room 4' }), 200, 'admin changes the place');
   assert.deepEqual([inPerson.mode, inPerson.place, inPerson.sequence], ['in_person', 'Room 4', 2]);
 
-  expectError(await as.participant.post(`${url}/cancel`), 403, 'forbidden', 'the participant cancels');
   const cancelled = expectStatus(await as.coach.post(`${url}/cancel`), 200, 'cancel');
   matchesSchema('POST /api/v1/coaching-sessions/{id}/cancel', cancelled);
   assert.deepEqual([cancelled.status, cancelled.sequence], ['cancelled', 3]);
   assert.ok(cancelled.cancelled_at);
   expectError(await as.coach.post(`${url}/cancel`), 409, 'conflict', 'cancel twice');
   expectError(await as.coach.patch(url, { starts_at: iso(later + DAY) }), 409, 'conflict', 'move a cancelled session');
+});
+
+test('the participant cancels their own session, but not another\'s, and moves none', async () => {
+  const s = expectStatus(await as.participant.post(sessionsUrl, booking()), 201, 'the participant books with their coach');
+  const url = `${sessionsUrl}/${s.id}`;
+  expectError(await as.other.post(`${url}/cancel`), 404, 'not_found', 'another participant cancels it');
+  expectError(await as.participant.patch(url, { place: 'https://meet.example.test/elsewhere' }), 403, 'forbidden', 'the participant moves it');
+  const cancelled = expectStatus(await as.participant.post(`${url}/cancel`), 200, 'the participant cancels it');
+  assert.equal(cancelled.status, 'cancelled');
+  expectError(await as.coach.post(`${url}/cancel`), 409, 'conflict', 'the coach cancels it again');
 });
 
 /* ---------------------------------------------------------------- the learning-hours log */

@@ -387,6 +387,39 @@ test("booking through the page until it is full shows the domain's words; giving
   assert.deepEqual(errorSummary(expectPage(await pages.partner_lead.post(`${url}/cancel`), 409, 'cancel again')).map((x) => x.text), ['This event is already cancelled']);
 });
 
+test("an administrator books a cohort's participants on an event from its page, up to its places, and gives a place back", async () => {
+  const e = await addEvent({ title: 'Booked by the office', capacity: 1, venue_id: venue.other.id, starts_at: nextYear(4, 22, 9), ends_at: nextYear(4, 22, 12) });
+  const url = `/events/${e.id}`;
+  let html = expectPage(await pages.admin.get(url), 200, 'the administrator sees the event');
+  assert.match(html, /<select[^>]*name="user_id"/, 'a choice of participants');
+  assert.match(html, new RegExp(`<option value="${demo.ids.p1}">Page Participant 1</option>`), 'the cohort\'s participants are offered');
+  assert.doesNotMatch(html, /Orla Outsider/, 'someone outside the cohort is not offered');
+
+  // Nobody chosen, and someone not in the cohort: the form says so, in the use case's words.
+  assert.deepEqual(errorSummary(expectPage(await pages.admin.post(`${url}/places`, { user_id: '' }), 422, 'nobody chosen')).map((x) => x.href), ['places']);
+  const outside = expectPage(await pages.admin.post(`${url}/places`, { user_id: String(demo.ids.outsider) }), 422, 'an outsider');
+  assert.deepEqual(errorSummary(outside).map((x) => x.text), ['Only participants enrolled in cohort NPQSL-NW-PAGES can be booked on its events']);
+
+  expectRedirect(await pages.admin.post(`${url}/places`, { user_id: String(demo.ids.p1) }), `${url}?notice=place_added`, 'the administrator books p1');
+  html = expectPage(await pages.admin.get(`${url}?notice=place_added`), 200, 'after booking');
+  assert.match(textOf(html), /Page Participant 1 Remove/);
+  assert.doesNotMatch(html, new RegExp(`<option value="${demo.ids.p1}">`), 'p1 is no longer offered');
+  const full = expectPage(await pages.admin.post(`${url}/places`, { user_id: String(demo.ids.p2) }), 409, 'past its places');
+  assert.deepEqual(errorSummary(full).map((x) => x.text), ['This event is full: its only place is taken']);
+  assert.deepEqual((await as.admin.json(`/api/v1/events/${e.id}/bookings`)).bookings.map((b) => b.user.id), [demo.ids.p1]);
+
+  // Only an administrator books for others: booking is not the lead's at all (the gate answers as for
+  // a record outside their scope), and a participant may not give back someone else's place.
+  assert.doesNotMatch(expectPage(await pages.partner_lead.get(url), 200, 'the lead'), /name="user_id"/);
+  expectPage(await pages.partner_lead.post(`${url}/places`, { user_id: String(demo.ids.p2) }), 404, 'the lead books p2');
+  expectPage(await pages.p2.post(`${url}/places`, { user_id: String(demo.ids.p3) }), 403, 'p2 books p3');
+  expectPage(await pages.p2.post(`${url}/places/${demo.ids.p1}/remove`), 403, "p2 gives back p1's place");
+
+  expectRedirect(await pages.admin.post(`${url}/places/${demo.ids.p1}/remove`), `${url}?notice=place_removed`, 'the administrator gives it back');
+  assert.deepEqual((await as.admin.json(`/api/v1/events/${e.id}/bookings`)).bookings, []);
+  assert.equal(expectPage(await pages.admin.post(`${url}/places/${demo.ids.p1}/remove`), 409, 'twice').length > 0, true);
+});
+
 /* ---------------------------------------------------------------- the register */
 
 test('the register: for the facilitator and managers only; too early is refused in the rule\'s words', async () => {

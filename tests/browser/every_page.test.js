@@ -159,7 +159,10 @@ async function prepareRecords () {
   const now = Date.now()
 
   const cohort = await ok('admin', 'POST', '/api/v1/cohorts', {
-    code: 'NPQSL-EVERY-PAGE', kind: 'qualification', target: 'NPQSL', delivery_model: 'blended', delivery_partner_id: partner,
+    // A cohort code as providers write them (qualification, year, region, model, number): long and
+    // unbreakable, so the events tables of /delivery and the cohort's page, which name it in every
+    // row, overflow a phone unless their rows stack.
+    code: 'NPQSL-2027-NORTHWEST-BLENDED-01', kind: 'qualification', target: 'NPQSL', delivery_model: 'blended', delivery_partner_id: partner,
     starts_on: isoDate(now - 30 * DAY), ends_on: isoDate(now + 500 * DAY)
   })
   records.cohort = [cohort.id]
@@ -220,6 +223,15 @@ async function prepareRecords () {
   const webinar = await ok('admin', 'POST', '/api/v1/events', {
     cohort_id: cohort.id, kind: 'webinar', title: 'Evaluating a change', joining_url: 'https://meet.example.test/evaluating',
     capacity: 40, starts_at: iso(now + 14 * DAY), ends_at: iso(now + 14 * DAY + 90 * MINUTE), facilitator_id: ids.facilitator
+  })
+  const conference = await ok('admin', 'POST', '/api/v1/venues', {
+    delivery_partner_id: partner, name: 'Manchester Metropolitan University Business School', address: 'All Saints Campus, Oxford Road, Manchester',
+    postcode: 'M15 6BH', capacity: 120
+  })
+  records.venue.push(conference.id)
+  await ok('admin', 'POST', '/api/v1/events', {
+    cohort_id: cohort.id, kind: 'face_to_face', title: 'Leading culture, behaviour and attendance across a multi-academy trust', venue_id: conference.id,
+    capacity: 100, starts_at: iso(now + 30 * DAY), ends_at: iso(now + 30 * DAY + 6 * 60 * MINUTE), facilitator_id: ids.facilitator
   })
   records.event = [soon.id, webinar.id]
   for (const event of records.event) {

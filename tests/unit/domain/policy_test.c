@@ -314,6 +314,11 @@ static void a_coaching_session_belongs_to_its_coach_and_participant(void **state
     assert_false(policy_may_change_session(&participant, &own));
     assert_false(policy_may_change_session(&former, &coaches)); /* their coach role revoked */
     assert_true(policy_may_change_session(&admin, &none));
+    assert_true(policy_may_cancel_session(&coach, &coaches));
+    assert_true(policy_may_cancel_session(&participant, &own)); /* they may book one, so call it off */
+    assert_true(policy_may_cancel_session(&admin, &none));
+    assert_false(policy_may_cancel_session(&former, &coaches));
+    assert_false(policy_may_cancel_session(&participant, &none)); /* someone else's session */
     assert_true(policy_is_session_pair(&coach, &coaches));
     assert_true(policy_is_session_pair(&participant, &own));
     assert_false(policy_is_session_pair(&admin, &none));

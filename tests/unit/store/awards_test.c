@@ -167,6 +167,21 @@ static void an_enrolment_is_awarded_once_with_a_number_of_its_own(void **state)
     assert_int_equal(count, 1);
     assert_int_equal(total, 2);
     assert_int_equal(list[0].id, a.id);
+
+    /* Narrowed by day, both ends included (a on 1 July, b on 3 July). */
+    struct award_filter from_second = {.qualification = "NPQSL", .awarded_from = "2027-07-02"};
+    assert_int_equal(store_award_search(f->store, &from_second, 10, 0, &f->arena, &list, &count, &total), STORE_OK);
+    assert_int_equal(count, 1);
+    assert_int_equal(list[0].id, b.id);
+    struct award_filter first_only = {.awarded_from = "2027-07-01", .awarded_to = "2027-07-01"};
+    assert_int_equal(store_award_search(f->store, &first_only, 10, 0, &f->arena, &list, &count, &total), STORE_OK);
+    assert_int_equal(count, 1);
+    assert_int_equal(total, 1);
+    assert_int_equal(list[0].id, a.id);
+    struct award_filter other_qualification = {.qualification = "NPQH"};
+    assert_int_equal(store_award_search(f->store, &other_qualification, 10, 0, &f->arena, &list, &count, &total),
+                     STORE_OK);
+    assert_int_equal(count, 0);
 }
 
 static void credits_are_set_replaced_and_listed_by_module(void **state)
