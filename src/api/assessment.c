@@ -9,6 +9,7 @@
 #include "api/api.h"
 
 #include "app/assessment.h"
+#include "http/file_reply.h"
 #include "http/reply.h"
 #include "lib/date.h"
 #include "lib/file_type.h"
@@ -467,34 +468,21 @@ void api_submission_file_get(struct request *request)
     struct actor actor;
     struct accounts_env env = request_accounts_env(request, &actor);
     struct submission_file f;
-    const void *data;
     struct errors errors = ERRORS_INIT;
     int64_t file_id = request_param_id(request, 1);
     enum app_result r = file_id > 0 ? assessment_file_read(&env, request->caller, request_param_id(request, 0), file_id,
-                                                           request_arena(request), &f, &data)
+                                                           request_arena(request), &f)
                                     : APP_NOT_FOUND;
+    struct blob blob;
+    if (r == APP_OK)
+        r = app_result_of_store(blob_get(request->store, f.blob_id, &blob));
     if (r != APP_OK) {
         api_reply_result(request, r, &errors, "file in this submission");
         errors_free(&errors);
         return;
     }
-    /* Always a download, never a page of this site: the name travels percent-encoded (RFC 6266). */
-    size_t cap = strlen(f.name) * 3 + 64;
-    char *disposition = request_alloc(request, cap);
-    size_t n = (size_t)snprintf(disposition, cap, "attachment; filename*=UTF-8''");
-    for (const unsigned char *p = (const unsigned char *)f.name; *p && n + 4 < cap; p++) {
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr(".-_~", *p))
-            disposition[n++] = (char)*p;
-        else
-            n += (size_t)snprintf(disposition + n, cap - n, "%%%02X", *p);
-    }
-    disposition[n] = '\0';
-    reply_header(request, "content-disposition", disposition);
-    reply_header(request, "cache-control", "private, no-store");
-    /* Served as what the bytes are (files kept before types were checked included), never as
-     * the type the uploader claimed. */
-    const struct file_type *type = file_type_detect(data, (size_t)f.size, f.name);
-    reply_body(request, 200, type ? type->media_type : "application/octet-stream", data, (size_t)f.size);
+    /* A participant's work: kept by no cache (a client may still ask If-None-Match). */
+    file_reply_blob(request, &blob, f.name, "private, no-store");
 }
 
 void api_submission_file_delete(struct request *request)

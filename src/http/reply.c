@@ -107,6 +107,11 @@ void reply_body(struct request *request, int status, const char *content_type, c
     set_response(request, status, content_type, copy, len);
 }
 
+void reply_body_static(struct request *request, int status, const char *content_type, const char *body, size_t len)
+{
+    set_response(request, status, content_type, body, len);
+}
+
 void reply_cached(struct request *request, const struct cached_response *cached)
 {
     reply_header(request, "etag", cached->etag);
@@ -221,6 +226,7 @@ struct reply_stream {
     /* The writer's side */
     struct buf buf;
     size_t total;
+    size_t length; /* SIZE_MAX until known */
     bool ended;
     h2o_send_state_t state; /* of the piece handed over */
     /* The loop's side */
@@ -261,6 +267,11 @@ static void on_stream_stop(h2o_generator_t *self, h2o_req_t *req)
 
 void reply_stream_begin(struct request *request, int status, const char *content_type)
 {
+    reply_stream_begin_sized(request, status, content_type, SIZE_MAX);
+}
+
+void reply_stream_begin_sized(struct request *request, int status, const char *content_type, size_t length)
+{
     if (request->executor == NULL || request->executor->on_loop) { /* it would wait for itself */
         fprintf(stderr, "npq: BUG: %.*s streams its answer on an event loop\n", (int)request->path.len,
                 request->path.ptr);
@@ -273,6 +284,7 @@ void reply_stream_begin(struct request *request, int status, const char *content
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->taken, NULL);
     buf_init(&s->buf, STREAM_PIECE_BYTES);
+    s->length = length;
     request->response.stream = s;
     request->piece.request = request;
     request->piece.piece = true;
@@ -345,7 +357,7 @@ void reply_stream_send_piece(struct request *request)
     }
     if (s->generator == NULL) {
         put_head(request);
-        req->res.content_length = SIZE_MAX; /* not known yet: chunked, or HTTP/2 frames */
+        req->res.content_length = s->length; /* SIZE_MAX when not known yet: chunked, or HTTP/2 frames */
         s->generator = h2o_mem_alloc_pool(&req->pool, sizeof(*s->generator));
         *s->generator = (struct stream_generator){{on_stream_proceed, on_stream_stop}, s};
         h2o_start_response(req, &s->generator->super);
