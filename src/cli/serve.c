@@ -34,6 +34,7 @@ int cli_serve(int argc, char **argv)
         {"notify-interval-ms", required_argument, NULL, 'n'},
         {"max-connections", required_argument, NULL, 'c'},
         {"max-connections-per-client", required_argument, NULL, 'p'},
+        {"content-file-limit", required_argument, NULL, 'F'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -97,6 +98,16 @@ int cli_serve(int argc, char **argv)
                 options.max_connections_per_client = (int)n;
             break;
         }
+        case 'F': {
+            char *end;
+            long long n = strtoll(optarg, &end, 10);
+            if (*end != '\0' || n < 1 || n > 1024) {
+                fprintf(stderr, "npq: --content-file-limit takes MiB, from 1 to 1024\n");
+                return 2;
+            }
+            options.content_file_limit = n * 1024 * 1024;
+            break;
+        }
         case 't': {
             char *end;
             long n = strtol(optarg, &end, 10);
@@ -124,7 +135,8 @@ int cli_serve(int argc, char **argv)
                     "  --reminder-lead-seconds N  email event reminders N seconds before the start (default 86400)\n"
                     "  --notify-interval-ms N     look for notifications to send every N ms (default 30000)\n"
                     "  --max-connections N        connections open at once (default 4096); more are refused\n"
-                    "  --max-connections-per-client N  from one address or IPv6 /64 (default 256)\n");
+                    "  --max-connections-per-client N  from one address or IPv6 /64 (default 256)\n"
+                    "  --content-file-limit MiB   largest file attached to a content item (default 50)\n");
             return opt == 'h' ? 0 : 2;
         }
     }

@@ -112,15 +112,31 @@ void reply_body_static(struct request *request, int status, const char *content_
     set_response(request, status, content_type, body, len);
 }
 
+/* Whether If-None-Match names etag (or is "*"): the client has this representation already. */
+static bool client_has(struct request *request, const char *etag)
+{
+    struct str if_none_match = request_header(request, H2O_TOKEN_IF_NONE_MATCH);
+    return if_none_match.len > 0 && (memmem(if_none_match.ptr, if_none_match.len, etag, strlen(etag)) != NULL ||
+                                     str_eq(if_none_match, STR_LIT("*")));
+}
+
+void reply_body_tagged(struct request *request, int status, const char *content_type, const char *body, size_t len)
+{
+    struct cached_response tagged = {.body = body, .len = len};
+    cached_response_set_etag(&tagged);
+    reply_header(request, "etag", tagged.etag);
+    if (status == 200 && client_has(request, tagged.etag))
+        set_response(request, 304, NULL, "", 0);
+    else
+        reply_body(request, status, content_type, body, len);
+}
+
 void reply_cached(struct request *request, const struct cached_response *cached)
 {
     reply_header(request, "etag", cached->etag);
     if (cached->cache_control != NULL)
         reply_header(request, "cache-control", cached->cache_control);
-    struct str if_none_match = request_header(request, H2O_TOKEN_IF_NONE_MATCH);
-    if (if_none_match.len > 0 &&
-        (memmem(if_none_match.ptr, if_none_match.len, cached->etag, strlen(cached->etag)) != NULL ||
-         str_eq(if_none_match, STR_LIT("*")))) {
+    if (client_has(request, cached->etag)) {
         set_response(request, 304, NULL, "", 0);
         return;
     }

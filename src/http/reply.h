@@ -30,6 +30,11 @@ void reply_body(struct request *request, int status, const char *content_type, c
 /* Sends a body that outlives every request (compiled into the binary): not copied. */
 void reply_body_static(struct request *request, int status, const char *content_type, const char *body, size_t len);
 
+/* Sends a body (copied) with a strong ETag made from it, or 304 Not Modified when the answer
+ * would be 200 and If-None-Match names that ETag: for pages whose body is the same for everyone
+ * who asks, where hashing it costs less than sending it. */
+void reply_body_tagged(struct request *request, int status, const char *content_type, const char *body, size_t len);
+
 /* Sends a cached response, or 304 Not Modified when If-None-Match names its ETag. */
 void reply_cached(struct request *request, const struct cached_response *cached);
 

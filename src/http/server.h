@@ -25,6 +25,7 @@ struct server_options {
     int notify_interval_ms;         /* how often notifications are looked for; 0 for 30 s */
     int max_connections;            /* open at once in all; 0 for CONNECTION_LIMIT_DEFAULT_TOTAL */
     int max_connections_per_client; /* from one address (an IPv6 /64); 0 for the default */
+    int64_t content_file_limit;     /* bytes of a content item's attached file; 0 for 50 MiB */
 };
 
 /* Runs until a stop signal; returns the process exit status. */

@@ -50,6 +50,12 @@ const struct file_type *file_type_of_media_type(const char *media_type)
     return NULL;
 }
 
+const char *file_kind_name(enum file_kind kind)
+{
+    static const char *const names[] = {"document", "text", "image", "audio", "video"};
+    return (size_t)kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "document";
+}
+
 const char *file_type_known_list(void)
 {
     return "PDF, Word, Excel, PowerPoint, OpenDocument, RTF, plain text or CSV, an image (PNG, JPEG, GIF, WebP), "

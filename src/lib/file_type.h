@@ -46,6 +46,9 @@ static inline bool file_type_allowed(const struct file_type *type, unsigned kind
     return type != NULL && (kinds & FILE_KIND_BIT(type->kind)) != 0;
 }
 
+/* "document", "text", "image", "audio" or "video". */
+const char *file_kind_name(enum file_kind kind);
+
 /* One line naming every known type, for a message that says what may be sent. */
 const char *file_type_known_list(void);
 
