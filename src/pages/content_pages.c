@@ -322,16 +322,15 @@ static void files_section(struct request *request, struct buf *b, int64_t id, co
         html_printf(b, "</ul>");
     const char *error = forms_field_error(errors, "file");
     int64_t limit = request->settings->content_file_limit;
-    html_printf(b,
-                "<form method=\"post\" action=\"/content/%" PRId64 "/files\" enctype=\"multipart/form-data\" "
-                "novalidate>",
-                id);
+    html_printf(b, "<form method=\"post\" action=\"%s\" enctype=\"multipart/form-data\" novalidate>",
+                request_printf(request, "/content/%" PRId64 "/files", id));
     forms_csrf(b, request);
     html_printf(b,
                 "<div class=\"govuk-form-group%R\"><label class=\"govuk-label\" for=\"file\">Attach a file</label>"
-                "<div id=\"file-hint\" class=\"govuk-hint\">Up to %lld MiB: %s. Video and audio play in the page."
+                "<div id=\"file-hint\" class=\"govuk-hint\">Up to %s MiB: %s. Video and audio play in the page."
                 "</div>",
-                error ? " govuk-form-group--error" : "", (long long)(limit / (1024 * 1024)), file_type_known_list());
+                error ? " govuk-form-group--error" : "",
+                request_printf(request, "%lld", (long long)(limit / (1024 * 1024))), file_type_known_list());
     if (error != NULL)
         html_printf(b,
                     "<p id=\"file-error\" class=\"govuk-error-message\"><span class=\"govuk-visually-hidden\">Error:"
@@ -528,6 +527,8 @@ void page_content_edit(struct request *request)
 
 void page_content_file_add(struct request *request)
 {
+    if (!admin_only(request))
+        return;
     int64_t id = request_param_id(request, 0);
     const struct multipart_file *upload = NULL;
     for (size_t i = 0; i < request->file_count; i++)
@@ -557,6 +558,8 @@ void page_content_file_add(struct request *request)
 
 void page_content_file_remove(struct request *request)
 {
+    if (!admin_only(request))
+        return;
     int64_t id = request_param_id(request, 0), file_id = request_param_id(request, 1);
     struct errors errors = ERRORS_INIT;
     struct actor actor;
