@@ -349,6 +349,10 @@ static void item_form_show(struct request *request, const char *heading, const c
 {
     struct page page;
     begin(&page, heading, errors);
+    static const char *const notices[][2] = {{"file_added", "File attached"}, {"file_removed", "File removed"}};
+    const char *notice = id > 0 && errors == NULL ? notice_of(request, notices, 2) : NULL;
+    if (notice != NULL)
+        page_notice(&page, "success", notice);
     page_breadcrumbs(&page, request, "/content", "Learning", NULL, NULL);
     struct buf *b = &page.body;
     forms_error_summary(b, errors);

@@ -327,3 +327,51 @@ test('public pages carry an ETag and answer 304 when nothing changed', async () 
   const signedIn = await as.participant.get('/');
   assert.equal(signedIn.headers.get('etag'), null, 'no ETag on what is someone\'s own');
 });
+
+test('pages: an administrator attaches and removes files on the edit page; the item page plays the video', async () => {
+  const { signIn } = require('./auth_helpers');
+  const admin = await signIn(server, demo.emails.admin);
+  const postFile = async (name, type, data) => {
+    const form = new FormData();
+    form.set('csrf_token', await admin.csrfToken());
+    if (name !== null) form.set('file', new Blob([data], { type }), name);
+    else form.set('file', new Blob([]), '');
+    return admin.request('POST', `/content/${ctx.item}/files`, { body: form });
+  };
+  const edit = await admin.get(`/content/${ctx.item}/edit`);
+  assert.equal(edit.status, 200, edit.text.slice(0, 300));
+  assert.match(edit.text, /enctype="multipart\/form-data"/);
+  assert.match(edit.text, /Up to 50 MiB/);
+  assert.match(edit.text, /Evaluation film\.mp4/, 'the files attached so far');
+
+  const refused = await postFile('C:\\Users\\me\\setup.pdf', 'application/pdf', EXE);
+  assert.equal(refused.status, 422, refused.text.slice(0, 300));
+  assert.match(refused.text, /govuk-error-summary/);
+  assert.match(refused.text, /setup\.pdf is not a file/);
+  assert.match(refused.text, /name="title" type="text" value="Evaluation in practice"/, 'the item form is still there');
+  const none = await postFile(null);
+  assert.equal(none.status, 422);
+  assert.match(none.text, /Choose a file to attach/);
+
+  const added = await postFile('C:\\Users\\me\\notes.txt', 'text/plain', Buffer.from('Notes for the session.\n'));
+  assert.equal(added.status, 303, added.text.slice(0, 300));
+  assert.equal(added.headers.get('location'), `/content/${ctx.item}/edit?notice=file_added#files`);
+  const after = await admin.get(`/content/${ctx.item}/edit?notice=file_added`);
+  assert.match(after.text, /File attached/);
+  assert.match(after.text, />notes\.txt</, 'kept under the name without its folders');
+  const row = after.text.split('<li data-testid="attachment">').find((li) => />notes\.txt</.test(li));
+  const fileId = Number(new RegExp(`/content/${ctx.item}/files/(\\d+)/remove`).exec(row)[1]);
+  const gone = await admin.post(`/content/${ctx.item}/files/${fileId}/remove`, {});
+  assert.equal(gone.status, 303);
+  assert.doesNotMatch((await admin.get(`/content/${ctx.item}/edit`)).text, />notes\.txt</);
+
+  const participant = await signIn(server, demo.emails.participant);
+  const itemPage = await participant.get(`/content/${ctx.item}`);
+  assert.equal(itemPage.status, 200);
+  assert.match(itemPage.text, new RegExp(`<video controls preload="metadata" src="/api/v1/content/${ctx.item}/files/${ctx.videoFile.id}"`));
+  assert.match(itemPage.text, /Handout \(v2\)\.pdf<\/a>/);
+  const form = new FormData();
+  form.set('csrf_token', await participant.csrfToken());
+  form.set('file', new Blob([PDF], { type: 'application/pdf' }), 'mine.pdf');
+  assert.equal((await participant.request('POST', `/content/${ctx.item}/files`, { body: form })).status, 403);
+});
