@@ -23,6 +23,7 @@ static const struct {
     {"routes", cli_routes, "print the route table as JSON"},
     {"backup", cli_backup, "copy the database, files included, while the server runs"},
     {"restore", cli_restore, "check a backup and put it in place of the database"},
+    {"files", cli_files, "the blob store's totals, and the files that are one person's"},
 };
 
 static int usage(FILE *out)

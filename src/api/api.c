@@ -284,3 +284,39 @@ json_t *api_organisation_json(const struct organisation *o)
                      o->trust_id ? json_integer(o->trust_id) : json_null(), "created_at", api_time_json(o->created_at),
                      "updated_at", api_time_json(o->updated_at));
 }
+
+static int hex_value(char c)
+{
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
+const char *api_file_name_header(struct request *request)
+{
+    struct str value = request_header_named(request, "x-file-name");
+    if (value.len == 0)
+        return NULL;
+    char *name = request_alloc(request, value.len + 1);
+    size_t n = 0;
+    for (size_t i = 0; i < value.len; i++) {
+        int hi, lo;
+        if (value.ptr[i] == '%' && i + 2 < value.len && (hi = hex_value(value.ptr[i + 1])) >= 0 &&
+            (lo = hex_value(value.ptr[i + 2])) >= 0) {
+            name[n++] = (char)(hi * 16 + lo);
+            i += 2;
+        } else {
+            name[n++] = value.ptr[i];
+        }
+    }
+    name[n] = '\0';
+    /* jansson takes only UTF-8, and a name must survive into JSON. */
+    json_t *check = json_stringn(name, n);
+    if (check == NULL || strlen(name) != n) {
+        json_decref(check);
+        return NULL;
+    }
+    json_decref(check);
+    return name;
+}

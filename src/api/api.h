@@ -147,6 +147,10 @@ void api_marking_queue(struct request *request);
 /* The content library, courses and learning records (content.c) */
 void api_content_list(struct request *request);
 void api_content_create(struct request *request);
+void api_content_files_list(struct request *request);
+void api_content_files_add(struct request *request);
+void api_content_file_get(struct request *request);
+void api_content_file_delete(struct request *request);
 void api_content_get(struct request *request);
 void api_content_update(struct request *request);
 void api_content_variant_get(struct request *request);
@@ -173,6 +177,10 @@ bool api_member_int(json_t *body, const char *key, int64_t *out, struct errors *
 
 /* The request body as a JSON object, or NULL after replying 400 or 415. */
 json_t *api_read_object(struct request *request);
+
+/* The X-File-Name header of an upload (the body is the file), percent-decoded so that names
+ * beyond ASCII can be sent; NULL when it is missing or is not UTF-8. In request memory. */
+const char *api_file_name_header(struct request *request);
 
 /* A time as ISO 8601 UTC ("2026-11-23T11:00:00Z"), or null for 0. */
 json_t *api_time_json(int64_t seconds);

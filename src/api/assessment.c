@@ -9,6 +9,7 @@
 #include "api/api.h"
 
 #include "app/assessment.h"
+#include "http/file_reply.h"
 #include "http/reply.h"
 #include "lib/date.h"
 #include "lib/file_type.h"
@@ -401,44 +402,6 @@ void api_submission_update(struct request *request)
 
 /* Files */
 
-static int hex_value(char c)
-{
-    return c >= '0' && c <= '9'   ? c - '0'
-           : c >= 'a' && c <= 'f' ? c - 'a' + 10
-           : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                  : -1;
-}
-
-/* The X-File-Name header, percent-decoded (so names beyond ASCII can be sent), or NULL when it is
- * missing or is not UTF-8. */
-static const char *file_name_header(struct request *request)
-{
-    struct str value = request_header_named(request, "x-file-name");
-    if (value.len == 0)
-        return NULL;
-    char *name = request_alloc(request, value.len + 1);
-    size_t n = 0;
-    for (size_t i = 0; i < value.len; i++) {
-        int hi, lo;
-        if (value.ptr[i] == '%' && i + 2 < value.len && (hi = hex_value(value.ptr[i + 1])) >= 0 &&
-            (lo = hex_value(value.ptr[i + 2])) >= 0) {
-            name[n++] = (char)(hi * 16 + lo);
-            i += 2;
-        } else {
-            name[n++] = value.ptr[i];
-        }
-    }
-    name[n] = '\0';
-    /* jansson takes only UTF-8, and a name must survive into JSON. */
-    json_t *check = json_stringn(name, n);
-    if (check == NULL || strlen(name) != n) {
-        json_decref(check);
-        return NULL;
-    }
-    json_decref(check);
-    return name;
-}
-
 void api_submission_files_add(struct request *request)
 {
     struct str entity = request_body(request);
@@ -448,7 +411,7 @@ void api_submission_files_add(struct request *request)
         return;
     }
     struct submission_file f = {0};
-    f.name = file_name_header(request);
+    f.name = api_file_name_header(request);
     struct errors errors = ERRORS_INIT;
     struct actor actor;
     struct accounts_env env = request_accounts_env(request, &actor);
@@ -467,34 +430,21 @@ void api_submission_file_get(struct request *request)
     struct actor actor;
     struct accounts_env env = request_accounts_env(request, &actor);
     struct submission_file f;
-    const void *data;
     struct errors errors = ERRORS_INIT;
     int64_t file_id = request_param_id(request, 1);
     enum app_result r = file_id > 0 ? assessment_file_read(&env, request->caller, request_param_id(request, 0), file_id,
-                                                           request_arena(request), &f, &data)
+                                                           request_arena(request), &f)
                                     : APP_NOT_FOUND;
+    struct blob blob;
+    if (r == APP_OK)
+        r = app_result_of_store(blob_get(request->store, f.blob_id, &blob));
     if (r != APP_OK) {
         api_reply_result(request, r, &errors, "file in this submission");
         errors_free(&errors);
         return;
     }
-    /* Always a download, never a page of this site: the name travels percent-encoded (RFC 6266). */
-    size_t cap = strlen(f.name) * 3 + 64;
-    char *disposition = request_alloc(request, cap);
-    size_t n = (size_t)snprintf(disposition, cap, "attachment; filename*=UTF-8''");
-    for (const unsigned char *p = (const unsigned char *)f.name; *p && n + 4 < cap; p++) {
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr(".-_~", *p))
-            disposition[n++] = (char)*p;
-        else
-            n += (size_t)snprintf(disposition + n, cap - n, "%%%02X", *p);
-    }
-    disposition[n] = '\0';
-    reply_header(request, "content-disposition", disposition);
-    reply_header(request, "cache-control", "private, no-store");
-    /* Served as what the bytes are (files kept before types were checked included), never as
-     * the type the uploader claimed. */
-    const struct file_type *type = file_type_detect(data, (size_t)f.size, f.name);
-    reply_body(request, 200, type ? type->media_type : "application/octet-stream", data, (size_t)f.size);
+    /* A participant's work: kept by no cache (a client may still ask If-None-Match). */
+    file_reply_blob(request, &blob, f.name, "private, no-store");
 }
 
 void api_submission_file_delete(struct request *request)

@@ -8,8 +8,10 @@
 #include "api/api.h"
 
 #include "app/content.h"
+#include "http/file_reply.h"
 #include "http/reply.h"
 #include "http/site.h"
+#include "lib/file_type.h"
 #include "lib/form.h"
 #include "lib/markdown.h"
 
@@ -62,6 +64,18 @@ static json_t *variant_json(const struct content_variant *v)
                      "updated_at", api_time_json(v->updated_at));
 }
 
+/* A file attached to an item, with the address it is served from (ranges and all). */
+static json_t *content_file_json(const struct stored_file *f)
+{
+    char href[96];
+    snprintf(href, sizeof(href), "/api/v1/content/%" PRId64 "/files/%" PRId64, f->record_id, f->id);
+    const struct file_type *type = file_type_of_media_type(f->media_type);
+    return json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:o, s:s}", "id", (json_int_t)f->id, "name", f->name,
+                     "content_type", f->media_type, "kind", type ? file_kind_name(type->kind) : "document", "size",
+                     (json_int_t)f->size, "sha256", f->sha256, "created_at", api_time_json(f->created_at), "href",
+                     href);
+}
+
 static json_t *view_json(const struct catalogue *catalogue, const struct content_view *view)
 {
     json_t *j = item_json(catalogue, &view->item);
@@ -77,6 +91,10 @@ static json_t *view_json(const struct catalogue *catalogue, const struct content
     json_object_set_new(j, "versions", versions);
     json_object_set_new(j, "variant", view->has_variant ? variant_json(&view->variant) : json_null());
     json_object_set_new(j, "variants", variants);
+    json_t *files = json_array();
+    for (size_t i = 0; i < view->file_count; i++)
+        json_array_append_new(files, content_file_json(&view->files[i]));
+    json_object_set_new(j, "files", files);
     return j;
 }
 
@@ -222,6 +240,83 @@ void api_content_update(struct request *request)
         api_reply_result(request, r, &errors, "content item");
     errors_free(&errors);
     json_decref(body);
+}
+
+void api_content_files_list(struct request *request)
+{
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    struct stored_file *files;
+    size_t count;
+    enum app_result r = content_files(&env, request_param_id(request, 0), request_arena(request), &files, &count);
+    if (r != APP_OK) {
+        api_reply_result(request, r, NULL, "content item");
+        return;
+    }
+    json_t *list = json_array();
+    for (size_t i = 0; i < count; i++)
+        json_array_append_new(list, content_file_json(&files[i]));
+    reply_json(request, 200, json_pack("{s:o}", "files", list));
+}
+
+void api_content_files_add(struct request *request)
+{
+    struct str entity = request_body(request);
+    int64_t limit = request->settings->content_file_limit;
+    if ((int64_t)entity.len > limit) {
+        reply_error(request, 413, "too_large", "A file must be %lld MiB or smaller.",
+                    (long long)(limit / (1024 * 1024)));
+        return;
+    }
+    struct errors errors = ERRORS_INIT;
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    struct stored_file f;
+    enum app_result r =
+        content_file_attach(&env, request->caller, request_param_id(request, 0), api_file_name_header(request),
+                            entity.ptr, entity.len, limit, request_arena(request), &f, &errors);
+    if (r == APP_OK)
+        reply_json(request, 201, content_file_json(&f));
+    else
+        api_reply_result(request, r, &errors, "content item");
+    errors_free(&errors);
+}
+
+void api_content_file_get(struct request *request)
+{
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    struct stored_file f;
+    struct blob blob;
+    int64_t file_id = request_param_id(request, 1);
+    enum app_result r = file_id > 0
+                            ? content_file_read(&env, request_param_id(request, 0), file_id, request_arena(request), &f)
+                            : APP_NOT_FOUND;
+    if (r == APP_OK)
+        r = app_result_of_store(blob_get(request->store, f.blob_id, &blob));
+    if (r != APP_OK) {
+        api_reply_result(request, r, NULL, "file of this item");
+        return;
+    }
+    /* Library material, the same for everyone who reads it: a browser keeps it and asks again
+     * with its ETag, so a video's ranges are fetched once. */
+    file_reply_blob(request, &blob, f.name, "private, no-cache");
+}
+
+void api_content_file_delete(struct request *request)
+{
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    struct errors errors = ERRORS_INIT;
+    int64_t file_id = request_param_id(request, 1);
+    enum app_result r = file_id > 0
+                            ? content_file_remove(&env, request->caller, request_param_id(request, 0), file_id, &errors)
+                            : APP_NOT_FOUND;
+    if (r == APP_OK)
+        reply_body(request, 204, "text/plain; charset=utf-8", "", 0);
+    else
+        api_reply_result(request, r, &errors, "file of this item");
+    errors_free(&errors);
 }
 
 void api_content_variant_get(struct request *request)

@@ -8,6 +8,7 @@
 #include "app/assessment.h"
 
 #include "app/coaching.h" /* activities_modules: the modules of an enrolment */
+#include "app/files.h"
 #include "lib/buf.h"
 #include "lib/date.h"
 #include "lib/file_type.h"
@@ -287,15 +288,8 @@ enum app_result assessment_draft_save(const struct accounts_env *env, const stru
     return result;
 }
 
-/* A file name as it may be kept and shown: no path, one line, and no character that reverses
- * how the rest reads. */
-static bool file_name_ok(const char *name)
-{
-    size_t len = name ? strlen(name) : 0;
-    if (len == 0 || len > SUBMISSION_FILE_NAME_MAX || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
-        return false;
-    return strpbrk(name, "/\\") == NULL && text_is_one_line(name) && text_has_words(name);
-}
+/* Assessors open what participants send: every kind lib/file_type.h knows. */
+static const struct file_use SUBMISSION_FILES = {"an assessor can open", FILE_KINDS_ALL, SUBMISSION_FILE_MAX_BYTES};
 
 enum app_result assessment_file_add(const struct accounts_env *env, const struct caller *caller, int64_t id,
                                     struct submission_file *f, const void *data, size_t len, struct arena *arena,
@@ -305,25 +299,12 @@ enum app_result assessment_file_add(const struct accounts_env *env, const struct
         return APP_UNAVAILABLE;
     struct submission s;
     enum app_result result = own_submission(env, caller, id, arena, &s, "file", errors);
-    if (result == APP_OK) {
-        if (!file_name_ok(f->name))
-            errors_add(errors, "name",
-                       "Name the file in the X-File-Name header: %d bytes or fewer, without slashes, control "
-                       "characters or marks that change the direction of text",
-                       SUBMISSION_FILE_NAME_MAX);
-        /* What the file is comes from its bytes, never from the sender's claim: an assessor must be
-         * able to open it, and it is served as what it is. */
-        const struct file_type *type = file_type_detect(data, len, f->name);
-        if (len > SUBMISSION_FILE_MAX_BYTES)
-            errors_add(errors, "file", "A file must be %d MiB or smaller", SUBMISSION_FILE_MAX_BYTES / (1024 * 1024));
-        else if (len == 0)
-            errors_add(errors, "file", "The file is empty");
-        else if (type == NULL)
-            errors_add(errors, "file", "%s is not a file an assessor can open. Send %s",
-                       file_name_ok(f->name) ? f->name : "This", file_type_known_list());
-        else
-            f->content_type = type->media_type;
-        result = errors->count > 0 ? APP_INVALID : APP_OK;
+    if (result == APP_OK && !files_name_ok(f->name)) {
+        errors_add(errors, "name",
+                   "Name the file in the X-File-Name header: %d bytes or fewer, without slashes, control "
+                   "characters or marks that change the direction of text",
+                   SUBMISSION_FILE_NAME_MAX);
+        result = APP_INVALID;
     }
     if (result == APP_OK)
         result = not_a_draft(s.state, errors);
@@ -338,13 +319,19 @@ enum app_result assessment_file_add(const struct accounts_env *env, const struct
             result = APP_INVALID;
         }
     }
+    /* What the file is comes from its bytes, never from the sender's claim: an assessor must be
+     * able to open it, and it is served as what it is. */
+    struct blob blob;
+    const struct file_type *type = NULL;
+    if (result == APP_OK)
+        result = files_keep(env, &SUBMISSION_FILES, f->name, data, len, &blob, &type, errors);
     if (result == APP_OK) {
-        char hex[SHA256_HEX];
-        sha256_hex(data, len, hex);
         f->submission_id = id;
-        f->size = (int64_t)len;
-        f->sha256 = arena_strdup(arena, hex);
-        result = app_result_of_store(store_submission_file_add(env->store, env->actor, f, data, env->now));
+        f->size = blob.size;
+        f->sha256 = arena_strdup(arena, blob.sha256);
+        f->content_type = type->media_type;
+        f->blob_id = blob.id;
+        result = app_result_of_store(store_submission_file_add(env->store, env->actor, f, env->now));
     }
     return app_transaction_end(env->store, result);
 }
@@ -865,8 +852,7 @@ enum app_result assessment_submission_list(const struct accounts_env *env, const
 }
 
 enum app_result assessment_file_read(const struct accounts_env *env, const struct caller *caller, int64_t id,
-                                     int64_t file_id, struct arena *arena, struct submission_file *out,
-                                     const void **data)
+                                     int64_t file_id, struct arena *arena, struct submission_file *out)
 {
     struct submission s;
     struct submission_view view = {0};
@@ -874,7 +860,7 @@ enum app_result assessment_file_read(const struct accounts_env *env, const struc
     if (status == STORE_OK)
         status = view_of(env, caller, &s, &view);
     if (status == STORE_OK)
-        status = store_submission_file_get(env->store, id, file_id, arena, out, data);
+        status = store_submission_file_get(env->store, id, file_id, arena, out);
     if (status == STORE_OK && out->version_id == 0 && !view.sees_draft)
         status = STORE_NOT_FOUND; /* a draft's file is the participant's and their coach's */
     return app_result_of_store(status);

@@ -159,10 +159,10 @@ struct submission_summary {
 enum app_result assessment_submission_list(const struct accounts_env *env, const struct caller *caller, int64_t task_id,
                                            struct arena *arena, struct submission_summary **out, size_t *count);
 
-/* A file's bytes, as the caller may see it (a draft's only for the participant and their coach). */
+/* A file, as the caller may see it (a draft's only for the participant and their coach); its
+ * bytes are the blob out->blob_id. */
 enum app_result assessment_file_read(const struct accounts_env *env, const struct caller *caller, int64_t id,
-                                     int64_t file_id, struct arena *arena, struct submission_file *out,
-                                     const void **data);
+                                     int64_t file_id, struct arena *arena, struct submission_file *out);
 
 /* The marking queue: versions waiting for an assessor, and those waiting for a moderator; work
  * of the caller's own, and of participants they coach while coaches are kept apart, is left out.

@@ -6,6 +6,7 @@
 #include "app/content.h"
 
 #include "app/coaching.h"
+#include "app/files.h"
 #include "lib/date.h"
 #include "lib/text.h"
 
@@ -114,6 +115,89 @@ enum app_result content_revise(const struct accounts_env *env, const struct cata
     return app_transaction_end(env->store, result);
 }
 
+/* Files */
+
+static const char CONTENT_RECORD[] = "content_item";
+
+enum app_result content_file_attach(const struct accounts_env *env, const struct caller *caller, int64_t item_id,
+                                    const char *name, const void *data, size_t len, int64_t limit, struct arena *arena,
+                                    struct stored_file *out, struct errors *errors)
+{
+    enum app_result result = refuse_writer(caller, errors);
+    if (result != APP_OK)
+        return result;
+    if (!files_name_ok(name)) {
+        errors_add(errors, "name",
+                   "Name the file (in the X-File-Name header through the API): %d bytes or fewer, without slashes, "
+                   "control characters or marks that change the direction of text",
+                   FILE_NAME_MAX);
+        return APP_INVALID;
+    }
+    if (store_begin(env->store) != STORE_OK)
+        return APP_UNAVAILABLE;
+    struct content_item item;
+    result = app_result_of_store(store_content_get(env->store, item_id, arena, &item));
+    if (result == APP_OK) {
+        struct stored_file *files;
+        size_t count;
+        result = app_result_of_store(store_files_of(env->store, CONTENT_RECORD, item_id, arena, &files, &count));
+        if (result == APP_OK && count >= CONTENT_FILES_MAX) {
+            errors_add(errors, "file", "An item can have at most %d files. Remove one first", CONTENT_FILES_MAX);
+            result = APP_INVALID;
+        }
+    }
+    /* Everything a library offers: handouts and templates, pictures, recordings and films. */
+    const struct file_use use = {"for the content library", FILE_KINDS_ALL, limit};
+    struct blob blob;
+    const struct file_type *type = NULL;
+    if (result == APP_OK)
+        result = files_keep(env, &use, name, data, len, &blob, &type, errors);
+    if (result == APP_OK) {
+        *out = (struct stored_file){.blob_id = blob.id,
+                                    .record_kind = CONTENT_RECORD,
+                                    .record_id = item_id,
+                                    .name = arena_strdup(arena, name),
+                                    .media_type = type->media_type,
+                                    .size = blob.size,
+                                    .sha256 = arena_strdup(arena, blob.sha256),
+                                    .created_by = env->actor ? env->actor->user_id : 0};
+        result = app_result_of_store(store_file_add(env->store, env->actor, out, env->now));
+    }
+    return app_transaction_end(env->store, result);
+}
+
+enum app_result content_file_read(const struct accounts_env *env, int64_t item_id, int64_t file_id, struct arena *arena,
+                                  struct stored_file *out)
+{
+    enum app_result result = app_result_of_store(store_file_get(env->store, file_id, arena, out));
+    if (result == APP_OK && (strcmp(out->record_kind, CONTENT_RECORD) != 0 || out->record_id != item_id))
+        result = APP_NOT_FOUND; /* a file of another record is not this item's, whoever may read it */
+    return result;
+}
+
+enum app_result content_file_remove(const struct accounts_env *env, const struct caller *caller, int64_t item_id,
+                                    int64_t file_id, struct errors *errors)
+{
+    enum app_result result = refuse_writer(caller, errors);
+    if (result != APP_OK)
+        return result;
+    if (store_begin(env->store) != STORE_OK)
+        return APP_UNAVAILABLE;
+    struct arena arena = ARENA_INIT;
+    struct stored_file f;
+    result = content_file_read(env, item_id, file_id, &arena, &f);
+    if (result == APP_OK)
+        result = app_result_of_store(store_file_delete(env->store, env->actor, file_id, env->now));
+    arena_release(&arena);
+    return app_transaction_end(env->store, result);
+}
+
+enum app_result content_files(const struct accounts_env *env, int64_t item_id, struct arena *arena,
+                              struct stored_file **out, size_t *count)
+{
+    return app_result_of_store(store_files_of(env->store, CONTENT_RECORD, item_id, arena, out, count));
+}
+
 /* The delivery partners caller holds a role at. */
 static bool caller_at_partner(const struct caller *caller, int64_t partner_id)
 {
@@ -160,6 +244,8 @@ enum app_result content_read(const struct accounts_env *env, const struct caller
         if (s != STORE_OK && s != STORE_NOT_FOUND)
             result = APP_UNAVAILABLE;
     }
+    if (result == APP_OK)
+        result = content_files(env, id, arena, &out->files, &out->file_count);
     int64_t managed = is_admin(caller) ? 0 : led_partner(caller);
     if (result == APP_OK && (is_admin(caller) || managed > 0))
         result = app_result_of_store(

@@ -57,7 +57,26 @@ struct content_view {
     struct content_variant variant;
     struct content_variant *variants; /* the variants the caller may manage: all (admins), their partner's */
     size_t variant_count;
+    struct stored_file *files; /* attached files, oldest first */
+    size_t file_count;
 };
+
+/* Files attached to an item (a handout, a template, a video played in the page): documents,
+ * text, images, audio and video, told by their content, each at most limit bytes (the server's
+ * --content-file-limit), at most CONTENT_FILES_MAX an item. Only administrators attach and
+ * remove them; whoever reads the item reads its files. */
+enum { CONTENT_FILES_MAX = 20 };
+enum app_result content_file_attach(const struct accounts_env *env, const struct caller *caller, int64_t item_id,
+                                    const char *name, const void *data, size_t len, int64_t limit, struct arena *arena,
+                                    struct stored_file *out, struct errors *errors);
+enum app_result content_file_remove(const struct accounts_env *env, const struct caller *caller, int64_t item_id,
+                                    int64_t file_id, struct errors *errors);
+/* The item's files, oldest first. */
+enum app_result content_files(const struct accounts_env *env, int64_t item_id, struct arena *arena,
+                              struct stored_file **out, size_t *count);
+/* One of the item's files (APP_NOT_FOUND for another record's). */
+enum app_result content_file_read(const struct accounts_env *env, int64_t item_id, int64_t file_id, struct arena *arena,
+                                  struct stored_file *out);
 
 /*
  * Reads an item for caller. partner_id names whose variant to show: -1 for the caller's own

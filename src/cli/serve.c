@@ -36,6 +36,7 @@ int cli_serve(int argc, char **argv)
         {"max-connections-per-client", required_argument, NULL, 'p'},
         {"rate-limit", required_argument, NULL, 'R'},
         {"rate-limit-exempt", required_argument, NULL, 'E'},
+        {"content-file-limit", required_argument, NULL, 'F'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -113,6 +114,16 @@ int cli_serve(int argc, char **argv)
             break;
         }
         case 'E': options.rate_limit_exempt = optarg; break;
+        case 'F': {
+            char *end;
+            long long n = strtoll(optarg, &end, 10);
+            if (*end != '\0' || n < 1 || n > 1024) {
+                fprintf(stderr, "npq: --content-file-limit takes MiB, from 1 to 1024\n");
+                return 2;
+            }
+            options.content_file_limit = n * 1024 * 1024;
+            break;
+        }
         case 't': {
             char *end;
             long n = strtol(optarg, &end, 10);
@@ -143,7 +154,8 @@ int cli_serve(int argc, char **argv)
                     "  --max-connections-per-client N  from one address or IPv6 /64 (default 256)\n"
                     "  --rate-limit N|off         requests a second from one address or IPv6 /64 (default 50,\n"
                     "                             in bursts of up to ten seconds' worth); more are answered 429\n"
-                    "  --rate-limit-exempt LIST   CIDR blocks never limited (default 127.0.0.0/8,::1/128), or none\n");
+                    "  --rate-limit-exempt LIST   CIDR blocks never limited (default 127.0.0.0/8,::1/128), or none\n"
+                    "  --content-file-limit MiB   largest file attached to a content item (default 50)\n");
             return opt == 'h' ? 0 : 2;
         }
     }

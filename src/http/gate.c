@@ -77,13 +77,16 @@ static void redirect_to_sign_in(struct request *request)
  */
 static bool read_form(struct request *request)
 {
-    /* Room for the largest file a submission takes (20 MiB) and the form around it. */
-    enum { MULTIPART_MAX_BYTES = 21 * 1024 * 1024 };
+    /* Room for the largest file a submission (20 MiB) or a content item takes and the form
+     * around it. */
+    int64_t largest = request->settings->content_file_limit > 20 * 1024 * 1024 ? request->settings->content_file_limit
+                                                                               : 20 * 1024 * 1024;
+    size_t multipart_max = (size_t)largest + 1024 * 1024;
     struct str type = request_header(request, H2O_TOKEN_CONTENT_TYPE);
     bool multipart = multipart_is_form_data(type);
     if (!multipart && !str_starts_with(type, STR_LIT("application/x-www-form-urlencoded")))
         return true; /* not a form: the handler reads the body itself */
-    if (request->body.len > (multipart ? MULTIPART_MAX_BYTES : FORM_MAX_BYTES))
+    if (request->body.len > (multipart ? multipart_max : FORM_MAX_BYTES))
         return false;
     request->form = request_alloc(request, sizeof(*request->form));
     if (multipart)

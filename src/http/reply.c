@@ -107,15 +107,36 @@ void reply_body(struct request *request, int status, const char *content_type, c
     set_response(request, status, content_type, copy, len);
 }
 
+void reply_body_static(struct request *request, int status, const char *content_type, const char *body, size_t len)
+{
+    set_response(request, status, content_type, body, len);
+}
+
+/* Whether If-None-Match names etag (or is "*"): the client has this representation already. */
+static bool client_has(struct request *request, const char *etag)
+{
+    struct str if_none_match = request_header(request, H2O_TOKEN_IF_NONE_MATCH);
+    return if_none_match.len > 0 && (memmem(if_none_match.ptr, if_none_match.len, etag, strlen(etag)) != NULL ||
+                                     str_eq(if_none_match, STR_LIT("*")));
+}
+
+void reply_body_tagged(struct request *request, int status, const char *content_type, const char *body, size_t len)
+{
+    struct cached_response tagged = {.body = body, .len = len};
+    cached_response_set_etag(&tagged);
+    reply_header(request, "etag", tagged.etag);
+    if (status == 200 && client_has(request, tagged.etag))
+        set_response(request, 304, NULL, "", 0);
+    else
+        reply_body(request, status, content_type, body, len);
+}
+
 void reply_cached(struct request *request, const struct cached_response *cached)
 {
     reply_header(request, "etag", cached->etag);
     if (cached->cache_control != NULL)
         reply_header(request, "cache-control", cached->cache_control);
-    struct str if_none_match = request_header(request, H2O_TOKEN_IF_NONE_MATCH);
-    if (if_none_match.len > 0 &&
-        (memmem(if_none_match.ptr, if_none_match.len, cached->etag, strlen(cached->etag)) != NULL ||
-         str_eq(if_none_match, STR_LIT("*")))) {
+    if (client_has(request, cached->etag)) {
         set_response(request, 304, NULL, "", 0);
         return;
     }
@@ -221,6 +242,7 @@ struct reply_stream {
     /* The writer's side */
     struct buf buf;
     size_t total;
+    size_t length; /* SIZE_MAX until known */
     bool ended;
     h2o_send_state_t state; /* of the piece handed over */
     /* The loop's side */
@@ -261,6 +283,11 @@ static void on_stream_stop(h2o_generator_t *self, h2o_req_t *req)
 
 void reply_stream_begin(struct request *request, int status, const char *content_type)
 {
+    reply_stream_begin_sized(request, status, content_type, SIZE_MAX);
+}
+
+void reply_stream_begin_sized(struct request *request, int status, const char *content_type, size_t length)
+{
     if (request->executor == NULL || request->executor->on_loop) { /* it would wait for itself */
         fprintf(stderr, "npq: BUG: %.*s streams its answer on an event loop\n", (int)request->path.len,
                 request->path.ptr);
@@ -273,6 +300,7 @@ void reply_stream_begin(struct request *request, int status, const char *content
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->taken, NULL);
     buf_init(&s->buf, STREAM_PIECE_BYTES);
+    s->length = length;
     request->response.stream = s;
     request->piece.request = request;
     request->piece.piece = true;
@@ -345,7 +373,7 @@ void reply_stream_send_piece(struct request *request)
     }
     if (s->generator == NULL) {
         put_head(request);
-        req->res.content_length = SIZE_MAX; /* not known yet: chunked, or HTTP/2 frames */
+        req->res.content_length = s->length; /* SIZE_MAX when not known yet: chunked, or HTTP/2 frames */
         s->generator = h2o_mem_alloc_pool(&req->pool, sizeof(*s->generator));
         *s->generator = (struct stream_generator){{on_stream_proceed, on_stream_stop}, s};
         h2o_start_response(req, &s->generator->super);

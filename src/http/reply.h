@@ -27,6 +27,14 @@ void cached_response_set_etag(struct cached_response *cached);
  * to one request is a bug: it is logged and the first stands. */
 void reply_body(struct request *request, int status, const char *content_type, const char *body, size_t len);
 
+/* Sends a body that outlives every request (compiled into the binary): not copied. */
+void reply_body_static(struct request *request, int status, const char *content_type, const char *body, size_t len);
+
+/* Sends a body (copied) with a strong ETag made from it, or 304 Not Modified when the answer
+ * would be 200 and If-None-Match names that ETag: for pages whose body is the same for everyone
+ * who asks, where hashing it costs less than sending it. */
+void reply_body_tagged(struct request *request, int status, const char *content_type, const char *body, size_t len);
+
 /* Sends a cached response, or 304 Not Modified when If-None-Match names its ETag. */
 void reply_cached(struct request *request, const struct cached_response *cached);
 
@@ -60,6 +68,9 @@ void reply_reset(struct request *request);
  * after the status has gone. On a pool thread only; a stream a handler leaves open is failed.
  */
 void reply_stream_begin(struct request *request, int status, const char *content_type);
+/* The same for a body whose length is known (a file): sent with Content-Length, not chunked. The
+ * writer must then write exactly length bytes. */
+void reply_stream_begin_sized(struct request *request, int status, const char *content_type, size_t length);
 bool reply_stream_write(struct request *request, const void *data, size_t len);
 void reply_stream_end(struct request *request);
 void reply_stream_fail(struct request *request);

@@ -9,12 +9,16 @@
 #include "lib/clock.h"
 #include "lib/die.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 
 void *request_alloc(struct request *request, size_t size)
 {
@@ -181,6 +185,46 @@ static struct str copy_str(struct request *r, struct str s)
 
 /* h2o frees its request (and, for HTTP/1, its connection) when the client goes away, whatever a
  * thread is still doing with it; this runs then, on the loop, and tells the request. */
+/*
+ * A body of REQUEST_SPOOL_BYTES or more (an upload) leaves the loop in a temporary file, unlinked
+ * at once, mapped back to read: the handler reads it as memory, but the pages are the file's,
+ * which the kernel writes out and drops under pressure, so the server's own memory does not grow
+ * with the size of uploads. false (and the body is copied as usual) when no file can be made.
+ */
+static bool spool_body(struct request *r)
+{
+    const char *dir = request_spool_dir();
+    size_t cap = strlen(dir) + 32;
+    char *path = request_alloc(r, cap);
+    snprintf(path, cap, "%s/npq-upload-XXXXXX", dir);
+    int fd = mkostemp(path, O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    unlink(path);
+    bool ok = true;
+    for (size_t at = 0; ok && at < r->body.len;) {
+        ssize_t n = write(fd, r->body.ptr + at, r->body.len - at);
+        if (n < 0 && errno == EINTR)
+            continue;
+        ok = n > 0;
+        at += n > 0 ? (size_t)n : 0;
+    }
+    void *map = ok ? mmap(NULL, r->body.len, PROT_READ, MAP_SHARED, fd, 0) : MAP_FAILED;
+    close(fd);
+    if (map == MAP_FAILED)
+        return false;
+    r->body_map = map;
+    r->body.ptr = map;
+    return true;
+}
+
+const char *request_spool_dir(void)
+{
+    const char *dir = getenv("TMPDIR");
+    /* /var/tmp rather than /tmp, which is often memory (tmpfs). */
+    return dir != NULL && dir[0] == '/' ? dir : "/var/tmp";
+}
+
 struct request_guard {
     struct request *request;
 };
@@ -202,7 +246,8 @@ void request_detach(struct request *r)
         r->headers[i].name = copy_str(r, r->headers[i].name);
         r->headers[i].value = copy_str(r, r->headers[i].value);
     }
-    r->body = copy_str(r, r->body);
+    if (r->body.len < REQUEST_SPOOL_BYTES || !spool_body(r))
+        r->body = copy_str(r, r->body);
     for (size_t i = 0; i < r->param_count; i++)
         r->params[i] = copy_str(r, r->params[i]);
     if (r->caller != NULL)
@@ -223,6 +268,8 @@ void request_finish(struct request *r)
             ((struct request_guard *)r->guard)->request = NULL; /* h2o's memory outlives ours from here */
         reply_send(r);
     }
+    if (r->body_map != NULL)
+        munmap(r->body_map, r->body.len);
     arena_release(&r->arena);
     free(r);
 }

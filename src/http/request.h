@@ -83,6 +83,7 @@ struct request {
     struct request_header *headers;
     size_t header_count;
     struct str body;
+    void *body_map;               /* a large body, in a file mapped to read (request_detach); NULL otherwise */
     struct sockaddr_storage peer; /* the client's address */
     socklen_t peer_len;
     struct timeval arrived_at; /* wall clock, for the access log */
@@ -133,6 +134,12 @@ struct request {
     struct pool_job job;
     struct request_message done, piece;
 };
+
+/* Bodies this large or larger leave the loop in a file rather than in memory (request.c). */
+enum { REQUEST_SPOOL_BYTES = 1024 * 1024 };
+
+/* The directory upload bodies are spooled to: $TMPDIR, or /var/tmp. */
+const char *request_spool_dir(void);
 
 /* The request's arena, released when the request ends, for results the store fills in. */
 struct arena *request_arena(struct request *request);

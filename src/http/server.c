@@ -326,9 +326,18 @@ int server_run(const struct server_options *options)
     static h2o_globalconf_t config;
     h2o_config_init(&config);
     config.server_name = h2o_iovec_init(H2O_STRLIT("npq"));
-    /* h2o buffers a request body whole before any handler sees it: refuse more than the largest
-     * upload (a 20 MiB file) rather than hold up to its default of 1 GiB in memory. */
-    config.max_request_entity_size = 24 * 1024 * 1024;
+    /* h2o 2.2.5 buffers a request body whole before any handler sees it (it has no streaming of
+     * request bodies: that came with proceed_req in 2.3). Its buffers past a threshold live in a
+     * temporary file mapped into memory rather than on the heap; the threshold is lowered from
+     * 32 MiB to 1 MiB, in a directory on disk, so that an upload does not grow the heap. Bodies
+     * larger than the largest upload (a content file, or a 20 MiB submission file, with room for
+     * a form around it) are refused. */
+    int64_t content_limit = options->content_file_limit > 0 ? options->content_file_limit : CONTENT_FILE_LIMIT_DEFAULT;
+    int64_t largest = content_limit > 20 * 1024 * 1024 ? content_limit : 20 * 1024 * 1024;
+    config.max_request_entity_size = (size_t)largest + 4 * 1024 * 1024;
+    h2o_socket_buffer_mmap_settings.threshold = REQUEST_SPOOL_BYTES;
+    snprintf(h2o_socket_buffer_mmap_settings.fn_template, sizeof(h2o_socket_buffer_mmap_settings.fn_template),
+             "%s/npq-body-XXXXXX", request_spool_dir());
     /* HTTP/2 in clear text (h2c) stays off: Debian's h2o 2.2.5 has no defence against rapid
      * reset (CVE-2023-44487), and browsers speak HTTP/2 only over TLS, which the proxy in front
      * of npq ends. */
@@ -355,6 +364,7 @@ int server_run(const struct server_options *options)
         .session_max_seconds = options->session_max_seconds > 0 ? options->session_max_seconds : 12 * 3600,
         .secure_cookies = options->secure_cookies,
         .base_url = options->base_url ? options->base_url : default_base_url,
+        .content_file_limit = content_limit,
     };
     int version = 0;
     struct site *site = NULL;

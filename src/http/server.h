@@ -27,6 +27,7 @@ struct server_options {
     int max_connections_per_client; /* from one address (an IPv6 /64); 0 for the default */
     int rate_limit;                 /* requests a second from one client; 0 for the default, -1 for none */
     const char *rate_limit_exempt;  /* CIDR blocks never limited; NULL for REQUEST_RATE_DEFAULT_EXEMPT */
+    int64_t content_file_limit;     /* bytes of a content item's attached file; 0 for 50 MiB */
 };
 
 /* Runs until a stop signal; returns the process exit status. */

@@ -20,12 +20,15 @@ struct pool;
 struct catalogue;
 
 /* Settings every thread reads and none changes. */
+enum { CONTENT_FILE_LIMIT_DEFAULT = 50 * 1024 * 1024 };
+
 struct site_settings {
     int64_t session_idle_seconds; /* a session unused this long ends */
     int64_t session_max_seconds;  /* and none lasts longer than this */
     bool secure_cookies;          /* the site is served over TLS (directly or behind a proxy) */
     const char *base_url;         /* "https://npq.example.org": links in emails start with it */
     unsigned char secret[32];     /* store_secret: the key CSRF tokens are made with */
+    int64_t content_file_limit;   /* bytes: the largest file attached to a content item */
 };
 
 struct site_options {

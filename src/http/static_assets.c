@@ -1,5 +1,6 @@
 #include "http/static_assets.h"
 
+#include "http/file_reply.h"
 #include "http/reply.h"
 #include "lib/embedded.h"
 
@@ -72,7 +73,9 @@ void static_assets_serve(struct request *request)
     for (size_t i = 0; i < embedded_assets_count; i++) {
         const struct embedded_file *f = &embedded_assets[i];
         if (strlen(f->name) == name.len && memcmp(f->name, name.ptr, name.len) == 0) {
-            reply_cached(request, &assets[i]);
+            /* With ranges and If-Range like any file (a font or image fetched in part resumes). */
+            file_reply_static(request, assets[i].body, assets[i].len, assets[i].content_type, assets[i].etag,
+                              assets[i].cache_control);
             return;
         }
     }

@@ -38,6 +38,24 @@ static const struct file_type MP4 = {"video/mp4", "MP4 video", FILE_VIDEO, true}
 static const struct file_type MOV = {"video/quicktime", "QuickTime video", FILE_VIDEO, true};
 static const struct file_type WEBM = {"video/webm", "WebM video", FILE_VIDEO, true};
 
+static const struct file_type *const known[] = {&PDF, &DOCX, &XLSX, &PPTX, &DOC,      &XLS, &PPT,  &ODT, &ODS,
+                                                &ODP, &RTF,  &TEXT, &CSV,  &MARKDOWN, &PNG, &JPEG, &GIF, &WEBP,
+                                                &MP3, &M4A,  &WAV,  &OGG,  &FLAC,     &MP4, &MOV,  &WEBM};
+
+const struct file_type *file_type_of_media_type(const char *media_type)
+{
+    for (size_t i = 0; media_type != NULL && i < sizeof(known) / sizeof(known[0]); i++)
+        if (strcmp(known[i]->media_type, media_type) == 0)
+            return known[i];
+    return NULL;
+}
+
+const char *file_kind_name(enum file_kind kind)
+{
+    static const char *const names[] = {"document", "text", "image", "audio", "video"};
+    return (size_t)kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "document";
+}
+
 const char *file_type_known_list(void)
 {
     return "PDF, Word, Excel, PowerPoint, OpenDocument, RTF, plain text or CSV, an image (PNG, JPEG, GIF, WebP), "

@@ -31,6 +31,24 @@ struct file_type {
  */
 const struct file_type *file_type_detect(const void *data, size_t len, const char *name);
 
+/* The known type served as media_type, or NULL: a type kept with a file is trusted only when
+ * it is one of these (files kept before types were checked carry the sender's claim). */
+const struct file_type *file_type_of_media_type(const char *media_type);
+
+/* An allow-list of kinds for one use of files: FILE_KINDS(FILE_IMAGE, FILE_VIDEO ...). */
+#define FILE_KIND_BIT(kind) (1u << (kind))
+#define FILE_KINDS_ALL                                                                                                 \
+    (FILE_KIND_BIT(FILE_DOCUMENT) | FILE_KIND_BIT(FILE_TEXT) | FILE_KIND_BIT(FILE_IMAGE) | FILE_KIND_BIT(FILE_AUDIO) | \
+     FILE_KIND_BIT(FILE_VIDEO))
+
+static inline bool file_type_allowed(const struct file_type *type, unsigned kinds)
+{
+    return type != NULL && (kinds & FILE_KIND_BIT(type->kind)) != 0;
+}
+
+/* "document", "text", "image", "audio" or "video". */
+const char *file_kind_name(enum file_kind kind);
+
 /* One line naming every known type, for a message that says what may be sent. */
 const char *file_type_known_list(void);
 

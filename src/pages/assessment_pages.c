@@ -34,10 +34,9 @@
 #include <time.h>
 
 enum {
-    MODULES_MAX = 64,     /* modules of one enrolment */
-    ROWS_SHOWN = 200,     /* rows of a list of submissions */
-    OUTCOMES_READ = 200,  /* submissions whose released result a list looks up */
-    FILE_NAME_KEEP = 255, /* bytes of an uploaded file's name kept from the browser's */
+    MODULES_MAX = 64,    /* modules of one enrolment */
+    ROWS_SHOWN = 200,    /* rows of a list of submissions */
+    OUTCOMES_READ = 200, /* submissions whose released result a list looks up */
 };
 
 /* ---- Helpers: text ---- */
@@ -53,11 +52,6 @@ static const char *with_commas(struct request *request, int64_t n)
     char grouped[32];
     text_thousands(n < 0 ? 0 : (uint64_t)n, grouped);
     return request_strndup(request, str_of(grouped));
-}
-
-static const char *bytes_text(struct request *request, int64_t size)
-{
-    return request_printf(request, "%s byte%s", with_commas(request, size), size == 1 ? "" : "s");
 }
 
 static const char *words_text(struct request *request, size_t words)
@@ -509,7 +503,7 @@ static void file_row(struct buf *b, struct request *request, const struct submis
     html_printf(b,
                 "<li data-testid=\"file\"><a class=\"govuk-link\" href=\"%s\" download>%s</a> "
                 "<span class=\"govuk-hint govuk-!-font-size-16\">%s, SHA-256 %R</span>",
-                href, f->name, bytes_text(request, f->size), hash_markup(request, f->sha256));
+                href, f->name, page_bytes_text(request, f->size), hash_markup(request, f->sha256));
     if (removable)
         page_post_button(
             b, request,
@@ -909,17 +903,6 @@ void page_submission_save(struct request *request)
     errors_free(&found);
 }
 
-/* The name a browser sent for a file, without the folders some browsers put before it. */
-static const char *upload_name(struct request *request, const char *name)
-{
-    const char *base = name;
-    for (const char *p = name; *p; p++)
-        if (*p == '/' || *p == '\\')
-            base = p + 1;
-    size_t len = strlen(base);
-    return request_strndup(request, (struct str){base, len > FILE_NAME_KEEP + 1 ? FILE_NAME_KEEP + 1 : len});
-}
-
 void page_submission_file_add(struct request *request)
 {
     int64_t id = request_param_id(request, 0);
@@ -935,7 +918,7 @@ void page_submission_file_add(struct request *request)
     } else {
         struct actor actor;
         struct accounts_env env = request_accounts_env(request, &actor);
-        struct submission_file file = {.name = upload_name(request, upload->filename)};
+        struct submission_file file = {.name = page_upload_name(request, upload->filename)};
         r = assessment_file_add(&env, request->caller, id, &file, upload->data, upload->len, request_arena(request),
                                 &found);
     }

@@ -27,6 +27,8 @@ void page_content_edit(struct request *request);
 void page_content_revise(struct request *request);
 
 /* /content/{id}/variants/{partner}: a partner's local variant (its lead, administrators). */
+void page_content_file_add(struct request *request);
+void page_content_file_remove(struct request *request);
 void page_content_variant(struct request *request);
 void page_content_variant_save(struct request *request);
 

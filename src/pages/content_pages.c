@@ -12,7 +12,9 @@
 #include "http/reply.h"
 #include "http/site.h"
 #include "lib/date.h"
+#include "lib/file_type.h"
 #include "lib/form.h"
+#include "lib/multipart.h"
 #include "pages/forms.h"
 #include "pages/html.h"
 #include "pages/layout.h"
@@ -103,6 +105,41 @@ static void tags_list(struct buf *b, const struct catalogue *c, const struct con
     html_printf(b, "</ul>");
 }
 
+static const char *file_href(struct request *request, const struct stored_file *f)
+{
+    return request_printf(request, "/api/v1/content/%" PRId64 "/files/%" PRId64, f->record_id, f->id);
+}
+
+/* The item's files: video and audio play in the page (the browser fetches them by byte range),
+ * images show, everything else is a download with its size. */
+static void attachments(struct request *request, struct buf *b, const struct content_view *view)
+{
+    if (view->file_count == 0)
+        return;
+    html_printf(b, "<h2 class=\"govuk-heading-m\" id=\"files\">Files</h2><ul class=\"govuk-list\">");
+    for (size_t i = 0; i < view->file_count; i++) {
+        const struct stored_file *f = &view->files[i];
+        const struct file_type *type = file_type_of_media_type(f->media_type);
+        const char *href = file_href(request, f);
+        html_printf(b, "<li data-testid=\"attachment\">");
+        if (type != NULL && (type->kind == FILE_VIDEO || type->kind == FILE_AUDIO)) {
+            const char *tag = type->kind == FILE_VIDEO ? "video" : "audio";
+            html_printf(b,
+                        "<div class=\"npq-media\"><%R controls preload=\"metadata\" src=\"%s\" "
+                        "data-testid=\"attached-media\" aria-label=\"%s\"><p class=\"govuk-body\">Your browser cannot "
+                        "play this here.</p></%R></div>",
+                        tag, href, f->name, tag);
+        } else if (type != NULL && type->kind == FILE_IMAGE) {
+            html_printf(b, "<img class=\"npq-attached-image\" src=\"%s\" alt=\"%s\">", href, f->name);
+        }
+        html_printf(b,
+                    "<a class=\"govuk-link govuk-!-text-break-word\" href=\"%s\" download>%s</a> <span "
+                    "class=\"govuk-hint govuk-!-font-size-16\">%s, %s</span></li>",
+                    href, f->name, type ? type->title : "File", page_bytes_text(request, f->size));
+    }
+    html_printf(b, "</ul>");
+}
+
 /* The item's heading, media and text: the variant's title and text where there is one. */
 static void item_body(struct request *request, struct buf *b, const struct catalogue *c,
                       const struct content_view *view, const char *caption)
@@ -119,6 +156,7 @@ static void item_body(struct request *request, struct buf *b, const struct catal
                     view->variant.partner_name);
     media(b, item);
     page_markdown(b, view->has_variant ? view->variant.body : item->current.body, false);
+    attachments(request, b, view);
     tags_list(b, c, item);
 }
 
@@ -255,11 +293,66 @@ static void change_of(struct request *request, const struct item_form *f, struct
     change->has_tags = true;
 }
 
+/* The edit page's files: each with a remove button, and the form that attaches one (a file's own
+ * upload, apart from the version's form, so neither loses the other's typing). */
+static void files_section(struct request *request, struct buf *b, int64_t id, const struct errors *errors)
+{
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    struct stored_file *files = NULL;
+    size_t count = 0;
+    if (content_files(&env, id, request_arena(request), &files, &count) != APP_OK)
+        count = 0;
+    html_printf(b, "<h2 class=\"govuk-heading-m govuk-!-margin-top-8\" id=\"files\">Files</h2>");
+    if (count == 0)
+        html_printf(b, "<p class=\"govuk-body\">No files attached.</p>");
+    else
+        html_printf(b, "<ul class=\"govuk-list\">");
+    for (size_t i = 0; i < count; i++) {
+        html_printf(b,
+                    "<li data-testid=\"attachment\"><a class=\"govuk-link govuk-!-text-break-word\" href=\"%s\" "
+                    "download>%s</a> <span class=\"govuk-hint govuk-!-font-size-16\">%s</span>",
+                    file_href(request, &files[i]), files[i].name, page_bytes_text(request, files[i].size));
+        page_post_button(b, request,
+                         request_printf(request, "/content/%" PRId64 "/files/%" PRId64 "/remove", id, files[i].id),
+                         "Remove", files[i].name, "warning");
+        html_printf(b, "</li>");
+    }
+    if (count > 0)
+        html_printf(b, "</ul>");
+    const char *error = forms_field_error(errors, "file");
+    int64_t limit = request->settings->content_file_limit;
+    html_printf(b, "<form method=\"post\" action=\"%s\" enctype=\"multipart/form-data\" novalidate>",
+                request_printf(request, "/content/%" PRId64 "/files", id));
+    forms_csrf(b, request);
+    html_printf(b,
+                "<div class=\"govuk-form-group%R\"><label class=\"govuk-label\" for=\"file\">Attach a file</label>"
+                "<div id=\"file-hint\" class=\"govuk-hint\">Up to %s MiB: %s. Video and audio play in the page."
+                "</div>",
+                error ? " govuk-form-group--error" : "",
+                request_printf(request, "%lld", (long long)(limit / (1024 * 1024))), file_type_known_list());
+    if (error != NULL)
+        html_printf(b,
+                    "<p id=\"file-error\" class=\"govuk-error-message\"><span class=\"govuk-visually-hidden\">Error:"
+                    "</span> %s</p>",
+                    error);
+    html_printf(b,
+                "<input class=\"govuk-file-upload%R\" id=\"file\" name=\"file\" type=\"file\" aria-describedby="
+                "\"file-hint%R\" accept=\"%s\"></div>",
+                error ? " govuk-file-upload--error" : "", error ? " file-error" : "", file_type_accept_list());
+    forms_button(b, "Upload file", "secondary");
+    forms_end(b);
+}
+
 static void item_form_show(struct request *request, const char *heading, const char *action, const struct item_form *f,
-                           bool revising, const struct errors *errors, int status)
+                           int64_t id, bool revising, const struct errors *errors, int status)
 {
     struct page page;
     begin(&page, heading, errors);
+    static const char *const notices[][2] = {{"file_added", "File attached"}, {"file_removed", "File removed"}};
+    const char *notice = id > 0 && errors == NULL ? notice_of(request, notices, 2) : NULL;
+    if (notice != NULL)
+        page_notice(&page, "success", notice);
     page_breadcrumbs(&page, request, "/content", "Learning", NULL, NULL);
     struct buf *b = &page.body;
     forms_error_summary(b, errors);
@@ -288,6 +381,8 @@ static void item_form_show(struct request *request, const char *heading, const c
                        "People who studied this item see this note beside it", 3, errors);
     forms_button(b, revising ? "Save the new version" : "Add the item", NULL);
     forms_end(b);
+    if (id > 0)
+        files_section(request, b, id, errors);
     html_printf(b, "</div></div>");
     page_send(request, &page, status);
 }
@@ -308,7 +403,7 @@ void page_content_new(struct request *request)
     if (!admin_only(request))
         return;
     struct item_form f = {"reading", "", "", "", "", "", "", "", ""};
-    item_form_show(request, "Add an item", "/content/new", &f, false, NULL, 200);
+    item_form_show(request, "Add an item", "/content/new", &f, 0, false, NULL, 200);
 }
 
 void page_content_create(struct request *request)
@@ -327,7 +422,7 @@ void page_content_create(struct request *request)
     if (r == APP_OK)
         reply_redirect(request, request_printf(request, "/content/%" PRId64 "?notice=added", item.id));
     else if (r == APP_INVALID)
-        item_form_show(request, "Add an item", "/content/new", &f, false, &errors, 422);
+        item_form_show(request, "Add an item", "/content/new", &f, 0, false, &errors, 422);
     else
         page_refusal(request, r, &errors);
     errors_free(&errors);
@@ -392,14 +487,13 @@ void page_content_item(struct request *request)
 static void revise_show(struct request *request, int64_t id, const struct item_form *f, const struct errors *errors,
                         int status)
 {
-    item_form_show(request, "Make a new version", request_printf(request, "/content/%" PRId64 "/edit", id), f, true,
+    item_form_show(request, "Make a new version", request_printf(request, "/content/%" PRId64 "/edit", id), f, id, true,
                    errors, status);
 }
 
-void page_content_edit(struct request *request)
+/* The edit page with the item as stored, and errors (a refused upload) at status. */
+static void edit_page(struct request *request, const struct errors *errors, int status)
 {
-    if (!admin_only(request))
-        return;
     struct arena *arena = request_arena(request);
     struct content_item item;
     int64_t id = request_param_id(request, 0);
@@ -426,7 +520,60 @@ void page_content_edit(struct request *request)
                           v->transcript,
                           tag_text,
                           ""};
-    revise_show(request, id, &f, NULL, 200);
+    revise_show(request, id, &f, errors, status);
+}
+
+void page_content_edit(struct request *request)
+{
+    if (admin_only(request))
+        edit_page(request, NULL, 200);
+}
+
+void page_content_file_add(struct request *request)
+{
+    if (!admin_only(request))
+        return;
+    int64_t id = request_param_id(request, 0);
+    const struct multipart_file *upload = NULL;
+    for (size_t i = 0; i < request->file_count; i++)
+        if (strcmp(request->files[i].field, "file") == 0 && *request->files[i].filename)
+            upload = &request->files[i];
+    struct errors errors = ERRORS_INIT;
+    enum app_result r;
+    if (upload == NULL) {
+        errors_add(&errors, "file", "Choose a file to attach");
+        r = APP_INVALID;
+    } else {
+        struct actor actor;
+        struct accounts_env env = request_accounts_env(request, &actor);
+        struct stored_file f;
+        r = content_file_attach(&env, request->caller, id, page_upload_name(request, upload->filename), upload->data,
+                                upload->len, request->settings->content_file_limit, request_arena(request), &f,
+                                &errors);
+    }
+    if (r == APP_OK)
+        reply_redirect(request, request_printf(request, "/content/%" PRId64 "/edit?notice=file_added#files", id));
+    else if (r == APP_INVALID)
+        edit_page(request, &errors, 422);
+    else
+        page_refusal(request, r, &errors);
+    errors_free(&errors);
+}
+
+void page_content_file_remove(struct request *request)
+{
+    if (!admin_only(request))
+        return;
+    int64_t id = request_param_id(request, 0), file_id = request_param_id(request, 1);
+    struct errors errors = ERRORS_INIT;
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    enum app_result r = file_id > 0 ? content_file_remove(&env, request->caller, id, file_id, &errors) : APP_NOT_FOUND;
+    if (r == APP_OK)
+        reply_redirect(request, request_printf(request, "/content/%" PRId64 "/edit?notice=file_removed#files", id));
+    else
+        page_refusal(request, r, &errors);
+    errors_free(&errors);
 }
 
 void page_content_revise(struct request *request)

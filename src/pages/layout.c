@@ -185,6 +185,10 @@ static void send_page(struct request *request, struct page *page, int status, bo
     buf_free(&page->body);
     if (failed)
         send_broken(request, fallback);
+    else if (request->caller == NULL && request->session_token == NULL && status == 200)
+        /* A visitor's page is the same for every visitor (no CSRF token of theirs in it, or the
+         * token makes it theirs and the ETag with it): a revisit costs a hash, not a page. */
+        reply_body_tagged(request, status, "text/html; charset=utf-8", out.data, out.len);
     else
         reply_body(request, status, "text/html; charset=utf-8", out.data, out.len); /* h2o copies the body */
     buf_free(&out);

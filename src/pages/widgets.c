@@ -3,6 +3,7 @@
 #include "app/notify.h"
 #include "http/site.h"
 #include "lib/markdown.h"
+#include "lib/text.h"
 #include "pages/forms.h"
 #include "pages/html.h"
 
@@ -296,4 +297,22 @@ void page_refusal(struct request *request, enum app_result result, const struct 
 void page_store_failed(struct request *request, enum store_status status)
 {
     page_refusal(request, app_result_of_store(status), NULL);
+}
+
+const char *page_bytes_text(struct request *request, int64_t size)
+{
+    char grouped[32];
+    text_thousands(size < 0 ? 0 : (uint64_t)size, grouped);
+    return request_printf(request, "%s byte%s", grouped, size == 1 ? "" : "s");
+}
+
+const char *page_upload_name(struct request *request, const char *name)
+{
+    enum { NAME_KEEP = 255 };
+    const char *base = name;
+    for (const char *p = name; *p; p++)
+        if (*p == '/' || *p == '\\')
+            base = p + 1;
+    size_t len = strlen(base);
+    return request_strndup(request, (struct str){base, len > NAME_KEEP + 1 ? NAME_KEEP + 1 : len});
 }

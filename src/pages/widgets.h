@@ -36,6 +36,13 @@ const char *page_markup(struct request *request, struct buf *b);
 /* Markdown rendered by cmark in safe mode: no raw HTML, no javascript: links. */
 void page_markdown(struct buf *b, const char *md, bool small);
 
+/* A size for people: "12,345 bytes". In request memory. */
+const char *page_bytes_text(struct request *request, int64_t size);
+
+/* The name a browser sent for an uploaded file, without the folders some browsers put before it
+ * (cut to one byte more than a name may have, so a long one is still refused). */
+const char *page_upload_name(struct request *request, const char *name);
+
 /* A one-button form posting to action; hidden is extra text for screen readers (may be NULL). */
 void page_post_button(struct buf *b, struct request *request, const char *action, const char *text, const char *hidden,
                       const char *variant);

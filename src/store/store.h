@@ -1152,7 +1152,8 @@ enum store_status store_submission_list(struct store *store, const struct submis
 enum store_status store_submission_save_draft(struct store *store, const struct actor *actor, int64_t id,
                                               const char *activity, const char *text, int64_t now);
 
-/* A file attached to the draft (version_id 0) or submitted with a version. */
+/* A file attached to the draft (version_id 0) or submitted with a version. Its bytes are the
+ * blob blob_id, held through the files row file_id (store_files.c), which names the participant. */
 struct submission_file {
     int64_t id;
     int64_t submission_id;
@@ -1162,11 +1163,14 @@ struct submission_file {
     int64_t size;
     const char *sha256; /* hex */
     int64_t created_at;
+    int64_t file_id;
+    int64_t blob_id;
 };
-/* Attaches a file to the draft (sets f->id). STORE_CONFLICT unless the submission is a draft,
- * STORE_NOT_FOUND when there is none. */
+/* Attaches the blob f->blob_id (written in the caller's transaction) to the draft under f->name,
+ * as the participant's file (sets f->id and f->file_id). STORE_CONFLICT unless the submission is
+ * a draft, STORE_NOT_FOUND when there is none. */
 enum store_status store_submission_file_add(struct store *store, const struct actor *actor, struct submission_file *f,
-                                            const void *data, int64_t now);
+                                            int64_t now);
 /* Removes a draft's file. STORE_NOT_FOUND when it is not one of the draft's files; STORE_CONFLICT
  * unless the submission is a draft. */
 enum store_status store_submission_file_delete(struct store *store, const struct actor *actor, int64_t submission_id,
@@ -1174,9 +1178,38 @@ enum store_status store_submission_file_delete(struct store *store, const struct
 /* Every file of a submission, the draft's and its versions', oldest first (without their bytes). */
 enum store_status store_submission_files(struct store *store, int64_t submission_id, struct arena *arena,
                                          struct submission_file **out, size_t *count);
-/* One file with its bytes (*data in arena). */
+/* One file (its bytes are the blob out->blob_id). */
 enum store_status store_submission_file_get(struct store *store, int64_t submission_id, int64_t file_id,
-                                            struct arena *arena, struct submission_file *out, const void **data);
+                                            struct arena *arena, struct submission_file *out);
+
+/* Files (store_files.c): which record holds each blob (blob.h), under what name, and whose it
+ * is, so that a person's export and erasure find their files. record_kind is "submission" or
+ * "content_item". */
+struct stored_file {
+    int64_t id;
+    int64_t blob_id;
+    const char *record_kind;
+    int64_t record_id;
+    int64_t owner_id; /* the person it belongs to; 0 for the library's */
+    const char *name;
+    const char *media_type; /* the blob's, detected from its bytes */
+    int64_t size;
+    const char *sha256;
+    int64_t created_by;
+    int64_t created_at;
+};
+/* Adds a files row for f->blob_id (sets f->id and f->created_at); audited. */
+enum store_status store_file_add(struct store *store, const struct actor *actor, struct stored_file *f, int64_t now);
+enum store_status store_file_get(struct store *store, int64_t id, struct arena *arena, struct stored_file *out);
+/* The files a record holds, oldest first. */
+enum store_status store_files_of(struct store *store, const char *record_kind, int64_t record_id, struct arena *arena,
+                                 struct stored_file **out, size_t *count);
+/* Every file that is a person's, oldest first: for their data export and erasure. */
+enum store_status store_files_of_owner(struct store *store, int64_t owner_id, struct arena *arena,
+                                       struct stored_file **out, size_t *count);
+/* Deletes a files row, and its blob when no other row holds it; audited. STORE_NOT_FOUND when
+ * there is no such file. */
+enum store_status store_file_delete(struct store *store, const struct actor *actor, int64_t id, int64_t now);
 
 /* A submitted version, never changed once written, and its released result if any. */
 struct submission_version {

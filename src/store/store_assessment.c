@@ -430,19 +430,23 @@ enum store_status store_submission_save_draft(struct store *store, const struct 
 
 /* Files */
 
-#define FILE_COLUMNS "id, submission_id, coalesce(version_id, 0), name, content_type, size, sha256, created_at"
+#define FILE_COLUMNS                                                                                                   \
+    "sf.id, sf.submission_id, coalesce(sf.version_id, 0), sf.name, sf.content_type, sf.size, sf.sha256, "              \
+    "sf.created_at, coalesce(sf.file_id, 0), coalesce(fl.blob_id, 0)"
+#define FILE_FROM " FROM submission_files sf LEFT JOIN files fl ON fl.id = sf.file_id"
 
 static const char SQL_FILE_INSERT[] =
-    "INSERT INTO submission_files (submission_id, name, content_type, size, sha256, data, created_at)"
+    "INSERT INTO submission_files (submission_id, name, content_type, size, sha256, file_id, created_at)"
     " SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 FROM submissions WHERE id = ?1 AND state = 'draft'";
-static const char SQL_FILE_DELETE[] =
-    "DELETE FROM submission_files WHERE id = ?2 AND submission_id = ?1 AND version_id IS NULL"
+static const char SQL_FILE_OWNER[] = "SELECT participant_id, state FROM submissions WHERE id = ?1";
+static const char SQL_FILE_DRAFTS_OF[] =
+    "SELECT coalesce(file_id, 0) FROM submission_files WHERE id = ?2 AND submission_id = ?1 AND version_id IS NULL"
     " AND EXISTS (SELECT 1 FROM submissions s WHERE s.id = ?1 AND s.state = 'draft')";
+static const char SQL_FILE_DELETE[] = "DELETE FROM submission_files WHERE id = ?1";
 static const char SQL_FILE_IS_DRAFTS[] =
     "SELECT 1 FROM submission_files WHERE id = ?2 AND submission_id = ?1 AND version_id IS NULL";
-static const char SQL_FILES[] = "SELECT " FILE_COLUMNS " FROM submission_files WHERE submission_id = ?1 ORDER BY id";
-static const char SQL_FILE_GET[] =
-    "SELECT " FILE_COLUMNS ", data FROM submission_files WHERE submission_id = ?1 AND id = ?2";
+static const char SQL_FILES[] = "SELECT " FILE_COLUMNS FILE_FROM " WHERE sf.submission_id = ?1 ORDER BY sf.id";
+static const char SQL_FILE_GET[] = "SELECT " FILE_COLUMNS FILE_FROM " WHERE sf.submission_id = ?1 AND sf.id = ?2";
 static const char SQL_FILES_TO_VERSION[] =
     "UPDATE submission_files SET version_id = ?2 WHERE submission_id = ?1 AND version_id IS NULL";
 
@@ -457,6 +461,8 @@ static void read_file(struct db_stmt *stmt, struct arena *arena, struct submissi
     f->size = db_column_int64(stmt, 5);
     f->sha256 = store_text_or_empty(arena, stmt, 6);
     f->created_at = db_column_int64(stmt, 7);
+    f->file_id = db_column_int64(stmt, 8);
+    f->blob_id = db_column_int64(stmt, 9);
 }
 
 static json_t *file_summary(const struct submission_file *f)
@@ -466,29 +472,55 @@ static json_t *file_summary(const struct submission_file *f)
 }
 
 enum store_status store_submission_file_add(struct store *store, const struct actor *actor, struct submission_file *f,
-                                            const void *data, int64_t now)
+                                            int64_t now)
 {
     if (!store_tx_begin(store))
         return STORE_ERROR;
     enum store_status status = STORE_ERROR;
-    struct db_stmt *stmt = db_prepare(store->db, SQL_FILE_INSERT);
+    /* The files row names the participant, whoever attached it, so their export finds it. */
+    struct stored_file held = {.blob_id = f->blob_id,
+                               .record_kind = "submission",
+                               .record_id = f->submission_id,
+                               .name = f->name,
+                               .size = f->size,
+                               .sha256 = f->sha256,
+                               .created_by = actor ? actor->user_id : 0};
+    struct db_stmt *stmt = db_prepare(store->db, SQL_FILE_OWNER);
     if (stmt != NULL) {
         db_bind_int64(stmt, 1, f->submission_id);
-        db_bind_text(stmt, 2, f->name);
-        db_bind_text(stmt, 3, f->content_type);
-        db_bind_int64(stmt, 4, f->size);
-        db_bind_text(stmt, 5, f->sha256);
-        /* A zero-length blob must still be a blob, not NULL: the column is NOT NULL. */
-        db_bind_blob(stmt, 6, f->size > 0 ? data : "", (size_t)f->size);
-        db_bind_int64(stmt, 7, now);
-        if (db_exec_stmt(stmt) == DB_DONE) {
-            if (db_changes(store->db) > 0) {
-                f->id = db_last_insert_id(store->db);
-                f->version_id = 0;
-                f->created_at = now;
-                status = STORE_OK;
-            } else {
-                status = unchanged(store, f->submission_id);
+        enum db_result r = db_step(stmt);
+        if (r == DB_ROW) {
+            held.owner_id = db_column_int64(stmt, 0);
+            /* Nothing is written for work that takes no files. */
+            status = strcmp(db_column_text(stmt, 1), "draft") == 0 ? STORE_OK : STORE_CONFLICT;
+            db_reset(stmt);
+        } else if (r == DB_DONE) {
+            status = STORE_NOT_FOUND;
+        }
+    }
+    if (status == STORE_OK)
+        status = store_file_add(store, actor, &held, now);
+    if (status == STORE_OK) {
+        status = STORE_ERROR;
+        stmt = db_prepare(store->db, SQL_FILE_INSERT);
+        if (stmt != NULL) {
+            db_bind_int64(stmt, 1, f->submission_id);
+            db_bind_text(stmt, 2, f->name);
+            db_bind_text(stmt, 3, f->content_type);
+            db_bind_int64(stmt, 4, f->size);
+            db_bind_text(stmt, 5, f->sha256);
+            db_bind_int64(stmt, 6, held.id);
+            db_bind_int64(stmt, 7, now);
+            if (db_exec_stmt(stmt) == DB_DONE) {
+                if (db_changes(store->db) > 0) {
+                    f->id = db_last_insert_id(store->db);
+                    f->file_id = held.id;
+                    f->version_id = 0;
+                    f->created_at = now;
+                    status = STORE_OK;
+                } else {
+                    status = unchanged(store, f->submission_id);
+                }
             }
         }
     }
@@ -504,13 +536,32 @@ enum store_status store_submission_file_delete(struct store *store, const struct
     if (!store_tx_begin(store))
         return STORE_ERROR;
     enum store_status status = STORE_ERROR;
-    struct db_stmt *stmt = db_prepare(store->db, SQL_FILE_DELETE);
+    int64_t held = 0;
+    struct db_stmt *stmt = db_prepare(store->db, SQL_FILE_DRAFTS_OF);
     if (stmt != NULL) {
         db_bind_int64(stmt, 1, submission_id);
         db_bind_int64(stmt, 2, file_id);
-        if (db_exec_stmt(stmt) == DB_DONE)
-            status = db_changes(store->db) > 0 ? STORE_OK : STORE_NOT_FOUND;
+        enum db_result r = db_step(stmt);
+        if (r == DB_ROW) {
+            held = db_column_int64(stmt, 0);
+            db_reset(stmt);
+            status = STORE_OK;
+        } else if (r == DB_DONE) {
+            status = STORE_NOT_FOUND;
+        }
     }
+    if (status == STORE_OK) {
+        stmt = db_prepare(store->db, SQL_FILE_DELETE);
+        status = STORE_ERROR;
+        if (stmt != NULL) {
+            db_bind_int64(stmt, 1, file_id);
+            if (db_exec_stmt(stmt) == DB_DONE)
+                status = STORE_OK;
+        }
+    }
+    /* The bytes go with the last row that holds them. */
+    if (status == STORE_OK && held > 0)
+        status = store_file_delete(store, actor, held, now);
     if (status == STORE_NOT_FOUND) {
         /* A draft's file that stays because the work is no longer a draft is a conflict. */
         stmt = db_prepare(store->db, SQL_FILE_IS_DRAFTS);
@@ -554,7 +605,7 @@ enum store_status store_submission_files(struct store *store, int64_t submission
 }
 
 enum store_status store_submission_file_get(struct store *store, int64_t submission_id, int64_t file_id,
-                                            struct arena *arena, struct submission_file *out, const void **data)
+                                            struct arena *arena, struct submission_file *out)
 {
     struct db_stmt *stmt = db_prepare(store->db, SQL_FILE_GET);
     if (stmt == NULL)
@@ -567,12 +618,6 @@ enum store_status store_submission_file_get(struct store *store, int64_t submiss
     if (r != DB_ROW)
         return STORE_ERROR;
     read_file(stmt, arena, out);
-    size_t len = db_column_bytes(stmt, 8);
-    void *copy = arena_alloc(arena, len > 0 ? len : 1);
-    if (len > 0)
-        memcpy(copy, db_column_blob(stmt, 8), len);
-    out->size = (int64_t)len;
-    *data = copy;
     db_reset(stmt);
     return STORE_OK;
 }

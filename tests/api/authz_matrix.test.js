@@ -636,6 +636,24 @@ const EXPECTED = {
     params: { partner: (ctx) => ctx.content.partner },
     body: {},
   },
+  // An item's files: read with the item, attached and removed by administrators ({} names no file: 422).
+  'GET /api/v1/content/{id}/files': { perm: 'content.read', resource: 'content_item', mine: SIGNED_IN, other: NOBODY },
+  'POST /api/v1/content/{id}/files': { perm: 'content.manage', resource: 'content_item', mine: ADMIN, other: NOBODY, body: {} },
+  'GET /api/v1/content/{id}/files/{file}': {
+    perm: 'content.read',
+    resource: 'content_item',
+    mine: SIGNED_IN,
+    other: NOBODY,
+    params: { file: (ctx) => ctx.content.files.read },
+  },
+  'DELETE /api/v1/content/{id}/files/{file}': {
+    perm: 'content.manage',
+    resource: 'content_item',
+    mine: ADMIN,
+    other: NOBODY,
+    params: { file: (ctx) => ctx.content.files.api },
+    last: true,
+  },
   'POST /api/v1/content-units': { perm: 'content.manage', allow: ADMIN, body: {} },
   'GET /api/v1/enrolments/{id}/course': { perm: 'enrolments.read', resource: 'enrolment', mine: SIGNED_IN, other: ADMIN },
   'GET /api/v1/enrolments/{id}/progress': { perm: 'enrolments.read', resource: 'enrolment', mine: SIGNED_IN, other: ADMIN },
@@ -660,6 +678,21 @@ const EXPECTED = {
   'GET /content/{id}': { perm: 'content.read', resource: 'content_item', mine: SIGNED_IN, other: NOBODY },
   'GET /content/{id}/edit': { perm: 'content.manage', resource: 'content_item', mine: ADMIN, other: NOBODY },
   'POST /content/{id}/edit': { perm: 'content.manage', resource: 'content_item', mine: ADMIN, other: NOBODY, form: {} },
+  'POST /content/{id}/files': {
+    perm: 'content.manage',
+    resource: 'content_item',
+    mine: ADMIN,
+    other: NOBODY,
+    upload: { name: 'matrix.txt', type: 'text/plain', data: 'matrix upload' },
+  },
+  'POST /content/{id}/files/{file}/remove': {
+    perm: 'content.manage',
+    resource: 'content_item',
+    mine: ADMIN,
+    other: NOBODY,
+    params: { file: (ctx) => ctx.content.files.page },
+    last: true,
+  },
   'GET /content/{id}/variants/{partner}': {
     perm: 'content.manage',
     resource: 'content_item',
@@ -1095,7 +1128,18 @@ describe('authorization matrix', () => {
     assert.equal(otherItem.status, 201, otherItem.text);
     const otherVariant = await admin.put(`/api/v1/content/${otherItem.json().id}/variants/${otherPartner.json().id}`, { title: 'Thames only', body: 'Local.' });
     assert.equal(otherVariant.status, 200, otherVariant.text);
-    ctx.content = { item: contentItem.json().id, partner, partnerOf: { vMine: partner, vOther: otherPartner.json().id } };
+    // Its files: one to read, one for each way of removing one.
+    const contentFiles = {};
+    for (const use of ['read', 'api', 'page']) {
+      const f = await admin.request('POST', `/api/v1/content/${contentItem.json().id}/files`, {
+        body: Buffer.from(`matrix handout: ${use}`),
+        contentType: 'text/plain',
+        headers: { 'x-file-name': `${use}.txt` },
+      });
+      assert.equal(f.status, 201, f.text);
+      contentFiles[use] = f.json().id;
+    }
+    ctx.content = { item: contentItem.json().id, partner, partnerOf: { vMine: partner, vOther: otherPartner.json().id }, files: contentFiles };
     ctx.records.content_item = { ci1: contentItem.json().id, vMine: contentItem.json().id, vOther: otherItem.json().id };
     ctx.records.cohort = { c1: cohortPartner, c2: cohortOther };
 

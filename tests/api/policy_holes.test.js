@@ -37,6 +37,7 @@ const OPEN = {
   'GET /api/v1/assessment-tasks/{id}': STRANGERS, // tasks are set for everyone
   'GET /api/v1/content/{id}': STRANGERS, // the content library is for everyone signed in
   'GET /content/{id}': STRANGERS,
+  'GET /api/v1/content/{id}/files': STRANGERS, // and so are its files (a file of another record is still refused)
 };
 
 const UNSAFE = (method) => !['GET', 'HEAD', 'OPTIONS'].includes(method);

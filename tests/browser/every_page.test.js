@@ -297,6 +297,14 @@ async function prepareRecords () {
   })
   await ok('admin', 'POST', '/api/v1/content-units', { module: 'closing-the-gap', title: 'Start here', items: [reading.id] })
   await ok('partner_lead', 'PUT', `/api/v1/content/${reading.id}/variants/${partner}`, { title: 'Closing the gap locally', body: 'Local contacts.' })
+  // Its files: a video that plays in the page and a handout to download.
+  const film = Buffer.alloc(4096)
+  film.writeUInt32BE(32, 0)
+  film.write('ftypisom', 4, 'latin1')
+  await ok('admin', 'POST', `/api/v1/content/${reading.id}/files`, film,
+    { raw: true, headers: { 'content-type': 'video/mp4', 'x-file-name': 'A school closing its gap.mp4' } })
+  await ok('admin', 'POST', `/api/v1/content/${reading.id}/files`, Buffer.from('%PDF-1.4\n%%EOF\n'),
+    { raw: true, headers: { 'content-type': 'application/pdf', 'x-file-name': 'Handout.pdf' } })
   records.content_item = [reading.id]
   named['variants/{partner}'] = [partner]
   named['course/{item}'] = [reading.id]

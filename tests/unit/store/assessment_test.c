@@ -5,6 +5,12 @@
  */
 #include "fixture.h"
 
+#include "lib/buf.h"
+#include "store/blob.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+
 #include <string.h>
 
 struct work {
@@ -201,6 +207,92 @@ static void lists_of_submissions_keep_to_the_filter(void **state)
     assert_false(r.exists);
 }
 
+/* Keeps len bytes as a blob in a transaction of its own; its id. */
+static int64_t kept(struct fixture *f, const void *data, size_t len)
+{
+    struct blob_writer w;
+    struct blob b;
+    assert_int_equal(store_begin(f->store), STORE_OK);
+    assert_int_equal(blob_write_begin(f->store, &w, f->now), STORE_OK);
+    assert_int_equal(blob_write(&w, data, len), STORE_OK);
+    assert_int_equal(blob_write_end(&w, "text/plain; charset=utf-8", &b), STORE_OK);
+    assert_int_equal(store_commit(f->store), STORE_OK);
+    return b.id;
+}
+
+static bool gather(void *arg, const void *data, size_t len)
+{
+    struct buf *b = arg;
+    buf_append(b, data, len);
+    return true;
+}
+
+static void blobs_are_kept_once_in_chunks_and_read_by_range(void **state)
+{
+    struct fixture *f = *state;
+    /* Three chunks and a bit, written in uneven pieces. */
+    size_t len = 3 * BLOB_CHUNK_BYTES + 1000;
+    unsigned char *data = malloc(len);
+    for (size_t i = 0; i < len; i++)
+        data[i] = (unsigned char)(i * 7 + i / 251);
+    struct blob_writer w;
+    struct blob first, again, got;
+    assert_int_equal(store_begin(f->store), STORE_OK);
+    assert_int_equal(blob_write_begin(f->store, &w, f->now), STORE_OK);
+    for (size_t at = 0; at < len; at += 100003)
+        assert_int_equal(blob_write(&w, data + at, len - at < 100003 ? len - at : 100003), STORE_OK);
+    assert_int_equal(blob_write_end(&w, "video/mp4", &first), STORE_OK);
+    assert_int_equal(store_commit(f->store), STORE_OK);
+    unsigned char hash[crypto_hash_sha256_BYTES];
+    char hex[BLOB_SHA256_HEX];
+    crypto_hash_sha256(hash, data, len);
+    sodium_bin2hex(hex, sizeof(hex), hash, sizeof(hash));
+    assert_string_equal(first.sha256, hex);
+    assert_int_equal(first.size, (int64_t)len);
+
+    /* The same bytes in one piece: the blob kept already. */
+    assert_int_equal(store_begin(f->store), STORE_OK);
+    assert_int_equal(blob_write_begin(f->store, &w, f->now), STORE_OK);
+    assert_int_equal(blob_write(&w, data, len), STORE_OK);
+    assert_int_equal(blob_write_end(&w, "video/mp4", &again), STORE_OK);
+    assert_int_equal(store_commit(f->store), STORE_OK);
+    assert_int_equal(again.id, first.id);
+    int64_t count, bytes;
+    assert_int_equal(blob_totals(f->store, &count, &bytes), STORE_OK);
+    assert_int_equal(count, 1);
+    assert_int_equal(bytes, (int64_t)len);
+
+    assert_int_equal(blob_get(f->store, first.id, &got), STORE_OK);
+    assert_string_equal(got.media_type, "video/mp4");
+    struct {
+        uint64_t first, last;
+    } ranges[] = {{0, 0},
+                  {0, len - 1},
+                  {BLOB_CHUNK_BYTES - 1, BLOB_CHUNK_BYTES},
+                  {len - 10, len - 1},
+                  {5, 2 * BLOB_CHUNK_BYTES + 3}};
+    for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++) {
+        struct buf b;
+        buf_init(&b, len + 1);
+        assert_int_equal(blob_read(f->store, &got, ranges[i].first, ranges[i].last, gather, &b), STORE_OK);
+        assert_int_equal(b.len, ranges[i].last - ranges[i].first + 1);
+        assert_memory_equal(b.data, data + ranges[i].first, b.len);
+        buf_free(&b);
+    }
+    free(data);
+
+    /* A blob no file holds goes when released; a rolled-back write leaves nothing. */
+    assert_int_equal(store_begin(f->store), STORE_OK);
+    assert_int_equal(blob_release(f->store, first.id), STORE_OK);
+    assert_int_equal(blob_write_begin(f->store, &w, f->now), STORE_OK);
+    assert_int_equal(blob_write(&w, "abc", 3), STORE_OK);
+    blob_write_abandon(&w);
+    store_rollback(f->store);
+    assert_int_equal(blob_get(f->store, first.id, &got), STORE_OK); /* the release rolled back too */
+    assert_int_equal(blob_totals(f->store, &count, &bytes), STORE_OK);
+    assert_int_equal(count, 1);
+}
+
 static void files_belong_to_the_draft_until_it_is_submitted(void **state)
 {
     struct fixture *f = *state;
@@ -209,28 +301,38 @@ static void files_belong_to_the_draft_until_it_is_submitted(void **state)
                                   .name = "plan.pdf",
                                   .content_type = "application/pdf",
                                   .size = 5,
-                                  .sha256 = "5d41"};
-    struct submission_file empty = {
-        .submission_id = w.submission, .name = "empty.txt", .content_type = "text/plain", .size = 0, .sha256 = "e3b0"};
-    assert_int_equal(store_submission_file_add(f->store, &f->actor, &pdf, "hello", f->now), STORE_OK);
-    assert_int_equal(store_submission_file_add(f->store, &f->actor, &empty, NULL, f->now), STORE_OK);
+                                  .sha256 = "5d41",
+                                  .blob_id = kept(f, "hello", 5)};
+    struct submission_file empty = {.submission_id = w.submission,
+                                    .name = "empty.txt",
+                                    .content_type = "text/plain",
+                                    .size = 0,
+                                    .sha256 = "e3b0",
+                                    .blob_id = kept(f, "", 0)};
+    assert_int_equal(store_submission_file_add(f->store, &f->actor, &pdf, f->now), STORE_OK);
+    assert_int_equal(store_submission_file_add(f->store, &f->actor, &empty, f->now), STORE_OK);
     struct submission_file lost = pdf;
     lost.submission_id = 999999;
-    assert_int_equal(store_submission_file_add(f->store, &f->actor, &lost, "hello", f->now), STORE_NOT_FOUND);
+    assert_int_equal(store_submission_file_add(f->store, &f->actor, &lost, f->now), STORE_NOT_FOUND);
 
     struct submission_file got;
-    const void *data = NULL;
-    assert_int_equal(store_submission_file_get(f->store, w.submission, pdf.id, &f->arena, &got, &data), STORE_OK);
+    assert_int_equal(store_submission_file_get(f->store, w.submission, pdf.id, &f->arena, &got), STORE_OK);
     assert_string_equal(got.name, "plan.pdf");
     assert_string_equal(got.content_type, "application/pdf");
     assert_int_equal(got.size, 5);
     assert_string_equal(got.sha256, "5d41");
     assert_int_equal(got.version_id, 0);
-    assert_memory_equal(data, "hello", 5);
-    assert_int_equal(store_submission_file_get(f->store, w.submission, empty.id, &f->arena, &got, &data), STORE_OK);
+    assert_int_equal(got.blob_id, pdf.blob_id);
+    /* The files row names the participant, so their export finds it. */
+    struct stored_file held;
+    assert_int_equal(store_file_get(f->store, got.file_id, &f->arena, &held), STORE_OK);
+    struct submission s;
+    assert_int_equal(store_submission_get(f->store, w.submission, &f->arena, &s), STORE_OK);
+    assert_int_equal(held.owner_id, s.participant_id);
+    assert_string_equal(held.record_kind, "submission");
+    assert_int_equal(store_submission_file_get(f->store, w.submission, empty.id, &f->arena, &got), STORE_OK);
     assert_int_equal(got.size, 0);
-    assert_int_equal(store_submission_file_get(f->store, w.submission + 1, pdf.id, &f->arena, &got, &data),
-                     STORE_NOT_FOUND);
+    assert_int_equal(store_submission_file_get(f->store, w.submission + 1, pdf.id, &f->arena, &got), STORE_NOT_FOUND);
 
     assert_int_equal(store_submission_file_delete(f->store, &f->actor, w.submission, empty.id, f->now), STORE_OK);
     assert_int_equal(store_submission_file_delete(f->store, &f->actor, w.submission, empty.id, f->now),
@@ -249,7 +351,7 @@ static void files_belong_to_the_draft_until_it_is_submitted(void **state)
     /* Submitted work keeps its files and takes no new ones. */
     assert_int_equal(store_submission_file_delete(f->store, &f->actor, w.submission, pdf.id, f->now + 2),
                      STORE_NOT_FOUND);
-    assert_int_equal(store_submission_file_add(f->store, &f->actor, &empty, "", f->now + 2), STORE_CONFLICT);
+    assert_int_equal(store_submission_file_add(f->store, &f->actor, &empty, f->now + 2), STORE_CONFLICT);
 }
 
 static void a_drafts_file_cannot_be_removed_once_the_work_has_moved_on(void **state)
@@ -263,10 +365,11 @@ static void a_drafts_file_cannot_be_removed_once_the_work_has_moved_on(void **st
                      STORE_OK);
     struct submission_file notes = {
         .submission_id = w.submission, .name = "notes.txt", .content_type = "text/plain", .size = 2, .sha256 = "ab"};
-    assert_int_equal(store_submission_file_add(f->store, &f->actor, &notes, "hi", f->now + 2), STORE_OK);
+    notes.blob_id = kept(f, "hi", 2);
+    assert_int_equal(store_submission_file_add(f->store, &f->actor, &notes, f->now + 2), STORE_OK);
     assert_int_equal(fx_submit(f->store, &f->actor, w.submission, 2, SUBMISSION_DRAFT, f->now + 3, NULL), STORE_OK);
     struct submission_file late = notes;
-    assert_int_equal(store_submission_file_add(f->store, &f->actor, &late, "hi", f->now + 4), STORE_CONFLICT);
+    assert_int_equal(store_submission_file_add(f->store, &f->actor, &late, f->now + 4), STORE_CONFLICT);
     /* A file added while a draft, then submitted, is the version's: not the draft's to remove. */
     assert_int_equal(store_submission_file_delete(f->store, &f->actor, w.submission, notes.id, f->now + 5),
                      STORE_NOT_FOUND);
@@ -469,6 +572,7 @@ int main(void)
         TEST(a_tasks_criteria_change_only_before_work_is_submitted_against_them),
         TEST(a_draft_is_started_once_and_saved_until_submitted),
         TEST(lists_of_submissions_keep_to_the_filter),
+        TEST(blobs_are_kept_once_in_chunks_and_read_by_range),
         TEST(files_belong_to_the_draft_until_it_is_submitted),
         TEST(a_drafts_file_cannot_be_removed_once_the_work_has_moved_on),
         TEST(submitting_writes_versions_numbered_one_to_n),
