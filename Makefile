@@ -42,6 +42,7 @@ test: build build-asan
 	$(SANITIZE_ENV) NPQ_BIN=build-asan/npq $(NODE_TEST) tests/api/
 	NPQ_BIN=build/npq $(NODE_TEST) tests/browser/
 	KILLS=30 NPQ_BIN=build/npq $(NODE_TEST) tests/faults/
+	$(MAKE) --no-print-directory test-postgres
 
 # The store's contract tests against a throwaway PostgreSQL server (scripts/with-postgres.sh).
 STORE_CONTRACT_TESTS = store_accounts store_assessment store_audit store_awards store_calendar store_catalogue \
