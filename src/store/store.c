@@ -88,12 +88,11 @@ static const char SQL_ACCESS_REVISION[] = "SELECT revision FROM access_meta WHER
 
 enum store_status store_access_revision(struct store *store, int64_t *revision)
 {
-    if (store->revisions_known) {
-        struct store_revisions known;
-        enum store_status status = known_revisions(store, &known);
-        *revision = known.access;
-        return status;
-    }
+    /* Trusting a cached caller needs the revision as it is now, which memory cannot promise: what
+     * another server committed a moment ago may not have been heard of yet. The caller is then
+     * looked up on a pool thread. */
+    if (store->revisions_known)
+        return STORE_ERROR;
     struct db_stmt *stmt = db_prepare(store->db, SQL_ACCESS_REVISION);
     if (stmt == NULL || db_step(stmt) != DB_ROW)
         return STORE_ERROR;

@@ -69,9 +69,10 @@ enum store_status store_access_revision(struct store *store, int64_t *revision);
  * (STORE_ERROR): for an event loop, which must never wait. store_revisions and
  * store_access_revision go on answering, current with every commit of any process: on SQLite
  * from the file, which needs no lock; on PostgreSQL, where any query is a round trip, from the
- * engine's memory, which its commits and a thread following the others' (db_engine_follow)
- * keep current; there other queries fail, and the revisions too while that thread has lost its
- * connection. */
+ * engine's memory, which its commits keep current at once and a thread following the others'
+ * (db_engine_follow) within a notification's delivery; there other queries fail, and so does
+ * store_access_revision (a cached caller is trusted only against the revision as it is now), and
+ * store_revisions while that thread has lost its connection. */
 void store_never_wait(struct store *store);
 
 /* Called after every commit this process makes, on the committing thread, with the revisions
