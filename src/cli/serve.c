@@ -3,6 +3,7 @@
  */
 #include "cli/cli.h"
 
+#include "http/forwarded.h"
 #include "http/server.h"
 
 #include <getopt.h>
@@ -34,6 +35,7 @@ int cli_serve(int argc, char **argv)
         {"notify-interval-ms", required_argument, NULL, 'n'},
         {"max-connections", required_argument, NULL, 'c'},
         {"max-connections-per-client", required_argument, NULL, 'p'},
+        {"trusted-proxy", required_argument, NULL, 'x'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -43,6 +45,12 @@ int cli_serve(int argc, char **argv)
     options.smtp_username = getenv("NPQ_SMTP_USERNAME");
     options.smtp_password = getenv("NPQ_SMTP_PASSWORD");
     options.secure_cookies = getenv("NPQ_SECURE_COOKIES") != NULL && strcmp(getenv("NPQ_SECURE_COOKIES"), "1") == 0;
+    char err[256];
+    const char *proxies = getenv("NPQ_TRUSTED_PROXY");
+    if (proxies != NULL && !forwarded_trust(proxies, err, sizeof(err))) {
+        fprintf(stderr, "npq: NPQ_TRUSTED_PROXY: %s\n", err);
+        return 2;
+    }
     int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
@@ -65,6 +73,12 @@ int cli_serve(int argc, char **argv)
             break;
         }
         case 's': options.secure_cookies = true; break;
+        case 'x':
+            if (!forwarded_trust(optarg, err, sizeof(err))) {
+                fprintf(stderr, "npq: %s\n", err);
+                return 2;
+            }
+            break;
         case 'b': options.base_url = optarg; break;
         case 'u': options.smtp_url = optarg; break;
         case 'f': options.mail_from = optarg; break;
@@ -124,7 +138,9 @@ int cli_serve(int argc, char **argv)
                     "  --reminder-lead-seconds N  email event reminders N seconds before the start (default 86400)\n"
                     "  --notify-interval-ms N     look for notifications to send every N ms (default 30000)\n"
                     "  --max-connections N        connections open at once (default 4096); more are refused\n"
-                    "  --max-connections-per-client N  from one address or IPv6 /64 (default 256)\n");
+                    "  --max-connections-per-client N  from one address or IPv6 /64 (default 256)\n"
+                    "  --trusted-proxy ADDR[/BITS]  believe X-Forwarded-For and -Proto from this proxy\n"
+                    "                           (repeatable, or comma-separated; $NPQ_TRUSTED_PROXY)\n");
             return opt == 'h' ? 0 : 2;
         }
     }
