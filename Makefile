@@ -13,7 +13,7 @@ NODE_TEST = node --test --test-concurrency=1
 SANITIZE_ENV = ASAN_OPTIONS=abort_on_error=0:exitcode=86 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp
 
-.PHONY: all deps build build-asan run test test-postgres test-unit test-api test-browser bench check faults soak fuzz format clean
+.PHONY: all deps build build-asan run test test-postgres test-postgres-api test-unit test-api test-browser bench check faults soak fuzz format clean
 
 all: build
 
@@ -43,12 +43,20 @@ test: build build-asan
 	NPQ_BIN=build/npq $(NODE_TEST) tests/browser/
 	KILLS=30 NPQ_BIN=build/npq $(NODE_TEST) tests/faults/
 	SOAK_SECONDS=10 NPQ_BIN=build/npq node bench/soak.js
+	$(MAKE) --no-print-directory test-postgres
 
 # The store's contract tests against a throwaway PostgreSQL server (scripts/with-postgres.sh).
 STORE_CONTRACT_TESTS = store_accounts store_assessment store_audit store_awards store_calendar store_catalogue \
 	store_coaching store_delivery store_enrolment store_imports store_mail store_race app_race app_use_case_rules
 test-postgres: build
 	scripts/with-postgres.sh meson test -C build --print-errorlogs --timeout-multiplier 4 --num-processes 1 $(STORE_CONTRACT_TESTS)
+
+# The API suite with every server on a new database of a throwaway PostgreSQL server; the files
+# that only a SQLite file can serve (online backups of the file) are SQLite's alone.
+POSTGRES_API_TESTS = $(filter-out tests/api/backup.test.js,$(wildcard tests/api/*.test.js))
+test-postgres-api: build
+	scripts/with-postgres.sh sh -c 'NPQ_TEST_POSTGRES=postgresql://npq@127.0.0.1:$$NPQ_PG_PORT NPQ_BIN=build/npq \
+		$(NODE_TEST) $(POSTGRES_API_TESTS)'
 
 bench: build
 	@bench/run.sh

@@ -15,6 +15,8 @@ packages=(
   fonts-dejavu-core fonts-noto-core fonts-noto-cjk
   # tests and benchmarks
   libcmocka-dev clang libclang-rt-14-dev nodejs npm chromium python3-aiosmtpd wrk nginx-light curl poppler-utils
+  # the PostgreSQL server the store's tests run against (scripts/with-postgres.sh)
+  postgresql
 )
 
 missing=()

@@ -138,7 +138,14 @@ void accounts_base_url(struct store *store, char *out, size_t size)
     const char *env_url = getenv("NPQ_BASE_URL");
     if (store_setting_get(store, "base_url", out, size) == STORE_OK && *out != '\0')
         return;
-    snprintf(out, size, "%s", env_url && *env_url ? env_url : "http://127.0.0.1:8080");
+    if (env_url && *env_url) {
+        snprintf(out, size, "%s", env_url);
+        return;
+    }
+    /* no address was ever configured: the one the last server bound, where it still listens */
+    if (store_setting_get(store, "bound_url", out, size) == STORE_OK && *out != '\0')
+        return;
+    snprintf(out, size, "http://127.0.0.1:8080");
 }
 
 enum app_result accounts_send_invitation(const struct accounts_env *env, int64_t user_id)

@@ -61,8 +61,9 @@ enum app_result accounts_invite(const struct accounts_env *env, const char *emai
 enum app_result accounts_assign(const struct accounts_env *env, enum role kind, int64_t staff_id,
                                 int64_t participant_id, int64_t *assignment_id, struct errors *errors);
 
-/* The address links in emails start with: the one the server last started with, else
- * $NPQ_BASE_URL, else http://127.0.0.1:8080. Copied into out. */
+/* The address links in emails start with: the one configured (a server's --base-url, kept in the
+ * database), else $NPQ_BASE_URL, else the address the last server bound when none was ever
+ * configured, else http://127.0.0.1:8080. Copied into out. */
 void accounts_base_url(struct store *store, char *out, size_t size);
 
 /* Sends a fresh invitation link to an existing account (APP_NOT_FOUND when there is none). */

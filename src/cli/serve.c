@@ -3,6 +3,7 @@
  */
 #include "cli/cli.h"
 
+#include "http/forwarded.h"
 #include "http/server.h"
 
 #include <getopt.h>
@@ -37,6 +38,7 @@ int cli_serve(int argc, char **argv)
         {"rate-limit", required_argument, NULL, 'R'},
         {"rate-limit-exempt", required_argument, NULL, 'E'},
         {"content-file-limit", required_argument, NULL, 'F'},
+        {"trusted-proxy", required_argument, NULL, 'x'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -46,6 +48,12 @@ int cli_serve(int argc, char **argv)
     options.smtp_username = getenv("NPQ_SMTP_USERNAME");
     options.smtp_password = getenv("NPQ_SMTP_PASSWORD");
     options.secure_cookies = getenv("NPQ_SECURE_COOKIES") != NULL && strcmp(getenv("NPQ_SECURE_COOKIES"), "1") == 0;
+    char err[256];
+    const char *proxies = getenv("NPQ_TRUSTED_PROXY");
+    if (proxies != NULL && !forwarded_trust(proxies, err, sizeof(err))) {
+        fprintf(stderr, "npq: NPQ_TRUSTED_PROXY: %s\n", err);
+        return 2;
+    }
     int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
@@ -68,6 +76,12 @@ int cli_serve(int argc, char **argv)
             break;
         }
         case 's': options.secure_cookies = true; break;
+        case 'x':
+            if (!forwarded_trust(optarg, err, sizeof(err))) {
+                fprintf(stderr, "npq: %s\n", err);
+                return 2;
+            }
+            break;
         case 'b': options.base_url = optarg; break;
         case 'u': options.smtp_url = optarg; break;
         case 'f': options.mail_from = optarg; break;
@@ -155,7 +169,9 @@ int cli_serve(int argc, char **argv)
                     "  --rate-limit N|off         requests a second from one address or IPv6 /64 (default 50,\n"
                     "                             in bursts of up to ten seconds' worth); more are answered 429\n"
                     "  --rate-limit-exempt LIST   CIDR blocks never limited (default 127.0.0.0/8,::1/128), or none\n"
-                    "  --content-file-limit MiB   largest file attached to a content item (default 50)\n");
+                    "  --content-file-limit MiB   largest file attached to a content item (default 50)\n"
+                    "  --trusted-proxy ADDR[/BITS]  believe X-Forwarded-For and -Proto from this proxy\n"
+                    "                           (repeatable, or comma-separated; $NPQ_TRUSTED_PROXY)\n");
             return opt == 'h' ? 0 : 2;
         }
     }

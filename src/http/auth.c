@@ -27,7 +27,7 @@ static void set_cookie(struct request *request, const char *name, const char *va
     const struct site_settings *settings = request->settings;
     char *header = request_alloc(request, 256);
     snprintf(header, 256, "%s=%s; Path=/; Max-Age=%lld; HttpOnly; SameSite=Lax%s", name, value, (long long)max_age,
-             settings->secure_cookies ? "; Secure" : "");
+             settings->secure_cookies || request->forwarded_https ? "; Secure" : "");
     reply_header(request, "set-cookie", header);
 }
 

@@ -4,6 +4,7 @@
 #include "http/request.h"
 
 #include "http/executor.h"
+#include "http/forwarded.h"
 #include "http/reply.h"
 #include "http/worker.h"
 #include "lib/clock.h"
@@ -145,6 +146,21 @@ uint64_t request_clock_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* A request through a proxy we believe: the client and the scheme are the ones it names. */
+static void believe_proxy(struct request *r)
+{
+    struct str forwarded_for[8];
+    size_t count = 0;
+    for (size_t i = 0; i < r->header_count; i++) {
+        const struct request_header *h = &r->headers[i];
+        if (h->token == H2O_TOKEN_X_FORWARDED_FOR && count < sizeof(forwarded_for) / sizeof(forwarded_for[0]))
+            forwarded_for[count++] = h->value;
+        else if (str_eq(h->name, STR_LIT("x-forwarded-proto")))
+            r->forwarded_https = str_eq(h->value, STR_LIT("https"));
+    }
+    forwarded_client(forwarded_for, count, &r->peer, &r->peer_len);
+}
+
 struct request *request_new(struct worker *worker, h2o_req_t *req)
 {
     struct request *r = calloc(1, sizeof(*r));
@@ -172,6 +188,8 @@ struct request *request_new(struct worker *worker, h2o_req_t *req)
     }
     r->body = (struct str){req->entity.base ? req->entity.base : "", req->entity.len};
     r->peer_len = req->conn->callbacks->get_peername(req->conn, (void *)&r->peer);
+    if (r->peer_len != 0 && forwarded_is_trusted((const struct sockaddr *)&r->peer, r->peer_len))
+        believe_proxy(r);
     r->arrived_at = req->processed_at.at;
     r->now = clock_now();
     r->started_ns = request_clock_ns();

@@ -84,8 +84,9 @@ struct request {
     size_t header_count;
     struct str body;
     void *body_map;               /* a large body, in a file mapped to read (request_detach); NULL otherwise */
-    struct sockaddr_storage peer; /* the client's address */
+    struct sockaddr_storage peer; /* the client's address: the one a trusted proxy names (forwarded.h) */
     socklen_t peer_len;
+    bool forwarded_https;      /* a trusted proxy says the client spoke HTTPS to it */
     struct timeval arrived_at; /* wall clock, for the access log */
     uint64_t started_ns;       /* monotonic, for how long requests take */
     int64_t now;               /* seconds since the epoch when the request arrived */

@@ -232,8 +232,33 @@ static int open_access_log(const char *where)
     return fd;
 }
 
-/* Migrates, records the base URL and reads the secret: what must be done once, before serving. */
-static bool prepare_database(struct store_engine *engine, struct site_settings *settings, int *version)
+/*
+ * The public base URL is configuration, kept in the database for every server and command: one
+ * given with --base-url (or $NPQ_BASE_URL) is recorded; a server started without it uses the
+ * recorded one, so instances behind one proxy never overwrite each other's. Only where none was
+ * ever given do links point at the address this server bound, which is noted apart (bound_url)
+ * for commands run beside it.
+ */
+static bool settle_base_url(struct store *store, const char *given, const char *bound, struct site_settings *settings)
+{
+    static char recorded[1024];
+    if (given != NULL && *given != '\0') {
+        settings->base_url = given;
+        return store_setting_set(store, "base_url", given) == STORE_OK;
+    }
+    enum store_status status = store_setting_get(store, "base_url", recorded, sizeof(recorded));
+    if (status == STORE_OK && recorded[0] != '\0') {
+        settings->base_url = recorded;
+        return true;
+    }
+    settings->base_url = bound;
+    return (status == STORE_OK || status == STORE_NOT_FOUND) &&
+           store_setting_set(store, "bound_url", bound) == STORE_OK;
+}
+
+/* Migrates, settles the base URL and reads the secret: what must be done once, before serving. */
+static bool prepare_database(struct store_engine *engine, const char *given_base_url, struct site_settings *settings,
+                             int *version)
 {
     char err[512];
     struct store *store = store_connect(engine, err, sizeof(err));
@@ -247,7 +272,7 @@ static bool prepare_database(struct store_engine *engine, struct site_settings *
     else if (store_secret(store, settings->secret) != STORE_OK)
         fprintf(stderr, "npq: cannot read the server secret: %s\n", store_last_error(store));
     /* Commands run beside the server (invitations, imports) make links to the same address. */
-    else if (store_setting_set(store, "base_url", settings->base_url) != STORE_OK)
+    else if (!settle_base_url(store, given_base_url, settings->base_url, settings))
         fprintf(stderr, "npq: cannot record the base URL: %s\n", store_last_error(store));
     else
         ok = true;
@@ -363,7 +388,7 @@ int server_run(const struct server_options *options)
         .session_idle_seconds = options->session_idle_seconds > 0 ? options->session_idle_seconds : 30 * 60,
         .session_max_seconds = options->session_max_seconds > 0 ? options->session_max_seconds : 12 * 3600,
         .secure_cookies = options->secure_cookies,
-        .base_url = options->base_url ? options->base_url : default_base_url,
+        .base_url = default_base_url, /* unless one is given or recorded (settle_base_url) */
         .content_file_limit = content_limit,
     };
     int version = 0;
@@ -379,7 +404,7 @@ int server_run(const struct server_options *options)
         return 1;
     }
     int started = 0, status = 1;
-    if (!prepare_database(engine, &settings, &version))
+    if (!prepare_database(engine, options->base_url, &settings, &version))
         goto stop;
     /* Requests that only read wait for nothing but their own queries: a few threads per core
      * keep the cores busy. Requests that write wait for their commit, and a group commit is only

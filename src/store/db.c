@@ -4,6 +4,7 @@
  */
 #include "store/db_driver.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static bool is_postgres(const char *location)
@@ -53,9 +54,19 @@ void db_close(struct db *db)
         db->driver->close(db);
 }
 
-void db_never_wait(struct db *db)
+bool db_never_wait(struct db *db)
 {
-    db->driver->never_wait(db);
+    return db->driver->never_wait(db);
+}
+
+bool db_engine_follow(struct db_engine *engine, const char *channel, db_change_listener changed, void *arg, char *err,
+                      size_t err_size)
+{
+    if (engine->driver->engine_follow == NULL) {
+        snprintf(err, err_size, "this database needs no following: every handle reads it");
+        return false;
+    }
+    return engine->driver->engine_follow(engine, channel, changed, arg, err, err_size);
 }
 
 const char *db_error(const struct db *db)

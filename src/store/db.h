@@ -73,8 +73,26 @@ struct db *db_connect(struct db_engine *engine, char *err, size_t err_size);
 void db_close(struct db *db);
 
 /* From now on a read on this handle that would have to wait for a lock (a crash being recovered,
- * a checkpoint resetting the log) fails at once instead: for a thread that must never wait. */
-void db_never_wait(struct db *db);
+ * a checkpoint resetting the log) fails at once instead: for a thread that must never wait.
+ * Returns whether the handle still reads at all: false where every query is a round trip to a
+ * server (PostgreSQL), which a thread that must never wait cannot afford, so every query fails;
+ * what such a thread needs is then kept current by db_engine_follow. */
+bool db_never_wait(struct db *db);
+
+/*
+ * Follows what every process commits, for an engine whose never-waiting handles cannot read
+ * (PostgreSQL): a thread of the engine, on a connection of its own, listens on channel (which
+ * the schema's triggers notify) and calls changed with a handle on that connection, first before
+ * db_engine_follow returns and again after each notification, so changed reads there what it
+ * keeps; with NULL when the connection is lost (what it keeps may be stale from then on), and
+ * with the handle again once it is back. changed runs on the following thread (or the caller's,
+ * the first time) and must be quick. At most once per engine; stopped by db_engine_close.
+ * False with a message in err when it could not start, or the engine needs no following (SQLite:
+ * every handle reads the file itself).
+ */
+typedef void (*db_change_listener)(struct db *follower, void *arg);
+bool db_engine_follow(struct db_engine *engine, const char *channel, db_change_listener changed, void *arg, char *err,
+                      size_t err_size);
 
 /* The last error of this handle, for logs; never NULL. */
 const char *db_error(const struct db *db);

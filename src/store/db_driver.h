@@ -30,7 +30,9 @@ struct db_driver {
     void (*engine_set_commit_hook)(struct db_engine *engine, db_commit_hook hook, void *arg);
     struct db *(*connect)(struct db_engine *engine, char *err, size_t err_size);
     void (*close)(struct db *db);
-    void (*never_wait)(struct db *db);
+    bool (*never_wait)(struct db *db);
+    bool (*engine_follow)(struct db_engine *engine, const char *channel, db_change_listener changed, void *arg,
+                          char *err, size_t err_size); /* NULL when the driver needs no following */
     const char *(*error)(const struct db *db);
     struct db_stmt *(*prepare)(struct db *db, const char *sql);
     void (*bind_int64)(struct db_stmt *stmt, int index, int64_t value);

@@ -17,6 +17,13 @@
  * while it walks the rows, as it does on SQLite. Results come as text: integers and booleans
  * ("t", "f") are read from it, and bytea is decoded from its hex form when a blob is asked for.
  *
+ * Following: a loop's handle never queries (below), so what the loops check on every request (the
+ * revisions caches follow) is kept in memory by the store, and a thread of the engine keeps it
+ * current across processes: it LISTENs on a connection of its own to the channel the schema's
+ * triggers NOTIFY when a revision moves (migration 029), and has the store read the revisions
+ * again after each notification. PostgreSQL signals listeners when the change commits, so
+ * another server learns of it within a round trip.
+ *
  * Errors: class 23 (integrity constraint violation, which the triggers of the audit log and of
  * submitted versions raise too) is DB_CONSTRAINT; a deadlock or serialization failure (40P01,
  * 40001) is, like any other failure, DB_ERROR or a false begin or commit, which db.h says may be
@@ -27,9 +34,13 @@
 #include "lib/die.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum {
     STATEMENT_SLOTS = 2048, /* per connection; a power of two, well above the number of queries */
@@ -75,11 +86,22 @@ struct pg_stmt {
     } decoded[COLUMNS_MAX];
 };
 
+struct pg_follower {
+    struct pg_engine *engine;
+    char *listen;     /* the LISTEN statement */
+    struct pg_db *db; /* NULL while the connection is lost */
+    db_change_listener changed;
+    void *arg;
+    int wake[2]; /* a pipe: a byte on it stops the thread */
+    pthread_t thread;
+};
+
 struct pg_engine {
     struct db_engine base;
     char *location;
     db_commit_hook hook;
     void *hook_arg;
+    struct pg_follower *follower;
 };
 
 struct pg_db {
@@ -237,9 +259,13 @@ static struct db_engine *pg_engine_open(const char *location, char *err, size_t 
     return &e->base;
 }
 
+static void follower_stop(struct pg_follower *f);
+
 static void pg_engine_close(struct db_engine *base)
 {
     struct pg_engine *e = ENGINE(base);
+    if (e->follower != NULL)
+        follower_stop(e->follower);
     free(e->location);
     free(e);
 }
@@ -323,9 +349,10 @@ static void pg_close(struct db *base)
  * so what the loop would have read (the access revision, to trust a cached caller) is looked up
  * on a pool thread instead.
  */
-static void pg_never_wait(struct db *base)
+static bool pg_never_wait(struct db *base)
 {
     HANDLE(base)->never_wait = true;
+    return false;
 }
 
 static const char *pg_error(const struct db *base)
@@ -822,6 +849,129 @@ static bool pg_restore(const char *location, const char *from, const char *requi
     return false;
 }
 
+/* Following */
+
+static struct pg_db *follower_connect(struct pg_follower *f, char *err, size_t err_size)
+{
+    struct db *base = pg_connect(&f->engine->base, err, err_size);
+    if (base == NULL)
+        return NULL;
+    struct pg_db *db = HANDLE(base);
+    if (!run(db, f->listen)) {
+        snprintf(err, err_size, "cannot listen for changes: %s", db->error);
+        pg_close(base);
+        return NULL;
+    }
+    return db;
+}
+
+/* Tells changed once for every batch of notifications libpq holds; false when the connection is lost. */
+static bool follower_drain(struct pg_follower *f)
+{
+    for (;;) {
+        bool any = false;
+        PGnotify *n;
+        while ((n = PQnotifies(f->db->conn)) != NULL) {
+            any = true;
+            PQfreemem(n);
+        }
+        if (!any)
+            return PQstatus(f->db->conn) == CONNECTION_OK;
+        f->changed(&f->db->base, f->arg); /* its query may bring in more notifications */
+    }
+}
+
+/* Waits up to ms for the stop byte; true when it came. */
+static bool follower_stopping(struct pg_follower *f, int socket, int ms)
+{
+    struct pollfd fds[2] = {{.fd = f->wake[0], .events = POLLIN}, {.fd = socket, .events = POLLIN}};
+    return poll(fds, socket >= 0 ? 2 : 1, ms) > 0 && (fds[0].revents & POLLIN);
+}
+
+static void *follower_main(void *arg)
+{
+    struct pg_follower *f = arg;
+    for (;;) {
+        if (f->db == NULL) {
+            if (follower_stopping(f, -1, 250))
+                break;
+            char err[256];
+            f->db = follower_connect(f, err, sizeof(err));
+            if (f->db == NULL)
+                continue;
+            f->changed(&f->db->base, f->arg); /* whatever moved while it was away */
+            continue;
+        }
+        if (follower_stopping(f, PQsocket(f->db->conn), -1))
+            break;
+        if (!PQconsumeInput(f->db->conn) || !follower_drain(f)) {
+            fprintf(stderr, "npq: lost the connection that follows changes: %s", PQerrorMessage(f->db->conn));
+            pg_close(&f->db->base);
+            f->db = NULL;
+            f->changed(NULL, f->arg);
+        }
+    }
+    return NULL;
+}
+
+static void follower_stop(struct pg_follower *f)
+{
+    char byte = 1;
+    if (write(f->wake[1], &byte, 1) != 1)
+        fprintf(stderr, "npq: cannot stop the thread that follows changes\n");
+    pthread_join(f->thread, NULL);
+    if (f->db != NULL)
+        pg_close(&f->db->base);
+    close(f->wake[0]);
+    close(f->wake[1]);
+    free(f->listen);
+    free(f);
+}
+
+static bool pg_engine_follow(struct db_engine *base, const char *channel, db_change_listener changed, void *arg,
+                             char *err, size_t err_size)
+{
+    struct pg_engine *e = ENGINE(base);
+    if (e->follower != NULL) {
+        snprintf(err, err_size, "this engine already follows changes");
+        return false;
+    }
+    struct pg_follower *f = calloc(1, sizeof(*f));
+    if (f == NULL)
+        die("out of memory");
+    f->engine = e;
+    f->changed = changed;
+    f->arg = arg;
+    size_t len = strlen(channel) + sizeof("LISTEN \"\"");
+    f->listen = malloc(len);
+    if (f->listen == NULL)
+        die("out of memory");
+    snprintf(f->listen, len, "LISTEN \"%s\"", channel); /* the store's own name, never outside input */
+    if (pipe(f->wake) != 0) {
+        snprintf(err, err_size, "cannot make a pipe to stop the following thread");
+        free(f->listen);
+        free(f);
+        return false;
+    }
+    f->db = follower_connect(f, err, err_size);
+    if (f->db == NULL)
+        goto fail;
+    changed(&f->db->base, arg); /* current before the first request asks */
+    if (pthread_create(&f->thread, NULL, follower_main, f) != 0) {
+        snprintf(err, err_size, "cannot start the thread that follows changes");
+        pg_close(&f->db->base);
+        goto fail;
+    }
+    e->follower = f;
+    return true;
+fail:
+    close(f->wake[0]);
+    close(f->wake[1]);
+    free(f->listen);
+    free(f);
+    return false;
+}
+
 const struct db_driver db_postgres_driver = {
     .engine_open = pg_engine_open,
     .engine_close = pg_engine_close,
@@ -829,6 +979,7 @@ const struct db_driver db_postgres_driver = {
     .connect = pg_connect,
     .close = pg_close,
     .never_wait = pg_never_wait,
+    .engine_follow = pg_engine_follow,
     .error = pg_error,
     .prepare = pg_prepare,
     .bind_int64 = pg_bind_int64,

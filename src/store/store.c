@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void after_commit(struct db *writer, void *arg);
+
 struct store_engine *store_engine_open(const char *location, char *err, size_t err_size)
 {
     struct db_engine *db = db_engine_open(location, err, err_size);
@@ -21,6 +23,11 @@ struct store_engine *store_engine_open(const char *location, char *err, size_t e
     if (engine == NULL)
         die("out of memory");
     engine->db = db;
+    pthread_mutex_init(&engine->follow_lock, NULL);
+    pthread_mutex_init(&engine->listener_lock, NULL);
+    atomic_init(&engine->known_catalogue, -1);
+    atomic_init(&engine->known_access, -1);
+    db_engine_set_commit_hook(db, after_commit, engine);
     return engine;
 }
 
@@ -28,15 +35,44 @@ void store_engine_close(struct store_engine *engine)
 {
     if (engine == NULL)
         return;
-    db_engine_close(engine->db);
+    db_engine_close(engine->db); /* stops the following thread first */
+    pthread_mutex_destroy(&engine->follow_lock);
+    pthread_mutex_destroy(&engine->listener_lock);
     free(engine);
+}
+
+/* Revisions only grow; a late report of an older one must not move the number back. */
+static void raise_to(_Atomic int64_t *value, int64_t to)
+{
+    int64_t seen = atomic_load(value);
+    while (seen < to && !atomic_compare_exchange_weak(value, &seen, to))
+        ;
+}
+
+/* The same, but leaves an unknown (-1) number unknown: only the follower, which hears of every
+ * change from then on, may make it known again. */
+static void raise_known(_Atomic int64_t *value, int64_t to)
+{
+    int64_t seen = atomic_load(value);
+    while (seen >= 0 && seen < to && !atomic_compare_exchange_weak(value, &seen, to))
+        ;
 }
 
 static const char SQL_REVISIONS[] = "SELECT (SELECT revision FROM catalogue_meta WHERE id = 1),"
                                     " (SELECT revision FROM access_meta WHERE id = 1)";
 
+/* What a handle that cannot read answers: the engine's revisions, unless it has lost track. */
+static enum store_status known_revisions(struct store *store, struct store_revisions *out)
+{
+    out->catalogue = atomic_load(&store->engine->known_catalogue);
+    out->access = atomic_load(&store->engine->known_access);
+    return out->catalogue >= 0 && out->access >= 0 ? STORE_OK : STORE_ERROR;
+}
+
 enum store_status store_revisions(struct store *store, struct store_revisions *out)
 {
+    if (store->revisions_known)
+        return known_revisions(store, out);
     struct db_stmt *stmt = db_prepare(store->db, SQL_REVISIONS);
     if (stmt == NULL)
         return STORE_ERROR;
@@ -52,6 +88,11 @@ static const char SQL_ACCESS_REVISION[] = "SELECT revision FROM access_meta WHER
 
 enum store_status store_access_revision(struct store *store, int64_t *revision)
 {
+    /* Trusting a cached caller needs the revision as it is now, which memory cannot promise: what
+     * another server committed a moment ago may not have been heard of yet. The caller is then
+     * looked up on a pool thread. */
+    if (store->revisions_known)
+        return STORE_ERROR;
     struct db_stmt *stmt = db_prepare(store->db, SQL_ACCESS_REVISION);
     if (stmt == NULL || db_step(stmt) != DB_ROW)
         return STORE_ERROR;
@@ -60,25 +101,68 @@ enum store_status store_access_revision(struct store *store, int64_t *revision)
     return STORE_OK;
 }
 
-void store_never_wait(struct store *store)
+/* On the following thread: another process (or this one) moved a revision, or the connection
+ * that hears of it was lost (follower NULL), when nothing known can be trusted until it is back. */
+static void on_change(struct db *follower, void *arg)
 {
-    db_never_wait(store->db);
+    struct store_engine *engine = arg;
+    struct store on_follower = {.db = follower};
+    struct store_revisions revisions;
+    if (follower == NULL || store_revisions(&on_follower, &revisions) != STORE_OK) {
+        atomic_store(&engine->known_catalogue, -1);
+        atomic_store(&engine->known_access, -1);
+        return;
+    }
+    raise_to(&engine->known_catalogue, revisions.catalogue);
+    raise_to(&engine->known_access, revisions.access);
+    pthread_mutex_lock(&engine->listener_lock); /* the listener may be leaving (store_engine_watch) */
+    if (engine->listener != NULL)
+        engine->listener(&revisions, engine->listener_arg);
+    pthread_mutex_unlock(&engine->listener_lock);
 }
 
+void store_never_wait(struct store *store)
+{
+    if (db_never_wait(store->db))
+        return;
+    struct store_engine *engine = store->engine;
+    store->revisions_known = true;
+    pthread_mutex_lock(&engine->follow_lock);
+    if (!engine->following) {
+        char err[256];
+        engine->following = db_engine_follow(engine->db, "npq_revisions", on_change, engine, err, sizeof(err));
+        if (!engine->following) /* its revisions stay unknown: every request is checked on a pool thread */
+            fprintf(stderr, "npq: %s\n", err);
+    }
+    pthread_mutex_unlock(&engine->follow_lock);
+}
+
+/* After every commit of this process: what it changed is known at once, before it is answered,
+ * so this process never trusts a copy its own commit made stale. */
 static void after_commit(struct db *writer, void *arg)
 {
     struct store_engine *engine = arg;
+    bool following = atomic_load(&engine->known_access) >= 0;
+    if (engine->listener == NULL && !following)
+        return;
     struct store on_writer = {.db = writer};
     struct store_revisions revisions;
-    if (store_revisions(&on_writer, &revisions) == STORE_OK)
+    if (store_revisions(&on_writer, &revisions) != STORE_OK)
+        return;
+    if (following) {
+        raise_known(&engine->known_catalogue, revisions.catalogue);
+        raise_known(&engine->known_access, revisions.access);
+    }
+    if (engine->listener != NULL)
         engine->listener(&revisions, engine->listener_arg);
 }
 
 void store_engine_watch(struct store_engine *engine, store_revisions_listener listener, void *arg)
 {
-    engine->listener = listener;
+    pthread_mutex_lock(&engine->listener_lock);
     engine->listener_arg = arg;
-    db_engine_set_commit_hook(engine->db, listener ? after_commit : NULL, engine);
+    engine->listener = listener;
+    pthread_mutex_unlock(&engine->listener_lock);
 }
 
 struct store *store_connect(struct store_engine *engine, char *err, size_t err_size)
@@ -90,6 +174,7 @@ struct store *store_connect(struct store_engine *engine, char *err, size_t err_s
     if (store == NULL)
         die("out of memory");
     store->db = db;
+    store->engine = engine;
     return store;
 }
 

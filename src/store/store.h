@@ -66,7 +66,13 @@ enum store_status store_revisions(struct store *store, struct store_revisions *o
 enum store_status store_access_revision(struct store *store, int64_t *revision);
 
 /* From now on a query on this connection that would have to wait for a lock fails at once
- * (STORE_ERROR): for an event loop, which must never wait. */
+ * (STORE_ERROR): for an event loop, which must never wait. store_revisions and
+ * store_access_revision go on answering, current with every commit of any process: on SQLite
+ * from the file, which needs no lock; on PostgreSQL, where any query is a round trip, from the
+ * engine's memory, which its commits keep current at once and a thread following the others'
+ * (db_engine_follow) within a notification's delivery; there other queries fail, and so does
+ * store_access_revision (a cached caller is trusted only against the revision as it is now), and
+ * store_revisions while that thread has lost its connection. */
 void store_never_wait(struct store *store);
 
 /* Called after every commit this process makes, on the committing thread, with the revisions

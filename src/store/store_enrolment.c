@@ -6,6 +6,8 @@
  */
 #include "store/store_internal.h"
 
+#include "lib/date.h"
+
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -870,7 +872,7 @@ enum store_status store_enrolment_set_schedule(struct store *store, const struct
 }
 
 static const char SQL_DECLARATION_EVIDENCE[] =
-    "SELECT date(e.starts_at, 'unixepoch'), 'Attended ' || e.title FROM enrolments n"
+    "SELECT e.starts_at, 'Attended ' || e.title FROM enrolments n"
     " JOIN events e ON e.cohort_id = n.cohort_id AND e.cancelled_at IS NULL"
     " JOIN attendance a ON a.event_id = e.id AND a.user_id = n.participant_id AND a.mark IN ('present', 'late')"
     " WHERE n.id = ?1 ORDER BY e.starts_at, e.id";
@@ -889,7 +891,9 @@ enum store_status store_declaration_evidence(struct store *store, int64_t enrolm
     while ((r = db_step(stmt)) == DB_ROW) {
         if (*count == cap)
             *out = arena_grow(arena, *out, &cap, sizeof(**out));
-        (*out)[*count].date = store_text_or_empty(arena, stmt, 0);
+        char day[DATE_TEXT];
+        date_of(db_column_int64(stmt, 0), day);
+        (*out)[*count].date = arena_strdup(arena, day);
         (*out)[*count].what = store_text_or_empty(arena, stmt, 1);
         (*count)++;
     }

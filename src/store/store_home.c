@@ -8,6 +8,8 @@
  */
 #include "store/store_internal.h"
 
+#include "lib/date.h"
+
 #include <string.h>
 
 /* The partners a person leads, and the schools a person heads. */
@@ -97,7 +99,7 @@ static const char SQL_COACH_HOURS[] =
     " sum(a.quarter_hours), 0, 0"
     " FROM activities a JOIN enrolments e ON e.id = a.enrolment_id JOIN users u ON u.id = e.participant_id"
     " WHERE a.verified_at IS NULL AND e.state <> 'withdrawn' AND e.participant_id IN " COACHEES
-    " GROUP BY e.id ORDER BY 5, e.id LIMIT ?3";
+    " GROUP BY e.id, u.name ORDER BY 5, e.id LIMIT ?3";
 
 static const char SQL_ASSESSOR_DEADLINES[] =
     "SELECT t.id, 0, t.title, '', t.deadline, t.kind, t.target, '',"
@@ -111,7 +113,7 @@ static const char SQL_LEAD_COHORTS[] =
     " AND a.mark IN ('present', 'late')),"
     " (SELECT count(*) FROM attendance a JOIN events ev ON ev.id = a.event_id WHERE ev.cohort_id = c.id), 0"
     " FROM cohorts c WHERE c.delivery_partner_id IN " LEAD_PARTNERS
-    " ORDER BY c.ends_on < date(?2, 'unixepoch'), c.starts_on, c.id LIMIT ?3";
+    " ORDER BY c.ends_on < ?4, c.starts_on, c.id LIMIT ?3";
 
 static const char SQL_LEAD_UNPLACED[] =
     "SELECT u.id, c.id, u.name, c.code, 0, e.kind, e.target, '', e.id, 0, 0, 0"
@@ -151,7 +153,7 @@ static const char SQL_ADMIN_AWARD_CANDIDATES[] =
 
 static const char SQL_ADMIN_COHORTS[] =
     "SELECT c.id, 0, c.code, c.delivery_model, 0, c.kind, c.target, c.starts_on, 0, 0, 0, 0"
-    " FROM cohorts c WHERE c.ends_on >= date(?2, 'unixepoch') ORDER BY c.starts_on, c.id LIMIT ?3";
+    " FROM cohorts c WHERE c.ends_on >= ?4 ORDER BY c.starts_on, c.id LIMIT ?3";
 
 /* One row per enrolment of the people a mentor or headteacher follows: progress, attendance, the
  * hours logged and the next milestones, never the content of their work. */
@@ -221,6 +223,9 @@ enum store_status store_home_rows(struct store *store, enum home_query query, in
     db_bind_int64(stmt, 1, subject);
     db_bind_int64(stmt, 2, now);
     db_bind_int64(stmt, 3, (int64_t)limit);
+    char today[DATE_TEXT];
+    date_of(now, today); /* a cohort's days are dates: compared as text, on any engine */
+    db_bind_text(stmt, 4, today);
     size_t cap = limit < 16 ? (limit ? limit : 1) : 16;
     *out = arena_alloc(arena, sizeof(**out) * cap);
     enum db_result r;

@@ -5,18 +5,30 @@
 #define NPQ_STORE_INTERNAL_H
 
 #include "store/db.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
 #include "store/store.h"
 
 struct store {
     struct db *db;
     int depth;                  /* open store_begin calls; only the outermost begins and ends the transaction */
     struct store_engine *owned; /* the engine store_open made for this store alone, closed with it */
+    struct store_engine *engine;
+    bool revisions_known; /* never waits and cannot read: store_revisions answers from the engine's */
 };
 
 struct store_engine {
     struct db_engine *db;
     store_revisions_listener listener;
     void *listener_arg;
+    /* The revisions as the engine last learnt them (commits here, notifications of others'), for
+     * handles that cannot read without waiting; -1 while unknown. Following starts with the
+     * first such handle. */
+    pthread_mutex_t listener_lock; /* the follower calls the listener while the server may be leaving */
+    pthread_mutex_t follow_lock;
+    bool following;
+    _Atomic int64_t known_catalogue, known_access;
 };
 
 /* Begin or join a write transaction; end it (commit or roll back) only at the outermost level. */

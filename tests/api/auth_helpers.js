@@ -11,7 +11,7 @@ const assert = require('node:assert/strict');
 const { spawn } = require('node:child_process');
 const path = require('node:path');
 
-const { NPQ_BIN, makeTempDir, initDb, runNpq, startServer, request, poll } = require('./helpers');
+const { NPQ_BIN, makeTempDir, newDatabaseLocation, initDb, runNpq, startServer, request, poll } = require('./helpers');
 
 const DEMO_PASSWORD = 'blended-learning-at-local-venues';
 const ROLES = ['admin', 'partner_lead', 'facilitator', 'coach', 'assessor', 'participant', 'mentor', 'headteacher'];
@@ -257,7 +257,7 @@ async function listUsers(dbPath) {
  */
 async function prepareDemoDb({ extraUsers = {} } = {}) {
   const dir = await makeTempDir();
-  const dbPath = path.join(dir, 'npq.db');
+  const dbPath = newDatabaseLocation(dir);
   await initDb(dbPath);
   const demo = await runNpq(['demo', '--db', dbPath]);
   assert.equal(demo.code, 0, `npq demo: ${demo.stderr}`);
@@ -302,7 +302,7 @@ async function startServerWithArgs(extraArgs, { db, threads = 2, env } = {}) {
   let dbPath = db;
   const dir = await makeTempDir();
   if (!dbPath) {
-    dbPath = path.join(dir, 'npq.db');
+    dbPath = newDatabaseLocation(dir);
     await initDb(dbPath);
   }
   const args = ['serve', '--db', dbPath, '--listen', '127.0.0.1:0', '--access-log', 'off', '--threads', String(threads), ...extraArgs];

@@ -11,6 +11,8 @@
 const assert = require('node:assert/strict');
 const { spawn } = require('node:child_process');
 const path = require('node:path');
+const fs = require('node:fs');
+const os = require('node:os');
 
 const { NPQ_BIN, request } = require('./helpers');
 const { prepareDemoDb } = require('./auth_helpers');
@@ -55,7 +57,7 @@ async function prepareDb(extra = {}) {
  */
 async function serve(dbPath, extraArgs = [], { threads = 2 } = {}) {
   const args = ['serve', '--db', dbPath, '--listen', '127.0.0.1:0', '--access-log', 'off', '--threads', String(threads), ...extraArgs];
-  const proc = spawn(NPQ_BIN, args, { env: sanitizerEnv(), cwd: path.dirname(dbPath), stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(NPQ_BIN, args, { env: sanitizerEnv(), cwd: fs.existsSync(path.dirname(dbPath)) ? path.dirname(dbPath) : os.tmpdir(), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   proc.stdout.setEncoding('utf8');

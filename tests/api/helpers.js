@@ -6,6 +6,10 @@
  *   NPQ_BIN=build-asan/npq node --test --test-concurrency=1 tests/api/
  *
  * NPQ_BIN is resolved against the repository root, so the suite can be started from anywhere.
+ *
+ * NPQ_TEST_POSTGRES=postgresql://USER@HOST:PORT runs every server on a new database of that
+ * PostgreSQL server instead of a SQLite file (`make test-postgres-api`, through
+ * scripts/with-postgres.sh): npq creates a database it is given and does not find.
  */
 const assert = require('node:assert/strict');
 const { spawn } = require('node:child_process');
@@ -85,6 +89,16 @@ process.on('exit', () => {
   for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 
+const POSTGRES = process.env.NPQ_TEST_POSTGRES || '';
+let databasesMade = 0;
+
+/* Where a test's new database is: a file in dir, or a database of its own on NPQ_TEST_POSTGRES. */
+function newDatabaseLocation(dir) {
+  if (!POSTGRES) return path.join(dir, 'npq.db');
+  databasesMade += 1;
+  return `${POSTGRES.replace(/\/+$/, '')}/npq_api_${process.pid}_${databasesMade}`;
+}
+
 async function makeTempDir() {
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'npq-api-'));
   tempDirs.add(dir);
@@ -149,7 +163,7 @@ const LISTENING = /^npq: listening on (http:\/\/\S+?)\/ with (\d+) threads/m;
 async function startServer({ threads = 2, env, accessLog = 'off', passDb = true, passListen = true, db } = {}) {
   assertBinary();
   const dir = await makeTempDir();
-  const dbPath = db || path.join(dir, 'npq.db');
+  const dbPath = db || newDatabaseLocation(dir);
   if (!db) await initDb(dbPath);
 
   let accessLogPath = null;
@@ -309,7 +323,9 @@ module.exports = {
   REPO,
   NPQ_BIN,
   DEFAULT_CATALOGUE,
+  POSTGRES,
   makeTempDir,
+  newDatabaseLocation,
   runNpq,
   initDb,
   startServer,
