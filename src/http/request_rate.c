@@ -1,6 +1,7 @@
 #include "http/request_rate.h"
 
 #include "http/connection_limit.h"
+#include "lib/cidr.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -28,12 +29,6 @@ struct shard {
     struct bucket slots[SLOTS_PER_SHARD];
 };
 
-struct cidr {
-    int family; /* AF_INET or AF_INET6 */
-    uint8_t bytes[16];
-    unsigned prefix; /* bits that must match */
-};
-
 struct request_rate {
     int64_t per_second, capacity; /* capacity in millitokens */
     struct cidr exempt[MAX_EXEMPT];
@@ -41,57 +36,12 @@ struct request_rate {
     struct shard shards[SHARDS];
 };
 
-static bool parse_cidr(const char *text, size_t len, struct cidr *out)
-{
-    char address[64];
-    const char *slash = memchr(text, '/', len);
-    size_t address_len = slash ? (size_t)(slash - text) : len;
-    if (address_len == 0 || address_len >= sizeof(address))
-        return false;
-    memcpy(address, text, address_len);
-    address[address_len] = '\0';
-    if (inet_pton(AF_INET, address, out->bytes) == 1)
-        out->family = AF_INET;
-    else if (inet_pton(AF_INET6, address, out->bytes) == 1)
-        out->family = AF_INET6;
-    else
-        return false;
-    unsigned max = out->family == AF_INET ? 32 : 128;
-    out->prefix = max;
-    if (slash != NULL) {
-        const char *p = slash + 1, *end = text + len;
-        if (p == end || end - p > 3)
-            return false;
-        unsigned n = 0;
-        for (; p < end; p++) {
-            if (*p < '0' || *p > '9')
-                return false;
-            n = n * 10 + (unsigned)(*p - '0');
-        }
-        if (n > max)
-            return false;
-        out->prefix = n;
-    }
-    return true;
-}
-
 static bool parse_exempt(struct request_rate *rate, const char *exempt)
 {
     if (exempt == NULL || strcmp(exempt, "none") == 0)
         return true;
-    const char *p = exempt;
-    while (*p != '\0') {
-        size_t len = strcspn(p, ",");
-        if (len > 0) {
-            if (rate->exempt_count == MAX_EXEMPT || !parse_cidr(p, len, &rate->exempt[rate->exempt_count]))
-                return false;
-            rate->exempt_count++;
-        }
-        p += len;
-        if (*p == ',')
-            p++;
-    }
-    return true;
+    struct str bad;
+    return cidr_parse_list(exempt, rate->exempt, MAX_EXEMPT, &rate->exempt_count, &bad);
 }
 
 struct request_rate *request_rate_new(uint32_t per_second, const char *exempt, const char **problem)
@@ -125,41 +75,11 @@ void request_rate_free(struct request_rate *rate)
     free(rate);
 }
 
-static bool prefix_matches(const uint8_t *a, const uint8_t *b, unsigned bits)
-{
-    size_t whole = bits / 8;
-    if (memcmp(a, b, whole) != 0)
-        return false;
-    unsigned rest = bits % 8;
-    if (rest == 0)
-        return true;
-    uint8_t mask = (uint8_t)(0xff << (8 - rest));
-    return (a[whole] & mask) == (b[whole] & mask);
-}
-
 static bool is_exempt(const struct request_rate *rate, const struct sockaddr *addr, socklen_t len)
 {
-    uint8_t bytes[16];
-    int family;
-    if (addr->sa_family == AF_INET && len >= (socklen_t)sizeof(struct sockaddr_in)) {
-        family = AF_INET;
-        memcpy(bytes, &((const struct sockaddr_in *)addr)->sin_addr, 4);
-    } else if (addr->sa_family == AF_INET6 && len >= (socklen_t)sizeof(struct sockaddr_in6)) {
-        const struct in6_addr *a = &((const struct sockaddr_in6 *)addr)->sin6_addr;
-        if (IN6_IS_ADDR_V4MAPPED(a)) { /* an IPv4 client on a dual-stack socket */
-            family = AF_INET;
-            memcpy(bytes, a->s6_addr + 12, 4);
-        } else {
-            family = AF_INET6;
-            memcpy(bytes, a->s6_addr, 16);
-        }
-    } else {
-        return false;
-    }
-    for (size_t i = 0; i < rate->exempt_count; i++)
-        if (rate->exempt[i].family == family && prefix_matches(bytes, rate->exempt[i].bytes, rate->exempt[i].prefix))
-            return true;
-    return false;
+    unsigned char address[16];
+    int family = cidr_address_of(addr, len, address);
+    return family != AF_UNSPEC && cidr_contains(rate->exempt, rate->exempt_count, family, address);
 }
 
 static struct bucket *bucket_of(struct shard *shard, uint64_t client, uint64_t hash, int64_t now_ms, int64_t capacity)
