@@ -17,6 +17,7 @@
 #include "app/accounts.h"
 #include "app/assessment.h"
 #include "app/coaching.h"
+#include "app/content.h"
 #include "lib/clock.h"
 #include "lib/date.h"
 #include "lib/secret.h"
@@ -78,7 +79,7 @@ static const char *const finds[ROLE_COUNT] = {
     [ROLE_FACILITATOR] = "an event under way now with its register, and the coming ones",
     [ROLE_COACH] = "four coachees, sessions this week, drafts to read, hours to verify",
     [ROLE_ASSESSOR] = "work to mark, second marking owed, deadlines",
-    [ROLE_PARTICIPANT] = "places booked, a draft to finish, coaching, hours against caps",
+    [ROLE_PARTICIPANT] = "places booked, a course under way, a draft to finish, coaching, hours against caps",
     [ROLE_MENTOR] = "two participants with attendance, hours and the state of their work",
     [ROLE_HEADTEACHER] = "seven participants at the school, one deferred, one awarded",
 };
@@ -297,6 +298,141 @@ static int64_t task(struct demo *d, enum task_kind kind, const char *target, con
     return t.id;
 }
 
+/* A short course for every module of the NPQSL: a reading tagged to the module, its framework area
+ * and one statement, then an activity to try in school. */
+struct demo_course {
+    const char *module;
+    int area;      /* of the NPQSL framework */
+    int statement; /* a learn-that statement of that area */
+    const char *reading, *reading_body, *activity, *activity_body;
+};
+
+static const struct demo_course demo_courses[] = {
+    {"closing-the-gap", 5, 1, "What the evidence says about disadvantage",
+     "Pupils eligible for free school meals start behind and, without deliberate action, **fall further "
+     "behind** each year.\n\n- Read the summary of what works\n- Note one gap in your own school",
+     "Map the gap in one year group",
+     "Take one year group's latest assessment and set disadvantaged pupils beside the rest. Where is the gap "
+     "widest? Bring the picture to the next face-to-face day."},
+    {"succeeding-in-senior-leadership", 1, 1, "The senior leader's role in school culture",
+     "Culture is what people do when nobody is checking. Senior leaders shape it through **what they "
+     "notice, praise and stop**.",
+     "Walk the school as a visitor",
+     "Spend twenty minutes walking the school as a visitor would. Write down "
+     "three things that say what the school values, and one that contradicts it."},
+    {"improving-the-quality-of-teaching", 2, 1, "What makes teaching great",
+     "Great teaching is built on **subject knowledge, clear explanation and regular practice** with "
+     "feedback.",
+     "Observe for one habit",
+     "Visit three lessons looking only for how teachers check understanding. What is "
+     "common, and what would you spread?"},
+    {"research-and-development-in-teaching", 8, 1, "Using research without being used by it",
+     "Research tells you what has worked somewhere. Implementation decides whether it works **here**.",
+     "Choose one question worth testing",
+     "Write one question about teaching in your school that a small trial could answer this term."},
+    {"effective-whole-school-management", 7, 3, "Systems that free teachers to teach",
+     "Good systems are invisible: timetables, data and policies that **take work away** from teachers.",
+     "Audit one process",
+     "Pick one routine (reporting, cover, trips) and count the steps a teacher takes. "
+     "Which could go?"},
+    {"school-self-evaluation", 10, 2, "Honest self-evaluation",
+     "Self-evaluation is a conversation about evidence, not a document for inspectors.", "Triangulate one judgement",
+     "Take one judgement in your self-evaluation and find three kinds of evidence for it: visits, work and voice."},
+    {"leading-professional-development", 6, 1, "Professional development that changes practice",
+     "Effective professional development **builds knowledge, motivates, develops technique and embeds "
+     "practice**.",
+     "Redesign one session",
+     "Take your next training session and add a follow-up: when will staff practise, "
+     "and who will give them feedback?"},
+    {"leading-change-for-improvement", 8, 10, "Leading change well",
+     "Most changes fail in implementation. Plan the **active ingredients** and how you will know they are "
+     "in place.",
+     "Write an implementation plan",
+     "For one change you lead, write what must happen, by whom and by when, "
+     "and what you will see if it is working."},
+    {"leading-in-a-diverse-system", 9, 1, "Schools, trusts and the wider system",
+     "Academies, trusts, local authorities and hubs each hold part of the **system**; a senior leader needs "
+     "a map.",
+     "Map your school's partners", "Draw the organisations your school works with and what each gives and asks."},
+    {"effective-partnership-working", 9, 4, "Partnerships that last",
+     "Partnerships last when each side **gains something it values** and the work is shared fairly.",
+     "Review one partnership", "Choose one partnership and write what each side gives and gets. Is it fair?"},
+};
+
+/* The items of one module's course, in a unit of their own. Returns the reading's id. */
+static int64_t demo_course(struct demo *d, const struct demo_course *c)
+{
+    struct caller admin = demo_caller(d, d->ids[ROLE_ADMIN], ROLE_ADMIN);
+    struct arena arena = ARENA_INIT;
+    char module_tag[128], area_tag[64], statement_tag[96];
+    snprintf(module_tag, sizeof(module_tag), "module:%s", c->module);
+    snprintf(area_tag, sizeof(area_tag), "area:npqsl/%d", c->area);
+    snprintf(statement_tag, sizeof(statement_tag), "statement:npqsl/%d/learn-that/%d", c->area, c->statement);
+    const char *const tags[] = {module_tag, area_tag, statement_tag};
+    struct content_change reading = {.kind = CONTENT_READING,
+                                     .title = c->reading,
+                                     .body = c->reading_body,
+                                     .minutes = 20,
+                                     .tags = tags,
+                                     .tag_count = 3,
+                                     .has_tags = true};
+    struct content_change activity = {.kind = CONTENT_ACTIVITY,
+                                      .title = c->activity,
+                                      .body = c->activity_body,
+                                      .minutes = 45,
+                                      .tags = tags,
+                                      .tag_count = 1,
+                                      .has_tags = true};
+    struct content_item made[2];
+    struct errors errors = ERRORS_INIT;
+    int64_t items[2] = {0, 0}, unit;
+    if (step_ok(d, content_create(d->env, d->catalogue, &admin, &reading, &arena, &made[0], &errors) == APP_OK,
+                "a course reading", &errors))
+        items[0] = made[0].id;
+    if (step_ok(d, content_create(d->env, d->catalogue, &admin, &activity, &arena, &made[1], &errors) == APP_OK,
+                "a course activity", &errors))
+        items[1] = made[1].id;
+    if (items[0] && items[1])
+        step_ok(d,
+                content_unit_add(d->env, d->catalogue, &admin, c->module, "Getting started", items, 2, &unit,
+                                 &errors) == APP_OK,
+                "a course unit", &errors);
+    arena_release(&arena);
+    return items[0];
+}
+
+/* Every NPQSL module's course; the partner's own contacts beside the first reading (written for
+ * them by the provider); Pat has done the first item of Closing the gap. */
+static void demo_content(struct demo *d, int64_t pat_enrolment)
+{
+    int64_t first = 0;
+    for (size_t i = 0; i < sizeof(demo_courses) / sizeof(demo_courses[0]); i++) {
+        int64_t id = demo_course(d, &demo_courses[i]);
+        if (i == 0)
+            first = id;
+    }
+    if (!first)
+        return;
+    struct arena arena = ARENA_INIT;
+    struct errors errors = ERRORS_INIT;
+    struct caller admin = demo_caller(d, d->ids[ROLE_ADMIN], ROLE_ADMIN);
+    struct content_variant variant;
+    step_ok(d,
+            content_variant_save(d->env, &admin, first, d->partner, "What the evidence says about disadvantage, here",
+                                 "In the North West a third of pupils are disadvantaged. The hub's **pupil premium "
+                                 "network** meets each half term; ask Priya for the dates.",
+                                 NULL, &arena, &variant, &errors) == APP_OK,
+            "a local variant", &errors);
+    if (pat_enrolment) {
+        struct caller pat = demo_caller(d, d->ids[ROLE_PARTICIPANT], ROLE_PARTICIPANT);
+        struct course_hours_offer offer;
+        step_ok(d,
+                course_item_done(d->env, d->catalogue, &pat, pat_enrolment, first, &arena, &offer, &errors) == APP_OK,
+                "an item done", &errors);
+    }
+    arena_release(&arena);
+}
+
 /* A piece of work taken as far as its story needs: a draft, submitted, marked by marker with outcome,
  * and released. */
 enum work_stage { WORK_DRAFT, WORK_SUBMITTED, WORK_MARKED, WORK_RELEASED };
@@ -417,6 +553,9 @@ static int programme(struct demo *d, bool *built)
     int64_t e_ola = enrol(d, ola, "NPQML", NULL, 0, DELIVERY_ONLINE, online.id, APPLICATION_STATE_COUNT);
     /* Waiting: Wes's application is approved by the headteacher, for the provider to decide. */
     enrol(d, wes, "NPQSL", sl_electives, 2, DELIVERY_BLENDED, 0, APPLICATION_SPONSOR_APPROVED);
+
+    /* The course the participants study, with the partner's own contacts beside it. */
+    demo_content(d, e_pat);
 
     /* Events: two days held with registers taken, one under way now, coming ones with bookings. */
     struct venue venue = {.delivery_partner_id = d->partner,

@@ -99,6 +99,18 @@ test('what each role is promised is there', async () => {
   const head = lists(await as('headteacher@demo.npq.test'));
   const states = head['headteacher.participants'].map((p) => p.detail);
   assert.ok(states.some((d) => /Deferred/.test(d)) && states.some((d) => /Completed/.test(d)), `one deferred, one awarded: ${states.join(' | ')}`);
+
+  // A course for each module the participant studies, the partner's own version of its first
+  // reading, and one item done.
+  const pat = apiAs(server, await createToken(dbPath, 'participant@demo.npq.test', 'demo course'));
+  const enrolment = (await pat.json('/api/v1/enrolments')).enrolments.find((e) => e.state === 'active');
+  const course = await pat.json(`/api/v1/enrolments/${enrolment.id}/course`);
+  assert.equal(course.modules.length, 2 + enrolment.electives.length, 'every module of the enrolment has a course');
+  for (const m of course.modules) assert.ok(m.units.length > 0 && m.units[0].items.length > 0, `${m.module} has items`);
+  assert.equal(course.items_done, 1, 'one item is done');
+  assert.ok(course.modules[0].units[0].items.some((i) => i.local_variant), "the partner's local variant is shown");
+  const item = await pat.json(`/api/v1/content/${course.modules[0].units[0].items[0].item_id}`);
+  assert.ok(item.tags.some((t) => t.tag.startsWith('statement:npqsl/')), 'items are tagged to framework statements');
 });
 
 test('run again, the demo changes nothing', async () => {
