@@ -19,6 +19,10 @@ void page_content_library(struct request *request);
 void page_content_new(struct request *request);
 void page_content_create(struct request *request);
 
+/* /content/units/new: an administrator's form for a unit at the end of a module's course. */
+void page_content_unit_new(struct request *request);
+void page_content_unit_create(struct request *request);
+
 /* /content/{id}: an item as the caller sees it (their partner's variant), with its changes. */
 void page_content_item(struct request *request);
 

@@ -200,6 +200,10 @@ void page_content_library(struct request *request)
     }
     struct page page;
     begin(&page, "Learning", NULL);
+    static const char *const notices[][2] = {{"unit_added", "Unit added to the course"}};
+    const char *notice = notice_of(request, notices, 1);
+    if (notice != NULL)
+        page_notice(&page, "success", notice);
     struct buf *b = &page.body;
     html_printf(b, "<h1 class=\"govuk-heading-l\">Learning</h1>");
     if (enrolment_count > 0) {
@@ -212,7 +216,9 @@ void page_content_library(struct request *request)
     }
     html_printf(b, "<h2 class=\"govuk-heading-m\">Content library</h2>");
     if (caller_has(request->caller, ROLE_ADMIN))
-        html_printf(b, "<a class=\"govuk-button\" href=\"/content/new\" data-module=\"govuk-button\">Add an item</a>");
+        html_printf(b, "<div class=\"govuk-button-group\"><a class=\"govuk-button\" href=\"/content/new\" "
+                       "data-module=\"govuk-button\">Add an item</a><a class=\"govuk-button govuk-button--secondary\" "
+                       "href=\"/content/units/new\" data-module=\"govuk-button\">Add a unit to a course</a></div>");
     html_printf(b,
                 "<form method=\"get\" action=\"/content\" class=\"govuk-!-margin-bottom-6\"><div "
                 "class=\"govuk-form-group\"><label class=\"govuk-label\" for=\"q\">Search titles</label><input "
@@ -423,6 +429,97 @@ void page_content_create(struct request *request)
         reply_redirect(request, request_printf(request, "/content/%" PRId64 "?notice=added", item.id));
     else if (r == APP_INVALID)
         item_form_show(request, "Add an item", "/content/new", &f, 0, false, &errors, 422);
+    else
+        page_refusal(request, r, &errors);
+    errors_free(&errors);
+}
+
+/* ---- A unit of a module's course ---- */
+
+/* The form for a unit: which module's course, its title, and its items from the library in the
+ * order ticked (the library's order). */
+static void unit_form_show(struct request *request, const char *module, const char *title, const char *const *items,
+                           size_t item_count, const struct errors *errors, int status)
+{
+    const struct catalogue *c = page_catalogue(request);
+    if (c == NULL)
+        return;
+    struct content_item *library;
+    size_t count;
+    enum store_status s = store_content_list(request->store, NULL, NULL, request_arena(request), &library, &count);
+    if (s != STORE_OK) {
+        page_store_failed(request, s);
+        return;
+    }
+    struct page page;
+    begin(&page, "Add a unit to a course", errors);
+    page_breadcrumbs(&page, request, "/content", "Learning", NULL, NULL);
+    struct buf *b = &page.body;
+    forms_error_summary(b, errors);
+    html_printf(b, "<h1 class=\"govuk-heading-l\">Add a unit to a course</h1><div class=\"govuk-grid-row\"><div "
+                   "class=\"govuk-grid-column-two-thirds\"><p class=\"govuk-body\">A unit goes at the end of the "
+                   "module's course, for everyone who studies the module.</p>");
+    forms_begin(b, request, "/content/units/new");
+    struct form_option *modules = request_alloc(request, sizeof(*modules) * (c->module_count + 1));
+    modules[0] = (struct form_option){"", "Choose a module"};
+    for (size_t i = 0; i < c->module_count; i++)
+        modules[i + 1] = (struct form_option){c->modules[i].code, c->modules[i].title};
+    forms_select(b, "module", "Module", modules, c->module_count + 1, module, NULL, errors);
+    forms_input(b, "title", "Title of the unit", "text", title, NULL, "off", errors);
+    struct form_option *options = request_alloc(request, sizeof(*options) * (count + 1));
+    for (size_t i = 0; i < count; i++)
+        options[i] = (struct form_option){id_text(request, library[i].id),
+                                          request_printf(request, "%s (%s, %s)", library[i].current.title,
+                                                         content_kind_title(library[i].kind),
+                                                         minutes_text(request, library[i].current.minutes))};
+    if (count == 0)
+        html_printf(b, "<p class=\"govuk-body\">The library has no items yet. <a class=\"govuk-link\" "
+                       "href=\"/content/new\">Add an item</a> first.</p>");
+    else
+        forms_checkboxes(b, request, "items", "Items", "In the order they are listed", options, count, items,
+                         item_count, errors);
+    forms_button(b, "Add the unit", NULL);
+    forms_end(b);
+    html_printf(b, "</div></div>");
+    page_send(request, &page, status);
+}
+
+void page_content_unit_new(struct request *request)
+{
+    if (admin_only(request))
+        unit_form_show(request, "", "", NULL, 0, NULL, 200);
+}
+
+void page_content_unit_create(struct request *request)
+{
+    const struct catalogue *c = page_catalogue(request);
+    if (c == NULL)
+        return;
+    const char *module = forms_text(request, "module"), *title = forms_text(request, "title");
+    const char *ticked[CONTENT_UNIT_ITEMS_MAX + 1];
+    size_t ticked_count = form_get_all(request->form, "items", ticked, CONTENT_UNIT_ITEMS_MAX + 1);
+    struct errors errors = ERRORS_INIT;
+    int64_t *ids = request_alloc(request, sizeof(*ids) * (ticked_count + 1));
+    for (size_t i = 0; i < ticked_count; i++) {
+        char *end;
+        long long id = strtoll(ticked[i], &end, 10);
+        if (*end != '\0' || id <= 0) {
+            errors_add(&errors, "items", "Choose items from the library");
+            break;
+        }
+        ids[i] = id;
+    }
+    int64_t unit = 0;
+    enum app_result r = APP_INVALID;
+    if (errors.count == 0) {
+        struct actor actor;
+        struct accounts_env env = request_accounts_env(request, &actor);
+        r = content_unit_add(&env, c, request->caller, module, title, ids, ticked_count, &unit, &errors);
+    }
+    if (r == APP_OK)
+        reply_redirect(request, "/content?notice=unit_added");
+    else if (r == APP_INVALID)
+        unit_form_show(request, module ? module : "", title ? title : "", ticked, ticked_count, &errors, 422);
     else
         page_refusal(request, r, &errors);
     errors_free(&errors);

@@ -130,6 +130,43 @@ void forms_checkbox(struct buf *b, const char *name, const char *label, bool che
                 name, name, checked ? " checked" : "", name, label);
 }
 
+void forms_checkboxes(struct buf *b, struct request *request, const char *name, const char *legend, const char *hint,
+                      const struct form_option *options, size_t count, const char *const *checked, size_t checked_count,
+                      const struct errors *errors)
+{
+    const char *error = forms_field_error(errors, name);
+    html_printf(b,
+                "<div class=\"govuk-form-group%R\"><fieldset class=\"govuk-fieldset\"%R><legend "
+                "class=\"govuk-fieldset__legend govuk-fieldset__legend--m\">%s</legend>",
+                error ? " govuk-form-group--error" : "",
+                hint || error ? request_printf(request, " aria-describedby=\"%s%s%s%s\"", hint ? name : "",
+                                               hint ? "-hint" : "", error ? (hint ? " " : "") : "",
+                                               error ? request_printf(request, "%s-error", name) : "")
+                              : "",
+                legend);
+    if (hint != NULL)
+        html_printf(b, "<div id=\"%s-hint\" class=\"govuk-hint\">%s</div>", name, hint);
+    if (error != NULL)
+        html_printf(b,
+                    "<p id=\"%s-error\" class=\"govuk-error-message\"><span class=\"govuk-visually-hidden\">"
+                    "Error:</span> %s</p>",
+                    name, error);
+    html_printf(b, "<div class=\"govuk-checkboxes\" data-module=\"govuk-checkboxes\">");
+    for (size_t i = 0; i < count; i++) {
+        bool ticked = false;
+        for (size_t k = 0; k < checked_count && !ticked; k++)
+            ticked = strcmp(checked[k], options[i].value) == 0;
+        /* The first box carries the field's own id, so the error summary's link lands on it. */
+        const char *id = i == 0 ? name : request_printf(request, "%s-%zu", name, i + 1);
+        html_printf(b,
+                    "<div class=\"govuk-checkboxes__item\"><input class=\"govuk-checkboxes__input\" id=\"%s\" "
+                    "name=\"%s\" type=\"checkbox\" value=\"%s\"%R><label class=\"govuk-label "
+                    "govuk-checkboxes__label\" for=\"%s\">%s</label></div>",
+                    id, name, options[i].value, ticked ? " checked" : "", id, options[i].label);
+    }
+    html_printf(b, "</div></fieldset></div>");
+}
+
 void forms_action_button(struct buf *b, struct request *request, const char *action, const char *text,
                          const char *variant)
 {

@@ -80,6 +80,12 @@ void forms_button(struct buf *b, const char *text, const char *variant);
 /* One small checkbox whose value, when ticked, is "1". */
 void forms_checkbox(struct buf *b, const char *name, const char *label, bool checked);
 
+/* Checkboxes sharing name, one per option, in a fieldset with legend and hint (NULL for none);
+ * those whose value is among checked (count of them) are ticked. The error for name is shown. */
+void forms_checkboxes(struct buf *b, struct request *request, const char *name, const char *legend, const char *hint,
+                      const struct form_option *options, size_t count, const char *const *checked, size_t checked_count,
+                      const struct errors *errors);
+
 /* A one-button form posting to action (sign out, revoke, deactivate). */
 void forms_action_button(struct buf *b, struct request *request, const char *action, const char *text,
                          const char *variant);

@@ -58,7 +58,10 @@ function csrfFromHtml(html) {
 
 function formBody(fields) {
   const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(fields || {})) if (v !== undefined && v !== null) params.append(k, String(v));
+  for (const [k, v] of Object.entries(fields || {})) {
+    if (v === undefined || v === null) continue;
+    for (const one of Array.isArray(v) ? v : [v]) params.append(k, String(one)); /* a list: checkboxes */
+  }
   return params.toString();
 }
 

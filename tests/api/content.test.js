@@ -341,6 +341,31 @@ test('the library lists items and the participant\'s course; only administrators
   assert.equal(r.status, 403, 'a participant cannot post the form');
 });
 
+test('a unit of a course is added on a page, with the same rules as the API', async () => {
+  await get('participant', '/content/units/new', 403);
+  const form = await get('admin', '/content/units/new');
+  assert.match(form, /name="items" type="checkbox" value="/, 'the library is offered as checkboxes');
+  const s = await page('admin');
+  const bad = await s.post('/content/units/new', { module: MODULE, title: '', items: [String(ctx.c), String(ctx.a)] });
+  assert.equal(bad.status, 422, bad.text.slice(0, 400));
+  assert.match(bad.text, /govuk-error-summary/);
+  assert.match(bad.text, new RegExp(`value="${ctx.c}" checked`), 'the items ticked stay ticked');
+  assert.match(bad.text, new RegExp(`<option value="${MODULE}" selected`), 'the module chosen stays chosen');
+  const none = await s.post('/content/units/new', { module: MODULE, title: 'Nothing in it' });
+  assert.equal(none.status, 422);
+  assert.match(none.text, /href="#items"/, 'no items is named against the items');
+  const before = await as.participant.json(`/api/v1/enrolments/${ctx.e1}/course`);
+  const ok = await s.post('/content/units/new', { module: MODULE, title: 'Made on a page', items: [String(ctx.c), String(ctx.a)] });
+  assert.equal(ok.status, 303, ok.text.slice(0, 400));
+  assert.match(await get('admin', ok.headers.get('location')), /Unit added to the course/);
+  const after = await as.participant.json(`/api/v1/enrolments/${ctx.e1}/course`);
+  const units = after.modules.find((m) => m.module === MODULE).units;
+  const unit = units[units.length - 1];
+  assert.equal(unit.title, 'Made on a page');
+  assert.deepEqual(unit.items.map((i) => i.item_id), [ctx.c, ctx.a], 'in the order given');
+  assert.equal(after.items, before.items + 2);
+});
+
 test('the add form keeps what was typed and names every problem', async () => {
   const s = await page('admin');
   const r = await s.post('/content/new', { kind: 'video', title: 'Typed <title>', minutes: 'ten', body: 'Kept body', tags: 'module:leading-teaching\nstatement:npqsl/3/learn-that/99' });
