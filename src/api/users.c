@@ -4,9 +4,11 @@
 #include "api/api.h"
 
 #include "app/accounts.h"
+#include "http/caller_cache.h"
 #include "http/reply.h"
 #include "http/site.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Replies with the person as they are now (status 200 or 201). */
@@ -23,8 +25,28 @@ static void reply_user(struct request *request, int status, int64_t id)
 
 void api_me(struct request *request)
 {
-    /* From the caller as authentication found it: this read is answered without the database. */
-    reply_json(request, 200, api_user_json(request->caller->user));
+    /* From the caller as authentication found it: this read is answered without the database. On
+     * a loop the answer is made once and kept with the cached caller, which a change to accounts,
+     * roles or organisations replaces (the access revision); most of the work was the JSON. */
+    struct caller_cache_entry *entry = request->caller_entry;
+    if (entry == NULL) {
+        reply_json(request, 200, api_user_json(request->caller->user));
+        return;
+    }
+    if (entry->me_json == NULL) {
+        json_t *document = api_user_json(request->caller->user);
+        char *text = document ? json_dumps(document, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+        json_decref(document);
+        if (text == NULL) {
+            reply_json(request, 200, NULL); /* answers the failure */
+            return;
+        }
+        entry->me_json_len = strlen(text);
+        entry->me_json = arena_strdup(&entry->arena, text);
+        free(text);
+    }
+    /* The entry outlives the request: a loop sends the answer before its cache can change. */
+    reply_body_static(request, 200, "application/json; charset=utf-8", entry->me_json, entry->me_json_len);
 }
 
 void api_users_list(struct request *request)

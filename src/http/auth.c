@@ -99,6 +99,7 @@ enum auth_result auth_authenticate_cached(struct request *request, struct caller
         return AUTH_UNKNOWN;
     note_use_if_due(request, !p.bearer, &entry->credential);
     accept_caller(request, &p, entry->caller, &entry->credential);
+    request->caller_entry = entry;
     return AUTH_OK;
 }
 

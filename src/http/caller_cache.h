@@ -28,7 +28,9 @@ struct caller_cache_entry {
     int64_t access_revision;
     struct credential credential; /* last_used_at: the last use noted, here or in the database */
     struct caller *caller;
-    struct arena arena; /* the caller's copy */
+    const char *me_json; /* GET /api/v1/me as answered to this caller once, or NULL */
+    size_t me_json_len;
+    struct arena arena; /* the caller's copy, and me_json */
 };
 
 struct caller_cache {

@@ -232,6 +232,7 @@ static void authenticate_from_cache(struct worker *worker, struct request *reque
     if (auth_authenticate_cached(request, &worker->callers, worker->revisions) != AUTH_OK)
         return;
     request->caller = caller_clone(request_arena(request), request->caller);
+    request->caller_entry = NULL; /* the loop's own */
     request->authenticated = true;
 }
 

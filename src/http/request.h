@@ -98,6 +98,9 @@ struct request {
 
     /* Who is asking (auth.c). caller is NULL for anonymous requests. */
     struct caller *caller;
+    /* On a loop, the loop's cache entry the caller was found in (caller_cache.h), for answers that
+     * depend on the caller alone to be kept with it; NULL otherwise. */
+    struct caller_cache_entry *caller_entry;
     int64_t session_id;        /* the signed-in session, 0 otherwise */
     const char *session_token; /* the session cookie's value, for binding CSRF tokens */
     const char *visitor_token; /* an anonymous visitor's cookie, for the same */
