@@ -389,8 +389,13 @@ static void award_page(struct request *request, const struct errors *errors, int
     for (size_t i = 0; i < st.facts.modules_completed_count; i++)
         html_printf(&done, "%R%s", i ? "<br>" : "", page_module_title(c, st.facts.modules_completed[i]));
     summary_row(b, "Modules completed", page_markup(request, &done));
-    summary_row(b, "Final assessment",
-                page_text_markup(request, st.facts.final_assessment_passed ? "Passed" : "Not passed yet"));
+    const struct catalogue_qualification *q = catalogue_qualification_find(c, e->target, strlen(e->target));
+    summary_row(
+        b, "Final assessment",
+        page_text_markup(request, st.facts.final_assessment_passed ? "Passed"
+                                  : q != NULL && !q->rule.final_assessment
+                                      ? request_printf(request, "None: the %s has no final assessment", e->target)
+                                      : "Not passed yet"));
     summary_row(b, "Events attended",
                 page_text_markup(request, request_printf(request, "%d face-to-face, %d virtual live",
                                                          st.facts.face_to_face_attended, st.facts.virtual_attended)));
