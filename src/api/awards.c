@@ -7,6 +7,7 @@
 #include "api/api.h"
 
 #include "app/awards.h"
+#include "http/paging.h"
 #include "http/reply.h"
 #include "http/site.h"
 #include "pdf/certificate.h"
@@ -119,11 +120,12 @@ void api_awards_list(struct request *request)
     int64_t participant_id = 0;
     struct errors errors = ERRORS_INIT;
     form_read_id(query, "participant_id", &participant_id, &errors);
+    struct store_page page;
+    paging_read(request, CURSOR_ID, &page, &errors);
     if (api_query_refused(request, &errors))
         return;
     enum store_status s =
-        store_award_list(request->store, participant_id, (size_t)api_query_int(query, "limit", 100),
-                         (size_t)api_query_int(query, "offset", 0), request_arena(request), &list, &count, &total);
+        store_award_list(request->store, participant_id, &page, request_arena(request), &list, &count, &total);
     if (s != STORE_OK) {
         api_reply_store_status(request, s, "award");
         return;
@@ -131,6 +133,7 @@ void api_awards_list(struct request *request)
     json_t *array = json_array();
     for (size_t i = 0; i < count; i++)
         json_array_append_new(array, award_json(request, c, &list[i]));
+    paging_link(request, &page);
     reply_json(request, 200, json_pack("{s:o, s:I}", "awards", array, "total", (json_int_t)total));
 }
 

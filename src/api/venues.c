@@ -143,7 +143,7 @@ void api_delivery_partners_list(struct request *request)
     struct venue *venues;
     size_t partner_count, venue_count;
     enum store_status s =
-        store_organisation_list(request->store, ORG_DELIVERY_PARTNER, NULL, arena, &partners, &partner_count);
+        store_organisation_list(request->store, ORG_DELIVERY_PARTNER, NULL, NULL, arena, &partners, &partner_count);
     if (s == STORE_OK)
         s = store_venue_list(request->store, 0, arena, &venues, &venue_count);
     if (s != STORE_OK) {

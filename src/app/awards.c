@@ -27,7 +27,7 @@ const char *awards_provider_name(struct store *store, struct arena *arena)
 {
     struct organisation *list;
     size_t count;
-    if (store_organisation_list(store, ORG_PROVIDER, NULL, arena, &list, &count) == STORE_OK && count > 0 &&
+    if (store_organisation_list(store, ORG_PROVIDER, NULL, NULL, arena, &list, &count) == STORE_OK && count > 0 &&
         list[0].name != NULL && *list[0].name != '\0')
         return list[0].name;
     return "NPQ provider";
@@ -249,7 +249,8 @@ enum app_result awards_transcript(const struct accounts_env *env, const struct c
     if (status == STORE_OK)
         status = store_module_credit_list(env->store, arena, &credits, &credit_count);
     if (status == STORE_OK)
-        status = store_award_list(env->store, participant_id, 500, 0, arena, &awards, &award_count, &award_total);
+        status = store_award_list(env->store, participant_id, &(struct store_page){.limit = STORE_PAGE_MAX}, arena,
+                                  &awards, &award_count, &award_total);
     if (status != STORE_OK)
         return app_result_of_store(status);
 

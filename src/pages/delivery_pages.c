@@ -498,11 +498,12 @@ static size_t facilitator_options(struct request *request, const struct cohort_d
     for (size_t i = 0; i < d->staff_count && n < max; i++)
         if (d->staff[i].role == ROLE_FACILITATOR)
             options[n++] = (struct form_option){id_text(request, d->staff[i].user_id), d->staff[i].name};
-    struct user_filter filter = {.role = ROLE_FACILITATOR, .limit = FACILITATORS_MAX};
+    struct user_filter filter = {.role = ROLE_FACILITATOR};
+    struct store_page choices = {.limit = FACILITATORS_MAX};
     struct user *people;
     size_t count = 0, total = 0;
-    if (store_user_list(request->store, request->caller, &filter, request_arena(request), &people, &count, &total) !=
-        STORE_OK)
+    if (store_user_list(request->store, request->caller, &filter, &choices, request_arena(request), &people, &count,
+                        &total) != STORE_OK)
         return n;
     for (size_t i = 0; i < count && n < max; i++) {
         const char *id = id_text(request, people[i].id);
@@ -891,7 +892,7 @@ static void cohort_form_page(struct request *request, const struct cohort *exist
     struct arena *arena = request_arena(request);
     struct organisation *partners;
     size_t partner_count = 0;
-    if (store_organisation_list(request->store, ORG_DELIVERY_PARTNER, NULL, arena, &partners, &partner_count) !=
+    if (store_organisation_list(request->store, ORG_DELIVERY_PARTNER, NULL, NULL, arena, &partners, &partner_count) !=
         STORE_OK) {
         page_unavailable(request);
         return;
@@ -1056,10 +1057,11 @@ static size_t staff_options(struct request *request, struct form_option *options
     options[n++] = (struct form_option){"", "Choose a person"};
     static const enum role roles[] = {ROLE_FACILITATOR, ROLE_COACH};
     for (size_t r = 0; r < 2; r++) {
-        struct user_filter filter = {.role = roles[r], .limit = FACILITATORS_MAX};
+        struct user_filter filter = {.role = roles[r]};
+        struct store_page choices = {.limit = FACILITATORS_MAX};
         struct user *people;
         size_t count = 0, total = 0;
-        if (store_user_list(request->store, request->caller, &filter, request_arena(request), &people, &count,
+        if (store_user_list(request->store, request->caller, &filter, &choices, request_arena(request), &people, &count,
                             &total) != STORE_OK)
             continue;
         for (size_t i = 0; i < count && n < max; i++)
@@ -1197,8 +1199,8 @@ static void venue_form_page(struct request *request, const struct venue *existin
     if (existing == NULL) {
         struct organisation *partners;
         size_t partner_count = 0;
-        if (store_organisation_list(request->store, ORG_DELIVERY_PARTNER, NULL, arena, &partners, &partner_count) !=
-            STORE_OK)
+        if (store_organisation_list(request->store, ORG_DELIVERY_PARTNER, NULL, NULL, arena, &partners,
+                                    &partner_count) != STORE_OK)
             partner_count = 0;
         struct form_option *options = arena_alloc(arena, sizeof(*options) * (partner_count + 1));
         options[0] = (struct form_option){"", "Choose a delivery partner"};

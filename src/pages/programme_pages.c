@@ -400,10 +400,11 @@ void page_applications(struct request *request)
     const struct catalogue *c = page_catalogue(request);
     if (c == NULL)
         return;
-    struct application_filter filter = {.state = -1, .limit = APPLICATIONS_SHOWN};
+    struct application_filter filter = {.state = -1};
+    struct store_page first = {.limit = APPLICATIONS_SHOWN};
     struct application *list;
     size_t count, total;
-    if (store_application_list(request->store, request->caller, &filter, request_arena(request), &list, &count,
+    if (store_application_list(request->store, request->caller, &filter, &first, request_arena(request), &list, &count,
                                &total) != STORE_OK) {
         page_unavailable(request);
         return;
@@ -867,7 +868,7 @@ static const struct form_option *organisation_options(struct request *request, e
 {
     struct organisation *list;
     size_t n;
-    if (store_organisation_list(request->store, (int)kind, NULL, request_arena(request), &list, &n) != STORE_OK)
+    if (store_organisation_list(request->store, (int)kind, NULL, NULL, request_arena(request), &list, &n) != STORE_OK)
         return NULL;
     struct form_option *options = request_alloc(request, sizeof(*options) * (n + 1));
     options[0] = (struct form_option){"", blank};
@@ -888,10 +889,12 @@ static const struct form_option *organisation_options(struct request *request, e
 static const struct form_option *sponsor_options(struct request *request, const struct application *a, size_t *count)
 {
     const struct caller lookup = {.roles = 1u << ROLE_ADMIN};
-    struct user_filter filter = {.role = ROLE_HEADTEACHER, .limit = SPONSORS_MAX};
+    struct user_filter filter = {.role = ROLE_HEADTEACHER};
+    struct store_page choices = {.limit = SPONSORS_MAX};
     struct user *people;
     size_t n, total;
-    if (store_user_list(request->store, &lookup, &filter, request_arena(request), &people, &n, &total) != STORE_OK)
+    if (store_user_list(request->store, &lookup, &filter, &choices, request_arena(request), &people, &n, &total) !=
+        STORE_OK)
         return NULL;
     struct form_option *options = request_alloc(request, sizeof(*options) * (n + 2));
     size_t k = 0;

@@ -262,6 +262,61 @@ void store_bind_id(struct db_stmt *stmt, int index, int64_t id)
         db_bind_null(stmt, index);
 }
 
+bool store_page_advance(struct store_page *page, struct arena *arena)
+{
+    if (page->next == NULL)
+        return false;
+    /* A cursor this process made decodes; one that did not would be a bug, and ends the walk. */
+    bool ok = cursor_decode(page->next, arena, &page->after);
+    page->next = NULL;
+    return ok;
+}
+
+size_t store_page_limit(const struct store_page *page)
+{
+    if (page->limit == 0)
+        return STORE_PAGE_DEFAULT;
+    return page->limit > STORE_PAGE_MAX ? STORE_PAGE_MAX : page->limit;
+}
+
+int store_page_bind(struct db_stmt *stmt, int index, enum cursor_key kind, const struct store_page *page)
+{
+    bool from_start = page->after.key != kind;
+    if (kind != CURSOR_ID) {
+        if (from_start)
+            db_bind_null(stmt, index);
+        else if (kind == CURSOR_TEXT)
+            db_bind_text(stmt, index, page->after.text);
+        else
+            db_bind_int64(stmt, index, page->after.number);
+        index++;
+    }
+    if (from_start)
+        db_bind_null(stmt, index);
+    else
+        db_bind_int64(stmt, index, page->after.id);
+    db_bind_int64(stmt, index + 1, (int64_t)store_page_limit(page) + 1);
+    return index + 2;
+}
+
+bool store_page_row(struct store_page *page, struct db_stmt *stmt, size_t kept, enum cursor_key kind, int key_column,
+                    int id_column, struct arena *arena)
+{
+    if (kept == 0)
+        page->next = NULL;
+    if (kept >= store_page_limit(page)) {
+        page->next = cursor_encode(&page->last, arena);
+        db_reset(stmt);
+        return false;
+    }
+    page->last = (struct cursor){.key = kind, .id = db_column_int64(stmt, id_column)};
+    if (kind == CURSOR_NUMBER)
+        page->last.number = db_column_int64(stmt, key_column);
+    else if (kind == CURSOR_TEXT)
+        page->last.text = store_text_or_empty(arena, stmt, key_column);
+    return true;
+}
+
 enum store_status store_tx_end(struct store *store, enum store_status status)
 {
     if (status != STORE_OK) {

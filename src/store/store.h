@@ -15,6 +15,7 @@
 #include "domain/enrolment.h"
 #include "domain/policy.h"
 #include "lib/arena.h"
+#include "lib/cursor.h"
 #include "lib/errors.h"
 
 #include <stdint.h>
@@ -68,6 +69,24 @@ enum store_status store_access_revision(struct store *store, int64_t *revision);
 /* From now on a query on this connection that would have to wait for a lock fails at once
  * (STORE_ERROR): for an event loop, which must never wait. */
 void store_never_wait(struct store *store);
+
+/*
+ * A page of a list (key-set pagination): at most limit rows (1 to STORE_PAGE_MAX; 0 means
+ * STORE_PAGE_DEFAULT) of those after the position after (CURSOR_NONE: from the start), in the
+ * list's one order, which its comment names with the kind of cursor it takes. A list sets next to
+ * the cursor of the page that follows (in the arena it was given), or NULL at the end. A cursor
+ * of another kind than the list's is the caller's to refuse before asking (http/paging.h).
+ */
+enum { STORE_PAGE_MAX = 500, STORE_PAGE_DEFAULT = 100 };
+struct store_page {
+    size_t limit;
+    struct cursor after;
+    const char *next;
+    struct cursor last; /* the list's own: the position of the last row kept so far */
+};
+/* Moves page on to the page after it, its position copied into arena (so the memory of the page
+ * read may be released); false when it was the last. */
+bool store_page_advance(struct store_page *page, struct arena *arena);
 
 /* Called after every commit this process makes, on the committing thread, with the revisions
  * the commit left. Set once, before any connection writes; listener must be quick. */
@@ -150,12 +169,12 @@ struct user_filter {
     const char *query; /* part of a name or email, or NULL */
     int role;          /* an enum role, or -1 for any */
     bool include_inactive;
-    size_t limit; /* at most 500 */
-    size_t offset;
 };
-/* The people the caller may see (everyone for an admin), newest first, with the total count. */
+/* A page of the people the caller may see (everyone for an admin), by name then id (cursors of
+ * CURSOR_TEXT), each with their roles, and total, how many match in all. */
 enum store_status store_user_list(struct store *store, const struct caller *caller, const struct user_filter *filter,
-                                  struct arena *arena, struct user **out, size_t *count, size_t *total);
+                                  struct store_page *page, struct arena *arena, struct user **out, size_t *count,
+                                  size_t *total);
 
 /* Grants a role. STORE_CONFLICT when already held with that scope; STORE_NOT_FOUND when the user
  * or organisation does not exist. Scope kinds are the caller's to check (role_scope_kind). */
@@ -193,9 +212,10 @@ enum store_status store_organisation_update(struct store *store, const struct ac
                                             const struct organisation *o, int64_t now);
 enum store_status store_organisation_get(struct store *store, int64_t id, struct arena *arena,
                                          struct organisation *out);
-/* Organisations of one kind (or all when kind is -1) whose name or URN contains query (or all). */
-enum store_status store_organisation_list(struct store *store, int kind, const char *query, struct arena *arena,
-                                          struct organisation **out, size_t *count);
+/* A page of the organisations of one kind (or all when kind is -1) whose name or URN contains
+ * query (or all), by name then id (CURSOR_TEXT); page NULL for the first STORE_PAGE_MAX. */
+enum store_status store_organisation_list(struct store *store, int kind, const char *query, struct store_page *page,
+                                          struct arena *arena, struct organisation **out, size_t *count);
 
 /* Sign-in sessions and API tokens */
 
@@ -308,11 +328,10 @@ struct audit_filter {
     const char *entity; /* NULL for any */
     const char *entity_id;
     int64_t since, until; /* 0 for open */
-    size_t limit, offset;
 };
-/* Events newest first, with the total that match. */
-enum store_status store_audit_list(struct store *store, const struct audit_filter *filter, struct arena *arena,
-                                   struct audit_event **out, size_t *count, size_t *total);
+/* A page of events, newest first (CURSOR_ID), with the total that match. */
+enum store_status store_audit_list(struct store *store, const struct audit_filter *filter, struct store_page *page,
+                                   struct arena *arena, struct audit_event **out, size_t *count, size_t *total);
 
 /* Cohorts */
 
@@ -393,14 +412,16 @@ enum store_status store_application_history(struct store *store, int64_t id, str
                                             struct history_event **out, size_t *count);
 
 struct application_filter {
-    int state; /* an enum application_state, or -1 for any */
-    size_t limit, offset;
+    int state;              /* an enum application_state, or -1 for any */
+    int64_t participant_id; /* one participant's, or 0 for anyone's */
 };
-/* Applications the caller may see: their own, those they sponsor, their school's (headteachers),
- * those preferring their partner (partner leads), every one (admins). Newest first. */
+/* A page of the applications the caller may see: their own, those they sponsor, their school's
+ * (headteachers), those preferring their partner (partner leads), every one (admins). Latest
+ * change first (CURSOR_NUMBER on updated_at, then id), electives read for the whole page at once;
+ * total, how many match in all. */
 enum store_status store_application_list(struct store *store, const struct caller *caller,
-                                         const struct application_filter *filter, struct arena *arena,
-                                         struct application **out, size_t *count, size_t *total);
+                                         const struct application_filter *filter, struct store_page *page,
+                                         struct arena *arena, struct application **out, size_t *count, size_t *total);
 
 /*
  * Moves an application from one state to the next, recording who, when and why (the note, and the
@@ -452,9 +473,10 @@ enum store_status store_enrolment_history(struct store *store, int64_t id, struc
 /* A participant's enrolments, newest first. */
 enum store_status store_enrolment_list_for(struct store *store, int64_t participant_id, struct arena *arena,
                                            struct enrolment **out, size_t *count);
-/* Enrolments the caller may see (admins: all; partner leads: their cohorts'; the rest: those of
- * people in their scope). */
-enum store_status store_enrolment_list(struct store *store, const struct caller *caller, size_t limit, size_t offset,
+/* A page of the enrolments the caller may see (admins: all; partner leads: their cohorts'; the
+ * rest: those of people in their scope), newest first (CURSOR_ID), electives read for the whole
+ * page at once; total, how many there are in all. */
+enum store_status store_enrolment_list(struct store *store, const struct caller *caller, struct store_page *page,
                                        struct arena *arena, struct enrolment **out, size_t *count, size_t *total);
 
 struct enrolment_change {
@@ -1026,9 +1048,9 @@ enum store_status store_award_for_enrolment(struct store *store, int64_t enrolme
 /* The award whose verification code is code (compared exactly); STORE_NOT_FOUND for any other. */
 enum store_status store_award_find_by_code(struct store *store, const char *code, struct arena *arena,
                                            struct award *out);
-/* Awards newest first (of one participant when participant_id is not 0), at most limit (500),
+/* A page of awards newest first (CURSOR_ID), of one participant when participant_id is not 0,
  * with the total that match. */
-enum store_status store_award_list(struct store *store, int64_t participant_id, size_t limit, size_t offset,
+enum store_status store_award_list(struct store *store, int64_t participant_id, struct store_page *page,
                                    struct arena *arena, struct award **out, size_t *count, size_t *total);
 
 /* The Master's credit a completed module is worth, as agreed with a university. */

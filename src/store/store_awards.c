@@ -72,8 +72,10 @@ static const char SQL_AWARD_GET[] = "SELECT " AWARD_COLUMNS AWARD_JOINS " WHERE 
 static const char SQL_AWARD_FOR_ENROLMENT[] = "SELECT " AWARD_COLUMNS AWARD_JOINS " WHERE a.enrolment_id = ?1";
 /* The code column is case-sensitive (no COLLATE), as a secret must be. */
 static const char SQL_AWARD_BY_CODE[] = "SELECT " AWARD_COLUMNS AWARD_JOINS " WHERE a.verification_code = ?1";
-static const char SQL_AWARD_LIST[] = "SELECT " AWARD_COLUMNS ", count(*) OVER ()" AWARD_JOINS
-                                     " WHERE ?1 = 0 OR a.participant_id = ?1 ORDER BY a.id DESC LIMIT ?2 OFFSET ?3";
+static const char SQL_AWARD_LIST[] =
+    "SELECT " AWARD_COLUMNS AWARD_JOINS " WHERE (?1 = 0 OR a.participant_id = ?1) AND (?2 IS NULL OR a.id < ?2)"
+    " ORDER BY a.id DESC LIMIT ?3";
+static const char SQL_AWARD_COUNT[] = "SELECT count(*) FROM awards a WHERE ?1 = 0 OR a.participant_id = ?1";
 
 static void read_award(struct db_stmt *stmt, struct arena *arena, struct award *a)
 {
@@ -178,31 +180,25 @@ enum store_status store_award_find_by_code(struct store *store, const char *code
     return award_one(store, SQL_AWARD_BY_CODE, 0, code ? code : "", arena, out);
 }
 
-enum store_status store_award_list(struct store *store, int64_t participant_id, size_t limit, size_t offset,
+enum store_status store_award_list(struct store *store, int64_t participant_id, struct store_page *page,
                                    struct arena *arena, struct award **out, size_t *count, size_t *total)
 {
-    struct db_stmt *stmt = db_prepare(store->db, SQL_AWARD_LIST);
+    struct db_stmt *stmt = db_prepare(store->db, SQL_AWARD_COUNT);
     if (stmt == NULL)
         return STORE_ERROR;
-    if (limit == 0 || limit > 500)
-        limit = 500;
     db_bind_int64(stmt, 1, participant_id);
-    db_bind_int64(stmt, 2, (int64_t)limit);
-    db_bind_int64(stmt, 3, (int64_t)offset);
-    *out = arena_alloc(arena, sizeof(**out) * limit);
+    *total = db_step(stmt) == DB_ROW ? (size_t)db_column_int64(stmt, 0) : 0;
+    db_reset(stmt);
+    if ((stmt = db_prepare(store->db, SQL_AWARD_LIST)) == NULL)
+        return STORE_ERROR;
+    db_bind_int64(stmt, 1, participant_id);
+    store_page_bind(stmt, 2, CURSOR_ID, page);
+    *out = arena_alloc(arena, sizeof(**out) * store_page_limit(page));
     *count = 0;
-    *total = 0;
-    enum db_result r = DB_DONE;
-    while (*count < limit && (r = db_step(stmt)) == DB_ROW) {
-        read_award(stmt, arena, &(*out)[*count]);
-        *total = (size_t)db_column_int64(stmt, 11);
-        (*count)++;
-    }
-    if (*count == limit) {
-        db_reset(stmt); /* LIMIT makes this the last row; the statement need not be stepped again */
-        return STORE_OK;
-    }
-    return r == DB_DONE ? STORE_OK : STORE_ERROR;
+    enum db_result r;
+    while ((r = db_step(stmt)) == DB_ROW && store_page_row(page, stmt, *count, CURSOR_ID, 0, 0, arena))
+        read_award(stmt, arena, &(*out)[(*count)++]);
+    return r == DB_DONE || r == DB_ROW ? STORE_OK : STORE_ERROR;
 }
 
 /* Master's credits */

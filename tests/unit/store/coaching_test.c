@@ -159,10 +159,12 @@ static void private_notes_are_left_out_unless_asked_for(void **state)
     assert_string_equal(notes[0].body, "Agreed to **observe** a lesson");
 
     /* The log keeps the length, never the words. */
-    struct audit_filter filter = {.action = "coaching_note.create", .limit = 10};
+    struct audit_filter filter = {.action = "coaching_note.create"};
     struct audit_event *events;
     size_t n, total;
-    assert_int_equal(store_audit_list(f->store, &filter, &f->arena, &events, &n, &total), STORE_OK);
+    assert_int_equal(
+        store_audit_list(f->store, &filter, &(struct store_page){.limit = 10}, &f->arena, &events, &n, &total),
+        STORE_OK);
     assert_int_equal(n, 2);
     for (size_t i = 0; i < n; i++)
         assert_null(strstr(events[i].after, "tired"));
