@@ -233,7 +233,8 @@ void api_module_credits_list(struct request *request)
     json_t *array = json_array();
     for (size_t i = 0; i < count; i++)
         json_array_append_new(array, credit_json(c, &list[i]));
-    reply_json(request, 200, json_pack("{s:o}", "module_credits", array));
+    /* One row per module at most: read whole, paged here. */
+    api_reply_page_of(request, json_pack("{s:o}", "module_credits", array), "module_credits", "module", CURSOR_TEXT);
 }
 
 void api_module_credits_set(struct request *request)

@@ -302,9 +302,14 @@ static json_t *cohort_json(const struct cohort *c)
 
 void api_cohorts_list(struct request *request)
 {
+    struct errors errors = ERRORS_INIT;
+    struct store_page page;
+    paging_read(request, CURSOR_TEXT, &page, &errors);
+    if (api_query_refused(request, &errors))
+        return;
     struct cohort *list;
     size_t count;
-    enum store_status s = store_cohort_list(request->store, form_get(request_query(request), "target"),
+    enum store_status s = store_cohort_list(request->store, form_get(request_query(request), "target"), &page,
                                             request_arena(request), &list, &count);
     if (s != STORE_OK) {
         api_reply_store_status(request, s, "cohort");
@@ -313,6 +318,7 @@ void api_cohorts_list(struct request *request)
     json_t *array = json_array();
     for (size_t i = 0; i < count; i++)
         json_array_append_new(array, cohort_json(&list[i]));
+    paging_link(request, &page);
     reply_json(request, 200, json_pack("{s:o}", "cohorts", array));
 }
 
@@ -413,7 +419,8 @@ void api_fees_list(struct request *request)
                                         "amount_pence", amount >= 0 ? json_integer(amount) : json_null(),
                                         "to_be_confirmed", amount < 0));
     }
-    reply_json(request, 200, json_pack("{s:o}", "fees", array));
+    /* One fee per qualification and module of the catalogue: built whole, paged here. */
+    api_reply_page_of(request, json_pack("{s:o}", "fees", array), "fees", "code", CURSOR_TEXT);
 }
 
 void api_fees_set(struct request *request)

@@ -273,7 +273,8 @@ void api_user_assignments(struct request *request)
     json_t *array = json_array();
     for (size_t i = 0; i < count; i++)
         json_array_append_new(array, assignment_json(&list[i]));
-    reply_json(request, 200, json_pack("{s:o}", "assignments", array));
+    /* A person has a handful of coaches, mentors or coachees: read whole, paged here. */
+    api_reply_page_of(request, json_pack("{s:o}", "assignments", array), "assignments", "id", CURSOR_ID);
 }
 
 void api_assignments_create(struct request *request)

@@ -47,7 +47,8 @@ void api_venues_list(struct request *request)
     json_t *array = json_array();
     for (size_t i = 0; i < count; i++)
         json_array_append_new(array, api_venue_json(&list[i]));
-    reply_json(request, 200, json_pack("{s:o}", "venues", array));
+    /* A partner's venues, a few each: read whole, paged here. */
+    api_reply_page_of(request, json_pack("{s:o}", "venues", array), "venues", "id", CURSOR_ID);
 }
 
 /* Fills v from the members body has; a member left out keeps v's value. */
@@ -160,5 +161,6 @@ void api_delivery_partners_list(struct request *request)
                                                partners[i].name, "regions", regions_json(partners[i].regions_served),
                                                "venues", own));
     }
-    reply_json(request, 200, json_pack("{s:o}", "delivery_partners", array));
+    /* The partners of one provider, a few dozen: read whole, paged here. */
+    api_reply_page_of(request, json_pack("{s:o}", "delivery_partners", array), "delivery_partners", "id", CURSOR_ID);
 }

@@ -230,7 +230,8 @@ int cli_token(int argc, char **argv)
         struct arena arena = ARENA_INIT;
         struct api_token *tokens;
         size_t count;
-        if ((email == NULL || user_id > 0) && store_token_list(store, user_id, &arena, &tokens, &count) == STORE_OK) {
+        if ((email == NULL || user_id > 0) &&
+            store_token_list(store, user_id, NULL, &arena, &tokens, &count) == STORE_OK) {
             for (size_t i = 0; i < count; i++)
                 printf("%lld\t%s\t%s\t%s…\t%s\n", (long long)tokens[i].id, tokens[i].user_email, tokens[i].name,
                        tokens[i].prefix, tokens[i].revoked_at ? "revoked" : "live");

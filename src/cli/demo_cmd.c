@@ -348,7 +348,7 @@ static int programme(struct demo *d, bool *built)
     *built = false;
     struct cohort *cohorts;
     size_t count;
-    if (store_cohort_list(store, "NPQSL", &arena, &cohorts, &count) == STORE_OK)
+    if (store_cohort_list(store, "NPQSL", NULL, &arena, &cohorts, &count) == STORE_OK)
         for (size_t i = 0; i < count; i++)
             if (strcmp(cohorts[i].code, "NPQSL-DEMO-BLENDED") == 0) {
                 arena_release(&arena);

@@ -31,7 +31,6 @@ enum {
     USERS_PER_PAGE = 50,
     ORGANISATIONS_PER_PAGE = 100,
     EVENTS_PER_PAGE = 100,
-    PAGE_NUMBER_MAX = 100000,
     STAFF_CHOICES_MAX = 500,            /* coaches or mentors offered in a list */
     IMPORT_MAX_BYTES = 5 * 1024 * 1024, /* an uploaded file */
     IMPORT_CARRY_MAX = 3 * 1024 * 1024, /* a previewed file carried back in the page, escaped */
@@ -810,7 +809,8 @@ static void user_programme(struct buf *b, struct request *request, const struct 
     size_t work_count = 0;
     struct actor actor;
     struct accounts_env env = request_accounts_env(request, &actor);
-    if (assessment_submission_list(&env, request->caller, 0, arena, &work, &work_count) == APP_OK) {
+    if (assessment_submission_list(&env, request->caller, 0, &(struct store_page){.limit = 1000}, arena, &work,
+                                   &work_count) == APP_OK) {
         size_t shown = 0;
         for (size_t i = 0; i < work_count; i++) {
             const struct submission *sub = &work[i].submission;

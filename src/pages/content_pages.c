@@ -151,7 +151,8 @@ void page_content_library(struct request *request)
     struct arena *arena = request_arena(request);
     struct content_item *items;
     size_t count;
-    enum store_status s = store_content_list(request->store, tag, q, arena, &items, &count);
+    enum store_status s = store_content_list(request->store, tag, q, &(struct store_page){.limit = STORE_PAGE_MAX},
+                                             arena, &items, &count);
     struct enrolment *enrolments = NULL;
     size_t enrolment_count = 0;
     if (s == STORE_OK && caller_has(request->caller, ROLE_PARTICIPANT))

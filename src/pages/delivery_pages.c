@@ -389,9 +389,9 @@ void page_delivery(struct request *request)
     struct event *events;
     size_t event_count;
     struct event_filter filter = {.from = request->now};
-    enum store_status s = store_cohort_list(store, NULL, arena, &cohorts, &cohort_count);
+    enum store_status s = store_cohort_list(store, NULL, NULL, arena, &cohorts, &cohort_count);
     if (s == STORE_OK)
-        s = store_event_list(store, request->caller, &filter, arena, &events, &event_count);
+        s = store_event_list(store, request->caller, &filter, NULL, arena, &events, &event_count);
     if (s != STORE_OK) {
         page_unavailable(request);
         return;
@@ -1872,7 +1872,8 @@ void page_coaching(struct request *request)
     size_t count;
     struct enrolment *enrolments = NULL;
     size_t enrolment_count = 0;
-    enum store_status s = store_coaching_session_list(store, &filter, arena, &list, &count);
+    enum store_status s =
+        store_coaching_session_list(store, &filter, &(struct store_page){.limit = 1000}, arena, &list, &count);
     if (s == STORE_OK && caller_has(caller, ROLE_PARTICIPANT))
         s = store_enrolment_list_for(store, caller->user_id, arena, &enrolments, &enrolment_count);
     if (s != STORE_OK) {

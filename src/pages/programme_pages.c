@@ -759,7 +759,7 @@ static void application_actions(struct buf *b, struct request *request, const st
     if (can[STEP_ENROL]) {
         struct cohort *cohorts;
         size_t count = 0;
-        if (store_cohort_list(request->store, a->target, request_arena(request), &cohorts, &count) != STORE_OK)
+        if (store_cohort_list(request->store, a->target, NULL, request_arena(request), &cohorts, &count) != STORE_OK)
             count = 0;
         struct form_option *options = request_alloc(request, sizeof(*options) * (count + 1));
         size_t n = 0;
@@ -1433,7 +1433,7 @@ static void enrolment_forms(struct buf *b, struct request *request, const struct
     if (resume) {
         struct cohort *cohorts;
         size_t count = 0;
-        if (store_cohort_list(request->store, e->target, request_arena(request), &cohorts, &count) != STORE_OK)
+        if (store_cohort_list(request->store, e->target, NULL, request_arena(request), &cohorts, &count) != STORE_OK)
             count = 0;
         /* Offered: the cohorts of the same qualification that start after the one left. */
         const char *left_start = NULL;

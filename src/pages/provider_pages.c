@@ -806,7 +806,8 @@ void page_release_queue(struct request *request)
     struct accounts_env env = request_accounts_env(request, &actor);
     struct submission_summary *list;
     size_t count = 0;
-    enum app_result r = assessment_submission_list(&env, request->caller, 0, request_arena(request), &list, &count);
+    enum app_result r = assessment_submission_list(&env, request->caller, 0, &(struct store_page){.limit = 1000},
+                                                   request_arena(request), &list, &count);
     if (r != APP_OK) {
         page_refusal(request, r, NULL);
         return;

@@ -274,9 +274,7 @@ bool store_page_advance(struct store_page *page, struct arena *arena)
 
 size_t store_page_limit(const struct store_page *page)
 {
-    if (page->limit == 0)
-        return STORE_PAGE_DEFAULT;
-    return page->limit > STORE_PAGE_MAX ? STORE_PAGE_MAX : page->limit;
+    return page->limit == 0 ? STORE_PAGE_DEFAULT : page->limit;
 }
 
 int store_page_bind(struct db_stmt *stmt, int index, enum cursor_key kind, const struct store_page *page)

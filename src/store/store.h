@@ -71,11 +71,11 @@ enum store_status store_access_revision(struct store *store, int64_t *revision);
 void store_never_wait(struct store *store);
 
 /*
- * A page of a list (key-set pagination): at most limit rows (1 to STORE_PAGE_MAX; 0 means
- * STORE_PAGE_DEFAULT) of those after the position after (CURSOR_NONE: from the start), in the
- * list's one order, which its comment names with the kind of cursor it takes. A list sets next to
- * the cursor of the page that follows (in the arena it was given), or NULL at the end. A cursor
- * of another kind than the list's is the caller's to refuse before asking (http/paging.h).
+ * A page of a list (key-set pagination): at most limit rows (0 means STORE_PAGE_DEFAULT; the API
+ * lets a client ask for 1 to STORE_PAGE_MAX, the server's own pages more) of those after the position after
+ * (CURSOR_NONE: from the start), in the list's one order, which its comment names with the kind of cursor it takes. A
+ * list sets next to the cursor of the page that follows (in the arena it was given), or NULL at the end. A cursor of
+ * another kind than the list's is the caller's to refuse before asking (http/paging.h).
  */
 enum { STORE_PAGE_MAX = 500, STORE_PAGE_DEFAULT = 100 };
 struct store_page {
@@ -213,7 +213,7 @@ enum store_status store_organisation_update(struct store *store, const struct ac
 enum store_status store_organisation_get(struct store *store, int64_t id, struct arena *arena,
                                          struct organisation *out);
 /* A page of the organisations of one kind (or all when kind is -1) whose name or URN contains
- * query (or all), by name then id (CURSOR_TEXT); page NULL for the first STORE_PAGE_MAX. */
+ * query (or all), by name then id (CURSOR_TEXT); page NULL for the first 1000, for choices. */
 enum store_status store_organisation_list(struct store *store, int kind, const char *query, struct store_page *page,
                                           struct arena *arena, struct organisation **out, size_t *count);
 
@@ -269,9 +269,10 @@ enum store_status store_token_create(struct store *store, const struct actor *ac
  * user inactive. A read, like store_session_authenticate. */
 enum store_status store_token_authenticate(struct store *store, const unsigned char token_hash[32], int64_t now,
                                            struct arena *arena, struct caller *caller, struct credential *token);
-/* Tokens of one user, or of everyone when user_id is 0; newest first. */
-enum store_status store_token_list(struct store *store, int64_t user_id, struct arena *arena, struct api_token **out,
-                                   size_t *count);
+/* A page of the tokens of one user, or of everyone when user_id is 0; newest first (CURSOR_ID);
+ * page NULL for the first 1000. */
+enum store_status store_token_list(struct store *store, int64_t user_id, struct store_page *page, struct arena *arena,
+                                   struct api_token **out, size_t *count);
 enum store_status store_token_revoke(struct store *store, const struct actor *actor, int64_t id, int64_t now);
 /* Revokes every live token of a user. */
 enum store_status store_token_revoke_all(struct store *store, const struct actor *actor, int64_t user_id, int64_t now);
@@ -356,9 +357,10 @@ enum store_status store_cohort_create(struct store *store, const struct actor *a
 enum store_status store_cohort_update(struct store *store, const struct actor *actor, const struct cohort *cohort,
                                       int64_t now);
 enum store_status store_cohort_get(struct store *store, int64_t id, struct arena *arena, struct cohort *out);
-/* Cohorts of one qualification or module (target NULL for all), soonest first. */
-enum store_status store_cohort_list(struct store *store, const char *target, struct arena *arena, struct cohort **out,
-                                    size_t *count);
+/* A page of the cohorts of one qualification or module (target NULL for all), soonest first
+ * (CURSOR_TEXT on starts_on, then id); page NULL for the first 1000. */
+enum store_status store_cohort_list(struct store *store, const char *target, struct store_page *page,
+                                    struct arena *arena, struct cohort **out, size_t *count);
 
 /* Applications */
 
@@ -704,11 +706,11 @@ struct event_filter {
     int64_t cohort_id; /* 0 for any */
     int64_t from, to;  /* starts_at in [from, to); 0 for open */
 };
-/* Events the caller may see (admins: all; partner leads: their partner's cohorts; facilitators
- * and coaches: their cohorts and the events they facilitate; participants: their cohorts),
- * soonest first, at most 1000. */
+/* A page of the events the caller may see (admins: all; partner leads: their partner's cohorts;
+ * facilitators and coaches: their cohorts and the events they facilitate; participants: their
+ * cohorts), soonest first (CURSOR_NUMBER on starts_at, then id); page NULL for the first 1000. */
 enum store_status store_event_list(struct store *store, const struct caller *caller, const struct event_filter *filter,
-                                   struct arena *arena, struct event **out, size_t *count);
+                                   struct store_page *page, struct arena *arena, struct event **out, size_t *count);
 /* Every event of one cohort, cancelled ones included, soonest first (for its plan). */
 enum store_status store_cohort_events(struct store *store, int64_t cohort_id, struct arena *arena, struct event **out,
                                       size_t *count);
@@ -795,10 +797,11 @@ struct coaching_filter {
     int64_t user_id;        /* sessions where this person is the coach or the participant; 0: every one */
     int64_t participant_id; /* only this participant's; 0: any */
 };
-/* Sessions matching filter, past and future, the latest start first (at most 1000), with their
- * action counts. */
+/* A page of the sessions matching filter, past and future, the latest start first
+ * (CURSOR_NUMBER on starts_at, then id), with their action counts. */
 enum store_status store_coaching_session_list(struct store *store, const struct coaching_filter *filter,
-                                              struct arena *arena, struct coaching_session **out, size_t *count);
+                                              struct store_page *page, struct arena *arena,
+                                              struct coaching_session **out, size_t *count);
 
 /* Moves a session to s's times, mode and place and bumps its sequence. STORE_CONFLICT when it is
  * cancelled (or was cancelled meanwhile); STORE_NOT_FOUND when there is no session s->id. */
@@ -1150,9 +1153,11 @@ struct submission_filter {
     int64_t user_id; /* otherwise: this person's own, and their coachees' when coach */
     bool coach;
 };
-/* Submissions matching filter, the latest change first (at most 1000). */
+/* A page of the submissions matching filter, the latest change first (CURSOR_NUMBER on
+ * updated_at, then id). */
 enum store_status store_submission_list(struct store *store, const struct submission_filter *filter,
-                                        struct arena *arena, struct submission **out, size_t *count);
+                                        struct store_page *page, struct arena *arena, struct submission **out,
+                                        size_t *count);
 
 /* Saves the draft's activity and text (NULL keeps either). STORE_CONFLICT unless it is a draft. */
 enum store_status store_submission_save_draft(struct store *store, const struct actor *actor, int64_t id,
@@ -1406,10 +1411,11 @@ enum store_status store_content_get(struct store *store, int64_t id, struct aren
 enum store_status store_content_versions(struct store *store, int64_t id, struct arena *arena,
                                          struct content_version **out, size_t *count);
 
-/* Items, newest change first (at most 500), with tag_count 0: all, or those with tag (its written
- * form, any case), or whose current title contains query (NULL or "" for any). */
-enum store_status store_content_list(struct store *store, const char *tag, const char *query, struct arena *arena,
-                                     struct content_item **out, size_t *count);
+/* A page of items, newest change first (CURSOR_NUMBER on updated_at, then id), with tag_count 0:
+ * all, or those with tag (its written form, any case), or whose current title contains query
+ * (NULL or "" for any). */
+enum store_status store_content_list(struct store *store, const char *tag, const char *query, struct store_page *page,
+                                     struct arena *arena, struct content_item **out, size_t *count);
 
 /* The variant of an item for a partner; STORE_NOT_FOUND when the partner has none. */
 enum store_status store_content_variant_get(struct store *store, int64_t item_id, int64_t partner_id,
@@ -1504,8 +1510,8 @@ enum store_status store_learning_record_add(struct store *store, struct learning
 enum store_status store_content_complete(struct store *store, const struct actor *actor, int64_t enrolment_id,
                                          const struct content_completion *c, struct learning_record *record);
 
-/* An enrolment's learning records, oldest first (at most 1000 from after_id). */
-enum store_status store_learning_records(struct store *store, int64_t enrolment_id, int64_t after_id,
+/* A page of an enrolment's learning records, oldest first (CURSOR_ID). */
+enum store_status store_learning_records(struct store *store, int64_t enrolment_id, struct store_page *page,
                                          struct arena *arena, struct learning_record **out, size_t *count);
 
 /* Progress (store_progress.c) */

@@ -894,7 +894,7 @@ enum store_status store_organisation_update(struct store *store, const struct ac
 enum store_status store_organisation_list(struct store *store, int kind, const char *query, struct store_page *page,
                                           struct arena *arena, struct organisation **out, size_t *count)
 {
-    struct store_page first = {.limit = STORE_PAGE_MAX};
+    struct store_page first = {.limit = 1000};
     if (page == NULL)
         page = &first;
     struct db_stmt *stmt = db_prepare(store->db, SQL_ORGANISATION_LIST);

@@ -241,7 +241,7 @@ static const char SQL_SUBMISSION_LIST[] =
     "SELECT " SUBMISSION_COLUMNS SUBMISSION_JOINS " WHERE (?1 = 0 OR s.task_id = ?1)"
     " AND (?2 = 1 OR s.participant_id = ?3 OR (?4 = 1 AND s.participant_id IN"
     "      (SELECT a.participant_id FROM assignments a WHERE a.kind = 'coach' AND a.staff_id = ?3)))"
-    " ORDER BY s.updated_at DESC, s.id DESC LIMIT 1000";
+    " AND (?5 IS NULL OR (s.updated_at, s.id) < (?5, ?6)) ORDER BY s.updated_at DESC, s.id DESC LIMIT ?7";
 static const char SQL_SUBMISSION_SAVE[] =
     "UPDATE submissions SET activity = coalesce(?2, activity), draft_text = coalesce(?3, draft_text),"
     " updated_at = ?4 WHERE id = ?1 AND state = 'draft'";
@@ -379,7 +379,8 @@ enum store_status store_submission_get(struct store *store, int64_t id, struct a
 }
 
 enum store_status store_submission_list(struct store *store, const struct submission_filter *filter,
-                                        struct arena *arena, struct submission **out, size_t *count)
+                                        struct store_page *page, struct arena *arena, struct submission **out,
+                                        size_t *count)
 {
     struct db_stmt *stmt = db_prepare(store->db, SQL_SUBMISSION_LIST);
     if (stmt == NULL)
@@ -388,16 +389,14 @@ enum store_status store_submission_list(struct store *store, const struct submis
     db_bind_int64(stmt, 2, filter->all ? 1 : 0);
     db_bind_int64(stmt, 3, filter->user_id);
     db_bind_int64(stmt, 4, filter->coach ? 1 : 0);
-    size_t cap = 16;
-    *out = arena_alloc(arena, sizeof(**out) * cap);
+    store_page_bind(stmt, 5, CURSOR_NUMBER, page);
+    *out = arena_alloc(arena, sizeof(**out) * store_page_limit(page));
     *count = 0;
     enum db_result r;
-    while ((r = db_step(stmt)) == DB_ROW) {
-        if (*count == cap)
-            *out = arena_grow(arena, *out, &cap, sizeof(**out));
+    /* Columns 11 and 0 are updated_at and id. */
+    while ((r = db_step(stmt)) == DB_ROW && store_page_row(page, stmt, *count, CURSOR_NUMBER, 11, 0, arena))
         read_submission(stmt, arena, &(*out)[(*count)++]);
-    }
-    return r == DB_DONE ? STORE_OK : STORE_ERROR;
+    return r == DB_DONE || r == DB_ROW ? STORE_OK : STORE_ERROR;
 }
 
 enum store_status store_submission_save_draft(struct store *store, const struct actor *actor, int64_t id,

@@ -143,7 +143,9 @@ static const char SQL_COHORT_UPDATE[] =
     " updated_at = ?7 WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM cohorts o WHERE o.code = ?2 AND o.id <> ?1)";
 static const char SQL_COHORT_LIST[] = "SELECT " COHORT_COLUMNS " FROM cohorts c"
                                       " LEFT JOIN organisations o ON o.id = c.delivery_partner_id"
-                                      " WHERE ?1 IS NULL OR c.target = ?1 ORDER BY c.starts_on, c.id LIMIT 1000";
+                                      " WHERE (?1 IS NULL OR c.target = ?1)"
+                                      " AND (?2 IS NULL OR (c.starts_on, c.id) > (?2, ?3))"
+                                      " ORDER BY c.starts_on, c.id LIMIT ?4";
 
 static void read_cohort(struct db_stmt *stmt, struct arena *arena, struct cohort *c)
 {
@@ -238,19 +240,24 @@ enum store_status store_cohort_get(struct store *store, int64_t id, struct arena
     return STORE_OK;
 }
 
-enum store_status store_cohort_list(struct store *store, const char *target, struct arena *arena, struct cohort **out,
-                                    size_t *count)
+enum store_status store_cohort_list(struct store *store, const char *target, struct store_page *page,
+                                    struct arena *arena, struct cohort **out, size_t *count)
 {
+    struct store_page first = {.limit = 1000};
+    if (page == NULL)
+        page = &first;
     struct db_stmt *stmt = db_prepare(store->db, SQL_COHORT_LIST);
     if (stmt == NULL)
         return STORE_ERROR;
     db_bind_text(stmt, 1, target);
-    *out = arena_alloc(arena, sizeof(**out) * 1000);
+    store_page_bind(stmt, 2, CURSOR_TEXT, page);
+    *out = arena_alloc(arena, sizeof(**out) * store_page_limit(page));
     *count = 0;
     enum db_result r;
-    while ((r = db_step(stmt)) == DB_ROW)
+    /* Columns 7 and 0 are starts_on and id. */
+    while ((r = db_step(stmt)) == DB_ROW && store_page_row(page, stmt, *count, CURSOR_TEXT, 7, 0, arena))
         read_cohort(stmt, arena, &(*out)[(*count)++]);
-    return r == DB_DONE ? STORE_OK : STORE_ERROR;
+    return r == DB_DONE || r == DB_ROW ? STORE_OK : STORE_ERROR;
 }
 
 /* Applications */
@@ -638,13 +645,13 @@ static const char SQL_ENROLMENT_FOR[] =
 /* The enrolments the caller may see; pages of them newest first by id (CURSOR_ID), ?7 the position and ?8 the rows. */
 #define ENROLMENT_MATCHES                                                                                              \
     ENROLMENT_JOINS                                                                                                    \
-        " WHERE (?2 = 1 OR e.participant_id = ?1"                                                                      \
-        " OR (?3 = 1 AND c.delivery_partner_id IN (SELECT organisation_id FROM user_roles WHERE user_id = ?1"          \
-        "     AND role = 'partner_lead'))"                                                                             \
-        " OR (?4 = 1 AND e.school_id IN (SELECT organisation_id FROM user_roles WHERE user_id = ?1"                    \
-        "     AND role = 'headteacher'))"                                                                              \
-        " OR EXISTS (SELECT 1 FROM assignments a WHERE a.staff_id = ?1 AND a.participant_id = e.participant_id"        \
-        "     AND ((a.kind = 'coach' AND ?5 = 1) OR (a.kind = 'mentor' AND ?6 = 1))))"
+    " WHERE (?2 = 1 OR e.participant_id = ?1"                                                                          \
+    " OR (?3 = 1 AND c.delivery_partner_id IN (SELECT organisation_id FROM user_roles WHERE user_id = ?1"              \
+    "     AND role = 'partner_lead'))"                                                                                 \
+    " OR (?4 = 1 AND e.school_id IN (SELECT organisation_id FROM user_roles WHERE user_id = ?1"                        \
+    "     AND role = 'headteacher'))"                                                                                  \
+    " OR EXISTS (SELECT 1 FROM assignments a WHERE a.staff_id = ?1 AND a.participant_id = e.participant_id"            \
+    "     AND ((a.kind = 'coach' AND ?5 = 1) OR (a.kind = 'mentor' AND ?6 = 1))))"
 static const char SQL_ENROLMENT_LIST[] =
     "SELECT " ENROLMENT_COLUMNS ENROLMENT_MATCHES " AND (?7 IS NULL OR e.id < ?7) ORDER BY e.id DESC LIMIT ?8";
 static const char SQL_ENROLMENT_COUNT[] = "SELECT count(*)" ENROLMENT_MATCHES;

@@ -65,7 +65,7 @@ enum store_status store_relation_delivery(struct store *store, const struct call
 int store_page_bind(struct db_stmt *stmt, int index, enum cursor_key kind, const struct store_page *page);
 bool store_page_row(struct store_page *page, struct db_stmt *stmt, size_t kept, enum cursor_key kind, int key_column,
                     int id_column, struct arena *arena);
-/* The rows a page holds: its limit, within 1 to STORE_PAGE_MAX. */
+/* The rows a page holds: its limit, or STORE_PAGE_DEFAULT for 0. */
 size_t store_page_limit(const struct store_page *page);
 
 #endif
