@@ -8,6 +8,7 @@
 #include <jansson.h>
 #include "lib/embedded.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -277,22 +278,18 @@ size_t store_page_limit(const struct store_page *page)
     return page->limit == 0 ? STORE_PAGE_DEFAULT : page->limit;
 }
 
-int store_page_bind(struct db_stmt *stmt, int index, enum cursor_key kind, const struct store_page *page)
+int store_page_bind(struct db_stmt *stmt, int index, enum cursor_key kind, enum store_order order,
+                    const struct store_page *page)
 {
-    bool from_start = page->after.key != kind;
+    bool from_start = page->after.key != kind, newest_first = order == STORE_DESCENDING;
     if (kind != CURSOR_ID) {
-        if (from_start)
-            db_bind_null(stmt, index);
-        else if (kind == CURSOR_TEXT)
-            db_bind_text(stmt, index, page->after.text);
+        if (kind == CURSOR_TEXT)
+            db_bind_text(stmt, index, from_start ? "" : page->after.text);
         else
-            db_bind_int64(stmt, index, page->after.number);
+            db_bind_int64(stmt, index, !from_start ? page->after.number : newest_first ? INT64_MAX : INT64_MIN);
         index++;
     }
-    if (from_start)
-        db_bind_null(stmt, index);
-    else
-        db_bind_int64(stmt, index, page->after.id);
+    db_bind_int64(stmt, index, !from_start ? page->after.id : newest_first ? INT64_MAX : 0);
     db_bind_int64(stmt, index + 1, (int64_t)store_page_limit(page) + 1);
     return index + 2;
 }

@@ -57,7 +57,7 @@ enum store_status store_audit(struct store *store, const struct actor *actor, co
 /* Newest first by id (CURSOR_ID). */
 static const char SQL_AUDIT_LIST[] =
     "SELECT id, at, coalesce(actor_id, 0), actor_label, action, entity, entity_id, before, after, client" AUDIT_MATCHES
-    " AND (?7 IS NULL OR id < ?7) ORDER BY id DESC LIMIT ?8";
+    " AND id < ?7 ORDER BY id DESC LIMIT ?8";
 static const char SQL_AUDIT_COUNT[] = "SELECT count(*)" AUDIT_MATCHES;
 
 static void bind_audit_filter(struct db_stmt *stmt, const struct audit_filter *filter)
@@ -82,7 +82,7 @@ enum store_status store_audit_list(struct store *store, const struct audit_filte
     if ((stmt = db_prepare(store->db, SQL_AUDIT_LIST)) == NULL)
         return STORE_ERROR;
     bind_audit_filter(stmt, filter);
-    store_page_bind(stmt, 7, CURSOR_ID, page);
+    store_page_bind(stmt, 7, CURSOR_ID, STORE_DESCENDING, page);
     *out = arena_alloc(arena, sizeof(**out) * store_page_limit(page));
     *count = 0;
     enum db_result r;
@@ -420,7 +420,8 @@ enum store_status store_user_set_password(struct store *store, const struct acto
     " AND (?9 = 1 OR u.active = 1)"
 /* By name (CURSOR_TEXT on lower(name)), then id; ?10 ?11 the position, ?12 the rows. */
 #define USER_PAGE                                                                                                      \
-    USER_MATCHES " AND (?10 IS NULL OR (lower(u.name), u.id) > (?10, ?11)) ORDER BY lower(u.name), u.id LIMIT ?12"
+    USER_MATCHES                                                                                                       \
+        " AND lower(u.name) >= ?10 AND (lower(u.name), u.id) > (?10, ?11) ORDER BY lower(u.name), u.id LIMIT ?12"
 static const char SQL_USER_LIST[] =
     "SELECT u.id, u.email, u.name, u.active, u.password_hash IS NOT NULL, coalesce(u.organisation_id, 0),"
     " o.name, u.created_at, u.updated_at, lower(u.name)" USER_PAGE;
@@ -450,7 +451,7 @@ static void bind_user_list(struct db_stmt *stmt, const struct caller *caller, co
     db_bind_text(stmt, 8, filter->role >= 0 ? role_name((enum role)filter->role) : "");
     db_bind_int64(stmt, 9, filter->include_inactive);
     if (page != NULL)
-        store_page_bind(stmt, 10, CURSOR_TEXT, page);
+        store_page_bind(stmt, 10, CURSOR_TEXT, STORE_ASCENDING, page);
 }
 
 /* Reads the roles of the people on the page (users, sorted by name) in one query. */
@@ -777,7 +778,7 @@ static const char SQL_ORGANISATION_LIST[] =
     "SELECT id, kind, name, urn, local_authority, region, phase, regions_served, coalesce(trust_id, 0),"
     " created_at, updated_at, lower(name) FROM organisations"
     " WHERE (?1 = '' OR kind = ?1) AND (?2 IS NULL OR lower(name) LIKE '%' || lower(?2) || '%' OR urn = ?2)"
-    " AND (?3 IS NULL OR (lower(name), id) > (?3, ?4)) ORDER BY lower(name), id LIMIT ?5";
+    " AND lower(name) >= ?3 AND (lower(name), id) > (?3, ?4) ORDER BY lower(name), id LIMIT ?5";
 
 static json_t *organisation_summary(const struct organisation *o)
 {
@@ -902,7 +903,7 @@ enum store_status store_organisation_list(struct store *store, int kind, const c
         return STORE_ERROR;
     db_bind_text(stmt, 1, kind >= 0 ? organisation_kind_name((enum organisation_kind)kind) : "");
     db_bind_text(stmt, 2, query && *query ? query : NULL);
-    store_page_bind(stmt, 3, CURSOR_TEXT, page);
+    store_page_bind(stmt, 3, CURSOR_TEXT, STORE_ASCENDING, page);
     *out = arena_alloc(arena, sizeof(**out) * store_page_limit(page));
     *count = 0;
     enum db_result r;

@@ -241,7 +241,7 @@ static const char SQL_SUBMISSION_LIST[] =
     "SELECT " SUBMISSION_COLUMNS SUBMISSION_JOINS " WHERE (?1 = 0 OR s.task_id = ?1)"
     " AND (?2 = 1 OR s.participant_id = ?3 OR (?4 = 1 AND s.participant_id IN"
     "      (SELECT a.participant_id FROM assignments a WHERE a.kind = 'coach' AND a.staff_id = ?3)))"
-    " AND (?5 IS NULL OR (s.updated_at, s.id) < (?5, ?6)) ORDER BY s.updated_at DESC, s.id DESC LIMIT ?7";
+    " AND (s.updated_at, s.id) < (?5, ?6) ORDER BY s.updated_at DESC, s.id DESC LIMIT ?7";
 static const char SQL_SUBMISSION_SAVE[] =
     "UPDATE submissions SET activity = coalesce(?2, activity), draft_text = coalesce(?3, draft_text),"
     " updated_at = ?4 WHERE id = ?1 AND state = 'draft'";
@@ -389,7 +389,7 @@ enum store_status store_submission_list(struct store *store, const struct submis
     db_bind_int64(stmt, 2, filter->all ? 1 : 0);
     db_bind_int64(stmt, 3, filter->user_id);
     db_bind_int64(stmt, 4, filter->coach ? 1 : 0);
-    store_page_bind(stmt, 5, CURSOR_NUMBER, page);
+    store_page_bind(stmt, 5, CURSOR_NUMBER, STORE_DESCENDING, page);
     *out = arena_alloc(arena, sizeof(**out) * store_page_limit(page));
     *count = 0;
     enum db_result r;

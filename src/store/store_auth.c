@@ -136,7 +136,7 @@ static const char SQL_TOKEN_TOUCH[] =
 static const char SQL_TOKEN_LIST[] =
     "SELECT t.id, t.user_id, u.email, t.name, t.prefix, t.created_at, coalesce(t.last_used_at, 0),"
     " coalesce(t.revoked_at, 0), coalesce(t.expires_at, 0) FROM api_tokens t JOIN users u ON u.id = t.user_id"
-    " WHERE (?1 = 0 OR t.user_id = ?1) AND (?2 IS NULL OR t.id < ?2) ORDER BY t.id DESC LIMIT ?3";
+    " WHERE (?1 = 0 OR t.user_id = ?1) AND t.id < ?2 ORDER BY t.id DESC LIMIT ?3";
 static const char SQL_TOKEN_REVOKE[] =
     "UPDATE api_tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL RETURNING user_id";
 
@@ -222,7 +222,7 @@ enum store_status store_token_list(struct store *store, int64_t user_id, struct 
     if (stmt == NULL)
         return STORE_ERROR;
     db_bind_int64(stmt, 1, user_id);
-    store_page_bind(stmt, 2, CURSOR_ID, page);
+    store_page_bind(stmt, 2, CURSOR_ID, STORE_DESCENDING, page);
     *out = arena_alloc(arena, sizeof(**out) * store_page_limit(page));
     *count = 0;
     enum db_result r;

@@ -73,7 +73,7 @@ static const char SQL_AWARD_FOR_ENROLMENT[] = "SELECT " AWARD_COLUMNS AWARD_JOIN
 /* The code column is case-sensitive (no COLLATE), as a secret must be. */
 static const char SQL_AWARD_BY_CODE[] = "SELECT " AWARD_COLUMNS AWARD_JOINS " WHERE a.verification_code = ?1";
 static const char SQL_AWARD_LIST[] =
-    "SELECT " AWARD_COLUMNS AWARD_JOINS " WHERE (?1 = 0 OR a.participant_id = ?1) AND (?2 IS NULL OR a.id < ?2)"
+    "SELECT " AWARD_COLUMNS AWARD_JOINS " WHERE (?1 = 0 OR a.participant_id = ?1) AND a.id < ?2"
     " ORDER BY a.id DESC LIMIT ?3";
 static const char SQL_AWARD_COUNT[] = "SELECT count(*) FROM awards a WHERE ?1 = 0 OR a.participant_id = ?1";
 
@@ -192,7 +192,7 @@ enum store_status store_award_list(struct store *store, int64_t participant_id, 
     if ((stmt = db_prepare(store->db, SQL_AWARD_LIST)) == NULL)
         return STORE_ERROR;
     db_bind_int64(stmt, 1, participant_id);
-    store_page_bind(stmt, 2, CURSOR_ID, page);
+    store_page_bind(stmt, 2, CURSOR_ID, STORE_DESCENDING, page);
     *out = arena_alloc(arena, sizeof(**out) * store_page_limit(page));
     *count = 0;
     enum db_result r;

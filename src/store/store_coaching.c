@@ -25,7 +25,7 @@ static const char SQL_SESSION_GET[] = "SELECT " SESSION_COLUMNS SESSION_JOINS " 
 static const char SQL_SESSION_LIST[] =
     "SELECT " SESSION_COLUMNS SESSION_JOINS " WHERE (?1 = 0 OR s.coach_id = ?1 OR s.participant_id = ?1)"
     " AND (?2 = 0 OR s.participant_id = ?2)"
-    " AND (?3 IS NULL OR (s.starts_at, s.id) < (?3, ?4)) ORDER BY s.starts_at DESC, s.id DESC LIMIT ?5";
+    " AND (s.starts_at, s.id) < (?3, ?4) ORDER BY s.starts_at DESC, s.id DESC LIMIT ?5";
 static const char SQL_SESSION_RESCHEDULE[] =
     "UPDATE coaching_sessions SET starts_at = ?2, ends_at = ?3, mode = ?4, place = ?5, sequence = sequence + 1,"
     " updated_at = ?6 WHERE id = ?1 AND cancelled_at IS NULL";
@@ -154,7 +154,7 @@ enum store_status store_coaching_session_list(struct store *store, const struct 
         return STORE_ERROR;
     db_bind_int64(stmt, 1, filter->user_id);
     db_bind_int64(stmt, 2, filter->participant_id);
-    store_page_bind(stmt, 3, CURSOR_NUMBER, page);
+    store_page_bind(stmt, 3, CURSOR_NUMBER, STORE_DESCENDING, page);
     *out = arena_alloc(arena, sizeof(**out) * store_page_limit(page));
     *count = 0;
     enum db_result r;

@@ -39,7 +39,7 @@ static const char SQL_ITEM_LIST[] =
     " LEFT JOIN users u ON u.id = v.created_by"
     " WHERE (?1 IS NULL OR EXISTS (SELECT 1 FROM content_tags t WHERE t.item_id = i.id AND t.tag = ?1))"
     " AND (?2 IS NULL OR lower(v.title) LIKE '%' || lower(?2) || '%')"
-    " AND (?3 IS NULL OR (i.updated_at, i.id) < (?3, ?4)) ORDER BY i.updated_at DESC, i.id DESC LIMIT ?5";
+    " AND (i.updated_at, i.id) < (?3, ?4) ORDER BY i.updated_at DESC, i.id DESC LIMIT ?5";
 
 #define VARIANT_COLUMNS                                                                                                \
     "cv.item_id, cv.partner_id, o.name, cv.version, cv.title, cv.body, cv.change_note, cv.updated_at"
@@ -93,7 +93,7 @@ static const char SQL_RECORDS[] =
     " coalesce(r.enrolment_id, 0), r.module, r.timestamp, coalesce(r.result_completion, -1),"
     " coalesce(r.result_duration_seconds, -1) FROM learning_records r JOIN users u ON u.id = r.actor_id"
     " LEFT JOIN content_versions v ON v.item_id = r.object_id AND v.version = r.object_version"
-    " WHERE r.enrolment_id = ?1 AND (?2 IS NULL OR r.id > ?2) ORDER BY r.id LIMIT ?3";
+    " WHERE r.enrolment_id = ?1 AND r.id > ?2 ORDER BY r.id LIMIT ?3";
 
 static const char *const verb_iris[] = {
     [LEARNING_EXPERIENCED] = "http://adlnet.gov/expapi/verbs/experienced",
@@ -297,7 +297,7 @@ enum store_status store_content_list(struct store *store, const char *tag, const
         return STORE_ERROR;
     db_bind_text(stmt, 1, tag && *tag ? tag : NULL);
     db_bind_text(stmt, 2, query && *query ? query : NULL);
-    store_page_bind(stmt, 3, CURSOR_NUMBER, page);
+    store_page_bind(stmt, 3, CURSOR_NUMBER, STORE_DESCENDING, page);
     *out = arena_alloc(arena, sizeof(**out) * store_page_limit(page));
     *count = 0;
     enum db_result r;
@@ -605,7 +605,7 @@ enum store_status store_learning_records(struct store *store, int64_t enrolment_
     if (stmt == NULL)
         return STORE_ERROR;
     db_bind_int64(stmt, 1, enrolment_id);
-    store_page_bind(stmt, 2, CURSOR_ID, page);
+    store_page_bind(stmt, 2, CURSOR_ID, STORE_ASCENDING, page);
     *out = arena_alloc(arena, sizeof(**out) * store_page_limit(page));
     *count = 0;
     enum db_result r;

@@ -144,7 +144,7 @@ static const char SQL_COHORT_UPDATE[] =
 static const char SQL_COHORT_LIST[] = "SELECT " COHORT_COLUMNS " FROM cohorts c"
                                       " LEFT JOIN organisations o ON o.id = c.delivery_partner_id"
                                       " WHERE (?1 IS NULL OR c.target = ?1)"
-                                      " AND (?2 IS NULL OR (c.starts_on, c.id) > (?2, ?3))"
+                                      " AND (c.starts_on, c.id) > (?2, ?3)"
                                       " ORDER BY c.starts_on, c.id LIMIT ?4";
 
 static void read_cohort(struct db_stmt *stmt, struct arena *arena, struct cohort *c)
@@ -250,7 +250,7 @@ enum store_status store_cohort_list(struct store *store, const char *target, str
     if (stmt == NULL)
         return STORE_ERROR;
     db_bind_text(stmt, 1, target);
-    store_page_bind(stmt, 2, CURSOR_TEXT, page);
+    store_page_bind(stmt, 2, CURSOR_TEXT, STORE_ASCENDING, page);
     *out = arena_alloc(arena, sizeof(**out) * store_page_limit(page));
     *count = 0;
     enum db_result r;
@@ -315,7 +315,7 @@ static const char SQL_APPLICATION_GET[] = "SELECT " APPLICATION_COLUMNS APPLICAT
     " AND (?5 = '' OR a.state = ?5) AND (?6 = 0 OR a.participant_id = ?6)"
 /* Newest change first (CURSOR_NUMBER on updated_at), then id. */
 #define APPLICATION_PAGE                                                                                               \
-    APPLICATION_MATCHES " AND (?10 IS NULL OR (a.updated_at, a.id) < (?10, ?11))"                                      \
+    APPLICATION_MATCHES " AND (a.updated_at, a.id) < (?10, ?11)"                                                       \
                         " ORDER BY a.updated_at DESC, a.id DESC LIMIT ?12"
 static const char SQL_APPLICATION_LIST[] = "SELECT " APPLICATION_COLUMNS APPLICATION_PAGE;
 static const char SQL_APPLICATION_COUNT[] = "SELECT count(*)" APPLICATION_MATCHES;
@@ -514,7 +514,7 @@ static void bind_application_list(struct db_stmt *stmt, const struct caller *cal
     db_bind_int64(stmt, 8, caller_has(caller, ROLE_COACH));
     db_bind_int64(stmt, 9, caller_has(caller, ROLE_MENTOR));
     if (page != NULL)
-        store_page_bind(stmt, 10, CURSOR_NUMBER, page);
+        store_page_bind(stmt, 10, CURSOR_NUMBER, STORE_DESCENDING, page);
 }
 
 enum store_status store_application_list(struct store *store, const struct caller *caller,
@@ -653,11 +653,11 @@ static const char SQL_ENROLMENT_FOR[] =
     " OR EXISTS (SELECT 1 FROM assignments a WHERE a.staff_id = ?1 AND a.participant_id = e.participant_id"            \
     "     AND ((a.kind = 'coach' AND ?5 = 1) OR (a.kind = 'mentor' AND ?6 = 1))))"
 static const char SQL_ENROLMENT_LIST[] =
-    "SELECT " ENROLMENT_COLUMNS ENROLMENT_MATCHES " AND (?7 IS NULL OR e.id < ?7) ORDER BY e.id DESC LIMIT ?8";
+    "SELECT " ENROLMENT_COLUMNS ENROLMENT_MATCHES " AND e.id < ?7 ORDER BY e.id DESC LIMIT ?8";
 static const char SQL_ENROLMENT_COUNT[] = "SELECT count(*)" ENROLMENT_MATCHES;
 static const char SQL_ENROLMENT_PAGE_ELECTIVES[] =
     "SELECT enrolment_id, module FROM enrolment_electives WHERE enrolment_id IN (SELECT e.id" ENROLMENT_MATCHES
-    " AND (?7 IS NULL OR e.id < ?7) ORDER BY e.id DESC LIMIT ?8) ORDER BY enrolment_id, position";
+    " AND e.id < ?7 ORDER BY e.id DESC LIMIT ?8) ORDER BY enrolment_id, position";
 static const char SQL_ENROLMENT_FOR_ELECTIVES[] =
     "SELECT enrolment_id, module FROM enrolment_electives"
     " WHERE enrolment_id IN (SELECT id FROM enrolments WHERE participant_id = ?1) ORDER BY enrolment_id, position";
@@ -817,7 +817,7 @@ static void bind_enrolment_list(struct db_stmt *stmt, const struct caller *calle
     db_bind_int64(stmt, 5, caller_has(caller, ROLE_COACH));
     db_bind_int64(stmt, 6, caller_has(caller, ROLE_MENTOR));
     if (page != NULL)
-        store_page_bind(stmt, 7, CURSOR_ID, page);
+        store_page_bind(stmt, 7, CURSOR_ID, STORE_DESCENDING, page);
 }
 
 enum store_status store_enrolment_list(struct store *store, const struct caller *caller, struct store_page *page,

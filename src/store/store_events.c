@@ -356,7 +356,7 @@ static const char SQL_EVENT_LIST[] =
     " OR EXISTS (SELECT 1 FROM enrolments e WHERE e.cohort_id = c.id AND e.participant_id = ?1"
     "     AND e.state IN ('active', 'deferred', 'completed')))"
     " AND (?5 = 0 OR ev.cohort_id = ?5) AND (?6 = 0 OR ev.starts_at >= ?6) AND (?7 = 0 OR ev.starts_at < ?7)"
-    " AND (?8 IS NULL OR (ev.starts_at, ev.id) > (?8, ?9)) ORDER BY ev.starts_at, ev.id LIMIT ?10";
+    " AND (ev.starts_at, ev.id) > (?8, ?9) ORDER BY ev.starts_at, ev.id LIMIT ?10";
 static const char SQL_COHORT_EVENTS[] =
     "SELECT " EVENT_COLUMNS " WHERE ev.cohort_id = ?1 ORDER BY ev.starts_at, ev.id LIMIT 1000";
 
@@ -539,7 +539,7 @@ enum store_status store_event_list(struct store *store, const struct caller *cal
     db_bind_int64(stmt, 5, filter->cohort_id);
     db_bind_int64(stmt, 6, filter->from);
     db_bind_int64(stmt, 7, filter->to);
-    store_page_bind(stmt, 8, CURSOR_NUMBER, page);
+    store_page_bind(stmt, 8, CURSOR_NUMBER, STORE_ASCENDING, page);
     *out = arena_alloc(arena, sizeof(**out) * store_page_limit(page));
     *count = 0;
     enum db_result r;
