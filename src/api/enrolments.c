@@ -467,61 +467,6 @@ static bool read_format(struct request *request, bool *csv)
     return false;
 }
 
-/* Sends the CSV in b (and frees it); a file that reached the buffer's maximum is never sent cut
- * short: the request fails with a 500 instead. */
-static void reply_csv(struct request *request, struct buf *b, const char *filename)
-{
-    if (buf_failed(b)) {
-        fprintf(stderr, "npq: %s is larger than its %zu MiB buffer; answered 500\n", filename, b->max / (1024 * 1024));
-        buf_free(b);
-        api_reply_reason(request, APP_BROKEN, "The export is larger than the server can build at once.");
-        return;
-    }
-    char disposition[128];
-    snprintf(disposition, sizeof(disposition), "attachment; filename=\"%s\"", filename);
-    reply_header(request, "content-disposition", request_strndup(request, str_of(disposition)));
-    reply_body(request, 200, "text/csv; charset=utf-8", b->data ? b->data : "", b->len);
-    buf_free(b);
-}
-
-void api_report_funding(struct request *request)
-{
-    bool csv;
-    if (!read_format(request, &csv))
-        return;
-    struct funding_row *rows;
-    size_t count;
-    if (store_report_funding(request->store, request_arena(request), &rows, &count) != STORE_OK) {
-        api_reply_store_status(request, STORE_ERROR, "report");
-        return;
-    }
-    if (csv) {
-        struct buf b;
-        buf_init(&b, 16 * 1024 * 1024);
-        buf_append_str(&b, "funding_route,school_id,school,enrolments\r\n");
-        for (size_t i = 0; i < count; i++) {
-            csv_write_field(&b, rows[i].funding_route, 1);
-            csv_write_int(&b, rows[i].school_id, 0);
-            csv_write_field(&b, rows[i].school_name, 0);
-            csv_write_int(&b, rows[i].enrolments, 0);
-            csv_write_end(&b);
-        }
-        reply_csv(request, &b, "funding-report.csv");
-        return;
-    }
-    /* Totals by route, then the breakdown by school. */
-    json_t *by_route = json_object(), *by_school = json_array();
-    for (size_t i = 0; i < count; i++) {
-        json_int_t sum = json_integer_value(json_object_get(by_route, rows[i].funding_route)) + rows[i].enrolments;
-        json_object_set_new(by_route, rows[i].funding_route, json_integer(sum));
-        json_array_append_new(by_school,
-                              json_pack("{s:s, s:o, s:s, s:I}", "funding_route", rows[i].funding_route, "school_id",
-                                        rows[i].school_id ? json_integer(rows[i].school_id) : json_null(), "school",
-                                        rows[i].school_name, "enrolments", (json_int_t)rows[i].enrolments));
-    }
-    reply_json(request, 200, json_pack("{s:o, s:o}", "by_funding_route", by_route, "by_school", by_school));
-}
-
 /* Starts a CSV download named filename with its header row. */
 static void csv_stream_begin(struct request *request, const char *filename, const char *header)
 {
@@ -552,6 +497,81 @@ static void electives_text(struct buf *out, const char **codes, size_t count)
     buf_reset(out);
     for (size_t i = 0; i < count; i++)
         buf_appendf(out, "%s%s", i ? "; " : "", codes[i]);
+}
+
+/* Keeps a batch's last row, its text copied into arena, as where the next batch starts. */
+static struct funding_row funding_position(const struct funding_row *row, struct arena *arena)
+{
+    return (struct funding_row){.funding_route = arena_strdup(arena, row->funding_route),
+                                .school_id = row->school_id,
+                                .school_name = arena_strdup(arena, row->school_name)};
+}
+
+/* The report read a batch at a time: as CSV each batch goes to the client before the next is
+ * read; as JSON, one document of every row (a row per route and school). */
+void api_report_funding(struct request *request)
+{
+    bool csv;
+    if (!read_format(request, &csv))
+        return;
+    struct arena batch = ARENA_INIT;
+    struct funding_row last, *after = NULL;
+    json_t *by_route = csv ? NULL : json_object(), *by_school = csv ? NULL : json_array();
+    struct buf b;
+    buf_init(&b, 1024 * 1024);
+    bool begun = false;
+    for (;;) {
+        struct funding_row *rows;
+        size_t count;
+        if (store_report_funding(request->store, after, STORE_PAGE_MAX, &batch, &rows, &count) != STORE_OK) {
+            if (begun)
+                reply_stream_fail(request);
+            else
+                api_reply_store_status(request, STORE_ERROR, "report");
+            break;
+        }
+        if (csv && !begun)
+            csv_stream_begin(request, "funding-report.csv", "funding_route,school_id,school,enrolments\r\n");
+        begun = true;
+        for (size_t i = 0; i < count; i++) {
+            if (csv) {
+                csv_write_field(&b, rows[i].funding_route, 1);
+                csv_write_int(&b, rows[i].school_id, 0);
+                csv_write_field(&b, rows[i].school_name, 0);
+                csv_write_int(&b, rows[i].enrolments, 0);
+                csv_write_end(&b);
+                continue;
+            }
+            /* Totals by route, then the breakdown by school. */
+            json_int_t sum = json_integer_value(json_object_get(by_route, rows[i].funding_route)) + rows[i].enrolments;
+            json_object_set_new(by_route, rows[i].funding_route, json_integer(sum));
+            json_array_append_new(by_school,
+                                  json_pack("{s:s, s:o, s:s, s:I}", "funding_route", rows[i].funding_route, "school_id",
+                                            rows[i].school_id ? json_integer(rows[i].school_id) : json_null(), "school",
+                                            rows[i].school_name, "enrolments", (json_int_t)rows[i].enrolments));
+        }
+        struct arena next = ARENA_INIT;
+        if (count > 0) {
+            last = funding_position(&rows[count - 1], &next);
+            after = &last;
+        }
+        arena_release(&batch);
+        batch = next;
+        if (csv && !csv_stream_rows(request, &b))
+            break;
+        if (count < STORE_PAGE_MAX) {
+            if (csv)
+                reply_stream_end(request);
+            else
+                reply_json(request, 200, json_pack("{s:o, s:o}", "by_funding_route", by_route, "by_school", by_school));
+            by_route = by_school = NULL;
+            break;
+        }
+    }
+    json_decref(by_route);
+    json_decref(by_school);
+    arena_release(&batch);
+    buf_free(&b);
 }
 
 /*

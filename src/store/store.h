@@ -540,9 +540,11 @@ struct funding_row {
     const char *school_name; /* "" when none */
     int64_t enrolments;
 };
-/* Live and completed enrolments counted by funding route and school. */
-enum store_status store_report_funding(struct store *store, struct arena *arena, struct funding_row **out,
-                                       size_t *count);
+/* Live and completed enrolments counted by funding route and school, by route, then school name,
+ * then school id: at most limit rows after the row after (NULL: from the start), so that a report
+ * of any size is read a batch at a time (the last batch holds fewer than limit). */
+enum store_status store_report_funding(struct store *store, const struct funding_row *after, size_t limit,
+                                       struct arena *arena, struct funding_row **out, size_t *count);
 
 struct roster; /* domain/roster.h */
 

@@ -1126,30 +1126,35 @@ enum store_status store_fee_list(struct store *store, struct arena *arena, struc
 
 /* Reports */
 
+/* The position is of the group's own columns, so it can narrow the rows before they are grouped. */
 static const char SQL_REPORT_FUNDING[] =
     "SELECT e.funding_route, coalesce(e.school_id, 0), coalesce(s.name, ''), count(*) FROM enrolments e"
     " LEFT JOIN organisations s ON s.id = e.school_id WHERE e.state <> 'withdrawn'"
-    " GROUP BY e.funding_route, e.school_id, s.name ORDER BY e.funding_route, s.name";
+    " AND (e.funding_route, coalesce(s.name, ''), coalesce(e.school_id, 0)) > (?1, ?2, ?3)"
+    " GROUP BY e.funding_route, coalesce(s.name, ''), coalesce(e.school_id, 0)"
+    " ORDER BY e.funding_route, coalesce(s.name, ''), coalesce(e.school_id, 0) LIMIT ?4";
 
-enum store_status store_report_funding(struct store *store, struct arena *arena, struct funding_row **out,
-                                       size_t *count)
+enum store_status store_report_funding(struct store *store, const struct funding_row *after, size_t limit,
+                                       struct arena *arena, struct funding_row **out, size_t *count)
 {
     struct db_stmt *stmt = db_prepare(store->db, SQL_REPORT_FUNDING);
     if (stmt == NULL)
         return STORE_ERROR;
-    size_t cap = 5000;
-    *out = arena_alloc(arena, sizeof(**out) * cap);
+    db_bind_text(stmt, 1, after ? after->funding_route : "");
+    db_bind_text(stmt, 2, after ? after->school_name : "");
+    db_bind_int64(stmt, 3, after ? after->school_id : -1);
+    db_bind_int64(stmt, 4, (int64_t)limit);
+    *out = arena_alloc(arena, sizeof(**out) * (limit ? limit : 1));
     *count = 0;
     enum db_result r;
-    while (*count < cap && (r = db_step(stmt)) == DB_ROW) {
+    while ((r = db_step(stmt)) == DB_ROW) {
         struct funding_row *row = &(*out)[(*count)++];
         row->funding_route = store_text_or_empty(arena, stmt, 0);
         row->school_id = db_column_int64(stmt, 1);
         row->school_name = store_text_or_empty(arena, stmt, 2);
         row->enrolments = db_column_int64(stmt, 3);
     }
-    db_reset(stmt);
-    return STORE_OK;
+    return r == DB_DONE ? STORE_OK : STORE_ERROR;
 }
 
 /* Relations for the policy */

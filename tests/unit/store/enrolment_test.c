@@ -535,8 +535,17 @@ static void the_funding_report_counts_enrolments_by_route_and_school(void **stat
     }
     struct funding_row *rows;
     size_t count;
-    assert_int_equal(store_report_funding(f->store, &f->arena, &rows, &count), STORE_OK);
+    assert_int_equal(store_report_funding(f->store, NULL, 10, &f->arena, &rows, &count), STORE_OK);
     assert_int_equal(count, 2);
+    struct funding_row *rest;
+    size_t rest_count;
+    assert_int_equal(store_report_funding(f->store, NULL, 1, &f->arena, &rest, &rest_count), STORE_OK);
+    assert_int_equal(rest_count, 1); /* a batch of one, then the one after it, then none */
+    assert_int_equal(store_report_funding(f->store, &rest[0], 1, &f->arena, &rest, &rest_count), STORE_OK);
+    assert_int_equal(rest_count, 1);
+    assert_string_equal(rest[0].funding_route, "self");
+    assert_int_equal(store_report_funding(f->store, &rest[0], 1, &f->arena, &rest, &rest_count), STORE_OK);
+    assert_int_equal(rest_count, 0);
     assert_string_equal(rows[0].funding_route, "school");
     assert_int_equal(rows[0].school_id, school);
     assert_string_equal(rows[0].school_name, "Hill Primary");
