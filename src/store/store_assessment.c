@@ -40,6 +40,11 @@ static const char SQL_CRITERION_INSERT[] =
 static const char SQL_CRITERIA_DELETE[] = "DELETE FROM assessment_criteria WHERE task_id = ?1";
 static const char SQL_CRITERIA[] =
     "SELECT title, descriptor FROM assessment_criteria WHERE task_id = ?1 ORDER BY position";
+/* The criteria of every task SQL_TASK_LIST reads, in one query rather than one per task. */
+static const char SQL_TASK_LIST_CRITERIA[] =
+    "SELECT task_id, title, descriptor FROM assessment_criteria WHERE task_id IN"
+    " (SELECT t.id FROM assessment_tasks t WHERE ?1 IS NULL OR t.target = ?1 ORDER BY t.deadline, t.id LIMIT 1000)"
+    " ORDER BY task_id, position";
 
 static void read_task(struct db_stmt *stmt, struct arena *arena, struct assessment_task *t)
 {
@@ -210,12 +215,28 @@ enum store_status store_task_list(struct store *store, const char *target, struc
             *out = arena_grow(arena, *out, &cap, sizeof(**out));
         read_task(stmt, arena, &(*out)[(*count)++]);
     }
-    if (r != DB_DONE)
+    if (r != DB_DONE || (stmt = db_prepare(store->db, SQL_TASK_LIST_CRITERIA)) == NULL)
         return STORE_ERROR;
-    for (size_t i = 0; i < *count; i++)
-        if (load_criteria(store, &(*out)[i], arena) != STORE_OK)
-            return STORE_ERROR;
-    return STORE_OK;
+    db_bind_text(stmt, 1, target);
+    size_t *caps = arena_alloc(arena, sizeof(*caps) * (*count ? *count : 1));
+    size_t at = 0; /* the task of the last row: rows come by task */
+    while ((r = db_step(stmt)) == DB_ROW) {
+        int64_t task_id = db_column_int64(stmt, 0);
+        if (at >= *count || (*out)[at].id != task_id)
+            for (at = 0; at < *count && (*out)[at].id != task_id; at++)
+                ;
+        if (at == *count)
+            continue; /* a task added between the two statements */
+        struct assessment_task *t = &(*out)[at];
+        if (t->criteria_count == caps[at]) {
+            caps[at] = caps[at] ? caps[at] : 8;
+            t->criteria = t->criteria_count ? arena_grow(arena, t->criteria, &caps[at], sizeof(*t->criteria))
+                                            : arena_alloc(arena, sizeof(*t->criteria) * caps[at]);
+        }
+        t->criteria[t->criteria_count++] =
+            (struct assessment_criterion){store_text_or_empty(arena, stmt, 1), store_text_or_empty(arena, stmt, 2)};
+    }
+    return r == DB_DONE ? STORE_OK : STORE_ERROR;
 }
 
 /* Submissions */
