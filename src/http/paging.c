@@ -28,17 +28,13 @@ bool paging_read(struct request *request, enum cursor_key kind, struct store_pag
     return ok;
 }
 
-/* Appends s percent-encoded as a query component. */
-static void append_encoded(struct buf *b, const char *s)
+/* Appends s percent-encoded as a query component (lib/form.h's encoding). */
+static void append_encoded(struct request *request, struct buf *b, const char *s)
 {
-    static const char hex[] = "0123456789ABCDEF";
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' ||
-            *p == '_' || *p == '.' || *p == '~')
-            buf_append(b, (const char *)p, 1);
-        else
-            buf_appendf(b, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
-    }
+    size_t size = strlen(s) * 3 + 5; /* form_encode keeps room for one more escape */
+    char *encoded = request_alloc(request, size);
+    form_encode(s, encoded, size);
+    buf_append_str(b, encoded);
 }
 
 void paging_link(struct request *request, const struct store_page *page)
@@ -52,13 +48,13 @@ void paging_link(struct request *request, const struct store_page *page)
     for (size_t i = 0; i < query->count; i++) {
         if (strcmp(query->fields[i].name, "after") == 0)
             continue;
-        append_encoded(&b, query->fields[i].name);
+        append_encoded(request, &b, query->fields[i].name);
         buf_append_str(&b, "=");
-        append_encoded(&b, query->fields[i].value);
+        append_encoded(request, &b, query->fields[i].value);
         buf_append_str(&b, "&");
     }
     buf_append_str(&b, "after=");
-    append_encoded(&b, page->next);
+    append_encoded(request, &b, page->next);
     buf_append_str(&b, ">; rel=\"next\"");
     /* A query too long to repeat has no next link rather than a wrong one; the gate bounds it. */
     if (!buf_failed(&b))
