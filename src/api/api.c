@@ -2,6 +2,7 @@
 
 #include "http/reply.h"
 #include "http/executor.h"
+#include "http/paging.h"
 #include "http/site.h"
 #include "lib/date.h"
 
@@ -233,14 +234,64 @@ bool api_query_refused(struct request *request, struct errors *errors)
     return true;
 }
 
-int64_t api_query_int(struct form *query, const char *name, int64_t fallback)
+/* The position of item by member (an integer id, or a text such as a code). */
+static struct cursor item_position(json_t *item, const char *member, enum cursor_key kind)
 {
-    const char *value = form_get(query, name);
-    if (value == NULL || *value == '\0')
-        return fallback;
-    char *end;
-    long long n = strtoll(value, &end, 10);
-    return *end == '\0' && n >= 0 ? (int64_t)n : fallback;
+    json_t *value = json_object_get(item, member);
+    if (kind == CURSOR_TEXT)
+        return (struct cursor){.key = CURSOR_TEXT, .text = json_string_value(value) ? json_string_value(value) : ""};
+    return (struct cursor){.key = CURSOR_ID, .id = json_integer_value(value)};
+}
+
+static bool same_position(const struct cursor *a, const struct cursor *b)
+{
+    return a->key == CURSOR_TEXT ? strcmp(a->text, b->text) == 0 : a->id == b->id;
+}
+
+void api_reply_page_of(struct request *request, json_t *doc, const char *array_key, const char *member,
+                       enum cursor_key kind)
+{
+    struct errors errors = ERRORS_INIT;
+    struct store_page page;
+    paging_read(request, kind, &page, &errors);
+    json_t *all = json_object_get(doc, array_key);
+    size_t start = 0, count = json_array_size(all);
+    if (errors.count == 0 && page.after.key != CURSOR_NONE) {
+        while (start < count) {
+            struct cursor here = item_position(json_array_get(all, start++), member, kind);
+            if (same_position(&here, &page.after))
+                break;
+            if (start == count)
+                errors_add(&errors, "after", "after names a record no longer in this list: start again without it");
+        }
+    }
+    if (api_query_refused(request, &errors)) {
+        json_decref(doc);
+        return;
+    }
+    size_t end = count - start > page.limit ? start + page.limit : count;
+    json_t *kept = json_array();
+    for (size_t i = start; i < end; i++)
+        json_array_append(kept, json_array_get(all, i));
+    if (end < count) {
+        struct cursor last = item_position(json_array_get(all, end - 1), member, kind);
+        page.next = cursor_encode(&last, request_arena(request));
+    }
+    json_object_set_new(doc, array_key, kept);
+    paging_link(request, &page);
+    reply_json(request, 200, doc);
+}
+
+void api_reply_catalogue_list(struct request *request, const char *key, api_builder build, const char *array_key)
+{
+    struct form *query = request_query(request);
+    if (form_get(query, "limit") == NULL && form_get(query, "after") == NULL) {
+        api_reply_catalogue(request, key, build, NULL, "");
+        return;
+    }
+    const struct catalogue *catalogue = api_catalogue(request);
+    if (catalogue != NULL)
+        api_reply_page_of(request, build(catalogue, NULL), array_key, "code", CURSOR_TEXT);
 }
 
 static json_t *organisation_ref(int64_t id, const char *name)

@@ -223,9 +223,17 @@ bool api_string_member(struct request *request, json_t *object, const char *key,
  */
 bool api_query_refused(struct request *request, struct errors *errors);
 
-/* The query parameter as a non-negative integer, or fallback: only for the lists' limit and
- * offset, which key-set pagination (api_page_params) replaces. Nothing else may use it. */
-int64_t api_query_int(struct form *query, const char *name, int64_t fallback);
+/*
+ * Lists take ?limit= and ?after= through http/paging.h: a list read from the store a page at a
+ * time passes the page to the store and calls paging_link before replying. A list bounded by what
+ * holds it (the catalogue, a person's tokens, an event's bookings) is built whole and cut here:
+ * api_reply_page_of replies 200 with doc (stolen) after cutting its array at array_key to the page
+ * after the item whose member (an integer id for CURSOR_ID, a text such as a code for
+ * CURSOR_TEXT) the cursor names, keeping their order, with the Link header to the rest; 400 for
+ * a malformed limit or after, or an after naming an item no longer there.
+ */
+void api_reply_page_of(struct request *request, json_t *doc, const char *array_key, const char *member,
+                       enum cursor_key kind);
 
 /* JSON for a user with roles, an organisation, an audit event. */
 json_t *api_user_json(const struct user *user);
@@ -244,6 +252,10 @@ const struct catalogue *api_catalogue(struct request *request);
 typedef json_t *(*api_builder)(const struct catalogue *catalogue, const void *arg);
 void api_reply_catalogue(struct request *request, const char *key, api_builder build, const void *arg,
                          const char *not_found);
+/* A list of the catalogue (build takes no arg) keyed by "code": the cached whole list when the
+ * query names no page (each of the catalogue's lists is far shorter than a default page), else
+ * the page asked for (api_reply_page_of). */
+void api_reply_catalogue_list(struct request *request, const char *key, api_builder build, const char *array_key);
 
 /* Small representations shared between resources. */
 json_t *api_level_json(const struct catalogue *catalogue, int number);

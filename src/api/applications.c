@@ -5,6 +5,7 @@
 #include "api/api.h"
 
 #include "app/applications.h"
+#include "http/paging.h"
 #include "http/reply.h"
 #include "http/site.h"
 
@@ -101,12 +102,12 @@ static void reply_application(struct request *request, int status, int64_t id)
 void api_applications_list(struct request *request)
 {
     struct form *query = request_query(request);
-    struct application_filter filter = {.state = -1,
-                                        .limit = (size_t)api_query_int(query, "limit", 100),
-                                        .offset = (size_t)api_query_int(query, "offset", 0)};
+    struct application_filter filter = {.state = -1};
     const char *state = form_get(query, "state");
     enum application_state parsed;
     struct errors errors = ERRORS_INIT;
+    struct store_page page;
+    paging_read(request, CURSOR_NUMBER, &page, &errors);
     if (state != NULL && *state != '\0') {
         if (application_state_parse(state, &parsed))
             filter.state = (int)parsed;
@@ -120,8 +121,8 @@ void api_applications_list(struct request *request)
         return;
     struct application *list;
     size_t count, total;
-    enum store_status s =
-        store_application_list(request->store, request->caller, &filter, request_arena(request), &list, &count, &total);
+    enum store_status s = store_application_list(request->store, request->caller, &filter, &page,
+                                                 request_arena(request), &list, &count, &total);
     if (s != STORE_OK) {
         api_reply_store_status(request, s, "application");
         return;
@@ -129,6 +130,7 @@ void api_applications_list(struct request *request)
     json_t *array = json_array();
     for (size_t i = 0; i < count; i++)
         json_array_append_new(array, application_json(&list[i]));
+    paging_link(request, &page);
     reply_json(request, 200, json_pack("{s:o, s:I}", "applications", array, "total", (json_int_t)total));
 }
 

@@ -10,6 +10,7 @@
 
 #include "app/assessment.h"
 #include "http/file_reply.h"
+#include "http/paging.h"
 #include "http/reply.h"
 #include "lib/date.h"
 #include "lib/file_type.h"
@@ -219,7 +220,8 @@ void api_assessment_tasks_list(struct request *request)
     json_t *array = json_array();
     for (size_t i = 0; i < count; i++)
         json_array_append_new(array, task_json(&tasks[i]));
-    reply_json(request, 200, json_pack("{s:o}", "tasks", array));
+    /* A few tasks per module and qualification of the catalogue: read whole, paged here. */
+    api_reply_page_of(request, json_pack("{s:o}", "tasks", array), "tasks", "id", CURSOR_ID);
 }
 
 static void reply_task(struct request *request, int status, int64_t id)
@@ -321,10 +323,12 @@ void api_submissions_list(struct request *request)
     struct errors errors = ERRORS_INIT;
     int64_t task_id = 0;
     form_read_id(request_query(request), "task_id", &task_id, &errors);
+    struct store_page page;
+    paging_read(request, CURSOR_NUMBER, &page, &errors);
     if (api_query_refused(request, &errors))
         return;
     enum app_result r =
-        assessment_submission_list(&env, request->caller, task_id, request_arena(request), &list, &count);
+        assessment_submission_list(&env, request->caller, task_id, &page, request_arena(request), &list, &count);
     if (r != APP_OK) {
         api_reply_result(request, r, &errors, "submission");
         errors_free(&errors);
@@ -341,6 +345,7 @@ void api_submissions_list(struct request *request)
                              "latest_submitted_at", api_time_json(s->latest_submitted_at), "created_at",
                              api_time_json(s->created_at), "updated_at", api_time_json(s->updated_at)));
     }
+    paging_link(request, &page);
     reply_json(request, 200, json_pack("{s:o}", "submissions", array));
 }
 

@@ -4,6 +4,7 @@
  */
 #include "api/api.h"
 
+#include "http/paging.h"
 #include "http/reply.h"
 #include "http/site.h"
 #include "lib/date.h"
@@ -43,10 +44,10 @@ void api_audit_list(struct request *request)
         .action = form_get(query, "action"),
         .entity = form_get(query, "entity"),
         .entity_id = form_get(query, "entity_id"),
-        .limit = (size_t)api_query_int(query, "limit", 100),
-        .offset = (size_t)api_query_int(query, "offset", 0),
     };
     struct errors errors = ERRORS_INIT;
+    struct store_page page;
+    paging_read(request, CURSOR_ID, &page, &errors);
     form_read_id(query, "actor_id", &filter.actor_id, &errors);
     query_time(query, "since", &filter.since, &errors);
     query_time(query, "until", &filter.until, &errors);
@@ -54,7 +55,8 @@ void api_audit_list(struct request *request)
         return;
     struct audit_event *events;
     size_t count, total;
-    enum store_status s = store_audit_list(request->store, &filter, request_arena(request), &events, &count, &total);
+    enum store_status s =
+        store_audit_list(request->store, &filter, &page, request_arena(request), &events, &count, &total);
     if (s != STORE_OK) {
         api_reply_store_status(request, s, "event");
         return;
@@ -69,5 +71,6 @@ void api_audit_list(struct request *request)
                                         "action", e->action, "entity", e->entity, "entity_id", e->entity_id, "before",
                                         summary_json(e->before), "after", summary_json(e->after), "client", e->client));
     }
+    paging_link(request, &page);
     reply_json(request, 200, json_pack("{s:o, s:I}", "events", array, "total", (json_int_t)total));
 }

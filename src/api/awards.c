@@ -7,6 +7,7 @@
 #include "api/api.h"
 
 #include "app/awards.h"
+#include "http/paging.h"
 #include "http/reply.h"
 #include "http/site.h"
 #include "pdf/certificate.h"
@@ -118,10 +119,12 @@ void api_awards_list(struct request *request)
     struct awards_query q;
     struct errors errors = ERRORS_INIT;
     awards_query_read(request_query(request), c, &q, &errors);
+    struct store_page page;
+    paging_read(request, CURSOR_ID, &page, &errors);
     if (api_query_refused(request, &errors))
         return;
-    enum store_status s = store_award_search(request->store, &q.filter, (size_t)q.limit, (size_t)q.offset,
-                                             request_arena(request), &list, &count, &total);
+    enum store_status s =
+        store_award_search(request->store, &q.filter, &page, request_arena(request), &list, &count, &total);
     if (s != STORE_OK) {
         api_reply_store_status(request, s, "award");
         return;
@@ -129,6 +132,7 @@ void api_awards_list(struct request *request)
     json_t *array = json_array();
     for (size_t i = 0; i < count; i++)
         json_array_append_new(array, award_json(request, c, &list[i]));
+    paging_link(request, &page);
     reply_json(request, 200, json_pack("{s:o, s:I}", "awards", array, "total", (json_int_t)total));
 }
 
@@ -228,7 +232,8 @@ void api_module_credits_list(struct request *request)
     json_t *array = json_array();
     for (size_t i = 0; i < count; i++)
         json_array_append_new(array, credit_json(c, &list[i]));
-    reply_json(request, 200, json_pack("{s:o}", "module_credits", array));
+    /* One row per module at most: read whole, paged here. */
+    api_reply_page_of(request, json_pack("{s:o}", "module_credits", array), "module_credits", "module", CURSOR_TEXT);
 }
 
 void api_module_credits_set(struct request *request)

@@ -8,6 +8,7 @@
 #include "api/api.h"
 
 #include "app/coaching.h"
+#include "http/paging.h"
 #include "http/reply.h"
 #include "lib/date.h"
 #include "http/site.h"
@@ -147,11 +148,14 @@ void api_coaching_sessions_list(struct request *request)
     struct coaching_filter filter = {.user_id = policy_is_admin(caller) ? 0 : caller->user_id};
     struct errors errors = ERRORS_INIT;
     form_read_id(request_query(request), "participant_id", &filter.participant_id, &errors);
+    struct store_page page;
+    paging_read(request, CURSOR_NUMBER, &page, &errors);
     if (api_query_refused(request, &errors))
         return;
     struct coaching_session *list;
     size_t count;
-    enum store_status s = store_coaching_session_list(request->store, &filter, request_arena(request), &list, &count);
+    enum store_status s =
+        store_coaching_session_list(request->store, &filter, &page, request_arena(request), &list, &count);
     if (s != STORE_OK) {
         api_reply_store_status(request, s, "coaching session");
         return;
@@ -160,6 +164,7 @@ void api_coaching_sessions_list(struct request *request)
     json_t *array = json_array();
     for (size_t i = 0; i < count; i++)
         json_array_append_new(array, session_json(&list[i], now));
+    paging_link(request, &page);
     reply_json(request, 200, json_pack("{s:o}", "sessions", array));
 }
 

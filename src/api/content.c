@@ -9,6 +9,7 @@
 
 #include "app/content.h"
 #include "http/file_reply.h"
+#include "http/paging.h"
 #include "http/reply.h"
 #include "http/site.h"
 #include "lib/file_type.h"
@@ -157,9 +158,14 @@ void api_content_list(struct request *request)
         return;
     const struct form *query = request_query(request);
     const char *tag = form_get(query, "tag"), *q = form_get(query, "q");
+    struct errors errors = ERRORS_INIT;
+    struct store_page page;
+    paging_read(request, CURSOR_NUMBER, &page, &errors);
+    if (api_query_refused(request, &errors))
+        return;
     struct content_item *items;
     size_t count;
-    enum store_status s = store_content_list(request->store, tag, q, request_arena(request), &items, &count);
+    enum store_status s = store_content_list(request->store, tag, q, &page, request_arena(request), &items, &count);
     if (s != STORE_OK) {
         api_reply_store_status(request, s, "content");
         return;
@@ -173,6 +179,7 @@ void api_content_list(struct request *request)
                                         content_kind_title(items[i].kind), "version", v->version, "title", v->title,
                                         "minutes", v->minutes, "updated_at", api_time_json(items[i].updated_at)));
     }
+    paging_link(request, &page);
     reply_json(request, 200, json_pack("{s:o}", "items", list));
 }
 
@@ -513,13 +520,13 @@ void api_course_item_done(struct request *request)
 void api_learning_records(struct request *request)
 {
     struct errors errors = ERRORS_INIT;
-    int64_t after = 0;
-    form_read_id(request_query(request), "after", &after, &errors);
+    struct store_page page;
+    paging_read(request, CURSOR_ID, &page, &errors);
     if (api_query_refused(request, &errors))
         return;
     struct learning_record *records;
     size_t count;
-    enum store_status s = store_learning_records(request->store, request_param_id(request, 0), after,
+    enum store_status s = store_learning_records(request->store, request_param_id(request, 0), &page,
                                                  request_arena(request), &records, &count);
     if (s != STORE_OK) {
         api_reply_store_status(request, s, "enrolment");
@@ -547,5 +554,6 @@ void api_learning_records(struct request *request)
                       "enrolment_id", (json_int_t)r->enrolment_id, "module",
                       r->module ? json_string(r->module) : json_null()));
     }
+    paging_link(request, &page);
     reply_json(request, 200, json_pack("{s:o}", "statements", statements));
 }

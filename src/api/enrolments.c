@@ -7,6 +7,7 @@
 
 #include "app/applications.h"
 #include "app/delivery.h"
+#include "http/paging.h"
 #include "http/reply.h"
 #include "http/site.h"
 #include "lib/csv_write.h"
@@ -68,12 +69,15 @@ static void reply_enrolment(struct request *request, int status, int64_t id)
 
 void api_enrolments_list(struct request *request)
 {
-    struct form *query = request_query(request);
+    struct errors errors = ERRORS_INIT;
+    struct store_page page;
+    paging_read(request, CURSOR_ID, &page, &errors);
+    if (api_query_refused(request, &errors))
+        return;
     struct enrolment *list;
     size_t count, total;
     enum store_status s =
-        store_enrolment_list(request->store, request->caller, (size_t)api_query_int(query, "limit", 100),
-                             (size_t)api_query_int(query, "offset", 0), request_arena(request), &list, &count, &total);
+        store_enrolment_list(request->store, request->caller, &page, request_arena(request), &list, &count, &total);
     if (s != STORE_OK) {
         api_reply_store_status(request, s, "enrolment");
         return;
@@ -81,6 +85,7 @@ void api_enrolments_list(struct request *request)
     json_t *array = json_array();
     for (size_t i = 0; i < count; i++)
         json_array_append_new(array, enrolment_json(&list[i]));
+    paging_link(request, &page);
     reply_json(request, 200, json_pack("{s:o, s:I}", "enrolments", array, "total", (json_int_t)total));
 }
 
@@ -297,9 +302,14 @@ static json_t *cohort_json(const struct cohort *c)
 
 void api_cohorts_list(struct request *request)
 {
+    struct errors errors = ERRORS_INIT;
+    struct store_page page;
+    paging_read(request, CURSOR_TEXT, &page, &errors);
+    if (api_query_refused(request, &errors))
+        return;
     struct cohort *list;
     size_t count;
-    enum store_status s = store_cohort_list(request->store, form_get(request_query(request), "target"),
+    enum store_status s = store_cohort_list(request->store, form_get(request_query(request), "target"), &page,
                                             request_arena(request), &list, &count);
     if (s != STORE_OK) {
         api_reply_store_status(request, s, "cohort");
@@ -308,6 +318,7 @@ void api_cohorts_list(struct request *request)
     json_t *array = json_array();
     for (size_t i = 0; i < count; i++)
         json_array_append_new(array, cohort_json(&list[i]));
+    paging_link(request, &page);
     reply_json(request, 200, json_pack("{s:o}", "cohorts", array));
 }
 
@@ -408,7 +419,8 @@ void api_fees_list(struct request *request)
                                         "amount_pence", amount >= 0 ? json_integer(amount) : json_null(),
                                         "to_be_confirmed", amount < 0));
     }
-    reply_json(request, 200, json_pack("{s:o}", "fees", array));
+    /* One fee per qualification and module of the catalogue: built whole, paged here. */
+    api_reply_page_of(request, json_pack("{s:o}", "fees", array), "fees", "code", CURSOR_TEXT);
 }
 
 void api_fees_set(struct request *request)
@@ -455,84 +467,148 @@ static bool read_format(struct request *request, bool *csv)
     return false;
 }
 
-/* Sends the CSV in b (and frees it); a file that reached the buffer's maximum is never sent cut
- * short: the request fails with a 500 instead. */
-static void reply_csv(struct request *request, struct buf *b, const char *filename)
+/* Starts a CSV download named filename with its header row. */
+static void csv_stream_begin(struct request *request, const char *filename, const char *header)
 {
-    if (buf_failed(b)) {
-        fprintf(stderr, "npq: %s is larger than its %zu MiB buffer; answered 500\n", filename, b->max / (1024 * 1024));
-        buf_free(b);
-        api_reply_reason(request, APP_BROKEN, "The export is larger than the server can build at once.");
-        return;
-    }
     char disposition[128];
     snprintf(disposition, sizeof(disposition), "attachment; filename=\"%s\"", filename);
     reply_header(request, "content-disposition", request_strndup(request, str_of(disposition)));
-    reply_body(request, 200, "text/csv; charset=utf-8", b->data ? b->data : "", b->len);
-    buf_free(b);
+    reply_stream_begin(request, 200, "text/csv; charset=utf-8");
+    reply_stream_write(request, header, strlen(header));
 }
 
+/* Sends the rows gathered in b and empties it; false once the client has gone or a row outgrew b
+ * (the download is then cut short, never sent with a row missing). */
+static bool csv_stream_rows(struct request *request, struct buf *b)
+{
+    if (buf_failed(b)) {
+        fprintf(stderr, "npq: a row of an export outgrew its buffer; the download was cut short\n");
+        reply_stream_fail(request);
+        return false;
+    }
+    bool sent = reply_stream_write(request, b->data ? b->data : "", b->len);
+    buf_reset(b);
+    return sent;
+}
+
+/* Electives as "A; B" into out (emptied first). */
+static void electives_text(struct buf *out, const char **codes, size_t count)
+{
+    buf_reset(out);
+    for (size_t i = 0; i < count; i++)
+        buf_appendf(out, "%s%s", i ? "; " : "", codes[i]);
+}
+
+/* Keeps a batch's last row, its text copied into arena, as where the next batch starts. */
+static struct funding_row funding_position(const struct funding_row *row, struct arena *arena)
+{
+    return (struct funding_row){.funding_route = arena_strdup(arena, row->funding_route),
+                                .school_id = row->school_id,
+                                .school_name = arena_strdup(arena, row->school_name)};
+}
+
+/* The report read a batch at a time: as CSV each batch goes to the client before the next is
+ * read; as JSON, one document of every row (a row per route and school). */
 void api_report_funding(struct request *request)
 {
     bool csv;
     if (!read_format(request, &csv))
         return;
-    struct funding_row *rows;
-    size_t count;
-    if (store_report_funding(request->store, request_arena(request), &rows, &count) != STORE_OK) {
-        api_reply_store_status(request, STORE_ERROR, "report");
-        return;
-    }
-    if (csv) {
-        struct buf b;
-        buf_init(&b, 16 * 1024 * 1024);
-        buf_append_str(&b, "funding_route,school_id,school,enrolments\r\n");
-        for (size_t i = 0; i < count; i++) {
-            csv_write_field(&b, rows[i].funding_route, 1);
-            csv_write_int(&b, rows[i].school_id, 0);
-            csv_write_field(&b, rows[i].school_name, 0);
-            csv_write_int(&b, rows[i].enrolments, 0);
-            csv_write_end(&b);
+    struct arena batch = ARENA_INIT;
+    struct funding_row last, *after = NULL;
+    json_t *by_route = csv ? NULL : json_object(), *by_school = csv ? NULL : json_array();
+    struct buf b;
+    buf_init(&b, 1024 * 1024);
+    bool begun = false;
+    for (;;) {
+        struct funding_row *rows;
+        size_t count;
+        if (store_report_funding(request->store, after, STORE_PAGE_MAX, &batch, &rows, &count) != STORE_OK) {
+            if (begun)
+                reply_stream_fail(request);
+            else
+                api_reply_store_status(request, STORE_ERROR, "report");
+            break;
         }
-        reply_csv(request, &b, "funding-report.csv");
-        return;
+        if (csv && !begun)
+            csv_stream_begin(request, "funding-report.csv", "funding_route,school_id,school,enrolments\r\n");
+        begun = true;
+        for (size_t i = 0; i < count; i++) {
+            if (csv) {
+                csv_write_field(&b, rows[i].funding_route, 1);
+                csv_write_int(&b, rows[i].school_id, 0);
+                csv_write_field(&b, rows[i].school_name, 0);
+                csv_write_int(&b, rows[i].enrolments, 0);
+                csv_write_end(&b);
+                continue;
+            }
+            /* Totals by route, then the breakdown by school. */
+            json_int_t sum = json_integer_value(json_object_get(by_route, rows[i].funding_route)) + rows[i].enrolments;
+            json_object_set_new(by_route, rows[i].funding_route, json_integer(sum));
+            json_array_append_new(by_school,
+                                  json_pack("{s:s, s:o, s:s, s:I}", "funding_route", rows[i].funding_route, "school_id",
+                                            rows[i].school_id ? json_integer(rows[i].school_id) : json_null(), "school",
+                                            rows[i].school_name, "enrolments", (json_int_t)rows[i].enrolments));
+        }
+        struct arena next = ARENA_INIT;
+        if (count > 0) {
+            last = funding_position(&rows[count - 1], &next);
+            after = &last;
+        }
+        arena_release(&batch);
+        batch = next;
+        if (csv && !csv_stream_rows(request, &b))
+            break;
+        if (count < STORE_PAGE_MAX) {
+            if (csv)
+                reply_stream_end(request);
+            else
+                reply_json(request, 200, json_pack("{s:o, s:o}", "by_funding_route", by_route, "by_school", by_school));
+            by_route = by_school = NULL;
+            break;
+        }
     }
-    /* Totals by route, then the breakdown by school. */
-    json_t *by_route = json_object(), *by_school = json_array();
-    for (size_t i = 0; i < count; i++) {
-        json_int_t sum = json_integer_value(json_object_get(by_route, rows[i].funding_route)) + rows[i].enrolments;
-        json_object_set_new(by_route, rows[i].funding_route, json_integer(sum));
-        json_array_append_new(by_school,
-                              json_pack("{s:s, s:o, s:s, s:I}", "funding_route", rows[i].funding_route, "school_id",
-                                        rows[i].school_id ? json_integer(rows[i].school_id) : json_null(), "school",
-                                        rows[i].school_name, "enrolments", (json_int_t)rows[i].enrolments));
-    }
-    reply_json(request, 200, json_pack("{s:o, s:o}", "by_funding_route", by_route, "by_school", by_school));
+    json_decref(by_route);
+    json_decref(by_school);
+    arena_release(&batch);
+    buf_free(&b);
 }
 
+/*
+ * The exports stream: a page of STORE_PAGE_MAX rows is read, written to the client and its memory
+ * released before the next is read, so a download of any size holds one page and one 64 KiB piece.
+ * Pages follow by cursor, so a record changed meanwhile is neither repeated nor its neighbours
+ * skipped. A failure after the first page cuts the download short rather than end it as if whole.
+ */
 void api_export_applications(struct request *request)
 {
-    struct application *list;
-    size_t count, total;
-    struct application_filter filter = {.state = -1, .limit = 500};
-    struct buf b;
-    buf_init(&b, 64 * 1024 * 1024);
-    buf_append_str(&b, "id,participant,email,kind,target,electives,school,sponsor,delivery_model,funding_route,"
-                       "scholarship_eligibility,state,decision_reason,updated_at\r\n");
-    /* Page through everything, so an export is never cut at the list limit. */
-    do {
-        if (store_application_list(request->store, request->caller, &filter, request_arena(request), &list, &count,
-                                   &total) != STORE_OK) {
-            buf_free(&b);
-            api_reply_store_status(request, STORE_ERROR, "application");
-            return;
+    struct application_filter filter = {.state = -1};
+    struct store_page page = {.limit = STORE_PAGE_MAX};
+    struct arena batch = ARENA_INIT;
+    struct buf b, electives;
+    buf_init(&b, 16 * 1024 * 1024);
+    buf_init(&electives, 64 * 1024);
+    bool begun = false;
+    for (;;) {
+        struct application *list;
+        size_t count, total;
+        if (store_application_list(request->store, request->caller, &filter, &page, &batch, &list, &count, &total) !=
+            STORE_OK) {
+            if (begun)
+                reply_stream_fail(request);
+            else
+                api_reply_store_status(request, STORE_ERROR, "application");
+            break;
+        }
+        if (!begun) {
+            csv_stream_begin(request, "applications.csv",
+                             "id,participant,email,kind,target,electives,school,sponsor,delivery_model,funding_route,"
+                             "scholarship_eligibility,state,decision_reason,updated_at\r\n");
+            begun = true;
         }
         for (size_t i = 0; i < count; i++) {
             const struct application *a = &list[i];
-            struct buf electives;
-            buf_init(&electives, 4096);
-            for (size_t e = 0; e < a->elective_count; e++)
-                buf_appendf(&electives, "%s%s", e ? "; " : "", a->electives[e]);
+            electives_text(&electives, a->electives, a->elective_count);
             csv_write_int(&b, a->id, 1);
             csv_write_field(&b, a->participant_name, 0);
             csv_write_field(&b, a->participant_email, 0);
@@ -552,34 +628,50 @@ void api_export_applications(struct request *request)
             csv_write_end(&b);
             if (buf_failed(&electives))
                 buf_fail(&b); /* a row with its electives cut short is not sent either */
-            buf_free(&electives);
         }
-        filter.offset += count;
-    } while (count > 0 && filter.offset < total);
-    reply_csv(request, &b, "applications.csv");
+        struct arena next = ARENA_INIT;
+        bool more = store_page_advance(&page, &next);
+        arena_release(&batch);
+        batch = next;
+        if (!csv_stream_rows(request, &b))
+            break;
+        if (!more) {
+            reply_stream_end(request);
+            break;
+        }
+    }
+    arena_release(&batch);
+    buf_free(&b);
+    buf_free(&electives);
 }
 
 void api_export_enrolments(struct request *request)
 {
-    struct enrolment *list;
-    size_t count, total, offset = 0;
-    struct buf b;
-    buf_init(&b, 64 * 1024 * 1024);
-    buf_append_str(&b, "id,participant,kind,target,electives,cohort,school,delivery_model,funding_route,"
-                       "scholarship_eligibility,state,reason,expected_return\r\n");
-    do {
-        if (store_enrolment_list(request->store, request->caller, 500, offset, request_arena(request), &list, &count,
-                                 &total) != STORE_OK) {
-            buf_free(&b);
-            api_reply_store_status(request, STORE_ERROR, "enrolment");
-            return;
+    struct store_page page = {.limit = STORE_PAGE_MAX};
+    struct arena batch = ARENA_INIT;
+    struct buf b, electives;
+    buf_init(&b, 16 * 1024 * 1024);
+    buf_init(&electives, 64 * 1024);
+    bool begun = false;
+    for (;;) {
+        struct enrolment *list;
+        size_t count, total;
+        if (store_enrolment_list(request->store, request->caller, &page, &batch, &list, &count, &total) != STORE_OK) {
+            if (begun)
+                reply_stream_fail(request);
+            else
+                api_reply_store_status(request, STORE_ERROR, "enrolment");
+            break;
+        }
+        if (!begun) {
+            csv_stream_begin(request, "enrolments.csv",
+                             "id,participant,kind,target,electives,cohort,school,delivery_model,funding_route,"
+                             "scholarship_eligibility,state,reason,expected_return\r\n");
+            begun = true;
         }
         for (size_t i = 0; i < count; i++) {
             const struct enrolment *e = &list[i];
-            struct buf electives;
-            buf_init(&electives, 4096);
-            for (size_t k = 0; k < e->elective_count; k++)
-                buf_appendf(&electives, "%s%s", k ? "; " : "", e->electives[k]);
+            electives_text(&electives, e->electives, e->elective_count);
             csv_write_int(&b, e->id, 1);
             csv_write_field(&b, e->participant_name, 0);
             csv_write_field(&b, study_kind_name(e->kind), 0);
@@ -596,9 +688,19 @@ void api_export_enrolments(struct request *request)
             csv_write_end(&b);
             if (buf_failed(&electives))
                 buf_fail(&b); /* a row with its electives cut short is not sent either */
-            buf_free(&electives);
         }
-        offset += count;
-    } while (count > 0 && offset < total);
-    reply_csv(request, &b, "enrolments.csv");
+        struct arena next = ARENA_INIT;
+        bool more = store_page_advance(&page, &next);
+        arena_release(&batch);
+        batch = next;
+        if (!csv_stream_rows(request, &b))
+            break;
+        if (!more) {
+            reply_stream_end(request);
+            break;
+        }
+    }
+    arena_release(&batch);
+    buf_free(&b);
+    buf_free(&electives);
 }

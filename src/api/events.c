@@ -8,6 +8,7 @@
 #include "api/api.h"
 
 #include "app/delivery.h"
+#include "http/paging.h"
 #include "http/reply.h"
 #include "lib/date.h"
 #include "http/site.h"
@@ -246,6 +247,8 @@ void api_events_list(struct request *request)
     struct event_filter filter = {0};
     struct errors errors = ERRORS_INIT;
     form_read_id(query, "cohort_id", &filter.cohort_id, &errors);
+    struct store_page page;
+    paging_read(request, CURSOR_NUMBER, &page, &errors);
     if (api_query_refused(request, &errors))
         return;
     /* The times of the window have been answered 422 since they were added; kept so for clients. */
@@ -276,7 +279,7 @@ void api_events_list(struct request *request)
     struct event *list;
     size_t count;
     enum store_status s =
-        store_event_list(request->store, request->caller, &filter, request_arena(request), &list, &count);
+        store_event_list(request->store, request->caller, &filter, &page, request_arena(request), &list, &count);
     if (s != STORE_OK) {
         api_reply_store_status(request, s, "event");
         return;
@@ -284,6 +287,7 @@ void api_events_list(struct request *request)
     json_t *array = json_array();
     for (size_t i = 0; i < count; i++)
         json_array_append_new(array, event_json(&list[i]));
+    paging_link(request, &page);
     reply_json(request, 200, json_pack("{s:o}", "events", array));
 }
 
@@ -401,7 +405,8 @@ void api_event_bookings_list(struct request *request)
         json_array_append_new(array, booking_json(&list[i]));
     json_t *doc = json_pack("{s:I, s:i, s:i, s:o}", "event_id", (json_int_t)id, "capacity", e.capacity, "booked",
                             (int)count, "bookings", array);
-    reply_json(request, 200, doc);
+    /* At most the event's capacity: read whole, paged here. */
+    api_reply_page_of(request, doc, "bookings", "id", CURSOR_ID);
 }
 
 void api_event_bookings_create(struct request *request)

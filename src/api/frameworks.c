@@ -50,7 +50,7 @@ static json_t *build_list(const struct catalogue *c, const void *arg)
 
 void api_frameworks_list(struct request *request)
 {
-    api_reply_catalogue(request, "frameworks", build_list, NULL, "");
+    api_reply_catalogue_list(request, "frameworks", build_list, "frameworks");
 }
 
 static json_t *build_detail(const struct catalogue *c, const void *arg)

@@ -18,7 +18,7 @@ static json_t *build_list(const struct catalogue *c, const void *arg)
 
 void api_modules_list(struct request *request)
 {
-    api_reply_catalogue(request, "modules", build_list, NULL, "");
+    api_reply_catalogue_list(request, "modules", build_list, "modules");
 }
 
 static json_t *build_detail(const struct catalogue *c, const void *arg)

@@ -28,6 +28,20 @@ static json_t *path_parameters(const char *pattern)
     return parameters;
 }
 
+/* What every list takes (route_is_list): a page's size and where it starts. */
+static void add_page_parameters(json_t *parameters)
+{
+    json_array_append_new(
+        parameters, json_pack("{s:s, s:s, s:s, s:{s:s, s:i, s:i, s:i}}", "name", "limit", "in", "query", "description",
+                              "How many records a page holds (400 outside 1 to 500)", "schema", "type", "integer",
+                              "minimum", 1, "maximum", STORE_PAGE_MAX, "default", STORE_PAGE_DEFAULT));
+    json_array_append_new(parameters,
+                          json_pack("{s:s, s:s, s:s, s:{s:s}}", "name", "after", "in", "query", "description",
+                                    "Where the page starts: the opaque cursor in the Link header of the page before "
+                                    "(400 for anything else)",
+                                    "schema", "type", "string"));
+}
+
 static json_t *error_response(const char *description)
 {
     return json_pack("{s:s, s:{s:{s:{s:s}}}}", "description", description, "content", "application/json", "schema",
@@ -62,6 +76,13 @@ static json_t *responses_for(const struct route *route)
     }
     if (route->response != NULL)
         json_object_set_new(ok, "content", success_content(route->response));
+    if (route_is_list(route))
+        json_object_set_new(
+            ok, "headers",
+            json_pack(
+                "{s:{s:s, s:{s:s}}}", "Link", "description",
+                "<the same address with after=CURSOR>; rel=\"next\" while another page follows; absent on the last",
+                "schema", "type", "string"));
     json_t *responses = json_pack("{s:o}", success, ok);
     bool is_write = strcmp(route->method, "GET") != 0;
     json_object_set_new(responses, "400", error_response("The request is malformed: its body or a query parameter"));
@@ -136,9 +157,12 @@ static void document_build(void)
             method[m] = (char)(route->method[m] | 0x20);
         method[m] = '\0';
         operation_id(route, id, sizeof(id));
+        json_t *parameters = path_parameters(route->pattern);
+        if (route_is_list(route))
+            add_page_parameters(parameters);
         json_t *operation = json_pack("{s:s, s:s, s:o, s:o, s:s}", "operationId", id, "summary", route->summary,
-                                      "parameters", path_parameters(route->pattern), "responses", responses_for(route),
-                                      "x-permission", permission_name(route->permission));
+                                      "parameters", parameters, "responses", responses_for(route), "x-permission",
+                                      permission_name(route->permission));
         if (route->body != NULL && strcmp(route->body, "csv") == 0) {
             json_object_set_new(
                 operation, "requestBody",

@@ -3,6 +3,8 @@
  */
 #include "api/api.h"
 
+#include "http/paging.h"
+
 #include "http/reply.h"
 #include "http/site.h"
 #include "lib/buf.h"
@@ -24,20 +26,22 @@ void api_organisations_list(struct request *request)
     struct form *query = request_query(request);
     const char *kind_text = form_get(query, "kind");
     int kind = -1;
+    struct errors errors = ERRORS_INIT;
+    struct store_page page;
+    paging_read(request, CURSOR_TEXT, &page, &errors);
     if (kind_text != NULL && *kind_text) {
         enum organisation_kind k;
-        if (!organisation_kind_parse(kind_text, &k)) {
-            struct errors errors = ERRORS_INIT;
+        if (organisation_kind_parse(kind_text, &k))
+            kind = (int)k;
+        else
             errors_add(&errors, "kind", "kind must be provider, delivery_partner, trust or school");
-            api_query_refused(request, &errors);
-            return;
-        }
-        kind = (int)k;
     }
+    if (api_query_refused(request, &errors))
+        return;
     struct organisation *list;
     size_t count;
-    enum store_status s =
-        store_organisation_list(request->store, kind, form_get(query, "q"), request_arena(request), &list, &count);
+    enum store_status s = store_organisation_list(request->store, kind, form_get(query, "q"), &page,
+                                                  request_arena(request), &list, &count);
     if (s != STORE_OK) {
         api_reply_store_status(request, s, "organisation");
         return;
@@ -45,6 +49,7 @@ void api_organisations_list(struct request *request)
     json_t *array = json_array();
     for (size_t i = 0; i < count; i++)
         json_array_append_new(array, api_organisation_json(&list[i]));
+    paging_link(request, &page);
     reply_json(request, 200, json_pack("{s:o}", "organisations", array));
 }
 

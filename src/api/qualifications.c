@@ -29,7 +29,7 @@ static json_t *build_list(const struct catalogue *c, const void *arg)
 
 void api_qualifications_list(struct request *request)
 {
-    api_reply_catalogue(request, "qualifications", build_list, NULL, "");
+    api_reply_catalogue_list(request, "qualifications", build_list, "qualifications");
 }
 
 static json_t *code_array(const char **codes, size_t count)

@@ -5,6 +5,7 @@
 #include "api/api.h"
 
 #include "app/accounts.h"
+#include "http/paging.h"
 #include "http/reply.h"
 #include "http/site.h"
 
@@ -27,13 +28,15 @@ void api_tokens_list(struct request *request)
     struct errors errors = ERRORS_INIT;
     form_read_flag(query, "all", &all, &errors);
     form_read_id(query, "user_id", &asked, &errors);
+    struct store_page page;
+    paging_read(request, CURSOR_ID, &page, &errors);
     if (api_query_refused(request, &errors))
         return;
     if (policy_acts_for_others(request->caller))
         user_id = all ? 0 : asked > 0 ? asked : user_id;
     struct api_token *tokens;
     size_t count;
-    enum store_status s = store_token_list(request->store, user_id, request_arena(request), &tokens, &count);
+    enum store_status s = store_token_list(request->store, user_id, &page, request_arena(request), &tokens, &count);
     if (s != STORE_OK) {
         api_reply_store_status(request, s, "token");
         return;
@@ -41,6 +44,7 @@ void api_tokens_list(struct request *request)
     json_t *array = json_array();
     for (size_t i = 0; i < count; i++)
         json_array_append_new(array, token_json(&tokens[i]));
+    paging_link(request, &page);
     reply_json(request, 200, json_pack("{s:o}", "tokens", array));
 }
 

@@ -5,6 +5,7 @@
 
 #include "app/accounts.h"
 #include "http/caller_cache.h"
+#include "http/paging.h"
 #include "http/reply.h"
 #include "http/site.h"
 
@@ -55,10 +56,10 @@ void api_users_list(struct request *request)
     struct user_filter filter = {
         .query = form_get(query, "q"),
         .role = -1,
-        .limit = (size_t)api_query_int(query, "limit", 100),
-        .offset = (size_t)api_query_int(query, "offset", 0),
     };
     struct errors errors = ERRORS_INIT;
+    struct store_page page;
+    paging_read(request, CURSOR_TEXT, &page, &errors);
     form_read_flag(query, "include_inactive", &filter.include_inactive, &errors);
     const char *role_text = form_get(query, "role");
     enum role role;
@@ -75,8 +76,8 @@ void api_users_list(struct request *request)
         return;
     struct user *users;
     size_t count, total;
-    enum store_status s =
-        store_user_list(request->store, request->caller, &filter, request_arena(request), &users, &count, &total);
+    enum store_status s = store_user_list(request->store, request->caller, &filter, &page, request_arena(request),
+                                          &users, &count, &total);
     if (s != STORE_OK) {
         api_reply_store_status(request, s, "person");
         return;
@@ -84,6 +85,7 @@ void api_users_list(struct request *request)
     json_t *list = json_array();
     for (size_t i = 0; i < count; i++)
         json_array_append_new(list, api_user_json(&users[i]));
+    paging_link(request, &page);
     reply_json(request, 200, json_pack("{s:o, s:I}", "users", list, "total", (json_int_t)total));
 }
 
@@ -293,7 +295,8 @@ void api_user_assignments(struct request *request)
     json_t *array = json_array();
     for (size_t i = 0; i < count; i++)
         json_array_append_new(array, assignment_json(&list[i]));
-    reply_json(request, 200, json_pack("{s:o}", "assignments", array));
+    /* A person has a handful of coaches, mentors or coachees: read whole, paged here. */
+    api_reply_page_of(request, json_pack("{s:o}", "assignments", array), "assignments", "id", CURSOR_ID);
 }
 
 void api_assignments_create(struct request *request)

@@ -47,7 +47,8 @@ void api_venues_list(struct request *request)
     json_t *array = json_array();
     for (size_t i = 0; i < count; i++)
         json_array_append_new(array, api_venue_json(&list[i]));
-    reply_json(request, 200, json_pack("{s:o}", "venues", array));
+    /* A partner's venues, a few each: read whole, paged here. */
+    api_reply_page_of(request, json_pack("{s:o}", "venues", array), "venues", "id", CURSOR_ID);
 }
 
 /* Fills v from the members body has; a member left out keeps v's value. */
@@ -143,7 +144,7 @@ void api_delivery_partners_list(struct request *request)
     struct venue *venues;
     size_t partner_count, venue_count;
     enum store_status s =
-        store_organisation_list(request->store, ORG_DELIVERY_PARTNER, NULL, arena, &partners, &partner_count);
+        store_organisation_list(request->store, ORG_DELIVERY_PARTNER, NULL, NULL, arena, &partners, &partner_count);
     if (s == STORE_OK)
         s = store_venue_list(request->store, 0, arena, &venues, &venue_count);
     if (s != STORE_OK) {
@@ -160,5 +161,6 @@ void api_delivery_partners_list(struct request *request)
                                                partners[i].name, "regions", regions_json(partners[i].regions_served),
                                                "venues", own));
     }
-    reply_json(request, 200, json_pack("{s:o}", "delivery_partners", array));
+    /* The partners of one provider, a few dozen: read whole, paged here. */
+    api_reply_page_of(request, json_pack("{s:o}", "delivery_partners", array), "delivery_partners", "id", CURSOR_ID);
 }

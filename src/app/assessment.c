@@ -824,7 +824,8 @@ static bool coaches(const struct caller *caller, const struct assignment *list, 
 }
 
 enum app_result assessment_submission_list(const struct accounts_env *env, const struct caller *caller, int64_t task_id,
-                                           struct arena *arena, struct submission_summary **out, size_t *count)
+                                           struct store_page *page, struct arena *arena,
+                                           struct submission_summary **out, size_t *count)
 {
     bool marker = policy_is_admin(caller) || policy_is_assessor(caller);
     struct submission_filter filter = {
@@ -833,7 +834,7 @@ enum app_result assessment_submission_list(const struct accounts_env *env, const
     struct assignment *assignments;
     size_t n, assignment_count;
     bool apart;
-    enum store_status status = store_submission_list(env->store, &filter, arena, &list, &n);
+    enum store_status status = store_submission_list(env->store, &filter, page, arena, &list, &n);
     if (status == STORE_OK)
         status = coachees_of(env, caller, arena, &assignments, &assignment_count);
     if (status == STORE_OK)

@@ -157,7 +157,8 @@ struct submission_summary {
 /* The submissions the caller may see (their own, their coachees', every one for assessors and
  * administrators), of one task when task_id is not 0. */
 enum app_result assessment_submission_list(const struct accounts_env *env, const struct caller *caller, int64_t task_id,
-                                           struct arena *arena, struct submission_summary **out, size_t *count);
+                                           struct store_page *page, struct arena *arena,
+                                           struct submission_summary **out, size_t *count);
 
 /* A file, as the caller may see it (a draft's only for the participant and their coach); its
  * bytes are the blob out->blob_id. */

@@ -28,7 +28,7 @@ const char *awards_provider_name(struct store *store, struct arena *arena)
 {
     struct organisation *list;
     size_t count;
-    if (store_organisation_list(store, ORG_PROVIDER, NULL, arena, &list, &count) == STORE_OK && count > 0 &&
+    if (store_organisation_list(store, ORG_PROVIDER, NULL, NULL, arena, &list, &count) == STORE_OK && count > 0 &&
         list[0].name != NULL && *list[0].name != '\0')
         return list[0].name;
     return "NPQ provider";
@@ -250,7 +250,8 @@ enum app_result awards_transcript(const struct accounts_env *env, const struct c
     if (status == STORE_OK)
         status = store_module_credit_list(env->store, arena, &credits, &credit_count);
     if (status == STORE_OK)
-        status = store_award_list(env->store, participant_id, 500, 0, arena, &awards, &award_count, &award_total);
+        status = store_award_list(env->store, participant_id, &(struct store_page){.limit = STORE_PAGE_MAX}, arena,
+                                  &awards, &award_count, &award_total);
     if (status != STORE_OK)
         return app_result_of_store(status);
 
@@ -340,11 +341,9 @@ static bool read_day(const struct form *query, const char *name, const char **ou
 bool awards_query_read(const struct form *query, const struct catalogue *catalogue, struct awards_query *out,
                        struct errors *errors)
 {
-    *out = (struct awards_query){.limit = AWARDS_LIST_DEFAULT};
+    *out = (struct awards_query){0};
     size_t before = errors->count;
     form_read_id(query, "participant_id", &out->filter.participant_id, errors);
-    form_read_int(query, "limit", 1, AWARDS_LIST_MAX, &out->limit, errors);
-    form_read_int(query, "offset", 0, INT32_MAX, &out->offset, errors);
     const char *code = form_get(query, "qualification");
     if (code != NULL && *code != '\0') {
         const struct catalogue_qualification *q = catalogue_qualification_find(catalogue, code, strlen(code));

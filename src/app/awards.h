@@ -71,18 +71,15 @@ enum app_result awards_transcript(const struct accounts_env *env, const struct c
                                   int64_t participant_id, bool with_verification, struct arena *arena,
                                   struct transcript *out);
 
-/* A list of awards as asked for: what narrows it, and which page of it. */
+/* A list of awards as asked for: what narrows it (the page is the caller's: paging_read). */
 struct awards_query {
     struct award_filter filter;
-    int64_t limit; /* 1 to AWARDS_LIST_MAX; AWARDS_LIST_DEFAULT unless asked */
-    int64_t offset;
 };
-enum { AWARDS_LIST_DEFAULT = 100, AWARDS_LIST_MAX = 500 };
 
 /*
  * Reads a list's parameters from query into out: participant_id, qualification (a catalogue
  * code in any case, kept in the catalogue's spelling), awarded_from and awarded_to (YYYY-MM-DD,
- * both days included, the first not after the last), limit and offset. Absent or empty ones do
+ * both days included, the first not after the last). Absent or empty ones do
  * not narrow the list. False after adding an error at each malformed parameter's name (the API's
  * 400, the page's list of what is wrong with the address). Strings are borrowed from query.
  */

@@ -267,7 +267,8 @@ static void participant_part(struct home_build *h, struct home *out)
     link_add(p, "Log learning hours", "/hours");
     struct award *awards;
     size_t award_count = 0, total;
-    if (store_award_list(h->env->store, caller->user_id, 3, 0, arena, &awards, &award_count, &total) != STORE_OK)
+    if (store_award_list(h->env->store, caller->user_id, &(struct store_page){.limit = 3}, arena, &awards, &award_count,
+                         &total) != STORE_OK)
         h->result = APP_UNAVAILABLE;
     for (size_t i = 0; i < award_count; i++)
         link_add(

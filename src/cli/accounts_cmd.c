@@ -131,11 +131,17 @@ static int user_list(int argc, char **argv)
         return 1;
     struct arena arena = ARENA_INIT;
     struct caller everyone = {.roles = 1u << ROLE_ADMIN};
-    struct user_filter filter = {.role = -1, .include_inactive = true, .limit = 500};
+    struct user_filter filter = {.role = -1, .include_inactive = true};
+    struct store_page page = {.limit = STORE_PAGE_MAX};
     struct user *users;
     size_t count, total;
-    int rc = 1;
-    if (store_user_list(store, &everyone, &filter, &arena, &users, &count, &total) == STORE_OK) {
+    int rc = 0;
+    /* Everyone, a page at a time, each page's memory released before the next. */
+    do {
+        if (store_user_list(store, &everyone, &filter, &page, &arena, &users, &count, &total) != STORE_OK) {
+            rc = 1;
+            break;
+        }
         for (size_t i = 0; i < count; i++) {
             printf("%lld\t%s\t%s\t%s\t", (long long)users[i].id, users[i].email, users[i].name,
                    users[i].active ? "active" : "deactivated");
@@ -143,8 +149,13 @@ static int user_list(int argc, char **argv)
                 printf("%s%s", r ? "," : "", role_name(users[i].roles[r].role));
             printf("\n");
         }
-        rc = 0;
-    }
+        struct arena next_arena = ARENA_INIT;
+        bool more = store_page_advance(&page, &next_arena);
+        arena_release(&arena);
+        arena = next_arena;
+        if (!more)
+            break;
+    } while (true);
     arena_release(&arena);
     store_close(store);
     return rc;
@@ -219,7 +230,8 @@ int cli_token(int argc, char **argv)
         struct arena arena = ARENA_INIT;
         struct api_token *tokens;
         size_t count;
-        if ((email == NULL || user_id > 0) && store_token_list(store, user_id, &arena, &tokens, &count) == STORE_OK) {
+        if ((email == NULL || user_id > 0) &&
+            store_token_list(store, user_id, NULL, &arena, &tokens, &count) == STORE_OK) {
             for (size_t i = 0; i < count; i++)
                 printf("%lld\t%s\t%s\t%s…\t%s\n", (long long)tokens[i].id, tokens[i].user_email, tokens[i].name,
                        tokens[i].prefix, tokens[i].revoked_at ? "revoked" : "live");

@@ -39,7 +39,7 @@ static int64_t organisation(struct store *store, struct organisation o, int64_t 
     struct organisation *list;
     size_t count;
     int64_t id = 0;
-    if (store_organisation_list(store, (int)o.kind, o.name, &arena, &list, &count) == STORE_OK)
+    if (store_organisation_list(store, (int)o.kind, o.name, NULL, &arena, &list, &count) == STORE_OK)
         for (size_t i = 0; i < count && id == 0; i++)
             if (strcmp(list[i].name, o.name) == 0)
                 id = list[i].id;
@@ -484,7 +484,7 @@ static int programme(struct demo *d, bool *built)
     *built = false;
     struct cohort *cohorts;
     size_t count;
-    if (store_cohort_list(store, "NPQSL", &arena, &cohorts, &count) == STORE_OK)
+    if (store_cohort_list(store, "NPQSL", NULL, &arena, &cohorts, &count) == STORE_OK)
         for (size_t i = 0; i < count; i++)
             if (strcmp(cohorts[i].code, "NPQSL-DEMO-BLENDED") == 0) {
                 arena_release(&arena);

@@ -249,3 +249,10 @@ enum route_result router_find(const struct router *router, struct str method, st
     }
     return scan_end(&scan, match);
 }
+
+bool route_is_list(const struct route *route)
+{
+    size_t len = route->response ? strlen(route->response) : 0;
+    return route->kind == ROUTE_API && strcmp(route->method, "GET") == 0 && len > 4 &&
+           strcmp(route->response + len - 4, "List") == 0;
+}

@@ -39,6 +39,11 @@ struct route {
                      the event loop may answer it itself when it knows the caller */
 };
 
+/* A list: a GET of the API whose response schema is named "...List". Every list takes ?limit= and
+ * ?after= and points at its next page with a Link header (http/paging.h); the OpenAPI document
+ * says so for each. */
+bool route_is_list(const struct route *route);
+
 enum route_result { ROUTE_FOUND, ROUTE_METHOD_NOT_ALLOWED, ROUTE_NOT_FOUND };
 
 struct route_match {

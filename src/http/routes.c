@@ -57,7 +57,7 @@ const struct route routes[] = {
     API("GET", "/api/v1/me/home", api_me_home, PERM_SIGNED_IN, RESOURCE_NONE,
         "What waits for the caller next, a part per role they hold: the same as the page at /", "Home", NULL),
     API("GET", "/api/v1/users", api_users_list, PERM_USERS_READ, RESOURCE_NONE,
-        "People the caller may see (q, role, include_inactive, limit, offset)", "UserList", NULL),
+        "People the caller may see, by name (q, role, include_inactive)", "UserList", NULL),
     API("POST", "/api/v1/users", api_users_create, PERM_USERS_MANAGE, RESOURCE_NONE,
         "Invite a person: creates the account with one role and emails a link to set a password", "User", "NewUser"),
     API("GET", "/api/v1/users/{id}", api_user_get, PERM_USERS_READ, RESOURCE_USER, "A person", "User", NULL),
@@ -241,8 +241,7 @@ const struct route routes[] = {
              "Mark an item done (the participant), with the learning-hours entry it suggests for .../activities",
              "CourseCompletion", NULL, 200),
     API("GET", "/api/v1/enrolments/{id}/learning-records", api_learning_records, PERM_ENROLMENTS_READ,
-        RESOURCE_ENROLMENT, "Learning activity as xAPI statements, oldest first (after: the last id read)",
-        "LearningRecordList", NULL),
+        RESOURCE_ENROLMENT, "Learning activity as xAPI statements, oldest first", "LearningRecordList", NULL),
 
     /* Delivery: venues, cohorts' staff and plans, events, bookings, attendance */
     API("GET", "/api/v1/venues", api_venues_list, PERM_DELIVERY_READ, RESOURCE_NONE, "Venues (partner_id)", "VenueList",
@@ -292,9 +291,8 @@ const struct route routes[] = {
         "Whether the enrolment's qualification may be awarded, and if not what remains (why), with the facts",
         "AwardCheck", NULL),
     API("GET", "/api/v1/awards", api_awards_list, PERM_ASSESSMENT_MANAGE, RESOURCE_NONE,
-        "Awards, newest first (participant_id, qualification, awarded_from and awarded_to as YYYY-MM-DD, limit up "
-        "to 500, offset)",
-        "AwardList", NULL),
+        "Awards, newest first (participant_id, qualification, awarded_from and awarded_to as YYYY-MM-DD)", "AwardList",
+        NULL),
     API("POST", "/api/v1/awards", api_awards_create, PERM_ASSESSMENT_MANAGE, RESOURCE_NONE,
         "Award an enrolment's qualification: completes the enrolment and emails the participant (422 with why "
         "when requirements are not met, 409 when already awarded)",
@@ -370,8 +368,7 @@ const struct route routes[] = {
     API("DELETE", "/api/v1/tokens/{id}", api_tokens_revoke, PERM_SIGNED_IN, RESOURCE_TOKEN,
         "Revoke a token (its owner or an administrator)", NULL, NULL),
     API("GET", "/api/v1/audit-events", api_audit_list, PERM_AUDIT_READ, RESOURCE_NONE,
-        "The audit log, newest first (actor_id, action, entity, entity_id, since, until, limit, offset)",
-        "AuditEventList", NULL),
+        "The audit log, newest first (actor_id, action, entity, entity_id, since, until)", "AuditEventList", NULL),
 
     /* Pages */
     PAGE("GET", "/", page_home, PERM_PUBLIC, RESOURCE_NONE,

@@ -318,7 +318,7 @@ static void account_page(struct request *request, int status, const char *new_to
                     new_token);
     struct api_token *tokens;
     size_t count = 0;
-    if (store_token_list(request->store, caller->user_id, request_arena(request), &tokens, &count) == STORE_OK &&
+    if (store_token_list(request->store, caller->user_id, NULL, request_arena(request), &tokens, &count) == STORE_OK &&
         count > 0) {
         html_printf(b, "<table class=\"govuk-table\"><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
                        "<th scope=\"col\" class=\"govuk-table__header\">Name</th>"

@@ -12,6 +12,7 @@
 #include "app/assessment.h"
 #include "app/awards.h"
 #include "app/imports.h"
+#include "http/paging.h"
 #include "http/reply.h"
 #include "http/site.h"
 #include "pages/forms.h"
@@ -32,7 +33,6 @@ enum {
     ORGANISATIONS_PER_PAGE = 100,
     EVENTS_PER_PAGE = 100,
     AWARDS_PER_PAGE = 100,
-    PAGE_NUMBER_MAX = 100000,
     STAFF_CHOICES_MAX = 500,            /* coaches or mentors offered in a list */
     IMPORT_MAX_BYTES = 5 * 1024 * 1024, /* an uploaded file */
     IMPORT_CARRY_MAX = 3 * 1024 * 1024, /* a previewed file carried back in the page, escaped */
@@ -74,21 +74,22 @@ static void query_add(struct request *request, struct buf *b, const char *name, 
     buf_appendf(b, "%s%s=%s", b->len ? "&" : "", name, encoded);
 }
 
-/* path?query&page=N (page 1 is the address without page=). */
-static const char *page_href(struct request *request, const char *path, const struct buf *query, size_t page)
+/* path?query&after=CURSOR (the first page is the address without after=). */
+static const char *page_href(struct request *request, const char *path, const struct buf *query, const char *after)
 {
     const char *q = query->data ? query->data : "";
-    if (page <= 1)
+    if (after == NULL)
         return request_printf(request, "%s%s%s", path, *q ? "?" : "", q);
-    return request_printf(request, "%s?%s%spage=%zu", path, q, *q ? "&" : "", page);
+    return request_printf(request, "%s?%s%safter=%s", path, q, *q ? "&" : "", after);
 }
 
-/* The ?page= of a list, from 1; a malformed one is added to errors. */
-static size_t page_number(struct form *query, struct errors *errors)
+/* Where a list's page starts (?after=, from its previous page's Next link) and how many it shows;
+ * a malformed position is added to errors. */
+static void page_position(struct request *request, enum cursor_key kind, size_t per_page, struct store_page *page,
+                          struct errors *errors)
 {
-    int64_t n = 1;
-    form_read_int(query, "page", 1, PAGE_NUMBER_MAX, &n, errors);
-    return (size_t)n;
+    paging_read(request, kind, page, errors);
+    page->limit = per_page;
 }
 
 /* Helpers: page furniture */
@@ -162,52 +163,57 @@ static void table_end(struct buf *b)
     "125-1.4136 1.414 4.2926 4.293h-12.986v2h12.896l-4.1855 3.9766 1.377 1.4492 6.7441-6.4062-6.7246-6.7266z\">"       \
     "</path></svg>"
 
-/* Previous and next links that keep the list's filters. */
-static void pagination(struct buf *b, struct request *request, const char *path, const struct buf *query, size_t page,
-                       bool has_next)
+/* Links to the first page and the next that keep the list's filters (pages are key-set: a page
+ * knows the one after it, not the one before). */
+static void pagination(struct buf *b, struct request *request, const char *path, const struct buf *query,
+                       const struct store_page *page)
 {
     if (buf_failed(query))
         buf_fail(b); /* links to other pages without their filters would show other records */
-    if (page <= 1 && !has_next)
+    bool first = page->after.key == CURSOR_NONE, has_next = page->next != NULL;
+    if (first && !has_next)
         return;
     html_printf(b, "<nav class=\"govuk-pagination govuk-pagination--block\" aria-label=\"Pagination\">");
-    if (page > 1)
+    if (!first)
         html_printf(b,
                     "<div class=\"govuk-pagination__prev\"><a class=\"govuk-link govuk-pagination__link\" "
-                    "href=\"%s\" rel=\"prev\">" ARROW_PREV "<span class=\"govuk-pagination__link-title "
-                    "govuk-pagination__link-title--decorated\">Previous<span class=\"govuk-visually-hidden\"> page"
+                    "href=\"%s\" rel=\"first\">" ARROW_PREV "<span class=\"govuk-pagination__link-title "
+                    "govuk-pagination__link-title--decorated\">First<span class=\"govuk-visually-hidden\"> page"
                     "</span></span></a></div>",
-                    page_href(request, path, query, page - 1));
+                    page_href(request, path, query, NULL));
     if (has_next)
         html_printf(b,
                     "<div class=\"govuk-pagination__next\"><a class=\"govuk-link govuk-pagination__link\" "
                     "href=\"%s\" rel=\"next\">" ARROW_NEXT "<span class=\"govuk-pagination__link-title "
                     "govuk-pagination__link-title--decorated\">Next<span class=\"govuk-visually-hidden\"> page"
                     "</span></span></a></div>",
-                    page_href(request, path, query, page + 1));
+                    page_href(request, path, query, page->next));
     html_printf(b, "</nav>");
 }
 
 /* pagination for a list filtered by the query parameters names, which its links keep. */
 static void filtered_pagination(struct buf *b, struct request *request, const char *path, struct form *query,
-                                const char *const *names, size_t name_count, size_t page, bool has_next)
+                                const char *const *names, size_t name_count, const struct store_page *position)
 {
     struct buf filters;
     buf_init(&filters, 64 * 1024); /* a query string, already bounded by h2o */
     for (size_t i = 0; i < name_count; i++)
         query_add(request, &filters, names[i], form_get(query, names[i]));
-    pagination(b, request, path, &filters, page, has_next);
+    pagination(b, request, path, &filters, position);
     buf_free(&filters);
 }
 
-/* "Showing 51 to 100 of 120 people". */
-static void showing(struct buf *b, size_t offset, size_t count, size_t total, const char *noun)
+/* "Showing 50 of 120 people". */
+static void showing(struct buf *b, size_t count, size_t total, const char *noun)
 {
     if (count == 0)
         html_printf(b, "<p class=\"govuk-body\">No %s match.</p>", noun);
+    else if (total == 0)
+        html_printf(b, "<p class=\"govuk-body\">Showing %zu %s.</p>", count, noun); /* total not counted */
+    else if (count == total)
+        html_printf(b, "<p class=\"govuk-body\">Showing all %zu %s.</p>", total, noun);
     else
-        html_printf(b, "<p class=\"govuk-body\">Showing %zu to %zu of %zu %s.</p>", offset + 1, offset + count, total,
-                    noun);
+        html_printf(b, "<p class=\"govuk-body\">Showing %zu of %zu %s.</p>", count, total, noun);
 }
 
 /* A one-button form posting to action, with an optional hidden field. */
@@ -266,7 +272,8 @@ static bool add_organisations(struct request *request, enum organisation_kind ki
 {
     struct organisation *list;
     size_t count;
-    if (store_organisation_list(request->store, (int)kind, NULL, request_arena(request), &list, &count) != STORE_OK)
+    if (store_organisation_list(request->store, (int)kind, NULL, NULL, request_arena(request), &list, &count) !=
+        STORE_OK)
         return false;
     for (size_t i = 0; i < count; i++) {
         const struct organisation *o = &list[i];
@@ -380,7 +387,8 @@ void page_admin_users(struct request *request)
     bool inactive = false;
     struct errors malformed = ERRORS_INIT;
     form_read_flag(query, "include_inactive", &inactive, &malformed);
-    size_t page_no = page_number(query, &malformed);
+    struct store_page position;
+    page_position(request, CURSOR_TEXT, USERS_PER_PAGE, &position, &malformed);
     enum role role;
     bool role_given = role_text != NULL && *role_text != '\0';
     if (role_given && !role_parse(role_text, &role))
@@ -391,13 +399,11 @@ void page_admin_users(struct request *request)
         .query = q,
         .role = role_given ? (int)role : -1,
         .include_inactive = inactive,
-        .limit = USERS_PER_PAGE,
-        .offset = (page_no - 1) * USERS_PER_PAGE,
     };
     struct user *users;
     size_t count, total;
-    if (store_user_list(request->store, request->caller, &filter, request_arena(request), &users, &count, &total) !=
-        STORE_OK) {
+    if (store_user_list(request->store, request->caller, &filter, &position, request_arena(request), &users, &count,
+                        &total) != STORE_OK) {
         page_unavailable(request);
         return;
     }
@@ -412,7 +418,7 @@ void page_admin_users(struct request *request)
         html_printf(b, "</div>");
     }
     users_filters(b, request, q, filter.role >= 0 ? role_text : "", inactive);
-    showing(b, filter.offset, count, total, "people");
+    showing(b, count, total, "people");
     if (count > 0)
         users_table(b, request, users, count);
     struct buf filters;
@@ -420,7 +426,7 @@ void page_admin_users(struct request *request)
     query_add(request, &filters, "q", q);
     query_add(request, &filters, "role", filter.role >= 0 ? role_text : NULL);
     query_add(request, &filters, "include_inactive", inactive ? "1" : NULL);
-    pagination(b, request, "/admin/users", &filters, page_no, filter.offset + count < total);
+    pagination(b, request, "/admin/users", &filters, &position);
     buf_free(&filters);
     page_send(request, &page, 200);
 }
@@ -604,16 +610,17 @@ struct user_view {
 /* Coaches and mentors as choices, each once, without the person themselves; NULL on failure. */
 static const struct form_option *staff_options(struct request *request, const struct user *u, size_t *count)
 {
-    struct user_filter filter = {.role = ROLE_COACH, .limit = STAFF_CHOICES_MAX};
+    struct user_filter filter = {.role = ROLE_COACH};
+    struct store_page choices = {.limit = STAFF_CHOICES_MAX};
     struct user *coaches, *mentors;
     size_t coach_count, mentor_count, total;
     struct store *store = request->store;
-    if (store_user_list(store, request->caller, &filter, request_arena(request), &coaches, &coach_count, &total) !=
-        STORE_OK)
+    if (store_user_list(store, request->caller, &filter, &choices, request_arena(request), &coaches, &coach_count,
+                        &total) != STORE_OK)
         return NULL;
     filter.role = ROLE_MENTOR;
-    if (store_user_list(store, request->caller, &filter, request_arena(request), &mentors, &mentor_count, &total) !=
-        STORE_OK)
+    if (store_user_list(store, request->caller, &filter, &choices, request_arena(request), &mentors, &mentor_count,
+                        &total) != STORE_OK)
         return NULL;
     struct form_option *options = options_new(request, coach_count + mentor_count + 1);
     size_t n = 0;
@@ -767,9 +774,9 @@ static void user_programme(struct buf *b, struct request *request, const struct 
 
     struct application *applications;
     size_t count = 0, total = 0;
-    struct application_filter filter = {.state = -1, .limit = 1000};
-    if (store_application_list(request->store, request->caller, &filter, arena, &applications, &count, &total) ==
-        STORE_OK) {
+    struct application_filter filter = {.state = -1, .participant_id = u->id};
+    if (store_application_list(request->store, request->caller, &filter, &(struct store_page){.limit = STORE_PAGE_MAX},
+                               arena, &applications, &count, &total) == STORE_OK) {
         size_t shown = 0;
         for (size_t i = 0; i < count; i++) {
             const struct application *a = &applications[i];
@@ -816,7 +823,8 @@ static void user_programme(struct buf *b, struct request *request, const struct 
     size_t work_count = 0;
     struct actor actor;
     struct accounts_env env = request_accounts_env(request, &actor);
-    if (assessment_submission_list(&env, request->caller, 0, arena, &work, &work_count) == APP_OK) {
+    if (assessment_submission_list(&env, request->caller, 0, &(struct store_page){.limit = 1000}, arena, &work,
+                                   &work_count) == APP_OK) {
         size_t shown = 0;
         for (size_t i = 0; i < work_count; i++) {
             const struct submission *sub = &work[i].submission;
@@ -834,7 +842,8 @@ static void user_programme(struct buf *b, struct request *request, const struct 
     struct award *awards;
     size_t award_count = 0, award_total = 0;
     if (may(request, PERM_ASSESSMENT_MANAGE) &&
-        store_award_list(request->store, u->id, 100, 0, arena, &awards, &award_count, &award_total) == STORE_OK &&
+        store_award_list(request->store, u->id, &(struct store_page){.limit = 100}, arena, &awards, &award_count,
+                         &award_total) == STORE_OK &&
         award_count > 0) {
         html_printf(b, "<h3 class=\"govuk-heading-m\">Awards</h3><ul class=\"govuk-list\">");
         for (size_t i = 0; i < award_count; i++)
@@ -1102,19 +1111,17 @@ void page_admin_organisations(struct request *request)
         else
             errors_add(&malformed, "kind", "There is no kind of organisation called \"%s\"", kind_text);
     }
-    size_t page_no = page_number(query, &malformed);
+    struct store_page position;
+    page_position(request, CURSOR_TEXT, ORGANISATIONS_PER_PAGE, &position, &malformed);
     if (page_query_refused(request, &malformed))
         return;
     struct organisation *list;
-    size_t total;
-    if (store_organisation_list(request->store, kind_filter, q, request_arena(request), &list, &total) != STORE_OK) {
+    size_t count;
+    if (store_organisation_list(request->store, kind_filter, q, &position, request_arena(request), &list, &count) !=
+        STORE_OK) {
         page_unavailable(request);
         return;
     }
-    size_t offset = (page_no - 1) * ORGANISATIONS_PER_PAGE;
-    size_t count = offset < total ? total - offset : 0;
-    if (count > ORGANISATIONS_PER_PAGE)
-        count = ORGANISATIONS_PER_PAGE;
     struct page page;
     page_begin(&page, "Organisations", SECTION_ORGANISATIONS);
     struct buf *b = &page.body;
@@ -1135,14 +1142,14 @@ void page_admin_organisations(struct request *request)
     html_printf(b, "</div></div>");
     forms_button(b, "Search", "secondary");
     html_printf(b, "</form>");
-    showing(b, offset, count, total, "organisations");
+    showing(b, count, 0, "organisations");
     if (count > 0)
-        organisations_table(b, request, list + offset, count);
+        organisations_table(b, request, list, count);
     struct buf filters;
     buf_init(&filters, 64 * 1024); /* a query string, already bounded by h2o */
     query_add(request, &filters, "q", q);
     query_add(request, &filters, "kind", kind_filter >= 0 ? kind_text : NULL);
-    pagination(b, request, "/admin/organisations", &filters, page_no, offset + count < total);
+    pagination(b, request, "/admin/organisations", &filters, &position);
     buf_free(&filters);
     page_send(request, &page, 200);
 }
@@ -1784,7 +1791,8 @@ void page_admin_audit(struct request *request)
     int64_t actor_id = forms_id(form_get(query, "actor_id"));
     if (actor_id < 0)
         errors_add(&errors, "actor_id", "Enter the person's id, a whole number");
-    size_t page_no = page_number(query, &errors);
+    struct store_page position;
+    page_position(request, CURSOR_ID, EVENTS_PER_PAGE, &position, &errors);
     struct audit_filter filter = {
         .actor_id = actor_id > 0 ? actor_id : 0,
         .action = form_get(query, "action"),
@@ -1792,13 +1800,11 @@ void page_admin_audit(struct request *request)
         .entity_id = form_get(query, "entity_id"),
         .since = date_filter(query, "since", false, &errors),
         .until = date_filter(query, "until", true, &errors),
-        .limit = EVENTS_PER_PAGE,
-        .offset = (page_no - 1) * EVENTS_PER_PAGE,
     };
     struct audit_event *events = NULL;
     size_t count = 0, total = 0;
-    if (errors.count == 0 &&
-        store_audit_list(request->store, &filter, request_arena(request), &events, &count, &total) != STORE_OK) {
+    if (errors.count == 0 && store_audit_list(request->store, &filter, &position, request_arena(request), &events,
+                                              &count, &total) != STORE_OK) {
         page_unavailable(request);
         errors_free(&errors);
         return;
@@ -1811,12 +1817,11 @@ void page_admin_audit(struct request *request)
                    "roles, organisations and tokens, newest first. The log cannot be changed.</p>");
     audit_filters(b, query, &errors);
     if (errors.count == 0) {
-        showing(b, filter.offset, count, total, "events");
+        showing(b, count, total, "events");
         if (count > 0)
             audit_table(b, request, events, count);
         static const char *const names[] = {"actor_id", "action", "entity", "entity_id", "since", "until"};
-        filtered_pagination(b, request, "/admin/audit", query, names, sizeof(names) / sizeof(names[0]), page_no,
-                            filter.offset + count < total);
+        filtered_pagination(b, request, "/admin/audit", query, names, sizeof(names) / sizeof(names[0]), &position);
     }
     page_send(request, &page, errors.count ? 422 : 200);
     errors_free(&errors);
@@ -1880,11 +1885,12 @@ void page_admin_awards(struct request *request)
     struct errors errors = ERRORS_INIT;
     struct awards_query q;
     awards_query_read(query, c, &q, &errors);
-    size_t page_no = page_number(query, &errors);
+    struct store_page position;
+    page_position(request, CURSOR_ID, AWARDS_PER_PAGE, &position, &errors);
     struct award *awards = NULL;
-    size_t count = 0, total = 0, offset = (page_no - 1) * AWARDS_PER_PAGE;
-    if (errors.count == 0 && store_award_search(request->store, &q.filter, AWARDS_PER_PAGE, offset,
-                                                request_arena(request), &awards, &count, &total) != STORE_OK) {
+    size_t count = 0, total = 0;
+    if (errors.count == 0 && store_award_search(request->store, &q.filter, &position, request_arena(request), &awards,
+                                                &count, &total) != STORE_OK) {
         page_unavailable(request);
         errors_free(&errors);
         return;
@@ -1898,12 +1904,11 @@ void page_admin_awards(struct request *request)
                    "class=\"govuk-link\" href=\"/\">home page</a>.</p>");
     awards_filters(b, request, c, query, &errors);
     if (errors.count == 0) {
-        showing(b, offset, count, total, "awards");
+        showing(b, count, total, "awards");
         if (count > 0)
             awards_table(b, request, c, awards, count);
         static const char *const names[] = {"qualification", "awarded_from", "awarded_to"};
-        filtered_pagination(b, request, "/admin/awards", query, names, sizeof(names) / sizeof(names[0]), page_no,
-                            offset + count < total);
+        filtered_pagination(b, request, "/admin/awards", query, names, sizeof(names) / sizeof(names[0]), &position);
     }
     page_send(request, &page, errors.count ? 422 : 200);
     errors_free(&errors);

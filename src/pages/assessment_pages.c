@@ -429,7 +429,8 @@ static void assessment_page(struct request *request, const struct errors *errors
     struct accounts_env env = request_accounts_env(request, &actor);
     struct submission_summary *list;
     size_t count;
-    if (assessment_submission_list(&env, caller, 0, request_arena(request), &list, &count) != APP_OK) {
+    if (assessment_submission_list(&env, caller, 0, &(struct store_page){.limit = 1000}, request_arena(request), &list,
+                                   &count) != APP_OK) {
         page_unavailable(request);
         return;
     }

@@ -189,7 +189,8 @@ void page_content_library(struct request *request)
     struct arena *arena = request_arena(request);
     struct content_item *items;
     size_t count;
-    enum store_status s = store_content_list(request->store, tag, q, arena, &items, &count);
+    enum store_status s = store_content_list(request->store, tag, q, &(struct store_page){.limit = STORE_PAGE_MAX},
+                                             arena, &items, &count);
     struct enrolment *enrolments = NULL;
     size_t enrolment_count = 0;
     if (s == STORE_OK && caller_has(request->caller, ROLE_PARTICIPANT))
@@ -446,7 +447,8 @@ static void unit_form_show(struct request *request, const char *module, const ch
         return;
     struct content_item *library;
     size_t count;
-    enum store_status s = store_content_list(request->store, NULL, NULL, request_arena(request), &library, &count);
+    enum store_status s = store_content_list(request->store, NULL, NULL, &(struct store_page){.limit = STORE_PAGE_MAX},
+                                             request_arena(request), &library, &count);
     if (s != STORE_OK) {
         page_store_failed(request, s);
         return;

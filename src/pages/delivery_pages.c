@@ -389,9 +389,9 @@ void page_delivery(struct request *request)
     struct event *events;
     size_t event_count;
     struct event_filter filter = {.from = request->now};
-    enum store_status s = store_cohort_list(store, NULL, arena, &cohorts, &cohort_count);
+    enum store_status s = store_cohort_list(store, NULL, NULL, arena, &cohorts, &cohort_count);
     if (s == STORE_OK)
-        s = store_event_list(store, request->caller, &filter, arena, &events, &event_count);
+        s = store_event_list(store, request->caller, &filter, NULL, arena, &events, &event_count);
     if (s != STORE_OK) {
         page_unavailable(request);
         return;
@@ -498,11 +498,12 @@ static size_t facilitator_options(struct request *request, const struct cohort_d
     for (size_t i = 0; i < d->staff_count && n < max; i++)
         if (d->staff[i].role == ROLE_FACILITATOR)
             options[n++] = (struct form_option){id_text(request, d->staff[i].user_id), d->staff[i].name};
-    struct user_filter filter = {.role = ROLE_FACILITATOR, .limit = FACILITATORS_MAX};
+    struct user_filter filter = {.role = ROLE_FACILITATOR};
+    struct store_page choices = {.limit = FACILITATORS_MAX};
     struct user *people;
     size_t count = 0, total = 0;
-    if (store_user_list(request->store, request->caller, &filter, request_arena(request), &people, &count, &total) !=
-        STORE_OK)
+    if (store_user_list(request->store, request->caller, &filter, &choices, request_arena(request), &people, &count,
+                        &total) != STORE_OK)
         return n;
     for (size_t i = 0; i < count && n < max; i++) {
         const char *id = id_text(request, people[i].id);
@@ -879,8 +880,8 @@ static bool partner_options(struct request *request, const char *first, struct f
 {
     struct organisation *partners;
     size_t n = 0;
-    if (store_organisation_list(request->store, ORG_DELIVERY_PARTNER, NULL, request_arena(request), &partners, &n) !=
-        STORE_OK)
+    if (store_organisation_list(request->store, ORG_DELIVERY_PARTNER, NULL, NULL, request_arena(request), &partners,
+                                &n) != STORE_OK)
         return false;
     *out = arena_alloc(request_arena(request), sizeof(**out) * (n + 1));
     (*out)[0] = (struct form_option){"", first};
@@ -1102,10 +1103,11 @@ static size_t staff_options(struct request *request, struct form_option *options
     options[n++] = (struct form_option){"", "Choose a person"};
     static const enum role roles[] = {ROLE_FACILITATOR, ROLE_COACH};
     for (size_t r = 0; r < 2; r++) {
-        struct user_filter filter = {.role = roles[r], .limit = FACILITATORS_MAX};
+        struct user_filter filter = {.role = roles[r]};
+        struct store_page choices = {.limit = FACILITATORS_MAX};
         struct user *people;
         size_t count = 0, total = 0;
-        if (store_user_list(request->store, request->caller, &filter, request_arena(request), &people, &count,
+        if (store_user_list(request->store, request->caller, &filter, &choices, request_arena(request), &people, &count,
                             &total) != STORE_OK)
             continue;
         for (size_t i = 0; i < count && n < max; i++)
@@ -1989,7 +1991,8 @@ void page_coaching(struct request *request)
     size_t count;
     struct enrolment *enrolments = NULL;
     size_t enrolment_count = 0;
-    enum store_status s = store_coaching_session_list(store, &filter, arena, &list, &count);
+    enum store_status s =
+        store_coaching_session_list(store, &filter, &(struct store_page){.limit = 1000}, arena, &list, &count);
     if (s == STORE_OK && caller_has(caller, ROLE_PARTICIPANT))
         s = store_enrolment_list_for(store, caller->user_id, arena, &enrolments, &enrolment_count);
     if (s != STORE_OK) {

@@ -400,10 +400,11 @@ void page_applications(struct request *request)
     const struct catalogue *c = page_catalogue(request);
     if (c == NULL)
         return;
-    struct application_filter filter = {.state = -1, .limit = APPLICATIONS_SHOWN};
+    struct application_filter filter = {.state = -1};
+    struct store_page first = {.limit = APPLICATIONS_SHOWN};
     struct application *list;
     size_t count, total;
-    if (store_application_list(request->store, request->caller, &filter, request_arena(request), &list, &count,
+    if (store_application_list(request->store, request->caller, &filter, &first, request_arena(request), &list, &count,
                                &total) != STORE_OK) {
         page_unavailable(request);
         return;
@@ -758,7 +759,7 @@ static void application_actions(struct buf *b, struct request *request, const st
     if (can[STEP_ENROL]) {
         struct cohort *cohorts;
         size_t count = 0;
-        if (store_cohort_list(request->store, a->target, request_arena(request), &cohorts, &count) != STORE_OK)
+        if (store_cohort_list(request->store, a->target, NULL, request_arena(request), &cohorts, &count) != STORE_OK)
             count = 0;
         struct form_option *options = request_alloc(request, sizeof(*options) * (count + 1));
         size_t n = 0;
@@ -867,7 +868,7 @@ static const struct form_option *organisation_options(struct request *request, e
 {
     struct organisation *list;
     size_t n;
-    if (store_organisation_list(request->store, (int)kind, NULL, request_arena(request), &list, &n) != STORE_OK)
+    if (store_organisation_list(request->store, (int)kind, NULL, NULL, request_arena(request), &list, &n) != STORE_OK)
         return NULL;
     struct form_option *options = request_alloc(request, sizeof(*options) * (n + 1));
     options[0] = (struct form_option){"", blank};
@@ -1427,7 +1428,7 @@ static void enrolment_forms(struct buf *b, struct request *request, const struct
     if (resume) {
         struct cohort *cohorts;
         size_t count = 0;
-        if (store_cohort_list(request->store, e->target, request_arena(request), &cohorts, &count) != STORE_OK)
+        if (store_cohort_list(request->store, e->target, NULL, request_arena(request), &cohorts, &count) != STORE_OK)
             count = 0;
         /* Offered: the cohorts of the same qualification that start after the one left. */
         const char *left_start = NULL;

@@ -205,12 +205,24 @@ void page_fees_set(struct request *request)
 
 void page_reports(struct request *request)
 {
-    struct funding_row *rows;
-    size_t count = 0;
-    if (store_report_funding(request->store, request_arena(request), &rows, &count) != STORE_OK) {
-        page_unavailable(request);
-        return;
-    }
+    /* Every row, read a batch at a time into the page's memory. */
+    struct funding_row *rows = NULL;
+    size_t count = 0, got, cap = 0;
+    do {
+        struct funding_row *batch;
+        if (store_report_funding(request->store, count ? &rows[count - 1] : NULL, STORE_PAGE_MAX,
+                                 request_arena(request), &batch, &got) != STORE_OK) {
+            page_unavailable(request);
+            return;
+        }
+        while (count + got > cap) {
+            cap = cap ? cap : STORE_PAGE_MAX;
+            rows = count ? arena_grow(request_arena(request), rows, &cap, sizeof(*rows))
+                         : arena_alloc(request_arena(request), sizeof(*rows) * cap);
+        }
+        memcpy(rows + count, batch, sizeof(*rows) * got);
+        count += got;
+    } while (got == STORE_PAGE_MAX);
     struct page page;
     begin(&page, "Reports and exports", SECTION_NONE, NULL);
     struct buf *b = &page.body;
@@ -811,7 +823,8 @@ void page_release_queue(struct request *request)
     struct accounts_env env = request_accounts_env(request, &actor);
     struct submission_summary *list;
     size_t count = 0;
-    enum app_result r = assessment_submission_list(&env, request->caller, 0, request_arena(request), &list, &count);
+    enum app_result r = assessment_submission_list(&env, request->caller, 0, &(struct store_page){.limit = 1000},
+                                                   request_arena(request), &list, &count);
     if (r != APP_OK) {
         page_refusal(request, r, NULL);
         return;

@@ -8,6 +8,7 @@
 #include <jansson.h>
 #include "lib/embedded.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -345,6 +346,55 @@ void store_bind_id(struct db_stmt *stmt, int index, int64_t id)
         db_bind_int64(stmt, index, id);
     else
         db_bind_null(stmt, index);
+}
+
+bool store_page_advance(struct store_page *page, struct arena *arena)
+{
+    if (page->next == NULL)
+        return false;
+    /* A cursor this process made decodes; one that did not would be a bug, and ends the walk. */
+    bool ok = cursor_decode(page->next, arena, &page->after);
+    page->next = NULL;
+    return ok;
+}
+
+size_t store_page_limit(const struct store_page *page)
+{
+    return page->limit == 0 ? STORE_PAGE_DEFAULT : page->limit;
+}
+
+int store_page_bind(struct db_stmt *stmt, int index, enum cursor_key kind, enum store_order order,
+                    const struct store_page *page)
+{
+    bool from_start = page->after.key != kind, newest_first = order == STORE_DESCENDING;
+    if (kind != CURSOR_ID) {
+        if (kind == CURSOR_TEXT)
+            db_bind_text(stmt, index, from_start ? "" : page->after.text);
+        else
+            db_bind_int64(stmt, index, !from_start ? page->after.number : newest_first ? INT64_MAX : INT64_MIN);
+        index++;
+    }
+    db_bind_int64(stmt, index, !from_start ? page->after.id : newest_first ? INT64_MAX : 0);
+    db_bind_int64(stmt, index + 1, (int64_t)store_page_limit(page) + 1);
+    return index + 2;
+}
+
+bool store_page_row(struct store_page *page, struct db_stmt *stmt, size_t kept, enum cursor_key kind, int key_column,
+                    int id_column, struct arena *arena)
+{
+    if (kept == 0)
+        page->next = NULL;
+    if (kept >= store_page_limit(page)) {
+        page->next = cursor_encode(&page->last, arena);
+        db_reset(stmt);
+        return false;
+    }
+    page->last = (struct cursor){.key = kind, .id = db_column_int64(stmt, id_column)};
+    if (kind == CURSOR_NUMBER)
+        page->last.number = db_column_int64(stmt, key_column);
+    else if (kind == CURSOR_TEXT)
+        page->last.text = store_text_or_empty(arena, stmt, key_column);
+    return true;
 }
 
 enum store_status store_tx_end(struct store *store, enum store_status status)

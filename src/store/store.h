@@ -15,6 +15,7 @@
 #include "domain/enrolment.h"
 #include "domain/policy.h"
 #include "lib/arena.h"
+#include "lib/cursor.h"
 #include "lib/errors.h"
 
 #include <stdint.h>
@@ -74,6 +75,24 @@ enum store_status store_access_revision(struct store *store, int64_t *revision);
  * store_access_revision (a cached caller is trusted only against the revision as it is now), and
  * store_revisions while that thread has lost its connection. */
 void store_never_wait(struct store *store);
+
+/*
+ * A page of a list (key-set pagination): at most limit rows (0 means STORE_PAGE_DEFAULT; the API
+ * lets a client ask for 1 to STORE_PAGE_MAX, the server's own pages more) of those after the position after
+ * (CURSOR_NONE: from the start), in the list's one order, which its comment names with the kind of cursor it takes. A
+ * list sets next to the cursor of the page that follows (in the arena it was given), or NULL at the end. A cursor of
+ * another kind than the list's is the caller's to refuse before asking (http/paging.h).
+ */
+enum { STORE_PAGE_MAX = 500, STORE_PAGE_DEFAULT = 100 };
+struct store_page {
+    size_t limit;
+    struct cursor after;
+    const char *next;
+    struct cursor last; /* the list's own: the position of the last row kept so far */
+};
+/* Moves page on to the page after it, its position copied into arena (so the memory of the page
+ * read may be released); false when it was the last. */
+bool store_page_advance(struct store_page *page, struct arena *arena);
 
 /* Called after every commit this process makes, on the committing thread, with the revisions
  * the commit left. Set once, before any connection writes; listener must be quick. */
@@ -156,12 +175,12 @@ struct user_filter {
     const char *query; /* part of a name or email, or NULL */
     int role;          /* an enum role, or -1 for any */
     bool include_inactive;
-    size_t limit; /* at most 500 */
-    size_t offset;
 };
-/* The people the caller may see (everyone for an admin), newest first, with the total count. */
+/* A page of the people the caller may see (everyone for an admin), by name then id (cursors of
+ * CURSOR_TEXT), each with their roles, and total, how many match in all. */
 enum store_status store_user_list(struct store *store, const struct caller *caller, const struct user_filter *filter,
-                                  struct arena *arena, struct user **out, size_t *count, size_t *total);
+                                  struct store_page *page, struct arena *arena, struct user **out, size_t *count,
+                                  size_t *total);
 
 /* The active people holding the headteacher role at school (the role's scope), by name, at most
  * limit: whom an applicant from that school may name as sponsor. Only id and name are filled. */
@@ -204,9 +223,10 @@ enum store_status store_organisation_update(struct store *store, const struct ac
                                             const struct organisation *o, int64_t now);
 enum store_status store_organisation_get(struct store *store, int64_t id, struct arena *arena,
                                          struct organisation *out);
-/* Organisations of one kind (or all when kind is -1) whose name or URN contains query (or all). */
-enum store_status store_organisation_list(struct store *store, int kind, const char *query, struct arena *arena,
-                                          struct organisation **out, size_t *count);
+/* A page of the organisations of one kind (or all when kind is -1) whose name or URN contains
+ * query (or all), by name then id (CURSOR_TEXT); page NULL for the first 1000, for choices. */
+enum store_status store_organisation_list(struct store *store, int kind, const char *query, struct store_page *page,
+                                          struct arena *arena, struct organisation **out, size_t *count);
 
 /* Sign-in sessions and API tokens */
 
@@ -260,9 +280,10 @@ enum store_status store_token_create(struct store *store, const struct actor *ac
  * user inactive. A read, like store_session_authenticate. */
 enum store_status store_token_authenticate(struct store *store, const unsigned char token_hash[32], int64_t now,
                                            struct arena *arena, struct caller *caller, struct credential *token);
-/* Tokens of one user, or of everyone when user_id is 0; newest first. */
-enum store_status store_token_list(struct store *store, int64_t user_id, struct arena *arena, struct api_token **out,
-                                   size_t *count);
+/* A page of the tokens of one user, or of everyone when user_id is 0; newest first (CURSOR_ID);
+ * page NULL for the first 1000. */
+enum store_status store_token_list(struct store *store, int64_t user_id, struct store_page *page, struct arena *arena,
+                                   struct api_token **out, size_t *count);
 enum store_status store_token_revoke(struct store *store, const struct actor *actor, int64_t id, int64_t now);
 /* Revokes every live token of a user. */
 enum store_status store_token_revoke_all(struct store *store, const struct actor *actor, int64_t user_id, int64_t now);
@@ -319,11 +340,10 @@ struct audit_filter {
     const char *entity; /* NULL for any */
     const char *entity_id;
     int64_t since, until; /* 0 for open */
-    size_t limit, offset;
 };
-/* Events newest first, with the total that match. */
-enum store_status store_audit_list(struct store *store, const struct audit_filter *filter, struct arena *arena,
-                                   struct audit_event **out, size_t *count, size_t *total);
+/* A page of events, newest first (CURSOR_ID), with the total that match. */
+enum store_status store_audit_list(struct store *store, const struct audit_filter *filter, struct store_page *page,
+                                   struct arena *arena, struct audit_event **out, size_t *count, size_t *total);
 
 /* Cohorts */
 
@@ -348,9 +368,10 @@ enum store_status store_cohort_create(struct store *store, const struct actor *a
 enum store_status store_cohort_update(struct store *store, const struct actor *actor, const struct cohort *cohort,
                                       int64_t now);
 enum store_status store_cohort_get(struct store *store, int64_t id, struct arena *arena, struct cohort *out);
-/* Cohorts of one qualification or module (target NULL for all), soonest first. */
-enum store_status store_cohort_list(struct store *store, const char *target, struct arena *arena, struct cohort **out,
-                                    size_t *count);
+/* A page of the cohorts of one qualification or module (target NULL for all), soonest first
+ * (CURSOR_TEXT on starts_on, then id); page NULL for the first 1000. */
+enum store_status store_cohort_list(struct store *store, const char *target, struct store_page *page,
+                                    struct arena *arena, struct cohort **out, size_t *count);
 
 /* Applications */
 
@@ -404,14 +425,16 @@ enum store_status store_application_history(struct store *store, int64_t id, str
                                             struct history_event **out, size_t *count);
 
 struct application_filter {
-    int state; /* an enum application_state, or -1 for any */
-    size_t limit, offset;
+    int state;              /* an enum application_state, or -1 for any */
+    int64_t participant_id; /* one participant's, or 0 for anyone's */
 };
-/* Applications the caller may see: their own, those they sponsor, their school's (headteachers),
- * those preferring their partner (partner leads), every one (admins). Newest first. */
+/* A page of the applications the caller may see: their own, those they sponsor, their school's
+ * (headteachers), those preferring their partner (partner leads), every one (admins). Latest
+ * change first (CURSOR_NUMBER on updated_at, then id), electives read for the whole page at once;
+ * total, how many match in all. */
 enum store_status store_application_list(struct store *store, const struct caller *caller,
-                                         const struct application_filter *filter, struct arena *arena,
-                                         struct application **out, size_t *count, size_t *total);
+                                         const struct application_filter *filter, struct store_page *page,
+                                         struct arena *arena, struct application **out, size_t *count, size_t *total);
 
 /*
  * Moves an application from one state to the next, recording who, when and why (the note, and the
@@ -463,9 +486,10 @@ enum store_status store_enrolment_history(struct store *store, int64_t id, struc
 /* A participant's enrolments, newest first. */
 enum store_status store_enrolment_list_for(struct store *store, int64_t participant_id, struct arena *arena,
                                            struct enrolment **out, size_t *count);
-/* Enrolments the caller may see (admins: all; partner leads: their cohorts'; the rest: those of
- * people in their scope). */
-enum store_status store_enrolment_list(struct store *store, const struct caller *caller, size_t limit, size_t offset,
+/* A page of the enrolments the caller may see (admins: all; partner leads: their cohorts'; the
+ * rest: those of people in their scope), newest first (CURSOR_ID), electives read for the whole
+ * page at once; total, how many there are in all. */
+enum store_status store_enrolment_list(struct store *store, const struct caller *caller, struct store_page *page,
                                        struct arena *arena, struct enrolment **out, size_t *count, size_t *total);
 
 struct enrolment_change {
@@ -527,9 +551,11 @@ struct funding_row {
     const char *school_name; /* "" when none */
     int64_t enrolments;
 };
-/* Live and completed enrolments counted by funding route and school. */
-enum store_status store_report_funding(struct store *store, struct arena *arena, struct funding_row **out,
-                                       size_t *count);
+/* Live and completed enrolments counted by funding route and school, by route, then school name,
+ * then school id: at most limit rows after the row after (NULL: from the start), so that a report
+ * of any size is read a batch at a time (the last batch holds fewer than limit). */
+enum store_status store_report_funding(struct store *store, const struct funding_row *after, size_t limit,
+                                       struct arena *arena, struct funding_row **out, size_t *count);
 
 struct roster; /* domain/roster.h */
 
@@ -693,11 +719,11 @@ struct event_filter {
     int64_t cohort_id; /* 0 for any */
     int64_t from, to;  /* starts_at in [from, to); 0 for open */
 };
-/* Events the caller may see (admins: all; partner leads: their partner's cohorts; facilitators
- * and coaches: their cohorts and the events they facilitate; participants: their cohorts),
- * soonest first, at most 1000. */
+/* A page of the events the caller may see (admins: all; partner leads: their partner's cohorts;
+ * facilitators and coaches: their cohorts and the events they facilitate; participants: their
+ * cohorts), soonest first (CURSOR_NUMBER on starts_at, then id); page NULL for the first 1000. */
 enum store_status store_event_list(struct store *store, const struct caller *caller, const struct event_filter *filter,
-                                   struct arena *arena, struct event **out, size_t *count);
+                                   struct store_page *page, struct arena *arena, struct event **out, size_t *count);
 /* Every event of one cohort, cancelled ones included, soonest first (for its plan). */
 enum store_status store_cohort_events(struct store *store, int64_t cohort_id, struct arena *arena, struct event **out,
                                       size_t *count);
@@ -784,10 +810,11 @@ struct coaching_filter {
     int64_t user_id;        /* sessions where this person is the coach or the participant; 0: every one */
     int64_t participant_id; /* only this participant's; 0: any */
 };
-/* Sessions matching filter, past and future, the latest start first (at most 1000), with their
- * action counts. */
+/* A page of the sessions matching filter, past and future, the latest start first
+ * (CURSOR_NUMBER on starts_at, then id), with their action counts. */
 enum store_status store_coaching_session_list(struct store *store, const struct coaching_filter *filter,
-                                              struct arena *arena, struct coaching_session **out, size_t *count);
+                                              struct store_page *page, struct arena *arena,
+                                              struct coaching_session **out, size_t *count);
 
 /* Moves a session to s's times, mode and place and bumps its sequence. STORE_CONFLICT when it is
  * cancelled (or was cancelled meanwhile); STORE_NOT_FOUND when there is no session s->id. */
@@ -1037,9 +1064,9 @@ enum store_status store_award_for_enrolment(struct store *store, int64_t enrolme
 /* The award whose verification code is code (compared exactly); STORE_NOT_FOUND for any other. */
 enum store_status store_award_find_by_code(struct store *store, const char *code, struct arena *arena,
                                            struct award *out);
-/* Awards newest first (of one participant when participant_id is not 0), at most limit (500),
+/* A page of awards newest first (CURSOR_ID), of one participant when participant_id is not 0,
  * with the total that match. */
-enum store_status store_award_list(struct store *store, int64_t participant_id, size_t limit, size_t offset,
+enum store_status store_award_list(struct store *store, int64_t participant_id, struct store_page *page,
                                    struct arena *arena, struct award **out, size_t *count, size_t *total);
 /* Which awards store_award_search finds: a field left 0 or NULL does not narrow the list. */
 struct award_filter {
@@ -1048,10 +1075,9 @@ struct award_filter {
     const char *awarded_from;  /* YYYY-MM-DD, the first day included */
     const char *awarded_to;    /* YYYY-MM-DD, the last day included */
 };
-/* Awards that match filter, newest first, at most limit (500), with the total that match. */
-enum store_status store_award_search(struct store *store, const struct award_filter *filter, size_t limit,
-                                     size_t offset, struct arena *arena, struct award **out, size_t *count,
-                                     size_t *total);
+/* A page of the awards that match filter, newest first (CURSOR_ID), with the total that match. */
+enum store_status store_award_search(struct store *store, const struct award_filter *filter, struct store_page *page,
+                                     struct arena *arena, struct award **out, size_t *count, size_t *total);
 
 /* The Master's credit a completed module is worth, as agreed with a university. */
 struct module_credit {
@@ -1150,9 +1176,11 @@ struct submission_filter {
     int64_t user_id; /* otherwise: this person's own, and their coachees' when coach */
     bool coach;
 };
-/* Submissions matching filter, the latest change first (at most 1000). */
+/* A page of the submissions matching filter, the latest change first (CURSOR_NUMBER on
+ * updated_at, then id). */
 enum store_status store_submission_list(struct store *store, const struct submission_filter *filter,
-                                        struct arena *arena, struct submission **out, size_t *count);
+                                        struct store_page *page, struct arena *arena, struct submission **out,
+                                        size_t *count);
 
 /* Saves the draft's activity and text (NULL keeps either). STORE_CONFLICT unless it is a draft. */
 enum store_status store_submission_save_draft(struct store *store, const struct actor *actor, int64_t id,
@@ -1439,10 +1467,11 @@ enum store_status store_content_get(struct store *store, int64_t id, struct aren
 enum store_status store_content_versions(struct store *store, int64_t id, struct arena *arena,
                                          struct content_version **out, size_t *count);
 
-/* Items, newest change first (at most 500), with tag_count 0: all, or those with tag (its written
- * form, any case), or whose current title contains query (NULL or "" for any). */
-enum store_status store_content_list(struct store *store, const char *tag, const char *query, struct arena *arena,
-                                     struct content_item **out, size_t *count);
+/* A page of items, newest change first (CURSOR_NUMBER on updated_at, then id), with tag_count 0:
+ * all, or those with tag (its written form, any case), or whose current title contains query
+ * (NULL or "" for any). */
+enum store_status store_content_list(struct store *store, const char *tag, const char *query, struct store_page *page,
+                                     struct arena *arena, struct content_item **out, size_t *count);
 
 /* The variant of an item for a partner; STORE_NOT_FOUND when the partner has none. */
 enum store_status store_content_variant_get(struct store *store, int64_t item_id, int64_t partner_id,
@@ -1537,8 +1566,8 @@ enum store_status store_learning_record_add(struct store *store, struct learning
 enum store_status store_content_complete(struct store *store, const struct actor *actor, int64_t enrolment_id,
                                          const struct content_completion *c, struct learning_record *record);
 
-/* An enrolment's learning records, oldest first (at most 1000 from after_id). */
-enum store_status store_learning_records(struct store *store, int64_t enrolment_id, int64_t after_id,
+/* A page of an enrolment's learning records, oldest first (CURSOR_ID). */
+enum store_status store_learning_records(struct store *store, int64_t enrolment_id, struct store_page *page,
                                          struct arena *arena, struct learning_record **out, size_t *count);
 
 /* Progress (store_progress.c) */

@@ -49,34 +49,44 @@ enum store_status store_audit(struct store *store, const struct actor *actor, co
     return store_tx_end(store, audit(store, actor, action, entity, entity_id, before, after, now));
 }
 
-static const char SQL_AUDIT_LIST[] =
-    "SELECT id, at, coalesce(actor_id, 0), actor_label, action, entity, entity_id, before, after, client,"
-    " count(*) OVER () FROM audit_events"
-    " WHERE (?1 = 0 OR actor_id = ?1) AND (?2 IS NULL OR action LIKE ?2 || '%')"
-    " AND (?3 IS NULL OR entity = ?3) AND (?4 IS NULL OR entity_id = ?4)"
+#define AUDIT_MATCHES                                                                                                  \
+    " FROM audit_events"                                                                                               \
+    " WHERE (?1 = 0 OR actor_id = ?1) AND (?2 IS NULL OR action LIKE ?2 || '%')"                                       \
+    " AND (?3 IS NULL OR entity = ?3) AND (?4 IS NULL OR entity_id = ?4)"                                              \
     " AND (?5 = 0 OR at >= ?5) AND (?6 = 0 OR at <= ?6)"
-    " ORDER BY id DESC LIMIT ?7 OFFSET ?8";
+/* Newest first by id (CURSOR_ID). */
+static const char SQL_AUDIT_LIST[] =
+    "SELECT id, at, coalesce(actor_id, 0), actor_label, action, entity, entity_id, before, after, client" AUDIT_MATCHES
+    " AND id < ?7 ORDER BY id DESC LIMIT ?8";
+static const char SQL_AUDIT_COUNT[] = "SELECT count(*)" AUDIT_MATCHES;
 
-enum store_status store_audit_list(struct store *store, const struct audit_filter *filter, struct arena *arena,
-                                   struct audit_event **out, size_t *count, size_t *total)
+static void bind_audit_filter(struct db_stmt *stmt, const struct audit_filter *filter)
 {
-    struct db_stmt *stmt = db_prepare(store->db, SQL_AUDIT_LIST);
-    if (stmt == NULL)
-        return STORE_ERROR;
-    size_t limit = filter->limit == 0 || filter->limit > 500 ? 500 : filter->limit;
     db_bind_int64(stmt, 1, filter->actor_id);
     db_bind_text(stmt, 2, filter->action && *filter->action ? filter->action : NULL);
     db_bind_text(stmt, 3, filter->entity && *filter->entity ? filter->entity : NULL);
     db_bind_text(stmt, 4, filter->entity_id && *filter->entity_id ? filter->entity_id : NULL);
     db_bind_int64(stmt, 5, filter->since);
     db_bind_int64(stmt, 6, filter->until);
-    db_bind_int64(stmt, 7, (int64_t)limit);
-    db_bind_int64(stmt, 8, (int64_t)filter->offset);
-    *out = arena_alloc(arena, sizeof(**out) * limit);
+}
+
+enum store_status store_audit_list(struct store *store, const struct audit_filter *filter, struct store_page *page,
+                                   struct arena *arena, struct audit_event **out, size_t *count, size_t *total)
+{
+    struct db_stmt *stmt = db_prepare(store->db, SQL_AUDIT_COUNT);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    bind_audit_filter(stmt, filter);
+    *total = db_step(stmt) == DB_ROW ? (size_t)db_column_int64(stmt, 0) : 0;
+    db_reset(stmt);
+    if ((stmt = db_prepare(store->db, SQL_AUDIT_LIST)) == NULL)
+        return STORE_ERROR;
+    bind_audit_filter(stmt, filter);
+    store_page_bind(stmt, 7, CURSOR_ID, STORE_DESCENDING, page);
+    *out = arena_alloc(arena, sizeof(**out) * store_page_limit(page));
     *count = 0;
-    *total = 0;
     enum db_result r;
-    while ((r = db_step(stmt)) == DB_ROW) {
+    while ((r = db_step(stmt)) == DB_ROW && store_page_row(page, stmt, *count, CURSOR_ID, 0, 0, arena)) {
         struct audit_event *e = &(*out)[(*count)++];
         e->id = db_column_int64(stmt, 0);
         e->at = db_column_int64(stmt, 1);
@@ -88,15 +98,8 @@ enum store_status store_audit_list(struct store *store, const struct audit_filte
         e->before = store_text(arena, stmt, 7);
         e->after = store_text(arena, stmt, 8);
         e->client = store_text_or_empty(arena, stmt, 9);
-        *total = (size_t)db_column_int64(stmt, 10);
     }
-    if (r != DB_DONE)
-        return STORE_ERROR;
-    if (*count == 0 && filter->offset > 0) {
-        /* Past the end: the total still matters for paging. */
-        *total = 0;
-    }
-    return STORE_OK;
+    return r == DB_DONE || r == DB_ROW ? STORE_OK : STORE_ERROR;
 }
 
 /* Settings */
@@ -408,15 +411,26 @@ enum store_status store_user_set_password(struct store *store, const struct acto
     " OR (?6 = 1 AND EXISTS (SELECT 1 FROM user_roles ur WHERE ur.user_id = u.id AND ur.organisation_id IN"            \
     "     (SELECT organisation_id FROM user_roles WHERE user_id = ?1 AND role = 'partner_lead'))))"
 
+/* ?7 words of a name or email, ?8 a role ('' for any), ?9 inactive people too. */
+#define USER_MATCHES                                                                                                   \
+    " FROM users u LEFT JOIN organisations o ON o.id = u.organisation_id"                                              \
+    " WHERE" USER_SCOPE                                                                                                \
+    " AND (?7 IS NULL OR lower(u.name) LIKE '%' || lower(?7) || '%' OR lower(u.email) LIKE '%' || lower(?7) || '%')"   \
+    " AND (?8 = '' OR EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = ?8))"                     \
+    " AND (?9 = 1 OR u.active = 1)"
+/* By name (CURSOR_TEXT on lower(name)), then id; ?10 ?11 the position, ?12 the rows. */
+#define USER_PAGE                                                                                                      \
+    USER_MATCHES                                                                                                       \
+        " AND lower(u.name) >= ?10 AND (lower(u.name), u.id) > (?10, ?11) ORDER BY lower(u.name), u.id LIMIT ?12"
 static const char SQL_USER_LIST[] =
     "SELECT u.id, u.email, u.name, u.active, u.password_hash IS NOT NULL, coalesce(u.organisation_id, 0),"
-    " o.name, u.created_at, u.updated_at, count(*) OVER ()"
-    " FROM users u LEFT JOIN organisations o ON o.id = u.organisation_id"
-    " WHERE" USER_SCOPE
-    " AND (?7 IS NULL OR lower(u.name) LIKE '%' || lower(?7) || '%' OR lower(u.email) LIKE '%' || lower(?7) || '%')"
-    " AND (?8 = '' OR EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = ?8))"
-    " AND (?9 = 1 OR u.active = 1)"
-    " ORDER BY lower(u.name), u.id LIMIT ?10 OFFSET ?11";
+    " o.name, u.created_at, u.updated_at, lower(u.name)" USER_PAGE;
+static const char SQL_USER_COUNT[] = "SELECT count(*)" USER_MATCHES;
+/* The roles of everyone on the page, in one query rather than one per person. */
+static const char SQL_USER_PAGE_ROLES[] =
+    "SELECT r.user_id, r.id, r.role, coalesce(r.organisation_id, 0), o.name FROM user_roles r"
+    " LEFT JOIN organisations o ON o.id = r.organisation_id"
+    " WHERE r.user_id IN (SELECT u.id" USER_PAGE ") ORDER BY r.user_id, r.id";
 
 static void bind_scope(struct db_stmt *stmt, const struct caller *caller)
 {
@@ -428,34 +442,74 @@ static void bind_scope(struct db_stmt *stmt, const struct caller *caller)
     db_bind_int64(stmt, 6, caller_has(caller, ROLE_PARTNER_LEAD));
 }
 
-enum store_status store_user_list(struct store *store, const struct caller *caller, const struct user_filter *filter,
-                                  struct arena *arena, struct user **out, size_t *count, size_t *total)
+/* Binds the filter and the page of a people list (the numbers of USER_PAGE). */
+static void bind_user_list(struct db_stmt *stmt, const struct caller *caller, const struct user_filter *filter,
+                           const struct store_page *page)
 {
-    struct db_stmt *stmt = db_prepare(store->db, SQL_USER_LIST);
-    if (stmt == NULL)
-        return STORE_ERROR;
-    size_t limit = filter->limit == 0 || filter->limit > 500 ? 500 : filter->limit;
     bind_scope(stmt, caller);
     db_bind_text(stmt, 7, filter->query && *filter->query ? filter->query : NULL);
     db_bind_text(stmt, 8, filter->role >= 0 ? role_name((enum role)filter->role) : "");
     db_bind_int64(stmt, 9, filter->include_inactive);
-    db_bind_int64(stmt, 10, (int64_t)limit);
-    db_bind_int64(stmt, 11, (int64_t)filter->offset);
-    *out = arena_alloc(arena, sizeof(**out) * limit);
-    *count = 0;
-    *total = 0;
-    enum db_result r;
-    while ((r = db_step(stmt)) == DB_ROW) {
-        read_user(stmt, arena, &(*out)[*count]);
-        *total = (size_t)db_column_int64(stmt, 9);
-        (*count)++;
-    }
-    if (r != DB_DONE)
+    if (page != NULL)
+        store_page_bind(stmt, 10, CURSOR_TEXT, STORE_ASCENDING, page);
+}
+
+/* Reads the roles of the people on the page (users, sorted by name) in one query. */
+static enum store_status load_page_roles(struct store *store, const struct caller *caller,
+                                         const struct user_filter *filter, const struct store_page *page,
+                                         struct arena *arena, struct user *users, size_t count)
+{
+    struct db_stmt *stmt = db_prepare(store->db, SQL_USER_PAGE_ROLES);
+    if (stmt == NULL)
         return STORE_ERROR;
-    for (size_t i = 0; i < *count; i++)
-        if (load_roles(store, arena, &(*out)[i]) != STORE_OK)
-            return STORE_ERROR;
-    return STORE_OK;
+    bind_user_list(stmt, caller, filter, page);
+    size_t *caps = arena_alloc(arena, sizeof(*caps) * (count ? count : 1));
+    enum db_result r;
+    size_t at = 0; /* the person of the last row: rows come by person */
+    while ((r = db_step(stmt)) == DB_ROW) {
+        int64_t user_id = db_column_int64(stmt, 0);
+        if (at >= count || users[at].id != user_id)
+            for (at = 0; at < count && users[at].id != user_id; at++)
+                ;
+        enum role role;
+        if (at == count || !role_parse(db_column_text(stmt, 2), &role))
+            continue; /* the row past the page, or a role this version does not know */
+        struct user *u = &users[at];
+        if (u->role_count == caps[at]) {
+            caps[at] = caps[at] ? caps[at] : 4;
+            u->roles = u->role_count ? arena_grow(arena, u->roles, &caps[at], sizeof(*u->roles))
+                                     : arena_alloc(arena, sizeof(*u->roles) * caps[at]);
+        }
+        struct role_grant *g = &u->roles[u->role_count++];
+        g->id = db_column_int64(stmt, 1);
+        g->role = role;
+        g->organisation_id = db_column_int64(stmt, 3);
+        g->organisation_name = store_text(arena, stmt, 4);
+    }
+    return r == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
+enum store_status store_user_list(struct store *store, const struct caller *caller, const struct user_filter *filter,
+                                  struct store_page *page, struct arena *arena, struct user **out, size_t *count,
+                                  size_t *total)
+{
+    struct db_stmt *stmt = db_prepare(store->db, SQL_USER_COUNT);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    bind_user_list(stmt, caller, filter, NULL);
+    *total = db_step(stmt) == DB_ROW ? (size_t)db_column_int64(stmt, 0) : 0;
+    db_reset(stmt);
+    if ((stmt = db_prepare(store->db, SQL_USER_LIST)) == NULL)
+        return STORE_ERROR;
+    bind_user_list(stmt, caller, filter, page);
+    *out = arena_alloc(arena, sizeof(**out) * store_page_limit(page));
+    *count = 0;
+    enum db_result r;
+    while ((r = db_step(stmt)) == DB_ROW && store_page_row(page, stmt, *count, CURSOR_TEXT, 9, 0, arena))
+        read_user(stmt, arena, &(*out)[(*count)++]);
+    if (r != DB_DONE && r != DB_ROW)
+        return STORE_ERROR;
+    return load_page_roles(store, caller, filter, page, arena, *out, *count);
 }
 
 static const char SQL_SCHOOL_HEADTEACHERS[] =
@@ -745,9 +799,9 @@ static const char SQL_ORGANISATION_GET[] =
     " created_at, updated_at FROM organisations WHERE id = ?1";
 static const char SQL_ORGANISATION_LIST[] =
     "SELECT id, kind, name, urn, local_authority, region, phase, regions_served, coalesce(trust_id, 0),"
-    " created_at, updated_at FROM organisations"
+    " created_at, updated_at, lower(name) FROM organisations"
     " WHERE (?1 = '' OR kind = ?1) AND (?2 IS NULL OR lower(name) LIKE '%' || lower(?2) || '%' OR urn = ?2)"
-    " ORDER BY lower(name), id LIMIT 1000";
+    " AND lower(name) >= ?3 AND (lower(name), id) > (?3, ?4) ORDER BY lower(name), id LIMIT ?5";
 
 static json_t *organisation_summary(const struct organisation *o)
 {
@@ -861,18 +915,22 @@ enum store_status store_organisation_update(struct store *store, const struct ac
     return store_tx_end(store, status);
 }
 
-enum store_status store_organisation_list(struct store *store, int kind, const char *query, struct arena *arena,
-                                          struct organisation **out, size_t *count)
+enum store_status store_organisation_list(struct store *store, int kind, const char *query, struct store_page *page,
+                                          struct arena *arena, struct organisation **out, size_t *count)
 {
+    struct store_page first = {.limit = 1000};
+    if (page == NULL)
+        page = &first;
     struct db_stmt *stmt = db_prepare(store->db, SQL_ORGANISATION_LIST);
     if (stmt == NULL)
         return STORE_ERROR;
     db_bind_text(stmt, 1, kind >= 0 ? organisation_kind_name((enum organisation_kind)kind) : "");
     db_bind_text(stmt, 2, query && *query ? query : NULL);
-    *out = arena_alloc(arena, sizeof(**out) * 1000);
+    store_page_bind(stmt, 3, CURSOR_TEXT, STORE_ASCENDING, page);
+    *out = arena_alloc(arena, sizeof(**out) * store_page_limit(page));
     *count = 0;
     enum db_result r;
-    while ((r = db_step(stmt)) == DB_ROW)
+    while ((r = db_step(stmt)) == DB_ROW && store_page_row(page, stmt, *count, CURSOR_TEXT, 11, 0, arena))
         read_organisation(stmt, arena, &(*out)[(*count)++]);
-    return r == DB_DONE ? STORE_OK : STORE_ERROR;
+    return r == DB_DONE || r == DB_ROW ? STORE_OK : STORE_ERROR;
 }

@@ -40,6 +40,11 @@ static const char SQL_CRITERION_INSERT[] =
 static const char SQL_CRITERIA_DELETE[] = "DELETE FROM assessment_criteria WHERE task_id = ?1";
 static const char SQL_CRITERIA[] =
     "SELECT title, descriptor FROM assessment_criteria WHERE task_id = ?1 ORDER BY position";
+/* The criteria of every task SQL_TASK_LIST reads, in one query rather than one per task. */
+static const char SQL_TASK_LIST_CRITERIA[] =
+    "SELECT task_id, title, descriptor FROM assessment_criteria WHERE task_id IN"
+    " (SELECT t.id FROM assessment_tasks t WHERE ?1 IS NULL OR t.target = ?1 ORDER BY t.deadline, t.id LIMIT 1000)"
+    " ORDER BY task_id, position";
 
 static void read_task(struct db_stmt *stmt, struct arena *arena, struct assessment_task *t)
 {
@@ -210,12 +215,28 @@ enum store_status store_task_list(struct store *store, const char *target, struc
             *out = arena_grow(arena, *out, &cap, sizeof(**out));
         read_task(stmt, arena, &(*out)[(*count)++]);
     }
-    if (r != DB_DONE)
+    if (r != DB_DONE || (stmt = db_prepare(store->db, SQL_TASK_LIST_CRITERIA)) == NULL)
         return STORE_ERROR;
-    for (size_t i = 0; i < *count; i++)
-        if (load_criteria(store, &(*out)[i], arena) != STORE_OK)
-            return STORE_ERROR;
-    return STORE_OK;
+    db_bind_text(stmt, 1, target);
+    size_t *caps = arena_alloc(arena, sizeof(*caps) * (*count ? *count : 1));
+    size_t at = 0; /* the task of the last row: rows come by task */
+    while ((r = db_step(stmt)) == DB_ROW) {
+        int64_t task_id = db_column_int64(stmt, 0);
+        if (at >= *count || (*out)[at].id != task_id)
+            for (at = 0; at < *count && (*out)[at].id != task_id; at++)
+                ;
+        if (at == *count)
+            continue; /* a task added between the two statements */
+        struct assessment_task *t = &(*out)[at];
+        if (t->criteria_count == caps[at]) {
+            caps[at] = caps[at] ? caps[at] : 8;
+            t->criteria = t->criteria_count ? arena_grow(arena, t->criteria, &caps[at], sizeof(*t->criteria))
+                                            : arena_alloc(arena, sizeof(*t->criteria) * caps[at]);
+        }
+        t->criteria[t->criteria_count++] =
+            (struct assessment_criterion){store_text_or_empty(arena, stmt, 1), store_text_or_empty(arena, stmt, 2)};
+    }
+    return r == DB_DONE ? STORE_OK : STORE_ERROR;
 }
 
 /* Submissions */
@@ -241,7 +262,7 @@ static const char SQL_SUBMISSION_LIST[] =
     "SELECT " SUBMISSION_COLUMNS SUBMISSION_JOINS " WHERE (?1 = 0 OR s.task_id = ?1)"
     " AND (?2 = 1 OR s.participant_id = ?3 OR (?4 = 1 AND s.participant_id IN"
     "      (SELECT a.participant_id FROM assignments a WHERE a.kind = 'coach' AND a.staff_id = ?3)))"
-    " ORDER BY s.updated_at DESC, s.id DESC LIMIT 1000";
+    " AND (s.updated_at, s.id) < (?5, ?6) ORDER BY s.updated_at DESC, s.id DESC LIMIT ?7";
 static const char SQL_SUBMISSION_SAVE[] =
     "UPDATE submissions SET activity = coalesce(?2, activity), draft_text = coalesce(?3, draft_text),"
     " updated_at = ?4 WHERE id = ?1 AND state = 'draft'";
@@ -379,7 +400,8 @@ enum store_status store_submission_get(struct store *store, int64_t id, struct a
 }
 
 enum store_status store_submission_list(struct store *store, const struct submission_filter *filter,
-                                        struct arena *arena, struct submission **out, size_t *count)
+                                        struct store_page *page, struct arena *arena, struct submission **out,
+                                        size_t *count)
 {
     struct db_stmt *stmt = db_prepare(store->db, SQL_SUBMISSION_LIST);
     if (stmt == NULL)
@@ -388,16 +410,14 @@ enum store_status store_submission_list(struct store *store, const struct submis
     db_bind_int64(stmt, 2, filter->all ? 1 : 0);
     db_bind_int64(stmt, 3, filter->user_id);
     db_bind_int64(stmt, 4, filter->coach ? 1 : 0);
-    size_t cap = 16;
-    *out = arena_alloc(arena, sizeof(**out) * cap);
+    store_page_bind(stmt, 5, CURSOR_NUMBER, STORE_DESCENDING, page);
+    *out = arena_alloc(arena, sizeof(**out) * store_page_limit(page));
     *count = 0;
     enum db_result r;
-    while ((r = db_step(stmt)) == DB_ROW) {
-        if (*count == cap)
-            *out = arena_grow(arena, *out, &cap, sizeof(**out));
+    /* Columns 11 and 0 are updated_at and id. */
+    while ((r = db_step(stmt)) == DB_ROW && store_page_row(page, stmt, *count, CURSOR_NUMBER, 11, 0, arena))
         read_submission(stmt, arena, &(*out)[(*count)++]);
-    }
-    return r == DB_DONE ? STORE_OK : STORE_ERROR;
+    return r == DB_DONE || r == DB_ROW ? STORE_OK : STORE_ERROR;
 }
 
 enum store_status store_submission_save_draft(struct store *store, const struct actor *actor, int64_t id,

@@ -136,7 +136,7 @@ static const char SQL_TOKEN_TOUCH[] =
 static const char SQL_TOKEN_LIST[] =
     "SELECT t.id, t.user_id, u.email, t.name, t.prefix, t.created_at, coalesce(t.last_used_at, 0),"
     " coalesce(t.revoked_at, 0), coalesce(t.expires_at, 0) FROM api_tokens t JOIN users u ON u.id = t.user_id"
-    " WHERE ?1 = 0 OR t.user_id = ?1 ORDER BY t.id DESC LIMIT 1000";
+    " WHERE (?1 = 0 OR t.user_id = ?1) AND t.id < ?2 ORDER BY t.id DESC LIMIT ?3";
 static const char SQL_TOKEN_REVOKE[] =
     "UPDATE api_tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL RETURNING user_id";
 
@@ -212,17 +212,21 @@ enum store_status store_credential_uses_record(struct store *store, const struct
     return store_tx_end(store, status);
 }
 
-enum store_status store_token_list(struct store *store, int64_t user_id, struct arena *arena, struct api_token **out,
-                                   size_t *count)
+enum store_status store_token_list(struct store *store, int64_t user_id, struct store_page *page, struct arena *arena,
+                                   struct api_token **out, size_t *count)
 {
+    struct store_page first = {.limit = 1000};
+    if (page == NULL)
+        page = &first;
     struct db_stmt *stmt = db_prepare(store->db, SQL_TOKEN_LIST);
     if (stmt == NULL)
         return STORE_ERROR;
     db_bind_int64(stmt, 1, user_id);
-    *out = arena_alloc(arena, sizeof(**out) * 1000);
+    store_page_bind(stmt, 2, CURSOR_ID, STORE_DESCENDING, page);
+    *out = arena_alloc(arena, sizeof(**out) * store_page_limit(page));
     *count = 0;
     enum db_result r;
-    while ((r = db_step(stmt)) == DB_ROW) {
+    while ((r = db_step(stmt)) == DB_ROW && store_page_row(page, stmt, *count, CURSOR_ID, 0, 0, arena)) {
         struct api_token *t = &(*out)[(*count)++];
         t->id = db_column_int64(stmt, 0);
         t->user_id = db_column_int64(stmt, 1);
@@ -234,7 +238,7 @@ enum store_status store_token_list(struct store *store, int64_t user_id, struct 
         t->revoked_at = db_column_int64(stmt, 7);
         t->expires_at = db_column_int64(stmt, 8);
     }
-    return r == DB_DONE ? STORE_OK : STORE_ERROR;
+    return r == DB_DONE || r == DB_ROW ? STORE_OK : STORE_ERROR;
 }
 
 static const char SQL_TOKEN_REVOKE_ALL[] =

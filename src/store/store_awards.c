@@ -73,9 +73,12 @@ static const char SQL_AWARD_FOR_ENROLMENT[] = "SELECT " AWARD_COLUMNS AWARD_JOIN
 /* The code column is case-sensitive (no COLLATE), as a secret must be. */
 static const char SQL_AWARD_BY_CODE[] = "SELECT " AWARD_COLUMNS AWARD_JOINS " WHERE a.verification_code = ?1";
 static const char SQL_AWARD_LIST[] =
-    "SELECT " AWARD_COLUMNS ", count(*) OVER ()" AWARD_JOINS
-    " WHERE (?1 = 0 OR a.participant_id = ?1) AND (?4 = '' OR a.qualification = ?4)"
-    " AND (?5 = '' OR a.awarded_on >= ?5) AND (?6 = '' OR a.awarded_on <= ?6) ORDER BY a.id DESC LIMIT ?2 OFFSET ?3";
+    "SELECT " AWARD_COLUMNS AWARD_JOINS " WHERE (?1 = 0 OR a.participant_id = ?1) AND (?4 = '' OR a.qualification = ?4)"
+    " AND (?5 = '' OR a.awarded_on >= ?5) AND (?6 = '' OR a.awarded_on <= ?6) AND a.id < ?2 ORDER BY a.id DESC LIMIT "
+    "?3";
+static const char SQL_AWARD_COUNT[] =
+    "SELECT count(*) FROM awards a WHERE (?1 = 0 OR a.participant_id = ?1) AND (?2 = '' OR a.qualification = ?2)"
+    " AND (?3 = '' OR a.awarded_on >= ?3) AND (?4 = '' OR a.awarded_on <= ?4)";
 
 static void read_award(struct db_stmt *stmt, struct arena *arena, struct award *a)
 {
@@ -180,42 +183,41 @@ enum store_status store_award_find_by_code(struct store *store, const char *code
     return award_one(store, SQL_AWARD_BY_CODE, 0, code ? code : "", arena, out);
 }
 
-enum store_status store_award_list(struct store *store, int64_t participant_id, size_t limit, size_t offset,
+enum store_status store_award_list(struct store *store, int64_t participant_id, struct store_page *page,
                                    struct arena *arena, struct award **out, size_t *count, size_t *total)
 {
     struct award_filter filter = {.participant_id = participant_id};
-    return store_award_search(store, &filter, limit, offset, arena, out, count, total);
+    return store_award_search(store, &filter, page, arena, out, count, total);
 }
 
-enum store_status store_award_search(struct store *store, const struct award_filter *filter, size_t limit,
-                                     size_t offset, struct arena *arena, struct award **out, size_t *count,
-                                     size_t *total)
+enum store_status store_award_search(struct store *store, const struct award_filter *filter, struct store_page *page,
+                                     struct arena *arena, struct award **out, size_t *count, size_t *total)
 {
-    struct db_stmt *stmt = db_prepare(store->db, SQL_AWARD_LIST);
+    const char *qualification = filter->qualification ? filter->qualification : "";
+    const char *from = filter->awarded_from ? filter->awarded_from : "",
+               *to = filter->awarded_to ? filter->awarded_to : "";
+    struct db_stmt *stmt = db_prepare(store->db, SQL_AWARD_COUNT);
     if (stmt == NULL)
         return STORE_ERROR;
-    if (limit == 0 || limit > 500)
-        limit = 500;
     db_bind_int64(stmt, 1, filter->participant_id);
-    db_bind_int64(stmt, 2, (int64_t)limit);
-    db_bind_int64(stmt, 3, (int64_t)offset);
-    db_bind_text(stmt, 4, filter->qualification ? filter->qualification : "");
-    db_bind_text(stmt, 5, filter->awarded_from ? filter->awarded_from : "");
-    db_bind_text(stmt, 6, filter->awarded_to ? filter->awarded_to : "");
-    *out = arena_alloc(arena, sizeof(**out) * limit);
+    db_bind_text(stmt, 2, qualification);
+    db_bind_text(stmt, 3, from);
+    db_bind_text(stmt, 4, to);
+    *total = db_step(stmt) == DB_ROW ? (size_t)db_column_int64(stmt, 0) : 0;
+    db_reset(stmt);
+    if ((stmt = db_prepare(store->db, SQL_AWARD_LIST)) == NULL)
+        return STORE_ERROR;
+    db_bind_int64(stmt, 1, filter->participant_id);
+    store_page_bind(stmt, 2, CURSOR_ID, STORE_DESCENDING, page);
+    db_bind_text(stmt, 4, qualification);
+    db_bind_text(stmt, 5, from);
+    db_bind_text(stmt, 6, to);
+    *out = arena_alloc(arena, sizeof(**out) * store_page_limit(page));
     *count = 0;
-    *total = 0;
-    enum db_result r = DB_DONE;
-    while (*count < limit && (r = db_step(stmt)) == DB_ROW) {
-        read_award(stmt, arena, &(*out)[*count]);
-        *total = (size_t)db_column_int64(stmt, 11);
-        (*count)++;
-    }
-    if (*count == limit) {
-        db_reset(stmt); /* LIMIT makes this the last row; the statement need not be stepped again */
-        return STORE_OK;
-    }
-    return r == DB_DONE ? STORE_OK : STORE_ERROR;
+    enum db_result r;
+    while ((r = db_step(stmt)) == DB_ROW && store_page_row(page, stmt, *count, CURSOR_ID, 0, 0, arena))
+        read_award(stmt, arena, &(*out)[(*count)++]);
+    return r == DB_DONE || r == DB_ROW ? STORE_OK : STORE_ERROR;
 }
 
 /* Master's credits */

@@ -25,7 +25,7 @@ static const char SQL_SESSION_GET[] = "SELECT " SESSION_COLUMNS SESSION_JOINS " 
 static const char SQL_SESSION_LIST[] =
     "SELECT " SESSION_COLUMNS SESSION_JOINS " WHERE (?1 = 0 OR s.coach_id = ?1 OR s.participant_id = ?1)"
     " AND (?2 = 0 OR s.participant_id = ?2)"
-    " ORDER BY s.starts_at DESC, s.id DESC LIMIT 1000";
+    " AND (s.starts_at, s.id) < (?3, ?4) ORDER BY s.starts_at DESC, s.id DESC LIMIT ?5";
 static const char SQL_SESSION_RESCHEDULE[] =
     "UPDATE coaching_sessions SET starts_at = ?2, ends_at = ?3, mode = ?4, place = ?5, sequence = sequence + 1,"
     " updated_at = ?6 WHERE id = ?1 AND cancelled_at IS NULL";
@@ -146,23 +146,22 @@ enum store_status store_coaching_session_get(struct store *store, int64_t id, st
 }
 
 enum store_status store_coaching_session_list(struct store *store, const struct coaching_filter *filter,
-                                              struct arena *arena, struct coaching_session **out, size_t *count)
+                                              struct store_page *page, struct arena *arena,
+                                              struct coaching_session **out, size_t *count)
 {
     struct db_stmt *stmt = db_prepare(store->db, SQL_SESSION_LIST);
     if (stmt == NULL)
         return STORE_ERROR;
     db_bind_int64(stmt, 1, filter->user_id);
     db_bind_int64(stmt, 2, filter->participant_id);
-    size_t cap = 16;
-    *out = arena_alloc(arena, sizeof(**out) * cap);
+    store_page_bind(stmt, 3, CURSOR_NUMBER, STORE_DESCENDING, page);
+    *out = arena_alloc(arena, sizeof(**out) * store_page_limit(page));
     *count = 0;
     enum db_result r;
-    while ((r = db_step(stmt)) == DB_ROW) {
-        if (*count == cap)
-            *out = arena_grow(arena, *out, &cap, sizeof(**out));
+    /* Columns 5 and 0 are starts_at and id. */
+    while ((r = db_step(stmt)) == DB_ROW && store_page_row(page, stmt, *count, CURSOR_NUMBER, 5, 0, arena))
         read_session(stmt, arena, &(*out)[(*count)++]);
-    }
-    return r == DB_DONE ? STORE_OK : STORE_ERROR;
+    return r == DB_DONE || r == DB_ROW ? STORE_OK : STORE_ERROR;
 }
 
 enum store_status store_coaching_session_reschedule(struct store *store, const struct actor *actor,

@@ -12,8 +12,6 @@
 #include <jansson.h>
 #include <string.h>
 
-enum { CONTENT_LIST_MAX = 500, LEARNING_RECORDS_MAX = 1000 };
-
 #define VERSION_COLUMNS                                                                                                \
     "v.version, v.title, v.body, v.media_url, v.captions_url, v.transcript, v.minutes, v.change_note,"                 \
     " coalesce(u.name, ''), v.created_at"
@@ -40,7 +38,8 @@ static const char SQL_ITEM_LIST[] =
     " FROM content_items i JOIN content_versions v ON v.item_id = i.id AND v.version = i.version"
     " LEFT JOIN users u ON u.id = v.created_by"
     " WHERE (?1 IS NULL OR EXISTS (SELECT 1 FROM content_tags t WHERE t.item_id = i.id AND t.tag = ?1))"
-    " AND (?2 IS NULL OR lower(v.title) LIKE '%' || lower(?2) || '%') ORDER BY i.updated_at DESC, i.id DESC LIMIT 500";
+    " AND (?2 IS NULL OR lower(v.title) LIKE '%' || lower(?2) || '%')"
+    " AND (i.updated_at, i.id) < (?3, ?4) ORDER BY i.updated_at DESC, i.id DESC LIMIT ?5";
 
 #define VARIANT_COLUMNS                                                                                                \
     "cv.item_id, cv.partner_id, o.name, cv.version, cv.title, cv.body, cv.change_note, cv.updated_at"
@@ -94,7 +93,7 @@ static const char SQL_RECORDS[] =
     " coalesce(r.enrolment_id, 0), r.module, r.timestamp, coalesce(r.result_completion, -1),"
     " coalesce(r.result_duration_seconds, -1) FROM learning_records r JOIN users u ON u.id = r.actor_id"
     " LEFT JOIN content_versions v ON v.item_id = r.object_id AND v.version = r.object_version"
-    " WHERE r.enrolment_id = ?1 AND r.id > ?2 ORDER BY r.id LIMIT 1000";
+    " WHERE r.enrolment_id = ?1 AND r.id > ?2 ORDER BY r.id LIMIT ?3";
 
 static const char *const verb_iris[] = {
     [LEARNING_EXPERIENCED] = "http://adlnet.gov/expapi/verbs/experienced",
@@ -290,25 +289,21 @@ enum store_status store_content_versions(struct store *store, int64_t id, struct
     return r == DB_DONE ? STORE_OK : STORE_ERROR;
 }
 
-enum store_status store_content_list(struct store *store, const char *tag, const char *query, struct arena *arena,
-                                     struct content_item **out, size_t *count)
+enum store_status store_content_list(struct store *store, const char *tag, const char *query, struct store_page *page,
+                                     struct arena *arena, struct content_item **out, size_t *count)
 {
     struct db_stmt *stmt = db_prepare(store->db, SQL_ITEM_LIST);
     if (stmt == NULL)
         return STORE_ERROR;
     db_bind_text(stmt, 1, tag && *tag ? tag : NULL);
     db_bind_text(stmt, 2, query && *query ? query : NULL);
-    size_t cap = 32;
-    *out = arena_alloc(arena, sizeof(**out) * cap);
+    store_page_bind(stmt, 3, CURSOR_NUMBER, STORE_DESCENDING, page);
+    *out = arena_alloc(arena, sizeof(**out) * store_page_limit(page));
     *count = 0;
     enum db_result r;
-    while ((r = db_step(stmt)) == DB_ROW && *count < CONTENT_LIST_MAX) {
-        if (*count == cap)
-            *out = arena_grow(arena, *out, &cap, sizeof(**out));
+    /* Columns 3 and 0 are updated_at and id. */
+    while ((r = db_step(stmt)) == DB_ROW && store_page_row(page, stmt, *count, CURSOR_NUMBER, 3, 0, arena))
         read_item(stmt, arena, &(*out)[(*count)++]);
-    }
-    if (r == DB_ROW)
-        db_reset(stmt);
     return r == DB_DONE || r == DB_ROW ? STORE_OK : STORE_ERROR;
 }
 
@@ -603,21 +598,18 @@ enum store_status store_content_complete(struct store *store, const struct actor
     return store_tx_end(store, status);
 }
 
-enum store_status store_learning_records(struct store *store, int64_t enrolment_id, int64_t after_id,
+enum store_status store_learning_records(struct store *store, int64_t enrolment_id, struct store_page *page,
                                          struct arena *arena, struct learning_record **out, size_t *count)
 {
     struct db_stmt *stmt = db_prepare(store->db, SQL_RECORDS);
     if (stmt == NULL)
         return STORE_ERROR;
     db_bind_int64(stmt, 1, enrolment_id);
-    db_bind_int64(stmt, 2, after_id);
-    size_t cap = 32;
-    *out = arena_alloc(arena, sizeof(**out) * cap);
+    store_page_bind(stmt, 2, CURSOR_ID, STORE_ASCENDING, page);
+    *out = arena_alloc(arena, sizeof(**out) * store_page_limit(page));
     *count = 0;
     enum db_result r;
-    while ((r = db_step(stmt)) == DB_ROW) {
-        if (*count == cap)
-            *out = arena_grow(arena, *out, &cap, sizeof(**out));
+    while ((r = db_step(stmt)) == DB_ROW && store_page_row(page, stmt, *count, CURSOR_ID, 0, 0, arena)) {
         struct learning_record *rec = &(*out)[(*count)++];
         rec->id = db_column_int64(stmt, 0);
         rec->actor_id = db_column_int64(stmt, 1);
@@ -635,5 +627,5 @@ enum store_status store_learning_records(struct store *store, int64_t enrolment_
         rec->result_completion = (int)db_column_int64(stmt, 11);
         rec->result_duration_seconds = (int)db_column_int64(stmt, 12);
     }
-    return r == DB_DONE ? STORE_OK : STORE_ERROR;
+    return r == DB_DONE || r == DB_ROW ? STORE_OK : STORE_ERROR;
 }

@@ -37,6 +37,50 @@ static enum store_status read_codes(struct store *store, const char *sql, int64_
     return r == DB_DONE ? STORE_OK : STORE_ERROR;
 }
 
+/* Where a record of a page keeps its codes. */
+struct code_slot {
+    int64_t id;
+    const char ***codes;
+    size_t *count;
+};
+
+/* Reads the codes of every record of a page in one query rather than one per record: stmt, bound,
+ * answers (record id, code) by record and then position; a row of a record not in slots (the one
+ * past the page) is skipped. */
+static enum store_status read_page_codes(struct db_stmt *stmt, struct arena *arena, struct code_slot *slots,
+                                         size_t slot_count)
+{
+    size_t *caps = arena_alloc(arena, sizeof(*caps) * (slot_count ? slot_count : 1));
+    for (size_t i = 0; i < slot_count; i++) {
+        *slots[i].codes = NULL;
+        *slots[i].count = 0;
+    }
+    size_t at = 0;
+    enum db_result r;
+    while ((r = db_step(stmt)) == DB_ROW) {
+        int64_t id = db_column_int64(stmt, 0);
+        if (at >= slot_count || slots[at].id != id)
+            for (at = 0; at < slot_count && slots[at].id != id; at++)
+                ;
+        if (at == slot_count)
+            continue;
+        struct code_slot *s = &slots[at];
+        if (*s->count + 1 >= caps[at]) {
+            size_t cap = caps[at] ? caps[at] * 2 : 8;
+            const char **grown = arena_alloc(arena, sizeof(char *) * cap);
+            if (*s->count)
+                memcpy(grown, *s->codes, sizeof(char *) * *s->count);
+            *s->codes = grown;
+            caps[at] = cap;
+        }
+        (*s->codes)[(*s->count)++] = store_text_or_empty(arena, stmt, 1);
+    }
+    for (size_t i = 0; i < slot_count; i++)
+        if (*slots[i].codes == NULL) /* callers read an empty list, never NULL */
+            *slots[i].codes = arena_alloc(arena, sizeof(char *));
+    return r == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
 static enum store_status write_codes(struct store *store, const char *delete_sql, const char *insert_sql, int64_t id,
                                      const char **codes, size_t count)
 {
@@ -101,7 +145,9 @@ static const char SQL_COHORT_UPDATE[] =
     " updated_at = ?7 WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM cohorts o WHERE o.code = ?2 AND o.id <> ?1)";
 static const char SQL_COHORT_LIST[] = "SELECT " COHORT_COLUMNS " FROM cohorts c"
                                       " LEFT JOIN organisations o ON o.id = c.delivery_partner_id"
-                                      " WHERE ?1 IS NULL OR c.target = ?1 ORDER BY c.starts_on, c.id LIMIT 1000";
+                                      " WHERE (?1 IS NULL OR c.target = ?1)"
+                                      " AND (c.starts_on, c.id) > (?2, ?3)"
+                                      " ORDER BY c.starts_on, c.id LIMIT ?4";
 
 static void read_cohort(struct db_stmt *stmt, struct arena *arena, struct cohort *c)
 {
@@ -196,19 +242,24 @@ enum store_status store_cohort_get(struct store *store, int64_t id, struct arena
     return STORE_OK;
 }
 
-enum store_status store_cohort_list(struct store *store, const char *target, struct arena *arena, struct cohort **out,
-                                    size_t *count)
+enum store_status store_cohort_list(struct store *store, const char *target, struct store_page *page,
+                                    struct arena *arena, struct cohort **out, size_t *count)
 {
+    struct store_page first = {.limit = 1000};
+    if (page == NULL)
+        page = &first;
     struct db_stmt *stmt = db_prepare(store->db, SQL_COHORT_LIST);
     if (stmt == NULL)
         return STORE_ERROR;
     db_bind_text(stmt, 1, target);
-    *out = arena_alloc(arena, sizeof(**out) * 1000);
+    store_page_bind(stmt, 2, CURSOR_TEXT, STORE_ASCENDING, page);
+    *out = arena_alloc(arena, sizeof(**out) * store_page_limit(page));
     *count = 0;
     enum db_result r;
-    while ((r = db_step(stmt)) == DB_ROW)
+    /* Columns 7 and 0 are starts_on and id. */
+    while ((r = db_step(stmt)) == DB_ROW && store_page_row(page, stmt, *count, CURSOR_TEXT, 7, 0, arena))
         read_cohort(stmt, arena, &(*out)[(*count)++]);
-    return r == DB_DONE ? STORE_OK : STORE_ERROR;
+    return r == DB_DONE || r == DB_ROW ? STORE_OK : STORE_ERROR;
 }
 
 /* Applications */
@@ -251,19 +302,28 @@ static const char SQL_APPLICATION_GET[] = "SELECT " APPLICATION_COLUMNS APPLICAT
 /* The same scope as policy_allows for an application: the applicant, the sponsor, their coach or
  * mentor, the headteacher of their school, the lead of a partner they work with or that the
  * application prefers, and administrators. */
-static const char SQL_APPLICATION_LIST[] =
-    "SELECT " APPLICATION_COLUMNS ", count(*) OVER ()" APPLICATION_JOINS
-    " WHERE (?2 = 1 OR a.participant_id = ?1 OR a.sponsor_id = ?1"
-    " OR EXISTS (SELECT 1 FROM assignments x WHERE x.staff_id = ?1 AND x.participant_id = a.participant_id"
-    "     AND ((x.kind = 'coach' AND ?8 = 1) OR (x.kind = 'mentor' AND ?9 = 1)))"
-    " OR (?3 = 1 AND (a.school_id IN (SELECT organisation_id FROM user_roles WHERE user_id = ?1"
-    "     AND role = 'headteacher') OR p.organisation_id IN (SELECT organisation_id FROM user_roles"
-    "     WHERE user_id = ?1 AND role = 'headteacher')))"
-    " OR (?4 = 1 AND (a.preferred_partner_id IN (SELECT organisation_id FROM user_roles WHERE user_id = ?1"
-    "     AND role = 'partner_lead') OR EXISTS (SELECT 1 FROM user_roles ur WHERE ur.user_id = a.participant_id"
-    "     AND ur.organisation_id IN (SELECT organisation_id FROM user_roles WHERE user_id = ?1"
-    "     AND role = 'partner_lead')))))"
-    " AND (?5 = '' OR a.state = ?5) ORDER BY a.updated_at DESC, a.id DESC LIMIT ?6 OFFSET ?7";
+#define APPLICATION_MATCHES                                                                                            \
+    APPLICATION_JOINS                                                                                                  \
+    " WHERE (?2 = 1 OR a.participant_id = ?1 OR a.sponsor_id = ?1"                                                     \
+    " OR EXISTS (SELECT 1 FROM assignments x WHERE x.staff_id = ?1 AND x.participant_id = a.participant_id"            \
+    "     AND ((x.kind = 'coach' AND ?8 = 1) OR (x.kind = 'mentor' AND ?9 = 1)))"                                      \
+    " OR (?3 = 1 AND (a.school_id IN (SELECT organisation_id FROM user_roles WHERE user_id = ?1"                       \
+    "     AND role = 'headteacher') OR p.organisation_id IN (SELECT organisation_id FROM user_roles"                   \
+    "     WHERE user_id = ?1 AND role = 'headteacher')))"                                                              \
+    " OR (?4 = 1 AND (a.preferred_partner_id IN (SELECT organisation_id FROM user_roles WHERE user_id = ?1"            \
+    "     AND role = 'partner_lead') OR EXISTS (SELECT 1 FROM user_roles ur WHERE ur.user_id = a.participant_id"       \
+    "     AND ur.organisation_id IN (SELECT organisation_id FROM user_roles WHERE user_id = ?1"                        \
+    "     AND role = 'partner_lead')))))"                                                                              \
+    " AND (?5 = '' OR a.state = ?5) AND (?6 = 0 OR a.participant_id = ?6)"
+/* Newest change first (CURSOR_NUMBER on updated_at), then id. */
+#define APPLICATION_PAGE                                                                                               \
+    APPLICATION_MATCHES " AND (a.updated_at, a.id) < (?10, ?11)"                                                       \
+                        " ORDER BY a.updated_at DESC, a.id DESC LIMIT ?12"
+static const char SQL_APPLICATION_LIST[] = "SELECT " APPLICATION_COLUMNS APPLICATION_PAGE;
+static const char SQL_APPLICATION_COUNT[] = "SELECT count(*)" APPLICATION_MATCHES;
+static const char SQL_APPLICATION_PAGE_ELECTIVES[] =
+    "SELECT application_id, module FROM application_electives"
+    " WHERE application_id IN (SELECT a.id" APPLICATION_PAGE ") ORDER BY application_id, position";
 static const char SQL_APPLICATION_TRANSITION[] =
     "UPDATE applications SET state = ?3, decision_reason = CASE WHEN ?4 = '' THEN decision_reason ELSE ?4 END,"
     " decision_reason_code = CASE WHEN ?6 = '' THEN decision_reason_code ELSE ?6 END,"
@@ -444,39 +504,49 @@ enum store_status store_application_history(struct store *store, int64_t id, str
     return read_history(store, SQL_APPLICATION_HISTORY, id, arena, out, count);
 }
 
-enum store_status store_application_list(struct store *store, const struct caller *caller,
-                                         const struct application_filter *filter, struct arena *arena,
-                                         struct application **out, size_t *count, size_t *total)
+static void bind_application_list(struct db_stmt *stmt, const struct caller *caller,
+                                  const struct application_filter *filter, const struct store_page *page)
 {
-    struct db_stmt *stmt = db_prepare(store->db, SQL_APPLICATION_LIST);
-    if (stmt == NULL)
-        return STORE_ERROR;
-    size_t limit = filter->limit == 0 || filter->limit > 500 ? 500 : filter->limit;
     db_bind_int64(stmt, 1, caller ? caller->user_id : 0);
     db_bind_int64(stmt, 2, caller_has(caller, ROLE_ADMIN));
     db_bind_int64(stmt, 3, caller_has(caller, ROLE_HEADTEACHER));
     db_bind_int64(stmt, 4, caller_has(caller, ROLE_PARTNER_LEAD));
     db_bind_text(stmt, 5, filter->state >= 0 ? application_state_name((enum application_state)filter->state) : "");
-    db_bind_int64(stmt, 6, (int64_t)limit);
-    db_bind_int64(stmt, 7, (int64_t)filter->offset);
+    db_bind_int64(stmt, 6, filter->participant_id);
     db_bind_int64(stmt, 8, caller_has(caller, ROLE_COACH));
     db_bind_int64(stmt, 9, caller_has(caller, ROLE_MENTOR));
-    *out = arena_alloc(arena, sizeof(**out) * limit);
-    *count = 0;
-    *total = 0;
-    enum db_result r;
-    while ((r = db_step(stmt)) == DB_ROW) {
-        read_application(stmt, arena, &(*out)[*count]);
-        *total = (size_t)db_column_int64(stmt, 36);
-        (*count)++;
-    }
-    if (r != DB_DONE)
+    if (page != NULL)
+        store_page_bind(stmt, 10, CURSOR_NUMBER, STORE_DESCENDING, page);
+}
+
+enum store_status store_application_list(struct store *store, const struct caller *caller,
+                                         const struct application_filter *filter, struct store_page *page,
+                                         struct arena *arena, struct application **out, size_t *count, size_t *total)
+{
+    struct db_stmt *stmt = db_prepare(store->db, SQL_APPLICATION_COUNT);
+    if (stmt == NULL)
         return STORE_ERROR;
+    bind_application_list(stmt, caller, filter, NULL);
+    *total = db_step(stmt) == DB_ROW ? (size_t)db_column_int64(stmt, 0) : 0;
+    db_reset(stmt);
+    if ((stmt = db_prepare(store->db, SQL_APPLICATION_LIST)) == NULL)
+        return STORE_ERROR;
+    bind_application_list(stmt, caller, filter, page);
+    *out = arena_alloc(arena, sizeof(**out) * store_page_limit(page));
+    *count = 0;
+    enum db_result r;
+    /* Columns 22 and 0 are updated_at and id. */
+    while ((r = db_step(stmt)) == DB_ROW && store_page_row(page, stmt, *count, CURSOR_NUMBER, 22, 0, arena))
+        read_application(stmt, arena, &(*out)[(*count)++]);
+    if (r != DB_DONE && r != DB_ROW)
+        return STORE_ERROR;
+    if ((stmt = db_prepare(store->db, SQL_APPLICATION_PAGE_ELECTIVES)) == NULL)
+        return STORE_ERROR;
+    bind_application_list(stmt, caller, filter, page);
+    struct code_slot *slots = arena_alloc(arena, sizeof(*slots) * (*count ? *count : 1));
     for (size_t i = 0; i < *count; i++)
-        if (read_codes(store, SQL_APPLICATION_ELECTIVES, (*out)[i].id, arena, &(*out)[i].electives,
-                       &(*out)[i].elective_count) != STORE_OK)
-            return STORE_ERROR;
-    return STORE_OK;
+        slots[i] = (struct code_slot){(*out)[i].id, &(*out)[i].electives, &(*out)[i].elective_count};
+    return read_page_codes(stmt, arena, slots, *count);
 }
 
 /* Writes a history row for a state change (both kinds of record share the shape). */
@@ -574,15 +644,25 @@ static const char SQL_ENROLMENT_ELECTIVES[] =
 static const char SQL_ENROLMENT_GET[] = "SELECT " ENROLMENT_COLUMNS ENROLMENT_JOINS " WHERE e.id = ?1";
 static const char SQL_ENROLMENT_FOR[] =
     "SELECT " ENROLMENT_COLUMNS ENROLMENT_JOINS " WHERE e.participant_id = ?1 ORDER BY e.id DESC";
+/* The enrolments the caller may see; pages of them newest first by id (CURSOR_ID), ?7 the position and ?8 the rows. */
+#define ENROLMENT_MATCHES                                                                                              \
+    ENROLMENT_JOINS                                                                                                    \
+    " WHERE (?2 = 1 OR e.participant_id = ?1"                                                                          \
+    " OR (?3 = 1 AND c.delivery_partner_id IN (SELECT organisation_id FROM user_roles WHERE user_id = ?1"              \
+    "     AND role = 'partner_lead'))"                                                                                 \
+    " OR (?4 = 1 AND e.school_id IN (SELECT organisation_id FROM user_roles WHERE user_id = ?1"                        \
+    "     AND role = 'headteacher'))"                                                                                  \
+    " OR EXISTS (SELECT 1 FROM assignments a WHERE a.staff_id = ?1 AND a.participant_id = e.participant_id"            \
+    "     AND ((a.kind = 'coach' AND ?5 = 1) OR (a.kind = 'mentor' AND ?6 = 1))))"
 static const char SQL_ENROLMENT_LIST[] =
-    "SELECT " ENROLMENT_COLUMNS ", count(*) OVER ()" ENROLMENT_JOINS " WHERE ?2 = 1 OR e.participant_id = ?1"
-    " OR (?3 = 1 AND c.delivery_partner_id IN (SELECT organisation_id FROM user_roles WHERE user_id = ?1"
-    "     AND role = 'partner_lead'))"
-    " OR (?4 = 1 AND e.school_id IN (SELECT organisation_id FROM user_roles WHERE user_id = ?1"
-    "     AND role = 'headteacher'))"
-    " OR EXISTS (SELECT 1 FROM assignments a WHERE a.staff_id = ?1 AND a.participant_id = e.participant_id"
-    "     AND ((a.kind = 'coach' AND ?5 = 1) OR (a.kind = 'mentor' AND ?6 = 1)))"
-    " ORDER BY e.id DESC LIMIT ?7 OFFSET ?8";
+    "SELECT " ENROLMENT_COLUMNS ENROLMENT_MATCHES " AND e.id < ?7 ORDER BY e.id DESC LIMIT ?8";
+static const char SQL_ENROLMENT_COUNT[] = "SELECT count(*)" ENROLMENT_MATCHES;
+static const char SQL_ENROLMENT_PAGE_ELECTIVES[] =
+    "SELECT enrolment_id, module FROM enrolment_electives WHERE enrolment_id IN (SELECT e.id" ENROLMENT_MATCHES
+    " AND e.id < ?7 ORDER BY e.id DESC LIMIT ?8) ORDER BY enrolment_id, position";
+static const char SQL_ENROLMENT_FOR_ELECTIVES[] =
+    "SELECT enrolment_id, module FROM enrolment_electives"
+    " WHERE enrolment_id IN (SELECT id FROM enrolments WHERE participant_id = ?1) ORDER BY enrolment_id, position";
 static const char SQL_ENROLMENT_TRANSITION[] =
     "UPDATE enrolments SET state = ?3, reason = ?4, expected_return = ?5,"
     " cohort_id = CASE WHEN ?6 IS NULL THEN cohort_id ELSE ?6 END, updated_at = ?7, reason_code = ?8"
@@ -697,24 +777,15 @@ enum store_status store_enrolment_history(struct store *store, int64_t id, struc
     return read_history(store, SQL_ENROLMENT_HISTORY, id, arena, out, count);
 }
 
-/* Runs an enrolment query whose rows are ENROLMENT_COLUMNS (and maybe a total after them). */
-static enum store_status enrolment_rows(struct store *store, struct db_stmt *stmt, size_t limit, bool with_total,
-                                        struct arena *arena, struct enrolment **out, size_t *count, size_t *total)
+/* Fills in the electives of the enrolments read, with electives, a statement bound to answer
+ * (enrolment id, module) for them. */
+static enum store_status enrolment_electives(struct db_stmt *electives, struct arena *arena, struct enrolment *list,
+                                             size_t count)
 {
-    *out = arena_alloc(arena, sizeof(**out) * limit);
-    *count = 0;
-    enum db_result r;
-    while (*count < limit && (r = db_step(stmt)) == DB_ROW) {
-        read_enrolment(stmt, arena, &(*out)[*count]);
-        if (with_total)
-            *total = (size_t)db_column_int64(stmt, 22);
-        (*count)++;
-    }
-    db_reset(stmt);
-    for (size_t i = 0; i < *count; i++)
-        if (enrolment_fill(store, arena, &(*out)[i]) != STORE_OK)
-            return STORE_ERROR;
-    return STORE_OK;
+    struct code_slot *slots = arena_alloc(arena, sizeof(*slots) * (count ? count : 1));
+    for (size_t i = 0; i < count; i++)
+        slots[i] = (struct code_slot){list[i].id, &list[i].electives, &list[i].elective_count};
+    return read_page_codes(electives, arena, slots, count);
 }
 
 enum store_status store_enrolment_list_for(struct store *store, int64_t participant_id, struct arena *arena,
@@ -724,28 +795,54 @@ enum store_status store_enrolment_list_for(struct store *store, int64_t particip
     if (stmt == NULL)
         return STORE_ERROR;
     db_bind_int64(stmt, 1, participant_id);
-    size_t total;
-    return enrolment_rows(store, stmt, 1000, false, arena, out, count, &total);
+    size_t cap = 8;
+    *out = arena_alloc(arena, sizeof(**out) * cap);
+    *count = 0;
+    enum db_result r;
+    while ((r = db_step(stmt)) == DB_ROW) {
+        if (*count == cap)
+            *out = arena_grow(arena, *out, &cap, sizeof(**out));
+        read_enrolment(stmt, arena, &(*out)[(*count)++]);
+    }
+    if (r != DB_DONE || (stmt = db_prepare(store->db, SQL_ENROLMENT_FOR_ELECTIVES)) == NULL)
+        return STORE_ERROR;
+    db_bind_int64(stmt, 1, participant_id);
+    return enrolment_electives(stmt, arena, *out, *count);
 }
 
-enum store_status store_enrolment_list(struct store *store, const struct caller *caller, size_t limit, size_t offset,
-                                       struct arena *arena, struct enrolment **out, size_t *count, size_t *total)
+static void bind_enrolment_list(struct db_stmt *stmt, const struct caller *caller, const struct store_page *page)
 {
-    struct db_stmt *stmt = db_prepare(store->db, SQL_ENROLMENT_LIST);
-    if (stmt == NULL)
-        return STORE_ERROR;
-    if (limit == 0 || limit > 500)
-        limit = 500;
     db_bind_int64(stmt, 1, caller ? caller->user_id : 0);
     db_bind_int64(stmt, 2, caller_has(caller, ROLE_ADMIN));
     db_bind_int64(stmt, 3, caller_has(caller, ROLE_PARTNER_LEAD));
     db_bind_int64(stmt, 4, caller_has(caller, ROLE_HEADTEACHER));
     db_bind_int64(stmt, 5, caller_has(caller, ROLE_COACH));
     db_bind_int64(stmt, 6, caller_has(caller, ROLE_MENTOR));
-    db_bind_int64(stmt, 7, (int64_t)limit);
-    db_bind_int64(stmt, 8, (int64_t)offset);
-    *total = 0;
-    return enrolment_rows(store, stmt, limit, true, arena, out, count, total);
+    if (page != NULL)
+        store_page_bind(stmt, 7, CURSOR_ID, STORE_DESCENDING, page);
+}
+
+enum store_status store_enrolment_list(struct store *store, const struct caller *caller, struct store_page *page,
+                                       struct arena *arena, struct enrolment **out, size_t *count, size_t *total)
+{
+    struct db_stmt *stmt = db_prepare(store->db, SQL_ENROLMENT_COUNT);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    bind_enrolment_list(stmt, caller, NULL);
+    *total = db_step(stmt) == DB_ROW ? (size_t)db_column_int64(stmt, 0) : 0;
+    db_reset(stmt);
+    if ((stmt = db_prepare(store->db, SQL_ENROLMENT_LIST)) == NULL)
+        return STORE_ERROR;
+    bind_enrolment_list(stmt, caller, page);
+    *out = arena_alloc(arena, sizeof(**out) * store_page_limit(page));
+    *count = 0;
+    enum db_result r;
+    while ((r = db_step(stmt)) == DB_ROW && store_page_row(page, stmt, *count, CURSOR_ID, 0, 0, arena))
+        read_enrolment(stmt, arena, &(*out)[(*count)++]);
+    if ((r != DB_DONE && r != DB_ROW) || (stmt = db_prepare(store->db, SQL_ENROLMENT_PAGE_ELECTIVES)) == NULL)
+        return STORE_ERROR;
+    bind_enrolment_list(stmt, caller, page);
+    return enrolment_electives(stmt, arena, *out, *count);
 }
 
 /* Cancels the participant's bookings at the cohort's coming events and gives their places back:
@@ -1033,30 +1130,35 @@ enum store_status store_fee_list(struct store *store, struct arena *arena, struc
 
 /* Reports */
 
+/* The position is of the group's own columns, so it can narrow the rows before they are grouped. */
 static const char SQL_REPORT_FUNDING[] =
     "SELECT e.funding_route, coalesce(e.school_id, 0), coalesce(s.name, ''), count(*) FROM enrolments e"
     " LEFT JOIN organisations s ON s.id = e.school_id WHERE e.state <> 'withdrawn'"
-    " GROUP BY e.funding_route, e.school_id, s.name ORDER BY e.funding_route, s.name";
+    " AND (e.funding_route, coalesce(s.name, ''), coalesce(e.school_id, 0)) > (?1, ?2, ?3)"
+    " GROUP BY e.funding_route, coalesce(s.name, ''), coalesce(e.school_id, 0)"
+    " ORDER BY e.funding_route, coalesce(s.name, ''), coalesce(e.school_id, 0) LIMIT ?4";
 
-enum store_status store_report_funding(struct store *store, struct arena *arena, struct funding_row **out,
-                                       size_t *count)
+enum store_status store_report_funding(struct store *store, const struct funding_row *after, size_t limit,
+                                       struct arena *arena, struct funding_row **out, size_t *count)
 {
     struct db_stmt *stmt = db_prepare(store->db, SQL_REPORT_FUNDING);
     if (stmt == NULL)
         return STORE_ERROR;
-    size_t cap = 5000;
-    *out = arena_alloc(arena, sizeof(**out) * cap);
+    db_bind_text(stmt, 1, after ? after->funding_route : "");
+    db_bind_text(stmt, 2, after ? after->school_name : "");
+    db_bind_int64(stmt, 3, after ? after->school_id : -1);
+    db_bind_int64(stmt, 4, (int64_t)limit);
+    *out = arena_alloc(arena, sizeof(**out) * (limit ? limit : 1));
     *count = 0;
     enum db_result r;
-    while (*count < cap && (r = db_step(stmt)) == DB_ROW) {
+    while ((r = db_step(stmt)) == DB_ROW) {
         struct funding_row *row = &(*out)[(*count)++];
         row->funding_route = store_text_or_empty(arena, stmt, 0);
         row->school_id = db_column_int64(stmt, 1);
         row->school_name = store_text_or_empty(arena, stmt, 2);
         row->enrolments = db_column_int64(stmt, 3);
     }
-    db_reset(stmt);
-    return STORE_OK;
+    return r == DB_DONE ? STORE_OK : STORE_ERROR;
 }
 
 /* Relations for the policy */

@@ -356,7 +356,7 @@ static const char SQL_EVENT_LIST[] =
     " OR EXISTS (SELECT 1 FROM enrolments e WHERE e.cohort_id = c.id AND e.participant_id = ?1"
     "     AND e.state IN ('active', 'deferred', 'completed')))"
     " AND (?5 = 0 OR ev.cohort_id = ?5) AND (?6 = 0 OR ev.starts_at >= ?6) AND (?7 = 0 OR ev.starts_at < ?7)"
-    " ORDER BY ev.starts_at, ev.id LIMIT 1000";
+    " AND (ev.starts_at, ev.id) > (?8, ?9) ORDER BY ev.starts_at, ev.id LIMIT ?10";
 static const char SQL_COHORT_EVENTS[] =
     "SELECT " EVENT_COLUMNS " WHERE ev.cohort_id = ?1 ORDER BY ev.starts_at, ev.id LIMIT 1000";
 
@@ -524,8 +524,11 @@ static enum store_status event_rows(struct db_stmt *stmt, struct arena *arena, s
 }
 
 enum store_status store_event_list(struct store *store, const struct caller *caller, const struct event_filter *filter,
-                                   struct arena *arena, struct event **out, size_t *count)
+                                   struct store_page *page, struct arena *arena, struct event **out, size_t *count)
 {
+    struct store_page first = {.limit = 1000};
+    if (page == NULL)
+        page = &first;
     struct db_stmt *stmt = db_prepare(store->db, SQL_EVENT_LIST);
     if (stmt == NULL)
         return STORE_ERROR;
@@ -536,7 +539,14 @@ enum store_status store_event_list(struct store *store, const struct caller *cal
     db_bind_int64(stmt, 5, filter->cohort_id);
     db_bind_int64(stmt, 6, filter->from);
     db_bind_int64(stmt, 7, filter->to);
-    return event_rows(stmt, arena, out, count);
+    store_page_bind(stmt, 8, CURSOR_NUMBER, STORE_ASCENDING, page);
+    *out = arena_alloc(arena, sizeof(**out) * store_page_limit(page));
+    *count = 0;
+    enum db_result r;
+    /* Columns 12 and 0 are starts_at and id. */
+    while ((r = db_step(stmt)) == DB_ROW && store_page_row(page, stmt, *count, CURSOR_NUMBER, 12, 0, arena))
+        read_event(stmt, arena, &(*out)[(*count)++]);
+    return r == DB_DONE || r == DB_ROW ? STORE_OK : STORE_ERROR;
 }
 
 enum store_status store_cohort_events(struct store *store, int64_t cohort_id, struct arena *arena, struct event **out,

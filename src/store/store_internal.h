@@ -63,4 +63,26 @@ enum store_status store_relation_record(struct store *store, const struct caller
 enum store_status store_relation_delivery(struct store *store, const struct caller *caller, enum resource resource,
                                           int64_t id, struct relation *out);
 
+/*
+ * Key-set pages (struct store_page). A list's query ends
+ *   AND (sort_key, x.id) > (?K, ?I) ORDER BY sort_key, x.id LIMIT ?L
+ * (or "x.id > ?I" alone for a list ordered by id; "<" and DESC for newest first), which both
+ * engines read alike and answer by seeking in an index on (sort_key, id) (migration 024). The
+ * first page binds a position before every row (0, the lowest number, "" or the highest for
+ * newest first) rather than writing "?K IS NULL OR ...", which would make SQLite read the index
+ * from its start; a key that is an expression (lower(name)) repeats "lower(name) >= ?K AND" in
+ * front, the form SQLite seeks its expression index by. Sort keys are never NULL. store_page_bind binds ?K (not for
+ * CURSOR_ID), ?I and ?L from index on, ?L being one more than the page holds, so that reading it tells whether another
+ * page follows; it returns the next index free. store_page_row is called on each row read, with kept the rows kept
+ * before it: true to keep it (its position, from key_column and id_column, noted), false for the row past the page,
+ * whose arrival sets page->next from the last row kept (the statement is then reset).
+ */
+enum store_order { STORE_ASCENDING, STORE_DESCENDING }; /* STORE_DESCENDING: not for CURSOR_TEXT */
+int store_page_bind(struct db_stmt *stmt, int index, enum cursor_key kind, enum store_order order,
+                    const struct store_page *page);
+bool store_page_row(struct store_page *page, struct db_stmt *stmt, size_t kept, enum cursor_key kind, int key_column,
+                    int id_column, struct arena *arena);
+/* The rows a page holds: its limit, or STORE_PAGE_DEFAULT for 0. */
+size_t store_page_limit(const struct store_page *page);
+
 #endif

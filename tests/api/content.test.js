@@ -303,7 +303,12 @@ test('views and completions are learning records an xAPI store can read', async 
   assert.equal(first.context.module, MODULE);
   const completed = records.statements[1];
   assert.deepEqual(completed.result, { completion: true, duration: 'PT3000S' });
-  const later = await as.participant.json(`/api/v1/enrolments/${ctx.e1}/learning-records?after=${first.id}`);
+  // Pages follow by the cursor in the Link header.
+  const one = await as.participant.get(`/api/v1/enrolments/${ctx.e1}/learning-records?limit=1`);
+  assert.equal((await one.json()).statements[0].id, first.id);
+  const next = /<([^>]+)>; rel="next"/.exec(one.headers.get('link') || '');
+  assert.ok(next, 'a first page of one names the next');
+  const later = await as.participant.json(next[1].replace('limit=1', 'limit=10'));
   assert.equal(later.statements.length, 3);
   expectStatus(await as.participant.get(`/api/v1/enrolments/${ctx.e1}/learning-records?after=x`), 400, 'a malformed after');
   expectStatus(await as.elsewhere.get(`/api/v1/enrolments/${ctx.e1}/learning-records`), 404, 'someone else\'s');

@@ -369,56 +369,76 @@ static void lists_of_people_keep_to_the_callers_scope(void **state)
                      STORE_OK);
     assert_int_equal(store_user_set_active(f->store, &f->actor, fran, false, f->now), STORE_OK);
 
-    struct user_filter all = {.role = -1, .limit = 100};
+    struct user_filter all = {.role = -1};
     struct user *people;
     size_t count, total;
     struct caller admin = fx_caller(f, f->admin_id);
-    assert_int_equal(store_user_list(f->store, &admin, &all, &f->arena, &people, &count, &total), STORE_OK);
+    assert_int_equal(
+        store_user_list(f->store, &admin, &all, &(struct store_page){.limit = 100}, &f->arena, &people, &count, &total),
+        STORE_OK);
     assert_int_equal(count, 6); /* not the deactivated facilitator */
     assert_int_equal(total, 6);
     for (size_t i = 1; i < count; i++) /* by name */
         assert_true(strcmp(people[i - 1].name, people[i].name) <= 0);
     all.include_inactive = true;
-    assert_int_equal(store_user_list(f->store, &admin, &all, &f->arena, &people, &count, &total), STORE_OK);
+    assert_int_equal(
+        store_user_list(f->store, &admin, &all, &(struct store_page){.limit = 100}, &f->arena, &people, &count, &total),
+        STORE_OK);
     assert_int_equal(count, 7);
     all.include_inactive = false;
 
     struct caller as_head = fx_caller(f, head);
-    assert_int_equal(store_user_list(f->store, &as_head, &all, &f->arena, &people, &count, &total), STORE_OK);
+    assert_int_equal(store_user_list(f->store, &as_head, &all, &(struct store_page){.limit = 100}, &f->arena, &people,
+                                     &count, &total),
+                     STORE_OK);
     assert_int_equal(count, 2); /* herself and Pat at her school */
     for (size_t i = 0; i < count; i++)
         assert_true(people[i].id == head || people[i].id == pat);
 
     struct caller as_coach = fx_caller(f, coach);
-    assert_int_equal(store_user_list(f->store, &as_coach, &all, &f->arena, &people, &count, &total), STORE_OK);
+    assert_int_equal(store_user_list(f->store, &as_coach, &all, &(struct store_page){.limit = 100}, &f->arena, &people,
+                                     &count, &total),
+                     STORE_OK);
     assert_int_equal(count, 2); /* himself and his coachee */
     for (size_t i = 0; i < count; i++)
         assert_true(people[i].id == coach || people[i].id == sam);
 
     struct caller as_lead = fx_caller(f, lead);
-    assert_int_equal(store_user_list(f->store, &as_lead, &all, &f->arena, &people, &count, &total), STORE_OK);
+    assert_int_equal(store_user_list(f->store, &as_lead, &all, &(struct store_page){.limit = 100}, &f->arena, &people,
+                                     &count, &total),
+                     STORE_OK);
     assert_int_equal(count, 1); /* the facilitator of the partner is inactive */
     assert_int_equal(people[0].id, lead);
 
     struct caller as_pat = fx_caller(f, pat);
-    assert_int_equal(store_user_list(f->store, &as_pat, &all, &f->arena, &people, &count, &total), STORE_OK);
+    assert_int_equal(store_user_list(f->store, &as_pat, &all, &(struct store_page){.limit = 100}, &f->arena, &people,
+                                     &count, &total),
+                     STORE_OK);
     assert_int_equal(count, 1);
     assert_int_equal(people[0].id, pat);
     assert_int_equal(people[0].role_count, 1);
     assert_int_equal(people[0].roles[0].role, ROLE_PARTICIPANT);
 
     /* Filters, and paging with the total. */
-    struct user_filter participants = {.role = ROLE_PARTICIPANT, .limit = 1};
-    assert_int_equal(store_user_list(f->store, &admin, &participants, &f->arena, &people, &count, &total), STORE_OK);
+    struct user_filter participants = {.role = ROLE_PARTICIPANT};
+    struct store_page page = {.limit = 1};
+    assert_int_equal(store_user_list(f->store, &admin, &participants, &page, &f->arena, &people, &count, &total),
+                     STORE_OK);
     assert_int_equal(count, 1);
     assert_int_equal(total, 2);
     assert_string_equal(people[0].name, "Pat Participant");
-    participants.offset = 1;
-    assert_int_equal(store_user_list(f->store, &admin, &participants, &f->arena, &people, &count, &total), STORE_OK);
+    assert_int_equal(people[0].role_count, 1); /* roles come with each page */
+    assert_true(cursor_decode(page.next, &f->arena, &page.after));
+    assert_int_equal(store_user_list(f->store, &admin, &participants, &page, &f->arena, &people, &count, &total),
+                     STORE_OK);
     assert_int_equal(count, 1);
     assert_string_equal(people[0].name, "Sam Participant");
-    struct user_filter named = {.query = "cody", .role = -1, .limit = 10};
-    assert_int_equal(store_user_list(f->store, &admin, &named, &f->arena, &people, &count, &total), STORE_OK);
+    assert_int_equal(people[0].role_count, 1);
+    assert_null(page.next);
+    struct user_filter named = {.query = "cody", .role = -1};
+    assert_int_equal(store_user_list(f->store, &admin, &named, &(struct store_page){.limit = 100}, &f->arena, &people,
+                                     &count, &total),
+                     STORE_OK);
     assert_int_equal(count, 1);
     assert_int_equal(people[0].id, coach);
 }
@@ -597,15 +617,15 @@ static void organisations_are_created_updated_and_found(void **state)
 
     struct organisation *list;
     size_t count;
-    assert_int_equal(store_organisation_list(f->store, ORG_SCHOOL, NULL, &f->arena, &list, &count), STORE_OK);
+    assert_int_equal(store_organisation_list(f->store, ORG_SCHOOL, NULL, NULL, &f->arena, &list, &count), STORE_OK);
     assert_int_equal(count, 2);
     assert_string_equal(list[0].name, "Dale"); /* by name */
-    assert_int_equal(store_organisation_list(f->store, -1, "hill", &f->arena, &list, &count), STORE_OK);
+    assert_int_equal(store_organisation_list(f->store, -1, "hill", NULL, &f->arena, &list, &count), STORE_OK);
     assert_int_equal(count, 1);
     assert_int_equal(list[0].id, school.id);
-    assert_int_equal(store_organisation_list(f->store, -1, "111111", &f->arena, &list, &count), STORE_OK);
+    assert_int_equal(store_organisation_list(f->store, -1, "111111", NULL, &f->arena, &list, &count), STORE_OK);
     assert_int_equal(count, 1); /* by URN */
-    assert_int_equal(store_organisation_list(f->store, -1, NULL, &f->arena, &list, &count), STORE_OK);
+    assert_int_equal(store_organisation_list(f->store, -1, NULL, NULL, &f->arena, &list, &count), STORE_OK);
     assert_int_equal(count, 4);
 }
 
@@ -703,7 +723,7 @@ static void a_token_authenticates_until_revoked_and_notes_its_use(void **state)
 
     struct api_token *tokens;
     size_t count;
-    assert_int_equal(store_token_list(f->store, pat, &f->arena, &tokens, &count), STORE_OK);
+    assert_int_equal(store_token_list(f->store, pat, NULL, &f->arena, &tokens, &count), STORE_OK);
     assert_int_equal(count, 2);
     assert_int_equal(tokens[0].id, b); /* newest first */
     assert_string_equal(tokens[0].name, "phone");
@@ -715,14 +735,14 @@ static void a_token_authenticates_until_revoked_and_notes_its_use(void **state)
     struct user u;
     assert_int_equal(store_user_get(f->store, pat, &f->arena, &u), STORE_OK);
     assert_string_equal(tokens[1].user_email, u.email);
-    assert_int_equal(store_token_list(f->store, 0, &f->arena, &tokens, &count), STORE_OK);
+    assert_int_equal(store_token_list(f->store, 0, NULL, &f->arena, &tokens, &count), STORE_OK);
     assert_int_equal(count, 2); /* everyone's */
 
     assert_int_equal(store_token_revoke(f->store, &f->admin, a, f->now + 200), STORE_OK);
     assert_int_equal(store_token_revoke(f->store, &f->admin, a, f->now + 201), STORE_NOT_FOUND);
     assert_int_equal(store_token_revoke(f->store, &f->admin, 999999, f->now), STORE_NOT_FOUND);
     assert_int_equal(store_token_authenticate(f->store, first, f->now, &f->arena, &caller, &used), STORE_NOT_FOUND);
-    assert_int_equal(store_token_list(f->store, pat, &f->arena, &tokens, &count), STORE_OK);
+    assert_int_equal(store_token_list(f->store, pat, NULL, &f->arena, &tokens, &count), STORE_OK);
     assert_int_equal(tokens[1].revoked_at, f->now + 200);
     assert_int_equal(fx_audited(f, "token.revoke", "api_token", a), 1);
 }
@@ -743,7 +763,7 @@ static void a_token_given_an_end_stops_working_then(void **state)
     assert_int_equal(store_token_authenticate(f->store, hash, ends, &f->arena, &caller, &used), STORE_NOT_FOUND);
     struct api_token *tokens;
     size_t count;
-    assert_int_equal(store_token_list(f->store, pat, &f->arena, &tokens, &count), STORE_OK);
+    assert_int_equal(store_token_list(f->store, pat, NULL, &f->arena, &tokens, &count), STORE_OK);
     assert_int_equal(count, 1);
     assert_int_equal(tokens[0].expires_at, ends);
 }

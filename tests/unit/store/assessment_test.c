@@ -182,18 +182,23 @@ static void lists_of_submissions_keep_to_the_filter(void **state)
     struct submission *list;
     size_t count;
     struct submission_filter all = {.all = true};
-    assert_int_equal(store_submission_list(f->store, &all, &f->arena, &list, &count), STORE_OK);
+    assert_int_equal(
+        store_submission_list(f->store, &all, &(struct store_page){.limit = 100}, &f->arena, &list, &count), STORE_OK);
     assert_int_equal(count, 3);
     assert_int_equal(list[0].id, sams); /* the latest change first */
     struct submission_filter task = {.task_id = pat.task, .all = true};
-    assert_int_equal(store_submission_list(f->store, &task, &f->arena, &list, &count), STORE_OK);
+    assert_int_equal(
+        store_submission_list(f->store, &task, &(struct store_page){.limit = 100}, &f->arena, &list, &count), STORE_OK);
     assert_int_equal(count, 2);
     struct submission_filter own = {.user_id = pat.participant};
-    assert_int_equal(store_submission_list(f->store, &own, &f->arena, &list, &count), STORE_OK);
+    assert_int_equal(
+        store_submission_list(f->store, &own, &(struct store_page){.limit = 100}, &f->arena, &list, &count), STORE_OK);
     assert_int_equal(count, 2);
     assert_true(list[0].id == pats_other || list[1].id == pats_other);
     struct submission_filter coachees = {.user_id = coach, .coach = true};
-    assert_int_equal(store_submission_list(f->store, &coachees, &f->arena, &list, &count), STORE_OK);
+    assert_int_equal(
+        store_submission_list(f->store, &coachees, &(struct store_page){.limit = 100}, &f->arena, &list, &count),
+        STORE_OK);
     assert_int_equal(count, 1);
     assert_int_equal(list[0].id, sams);
 

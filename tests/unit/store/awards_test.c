@@ -146,40 +146,53 @@ static void an_enrolment_is_awarded_once_with_a_number_of_its_own(void **state)
     assert_int_equal(store_award_find_by_code(f->store, "Secret-Code-2", &f->arena, &got), STORE_NOT_FOUND);
 
     /* The audit log keeps the number, never the secret. */
-    struct audit_filter filter = {.action = "award.create", .limit = 10};
+    struct audit_filter filter = {.action = "award.create"};
     struct audit_event *events;
     size_t n, total;
-    assert_int_equal(store_audit_list(f->store, &filter, &f->arena, &events, &n, &total), STORE_OK);
+    assert_int_equal(
+        store_audit_list(f->store, &filter, &(struct store_page){.limit = 10}, &f->arena, &events, &n, &total),
+        STORE_OK);
     assert_int_equal(n, 2);
     for (size_t i = 0; i < n; i++)
         assert_null(strstr(events[i].after, "Secret-Code"));
 
     struct award *list;
     size_t count;
-    assert_int_equal(store_award_list(f->store, 0, 10, 0, &f->arena, &list, &count, &total), STORE_OK);
+    assert_int_equal(store_award_list(f->store, 0, &(struct store_page){.limit = 10}, &f->arena, &list, &count, &total),
+                     STORE_OK);
     assert_int_equal(count, 2);
     assert_int_equal(total, 2);
     assert_int_equal(list[0].id, b.id); /* newest first */
-    assert_int_equal(store_award_list(f->store, pat, 10, 0, &f->arena, &list, &count, &total), STORE_OK);
+    assert_int_equal(
+        store_award_list(f->store, pat, &(struct store_page){.limit = 10}, &f->arena, &list, &count, &total), STORE_OK);
     assert_int_equal(count, 1);
     assert_int_equal(list[0].id, a.id);
-    assert_int_equal(store_award_list(f->store, 0, 1, 1, &f->arena, &list, &count, &total), STORE_OK);
+    struct store_page page = {.limit = 1};
+    assert_int_equal(store_award_list(f->store, 0, &page, &f->arena, &list, &count, &total), STORE_OK);
+    assert_true(store_page_advance(&page, &f->arena));
+    assert_int_equal(store_award_list(f->store, 0, &page, &f->arena, &list, &count, &total), STORE_OK);
+    assert_null(page.next);
     assert_int_equal(count, 1);
     assert_int_equal(total, 2);
     assert_int_equal(list[0].id, a.id);
 
     /* Narrowed by day, both ends included (a on 1 July, b on 3 July). */
     struct award_filter from_second = {.qualification = "NPQSL", .awarded_from = "2027-07-02"};
-    assert_int_equal(store_award_search(f->store, &from_second, 10, 0, &f->arena, &list, &count, &total), STORE_OK);
+    assert_int_equal(
+        store_award_search(f->store, &from_second, &(struct store_page){.limit = 10}, &f->arena, &list, &count, &total),
+        STORE_OK);
     assert_int_equal(count, 1);
     assert_int_equal(list[0].id, b.id);
     struct award_filter first_only = {.awarded_from = "2027-07-01", .awarded_to = "2027-07-01"};
-    assert_int_equal(store_award_search(f->store, &first_only, 10, 0, &f->arena, &list, &count, &total), STORE_OK);
+    assert_int_equal(
+        store_award_search(f->store, &first_only, &(struct store_page){.limit = 10}, &f->arena, &list, &count, &total),
+        STORE_OK);
     assert_int_equal(count, 1);
     assert_int_equal(total, 1);
     assert_int_equal(list[0].id, a.id);
     struct award_filter other_qualification = {.qualification = "NPQH"};
-    assert_int_equal(store_award_search(f->store, &other_qualification, 10, 0, &f->arena, &list, &count, &total),
+    assert_int_equal(store_award_search(f->store, &other_qualification, &(struct store_page){.limit = 10}, &f->arena,
+                                        &list, &count, &total),
                      STORE_OK);
     assert_int_equal(count, 0);
 }

@@ -70,18 +70,26 @@ static void a_session_is_booked_found_and_listed_for_both_people(void **state)
     struct coaching_session *list;
     size_t count;
     struct coaching_filter mine = {.user_id = p.participant};
-    assert_int_equal(store_coaching_session_list(f->store, &mine, &f->arena, &list, &count), STORE_OK);
+    assert_int_equal(
+        store_coaching_session_list(f->store, &mine, &(struct store_page){.limit = 100}, &f->arena, &list, &count),
+        STORE_OK);
     assert_int_equal(count, 2);
     assert_int_equal(list[0].id, later); /* the latest start first */
     struct coaching_filter coachs = {.user_id = p.coach};
-    assert_int_equal(store_coaching_session_list(f->store, &coachs, &f->arena, &list, &count), STORE_OK);
+    assert_int_equal(
+        store_coaching_session_list(f->store, &coachs, &(struct store_page){.limit = 100}, &f->arena, &list, &count),
+        STORE_OK);
     assert_int_equal(count, 3);
     struct coaching_filter one = {.user_id = p.coach, .participant_id = other};
-    assert_int_equal(store_coaching_session_list(f->store, &one, &f->arena, &list, &count), STORE_OK);
+    assert_int_equal(
+        store_coaching_session_list(f->store, &one, &(struct store_page){.limit = 100}, &f->arena, &list, &count),
+        STORE_OK);
     assert_int_equal(count, 1);
     assert_int_equal(list[0].id, theirs);
     struct coaching_filter everyone = {0};
-    assert_int_equal(store_coaching_session_list(f->store, &everyone, &f->arena, &list, &count), STORE_OK);
+    assert_int_equal(
+        store_coaching_session_list(f->store, &everyone, &(struct store_page){.limit = 100}, &f->arena, &list, &count),
+        STORE_OK);
     assert_int_equal(count, 3);
 
     struct relation r;
@@ -159,10 +167,12 @@ static void private_notes_are_left_out_unless_asked_for(void **state)
     assert_string_equal(notes[0].body, "Agreed to **observe** a lesson");
 
     /* The log keeps the length, never the words. */
-    struct audit_filter filter = {.action = "coaching_note.create", .limit = 10};
+    struct audit_filter filter = {.action = "coaching_note.create"};
     struct audit_event *events;
     size_t n, total;
-    assert_int_equal(store_audit_list(f->store, &filter, &f->arena, &events, &n, &total), STORE_OK);
+    assert_int_equal(
+        store_audit_list(f->store, &filter, &(struct store_page){.limit = 10}, &f->arena, &events, &n, &total),
+        STORE_OK);
     assert_int_equal(n, 2);
     for (size_t i = 0; i < n; i++)
         assert_null(strstr(events[i].after, "tired"));

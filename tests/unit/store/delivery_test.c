@@ -326,7 +326,7 @@ static void lists_of_events_keep_to_the_callers_scope(void **state)
     struct event *list;
     size_t count;
     struct caller c = fx_caller(f, f->admin_id);
-    assert_int_equal(store_event_list(f->store, &c, &any, &f->arena, &list, &count), STORE_OK);
+    assert_int_equal(store_event_list(f->store, &c, &any, NULL, &f->arena, &list, &count), STORE_OK);
     assert_int_equal(count, 3);
     assert_int_equal(list[0].id, s1); /* soonest first */
     const struct {
@@ -336,16 +336,16 @@ static void lists_of_events_keep_to_the_callers_scope(void **state)
     } scopes[] = {{lead, 2, n1}, {fran, 1, s1}, {cody, 1, s1}, {pat, 2, n1}};
     for (size_t i = 0; i < sizeof(scopes) / sizeof(scopes[0]); i++) {
         c = fx_caller(f, scopes[i].who);
-        assert_int_equal(store_event_list(f->store, &c, &any, &f->arena, &list, &count), STORE_OK);
+        assert_int_equal(store_event_list(f->store, &c, &any, NULL, &f->arena, &list, &count), STORE_OK);
         assert_int_equal(count, scopes[i].count);
         assert_int_equal(list[0].id, scopes[i].first);
     }
     struct event_filter cohort_only = {.cohort_id = nc};
     c = fx_caller(f, f->admin_id);
-    assert_int_equal(store_event_list(f->store, &c, &cohort_only, &f->arena, &list, &count), STORE_OK);
+    assert_int_equal(store_event_list(f->store, &c, &cohort_only, NULL, &f->arena, &list, &count), STORE_OK);
     assert_int_equal(count, 2);
     struct event_filter window = {.from = s1e.starts_at, .to = s1e.starts_at + 1};
-    assert_int_equal(store_event_list(f->store, &c, &window, &f->arena, &list, &count), STORE_OK);
+    assert_int_equal(store_event_list(f->store, &c, &window, NULL, &f->arena, &list, &count), STORE_OK);
     assert_int_equal(count, 2); /* n1 and n2 start then; s1 moved an hour earlier */
 
     assert_int_equal(store_event_cancel(f->store, &f->actor, n2, f->now), STORE_OK);

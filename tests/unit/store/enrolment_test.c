@@ -44,10 +44,10 @@ static void a_cohort_is_created_found_and_listed_by_target(void **state)
 
     struct cohort *list;
     size_t count;
-    assert_int_equal(store_cohort_list(f->store, "npqh", &f->arena, &list, &count), STORE_OK);
+    assert_int_equal(store_cohort_list(f->store, "npqh", NULL, &f->arena, &list, &count), STORE_OK);
     assert_int_equal(count, 1);
     assert_int_equal(list[0].id, c.id);
-    assert_int_equal(store_cohort_list(f->store, NULL, &f->arena, &list, &count), STORE_OK);
+    assert_int_equal(store_cohort_list(f->store, NULL, NULL, &f->arena, &list, &count), STORE_OK);
     assert_int_equal(count, 2);
     assert_string_equal(list[0].starts_on, "2027-01-01"); /* soonest first */
     assert_int_equal(store_cohort_get(f->store, 999999, &f->arena, &got), STORE_NOT_FOUND);
@@ -72,7 +72,7 @@ static void a_cohort_is_refused_for_a_taken_code_or_an_unknown_partner(void **st
     assert_int_equal(store_cohort_create(f->store, &f->admin, &lost, f->now), STORE_NOT_FOUND);
     struct cohort *list;
     size_t count;
-    assert_int_equal(store_cohort_list(f->store, NULL, &f->arena, &list, &count), STORE_OK);
+    assert_int_equal(store_cohort_list(f->store, NULL, NULL, &f->arena, &list, &count), STORE_OK);
     assert_int_equal(count, 1);
 }
 
@@ -159,11 +159,13 @@ static void an_application_naming_someone_unknown_is_refused(void **state)
     assert_int_equal(store_application_create(f->store, &f->admin, &a, f->now), STORE_NOT_FOUND);
     a = draft_for(pat, 0, 999999, 0);
     assert_int_equal(store_application_create(f->store, &f->admin, &a, f->now), STORE_NOT_FOUND);
-    struct application_filter all = {.state = -1, .limit = 10};
+    struct application_filter all = {.state = -1};
     struct caller admin = fx_caller(f, f->admin_id);
     struct application *list;
     size_t count, total;
-    assert_int_equal(store_application_list(f->store, &admin, &all, &f->arena, &list, &count, &total), STORE_OK);
+    assert_int_equal(store_application_list(f->store, &admin, &all, &(struct store_page){.limit = 10}, &f->arena, &list,
+                                            &count, &total),
+                     STORE_OK);
     assert_int_equal(count, 0);
     struct application got;
     assert_int_equal(store_application_get(f->store, 999999, &f->arena, &got), STORE_NOT_FOUND);
@@ -238,11 +240,13 @@ static void lists_of_applications_keep_to_the_callers_scope(void **state)
                                                   "submit", "", NULL, f->now + 2),
                      STORE_OK);
 
-    struct application_filter all = {.state = -1, .limit = 10};
+    struct application_filter all = {.state = -1};
     struct application *list;
     size_t count, total;
     struct caller c = fx_caller(f, f->admin_id);
-    assert_int_equal(store_application_list(f->store, &c, &all, &f->arena, &list, &count, &total), STORE_OK);
+    assert_int_equal(
+        store_application_list(f->store, &c, &all, &(struct store_page){.limit = 10}, &f->arena, &list, &count, &total),
+        STORE_OK);
     assert_int_equal(count, 2);
     assert_int_equal(total, 2);
     assert_int_equal(list[0].id, sa.id); /* the latest change first */
@@ -255,18 +259,28 @@ static void lists_of_applications_keep_to_the_callers_scope(void **state)
     int64_t ids[] = {pa.id, sa.id};
     for (size_t i = 0; i < sizeof(scopes) / sizeof(scopes[0]); i++) {
         c = fx_caller(f, scopes[i].who);
-        assert_int_equal(store_application_list(f->store, &c, &all, &f->arena, &list, &count, &total), STORE_OK);
+        assert_int_equal(store_application_list(f->store, &c, &all, &(struct store_page){.limit = 10}, &f->arena, &list,
+                                                &count, &total),
+                         STORE_OK);
         assert_int_equal(count, 1);
         assert_int_equal(list[0].id, ids[scopes[i].sees]);
     }
 
-    struct application_filter drafts = {.state = APPLICATION_DRAFT, .limit = 10};
+    struct application_filter drafts = {.state = APPLICATION_DRAFT};
     c = fx_caller(f, f->admin_id);
-    assert_int_equal(store_application_list(f->store, &c, &drafts, &f->arena, &list, &count, &total), STORE_OK);
+    assert_int_equal(store_application_list(f->store, &c, &drafts, &(struct store_page){.limit = 10}, &f->arena, &list,
+                                            &count, &total),
+                     STORE_OK);
     assert_int_equal(count, 1);
     assert_int_equal(list[0].id, pa.id);
-    struct application_filter page = {.state = -1, .limit = 1, .offset = 1};
-    assert_int_equal(store_application_list(f->store, &c, &page, &f->arena, &list, &count, &total), STORE_OK);
+    struct application_filter everything = {.state = -1};
+    struct store_page page = {.limit = 1};
+    assert_int_equal(store_application_list(f->store, &c, &everything, &page, &f->arena, &list, &count, &total),
+                     STORE_OK);
+    assert_true(store_page_advance(&page, &f->arena));
+    assert_int_equal(store_application_list(f->store, &c, &everything, &page, &f->arena, &list, &count, &total),
+                     STORE_OK);
+    assert_null(page.next);
     assert_int_equal(count, 1);
     assert_int_equal(total, 2);
     assert_int_equal(list[0].id, pa.id);
@@ -414,11 +428,17 @@ static void lists_of_enrolments_keep_to_the_callers_scope(void **state)
     struct enrolment *list;
     size_t count, total;
     struct caller c = fx_caller(f, f->admin_id);
-    assert_int_equal(store_enrolment_list(f->store, &c, 10, 0, &f->arena, &list, &count, &total), STORE_OK);
+    assert_int_equal(
+        store_enrolment_list(f->store, &c, &(struct store_page){.limit = 10}, &f->arena, &list, &count, &total),
+        STORE_OK);
     assert_int_equal(count, 3);
     assert_int_equal(total, 3);
     assert_int_equal(list[0].id, ke); /* newest first */
-    assert_int_equal(store_enrolment_list(f->store, &c, 1, 2, &f->arena, &list, &count, &total), STORE_OK);
+    struct store_page page = {.limit = 1};
+    for (int i = 0; i < 3; i++) { /* the third page of one, by cursor */
+        assert_int_equal(store_enrolment_list(f->store, &c, &page, &f->arena, &list, &count, &total), STORE_OK);
+        assert_true(i == 2 ? page.next == NULL : store_page_advance(&page, &f->arena));
+    }
     assert_int_equal(count, 1);
     assert_int_equal(total, 3);
     assert_int_equal(list[0].id, pe.id);
@@ -428,7 +448,9 @@ static void lists_of_enrolments_keep_to_the_callers_scope(void **state)
     } scopes[] = {{lead, se}, {head, pe.id}, {coach, ke}, {pat, pe.id}, {sam, se}};
     for (size_t i = 0; i < sizeof(scopes) / sizeof(scopes[0]); i++) {
         c = fx_caller(f, scopes[i].who);
-        assert_int_equal(store_enrolment_list(f->store, &c, 10, 0, &f->arena, &list, &count, &total), STORE_OK);
+        assert_int_equal(
+            store_enrolment_list(f->store, &c, &(struct store_page){.limit = 10}, &f->arena, &list, &count, &total),
+            STORE_OK);
         assert_int_equal(count, 1);
         assert_int_equal(list[0].id, scopes[i].sees);
     }
@@ -513,8 +535,17 @@ static void the_funding_report_counts_enrolments_by_route_and_school(void **stat
     }
     struct funding_row *rows;
     size_t count;
-    assert_int_equal(store_report_funding(f->store, &f->arena, &rows, &count), STORE_OK);
+    assert_int_equal(store_report_funding(f->store, NULL, 10, &f->arena, &rows, &count), STORE_OK);
     assert_int_equal(count, 2);
+    struct funding_row *rest;
+    size_t rest_count;
+    assert_int_equal(store_report_funding(f->store, NULL, 1, &f->arena, &rest, &rest_count), STORE_OK);
+    assert_int_equal(rest_count, 1); /* a batch of one, then the one after it, then none */
+    assert_int_equal(store_report_funding(f->store, &rest[0], 1, &f->arena, &rest, &rest_count), STORE_OK);
+    assert_int_equal(rest_count, 1);
+    assert_string_equal(rest[0].funding_route, "self");
+    assert_int_equal(store_report_funding(f->store, &rest[0], 1, &f->arena, &rest, &rest_count), STORE_OK);
+    assert_int_equal(rest_count, 0);
     assert_string_equal(rows[0].funding_route, "school");
     assert_int_equal(rows[0].school_id, school);
     assert_string_equal(rows[0].school_name, "Hill Primary");

@@ -220,10 +220,12 @@ size_t fx_audited(struct fixture *f, const char *action, const char *entity, int
 {
     char id[24];
     snprintf(id, sizeof(id), "%lld", (long long)entity_id);
-    struct audit_filter filter = {.action = action, .entity = entity, .entity_id = entity_id ? id : NULL, .limit = 500};
+    struct audit_filter filter = {.action = action, .entity = entity, .entity_id = entity_id ? id : NULL};
     struct audit_event *events;
     size_t count, total, exact = 0;
-    assert_int_equal(store_audit_list(f->store, &filter, &f->arena, &events, &count, &total), STORE_OK);
+    assert_int_equal(
+        store_audit_list(f->store, &filter, &(struct store_page){.limit = 500}, &f->arena, &events, &count, &total),
+        STORE_OK);
     for (size_t i = 0; i < count; i++)
         exact += strcmp(events[i].action, action) == 0; /* the filter matches a prefix */
     return exact;

@@ -42,7 +42,7 @@ static size_t organisations(struct fixture *f, int kind)
 {
     struct organisation *list;
     size_t count;
-    assert_int_equal(store_organisation_list(f->store, kind, NULL, &f->arena, &list, &count), STORE_OK);
+    assert_int_equal(store_organisation_list(f->store, kind, NULL, NULL, &f->arena, &list, &count), STORE_OK);
     return count;
 }
 
@@ -71,7 +71,7 @@ static void schools_are_imported_with_their_trusts(void **state)
 
     struct organisation *list;
     size_t count;
-    assert_int_equal(store_organisation_list(f->store, ORG_SCHOOL, "Dale", &f->arena, &list, &count), STORE_OK);
+    assert_int_equal(store_organisation_list(f->store, ORG_SCHOOL, "Dale", NULL, &f->arena, &list, &count), STORE_OK);
     assert_int_equal(count, 1);
     assert_string_equal(list[0].urn, "234567");
     assert_string_equal(list[0].local_authority, "Leeds");
