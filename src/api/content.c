@@ -263,7 +263,7 @@ void api_content_files_list(struct request *request)
     json_t *list = json_array();
     for (size_t i = 0; i < count; i++)
         json_array_append_new(list, content_file_json(&files[i]));
-    reply_json(request, 200, json_pack("{s:o}", "files", list));
+    api_reply_page_of(request, json_pack("{s:o}", "files", list), "files", "id", CURSOR_ID);
 }
 
 void api_content_files_add(struct request *request)

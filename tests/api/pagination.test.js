@@ -84,6 +84,16 @@ before(async () => {
     await made(await admin.put('/api/v1/module-credits', { module: modules[i], credits: 20, awarding_body: 'Walk University' }), 'credits');
     await made(await admin.post('/api/v1/content', { kind: 'reading', title: `Walk reading ${i}`, body: 'Read this.', minutes: 10, tags: [`module:${modules[i]}`] }), 'an item');
   }
+  const items = (await admin.json('/api/v1/content?limit=500')).items;
+  for (let i = 0; i < 3; i++)
+    await made(
+      await admin.request('POST', `/api/v1/content/${items[0].id}/files`, {
+        body: Buffer.from(`%PDF-1.4\n% walk ${i}\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n`),
+        contentType: 'application/octet-stream',
+        headers: { 'x-file-name': `walk-${i}.pdf` },
+      }),
+      'a file',
+    );
 
   /* Records for the lists under another record: the one with the most in each. */
   const doc = await getJson(server.url, '/api/v1/openapi.json');
@@ -105,6 +115,7 @@ before(async () => {
     '/api/v1/users/{id}/assignments': await richest(users.map((u) => u.id), (id) => `/api/v1/users/${id}/assignments`),
     '/api/v1/enrolments/{id}/learning-records': await richest(enrolments.map((e) => e.id), (id) => `/api/v1/enrolments/${id}/learning-records`),
     '/api/v1/events/{id}/bookings': await richest(events.map((e) => e.id), (id) => `/api/v1/events/${id}/bookings`),
+    '/api/v1/content/{id}/files': await richest(items.map((c) => c.id), (id) => `/api/v1/content/${id}/files`),
   };
   lists = [];
   for (const [pattern, item] of Object.entries(doc.paths)) {
