@@ -51,4 +51,8 @@ enum store_status store_relation_record(struct store *store, const struct caller
 enum store_status store_relation_delivery(struct store *store, const struct caller *caller, enum resource resource,
                                           int64_t id, struct relation *out);
 
+/* store_relation for forums, threads, posts and reports (store_forum.c). */
+enum store_status store_relation_forum(struct store *store, const struct caller *caller, enum resource resource,
+                                       int64_t id, struct relation *out);
+
 #endif
