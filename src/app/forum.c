@@ -196,11 +196,12 @@ static enum app_result tell_about_post(const struct post_news *n, int64_t forum_
     for (size_t i = 0; i < members && told < FORUM_MENTIONS_MAX; i++) {
         if (!mentioned[i])
             continue;
-        s = store_forum_mention_record(store, n->post_id, people[i].user_id);
-        if (s == STORE_CONFLICT)
-            continue; /* told when the post was first written */
+        bool recorded;
+        s = store_forum_mention_record(store, n->post_id, people[i].user_id, &recorded);
         if (s != STORE_OK)
             return app_result_of_store(s);
+        if (!recorded)
+            continue; /* told when the post was first written */
         enum app_result r = send_news(n, &people[i], true);
         if (r != APP_OK)
             return r;

@@ -1648,8 +1648,8 @@ enum forum_people { FORUM_PEOPLE_NAMED, FORUM_PEOPLE_EACH_POST };
 enum store_status store_forum_people(struct store *store, int64_t forum_id, enum forum_people which, const char *text,
                                      struct arena *arena, int64_t **ids, size_t *count);
 
-/* Records that post_id mentions user_id; STORE_CONFLICT when it was recorded before. */
-enum store_status store_forum_mention_record(struct store *store, int64_t post_id, int64_t user_id);
+/* Records that post_id mentions user_id; *recorded is false when it was recorded before. */
+enum store_status store_forum_mention_record(struct store *store, int64_t post_id, int64_t user_id, bool *recorded);
 
 /* An active person as the gate would know them: their account and every role. STORE_NOT_FOUND
  * for no such person, or one who is not active. */

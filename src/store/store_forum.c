@@ -612,8 +612,9 @@ enum store_status store_forum_people(struct store *store, int64_t forum_id, enum
     return ids_read(stmt, arena, ids, count);
 }
 
-enum store_status store_forum_mention_record(struct store *store, int64_t post_id, int64_t user_id)
+enum store_status store_forum_mention_record(struct store *store, int64_t post_id, int64_t user_id, bool *recorded)
 {
+    *recorded = false;
     if (!store_tx_begin(store))
         return STORE_ERROR;
     enum store_status status = STORE_ERROR;
@@ -622,8 +623,10 @@ enum store_status store_forum_mention_record(struct store *store, int64_t post_i
         db_bind_int64(stmt, 1, post_id);
         db_bind_int64(stmt, 2, user_id);
         status = exec_write(store, stmt);
+        /* Recorded before is no failure: it must not roll back the post's transaction. */
+        *recorded = status == STORE_OK;
         if (status == STORE_NOT_FOUND)
-            status = STORE_CONFLICT;
+            status = STORE_OK;
     }
     return store_tx_end(store, status);
 }
