@@ -278,7 +278,7 @@ static void post_block(struct request *request, struct buf *b, const struct foru
     bool mine = p->author_id == request->caller->user_id;
     html_printf(b,
                 "<article class=\"npq-forum-post govuk-!-margin-bottom-6\" id=\"post-%s\" data-testid=\"post\">"
-                "<h3 class=\"govuk-heading-s govuk-!-margin-bottom-1\">%s%R</h3><p class=\"govuk-body-s "
+                "<h2 class=\"govuk-heading-s govuk-!-margin-bottom-1\">%s %R</h2><p class=\"govuk-body-s "
                 "govuk-!-margin-bottom-2 npq-muted\">%s%s</p>",
                 id_text(request, p->id), p->author_name, p->hidden ? page_tag(request, "red", "Hidden") : "",
                 page_time(request, p->created_at, DATE_DAY), p->edited_at ? " (edited)" : "");
