@@ -385,3 +385,32 @@ void api_forum_subscription_delete(struct request *request)
     else
         api_reply_result(request, r, NULL, "forum");
 }
+
+void api_forum_search(struct request *request)
+{
+    const struct form *query = request_query(request);
+    struct errors errors = ERRORS_INIT;
+    int64_t limit = FORUM_LIST_DEFAULT;
+    const char *q = form_get(query, "q");
+    if (q == NULL || *q == '\0')
+        errors_add(&errors, "q", "Say what to search for");
+    if (form_get(query, "limit") != NULL)
+        form_read_int(query, "limit", 1, FORUM_LIST_MAX, &limit, &errors);
+    if (api_query_refused(request, &errors))
+        return;
+    struct forum_search_hit *hits;
+    size_t count;
+    enum app_result r =
+        forum_search(request->store, request->caller, q, (size_t)limit, request_arena(request), &hits, &count);
+    if (r != APP_OK) {
+        api_reply_result(request, r, NULL, "posts");
+        return;
+    }
+    json_t *list = json_array();
+    for (size_t i = 0; i < count; i++) {
+        struct forum f = {.kind = hits[i].forum_kind, .name = hits[i].forum_name, .module = ""};
+        json_array_append_new(list, json_pack("{s:o, s:s}", "post", post_json(&hits[i].post), "forum_title",
+                                              forum_title(&f, request_arena(request))));
+    }
+    reply_json(request, 200, json_pack("{s:o}", "results", list));
+}

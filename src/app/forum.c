@@ -398,6 +398,25 @@ enum app_result forum_reports_queue(struct store *store, const struct caller *ca
     return APP_OK;
 }
 
+enum app_result forum_search(struct store *store, const struct caller *caller, const char *query, size_t limit,
+                             struct arena *arena, struct forum_search_hit **out, size_t *count)
+{
+    limit = page_limit(limit);
+    struct forum_search_hit *all;
+    size_t n;
+    /* Matches in forums the caller does not belong to are dropped here, by the policy: look
+     * further than the page so they do not leave it short. */
+    enum store_status s = store_forum_search(store, caller, query, limit * 10, arena, &all, &n);
+    if (s != STORE_OK)
+        return app_result_of_store(s);
+    *out = all;
+    *count = 0;
+    for (size_t i = 0; i < n && *count < limit; i++)
+        if (policy_is_forum_member(caller, &all[i].relation))
+            (*out)[(*count)++] = all[i];
+    return APP_OK;
+}
+
 enum app_result forum_subscribe(const struct accounts_env *env, const struct caller *caller, int64_t forum_id, int mode)
 {
     return app_result_of_store(store_forum_subscribe(env->store, caller->user_id, forum_id, mode, env->now));

@@ -98,6 +98,11 @@ enum app_result forum_report_resolve(const struct accounts_env *env, const struc
 enum app_result forum_reports_queue(struct store *store, const struct caller *caller, struct arena *arena,
                                     struct forum_report **out, size_t *count);
 
+/* Posts matching the words of query in the forums caller belongs to, best first (at most limit,
+ * FORUM_LIST_DEFAULT for 0). Hidden posts are never found. */
+enum app_result forum_search(struct store *store, const struct caller *caller, const char *query, size_t limit,
+                             struct arena *arena, struct forum_search_hit **out, size_t *count);
+
 /* Subscribes the caller to a forum (mode an enum forum_delivery) or ends it (mode -1). */
 enum app_result forum_subscribe(const struct accounts_env *env, const struct caller *caller, int64_t forum_id,
                                 int mode);

@@ -236,6 +236,9 @@ const struct route routes[] = {
     /* Learning communities: forums per cohort, per module and for everyone */
     API("GET", "/api/v1/forums", api_forums_list, PERM_FORUMS, RESOURCE_NONE,
         "The forums the caller belongs to: their cohorts', their modules' and everyone's", "ForumList", NULL),
+    API("GET", "/api/v1/forums/search", api_forum_search, PERM_FORUMS, RESOURCE_NONE,
+        "Posts matching the words of q in the forums the caller belongs to, best first (limit)", "ForumSearchResults",
+        NULL),
     API("GET", "/api/v1/forums/reports", api_forum_reports_list, PERM_FORUMS_MODERATE, RESOURCE_NONE,
         "Open reports of posts in the forums the caller moderates, oldest first", "ForumReportList", NULL),
     API("GET", "/api/v1/forums/{id}", api_forum_get, PERM_FORUMS, RESOURCE_FORUM,
@@ -571,6 +574,8 @@ const struct route routes[] = {
 
     /* Learning community pages */
     PAGE("GET", "/forums", page_forums, PERM_FORUMS, RESOURCE_NONE, "The forums the caller belongs to"),
+    PAGE("GET", "/forums/search", page_forum_search, PERM_FORUMS, RESOURCE_NONE,
+         "Search the posts of the forums the caller belongs to"),
     PAGE("GET", "/forums/moderation", page_forum_moderation, PERM_FORUMS_MODERATE, RESOURCE_NONE,
          "Reports waiting in the forums the caller moderates"),
     PAGE("GET", "/forums/{id}", page_forum, PERM_FORUMS, RESOURCE_FORUM,

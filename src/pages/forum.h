@@ -14,6 +14,7 @@
 #include "http/request.h"
 
 void page_forums(struct request *request);
+void page_forum_search(struct request *request);
 void page_forum(struct request *request);
 void page_forum_thread_create(struct request *request);
 void page_forum_subscribe(struct request *request);

@@ -87,6 +87,58 @@ static void button_with(struct buf *b, struct request *request, const char *acti
 
 /* ---- /forums ---- */
 
+static void search_form(struct buf *b, const char *q)
+{
+    html_printf(b,
+                "<form method=\"get\" action=\"/forums/search\" class=\"govuk-!-margin-bottom-6\" role=\"search\">"
+                "<div class=\"govuk-form-group\"><label class=\"govuk-label\" for=\"q\">Search posts</label><input "
+                "class=\"govuk-input\" id=\"q\" name=\"q\" type=\"search\" value=\"%s\"></div><button "
+                "class=\"govuk-button govuk-button--secondary\" data-module=\"govuk-button\">Search</button></form>",
+                q);
+}
+
+void page_forum_search(struct request *request)
+{
+    const struct form *query = request_query(request);
+    const char *q = form_get(query, "q");
+    struct arena *arena = request_arena(request);
+    struct forum_search_hit *hits = NULL;
+    size_t count = 0;
+    if (q != NULL && *q != '\0') {
+        enum app_result r = forum_search(request->store, request->caller, q, 0, arena, &hits, &count);
+        if (r != APP_OK) {
+            page_refusal(request, r, NULL);
+            return;
+        }
+    }
+    struct page page;
+    begin(&page, "Search the forums", NULL);
+    page_breadcrumbs(&page, request, "/forums", "Forums", NULL, NULL);
+    struct buf *b = &page.body;
+    html_printf(b, "<h1 class=\"govuk-heading-l\">Search the forums</h1>");
+    search_form(b, q ? q : "");
+    if (q != NULL && *q != '\0') {
+        html_printf(b, "<h2 class=\"govuk-heading-m\">%s result%s</h2>", id_text(request, (int64_t)count),
+                    count == 1 ? "" : "s");
+        html_printf(b, "<ul class=\"govuk-list\">");
+        for (size_t i = 0; i < count; i++) {
+            const struct forum_post *p = &hits[i].post;
+            struct forum f = {.kind = hits[i].forum_kind, .name = hits[i].forum_name, .module = ""};
+            html_printf(b,
+                        "<li class=\"govuk-!-margin-bottom-6\" data-testid=\"result\"><a class=\"govuk-link "
+                        "govuk-!-font-weight-bold govuk-!-text-break-word\" href=\"/forums/threads/%s#post-%s\">%s</a>"
+                        "<br><span class=\"govuk-hint govuk-!-font-size-16\">%s, by %s, %s</span>"
+                        "<div class=\"govuk-!-text-break-word\">",
+                        id_text(request, p->thread_id), id_text(request, p->id), p->thread_title,
+                        forum_title(&f, arena), p->author_name, page_time(request, p->created_at, DATE_DAY));
+            page_markdown(b, p->body, true);
+            html_printf(b, "</div></li>");
+        }
+        html_printf(b, "</ul>");
+    }
+    page_send(request, &page, 200);
+}
+
 void page_forums(struct request *request)
 {
     struct arena *arena = request_arena(request);
@@ -105,6 +157,7 @@ void page_forums(struct request *request)
     if (policy_allows(PERM_FORUMS_MODERATE, request->caller, RESOURCE_NONE, NULL))
         html_printf(b, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/forums/moderation\" "
                        "data-testid=\"moderation-link\">Reports waiting for a moderator</a></p>");
+    search_form(b, "");
     if (count == 0)
         html_printf(b, "<p class=\"govuk-body\">You do not belong to any forum yet.</p>");
     else {

@@ -1638,6 +1638,18 @@ enum store_status store_forum_report_get(struct store *store, const struct calle
 enum store_status store_forum_reports_open(struct store *store, const struct caller *caller, size_t limit,
                                            struct arena *arena, struct forum_report **out, size_t *count);
 
+/* Posts whose text matches the words of query (not hidden), best match first (at most limit),
+ * each with the caller's facts about its forum: SQLite's FTS5 or PostgreSQL's tsvector, chosen
+ * here for the engine. Only letters and digits of query count as words; none matches nothing. */
+struct forum_search_hit {
+    struct forum_post post;
+    const char *forum_name;
+    enum forum_kind forum_kind;
+    struct relation relation;
+};
+enum store_status store_forum_search(struct store *store, const struct caller *caller, const char *query, size_t limit,
+                                     struct arena *arena, struct forum_search_hit **out, size_t *count);
+
 /* Sets the person's subscription to a forum (mode an enum forum_delivery), or ends it (mode -1). */
 enum store_status store_forum_subscribe(struct store *store, int64_t user_id, int64_t forum_id, int mode, int64_t now);
 

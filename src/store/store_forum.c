@@ -11,6 +11,7 @@
  */
 #include "store/store_internal.h"
 
+#include <ctype.h>
 #include <string.h>
 
 #define LIVE_ENROLMENT(e) e ".state IN ('active', 'deferred', 'completed')"
@@ -559,6 +560,71 @@ enum store_status store_forum_reports_open(struct store *store, const struct cal
         if (*count == cap)
             *out = arena_grow(arena, *out, &cap, sizeof(**out));
         read_report(stmt, arena, &(*out)[(*count)++]);
+    }
+    return r == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
+/* ---- Search ---- */
+
+#define SEARCH_SELECT                                                                                                  \
+    "SELECT " POST_COLUMNS ", " FORUM_NAME ", f.kind, " FORUM_FACTS " FROM forum_posts p" POST_JOINS                   \
+    " JOIN forums f ON f.id = t.forum_id" FORUM_JOINS
+static const char SQL_SEARCH_SQLITE[] = SEARCH_SELECT
+    " JOIN forum_posts_search s ON s.rowid = p.id"
+    " WHERE forum_posts_search MATCH ?2 AND p.hidden = 0 AND" FORUM_LIVE " ORDER BY s.rank, p.id DESC LIMIT ?3";
+static const char SQL_SEARCH_POSTGRES[] =
+    SEARCH_SELECT " WHERE p.search @@ plainto_tsquery('english', ?2) AND p.hidden = 0 AND" FORUM_LIVE
+                  " ORDER BY ts_rank(p.search, plainto_tsquery('english', ?2)) DESC, p.id DESC LIMIT ?3";
+
+/* The words of query as an FTS5 query: each run of letters and digits quoted, all of them
+ * required, so nothing typed is read as FTS5's own syntax. "" when there are none. */
+static const char *fts5_words(const char *query, struct arena *arena)
+{
+    size_t len = strlen(query);
+    char *out = arena_alloc(arena, len * 3 + 1), *o = out;
+    const unsigned char *p = (const unsigned char *)query;
+    while (*p) {
+        while (*p && !(isalnum(*p) || *p >= 0x80))
+            p++;
+        if (!*p)
+            break;
+        if (o != out)
+            *o++ = ' ';
+        *o++ = '"';
+        while (*p && (isalnum(*p) || *p >= 0x80))
+            *o++ = (char)*p++;
+        *o++ = '"';
+    }
+    *o = '\0';
+    return out;
+}
+
+enum store_status store_forum_search(struct store *store, const struct caller *caller, const char *query, size_t limit,
+                                     struct arena *arena, struct forum_search_hit **out, size_t *count)
+{
+    *count = 0;
+    *out = NULL;
+    bool postgres = strcmp(db_dialect(store->db), "postgres") == 0;
+    const char *words = postgres ? query : fts5_words(query ? query : "", arena);
+    if (words == NULL || *words == '\0')
+        return STORE_OK;
+    struct db_stmt *stmt = db_prepare(store->db, postgres ? SQL_SEARCH_POSTGRES : SQL_SEARCH_SQLITE);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_int64(stmt, 1, caller ? caller->user_id : 0);
+    db_bind_text(stmt, 2, words);
+    db_bind_int64(stmt, 3, (int64_t)limit);
+    size_t cap = 16;
+    *out = arena_alloc(arena, sizeof(**out) * cap);
+    enum db_result r;
+    while ((r = db_step(stmt)) == DB_ROW) {
+        if (*count == cap)
+            *out = arena_grow(arena, *out, &cap, sizeof(**out));
+        struct forum_search_hit *hit = &(*out)[(*count)++];
+        int next = read_post(stmt, 0, arena, &hit->post);
+        hit->forum_name = store_text_or_empty(arena, stmt, next);
+        hit->forum_kind = kind_of(stmt, next + 1);
+        read_facts(stmt, next + 2, hit->forum_kind, &hit->relation);
     }
     return r == DB_DONE ? STORE_OK : STORE_ERROR;
 }

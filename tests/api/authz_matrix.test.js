@@ -932,6 +932,7 @@ const EXPECTED = {
    * forum its facilitators and partner lead) hide, lock, pin and work the queue; authors alone
    * change their posts. */
   'GET /api/v1/forums': { perm: 'forums', allow: SIGNED_IN },
+  'GET /api/v1/forums/search': { perm: 'forums', allow: SIGNED_IN },
   'GET /api/v1/forums/reports': { perm: 'forums.moderate', allow: ['admin', 'partner_lead', 'facilitator'] },
   'GET /api/v1/forums/{id}': { perm: 'forums', resource: 'forum', mine: SIGNED_IN, other: ADMIN },
   'POST /api/v1/forums/{id}/threads': { perm: 'forums', resource: 'forum', mine: SIGNED_IN, other: ADMIN, body: {} },
@@ -945,6 +946,7 @@ const EXPECTED = {
   'POST /api/v1/forums/posts/{id}/reports': { perm: 'forums', resource: 'forum_post', mine: SIGNED_IN, other: ADMIN, body: {} },
   'POST /api/v1/forums/reports/{id}/resolve': { perm: 'forums.moderate', resource: 'forum_report', mine: ['admin', 'partner_lead', 'facilitator'], other: ADMIN, body: {} },
   'GET /forums': { perm: 'forums', allow: SIGNED_IN },
+  'GET /forums/search': { perm: 'forums', allow: SIGNED_IN },
   'GET /forums/moderation': { perm: 'forums.moderate', allow: ['admin', 'partner_lead', 'facilitator'] },
   'GET /forums/{id}': { perm: 'forums', resource: 'forum', mine: SIGNED_IN, other: ADMIN },
   'POST /forums/{id}/threads': { perm: 'forums', resource: 'forum', mine: SIGNED_IN, other: ADMIN, form: {} },

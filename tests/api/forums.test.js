@@ -301,6 +301,25 @@ test('the pages: list, thread, reply with errors kept, report, moderation queue,
   assert.equal((await forumIds('facilitator')).find((x) => x.id === ctx.f1).subscription, 'daily_digest');
 });
 
+test('search finds posts in the forums one belongs to, never hidden ones, whatever is typed', async () => {
+  const mine = expectStatus(await as.participant.post(`/api/v1/forums/${ctx.f1}/threads`, { title: 'Zebra crossings', body: 'Our zebra crossing project' }), 201, 'a post in c1').posts[0];
+  const theirs = expectStatus(await as.elsewhere.post(`/api/v1/forums/${ctx.f2}/threads`, { title: 'Zebras', body: 'A zebra in London' }), 201, 'a post in c2').posts[0];
+  const found = await as.participant.json('/api/v1/forums/search?q=zebra');
+  assert.deepEqual(found.results.map((r) => r.post.id), [mine.id], 'only the participant\'s own cohort\'s');
+  assert.equal(found.results[0].forum_title, 'Cohort NPQSL-FORUM-NW');
+  assert.deepEqual((await as.elsewhere.json('/api/v1/forums/search?q=ZEBRA')).results.map((r) => r.post.id), [theirs.id]);
+  assert.deepEqual((await as.admin.json('/api/v1/forums/search?q=zebra')).results.map((r) => r.post.id).sort(), [mine.id, theirs.id].sort());
+  assert.deepEqual((await as.participant.json('/api/v1/forums/search?q=evidence')).results, [], 'the hidden reply is not found');
+  assert.ok((await as.facilitator.json('/api/v1/forums/search?q=zebra%20crossing')).results.length === 1, 'every word must match');
+  for (const q of ['"', 'zebra OR', 'NEAR(', '*', 'a:b -c']) expectStatus(await as.participant.get(`/api/v1/forums/search?q=${encodeURIComponent(q)}`), 200, `typing ${q}`);
+  expectStatus(await as.participant.get('/api/v1/forums/search'), 400, 'no q');
+  const page = await signIn(server, demo.emails.participant);
+  const r = await page.get('/forums/search?q=zebra');
+  assert.equal(r.status, 200);
+  assert.match(r.text, /Zebra crossings/);
+  assert.doesNotMatch(r.text, /A zebra in London/);
+});
+
 test('the OpenAPI document describes the forum answers', async () => {
   for (const name of ['Forum', 'ForumList', 'ForumView', 'ForumThread', 'ForumThreadView', 'ForumPost', 'ForumReport', 'ForumReportList', 'ForumSubscription'])
     assert.ok(doc.components.schemas[name]?.required, `${name} has a required list`);

@@ -81,3 +81,8 @@ CREATE TABLE forum_digests (
     sent_at BIGINT NOT NULL,
     PRIMARY KEY (user_id, day)
 );
+
+-- Searching posts: a tsvector of their text, kept by the engine, under a GIN index (SQLite keeps
+-- an FTS5 table instead; store_forum_search picks the query for the engine).
+ALTER TABLE forum_posts ADD COLUMN search TSVECTOR GENERATED ALWAYS AS (to_tsvector('english', body)) STORED;
+CREATE INDEX forum_posts_search ON forum_posts USING gin (search);

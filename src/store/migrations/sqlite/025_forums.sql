@@ -92,3 +92,20 @@ CREATE TABLE forum_digests (
     sent_at INTEGER NOT NULL,
     PRIMARY KEY (user_id, day)
 );
+
+-- Searching posts: an FTS5 index over their text, kept by triggers (PostgreSQL keeps a tsvector
+-- column instead; store_forum_search picks the query for the engine).
+CREATE VIRTUAL TABLE forum_posts_search USING fts5(body, content = 'forum_posts', content_rowid = 'id');
+CREATE TRIGGER forum_posts_search_insert AFTER INSERT ON forum_posts
+BEGIN
+    INSERT INTO forum_posts_search (rowid, body) VALUES (NEW.id, NEW.body);
+END;
+CREATE TRIGGER forum_posts_search_update AFTER UPDATE OF body ON forum_posts
+BEGIN
+    INSERT INTO forum_posts_search (forum_posts_search, rowid, body) VALUES ('delete', OLD.id, OLD.body);
+    INSERT INTO forum_posts_search (rowid, body) VALUES (NEW.id, NEW.body);
+END;
+CREATE TRIGGER forum_posts_search_delete AFTER DELETE ON forum_posts
+BEGIN
+    INSERT INTO forum_posts_search (forum_posts_search, rowid, body) VALUES ('delete', OLD.id, OLD.body);
+END;
