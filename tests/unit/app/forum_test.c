@@ -102,6 +102,15 @@ static void each_post_tells_members_who_follow_and_nobody_else(void **state)
     assert_int_equal(mails(f, p.sam_email, "New post in Cohort", f->now, &body), 1);
     assert_non_null(strstr(body, "https://npq.example.org/forums/threads/"));
     assert_int_equal(mails(f, p.olu_email, "", f->now, NULL), 0);
+
+    /* Search finds the post for members only, on either engine's index. */
+    struct forum_search_hit *hits;
+    size_t count;
+    assert_int_equal(forum_search(f->store, &p.sam_c, "READ? \"olu", 0, &f->arena, &hits, &count), APP_OK);
+    assert_int_equal(count, 1);
+    assert_int_equal(hits[0].post.id, post);
+    assert_int_equal(forum_search(f->store, &p.olu_c, "read", 0, &f->arena, &hits, &count), APP_OK);
+    assert_int_equal(count, 0);
     errors_free(&errors);
 }
 
