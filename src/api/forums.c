@@ -265,7 +265,14 @@ void api_forum_post_update(struct request *request)
         struct actor actor;
         struct accounts_env env = request_accounts_env(request, &actor);
         r = APP_OK;
-        if (has_body)
+        /* Both refusals before either change, so a request is done whole or not at all. */
+        if ((has_body && !policy_may_edit_forum_post(request->caller, &request->relation)) ||
+            (hidden >= 0 && !policy_moderates_forum(request->caller, &request->relation))) {
+            errors_add(&errors, has_body ? "body" : "hidden",
+                       "Only a post's author changes its text, and only the forum's moderators hide it");
+            r = APP_FORBIDDEN;
+        }
+        if (r == APP_OK && has_body)
             r = forum_post_edit(&env, request->caller, &request->relation, id, text, &errors);
         if (r == APP_OK && hidden >= 0)
             r = forum_post_hide(&env, request->caller, &request->relation, id, hidden == 1, &errors);

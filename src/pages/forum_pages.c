@@ -328,7 +328,12 @@ void page_forum_subscribe(struct request *request)
 static void post_block(struct request *request, struct buf *b, const struct forum_thread_view *view,
                        const struct forum_post *p)
 {
-    bool mine = p->author_id == request->caller->user_id;
+    /* The post's own facts are the thread's, with its author and whether it is hidden. */
+    struct relation r = request->relation;
+    r.is_self = p->author_id == request->caller->user_id;
+    r.post_hidden = p->hidden;
+    bool mine = policy_is_self(request->caller, &r);
+    bool editable = policy_may_edit_forum_post(request->caller, &r);
     html_printf(b,
                 "<article class=\"npq-forum-post govuk-!-margin-bottom-6\" id=\"post-%s\" data-testid=\"post\">"
                 "<h2 class=\"govuk-heading-s govuk-!-margin-bottom-1\">%s %R</h2><p class=\"govuk-body-s "
@@ -339,7 +344,7 @@ static void post_block(struct request *request, struct buf *b, const struct foru
     page_markdown(b, p->body, false);
     html_printf(b, "</div><p class=\"govuk-body-s\">");
     const char *post = request_printf(request, "/forums/posts/%" PRId64, p->id);
-    if (mine && !p->hidden && !view->thread.locked)
+    if (editable && !view->thread.locked)
         html_printf(b,
                     "<a class=\"govuk-link govuk-!-margin-right-3\" href=\"%s/edit\">Edit<span "
                     "class=\"govuk-visually-hidden\"> your post</span></a>",
