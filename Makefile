@@ -47,7 +47,7 @@ test: build build-asan
 
 # The store's contract tests against a throwaway PostgreSQL server (scripts/with-postgres.sh).
 STORE_CONTRACT_TESTS = store_accounts store_assessment store_audit store_awards store_calendar store_catalogue \
-	store_coaching store_delivery store_enrolment store_imports store_mail store_race app_race app_use_case_rules
+	store_coaching store_delivery store_enrolment store_imports store_mail store_race app_race app_use_case_rules app_forum
 test-postgres: build
 	scripts/with-postgres.sh meson test -C build --print-errorlogs --timeout-multiplier 4 --num-processes 1 $(STORE_CONTRACT_TESTS)
 

@@ -161,6 +161,21 @@ void api_progress_get(struct request *request);
 void api_course_item_get(struct request *request);
 void api_course_item_done(struct request *request);
 void api_learning_records(struct request *request);
+/* Learning communities: forums, threads, posts, reports, subscriptions (forums.c) */
+void api_forums_list(struct request *request);
+void api_forum_get(struct request *request);
+void api_forum_threads_create(struct request *request);
+void api_forum_subscription_put(struct request *request);
+void api_forum_subscription_delete(struct request *request);
+void api_forum_thread_get(struct request *request);
+void api_forum_thread_update(struct request *request);
+void api_forum_posts_create(struct request *request);
+void api_forum_post_get(struct request *request);
+void api_forum_post_update(struct request *request);
+void api_forum_reports_create(struct request *request);
+void api_forum_reports_list(struct request *request);
+void api_forum_report_resolve(struct request *request);
+void api_forum_search(struct request *request);
 
 /* A venue as the API shows it (venues.c). */
 json_t *api_venue_json(const struct venue *venue);

@@ -18,6 +18,7 @@
 #include "app/assessment.h"
 #include "app/coaching.h"
 #include "app/content.h"
+#include "app/forum.h"
 #include "lib/clock.h"
 #include "lib/date.h"
 #include "lib/secret.h"
@@ -476,6 +477,64 @@ static int64_t work(struct demo *d, struct arena *arena, int64_t participant, in
     return id;
 }
 
+/* The blended cohort's forum in use: a thread the facilitator pinned, a discussion with replies
+ * from participants and their coach, and a question from Sam. Written through the use cases, as
+ * each person; nobody is mentioned, so the demo queues no mail. */
+static void forum_talk(struct demo *d, int64_t cohort_id, int64_t sam, int64_t rosa)
+{
+    struct store *store = d->env->store;
+    struct arena arena = ARENA_INIT;
+    struct caller pat = demo_caller(d, d->ids[ROLE_PARTICIPANT], ROLE_PARTICIPANT);
+    struct forum *forums;
+    size_t count;
+    int64_t forum_id = 0;
+    if (step_ok(d, forum_list_mine(store, &pat, &arena, &forums, &count) == APP_OK, "the cohort's forum", NULL))
+        for (size_t i = 0; i < count; i++)
+            if (forums[i].kind == FORUM_COHORT && forums[i].cohort_id == cohort_id)
+                forum_id = forums[i].id;
+    if (!step_ok(d, forum_id > 0, "finding the cohort's forum", NULL)) {
+        arena_release(&arena);
+        return;
+    }
+    struct caller facilitator = demo_caller(d, d->ids[ROLE_FACILITATOR], ROLE_FACILITATOR);
+    struct caller coach = demo_caller(d, d->ids[ROLE_COACH], ROLE_COACH);
+    struct caller sam_caller = demo_caller(d, sam, ROLE_PARTICIPANT),
+                  rosa_caller = demo_caller(d, rosa, ROLE_PARTICIPANT);
+    struct errors errors = ERRORS_INIT;
+    int64_t welcome = 0, reading = 0, question = 0, post = 0;
+    step_ok(d,
+            forum_thread_start(d->env, &facilitator, forum_id, "Welcome to the cohort: start here",
+                               "Welcome, everyone. Use this forum to **share what you try** between sessions.\n\n"
+                               "- Introduce yourself below\n- Keep names of pupils and colleagues out of posts",
+                               &welcome, &post, &errors) == APP_OK,
+            "the welcome thread", &errors);
+    if (welcome)
+        step_ok(d, store_forum_thread_set(store, welcome, 1, -1) == STORE_OK, "pinning the welcome", NULL);
+    step_ok(d,
+            forum_thread_start(d->env, &pat, forum_id, "Self-evaluation: what counts as evidence?",
+                               "We are rewriting our self-evaluation this term. How do you weigh *lesson visits* "
+                               "against outcomes data?",
+                               &reading, &post, &errors) == APP_OK,
+            "a discussion", &errors);
+    if (reading) {
+        step_ok(d,
+                forum_reply(d->env, &rosa_caller, reading,
+                            "We triangulate: visits, books and pupil voice, then the data.", &post, &errors) == APP_OK,
+                "a reply", &errors);
+        step_ok(d,
+                forum_reply(d->env, &coach, reading,
+                            "Good question for our next session. Bring one piece of evidence you trust.", &post,
+                            &errors) == APP_OK,
+                "the coach's reply", &errors);
+    }
+    step_ok(d,
+            forum_thread_start(d->env, &sam_caller, forum_id, "Day 2 venue: parking?",
+                               "Does anyone know if there is parking at the hub?", &question, &post, &errors) == APP_OK,
+            "a question", &errors);
+    errors_free(&errors);
+    arena_release(&arena);
+}
+
 static int programme(struct demo *d, bool *built)
 {
     struct store *store = d->env->store;
@@ -673,6 +732,7 @@ static int programme(struct demo *d, bool *built)
     if (e_rosa && t_review)
         work(d, &arena, rosa, e_rosa, t_review, WORK_SUBMITTED, 0, OUTCOME_PASS);
     (void)e_ola;
+    forum_talk(d, blended.id, sam, rosa);
 
     /* Dev defers until next term; Ava has finished, and holds her certificate. */
     if (e_dev) {

@@ -26,6 +26,8 @@ const char *permission_name(enum permission permission)
     case PERM_ASSESSMENT_MANAGE: return "assessment.manage";
     case PERM_CONTENT_READ: return "content.read";
     case PERM_CONTENT_MANAGE: return "content.manage";
+    case PERM_FORUMS: return "forums";
+    case PERM_FORUMS_MODERATE: return "forums.moderate";
     case PERM_COUNT: break;
     }
     return "unknown";
@@ -49,6 +51,10 @@ const char *resource_name(enum resource resource)
     case RESOURCE_TASK: return "task";
     case RESOURCE_AWARD: return "award";
     case RESOURCE_CONTENT_ITEM: return "content_item";
+    case RESOURCE_FORUM: return "forum";
+    case RESOURCE_FORUM_THREAD: return "forum_thread";
+    case RESOURCE_FORUM_POST: return "forum_post";
+    case RESOURCE_FORUM_REPORT: return "forum_report";
     case RESOURCE_COUNT: break;
     }
     return "unknown";
@@ -210,6 +216,43 @@ bool policy_works_in(const struct caller *caller, enum policy_area area)
     return false;
 }
 
+/* The caller's standing in the forum r describes: each fact with the role it needs. */
+static struct forum_standing forum_standing_of(const struct caller *caller, const struct relation *r)
+{
+    struct forum_standing s = {.kind = r != NULL && r->exists ? r->forum_kind : FORUM_KIND_NONE};
+    if (caller == NULL || s.kind == FORUM_KIND_NONE)
+        return (struct forum_standing){.kind = FORUM_KIND_NONE};
+    s.admin = policy_is_admin(caller);
+    s.has_role = caller->roles != 0;
+    s.participant = policy_is_participant_of(caller, r);
+    s.facilitator = policy_is_facilitator_of(caller, r);
+    s.coach = policy_is_cohort_coach_of(caller, r);
+    s.partner_lead = policy_is_partner_lead_of(caller, r);
+    return s;
+}
+
+bool policy_is_forum_member(const struct caller *caller, const struct relation *r)
+{
+    struct forum_standing s = forum_standing_of(caller, r);
+    return forum_member(&s);
+}
+
+bool policy_moderates_forum(const struct caller *caller, const struct relation *r)
+{
+    struct forum_standing s = forum_standing_of(caller, r);
+    return forum_moderator(&s);
+}
+
+bool policy_sees_forum_post(const struct caller *caller, const struct relation *r)
+{
+    return policy_is_forum_member(caller, r) && (!r->post_hidden || policy_moderates_forum(caller, r));
+}
+
+bool policy_may_edit_forum_post(const struct caller *caller, const struct relation *r)
+{
+    return policy_is_self(caller, r) && policy_sees_forum_post(caller, r);
+}
+
 bool policy_may_name_staff(const struct caller *caller, const struct relation *person, enum role role)
 {
     if (policy_is_admin(caller))
@@ -233,7 +276,11 @@ static bool role_allows(enum permission permission, const struct caller *caller)
     case PERM_COACHING:
     case PERM_ACTIVITIES:
     case PERM_CONTENT_READ:
+    case PERM_FORUMS:
     case PERM_SUBMISSIONS: return caller != NULL;
+    case PERM_FORUMS_MODERATE:
+        return caller_has(caller, ROLE_ADMIN) || caller_has(caller, ROLE_PARTNER_LEAD) ||
+               caller_has(caller, ROLE_FACILITATOR);
     case PERM_MARKING: return caller_has(caller, ROLE_ADMIN) || caller_has(caller, ROLE_ASSESSOR);
     case PERM_ASSESSMENT_MANAGE: return caller_has(caller, ROLE_ADMIN);
     case PERM_DELIVERY_MANAGE:
@@ -313,6 +360,14 @@ bool policy_allows(enum permission permission, const struct caller *caller, enum
     case RESOURCE_CONTENT_ITEM:
         return true; /* role_allows decided: assignments are administrators', tasks and content everyone's */
     case RESOURCE_AWARD: return policy_sees_awards(caller, r);
+    case RESOURCE_FORUM:
+    case RESOURCE_FORUM_THREAD:
+        return permission == PERM_FORUMS_MODERATE ? policy_moderates_forum(caller, r)
+                                                  : policy_is_forum_member(caller, r);
+    case RESOURCE_FORUM_POST:
+        return permission == PERM_FORUMS_MODERATE ? policy_moderates_forum(caller, r)
+                                                  : policy_sees_forum_post(caller, r);
+    case RESOURCE_FORUM_REPORT: return policy_moderates_forum(caller, r);
     case RESOURCE_NONE:
     case RESOURCE_COUNT: break;
     }

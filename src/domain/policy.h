@@ -15,6 +15,7 @@
 
 #include "domain/account.h"
 #include "domain/enrolment.h"
+#include "domain/forum.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -43,6 +44,8 @@ enum permission {
     PERM_ASSESSMENT_MANAGE,    /* tasks, releasing results, awards, credits: admins */
     PERM_CONTENT_READ,         /* the content library: every signed-in person (variants scoped by app/content.c) */
     PERM_CONTENT_MANAGE,       /* items and units: admins; local variants: partner leads for their partner */
+    PERM_FORUMS,               /* learning communities: their members (domain/forum.h) */
+    PERM_FORUMS_MODERATE,      /* hide, lock, pin, the report queue: a forum's moderators */
     PERM_COUNT
 };
 
@@ -63,6 +66,10 @@ enum resource {
     RESOURCE_TASK,         /* an assessment task */
     RESOURCE_AWARD,        /* an award: the facts are those of the person awarded */
     RESOURCE_CONTENT_ITEM, /* an item of the content library: whose variant is shown is app/content.c's */
+    RESOURCE_FORUM,        /* a learning community: the facts are the caller's standing in it */
+    RESOURCE_FORUM_THREAD, /* a thread: its forum's facts */
+    RESOURCE_FORUM_POST,   /* a post: its forum's facts, whether it is hidden, whether the caller wrote it */
+    RESOURCE_FORUM_REPORT, /* a report of a post: the post's forum's facts */
     RESOURCE_COUNT
 };
 
@@ -92,6 +99,14 @@ struct relation {
     bool facilitates;    /* the caller facilitates the event, or works with the cohort as a facilitator */
     bool cohort_coach;   /* the caller is a coach of the cohort, or the coach of the coaching session */
     bool in_cohort;      /* the caller is a participant of the cohort (an enrolment in it) */
+    /* For a forum and what is in it: which kind it is, and whether the post is hidden. The facts
+     * above then speak of the forum's cohort or module: in_cohort is an enrolment in the cohort
+     * (or in the module or a qualification with it), facilitates a place on a cohort's staff as
+     * facilitator (of a cohort studying the module), cohort_coach coaching one of its participants
+     * (or being on the cohort's staff as coach), partner_record leading the cohort's partner, and
+     * is_self having written the post. */
+    enum forum_kind forum_kind;
+    bool post_hidden;
 };
 
 static inline bool caller_has(const struct caller *caller, enum role role)
@@ -163,6 +178,14 @@ bool policy_may_log_hours(const struct caller *caller, const struct relation *r)
  * (anyone signed in may look; what they see is scoped). */
 enum policy_area { AREA_DELIVERY, AREA_COACHING, AREA_ASSESSMENT, AREA_PEOPLE };
 bool policy_works_in(const struct caller *caller, enum policy_area area);
+
+/* Learning communities (r as the gate loads it for a forum, thread, post or report): who belongs
+ * (forum_member), who moderates (forum_moderator), who sees a post (members; a hidden one only
+ * its moderators) and who changes its text (its author, while a member). */
+bool policy_is_forum_member(const struct caller *caller, const struct relation *r);
+bool policy_moderates_forum(const struct caller *caller, const struct relation *r);
+bool policy_sees_forum_post(const struct caller *caller, const struct relation *r);
+bool policy_may_edit_forum_post(const struct caller *caller, const struct relation *r);
 
 /* Whether the caller may name a person as a cohort's staff (or an event's facilitator) in role,
  * once the cohort is theirs to manage: person describes that person relative to the caller. */

@@ -10,6 +10,7 @@
 #include "pages/awards.h"
 #include "pages/content.h"
 #include "pages/delivery.h"
+#include "pages/forum.h"
 #include "pages/pages.h"
 #include "pages/programme.h"
 #include "pages/progress.h"
@@ -242,6 +243,40 @@ const struct route routes[] = {
              "CourseCompletion", NULL, 200),
     API("GET", "/api/v1/enrolments/{id}/learning-records", api_learning_records, PERM_ENROLMENTS_READ,
         RESOURCE_ENROLMENT, "Learning activity as xAPI statements, oldest first", "LearningRecordList", NULL),
+
+    /* Learning communities: forums per cohort, per module and for everyone */
+    API("GET", "/api/v1/forums", api_forums_list, PERM_FORUMS, RESOURCE_NONE,
+        "The forums the caller belongs to: their cohorts', their modules' and everyone's", "ForumList", NULL),
+    API("GET", "/api/v1/forums/search", api_forum_search, PERM_FORUMS, RESOURCE_NONE,
+        "Posts matching the words of q in the forums the caller belongs to, best first (limit)", "ForumSearchResults",
+        NULL),
+    API("GET", "/api/v1/forums/reports", api_forum_reports_list, PERM_FORUMS_MODERATE, RESOURCE_NONE,
+        "Open reports of posts in the forums the caller moderates, oldest first", "ForumReportList", NULL),
+    API("GET", "/api/v1/forums/{id}", api_forum_get, PERM_FORUMS, RESOURCE_FORUM,
+        "A forum with a page of its threads, pinned first (limit, offset)", "ForumView", NULL),
+    API("POST", "/api/v1/forums/{id}/threads", api_forum_threads_create, PERM_FORUMS, RESOURCE_FORUM,
+        "Start a thread with its opening post (Markdown; @Name mentions a member)", "ForumThreadView",
+        "NewForumThread"),
+    API("PUT", "/api/v1/forums/{id}/subscription", api_forum_subscription_put, PERM_FORUMS, RESOURCE_FORUM,
+        "Follow a forum: an email for each post, or a daily digest", "ForumSubscription", "ForumSubscriptionChange"),
+    API("DELETE", "/api/v1/forums/{id}/subscription", api_forum_subscription_delete, PERM_FORUMS, RESOURCE_FORUM,
+        "Stop following a forum", NULL, NULL),
+    API("GET", "/api/v1/forums/threads/{id}", api_forum_thread_get, PERM_FORUMS, RESOURCE_FORUM_THREAD,
+        "A thread with a page of its posts (limit, offset); hidden posts only for moderators", "ForumThreadView", NULL),
+    API("PATCH", "/api/v1/forums/threads/{id}", api_forum_thread_update, PERM_FORUMS_MODERATE, RESOURCE_FORUM_THREAD,
+        "Pin or unpin, lock or unlock a thread (its forum's moderators)", "ForumThread", "ForumThreadChange"),
+    API("POST", "/api/v1/forums/threads/{id}/posts", api_forum_posts_create, PERM_FORUMS, RESOURCE_FORUM_THREAD,
+        "Reply to a thread (refused while it is locked)", "ForumPost", "NewForumPost"),
+    API("GET", "/api/v1/forums/posts/{id}", api_forum_post_get, PERM_FORUMS, RESOURCE_FORUM_POST,
+        "A post (a hidden one only for moderators)", "ForumPost", NULL),
+    API("PATCH", "/api/v1/forums/posts/{id}", api_forum_post_update, PERM_FORUMS, RESOURCE_FORUM_POST,
+        "Change the text of one's own post (body), or hide or show it as a moderator (hidden)", "ForumPost",
+        "ForumPostChange"),
+    API("POST", "/api/v1/forums/posts/{id}/reports", api_forum_reports_create, PERM_FORUMS, RESOURCE_FORUM_POST,
+        "Report a post to the forum's moderators, saying why", "ForumReport", "NewForumReport"),
+    API_STEP("/api/v1/forums/reports/{id}/resolve", api_forum_report_resolve, PERM_FORUMS_MODERATE,
+             RESOURCE_FORUM_REPORT, "Close a report, hiding the post or keeping it (moderators)", "ForumReport",
+             "ForumReportResolution", 200),
 
     /* Delivery: venues, cohorts' staff and plans, events, bookings, attendance */
     API("GET", "/api/v1/venues", api_venues_list, PERM_DELIVERY_READ, RESOURCE_NONE, "Venues (partner_id)", "VenueList",
@@ -571,6 +606,36 @@ const struct route routes[] = {
          "An item of the course, marked as done by its participant"),
     PAGE("POST", "/enrolments/{id}/course/{item}/done", page_course_item_done, PERM_ENROLMENTS_READ, RESOURCE_ENROLMENT,
          "Mark an item of the course as done"),
+
+    /* Learning community pages */
+    PAGE("GET", "/forums", page_forums, PERM_FORUMS, RESOURCE_NONE, "The forums the caller belongs to"),
+    PAGE("GET", "/forums/search", page_forum_search, PERM_FORUMS, RESOURCE_NONE,
+         "Search the posts of the forums the caller belongs to"),
+    PAGE("GET", "/forums/moderation", page_forum_moderation, PERM_FORUMS_MODERATE, RESOURCE_NONE,
+         "Reports waiting in the forums the caller moderates"),
+    PAGE("GET", "/forums/{id}", page_forum, PERM_FORUMS, RESOURCE_FORUM,
+         "A forum: its threads, pinned first, starting one and following it"),
+    PAGE("POST", "/forums/{id}/threads", page_forum_thread_create, PERM_FORUMS, RESOURCE_FORUM, "Start a thread"),
+    PAGE("POST", "/forums/{id}/subscription", page_forum_subscribe, PERM_FORUMS, RESOURCE_FORUM,
+         "Follow a forum by email, each post or daily, or stop"),
+    PAGE("GET", "/forums/threads/{id}", page_forum_thread, PERM_FORUMS, RESOURCE_FORUM_THREAD,
+         "A thread: its posts, the reply form and, for moderators, pin, lock and hide"),
+    PAGE("POST", "/forums/threads/{id}/posts", page_forum_reply, PERM_FORUMS, RESOURCE_FORUM_THREAD, "Reply"),
+    PAGE("POST", "/forums/threads/{id}/moderate", page_forum_thread_moderate, PERM_FORUMS_MODERATE,
+         RESOURCE_FORUM_THREAD, "Pin, unpin, lock or unlock a thread"),
+    PAGE("GET", "/forums/posts/{id}/edit", page_forum_post_edit, PERM_FORUMS, RESOURCE_FORUM_POST, "Change your post"),
+    PAGE("POST", "/forums/posts/{id}/edit", page_forum_post_save, PERM_FORUMS, RESOURCE_FORUM_POST,
+         "Save the change to your post"),
+    PAGE("GET", "/forums/posts/{id}/hide", page_forum_post_hide_confirm, PERM_FORUMS_MODERATE, RESOURCE_FORUM_POST,
+         "Confirm hiding a post"),
+    PAGE("POST", "/forums/posts/{id}/hide", page_forum_post_hide, PERM_FORUMS_MODERATE, RESOURCE_FORUM_POST,
+         "Hide a post, or show it again"),
+    PAGE("GET", "/forums/posts/{id}/report", page_forum_post_report_form, PERM_FORUMS, RESOURCE_FORUM_POST,
+         "Report a post"),
+    PAGE("POST", "/forums/posts/{id}/report", page_forum_post_report, PERM_FORUMS, RESOURCE_FORUM_POST,
+         "Send a report of a post"),
+    PAGE("POST", "/forums/reports/{id}/resolve", page_forum_report_resolve, PERM_FORUMS_MODERATE, RESOURCE_FORUM_REPORT,
+         "Close a report, hiding the post or keeping it"),
 
     /* Award pages */
     PAGE("GET", "/verify/{code}", page_verify, PERM_PUBLIC, RESOURCE_NONE,

@@ -1,11 +1,12 @@
 /*
- * The notifier thread: wakes every interval (or when stopped), runs one pass of notify_run and
- * goes back to sleep. Kept apart from the mailer because the two work at different paces (the
+ * The notifier thread: wakes every interval (or when stopped), runs one pass of notify_run and of
+ * forum_digests_run, and goes back to sleep. Kept apart from the mailer because the two work at different paces (the
  * mailer looks for mail every half second, notifications are worth a look every half minute) and
  * fail apart: a broken SMTP server holds up no notification, it only delays the mail.
  */
 #include "mail/notifier.h"
 
+#include "app/forum.h"
 #include "app/notify.h"
 #include "domain/delivery.h"
 #include "lib/clock.h"
@@ -66,9 +67,14 @@ static void *notifier_main(void *arg)
         enum app_result result = notify_run(&env, &sent);
         if (result == APP_UNAVAILABLE && !n->store_failing)
             fprintf(stderr, "npq: notifier: %s\n", store_last_error(n->store));
+        /* Forum digests go out in the same pass: once a day per person, under a key that refuses a second. */
+        size_t digests = 0;
+        if (result != APP_UNAVAILABLE &&
+            forum_digests_run(n->store, n->base_url, env.now, &digests) == APP_UNAVAILABLE && !n->store_failing)
+            fprintf(stderr, "npq: notifier: %s\n", store_last_error(n->store));
         n->store_failing = result == APP_UNAVAILABLE;
         /* A full batch may have left more behind: look again at once rather than an interval later. */
-        if (result != APP_OK || sent < NOTIFY_BATCH)
+        if (result != APP_OK || (sent < NOTIFY_BATCH && digests < FORUM_DIGEST_BATCH))
             sleep_unless_stopped(n);
     }
     return NULL;

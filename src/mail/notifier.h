@@ -3,7 +3,8 @@
  *
  * Every interval (30 s unless told otherwise), and once as soon as it starts, it runs notify_run
  * (app/notify.h) on its own database connection: invitations, changes, cancellations and
- * reminders due are recorded and their emails queued in the outbox, which the mailer sends.
+ * reminders due are recorded and their emails queued in the outbox, which the mailer sends; and
+ * forum_digests_run (app/forum.h) queues the daily forum digests due.
  * Several servers may run a notifier on one database: each notification is recorded once, so it
  * is queued once.
  */

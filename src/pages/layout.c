@@ -98,6 +98,8 @@ static void send_page(struct request *request, struct page *page, int status, bo
     if (caller != NULL) {
         nav_item(&nav, "/applications", "Applications", page->section == SECTION_APPLICATIONS);
         nav_item(&nav, "/content", "Learning", page->section == SECTION_LEARNING);
+        if (caller->roles != 0) /* every role belongs to the provider's forum at least */
+            nav_item(&nav, "/forums", "Forums", page->section == SECTION_FORUMS);
         bool staff = policy_works_in(caller, AREA_DELIVERY);
         if (staff)
             nav_item(&nav, "/delivery", "Delivery", page->section == SECTION_DELIVERY);

@@ -30,6 +30,7 @@ enum page_section {
     SECTION_PATHWAY,
     SECTION_TRANSCRIPT,
     SECTION_LEARNING,
+    SECTION_FORUMS,
     SECTION_NONE
 };
 

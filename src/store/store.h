@@ -1611,4 +1611,165 @@ struct progress_facts_row {
 enum store_status store_progress_facts(struct store *store, int64_t id, int64_t now, struct arena *arena,
                                        struct progress_facts_row *out);
 
+/* ---- Learning communities (store_forum.c) ----
+ *
+ * Forums, threads, posts, reports, subscriptions, mentions and digests. Who belongs to a forum is
+ * not stored: store_relation(RESOURCE_FORUM...) reads a person's facts about it, and the policy
+ * decides (policy_is_forum_member). Lists that span forums return each forum's facts for the
+ * caller beside its rows, and the use case keeps the rows the policy allows, so there is one rule
+ * of membership and it is not written again in SQL. Strings are in the arena given. */
+
+struct forum {
+    int64_t id;
+    enum forum_kind kind;
+    int64_t cohort_id;        /* a cohort's forum, else 0 */
+    const char *name;         /* the cohort's code, the module's title, or "" for the provider's */
+    const char *module;       /* a module's forum: its code, else "" */
+    int64_t thread_count;     /* threads in it */
+    int64_t last_post_at;     /* its newest post (hidden ones too), 0 when none */
+    int subscription;         /* the caller's: an enum forum_delivery, or -1 for none */
+    struct relation relation; /* the caller's facts about it, as the gate would load them */
+};
+
+struct forum_thread {
+    int64_t id;
+    int64_t forum_id;
+    const char *title;
+    int64_t author_id;
+    const char *author_name;
+    bool pinned;
+    bool locked;
+    int64_t created_at;
+    int64_t last_post_at;
+    int64_t reply_count; /* posts after the first that are not hidden */
+};
+
+struct forum_post {
+    int64_t id;
+    int64_t thread_id;
+    int64_t forum_id;
+    const char *thread_title;
+    int64_t author_id;
+    const char *author_name;
+    const char *body; /* Markdown as written */
+    bool hidden;
+    int64_t created_at;
+    int64_t edited_at; /* 0 when never edited */
+    bool opening;      /* the first post of its thread */
+};
+
+struct forum_report {
+    int64_t id;
+    int64_t reporter_id;
+    const char *reporter_name;
+    const char *reason;
+    int64_t created_at;
+    struct forum_post post;
+    const char *forum_name;
+    enum forum_kind forum_kind;
+    struct relation relation; /* the caller's facts about the post's forum */
+};
+
+/* Every forum (a module's only while the catalogue has the module), the provider's first, then
+ * cohorts' and modules' by name, with the facts of caller about each and its subscription. */
+enum store_status store_forum_list(struct store *store, const struct caller *caller, struct arena *arena,
+                                   struct forum **out, size_t *count);
+
+/* One forum as store_forum_list has it; STORE_NOT_FOUND when there is none. */
+enum store_status store_forum_get(struct store *store, const struct caller *caller, int64_t id, struct arena *arena,
+                                  struct forum *out);
+
+/* A forum's threads, pinned first, then the most recently active, from offset (at most limit). */
+enum store_status store_forum_threads(struct store *store, int64_t forum_id, size_t limit, size_t offset,
+                                      struct arena *arena, struct forum_thread **out, size_t *count);
+
+enum store_status store_forum_thread_get(struct store *store, int64_t id, struct arena *arena,
+                                         struct forum_thread *out);
+
+/* A thread's posts in order, from offset (at most limit); hidden ones only with_hidden. */
+enum store_status store_forum_posts(struct store *store, int64_t thread_id, bool with_hidden, size_t limit,
+                                    size_t offset, struct arena *arena, struct forum_post **out, size_t *count);
+
+enum store_status store_forum_post_get(struct store *store, int64_t id, struct arena *arena, struct forum_post *out);
+
+/* A thread with its opening post. Sets *thread_id and *post_id. */
+enum store_status store_forum_thread_create(struct store *store, int64_t forum_id, int64_t author_id, const char *title,
+                                            const char *body, int64_t now, int64_t *thread_id, int64_t *post_id);
+
+/* A reply, refused with STORE_CONFLICT by the write itself when the thread is locked. */
+enum store_status store_forum_reply_create(struct store *store, int64_t thread_id, int64_t author_id, const char *body,
+                                           int64_t now, int64_t *post_id);
+
+enum store_status store_forum_post_edit(struct store *store, int64_t id, const char *body, int64_t now);
+enum store_status store_forum_post_hide(struct store *store, int64_t id, bool hidden, int64_t by);
+
+/* Pins or unpins, locks or unlocks a thread; a value below 0 leaves that one as it is. */
+enum store_status store_forum_thread_set(struct store *store, int64_t id, int pinned, int locked);
+
+/* A report; STORE_CONFLICT when the reporter's earlier report of the post is still open. */
+enum store_status store_forum_report_create(struct store *store, int64_t post_id, int64_t reporter_id,
+                                            const char *reason, int64_t now, int64_t *id);
+
+/* Closes an open report with an outcome ("hidden" or "kept"); STORE_CONFLICT when it is closed. */
+enum store_status store_forum_report_resolve(struct store *store, int64_t id, int64_t by, const char *outcome,
+                                             int64_t now);
+
+/* A report (open or not) with its post; STORE_NOT_FOUND when there is none. */
+enum store_status store_forum_report_get(struct store *store, const struct caller *caller, int64_t id,
+                                         struct arena *arena, struct forum_report *out);
+
+/* Open reports, oldest first (at most limit), each with the caller's facts about its forum. */
+enum store_status store_forum_reports_open(struct store *store, const struct caller *caller, size_t limit,
+                                           struct arena *arena, struct forum_report **out, size_t *count);
+
+/* Posts whose text matches the words of query (not hidden), best match first (at most limit),
+ * each with the caller's facts about its forum: SQLite's FTS5 or PostgreSQL's tsvector, chosen
+ * here for the engine. Only letters and digits of query count as words; none matches nothing. */
+struct forum_search_hit {
+    struct forum_post post;
+    const char *forum_name;
+    enum forum_kind forum_kind;
+    struct relation relation;
+};
+enum store_status store_forum_search(struct store *store, const struct caller *caller, const char *query, size_t limit,
+                                     struct arena *arena, struct forum_search_hit **out, size_t *count);
+
+/* Sets the person's subscription to a forum (mode an enum forum_delivery), or ends it (mode -1). */
+enum store_status store_forum_subscribe(struct store *store, int64_t user_id, int64_t forum_id, int mode, int64_t now);
+
+/* Who to tell of a post: the active people whose names follow an "@" somewhere in text (a loose
+ * match, which forum_mentions makes exact), or those subscribed to forum_id for each post.
+ * Ids only: the use case asks the policy whether each still belongs. */
+enum forum_people { FORUM_PEOPLE_NAMED, FORUM_PEOPLE_EACH_POST };
+enum store_status store_forum_people(struct store *store, int64_t forum_id, enum forum_people which, const char *text,
+                                     struct arena *arena, int64_t **ids, size_t *count);
+
+/* Records that post_id mentions user_id; *recorded is false when it was recorded before. */
+enum store_status store_forum_mention_record(struct store *store, int64_t post_id, int64_t user_id, bool *recorded);
+
+/* An active person as the gate would know them: their account and every role. STORE_NOT_FOUND
+ * for no such person, or one who is not active. */
+enum store_status store_caller_get(struct store *store, int64_t user_id, struct arena *arena, struct caller *caller);
+
+/* People subscribed for a daily digest with none recorded for day, and posts made before
+ * day_start that their last digest did not cover (at most limit of them). */
+enum store_status store_forum_digest_due(struct store *store, const char *day, int64_t day_start, size_t limit,
+                                         struct arena *arena, int64_t **ids, size_t *count);
+
+/* The posts a digest for user_id lists: in forums they subscribe to daily, not hidden, not
+ * theirs, made in [their last digest's end, day_start), oldest first (at most limit), each with
+ * forum_id and thread_title set, and the name and kind of its forum. */
+struct forum_digest_item {
+    struct forum_post post;
+    const char *forum_name;
+    enum forum_kind forum_kind;
+};
+enum store_status store_forum_digest_posts(struct store *store, int64_t user_id, int64_t day_start, size_t limit,
+                                           struct arena *arena, struct forum_digest_item **out, size_t *count);
+
+/* Records user_id's digest of day, covering posts up to covered_until; STORE_CONFLICT when one
+ * is recorded already (another server sent it). */
+enum store_status store_forum_digest_record(struct store *store, int64_t user_id, const char *day,
+                                            int64_t covered_until, int64_t now);
+
 #endif

@@ -762,6 +762,10 @@ enum store_status store_relation(struct store *store, const struct caller *calle
     case RESOURCE_COACHING_SESSION:
     case RESOURCE_SUBMISSION:
     case RESOURCE_AWARD: return store_relation_delivery(store, caller, resource, id, out);
+    case RESOURCE_FORUM:
+    case RESOURCE_FORUM_THREAD:
+    case RESOURCE_FORUM_POST:
+    case RESOURCE_FORUM_REPORT: return store_relation_forum(store, caller, resource, id, out);
     case RESOURCE_COUNT: return STORE_OK;
     }
     struct db_stmt *stmt = db_prepare(store->db, sql);

@@ -8,7 +8,7 @@
 #include <string.h>
 
 /* Fills a caller from a user id: who they are and every role they hold. */
-static enum store_status caller_load(struct store *store, int64_t user_id, struct arena *arena, struct caller *caller)
+enum store_status store_caller_get(struct store *store, int64_t user_id, struct arena *arena, struct caller *caller)
 {
     struct user *user = arena_alloc(arena, sizeof(*user));
     enum store_status status = store_user_get(store, user_id, arena, user);
@@ -85,7 +85,7 @@ enum store_status store_session_authenticate(struct store *store, const unsigned
                                    .last_used_at = db_column_int64(stmt, 2),
                                    .expires_at = db_column_int64(stmt, 3)};
     db_reset(stmt);
-    return caller_load(store, user_id, arena, caller);
+    return store_caller_get(store, user_id, arena, caller);
 }
 
 enum store_status store_session_revoke(struct store *store, int64_t session_id, int64_t now)
@@ -188,7 +188,7 @@ enum store_status store_token_authenticate(struct store *store, const unsigned c
                                  .last_used_at = db_column_int64(stmt, 2),
                                  .expires_at = db_column_int64(stmt, 3)};
     db_reset(stmt);
-    return caller_load(store, user_id, arena, caller);
+    return store_caller_get(store, user_id, arena, caller);
 }
 
 enum store_status store_credential_uses_record(struct store *store, const struct credential_use *uses, size_t count)

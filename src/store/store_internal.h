@@ -84,5 +84,8 @@ bool store_page_row(struct store_page *page, struct db_stmt *stmt, size_t kept, 
                     int id_column, struct arena *arena);
 /* The rows a page holds: its limit, or STORE_PAGE_DEFAULT for 0. */
 size_t store_page_limit(const struct store_page *page);
+/* store_relation for forums, threads, posts and reports (store_forum.c). */
+enum store_status store_relation_forum(struct store *store, const struct caller *caller, enum resource resource,
+                                       int64_t id, struct relation *out);
 
 #endif

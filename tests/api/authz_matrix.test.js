@@ -45,6 +45,24 @@ const ADMIN = ['admin'];
 const ADMIN_PL = ['admin', 'partner_lead'];
 const NOBODY = [];
 
+/* Forum records for each caller: their cohort's (1) and another's (2); people on no cohort have
+ * everyone's forum (p) as theirs. */
+function forumTargets(prefix) {
+  const cohort = { mine: `${prefix}1`, other: `${prefix}2` };
+  const provider = { mine: `${prefix}p`, other: `${prefix}1` };
+  return {
+    anonymous: cohort,
+    admin: cohort,
+    partner_lead: cohort,
+    facilitator: cohort,
+    coach: cohort,
+    assessor: provider,
+    participant: cohort,
+    mentor: provider,
+    headteacher: provider,
+  };
+}
+
 /*
  * The records each caller is tested with, for routes that touch one: "mine" is in their scope,
  * "other" is outside it (null: there is none to test). Keys name people (ids), applications and
@@ -152,6 +170,24 @@ const TARGETS = {
   task: Object.fromEntries(CALLERS.map((c) => [c, { mine: 't1', other: null }])),
   // Content items are everyone's to read: who may change one is decided by role alone.
   content_item: Object.fromEntries(CALLERS.map((c) => [c, { mine: 'ci1', other: null }])),
+  // Forums: f1 is c1's (its participant, facilitator, coach and partner lead belong; the facilitator
+  // and the lead moderate), f2 is c2's, fp everyone's (moderated by administrators only). Threads
+  // t1, t2, tp and posts p1 (by the demo participant), p2, pp (by the administrator) are in each;
+  // reports r1 of p1 and r2 of p2.
+  forum: forumTargets('f'),
+  forum_thread: forumTargets('t'),
+  forum_post: forumTargets('p'),
+  forum_report: {
+    anonymous: { mine: 'r1', other: 'r2' },
+    admin: { mine: 'r1', other: 'r2' },
+    partner_lead: { mine: 'r1', other: 'r2' },
+    facilitator: { mine: 'r1', other: 'r2' },
+    coach: { mine: null, other: 'r1' },
+    assessor: { mine: null, other: 'r1' },
+    participant: { mine: null, other: 'r1' },
+    mentor: { mine: null, other: 'r1' },
+    headteacher: { mine: null, other: 'r1' },
+  },
   // Organisations have no scope: who may read them is decided by role alone.
   organisation: Object.fromEntries(CALLERS.map((c) => [c, { mine: 'school', other: null }])),
   // A token of the caller's own ("mine") and one of someone else's, made per route in before().
@@ -942,6 +978,40 @@ const EXPECTED = {
   'GET /assessment/release': { perm: 'assessment.manage', allow: ADMIN },
   'GET /marking': { perm: 'marking', allow: ['admin', 'assessor'] },
 
+  /* Learning communities: members read and write; moderators (administrators, and in a cohort's
+   * forum its facilitators and partner lead) hide, lock, pin and work the queue; authors alone
+   * change their posts. */
+  'GET /api/v1/forums': { perm: 'forums', allow: SIGNED_IN },
+  'GET /api/v1/forums/search': { perm: 'forums', allow: SIGNED_IN },
+  'GET /api/v1/forums/reports': { perm: 'forums.moderate', allow: ['admin', 'partner_lead', 'facilitator'] },
+  'GET /api/v1/forums/{id}': { perm: 'forums', resource: 'forum', mine: SIGNED_IN, other: ADMIN },
+  'POST /api/v1/forums/{id}/threads': { perm: 'forums', resource: 'forum', mine: SIGNED_IN, other: ADMIN, body: {} },
+  'PUT /api/v1/forums/{id}/subscription': { perm: 'forums', resource: 'forum', mine: SIGNED_IN, other: ADMIN, body: {} },
+  'DELETE /api/v1/forums/{id}/subscription': { perm: 'forums', resource: 'forum', mine: SIGNED_IN, other: ADMIN },
+  'GET /api/v1/forums/threads/{id}': { perm: 'forums', resource: 'forum_thread', mine: SIGNED_IN, other: ADMIN },
+  'PATCH /api/v1/forums/threads/{id}': { perm: 'forums.moderate', resource: 'forum_thread', mine: ['admin', 'partner_lead', 'facilitator'], other: ADMIN, body: {} },
+  'POST /api/v1/forums/threads/{id}/posts': { perm: 'forums', resource: 'forum_thread', mine: SIGNED_IN, other: ADMIN, body: {} },
+  'GET /api/v1/forums/posts/{id}': { perm: 'forums', resource: 'forum_post', mine: SIGNED_IN, other: ADMIN },
+  'PATCH /api/v1/forums/posts/{id}': { perm: 'forums', resource: 'forum_post', mine: SIGNED_IN, other: ADMIN, body: {} },
+  'POST /api/v1/forums/posts/{id}/reports': { perm: 'forums', resource: 'forum_post', mine: SIGNED_IN, other: ADMIN, body: {} },
+  'POST /api/v1/forums/reports/{id}/resolve': { perm: 'forums.moderate', resource: 'forum_report', mine: ['admin', 'partner_lead', 'facilitator'], other: ADMIN, body: {} },
+  'GET /forums': { perm: 'forums', allow: SIGNED_IN },
+  'GET /forums/search': { perm: 'forums', allow: SIGNED_IN },
+  'GET /forums/moderation': { perm: 'forums.moderate', allow: ['admin', 'partner_lead', 'facilitator'] },
+  'GET /forums/{id}': { perm: 'forums', resource: 'forum', mine: SIGNED_IN, other: ADMIN },
+  'POST /forums/{id}/threads': { perm: 'forums', resource: 'forum', mine: SIGNED_IN, other: ADMIN, form: {} },
+  'POST /forums/{id}/subscription': { perm: 'forums', resource: 'forum', mine: SIGNED_IN, other: ADMIN, form: {} },
+  'GET /forums/threads/{id}': { perm: 'forums', resource: 'forum_thread', mine: SIGNED_IN, other: ADMIN },
+  'POST /forums/threads/{id}/posts': { perm: 'forums', resource: 'forum_thread', mine: SIGNED_IN, other: ADMIN, form: {} },
+  'POST /forums/threads/{id}/moderate': { perm: 'forums.moderate', resource: 'forum_thread', mine: ['admin', 'partner_lead', 'facilitator'], other: ADMIN, form: {} },
+  'GET /forums/posts/{id}/edit': { perm: 'forums', resource: 'forum_post', mine: ['participant'], other: NOBODY },
+  'POST /forums/posts/{id}/edit': { perm: 'forums', resource: 'forum_post', mine: ['participant'], other: NOBODY, form: {} },
+  'GET /forums/posts/{id}/hide': { perm: 'forums.moderate', resource: 'forum_post', mine: ['admin', 'partner_lead', 'facilitator'], other: ADMIN },
+  'POST /forums/posts/{id}/hide': { perm: 'forums.moderate', resource: 'forum_post', mine: ['admin', 'partner_lead', 'facilitator'], other: ADMIN, form: {} },
+  'GET /forums/posts/{id}/report': { perm: 'forums', resource: 'forum_post', mine: SIGNED_IN, other: ADMIN },
+  'POST /forums/posts/{id}/report': { perm: 'forums', resource: 'forum_post', mine: SIGNED_IN, other: ADMIN, form: {} },
+  'POST /forums/reports/{id}/resolve': { perm: 'forums.moderate', resource: 'forum_report', mine: ['admin', 'partner_lead', 'facilitator'], other: ADMIN, form: {} },
+
   /* Awards, verification and transcripts. */
   'GET /api/v1/enrolments/{id}/award-check': { perm: 'enrolments.read', resource: 'enrolment', mine: SIGNED_IN, other: ADMIN },
   'GET /api/v1/awards': { perm: 'assessment.manage', allow: ADMIN },
@@ -1173,6 +1243,18 @@ describe('authorization matrix', () => {
     const cs1 = (await ok(as('coach').post('/api/v1/coaching-sessions', { participant_id: ids.participant, ...session }), 'cs1')).id;
     const cs2 = (await ok(as('coach2').post('/api/v1/coaching-sessions', { participant_id: ids.elsewhere, ...session }), 'cs2')).id;
     ctx.records.coaching_session = { cs1, cs2 };
+    // Forums: a thread with a post and a report in c1's, c2's and everyone's.
+    const forumOf = async (who, kind) => (await as(who).json('/api/v1/forums')).forums.find((f) => f.kind === kind).id;
+    const forums = { f1: await forumOf('participant', 'cohort'), f2: await forumOf('elsewhere', 'cohort'), fp: await forumOf('participant', 'provider') };
+    const thread = async (who, forum) => (await ok(as(who).post(`/api/v1/forums/${forum}/threads`, { title: 'Hello', body: 'First post' }), `a thread in ${forum}`)).posts[0];
+    const posts = { p1: await thread('participant', forums.f1), p2: await thread('elsewhere', forums.f2), pp: await thread('admin', forums.fp) };
+    ctx.records.forum = forums;
+    ctx.records.forum_thread = { t1: posts.p1.thread_id, t2: posts.p2.thread_id, tp: posts.pp.thread_id };
+    ctx.records.forum_post = { p1: posts.p1.id, p2: posts.p2.id, pp: posts.pp.id };
+    ctx.records.forum_report = {
+      r1: (await ok(as('coach').post(`/api/v1/forums/posts/${posts.p1.id}/reports`, { reason: 'Off topic' }), 'r1')).id,
+      r2: (await ok(admin.post(`/api/v1/forums/posts/${posts.p2.id}/reports`, { reason: 'Off topic' }), 'r2')).id,
+    };
     ctx.actions = {
       cs1: (await ok(as('coach').post(`/api/v1/coaching-sessions/${cs1}/actions`, { text: 'Plan a lesson study' }), 'cs1 action')).id,
       cs2: (await ok(as('coach2').post(`/api/v1/coaching-sessions/${cs2}/actions`, { text: 'Read a paper' }), 'cs2 action')).id,

@@ -144,6 +144,10 @@ describe('policy holes', () => {
     const token = await ok(as('participant').post('/api/v1/tokens', { name: 'the participant\'s own' }), 'a token');
     const contentItem = await ok(admin.post('/api/v1/content', { kind: 'reading', title: 'Holes reading', minutes: 10, tags: ['module:closing-the-gap'] }), 'a content item');
     await ok(pl.put(`/api/v1/content/${contentItem.id}/variants/${partner}`, { title: 'Local reading', body: 'Local contacts.' }), 'its local variant', 200);
+    const forum = (await as('participant').json('/api/v1/forums')).forums.find((f) => f.kind === 'cohort' && f.cohort_id === cA);
+    assert.ok(forum, 'the demo participant belongs to the cohort\'s forum');
+    const opening = (await ok(as('participant').post(`/api/v1/forums/${forum.id}/threads`, { title: 'Holes thread', body: 'Hello' }), 'a forum thread')).posts[0];
+    const report = await ok(as('coach').post(`/api/v1/forums/posts/${opening.id}/reports`, { reason: 'Off topic' }), 'a report');
 
     // Now the facilitator's role goes; their row on the cohort's staff stays.
     const rex = await admin.json(`/api/v1/users/${ids.revoked}`);
@@ -178,6 +182,10 @@ describe('policy holes', () => {
         award: award.id,
         token: token.id,
         content_item: contentItem.id,
+        forum: forum.id,
+        forum_thread: opening.thread_id,
+        forum_post: opening.id,
+        forum_report: report.id,
       },
       params: {
         grant: participant.roles[0].id,
@@ -226,6 +234,13 @@ describe('policy holes', () => {
     if (/\/feedback$/.test(p)) return { text: 'A stranger was here' };
     if (/\/marks$/.test(p)) return { criteria: [], outcome: 'fail' };
     if (/\/assessment-tasks\/\{id\}$/.test(p)) return { title: 'Renamed task' };
+    if (/\/forums\/\{id\}\/threads$/.test(p)) return { title: 'A stranger was here', body: 'Hello' };
+    if (/\/forums\/\{id\}\/subscription$/.test(p) && route.method !== 'DELETE') return { mode: 'each_post' };
+    if (/\/forums\/threads\/\{id\}\/posts$/.test(p)) return { body: 'A stranger was here' };
+    if (/\/forums\/threads\/\{id\}(\/moderate)?$/.test(p)) return { locked: true, action: 'lock' };
+    if (/\/forums\/posts\/\{id\}(\/edit|\/hide)?$/.test(p)) return { body: 'A stranger was here', hidden: route.pattern.startsWith('/api') ? true : '1' };
+    if (/\/forums\/posts\/\{id\}\/reports?$/.test(p)) return { reason: 'A stranger was here' };
+    if (/\/forums\/reports\/\{id\}\/resolve$/.test(p)) return { outcome: 'hidden' };
     return {};
   }
 
