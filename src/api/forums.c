@@ -1,7 +1,7 @@
 /*
  * Learning communities as JSON: /api/v1/forums (the forums the caller belongs to, one with a page
- * of its threads, starting a thread, subscribing), /api/v1/forums/threads/{id} (a page of posts,
- * replying, pinning and locking), /api/v1/forums/posts/{id} (a post, editing one's own, hiding,
+ * of its threads, starting a thread, subscribing), /api/v1/forum-threads/{id} (a page of posts,
+ * replying, pinning and locking), /api/v1/forum-posts/{id} (a post, editing one's own, hiding,
  * reporting) and the moderators' queue of reports. Markdown travels as written with its safe
  * HTML beside it. The gate has decided membership (RESOURCE_FORUM...); the rules of each step are
  * app/forum.c's.
@@ -96,7 +96,7 @@ void api_forums_list(struct request *request)
     json_t *list = json_array();
     for (size_t i = 0; i < count; i++)
         json_array_append_new(list, forum_json(request, &forums[i]));
-    reply_json(request, 200, json_pack("{s:o}", "forums", list));
+    api_reply_page_of(request, json_pack("{s:o}", "forums", list), "forums", "id", CURSOR_ID);
 }
 
 void api_forum_get(struct request *request)
@@ -330,7 +330,7 @@ void api_forum_reports_list(struct request *request)
     json_t *list = json_array();
     for (size_t i = 0; i < count; i++)
         json_array_append_new(list, report_json(request, &reports[i]));
-    reply_json(request, 200, json_pack("{s:o}", "reports", list));
+    api_reply_page_of(request, json_pack("{s:o}", "reports", list), "reports", "id", CURSOR_ID);
 }
 
 void api_forum_report_resolve(struct request *request)

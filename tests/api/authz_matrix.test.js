@@ -988,12 +988,12 @@ const EXPECTED = {
   'POST /api/v1/forums/{id}/threads': { perm: 'forums', resource: 'forum', mine: SIGNED_IN, other: ADMIN, body: {} },
   'PUT /api/v1/forums/{id}/subscription': { perm: 'forums', resource: 'forum', mine: SIGNED_IN, other: ADMIN, body: {} },
   'DELETE /api/v1/forums/{id}/subscription': { perm: 'forums', resource: 'forum', mine: SIGNED_IN, other: ADMIN },
-  'GET /api/v1/forums/threads/{id}': { perm: 'forums', resource: 'forum_thread', mine: SIGNED_IN, other: ADMIN },
-  'PATCH /api/v1/forums/threads/{id}': { perm: 'forums.moderate', resource: 'forum_thread', mine: ['admin', 'partner_lead', 'facilitator'], other: ADMIN, body: {} },
-  'POST /api/v1/forums/threads/{id}/posts': { perm: 'forums', resource: 'forum_thread', mine: SIGNED_IN, other: ADMIN, body: {} },
-  'GET /api/v1/forums/posts/{id}': { perm: 'forums', resource: 'forum_post', mine: SIGNED_IN, other: ADMIN },
-  'PATCH /api/v1/forums/posts/{id}': { perm: 'forums', resource: 'forum_post', mine: SIGNED_IN, other: ADMIN, body: {} },
-  'POST /api/v1/forums/posts/{id}/reports': { perm: 'forums', resource: 'forum_post', mine: SIGNED_IN, other: ADMIN, body: {} },
+  'GET /api/v1/forum-threads/{id}': { perm: 'forums', resource: 'forum_thread', mine: SIGNED_IN, other: ADMIN },
+  'PATCH /api/v1/forum-threads/{id}': { perm: 'forums.moderate', resource: 'forum_thread', mine: ['admin', 'partner_lead', 'facilitator'], other: ADMIN, body: {} },
+  'POST /api/v1/forum-threads/{id}/posts': { perm: 'forums', resource: 'forum_thread', mine: SIGNED_IN, other: ADMIN, body: {} },
+  'GET /api/v1/forum-posts/{id}': { perm: 'forums', resource: 'forum_post', mine: SIGNED_IN, other: ADMIN },
+  'PATCH /api/v1/forum-posts/{id}': { perm: 'forums', resource: 'forum_post', mine: SIGNED_IN, other: ADMIN, body: {} },
+  'POST /api/v1/forum-posts/{id}/reports': { perm: 'forums', resource: 'forum_post', mine: SIGNED_IN, other: ADMIN, body: {} },
   'POST /api/v1/forums/reports/{id}/resolve': { perm: 'forums.moderate', resource: 'forum_report', mine: ['admin', 'partner_lead', 'facilitator'], other: ADMIN, body: {} },
   'GET /forums': { perm: 'forums', allow: SIGNED_IN },
   'GET /forums/search': { perm: 'forums', allow: SIGNED_IN },
@@ -1252,8 +1252,8 @@ describe('authorization matrix', () => {
     ctx.records.forum_thread = { t1: posts.p1.thread_id, t2: posts.p2.thread_id, tp: posts.pp.thread_id };
     ctx.records.forum_post = { p1: posts.p1.id, p2: posts.p2.id, pp: posts.pp.id };
     ctx.records.forum_report = {
-      r1: (await ok(as('coach').post(`/api/v1/forums/posts/${posts.p1.id}/reports`, { reason: 'Off topic' }), 'r1')).id,
-      r2: (await ok(admin.post(`/api/v1/forums/posts/${posts.p2.id}/reports`, { reason: 'Off topic' }), 'r2')).id,
+      r1: (await ok(as('coach').post(`/api/v1/forum-posts/${posts.p1.id}/reports`, { reason: 'Off topic' }), 'r1')).id,
+      r2: (await ok(admin.post(`/api/v1/forum-posts/${posts.p2.id}/reports`, { reason: 'Off topic' }), 'r2')).id,
     };
     ctx.actions = {
       cs1: (await ok(as('coach').post(`/api/v1/coaching-sessions/${cs1}/actions`, { text: 'Plan a lesson study' }), 'cs1 action')).id,

@@ -160,70 +160,70 @@ test('replies reach subscribers for each post; editing tells only the newly ment
   assert.deepEqual(sub, { forum_id: ctx.f1, mode: 'each_post' });
   expect422(await as.facilitator.put(`/api/v1/forums/${ctx.f1}/subscription`, { mode: 'weekly' }), 'mode', /each_post/, 'a bad mode');
   expectStatus(await as.elsewhere.put(`/api/v1/forums/${ctx.f1}/subscription`, { mode: 'each_post' }), 404, 'not a member');
-  const reply = expectStatus(await as.coach.post(`/api/v1/forums/threads/${ctx.t1}/posts`, { body: 'It made me think about **evidence**.' }), 201, 'reply');
+  const reply = expectStatus(await as.coach.post(`/api/v1/forum-threads/${ctx.t1}/posts`, { body: 'It made me think about **evidence**.' }), 201, 'reply');
   ctx.p2 = reply.id;
   assert.equal(reply.opening, false);
   const news = await sink.waitFor((m) => m.to.includes('facilitator@demo.npq.test') && /^New post in Cohort NPQSL-FORUM-NW/.test(m.subject), { what: 'the each-post email' });
   assert.match(news.text, new RegExp(`#post-${ctx.p2}`));
-  const mine = expectStatus(await as.participant.post(`/api/v1/forums/threads/${ctx.t1}/posts`, { body: 'Thanks!' }), 201, 'reply 2');
+  const mine = expectStatus(await as.participant.post(`/api/v1/forum-threads/${ctx.t1}/posts`, { body: 'Thanks!' }), 201, 'reply 2');
   ctx.p3 = mine.id;
   const before = mailsTo('coach@demo.npq.test').length;
-  const edited = expectStatus(await as.participant.patch(`/api/v1/forums/posts/${ctx.p3}`, { body: `Thanks, @${ctx.names.coach}!` }), 200, 'edit own post');
+  const edited = expectStatus(await as.participant.patch(`/api/v1/forum-posts/${ctx.p3}`, { body: `Thanks, @${ctx.names.coach}!` }), 200, 'edit own post');
   assert.ok(edited.edited_at, 'marked edited');
   await sink.waitFor((m) => m.to.includes('coach@demo.npq.test') && mailsTo('coach@demo.npq.test').length > before, { what: 'a mention added by an edit' });
-  expectStatus(await as.participant.patch(`/api/v1/forums/posts/${ctx.p3}`, { body: `Thanks again, @${ctx.names.coach}!` }), 200, 'edit again');
+  expectStatus(await as.participant.patch(`/api/v1/forum-posts/${ctx.p3}`, { body: `Thanks again, @${ctx.names.coach}!` }), 200, 'edit again');
   await sleep(700);
   assert.equal(mailsTo('coach@demo.npq.test').length, before + 1, 'a second edit tells nobody twice');
-  expectStatus(await as.participant.patch(`/api/v1/forums/posts/${ctx.p2}`, { body: 'Mine now' }), 403, 'someone else\'s post');
-  expect422(await as.participant.patch(`/api/v1/forums/posts/${ctx.p3}`, { body: '' }), 'body', /what you want to say/, 'an empty edit');
+  expectStatus(await as.participant.patch(`/api/v1/forum-posts/${ctx.p2}`, { body: 'Mine now' }), 403, 'someone else\'s post');
+  expect422(await as.participant.patch(`/api/v1/forum-posts/${ctx.p3}`, { body: '' }), 'body', /what you want to say/, 'an empty edit');
   expectStatus(await as.facilitator.delete(`/api/v1/forums/${ctx.f1}/subscription`), 204, 'unsubscribe');
   const f = (await forumIds('facilitator')).find((x) => x.id === ctx.f1);
   assert.equal(f.subscription, null);
 });
 
 test('a hidden post is gone for members and kept for moderators', async () => {
-  expectStatus(await as.participant.patch(`/api/v1/forums/posts/${ctx.p2}`, { hidden: true }), 403, 'a member hides');
-  const hidden = expectStatus(await as.facilitator.patch(`/api/v1/forums/posts/${ctx.p2}`, { hidden: true }), 200, 'the facilitator hides');
+  expectStatus(await as.participant.patch(`/api/v1/forum-posts/${ctx.p2}`, { hidden: true }), 403, 'a member hides');
+  const hidden = expectStatus(await as.facilitator.patch(`/api/v1/forum-posts/${ctx.p2}`, { hidden: true }), 200, 'the facilitator hides');
   assert.equal(hidden.hidden, true);
-  expectStatus(await as.participant.get(`/api/v1/forums/posts/${ctx.p2}`), 404, 'a member reads it by id');
-  expectStatus(await as.coach.get(`/api/v1/forums/posts/${ctx.p2}`), 404, 'its author reads it by id');
-  const seen = await as.participant.json(`/api/v1/forums/threads/${ctx.t1}`);
+  expectStatus(await as.participant.get(`/api/v1/forum-posts/${ctx.p2}`), 404, 'a member reads it by id');
+  expectStatus(await as.coach.get(`/api/v1/forum-posts/${ctx.p2}`), 404, 'its author reads it by id');
+  const seen = await as.participant.json(`/api/v1/forum-threads/${ctx.t1}`);
   assert.deepEqual(seen.posts.map((p) => p.id), [ctx.p1, ctx.p3], 'not in the thread');
-  const staff = await as.facilitator.json(`/api/v1/forums/threads/${ctx.t1}`);
+  const staff = await as.facilitator.json(`/api/v1/forum-threads/${ctx.t1}`);
   assert.deepEqual(staff.posts.map((p) => [p.id, p.hidden]), [[ctx.p1, false], [ctx.p2, true], [ctx.p3, false]]);
-  expectStatus(await as.facilitator.patch(`/api/v1/forums/posts/${ctx.p2}`, { hidden: false }), 200, 'shown again');
-  expectStatus(await as.participant.get(`/api/v1/forums/posts/${ctx.p2}`), 200, 'back');
-  expectStatus(await as.elsewhere.get(`/api/v1/forums/posts/${ctx.p1}`), 404, 'another cohort\'s post');
+  expectStatus(await as.facilitator.patch(`/api/v1/forum-posts/${ctx.p2}`, { hidden: false }), 200, 'shown again');
+  expectStatus(await as.participant.get(`/api/v1/forum-posts/${ctx.p2}`), 200, 'back');
+  expectStatus(await as.elsewhere.get(`/api/v1/forum-posts/${ctx.p1}`), 404, 'another cohort\'s post');
 });
 
 test('a locked thread refuses replies; pinned threads come first', async () => {
-  expectStatus(await as.participant.patch(`/api/v1/forums/threads/${ctx.t1}`, { locked: true }), 403, 'a member locks');
-  expect422(await as.facilitator.patch(`/api/v1/forums/threads/${ctx.t1}`, {}), 'pinned', /pinned or locked/, 'nothing to change');
-  const locked = expectStatus(await as.facilitator.patch(`/api/v1/forums/threads/${ctx.t1}`, { locked: true }), 200, 'lock');
+  expectStatus(await as.participant.patch(`/api/v1/forum-threads/${ctx.t1}`, { locked: true }), 403, 'a member locks');
+  expect422(await as.facilitator.patch(`/api/v1/forum-threads/${ctx.t1}`, {}), 'pinned', /pinned or locked/, 'nothing to change');
+  const locked = expectStatus(await as.facilitator.patch(`/api/v1/forum-threads/${ctx.t1}`, { locked: true }), 200, 'lock');
   assert.equal(locked.locked, true);
-  const r = await as.participant.post(`/api/v1/forums/threads/${ctx.t1}/posts`, { body: 'Too late?' });
+  const r = await as.participant.post(`/api/v1/forum-threads/${ctx.t1}/posts`, { body: 'Too late?' });
   assert.equal(r.status, 409, show(r));
   assert.match(r.json().error.message, /locked/);
-  expectStatus(await as.participant.patch(`/api/v1/forums/posts/${ctx.p3}`, { body: 'changed' }), 409, 'editing in a locked thread');
+  expectStatus(await as.participant.patch(`/api/v1/forum-posts/${ctx.p3}`, { body: 'changed' }), 409, 'editing in a locked thread');
   const second = expectStatus(await as.participant.post(`/api/v1/forums/${ctx.f1}/threads`, { title: 'Later thread', body: 'Hello' }), 201, 'another thread');
   let list = await as.participant.json(`/api/v1/forums/${ctx.f1}`);
   assert.deepEqual(list.threads.map((t) => t.id), [second.thread.id, ctx.t1], 'the newest first');
-  expectStatus(await as.facilitator.patch(`/api/v1/forums/threads/${ctx.t1}`, { pinned: true, locked: false }), 200, 'pin and unlock');
+  expectStatus(await as.facilitator.patch(`/api/v1/forum-threads/${ctx.t1}`, { pinned: true, locked: false }), 200, 'pin and unlock');
   list = await as.participant.json(`/api/v1/forums/${ctx.f1}`);
   assert.deepEqual(list.threads.map((t) => [t.id, t.pinned]), [[ctx.t1, true], [second.thread.id, false]], 'pinned first');
   const paged = await as.participant.json(`/api/v1/forums/${ctx.f1}?limit=1`);
   assert.equal(paged.threads.length, 1);
   assert.equal(paged.more, true);
-  expectStatus(await as.participant.post(`/api/v1/forums/threads/${ctx.t1}/posts`, { body: 'Open again' }), 201, 'unlocked');
+  expectStatus(await as.participant.post(`/api/v1/forum-threads/${ctx.t1}/posts`, { body: 'Open again' }), 201, 'unlocked');
 });
 
 test('reports wait in the queue of the forum\'s moderators, and closing one can hide the post', async () => {
-  expect422(await as.participant.post(`/api/v1/forums/posts/${ctx.p2}/reports`, { reason: '  ' }), 'reason', /why/, 'no reason');
-  const rep = expectStatus(await as.participant.post(`/api/v1/forums/posts/${ctx.p2}/reports`, { reason: 'Shares a phone number' }), 201, 'report');
+  expect422(await as.participant.post(`/api/v1/forum-posts/${ctx.p2}/reports`, { reason: '  ' }), 'reason', /why/, 'no reason');
+  const rep = expectStatus(await as.participant.post(`/api/v1/forum-posts/${ctx.p2}/reports`, { reason: 'Shares a phone number' }), 201, 'report');
   assert.equal(rep.reason, 'Shares a phone number');
   assert.equal(rep.post.id, ctx.p2);
-  expectStatus(await as.participant.post(`/api/v1/forums/posts/${ctx.p2}/reports`, { reason: 'again' }), 409, 'twice while open');
-  expectStatus(await as.elsewhere.post(`/api/v1/forums/posts/${ctx.p2}/reports`, { reason: 'x' }), 404, 'a non-member');
+  expectStatus(await as.participant.post(`/api/v1/forum-posts/${ctx.p2}/reports`, { reason: 'again' }), 409, 'twice while open');
+  expectStatus(await as.elsewhere.post(`/api/v1/forum-posts/${ctx.p2}/reports`, { reason: 'x' }), 404, 'a non-member');
   const queue = await as.facilitator.json('/api/v1/forums/reports');
   assert.deepEqual(queue.reports.map((r) => r.id), [rep.id]);
   assert.deepEqual((await as.partner_lead.json('/api/v1/forums/reports')).reports.map((r) => r.id), [rep.id], 'the partner lead');
@@ -235,7 +235,7 @@ test('reports wait in the queue of the forum\'s moderators, and closing one can 
   assert.equal(done.post.hidden, true, 'the post is hidden with it');
   expectStatus(await as.facilitator.post(`/api/v1/forums/reports/${rep.id}/resolve`, { outcome: 'kept' }), 409, 'closed already');
   assert.deepEqual((await as.facilitator.json('/api/v1/forums/reports')).reports, [], 'the queue is empty');
-  expectStatus(await as.participant.get(`/api/v1/forums/posts/${ctx.p2}`), 404, 'hidden');
+  expectStatus(await as.participant.get(`/api/v1/forum-posts/${ctx.p2}`), 404, 'hidden');
 });
 
 test('stored HTML and script in a post are inert in the API and on the page', async () => {

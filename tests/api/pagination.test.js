@@ -84,6 +84,14 @@ before(async () => {
     await made(await admin.put('/api/v1/module-credits', { module: modules[i], credits: 20, awarding_body: 'Walk University' }), 'credits');
     await made(await admin.post('/api/v1/content', { kind: 'reading', title: `Walk reading ${i}`, body: 'Read this.', minutes: 10, tags: [`module:${modules[i]}`] }), 'an item');
   }
+  const everyone = (await admin.json('/api/v1/forums')).forums.find((f) => f.kind === 'provider');
+  const thread = await admin.post(`/api/v1/forums/${everyone.id}/threads`, { title: 'Walk thread', body: 'The first post.' });
+  await made(thread, 'a thread');
+  for (let i = 0; i < 2; i++) {
+    const reply = await admin.post(`/api/v1/forum-threads/${thread.json().thread.id}/posts`, { body: `Reply ${i}` });
+    await made(reply, 'a reply');
+    await made(await admin.post(`/api/v1/forum-posts/${reply.json().id}/reports`, { reason: `Walk report ${i}` }), 'a report');
+  }
   const items = (await admin.json('/api/v1/content?limit=500')).items;
   for (let i = 0; i < 3; i++)
     await made(

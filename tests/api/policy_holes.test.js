@@ -147,7 +147,7 @@ describe('policy holes', () => {
     const forum = (await as('participant').json('/api/v1/forums')).forums.find((f) => f.kind === 'cohort' && f.cohort_id === cA);
     assert.ok(forum, 'the demo participant belongs to the cohort\'s forum');
     const opening = (await ok(as('participant').post(`/api/v1/forums/${forum.id}/threads`, { title: 'Holes thread', body: 'Hello' }), 'a forum thread')).posts[0];
-    const report = await ok(as('coach').post(`/api/v1/forums/posts/${opening.id}/reports`, { reason: 'Off topic' }), 'a report');
+    const report = await ok(as('coach').post(`/api/v1/forum-posts/${opening.id}/reports`, { reason: 'Off topic' }), 'a report');
 
     // Now the facilitator's role goes; their row on the cohort's staff stays.
     const rex = await admin.json(`/api/v1/users/${ids.revoked}`);

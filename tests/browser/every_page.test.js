@@ -316,11 +316,11 @@ async function prepareRecords () {
   const started = await ok('participant', 'POST', `/api/v1/forums/${cohortForum.id}/threads`, {
     title: 'Week 1: what did you read?', body: 'I read **two** papers on attendance. What about you, @Carys Coach?'
   })
-  const reply = await ok('coach', 'POST', `/api/v1/forums/threads/${started.thread.id}/posts`, { body: 'A chapter on [evaluation](https://example.org/evaluation).' })
-  const hidden = await ok('second', 'POST', `/api/v1/forums/threads/${started.thread.id}/posts`, { body: 'Off topic' })
-  await ok('facilitator', 'PATCH', `/api/v1/forums/posts/${hidden.id}`, { hidden: true })
-  await ok('facilitator', 'PATCH', `/api/v1/forums/threads/${started.thread.id}`, { pinned: true })
-  await ok('second', 'POST', `/api/v1/forums/posts/${reply.id}/reports`, { reason: 'Links outside the course' })
+  const reply = await ok('coach', 'POST', `/api/v1/forum-threads/${started.thread.id}/posts`, { body: 'A chapter on [evaluation](https://example.org/evaluation).' })
+  const hidden = await ok('second', 'POST', `/api/v1/forum-threads/${started.thread.id}/posts`, { body: 'Off topic' })
+  await ok('facilitator', 'PATCH', `/api/v1/forum-posts/${hidden.id}`, { hidden: true })
+  await ok('facilitator', 'PATCH', `/api/v1/forum-threads/${started.thread.id}`, { pinned: true })
+  await ok('second', 'POST', `/api/v1/forum-posts/${reply.id}/reports`, { reason: 'Links outside the course' })
   records.forum = [cohortForum.id, forums.find((f) => f.kind === 'provider').id, forums.find((f) => f.kind === 'module').id]
   records.forum_thread = [started.thread.id]
   records.forum_post = [started.posts[0].id, reply.id, hidden.id]

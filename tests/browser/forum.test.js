@@ -173,7 +173,7 @@ describe('a cohort forum on a phone', () => {
   })
 
   it('the facilitator pins the thread, confirms hiding a post, and works the report queue', async () => {
-    await ok('participant', 'POST', `/api/v1/forums/posts/${made.reply}/reports`, { reason: 'I posted this in the wrong thread' })
+    await ok('participant', 'POST', `/api/v1/forum-posts/${made.reply}/reports`, { reason: 'I posted this in the wrong thread' })
     const { context, page, problems } = await openPage(PHONE)
     try {
       await signIn(page, FACILITATOR)
