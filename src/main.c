@@ -23,6 +23,7 @@ static const struct {
     {"routes", cli_routes, "print the route table as JSON"},
     {"backup", cli_backup, "copy the database, files included, while the server runs"},
     {"restore", cli_restore, "check a backup and put it in place of the database"},
+    {"progress", cli_progress, "progress thresholds, judging every enrolment again, progress updates by email"},
 };
 
 static int usage(FILE *out)

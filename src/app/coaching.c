@@ -6,6 +6,8 @@
  */
 #include "app/coaching.h"
 
+#include "app/progress.h"
+
 #include "lib/date.h"
 #include "lib/text.h"
 
@@ -129,7 +131,12 @@ enum app_result coaching_session_book(const struct accounts_env *env, const stru
     }
     if (!check_session(s->starts_at, s->ends_at, s->mode, s->place, errors))
         return APP_INVALID;
-    return app_result_of_store(store_coaching_session_create(env->store, env->actor, s, env->now));
+    if (store_begin(env->store) != STORE_OK)
+        return APP_UNAVAILABLE;
+    enum app_result result = app_result_of_store(store_coaching_session_create(env->store, env->actor, s, env->now));
+    if (result == APP_OK)
+        result = progress_refresh_scope(env, PROGRESS_OF_PARTICIPANT, s->participant_id, NULL);
+    return app_transaction_end(env->store, result);
 }
 
 /* Loads a session for a change by its coach or an administrator, refusing a cancelled one with
@@ -173,7 +180,15 @@ enum app_result coaching_session_reschedule(const struct accounts_env *env, cons
             result = APP_INVALID;
     }
     if (result == APP_OK) {
+        /* The session and its participant's progress change in one transaction. */
+        if (store_begin(env->store) != STORE_OK) {
+            arena_release(&arena);
+            return APP_UNAVAILABLE;
+        }
         result = app_result_of_store(store_coaching_session_reschedule(env->store, env->actor, &s, env->now));
+        if (result == APP_OK)
+            result = progress_refresh_scope(env, PROGRESS_OF_PARTICIPANT, s.participant_id, NULL);
+        result = app_transaction_end(env->store, result);
         if (result == APP_CONFLICT)
             errors_add(errors, "state", "This session was cancelled meanwhile. Book a new one instead");
     }
@@ -189,7 +204,14 @@ enum app_result coaching_session_cancel(const struct accounts_env *env, const st
     enum app_result result =
         session_for_change(env, caller, id, "This session is already cancelled", &arena, &s, errors);
     if (result == APP_OK) {
+        if (store_begin(env->store) != STORE_OK) {
+            arena_release(&arena);
+            return APP_UNAVAILABLE;
+        }
         result = app_result_of_store(store_coaching_session_cancel(env->store, env->actor, id, env->now));
+        if (result == APP_OK)
+            result = progress_refresh_scope(env, PROGRESS_OF_PARTICIPANT, s.participant_id, NULL);
+        result = app_transaction_end(env->store, result);
         if (result == APP_CONFLICT)
             errors_add(errors, "state", "This session is already cancelled");
     }
@@ -485,6 +507,8 @@ enum app_result activities_add(const struct accounts_env *env, const struct cata
         refused = s == STORE_CONFLICT;
         result = app_result_of_store(s);
     }
+    if (result == APP_OK)
+        result = progress_refresh(env, e.id);
     result = app_transaction_end(env->store, result);
     if (refused) {
         explain_over_cap(env, catalogue, &e, out, 0, errors);
@@ -523,6 +547,8 @@ enum app_result activities_change(const struct accounts_env *env, const struct c
     /* Read back for the answer: the verifier's name and the times as stored. */
     if (result == APP_OK)
         result = app_result_of_store(store_activity_get(env->store, enrolment_id, activity_id, arena, out));
+    if (result == APP_OK)
+        result = progress_refresh(env, enrolment_id);
     result = app_transaction_end(env->store, result);
     if (refused) {
         /* Verified, changed, or over the cap meanwhile: say which, from the entry as it is now. */
@@ -554,6 +580,8 @@ enum app_result activities_remove(const struct accounts_env *env, const struct c
         if (result == APP_CONFLICT)
             errors_add(errors, "state", "This entry has been verified and can no longer be removed");
     }
+    if (result == APP_OK)
+        result = progress_refresh(env, enrolment_id);
     arena_release(&arena);
     return app_transaction_end(env->store, result);
 }

@@ -5,6 +5,12 @@
  */
 #include "app/progress.h"
 
+#include "lib/arena.h"
+#include "lib/buf.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum { DAY = 86400 };
@@ -28,13 +34,71 @@ static enum progress_result result_of(const char *outcome)
     return PROGRESS_RESULT_NONE;
 }
 
+enum { SETTING_NAME = 64, SETTING_VALUE = 32 };
+
+enum app_result progress_settings_read(struct store *store, struct progress_thresholds *out)
+{
+    *out = progress_thresholds_default();
+    for (size_t i = 0; i < PROGRESS_THRESHOLD_COUNT; i++) {
+        char name[SETTING_NAME], value[SETTING_VALUE];
+        snprintf(name, sizeof(name), "progress.%s", progress_threshold_name(i));
+        enum store_status s = store_setting_get(store, name, value, sizeof(value));
+        if (s == STORE_NOT_FOUND)
+            continue;
+        if (s != STORE_OK)
+            return APP_UNAVAILABLE;
+        char *end = NULL;
+        errno = 0;
+        long n = strtol(value, &end, 10);
+        /* Only progress_setting_set writes these, so a value it refuses keeps the default. */
+        if (errno == 0 && end != value && *end == '\0')
+            progress_threshold_set(out, progress_threshold_name(i), n);
+    }
+    return APP_OK;
+}
+
+enum app_result progress_setting_set(struct store *store, const char *name, const char *value, struct errors *errors)
+{
+    struct progress_thresholds t;
+    enum app_result result = progress_settings_read(store, &t);
+    if (result != APP_OK)
+        return result;
+    bool known = false;
+    for (size_t i = 0; i < PROGRESS_THRESHOLD_COUNT; i++)
+        known = known || strcmp(progress_threshold_name(i), name) == 0;
+    if (!known) {
+        errors_add(errors, name, "There is no progress threshold called %s", name);
+        return APP_INVALID;
+    }
+    char *end = NULL;
+    errno = 0;
+    long n = strtol(value, &end, 10);
+    if (errno != 0 || end == value || *end != '\0' || !progress_threshold_set(&t, name, n)) {
+        errors_add(errors, name, "Give %s as a whole number in its range", name);
+        return APP_INVALID;
+    }
+    if (!progress_thresholds_consistent(&t)) {
+        errors_add(errors, name,
+                   "Behind must take more missed events than at risk, and the urgent deadline must fall within the "
+                   "warning");
+        return APP_INVALID;
+    }
+    char key[SETTING_NAME], text[SETTING_VALUE];
+    snprintf(key, sizeof(key), "progress.%s", name);
+    snprintf(text, sizeof(text), "%ld", n);
+    return app_result_of_store(store_setting_set(store, key, text));
+}
+
 enum app_result progress_read(const struct accounts_env *env, int64_t id, const struct progress_thresholds *thresholds,
                               struct arena *arena, struct progress_view *out)
 {
     memset(out, 0, sizeof(*out));
-    struct progress_thresholds defaults = progress_thresholds_default();
-    if (thresholds == NULL)
-        thresholds = &defaults;
+    struct progress_thresholds configured;
+    if (thresholds == NULL) {
+        if (progress_settings_read(env->store, &configured) != APP_OK)
+            return APP_UNAVAILABLE;
+        thresholds = &configured;
+    }
     enum store_status status = store_progress_facts(env->store, id, env->now, arena, &out->facts);
     if (status != STORE_OK)
         return app_result_of_store(status);
@@ -76,4 +140,151 @@ enum app_result progress_read(const struct accounts_env *env, int64_t id, const 
     for (size_t i = 0; i < n; i++)
         out->modules[i] = (struct progress_view_module){&out->facts.modules[i], judged[i]};
     return APP_OK;
+}
+
+/* When time alone would next change this judgement: the next event of an unfinished module ends,
+ * or the final assessment's deadline comes within the warning, or (once within it) the next day,
+ * since the days left are part of the reason. 0 when only a write can change it. */
+static int64_t recheck_at(const struct progress_view *v, const struct progress_thresholds *t, int64_t now)
+{
+    int64_t at = 0;
+    if (v->judged.status == PROGRESS_COMPLETE)
+        return 0;
+    for (size_t i = 0; i < v->facts.module_count; i++) {
+        const struct progress_module_row *m = &v->facts.modules[i];
+        if (!m->completed && m->next_event_end > 0 && (at == 0 || m->next_event_end < at))
+            at = m->next_event_end;
+    }
+    const char *s = v->facts.submission;
+    bool submitted = s[0] != '\0' && strcmp(s, "draft") != 0;
+    if (v->facts.has_task && !submitted && v->facts.outcome[0] == '\0') {
+        int64_t today = now / DAY;
+        int64_t due = v->facts.deadline / DAY;
+        int64_t next =
+            due - today > t->deadline_warning_days ? (due - t->deadline_warning_days) * DAY : (today + 1) * DAY;
+        if (at == 0 || next < at)
+            at = next;
+    }
+    return at;
+}
+
+static const char *reasons_text(const struct progress_reasons *reasons, struct arena *arena)
+{
+    struct buf b;
+    buf_init(&b, PROGRESS_REASONS_MAX * (PROGRESS_REASON_TEXT + 1));
+    for (size_t i = 0; i < reasons->count; i++)
+        buf_appendf(&b, "%s%s", i > 0 ? "\n" : "", reasons->text[i]);
+    const char *text = arena_strdup(arena, b.len > 0 ? b.data : "");
+    buf_free(&b);
+    return text;
+}
+
+static enum app_result refresh_one(const struct accounts_env *env, const struct progress_thresholds *t, int64_t id)
+{
+    struct arena arena = ARENA_INIT;
+    struct progress_view v;
+    enum app_result result = progress_read(env, id, t, &arena, &v);
+    if (result == APP_OK) {
+        struct progress_record r = {
+            .enrolment_id = id,
+            .status = progress_status_name(v.judged.status),
+            .reasons = reasons_text(&v.judged.reasons, &arena),
+            .modules_completed = v.modules_completed,
+            .modules_required = (int)v.facts.module_count,
+            .has_task = v.facts.has_task,
+            .submitted = v.facts.submission[0] != '\0' && strcmp(v.facts.submission, "draft") != 0,
+            .result = v.facts.outcome,
+            .recheck_at = recheck_at(&v, t, env->now),
+        };
+        size_t n = v.facts.module_count;
+        struct progress_module_record *modules = arena_alloc(&arena, sizeof(*modules) * (n > 0 ? n : 1));
+        for (size_t i = 0; i < n; i++) {
+            r.events_held += v.facts.modules[i].events_held;
+            r.events_attended += v.facts.modules[i].events_attended;
+            modules[i] = (struct progress_module_record){v.facts.modules[i].code,
+                                                         progress_status_name(v.modules[i].judged.status),
+                                                         reasons_text(&v.modules[i].judged.reasons, &arena)};
+        }
+        result = app_result_of_store(store_progress_save(env->store, &r, modules, n, env->now));
+    }
+    arena_release(&arena);
+    return result;
+}
+
+enum app_result progress_refresh(const struct accounts_env *env, int64_t id)
+{
+    struct progress_thresholds t;
+    if (store_begin(env->store) != STORE_OK)
+        return APP_UNAVAILABLE;
+    enum app_result result = progress_settings_read(env->store, &t);
+    if (result == APP_OK)
+        result = refresh_one(env, &t, id);
+    return app_transaction_end(env->store, result);
+}
+
+enum { REFRESH_BATCH = 200 };
+
+/* Refreshes the enrolments of scope after *after, one batch, inside the caller's transaction. */
+static enum app_result refresh_batch(const struct accounts_env *env, const struct progress_thresholds *t,
+                                     enum progress_scope scope, int64_t id, const char *code, int64_t *after,
+                                     size_t *done, bool *more)
+{
+    struct arena arena = ARENA_INIT;
+    int64_t *ids = NULL;
+    size_t count = 0;
+    enum app_result result = app_result_of_store(
+        store_progress_enrolments(env->store, scope, id, code, env->now, *after, REFRESH_BATCH, &arena, &ids, &count));
+    for (size_t i = 0; result == APP_OK && i < count; i++) {
+        result = refresh_one(env, t, ids[i]);
+        *after = ids[i];
+    }
+    if (result == APP_OK)
+        *done += count;
+    *more = result == APP_OK && count == REFRESH_BATCH;
+    arena_release(&arena);
+    return result;
+}
+
+enum app_result progress_refresh_scope(const struct accounts_env *env, enum progress_scope scope, int64_t id,
+                                       const char *code)
+{
+    struct progress_thresholds t;
+    if (store_begin(env->store) != STORE_OK)
+        return APP_UNAVAILABLE;
+    enum app_result result = progress_settings_read(env->store, &t);
+    int64_t after = 0;
+    size_t done = 0;
+    bool more = result == APP_OK;
+    while (more)
+        result = refresh_batch(env, &t, scope, id, code, &after, &done, &more);
+    return app_transaction_end(env->store, result);
+}
+
+enum app_result progress_refresh_many(const struct accounts_env *env, enum progress_scope scope, size_t *refreshed)
+{
+    *refreshed = 0;
+    struct progress_thresholds t;
+    enum app_result result = progress_settings_read(env->store, &t);
+    int64_t after = 0;
+    bool more = result == APP_OK;
+    while (more) {
+        /* A transaction a batch: the writer is handed on between them. */
+        if (store_begin(env->store) != STORE_OK)
+            return APP_UNAVAILABLE;
+        int64_t from = after;
+        result = app_transaction_end(env->store, refresh_batch(env, &t, scope, 0, NULL, &after, refreshed, &more));
+        /* PROGRESS_DUE rows refreshed drop out of the query; the id order still moves on. */
+        if (after == from)
+            more = false;
+    }
+    return result;
+}
+
+enum app_result progress_refresh_hourly(const struct accounts_env *env, bool *ran, size_t *refreshed)
+{
+    *refreshed = 0;
+    enum app_result result = app_result_of_store(store_progress_run_claim(env->store, env->now / 3600, env->now, ran));
+    if (result != APP_OK || !*ran)
+        return result;
+    return progress_refresh_many(env, PROGRESS_DUE, refreshed);
 }

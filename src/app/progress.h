@@ -25,11 +25,48 @@ struct progress_view {
 };
 
 /*
- * The progress of enrolment id at env->now under thresholds (the defaults when NULL). Reads only.
+ * The progress of enrolment id at env->now under thresholds (those configured when NULL). Reads only.
  * APP_NOT_FOUND when there is no such enrolment, APP_UNAVAILABLE when the database fails.
  * Everything in arena.
  */
 enum app_result progress_read(const struct accounts_env *env, int64_t id, const struct progress_thresholds *thresholds,
                               struct arena *arena, struct progress_view *out);
+
+/*
+ * The thresholds as configured (settings "progress.NAME", set by `npq progress settings`), each
+ * the default where unset. APP_UNAVAILABLE when the database fails.
+ */
+enum app_result progress_settings_read(struct store *store, struct progress_thresholds *out);
+
+/* Sets threshold name to value (text, a whole number). APP_INVALID with the error at name when no
+ * threshold is called that, the value is not a whole number in its range, or the thresholds
+ * would then disagree (behind before at risk). */
+enum app_result progress_setting_set(struct store *store, const char *name, const char *value, struct errors *errors);
+
+/*
+ * Judges enrolment id again and keeps the result (enrolment_progress and its modules). Called by
+ * every use case that changes what progress is judged on, inside its own transaction, so the kept
+ * progress changes in the same commit as the change. Joins the caller's transaction, or makes its
+ * own. APP_NOT_FOUND when no such enrolment.
+ */
+enum app_result progress_refresh(const struct accounts_env *env, int64_t id);
+
+/* progress_refresh for each enrolment a change touches: of a cohort (id), of a participant (id),
+ * studying a target (code). Inside the caller's transaction. */
+enum app_result progress_refresh_scope(const struct accounts_env *env, enum progress_scope scope, int64_t id,
+                                       const char *code);
+
+/*
+ * Refreshes every enrolment (PROGRESS_ALL) or those whose time has come with no write
+ * (PROGRESS_DUE: a deadline nearer, an event ended), a few hundred to a transaction so that
+ * writers are never held up long. *refreshed counts them.
+ */
+enum app_result progress_refresh_many(const struct accounts_env *env, enum progress_scope scope, size_t *refreshed);
+
+/*
+ * The hourly refresh of the server: claims env->now's hour (once across every server sharing the
+ * database) and, when this process has it, refreshes what is due. *ran says whether it had it.
+ */
+enum app_result progress_refresh_hourly(const struct accounts_env *env, bool *ran, size_t *refreshed);
 
 #endif

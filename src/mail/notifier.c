@@ -7,6 +7,7 @@
 #include "mail/notifier.h"
 
 #include "app/notify.h"
+#include "app/progress.h"
 #include "domain/delivery.h"
 #include "lib/clock.h"
 #include "lib/die.h"
@@ -57,6 +58,17 @@ static void sleep_unless_stopped(struct notifier *n)
     pthread_mutex_unlock(&n->lock);
 }
 
+/* Once an hour across every server (the first to claim the hour runs it): progress judged again
+ * where time alone moved it, a deadline nearer or an event over with nobody writing anything. */
+static enum app_result refresh_progress(struct notifier *n, int64_t now)
+{
+    static const struct actor system = {0, "system", ""};
+    struct accounts_env env = {n->store, &system, n->base_url, now};
+    bool ran = false;
+    size_t refreshed = 0;
+    return progress_refresh_hourly(&env, &ran, &refreshed);
+}
+
 static void *notifier_main(void *arg)
 {
     struct notifier *n = arg;
@@ -64,6 +76,8 @@ static void *notifier_main(void *arg)
         struct notify_env env = {n->store, n->base_url, clock_now(), n->reminder_lead};
         size_t sent = 0;
         enum app_result result = notify_run(&env, &sent);
+        if (result == APP_OK)
+            result = refresh_progress(n, env.now);
         if (result == APP_UNAVAILABLE && !n->store_failing)
             fprintf(stderr, "npq: notifier: %s\n", store_last_error(n->store));
         n->store_failing = result == APP_UNAVAILABLE;

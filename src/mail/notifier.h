@@ -5,7 +5,8 @@
  * (app/notify.h) on its own database connection: invitations, changes, cancellations and
  * reminders due are recorded and their emails queued in the outbox, which the mailer sends.
  * Several servers may run a notifier on one database: each notification is recorded once, so it
- * is queued once.
+ * is queued once. Once an hour (claimed by one server) it also judges again the progress that
+ * time alone has moved (progress_refresh_hourly).
  */
 #ifndef NPQ_MAIL_NOTIFIER_H
 #define NPQ_MAIL_NOTIFIER_H

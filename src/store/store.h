@@ -1501,6 +1501,7 @@ struct progress_module_row {
     int events_missed; /* marked absent; an excused absence is not missed */
     int quarter_hours;
     bool completed;
+    int64_t next_event_end; /* when the next of its events ends, 0 when none is to come */
 };
 
 /* Everything progress is judged on for one enrolment, read in one transaction. Results are only
@@ -1526,5 +1527,98 @@ struct progress_facts_row {
  * enrolment. */
 enum store_status store_progress_facts(struct store *store, int64_t id, int64_t now, struct arena *arena,
                                        struct progress_facts_row *out);
+
+/* An enrolment's progress as kept in enrolment_progress: what the lists and dashboards read. */
+struct progress_record {
+    int64_t enrolment_id;
+    const char *status;  /* progress_status_name's */
+    const char *reasons; /* one a line */
+    int modules_completed;
+    int modules_required;
+    int events_held;
+    int events_attended;
+    bool has_task;
+    bool submitted;
+    const char *result; /* "pass", "fail", "refer" or "" */
+    int64_t recheck_at; /* 0 when only a write can change it */
+};
+
+struct progress_module_record {
+    const char *module;
+    const char *status;
+    const char *reasons;
+};
+
+/* Replaces the kept progress of r->enrolment_id and its modules, inside the caller's transaction. */
+enum store_status store_progress_save(struct store *store, const struct progress_record *r,
+                                      const struct progress_module_record *modules, size_t module_count, int64_t now);
+
+/* Which enrolments a change touches, to refresh: those of a cohort, of a participant, studying a
+ * target (a task's qualification or module), or all of them; ids after after_id, at most limit,
+ * in order. PROGRESS_DUE: the live ones whose kept progress is missing or whose recheck_at has come. */
+enum progress_scope { PROGRESS_OF_COHORT, PROGRESS_OF_PARTICIPANT, PROGRESS_OF_TARGET, PROGRESS_ALL, PROGRESS_DUE };
+enum store_status store_progress_enrolments(struct store *store, enum progress_scope scope, int64_t id,
+                                            const char *code, int64_t now, int64_t after_id, size_t limit,
+                                            struct arena *arena, int64_t **out, size_t *count);
+
+/* What a progress list may be narrowed to; 0 or NULL for any. */
+struct progress_filter {
+    int64_t cohort_id;
+    int64_t partner_id;
+    const char *region;        /* the school's region */
+    const char *qualification; /* the target studied */
+    const char *status;        /* progress_status_name's */
+    int64_t participant_id;
+};
+
+/* One enrolment of a progress list, read from the kept table with whom it concerns. */
+struct progress_list_row {
+    struct progress_record progress;
+    int64_t participant_id;
+    const char *participant_name;
+    const char *target;
+    int64_t cohort_id;
+    const char *cohort_code;
+    int64_t partner_id;
+    const char *school_name;
+    const char *region;
+    int64_t refreshed_at;
+};
+
+/*
+ * The live enrolments the caller may watch over, read from the kept progress: every one for an
+ * administrator, their partner's cohorts for a partner lead, their school's for a headteacher,
+ * those named to them for a mentor or coach. After after_id (ordered by id), at most limit.
+ */
+enum store_status store_progress_list(struct store *store, const struct caller *caller,
+                                      const struct progress_filter *filter, int64_t after_id, size_t limit,
+                                      struct arena *arena, struct progress_list_row **out, size_t *count);
+
+/* One cohort's figures, summed from the kept progress of its live and completed enrolments. */
+struct progress_cohort_row {
+    int64_t cohort_id;
+    const char *code;
+    const char *target;
+    int64_t partner_id;
+    int enrolments;
+    int complete;
+    int at_risk;
+    int behind;
+    int events_held;
+    int events_attended;
+    int with_task;
+    int submitted;
+    int with_result;
+    int passed;
+};
+
+/* The cohorts the caller may watch over (same scopes as store_progress_list; filter's cohort,
+ * partner and qualification apply), by code. */
+enum store_status store_progress_cohorts(struct store *store, const struct caller *caller,
+                                         const struct progress_filter *filter, struct arena *arena,
+                                         struct progress_cohort_row **out, size_t *count);
+
+/* Claims the refresh of hour for this process: *claimed is false when another has it already. */
+enum store_status store_progress_run_claim(struct store *store, int64_t hour, int64_t now, bool *claimed);
 
 #endif
