@@ -154,6 +154,8 @@ void api_content_variant_put(struct request *request);
 void api_content_units_create(struct request *request);
 void api_course_get(struct request *request);
 void api_progress_get(struct request *request);
+void api_progress_list(struct request *request);
+void api_progress_cohorts(struct request *request);
 void api_course_item_get(struct request *request);
 void api_course_item_done(struct request *request);
 void api_learning_records(struct request *request);

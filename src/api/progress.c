@@ -2,10 +2,16 @@
  * GET /api/v1/enrolments/{id}/progress: an enrolment's status and its reasons, per module and for
  * the whole, as the page shows them. The gate has already asked the policy whether the caller may
  * read the enrolment; what is returned holds no drafts, notes or marks (see app/progress.h).
+ *
+ * GET /api/v1/progress and /api/v1/progress/cohorts: the kept progress of everyone the caller
+ * watches over, and their cohorts' figures, as /progress and /progress/cohorts show them.
  */
 #include "api/api.h"
 #include "app/progress.h"
 #include "http/reply.h"
+
+#include <inttypes.h>
+#include <string.h>
 
 static json_t *reasons_json(const struct progress_reasons *reasons)
 {
@@ -52,4 +58,92 @@ void api_progress_get(struct request *request)
         reply_json(request, 200, progress_json(&view));
     else
         api_reply_result(request, r, NULL, "enrolment");
+}
+
+/* The kept reasons, one a line, as an array. */
+static json_t *kept_reasons_json(const char *text)
+{
+    json_t *a = json_array();
+    while (text != NULL && *text != '\0') {
+        const char *end = strchr(text, '\n');
+        size_t len = end ? (size_t)(end - text) : strlen(text);
+        json_array_append_new(a, json_stringn(text, len));
+        text = end ? end + 1 : NULL;
+    }
+    return a;
+}
+
+static json_t *row_json(struct request *request, const struct progress_list_row *r)
+{
+    const struct progress_record *p = &r->progress;
+    enum progress_status status = PROGRESS_ON_TRACK;
+    progress_status_parse(p->status, &status);
+    json_t *cohort = r->cohort_id > 0 ? json_pack("{s:I, s:s}", "id", (json_int_t)r->cohort_id, "code", r->cohort_code)
+                                      : json_null();
+    return json_pack("{s:I, s:{s:I, s:s}, s:s, s:o, s:s, s:s, s:s, s:s, s:o, s:i, s:i, s:i, s:i, s:b, s:o, s:I, s:s}",
+                     "enrolment_id", (json_int_t)p->enrolment_id, "participant", "id", (json_int_t)r->participant_id,
+                     "name", r->participant_name, "qualification", r->target, "cohort", cohort, "school",
+                     r->school_name, "region", r->region, "status", progress_status_name(status), "status_title",
+                     progress_status_title(status), "reasons", kept_reasons_json(p->reasons), "modules_completed",
+                     p->modules_completed, "modules_required", p->modules_required, "events_held", p->events_held,
+                     "events_attended", p->events_attended, "submitted", p->submitted, "result",
+                     p->result[0] != '\0' ? json_string(p->result) : json_null(), "refreshed_at",
+                     (json_int_t)r->refreshed_at, "progress_url",
+                     request_printf(request, "/enrolments/%" PRId64 "/progress", p->enrolment_id));
+}
+
+void api_progress_list(struct request *request)
+{
+    struct errors errors = ERRORS_INIT;
+    struct progress_query q;
+    progress_query_read(request_query(request), &q, &errors);
+    if (api_query_refused(request, &errors))
+        return;
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    struct progress_list_row *rows;
+    size_t count;
+    bool more;
+    enum app_result r = progress_list(&env, request->caller, &q, request_arena(request), &rows, &count, &more);
+    if (r != APP_OK) {
+        api_reply_result(request, r, NULL, "progress");
+        return;
+    }
+    json_t *array = json_array();
+    for (size_t i = 0; i < count; i++)
+        json_array_append_new(array, row_json(request, &rows[i]));
+    json_t *next = more && count > 0 ? json_integer((json_int_t)rows[count - 1].progress.enrolment_id) : json_null();
+    reply_json(request, 200, json_pack("{s:o, s:o}", "progress", array, "next_after", next));
+}
+
+void api_progress_cohorts(struct request *request)
+{
+    struct errors errors = ERRORS_INIT;
+    struct progress_query q;
+    progress_query_read(request_query(request), &q, &errors);
+    if (api_query_refused(request, &errors))
+        return;
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    struct progress_cohort_row *rows;
+    size_t count;
+    enum app_result r = progress_cohorts(&env, request->caller, &q.filter, request_arena(request), &rows, &count);
+    if (r != APP_OK) {
+        api_reply_result(request, r, NULL, "cohort");
+        return;
+    }
+    json_t *array = json_array();
+    for (size_t i = 0; i < count; i++) {
+        const struct progress_cohort_row *c = &rows[i];
+        json_array_append_new(
+            array, json_pack("{s:I, s:s, s:s, s:o, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}", "cohort_id",
+                             (json_int_t)c->cohort_id, "code", c->code, "qualification", c->target,
+                             "delivery_partner_id", c->partner_id > 0 ? json_integer(c->partner_id) : json_null(),
+                             "enrolments", c->enrolments, "complete", c->complete, "at_risk", c->at_risk, "behind",
+                             c->behind, "completion_rate", progress_percent(c->complete, c->enrolments),
+                             "attendance_rate", progress_percent(c->events_attended, c->events_held), "submission_rate",
+                             progress_percent(c->submitted, c->with_task), "pass_rate",
+                             progress_percent(c->passed, c->with_result)));
+    }
+    reply_json(request, 200, json_pack("{s:o}", "cohorts", array));
 }

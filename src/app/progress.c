@@ -9,6 +9,7 @@
 #include "lib/buf.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,4 +288,52 @@ enum app_result progress_refresh_hourly(const struct accounts_env *env, bool *ra
     if (result != APP_OK || !*ran)
         return result;
     return progress_refresh_many(env, PROGRESS_DUE, refreshed);
+}
+
+bool progress_query_read(const struct form *query, struct progress_query *out, struct errors *errors)
+{
+    memset(out, 0, sizeof(*out));
+    size_t before = errors->count;
+    int64_t limit = PROGRESS_LIST_DEFAULT;
+    form_read_id(query, "cohort", &out->filter.cohort_id, errors);
+    form_read_id(query, "partner", &out->filter.partner_id, errors);
+    form_read_int(query, "after", 0, INT64_MAX, &out->after, errors);
+    form_read_int(query, "limit", 1, PROGRESS_LIST_MAX, &limit, errors);
+    out->limit = (size_t)limit;
+    out->filter.region = form_get(query, "region");
+    out->filter.qualification = form_get(query, "qualification");
+    const char *status = form_get(query, "status");
+    enum progress_status parsed;
+    if (status != NULL && status[0] != '\0' && !progress_status_parse(status, &parsed))
+        errors_add(errors, "status", "status must be one of complete, on_track, at_risk or behind");
+    else
+        out->filter.status = status;
+    return errors->count == before;
+}
+
+enum app_result progress_list(const struct accounts_env *env, const struct caller *caller,
+                              const struct progress_query *q, struct arena *arena, struct progress_list_row **rows,
+                              size_t *count, bool *more)
+{
+    /* One more than asked for says whether there is a next page. */
+    enum app_result result = app_result_of_store(
+        store_progress_list(env->store, caller, &q->filter, q->after, q->limit + 1, arena, rows, count));
+    *more = result == APP_OK && *count > q->limit;
+    if (*more)
+        *count = q->limit;
+    return result;
+}
+
+enum app_result progress_cohorts(const struct accounts_env *env, const struct caller *caller,
+                                 const struct progress_filter *filter, struct arena *arena,
+                                 struct progress_cohort_row **rows, size_t *count)
+{
+    struct progress_filter f = *filter;
+    f.status = NULL; /* a cohort's figures count every status */
+    return app_result_of_store(store_progress_cohorts(env->store, caller, &f, arena, rows, count));
+}
+
+int progress_percent(int n, int d)
+{
+    return d > 0 ? (int)((int64_t)n * 100 / d) : 0;
 }

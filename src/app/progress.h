@@ -9,6 +9,7 @@
 
 #include "app/accounts.h"
 #include "domain/progress.h"
+#include "lib/form.h"
 #include "store/store.h"
 
 struct progress_view_module {
@@ -68,5 +69,38 @@ enum app_result progress_refresh_many(const struct accounts_env *env, enum progr
  * database) and, when this process has it, refreshes what is due. *ran says whether it had it.
  */
 enum app_result progress_refresh_hourly(const struct accounts_env *env, bool *ran, size_t *refreshed);
+
+/* A progress list as asked for: the filter, where the page starts (after an enrolment id) and how
+ * many at most. */
+struct progress_query {
+    struct progress_filter filter;
+    int64_t after;
+    size_t limit;
+};
+
+enum { PROGRESS_LIST_DEFAULT = 50, PROGRESS_LIST_MAX = 500 };
+
+/*
+ * Reads a list's query: cohort, partner (ids), region, qualification, status (a status name),
+ * after (an enrolment id) and limit (1 to 500, 50 when absent). False, with an error naming each
+ * malformed parameter, when any is; strings point into the query.
+ */
+bool progress_query_read(const struct form *query, struct progress_query *out, struct errors *errors);
+
+/* The kept progress of the live and completed enrolments the caller watches over, filtered, from
+ * q->after by enrolment id, at most q->limit (and *more when there are further). Everything in
+ * arena. */
+enum app_result progress_list(const struct accounts_env *env, const struct caller *caller,
+                              const struct progress_query *q, struct arena *arena, struct progress_list_row **rows,
+                              size_t *count, bool *more);
+
+/* The caller's cohorts with their figures, from the kept progress (the filter's cohort, partner,
+ * region and qualification apply). */
+enum app_result progress_cohorts(const struct accounts_env *env, const struct caller *caller,
+                                 const struct progress_filter *filter, struct arena *arena,
+                                 struct progress_cohort_row **rows, size_t *count);
+
+/* n of d as a whole percent, rounded down; 0 when d is 0. The one way rates are shown. */
+int progress_percent(int n, int d);
 
 #endif

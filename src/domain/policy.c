@@ -26,6 +26,7 @@ const char *permission_name(enum permission permission)
     case PERM_ASSESSMENT_MANAGE: return "assessment.manage";
     case PERM_CONTENT_READ: return "content.read";
     case PERM_CONTENT_MANAGE: return "content.manage";
+    case PERM_PROGRESS_READ: return "progress.read";
     case PERM_COUNT: break;
     }
     return "unknown";
@@ -231,6 +232,10 @@ static bool role_allows(enum permission permission, const struct caller *caller)
                caller_has(caller, ROLE_FACILITATOR);
     case PERM_ENROLMENTS_MANAGE: return caller_has(caller, ROLE_ADMIN) || caller_has(caller, ROLE_PARTNER_LEAD);
     case PERM_PROGRAMME_MANAGE: return caller_has(caller, ROLE_ADMIN);
+    case PERM_PROGRESS_READ:
+        return caller_has(caller, ROLE_ADMIN) || caller_has(caller, ROLE_PARTNER_LEAD) ||
+               caller_has(caller, ROLE_HEADTEACHER) || caller_has(caller, ROLE_MENTOR) ||
+               caller_has(caller, ROLE_COACH);
     case PERM_ORGANISATIONS_READ: return caller_has(caller, ROLE_ADMIN) || caller_has(caller, ROLE_PARTNER_LEAD);
     case PERM_USERS_MANAGE:
     case PERM_ORGANISATIONS_MANAGE:

@@ -43,6 +43,8 @@ enum permission {
     PERM_ASSESSMENT_MANAGE,    /* tasks, releasing results, awards, credits: admins */
     PERM_CONTENT_READ,         /* the content library: every signed-in person (variants scoped by app/content.c) */
     PERM_CONTENT_MANAGE,       /* items and units: admins; local variants: partner leads for their partner */
+    PERM_PROGRESS_READ,        /* progress lists and dashboards: admins, partner leads, headteachers, mentors,
+                                  coaches, each over whom they watch (scoped by the store's queries) */
     PERM_COUNT
 };
 

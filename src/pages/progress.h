@@ -10,4 +10,10 @@
 /* GET /enrolments/{id}/progress */
 void page_progress(struct request *request);
 
+/* GET /progress: the kept progress of those the caller watches over, at risk first */
+void page_progress_list(struct request *request);
+
+/* GET /progress/cohorts: the caller's cohorts' rates, as a chart and a table */
+void page_progress_cohorts(struct request *request);
+
 #endif

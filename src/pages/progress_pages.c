@@ -3,6 +3,10 @@
  * status with its reasons, then each module as a summary card that stacks on a phone. Everything
  * shown is what progress_read returns, so the page and GET /api/v1/enrolments/{id}/progress agree
  * and neither shows drafts, notes or marks.
+ *
+ * And the lists of those a person watches over, read from the kept progress: /progress (who is at
+ * risk and why, with filters) and /progress/cohorts (each cohort's rates, drawn as an SVG chart
+ * with the same numbers in a table beside it).
  */
 #include "pages/progress.h"
 
@@ -10,9 +14,13 @@
 #include "http/reply.h"
 #include "pages/html.h"
 #include "pages/layout.h"
+#include "pages/forms.h"
 #include "pages/widgets.h"
 
 #include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
 
 static const char *tag_colour(enum progress_status status)
 {
@@ -83,6 +91,303 @@ void page_progress(struct request *request)
     }
     html_printf(b, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"%s\">Back to the enrolment</a></p>",
                 enrolment);
+    html_printf(b, "</div></div>");
+    page_send(request, &page, 200);
+}
+
+/* The lists: /progress and /progress/cohorts */
+
+static const char *tag_of(struct request *request, const char *status_name)
+{
+    enum progress_status status = PROGRESS_ON_TRACK;
+    progress_status_parse(status_name, &status);
+    return request_printf(request, "<strong class=\"govuk-tag %s\">%s</strong>", tag_colour(status),
+                          progress_status_title(status));
+}
+
+/* The kept reasons, one a line, as a list. */
+static void kept_reasons_list(struct buf *b, const char *text)
+{
+    html_printf(b, "<ul class=\"govuk-list govuk-body-s\">");
+    while (text != NULL && *text != '\0') {
+        const char *end = strchr(text, '\n');
+        size_t len = end ? (size_t)(end - text) : strlen(text);
+        char line[PROGRESS_REASON_TEXT + 1];
+        snprintf(line, sizeof(line), "%.*s", (int)(len < PROGRESS_REASON_TEXT ? len : PROGRESS_REASON_TEXT), text);
+        html_printf(b, "<li>%s</li>", line);
+        text = end ? end + 1 : NULL;
+    }
+    html_printf(b, "</ul>");
+}
+
+static void query_add(struct request *request, struct buf *b, const char *name, const char *value)
+{
+    if (value == NULL || *value == '\0')
+        return;
+    size_t size = strlen(value) * 3 + 5;
+    char *encoded = request_alloc(request, size);
+    form_encode(value, encoded, size);
+    buf_appendf(b, "%s%s=%s", b->len ? "&" : "", name, encoded);
+}
+
+/* The filters both lists share, as chosen: cohorts and qualifications from the caller's own cohorts. */
+static void filter_form(struct buf *b, struct request *request, const char *action, const struct progress_query *q,
+                        const char *status, const struct progress_cohort_row *cohorts, size_t cohort_count)
+{
+    struct form_option *cohort_options = request_alloc(request, sizeof(*cohort_options) * (cohort_count + 1));
+    struct form_option *target_options = request_alloc(request, sizeof(*target_options) * (cohort_count + 1));
+    size_t targets = 1;
+    cohort_options[0] = (struct form_option){"", "Any cohort"};
+    target_options[0] = (struct form_option){"", "Any qualification"};
+    for (size_t i = 0; i < cohort_count; i++) {
+        cohort_options[i + 1] =
+            (struct form_option){request_printf(request, "%" PRId64, cohorts[i].cohort_id), cohorts[i].code};
+        bool seen = false;
+        for (size_t k = 1; k < targets && !seen; k++)
+            seen = strcasecmp(target_options[k].value, cohorts[i].target) == 0;
+        if (!seen)
+            target_options[targets++] = (struct form_option){cohorts[i].target, cohorts[i].target};
+    }
+    html_printf(b,
+                "<form method=\"get\" action=\"%s\" novalidate class=\"govuk-!-margin-bottom-6\"><div "
+                "class=\"govuk-grid-row\"><div class=\"govuk-grid-column-one-quarter\">",
+                action);
+    if (status != NULL) {
+        static const struct form_option statuses[] = {{"at_risk", "At risk"},
+                                                      {"behind", "Behind"},
+                                                      {"on_track", "On track"},
+                                                      {"complete", "Complete"},
+                                                      {"", "Any status"}};
+        forms_select(b, "status", "Status", statuses, sizeof(statuses) / sizeof(statuses[0]), status, NULL, NULL);
+        html_printf(b, "</div><div class=\"govuk-grid-column-one-quarter\">");
+    }
+    forms_select(b, "cohort", "Cohort", cohort_options, cohort_count + 1,
+                 q->filter.cohort_id > 0 ? request_printf(request, "%" PRId64, q->filter.cohort_id) : "", NULL, NULL);
+    html_printf(b, "</div><div class=\"govuk-grid-column-one-quarter\">");
+    forms_select(b, "qualification", "Qualification", target_options, targets,
+                 q->filter.qualification ? q->filter.qualification : "", NULL, NULL);
+    html_printf(b, "</div><div class=\"govuk-grid-column-one-quarter\">");
+    forms_input(b, "region", "School's region", "text", q->filter.region ? q->filter.region : "", NULL, "off", NULL);
+    html_printf(b, "</div></div>");
+    if (q->filter.partner_id > 0)
+        html_printf(b, "<input type=\"hidden\" name=\"partner\" value=\"%s\">",
+                    request_printf(request, "%" PRId64, q->filter.partner_id));
+    forms_button(b, "Show", "secondary");
+    html_printf(b, "</form>");
+}
+
+static bool read_query(struct request *request, struct progress_query *q)
+{
+    struct errors errors = ERRORS_INIT;
+    progress_query_read(request_query(request), q, &errors);
+    return !page_query_refused(request, &errors);
+}
+
+void page_progress_list(struct request *request)
+{
+    struct progress_query q;
+    if (!read_query(request, &q))
+        return;
+    /* The page opens on those at risk; "Any status" asks for everyone (status= with nothing). */
+    const char *status = form_get(request_query(request), "status");
+    if (status == NULL)
+        q.filter.status = status = "at_risk";
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    struct progress_list_row *rows;
+    struct progress_cohort_row *cohorts;
+    size_t count, cohort_count;
+    bool more;
+    enum app_result r = progress_list(&env, request->caller, &q, request_arena(request), &rows, &count, &more);
+    if (r == APP_OK)
+        r = progress_cohorts(&env, request->caller, &(struct progress_filter){0}, request_arena(request), &cohorts,
+                             &cohort_count);
+    if (r != APP_OK) {
+        page_refusal(request, r, NULL);
+        return;
+    }
+    struct page page;
+    page_begin(&page, "Participants' progress", SECTION_PROGRESS);
+    struct buf *b = &page.body;
+    html_printf(b, "<h1 class=\"govuk-heading-l\">Participants' progress</h1><p class=\"govuk-body\">Who needs "
+                   "support, and why. <a class=\"govuk-link\" href=\"/progress/cohorts\">Cohorts' figures</a></p>");
+    filter_form(b, request, "/progress", &q, status, cohorts, cohort_count);
+    if (count == 0) {
+        html_printf(b, "<p class=\"govuk-body\" data-testid=\"none\">Nobody you support matches these filters.</p>");
+        page_send(request, &page, 200);
+        return;
+    }
+    html_printf(b, "<table class=\"govuk-table\" data-testid=\"progress\"><caption class=\"govuk-table__caption "
+                   "govuk-table__caption--m\">Participants</caption><thead class=\"govuk-table__head\"><tr "
+                   "class=\"govuk-table__row\"><th scope=\"col\" class=\"govuk-table__header\">Participant</th><th "
+                   "scope=\"col\" class=\"govuk-table__header\">Cohort</th><th scope=\"col\" "
+                   "class=\"govuk-table__header\">School</th><th scope=\"col\" "
+                   "class=\"govuk-table__header\">Status</th><th scope=\"col\" "
+                   "class=\"govuk-table__header\">Why</th></tr></thead><tbody class=\"govuk-table__body\">");
+    for (size_t i = 0; i < count; i++) {
+        const struct progress_list_row *row = &rows[i];
+        html_printf(b,
+                    "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\"><a class=\"govuk-link\" "
+                    "href=\"%s\">%s</a></td><td class=\"govuk-table__cell\">%s</td><td "
+                    "class=\"govuk-table__cell\">%s</td><td class=\"govuk-table__cell\">%R</td><td "
+                    "class=\"govuk-table__cell\">",
+                    request_printf(request, "/enrolments/%" PRId64 "/progress", row->progress.enrolment_id),
+                    row->participant_name, row->cohort_code[0] ? row->cohort_code : row->target,
+                    row->school_name[0] ? row->school_name : "None given", tag_of(request, row->progress.status));
+        kept_reasons_list(b, row->progress.reasons);
+        html_printf(b, "</td></tr>");
+    }
+    html_printf(b, "</tbody></table>");
+    page_table_stack(b);
+    if (more) {
+        struct buf filters;
+        buf_init(&filters, 64 * 1024);
+        query_add(request, &filters, "status", status[0] ? status : "");
+        if (status[0] == '\0')
+            buf_append_str(&filters, "status=");
+        query_add(request, &filters, "cohort",
+                  q.filter.cohort_id > 0 ? request_printf(request, "%" PRId64, q.filter.cohort_id) : NULL);
+        query_add(request, &filters, "partner",
+                  q.filter.partner_id > 0 ? request_printf(request, "%" PRId64, q.filter.partner_id) : NULL);
+        query_add(request, &filters, "qualification", q.filter.qualification);
+        query_add(request, &filters, "region", q.filter.region);
+        query_add(request, &filters, "after",
+                  request_printf(request, "%" PRId64, rows[count - 1].progress.enrolment_id));
+        if (buf_failed(&filters))
+            buf_fail(b);
+        html_printf(b,
+                    "<nav class=\"govuk-pagination govuk-pagination--block\" aria-label=\"Pagination\"><div "
+                    "class=\"govuk-pagination__next\"><a class=\"govuk-link govuk-pagination__link\" "
+                    "href=\"/progress?%s\" rel=\"next\"><span class=\"govuk-pagination__link-title\">Next<span "
+                    "class=\"govuk-visually-hidden\"> page</span></span></a></div></nav>",
+                    filters.data ? filters.data : "");
+        buf_free(&filters);
+    }
+    page_send(request, &page, 200);
+}
+
+/* The four rates of a cohort, in the order the chart and the table show them. */
+enum { RATES = 4 };
+static const char *const rate_names[RATES] = {"Completion", "Attendance", "Submission", "Pass"};
+static const char *const rate_colours[RATES] = {"#00703c", "#1d70b8", "#4c2c92", "#d4351c"};
+
+static void rates_of(const struct progress_cohort_row *c, int out[RATES])
+{
+    out[0] = progress_percent(c->complete, c->enrolments);
+    out[1] = progress_percent(c->events_attended, c->events_held);
+    out[2] = progress_percent(c->submitted, c->with_task);
+    out[3] = progress_percent(c->passed, c->with_result);
+}
+
+/*
+ * A bar chart drawn on the server as SVG: one group of four bars a cohort. It is an image with a
+ * title and a description for screen readers; the same numbers are in the table beside it, which
+ * is what assistive technology and a narrow screen read best.
+ */
+static void rates_chart(struct buf *b, const struct progress_cohort_row *rows, size_t count)
+{
+    enum { LABEL = 24, BAR = 14, GAP = 18, WIDTH = 600, LEFT = 110 };
+    size_t shown = count < 20 ? count : 20;
+    int height = (int)shown * (LABEL + RATES * BAR + GAP) + 10;
+    html_printf(b,
+                "<figure class=\"govuk-!-margin-0 govuk-!-margin-bottom-6\" data-testid=\"chart\"><svg "
+                "xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-labelledby=\"rates-title rates-desc\" "
+                "viewBox=\"0 0 %d %d\" width=\"100%%\" "
+                "font-family=\"GDS Transport, arial, sans-serif\"><title id=\"rates-title\">Cohorts by completion, "
+                "attendance, submission and pass rates</title><desc id=\"rates-desc\">",
+                WIDTH, height);
+    for (size_t i = 0; i < shown; i++) {
+        int rates[RATES];
+        rates_of(&rows[i], rates);
+        html_printf(b, "%s: completion %d%%, attendance %d%%, submission %d%%, pass %d%%. ", rows[i].code, rates[0],
+                    rates[1], rates[2], rates[3]);
+    }
+    html_printf(b, "</desc>");
+    int y = 4;
+    for (size_t i = 0; i < shown; i++) {
+        int rates[RATES];
+        rates_of(&rows[i], rates);
+        html_printf(b, "<text x=\"0\" y=\"%d\" font-size=\"16\" font-weight=\"bold\" fill=\"#0b0c0c\">%s</text>",
+                    y + 16, rows[i].code);
+        y += LABEL;
+        for (int k = 0; k < RATES; k++) {
+            int w = rates[k] * (WIDTH - LEFT - 60) / 100;
+            html_printf(b,
+                        "<text x=\"0\" y=\"%d\" font-size=\"13\" fill=\"#0b0c0c\">%s</text><rect x=\"%d\" y=\"%d\" "
+                        "width=\"%d\" height=\"%d\" fill=\"%s\"></rect><text x=\"%d\" y=\"%d\" font-size=\"13\" "
+                        "fill=\"#0b0c0c\">%d%%</text>",
+                        y + 11, rate_names[k], LEFT, y + 1, w, BAR - 3, rate_colours[k], LEFT + w + 6, y + 11,
+                        rates[k]);
+            y += BAR;
+        }
+        y += GAP;
+    }
+    html_printf(b, "</svg>");
+    if (count > shown)
+        html_printf(
+            b,
+            "<figcaption class=\"govuk-body-s\">The first %zu cohorts are drawn; the table has all %zu.</figcaption>",
+            shown, count);
+    html_printf(b, "</figure>");
+}
+
+void page_progress_cohorts(struct request *request)
+{
+    struct progress_query q;
+    if (!read_query(request, &q))
+        return;
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    struct progress_cohort_row *rows, *all;
+    size_t count, all_count;
+    enum app_result r = progress_cohorts(&env, request->caller, &q.filter, request_arena(request), &rows, &count);
+    if (r == APP_OK)
+        r = progress_cohorts(&env, request->caller, &(struct progress_filter){0}, request_arena(request), &all,
+                             &all_count);
+    if (r != APP_OK) {
+        page_refusal(request, r, NULL);
+        return;
+    }
+    struct page page;
+    page_begin(&page, "Cohorts' progress", SECTION_PROGRESS);
+    struct buf *b = &page.body;
+    html_printf(b, "<h1 class=\"govuk-heading-l\">Cohorts' progress</h1><p class=\"govuk-body\">Completion, "
+                   "attendance, submission and pass rates of the cohorts you oversee. <a class=\"govuk-link\" "
+                   "href=\"/progress\">Who is at risk</a></p>");
+    filter_form(b, request, "/progress/cohorts", &q, NULL, all, all_count);
+    if (count == 0) {
+        html_printf(b, "<p class=\"govuk-body\" data-testid=\"none\">No cohort you oversee has participants yet.</p>");
+        page_send(request, &page, 200);
+        return;
+    }
+    html_printf(b, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-one-half\">");
+    rates_chart(b, rows, count);
+    html_printf(b, "</div><div class=\"govuk-grid-column-one-half\">");
+    html_printf(b, "<table class=\"govuk-table\" data-testid=\"rates\"><caption class=\"govuk-table__caption "
+                   "govuk-table__caption--m\">Rates by cohort</caption><thead class=\"govuk-table__head\"><tr "
+                   "class=\"govuk-table__row\"><th scope=\"col\" class=\"govuk-table__header\">Cohort</th><th "
+                   "scope=\"col\" class=\"govuk-table__header govuk-table__header--numeric\">Participants</th><th "
+                   "scope=\"col\" class=\"govuk-table__header govuk-table__header--numeric\">At risk or behind</th>");
+    for (int k = 0; k < RATES; k++)
+        html_printf(b, "<th scope=\"col\" class=\"govuk-table__header govuk-table__header--numeric\">%s</th>",
+                    rate_names[k]);
+    html_printf(b, "</tr></thead><tbody class=\"govuk-table__body\">");
+    for (size_t i = 0; i < count; i++) {
+        int rates[RATES];
+        rates_of(&rows[i], rates);
+        html_printf(b,
+                    "<tr class=\"govuk-table__row\"><th scope=\"row\" class=\"govuk-table__header\"><a "
+                    "class=\"govuk-link\" href=\"%s\">%s</a></th><td class=\"govuk-table__cell "
+                    "govuk-table__cell--numeric\">%d</td><td class=\"govuk-table__cell "
+                    "govuk-table__cell--numeric\">%d</td>",
+                    request_printf(request, "/progress?status=&cohort=%" PRId64, rows[i].cohort_id), rows[i].code,
+                    rows[i].enrolments, rows[i].at_risk + rows[i].behind);
+        for (int k = 0; k < RATES; k++)
+            html_printf(b, "<td class=\"govuk-table__cell govuk-table__cell--numeric\">%d%%</td>", rates[k]);
+        html_printf(b, "</tr>");
+    }
+    html_printf(b, "</tbody></table>");
+    page_table_stack(b);
     html_printf(b, "</div></div>");
     page_send(request, &page, 200);
 }

@@ -44,6 +44,8 @@ const SIGNED_IN = ROLES;
 const ADMIN = ['admin'];
 const ADMIN_PL = ['admin', 'partner_lead'];
 const NOBODY = [];
+/* Those who watch over participants' progress (each sees only their own: tests/api/progress_lists.test.js). */
+const WATCHERS = ['admin', 'partner_lead', 'coach', 'mentor', 'headteacher'];
 
 /*
  * The records each caller is tested with, for routes that touch one: "mine" is in their scope,
@@ -637,6 +639,8 @@ const EXPECTED = {
   'POST /api/v1/content-units': { perm: 'content.manage', allow: ADMIN, body: {} },
   'GET /api/v1/enrolments/{id}/course': { perm: 'enrolments.read', resource: 'enrolment', mine: SIGNED_IN, other: ADMIN },
   'GET /api/v1/enrolments/{id}/progress': { perm: 'enrolments.read', resource: 'enrolment', mine: SIGNED_IN, other: ADMIN },
+  'GET /api/v1/progress': { perm: 'progress.read', allow: WATCHERS },
+  'GET /api/v1/progress/cohorts': { perm: 'progress.read', allow: WATCHERS },
   'GET /api/v1/enrolments/{id}/course/{item}': {
     perm: 'enrolments.read',
     resource: 'enrolment',
@@ -675,6 +679,8 @@ const EXPECTED = {
   },
   'GET /enrolments/{id}/course': { perm: 'enrolments.read', resource: 'enrolment', mine: SIGNED_IN, other: ADMIN },
   'GET /enrolments/{id}/progress': { perm: 'enrolments.read', resource: 'enrolment', mine: SIGNED_IN, other: ADMIN },
+  'GET /progress': { perm: 'progress.read', allow: WATCHERS },
+  'GET /progress/cohorts': { perm: 'progress.read', allow: WATCHERS },
   'GET /enrolments/{id}/course/{item}': {
     perm: 'enrolments.read',
     resource: 'enrolment',
