@@ -147,3 +147,69 @@ void api_progress_cohorts(struct request *request)
     }
     reply_json(request, 200, json_pack("{s:o}", "cohorts", array));
 }
+
+/* Progress updates by email */
+
+static void reply_updates(struct request *request, const struct accounts_env *env)
+{
+    bool subscribed;
+    enum progress_cadence cadence;
+    enum app_result r = progress_updates_read(env, request->caller->user_id, &subscribed, &cadence);
+    if (r != APP_OK)
+        api_reply_result(request, r, NULL, "setting");
+    else
+        reply_json(request, 200,
+                   json_pack("{s:b, s:s}", "subscribed", subscribed, "cadence", progress_cadence_name(cadence)));
+}
+
+void api_progress_updates_get(struct request *request)
+{
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    reply_updates(request, &env);
+}
+
+void api_progress_updates_put(struct request *request)
+{
+    json_t *body = api_read_object(request);
+    if (body == NULL)
+        return;
+    json_t *subscribed = json_object_get(body, "subscribed");
+    struct errors errors = ERRORS_INIT;
+    if (!json_is_boolean(subscribed))
+        errors_add(&errors, "subscribed", "Must be true or false");
+    const char *key;
+    json_t *value;
+    json_object_foreach(body, key, value)
+    {
+        if (strcmp(key, "subscribed") != 0)
+            errors_add(&errors, key, "Is not a setting of progress updates");
+    }
+    if (errors.count > 0) {
+        api_reply_invalid(request, &errors);
+        errors_free(&errors);
+        json_decref(body);
+        return;
+    }
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    enum app_result r = progress_updates_set(&env, request->caller->user_id, json_is_true(subscribed));
+    json_decref(body);
+    if (r != APP_OK)
+        api_reply_result(request, r, NULL, "setting");
+    else
+        reply_updates(request, &env);
+}
+
+void api_progress_updates_send(struct request *request)
+{
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    size_t sent = 0;
+    char period[PROGRESS_PERIOD_TEXT];
+    enum app_result r = progress_updates_send(&env, &sent, period);
+    if (r != APP_OK)
+        api_reply_result(request, r, NULL, "progress update");
+    else
+        reply_json(request, 200, json_pack("{s:s, s:I}", "period", period, "sent", (json_int_t)sent));
+}

@@ -9,10 +9,12 @@
 #include "lib/buf.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 enum { DAY = 86400 };
 
@@ -64,6 +66,13 @@ enum app_result progress_setting_set(struct store *store, const char *name, cons
     enum app_result result = progress_settings_read(store, &t);
     if (result != APP_OK)
         return result;
+    if (strcmp(name, "update_cadence") == 0) {
+        if (strcmp(value, "monthly") != 0 && strcmp(value, "weekly") != 0) {
+            errors_add(errors, name, "update_cadence is monthly or weekly");
+            return APP_INVALID;
+        }
+        return app_result_of_store(store_setting_set(store, "progress.update_cadence", value));
+    }
     bool known = false;
     for (size_t i = 0; i < PROGRESS_THRESHOLD_COUNT; i++)
         known = known || strcmp(progress_threshold_name(i), name) == 0;
@@ -336,4 +345,155 @@ enum app_result progress_cohorts(const struct accounts_env *env, const struct ca
 int progress_percent(int n, int d)
 {
     return d > 0 ? (int)((int64_t)n * 100 / d) : 0;
+}
+
+/* Progress updates by email */
+
+enum app_result progress_cadence_read(struct store *store, enum progress_cadence *out)
+{
+    char value[SETTING_VALUE];
+    *out = PROGRESS_MONTHLY;
+    enum store_status s = store_setting_get(store, "progress.update_cadence", value, sizeof(value));
+    if (s == STORE_OK && strcmp(value, "weekly") == 0)
+        *out = PROGRESS_WEEKLY;
+    return s == STORE_OK || s == STORE_NOT_FOUND ? APP_OK : APP_UNAVAILABLE;
+}
+
+const char *progress_cadence_name(enum progress_cadence cadence)
+{
+    return cadence == PROGRESS_WEEKLY ? "weekly" : "monthly";
+}
+
+void progress_period(enum progress_cadence cadence, int64_t now, char id[PROGRESS_PERIOD_TEXT],
+                     char words[PROGRESS_PERIOD_WORDS])
+{
+    static const char *const months[] = {"January", "February", "March",     "April",   "May",      "June",
+                                         "July",    "August",   "September", "October", "November", "December"};
+    time_t t = (time_t)now;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    if (cadence == PROGRESS_MONTHLY) {
+        snprintf(id, PROGRESS_PERIOD_TEXT, "%04d-%02d", tm.tm_year + 1900, tm.tm_mon + 1);
+        snprintf(words, PROGRESS_PERIOD_WORDS, "%s %d", months[tm.tm_mon], tm.tm_year + 1900);
+        return;
+    }
+    /* The ISO week: it starts on Monday, and belongs to the year of its Thursday. */
+    int weekday = (tm.tm_wday + 6) % 7; /* Monday 0 */
+    time_t monday = t - (time_t)weekday * DAY, thursday = monday + 3 * DAY;
+    struct tm m, th;
+    gmtime_r(&monday, &m);
+    gmtime_r(&thursday, &th);
+    strftime(id, PROGRESS_PERIOD_TEXT, "%G-W%V", &th);
+    snprintf(words, PROGRESS_PERIOD_WORDS, "the week of %d %s %d", m.tm_mday, months[m.tm_mon], m.tm_year + 1900);
+}
+
+enum { UPDATE_BATCH = 50, UPDATE_PARTICIPANTS_MAX = 200, UPDATE_BODY_MAX = 256 * 1024 };
+
+/* The message to one recipient: each participant they watch over, with their status, reasons and
+ * the address of their page. */
+static enum app_result update_message(const struct accounts_env *env, const struct progress_recipient *to,
+                                      const char *words, struct arena *arena, struct buf *body)
+{
+    struct caller watcher = {.user_id = to->user_id,
+                             .roles =
+                                 (to->mentor ? 1u << ROLE_MENTOR : 0) | (to->headteacher ? 1u << ROLE_HEADTEACHER : 0)};
+    struct progress_query q = {.limit = UPDATE_PARTICIPANTS_MAX};
+    struct progress_list_row *rows;
+    size_t count;
+    bool more;
+    enum app_result result = progress_list(env, &watcher, &q, arena, &rows, &count, &more);
+    if (result != APP_OK)
+        return result;
+    buf_appendf(body, "Hello %s,\n\nHow the participants you support stand, for %s.\n", to->name, words);
+    for (size_t i = 0; i < count; i++) {
+        const struct progress_list_row *r = &rows[i];
+        enum progress_status status = PROGRESS_ON_TRACK;
+        progress_status_parse(r->progress.status, &status);
+        buf_appendf(body, "\n%s, %s%s%s: %s\n", r->participant_name, r->target, r->cohort_code[0] ? ", cohort " : "",
+                    r->cohort_code, progress_status_title(status));
+        for (const char *reason = r->progress.reasons; reason != NULL && *reason != '\0';) {
+            const char *end = strchr(reason, '\n');
+            int len = end ? (int)(end - reason) : (int)strlen(reason);
+            buf_appendf(body, "  - %.*s\n", len, reason);
+            reason = end ? end + 1 : NULL;
+        }
+        buf_appendf(body, "  %s/enrolments/%" PRId64 "/progress\n", env->base_url, r->progress.enrolment_id);
+    }
+    if (more)
+        buf_appendf(body, "\nThere are more than %d: see them all at %s/progress\n", UPDATE_PARTICIPANTS_MAX,
+                    env->base_url);
+    buf_appendf(body,
+                "\nEveryone's progress: %s/progress\n\nTo stop these updates, or have them again: "
+                "%s/account/progress-updates\n",
+                env->base_url, env->base_url);
+    return buf_failed(body) ? app_broken("a progress update outgrew its buffer") : APP_OK;
+}
+
+/* One recipient's claim and message, in one transaction; *sent when this call sent it. */
+static enum app_result update_one(const struct accounts_env *env, const struct progress_recipient *to,
+                                  const char *period, const char *words, bool *sent)
+{
+    *sent = false;
+    if (store_begin(env->store) != STORE_OK)
+        return APP_UNAVAILABLE;
+    enum app_result result =
+        app_result_of_store(store_progress_update_claim(env->store, to->user_id, period, env->now, sent));
+    if (result == APP_OK && *sent) {
+        struct arena arena = ARENA_INIT;
+        struct buf body;
+        buf_init(&body, UPDATE_BODY_MAX);
+        char subject[96];
+        snprintf(subject, sizeof(subject), "Progress update: %s", words);
+        result = update_message(env, to, words, &arena, &body);
+        if (result == APP_OK)
+            result = app_result_of_store(store_mail_enqueue(env->store, to->email, subject, body.data, env->now));
+        buf_free(&body);
+        arena_release(&arena);
+    }
+    result = app_transaction_end(env->store, result);
+    if (result != APP_OK)
+        *sent = false;
+    return result;
+}
+
+enum app_result progress_updates_send(const struct accounts_env *env, size_t *sent, char period[PROGRESS_PERIOD_TEXT])
+{
+    *sent = 0;
+    enum progress_cadence cadence;
+    enum app_result result = progress_cadence_read(env->store, &cadence);
+    if (result != APP_OK)
+        return result;
+    char id[PROGRESS_PERIOD_TEXT], words[PROGRESS_PERIOD_WORDS];
+    progress_period(cadence, env->now, id, words);
+    if (period != NULL)
+        snprintf(period, PROGRESS_PERIOD_TEXT, "%s", id);
+    int64_t after = 0;
+    for (;;) {
+        struct arena arena = ARENA_INIT;
+        struct progress_recipient *due;
+        size_t count;
+        result =
+            app_result_of_store(store_progress_recipients(env->store, id, after, UPDATE_BATCH, &arena, &due, &count));
+        for (size_t i = 0; result == APP_OK && i < count; i++) {
+            bool one = false;
+            result = update_one(env, &due[i], id, words, &one);
+            *sent += one;
+            after = due[i].user_id;
+        }
+        arena_release(&arena);
+        if (result != APP_OK || count < UPDATE_BATCH)
+            return result;
+    }
+}
+
+enum app_result progress_updates_read(const struct accounts_env *env, int64_t user_id, bool *subscribed,
+                                      enum progress_cadence *cadence)
+{
+    enum app_result result = app_result_of_store(store_progress_updates_get(env->store, user_id, subscribed));
+    return result == APP_OK ? progress_cadence_read(env->store, cadence) : result;
+}
+
+enum app_result progress_updates_set(const struct accounts_env *env, int64_t user_id, bool subscribed)
+{
+    return app_result_of_store(store_progress_updates_set(env->store, user_id, subscribed, env->now));
 }

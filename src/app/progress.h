@@ -39,9 +39,9 @@ enum app_result progress_read(const struct accounts_env *env, int64_t id, const 
  */
 enum app_result progress_settings_read(struct store *store, struct progress_thresholds *out);
 
-/* Sets threshold name to value (text, a whole number). APP_INVALID with the error at name when no
- * threshold is called that, the value is not a whole number in its range, or the thresholds
- * would then disagree (behind before at risk). */
+/* Sets threshold name to value (text, a whole number), or "update_cadence" to monthly or weekly.
+ * APP_INVALID with the error at name when no setting is called that, the value is not a whole
+ * number in its range, or the thresholds would then disagree (behind before at risk). */
 enum app_result progress_setting_set(struct store *store, const char *name, const char *value, struct errors *errors);
 
 /*
@@ -99,6 +99,33 @@ enum app_result progress_list(const struct accounts_env *env, const struct calle
 enum app_result progress_cohorts(const struct accounts_env *env, const struct caller *caller,
                                  const struct progress_filter *filter, struct arena *arena,
                                  struct progress_cohort_row **rows, size_t *count);
+
+/* How often mentors and headteachers hear how their participants stand: the setting
+ * "progress.update_cadence" (monthly unless set to weekly). */
+enum progress_cadence { PROGRESS_MONTHLY, PROGRESS_WEEKLY };
+enum app_result progress_cadence_read(struct store *store, enum progress_cadence *out);
+const char *progress_cadence_name(enum progress_cadence cadence);
+
+enum { PROGRESS_PERIOD_TEXT = 16, PROGRESS_PERIOD_WORDS = 48 };
+
+/* The period now falls in (UTC): "2026-12" and "December 2026" for a month, "2026-W49" and "the
+ * week of 30 November 2026" for an ISO week. */
+void progress_period(enum progress_cadence cadence, int64_t now, char id[PROGRESS_PERIOD_TEXT],
+                     char words[PROGRESS_PERIOD_WORDS]);
+
+/*
+ * Sends the progress update of the current period to everyone due one (store_progress_recipients):
+ * a summary per participant with a link to their page. Each recipient's claim of the period and
+ * their message in the outbox are one transaction, so each is sent once per period whichever
+ * servers run this, and however often (the notifier's every pass, `npq progress send-updates`, an
+ * administrator's button). *sent counts those sent now; period (may be NULL) receives its id.
+ */
+enum app_result progress_updates_send(const struct accounts_env *env, size_t *sent, char period[PROGRESS_PERIOD_TEXT]);
+
+/* Whether user_id receives progress updates, and opting out or back in. */
+enum app_result progress_updates_read(const struct accounts_env *env, int64_t user_id, bool *subscribed,
+                                      enum progress_cadence *cadence);
+enum app_result progress_updates_set(const struct accounts_env *env, int64_t user_id, bool subscribed);
 
 /* n of d as a whole percent, rounded down; 0 when d is 0. The one way rates are shown. */
 int progress_percent(int n, int d);

@@ -17,7 +17,8 @@ static const struct actor cli_actor = {0, "command line", ""};
 static int usage(void)
 {
     fprintf(stderr, "usage: npq progress settings [--db DB] [NAME=VALUE ...]\n"
-                    "       npq progress refresh [--db DB]\n");
+                    "       npq progress refresh [--db DB]\n"
+                    "       npq progress send-updates [--db DB]\n");
     return 2;
 }
 
@@ -49,6 +50,9 @@ static int settings(struct store *store, int argc, char **argv)
     }
     for (size_t i = 0; rc == 0 && i < PROGRESS_THRESHOLD_COUNT; i++)
         printf("%s=%d\n", progress_threshold_name(i), progress_threshold_get(&t, i));
+    enum progress_cadence cadence;
+    if (rc == 0 && progress_cadence_read(store, &cadence) == APP_OK)
+        printf("update_cadence=%s\n", progress_cadence_name(cadence));
     if (rc == 0 && argc > 0)
         fprintf(stderr, "npq: run `npq progress refresh` to judge every enrolment by the new settings\n");
     return rc;
@@ -63,6 +67,23 @@ static int refresh(struct store *store)
         return 1;
     }
     fprintf(stderr, "npq: progress of %zu enrolments judged again\n", refreshed);
+    return 0;
+}
+
+/* The period's updates to those not yet sent theirs: the mailer of a running server sends them. */
+static int send_updates(struct store *store)
+{
+    char base_url[512];
+    accounts_base_url(store, base_url, sizeof(base_url));
+    struct accounts_env env = {store, &cli_actor, base_url, clock_now()};
+    size_t sent = 0;
+    char period[PROGRESS_PERIOD_TEXT];
+    if (progress_updates_send(&env, &sent, period) != APP_OK) {
+        fprintf(stderr, "npq: sending the progress updates failed after %zu\n", sent);
+        return 1;
+    }
+    printf("%zu\n", sent);
+    fprintf(stderr, "npq: %zu progress updates for %s queued\n", sent, period);
     return 0;
 }
 
@@ -84,12 +105,16 @@ int cli_progress(int argc, char **argv)
         db = optarg;
     }
     int rest = optind + 1; /* the first argument after the options, counted in argv */
-    if (strcmp(action, "settings") != 0 && (strcmp(action, "refresh") != 0 || rest != argc))
+    bool settings_asked = strcmp(action, "settings") == 0, refresh_asked = strcmp(action, "refresh") == 0,
+         send_asked = strcmp(action, "send-updates") == 0;
+    if (!settings_asked && (!(refresh_asked || send_asked) || rest != argc))
         return usage();
     struct store *store = cli_open_store(db);
     if (store == NULL)
         return 1;
-    int rc = strcmp(action, "settings") == 0 ? settings(store, argc - rest, argv + rest) : refresh(store);
+    int rc = settings_asked  ? settings(store, argc - rest, argv + rest)
+             : refresh_asked ? refresh(store)
+                             : send_updates(store);
     store_close(store);
     return rc;
 }

@@ -59,14 +59,20 @@ static void sleep_unless_stopped(struct notifier *n)
 }
 
 /* Once an hour across every server (the first to claim the hour runs it): progress judged again
- * where time alone moved it, a deadline nearer or an event over with nobody writing anything. */
+ * where time alone moved it, a deadline nearer or an event over with nobody writing anything.
+ * Then the progress updates of the period to those not yet sent theirs. */
 static enum app_result refresh_progress(struct notifier *n, int64_t now)
 {
     static const struct actor system = {0, "system", ""};
     struct accounts_env env = {n->store, &system, n->base_url, now};
     bool ran = false;
-    size_t refreshed = 0;
-    return progress_refresh_hourly(&env, &ran, &refreshed);
+    size_t refreshed = 0, sent = 0;
+    enum app_result result = progress_refresh_hourly(&env, &ran, &refreshed);
+    /* Every pass: once everyone due this period has their claim, this is one query that finds
+     * nobody, and a recipient who becomes due (a participant enrolled) hears at once. */
+    if (result == APP_OK)
+        result = progress_updates_send(&env, &sent, NULL);
+    return result;
 }
 
 static void *notifier_main(void *arg)

@@ -16,4 +16,11 @@ void page_progress_list(struct request *request);
 /* GET /progress/cohorts: the caller's cohorts' rates, as a chart and a table */
 void page_progress_cohorts(struct request *request);
 
+/* GET and POST /account/progress-updates: whether the caller receives progress updates */
+void page_progress_updates(struct request *request);
+void page_progress_updates_save(struct request *request);
+
+/* POST /progress/updates: an administrator sends this period's updates to those not yet sent theirs */
+void page_progress_updates_send(struct request *request);
+
 #endif

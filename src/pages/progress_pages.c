@@ -17,7 +17,10 @@
 #include "pages/forms.h"
 #include "pages/widgets.h"
 
+#include "domain/policy.h"
+
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -354,6 +357,20 @@ void page_progress_cohorts(struct request *request)
     html_printf(b, "<h1 class=\"govuk-heading-l\">Cohorts' progress</h1><p class=\"govuk-body\">Completion, "
                    "attendance, submission and pass rates of the cohorts you oversee. <a class=\"govuk-link\" "
                    "href=\"/progress\">Who is at risk</a></p>");
+    const char *notice = form_get(request_query(request), "notice");
+    int64_t sent = -1;
+    struct errors ignored = ERRORS_INIT;
+    if (notice != NULL && strcmp(notice, "sent") == 0 &&
+        form_read_int(request_query(request), "sent", 0, INT32_MAX, &sent, &ignored) && sent >= 0)
+        page_notice(&page, "success",
+                    sent == 1 ? "1 progress update was sent."
+                              : request_printf(request, "%" PRId64 " progress updates were sent.", sent));
+    errors_free(&ignored);
+    if (policy_allows(PERM_PROGRAMME_MANAGE, request->caller, RESOURCE_NONE, NULL)) {
+        html_printf(b, "<p class=\"govuk-body\">Mentors and headteachers are sent a progress update once a period. "
+                       "Those not yet sent this period's can be sent it now.</p>");
+        page_post_button(b, request, "/progress/updates", "Send progress updates now", NULL, "secondary");
+    }
     filter_form(b, request, "/progress/cohorts", &q, NULL, all, all_count);
     if (count == 0) {
         html_printf(b, "<p class=\"govuk-body\" data-testid=\"none\">No cohort you oversee has participants yet.</p>");
@@ -390,4 +407,78 @@ void page_progress_cohorts(struct request *request)
     page_table_stack(b);
     html_printf(b, "</div></div>");
     page_send(request, &page, 200);
+}
+
+/* Progress updates by email: opting out (/account/progress-updates), sending now (administrators) */
+
+void page_progress_updates(struct request *request)
+{
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    bool subscribed;
+    enum progress_cadence cadence;
+    enum app_result r = progress_updates_read(&env, request->caller->user_id, &subscribed, &cadence);
+    if (r != APP_OK) {
+        page_refusal(request, r, NULL);
+        return;
+    }
+    struct page page;
+    page_begin(&page, "Progress updates", SECTION_ACCOUNT);
+    page_breadcrumbs(&page, request, "/account", "Your account", NULL, NULL);
+    const char *notice = form_get(request_query(request), "notice");
+    if (notice != NULL && strcmp(notice, "saved") == 0)
+        page_notice(&page, "success",
+                    subscribed ? "You will receive progress updates."
+                               : "You will not receive "
+                                 "progress updates.");
+    struct buf *b = &page.body;
+    html_printf(b,
+                "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\"><h1 "
+                "class=\"govuk-heading-l\">Progress updates</h1><p class=\"govuk-body\">Mentors and headteachers "
+                "are sent an email %s saying how each participant they support stands, and why, with a link to "
+                "their progress.</p><p class=\"govuk-body\" data-testid=\"updates-state\">%s</p>",
+                cadence == PROGRESS_WEEKLY ? "every week" : "every month",
+                subscribed ? "You receive progress updates." : "You asked not to receive progress updates.");
+    html_printf(b, "<form method=\"post\" action=\"/account/progress-updates\" novalidate>");
+    forms_csrf(b, request);
+    html_printf(
+        b,
+        "<input type=\"hidden\" name=\"subscribed\" value=\"%s\"><button type=\"submit\" class=\"govuk-button%R\" "
+        "data-module=\"govuk-button\">%s</button></form></div></div>",
+        subscribed ? "no" : "yes", subscribed ? " govuk-button--warning" : "",
+        subscribed ? "Stop progress updates" : "Send me progress updates again");
+    page_send(request, &page, 200);
+}
+
+void page_progress_updates_save(struct request *request)
+{
+    const char *value = request->form ? form_get(request->form, "subscribed") : NULL;
+    bool yes = value != NULL && strcmp(value, "yes") == 0, no = value != NULL && strcmp(value, "no") == 0;
+    if (!yes && !no) {
+        struct errors errors = ERRORS_INIT;
+        errors_add(&errors, "subscribed", "Choose yes or no");
+        page_refusal(request, APP_INVALID, &errors);
+        errors_free(&errors);
+        return;
+    }
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    enum app_result r = progress_updates_set(&env, request->caller->user_id, yes);
+    if (r != APP_OK)
+        page_refusal(request, r, NULL);
+    else
+        reply_redirect(request, "/account/progress-updates?notice=saved");
+}
+
+void page_progress_updates_send(struct request *request)
+{
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    size_t sent = 0;
+    char period[PROGRESS_PERIOD_TEXT];
+    enum app_result r = progress_updates_send(&env, &sent, period);
+    if (r != APP_OK)
+        page_refusal(request, r, NULL);
+    else
+        reply_redirect(request, request_printf(request, "/progress/cohorts?notice=sent&sent=%zu", sent));
 }

@@ -1621,4 +1621,27 @@ enum store_status store_progress_cohorts(struct store *store, const struct calle
 /* Claims the refresh of hour for this process: *claimed is false when another has it already. */
 enum store_status store_progress_run_claim(struct store *store, int64_t hour, int64_t now, bool *claimed);
 
+/* Someone due a progress update for a period: an active mentor named to a participant, or
+ * headteacher of a school, with a live enrolment to report on, not opted out, not yet sent one. */
+struct progress_recipient {
+    int64_t user_id;
+    const char *email;
+    const char *name;
+    bool mentor;      /* holds the mentor role */
+    bool headteacher; /* holds the headteacher role */
+};
+
+/* Those due the update of period (after after_id by id, at most limit). */
+enum store_status store_progress_recipients(struct store *store, const char *period, int64_t after_id, size_t limit,
+                                            struct arena *arena, struct progress_recipient **out, size_t *count);
+
+/* Claims the update of period for recipient_id, inside the caller's transaction (with the mail
+ * it sends): *claimed is false when it was claimed already, by this process or another. */
+enum store_status store_progress_update_claim(struct store *store, int64_t recipient_id, const char *period,
+                                              int64_t now, bool *claimed);
+
+/* Whether user_id receives progress updates (they do unless they opted out), and changing it. */
+enum store_status store_progress_updates_get(struct store *store, int64_t user_id, bool *subscribed);
+enum store_status store_progress_updates_set(struct store *store, int64_t user_id, bool subscribed, int64_t now);
+
 #endif

@@ -368,3 +368,110 @@ enum store_status store_progress_run_claim(struct store *store, int64_t hour, in
 out:
     return store_tx_end(store, status);
 }
+
+/* Progress updates by email */
+
+/* clang-format off */
+static const char SQL_PROGRESS_RECIPIENTS[] =
+    "SELECT u.id, u.email, u.name,"
+    " EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = 'mentor'),"
+    " EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = 'headteacher')"
+    " FROM users u WHERE u.active = 1 AND u.id > ?2"
+    " AND u.id IN (SELECT user_id FROM user_roles WHERE role IN ('mentor', 'headteacher'))"
+    " AND NOT EXISTS (SELECT 1 FROM progress_update_claims c WHERE c.recipient_id = u.id AND c.period = ?1)"
+    " AND NOT EXISTS (SELECT 1 FROM progress_update_optouts o WHERE o.user_id = u.id)"
+    " AND (EXISTS (SELECT 1 FROM assignments a JOIN enrolments e ON e.participant_id = a.participant_id"
+    "       AND e.state = 'active' WHERE a.kind = 'mentor' AND a.staff_id = u.id"
+    "       AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = 'mentor'))"
+    "  OR EXISTS (SELECT 1 FROM user_roles r JOIN enrolments e ON e.school_id = r.organisation_id"
+    "       AND e.state = 'active' WHERE r.user_id = u.id AND r.role = 'headteacher'))"
+    " ORDER BY u.id LIMIT ?3";
+static const char SQL_PROGRESS_UPDATE_CLAIM[] =
+    "INSERT INTO progress_update_claims (recipient_id, period, sent_at) VALUES (?1, ?2, ?3)"
+    " ON CONFLICT (recipient_id, period) DO NOTHING";
+static const char SQL_PROGRESS_OPTED_OUT[] = "SELECT 1 FROM progress_update_optouts WHERE user_id = ?1";
+static const char SQL_PROGRESS_OPT_OUT[] =
+    "INSERT INTO progress_update_optouts (user_id, opted_out_at) VALUES (?1, ?2) ON CONFLICT (user_id) DO NOTHING";
+static const char SQL_PROGRESS_OPT_IN[] = "DELETE FROM progress_update_optouts WHERE user_id = ?1";
+/* clang-format on */
+
+enum store_status store_progress_recipients(struct store *store, const char *period, int64_t after_id, size_t limit,
+                                            struct arena *arena, struct progress_recipient **out, size_t *count)
+{
+    *out = NULL;
+    *count = 0;
+    struct db_stmt *stmt = db_prepare(store->db, SQL_PROGRESS_RECIPIENTS);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_text(stmt, 1, period);
+    db_bind_int64(stmt, 2, after_id);
+    db_bind_int64(stmt, 3, (int64_t)limit);
+    size_t cap = 16;
+    struct progress_recipient *rows = arena_alloc(arena, sizeof(*rows) * cap);
+    enum db_result r;
+    while ((r = db_step(stmt)) == DB_ROW) {
+        if (*count == cap)
+            rows = arena_grow(arena, rows, &cap, sizeof(*rows));
+        rows[(*count)++] = (struct progress_recipient){
+            .user_id = db_column_int64(stmt, 0),
+            .email = store_text_or_empty(arena, stmt, 1),
+            .name = store_text_or_empty(arena, stmt, 2),
+            .mentor = db_column_int64(stmt, 3) != 0,
+            .headteacher = db_column_int64(stmt, 4) != 0,
+        };
+    }
+    *out = rows;
+    return r == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
+enum store_status store_progress_update_claim(struct store *store, int64_t recipient_id, const char *period,
+                                              int64_t now, bool *claimed)
+{
+    *claimed = false;
+    if (!store_tx_begin(store))
+        return STORE_ERROR;
+    enum store_status status = STORE_ERROR;
+    struct db_stmt *stmt = db_prepare(store->db, SQL_PROGRESS_UPDATE_CLAIM);
+    if (stmt == NULL)
+        goto out;
+    db_bind_int64(stmt, 1, recipient_id);
+    db_bind_text(stmt, 2, period);
+    db_bind_int64(stmt, 3, now);
+    if (db_exec_stmt(stmt) != DB_DONE)
+        goto out;
+    *claimed = db_changes(store->db) == 1;
+    status = STORE_OK;
+out:
+    return store_tx_end(store, status);
+}
+
+enum store_status store_progress_updates_get(struct store *store, int64_t user_id, bool *subscribed)
+{
+    *subscribed = true;
+    struct db_stmt *stmt = db_prepare(store->db, SQL_PROGRESS_OPTED_OUT);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_int64(stmt, 1, user_id);
+    enum db_result r = db_step(stmt);
+    if (r == DB_ROW)
+        *subscribed = false;
+    db_reset(stmt);
+    return r == DB_ROW || r == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
+enum store_status store_progress_updates_set(struct store *store, int64_t user_id, bool subscribed, int64_t now)
+{
+    if (!store_tx_begin(store))
+        return STORE_ERROR;
+    enum store_status status = STORE_ERROR;
+    struct db_stmt *stmt = db_prepare(store->db, subscribed ? SQL_PROGRESS_OPT_IN : SQL_PROGRESS_OPT_OUT);
+    if (stmt == NULL)
+        goto out;
+    db_bind_int64(stmt, 1, user_id);
+    if (!subscribed)
+        db_bind_int64(stmt, 2, now);
+    if (db_exec_stmt(stmt) == DB_DONE)
+        status = STORE_OK;
+out:
+    return store_tx_end(store, status);
+}

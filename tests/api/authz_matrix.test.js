@@ -641,6 +641,9 @@ const EXPECTED = {
   'GET /api/v1/enrolments/{id}/progress': { perm: 'enrolments.read', resource: 'enrolment', mine: SIGNED_IN, other: ADMIN },
   'GET /api/v1/progress': { perm: 'progress.read', allow: WATCHERS },
   'GET /api/v1/progress/cohorts': { perm: 'progress.read', allow: WATCHERS },
+  'POST /api/v1/progress/updates': { perm: 'programme.manage', allow: ADMIN },
+  'GET /api/v1/me/progress-updates': { perm: 'signed_in', allow: SIGNED_IN },
+  'PUT /api/v1/me/progress-updates': { perm: 'signed_in', allow: SIGNED_IN, body: { subscribed: 'maybe' } }, // 422: nothing changes
   'GET /api/v1/enrolments/{id}/course/{item}': {
     perm: 'enrolments.read',
     resource: 'enrolment',
@@ -681,6 +684,9 @@ const EXPECTED = {
   'GET /enrolments/{id}/progress': { perm: 'enrolments.read', resource: 'enrolment', mine: SIGNED_IN, other: ADMIN },
   'GET /progress': { perm: 'progress.read', allow: WATCHERS },
   'GET /progress/cohorts': { perm: 'progress.read', allow: WATCHERS },
+  'POST /progress/updates': { perm: 'programme.manage', allow: ADMIN },
+  'GET /account/progress-updates': { perm: 'signed_in', allow: SIGNED_IN },
+  'POST /account/progress-updates': { perm: 'signed_in', allow: SIGNED_IN, form: { subscribed: 'maybe' } }, // 422: nothing changes
   'GET /enrolments/{id}/course/{item}': {
     perm: 'enrolments.read',
     resource: 'enrolment',
