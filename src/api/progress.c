@@ -80,16 +80,16 @@ static json_t *row_json(struct request *request, const struct progress_list_row 
     progress_status_parse(p->status, &status);
     json_t *cohort = r->cohort_id > 0 ? json_pack("{s:I, s:s}", "id", (json_int_t)r->cohort_id, "code", r->cohort_code)
                                       : json_null();
-    return json_pack("{s:I, s:{s:I, s:s}, s:s, s:o, s:s, s:s, s:s, s:s, s:o, s:i, s:i, s:i, s:i, s:b, s:o, s:I, s:s}",
-                     "enrolment_id", (json_int_t)p->enrolment_id, "participant", "id", (json_int_t)r->participant_id,
-                     "name", r->participant_name, "qualification", r->target, "cohort", cohort, "school",
-                     r->school_name, "region", r->region, "status", progress_status_name(status), "status_title",
-                     progress_status_title(status), "reasons", kept_reasons_json(p->reasons), "modules_completed",
-                     p->modules_completed, "modules_required", p->modules_required, "events_held", p->events_held,
-                     "events_attended", p->events_attended, "submitted", p->submitted, "result",
-                     p->result[0] != '\0' ? json_string(p->result) : json_null(), "refreshed_at",
-                     (json_int_t)r->refreshed_at, "progress_url",
-                     request_printf(request, "/enrolments/%" PRId64 "/progress", p->enrolment_id));
+    return json_pack(
+        "{s:I, s:{s:I, s:s}, s:s, s:o, s:s, s:s, s:s, s:s, s:o, s:i, s:i, s:i, s:i, s:b, s:o, s:I, s:s, s:b}",
+        "enrolment_id", (json_int_t)p->enrolment_id, "participant", "id", (json_int_t)r->participant_id, "name",
+        r->participant_name, "qualification", r->target, "cohort", cohort, "school", r->school_name, "region",
+        r->region, "status", progress_status_name(status), "status_title", progress_status_title(status), "reasons",
+        kept_reasons_json(p->reasons), "modules_completed", p->modules_completed, "modules_required",
+        p->modules_required, "events_held", p->events_held, "events_attended", p->events_attended, "submitted",
+        p->submitted, "result", p->result[0] != '\0' ? json_string(p->result) : json_null(), "refreshed_at",
+        (json_int_t)r->refreshed_at, "progress_url",
+        request_printf(request, "/enrolments/%" PRId64 "/progress", p->enrolment_id), "has_plan", r->has_plan);
 }
 
 void api_progress_list(struct request *request)
@@ -212,4 +212,88 @@ void api_progress_updates_send(struct request *request)
         api_reply_result(request, r, NULL, "progress update");
     else
         reply_json(request, 200, json_pack("{s:s, s:I}", "period", period, "sent", (json_int_t)sent));
+}
+
+/* Support plans */
+
+static json_t *plan_json(int64_t enrolment_id, const struct support_plan *p, bool has, bool needed)
+{
+    json_t *plan = json_null();
+    if (has) {
+        json_t *actions = json_array();
+        for (size_t i = 0; i < p->action_count; i++)
+            json_array_append_new(
+                actions, json_pack("{s:s, s:s}", "action", p->actions[i].action, "due_on", p->actions[i].due_on));
+        plan =
+            json_pack("{s:I, s:{s:I, s:s}, s:s, s:o, s:o, s:o}", "id", (json_int_t)p->id, "supporter", "id",
+                      (json_int_t)p->supporter_id, "name", p->supporter_name, "review_on", p->review_on, "actions",
+                      actions, "created_at", api_time_json(p->created_at), "updated_at", api_time_json(p->updated_at));
+    }
+    return json_pack("{s:I, s:b, s:o}", "enrolment_id", (json_int_t)enrolment_id, "needed", needed, "plan", plan);
+}
+
+void api_support_plan_get(struct request *request)
+{
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    int64_t id = request_param_id(request, 0);
+    struct support_plan plan;
+    bool has, needed;
+    enum app_result r = support_plan_read(&env, id, request_arena(request), &plan, &has, &needed);
+    if (r != APP_OK)
+        api_reply_result(request, r, NULL, "enrolment");
+    else
+        reply_json(request, 200, plan_json(id, &plan, has, needed));
+}
+
+void api_support_plan_put(struct request *request)
+{
+    json_t *body = api_read_object(request);
+    if (body == NULL)
+        return;
+    struct errors errors = ERRORS_INIT;
+    struct support_plan_input in = {0};
+    json_t *closed = json_object_get(body, "closed");
+    if (closed != NULL && !json_is_boolean(closed))
+        errors_add(&errors, "closed", "Must be true or false");
+    in.close = json_is_true(closed);
+    if (!in.close) {
+        api_member_int(body, "supporter_id", &in.supporter_id, &errors);
+        api_member_text(body, "review_on", &in.review_on, &errors);
+        json_t *actions = json_object_get(body, "actions");
+        if (actions != NULL && !json_is_array(actions))
+            errors_add(&errors, "actions", "Must be a list of actions, each with action and due_on");
+        size_t n = json_is_array(actions) ? json_array_size(actions) : 0;
+        struct support_action *list = request_alloc(request, sizeof(*list) * (n > 0 ? n : 1));
+        for (size_t i = 0; i < n; i++) {
+            json_t *a = json_array_get(actions, i);
+            const char *text = json_string_value(json_object_get(a, "action"));
+            const char *due = json_string_value(json_object_get(a, "due_on"));
+            list[i] = (struct support_action){text ? text : "", due ? due : ""};
+        }
+        in.actions = list;
+        in.action_count = n;
+    }
+    if (errors.count > 0) {
+        api_reply_invalid(request, &errors);
+        errors_free(&errors);
+        json_decref(body);
+        return;
+    }
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    int64_t id = request_param_id(request, 0);
+    struct support_plan plan;
+    enum app_result r =
+        support_plan_save(&env, request->caller, &request->relation, id, &in, request_arena(request), &plan, &errors);
+    if (r == APP_OK) {
+        bool has, needed;
+        r = support_plan_read(&env, id, request_arena(request), &plan, &has, &needed);
+        if (r == APP_OK)
+            reply_json(request, 200, plan_json(id, &plan, has, needed));
+    }
+    if (r != APP_OK)
+        api_reply_result(request, r, &errors, "enrolment");
+    errors_free(&errors);
+    json_decref(body);
 }

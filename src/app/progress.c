@@ -7,6 +7,8 @@
 
 #include "lib/arena.h"
 #include "lib/buf.h"
+#include "lib/date.h"
+#include "lib/text.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -496,4 +498,99 @@ enum app_result progress_updates_read(const struct accounts_env *env, int64_t us
 enum app_result progress_updates_set(const struct accounts_env *env, int64_t user_id, bool subscribed)
 {
     return app_result_of_store(store_progress_updates_set(env->store, user_id, subscribed, env->now));
+}
+
+/* Support plans */
+
+enum app_result support_plan_read(const struct accounts_env *env, int64_t id, struct arena *arena,
+                                  struct support_plan *out, bool *has, bool *needed)
+{
+    struct progress_view v;
+    enum app_result result = progress_read(env, id, NULL, arena, &v);
+    if (result != APP_OK)
+        return result;
+    *needed = v.judged.status == PROGRESS_AT_RISK || v.judged.status == PROGRESS_BEHIND ||
+              strcmp(v.facts.outcome, "refer") == 0;
+    enum store_status s = store_support_plan_get(env->store, id, arena, out);
+    *has = s == STORE_OK;
+    return s == STORE_OK || s == STORE_NOT_FOUND ? APP_OK : APP_UNAVAILABLE;
+}
+
+static void check_plan(const struct accounts_env *env, const struct support_plan_input *in, struct arena *arena,
+                       struct errors *errors)
+{
+    struct user supporter;
+    enum store_status s =
+        in->supporter_id > 0 ? store_user_get(env->store, in->supporter_id, arena, &supporter) : STORE_NOT_FOUND;
+    if (s == STORE_NOT_FOUND)
+        errors_add(errors, "supporter_id", "Choose the coach or facilitator who supports the participant");
+    else if (s == STORE_OK && (!supporter.active ||
+                               !(user_has_role(&supporter, ROLE_COACH) || user_has_role(&supporter, ROLE_FACILITATOR))))
+        errors_add(errors, "supporter_id", "%s is not an active coach or facilitator", supporter.name);
+    if (in->review_on == NULL || !date_is_valid(in->review_on))
+        errors_add(errors, "review_on", "Enter the date the plan is reviewed as YYYY-MM-DD, a day that exists");
+    if (in->action_count == 0)
+        errors_add(errors, "actions", "Agree at least one action");
+    else if (in->action_count > SUPPORT_ACTIONS_MAX)
+        errors_add(errors, "actions", "Agree at most %d actions", SUPPORT_ACTIONS_MAX);
+    for (size_t i = 0; i < in->action_count && i < SUPPORT_ACTIONS_MAX; i++) {
+        const struct support_action *a = &in->actions[i];
+        char where[48];
+        size_t len = a->action ? strlen(a->action) : 0;
+        snprintf(where, sizeof(where), "actions[%zu].action", i);
+        if (len == 0 || !text_has_words(a->action))
+            errors_add(errors, where, "Say what action %zu is", i + 1);
+        else if (text_characters(a->action) > SUPPORT_ACTION_TEXT_MAX)
+            errors_add(errors, where, "Describe action %zu in %d characters or fewer", i + 1, SUPPORT_ACTION_TEXT_MAX);
+        snprintf(where, sizeof(where), "actions[%zu].due_on", i);
+        if (a->due_on == NULL || !date_is_valid(a->due_on))
+            errors_add(errors, where, "Enter the date action %zu is due as YYYY-MM-DD, a day that exists", i + 1);
+    }
+}
+
+enum app_result support_plan_save(const struct accounts_env *env, const struct caller *caller, const struct relation *r,
+                                  int64_t id, const struct support_plan_input *in, struct arena *arena,
+                                  struct support_plan *out, struct errors *errors)
+{
+    if (!policy_may_plan_support(caller, r)) {
+        errors_add(errors, "id",
+                   "Only the participant's coach, a facilitator of their cohort or the delivery partner can agree "
+                   "a support plan");
+        return APP_FORBIDDEN;
+    }
+    bool has, needed;
+    if (store_begin(env->store) != STORE_OK)
+        return APP_UNAVAILABLE;
+    enum app_result result = support_plan_read(env, id, arena, out, &has, &needed);
+    if (result == APP_OK && in->close) {
+        result = app_result_of_store(store_support_plan_close(env->store, id, env->now));
+        if (result == APP_NOT_FOUND) {
+            errors_add(errors, "state", "There is no open support plan to close");
+            result = APP_CONFLICT;
+        }
+        return app_transaction_end(env->store, result);
+    }
+    if (result == APP_OK && !has && !needed) {
+        errors_add(errors, "state", "A support plan is for a participant at risk, behind or referred; this one is not");
+        result = APP_CONFLICT;
+    }
+    size_t before = errors->count;
+    if (result == APP_OK)
+        check_plan(env, in, arena, errors);
+    if (result == APP_OK && errors->count != before)
+        result = APP_INVALID;
+    if (result == APP_OK) {
+        struct support_plan p = {.enrolment_id = id,
+                                 .supporter_id = in->supporter_id,
+                                 .review_on = in->review_on,
+                                 .actions = (struct support_action *)in->actions,
+                                 .action_count = in->action_count};
+        enum store_status s = store_support_plan_save(env->store, env->actor, &p, env->now);
+        if (s == STORE_CONFLICT)
+            errors_add(errors, "state", "Someone else agreed a plan at the same time. Reload it and try again");
+        result = app_result_of_store(s);
+    }
+    if (result == APP_OK)
+        result = app_result_of_store(store_support_plan_get(env->store, id, arena, out));
+    return app_transaction_end(env->store, result);
 }

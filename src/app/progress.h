@@ -127,6 +127,36 @@ enum app_result progress_updates_read(const struct accounts_env *env, int64_t us
                                       enum progress_cadence *cadence);
 enum app_result progress_updates_set(const struct accounts_env *env, int64_t user_id, bool subscribed);
 
+/* Support plans */
+
+enum { SUPPORT_ACTIONS_MAX = 10, SUPPORT_ACTION_TEXT_MAX = 500 };
+
+/* What a plan is agreed as: who supports (an active coach or facilitator), the actions and their
+ * dates, the review date; or, with close, that the plan has done its work. */
+struct support_plan_input {
+    int64_t supporter_id;
+    const char *review_on;
+    const struct support_action *actions;
+    size_t action_count;
+    bool close;
+};
+
+/* Enrolment id's open plan (*has false when none) and whether one is needed: the participant is at
+ * risk or behind, or their work was referred. APP_NOT_FOUND when no such enrolment. */
+enum app_result support_plan_read(const struct accounts_env *env, int64_t id, struct arena *arena,
+                                  struct support_plan *out, bool *has, bool *needed);
+
+/*
+ * Agrees (or changes, or closes) enrolment id's plan as caller, whom r describes the enrolment to.
+ * APP_FORBIDDEN unless policy_may_plan_support; APP_CONFLICT (at "state") for a first plan of a
+ * participant who needs none, or a plan to close when none is open; APP_INVALID with the field of
+ * each problem (supporter_id, review_on, actions[i].action, actions[i].due_on). On success out
+ * holds the plan as kept (closing: as it was).
+ */
+enum app_result support_plan_save(const struct accounts_env *env, const struct caller *caller, const struct relation *r,
+                                  int64_t id, const struct support_plan_input *in, struct arena *arena,
+                                  struct support_plan *out, struct errors *errors);
+
 /* n of d as a whole percent, rounded down; 0 when d is 0. The one way rates are shown. */
 int progress_percent(int n, int d);
 

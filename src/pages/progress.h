@@ -23,4 +23,8 @@ void page_progress_updates_save(struct request *request);
 /* POST /progress/updates: an administrator sends this period's updates to those not yet sent theirs */
 void page_progress_updates_send(struct request *request);
 
+/* GET and POST /enrolments/{id}/support-plan: the plan, and agreeing, changing or closing it */
+void page_support_plan(struct request *request);
+void page_support_plan_save(struct request *request);
+
 #endif

@@ -92,8 +92,10 @@ void page_progress(struct request *request)
         reasons_list(b, &m->judged.reasons);
         html_printf(b, "</dd></div></dl></div></div>");
     }
-    html_printf(b, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"%s\">Back to the enrolment</a></p>",
-                enrolment);
+    html_printf(b,
+                "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"%s/support-plan\">Support plan</a></p><p "
+                "class=\"govuk-body\"><a class=\"govuk-link\" href=\"%s\">Back to the enrolment</a></p>",
+                enrolment, enrolment);
     html_printf(b, "</div></div>");
     page_send(request, &page, 200);
 }
@@ -226,7 +228,8 @@ void page_progress_list(struct request *request)
                    "scope=\"col\" class=\"govuk-table__header\">Cohort</th><th scope=\"col\" "
                    "class=\"govuk-table__header\">School</th><th scope=\"col\" "
                    "class=\"govuk-table__header\">Status</th><th scope=\"col\" "
-                   "class=\"govuk-table__header\">Why</th></tr></thead><tbody class=\"govuk-table__body\">");
+                   "class=\"govuk-table__header\">Why</th><th scope=\"col\" "
+                   "class=\"govuk-table__header\">Support plan</th></tr></thead><tbody class=\"govuk-table__body\">");
     for (size_t i = 0; i < count; i++) {
         const struct progress_list_row *row = &rows[i];
         html_printf(b,
@@ -238,7 +241,9 @@ void page_progress_list(struct request *request)
                     row->participant_name, row->cohort_code[0] ? row->cohort_code : row->target,
                     row->school_name[0] ? row->school_name : "None given", tag_of(request, row->progress.status));
         kept_reasons_list(b, row->progress.reasons);
-        html_printf(b, "</td></tr>");
+        html_printf(b, "</td><td class=\"govuk-table__cell\"><a class=\"govuk-link\" href=\"%s\">%s</a></td></tr>",
+                    request_printf(request, "/enrolments/%" PRId64 "/support-plan", row->progress.enrolment_id),
+                    row->has_plan ? "In place" : "None yet");
     }
     html_printf(b, "</tbody></table>");
     page_table_stack(b);
@@ -481,4 +486,169 @@ void page_progress_updates_send(struct request *request)
         page_refusal(request, r, NULL);
     else
         reply_redirect(request, request_printf(request, "/progress/cohorts?notice=sent&sent=%zu", sent));
+}
+
+/* Support plans: /enrolments/{id}/support-plan */
+
+enum { PLAN_FORM_ACTIONS = 3 };
+
+/* The form's values: as posted when shown again, else the plan as kept. */
+struct plan_form {
+    const char *supporter;
+    struct forms_date review;
+    const char *action[PLAN_FORM_ACTIONS];
+    struct forms_date due[PLAN_FORM_ACTIONS];
+};
+
+static void plan_page(struct request *request, int status, const struct plan_form *posted, const struct errors *errors)
+{
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    int64_t id = request_param_id(request, 0);
+    struct arena *arena = request_arena(request);
+    struct support_plan plan;
+    bool has, needed;
+    struct enrolment e;
+    enum app_result r = support_plan_read(&env, id, arena, &plan, &has, &needed);
+    if (r == APP_OK)
+        r = app_result_of_store(store_enrolment_get(request->store, id, arena, &e));
+    struct cohort_staff *staff = NULL;
+    size_t staff_count = 0;
+    if (r == APP_OK && e.cohort_id > 0)
+        r = app_result_of_store(store_cohort_staff_list(request->store, e.cohort_id, arena, &staff, &staff_count));
+    if (r != APP_OK) {
+        page_refusal(request, r, NULL);
+        return;
+    }
+    bool own = request->caller->user_id == e.participant_id;
+    bool writer = policy_may_plan_support(request->caller, &request->relation);
+    const char *self = request_printf(request, "/enrolments/%" PRId64 "/support-plan", id);
+    struct page page;
+    page_begin(&page, own ? "Your support plan" : request_printf(request, "Support plan: %s", e.participant_name),
+               SECTION_PROGRESS);
+    page.has_errors = errors != NULL && errors->count > 0;
+    page_breadcrumbs(&page, request, request_printf(request, "/enrolments/%" PRId64 "/progress", id), "Progress", NULL,
+                     NULL);
+    const char *notice = form_get(request_query(request), "notice");
+    if (notice != NULL && strcmp(notice, "saved") == 0)
+        page_notice(&page, "success", "The support plan is saved.");
+    else if (notice != NULL && strcmp(notice, "closed") == 0)
+        page_notice(&page, "success", "The support plan is closed.");
+    struct buf *b = &page.body;
+    html_printf(b,
+                "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\"><span "
+                "class=\"govuk-caption-l\">%s</span><h1 class=\"govuk-heading-l\">%s</h1>",
+                e.participant_name, own ? "Your support plan" : "Support plan");
+    forms_error_summary(b, errors);
+    if (has) {
+        html_printf(
+            b,
+            "<dl class=\"govuk-summary-list\" data-testid=\"plan\"><div class=\"govuk-summary-list__row\"><dt "
+            "class=\"govuk-summary-list__key\">Supported by</dt><dd class=\"govuk-summary-list__value\">%s</dd>"
+            "</div><div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">Reviewed on</dt>"
+            "<dd class=\"govuk-summary-list__value\">%s</dd></div>",
+            plan.supporter_name, page_date(request, plan.review_on, false));
+        for (size_t i = 0; i < plan.action_count; i++)
+            html_printf(b,
+                        "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">Action %zu, by "
+                        "%s</dt><dd class=\"govuk-summary-list__value\">%s</dd></div>",
+                        i + 1, page_date(request, plan.actions[i].due_on, false), plan.actions[i].action);
+        html_printf(b, "</dl>");
+    } else
+        html_printf(b, "<p class=\"govuk-body\" data-testid=\"no-plan\">%s</p>",
+                    needed ? "There is no support plan yet, and one is needed: the participant is at risk, behind "
+                             "or was referred."
+                           : "There is no support plan. One is agreed when a participant is at risk, behind or "
+                             "referred.");
+    if (writer && (has || needed)) {
+        struct plan_form kept = {0};
+        if (posted == NULL) {
+            kept.supporter = has ? request_printf(request, "%" PRId64, plan.supporter_id) : "";
+            kept.review = forms_date_of(request, has ? plan.review_on : "");
+            for (size_t i = 0; i < PLAN_FORM_ACTIONS; i++) {
+                kept.action[i] = has && i < plan.action_count ? plan.actions[i].action : "";
+                kept.due[i] = forms_date_of(request, has && i < plan.action_count ? plan.actions[i].due_on : "");
+            }
+            posted = &kept;
+        }
+        struct form_option *people = request_alloc(request, sizeof(*people) * (staff_count + 1));
+        people[0] = (struct form_option){"", "Choose a coach or facilitator"};
+        for (size_t i = 0; i < staff_count; i++)
+            people[i + 1] = (struct form_option){request_printf(request, "%" PRId64, staff[i].user_id),
+                                                 request_printf(request, "%s (%s)", staff[i].name,
+                                                                staff[i].role == ROLE_COACH ? "coach" : "facilitator")};
+        html_printf(b, "<h2 class=\"govuk-heading-m\">%s</h2>", has ? "Change the plan" : "Agree a plan");
+        forms_begin(b, request, self);
+        forms_select(b, "supporter_id", "Who supports them", people, staff_count + 1, posted->supporter,
+                     "A coach or facilitator of their cohort", errors);
+        for (size_t i = 0; i < PLAN_FORM_ACTIONS; i++) {
+            char name[32], due[32];
+            snprintf(name, sizeof(name), "actions[%zu].action", i);
+            snprintf(due, sizeof(due), "actions[%zu].due_on", i);
+            forms_textarea(b, request_printf(request, "%s", name), request_printf(request, "Action %zu", i + 1),
+                           posted->action[i], i == 0 ? "Leave the ones you do not need empty" : NULL, 2, errors);
+            forms_date_input(b, request_printf(request, "%s", due),
+                             request_printf(request, "Action %zu is due by", i + 1), NULL, &posted->due[i], errors);
+        }
+        forms_date_input(b, "review_on", "When the plan is reviewed", NULL, &posted->review, errors);
+        forms_button(b, has ? "Save the plan" : "Agree the plan", NULL);
+        forms_end(b);
+        if (has)
+            page_post_button(b, request, request_printf(request, "%s?close=1", self), "Close the plan", NULL,
+                             "secondary");
+    }
+    html_printf(b, "</div></div>");
+    page_send(request, &page, status);
+}
+
+void page_support_plan(struct request *request)
+{
+    plan_page(request, 200, NULL, NULL);
+}
+
+void page_support_plan_save(struct request *request)
+{
+    int64_t id = request_param_id(request, 0);
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    struct errors errors = ERRORS_INIT;
+    struct support_plan_input in = {0};
+    bool flag = false;
+    struct errors ignored = ERRORS_INIT;
+    in.close = form_read_flag(request_query(request), "close", &flag, &ignored) && flag;
+    errors_free(&ignored);
+    struct plan_form posted = {.supporter = forms_text(request, "supporter_id"),
+                               .review = forms_date_posted(request, "review_on")};
+    struct support_action *actions = request_alloc(request, sizeof(*actions) * PLAN_FORM_ACTIONS);
+    if (!in.close) {
+        int64_t supporter = forms_id(posted.supporter);
+        in.supporter_id = supporter > 0 ? supporter : 0;
+        in.review_on = forms_date_iso(request, &posted.review, "review_on", "review", &errors);
+        for (size_t i = 0; i < PLAN_FORM_ACTIONS; i++) {
+            posted.action[i] = forms_text(request, request_printf(request, "actions[%zu].action", i));
+            posted.due[i] = forms_date_posted(request, request_printf(request, "actions[%zu].due_on", i));
+            bool empty = posted.action[i][0] == '\0' && posted.due[i].day[0] == '\0' &&
+                         posted.due[i].month[0] == '\0' && posted.due[i].year[0] == '\0';
+            if (empty)
+                continue;
+            const char *due =
+                forms_date_iso(request, &posted.due[i], request_printf(request, "actions[%zu].due_on", in.action_count),
+                               "due", &errors);
+            /* A date the boxes cannot make is refused here; the use case is still asked about the rest. */
+            actions[in.action_count++] = (struct support_action){posted.action[i], due ? due : "not a date"};
+        }
+        in.actions = actions;
+    }
+    struct support_plan plan;
+    enum app_result r =
+        support_plan_save(&env, request->caller, &request->relation, id, &in, request_arena(request), &plan, &errors);
+    if (r == APP_OK && errors.count == 0) {
+        reply_redirect(request, request_printf(request, "/enrolments/%" PRId64 "/support-plan?notice=%s", id,
+                                               in.close ? "closed" : "saved"));
+    } else {
+        int status = page_form_again(request, r, &errors);
+        if (status != 0)
+            plan_page(request, status, &posted, &errors);
+    }
+    errors_free(&errors);
 }

@@ -1583,6 +1583,7 @@ struct progress_list_row {
     const char *school_name;
     const char *region;
     int64_t refreshed_at;
+    bool has_plan; /* a support plan is open for the enrolment */
 };
 
 /*
@@ -1639,6 +1640,39 @@ enum store_status store_progress_recipients(struct store *store, const char *per
  * it sends): *claimed is false when it was claimed already, by this process or another. */
 enum store_status store_progress_update_claim(struct store *store, int64_t recipient_id, const char *period,
                                               int64_t now, bool *claimed);
+
+/* Support plans (store_progress.c): for a participant at risk or referred, who supports them, the
+ * actions agreed and by when, and when it is reviewed. */
+struct support_action {
+    const char *action;
+    const char *due_on; /* YYYY-MM-DD */
+};
+
+struct support_plan {
+    int64_t id;
+    int64_t enrolment_id;
+    int64_t supporter_id;
+    const char *supporter_name;
+    const char *review_on; /* YYYY-MM-DD */
+    int64_t created_by;
+    int64_t created_at;
+    int64_t updated_at;
+    struct support_action *actions;
+    size_t action_count;
+};
+
+/* The open plan of an enrolment; STORE_NOT_FOUND when it has none. Strings and actions in arena. */
+enum store_status store_support_plan_get(struct store *store, int64_t enrolment_id, struct arena *arena,
+                                         struct support_plan *out);
+
+/* Writes p as the enrolment's open plan (changing the one open, or opening one: p->id is set),
+ * its actions replacing those it had, inside the caller's transaction. STORE_CONFLICT when
+ * another was opened at the same moment. */
+enum store_status store_support_plan_save(struct store *store, const struct actor *actor, struct support_plan *p,
+                                          int64_t now);
+
+/* Closes the enrolment's open plan: STORE_NOT_FOUND when it has none. */
+enum store_status store_support_plan_close(struct store *store, int64_t enrolment_id, int64_t now);
 
 /* Whether user_id receives progress updates (they do unless they opted out), and changing it. */
 enum store_status store_progress_updates_get(struct store *store, int64_t user_id, bool *subscribed);

@@ -240,7 +240,8 @@ static const char SQL_PROGRESS_LIST[] =
     "SELECT p.enrolment_id, p.status, p.reasons, p.modules_completed, p.modules_required, p.events_held,"
     " p.events_attended, p.has_task, p.submitted, p.result, coalesce(p.recheck_at, 0), p.refreshed_at,"
     " e.participant_id, u.name, e.target, coalesce(e.cohort_id, 0), coalesce(c.code, ''),"
-    " coalesce(c.delivery_partner_id, 0), coalesce(s.name, ''), coalesce(s.region, '')" PROGRESS_JOINS
+    " coalesce(c.delivery_partner_id, 0), coalesce(s.name, ''), coalesce(s.region, ''),"
+    " EXISTS (SELECT 1 FROM support_plans sp WHERE sp.enrolment_id = e.id AND sp.state = 'open')" PROGRESS_JOINS
     " WHERE e.state IN ('active', 'completed') AND p.enrolment_id > ?13 AND" PROGRESS_SCOPE PROGRESS_FILTER
     " ORDER BY p.enrolment_id LIMIT ?14";
 
@@ -312,6 +313,7 @@ enum store_status store_progress_list(struct store *store, const struct caller *
         row->partner_id = db_column_int64(stmt, 17);
         row->school_name = store_text_or_empty(arena, stmt, 18);
         row->region = store_text_or_empty(arena, stmt, 19);
+        row->has_plan = db_column_int64(stmt, 20) != 0;
     }
     *out = rows;
     return r == DB_DONE ? STORE_OK : STORE_ERROR;
@@ -473,5 +475,131 @@ enum store_status store_progress_updates_set(struct store *store, int64_t user_i
     if (db_exec_stmt(stmt) == DB_DONE)
         status = STORE_OK;
 out:
+    return store_tx_end(store, status);
+}
+
+/* Support plans */
+
+static const char SQL_SUPPORT_PLAN_GET[] =
+    "SELECT sp.id, sp.supporter_id, u.name, sp.review_on, coalesce(sp.created_by, 0), sp.created_at, sp.updated_at"
+    " FROM support_plans sp JOIN users u ON u.id = sp.supporter_id WHERE sp.enrolment_id = ?1 AND sp.state = 'open'";
+static const char SQL_SUPPORT_ACTIONS[] =
+    "SELECT action, due_on FROM support_plan_actions WHERE plan_id = ?1 ORDER BY position";
+static const char SQL_SUPPORT_PLAN_UPDATE[] =
+    "UPDATE support_plans SET supporter_id = ?2, review_on = ?3, updated_at = ?4"
+    " WHERE enrolment_id = ?1 AND state = 'open' RETURNING id";
+static const char SQL_SUPPORT_PLAN_INSERT[] =
+    "INSERT INTO support_plans (enrolment_id, supporter_id, review_on, state, created_by, created_at, updated_at)"
+    " VALUES (?1, ?2, ?3, 'open', ?5, ?4, ?4) RETURNING id";
+static const char SQL_SUPPORT_ACTIONS_CLEAR[] = "DELETE FROM support_plan_actions WHERE plan_id = ?1";
+static const char SQL_SUPPORT_ACTION_INSERT[] =
+    "INSERT INTO support_plan_actions (plan_id, position, action, due_on) VALUES (?1, ?2, ?3, ?4)";
+static const char SQL_SUPPORT_PLAN_CLOSE[] =
+    "UPDATE support_plans SET state = 'closed', updated_at = ?2 WHERE enrolment_id = ?1 AND state = 'open'";
+
+enum store_status store_support_plan_get(struct store *store, int64_t enrolment_id, struct arena *arena,
+                                         struct support_plan *out)
+{
+    memset(out, 0, sizeof(*out));
+    struct db_stmt *stmt = db_prepare(store->db, SQL_SUPPORT_PLAN_GET);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_int64(stmt, 1, enrolment_id);
+    enum db_result r = db_step(stmt);
+    if (r != DB_ROW) {
+        db_reset(stmt);
+        return r == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+    }
+    out->id = db_column_int64(stmt, 0);
+    out->enrolment_id = enrolment_id;
+    out->supporter_id = db_column_int64(stmt, 1);
+    out->supporter_name = store_text_or_empty(arena, stmt, 2);
+    out->review_on = store_text_or_empty(arena, stmt, 3);
+    out->created_by = db_column_int64(stmt, 4);
+    out->created_at = db_column_int64(stmt, 5);
+    out->updated_at = db_column_int64(stmt, 6);
+    db_reset(stmt);
+    if ((stmt = db_prepare(store->db, SQL_SUPPORT_ACTIONS)) == NULL)
+        return STORE_ERROR;
+    db_bind_int64(stmt, 1, out->id);
+    size_t cap = 8;
+    out->actions = arena_alloc(arena, sizeof(*out->actions) * cap);
+    while ((r = db_step(stmt)) == DB_ROW) {
+        if (out->action_count == cap)
+            out->actions = arena_grow(arena, out->actions, &cap, sizeof(*out->actions));
+        out->actions[out->action_count++] =
+            (struct support_action){store_text_or_empty(arena, stmt, 0), store_text_or_empty(arena, stmt, 1)};
+    }
+    return r == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
+enum store_status store_support_plan_save(struct store *store, const struct actor *actor, struct support_plan *p,
+                                          int64_t now)
+{
+    if (!store_tx_begin(store))
+        return STORE_ERROR;
+    enum store_status status = STORE_ERROR;
+    struct db_stmt *stmt = db_prepare(store->db, SQL_SUPPORT_PLAN_UPDATE);
+    if (stmt == NULL)
+        goto out;
+    db_bind_int64(stmt, 1, p->enrolment_id);
+    db_bind_int64(stmt, 2, p->supporter_id);
+    db_bind_text(stmt, 3, p->review_on);
+    db_bind_int64(stmt, 4, now);
+    enum db_result r = db_step(stmt);
+    p->id = r == DB_ROW ? db_column_int64(stmt, 0) : 0;
+    db_reset(stmt);
+    if (r != DB_ROW && r != DB_DONE)
+        goto out;
+    if (p->id == 0) {
+        if ((stmt = db_prepare(store->db, SQL_SUPPORT_PLAN_INSERT)) == NULL)
+            goto out;
+        db_bind_int64(stmt, 1, p->enrolment_id);
+        db_bind_int64(stmt, 2, p->supporter_id);
+        db_bind_text(stmt, 3, p->review_on);
+        db_bind_int64(stmt, 4, now);
+        store_bind_id(stmt, 5, actor ? actor->user_id : 0);
+        r = db_step(stmt);
+        p->id = r == DB_ROW ? db_column_int64(stmt, 0) : 0;
+        db_reset(stmt);
+        if (r == DB_CONSTRAINT) {
+            status = STORE_CONFLICT; /* the one open plan was opened by someone else just now */
+            goto out;
+        }
+        if (r != DB_ROW)
+            goto out;
+    }
+    if ((stmt = db_prepare(store->db, SQL_SUPPORT_ACTIONS_CLEAR)) == NULL)
+        goto out;
+    db_bind_int64(stmt, 1, p->id);
+    if (db_exec_stmt(stmt) != DB_DONE)
+        goto out;
+    for (size_t i = 0; i < p->action_count; i++) {
+        if ((stmt = db_prepare(store->db, SQL_SUPPORT_ACTION_INSERT)) == NULL)
+            goto out;
+        db_bind_int64(stmt, 1, p->id);
+        db_bind_int64(stmt, 2, (int64_t)i + 1);
+        db_bind_text(stmt, 3, p->actions[i].action);
+        db_bind_text(stmt, 4, p->actions[i].due_on);
+        if (db_exec_stmt(stmt) != DB_DONE)
+            goto out;
+    }
+    status = STORE_OK;
+out:
+    return store_tx_end(store, status);
+}
+
+enum store_status store_support_plan_close(struct store *store, int64_t enrolment_id, int64_t now)
+{
+    if (!store_tx_begin(store))
+        return STORE_ERROR;
+    enum store_status status = STORE_ERROR;
+    struct db_stmt *stmt = db_prepare(store->db, SQL_SUPPORT_PLAN_CLOSE);
+    if (stmt != NULL) {
+        db_bind_int64(stmt, 1, enrolment_id);
+        db_bind_int64(stmt, 2, now);
+        if (db_exec_stmt(stmt) == DB_DONE)
+            status = db_changes(store->db) == 1 ? STORE_OK : STORE_NOT_FOUND;
+    }
     return store_tx_end(store, status);
 }

@@ -642,6 +642,22 @@ const EXPECTED = {
   'GET /api/v1/progress': { perm: 'progress.read', allow: WATCHERS },
   'GET /api/v1/progress/cohorts': { perm: 'progress.read', allow: WATCHERS },
   'POST /api/v1/progress/updates': { perm: 'programme.manage', allow: ADMIN },
+  /* Support plans: read by those who see the participant and cohort staff, agreed by those who support them. */
+  'GET /api/v1/enrolments/{id}/support-plan': {
+    perm: 'support.read',
+    resource: 'enrolment',
+    mine: ['admin', 'partner_lead', 'facilitator', 'coach', 'participant', 'mentor', 'headteacher'],
+    other: ADMIN,
+    targets: ACTIVITY_TARGETS,
+  },
+  'PUT /api/v1/enrolments/{id}/support-plan': {
+    perm: 'support.manage',
+    resource: 'enrolment',
+    mine: ['admin', 'partner_lead', 'facilitator', 'coach'],
+    other: ADMIN,
+    targets: ACTIVITY_TARGETS,
+    body: { supporter_id: 0 }, // 409 or 422: nothing is kept
+  },
   'GET /api/v1/me/progress-updates': { perm: 'signed_in', allow: SIGNED_IN },
   'PUT /api/v1/me/progress-updates': { perm: 'signed_in', allow: SIGNED_IN, body: { subscribed: 'maybe' } }, // 422: nothing changes
   'GET /api/v1/enrolments/{id}/course/{item}': {
@@ -685,6 +701,21 @@ const EXPECTED = {
   'GET /progress': { perm: 'progress.read', allow: WATCHERS },
   'GET /progress/cohorts': { perm: 'progress.read', allow: WATCHERS },
   'POST /progress/updates': { perm: 'programme.manage', allow: ADMIN },
+  'GET /enrolments/{id}/support-plan': {
+    perm: 'support.read',
+    resource: 'enrolment',
+    mine: ['admin', 'partner_lead', 'facilitator', 'coach', 'participant', 'mentor', 'headteacher'],
+    other: ADMIN,
+    targets: ACTIVITY_TARGETS,
+  },
+  'POST /enrolments/{id}/support-plan': {
+    perm: 'support.manage',
+    resource: 'enrolment',
+    mine: ['admin', 'partner_lead', 'facilitator', 'coach'],
+    other: ADMIN,
+    targets: ACTIVITY_TARGETS,
+    form: { supporter_id: '' },
+  },
   'GET /account/progress-updates': { perm: 'signed_in', allow: SIGNED_IN },
   'POST /account/progress-updates': { perm: 'signed_in', allow: SIGNED_IN, form: { subscribed: 'maybe' } }, // 422: nothing changes
   'GET /enrolments/{id}/course/{item}': {

@@ -255,6 +255,52 @@ test('the at-risk page lists, with reasons, only those the person watches over',
   assert.equal((await participant.get('/progress')).status, 403);
 });
 
+test('a participant at risk gets a support plan from their cohort\'s facilitator; the list shows who has none', async () => {
+  const plan = (who, id) => (typeof who === 'string' ? as[who] : who).get(`/api/v1/enrolments/${id}/support-plan`);
+  let p = ok(await plan('admin', made.quinn), 200, "Quinn's plan");
+  assert.deepEqual(p, { enrolment_id: made.quinn, needed: true, plan: null });
+  let row = (await list('admin', `?cohort=${made.cohort}&status=at_risk`)).progress.find((x) => x.enrolment_id === made.quinn);
+  assert.equal(row.has_plan, false, 'the at-risk list shows Quinn has no plan');
+  const good = { supporter_id: ctx.ids.facilitator, review_on: isoDate(Date.now() + 14 * DAY), actions: [{ action: 'Draft the introduction with the facilitator', due_on: isoDate(Date.now() + 5 * DAY) }] };
+
+  const pat = await as.coach.put(`/api/v1/enrolments/${made.pat}/support-plan`, good);
+  assert.equal(pat.status, 409, `Pat is on track and needs none: ${show(pat)}`);
+  assert.ok([403, 404].includes((await as.coach.put(`/api/v1/enrolments/${made.quinn}/support-plan`, good)).status), 'a coach who does not coach Quinn');
+  assert.ok([403, 404].includes((await as.headteacher2.put(`/api/v1/enrolments/${made.quinn}/support-plan`, good)).status), 'her headteacher reads it, never writes it');
+  assert.ok([403, 404].includes((await as.facilitator.put(`/api/v1/enrolments/${made.quinn}/support-plan`, good)).status), 'a facilitator not yet on the cohort');
+  ok(await as.admin.post(`/api/v1/cohorts/${made.cohort}/staff`, { user_id: ctx.ids.facilitator, role: 'facilitator' }), 201, 'the facilitator joins the cohort');
+
+  const bad = await as.facilitator.put(`/api/v1/enrolments/${made.quinn}/support-plan`, { supporter_id: ctx.ids.mentor2, review_on: '2027-02-30', actions: [{ action: '', due_on: 'soon' }] });
+  assert.equal(bad.status, 422, show(bad));
+  const fields = bad.json().error.fields.map((f) => f.field).sort();
+  assert.deepEqual(fields, ['actions[0].action', 'actions[0].due_on', 'review_on', 'supporter_id']);
+  assert.equal(ok(await plan('admin', made.quinn), 200, 'still none').plan, null, 'nothing was kept');
+
+  p = ok(await as.facilitator.put(`/api/v1/enrolments/${made.quinn}/support-plan`, good), 200, 'the plan agreed');
+  assert.equal(p.plan.supporter.id, ctx.ids.facilitator);
+  assert.deepEqual(p.plan.actions, good.actions);
+  assert.equal(p.plan.review_on, good.review_on);
+  row = (await list('admin', `?cohort=${made.cohort}&status=at_risk`)).progress.find((x) => x.enrolment_id === made.quinn);
+  assert.equal(row.has_plan, true, 'the list shows the plan at once');
+  for (const who of ['participant2', 'headteacher2', 'facilitator', 'partner_lead'])
+    assert.deepEqual(ok(await plan(who, made.quinn), 200, `${who} reads it`).plan.actions, good.actions);
+  for (const who of ['headteacher', 'mentor', 'participant'])
+    assert.ok([403, 404].includes((await plan(who, made.quinn)).status), `${who} does not`);
+
+  const s = await signIn(ctx.server, 'quinn@lists.test');
+  const page = await s.get(`/enrolments/${made.quinn}/support-plan`);
+  assert.equal(page.status, 200, show(page));
+  assert.ok(page.text.includes('Draft the introduction with the facilitator'), 'the participant sees the actions');
+  assert.ok(!page.text.includes('Agree a plan') && !page.text.includes('Save the plan'), 'and no form');
+  const staff = await signIn(ctx.server, ctx.emails.facilitator);
+  const refused = await staff.post(`/enrolments/${made.quinn}/support-plan`, { supporter_id: String(ctx.ids.facilitator), 'actions[0].action': 'Meet weekly', 'review_on-day': '31', 'review_on-month': '2', 'review_on-year': '2027' });
+  assert.equal(refused.status, 422, show(refused));
+  assert.ok(refused.text.includes('Meet weekly'), 'the form keeps what was typed');
+  const closed = await staff.post(`/enrolments/${made.quinn}/support-plan?close=1`, {});
+  assert.equal(closed.status, 303, show(closed));
+  assert.equal(ok(await plan('admin', made.quinn), 200, 'closed').plan, null);
+});
+
 test('npq progress settings refuses a contradiction and keeps a threshold; refresh judges every enrolment by it', async () => {
   let r = await runNpq(['progress', 'settings', '--db', ctx.dbPath, 'missed_events_behind=1']);
   assert.equal(r.code, 1, r.stderr);
