@@ -161,6 +161,8 @@ void api_progress_updates_put(struct request *request);
 void api_progress_updates_send(struct request *request);
 void api_support_plan_get(struct request *request);
 void api_support_plan_put(struct request *request);
+void api_coverage_get(struct request *request);
+void api_cohort_coverage_get(struct request *request);
 void api_course_item_get(struct request *request);
 void api_course_item_done(struct request *request);
 void api_learning_records(struct request *request);

@@ -297,3 +297,97 @@ void api_support_plan_put(struct request *request)
     errors_free(&errors);
     json_decref(body);
 }
+
+/* Framework coverage */
+
+static const char *statement_kind_name(enum content_statement_kind kind)
+{
+    return kind == CONTENT_LEARN_THAT ? "learn_that" : "learn_how_to";
+}
+
+static json_t *evidence_json(struct request *request, const struct coverage_evidence *e)
+{
+    const char *url = e->event
+                          ? request_printf(request, "/events/%" PRId64, e->id)
+                          : request_printf(request, "/enrolments/%" PRId64 "/course/%" PRId64, e->enrolment_id, e->id);
+    return json_pack("{s:s, s:I, s:s, s:s}", "kind", e->event ? "event" : "content", "id", (json_int_t)e->id, "title",
+                     e->title, "url", url);
+}
+
+static json_t *evidence_list_json(struct request *request, const struct coverage_evidence *const *list, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, evidence_json(request, list[i]));
+    return a;
+}
+
+static json_t *framework_json(const struct coverage *c)
+{
+    return c->framework ? json_pack("{s:s, s:s}", "code", c->framework->code, "title", c->framework->title)
+                        : json_null();
+}
+
+void api_coverage_get(struct request *request)
+{
+    const struct catalogue *catalogue = api_catalogue(request);
+    if (catalogue == NULL)
+        return;
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    int64_t id = request_param_id(request, 0);
+    struct coverage c;
+    enum app_result r = coverage_read(&env, catalogue, id, false, request_arena(request), &c);
+    if (r != APP_OK) {
+        api_reply_result(request, r, NULL, "enrolment");
+        return;
+    }
+    json_t *areas = json_array();
+    for (size_t i = 0; i < c.area_count; i++) {
+        const struct coverage_area *a = &c.areas[i];
+        json_t *statements = json_array();
+        for (size_t j = 0; j < a->statement_count; j++) {
+            const struct coverage_statement *s = &a->statements[j];
+            json_array_append_new(statements,
+                                  json_pack("{s:s, s:i, s:s, s:o}", "kind", statement_kind_name(s->kind), "number",
+                                            s->statement->number, "text", s->statement->text, "evidence",
+                                            evidence_list_json(request, s->evidence, s->count)));
+        }
+        json_array_append_new(
+            areas, json_pack("{s:i, s:s, s:o, s:o}", "number", a->area->number, "title", a->area->title, "evidence",
+                             evidence_list_json(request, a->evidence, a->count), "statements", statements));
+    }
+    reply_json(
+        request, 200,
+        json_pack("{s:I, s:o, s:o}", "enrolment_id", (json_int_t)id, "framework", framework_json(&c), "areas", areas));
+}
+
+void api_cohort_coverage_get(struct request *request)
+{
+    const struct catalogue *catalogue = api_catalogue(request);
+    if (catalogue == NULL)
+        return;
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    int64_t id = request_param_id(request, 0);
+    struct coverage c;
+    enum app_result r = coverage_read(&env, catalogue, id, true, request_arena(request), &c);
+    if (r != APP_OK) {
+        api_reply_result(request, r, NULL, "cohort");
+        return;
+    }
+    json_t *untouched = json_array();
+    size_t total = 0;
+    for (size_t i = 0; i < c.area_count; i++)
+        for (size_t j = 0; j < c.areas[i].statement_count; j++) {
+            const struct coverage_statement *s = &c.areas[i].statements[j];
+            total++;
+            if (s->count == 0)
+                json_array_append_new(untouched, json_pack("{s:i, s:s, s:i, s:s}", "area", c.areas[i].area->number,
+                                                           "kind", statement_kind_name(s->kind), "number",
+                                                           s->statement->number, "text", s->statement->text));
+        }
+    reply_json(request, 200,
+               json_pack("{s:I, s:o, s:I, s:o}", "cohort_id", (json_int_t)id, "framework", framework_json(&c),
+                         "statements", (json_int_t)total, "untouched", untouched));
+}

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 enum { DAY = 86400 };
@@ -593,4 +594,95 @@ enum app_result support_plan_save(const struct accounts_env *env, const struct c
     if (result == APP_OK)
         result = app_result_of_store(store_support_plan_get(env->store, id, arena, out));
     return app_transaction_end(env->store, result);
+}
+
+/* Framework coverage */
+
+static struct coverage_statement *statements_of(const struct catalogue_area *a, struct arena *arena, size_t *count)
+{
+    *count = a->learn_that_count + a->learn_how_to_count;
+    struct coverage_statement *out = arena_alloc(arena, sizeof(*out) * (*count > 0 ? *count : 1));
+    for (size_t i = 0; i < a->learn_that_count; i++)
+        out[i] = (struct coverage_statement){CONTENT_LEARN_THAT, &a->learn_that[i], NULL, 0};
+    for (size_t i = 0; i < a->learn_how_to_count; i++)
+        out[a->learn_that_count + i] = (struct coverage_statement){CONTENT_LEARN_HOW_TO, &a->learn_how_to[i], NULL, 0};
+    return out;
+}
+
+/* Appends e to a list of n (kept to at most max, which the caller sized). */
+static void evidence_add(const struct coverage_evidence ***list, size_t *n, const struct coverage_evidence *e,
+                         struct arena *arena, size_t max)
+{
+    if (*list == NULL)
+        *list = arena_alloc(arena, sizeof(**list) * (max > 0 ? max : 1));
+    if (*n < max)
+        (*list)[(*n)++] = e;
+}
+
+enum app_result coverage_read(const struct accounts_env *env, const struct catalogue *catalogue, int64_t id,
+                              bool cohort, struct arena *arena, struct coverage *out)
+{
+    memset(out, 0, sizeof(*out));
+    const char *target = NULL;
+    enum study_kind kind = STUDY_QUALIFICATION;
+    enum app_result result;
+    if (cohort) {
+        struct cohort c;
+        result = app_result_of_store(store_cohort_get(env->store, id, arena, &c));
+        target = result == APP_OK ? c.target : NULL;
+        kind = result == APP_OK ? c.kind : kind;
+    } else {
+        struct enrolment e;
+        result = app_result_of_store(store_enrolment_get(env->store, id, arena, &e));
+        target = result == APP_OK ? e.target : NULL;
+        kind = result == APP_OK ? e.kind : kind;
+    }
+    if (result != APP_OK)
+        return result;
+    const struct catalogue_qualification *q =
+        kind == STUDY_QUALIFICATION ? catalogue_qualification_find(catalogue, target, strlen(target)) : NULL;
+    out->framework = q != NULL && q->framework != NULL
+                         ? catalogue_framework_find(catalogue, q->framework, strlen(q->framework))
+                         : NULL;
+    if (out->framework == NULL)
+        return APP_OK;
+    struct coverage_evidence *evidence;
+    size_t count;
+    result = app_result_of_store(store_coverage_evidence(env->store, id, cohort, arena, &evidence, &count));
+    if (result != APP_OK)
+        return result;
+    const struct catalogue_framework *f = out->framework;
+    out->area_count = f->area_count;
+    out->areas = arena_alloc(arena, sizeof(*out->areas) * (f->area_count > 0 ? f->area_count : 1));
+    for (size_t i = 0; i < f->area_count; i++) {
+        out->areas[i] = (struct coverage_area){.area = &f->areas[i]};
+        out->areas[i].statements = statements_of(&f->areas[i], arena, &out->areas[i].statement_count);
+    }
+    for (size_t k = 0; k < count; k++) {
+        const struct coverage_evidence *e = &evidence[k];
+        struct content_tag tag = {.kind = CONTENT_TAG_AREA, .area = e->area};
+        if (!e->event) {
+            struct errors ignored = ERRORS_INIT;
+            bool ok = content_tag_parse(catalogue, e->tag, &tag, &ignored, "tag");
+            errors_free(&ignored);
+            /* A tag of another framework, or one the catalogue no longer has, evidences nothing here. */
+            if (!ok || tag.kind == CONTENT_TAG_MODULE || strcasecmp(tag.code, f->code) != 0)
+                continue;
+        }
+        for (size_t i = 0; i < out->area_count; i++) {
+            struct coverage_area *a = &out->areas[i];
+            if (a->area->number != tag.area)
+                continue;
+            if (tag.kind == CONTENT_TAG_AREA) {
+                evidence_add(&a->evidence, &a->count, e, arena, count);
+                continue;
+            }
+            for (size_t j = 0; j < a->statement_count; j++) {
+                struct coverage_statement *st = &a->statements[j];
+                if (st->kind == tag.statement_kind && st->statement->number == tag.number)
+                    evidence_add(&st->evidence, &st->count, e, arena, count);
+            }
+        }
+    }
+    return APP_OK;
 }

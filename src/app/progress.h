@@ -8,6 +8,8 @@
 #define NPQ_APP_PROGRESS_H
 
 #include "app/accounts.h"
+#include "domain/catalogue.h"
+#include "domain/content.h"
 #include "domain/progress.h"
 #include "lib/form.h"
 #include "store/store.h"
@@ -156,6 +158,35 @@ enum app_result support_plan_read(const struct accounts_env *env, int64_t id, st
 enum app_result support_plan_save(const struct accounts_env *env, const struct caller *caller, const struct relation *r,
                                   int64_t id, const struct support_plan_input *in, struct arena *arena,
                                   struct support_plan *out, struct errors *errors);
+
+/* Framework coverage: which statements of the qualification's framework are evidenced, and by what.
+ * Content items are tagged to statements and areas, and events name an area of the framework;
+ * nothing else (coaching, assessed work) is tagged to the framework yet, so only these count. */
+struct coverage_statement {
+    enum content_statement_kind kind;
+    const struct catalogue_statement *statement;
+    const struct coverage_evidence **evidence; /* content items tagged to it */
+    size_t count;
+};
+
+struct coverage_area {
+    const struct catalogue_area *area;
+    const struct coverage_evidence **evidence; /* events of the area, content tagged to the area */
+    size_t count;
+    struct coverage_statement *statements; /* learn that, then learn how to */
+    size_t statement_count;
+};
+
+struct coverage {
+    const struct catalogue_framework *framework; /* NULL when the study has none (a module alone) */
+    struct coverage_area *areas;
+    size_t area_count;
+};
+
+/* The coverage of enrolment id (cohort false) or of cohort id's enrolments together (cohort true),
+ * everything in arena. APP_NOT_FOUND when there is no such record. */
+enum app_result coverage_read(const struct accounts_env *env, const struct catalogue *catalogue, int64_t id,
+                              bool cohort, struct arena *arena, struct coverage *out);
 
 /* n of d as a whole percent, rounded down; 0 when d is 0. The one way rates are shown. */
 int progress_percent(int n, int d);

@@ -27,4 +27,8 @@ void page_progress_updates_send(struct request *request);
 void page_support_plan(struct request *request);
 void page_support_plan_save(struct request *request);
 
+/* GET /enrolments/{id}/coverage (a heatmap of areas by statements) and /cohorts/{id}/coverage */
+void page_coverage(struct request *request);
+void page_cohort_coverage(struct request *request);
+
 #endif

@@ -94,8 +94,9 @@ void page_progress(struct request *request)
     }
     html_printf(b,
                 "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"%s/support-plan\">Support plan</a></p><p "
+                "class=\"govuk-body\"><a class=\"govuk-link\" href=\"%s/coverage\">Framework coverage</a></p><p "
                 "class=\"govuk-body\"><a class=\"govuk-link\" href=\"%s\">Back to the enrolment</a></p>",
-                enrolment, enrolment);
+                enrolment, enrolment, enrolment);
     html_printf(b, "</div></div>");
     page_send(request, &page, 200);
 }
@@ -651,4 +652,159 @@ void page_support_plan_save(struct request *request)
             plan_page(request, status, &posted, &errors);
     }
     errors_free(&errors);
+}
+
+/* Framework coverage: /enrolments/{id}/coverage (a heatmap) and /cohorts/{id}/coverage */
+
+static const char *statement_label(struct request *request, int area, const struct coverage_statement *s)
+{
+    return request_printf(request, "%s %d.%d", s->kind == CONTENT_LEARN_THAT ? "Learn that" : "Learn how to", area,
+                          s->statement->number);
+}
+
+static const char *statement_anchor(struct request *request, int area, const struct coverage_statement *s)
+{
+    return request_printf(request, "s-%d-%s-%d", area, s->kind == CONTENT_LEARN_THAT ? "that" : "how",
+                          s->statement->number);
+}
+
+static void evidence_items(struct buf *b, struct request *request, const struct coverage_evidence *const *list,
+                           size_t n)
+{
+    html_printf(b, "<ul class=\"govuk-list govuk-list--bullet\">");
+    for (size_t i = 0; i < n; i++) {
+        const struct coverage_evidence *e = list[i];
+        html_printf(
+            b, "<li>%s: <a class=\"govuk-link\" href=\"%s\">%s</a></li>", e->event ? "Event attended" : "Content done",
+            e->event ? request_printf(request, "/events/%" PRId64, e->id)
+                     : request_printf(request, "/enrolments/%" PRId64 "/course/%" PRId64, e->enrolment_id, e->id),
+            e->title);
+    }
+    html_printf(b, "</ul>");
+}
+
+void page_coverage(struct request *request)
+{
+    const struct catalogue *catalogue = page_catalogue(request);
+    if (catalogue == NULL)
+        return;
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    int64_t id = request_param_id(request, 0);
+    struct coverage c;
+    enum app_result r = coverage_read(&env, catalogue, id, false, request_arena(request), &c);
+    if (r != APP_OK) {
+        page_refusal(request, r, NULL);
+        return;
+    }
+    const char *progress = request_printf(request, "/enrolments/%" PRId64 "/progress", id);
+    struct page page;
+    page_begin(&page, "Framework coverage", SECTION_PROGRESS);
+    page_breadcrumbs(&page, request, progress, "Progress", NULL, NULL);
+    struct buf *b = &page.body;
+    html_printf(b, "<h1 class=\"govuk-heading-l\">Framework coverage</h1>");
+    if (c.framework == NULL) {
+        html_printf(b, "<p class=\"govuk-body\">This study has no framework of its own to cover.</p>");
+        page_send(request, &page, 200);
+        return;
+    }
+    html_printf(b,
+                "<p class=\"govuk-body\">Which statements of the %s are evidenced by content done and events "
+                "attended. Each statement shows how many pieces of evidence it has; follow it to see them. "
+                "Coaching and assessed work are not tagged to statements, so they do not show here.</p>",
+                c.framework->title);
+    html_printf(b, "<div data-testid=\"heatmap\">");
+    for (size_t i = 0; i < c.area_count; i++) {
+        const struct coverage_area *a = &c.areas[i];
+        html_printf(
+            b,
+            "<h2 class=\"govuk-heading-s govuk-!-margin-bottom-2\">Area %d: %s</h2><p class=\"govuk-body-s\">%zu "
+            "for the area as a whole</p><ul class=\"govuk-list\">",
+            a->area->number, a->area->title, a->count);
+        for (size_t j = 0; j < a->statement_count; j++) {
+            const struct coverage_statement *s = &a->statements[j];
+            const char *colour = s->count == 0   ? "govuk-tag--grey"
+                                 : s->count == 1 ? "govuk-tag--blue"
+                                                 : "govuk-tag--green";
+            html_printf(b,
+                        "<li class=\"govuk-!-display-inline-block govuk-!-margin-right-1\"><a class=\"govuk-link\" "
+                        "href=\"#%s\"><strong class=\"govuk-tag %R\">%s: %zu</strong></a></li>",
+                        statement_anchor(request, a->area->number, s), colour,
+                        statement_label(request, a->area->number, s), s->count);
+        }
+        html_printf(b, "</ul>");
+    }
+    html_printf(b, "</div><h2 class=\"govuk-heading-m\">Evidence</h2>");
+    for (size_t i = 0; i < c.area_count; i++) {
+        const struct coverage_area *a = &c.areas[i];
+        if (a->count > 0) {
+            html_printf(b, "<h3 class=\"govuk-heading-s\">Area %d as a whole</h3>", a->area->number);
+            evidence_items(b, request, a->evidence, a->count);
+        }
+        for (size_t j = 0; j < a->statement_count; j++) {
+            const struct coverage_statement *s = &a->statements[j];
+            html_printf(b, "<h3 class=\"govuk-heading-s\" id=\"%s\">%s</h3><p class=\"govuk-body-s\">%s</p>",
+                        statement_anchor(request, a->area->number, s), statement_label(request, a->area->number, s),
+                        s->statement->text);
+            if (s->count == 0)
+                html_printf(b, "<p class=\"govuk-body\">No evidence yet.</p>");
+            else
+                evidence_items(b, request, s->evidence, s->count);
+        }
+    }
+    page_send(request, &page, 200);
+}
+
+void page_cohort_coverage(struct request *request)
+{
+    const struct catalogue *catalogue = page_catalogue(request);
+    if (catalogue == NULL)
+        return;
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    int64_t id = request_param_id(request, 0);
+    struct coverage c;
+    enum app_result r = coverage_read(&env, catalogue, id, true, request_arena(request), &c);
+    if (r != APP_OK) {
+        page_refusal(request, r, NULL);
+        return;
+    }
+    struct page page;
+    page_begin(&page, "Statements nobody has touched", SECTION_DELIVERY);
+    page_breadcrumbs(&page, request, request_printf(request, "/cohorts/%" PRId64, id), "Cohort", NULL, NULL);
+    struct buf *b = &page.body;
+    html_printf(b, "<h1 class=\"govuk-heading-l\">Statements nobody has touched</h1>");
+    if (c.framework == NULL) {
+        html_printf(b, "<p class=\"govuk-body\">This cohort's study has no framework of its own to cover.</p>");
+        page_send(request, &page, 200);
+        return;
+    }
+    html_printf(b,
+                "<p class=\"govuk-body\">Statements of the %s that no participant of the cohort has evidenced by "
+                "content done. Plan events or content for them.</p>",
+                c.framework->title);
+    size_t none = 0;
+    for (size_t i = 0; i < c.area_count; i++) {
+        const struct coverage_area *a = &c.areas[i];
+        bool heading = false;
+        for (size_t j = 0; j < a->statement_count; j++) {
+            const struct coverage_statement *s = &a->statements[j];
+            if (s->count > 0)
+                continue;
+            if (!heading)
+                html_printf(b,
+                            "<h2 class=\"govuk-heading-s\">Area %d: %s</h2><ul class=\"govuk-list\" "
+                            "data-testid=\"untouched\">",
+                            a->area->number, a->area->title);
+            heading = true;
+            none++;
+            html_printf(b, "<li><strong>%s</strong>: %s</li>", statement_label(request, a->area->number, s),
+                        s->statement->text);
+        }
+        if (heading)
+            html_printf(b, "</ul>");
+    }
+    if (none == 0)
+        html_printf(b, "<p class=\"govuk-body\">Every statement has been touched.</p>");
+    page_send(request, &page, 200);
 }

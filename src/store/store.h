@@ -1674,6 +1674,22 @@ enum store_status store_support_plan_save(struct store *store, const struct acto
 /* Closes the enrolment's open plan: STORE_NOT_FOUND when it has none. */
 enum store_status store_support_plan_close(struct store *store, int64_t enrolment_id, int64_t now);
 
+/* Framework coverage (store_progress.c): what evidences the statements and areas of a framework
+ * for an enrolment: content items done with their statement and area tags, and events attended
+ * whose plan names an area of the framework. */
+struct coverage_evidence {
+    bool event; /* an event attended; otherwise a content item done */
+    int64_t id; /* the event's or the item's */
+    const char *title;
+    const char *tag; /* a content item's "statement:..." or "area:..." tag; "" for an event */
+    int area;        /* an event's framework area */
+    int64_t enrolment_id;
+};
+
+/* The evidence of enrolment id (cohort false) or of every enrolment in cohort id (cohort true). */
+enum store_status store_coverage_evidence(struct store *store, int64_t id, bool cohort, struct arena *arena,
+                                          struct coverage_evidence **out, size_t *count);
+
 /* Whether user_id receives progress updates (they do unless they opted out), and changing it. */
 enum store_status store_progress_updates_get(struct store *store, int64_t user_id, bool *subscribed);
 enum store_status store_progress_updates_set(struct store *store, int64_t user_id, bool subscribed, int64_t now);

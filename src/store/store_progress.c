@@ -603,3 +603,48 @@ enum store_status store_support_plan_close(struct store *store, int64_t enrolmen
     }
     return store_tx_end(store, status);
 }
+
+/* Framework coverage */
+
+/* clang-format off */
+#define COVERAGE_SQL(which)                                                                                            \
+    "SELECT 0, ci.id, cv.title, t.tag, 0, e.id FROM enrolments e"                                                      \
+    " JOIN content_completions cc ON cc.enrolment_id = e.id JOIN content_items ci ON ci.id = cc.item_id"               \
+    " JOIN content_versions cv ON cv.item_id = ci.id AND cv.version = ci.version"                                      \
+    " JOIN content_tags t ON t.item_id = ci.id AND (t.tag LIKE 'statement:%' OR t.tag LIKE 'area:%')"                  \
+    " WHERE " which " = ?1"                                                                                            \
+    " UNION ALL SELECT 1, ev.id, ev.title, '', ev.framework_area, e.id FROM enrolments e"                              \
+    " JOIN events ev ON ev.cohort_id = e.cohort_id AND ev.cancelled_at IS NULL AND ev.framework_area IS NOT NULL"      \
+    " JOIN attendance a ON a.event_id = ev.id AND a.user_id = e.participant_id AND a.mark IN ('present', 'late')"     \
+    " WHERE " which " = ?1 ORDER BY 1, 3, 2"
+static const char SQL_COVERAGE_ENROLMENT[] = COVERAGE_SQL("e.id");
+static const char SQL_COVERAGE_COHORT[] = COVERAGE_SQL("e.cohort_id");
+/* clang-format on */
+
+enum store_status store_coverage_evidence(struct store *store, int64_t id, bool cohort, struct arena *arena,
+                                          struct coverage_evidence **out, size_t *count)
+{
+    *out = NULL;
+    *count = 0;
+    struct db_stmt *stmt = db_prepare(store->db, cohort ? SQL_COVERAGE_COHORT : SQL_COVERAGE_ENROLMENT);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_int64(stmt, 1, id);
+    size_t cap = 32;
+    struct coverage_evidence *rows = arena_alloc(arena, sizeof(*rows) * cap);
+    enum db_result r;
+    while ((r = db_step(stmt)) == DB_ROW) {
+        if (*count == cap)
+            rows = arena_grow(arena, rows, &cap, sizeof(*rows));
+        rows[(*count)++] = (struct coverage_evidence){
+            .event = db_column_int64(stmt, 0) != 0,
+            .id = db_column_int64(stmt, 1),
+            .title = store_text_or_empty(arena, stmt, 2),
+            .tag = store_text_or_empty(arena, stmt, 3),
+            .area = (int)db_column_int64(stmt, 4),
+            .enrolment_id = db_column_int64(stmt, 5),
+        };
+    }
+    *out = rows;
+    return r == DB_DONE ? STORE_OK : STORE_ERROR;
+}

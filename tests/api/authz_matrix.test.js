@@ -642,6 +642,13 @@ const EXPECTED = {
   'GET /api/v1/progress': { perm: 'progress.read', allow: WATCHERS },
   'GET /api/v1/progress/cohorts': { perm: 'progress.read', allow: WATCHERS },
   'POST /api/v1/progress/updates': { perm: 'programme.manage', allow: ADMIN },
+  'GET /api/v1/enrolments/{id}/coverage': { perm: 'enrolments.read', resource: 'enrolment', mine: SIGNED_IN, other: ADMIN },
+  'GET /api/v1/cohorts/{id}/coverage': {
+    perm: 'delivery.read',
+    resource: 'cohort',
+    mine: ['admin', 'partner_lead', 'facilitator', 'coach', 'participant'],
+    other: ADMIN,
+  },
   /* Support plans: read by those who see the participant and cohort staff, agreed by those who support them. */
   'GET /api/v1/enrolments/{id}/support-plan': {
     perm: 'support.read',
@@ -701,6 +708,13 @@ const EXPECTED = {
   'GET /progress': { perm: 'progress.read', allow: WATCHERS },
   'GET /progress/cohorts': { perm: 'progress.read', allow: WATCHERS },
   'POST /progress/updates': { perm: 'programme.manage', allow: ADMIN },
+  'GET /enrolments/{id}/coverage': { perm: 'enrolments.read', resource: 'enrolment', mine: SIGNED_IN, other: ADMIN },
+  'GET /cohorts/{id}/coverage': {
+    perm: 'delivery.read',
+    resource: 'cohort',
+    mine: ['admin', 'partner_lead', 'facilitator', 'coach', 'participant'],
+    other: ADMIN,
+  },
   'GET /enrolments/{id}/support-plan': {
     perm: 'support.read',
     resource: 'enrolment',

@@ -112,6 +112,7 @@ before(async () => {
       kind: 'face_to_face',
       title: 'Closing the gap day',
       module: 'closing-the-gap',
+      framework_area: 3,
       venue_id: venue.id,
       facilitator_id: ctx.ids.facilitator,
       starts_at: iso(Date.now() + 20 * 60 * 1000),
@@ -150,6 +151,50 @@ test('an enrolment is kept from the day it is made, and the register moves it in
 
   ok(await as.facilitator.put(`/api/v1/events/${made.event}/attendance`, { marks: [{ user_id: ctx.ids.participant, mark: 'present', reason: 'Signed the paper register' }] }), 200, 'corrected');
   assert.deepEqual(ids(await list('admin', `?cohort=${made.cohort}&status=at_risk`)), [], 'nobody is at risk once corrected');
+});
+
+test('framework coverage: content done evidences its statement, an event attended its area; the cohort sees what nobody touched', async () => {
+  const item = ok(
+    await as.admin.post('/api/v1/content', {
+      kind: 'reading',
+      title: 'Evaluating what you lead',
+      body: 'Read this first.',
+      minutes: 20,
+      tags: ['module:school-self-evaluation', 'statement:npqsl/3/learn-that/2'],
+    }),
+    201,
+    'a content item',
+  ).id;
+  ok(await as.admin.post('/api/v1/content-units', { module: 'school-self-evaluation', title: 'Where you are', items: [item] }), 201, 'a unit');
+  ok(await as.participant.post(`/api/v1/enrolments/${made.pat}/course/${item}/done`), 200, 'Pat does it');
+
+  const c = ok(await as.mentor.get(`/api/v1/enrolments/${made.pat}/coverage`), 200, "Pat's coverage, by the mentor");
+  assert.equal(c.framework.code.toLowerCase(), 'npqsl');
+  const area = c.areas.find((a) => a.number === 3);
+  assert.deepEqual(area.evidence.map((e) => [e.kind, e.id, e.url]), [['event', made.event, `/events/${made.event}`]], 'the event attended evidences its area');
+  const statement = area.statements.find((x) => x.kind === 'learn_that' && x.number === 2);
+  assert.deepEqual(statement.evidence.map((e) => [e.kind, e.id, e.url]), [['content', item, `/enrolments/${made.pat}/course/${item}`]]);
+  const others = c.areas.flatMap((a) => a.statements).filter((x) => x !== statement);
+  assert.ok(others.length > 0 && others.every((x) => x.evidence.length === 0), 'nothing else is evidenced');
+  const quinn = ok(await as.admin.get(`/api/v1/enrolments/${made.quinn}/coverage`), 200, "Quinn's");
+  assert.ok(quinn.areas.every((a) => a.evidence.length === 0 && a.statements.every((x) => x.evidence.length === 0)), 'Quinn has none');
+  assert.ok([403, 404].includes((await as.headteacher2.get(`/api/v1/enrolments/${made.pat}/coverage`)).status), "another school's headteacher");
+
+  const cohort = ok(await as.partner_lead.get(`/api/v1/cohorts/${made.cohort}/coverage`), 200, "the cohort's");
+  assert.equal(cohort.untouched.length, cohort.statements - 1, 'all but the one Pat touched');
+  assert.ok(!cohort.untouched.some((x) => x.area === 3 && x.kind === 'learn_that' && x.number === 2));
+
+  const s = await signIn(ctx.server, ctx.emails.participant);
+  const page = await s.get(`/enrolments/${made.pat}/coverage`);
+  assert.equal(page.status, 200, show(page));
+  assert.match(page.text, /<a class="govuk-link" href="#s-3-that-2"><strong class="govuk-tag govuk-tag--blue">Learn that 3\.2: 1<\/strong><\/a>/);
+  assert.match(page.text, /<h3 class="govuk-heading-s" id="s-3-that-2">/);
+  assert.ok(page.text.includes(`href="/enrolments/${made.pat}/course/${item}">Evaluating what you lead</a>`), 'the cell leads to its evidence');
+  const lead = await signIn(ctx.server, ctx.emails.partner_lead);
+  const untouched = await lead.get(`/cohorts/${made.cohort}/coverage`);
+  assert.equal(untouched.status, 200, show(untouched));
+  assert.ok(!untouched.text.includes('<strong>Learn that 3.2</strong>'), 'the touched statement is not listed');
+  assert.ok(untouched.text.includes('<strong>Learn that 3.1</strong>'), 'an untouched one is');
 });
 
 test('a deadline set for the qualification moves everyone studying it, and a submission moves one', async () => {
