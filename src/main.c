@@ -24,6 +24,7 @@ static const struct {
     {"backup", cli_backup, "copy the database, files included, while the server runs"},
     {"restore", cli_restore, "check a backup and put it in place of the database"},
     {"files", cli_files, "the blob store's totals, and the files that are one person's"},
+    {"progress", cli_progress, "progress thresholds, judging every enrolment again, progress updates by email"},
 };
 
 static int usage(FILE *out)

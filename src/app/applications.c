@@ -1,5 +1,7 @@
 #include "app/applications.h"
 
+#include "app/progress.h"
+
 #include "lib/buf.h"
 #include "lib/date.h"
 
@@ -248,7 +250,9 @@ static enum app_result enrol(const struct accounts_env *env, const struct applic
     }
     if (status == STORE_OK)
         status = store_application_set_enrolment(env->store, a->id, e.id);
-    return app_result_of_store(status);
+    if (status != STORE_OK)
+        return app_result_of_store(status);
+    return progress_refresh(env, e.id); /* kept from the first day */
 }
 
 enum app_result applications_step(const struct accounts_env *env, const struct catalogue *catalogue,
@@ -438,6 +442,8 @@ enum app_result enrolments_step(const struct accounts_env *env, const struct cat
         if (result == APP_OK && enrolment_state_gives_up_places(next))
             result = app_result_of_store(store_enrolment_bookings_release(env->store, id, env->now));
         if (result == APP_OK)
+            result = progress_refresh(env, id);
+        if (result == APP_OK)
             result = email_enrolment_step(env, &e, step, reason, expected_return, has_cohort ? &cohort : NULL, &arena);
         result = app_transaction_end(env->store, result);
         if (result == APP_CONFLICT)
@@ -570,11 +576,17 @@ enum app_result completions_record(const struct accounts_env *env, const struct 
     if (errors->count != before)
         return APP_INVALID;
     *title = m->title;
+    if (store_begin(env->store) != STORE_OK)
+        return APP_UNAVAILABLE;
     enum store_status s = store_completion_record(env->store, env->actor, participant_id, m->code, completed_on,
                                                   enrolment_id, note, env->now);
     if (s == STORE_CONFLICT)
         errors_add(errors, "module", "%s is already recorded as completed.", m->title);
-    return app_result_of_store(s);
+    enum app_result result = app_result_of_store(s);
+    /* A completed module counts in every enrolment of the participant that includes it. */
+    if (result == APP_OK)
+        result = progress_refresh_scope(env, PROGRESS_OF_PARTICIPANT, participant_id, NULL);
+    return app_transaction_end(env->store, result);
 }
 
 enum app_result fees_set(const struct accounts_env *env, const struct catalogue *catalogue, const char *kind_text,

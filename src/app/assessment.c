@@ -9,6 +9,7 @@
 
 #include "app/coaching.h" /* activities_modules: the modules of an enrolment */
 #include "app/files.h"
+#include "app/progress.h"
 #include "lib/buf.h"
 #include "lib/date.h"
 #include "lib/file_type.h"
@@ -92,7 +93,13 @@ enum app_result assessment_task_set(const struct accounts_env *env, const struct
 {
     if (!check_task(catalogue, t, errors))
         return APP_INVALID;
-    return app_result_of_store(store_task_create(env->store, env->actor, t, env->now));
+    /* A new deadline for everyone studying the target, in the same commit. */
+    if (store_begin(env->store) != STORE_OK)
+        return APP_UNAVAILABLE;
+    enum app_result result = app_result_of_store(store_task_create(env->store, env->actor, t, env->now));
+    if (result == APP_OK)
+        result = progress_refresh_scope(env, PROGRESS_OF_TARGET, 0, t->target);
+    return app_transaction_end(env->store, result);
 }
 
 enum app_result assessment_task_change(const struct accounts_env *env, const struct catalogue *catalogue, int64_t id,
@@ -121,10 +128,15 @@ enum app_result assessment_task_change(const struct accounts_env *env, const str
     }
     if (!check_task(catalogue, &t, errors))
         return APP_INVALID;
+    if (store_begin(env->store) != STORE_OK)
+        return APP_UNAVAILABLE;
     result = app_result_of_store(store_task_update(env->store, env->actor, &t, change->criteria != NULL, env->now));
     if (result == APP_CONFLICT)
         errors_add(errors, "criteria",
                    "Work has been submitted against this task, so its criteria can no longer change");
+    if (result == APP_OK)
+        result = progress_refresh_scope(env, PROGRESS_OF_TARGET, 0, t.target);
+    result = app_transaction_end(env->store, result);
     if (result == APP_OK)
         result = app_result_of_store(store_task_get(env->store, id, arena, out));
     return result;
@@ -252,10 +264,15 @@ enum app_result assessment_submission_start(const struct accounts_env *env, cons
                                         : "This task assesses a module that is not part of this enrolment");
         result = APP_INVALID;
     }
-    if (result == APP_OK) {
+    if (result == APP_OK && store_begin(env->store) != STORE_OK)
+        result = APP_UNAVAILABLE;
+    else if (result == APP_OK) {
         struct submission s = {.task_id = task_id, .enrolment_id = enrolment_id, .participant_id = e.participant_id};
         int64_t existing = 0;
         result = app_result_of_store(store_submission_create(env->store, env->actor, &s, env->now, &existing));
+        if (result == APP_OK)
+            result = progress_refresh(env, enrolment_id); /* a draft started */
+        result = app_transaction_end(env->store, result);
         if (result == APP_OK)
             *id = s.id;
         else if (result == APP_CONFLICT) {
@@ -476,6 +493,8 @@ enum app_result assessment_submit(const struct accounts_env *env, const struct c
         errors_add(errors, "state", "This work was submitted meanwhile");
     if (result == APP_OK)
         result = app_result_of_store(email_receipt(env, &s, out->receipt));
+    if (result == APP_OK)
+        result = progress_refresh(env, s.enrolment_id);
     /* The version exists for the caller only once it is committed: the answer waits for that. */
     return app_transaction_end(env->store, result);
 }
@@ -744,6 +763,9 @@ enum app_result assessment_release(const struct accounts_env *env, const struct 
         result = app_result_of_store(email_result_ready(env, &s, &t));
     if (result == APP_OK && outcome == OUTCOME_PASS && t.kind == TASK_MODULE)
         result = app_result_of_store(complete_module(env, &s, &t, &arena));
+    /* A module completed counts in every enrolment of the participant that includes it. */
+    if (result == APP_OK)
+        result = progress_refresh_scope(env, PROGRESS_OF_PARTICIPANT, s.participant_id, NULL);
 out:
     arena_release(&arena);
     return app_transaction_end(env->store, result);

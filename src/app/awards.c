@@ -4,6 +4,8 @@
  */
 #include "app/awards.h"
 
+#include "app/progress.h"
+
 #include "lib/buf.h"
 #include "lib/date.h"
 #include "lib/secret.h"
@@ -200,6 +202,9 @@ static enum app_result award_in_transaction(const struct accounts_env *env, cons
     }
     if (status != STORE_OK)
         return app_result_of_store(status);
+    enum app_result result = progress_refresh(env, e->id);
+    if (result != APP_OK)
+        return result;
     return email_participant(env, &participant, st.qualification, out, arena);
 }
 

@@ -6,6 +6,7 @@
  */
 #include "app/coaching.h"
 
+#include "app/progress.h"
 #include "lib/buf.h"
 #include "lib/date.h"
 #include "lib/text.h"
@@ -194,6 +195,8 @@ enum app_result coaching_session_book(const struct accounts_env *env, const stru
     enum app_result result = app_result_of_store(store_coaching_session_create(env->store, env->actor, s, env->now));
     if (result == APP_OK)
         result = email_pair(env, s->id, SESSION_BOOKED);
+    if (result == APP_OK) /* the session and its participant's progress change in one transaction */
+        result = progress_refresh_scope(env, PROGRESS_OF_PARTICIPANT, s->participant_id, NULL);
     return app_transaction_end(env->store, result);
 }
 
@@ -247,6 +250,8 @@ enum app_result coaching_session_reschedule(const struct accounts_env *env, cons
             errors_add(errors, "state", "This session was cancelled meanwhile. Book a new one instead");
         if (result == APP_OK)
             result = email_pair(env, id, SESSION_MOVED);
+        if (result == APP_OK) /* the session and its participant's progress change in one transaction */
+            result = progress_refresh_scope(env, PROGRESS_OF_PARTICIPANT, s.participant_id, NULL);
         result = app_transaction_end(env->store, result);
     }
     arena_release(&arena);
@@ -270,6 +275,8 @@ enum app_result coaching_session_cancel(const struct accounts_env *env, const st
             errors_add(errors, "state", "This session is already cancelled");
         if (result == APP_OK)
             result = email_pair(env, id, SESSION_CANCELLED);
+        if (result == APP_OK) /* the session and its participant's progress change in one transaction */
+            result = progress_refresh_scope(env, PROGRESS_OF_PARTICIPANT, s.participant_id, NULL);
         result = app_transaction_end(env->store, result);
     }
     arena_release(&arena);
@@ -564,6 +571,8 @@ enum app_result activities_add(const struct accounts_env *env, const struct cata
         refused = s == STORE_CONFLICT;
         result = app_result_of_store(s);
     }
+    if (result == APP_OK)
+        result = progress_refresh(env, e.id);
     result = app_transaction_end(env->store, result);
     if (refused) {
         explain_over_cap(env, catalogue, &e, out, 0, errors);
@@ -602,6 +611,8 @@ enum app_result activities_change(const struct accounts_env *env, const struct c
     /* Read back for the answer: the verifier's name and the times as stored. */
     if (result == APP_OK)
         result = app_result_of_store(store_activity_get(env->store, enrolment_id, activity_id, arena, out));
+    if (result == APP_OK)
+        result = progress_refresh(env, enrolment_id);
     result = app_transaction_end(env->store, result);
     if (refused) {
         /* Verified, changed, or over the cap meanwhile: say which, from the entry as it is now. */
@@ -633,6 +644,8 @@ enum app_result activities_remove(const struct accounts_env *env, const struct c
         if (result == APP_CONFLICT)
             errors_add(errors, "state", "This entry has been verified and can no longer be removed");
     }
+    if (result == APP_OK)
+        result = progress_refresh(env, enrolment_id);
     arena_release(&arena);
     return app_transaction_end(env->store, result);
 }

@@ -7,6 +7,7 @@
 
 #include "app/coaching.h"
 #include "app/files.h"
+#include "app/progress.h"
 #include "lib/date.h"
 #include "lib/text.h"
 
@@ -512,6 +513,8 @@ enum app_result course_item_done(const struct accounts_env *env, const struct ca
                                          .result_duration_seconds = e->item.minutes * 60};
         result = app_result_of_store(store_content_complete(env->store, env->actor, enrolment_id, &c, &record));
     }
+    if (result == APP_OK)
+        result = progress_refresh(env, enrolment_id);
     if (result == APP_OK) {
         offer->module = e->module;
         offer->type = content_activity_of(e->item.kind);

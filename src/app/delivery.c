@@ -4,6 +4,8 @@
  * is the person booked) and the order things happen in.
  */
 #include "app/delivery.h"
+
+#include "app/progress.h"
 #include "lib/date.h"
 #include "lib/text.h"
 
@@ -472,6 +474,8 @@ enum app_result events_create(const struct accounts_env *env, const struct catal
         errors_add(errors, "cohort_id", "You can schedule events only for cohorts of the delivery partner you lead");
         return APP_FORBIDDEN;
     }
+    if (store_begin(env->store) != STORE_OK)
+        return APP_UNAVAILABLE;
     struct arena arena = ARENA_INIT;
     struct cohort cohort;
     enum app_result result = app_result_of_store(store_cohort_get(env->store, e->cohort_id, &arena, &cohort));
@@ -479,6 +483,9 @@ enum app_result events_create(const struct accounts_env *env, const struct catal
         result = event_check(env, catalogue, caller, &cohort, e, capacity_given, 0, &arena, errors);
     if (result == APP_OK)
         result = app_result_of_store(store_event_create(env->store, env->actor, e, env->now));
+    if (result == APP_OK) /* the cohort's events held so far, and those to come */
+        result = progress_refresh_scope(env, PROGRESS_OF_COHORT, e->cohort_id, NULL);
+    result = app_transaction_end(env->store, result);
     arena_release(&arena);
     return result;
 }
@@ -513,6 +520,8 @@ enum app_result events_update(const struct accounts_env *env, const struct catal
         enum store_status s = store_event_update(env->store, env->actor, &current, changed, env->now);
         refused = s == STORE_CONFLICT;
         result = app_result_of_store(s);
+        if (result == APP_OK)
+            result = progress_refresh_scope(env, PROGRESS_OF_COHORT, current.cohort_id, NULL);
     }
     result = app_transaction_end(env->store, result);
     /* Refused by the write itself: the event changed, or places were booked past the new capacity,
@@ -532,10 +541,20 @@ enum app_result events_update(const struct accounts_env *env, const struct catal
 
 enum app_result events_cancel(const struct accounts_env *env, int64_t event_id, struct errors *errors)
 {
-    enum store_status s = store_event_cancel(env->store, env->actor, event_id, env->now);
+    if (store_begin(env->store) != STORE_OK)
+        return APP_UNAVAILABLE;
+    struct arena arena = ARENA_INIT;
+    struct event e;
+    enum store_status s = store_event_get(env->store, event_id, &arena, &e);
+    if (s == STORE_OK)
+        s = store_event_cancel(env->store, env->actor, event_id, env->now);
     if (s == STORE_CONFLICT)
         errors_add(errors, "event_id", "This event is already cancelled");
-    return app_result_of_store(s);
+    enum app_result result = app_result_of_store(s);
+    if (result == APP_OK) /* a cancelled event is neither held nor missed */
+        result = progress_refresh_scope(env, PROGRESS_OF_COHORT, e.cohort_id, NULL);
+    arena_release(&arena);
+    return app_transaction_end(env->store, result);
 }
 
 /* Bookings */
@@ -597,6 +616,8 @@ enum app_result bookings_make(const struct accounts_env *env, const struct calle
         enum store_status s = store_booking_create(env->store, env->actor, event_id, user_id, env->now, booking_id);
         refused = s == STORE_CONFLICT;
         result = app_result_of_store(s);
+        if (result == APP_OK)
+            result = progress_refresh_scope(env, PROGRESS_OF_PARTICIPANT, user_id, NULL);
     }
     result = app_transaction_end(env->store, result);
     if (refused)
@@ -612,6 +633,8 @@ enum app_result bookings_cancel(const struct accounts_env *env, const struct cal
         errors_add(errors, "user_id", "You can give back your own place only");
         return APP_FORBIDDEN;
     }
+    if (store_begin(env->store) != STORE_OK)
+        return APP_UNAVAILABLE;
     struct arena arena = ARENA_INIT;
     struct event e;
     enum app_result result = app_result_of_store(store_event_get(env->store, event_id, &arena, &e));
@@ -625,9 +648,11 @@ enum app_result bookings_cancel(const struct accounts_env *env, const struct cal
             errors_add(errors, "user_id", "%s no place on this event",
                        user_id == caller->user_id ? "You have" : "They have");
         result = app_result_of_store(s);
+        if (result == APP_OK)
+            result = progress_refresh_scope(env, PROGRESS_OF_PARTICIPANT, user_id, NULL);
     }
     arena_release(&arena);
-    return result;
+    return app_transaction_end(env->store, result);
 }
 
 /* Attendance */
@@ -698,6 +723,8 @@ enum app_result attendance_record(const struct accounts_env *env, int64_t event_
         result = app_result_of_store(store_attendance_set(env->store, env->actor, event_id, marks[i].user_id,
                                                           line->marked ? &line->mark : NULL, value[i], marks[i].reason,
                                                           env->now));
+        if (result == APP_OK)
+            result = progress_refresh_scope(env, PROGRESS_OF_PARTICIPANT, marks[i].user_id, NULL);
     }
     result = app_transaction_end(env->store, result);
     arena_release(&arena);

@@ -19,6 +19,7 @@
 #include "app/coaching.h"
 #include "app/content.h"
 #include "app/forum.h"
+#include "app/progress.h"
 #include "lib/clock.h"
 #include "lib/date.h"
 #include "lib/secret.h"
@@ -849,6 +850,11 @@ int cli_demo(int argc, char **argv)
         } else {
             rc = programme(&demo, &built);
             catalogue_free(demo.catalogue);
+            /* Much of the programme is written through the store alone: judge it once, as a
+             * refresh after an import would. */
+            size_t refreshed = 0;
+            if (rc == 0 && built && progress_refresh_many(&env, PROGRESS_ALL, &refreshed) != APP_OK)
+                fprintf(stderr, "npq: demo: the progress of the demo enrolments could not be judged\n");
         }
     }
     store_close(store);

@@ -28,6 +28,9 @@ const char *permission_name(enum permission permission)
     case PERM_CONTENT_MANAGE: return "content.manage";
     case PERM_FORUMS: return "forums";
     case PERM_FORUMS_MODERATE: return "forums.moderate";
+    case PERM_PROGRESS_READ: return "progress.read";
+    case PERM_SUPPORT_READ: return "support.read";
+    case PERM_SUPPORT_MANAGE: return "support.manage";
     case PERM_COUNT: break;
     }
     return "unknown";
@@ -201,6 +204,12 @@ bool policy_may_log_hours(const struct caller *caller, const struct relation *r)
     return policy_is_self(caller, r) || policy_is_admin(caller);
 }
 
+bool policy_may_plan_support(const struct caller *caller, const struct relation *r)
+{
+    return policy_is_admin(caller) || policy_is_partner_lead_of(caller, r) || policy_is_coach_of(caller, r) ||
+           policy_is_facilitator_of(caller, r);
+}
+
 bool policy_works_in(const struct caller *caller, enum policy_area area)
 {
     bool admin = policy_is_admin(caller), coach = caller_has(caller, ROLE_COACH);
@@ -277,10 +286,14 @@ static bool role_allows(enum permission permission, const struct caller *caller)
     case PERM_ACTIVITIES:
     case PERM_CONTENT_READ:
     case PERM_FORUMS:
+    case PERM_SUPPORT_READ:
     case PERM_SUBMISSIONS: return caller != NULL;
     case PERM_FORUMS_MODERATE:
         return caller_has(caller, ROLE_ADMIN) || caller_has(caller, ROLE_PARTNER_LEAD) ||
                caller_has(caller, ROLE_FACILITATOR);
+    case PERM_SUPPORT_MANAGE:
+        return caller_has(caller, ROLE_ADMIN) || caller_has(caller, ROLE_PARTNER_LEAD) ||
+               caller_has(caller, ROLE_COACH) || caller_has(caller, ROLE_FACILITATOR);
     case PERM_MARKING: return caller_has(caller, ROLE_ADMIN) || caller_has(caller, ROLE_ASSESSOR);
     case PERM_ASSESSMENT_MANAGE: return caller_has(caller, ROLE_ADMIN);
     case PERM_DELIVERY_MANAGE:
@@ -290,6 +303,10 @@ static bool role_allows(enum permission permission, const struct caller *caller)
                caller_has(caller, ROLE_FACILITATOR);
     case PERM_ENROLMENTS_MANAGE: return caller_has(caller, ROLE_ADMIN) || caller_has(caller, ROLE_PARTNER_LEAD);
     case PERM_PROGRAMME_MANAGE: return caller_has(caller, ROLE_ADMIN);
+    case PERM_PROGRESS_READ:
+        return caller_has(caller, ROLE_ADMIN) || caller_has(caller, ROLE_PARTNER_LEAD) ||
+               caller_has(caller, ROLE_HEADTEACHER) || caller_has(caller, ROLE_MENTOR) ||
+               caller_has(caller, ROLE_COACH);
     case PERM_ORGANISATIONS_READ: return caller_has(caller, ROLE_ADMIN) || caller_has(caller, ROLE_PARTNER_LEAD);
     case PERM_USERS_MANAGE:
     case PERM_ORGANISATIONS_MANAGE:
@@ -323,8 +340,10 @@ static bool record_allows(enum permission permission, enum resource resource, co
         return policy_sees_person(caller, r) || r->sponsor || lead;
     if (permission == PERM_ENROLMENTS_MANAGE)
         return policy_is_admin(caller) || lead;
-    if (permission == PERM_ACTIVITIES)
+    if (permission == PERM_ACTIVITIES || permission == PERM_SUPPORT_READ)
         return policy_sees_person(caller, r) || policy_is_facilitator_of(caller, r) || lead;
+    if (permission == PERM_SUPPORT_MANAGE)
+        return policy_may_plan_support(caller, r);
     return policy_sees_person(caller, r) || lead;
 }
 

@@ -46,6 +46,10 @@ enum permission {
     PERM_CONTENT_MANAGE,       /* items and units: admins; local variants: partner leads for their partner */
     PERM_FORUMS,               /* learning communities: their members (domain/forum.h) */
     PERM_FORUMS_MODERATE,      /* hide, lock, pin, the report queue: a forum's moderators */
+    PERM_PROGRESS_READ,        /* progress lists and dashboards: admins, partner leads, headteachers, mentors,
+                                  coaches, each over whom they watch (scoped by the store's queries) */
+    PERM_SUPPORT_READ,         /* a participant's support plan: the participant, their circle, facilitators, lead */
+    PERM_SUPPORT_MANAGE,       /* agree a support plan: admins, the partner's lead, the coach, facilitators */
     PERM_COUNT
 };
 
@@ -173,6 +177,10 @@ bool policy_is_session_pair(const struct caller *caller, const struct relation *
 bool policy_reads_private_notes(const struct caller *caller, const struct relation *r);
 /* Whether the caller may write an enrolment's learning log: the participant, or an administrator. */
 bool policy_may_log_hours(const struct caller *caller, const struct relation *r);
+/* Whether the caller may agree a participant's support plan (r describes the enrolment): an
+ * administrator, the lead of the cohort's partner, the participant's coach or a facilitator of
+ * their cohort; never the participant alone. */
+bool policy_may_plan_support(const struct caller *caller, const struct relation *r);
 
 /* The areas of the service a person has work in, for the navigation: who is shown the way there
  * (anyone signed in may look; what they see is scoped). */

@@ -5,7 +5,9 @@
 #include "domain/progress.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 const char *progress_status_name(enum progress_status status)
 {
@@ -26,6 +28,58 @@ struct progress_thresholds progress_thresholds_default(void)
                                         .deadline_warning_days = 14,
                                         .deadline_urgent_days = 3,
                                         .hours_expected_percent = 50};
+}
+
+static const struct {
+    const char *name;
+    size_t offset;
+    long min, max;
+} thresholds_named[PROGRESS_THRESHOLD_COUNT] = {
+    {"missed_events_at_risk", offsetof(struct progress_thresholds, missed_events_at_risk), 1, 50},
+    {"missed_events_behind", offsetof(struct progress_thresholds, missed_events_behind), 1, 50},
+    {"deadline_warning_days", offsetof(struct progress_thresholds, deadline_warning_days), 0, 365},
+    {"deadline_urgent_days", offsetof(struct progress_thresholds, deadline_urgent_days), 0, 365},
+    {"hours_expected_percent", offsetof(struct progress_thresholds, hours_expected_percent), 0, 100},
+};
+
+const char *progress_threshold_name(size_t index)
+{
+    return index < PROGRESS_THRESHOLD_COUNT ? thresholds_named[index].name : "";
+}
+
+int progress_threshold_get(const struct progress_thresholds *t, size_t index)
+{
+    if (index >= PROGRESS_THRESHOLD_COUNT)
+        return 0;
+    return *(const int *)((const char *)t + thresholds_named[index].offset);
+}
+
+bool progress_threshold_set(struct progress_thresholds *t, const char *name, long value)
+{
+    for (size_t i = 0; i < PROGRESS_THRESHOLD_COUNT; i++) {
+        if (strcmp(thresholds_named[i].name, name) != 0)
+            continue;
+        if (value < thresholds_named[i].min || value > thresholds_named[i].max)
+            return false;
+        *(int *)((char *)t + thresholds_named[i].offset) = (int)value;
+        return true;
+    }
+    return false;
+}
+
+bool progress_thresholds_consistent(const struct progress_thresholds *t)
+{
+    return t->missed_events_behind > t->missed_events_at_risk && t->deadline_urgent_days <= t->deadline_warning_days;
+}
+
+bool progress_status_parse(const char *name, enum progress_status *out)
+{
+    for (int s = 0; s < PROGRESS_STATUS_COUNT; s++)
+        if (strcmp(name, progress_status_name((enum progress_status)s)) == 0) {
+            *out = (enum progress_status)s;
+            return true;
+        }
+    return false;
 }
 
 __attribute__((format(printf, 2, 3))) static void reason_add(struct progress_reasons *reasons, const char *format, ...)

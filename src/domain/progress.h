@@ -33,6 +33,23 @@ struct progress_thresholds {
 /* The defaults: 1 missed event at risk, 2 behind; 14 and 3 days; 50% of the hours. */
 struct progress_thresholds progress_thresholds_default(void);
 
+/* The thresholds by name, as configuration names them ("missed_events_at_risk" ...), in order:
+ * PROGRESS_THRESHOLD_COUNT of them. */
+enum { PROGRESS_THRESHOLD_COUNT = 5 };
+const char *progress_threshold_name(size_t index);
+int progress_threshold_get(const struct progress_thresholds *t, size_t index);
+
+/* Sets the threshold called name to value: false (t unchanged) when no threshold has that name or
+ * value is out of its range (events 1 to 50, days 0 to 365, percent 0 to 100). */
+bool progress_threshold_set(struct progress_thresholds *t, const char *name, long value);
+
+/* Whether the thresholds agree with each other: behind needs more missed events than at risk,
+ * and the urgent deadline falls within the warning. */
+bool progress_thresholds_consistent(const struct progress_thresholds *t);
+
+/* The status named name ("at_risk" ...); false when none has it. */
+bool progress_status_parse(const char *name, enum progress_status *out);
+
 /* A released result, or none yet. Results not released are NONE here, by the store's query. */
 enum progress_result { PROGRESS_RESULT_NONE, PROGRESS_RESULT_PASS, PROGRESS_RESULT_FAIL, PROGRESS_RESULT_REFERRED };
 

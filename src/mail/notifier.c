@@ -8,6 +8,7 @@
 
 #include "app/forum.h"
 #include "app/notify.h"
+#include "app/progress.h"
 #include "domain/delivery.h"
 #include "lib/clock.h"
 #include "lib/die.h"
@@ -58,6 +59,23 @@ static void sleep_unless_stopped(struct notifier *n)
     pthread_mutex_unlock(&n->lock);
 }
 
+/* Once an hour across every server (the first to claim the hour runs it): progress judged again
+ * where time alone moved it, a deadline nearer or an event over with nobody writing anything.
+ * Then the progress updates of the period to those not yet sent theirs. */
+static enum app_result refresh_progress(struct notifier *n, int64_t now)
+{
+    static const struct actor system = {0, "system", ""};
+    struct accounts_env env = {n->store, &system, n->base_url, now};
+    bool ran = false;
+    size_t refreshed = 0, sent = 0;
+    enum app_result result = progress_refresh_hourly(&env, &ran, &refreshed);
+    /* Every pass: once everyone due this period has their claim, this is one query that finds
+     * nobody, and a recipient who becomes due (a participant enrolled) hears at once. */
+    if (result == APP_OK)
+        result = progress_updates_send(&env, &sent, NULL);
+    return result;
+}
+
 static void *notifier_main(void *arg)
 {
     struct notifier *n = arg;
@@ -65,6 +83,8 @@ static void *notifier_main(void *arg)
         struct notify_env env = {n->store, n->base_url, clock_now(), n->reminder_lead};
         size_t sent = 0;
         enum app_result result = notify_run(&env, &sent);
+        if (result == APP_OK)
+            result = refresh_progress(n, env.now);
         if (result == APP_UNAVAILABLE && !n->store_failing)
             fprintf(stderr, "npq: notifier: %s\n", store_last_error(n->store));
         /* Forum digests go out in the same pass: once a day per person, under a key that refuses a second. */

@@ -6,7 +6,9 @@
  * reminders due are recorded and their emails queued in the outbox, which the mailer sends; and
  * forum_digests_run (app/forum.h) queues the daily forum digests due.
  * Several servers may run a notifier on one database: each notification is recorded once, so it
- * is queued once.
+ * is queued once. Once an hour (claimed by one server) it also judges again the progress that
+ * time alone has moved (progress_refresh_hourly), and each pass it sends the period's progress
+ * updates to mentors and headteachers not yet sent theirs (progress_updates_send).
  */
 #ifndef NPQ_MAIL_NOTIFIER_H
 #define NPQ_MAIL_NOTIFIER_H

@@ -120,6 +120,8 @@ static void send_page(struct request *request, struct page *page, int status, bo
             nav_item(&nav, "/assessment", "Assessment", page->section == SECTION_ASSESSMENT);
         if (policy_works_in(caller, AREA_PEOPLE))
             nav_item(&nav, "/admin/users", "People", page->section == SECTION_PEOPLE);
+        if (policy_allows(PERM_PROGRESS_READ, caller, RESOURCE_NONE, NULL))
+            nav_item(&nav, "/progress", "Progress", page->section == SECTION_PROGRESS);
         if (policy_allows(PERM_ORGANISATIONS_READ, caller, RESOURCE_NONE, NULL))
             nav_item(&nav, "/admin/organisations", "Organisations", page->section == SECTION_ORGANISATIONS);
         if (policy_allows(PERM_AUDIT_READ, caller, RESOURCE_NONE, NULL))

@@ -31,6 +31,7 @@ enum page_section {
     SECTION_TRANSCRIPT,
     SECTION_LEARNING,
     SECTION_FORUMS,
+    SECTION_PROGRESS,
     SECTION_NONE
 };
 

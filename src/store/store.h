@@ -1585,6 +1585,7 @@ struct progress_module_row {
     int events_missed; /* marked absent; an excused absence is not missed */
     int quarter_hours;
     bool completed;
+    int64_t next_event_end; /* when the next of its events ends, 0 when none is to come */
 };
 
 /* Everything progress is judged on for one enrolment, read in one transaction. Results are only
@@ -1771,5 +1772,170 @@ enum store_status store_forum_digest_posts(struct store *store, int64_t user_id,
  * is recorded already (another server sent it). */
 enum store_status store_forum_digest_record(struct store *store, int64_t user_id, const char *day,
                                             int64_t covered_until, int64_t now);
+/* An enrolment's progress as kept in enrolment_progress: what the lists and dashboards read. */
+struct progress_record {
+    int64_t enrolment_id;
+    const char *status;  /* progress_status_name's */
+    const char *reasons; /* one a line */
+    int modules_completed;
+    int modules_required;
+    int events_held;
+    int events_attended;
+    bool has_task;
+    bool submitted;
+    const char *result; /* "pass", "fail", "refer" or "" */
+    int64_t recheck_at; /* 0 when only a write can change it */
+};
+
+struct progress_module_record {
+    const char *module;
+    const char *status;
+    const char *reasons;
+};
+
+/* Replaces the kept progress of r->enrolment_id and its modules, inside the caller's transaction. */
+enum store_status store_progress_save(struct store *store, const struct progress_record *r,
+                                      const struct progress_module_record *modules, size_t module_count, int64_t now);
+
+/* Which enrolments a change touches, to refresh: those of a cohort, of a participant, studying a
+ * target (a task's qualification or module), or all of them; ids after after_id, at most limit,
+ * in order. PROGRESS_DUE: the live ones whose kept progress is missing or whose recheck_at has come. */
+enum progress_scope { PROGRESS_OF_COHORT, PROGRESS_OF_PARTICIPANT, PROGRESS_OF_TARGET, PROGRESS_ALL, PROGRESS_DUE };
+enum store_status store_progress_enrolments(struct store *store, enum progress_scope scope, int64_t id,
+                                            const char *code, int64_t now, int64_t after_id, size_t limit,
+                                            struct arena *arena, int64_t **out, size_t *count);
+
+/* What a progress list may be narrowed to; 0 or NULL for any. */
+struct progress_filter {
+    int64_t cohort_id;
+    int64_t partner_id;
+    const char *region;        /* the school's region */
+    const char *qualification; /* the target studied */
+    const char *status;        /* progress_status_name's */
+    int64_t participant_id;
+};
+
+/* One enrolment of a progress list, read from the kept table with whom it concerns. */
+struct progress_list_row {
+    struct progress_record progress;
+    int64_t participant_id;
+    const char *participant_name;
+    const char *target;
+    int64_t cohort_id;
+    const char *cohort_code;
+    int64_t partner_id;
+    const char *school_name;
+    const char *region;
+    int64_t refreshed_at;
+    bool has_plan; /* a support plan is open for the enrolment */
+};
+
+/*
+ * The live enrolments the caller may watch over, read from the kept progress: every one for an
+ * administrator, their partner's cohorts for a partner lead, their school's for a headteacher,
+ * those named to them for a mentor or coach. After after_id (ordered by id), at most limit.
+ */
+enum store_status store_progress_list(struct store *store, const struct caller *caller,
+                                      const struct progress_filter *filter, int64_t after_id, size_t limit,
+                                      struct arena *arena, struct progress_list_row **out, size_t *count);
+
+/* One cohort's figures, summed from the kept progress of its live and completed enrolments. */
+struct progress_cohort_row {
+    int64_t cohort_id;
+    const char *code;
+    const char *target;
+    int64_t partner_id;
+    int enrolments;
+    int complete;
+    int at_risk;
+    int behind;
+    int events_held;
+    int events_attended;
+    int with_task;
+    int submitted;
+    int with_result;
+    int passed;
+};
+
+/* The cohorts the caller may watch over (same scopes as store_progress_list; filter's cohort,
+ * partner and qualification apply), by code. */
+enum store_status store_progress_cohorts(struct store *store, const struct caller *caller,
+                                         const struct progress_filter *filter, struct arena *arena,
+                                         struct progress_cohort_row **out, size_t *count);
+
+/* Claims the refresh of hour for this process: *claimed is false when another has it already. */
+enum store_status store_progress_run_claim(struct store *store, int64_t hour, int64_t now, bool *claimed);
+
+/* Someone due a progress update for a period: an active mentor named to a participant, or
+ * headteacher of a school, with a live enrolment to report on, not opted out, not yet sent one. */
+struct progress_recipient {
+    int64_t user_id;
+    const char *email;
+    const char *name;
+    bool mentor;      /* holds the mentor role */
+    bool headteacher; /* holds the headteacher role */
+};
+
+/* Those due the update of period (after after_id by id, at most limit). */
+enum store_status store_progress_recipients(struct store *store, const char *period, int64_t after_id, size_t limit,
+                                            struct arena *arena, struct progress_recipient **out, size_t *count);
+
+/* Claims the update of period for recipient_id, inside the caller's transaction (with the mail
+ * it sends): *claimed is false when it was claimed already, by this process or another. */
+enum store_status store_progress_update_claim(struct store *store, int64_t recipient_id, const char *period,
+                                              int64_t now, bool *claimed);
+
+/* Support plans (store_progress.c): for a participant at risk or referred, who supports them, the
+ * actions agreed and by when, and when it is reviewed. */
+struct support_action {
+    const char *action;
+    const char *due_on; /* YYYY-MM-DD */
+};
+
+struct support_plan {
+    int64_t id;
+    int64_t enrolment_id;
+    int64_t supporter_id;
+    const char *supporter_name;
+    const char *review_on; /* YYYY-MM-DD */
+    int64_t created_by;
+    int64_t created_at;
+    int64_t updated_at;
+    struct support_action *actions;
+    size_t action_count;
+};
+
+/* The open plan of an enrolment; STORE_NOT_FOUND when it has none. Strings and actions in arena. */
+enum store_status store_support_plan_get(struct store *store, int64_t enrolment_id, struct arena *arena,
+                                         struct support_plan *out);
+
+/* Writes p as the enrolment's open plan (changing the one open, or opening one: p->id is set),
+ * its actions replacing those it had, inside the caller's transaction. STORE_CONFLICT when
+ * another was opened at the same moment. */
+enum store_status store_support_plan_save(struct store *store, const struct actor *actor, struct support_plan *p,
+                                          int64_t now);
+
+/* Closes the enrolment's open plan: STORE_NOT_FOUND when it has none. */
+enum store_status store_support_plan_close(struct store *store, int64_t enrolment_id, int64_t now);
+
+/* Framework coverage (store_progress.c): what evidences the statements and areas of a framework
+ * for an enrolment: content items done with their statement and area tags, and events attended
+ * whose plan names an area of the framework. */
+struct coverage_evidence {
+    bool event; /* an event attended; otherwise a content item done */
+    int64_t id; /* the event's or the item's */
+    const char *title;
+    const char *tag; /* a content item's "statement:..." or "area:..." tag; "" for an event */
+    int area;        /* an event's framework area */
+    int64_t enrolment_id;
+};
+
+/* The evidence of enrolment id (cohort false) or of every enrolment in cohort id (cohort true). */
+enum store_status store_coverage_evidence(struct store *store, int64_t id, bool cohort, struct arena *arena,
+                                          struct coverage_evidence **out, size_t *count);
+
+/* Whether user_id receives progress updates (they do unless they opted out), and changing it. */
+enum store_status store_progress_updates_get(struct store *store, int64_t user_id, bool *subscribed);
+enum store_status store_progress_updates_set(struct store *store, int64_t user_id, bool subscribed, int64_t now);
 
 #endif

@@ -44,6 +44,8 @@ const SIGNED_IN = ROLES;
 const ADMIN = ['admin'];
 const ADMIN_PL = ['admin', 'partner_lead'];
 const NOBODY = [];
+/* Those who watch over participants' progress (each sees only their own: tests/api/progress_lists.test.js). */
+const WATCHERS = ['admin', 'partner_lead', 'coach', 'mentor', 'headteacher'];
 
 /* Forum records for each caller: their cohort's (1) and another's (2); people on no cohort have
  * everyone's forum (p) as theirs. */
@@ -693,6 +695,34 @@ const EXPECTED = {
   'POST /api/v1/content-units': { perm: 'content.manage', allow: ADMIN, body: {} },
   'GET /api/v1/enrolments/{id}/course': { perm: 'enrolments.read', resource: 'enrolment', mine: SIGNED_IN, other: ADMIN },
   'GET /api/v1/enrolments/{id}/progress': { perm: 'enrolments.read', resource: 'enrolment', mine: SIGNED_IN, other: ADMIN },
+  'GET /api/v1/progress': { perm: 'progress.read', allow: WATCHERS },
+  'GET /api/v1/progress/cohorts': { perm: 'progress.read', allow: WATCHERS },
+  'POST /api/v1/progress/updates': { perm: 'programme.manage', allow: ADMIN },
+  'GET /api/v1/enrolments/{id}/coverage': { perm: 'enrolments.read', resource: 'enrolment', mine: SIGNED_IN, other: ADMIN },
+  'GET /api/v1/cohorts/{id}/coverage': {
+    perm: 'delivery.read',
+    resource: 'cohort',
+    mine: ['admin', 'partner_lead', 'facilitator', 'coach', 'participant'],
+    other: ADMIN,
+  },
+  /* Support plans: read by those who see the participant and cohort staff, agreed by those who support them. */
+  'GET /api/v1/enrolments/{id}/support-plan': {
+    perm: 'support.read',
+    resource: 'enrolment',
+    mine: ['admin', 'partner_lead', 'facilitator', 'coach', 'participant', 'mentor', 'headteacher'],
+    other: ADMIN,
+    targets: ACTIVITY_TARGETS,
+  },
+  'PUT /api/v1/enrolments/{id}/support-plan': {
+    perm: 'support.manage',
+    resource: 'enrolment',
+    mine: ['admin', 'partner_lead', 'facilitator', 'coach'],
+    other: ADMIN,
+    targets: ACTIVITY_TARGETS,
+    body: { supporter_id: 0 }, // 409 or 422: nothing is kept
+  },
+  'GET /api/v1/me/progress-updates': { perm: 'signed_in', allow: SIGNED_IN },
+  'PUT /api/v1/me/progress-updates': { perm: 'signed_in', allow: SIGNED_IN, body: { subscribed: 'maybe' } }, // 422: nothing changes
   'GET /api/v1/enrolments/{id}/course/{item}': {
     perm: 'enrolments.read',
     resource: 'enrolment',
@@ -746,6 +776,33 @@ const EXPECTED = {
   },
   'GET /enrolments/{id}/course': { perm: 'enrolments.read', resource: 'enrolment', mine: SIGNED_IN, other: ADMIN },
   'GET /enrolments/{id}/progress': { perm: 'enrolments.read', resource: 'enrolment', mine: SIGNED_IN, other: ADMIN },
+  'GET /progress': { perm: 'progress.read', allow: WATCHERS },
+  'GET /progress/cohorts': { perm: 'progress.read', allow: WATCHERS },
+  'POST /progress/updates': { perm: 'programme.manage', allow: ADMIN },
+  'GET /enrolments/{id}/coverage': { perm: 'enrolments.read', resource: 'enrolment', mine: SIGNED_IN, other: ADMIN },
+  'GET /cohorts/{id}/coverage': {
+    perm: 'delivery.read',
+    resource: 'cohort',
+    mine: ['admin', 'partner_lead', 'facilitator', 'coach', 'participant'],
+    other: ADMIN,
+  },
+  'GET /enrolments/{id}/support-plan': {
+    perm: 'support.read',
+    resource: 'enrolment',
+    mine: ['admin', 'partner_lead', 'facilitator', 'coach', 'participant', 'mentor', 'headteacher'],
+    other: ADMIN,
+    targets: ACTIVITY_TARGETS,
+  },
+  'POST /enrolments/{id}/support-plan': {
+    perm: 'support.manage',
+    resource: 'enrolment',
+    mine: ['admin', 'partner_lead', 'facilitator', 'coach'],
+    other: ADMIN,
+    targets: ACTIVITY_TARGETS,
+    form: { supporter_id: '' },
+  },
+  'GET /account/progress-updates': { perm: 'signed_in', allow: SIGNED_IN },
+  'POST /account/progress-updates': { perm: 'signed_in', allow: SIGNED_IN, form: { subscribed: 'maybe' } }, // 422: nothing changes
   'GET /enrolments/{id}/course/{item}': {
     perm: 'enrolments.read',
     resource: 'enrolment',

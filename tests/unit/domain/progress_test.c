@@ -161,12 +161,64 @@ static void names_and_titles(void **state)
     assert_string_equal(progress_status_title(PROGRESS_ON_TRACK), "On track");
 }
 
+/* Thresholds as configuration names them: each one's range at its ends, and thresholds that
+ * would contradict each other. */
+static void thresholds_by_name(void **state)
+{
+    (void)state;
+    struct progress_thresholds t = progress_thresholds_default();
+    assert_int_equal(PROGRESS_THRESHOLD_COUNT, 5);
+    assert_string_equal(progress_threshold_name(0), "missed_events_at_risk");
+    assert_int_equal(progress_threshold_get(&t, 3), 3); /* deadline_urgent_days */
+    assert_true(progress_threshold_set(&t, "deadline_warning_days", 365));
+    assert_int_equal(t.deadline_warning_days, 365);
+    assert_false(progress_threshold_set(&t, "deadline_warning_days", 366));
+    assert_int_equal(t.deadline_warning_days, 365);
+    assert_true(progress_threshold_set(&t, "hours_expected_percent", 0));
+    assert_true(progress_threshold_set(&t, "hours_expected_percent", 100));
+    assert_false(progress_threshold_set(&t, "hours_expected_percent", 101));
+    assert_false(progress_threshold_set(&t, "missed_events_at_risk", 0));
+    assert_false(progress_threshold_set(&t, "no_such_threshold", 1));
+    assert_true(progress_thresholds_consistent(&t));
+    assert_true(progress_threshold_set(&t, "missed_events_at_risk", 2));
+    assert_false(progress_thresholds_consistent(&t)); /* behind (2) no longer after at risk (2) */
+    assert_true(progress_threshold_set(&t, "missed_events_behind", 3));
+    assert_true(progress_thresholds_consistent(&t));
+    t.deadline_urgent_days = t.deadline_warning_days + 1;
+    assert_false(progress_thresholds_consistent(&t));
+    enum progress_status s = PROGRESS_ON_TRACK;
+    assert_true(progress_status_parse("behind", &s));
+    assert_int_equal(s, PROGRESS_BEHIND);
+    assert_false(progress_status_parse("late", &s));
+    assert_int_equal(s, PROGRESS_BEHIND);
+}
+
+/* A warning window of a configured width moves the at-risk boundary of a deadline with it. */
+static void a_configured_deadline_window(void **state)
+{
+    (void)state;
+    struct progress_thresholds t = progress_thresholds_default();
+    t.deadline_warning_days = 30;
+    t.deadline_urgent_days = 10;
+    struct progress_facts facts = {.modules = &fresh, .module_count = 1, .has_deadline = true};
+    facts.days_to_deadline = 31;
+    assert_int_equal(progress_assess(&facts, &t, NULL).status, PROGRESS_ON_TRACK);
+    facts.days_to_deadline = 30;
+    assert_int_equal(progress_assess(&facts, &t, NULL).status, PROGRESS_AT_RISK);
+    facts.days_to_deadline = 11;
+    assert_int_equal(progress_assess(&facts, &t, NULL).status, PROGRESS_AT_RISK);
+    facts.days_to_deadline = 10;
+    assert_int_equal(progress_assess(&facts, &t, NULL).status, PROGRESS_BEHIND);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(the_whole_follows_its_facts),
         cmocka_unit_test(a_module_is_judged_on_its_own),
         cmocka_unit_test(names_and_titles),
+        cmocka_unit_test(thresholds_by_name),
+        cmocka_unit_test(a_configured_deadline_window),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
