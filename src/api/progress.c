@@ -8,6 +8,7 @@
  */
 #include "api/api.h"
 #include "app/progress.h"
+#include "http/paging.h"
 #include "http/reply.h"
 
 #include <inttypes.h>
@@ -97,8 +98,12 @@ void api_progress_list(struct request *request)
     struct errors errors = ERRORS_INIT;
     struct progress_query q;
     progress_query_read(request_query(request), &q, &errors);
+    struct store_page page;
+    paging_read(request, CURSOR_ID, &page, &errors);
     if (api_query_refused(request, &errors))
         return;
+    q.after = page.after.key == CURSOR_ID ? page.after.id : 0;
+    q.limit = page.limit;
     struct actor actor;
     struct accounts_env env = request_accounts_env(request, &actor);
     struct progress_list_row *rows;
@@ -112,8 +117,12 @@ void api_progress_list(struct request *request)
     json_t *array = json_array();
     for (size_t i = 0; i < count; i++)
         json_array_append_new(array, row_json(request, &rows[i]));
-    json_t *next = more && count > 0 ? json_integer((json_int_t)rows[count - 1].progress.enrolment_id) : json_null();
-    reply_json(request, 200, json_pack("{s:o, s:o}", "progress", array, "next_after", next));
+    if (more && count > 0) {
+        struct cursor last = {.key = CURSOR_ID, .id = rows[count - 1].progress.enrolment_id};
+        page.next = cursor_encode(&last, request_arena(request));
+    }
+    paging_link(request, &page);
+    reply_json(request, 200, json_pack("{s:o}", "progress", array));
 }
 
 void api_progress_cohorts(struct request *request)
@@ -145,7 +154,7 @@ void api_progress_cohorts(struct request *request)
                              progress_percent(c->submitted, c->with_task), "pass_rate",
                              progress_percent(c->passed, c->with_result)));
     }
-    reply_json(request, 200, json_pack("{s:o}", "cohorts", array));
+    api_reply_page_of(request, json_pack("{s:o}", "cohorts", array), "cohorts", "cohort_id", CURSOR_ID);
 }
 
 /* Progress updates by email */

@@ -309,9 +309,7 @@ bool progress_query_read(const struct form *query, struct progress_query *out, s
     int64_t limit = PROGRESS_LIST_DEFAULT;
     form_read_id(query, "cohort", &out->filter.cohort_id, errors);
     form_read_id(query, "partner", &out->filter.partner_id, errors);
-    form_read_int(query, "after", 0, INT64_MAX, &out->after, errors);
-    form_read_int(query, "limit", 1, PROGRESS_LIST_MAX, &limit, errors);
-    out->limit = (size_t)limit;
+    out->limit = (size_t)limit; /* the page asked for is the front door's to read (http/paging.h) */
     out->filter.region = form_get(query, "region");
     out->filter.qualification = form_get(query, "qualification");
     const char *status = form_get(query, "status");

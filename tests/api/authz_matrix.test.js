@@ -741,6 +741,8 @@ const EXPECTED = {
   'GET /content': { perm: 'content.read', allow: SIGNED_IN },
   'GET /content/new': { perm: 'content.manage', allow: ADMIN },
   'POST /content/new': { perm: 'content.manage', allow: ADMIN, form: {} },
+  'GET /content/units/new': { perm: 'content.manage', allow: ADMIN },
+  'POST /content/units/new': { perm: 'content.manage', allow: ADMIN, form: {} },
   'GET /content/{id}': { perm: 'content.read', resource: 'content_item', mine: SIGNED_IN, other: NOBODY },
   'GET /content/{id}/edit': { perm: 'content.manage', resource: 'content_item', mine: ADMIN, other: NOBODY },
   'POST /content/{id}/edit': { perm: 'content.manage', resource: 'content_item', mine: ADMIN, other: NOBODY, form: {} },
