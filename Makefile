@@ -5,6 +5,7 @@
 #   make check  clang-tidy, cppcheck and the unit tests under valgrind, each finding nothing
 #   make faults kill the server 200 times during writes and check nothing answered is lost
 #   make fuzz   run every fuzz target for FUZZ_SECONDS (default 60) each, from its kept corpus
+#   make test-postgres-api  the whole API suite with every server on a throwaway PostgreSQL server
 
 DB ?= npq.db
 LISTEN ?= 127.0.0.1:8080
