@@ -86,7 +86,8 @@ bool connection_limit_enter(struct connection_limit *limit, uint64_t client)
 {
     pthread_mutex_lock(&limit->lock);
     size_t i = slot_of(limit, client);
-    bool allowed = limit->open < limit->max_total && limit->slots[i].open < limit->max_per_client;
+    bool allowed = limit->open < limit->max_total &&
+                   (client == CONNECTION_LIMIT_PROXY || limit->slots[i].open < limit->max_per_client);
     if (allowed) {
         limit->slots[i].client = client;
         limit->slots[i].open++;

@@ -26,6 +26,11 @@ void connection_limit_free(struct connection_limit *limit);
 /* The client a peer address belongs to. */
 uint64_t connection_limit_client(const struct sockaddr *addr, socklen_t len);
 
+/* The "client" of a trusted proxy's connections (--trusted-proxy), which carry many clients:
+ * counted in all, never against the cap per client. (It stands for an IPv6 multicast /64, which
+ * is never a peer.) */
+#define CONNECTION_LIMIT_PROXY (UINT64_MAX - 1)
+
 /* Counts a new connection from client and returns true, or returns false (counting nothing) when
  * it would go over either cap. */
 bool connection_limit_enter(struct connection_limit *limit, uint64_t client);

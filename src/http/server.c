@@ -4,6 +4,7 @@
 #include "http/server.h"
 
 #include "http/connection_limit.h"
+#include "http/forwarded.h"
 #include "http/request_rate.h"
 #include "http/gate.h"
 #include "http/worker.h"
@@ -79,7 +80,9 @@ static void on_accept(h2o_socket_t *listener, const char *err)
         return;
     struct sockaddr_storage peer;
     socklen_t peer_len = h2o_socket_getpeername(sock, (struct sockaddr *)&peer);
-    uint64_t client = connection_limit_client((struct sockaddr *)&peer, peer_len);
+    uint64_t client = forwarded_is_trusted((struct sockaddr *)&peer, peer_len)
+                          ? CONNECTION_LIMIT_PROXY
+                          : connection_limit_client((struct sockaddr *)&peer, peer_len);
     if (!connection_limit_enter(connections, client)) {
         refuse_connection(sock);
         return;

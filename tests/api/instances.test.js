@@ -281,14 +281,14 @@ test('the public base URL is configuration: a server started without --base-url 
     await first.stop();
   }
   // Two more instances on their own ports, neither told the address: both use the configured one.
-  const [a, b] = [await serve(fresh.dbPath), await serve(fresh.dbPath)];
+  const started = [];
   try {
-    for (const server of [a, b, a]) {
+    for (let i = 0; i < 2; i++) started.push(await serve(fresh.dbPath));
+    for (const server of [...started, started[0]]) {
       const url = await feedUrl(server);
       assert.ok(url.startsWith(`${base}/calendar/`), `${server.url} links to ${base}, not to itself: ${url}`);
     }
   } finally {
-    await a.stop();
-    await b.stop();
+    for (const server of started) await server.stop();
   }
 });

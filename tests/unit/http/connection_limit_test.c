@@ -31,6 +31,25 @@ static void caps_in_all_and_per_client(void **state)
     connection_limit_free(limit);
 }
 
+static void a_trusted_proxy_counts_in_all_but_has_no_cap_of_its_own(void **state)
+{
+    (void)state;
+    struct connection_limit *limit = connection_limit_new(6, 2);
+    assert_non_null(limit);
+    for (int i = 0; i < 5; i++)
+        assert_true(connection_limit_enter(limit, CONNECTION_LIMIT_PROXY)); /* many clients behind it */
+    assert_true(connection_limit_enter(limit, 1));
+    assert_false(connection_limit_enter(limit, CONNECTION_LIMIT_PROXY)); /* the total still holds */
+    size_t from_proxy;
+    assert_int_equal(connection_limit_open(limit, CONNECTION_LIMIT_PROXY, &from_proxy), 6);
+    assert_int_equal(from_proxy, 5);
+    connection_limit_leave(limit, CONNECTION_LIMIT_PROXY);
+    assert_true(connection_limit_enter(limit, 1));
+    connection_limit_leave(limit, CONNECTION_LIMIT_PROXY);
+    assert_false(connection_limit_enter(limit, 1)); /* a client talking directly keeps its cap of 2 */
+    connection_limit_free(limit);
+}
+
 static uint64_t client_of(const char *address)
 {
     struct sockaddr_storage storage = {0};
@@ -93,6 +112,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(caps_in_all_and_per_client),
+        cmocka_unit_test(a_trusted_proxy_counts_in_all_but_has_no_cap_of_its_own),
         cmocka_unit_test(clients_by_address),
         cmocka_unit_test(bookkeeping_under_churn),
     };
