@@ -23,6 +23,7 @@ static const struct {
     {"routes", cli_routes, "print the route table as JSON"},
     {"backup", cli_backup, "copy the database, files included, while the server runs"},
     {"restore", cli_restore, "check a backup and put it in place of the database"},
+    {"dfe", cli_dfe, "configure the DfE's lead-provider API, and sync with it once"},
 };
 
 static int usage(FILE *out)

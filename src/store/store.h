@@ -559,11 +559,11 @@ enum store_status store_dfe_config_set(struct store *store, const struct actor *
 struct dfe_cursor {
     const char *updated_since; /* "" for everything */
     int next_page;
-    const char *newest_seen; /* the newest updated_at of the pull in hand */
+    const char *next_since; /* when the pull in hand began, less a margin: its updated_since once done */
 };
 enum store_status store_dfe_cursor_get(struct store *store, const char *name, struct arena *arena,
                                        struct dfe_cursor *out);
-/* Writes the cursor; finished says the pull is over (next_page 1, updated_since the newest seen). */
+/* Writes the cursor; next_page 1 marks the pull finished. */
 enum store_status store_dfe_cursor_set(struct store *store, const char *name, const struct dfe_cursor *cursor,
                                        int64_t now);
 
@@ -635,10 +635,15 @@ enum store_status store_dfe_outbox_pending(struct store *store, struct arena *ar
                                            size_t *count);
 enum store_status store_dfe_outbox_done(struct store *store, int64_t id, int status, const char *message, int64_t now);
 
-/* The lease that lets one server at a time sync: taken when free, expired or already the holder's
- * (STORE_CONFLICT when another holds it), renewed by taking it again, given back with the
- * outcome of the run in words. */
-enum store_status store_dfe_lease_take(struct store *store, const char *holder, int64_t now, int64_t seconds);
+/* The lease that lets one server at a time sync: taken when free, expired, already the holder's or
+ * held by gone_holder (a process known to have stopped; NULL for none), STORE_CONFLICT when
+ * another holds it; renewed by taking it again, given back with the outcome of the run in words.
+ * *current is who holds it now (in arena). */
+enum store_status store_dfe_lease_take(struct store *store, const char *holder, const char *gone_holder, int64_t now,
+                                       int64_t seconds);
+enum store_status store_dfe_lease_holder(struct store *store, struct arena *arena, const char **current);
+/* The enrolments on a DfE schedule that may be due a declaration (not withdrawn), oldest first. */
+enum store_status store_enrolments_on_schedule(struct store *store, struct arena *arena, int64_t **ids, size_t *count);
 enum store_status store_dfe_lease_give_back(struct store *store, const char *holder, const char *result, int64_t now);
 /* When the last sync ran and how it ended; *at 0 when never. */
 enum store_status store_dfe_last_sync(struct store *store, struct arena *arena, int64_t *at, const char **result);

@@ -305,7 +305,7 @@ enum store_status store_dfe_cursor_get(struct store *store, const char *name, st
                                        struct dfe_cursor *out)
 {
     struct db_stmt *stmt =
-        db_prepare(store->db, "SELECT updated_since, next_page, newest_seen FROM dfe_sync_cursors WHERE name = ?1");
+        db_prepare(store->db, "SELECT updated_since, next_page, next_since FROM dfe_sync_cursors WHERE name = ?1");
     if (stmt == NULL)
         return STORE_ERROR;
     db_bind_text(stmt, 1, name);
@@ -314,7 +314,7 @@ enum store_status store_dfe_cursor_get(struct store *store, const char *name, st
     if (r == DB_ROW) {
         out->updated_since = store_text_or_empty(arena, stmt, 0);
         out->next_page = (int)db_column_int64(stmt, 1);
-        out->newest_seen = store_text_or_empty(arena, stmt, 2);
+        out->next_since = store_text_or_empty(arena, stmt, 2);
     }
     db_reset(stmt);
     return r == DB_ROW || r == DB_DONE ? STORE_OK : STORE_ERROR;
@@ -324,17 +324,17 @@ static enum store_status cursor_write(struct store *store, const char *name, con
                                       int64_t now)
 {
     struct db_stmt *stmt =
-        db_prepare(store->db, "INSERT INTO dfe_sync_cursors (name, updated_since, next_page, newest_seen, finished_at)"
+        db_prepare(store->db, "INSERT INTO dfe_sync_cursors (name, updated_since, next_page, next_since, finished_at)"
                               " VALUES (?1, ?2, ?3, ?4, CASE WHEN ?3 = 1 THEN ?5 END) ON CONFLICT (name) DO UPDATE SET"
                               " updated_since = excluded.updated_since, next_page = excluded.next_page,"
-                              " newest_seen = excluded.newest_seen,"
+                              " next_since = excluded.next_since,"
                               " finished_at = COALESCE(excluded.finished_at, dfe_sync_cursors.finished_at)");
     if (stmt == NULL)
         return STORE_ERROR;
     db_bind_text(stmt, 1, name);
     db_bind_text(stmt, 2, cursor->updated_since);
     db_bind_int64(stmt, 3, cursor->next_page);
-    db_bind_text(stmt, 4, cursor->newest_seen);
+    db_bind_text(stmt, 4, cursor->next_since);
     db_bind_int64(stmt, 5, now);
     return db_exec_stmt(stmt) == DB_DONE ? STORE_OK : STORE_ERROR;
 }
@@ -614,7 +614,8 @@ enum store_status store_dfe_outbox_done(struct store *store, int64_t id, int sta
 
 /* The lease */
 
-enum store_status store_dfe_lease_take(struct store *store, const char *holder, int64_t now, int64_t seconds)
+enum store_status store_dfe_lease_take(struct store *store, const char *holder, const char *gone_holder, int64_t now,
+                                       int64_t seconds)
 {
     if (!store_tx_begin(store))
         return STORE_ERROR;
@@ -623,11 +624,12 @@ enum store_status store_dfe_lease_take(struct store *store, const char *holder, 
     struct db_stmt *stmt = db_prepare(
         store->db, "INSERT INTO dfe_sync_lease (id, holder, until) VALUES (1, ?1, ?2) ON CONFLICT (id) DO UPDATE SET"
                    " holder = excluded.holder, until = excluded.until WHERE dfe_sync_lease.until <= ?3"
-                   " OR dfe_sync_lease.holder = excluded.holder");
+                   " OR dfe_sync_lease.holder = excluded.holder OR dfe_sync_lease.holder = ?4");
     if (stmt != NULL) {
         db_bind_text(stmt, 1, holder);
         db_bind_int64(stmt, 2, now + seconds);
         db_bind_int64(stmt, 3, now);
+        db_bind_text(stmt, 4, gone_holder ? gone_holder : "");
         enum db_result r = db_exec_stmt(stmt);
         status = r != DB_DONE ? STORE_ERROR : db_changes(store->db) > 0 ? STORE_OK : STORE_CONFLICT;
     }
@@ -665,4 +667,36 @@ enum store_status store_dfe_last_sync(struct store *store, struct arena *arena, 
     }
     db_reset(stmt);
     return r == DB_ROW || r == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
+enum store_status store_dfe_lease_holder(struct store *store, struct arena *arena, const char **current)
+{
+    struct db_stmt *stmt = db_prepare(store->db, "SELECT holder FROM dfe_sync_lease WHERE id = 1");
+    if (stmt == NULL)
+        return STORE_ERROR;
+    *current = "";
+    enum db_result r = db_step(stmt);
+    if (r == DB_ROW)
+        *current = store_text_or_empty(arena, stmt, 0);
+    db_reset(stmt);
+    return r == DB_ROW || r == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
+enum store_status store_enrolments_on_schedule(struct store *store, struct arena *arena, int64_t **ids, size_t *count)
+{
+    struct db_stmt *stmt = db_prepare(store->db, "SELECT id FROM enrolments WHERE schedule_identifier IS NOT NULL"
+                                                 " AND state <> 'withdrawn' ORDER BY id LIMIT 5000");
+    if (stmt == NULL)
+        return STORE_ERROR;
+    size_t cap = 16;
+    *ids = arena_alloc(arena, sizeof(**ids) * cap);
+    *count = 0;
+    enum db_result r;
+    while ((r = db_step(stmt)) == DB_ROW) {
+        if (*count == cap)
+            *ids = arena_grow(arena, *ids, &cap, sizeof(**ids));
+        (*ids)[(*count)++] = db_column_int64(stmt, 0);
+    }
+    db_reset(stmt);
+    return r == DB_DONE ? STORE_OK : STORE_ERROR;
 }

@@ -44,14 +44,14 @@ CREATE TABLE dfe_applications (
 );
 CREATE INDEX dfe_applications_enrolment ON dfe_applications (enrolment_id);
 
--- Where each paged pull stands: the updated_since it asks from, the next page, and the newest
--- updated_at seen so far in the pull in hand, which becomes updated_since when it finishes. A
--- pull stopped half way goes on from its page; nothing is skipped and an upsert repeats nothing.
+-- Where each paged pull stands: the updated_since it asks from, the next page, and when the pull
+-- in hand began (less a margin for clocks that differ), which becomes updated_since when it ends: a
+-- record changed during the pull is asked for again next time, and an upsert repeats nothing.
 CREATE TABLE dfe_sync_cursors (
     name TEXT PRIMARY KEY,
     updated_since TEXT NOT NULL DEFAULT '',
     next_page BIGINT NOT NULL DEFAULT 1,
-    newest_seen TEXT NOT NULL DEFAULT '',
+    next_since TEXT NOT NULL DEFAULT '',
     finished_at BIGINT
 );
 
