@@ -34,6 +34,7 @@ int cli_serve(int argc, char **argv)
         {"notify-interval-ms", required_argument, NULL, 'n'},
         {"max-connections", required_argument, NULL, 'c'},
         {"max-connections-per-client", required_argument, NULL, 'p'},
+        {"dfe-sync-interval", required_argument, NULL, 'D'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -97,6 +98,16 @@ int cli_serve(int argc, char **argv)
                 options.max_connections_per_client = (int)n;
             break;
         }
+        case 'D': {
+            char *end;
+            long n = strtol(optarg, &end, 10);
+            if (*end != '\0' || n < 1 || n > 86400) {
+                fprintf(stderr, "npq: --dfe-sync-interval takes 1 to 86400 seconds\n");
+                return 2;
+            }
+            options.dfe_sync_interval_seconds = (int)n;
+            break;
+        }
         case 't': {
             char *end;
             long n = strtol(optarg, &end, 10);
@@ -124,7 +135,9 @@ int cli_serve(int argc, char **argv)
                     "  --reminder-lead-seconds N  email event reminders N seconds before the start (default 86400)\n"
                     "  --notify-interval-ms N     look for notifications to send every N ms (default 30000)\n"
                     "  --max-connections N        connections open at once (default 4096); more are refused\n"
-                    "  --max-connections-per-client N  from one address or IPv6 /64 (default 256)\n");
+                    "  --max-connections-per-client N  from one address or IPv6 /64 (default 256)\n"
+                    "  --dfe-sync-interval SECONDS  sync with the DfE's API this often (default: never;\n"
+                    "                           configure it with npq dfe configure)\n");
             return opt == 'h' ? 0 : 2;
         }
     }

@@ -510,10 +510,11 @@ struct declaration {
 };
 /* Which declarations a list holds. */
 enum declaration_list {
-    DECLARATIONS_OF_ENROLMENT, /* every one of enrolment_id, newest first */
-    DECLARATIONS_ALL,          /* every one, newest first (at most 500) */
-    DECLARATIONS_TO_SUBMIT,    /* approved, not accepted by the DfE, not refused by it: oldest first */
-    DECLARATIONS_TO_VOID,      /* a void asked for that the DfE has not confirmed */
+    DECLARATIONS_OF_ENROLMENT,   /* every one of enrolment_id, newest first */
+    DECLARATIONS_OF_PARTICIPANT, /* every one of the enrolments of the person enrolment_id names */
+    DECLARATIONS_ALL,            /* every one, newest first (at most 500) */
+    DECLARATIONS_TO_SUBMIT,      /* approved, not accepted by the DfE, not refused by it: oldest first */
+    DECLARATIONS_TO_VOID,        /* a void asked for that the DfE has not confirmed */
 };
 enum store_status store_declarations_list(struct store *store, enum declaration_list which, int64_t enrolment_id,
                                           struct arena *arena, struct declaration **out, size_t *count);

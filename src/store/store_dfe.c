@@ -24,6 +24,7 @@
 
 static const char *const SQL_DECLARATIONS[] = {
     [DECLARATIONS_OF_ENROLMENT] = DECLARATION_COLUMNS " WHERE d.enrolment_id = ?1 ORDER BY d.id DESC",
+    [DECLARATIONS_OF_PARTICIPANT] = DECLARATION_COLUMNS " WHERE e.participant_id = ?1 ORDER BY d.id DESC",
     [DECLARATIONS_ALL] = DECLARATION_COLUMNS " ORDER BY d.id DESC LIMIT 500",
     [DECLARATIONS_TO_SUBMIT] = DECLARATION_COLUMNS
     " WHERE d.state = 'due' AND d.approved_at IS NOT NULL AND d.dfe_id IS NULL AND d.dfe_message = ''"
@@ -62,7 +63,7 @@ enum store_status store_declarations_list(struct store *store, enum declaration_
     struct db_stmt *stmt = db_prepare(store->db, SQL_DECLARATIONS[which]);
     if (stmt == NULL)
         return STORE_ERROR;
-    if (which == DECLARATIONS_OF_ENROLMENT)
+    if (which == DECLARATIONS_OF_ENROLMENT || which == DECLARATIONS_OF_PARTICIPANT)
         db_bind_int64(stmt, 1, enrolment_id);
     size_t cap = 8;
     *out = arena_alloc(arena, sizeof(**out) * cap);
