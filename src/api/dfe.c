@@ -82,7 +82,7 @@ void api_dfe_status(struct request *request)
     }
     bool configured = s == STORE_OK;
     reply_json(request, 200,
-               json_pack("{s:b, s:o, s:b, s:o, s:o, s:o, s:o, s:o}", "applications", pulled, "configured", configured,
+               json_pack("{s:o, s:b, s:o, s:b, s:o, s:o, s:o, s:o}", "applications", pulled, "configured", configured,
                          "base_url", configured ? json_string(config.base_url) : json_null(), "auto_submit",
                          configured && config.auto_submit, "requests_per_minute",
                          configured ? json_integer(config.requests_per_minute) : json_null(), "last_sync_at",

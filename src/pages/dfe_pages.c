@@ -66,9 +66,8 @@ static void declarations_table(struct buf *b, struct request *request, const str
         html_printf(b, "<tr class=\"govuk-table__row\">");
         if (show_person)
             html_printf(b,
-                        "<td class=\"govuk-table__cell\"><a class=\"govuk-link\" href=\"/enrolments/%" PRId64
-                        "\">%s</a></td>",
-                        d->enrolment_id, d->participant_name);
+                        "<td class=\"govuk-table__cell\"><a class=\"govuk-link\" href=\"/enrolments/%s\">%s</a></td>",
+                        request_printf(request, "%" PRId64, d->enrolment_id), d->participant_name);
         html_printf(b, "<td class=\"govuk-table__cell\">%s, dated %s</td><td class=\"govuk-table__cell\">%R</td>",
                     type_title(d->declaration_type), page_date(request, d->declaration_date, true),
                     state_tag(request, d));
@@ -115,9 +114,9 @@ static void due_table(struct buf *b, struct request *request, const struct decla
         const struct declaration_due_row *r = &due[i];
         html_printf(b,
                     "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\"><a class=\"govuk-link\" "
-                    "href=\"/enrolments/%" PRId64 "\">%s</a></td><td class=\"govuk-table__cell\">%s, dated %s</td>"
+                    "href=\"/enrolments/%s\">%s</a></td><td class=\"govuk-table__cell\">%s, dated %s</td>"
                     "<td class=\"govuk-table__cell govuk-!-text-break-word\">%s</td><td class=\"govuk-table__cell\">",
-                    r->enrolment_id, names[i], type_title(r->due.declaration_type),
+                    request_printf(request, "%" PRId64, r->enrolment_id), names[i], type_title(r->due.declaration_type),
                     page_date(request, r->due.declaration_date, true), r->due.evidence);
         forms_begin(b, request,
                     request_printf(request, "/admin/dfe/enrolments/%" PRId64 "/declarations", r->enrolment_id));
