@@ -171,17 +171,26 @@ void api_enrolment_declarations_list(struct request *request)
 
 static void declaration_step(struct request *request, bool void_it)
 {
+    json_t *body = api_read_object(request);
+    if (body == NULL)
+        return;
     struct actor actor;
     struct accounts_env env = request_accounts_env(request, &actor);
     struct errors errors = ERRORS_INIT;
-    int64_t enrolment_id = request_param_id(request, 0), id = request_param_id(request, 1);
-    enum app_result r = void_it ? declarations_void(&env, enrolment_id, id, &errors)
-                                : declarations_retry(&env, enrolment_id, id, &errors);
+    json_t *given = json_object_get(body, "declaration_id");
+    int64_t enrolment_id = request_param_id(request, 0), id = json_is_integer(given) ? json_integer_value(given) : 0;
+    enum app_result r = APP_INVALID;
+    if (id <= 0)
+        errors_add(&errors, "declaration_id", "Give the id of one of this participant's declarations");
+    else
+        r = void_it ? declarations_void(&env, enrolment_id, id, &errors)
+                    : declarations_retry(&env, enrolment_id, id, &errors);
     if (r == APP_OK)
         reply_declaration(request, 200, id);
     else
         api_reply_result(request, r, &errors, "declaration");
     errors_free(&errors);
+    json_decref(body);
 }
 
 void api_declaration_void(struct request *request)

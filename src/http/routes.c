@@ -118,13 +118,15 @@ const struct route routes[] = {
         "Approve a declaration the participant is due (declaration_type), for the next sync to submit (422 when not "
         "due, 409 when one of its type stands)",
         "Declaration", "DeclarationApproval"),
-    API_STEP("/api/v1/enrolments/{id}/declarations/{declaration}/void", api_declaration_void, PERM_PROGRAMME_MANAGE,
+    API_STEP(
+        "/api/v1/enrolments/{id}/declarations/void", api_declaration_void, PERM_PROGRAMME_MANAGE, RESOURCE_ENROLMENT,
+        "Void a declaration (declaration_id): at once when the DfE never had it, otherwise asked of the DfE by the "
+        "next sync",
+        "Declaration", "DeclarationStep", 200),
+    API_STEP("/api/v1/enrolments/{id}/declarations/retry", api_declaration_retry, PERM_PROGRAMME_MANAGE,
              RESOURCE_ENROLMENT,
-             "Void a declaration: at once when the DfE never had it, otherwise asked of the DfE by the next sync",
-             "Declaration", NULL, 200),
-    API_STEP("/api/v1/enrolments/{id}/declarations/{declaration}/retry", api_declaration_retry, PERM_PROGRAMME_MANAGE,
-             RESOURCE_ENROLMENT, "Send again a declaration the DfE refused, once its cause is put right", "Declaration",
-             NULL, 200),
+             "Send again a declaration the DfE refused (declaration_id), once its cause is put right", "Declaration",
+             "DeclarationStep", 200),
     API("GET", "/api/v1/dfe", api_dfe_status, PERM_PROGRAMME_MANAGE, RESOURCE_NONE,
         "Where npq stands with the DfE's lead-provider API: configuration, the last sync, statements", "DfeStatus",
         NULL),
@@ -449,10 +451,10 @@ const struct route routes[] = {
     PAGE("POST", "/admin/dfe/sync", page_admin_dfe_sync, PERM_PROGRAMME_MANAGE, RESOURCE_NONE, "Sync with the DfE now"),
     PAGE("POST", "/admin/dfe/enrolments/{id}/declarations", page_admin_dfe_approve, PERM_PROGRAMME_MANAGE,
          RESOURCE_ENROLMENT, "Approve a declaration due"),
-    PAGE("POST", "/admin/dfe/enrolments/{id}/declarations/{declaration}/void", page_admin_dfe_void,
-         PERM_PROGRAMME_MANAGE, RESOURCE_ENROLMENT, "Void a declaration"),
-    PAGE("POST", "/admin/dfe/enrolments/{id}/declarations/{declaration}/retry", page_admin_dfe_retry,
-         PERM_PROGRAMME_MANAGE, RESOURCE_ENROLMENT, "Send a refused declaration again"),
+    PAGE("POST", "/admin/dfe/enrolments/{id}/declarations/void", page_admin_dfe_void, PERM_PROGRAMME_MANAGE,
+         RESOURCE_ENROLMENT, "Void a declaration"),
+    PAGE("POST", "/admin/dfe/enrolments/{id}/declarations/retry", page_admin_dfe_retry, PERM_PROGRAMME_MANAGE,
+         RESOURCE_ENROLMENT, "Send a refused declaration again"),
 
     /* Applications and enrolment pages */
     PAGE("GET", "/apply", page_apply, PERM_APPLICATIONS, RESOURCE_NONE, "Choose what to apply for"),

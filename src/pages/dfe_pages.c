@@ -48,6 +48,19 @@ static const char *state_tag(struct request *request, const struct declaration *
     return "";
 }
 
+/* A one-button form taking a step on declaration id. */
+static void step_button(struct buf *b, struct request *request, const char *action, int64_t id, const char *text,
+                        const char *hidden, const char *variant)
+{
+    html_printf(b, "<form method=\"post\" action=\"%s\" class=\"npq-inline-form\">", action);
+    forms_csrf(b, request);
+    html_printf(b,
+                "<input type=\"hidden\" name=\"declaration_id\" value=\"%s\"><button type=\"submit\" "
+                "class=\"govuk-button govuk-button--%s govuk-!-margin-bottom-0\" data-module=\"govuk-button\">%s"
+                "<span class=\"govuk-visually-hidden\"> %s</span></button></form>",
+                request_printf(request, "%" PRId64, id), variant, text, hidden);
+}
+
 /* One table of declarations, with the steps each can take; show_person adds who it is for. */
 static void declarations_table(struct buf *b, struct request *request, const struct declaration *list, size_t count,
                                bool show_person, const char *caption)
@@ -89,10 +102,10 @@ static void declarations_table(struct buf *b, struct request *request, const str
             request_printf(request, "/admin/dfe/enrolments/%" PRId64 "/declarations/%" PRId64, d->enrolment_id, d->id);
         const char *what = request_printf(request, "%s for %s", type_title(d->declaration_type), d->participant_name);
         if (d->dfe_message[0] != '\0' && d->dfe_id[0] == '\0')
-            page_post_button(b, request, request_printf(request, "%s/retry", base), "Send again", what, "secondary");
+            step_button(b, request, request_printf(request, "%s/retry", base), d->id, "Send again", what, "secondary");
         if (dfe_declaration_stands(d->state) && d->state != DFE_DECLARATION_AWAITING_CLAWBACK &&
             d->void_requested_at == 0)
-            page_post_button(b, request, request_printf(request, "%s/void", base), "Void", what, "warning");
+            step_button(b, request, request_printf(request, "%s/void", base), d->id, "Void", what, "warning");
         html_printf(b, "</td></tr>");
     }
     html_printf(b, "</tbody></table>");
@@ -340,7 +353,12 @@ void page_admin_dfe_void(struct request *request)
     struct actor actor;
     struct accounts_env env = request_accounts_env(request, &actor);
     struct errors errors = ERRORS_INIT;
-    enum app_result r = declarations_void(&env, request_param_id(request, 0), request_param_id(request, 1), &errors);
+    int64_t id = forms_id(forms_value(request, "declaration_id"));
+    enum app_result r = APP_INVALID;
+    if (id <= 0)
+        errors_add(&errors, "declaration_id", "Choose one of this participant's declarations");
+    else
+        r = declarations_void(&env, request_param_id(request, 0), id, &errors);
     form_done(request, r, &errors, "voided");
     errors_free(&errors);
 }
@@ -350,7 +368,12 @@ void page_admin_dfe_retry(struct request *request)
     struct actor actor;
     struct accounts_env env = request_accounts_env(request, &actor);
     struct errors errors = ERRORS_INIT;
-    enum app_result r = declarations_retry(&env, request_param_id(request, 0), request_param_id(request, 1), &errors);
+    int64_t id = forms_id(forms_value(request, "declaration_id"));
+    enum app_result r = APP_INVALID;
+    if (id <= 0)
+        errors_add(&errors, "declaration_id", "Choose one of this participant's declarations");
+    else
+        r = declarations_retry(&env, request_param_id(request, 0), id, &errors);
     form_done(request, r, &errors, "retry");
     errors_free(&errors);
 }

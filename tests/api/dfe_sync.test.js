@@ -261,9 +261,9 @@ test('a refusal from the DfE is shown against the participant in its own words, 
   assert.match(page.text, /Refused by the DfE<\/h2>[\s\S]*Pat Three[\s\S]*not been accepted/);
   // Put right at the DfE, then sent again from the page.
   app.attributes.status = 'accepted';
-  const retry = await admin.request('POST', `/admin/dfe/enrolments/${b.id}/declarations/${refused.id}/retry`, {
+  const retry = await admin.request('POST', `/admin/dfe/enrolments/${b.id}/declarations/retry`, {
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ csrf_token: await admin.csrfToken() }).toString(),
+    body: new URLSearchParams({ declaration_id: String(refused.id), csrf_token: await admin.csrfToken() }).toString(),
   });
   assert.equal(retry.status, 303, retry.text.slice(0, 500));
   assert.equal((await syncOnce()).code, 0);
@@ -271,7 +271,7 @@ test('a refusal from the DfE is shown against the participant in its own words, 
   assert.equal(accepted.dfe_message, null);
   assert.ok(accepted.dfe_id);
   // A retry of one that was not refused is refused itself.
-  assert.equal((await as.admin.post(`/api/v1/enrolments/${b.id}/declarations/${accepted.id}/retry`)).status, 409);
+  assert.equal((await as.admin.post(`/api/v1/enrolments/${b.id}/declarations/retry`, { declaration_id: accepted.id })).status, 409);
 });
 
 test('a submission whose answer was lost is found at the DfE on the retry, never made twice', async (t) => {
@@ -347,12 +347,12 @@ test('a void reaches the DfE at the next sync; one the DfE never had is voided a
   const a = enrolments.a;
   const since = mark();
   const [made] = await declarationsOf(a.id);
-  const asked = expectStatus(await as.admin.post(`/api/v1/enrolments/${a.id}/declarations/${made.id}/void`), 200, 'void');
+  const asked = expectStatus(await as.admin.post(`/api/v1/enrolments/${a.id}/declarations/void`, { declaration_id: made.id }), 200, 'void');
   assert.equal(asked.void_requested, true);
   assert.equal(asked.state, 'eligible', 'until the DfE says so');
-  assert.equal((await as.admin.post(`/api/v1/enrolments/${a.id}/declarations/${made.id}/void`)).status, 409, 'asked once');
+  assert.equal((await as.admin.post(`/api/v1/enrolments/${a.id}/declarations/void`, { declaration_id: made.id })).status, 409, 'asked once');
   // Another enrolment's declaration is not found through this one.
-  assert.equal((await as.admin.post(`/api/v1/enrolments/${enrolments.b.id}/declarations/${made.id}/void`)).status, 404);
+  assert.equal((await as.admin.post(`/api/v1/enrolments/${enrolments.b.id}/declarations/void`, { declaration_id: made.id })).status, 404);
   assert.equal((await syncOnce()).code, 0);
   const [voided] = await declarationsOf(a.id);
   assert.equal(voided.state, 'voided');
@@ -360,7 +360,7 @@ test('a void reaches the DfE at the next sync; one the DfE never had is voided a
   assert.equal(fake.state.declarations.find((d) => d.id === made.dfe_id).attributes.state, 'voided');
   // Due again now that the void stands: approved and voided before any sync, the DfE never hears.
   const again = expectStatus(await as.admin.post(`/api/v1/enrolments/${a.id}/declarations`, { declaration_type: 'started' }), 201, 'approve again');
-  const gone = expectStatus(await as.admin.post(`/api/v1/enrolments/${a.id}/declarations/${again.id}/void`), 200, 'void at once');
+  const gone = expectStatus(await as.admin.post(`/api/v1/enrolments/${a.id}/declarations/void`, { declaration_id: again.id }), 200, 'void at once');
   assert.equal(gone.state, 'voided');
   assert.deepEqual(violations(since), [], 'every request and answer of the void matches the document');
 });
