@@ -1,5 +1,7 @@
 #include "app/applications.h"
 
+#include "app/dfe_sync.h"
+
 #include "lib/buf.h"
 #include "lib/date.h"
 
@@ -437,6 +439,12 @@ enum app_result enrolments_step(const struct accounts_env *env, const struct cat
             result = app_result_of_store(store_enrolment_bookings_release(env->store, id, env->now));
         if (result == APP_OK)
             result = email_enrolment_step(env, &e, step, reason, expected_return, has_cohort ? &cohort : NULL, &arena);
+        /* The DfE hears of a withdrawal, a deferral or a return through the sync's outbox, queued
+         * with the step itself so neither happens without the other. */
+        static const char *const dfe_steps[] = {
+            [ENROLMENT_DEFER] = "defer", [ENROLMENT_RESUME] = "resume", [ENROLMENT_WITHDRAW] = "withdraw"};
+        if (result == APP_OK && step != ENROLMENT_COMPLETE && enrolment_dfe_course(catalogue, &e) != NULL)
+            result = dfe_tell_participant_step(env->store, id, dfe_steps[step], reason_code, NULL, env->now);
         result = app_transaction_end(env->store, result);
         if (result == APP_CONFLICT)
             errors_add(errors, "state",
@@ -487,6 +495,8 @@ enum app_result enrolments_change_schedule(const struct accounts_env *env, const
         if (result == APP_OK)
             result = app_result_of_store(
                 store_enrolment_set_schedule(env->store, env->actor, id, to->identifier, to->cohort, env->now));
+        if (result == APP_OK)
+            result = dfe_tell_participant_step(env->store, id, "change-schedule", NULL, to->identifier, env->now);
         result = app_transaction_end(env->store, result);
         if (result == APP_CONFLICT)
             errors_add(errors, "state",

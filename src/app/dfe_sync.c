@@ -641,3 +641,31 @@ enum app_result dfe_configure(const struct accounts_env *env, const struct dfe_c
     free(trimmed);
     return result;
 }
+
+enum app_result dfe_tell_participant_step(struct store *store, int64_t enrolment_id, const char *step,
+                                          const char *reason_code, const char *schedule_identifier, int64_t now)
+{
+    struct arena arena = ARENA_INIT;
+    const char *participant_id, *course;
+    enum store_status st = store_dfe_participant_of(store, enrolment_id, &arena, &participant_id, &course);
+    if (st != STORE_OK) {
+        arena_release(&arena);
+        return st == STORE_NOT_FOUND ? APP_OK : app_result_of_store(st);
+    }
+    json_t *attributes = json_pack("{s:s}", "course_identifier", course);
+    if ((strcmp(step, "withdraw") == 0 || strcmp(step, "defer") == 0) && reason_code != NULL && reason_code[0])
+        json_object_set_new(attributes, "reason", json_string(reason_code));
+    if (strcmp(step, "change-schedule") == 0 && schedule_identifier != NULL)
+        json_object_set_new(attributes, "schedule_identifier", json_string(schedule_identifier));
+    char type[64], path[256], escaped[128];
+    snprintf(type, sizeof(type), "participant-%s", step);
+    json_t *doc = json_pack("{s:{s:s, s:o}}", "data", "type", type, "attributes", attributes);
+    char *body = json_dumps(doc, JSON_COMPACT);
+    json_decref(doc);
+    query_escape(participant_id, escaped, sizeof(escaped));
+    snprintf(path, sizeof(path), "/api/v3/participants/npq/%s/%s", escaped, step);
+    enum app_result result = app_result_of_store(store_dfe_outbox_add(store, "PUT", path, body, enrolment_id, now));
+    free(body);
+    arena_release(&arena);
+    return result;
+}

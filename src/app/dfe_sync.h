@@ -51,6 +51,14 @@ struct dfe_sync_report {
  */
 enum app_result dfe_sync_run(const struct dfe_sync_env *env, struct dfe_sync_report *report);
 
+/*
+ * Queues, in the caller's transaction, what the DfE must hear of a participant's step: "withdraw"
+ * and "defer" with the DfE's reason code, "resume", or "change-schedule" to schedule_identifier.
+ * Nothing is queued for one the DfE has not listed (no application pulled for them).
+ */
+enum app_result dfe_tell_participant_step(struct store *store, int64_t enrolment_id, const char *step,
+                                          const char *reason_code, const char *schedule_identifier, int64_t now);
+
 /* The report in one line of words, for the log and the pages. */
 void dfe_sync_report_text(const struct dfe_sync_report *report, enum app_result result, char *out, size_t size);
 

@@ -632,6 +632,10 @@ struct dfe_outbox_entry {
 /* Joins the caller's transaction, so the call is queued with the change that causes it. */
 enum store_status store_dfe_outbox_add(struct store *store, const char *method, const char *path, const char *body,
                                        int64_t enrolment_id, int64_t now);
+/* The DfE's id of the enrolment's participant and their course, from the application linked to it;
+ * STORE_NOT_FOUND when the DfE has not listed one. Strings in arena. */
+enum store_status store_dfe_participant_of(struct store *store, int64_t enrolment_id, struct arena *arena,
+                                           const char **participant_id, const char **course_identifier);
 enum store_status store_dfe_outbox_pending(struct store *store, struct arena *arena, struct dfe_outbox_entry **out,
                                            size_t *count);
 enum store_status store_dfe_outbox_done(struct store *store, int64_t id, int status, const char *message, int64_t now);

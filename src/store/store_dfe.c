@@ -570,6 +570,23 @@ enum store_status store_dfe_outbox_add(struct store *store, const char *method, 
     return store_tx_end(store, status);
 }
 
+enum store_status store_dfe_participant_of(struct store *store, int64_t enrolment_id, struct arena *arena,
+                                           const char **participant_id, const char **course_identifier)
+{
+    struct db_stmt *stmt = db_prepare(store->db, "SELECT participant_id, course_identifier FROM dfe_applications"
+                                                 " WHERE enrolment_id = ?1 ORDER BY dfe_updated_at DESC LIMIT 1");
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_int64(stmt, 1, enrolment_id);
+    enum db_result r = db_step(stmt);
+    if (r == DB_ROW) {
+        *participant_id = store_text_or_empty(arena, stmt, 0);
+        *course_identifier = store_text_or_empty(arena, stmt, 1);
+    }
+    db_reset(stmt);
+    return r == DB_ROW ? STORE_OK : r == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+}
+
 enum store_status store_dfe_outbox_pending(struct store *store, struct arena *arena, struct dfe_outbox_entry **out,
                                            size_t *count)
 {

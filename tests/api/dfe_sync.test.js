@@ -365,6 +365,33 @@ test('a void reaches the DfE at the next sync; one the DfE never had is voided a
   assert.deepEqual(violations(since), [], 'every request and answer of the void matches the document');
 });
 
+test('a withdrawal and a change of schedule in npq are sent to the DfE by the next sync', async (t) => {
+  if (!open) return t.skip('the default catalogue has no specialist schedule open today');
+  const since = mark();
+  const c = enrolments.c;
+  const withdrawn = await as.admin.post(`/api/v1/enrolments/${c.id}/withdraw`, { reason: 'Moving school', reason_code: 'personal-reason-moving-school' });
+  assert.equal(withdrawn.status, 200, show(withdrawn));
+  const other = open.identifier === 'npq-specialist-spring' ? 'npq-specialist-autumn' : 'npq-specialist-spring';
+  const moved = await as.admin.post(`/api/v1/enrolments/${enrolments.b.id}/schedule`, { schedule_identifier: other, cohort: open.cohort });
+  const from = await lastCallId();
+  assert.equal((await syncOnce()).code, 0);
+  const steps = fake.state.participantSteps;
+  const participantOf = (email) => fake.state.applications.find((x) => x.attributes.email === email).attributes.participant_id;
+  assert.deepEqual(
+    steps.find((x) => x.step === 'withdraw'),
+    { participant_id: participantOf(c.email), step: 'withdraw', attributes: { course_identifier: 'npq-senco', reason: 'personal-reason-moving-school' } },
+  );
+  if (moved.status === 200)
+    assert.deepEqual(steps.find((x) => x.step === 'change-schedule').attributes, { course_identifier: 'npq-senco', schedule_identifier: other });
+  const calls = await callsSince(from);
+  assert.ok(calls.some((x) => x.method === 'PUT' && /\/withdraw$/.test(x.path) && x.status === 200 && x.enrolment_id === c.id));
+  // Sent once: the next sync has nothing of it to send.
+  const before = steps.length;
+  assert.equal((await syncOnce()).code, 0);
+  assert.equal(fake.state.participantSteps.length, before);
+  assert.deepEqual(violations(since), []);
+});
+
 test('statements are read from the DfE and shown with the sync on the DfE page', async () => {
   fake.addStatement({ month: 'June', year: '2027', cohort: '2026', cutOff: '2027-05-31', payment: '2027-06-25' });
   assert.equal((await syncOnce()).code, 0);

@@ -17,6 +17,7 @@ function startFakeDfe({ token = 'dfe-test-token' } = {}) {
     applications: [],
     declarations: [],
     statements: [],
+    participantSteps: [],
     requests: [],
     trouble: { dropNextDeclaration: false, tooManyNext: 0, holdPage: null },
   };
@@ -133,6 +134,40 @@ function startFakeDfe({ token = 'dfe-test-token' } = {}) {
       else return invalid(res, 'id', `The declaration is ${from} and cannot be voided.`);
       d.attributes.updated_at = now;
       return json(res, 200, { data: declarationOut(d) });
+    }
+    m = /^\/api\/v3\/participants\/npq\/([^/]+)\/(withdraw|defer|resume|change-schedule)$/.exec(url.pathname);
+    if (req.method === 'PUT' && m) {
+      const apps = state.applications.filter((x) => x.attributes.participant_id === m[1]);
+      if (!apps.length) return notFound(res);
+      const a = JSON.parse(body || '{}').data.attributes;
+      const application = apps.find((x) => x.attributes.course_identifier === a.course_identifier);
+      if (!application) return invalid(res, 'course_identifier', 'The participant is not on this course.');
+      const status = { withdraw: 'withdrawn', defer: 'deferred', resume: 'active', 'change-schedule': application.trainingStatus || 'active' }[m[2]];
+      application.trainingStatus = status;
+      if (a.schedule_identifier) application.attributes.schedule_identifier = a.schedule_identifier;
+      state.participantSteps.push({ participant_id: m[1], step: m[2], attributes: a });
+      return json(res, 200, {
+        data: {
+          id: m[1],
+          type: 'npq-participant',
+          attributes: {
+            full_name: application.attributes.full_name,
+            teacher_reference_number: application.attributes.teacher_reference_number,
+            updated_at: now,
+            npq_enrolments: [
+              {
+                course_identifier: application.attributes.course_identifier,
+                schedule_identifier: application.attributes.schedule_identifier,
+                npq_application_id: application.id,
+                eligible_for_funding: true,
+                training_status: status,
+                targeted_delivery_funding_eligibility: false,
+                email: application.attributes.email,
+              },
+            ],
+          },
+        },
+      });
     }
     if (req.method === 'GET' && url.pathname === '/api/v3/statements') return json(res, 200, { data: paged(state.statements, p) });
     return notFound(res);
