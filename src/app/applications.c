@@ -297,6 +297,11 @@ enum app_result applications_step(const struct accounts_env *env, const struct c
             result = enrol(env, &a, cohort_id, &arena, &cohort, errors);
         if (result == APP_OK)
             result = email_applicant(env, catalogue, &a, step, reason, step == STEP_ENROL ? &cohort : NULL);
+        /* The DfE hears of the provider's decision through the sync's outbox, with the decision. */
+        const struct dfe_course *course = application_dfe_course(catalogue, &a);
+        if (result == APP_OK && course != NULL && (step == STEP_ACCEPT || step == STEP_REJECT))
+            result = dfe_tell_application_step(env->store, a.participant_email, course->identifier,
+                                               step == STEP_ACCEPT ? "accept" : "reject", env->now);
         result = app_transaction_end(env->store, result);
     }
     arena_release(&arena);

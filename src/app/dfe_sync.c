@@ -669,3 +669,24 @@ enum app_result dfe_tell_participant_step(struct store *store, int64_t enrolment
     arena_release(&arena);
     return result;
 }
+
+enum app_result dfe_tell_application_step(struct store *store, const char *email, const char *course, const char *step,
+                                          int64_t now)
+{
+    struct arena arena = ARENA_INIT;
+    const char *dfe_id;
+    enum store_status st = store_dfe_application_of(store, email, course, &arena, &dfe_id);
+    if (st != STORE_OK) {
+        arena_release(&arena);
+        return st == STORE_NOT_FOUND ? APP_OK : app_result_of_store(st);
+    }
+    char escaped[128], path[256];
+    query_escape(dfe_id, escaped, sizeof(escaped));
+    snprintf(path, sizeof(path), "/api/v3/npq-applications/%s/%s", escaped, step);
+    /* Accepting takes a body (the schedule is left to the DfE to choose); rejecting none. */
+    const char *body =
+        strcmp(step, "accept") == 0 ? "{\"data\":{\"type\":\"npq-application-accept\",\"attributes\":{}}}" : "";
+    enum app_result result = app_result_of_store(store_dfe_outbox_add(store, "POST", path, body, 0, now));
+    arena_release(&arena);
+    return result;
+}

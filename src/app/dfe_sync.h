@@ -59,6 +59,12 @@ enum app_result dfe_sync_run(const struct dfe_sync_env *env, struct dfe_sync_rep
 enum app_result dfe_tell_participant_step(struct store *store, int64_t enrolment_id, const char *step,
                                           const char *reason_code, const char *schedule_identifier, int64_t now);
 
+/* Queues, in the caller's transaction, the DfE's accepting ("accept") or rejecting ("reject") of the
+ * application of the person with email for course (a DfE course identifier). Nothing is queued
+ * when the DfE has not listed their application. */
+enum app_result dfe_tell_application_step(struct store *store, const char *email, const char *course, const char *step,
+                                          int64_t now);
+
 /* The report in one line of words, for the log and the pages. */
 void dfe_sync_report_text(const struct dfe_sync_report *report, enum app_result result, char *out, size_t size);
 

@@ -636,6 +636,10 @@ enum store_status store_dfe_outbox_add(struct store *store, const char *method, 
  * STORE_NOT_FOUND when the DfE has not listed one. Strings in arena. */
 enum store_status store_dfe_participant_of(struct store *store, int64_t enrolment_id, struct arena *arena,
                                            const char **participant_id, const char **course_identifier);
+/* The DfE's id of the application of the person with email for course; STORE_NOT_FOUND when the DfE
+ * has listed none. In arena. */
+enum store_status store_dfe_application_of(struct store *store, const char *email, const char *course_identifier,
+                                           struct arena *arena, const char **dfe_id);
 enum store_status store_dfe_outbox_pending(struct store *store, struct arena *arena, struct dfe_outbox_entry **out,
                                            size_t *count);
 enum store_status store_dfe_outbox_done(struct store *store, int64_t id, int status, const char *message, int64_t now);

@@ -587,6 +587,22 @@ enum store_status store_dfe_participant_of(struct store *store, int64_t enrolmen
     return r == DB_ROW ? STORE_OK : r == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
 }
 
+enum store_status store_dfe_application_of(struct store *store, const char *email, const char *course_identifier,
+                                           struct arena *arena, const char **dfe_id)
+{
+    struct db_stmt *stmt = db_prepare(store->db, "SELECT dfe_id FROM dfe_applications WHERE email = ?1"
+                                                 " AND course_identifier = ?2 ORDER BY dfe_updated_at DESC LIMIT 1");
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_text(stmt, 1, email);
+    db_bind_text(stmt, 2, course_identifier);
+    enum db_result r = db_step(stmt);
+    if (r == DB_ROW)
+        *dfe_id = store_text_or_empty(arena, stmt, 0);
+    db_reset(stmt);
+    return r == DB_ROW ? STORE_OK : r == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+}
+
 enum store_status store_dfe_outbox_pending(struct store *store, struct arena *arena, struct dfe_outbox_entry **out,
                                            size_t *count)
 {

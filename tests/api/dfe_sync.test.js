@@ -44,6 +44,7 @@ function expectStatus(r, status, what) {
 const EXTRA = {
   p3: { email: 'pat.three@example.test', name: 'Pat Three', role: 'participant' },
   p4: { email: 'pat.four@example.test', name: 'Pat Four', role: 'participant' },
+  p5: { email: 'pat.five@example.test', name: 'Pat Five', role: 'participant' },
 };
 
 /* Runs `npq dfe sync` on the server's database; resolves with {code, stdout, stderr, ms}. */
@@ -389,6 +390,32 @@ test('a withdrawal and a change of schedule in npq are sent to the DfE by the ne
   const before = steps.length;
   assert.equal((await syncOnce()).code, 0);
   assert.equal(fake.state.participantSteps.length, before);
+  assert.deepEqual(violations(since), []);
+});
+
+test('accepting an application the DfE lists is sent to the DfE by the next sync', async (t) => {
+  if (!open) return t.skip('the default catalogue has no specialist schedule open today');
+  const since = mark();
+  const users = (await as.admin.json('/api/v1/users?limit=200')).users;
+  const participant = users.find((u) => u.email === EXTRA.p5.email).id;
+  const school = (await as.admin.json('/api/v1/organisations')).organisations.find((o) => o.kind === 'school' && o.urn === '100001').id;
+  const draft = expectStatus(
+    await as.admin.post('/api/v1/applications', {
+      participant_id: participant, kind: 'qualification', target: 'NPQSENCO', electives: [], school_id: school, sponsor_id: demo.ids.headteacher,
+      job_role: 'SENCO', delivery_model: 'online', funding_route: 'school', trn: '1234567', school_urn: '106286', employment_type: 'in_school',
+      headteacher_status: 'no', works_as_senco: true, senco_start_date: '2021-09-01', funding_choice: 'school', eligible_for_funding: true, funded_place: true,
+    }),
+    201,
+    'draft',
+  );
+  expectStatus(await as.admin.post(`/api/v1/applications/${draft.id}/submit`), 200, 'submit');
+  expectStatus(await as.headteacher.post(`/api/v1/applications/${draft.id}/approve`), 200, 'approve');
+  const listed = fake.addApplication({ email: EXTRA.p5.email, fullName: EXTRA.p5.name, status: 'pending' });
+  assert.equal((await syncOnce()).code, 0, 'the DfE application is pulled');
+  expectStatus(await as.admin.post(`/api/v1/applications/${draft.id}/accept`), 200, 'accept');
+  assert.equal(listed.attributes.status, 'pending', 'nothing is sent before the sync');
+  assert.equal((await syncOnce()).code, 0);
+  assert.equal(listed.attributes.status, 'accepted');
   assert.deepEqual(violations(since), []);
 });
 

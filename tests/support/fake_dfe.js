@@ -135,6 +135,15 @@ function startFakeDfe({ token = 'dfe-test-token' } = {}) {
       d.attributes.updated_at = now;
       return json(res, 200, { data: declarationOut(d) });
     }
+    m = /^\/api\/v3\/npq-applications\/([^/]+)\/(accept|reject)$/.exec(url.pathname);
+    if (req.method === 'POST' && m) {
+      const application = state.applications.find((x) => x.id === m[1]);
+      if (!application) return notFound(res);
+      if (application.attributes.status !== 'pending') return invalid(res, 'status', `The application is ${application.attributes.status} already.`);
+      application.attributes.status = m[2] === 'accept' ? 'accepted' : 'rejected';
+      application.attributes.updated_at = now;
+      return json(res, 200, { data: application });
+    }
     m = /^\/api\/v3\/participants\/npq\/([^/]+)\/(withdraw|defer|resume|change-schedule)$/.exec(url.pathname);
     if (req.method === 'PUT' && m) {
       const apps = state.applications.filter((x) => x.attributes.participant_id === m[1]);
