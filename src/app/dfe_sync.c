@@ -199,6 +199,8 @@ static void query_escape(const char *in, char *out, size_t size)
 
 typedef bool (*page_handler)(struct sync *s, json_t *data, const char *cursor_name, const struct dfe_cursor *next);
 
+static bool renew(struct sync *s);
+
 /*
  * A paged pull of collection (its path, "/api/v3/npq-applications") under the cursor name: from
  * the cursor's page on, each page handed to on_page with the cursor that follows it, to be
@@ -253,7 +255,8 @@ static bool pull(struct sync *s, const char *collection, const char *cursor_name
         } else {
             next.next_page = cursor.next_page + 1;
         }
-        bool ok = on_page(s, data, cursor_name, &next);
+        /* A long pull keeps the lease page by page, so no other server starts one beside it. */
+        bool ok = renew(s) && on_page(s, data, cursor_name, &next);
         json_decref(doc);
         if (!ok)
             return false;
@@ -542,7 +545,10 @@ static bool send_outbox(struct sync *s)
 
 static bool renew(struct sync *s)
 {
-    return store_dfe_lease_take(s->env->store, s->env->holder, NULL, clock_now(), SYNC_LEASE_SECONDS) == STORE_OK;
+    enum store_status st = store_dfe_lease_take(s->env->store, s->env->holder, NULL, clock_now(), SYNC_LEASE_SECONDS);
+    if (st == STORE_CONFLICT)
+        snprintf(s->report->error, sizeof(s->report->error), "another server took over the sync");
+    return st == STORE_OK;
 }
 
 static enum app_result run_parts(struct sync *s)
