@@ -25,6 +25,7 @@ static const struct {
     {"restore", cli_restore, "check a backup and put it in place of the database"},
     {"files", cli_files, "the blob store's totals, and the files that are one person's"},
     {"progress", cli_progress, "progress thresholds, judging every enrolment again, progress updates by email"},
+    {"dfe", cli_dfe, "configure the DfE's lead-provider API, and sync with it once"},
 };
 
 static int usage(FILE *out)

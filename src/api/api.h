@@ -59,6 +59,18 @@ void api_enrolment_get(struct request *request);
 void api_enrolment_step(struct request *request);
 void api_enrolment_schedule(struct request *request);
 void api_enrolment_declarations(struct request *request);
+
+/* The DfE: status, declarations due and made, approving, voiding, a sync now, its log (dfe.c) */
+void api_dfe_status(struct request *request);
+void api_dfe_declarations(struct request *request);
+void api_dfe_sync(struct request *request);
+void api_dfe_log(struct request *request);
+void api_enrolment_declarations_list(struct request *request);
+void api_enrolment_declarations_approve(struct request *request);
+void api_declaration_void(struct request *request);
+void api_declaration_retry(struct request *request);
+struct declaration;
+json_t *api_declaration_json(const struct declaration *declaration);
 void api_participant_pathway(struct request *request);
 void api_participant_completion(struct request *request);
 void api_cohorts_list(struct request *request);

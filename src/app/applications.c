@@ -1,6 +1,7 @@
 #include "app/applications.h"
 
 #include "app/progress.h"
+#include "app/dfe_sync.h"
 
 #include "lib/buf.h"
 #include "lib/date.h"
@@ -301,6 +302,11 @@ enum app_result applications_step(const struct accounts_env *env, const struct c
             result = enrol(env, &a, cohort_id, &arena, &cohort, errors);
         if (result == APP_OK)
             result = email_applicant(env, catalogue, &a, step, reason, step == STEP_ENROL ? &cohort : NULL);
+        /* The DfE hears of the provider's decision through the sync's outbox, with the decision. */
+        const struct dfe_course *course = application_dfe_course(catalogue, &a);
+        if (result == APP_OK && course != NULL && (step == STEP_ACCEPT || step == STEP_REJECT))
+            result = dfe_tell_application_step(env->store, a.participant_email, course->identifier,
+                                               step == STEP_ACCEPT ? "accept" : "reject", env->now);
         result = app_transaction_end(env->store, result);
     }
     arena_release(&arena);
@@ -445,6 +451,12 @@ enum app_result enrolments_step(const struct accounts_env *env, const struct cat
             result = progress_refresh(env, id);
         if (result == APP_OK)
             result = email_enrolment_step(env, &e, step, reason, expected_return, has_cohort ? &cohort : NULL, &arena);
+        /* The DfE hears of a withdrawal, a deferral or a return through the sync's outbox, queued
+         * with the step itself so neither happens without the other. */
+        static const char *const dfe_steps[] = {
+            [ENROLMENT_DEFER] = "defer", [ENROLMENT_RESUME] = "resume", [ENROLMENT_WITHDRAW] = "withdraw"};
+        if (result == APP_OK && step != ENROLMENT_COMPLETE && enrolment_dfe_course(catalogue, &e) != NULL)
+            result = dfe_tell_participant_step(env->store, id, dfe_steps[step], reason_code, NULL, env->now);
         result = app_transaction_end(env->store, result);
         if (result == APP_CONFLICT)
             errors_add(errors, "state",
@@ -495,6 +507,8 @@ enum app_result enrolments_change_schedule(const struct accounts_env *env, const
         if (result == APP_OK)
             result = app_result_of_store(
                 store_enrolment_set_schedule(env->store, env->actor, id, to->identifier, to->cohort, env->now));
+        if (result == APP_OK)
+            result = dfe_tell_participant_step(env->store, id, "change-schedule", NULL, to->identifier, env->now);
         result = app_transaction_end(env->store, result);
         if (result == APP_CONFLICT)
             errors_add(errors, "state",

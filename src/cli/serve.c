@@ -39,6 +39,7 @@ int cli_serve(int argc, char **argv)
         {"rate-limit-exempt", required_argument, NULL, 'E'},
         {"content-file-limit", required_argument, NULL, 'F'},
         {"trusted-proxy", required_argument, NULL, 'x'},
+        {"dfe-sync-interval", required_argument, NULL, 'D'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -138,6 +139,16 @@ int cli_serve(int argc, char **argv)
             options.content_file_limit = n * 1024 * 1024;
             break;
         }
+        case 'D': {
+            char *end;
+            long n = strtol(optarg, &end, 10);
+            if (*end != '\0' || n < 1 || n > 86400) {
+                fprintf(stderr, "npq: --dfe-sync-interval takes 1 to 86400 seconds\n");
+                return 2;
+            }
+            options.dfe_sync_interval_seconds = (int)n;
+            break;
+        }
         case 't': {
             char *end;
             long n = strtol(optarg, &end, 10);
@@ -171,7 +182,9 @@ int cli_serve(int argc, char **argv)
                     "  --rate-limit-exempt LIST   CIDR blocks never limited (default 127.0.0.0/8,::1/128), or none\n"
                     "  --content-file-limit MiB   largest file attached to a content item (default 50)\n"
                     "  --trusted-proxy ADDR[/BITS]  believe X-Forwarded-For and -Proto from this proxy\n"
-                    "                           (repeatable, or comma-separated; $NPQ_TRUSTED_PROXY)\n");
+                    "                           (repeatable, or comma-separated; $NPQ_TRUSTED_PROXY)\n"
+                    "  --dfe-sync-interval SECONDS  sync with the DfE's API this often (default: never;\n"
+                    "                           configure it with npq dfe configure)\n");
             return opt == 'h' ? 0 : 2;
         }
     }

@@ -337,3 +337,89 @@ size_t dfe_declarations_due(const struct dfe_milestone *milestones, size_t miles
     }
     return n;
 }
+
+static const char *const declaration_states[] = {
+    [DFE_DECLARATION_DUE] = "due",
+    [DFE_DECLARATION_SUBMITTED] = "submitted",
+    [DFE_DECLARATION_ELIGIBLE] = "eligible",
+    [DFE_DECLARATION_PAYABLE] = "payable",
+    [DFE_DECLARATION_PAID] = "paid",
+    [DFE_DECLARATION_VOIDED] = "voided",
+    [DFE_DECLARATION_INELIGIBLE] = "ineligible",
+    [DFE_DECLARATION_AWAITING_CLAWBACK] = "awaiting_clawback",
+    [DFE_DECLARATION_CLAWED_BACK] = "clawed_back",
+};
+enum { DECLARATION_STATE_COUNT = sizeof(declaration_states) / sizeof(declaration_states[0]) };
+
+const char *dfe_declaration_state_name(enum dfe_declaration_state state)
+{
+    return (unsigned)state < DECLARATION_STATE_COUNT ? declaration_states[state] : "due";
+}
+
+bool dfe_declaration_state_parse(const char *name, enum dfe_declaration_state *out)
+{
+    for (size_t i = 0; name != NULL && i < DECLARATION_STATE_COUNT; i++)
+        if (strcmp(name, declaration_states[i]) == 0) {
+            *out = (enum dfe_declaration_state)i;
+            return true;
+        }
+    return false;
+}
+
+bool dfe_declaration_state_follows(enum dfe_declaration_state from, enum dfe_declaration_state to)
+{
+    if (from == to)
+        return true;
+    switch (from) {
+    case DFE_DECLARATION_DUE:
+        /* The DfE's first answer may already have judged it. */
+        return to == DFE_DECLARATION_SUBMITTED || to == DFE_DECLARATION_ELIGIBLE || to == DFE_DECLARATION_INELIGIBLE ||
+               to == DFE_DECLARATION_VOIDED;
+    case DFE_DECLARATION_SUBMITTED:
+        return to == DFE_DECLARATION_ELIGIBLE || to == DFE_DECLARATION_INELIGIBLE || to == DFE_DECLARATION_VOIDED ||
+               to == DFE_DECLARATION_PAYABLE;
+    case DFE_DECLARATION_ELIGIBLE: return to == DFE_DECLARATION_PAYABLE || to == DFE_DECLARATION_VOIDED;
+    case DFE_DECLARATION_PAYABLE: return to == DFE_DECLARATION_PAID || to == DFE_DECLARATION_VOIDED;
+    case DFE_DECLARATION_PAID: return to == DFE_DECLARATION_AWAITING_CLAWBACK;
+    case DFE_DECLARATION_AWAITING_CLAWBACK: return to == DFE_DECLARATION_CLAWED_BACK;
+    case DFE_DECLARATION_VOIDED:
+    case DFE_DECLARATION_INELIGIBLE:
+    case DFE_DECLARATION_CLAWED_BACK: return false;
+    }
+    return false;
+}
+
+bool dfe_declaration_void(enum dfe_declaration_state state, enum dfe_declaration_state *after, struct errors *errors)
+{
+    switch (state) {
+    case DFE_DECLARATION_DUE:
+    case DFE_DECLARATION_SUBMITTED:
+    case DFE_DECLARATION_ELIGIBLE:
+    case DFE_DECLARATION_PAYABLE: *after = DFE_DECLARATION_VOIDED; return true;
+    case DFE_DECLARATION_PAID: *after = DFE_DECLARATION_AWAITING_CLAWBACK; return true;
+    case DFE_DECLARATION_AWAITING_CLAWBACK:
+        errors_add(errors, "state", "This declaration is awaiting clawback already.");
+        return false;
+    case DFE_DECLARATION_VOIDED:
+    case DFE_DECLARATION_INELIGIBLE:
+    case DFE_DECLARATION_CLAWED_BACK: break;
+    }
+    errors_add(errors, "state", "A %s declaration cannot be voided.", dfe_declaration_state_name(state));
+    return false;
+}
+
+bool dfe_declaration_stands(enum dfe_declaration_state state)
+{
+    return state != DFE_DECLARATION_VOIDED && state != DFE_DECLARATION_INELIGIBLE &&
+           state != DFE_DECLARATION_CLAWED_BACK;
+}
+
+const char *dfe_declaration_outcome(const char *declaration_type, enum dfe_declaration_state state, bool passed)
+{
+    if (declaration_type == NULL || strcmp(declaration_type, "completed") != 0)
+        return NULL;
+    if (state == DFE_DECLARATION_VOIDED || state == DFE_DECLARATION_AWAITING_CLAWBACK ||
+        state == DFE_DECLARATION_CLAWED_BACK)
+        return "voided";
+    return passed ? "passed" : "failed";
+}

@@ -91,7 +91,8 @@ bool dfe_schedule_change_allowed(const char *course_group, const char *to_group,
                                  const struct dfe_declaration_made *made, size_t made_count, struct errors *errors);
 
 /* Something npq knows a participant did, as evidence for a declaration: an event of their cohort
- * they attended (present or late). */
+ * they attended (present or late), learning hours they logged, an item of their course they
+ * marked done, or work they submitted for assessment. */
 struct dfe_evidence {
     const char *date; /* YYYY-MM-DD */
     const char *what; /* in words: "Attended Face-to-face day 1" */
@@ -116,6 +117,44 @@ struct dfe_declaration_due {
 size_t dfe_declarations_due(const struct dfe_milestone *milestones, size_t milestone_count,
                             const struct dfe_evidence *attended, size_t attended_count, const char *completed_on,
                             const char *completed_evidence, const char *today, struct dfe_declaration_due *out);
+
+/*
+ * A declaration's state. DUE is npq's own: decided (and perhaps approved) but not accepted by the
+ * DfE yet. The rest are the DfE's, as its API reports them: a submitted declaration becomes
+ * eligible (or ineligible), then payable, then paid; voiding one not yet paid voids it, voiding a
+ * paid one awaits its clawback, which then happens.
+ */
+enum dfe_declaration_state {
+    DFE_DECLARATION_DUE,
+    DFE_DECLARATION_SUBMITTED,
+    DFE_DECLARATION_ELIGIBLE,
+    DFE_DECLARATION_PAYABLE,
+    DFE_DECLARATION_PAID,
+    DFE_DECLARATION_VOIDED,
+    DFE_DECLARATION_INELIGIBLE,
+    DFE_DECLARATION_AWAITING_CLAWBACK,
+    DFE_DECLARATION_CLAWED_BACK,
+};
+const char *dfe_declaration_state_name(enum dfe_declaration_state state); /* "awaiting_clawback" */
+bool dfe_declaration_state_parse(const char *name, enum dfe_declaration_state *out);
+
+/* Whether a declaration in from may next be in to, as the DfE moves it (a state is also allowed
+ * to stay as it is: the DfE reports it again). Anything else reported is refused, not stored. */
+bool dfe_declaration_state_follows(enum dfe_declaration_state from, enum dfe_declaration_state to);
+
+/* Whether a declaration in state may be voided, and the state the void leaves it in: a due one is
+ * voided without the DfE hearing of it; a submitted, eligible or payable one is voided; a paid one
+ * awaits clawback. Refused (false, with the reason at "state") for one voided, ineligible or
+ * clawed back, or awaiting clawback already. */
+bool dfe_declaration_void(enum dfe_declaration_state state, enum dfe_declaration_state *after, struct errors *errors);
+
+/* Whether the declaration still stands, so that another of its type may not be made: every state
+ * but voided, ineligible and clawed back. */
+bool dfe_declaration_stands(enum dfe_declaration_state state);
+
+/* The outcome a completed declaration carries: passed or failed by the result, voided when the
+ * declaration is. NULL for a declaration of another type. */
+const char *dfe_declaration_outcome(const char *declaration_type, enum dfe_declaration_state state, bool passed);
 
 /* Checks the DfE reason code given with a step (field "reason_code"): one of codes when given,
  * and given when required (the step is for a DfE course). */

@@ -11,6 +11,7 @@
 #include "pages/content.h"
 #include "pages/delivery.h"
 #include "pages/forum.h"
+#include "pages/dfe.h"
 #include "pages/pages.h"
 #include "pages/programme.h"
 #include "pages/progress.h"
@@ -110,6 +111,34 @@ const struct route routes[] = {
         RESOURCE_ENROLMENT,
         "The DfE declarations the participant is due from what npq knows, each with its evidence, and those made",
         "EnrolmentDeclarations", NULL),
+    API("GET", "/api/v1/enrolments/{id}/declarations/made", api_enrolment_declarations_list, PERM_PROGRAMME_MANAGE,
+        RESOURCE_ENROLMENT, "The declarations made for the participant, newest first, each with the DfE's state",
+        "DeclarationList", NULL),
+    API("POST", "/api/v1/enrolments/{id}/declarations", api_enrolment_declarations_approve, PERM_PROGRAMME_MANAGE,
+        RESOURCE_ENROLMENT,
+        "Approve a declaration the participant is due (declaration_type), for the next sync to submit (422 when not "
+        "due, 409 when one of its type stands)",
+        "Declaration", "DeclarationApproval"),
+    API_STEP(
+        "/api/v1/enrolments/{id}/declarations/void", api_declaration_void, PERM_PROGRAMME_MANAGE, RESOURCE_ENROLMENT,
+        "Void a declaration (declaration_id): at once when the DfE never had it, otherwise asked of the DfE by the "
+        "next sync",
+        "Declaration", "DeclarationStep", 200),
+    API_STEP("/api/v1/enrolments/{id}/declarations/retry", api_declaration_retry, PERM_PROGRAMME_MANAGE,
+             RESOURCE_ENROLMENT,
+             "Send again a declaration the DfE refused (declaration_id), once its cause is put right", "Declaration",
+             "DeclarationStep", 200),
+    API("GET", "/api/v1/dfe", api_dfe_status, PERM_PROGRAMME_MANAGE, RESOURCE_NONE,
+        "Where npq stands with the DfE's lead-provider API: configuration, the last sync, statements", "DfeStatus",
+        NULL),
+    API("GET", "/api/v1/dfe/declarations", api_dfe_declarations, PERM_PROGRAMME_MANAGE, RESOURCE_NONE,
+        "Declarations due and not yet made across participants, and those made with their DfE state", "DfeDeclarations",
+        NULL),
+    API_STEP("/api/v1/dfe/sync", api_dfe_sync, PERM_PROGRAMME_MANAGE, RESOURCE_NONE,
+             "Sync with the DfE now (409 when not configured or another server is syncing)", "DfeSyncResult", NULL,
+             200),
+    API("GET", "/api/v1/dfe/sync-log", api_dfe_log, PERM_PROGRAMME_MANAGE, RESOURCE_NONE,
+        "Every call made to the DfE and its answer, newest first (declaration_id, before, limit)", "DfeCallList", NULL),
     /* Before the step below, which would otherwise take "schedule" for a step. */
     API_STEP("/api/v1/enrolments/{id}/schedule", api_enrolment_schedule, PERM_ENROLMENTS_MANAGE, RESOURCE_ENROLMENT,
              "Change the participant's DfE schedule (422 when a declaration already made would not fit it)",
@@ -489,6 +518,15 @@ const struct route routes[] = {
     PAGE("GET", "/admin/audit", page_admin_audit, PERM_AUDIT_READ, RESOURCE_NONE, "The audit log"),
     PAGE("GET", "/admin/awards", page_admin_awards, PERM_ASSESSMENT_MANAGE, RESOURCE_NONE,
          "Awards, filtered by qualification and date, with their certificates"),
+    PAGE("GET", "/admin/dfe", page_admin_dfe, PERM_PROGRAMME_MANAGE, RESOURCE_NONE,
+         "The DfE: the last sync, declarations due, approved, submitted and refused, statements, calls"),
+    PAGE("POST", "/admin/dfe/sync", page_admin_dfe_sync, PERM_PROGRAMME_MANAGE, RESOURCE_NONE, "Sync with the DfE now"),
+    PAGE("POST", "/admin/dfe/enrolments/{id}/declarations", page_admin_dfe_approve, PERM_PROGRAMME_MANAGE,
+         RESOURCE_ENROLMENT, "Approve a declaration due"),
+    PAGE("POST", "/admin/dfe/enrolments/{id}/declarations/void", page_admin_dfe_void, PERM_PROGRAMME_MANAGE,
+         RESOURCE_ENROLMENT, "Void a declaration"),
+    PAGE("POST", "/admin/dfe/enrolments/{id}/declarations/retry", page_admin_dfe_retry, PERM_PROGRAMME_MANAGE,
+         RESOURCE_ENROLMENT, "Send a refused declaration again"),
 
     /* Applications and enrolment pages */
     PAGE("GET", "/apply", page_apply, PERM_APPLICATIONS, RESOURCE_NONE, "Choose what to apply for"),

@@ -9,6 +9,7 @@
 #include "http/gate.h"
 #include "http/worker.h"
 #include "mail/mailer.h"
+#include "mail/dfe_syncer.h"
 #include "mail/notifier.h"
 
 #include <errno.h>
@@ -398,6 +399,7 @@ int server_run(const struct server_options *options)
     struct site *site = NULL;
     struct mailer *mailer = NULL;
     struct notifier *notifier = NULL;
+    struct dfe_syncer *dfe_syncer = NULL;
     static struct worker *workers;
     workers = calloc((size_t)threads, sizeof(*workers));
     struct thread_args *args = calloc((size_t)threads, sizeof(*args));
@@ -442,6 +444,14 @@ int server_run(const struct server_options *options)
         fprintf(stderr, "npq: cannot start the notifier: %s\n", err);
         goto stop;
     }
+    /* The sync with the DfE, when asked for; the lease keeps it to one server at a time. */
+    struct dfe_syncer_options dfe = {.engine = engine, .interval_seconds = options->dfe_sync_interval_seconds};
+    err[0] = '\0';
+    dfe_syncer = dfe_syncer_start(&dfe, err, sizeof(err));
+    if (dfe_syncer == NULL && err[0] != '\0') {
+        fprintf(stderr, "npq: cannot start the DfE syncer: %s\n", err);
+        goto stop;
+    }
 
     for (int i = 0; i < threads; i++) {
         workers[i].site = site;
@@ -474,6 +484,7 @@ stop:
     }
     for (int i = started; i < threads; i++)
         close(plan.fds[i]);
+    dfe_syncer_stop(dfe_syncer);
     notifier_stop(notifier);
     mailer_stop(mailer);
     site_stop(site);

@@ -23,6 +23,7 @@ struct server_options {
     const char *smtp_username, *smtp_password;
     int64_t reminder_lead_seconds;  /* how long before an event its reminder is sent; 0 for a day */
     int notify_interval_ms;         /* how often notifications are looked for; 0 for 30 s */
+    int dfe_sync_interval_seconds;  /* how often to sync with the DfE; 0 for never */
     int max_connections;            /* open at once in all; 0 for CONNECTION_LIMIT_DEFAULT_TOTAL */
     int max_connections_per_client; /* from one address (an IPv6 /64); 0 for the default */
     int rate_limit;                 /* requests a second from one client; 0 for the default, -1 for none */

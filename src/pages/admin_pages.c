@@ -15,6 +15,7 @@
 #include "http/paging.h"
 #include "http/reply.h"
 #include "http/site.h"
+#include "pages/dfe.h"
 #include "pages/forms.h"
 #include "pages/html.h"
 #include "pages/layout.h"
@@ -884,6 +885,8 @@ static void user_page(struct request *request, int64_t id, const struct errors *
     user_assignments(b, request, &v, errors);
     if (user_has_role(u, ROLE_PARTICIPANT))
         user_programme(b, request, u);
+    if (user_has_role(u, ROLE_PARTICIPANT) && may(request, PERM_PROGRAMME_MANAGE))
+        dfe_participant_declarations(b, request, u->id);
     if (may(request, PERM_AUDIT_READ))
         user_history_links(b, request, u->id);
     page_send(request, &page, status);

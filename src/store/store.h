@@ -514,12 +514,183 @@ enum store_status store_enrolment_set_schedule(struct store *store, const struct
                                                const char *identifier, int cohort, int64_t now);
 /* The declarations that stand for an enrolment (not voided, ineligible or clawed back), oldest
  * first; strings in arena. */
-/* The events of the enrolment's cohort its participant attended (present or late, not cancelled),
- * oldest first, each as its UTC date and "Attended <title>"; strings in arena. */
+/* The evidence of what an enrolment's participant did, oldest first, each as its UTC date and in
+ * words: events of their cohort attended (present or late, not cancelled), learning hours logged,
+ * items of their course done, and work submitted for assessment; strings in arena. */
 enum store_status store_declaration_evidence(struct store *store, int64_t enrolment_id, struct arena *arena,
                                              struct dfe_evidence **out, size_t *count);
 enum store_status store_declarations_standing(struct store *store, int64_t enrolment_id, struct arena *arena,
                                               struct dfe_declaration_made **out, size_t *count);
+
+/* Declarations made (store_dfe.c). Strings in arena; 0 for a time or id not set. */
+struct declaration {
+    int64_t id;
+    int64_t enrolment_id;
+    const char *participant_name;
+    const char *course_identifier; /* the DfE course of the enrolment's qualification; "" for none */
+    const char *participant_id;    /* the DfE's id of the participant, from their application; "" unknown */
+    const char *declaration_type;
+    const char *declaration_date; /* YYYY-MM-DD */
+    enum dfe_declaration_state state;
+    const char *evidence;
+    const char *dfe_id;      /* "" until the DfE has accepted it */
+    const char *dfe_message; /* the DfE's refusal in its words; "" for none */
+    const char *statement_id;
+    bool awarded; /* the enrolment is completed: a completed declaration has passed */
+    int64_t approved_at;
+    int64_t submit_begun_at;
+    int64_t submitted_at;
+    int64_t void_requested_at;
+    int64_t updated_at;
+};
+/* Which declarations a list holds. */
+enum declaration_list {
+    DECLARATIONS_OF_ENROLMENT,   /* every one of enrolment_id, newest first */
+    DECLARATIONS_OF_PARTICIPANT, /* every one of the enrolments of the person enrolment_id names */
+    DECLARATIONS_ALL,            /* every one, newest first (at most 500) */
+    DECLARATIONS_TO_SUBMIT,      /* approved, not accepted by the DfE, not refused by it: oldest first */
+    DECLARATIONS_TO_VOID,        /* a void asked for that the DfE has not confirmed */
+};
+enum store_status store_declarations_list(struct store *store, enum declaration_list which, int64_t enrolment_id,
+                                          struct arena *arena, struct declaration **out, size_t *count);
+enum store_status store_declaration_get(struct store *store, int64_t id, struct arena *arena, struct declaration *out);
+/* Records an approved declaration (state due) of the enrolment; STORE_CONFLICT when one of its type
+ * stands already. Audited. */
+enum store_status store_declaration_approve(struct store *store, const struct actor *actor, int64_t enrolment_id,
+                                            const char *declaration_type, const char *declaration_date,
+                                            const char *evidence, int64_t now, int64_t *id);
+/* A submission is being begun: a declaration with a begun time and no DfE id may have reached the
+ * DfE, and is looked up there before it is sent again. */
+enum store_status store_declaration_submit_begin(struct store *store, int64_t id, int64_t now);
+/* The DfE accepted it as dfe_id, in state; or refused it (message), which leaves it due. */
+enum store_status store_declaration_accepted(struct store *store, int64_t id, const char *dfe_id,
+                                             enum dfe_declaration_state state, const char *statement_id, int64_t now);
+enum store_status store_declaration_refused(struct store *store, int64_t id, const char *message, int64_t now);
+/* The DfE reports a declaration (by its id) in state: stored when the state machine allows the
+ * move (STORE_CONFLICT when not, STORE_NOT_FOUND when npq has no such declaration). */
+enum store_status store_declaration_reported(struct store *store, const char *dfe_id, enum dfe_declaration_state state,
+                                             const char *statement_id, int64_t now);
+/* A void: straight to after when the DfE never had it (no DfE id), otherwise asked for, to be sent.
+ * STORE_CONFLICT when the state changed meanwhile. Audited. */
+enum store_status store_declaration_void(struct store *store, const struct actor *actor, int64_t id,
+                                         enum dfe_declaration_state from, enum dfe_declaration_state after,
+                                         int64_t now);
+/* Approving again a declaration the DfE refused: its message is cleared so the sync sends it. */
+enum store_status store_declaration_retry(struct store *store, const struct actor *actor, int64_t id, int64_t now);
+
+/* The DfE's lead-provider API: configuration, the sync's cursors, what it pulled, its log. */
+struct dfe_config {
+    const char *base_url; /* without a trailing slash */
+    const char *token;
+    bool auto_submit; /* declarations due are approved by the sync itself */
+    int requests_per_minute;
+    int64_t updated_at;
+};
+/* STORE_NOT_FOUND when npq has not been configured for the DfE. */
+enum store_status store_dfe_config_get(struct store *store, struct arena *arena, struct dfe_config *out);
+enum store_status store_dfe_config_set(struct store *store, const struct actor *actor, const struct dfe_config *config,
+                                       int64_t now);
+
+/* Where a paged pull stands; a pull never begun asks from the start, page 1. */
+struct dfe_cursor {
+    const char *updated_since; /* "" for everything */
+    int next_page;
+    const char *next_since; /* when the pull in hand began, less a margin: its updated_since once done */
+};
+enum store_status store_dfe_cursor_get(struct store *store, const char *name, struct arena *arena,
+                                       struct dfe_cursor *out);
+/* Writes the cursor; next_page 1 marks the pull finished. */
+enum store_status store_dfe_cursor_set(struct store *store, const char *name, const struct dfe_cursor *cursor,
+                                       int64_t now);
+
+struct dfe_application_row {
+    const char *dfe_id;
+    const char *participant_id;
+    const char *course_identifier;
+    const char *email;
+    const char *full_name;
+    const char *status;
+    const char *cohort;
+    const char *schedule_identifier;
+    const char *dfe_updated_at;
+    int64_t enrolment_id; /* read: the enrolment it is linked to, 0 for none */
+};
+/* One page of a pull in one transaction: the applications upserted by their DfE id (each linked to
+ * the enrolment of the person with its email on the qualification of its course) and the cursor. */
+enum store_status store_dfe_applications_put(struct store *store, const struct dfe_application_row *rows, size_t count,
+                                             const char *cursor_name, const struct dfe_cursor *cursor, int64_t now);
+enum store_status store_dfe_applications_list(struct store *store, struct arena *arena,
+                                              struct dfe_application_row **out, size_t *count);
+
+struct dfe_statement_row {
+    const char *dfe_id;
+    const char *month;
+    const char *year;
+    const char *cohort;
+    const char *cut_off_date;
+    const char *payment_date;
+    bool paid;
+};
+enum store_status store_dfe_statements_put(struct store *store, const struct dfe_statement_row *rows, size_t count,
+                                           int64_t now);
+enum store_status store_dfe_statements_list(struct store *store, struct arena *arena, struct dfe_statement_row **out,
+                                            size_t *count);
+
+/* One call to the DfE and its answer. */
+struct dfe_log_entry {
+    int64_t id;
+    int64_t at;
+    const char *method;
+    const char *path;
+    const char *request_body;
+    int status; /* 0: no answer */
+    const char *response_body;
+    const char *error;
+    int attempt;
+    int64_t duration_ms;
+    int64_t declaration_id;
+    int64_t enrolment_id;
+};
+enum store_status store_dfe_log_add(struct store *store, const struct dfe_log_entry *entry);
+/* Newest first, at most limit, after_id 0 or the id to page below; declaration_id 0 for all. */
+enum store_status store_dfe_log_list(struct store *store, int64_t declaration_id, int64_t before_id, int limit,
+                                     struct arena *arena, struct dfe_log_entry **out, size_t *count);
+
+/* Calls that follow from changes in npq, sent in order by the sync. */
+struct dfe_outbox_entry {
+    int64_t id;
+    const char *method;
+    const char *path;
+    const char *body;
+    int64_t enrolment_id;
+};
+/* Joins the caller's transaction, so the call is queued with the change that causes it. */
+enum store_status store_dfe_outbox_add(struct store *store, const char *method, const char *path, const char *body,
+                                       int64_t enrolment_id, int64_t now);
+/* The DfE's id of the enrolment's participant and their course, from the application linked to it;
+ * STORE_NOT_FOUND when the DfE has not listed one. Strings in arena. */
+enum store_status store_dfe_participant_of(struct store *store, int64_t enrolment_id, struct arena *arena,
+                                           const char **participant_id, const char **course_identifier);
+/* The DfE's id of the application of the person with email for course; STORE_NOT_FOUND when the DfE
+ * has listed none. In arena. */
+enum store_status store_dfe_application_of(struct store *store, const char *email, const char *course_identifier,
+                                           struct arena *arena, const char **dfe_id);
+enum store_status store_dfe_outbox_pending(struct store *store, struct arena *arena, struct dfe_outbox_entry **out,
+                                           size_t *count);
+enum store_status store_dfe_outbox_done(struct store *store, int64_t id, int status, const char *message, int64_t now);
+
+/* The lease that lets one server at a time sync: taken when free, expired, already the holder's or
+ * held by gone_holder (a process known to have stopped; NULL for none), STORE_CONFLICT when
+ * another holds it; renewed by taking it again, given back with the outcome of the run in words.
+ * *current is who holds it now (in arena). */
+enum store_status store_dfe_lease_take(struct store *store, const char *holder, const char *gone_holder, int64_t now,
+                                       int64_t seconds);
+enum store_status store_dfe_lease_holder(struct store *store, struct arena *arena, const char **current);
+/* The enrolments on a DfE schedule that may be due a declaration (not withdrawn), oldest first. */
+enum store_status store_enrolments_on_schedule(struct store *store, struct arena *arena, int64_t **ids, size_t *count);
+enum store_status store_dfe_lease_give_back(struct store *store, const char *holder, const char *result, int64_t now);
+/* When the last sync ran and how it ended; *at 0 when never. */
+enum store_status store_dfe_last_sync(struct store *store, struct arena *arena, int64_t *at, const char **result);
 
 /* Completed modules */
 

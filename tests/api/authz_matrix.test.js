@@ -316,6 +316,15 @@ const EXPECTED = {
     mine: ADMIN_PL,
     other: ADMIN,
   },
+  // The DfE's records and the sync: administrators alone. Bodies name no declaration: 422.
+  'GET /api/v1/enrolments/{id}/declarations/made': { perm: 'programme.manage', resource: 'enrolment', mine: ADMIN, other: ADMIN },
+  'POST /api/v1/enrolments/{id}/declarations': { perm: 'programme.manage', resource: 'enrolment', mine: ADMIN, other: ADMIN, body: {} },
+  'POST /api/v1/enrolments/{id}/declarations/void': { perm: 'programme.manage', resource: 'enrolment', mine: ADMIN, other: ADMIN, body: {} },
+  'POST /api/v1/enrolments/{id}/declarations/retry': { perm: 'programme.manage', resource: 'enrolment', mine: ADMIN, other: ADMIN, body: {} },
+  'GET /api/v1/dfe': { perm: 'programme.manage', allow: ADMIN },
+  'GET /api/v1/dfe/declarations': { perm: 'programme.manage', allow: ADMIN },
+  'POST /api/v1/dfe/sync': { perm: 'programme.manage', allow: ADMIN }, // 409: not configured
+  'GET /api/v1/dfe/sync-log': { perm: 'programme.manage', allow: ADMIN },
   'POST /api/v1/enrolments/{id}/schedule': {
     perm: 'enrolments.manage',
     resource: 'enrolment',
@@ -423,6 +432,11 @@ const EXPECTED = {
   'POST /admin/imports': { perm: 'users.manage', allow: ADMIN, form: { action: '' } },
   'GET /admin/audit': { perm: 'audit.read', allow: ADMIN },
   'GET /admin/awards': { perm: 'assessment.manage', allow: ADMIN },
+  'GET /admin/dfe': { perm: 'programme.manage', allow: ADMIN },
+  'POST /admin/dfe/sync': { perm: 'programme.manage', allow: ADMIN, form: {} }, // 409: not configured
+  'POST /admin/dfe/enrolments/{id}/declarations': { perm: 'programme.manage', resource: 'enrolment', mine: ADMIN, other: ADMIN, form: {} },
+  'POST /admin/dfe/enrolments/{id}/declarations/void': { perm: 'programme.manage', resource: 'enrolment', mine: ADMIN, other: ADMIN, form: {} },
+  'POST /admin/dfe/enrolments/{id}/declarations/retry': { perm: 'programme.manage', resource: 'enrolment', mine: ADMIN, other: ADMIN, form: {} },
 
   /* Applications, enrolments and pathways as pages. */
   'GET /apply': { perm: 'applications', allow: SIGNED_IN },

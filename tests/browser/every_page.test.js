@@ -77,6 +77,8 @@ before(async () => {
     prepare: (db, bin) => {
       const run = (args, input) => execFileSync(bin, [...args, '--db', db], { input, stdio: ['pipe', 'pipe', 'pipe'] }).toString()
       run(['demo'])
+      // The DfE page with its sync configured (never run here: nothing listens at the address).
+      run(['dfe', 'configure', '--url', 'http://127.0.0.1:9/dfe', '--token', 'every-page'])
       for (const p of EXTRA) run(['user', 'add', '--email', p.email, '--name', p.name, '--role', p.role, '--password-stdin'], `${PASSWORD}\n`)
       for (const role of ROLES) tokens[role] = run(['token', 'create', '--email', EMAILS[role], '--name', 'every page']).trim()
       tokens.second = run(['token', 'create', '--email', EXTRA[0].email, '--name', 'every page']).trim()
@@ -239,6 +241,9 @@ async function prepareRecords () {
     await ok('second', 'POST', `/api/v1/events/${event}/bookings`, {})
   }
   await ok('facilitator', 'PUT', `/api/v1/events/${soon.id}/attendance`, { marks: [{ user_id: ids.participant, mark: 'present' }] })
+  // Declarations on the DfE page and the person's page: one approved of every kind due.
+  for (const due of (await ok('admin', 'GET', '/api/v1/dfe/declarations')).due)
+    await api('admin', 'POST', `/api/v1/enrolments/${due.enrolment_id}/declarations`, { declaration_type: due.declaration_type })
 
   const session = await ok('coach', 'POST', '/api/v1/coaching-sessions', {
     participant_id: ids.participant, starts_at: iso(now + 2 * DAY), ends_at: iso(now + 2 * DAY + 60 * MINUTE),

@@ -182,6 +182,81 @@ static void declarations_are_due_from_attendance_inside_each_window(void **state
     assert_int_equal(dfe_declarations_due(leadership, 4, NULL, 0, "2027-12-31", NULL, "2028-02-01", due), 0);
 }
 
+static void evidence_of_every_kind_counts_alike(void **state)
+{
+    (void)state;
+    struct dfe_declaration_due due[4];
+    /* Hours logged start a participant, an item done retains them, submitted work the second time. */
+    const struct dfe_evidence evidence[] = {
+        {"2026-12-31", "Logged 1.5 hours of reading"},
+        {"2027-01-01", "Completed Leading change"},
+        {"2027-12-31", "Submitted Final assessment"},
+    };
+    size_t n = dfe_declarations_due(leadership, 4, evidence, 3, NULL, NULL, "2027-12-31", due);
+    assert_int_equal(n, 3);
+    assert_string_equal(due[0].evidence, "Logged 1.5 hours of reading");
+    assert_string_equal(due[1].declaration_date, "2027-01-01");
+    assert_string_equal(due[2].declaration_type, "retained-2");
+    assert_string_equal(due[2].declaration_date, "2027-12-31");
+    /* A window not yet open makes nothing due, even with evidence dated inside it. */
+    assert_int_equal(dfe_declarations_due(leadership, 4, evidence, 3, NULL, NULL, "2026-12-31", due), 1);
+}
+
+static void the_dfe_moves_declarations_one_way(void **state)
+{
+    (void)state;
+    assert_true(dfe_declaration_state_follows(DFE_DECLARATION_DUE, DFE_DECLARATION_SUBMITTED));
+    assert_true(dfe_declaration_state_follows(DFE_DECLARATION_SUBMITTED, DFE_DECLARATION_ELIGIBLE));
+    assert_true(dfe_declaration_state_follows(DFE_DECLARATION_SUBMITTED, DFE_DECLARATION_INELIGIBLE));
+    assert_true(dfe_declaration_state_follows(DFE_DECLARATION_ELIGIBLE, DFE_DECLARATION_PAYABLE));
+    assert_true(dfe_declaration_state_follows(DFE_DECLARATION_PAYABLE, DFE_DECLARATION_PAID));
+    assert_true(dfe_declaration_state_follows(DFE_DECLARATION_PAID, DFE_DECLARATION_AWAITING_CLAWBACK));
+    assert_true(dfe_declaration_state_follows(DFE_DECLARATION_AWAITING_CLAWBACK, DFE_DECLARATION_CLAWED_BACK));
+    assert_true(dfe_declaration_state_follows(DFE_DECLARATION_PAID, DFE_DECLARATION_PAID));
+    /* Never back, never from an end, never voided once paid (that is a clawback). */
+    assert_false(dfe_declaration_state_follows(DFE_DECLARATION_PAID, DFE_DECLARATION_PAYABLE));
+    assert_false(dfe_declaration_state_follows(DFE_DECLARATION_PAID, DFE_DECLARATION_VOIDED));
+    assert_false(dfe_declaration_state_follows(DFE_DECLARATION_VOIDED, DFE_DECLARATION_SUBMITTED));
+    assert_false(dfe_declaration_state_follows(DFE_DECLARATION_CLAWED_BACK, DFE_DECLARATION_PAID));
+    assert_false(dfe_declaration_state_follows(DFE_DECLARATION_INELIGIBLE, DFE_DECLARATION_ELIGIBLE));
+    assert_false(dfe_declaration_state_follows(DFE_DECLARATION_SUBMITTED, DFE_DECLARATION_DUE));
+    assert_false(dfe_declaration_state_follows(DFE_DECLARATION_ELIGIBLE, DFE_DECLARATION_PAID));
+
+    enum dfe_declaration_state s;
+    assert_true(dfe_declaration_state_parse("awaiting_clawback", &s));
+    assert_int_equal(s, DFE_DECLARATION_AWAITING_CLAWBACK);
+    assert_string_equal(dfe_declaration_state_name(s), "awaiting_clawback");
+    assert_false(dfe_declaration_state_parse("approved", &s));
+    assert_false(dfe_declaration_state_parse(NULL, &s));
+}
+
+static void voiding_a_paid_declaration_awaits_clawback(void **state)
+{
+    (void)state;
+    struct errors errors = ERRORS_INIT;
+    enum dfe_declaration_state after;
+    assert_true(dfe_declaration_void(DFE_DECLARATION_DUE, &after, &errors));
+    assert_int_equal(after, DFE_DECLARATION_VOIDED);
+    assert_true(dfe_declaration_void(DFE_DECLARATION_PAYABLE, &after, &errors));
+    assert_int_equal(after, DFE_DECLARATION_VOIDED);
+    assert_true(dfe_declaration_void(DFE_DECLARATION_PAID, &after, &errors));
+    assert_int_equal(after, DFE_DECLARATION_AWAITING_CLAWBACK);
+    assert_int_equal(errors.count, 0);
+    assert_false(dfe_declaration_void(DFE_DECLARATION_VOIDED, &after, &errors));
+    assert_false(dfe_declaration_void(DFE_DECLARATION_AWAITING_CLAWBACK, &after, &errors));
+    assert_false(dfe_declaration_void(DFE_DECLARATION_CLAWED_BACK, &after, &errors));
+    assert_int_equal(errors.count, 3);
+    assert_string_equal(errors.items[0].where, "state");
+    errors_free(&errors);
+
+    assert_true(dfe_declaration_stands(DFE_DECLARATION_AWAITING_CLAWBACK));
+    assert_false(dfe_declaration_stands(DFE_DECLARATION_INELIGIBLE));
+    assert_string_equal(dfe_declaration_outcome("completed", DFE_DECLARATION_PAID, true), "passed");
+    assert_string_equal(dfe_declaration_outcome("completed", DFE_DECLARATION_SUBMITTED, false), "failed");
+    assert_string_equal(dfe_declaration_outcome("completed", DFE_DECLARATION_VOIDED, true), "voided");
+    assert_null(dfe_declaration_outcome("started", DFE_DECLARATION_PAID, true));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -194,6 +269,9 @@ int main(void)
         cmocka_unit_test(reason_codes_are_the_dfes),
         cmocka_unit_test(a_schedule_change_keeps_every_declaration_made_valid),
         cmocka_unit_test(declarations_are_due_from_attendance_inside_each_window),
+        cmocka_unit_test(evidence_of_every_kind_counts_alike),
+        cmocka_unit_test(the_dfe_moves_declarations_one_way),
+        cmocka_unit_test(voiding_a_paid_declaration_awaits_clawback),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
