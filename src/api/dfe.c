@@ -7,6 +7,7 @@
 
 #include "app/declarations.h"
 #include "app/dfe_sync.h"
+#include "http/paging.h"
 #include "http/reply.h"
 #include "lib/clock.h"
 #include "lib/process.h"
@@ -166,7 +167,8 @@ void api_enrolment_declarations_list(struct request *request)
     if (s != STORE_OK)
         api_reply_store_status(request, s, "declaration");
     else
-        reply_json(request, 200, json_pack("{s:o}", "declarations", declarations_json(list, count)));
+        api_reply_page_of(request, json_pack("{s:o}", "declarations", declarations_json(list, count)), "declarations",
+                          "id", CURSOR_ID);
 }
 
 static void declaration_step(struct request *request, bool void_it)
@@ -229,16 +231,24 @@ void api_dfe_log(struct request *request)
 {
     struct form *query = request_query(request);
     struct errors errors = ERRORS_INIT;
-    int64_t declaration_id = 0, before = 0, limit = 100;
+    int64_t declaration_id = 0;
     form_read_id(query, "declaration_id", &declaration_id, &errors);
-    form_read_id(query, "before", &before, &errors);
-    form_read_int(query, "limit", 1, 500, &limit, &errors);
+    struct store_page page;
+    paging_read(request, CURSOR_ID, &page, &errors);
     if (api_query_refused(request, &errors))
         return;
+    /* Newest first: a page is the calls before the last one of the page before. One more than the
+     * page is read, to know whether another follows. */
+    int64_t before = page.after.key == CURSOR_ID ? page.after.id : 0;
     struct dfe_log_entry *entries;
     size_t count;
-    enum store_status s = store_dfe_log_list(request->store, declaration_id, before, (int)limit, request_arena(request),
-                                             &entries, &count);
+    enum store_status s = store_dfe_log_list(request->store, declaration_id, before, (int)page.limit + 1,
+                                             request_arena(request), &entries, &count);
+    if (s == STORE_OK && count > page.limit) {
+        count = page.limit;
+        struct cursor last = {.key = CURSOR_ID, .id = entries[count - 1].id};
+        page.next = cursor_encode(&last, request_arena(request));
+    }
     if (s != STORE_OK) {
         api_reply_store_status(request, s, "call");
         return;
@@ -254,5 +264,6 @@ void api_dfe_log(struct request *request)
                             e->declaration_id ? json_integer(e->declaration_id) : json_null(), "enrolment_id",
                             e->enrolment_id ? json_integer(e->enrolment_id) : json_null()));
     }
+    paging_link(request, &page);
     reply_json(request, 200, json_pack("{s:o}", "calls", list));
 }

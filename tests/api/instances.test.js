@@ -256,7 +256,7 @@ test('killing one of two servers behind nginx loses no acknowledged write', asyn
     await Promise.all(writers);
     assert.ok(killed, 'one server was killed mid-way');
     assert.ok(acknowledged.length >= 100, `most writes were acknowledged (${acknowledged.length}, ${refused} not)`);
-    const listed = await caller(one, db.tokens.admin)('GET', `/api/v1/venues?partner_id=${partner.id}`);
+    const listed = await caller(one, db.tokens.admin)('GET', `/api/v1/venues?partner_id=${partner.id}&limit=500`);
     assert.equal(listed.status, 200, listed.text);
     const stored = new Map(listed.json().venues.map((v) => [v.id, v.name]));
     for (const { id, name } of acknowledged) assert.equal(stored.get(id), name, `acknowledged venue ${id} (${name}) is stored`);
