@@ -92,8 +92,8 @@ static enum app_result email_one(const struct accounts_env *env, const struct co
     static const char *const openings[] = {
         "A coaching session of your National Professional Qualification programme is booked.",
         "A coaching session you have has changed. This is how it is now.",
-        "A coaching session you had has been cancelled, so it will not take place. Please take it out of your "
-        "calendar."};
+        ("A coaching session you had has been cancelled, so it will not take place. Please take it out of your "
+         "calendar.")};
     char day[DATE_HUMAN_TEXT], when[DATE_HUMAN_TEXT];
     date_format_uk(s->starts_at, DATE_WEEKDAY, day, sizeof(day));
     date_format_uk_range(s->starts_at, s->ends_at, when, sizeof(when));

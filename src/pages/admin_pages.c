@@ -209,6 +209,8 @@ static void showing(struct buf *b, size_t count, size_t total, const char *noun)
 {
     if (count == 0)
         html_printf(b, "<p class=\"govuk-body\">No %s match.</p>", noun);
+    else if (count == 1 && total <= 1)
+        html_printf(b, "<p class=\"govuk-body\">Showing the only match.</p>"); /* noun is plural */
     else if (total == 0)
         html_printf(b, "<p class=\"govuk-body\">Showing %zu %s.</p>", count, noun); /* total not counted */
     else if (count == total)
