@@ -164,16 +164,21 @@ static void table_end(struct buf *b)
     "125-1.4136 1.414 4.2926 4.293h-12.986v2h12.896l-4.1855 3.9766 1.377 1.4492 6.7441-6.4062-6.7246-6.7266z\">"       \
     "</path></svg>"
 
-/* Links to the first page and the next that keep the list's filters (pages are key-set: a page
- * knows the one after it, not the one before). */
-static void pagination(struct buf *b, struct request *request, const char *path, const struct buf *query,
-                       const struct store_page *page)
+/* Links to the first page and the next of a list filtered by the query parameters names, which the
+ * links keep (pages are key-set: a page knows the one after it, not the one before). Every paged
+ * list of these pages links its pages through this. */
+static void filtered_pagination(struct buf *b, struct request *request, const char *path, struct form *query,
+                                const char *const *names, size_t name_count, const struct store_page *page)
 {
-    if (buf_failed(query))
-        buf_fail(b); /* links to other pages without their filters would show other records */
     bool first = page->after.key == CURSOR_NONE, has_next = page->next != NULL;
     if (first && !has_next)
         return;
+    struct buf filters;
+    buf_init(&filters, 64 * 1024); /* a query string, already bounded by h2o */
+    for (size_t i = 0; i < name_count; i++)
+        query_add(request, &filters, names[i], form_get(query, names[i]));
+    if (buf_failed(&filters))
+        buf_fail(b); /* links to other pages without their filters would show other records */
     html_printf(b, "<nav class=\"govuk-pagination govuk-pagination--block\" aria-label=\"Pagination\">");
     if (!first)
         html_printf(b,
@@ -181,26 +186,15 @@ static void pagination(struct buf *b, struct request *request, const char *path,
                     "href=\"%s\" rel=\"first\">" ARROW_PREV "<span class=\"govuk-pagination__link-title "
                     "govuk-pagination__link-title--decorated\">First<span class=\"govuk-visually-hidden\"> page"
                     "</span></span></a></div>",
-                    page_href(request, path, query, NULL));
+                    page_href(request, path, &filters, NULL));
     if (has_next)
         html_printf(b,
                     "<div class=\"govuk-pagination__next\"><a class=\"govuk-link govuk-pagination__link\" "
                     "href=\"%s\" rel=\"next\">" ARROW_NEXT "<span class=\"govuk-pagination__link-title "
                     "govuk-pagination__link-title--decorated\">Next<span class=\"govuk-visually-hidden\"> page"
                     "</span></span></a></div>",
-                    page_href(request, path, query, page->next));
+                    page_href(request, path, &filters, page->next));
     html_printf(b, "</nav>");
-}
-
-/* pagination for a list filtered by the query parameters names, which its links keep. */
-static void filtered_pagination(struct buf *b, struct request *request, const char *path, struct form *query,
-                                const char *const *names, size_t name_count, const struct store_page *position)
-{
-    struct buf filters;
-    buf_init(&filters, 64 * 1024); /* a query string, already bounded by h2o */
-    for (size_t i = 0; i < name_count; i++)
-        query_add(request, &filters, names[i], form_get(query, names[i]));
-    pagination(b, request, path, &filters, position);
     buf_free(&filters);
 }
 
@@ -424,13 +418,8 @@ void page_admin_users(struct request *request)
     showing(b, count, total, "people");
     if (count > 0)
         users_table(b, request, users, count);
-    struct buf filters;
-    buf_init(&filters, 64 * 1024); /* a query string, already bounded by h2o */
-    query_add(request, &filters, "q", q);
-    query_add(request, &filters, "role", filter.role >= 0 ? role_text : NULL);
-    query_add(request, &filters, "include_inactive", inactive ? "1" : NULL);
-    pagination(b, request, "/admin/users", &filters, &position);
-    buf_free(&filters);
+    static const char *const names[] = {"q", "role", "include_inactive"};
+    filtered_pagination(b, request, "/admin/users", query, names, sizeof(names) / sizeof(names[0]), &position);
     page_send(request, &page, 200);
 }
 
@@ -1150,12 +1139,8 @@ void page_admin_organisations(struct request *request)
     showing(b, count, 0, "organisations");
     if (count > 0)
         organisations_table(b, request, list, count);
-    struct buf filters;
-    buf_init(&filters, 64 * 1024); /* a query string, already bounded by h2o */
-    query_add(request, &filters, "q", q);
-    query_add(request, &filters, "kind", kind_filter >= 0 ? kind_text : NULL);
-    pagination(b, request, "/admin/organisations", &filters, &position);
-    buf_free(&filters);
+    static const char *const names[] = {"q", "kind"};
+    filtered_pagination(b, request, "/admin/organisations", query, names, sizeof(names) / sizeof(names[0]), &position);
     page_send(request, &page, 200);
 }
 

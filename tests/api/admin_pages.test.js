@@ -456,5 +456,28 @@ test('administration pages', async (t) => {
     assert.match(second, /href="\/admin\/users\?role=assessor" rel="first"/);
     assert.doesNotMatch(second, /rel="next"/);
     assertStatus(await admin.get('/admin/users?after=garbage'), 400, 'a malformed position');
+    const kept = main((await admin.get('/admin/users?q=paged&role=assessor&include_inactive=1')).text);
+    assert.match(kept, /href="\/admin\/users\?q=paged&amp;role=assessor&amp;include_inactive=1&amp;after=[A-Za-z0-9_-]+" rel="next"/,
+      'every filter of the people list is kept');
+  });
+
+  await t.test('the organisations list is paged and keeps its filters', async () => {
+    let csv = 'name,urn,local_authority\n';
+    for (let i = 0; i < 101; i++) csv += `Paging School ${String(i).padStart(3, '0')},${500000 + i},Leeds\n`;
+    const form = new FormData();
+    for (const [k, v] of Object.entries({ action: 'commit', kind: 'schools', csv })) form.set(k, v);
+    const done = await admin.postMultipart('/admin/imports', form);
+    assertStatus(done, 200, 'an import of 101 schools');
+    const first = main((await admin.get('/admin/organisations?q=Paging&kind=school')).text);
+    assert.match(first, /Paging School 099</);
+    assert.doesNotMatch(first, /Paging School 100</);
+    const next = /href="(\/admin\/organisations\?q=Paging&amp;kind=school&amp;after=[A-Za-z0-9_-]+)" rel="next"/.exec(first);
+    assert.ok(next, 'the first page links to the next, keeping both filters');
+    const second = main((await admin.get(next[1].replace(/&amp;/g, '&'))).text);
+    assert.match(second, /Paging School 100</);
+    assert.doesNotMatch(second, /Paging School 099</);
+    assert.match(second, /href="\/admin\/organisations\?q=Paging&amp;kind=school" rel="first"/);
+    assert.doesNotMatch(second, /rel="next"/);
+    assertStatus(await admin.get('/admin/organisations?after=garbage'), 400, 'a malformed position');
   });
 });
