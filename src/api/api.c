@@ -167,6 +167,11 @@ void api_reply_result_detail(struct request *request, enum app_result result, co
         message = first ? sentence(request, first)
                         : request_printf(request, "That conflicts with the %s as it is now.", thing);
         break;
+    case APP_TOO_LARGE:
+        status = 413;
+        message = first ? first : "The upload is too large.";
+        fields = errors;
+        break;
     case APP_TOO_MANY:
         status = 429;
         message = first ? sentence(request, first) : "There have been too many attempts. Wait a while and try again.";

@@ -3,8 +3,8 @@
  * participant's draft, its files, submitting with a receipt, coaches' feedback, marks and
  * release) and /api/v1/marking-queue. Who may take each step, and what each caller may see of
  * unreleased marking, is decided in app/assessment.c; this file parses and renders. Files are
- * sent as the raw request body (Content-Type the file's, X-File-Name its name) so that a 20 MiB
- * file needs no encoding.
+ * sent as the raw request body (Content-Type the file's, X-File-Name its name) so that a large
+ * file needs no encoding; each task sets how large (max_file_bytes).
  */
 #include "api/api.h"
 
@@ -44,6 +44,21 @@ static bool int_member(json_t *body, const char *key, int *out, struct errors *e
     if (errors->count == before)
         *out = (int)value;
     return errors->count == before;
+}
+
+/* A size in bytes: any whole number, which the rules then hold to their range (api_member_int
+ * stops short of 1 GiB). Returns whether key is present; null gives 0. */
+static bool bytes_member(json_t *body, const char *key, int64_t *out, struct errors *errors)
+{
+    json_t *value = json_object_get(body, key);
+    if (value == NULL)
+        return false;
+    *out = 0;
+    if (json_is_integer(value))
+        *out = (int64_t)json_integer_value(value);
+    else if (!json_is_null(value))
+        errors_add(errors, key, "Give the size in bytes, a whole number");
+    return true;
 }
 
 /* criteria: [{title, descriptor}] into arena; NULL when absent. */
@@ -96,12 +111,12 @@ static json_t *task_json(const struct assessment_task *t)
     for (size_t i = 0; i < t->criteria_count; i++)
         json_array_append_new(criteria, json_pack("{s:I, s:s, s:s}", "position", (json_int_t)i + 1, "title",
                                                   t->criteria[i].title, "descriptor", t->criteria[i].descriptor));
-    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:i, s:i, s:i, s:o, s:o, s:o}", "id", (json_int_t)t->id,
+    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:i, s:i, s:i, s:I, s:o, s:o, s:o}", "id", (json_int_t)t->id,
                      "kind", task_kind_name(t->kind), "target", t->target, "title", t->title, "brief", t->brief,
                      "brief_html", markdown_json(t->brief), "deadline", api_time_json(t->deadline), "word_limit",
                      t->word_limit, "max_resubmissions", t->max_resubmissions, "moderation_percent",
-                     t->moderation_percent, "criteria", criteria, "created_at", api_time_json(t->created_at),
-                     "updated_at", api_time_json(t->updated_at));
+                     t->moderation_percent, "max_file_bytes", (json_int_t)t->max_file_bytes, "criteria", criteria,
+                     "created_at", api_time_json(t->created_at), "updated_at", api_time_json(t->updated_at));
 }
 
 static json_t *task_ref_json(int64_t id, const char *title, enum task_kind kind, const char *target)
@@ -245,7 +260,8 @@ void api_assessment_tasks_create(struct request *request)
         return;
     }
     struct errors errors = ERRORS_INIT;
-    struct assessment_task t = {.word_limit = 0, .max_resubmissions = 1, .moderation_percent = 20};
+    struct assessment_task t = {
+        .word_limit = 0, .max_resubmissions = 1, .moderation_percent = 20, .max_file_bytes = TASK_FILE_BYTES_DEFAULT};
     const char *kind = NULL;
     api_member_text(body, "kind", &kind, &errors);
     if (kind == NULL || !task_kind_parse(kind, &t.kind))
@@ -257,6 +273,7 @@ void api_assessment_tasks_create(struct request *request)
     int_member(body, "word_limit", &t.word_limit, &errors);
     int_member(body, "max_resubmissions", &t.max_resubmissions, &errors);
     int_member(body, "moderation_percent", &t.moderation_percent, &errors);
+    bytes_member(body, "max_file_bytes", &t.max_file_bytes, &errors);
     t.criteria = criteria_member(body, request_arena(request), &t.criteria_count, &errors);
     if (t.brief == NULL)
         t.brief = "";
@@ -297,6 +314,7 @@ void api_assessment_task_update(struct request *request)
     change.has_word_limit = int_member(body, "word_limit", &change.word_limit, &errors);
     change.has_max_resubmissions = int_member(body, "max_resubmissions", &change.max_resubmissions, &errors);
     change.has_moderation_percent = int_member(body, "moderation_percent", &change.moderation_percent, &errors);
+    change.has_max_file_bytes = bytes_member(body, "max_file_bytes", &change.max_file_bytes, &errors);
     change.criteria = criteria_member(body, request_arena(request), &change.criteria_count, &errors);
     struct actor actor;
     struct accounts_env env = request_accounts_env(request, &actor);
@@ -410,11 +428,6 @@ void api_submission_update(struct request *request)
 void api_submission_files_add(struct request *request)
 {
     struct str entity = request_body(request);
-    if (entity.len > SUBMISSION_FILE_MAX_BYTES) {
-        reply_error(request, 413, "too_large", "A file must be %d MiB or smaller.",
-                    SUBMISSION_FILE_MAX_BYTES / (1024 * 1024));
-        return;
-    }
     struct submission_file f = {0};
     f.name = api_file_name_header(request);
     struct errors errors = ERRORS_INIT;

@@ -270,11 +270,6 @@ void api_content_files_add(struct request *request)
 {
     struct str entity = request_body(request);
     int64_t limit = request->settings->content_file_limit;
-    if ((int64_t)entity.len > limit) {
-        reply_error(request, 413, "too_large", "A file must be %lld MiB or smaller.",
-                    (long long)(limit / (1024 * 1024)));
-        return;
-    }
     struct errors errors = ERRORS_INIT;
     struct actor actor;
     struct accounts_env env = request_accounts_env(request, &actor);

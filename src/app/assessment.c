@@ -66,6 +66,7 @@ static struct task_input task_input_of(const struct assessment_task *t, struct a
                                t->word_limit,
                                t->max_resubmissions,
                                t->moderation_percent,
+                               t->max_file_bytes,
                                titles,
                                t->criteria_count};
 }
@@ -122,6 +123,8 @@ enum app_result assessment_task_change(const struct accounts_env *env, const str
         t.max_resubmissions = change->max_resubmissions;
     if (change->has_moderation_percent)
         t.moderation_percent = change->moderation_percent;
+    if (change->has_max_file_bytes)
+        t.max_file_bytes = change->max_file_bytes;
     if (change->criteria != NULL) {
         t.criteria = change->criteria;
         t.criteria_count = change->criteria_count;
@@ -305,9 +308,6 @@ enum app_result assessment_draft_save(const struct accounts_env *env, const stru
     return result;
 }
 
-/* Assessors open what participants send: every kind lib/file_type.h knows. */
-static const struct file_use SUBMISSION_FILES = {"an assessor can open", FILE_KINDS_ALL, SUBMISSION_FILE_MAX_BYTES};
-
 enum app_result assessment_file_add(const struct accounts_env *env, const struct caller *caller, int64_t id,
                                     struct submission_file *f, const void *data, size_t len, struct arena *arena,
                                     struct errors *errors)
@@ -336,12 +336,19 @@ enum app_result assessment_file_add(const struct accounts_env *env, const struct
             result = APP_INVALID;
         }
     }
+    /* The task's limit as it is now, read in the transaction that keeps the file: a limit changed
+     * later holds for every upload after it. */
+    struct assessment_task task;
+    if (result == APP_OK)
+        result = app_result_of_store(store_task_get(env->store, s.task_id, arena, &task));
     /* What the file is comes from its bytes, never from the sender's claim: an assessor must be
-     * able to open it, and it is served as what it is. */
+     * able to open it (every kind lib/file_type.h knows), and it is served as what it is. */
     struct blob blob;
     const struct file_type *type = NULL;
-    if (result == APP_OK)
-        result = files_keep(env, &SUBMISSION_FILES, f->name, data, len, &blob, &type, errors);
+    if (result == APP_OK) {
+        const struct file_use use = {"an assessor can open", FILE_KINDS_ALL, task.max_file_bytes};
+        result = files_keep(env, &use, f->name, data, len, &blob, &type, errors);
+    }
     if (result == APP_OK) {
         f->submission_id = id;
         f->size = blob.size;

@@ -20,13 +20,12 @@
 #include <stdint.h>
 
 enum {
-    SUBMISSION_FILE_MAX_BYTES = 20 * 1024 * 1024, /* one file */
-    SUBMISSION_FILES_MAX = 20,                    /* files on one draft */
-    SUBMISSION_FILE_NAME_MAX = 255,               /* bytes */
-    SUBMISSION_ACTIVITY_MAX = 1000,               /* characters */
-    SUBMISSION_FEEDBACK_MAX = 20000,              /* characters of a coach's feedback or a marker's */
-    SUBMISSION_COMMENT_MAX = 5000,                /* characters of a comment on one criterion */
-    SUBMISSION_RECEIPT_MAX = 16 * 1024,           /* bytes */
+    SUBMISSION_FILES_MAX = 20,          /* files on one draft (each up to its task's max_file_bytes) */
+    SUBMISSION_FILE_NAME_MAX = 255,     /* bytes */
+    SUBMISSION_ACTIVITY_MAX = 1000,     /* characters */
+    SUBMISSION_FEEDBACK_MAX = 20000,    /* characters of a coach's feedback or a marker's */
+    SUBMISSION_COMMENT_MAX = 5000,      /* characters of a comment on one criterion */
+    SUBMISSION_RECEIPT_MAX = 16 * 1024, /* bytes */
 };
 
 /* The setting that lets assessors mark the work of participants they coach ("1"); unset, the
@@ -36,7 +35,8 @@ enum {
 /* Tasks */
 
 /*
- * Sets a task (an administrator): t holds kind, target, title, brief, deadline, limits and
+ * Sets a task (an administrator): t holds kind, target, title, brief, deadline, limits (words,
+ * resubmissions, max_file_bytes: TASK_FILE_BYTES_DEFAULT unless the caller sets another) and
  * criteria. Checked with assessment_task_check; t->target takes the catalogue's spelling. Sets t->id.
  */
 enum app_result assessment_task_set(const struct accounts_env *env, const struct catalogue *catalogue,
@@ -48,7 +48,8 @@ struct task_change {
     const char *brief;
     int64_t deadline; /* 0 keeps it */
     int word_limit, max_resubmissions, moderation_percent;
-    bool has_word_limit, has_max_resubmissions, has_moderation_percent;
+    int64_t max_file_bytes;
+    bool has_word_limit, has_max_resubmissions, has_moderation_percent, has_max_file_bytes;
     struct assessment_criterion *criteria; /* NULL keeps them */
     size_t criteria_count;
 };

@@ -3,9 +3,16 @@
  */
 #include "app/files.h"
 
+#include "domain/assessment.h"
 #include "lib/text.h"
 
 #include <string.h>
+
+size_t files_body_max(int64_t content_file_limit)
+{
+    int64_t largest = content_file_limit > TASK_FILE_BYTES_MAX ? content_file_limit : TASK_FILE_BYTES_MAX;
+    return (size_t)largest + 1024 * 1024; /* a multipart form's other fields and boundaries */
+}
 
 bool files_name_ok(const char *name)
 {
@@ -15,27 +22,16 @@ bool files_name_ok(const char *name)
     return strpbrk(name, "/\\") == NULL && text_is_one_line(name) && text_has_words(name);
 }
 
-/* The size in words: "20 MiB", "512 KiB". */
-static void size_words(int64_t bytes, char *out, size_t cap)
-{
-    if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0)
-        snprintf(out, cap, "%lld MiB", (long long)(bytes / (1024 * 1024)));
-    else if (bytes >= 1024)
-        snprintf(out, cap, "%lld KiB", (long long)(bytes / 1024));
-    else
-        snprintf(out, cap, "%lld bytes", (long long)bytes);
-}
-
 enum app_result files_keep(const struct accounts_env *env, const struct file_use *use, const char *name,
                            const void *data, size_t len, struct blob *out, const struct file_type **type,
                            struct errors *errors)
 {
-    char limit[32];
-    size_words(use->max_bytes, limit, sizeof(limit));
     *type = NULL;
     if ((int64_t)len > use->max_bytes) {
+        char limit[32];
+        text_bytes(use->max_bytes, limit);
         errors_add(errors, "file", "A file must be %s or smaller", limit);
-        return APP_INVALID;
+        return APP_TOO_LARGE;
     }
     if (len == 0) {
         errors_add(errors, "file", "The file is empty");

@@ -23,13 +23,20 @@ struct file_use {
     int64_t max_bytes;
 };
 
+/* The largest request body that may carry an upload: the largest file any use takes (the content
+ * library's content_file_limit, or a task's own, at most TASK_FILE_BYTES_MAX) and room for a form
+ * around it. The server refuses a larger body before any handler runs; every smaller one reaches
+ * files_keep, which holds each use to its own limit. */
+size_t files_body_max(int64_t content_file_limit);
+
 /* Whether name may be kept and shown: no path, one line, no mark that reverses how text reads. */
 bool files_name_ok(const char *name);
 
 /*
  * Checks len bytes of data against use (size, not empty, a known kind it accepts) and keeps them
  * as a blob inside the caller's write transaction: *out is the blob (an existing one when the
- * same bytes are kept already) and *type what they are. APP_INVALID with errors at "file".
+ * same bytes are kept already) and *type what they are. APP_TOO_LARGE over use's limit (checked
+ * before anything is written) and APP_INVALID otherwise, with errors at "file".
  */
 enum app_result files_keep(const struct accounts_env *env, const struct file_use *use, const char *name,
                            const void *data, size_t len, struct blob *out, const struct file_type **type,

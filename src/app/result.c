@@ -36,6 +36,7 @@ const char *app_result_code(enum app_result result)
     case APP_FORBIDDEN: return "forbidden";
     case APP_NOT_FOUND: return "not_found";
     case APP_CONFLICT: return "conflict";
+    case APP_TOO_LARGE: return "too_large";
     case APP_TOO_MANY: return "too_many_requests";
     case APP_UNAVAILABLE: return "unavailable";
     case APP_BROKEN: break;

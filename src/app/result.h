@@ -23,6 +23,7 @@ enum app_result {
     APP_FORBIDDEN,       /* 403: the caller may see the record but not take this step; errors say why */
     APP_NOT_FOUND,       /* 404: there is no such record, or it is not the caller's to see */
     APP_CONFLICT,        /* 409: the record's state forbids it now (or it exists already); errors say why */
+    APP_TOO_LARGE,       /* 413: an upload is over its use's limit; errors name the field and the limit */
     APP_TOO_MANY,        /* 429: too many attempts lately (signing in) */
     APP_UNAVAILABLE,     /* 503: the database failed; trying again may work */
     APP_BROKEN,          /* 500: an invariant of our own failed (a document outgrew its buffer); logged */
@@ -38,7 +39,7 @@ enum app_result app_result_of_store(enum store_status status);
 enum app_result app_transaction_end(struct store *store, enum app_result result);
 
 /* The stable machine name of a result ("ok", "invalid", "bad_request", "unauthenticated",
- * "forbidden", "not_found", "conflict", "too_many_requests", "unavailable", "internal_error"), the
+ * "forbidden", "not_found", "conflict", "too_large", "too_many_requests", "unavailable", "internal_error"), the
  * code of the API's error envelope. */
 const char *app_result_code(enum app_result result);
 

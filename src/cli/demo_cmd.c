@@ -292,6 +292,7 @@ static int64_t task(struct demo *d, enum task_kind kind, const char *target, con
         .word_limit = 2500,
         .max_resubmissions = 1,
         .moderation_percent = moderation_percent,
+        .max_file_bytes = TASK_FILE_BYTES_DEFAULT,
         .criteria = criteria,
         .criteria_count = 2,
     };

@@ -132,6 +132,14 @@ bool assessment_task_check(const struct catalogue *catalogue, struct task_input 
         ok = false;
     }
 
+    if (task->max_file_bytes < 1 || task->max_file_bytes > TASK_FILE_BYTES_MAX) {
+        char most[32];
+        text_bytes(TASK_FILE_BYTES_MAX, most);
+        errors_add(errors, "max_file_bytes",
+                   "The largest file a participant may attach must be more than 0 and at most %s.", most);
+        ok = false;
+    }
+
     if (task->criteria_count == 0 || task->criteria == NULL) {
         errors_add(errors, "criteria", "Add at least 1 criterion the work is marked against.");
         ok = false;

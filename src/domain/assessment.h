@@ -17,6 +17,10 @@
 
 enum { ASSESSMENT_MAX_CRITERIA = 20, ASSESSMENT_MAX_WORDS = 20000, AWARD_NUMBER_TEXT = 32 };
 
+/* The largest file a participant may attach to work on a task: each task's own, this unless set,
+ * and never more than TASK_FILE_BYTES_MAX. */
+enum { TASK_FILE_BYTES_DEFAULT = 50 * 1024 * 1024, TASK_FILE_BYTES_MAX = 1024 * 1024 * 1024 };
+
 enum task_kind { TASK_MODULE, TASK_FINAL };      /* for a module, or a qualification's final assessment */
 const char *task_kind_name(enum task_kind kind); /* "module", "final" */
 bool task_kind_parse(const char *name, enum task_kind *kind);
@@ -45,7 +49,8 @@ struct task_input {
     int word_limit;    /* 0: none */
     int max_resubmissions;
     int moderation_percent;
-    const char **criteria; /* titles, in order */
+    int64_t max_file_bytes; /* the largest file one may attach, 1 to TASK_FILE_BYTES_MAX */
+    const char **criteria;  /* titles, in order */
     size_t criteria_count;
 };
 

@@ -4,6 +4,7 @@
  */
 #include "http/gate.h"
 
+#include "app/files.h"
 #include "http/auth.h"
 #include "http/caller_cache.h"
 #include "http/executor.h"
@@ -77,11 +78,7 @@ static void redirect_to_sign_in(struct request *request)
  */
 static bool read_form(struct request *request)
 {
-    /* Room for the largest file a submission (20 MiB) or a content item takes and the form
-     * around it. */
-    int64_t largest = request->settings->content_file_limit > 20 * 1024 * 1024 ? request->settings->content_file_limit
-                                                                               : 20 * 1024 * 1024;
-    size_t multipart_max = (size_t)largest + 1024 * 1024;
+    size_t multipart_max = files_body_max(request->settings->content_file_limit);
     struct str type = request_header(request, H2O_TOKEN_CONTENT_TYPE);
     bool multipart = multipart_is_form_data(type);
     if (!multipart && !str_starts_with(type, STR_LIT("application/x-www-form-urlencoded")))

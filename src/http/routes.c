@@ -426,7 +426,7 @@ const struct route routes[] = {
         "Save the draft's activity and text (the participant; 409 once submitted)", "Submission", "SubmissionDraft"),
     API("POST", "/api/v1/submissions/{id}/files", api_submission_files_add, PERM_SUBMISSIONS, RESOURCE_SUBMISSION,
         "Attach a file to the draft: the raw body (a document, text, image, audio or video, told by its content), its "
-        "name in X-File-Name (up to 20 MiB)",
+        "name in X-File-Name (up to the task's max_file_bytes, 50 MiB unless set; 413 over it)",
         "SubmissionFile", "file"),
     API("GET", "/api/v1/submissions/{id}/files/{file}", api_submission_file_get, PERM_SUBMISSIONS, RESOURCE_SUBMISSION,
         "Download a file (a draft's: the participant and their coach)", "application/octet-stream", NULL),

@@ -3,6 +3,7 @@
  */
 #include "http/server.h"
 
+#include "app/files.h"
 #include "http/connection_limit.h"
 #include "http/forwarded.h"
 #include "http/request_rate.h"
@@ -359,11 +360,10 @@ int server_run(const struct server_options *options)
      * request bodies: that came with proceed_req in 2.3). Its buffers past a threshold live in a
      * temporary file mapped into memory rather than on the heap; the threshold is lowered from
      * 32 MiB to 1 MiB, in a directory on disk, so that an upload does not grow the heap. Bodies
-     * larger than the largest upload (a content file, or a 20 MiB submission file, with room for
-     * a form around it) are refused. */
+     * larger than any upload could need (files_body_max) are refused; each use holds its files to
+     * its own limit. */
     int64_t content_limit = options->content_file_limit > 0 ? options->content_file_limit : CONTENT_FILE_LIMIT_DEFAULT;
-    int64_t largest = content_limit > 20 * 1024 * 1024 ? content_limit : 20 * 1024 * 1024;
-    config.max_request_entity_size = (size_t)largest + 4 * 1024 * 1024;
+    config.max_request_entity_size = files_body_max(content_limit);
     h2o_socket_buffer_mmap_settings.threshold = REQUEST_SPOOL_BYTES;
     snprintf(h2o_socket_buffer_mmap_settings.fn_template, sizeof(h2o_socket_buffer_mmap_settings.fn_template),
              "%s/npq-body-XXXXXX", request_spool_dir());

@@ -49,6 +49,23 @@ void text_thousands(uint64_t n, char out[32])
     out[o] = '\0';
 }
 
+void text_bytes(int64_t bytes, char out[32])
+{
+    static const char *const units[] = {"GiB", "MiB", "KiB"};
+    for (int i = 0; i < 3; i++) {
+        int64_t unit = (int64_t)1 << (10 * (3 - i));
+        if (bytes >= unit && bytes % unit == 0) {
+            char n[32];
+            text_thousands((uint64_t)(bytes / unit), n);
+            snprintf(out, 32, "%s %s", n, units[i]);
+            return;
+        }
+    }
+    char n[32];
+    text_thousands(bytes > 0 ? (uint64_t)bytes : 0, n);
+    snprintf(out, 32, "%s byte%s", n, bytes == 1 ? "" : "s");
+}
+
 bool text_name_find(const struct text_name *table, int count, const char *name, int *index)
 {
     for (int i = 0; i < count && name != NULL; i++)

@@ -26,6 +26,11 @@ bool text_is_one_line(const char *s);
 /* 50009 as "50,009". */
 void text_thousands(uint64_t n, char out[32]);
 
+/* A size in words, in the binary units every limit of npq is set in, exactly: 20971520 as
+ * "20 MiB", 1073741824 as "1 GiB", 524288 as "512 KiB", 1000 as "1,000 bytes" (a size that is not
+ * a whole number of a unit is given in the next smaller one). */
+void text_bytes(int64_t bytes, char out[32]);
+
 /* One row of an enumeration's table: its stored name and the title people read. */
 struct text_name {
     const char *name;

@@ -658,13 +658,14 @@ static void draft_forms(struct buf *b, struct request *request, const struct sub
     else
         html_printf(b, "<p class=\"govuk-body\">No files attached.</p>");
     const char *error = forms_field_error(errors, "file");
+    char limit[32];
+    text_bytes(d->task.max_file_bytes, limit);
     html_printf(b, "<form method=\"post\" action=\"%s/files\" enctype=\"multipart/form-data\" novalidate>", self);
     forms_csrf(b, request);
     html_printf(b,
                 "<div class=\"govuk-form-group%R\"><label class=\"govuk-label\" for=\"file\">Attach a file</label>"
-                "<div id=\"file-hint\" class=\"govuk-hint\">Up to %d MiB a file: %s</div>",
-                error ? " govuk-form-group--error" : "", SUBMISSION_FILE_MAX_BYTES / (1024 * 1024),
-                file_type_known_list());
+                "<div id=\"file-hint\" class=\"govuk-hint\">Up to %s a file: %s</div>",
+                error ? " govuk-form-group--error" : "", limit, file_type_known_list());
     error_message(b, "file", error);
     html_printf(b,
                 "<input class=\"govuk-file-upload%R\" id=\"file\" name=\"file\" type=\"file\" aria-describedby="

@@ -15,6 +15,7 @@
 #include "lib/file_type.h"
 #include "lib/form.h"
 #include "lib/multipart.h"
+#include "lib/text.h"
 #include "pages/forms.h"
 #include "pages/html.h"
 #include "pages/layout.h"
@@ -328,16 +329,16 @@ static void files_section(struct request *request, struct buf *b, int64_t id, co
     if (count > 0)
         html_printf(b, "</ul>");
     const char *error = forms_field_error(errors, "file");
-    int64_t limit = request->settings->content_file_limit;
+    char limit_words[32];
+    text_bytes(request->settings->content_file_limit, limit_words);
     html_printf(b, "<form method=\"post\" action=\"%s\" enctype=\"multipart/form-data\" novalidate>",
                 request_printf(request, "/content/%" PRId64 "/files", id));
     forms_csrf(b, request);
     html_printf(b,
                 "<div class=\"govuk-form-group%R\"><label class=\"govuk-label\" for=\"file\">Attach a file</label>"
-                "<div id=\"file-hint\" class=\"govuk-hint\">Up to %s MiB: %s. Video and audio play in the page."
+                "<div id=\"file-hint\" class=\"govuk-hint\">Up to %s: %s. Video and audio play in the page."
                 "</div>",
-                error ? " govuk-form-group--error" : "",
-                request_printf(request, "%lld", (long long)(limit / (1024 * 1024))), file_type_known_list());
+                error ? " govuk-form-group--error" : "", limit_words, file_type_known_list());
     if (error != NULL)
         html_printf(b,
                     "<p id=\"file-error\" class=\"govuk-error-message\"><span class=\"govuk-visually-hidden\">Error:"
@@ -652,8 +653,8 @@ void page_content_file_add(struct request *request)
     }
     if (r == APP_OK)
         reply_redirect(request, request_printf(request, "/content/%" PRId64 "/edit?notice=file_added#files", id));
-    else if (r == APP_INVALID)
-        edit_page(request, &errors, 422);
+    else if (r == APP_INVALID || r == APP_TOO_LARGE)
+        edit_page(request, &errors, page_status(r));
     else
         page_refusal(request, r, &errors);
     errors_free(&errors);

@@ -12,6 +12,7 @@
 #include "http/reply.h"
 #include "http/site.h"
 #include "lib/date.h"
+#include "lib/text.h"
 #include "pages/forms.h"
 #include "pages/html.h"
 #include "pages/layout.h"
@@ -503,6 +504,9 @@ void page_tasks(struct request *request)
                     page_text_markup(request, t->kind == TASK_FINAL ? study_title(c, STUDY_QUALIFICATION, t->target)
                                                                     : page_module_title(c, t->target)));
         summary_row(b, "Deadline", page_text_markup(request, page_time(request, t->deadline, DATE_MOMENT)));
+        char largest[32];
+        text_bytes(t->max_file_bytes, largest);
+        summary_row(b, "Files", page_text_markup(request, request_printf(request, "Up to %s each", largest)));
         summary_row(b, "Criteria", page_text_markup(request, request_printf(request, "%zu", t->criteria_count)));
         summary_row(b, "Versions submitted",
                     page_text_markup(request, request_printf(request, "%" PRId64, t->versions_submitted)));
@@ -515,11 +519,19 @@ void page_tasks(struct request *request)
 struct task_form {
     const char *study, *title, *brief, *deadline_time, *word_limit, *max_resubmissions, *moderation_percent, *criteria;
     struct forms_date deadline;
+    const char *max_file_mib;
 };
 
-static const char *const task_fields[] = {
-    "target",  "title", "brief", "deadline", "deadline_time", "word_limit", "max_resubmissions", "moderation_percent",
-    "criteria"};
+static const char *const task_fields[] = {"target",
+                                          "title",
+                                          "brief",
+                                          "deadline",
+                                          "deadline_time",
+                                          "word_limit",
+                                          "max_resubmissions",
+                                          "moderation_percent",
+                                          "max_file_mib",
+                                          "criteria"};
 enum { TASK_FIELDS = sizeof(task_fields) / sizeof(task_fields[0]) };
 
 /* Criteria as the textarea shows them: one a line, "Title: what meeting it looks like". */
@@ -567,6 +579,15 @@ static struct assessment_criterion *criteria_of(struct request *request, const c
     return out;
 }
 
+/* The largest file as the form shows it: whole MiB, or the exact MiB a limit set through the API
+ * has ("0.5"). */
+static const char *max_file_text(struct request *request, int64_t bytes)
+{
+    if (bytes % (1024 * 1024) == 0)
+        return request_printf(request, "%" PRId64, bytes / (1024 * 1024));
+    return request_printf(request, "%.6g", (double)bytes / (1024 * 1024));
+}
+
 static void task_form_page(struct request *request, const struct assessment_task *existing, const struct task_form *f,
                            const struct errors *errors, int status)
 {
@@ -612,6 +633,8 @@ static void task_form_page(struct request *request, const struct assessment_task
                 NULL, errors);
     forms_input(b, "moderation_percent", "Share of marked work moderated (%)", "text", f->moderation_percent,
                 "From 0 to 100", NULL, errors);
+    forms_input(b, "max_file_mib", "Largest file a participant may attach (MiB)", "text", f->max_file_mib,
+                "A whole number of mebibytes, from 1 to 1024 (1 GiB)", NULL, errors);
     forms_textarea(b, "criteria", "Criteria", f->criteria,
                    existing && existing->versions_submitted > 0
                        ? "Work has been submitted against these criteria, so they can no longer change"
@@ -625,7 +648,8 @@ static void task_form_page(struct request *request, const struct assessment_task
 
 void page_task_new(struct request *request)
 {
-    struct task_form f = {"", "", "", "5pm", "", "1", "20", "", {"", "", ""}};
+    struct task_form f = {"",  "",   "", "5pm",        "",
+                          "1", "20", "", {"", "", ""}, max_file_text(request, TASK_FILE_BYTES_DEFAULT)};
     task_form_page(request, NULL, &f, NULL, 200);
 }
 
@@ -646,6 +670,7 @@ static struct task_form task_form_of(struct request *request, const struct asses
         .max_resubmissions = request_printf(request, "%d", t->max_resubmissions),
         .moderation_percent = request_printf(request, "%d", t->moderation_percent),
         .criteria = criteria_text(request, t),
+        .max_file_mib = max_file_text(request, t->max_file_bytes),
     };
 }
 
@@ -659,6 +684,16 @@ void page_task_edit(struct request *request)
     }
     struct task_form f = task_form_of(request, &t);
     task_form_page(request, &t, &f, NULL, 200);
+}
+
+/* The form's field for a field a use case names. */
+static const char *task_field(const char *where)
+{
+    if (strcmp(where, "kind") == 0)
+        return "target";
+    if (strcmp(where, "max_file_bytes") == 0)
+        return "max_file_mib";
+    return where;
 }
 
 /* A whole number of at most 6 digits, or -1 (errors at name when not empty and not one). */
@@ -680,10 +715,12 @@ static int form_number(const char *text, const char *name, const char *what, str
 }
 
 /* Reads the task form into f and, the values, into t or change; returns whether the form itself
- * refused something (its errors in errors). */
+ * refused something (its errors in errors). The largest file is left alone (*max_file_bytes 0) when
+ * it reads kept_max_file, the text the form showed for a task's limit (NULL for a new task). */
 static bool task_form_read(struct request *request, struct task_form *f, int64_t *deadline, int *word_limit,
-                           int *max_resubmissions, int *moderation_percent, struct assessment_criterion **criteria,
-                           size_t *criteria_count, struct errors *errors)
+                           int *max_resubmissions, int *moderation_percent, const char *kept_max_file,
+                           int64_t *max_file_bytes, struct assessment_criterion **criteria, size_t *criteria_count,
+                           struct errors *errors)
 {
     *f = (struct task_form){.study = forms_text(request, "target"),
                             .title = forms_text(request, "title"),
@@ -693,7 +730,8 @@ static bool task_form_read(struct request *request, struct task_form *f, int64_t
                             .max_resubmissions = forms_text(request, "max_resubmissions"),
                             .moderation_percent = forms_text(request, "moderation_percent"),
                             .criteria = forms_value(request, "criteria"),
-                            .deadline = forms_date_posted(request, "deadline")};
+                            .deadline = forms_date_posted(request, "deadline"),
+                            .max_file_mib = forms_text(request, "max_file_mib")};
     size_t before = errors->count;
     const char *day = forms_date_iso(request, &f->deadline, "deadline", "deadline", errors);
     int minutes = forms_clock_minutes(f->deadline_time);
@@ -718,6 +756,14 @@ static bool task_form_read(struct request *request, struct task_form *f, int64_t
     if (n < 0 && *f->moderation_percent == '\0')
         errors_add(errors, "moderation_percent", "Enter the share of marked work moderated, from 0 to 100");
     *moderation_percent = n < 0 ? 0 : n;
+    /* A whole number of MiB; 0, which the use case refuses, for anything else. */
+    *max_file_bytes = 0;
+    if (kept_max_file == NULL || strcmp(f->max_file_mib, kept_max_file) != 0) {
+        n = form_number(f->max_file_mib, "max_file_mib", "the largest file in MiB", errors);
+        if (n < 0 && *f->max_file_mib == '\0')
+            errors_add(errors, "max_file_mib", "Enter the largest file a participant may attach, in MiB, like 50");
+        *max_file_bytes = n < 0 ? 0 : (int64_t)n * 1024 * 1024;
+    }
     *criteria = criteria_of(request, f->criteria, criteria_count);
     return errors->count != before;
 }
@@ -731,7 +777,7 @@ void page_task_create(struct request *request)
     struct errors errors = ERRORS_INIT;
     struct assessment_task t = {0};
     bool refused = task_form_read(request, &f, &t.deadline, &t.word_limit, &t.max_resubmissions, &t.moderation_percent,
-                                  &t.criteria, &t.criteria_count, &errors);
+                                  NULL, &t.max_file_bytes, &t.criteria, &t.criteria_count, &errors);
     const char *colon = strchr(f.study, ':');
     if (colon == NULL || !task_kind_parse(request_printf(request, "%.*s", (int)(colon - f.study), f.study), &t.kind)) {
         errors_add(&errors, "target", "Choose what the task assesses");
@@ -753,7 +799,7 @@ void page_task_create(struct request *request)
         reply_redirect(request, "/assessment/tasks?notice=task_set");
     } else if ((again = page_form_again(request, s, &found)) != 0) {
         for (size_t i = 0; i < found.count; i++) {
-            const char *where = strcmp(found.items[i].where, "kind") == 0 ? "target" : found.items[i].where;
+            const char *where = task_field(found.items[i].where);
             if (forms_field_error(&errors, where) == NULL && !(refused && strcmp(where, "deadline") == 0))
                 errors_add(&errors, where, "%s", found.items[i].message);
         }
@@ -780,7 +826,11 @@ void page_task_update(struct request *request)
     struct errors errors = ERRORS_INIT;
     struct task_change change = {.has_word_limit = true, .has_max_resubmissions = true, .has_moderation_percent = true};
     bool refused = task_form_read(request, &f, &change.deadline, &change.word_limit, &change.max_resubmissions,
-                                  &change.moderation_percent, &change.criteria, &change.criteria_count, &errors);
+                                  &change.moderation_percent, max_file_text(request, existing.max_file_bytes),
+                                  &change.max_file_bytes, &change.criteria, &change.criteria_count, &errors);
+    /* A limit left as the form showed it is kept exactly, even one set through the API that is not
+     * a whole number of MiB. */
+    change.has_max_file_bytes = strcmp(f.max_file_mib, max_file_text(request, existing.max_file_bytes)) != 0;
     change.title = f.title;
     change.brief = f.brief;
     /* Criteria as they were are kept, not replaced: after work is submitted they cannot change. */
@@ -807,7 +857,7 @@ void page_task_update(struct request *request)
         reply_redirect(request, "/assessment/tasks?notice=task_changed");
     } else if (s == APP_INVALID || s == APP_CONFLICT || !page_refused(request, s, &found)) {
         for (size_t i = 0; i < found.count; i++)
-            errors_add(&errors, found.items[i].where, "%s", found.items[i].message);
+            errors_add(&errors, task_field(found.items[i].where), "%s", found.items[i].message);
         forms_errors_in_order(&errors, task_fields, TASK_FIELDS);
         task_form_page(request, &existing, &f, &errors, page_status(s));
     }

@@ -212,6 +212,7 @@ int page_status(enum app_result result)
     case APP_FORBIDDEN: return 403;
     case APP_NOT_FOUND: return 404;
     case APP_CONFLICT: return 409;
+    case APP_TOO_LARGE: return 413;
     case APP_TOO_MANY: return 429;
     case APP_UNAVAILABLE: return 503;
     case APP_BROKEN: break;
@@ -258,6 +259,7 @@ bool page_refused(struct request *request, enum app_result result, const struct 
     case APP_UNAUTHENTICATED:
     case APP_FORBIDDEN:
     case APP_CONFLICT:
+    case APP_TOO_LARGE:
     case APP_TOO_MANY: break;
     }
     return false;

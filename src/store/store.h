@@ -1294,6 +1294,7 @@ struct assessment_task {
     int word_limit;    /* 0: none */
     int max_resubmissions;
     int moderation_percent;
+    int64_t max_file_bytes;                /* the largest file one may attach to work on it */
     struct assessment_criterion *criteria; /* in order: position i + 1 */
     size_t criteria_count;
     int64_t created_at;
@@ -1304,7 +1305,7 @@ struct assessment_task {
 /* Creates a task with its criteria (sets t->id). */
 enum store_status store_task_create(struct store *store, const struct actor *actor, struct assessment_task *t,
                                     int64_t now);
-/* Replaces a task's title, brief, deadline, limits and moderation share, and with
+/* Replaces a task's title, brief, deadline, limits (words, resubmissions, file size) and moderation share, and with
  * replace_criteria its criteria: STORE_CONFLICT then when a version was already submitted against
  * it (work is marked against the criteria it was written to). STORE_NOT_FOUND when there is none. */
 enum store_status store_task_update(struct store *store, const struct actor *actor, const struct assessment_task *t,

@@ -21,15 +21,16 @@
 
 #define TASK_COLUMNS                                                                                                   \
     "t.id, t.kind, t.target, t.title, t.brief, t.deadline, t.word_limit, t.max_resubmissions,"                         \
-    " t.moderation_percent, t.created_at, t.updated_at, t.versions_submitted"
+    " t.moderation_percent, t.created_at, t.updated_at, t.versions_submitted, t.max_file_bytes"
 
 static const char SQL_TASK_INSERT[] =
     "INSERT INTO assessment_tasks (kind, target, title, brief, deadline, word_limit, max_resubmissions,"
-    " moderation_percent, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)";
+    " moderation_percent, created_at, updated_at, max_file_bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)";
 /* ?9 = 1 when the criteria are being replaced: only while nothing was submitted against them. */
 static const char SQL_TASK_UPDATE[] =
     "UPDATE assessment_tasks SET title = ?2, brief = ?3, deadline = ?4, word_limit = ?5, max_resubmissions = ?6,"
-    " moderation_percent = ?7, updated_at = ?8 WHERE id = ?1 AND (?9 = 0 OR versions_submitted = 0)";
+    " moderation_percent = ?7, updated_at = ?8, max_file_bytes = ?10 WHERE id = ?1 AND (?9 = 0 OR versions_submitted = "
+    "0)";
 static const char SQL_TASK_COUNT_VERSION[] = "UPDATE assessment_tasks SET versions_submitted = versions_submitted + 1"
                                              " WHERE id = (SELECT task_id FROM submissions WHERE id = ?1)";
 static const char SQL_TASK_GET[] = "SELECT " TASK_COLUMNS " FROM assessment_tasks t WHERE t.id = ?1";
@@ -61,6 +62,7 @@ static void read_task(struct db_stmt *stmt, struct arena *arena, struct assessme
     t->created_at = db_column_int64(stmt, 9);
     t->updated_at = db_column_int64(stmt, 10);
     t->versions_submitted = db_column_int64(stmt, 11);
+    t->max_file_bytes = db_column_int64(stmt, 12);
 }
 
 static enum store_status load_criteria(struct store *store, struct assessment_task *t, struct arena *arena)
@@ -101,10 +103,11 @@ static enum store_status insert_criteria(struct store *store, const struct asses
 /* What the audit log keeps of a task. */
 static json_t *task_summary(const struct assessment_task *t)
 {
-    return json_pack("{s:s, s:s, s:s, s:I, s:i, s:i, s:i, s:I}", "kind", task_kind_name(t->kind), "target",
+    return json_pack("{s:s, s:s, s:s, s:I, s:i, s:i, s:i, s:I, s:I}", "kind", task_kind_name(t->kind), "target",
                      t->target ? t->target : "", "title", t->title ? t->title : "", "deadline", (json_int_t)t->deadline,
                      "word_limit", t->word_limit, "max_resubmissions", t->max_resubmissions, "moderation_percent",
-                     t->moderation_percent, "criteria", (json_int_t)t->criteria_count);
+                     t->moderation_percent, "max_file_bytes", (json_int_t)t->max_file_bytes, "criteria",
+                     (json_int_t)t->criteria_count);
 }
 
 enum store_status store_task_create(struct store *store, const struct actor *actor, struct assessment_task *t,
@@ -124,6 +127,7 @@ enum store_status store_task_create(struct store *store, const struct actor *act
         db_bind_int64(stmt, 7, t->max_resubmissions);
         db_bind_int64(stmt, 8, t->moderation_percent);
         db_bind_int64(stmt, 9, now);
+        db_bind_int64(stmt, 10, t->max_file_bytes);
         if (db_exec_stmt(stmt) == DB_DONE) {
             t->id = db_last_insert_id(store->db);
             t->created_at = t->updated_at = now;
@@ -157,6 +161,7 @@ enum store_status store_task_update(struct store *store, const struct actor *act
             db_bind_int64(stmt, 7, t->moderation_percent);
             db_bind_int64(stmt, 8, now);
             db_bind_int64(stmt, 9, replace_criteria ? 1 : 0);
+            db_bind_int64(stmt, 10, t->max_file_bytes);
             if (db_exec_stmt(stmt) == DB_DONE) /* unchanged: the task exists, so work was submitted */
                 status = db_changes(store->db) > 0 ? STORE_OK : STORE_CONFLICT;
         }

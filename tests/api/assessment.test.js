@@ -266,6 +266,14 @@ test('administrators set tasks; the rules check them; everyone signed in reads t
   expect422(await as.admin.post('/api/v1/assessment-tasks', { ...base, kind: 'essay' }), 'kind', /module|final/, 'an unknown kind');
   expect422(await as.admin.post('/api/v1/assessment-tasks', { ...base, deadline: 'Friday' }), 'deadline', /UTC/, 'not a time');
   expect422(await as.admin.post('/api/v1/assessment-tasks', { ...base, moderation_percent: 101 }), 'moderation_percent', /100/, 'over 100 percent');
+  expect422(await as.admin.post('/api/v1/assessment-tasks', { ...base, max_file_bytes: 0 }), 'max_file_bytes', /more than 0/, 'no file at all');
+  expect422(await as.admin.post('/api/v1/assessment-tasks', { ...base, max_file_bytes: 1024 ** 3 + 1 }), 'max_file_bytes', /at most 1 GiB/, 'over 1 GiB');
+  expect422(await as.admin.post('/api/v1/assessment-tasks', { ...base, max_file_bytes: '5 MB' }), 'max_file_bytes', /bytes, a whole number/, 'not a number');
+  const largest = expectStatus(await as.admin.patch(`/api/v1/assessment-tasks/${shared.shortTask.id}`, { max_file_bytes: 1024 ** 3 }), 200, '1 GiB exactly');
+  assert.equal(largest.max_file_bytes, 1024 ** 3);
+  expect422(await as.admin.patch(`/api/v1/assessment-tasks/${shared.shortTask.id}`, { max_file_bytes: -5 }), 'max_file_bytes', /more than 0/, 'a change checked alike');
+  expectStatus(await as.admin.patch(`/api/v1/assessment-tasks/${shared.shortTask.id}`, { max_file_bytes: 50 * 1024 * 1024 }), 200, 'back to 50 MiB');
+  assert.equal(shared.moduleTask.max_file_bytes, 50 * 1024 * 1024, 'a task takes files up to 50 MiB unless set');
 
   const list = await getChecked(as.participant, '/api/v1/assessment-tasks?target=closing-the-gap', 'GET /api/v1/assessment-tasks');
   assert.deepEqual(list.body.tasks.map((t) => t.id), [shared.moduleTask.id], 'filtered by target');
@@ -644,19 +652,40 @@ test('work over the word limit is refused, naming the words and the limit', asyn
   assert.deepEqual(mine.body.submissions.map((x) => x.id), [s.id], 'filtered by task');
 });
 
-test('files: up to 20 MiB each, names beyond ASCII kept as sent', async () => {
+test('files: up to the task\'s own limit, read when each file arrives; names beyond ASCII kept as sent', async () => {
   // The final task's work is a draft again after its referral.
   const url = `${submissionUrl(shared.final)}/files`;
-  const limit = 20 * 1024 * 1024;
-  const atLimit = Buffer.alloc(limit, 0x61);
-  const big = expectStatus((await upload(as.participant, shared.final, 'evidence.bin', 'application/octet-stream', atLimit)).r, 201, '20 MiB exactly');
-  assert.equal(big.sha256, sha256(atLimit));
+  const taskUrl = `/api/v1/assessment-tasks/${shared.finalTask.id}`;
+  const limit = 3 * 1024 * 1024;
+  assert.equal(expectStatus(await as.admin.patch(taskUrl, { max_file_bytes: limit }), 200, 'a 3 MiB limit').max_file_bytes, limit);
+  const filesNow = async () => (await getSubmission(as.participant, shared.final)).body.draft.files.length;
+  const before = await filesNow();
+  const under = Buffer.alloc(limit - 1, 0x61);
+  const big = expectStatus((await upload(as.participant, shared.final, 'evidence.bin', 'application/octet-stream', under)).r, 201, 'one byte under the limit');
+  assert.equal(big.sha256, sha256(under));
+  expectStatus((await upload(as.participant, shared.final, 'exact.bin', 'application/octet-stream', Buffer.alloc(limit, 0x62))).r, 201, 'the limit exactly');
   const over = await as.participant.request('POST', url, {
     body: Buffer.alloc(limit + 1, 0x61),
     contentType: 'application/octet-stream',
     headers: { 'x-file-name': 'too-big.bin' },
   });
-  expectError(over, 413, 'too_large', 'one byte over 20 MiB');
+  const refused = expectError(over, 413, 'too_large', 'one byte over the task\'s limit', /3 MiB/);
+  assert.deepEqual(refused.error.fields.map((f) => f.field), ['file'], 'the error names the field');
+  assert.equal(await filesNow(), before + 2, 'nothing of the refused file is kept');
+
+  // A limit changed later holds for the next upload, not for what is kept.
+  expectStatus(await as.admin.patch(taskUrl, { max_file_bytes: 1024 * 1024 }), 200, 'lowered to 1 MiB');
+  expectError(
+    (await upload(as.participant, shared.final, 'again.bin', 'application/octet-stream', Buffer.alloc(limit - 1, 0x63))).r,
+    413,
+    'too_large',
+    'what fitted before is over the new limit',
+    /1 MiB/,
+  );
+  expectStatus(await as.admin.patch(taskUrl, { max_file_bytes: 4 * 1024 * 1024 }), 200, 'raised to 4 MiB');
+  expectStatus((await upload(as.participant, shared.final, 'later.bin', 'application/octet-stream', Buffer.alloc(limit + 1, 0x64))).r, 201, 'what was over fits the raised limit');
+  assert.equal(await filesNow(), before + 3);
+  expectStatus(await as.admin.patch(taskUrl, { max_file_bytes: 50 * 1024 * 1024 }), 200, 'back to the default');
   const name = 'Plan – “naïve” readers.txt';
   const named = expectStatus((await upload(as.participant, shared.final, name, 'text/plain; charset=utf-8', Buffer.from('plan'))).r, 201, 'a name beyond ASCII');
   assert.equal(named.name, name);
@@ -673,7 +702,7 @@ test('files: up to 20 MiB each, names beyond ASCII kept as sent', async () => {
     'a name that reads backwards',
   );
   const got = await getSubmission(as.participant, shared.final);
-  assert.deepEqual(got.body.draft.files.map((f) => f.name).sort(), ['evidence.bin', name].sort());
+  assert.deepEqual(got.body.draft.files.map((f) => f.name).sort(), ['evidence.bin', 'exact.bin', 'later.bin', name].sort());
   for (const f of got.body.draft.files) expectStatus(await as.participant.delete(`${url}/${f.id}`), 204, `remove ${f.name}`);
 });
 

@@ -244,6 +244,20 @@ test('the participant saves the draft and attaches a file; the word count is sho
   const none = expectPage(await postFile(pages.participant, subPath('/files'), null), 422, 'upload without a file');
   assert.deepEqual(errorSummary(none).map((e) => [e.href, e.text]), [['file', 'Choose a file to attach']]);
 
+  // The task's own limit, in words; a file over it is refused on the page, which says what to do.
+  assert.match(textOf(html), /Up to 50 MiB a file/, 'the default limit in words');
+  expectStatus(await as.admin.patch(`/api/v1/assessment-tasks/${shared.task.id}`, { max_file_bytes: 64 * 1024 }), 200, 'a 64 KiB limit');
+  assert.match(textOf(expectPage(await pages.participant.get(subPath()), 200, 'the draft')), /Up to 64 KiB a file/, 'the new limit in words');
+  const tooBig = expectPage(
+    await postFile(pages.participant, subPath('/files'), 'plan.pdf', 'application/pdf', Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(64 * 1024)])),
+    413,
+    'a file over the task\'s limit',
+  );
+  assert.deepEqual(errorSummary(tooBig).map((e) => [e.href, e.text]), [['file', 'A file must be 64 KiB or smaller']]);
+  assert.ok(tooBig.includes('Reading intervention in Year 7'), 'the page keeps the saved draft');
+  assert.deepEqual(expectStatus(await as.participant.get(`/api/v1/submissions/${shared.sub}`), 200, 'the draft').draft.files, [], 'nothing kept');
+  expectStatus(await as.admin.patch(`/api/v1/assessment-tasks/${shared.task.id}`, { max_file_bytes: 50 * 1024 * 1024 }), 200, 'back to 50 MiB');
+
   shared.fileData = Buffer.concat([Buffer.from('%PDF-1.4\n'), crypto.randomBytes(40000)]);
   shared.fileName = 'Improvement plan (v1).pdf';
   expectRedirect(

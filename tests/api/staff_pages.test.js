@@ -397,10 +397,19 @@ test('a task with its brief and criteria is set and changed on pages; the API re
     word_limit: '2500',
     max_resubmissions: '1',
     moderation_percent: '0',
+    max_file_mib: '20',
     criteria: 'Evidence: uses data on attainment\r\n\r\nPlanning: sets out the change and its measures\r\n',
   };
-  const bad = expectPage(await pages.admin.post('/assessment/tasks/new', { ...fields, title: '', deadline_time: 'teatime', word_limit: 'many', criteria: '' }), 422, 'a wrong task');
-  assert.deepEqual(errorFields(bad), ['title', 'deadline_time', 'word_limit', 'criteria'], 'every problem at once, in form order');
+  assert.equal(inputValue(expectPage(await pages.admin.get('/assessment/tasks/new'), 200, 'the form'), 'max_file_mib'), '50', '50 MiB unless changed');
+  const bad = expectPage(
+    await pages.admin.post('/assessment/tasks/new', { ...fields, title: '', deadline_time: 'teatime', word_limit: 'many', max_file_mib: '2000', criteria: '' }),
+    422,
+    'a wrong task',
+  );
+  assert.deepEqual(errorFields(bad), ['title', 'deadline_time', 'word_limit', 'max_file_mib', 'criteria'], 'every problem at once, in form order');
+  assert.equal(inputValue(bad, 'max_file_mib'), '2000', 'the limit as typed');
+  const words = expectPage(await pages.admin.post('/assessment/tasks/new', { ...fields, max_file_mib: 'lots' }), 422, 'a limit in words');
+  assert.deepEqual(errorFields(words), ['max_file_mib']);
   assert.equal(inputValue(bad, 'deadline_time'), 'teatime');
   assert.match(bad, /<textarea[^>]*name="brief"[^>]*># The task/, 'the brief is kept');
   expectRedirect(await pages.admin.post('/assessment/tasks/new', fields), '/assessment/tasks?notice=task_set', 'set');
@@ -408,6 +417,7 @@ test('a task with its brief and criteria is set and changed on pages; the API re
   assert.ok(task, 'the API lists it');
   assert.equal(task.deadline, `${YEAR}-04-30T16:00:00Z`, '5pm in British Summer Time');
   assert.equal(task.word_limit, 2500);
+  assert.equal(task.max_file_bytes, 20 * 1024 * 1024, 'the limit typed in MiB');
   assert.deepEqual(task.criteria.map((c) => [c.title, c.descriptor]), [['Evidence', 'uses data on attainment'], ['Planning', 'sets out the change and its measures']]);
   assert.match(task.brief, /Write about \*\*one\*\* intervention/);
   made.task = task.id;
@@ -420,6 +430,15 @@ test('a task with its brief and criteria is set and changed on pages; the API re
   assert.deepEqual(errorFields(badEdit), ['moderation_percent']);
   expectRedirect(await pages.admin.post(url, { ...fields, title: 'Closing the gap: case study', moderation_percent: '0' }), '/assessment/tasks?notice=task_changed', 'changed');
   assert.equal((await as.admin.json(`/api/v1/assessment-tasks/${task.id}`)).title, 'Closing the gap: case study');
+  // A limit set through the API that is no whole number of MiB is kept exactly when the form is saved as shown.
+  expectStatus(await as.admin.patch(`/api/v1/assessment-tasks/${task.id}`, { max_file_bytes: 512 * 1024 }), 200, 'half a MiB');
+  const half = expectPage(await pages.admin.get(url), 200, 'the edit form');
+  assert.equal(inputValue(half, 'max_file_mib'), '0.5');
+  expectRedirect(await pages.admin.post(url, { ...fields, title: 'Closing the gap: case study', max_file_mib: '0.5' }), '/assessment/tasks?notice=task_changed', 'saved as shown');
+  assert.equal((await as.admin.json(`/api/v1/assessment-tasks/${task.id}`)).max_file_bytes, 512 * 1024, 'kept exactly');
+  expectRedirect(await pages.admin.post(url, { ...fields, title: 'Closing the gap: case study', max_file_mib: '30' }), '/assessment/tasks?notice=task_changed', 'a new limit');
+  assert.equal((await as.admin.json(`/api/v1/assessment-tasks/${task.id}`)).max_file_bytes, 30 * 1024 * 1024);
+  assert.match(textOf(expectPage(await pages.admin.get('/assessment/tasks'), 200, 'tasks')), /Up to 30 MiB each/, 'the list says it in words');
 });
 
 test('the release queue lists marked work ready for release, and only that', async () => {

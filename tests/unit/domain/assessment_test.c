@@ -114,6 +114,7 @@ static struct task_input module_task(void)
         .word_limit = 2000,
         .max_resubmissions = 1,
         .moderation_percent = 20,
+        .max_file_bytes = TASK_FILE_BYTES_DEFAULT,
         .criteria = two_criteria,
         .criteria_count = 2,
     };
@@ -308,6 +309,26 @@ static void task_limits_at_their_boundaries(void **state)
         }
         errors_free(&errors);
     }
+    /* The largest file a participant may attach: more than nothing, at most 1 GiB. */
+    static const struct {
+        int64_t bytes;
+        bool ok;
+    } files[] = {{1, true},
+                 {TASK_FILE_BYTES_DEFAULT, true},
+                 {TASK_FILE_BYTES_MAX, true},
+                 {TASK_FILE_BYTES_MAX + 1, false},
+                 {0, false},
+                 {-1, false}};
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        struct task_input task = module_task();
+        task.max_file_bytes = files[i].bytes;
+        assert_int_equal(task_ok(&task, &errors), files[i].ok);
+        if (!files[i].ok) {
+            expect_error_count(&errors, 1);
+            expect_error_at(&errors, "max_file_bytes", "more than 0 and at most 1 GiB.");
+        }
+        errors_free(&errors);
+    }
 }
 
 static void a_task_has_1_to_20_criteria_with_titles(void **state)
@@ -370,9 +391,10 @@ static void every_task_problem_is_reported_at_once(void **state)
                               .word_limit = -1,
                               .max_resubmissions = 9,
                               .moderation_percent = 200,
+                              .max_file_bytes = 0,
                               .criteria_count = 0};
     assert_false(task_ok(&task, &errors));
-    expect_error_count(&errors, 7);
+    expect_error_count(&errors, 8);
     errors_free(&errors);
 
     /* ok, not the length of the list, decides: a full list still refuses. */

@@ -31,6 +31,24 @@ static void thousands(void **state)
     assert_string_equal(out, "1,234,567");
 }
 
+static void sizes_in_words(void **state)
+{
+    (void)state;
+    char out[32];
+    text_bytes(20 * 1024 * 1024, out);
+    assert_string_equal(out, "20 MiB");
+    text_bytes(1024 * 1024 * 1024, out);
+    assert_string_equal(out, "1 GiB");
+    text_bytes(1536 * 1024 * 1024LL, out);
+    assert_string_equal(out, "1,536 MiB");
+    text_bytes(512 * 1024, out);
+    assert_string_equal(out, "512 KiB");
+    text_bytes(1024 * 1024 + 1, out); /* exactly: never rounded to a unit */
+    assert_string_equal(out, "1,048,577 bytes");
+    text_bytes(1, out);
+    assert_string_equal(out, "1 byte");
+}
+
 static void one_line(void **state)
 {
     (void)state;
@@ -66,6 +84,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(words_and_characters),
         cmocka_unit_test(thousands),
+        cmocka_unit_test(sizes_in_words),
         cmocka_unit_test(names),
         cmocka_unit_test(one_line),
     };

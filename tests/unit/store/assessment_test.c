@@ -67,6 +67,7 @@ static void a_task_is_set_with_its_criteria_and_listed_by_deadline(void **state)
                                     .title = "Final",
                                     .deadline = f->now + 86400,
                                     .max_resubmissions = 1,
+                                    .max_file_bytes = TASK_FILE_BYTES_DEFAULT,
                                     .criteria = one,
                                     .criteria_count = 1};
     assert_int_equal(store_task_create(f->store, &f->admin, &final, f->now), STORE_OK);

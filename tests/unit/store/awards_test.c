@@ -15,6 +15,7 @@ static int64_t final_task(struct fixture *f, const char *qualification)
                                 .title = "Final assessment",
                                 .deadline = f->now + 86400,
                                 .max_resubmissions = 1,
+                                .max_file_bytes = TASK_FILE_BYTES_DEFAULT,
                                 .criteria = one,
                                 .criteria_count = 1};
     assert_int_equal(store_task_create(f->store, &f->actor, &t, f->now), STORE_OK);

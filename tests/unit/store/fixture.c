@@ -184,6 +184,7 @@ int64_t fx_task(struct fixture *f)
                                 .deadline = f->now + 30 * 86400,
                                 .word_limit = 2000,
                                 .max_resubmissions = 2,
+                                .max_file_bytes = TASK_FILE_BYTES_DEFAULT,
                                 .moderation_percent = 20,
                                 .criteria = criteria,
                                 .criteria_count = 2};
