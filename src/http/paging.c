@@ -37,27 +37,51 @@ static void append_encoded(struct request *request, struct buf *b, const char *s
     buf_append_str(b, encoded);
 }
 
+/* Whether the query parameter name is one of keep (every one but after when keep is NULL). */
+static bool kept(const char *name, const char *const *keep, size_t keep_count)
+{
+    if (strcmp(name, "after") == 0)
+        return false;
+    if (keep == NULL)
+        return true;
+    for (size_t i = 0; i < keep_count; i++)
+        if (strcmp(name, keep[i]) == 0)
+            return true;
+    return false;
+}
+
+const char *paging_href(struct request *request, const char *const *keep, size_t keep_count, const char *after)
+{
+    struct buf b;
+    buf_init(&b, 16 * 1024);
+    buf_appendf(&b, "%.*s", (int)request->path.len, request->path.ptr);
+    const char *separator = "?";
+    const struct form *query = request_query(request);
+    for (size_t i = 0; i < query->count; i++) {
+        if (!kept(query->fields[i].name, keep, keep_count))
+            continue;
+        buf_append_str(&b, separator);
+        append_encoded(request, &b, query->fields[i].name);
+        buf_append_str(&b, "=");
+        append_encoded(request, &b, query->fields[i].value);
+        separator = "&";
+    }
+    if (after != NULL) {
+        buf_append_str(&b, separator);
+        buf_append_str(&b, "after=");
+        append_encoded(request, &b, after);
+    }
+    /* An address too long to repeat is none rather than a wrong one; the gate bounds queries. */
+    const char *href = buf_failed(&b) ? NULL : request_strndup(request, (struct str){b.data, b.len});
+    buf_free(&b);
+    return href;
+}
+
 void paging_link(struct request *request, const struct store_page *page)
 {
     if (page->next == NULL)
         return;
-    struct buf b;
-    buf_init(&b, 16 * 1024);
-    buf_appendf(&b, "<%.*s?", (int)request->path.len, request->path.ptr);
-    const struct form *query = request_query(request);
-    for (size_t i = 0; i < query->count; i++) {
-        if (strcmp(query->fields[i].name, "after") == 0)
-            continue;
-        append_encoded(request, &b, query->fields[i].name);
-        buf_append_str(&b, "=");
-        append_encoded(request, &b, query->fields[i].value);
-        buf_append_str(&b, "&");
-    }
-    buf_append_str(&b, "after=");
-    append_encoded(request, &b, page->next);
-    buf_append_str(&b, ">; rel=\"next\"");
-    /* A query too long to repeat has no next link rather than a wrong one; the gate bounds it. */
-    if (!buf_failed(&b))
-        reply_header(request, "link", b.data);
-    buf_free(&b);
+    const char *href = paging_href(request, NULL, 0, page->next);
+    if (href != NULL)
+        reply_header(request, "link", request_printf(request, "<%s>; rel=\"next\"", href));
 }

@@ -18,6 +18,13 @@
  * api_query_refused) and returns false; page is then a first page of the default size. */
 bool paging_read(struct request *request, enum cursor_key kind, struct store_page *page, struct errors *errors);
 
+/* The address of another page of the list this request reads, in the request's arena: its path
+ * and query, less after, and after=CURSOR unless after is NULL (the first page). keep names the
+ * parameters a page of the site carries on (its filters, already checked, as they were sent: an
+ * empty one can mean something, "any status"); NULL keeps every one, as the API's Link does. NULL when the address
+ * outgrows its buffer. */
+const char *paging_href(struct request *request, const char *const *keep, size_t keep_count, const char *after);
+
 /* Adds the Link header for page->next (nothing when it is NULL: the last page). Call before the
  * reply. */
 void paging_link(struct request *request, const struct store_page *page);

@@ -64,35 +64,6 @@ static const char *optional_field(struct request *request, const char *name)
     return *value ? value : NULL;
 }
 
-/* Appends name=value to the query string in b, skipping empty values. */
-static void query_add(struct request *request, struct buf *b, const char *name, const char *value)
-{
-    if (value == NULL || *value == '\0')
-        return;
-    size_t size = strlen(value) * 3 + 5;
-    char *encoded = request_alloc(request, size);
-    form_encode(value, encoded, size);
-    buf_appendf(b, "%s%s=%s", b->len ? "&" : "", name, encoded);
-}
-
-/* path?query&after=CURSOR (the first page is the address without after=). */
-static const char *page_href(struct request *request, const char *path, const struct buf *query, const char *after)
-{
-    const char *q = query->data ? query->data : "";
-    if (after == NULL)
-        return request_printf(request, "%s%s%s", path, *q ? "?" : "", q);
-    return request_printf(request, "%s?%s%safter=%s", path, q, *q ? "&" : "", after);
-}
-
-/* Where a list's page starts (?after=, from its previous page's Next link) and how many it shows;
- * a malformed position is added to errors. */
-static void page_position(struct request *request, enum cursor_key kind, size_t per_page, struct store_page *page,
-                          struct errors *errors)
-{
-    paging_read(request, kind, page, errors);
-    page->limit = per_page;
-}
-
 /* Helpers: page furniture */
 
 /* GOV.UK asks for "Error: " before the title of a page showing errors. */
@@ -150,52 +121,6 @@ static void table_end(struct buf *b)
 {
     html_printf(b, "</tbody></table>");
     page_table_stack(b);
-}
-
-#define ARROW_PREV                                                                                                     \
-    "<svg class=\"govuk-pagination__icon govuk-pagination__icon--prev\" xmlns=\"http://www.w3.org/2000/svg\" "         \
-    "height=\"13\" width=\"15\" aria-hidden=\"true\" focusable=\"false\" viewBox=\"0 0 15 13\"><path d=\"m6.5938-0.00" \
-    "78125-6.7266 6.7266 6.7441 6.4062 1.377-1.449-4.1856-3.9768h12.896v-2h-12.984l4.2931-4.293-1.414-1.414z\">"       \
-    "</path></svg>"
-#define ARROW_NEXT                                                                                                     \
-    "<svg class=\"govuk-pagination__icon govuk-pagination__icon--next\" xmlns=\"http://www.w3.org/2000/svg\" "         \
-    "height=\"13\" width=\"15\" aria-hidden=\"true\" focusable=\"false\" viewBox=\"0 0 15 13\"><path "                 \
-    "d=\"m8.107-0.0078"                                                                                                \
-    "125-1.4136 1.414 4.2926 4.293h-12.986v2h12.896l-4.1855 3.9766 1.377 1.4492 6.7441-6.4062-6.7246-6.7266z\">"       \
-    "</path></svg>"
-
-/* Links to the first page and the next of a list filtered by the query parameters names, which the
- * links keep (pages are key-set: a page knows the one after it, not the one before). Every paged
- * list of these pages links its pages through this. */
-static void filtered_pagination(struct buf *b, struct request *request, const char *path, struct form *query,
-                                const char *const *names, size_t name_count, const struct store_page *page)
-{
-    bool first = page->after.key == CURSOR_NONE, has_next = page->next != NULL;
-    if (first && !has_next)
-        return;
-    struct buf filters;
-    buf_init(&filters, 64 * 1024); /* a query string, already bounded by h2o */
-    for (size_t i = 0; i < name_count; i++)
-        query_add(request, &filters, names[i], form_get(query, names[i]));
-    if (buf_failed(&filters))
-        buf_fail(b); /* links to other pages without their filters would show other records */
-    html_printf(b, "<nav class=\"govuk-pagination govuk-pagination--block\" aria-label=\"Pagination\">");
-    if (!first)
-        html_printf(b,
-                    "<div class=\"govuk-pagination__prev\"><a class=\"govuk-link govuk-pagination__link\" "
-                    "href=\"%s\" rel=\"first\">" ARROW_PREV "<span class=\"govuk-pagination__link-title "
-                    "govuk-pagination__link-title--decorated\">First<span class=\"govuk-visually-hidden\"> page"
-                    "</span></span></a></div>",
-                    page_href(request, path, &filters, NULL));
-    if (has_next)
-        html_printf(b,
-                    "<div class=\"govuk-pagination__next\"><a class=\"govuk-link govuk-pagination__link\" "
-                    "href=\"%s\" rel=\"next\">" ARROW_NEXT "<span class=\"govuk-pagination__link-title "
-                    "govuk-pagination__link-title--decorated\">Next<span class=\"govuk-visually-hidden\"> page"
-                    "</span></span></a></div>",
-                    page_href(request, path, &filters, page->next));
-    html_printf(b, "</nav>");
-    buf_free(&filters);
 }
 
 /* "Showing 50 of 120 people". */
@@ -385,7 +310,7 @@ void page_admin_users(struct request *request)
     struct errors malformed = ERRORS_INIT;
     form_read_flag(query, "include_inactive", &inactive, &malformed);
     struct store_page position;
-    page_position(request, CURSOR_TEXT, USERS_PER_PAGE, &position, &malformed);
+    page_list_position(request, CURSOR_TEXT, USERS_PER_PAGE, &position, &malformed);
     enum role role;
     bool role_given = role_text != NULL && *role_text != '\0';
     if (role_given && !role_parse(role_text, &role))
@@ -418,8 +343,8 @@ void page_admin_users(struct request *request)
     showing(b, count, total, "people");
     if (count > 0)
         users_table(b, request, users, count);
-    static const char *const names[] = {"q", "role", "include_inactive"};
-    filtered_pagination(b, request, "/admin/users", query, names, sizeof(names) / sizeof(names[0]), &position);
+    static const char *const kept[] = {"q", "role", "include_inactive"};
+    page_pagination(b, request, kept, sizeof(kept) / sizeof(kept[0]), &position);
     page_send(request, &page, 200);
 }
 
@@ -1106,7 +1031,7 @@ void page_admin_organisations(struct request *request)
             errors_add(&malformed, "kind", "There is no kind of organisation called \"%s\"", kind_text);
     }
     struct store_page position;
-    page_position(request, CURSOR_TEXT, ORGANISATIONS_PER_PAGE, &position, &malformed);
+    page_list_position(request, CURSOR_TEXT, ORGANISATIONS_PER_PAGE, &position, &malformed);
     if (page_query_refused(request, &malformed))
         return;
     struct organisation *list;
@@ -1139,8 +1064,8 @@ void page_admin_organisations(struct request *request)
     showing(b, count, 0, "organisations");
     if (count > 0)
         organisations_table(b, request, list, count);
-    static const char *const names[] = {"q", "kind"};
-    filtered_pagination(b, request, "/admin/organisations", query, names, sizeof(names) / sizeof(names[0]), &position);
+    static const char *const kept[] = {"q", "kind"};
+    page_pagination(b, request, kept, sizeof(kept) / sizeof(kept[0]), &position);
     page_send(request, &page, 200);
 }
 
@@ -1782,7 +1707,7 @@ void page_admin_audit(struct request *request)
     if (actor_id < 0)
         errors_add(&errors, "actor_id", "Enter the person's id, a whole number");
     struct store_page position;
-    page_position(request, CURSOR_ID, EVENTS_PER_PAGE, &position, &errors);
+    page_list_position(request, CURSOR_ID, EVENTS_PER_PAGE, &position, &errors);
     struct audit_filter filter = {
         .actor_id = actor_id > 0 ? actor_id : 0,
         .action = form_get(query, "action"),
@@ -1811,7 +1736,7 @@ void page_admin_audit(struct request *request)
         if (count > 0)
             audit_table(b, request, events, count);
         static const char *const names[] = {"actor_id", "action", "entity", "entity_id", "since", "until"};
-        filtered_pagination(b, request, "/admin/audit", query, names, sizeof(names) / sizeof(names[0]), &position);
+        page_pagination(b, request, names, sizeof(names) / sizeof(names[0]), &position);
     }
     page_send(request, &page, errors.count ? 422 : 200);
     errors_free(&errors);
@@ -1876,7 +1801,7 @@ void page_admin_awards(struct request *request)
     struct awards_query q;
     awards_query_read(query, c, &q, &errors);
     struct store_page position;
-    page_position(request, CURSOR_ID, AWARDS_PER_PAGE, &position, &errors);
+    page_list_position(request, CURSOR_ID, AWARDS_PER_PAGE, &position, &errors);
     struct award *awards = NULL;
     size_t count = 0, total = 0;
     if (errors.count == 0 && store_award_search(request->store, &q.filter, &position, request_arena(request), &awards,
@@ -1898,7 +1823,7 @@ void page_admin_awards(struct request *request)
         if (count > 0)
             awards_table(b, request, c, awards, count);
         static const char *const names[] = {"qualification", "awarded_from", "awarded_to"};
-        filtered_pagination(b, request, "/admin/awards", query, names, sizeof(names) / sizeof(names[0]), &position);
+        page_pagination(b, request, names, sizeof(names) / sizeof(names[0]), &position);
     }
     page_send(request, &page, errors.count ? 422 : 200);
     errors_free(&errors);

@@ -126,16 +126,6 @@ static void kept_reasons_list(struct buf *b, const char *text)
     html_printf(b, "</ul>");
 }
 
-static void query_add(struct request *request, struct buf *b, const char *name, const char *value)
-{
-    if (value == NULL || *value == '\0')
-        return;
-    size_t size = strlen(value) * 3 + 5;
-    char *encoded = request_alloc(request, size);
-    form_encode(value, encoded, size);
-    buf_appendf(b, "%s%s=%s", b->len ? "&" : "", name, encoded);
-}
-
 /* The filters both lists share, as chosen: cohorts and qualifications from the caller's own cohorts. */
 static void filter_form(struct buf *b, struct request *request, const char *action, const struct progress_query *q,
                         const char *status, const struct progress_cohort_row *cohorts, size_t cohort_count)
@@ -182,17 +172,24 @@ static void filter_form(struct buf *b, struct request *request, const char *acti
     html_printf(b, "</form>");
 }
 
-static bool read_query(struct request *request, struct progress_query *q)
+/* The filters, and where this page starts when position is not NULL. */
+static bool read_query(struct request *request, struct progress_query *q, struct store_page *position)
 {
     struct errors errors = ERRORS_INIT;
     progress_query_read(request_query(request), q, &errors);
+    if (position != NULL) {
+        page_list_position(request, CURSOR_ID, PROGRESS_LIST_DEFAULT, position, &errors);
+        q->after = position->after.key == CURSOR_ID ? position->after.id : 0;
+        q->limit = position->limit;
+    }
     return !page_query_refused(request, &errors);
 }
 
 void page_progress_list(struct request *request)
 {
     struct progress_query q;
-    if (!read_query(request, &q))
+    struct store_page position;
+    if (!read_query(request, &q, &position))
         return;
     /* The page opens on those at risk; "Any status" asks for everyone (status= with nothing). */
     const char *status = form_get(request_query(request), "status");
@@ -249,29 +246,11 @@ void page_progress_list(struct request *request)
     html_printf(b, "</tbody></table>");
     page_table_stack(b);
     if (more) {
-        struct buf filters;
-        buf_init(&filters, 64 * 1024);
-        query_add(request, &filters, "status", status[0] ? status : "");
-        if (status[0] == '\0')
-            buf_append_str(&filters, "status=");
-        query_add(request, &filters, "cohort",
-                  q.filter.cohort_id > 0 ? request_printf(request, "%" PRId64, q.filter.cohort_id) : NULL);
-        query_add(request, &filters, "partner",
-                  q.filter.partner_id > 0 ? request_printf(request, "%" PRId64, q.filter.partner_id) : NULL);
-        query_add(request, &filters, "qualification", q.filter.qualification);
-        query_add(request, &filters, "region", q.filter.region);
-        query_add(request, &filters, "after",
-                  request_printf(request, "%" PRId64, rows[count - 1].progress.enrolment_id));
-        if (buf_failed(&filters))
-            buf_fail(b);
-        html_printf(b,
-                    "<nav class=\"govuk-pagination govuk-pagination--block\" aria-label=\"Pagination\"><div "
-                    "class=\"govuk-pagination__next\"><a class=\"govuk-link govuk-pagination__link\" "
-                    "href=\"/progress?%s\" rel=\"next\"><span class=\"govuk-pagination__link-title\">Next<span "
-                    "class=\"govuk-visually-hidden\"> page</span></span></a></div></nav>",
-                    filters.data ? filters.data : "");
-        buf_free(&filters);
+        struct cursor last = {.key = CURSOR_ID, .id = rows[count - 1].progress.enrolment_id};
+        position.next = cursor_encode(&last, request_arena(request));
     }
+    static const char *const kept[] = {"status", "cohort", "partner", "qualification", "region"};
+    page_pagination(b, request, kept, sizeof(kept) / sizeof(kept[0]), &position);
     page_send(request, &page, 200);
 }
 
@@ -343,7 +322,7 @@ static void rates_chart(struct buf *b, const struct progress_cohort_row *rows, s
 void page_progress_cohorts(struct request *request)
 {
     struct progress_query q;
-    if (!read_query(request, &q))
+    if (!read_query(request, &q, NULL))
         return;
     struct actor actor;
     struct accounts_env env = request_accounts_env(request, &actor);

@@ -1,6 +1,7 @@
 #include "pages/widgets.h"
 
 #include "app/notify.h"
+#include "http/paging.h"
 #include "http/site.h"
 #include "lib/markdown.h"
 #include "lib/text.h"
@@ -317,4 +318,55 @@ const char *page_upload_name(struct request *request, const char *name)
             base = p + 1;
     size_t len = strlen(base);
     return request_strndup(request, (struct str){base, len > NAME_KEEP + 1 ? NAME_KEEP + 1 : len});
+}
+
+/* List pages */
+
+#define ARROW_PREV                                                                                                     \
+    "<svg class=\"govuk-pagination__icon govuk-pagination__icon--prev\" xmlns=\"http://www.w3.org/2000/svg\" "         \
+    "height=\"13\" width=\"15\" aria-hidden=\"true\" focusable=\"false\" viewBox=\"0 0 15 13\"><path d=\"m6.5938-0.00" \
+    "78125-6.7266 6.7266 6.7441 6.4062 1.377-1.449-4.1856-3.9768h12.896v-2h-12.984l4.2931-4.293-1.414-1.414z\">"       \
+    "</path></svg>"
+#define ARROW_NEXT                                                                                                     \
+    "<svg class=\"govuk-pagination__icon govuk-pagination__icon--next\" xmlns=\"http://www.w3.org/2000/svg\" "         \
+    "height=\"13\" width=\"15\" aria-hidden=\"true\" focusable=\"false\" viewBox=\"0 0 15 13\"><path "                 \
+    "d=\"m8.107-0.0078"                                                                                                \
+    "125-1.4136 1.414 4.2926 4.293h-12.986v2h12.896l-4.1855 3.9766 1.377 1.4492 6.7441-6.4062-6.7246-6.7266z\">"       \
+    "</path></svg>"
+
+void page_list_position(struct request *request, enum cursor_key kind, size_t per_page, struct store_page *page,
+                        struct errors *errors)
+{
+    paging_read(request, kind, page, errors);
+    page->limit = per_page; /* a page of the site shows what fits on it, whatever ?limit= says */
+}
+
+void page_pagination(struct buf *b, struct request *request, const char *const *keep, size_t keep_count,
+                     const struct store_page *page)
+{
+    bool first = page->after.key == CURSOR_NONE, has_next = page->next != NULL;
+    if (first && !has_next)
+        return;
+    const char *first_href = first ? "" : paging_href(request, keep, keep_count, NULL);
+    const char *next_href = has_next ? paging_href(request, keep, keep_count, page->next) : "";
+    if (first_href == NULL || next_href == NULL) {
+        buf_fail(b); /* links to other pages without their filters would show other records */
+        return;
+    }
+    html_printf(b, "<nav class=\"govuk-pagination govuk-pagination--block\" aria-label=\"Pagination\">");
+    if (!first)
+        html_printf(b,
+                    "<div class=\"govuk-pagination__prev\"><a class=\"govuk-link govuk-pagination__link\" "
+                    "href=\"%s\" rel=\"first\">" ARROW_PREV "<span class=\"govuk-pagination__link-title "
+                    "govuk-pagination__link-title--decorated\">First<span class=\"govuk-visually-hidden\"> page"
+                    "</span></span></a></div>",
+                    first_href);
+    if (has_next)
+        html_printf(b,
+                    "<div class=\"govuk-pagination__next\"><a class=\"govuk-link govuk-pagination__link\" "
+                    "href=\"%s\" rel=\"next\">" ARROW_NEXT "<span class=\"govuk-pagination__link-title "
+                    "govuk-pagination__link-title--decorated\">Next<span class=\"govuk-visually-hidden\"> page"
+                    "</span></span></a></div>",
+                    next_href);
+    html_printf(b, "</nav>");
 }

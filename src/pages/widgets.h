@@ -57,6 +57,21 @@ void page_post_button(struct buf *b, struct request *request, const char *action
  */
 void page_table_stack(struct buf *b);
 
+/*
+ * A list's pages, key-set like the API's (http/paging.h): page_list_position reads where this
+ * page starts (?after=, from the Next link of the page before) into page, showing per_page rows,
+ * and adds a malformed position to errors (answered by page_query_refused). page_pagination then
+ * draws GOV.UK's pagination under the list: First (unless this is the first page) and Next (while
+ * page->next), both to this page's address carrying the query parameters named in keep (the
+ * list's filters, read and checked by the handler), so every page shows the same filter. A page
+ * knows the one after it, not the one before. An address too long to repeat fails b rather than
+ * link to other records.
+ */
+void page_list_position(struct request *request, enum cursor_key kind, size_t per_page, struct store_page *page,
+                        struct errors *errors);
+void page_pagination(struct buf *b, struct request *request, const char *const *keep, size_t keep_count,
+                     const struct store_page *page);
+
 /* A GOV.UK tag of a colour ("green", "grey"...), as markup for %R. */
 const char *page_tag(struct request *request, const char *colour, const char *text);
 

@@ -299,6 +299,16 @@ test('the at-risk page lists, with reasons, only those the person watches over',
   assert.ok(!page.text.includes(`href="/enrolments/${made.pat}/progress"`), 'Pat is not');
   const bad = await head2.get('/progress?status=late');
   assert.equal(bad.status, 400, show(bad));
+
+  // The page starts where a cursor of its list says, and its First link keeps "any status".
+  const firstRow = await as.admin.get(`/api/v1/progress?status=&cohort=${made.cohort}&limit=1`);
+  const cursor = new URL(/<([^>]+)>; rel="next"/.exec(firstRow.headers.get('link'))[1], ctx.server.url).searchParams.get('after');
+  const admin = await signIn(ctx.server, ctx.emails.admin);
+  const rest = await admin.get(`/progress?status=&cohort=${made.cohort}&after=${cursor}`);
+  assert.equal(rest.status, 200, show(rest));
+  assert.ok(!rest.text.includes(`href="/enrolments/${firstRow.json().progress[0].enrolment_id}/progress"`), 'the first row is behind it');
+  assert.match(rest.text, new RegExp(`href="/progress\\?status=&amp;cohort=${made.cohort}" rel="first"`), 'First keeps the filters');
+  assert.equal((await admin.get('/progress?after=garbage')).status, 400, 'a malformed position');
   const participant = await signIn(ctx.server, ctx.emails.participant);
   assert.equal((await participant.get('/progress')).status, 403);
 });
