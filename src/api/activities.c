@@ -6,6 +6,8 @@
  */
 #include "api/api.h"
 
+#include "http/paging.h"
+
 #include "app/coaching.h"
 #include "http/reply.h"
 #include "http/site.h"
@@ -50,13 +52,18 @@ void api_activities_list(struct request *request)
     const struct catalogue *catalogue = api_catalogue(request);
     if (catalogue == NULL)
         return;
+    struct errors errors = ERRORS_INIT;
+    struct store_page page;
+    paging_read(request, CURSOR_NUMBER, &page, &errors);
+    if (api_query_refused(request, &errors))
+        return;
     struct actor actor;
     struct accounts_env env = request_accounts_env(request, &actor);
     struct activity_log log;
-    enum app_result r = activities_read(&env, catalogue, request_param_id(request, 0), request_arena(request), &log);
+    enum app_result r =
+        activities_read(&env, catalogue, request_param_id(request, 0), &page, request_arena(request), &log);
     if (r != APP_OK) {
-        struct errors none = ERRORS_INIT;
-        api_reply_result(request, r, &none, "enrolment");
+        api_reply_result(request, r, NULL, "enrolment");
         return;
     }
     json_t *entries = json_array(), *modules = json_array(), *types = json_array();
@@ -77,6 +84,7 @@ void api_activities_list(struct request *request)
         json_array_append_new(types, json_pack("{s:s, s:s, s:o}", "type", delivery_activity_name(k), "title",
                                                delivery_activity_title(k), "hours", hours_json(log.by_type[k])));
     const struct enrolment *e = &log.enrolment;
+    paging_link(request, &page);
     reply_json(request, 200,
                json_pack("{s:I, s:{s:I, s:s}, s:s, s:s, s:b, s:o, s:{s:o, s:o, s:o}}", "enrolment_id",
                          (json_int_t)e->id, "participant", "id", (json_int_t)e->participant_id, "name",

@@ -600,37 +600,36 @@ void api_submission_release(struct request *request)
 
 /* The marking queue */
 
-static json_t *queue_json(const struct marking_queue_entry *entries, size_t count)
+void api_marking_queue(struct request *request)
 {
+    struct errors errors = ERRORS_INIT;
+    struct store_page page;
+    paging_read(request, CURSOR_NUMBER, &page, &errors);
+    if (api_query_refused(request, &errors))
+        return;
+    struct actor actor;
+    struct accounts_env env = request_accounts_env(request, &actor);
+    struct marking_queue_entry *entries;
+    size_t count;
+    enum app_result r =
+        assessment_marking_queue(&env, request->caller, &page, request_arena(request), &entries, &count);
+    if (r != APP_OK) {
+        api_reply_result(request, r, NULL, "marking queue");
+        return;
+    }
     json_t *array = json_array();
     for (size_t i = 0; i < count; i++) {
         const struct marking_item *it = &entries[i].item;
-        json_array_append_new(array,
-                              json_pack("{s:I, s:I, s:i, s:o, s:o, s:o, s:b, s:o, s:b}", "submission_id",
-                                        (json_int_t)it->submission_id, "version_id", (json_int_t)it->version_id,
-                                        "version", it->version_number, "task",
-                                        task_ref_json(it->task_id, it->task_title, it->task_kind, it->task_target),
-                                        "participant", person_json(it->participant_id, it->participant_name),
-                                        "submitted_at", api_time_json(it->submitted_at), "late", it->late, "assessor",
-                                        it->assessor_id ? person_json(it->assessor_id, it->assessor_name) : json_null(),
-                                        "may_mark", entries[i].may_mark));
+        json_array_append_new(
+            array, json_pack("{s:I, s:I, s:i, s:s, s:o, s:o, s:o, s:b, s:o, s:b}", "submission_id",
+                             (json_int_t)it->submission_id, "version_id", (json_int_t)it->version_id, "version",
+                             it->version_number, "waiting_for", entries[i].moderation ? "moderator" : "assessor",
+                             "task", task_ref_json(it->task_id, it->task_title, it->task_kind, it->task_target),
+                             "participant", person_json(it->participant_id, it->participant_name), "submitted_at",
+                             api_time_json(it->submitted_at), "late", it->late, "assessor",
+                             it->assessor_id ? person_json(it->assessor_id, it->assessor_name) : json_null(),
+                             "may_mark", entries[i].may_mark));
     }
-    return array;
-}
-
-void api_marking_queue(struct request *request)
-{
-    struct actor actor;
-    struct accounts_env env = request_accounts_env(request, &actor);
-    struct marking_queue queue;
-    struct errors errors = ERRORS_INIT;
-    enum app_result r = assessment_marking_queue(&env, request->caller, request_arena(request), &queue);
-    if (r == APP_OK)
-        reply_json(request, 200,
-                   json_pack("{s:o, s:o}", "awaiting_assessor",
-                             queue_json(queue.awaiting_assessor, queue.assessor_count), "awaiting_moderation",
-                             queue_json(queue.awaiting_moderation, queue.moderation_count)));
-    else
-        api_reply_result(request, r, &errors, "marking queue");
-    errors_free(&errors);
+    paging_link(request, &page);
+    reply_json(request, 200, json_pack("{s:o}", "queue", array));
 }

@@ -9,6 +9,7 @@
 #include "api/api.h"
 
 #include "app/forum.h"
+#include "http/paging.h"
 #include "http/reply.h"
 #include "lib/form.h"
 #include "lib/markdown.h"
@@ -67,23 +68,6 @@ static json_t *report_json(struct request *request, const struct forum_report *r
                      post_json(&r->post), "forum_title", forum_title(&f, request_arena(request)));
 }
 
-/* limit (1 to FORUM_LIST_MAX) and offset from the query; false after answering 400. */
-static bool page_params(struct request *request, size_t *limit, size_t *offset)
-{
-    const struct form *query = request_query(request);
-    struct errors errors = ERRORS_INIT;
-    int64_t l = FORUM_LIST_DEFAULT, o = 0;
-    if (form_get(query, "limit") != NULL)
-        form_read_int(query, "limit", 1, FORUM_LIST_MAX, &l, &errors);
-    if (form_get(query, "offset") != NULL)
-        form_read_int(query, "offset", 0, 1000000, &o, &errors);
-    if (api_query_refused(request, &errors))
-        return false;
-    *limit = (size_t)l;
-    *offset = (size_t)o;
-    return true;
-}
-
 void api_forums_list(struct request *request)
 {
     struct forum *forums;
@@ -101,12 +85,14 @@ void api_forums_list(struct request *request)
 
 void api_forum_get(struct request *request)
 {
-    size_t limit, offset;
-    if (!page_params(request, &limit, &offset))
+    struct errors errors = ERRORS_INIT;
+    struct store_page page;
+    paging_read(request, CURSOR_NUMBER, &page, &errors);
+    if (api_query_refused(request, &errors))
         return;
     struct forum_view view;
     enum app_result r = forum_read(request->store, request->caller, &request->relation, request_param_id(request, 0),
-                                   limit, offset, request_arena(request), &view);
+                                   &page, request_arena(request), &view);
     if (r != APP_OK) {
         api_reply_result(request, r, NULL, "forum");
         return;
@@ -114,20 +100,19 @@ void api_forum_get(struct request *request)
     json_t *threads = json_array();
     for (size_t i = 0; i < view.thread_count; i++)
         json_array_append_new(threads, thread_json(&view.threads[i]));
-    reply_json(
-        request, 200,
-        json_pack("{s:o, s:o, s:b}", "forum", forum_json(request, &view.forum), "threads", threads, "more", view.more));
+    paging_link(request, &page);
+    reply_json(request, 200, json_pack("{s:o, s:o}", "forum", forum_json(request, &view.forum), "threads", threads));
 }
 
-static void reply_thread(struct request *request, int status, int64_t thread_id, size_t limit, size_t offset)
+/* A thread and a page of its posts; page->next, when another follows, is linked for a GET. */
+static void reply_thread(struct request *request, int status, int64_t thread_id, struct store_page *page)
 {
     struct relation r;
     enum store_status s = store_relation(request->store, request->caller, RESOURCE_FORUM_THREAD, thread_id, &r);
     struct forum_thread_view view;
     enum app_result result = app_result_of_store(s);
     if (result == APP_OK)
-        result = forum_thread_read(request->store, request->caller, &r, thread_id, limit, offset,
-                                   request_arena(request), &view);
+        result = forum_thread_read(request->store, request->caller, &r, thread_id, page, request_arena(request), &view);
     if (result != APP_OK) {
         api_reply_result(request, result, NULL, "thread");
         return;
@@ -135,9 +120,11 @@ static void reply_thread(struct request *request, int status, int64_t thread_id,
     json_t *posts = json_array();
     for (size_t i = 0; i < view.post_count; i++)
         json_array_append_new(posts, post_json(&view.posts[i]));
+    if (status == 200)
+        paging_link(request, page);
     reply_json(request, status,
-               json_pack("{s:o, s:o, s:o, s:b}", "forum", forum_json(request, &view.forum), "thread",
-                         thread_json(&view.thread), "posts", posts, "more", view.more));
+               json_pack("{s:o, s:o, s:o}", "forum", forum_json(request, &view.forum), "thread",
+                         thread_json(&view.thread), "posts", posts));
 }
 
 void api_forum_threads_create(struct request *request)
@@ -158,7 +145,7 @@ void api_forum_threads_create(struct request *request)
                                &errors);
     }
     if (r == APP_OK)
-        reply_thread(request, 201, thread_id, FORUM_LIST_DEFAULT, 0);
+        reply_thread(request, 201, thread_id, &(struct store_page){.limit = STORE_PAGE_DEFAULT});
     else
         api_reply_result(request, r, &errors, "forum");
     errors_free(&errors);
@@ -167,9 +154,11 @@ void api_forum_threads_create(struct request *request)
 
 void api_forum_thread_get(struct request *request)
 {
-    size_t limit, offset;
-    if (page_params(request, &limit, &offset))
-        reply_thread(request, 200, request_param_id(request, 0), limit, offset);
+    struct errors errors = ERRORS_INIT;
+    struct store_page page;
+    paging_read(request, CURSOR_ID, &page, &errors);
+    if (!api_query_refused(request, &errors))
+        reply_thread(request, 200, request_param_id(request, 0), &page);
 }
 
 /* A yes or no member: -1 when absent or null, else 0 or 1; an error at key for anything else. */

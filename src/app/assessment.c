@@ -897,33 +897,45 @@ enum app_result assessment_file_read(const struct accounts_env *env, const struc
 }
 
 enum app_result assessment_marking_queue(const struct accounts_env *env, const struct caller *caller,
-                                         struct arena *arena, struct marking_queue *out)
+                                         struct store_page *page, struct arena *arena, struct marking_queue_entry **out,
+                                         size_t *count)
 {
-    memset(out, 0, sizeof(*out));
-    struct marking_item *items;
+    size_t want = store_page_limit(page);
+    *out = arena_alloc(arena, sizeof(**out) * want);
+    *count = 0;
     struct assignment *assignments;
-    size_t n, assignment_count;
+    size_t assignment_count;
     bool apart;
-    enum store_status status = store_marking_queue(env->store, arena, &items, &n);
-    if (status == STORE_OK)
-        status = coachees_of(env, caller, arena, &assignments, &assignment_count);
+    enum store_status status = coachees_of(env, caller, arena, &assignments, &assignment_count);
     if (status == STORE_OK)
         status = keeps_coaches_apart(env->store, &apart);
-    if (status != STORE_OK)
-        return app_result_of_store(status);
-    out->awaiting_assessor = arena_alloc(arena, sizeof(*out->awaiting_assessor) * (n + 1));
-    out->awaiting_moderation = arena_alloc(arena, sizeof(*out->awaiting_moderation) * (n + 1));
-    for (size_t i = 0; i < n; i++) {
-        const struct marking_item *it = &items[i];
-        if (it->participant_id == caller->user_id ||
-            (apart && coaches(caller, assignments, assignment_count, it->participant_id)))
-            continue;
-        if (it->state == SUBMISSION_SUBMITTED)
-            out->awaiting_assessor[out->assessor_count++] = (struct marking_queue_entry){*it, true};
-        else if (it->assessor_id != 0 &&
-                 assessment_needs_moderation(it->version_id, it->moderation_percent, it->assessor_outcome))
-            out->awaiting_moderation[out->moderation_count++] =
-                (struct marking_queue_entry){*it, it->assessor_id != caller->user_id};
+    /* The store's pages from where this one starts, until it is full or the queue ends. */
+    struct store_page at = {.limit = want, .after = page->after};
+    struct cursor last = {0};
+    page->next = NULL;
+    bool more = true;
+    while (status == STORE_OK && more && *count < want) {
+        struct marking_item *items;
+        size_t n;
+        status = store_marking_queue(env->store, &at, arena, &items, &n);
+        for (size_t i = 0; status == STORE_OK && i < n && *count < want; i++) {
+            const struct marking_item *it = &items[i];
+            bool left_out = it->participant_id == caller->user_id ||
+                            (apart && coaches(caller, assignments, assignment_count, it->participant_id));
+            bool for_assessor = it->state == SUBMISSION_SUBMITTED;
+            bool for_moderator =
+                !for_assessor && it->assessor_id != 0 &&
+                assessment_needs_moderation(it->version_id, it->moderation_percent, it->assessor_outcome);
+            if (!left_out && (for_assessor || for_moderator)) {
+                (*out)[(*count)++] = (struct marking_queue_entry){*it, for_moderator,
+                                                                  for_assessor || it->assessor_id != caller->user_id};
+                last = (struct cursor){.key = CURSOR_NUMBER, .number = it->submitted_at, .id = it->version_id};
+                /* Full: more follow if this store page went on past it, or another page does. */
+                if (*count == want && (i + 1 < n || at.next != NULL))
+                    page->next = cursor_encode(&last, arena);
+            }
+        }
+        more = status == STORE_OK && store_page_advance(&at, arena);
     }
-    return APP_OK;
+    return app_result_of_store(status);
 }

@@ -166,20 +166,20 @@ enum app_result assessment_submission_list(const struct accounts_env *env, const
 enum app_result assessment_file_read(const struct accounts_env *env, const struct caller *caller, int64_t id,
                                      int64_t file_id, struct arena *arena, struct submission_file *out);
 
-/* The marking queue: versions waiting for an assessor, and those waiting for a moderator; work
- * of the caller's own, and of participants they coach while coaches are kept apart, is left out.
- * may_mark says whether the caller can take it (a moderator must not be its assessor). */
+/*
+ * A page of the marking queue, the oldest submitted first: versions waiting for an assessor, and
+ * marked ones waiting for a moderator; work of the caller's own, and of participants they coach
+ * while coaches are kept apart, is left out. may_mark says whether the caller can take it (a
+ * moderator must not be its assessor). Left-out work does not shorten a page: the store is read
+ * on until the page is full, and page->next names the last entry kept when more may follow.
+ */
 struct marking_queue_entry {
     struct marking_item item;
+    bool moderation; /* waiting for a moderator; otherwise for an assessor */
     bool may_mark;
 };
-struct marking_queue {
-    struct marking_queue_entry *awaiting_assessor;
-    size_t assessor_count;
-    struct marking_queue_entry *awaiting_moderation;
-    size_t moderation_count;
-};
 enum app_result assessment_marking_queue(const struct accounts_env *env, const struct caller *caller,
-                                         struct arena *arena, struct marking_queue *out);
+                                         struct store_page *page, struct arena *arena, struct marking_queue_entry **out,
+                                         size_t *count);
 
 #endif

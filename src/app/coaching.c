@@ -403,41 +403,45 @@ static const struct catalogue_module *enrolment_module(const struct catalogue *c
 }
 
 enum app_result activities_read(const struct accounts_env *env, const struct catalogue *catalogue, int64_t enrolment_id,
-                                struct arena *arena, struct activity_log *out)
+                                struct store_page *page, struct arena *arena, struct activity_log *out)
 {
     memset(out, 0, sizeof(*out));
+    struct activity_sum *sums;
+    size_t sum_count;
     enum store_status status = store_enrolment_get(env->store, enrolment_id, arena, &out->enrolment);
     if (status == STORE_OK)
-        status = store_activity_list(env->store, enrolment_id, arena, &out->entries, &out->count);
+        status = store_activity_sums(env->store, enrolment_id, arena, &sums, &sum_count);
+    if (status == STORE_OK && page != NULL)
+        status = store_activity_list(env->store, enrolment_id, page, arena, &out->entries, &out->count);
     if (status != STORE_OK)
         return app_result_of_store(status);
     out->read_only = out->enrolment.state == ENROLMENT_WITHDRAWN;
 
     const struct catalogue_module *modules[MODULES_MAX];
     size_t n = activities_modules(catalogue, &out->enrolment, modules, MODULES_MAX);
-    /* Room for the enrolment's modules and for every entry's module, should electives change. */
-    out->modules = arena_alloc(arena, sizeof(*out->modules) * (n + out->count + 1));
+    /* Room for the enrolment's modules and for every module logged, should electives change. */
+    out->modules = arena_alloc(arena, sizeof(*out->modules) * (n + sum_count + 1));
     for (size_t i = 0; i < n; i++)
         out->modules[out->module_count++] = (struct activity_module_total){
             .module = modules[i], .code = modules[i]->code, .hours_cap = modules[i]->hours_cap, .in_enrolment = true};
-    for (size_t i = 0; i < out->count; i++) {
-        const struct activity *a = &out->entries[i];
+    for (size_t i = 0; i < sum_count; i++) {
+        const struct activity_sum *sum = &sums[i];
         struct activity_module_total *t = NULL;
         for (size_t k = 0; k < out->module_count && t == NULL; k++)
-            if (strcasecmp(out->modules[k].code, a->module) == 0)
+            if (strcasecmp(out->modules[k].code, sum->module) == 0)
                 t = &out->modules[k];
         if (t == NULL) {
-            const struct catalogue_module *m = catalogue_module_find(catalogue, a->module, strlen(a->module));
+            const struct catalogue_module *m = catalogue_module_find(catalogue, sum->module, strlen(sum->module));
             t = &out->modules[out->module_count++];
             *t = (struct activity_module_total){
-                .module = m, .code = m ? m->code : a->module, .hours_cap = m ? m->hours_cap : 0};
+                .module = m, .code = m ? m->code : sum->module, .hours_cap = m ? m->hours_cap : 0};
         }
-        t->quarter_hours += a->quarter_hours;
-        if (a->verified_at != 0)
-            t->verified_quarter_hours += a->quarter_hours;
-        if ((unsigned)a->type < DELIVERY_ACTIVITY_COUNT)
-            out->by_type[a->type] += a->quarter_hours;
-        out->total_quarter_hours += a->quarter_hours;
+        t->quarter_hours += sum->quarter_hours;
+        if (sum->verified)
+            t->verified_quarter_hours += sum->quarter_hours;
+        if ((unsigned)sum->type < DELIVERY_ACTIVITY_COUNT)
+            out->by_type[sum->type] += sum->quarter_hours;
+        out->total_quarter_hours += sum->quarter_hours;
     }
     for (size_t k = 0; k < out->module_count; k++)
         if (out->modules[k].hours_cap <= 0)

@@ -87,11 +87,11 @@ struct activity_module_total {
     bool in_enrolment; /* false for a module logged before the enrolment's electives changed */
 };
 
-/* An enrolment's log with its totals. Arrays in arena. */
+/* An enrolment's log: a page of its entries and the totals of the whole log. Arrays in arena. */
 struct activity_log {
     struct enrolment enrolment;
-    bool read_only; /* a withdrawn enrolment's log */
-    struct activity *entries;
+    bool read_only;           /* a withdrawn enrolment's log */
+    struct activity *entries; /* a page, latest date first */
     size_t count;
     struct activity_module_total *modules; /* the enrolment's modules, then any other module logged */
     size_t module_count;
@@ -107,9 +107,10 @@ struct activity_log {
 size_t activities_modules(const struct catalogue *catalogue, const struct enrolment *enrolment,
                           const struct catalogue_module **out, size_t max);
 
-/* Reads an enrolment's log and adds it up. */
+/* Reads an enrolment's totals, added up over the whole log, and the page of its entries that page
+ * names (store_activity_list's; NULL for the totals alone). */
 enum app_result activities_read(const struct accounts_env *env, const struct catalogue *catalogue, int64_t enrolment_id,
-                                struct arena *arena, struct activity_log *out);
+                                struct store_page *page, struct arena *arena, struct activity_log *out);
 
 /*
  * Logs hours as caller (the participant, or an administrator) in an enrolment that is not

@@ -359,7 +359,7 @@ enum app_result course_read(const struct accounts_env *env, const struct catalog
 {
     memset(out, 0, sizeof(*out));
     struct activity_log log;
-    enum app_result result = activities_read(env, catalogue, enrolment_id, arena, &log);
+    enum app_result result = activities_read(env, catalogue, enrolment_id, NULL, arena, &log);
     if (result != APP_OK)
         return result;
     out->enrolment = log.enrolment;

@@ -55,44 +55,34 @@ static size_t page_limit(size_t limit)
 }
 
 enum app_result forum_read(struct store *store, const struct caller *caller, const struct relation *r, int64_t id,
-                           size_t limit, size_t offset, struct arena *arena, struct forum_view *out)
+                           struct store_page *page, struct arena *arena, struct forum_view *out)
 {
     memset(out, 0, sizeof(*out));
     if (!policy_is_forum_member(caller, r))
         return APP_NOT_FOUND;
-    limit = page_limit(limit);
     enum store_status s = store_forum_get(store, caller, id, arena, &out->forum);
     if (s == STORE_OK)
-        s = store_forum_threads(store, id, limit + 1, offset, arena, &out->threads, &out->thread_count);
+        s = store_forum_threads(store, id, page, arena, &out->threads, &out->thread_count);
     if (s != STORE_OK)
         return app_result_of_store(s);
-    out->more = out->thread_count > limit;
-    if (out->more)
-        out->thread_count = limit;
     out->moderator = policy_moderates_forum(caller, r);
     return APP_OK;
 }
 
 enum app_result forum_thread_read(struct store *store, const struct caller *caller, const struct relation *r,
-                                  int64_t id, size_t limit, size_t offset, struct arena *arena,
+                                  int64_t id, struct store_page *page, struct arena *arena,
                                   struct forum_thread_view *out)
 {
     memset(out, 0, sizeof(*out));
     if (!policy_is_forum_member(caller, r))
         return APP_NOT_FOUND;
-    limit = page_limit(limit);
     out->moderator = policy_moderates_forum(caller, r);
     enum store_status s = store_forum_thread_get(store, id, arena, &out->thread);
     if (s == STORE_OK)
         s = store_forum_get(store, caller, out->thread.forum_id, arena, &out->forum);
     if (s == STORE_OK)
-        s = store_forum_posts(store, id, out->moderator, limit + 1, offset, arena, &out->posts, &out->post_count);
-    if (s != STORE_OK)
-        return app_result_of_store(s);
-    out->more = out->post_count > limit;
-    if (out->more)
-        out->post_count = limit;
-    return APP_OK;
+        s = store_forum_posts(store, id, out->moderator, page, arena, &out->posts, &out->post_count);
+    return app_result_of_store(s);
 }
 
 /* ---- Telling people ---- */

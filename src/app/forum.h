@@ -24,8 +24,8 @@
 #include "store/store.h"
 
 enum {
-    FORUM_LIST_DEFAULT = 50, /* threads or posts on one page unless limit says otherwise */
-    FORUM_LIST_MAX = 200,
+    FORUM_LIST_DEFAULT = 50, /* threads or posts on a page of the site; search hits unless limit says */
+    FORUM_LIST_MAX = 200,    /* search hits */
     FORUM_DIGEST_BATCH = 50, /* people whose digests one pass sends; the rest wait for the next */
 };
 
@@ -41,23 +41,23 @@ struct forum_view {
     struct forum forum;
     struct forum_thread *threads; /* pinned first, then the most recently active */
     size_t thread_count;
-    bool more; /* threads beyond this page */
     bool moderator;
 };
-/* A forum and a page of its threads (the gate let caller in: r is the forum's facts). */
+/* A forum and a page of its threads (the gate let caller in: r is the forum's facts); page as
+ * store_forum_threads reads it, page->next set when another follows. */
 enum app_result forum_read(struct store *store, const struct caller *caller, const struct relation *r, int64_t id,
-                           size_t limit, size_t offset, struct arena *arena, struct forum_view *out);
+                           struct store_page *page, struct arena *arena, struct forum_view *out);
 
 struct forum_thread_view {
     struct forum forum;
     struct forum_thread thread;
     struct forum_post *posts; /* in order; hidden ones only for moderators, marked hidden */
     size_t post_count;
-    bool more;
     bool moderator;
 };
+/* A thread and a page of its posts (store_forum_posts's page, CURSOR_ID). */
 enum app_result forum_thread_read(struct store *store, const struct caller *caller, const struct relation *r,
-                                  int64_t id, size_t limit, size_t offset, struct arena *arena,
+                                  int64_t id, struct store_page *page, struct arena *arena,
                                   struct forum_thread_view *out);
 
 /* A new thread with its opening post in forum_id. APP_INVALID with errors at "title" and "body". */

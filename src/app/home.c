@@ -246,7 +246,7 @@ static void participant_part(struct home_build *h, struct home *out)
         if (enrolments[i].state != ENROLMENT_ACTIVE)
             continue;
         struct activity_log log;
-        if (activities_read(h->env, h->catalogue, enrolments[i].id, arena, &log) != APP_OK)
+        if (activities_read(h->env, h->catalogue, enrolments[i].id, NULL, arena, &log) != APP_OK)
             continue;
         for (size_t m = 0; m < log.module_count; m++) {
             const struct activity_module_total *t = &log.modules[m];
@@ -382,10 +382,10 @@ static void coach_part(struct home_build *h, struct home *out)
 /* Assessor */
 
 static void queue_list(struct home_build *h, struct home_list *l, const struct marking_queue_entry *entries,
-                       size_t count, const char *what)
+                       size_t count, bool moderation, const char *what)
 {
     for (size_t i = 0; i < count; i++) {
-        if (!entries[i].may_mark)
+        if (!entries[i].may_mark || entries[i].moderation != moderation)
             continue;
         const struct marking_item *m = &entries[i].item;
         struct home_item *it = item_add(l);
@@ -405,15 +405,16 @@ static void queue_list(struct home_build *h, struct home_list *l, const struct m
 static void assessor_part(struct home_build *h, struct home *out)
 {
     struct home_part *p = part_add(out, ROLE_ASSESSOR, "Your marking");
-    struct marking_queue queue = {0};
-    struct errors errors = ERRORS_INIT;
-    if (assessment_marking_queue(h->env, h->caller, h->arena, &queue) != APP_OK)
+    /* The oldest of the queue: each list shows the first few it holds. */
+    struct marking_queue_entry *queue = NULL;
+    size_t queued = 0;
+    if (assessment_marking_queue(h->env, h->caller, &(struct store_page){.limit = STORE_PAGE_MAX}, h->arena, &queue,
+                                 &queued) != APP_OK)
         h->result = APP_UNAVAILABLE;
-    errors_free(&errors);
     struct home_list *l = list_add(h, p, "marking", "Waiting for marking", "Nothing is waiting to be marked.");
-    queue_list(h, l, queue.awaiting_assessor, queue.assessor_count, "Mark");
+    queue_list(h, l, queue, queued, false, "Mark");
     l = list_add(h, p, "second_marking", "Second marking owed", "No second marking is owed.");
-    queue_list(h, l, queue.awaiting_moderation, queue.moderation_count, "Second mark");
+    queue_list(h, l, queue, queued, true, "Second mark");
     l = list_add(h, p, "deadlines", "Deadlines", "No deadlines in the last fortnight or to come.");
     struct home_row *r;
     size_t n = rows(h, HOME_ASSESSOR_DEADLINES, h->caller->user_id, HOME_LIST_LIMIT, &r);

@@ -991,19 +991,22 @@ void page_submission_release(struct request *request)
 
 /* ---- /marking ---- */
 
-static void queue_table(struct buf *b, struct request *request, const struct marking_queue_entry *entries, size_t count,
-                        bool moderation)
+enum { MARKING_PER_PAGE = 50 };
+
+static void queue_table(struct buf *b, struct request *request, const struct marking_queue_entry *entries, size_t count)
 {
-    static const char *const headers[] = {"Participant", "Task", "Submitted (UK time)", ""};
-    table_begin(b, moderation ? "Waiting for moderation" : "Waiting for an assessor", headers, 4);
+    static const char *const headers[] = {"Participant", "Task", "Waiting for", "Submitted (UK time)", ""};
+    table_begin(b, "Work waiting, the oldest first", headers, 5);
     for (size_t i = 0; i < count; i++) {
         const struct marking_item *it = &entries[i].item;
+        bool moderation = entries[i].moderation;
         html_printf(b,
                     "<tr class=\"govuk-table__row\" data-testid=\"queue-item\"><td class=\"govuk-table__cell\">%s</td>"
                     "<td class=\"govuk-table__cell\">%s<br><span class=\"govuk-hint govuk-!-font-size-16\">Version %d"
-                    "%R%s</span></td><td class=\"govuk-table__cell\">%s%R</td><td class=\"govuk-table__cell\">",
+                    "%R%s</span></td><td class=\"govuk-table__cell\">%s</td><td class=\"govuk-table__cell\">%s%R</td>"
+                    "<td class=\"govuk-table__cell\">",
                     it->participant_name, it->task_title, it->version_number, moderation ? ", marked by " : "",
-                    moderation && it->assessor_name ? it->assessor_name : "",
+                    moderation && it->assessor_name ? it->assessor_name : "", moderation ? "Moderation" : "An assessor",
                     page_time(request, it->submitted_at, DATE_MOMENT),
                     it->late ? request_printf(request, " %s", page_tag(request, "red", "Late")) : "");
         if (entries[i].may_mark)
@@ -1021,11 +1024,19 @@ static void queue_table(struct buf *b, struct request *request, const struct mar
 
 void page_marking(struct request *request)
 {
+    struct errors malformed = ERRORS_INIT;
+    struct store_page position;
+    page_list_position(request, CURSOR_NUMBER, MARKING_PER_PAGE, &position, &malformed);
+    if (page_query_refused(request, &malformed))
+        return;
     struct actor actor;
     struct accounts_env env = request_accounts_env(request, &actor);
-    struct marking_queue queue;
-    if (assessment_marking_queue(&env, request->caller, request_arena(request), &queue) != APP_OK) {
-        page_unavailable(request);
+    struct marking_queue_entry *queue;
+    size_t count;
+    enum app_result r =
+        assessment_marking_queue(&env, request->caller, &position, request_arena(request), &queue, &count);
+    if (r != APP_OK) {
+        page_refusal(request, r, NULL);
         return;
     }
     struct page page;
@@ -1036,17 +1047,13 @@ void page_marking(struct request *request)
     if (notice != NULL)
         page_notice(&page, "success", notice);
     struct buf *b = &page.body;
-    html_printf(b, "<h1 class=\"govuk-heading-l\">Marking</h1>");
-    html_printf(b, "<h2 class=\"govuk-heading-m\" id=\"assessor\">Waiting for an assessor</h2>");
-    if (queue.assessor_count == 0)
-        html_printf(b, "<p class=\"govuk-body\">No work is waiting for an assessor.</p>");
+    html_printf(b, "<h1 class=\"govuk-heading-l\">Marking</h1><p class=\"govuk-body\">Versions waiting for an "
+                   "assessor, and marked work waiting for a moderator.</p>");
+    if (count == 0)
+        html_printf(b, "<p class=\"govuk-body\">No work is waiting for an assessor or a moderator.</p>");
     else
-        queue_table(b, request, queue.awaiting_assessor, queue.assessor_count, false);
-    html_printf(b, "<h2 class=\"govuk-heading-m\" id=\"moderation\">Waiting for moderation</h2>");
-    if (queue.moderation_count == 0)
-        html_printf(b, "<p class=\"govuk-body\">No marked work is waiting for a moderator.</p>");
-    else
-        queue_table(b, request, queue.awaiting_moderation, queue.moderation_count, true);
+        queue_table(b, request, queue, count);
+    page_pagination(b, request, NULL, 0, &position);
     page_send(request, &page, 200);
 }
 

@@ -2599,6 +2599,8 @@ void page_coaching_action_undone(struct request *request)
 
 /* ---- /enrolments/{id}/hours ---- */
 
+enum { HOURS_PER_PAGE = 50 }; /* entries on a page of the log */
+
 /* The log-hours form as typed. */
 struct hours_form {
     const char *module, *type, *hours, *reflection;
@@ -2615,8 +2617,13 @@ static void hours_page(struct request *request, int64_t id, const struct hours_f
     const struct caller *caller = request->caller;
     struct actor actor;
     struct accounts_env env = request_accounts_env(request, &actor);
+    struct errors malformed = ERRORS_INIT;
+    struct store_page position;
+    page_list_position(request, CURSOR_NUMBER, HOURS_PER_PAGE, &position, &malformed);
+    if (page_query_refused(request, &malformed))
+        return;
     struct activity_log log;
-    enum app_result r = activities_read(&env, c, id, arena, &log);
+    enum app_result r = activities_read(&env, c, id, &position, arena, &log);
     if (r != APP_OK) {
         page_refusal(request, r, NULL);
         return;
@@ -2720,6 +2727,7 @@ static void hours_page(struct request *request, int64_t id, const struct hours_f
         }
         table_end(b);
     }
+    page_pagination(b, request, NULL, 0, &position);
 
     if (may_log) {
         html_printf(b, "<h2 class=\"govuk-heading-m\" id=\"log\">Log learning hours</h2><div class=\"govuk-grid-row\">"

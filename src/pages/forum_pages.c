@@ -52,21 +52,12 @@ static void notice(struct request *request, struct page *page)
             page_notice(page, "success", names[i][1]);
 }
 
-/* limit and offset from the query; false after the 400 page. */
-static bool page_params(struct request *request, size_t *limit, size_t *offset)
+/* Where this page of threads or posts starts; false after the 400 page. */
+static bool page_position(struct request *request, enum cursor_key kind, struct store_page *page)
 {
-    const struct form *query = request_query(request);
     struct errors errors = ERRORS_INIT;
-    int64_t l = FORUM_LIST_DEFAULT, o = 0;
-    if (form_get(query, "limit") != NULL)
-        form_read_int(query, "limit", 1, FORUM_LIST_MAX, &l, &errors);
-    if (form_get(query, "offset") != NULL)
-        form_read_int(query, "offset", 0, 1000000, &o, &errors);
-    if (page_query_refused(request, &errors))
-        return false;
-    *limit = (size_t)l;
-    *offset = (size_t)o;
-    return true;
+    page_list_position(request, kind, FORUM_LIST_DEFAULT, page, &errors);
+    return !page_query_refused(request, &errors);
 }
 
 static void hidden_input(struct buf *b, const char *name, const char *value)
@@ -216,14 +207,13 @@ static void subscription_form(struct buf *b, struct request *request, const stru
 static void forum_show(struct request *request, const struct thread_form *typed, const struct errors *errors,
                        int status)
 {
-    size_t limit, offset;
-    if (!page_params(request, &limit, &offset))
+    struct store_page position;
+    if (!page_position(request, CURSOR_NUMBER, &position))
         return;
     struct arena *arena = request_arena(request);
     struct forum_view view;
     int64_t id = request_param_id(request, 0);
-    enum app_result r =
-        forum_read(request->store, request->caller, &request->relation, id, limit, offset, arena, &view);
+    enum app_result r = forum_read(request->store, request->caller, &request->relation, id, &position, arena, &view);
     if (r != APP_OK) {
         page_refusal(request, r, NULL);
         return;
@@ -259,11 +249,7 @@ static void forum_show(struct request *request, const struct thread_form *typed,
         }
         html_printf(b, "</ul>");
     }
-    if (view.more)
-        html_printf(b,
-                    "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/forums/%s?offset=%s\">Older "
-                    "threads</a></p>",
-                    id_text(request, id), id_text(request, (int64_t)(offset + limit)));
+    page_pagination(b, request, NULL, 0, &position);
     html_printf(b, "<h2 class=\"govuk-heading-m\" id=\"new-thread\">Start a thread</h2><div "
                    "class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">");
     forms_begin(b, request, request_printf(request, "/forums/%" PRId64 "/threads", id));
@@ -368,14 +354,14 @@ static void post_block(struct request *request, struct buf *b, const struct foru
 
 static void thread_show(struct request *request, const char *typed, const struct errors *errors, int status)
 {
-    size_t limit, offset;
-    if (!page_params(request, &limit, &offset))
+    struct store_page position;
+    if (!page_position(request, CURSOR_ID, &position))
         return;
     struct arena *arena = request_arena(request);
     struct forum_thread_view view;
     int64_t id = request_param_id(request, 0);
     enum app_result r =
-        forum_thread_read(request->store, request->caller, &request->relation, id, limit, offset, arena, &view);
+        forum_thread_read(request->store, request->caller, &request->relation, id, &position, arena, &view);
     if (r != APP_OK) {
         page_refusal(request, r, NULL);
         return;
@@ -406,11 +392,7 @@ static void thread_show(struct request *request, const char *typed, const struct
     }
     for (size_t i = 0; i < view.post_count; i++)
         post_block(request, b, &view, &view.posts[i]);
-    if (view.more)
-        html_printf(b,
-                    "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/forums/threads/%s?offset=%s\">Later "
-                    "posts</a></p>",
-                    id_text(request, id), id_text(request, (int64_t)(offset + limit)));
+    page_pagination(b, request, NULL, 0, &position);
     if (view.thread.locked)
         html_printf(b, "<div class=\"govuk-inset-text\" data-testid=\"locked\">This thread is locked: nobody can "
                        "reply to it.</div>");

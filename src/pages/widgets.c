@@ -347,6 +347,9 @@ void page_pagination(struct buf *b, struct request *request, const char *const *
     bool first = page->after.key == CURSOR_NONE, has_next = page->next != NULL;
     if (first && !has_next)
         return;
+    static const char *const nothing[] = {""};
+    if (keep == NULL) /* no filters: a page's notice or anything else sent is not carried on */
+        keep = nothing, keep_count = 0;
     const char *first_href = first ? "" : paging_href(request, keep, keep_count, NULL);
     const char *next_href = has_next ? paging_href(request, keep, keep_count, page->next) : "";
     if (first_href == NULL || next_href == NULL) {

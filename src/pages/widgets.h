@@ -63,7 +63,8 @@ void page_table_stack(struct buf *b);
  * and adds a malformed position to errors (answered by page_query_refused). page_pagination then
  * draws GOV.UK's pagination under the list: First (unless this is the first page) and Next (while
  * page->next), both to this page's address carrying the query parameters named in keep (the
- * list's filters, read and checked by the handler), so every page shows the same filter. A page
+ * list's filters, read and checked by the handler; NULL for none), so every page shows the same
+ * filter and nothing else is carried on (a notice shown once). A page
  * knows the one after it, not the one before. An address too long to repeat fails b rather than
  * link to other records.
  */

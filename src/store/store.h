@@ -93,6 +93,8 @@ struct store_page {
 /* Moves page on to the page after it, its position copied into arena (so the memory of the page
  * read may be released); false when it was the last. */
 bool store_page_advance(struct store_page *page, struct arena *arena);
+/* The rows a page holds: its limit, or STORE_PAGE_DEFAULT for 0. */
+size_t store_page_limit(const struct store_page *page);
 
 /* Called after every commit this process makes, on the committing thread, with the revisions
  * the commit left. Set once, before any connection writes; listener must be quick. */
@@ -1050,9 +1052,19 @@ struct activity {
     int64_t created_at;
     int64_t updated_at;
 };
-/* An enrolment's log, latest date first. */
-enum store_status store_activity_list(struct store *store, int64_t enrolment_id, struct arena *arena,
-                                      struct activity **out, size_t *count);
+/* A page of an enrolment's log, latest date first (CURSOR_NUMBER: the date as YYYYMMDD, newest
+ * first, then the newest entry). */
+enum store_status store_activity_list(struct store *store, int64_t enrolment_id, struct store_page *page,
+                                      struct arena *arena, struct activity **out, size_t *count);
+/* The quarter hours of a whole log, added up by module, kind and whether verified. */
+struct activity_sum {
+    const char *module;
+    enum delivery_activity type;
+    bool verified;
+    int64_t quarter_hours;
+};
+enum store_status store_activity_sums(struct store *store, int64_t enrolment_id, struct arena *arena,
+                                      struct activity_sum **out, size_t *count);
 /* One entry; STORE_NOT_FOUND when there is no entry id in that enrolment's log. */
 enum store_status store_activity_get(struct store *store, int64_t enrolment_id, int64_t id, struct arena *arena,
                                      struct activity *out);
@@ -1523,10 +1535,11 @@ struct marking_item {
     const char *assessor_name;
     enum mark_outcome assessor_outcome;
 };
-/* Every submission SUBMITTED or MARKED with its latest version, the oldest submitted first (at
- * most 1000). Which marked ones need moderating is the caller's to decide. */
-enum store_status store_marking_queue(struct store *store, struct arena *arena, struct marking_item **out,
-                                      size_t *count);
+/* A page of the submissions SUBMITTED or MARKED with their latest version, the oldest submitted
+ * first (CURSOR_NUMBER: the version's submitted_at and id). Which marked ones need moderating is
+ * the caller's to decide. */
+enum store_status store_marking_queue(struct store *store, struct store_page *page, struct arena *arena,
+                                      struct marking_item **out, size_t *count);
 
 /* The home page: what waits for one person in each of their roles (store_home.c) */
 
@@ -1852,16 +1865,17 @@ enum store_status store_forum_list(struct store *store, const struct caller *cal
 enum store_status store_forum_get(struct store *store, const struct caller *caller, int64_t id, struct arena *arena,
                                   struct forum *out);
 
-/* A forum's threads, pinned first, then the most recently active, from offset (at most limit). */
-enum store_status store_forum_threads(struct store *store, int64_t forum_id, size_t limit, size_t offset,
+/* A page of a forum's threads, pinned first, then the most recently active (CURSOR_NUMBER: the
+ * two as one position, newest first). */
+enum store_status store_forum_threads(struct store *store, int64_t forum_id, struct store_page *page,
                                       struct arena *arena, struct forum_thread **out, size_t *count);
 
 enum store_status store_forum_thread_get(struct store *store, int64_t id, struct arena *arena,
                                          struct forum_thread *out);
 
-/* A thread's posts in order, from offset (at most limit); hidden ones only with_hidden. */
-enum store_status store_forum_posts(struct store *store, int64_t thread_id, bool with_hidden, size_t limit,
-                                    size_t offset, struct arena *arena, struct forum_post **out, size_t *count);
+/* A page of a thread's posts in order (CURSOR_ID); hidden ones only with_hidden. */
+enum store_status store_forum_posts(struct store *store, int64_t thread_id, bool with_hidden, struct store_page *page,
+                                    struct arena *arena, struct forum_post **out, size_t *count);
 
 enum store_status store_forum_post_get(struct store *store, int64_t id, struct arena *arena, struct forum_post *out);
 

@@ -22,8 +22,15 @@
     " coalesce(a.verified_by, 0), v.name, coalesce(a.verified_at, 0), a.created_at, a.updated_at"
 #define ACTIVITY_JOINS " FROM activities a LEFT JOIN users v ON v.id = a.verified_by"
 
+/* The date as one number (20270430), the key of the log's pages, which migration 031 indexes
+ * with the enrolment. */
+#define ACTIVITY_DAY "CAST(replace(a.done_on, '-', '') AS INTEGER)"
 static const char SQL_ACTIVITY_LIST[] =
-    "SELECT " ACTIVITY_COLUMNS ACTIVITY_JOINS " WHERE a.enrolment_id = ?1 ORDER BY a.done_on DESC, a.id DESC";
+    "SELECT " ACTIVITY_COLUMNS ", " ACTIVITY_DAY ACTIVITY_JOINS " WHERE a.enrolment_id = ?1 AND " ACTIVITY_DAY " <= ?2"
+    " AND (" ACTIVITY_DAY ", a.id) < (?2, ?3) ORDER BY " ACTIVITY_DAY " DESC, a.id DESC LIMIT ?4";
+static const char SQL_ACTIVITY_SUMS[] =
+    "SELECT module, type, CASE WHEN verified_at IS NULL THEN 0 ELSE 1 END AS verified, sum(quarter_hours)"
+    " FROM activities WHERE enrolment_id = ?1 GROUP BY module, type, verified ORDER BY module, type, verified";
 static const char SQL_ACTIVITY_GET[] =
     "SELECT " ACTIVITY_COLUMNS ACTIVITY_JOINS " WHERE a.enrolment_id = ?1 AND a.id = ?2";
 static const char SQL_ACTIVITY_LOGGED[] = "SELECT coalesce(sum(quarter_hours), 0) FROM activities"
@@ -76,21 +83,43 @@ static json_t *activity_summary(const struct activity *a)
                      (json_int_t)strlen(a->reflection ? a->reflection : ""));
 }
 
-enum store_status store_activity_list(struct store *store, int64_t enrolment_id, struct arena *arena,
-                                      struct activity **out, size_t *count)
+enum store_status store_activity_list(struct store *store, int64_t enrolment_id, struct store_page *page,
+                                      struct arena *arena, struct activity **out, size_t *count)
 {
     struct db_stmt *stmt = db_prepare(store->db, SQL_ACTIVITY_LIST);
     if (stmt == NULL)
         return STORE_ERROR;
     db_bind_int64(stmt, 1, enrolment_id);
-    size_t cap = 32;
+    store_page_bind(stmt, 2, CURSOR_NUMBER, STORE_DESCENDING, page);
+    *out = arena_alloc(arena, sizeof(**out) * store_page_limit(page));
+    *count = 0;
+    enum db_result r;
+    /* Columns 13 and 0 are the day and the id. */
+    while ((r = db_step(stmt)) == DB_ROW && store_page_row(page, stmt, *count, CURSOR_NUMBER, 13, 0, arena))
+        read_activity(stmt, arena, &(*out)[(*count)++]);
+    return r == DB_DONE || r == DB_ROW ? STORE_OK : STORE_ERROR;
+}
+
+enum store_status store_activity_sums(struct store *store, int64_t enrolment_id, struct arena *arena,
+                                      struct activity_sum **out, size_t *count)
+{
+    struct db_stmt *stmt = db_prepare(store->db, SQL_ACTIVITY_SUMS);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_int64(stmt, 1, enrolment_id);
+    size_t cap = 16;
     *out = arena_alloc(arena, sizeof(**out) * cap);
     *count = 0;
     enum db_result r;
     while ((r = db_step(stmt)) == DB_ROW) {
         if (*count == cap)
             *out = arena_grow(arena, *out, &cap, sizeof(**out));
-        read_activity(stmt, arena, &(*out)[(*count)++]);
+        struct activity_sum *sum = &(*out)[(*count)++];
+        sum->module = store_text_or_empty(arena, stmt, 0);
+        sum->type = DELIVERY_ACTIVITY_COUNT; /* a kind no longer known counts towards no kind */
+        delivery_activity_parse(db_column_text(stmt, 1), &sum->type);
+        sum->verified = db_column_int64(stmt, 2) != 0;
+        sum->quarter_hours = db_column_int64(stmt, 3);
     }
     return r == DB_DONE ? STORE_OK : STORE_ERROR;
 }

@@ -993,21 +993,21 @@ static const char SQL_MARKING_QUEUE[] =
     "  AND v.number = (SELECT max(number) FROM submission_versions WHERE submission_id = s.id)"
     " LEFT JOIN marks m ON m.version_id = v.id AND m.role = 'assessor'"
     " LEFT JOIN users mu ON mu.id = m.marker_id"
-    " WHERE s.state IN ('submitted', 'marked') ORDER BY v.submitted_at, v.id LIMIT 1000";
+    " WHERE s.state IN ('submitted', 'marked') AND (v.submitted_at, v.id) > (?1, ?2)"
+    " ORDER BY v.submitted_at, v.id LIMIT ?3";
 
-enum store_status store_marking_queue(struct store *store, struct arena *arena, struct marking_item **out,
-                                      size_t *count)
+enum store_status store_marking_queue(struct store *store, struct store_page *page, struct arena *arena,
+                                      struct marking_item **out, size_t *count)
 {
     struct db_stmt *stmt = db_prepare(store->db, SQL_MARKING_QUEUE);
     if (stmt == NULL)
         return STORE_ERROR;
-    size_t cap = 16;
-    *out = arena_alloc(arena, sizeof(**out) * cap);
+    store_page_bind(stmt, 1, CURSOR_NUMBER, STORE_ASCENDING, page);
+    *out = arena_alloc(arena, sizeof(**out) * store_page_limit(page));
     *count = 0;
     enum db_result r;
-    while ((r = db_step(stmt)) == DB_ROW) {
-        if (*count == cap)
-            *out = arena_grow(arena, *out, &cap, sizeof(**out));
+    /* Columns 11 and 9 are the version's submitted_at and id. */
+    while ((r = db_step(stmt)) == DB_ROW && store_page_row(page, stmt, *count, CURSOR_NUMBER, 11, 9, arena)) {
         struct marking_item *it = &(*out)[(*count)++];
         memset(it, 0, sizeof(*it));
         it->submission_id = db_column_int64(stmt, 0);
@@ -1028,5 +1028,5 @@ enum store_status store_marking_queue(struct store *store, struct arena *arena, 
         if (!db_column_is_null(stmt, 15))
             mark_outcome_parse(db_column_text(stmt, 15), &it->assessor_outcome);
     }
-    return r == DB_DONE ? STORE_OK : STORE_ERROR;
+    return r == DB_DONE || r == DB_ROW ? STORE_OK : STORE_ERROR;
 }

@@ -83,17 +83,21 @@ static const char SQL_RELATION_REPORT[] =
     " JOIN forum_threads t ON t.id = p.thread_id JOIN forums f ON f.id = t.forum_id" FORUM_JOINS
     " WHERE r.id = ?2 AND" FORUM_LIVE;
 
-#define THREAD_SELECT                                                                                                  \
+#define THREAD_COLUMNS                                                                                                 \
     "SELECT t.id, t.forum_id, t.title, t.author_id, u.name, t.pinned, t.locked, t.created_at, t.last_post_at,"         \
-    " (SELECT count(*) FROM forum_posts p WHERE p.thread_id = t.id AND p.hidden = 0) - 1"                              \
-    " FROM forum_threads t JOIN users u ON u.id = t.author_id"
-static const char SQL_THREAD_LIST[] = THREAD_SELECT " WHERE t.forum_id = ?1"
-                                                    " ORDER BY t.pinned DESC, t.last_post_at DESC, t.id DESC"
-                                                    " LIMIT ?2 OFFSET ?3";
+    " (SELECT count(*) FROM forum_posts p WHERE p.thread_id = t.id AND p.hidden = 0) - 1"
+#define THREAD_FROM " FROM forum_threads t JOIN users u ON u.id = t.author_id"
+#define THREAD_SELECT THREAD_COLUMNS THREAD_FROM
+/* Pinned first, then the most recently active: one number orders both (THREAD_POSITION, which
+ * migration 031 indexes with the forum), so pages are key-set like every list's. */
+#define THREAD_POSITION "(t.pinned * 10000000000 + t.last_post_at)"
+static const char SQL_THREAD_LIST[] =
+    THREAD_COLUMNS ", " THREAD_POSITION THREAD_FROM " WHERE t.forum_id = ?1 AND " THREAD_POSITION " <= ?2"
+                   " AND (" THREAD_POSITION ", t.id) < (?2, ?3) ORDER BY " THREAD_POSITION " DESC, t.id DESC LIMIT ?4";
 static const char SQL_THREAD_GET[] = THREAD_SELECT " WHERE t.id = ?1";
 static const char SQL_POST_LIST[] =
     "SELECT " POST_COLUMNS " FROM forum_posts p" POST_JOINS " WHERE p.thread_id = ?1 AND (?2 = 1 OR p.hidden = 0)"
-    " ORDER BY p.id LIMIT ?3 OFFSET ?4";
+    " AND p.id > ?3 ORDER BY p.id LIMIT ?4";
 static const char SQL_POST_GET[] = "SELECT " POST_COLUMNS " FROM forum_posts p" POST_JOINS " WHERE p.id = ?1";
 
 static const char SQL_THREAD_INSERT[] =
@@ -313,25 +317,21 @@ enum store_status store_forum_get(struct store *store, const struct caller *call
     return s;
 }
 
-enum store_status store_forum_threads(struct store *store, int64_t forum_id, size_t limit, size_t offset,
+enum store_status store_forum_threads(struct store *store, int64_t forum_id, struct store_page *page,
                                       struct arena *arena, struct forum_thread **out, size_t *count)
 {
     struct db_stmt *stmt = db_prepare(store->db, SQL_THREAD_LIST);
     if (stmt == NULL)
         return STORE_ERROR;
     db_bind_int64(stmt, 1, forum_id);
-    db_bind_int64(stmt, 2, (int64_t)limit);
-    db_bind_int64(stmt, 3, (int64_t)offset);
-    size_t cap = 16;
-    *out = arena_alloc(arena, sizeof(**out) * cap);
+    store_page_bind(stmt, 2, CURSOR_NUMBER, STORE_DESCENDING, page);
+    *out = arena_alloc(arena, sizeof(**out) * store_page_limit(page));
     *count = 0;
     enum db_result r;
-    while ((r = db_step(stmt)) == DB_ROW) {
-        if (*count == cap)
-            *out = arena_grow(arena, *out, &cap, sizeof(**out));
+    /* Columns 10 and 0 are the position and the id. */
+    while ((r = db_step(stmt)) == DB_ROW && store_page_row(page, stmt, *count, CURSOR_NUMBER, 10, 0, arena))
         read_thread(stmt, arena, &(*out)[(*count)++]);
-    }
-    return r == DB_DONE ? STORE_OK : STORE_ERROR;
+    return r == DB_DONE || r == DB_ROW ? STORE_OK : STORE_ERROR;
 }
 
 enum store_status store_forum_thread_get(struct store *store, int64_t id, struct arena *arena, struct forum_thread *out)
@@ -350,26 +350,21 @@ enum store_status store_forum_thread_get(struct store *store, int64_t id, struct
     return STORE_OK;
 }
 
-enum store_status store_forum_posts(struct store *store, int64_t thread_id, bool with_hidden, size_t limit,
-                                    size_t offset, struct arena *arena, struct forum_post **out, size_t *count)
+enum store_status store_forum_posts(struct store *store, int64_t thread_id, bool with_hidden, struct store_page *page,
+                                    struct arena *arena, struct forum_post **out, size_t *count)
 {
     struct db_stmt *stmt = db_prepare(store->db, SQL_POST_LIST);
     if (stmt == NULL)
         return STORE_ERROR;
     db_bind_int64(stmt, 1, thread_id);
     db_bind_int64(stmt, 2, with_hidden ? 1 : 0);
-    db_bind_int64(stmt, 3, (int64_t)limit);
-    db_bind_int64(stmt, 4, (int64_t)offset);
-    size_t cap = 16;
-    *out = arena_alloc(arena, sizeof(**out) * cap);
+    store_page_bind(stmt, 3, CURSOR_ID, STORE_ASCENDING, page);
+    *out = arena_alloc(arena, sizeof(**out) * store_page_limit(page));
     *count = 0;
     enum db_result r;
-    while ((r = db_step(stmt)) == DB_ROW) {
-        if (*count == cap)
-            *out = arena_grow(arena, *out, &cap, sizeof(**out));
+    while ((r = db_step(stmt)) == DB_ROW && store_page_row(page, stmt, *count, CURSOR_ID, 0, 0, arena))
         read_post(stmt, 0, arena, &(*out)[(*count)++]);
-    }
-    return r == DB_DONE ? STORE_OK : STORE_ERROR;
+    return r == DB_DONE || r == DB_ROW ? STORE_OK : STORE_ERROR;
 }
 
 enum store_status store_forum_post_get(struct store *store, int64_t id, struct arena *arena, struct forum_post *out)

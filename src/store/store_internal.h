@@ -82,8 +82,6 @@ int store_page_bind(struct db_stmt *stmt, int index, enum cursor_key kind, enum 
                     const struct store_page *page);
 bool store_page_row(struct store_page *page, struct db_stmt *stmt, size_t kept, enum cursor_key kind, int key_column,
                     int id_column, struct arena *arena);
-/* The rows a page holds: its limit, or STORE_PAGE_DEFAULT for 0. */
-size_t store_page_limit(const struct store_page *page);
 /* store_relation for forums, threads, posts and reports (store_forum.c). */
 enum store_status store_relation_forum(struct store *store, const struct caller *caller, enum resource resource,
                                        int64_t id, struct relation *out);

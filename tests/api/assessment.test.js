@@ -442,7 +442,7 @@ test('submitting writes version 1 with a receipt carrying the SHA-256 of the tex
   assert.ok(dl.body.equals(shared.fileData), "the assessor downloads the version's file");
 
   const queue = await getChecked(as.assessor2, '/api/v1/marking-queue', 'GET /api/v1/marking-queue');
-  const item = queue.body.awaiting_assessor.find((x) => x.submission_id === shared.sub);
+  const item = queue.body.queue.find((x) => x.submission_id === shared.sub && x.waiting_for === 'assessor');
   assert.ok(item, 'the version waits for an assessor');
   assert.deepEqual([item.version, item.may_mark, item.assessor], [1, true, null]);
   expectError(await as.participant.get('/api/v1/marking-queue'), 403, 'forbidden', 'a participant reads the marking queue');
@@ -598,7 +598,21 @@ test('an assessor who coaches the participant cannot mark their work', async () 
     /coach/,
   );
   const queue = await as.coach.json('/api/v1/marking-queue');
-  assert.ok(!queue.awaiting_assessor.some((x) => x.submission_id === shared.final), "a coachee's work is not in their queue");
+  assert.ok(!queue.queue.some((x) => x.submission_id === shared.final), "a coachee's work is not in their queue");
+  // Work left out of a queue does not leave a page short: a page is read on until it is full.
+  const everyone = (await as.admin.json('/api/v1/marking-queue?limit=500')).queue.map((x) => x.version_id);
+  const whole = queue.queue.map((x) => x.version_id);
+  assert.ok(everyone.indexOf(whole[0]) > 0 || everyone.length > whole.length, `the coach's queue leaves work out: ${everyone} / ${whole}`);
+  const walked = [];
+  const sizes = [];
+  for (let url = '/api/v1/marking-queue?limit=1'; url; ) {
+    const r = await as.coach.get(url);
+    sizes.push(r.json().queue.length);
+    walked.push(...r.json().queue.map((x) => x.version_id));
+    url = /^<([^>]+)>; rel="next"$/.exec(r.headers.get('link') || '')?.[1];
+  }
+  assert.deepEqual(walked, whole, 'a page at a time is the whole queue');
+  assert.ok(sizes.slice(0, whole.length).every((n) => n === 1), `every page but an empty last one is full: ${sizes}`);
 });
 
 test('a fail always needs moderation, by someone other than its assessor; the moderator’s outcome is released', async () => {
@@ -616,10 +630,11 @@ test('a fail always needs moderation, by someone other than its assessor; the mo
   assertNoOutcome(coach.text, 'the coach, though now an assessor');
 
   const q1 = await as.assessor.json('/api/v1/marking-queue');
-  const mine = q1.awaiting_moderation.find((x) => x.submission_id === shared.final);
+  const mine = q1.queue.find((x) => x.submission_id === shared.final);
+  assert.equal(mine?.waiting_for, 'moderator', 'a fail waits for a moderator');
   assert.deepEqual([mine?.may_mark, mine?.assessor?.id], [false, demo.ids.assessor], 'its assessor may not moderate it');
   const q2 = await getChecked(as.assessor2, '/api/v1/marking-queue', 'GET /api/v1/marking-queue');
-  assert.equal(q2.body.awaiting_moderation.find((x) => x.submission_id === shared.final)?.may_mark, true);
+  assert.equal(q2.body.queue.find((x) => x.submission_id === shared.final && x.waiting_for === 'moderator')?.may_mark, true);
 
   expect422(await as.assessor.post(url, marking('fail', [false, false, true])), 'marker', /other than the assessor/, 'moderation by the assessor');
   const mod = expectStatus(await as.assessor2.post(url, marking('refer', [true, false, true], 'Evaluate the impact, then resubmit.')), 201, 'moderate: refer');

@@ -542,6 +542,21 @@ test('learning hours: logged through the form up to the cap, which refuses in it
   assert.doesNotMatch(html, /onerror/, 'raw HTML is left out of the reflection');
   assert.doesNotMatch(text, /Verify/, 'the participant does not verify');
 
+  // A page of the log holds what it was asked for; the totals are always of the whole log.
+  const api = `/api/v1/enrolments/${enrolment.participant}/activities`;
+  const two = await as.participant.get(`${api}?limit=2`);
+  assert.equal(two.status, 200, two.text);
+  assert.equal(two.json().activities.length, 2);
+  assert.equal(two.json().totals.hours, 50, 'the whole log, not the page');
+  const next = /^<([^>]+)>; rel="next"$/.exec(two.headers.get('link') || '');
+  assert.ok(next, 'a Link to the rest');
+  const after = new URL(next[1], server.url).searchParams.get('after');
+  const rest = textOf(expectPage(await pages.participant.get(`${url}?after=${after}`), 200, 'the log after two entries'));
+  assert.match(rest, /Closing the gap 50 of 50 hours/, 'the totals on every page');
+  assert.equal((rest.match(/Not verified/g) || []).length, 3, 'the three entries after the first two');
+  assert.match(expectPage(await pages.participant.get(`${url}?after=${after}`), 200, 'again'), new RegExp(`href="${url}" rel="first"`));
+  expectPage(await pages.participant.get(`${url}?after=garbage`), 400, 'a malformed position');
+
   // The facilitator of the cohort verifies; the participant and outsiders cannot.
   html = expectPage(await pages.facilitator.get(url), 200, 'the facilitator opens the log');
   const verify = /action="(\/enrolments\/\d+\/hours\/\d+\/verify)"/.exec(html);

@@ -211,9 +211,13 @@ test('a locked thread refuses replies; pinned threads come first', async () => {
   expectStatus(await as.facilitator.patch(`/api/v1/forum-threads/${ctx.t1}`, { pinned: true, locked: false }), 200, 'pin and unlock');
   list = await as.participant.json(`/api/v1/forums/${ctx.f1}`);
   assert.deepEqual(list.threads.map((t) => [t.id, t.pinned]), [[ctx.t1, true], [second.thread.id, false]], 'pinned first');
-  const paged = await as.participant.json(`/api/v1/forums/${ctx.f1}?limit=1`);
-  assert.equal(paged.threads.length, 1);
-  assert.equal(paged.more, true);
+  const paged = await as.participant.get(`/api/v1/forums/${ctx.f1}?limit=1`);
+  assert.deepEqual(paged.json().threads.map((t) => t.id), [ctx.t1], 'a page of one, pinned first');
+  const next = /^<([^>]+)>; rel="next"$/.exec(paged.headers.get('link') || '');
+  assert.ok(next, 'a Link to the next page');
+  const rest = await as.participant.get(next[1]);
+  assert.deepEqual(rest.json().threads.map((t) => t.id), [second.thread.id], 'then the rest, by cursor');
+  assert.equal(rest.headers.get('link'), null, 'the last page');
   expectStatus(await as.participant.post(`/api/v1/forum-threads/${ctx.t1}/posts`, { body: 'Open again' }), 201, 'unlocked');
 });
 
@@ -301,6 +305,37 @@ test('the pages: list, thread, reply with errors kept, report, moderation queue,
   assert.equal((await forumIds('facilitator')).find((x) => x.id === ctx.f1).subscription, 'daily_digest');
 });
 
+test('a long thread pages by cursor, in the API and on its page', async () => {
+  const started = expectStatus(await as.participant.post(`/api/v1/forums/${ctx.f1}/threads`, { title: 'A long thread', body: 'Post 0' }), 201, 'a thread');
+  const id = started.thread.id;
+  for (let i = 1; i <= 50; i++) expectStatus(await as.participant.post(`/api/v1/forum-threads/${id}/posts`, { body: `Post ${i}` }), 201, `post ${i}`);
+  const first = await as.participant.get(`/api/v1/forum-threads/${id}?limit=20`);
+  assert.equal(first.json().posts.length, 20);
+  assert.equal(first.json().posts[0].body, 'Post 0', 'oldest first');
+  const seen = [];
+  for (let url = `/api/v1/forum-threads/${id}?limit=20`; url; ) {
+    const r = await as.participant.get(url);
+    seen.push(...r.json().posts.map((x) => x.body));
+    url = /^<([^>]+)>; rel="next"$/.exec(r.headers.get('link') || '')?.[1];
+  }
+  assert.deepEqual(seen, Array.from({ length: 51 }, (_, i) => `Post ${i}`), 'every post once, in order');
+
+  const p = await signIn(server, demo.emails.participant);
+  const page = await p.get(`/forums/threads/${id}?notice=replied`);
+  assert.equal(page.status, 200);
+  assert.match(page.text, /Post 49</);
+  assert.doesNotMatch(page.text, /Post 50</, '50 posts to a page');
+  const next = /href="(\/forums\/threads\/\d+\?after=[A-Za-z0-9_-]+)" rel="next"/.exec(page.text);
+  assert.ok(next, 'a Next link, without the notice');
+  const rest = await p.get(next[1]);
+  assert.match(rest.text, /Post 50</);
+  assert.doesNotMatch(rest.text, /Post 49</);
+  assert.match(rest.text, new RegExp(`href="/forums/threads/${id}" rel="first"`));
+  assert.doesNotMatch(rest.text, /rel="next"/);
+  assert.equal((await p.get(`/forums/threads/${id}?after=garbage`)).status, 400, 'a malformed position');
+  assert.equal((await p.get(`/forums/${ctx.f1}?after=garbage`)).status, 400);
+});
+
 test('search finds posts in the forums one belongs to, never hidden ones, whatever is typed', async () => {
   const mine = expectStatus(await as.participant.post(`/api/v1/forums/${ctx.f1}/threads`, { title: 'Zebra crossings', body: 'Our zebra crossing project' }), 201, 'a post in c1').posts[0];
   const theirs = expectStatus(await as.elsewhere.post(`/api/v1/forums/${ctx.f2}/threads`, { title: 'Zebras', body: 'A zebra in London' }), 201, 'a post in c2').posts[0];
@@ -321,7 +356,7 @@ test('search finds posts in the forums one belongs to, never hidden ones, whatev
 });
 
 test('the OpenAPI document describes the forum answers', async () => {
-  for (const name of ['Forum', 'ForumList', 'ForumView', 'ForumThread', 'ForumThreadView', 'ForumPost', 'ForumReport', 'ForumReportList', 'ForumSubscription'])
+  for (const name of ['Forum', 'ForumList', 'ForumThreadList', 'ForumThread', 'ForumPostList', 'ForumPost', 'ForumReport', 'ForumReportList', 'ForumSubscription'])
     assert.ok(doc.components.schemas[name]?.required, `${name} has a required list`);
   assert.ok(doc.paths['/api/v1/forums/{id}'].get);
 });

@@ -119,7 +119,13 @@ before(async () => {
     assert.ok(best, `a record for ${address('{id}')}`);
     return best.id;
   }
+  const forums = (await admin.json('/api/v1/forums?limit=500')).forums;
+  const threads = [];
+  for (const f of forums) threads.push(...(await admin.json(`/api/v1/forums/${f.id}?limit=500`)).threads);
   const parents = {
+    '/api/v1/enrolments/{id}/activities': await richest(enrolments.map((e) => e.id), (id) => `/api/v1/enrolments/${id}/activities`),
+    '/api/v1/forums/{id}': await richest(forums.map((f) => f.id), (id) => `/api/v1/forums/${id}`),
+    '/api/v1/forum-threads/{id}': await richest(threads.map((t) => t.id), (id) => `/api/v1/forum-threads/${id}`),
     '/api/v1/users/{id}/assignments': await richest(users.map((u) => u.id), (id) => `/api/v1/users/${id}/assignments`),
     '/api/v1/enrolments/{id}/learning-records': await richest(enrolments.map((e) => e.id), (id) => `/api/v1/enrolments/${id}/learning-records`),
     '/api/v1/events/{id}/bookings': await richest(events.map((e) => e.id), (id) => `/api/v1/events/${id}/bookings`),

@@ -8,6 +8,7 @@
 
 #include "app/accounts.h"
 #include "app/applications.h"
+#include "app/assessment.h"
 #include "app/delivery.h"
 
 #include <string.h>
@@ -161,12 +162,51 @@ static void a_use_case_inside_another_ends_only_its_own_level(void **state)
     }
 }
 
+/* The marking queue leaves an assessor's own work out; a page of it is still full, read on from the
+ * store until it is, and the pages together are the queue once. */
+static void a_page_of_the_marking_queue_is_full_whatever_is_left_out(void **state)
+{
+    struct fixture *f = *state;
+    const int64_t tasks[] = {fx_task(f), fx_task(f)};
+    int64_t assessor = fx_person(f, "Ash Assessor", ROLE_ASSESSOR, 0, 0);
+    int64_t pat = fx_person(f, "Pat Participant", ROLE_PARTICIPANT, 0, 0);
+    int64_t kim = fx_person(f, "Kim Participant", ROLE_PARTICIPANT, 0, 0);
+    int64_t own = fx_enrolment(f, assessor, 0);
+    /* Submitted in this order: the assessor's own, Pat's, the assessor's own again, Kim's. */
+    const int64_t who[] = {assessor, pat, assessor, kim};
+    const int64_t enrolments[] = {own, fx_enrolment(f, pat, 0), own, fx_enrolment(f, kim, 0)};
+    int64_t versions[4];
+    for (int i = 0; i < 4; i++) {
+        int64_t s = fx_submission(f, tasks[i / 2], enrolments[i], who[i]);
+        assert_int_equal(fx_submit(f->store, &f->actor, s, 1, SUBMISSION_DRAFT, f->now + i, &versions[i]), STORE_OK);
+    }
+    struct accounts_env env = env_of(f, &f->admin);
+    struct caller caller = fx_caller(f, assessor);
+    struct store_page page = {.limit = 1};
+    int64_t seen[4];
+    size_t seen_count = 0, pages = 0;
+    do {
+        struct marking_queue_entry *entries;
+        size_t count;
+        assert_int_equal(assessment_marking_queue(&env, &caller, &page, &f->arena, &entries, &count), APP_OK);
+        assert_int_equal(count, 1); /* never an empty page before the end */
+        seen[seen_count++] = entries[0].item.version_id;
+        assert_false(entries[0].moderation);
+        pages++;
+    } while (store_page_advance(&page, &f->arena));
+    assert_int_equal(pages, 2);
+    assert_int_equal(seen[0], versions[1]);
+    assert_int_equal(seen[1], versions[3]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(deactivating_signs_the_person_out_everywhere_for_good, fixture_setup,
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(nobody_deactivates_their_own_account, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(a_page_of_the_marking_queue_is_full_whatever_is_left_out, fixture_setup,
+                                        fixture_teardown),
         cmocka_unit_test_setup_teardown(a_venues_new_address_reaches_the_calendars_and_its_capacity_does_not,
                                         fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(deferring_and_withdrawing_give_places_back, fixture_setup, fixture_teardown),

@@ -490,7 +490,7 @@ static void a_version_is_marked_once_per_role_then_released_once(void **state)
 
     struct marking_item *queue;
     size_t count;
-    assert_int_equal(store_marking_queue(f->store, &f->arena, &queue, &count), STORE_OK);
+    assert_int_equal(store_marking_queue(f->store, &(struct store_page){0}, &f->arena, &queue, &count), STORE_OK);
     assert_int_equal(count, 1);
     assert_int_equal(queue[0].submission_id, w.submission);
     assert_int_equal(queue[0].state, SUBMISSION_SUBMITTED);
@@ -516,7 +516,7 @@ static void a_version_is_marked_once_per_role_then_released_once(void **state)
     assert_int_equal(
         store_mark_add(f->store, &f->actor, w.submission, &twice, SUBMISSION_MARKED, SUBMISSION_MARKED, f->now + 2),
         STORE_CONFLICT); /* a mark in that role already */
-    assert_int_equal(store_marking_queue(f->store, &f->arena, &queue, &count), STORE_OK);
+    assert_int_equal(store_marking_queue(f->store, &(struct store_page){0}, &f->arena, &queue, &count), STORE_OK);
     assert_int_equal(count, 1);
     assert_int_equal(queue[0].state, SUBMISSION_MARKED);
     assert_int_equal(queue[0].assessor_id, assessor);
@@ -544,7 +544,7 @@ static void a_version_is_marked_once_per_role_then_released_once(void **state)
     assert_int_equal(marks[1].outcome, OUTCOME_REFER);
     assert_string_equal(mark_role_name(MARK_MODERATOR), "moderator");
     assert_string_equal(mark_role_name(MARK_ASSESSOR), "assessor");
-    assert_int_equal(store_marking_queue(f->store, &f->arena, &queue, &count), STORE_OK);
+    assert_int_equal(store_marking_queue(f->store, &(struct store_page){0}, &f->arena, &queue, &count), STORE_OK);
     assert_int_equal(count, 0);
 
     assert_int_equal(store_result_release(f->store, &f->admin, w.submission, version, OUTCOME_REFER,

@@ -267,7 +267,9 @@ static void entries_are_logged_found_and_listed_latest_first(void **state)
 
     struct activity *list;
     size_t count;
-    assert_int_equal(store_activity_list(f->store, e, &f->arena, &list, &count), STORE_OK);
+    assert_int_equal(
+        store_activity_list(f->store, e, &(struct store_page){.limit = STORE_PAGE_MAX}, &f->arena, &list, &count),
+        STORE_OK);
     assert_int_equal(count, 3);
     assert_int_equal(list[0].id, b.id); /* the latest date first */
     assert_int_equal(list[2].id, c.id);
@@ -296,8 +298,59 @@ static void an_entry_that_would_pass_the_cap_is_refused_and_reaching_it_is_allow
     assert_int_equal(logged(f, e, "leading-teaching"), 48);
     struct activity *list;
     size_t count;
-    assert_int_equal(store_activity_list(f->store, e, &f->arena, &list, &count), STORE_OK);
+    assert_int_equal(
+        store_activity_list(f->store, e, &(struct store_page){.limit = STORE_PAGE_MAX}, &f->arena, &list, &count),
+        STORE_OK);
     assert_int_equal(count, 3);
+}
+
+static void the_log_pages_by_date_newest_first_and_adds_up_whole(void **state)
+{
+    struct fixture *f = *state;
+    int64_t pat = fx_person(f, "Pat Participant", ROLE_PARTICIPANT, 0, 0);
+    int64_t e = fx_enrolment(f, pat, 0);
+    const char *days[] = {"2027-01-02", "2027-03-01", "2026-12-31", "2027-03-01", "2027-01-15"};
+    int64_t ids[5];
+    for (int i = 0; i < 5; i++) {
+        struct activity a =
+            entry(e, pat, i == 4 ? "leading-change-for-improvement" : "leading-teaching", i + 1, days[i]);
+        if (i == 2)
+            a.type = DELIVERY_ACTIVITY_REFLECTION;
+        assert_int_equal(store_activity_create(f->store, &f->actor, &a, 400, f->now), STORE_OK);
+        ids[i] = a.id;
+    }
+    /* The latest date first, the newer of one day's entries first, two to a page, none twice. */
+    const int64_t order[] = {ids[3], ids[1], ids[4], ids[0], ids[2]};
+    struct store_page page = {.limit = 2};
+    size_t seen = 0;
+    int pages = 0;
+    do {
+        struct activity *list;
+        size_t count;
+        assert_int_equal(store_activity_list(f->store, e, &page, &f->arena, &list, &count), STORE_OK);
+        assert_true(count <= 2);
+        for (size_t i = 0; i < count; i++)
+            assert_int_equal(list[i].id, order[seen++]);
+        pages++;
+    } while (store_page_advance(&page, &f->arena));
+    assert_int_equal(seen, 5);
+    assert_int_equal(pages, 3);
+    /* The sums are of the whole log, whatever the page. */
+    assert_int_equal(store_activity_verify(f->store, &f->actor, e, ids[0], pat, f->now), STORE_OK);
+    struct activity_sum *sums;
+    size_t n;
+    assert_int_equal(store_activity_sums(f->store, e, &f->arena, &sums, &n), STORE_OK);
+    int64_t teaching = 0, verified = 0, reflection = 0, all = 0;
+    for (size_t i = 0; i < n; i++) {
+        all += sums[i].quarter_hours;
+        teaching += strcmp(sums[i].module, "leading-teaching") == 0 ? sums[i].quarter_hours : 0;
+        verified += sums[i].verified ? sums[i].quarter_hours : 0;
+        reflection += sums[i].type == DELIVERY_ACTIVITY_REFLECTION ? sums[i].quarter_hours : 0;
+    }
+    assert_int_equal(all, 15);
+    assert_int_equal(teaching, 10);
+    assert_int_equal(verified, 1);
+    assert_int_equal(reflection, 3);
 }
 
 static void the_cap_holds_against_hours_logged_since_the_caller_looked(void **state)
@@ -423,6 +476,7 @@ int main(void)
         TEST(actions_are_ticked_off_once_and_reopened),
         TEST(entries_are_logged_found_and_listed_latest_first),
         TEST(an_entry_that_would_pass_the_cap_is_refused_and_reaching_it_is_allowed),
+        TEST(the_log_pages_by_date_newest_first_and_adds_up_whole),
         TEST(the_cap_holds_against_hours_logged_since_the_caller_looked),
         TEST(changing_an_entry_moves_its_hours_under_the_cap),
         TEST(a_verified_entry_stays_as_it_was_verified),

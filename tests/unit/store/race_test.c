@@ -222,7 +222,9 @@ static void racing_for_the_last_hours_keeps_the_cap(void **state)
         assert_int_equal(logged, 12 * fit);
         struct activity *entries;
         size_t count;
-        assert_int_equal(store_activity_list(f->store, h.enrolment, &f->arena, &entries, &count), STORE_OK);
+        assert_int_equal(store_activity_list(f->store, h.enrolment, &(struct store_page){.limit = STORE_PAGE_MAX},
+                                             &f->arena, &entries, &count),
+                         STORE_OK);
         assert_int_equal(count, (size_t)fit);
     }
 }
