@@ -507,8 +507,29 @@ static struct funding_row funding_position(const struct funding_row *row, struct
                                 .school_name = arena_strdup(arena, row->school_name)};
 }
 
-/* The report read a batch at a time: as CSV each batch goes to the client before the next is
- * read; as JSON, one document of every row (a row per route and school). */
+/* jansson's writer into a buf (json_dump_callback): an encoder for each row of a streamed document. */
+static int append_json(const char *text, size_t size, void *data)
+{
+    return buf_append(data, text, size) ? 0 : -1;
+}
+
+/* Appends one member of the route totals, in the encoder's spelling of its name. */
+static void append_route_total(struct buf *b, const char *route, int64_t enrolments, bool first)
+{
+    json_t *name = json_string(route);
+    buf_append_str(b, first ? "" : ",");
+    json_dump_callback(name, append_json, b, JSON_ENCODE_ANY);
+    buf_appendf(b, ":%" PRId64, enrolments);
+    json_decref(name);
+}
+
+/*
+ * The report read a batch of STORE_PAGE_MAX rows at a time, each batch sent to the client and its
+ * memory released before the next is read, as CSV or as JSON alike. The JSON document is
+ * {"by_school":[row, ...],"by_funding_route":{route: enrolments}}: the rows first, each written by
+ * the encoder as it is read, and the totals by route, which need every row, last (a member's place
+ * in an object means nothing to JSON); they are a handful of numbers, one per route.
+ */
 void api_report_funding(struct request *request)
 {
     bool csv;
@@ -516,10 +537,10 @@ void api_report_funding(struct request *request)
         return;
     struct arena batch = ARENA_INIT;
     struct funding_row last, *after = NULL;
-    json_t *by_route = csv ? NULL : json_object(), *by_school = csv ? NULL : json_array();
+    int64_t by_route[FUNDING_ROUTE_COUNT] = {0};
     struct buf b;
     buf_init(&b, 1024 * 1024);
-    bool begun = false;
+    bool begun = false, first_row = true;
     for (;;) {
         struct funding_row *rows;
         size_t count;
@@ -530,8 +551,12 @@ void api_report_funding(struct request *request)
                 api_reply_store_status(request, STORE_ERROR, "report");
             break;
         }
-        if (csv && !begun)
+        if (!begun && csv)
             csv_stream_begin(request, "funding-report.csv", "funding_route,school_id,school,enrolments\r\n");
+        else if (!begun) {
+            reply_stream_begin(request, 200, "application/json; charset=utf-8");
+            buf_append_str(&b, "{\"by_school\":[");
+        }
         begun = true;
         for (size_t i = 0; i < count; i++) {
             if (csv) {
@@ -542,13 +567,17 @@ void api_report_funding(struct request *request)
                 csv_write_end(&b);
                 continue;
             }
-            /* Totals by route, then the breakdown by school. */
-            json_int_t sum = json_integer_value(json_object_get(by_route, rows[i].funding_route)) + rows[i].enrolments;
-            json_object_set_new(by_route, rows[i].funding_route, json_integer(sum));
-            json_array_append_new(by_school,
-                                  json_pack("{s:s, s:o, s:s, s:I}", "funding_route", rows[i].funding_route, "school_id",
-                                            rows[i].school_id ? json_integer(rows[i].school_id) : json_null(), "school",
-                                            rows[i].school_name, "enrolments", (json_int_t)rows[i].enrolments));
+            enum funding_route route;
+            if (funding_route_parse(rows[i].funding_route, &route))
+                by_route[route] += rows[i].enrolments;
+            json_t *row = json_pack("{s:s, s:o, s:s, s:I}", "funding_route", rows[i].funding_route, "school_id",
+                                    rows[i].school_id ? json_integer(rows[i].school_id) : json_null(), "school",
+                                    rows[i].school_name, "enrolments", (json_int_t)rows[i].enrolments);
+            buf_append_str(&b, first_row ? "" : ",");
+            if (row == NULL || json_dump_callback(row, append_json, &b, JSON_COMPACT | JSON_PRESERVE_ORDER) != 0)
+                buf_fail(&b); /* the download is cut short, never sent with a row missing */
+            json_decref(row);
+            first_row = false;
         }
         struct arena next = ARENA_INIT;
         if (count > 0) {
@@ -557,19 +586,24 @@ void api_report_funding(struct request *request)
         }
         arena_release(&batch);
         batch = next;
-        if (csv && !csv_stream_rows(request, &b))
+        bool end = count < STORE_PAGE_MAX;
+        if (end && !csv) {
+            buf_append_str(&b, "],\"by_funding_route\":{");
+            bool first = true;
+            for (int r = 0; r < FUNDING_ROUTE_COUNT; r++)
+                if (by_route[r] > 0) {
+                    append_route_total(&b, funding_route_name((enum funding_route)r), by_route[r], first);
+                    first = false;
+                }
+            buf_append_str(&b, "}}");
+        }
+        if (!csv_stream_rows(request, &b))
             break;
-        if (count < STORE_PAGE_MAX) {
-            if (csv)
-                reply_stream_end(request);
-            else
-                reply_json(request, 200, json_pack("{s:o, s:o}", "by_funding_route", by_route, "by_school", by_school));
-            by_route = by_school = NULL;
+        if (end) {
+            reply_stream_end(request);
             break;
         }
     }
-    json_decref(by_route);
-    json_decref(by_school);
     arena_release(&batch);
     buf_free(&b);
 }

@@ -19,6 +19,7 @@ enum study_kind { STUDY_QUALIFICATION, STUDY_MODULE };
 enum delivery_model { DELIVERY_BLENDED, DELIVERY_ONLINE };
 
 enum funding_route { FUNDING_SCHOOL, FUNDING_SELF, FUNDING_SCHOLARSHIP };
+enum { FUNDING_ROUTE_COUNT = FUNDING_SCHOLARSHIP + 1 };
 
 const char *study_kind_name(enum study_kind kind); /* "qualification", "module" */
 
