@@ -4,6 +4,7 @@
  * CSV exports.
  */
 #include "api/api.h"
+#include "api/export.h"
 
 #include "app/applications.h"
 #include "app/delivery.h"
@@ -453,44 +454,6 @@ out:
     json_decref(body);
 }
 
-/* Whether ?format= asks for CSV (json, or none, is the JSON document); false after answering 400
- * for anything else. */
-static bool read_format(struct request *request, bool *csv)
-{
-    const char *format = form_get(request_query(request), "format");
-    *csv = format != NULL && strcmp(format, "csv") == 0;
-    if (format == NULL || *format == '\0' || *csv || strcmp(format, "json") == 0)
-        return true;
-    struct errors errors = ERRORS_INIT;
-    errors_add(&errors, "format", "format must be csv or json");
-    api_query_refused(request, &errors);
-    return false;
-}
-
-/* Starts a CSV download named filename with its header row. */
-static void csv_stream_begin(struct request *request, const char *filename, const char *header)
-{
-    char disposition[128];
-    snprintf(disposition, sizeof(disposition), "attachment; filename=\"%s\"", filename);
-    reply_header(request, "content-disposition", request_strndup(request, str_of(disposition)));
-    reply_stream_begin(request, 200, "text/csv; charset=utf-8");
-    reply_stream_write(request, header, strlen(header));
-}
-
-/* Sends the rows gathered in b and empties it; false once the client has gone or a row outgrew b
- * (the download is then cut short, never sent with a row missing). */
-static bool csv_stream_rows(struct request *request, struct buf *b)
-{
-    if (buf_failed(b)) {
-        fprintf(stderr, "npq: a row of an export outgrew its buffer; the download was cut short\n");
-        reply_stream_fail(request);
-        return false;
-    }
-    bool sent = reply_stream_write(request, b->data ? b->data : "", b->len);
-    buf_reset(b);
-    return sent;
-}
-
 /* Electives as "A; B" into out (emptied first). */
 static void electives_text(struct buf *out, const char **codes, size_t count)
 {
@@ -533,7 +496,7 @@ static void append_route_total(struct buf *b, const char *route, int64_t enrolme
 void api_report_funding(struct request *request)
 {
     bool csv;
-    if (!read_format(request, &csv))
+    if (!api_export_format_read(request, &csv))
         return;
     struct arena batch = ARENA_INIT;
     struct funding_row last, *after = NULL;
@@ -552,7 +515,7 @@ void api_report_funding(struct request *request)
             break;
         }
         if (!begun && csv)
-            csv_stream_begin(request, "funding-report.csv", "funding_route,school_id,school,enrolments\r\n");
+            api_export_begin(request, "funding-report.csv", "funding_route,school_id,school,enrolments\r\n");
         else if (!begun) {
             reply_stream_begin(request, 200, "application/json; charset=utf-8");
             buf_append_str(&b, "{\"by_school\":[");
@@ -597,7 +560,7 @@ void api_report_funding(struct request *request)
                 }
             buf_append_str(&b, "}}");
         }
-        if (!csv_stream_rows(request, &b))
+        if (!api_export_send(request, &b))
             break;
         if (end) {
             reply_stream_end(request);
@@ -635,7 +598,7 @@ void api_export_applications(struct request *request)
             break;
         }
         if (!begun) {
-            csv_stream_begin(request, "applications.csv",
+            api_export_begin(request, "applications.csv",
                              "id,participant,email,kind,target,electives,school,sponsor,delivery_model,funding_route,"
                              "scholarship_eligibility,state,decision_reason,updated_at\r\n");
             begun = true;
@@ -667,7 +630,7 @@ void api_export_applications(struct request *request)
         bool more = store_page_advance(&page, &next);
         arena_release(&batch);
         batch = next;
-        if (!csv_stream_rows(request, &b))
+        if (!api_export_send(request, &b))
             break;
         if (!more) {
             reply_stream_end(request);
@@ -698,7 +661,7 @@ void api_export_enrolments(struct request *request)
             break;
         }
         if (!begun) {
-            csv_stream_begin(request, "enrolments.csv",
+            api_export_begin(request, "enrolments.csv",
                              "id,participant,kind,target,electives,cohort,school,delivery_model,funding_route,"
                              "scholarship_eligibility,state,reason,expected_return\r\n");
             begun = true;
@@ -727,7 +690,7 @@ void api_export_enrolments(struct request *request)
         bool more = store_page_advance(&page, &next);
         arena_release(&batch);
         batch = next;
-        if (!csv_stream_rows(request, &b))
+        if (!api_export_send(request, &b))
             break;
         if (!more) {
             reply_stream_end(request);

@@ -76,6 +76,9 @@ static json_t *responses_for(const struct route *route)
     }
     if (route->response != NULL)
         json_object_set_new(ok, "content", success_content(route->response));
+    if (route->csv)
+        json_object_set_new(json_object_get(ok, "content"), "text/csv",
+                            json_pack("{s:{s:s, s:s}}", "schema", "type", "string", "contentMediaType", "text/csv"));
     if (route_is_list(route))
         json_object_set_new(
             ok, "headers",
@@ -160,6 +163,12 @@ static void document_build(void)
         json_t *parameters = path_parameters(route->pattern);
         if (route_is_list(route))
             add_page_parameters(parameters);
+        if (route->csv)
+            json_array_append_new(
+                parameters,
+                json_pack("{s:s, s:s, s:s, s:{s:s, s:[s, s]}}", "name", "format", "in", "query", "description",
+                          "csv for a streamed CSV download (as Accept: text/csv asks); json, or none, for JSON",
+                          "schema", "type", "string", "enum", "csv", "json"));
         json_t *operation = json_pack("{s:s, s:s, s:o, s:o, s:s}", "operationId", id, "summary", route->summary,
                                       "parameters", parameters, "responses", responses_for(route), "x-permission",
                                       permission_name(route->permission));

@@ -5,11 +5,16 @@
  *
  * GET /api/v1/progress and /api/v1/progress/cohorts: the kept progress of everyone the caller
  * watches over, and their cohorts' figures, as /progress and /progress/cohorts show them.
+ *
+ * Every report here is also a CSV download (?format=csv or Accept: text/csv, api/export.h): the
+ * progress list streamed a batch at a time from the kept progress, the others row by row.
  */
 #include "api/api.h"
+#include "api/export.h"
 #include "app/progress.h"
 #include "http/paging.h"
 #include "http/reply.h"
+#include "lib/csv_write.h"
 
 #include <inttypes.h>
 #include <string.h>
@@ -93,6 +98,94 @@ static json_t *row_json(struct request *request, const struct progress_list_row 
         request_printf(request, "/enrolments/%" PRId64 "/progress", p->enrolment_id), "has_plan", r->has_plan);
 }
 
+/* The kept reasons, one a line, as "A; B" for a cell. */
+static void csv_reasons(struct buf *b, const char *text, struct buf *scratch)
+{
+    buf_reset(scratch);
+    for (const char *c = text; c != NULL && *c != '\0'; c++) {
+        if (*c == '\n')
+            buf_append(scratch, "; ", 2);
+        else
+            buf_append(scratch, c, 1);
+    }
+    csv_write_field(b, scratch->data ? scratch->data : "", 0);
+    if (buf_failed(scratch))
+        buf_fail(b); /* a row with its reasons cut short is not sent either */
+}
+
+static void progress_csv_row(struct buf *b, const struct progress_list_row *r, struct buf *scratch)
+{
+    const struct progress_record *p = &r->progress;
+    enum progress_status status = PROGRESS_ON_TRACK;
+    progress_status_parse(p->status, &status);
+    csv_write_int(b, p->enrolment_id, 1);
+    csv_write_int(b, r->participant_id, 0);
+    csv_write_field(b, r->participant_name, 0);
+    csv_write_field(b, r->target, 0);
+    csv_write_field(b, r->cohort_id > 0 ? r->cohort_code : "", 0);
+    csv_write_field(b, r->school_name, 0);
+    csv_write_field(b, r->region, 0);
+    csv_write_field(b, progress_status_name(status), 0);
+    csv_reasons(b, p->reasons, scratch);
+    csv_write_int(b, p->modules_completed, 0);
+    csv_write_int(b, p->modules_required, 0);
+    csv_write_int(b, p->events_held, 0);
+    csv_write_int(b, p->events_attended, 0);
+    csv_write_field(b, p->submitted ? "yes" : "no", 0);
+    csv_write_field(b, p->result, 0);
+    csv_write_field(b, r->has_plan ? "yes" : "no", 0);
+    json_t *t = api_time_json(r->refreshed_at);
+    csv_write_field(b, json_string_value(t), 0);
+    json_decref(t);
+    csv_write_end(b);
+}
+
+/* The whole list as CSV from q->after: a batch of STORE_PAGE_MAX read, sent and released before
+ * the next is read, each batch starting after the last enrolment of the one before. */
+static void progress_list_csv(struct request *request, const struct accounts_env *env, struct progress_query *q)
+{
+    q->limit = STORE_PAGE_MAX;
+    struct arena batch = ARENA_INIT;
+    struct buf b, scratch;
+    buf_init(&b, 16 * 1024 * 1024);
+    buf_init(&scratch, 64 * 1024);
+    bool begun = false;
+    for (;;) {
+        struct progress_list_row *rows;
+        size_t count;
+        bool more;
+        enum app_result r = progress_list(env, request->caller, q, &batch, &rows, &count, &more);
+        if (r != APP_OK) {
+            if (begun)
+                reply_stream_fail(request);
+            else
+                api_reply_result(request, r, NULL, "progress");
+            break;
+        }
+        if (!begun) {
+            api_export_begin(request, "progress.csv",
+                             "enrolment_id,participant_id,participant,qualification,cohort,school,region,status,"
+                             "reasons,modules_completed,modules_required,events_held,events_attended,submitted,"
+                             "result,has_plan,refreshed_at\r\n");
+            begun = true;
+        }
+        for (size_t i = 0; i < count; i++)
+            progress_csv_row(&b, &rows[i], &scratch);
+        if (count > 0)
+            q->after = rows[count - 1].progress.enrolment_id;
+        arena_release(&batch);
+        if (!more) {
+            api_export_end(request, &b);
+            break;
+        }
+        if (!api_export_send(request, &b))
+            break;
+    }
+    arena_release(&batch);
+    buf_free(&b);
+    buf_free(&scratch);
+}
+
 void api_progress_list(struct request *request)
 {
     struct errors errors = ERRORS_INIT;
@@ -102,10 +195,17 @@ void api_progress_list(struct request *request)
     paging_read(request, CURSOR_ID, &page, &errors);
     if (api_query_refused(request, &errors))
         return;
+    bool csv;
+    if (!api_export_format_read(request, &csv))
+        return;
     q.after = page.after.key == CURSOR_ID ? page.after.id : 0;
     q.limit = page.limit;
     struct actor actor;
     struct accounts_env env = request_accounts_env(request, &actor);
+    if (csv) {
+        progress_list_csv(request, &env, &q);
+        return;
+    }
     struct progress_list_row *rows;
     size_t count;
     bool more;
@@ -125,12 +225,50 @@ void api_progress_list(struct request *request)
     reply_json(request, 200, json_pack("{s:o}", "progress", array));
 }
 
+/* Cohorts are a few hundred at most: read at once, sent a batch of rows at a time. */
+static void cohorts_csv(struct request *request, const struct progress_cohort_row *rows, size_t count)
+{
+    struct buf b;
+    buf_init(&b, 16 * 1024 * 1024);
+    api_export_begin(request, "progress-cohorts.csv",
+                     "cohort_id,code,qualification,delivery_partner_id,enrolments,complete,at_risk,behind,"
+                     "completion_rate,attendance_rate,submission_rate,pass_rate\r\n");
+    bool sent = true;
+    for (size_t i = 0; i < count && sent; i++) {
+        const struct progress_cohort_row *c = &rows[i];
+        csv_write_int(&b, c->cohort_id, 1);
+        csv_write_field(&b, c->code, 0);
+        csv_write_field(&b, c->target, 0);
+        if (c->partner_id > 0)
+            csv_write_int(&b, c->partner_id, 0);
+        else
+            csv_write_field(&b, "", 0);
+        csv_write_int(&b, c->enrolments, 0);
+        csv_write_int(&b, c->complete, 0);
+        csv_write_int(&b, c->at_risk, 0);
+        csv_write_int(&b, c->behind, 0);
+        csv_write_int(&b, progress_percent(c->complete, c->enrolments), 0);
+        csv_write_int(&b, progress_percent(c->events_attended, c->events_held), 0);
+        csv_write_int(&b, progress_percent(c->submitted, c->with_task), 0);
+        csv_write_int(&b, progress_percent(c->passed, c->with_result), 0);
+        csv_write_end(&b);
+        if ((i + 1) % STORE_PAGE_MAX == 0)
+            sent = api_export_send(request, &b);
+    }
+    if (sent)
+        api_export_end(request, &b);
+    buf_free(&b);
+}
+
 void api_progress_cohorts(struct request *request)
 {
     struct errors errors = ERRORS_INIT;
     struct progress_query q;
     progress_query_read(request_query(request), &q, &errors);
     if (api_query_refused(request, &errors))
+        return;
+    bool csv;
+    if (!api_export_format_read(request, &csv))
         return;
     struct actor actor;
     struct accounts_env env = request_accounts_env(request, &actor);
@@ -139,6 +277,10 @@ void api_progress_cohorts(struct request *request)
     enum app_result r = progress_cohorts(&env, request->caller, &q.filter, request_arena(request), &rows, &count);
     if (r != APP_OK) {
         api_reply_result(request, r, NULL, "cohort");
+        return;
+    }
+    if (csv) {
+        cohorts_csv(request, rows, count);
         return;
     }
     json_t *array = json_array();
@@ -241,8 +383,31 @@ static json_t *plan_json(int64_t enrolment_id, const struct support_plan *p, boo
     return json_pack("{s:I, s:b, s:o}", "enrolment_id", (json_int_t)enrolment_id, "needed", needed, "plan", plan);
 }
 
+/* The plan as CSV: a row per agreed action (one with no action when the plan has none yet), no
+ * rows when there is no open plan. */
+static void plan_csv(struct request *request, int64_t id, const struct support_plan *p, bool has, bool needed)
+{
+    struct buf b;
+    buf_init(&b, 1024 * 1024);
+    api_export_begin(request, "support-plan.csv", "enrolment_id,needed,supporter,review_on,action,due_on\r\n");
+    for (size_t i = 0; has && i < (p->action_count > 0 ? p->action_count : 1); i++) {
+        csv_write_int(&b, id, 1);
+        csv_write_field(&b, needed ? "yes" : "no", 0);
+        csv_write_field(&b, p->supporter_name, 0);
+        csv_write_field(&b, p->review_on, 0);
+        csv_write_field(&b, p->action_count > 0 ? p->actions[i].action : "", 0);
+        csv_write_field(&b, p->action_count > 0 ? p->actions[i].due_on : "", 0);
+        csv_write_end(&b);
+    }
+    api_export_end(request, &b);
+    buf_free(&b);
+}
+
 void api_support_plan_get(struct request *request)
 {
+    bool csv;
+    if (!api_export_format_read(request, &csv))
+        return;
     struct actor actor;
     struct accounts_env env = request_accounts_env(request, &actor);
     int64_t id = request_param_id(request, 0);
@@ -251,6 +416,8 @@ void api_support_plan_get(struct request *request)
     enum app_result r = support_plan_read(&env, id, request_arena(request), &plan, &has, &needed);
     if (r != APP_OK)
         api_reply_result(request, r, NULL, "enrolment");
+    else if (csv)
+        plan_csv(request, id, &plan, has, needed);
     else
         reply_json(request, 200, plan_json(id, &plan, has, needed));
 }
@@ -337,8 +504,67 @@ static json_t *framework_json(const struct coverage *c)
                         : json_null();
 }
 
+/* The evidence of a cell as "A; B" into out (emptied first). */
+static void evidence_text(struct buf *out, const struct coverage_evidence *const *list, size_t n)
+{
+    buf_reset(out);
+    for (size_t i = 0; i < n; i++)
+        buf_appendf(out, "%s%s", i ? "; " : "", list[i]->title);
+}
+
+/* A cell of the heatmap as a CSV row: an area (kind "area", no number) or one of its statements.
+ * evidence (NULL: not listed) names what evidences it. */
+static void coverage_csv_row(struct buf *b, const struct catalogue_area *area, const char *kind, int number,
+                             const char *text, size_t count, const struct buf *evidence)
+{
+    csv_write_int(b, area->number, 1);
+    csv_write_field(b, area->title, 0);
+    csv_write_field(b, kind, 0);
+    if (number > 0)
+        csv_write_int(b, number, 0);
+    else
+        csv_write_field(b, "", 0);
+    csv_write_field(b, text, 0);
+    csv_write_int(b, (int64_t)count, 0);
+    if (evidence != NULL) {
+        csv_write_field(b, evidence->data ? evidence->data : "", 0);
+        if (buf_failed(evidence))
+            buf_fail(b);
+    }
+    csv_write_end(b);
+}
+
+/* Coverage as CSV: a row per area and per statement with how much evidences it; for an enrolment
+ * (cohort false) also what. */
+static void coverage_csv(struct request *request, const struct coverage *c, bool cohort)
+{
+    struct buf b, evidence;
+    buf_init(&b, 16 * 1024 * 1024);
+    buf_init(&evidence, 1024 * 1024);
+    api_export_begin(request, cohort ? "cohort-coverage.csv" : "coverage.csv",
+                     cohort ? "area,area_title,kind,number,statement,evidence_count\r\n"
+                            : "area,area_title,kind,number,statement,evidence_count,evidence\r\n");
+    for (size_t i = 0; i < c->area_count; i++) {
+        const struct coverage_area *a = &c->areas[i];
+        evidence_text(&evidence, a->evidence, a->count);
+        coverage_csv_row(&b, a->area, "area", 0, a->area->title, a->count, cohort ? NULL : &evidence);
+        for (size_t j = 0; j < a->statement_count; j++) {
+            const struct coverage_statement *st = &a->statements[j];
+            evidence_text(&evidence, st->evidence, st->count);
+            coverage_csv_row(&b, a->area, statement_kind_name(st->kind), st->statement->number, st->statement->text,
+                             st->count, cohort ? NULL : &evidence);
+        }
+    }
+    api_export_end(request, &b);
+    buf_free(&b);
+    buf_free(&evidence);
+}
+
 void api_coverage_get(struct request *request)
 {
+    bool csv;
+    if (!api_export_format_read(request, &csv))
+        return;
     const struct catalogue *catalogue = api_catalogue(request);
     if (catalogue == NULL)
         return;
@@ -349,6 +575,10 @@ void api_coverage_get(struct request *request)
     enum app_result r = coverage_read(&env, catalogue, id, false, request_arena(request), &c);
     if (r != APP_OK) {
         api_reply_result(request, r, NULL, "enrolment");
+        return;
+    }
+    if (csv) {
+        coverage_csv(request, &c, false);
         return;
     }
     json_t *areas = json_array();
@@ -373,6 +603,9 @@ void api_coverage_get(struct request *request)
 
 void api_cohort_coverage_get(struct request *request)
 {
+    bool csv;
+    if (!api_export_format_read(request, &csv))
+        return;
     const struct catalogue *catalogue = api_catalogue(request);
     if (catalogue == NULL)
         return;
@@ -383,6 +616,10 @@ void api_cohort_coverage_get(struct request *request)
     enum app_result r = coverage_read(&env, catalogue, id, true, request_arena(request), &c);
     if (r != APP_OK) {
         api_reply_result(request, r, NULL, "cohort");
+        return;
+    }
+    if (csv) {
+        coverage_csv(request, &c, true);
         return;
     }
     json_t *untouched = json_array();

@@ -37,6 +37,7 @@ struct route {
     int status;   /* the success status when it is not the usual one (POST 201, DELETE 204, else 200) */
     bool on_loop; /* the handler needs no database (catalogue, assets, the caller's own account), so
                      the event loop may answer it itself when it knows the caller */
+    bool csv;     /* a report: also a CSV download (?format=csv or Accept: text/csv, api/export.h) */
 };
 
 /* A list: a GET of the API whose response schema is named "...List". Every list takes ?limit= and

@@ -21,17 +21,20 @@
  * a summary, and for the API the schemas of its response and request body. */
 // clang-format off
 #define API(method, pattern, handler, permission, resource, summary, response, body) \
-    {method, pattern, handler, permission, resource, ROUTE_API, summary, response, body, 0, false}
+    {method, pattern, handler, permission, resource, ROUTE_API, summary, response, body, 0, false, false}
 /* A read the event loop may answer itself: its handler never touches the database. */
 #define API_LOOP(method, pattern, handler, permission, resource, summary, response, body) \
-    {method, pattern, handler, permission, resource, ROUTE_API, summary, response, body, 0, true}
+    {method, pattern, handler, permission, resource, ROUTE_API, summary, response, body, 0, true, false}
 /* A POST that takes a step on a record rather than creating one: it answers with status. */
 #define API_STEP(pattern, handler, permission, resource, summary, response, body, status) \
-    {"POST", pattern, handler, permission, resource, ROUTE_API, summary, response, body, status, false}
+    {"POST", pattern, handler, permission, resource, ROUTE_API, summary, response, body, status, false, false}
+/* A report: JSON, or a CSV download with ?format=csv or Accept: text/csv (api/export.h). */
+#define API_REPORT(pattern, handler, permission, resource, summary, response) \
+    {"GET", pattern, handler, permission, resource, ROUTE_API, summary, response, NULL, 0, false, true}
 #define PAGE(method, pattern, handler, permission, resource, summary) \
-    {method, pattern, handler, permission, resource, ROUTE_PAGE, summary, NULL, NULL, 0, false}
+    {method, pattern, handler, permission, resource, ROUTE_PAGE, summary, NULL, NULL, 0, false, false}
 #define PAGE_LOOP(method, pattern, handler, permission, resource, summary) \
-    {method, pattern, handler, permission, resource, ROUTE_PAGE, summary, NULL, NULL, 0, true}
+    {method, pattern, handler, permission, resource, ROUTE_PAGE, summary, NULL, NULL, 0, true, false}
 // clang-format on
 
 const struct route routes[] = {
@@ -158,8 +161,8 @@ const struct route routes[] = {
         "The fee of every qualification and module (null: to be confirmed)", "FeeList", NULL),
     API("PUT", "/api/v1/fees", api_fees_set, PERM_PROGRAMME_MANAGE, RESOURCE_NONE,
         "Set one fee, in pence, or null for to be confirmed", "Fee", "Fee"),
-    API("GET", "/api/v1/reports/funding", api_report_funding, PERM_PROGRAMME_MANAGE, RESOURCE_NONE,
-        "Enrolments by funding route and by school (format=csv for a spreadsheet)", "FundingReport", NULL),
+    API_REPORT("/api/v1/reports/funding", api_report_funding, PERM_PROGRAMME_MANAGE, RESOURCE_NONE,
+               "Enrolments by funding route and by school (format=csv for a spreadsheet)", "FundingReport"),
     API("GET", "/api/v1/exports/applications.csv", api_export_applications, PERM_PROGRAMME_MANAGE, RESOURCE_NONE,
         "Every application as CSV", "text/csv", NULL),
     API("GET", "/api/v1/exports/enrolments.csv", api_export_enrolments, PERM_PROGRAMME_MANAGE, RESOURCE_NONE,
@@ -261,13 +264,14 @@ const struct route routes[] = {
     API("GET", "/api/v1/enrolments/{id}/course", api_course_get, PERM_ENROLMENTS_READ, RESOURCE_ENROLMENT,
         "The course: modules, units and items with what is done, changed since and next, and hours logged", "Course",
         NULL),
-    API("GET", "/api/v1/progress", api_progress_list, PERM_PROGRESS_READ, RESOURCE_NONE,
-        "The kept progress of the participants the caller watches over, with reasons (cohort, partner, region, "
-        "qualification, status, after, limit)",
-        "ProgressList", NULL),
-    API("GET", "/api/v1/progress/cohorts", api_progress_cohorts, PERM_PROGRESS_READ, RESOURCE_NONE,
+    API_REPORT("/api/v1/progress", api_progress_list, PERM_PROGRESS_READ, RESOURCE_NONE,
+               "The kept progress of the participants the caller watches over, with reasons (cohort, partner, region, "
+               "qualification, status, after, limit)",
+               "ProgressList"),
+    API_REPORT(
+        "/api/v1/progress/cohorts", api_progress_cohorts, PERM_PROGRESS_READ, RESOURCE_NONE,
         "The caller's cohorts by completion, attendance, submission and pass rates (partner, region, qualification)",
-        "ProgressCohortList", NULL),
+        "ProgressCohortList"),
     API_STEP("/api/v1/progress/updates", api_progress_updates_send, PERM_PROGRAMME_MANAGE, RESOURCE_NONE,
              "Send this period's progress updates to the mentors and headteachers not yet sent theirs",
              "ProgressUpdatesSent", NULL, 200),
@@ -278,13 +282,13 @@ const struct route routes[] = {
     API("GET", "/api/v1/enrolments/{id}/progress", api_progress_get, PERM_ENROLMENTS_READ, RESOURCE_ENROLMENT,
         "Progress: a status (complete, on track, at risk, behind) with its reasons, per module and overall", "Progress",
         NULL),
-    API("GET", "/api/v1/enrolments/{id}/coverage", api_coverage_get, PERM_ENROLMENTS_READ, RESOURCE_ENROLMENT,
-        "Framework coverage: each area and statement with the content done and events attended that evidence it",
-        "Coverage", NULL),
-    API("GET", "/api/v1/cohorts/{id}/coverage", api_cohort_coverage_get, PERM_DELIVERY_READ, RESOURCE_COHORT,
-        "The statements of the framework no participant of the cohort has evidenced", "CohortCoverage", NULL),
-    API("GET", "/api/v1/enrolments/{id}/support-plan", api_support_plan_get, PERM_SUPPORT_READ, RESOURCE_ENROLMENT,
-        "The participant's open support plan, if any, and whether one is needed", "SupportPlan", NULL),
+    API_REPORT("/api/v1/enrolments/{id}/coverage", api_coverage_get, PERM_ENROLMENTS_READ, RESOURCE_ENROLMENT,
+               "Framework coverage: each area and statement with the content done and events attended that evidence it",
+               "Coverage"),
+    API_REPORT("/api/v1/cohorts/{id}/coverage", api_cohort_coverage_get, PERM_DELIVERY_READ, RESOURCE_COHORT,
+               "The statements of the framework no participant of the cohort has evidenced", "CohortCoverage"),
+    API_REPORT("/api/v1/enrolments/{id}/support-plan", api_support_plan_get, PERM_SUPPORT_READ, RESOURCE_ENROLMENT,
+               "The participant's open support plan, if any, and whether one is needed", "SupportPlan"),
     API("PUT", "/api/v1/enrolments/{id}/support-plan", api_support_plan_put, PERM_SUPPORT_MANAGE, RESOURCE_ENROLMENT,
         "Agree or change the support plan (supporter, actions with dates, review date), or close it", "SupportPlan",
         "SupportPlanChange"),
@@ -762,7 +766,7 @@ const struct route routes[] = {
 
     /* Front-end assets */
     {"GET", "/assets/{path*}", static_assets_serve, PERM_PUBLIC, RESOURCE_NONE, ROUTE_ASSET, "Front-end assets", NULL,
-     NULL, 0, true},
+     NULL, 0, true, false},
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

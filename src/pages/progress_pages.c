@@ -126,6 +126,48 @@ static void kept_reasons_list(struct buf *b, const char *text)
     html_printf(b, "</ul>");
 }
 
+static void query_add(struct request *request, struct buf *b, const char *name, const char *value)
+{
+    if (value == NULL || *value == '\0')
+        return;
+    size_t size = strlen(value) * 3 + 5;
+    char *encoded = request_alloc(request, size);
+    form_encode(value, encoded, size);
+    buf_appendf(b, "%s%s=%s", b->len ? "&" : "", name, encoded);
+}
+
+/* The filters as chosen, as a query (status only when the list has one: NULL for the cohorts'). */
+static void filters_query(struct request *request, struct buf *b, const struct progress_query *q, const char *status)
+{
+    if (status != NULL) {
+        query_add(request, b, "status", status);
+        if (status[0] == '\0')
+            buf_appendf(b, "%sstatus=", b->len ? "&" : "");
+    }
+    query_add(request, b, "cohort",
+              q->filter.cohort_id > 0 ? request_printf(request, "%" PRId64, q->filter.cohort_id) : NULL);
+    query_add(request, b, "partner",
+              q->filter.partner_id > 0 ? request_printf(request, "%" PRId64, q->filter.partner_id) : NULL);
+    query_add(request, b, "qualification", q->filter.qualification);
+    query_add(request, b, "region", q->filter.region);
+}
+
+/* A link to the API's CSV of what the page lists, with the same filters: the whole list, not
+ * only this page of it. */
+static void download_link(struct buf *b, struct request *request, const char *path, const struct progress_query *q,
+                          const char *status, const char *words)
+{
+    struct buf query;
+    buf_init(&query, 64 * 1024);
+    filters_query(request, &query, q, status);
+    buf_appendf(&query, "%sformat=csv", query.len ? "&" : "");
+    if (buf_failed(&query))
+        buf_fail(b);
+    html_printf(b, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"%s?%s\" download>%s</a></p>", path,
+                query.data ? query.data : "", words);
+    buf_free(&query);
+}
+
 /* The filters both lists share, as chosen: cohorts and qualifications from the caller's own cohorts. */
 static void filter_form(struct buf *b, struct request *request, const char *action, const struct progress_query *q,
                         const char *status, const struct progress_cohort_row *cohorts, size_t cohort_count)
@@ -215,6 +257,7 @@ void page_progress_list(struct request *request)
     html_printf(b, "<h1 class=\"govuk-heading-l\">Participants' progress</h1><p class=\"govuk-body\">Who needs "
                    "support, and why. <a class=\"govuk-link\" href=\"/progress/cohorts\">Cohorts' figures</a></p>");
     filter_form(b, request, "/progress", &q, status, cohorts, cohort_count);
+    download_link(b, request, "/api/v1/progress", &q, status, "Download everyone these filters match (CSV)");
     if (count == 0) {
         html_printf(b, "<p class=\"govuk-body\" data-testid=\"none\">Nobody you support matches these filters.</p>");
         page_send(request, &page, 200);
@@ -357,6 +400,7 @@ void page_progress_cohorts(struct request *request)
         page_post_button(b, request, "/progress/updates", "Send progress updates now", NULL, "secondary");
     }
     filter_form(b, request, "/progress/cohorts", &q, NULL, all, all_count);
+    download_link(b, request, "/api/v1/progress/cohorts", &q, NULL, "Download these cohorts' figures (CSV)");
     if (count == 0) {
         html_printf(b, "<p class=\"govuk-body\" data-testid=\"none\">No cohort you oversee has participants yet.</p>");
         page_send(request, &page, 200);

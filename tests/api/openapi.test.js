@@ -57,6 +57,9 @@ function routeTableApiRoutes() {
   // API_STEP("/api/...", ...) rows are POSTs that take a step on a record.
   const steps = /API_STEP\(\s*"(\/api\/[^"]*)"\s*,/g;
   for (let m; (m = steps.exec(source)); ) found.push(`POST ${m[1]}`);
+  // API_REPORT("/api/...", ...) rows are GETs of a report, also a CSV download.
+  const reports = /API_REPORT\(\s*"(\/api\/[^"]*)"\s*,/g;
+  for (let m; (m = reports.exec(source)); ) found.push(`GET ${m[1]}`);
   return found;
 }
 

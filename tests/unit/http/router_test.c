@@ -14,17 +14,17 @@ static void handler(struct request *request)
 }
 
 static const struct route table[] = {
-    {"GET", "/api/v1/things", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "list", NULL, NULL, 0, false},
-    {"POST", "/api/v1/things", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "create", NULL, NULL, 0, false},
-    {"GET", "/api/v1/things/{id}", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "get", NULL, NULL, 0, false},
-    {"POST", "/api/v1/things/{id}/{step}", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "step", NULL, NULL, 0,
+    {"GET", "/api/v1/things", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "list", NULL, NULL, 0, false, false},
+    {"POST", "/api/v1/things", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "create", NULL, NULL, 0, false, false},
+    {"GET", "/api/v1/things/{id}", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "get", NULL, NULL, 0, false, false},
+    {"POST", "/api/v1/things/{id}/{step}", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "step", NULL, NULL, 0, false,
      false},
     /* Listed after the row with a parameter in its place, and still reached. */
-    {"POST", "/api/v1/things/{id}/parts", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "parts", NULL, NULL, 0,
+    {"POST", "/api/v1/things/{id}/parts", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "parts", NULL, NULL, 0, false,
      false},
     {"GET", "/api/v1/things/{id}/parts", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "list parts", NULL, NULL, 0,
-     false},
-    {"GET", "/assets/{path*}", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_ASSET, "assets", NULL, NULL, 0, true},
+     false, false},
+    {"GET", "/assets/{path*}", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_ASSET, "assets", NULL, NULL, 0, true, false},
 };
 
 static enum route_result match(const char *method, const char *path, struct route_match *m)
@@ -155,10 +155,12 @@ static void the_index_answers_as_the_full_scan(void **state)
                                       "/api/v1/users/7/roles/7/x"};
     /* rows of one path under different keys, so the merge must put them back in table order */
     static const struct route mixed[] = {
-        {"PUT", "/api/v1/{kind}", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "put", NULL, NULL, 0, false},
-        {"GET", "/api/v1/things", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "list", NULL, NULL, 0, false},
-        {"POST", "/api/{v}/things", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "post", NULL, NULL, 0, false},
-        {"PATCH", "/api/v1/{kind}", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "patch", NULL, NULL, 0, false},
+        {"PUT", "/api/v1/{kind}", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "put", NULL, NULL, 0, false, false},
+        {"GET", "/api/v1/things", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "list", NULL, NULL, 0, false, false},
+        {"POST", "/api/{v}/things", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "post", NULL, NULL, 0, false,
+         false},
+        {"PATCH", "/api/v1/{kind}", handler, PERM_PUBLIC, RESOURCE_NONE, ROUTE_API, "patch", NULL, NULL, 0, false,
+         false},
     };
     struct {
         const struct route *table;
