@@ -66,7 +66,7 @@ test-postgres-api: build
 # (journey), several servers on one database (instances), the background mail and notifications,
 # and events, whose places writers compete for. The store's own rules run whole in test-postgres.
 POSTGRES_API_STORE_TESTS = $(addprefix tests/api/,authz_matrix.test.js journey.test.js instances.test.js \
-	notifications.test.js events.test.js)
+	notifications.test.js events.test.js db_copy.test.js)
 test-postgres-api-store: build
 	$(MAKE) --no-print-directory test-postgres-api POSTGRES_API_TESTS="$(POSTGRES_API_STORE_TESTS)"
 
