@@ -23,6 +23,7 @@ static const struct {
     {"routes", cli_routes, "print the route table as JSON"},
     {"backup", cli_backup, "copy the database, files included, while the server runs"},
     {"restore", cli_restore, "check a backup and put it in place of the database"},
+    {"db", cli_db, "copy a SQLite database, files included, into PostgreSQL"},
     {"files", cli_files, "the blob store's totals, and the files that are one person's"},
     {"progress", cli_progress, "progress thresholds, judging every enrolment again, progress updates by email"},
     {"dfe", cli_dfe, "configure the DfE's lead-provider API, and sync with it once"},

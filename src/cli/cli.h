@@ -20,6 +20,7 @@ int cli_routes(int argc, char **argv);
 int cli_demo(int argc, char **argv);
 int cli_backup(int argc, char **argv);
 int cli_restore(int argc, char **argv);
+int cli_db(int argc, char **argv);
 int cli_files(int argc, char **argv);
 int cli_progress(int argc, char **argv);
 int cli_dfe(int argc, char **argv);

@@ -54,6 +54,30 @@ bool store_backup(struct store *store, const char *to, char *err, size_t err_siz
 bool store_restore(const char *location, const char *from, char *err, size_t err_size);
 
 /*
+ * Moving a provider: copies every row of the SQLite database at from (files included: the blob
+ * store's chunks are rows) into the PostgreSQL database at to, migrating both first. Tables go
+ * parents first, in batches of transactions; each row is written by its primary key and only when
+ * the target does not hold it as it is, so a re-run copies nothing twice. Refuses (STORE_CONFLICT)
+ * a target holding more rows of a table than the source. Then checks that every table holds the
+ * source's number of rows and every file's chunks hash to its SHA-256. The report's memory and
+ * the statements built for the copy live in arena. STORE_ERROR or STORE_CONFLICT with a message
+ * in err; what was committed before a failure stays, and a re-run completes it.
+ */
+struct store_copy_table {
+    const char *name;
+    int64_t source_rows, target_rows; /* target_rows: after the copy */
+    int64_t copied;                   /* rows the target did not hold as they are */
+};
+struct store_copy_report {
+    struct store_copy_table *tables; /* in the order copied */
+    size_t table_count;
+    int64_t copied;
+    int64_t files_checked, file_bytes;
+};
+enum store_status store_copy(const char *from, const char *to, struct arena *arena, struct store_copy_report *report,
+                             char *err, size_t err_size);
+
+/*
  * Numbers that change whenever the catalogue, or who anyone is and what they may do (accounts,
  * roles, sessions, tokens, organisations), changes: caches of either compare them to know they
  * are stale. Changed by the writes themselves (triggers), whichever process makes them.
