@@ -227,7 +227,7 @@ static const char SQL_MIGRATIONS_TABLE[] = "CREATE TABLE IF NOT EXISTS schema_mi
                                            " version INTEGER PRIMARY KEY,"
                                            " name TEXT NOT NULL,"
                                            " applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)";
-static const char SQL_MIGRATION_VERSION[] = "SELECT coalesce(max(version), 0) FROM schema_migrations";
+static const char SQL_MIGRATION_APPLIED[] = "SELECT count(*) FROM schema_migrations WHERE version = ?1";
 static const char SQL_MIGRATION_RECORD[] = "INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)";
 
 enum store_status store_migrate(struct store *store, int *version)
@@ -254,12 +254,17 @@ enum store_status store_migrate(struct store *store, int *version)
             return STORE_ERROR;
         if (!db_lock_schema(db))
             goto fail;
-        struct db_stmt *stmt = db_prepare(db, SQL_MIGRATION_VERSION);
-        if (stmt == NULL || db_step(stmt) != DB_ROW)
+        /* Each migration is applied unless recorded, not only those above the highest: work
+         * merged in another order than its numbers still applies every one. */
+        struct db_stmt *stmt = db_prepare(db, SQL_MIGRATION_APPLIED);
+        if (stmt == NULL)
             goto fail;
-        int current = (int)db_column_int64(stmt, 0);
+        db_bind_int64(stmt, 1, number);
+        if (db_step(stmt) != DB_ROW)
+            goto fail;
+        bool applied = db_column_int64(stmt, 0) > 0;
         db_reset(stmt);
-        if (number > current) {
+        if (!applied) {
             if (!db_exec_script(db, (const char *)m->data))
                 goto fail;
             stmt = db_prepare(db, SQL_MIGRATION_RECORD);
@@ -272,7 +277,8 @@ enum store_status store_migrate(struct store *store, int *version)
         }
         if (!db_commit(db))
             goto fail;
-        *version = number > current ? number : current;
+        if (number > *version)
+            *version = number;
     }
     return STORE_OK;
 fail:
