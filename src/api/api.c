@@ -333,12 +333,13 @@ json_t *api_organisation_json(const struct organisation *o)
         while (*p == ' ')
             p++;
     }
-    return json_pack("{s:I, s:s, s:s, s:s?, s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "id", (json_int_t)o->id, "kind",
+    return json_pack("{s:I, s:s, s:s, s:s?, s:s, s:s, s:s, s:o, s:o, s:s?, s:o, s:o}", "id", (json_int_t)o->id, "kind",
                      organisation_kind_name(o->kind), "name", o->name, "urn", o->urn, "local_authority",
                      o->local_authority ? o->local_authority : "", "region", o->region ? o->region : "", "phase",
                      o->phase ? o->phase : "", "regions_served", regions, "trust_id",
-                     o->trust_id ? json_integer(o->trust_id) : json_null(), "created_at", api_time_json(o->created_at),
-                     "updated_at", api_time_json(o->updated_at));
+                     o->trust_id ? json_integer(o->trust_id) : json_null(), "dfe_delivery_partner_id",
+                     o->dfe_delivery_partner_id, "created_at", api_time_json(o->created_at), "updated_at",
+                     api_time_json(o->updated_at));
 }
 
 static int hex_value(char c)

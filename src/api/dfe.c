@@ -23,8 +23,8 @@ json_t *api_declaration_json(const struct declaration *d)
                      dfe_declaration_state_name(d->state), "evidence", d->evidence, "dfe_id",
                      d->dfe_id[0] ? json_string(d->dfe_id) : json_null(), "dfe_message",
                      d->dfe_message[0] ? json_string(d->dfe_message) : json_null(), "outcome",
-                     dfe_declaration_outcome(d->declaration_type, d->state, d->awarded)
-                         ? json_string(dfe_declaration_outcome(d->declaration_type, d->state, d->awarded))
+                     dfe_declaration_outcome(d->declaration_type, d->state, d->has_passed)
+                         ? json_string(dfe_declaration_outcome(d->declaration_type, d->state, d->has_passed))
                          : json_null(),
                      "void_requested", d->void_requested_at != 0, "approved_at", api_time_json(d->approved_at),
                      "submitted_at", api_time_json(d->submitted_at), "statement_id",

@@ -85,8 +85,9 @@ static const char *regions_text(struct request *request, json_t *regions, struct
 /* Fills o from body: every field present replaces the one in o. */
 static bool read_organisation(struct request *request, json_t *body, struct organisation *o, struct errors *errors)
 {
-    const char *keys[] = {"name", "urn", "local_authority", "region", "phase"};
-    const char **fields[] = {&o->name, &o->urn, &o->local_authority, &o->region, &o->phase};
+    const char *keys[] = {"name", "urn", "local_authority", "region", "phase", "dfe_delivery_partner_id"};
+    const char **fields[] = {&o->name,   &o->urn,   &o->local_authority,
+                             &o->region, &o->phase, &o->dfe_delivery_partner_id};
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
         json_t *value = json_object_get(body, keys[i]);
         if (value == NULL)

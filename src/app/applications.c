@@ -541,15 +541,35 @@ enum app_result declarations_for(const struct accounts_env *env, const struct ca
     for (size_t i = 0; i < s->milestone_count; i++)
         milestones[i] = (struct dfe_milestone){s->milestones[i].declaration_type, s->milestones[i].start_date,
                                                s->milestones[i].milestone_date};
-    char today[DATE_TEXT], *completed_on = NULL;
+    char today[DATE_TEXT];
     date_of(env->now, today);
+    /* The final result: an award is a pass, whatever was released before it (a re-mark, an
+     * appeal); otherwise a released fail of the final assessment is a fail. */
+    const char *completed_on = NULL, *evidence = "Awarded";
+    bool passed = true;
     if (e.state == ENROLMENT_COMPLETED) {
-        completed_on = arena_alloc(arena, DATE_TEXT);
-        date_of(e.updated_at, completed_on);
+        char *day = arena_alloc(arena, DATE_TEXT);
+        date_of(e.updated_at, day);
+        completed_on = day;
+    } else {
+        bool found, final_passed = false;
+        const char *released_on = NULL, *title = NULL;
+        result =
+            app_result_of_store(store_final_result(env->store, id, arena, &found, &released_on, &title, &final_passed));
+        if (result != APP_OK)
+            return result;
+        if (found && !final_passed) {
+            completed_on = released_on;
+            size_t n = strlen(title) + sizeof("Failed ");
+            char *text = arena_alloc(arena, n);
+            snprintf(text, n, "Failed %s", title);
+            evidence = text;
+            passed = false;
+        }
     }
     out->due = arena_alloc(arena, sizeof(*out->due) * (s->milestone_count + 1));
     out->due_count = dfe_declarations_due(milestones, s->milestone_count, attended, attended_count, completed_on,
-                                          "Awarded", today, out->due);
+                                          evidence, passed, today, out->due);
     return APP_OK;
 }
 

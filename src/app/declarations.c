@@ -5,6 +5,7 @@
 #include "app/declarations.h"
 
 #include "app/applications.h"
+#include "app/dfe_sync.h"
 
 #include <string.h>
 
@@ -83,8 +84,9 @@ enum app_result declarations_approve(const struct accounts_env *env, const struc
         result = APP_INVALID;
     }
     if (result == APP_OK) {
-        enum store_status s = store_declaration_approve(env->store, env->actor, enrolment_id, declaration_type,
-                                                        due->declaration_date, due->evidence, env->now, id);
+        enum store_status s =
+            store_declaration_approve(env->store, env->actor, enrolment_id, declaration_type, due->declaration_date,
+                                      due->evidence, due->passed, env->now, id);
         if (s == STORE_CONFLICT)
             errors_add(errors, "declaration_type", "A %s declaration has been made for this participant already.",
                        declaration_type);
@@ -161,6 +163,46 @@ enum app_result declarations_retry(const struct accounts_env *env, int64_t enrol
     }
     if (result == APP_OK)
         result = app_result_of_store(store_declaration_retry(env->store, env->actor, id, env->now));
+    arena_release(&arena);
+    return result;
+}
+
+enum app_result declarations_outcomes_follow(const struct accounts_env *env, const struct catalogue *catalogue,
+                                             size_t *told)
+{
+    struct arena arena = ARENA_INIT;
+    struct declaration *list;
+    size_t count;
+    *told = 0;
+    enum app_result result = app_result_of_store(
+        store_declarations_list(env->store, DECLARATIONS_COMPLETED_AT_DFE, 0, &arena, &list, &count));
+    for (size_t i = 0; result == APP_OK && i < count; i++) {
+        const struct declaration *d = &list[i];
+        const struct dfe_course *course = dfe_course_find(d->course_identifier);
+        struct participant_declarations now;
+        result = declarations_for(env, catalogue, d->enrolment_id, &arena, &now);
+        const struct dfe_declaration_due *completed = NULL;
+        for (size_t j = 0; result == APP_OK && j < now.due_count; j++)
+            if (strcmp(now.due[j].declaration_type, "completed") == 0)
+                completed = &now.due[j];
+        const char *state = completed && course
+                                ? dfe_outcome_to_tell(course->course_group, d->state, d->has_passed, completed->passed)
+                                : NULL;
+        if (result != APP_OK || state == NULL || d->participant_id[0] == '\0')
+            continue;
+        result = app_result_of_store(store_begin(env->store));
+        if (result == APP_OK)
+            result = app_result_of_store(
+                store_declaration_outcome_set(env->store, env->actor, d->id, completed->passed, env->now));
+        if (result == APP_OK)
+            result = dfe_tell_outcome(env->store, d->enrolment_id, d->participant_id, d->course_identifier, state,
+                                      completed->declaration_date, env->now);
+        result = app_transaction_end(env->store, result);
+        if (result == APP_OK)
+            (*told)++;
+        else if (result == APP_CONFLICT) /* told meanwhile by another run */
+            result = APP_OK;
+    }
     arena_release(&arena);
     return result;
 }

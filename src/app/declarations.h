@@ -51,6 +51,17 @@ enum app_result declarations_approve_all(const struct accounts_env *env, const s
 enum app_result declarations_void(const struct accounts_env *env, int64_t enrolment_id, int64_t id,
                                   struct errors *errors);
 
+/*
+ * Follows a change of result after a completed declaration reached the DfE (a re-mark: a fail
+ * turned into an award, or the other way): for each completed declaration the DfE holds whose
+ * outcome differs from what the evidence now says (dfe_outcome_to_tell), the declaration takes the
+ * new outcome and the outcome is queued for the DfE's outcomes endpoint, in one transaction, so
+ * it is told once however often this runs. A voided one is left alone: the DfE voids its outcome
+ * itself. *told is how many were queued.
+ */
+enum app_result declarations_outcomes_follow(const struct accounts_env *env, const struct catalogue *catalogue,
+                                             size_t *told);
+
 /* Sends again a declaration the DfE refused (after the cause is put right). APP_CONFLICT at "state"
  * when it was not refused. */
 enum app_result declarations_retry(const struct accounts_env *env, int64_t enrolment_id, int64_t id,

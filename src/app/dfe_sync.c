@@ -404,7 +404,8 @@ static char *declaration_body(const struct declaration *d)
         json_pack("{s:s, s:s, s:s, s:s}", "participant_id", d->participant_id, "declaration_type", d->declaration_type,
                   "declaration_date", date, "course_identifier", d->course_identifier);
     if (strcmp(d->declaration_type, "completed") == 0)
-        json_object_set_new(attributes, "has_passed", json_boolean(d->awarded));
+        json_object_set_new(attributes, "has_passed", json_boolean(d->has_passed));
+    json_object_set_new(attributes, "delivery_partner_id", json_string(d->delivery_partner_id));
     json_t *doc = json_pack("{s:{s:s, s:o}}", "data", "type", "participant-declaration", "attributes", attributes);
     char *text = json_dumps(doc, JSON_COMPACT);
     json_decref(doc);
@@ -483,6 +484,24 @@ static bool submit_approved(struct sync *s)
         /* Not known at the DfE yet (no application pulled for them): it waits for the next run. */
         if (list[i].participant_id[0] == '\0' || list[i].course_identifier[0] == '\0')
             continue;
+        /* The DfE pays through the delivery partner: a declaration without one is refused here,
+         * in words an administrator can act on, as the DfE would refuse it. */
+        if (list[i].delivery_partner_id[0] == '\0') {
+            char why[400];
+            if (list[i].delivery_partner_name[0] == '\0')
+                snprintf(why, sizeof(why),
+                         "delivery_partner_id: The participant's cohort has no delivery partner. Give the cohort "
+                         "one, then send the declaration again.");
+            else
+                snprintf(why, sizeof(why),
+                         "delivery_partner_id: %s has no DfE delivery partner id. Add it on the delivery partner's "
+                         "page, then send the declaration again.",
+                         list[i].delivery_partner_name);
+            if (store_declaration_refused(s->env->store, list[i].id, why, clock_now()) != STORE_OK)
+                return false;
+            s->report->refused++;
+            continue;
+        }
         if (!submit_one(s, &list[i]))
             return false;
     }
@@ -566,6 +585,12 @@ static enum app_result run_parts(struct sync *s)
         return stopped(s) ? APP_OK : APP_UNAVAILABLE;
     if (stopped(s) || !renew(s) || !void_requested(s))
         return stopped(s) ? APP_OK : APP_UNAVAILABLE;
+    if (env->catalogue != NULL && !stopped(s)) {
+        struct actor actor = {.label = "DfE sync", .client = ""};
+        struct accounts_env a = {env->store, &actor, NULL, clock_now()};
+        if (declarations_outcomes_follow(&a, env->catalogue, &s->report->outcomes) != APP_OK)
+            return APP_UNAVAILABLE;
+    }
     if (stopped(s) || !renew(s) || !send_outbox(s))
         return stopped(s) ? APP_OK : APP_UNAVAILABLE;
     if (stopped(s) || !renew(s) ||
@@ -618,9 +643,9 @@ void dfe_sync_report_text(const struct dfe_sync_report *r, enum app_result resul
     const char *how = result != APP_OK ? "Failed" : r->stopped ? "Stopped" : "Finished";
     snprintf(out, size,
              "%s%s%s. %zu calls, %zu applications pulled, %zu declarations approved, %zu submitted, %zu refused, "
-             "%zu voided, %zu states read, %zu statements, %zu other calls sent.",
+             "%zu voided, %zu outcomes changed, %zu states read, %zu statements, %zu other calls sent.",
              how, r->error[0] ? ": " : "", r->error, r->calls, r->applications, r->approved, r->submitted, r->refused,
-             r->voided, r->updated, r->statements, r->outbox_sent);
+             r->voided, r->outcomes, r->updated, r->statements, r->outbox_sent);
 }
 
 enum app_result dfe_configure(const struct accounts_env *env, const struct dfe_config *config, struct errors *errors)
@@ -673,6 +698,22 @@ enum app_result dfe_tell_participant_step(struct store *store, int64_t enrolment
     enum app_result result = app_result_of_store(store_dfe_outbox_add(store, "PUT", path, body, enrolment_id, now));
     free(body);
     arena_release(&arena);
+    return result;
+}
+
+enum app_result dfe_tell_outcome(struct store *store, int64_t enrolment_id, const char *participant_id,
+                                 const char *course_identifier, const char *state, const char *completion_date,
+                                 int64_t now)
+{
+    json_t *doc = json_pack("{s:{s:s, s:{s:s, s:s, s:s}}}", "data", "type", "npq-outcome-confirmation", "attributes",
+                            "course_identifier", course_identifier, "state", state, "completion_date", completion_date);
+    char *body = json_dumps(doc, JSON_COMPACT);
+    json_decref(doc);
+    char escaped[128], path[256];
+    query_escape(participant_id, escaped, sizeof(escaped));
+    snprintf(path, sizeof(path), "/api/v3/participants/npq/%s/outcomes", escaped);
+    enum app_result result = app_result_of_store(store_dfe_outbox_add(store, "POST", path, body, enrolment_id, now));
+    free(body);
     return result;
 }
 

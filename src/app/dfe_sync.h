@@ -40,6 +40,7 @@ struct dfe_sync_report {
     size_t updated;
     size_t statements;
     size_t outbox_sent;
+    size_t outcomes; /* changes of outcome queued for the DfE */
     bool stopped;
     char error[300]; /* why the run ended early, in words */
 };
@@ -66,6 +67,13 @@ enum app_result dfe_tell_application_step(struct store *store, const char *email
                                           int64_t now);
 
 /* The report in one line of words, for the log and the pages. */
+/* Queues, in the caller's transaction, a participant's outcome for the DfE's outcomes endpoint:
+ * state "passed" or "failed", completion_date YYYY-MM-DD, for participant_id (the DfE's) on the
+ * course. */
+enum app_result dfe_tell_outcome(struct store *store, int64_t enrolment_id, const char *participant_id,
+                                 const char *course_identifier, const char *state, const char *completion_date,
+                                 int64_t now);
+
 void dfe_sync_report_text(const struct dfe_sync_report *report, enum app_result result, char *out, size_t size);
 
 /* Checks and writes the configuration: an http or https URL, a token, 1 to 100000 requests per

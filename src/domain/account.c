@@ -1,5 +1,7 @@
 #include "domain/account.h"
 
+#include "domain/dfe.h"
+
 #include <string.h>
 
 static const struct {
@@ -139,6 +141,13 @@ void account_organisation_validate(const struct organisation *o, struct errors *
     check_length("region", o->region, 100, false, errors);
     check_length("phase", o->phase, 100, false, errors);
     check_length("regions_served", o->regions_served, 1000, false, errors);
+    if (o->dfe_delivery_partner_id != NULL && *o->dfe_delivery_partner_id != '\0') {
+        if (o->kind != ORG_DELIVERY_PARTNER)
+            errors_add(errors, "dfe_delivery_partner_id", "Only a delivery partner has a DfE delivery partner id");
+        else if (!dfe_uuid_valid(o->dfe_delivery_partner_id))
+            errors_add(errors, "dfe_delivery_partner_id",
+                       "Enter the id the DfE gave the delivery partner, like 524df095-f9bf-4f9d-ba4c-772545a99e60");
+    }
 }
 
 const char *const account_regions[] = {

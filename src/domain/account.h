@@ -78,8 +78,9 @@ struct organisation {
     const char *local_authority;
     const char *region;
     const char *phase;
-    const char *regions_served; /* delivery partners: "North West; Merseyside" */
-    int64_t trust_id;           /* schools in a trust; 0 when none */
+    const char *regions_served;          /* delivery partners: "North West; Merseyside" */
+    int64_t trust_id;                    /* schools in a trust; 0 when none */
+    const char *dfe_delivery_partner_id; /* delivery partners: the DfE's id for it (a UUID); NULL when none */
     int64_t created_at;
     int64_t updated_at;
 };

@@ -200,6 +200,20 @@ bool dfe_ukprn_valid(const char *ukprn)
     return ukprn != NULL && all_digits(ukprn, 8) && ukprn[0] == '1';
 }
 
+bool dfe_uuid_valid(const char *id)
+{
+    if (id == NULL || strlen(id) != 36)
+        return false;
+    for (size_t i = 0; i < 36; i++) {
+        char c = id[i];
+        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+        if (dash ? c != '-' : !hex)
+            return false;
+    }
+    return true;
+}
+
 bool dfe_schedule_change_allowed(const char *course_group, const char *to_group,
                                  const struct dfe_milestone *to_milestones, size_t to_milestone_count,
                                  const struct dfe_declaration_made *made, size_t made_count, struct errors *errors)
@@ -313,7 +327,8 @@ static bool in_window(const char *date, const struct dfe_milestone *m)
 
 size_t dfe_declarations_due(const struct dfe_milestone *milestones, size_t milestone_count,
                             const struct dfe_evidence *attended, size_t attended_count, const char *completed_on,
-                            const char *completed_evidence, const char *today, struct dfe_declaration_due *out)
+                            const char *completed_evidence, bool passed, const char *today,
+                            struct dfe_declaration_due *out)
 {
     size_t n = 0;
     bool chain = true; /* every earlier attendance milestone is due */
@@ -322,7 +337,7 @@ size_t dfe_declarations_due(const struct dfe_milestone *milestones, size_t miles
         if (strcmp(m->declaration_type, "completed") == 0) {
             if (completed_on != NULL && in_window(completed_on, m))
                 out[n++] = (struct dfe_declaration_due){m->declaration_type, completed_on,
-                                                        completed_evidence ? completed_evidence : "Awarded"};
+                                                        completed_evidence ? completed_evidence : "Awarded", passed};
             continue;
         }
         const struct dfe_evidence *first = NULL;
@@ -333,7 +348,7 @@ size_t dfe_declarations_due(const struct dfe_milestone *milestones, size_t miles
             chain = false;
             continue;
         }
-        out[n++] = (struct dfe_declaration_due){m->declaration_type, first->date, first->what};
+        out[n++] = (struct dfe_declaration_due){m->declaration_type, first->date, first->what, false};
     }
     return n;
 }
@@ -422,4 +437,14 @@ const char *dfe_declaration_outcome(const char *declaration_type, enum dfe_decla
         state == DFE_DECLARATION_CLAWED_BACK)
         return "voided";
     return passed ? "passed" : "failed";
+}
+
+const char *dfe_outcome_to_tell(const char *course_group, enum dfe_declaration_state state, bool held, bool now)
+{
+    if (course_group == NULL || (strcmp(course_group, "leadership") != 0 && strcmp(course_group, "specialist") != 0))
+        return NULL;
+    if (!dfe_declaration_stands(state) || state == DFE_DECLARATION_DUE || state == DFE_DECLARATION_AWAITING_CLAWBACK ||
+        held == now)
+        return NULL;
+    return now ? "passed" : "failed";
 }

@@ -65,6 +65,9 @@ bool dfe_declaration_type_allowed(const char *course_group, const char *declarat
 bool dfe_trn_valid(const char *trn);
 bool dfe_urn_valid(const char *urn);
 bool dfe_ukprn_valid(const char *ukprn);
+/* The DfE's ids (a delivery partner's, a participant's) are UUIDs: 8-4-4-4-12 hexadecimal digits,
+ * either case. */
+bool dfe_uuid_valid(const char *id);
 
 /* One milestone of a schedule: the window in which a declaration of its type may be dated.
  * Dates are YYYY-MM-DD; milestone_date NULL leaves the window open. */
@@ -103,6 +106,7 @@ struct dfe_declaration_due {
     const char *declaration_type;
     const char *declaration_date; /* YYYY-MM-DD, the evidence's date */
     const char *evidence;         /* what it rests on, in words */
+    bool passed;                  /* completed: the participant passed; false for the other types */
 };
 
 /*
@@ -111,12 +115,14 @@ struct dfe_declaration_due {
  * retained-2 are each due once a milestone's window has opened (start_date on or before today)
  * and the participant attended an event dated inside it (up to today), dated by the first such
  * event; a retained declaration needs every earlier one due as well, as the DfE pays retention
- * only of someone started. completed is due when the qualification was awarded (completed_on,
- * NULL when not) inside its window. attended is in date order.
+ * only of someone started. completed is due when the participant's final result is known
+ * (completed_on, NULL when not) inside its window: passed when they were awarded, failed when
+ * their final result is a fail (passed false). attended is in date order.
  */
 size_t dfe_declarations_due(const struct dfe_milestone *milestones, size_t milestone_count,
                             const struct dfe_evidence *attended, size_t attended_count, const char *completed_on,
-                            const char *completed_evidence, const char *today, struct dfe_declaration_due *out);
+                            const char *completed_evidence, bool passed, const char *today,
+                            struct dfe_declaration_due *out);
 
 /*
  * A declaration's state. DUE is npq's own: decided (and perhaps approved) but not accepted by the
@@ -155,6 +161,15 @@ bool dfe_declaration_stands(enum dfe_declaration_state state);
 /* The outcome a completed declaration carries: passed or failed by the result, voided when the
  * declaration is. NULL for a declaration of another type. */
 const char *dfe_declaration_outcome(const char *declaration_type, enum dfe_declaration_state state, bool passed);
+
+/*
+ * The outcome the DfE must be told of through its outcomes endpoint, or NULL for none: when a
+ * completed declaration that stands was sent with held (passed or not) and the result is now
+ * otherwise (a re-mark), "passed" or "failed". Never for a voided one: voiding a completed
+ * declaration voids its outcome at the DfE, which records that itself. Only leadership and
+ * specialist courses have outcomes (the coaching and support offers have no assessment).
+ */
+const char *dfe_outcome_to_tell(const char *course_group, enum dfe_declaration_state state, bool held, bool now);
 
 /* Checks the DfE reason code given with a step (field "reason_code"): one of codes when given,
  * and given when required (the step is for a DfE course). */

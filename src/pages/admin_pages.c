@@ -1096,8 +1096,8 @@ static const char *regions_text(struct request *request, const char *text, struc
  * of the API does. Then the same checks as the API. */
 static void read_organisation(struct request *request, struct organisation *o, struct errors *errors)
 {
-    const char *names[] = {"urn", "local_authority", "region", "phase"};
-    const char **fields[] = {&o->urn, &o->local_authority, &o->region, &o->phase};
+    const char *names[] = {"urn", "local_authority", "region", "phase", "dfe_delivery_partner_id"};
+    const char **fields[] = {&o->urn, &o->local_authority, &o->region, &o->phase, &o->dfe_delivery_partner_id};
     if (form_get(request->form, "name") != NULL)
         o->name = trimmed(request, forms_value(request, "name"));
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -1159,6 +1159,14 @@ static void organisation_fields(struct buf *b, struct request *request, const st
                     adding ? "Delivery partners only. Separate regions with semicolons, for example North West; "
                              "Merseyside"
                            : "Separate regions with semicolons, for example North West; Merseyside",
+                    "off", errors);
+    if (partner)
+        forms_input(b, "dfe_delivery_partner_id", "DfE delivery partner id (optional)", "text",
+                    o->dfe_delivery_partner_id,
+                    adding ? "Delivery partners only. The id the DfE gave the partner, like "
+                             "524df095-f9bf-4f9d-ba4c-772545a99e60; declarations are sent to the DfE only with it"
+                           : "The id the DfE gave the partner, like 524df095-f9bf-4f9d-ba4c-772545a99e60; "
+                             "declarations are sent to the DfE only with it",
                     "off", errors);
     if (school)
         forms_select(b, "trust_id", "Trust (optional)", trusts, trust_count,
@@ -1237,6 +1245,9 @@ static void organisation_summary(struct buf *b, struct request *request, const s
         summary_row(b, "Phase", o->phase);
     if (o->kind == ORG_DELIVERY_PARTNER)
         summary_row(b, "Regions served", o->regions_served);
+    if (o->kind == ORG_DELIVERY_PARTNER)
+        summary_row(b, "DfE delivery partner id",
+                    o->dfe_delivery_partner_id ? o->dfe_delivery_partner_id : "None yet: declarations wait for it");
     struct organisation trust;
     if (o->kind == ORG_SCHOOL && o->trust_id &&
         store_organisation_get(request->store, o->trust_id, request_arena(request), &trust) == STORE_OK) {

@@ -562,7 +562,11 @@ struct declaration {
     const char *dfe_id;      /* "" until the DfE has accepted it */
     const char *dfe_message; /* the DfE's refusal in its words; "" for none */
     const char *statement_id;
-    bool awarded; /* the enrolment is completed: a completed declaration has passed */
+    bool has_passed; /* completed: the outcome sent (or to send) to the DfE, passed or failed */
+    /* The DfE's id of the delivery partner running the participant's cohort ("" when it has none)
+     * and that partner's name ("" when the cohort has no partner). */
+    const char *delivery_partner_id;
+    const char *delivery_partner_name;
     int64_t approved_at;
     int64_t submit_begun_at;
     int64_t submitted_at;
@@ -571,20 +575,30 @@ struct declaration {
 };
 /* Which declarations a list holds. */
 enum declaration_list {
-    DECLARATIONS_OF_ENROLMENT,   /* every one of enrolment_id, newest first */
-    DECLARATIONS_OF_PARTICIPANT, /* every one of the enrolments of the person enrolment_id names */
-    DECLARATIONS_ALL,            /* every one, newest first (at most 500) */
-    DECLARATIONS_TO_SUBMIT,      /* approved, not accepted by the DfE, not refused by it: oldest first */
-    DECLARATIONS_TO_VOID,        /* a void asked for that the DfE has not confirmed */
+    DECLARATIONS_OF_ENROLMENT,     /* every one of enrolment_id, newest first */
+    DECLARATIONS_OF_PARTICIPANT,   /* every one of the enrolments of the person enrolment_id names */
+    DECLARATIONS_ALL,              /* every one, newest first (at most 500) */
+    DECLARATIONS_TO_SUBMIT,        /* approved, not accepted by the DfE, not refused by it: oldest first */
+    DECLARATIONS_TO_VOID,          /* a void asked for that the DfE has not confirmed */
+    DECLARATIONS_COMPLETED_AT_DFE, /* completed ones the DfE has accepted, no void asked for */
 };
 enum store_status store_declarations_list(struct store *store, enum declaration_list which, int64_t enrolment_id,
                                           struct arena *arena, struct declaration **out, size_t *count);
 enum store_status store_declaration_get(struct store *store, int64_t id, struct arena *arena, struct declaration *out);
-/* Records an approved declaration (state due) of the enrolment; STORE_CONFLICT when one of its type
- * stands already. Audited. */
+/* Records an approved declaration (state due) of the enrolment, a completed one with its outcome
+ * (passed); STORE_CONFLICT when one of its type stands already. Audited. */
 enum store_status store_declaration_approve(struct store *store, const struct actor *actor, int64_t enrolment_id,
                                             const char *declaration_type, const char *declaration_date,
-                                            const char *evidence, int64_t now, int64_t *id);
+                                            const char *evidence, bool passed, int64_t now, int64_t *id);
+/* A completed declaration's outcome moves from !passed to passed (STORE_CONFLICT when it is not
+ * !passed now: moved meanwhile). Audited. The caller queues the outcome in the same transaction. */
+enum store_status store_declaration_outcome_set(struct store *store, const struct actor *actor, int64_t id, bool passed,
+                                                int64_t now);
+/* The enrolment's final result, when its final assessment's result is released: *found false when
+ * not; else the day it was released (YYYY-MM-DD in arena), the task's title and whether it passed
+ * (a referral with no resubmission left is no pass). */
+enum store_status store_final_result(struct store *store, int64_t enrolment_id, struct arena *arena, bool *found,
+                                     const char **released_on, const char **title, bool *passed);
 /* A submission is being begun: a declaration with a begun time and no DfE id may have reached the
  * DfE, and is looked up there before it is sent again. */
 enum store_status store_declaration_submit_begin(struct store *store, int64_t id, int64_t now);

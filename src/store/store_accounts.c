@@ -421,7 +421,7 @@ enum store_status store_user_set_password(struct store *store, const struct acto
 /* By name (CURSOR_TEXT on lower(name)), then id; ?10 ?11 the position, ?12 the rows. */
 #define USER_PAGE                                                                                                      \
     USER_MATCHES                                                                                                       \
-        " AND lower(u.name) >= ?10 AND (lower(u.name), u.id) > (?10, ?11) ORDER BY lower(u.name), u.id LIMIT ?12"
+    " AND lower(u.name) >= ?10 AND (lower(u.name), u.id) > (?10, ?11) ORDER BY lower(u.name), u.id LIMIT ?12"
 static const char SQL_USER_LIST[] =
     "SELECT u.id, u.email, u.name, u.active, u.password_hash IS NOT NULL, coalesce(u.organisation_id, 0),"
     " o.name, u.created_at, u.updated_at, lower(u.name)" USER_PAGE;
@@ -794,16 +794,16 @@ enum store_status store_relation(struct store *store, const struct caller *calle
 
 static const char SQL_ORGANISATION_INSERT[] =
     "INSERT INTO organisations (kind, name, urn, local_authority, region, phase, regions_served, trust_id,"
-    " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)";
+    " created_at, updated_at, dfe_delivery_partner_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)";
 static const char SQL_ORGANISATION_UPDATE[] =
     "UPDATE organisations SET name = ?2, urn = ?3, local_authority = ?4, region = ?5, phase = ?6,"
-    " regions_served = ?7, trust_id = ?8, updated_at = ?9 WHERE id = ?1";
+    " regions_served = ?7, trust_id = ?8, updated_at = ?9, dfe_delivery_partner_id = ?10 WHERE id = ?1";
 static const char SQL_ORGANISATION_GET[] =
     "SELECT id, kind, name, urn, local_authority, region, phase, regions_served, coalesce(trust_id, 0),"
-    " created_at, updated_at FROM organisations WHERE id = ?1";
+    " created_at, updated_at, dfe_delivery_partner_id FROM organisations WHERE id = ?1";
 static const char SQL_ORGANISATION_LIST[] =
     "SELECT id, kind, name, urn, local_authority, region, phase, regions_served, coalesce(trust_id, 0),"
-    " created_at, updated_at, lower(name) FROM organisations"
+    " created_at, updated_at, dfe_delivery_partner_id, lower(name) FROM organisations"
     " WHERE (?1 = '' OR kind = ?1) AND (?2 IS NULL OR lower(name) LIKE '%' || lower(?2) || '%' OR urn = ?2)"
     " AND lower(name) >= ?3 AND (lower(name), id) > (?3, ?4) ORDER BY lower(name), id LIMIT ?5";
 
@@ -816,7 +816,8 @@ static json_t *organisation_summary(const struct organisation *o)
                   {"local_authority", o->local_authority},
                   {"region", o->region},
                   {"phase", o->phase},
-                  {"regions_served", o->regions_served}};
+                  {"regions_served", o->regions_served},
+                  {"dfe_delivery_partner_id", o->dfe_delivery_partner_id}};
     for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
         if (fields[i].value && *fields[i].value)
             json_object_set_new(j, fields[i].key, json_string(fields[i].value));
@@ -835,6 +836,8 @@ static void bind_organisation(struct db_stmt *stmt, const struct organisation *o
     db_bind_text(stmt, 7, o->regions_served ? o->regions_served : "");
     if (o->trust_id > 0)
         db_bind_int64(stmt, 8, o->trust_id);
+    db_bind_text(stmt, 10,
+                 o->dfe_delivery_partner_id && *o->dfe_delivery_partner_id ? o->dfe_delivery_partner_id : NULL);
 }
 
 static void read_organisation(struct db_stmt *stmt, struct arena *arena, struct organisation *o)
@@ -851,6 +854,7 @@ static void read_organisation(struct db_stmt *stmt, struct arena *arena, struct 
     o->trust_id = db_column_int64(stmt, 8);
     o->created_at = db_column_int64(stmt, 9);
     o->updated_at = db_column_int64(stmt, 10);
+    o->dfe_delivery_partner_id = store_text(arena, stmt, 11);
 }
 
 enum store_status store_organisation_create(struct store *store, const struct actor *actor, struct organisation *o,
@@ -934,7 +938,7 @@ enum store_status store_organisation_list(struct store *store, int kind, const c
     *out = arena_alloc(arena, sizeof(**out) * store_page_limit(page));
     *count = 0;
     enum db_result r;
-    while ((r = db_step(stmt)) == DB_ROW && store_page_row(page, stmt, *count, CURSOR_TEXT, 11, 0, arena))
+    while ((r = db_step(stmt)) == DB_ROW && store_page_row(page, stmt, *count, CURSOR_TEXT, 12, 0, arena))
         read_organisation(stmt, arena, &(*out)[(*count)++]);
     return r == DB_DONE || r == DB_ROW ? STORE_OK : STORE_ERROR;
 }

@@ -5,6 +5,8 @@
  */
 #include "store/store_internal.h"
 
+#include "lib/date.h"
+
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,11 +18,12 @@
     " COALESCE((SELECT a.participant_id FROM dfe_applications a WHERE a.enrolment_id = d.enrolment_id"                 \
     " ORDER BY a.dfe_updated_at DESC LIMIT 1), ''),"                                                                   \
     " d.declaration_type, d.declaration_date, d.state, d.evidence, COALESCE(d.dfe_id, ''), d.dfe_message,"             \
-    " COALESCE(d.statement_id, ''), CASE WHEN e.state = 'completed' THEN 1 ELSE 0 END,"                                \
+    " COALESCE(d.statement_id, ''), COALESCE(d.has_passed, 0),"                                                        \
     " COALESCE(d.approved_at, 0), COALESCE(d.submit_begun_at, 0), COALESCE(d.submitted_at, 0),"                        \
-    " COALESCE(d.void_requested_at, 0), d.updated_at"                                                                  \
+    " COALESCE(d.void_requested_at, 0), d.updated_at, COALESCE(p.dfe_delivery_partner_id, ''), COALESCE(p.name, '')"   \
     " FROM declarations d JOIN enrolments e ON e.id = d.enrolment_id JOIN users u ON u.id = e.participant_id"          \
-    " LEFT JOIN qualifications q ON e.kind = 'qualification' AND q.code = e.target"
+    " LEFT JOIN qualifications q ON e.kind = 'qualification' AND q.code = e.target"                                    \
+    " LEFT JOIN cohorts c ON c.id = e.cohort_id LEFT JOIN organisations p ON p.id = c.delivery_partner_id"
 
 static const char *const SQL_DECLARATIONS[] = {
     [DECLARATIONS_OF_ENROLMENT] = DECLARATION_COLUMNS " WHERE d.enrolment_id = ?1 ORDER BY d.id DESC",
@@ -31,6 +34,9 @@ static const char *const SQL_DECLARATIONS[] = {
     " ORDER BY d.id",
     [DECLARATIONS_TO_VOID] =
         DECLARATION_COLUMNS " WHERE d.void_requested_at IS NOT NULL AND d.dfe_id IS NOT NULL ORDER BY d.id",
+    [DECLARATIONS_COMPLETED_AT_DFE] = DECLARATION_COLUMNS
+    " WHERE d.declaration_type = 'completed' AND d.dfe_id IS NOT NULL AND d.void_requested_at IS NULL"
+    " AND d.state NOT IN ('voided', 'ineligible', 'awaiting_clawback', 'clawed_back') ORDER BY d.id",
 };
 static const char SQL_DECLARATION_GET[] = DECLARATION_COLUMNS " WHERE d.id = ?1";
 
@@ -49,12 +55,14 @@ static void declaration_read(struct db_stmt *stmt, struct arena *arena, struct d
     d->dfe_id = store_text_or_empty(arena, stmt, 9);
     d->dfe_message = store_text_or_empty(arena, stmt, 10);
     d->statement_id = store_text_or_empty(arena, stmt, 11);
-    d->awarded = db_column_int64(stmt, 12) != 0;
+    d->has_passed = db_column_int64(stmt, 12) != 0;
     d->approved_at = db_column_int64(stmt, 13);
     d->submit_begun_at = db_column_int64(stmt, 14);
     d->submitted_at = db_column_int64(stmt, 15);
     d->void_requested_at = db_column_int64(stmt, 16);
     d->updated_at = db_column_int64(stmt, 17);
+    d->delivery_partner_id = store_text_or_empty(arena, stmt, 18);
+    d->delivery_partner_name = store_text_or_empty(arena, stmt, 19);
 }
 
 enum store_status store_declarations_list(struct store *store, enum declaration_list which, int64_t enrolment_id,
@@ -93,12 +101,14 @@ enum store_status store_declaration_get(struct store *store, int64_t id, struct 
 
 static const char SQL_DECLARATION_APPROVE[] =
     "INSERT INTO declarations (enrolment_id, declaration_type, declaration_date, state, evidence, created_by,"
-    " created_at, updated_at, approved_by, approved_at) VALUES (?1, ?2, ?3, 'due', ?4, ?5, ?6, ?6, ?5, ?6)";
+    " created_at, updated_at, approved_by, approved_at, has_passed)"
+    " VALUES (?1, ?2, ?3, 'due', ?4, ?5, ?6, ?6, ?5, ?6, ?7)";
 
 enum store_status store_declaration_approve(struct store *store, const struct actor *actor, int64_t enrolment_id,
                                             const char *declaration_type, const char *declaration_date,
-                                            const char *evidence, int64_t now, int64_t *id)
+                                            const char *evidence, bool passed, int64_t now, int64_t *id)
 {
+    bool completed = strcmp(declaration_type, "completed") == 0;
     if (!store_tx_begin(store))
         return STORE_ERROR;
     enum store_status status = STORE_ERROR;
@@ -110,6 +120,8 @@ enum store_status store_declaration_approve(struct store *store, const struct ac
         db_bind_text(stmt, 4, evidence ? evidence : "");
         store_bind_id(stmt, 5, actor->user_id);
         db_bind_int64(stmt, 6, now);
+        if (completed)
+            db_bind_int64(stmt, 7, passed ? 1 : 0);
         enum db_result r = db_exec_stmt(stmt);
         status = r == DB_DONE ? STORE_OK : r == DB_CONSTRAINT ? STORE_CONFLICT : STORE_ERROR;
     }
@@ -144,6 +156,58 @@ static enum store_status update_one(struct store *store, const char *sql, int64_
                                       : STORE_ERROR;
     }
     return store_tx_end(store, status);
+}
+
+static const char SQL_DECLARATION_OUTCOME_SET[] =
+    "UPDATE declarations SET has_passed = ?3, updated_at = ?2 WHERE id = ?1 AND declaration_type = 'completed'"
+    " AND has_passed = 1 - ?3";
+
+enum store_status store_declaration_outcome_set(struct store *store, const struct actor *actor, int64_t id, bool passed,
+                                                int64_t now)
+{
+    if (!store_tx_begin(store))
+        return STORE_ERROR;
+    enum store_status status = STORE_ERROR;
+    struct db_stmt *stmt = db_prepare(store->db, SQL_DECLARATION_OUTCOME_SET);
+    if (stmt != NULL) {
+        db_bind_int64(stmt, 1, id);
+        db_bind_int64(stmt, 2, now);
+        db_bind_int64(stmt, 3, passed ? 1 : 0);
+        enum db_result r = db_exec_stmt(stmt);
+        status = r != DB_DONE ? STORE_ERROR : db_changes(store->db) > 0 ? STORE_OK : STORE_CONFLICT;
+    }
+    if (status == STORE_OK)
+        status = store_audit_json(store, actor, "declaration.outcome", "declaration", id, NULL,
+                                  json_pack("{s:s}", "outcome", passed ? "passed" : "failed"), now);
+    return store_tx_end(store, status);
+}
+
+/* The latest released result of the enrolment's final assessment. */
+static const char SQL_FINAL_RESULT[] =
+    "SELECT r.outcome, r.released_at, t.title FROM submissions s"
+    " JOIN assessment_tasks t ON t.id = s.task_id AND t.kind = 'final'"
+    " JOIN submission_versions v ON v.submission_id = s.id JOIN results r ON r.version_id = v.id"
+    " WHERE s.enrolment_id = ?1 AND s.state = 'released' ORDER BY r.released_at DESC, v.id DESC LIMIT 1";
+
+enum store_status store_final_result(struct store *store, int64_t enrolment_id, struct arena *arena, bool *found,
+                                     const char **released_on, const char **title, bool *passed)
+{
+    *found = false;
+    struct db_stmt *stmt = db_prepare(store->db, SQL_FINAL_RESULT);
+    if (stmt == NULL)
+        return STORE_ERROR;
+    db_bind_int64(stmt, 1, enrolment_id);
+    enum db_result r = db_step(stmt);
+    if (r == DB_ROW) {
+        *found = true;
+        *passed = strcmp(db_column_text(stmt, 0), "pass") == 0;
+        char *day = arena_alloc(arena, DATE_TEXT);
+        date_of(db_column_int64(stmt, 1), day);
+        *released_on = day;
+        *title = store_text_or_empty(arena, stmt, 2);
+    }
+    db_reset(stmt);
+    return r == DB_ROW || r == DB_DONE ? STORE_OK : STORE_ERROR;
 }
 
 enum store_status store_declaration_submit_begin(struct store *store, int64_t id, int64_t now)

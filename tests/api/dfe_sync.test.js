@@ -29,6 +29,8 @@ let server;
 let demo;
 let as;
 let open; // a specialist schedule whose started window is open today
+let partner; // the delivery partner running the test cohort, and its DfE id
+const PARTNER_DFE_ID = '524df095-f9bf-4f9d-ba4c-772545a99e60';
 const enrolments = {};
 const today = new Date().toISOString().slice(0, 10);
 
@@ -93,8 +95,10 @@ before(async () => {
   const users = (await as.admin.json('/api/v1/users?limit=200')).users;
   const idOf = (email) => users.find((u) => u.email === email).id;
   const school = (await as.admin.json('/api/v1/organisations')).organisations.find((o) => o.kind === 'school' && o.urn === '100001').id;
+  partner = (await as.admin.json('/api/v1/organisations?kind=delivery_partner')).organisations[0];
+  expectStatus(await as.admin.patch(`/api/v1/organisations/${partner.id}`, { dfe_delivery_partner_id: PARTNER_DFE_ID }), 200, 'partner DfE id');
   const cohort = expectStatus(
-    await as.admin.post('/api/v1/cohorts', { code: 'NPQSENCO-dfe', kind: 'qualification', target: 'NPQSENCO', delivery_model: 'online', starts_on: '2026-09-01', ends_on: '2028-07-31' }),
+    await as.admin.post('/api/v1/cohorts', { code: 'NPQSENCO-dfe', kind: 'qualification', target: 'NPQSENCO', delivery_model: 'online', delivery_partner_id: partner.id, starts_on: '2026-09-01', ends_on: '2028-07-31' }),
     201,
     'cohort',
   );
@@ -221,6 +225,7 @@ test('a declaration due from evidence is approved and submitted once, in the sha
   assert.equal(sent.attributes.course_identifier, 'npq-senco');
   assert.equal(sent.attributes.declaration_type, 'started');
   assert.equal(sent.attributes.declaration_date, `${today}T00:00:00Z`);
+  assert.equal(sent.attributes.delivery_partner_id, PARTNER_DFE_ID, "the cohort's delivery partner, by its DfE id");
   const [made] = await declarationsOf(a.id);
   assert.equal(made.dfe_id, sent.id);
   assert.equal(made.state, 'eligible', 'the state the DfE answered with');
@@ -275,11 +280,44 @@ test('a refusal from the DfE is shown against the participant in its own words, 
   assert.equal((await as.admin.post(`/api/v1/enrolments/${b.id}/declarations/retry`, { declaration_id: accepted.id })).status, 409);
 });
 
+test('a delivery partner keeps a DfE id, checked as a UUID, and a declaration waits refused while it has none', async (t) => {
+  // Checked: a UUID, and only for a delivery partner.
+  const bad = await as.admin.patch(`/api/v1/organisations/${partner.id}`, { dfe_delivery_partner_id: 'not-a-uuid' });
+  assert.equal(bad.status, 422, show(bad));
+  assert.equal(bad.json().error.fields[0].field, 'dfe_delivery_partner_id');
+  const school = (await as.admin.json('/api/v1/organisations?kind=school')).organisations[0];
+  const onSchool = await as.admin.patch(`/api/v1/organisations/${school.id}`, { dfe_delivery_partner_id: PARTNER_DFE_ID });
+  assert.equal(onSchool.status, 422, show(onSchool));
+  assert.equal((await as.partner_lead.patch(`/api/v1/organisations/${partner.id}`, { dfe_delivery_partner_id: PARTNER_DFE_ID })).status, 403, 'a provider admin\'s to change');
+  assert.equal((await as.admin.json(`/api/v1/organisations/${partner.id}`)).dfe_delivery_partner_id, PARTNER_DFE_ID);
+  if (!open) return t.skip('the default catalogue has no specialist schedule open today');
+  // Without the id, nothing is sent: the declaration is refused against the participant, saying why.
+  expectStatus(await as.admin.patch(`/api/v1/organisations/${partner.id}`, { dfe_delivery_partner_id: null }), 200, 'clear');
+  const c = enrolments.c;
+  fake.addApplication({ email: c.email, fullName: EXTRA.p4.name });
+  expectStatus(await as.admin.post(`/api/v1/enrolments/${c.id}/declarations`, { declaration_type: 'started' }), 201, 'approve');
+  const before = fake.state.declarations.length;
+  const run = await syncOnce();
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /1 refused/);
+  assert.equal(fake.state.declarations.length, before, 'nothing sent without the partner');
+  const [waiting] = await declarationsOf(c.id);
+  assert.equal(waiting.state, 'due');
+  assert.match(waiting.dfe_message, /^delivery_partner_id: .* has no DfE delivery partner id/);
+  const admin = await signIn(server, 'admin@demo.npq.test');
+  assert.match((await admin.get(`/admin/users/${c.user}`)).text, /has no DfE delivery partner id/);
+  // Set from the partner's page, then sent again.
+  const form = await admin.post(`/admin/organisations/${partner.id}`, { name: partner.name, dfe_delivery_partner_id: PARTNER_DFE_ID });
+  assert.equal(form.status, 303, form.text.slice(0, 500));
+  assert.match((await admin.get(`/admin/organisations/${partner.id}`)).text, new RegExp(PARTNER_DFE_ID));
+  expectStatus(await as.admin.post(`/api/v1/enrolments/${c.id}/declarations/retry`, { declaration_id: waiting.id }), 200, 'retry');
+});
+
 test('a submission whose answer was lost is found at the DfE on the retry, never made twice', async (t) => {
   if (!open) return t.skip('the default catalogue has no specialist schedule open today');
   const c = enrolments.c;
-  const app = fake.addApplication({ email: c.email, fullName: EXTRA.p4.name });
-  expectStatus(await as.admin.post(`/api/v1/enrolments/${c.id}/declarations`, { declaration_type: 'started' }), 201, 'approve');
+  // Listed and approved by the test before, sent again now that its partner has a DfE id.
+  const app = fake.state.applications.find((x) => x.attributes.email === c.email);
   fake.state.trouble.dropNextDeclaration = true;
   const from = await lastCallId();
   const run = await syncOnce();

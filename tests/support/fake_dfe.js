@@ -18,6 +18,7 @@ function startFakeDfe({ token = 'dfe-test-token' } = {}) {
     declarations: [],
     statements: [],
     participantSteps: [],
+    outcomes: [],
     requests: [],
     trouble: { dropNextDeclaration: false, tooManyNext: 0, holdPage: null },
   };
@@ -108,8 +109,8 @@ function startFakeDfe({ token = 'dfe-test-token' } = {}) {
           lead_provider_name: 'Example Institute',
           ineligible_for_funding_reason: null,
           created_at: now,
-          delivery_partner_id: null,
-          delivery_partner_name: null,
+          delivery_partner_id: a.delivery_partner_id ?? null,
+          delivery_partner_name: a.delivery_partner_id ? 'Delivery partner' : null,
           secondary_delivery_partner_id: null,
           secondary_delivery_partner_name: null,
           application_id: application.id,
@@ -133,6 +134,9 @@ function startFakeDfe({ token = 'dfe-test-token' } = {}) {
       else if (['submitted', 'eligible', 'payable'].includes(from)) d.attributes.state = 'voided';
       else return invalid(res, 'id', `The declaration is ${from} and cannot be voided.`);
       d.attributes.updated_at = now;
+      // As the DfE does: voiding a completed declaration voids its outcome, recorded by the DfE itself.
+      if (d.attributes.declaration_type === 'completed')
+        state.outcomes.push({ participant_id: d.attributes.participant_id, by: 'dfe', attributes: { course_identifier: d.attributes.course_identifier, state: 'voided', completion_date: d.attributes.declaration_date } });
       return json(res, 200, { data: declarationOut(d) });
     }
     m = /^\/api\/v3\/npq-applications\/([^/]+)\/(accept|reject)$/.exec(url.pathname);
@@ -176,6 +180,19 @@ function startFakeDfe({ token = 'dfe-test-token' } = {}) {
             ],
           },
         },
+      });
+    }
+    m = /^\/api\/v3\/participants\/npq\/([^/]+)\/outcomes$/.exec(url.pathname);
+    if (req.method === 'POST' && m) {
+      const a = JSON.parse(body || '{}').data.attributes;
+      const application = state.applications.find((x) => x.attributes.participant_id === m[1] && x.attributes.course_identifier === a.course_identifier);
+      if (!application) return notFound(res);
+      if (!state.declarations.some((d) => standing(d) && d.attributes.participant_id === m[1] && d.attributes.declaration_type === 'completed'))
+        return invalid(res, 'base', 'The participant has no completed declaration for this course.');
+      const o = { participant_id: m[1], by: 'provider', attributes: a, created_at: now };
+      state.outcomes.push(o);
+      return json(res, 200, {
+        data: { id: crypto.randomUUID(), type: 'participant-outcome', attributes: { state: a.state, completion_date: a.completion_date, course_identifier: a.course_identifier, participant_id: m[1], created_at: now, updated_at: now } },
       });
     }
     if (req.method === 'GET' && url.pathname === '/api/v3/statements') return json(res, 200, { data: paged(state.statements, p) });

@@ -154,7 +154,7 @@ static void declarations_are_due_from_attendance_inside_each_window(void **state
     (void)state;
     struct dfe_declaration_due due[4];
     /* Nothing attended: nothing due. */
-    assert_int_equal(dfe_declarations_due(leadership, 4, NULL, 0, NULL, NULL, "2027-12-31", due), 0);
+    assert_int_equal(dfe_declarations_due(leadership, 4, NULL, 0, NULL, NULL, true, "2027-12-31", due), 0);
     /* An event the day before the window opens is not evidence; the first inside it dates started. */
     const struct dfe_evidence attended[] = {
         {"2026-08-31", "Attended Induction"},
@@ -162,7 +162,7 @@ static void declarations_are_due_from_attendance_inside_each_window(void **state
         {"2026-10-01", "Attended Day 2"},
         {"2027-06-30", "Attended Day 3"},
     };
-    size_t n = dfe_declarations_due(leadership, 4, attended, 4, NULL, NULL, "2027-12-31", due);
+    size_t n = dfe_declarations_due(leadership, 4, attended, 4, NULL, NULL, true, "2027-12-31", due);
     assert_int_equal(n, 2);
     assert_string_equal(due[0].declaration_type, "started");
     assert_string_equal(due[0].declaration_date, "2026-09-01");
@@ -171,15 +171,69 @@ static void declarations_are_due_from_attendance_inside_each_window(void **state
     assert_string_equal(due[1].declaration_type, "retained-1");
     assert_string_equal(due[1].declaration_date, "2027-06-30");
     /* Evidence after today does not count yet. */
-    assert_int_equal(dfe_declarations_due(leadership, 4, attended, 4, NULL, NULL, "2027-06-29", due), 1);
+    assert_int_equal(dfe_declarations_due(leadership, 4, attended, 4, NULL, NULL, true, "2027-06-29", due), 1);
     /* Retention without a start is not due: an event in retained-1's window alone. */
-    assert_int_equal(dfe_declarations_due(leadership, 4, &attended[3], 1, NULL, NULL, "2027-12-31", due), 0);
+    assert_int_equal(dfe_declarations_due(leadership, 4, &attended[3], 1, NULL, NULL, true, "2027-12-31", due), 0);
     /* Completed: the award, inside its window, whatever else. */
-    n = dfe_declarations_due(leadership, 4, NULL, 0, "2028-01-01", "Awarded NPQH21", "2028-02-01", due);
+    n = dfe_declarations_due(leadership, 4, NULL, 0, "2028-01-01", "Awarded NPQH21", true, "2028-02-01", due);
     assert_int_equal(n, 1);
     assert_string_equal(due[0].declaration_type, "completed");
     assert_string_equal(due[0].evidence, "Awarded NPQH21");
-    assert_int_equal(dfe_declarations_due(leadership, 4, NULL, 0, "2027-12-31", NULL, "2028-02-01", due), 0);
+    assert_int_equal(dfe_declarations_due(leadership, 4, NULL, 0, "2027-12-31", NULL, true, "2028-02-01", due), 0);
+    assert_true(due[0].passed);
+}
+
+static void a_failed_final_result_makes_a_failed_completed_declaration_due(void **state)
+{
+    (void)state;
+    struct dfe_declaration_due due[4];
+    /* The fail, on the first day of the completed window: due, and not passed. */
+    size_t n =
+        dfe_declarations_due(leadership, 4, NULL, 0, "2028-01-01", "Failed Final assessment", false, "2028-01-01", due);
+    assert_int_equal(n, 1);
+    assert_string_equal(due[0].declaration_type, "completed");
+    assert_string_equal(due[0].evidence, "Failed Final assessment");
+    assert_false(due[0].passed);
+    /* A day before the window: nothing, failed or not. */
+    assert_int_equal(dfe_declarations_due(leadership, 4, NULL, 0, "2027-12-31", "Failed", false, "2028-01-01", due), 0);
+    /* Attendance never carries an outcome. */
+    const struct dfe_evidence attended[] = {{"2026-09-01", "Attended Day 1"}};
+    assert_int_equal(dfe_declarations_due(leadership, 4, attended, 1, NULL, NULL, false, "2027-01-01", due), 1);
+    assert_false(due[0].passed);
+}
+
+static void an_outcome_is_told_only_when_it_changes_on_a_declaration_that_stands(void **state)
+{
+    (void)state;
+    /* A re-mark turns a fail into a pass, or a pass into a fail. */
+    assert_string_equal(dfe_outcome_to_tell("leadership", DFE_DECLARATION_ELIGIBLE, false, true), "passed");
+    assert_string_equal(dfe_outcome_to_tell("specialist", DFE_DECLARATION_PAID, true, false), "failed");
+    /* Unchanged: nothing to tell. */
+    assert_null(dfe_outcome_to_tell("leadership", DFE_DECLARATION_PAID, true, true));
+    assert_null(dfe_outcome_to_tell("leadership", DFE_DECLARATION_PAID, false, false));
+    /* Voided (the DfE voids the outcome itself), clawed back, refused, or not yet at the DfE. */
+    assert_null(dfe_outcome_to_tell("leadership", DFE_DECLARATION_VOIDED, false, true));
+    assert_null(dfe_outcome_to_tell("leadership", DFE_DECLARATION_AWAITING_CLAWBACK, false, true));
+    assert_null(dfe_outcome_to_tell("leadership", DFE_DECLARATION_CLAWED_BACK, false, true));
+    assert_null(dfe_outcome_to_tell("leadership", DFE_DECLARATION_INELIGIBLE, false, true));
+    assert_null(dfe_outcome_to_tell("leadership", DFE_DECLARATION_DUE, false, true));
+    /* The coaching and support offers have no outcomes. */
+    assert_null(dfe_outcome_to_tell("ehco", DFE_DECLARATION_ELIGIBLE, false, true));
+    assert_null(dfe_outcome_to_tell("support", DFE_DECLARATION_ELIGIBLE, false, true));
+    assert_null(dfe_outcome_to_tell(NULL, DFE_DECLARATION_ELIGIBLE, false, true));
+}
+
+static void a_dfe_id_is_a_uuid(void **state)
+{
+    (void)state;
+    assert_true(dfe_uuid_valid("524df095-f9bf-4f9d-ba4c-772545a99e60"));
+    assert_true(dfe_uuid_valid("524DF095-F9BF-4F9D-BA4C-772545A99E60"));
+    assert_false(dfe_uuid_valid("524df095-f9bf-4f9d-ba4c-772545a99e6"));   /* one short */
+    assert_false(dfe_uuid_valid("524df095-f9bf-4f9d-ba4c-772545a99e600")); /* one over */
+    assert_false(dfe_uuid_valid("524df095f-9bf-4f9d-ba4c-772545a99e60"));  /* a dash out of place */
+    assert_false(dfe_uuid_valid("524df095-f9bf-4f9d-ba4c-772545a99e6g"));  /* not hexadecimal */
+    assert_false(dfe_uuid_valid(""));
+    assert_false(dfe_uuid_valid(NULL));
 }
 
 static void evidence_of_every_kind_counts_alike(void **state)
@@ -192,14 +246,14 @@ static void evidence_of_every_kind_counts_alike(void **state)
         {"2027-01-01", "Completed Leading change"},
         {"2027-12-31", "Submitted Final assessment"},
     };
-    size_t n = dfe_declarations_due(leadership, 4, evidence, 3, NULL, NULL, "2027-12-31", due);
+    size_t n = dfe_declarations_due(leadership, 4, evidence, 3, NULL, NULL, true, "2027-12-31", due);
     assert_int_equal(n, 3);
     assert_string_equal(due[0].evidence, "Logged 1.5 hours of reading");
     assert_string_equal(due[1].declaration_date, "2027-01-01");
     assert_string_equal(due[2].declaration_type, "retained-2");
     assert_string_equal(due[2].declaration_date, "2027-12-31");
     /* A window not yet open makes nothing due, even with evidence dated inside it. */
-    assert_int_equal(dfe_declarations_due(leadership, 4, evidence, 3, NULL, NULL, "2026-12-31", due), 1);
+    assert_int_equal(dfe_declarations_due(leadership, 4, evidence, 3, NULL, NULL, true, "2026-12-31", due), 1);
 }
 
 static void the_dfe_moves_declarations_one_way(void **state)
@@ -272,6 +326,9 @@ int main(void)
         cmocka_unit_test(evidence_of_every_kind_counts_alike),
         cmocka_unit_test(the_dfe_moves_declarations_one_way),
         cmocka_unit_test(voiding_a_paid_declaration_awaits_clawback),
+        cmocka_unit_test(a_failed_final_result_makes_a_failed_completed_declaration_due),
+        cmocka_unit_test(an_outcome_is_told_only_when_it_changes_on_a_declaration_that_stands),
+        cmocka_unit_test(a_dfe_id_is_a_uuid),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
