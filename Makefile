@@ -1,7 +1,7 @@
 # The two commands of README.md, and the steps they are made of.
 #   make run    install what is missing, build, start the server on a demo database
 #   make test   install what is missing, build (plain and sanitized), run every test
-#   make bench  measure reads, durable writes and reads under a held lock against their goals
+#   make bench  measure reads, durable writes and reads under a held lock against their goals, then the progress reads over a generated programme on SQLite and PostgreSQL
 #   make check  clang-tidy, cppcheck and the unit tests under valgrind, each finding nothing
 #   make faults kill the server 200 times during writes and check nothing answered is lost
 #   make fuzz   run every fuzz target for FUZZ_SECONDS (default 60) each, from its kept corpus
@@ -75,6 +75,7 @@ test-postgres-api-store: build
 
 bench: build
 	@bench/run.sh
+	@bench/progress.sh
 
 check: build
 	@scripts/check.sh

@@ -27,6 +27,7 @@ static const struct {
     {"files", cli_files, "the blob store's totals, and the files that are one person's"},
     {"progress", cli_progress, "progress thresholds, judging every enrolment again, progress updates by email"},
     {"dfe", cli_dfe, "configure the DfE's lead-provider API, and sync with it once"},
+    {"bench-data", cli_bench_data, "generate a national programme of N participants, for the benchmarks"},
 };
 
 static int usage(FILE *out)

@@ -24,6 +24,7 @@ int cli_db(int argc, char **argv);
 int cli_files(int argc, char **argv);
 int cli_progress(int argc, char **argv);
 int cli_dfe(int argc, char **argv);
+int cli_bench_data(int argc, char **argv);
 
 /* The database location when --db is not given: $NPQ_DB, or "npq.db". */
 const char *cli_default_db(void);
