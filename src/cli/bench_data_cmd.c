@@ -313,6 +313,7 @@ static bool frame(struct bench *b, struct arena *arena)
                                    .word_limit = 2500,
                                    .max_resubmissions = 1,
                                    .moderation_percent = 0,
+                                   .max_file_bytes = TASK_FILE_BYTES_DEFAULT,
                                    .criteria = criteria,
                                    .criteria_count = 2};
     if (b->failed == NULL &&
