@@ -54,11 +54,16 @@ describe('backup under load, then restore', () => {
         (backupStarted ? afterStart : acknowledged).push(name);
       }
     };
+    /* Waits on what the writers did, not on a clock: a sanitizer build on a loaded machine can
+     * take longer than any fixed pause to answer its first write. */
+    const until = async (done) => {
+      for (let waited = 0; !done() && waited < 30000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+    };
     const writers = [0, 1, 2, 3].map(writer);
-    await new Promise((r) => setTimeout(r, 500));
+    await until(() => acknowledged.length >= 4);
     backupStarted = true;
     const backup = await runNpq(['backup', '--db', demo.dbPath, '--to', backupPath]);
-    await new Promise((r) => setTimeout(r, 300));
+    await until(() => afterStart.length >= 4);
     stop = true;
     await Promise.all(writers);
     assert.equal(backup.code, 0, backup.stderr);
