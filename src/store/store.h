@@ -136,7 +136,8 @@ const char *store_last_error(const struct store *store);
 
 /*
  * Applies every migration the schema has not recorded, in the order of their numbers, each in its
- * own transaction, and reports the highest version applied. Safe to call on every start and from several processes at once.
+ * own transaction, and reports the highest version applied. Safe to call on every start and from several processes at
+ * once.
  */
 enum store_status store_migrate(struct store *store, int *version);
 
