@@ -11,7 +11,7 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 
-const { request } = require('./helpers');
+const { request, parseCsv } = require('./helpers');
 const { prepareDemoDb, startServerWithArgs, apiAs, signIn } = require('./auth_helpers');
 const { startSmtpSink, freePort } = require('./smtp_sink');
 
@@ -155,56 +155,6 @@ function qualificationIn(pathway, code) {
 const codes = (list) => list.map((m) => m.code);
 
 /* ---------------------------------------------------------------- CSV */
-
-/* RFC 4180: fields separated by commas, records by CRLF (or LF), quoted fields may hold commas,
- * line breaks and doubled quote marks. Returns a list of records, each a list of strings. */
-function parseCsv(text) {
-  const rows = [];
-  let row = [];
-  let field = '';
-  let inQuotes = false;
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i];
-    if (inQuotes) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i += 2;
-      } else if (c === '"') {
-        inQuotes = false;
-        i += 1;
-        if (i < text.length && text[i] !== ',' && text[i] !== '\r' && text[i] !== '\n')
-          throw new Error(`CSV: text after a closing quote at offset ${i}`);
-      } else {
-        field += c;
-        i += 1;
-      }
-    } else if (c === '"') {
-      if (field !== '') throw new Error(`CSV: a quote mark inside an unquoted field at offset ${i}`);
-      inQuotes = true;
-      i += 1;
-    } else if (c === ',') {
-      row.push(field);
-      field = '';
-      i += 1;
-    } else if (c === '\r' || c === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i += c === '\r' && text[i + 1] === '\n' ? 2 : 1;
-    } else {
-      field += c;
-      i += 1;
-    }
-  }
-  if (inQuotes) throw new Error('CSV: a quoted field is not closed');
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
-}
 
 /* A CSV response as {header, records: [{column: value}]}, checking every record has the header's width. */
 function csvRecords(r, what) {

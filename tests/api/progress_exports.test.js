@@ -15,53 +15,18 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 
-const { runNpq } = require('./helpers');
-const { startDemoServer, apiAs, signIn, DEMO_PASSWORD } = require('./auth_helpers');
+const { parseCsv } = require('./helpers');
+const { startDemoServer, apiAs, signIn } = require('./auth_helpers');
+const { show, ok, addPerson, enrolNpqsl } = require('./programme_helpers');
 
 const DAY = 24 * 3600 * 1000;
 const iso = (ms) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const isoDate = (ms) => new Date(ms).toISOString().slice(0, 10);
-const show = (r) => `${r.status} ${r.text.slice(0, 800)}`;
 const FORMULAS = ['=SUM(A1:A9)', '+44 20', '-1 day', '@ref', '\tindent', '\rreturn'];
 
 let ctx;
 let as;
 const made = {};
-
-function ok(r, status, what) {
-  assert.equal(r.status, status, `${what}: ${show(r)}`);
-  return r.status === 204 ? null : r.json();
-}
-
-/* RFC 4180 rows, quoted fields with their doubled quotes undone. */
-function parseCsv(text) {
-  const rows = [];
-  let row = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else field += c;
-  }
-  assert.equal(field, '', 'the file ends with a whole row');
-  return rows;
-}
 
 /* GETs path as CSV (by query or by Accept); asserts a download; resolves {header, rows, records}. */
 async function csv(caller, path, { byAccept = false } = {}) {
@@ -70,30 +35,10 @@ async function csv(caller, path, { byAccept = false } = {}) {
   assert.equal(r.status, 200, `${url}: ${show(r)}`);
   assert.match(r.headers.get('content-type'), /^text\/csv; charset=utf-8/);
   assert.match(r.headers.get('content-disposition'), /^attachment; filename="[a-z-]+\.csv"$/);
+  assert.ok(r.text.endsWith('\r\n'), 'the file ends with a whole row');
   const rows = parseCsv(r.text);
   const [header, ...rest] = rows;
   return { header, rows: rest, records: rest.map((cells) => Object.fromEntries(header.map((h, i) => [h, cells[i]]))) };
-}
-
-async function enrol(who, school, sponsor, sponsorAs) {
-  const application = ok(
-    await as[who].post('/api/v1/applications', {
-      kind: 'qualification',
-      target: 'NPQSL',
-      electives: ['improving-the-quality-of-teaching', 'school-self-evaluation'],
-      school_id: school,
-      sponsor_id: sponsor,
-      job_role: 'Assistant head',
-      delivery_model: 'blended',
-      funding_route: 'school',
-    }),
-    201,
-    `${who}'s application`,
-  );
-  ok(await as[who].post(`/api/v1/applications/${application.id}/submit`), 200, 'submit');
-  ok(await sponsorAs.post(`/api/v1/applications/${application.id}/approve`), 200, 'approve');
-  ok(await as.admin.post(`/api/v1/applications/${application.id}/accept`), 200, 'accept');
-  return ok(await as.admin.post(`/api/v1/applications/${application.id}/enrol`, { cohort_id: made.cohort }), 200, 'enrol').enrolment_id;
 }
 
 before(async () => {
@@ -103,13 +48,8 @@ before(async () => {
   made.school = orgs.find((o) => o.kind === 'school').id;
   made.partner = orgs.find((o) => o.kind === 'delivery_partner').id;
   made.school2 = ok(await as.admin.post('/api/v1/organisations', { kind: 'school', name: 'Hillside Academy', urn: '100778', region: 'South West' }), 201, 'a second school').id;
-  const head2 = await runNpq(
-    ['user', 'add', '--db', ctx.dbPath, '--email', 'hilary@exports.test', '--name', 'Hilary Head', '--role', 'headteacher', '--organisation', String(made.school2), '--password-stdin'],
-    { input: `${DEMO_PASSWORD}\n` },
-  );
-  assert.equal(head2.code, 0, head2.stderr);
-  const token = await runNpq(['token', 'create', '--db', ctx.dbPath, '--email', 'hilary@exports.test', '--name', 'exports']);
-  as.headteacher2 = apiAs(ctx.server, token.stdout.trim(), 'headteacher2');
+  const head2 = await addPerson(ctx, 'hilary@exports.test', 'Hilary Head', 'headteacher', made.school2);
+  as.headteacher2 = head2.as;
   made.cohort = ok(
     await as.admin.post('/api/v1/cohorts', {
       code: 'NPQSL-EXPORT-1',
@@ -123,8 +63,8 @@ before(async () => {
     201,
     'a cohort',
   ).id;
-  made.pat = await enrol('participant', made.school, ctx.ids.headteacher, as.headteacher);
-  made.quinn = await enrol('participant2', made.school2, Number(head2.stdout.trim()), as.headteacher2);
+  made.pat = await enrolNpqsl(as, made.cohort, 'participant', made.school, ctx.ids.headteacher, as.headteacher);
+  made.quinn = await enrolNpqsl(as, made.cohort, 'participant2', made.school2, head2.id, as.headteacher2);
   const task = ok(
     await as.admin.post('/api/v1/assessment-tasks', {
       kind: 'final',

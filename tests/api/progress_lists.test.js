@@ -16,52 +16,16 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 
 const { runNpq } = require('./helpers');
-const { startDemoServer, apiAs, signIn, DEMO_PASSWORD } = require('./auth_helpers');
+const { startDemoServer, apiAs, signIn } = require('./auth_helpers');
+const { show, ok, addPerson, enrolNpqsl } = require('./programme_helpers');
 
 const DAY = 24 * 3600 * 1000;
 const iso = (ms) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const isoDate = (ms) => new Date(ms).toISOString().slice(0, 10);
-const show = (r) => `${r.status} ${r.text.slice(0, 800)}`;
 
 let ctx;
 let as;
 const made = {};
-
-function ok(r, status, what) {
-  assert.equal(r.status, status, `${what}: ${show(r)}`);
-  return r.status === 204 ? null : r.json();
-}
-
-async function addPerson(email, name, role, organisation) {
-  const args = ['user', 'add', '--db', ctx.dbPath, '--email', email, '--name', name, '--role', role, '--password-stdin'];
-  if (organisation) args.push('--organisation', String(organisation));
-  const r = await runNpq(args, { input: `${DEMO_PASSWORD}\n` });
-  assert.equal(r.code, 0, `npq user add ${email}: ${r.stderr}`);
-  const t = await runNpq(['token', 'create', '--db', ctx.dbPath, '--email', email, '--name', 'lists']);
-  assert.equal(t.code, 0, t.stderr);
-  return { id: Number(r.stdout.trim()), as: apiAs(ctx.server, t.stdout.trim(), email) };
-}
-
-async function enrol(who, school, sponsor, sponsorAs) {
-  const application = ok(
-    await as[who].post('/api/v1/applications', {
-      kind: 'qualification',
-      target: 'NPQSL',
-      electives: ['improving-the-quality-of-teaching', 'school-self-evaluation'],
-      school_id: school,
-      sponsor_id: sponsor,
-      job_role: 'Assistant head',
-      delivery_model: 'blended',
-      funding_route: 'school',
-    }),
-    201,
-    `${who}'s application`,
-  );
-  ok(await as[who].post(`/api/v1/applications/${application.id}/submit`), 200, 'submit');
-  ok(await sponsorAs.post(`/api/v1/applications/${application.id}/approve`), 200, 'approve');
-  ok(await as.admin.post(`/api/v1/applications/${application.id}/accept`), 200, 'accept');
-  return ok(await as.admin.post(`/api/v1/applications/${application.id}/enrol`, { cohort_id: made.cohort }), 200, 'enrol').enrolment_id;
-}
 
 async function list(who, query = '') {
   const caller = typeof who === 'string' ? as[who] : who;
@@ -87,9 +51,9 @@ before(async () => {
     'a second school',
   ).id;
   made.partner2 = ok(await as.admin.post('/api/v1/organisations', { kind: 'delivery_partner', name: 'Other Hub' }), 201, 'a second partner').id;
-  const head2 = await addPerson('hilary@lists.test', 'Hilary Head', 'headteacher', made.school2);
+  const head2 = await addPerson(ctx, 'hilary@lists.test', 'Hilary Head', 'headteacher', made.school2);
   as.headteacher2 = head2.as;
-  as.lead2 = (await addPerson('lee@lists.test', 'Lee Lead', 'partner_lead', made.partner2)).as;
+  as.lead2 = (await addPerson(ctx, 'lee@lists.test', 'Lee Lead', 'partner_lead', made.partner2)).as;
   made.cohort = ok(
     await as.admin.post('/api/v1/cohorts', {
       code: 'NPQSL-LISTS-1',
@@ -103,8 +67,8 @@ before(async () => {
     201,
     'a cohort',
   ).id;
-  made.pat = await enrol('participant', made.school, ctx.ids.headteacher, as.headteacher);
-  made.quinn = await enrol('participant2', made.school2, head2.id, as.headteacher2);
+  made.pat = await enrolNpqsl(as, made.cohort, 'participant', made.school, ctx.ids.headteacher, as.headteacher);
+  made.quinn = await enrolNpqsl(as, made.cohort, 'participant2', made.school2, head2.id, as.headteacher2);
   const venue = ok(await as.admin.post('/api/v1/venues', { delivery_partner_id: made.partner, name: 'Lists Hub', postcode: 'M1 1AE', capacity: 30 }), 201, 'a venue');
   made.event = ok(
     await as.admin.post('/api/v1/events', {
