@@ -673,6 +673,23 @@ enum app_result dfe_configure(const struct accounts_env *env, const struct dfe_c
     return result;
 }
 
+/* Queues method on the participant's endpoint step (/api/v3/participants/npq/{id}/step) with doc
+ * as its body, which this takes. */
+static enum app_result tell_participant(struct store *store, const char *method, const char *participant_id,
+                                        const char *step, json_t *doc, int64_t enrolment_id, int64_t now)
+{
+    char *body = json_dumps(doc, JSON_COMPACT);
+    json_decref(doc);
+    char escaped[128], path[256];
+    query_escape(participant_id, escaped, sizeof(escaped));
+    snprintf(path, sizeof(path), "/api/v3/participants/npq/%s/%s", escaped, step);
+    enum app_result result =
+        body == NULL ? APP_UNAVAILABLE
+                     : app_result_of_store(store_dfe_outbox_add(store, method, path, body, enrolment_id, now));
+    free(body);
+    return result;
+}
+
 enum app_result dfe_tell_participant_step(struct store *store, int64_t enrolment_id, const char *step,
                                           const char *reason_code, const char *schedule_identifier, int64_t now)
 {
@@ -688,15 +705,10 @@ enum app_result dfe_tell_participant_step(struct store *store, int64_t enrolment
         json_object_set_new(attributes, "reason", json_string(reason_code));
     if (strcmp(step, "change-schedule") == 0 && schedule_identifier != NULL)
         json_object_set_new(attributes, "schedule_identifier", json_string(schedule_identifier));
-    char type[64], path[256], escaped[128];
+    char type[64];
     snprintf(type, sizeof(type), "participant-%s", step);
     json_t *doc = json_pack("{s:{s:s, s:o}}", "data", "type", type, "attributes", attributes);
-    char *body = json_dumps(doc, JSON_COMPACT);
-    json_decref(doc);
-    query_escape(participant_id, escaped, sizeof(escaped));
-    snprintf(path, sizeof(path), "/api/v3/participants/npq/%s/%s", escaped, step);
-    enum app_result result = app_result_of_store(store_dfe_outbox_add(store, "PUT", path, body, enrolment_id, now));
-    free(body);
+    enum app_result result = tell_participant(store, "PUT", participant_id, step, doc, enrolment_id, now);
     arena_release(&arena);
     return result;
 }
@@ -707,14 +719,7 @@ enum app_result dfe_tell_outcome(struct store *store, int64_t enrolment_id, cons
 {
     json_t *doc = json_pack("{s:{s:s, s:{s:s, s:s, s:s}}}", "data", "type", "npq-outcome-confirmation", "attributes",
                             "course_identifier", course_identifier, "state", state, "completion_date", completion_date);
-    char *body = json_dumps(doc, JSON_COMPACT);
-    json_decref(doc);
-    char escaped[128], path[256];
-    query_escape(participant_id, escaped, sizeof(escaped));
-    snprintf(path, sizeof(path), "/api/v3/participants/npq/%s/outcomes", escaped);
-    enum app_result result = app_result_of_store(store_dfe_outbox_add(store, "POST", path, body, enrolment_id, now));
-    free(body);
-    return result;
+    return tell_participant(store, "POST", participant_id, "outcomes", doc, enrolment_id, now);
 }
 
 enum app_result dfe_tell_application_step(struct store *store, const char *email, const char *course, const char *step,
