@@ -12,6 +12,16 @@ const { apiAs, DEMO_PASSWORD } = require('./auth_helpers');
 /* An answer in words for an assertion's message. */
 const show = (r) => `${r.status} ${r.text.slice(0, 800)}`;
 
+/*
+ * A deadline n calendar days from today, at noon UTC. Progress counts days by calendar date, so
+ * "now plus n days" would be n + 1 days away when a test runs in the hour before midnight.
+ */
+function noonInDays(n) {
+  const noon = new Date();
+  noon.setUTCHours(12, 0, 0, 0);
+  return new Date(noon.getTime() + n * 24 * 3600 * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
 /* Asserts r has status; resolves its JSON (null for a 204). */
 function ok(r, status, what) {
   assert.equal(r.status, status, `${what}: ${show(r)}`);
@@ -52,4 +62,4 @@ async function enrolNpqsl(as, cohort, who, school, sponsor, sponsorAs) {
   return ok(await as.admin.post(`/api/v1/applications/${application.id}/enrol`, { cohort_id: cohort }), 200, 'enrol').enrolment_id;
 }
 
-module.exports = { show, ok, addPerson, enrolNpqsl };
+module.exports = { show, ok, addPerson, enrolNpqsl, noonInDays };

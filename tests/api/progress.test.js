@@ -14,6 +14,7 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 
 const { startDemoServer, apiAs, signIn } = require('./auth_helpers');
+const { noonInDays } = require('./programme_helpers');
 
 const DAY = 24 * 3600 * 1000;
 const iso = (ms) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -144,7 +145,7 @@ test('a final assessment due in 9 days with no draft is a risk; a draft changes 
       target: 'NPQSL',
       title: 'NPQSL final assessment',
       brief: 'Show what you have led.',
-      deadline: iso(Date.now() + 9 * DAY + 3600 * 1000),
+      deadline: noonInDays(9),
       word_limit: 2000,
       max_resubmissions: 1,
       moderation_percent: 0,

@@ -17,10 +17,9 @@ const assert = require('node:assert/strict');
 
 const { parseCsv } = require('./helpers');
 const { startDemoServer, apiAs, signIn } = require('./auth_helpers');
-const { show, ok, addPerson, enrolNpqsl } = require('./programme_helpers');
+const { show, ok, addPerson, enrolNpqsl, noonInDays } = require('./programme_helpers');
 
 const DAY = 24 * 3600 * 1000;
-const iso = (ms) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const isoDate = (ms) => new Date(ms).toISOString().slice(0, 10);
 const FORMULAS = ['=SUM(A1:A9)', '+44 20', '-1 day', '@ref', '\tindent', '\rreturn'];
 
@@ -71,7 +70,7 @@ before(async () => {
       target: 'NPQSL',
       title: 'NPQSL final assessment',
       brief: 'Show what you have led.',
-      deadline: iso(Date.now() + 9 * DAY + 3600 * 1000),
+      deadline: noonInDays(9),
       word_limit: 2000,
       max_resubmissions: 1,
       moderation_percent: 0,
