@@ -28,13 +28,17 @@ bool paging_read(struct request *request, enum cursor_key kind, struct store_pag
     return ok;
 }
 
-/* Appends s percent-encoded as a query component (lib/form.h's encoding). */
-static void append_encoded(struct request *request, struct buf *b, const char *s)
+void paging_query_append(struct request *request, struct buf *b, const char *name, const char *value)
 {
-    size_t size = strlen(s) * 3 + 5; /* form_encode keeps room for one more escape */
-    char *encoded = request_alloc(request, size);
-    form_encode(s, encoded, size);
-    buf_append_str(b, encoded);
+    const char *parts[2] = {name, value};
+    buf_append_str(b, b->len > 0 ? "&" : "");
+    for (size_t i = 0; i < 2; i++) {
+        size_t size = strlen(parts[i]) * 3 + 5; /* form_encode keeps room for one more escape */
+        char *encoded = request_alloc(request, size);
+        form_encode(parts[i], encoded, size);
+        buf_append_str(b, i == 0 ? "" : "=");
+        buf_append_str(b, encoded);
+    }
 }
 
 /* Whether the query parameter name is one of keep (every one but after when keep is NULL). */
@@ -52,28 +56,20 @@ static bool kept(const char *name, const char *const *keep, size_t keep_count)
 
 const char *paging_href(struct request *request, const char *const *keep, size_t keep_count, const char *after)
 {
-    struct buf b;
-    buf_init(&b, 16 * 1024);
-    buf_appendf(&b, "%.*s", (int)request->path.len, request->path.ptr);
-    const char *separator = "?";
-    const struct form *query = request_query(request);
-    for (size_t i = 0; i < query->count; i++) {
-        if (!kept(query->fields[i].name, keep, keep_count))
-            continue;
-        buf_append_str(&b, separator);
-        append_encoded(request, &b, query->fields[i].name);
-        buf_append_str(&b, "=");
-        append_encoded(request, &b, query->fields[i].value);
-        separator = "&";
-    }
-    if (after != NULL) {
-        buf_append_str(&b, separator);
-        buf_append_str(&b, "after=");
-        append_encoded(request, &b, after);
-    }
+    struct buf query;
+    buf_init(&query, 16 * 1024);
+    const struct form *fields = request_query(request);
+    for (size_t i = 0; i < fields->count; i++)
+        if (kept(fields->fields[i].name, keep, keep_count))
+            paging_query_append(request, &query, fields->fields[i].name, fields->fields[i].value);
+    if (after != NULL)
+        paging_query_append(request, &query, "after", after);
     /* An address too long to repeat is none rather than a wrong one; the gate bounds queries. */
-    const char *href = buf_failed(&b) ? NULL : request_strndup(request, (struct str){b.data, b.len});
-    buf_free(&b);
+    const char *href = buf_failed(&query)
+                           ? NULL
+                           : request_printf(request, "%.*s%s%.*s", (int)request->path.len, request->path.ptr,
+                                            query.len > 0 ? "?" : "", (int)query.len, query.data ? query.data : "");
+    buf_free(&query);
     return href;
 }
 

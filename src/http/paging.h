@@ -10,6 +10,7 @@
 #define NPQ_HTTP_PAGING_H
 
 #include "http/request.h"
+#include "lib/buf.h"
 #include "lib/errors.h"
 #include "store/store.h"
 
@@ -24,6 +25,11 @@ bool paging_read(struct request *request, enum cursor_key kind, struct store_pag
  * empty one can mean something, "any status"); NULL keeps every one, as the API's Link does. NULL when the address
  * outgrows its buffer. */
 const char *paging_href(struct request *request, const char *const *keep, size_t keep_count, const char *after);
+
+/* Appends name=value to the query being built in b, each percent-encoded as a query component
+ * (lib/form.h's encoding), after an & unless b is still empty: the one way an address's query
+ * is written, for the next page's Link and for a page's links that keep its filters. */
+void paging_query_append(struct request *request, struct buf *b, const char *name, const char *value);
 
 /* Adds the Link header for page->next (nothing when it is NULL: the last page). Call before the
  * reply. */

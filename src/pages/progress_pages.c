@@ -11,6 +11,7 @@
 #include "pages/progress.h"
 
 #include "app/progress.h"
+#include "http/paging.h"
 #include "http/reply.h"
 #include "pages/html.h"
 #include "pages/layout.h"
@@ -126,30 +127,25 @@ static void kept_reasons_list(struct buf *b, const char *text)
     html_printf(b, "</ul>");
 }
 
-static void query_add(struct request *request, struct buf *b, const char *name, const char *value)
+/* name=value for a filter that is set; an unset one is left out of the address. */
+static void filter_add(struct request *request, struct buf *b, const char *name, const char *value)
 {
-    if (value == NULL || *value == '\0')
-        return;
-    size_t size = strlen(value) * 3 + 5;
-    char *encoded = request_alloc(request, size);
-    form_encode(value, encoded, size);
-    buf_appendf(b, "%s%s=%s", b->len ? "&" : "", name, encoded);
+    if (value != NULL && *value != '\0')
+        paging_query_append(request, b, name, value);
 }
 
 /* The filters as chosen, as a query (status only when the list has one: NULL for the cohorts'). */
 static void filters_query(struct request *request, struct buf *b, const struct progress_query *q, const char *status)
 {
     if (status != NULL) {
-        query_add(request, b, "status", status);
-        if (status[0] == '\0')
-            buf_appendf(b, "%sstatus=", b->len ? "&" : "");
+        paging_query_append(request, b, "status", status); /* empty is "any status", so kept */
     }
-    query_add(request, b, "cohort",
-              q->filter.cohort_id > 0 ? request_printf(request, "%" PRId64, q->filter.cohort_id) : NULL);
-    query_add(request, b, "partner",
-              q->filter.partner_id > 0 ? request_printf(request, "%" PRId64, q->filter.partner_id) : NULL);
-    query_add(request, b, "qualification", q->filter.qualification);
-    query_add(request, b, "region", q->filter.region);
+    filter_add(request, b, "cohort",
+               q->filter.cohort_id > 0 ? request_printf(request, "%" PRId64, q->filter.cohort_id) : NULL);
+    filter_add(request, b, "partner",
+               q->filter.partner_id > 0 ? request_printf(request, "%" PRId64, q->filter.partner_id) : NULL);
+    filter_add(request, b, "qualification", q->filter.qualification);
+    filter_add(request, b, "region", q->filter.region);
 }
 
 /* A link to the API's CSV of what the page lists, with the same filters: the whole list, not
