@@ -15,21 +15,16 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 
 const { startDemoServer, apiAs, signIn, visitor, submitSignIn, ROLES, DEMO_PASSWORD } = require('./auth_helpers');
+const { show, ok } = require('./programme_helpers');
 
 const DAY = 24 * 3600 * 1000;
 const iso = (ms) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const isoDate = (ms) => new Date(ms).toISOString().slice(0, 10);
-const show = (r) => `${r.status} ${r.text.slice(0, 800)}`;
 const DRAFT_TEXT = 'Our attendance plan, written in confidence for the coach';
 
 let ctx;
 let as;
 const made = {};
-
-function ok(r, status, what) {
-  assert.equal(r.status, status, `${what}: ${show(r)}`);
-  return r.status === 204 ? null : r.json();
-}
 
 /* The items of the list key in the part for role, or fails saying what the home holds. */
 function items(home, role, key) {

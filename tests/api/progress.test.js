@@ -14,22 +14,16 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 
 const { startDemoServer, apiAs, signIn } = require('./auth_helpers');
-const { noonInDays } = require('./programme_helpers');
+const { show, ok, noonInDays } = require('./programme_helpers');
 
 const DAY = 24 * 3600 * 1000;
 const iso = (ms) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const isoDate = (ms) => new Date(ms).toISOString().slice(0, 10);
-const show = (r) => `${r.status} ${r.text.slice(0, 800)}`;
 const DRAFT_TEXT = 'Our improvement plan, written for the coach and nobody else';
 
 let ctx;
 let as;
 const made = {};
-
-function ok(r, status, what) {
-  assert.equal(r.status, status, `${what}: ${show(r)}`);
-  return r.status === 204 ? null : r.json();
-}
 
 async function progress(who) {
   return ok(await as[who].get(`/api/v1/enrolments/${made.enrolment}/progress`), 200, `${who} reads the progress`);

@@ -15,11 +15,11 @@ const assert = require('node:assert/strict');
 
 const { runNpq } = require('./helpers');
 const { startDemoServer, startServerWithArgs, apiAs, signIn, sleep } = require('./auth_helpers');
+const { show, ok } = require('./programme_helpers');
 const { startSmtpSink } = require('./smtp_sink');
 
 const DAY = 24 * 3600 * 1000;
 const isoDate = (ms) => new Date(ms).toISOString().slice(0, 10);
-const show = (r) => `${r.status} ${r.text.slice(0, 800)}`;
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const MONTHLY = `Progress update: ${MONTHS[new Date().getUTCMonth()]} ${new Date().getUTCFullYear()}`;
 const WEEKLY = /^Progress update: the week of \d+ \w+ \d{4}$/;
@@ -30,11 +30,6 @@ let server;
 let as;
 const made = {};
 let serveArgs;
-
-function ok(r, status, what) {
-  assert.equal(r.status, status, `${what}: ${show(r)}`);
-  return r.status === 204 ? null : r.json();
-}
 
 const updates = (to, subject = MONTHLY) =>
   sink.messages().filter((m) => m.to.includes(to) && (subject instanceof RegExp ? subject.test(m.subject) : m.subject === subject));
