@@ -5,6 +5,8 @@
 
 #include "domain/policy.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 enum { SCAN_BATCH = 200 };
@@ -73,4 +75,19 @@ snippets:
         search_snippet_split(snippet, arena, &r->snippet, &r->snippet_runs);
     }
     return APP_OK;
+}
+
+const char *search_hit_href(const struct search_hit *hit, struct arena *arena)
+{
+    enum { HREF_MAX = 160 };
+    char *href = arena_alloc(arena, HREF_MAX);
+    switch (hit->source) {
+    case SEARCH_CONTENT:
+    case SEARCH_VARIANT: snprintf(href, HREF_MAX, "/content/%" PRId64, hit->id); break;
+    case SEARCH_STATEMENT: snprintf(href, HREF_MAX, "/frameworks/%.60s#area-%d", hit->framework, hit->area); break;
+    case SEARCH_POST:
+        snprintf(href, HREF_MAX, "/forums/threads/%" PRId64 "#post-%" PRId64, hit->thread_id, hit->id);
+        break;
+    }
+    return href;
 }

@@ -29,4 +29,8 @@ enum app_result search_run(struct store *store, const struct caller *caller, con
                            struct store_page *page, struct arena *arena, struct search_result **out, size_t *count,
                            struct errors *errors);
 
+/* Where a hit is read: /content/ID (an item or, for its partner's people, its variant),
+ * /frameworks/CODE#area-N (a statement), /forums/threads/ID#post-ID (a post). In arena. */
+const char *search_hit_href(const struct search_hit *hit, struct arena *arena);
+
 #endif
