@@ -11,7 +11,9 @@
 #include "store/forum_sql.h"
 #include "store/store_internal.h"
 
+#include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 /* The person ?1 studies a module the item x is tagged to, or it is tagged to none. */
 #define STUDIED(x)                                                                                                     \
@@ -29,7 +31,7 @@
     " AND ?3 = '' AND (?5 = '' OR ?5 = 'statement') AND (?4 = '' OR lower(s.framework || '/' || s.area) = lower(?4))"
 #define POST_FILTERS                                                                                                   \
     " AND" FORUM_LIVE " AND ?4 = '' AND (?5 = '' OR ?5 = 'post') AND (?3 = '' OR (f.kind = 'module' AND f.module = "   \
-                      "?3))"
+    "?3))"
 #define NO_FORUM "0, 0, 0, 0, '', 0, 0"
 #define POST_FROM                                                                                                      \
     " JOIN forum_posts p ON p.id = s.rowid JOIN forum_threads t ON t.id = p.thread_id JOIN forums f ON f.id ="         \
@@ -125,6 +127,57 @@ static const char SQL_SEARCH_POSTGRES[] =
                                                                                    " WHERE p.search @@ " TSQUERY
                                                                                        POST_FILTERS PAGE_AFTER;
 
+/* Porter alone keeps "leading" (lead), "leaders" (leader) and "leadership" apart. Each word of a
+ * query is cut back to a root, by the endings that make leaders and leadership of a verb, and
+ * asked for as an FTS5 prefix ("lead"*), which matches every stemmed form that starts with it.
+ * A prefix walks one run of FTS5's sorted term index, so it needs no second index; a trigram
+ * index would also find these but roughly doubles the index and matches inside words ("ead").
+ * Its cost at the issue's scale is not yet measured (no search case in bench/ yet). */
+static const char *fts5_prefix_words(const char *query, struct arena *arena)
+{
+    static const char *const endings[] = {"erships", "ership", "ships", "ship", "ers", "er", "ing", "ed", "s"};
+    enum { ROOT_MIN = 4 };
+    size_t len = strlen(query);
+    char *out = arena_alloc(arena, len * 2 + 16 * (len + 1) / 2 + 1), *o = out;
+    const unsigned char *p = (const unsigned char *)query;
+    while (*p) {
+        while (*p && !(isalnum(*p) || *p >= 0x80))
+            p++;
+        if (!*p)
+            break;
+        const unsigned char *start = p;
+        while (*p && (isalnum(*p) || *p >= 0x80))
+            p++;
+        size_t n = (size_t)(p - start);
+        for (size_t e = 0; e < sizeof(endings) / sizeof(endings[0]); e++) {
+            size_t el = strlen(endings[e]);
+            if (n >= el + ROOT_MIN && strncasecmp((const char *)p - el, endings[e], el) == 0) {
+                n -= el;
+                break;
+            }
+        }
+        /* The whole word too, as ("word" OR "root"*): porter may stem a cut root apart from
+         * the word's own stem ("evaluat" is no prefix of "evalu", the stem of "evaluating"). */
+        if (o != out) {
+            memcpy(o, " AND ", 5); /* FTS5 joins groups only by an explicit operator */
+            o += 5;
+        }
+        *o++ = '(';
+        *o++ = '"';
+        memcpy(o, start, (size_t)(p - start));
+        o += p - start;
+        memcpy(o, "\" OR \"", 6);
+        o += 6;
+        memcpy(o, start, n);
+        o += n;
+        *o++ = '"';
+        *o++ = '*';
+        *o++ = ')';
+    }
+    *o = '\0';
+    return out;
+}
+
 static void read_hit(struct db_stmt *stmt, struct arena *arena, struct search_hit *h)
 {
     memset(h, 0, sizeof(*h));
@@ -163,7 +216,7 @@ enum store_status store_search(struct store *store, const struct caller *caller,
     *out = arena_alloc(arena, sizeof(**out) * (store_page_limit(page) + 1));
     page->next = NULL;
     bool postgres = is_postgres(store);
-    const char *words = postgres ? filter->query : store_fts5_words(filter->query ? filter->query : "", arena);
+    const char *words = postgres ? filter->query : fts5_prefix_words(filter->query ? filter->query : "", arena);
     if (words == NULL || *words == '\0')
         return STORE_OK;
     struct db_stmt *stmt = db_prepare(store->db, postgres ? SQL_SEARCH_POSTGRES : SQL_SEARCH_SQLITE);
@@ -211,7 +264,7 @@ enum store_status store_search_snippet(struct store *store, const char *query, c
 {
     *out = "";
     bool postgres = is_postgres(store);
-    const char *words = postgres ? query : store_fts5_words(query ? query : "", arena);
+    const char *words = postgres ? query : fts5_prefix_words(query ? query : "", arena);
     if (words == NULL || *words == '\0')
         return STORE_OK;
     struct db_stmt *stmt =
