@@ -80,7 +80,7 @@ static const char SQL_SEARCH_SQLITE[] =
                                                                                          "MATCH ?2" POST_FILTERS
                                                                                              PAGE_AFTER;
 
-#define TSQUERY "plainto_tsquery('english', ?2)"
+#define TSQUERY "to_tsquery('english', ?2)"
 static const char SQL_SEARCH_POSTGRES[] =
     "SELECT source, id, partner, thread, row, title, ckind, framework, area, skind, number, rank_key, sid,"
     " f_in, f_fac, f_coach, f_lead, fkind, hidden, own FROM ("
@@ -118,7 +118,8 @@ static const char SQL_SEARCH_POSTGRES[] =
                                                                             " -CAST(ts_rank(p.search, " TSQUERY
                                                                             ") * 1000000 AS BIGINT), " SOURCE(
                                                                                 3) " + p.id, " FORUM_FACTS
-                                                                                   ", f.kind, p.hidden, p.author_id = "
+                                                                                   ", f.kind, p.hidden <> 0, "
+                                                                                   "p.author_id = "
                                                                                    "?1 FROM forum_posts p JOIN "
                                                                                    "forum_threads t ON t.id = "
                                                                                    "p.thread_id"
@@ -127,16 +128,22 @@ static const char SQL_SEARCH_POSTGRES[] =
                                                                                    " WHERE p.search @@ " TSQUERY
                                                                                        POST_FILTERS PAGE_AFTER;
 
-/* Porter alone keeps "leading" (lead), "leaders" (leader) and "leadership" apart. Each word of a
- * query is cut back to a root, by the endings that make leaders and leadership of a verb, and
- * asked for as an FTS5 prefix ("lead"*), which matches every stemmed form that starts with it.
- * A prefix walks one run of FTS5's sorted term index, so it needs no second index; a trigram
- * index would also find these but roughly doubles the index and matches inside words ("ead").
- * Its cost at the issue's scale is not yet measured (no search case in bench/ yet). */
-static const char *fts5_prefix_words(const char *query, struct arena *arena)
+/* Porter alone keeps "leading" (lead), "leaders" (leader) and "leadership" apart, and so does
+ * PostgreSQL's 'english'. Each word of a query is cut back to a root, by the endings that make
+ * leaders and leadership of a verb, and asked for as a prefix ("lead"* in FTS5, lead:* in a
+ * tsquery), which matches every stemmed form that starts with it; the whole word is asked for
+ * too, because the stemmer may cut a root apart from the word's own stem ("evaluat" is no prefix
+ * of "evalu", the stem of "evaluating"). A prefix walks one run of the sorted term index (FTS5's,
+ * or GIN's), so it needs no second index; a trigram index would also find these but roughly
+ * doubles the index and matches inside words ("ead"). Its cost at the issue's scale is not yet
+ * measured (no search case in bench/ yet). Only letters and digits reach the query, so neither
+ * engine's query syntax can be written by the person searching. */
+static const char *prefix_words(const char *query, bool postgres, struct arena *arena)
 {
     static const char *const endings[] = {"erships", "ership", "ships", "ship", "ers", "er", "ing", "ed", "s"};
     enum { ROOT_MIN = 4 };
+    const char *and = postgres ? " & " : " AND ", * or = postgres ? " | " : "\" OR \"";
+    const char *quote = postgres ? "" : "\"", *prefix = postgres ? ":*" : "\"*";
     size_t len = strlen(query);
     char *out = arena_alloc(arena, len * 2 + 16 * (len + 1) / 2 + 1), *o = out;
     const unsigned char *p = (const unsigned char *)query;
@@ -148,7 +155,7 @@ static const char *fts5_prefix_words(const char *query, struct arena *arena)
         const unsigned char *start = p;
         while (*p && (isalnum(*p) || *p >= 0x80))
             p++;
-        size_t n = (size_t)(p - start);
+        size_t whole = (size_t)(p - start), n = whole;
         for (size_t e = 0; e < sizeof(endings) / sizeof(endings[0]); e++) {
             size_t el = strlen(endings[e]);
             if (n >= el + ROOT_MIN && strncasecmp((const char *)p - el, endings[e], el) == 0) {
@@ -156,23 +163,13 @@ static const char *fts5_prefix_words(const char *query, struct arena *arena)
                 break;
             }
         }
-        /* The whole word too, as ("word" OR "root"*): porter may stem a cut root apart from
-         * the word's own stem ("evaluat" is no prefix of "evalu", the stem of "evaluating"). */
-        if (o != out) {
-            memcpy(o, " AND ", 5); /* FTS5 joins groups only by an explicit operator */
-            o += 5;
-        }
-        *o++ = '(';
-        *o++ = '"';
-        memcpy(o, start, (size_t)(p - start));
-        o += p - start;
-        memcpy(o, "\" OR \"", 6);
-        o += 6;
+        if (o != out)
+            o = stpcpy(o, and);
+        o = stpcpy(stpcpy(o, "("), quote);
+        memcpy(o, start, whole);
+        o = stpcpy(o + whole, or);
         memcpy(o, start, n);
-        o += n;
-        *o++ = '"';
-        *o++ = '*';
-        *o++ = ')';
+        o = stpcpy(stpcpy(o + n, prefix), ")");
     }
     *o = '\0';
     return out;
@@ -216,7 +213,7 @@ enum store_status store_search(struct store *store, const struct caller *caller,
     *out = arena_alloc(arena, sizeof(**out) * (store_page_limit(page) + 1));
     page->next = NULL;
     bool postgres = is_postgres(store);
-    const char *words = postgres ? filter->query : fts5_prefix_words(filter->query ? filter->query : "", arena);
+    const char *words = prefix_words(filter->query ? filter->query : "", postgres, arena);
     if (words == NULL || *words == '\0')
         return STORE_OK;
     struct db_stmt *stmt = db_prepare(store->db, postgres ? SQL_SEARCH_POSTGRES : SQL_SEARCH_SQLITE);
@@ -248,7 +245,7 @@ static const char *const SQL_SNIPPET_SQLITE[] = {
                     " WHERE forum_posts_search MATCH ?1 AND rowid = ?2",
 };
 #define HEADLINE(text)                                                                                                 \
-    "SELECT ts_headline('english', " text ", plainto_tsquery('english', ?1), 'StartSel=' || chr(1) || ', StopSel=' "   \
+    "SELECT ts_headline('english', " text ", to_tsquery('english', ?1), 'StartSel=' || chr(1) || ', StopSel=' "        \
     "|| chr(2) || ', MaxWords=35, MinWords=15, ShortWord=2')"
 static const char *const SQL_SNIPPET_POSTGRES[] = {
     [SEARCH_CONTENT] = HEADLINE("v.body") " FROM content_items i JOIN content_versions v ON v.item_id = i.id"
@@ -264,7 +261,7 @@ enum store_status store_search_snippet(struct store *store, const char *query, c
 {
     *out = "";
     bool postgres = is_postgres(store);
-    const char *words = postgres ? query : fts5_prefix_words(query ? query : "", arena);
+    const char *words = prefix_words(query ? query : "", postgres, arena);
     if (words == NULL || *words == '\0')
         return STORE_OK;
     struct db_stmt *stmt =
