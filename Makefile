@@ -66,10 +66,11 @@ test-postgres-api: build
 # (journey), several servers on one database (instances), the background mail and notifications,
 # and events, whose places writers compete for; and the progress model, whose lists and cohort
 # figures are the widest queries the store makes, and their CSV downloads; and moving a provider
-# from SQLite (db_copy). The store's own rules run whole in test-postgres.
+# from SQLite (db_copy); and search, whose query and snippets differ by engine (FTS5, tsvector).
+# The store's own rules run whole in test-postgres.
 POSTGRES_API_STORE_TESTS = $(addprefix tests/api/,authz_matrix.test.js journey.test.js instances.test.js \
 	notifications.test.js events.test.js progress.test.js progress_lists.test.js progress_updates.test.js \
-	progress_exports.test.js db_copy.test.js)
+	progress_exports.test.js db_copy.test.js search.test.js)
 test-postgres-api-store: build
 	$(MAKE) --no-print-directory test-postgres-api POSTGRES_API_TESTS="$(POSTGRES_API_STORE_TESTS)"
 

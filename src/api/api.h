@@ -198,6 +198,9 @@ void api_forum_reports_list(struct request *request);
 void api_forum_report_resolve(struct request *request);
 void api_forum_search(struct request *request);
 
+/* Search (search.c). */
+void api_search(struct request *request);
+
 /* A venue as the API shows it (venues.c). */
 json_t *api_venue_json(const struct venue *venue);
 

@@ -262,6 +262,27 @@ bool policy_may_edit_forum_post(const struct caller *caller, const struct relati
     return policy_is_self(caller, r) && policy_sees_forum_post(caller, r);
 }
 
+/* Holding any role but participant: the staff for whom the whole library is open. */
+static bool is_staff(const struct caller *caller)
+{
+    return caller != NULL && (caller->roles & ~(1u << ROLE_PARTICIPANT)) != 0;
+}
+
+bool policy_sees_search_hit(const struct caller *caller, enum search_source source, const struct relation *r)
+{
+    if (caller == NULL || r == NULL)
+        return false;
+    switch (source) {
+    case SEARCH_STATEMENT: return true;
+    case SEARCH_POST: return policy_sees_forum_post(caller, r);
+    case SEARCH_CONTENT: return is_staff(caller) || (caller_has(caller, ROLE_PARTICIPANT) && r->in_cohort);
+    case SEARCH_VARIANT:
+        return policy_is_admin(caller) ||
+               (r->in_own_partner && (is_staff(caller) || (caller_has(caller, ROLE_PARTICIPANT) && r->in_cohort)));
+    }
+    return false;
+}
+
 bool policy_may_name_staff(const struct caller *caller, const struct relation *person, enum role role)
 {
     if (policy_is_admin(caller))

@@ -16,6 +16,7 @@
 #include "domain/account.h"
 #include "domain/enrolment.h"
 #include "domain/forum.h"
+#include "domain/search.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -194,6 +195,13 @@ bool policy_is_forum_member(const struct caller *caller, const struct relation *
 bool policy_moderates_forum(const struct caller *caller, const struct relation *r);
 bool policy_sees_forum_post(const struct caller *caller, const struct relation *r);
 bool policy_may_edit_forum_post(const struct caller *caller, const struct relation *r);
+
+/* Search (app/search.c asks for each hit): statements are public; a forum post as
+ * policy_sees_forum_post; an item to anyone holding a role other than participant, and to a
+ * participant when r->in_cohort (they study a module it is tagged to, or it is tagged to none); a
+ * local variant to administrators, and to others only when r->in_own_partner (the variant is of the
+ * partner they work for or study with) and they would see its item. */
+bool policy_sees_search_hit(const struct caller *caller, enum search_source source, const struct relation *r);
 
 /* Whether the caller may name a person as a cohort's staff (or an event's facilitator) in role,
  * once the cohort is theirs to manage: person describes that person relative to the caller. */

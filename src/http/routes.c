@@ -302,6 +302,11 @@ const struct route routes[] = {
     API("GET", "/api/v1/enrolments/{id}/learning-records", api_learning_records, PERM_ENROLMENTS_READ,
         RESOURCE_ENROLMENT, "Learning activity as xAPI statements, oldest first", "LearningRecordList", NULL),
 
+    /* One search over what the caller may read */
+    API("GET", "/api/v1/search", api_search, PERM_CONTENT_READ, RESOURCE_NONE,
+        "Content, local variants, framework statements and forum posts the caller may read that match the words of q,"
+        " best first, with snippets (module, area and kind narrow it)",
+        "SearchResultList", NULL),
     /* Learning communities: forums per cohort, per module and for everyone */
     API("GET", "/api/v1/forums", api_forums_list, PERM_FORUMS, RESOURCE_NONE,
         "The forums the caller belongs to: their cohorts', their modules' and everyone's", "ForumList", NULL),

@@ -1960,6 +1960,47 @@ struct forum_search_hit {
 enum store_status store_forum_search(struct store *store, const struct caller *caller, const char *query, size_t limit,
                                      struct arena *arena, struct forum_search_hit **out, size_t *count);
 
+/*
+ * One search over content items (their current version), partners' local variants, framework
+ * statements and forum posts (migration 034: FTS5 with porter stemming on SQLite, 'english'
+ * tsvectors on PostgreSQL), best match first, key-set paged. Every match is returned with the facts
+ * the policy needs (policy_sees_search_hit), never a decision: relation.in_cohort for an item or
+ * variant says the person ?1 studies a module it is tagged to (or it is tagged to no module); for
+ * a post relation holds its forum's facts, whether it is hidden and whether the person wrote it.
+ * Filters left "" do not narrow: module (a module's code: items tagged to it, posts of its forum;
+ * no statements), area ("framework/number": items tagged to the area or one of its statements,
+ * the area's statements; no posts), kind (a content kind, "statement" or "post").
+ * Only letters and digits of query count as words; none matches nothing.
+ */
+struct search_filter {
+    const char *query;
+    const char *module;
+    const char *area;
+    const char *kind;
+};
+struct search_hit {
+    enum search_source source;
+    int64_t id;          /* the item (content or variant) or the post; 0 for a statement */
+    int64_t partner_id;  /* a variant's partner */
+    int64_t thread_id;   /* a post's thread */
+    int64_t row;         /* the row of its index, for store_search_snippet */
+    struct cursor position; /* the page position just after this hit */
+    const char *title;   /* the item's or variant's title, the post's thread, the statement's text */
+    const char *content_kind;
+    const char *framework; /* a statement's framework, area, kind and number */
+    int area;
+    const char *statement_kind;
+    int number;
+    struct relation relation;
+};
+enum store_status store_search(struct store *store, const struct caller *caller, const struct search_filter *filter,
+                               struct store_page *page, struct arena *arena, struct search_hit **out, size_t *count);
+
+/* The words of hit that match query, with SEARCH_MARK_OPEN and SEARCH_MARK_CLOSE around each (in
+ * arena; "" when the engine finds none). */
+enum store_status store_search_snippet(struct store *store, const char *query, const struct search_hit *hit,
+                                       struct arena *arena, const char **out);
+
 /* Sets the person's subscription to a forum (mode an enum forum_delivery), or ends it (mode -1). */
 enum store_status store_forum_subscribe(struct store *store, int64_t user_id, int64_t forum_id, int mode, int64_t now);
 

@@ -9,57 +9,11 @@
  * thread being locked, a second open report, a digest sent twice) is decided by the statement
  * that writes.
  */
+#include "store/forum_sql.h"
 #include "store/store_internal.h"
 
 #include <ctype.h>
 #include <string.h>
-
-#define LIVE_ENROLMENT(e) e ".state IN ('active', 'deferred', 'completed')"
-/* An enrolment or cohort (alias k) studies f's module: the module itself, or a qualification with it. */
-#define STUDIES_MODULE(k)                                                                                              \
-    "((" k ".kind = 'module' AND " k ".target = f.module) OR (" k ".kind = 'qualification' AND EXISTS"                 \
-    " (SELECT 1 FROM qualification_modules qm WHERE qm.qualification = " k ".target AND qm.module = f.module)))"
-
-/* Columns: in the cohort (or studying the module), facilitating, coaching, leading the partner. */
-#define FORUM_FACTS                                                                                                    \
-    "((f.kind = 'cohort' AND EXISTS (SELECT 1 FROM enrolments e WHERE e.cohort_id = f.cohort_id"                       \
-    "   AND e.participant_id = ?1 AND " LIVE_ENROLMENT(                                                                \
-        "e") "))"                                                                                                      \
-             " OR (f.kind = 'module' AND EXISTS (SELECT 1 FROM enrolments e WHERE e.participant_id = ?1"               \
-             "   AND " LIVE_ENROLMENT("e") " AND " STUDIES_MODULE(                                                     \
-                 "e") "))),"                                                                                           \
-                      " ((f.kind = 'cohort' AND EXISTS (SELECT 1 FROM cohort_staff s WHERE s.cohort_id = f.cohort_id"  \
-                      "   AND s.user_id = ?1 AND s.role = 'facilitator'))"                                             \
-                      " OR (f.kind = 'module' AND EXISTS (SELECT 1 FROM cohort_staff s JOIN cohorts k ON k.id = "      \
-                      "s.cohort_id"                                                                                    \
-                      "   WHERE s.user_id = ?1 AND s.role = 'facilitator' AND " STUDIES_MODULE(                        \
-                          "k") "))),"                                                                                  \
-                               " ((f.kind = 'cohort' AND (EXISTS (SELECT 1 FROM cohort_staff s WHERE s.cohort_id = "   \
-                               "f.cohort_id"                                                                           \
-                               "   AND s.user_id = ?1 AND s.role = 'coach') OR EXISTS (SELECT 1 FROM assignments a "   \
-                               "JOIN enrolments e"                                                                     \
-                               "   ON e.participant_id = a.participant_id WHERE a.kind = 'coach' AND a.staff_id = ?1"  \
-                               "   AND e.cohort_id = f.cohort_id AND " LIVE_ENROLMENT(                                 \
-                                   "e") ")))"                                                                          \
-                                        " OR (f.kind = 'module' AND EXISTS (SELECT 1 FROM assignments a JOIN "         \
-                                        "enrolments e"                                                                 \
-                                        "   ON e.participant_id = a.participant_id WHERE a.kind = 'coach' AND "        \
-                                        "a.staff_id = ?1"                                                              \
-                                        "   AND " LIVE_ENROLMENT("e") " AND " STUDIES_MODULE(                          \
-                                            "e") "))),"                                                                \
-                                                 " (f.kind = 'cohort' AND c.delivery_partner_id IN"                    \
-                                                 "   (SELECT organisation_id FROM user_roles WHERE user_id = ?1 AND "  \
-                                                 "role = 'partner_lead'))"
-
-#define FORUM_JOINS " LEFT JOIN cohorts c ON c.id = f.cohort_id LEFT JOIN modules m ON m.code = f.module"
-/* A module's forum lives while the catalogue has the module. */
-#define FORUM_LIVE " (f.kind <> 'module' OR m.code IS NOT NULL)"
-#define FORUM_NAME "COALESCE(c.code, m.title, '')"
-
-#define POST_COLUMNS                                                                                                   \
-    "p.id, p.thread_id, t.forum_id, t.title, p.author_id, u.name, p.body, p.hidden, p.created_at,"                     \
-    " COALESCE(p.edited_at, 0), p.id = (SELECT min(o.id) FROM forum_posts o WHERE o.thread_id = p.thread_id)"
-#define POST_JOINS " JOIN forum_threads t ON t.id = p.thread_id JOIN users u ON u.id = p.author_id"
 
 static const char SQL_FORUM_LIST[] =
     "SELECT f.id, f.kind, COALESCE(f.cohort_id, 0), " FORUM_NAME ", COALESCE(f.module, ''),"
@@ -169,7 +123,7 @@ static enum forum_kind kind_of(struct db_stmt *stmt, int column)
 }
 
 /* The four FORUM_FACTS columns from column on. */
-static void read_facts(struct db_stmt *stmt, int column, enum forum_kind kind, struct relation *r)
+void store_forum_facts_read(struct db_stmt *stmt, int column, enum forum_kind kind, struct relation *r)
 {
     memset(r, 0, sizeof(*r));
     r->exists = true;
@@ -222,7 +176,7 @@ static void read_report(struct db_stmt *stmt, struct arena *arena, struct forum_
     int next = read_post(stmt, 5, arena, &r->post);
     r->forum_name = store_text_or_empty(arena, stmt, next);
     r->forum_kind = kind_of(stmt, next + 1);
-    read_facts(stmt, next + 2, r->forum_kind, &r->relation);
+    store_forum_facts_read(stmt, next + 2, r->forum_kind, &r->relation);
 }
 
 static void read_forum(struct db_stmt *stmt, struct arena *arena, struct forum *f)
@@ -236,7 +190,7 @@ static void read_forum(struct db_stmt *stmt, struct arena *arena, struct forum *
     f->last_post_at = db_column_int64(stmt, 6);
     enum forum_delivery d;
     f->subscription = forum_delivery_parse(db_column_text(stmt, 7), &d) ? (int)d : -1;
-    read_facts(stmt, 8, f->kind, &f->relation);
+    store_forum_facts_read(stmt, 8, f->kind, &f->relation);
 }
 
 static enum store_status exec_write(struct store *store, struct db_stmt *stmt)
@@ -269,7 +223,7 @@ enum store_status store_relation_forum(struct store *store, const struct caller 
         return STORE_OK;
     if (r != DB_ROW)
         return STORE_ERROR;
-    read_facts(stmt, 1, kind_of(stmt, 0), out);
+    store_forum_facts_read(stmt, 1, kind_of(stmt, 0), out);
     out->is_self = db_column_int64(stmt, 5) != 0;
     out->post_hidden = db_column_int64(stmt, 6) != 0;
     db_reset(stmt);
@@ -573,7 +527,7 @@ static const char SQL_SEARCH_POSTGRES[] =
 
 /* The words of query as an FTS5 query: each run of letters and digits quoted, all of them
  * required, so nothing typed is read as FTS5's own syntax. "" when there are none. */
-static const char *fts5_words(const char *query, struct arena *arena)
+const char *store_fts5_words(const char *query, struct arena *arena)
 {
     size_t len = strlen(query);
     char *out = arena_alloc(arena, len * 3 + 1), *o = out;
@@ -600,7 +554,7 @@ enum store_status store_forum_search(struct store *store, const struct caller *c
     *count = 0;
     *out = NULL;
     bool postgres = strcmp(db_dialect(store->db), "postgres") == 0;
-    const char *words = postgres ? query : fts5_words(query ? query : "", arena);
+    const char *words = postgres ? query : store_fts5_words(query ? query : "", arena);
     if (words == NULL || *words == '\0')
         return STORE_OK;
     struct db_stmt *stmt = db_prepare(store->db, postgres ? SQL_SEARCH_POSTGRES : SQL_SEARCH_SQLITE);
@@ -619,7 +573,7 @@ enum store_status store_forum_search(struct store *store, const struct caller *c
         int next = read_post(stmt, 0, arena, &hit->post);
         hit->forum_name = store_text_or_empty(arena, stmt, next);
         hit->forum_kind = kind_of(stmt, next + 1);
-        read_facts(stmt, next + 2, hit->forum_kind, &hit->relation);
+        store_forum_facts_read(stmt, next + 2, hit->forum_kind, &hit->relation);
     }
     return r == DB_DONE ? STORE_OK : STORE_ERROR;
 }

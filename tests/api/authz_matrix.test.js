@@ -1056,6 +1056,7 @@ const EXPECTED = {
    * change their posts. */
   'GET /api/v1/forums': { perm: 'forums', allow: SIGNED_IN },
   'GET /api/v1/forums/search': { perm: 'forums', allow: SIGNED_IN },
+  'GET /api/v1/search': { perm: 'content.read', allow: SIGNED_IN, query: '?q=reading' },
   'GET /api/v1/forums/reports': { perm: 'forums.moderate', allow: ['admin', 'partner_lead', 'facilitator'] },
   'GET /api/v1/forums/{id}': { perm: 'forums', resource: 'forum', mine: SIGNED_IN, other: ADMIN },
   'POST /api/v1/forums/{id}/threads': { perm: 'forums', resource: 'forum', mine: SIGNED_IN, other: ADMIN, body: {} },
