@@ -16,6 +16,7 @@
 #include "pages/programme.h"
 #include "pages/progress.h"
 #include "pages/provider.h"
+#include "pages/search.h"
 
 /* One row each: method, pattern, handler, permission, the record its first parameter names,
  * a summary, and for the API the schemas of its response and request body. */
@@ -648,6 +649,8 @@ const struct route routes[] = {
          "Revoke the calendar address"),
 
     /* Learning pages: the content library and the course view */
+    PAGE("GET", "/search", page_search, PERM_CONTENT_READ, RESOURCE_NONE,
+         "Search what the caller may read: content, local variants, statements and posts"),
     PAGE("GET", "/content", page_content_library, PERM_CONTENT_READ, RESOURCE_NONE,
          "The content library, with the caller's courses"),
     PAGE("GET", "/content/new", page_content_new, PERM_CONTENT_MANAGE, RESOURCE_NONE, "Add an item"),

@@ -100,6 +100,8 @@ static void send_page(struct request *request, struct page *page, int status, bo
         nav_item(&nav, "/content", "Learning", page->section == SECTION_LEARNING);
         if (caller->roles != 0) /* every role belongs to the provider's forum at least */
             nav_item(&nav, "/forums", "Forums", page->section == SECTION_FORUMS);
+        if (policy_allows(PERM_CONTENT_READ, caller, RESOURCE_NONE, NULL))
+            nav_item(&nav, "/search", "Search", page->section == SECTION_SEARCH);
         bool staff = policy_works_in(caller, AREA_DELIVERY);
         if (staff)
             nav_item(&nav, "/delivery", "Delivery", page->section == SECTION_DELIVERY);

@@ -32,6 +32,7 @@ enum page_section {
     SECTION_LEARNING,
     SECTION_FORUMS,
     SECTION_PROGRESS,
+    SECTION_SEARCH,
     SECTION_NONE
 };
 

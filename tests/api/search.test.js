@@ -3,14 +3,15 @@
  * Search, black-box: the real binary on a demo database. The demo participant studies NPQSL in a
  * cohort of the demo partner; "elsewhere" studies in another partner's cohort, led by "lead2".
  * Hits over items, local variants, statements and posts; each person finds only what is theirs to
- * read; snippets as plain runs; bad input a 400 naming the field; paging by cursor.
+ * read; snippets as plain runs; bad input a 400 naming the field; paging by cursor. The /search
+ * page shows what the API finds for the same person, its snippets escaped with the matches marked.
  *
  *   NPQ_BIN=build/npq node --test --test-concurrency=1 tests/api/search.test.js
  */
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 
-const { prepareDemoDb, startServerWithArgs, apiAs } = require('./auth_helpers');
+const { prepareDemoDb, startServerWithArgs, apiAs, signIn } = require('./auth_helpers');
 
 let server;
 let demo;
@@ -180,4 +181,70 @@ test('pages by cursor: the walk sees what one page shows, none twice', async () 
   }
   assert.deepEqual(seen, whole.map(key));
   assert.ok(all.length >= 0);
+});
+
+/* The hrefs of the page's results, in order, and its highlighted words. */
+function pageResults(html) {
+  const hrefs = [...html.matchAll(/<li[^>]*data-testid="result"><a[^>]*href="([^"]+)"/g)].map((m) => m[1].replace(/&amp;/g, '&'));
+  const marks = [...html.matchAll(/<mark>([^<]*)<\/mark>/g)].map((m) => m[1].toLowerCase());
+  return { hrefs, marks };
+}
+
+test('the search page shows what the API finds for the same person, never another cohort\'s post', async () => {
+  const s = await signIn(server, demo.emails.participant);
+  for (const q of ['quillwort', 'marmalite', 'zephyrine']) {
+    const r = await s.get(`/search?q=${q}`);
+    assert.equal(r.status, 200, `${q}: ${r.status} ${r.text.slice(0, 400)}`);
+    assert.deepEqual(pageResults(r.text).hrefs, (await search('participant', q)).map((h) => h.href), `${q}: the page lists the API's hits`);
+    assert.match(r.text, new RegExp(`value="${q}"`), 'the box keeps what was typed');
+  }
+  const posts = pageResults((await s.get('/search?q=marmalite')).text);
+  assert.ok(!posts.hrefs.some((h) => h.endsWith(`#post-${ctx.p2}`)), "another cohort's post is not listed");
+  assert.ok(!posts.hrefs.some((h) => h.endsWith(`#post-${ctx.p3}`)), 'a hidden post is not listed');
+  assert.ok(posts.marks.includes('marmalite'), 'the matched word is marked');
+  const filtered = await s.get('/search?q=quillwort&module=school-self-evaluation');
+  assert.deepEqual(pageResults(filtered.text).hrefs, (await search('participant', 'quillwort', '&module=school-self-evaluation')).map((h) => h.href));
+  assert.match(filtered.text, /<option value="school-self-evaluation" selected>/, 'the filter is kept');
+  const none = await s.get('/search?q=xylophonic');
+  assert.equal(none.status, 200);
+  assert.match(none.text, /No results/);
+});
+
+test('the search page escapes what people wrote and refuses a bad query with the form kept', async () => {
+  await as.participant.post(`/api/v1/forums/${ctx.f1}/threads`, { title: '<img src=x onerror=alert(1)> vorpaline', body: 'A <script>alert(2)</script> vorpaline post' });
+  const s = await signIn(server, demo.emails.participant);
+  const r = await s.get('/search?q=vorpaline');
+  assert.equal(r.status, 200, r.text.slice(0, 400));
+  assert.equal(pageResults(r.text).hrefs.length, 1, 'the post is found');
+  assert.doesNotMatch(r.text, /<img src=x|<script>alert/, 'titles and snippets are escaped');
+  assert.match(r.text, /&lt;img src=x onerror=alert\(1\)&gt;/);
+  const long = 'a'.repeat(201);
+  const bad = await s.get(`/search?q=${long}&module=school-self-evaluation`);
+  assert.equal(bad.status, 400, bad.text.slice(0, 400));
+  assert.match(bad.text, /govuk-error-summary/, 'the error is summarised');
+  assert.ok(bad.text.includes(`value="${long}"`), 'what was typed is kept');
+  assert.match(bad.text, /<option value="school-self-evaluation" selected>/);
+  const visitor = await fetch(`${server.url}/search?q=quillwort`, { redirect: 'manual' });
+  assert.ok([303, 401].includes(visitor.status), `a visitor is sent to sign in: ${visitor.status}`);
+});
+
+test('the search page pages by the same cursor as the API', async () => {
+  const s = await signIn(server, demo.emails.admin);
+  const whole = [];
+  for (let url = '/api/v1/search?q=school&limit=500', n = 0; url && n < 50; n++) {
+    const r = await as.admin.get(url);
+    whole.push(...expectStatus(r, 200, 'the API walk').results.map((h) => h.href));
+    url = (/^<([^>]+)>; rel="next"$/.exec(r.headers.get('link') || '') || [])[1];
+  }
+  assert.ok(whole.length > 20, `more than one page of the site: ${whole.length}`);
+  const seen = [];
+  let url = '/search?q=school';
+  for (let n = 0; url && n < 50; n++) {
+    const r = await s.get(url);
+    assert.equal(r.status, 200, r.text.slice(0, 400));
+    seen.push(...pageResults(r.text).hrefs);
+    const next = /<a class="govuk-link govuk-pagination__link" href="([^"]+)" rel="next"/.exec(r.text);
+    url = next ? next[1].replace(/&amp;/g, '&') : null;
+  }
+  assert.deepEqual(seen, whole);
 });

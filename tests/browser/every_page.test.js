@@ -371,6 +371,9 @@ async function signIn (page, email) {
 }
 
 // The concrete addresses of a route, or a reason it has none.
+// Pages whose answer to a query is a page of its own, visited with it as well as without.
+const QUERIES = { '/search': ['?q=gap', '?q=gap&module=closing-the-gap'] }
+
 function addressesOf (route) {
   const params = [...route.pattern.matchAll(/\{([a-z_]+)\}/g)]
   let addresses = [route.pattern]
@@ -380,6 +383,7 @@ function addressesOf (route) {
     if (!values?.length) return { missing: `{${m[1]}} of ${route.pattern}` }
     addresses = addresses.flatMap((a) => values.map((v) => a.replace(m[0], encodeURIComponent(String(v)))))
   }
+  addresses = addresses.flatMap((a) => [a, ...(QUERIES[route.pattern] ?? []).map((q) => a + q)])
   return { addresses }
 }
 
