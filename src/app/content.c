@@ -319,13 +319,17 @@ enum app_result content_unit_add(const struct accounts_env *env, const struct ca
             }
     if (errors->count > before)
         return APP_INVALID;
+    /* The course's new items are expected of everyone studying the module, in the same commit. */
+    if (store_begin(env->store) != STORE_OK)
+        return APP_UNAVAILABLE;
     enum store_status s =
         store_content_unit_create(env->store, env->actor, m->code, title, items, item_count, env->now, id);
-    if (s == STORE_NOT_FOUND) {
+    if (s == STORE_NOT_FOUND)
         errors_add(errors, "items", "Every item must be in the content library");
-        return APP_INVALID;
-    }
-    return app_result_of_store(s);
+    result = s == STORE_NOT_FOUND ? APP_INVALID : app_result_of_store(s);
+    if (result == APP_OK)
+        result = progress_refresh_scope(env, PROGRESS_OF_MODULE, 0, m->code);
+    return app_transaction_end(env->store, result);
 }
 
 /* ---- The course view ---- */

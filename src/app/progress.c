@@ -120,16 +120,19 @@ enum app_result progress_read(const struct accounts_env *env, int64_t id, const 
     struct progress_module *judged = arena_alloc(arena, sizeof(*judged) * (n > 0 ? n : 1));
     for (size_t i = 0; i < n; i++) {
         const struct progress_module_row *m = &out->facts.modules[i];
-        modules[i] = (struct progress_module_facts){.code = m->code,
-                                                    .title = m->title,
-                                                    .completed = m->completed,
-                                                    .events_held = m->events_held,
-                                                    .events_attended = m->events_attended,
-                                                    .events_missed = m->events_missed,
-                                                    .hours_logged = m->quarter_hours * 15,
-                                                    .hours_cap = m->hours_cap * 60,
-                                                    .events_all_held =
-                                                        m->events_total > 0 && m->events_ended == m->events_total};
+        modules[i] =
+            (struct progress_module_facts){.code = m->code,
+                                           .title = m->title,
+                                           .completed = m->completed,
+                                           .events_held = m->events_held,
+                                           .events_attended = m->events_attended,
+                                           .events_missed = m->events_missed,
+                                           .hours_logged = m->quarter_hours * 15,
+                                           .hours_cap = m->hours_cap * 60,
+                                           .events_all_held = m->events_total > 0 && m->events_ended == m->events_total,
+                                           .events_total = m->events_total,
+                                           .content_items = m->content_items,
+                                           .content_done = m->content_done};
         if (m->completed)
             out->modules_completed++;
     }

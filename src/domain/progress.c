@@ -27,7 +27,8 @@ struct progress_thresholds progress_thresholds_default(void)
                                         .missed_events_behind = 2,
                                         .deadline_warning_days = 14,
                                         .deadline_urgent_days = 3,
-                                        .hours_expected_percent = 50};
+                                        .hours_expected_percent = 50,
+                                        .content_expected_percent = 50};
 }
 
 static const struct {
@@ -40,6 +41,7 @@ static const struct {
     {"deadline_warning_days", offsetof(struct progress_thresholds, deadline_warning_days), 0, 365},
     {"deadline_urgent_days", offsetof(struct progress_thresholds, deadline_urgent_days), 0, 365},
     {"hours_expected_percent", offsetof(struct progress_thresholds, hours_expected_percent), 0, 100},
+    {"content_expected_percent", offsetof(struct progress_thresholds, content_expected_percent), 0, 100},
 };
 
 const char *progress_threshold_name(size_t index)
@@ -103,6 +105,16 @@ static const char *plural(int n, const char *one, const char *many)
     return n == 1 ? one : many;
 }
 
+/* Course items the schedule expects done by now: the share of the module's events held, rounded
+ * down, so nothing is expected before the first event. */
+static int content_expected(const struct progress_module_facts *facts)
+{
+    if (facts->events_total <= 0 || facts->content_items <= 0)
+        return 0;
+    int held = facts->events_held < facts->events_total ? facts->events_held : facts->events_total;
+    return (int)((long)facts->content_items * held / facts->events_total);
+}
+
 struct progress_module progress_module_assess(const struct progress_module_facts *facts,
                                               const struct progress_thresholds *thresholds)
 {
@@ -122,6 +134,12 @@ struct progress_module progress_module_assess(const struct progress_module_facts
         (long)facts->hours_logged * 100 < (long)facts->hours_cap * thresholds->hours_expected_percent) {
         out.status = worse(out.status, PROGRESS_AT_RISK);
         reason_add(&out.reasons, "%d of %d learning hours logged", facts->hours_logged / 60, facts->hours_cap / 60);
+    }
+    int expected = content_expected(facts);
+    if (expected > 0 && (long)facts->content_done * 100 < (long)expected * thresholds->content_expected_percent) {
+        out.status = worse(out.status, PROGRESS_AT_RISK);
+        reason_add(&out.reasons, "%d of %d course %s done, %d expected by now", facts->content_done,
+                   facts->content_items, plural(facts->content_items, "item", "items"), expected);
     }
     if (out.status == PROGRESS_ON_TRACK) {
         if (facts->events_held > 0)

@@ -21,21 +21,25 @@ const char *progress_status_title(enum progress_status status); /* "On track", "
 /* Where the thresholds sit. A participant who misses `missed_events_at_risk` events of a module
  * is at risk, `missed_events_behind` behind; a final assessment due within `deadline_warning_days`
  * with nothing submitted is at risk, within `deadline_urgent_days` (or past) behind; hours below
- * `hours_expected_percent` of the cap once every event of a module is held put it at risk. */
+ * `hours_expected_percent` of the cap once every event of a module is held put it at risk. A
+ * module's course is paced by its events: once k of its n events are held, k/n of the course's
+ * items are expected done, and fewer than `content_expected_percent` of those puts it at risk. */
 struct progress_thresholds {
     int missed_events_at_risk;
     int missed_events_behind;
     int deadline_warning_days;
     int deadline_urgent_days;
     int hours_expected_percent;
+    int content_expected_percent;
 };
 
-/* The defaults: 1 missed event at risk, 2 behind; 14 and 3 days; 50% of the hours. */
+/* The defaults: 1 missed event at risk, 2 behind; 14 and 3 days; 50% of the hours; 50% of the
+ * course items the events held so far expect. */
 struct progress_thresholds progress_thresholds_default(void);
 
 /* The thresholds by name, as configuration names them ("missed_events_at_risk" ...), in order:
  * PROGRESS_THRESHOLD_COUNT of them. */
-enum { PROGRESS_THRESHOLD_COUNT = 5 };
+enum { PROGRESS_THRESHOLD_COUNT = 6 };
 const char *progress_threshold_name(size_t index);
 int progress_threshold_get(const struct progress_thresholds *t, size_t index);
 
@@ -63,6 +67,9 @@ struct progress_module_facts {
     int hours_logged;     /* minutes logged against the module */
     int hours_cap;        /* minutes the module counts at most; 0 when it has no cap */
     bool events_all_held; /* every event of the module has ended */
+    int events_total;     /* events of the cohort for this module, held or to come */
+    int content_items;    /* items in the module's course */
+    int content_done;     /* of those, marked done in this enrolment */
 };
 
 struct progress_facts {

@@ -1810,6 +1810,8 @@ struct progress_module_row {
     int quarter_hours;
     bool completed;
     int64_t next_event_end; /* when the next of its events ends, 0 when none is to come */
+    int content_items;      /* distinct items in the module's course */
+    int content_done;       /* of those, marked done in the enrolment */
 };
 
 /* Everything progress is judged on for one enrolment, read in one transaction. Results are only
@@ -2064,9 +2066,17 @@ enum store_status store_progress_save(struct store *store, const struct progress
                                       const struct progress_module_record *modules, size_t module_count, int64_t now);
 
 /* Which enrolments a change touches, to refresh: those of a cohort, of a participant, studying a
- * target (a task's qualification or module), or all of them; ids after after_id, at most limit,
+ * target (a task's qualification or module), studying a module in any way (alone, as essential or
+ * as a chosen elective: a change to its course), or all of them; ids after after_id, at most limit,
  * in order. PROGRESS_DUE: the live ones whose kept progress is missing or whose recheck_at has come. */
-enum progress_scope { PROGRESS_OF_COHORT, PROGRESS_OF_PARTICIPANT, PROGRESS_OF_TARGET, PROGRESS_ALL, PROGRESS_DUE };
+enum progress_scope {
+    PROGRESS_OF_COHORT,
+    PROGRESS_OF_PARTICIPANT,
+    PROGRESS_OF_TARGET,
+    PROGRESS_OF_MODULE,
+    PROGRESS_ALL,
+    PROGRESS_DUE
+};
 enum store_status store_progress_enrolments(struct store *store, enum progress_scope scope, int64_t id,
                                             const char *code, int64_t now, int64_t after_id, size_t limit,
                                             struct arena *arena, int64_t **out, size_t *count);

@@ -31,6 +31,8 @@ static const char SQL_PROGRESS_ENROLMENT[] =
     " (SELECT count(*) FROM events ev JOIN attendance a ON a.event_id = ev.id AND a.user_id = e.participant_id"        \
     "  WHERE ev.cohort_id = e.cohort_id AND ev.module = md.code AND ev.cancelled_at IS NULL AND a.mark IN " marks ")"
 
+#define COURSE_ITEMS " FROM content_units cu JOIN content_unit_items ui ON ui.unit_id = cu.id WHERE cu.module = md.code"
+
 /* The modules an enrolment studies: the qualification's essential ones and its chosen electives,
  * or the one module studied alone. */
 /* clang-format off */
@@ -45,7 +47,10 @@ static const char SQL_PROGRESS_MODULES[] =
     "  AND ac.module = md.code),"
     " EXISTS (SELECT 1 FROM module_completions mc WHERE mc.participant_id = e.participant_id"
     "  AND mc.module = md.code),"
-    " (SELECT coalesce(min(ev.ends_at), 0)" MODULE_EVENTS " AND ev.ends_at > ?2)"
+    " (SELECT coalesce(min(ev.ends_at), 0)" MODULE_EVENTS " AND ev.ends_at > ?2),"
+    " (SELECT count(DISTINCT ui.item_id)" COURSE_ITEMS "),"
+    " (SELECT count(DISTINCT ui.item_id)" COURSE_ITEMS " AND EXISTS (SELECT 1 FROM content_completions cc"
+    "  WHERE cc.enrolment_id = e.id AND cc.item_id = ui.item_id))"
     " FROM enrolments e JOIN modules md ON md.code IN ("
     "  SELECT qm.module FROM qualification_modules qm WHERE qm.qualification = e.target AND qm.role = 'essential'"
     "   AND e.kind = 'qualification'"
@@ -105,6 +110,8 @@ enum store_status store_progress_facts(struct store *store, int64_t id, int64_t 
         m->quarter_hours = (int)db_column_int64(stmt, 8);
         m->completed = db_column_int64(stmt, 9) != 0;
         m->next_event_end = db_column_int64(stmt, 10);
+        m->content_items = (int)db_column_int64(stmt, 11);
+        m->content_done = (int)db_column_int64(stmt, 12);
     }
     status = r == DB_DONE ? STORE_OK : STORE_ERROR;
 out:
@@ -174,6 +181,12 @@ static const char SQL_PROGRESS_OF_PARTICIPANT[] =
     "SELECT id FROM enrolments WHERE participant_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3";
 static const char SQL_PROGRESS_OF_TARGET[] =
     "SELECT id FROM enrolments WHERE target = ?1 AND id > ?2 ORDER BY id LIMIT ?3";
+static const char SQL_PROGRESS_OF_MODULE[] =
+    "SELECT e.id FROM enrolments e WHERE e.id > ?2 AND (e.target = ?1"
+    " OR (e.kind = 'qualification' AND EXISTS (SELECT 1 FROM qualification_modules qm"
+    "  WHERE qm.qualification = e.target AND qm.module = ?1 AND qm.role = 'essential'))"
+    " OR EXISTS (SELECT 1 FROM enrolment_electives ee WHERE ee.enrolment_id = e.id AND ee.module = ?1))"
+    " ORDER BY e.id LIMIT ?3";
 static const char SQL_PROGRESS_ALL[] =
     "SELECT id FROM enrolments WHERE id > ?2 ORDER BY id LIMIT ?3";
 /* Deferred and withdrawn enrolments keep the progress they had when they stopped. */
@@ -190,6 +203,7 @@ enum store_status store_progress_enrolments(struct store *store, enum progress_s
     static const char *const sql[] = {[PROGRESS_OF_COHORT] = SQL_PROGRESS_OF_COHORT,
                                       [PROGRESS_OF_PARTICIPANT] = SQL_PROGRESS_OF_PARTICIPANT,
                                       [PROGRESS_OF_TARGET] = SQL_PROGRESS_OF_TARGET,
+                                      [PROGRESS_OF_MODULE] = SQL_PROGRESS_OF_MODULE,
                                       [PROGRESS_ALL] = SQL_PROGRESS_ALL,
                                       [PROGRESS_DUE] = SQL_PROGRESS_DUE};
     *out = NULL;
@@ -197,7 +211,7 @@ enum store_status store_progress_enrolments(struct store *store, enum progress_s
     struct db_stmt *stmt = db_prepare(store->db, sql[scope]);
     if (stmt == NULL)
         return STORE_ERROR;
-    if (scope == PROGRESS_OF_TARGET)
+    if (scope == PROGRESS_OF_TARGET || scope == PROGRESS_OF_MODULE)
         db_bind_text(stmt, 1, code);
     else if (scope == PROGRESS_DUE)
         db_bind_int64(stmt, 1, now);

@@ -167,7 +167,9 @@ static void thresholds_by_name(void **state)
 {
     (void)state;
     struct progress_thresholds t = progress_thresholds_default();
-    assert_int_equal(PROGRESS_THRESHOLD_COUNT, 5);
+    assert_int_equal(PROGRESS_THRESHOLD_COUNT, 6);
+    assert_string_equal(progress_threshold_name(5), "content_expected_percent");
+    assert_int_equal(progress_threshold_get(&t, 5), 50);
     assert_string_equal(progress_threshold_name(0), "missed_events_at_risk");
     assert_int_equal(progress_threshold_get(&t, 3), 3); /* deadline_urgent_days */
     assert_true(progress_threshold_set(&t, "deadline_warning_days", 365));
@@ -177,6 +179,9 @@ static void thresholds_by_name(void **state)
     assert_true(progress_threshold_set(&t, "hours_expected_percent", 0));
     assert_true(progress_threshold_set(&t, "hours_expected_percent", 100));
     assert_false(progress_threshold_set(&t, "hours_expected_percent", 101));
+    assert_true(progress_threshold_set(&t, "content_expected_percent", 100));
+    assert_false(progress_threshold_set(&t, "content_expected_percent", 101));
+    assert_false(progress_threshold_set(&t, "content_expected_percent", -1));
     assert_false(progress_threshold_set(&t, "missed_events_at_risk", 0));
     assert_false(progress_threshold_set(&t, "no_such_threshold", 1));
     assert_true(progress_thresholds_consistent(&t));
@@ -211,6 +216,61 @@ static void a_configured_deadline_window(void **state)
     assert_int_equal(progress_assess(&facts, &t, NULL).status, PROGRESS_BEHIND);
 }
 
+/* A course of 10 items paced by 5 events: 3 held expect 6 items done, half of that (3) is the
+ * least on track; before the first event nothing is expected, once all are held all 10 are. */
+static struct progress_module_facts course_with(int held, int done)
+{
+    struct progress_module_facts m = module_with(held, held, 0);
+    m.events_total = 5;
+    m.content_items = 10;
+    m.content_done = done;
+    return m;
+}
+
+static struct progress_module judge_course(const struct progress_thresholds *t, int held, int done)
+{
+    struct progress_module_facts m = course_with(held, done);
+    return progress_module_assess(&m, t);
+}
+
+static void course_items_against_the_schedule(void **state)
+{
+    (void)state;
+    struct progress_thresholds t = progress_thresholds_default();
+    struct progress_module m = judge_course(&t, 3, 3);
+    assert_int_equal(m.status, PROGRESS_ON_TRACK);
+    m = judge_course(&t, 3, 2);
+    assert_int_equal(m.status, PROGRESS_AT_RISK);
+    assert_true(reasons_hold(&m.reasons, "2 of 10 course items done, 6 expected by now"));
+    assert_int_equal(judge_course(&t, 0, 0).status, PROGRESS_ON_TRACK);
+    /* 1 of 5 held expects 2; 1 done is half of it, on track; 0 is not. */
+    assert_int_equal(judge_course(&t, 1, 1).status, PROGRESS_ON_TRACK);
+    assert_int_equal(judge_course(&t, 1, 0).status, PROGRESS_AT_RISK);
+    m = judge_course(&t, 5, 4);
+    assert_int_equal(m.status, PROGRESS_AT_RISK);
+    assert_true(reasons_hold(&m.reasons, "4 of 10 course items done, 10 expected by now"));
+    assert_int_equal(judge_course(&t, 5, 5).status, PROGRESS_ON_TRACK);
+    /* A module with no course, or no events to pace it, expects nothing. */
+    struct progress_module_facts none = course_with(5, 0);
+    none.content_items = 0;
+    assert_int_equal(progress_module_assess(&none, &t).status, PROGRESS_ON_TRACK);
+    none = course_with(0, 0);
+    none.events_total = 0;
+    assert_int_equal(progress_module_assess(&none, &t).status, PROGRESS_ON_TRACK);
+    /* The threshold moves the boundary: at 100% every expected item is needed, at 0% none. */
+    t.content_expected_percent = 100;
+    assert_int_equal(judge_course(&t, 3, 5).status, PROGRESS_AT_RISK);
+    assert_int_equal(judge_course(&t, 3, 6).status, PROGRESS_ON_TRACK);
+    t.content_expected_percent = 0;
+    assert_int_equal(judge_course(&t, 5, 0).status, PROGRESS_ON_TRACK);
+    /* The whole names the module and its reason. */
+    t = progress_thresholds_default();
+    struct progress_module_facts behind = course_with(3, 1);
+    struct progress whole = progress_assess(&(struct progress_facts){.modules = &behind, .module_count = 1}, &t, NULL);
+    assert_int_equal(whole.status, PROGRESS_AT_RISK);
+    assert_true(reasons_hold(&whole.reasons, "Leading teaching: 1 of 10 course items done, 6 expected by now"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -219,6 +279,7 @@ int main(void)
         cmocka_unit_test(names_and_titles),
         cmocka_unit_test(thresholds_by_name),
         cmocka_unit_test(a_configured_deadline_window),
+        cmocka_unit_test(course_items_against_the_schedule),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
