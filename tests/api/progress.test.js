@@ -221,3 +221,17 @@ test('someone who is not the participant, nor looks after them, is refused', asy
   const anonymous = apiAs(ctx.server, null);
   assert.equal((await anonymous.get(`/api/v1/enrolments/${made.enrolment}/progress`)).status, 401);
 });
+
+test('course items behind the share of events held put the module at risk; doing half of them is enough', async () => {
+  const item = async (title) => ok(await as.admin.post('/api/v1/content', { kind: 'reading', title, body: 'Read this.', minutes: 10, tags: ['module:closing-the-gap'] }), 201, title).id;
+  const items = [await item('Gap reading one'), await item('Gap reading two')];
+  ok(await as.admin.post('/api/v1/content-units', { module: 'closing-the-gap', title: 'After the first day', items }), 201, 'a unit');
+  const gap = async () => (await progress('participant')).modules.find((m) => m.code === 'closing-the-gap');
+  let m = await gap();
+  assert.equal(m.status, 'at_risk', JSON.stringify(m));
+  hasReason(m.reasons, /^0 of 2 course items done, 2 expected by now$/, 'its one event is held, so both are expected');
+  ok(await as.participant.post(`/api/v1/enrolments/${made.enrolment}/course/${items[0]}/done`), 200, 'one done');
+  m = await gap();
+  assert.ok(!m.reasons.some((r) => /course items? done/.test(r)), `half is the default share: ${JSON.stringify(m)}`);
+  assert.equal(m.status, 'on_track', JSON.stringify(m));
+});
