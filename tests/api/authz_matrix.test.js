@@ -1071,6 +1071,7 @@ const EXPECTED = {
   'POST /api/v1/forums/reports/{id}/resolve': { perm: 'forums.moderate', resource: 'forum_report', mine: ['admin', 'partner_lead', 'facilitator'], other: ADMIN, body: {} },
   'GET /forums': { perm: 'forums', allow: SIGNED_IN },
   'GET /forums/search': { perm: 'forums', allow: SIGNED_IN },
+  'GET /search': { perm: 'content.read', allow: SIGNED_IN },
   'GET /forums/moderation': { perm: 'forums.moderate', allow: ['admin', 'partner_lead', 'facilitator'] },
   'GET /forums/{id}': { perm: 'forums', resource: 'forum', mine: SIGNED_IN, other: ADMIN },
   'POST /forums/{id}/threads': { perm: 'forums', resource: 'forum', mine: SIGNED_IN, other: ADMIN, form: {} },
