@@ -7,8 +7,10 @@
 
 #include "app/accounts.h"
 #include "app/declarations.h"
+#include "domain/dfe.h"
 #include "lib/clock.h"
 #include "lib/die.h"
+#include "lib/errors.h"
 #include "lib/http_client.h"
 #include "lib/process.h"
 
@@ -484,19 +486,12 @@ static bool submit_approved(struct sync *s)
         /* Not known at the DfE yet (no application pulled for them): it waits for the next run. */
         if (list[i].participant_id[0] == '\0' || list[i].course_identifier[0] == '\0')
             continue;
-        /* The DfE pays through the delivery partner: a declaration without one is refused here,
-         * in words an administrator can act on, as the DfE would refuse it. */
-        if (list[i].delivery_partner_id[0] == '\0') {
+        /* Refused here, as the DfE would refuse it, so an administrator reads why and can act. */
+        struct errors errors = ERRORS_INIT;
+        if (!dfe_declaration_partner_check(list[i].delivery_partner_id, list[i].delivery_partner_name, &errors)) {
             char why[400];
-            if (list[i].delivery_partner_name[0] == '\0')
-                snprintf(why, sizeof(why),
-                         "delivery_partner_id: The participant's cohort has no delivery partner. Give the cohort "
-                         "one, then send the declaration again.");
-            else
-                snprintf(why, sizeof(why),
-                         "delivery_partner_id: %s has no DfE delivery partner id. Add it on the delivery partner's "
-                         "page, then send the declaration again.",
-                         list[i].delivery_partner_name);
+            snprintf(why, sizeof(why), "%s: %s", errors.items[0].where, errors.items[0].message);
+            errors_free(&errors);
             if (store_declaration_refused(s->env->store, list[i].id, why, clock_now()) != STORE_OK)
                 return false;
             s->report->refused++;

@@ -423,6 +423,22 @@ bool dfe_declaration_void(enum dfe_declaration_state state, enum dfe_declaration
     return false;
 }
 
+bool dfe_declaration_partner_check(const char *partner_id, const char *partner_name, struct errors *errors)
+{
+    if (partner_id != NULL && partner_id[0] != '\0')
+        return true;
+    if (partner_name == NULL || partner_name[0] == '\0')
+        errors_add(errors, "delivery_partner_id",
+                   "The participant's cohort has no delivery partner. Give the cohort one, then send the declaration "
+                   "again.");
+    else
+        errors_add(errors, "delivery_partner_id",
+                   "%s has no DfE delivery partner id. Add it on the delivery partner's page, then send the "
+                   "declaration again.",
+                   partner_name);
+    return false;
+}
+
 bool dfe_declaration_stands(enum dfe_declaration_state state)
 {
     return state != DFE_DECLARATION_VOIDED && state != DFE_DECLARATION_INELIGIBLE &&

@@ -171,6 +171,12 @@ const char *dfe_declaration_outcome(const char *declaration_type, enum dfe_decla
  */
 const char *dfe_outcome_to_tell(const char *course_group, enum dfe_declaration_state state, bool held, bool now);
 
+/* Whether a declaration may be sent for a participant whose cohort has the delivery partner named
+ * partner_name ("" or NULL for none) with the DfE id partner_id ("" or NULL when not recorded):
+ * the DfE pays through the partner and refuses a declaration without one. Refused (with the
+ * reason at "delivery_partner_id", in words saying what an administrator should do) otherwise. */
+bool dfe_declaration_partner_check(const char *partner_id, const char *partner_name, struct errors *errors);
+
 /* Checks the DfE reason code given with a step (field "reason_code"): one of codes when given,
  * and given when required (the step is for a DfE course). */
 bool dfe_reason_code_check(const struct dfe_codes *codes, const char *code, bool required, struct errors *errors);

@@ -311,6 +311,30 @@ static void voiding_a_paid_declaration_awaits_clawback(void **state)
     assert_null(dfe_declaration_outcome("started", DFE_DECLARATION_PAID, true));
 }
 
+static void a_declaration_needs_the_partners_dfe_id(void **state)
+{
+    (void)state;
+    struct errors errors = ERRORS_INIT;
+    assert_true(dfe_declaration_partner_check("3c5f8a2e-1b7d-4e9a-8f60-2d4c1a9b7e35", "Northern Partners", &errors));
+    assert_true(dfe_declaration_partner_check("3c5f8a2e-1b7d-4e9a-8f60-2d4c1a9b7e35", "", &errors));
+    assert_int_equal(errors.count, 0);
+
+    /* A partner npq knows but whose DfE id nobody has recorded: the message names the partner. */
+    assert_false(dfe_declaration_partner_check("", "Northern Partners", &errors));
+    assert_int_equal(errors.count, 1);
+    assert_string_equal(errors.items[0].where, "delivery_partner_id");
+    assert_non_null(strstr(errors.items[0].message, "Northern Partners has no DfE delivery partner id"));
+
+    /* No partner at all: the cohort needs one. */
+    assert_false(dfe_declaration_partner_check(NULL, NULL, &errors));
+    assert_false(dfe_declaration_partner_check("", "", &errors));
+    assert_int_equal(errors.count, 3);
+    assert_string_equal(errors.items[1].where, "delivery_partner_id");
+    assert_non_null(strstr(errors.items[1].message, "cohort has no delivery partner"));
+    assert_string_equal(errors.items[2].message, errors.items[1].message);
+    errors_free(&errors);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -329,6 +353,7 @@ int main(void)
         cmocka_unit_test(a_failed_final_result_makes_a_failed_completed_declaration_due),
         cmocka_unit_test(an_outcome_is_told_only_when_it_changes_on_a_declaration_that_stands),
         cmocka_unit_test(a_dfe_id_is_a_uuid),
+        cmocka_unit_test(a_declaration_needs_the_partners_dfe_id),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
